@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {
+    CouponTerms,
+    CouponType,
+    DealStatus,
+    PeriodStatement,
+    PrincipalTerms,
+    PrincipalType,
+    TermSheet,
+    TrancheKind
+} from "../interfaces/ICascadeTypes.sol";
+import {IDeal} from "../interfaces/IDeal.sol";
+import {IOffering} from "../interfaces/IOffering.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
+import {WaterfallMath} from "../libraries/WaterfallMath.sol";
+
+/// @title Deal
+/// @notice See {IDeal}. Holds the collection and reserve accounts, runs the waterfall once per period in order,
+/// and pushes each tranche's cash to its token, where holders pull it.
+/// @dev Roles: DEFAULT_ADMIN_ROLE is the issuer admin; SERVICER_ROLE deposits collections; GUARDIAN_ROLE pauses.
+contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initializable {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    bytes32 public constant SERVICER_ROLE = keccak256("cascade.role.servicer");
+    bytes32 public constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
+
+    /// @dev Terms of a tranche, fixed at creation, and its running balances.
+    struct Tranche {
+        // slot a
+        address token;
+        TrancheKind kind;
+        CouponType couponType;
+        PrincipalType scheduleType;
+        uint16 amortStartPeriod;
+        uint16 amortPeriods;
+        // slot b
+        uint64 baseRate;
+        int64 slope;
+        uint64 strike;
+        uint64 floorRate;
+        // slot c
+        address offering;
+        uint64 capRate;
+        // slot d
+        uint128 issued;
+        uint128 outstanding;
+        // slot e
+        uint128 arrears;
+    }
+
+    // slot 0
+    IERC20 private _stablecoin;
+    uint64 private _start;
+    uint32 private _periodLength;
+    // slot 1
+    IUtilizationOracle private _oracle;
+    uint16 private _periodCount;
+    uint16 private _pledgedShareBps;
+    uint16 private _servicerFeeBps;
+    uint16 private _nextPeriod;
+    uint8 private _trancheCount;
+    uint8 private _openOfferings;
+    DealStatus private _status;
+    // slot 2..4
+    address private _issuer;
+    address private _servicer;
+    address private _trustee;
+    // slot 5
+    uint128 private _trusteeFeePerPeriod;
+    uint128 private _reserveTarget;
+    // slot 6
+    uint128 private _collections;
+    uint128 private _reserve;
+    // slot 7
+    uint128 private _trusteeFeeArrears;
+    uint128 private _servicerFeeArrears;
+
+    mapping(uint256 index => Tranche) private _tranches;
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IDeal
+    function initialize(
+        TermSheet calldata t,
+        address oracle_,
+        address[] calldata tokens,
+        address[] calldata offerings
+    ) external initializer {
+        _stablecoin = IERC20(t.stablecoin);
+        _start = t.start;
+        _periodLength = t.periodLength;
+        _oracle = IUtilizationOracle(oracle_);
+        _periodCount = t.periodCount;
+        _pledgedShareBps = t.pledgedShareBps;
+        _servicerFeeBps = t.servicerFeeBps;
+        _trancheCount = uint8(t.tranches.length);
+        _openOfferings = uint8(t.tranches.length);
+        _issuer = t.issuer;
+        _servicer = t.servicer;
+        _trustee = t.trustee;
+        _trusteeFeePerPeriod = t.trusteeFeePerPeriod;
+        _reserveTarget = t.reserveTarget;
+
+        for (uint256 i; i < t.tranches.length; ++i) {
+            CouponTerms calldata c = t.tranches[i].coupon;
+            PrincipalTerms calldata p = t.tranches[i].principal;
+            Tranche storage tr = _tranches[i];
+            tr.token = tokens[i];
+            tr.kind = t.tranches[i].kind;
+            tr.couponType = c.couponType;
+            tr.scheduleType = p.scheduleType;
+            tr.amortStartPeriod = p.amortStartPeriod;
+            tr.amortPeriods = p.amortPeriods;
+            tr.baseRate = c.baseRate;
+            tr.slope = c.slope;
+            tr.strike = c.strike;
+            tr.floorRate = c.floorRate;
+            tr.offering = offerings[i];
+            tr.capRate = c.capRate;
+        }
+
+        _grantRole(DEFAULT_ADMIN_ROLE, t.issuer);
+        _grantRole(SERVICER_ROLE, t.servicer);
+        _grantRole(GUARDIAN_ROLE, t.guardian);
+    }
+
+    // ------------------------------------------------------------ offering settlement
+
+    /// @inheritdoc IDeal
+    function onOfferingSettled(uint256 index, uint256 issued, uint256 reserveFunding) external {
+        if (index >= _trancheCount) revert UnknownTranche(index);
+        Tranche storage tr = _tranches[index];
+        if (msg.sender != tr.offering) revert NotTrancheOffering(index, msg.sender);
+        // The offering settles once (it reverts on a second close), so this runs once per tranche.
+        tr.issued = issued.toUint128();
+        if (tr.kind == TrancheKind.Note) tr.outstanding = issued.toUint128();
+        uint256 reserveAfter = _reserve + reserveFunding;
+        _reserve = reserveAfter.toUint128();
+        emit OfferingSettled(index, issued, reserveFunding, reserveAfter);
+        if (--_openOfferings == 0) _setStatus(DealStatus.Active);
+    }
+
+    // ------------------------------------------------------------ collections
+
+    /// @inheritdoc IDeal
+    function depositCollections(uint256 amount) external nonReentrant onlyRole(SERVICER_ROLE) {
+        if (amount == 0) revert ZeroAmount();
+        DealStatus s = _status;
+        if (s == DealStatus.Repaid || s == DealStatus.Defaulted) revert DealEnded(s);
+        uint256 undistributed = _collections + amount;
+        _collections = undistributed.toUint128();
+        emit CollectionsDeposited(msg.sender, amount, undistributed);
+
+        uint256 before = _stablecoin.balanceOf(address(this));
+        _stablecoin.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = _stablecoin.balanceOf(address(this)) - before;
+        if (received != amount) revert UnsupportedTokenTransfer(amount, received);
+    }
+
+    // ------------------------------------------------------------ waterfall
+
+    /// @dev Working memory of one distribution.
+    struct Run {
+        uint256 period;
+        uint256 notes;
+        bool finalPeriod;
+        uint256 utilization;
+        uint256[] rates;
+        WaterfallMath.Input input;
+    }
+
+    /// @inheritdoc IDeal
+    function distribute(uint256 period) external nonReentrant whenNotPaused returns (PeriodStatement memory s) {
+        Run memory run = _prepare(period);
+        WaterfallMath.Result memory r = WaterfallMath.run(run.input);
+        s = _record(run, r);
+        _pay(run, r);
+        emit PeriodDistributed(period, s);
+    }
+
+    /// @dev Checks that `period` is the next ready one and gathers what is owed.
+    function _prepare(uint256 period) private returns (Run memory run) {
+        uint256 next = _nextPeriod;
+        if (period < next) revert WaterfallPeriodAlreadyDistributed(period);
+        DealStatus status_ = _status;
+        if (status_ != DealStatus.Active) revert DealNotActive(status_);
+        uint256 count = _periodCount;
+        if (period >= count) revert WaterfallPeriodBeyondMaturity(period, count);
+        if (period > next) revert WaterfallPeriodNotReady(period, next);
+        uint64 endsAt = _periodEnd(period);
+        if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
+        (bool isFinal, uint256 available, uint256 billed, uint256 revenue) = _oracle.finalReport(address(this), period);
+        if (!isFinal) revert ReportNotFinal(period);
+
+        run.period = period;
+        run.finalPeriod = period + 1 == count;
+        run.utilization = WaterfallMath.utilization(available, billed);
+
+        // Cash of the period: what the report says the pool earned, capped by what was deposited. At the final
+        // period every remaining collection is distributed: there is no later period to carry it to.
+        uint256 collections = _collections;
+        uint256 cash = run.finalPeriod
+            ? collections
+            : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
+        // cash ≤ collections.
+        unchecked {
+            _collections = uint128(collections - cash);
+        }
+
+        uint256 notes = uint256(_trancheCount) - 1;
+        run.notes = notes;
+        run.rates = new uint256[](notes);
+        run.input.interestDue = new uint256[](notes);
+        run.input.principalDue = new uint256[](notes);
+        uint256 outstandingNotes;
+        for (uint256 i; i < notes; ++i) {
+            outstandingNotes += _gatherNote(run, i, count);
+        }
+
+        run.input.cash = cash;
+        run.input.reserve = _reserve;
+        // The reserve backs the notes: once none is outstanding, or at the final period, it is released.
+        run.input.reserveTarget = (run.finalPeriod || outstandingNotes == 0) ? 0 : _reserveTarget;
+        run.input.trusteeFeeDue = uint256(_trusteeFeePerPeriod) + _trusteeFeeArrears;
+        run.input.servicerFeeDue = WaterfallMath.bpsOf(cash, _servicerFeeBps) + _servicerFeeArrears;
+    }
+
+    /// @dev Interest (current + arrears) and scheduled principal of note `i`; returns its outstanding principal.
+    function _gatherNote(Run memory run, uint256 i, uint256 count) private view returns (uint256 outstanding) {
+        Tranche storage tr = _tranches[i];
+        outstanding = tr.outstanding;
+        uint256 rate = WaterfallMath.couponRate(_couponOf(tr), run.utilization);
+        run.rates[i] = rate;
+        run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, _periodLength) + tr.arrears;
+        run.input.principalDue[i] = WaterfallMath.principalDue(
+            outstanding, WaterfallMath.scheduledOutstanding(tr.issued, _principalOf(tr), run.period, count)
+        );
+    }
+
+    /// @dev Writes the period's effects and builds its statement.
+    function _record(Run memory run, WaterfallMath.Result memory r) private returns (PeriodStatement memory s) {
+        uint256 period = run.period;
+        WaterfallMath.Input memory input = run.input;
+
+        _nextPeriod = uint16(period + 1);
+        _reserve = uint128(r.reserveAfter);
+        uint256 trusteeArrears = input.trusteeFeeDue - r.trusteeFeePaid;
+        uint256 servicerArrears = input.servicerFeeDue - r.servicerFeePaid;
+        _trusteeFeeArrears = trusteeArrears.toUint128();
+        _servicerFeeArrears = servicerArrears.toUint128();
+
+        if (r.reserveReleased != 0) emit ReserveReleased(period, r.reserveReleased, input.reserve - r.reserveReleased);
+        emit FeesPaid(period, r.trusteeFeePaid, r.servicerFeePaid, trusteeArrears, servicerArrears);
+
+        bool allRepaid = true;
+        for (uint256 i; i < run.notes; ++i) {
+            Tranche storage tr = _tranches[i];
+            uint256 arrears = input.interestDue[i] - r.interestPaid[i];
+            tr.arrears = arrears.toUint128();
+            emit InterestPaid(period, i, run.rates[i], input.interestDue[i], r.interestPaid[i], arrears);
+        }
+        if (r.reserveDrawn != 0) {
+            emit ReserveDrawn(period, r.reserveDrawn, input.reserve - r.reserveReleased - r.reserveDrawn);
+        }
+        if (r.reserveToppedUp != 0) emit ReserveToppedUp(period, r.reserveToppedUp, r.reserveAfter);
+        for (uint256 i; i < run.notes; ++i) {
+            Tranche storage tr = _tranches[i];
+            // principalPaid ≤ principalDue ≤ outstanding.
+            uint256 outstanding = tr.outstanding - r.principalPaid[i];
+            tr.outstanding = uint128(outstanding);
+            if (outstanding != 0 || tr.arrears != 0) allRepaid = false;
+            emit PrincipalPaid(period, i, input.principalDue[i], r.principalPaid[i], outstanding);
+        }
+
+        if (run.finalPeriod) _setStatus(allRepaid ? DealStatus.Repaid : DealStatus.Defaulted);
+
+        s.period = period;
+        s.cashIn = input.cash;
+        s.reserveReleased = r.reserveReleased;
+        s.reserveDrawn = r.reserveDrawn;
+        s.trusteeFeePaid = r.trusteeFeePaid;
+        s.servicerFeePaid = r.servicerFeePaid;
+        s.interestPaid = r.interestPaid;
+        s.reserveToppedUp = r.reserveToppedUp;
+        s.principalPaid = r.principalPaid;
+        s.residualPaid = r.residual;
+        s.utilization = run.utilization;
+        s.collectionsCarried = _collections;
+        s.reserveAfter = r.reserveAfter;
+    }
+
+    /// @dev Moves the cash. Every state change of the period is written before the first transfer.
+    function _pay(Run memory run, WaterfallMath.Result memory r) private {
+        IERC20 coin = _stablecoin;
+        if (r.trusteeFeePaid != 0) coin.safeTransfer(_trustee, r.trusteeFeePaid);
+        if (r.servicerFeePaid != 0) coin.safeTransfer(_servicer, r.servicerFeePaid);
+        for (uint256 i; i < run.notes; ++i) {
+            uint256 amount = r.interestPaid[i] + r.principalPaid[i];
+            if (amount != 0) _payTranche(_tranches[i].token, coin, amount);
+        }
+        address equity = _tranches[run.notes].token;
+        address recipient = IERC20(equity).totalSupply() != 0 ? equity : _issuer;
+        emit ResidualPaid(run.period, recipient, r.residual);
+        if (r.residual != 0) {
+            if (recipient == equity) _payTranche(equity, coin, r.residual);
+            else coin.safeTransfer(recipient, r.residual);
+        }
+    }
+
+    function _payTranche(address token, IERC20 coin, uint256 amount) private {
+        coin.safeTransfer(token, amount);
+        ITrancheToken(token).distribute(amount);
+    }
+
+    // ------------------------------------------------------------ pause
+
+    /// @inheritdoc IDeal
+    function pause() external onlyRole(GUARDIAN_ROLE) {
+        _pause();
+        _pushPause(true);
+    }
+
+    /// @inheritdoc IDeal
+    function unpause() external onlyRole(GUARDIAN_ROLE) {
+        _unpause();
+        _pushPause(false);
+    }
+
+    /// @dev Bounded by the tranche count (at most 8), never by holders.
+    function _pushPause(bool paused_) private {
+        uint256 count = _trancheCount;
+        for (uint256 i; i < count; ++i) {
+            Tranche storage tr = _tranches[i];
+            ITrancheToken(tr.token).setPaused(paused_);
+            IOffering(tr.offering).setPaused(paused_);
+        }
+    }
+
+    // ------------------------------------------------------------ views
+
+    /// @inheritdoc IDeal
+    function paused() public view override(IDeal, Pausable) returns (bool) {
+        return super.paused();
+    }
+
+    /// @inheritdoc IDeal
+    function stablecoin() external view returns (address) {
+        return address(_stablecoin);
+    }
+
+    /// @inheritdoc IDeal
+    function oracle() external view returns (address) {
+        return address(_oracle);
+    }
+
+    /// @inheritdoc IDeal
+    function issuer() external view returns (address) {
+        return _issuer;
+    }
+
+    /// @inheritdoc IDeal
+    function servicer() external view returns (address) {
+        return _servicer;
+    }
+
+    /// @inheritdoc IDeal
+    function trustee() external view returns (address) {
+        return _trustee;
+    }
+
+    /// @inheritdoc IDeal
+    function status() external view returns (DealStatus) {
+        return _status;
+    }
+
+    /// @inheritdoc IDeal
+    function start() external view returns (uint64) {
+        return _start;
+    }
+
+    /// @inheritdoc IDeal
+    function periodLength() external view returns (uint32) {
+        return _periodLength;
+    }
+
+    /// @inheritdoc IDeal
+    function periodCount() external view returns (uint256) {
+        return _periodCount;
+    }
+
+    /// @inheritdoc IDeal
+    function finalMaturity() external view returns (uint64) {
+        return _periodEnd(uint256(_periodCount) - 1);
+    }
+
+    /// @inheritdoc IDeal
+    function periodEnd(uint256 period) external view returns (uint64) {
+        return _periodEnd(period);
+    }
+
+    /// @inheritdoc IDeal
+    function nextPeriod() external view returns (uint256) {
+        return _nextPeriod;
+    }
+
+    /// @inheritdoc IDeal
+    function readyPeriod() external view returns (bool ready, uint256 period) {
+        period = _nextPeriod;
+        if (_status != DealStatus.Active || paused() || period >= _periodCount) return (false, period);
+        if (block.timestamp < _periodEnd(period)) return (false, period);
+        (ready,,,) = _oracle.finalReport(address(this), period);
+    }
+
+    /// @inheritdoc IDeal
+    function pledgedShareBps() external view returns (uint256) {
+        return _pledgedShareBps;
+    }
+
+    /// @inheritdoc IDeal
+    function servicerFeeBps() external view returns (uint256) {
+        return _servicerFeeBps;
+    }
+
+    /// @inheritdoc IDeal
+    function trusteeFeePerPeriod() external view returns (uint256) {
+        return _trusteeFeePerPeriod;
+    }
+
+    /// @inheritdoc IDeal
+    function undistributedCollections() external view returns (uint256) {
+        return _collections;
+    }
+
+    /// @inheritdoc IDeal
+    function reserve() external view returns (uint256 balance, uint256 target) {
+        return (_reserve, _reserveTarget);
+    }
+
+    /// @inheritdoc IDeal
+    function feeArrears() external view returns (uint256 trustee_, uint256 servicer_) {
+        return (_trusteeFeeArrears, _servicerFeeArrears);
+    }
+
+    /// @inheritdoc IDeal
+    function trancheCount() external view returns (uint256) {
+        return _trancheCount;
+    }
+
+    /// @inheritdoc IDeal
+    function tranche(uint256 index) external view returns (TrancheInfo memory info) {
+        if (index >= _trancheCount) revert UnknownTranche(index);
+        Tranche storage tr = _tranches[index];
+        info = TrancheInfo({
+            token: tr.token,
+            offering: tr.offering,
+            kind: tr.kind,
+            coupon: _couponOf(tr),
+            principal: _principalOf(tr),
+            issued: tr.issued,
+            outstanding: tr.outstanding,
+            arrears: tr.arrears
+        });
+    }
+
+    /// @inheritdoc IDeal
+    function factor(uint256 index) external view returns (uint256) {
+        if (index >= _trancheCount) revert UnknownTranche(index);
+        Tranche storage tr = _tranches[index];
+        if (tr.kind == TrancheKind.Equity || tr.issued == 0) return tr.issued == 0 ? 0 : WaterfallMath.WAD;
+        return Math.mulDiv(tr.outstanding, WaterfallMath.WAD, tr.issued);
+    }
+
+    // ------------------------------------------------------------ internals
+
+    function _periodEnd(uint256 period) private view returns (uint64) {
+        return uint64(_start + (period + 1) * uint256(_periodLength));
+    }
+
+    function _couponOf(Tranche storage tr) private view returns (CouponTerms memory) {
+        return CouponTerms({
+            couponType: tr.couponType,
+            baseRate: tr.baseRate,
+            slope: tr.slope,
+            strike: tr.strike,
+            floorRate: tr.floorRate,
+            capRate: tr.capRate
+        });
+    }
+
+    function _principalOf(Tranche storage tr) private view returns (PrincipalTerms memory) {
+        return PrincipalTerms({
+            scheduleType: tr.scheduleType,
+            amortStartPeriod: tr.amortStartPeriod,
+            amortPeriods: tr.amortPeriods
+        });
+    }
+
+    function _setStatus(DealStatus next) private {
+        DealStatus previous = _status;
+        _status = next;
+        emit StatusChanged(previous, next);
+    }
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+
+import {TermSheet, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
+import {IDeal} from "../interfaces/IDeal.sol";
+import {IDealFactory} from "../interfaces/IDealFactory.sol";
+import {IOffering} from "../interfaces/IOffering.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
+import {TermSheetLib} from "../libraries/TermSheetLib.sol";
+
+/// @title DealFactory
+/// @notice See {IDealFactory}. Anyone may create a deal; each deal is isolated and carries its own roles.
+/// Investors should only trust deals for which {isDeal} is true.
+contract DealFactory is IDealFactory {
+    address private immutable DEAL_IMPLEMENTATION;
+    address private immutable TOKEN_IMPLEMENTATION;
+    address private immutable OFFERING_IMPLEMENTATION;
+    IUtilizationOracle private immutable ORACLE;
+
+    address[] private _deals;
+    mapping(address deal => bool) private _isDeal;
+
+    constructor(address dealImpl, address tokenImpl, address offeringImpl, address oracle_) {
+        if (dealImpl == address(0) || tokenImpl == address(0) || offeringImpl == address(0) || oracle_ == address(0)) {
+            revert ZeroAddress();
+        }
+        DEAL_IMPLEMENTATION = dealImpl;
+        TOKEN_IMPLEMENTATION = tokenImpl;
+        OFFERING_IMPLEMENTATION = offeringImpl;
+        ORACLE = IUtilizationOracle(oracle_);
+    }
+
+    /// @inheritdoc IDealFactory
+    function createDeal(TermSheet calldata terms) external returns (address deal) {
+        if (terms.stablecoin.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.Stablecoin, 0);
+        uint8 decimals = IERC20Metadata(terms.stablecoin).decimals();
+        TermSheetLib.validate(terms, decimals, block.timestamp);
+
+        uint256 count = terms.tranches.length;
+        deal = Clones.clone(DEAL_IMPLEMENTATION);
+        address[] memory tokens = new address[](count);
+        address[] memory offerings = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            tokens[i] = Clones.clone(TOKEN_IMPLEMENTATION);
+            offerings[i] = Clones.clone(OFFERING_IMPLEMENTATION);
+        }
+
+        IDeal(deal).initialize(terms, address(ORACLE), tokens, offerings);
+        for (uint256 i; i < count; ++i) {
+            TrancheTerms calldata tr = terms.tranches[i];
+            ITrancheToken(tokens[i]).initialize(
+                deal, offerings[i], terms.stablecoin, uint8(i), decimals, tr.name, tr.symbol
+            );
+            IOffering(offerings[i]).initialize(
+                IOffering.Config({
+                    deal: deal,
+                    asset: terms.stablecoin,
+                    share: tokens[i],
+                    proceedsReceiver: terms.issuer,
+                    trancheIndex: uint8(i),
+                    opensAt: terms.offeringOpensAt,
+                    closesAt: terms.offeringClosesAt,
+                    cap: tr.faceAmount,
+                    minRaise: tr.minRaise,
+                    minTicket: tr.minTicket,
+                    reserveFundingBps: tr.reserveFundingBps
+                })
+            );
+        }
+        ORACLE.registerDeal(deal, terms.reporters, terms.reportThreshold);
+
+        uint256 dealId = _deals.length;
+        _deals.push(deal);
+        _isDeal[deal] = true;
+        emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, terms);
+    }
+
+    /// @inheritdoc IDealFactory
+    function dealCount() external view returns (uint256) {
+        return _deals.length;
+    }
+
+    /// @inheritdoc IDealFactory
+    function dealAt(uint256 index) external view returns (address) {
+        return _deals[index];
+    }
+
+    /// @inheritdoc IDealFactory
+    function deals() external view returns (address[] memory) {
+        return _deals;
+    }
+
+    /// @inheritdoc IDealFactory
+    function isDeal(address deal) external view returns (bool) {
+        return _isDeal[deal];
+    }
+
+    /// @inheritdoc IDealFactory
+    function dealImplementation() external view returns (address) {
+        return DEAL_IMPLEMENTATION;
+    }
+
+    /// @inheritdoc IDealFactory
+    function tokenImplementation() external view returns (address) {
+        return TOKEN_IMPLEMENTATION;
+    }
+
+    /// @inheritdoc IDealFactory
+    function offeringImplementation() external view returns (address) {
+        return OFFERING_IMPLEMENTATION;
+    }
+
+    /// @inheritdoc IDealFactory
+    function oracle() external view returns (address) {
+        return address(ORACLE);
+    }
+}

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IDeal} from "../interfaces/IDeal.sol";
+import {IERC7540Deposit, IERC7540Operator, IERC7575} from "../interfaces/IERC7540.sol";
+import {IOffering} from "../interfaces/IOffering.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+
+/// @title Offering
+/// @notice See {IOffering}.
+contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant BPS = 10_000;
+    uint256 private constant REQUEST_ID = 0;
+
+    /// @dev A controller's request. `allocation` is fixed the first time the controller is touched after close.
+    struct Request {
+        uint128 requested;
+        uint128 claimedShares;
+        uint128 allocation;
+        bool settled;
+        bool refunded;
+    }
+
+    // slot 0: read by every request
+    address private _deal;
+    uint64 private _opensAt;
+    uint8 private _trancheIndex;
+    bool private _paused;
+    bool private _closed;
+    bool private _failed;
+    // slot 1
+    address private _asset;
+    uint64 private _closesAt;
+    uint16 private _reserveFundingBps;
+    // slot 2
+    address private _share;
+    // slot 3
+    address private _proceedsReceiver;
+    // slot 4
+    uint128 private _cap;
+    uint128 private _minRaise;
+    // slot 5
+    uint128 private _minTicket;
+    uint128 private _totalRequested;
+    // slot 6
+    uint128 private _accepted;
+    uint64 private _closedAt;
+    // slot 7: running totals of the cumulative pro-rata rounding
+    uint128 private _settledRequested;
+    uint128 private _settledAllocation;
+
+    mapping(address controller => Request) private _requests;
+    mapping(address controller => mapping(address operator => bool)) private _operators;
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    modifier whenNotPaused() {
+        if (_paused) revert OfferingPaused();
+        _;
+    }
+
+    /// @inheritdoc IOffering
+    function initialize(Config calldata c) external initializer {
+        _deal = c.deal;
+        _opensAt = c.opensAt;
+        _trancheIndex = c.trancheIndex;
+        _asset = c.asset;
+        _closesAt = c.closesAt;
+        _reserveFundingBps = c.reserveFundingBps;
+        _share = c.share;
+        _proceedsReceiver = c.proceedsReceiver;
+        _cap = c.cap;
+        _minRaise = c.minRaise;
+        _minTicket = c.minTicket;
+    }
+
+    // ------------------------------------------------------------ requests
+
+    /// @inheritdoc IERC7540Deposit
+    function requestDeposit(uint256 assets, address controller, address owner)
+        external
+        nonReentrant
+        whenNotPaused
+        returns (uint256)
+    {
+        if (owner != msg.sender && !_operators[owner][msg.sender]) revert NotOperator(owner, msg.sender);
+        _request(assets, controller, owner);
+        return REQUEST_ID;
+    }
+
+    /// @inheritdoc IOffering
+    function requestDepositWithPermit(
+        uint256 assets,
+        address controller,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant whenNotPaused returns (uint256) {
+        // A permit front-run by a third party still leaves the allowance in place, so a failed permit is only
+        // fatal if the allowance is missing (the transfer below then reverts).
+        try IERC20Permit(_asset).permit(msg.sender, address(this), assets, deadline, v, r, s) {} catch {}
+        _request(assets, controller, msg.sender);
+        return REQUEST_ID;
+    }
+
+    function _request(uint256 assets, address controller, address owner) private {
+        if (assets == 0) revert ZeroAmount();
+        if (controller == address(0)) revert ZeroAddress();
+        uint64 opensAt = _opensAt;
+        uint64 closesAt = _closesAt;
+        if (block.timestamp < opensAt || block.timestamp >= closesAt || _closed) {
+            revert OfferingNotOpen(opensAt, closesAt);
+        }
+        Request storage req = _requests[controller];
+        uint256 requested = req.requested + assets;
+        if (requested < _minTicket) revert BelowMinimumTicket(requested, _minTicket);
+        // Requests are bounded by the asset's supply; the casts revert rather than wrap if a sum did not fit.
+        req.requested = SafeCast.toUint128(requested);
+        _totalRequested = SafeCast.toUint128(_totalRequested + assets);
+        emit DepositRequest(controller, owner, REQUEST_ID, msg.sender, assets);
+        _pull(owner, assets);
+    }
+
+    function _pull(address from, uint256 assets) private {
+        IERC20 asset_ = IERC20(_asset);
+        uint256 before = asset_.balanceOf(address(this));
+        asset_.safeTransferFrom(from, address(this), assets);
+        uint256 received = asset_.balanceOf(address(this)) - before;
+        if (received != assets) revert UnsupportedTokenTransfer(assets, received);
+    }
+
+    /// @inheritdoc IERC7540Operator
+    function setOperator(address operator, bool approved) external returns (bool) {
+        _operators[msg.sender][operator] = approved;
+        emit OperatorSet(msg.sender, operator, approved);
+        return true;
+    }
+
+    /// @inheritdoc IERC7540Operator
+    function isOperator(address controller, address operator) external view returns (bool) {
+        return _operators[controller][operator];
+    }
+
+    // ------------------------------------------------------------ close
+
+    /// @inheritdoc IOffering
+    function close() external nonReentrant whenNotPaused {
+        if (_closed) revert OfferingClosedAlready(_closedAt);
+        if (block.timestamp < _closesAt) revert OfferingStillOpen(_closesAt);
+        uint256 requested = _totalRequested;
+        bool failed = requested < _minRaise;
+        uint256 accepted_ = failed ? 0 : Math.min(requested, _cap);
+        uint256 reserveFunding = Math.mulDiv(accepted_, _reserveFundingBps, BPS);
+        uint256 proceeds = accepted_ - reserveFunding;
+
+        _closed = true;
+        _failed = failed;
+        _accepted = uint128(accepted_);
+        _closedAt = uint64(block.timestamp);
+        emit OfferingClosed(requested, accepted_, proceeds, reserveFunding, failed);
+
+        if (accepted_ != 0) {
+            ITrancheToken(_share).issue(accepted_);
+            IERC20 asset_ = IERC20(_asset);
+            if (proceeds != 0) asset_.safeTransfer(_proceedsReceiver, proceeds);
+            if (reserveFunding != 0) asset_.safeTransfer(_deal, reserveFunding);
+        }
+        IDeal(_deal).onOfferingSettled(_trancheIndex, accepted_, reserveFunding);
+    }
+
+    // ------------------------------------------------------------ claims
+
+    /// @inheritdoc IOffering
+    function deposit(uint256 assets, address receiver) external returns (uint256) {
+        return _claim(assets, receiver, msg.sender);
+    }
+
+    /// @inheritdoc IOffering
+    function deposit(uint256 assets, address receiver, address controller) external returns (uint256) {
+        return _claim(assets, receiver, controller);
+    }
+
+    /// @inheritdoc IOffering
+    function mint(uint256 shares, address receiver) external returns (uint256) {
+        return _claim(shares, receiver, msg.sender);
+    }
+
+    /// @inheritdoc IOffering
+    function mint(uint256 shares, address receiver, address controller) external returns (uint256) {
+        return _claim(shares, receiver, controller);
+    }
+
+    /// @dev Shares are sold at par, so claiming `amount` assets and minting `amount` shares are the same act.
+    function _claim(uint256 amount, address receiver, address controller) private nonReentrant whenNotPaused returns (uint256) {
+        if (controller != msg.sender && !_operators[controller][msg.sender]) revert NotOperator(controller, msg.sender);
+        if (amount == 0) revert ZeroAmount();
+        if (receiver == address(0) || receiver == address(this)) revert ZeroAddress();
+        if (!_closed) revert OfferingNotClosed();
+        Request storage req = _settle(controller);
+        uint256 claimable = req.allocation - req.claimedShares;
+        if (amount > claimable) revert ExceedsClaimable(amount, claimable);
+        // amount ≤ claimable ≤ allocation < 2^128.
+        req.claimedShares += uint128(amount);
+        emit Deposit(controller, receiver, amount, amount);
+        ITrancheToken(_share).deliverShares(receiver, amount);
+        return amount;
+    }
+
+    /// @inheritdoc IOffering
+    function refund(address receiver, address controller) external nonReentrant whenNotPaused returns (uint256 assets) {
+        if (controller != msg.sender && !_operators[controller][msg.sender]) revert NotOperator(controller, msg.sender);
+        if (receiver == address(0)) revert ZeroAddress();
+        if (!_closed) revert OfferingNotClosed();
+        Request storage req = _settle(controller);
+        assets = req.refunded ? 0 : req.requested - req.allocation;
+        if (assets == 0) revert NothingToRefund(controller);
+        req.refunded = true;
+        emit Refunded(controller, receiver, assets);
+        IERC20(_asset).safeTransfer(receiver, assets);
+    }
+
+    /// @dev Fixes the controller's allocation on first touch after close with cumulative rounding:
+    /// allocation = ⌊(S + r)·A / T⌋ − ⌊S·A / T⌋ where S is the sum of requests settled before. Allocations then
+    /// sum to exactly A, and each is at most its request (A ≤ T).
+    function _settle(address controller) private returns (Request storage req) {
+        req = _requests[controller];
+        if (req.settled) return req;
+        (uint256 allocation, uint256 settledRequested, uint256 settledAllocation) = _allocationOf(req.requested);
+        req.settled = true;
+        req.allocation = uint128(allocation);
+        _settledRequested = uint128(settledRequested);
+        _settledAllocation = uint128(settledAllocation);
+    }
+
+    function _allocationOf(uint256 requested)
+        private
+        view
+        returns (uint256 allocation, uint256 settledRequested, uint256 settledAllocation)
+    {
+        uint256 total = _totalRequested;
+        uint256 accepted_ = _accepted;
+        settledRequested = _settledRequested + requested;
+        if (accepted_ == total) {
+            allocation = requested;
+        } else if (accepted_ != 0) {
+            allocation = Math.mulDiv(settledRequested, accepted_, total) - _settledAllocation;
+        }
+        settledAllocation = _settledAllocation + allocation;
+    }
+
+    function _allocationView(address controller) private view returns (Request memory req) {
+        req = _requests[controller];
+        if (!req.settled && _closed) {
+            (uint256 allocation,,) = _allocationOf(req.requested);
+            req.allocation = uint128(allocation);
+        }
+    }
+
+    /// @inheritdoc IOffering
+    function setPaused(bool paused_) external {
+        if (msg.sender != _deal) revert NotDeal(msg.sender);
+        _paused = paused_;
+        emit PauseSet(paused_);
+    }
+
+    // ------------------------------------------------------------ views
+
+    /// @inheritdoc IERC7540Deposit
+    function pendingDepositRequest(uint256 requestId, address controller) external view returns (uint256) {
+        if (requestId != REQUEST_ID) return 0;
+        return _closed ? 0 : _requests[controller].requested;
+    }
+
+    /// @inheritdoc IERC7540Deposit
+    function claimableDepositRequest(uint256 requestId, address controller) external view returns (uint256) {
+        if (requestId != REQUEST_ID) return 0;
+        Request memory req = _allocationView(controller);
+        return req.allocation - req.claimedShares;
+    }
+
+    /// @inheritdoc IOffering
+    function refundable(address controller) external view returns (uint256) {
+        if (!_closed) return 0;
+        Request memory req = _allocationView(controller);
+        return req.refunded ? 0 : req.requested - req.allocation;
+    }
+
+    /// @inheritdoc IOffering
+    function maxDeposit(address controller) public view returns (uint256) {
+        if (_paused) return 0;
+        Request memory req = _allocationView(controller);
+        return req.allocation - req.claimedShares;
+    }
+
+    /// @inheritdoc IOffering
+    function maxMint(address controller) external view returns (uint256) {
+        return maxDeposit(controller);
+    }
+
+    /// @inheritdoc IERC7575
+    function share() external view returns (address) {
+        return _share;
+    }
+
+    /// @inheritdoc IOffering
+    function asset() external view returns (address) {
+        return _asset;
+    }
+
+    /// @inheritdoc IOffering
+    /// @dev Assets held for requests: pending ones before close, refundable ones after.
+    function totalAssets() external view returns (uint256) {
+        return IERC20(_asset).balanceOf(address(this));
+    }
+
+    /// @inheritdoc IOffering
+    function convertToShares(uint256 assets) external pure returns (uint256) {
+        return assets;
+    }
+
+    /// @inheritdoc IOffering
+    function convertToAssets(uint256 shares) external pure returns (uint256) {
+        return shares;
+    }
+
+    /// @inheritdoc IOffering
+    function previewDeposit(uint256) external pure returns (uint256) {
+        revert AsyncPreviewUnsupported();
+    }
+
+    /// @inheritdoc IOffering
+    function previewMint(uint256) external pure returns (uint256) {
+        revert AsyncPreviewUnsupported();
+    }
+
+    /// @inheritdoc IOffering
+    function maxWithdraw(address) external pure returns (uint256) {
+        return 0;
+    }
+
+    /// @inheritdoc IOffering
+    function maxRedeem(address) external pure returns (uint256) {
+        return 0;
+    }
+
+    /// @inheritdoc IOffering
+    function previewWithdraw(uint256) external pure returns (uint256) {
+        revert RedemptionUnsupported();
+    }
+
+    /// @inheritdoc IOffering
+    function previewRedeem(uint256) external pure returns (uint256) {
+        revert RedemptionUnsupported();
+    }
+
+    /// @inheritdoc IOffering
+    function withdraw(uint256, address, address) external pure returns (uint256) {
+        revert RedemptionUnsupported();
+    }
+
+    /// @inheritdoc IOffering
+    function redeem(uint256, address, address) external pure returns (uint256) {
+        revert RedemptionUnsupported();
+    }
+
+    /// @inheritdoc IOffering
+    function totalRequested() external view returns (uint256) {
+        return _totalRequested;
+    }
+
+    /// @inheritdoc IOffering
+    function accepted() external view returns (uint256) {
+        return _accepted;
+    }
+
+    /// @inheritdoc IOffering
+    function closed() external view returns (bool isClosed, bool failed) {
+        return (_closed, _failed);
+    }
+
+    /// @inheritdoc IOffering
+    function config() external view returns (Config memory) {
+        return Config({
+            deal: _deal,
+            asset: _asset,
+            share: _share,
+            proceedsReceiver: _proceedsReceiver,
+            trancheIndex: _trancheIndex,
+            opensAt: _opensAt,
+            closesAt: _closesAt,
+            cap: _cap,
+            minRaise: _minRaise,
+            minTicket: _minTicket,
+            reserveFundingBps: _reserveFundingBps
+        });
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+        return interfaceId == type(IERC7540Deposit).interfaceId || interfaceId == type(IERC7540Operator).interfaceId
+            || interfaceId == type(IERC7575).interfaceId || interfaceId == type(IERC165).interfaceId;
+    }
+}

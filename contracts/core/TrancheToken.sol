@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IDeal} from "../interfaces/IDeal.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+
+/// @title TrancheToken
+/// @notice See {ITrancheToken}. A compact ERC-20 whose balance and cash checkpoint share one storage slot, so a
+/// transfer between settled holders touches the same number of account slots as a plain ERC-20.
+contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant INDEX_SCALE = 1e18;
+    bytes32 private constant PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+
+    /// @dev Balance and the cash index at which it was last settled.
+    struct Account {
+        uint128 balance;
+        uint128 checkpoint;
+    }
+
+    // Hot slot: read by every transfer and claim.
+    uint128 private _cashIndex;
+    bool private _paused;
+    uint8 private _decimals;
+    uint8 private _trancheIndex;
+
+    address private _deal;
+    address private _offering;
+    address private _stablecoin;
+    /// @dev Numerator carried to the next distribution: (amount·scale + carry) mod supply.
+    uint256 private _indexCarry;
+    uint256 private _totalSupply;
+    string private _name;
+    string private _symbol;
+
+    mapping(address account => Account) private _accounts;
+    mapping(address account => uint256) private _accrued;
+    mapping(address owner => mapping(address spender => uint256)) private _allowances;
+    mapping(address owner => uint256) private _nonces;
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    modifier onlyDeal() {
+        if (msg.sender != _deal) revert NotDeal(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function initialize(
+        address deal_,
+        address offering_,
+        address stablecoin_,
+        uint8 trancheIndex_,
+        uint8 decimals_,
+        string calldata name_,
+        string calldata symbol_
+    ) external initializer {
+        _deal = deal_;
+        _offering = offering_;
+        _stablecoin = stablecoin_;
+        _trancheIndex = trancheIndex_;
+        _decimals = decimals_;
+        _name = name_;
+        _symbol = symbol_;
+    }
+
+    // ------------------------------------------------------------ ERC-20
+
+    function name() external view returns (string memory) {
+        return _name;
+    }
+
+    function symbol() external view returns (string memory) {
+        return _symbol;
+    }
+
+    function decimals() external view returns (uint8) {
+        return _decimals;
+    }
+
+    function totalSupply() external view returns (uint256) {
+        return _totalSupply;
+    }
+
+    function balanceOf(address account) external view returns (uint256) {
+        return _accounts[account].balance;
+    }
+
+    function allowance(address owner, address spender) external view returns (uint256) {
+        return _allowances[owner][spender];
+    }
+
+    function approve(address spender, uint256 value) external returns (bool) {
+        _approve(msg.sender, spender, value);
+        return true;
+    }
+
+    function transfer(address to, uint256 value) external returns (bool) {
+        _transfer(msg.sender, to, value);
+        return true;
+    }
+
+    function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        uint256 current = _allowances[from][msg.sender];
+        if (current != type(uint256).max) {
+            if (current < value) revert ERC20InsufficientAllowance(msg.sender, current, value);
+            // current ≥ value checked above.
+            unchecked {
+                _allowances[from][msg.sender] = current - value;
+            }
+        }
+        _transfer(from, to, value);
+        return true;
+    }
+
+    // ------------------------------------------------------------ EIP-2612
+
+    function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+        external
+    {
+        if (block.timestamp > deadline) revert ERC2612ExpiredSignature(deadline);
+        bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, _nonces[owner]++, deadline));
+        address signer = ECDSA.recover(MessageHashUtils.toTypedDataHash(DOMAIN_SEPARATOR(), structHash), v, r, s);
+        if (signer != owner) revert ERC2612InvalidSigner(signer, owner);
+        _approve(owner, spender, value);
+    }
+
+    function nonces(address owner) external view returns (uint256) {
+        return _nonces[owner];
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        // Computed on the fly: clones share code, so the name cannot live in an immutable.
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(_name)), VERSION_HASH, block.chainid, address(this)));
+    }
+
+    // ------------------------------------------------------------ issuance and distributions
+
+    /// @inheritdoc ITrancheToken
+    function issue(uint256 amount) external {
+        if (msg.sender != _offering) revert NotOffering(msg.sender);
+        if (_totalSupply != 0) revert AlreadyIssued();
+        if (amount > type(uint128).max) revert ERC20InvalidReceiver(msg.sender);
+        _totalSupply = amount;
+        _accounts[msg.sender] = Account({balance: uint128(amount), checkpoint: _cashIndex});
+        emit Transfer(address(0), msg.sender, amount);
+        emit Issued(msg.sender, amount);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function deliverShares(address receiver, uint256 shares) external {
+        address offering_ = _offering;
+        if (msg.sender != offering_) revert NotOffering(msg.sender);
+        if (_paused) revert TokenPaused();
+        if (receiver == address(0)) revert ERC20InvalidReceiver(address(0));
+        uint256 index = _cashIndex;
+        Account memory from = _accounts[offering_];
+        if (from.balance < shares) revert ERC20InsufficientBalance(offering_, from.balance, shares);
+        uint256 offeringAccrued = _accrued[offering_] + _pending(from, index);
+        // The shares take their pro-rata part of what the offering accrued while holding them; the last
+        // delivery (shares == balance) takes the whole remainder, so nothing stays behind.
+        uint256 moved = shares == from.balance ? offeringAccrued : Math.mulDiv(offeringAccrued, shares, from.balance);
+        _accrued[offering_] = offeringAccrued - moved;
+        _accounts[offering_] = Account({balance: from.balance - uint128(shares), checkpoint: uint128(index)});
+
+        Account memory to = _accounts[receiver];
+        uint256 toPending = _pending(to, index);
+        if (toPending + moved != 0) _accrued[receiver] += toPending + moved;
+        _accounts[receiver] = Account({balance: to.balance + uint128(shares), checkpoint: uint128(index)});
+        emit Transfer(offering_, receiver, shares);
+        emit SharesDelivered(receiver, shares, moved);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function distribute(uint256 amount) external onlyDeal {
+        uint256 supply = _totalSupply;
+        // The deal only distributes to tranches with supply; guard anyway so cash is never stranded silently.
+        if (supply == 0) revert NothingToClaim();
+        uint256 numerator = amount * INDEX_SCALE + _indexCarry;
+        uint256 index = _cashIndex + numerator / supply;
+        if (index > type(uint128).max) revert IndexOverflow();
+        _indexCarry = numerator % supply;
+        _cashIndex = uint128(index);
+        emit Distributed(amount, index);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function setPaused(bool paused_) external onlyDeal {
+        _paused = paused_;
+        emit PauseSet(paused_);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function claim(address receiver) external returns (uint256 amount) {
+        if (_paused) revert TokenPaused();
+        if (receiver == address(0)) revert ERC20InvalidReceiver(address(0));
+        uint256 index = _cashIndex;
+        Account memory account = _accounts[msg.sender];
+        amount = _accrued[msg.sender] + _pending(account, index);
+        if (amount == 0) revert NothingToClaim();
+        if (account.checkpoint != index) {
+            _accounts[msg.sender].checkpoint = uint128(index);
+        }
+        _accrued[msg.sender] = 0;
+        emit Claimed(msg.sender, receiver, amount);
+        // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
+        IERC20(_stablecoin).safeTransfer(receiver, amount);
+    }
+
+    // ------------------------------------------------------------ views
+
+    /// @inheritdoc ITrancheToken
+    function claimable(address account) external view returns (uint256) {
+        return _accrued[account] + _pending(_accounts[account], _cashIndex);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function cashIndex() external view returns (uint256) {
+        return _cashIndex;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function factor() external view returns (uint256) {
+        return IDeal(_deal).factor(_trancheIndex);
+    }
+
+    function deal() external view returns (address) {
+        return _deal;
+    }
+
+    function offering() external view returns (address) {
+        return _offering;
+    }
+
+    function stablecoin() external view returns (address) {
+        return _stablecoin;
+    }
+
+    function trancheIndex() external view returns (uint256) {
+        return _trancheIndex;
+    }
+
+    function paused() external view returns (bool) {
+        return _paused;
+    }
+
+    // ------------------------------------------------------------ internals
+
+    function _pending(Account memory account, uint256 index) private pure returns (uint256) {
+        if (account.checkpoint == index) return 0;
+        return Math.mulDiv(account.balance, index - account.checkpoint, INDEX_SCALE);
+    }
+
+    function _transfer(address from, address to, uint256 value) private {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        if (_paused) revert TokenPaused();
+        uint256 index = _cashIndex;
+
+        Account memory a = _accounts[from];
+        if (a.balance < value) revert ERC20InsufficientBalance(from, a.balance, value);
+        if (a.checkpoint != index) {
+            uint256 pending = _pending(a, index);
+            if (pending != 0) _accrued[from] += pending;
+            a.checkpoint = uint128(index);
+        }
+        // a.balance ≥ value checked above.
+        unchecked {
+            a.balance -= uint128(value);
+        }
+        _accounts[from] = a;
+
+        Account memory b = _accounts[to];
+        if (b.checkpoint != index) {
+            uint256 pending = _pending(b, index);
+            if (pending != 0) _accrued[to] += pending;
+            b.checkpoint = uint128(index);
+        }
+        // Balances sum to the total supply, which fits in 128 bits.
+        unchecked {
+            b.balance += uint128(value);
+        }
+        _accounts[to] = b;
+        emit Transfer(from, to, value);
+    }
+
+    function _approve(address owner, address spender, uint256 value) private {
+        if (owner == address(0)) revert ERC20InvalidApprover(address(0));
+        if (spender == address(0)) revert ERC20InvalidSpender(address(0));
+        _allowances[owner][spender] = value;
+        emit Approval(owner, spender, value);
+    }
+}

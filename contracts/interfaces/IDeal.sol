@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {
+    CouponTerms,
+    DealStatus,
+    PeriodStatement,
+    PrincipalTerms,
+    TermSheet,
+    TrancheKind
+} from "./ICascadeTypes.sol";
+
+/// @title IDeal
+/// @notice One Cascade financing: collections in, a waterfall per period out, tranches ranked by seniority.
+/// @dev Warning: a deal assumes of its stablecoin that it is a plain ERC-20 with at most 18 decimals: no fee on
+/// transfer (deposits check the balance delta and revert otherwise), no rebasing, no hooks that re-enter, and no
+/// blocklist that would freeze the deal's own balance. It assumes of its oracle that a final report is immutable.
+interface IDeal {
+    /// @notice Everything the deal knows of one tranche.
+    struct TrancheInfo {
+        address token;
+        address offering;
+        TrancheKind kind;
+        CouponTerms coupon;
+        PrincipalTerms principal;
+        uint256 issued;
+        uint256 outstanding;
+        uint256 arrears;
+    }
+
+    /// @notice Why a term sheet was refused.
+    enum TermSheetField {
+        Stablecoin,
+        Decimals,
+        Issuer,
+        Servicer,
+        Trustee,
+        Guardian,
+        OfferingWindow,
+        Start,
+        PeriodLength,
+        PeriodCount,
+        PledgedShare,
+        ServicerFee,
+        TrancheCount,
+        TrancheKind,
+        TrancheName,
+        FaceAmount,
+        MinRaise,
+        MinTicket,
+        ReserveFunding,
+        Coupon,
+        Principal
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice The offering of `tranche` settled: `issued` tokens were minted and `reserveFunding` of the
+    /// proceeds was added to the reserve account.
+    event OfferingSettled(uint256 indexed tranche, uint256 issued, uint256 reserveFunding, uint256 reserveAfter);
+
+    /// @notice The deal moved from `previous` to `current`.
+    event StatusChanged(DealStatus previous, DealStatus current);
+
+    /// @notice The servicer deposited `amount`; `undistributed` collections are now held for coming periods.
+    event CollectionsDeposited(address indexed servicer, uint256 amount, uint256 undistributed);
+
+    /// @notice Reserve above its target was released into the period's cash.
+    event ReserveReleased(uint256 indexed period, uint256 amount, uint256 reserveAfter);
+
+    /// @notice Fees of `period`: paid amounts and the arrears left after payment.
+    event FeesPaid(
+        uint256 indexed period,
+        uint256 trusteeFee,
+        uint256 servicerFee,
+        uint256 trusteeArrears,
+        uint256 servicerArrears
+    );
+
+    /// @notice Interest of note `tranche` for `period` at annual `rate` (WAD): `due` included prior arrears;
+    /// `arrears` is what remains unpaid.
+    event InterestPaid(
+        uint256 indexed period,
+        uint256 indexed tranche,
+        uint256 rate,
+        uint256 due,
+        uint256 paid,
+        uint256 arrears
+    );
+
+    /// @notice The reserve covered `amount` of a senior-interest shortfall.
+    event ReserveDrawn(uint256 indexed period, uint256 amount, uint256 reserveAfter);
+
+    /// @notice `amount` of the period's cash topped the reserve up towards its target.
+    event ReserveToppedUp(uint256 indexed period, uint256 amount, uint256 reserveAfter);
+
+    /// @notice Scheduled principal of note `tranche` for `period`; `outstanding` is what remains after payment.
+    event PrincipalPaid(uint256 indexed period, uint256 indexed tranche, uint256 due, uint256 paid, uint256 outstanding);
+
+    /// @notice What was left went to `recipient` (the equity token, or the issuer when no equity was issued).
+    event ResidualPaid(uint256 indexed period, address indexed recipient, uint256 amount);
+
+    /// @notice The statement of `period`; its parts sum exactly to its cash in (see {PeriodStatement}).
+    event PeriodDistributed(uint256 indexed period, PeriodStatement statement);
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The term sheet is invalid at `field` (of tranche `index` where the field is a tranche's).
+    error InvalidTermSheet(TermSheetField field, uint256 index);
+
+    /// @notice `period` ends at `endsAt`; it cannot be distributed before.
+    error WaterfallPeriodNotEnded(uint256 period, uint64 endsAt);
+
+    /// @notice Periods are distributed in order; `nextDistributable` comes first.
+    error WaterfallPeriodNotReady(uint256 period, uint256 nextDistributable);
+
+    /// @notice `period` was distributed already.
+    error WaterfallPeriodAlreadyDistributed(uint256 period);
+
+    /// @notice The deal has `periodCount` periods; `period` is not one of them.
+    error WaterfallPeriodBeyondMaturity(uint256 period, uint256 periodCount);
+
+    /// @notice The oracle holds no final report for `period`.
+    error ReportNotFinal(uint256 period);
+
+    /// @notice The call needs the deal to be active; it is `status`.
+    error DealNotActive(DealStatus status);
+
+    /// @notice The deal has ended (`status`); it takes no more collections.
+    error DealEnded(DealStatus status);
+
+    /// @notice Zero amounts are refused.
+    error ZeroAmount();
+
+    /// @notice The stablecoin moved `received` instead of `expected` (fee-on-transfer tokens are not supported).
+    error UnsupportedTokenTransfer(uint256 expected, uint256 received);
+
+    /// @notice Only the offering of `tranche` may settle it.
+    error NotTrancheOffering(uint256 tranche, address caller);
+
+    /// @notice `tranche` is not a tranche of this deal.
+    error UnknownTranche(uint256 tranche);
+
+    // ---------------------------------------------------------------- actions
+
+    /// @notice Sets the deal up from its term sheet. Called once by the factory, in the creating transaction.
+    function initialize(
+        TermSheet calldata terms,
+        address oracle,
+        address[] calldata tokens,
+        address[] calldata offerings
+    ) external;
+
+    /// @notice Servicer deposits collected revenue (stablecoin pulled from the caller).
+    function depositCollections(uint256 amount) external;
+
+    /// @notice Runs the waterfall of `period`. Anyone may call once the period has ended, its report is final,
+    /// and every earlier period is distributed.
+    function distribute(uint256 period) external returns (PeriodStatement memory statement);
+
+    /// @notice Called by the offering of `tranche` when it closes, after it sent `reserveFunding` to the deal.
+    function onOfferingSettled(uint256 tranche, uint256 issued, uint256 reserveFunding) external;
+
+    /// @notice Guardian stops distributions, transfers, claims and subscriptions of the whole deal.
+    function pause() external;
+
+    /// @notice Guardian resumes the deal.
+    function unpause() external;
+
+    // ---------------------------------------------------------------- views
+
+    function stablecoin() external view returns (address);
+
+    function oracle() external view returns (address);
+
+    function issuer() external view returns (address);
+
+    function status() external view returns (DealStatus);
+
+    function start() external view returns (uint64);
+
+    function periodLength() external view returns (uint32);
+
+    function periodCount() external view returns (uint256);
+
+    /// @notice End of the last period, the legal final maturity of every note.
+    function finalMaturity() external view returns (uint64);
+
+    /// @notice Timestamp at which `period` ends and may be distributed.
+    function periodEnd(uint256 period) external view returns (uint64);
+
+    /// @notice Next period the waterfall will run (equals `periodCount` once every period is distributed).
+    function nextPeriod() external view returns (uint256);
+
+    /// @notice Whether the next period can be distributed now, and which one it is.
+    function readyPeriod() external view returns (bool ready, uint256 period);
+
+    function pledgedShareBps() external view returns (uint256);
+
+    function servicerFeeBps() external view returns (uint256);
+
+    function trusteeFeePerPeriod() external view returns (uint256);
+
+    function servicer() external view returns (address);
+
+    function trustee() external view returns (address);
+
+    /// @notice Collections deposited and not yet distributed.
+    function undistributedCollections() external view returns (uint256);
+
+    /// @notice Reserve account balance and its target.
+    function reserve() external view returns (uint256 balance, uint256 target);
+
+    /// @notice Fees owed from earlier periods.
+    function feeArrears() external view returns (uint256 trustee, uint256 servicer);
+
+    function trancheCount() external view returns (uint256);
+
+    function tranche(uint256 index) external view returns (TrancheInfo memory);
+
+    /// @notice Outstanding face per token of `tranche` (WAD; 1e18 at issue): the bond factor.
+    function factor(uint256 tranche) external view returns (uint256);
+
+    /// @notice Whether the deal is paused.
+    function paused() external view returns (bool);
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {TermSheet} from "./ICascadeTypes.sol";
+
+/// @title IDealFactory
+/// @notice Creates deals from term sheets in one transaction: a clone of the deal, one tranche token and one
+/// offering per tranche, and the deal's registration with the utilization oracle.
+interface IDealFactory {
+    /// @notice A deal was created. Carries everything an indexer needs to follow it.
+    event DealCreated(
+        uint256 indexed dealId,
+        address indexed deal,
+        address indexed issuer,
+        address stablecoin,
+        address[] tokens,
+        address[] offerings,
+        TermSheet terms
+    );
+
+    error ZeroAddress();
+
+    function createDeal(TermSheet calldata terms) external returns (address deal);
+
+    function dealCount() external view returns (uint256);
+
+    function dealAt(uint256 index) external view returns (address);
+
+    function deals() external view returns (address[] memory);
+
+    function isDeal(address deal) external view returns (bool);
+
+    function dealImplementation() external view returns (address);
+
+    function tokenImplementation() external view returns (address);
+
+    function offeringImplementation() external view returns (address);
+
+    function oracle() external view returns (address);
+}

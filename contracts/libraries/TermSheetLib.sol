@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IDeal} from "../interfaces/IDeal.sol";
+import {CouponType, PrincipalType, TermSheet, TrancheKind, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
+
+/// @title TermSheetLib
+/// @notice Validation of a term sheet before a deal is created. Each refusal names the field (and tranche).
+library TermSheetLib {
+    uint256 internal constant MAX_TRANCHES = 8;
+    uint256 internal constant MAX_DECIMALS = 18;
+    uint256 internal constant BPS = 10_000;
+    uint256 internal constant WAD = 1e18;
+
+    /// @notice Reverts with {IDeal.InvalidTermSheet} at the first invalid field.
+    /// @param decimals The stablecoin's decimals, read by the caller.
+    /// @param nowTs The current block timestamp.
+    function validate(TermSheet calldata t, uint8 decimals, uint256 nowTs) internal pure {
+        if (t.stablecoin == address(0)) _fail(IDeal.TermSheetField.Stablecoin, 0);
+        if (decimals > MAX_DECIMALS) _fail(IDeal.TermSheetField.Decimals, 0);
+        if (t.issuer == address(0)) _fail(IDeal.TermSheetField.Issuer, 0);
+        if (t.servicer == address(0)) _fail(IDeal.TermSheetField.Servicer, 0);
+        if (t.trustee == address(0)) _fail(IDeal.TermSheetField.Trustee, 0);
+        if (t.guardian == address(0)) _fail(IDeal.TermSheetField.Guardian, 0);
+        if (t.offeringOpensAt >= t.offeringClosesAt || t.offeringClosesAt <= nowTs) {
+            _fail(IDeal.TermSheetField.OfferingWindow, 0);
+        }
+        if (t.start < t.offeringClosesAt) _fail(IDeal.TermSheetField.Start, 0);
+        if (t.periodLength == 0) _fail(IDeal.TermSheetField.PeriodLength, 0);
+        if (t.periodCount == 0) _fail(IDeal.TermSheetField.PeriodCount, 0);
+        if (t.pledgedShareBps == 0 || t.pledgedShareBps > BPS) _fail(IDeal.TermSheetField.PledgedShare, 0);
+        if (t.servicerFeeBps > BPS) _fail(IDeal.TermSheetField.ServicerFee, 0);
+
+        uint256 count = t.tranches.length;
+        if (count < 2 || count > MAX_TRANCHES) _fail(IDeal.TermSheetField.TrancheCount, count);
+        for (uint256 i; i < count; ++i) {
+            _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount);
+        }
+    }
+
+    function _validateTranche(
+        TrancheTerms calldata tr,
+        uint256 i,
+        bool last,
+        uint8 decimals,
+        uint16 periodCount
+    ) private pure {
+        // Notes first, by rank; exactly one equity class, last.
+        if ((tr.kind == TrancheKind.Equity) != last) _fail(IDeal.TermSheetField.TrancheKind, i);
+        if (bytes(tr.name).length == 0 || bytes(tr.name).length > 31) _fail(IDeal.TermSheetField.TrancheName, i);
+        if (bytes(tr.symbol).length == 0 || bytes(tr.symbol).length > 31) _fail(IDeal.TermSheetField.TrancheName, i);
+        if (tr.faceAmount == 0) _fail(IDeal.TermSheetField.FaceAmount, i);
+        // At least one whole stablecoin unit must be raised: it bounds the cash index per token.
+        if (tr.minRaise < 10 ** decimals || tr.minRaise > tr.faceAmount) _fail(IDeal.TermSheetField.MinRaise, i);
+        if (tr.minTicket == 0 || tr.minTicket > tr.faceAmount) _fail(IDeal.TermSheetField.MinTicket, i);
+        if (tr.reserveFundingBps > BPS) _fail(IDeal.TermSheetField.ReserveFunding, i);
+
+        if (tr.kind == TrancheKind.Equity) {
+            if (
+                tr.coupon.baseRate != 0 || tr.coupon.slope != 0 || tr.coupon.strike != 0 || tr.coupon.floorRate != 0
+                    || tr.coupon.capRate != 0 || tr.coupon.couponType != CouponType.Fixed
+            ) _fail(IDeal.TermSheetField.Coupon, i);
+            if (
+                tr.principal.scheduleType != PrincipalType.Bullet || tr.principal.amortStartPeriod != 0
+                    || tr.principal.amortPeriods != 0
+            ) _fail(IDeal.TermSheetField.Principal, i);
+            return;
+        }
+
+        if (tr.coupon.couponType == CouponType.Fixed) {
+            if (tr.coupon.slope != 0 || tr.coupon.strike != 0 || tr.coupon.floorRate != 0 || tr.coupon.capRate != 0) {
+                _fail(IDeal.TermSheetField.Coupon, i);
+            }
+        } else if (
+            tr.coupon.floorRate > tr.coupon.capRate || tr.coupon.strike > WAD || tr.coupon.baseRate < tr.coupon.floorRate
+                || tr.coupon.baseRate > tr.coupon.capRate
+        ) {
+            _fail(IDeal.TermSheetField.Coupon, i);
+        }
+
+        if (tr.principal.scheduleType == PrincipalType.Bullet) {
+            if (tr.principal.amortStartPeriod != 0 || tr.principal.amortPeriods != 0) {
+                _fail(IDeal.TermSheetField.Principal, i);
+            }
+        } else if (
+            tr.principal.amortPeriods == 0
+                || uint256(tr.principal.amortStartPeriod) + tr.principal.amortPeriods > periodCount
+        ) {
+            _fail(IDeal.TermSheetField.Principal, i);
+        }
+    }
+
+    function _fail(IDeal.TermSheetField field, uint256 index) private pure {
+        revert IDeal.InvalidTermSheet(field, index);
+    }
+}

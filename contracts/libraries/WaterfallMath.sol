@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {CouponTerms, CouponType, PrincipalTerms, PrincipalType} from "../interfaces/ICascadeTypes.sol";
+
+/// @title WaterfallMath
+/// @notice Pure math of a Cascade period: utilization, coupon rates, interest, principal schedules and the
+/// priority of payments. Every division rounds down, so amounts owed to a class never exceed what the
+/// formula gives and any remainder flows further down the waterfall (ultimately to the residual).
+library WaterfallMath {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant BPS = 10_000;
+    uint256 internal constant YEAR = 365 days;
+
+    /// @notice Amounts owed at the start of a period, by priority. Note arrays are indexed by rank (0 = senior).
+    struct Input {
+        uint256 cash;
+        uint256 reserve;
+        uint256 reserveTarget;
+        uint256 trusteeFeeDue;
+        uint256 servicerFeeDue;
+        uint256[] interestDue;
+        uint256[] principalDue;
+    }
+
+    /// @notice What the waterfall paid. Conservation:
+    /// cash + reserveReleased + reserveDrawn == trusteeFeePaid + servicerFeePaid + Σ interestPaid
+    ///   + reserveToppedUp + Σ principalPaid + residual.
+    struct Result {
+        uint256 reserveReleased;
+        uint256 reserveDrawn;
+        uint256 trusteeFeePaid;
+        uint256 servicerFeePaid;
+        uint256[] interestPaid;
+        uint256 reserveToppedUp;
+        uint256[] principalPaid;
+        uint256 residual;
+        uint256 reserveAfter;
+    }
+
+    /// @notice Utilization U = billed / available as a WAD fraction, rounded down; zero when nothing was available.
+    function utilization(uint256 gpuHoursAvailable, uint256 gpuHoursBilled) internal pure returns (uint256) {
+        if (gpuHoursAvailable == 0) return 0;
+        return Math.mulDiv(gpuHoursBilled, WAD, gpuHoursAvailable);
+    }
+
+    /// @notice Annual coupon rate (WAD) for a period with utilization `u` (WAD).
+    /// A fixed coupon pays `baseRate`; a linked coupon pays base + slope × (u − strike) clamped to [floor, cap].
+    function couponRate(CouponTerms memory c, uint256 u) internal pure returns (uint256) {
+        if (c.couponType == CouponType.Fixed) return c.baseRate;
+        // u ≤ 1e18 and |slope| < 2^63, so the product fits easily in int256.
+        int256 delta = (int256(c.slope) * (int256(u) - int256(uint256(c.strike)))) / int256(WAD);
+        int256 rate = int256(uint256(c.baseRate)) + delta;
+        if (rate < int256(uint256(c.floorRate))) return c.floorRate;
+        if (rate > int256(uint256(c.capRate))) return c.capRate;
+        return uint256(rate);
+    }
+
+    /// @notice Interest of one period on `principal` at annual `rate` (WAD), actual/365, rounded down.
+    function periodInterest(uint256 principal, uint256 rate, uint256 periodLength) internal pure returns (uint256) {
+        return Math.mulDiv(principal, rate * periodLength, WAD * YEAR);
+    }
+
+    /// @notice Outstanding principal a note should have after `period` is paid, given its `face` at issue.
+    /// The last period of the deal (`period == periodCount − 1`) is the legal final maturity: nothing remains.
+    /// Straight-line targets round up (face − ⌊face·k/N⌋), so each installment rounds down and the last one
+    /// takes the remainder.
+    function scheduledOutstanding(uint256 face, PrincipalTerms memory p, uint256 period, uint256 periodCount)
+        internal
+        pure
+        returns (uint256)
+    {
+        if (period + 1 >= periodCount) return 0;
+        if (p.scheduleType == PrincipalType.Bullet || period < p.amortStartPeriod) return face;
+        uint256 paidInstallments = period + 1 - p.amortStartPeriod;
+        if (paidInstallments >= p.amortPeriods) return 0;
+        return face - Math.mulDiv(face, paidInstallments, p.amortPeriods);
+    }
+
+    /// @notice Scheduled principal of a period: what brings `outstanding` down to the schedule, including any
+    /// principal missed in earlier periods.
+    function principalDue(uint256 outstanding, uint256 scheduled) internal pure returns (uint256) {
+        return outstanding > scheduled ? outstanding - scheduled : 0;
+    }
+
+    /// @notice Fee of `bps` basis points on `amount`, rounded down.
+    function bpsOf(uint256 amount, uint256 bps) internal pure returns (uint256) {
+        return Math.mulDiv(amount, bps, BPS);
+    }
+
+    /// @notice Runs the priority of payments: release of reserve above target → trustee fee → servicer fee →
+    /// note interest by rank (the reserve covers a senior-interest shortfall) → reserve top-up to target →
+    /// scheduled principal by rank → residual.
+    function run(Input memory input) internal pure returns (Result memory r) {
+        uint256 notes = input.interestDue.length;
+        r.interestPaid = new uint256[](notes);
+        r.principalPaid = new uint256[](notes);
+
+        uint256 available = input.cash;
+        uint256 reserve = input.reserve;
+        if (reserve > input.reserveTarget) {
+            r.reserveReleased = reserve - input.reserveTarget;
+            reserve = input.reserveTarget;
+            available += r.reserveReleased;
+        }
+
+        (r.trusteeFeePaid, available) = _pay(input.trusteeFeeDue, available);
+        (r.servicerFeePaid, available) = _pay(input.servicerFeeDue, available);
+
+        for (uint256 i; i < notes; ++i) {
+            (r.interestPaid[i], available) = _pay(input.interestDue[i], available);
+            if (i == 0 && r.interestPaid[0] < input.interestDue[0] && reserve > 0) {
+                r.reserveDrawn = Math.min(input.interestDue[0] - r.interestPaid[0], reserve);
+                reserve -= r.reserveDrawn;
+                r.interestPaid[0] += r.reserveDrawn;
+            }
+        }
+
+        if (reserve < input.reserveTarget) {
+            (r.reserveToppedUp, available) = _pay(input.reserveTarget - reserve, available);
+            reserve += r.reserveToppedUp;
+        }
+
+        for (uint256 i; i < notes; ++i) {
+            (r.principalPaid[i], available) = _pay(input.principalDue[i], available);
+        }
+
+        r.residual = available;
+        r.reserveAfter = reserve;
+    }
+
+    function _pay(uint256 due, uint256 available) private pure returns (uint256 paid, uint256 left) {
+        paid = Math.min(due, available);
+        // paid ≤ available by construction.
+        unchecked {
+            left = available - paid;
+        }
+    }
+}
