@@ -1,0 +1,349 @@
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
+
+import type {
+  Deal,
+  DealFactory,
+  MockStablecoin,
+  Offering,
+  TrancheToken,
+  UtilizationOracle,
+} from "../../types/ethers-contracts/index.js";
+
+export const WAD = 10n ** 18n;
+export const DAY = 86_400n;
+export const PERIOD = 30n * DAY;
+export const USDC = 10n ** 6n;
+
+export enum TrancheKind {
+  Note = 0,
+  Equity = 1,
+}
+export enum CouponType {
+  Fixed = 0,
+  UtilizationLinked = 1,
+}
+export enum PrincipalType {
+  Bullet = 0,
+  StraightLine = 1,
+}
+export enum DealStatus {
+  Offering = 0,
+  Active = 1,
+  Repaid = 2,
+  Defaulted = 3,
+}
+
+export interface TrancheTermsInput {
+  name: string;
+  symbol: string;
+  kind: TrancheKind;
+  faceAmount: bigint;
+  minRaise: bigint;
+  minTicket: bigint;
+  reserveFundingBps: number;
+  coupon: {
+    couponType: CouponType;
+    baseRate: bigint;
+    slope: bigint;
+    strike: bigint;
+    floorRate: bigint;
+    capRate: bigint;
+  };
+  principal: { scheduleType: PrincipalType; amortStartPeriod: number; amortPeriods: number };
+}
+
+export interface TermSheetInput {
+  stablecoin: string;
+  issuer: string;
+  servicer: string;
+  trustee: string;
+  guardian: string;
+  offeringOpensAt: bigint;
+  offeringClosesAt: bigint;
+  start: bigint;
+  periodLength: bigint;
+  periodCount: number;
+  pledgedShareBps: number;
+  servicerFeeBps: number;
+  trusteeFeePerPeriod: bigint;
+  reserveTarget: bigint;
+  reporters: string[];
+  reportThreshold: number;
+  tranches: TrancheTermsInput[];
+}
+
+export const NO_COUPON = {
+  couponType: CouponType.Fixed,
+  baseRate: 0n,
+  slope: 0n,
+  strike: 0n,
+  floorRate: 0n,
+  capRate: 0n,
+};
+export const NO_PRINCIPAL = { scheduleType: PrincipalType.Bullet, amortStartPeriod: 0, amortPeriods: 0 };
+
+export function fixedNote(
+  name: string,
+  face: bigint,
+  rate: bigint,
+  principal = NO_PRINCIPAL,
+): TrancheTermsInput {
+  return {
+    name,
+    symbol: name.toUpperCase().slice(0, 8),
+    kind: TrancheKind.Note,
+    faceAmount: face,
+    minRaise: USDC,
+    minTicket: USDC,
+    reserveFundingBps: 0,
+    coupon: { ...NO_COUPON, baseRate: rate },
+    principal,
+  };
+}
+
+export function equity(name: string, face: bigint): TrancheTermsInput {
+  return {
+    name,
+    symbol: name.toUpperCase().slice(0, 8),
+    kind: TrancheKind.Equity,
+    faceAmount: face,
+    minRaise: USDC,
+    minTicket: USDC,
+    reserveFundingBps: 0,
+    coupon: NO_COUPON,
+    principal: NO_PRINCIPAL,
+  };
+}
+
+export interface Protocol {
+  stablecoin: MockStablecoin;
+  oracle: UtilizationOracle;
+  factory: DealFactory;
+  admin: HardhatEthersSigner;
+}
+
+/** Deploys the implementations, the oracle (registrar role to the factory) and the factory. */
+export async function deployProtocol(ethers: HardhatEthers, decimals = 6): Promise<Protocol> {
+  const [admin] = await ethers.getSigners();
+  const stablecoin = await ethers.deployContract("MockStablecoin", ["USD Coin", "USDC", decimals]);
+  const oracle = await ethers.deployContract("UtilizationOracle", [admin.address]);
+  const dealImpl = await ethers.deployContract("Deal");
+  const tokenImpl = await ethers.deployContract("TrancheToken");
+  const offeringImpl = await ethers.deployContract("Offering");
+  const factory = await ethers.deployContract("DealFactory", [
+    await dealImpl.getAddress(),
+    await tokenImpl.getAddress(),
+    await offeringImpl.getAddress(),
+    await oracle.getAddress(),
+  ]);
+  await oracle.grantRole(await oracle.REGISTRAR_ROLE(), await factory.getAddress());
+  return { stablecoin, oracle, factory, admin };
+}
+
+export interface Roles {
+  issuer: HardhatEthersSigner;
+  servicer: HardhatEthersSigner;
+  trustee: HardhatEthersSigner;
+  guardian: HardhatEthersSigner;
+  reporters: HardhatEthersSigner[];
+  investors: HardhatEthersSigner[];
+}
+
+export async function roles(ethers: HardhatEthers): Promise<Roles> {
+  const s = await ethers.getSigners();
+  const reporters = [s[5], s[6], s[7]].sort((a, b) =>
+    BigInt(a.address) < BigInt(b.address) ? -1 : 1,
+  );
+  return {
+    issuer: s[1],
+    servicer: s[2],
+    trustee: s[3],
+    guardian: s[4],
+    reporters,
+    investors: s.slice(8, 16),
+  };
+}
+
+/**
+ * A 12-period monthly deal: senior 6 M at 8 % straight-line from period 3 over 9 periods,
+ * mezzanine 2 M utilization-linked, junior 1 M bullet at 14 %, equity 1 M.
+ */
+export async function standardTermSheet(
+  networkHelpers: NetworkHelpers,
+  protocol: Protocol,
+  r: Roles,
+  overrides: Partial<TermSheetInput> = {},
+): Promise<TermSheetInput> {
+  const now = BigInt(await networkHelpers.time.latest());
+  const opens = now + 60n;
+  const closes = opens + 7n * DAY;
+  return {
+    stablecoin: await protocol.stablecoin.getAddress(),
+    issuer: r.issuer.address,
+    servicer: r.servicer.address,
+    trustee: r.trustee.address,
+    guardian: r.guardian.address,
+    offeringOpensAt: opens,
+    offeringClosesAt: closes,
+    start: closes,
+    periodLength: PERIOD,
+    periodCount: 12,
+    pledgedShareBps: 10_000,
+    servicerFeeBps: 100,
+    trusteeFeePerPeriod: 2_000n * USDC,
+    reserveTarget: 150_000n * USDC,
+    reporters: r.reporters.map((x) => x.address),
+    reportThreshold: 2,
+    tranches: [
+      fixedNote("Senior", 6_000_000n * USDC, (8n * WAD) / 100n, {
+        scheduleType: PrincipalType.StraightLine,
+        amortStartPeriod: 3,
+        amortPeriods: 9,
+      }),
+      {
+        ...fixedNote("Mezzanine", 2_000_000n * USDC, 0n),
+        coupon: {
+          couponType: CouponType.UtilizationLinked,
+          baseRate: (11n * WAD) / 100n,
+          slope: (20n * WAD) / 100n,
+          strike: (70n * WAD) / 100n,
+          floorRate: (8n * WAD) / 100n,
+          capRate: (15n * WAD) / 100n,
+        },
+      },
+      fixedNote("Junior", 1_000_000n * USDC, (14n * WAD) / 100n),
+      equity("Equity", 1_000_000n * USDC),
+    ],
+    ...overrides,
+  };
+}
+
+export interface DealHandles {
+  deal: Deal;
+  tokens: TrancheToken[];
+  offerings: Offering[];
+  terms: TermSheetInput;
+}
+
+export async function createDeal(
+  ethers: HardhatEthers,
+  protocol: Protocol,
+  terms: TermSheetInput,
+): Promise<DealHandles> {
+  const tx = await protocol.factory.createDeal(terms);
+  const receipt = await tx.wait();
+  const log = receipt!.logs
+    .map((l) => {
+      try {
+        return protocol.factory.interface.parseLog(l);
+      } catch {
+        return null;
+      }
+    })
+    .find((l) => l?.name === "DealCreated");
+  const deal = await ethers.getContractAt("Deal", log!.args.deal as string);
+  const tokens = await Promise.all(
+    (log!.args.tokens as string[]).map((a) => ethers.getContractAt("TrancheToken", a)),
+  );
+  const offerings = await Promise.all(
+    (log!.args.offerings as string[]).map((a) => ethers.getContractAt("Offering", a)),
+  );
+  return { deal, tokens, offerings, terms };
+}
+
+/** Mints `amount` to `investor`, approves and requests a deposit into `offering`. */
+export async function subscribe(
+  protocol: Protocol,
+  offering: Offering,
+  investor: HardhatEthersSigner,
+  amount: bigint,
+): Promise<void> {
+  await protocol.stablecoin.mint(investor.address, amount);
+  await protocol.stablecoin.connect(investor).approve(await offering.getAddress(), amount);
+  await offering.connect(investor).requestDeposit(amount, investor.address, investor.address);
+}
+
+export interface ReportInput {
+  deal: string;
+  period: bigint;
+  gpuHoursAvailable: bigint;
+  gpuHoursBilled: bigint;
+  revenue: bigint;
+  reportHash: string;
+}
+
+/** EIP-712 signatures of `signers` (sorted ascending by address, as the oracle requires). */
+export async function signReport(
+  ethers: HardhatEthers,
+  oracle: UtilizationOracle,
+  report: ReportInput,
+  signers: HardhatEthersSigner[],
+): Promise<{ signers: string[]; signatures: string[] }> {
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = {
+    name: "Cascade Utilization Oracle",
+    version: "1",
+    chainId,
+    verifyingContract: await oracle.getAddress(),
+  };
+  const types = {
+    Report: [
+      { name: "deal", type: "address" },
+      { name: "period", type: "uint64" },
+      { name: "gpuHoursAvailable", type: "uint64" },
+      { name: "gpuHoursBilled", type: "uint64" },
+      { name: "revenue", type: "uint128" },
+      { name: "reportHash", type: "bytes32" },
+    ],
+  };
+  const sorted = [...signers].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+  const signatures = await Promise.all(sorted.map((s) => s.signTypedData(domain, types, report)));
+  return { signers: sorted.map((s) => s.address), signatures };
+}
+
+/** Signs with the first two reporters and submits a report for `period`. */
+export async function submitReport(
+  ethers: HardhatEthers,
+  protocol: Protocol,
+  r: Roles,
+  deal: Deal,
+  period: bigint,
+  revenue: bigint,
+  billed = 700_000n,
+  available = 1_000_000n,
+): Promise<ReportInput> {
+  const report = {
+    deal: await deal.getAddress(),
+    period,
+    gpuHoursAvailable: available,
+    gpuHoursBilled: billed,
+    revenue,
+    reportHash: ethers.keccak256(ethers.toUtf8Bytes(`report-${period}`)),
+  };
+  const { signers, signatures } = await signReport(ethers, protocol.oracle, report, r.reporters.slice(0, 2));
+  await protocol.oracle.submitReport(report, signers, signatures);
+  return report;
+}
+
+/**
+ * Full subscription of every tranche by investor 0..n, closes every offering and moves to the deal start.
+ * Returns the deal activated.
+ */
+export async function activateDeal(
+  networkHelpers: NetworkHelpers,
+  protocol: Protocol,
+  r: Roles,
+  h: DealHandles,
+): Promise<void> {
+  await networkHelpers.time.increaseTo(h.terms.offeringOpensAt);
+  for (let i = 0; i < h.offerings.length; i++) {
+    await subscribe(protocol, h.offerings[i], r.investors[i], h.terms.tranches[i].faceAmount);
+  }
+  await networkHelpers.time.increaseTo(h.terms.offeringClosesAt);
+  for (const o of h.offerings) await o.close();
+  for (let i = 0; i < h.offerings.length; i++) {
+    const inv = r.investors[i];
+    await h.offerings[i].connect(inv).deposit(h.terms.tranches[i].faceAmount, inv.address);
+  }
+}
