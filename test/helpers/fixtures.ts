@@ -344,6 +344,6 @@ export async function activateDeal(
   for (const o of h.offerings) await o.close();
   for (let i = 0; i < h.offerings.length; i++) {
     const inv = r.investors[i];
-    await h.offerings[i].connect(inv).deposit(h.terms.tranches[i].faceAmount, inv.address);
+    await h.offerings[i].connect(inv)["deposit(uint256,address)"](h.terms.tranches[i].faceAmount, inv.address);
   }
 }
