@@ -214,9 +214,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         // Cash of the period: what the report says the pool earned, capped by what was deposited. At the final
         // period every remaining collection is distributed: there is no later period to carry it to.
         uint256 collections = _collections;
-        uint256 cash = run.finalPeriod
-            ? collections
-            : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
+        uint256 cash =
+            run.finalPeriod ? collections : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
         // cash ≤ collections.
         unchecked {
             _collections = uint128(collections - cash);
@@ -248,7 +247,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.rates[i] = rate;
         run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, _periodLength) + tr.arrears;
         run.input.principalDue[i] = WaterfallMath.principalDue(
-            outstanding, WaterfallMath.scheduledOutstanding(tr.issued, _principalOf(tr), run.period, count)
+            outstanding,
+            WaterfallMath.scheduledOutstanding(tr.issued, _principalOf(tr), run.period, count)
         );
     }
 
@@ -423,7 +423,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         period = _nextPeriod;
         if (_status != DealStatus.Active || paused() || period >= _periodCount) return (false, period);
         if (block.timestamp < _periodEnd(period)) return (false, period);
-        (ready,,,) = _oracle.finalReport(address(this), period);
+        (ready, , , ) = _oracle.finalReport(address(this), period);
     }
 
     /// @inheritdoc IDeal
@@ -492,22 +492,24 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     }
 
     function _couponOf(Tranche storage tr) private view returns (CouponTerms memory) {
-        return CouponTerms({
-            couponType: tr.couponType,
-            baseRate: tr.baseRate,
-            slope: tr.slope,
-            strike: tr.strike,
-            floorRate: tr.floorRate,
-            capRate: tr.capRate
-        });
+        return
+            CouponTerms({
+                couponType: tr.couponType,
+                baseRate: tr.baseRate,
+                slope: tr.slope,
+                strike: tr.strike,
+                floorRate: tr.floorRate,
+                capRate: tr.capRate
+            });
     }
 
     function _principalOf(Tranche storage tr) private view returns (PrincipalTerms memory) {
-        return PrincipalTerms({
-            scheduleType: tr.scheduleType,
-            amortStartPeriod: tr.amortStartPeriod,
-            amortPeriods: tr.amortPeriods
-        });
+        return
+            PrincipalTerms({
+                scheduleType: tr.scheduleType,
+                amortStartPeriod: tr.amortStartPeriod,
+                amortPeriods: tr.amortPeriods
+            });
     }
 
     function _setStatus(DealStatus next) private {

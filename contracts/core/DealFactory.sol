@@ -53,7 +53,13 @@ contract DealFactory is IDealFactory {
         for (uint256 i; i < count; ++i) {
             TrancheTerms calldata tr = terms.tranches[i];
             ITrancheToken(tokens[i]).initialize(
-                deal, offerings[i], terms.stablecoin, uint8(i), decimals, tr.name, tr.symbol
+                deal,
+                offerings[i],
+                terms.stablecoin,
+                uint8(i),
+                decimals,
+                tr.name,
+                tr.symbol
             );
             IOffering(offerings[i]).initialize(
                 IOffering.Config({

@@ -90,12 +90,11 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     // ------------------------------------------------------------ requests
 
     /// @inheritdoc IERC7540Deposit
-    function requestDeposit(uint256 assets, address controller, address owner)
-        external
-        nonReentrant
-        whenNotPaused
-        returns (uint256)
-    {
+    function requestDeposit(
+        uint256 assets,
+        address controller,
+        address owner
+    ) external nonReentrant whenNotPaused returns (uint256) {
         if (owner != msg.sender && !_operators[owner][msg.sender]) revert NotOperator(owner, msg.sender);
         _request(assets, controller, owner);
         return REQUEST_ID;
@@ -205,7 +204,11 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     }
 
     /// @dev Shares are sold at par, so claiming `amount` assets and minting `amount` shares are the same act.
-    function _claim(uint256 amount, address receiver, address controller) private nonReentrant whenNotPaused returns (uint256) {
+    function _claim(
+        uint256 amount,
+        address receiver,
+        address controller
+    ) private nonReentrant whenNotPaused returns (uint256) {
         if (controller != msg.sender && !_operators[controller][msg.sender]) revert NotOperator(controller, msg.sender);
         if (amount == 0) revert ZeroAmount();
         if (receiver == address(0) || receiver == address(this)) revert ZeroAddress();
@@ -246,11 +249,9 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
         _settledAllocation = uint128(settledAllocation);
     }
 
-    function _allocationOf(uint256 requested)
-        private
-        view
-        returns (uint256 allocation, uint256 settledRequested, uint256 settledAllocation)
-    {
+    function _allocationOf(
+        uint256 requested
+    ) private view returns (uint256 allocation, uint256 settledRequested, uint256 settledAllocation) {
         uint256 total = _totalRequested;
         uint256 accepted_ = _accepted;
         settledRequested = _settledRequested + requested;
@@ -265,7 +266,7 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     function _allocationView(address controller) private view returns (Request memory req) {
         req = _requests[controller];
         if (!req.settled && _closed) {
-            (uint256 allocation,,) = _allocationOf(req.requested);
+            (uint256 allocation, , ) = _allocationOf(req.requested);
             req.allocation = uint128(allocation);
         }
     }
@@ -394,24 +395,28 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
 
     /// @inheritdoc IOffering
     function config() external view returns (Config memory) {
-        return Config({
-            deal: _deal,
-            asset: _asset,
-            share: _share,
-            proceedsReceiver: _proceedsReceiver,
-            trancheIndex: _trancheIndex,
-            opensAt: _opensAt,
-            closesAt: _closesAt,
-            cap: _cap,
-            minRaise: _minRaise,
-            minTicket: _minTicket,
-            reserveFundingBps: _reserveFundingBps
-        });
+        return
+            Config({
+                deal: _deal,
+                asset: _asset,
+                share: _share,
+                proceedsReceiver: _proceedsReceiver,
+                trancheIndex: _trancheIndex,
+                opensAt: _opensAt,
+                closesAt: _closesAt,
+                cap: _cap,
+                minRaise: _minRaise,
+                minTicket: _minTicket,
+                reserveFundingBps: _reserveFundingBps
+            });
     }
 
     /// @inheritdoc IERC165
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
-        return interfaceId == type(IERC7540Deposit).interfaceId || interfaceId == type(IERC7540Operator).interfaceId
-            || interfaceId == type(IERC7575).interfaceId || interfaceId == type(IERC165).interfaceId;
+        return
+            interfaceId == type(IERC7540Deposit).interfaceId ||
+            interfaceId == type(IERC7540Operator).interfaceId ||
+            interfaceId == type(IERC7575).interfaceId ||
+            interfaceId == type(IERC165).interfaceId;
     }
 }

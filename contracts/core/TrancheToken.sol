@@ -19,10 +19,12 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
     using SafeERC20 for IERC20;
 
     uint256 private constant INDEX_SCALE = 1e18;
-    bytes32 private constant PERMIT_TYPEHASH =
-        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 private constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
     bytes32 private constant VERSION_HASH = keccak256("1");
 
     /// @dev Balance and the cash index at which it was last settled.
@@ -130,9 +132,15 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
 
     // ------------------------------------------------------------ EIP-2612
 
-    function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-    {
+    function permit(
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external {
         if (block.timestamp > deadline) revert ERC2612ExpiredSignature(deadline);
         bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, _nonces[owner]++, deadline));
         address signer = ECDSA.recover(MessageHashUtils.toTypedDataHash(DOMAIN_SEPARATOR(), structHash), v, r, s);
@@ -147,7 +155,8 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() public view returns (bytes32) {
         // Computed on the fly: clones share code, so the name cannot live in an immutable.
-        return keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(_name)), VERSION_HASH, block.chainid, address(this)));
+        return
+            keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(_name)), VERSION_HASH, block.chainid, address(this)));
     }
 
     // ------------------------------------------------------------ issuance and distributions

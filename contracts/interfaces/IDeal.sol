@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {
-    CouponTerms,
-    DealStatus,
-    PeriodStatement,
-    PrincipalTerms,
-    TermSheet,
-    TrancheKind
-} from "./ICascadeTypes.sol";
+import {CouponTerms, DealStatus, PeriodStatement, PrincipalTerms, TermSheet, TrancheKind} from "./ICascadeTypes.sol";
 
 /// @title IDeal
 /// @notice One Cascade financing: collections in, a waterfall per period out, tranches ranked by seniority.
@@ -95,7 +88,13 @@ interface IDeal {
     event ReserveToppedUp(uint256 indexed period, uint256 amount, uint256 reserveAfter);
 
     /// @notice Scheduled principal of note `tranche` for `period`; `outstanding` is what remains after payment.
-    event PrincipalPaid(uint256 indexed period, uint256 indexed tranche, uint256 due, uint256 paid, uint256 outstanding);
+    event PrincipalPaid(
+        uint256 indexed period,
+        uint256 indexed tranche,
+        uint256 due,
+        uint256 paid,
+        uint256 outstanding
+    );
 
     /// @notice What was left went to `recipient` (the equity token, or the issuer when no equity was issued).
     event ResidualPaid(uint256 indexed period, address indexed recipient, uint256 amount);

@@ -76,10 +76,10 @@ interface IUtilizationOracle {
     function getReport(address deal, uint256 period) external view returns (StoredReport memory);
 
     /// @notice Whether the report of `deal` for `period` is final, with its figures.
-    function finalReport(address deal, uint256 period)
-        external
-        view
-        returns (bool isFinal, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
+    function finalReport(
+        address deal,
+        uint256 period
+    ) external view returns (bool isFinal, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
 
     function reporters(address deal) external view returns (address[] memory);
 

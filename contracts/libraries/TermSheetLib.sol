@@ -57,12 +57,17 @@ library TermSheetLib {
 
         if (tr.kind == TrancheKind.Equity) {
             if (
-                tr.coupon.baseRate != 0 || tr.coupon.slope != 0 || tr.coupon.strike != 0 || tr.coupon.floorRate != 0
-                    || tr.coupon.capRate != 0 || tr.coupon.couponType != CouponType.Fixed
+                tr.coupon.baseRate != 0 ||
+                tr.coupon.slope != 0 ||
+                tr.coupon.strike != 0 ||
+                tr.coupon.floorRate != 0 ||
+                tr.coupon.capRate != 0 ||
+                tr.coupon.couponType != CouponType.Fixed
             ) _fail(IDeal.TermSheetField.Coupon, i);
             if (
-                tr.principal.scheduleType != PrincipalType.Bullet || tr.principal.amortStartPeriod != 0
-                    || tr.principal.amortPeriods != 0
+                tr.principal.scheduleType != PrincipalType.Bullet ||
+                tr.principal.amortStartPeriod != 0 ||
+                tr.principal.amortPeriods != 0
             ) _fail(IDeal.TermSheetField.Principal, i);
             return;
         }
@@ -72,8 +77,10 @@ library TermSheetLib {
                 _fail(IDeal.TermSheetField.Coupon, i);
             }
         } else if (
-            tr.coupon.floorRate > tr.coupon.capRate || tr.coupon.strike > WAD || tr.coupon.baseRate < tr.coupon.floorRate
-                || tr.coupon.baseRate > tr.coupon.capRate
+            tr.coupon.floorRate > tr.coupon.capRate ||
+            tr.coupon.strike > WAD ||
+            tr.coupon.baseRate < tr.coupon.floorRate ||
+            tr.coupon.baseRate > tr.coupon.capRate
         ) {
             _fail(IDeal.TermSheetField.Coupon, i);
         }
@@ -83,8 +90,8 @@ library TermSheetLib {
                 _fail(IDeal.TermSheetField.Principal, i);
             }
         } else if (
-            tr.principal.amortPeriods == 0
-                || uint256(tr.principal.amortStartPeriod) + tr.principal.amortPeriods > periodCount
+            tr.principal.amortPeriods == 0 ||
+            uint256(tr.principal.amortStartPeriod) + tr.principal.amortPeriods > periodCount
         ) {
             _fail(IDeal.TermSheetField.Principal, i);
         }

@@ -67,11 +67,12 @@ library WaterfallMath {
     /// The last period of the deal (`period == periodCount − 1`) is the legal final maturity: nothing remains.
     /// Straight-line targets round up (face − ⌊face·k/N⌋), so each installment rounds down and the last one
     /// takes the remainder.
-    function scheduledOutstanding(uint256 face, PrincipalTerms memory p, uint256 period, uint256 periodCount)
-        internal
-        pure
-        returns (uint256)
-    {
+    function scheduledOutstanding(
+        uint256 face,
+        PrincipalTerms memory p,
+        uint256 period,
+        uint256 periodCount
+    ) internal pure returns (uint256) {
         if (period + 1 >= periodCount) return 0;
         if (p.scheduleType == PrincipalType.Bullet || period < p.amortStartPeriod) return face;
         uint256 paidInstallments = period + 1 - p.amortStartPeriod;

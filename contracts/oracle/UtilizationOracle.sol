@@ -14,7 +14,8 @@ import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     bytes32 public constant REGISTRAR_ROLE = keccak256("cascade.role.registrar");
     bytes32 public constant REPORT_TYPEHASH = keccak256(
-        "Report(address deal,uint64 period,uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,bytes32 reportHash)"
+        "Report(address deal,uint64 period,uint64 gpuHoursAvailable,uint64 gpuHoursBilled,"
+        "uint128 revenue,bytes32 reportHash)"
     );
     uint256 public constant MAX_REPORTERS = 16;
 
@@ -37,10 +38,11 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     // ------------------------------------------------------------ reporter sets
 
     /// @inheritdoc IUtilizationOracle
-    function registerDeal(address deal, address[] calldata reporters_, uint256 threshold_)
-        external
-        onlyRole(REGISTRAR_ROLE)
-    {
+    function registerDeal(
+        address deal,
+        address[] calldata reporters_,
+        uint256 threshold_
+    ) external onlyRole(REGISTRAR_ROLE) {
         if (_configs[deal].registered) revert DealAlreadyRegistered(deal);
         _configs[deal].registered = true;
         emit DealRegistered(deal, msg.sender);
@@ -135,19 +137,20 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
 
     /// @inheritdoc IUtilizationOracle
     function hashReport(Report calldata report) public view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    REPORT_TYPEHASH,
-                    report.deal,
-                    report.period,
-                    report.gpuHoursAvailable,
-                    report.gpuHoursBilled,
-                    report.revenue,
-                    report.reportHash
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        REPORT_TYPEHASH,
+                        report.deal,
+                        report.period,
+                        report.gpuHoursAvailable,
+                        report.gpuHoursBilled,
+                        report.revenue,
+                        report.reportHash
+                    )
                 )
-            )
-        );
+            );
     }
 
     /// @inheritdoc IUtilizationOracle
@@ -156,11 +159,10 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IUtilizationOracle
-    function finalReport(address deal, uint256 period)
-        external
-        view
-        returns (bool isFinal, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue)
-    {
+    function finalReport(
+        address deal,
+        uint256 period
+    ) external view returns (bool isFinal, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
         StoredReport storage r = _reports[deal][period];
         return (r.acceptedAt != 0, r.gpuHoursAvailable, r.gpuHoursBilled, r.revenue);
     }
