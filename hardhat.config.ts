@@ -27,6 +27,7 @@ export default defineConfig({
     },
   },
   paths: {
+    ignition: "deploy",
     tests: {
       mocha: "test",
       solidity: "test/solidity",
