@@ -87,6 +87,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     // slot 7
     uint128 private _trusteeFeeArrears;
     uint128 private _servicerFeeArrears;
+    // slot 8
+    uint128 private _keeperBounty;
+    uint32 private _missedReports;
 
     mapping(uint256 index => Tranche) private _tranches;
 
@@ -115,6 +118,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _trustee = t.trustee;
         _trusteeFeePerPeriod = t.trusteeFeePerPeriod;
         _reserveTarget = t.reserveTarget;
+        _keeperBounty = t.keeperBounty;
 
         for (uint256 i; i < t.tranches.length; ++i) {
             CouponTerms calldata c = t.tranches[i].coupon;
@@ -177,20 +181,54 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     /// @dev Working memory of one distribution.
     struct Run {
         uint256 period;
+        address keeper;
         uint256 notes;
         bool finalPeriod;
+        bool reported;
         uint256 utilization;
         uint256[] rates;
         WaterfallMath.Input input;
     }
 
     /// @inheritdoc IDeal
-    function distribute(uint256 period) external nonReentrant whenNotPaused returns (PeriodStatement memory s) {
+    function distribute(uint256 period) external nonReentrant whenNotPaused returns (PeriodStatement memory) {
+        return _distribute(period);
+    }
+
+    /// @inheritdoc IDeal
+    function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData) {
+        uint256 maxPeriods = checkData.length == 0 ? 1 : abi.decode(checkData, (uint256));
+        uint256 next = _nextPeriod;
+        upkeepNeeded = maxPeriods != 0 && _isReady(next);
+        performData = abi.encode(next, maxPeriods);
+    }
+
+    /// @inheritdoc IDeal
+    function performUpkeep(bytes calldata performData) external nonReentrant whenNotPaused {
+        (uint256 period, uint256 maxPeriods) = abi.decode(performData, (uint256, uint256));
+        if (maxPeriods == 0) revert InvalidUpkeep();
+        // The first period is checked in full (and reverts with the precise reason); the catch-up stops quietly
+        // at the first period that is not ready. Each distribution moves `_nextPeriod`, so none can run twice.
+        _distribute(period);
+        for (uint256 i = 1; i < maxPeriods && _isReady(++period); ++i) {
+            _distribute(period);
+        }
+    }
+
+    function _distribute(uint256 period) private returns (PeriodStatement memory s) {
         Run memory run = _prepare(period);
         WaterfallMath.Result memory r = WaterfallMath.run(run.input);
         s = _record(run, r);
         _pay(run, r);
         emit PeriodDistributed(period, s);
+    }
+
+    /// @dev Whether `period` is the next one and can be distributed now (the conditions {_prepare} enforces).
+    function _isReady(uint256 period) private view returns (bool) {
+        if (_status != DealStatus.Active || paused() || period != _nextPeriod || period >= _periodCount) return false;
+        if (block.timestamp < _periodEnd(period)) return false;
+        IUtilizationOracle.ReportState state = _oracle.reportState(address(this), period);
+        return state == IUtilizationOracle.ReportState.Final || state == IUtilizationOracle.ReportState.Unreported;
     }
 
     /// @dev Checks that `period` is the next ready one and gathers what is owed.
@@ -204,18 +242,21 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (period > next) revert WaterfallPeriodNotReady(period, next);
         uint64 endsAt = _periodEnd(period);
         if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
-        (bool isFinal, uint256 available, uint256 billed, uint256 revenue) = _oracle.finalReport(address(this), period);
-        if (!isFinal) revert ReportNotFinal(period);
+        // Reverts ReportNotFinal unless the report is final or the period was marked unreported.
+        (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle.finalize(address(this), period);
 
         run.period = period;
+        run.keeper = msg.sender;
         run.finalPeriod = period + 1 == count;
+        run.reported = reported;
         run.utilization = WaterfallMath.utilization(available, billed);
 
         // Cash of the period: what the report says the pool earned, capped by what was deposited. At the final
-        // period every remaining collection is distributed: there is no later period to carry it to.
+        // period, or when no report came, every deposited collection is distributed.
         uint256 collections = _collections;
-        uint256 cash =
-            run.finalPeriod ? collections : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
+        uint256 cash = (run.finalPeriod || !reported)
+            ? collections
+            : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
         // cash ≤ collections.
         unchecked {
             _collections = uint128(collections - cash);
@@ -235,6 +276,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.input.reserve = _reserve;
         // The reserve backs the notes: once none is outstanding, or at the final period, it is released.
         run.input.reserveTarget = (run.finalPeriod || outstandingNotes == 0) ? 0 : _reserveTarget;
+        run.input.keeperBountyDue = _keeperBounty;
         run.input.trusteeFeeDue = uint256(_trusteeFeePerPeriod) + _trusteeFeeArrears;
         run.input.servicerFeeDue = WaterfallMath.bpsOf(cash, _servicerFeeBps) + _servicerFeeArrears;
     }
@@ -243,7 +285,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function _gatherNote(Run memory run, uint256 i, uint256 count) private view returns (uint256 outstanding) {
         Tranche storage tr = _tranches[i];
         outstanding = tr.outstanding;
-        uint256 rate = WaterfallMath.couponRate(_couponOf(tr), run.utilization);
+        // Without a report, a utilization-linked coupon falls to its floor.
+        uint256 rate = (!run.reported && tr.couponType == CouponType.UtilizationLinked)
+            ? tr.floorRate
+            : WaterfallMath.couponRate(_couponOf(tr), run.utilization);
         run.rates[i] = rate;
         run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, _periodLength) + tr.arrears;
         run.input.principalDue[i] = WaterfallMath.principalDue(
@@ -264,7 +309,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _trusteeFeeArrears = trusteeArrears.toUint128();
         _servicerFeeArrears = servicerArrears.toUint128();
 
+        if (!run.reported) emit ReportMissed(period, ++_missedReports);
         if (r.reserveReleased != 0) emit ReserveReleased(period, r.reserveReleased, input.reserve - r.reserveReleased);
+        emit KeeperPaid(period, run.keeper, r.keeperBountyPaid);
         emit FeesPaid(period, r.trusteeFeePaid, r.servicerFeePaid, trusteeArrears, servicerArrears);
 
         bool allRepaid = true;
@@ -290,9 +337,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (run.finalPeriod) _setStatus(allRepaid ? DealStatus.Repaid : DealStatus.Defaulted);
 
         s.period = period;
+        s.reported = run.reported;
         s.cashIn = input.cash;
         s.reserveReleased = r.reserveReleased;
         s.reserveDrawn = r.reserveDrawn;
+        s.keeperBountyPaid = r.keeperBountyPaid;
         s.trusteeFeePaid = r.trusteeFeePaid;
         s.servicerFeePaid = r.servicerFeePaid;
         s.interestPaid = r.interestPaid;
@@ -307,6 +356,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     /// @dev Moves the cash. Every state change of the period is written before the first transfer.
     function _pay(Run memory run, WaterfallMath.Result memory r) private {
         IERC20 coin = _stablecoin;
+        if (r.keeperBountyPaid != 0) coin.safeTransfer(run.keeper, r.keeperBountyPaid);
         if (r.trusteeFeePaid != 0) coin.safeTransfer(_trustee, r.trusteeFeePaid);
         if (r.servicerFeePaid != 0) coin.safeTransfer(_servicer, r.servicerFeePaid);
         for (uint256 i; i < run.notes; ++i) {
@@ -421,9 +471,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     /// @inheritdoc IDeal
     function readyPeriod() external view returns (bool ready, uint256 period) {
         period = _nextPeriod;
-        if (_status != DealStatus.Active || paused() || period >= _periodCount) return (false, period);
-        if (block.timestamp < _periodEnd(period)) return (false, period);
-        (ready, , , ) = _oracle.finalReport(address(this), period);
+        ready = _isReady(period);
     }
 
     /// @inheritdoc IDeal
@@ -439,6 +487,16 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     /// @inheritdoc IDeal
     function trusteeFeePerPeriod() external view returns (uint256) {
         return _trusteeFeePerPeriod;
+    }
+
+    /// @inheritdoc IDeal
+    function keeperBounty() external view returns (uint256) {
+        return _keeperBounty;
+    }
+
+    /// @inheritdoc IDeal
+    function missedReports() external view returns (uint256) {
+        return _missedReports;
     }
 
     /// @inheritdoc IDeal

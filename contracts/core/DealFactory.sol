@@ -77,7 +77,7 @@ contract DealFactory is IDealFactory {
                 })
             );
         }
-        ORACLE.registerDeal(deal, terms.reporters, terms.reportThreshold);
+        ORACLE.registerDeal(deal, terms.oracle);
 
         uint256 dealId = _deals.length;
         _deals.push(deal);

@@ -70,6 +70,23 @@ struct TrancheTerms {
     PrincipalTerms principal;
 }
 
+/// @notice How the utilization oracle treats a deal's reports.
+/// A report needs `threshold` of `reporters`; it is open to dispute for `disputeWindow` seconds after it is accepted
+/// and final afterwards. If no report is final `reportDeadline` seconds after its period ends, anyone may mark the
+/// period unreported. Bounds: billed ≤ available ≤ `fleetGpus` × hours in the period, revenue ≤ billed ×
+/// `maxPricePerGpuHour` (stablecoin units), and a utilization change above `maxUtilizationStep` (WAD) from the
+/// previous period needs every reporter. Changes of the reporter set wait `reporterChangeDelay` seconds.
+struct OracleTerms {
+    address[] reporters;
+    uint8 threshold;
+    uint32 disputeWindow;
+    uint32 reportDeadline;
+    uint32 reporterChangeDelay;
+    uint32 fleetGpus;
+    uint64 maxPricePerGpuHour;
+    uint64 maxUtilizationStep;
+}
+
 /// @notice Everything a deal needs, as the factory receives it.
 struct TermSheet {
     address stablecoin;
@@ -86,19 +103,22 @@ struct TermSheet {
     uint16 servicerFeeBps;
     uint128 trusteeFeePerPeriod;
     uint128 reserveTarget;
-    address[] reporters;
-    uint8 reportThreshold;
+    uint128 keeperBounty;
+    OracleTerms oracle;
     TrancheTerms[] tranches;
 }
 
 /// @notice What a period's waterfall did. Conservation:
-/// cashIn + reserveReleased + reserveDrawn
-///   == trusteeFeePaid + servicerFeePaid + Σ interestPaid + reserveToppedUp + Σ principalPaid + residualPaid.
+/// cashIn + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
+///   + Σ interestPaid + reserveToppedUp + Σ principalPaid + residualPaid.
+/// `reported` is false for a period marked unreported (cash = every deposited collection, linked coupons at floor).
 struct PeriodStatement {
     uint256 period;
+    bool reported;
     uint256 cashIn;
     uint256 reserveReleased;
     uint256 reserveDrawn;
+    uint256 keeperBountyPaid;
     uint256 trusteeFeePaid;
     uint256 servicerFeePaid;
     uint256[] interestPaid;

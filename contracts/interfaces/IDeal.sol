@@ -58,6 +58,13 @@ interface IDeal {
     /// @notice The servicer deposited `amount`; `undistributed` collections are now held for coming periods.
     event CollectionsDeposited(address indexed servicer, uint256 amount, uint256 undistributed);
 
+    /// @notice The keeper that ran `period` was paid its bounty (capped by the period's cash).
+    event KeeperPaid(uint256 indexed period, address indexed keeper, uint256 amount);
+
+    /// @notice `period` was marked unreported by the oracle: it used every deposited collection, linked coupons
+    /// paid their floor, and the deal has now missed `missedReports` reports.
+    event ReportMissed(uint256 indexed period, uint256 missedReports);
+
     /// @notice Reserve above its target was released into the period's cash.
     event ReserveReleased(uint256 indexed period, uint256 amount, uint256 reserveAfter);
 
@@ -119,8 +126,8 @@ interface IDeal {
     /// @notice The deal has `periodCount` periods; `period` is not one of them.
     error WaterfallPeriodBeyondMaturity(uint256 period, uint256 periodCount);
 
-    /// @notice The oracle holds no final report for `period`.
-    error ReportNotFinal(uint256 period);
+    /// @notice An upkeep asked for zero periods.
+    error InvalidUpkeep();
 
     /// @notice The call needs the deal to be active; it is `status`.
     error DealNotActive(DealStatus status);
@@ -153,9 +160,20 @@ interface IDeal {
     /// @notice Servicer deposits collected revenue (stablecoin pulled from the caller).
     function depositCollections(uint256 amount) external;
 
-    /// @notice Runs the waterfall of `period`. Anyone may call once the period has ended, its report is final,
-    /// and every earlier period is distributed.
+    /// @notice Runs the waterfall of `period`. Anyone may call once the period has ended, its report is final (or
+    /// the period was marked unreported), and every earlier period is distributed. The caller earns the keeper
+    /// bounty.
     function distribute(uint256 period) external returns (PeriodStatement memory statement);
+
+    /// @notice Chainlink Automation: whether a period is ready, and the data {performUpkeep} needs to run it.
+    /// `checkData` is empty (one period) or `abi.encode(uint256 maxPeriods)` to catch up several in order.
+    /// `performData` is `abi.encode(uint256 firstPeriod, uint256 maxPeriods)`.
+    function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData);
+
+    /// @notice Chainlink Automation: re-checks everything and distributes `firstPeriod`, then up to
+    /// `maxPeriods − 1` more periods while they are ready. The caller earns the keeper bounty of each. A second call
+    /// for the same period reverts {WaterfallPeriodAlreadyDistributed}: nothing is ever paid twice.
+    function performUpkeep(bytes calldata performData) external;
 
     /// @notice Called by the offering of `tranche` when it closes, after it sent `reserveFunding` to the deal.
     function onOfferingSettled(uint256 tranche, uint256 issued, uint256 reserveFunding) external;
@@ -199,6 +217,12 @@ interface IDeal {
     function servicerFeeBps() external view returns (uint256);
 
     function trusteeFeePerPeriod() external view returns (uint256);
+
+    /// @notice Bounty paid to whoever runs a period, first in the waterfall and capped by its cash.
+    function keeperBounty() external view returns (uint256);
+
+    /// @notice Periods distributed without a report (marked unreported by the oracle).
+    function missedReports() external view returns (uint256);
 
     function servicer() external view returns (address);
 

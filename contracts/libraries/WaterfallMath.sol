@@ -19,6 +19,7 @@ library WaterfallMath {
         uint256 cash;
         uint256 reserve;
         uint256 reserveTarget;
+        uint256 keeperBountyDue;
         uint256 trusteeFeeDue;
         uint256 servicerFeeDue;
         uint256[] interestDue;
@@ -26,11 +27,12 @@ library WaterfallMath {
     }
 
     /// @notice What the waterfall paid. Conservation:
-    /// cash + reserveReleased + reserveDrawn == trusteeFeePaid + servicerFeePaid + Σ interestPaid
+    /// cash + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid + Σ interestPaid
     ///   + reserveToppedUp + Σ principalPaid + residual.
     struct Result {
         uint256 reserveReleased;
         uint256 reserveDrawn;
+        uint256 keeperBountyPaid;
         uint256 trusteeFeePaid;
         uint256 servicerFeePaid;
         uint256[] interestPaid;
@@ -91,7 +93,8 @@ library WaterfallMath {
         return Math.mulDiv(amount, bps, BPS);
     }
 
-    /// @notice Runs the priority of payments: release of reserve above target → trustee fee → servicer fee →
+    /// @notice Runs the priority of payments: release of reserve above target → keeper bounty (never carried as
+    /// arrears) → trustee fee → servicer fee →
     /// note interest by rank (the reserve covers a senior-interest shortfall) → reserve top-up to target →
     /// scheduled principal by rank → residual.
     function run(Input memory input) internal pure returns (Result memory r) {
@@ -107,6 +110,7 @@ library WaterfallMath {
             available += r.reserveReleased;
         }
 
+        (r.keeperBountyPaid, available) = _pay(input.keeperBountyDue, available);
         (r.trusteeFeePaid, available) = _pay(input.trusteeFeeDue, available);
         (r.servicerFeePaid, available) = _pay(input.servicerFeeDue, available);
 

@@ -6,123 +6,234 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {OracleTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
+import {WaterfallMath} from "../libraries/WaterfallMath.sol";
 
 /// @title UtilizationOracle
-/// @notice See {IUtilizationOracle}. One oracle serves every deal of a factory; each deal has its own reporters.
+/// @notice See {IUtilizationOracle}.
 contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     bytes32 public constant REGISTRAR_ROLE = keccak256("cascade.role.registrar");
-    bytes32 public constant REPORT_TYPEHASH = keccak256(
-        "Report(address deal,uint64 period,uint64 gpuHoursAvailable,uint64 gpuHoursBilled,"
-        "uint128 revenue,bytes32 reportHash)"
-    );
+    /// @dev The deal's guardian role (see {Deal}); its holders may dispute reports.
+    bytes32 public constant DEAL_GUARDIAN_ROLE = keccak256("cascade.role.guardian");
+    bytes32 public constant REPORT_TYPEHASH =
+        keccak256(
+            "Report(uint256 chainId,address oracle,address deal,uint64 period,uint32 round,uint64 reporterSet,"
+            "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,bytes32 reportHash)"
+        );
     uint256 public constant MAX_REPORTERS = 16;
+    uint256 private constant _WAD = 1e18;
+    uint256 private constant _HOUR = 3600;
 
-    /// @dev Reporter membership is keyed by set version, so replacing a set never has to clear the old one.
-    struct DealConfig {
+    /// @dev Per-deal configuration, two slots.
+    struct Config {
+        // slot a
         bool registered;
         uint8 threshold;
-        uint64 version;
+        uint8 reporterCount;
+        uint64 setId;
+        uint32 disputeWindow;
+        uint32 reportDeadline;
+        uint32 reporterChangeDelay;
+        uint32 fleetGpus;
+        // slot b
+        uint64 start;
+        uint32 periodLength;
+        uint16 periodCount;
+        uint64 maxPricePerGpuHour;
+        uint64 maxUtilizationStep;
     }
 
-    mapping(address deal => DealConfig) private _configs;
+    /// @dev Reporter sets have ids unique across deals, so a signature names exactly one deal's set.
+    uint64 private _lastSetId;
+    mapping(uint64 setId => address deal) private _setDeal;
+    mapping(uint64 setId => mapping(address reporter => bool)) private _isMember;
     mapping(address deal => address[]) private _reporterLists;
-    mapping(address deal => mapping(uint64 version => mapping(address reporter => bool))) private _isReporter;
-    mapping(address deal => mapping(uint256 period => StoredReport)) private _reports;
+    mapping(address deal => Config) private _configs;
+    mapping(address deal => ReporterChange) private _pendingChanges;
+    mapping(address deal => mapping(uint256 period => PeriodReport)) private _reports;
 
     constructor(address admin) EIP712("Cascade Utilization Oracle", "1") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
-    // ------------------------------------------------------------ reporter sets
+    // ------------------------------------------------------------ registration and reporter sets
 
     /// @inheritdoc IUtilizationOracle
-    function registerDeal(
-        address deal,
-        address[] calldata reporters_,
-        uint256 threshold_
-    ) external onlyRole(REGISTRAR_ROLE) {
-        if (_configs[deal].registered) revert DealAlreadyRegistered(deal);
-        _configs[deal].registered = true;
-        emit DealRegistered(deal, msg.sender);
-        _setReporters(deal, reporters_, threshold_);
+    function registerDeal(address deal, OracleTerms calldata t) external onlyRole(REGISTRAR_ROLE) {
+        Config storage cfg = _configs[deal];
+        if (cfg.registered) revert DealAlreadyRegistered(deal);
+        if (t.disputeWindow == 0) revert InvalidOracleTerms(OracleTermsField.DisputeWindow);
+        if (t.reportDeadline <= t.disputeWindow) revert InvalidOracleTerms(OracleTermsField.ReportDeadline);
+        if (t.reporterChangeDelay == 0) revert InvalidOracleTerms(OracleTermsField.ReporterChangeDelay);
+        if (t.fleetGpus == 0) revert InvalidOracleTerms(OracleTermsField.FleetGpus);
+        if (t.maxPricePerGpuHour == 0) revert InvalidOracleTerms(OracleTermsField.MaxPricePerGpuHour);
+        if (t.maxUtilizationStep == 0 || t.maxUtilizationStep > _WAD) {
+            revert InvalidOracleTerms(OracleTermsField.MaxUtilizationStep);
+        }
+        cfg.registered = true;
+        cfg.disputeWindow = t.disputeWindow;
+        cfg.reportDeadline = t.reportDeadline;
+        cfg.reporterChangeDelay = t.reporterChangeDelay;
+        cfg.fleetGpus = t.fleetGpus;
+        cfg.start = IDeal(deal).start();
+        cfg.periodLength = IDeal(deal).periodLength();
+        cfg.periodCount = uint16(IDeal(deal).periodCount());
+        cfg.maxPricePerGpuHour = t.maxPricePerGpuHour;
+        cfg.maxUtilizationStep = t.maxUtilizationStep;
+        emit DealRegistered(deal, msg.sender, t);
+        _setReporters(deal, cfg, t.reporters, t.threshold);
     }
 
     /// @inheritdoc IUtilizationOracle
-    function setReporters(address deal, address[] calldata reporters_, uint256 threshold_) external {
-        if (!_configs[deal].registered) revert DealNotRegistered(deal);
+    function proposeReporters(address deal, address[] calldata reporters_, uint256 threshold_) external {
+        Config storage cfg = _registered(deal);
         if (!IAccessControl(deal).hasRole(bytes32(0), msg.sender)) revert NotDealAdmin(deal, msg.sender);
-        _setReporters(deal, reporters_, threshold_);
+        _checkSet(reporters_, threshold_);
+        uint64 eta = uint64(block.timestamp) + cfg.reporterChangeDelay;
+        _pendingChanges[deal] = ReporterChange({reporters: reporters_, threshold: uint8(threshold_), eta: eta});
+        emit ReporterChangeProposed(deal, reporters_, threshold_, eta);
     }
 
-    function _setReporters(address deal, address[] calldata reporters_, uint256 threshold_) private {
+    /// @inheritdoc IUtilizationOracle
+    function applyReporters(address deal) external {
+        Config storage cfg = _registered(deal);
+        ReporterChange memory change = _pendingChanges[deal];
+        if (change.eta == 0) revert NoReporterChangePending(deal);
+        if (block.timestamp < change.eta) revert ReporterChangeNotReady(deal, change.eta);
+        delete _pendingChanges[deal];
+        _setReporters(deal, cfg, change.reporters, change.threshold);
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function cancelReporters(address deal) external {
+        _registered(deal);
+        if (
+            !IAccessControl(deal).hasRole(bytes32(0), msg.sender) &&
+            !IAccessControl(deal).hasRole(DEAL_GUARDIAN_ROLE, msg.sender)
+        ) revert NotDealAdmin(deal, msg.sender);
+        if (_pendingChanges[deal].eta == 0) revert NoReporterChangePending(deal);
+        delete _pendingChanges[deal];
+        emit ReporterChangeCancelled(deal, msg.sender);
+    }
+
+    function _checkSet(address[] memory reporters_, uint256 threshold_) private pure {
         uint256 count = reporters_.length;
         if (count > MAX_REPORTERS) revert TooManyReporters(count, MAX_REPORTERS);
         if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
-        DealConfig storage cfg = _configs[deal];
-        uint64 version = cfg.version + 1;
-        mapping(address => bool) storage members = _isReporter[deal][version];
+    }
+
+    function _setReporters(address deal, Config storage cfg, address[] memory reporters_, uint256 threshold_) private {
+        _checkSet(reporters_, threshold_);
+        uint64 setId = ++_lastSetId;
+        mapping(address => bool) storage members = _isMember[setId];
+        uint256 count = reporters_.length;
         for (uint256 i; i < count; ++i) {
             address reporter = reporters_[i];
             if (reporter == address(0) || members[reporter]) revert InvalidReporter(reporter);
             members[reporter] = true;
         }
-        cfg.version = version;
+        _setDeal[setId] = deal;
+        cfg.setId = setId;
         cfg.threshold = uint8(threshold_);
+        cfg.reporterCount = uint8(count);
         _reporterLists[deal] = reporters_;
-        emit ReportersSet(deal, version, reporters_, threshold_);
+        emit ReportersSet(deal, setId, reporters_, threshold_);
     }
 
     // ------------------------------------------------------------ reports
 
     /// @inheritdoc IUtilizationOracle
-    function submitReport(Report calldata report, address[] calldata signers, bytes[] calldata signatures) external {
-        address deal = report.deal;
-        DealConfig memory cfg = _configs[deal];
-        if (!cfg.registered) revert DealNotRegistered(deal);
-        uint256 periodCount = IDeal(deal).periodCount();
-        if (report.period >= periodCount) revert ReportPeriodOutOfRange(deal, report.period, periodCount);
-        uint64 endsAt = IDeal(deal).periodEnd(report.period);
-        if (block.timestamp < endsAt) revert ReportPeriodNotEnded(deal, report.period, endsAt);
-        if (_reports[deal][report.period].acceptedAt != 0) revert ReportAlreadyAccepted(deal, report.period);
-        if (report.gpuHoursBilled > report.gpuHoursAvailable) {
-            revert BilledExceedsAvailable(report.gpuHoursBilled, report.gpuHoursAvailable);
-        }
+    function submitReport(Report calldata r, address[] calldata signers, bytes[] calldata signatures) external {
+        address deal = r.deal;
+        Config memory cfg = _registeredMemory(deal);
+        _checkBinding(r, cfg);
+        PeriodReport storage stored = _reports[deal][r.period];
+        _checkRound(r, stored);
+        uint256 step = _checkBounds(r, cfg);
+
         uint256 count = signers.length;
         if (count != signatures.length) revert SignatureCountMismatch(count, signatures.length);
         if (count < cfg.threshold) revert InsufficientSignatures(count, cfg.threshold);
+        if (step > cfg.maxUtilizationStep && count < cfg.reporterCount) {
+            revert UtilizationStepNeedsAllReporters(step, cfg.maxUtilizationStep, count, cfg.reporterCount);
+        }
+        _checkSignatures(deal, cfg.setId, hashReport(r), signers, signatures);
 
-        _checkSignatures(deal, cfg.version, hashReport(report), signers, signatures);
+        _propose(r, stored, signers, uint64(block.timestamp) + cfg.disputeWindow);
+    }
 
-        _reports[deal][report.period] = StoredReport({
-            gpuHoursAvailable: report.gpuHoursAvailable,
-            gpuHoursBilled: report.gpuHoursBilled,
-            revenue: report.revenue,
-            reportHash: report.reportHash,
-            acceptedAt: uint64(block.timestamp)
-        });
-        emit ReportAccepted(
-            deal,
-            report.period,
-            report.gpuHoursAvailable,
-            report.gpuHoursBilled,
-            report.revenue,
-            report.reportHash,
-            signers
+    function _propose(Report calldata r, PeriodReport storage stored, address[] calldata signers, uint64 finalAt)
+        private
+    {
+        stored.gpuHoursAvailable = r.gpuHoursAvailable;
+        stored.gpuHoursBilled = r.gpuHoursBilled;
+        stored.revenue = r.revenue;
+        stored.proposedAt = uint64(block.timestamp);
+        stored.state = ReportState.Pending;
+        emit ReportProposed(
+            r.deal,
+            r.period,
+            r.round,
+            r.gpuHoursAvailable,
+            r.gpuHoursBilled,
+            r.revenue,
+            r.reportHash,
+            signers,
+            finalAt
         );
     }
 
-    /// @dev Each signer must be a distinct reporter of the current set (strictly ascending order rules out
+    /// @dev Chain, oracle deployment, deal and reporter set the signature is bound to; period range and end.
+    function _checkBinding(Report calldata r, Config memory cfg) private view {
+        if (r.chainId != block.chainid) revert ReportWrongChain(r.chainId, block.chainid);
+        if (r.oracle != address(this)) revert ReportStaleDomain(r.oracle, address(this));
+        if (r.reporterSet != cfg.setId) {
+            address setDeal = _setDeal[r.reporterSet];
+            if (setDeal != r.deal) revert ReportCrossDeal(r.deal, setDeal, r.reporterSet);
+            revert ReportStaleReporterSet(r.reporterSet, cfg.setId);
+        }
+        if (r.period >= cfg.periodCount) revert ReportPeriodOutOfRange(r.deal, r.period, cfg.periodCount);
+        uint64 endsAt = _periodEnd(cfg, r.period);
+        if (block.timestamp < endsAt) revert ReportPeriodNotEnded(r.deal, r.period, endsAt);
+    }
+
+    /// @dev Rounds open one at a time: a disputed round's signatures are replays; a pending round takes no other.
+    function _checkRound(Report calldata r, PeriodReport storage stored) private view {
+        ReportState state = stored.state;
+        if (state == ReportState.Unreported) revert ReportPeriodUnreported(r.deal, r.period);
+        uint32 current = stored.round;
+        if (r.round < current) revert ReportReplayed(r.deal, r.period, r.round, current);
+        if (r.round > current) revert ReportRoundNotOpen(r.round, current);
+        if (state != ReportState.None) revert ReportAlreadyProposed(r.deal, r.period, r.round);
+    }
+
+    /// @dev Physical and commercial bounds; returns the utilization step from the previous period's report.
+    function _checkBounds(Report calldata r, Config memory cfg) private view returns (uint256 step) {
+        if (r.gpuHoursBilled > r.gpuHoursAvailable) revert BilledExceedsAvailable(r.gpuHoursBilled, r.gpuHoursAvailable);
+        uint256 maxAvailable = (uint256(cfg.fleetGpus) * cfg.periodLength) / _HOUR;
+        if (r.gpuHoursAvailable > maxAvailable) revert AvailableExceedsFleet(r.gpuHoursAvailable, maxAvailable);
+        uint256 maxRevenue = uint256(r.gpuHoursBilled) * cfg.maxPricePerGpuHour;
+        if (r.revenue > maxRevenue) revert RevenueExceedsBound(r.revenue, maxRevenue);
+        if (r.period == 0) return 0;
+        PeriodReport storage previous = _reports[r.deal][r.period - 1];
+        if (previous.state != ReportState.Pending && previous.state != ReportState.Final) return 0;
+        uint256 u = WaterfallMath.utilization(r.gpuHoursAvailable, r.gpuHoursBilled);
+        uint256 uPrevious = WaterfallMath.utilization(previous.gpuHoursAvailable, previous.gpuHoursBilled);
+        step = u > uPrevious ? u - uPrevious : uPrevious - u;
+    }
+
+    /// @dev Each signer must be a distinct member of the deal's reporter set (strictly ascending order rules out
     /// duplicates in O(M)) with a valid ECDSA or ERC-1271 signature over `digest`.
     function _checkSignatures(
         address deal,
-        uint64 version,
+        uint64 setId,
         bytes32 digest,
         address[] calldata signers,
         bytes[] calldata signatures
     ) private view {
-        mapping(address => bool) storage members = _isReporter[deal][version];
+        mapping(address => bool) storage members = _isMember[setId];
         address previous;
         for (uint256 i; i < signers.length; ++i) {
             address signer = signers[i];
@@ -133,38 +244,119 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         }
     }
 
+    /// @inheritdoc IUtilizationOracle
+    function dispute(address deal, uint256 period, bytes32 reason) external {
+        Config storage cfg = _registered(deal);
+        if (!_isMember[cfg.setId][msg.sender] && !IAccessControl(deal).hasRole(DEAL_GUARDIAN_ROLE, msg.sender)) {
+            revert NotDisputer(deal, msg.sender);
+        }
+        PeriodReport storage stored = _reports[deal][period];
+        if (stored.state != ReportState.Pending) revert NoPendingReport(deal, period);
+        uint64 closesAt = stored.proposedAt + cfg.disputeWindow;
+        if (block.timestamp >= closesAt) revert DisputeWindowClosed(deal, period, closesAt);
+        uint32 round = stored.round;
+        _reports[deal][period] = PeriodReport({
+            gpuHoursAvailable: 0,
+            gpuHoursBilled: 0,
+            revenue: 0,
+            proposedAt: 0,
+            round: round + 1,
+            state: ReportState.None
+        });
+        emit ReportDisputed(deal, period, round, msg.sender, reason);
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function markUnreported(address deal, uint256 period) external {
+        Config storage cfg = _registered(deal);
+        if (period >= cfg.periodCount) revert ReportPeriodOutOfRange(deal, period, cfg.periodCount);
+        PeriodReport storage stored = _reports[deal][period];
+        ReportState state = _stateOf(stored, cfg.disputeWindow);
+        if (state == ReportState.Unreported) revert ReportPeriodUnreported(deal, period);
+        if (state != ReportState.None) revert ReportAlreadyProposed(deal, period, stored.round);
+        uint64 deadline = _periodEnd(cfg, period) + cfg.reportDeadline;
+        if (block.timestamp < deadline) revert ReportDeadlineNotReached(deal, period, deadline);
+        stored.state = ReportState.Unreported;
+        emit PeriodUnreported(deal, period, msg.sender);
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function finalize(address deal, uint256 period)
+        external
+        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue)
+    {
+        Config storage cfg = _registered(deal);
+        PeriodReport storage stored = _reports[deal][period];
+        ReportState state = _stateOf(stored, cfg.disputeWindow);
+        if (state == ReportState.Final && stored.state == ReportState.Pending) {
+            stored.state = ReportState.Final;
+            emit ReportFinalized(deal, period, stored.round);
+        }
+        return _outcome(deal, period, stored, state);
+    }
+
     // ------------------------------------------------------------ views
 
     /// @inheritdoc IUtilizationOracle
-    function hashReport(Report calldata report) public view returns (bytes32) {
+    function hashReport(Report calldata r) public view returns (bytes32) {
         return
             _hashTypedDataV4(
                 keccak256(
                     abi.encode(
                         REPORT_TYPEHASH,
-                        report.deal,
-                        report.period,
-                        report.gpuHoursAvailable,
-                        report.gpuHoursBilled,
-                        report.revenue,
-                        report.reportHash
+                        r.chainId,
+                        r.oracle,
+                        r.deal,
+                        r.period,
+                        r.round,
+                        r.reporterSet,
+                        r.gpuHoursAvailable,
+                        r.gpuHoursBilled,
+                        r.revenue,
+                        r.reportHash
                     )
                 )
             );
     }
 
     /// @inheritdoc IUtilizationOracle
-    function getReport(address deal, uint256 period) external view returns (StoredReport memory) {
-        return _reports[deal][period];
+    function getReport(address deal, uint256 period) external view returns (PeriodReport memory report) {
+        report = _reports[deal][period];
+        report.state = _stateOf(_reports[deal][period], _configs[deal].disputeWindow);
     }
 
     /// @inheritdoc IUtilizationOracle
-    function finalReport(
-        address deal,
-        uint256 period
-    ) external view returns (bool isFinal, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
-        StoredReport storage r = _reports[deal][period];
-        return (r.acceptedAt != 0, r.gpuHoursAvailable, r.gpuHoursBilled, r.revenue);
+    function reportState(address deal, uint256 period) external view returns (ReportState) {
+        return _stateOf(_reports[deal][period], _configs[deal].disputeWindow);
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function periodOutcome(address deal, uint256 period)
+        external
+        view
+        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue)
+    {
+        PeriodReport storage stored = _reports[deal][period];
+        return _outcome(deal, period, stored, _stateOf(stored, _configs[deal].disputeWindow));
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function reportDeadline(address deal, uint256 period) external view returns (uint64) {
+        Config storage cfg = _configs[deal];
+        return _periodEnd(cfg, period) + cfg.reportDeadline;
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function terms(address deal) external view returns (OracleTerms memory t) {
+        Config storage cfg = _configs[deal];
+        t.reporters = _reporterLists[deal];
+        t.threshold = cfg.threshold;
+        t.disputeWindow = cfg.disputeWindow;
+        t.reportDeadline = cfg.reportDeadline;
+        t.reporterChangeDelay = cfg.reporterChangeDelay;
+        t.fleetGpus = cfg.fleetGpus;
+        t.maxPricePerGpuHour = cfg.maxPricePerGpuHour;
+        t.maxUtilizationStep = cfg.maxUtilizationStep;
     }
 
     /// @inheritdoc IUtilizationOracle
@@ -178,8 +370,51 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IUtilizationOracle
+    function reporterSet(address deal) external view returns (uint64) {
+        return _configs[deal].setId;
+    }
+
+    /// @inheritdoc IUtilizationOracle
     function isReporter(address deal, address account) external view returns (bool) {
-        DealConfig storage cfg = _configs[deal];
-        return _isReporter[deal][cfg.version][account];
+        return _isMember[_configs[deal].setId][account];
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function pendingReporterChange(address deal) external view returns (ReporterChange memory) {
+        return _pendingChanges[deal];
+    }
+
+    // ------------------------------------------------------------ internals
+
+    function _registered(address deal) private view returns (Config storage cfg) {
+        cfg = _configs[deal];
+        if (!cfg.registered) revert DealNotRegistered(deal);
+    }
+
+    function _registeredMemory(address deal) private view returns (Config memory cfg) {
+        cfg = _configs[deal];
+        if (!cfg.registered) revert DealNotRegistered(deal);
+    }
+
+    function _stateOf(PeriodReport storage stored, uint32 disputeWindow) private view returns (ReportState) {
+        ReportState state = stored.state;
+        if (state == ReportState.Pending && block.timestamp >= uint256(stored.proposedAt) + disputeWindow) {
+            return ReportState.Final;
+        }
+        return state;
+    }
+
+    function _outcome(address deal, uint256 period, PeriodReport storage stored, ReportState state)
+        private
+        view
+        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue)
+    {
+        if (state == ReportState.Unreported) return (false, 0, 0, 0);
+        if (state != ReportState.Final) revert ReportNotFinal(deal, period);
+        return (true, stored.gpuHoursAvailable, stored.gpuHoursBilled, stored.revenue);
+    }
+
+    function _periodEnd(Config memory cfg, uint256 period) private pure returns (uint64) {
+        return uint64(cfg.start + (period + 1) * uint256(cfg.periodLength));
     }
 }

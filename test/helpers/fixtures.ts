@@ -68,10 +68,24 @@ export interface TermSheetInput {
   servicerFeeBps: number;
   trusteeFeePerPeriod: bigint;
   reserveTarget: bigint;
-  reporters: string[];
-  reportThreshold: number;
+  keeperBounty: bigint;
+  oracle: OracleTermsInput;
   tranches: TrancheTermsInput[];
 }
+
+export interface OracleTermsInput {
+  reporters: string[];
+  threshold: number;
+  disputeWindow: bigint;
+  reportDeadline: bigint;
+  reporterChangeDelay: bigint;
+  fleetGpus: bigint;
+  maxPricePerGpuHour: bigint;
+  maxUtilizationStep: bigint;
+}
+
+/** Dispute window of the standard term sheet. */
+export const DISPUTE_WINDOW = 2n * DAY;
 
 export const NO_COUPON = {
   couponType: CouponType.Fixed,
@@ -193,8 +207,17 @@ export async function standardTermSheet(
     servicerFeeBps: 100,
     trusteeFeePerPeriod: 2_000n * USDC,
     reserveTarget: 150_000n * USDC,
-    reporters: r.reporters.map((x) => x.address),
-    reportThreshold: 2,
+    keeperBounty: 50n * USDC,
+    oracle: {
+      reporters: r.reporters.map((x) => x.address),
+      threshold: 2,
+      disputeWindow: DISPUTE_WINDOW,
+      reportDeadline: 10n * DAY,
+      reporterChangeDelay: 3n * DAY,
+      fleetGpus: 2_048n,
+      maxPricePerGpuHour: 10n * USDC,
+      maxUtilizationStep: (40n * WAD) / 100n,
+    },
     tranches: [
       fixedNote("Senior", 6_000_000n * USDC, (8n * WAD) / 100n, {
         scheduleType: PrincipalType.StraightLine,
@@ -265,8 +288,12 @@ export async function subscribe(
 }
 
 export interface ReportInput {
+  chainId: bigint;
+  oracle: string;
   deal: string;
   period: bigint;
+  round: bigint;
+  reporterSet: bigint;
   gpuHoursAvailable: bigint;
   gpuHoursBilled: bigint;
   revenue: bigint;
@@ -289,8 +316,12 @@ export async function signReport(
   };
   const types = {
     Report: [
+      { name: "chainId", type: "uint256" },
+      { name: "oracle", type: "address" },
       { name: "deal", type: "address" },
       { name: "period", type: "uint64" },
+      { name: "round", type: "uint32" },
+      { name: "reporterSet", type: "uint64" },
       { name: "gpuHoursAvailable", type: "uint64" },
       { name: "gpuHoursBilled", type: "uint64" },
       { name: "revenue", type: "uint128" },
@@ -302,8 +333,35 @@ export async function signReport(
   return { signers: sorted.map((s) => s.address), signatures };
 }
 
-/** Signs with the first two reporters and submits a report for `period`. */
-export async function submitReport(
+/** The report of `period` as reporters would sign it now (current round and reporter set). */
+export async function buildReport(
+  ethers: HardhatEthers,
+  protocol: Protocol,
+  deal: Deal,
+  period: bigint,
+  revenue: bigint,
+  billed = 700_000n,
+  available = 1_000_000n,
+): Promise<ReportInput> {
+  const dealAddress = await deal.getAddress();
+  const { chainId } = await ethers.provider.getNetwork();
+  const stored = await protocol.oracle.getReport(dealAddress, period);
+  return {
+    chainId,
+    oracle: await protocol.oracle.getAddress(),
+    deal: dealAddress,
+    period,
+    round: stored.round,
+    reporterSet: await protocol.oracle.reporterSet(dealAddress),
+    gpuHoursAvailable: available,
+    gpuHoursBilled: billed,
+    revenue,
+    reportHash: ethers.keccak256(ethers.toUtf8Bytes(`report-${dealAddress}-${period}`)),
+  };
+}
+
+/** Signs with the first two reporters and submits a report for `period` (pending until the dispute window ends). */
+export async function proposeReport(
   ethers: HardhatEthers,
   protocol: Protocol,
   r: Roles,
@@ -313,16 +371,26 @@ export async function submitReport(
   billed = 700_000n,
   available = 1_000_000n,
 ): Promise<ReportInput> {
-  const report = {
-    deal: await deal.getAddress(),
-    period,
-    gpuHoursAvailable: available,
-    gpuHoursBilled: billed,
-    revenue,
-    reportHash: ethers.keccak256(ethers.toUtf8Bytes(`report-${period}`)),
-  };
+  const report = await buildReport(ethers, protocol, deal, period, revenue, billed, available);
   const { signers, signatures } = await signReport(ethers, protocol.oracle, report, r.reporters.slice(0, 2));
   await protocol.oracle.submitReport(report, signers, signatures);
+  return report;
+}
+
+/** Proposes a report for `period` and waits out the dispute window so it is final. */
+export async function submitReport(
+  ethers: HardhatEthers,
+  networkHelpers: NetworkHelpers,
+  protocol: Protocol,
+  r: Roles,
+  deal: Deal,
+  period: bigint,
+  revenue: bigint,
+  billed = 700_000n,
+  available = 1_000_000n,
+): Promise<ReportInput> {
+  const report = await proposeReport(ethers, protocol, r, deal, period, revenue, billed, available);
+  await networkHelpers.time.increase(DISPUTE_WINDOW);
   return report;
 }
 
