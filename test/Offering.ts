@@ -923,20 +923,28 @@ describe("Offering", function () {
         .withArgs(1n, 0n);
     });
 
-    it("test_deposit_revertsZeroAddressReceiver", async function () {
+    it("test_deposit_revertsInvalidReceiver", async function () {
       const f = await loadFixture(undersubscribedFixture);
       await expect(
         f.offering.connect(f.alice)["deposit(uint256,address)"](1n, ethers.ZeroAddress),
-      ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
+      )
+        .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
       await expect(
         f.offering.connect(f.alice)["deposit(uint256,address)"](1n, f.offeringAddress),
-      ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
+      )
+        .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
+        .withArgs(f.offeringAddress);
       await expect(
         f.offering.connect(f.alice)["mint(uint256,address,address)"](1n, f.offeringAddress, f.alice.address),
-      ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
+      )
+        .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
+        .withArgs(f.offeringAddress);
       await expect(
         f.offering.connect(f.alice)["mint(uint256,address)"](1n, ethers.ZeroAddress),
-      ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
+      )
+        .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
       expect(await f.offering.claimableDepositRequest(0n, f.alice.address)).to.equal(300_000_002n);
       expect(await f.token.balanceOf(f.offeringAddress)).to.equal(550_000_003n);
     });
@@ -996,15 +1004,17 @@ describe("Offering", function () {
       );
     });
 
-    it("test_refund_revertsZeroAddressReceiver", async function () {
+    it("test_refund_revertsInvalidReceiver", async function () {
       const f = await loadFixture(oversubscribedFixture);
       await expect(
         f.offering.connect(f.alice).refund(ethers.ZeroAddress, f.alice.address),
-      ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
+      )
+        .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
       expect(await f.offering.totalAssets()).to.equal(OVER_TOTAL - SENIOR_CAP);
     });
 
-    // Claims refuse the offering itself as receiver (ZeroAddress). A refund paid to the offering leaves the assets
+    // Claims refuse the offering itself as receiver (InvalidReceiver). A refund paid to the offering leaves the assets
     // in the offering while the request is marked refunded: no one can ever take them out again. It must be
     // refused the same way.
     it("test_refund_revertsWhenReceiverIsOffering", async function () {
@@ -1012,7 +1022,9 @@ describe("Offering", function () {
       const refundable = OVER[0] - expectedAllocations(OVER, [0], SENIOR_CAP)[0];
       await expect(
         f.offering.connect(f.alice).refund(f.offeringAddress, f.alice.address),
-      ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
+      )
+        .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
+        .withArgs(f.offeringAddress);
       expect(await f.offering.refundable(f.alice.address)).to.equal(refundable);
     });
 

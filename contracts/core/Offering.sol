@@ -183,22 +183,22 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------ claims
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function deposit(uint256 assets, address receiver) external returns (uint256) {
         return _claim(assets, receiver, msg.sender);
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7540Deposit
     function deposit(uint256 assets, address receiver, address controller) external returns (uint256) {
         return _claim(assets, receiver, controller);
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function mint(uint256 shares, address receiver) external returns (uint256) {
         return _claim(shares, receiver, msg.sender);
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7540Deposit
     function mint(uint256 shares, address receiver, address controller) external returns (uint256) {
         return _claim(shares, receiver, controller);
     }
@@ -211,7 +211,7 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     ) private nonReentrant whenNotPaused returns (uint256) {
         if (controller != msg.sender && !_operators[controller][msg.sender]) revert NotOperator(controller, msg.sender);
         if (amount == 0) revert ZeroAmount();
-        if (receiver == address(0) || receiver == address(this)) revert ZeroAddress();
+        if (receiver == address(0) || receiver == address(this)) revert InvalidReceiver(receiver);
         if (!_closed) revert OfferingNotClosed();
         Request storage req = _settle(controller);
         uint256 claimable = req.allocation - req.claimedShares;
@@ -226,7 +226,7 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     /// @inheritdoc IOffering
     function refund(address receiver, address controller) external nonReentrant whenNotPaused returns (uint256 assets) {
         if (controller != msg.sender && !_operators[controller][msg.sender]) revert NotOperator(controller, msg.sender);
-        if (receiver == address(0)) revert ZeroAddress();
+        if (receiver == address(0) || receiver == address(this)) revert InvalidReceiver(receiver);
         if (!_closed) revert OfferingNotClosed();
         Request storage req = _settle(controller);
         assets = req.refunded ? 0 : req.requested - req.allocation;
@@ -300,14 +300,14 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
         return req.refunded ? 0 : req.requested - req.allocation;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxDeposit(address controller) public view returns (uint256) {
         if (_paused) return 0;
         Request memory req = _allocationView(controller);
         return req.allocation - req.claimedShares;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxMint(address controller) external view returns (uint256) {
         return maxDeposit(controller);
     }
@@ -317,63 +317,63 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
         return _share;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function asset() external view returns (address) {
         return _asset;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     /// @dev Assets held for requests: pending ones before close, refundable ones after.
     function totalAssets() external view returns (uint256) {
         return IERC20(_asset).balanceOf(address(this));
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function convertToShares(uint256 assets) external pure returns (uint256) {
         return assets;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function convertToAssets(uint256 shares) external pure returns (uint256) {
         return shares;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewDeposit(uint256) external pure returns (uint256) {
         revert AsyncPreviewUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewMint(uint256) external pure returns (uint256) {
         revert AsyncPreviewUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxWithdraw(address) external pure returns (uint256) {
         return 0;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxRedeem(address) external pure returns (uint256) {
         return 0;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewWithdraw(uint256) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewRedeem(uint256) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function withdraw(uint256, address, address) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function redeem(uint256, address, address) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
@@ -412,6 +412,8 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IERC165
+    /// @dev type(IERC7540Deposit).interfaceId == 0xce3bbe50, type(IERC7540Operator).interfaceId == 0xe3bc4e65 and
+    /// type(IERC7575).interfaceId == 0x2f0a18c5, the ids ERC-7540 requires.
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return
             interfaceId == type(IERC7540Deposit).interfaceId ||

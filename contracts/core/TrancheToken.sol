@@ -8,6 +8,7 @@ import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.s
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IDeal} from "../interfaces/IDeal.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
@@ -165,9 +166,8 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
     function issue(uint256 amount) external {
         if (msg.sender != _offering) revert NotOffering(msg.sender);
         if (_totalSupply != 0) revert AlreadyIssued();
-        if (amount > type(uint128).max) revert ERC20InvalidReceiver(msg.sender);
         _totalSupply = amount;
-        _accounts[msg.sender] = Account({balance: uint128(amount), checkpoint: _cashIndex});
+        _accounts[msg.sender] = Account({balance: SafeCast.toUint128(amount), checkpoint: _cashIndex});
         emit Transfer(address(0), msg.sender, amount);
         emit Issued(msg.sender, amount);
     }
