@@ -199,14 +199,20 @@ describe("TrancheToken", function () {
       expect(await f.protocol.stablecoin.balanceOf(await senior.getAddress())).to.equal(interest - expected);
     });
 
-    it("test_initialize_revertsInvalidInitialization", async function () {
+    it("test_params_areFixedInTheCloneCode", async function () {
       const f = await loadFixture(createdFixture);
-      const args = [f.outsider.address, f.outsider.address, f.outsider.address, 0, 6, "X", "X"] as const;
-      await expect(f.senior.initialize(...args)).to.be.revertedWithCustomError(f.senior, "InvalidInitialization");
-      const impl = await ethers.getContractAt("TrancheToken", await f.protocol.factory.tokenImplementation());
-      await expect(impl.initialize(...args)).to.be.revertedWithCustomError(impl, "InvalidInitialization");
-      expect(await f.senior.deal()).to.equal(await f.deal.getAddress());
-      expect(await impl.deal()).to.equal(ethers.ZeroAddress);
+      expect(ethers.Interface.from(f.senior.interface.fragments).getFunction("initialize")).to.equal(null);
+      const p = await f.senior.params();
+      expect(p.deal).to.equal(await f.deal.getAddress());
+      expect(p.stablecoin).to.equal(await f.protocol.stablecoin.getAddress());
+      expect(p.trancheIndex).to.equal(0n);
+      expect(p.decimals).to.equal(6n);
+      const code = await ethers.provider.getCode(await f.senior.getAddress());
+      const args = ethers.AbiCoder.defaultAbiCoder().encode(
+        ["address", "address", "uint8", "uint8", "bytes32", "bytes32"],
+        [p.deal, p.stablecoin, p.trancheIndex, p.decimals, p.name, p.symbol],
+      );
+      expect(code.endsWith(args.slice(2))).to.equal(true);
     });
   });
 

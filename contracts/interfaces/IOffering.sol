@@ -74,11 +74,10 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
     /// @notice Only the deal may call.
     error NotDeal(address caller);
 
-    /// @notice Parameters of the offering.
+    /// @notice Fixed parameters of the offering, held in its clone's immutable arguments.
     struct Config {
         address deal;
         address asset;
-        address share;
         address proceedsReceiver;
         uint8 trancheIndex;
         uint64 opensAt;
@@ -88,9 +87,6 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
         uint128 minTicket;
         uint16 reserveFundingBps;
     }
-
-    /// @notice Called once by the factory.
-    function initialize(Config calldata config) external;
 
     /// @notice Requests a deposit of `assets` pulled from the caller after an EIP-2612 permit.
     function requestDepositWithPermit(
