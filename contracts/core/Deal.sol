@@ -536,6 +536,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     }
 
     /// @inheritdoc IDeal
+    function trancheContracts(uint256 index) external view returns (address token, address offering) {
+        if (index >= _trancheCount) revert UnknownTranche(index);
+        Tranche storage tr = _tranches[index];
+        return (tr.token, tr.offering);
+    }
+
+    /// @inheritdoc IDeal
     function factor(uint256 index) external view returns (uint256) {
         if (index >= _trancheCount) revert UnknownTranche(index);
         Tranche storage tr = _tranches[index];

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStrings.sol";
 
 import {TermSheet, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
@@ -44,39 +45,41 @@ contract DealFactory is IDealFactory {
         deal = Clones.clone(DEAL_IMPLEMENTATION);
         address[] memory tokens = new address[](count);
         address[] memory offerings = new address[](count);
-        for (uint256 i; i < count; ++i) {
-            tokens[i] = Clones.clone(TOKEN_IMPLEMENTATION);
-            offerings[i] = Clones.clone(OFFERING_IMPLEMENTATION);
-        }
-
-        IDeal(deal).initialize(terms, address(ORACLE), tokens, offerings);
+        // Tokens and offerings carry their parameters in their clones' code: creating them writes no storage.
         for (uint256 i; i < count; ++i) {
             TrancheTerms calldata tr = terms.tranches[i];
-            ITrancheToken(tokens[i]).initialize(
-                deal,
-                offerings[i],
-                terms.stablecoin,
-                uint8(i),
-                decimals,
-                tr.name,
-                tr.symbol
+            tokens[i] = Clones.cloneWithImmutableArgs(
+                TOKEN_IMPLEMENTATION,
+                abi.encode(
+                    ITrancheToken.Params({
+                        deal: deal,
+                        stablecoin: terms.stablecoin,
+                        trancheIndex: uint8(i),
+                        decimals: decimals,
+                        name: ShortString.unwrap(ShortStrings.toShortString(tr.name)),
+                        symbol: ShortString.unwrap(ShortStrings.toShortString(tr.symbol))
+                    })
+                )
             );
-            IOffering(offerings[i]).initialize(
-                IOffering.Config({
-                    deal: deal,
-                    asset: terms.stablecoin,
-                    share: tokens[i],
-                    proceedsReceiver: terms.issuer,
-                    trancheIndex: uint8(i),
-                    opensAt: terms.offeringOpensAt,
-                    closesAt: terms.offeringClosesAt,
-                    cap: tr.faceAmount,
-                    minRaise: tr.minRaise,
-                    minTicket: tr.minTicket,
-                    reserveFundingBps: tr.reserveFundingBps
-                })
+            offerings[i] = Clones.cloneWithImmutableArgs(
+                OFFERING_IMPLEMENTATION,
+                abi.encode(
+                    IOffering.Config({
+                        deal: deal,
+                        asset: terms.stablecoin,
+                        proceedsReceiver: terms.issuer,
+                        trancheIndex: uint8(i),
+                        opensAt: terms.offeringOpensAt,
+                        closesAt: terms.offeringClosesAt,
+                        cap: tr.faceAmount,
+                        minRaise: tr.minRaise,
+                        minTicket: tr.minTicket,
+                        reserveFundingBps: tr.reserveFundingBps
+                    })
+                )
             );
         }
+        IDeal(deal).initialize(terms, address(ORACLE), tokens, offerings);
         ORACLE.registerDeal(deal, terms.oracle);
 
         uint256 dealId = _deals.length;

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -17,7 +17,7 @@ import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 
 /// @title Offering
 /// @notice See {IOffering}.
-contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
+contract Offering is IOffering, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     uint256 private constant BPS = 10_000;
@@ -33,58 +33,25 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     }
 
     // slot 0: read by every request
-    address private _deal;
-    uint64 private _opensAt;
-    uint8 private _trancheIndex;
     bool private _paused;
     bool private _closed;
     bool private _failed;
-    // slot 1
-    address private _asset;
-    uint64 private _closesAt;
-    uint16 private _reserveFundingBps;
-    // slot 2
-    address private _share;
-    // slot 3
-    address private _proceedsReceiver;
-    // slot 4
-    uint128 private _cap;
-    uint128 private _minRaise;
-    // slot 5
-    uint128 private _minTicket;
-    uint128 private _totalRequested;
-    // slot 6
-    uint128 private _accepted;
     uint64 private _closedAt;
-    // slot 7: running totals of the cumulative pro-rata rounding
+    /// @dev The tranche token, recorded at close (before, {share} reads it from the deal).
+    address private _share;
+    // slot 1
+    uint128 private _totalRequested;
+    uint128 private _accepted;
+    // slot 2: running totals of the cumulative pro-rata rounding
     uint128 private _settledRequested;
     uint128 private _settledAllocation;
 
     mapping(address controller => Request) private _requests;
     mapping(address controller => mapping(address operator => bool)) private _operators;
 
-    constructor() {
-        _disableInitializers();
-    }
-
     modifier whenNotPaused() {
         if (_paused) revert OfferingPaused();
         _;
-    }
-
-    /// @inheritdoc IOffering
-    function initialize(Config calldata c) external initializer {
-        _deal = c.deal;
-        _opensAt = c.opensAt;
-        _trancheIndex = c.trancheIndex;
-        _asset = c.asset;
-        _closesAt = c.closesAt;
-        _reserveFundingBps = c.reserveFundingBps;
-        _share = c.share;
-        _proceedsReceiver = c.proceedsReceiver;
-        _cap = c.cap;
-        _minRaise = c.minRaise;
-        _minTicket = c.minTicket;
     }
 
     // ------------------------------------------------------------ requests
@@ -111,7 +78,7 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     ) external nonReentrant whenNotPaused returns (uint256) {
         // A permit front-run by a third party still leaves the allowance in place, so a failed permit is only
         // fatal if the allowance is missing (the transfer below then reverts).
-        try IERC20Permit(_asset).permit(msg.sender, address(this), assets, deadline, v, r, s) {} catch {}
+        try IERC20Permit(_config().asset).permit(msg.sender, address(this), assets, deadline, v, r, s) {} catch {}
         _request(assets, controller, msg.sender);
         return REQUEST_ID;
     }
@@ -119,23 +86,21 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     function _request(uint256 assets, address controller, address owner) private {
         if (assets == 0) revert ZeroAmount();
         if (controller == address(0)) revert ZeroAddress();
-        uint64 opensAt = _opensAt;
-        uint64 closesAt = _closesAt;
-        if (block.timestamp < opensAt || block.timestamp >= closesAt || _closed) {
-            revert OfferingNotOpen(opensAt, closesAt);
+        Config memory c = _config();
+        if (block.timestamp < c.opensAt || block.timestamp >= c.closesAt || _closed) {
+            revert OfferingNotOpen(c.opensAt, c.closesAt);
         }
         Request storage req = _requests[controller];
         uint256 requested = req.requested + assets;
-        if (requested < _minTicket) revert BelowMinimumTicket(requested, _minTicket);
+        if (requested < c.minTicket) revert BelowMinimumTicket(requested, c.minTicket);
         // Requests are bounded by the asset's supply; the casts revert rather than wrap if a sum did not fit.
         req.requested = SafeCast.toUint128(requested);
         _totalRequested = SafeCast.toUint128(_totalRequested + assets);
         emit DepositRequest(controller, owner, REQUEST_ID, msg.sender, assets);
-        _pull(owner, assets);
+        _pull(IERC20(c.asset), owner, assets);
     }
 
-    function _pull(address from, uint256 assets) private {
-        IERC20 asset_ = IERC20(_asset);
+    function _pull(IERC20 asset_, address from, uint256 assets) private {
         uint256 before = asset_.balanceOf(address(this));
         asset_.safeTransferFrom(from, address(this), assets);
         uint256 received = asset_.balanceOf(address(this)) - before;
@@ -159,46 +124,49 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     /// @inheritdoc IOffering
     function close() external nonReentrant whenNotPaused {
         if (_closed) revert OfferingClosedAlready(_closedAt);
-        if (block.timestamp < _closesAt) revert OfferingStillOpen(_closesAt);
+        Config memory c = _config();
+        if (block.timestamp < c.closesAt) revert OfferingStillOpen(c.closesAt);
         uint256 requested = _totalRequested;
-        bool failed = requested < _minRaise;
-        uint256 accepted_ = failed ? 0 : Math.min(requested, _cap);
-        uint256 reserveFunding = Math.mulDiv(accepted_, _reserveFundingBps, BPS);
+        bool failed = requested < c.minRaise;
+        uint256 accepted_ = failed ? 0 : Math.min(requested, c.cap);
+        uint256 reserveFunding = Math.mulDiv(accepted_, c.reserveFundingBps, BPS);
+        (address token, ) = IDeal(c.deal).trancheContracts(c.trancheIndex);
         uint256 proceeds = accepted_ - reserveFunding;
 
         _closed = true;
         _failed = failed;
         _accepted = uint128(accepted_);
         _closedAt = uint64(block.timestamp);
+        _share = token;
         emit OfferingClosed(requested, accepted_, proceeds, reserveFunding, failed);
 
         if (accepted_ != 0) {
-            ITrancheToken(_share).issue(accepted_);
-            IERC20 asset_ = IERC20(_asset);
-            if (proceeds != 0) asset_.safeTransfer(_proceedsReceiver, proceeds);
-            if (reserveFunding != 0) asset_.safeTransfer(_deal, reserveFunding);
+            ITrancheToken(token).issue(accepted_);
+            IERC20 asset_ = IERC20(c.asset);
+            if (proceeds != 0) asset_.safeTransfer(c.proceedsReceiver, proceeds);
+            if (reserveFunding != 0) asset_.safeTransfer(c.deal, reserveFunding);
         }
-        IDeal(_deal).onOfferingSettled(_trancheIndex, accepted_, reserveFunding);
+        IDeal(c.deal).onOfferingSettled(c.trancheIndex, accepted_, reserveFunding);
     }
 
     // ------------------------------------------------------------ claims
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function deposit(uint256 assets, address receiver) external returns (uint256) {
         return _claim(assets, receiver, msg.sender);
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7540Deposit
     function deposit(uint256 assets, address receiver, address controller) external returns (uint256) {
         return _claim(assets, receiver, controller);
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function mint(uint256 shares, address receiver) external returns (uint256) {
         return _claim(shares, receiver, msg.sender);
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7540Deposit
     function mint(uint256 shares, address receiver, address controller) external returns (uint256) {
         return _claim(shares, receiver, controller);
     }
@@ -211,7 +179,7 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     ) private nonReentrant whenNotPaused returns (uint256) {
         if (controller != msg.sender && !_operators[controller][msg.sender]) revert NotOperator(controller, msg.sender);
         if (amount == 0) revert ZeroAmount();
-        if (receiver == address(0) || receiver == address(this)) revert ZeroAddress();
+        if (receiver == address(0) || receiver == address(this)) revert InvalidReceiver(receiver);
         if (!_closed) revert OfferingNotClosed();
         Request storage req = _settle(controller);
         uint256 claimable = req.allocation - req.claimedShares;
@@ -226,14 +194,14 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
     /// @inheritdoc IOffering
     function refund(address receiver, address controller) external nonReentrant whenNotPaused returns (uint256 assets) {
         if (controller != msg.sender && !_operators[controller][msg.sender]) revert NotOperator(controller, msg.sender);
-        if (receiver == address(0)) revert ZeroAddress();
+        if (receiver == address(0) || receiver == address(this)) revert InvalidReceiver(receiver);
         if (!_closed) revert OfferingNotClosed();
         Request storage req = _settle(controller);
         assets = req.refunded ? 0 : req.requested - req.allocation;
         if (assets == 0) revert NothingToRefund(controller);
         req.refunded = true;
         emit Refunded(controller, receiver, assets);
-        IERC20(_asset).safeTransfer(receiver, assets);
+        IERC20(_config().asset).safeTransfer(receiver, assets);
     }
 
     /// @dev Fixes the controller's allocation on first touch after close with cumulative rounding:
@@ -273,7 +241,7 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
 
     /// @inheritdoc IOffering
     function setPaused(bool paused_) external {
-        if (msg.sender != _deal) revert NotDeal(msg.sender);
+        if (msg.sender != _config().deal) revert NotDeal(msg.sender);
         _paused = paused_;
         emit PauseSet(paused_);
     }
@@ -300,80 +268,84 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
         return req.refunded ? 0 : req.requested - req.allocation;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxDeposit(address controller) public view returns (uint256) {
         if (_paused) return 0;
         Request memory req = _allocationView(controller);
         return req.allocation - req.claimedShares;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxMint(address controller) external view returns (uint256) {
         return maxDeposit(controller);
     }
 
     /// @inheritdoc IERC7575
-    function share() external view returns (address) {
-        return _share;
+    function share() external view returns (address token) {
+        token = _share;
+        if (token == address(0)) {
+            Config memory c = _config();
+            (token, ) = IDeal(c.deal).trancheContracts(c.trancheIndex);
+        }
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function asset() external view returns (address) {
-        return _asset;
+        return _config().asset;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     /// @dev Assets held for requests: pending ones before close, refundable ones after.
     function totalAssets() external view returns (uint256) {
-        return IERC20(_asset).balanceOf(address(this));
+        return IERC20(_config().asset).balanceOf(address(this));
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function convertToShares(uint256 assets) external pure returns (uint256) {
         return assets;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function convertToAssets(uint256 shares) external pure returns (uint256) {
         return shares;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewDeposit(uint256) external pure returns (uint256) {
         revert AsyncPreviewUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewMint(uint256) external pure returns (uint256) {
         revert AsyncPreviewUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxWithdraw(address) external pure returns (uint256) {
         return 0;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function maxRedeem(address) external pure returns (uint256) {
         return 0;
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewWithdraw(uint256) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function previewRedeem(uint256) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function withdraw(uint256, address, address) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
 
-    /// @inheritdoc IOffering
+    /// @inheritdoc IERC7575
     function redeem(uint256, address, address) external pure returns (uint256) {
         revert RedemptionUnsupported();
     }
@@ -395,23 +367,16 @@ contract Offering is IOffering, Initializable, ReentrancyGuardTransient {
 
     /// @inheritdoc IOffering
     function config() external view returns (Config memory) {
-        return
-            Config({
-                deal: _deal,
-                asset: _asset,
-                share: _share,
-                proceedsReceiver: _proceedsReceiver,
-                trancheIndex: _trancheIndex,
-                opensAt: _opensAt,
-                closesAt: _closesAt,
-                cap: _cap,
-                minRaise: _minRaise,
-                minTicket: _minTicket,
-                reserveFundingBps: _reserveFundingBps
-            });
+        return _config();
+    }
+
+    function _config() private view returns (Config memory) {
+        return abi.decode(Clones.fetchCloneArgs(address(this)), (Config));
     }
 
     /// @inheritdoc IERC165
+    /// @dev type(IERC7540Deposit).interfaceId == 0xce3bbe50, type(IERC7540Operator).interfaceId == 0xe3bc4e65 and
+    /// type(IERC7575).interfaceId == 0x2f0a18c5, the ids ERC-7540 requires.
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return
             interfaceId == type(IERC7540Deposit).interfaceId ||

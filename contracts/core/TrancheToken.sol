@@ -4,10 +4,12 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStrings.sol";
 
 import {IDeal} from "../interfaces/IDeal.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
@@ -15,8 +17,10 @@ import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 /// @title TrancheToken
 /// @notice See {ITrancheToken}. A compact ERC-20 whose balance and cash checkpoint share one storage slot, so a
 /// transfer between settled holders touches the same number of account slots as a plain ERC-20.
-contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
+/// @dev Deployed as clones whose immutable arguments hold {Params}: creating a tranche writes no storage.
+contract TrancheToken is ITrancheToken, IERC20Errors {
     using SafeERC20 for IERC20;
+    using ShortStrings for ShortString;
 
     uint256 private constant INDEX_SCALE = 1e18;
     bytes32 private constant PERMIT_TYPEHASH = keccak256(
@@ -33,66 +37,40 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
         uint128 checkpoint;
     }
 
-    // Hot slot: read by every transfer and claim.
+    // Hot slot: read by every transfer and claim. `_issued` is set at issue, so the first distribution updates a
+    // warm, non-zero slot.
     uint128 private _cashIndex;
     bool private _paused;
-    uint8 private _decimals;
-    uint8 private _trancheIndex;
+    bool private _issued;
 
-    address private _deal;
+    /// @dev The tranche's offering, recorded when it issues the supply.
     address private _offering;
-    address private _stablecoin;
     /// @dev Numerator carried to the next distribution: (amount·scale + carry) mod supply.
     uint256 private _indexCarry;
     uint256 private _totalSupply;
-    string private _name;
-    string private _symbol;
 
     mapping(address account => Account) private _accounts;
     mapping(address account => uint256) private _accrued;
     mapping(address owner => mapping(address spender => uint256)) private _allowances;
     mapping(address owner => uint256) private _nonces;
 
-    constructor() {
-        _disableInitializers();
-    }
-
     modifier onlyDeal() {
-        if (msg.sender != _deal) revert NotDeal(msg.sender);
+        if (msg.sender != _params().deal) revert NotDeal(msg.sender);
         _;
-    }
-
-    /// @inheritdoc ITrancheToken
-    function initialize(
-        address deal_,
-        address offering_,
-        address stablecoin_,
-        uint8 trancheIndex_,
-        uint8 decimals_,
-        string calldata name_,
-        string calldata symbol_
-    ) external initializer {
-        _deal = deal_;
-        _offering = offering_;
-        _stablecoin = stablecoin_;
-        _trancheIndex = trancheIndex_;
-        _decimals = decimals_;
-        _name = name_;
-        _symbol = symbol_;
     }
 
     // ------------------------------------------------------------ ERC-20
 
-    function name() external view returns (string memory) {
-        return _name;
+    function name() public view returns (string memory) {
+        return ShortString.wrap(_params().name).toString();
     }
 
     function symbol() external view returns (string memory) {
-        return _symbol;
+        return ShortString.wrap(_params().symbol).toString();
     }
 
     function decimals() external view returns (uint8) {
-        return _decimals;
+        return _params().decimals;
     }
 
     function totalSupply() external view returns (uint256) {
@@ -156,18 +134,23 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
     function DOMAIN_SEPARATOR() public view returns (bytes32) {
         // Computed on the fly: clones share code, so the name cannot live in an immutable.
         return
-            keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(_name)), VERSION_HASH, block.chainid, address(this)));
+            keccak256(
+                abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(name())), VERSION_HASH, block.chainid, address(this))
+            );
     }
 
     // ------------------------------------------------------------ issuance and distributions
 
     /// @inheritdoc ITrancheToken
     function issue(uint256 amount) external {
-        if (msg.sender != _offering) revert NotOffering(msg.sender);
-        if (_totalSupply != 0) revert AlreadyIssued();
-        if (amount > type(uint128).max) revert ERC20InvalidReceiver(msg.sender);
+        Params memory p = _params();
+        (, address offering_) = IDeal(p.deal).trancheContracts(p.trancheIndex);
+        if (msg.sender != offering_) revert NotOffering(msg.sender);
+        if (_issued) revert AlreadyIssued();
+        _issued = true;
+        _offering = offering_;
         _totalSupply = amount;
-        _accounts[msg.sender] = Account({balance: uint128(amount), checkpoint: _cashIndex});
+        _accounts[msg.sender] = Account({balance: SafeCast.toUint128(amount), checkpoint: _cashIndex});
         emit Transfer(address(0), msg.sender, amount);
         emit Issued(msg.sender, amount);
     }
@@ -229,7 +212,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
         _accrued[msg.sender] = 0;
         emit Claimed(msg.sender, receiver, amount);
         // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
-        IERC20(_stablecoin).safeTransfer(receiver, amount);
+        IERC20(_params().stablecoin).safeTransfer(receiver, amount);
     }
 
     // ------------------------------------------------------------ views
@@ -246,23 +229,31 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
 
     /// @inheritdoc ITrancheToken
     function factor() external view returns (uint256) {
-        return IDeal(_deal).factor(_trancheIndex);
+        Params memory p = _params();
+        return IDeal(p.deal).factor(p.trancheIndex);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function params() external view returns (Params memory) {
+        return _params();
     }
 
     function deal() external view returns (address) {
-        return _deal;
+        return _params().deal;
     }
 
-    function offering() external view returns (address) {
-        return _offering;
+    /// @inheritdoc ITrancheToken
+    function offering() external view returns (address offering_) {
+        Params memory p = _params();
+        (, offering_) = IDeal(p.deal).trancheContracts(p.trancheIndex);
     }
 
     function stablecoin() external view returns (address) {
-        return _stablecoin;
+        return _params().stablecoin;
     }
 
     function trancheIndex() external view returns (uint256) {
-        return _trancheIndex;
+        return _params().trancheIndex;
     }
 
     function paused() external view returns (bool) {
@@ -270,6 +261,10 @@ contract TrancheToken is ITrancheToken, IERC20Errors, Initializable {
     }
 
     // ------------------------------------------------------------ internals
+
+    function _params() private view returns (Params memory) {
+        return abi.decode(Clones.fetchCloneArgs(address(this)), (Params));
+    }
 
     function _pending(Account memory account, uint256 index) private pure returns (uint256) {
         if (account.checkpoint == index) return 0;

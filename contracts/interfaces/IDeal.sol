@@ -241,6 +241,9 @@ interface IDeal {
 
     function tranche(uint256 index) external view returns (TrancheInfo memory);
 
+    /// @notice Token and offering of tranche `index`.
+    function trancheContracts(uint256 index) external view returns (address token, address offering);
+
     /// @notice Outstanding face per token of `tranche` (WAD; 1e18 at issue): the bond factor.
     function factor(uint256 tranche) external view returns (uint256);
 

@@ -12,10 +12,10 @@ import {IERC7540Deposit, IERC7540Operator, IERC7575} from "./IERC7540.sol";
 /// is its pro-rata share, rounded so that allocations sum exactly to the accepted amount (cumulative rounding in
 /// claim order; any two controllers' allocations differ from the exact pro-rata by less than one unit), and the
 /// rest of its request is refundable. Tokens are sold at par: one share per stablecoin unit.
+/// The `Deposit` event of a claim names the controller as `sender` and the receiver as `owner` (ERC-7540).
+/// @dev Views of an unsettled controller's allocation assume it settles next; another controller settling first can
+/// move it by one unit either way, so integrations should claim what `maxMint` shows in the same block or re-read.
 interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
-    /// @notice ERC-4626 claim event: `sender` is the controller, `owner` the receiver of the shares.
-    event Deposit(address indexed sender, address indexed owner, uint256 assets, uint256 shares);
-
     /// @notice The offering closed: `accepted` of `requested` became shares; `proceeds` went to the issuer and
     /// `reserveFunding` to the deal's reserve. `failed` when the minimum raise was missed.
     event OfferingClosed(uint256 requested, uint256 accepted, uint256 proceeds, uint256 reserveFunding, bool failed);
@@ -56,8 +56,8 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
     /// @notice Zero addresses are refused.
     error ZeroAddress();
 
-    /// @notice Only request id 0 exists: requests are fungible per controller.
-    error UnknownRequest(uint256 requestId);
+    /// @notice Shares and refunds cannot be sent to `receiver` (the zero address or the offering itself).
+    error InvalidReceiver(address receiver);
 
     /// @notice Previews are meaningless for asynchronous deposits (ERC-7540).
     error AsyncPreviewUnsupported();
@@ -74,11 +74,10 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
     /// @notice Only the deal may call.
     error NotDeal(address caller);
 
-    /// @notice Parameters of the offering.
+    /// @notice Fixed parameters of the offering, held in its clone's immutable arguments.
     struct Config {
         address deal;
         address asset;
-        address share;
         address proceedsReceiver;
         uint8 trancheIndex;
         uint64 opensAt;
@@ -88,9 +87,6 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
         uint128 minTicket;
         uint16 reserveFundingBps;
     }
-
-    /// @notice Called once by the factory.
-    function initialize(Config calldata config) external;
 
     /// @notice Requests a deposit of `assets` pulled from the caller after an EIP-2612 permit.
     function requestDepositWithPermit(
@@ -111,43 +107,9 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
     /// @notice The deal pauses or resumes subscriptions and claims.
     function setPaused(bool paused_) external;
 
-    // ERC-4626 surface
-
-    function asset() external view returns (address);
-
-    function totalAssets() external view returns (uint256);
-
-    function convertToShares(uint256 assets) external pure returns (uint256);
-
-    function convertToAssets(uint256 shares) external pure returns (uint256);
-
-    function maxDeposit(address controller) external view returns (uint256);
-
-    function maxMint(address controller) external view returns (uint256);
-
-    function previewDeposit(uint256 assets) external pure returns (uint256);
-
-    function previewMint(uint256 shares) external pure returns (uint256);
-
-    function deposit(uint256 assets, address receiver) external returns (uint256 shares);
-
-    function deposit(uint256 assets, address receiver, address controller) external returns (uint256 shares);
-
-    function mint(uint256 shares, address receiver) external returns (uint256 assets);
-
-    function mint(uint256 shares, address receiver, address controller) external returns (uint256 assets);
-
-    function maxWithdraw(address owner) external pure returns (uint256);
-
-    function maxRedeem(address owner) external pure returns (uint256);
-
-    function previewWithdraw(uint256 assets) external pure returns (uint256);
-
-    function previewRedeem(uint256 shares) external pure returns (uint256);
-
-    function withdraw(uint256 assets, address receiver, address owner) external returns (uint256);
-
-    function redeem(uint256 shares, address receiver, address owner) external returns (uint256);
+    // The ERC-4626 surface comes from IERC7575: claims after close are `deposit`/`mint` (shares at par), previews
+    // revert {AsyncPreviewUnsupported}, and redemption functions revert {RedemptionUnsupported} (tranche tokens are
+    // repaid by the waterfall).
 
     // Offering views
 

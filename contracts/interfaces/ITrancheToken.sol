@@ -13,6 +13,17 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 /// distribution; an account's accrual rounds down. Sub-wei rounding of accruals stays in the token as a solvency
 /// buffer, so the token can always pay every claim.
 interface ITrancheToken is IERC20Metadata, IERC20Permit {
+    /// @notice Fixed parameters of a tranche token, held in its clone's immutable arguments. `name` and `symbol` are
+    /// short strings (at most 31 bytes, OpenZeppelin ShortStrings encoding).
+    struct Params {
+        address deal;
+        address stablecoin;
+        uint8 trancheIndex;
+        uint8 decimals;
+        bytes32 name;
+        bytes32 symbol;
+    }
+
     /// @notice `amount` of cash arrived for the holders; the cash index is now `index`.
     event Distributed(uint256 amount, uint256 index);
 
@@ -52,17 +63,6 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// @notice EIP-2612 permit signed by `signer` instead of `owner`.
     error ERC2612InvalidSigner(address signer, address owner);
 
-    /// @notice Called once by the factory.
-    function initialize(
-        address deal,
-        address offering,
-        address stablecoin,
-        uint8 trancheIndex,
-        uint8 decimals_,
-        string calldata name_,
-        string calldata symbol_
-    ) external;
-
     /// @notice The offering mints the tranche's supply to itself at close.
     function issue(uint256 amount) external;
 
@@ -87,8 +87,12 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// @notice Outstanding face per token (WAD; 1e18 at issue): the bond factor.
     function factor() external view returns (uint256);
 
+    /// @notice The token's fixed parameters.
+    function params() external view returns (Params memory);
+
     function deal() external view returns (address);
 
+    /// @notice The tranche's offering (read from the deal).
     function offering() external view returns (address);
 
     function stablecoin() external view returns (address);

@@ -28,6 +28,10 @@ library TermSheetLib {
         if (t.start < t.offeringClosesAt) _fail(IDeal.TermSheetField.Start, 0);
         if (t.periodLength == 0) _fail(IDeal.TermSheetField.PeriodLength, 0);
         if (t.periodCount == 0) _fail(IDeal.TermSheetField.PeriodCount, 0);
+        // Every period end must fit the deal's 64-bit timestamps.
+        if (uint256(t.start) + uint256(t.periodCount) * t.periodLength > type(uint64).max) {
+            _fail(IDeal.TermSheetField.Start, 0);
+        }
         if (t.pledgedShareBps == 0 || t.pledgedShareBps > BPS) _fail(IDeal.TermSheetField.PledgedShare, 0);
         if (t.servicerFeeBps > BPS) _fail(IDeal.TermSheetField.ServicerFee, 0);
 

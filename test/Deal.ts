@@ -1,0 +1,888 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import {
+  DealStatus,
+  PERIOD,
+  PrincipalType,
+  USDC,
+  WAD,
+  activateDeal,
+  createDeal,
+  deployProtocol,
+  equity,
+  fixedNote,
+  roles,
+  standardTermSheet,
+  submitReport,
+  subscribe,
+  type DealHandles,
+  type Protocol,
+  type Roles,
+  type TermSheetInput,
+} from "./helpers/fixtures.js";
+import { ScenarioRunner, plain, type PeriodPlan } from "./helpers/deal-scenario.js";
+import {
+  couponRate,
+  periodInterest,
+  scheduledOutstanding,
+  utilization,
+  RefStatus,
+} from "./helpers/waterfall-reference.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+const K = 1_000n * USDC;
+const M = 1_000_000n * USDC;
+
+async function extraSigners() {
+  const s = await ethers.getSigners();
+  return { outsider: s[16], keeper: s[17] };
+}
+
+async function fundServicer(protocol: Protocol, r: Roles, h: DealHandles) {
+  await protocol.stablecoin.mint(r.servicer.address, 1_000_000_000n * USDC);
+  await protocol.stablecoin.connect(r.servicer).approve(await h.deal.getAddress(), ethers.MaxUint256);
+}
+
+async function buildDeal(edit: (t: TermSheetInput) => void) {
+  const protocol = await deployProtocol(ethers);
+  const r = await roles(ethers);
+  const terms = await standardTermSheet(networkHelpers, protocol, r);
+  edit(terms);
+  const h = await createDeal(ethers, protocol, terms);
+  await fundServicer(protocol, r, h);
+  return { protocol, r, h, deal: h.deal, dealAddress: await h.deal.getAddress(), ...(await extraSigners()) };
+}
+
+/**
+ * The standard deal with 3 % of the senior raise (180 000) funding the reserve, above its 150 000 target.
+ * Offerings open; nothing subscribed.
+ */
+async function dealFixture() {
+  return buildDeal((t) => {
+    t.tranches[0] = { ...t.tranches[0], reserveFundingBps: 300 };
+  });
+}
+
+/** The same deal, fully subscribed, every offering closed: Active at its start. */
+async function activeDealFixture() {
+  const f = await dealFixture();
+  await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+  return f;
+}
+
+/** The standard deal with no reserve funding, active. */
+async function activeUnreservedDealFixture() {
+  const f = await buildDeal(() => {});
+  await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+  return f;
+}
+
+/**
+ * A 4-period deal: one senior note of 1 000 000 at 10 % amortizing over periods 0 and 1, a reserve funded at
+ * 5 % (50 000 = target), and an equity class nobody subscribed (its offering fails, no equity is issued).
+ */
+async function shortDealNoEquityFixture() {
+  const f = await buildDeal((t) => {
+    t.periodCount = 4;
+    t.reserveTarget = 50n * K;
+    t.trusteeFeePerPeriod = 1n * K;
+    t.tranches = [
+      {
+        ...fixedNote("Senior", M, WAD / 10n, {
+          scheduleType: PrincipalType.StraightLine,
+          amortStartPeriod: 0,
+          amortPeriods: 2,
+        }),
+        reserveFundingBps: 500,
+      },
+      { ...equity("Equity", M), minRaise: 100n * K },
+    ];
+  });
+  await networkHelpers.time.increaseTo(f.h.terms.offeringOpensAt);
+  await subscribe(f.protocol, f.h.offerings[0], f.r.investors[0], M);
+  await networkHelpers.time.increaseTo(f.h.terms.offeringClosesAt);
+  for (const o of f.h.offerings) await o.close();
+  await f.h.offerings[0].connect(f.r.investors[0])["deposit(uint256,address)"](M, f.r.investors[0].address);
+  return f;
+}
+
+/** A standard deal on a token that burns 1 % of every transfer, Offering status. */
+async function feeTokenDealFixture() {
+  const protocol = await deployProtocol(ethers);
+  const r = await roles(ethers);
+  const fee = await ethers.deployContract("FeeOnTransferToken");
+  const feeProtocol = { ...protocol, stablecoin: fee as unknown as Protocol["stablecoin"] };
+  const terms = await standardTermSheet(networkHelpers, feeProtocol, r);
+  const h = await createDeal(ethers, protocol, terms);
+  await fee.mint(r.servicer.address, 1_000_000n * USDC);
+  await fee.connect(r.servicer).approve(await h.deal.getAddress(), ethers.MaxUint256);
+  return { protocol, r, h, deal: h.deal, fee, ...(await extraSigners()) };
+}
+
+function plan(revenue: bigint, deposit: bigint, billed = 700_000n, available = 1_000_000n): PeriodPlan {
+  return { revenue, deposit, billed, available };
+}
+
+describe("Deal", function () {
+  describe("reference model sanity (hand-computed figures)", function () {
+    it("test_reference_matchesHandFigures", function () {
+      // 6 000 000 USDC at 8 % for 30/365 of a year: 39 452.054794… → 39 452.054794 USDC.
+      expect(periodInterest(6n * M, (8n * WAD) / 100n, PERIOD)).to.equal(39_452_054_794n);
+      // Straight line over 9 from period 3: nothing before, ⌈face·(9−k)/9⌉ after, 0 at the end.
+      const sl = { scheduleType: 1, amortStartPeriod: 3, amortPeriods: 9 };
+      expect(scheduledOutstanding(6n * M, sl, 2, 12)).to.equal(6n * M);
+      expect(scheduledOutstanding(6n * M, sl, 3, 12)).to.equal(6n * M - 666_666_666_666n);
+      expect(scheduledOutstanding(6n * M, sl, 4, 12)).to.equal(6n * M - 1_333_333_333_333n);
+      expect(scheduledOutstanding(6n * M, sl, 11, 12)).to.equal(0n);
+      expect(
+        scheduledOutstanding(M, { scheduleType: 0, amortStartPeriod: 0, amortPeriods: 0 }, 10, 12),
+      ).to.equal(M);
+      // The mezzanine coupon: 11 % + 0.2·(U − 70 %) in [8 %, 15 %].
+      const mezz = {
+        couponType: 1,
+        baseRate: (11n * WAD) / 100n,
+        slope: (20n * WAD) / 100n,
+        strike: (70n * WAD) / 100n,
+        floorRate: (8n * WAD) / 100n,
+        capRate: (15n * WAD) / 100n,
+      };
+      expect(couponRate(mezz, (85n * WAD) / 100n)).to.equal((14n * WAD) / 100n);
+      expect(couponRate(mezz, (95n * WAD) / 100n)).to.equal((15n * WAD) / 100n);
+      expect(couponRate(mezz, (40n * WAD) / 100n)).to.equal((8n * WAD) / 100n);
+      // U = 2/3 rounds down; the negative delta truncates toward zero: 0.11 − 0.006666666666666666.
+      expect(utilization(3n, 2n)).to.equal(666_666_666_666_666_666n);
+      expect(couponRate(mezz, utilization(3n, 2n))).to.equal(
+        110_000_000_000_000_000n - 6_666_666_666_666_666n,
+      );
+      expect(utilization(0n, 0n)).to.equal(0n);
+    });
+  });
+
+  describe("initialize", function () {
+    it("test_initialize_twice", async function () {
+      const { deal, h, protocol } = await networkHelpers.loadFixture(dealFixture);
+      const tokens = await Promise.all(h.tokens.map((t) => t.getAddress()));
+      const offerings = await Promise.all(h.offerings.map((o) => o.getAddress()));
+      await expect(deal.initialize(h.terms, await protocol.oracle.getAddress(), tokens, offerings))
+        .to.be.revertedWithCustomError(deal, "InvalidInitialization")
+        .withArgs();
+      expect(await deal.issuer()).to.equal(h.terms.issuer);
+    });
+  });
+
+  describe("views", function () {
+    it("test_views_termsAndSchedule", async function () {
+      const { deal, h, r, protocol } = await networkHelpers.loadFixture(dealFixture);
+      const start = h.terms.start;
+      expect(await deal.start()).to.equal(start);
+      expect(await deal.periodLength()).to.equal(PERIOD);
+      expect(await deal.periodCount()).to.equal(12n);
+      for (const p of [0n, 1n, 5n, 11n, 12n, 100n]) {
+        expect(await deal.periodEnd(p)).to.equal(start + (p + 1n) * PERIOD);
+      }
+      expect(await deal.finalMaturity()).to.equal(start + 12n * PERIOD);
+      expect(await deal.nextPeriod()).to.equal(0n);
+      expect(await deal.stablecoin()).to.equal(await protocol.stablecoin.getAddress());
+      expect(await deal.oracle()).to.equal(await protocol.oracle.getAddress());
+      expect(await deal.issuer()).to.equal(r.issuer.address);
+      expect(await deal.servicer()).to.equal(r.servicer.address);
+      expect(await deal.trustee()).to.equal(r.trustee.address);
+      expect(await deal.pledgedShareBps()).to.equal(10_000n);
+      expect(await deal.servicerFeeBps()).to.equal(100n);
+      expect(await deal.trusteeFeePerPeriod()).to.equal(2_000n * USDC);
+      expect(await deal.trancheCount()).to.equal(4n);
+      expect(await deal.reserve()).to.deep.equal([0n, 150n * K]);
+      expect(await deal.feeArrears()).to.deep.equal([0n, 0n]);
+      expect(await deal.undistributedCollections()).to.equal(0n);
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Offering));
+      expect(await deal.paused()).to.equal(false);
+    });
+
+    it("test_tranche_and_factor_unknownTranche", async function () {
+      const { deal } = await networkHelpers.loadFixture(dealFixture);
+      for (const i of [4n, 5n, 255n, 256n, ethers.MaxUint256]) {
+        await expect(deal.tranche(i)).to.be.revertedWithCustomError(deal, "UnknownTranche").withArgs(i);
+        await expect(deal.factor(i)).to.be.revertedWithCustomError(deal, "UnknownTranche").withArgs(i);
+      }
+    });
+
+    it("test_factor_beforeAndAfterIssue", async function () {
+      const { deal, protocol, r, h } = await networkHelpers.loadFixture(dealFixture);
+      for (let i = 0; i < 4; i++) expect(await deal.factor(i)).to.equal(0n);
+      await activateDeal(networkHelpers, protocol, r, h);
+      for (let i = 0; i < 4; i++) {
+        expect(await deal.factor(i)).to.equal(WAD);
+        expect(await h.tokens[i].factor()).to.equal(WAD);
+        const info = await deal.tranche(i);
+        expect(info.issued).to.equal(h.terms.tranches[i].faceAmount);
+        // Equity has no outstanding principal.
+        expect(info.outstanding).to.equal(i < 3 ? h.terms.tranches[i].faceAmount : 0n);
+        expect(info.arrears).to.equal(0n);
+      }
+    });
+  });
+
+  describe("offering settlement and status", function () {
+    it("test_onOfferingSettled_settlesEachTrancheAndActivates", async function () {
+      const { deal, protocol, r, h, dealAddress } = await networkHelpers.loadFixture(dealFixture);
+      await networkHelpers.time.increaseTo(h.terms.offeringOpensAt);
+      for (let i = 0; i < 4; i++) {
+        await subscribe(protocol, h.offerings[i], r.investors[i], h.terms.tranches[i].faceAmount);
+      }
+      await networkHelpers.time.increaseTo(h.terms.offeringClosesAt);
+      // Senior: 3 % of 6 000 000 goes to the reserve.
+      await expect(h.offerings[0].close())
+        .to.emit(deal, "OfferingSettled")
+        .withArgs(0n, 6n * M, 180n * K, 180n * K)
+        .and.not.to.emit(deal, "StatusChanged");
+      expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(180n * K);
+      await expect(h.offerings[2].close())
+        .to.emit(deal, "OfferingSettled")
+        .withArgs(2n, M, 0n, 180n * K);
+      await expect(h.offerings[3].close())
+        .to.emit(deal, "OfferingSettled")
+        .withArgs(3n, M, 0n, 180n * K);
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Offering));
+      // The last close, whichever tranche it is, activates the deal.
+      await expect(h.offerings[1].close())
+        .to.emit(deal, "OfferingSettled")
+        .withArgs(1n, 2n * M, 0n, 180n * K)
+        .and.to.emit(deal, "StatusChanged")
+        .withArgs(BigInt(DealStatus.Offering), BigInt(DealStatus.Active));
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Active));
+      expect(await deal.reserve()).to.deep.equal([180n * K, 150n * K]);
+      expect((await deal.tranche(1)).outstanding).to.equal(2n * M);
+      expect((await deal.tranche(3)).outstanding).to.equal(0n);
+      expect((await deal.tranche(3)).issued).to.equal(M);
+    });
+
+    it("test_onOfferingSettled_unknownTranche", async function () {
+      const { deal, outsider, h } = await networkHelpers.loadFixture(dealFixture);
+      for (const i of [4n, 8n, ethers.MaxUint256]) {
+        await expect(deal.connect(outsider).onOfferingSettled(i, 1n, 0n))
+          .to.be.revertedWithCustomError(deal, "UnknownTranche")
+          .withArgs(i);
+      }
+      // Checked before the caller: even an offering of the deal gets UnknownTranche.
+      const offering0 = await h.offerings[0].getAddress();
+      await networkHelpers.impersonateAccount(offering0);
+      await networkHelpers.setBalance(offering0, 10n ** 18n);
+      const asOffering = await ethers.getSigner(offering0);
+      await expect(deal.connect(asOffering).onOfferingSettled(4n, 1n, 0n))
+        .to.be.revertedWithCustomError(deal, "UnknownTranche")
+        .withArgs(4n);
+    });
+
+    it("test_onOfferingSettled_notTrancheOffering", async function () {
+      const { deal, outsider, h, r } = await networkHelpers.loadFixture(dealFixture);
+      await expect(deal.connect(outsider).onOfferingSettled(0n, 6n * M, 0n))
+        .to.be.revertedWithCustomError(deal, "NotTrancheOffering")
+        .withArgs(0n, outsider.address);
+      // Not the issuer, not the offering of another tranche.
+      await expect(deal.connect(r.issuer).onOfferingSettled(3n, M, 0n))
+        .to.be.revertedWithCustomError(deal, "NotTrancheOffering")
+        .withArgs(3n, r.issuer.address);
+      const offering1 = await h.offerings[1].getAddress();
+      await networkHelpers.impersonateAccount(offering1);
+      await networkHelpers.setBalance(offering1, 10n ** 18n);
+      const asOffering1 = await ethers.getSigner(offering1);
+      await expect(deal.connect(asOffering1).onOfferingSettled(0n, 6n * M, 100n))
+        .to.be.revertedWithCustomError(deal, "NotTrancheOffering")
+        .withArgs(0n, offering1);
+      // Nothing changed.
+      expect((await deal.tranche(0)).issued).to.equal(0n);
+      expect(await deal.reserve()).to.deep.equal([0n, 150n * K]);
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Offering));
+      // The right offering may settle its own tranche.
+      await expect(deal.connect(asOffering1).onOfferingSettled(1n, 5n, 0n))
+        .to.emit(deal, "OfferingSettled")
+        .withArgs(1n, 5n, 0n, 0n);
+    });
+
+    it("test_onOfferingSettled_amountsBeyond128Bits", async function () {
+      const { deal, h } = await networkHelpers.loadFixture(dealFixture);
+      const offering0 = await h.offerings[0].getAddress();
+      await networkHelpers.impersonateAccount(offering0);
+      await networkHelpers.setBalance(offering0, 10n ** 18n);
+      const asOffering0 = await ethers.getSigner(offering0);
+      await expect(deal.connect(asOffering0).onOfferingSettled(0n, 2n ** 128n, 0n))
+        .to.be.revertedWithCustomError(deal, "SafeCastOverflowedUintDowncast")
+        .withArgs(128n, 2n ** 128n);
+      await expect(deal.connect(asOffering0).onOfferingSettled(0n, 1n, 2n ** 128n))
+        .to.be.revertedWithCustomError(deal, "SafeCastOverflowedUintDowncast")
+        .withArgs(128n, 2n ** 128n);
+      expect((await deal.tranche(0)).issued).to.equal(0n);
+    });
+  });
+
+  describe("depositCollections", function () {
+    it("test_depositCollections_onlyServicer", async function () {
+      const { deal, r, outsider, protocol, dealAddress } =
+        await networkHelpers.loadFixture(activeDealFixture);
+      const role = await deal.SERVICER_ROLE();
+      for (const caller of [outsider, r.issuer, r.guardian, r.trustee]) {
+        await protocol.stablecoin.mint(caller.address, 10n * USDC);
+        await protocol.stablecoin.connect(caller).approve(dealAddress, ethers.MaxUint256);
+        const balance = await protocol.stablecoin.balanceOf(caller.address);
+        await expect(deal.connect(caller).depositCollections(10n * USDC))
+          .to.be.revertedWithCustomError(deal, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, role);
+        expect(await protocol.stablecoin.balanceOf(caller.address)).to.equal(balance);
+      }
+      expect(await deal.undistributedCollections()).to.equal(0n);
+      // A servicer granted by the issuer admin may deposit.
+      await deal.connect(r.issuer).grantRole(role, outsider.address);
+      await expect(deal.connect(outsider).depositCollections(10n * USDC))
+        .to.emit(deal, "CollectionsDeposited")
+        .withArgs(outsider.address, 10n * USDC, 10n * USDC);
+    });
+
+    it("test_depositCollections_zeroAmount", async function () {
+      const { deal, r } = await networkHelpers.loadFixture(activeDealFixture);
+      await expect(deal.connect(r.servicer).depositCollections(0n))
+        .to.be.revertedWithCustomError(deal, "ZeroAmount")
+        .withArgs();
+    });
+
+    it("test_depositCollections_accumulates", async function () {
+      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      const before = await protocol.stablecoin.balanceOf(r.servicer.address);
+      await expect(deal.connect(r.servicer).depositCollections(300n * K))
+        .to.emit(deal, "CollectionsDeposited")
+        .withArgs(r.servicer.address, 300n * K, 300n * K)
+        .and.to.emit(protocol.stablecoin, "Transfer")
+        .withArgs(r.servicer.address, dealAddress, 300n * K);
+      await expect(deal.connect(r.servicer).depositCollections(1n))
+        .to.emit(deal, "CollectionsDeposited")
+        .withArgs(r.servicer.address, 1n, 300n * K + 1n);
+      expect(await deal.undistributedCollections()).to.equal(300n * K + 1n);
+      expect(await protocol.stablecoin.balanceOf(r.servicer.address)).to.equal(before - 300n * K - 1n);
+      // The reserve is accounted separately: balance = collections + reserve.
+      expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(300n * K + 1n + 180n * K);
+    });
+
+    it("test_depositCollections_allowedWhileOfferingAndWhilePaused", async function () {
+      const { deal, r } = await networkHelpers.loadFixture(dealFixture);
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Offering));
+      await expect(deal.connect(r.servicer).depositCollections(5n * USDC))
+        .to.emit(deal, "CollectionsDeposited")
+        .withArgs(r.servicer.address, 5n * USDC, 5n * USDC);
+      await deal.connect(r.guardian).pause();
+      await expect(deal.connect(r.servicer).depositCollections(7n * USDC))
+        .to.emit(deal, "CollectionsDeposited")
+        .withArgs(r.servicer.address, 7n * USDC, 12n * USDC);
+      expect(await deal.undistributedCollections()).to.equal(12n * USDC);
+    });
+
+    it("test_depositCollections_feeOnTransferRefused", async function () {
+      const { deal, r, fee, h } = await networkHelpers.loadFixture(feeTokenDealFixture);
+      const dealAddress = await deal.getAddress();
+      // The offerings refuse the token first: a subscription moves 99 % of what was asked.
+      await networkHelpers.time.increaseTo(h.terms.offeringOpensAt);
+      const investor = r.investors[0];
+      await fee.mint(investor.address, 100n * USDC);
+      await fee.connect(investor).approve(await h.offerings[0].getAddress(), ethers.MaxUint256);
+      await expect(
+        h.offerings[0].connect(investor).requestDeposit(100n * USDC, investor.address, investor.address),
+      )
+        .to.be.revertedWithCustomError(h.offerings[0], "UnsupportedTokenTransfer")
+        .withArgs(100n * USDC, 99n * USDC);
+
+      // Deposits are refused during the offering…
+      await expect(deal.connect(r.servicer).depositCollections(1_000n * USDC))
+        .to.be.revertedWithCustomError(deal, "UnsupportedTokenTransfer")
+        .withArgs(1_000n * USDC, 990n * USDC);
+      expect(await deal.undistributedCollections()).to.equal(0n);
+      expect(await fee.balanceOf(dealAddress)).to.equal(0n);
+
+      // …and once the deal is active. With no subscription every offering fails its minimum raise and
+      // settles zero, which still activates the deal.
+      await networkHelpers.time.increaseTo(h.terms.offeringClosesAt);
+      for (const o of h.offerings) await o.close();
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Active));
+      await expect(deal.connect(r.servicer).depositCollections(100n))
+        .to.be.revertedWithCustomError(deal, "UnsupportedTokenTransfer")
+        .withArgs(100n, 99n);
+      expect(await deal.undistributedCollections()).to.equal(0n);
+      expect(await fee.balanceOf(dealAddress)).to.equal(0n);
+    });
+  });
+
+  describe("distribute guards", function () {
+    it("test_distribute_dealNotActive_beforeOfferingsClose", async function () {
+      const { deal, h, r, protocol, outsider } = await networkHelpers.loadFixture(dealFixture);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      // Report accepted, period ended, but the offerings were never closed.
+      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await expect(deal.connect(outsider).distribute(0n))
+        .to.be.revertedWithCustomError(deal, "DealNotActive")
+        .withArgs(BigInt(DealStatus.Offering));
+      await expect(deal.distribute(12n))
+        .to.be.revertedWithCustomError(deal, "DealNotActive")
+        .withArgs(BigInt(DealStatus.Offering));
+      // Only some offerings closed: still not active.
+      await h.offerings[0].close();
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(deal, "DealNotActive")
+        .withArgs(BigInt(DealStatus.Offering));
+      expect(await deal.nextPeriod()).to.equal(0n);
+    });
+
+    it("test_distribute_periodNotEnded", async function () {
+      const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
+      const endsAt = await deal.periodEnd(0);
+      await deal.connect(r.servicer).depositCollections(100n * K);
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotEnded")
+        .withArgs(0n, endsAt);
+      await networkHelpers.time.setNextBlockTimestamp(endsAt - 1n);
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotEnded")
+        .withArgs(0n, endsAt);
+      await networkHelpers.time.increaseTo(endsAt);
+      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await expect(deal.distribute(0n)).to.emit(deal, "PeriodDistributed");
+    });
+
+    it("test_distribute_reportNotFinal", async function () {
+      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      await deal.connect(r.servicer).depositCollections(100n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      const balance = await protocol.stablecoin.balanceOf(dealAddress);
+      await expect(deal.distribute(0n)).to.be.revertedWithCustomError(deal, "ReportNotFinal").withArgs(0n);
+      expect(await deal.nextPeriod()).to.equal(0n);
+      expect(await deal.undistributedCollections()).to.equal(100n * K);
+      expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(balance);
+    });
+
+    it("test_distribute_periodNotReady_outOfOrder", async function () {
+      const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(2));
+      await submitReport(ethers, protocol, r, deal, 1n, 100n * K);
+      await submitReport(ethers, protocol, r, deal, 2n, 100n * K);
+      await expect(deal.distribute(1n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
+        .withArgs(1n, 0n);
+      await expect(deal.distribute(11n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
+        .withArgs(11n, 0n);
+      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await deal.distribute(0n);
+      await expect(deal.distribute(2n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
+        .withArgs(2n, 1n);
+      await expect(deal.distribute(1n)).to.emit(deal, "PeriodDistributed");
+    });
+
+    it("test_distribute_beyondMaturity", async function () {
+      const { deal } = await networkHelpers.loadFixture(activeDealFixture);
+      for (const p of [12n, 13n, ethers.MaxUint256]) {
+        await expect(deal.distribute(p))
+          .to.be.revertedWithCustomError(deal, "WaterfallPeriodBeyondMaturity")
+          .withArgs(p, 12n);
+      }
+    });
+
+    it("test_distribute_alreadyDistributed", async function () {
+      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await deal.connect(r.servicer).depositCollections(200n * K);
+      await deal.distribute(0n);
+      const state = [
+        await deal.undistributedCollections(),
+        await deal.reserve(),
+        await protocol.stablecoin.balanceOf(dealAddress),
+      ];
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+        .withArgs(0n);
+      expect([
+        await deal.undistributedCollections(),
+        await deal.reserve(),
+        await protocol.stablecoin.balanceOf(dealAddress),
+      ]).to.deep.equal(state);
+      expect(await deal.nextPeriod()).to.equal(1n);
+    });
+
+    it("test_distribute_whenPaused", async function () {
+      const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await deal.connect(r.guardian).pause();
+      await expect(deal.distribute(0n)).to.be.revertedWithCustomError(deal, "EnforcedPause").withArgs();
+      expect(await deal.nextPeriod()).to.equal(0n);
+      await deal.connect(r.guardian).unpause();
+      await expect(deal.distribute(0n)).to.emit(deal, "PeriodDistributed");
+    });
+
+    it("test_distribute_anyoneMayCall", async function () {
+      const { deal, r, protocol, outsider } = await networkHelpers.loadFixture(activeDealFixture);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await expect(deal.connect(outsider).distribute(0n)).to.emit(deal, "PeriodDistributed");
+      expect(await deal.nextPeriod()).to.equal(1n);
+    });
+  });
+
+  describe("pause", function () {
+    it("test_pause_onlyGuardian", async function () {
+      const { deal, r, outsider } = await networkHelpers.loadFixture(activeDealFixture);
+      const role = await deal.GUARDIAN_ROLE();
+      for (const caller of [outsider, r.issuer, r.servicer]) {
+        await expect(deal.connect(caller).pause())
+          .to.be.revertedWithCustomError(deal, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, role);
+      }
+      expect(await deal.paused()).to.equal(false);
+      await deal.connect(r.guardian).pause();
+      for (const caller of [outsider, r.issuer, r.servicer]) {
+        await expect(deal.connect(caller).unpause())
+          .to.be.revertedWithCustomError(deal, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, role);
+      }
+      expect(await deal.paused()).to.equal(true);
+    });
+
+    it("test_pause_pushesToTokensAndOfferings", async function () {
+      const { deal, r, h } = await networkHelpers.loadFixture(dealFixture);
+      const tx = deal.connect(r.guardian).pause();
+      await expect(tx).to.emit(deal, "Paused").withArgs(r.guardian.address);
+      for (let i = 0; i < 4; i++) {
+        await expect(tx).to.emit(h.tokens[i], "PauseSet").withArgs(true);
+        await expect(tx).to.emit(h.offerings[i], "PauseSet").withArgs(true);
+      }
+      expect(await deal.paused()).to.equal(true);
+      for (let i = 0; i < 4; i++) {
+        expect(await h.tokens[i].paused()).to.equal(true);
+        expect(await h.offerings[i].maxDeposit(r.investors[0].address)).to.equal(0n);
+      }
+      // Subscriptions stop while paused.
+      await networkHelpers.time.increaseTo(h.terms.offeringOpensAt);
+      await expect(
+        h.offerings[0]
+          .connect(r.investors[0])
+          .requestDeposit(USDC, r.investors[0].address, r.investors[0].address),
+      ).to.be.revertedWithCustomError(h.offerings[0], "OfferingPaused");
+      await expect(deal.connect(r.guardian).pause())
+        .to.be.revertedWithCustomError(deal, "EnforcedPause")
+        .withArgs();
+
+      const un = deal.connect(r.guardian).unpause();
+      await expect(un).to.emit(deal, "Unpaused").withArgs(r.guardian.address);
+      for (let i = 0; i < 4; i++) {
+        await expect(un).to.emit(h.tokens[i], "PauseSet").withArgs(false);
+        await expect(un).to.emit(h.offerings[i], "PauseSet").withArgs(false);
+        expect(await h.tokens[i].paused()).to.equal(false);
+      }
+      expect(await deal.paused()).to.equal(false);
+      await expect(deal.connect(r.guardian).unpause())
+        .to.be.revertedWithCustomError(deal, "ExpectedPause")
+        .withArgs();
+    });
+
+    it("test_pause_tokensRefuseTransfersAndClaims", async function () {
+      const { deal, r, h } = await networkHelpers.loadFixture(activeDealFixture);
+      await deal.connect(r.guardian).pause();
+      await expect(h.tokens[0].connect(r.investors[0]).transfer(r.investors[1].address, 1n))
+        .to.be.revertedWithCustomError(h.tokens[0], "TokenPaused")
+        .withArgs();
+    });
+  });
+
+  describe("readyPeriod", function () {
+    it("test_readyPeriod_eachCondition", async function () {
+      const { deal, r, protocol, h } = await networkHelpers.loadFixture(dealFixture);
+      // Offering: not ready, even with the period ended and reported.
+      expect(await deal.readyPeriod()).to.deep.equal([false, 0n]);
+      await activateDeal(networkHelpers, protocol, r, h);
+      // Active, period 0 not ended.
+      expect(await deal.readyPeriod()).to.deep.equal([false, 0n]);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      // Ended, no final report.
+      expect(await deal.readyPeriod()).to.deep.equal([false, 0n]);
+      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      expect(await deal.readyPeriod()).to.deep.equal([true, 0n]);
+      // Paused.
+      await deal.connect(r.guardian).pause();
+      expect(await deal.readyPeriod()).to.deep.equal([false, 0n]);
+      await deal.connect(r.guardian).unpause();
+      expect(await deal.readyPeriod()).to.deep.equal([true, 0n]);
+      await deal.distribute(0n);
+      // Next one: not ended yet.
+      expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
+      // A later period's report does not make the next one ready.
+      await networkHelpers.time.increaseTo(await deal.periodEnd(2));
+      await submitReport(ethers, protocol, r, deal, 2n, 100n * K);
+      expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
+      await submitReport(ethers, protocol, r, deal, 1n, 100n * K);
+      expect(await deal.readyPeriod()).to.deep.equal([true, 1n]);
+    });
+
+    it("test_readyPeriod_falseOnceEnded", async function () {
+      const { deal, r, protocol } = await networkHelpers.loadFixture(shortDealNoEquityFixture);
+      await deal.connect(r.servicer).depositCollections(2n * M);
+      for (let p = 0n; p < 4n; p++) {
+        await networkHelpers.time.increaseTo(await deal.periodEnd(p));
+        await submitReport(ethers, protocol, r, deal, p, 700n * K);
+        expect(await deal.readyPeriod()).to.deep.equal([true, p]);
+        await deal.distribute(p);
+      }
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
+      expect(await deal.readyPeriod()).to.deep.equal([false, 4n]);
+      expect(await deal.nextPeriod()).to.equal(4n);
+    });
+  });
+
+  describe("waterfall against the reference model", function () {
+    it("test_waterfall_twelvePeriods_repaid", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, r } = f;
+      const run = await ScenarioRunner.start(ethers, networkHelpers, f.protocol, r, f.h, f.keeper);
+      const plans: PeriodPlan[] = [
+        plan(500n * K, 500n * K), // U 70 %: mezzanine at its 11 % base; reserve 180 000 → 150 000 released
+        plan(400n * K, 300n * K, 950_000n), // deposits short of revenue; U 95 %: mezzanine at its 15 % cap
+        plan(450n * K, 600n * K, 400_000n), // 150 000 carried; U 40 %: mezzanine at its 8 % floor
+        plan(0n, 0n, 0n, 0n), // nothing: fee and interest arrears, reserve covers senior, principal missed
+        plan(2_500n * K, 2_350n * K, 2_000_000n, 3_000_000n), // recovery: arrears, top-up, catch-up; U = 2/3
+        plan(900n * K, 900n * K, 850_000n),
+        plan(500n * K, 500n * K, 750_000n), // scheduled principal partly missed
+        plan(1_200n * K, 1_200n * K, 900_000n),
+        plan(900n * K, 900n * K, 600_000n),
+        plan(900n * K, 1_500n * K, 1_000_000n), // 600 000 carried to the end
+        plan(900n * K, 900n * K, 550_000n),
+        plan(1_000n * K, 3_500n * K, 700_000n), // final: every collection, reserve released, notes repaid
+      ];
+      for (let p = 0; p < plans.length; p++) await run.run(p, plans[p]);
+      const res = run.results;
+
+      // The scenario exercises what it claims to.
+      const mezzRates = res.map(
+        (x) => x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 1n)!.args[2],
+      );
+      expect(mezzRates.slice(0, 3)).to.deep.equal([
+        (11n * WAD) / 100n,
+        (15n * WAD) / 100n,
+        (8n * WAD) / 100n,
+      ]);
+      expect(mezzRates[4]).to.equal((11n * WAD) / 100n - 6_666_666_666_666_666n);
+      expect(res[0].statement.reserveReleased).to.equal(30n * K);
+      expect(res[1].statement.cashIn).to.equal(300n * K);
+      expect(res[2].statement.collectionsCarried).to.equal(150n * K);
+      expect(res[3].statement.cashIn).to.equal(0n);
+      expect(res[3].statement.reserveDrawn).to.be.greaterThan(0n);
+      expect(res[3].statement.principalPaid[0]).to.equal(0n);
+      const arrears3 = res[3].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5] as bigint);
+      expect(arrears3[0]).to.equal(0n); // senior fully covered by the reserve
+      expect(arrears3[1]).to.be.greaterThan(0n);
+      expect(arrears3[2]).to.be.greaterThan(0n);
+      const fees3 = res[3].events.find((e) => e.name === "FeesPaid")!.args;
+      expect(fees3.slice(1)).to.deep.equal([0n, 0n, 2_000n * USDC, 0n]);
+      expect(res[4].statement.reserveToppedUp).to.equal(res[3].statement.reserveDrawn);
+      const fees4 = res[4].events.find((e) => e.name === "FeesPaid")!.args;
+      expect(fees4.slice(1)).to.deep.equal([4_000n * USDC, 25_000n * USDC, 0n, 0n]);
+      expect(res[4].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5])).to.deep.equal([
+        0n,
+        0n,
+        0n,
+      ]);
+      // Catch-up: two installments of ⌊6 000 000 / 9⌋-ish at once.
+      expect(res[4].statement.principalPaid[0]).to.equal(1_333_333_333_333n);
+      expect(res[6].statement.principalPaid[0]).to.be.lessThan(666_666_666_667n);
+      expect(res[7].statement.principalPaid[0]).to.be.greaterThan(666_666_666_667n);
+      expect(res[11].statement.reserveReleased).to.equal(150n * K);
+      expect(res[11].statement.collectionsCarried).to.equal(0n);
+      expect(res[11].statement.reserveAfter).to.equal(0n);
+      expect(res[11].statement.residualPaid).to.be.greaterThan(0n);
+
+      // Repaid: every note at zero, nothing left in the deal.
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
+      expect(run.model.status).to.equal(RefStatus.Repaid);
+      for (let i = 0; i < 3; i++) {
+        expect((await deal.tranche(i)).outstanding).to.equal(0n);
+        expect(await deal.factor(i)).to.equal(0n);
+      }
+      expect(await deal.factor(3)).to.equal(WAD);
+      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
+      // Each note token received its face plus every coupon it was owed.
+      const interest = (i: number) => res.reduce((a, x) => a + x.statement.interestPaid[i], 0n);
+      const principal = (i: number) => res.reduce((a, x) => a + x.statement.principalPaid[i], 0n);
+      for (let i = 0; i < 3; i++) {
+        expect(principal(i)).to.equal(f.h.terms.tranches[i].faceAmount);
+        expect(await f.protocol.stablecoin.balanceOf(await f.h.tokens[i].getAddress())).to.equal(
+          principal(i) + interest(i),
+        );
+      }
+
+      // Ended: no more collections, no more periods.
+      await expect(deal.connect(r.servicer).depositCollections(1n))
+        .to.be.revertedWithCustomError(deal, "DealEnded")
+        .withArgs(BigInt(DealStatus.Repaid));
+      await expect(deal.distribute(11n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+        .withArgs(11n);
+      await expect(deal.distribute(12n))
+        .to.be.revertedWithCustomError(deal, "DealNotActive")
+        .withArgs(BigInt(DealStatus.Repaid));
+      expect(await deal.readyPeriod()).to.deep.equal([false, 12n]);
+    });
+
+    it("test_waterfall_twelvePeriods_defaulted", async function () {
+      const f = await networkHelpers.loadFixture(activeUnreservedDealFixture);
+      const { deal, r } = f;
+      const run = await ScenarioRunner.start(ethers, networkHelpers, f.protocol, r, f.h, f.keeper);
+      expect(await deal.reserve()).to.deep.equal([0n, 150n * K]);
+      const plans: PeriodPlan[] = [
+        plan(0n, 0n, 500_000n), // nothing, and no reserve yet: senior interest in arrears too
+        plan(100n * K, 100n * K), // fees, then senior interest and its arrears, part of the mezzanine
+        plan(200n * K, 200n * K, 800_000n), // arrears cleared, part of the reserve built
+        plan(60n * K, 60n * K, 920_000n), // senior interest only; mezzanine short, no top-up, principal missed
+        plan(0n, 200n * K, 100_000n), // deposits but no revenue: cash 0, the reserve covers the senior
+        plan(0n, 0n, 0n, 0n), // again: the reserve covers the senior
+        plan(20n * K, 20n * K, 650_000n), // too little: the reserve runs dry, senior interest in arrears
+        plan(700n * K, 700n * K),
+        plan(700n * K, 700n * K, 710_000n),
+        plan(700n * K, 700n * K, 690_000n),
+        plan(700n * K, 700n * K),
+        plan(400n * K, 300n * K), // final: 200 000 carried + 300 000 is far from the bullets due
+      ];
+      for (let p = 0; p < plans.length; p++) await run.run(p, plans[p]);
+      const res = run.results;
+
+      expect(res[0].statement.reserveDrawn).to.equal(0n);
+      expect(
+        res[0].events.find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[5],
+      ).to.be.greaterThan(0n);
+      expect(res[4].statement.cashIn).to.equal(0n);
+      expect(res[4].statement.collectionsCarried).to.equal(200n * K);
+      const seniorArrears = (x: (typeof res)[number]) =>
+        x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[5] as bigint;
+      // Period 2 builds part of the reserve only.
+      expect(res[2].statement.reserveToppedUp).to.be.greaterThan(0n);
+      expect(res[2].statement.reserveAfter).to.be.lessThan(150n * K);
+      // Periods 4 and 5: the reserve covers the senior in full.
+      for (const x of [res[4], res[5]]) {
+        expect(x.statement.reserveDrawn).to.equal(39_452_054_794n);
+        expect(seniorArrears(x)).to.equal(0n);
+      }
+      // Period 6: the reserve runs dry before the senior shortfall is covered (a partial draw).
+      expect(res[6].statement.reserveDrawn).to.equal(res[5].statement.reserveAfter);
+      expect(res[6].events.find((e) => e.name === "ReserveDrawn")!.args[2]).to.equal(0n);
+      expect(seniorArrears(res[6])).to.be.greaterThan(0n);
+      // Period 7 pays the senior arrears and refills the reserve from empty.
+      expect(seniorArrears(res[7])).to.equal(0n);
+      expect(res[7].statement.reserveToppedUp).to.equal(150n * K);
+
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Defaulted));
+      expect(run.model.status).to.equal(RefStatus.Defaulted);
+      const last = res[11];
+      expect(last.events.find((e) => e.name === "StatusChanged")!.args).to.deep.equal([
+        BigInt(DealStatus.Active),
+        BigInt(DealStatus.Defaulted),
+      ]);
+      expect(last.statement.residualPaid).to.equal(0n);
+      expect(last.statement.reserveAfter).to.equal(0n);
+      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
+      // Some note principal is still outstanding and the bond factors say so.
+      const junior = await deal.tranche(2);
+      expect(junior.outstanding).to.be.greaterThan(0n);
+      expect(await deal.factor(2)).to.equal((junior.outstanding * WAD) / junior.issued);
+      await expect(deal.connect(r.servicer).depositCollections(1n))
+        .to.be.revertedWithCustomError(deal, "DealEnded")
+        .withArgs(BigInt(DealStatus.Defaulted));
+      expect(await deal.readyPeriod()).to.deep.equal([false, 12n]);
+    });
+
+    it("test_waterfall_noEquity_residualToIssuer_reserveReleasedWhenNotesRepaid", async function () {
+      const f = await networkHelpers.loadFixture(shortDealNoEquityFixture);
+      const { deal, r, h } = f;
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Active));
+      expect(await h.tokens[1].totalSupply()).to.equal(0n);
+      expect(await deal.reserve()).to.deep.equal([50n * K, 50n * K]);
+      const run = await ScenarioRunner.start(ethers, networkHelpers, f.protocol, r, h, f.keeper);
+      const res = [
+        await run.run(0, plan(700n * K, 700n * K)),
+        await run.run(1, plan(600n * K, 600n * K)),
+        await run.run(2, plan(30n * K, 30n * K)),
+        await run.run(3, plan(10n * K, 10n * K)),
+      ];
+      for (const x of res) expect(x.residualRecipient).to.equal(r.issuer.address);
+      expect(res[0].statement.principalPaid).to.deep.equal([500n * K]);
+      expect(res[1].statement.principalPaid).to.deep.equal([500n * K]);
+      // Period 2 is not the last one, but no note principal is outstanding: the reserve target is zero.
+      expect(res[2].statement.reserveReleased).to.equal(50n * K);
+      expect(res[2].statement.reserveAfter).to.equal(0n);
+      expect(res[2].statement.interestPaid).to.deep.equal([0n]);
+      expect(res[2].events.find((e) => e.name === "ResidualPaid")!.args).to.deep.equal([
+        2n,
+        r.issuer.address,
+        res[2].statement.residualPaid,
+      ]);
+      expect(res[2].statement.residualPaid).to.be.greaterThan(50n * K);
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
+    });
+
+    it("test_waterfall_emitsEachStepWithArgs", async function () {
+      // One period checked with the chai event matchers directly (the scenarios above compare whole logs).
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, r, protocol, h } = f;
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, protocol, r, deal, 0n, 300n * K, 700_000n, 1_000_000n);
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      const seniorInterest = 39_452_054_794n;
+      const mezzInterest = periodInterest(2n * M, (11n * WAD) / 100n, PERIOD);
+      const juniorInterest = periodInterest(M, (14n * WAD) / 100n, PERIOD);
+      const servicerFee = 3n * K; // 1 % of 300 000
+      const residual =
+        300n * K + 30n * K - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
+      const tx = deal.connect(f.keeper).distribute(0n);
+      await expect(tx)
+        .to.emit(deal, "ReserveReleased")
+        .withArgs(0n, 30n * K, 150n * K);
+      await expect(tx)
+        .to.emit(deal, "FeesPaid")
+        .withArgs(0n, 2n * K, servicerFee, 0n, 0n);
+      await expect(tx)
+        .to.emit(deal, "InterestPaid")
+        .withArgs(0n, 0n, (8n * WAD) / 100n, seniorInterest, seniorInterest, 0n);
+      await expect(tx)
+        .to.emit(deal, "InterestPaid")
+        .withArgs(0n, 1n, (11n * WAD) / 100n, mezzInterest, mezzInterest, 0n);
+      await expect(tx)
+        .to.emit(deal, "InterestPaid")
+        .withArgs(0n, 2n, (14n * WAD) / 100n, juniorInterest, juniorInterest, 0n);
+      await expect(tx)
+        .to.emit(deal, "PrincipalPaid")
+        .withArgs(0n, 0n, 0n, 0n, 6n * M);
+      await expect(tx).to.emit(deal, "PrincipalPaid").withArgs(0n, 2n, 0n, 0n, M);
+      await expect(tx)
+        .to.emit(deal, "ResidualPaid")
+        .withArgs(0n, await h.tokens[3].getAddress(), residual);
+      await expect(tx).to.not.emit(deal, "ReserveDrawn");
+      await expect(tx).to.not.emit(deal, "ReserveToppedUp");
+      await expect(tx).to.not.emit(deal, "StatusChanged");
+      await expect(tx)
+        .to.emit(deal, "PeriodDistributed")
+        .withArgs(0n, [
+          0n,
+          300n * K,
+          30n * K,
+          0n,
+          2n * K,
+          servicerFee,
+          [seniorInterest, mezzInterest, juniorInterest],
+          0n,
+          [0n, 0n, 0n],
+          residual,
+          (7n * WAD) / 10n,
+          100n * K,
+          150n * K,
+        ]);
+      await expect(tx).to.emit(h.tokens[3], "Distributed");
+      expect(await h.tokens[3].claimable(r.investors[3].address)).to.equal(residual);
+      expect(plain(await deal.feeArrears())).to.deep.equal([0n, 0n]);
+    });
+  });
+});

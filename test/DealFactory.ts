@@ -1,0 +1,929 @@
+import { expect } from "chai";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import { network } from "hardhat";
+
+import {
+  CouponType,
+  DealStatus,
+  PrincipalType,
+  USDC,
+  WAD,
+  createDeal,
+  deployProtocol,
+  equity,
+  fixedNote,
+  roles,
+  standardTermSheet,
+  type TermSheetInput,
+  type TrancheTermsInput,
+} from "./helpers/fixtures.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+/** IDeal.TermSheetField, in declaration order. */
+enum Field {
+  Stablecoin,
+  Decimals,
+  Issuer,
+  Servicer,
+  Trustee,
+  Guardian,
+  OfferingWindow,
+  Start,
+  PeriodLength,
+  PeriodCount,
+  PledgedShare,
+  ServicerFee,
+  TrancheCount,
+  TrancheKind,
+  TrancheName,
+  FaceAmount,
+  MinRaise,
+  MinTicket,
+  ReserveFunding,
+  Coupon,
+  Principal,
+}
+
+const GAS_BUDGET_CREATE_DEAL = 2_000_000n;
+
+async function factoryFixture() {
+  const protocol = await deployProtocol(ethers);
+  const r = await roles(ethers);
+  const terms = await standardTermSheet(networkHelpers, protocol, r);
+  const dealImpl = await ethers.getContractAt("Deal", await protocol.factory.dealImplementation());
+  const [, , , , , , , , , , , , , , , , outsider] = await ethers.getSigners();
+  return { protocol, factory: protocol.factory, oracle: protocol.oracle, r, terms, dealImpl, outsider };
+}
+
+/** Deep copy of a term sheet with `edit` applied, so a case never leaks into another. */
+function edited(terms: TermSheetInput, edit: (t: TermSheetInput) => void): TermSheetInput {
+  const copy: TermSheetInput = {
+    ...terms,
+    reporters: [...terms.reporters],
+    tranches: terms.tranches.map((tr) => ({
+      ...tr,
+      coupon: { ...tr.coupon },
+      principal: { ...tr.principal },
+    })),
+  };
+  edit(copy);
+  return copy;
+}
+
+function termsTuple(t: TermSheetInput): unknown[] {
+  const tranche = (tr: TrancheTermsInput) => [
+    tr.name,
+    tr.symbol,
+    BigInt(tr.kind),
+    tr.faceAmount,
+    tr.minRaise,
+    tr.minTicket,
+    BigInt(tr.reserveFundingBps),
+    [
+      BigInt(tr.coupon.couponType),
+      tr.coupon.baseRate,
+      tr.coupon.slope,
+      tr.coupon.strike,
+      tr.coupon.floorRate,
+      tr.coupon.capRate,
+    ],
+    [
+      BigInt(tr.principal.scheduleType),
+      BigInt(tr.principal.amortStartPeriod),
+      BigInt(tr.principal.amortPeriods),
+    ],
+  ];
+  return [
+    t.stablecoin,
+    t.issuer,
+    t.servicer,
+    t.trustee,
+    t.guardian,
+    t.offeringOpensAt,
+    t.offeringClosesAt,
+    t.start,
+    t.periodLength,
+    BigInt(t.periodCount),
+    BigInt(t.pledgedShareBps),
+    BigInt(t.servicerFeeBps),
+    t.trusteeFeePerPeriod,
+    t.reserveTarget,
+    t.reporters,
+    BigInt(t.reportThreshold),
+    t.tranches.map(tranche),
+  ];
+}
+
+/** Converts ethers Results to plain nested arrays for deep comparison. */
+function plain(x: unknown): unknown {
+  return Array.isArray(x) ? Array.from(x, plain) : x;
+}
+
+describe("DealFactory", function () {
+  describe("constructor", function () {
+    it("test_constructor_zeroAddress", async function () {
+      const { factory, protocol } = await networkHelpers.loadFixture(factoryFixture);
+      const args = [
+        await factory.dealImplementation(),
+        await factory.tokenImplementation(),
+        await factory.offeringImplementation(),
+        await protocol.oracle.getAddress(),
+      ];
+      const Factory = await ethers.getContractFactory("DealFactory");
+      for (let i = 0; i < args.length; i++) {
+        const bad = args.map((a, j) => (j === i ? ethers.ZeroAddress : a));
+        await expect(Factory.deploy(...(bad as [string, string, string, string])))
+          .to.be.revertedWithCustomError(factory, "ZeroAddress")
+          .withArgs();
+      }
+    });
+
+    it("test_constructor_storesImplementationsAndOracle", async function () {
+      const { factory, protocol } = await networkHelpers.loadFixture(factoryFixture);
+      const impls = [
+        await factory.dealImplementation(),
+        await factory.tokenImplementation(),
+        await factory.offeringImplementation(),
+      ];
+      // Each getter points at deployed code of the right contract.
+      const [deal, token, offering] = await Promise.all([
+        ethers.getContractAt("Deal", impls[0]),
+        ethers.getContractAt("TrancheToken", impls[1]),
+        ethers.getContractAt("Offering", impls[2]),
+      ]);
+      expect(await deal.SERVICER_ROLE()).to.equal(ethers.id("cascade.role.servicer"));
+      // Implementations carry no parameters: tokens and offerings read theirs from their clones' code.
+      expect(await offering.convertToShares(5n)).to.equal(5n);
+      expect(ethers.Interface.from(token.interface.fragments).getFunction("initialize")).to.equal(null);
+      for (const a of impls) expect(await ethers.provider.getCode(a)).to.not.equal("0x");
+      expect(await factory.oracle()).to.equal(await protocol.oracle.getAddress());
+      expect(await factory.dealCount()).to.equal(0n);
+      expect(await factory.deals()).to.deep.equal([]);
+    });
+
+    it("test_implementations_cannotBeInitialized", async function () {
+      const { factory, terms, oracle } = await networkHelpers.loadFixture(factoryFixture);
+      const deal = await ethers.getContractAt("Deal", await factory.dealImplementation());
+      const token = await ethers.getContractAt("TrancheToken", await factory.tokenImplementation());
+      const offering = await ethers.getContractAt("Offering", await factory.offeringImplementation());
+      const o = await oracle.getAddress();
+      await expect(deal.initialize(terms, o, [o, o, o, o], [o, o, o, o]))
+        .to.be.revertedWithCustomError(deal, "InvalidInitialization")
+        .withArgs();
+      // Tokens and offerings have no initializer at all: their parameters are immutable clone arguments.
+      expect(ethers.Interface.from(token.interface.fragments).getFunction("initialize")).to.equal(null);
+      expect(ethers.Interface.from(offering.interface.fragments).getFunction("initialize")).to.equal(null);
+    });
+  });
+
+  describe("createDeal", function () {
+    it("test_createDeal_emitsDealCreatedAndRecordsTheDeal", async function () {
+      const { factory, oracle, terms, r, outsider, protocol } =
+        await networkHelpers.loadFixture(factoryFixture);
+      const factoryAddress = await factory.getAddress();
+      // Clones are created in order: the deal, then token and offering of each tranche.
+      const nonce = await ethers.provider.getTransactionCount(factoryAddress);
+      const at = (k: number) => ethers.getCreateAddress({ from: factoryAddress, nonce: nonce + k });
+      const dealAddress = at(0);
+      const tokens = [at(1), at(3), at(5), at(7)];
+      const offerings = [at(2), at(4), at(6), at(8)];
+      expect(await factory.connect(outsider).createDeal.staticCall(terms)).to.equal(dealAddress);
+
+      // Anyone may create a deal: the caller is not the issuer here.
+      const tx = factory.connect(outsider).createDeal(terms);
+      await expect(tx)
+        .to.emit(factory, "DealCreated")
+        .withArgs(0n, dealAddress, r.issuer.address, terms.stablecoin, tokens, offerings, anyValue);
+      await expect(tx).to.emit(oracle, "DealRegistered").withArgs(dealAddress, factoryAddress);
+      await expect(tx)
+        .to.emit(oracle, "ReportersSet")
+        .withArgs(dealAddress, 1n, terms.reporters, BigInt(terms.reportThreshold));
+
+      // The event carries the full term sheet.
+      const receipt = await (await tx).wait();
+      const created = receipt!.logs
+        .filter((l) => l.address === factoryAddress)
+        .map((l) => factory.interface.parseLog(l)!)
+        .find((l) => l.name === "DealCreated")!;
+      expect(plain(created.args.terms)).to.deep.equal(termsTuple(terms));
+
+      expect(await factory.dealCount()).to.equal(1n);
+      expect(await factory.dealAt(0)).to.equal(dealAddress);
+      expect(await factory.deals()).to.deep.equal([dealAddress]);
+      expect(await factory.isDeal(dealAddress)).to.equal(true);
+      expect(await factory.isDeal(tokens[0])).to.equal(false);
+      expect(await factory.isDeal(outsider.address)).to.equal(false);
+      await expect(factory.dealAt(1)).to.be.revertedWithPanic(0x32);
+
+      // A second deal gets the next id.
+      const terms2 = await standardTermSheet(networkHelpers, protocol, r);
+      const next = ethers.getCreateAddress({
+        from: factoryAddress,
+        nonce: await ethers.provider.getTransactionCount(factoryAddress),
+      });
+      await expect(factory.createDeal(terms2))
+        .to.emit(factory, "DealCreated")
+        .withArgs(1n, next, r.issuer.address, terms2.stablecoin, anyValue, anyValue, anyValue);
+      expect(await factory.dealCount()).to.equal(2n);
+      expect(await factory.dealAt(1)).to.equal(next);
+      expect(await factory.deals()).to.deep.equal([dealAddress, next]);
+      expect(await factory.isDeal(next)).to.equal(true);
+    });
+
+    it("test_createDeal_initializesTokens", async function () {
+      const { protocol, terms } = await networkHelpers.loadFixture(factoryFixture);
+      const h = await createDeal(ethers, protocol, terms);
+      const dealAddress = await h.deal.getAddress();
+      for (let i = 0; i < 4; i++) {
+        const t = h.tokens[i];
+        expect(await t.name()).to.equal(terms.tranches[i].name);
+        expect(await t.symbol()).to.equal(terms.tranches[i].symbol);
+        expect(await t.decimals()).to.equal(6n);
+        expect(await t.totalSupply()).to.equal(0n);
+        expect(await t.deal()).to.equal(dealAddress);
+        expect(await t.offering()).to.equal(await h.offerings[i].getAddress());
+        expect(await t.stablecoin()).to.equal(terms.stablecoin);
+        expect(await t.trancheIndex()).to.equal(BigInt(i));
+        expect(await t.paused()).to.equal(false);
+        expect(await t.cashIndex()).to.equal(0n);
+        const p = await t.params();
+        expect([p.deal, p.stablecoin, p.trancheIndex, p.decimals]).to.deep.equal([
+          dealAddress,
+          terms.stablecoin,
+          BigInt(i),
+          6n,
+        ]);
+      }
+      expect(["Senior", "Mezzanine", "Junior", "Equity"]).to.deep.equal(
+        await Promise.all(h.tokens.map((t) => t.name())),
+      );
+      expect(["SENIOR", "MEZZANIN", "JUNIOR", "EQUITY"]).to.deep.equal(
+        await Promise.all(h.tokens.map((t) => t.symbol())),
+      );
+    });
+
+    it("test_createDeal_tokenDecimalsFollowTheStablecoin", async function () {
+      const { protocol, r } = await networkHelpers.loadFixture(factoryFixture);
+      for (const decimals of [0, 18]) {
+        const coin = await ethers.deployContract("MockStablecoin", ["Coin", "C", decimals]);
+        const unit = 10n ** BigInt(decimals);
+        const terms = await standardTermSheet(networkHelpers, protocol, r, {
+          stablecoin: await coin.getAddress(),
+          tranches: [fixedNote("A", 10n * unit, WAD / 10n), equity("E", 10n * unit)].map((tr) => ({
+            ...tr,
+            minRaise: unit,
+            minTicket: unit,
+          })),
+        });
+        const h = await createDeal(ethers, protocol, terms);
+        for (const t of h.tokens) expect(await t.decimals()).to.equal(BigInt(decimals));
+      }
+    });
+
+    it("test_createDeal_initializesOfferings", async function () {
+      const { protocol, terms, r } = await networkHelpers.loadFixture(factoryFixture);
+      const withReserve = edited(terms, (t) => {
+        t.tranches[0].reserveFundingBps = 250;
+        t.tranches[1].minRaise = 500_000n * USDC;
+        t.tranches[2].minTicket = 10_000n * USDC;
+      });
+      const h = await createDeal(ethers, protocol, withReserve);
+      const dealAddress = await h.deal.getAddress();
+      for (let i = 0; i < 4; i++) {
+        const o = h.offerings[i];
+        const tr = withReserve.tranches[i];
+        expect(plain(await o.config())).to.deep.equal([
+          dealAddress,
+          terms.stablecoin,
+          r.issuer.address,
+          BigInt(i),
+          terms.offeringOpensAt,
+          terms.offeringClosesAt,
+          tr.faceAmount,
+          tr.minRaise,
+          tr.minTicket,
+          BigInt(tr.reserveFundingBps),
+        ]);
+        expect(await o.asset()).to.equal(terms.stablecoin);
+        expect(await o.share()).to.equal(await h.tokens[i].getAddress());
+        expect(await o.closed()).to.deep.equal([false, false]);
+      }
+    });
+
+    it("test_createDeal_initializesTheDeal", async function () {
+      const { protocol, terms, r, oracle } = await networkHelpers.loadFixture(factoryFixture);
+      const h = await createDeal(ethers, protocol, terms);
+      const d = h.deal;
+      expect(await d.stablecoin()).to.equal(terms.stablecoin);
+      expect(await d.oracle()).to.equal(await oracle.getAddress());
+      expect(await d.issuer()).to.equal(r.issuer.address);
+      expect(await d.servicer()).to.equal(r.servicer.address);
+      expect(await d.trustee()).to.equal(r.trustee.address);
+      expect(await d.status()).to.equal(BigInt(DealStatus.Offering));
+      expect(await d.start()).to.equal(terms.start);
+      expect(await d.periodLength()).to.equal(terms.periodLength);
+      expect(await d.periodCount()).to.equal(12n);
+      expect(await d.pledgedShareBps()).to.equal(10_000n);
+      expect(await d.servicerFeeBps()).to.equal(100n);
+      expect(await d.trusteeFeePerPeriod()).to.equal(terms.trusteeFeePerPeriod);
+      expect(await d.reserve()).to.deep.equal([0n, terms.reserveTarget]);
+      expect(await d.trancheCount()).to.equal(4n);
+      expect(await d.paused()).to.equal(false);
+      for (let i = 0; i < 4; i++) {
+        const tr = terms.tranches[i];
+        expect(plain(await d.tranche(i))).to.deep.equal([
+          await h.tokens[i].getAddress(),
+          await h.offerings[i].getAddress(),
+          BigInt(tr.kind),
+          [
+            BigInt(tr.coupon.couponType),
+            tr.coupon.baseRate,
+            tr.coupon.slope,
+            tr.coupon.strike,
+            tr.coupon.floorRate,
+            tr.coupon.capRate,
+          ],
+          [
+            BigInt(tr.principal.scheduleType),
+            BigInt(tr.principal.amortStartPeriod),
+            BigInt(tr.principal.amortPeriods),
+          ],
+          0n,
+          0n,
+          0n,
+        ]);
+      }
+      // The clone cannot be initialized again.
+      const o = await oracle.getAddress();
+      await expect(d.initialize(terms, o, [o, o, o, o], [o, o, o, o]))
+        .to.be.revertedWithCustomError(d, "InvalidInitialization")
+        .withArgs();
+    });
+
+    it("test_createDeal_grantsRoles", async function () {
+      const { protocol, terms, r, factory } = await networkHelpers.loadFixture(factoryFixture);
+      const h = await createDeal(ethers, protocol, terms);
+      const d = h.deal;
+      const ADMIN = await d.DEFAULT_ADMIN_ROLE();
+      const SERVICER = await d.SERVICER_ROLE();
+      const GUARDIAN = await d.GUARDIAN_ROLE();
+      expect(SERVICER).to.equal(ethers.id("cascade.role.servicer"));
+      expect(GUARDIAN).to.equal(ethers.id("cascade.role.guardian"));
+      expect(await d.hasRole(ADMIN, r.issuer.address)).to.equal(true);
+      expect(await d.hasRole(SERVICER, r.servicer.address)).to.equal(true);
+      expect(await d.hasRole(GUARDIAN, r.guardian.address)).to.equal(true);
+      // Nothing else: not the factory, not the trustee, and each role only to its holder.
+      const factoryAddress = await factory.getAddress();
+      for (const role of [ADMIN, SERVICER, GUARDIAN]) {
+        expect(await d.hasRole(role, factoryAddress)).to.equal(false);
+        expect(await d.hasRole(role, r.trustee.address)).to.equal(false);
+        expect(await d.getRoleAdmin(role)).to.equal(ADMIN);
+      }
+      expect(await d.hasRole(ADMIN, r.servicer.address)).to.equal(false);
+      expect(await d.hasRole(SERVICER, r.issuer.address)).to.equal(false);
+      expect(await d.hasRole(GUARDIAN, r.issuer.address)).to.equal(false);
+    });
+
+    it("test_createDeal_registersReportersWithTheOracle", async function () {
+      const { protocol, terms, r, oracle } = await networkHelpers.loadFixture(factoryFixture);
+      const custom = edited(terms, (t) => {
+        t.reporters = [r.reporters[2].address, r.reporters[0].address];
+        t.reportThreshold = 1;
+      });
+      const h = await createDeal(ethers, protocol, custom);
+      const dealAddress = await h.deal.getAddress();
+      expect(await oracle.reporters(dealAddress)).to.deep.equal(custom.reporters);
+      expect(await oracle.threshold(dealAddress)).to.equal(1n);
+      expect(await oracle.isReporter(dealAddress, r.reporters[2].address)).to.equal(true);
+      expect(await oracle.isReporter(dealAddress, r.reporters[0].address)).to.equal(true);
+      expect(await oracle.isReporter(dealAddress, r.reporters[1].address)).to.equal(false);
+    });
+
+    it("test_createDeal_gas_fourTranches", async function () {
+      const { factory, terms } = await networkHelpers.loadFixture(factoryFixture);
+      const first = await (await factory.createDeal(terms)).wait();
+      const second = await (await factory.createDeal(terms)).wait();
+      console.log(
+        `      createDeal gas, 4 tranches, 3 reporters: first deal ${first!.gasUsed}, next deal ${second!.gasUsed}`,
+      );
+      expect(first!.gasUsed).to.be.lessThan(GAS_BUDGET_CREATE_DEAL);
+      expect(second!.gasUsed).to.be.lessThan(GAS_BUDGET_CREATE_DEAL);
+    });
+  });
+
+  describe("createDeal term-sheet validation", function () {
+    /** Expects InvalidTermSheet(field, index) and that no deal was created. */
+    async function expectInvalid(
+      f: Awaited<ReturnType<typeof factoryFixture>>,
+      terms: TermSheetInput,
+      field: Field,
+      index = 0n,
+    ) {
+      await expect(f.factory.createDeal(terms))
+        .to.be.revertedWithCustomError(f.factory, "InvalidTermSheet")
+        .withArgs(BigInt(field), index);
+      expect(await f.factory.dealCount()).to.equal(0n);
+    }
+
+    it("test_createDeal_standardTermsAreValid", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expect(f.factory.createDeal(f.terms)).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_Stablecoin", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      // An EOA, the zero address and a precompile have no code.
+      for (const coin of [
+        f.outsider.address,
+        ethers.ZeroAddress,
+        "0x0000000000000000000000000000000000000001",
+      ]) {
+        await expectInvalid(
+          f,
+          edited(f.terms, (t) => (t.stablecoin = coin)),
+          Field.Stablecoin,
+        );
+      }
+    });
+
+    it("test_createDeal_invalid_Decimals", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const coin19 = await ethers.deployContract("MockStablecoin", ["Coin", "C", 19]);
+      const address = await coin19.getAddress();
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.stablecoin = address)),
+        Field.Decimals,
+      );
+      // 18 decimals is the largest accepted (minimum raise of one whole unit).
+      const coin18 = await ethers.deployContract("MockStablecoin", ["Coin", "C", 18]);
+      const coin18Address = await coin18.getAddress();
+      const ok = edited(f.terms, (t) => {
+        t.stablecoin = coin18Address;
+        t.tranches.forEach((tr) => {
+          tr.faceAmount = 10n ** 24n;
+          tr.minRaise = 10n ** 18n;
+        });
+      });
+      await expect(f.factory.createDeal(ok)).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_roles", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const z = ethers.ZeroAddress;
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.issuer = z)),
+        Field.Issuer,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.servicer = z)),
+        Field.Servicer,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.trustee = z)),
+        Field.Trustee,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.guardian = z)),
+        Field.Guardian,
+      );
+    });
+
+    it("test_createDeal_invalid_OfferingWindow", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const now = BigInt(await networkHelpers.time.latest());
+      // opens == closes
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.offeringOpensAt = t.offeringClosesAt)),
+        Field.OfferingWindow,
+      );
+      // opens after closes
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.offeringOpensAt = t.offeringClosesAt + 1n)),
+        Field.OfferingWindow,
+      );
+      // closes in the past, or exactly now (the next block's timestamp)
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => {
+          t.offeringOpensAt = now - 100n;
+          t.offeringClosesAt = now - 1n;
+        }),
+        Field.OfferingWindow,
+      );
+      await networkHelpers.time.setNextBlockTimestamp(now + 10n);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => {
+          t.offeringOpensAt = now - 100n;
+          t.offeringClosesAt = now + 10n;
+        }),
+        Field.OfferingWindow,
+      );
+      // An offering window that opened in the past but is still open is fine.
+      await expect(
+        f.factory.createDeal(
+          edited(f.terms, (t) => {
+            t.offeringOpensAt = 0n;
+          }),
+        ),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_Start", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.start = t.offeringClosesAt - 1n)),
+        Field.Start,
+      );
+      await expect(
+        f.factory.createDeal(edited(f.terms, (t) => (t.start = t.offeringClosesAt + 5n * 86_400n))),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_Start_maturityBeyondUint64", async function () {
+      // Period ends are uint64 timestamps: a start so late that start + periodCount × periodLength does not fit
+      // would make Deal.periodEnd wrap around to a date in the past (every period "ended" at once). Such a term
+      // sheet must be refused.
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const start = 2n ** 64n - 100n;
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.start = start)),
+        Field.Start,
+      );
+    });
+
+    it("test_createDeal_invalid_PeriodLength_PeriodCount", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.periodLength = 0n)),
+        Field.PeriodLength,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.periodCount = 0)),
+        Field.PeriodCount,
+      );
+    });
+
+    it("test_createDeal_invalid_PledgedShare", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.pledgedShareBps = 0)),
+        Field.PledgedShare,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.pledgedShareBps = 10_001)),
+        Field.PledgedShare,
+      );
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.pledgedShareBps = 1)))).to.emit(
+        f.factory,
+        "DealCreated",
+      );
+    });
+
+    it("test_createDeal_invalid_ServicerFee", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.servicerFeeBps = 10_001)),
+        Field.ServicerFee,
+      );
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.servicerFeeBps = 10_000)))).to.emit(
+        f.factory,
+        "DealCreated",
+      );
+    });
+
+    it("test_createDeal_invalid_TrancheCount", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches = [])),
+        Field.TrancheCount,
+        0n,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches = [equity("E", USDC)])),
+        Field.TrancheCount,
+        1n,
+      );
+      const nine = [...Array.from({ length: 8 }, (_, i) => fixedNote(`N${i}`, USDC, 0n)), equity("E", USDC)];
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches = nine)),
+        Field.TrancheCount,
+        9n,
+      );
+      // Eight tranches is the maximum.
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.tranches = nine.slice(1))))).to.emit(
+        f.factory,
+        "DealCreated",
+      );
+    });
+
+    it("test_createDeal_invalid_TrancheKind", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      // Equity first.
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches = [equity("E", USDC), fixedNote("N", USDC, 0n)])),
+        Field.TrancheKind,
+        0n,
+      );
+      // No equity last.
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[3] = fixedNote("N", USDC, 0n))),
+        Field.TrancheKind,
+        3n,
+      );
+      // Two equity classes.
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[2] = equity("E2", USDC))),
+        Field.TrancheKind,
+        2n,
+      );
+    });
+
+    it("test_createDeal_invalid_TrancheName", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[1].name = "")),
+        Field.TrancheName,
+        1n,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[2].name = "x".repeat(32))),
+        Field.TrancheName,
+        2n,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[0].symbol = "")),
+        Field.TrancheName,
+        0n,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[3].symbol = "S".repeat(32))),
+        Field.TrancheName,
+        3n,
+      );
+      await expect(
+        f.factory.createDeal(
+          edited(f.terms, (t) => {
+            t.tranches[0].name = "x".repeat(31);
+            t.tranches[0].symbol = "y".repeat(31);
+          }),
+        ),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_FaceAmount", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[2].faceAmount = 0n)),
+        Field.FaceAmount,
+        2n,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[3].faceAmount = 0n)),
+        Field.FaceAmount,
+        3n,
+      );
+    });
+
+    it("test_createDeal_invalid_MinRaise", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      // Below one whole stablecoin unit.
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[1].minRaise = USDC - 1n)),
+        Field.MinRaise,
+        1n,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[0].minRaise = 0n)),
+        Field.MinRaise,
+        0n,
+      );
+      // Above the face amount.
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[3].minRaise = t.tranches[3].faceAmount + 1n)),
+        Field.MinRaise,
+        3n,
+      );
+      await expect(
+        f.factory.createDeal(edited(f.terms, (t) => (t.tranches[3].minRaise = t.tranches[3].faceAmount))),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_MinTicket", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[0].minTicket = 0n)),
+        Field.MinTicket,
+        0n,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[2].minTicket = t.tranches[2].faceAmount + 1n)),
+        Field.MinTicket,
+        2n,
+      );
+    });
+
+    it("test_createDeal_invalid_ReserveFunding", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.tranches[1].reserveFundingBps = 10_001)),
+        Field.ReserveFunding,
+        1n,
+      );
+      await expect(
+        f.factory.createDeal(edited(f.terms, (t) => (t.tranches[1].reserveFundingBps = 10_000))),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_Coupon", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const linked = (i: number, c: Partial<TrancheTermsInput["coupon"]>) =>
+        edited(f.terms, (t) => {
+          t.tranches[i].coupon = { ...f.terms.tranches[1].coupon, ...c };
+        });
+      // Equity carries no coupon: each field on its own.
+      for (const c of [
+        { baseRate: 1n },
+        { slope: 1n },
+        { slope: -1n },
+        { strike: 1n },
+        { floorRate: 1n },
+        { capRate: 1n },
+        { couponType: CouponType.UtilizationLinked },
+      ]) {
+        await expectInvalid(
+          f,
+          edited(f.terms, (t) => (t.tranches[3].coupon = { ...t.tranches[3].coupon, ...c })),
+          Field.Coupon,
+          3n,
+        );
+      }
+      // A fixed coupon has no slope, strike, floor or cap.
+      for (const c of [{ slope: 1n }, { strike: 1n }, { floorRate: 1n }, { capRate: 1n }]) {
+        await expectInvalid(
+          f,
+          edited(f.terms, (t) => (t.tranches[0].coupon = { ...t.tranches[0].coupon, ...c })),
+          Field.Coupon,
+          0n,
+        );
+      }
+      // A linked coupon: floor ≤ base ≤ cap, strike ≤ 100 %.
+      await expectInvalid(
+        f,
+        linked(1, { floorRate: WAD, capRate: WAD / 2n, baseRate: WAD / 2n }),
+        Field.Coupon,
+        1n,
+      );
+      await expectInvalid(f, linked(1, { strike: WAD + 1n }), Field.Coupon, 1n);
+      await expectInvalid(f, linked(2, { baseRate: (7n * WAD) / 100n }), Field.Coupon, 2n);
+      await expectInvalid(f, linked(2, { baseRate: (16n * WAD) / 100n }), Field.Coupon, 2n);
+      // Edges that are valid: strike = 100 %, base = floor = cap, negative slope.
+      await expect(
+        f.factory.createDeal(
+          linked(1, {
+            strike: WAD,
+            baseRate: WAD / 10n,
+            floorRate: WAD / 10n,
+            capRate: WAD / 10n,
+            slope: -WAD,
+          }),
+        ),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_invalid_Principal", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const principal = (i: number, p: Partial<TrancheTermsInput["principal"]>) =>
+        edited(f.terms, (t) => (t.tranches[i].principal = { ...t.tranches[i].principal, ...p }));
+      // Equity has no schedule.
+      await expectInvalid(
+        f,
+        principal(3, { scheduleType: PrincipalType.StraightLine, amortPeriods: 1 }),
+        Field.Principal,
+        3n,
+      );
+      await expectInvalid(f, principal(3, { amortStartPeriod: 1 }), Field.Principal, 3n);
+      await expectInvalid(f, principal(3, { amortPeriods: 1 }), Field.Principal, 3n);
+      // A bullet has no amortization parameters.
+      await expectInvalid(f, principal(2, { amortStartPeriod: 1 }), Field.Principal, 2n);
+      await expectInvalid(f, principal(2, { amortPeriods: 1 }), Field.Principal, 2n);
+      // Straight line: at least one installment, all within the deal's periods.
+      await expectInvalid(f, principal(0, { amortPeriods: 0 }), Field.Principal, 0n);
+      await expectInvalid(f, principal(0, { amortStartPeriod: 3, amortPeriods: 10 }), Field.Principal, 0n);
+      await expectInvalid(f, principal(0, { amortStartPeriod: 12, amortPeriods: 1 }), Field.Principal, 0n);
+      await expect(f.factory.createDeal(principal(0, { amortStartPeriod: 0, amortPeriods: 12 }))).to.emit(
+        f.factory,
+        "DealCreated",
+      );
+    });
+
+    it("test_createDeal_invalid_firstFailingFieldIsReported", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      // Several fields are wrong; the first one in the order of the checks is named.
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => {
+          t.servicer = ethers.ZeroAddress;
+          t.periodLength = 0n;
+          t.tranches[0].faceAmount = 0n;
+        }),
+        Field.Servicer,
+      );
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => {
+          t.tranches[1].faceAmount = 0n;
+          t.tranches[2].name = "";
+        }),
+        Field.FaceAmount,
+        1n,
+      );
+    });
+  });
+
+  describe("createDeal oracle registration errors", function () {
+    it("test_createDeal_invalidThreshold", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      for (const [threshold, count] of [
+        [0, 3],
+        [4, 3],
+      ]) {
+        await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reportThreshold = threshold))))
+          .to.be.revertedWithCustomError(f.oracle, "InvalidThreshold")
+          .withArgs(BigInt(threshold), BigInt(count));
+      }
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = []))))
+        .to.be.revertedWithCustomError(f.oracle, "InvalidThreshold")
+        .withArgs(2n, 0n);
+      expect(await f.factory.dealCount()).to.equal(0n);
+    });
+
+    it("test_createDeal_invalidReporter", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const [a, b] = f.terms.reporters;
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = [a, b, a]))))
+        .to.be.revertedWithCustomError(f.oracle, "InvalidReporter")
+        .withArgs(a);
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = [a, ethers.ZeroAddress, b]))))
+        .to.be.revertedWithCustomError(f.oracle, "InvalidReporter")
+        .withArgs(ethers.ZeroAddress);
+      expect(await f.factory.dealCount()).to.equal(0n);
+    });
+
+    it("test_createDeal_tooManyReporters", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const many = Array.from({ length: 17 }, () => ethers.Wallet.createRandom().address);
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = many))))
+        .to.be.revertedWithCustomError(f.oracle, "TooManyReporters")
+        .withArgs(17n, 16n);
+      expect(await f.factory.dealCount()).to.equal(0n);
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = many.slice(0, 16))))).to.emit(
+        f.factory,
+        "DealCreated",
+      );
+    });
+
+    it("test_createDeal_factoryWithoutRegistrarRole", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const role = await f.oracle.REGISTRAR_ROLE();
+      await f.oracle.revokeRole(role, await f.factory.getAddress());
+      await expect(f.factory.createDeal(f.terms))
+        .to.be.revertedWithCustomError(f.oracle, "AccessControlUnauthorizedAccount")
+        .withArgs(await f.factory.getAddress(), role);
+      expect(await f.factory.dealCount()).to.equal(0n);
+    });
+  });
+});

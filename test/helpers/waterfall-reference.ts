@@ -1,0 +1,356 @@
+/**
+ * Independent TypeScript reference of a Cascade deal's waterfall, written from the rules of the term sheet
+ * (see contracts/libraries/WaterfallMath.sol and IDeal for the normative text). It keeps its own copy of the
+ * deal's running state, so a test can run the same periods through the contract and through this model and
+ * compare every event and every statement to the wei.
+ *
+ * Rules, per period p of a deal with N periods:
+ *  1. cash = min(undistributed collections, revenue × pledgedShareBps / 10 000); at the final period every
+ *     undistributed collection is cash.
+ *  2. effective reserve target = 0 at the final period or when no note principal is outstanding, else the
+ *     term-sheet target; reserve above it is released into the cash.
+ *  3. trustee fee (per-period fee + arrears), then servicer fee (bps of cash + arrears); unpaid fees are arrears.
+ *  4. note interest by rank: ⌊outstanding × rate × periodLength / (1e18 × 365 days)⌋ + arrears; a senior (rank 0)
+ *     shortfall is drawn from the reserve; unpaid interest is arrears.
+ *  5. reserve top-up towards the effective target.
+ *  6. scheduled principal by rank: what brings outstanding down to the schedule (straight line with cumulative
+ *     rounding from amortStartPeriod over amortPeriods, everything at the final period), so missed principal is
+ *     caught up.
+ *  7. the residual goes to the equity token, or to the issuer when no equity was issued.
+ */
+
+export const WAD = 10n ** 18n;
+export const BPS = 10_000n;
+export const YEAR = 365n * 86_400n;
+
+export enum RefStatus {
+  Offering = 0,
+  Active = 1,
+  Repaid = 2,
+  Defaulted = 3,
+}
+
+export interface RefCoupon {
+  couponType: number; // 0 fixed, 1 utilization-linked
+  baseRate: bigint;
+  slope: bigint;
+  strike: bigint;
+  floorRate: bigint;
+  capRate: bigint;
+}
+
+export interface RefPrincipal {
+  scheduleType: number; // 0 bullet, 1 straight line
+  amortStartPeriod: number;
+  amortPeriods: number;
+}
+
+export interface RefTrancheTerms {
+  kind: number; // 0 note, 1 equity
+  coupon: RefCoupon;
+  principal: RefPrincipal;
+}
+
+export interface RefDealTerms {
+  periodCount: number;
+  periodLength: bigint;
+  pledgedShareBps: number;
+  servicerFeeBps: number;
+  trusteeFeePerPeriod: bigint;
+  reserveTarget: bigint;
+  tranches: RefTrancheTerms[];
+}
+
+export interface RefStatement {
+  period: bigint;
+  cashIn: bigint;
+  reserveReleased: bigint;
+  reserveDrawn: bigint;
+  trusteeFeePaid: bigint;
+  servicerFeePaid: bigint;
+  interestPaid: bigint[];
+  reserveToppedUp: bigint;
+  principalPaid: bigint[];
+  residualPaid: bigint;
+  utilization: bigint;
+  collectionsCarried: bigint;
+  reserveAfter: bigint;
+}
+
+/** One expected event of the deal: its name and its arguments in ABI order. */
+export interface RefEvent {
+  name: string;
+  args: unknown[];
+}
+
+export interface RefPeriodResult {
+  statement: RefStatement;
+  events: RefEvent[];
+  /** Cash each note token receives (interest + principal), by rank. */
+  paidToNotes: bigint[];
+  residualRecipient: string;
+  status: RefStatus;
+}
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
+/** ⌊a·b / c⌋ on non-negative integers. */
+function mulDivDown(a: bigint, b: bigint, c: bigint): bigint {
+  if (a < 0n || b < 0n || c <= 0n) throw new Error("mulDivDown: negative operand or zero divisor");
+  return (a * b) / c;
+}
+
+export function utilization(available: bigint, billed: bigint): bigint {
+  return available === 0n ? 0n : mulDivDown(billed, WAD, available);
+}
+
+/** Annual rate (WAD). The linked delta slope × (u − strike) / 1e18 truncates toward zero, as Solidity's `/`. */
+export function couponRate(c: RefCoupon, u: bigint): bigint {
+  if (c.couponType === 0) return c.baseRate;
+  const delta = (c.slope * (u - c.strike)) / WAD; // BigInt division truncates toward zero
+  const rate = c.baseRate + delta;
+  if (rate < c.floorRate) return c.floorRate;
+  if (rate > c.capRate) return c.capRate;
+  return rate;
+}
+
+export function periodInterest(principal: bigint, rate: bigint, periodLength: bigint): bigint {
+  return mulDivDown(principal, rate * periodLength, WAD * YEAR);
+}
+
+export function scheduledOutstanding(
+  face: bigint,
+  p: RefPrincipal,
+  period: number,
+  periodCount: number,
+): bigint {
+  if (period + 1 >= periodCount) return 0n;
+  if (p.scheduleType === 0 || period < p.amortStartPeriod) return face;
+  const installments = period + 1 - p.amortStartPeriod;
+  if (installments >= p.amortPeriods) return 0n;
+  return face - mulDivDown(face, BigInt(installments), BigInt(p.amortPeriods));
+}
+
+export function bpsOf(amount: bigint, bps: bigint | number): bigint {
+  return mulDivDown(amount, BigInt(bps), BPS);
+}
+
+interface NoteState {
+  issued: bigint;
+  outstanding: bigint;
+  arrears: bigint;
+}
+
+/** Running model of one deal. Create it once the offerings settled, with what each tranche issued. */
+export class DealReference {
+  readonly terms: RefDealTerms;
+  collections = 0n;
+  reserve: bigint;
+  trusteeArrears = 0n;
+  servicerArrears = 0n;
+  nextPeriod = 0;
+  status: RefStatus = RefStatus.Active;
+  readonly notes: NoteState[];
+  readonly equityToken: string;
+  readonly issuer: string;
+  readonly equitySupply: bigint;
+
+  constructor(
+    terms: RefDealTerms,
+    issued: bigint[],
+    initialReserve: bigint,
+    equityToken: string,
+    issuer: string,
+  ) {
+    if (issued.length !== terms.tranches.length) throw new Error("issued length");
+    this.terms = terms;
+    this.reserve = initialReserve;
+    this.notes = issued.slice(0, -1).map((x) => ({ issued: x, outstanding: x, arrears: 0n }));
+    this.equitySupply = issued[issued.length - 1];
+    this.equityToken = equityToken;
+    this.issuer = issuer;
+  }
+
+  deposit(amount: bigint): void {
+    this.collections += amount;
+  }
+
+  distribute(
+    period: number,
+    report: { gpuHoursAvailable: bigint; gpuHoursBilled: bigint; revenue: bigint },
+  ): RefPeriodResult {
+    if (period !== this.nextPeriod)
+      throw new Error(`reference: period ${period} is not next (${this.nextPeriod})`);
+    const t = this.terms;
+    const p = BigInt(period);
+    const finalPeriod = period + 1 === t.periodCount;
+    const u = utilization(report.gpuHoursAvailable, report.gpuHoursBilled);
+    const events: RefEvent[] = [];
+
+    // 1. cash of the period
+    const earned = bpsOf(report.revenue, t.pledgedShareBps);
+    const cash = finalPeriod ? this.collections : min(this.collections, earned);
+    this.collections -= cash;
+
+    // what is owed
+    const rates: bigint[] = [];
+    const interestDue: bigint[] = [];
+    const principalDueArr: bigint[] = [];
+    let outstandingNotes = 0n;
+    this.notes.forEach((n, i) => {
+      const terms = t.tranches[i];
+      const rate = couponRate(terms.coupon, u);
+      rates.push(rate);
+      interestDue.push(periodInterest(n.outstanding, rate, t.periodLength) + n.arrears);
+      const scheduled = scheduledOutstanding(n.issued, terms.principal, period, t.periodCount);
+      principalDueArr.push(n.outstanding > scheduled ? n.outstanding - scheduled : 0n);
+      outstandingNotes += n.outstanding;
+    });
+    const target = finalPeriod || outstandingNotes === 0n ? 0n : t.reserveTarget;
+    const trusteeDue = t.trusteeFeePerPeriod + this.trusteeArrears;
+    const servicerDue = bpsOf(cash, t.servicerFeeBps) + this.servicerArrears;
+
+    // 2. release
+    let available = cash;
+    let reserve = this.reserve;
+    const reserveBefore = reserve;
+    let released = 0n;
+    if (reserve > target) {
+      released = reserve - target;
+      reserve = target;
+      available += released;
+    }
+    const pay = (due: bigint): bigint => {
+      const paid = min(due, available);
+      available -= paid;
+      return paid;
+    };
+
+    // 3. fees
+    const trusteePaid = pay(trusteeDue);
+    const servicerPaid = pay(servicerDue);
+
+    // 4. interest
+    const interestPaid: bigint[] = [];
+    let drawn = 0n;
+    interestDue.forEach((due, i) => {
+      let paid = pay(due);
+      if (i === 0 && paid < due && reserve > 0n) {
+        drawn = min(due - paid, reserve);
+        reserve -= drawn;
+        paid += drawn;
+      }
+      interestPaid.push(paid);
+    });
+
+    // 5. top-up
+    let toppedUp = 0n;
+    if (reserve < target) {
+      toppedUp = pay(target - reserve);
+      reserve += toppedUp;
+    }
+
+    // 6. principal
+    const principalPaid = principalDueArr.map((due) => pay(due));
+
+    // 7. residual
+    const residual = available;
+
+    // state and events, in the order the deal emits them
+    this.nextPeriod = period + 1;
+    this.reserve = reserve;
+    this.trusteeArrears = trusteeDue - trusteePaid;
+    this.servicerArrears = servicerDue - servicerPaid;
+    if (released !== 0n)
+      events.push({ name: "ReserveReleased", args: [p, released, reserveBefore - released] });
+    events.push({
+      name: "FeesPaid",
+      args: [p, trusteePaid, servicerPaid, this.trusteeArrears, this.servicerArrears],
+    });
+    this.notes.forEach((n, i) => {
+      n.arrears = interestDue[i] - interestPaid[i];
+      events.push({
+        name: "InterestPaid",
+        args: [p, BigInt(i), rates[i], interestDue[i], interestPaid[i], n.arrears],
+      });
+    });
+    if (drawn !== 0n) {
+      events.push({ name: "ReserveDrawn", args: [p, drawn, reserveBefore - released - drawn] });
+    }
+    if (toppedUp !== 0n) events.push({ name: "ReserveToppedUp", args: [p, toppedUp, reserve] });
+    let allRepaid = true;
+    this.notes.forEach((n, i) => {
+      n.outstanding -= principalPaid[i];
+      if (n.outstanding !== 0n || n.arrears !== 0n) allRepaid = false;
+      events.push({
+        name: "PrincipalPaid",
+        args: [p, BigInt(i), principalDueArr[i], principalPaid[i], n.outstanding],
+      });
+    });
+    if (finalPeriod) {
+      const next = allRepaid ? RefStatus.Repaid : RefStatus.Defaulted;
+      events.push({ name: "StatusChanged", args: [BigInt(this.status), BigInt(next)] });
+      this.status = next;
+    }
+    const recipient = this.equitySupply !== 0n ? this.equityToken : this.issuer;
+    events.push({ name: "ResidualPaid", args: [p, recipient, residual] });
+
+    const statement: RefStatement = {
+      period: p,
+      cashIn: cash,
+      reserveReleased: released,
+      reserveDrawn: drawn,
+      trusteeFeePaid: trusteePaid,
+      servicerFeePaid: servicerPaid,
+      interestPaid,
+      reserveToppedUp: toppedUp,
+      principalPaid,
+      residualPaid: residual,
+      utilization: u,
+      collectionsCarried: this.collections,
+      reserveAfter: reserve,
+    };
+    events.push({ name: "PeriodDistributed", args: [p, statementToArray(statement)] });
+
+    return {
+      statement,
+      events,
+      paidToNotes: interestPaid.map((x, i) => x + principalPaid[i]),
+      residualRecipient: recipient,
+      status: this.status,
+    };
+  }
+}
+
+/** The statement as the ABI tuple the contract emits and returns. */
+export function statementToArray(s: RefStatement): unknown[] {
+  return [
+    s.period,
+    s.cashIn,
+    s.reserveReleased,
+    s.reserveDrawn,
+    s.trusteeFeePaid,
+    s.servicerFeePaid,
+    s.interestPaid,
+    s.reserveToppedUp,
+    s.principalPaid,
+    s.residualPaid,
+    s.utilization,
+    s.collectionsCarried,
+    s.reserveAfter,
+  ];
+}
+
+/** Conservation: what came in (cash, released and drawn reserve) equals what went out. */
+export function conservationHolds(s: RefStatement): boolean {
+  const sum = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
+  return (
+    s.cashIn + s.reserveReleased + s.reserveDrawn ===
+    s.trusteeFeePaid +
+      s.servicerFeePaid +
+      sum(s.interestPaid) +
+      s.reserveToppedUp +
+      sum(s.principalPaid) +
+      s.residualPaid
+  );
+}
