@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 import {TrancheToken} from "../../contracts/core/TrancheToken.sol";
+import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
 
 import {Assertions} from "./utils/Assertions.sol";
@@ -27,13 +28,25 @@ contract TrancheTokenDustTest is TestBase, Assertions {
 
     function setUp() public {
         usdc = new MockStablecoin("USD Coin", "USDC", 6);
-        token = TrancheToken(Clones.clone(address(new TrancheToken())));
-        token.initialize(address(this), address(this), address(usdc), 0, 6, "Senior", "SNR");
+        ITrancheToken.Params memory params = ITrancheToken.Params({
+            deal: address(this),
+            stablecoin: address(usdc),
+            trancheIndex: 0,
+            decimals: 6,
+            name: bytes32(0),
+            symbol: bytes32(0)
+        });
+        token = TrancheToken(Clones.cloneWithImmutableArgs(address(new TrancheToken()), abi.encode(params)));
         token.issue(1_000);
         for (uint256 i; i < 4; ++i) {
             holders[i] = vm.addr(0xD057 + i);
             token.deliverShares(holders[i], 1);
         }
+    }
+
+    /// @dev The token asks its deal which offering may issue: this test is both.
+    function trancheContracts(uint256) external view returns (address, address) {
+        return (address(token), address(this));
     }
 
     /// T1
