@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+
+import {TrancheToken} from "../../contracts/core/TrancheToken.sol";
+import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
+import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
+
+import {Assertions} from "./utils/Assertions.sol";
+import {TestBase} from "./utils/Vm.sol";
+
+/*
+ * Rounding dust of a tranche token (contracts/core/TrancheToken.sol), which justifies the dust bound used by
+ * invariant C of DealInvariants.t.sol.
+ *
+ * T1  An account's accrual rounds down each time it is settled at a new cash index, so it can lose almost one
+ *     unit per distribution. The dust a token keeps (balance − Σ claimable) is therefore bounded by
+ *     accounts × distributions, not by distributions + accounts: with four 1-unit holders who settle after each
+ *     of two distributions, the dust is 8 > 2 + 5. The token stays solvent (claims never exceed its balance).
+ *
+ * This test plays both the deal and the offering of a bare clone of the token.
+ */
+contract TrancheTokenDustTest is TestBase, Assertions {
+    MockStablecoin internal usdc;
+    TrancheToken internal token;
+    address[4] internal holders;
+
+    function setUp() public {
+        usdc = new MockStablecoin("USD Coin", "USDC", 6);
+        ITrancheToken.Params memory params = ITrancheToken.Params({
+            deal: address(this),
+            stablecoin: address(usdc),
+            trancheIndex: 0,
+            decimals: 6,
+            name: bytes32(0),
+            symbol: bytes32(0)
+        });
+        token = TrancheToken(Clones.cloneWithImmutableArgs(address(new TrancheToken()), abi.encode(params)));
+        token.issue(1_000);
+        for (uint256 i; i < 4; ++i) {
+            holders[i] = vm.addr(0xD057 + i);
+            token.deliverShares(holders[i], 1);
+        }
+    }
+
+    /// @dev The token asks its deal which offering may issue: this test is both.
+    function trancheContracts(uint256) external view returns (address, address) {
+        return (address(token), address(this));
+    }
+
+    /// T1
+    function test_claimable_dustCanExceedDistributionsPlusAccounts() public {
+        uint256 distributions = 2;
+        for (uint256 d; d < distributions; ++d) {
+            // 999 over a supply of 1 000: each 1-unit holder accrues 0.999 and rounds down to 0 when settled.
+            usdc.mint(address(token), 999);
+            token.distribute(999);
+            for (uint256 i; i < 4; ++i) {
+                vm.prank(holders[i]);
+                token.transfer(holders[i], 0); // settles the account at the new index
+            }
+        }
+        uint256 owed = token.claimable(address(this));
+        for (uint256 i; i < 4; ++i) owed += token.claimable(holders[i]);
+        uint256 balance = usdc.balanceOf(address(token));
+        uint256 accounts = 5;
+
+        assertLe(owed, balance, "T1: token insolvent");
+        assertEq(balance - owed, 8, "T1: dust");
+        assertGt(balance - owed, distributions + accounts, "T1: dust within distributions + accounts");
+        assertLe(balance - owed, distributions * accounts, "T1: dust above accounts x distributions");
+    }
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {
+    CouponTerms,
+    CouponType,
+    PrincipalTerms,
+    PrincipalType,
+    TermSheet,
+    TrancheKind,
+    TrancheTerms
+} from "../../../contracts/interfaces/ICascadeTypes.sol";
+import {IDeal} from "../../../contracts/interfaces/IDeal.sol";
+import {IOffering} from "../../../contracts/interfaces/IOffering.sol";
+import {ITrancheToken} from "../../../contracts/interfaces/ITrancheToken.sol";
+import {IUtilizationOracle} from "../../../contracts/interfaces/IUtilizationOracle.sol";
+import {Deal} from "../../../contracts/core/Deal.sol";
+import {DealFactory} from "../../../contracts/core/DealFactory.sol";
+import {Offering} from "../../../contracts/core/Offering.sol";
+import {TrancheToken} from "../../../contracts/core/TrancheToken.sol";
+import {MockStablecoin} from "../../../contracts/mocks/MockStablecoin.sol";
+import {UtilizationOracle} from "../../../contracts/oracle/UtilizationOracle.sol";
+
+import {Assertions} from "./Assertions.sol";
+import {TestBase, Vm} from "./Vm.sol";
+
+/// @notice Signs utilization reports with EOA reporter keys (EIP-712 digest from the oracle itself).
+library ReportSigning {
+    Vm internal constant vm = Vm(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
+
+    /// @dev `keys` must already be sorted by address, ascending, as the oracle requires.
+    function sign(
+        UtilizationOracle oracle,
+        IUtilizationOracle.Report memory report,
+        uint256[] memory keys
+    ) internal view returns (address[] memory signers, bytes[] memory signatures) {
+        bytes32 digest = oracle.hashReport(report);
+        signers = new address[](keys.length);
+        signatures = new bytes[](keys.length);
+        for (uint256 i; i < keys.length; ++i) {
+            (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[i], digest);
+            signers[i] = vm.addr(keys[i]);
+            signatures[i] = abi.encodePacked(r, s, v);
+        }
+    }
+}
+
+/// @notice Deploys the protocol (6-decimals stablecoin, oracle, implementations, factory) and builds term sheets.
+abstract contract ProtocolFixture is TestBase, Assertions {
+    uint256 internal constant USDC = 1e6;
+    uint256 internal constant WAD = 1e18;
+    uint32 internal constant PERIOD = 30 days;
+
+    MockStablecoin internal usdc;
+    UtilizationOracle internal oracle;
+    DealFactory internal factory;
+
+    address internal issuer;
+    address internal servicer;
+    address internal trustee;
+    address internal guardian;
+    /// @dev Reporter keys sorted by their addresses, ascending.
+    uint256[] internal reporterKeys;
+    address[] internal reporters;
+
+    function _deployProtocol() internal {
+        usdc = new MockStablecoin("USD Coin", "USDC", 6);
+        oracle = new UtilizationOracle(address(this));
+        factory = new DealFactory(
+            address(new Deal()),
+            address(new TrancheToken()),
+            address(new Offering()),
+            address(oracle)
+        );
+        oracle.grantRole(oracle.REGISTRAR_ROLE(), address(factory));
+
+        issuer = vm.addr(0x15500E5);
+        servicer = vm.addr(0x5E541CE5);
+        trustee = vm.addr(0x7275DEE);
+        guardian = vm.addr(0x6A4D1A);
+
+        uint256[3] memory keys = [uint256(0xA11CE), 0xB0B, 0xCA401];
+        // Insertion sort by address: the oracle wants signers in strictly ascending order.
+        for (uint256 i = 1; i < 3; ++i) {
+            for (uint256 j = i; j > 0 && vm.addr(keys[j]) < vm.addr(keys[j - 1]); --j) {
+                (keys[j], keys[j - 1]) = (keys[j - 1], keys[j]);
+            }
+        }
+        for (uint256 i; i < 3; ++i) {
+            reporterKeys.push(keys[i]);
+            reporters.push(vm.addr(keys[i]));
+        }
+    }
+
+    function _note(
+        string memory name,
+        uint256 face,
+        uint256 minRaise,
+        uint16 reserveFundingBps,
+        CouponTerms memory coupon,
+        PrincipalTerms memory principal
+    ) internal pure returns (TrancheTerms memory) {
+        return
+            TrancheTerms({
+                name: name,
+                symbol: name,
+                kind: TrancheKind.Note,
+                faceAmount: uint128(face),
+                minRaise: uint128(minRaise),
+                minTicket: uint128(USDC),
+                reserveFundingBps: reserveFundingBps,
+                coupon: coupon,
+                principal: principal
+            });
+    }
+
+    function _equity(string memory name, uint256 face, uint256 minRaise) internal pure returns (TrancheTerms memory t) {
+        t.name = name;
+        t.symbol = name;
+        t.kind = TrancheKind.Equity;
+        t.faceAmount = uint128(face);
+        t.minRaise = uint128(minRaise);
+        t.minTicket = uint128(USDC);
+    }
+
+    function _fixed(uint256 rate) internal pure returns (CouponTerms memory c) {
+        c.couponType = CouponType.Fixed;
+        c.baseRate = uint64(rate);
+    }
+
+    function _bullet() internal pure returns (PrincipalTerms memory p) {
+        p.scheduleType = PrincipalType.Bullet;
+    }
+
+    /// @dev Offering opens in a minute, closes a week later; the first period starts at close.
+    function _termSheet(TrancheTerms[] memory tranches, uint16 periodCount) internal view returns (TermSheet memory t) {
+        uint64 opens = uint64(block.timestamp + 60);
+        uint64 closes = opens + 7 days;
+        t.stablecoin = address(usdc);
+        t.issuer = issuer;
+        t.servicer = servicer;
+        t.trustee = trustee;
+        t.guardian = guardian;
+        t.offeringOpensAt = opens;
+        t.offeringClosesAt = closes;
+        t.start = closes;
+        t.periodLength = PERIOD;
+        t.periodCount = periodCount;
+        t.pledgedShareBps = 10_000;
+        t.servicerFeeBps = 100;
+        t.trusteeFeePerPeriod = uint128(2_000 * USDC);
+        t.reserveTarget = uint128(150_000 * USDC);
+        t.reporters = reporters;
+        t.reportThreshold = 2;
+        t.tranches = tranches;
+    }
+
+    function _createDeal(
+        TermSheet memory t
+    ) internal returns (IDeal deal, ITrancheToken[] memory tokens, IOffering[] memory offerings) {
+        deal = IDeal(factory.createDeal(t));
+        uint256 count = deal.trancheCount();
+        tokens = new ITrancheToken[](count);
+        offerings = new IOffering[](count);
+        for (uint256 i; i < count; ++i) {
+            IDeal.TrancheInfo memory info = deal.tranche(i);
+            tokens[i] = ITrancheToken(info.token);
+            offerings[i] = IOffering(info.offering);
+        }
+    }
+
+    /// @dev Mints `amount` to `investor`, who approves and requests a deposit for itself.
+    function _subscribe(IOffering offering, address investor, uint256 amount) internal {
+        usdc.mint(investor, amount);
+        vm.startPrank(investor);
+        usdc.approve(address(offering), amount);
+        offering.requestDeposit(amount, investor, investor);
+        vm.stopPrank();
+    }
+}
