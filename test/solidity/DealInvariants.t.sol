@@ -428,12 +428,18 @@ contract DealHandler is TestBase {
         if (target > currentTime) currentTime = target;
         vm.warp(currentTime);
 
+        uint256 billedHours = _bound(billed, 0, GPU_HOURS_AVAILABLE);
         IUtilizationOracle.Report memory report = IUtilizationOracle.Report({
+            chainId: block.chainid,
+            oracle: address(oracle),
             deal: address(deal),
             period: uint64(period),
+            round: oracle.getReport(address(deal), period).round,
+            reporterSet: oracle.reporterSet(address(deal)),
             gpuHoursAvailable: uint64(GPU_HOURS_AVAILABLE),
-            gpuHoursBilled: uint64(_bound(billed, 0, GPU_HOURS_AVAILABLE)),
-            revenue: uint128(_bound(revenue, 0, MAX_COLLECTION)),
+            gpuHoursBilled: uint64(billedHours),
+            // The oracle bounds revenue by billed hours × the term sheet's maximum price (1,000 USDC an hour).
+            revenue: uint128(_bound(revenue, 0, _min(MAX_COLLECTION, billedHours * 1_000 * USDC))),
             reportHash: keccak256(abi.encode("servicer report", period))
         });
         uint256[] memory keys = new uint256[](2);
@@ -443,6 +449,9 @@ contract DealHandler is TestBase {
         (address[] memory signers, bytes[] memory signatures) = ReportSigning.sign(oracle, report, keys);
         try oracle.submitReport(report, signers, signatures) {
             reportedPeriods = period + 1;
+            // Let the dispute window pass so the report is final.
+            currentTime += 1 days; // the fixture's dispute window
+            vm.warp(currentTime);
         } catch {
             _flag(livenessViolation, "quorum report of an ended period refused");
         }
@@ -626,6 +635,10 @@ contract DealHandler is TestBase {
     }
 
     /// @dev Values already in [min, max] are kept; others wrap by modulo.
+    function _min(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a < b ? a : b;
+    }
+
     function _bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         if (x >= min && x <= max) return x;
         return min + (x % (max - min + 1));

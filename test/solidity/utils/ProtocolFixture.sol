@@ -50,6 +50,7 @@ abstract contract ProtocolFixture is TestBase, Assertions {
     uint256 internal constant USDC = 1e6;
     uint256 internal constant WAD = 1e18;
     uint32 internal constant PERIOD = 30 days;
+    uint32 internal constant DISPUTE_WINDOW = 1 days;
 
     MockStablecoin internal usdc;
     UtilizationOracle internal oracle;
@@ -150,8 +151,15 @@ abstract contract ProtocolFixture is TestBase, Assertions {
         t.servicerFeeBps = 100;
         t.trusteeFeePerPeriod = uint128(2_000 * USDC);
         t.reserveTarget = uint128(150_000 * USDC);
-        t.reporters = reporters;
-        t.reportThreshold = 2;
+        t.keeperBounty = uint128(50 * USDC);
+        t.oracle.reporters = reporters;
+        t.oracle.threshold = 2;
+        t.oracle.disputeWindow = DISPUTE_WINDOW;
+        t.oracle.reportDeadline = 10 days;
+        t.oracle.reporterChangeDelay = 3 days;
+        t.oracle.fleetGpus = 2_048;
+        t.oracle.maxPricePerGpuHour = uint64(1_000 * USDC);
+        t.oracle.maxUtilizationStep = uint64(WAD);
         t.tranches = tranches;
     }
 
