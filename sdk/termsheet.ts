@@ -295,8 +295,8 @@ class Reader {
   }
 
   /**
-   * A rate/share given as `<base>Pct` or `<base>Bps`, returned scaled by 10^scaleOfPct per percent
-   * (bps fields: scale 2 → basis points; WAD fields: scale 16 → 1e18 = 100 %).
+   * A rate or share given as `<base>Pct` or `<base>Bps`, returned in basis points (`unit: "bps"`) or as a WAD
+   * fraction where 1e18 = 100 % (`unit: "wad"`). Values that do not convert exactly are refused.
    */
   percent(
     base: string,
@@ -712,6 +712,13 @@ export function parseTermSheet(
   if (periodCount === 0) {
     issues.add("periodCount", "must be at least 1");
     periodCount = undefined;
+  }
+
+  if (start !== undefined && periodLength !== undefined && periodCount !== undefined) {
+    // Every period end must fit the deal's 64-bit timestamps (TermSheetLib refuses it as a Start error).
+    if (start + BigInt(periodCount) * BigInt(periodLength) > U64) {
+      issues.add("start", "the last period would end beyond 2^64 − 1 seconds");
+    }
   }
 
   const pledged = r.percent("pledgedShare", "bps", U16);

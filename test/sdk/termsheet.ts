@@ -213,6 +213,13 @@ describe("SDK term sheets", () => {
     expect(paths).to.include.members(["tranches[0].coupon.slope", "tranches[3].principal"]);
   });
 
+  it("refuses a schedule whose last period ends beyond 64-bit timestamps", () => {
+    const json = clone();
+    json.start = "18446744073709551000"; // 2^64 − 616
+    const issue = issuesOf(json).find((i) => i.path === "start");
+    expect(issue?.message).to.contain("2^64");
+  });
+
   it("refuses what is not an object", () => {
     expect(() => parseTermSheet(null)).to.throw(TermSheetError);
   });
