@@ -40,6 +40,7 @@ import {
   initialDealState,
   mockStablecoinAbi,
   NotReadyError,
+  offeringAbi,
   parseTermSheet,
   simulatePeriod,
   statementBalances,
@@ -529,5 +530,69 @@ describe("SDK on chain: actions and typed errors", function () {
     expect(plain).to.be.instanceOf(CascadeError);
     expect(plain.message).to.equal("boom");
     expect(decodeRevert("0xdeadbeef")).to.equal(undefined);
+  });
+});
+
+describe("SDK on chain: pro-rata allocation edge", function () {
+  this.timeout(60_000);
+
+  it("claimShares survives an allocation that settles one unit below its view", async () => {
+    // Cap 9.000000 of 10.000000 requested (90 %). A 1-unit request is allocated 1 or 0 depending on who settled
+    // before it: after `big` settles, both 1-unit controllers see 1 claimable, but only one of them gets it. The
+    // other's claim reverts with ExceedsClaimable(1, 0) and claimShares refunds it instead.
+    const stablecoin = await deployStablecoin();
+    const protocol = await admin.deployProtocol();
+    const now = (await getBlock(publicClient)).timestamp;
+    const { terms: base } = parseTermSheet(example, {
+      now,
+      addresses: {
+        stablecoin,
+        issuer: issuer.account.address,
+        servicer: servicer.account.address,
+        trustee: trustee.account.address,
+        guardian: guardian.account.address,
+        reporter0: r0.account.address,
+        reporter1: r1.account.address,
+        reporter2: r2.account.address,
+      },
+    });
+    const terms: TermSheet = {
+      ...base,
+      tranches: base.tranches.map((t, i) =>
+        i === 0
+          ? { ...t, faceAmount: 9n * USDC, minRaise: USDC, minTicket: 1n, reserveFundingBps: 0 }
+          : t,
+      ),
+    };
+    const { offerings } = await issuer.createDeal({ factory: protocol.factory, terms });
+    await advanceTo(terms.offeringOpensAt);
+    const [big, small1, small2, rest] = investors;
+    const requests: [typeof big, bigint][] = [
+      [big, 9_999_989n],
+      [small1, 1n],
+      [small2, 1n],
+      [rest, 9n],
+    ];
+    for (const [inv, amount] of requests) {
+      await mint(stablecoin, inv.account.address, amount);
+      await inv.subscribe({ offering: offerings[0], assets: amount });
+    }
+    await advanceTo(terms.offeringClosesAt);
+    for (const offering of offerings) await keeper.closeOffering({ offering });
+
+    await big.claimShares({ offering: offerings[0] });
+    const [a, b] = await Promise.all([
+      small1.claimShares({ offering: offerings[0] }),
+      small2.claimShares({ offering: offerings[0] }),
+    ]);
+    expect([a.shares, b.shares].sort()).to.deep.equal([0n, 1n]);
+    expect(a.refunded + b.refunded).to.equal(1n);
+    await rest.claimShares({ offering: offerings[0] });
+    const accepted = await readContract(publicClient, {
+      address: offerings[0],
+      abi: offeringAbi,
+      functionName: "accepted",
+    });
+    expect(accepted).to.equal(9n * USDC);
   });
 });
