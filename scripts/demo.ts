@@ -1,0 +1,434 @@
+/**
+ * Cascade end to end on the in-process Hardhat network, through the SDK: an H100 fleet financed with senior,
+ * mezzanine and junior notes and equity, subscribed by six investors with permits, run for 12 monthly periods,
+ * then reconciled to the wei against the chain and against the SDK's pure waterfall model.
+ *
+ *   npx hardhat run scripts/demo.ts
+ */
+import { readFileSync } from "node:fs";
+
+import { keccak256, toHex, type Address } from "viem";
+import { getBlock, readContract } from "viem/actions";
+
+import {
+  dealAbi,
+  DealStatus,
+  dealStatusName,
+  initialDealState,
+  mockStablecoinAbi,
+  parseTermSheet,
+  simulatePeriod,
+  statementBalances,
+  type PeriodSimulation,
+  type PeriodStatement,
+} from "../sdk/index.js";
+import { date, factor, pct, wei } from "./lib/format.js";
+import { scenario } from "./lib/h100-scenario.js";
+import { Report } from "./lib/report.js";
+import {
+  balanceOf,
+  connectViem,
+  deployMockStablecoin,
+  mint,
+  type CascadeWallet,
+} from "./lib/viem-hardhat.js";
+
+const started = Date.now();
+const { publicClient, wallets, networkHelpers } = await connectViem();
+const [admin, issuer, servicer, trustee, guardian, reporter0, reporter1, reporter2] = wallets;
+const keeper = wallets[14];
+const reporters = [reporter0, reporter1, reporter2];
+
+// ------------------------------------------------------------------ protocol and deal
+
+const DECIMALS = 6;
+const stablecoin = await deployMockStablecoin(admin, "USD Coin (demo)", "USDC", DECIMALS);
+const protocol = await admin.deployProtocol();
+
+const json: unknown = JSON.parse(
+  readFileSync(new URL("../examples/h100-fleet.json", import.meta.url), "utf8"),
+);
+const sheet = parseTermSheet(json, {
+  now: (await getBlock(publicClient)).timestamp,
+  addresses: {
+    stablecoin,
+    issuer: issuer.account.address,
+    servicer: servicer.account.address,
+    trustee: trustee.account.address,
+    guardian: guardian.account.address,
+    reporter0: reporter0.account.address,
+    reporter1: reporter1.account.address,
+    reporter2: reporter2.account.address,
+  },
+});
+const terms = sheet.terms;
+const created = await issuer.createDeal({ factory: protocol.factory, terms });
+const { deal, tokens, offerings } = created;
+const symbols = terms.tranches.map((t) => t.symbol);
+const notes = terms.tranches.length - 1;
+const report = new Report(terms, DECIMALS);
+const $ = (units: bigint) => report.usd(units);
+const unit = 10n ** BigInt(DECIMALS);
+
+report.termSheet(sheet.name, tokens);
+report.line(
+  `  stablecoin ${stablecoin} · oracle ${protocol.oracle} · factory ${protocol.factory} · deal ${deal}`,
+);
+
+// ------------------------------------------------------------------ offering
+
+interface Investor {
+  name: string;
+  wallet: CascadeWallet;
+  /** [tranche index, stablecoin units] */
+  subscriptions: [number, bigint][];
+  minted: bigint;
+  requested: bigint;
+  refunded: bigint;
+  claimed: bigint;
+}
+const plan: [string, [number, bigint][]][] = [
+  ["Pension fund", [[0, 6_000_000n]]],
+  ["Insurer", [[0, 5_000_000n]]],
+  ["Credit fund", [[0, 3_300_000n], [1, 2_500_000n]]], // prettier-ignore
+  ["Hedge fund", [[1, 1_500_000n], [2, 2_500_000n]]], // prettier-ignore
+  ["Sponsor", [[3, 5_000_000n]]],
+  ["Family office", [[3, 2_500_000n]]],
+];
+const investors: Investor[] = plan.map(([name, subs], i) => ({
+  name,
+  wallet: wallets[8 + i],
+  subscriptions: subs.map(([t, dollars]) => [t, dollars * unit]),
+  minted: 0n,
+  requested: 0n,
+  refunded: 0n,
+  claimed: 0n,
+}));
+
+await networkHelpers.time.increaseTo(terms.offeringOpensAt);
+report.line(`\nOffering ${date(terms.offeringOpensAt)} → ${date(terms.offeringClosesAt)}`);
+const subscriptionRows = [["investor", "tranche", "requested", "signed"]];
+for (const inv of investors) {
+  inv.minted = inv.subscriptions.reduce((a, [, v]) => a + v, 0n);
+  await mint(admin, stablecoin, inv.wallet.account.address, inv.minted);
+  for (const [t, assets] of inv.subscriptions) {
+    const r = await inv.wallet.subscribe({ offering: offerings[t], assets });
+    inv.requested += assets;
+    subscriptionRows.push([
+      inv.name,
+      symbols[t],
+      $(assets),
+      r.method === "permit" ? "EIP-2612 permit" : "approve",
+    ]);
+  }
+}
+report.table(subscriptionRows, ["l", "l", "r", "l"]);
+
+await networkHelpers.time.increaseTo(terms.offeringClosesAt);
+const issued: bigint[] = [];
+let reserveFunded = 0n;
+let proceeds = 0n;
+const closeRows = [["tranche", "requested", "accepted", "allocated", "to issuer", "to reserve"]];
+for (const [t, offering] of offerings.entries()) {
+  const c = await keeper.closeOffering({ offering });
+  issued.push(c.accepted);
+  reserveFunded += c.reserveFunding;
+  proceeds += c.proceeds;
+  const allocated = c.requested === 0n ? "—" : pct((c.accepted * 10n ** 18n) / c.requested);
+  closeRows.push([
+    symbols[t],
+    $(c.requested),
+    $(c.accepted),
+    allocated,
+    $(c.proceeds),
+    $(c.reserveFunding),
+  ]);
+}
+const status = await readContract(publicClient, {
+  address: deal,
+  abi: dealAbi,
+  functionName: "status",
+});
+report.line(`\nOfferings closed by the keeper; the deal is ${dealStatusName(status)}`);
+report.table(closeRows);
+
+const claimRows = [["investor", "tranche", "tokens", "refunded"]];
+for (const inv of investors) {
+  for (const [t] of inv.subscriptions) {
+    const r = await inv.wallet.claimShares({ offering: offerings[t] });
+    inv.refunded += r.refunded;
+    claimRows.push([
+      inv.name,
+      symbols[t],
+      report.amount(r.shares),
+      r.refunded === 0n ? "—" : $(r.refunded),
+    ]);
+  }
+}
+report.line("\nShares claimed: the oversubscribed senior is allocated pro rata, the rest refunded");
+report.table(claimRows, ["l", "l", "r", "r"]);
+
+// ------------------------------------------------------------------ 12 monthly periods
+
+async function claimAll(inv: Investor): Promise<bigint> {
+  let total = 0n;
+  for (const [t] of inv.subscriptions)
+    total += (await inv.wallet.claim({ token: tokens[t] })).amount;
+  inv.claimed += total;
+  return total;
+}
+
+/** These two collect their coupons every quarter; the others claim at the end, except the Insurer. */
+const quarterlyClaimers = investors.filter(
+  (i) => i.name === "Pension fund" || i.name === "Credit fund",
+);
+let model = initialDealState(terms, issued);
+const simulations: PeriodSimulation[] = [];
+const statements: PeriodStatement[] = [];
+let deposited = 0n;
+
+for (const m of scenario(terms.pledgedShareBps)) {
+  // The servicer collects the pool's share of the period's revenue and deposits it.
+  await mint(admin, stablecoin, servicer.account.address, m.deposit);
+  await servicer.depositCollections({ deal, amount: m.deposit });
+  deposited += m.deposit;
+
+  const end = await readContract(publicClient, {
+    address: deal,
+    abi: dealAbi,
+    functionName: "periodEnd",
+    args: [BigInt(m.period)],
+  });
+  await networkHelpers.time.increaseTo(end);
+
+  // Two of the three reporters sign the period's meter report (a different pair each period).
+  const report_ = {
+    deal,
+    period: BigInt(m.period),
+    gpuHoursAvailable: m.gpuHoursAvailable,
+    gpuHoursBilled: m.gpuHoursBilled,
+    revenue: m.revenue,
+    reportHash: keccak256(toHex(`h100-fleet/meter-report/period-${m.period + 1}`)),
+  };
+  const pair = [reporters[m.period % 3], reporters[(m.period + 1) % 3]];
+  const signatures = await Promise.all(
+    pair.map((r) => r.signReport({ oracle: protocol.oracle, report: report_ })),
+  );
+  await servicer.submitReport({ oracle: protocol.oracle, report: report_, signatures });
+
+  // The keeper runs whatever is ready; the model runs the same period off chain.
+  const run = await keeper.distributeReady({ deal });
+  statements.push(...run.statements);
+  const sim = simulatePeriod(model, terms, m, m.deposit);
+  simulations.push(sim);
+  model = sim.next;
+
+  const records = await keeper.periodStatements({ deal, fromBlock: created.blockNumber });
+  const snapshot = await keeper.dealSnapshot({ deal });
+  // The effective reserve target (zero at maturity or once the notes are repaid) is the model's, which is
+  // checked against the chain below.
+  report.period(
+    m,
+    run.statements[0],
+    records[records.length - 1],
+    sim.detail.reserveTarget,
+    snapshot.tranches.map((t) => t.factor),
+    tokens[notes],
+  );
+
+  if ((m.period + 1) % 3 === 0) {
+    const claims: string[] = [];
+    for (const inv of quarterlyClaimers) {
+      const got = await claimAll(inv);
+      if (got > 0n) claims.push(`${inv.name} ${$(got)}`);
+    }
+    if (claims.length > 0) report.line(`   claimed: ${claims.join(" · ")}`);
+  }
+}
+
+// ------------------------------------------------------------------ reconciliation
+
+for (const inv of investors) if (inv.name !== "Insurer") await claimAll(inv);
+
+const checks: { name: string; ok: boolean; detail: string }[] = [];
+const check = (name: string, ok: boolean, detail = "") => checks.push({ name, ok, detail });
+const sum = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
+const same = (a: unknown, b: unknown) =>
+  JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
+  JSON.stringify(b, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+const stable = (account: Address) => balanceOf(admin, stablecoin, account);
+
+const records = await keeper.periodStatements({ deal, fromBlock: created.blockNumber });
+const snapshot = await keeper.dealSnapshot({ deal });
+const ledger = await keeper.trancheLedger({ deal, fromBlock: created.blockNumber });
+const last = statements[statements.length - 1];
+
+// The model against the chain, period by period.
+const statementDiff = simulations.findIndex((sim, p) => !same(sim.statement, statements[p]));
+check(
+  "model statements = on-chain PeriodDistributed statements",
+  statements.length === terms.periodCount && statementDiff === -1,
+  statementDiff === -1 ? `${statements.length} periods` : `period ${statementDiff + 1} differs`,
+);
+const detailDiff = simulations.findIndex((sim, p) => {
+  const d = sim.detail;
+  const r = records[p];
+  return !same(
+    [
+      d.rates,
+      d.interestDue,
+      d.interestArrears,
+      d.principalDue,
+      d.outstanding,
+      d.trusteeFeeArrears,
+      d.servicerFeeArrears,
+    ],
+    [
+      r.rates,
+      r.interestDue,
+      r.interestArrears,
+      r.principalDue,
+      r.outstanding,
+      r.trusteeFeeArrears,
+      r.servicerFeeArrears,
+    ],
+  );
+});
+check("model rates, dues, arrears, outstanding = step events", detailDiff === -1);
+check(
+  "statements rebuilt from events = the keeper's",
+  same(
+    records.map((r) => r.statement),
+    statements,
+  ),
+);
+check("every statement conserves cash", statements.every(statementBalances));
+
+// Cash in: collections.
+const cashIn = sum(statements.map((s) => s.cashIn));
+check(
+  "collections deposited = Σ cash distributed + carried",
+  deposited === cashIn + last.collectionsCarried,
+  `${wei(deposited)} = ${wei(cashIn)} + ${wei(last.collectionsCarried)}`,
+);
+
+// The reserve and the deal's own balance.
+const toppedUp = sum(statements.map((s) => s.reserveToppedUp));
+const released = sum(statements.map((s) => s.reserveReleased));
+const drawn = sum(statements.map((s) => s.reserveDrawn));
+check(
+  "reserve funded + topped up − released − drawn = reserve",
+  reserveFunded + toppedUp - released - drawn === snapshot.reserve.balance,
+  `${wei(reserveFunded)} + ${wei(toppedUp)} − ${wei(released)} − ${wei(drawn)} = ${wei(snapshot.reserve.balance)}`,
+);
+check(
+  "deal holds reserve + undistributed collections",
+  snapshot.stablecoinBalance === snapshot.reserve.balance + snapshot.collections,
+  wei(snapshot.stablecoinBalance),
+);
+
+// Cash out: fees, proceeds, tranches.
+const trusteeFees = sum(statements.map((s) => s.trusteeFeePaid));
+const servicerFees = sum(statements.map((s) => s.servicerFeePaid));
+check(
+  "trustee holds Σ trustee fees",
+  (await stable(trustee.account.address)) === trusteeFees,
+  wei(trusteeFees),
+);
+check(
+  "servicer holds Σ servicer fees",
+  (await stable(servicer.account.address)) === servicerFees,
+  wei(servicerFees),
+);
+check(
+  "issuer holds the offering proceeds",
+  (await stable(issuer.account.address)) === proceeds,
+  wei(proceeds),
+);
+for (const e of ledger) {
+  // Accruals round down: each distribution can leave under one base unit per holder in the token.
+  const bound = BigInt(e.holders.length * statements.length);
+  check(
+    `${symbols[e.index]}: paid = claimed + claimable + dust`,
+    e.balanced && e.paid === e.claimed + e.claimable + e.dust && e.dust <= bound,
+    `${wei(e.paid)} = ${wei(e.claimed)} + ${wei(e.claimable)} + ${wei(e.dust)}`,
+  );
+}
+check(
+  "Σ claimed by investors = Σ Claimed events",
+  sum(investors.map((i) => i.claimed)) === sum(ledger.map((e) => e.claimed)),
+);
+for (const inv of investors) {
+  const balance = await stable(inv.wallet.account.address);
+  check(
+    `${inv.name}: wallet = minted − requested + refunded + claimed`,
+    balance === inv.minted - inv.requested + inv.refunded + inv.claimed,
+    wei(balance),
+  );
+}
+const supply = await readContract(publicClient, {
+  address: stablecoin,
+  abi: mockStablecoinAbi,
+  functionName: "totalSupply",
+});
+const parties: Address[] = [
+  deal,
+  issuer.account.address,
+  servicer.account.address,
+  trustee.account.address,
+  ...tokens,
+  ...offerings,
+  ...investors.map((i) => i.wallet.account.address),
+];
+check(
+  "stablecoin supply = Σ balances of every party",
+  supply === sum(await Promise.all(parties.map(stable))),
+  wei(supply),
+);
+check(
+  "deal Repaid, every note factor 0",
+  snapshot.status === DealStatus.Repaid &&
+    snapshot.tranches.slice(0, notes).every((t) => t.factor === 0n),
+  snapshot.statusName,
+);
+
+report.line(
+  `\nReconciliation · deal ${snapshot.statusName} at ${date(snapshot.finalMaturity)} · exact base units of the ` +
+    `${DECIMALS}-decimals stablecoin`,
+);
+report.table([
+  ["tranche", "paid by the waterfall", "claimed", "claimable", "dust", "factor"],
+  ...ledger.map((e) => [
+    symbols[e.index],
+    wei(e.paid),
+    wei(e.claimed),
+    wei(e.claimable),
+    wei(e.dust),
+    e.index < notes ? factor(snapshot.tranches[e.index].factor) : "—",
+  ]),
+]);
+report.table(
+  [
+    ["collections deposited", wei(deposited), $(deposited)],
+    ["cash distributed", wei(cashIn), $(cashIn)],
+    ["carried after maturity", wei(last.collectionsCarried), $(last.collectionsCarried)],
+    ["trustee fees", wei(trusteeFees), $(trusteeFees)],
+    ["servicer fees", wei(servicerFees), $(servicerFees)],
+    ["reserve funded at close", wei(reserveFunded), $(reserveFunded)],
+    ["reserve topped up / released", `${wei(toppedUp)} / ${wei(released)}`, ""],
+    ["issuer proceeds", wei(proceeds), $(proceeds)],
+  ],
+  ["l", "r", "r"],
+);
+report.line();
+for (const c of checks)
+  report.line(`  ${c.ok ? "ok  " : "FAIL"} ${c.name}${c.detail ? `  (${c.detail})` : ""}`);
+
+const failed = checks.filter((c) => !c.ok);
+report.line(`\n${checks.length} checks · ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (failed.length > 0) {
+  report.line(`NOT reconciled: ${failed.length} check(s) failed`);
+  process.exitCode = 1;
+} else {
+  report.line("reconciled to the wei");
+}

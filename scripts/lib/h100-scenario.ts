@@ -1,0 +1,67 @@
+/**
+ * The demo's market scenario for the H100 fleet of `examples/h100-fleet.json`: a utilization path, a rental price
+ * falling about 30 % a year, the revenue they bill, and what the servicer deposits each period.
+ */
+import { bpsOf } from "../../sdk/index.js";
+
+export const GPU_COUNT = 2_048n;
+export const HOURS_PER_PERIOD = 720n; // 30 days
+export const GPU_HOURS_AVAILABLE = GPU_COUNT * HOURS_PER_PERIOD;
+
+/** Utilization per period (basis points): a ramp from 62 % to 88 % with a dip in periods 7–8. */
+export const UTILIZATION_BPS = [
+  6_200, 6_700, 7_200, 7_600, 8_000, 8_300, 7_700, 7_200, 7_900, 8_400, 8_600, 8_800,
+];
+
+/** Price per GPU-hour (stablecoin units, 6 decimals): $2.40 × 0.7^(t/12), to the cent. */
+export function pricePerGpuHour(period: number): bigint {
+  return BigInt(Math.round(240 * 0.7 ** (period / 12))) * 10_000n;
+}
+
+export interface PeriodMarket {
+  period: number;
+  gpuHoursAvailable: bigint;
+  gpuHoursBilled: bigint;
+  price: bigint;
+  revenue: bigint;
+  /** What the servicer deposits for the period. */
+  deposit: bigint;
+  note: string;
+}
+
+/** A customer pays 10 % of period 8's collections late; they arrive with period 9's. */
+const LATE_PERIOD = 7;
+const LATE_BPS = 1_000n;
+
+/** The market of every period; `pledgedShareBps` is the pool's share the servicer deposits. */
+export function scenario(
+  pledgedShareBps: number,
+  utilizationBps: readonly number[] = UTILIZATION_BPS,
+): PeriodMarket[] {
+  let late = 0n;
+  return utilizationBps.map((u, period) => {
+    const gpuHoursBilled = (GPU_HOURS_AVAILABLE * BigInt(u)) / 10_000n;
+    const price = pricePerGpuHour(period);
+    const revenue = gpuHoursBilled * price;
+    let deposit = bpsOf(revenue, pledgedShareBps);
+    let note = "";
+    if (period === LATE_PERIOD) {
+      late = bpsOf(deposit, LATE_BPS);
+      deposit -= late;
+      note = "10 % of collections paid late";
+    } else if (late > 0n) {
+      deposit += late;
+      late = 0n;
+      note = "late collections arrive";
+    }
+    return {
+      period,
+      gpuHoursAvailable: GPU_HOURS_AVAILABLE,
+      gpuHoursBilled,
+      price,
+      revenue,
+      deposit,
+      note,
+    };
+  });
+}

@@ -1,0 +1,178 @@
+/** The demo's console report: the term sheet and one table per distributed period. */
+import {
+  CouponType,
+  PrincipalType,
+  statementBalances,
+  TrancheKind,
+  type Address,
+  type PeriodRecord,
+  type PeriodStatement,
+  type TermSheet,
+} from "../../sdk/index.js";
+import { amount, date, factor, int, pct, table, usd } from "./format.js";
+import type { PeriodMarket } from "./h100-scenario.js";
+
+export class Report {
+  constructor(
+    private readonly terms: TermSheet,
+    private readonly decimals: number,
+    private readonly out: (line: string) => void = console.log,
+  ) {}
+
+  usd(units: bigint): string {
+    return usd(units, this.decimals);
+  }
+
+  /** Amount without the dollar sign, for table cells. */
+  amount(units: bigint): string {
+    return amount(units, this.decimals);
+  }
+
+  line(text = ""): void {
+    this.out(text);
+  }
+
+  table(rows: readonly (readonly string[])[], align?: readonly ("l" | "r")[]): void {
+    this.out(table(rows, align));
+  }
+
+  termSheet(name: string | undefined, tokens: readonly Address[]): void {
+    const t = this.terms;
+    this.line(`\n${name ?? "Cascade deal"}`);
+    this.line(
+      `  ${t.periodCount} periods of ${t.periodLength / 86_400} days from ${date(t.start)} · pledged ` +
+        `${t.pledgedShareBps / 100} % of revenue · servicer fee ${t.servicerFeeBps / 100} % · trustee ` +
+        `${this.usd(t.trusteeFeePerPeriod)}/period · reserve target ${this.usd(t.reserveTarget)} · ` +
+        `reports signed by ${t.reportThreshold} of ${t.reporters.length}`,
+    );
+    this.table(
+      [
+        ["tranche", "token", "face", "coupon", "principal", "reserve funding"],
+        ...t.tranches.map((tr, i) => [
+          tr.symbol,
+          `${tokens[i].slice(0, 10)}…`,
+          this.usd(tr.faceAmount),
+          couponText(tr.kind, tr.coupon),
+          principalText(tr.kind, tr.principal),
+          `${tr.reserveFundingBps / 100} %`,
+        ]),
+      ],
+      ["l", "l", "r", "l", "l", "r"],
+    );
+  }
+
+  /**
+   * One period: the market, then every waterfall step with what was due, paid and left in arrears, the reserve
+   * and each note's outstanding and factor after the period.
+   */
+  period(
+    m: PeriodMarket,
+    s: PeriodStatement,
+    rec: PeriodRecord,
+    reserveTarget: bigint,
+    factors: readonly bigint[],
+    equityToken: Address,
+  ): void {
+    const t = this.terms;
+    const n = (x: bigint) => this.amount(x);
+    const symbols = t.tranches.map((tr) => tr.symbol);
+    const notes = t.tranches.length - 1;
+    const end = t.start + BigInt((m.period + 1) * t.periodLength);
+    this.line(
+      `\n── Period ${m.period + 1}/${t.periodCount} · ends ${date(end)} · utilization ${pct(s.utilization)} · ` +
+        `${this.usd(m.price)}/GPU-h · ${int(m.gpuHoursBilled)} of ${int(m.gpuHoursAvailable)} GPU-h billed` +
+        (m.note ? ` · ${m.note}` : ""),
+    );
+    this.line(
+      `   revenue ${this.usd(m.revenue)} · pool's ${t.pledgedShareBps / 100} % ` +
+        `${this.usd((m.revenue * BigInt(t.pledgedShareBps)) / 10_000n)} · deposited ${this.usd(m.deposit)} · ` +
+        `cash in ${this.usd(s.cashIn)} · carried to next period ${this.usd(s.collectionsCarried)}`,
+    );
+    const reserveBefore = s.reserveAfter + s.reserveReleased + s.reserveDrawn - s.reserveToppedUp;
+    const rows: string[][] = [["step", "rate", "due $", "paid $", "arrears $", "after"]];
+    rows.push([
+      "reserve release (above target)",
+      "",
+      "",
+      `+${n(s.reserveReleased)}`,
+      "",
+      `reserve ${n(reserveBefore - s.reserveReleased)} · target ${n(reserveTarget)}`,
+    ]);
+    rows.push([
+      "trustee fee",
+      "",
+      n(s.trusteeFeePaid + rec.trusteeFeeArrears),
+      n(s.trusteeFeePaid),
+      n(rec.trusteeFeeArrears),
+      "",
+    ]);
+    rows.push([
+      "servicer fee",
+      `${(t.servicerFeeBps / 100).toFixed(2)} %`,
+      n(s.servicerFeePaid + rec.servicerFeeArrears),
+      n(s.servicerFeePaid),
+      n(rec.servicerFeeArrears),
+      "",
+    ]);
+    for (let i = 0; i < notes; i++) {
+      rows.push([
+        `interest ${symbols[i]}`,
+        pct(rec.rates[i]),
+        n(rec.interestDue[i]),
+        n(s.interestPaid[i]),
+        n(rec.interestArrears[i]),
+        "",
+      ]);
+    }
+    rows.push(["reserve draw (senior interest)", "", "", `+${n(s.reserveDrawn)}`, "", ""]);
+    rows.push(["reserve top-up", "", "", n(s.reserveToppedUp), "", `reserve ${n(s.reserveAfter)}`]);
+    for (let i = 0; i < notes; i++) {
+      rows.push([
+        `principal ${symbols[i]}`,
+        "",
+        n(rec.principalDue[i]),
+        n(s.principalPaid[i]),
+        n(rec.principalDue[i] - s.principalPaid[i]),
+        `outstanding ${n(rec.outstanding[i])} · factor ${factor(factors[i])}`,
+      ]);
+    }
+    const toEquity = rec.residualRecipient?.toLowerCase() === equityToken.toLowerCase();
+    rows.push([
+      `residual → ${toEquity ? symbols[notes] : "issuer"}`,
+      "",
+      "",
+      n(s.residualPaid),
+      "",
+      "",
+    ]);
+    const paidOut =
+      s.trusteeFeePaid +
+      s.servicerFeePaid +
+      s.interestPaid.reduce((a, b) => a + b, 0n) +
+      s.reserveToppedUp +
+      s.principalPaid.reduce((a, b) => a + b, 0n) +
+      s.residualPaid;
+    rows.push([
+      "total paid = cash in + reserve used",
+      "",
+      "",
+      n(paidOut),
+      "",
+      statementBalances(s) ? "balances" : "DOES NOT BALANCE",
+    ]);
+    this.table(rows, ["l", "r", "r", "r", "r", "l"]);
+  }
+}
+
+function couponText(kind: number, c: TermSheet["tranches"][number]["coupon"]): string {
+  if (kind === TrancheKind.Equity) return "residual";
+  if (c.couponType === CouponType.Fixed) return `${pct(c.baseRate)} fixed`;
+  const slope = Number(c.slope) / 1e18;
+  return `${pct(c.baseRate)} + ${slope}×(U − ${pct(c.strike, 0)}) in [${pct(c.floorRate, 0)}, ${pct(c.capRate, 0)}]`;
+}
+
+function principalText(kind: number, p: TermSheet["tranches"][number]["principal"]): string {
+  if (kind === TrancheKind.Equity) return "—";
+  if (p.scheduleType === PrincipalType.Bullet) return "bullet";
+  return `straight-line, periods ${p.amortStartPeriod + 1}–${p.amortStartPeriod + p.amortPeriods}`;
+}

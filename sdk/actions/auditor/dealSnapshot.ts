@@ -1,0 +1,209 @@
+import type { Address, BlockNumber, BlockTag } from "viem";
+import { getBlockNumber, getContractEvents, readContract } from "viem/actions";
+
+import { withErrors, type CascadeClient } from "../../client.js";
+import { dealAbi, mockStablecoinAbi, trancheTokenAbi } from "../../generated/abis.js";
+import {
+  dealStatusName,
+  type CouponTerms,
+  type PeriodStatement,
+  type PrincipalTerms,
+} from "../../types.js";
+
+export interface DealSnapshotParameters {
+  deal: Address;
+  /** Reads state at this block (default: latest), so every figure is consistent. */
+  blockNumber?: bigint;
+  /** Where to start looking for the last `PeriodDistributed` event (default 0). */
+  fromBlock?: BlockNumber | BlockTag;
+}
+
+export interface TrancheSnapshot {
+  index: number;
+  kind: number;
+  token: Address;
+  offering: Address;
+  name: string;
+  symbol: string;
+  supply: bigint;
+  /** Outstanding face per token (WAD). */
+  factor: bigint;
+  issued: bigint;
+  outstanding: bigint;
+  arrears: bigint;
+  coupon: CouponTerms;
+  principal: PrincipalTerms;
+  /** Stablecoin held by the token for holders to claim. */
+  cashHeld: bigint;
+}
+
+export interface DealSnapshotReturnType {
+  deal: Address;
+  blockNumber: bigint;
+  stablecoin: Address;
+  oracle: Address;
+  issuer: Address;
+  servicer: Address;
+  trustee: Address;
+  status: number;
+  statusName: string;
+  paused: boolean;
+  start: bigint;
+  periodLength: number;
+  periodCount: bigint;
+  nextPeriod: bigint;
+  finalMaturity: bigint;
+  readyPeriod: { ready: boolean; period: bigint };
+  pledgedShareBps: bigint;
+  servicerFeeBps: bigint;
+  trusteeFeePerPeriod: bigint;
+  reserve: { balance: bigint; target: bigint };
+  /** Collections deposited and not yet distributed. */
+  collections: bigint;
+  feeArrears: { trustee: bigint; servicer: bigint };
+  /** Stablecoin the deal holds (reserve + undistributed collections). */
+  stablecoinBalance: bigint;
+  tranches: TrancheSnapshot[];
+  /** Statement of the last distributed period, from its `PeriodDistributed` event. */
+  lastStatement: PeriodStatement | undefined;
+}
+
+/** Everything an auditor reads of a deal, at one block. */
+export async function dealSnapshot(
+  client: CascadeClient,
+  params: DealSnapshotParameters,
+): Promise<DealSnapshotReturnType> {
+  return withErrors(async () => {
+    const blockNumber = params.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));
+    const deal = { address: params.deal, abi: dealAbi, blockNumber } as const;
+    const [
+      stablecoin,
+      oracle,
+      issuer,
+      servicer,
+      trustee,
+      status,
+      paused,
+      start,
+      periodLength,
+      periodCount,
+      nextPeriod,
+      finalMaturity,
+      [ready, readyPeriod],
+      pledgedShareBps,
+      servicerFeeBps,
+      trusteeFeePerPeriod,
+      [reserveBalance, reserveTarget],
+      collections,
+      [trusteeArrears, servicerArrears],
+      trancheCount,
+    ] = await Promise.all([
+      readContract(client, { ...deal, functionName: "stablecoin" }),
+      readContract(client, { ...deal, functionName: "oracle" }),
+      readContract(client, { ...deal, functionName: "issuer" }),
+      readContract(client, { ...deal, functionName: "servicer" }),
+      readContract(client, { ...deal, functionName: "trustee" }),
+      readContract(client, { ...deal, functionName: "status" }),
+      readContract(client, { ...deal, functionName: "paused" }),
+      readContract(client, { ...deal, functionName: "start" }),
+      readContract(client, { ...deal, functionName: "periodLength" }),
+      readContract(client, { ...deal, functionName: "periodCount" }),
+      readContract(client, { ...deal, functionName: "nextPeriod" }),
+      readContract(client, { ...deal, functionName: "finalMaturity" }),
+      readContract(client, { ...deal, functionName: "readyPeriod" }),
+      readContract(client, { ...deal, functionName: "pledgedShareBps" }),
+      readContract(client, { ...deal, functionName: "servicerFeeBps" }),
+      readContract(client, { ...deal, functionName: "trusteeFeePerPeriod" }),
+      readContract(client, { ...deal, functionName: "reserve" }),
+      readContract(client, { ...deal, functionName: "undistributedCollections" }),
+      readContract(client, { ...deal, functionName: "feeArrears" }),
+      readContract(client, { ...deal, functionName: "trancheCount" }),
+    ]);
+
+    const stablecoinBalance = await readContract(client, {
+      address: stablecoin,
+      abi: mockStablecoinAbi,
+      functionName: "balanceOf",
+      args: [params.deal],
+      blockNumber,
+    });
+
+    const tranches = await Promise.all(
+      Array.from({ length: Number(trancheCount) }, async (_, index): Promise<TrancheSnapshot> => {
+        const info = await readContract(client, {
+          ...deal,
+          functionName: "tranche",
+          args: [BigInt(index)],
+        });
+        const token = { address: info.token, abi: trancheTokenAbi, blockNumber } as const;
+        const [name, symbol, supply, factor, cashHeld] = await Promise.all([
+          readContract(client, { ...token, functionName: "name" }),
+          readContract(client, { ...token, functionName: "symbol" }),
+          readContract(client, { ...token, functionName: "totalSupply" }),
+          readContract(client, { ...deal, functionName: "factor", args: [BigInt(index)] }),
+          readContract(client, {
+            address: stablecoin,
+            abi: mockStablecoinAbi,
+            functionName: "balanceOf",
+            args: [info.token],
+            blockNumber,
+          }),
+        ]);
+        return {
+          index,
+          kind: info.kind,
+          token: info.token,
+          offering: info.offering,
+          name,
+          symbol,
+          supply,
+          factor,
+          issued: info.issued,
+          outstanding: info.outstanding,
+          arrears: info.arrears,
+          coupon: info.coupon,
+          principal: info.principal,
+          cashHeld,
+        };
+      }),
+    );
+
+    const distributed = await getContractEvents(client, {
+      address: params.deal,
+      abi: dealAbi,
+      eventName: "PeriodDistributed",
+      fromBlock: params.fromBlock ?? 0n,
+      toBlock: blockNumber,
+      strict: true,
+    });
+    const last = distributed.at(-1);
+
+    return {
+      deal: params.deal,
+      blockNumber,
+      stablecoin,
+      oracle,
+      issuer,
+      servicer,
+      trustee,
+      status,
+      statusName: dealStatusName(status),
+      paused,
+      start,
+      periodLength,
+      periodCount,
+      nextPeriod,
+      finalMaturity,
+      readyPeriod: { ready, period: readyPeriod },
+      pledgedShareBps,
+      servicerFeeBps,
+      trusteeFeePerPeriod,
+      reserve: { balance: reserveBalance, target: reserveTarget },
+      collections,
+      feeArrears: { trustee: trusteeArrears, servicer: servicerArrears },
+      stablecoinBalance,
+      tranches,
+      lastStatement: last?.args.statement,
+    };
+  });
+}

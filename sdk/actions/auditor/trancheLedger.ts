@@ -1,0 +1,127 @@
+import type { Address, BlockNumber, BlockTag } from "viem";
+import { getBlockNumber, getContractEvents, readContract } from "viem/actions";
+
+import { withErrors, type CascadeClient } from "../../client.js";
+import { dealAbi, mockStablecoinAbi, trancheTokenAbi } from "../../generated/abis.js";
+
+export interface TrancheLedgerParameters {
+  deal: Address;
+  /** First block to search for events (default 0; pass the deal's creation block on long chains). */
+  fromBlock?: BlockNumber | BlockTag;
+  /** Reads state and events up to this block (default: latest). */
+  blockNumber?: bigint;
+}
+
+export interface TrancheLedgerEntry {
+  index: number;
+  token: Address;
+  /** Cash the waterfall sent to the token: interest + principal of a note, the residual of the equity. */
+  paid: bigint;
+  /** Σ `Claimed` events of the token. */
+  claimed: bigint;
+  /** Σ `claimable` over every account that ever held the token (from `Transfer` events). */
+  claimable: bigint;
+  /** Stablecoin the token holds. */
+  held: bigint;
+  /** held − claimable: sub-unit rounding of accruals left in the token (a solvency buffer, never negative). */
+  dust: bigint;
+  holders: Address[];
+  /** paid = claimed + claimable + dust, i.e. the token received exactly what the statements say. */
+  balanced: boolean;
+}
+
+export type TrancheLedgerReturnType = TrancheLedgerEntry[];
+
+/**
+ * Where every unit the waterfall paid to each tranche is now: claimed by holders, claimable, or dust left in the
+ * token by rounding. Built from the deal's `PeriodDistributed` events, the tokens' `Claimed` and `Transfer` events
+ * and balances at one block. (When the deal pays the residual to the issuer because no equity was issued, the
+ * equity entry's `paid` counts it although the token never received it.)
+ */
+export async function trancheLedger(
+  client: CascadeClient,
+  params: TrancheLedgerParameters,
+): Promise<TrancheLedgerReturnType> {
+  return withErrors(async () => {
+    const blockNumber = params.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));
+    const fromBlock = params.fromBlock ?? 0n;
+    const deal = { address: params.deal, abi: dealAbi, blockNumber } as const;
+    const [count, stablecoin] = await Promise.all([
+      readContract(client, { ...deal, functionName: "trancheCount" }),
+      readContract(client, { ...deal, functionName: "stablecoin" }),
+    ]);
+    const distributed = await getContractEvents(client, {
+      address: params.deal,
+      abi: dealAbi,
+      eventName: "PeriodDistributed",
+      fromBlock,
+      toBlock: blockNumber,
+      strict: true,
+    });
+    const statements = distributed.map((l) => l.args.statement);
+    const notes = Number(count) - 1;
+
+    return Promise.all(
+      Array.from({ length: Number(count) }, async (_, index): Promise<TrancheLedgerEntry> => {
+        const { token } = await readContract(client, {
+          ...deal,
+          functionName: "tranche",
+          args: [BigInt(index)],
+        });
+        const paid = statements.reduce(
+          (a, s) =>
+            a + (index < notes ? s.interestPaid[index] + s.principalPaid[index] : s.residualPaid),
+          0n,
+        );
+        const events = {
+          address: token,
+          abi: trancheTokenAbi,
+          fromBlock,
+          toBlock: blockNumber,
+          strict: true,
+        } as const;
+        const [claims, transfers] = await Promise.all([
+          getContractEvents(client, { ...events, eventName: "Claimed" }),
+          getContractEvents(client, { ...events, eventName: "Transfer" }),
+        ]);
+        const claimed = claims.reduce((a, l) => a + l.args.amount, 0n);
+        const holders = [...new Set(transfers.flatMap((l) => [l.args.from, l.args.to]))].filter(
+          (a) => BigInt(a) !== 0n,
+        );
+        const [claimables, held] = await Promise.all([
+          Promise.all(
+            holders.map((h) =>
+              readContract(client, {
+                address: token,
+                abi: trancheTokenAbi,
+                functionName: "claimable",
+                args: [h],
+                blockNumber,
+              }),
+            ),
+          ),
+          readContract(client, {
+            address: stablecoin,
+            abi: mockStablecoinAbi,
+            functionName: "balanceOf",
+            args: [token],
+            blockNumber,
+          }),
+        ]);
+        const claimable = claimables.reduce((a, b) => a + b, 0n);
+        const dust = held - claimable;
+        return {
+          index,
+          token,
+          paid,
+          claimed,
+          claimable,
+          held,
+          dust,
+          holders,
+          balanced: dust >= 0n && paid === claimed + held,
+        };
+      }),
+    );
+  });
+}

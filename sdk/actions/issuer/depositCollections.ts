@@ -1,0 +1,70 @@
+import type { Address, Hash } from "viem";
+import { readContract } from "viem/actions";
+
+import {
+  eventsOf,
+  resolveAccount,
+  writeAndWait,
+  type AccountParameter,
+  type CascadeClient,
+} from "../../client.js";
+import { dealAbi, mockStablecoinAbi } from "../../generated/abis.js";
+
+export interface DepositCollectionsParameters extends AccountParameter {
+  deal: Address;
+  /** Stablecoin units to deposit (the servicer's collected revenue). */
+  amount: bigint;
+}
+
+export interface DepositCollectionsReturnType {
+  amount: bigint;
+  /** Collections held by the deal for coming periods after the deposit. */
+  undistributed: bigint;
+  /** Set when an approval had to be sent first. */
+  approveTransactionHash: Hash | undefined;
+  transactionHash: Hash;
+}
+
+/** The servicer deposits collections into the deal, approving the deal first if the allowance is short. */
+export async function depositCollections(
+  client: CascadeClient,
+  params: DepositCollectionsParameters,
+): Promise<DepositCollectionsReturnType> {
+  const account = resolveAccount(client, params.account);
+  const stablecoin = await readContract(client, {
+    address: params.deal,
+    abi: dealAbi,
+    functionName: "stablecoin",
+  });
+  const allowance = await readContract(client, {
+    address: stablecoin,
+    abi: mockStablecoinAbi,
+    functionName: "allowance",
+    args: [account.address, params.deal],
+  });
+  let approveTransactionHash: Hash | undefined;
+  if (allowance < params.amount) {
+    const approval = await writeAndWait(client, {
+      address: stablecoin,
+      abi: mockStablecoinAbi,
+      functionName: "approve",
+      args: [params.deal, params.amount],
+      account,
+    });
+    approveTransactionHash = approval.transactionHash;
+  }
+  const receipt = await writeAndWait(client, {
+    address: params.deal,
+    abi: dealAbi,
+    functionName: "depositCollections",
+    args: [params.amount],
+    account,
+  });
+  const [deposited] = eventsOf(receipt, dealAbi, "CollectionsDeposited", params.deal);
+  return {
+    amount: params.amount,
+    undistributed: deposited?.args.undistributed ?? 0n,
+    approveTransactionHash,
+    transactionHash: receipt.transactionHash,
+  };
+}

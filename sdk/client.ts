@@ -1,0 +1,153 @@
+/**
+ * The client type actions take, and the shared plumbing of write actions: send, wait for the receipt, turn
+ * failures into typed errors. Actions take any viem Client (public, wallet, or a wallet client extended with
+ * public actions) and call viem's tree-shakable actions on it, as viem's own actions do.
+ */
+import type {
+  Abi,
+  Account,
+  Address,
+  Chain,
+  Client,
+  ContractEventName,
+  ContractFunctionArgs,
+  ContractFunctionName,
+  Hash,
+  Hex,
+  TransactionReceipt,
+  Transport,
+} from "viem";
+import {
+  call,
+  deployContract,
+  getTransaction,
+  waitForTransactionReceipt,
+  writeContract,
+} from "viem/actions";
+import { isAddressEqual, parseEventLogs } from "viem";
+import { parseAccount } from "viem/utils";
+
+import { CascadeError, wrapContractError } from "./errors.js";
+
+/** Any viem client on any transport; write actions also need an account (on the client or as a parameter). */
+export type CascadeClient = Client<Transport, Chain | undefined, Account | undefined>;
+
+/** The `account` parameter of write actions: a local account, or the address of a JSON-RPC account. */
+export interface AccountParameter {
+  /** Signs and sends the transactions; defaults to the client's account. */
+  account?: Account | Address | undefined;
+}
+
+/** Resolves the account of a write action; throws when neither the call nor the client has one. */
+export function resolveAccount(
+  client: CascadeClient,
+  account: Account | Address | undefined,
+): Account {
+  const a = account ?? client.account;
+  if (a === undefined) {
+    throw new CascadeError("no account: pass `account` or use a client created with one", {
+      action: "write",
+    });
+  }
+  return parseAccount(a);
+}
+
+/** Runs `fn`, converting anything it throws into a CascadeError. */
+export async function withErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw wrapContractError(e);
+  }
+}
+
+export interface WriteParameters<
+  abi extends Abi,
+  functionName extends ContractFunctionName<abi, "nonpayable" | "payable">,
+> {
+  address: Address;
+  abi: abi;
+  functionName: functionName;
+  args: ContractFunctionArgs<abi, "nonpayable" | "payable", functionName>;
+  account: Account;
+}
+
+/**
+ * Sends a contract write and waits for its receipt. A revert at estimation or inclusion becomes a
+ * ContractRevertError (for a transaction mined as reverted, the call is replayed at its block to get the data).
+ */
+export async function writeAndWait<
+  const abi extends Abi,
+  functionName extends ContractFunctionName<abi, "nonpayable" | "payable">,
+>(client: CascadeClient, params: WriteParameters<abi, functionName>): Promise<TransactionReceipt> {
+  return withErrors(async () => {
+    // viem's parameter types depend on the client's chain and account generics; they are checked by the
+    // typed `WriteParameters` above, so the call here is made on the erased type.
+    const hash = await (writeContract as (c: CascadeClient, p: unknown) => Promise<Hash>)(client, {
+      address: params.address,
+      abi: params.abi,
+      functionName: params.functionName,
+      args: params.args,
+      account: params.account,
+      chain: client.chain ?? null,
+    });
+    return waitForSuccess(client, hash);
+  });
+}
+
+/** Deploys a contract and returns its address and receipt. */
+export async function deployAndWait(
+  client: CascadeClient,
+  params: { abi: Abi; bytecode: Hex; args: readonly unknown[]; account: Account; label: string },
+): Promise<{ address: Address; receipt: TransactionReceipt }> {
+  return withErrors(async () => {
+    const hash = await (deployContract as (c: CascadeClient, p: unknown) => Promise<Hash>)(client, {
+      abi: params.abi,
+      bytecode: params.bytecode,
+      args: params.args,
+      account: params.account,
+      chain: client.chain ?? null,
+    });
+    const receipt = await waitForSuccess(client, hash);
+    if (!receipt.contractAddress) {
+      throw new CascadeError(`deploying ${params.label} created no contract`, {
+        transactionHash: hash,
+      });
+    }
+    return { address: receipt.contractAddress, receipt };
+  });
+}
+
+/** Waits for `hash`; if it reverted, replays it at its block to recover the revert data. */
+async function waitForSuccess(client: CascadeClient, hash: Hash): Promise<TransactionReceipt> {
+  const receipt = await waitForTransactionReceipt(client, { hash });
+  if (receipt.status === "success") return receipt;
+  const tx = await getTransaction(client, { hash });
+  try {
+    await call(client, {
+      account: tx.from,
+      to: tx.to ?? undefined,
+      data: tx.input,
+      value: tx.value,
+      blockNumber: receipt.blockNumber - 1n,
+    });
+  } catch (e) {
+    throw wrapContractError(e);
+  }
+  throw new CascadeError("transaction reverted", {
+    transactionHash: hash,
+    blockNumber: receipt.blockNumber,
+  });
+}
+
+/** Decoded logs of `eventName` emitted by `address` in a receipt. */
+export function eventsOf<const abi extends Abi, eventName extends ContractEventName<abi>>(
+  receipt: TransactionReceipt,
+  abi: abi,
+  eventName: eventName,
+  address: Address,
+) {
+  return parseEventLogs({ abi, logs: receipt.logs, eventName }).filter((log) =>
+    isAddressEqual(log.address, address),
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * `client.extend(cascadeActions)` binds every Cascade action to a viem client:
+ *
+ * ```ts
+ * const cascade = createWalletClient({ account, chain, transport: http(url) }).extend(cascadeActions);
+ * const { deal } = await cascade.createDeal({ factory, terms });
+ * ```
+ */
+import type { CascadeClient } from "./client.js";
+import {
+  dealSnapshot,
+  type DealSnapshotParameters,
+  type DealSnapshotReturnType,
+} from "./actions/auditor/dealSnapshot.js";
+import {
+  periodStatements,
+  type PeriodStatementsParameters,
+  type PeriodStatementsReturnType,
+} from "./actions/auditor/periodStatements.js";
+import {
+  trancheLedger,
+  type TrancheLedgerParameters,
+  type TrancheLedgerReturnType,
+} from "./actions/auditor/trancheLedger.js";
+import {
+  deployProtocol,
+  type DeployProtocolParameters,
+  type DeployProtocolReturnType,
+} from "./actions/deploy/deployProtocol.js";
+import { claim, type ClaimParameters, type ClaimReturnType } from "./actions/investor/claim.js";
+import {
+  claimShares,
+  type ClaimSharesParameters,
+  type ClaimSharesReturnType,
+} from "./actions/investor/claimShares.js";
+import {
+  position,
+  type PositionParameters,
+  type PositionReturnType,
+} from "./actions/investor/position.js";
+import {
+  subscribe,
+  type SubscribeParameters,
+  type SubscribeReturnType,
+} from "./actions/investor/subscribe.js";
+import {
+  closeOffering,
+  type CloseOfferingParameters,
+  type CloseOfferingReturnType,
+} from "./actions/issuer/closeOffering.js";
+import {
+  createDeal,
+  type CreateDealParameters,
+  type CreateDealReturnType,
+} from "./actions/issuer/createDeal.js";
+import {
+  depositCollections,
+  type DepositCollectionsParameters,
+  type DepositCollectionsReturnType,
+} from "./actions/issuer/depositCollections.js";
+import {
+  distribute,
+  type DistributeParameters,
+  type DistributeReturnType,
+} from "./actions/keeper/distribute.js";
+import {
+  distributeReady,
+  type DistributeReadyParameters,
+  type DistributeReadyReturnType,
+} from "./actions/keeper/distributeReady.js";
+import {
+  signReport,
+  type SignReportParameters,
+  type SignReportReturnType,
+} from "./actions/reporter/signReport.js";
+import {
+  submitReport,
+  type SubmitReportParameters,
+  type SubmitReportReturnType,
+} from "./actions/reporter/submitReport.js";
+
+// A type alias (not an interface) so it has the implicit index signature `client.extend` requires.
+export type CascadeActions = {
+  deployProtocol: (params?: DeployProtocolParameters) => Promise<DeployProtocolReturnType>;
+  createDeal: (params: CreateDealParameters) => Promise<CreateDealReturnType>;
+  depositCollections: (
+    params: DepositCollectionsParameters,
+  ) => Promise<DepositCollectionsReturnType>;
+  closeOffering: (params: CloseOfferingParameters) => Promise<CloseOfferingReturnType>;
+  subscribe: (params: SubscribeParameters) => Promise<SubscribeReturnType>;
+  claimShares: (params: ClaimSharesParameters) => Promise<ClaimSharesReturnType>;
+  claim: (params: ClaimParameters) => Promise<ClaimReturnType>;
+  position: (params: PositionParameters) => Promise<PositionReturnType>;
+  signReport: (params: SignReportParameters) => Promise<SignReportReturnType>;
+  submitReport: (params: SubmitReportParameters) => Promise<SubmitReportReturnType>;
+  distribute: (params: DistributeParameters) => Promise<DistributeReturnType>;
+  distributeReady: (params: DistributeReadyParameters) => Promise<DistributeReadyReturnType>;
+  dealSnapshot: (params: DealSnapshotParameters) => Promise<DealSnapshotReturnType>;
+  periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
+  trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
+};
+
+/** Binds every Cascade action to `client`; use as `client.extend(cascadeActions)`. */
+export function cascadeActions(client: CascadeClient): CascadeActions {
+  return {
+    deployProtocol: (params) => deployProtocol(client, params),
+    createDeal: (params) => createDeal(client, params),
+    depositCollections: (params) => depositCollections(client, params),
+    closeOffering: (params) => closeOffering(client, params),
+    subscribe: (params) => subscribe(client, params),
+    claimShares: (params) => claimShares(client, params),
+    claim: (params) => claim(client, params),
+    position: (params) => position(client, params),
+    signReport: (params) => signReport(client, params),
+    submitReport: (params) => submitReport(client, params),
+    distribute: (params) => distribute(client, params),
+    distributeReady: (params) => distributeReady(client, params),
+    dealSnapshot: (params) => dealSnapshot(client, params),
+    periodStatements: (params) => periodStatements(client, params),
+    trancheLedger: (params) => trancheLedger(client, params),
+  };
+}

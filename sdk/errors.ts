@@ -1,0 +1,215 @@
+/**
+ * Typed errors of the SDK. Every error thrown by an action is a {@link CascadeError}; reverts are decoded against
+ * every Cascade ABI (including the OpenZeppelin errors the contracts inherit) into a {@link ContractRevertError}.
+ */
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  type Abi,
+  type Hex,
+  RawContractError,
+  toFunctionSelector,
+} from "viem";
+
+import {
+  dealAbi,
+  dealFactoryAbi,
+  mockStablecoinAbi,
+  offeringAbi,
+  trancheTokenAbi,
+  utilizationOracleAbi,
+} from "./generated/abis.js";
+
+/** Base of every SDK error: a short message plus structured `details`. */
+export class CascadeError extends Error {
+  override name = "CascadeError";
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.details = details;
+  }
+}
+
+/** A contract call reverted with a custom error of one of the Cascade ABIs (or a Solidity Error/Panic). */
+export class ContractRevertError extends CascadeError {
+  override name = "ContractRevertError";
+  /** Custom error name, e.g. `WaterfallPeriodAlreadyDistributed`; `Error` / `Panic` for built-ins. */
+  readonly errorName: string;
+  /** Decoded arguments, in declaration order. */
+  readonly args: readonly unknown[];
+  /** Arguments by parameter name (unnamed parameters are keyed by position). */
+  readonly namedArgs: Readonly<Record<string, unknown>>;
+  /** The 4-byte selector and the raw revert data. */
+  readonly selector: Hex;
+  readonly data: Hex;
+
+  constructor(
+    params: {
+      errorName: string;
+      args: readonly unknown[];
+      namedArgs: Record<string, unknown>;
+      data: Hex;
+    },
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `reverted with ${params.errorName}(${params.args.map(formatArg).join(", ")})`,
+      { errorName: params.errorName, args: params.namedArgs, data: params.data },
+      options,
+    );
+    this.errorName = params.errorName;
+    this.args = params.args;
+    this.namedArgs = params.namedArgs;
+    this.data = params.data;
+    this.selector = params.data.slice(0, 10) as Hex;
+  }
+}
+
+/** One problem of a term sheet: the field path (e.g. `tranches[1].coupon.capPct`) and what is wrong. */
+export interface TermSheetIssue {
+  path: string;
+  message: string;
+}
+
+/** The term sheet is invalid; `issues` lists every problem found, not only the first. */
+export class TermSheetError extends CascadeError {
+  override name = "TermSheetError";
+  readonly issues: readonly TermSheetIssue[];
+
+  constructor(issues: readonly TermSheetIssue[]) {
+    super(
+      `invalid term sheet (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+        issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n"),
+      { issues },
+    );
+    this.issues = issues;
+  }
+}
+
+/** The action cannot run yet (e.g. no period is ready, an offering is still open). */
+export class NotReadyError extends CascadeError {
+  override name = "NotReadyError";
+}
+
+function formatArg(v: unknown): string {
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "string") return v;
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+}
+
+/** An `error` item of an ABI. */
+export type AbiErrorItem = Extract<Abi[number], { type: "error" }>;
+
+/** Every error declared in the Cascade ABIs, deduplicated by selector. */
+export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
+  const bySelector = new Map<string, AbiErrorItem>();
+  const abis: readonly Abi[] = [
+    dealAbi,
+    dealFactoryAbi,
+    trancheTokenAbi,
+    offeringAbi,
+    utilizationOracleAbi,
+    mockStablecoinAbi,
+  ];
+  for (const abi of abis) {
+    for (const item of abi) {
+      if (item.type !== "error") continue;
+      // An error's selector is computed like a function's from its name and input types.
+      const selector = toFunctionSelector({
+        type: "function",
+        name: item.name,
+        inputs: item.inputs,
+        outputs: [],
+        stateMutability: "nonpayable",
+      });
+      if (!bySelector.has(selector)) bySelector.set(selector, item);
+    }
+  }
+  return [...bySelector.values()];
+})();
+
+/** Decodes revert data against every Cascade error (plus `Error(string)` / `Panic(uint256)`); undefined if unknown. */
+export function decodeRevert(data: Hex, cause?: unknown): ContractRevertError | undefined {
+  if (data.length < 10) return undefined;
+  try {
+    const decoded = decodeErrorResult({ abi: cascadeErrorsAbi, data });
+    const args = (decoded.args ?? []) as readonly unknown[];
+    const inputs = "inputs" in decoded.abiItem ? decoded.abiItem.inputs : [];
+    const namedArgs: Record<string, unknown> = {};
+    args.forEach((a, i) => {
+      namedArgs[inputs[i]?.name || String(i)] = a;
+    });
+    return new ContractRevertError(
+      { errorName: decoded.errorName, args, namedArgs, data },
+      { cause },
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function isHex(v: unknown): v is Hex {
+  return typeof v === "string" && /^0x[0-9a-fA-F]*$/.test(v);
+}
+
+/** Finds revert data anywhere in a viem error chain (or a provider error with a `data` field). */
+export function findRevertData(e: unknown): Hex | undefined {
+  let found: Hex | undefined;
+  const visit = (x: unknown): boolean => {
+    if (x instanceof ContractFunctionRevertedError && isHex(x.raw)) {
+      found = x.raw;
+      return true;
+    }
+    if (x instanceof RawContractError) {
+      const d = typeof x.data === "object" && x.data !== null ? x.data.data : x.data;
+      if (isHex(d) && d.length >= 10) {
+        found = d;
+        return true;
+      }
+    }
+    const data = (x as { data?: unknown } | null)?.data;
+    if (isHex(data) && data.length >= 10) {
+      found = data;
+      return true;
+    }
+    return false;
+  };
+  if (e instanceof BaseError) {
+    e.walk(visit);
+    return found;
+  }
+  // Non-viem errors: follow `cause` by hand.
+  let cur: unknown = e;
+  for (let depth = 0; cur !== undefined && cur !== null && depth < 16; depth++) {
+    if (visit(cur)) return found;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Converts an error thrown by viem (or a provider) into a {@link CascadeError}: a {@link ContractRevertError} when
+ * revert data of a known error is found, the error itself when it already is a CascadeError, otherwise a
+ * CascadeError carrying viem's short message with the original as `cause`.
+ */
+export function wrapContractError(e: unknown): CascadeError {
+  if (e instanceof CascadeError) return e;
+  const data = findRevertData(e);
+  if (data !== undefined) {
+    const decoded = decodeRevert(data, e);
+    if (decoded) return decoded;
+  }
+  const message =
+    e instanceof BaseError
+      ? e.shortMessage
+      : e instanceof Error
+        ? e.message
+        : `non-error thrown: ${String(e)}`;
+  return new CascadeError(message, data !== undefined ? { data } : {}, { cause: e });
+}

@@ -1,0 +1,37 @@
+/**
+ * Fixed-point helpers with the rounding of `contracts/libraries/WaterfallMath.sol` (every division rounds
+ * down). Pure: imports nothing from viem.
+ */
+
+/** 1e18 = 100 % for rates, utilization, factors. */
+export const WAD = 10n ** 18n;
+/** 10 000 basis points = 100 %. */
+export const BPS = 10_000n;
+/** Seconds in the actual/365 year the coupons accrue on. */
+export const YEAR = 365n * 86_400n;
+
+/** ⌊a·b / d⌋ for non-negative operands, like OpenZeppelin `Math.mulDiv` (exact: BigInt does not overflow). */
+export function mulDivDown(a: bigint, b: bigint, d: bigint): bigint {
+  if (a < 0n || b < 0n || d <= 0n)
+    throw new RangeError("mulDivDown: operands must be non-negative, divisor > 0");
+  return (a * b) / d;
+}
+
+export function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+export function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+/** Fee of `bps` basis points on `amount`, rounded down. */
+export function bpsOf(amount: bigint, bps: bigint | number): bigint {
+  return mulDivDown(amount, BigInt(bps), BPS);
+}
+
+/** U = billed / available as a WAD fraction, rounded down; zero when nothing was available. */
+export function utilization(gpuHoursAvailable: bigint, gpuHoursBilled: bigint): bigint {
+  if (gpuHoursAvailable === 0n) return 0n;
+  return mulDivDown(gpuHoursBilled, WAD, gpuHoursAvailable);
+}

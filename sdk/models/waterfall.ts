@@ -1,0 +1,318 @@
+/**
+ * Pure TypeScript model of a Cascade period: `WaterfallMath.run` and the period logic of `Deal.distribute`.
+ * It gives the same numbers as the contracts to the wei (the SDK tests check it against chain statements).
+ * Imports nothing from viem.
+ */
+import {
+  DealStatus,
+  TrancheKind,
+  type PeriodStatement,
+  type TermSheet,
+  type UtilizationReport,
+} from "../types.js";
+import { couponRate, periodInterest } from "./coupons.js";
+import { bpsOf, min, utilization } from "./math.js";
+import { principalDue, scheduledOutstanding } from "./schedule.js";
+
+/** Amounts owed at the start of a period, by priority (`WaterfallMath.Input`). Note arrays are by rank. */
+export interface WaterfallInput {
+  cash: bigint;
+  reserve: bigint;
+  reserveTarget: bigint;
+  trusteeFeeDue: bigint;
+  servicerFeeDue: bigint;
+  interestDue: readonly bigint[];
+  principalDue: readonly bigint[];
+}
+
+/** What the priority of payments paid (`WaterfallMath.Result`). */
+export interface WaterfallResult {
+  reserveReleased: bigint;
+  reserveDrawn: bigint;
+  trusteeFeePaid: bigint;
+  servicerFeePaid: bigint;
+  interestPaid: bigint[];
+  reserveToppedUp: bigint;
+  principalPaid: bigint[];
+  residual: bigint;
+  reserveAfter: bigint;
+}
+
+/**
+ * The priority of payments: release of reserve above target → trustee fee → servicer fee → note interest by rank
+ * (the reserve covers a senior-interest shortfall) → reserve top-up to target → scheduled principal by rank →
+ * residual.
+ */
+export function runWaterfall(input: WaterfallInput): WaterfallResult {
+  const notes = input.interestDue.length;
+  const r: WaterfallResult = {
+    reserveReleased: 0n,
+    reserveDrawn: 0n,
+    trusteeFeePaid: 0n,
+    servicerFeePaid: 0n,
+    interestPaid: new Array<bigint>(notes).fill(0n),
+    reserveToppedUp: 0n,
+    principalPaid: new Array<bigint>(notes).fill(0n),
+    residual: 0n,
+    reserveAfter: 0n,
+  };
+  let available = input.cash;
+  let reserve = input.reserve;
+  const pay = (due: bigint): bigint => {
+    const paid = min(due, available);
+    available -= paid;
+    return paid;
+  };
+
+  if (reserve > input.reserveTarget) {
+    r.reserveReleased = reserve - input.reserveTarget;
+    reserve = input.reserveTarget;
+    available += r.reserveReleased;
+  }
+  r.trusteeFeePaid = pay(input.trusteeFeeDue);
+  r.servicerFeePaid = pay(input.servicerFeeDue);
+  for (let i = 0; i < notes; i++) {
+    r.interestPaid[i] = pay(input.interestDue[i]);
+    if (i === 0 && r.interestPaid[0] < input.interestDue[0] && reserve > 0n) {
+      r.reserveDrawn = min(input.interestDue[0] - r.interestPaid[0], reserve);
+      reserve -= r.reserveDrawn;
+      r.interestPaid[0] += r.reserveDrawn;
+    }
+  }
+  if (reserve < input.reserveTarget) {
+    r.reserveToppedUp = pay(input.reserveTarget - reserve);
+    reserve += r.reserveToppedUp;
+  }
+  for (let i = 0; i < notes; i++) r.principalPaid[i] = pay(input.principalDue[i]);
+  r.residual = available;
+  r.reserveAfter = reserve;
+  return r;
+}
+
+/** The term-sheet fields the period logic reads. A full {@link TermSheet} satisfies it. */
+export type WaterfallTerms = Pick<
+  TermSheet,
+  | "periodLength"
+  | "periodCount"
+  | "pledgedShareBps"
+  | "servicerFeeBps"
+  | "trusteeFeePerPeriod"
+  | "reserveTarget"
+  | "tranches"
+>;
+
+/** Running balances of one tranche (equity: outstanding and arrears stay zero). */
+export interface TrancheState {
+  issued: bigint;
+  outstanding: bigint;
+  arrears: bigint;
+}
+
+/** What a deal holds between two distributions. */
+export interface DealModelState {
+  /** Next period the waterfall will run. */
+  nextPeriod: number;
+  status: DealStatus;
+  /** Collections deposited and not yet distributed. */
+  collections: bigint;
+  reserve: bigint;
+  trusteeFeeArrears: bigint;
+  servicerFeeArrears: bigint;
+  /** Every tranche, by rank; the last one is the equity. */
+  tranches: readonly TrancheState[];
+}
+
+/** The state of a deal right after every offering settled with `issued[i]` tokens of tranche i. */
+export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[]): DealModelState {
+  if (issued.length !== terms.tranches.length) {
+    throw new RangeError(
+      `initialDealState: ${issued.length} issued amounts for ${terms.tranches.length} tranches`,
+    );
+  }
+  let reserve = 0n;
+  const tranches = terms.tranches.map((t, i) => {
+    reserve += bpsOf(issued[i], t.reserveFundingBps);
+    return {
+      issued: issued[i],
+      outstanding: t.kind === TrancheKind.Note ? issued[i] : 0n,
+      arrears: 0n,
+    };
+  });
+  return {
+    nextPeriod: 0,
+    status: DealStatus.Active,
+    collections: 0n,
+    reserve,
+    trusteeFeeArrears: 0n,
+    servicerFeeArrears: 0n,
+    tranches,
+  };
+}
+
+/** The figures of a period's final report the waterfall uses. */
+export type PeriodReport = Pick<
+  UtilizationReport,
+  "gpuHoursAvailable" | "gpuHoursBilled" | "revenue"
+>;
+
+/** Everything the waterfall computed in a period, beyond the on-chain statement (as the step events carry it). */
+export interface PeriodDetail {
+  finalPeriod: boolean;
+  /** Annual coupon rate (WAD) of each note. */
+  rates: bigint[];
+  /** Interest due of each note, arrears included. */
+  interestDue: bigint[];
+  /** Interest arrears of each note after payment. */
+  interestArrears: bigint[];
+  principalDue: bigint[];
+  /** Outstanding principal of each note after payment. */
+  outstanding: bigint[];
+  trusteeFeeDue: bigint;
+  servicerFeeDue: bigint;
+  trusteeFeeArrears: bigint;
+  servicerFeeArrears: bigint;
+  /** The reserve target that applied (zero at the final period or once no note principal is outstanding). */
+  reserveTarget: bigint;
+  /** Who received the residual: the equity token, or the issuer when no equity was issued. */
+  residualRecipient: "equity" | "issuer";
+}
+
+export interface PeriodSimulation {
+  statement: PeriodStatement;
+  next: DealModelState;
+  detail: PeriodDetail;
+}
+
+/**
+ * Runs the next period of a deal, as `Deal.distribute(state.nextPeriod)` would.
+ *
+ * @param collections stablecoin deposited since the last distribution (added to `state.collections`).
+ * @throws RangeError when the deal is not active or every period was distributed.
+ */
+export function simulatePeriod(
+  state: DealModelState,
+  terms: WaterfallTerms,
+  report: PeriodReport,
+  collections = 0n,
+): PeriodSimulation {
+  const count = terms.periodCount;
+  const period = state.nextPeriod;
+  if (state.status !== DealStatus.Active)
+    throw new RangeError(`simulatePeriod: deal status ${state.status}`);
+  if (period >= count)
+    throw new RangeError(`simulatePeriod: period ${period} beyond maturity (${count})`);
+  if (collections < 0n) throw new RangeError("simulatePeriod: negative collections");
+  if (report.gpuHoursBilled > report.gpuHoursAvailable)
+    throw new RangeError("simulatePeriod: billed > available");
+
+  const finalPeriod = period + 1 === count;
+  const u = utilization(report.gpuHoursAvailable, report.gpuHoursBilled);
+  const undistributed = state.collections + collections;
+  // The report caps the cash at the pool's share of revenue, except at the final period: all of it goes out.
+  const cash = finalPeriod
+    ? undistributed
+    : min(undistributed, bpsOf(report.revenue, terms.pledgedShareBps));
+
+  const notes = terms.tranches.length - 1;
+  const rates: bigint[] = [];
+  const interestDue: bigint[] = [];
+  const principalDues: bigint[] = [];
+  let outstandingNotes = 0n;
+  for (let i = 0; i < notes; i++) {
+    const tr = terms.tranches[i];
+    const st = state.tranches[i];
+    const rate = couponRate(tr.coupon, u);
+    rates.push(rate);
+    interestDue.push(periodInterest(st.outstanding, rate, terms.periodLength) + st.arrears);
+    principalDues.push(
+      principalDue(st.outstanding, scheduledOutstanding(st.issued, tr.principal, period, count)),
+    );
+    outstandingNotes += st.outstanding;
+  }
+  const reserveTarget = finalPeriod || outstandingNotes === 0n ? 0n : terms.reserveTarget;
+  const input: WaterfallInput = {
+    cash,
+    reserve: state.reserve,
+    reserveTarget,
+    trusteeFeeDue: terms.trusteeFeePerPeriod + state.trusteeFeeArrears,
+    servicerFeeDue: bpsOf(cash, terms.servicerFeeBps) + state.servicerFeeArrears,
+    interestDue,
+    principalDue: principalDues,
+  };
+  const r = runWaterfall(input);
+
+  const tranches: TrancheState[] = state.tranches.map((st) => ({ ...st }));
+  let allRepaid = true;
+  for (let i = 0; i < notes; i++) {
+    tranches[i].arrears = interestDue[i] - r.interestPaid[i];
+    tranches[i].outstanding -= r.principalPaid[i];
+    if (tranches[i].outstanding !== 0n || tranches[i].arrears !== 0n) allRepaid = false;
+  }
+  const collectionsCarried = undistributed - cash;
+  const next: DealModelState = {
+    nextPeriod: period + 1,
+    status: finalPeriod
+      ? allRepaid
+        ? DealStatus.Repaid
+        : DealStatus.Defaulted
+      : DealStatus.Active,
+    collections: collectionsCarried,
+    reserve: r.reserveAfter,
+    trusteeFeeArrears: input.trusteeFeeDue - r.trusteeFeePaid,
+    servicerFeeArrears: input.servicerFeeDue - r.servicerFeePaid,
+    tranches,
+  };
+  const statement: PeriodStatement = {
+    period: BigInt(period),
+    cashIn: cash,
+    reserveReleased: r.reserveReleased,
+    reserveDrawn: r.reserveDrawn,
+    trusteeFeePaid: r.trusteeFeePaid,
+    servicerFeePaid: r.servicerFeePaid,
+    interestPaid: r.interestPaid,
+    reserveToppedUp: r.reserveToppedUp,
+    principalPaid: r.principalPaid,
+    residualPaid: r.residual,
+    utilization: u,
+    collectionsCarried,
+    reserveAfter: r.reserveAfter,
+  };
+  const equity = state.tranches[notes];
+  return {
+    statement,
+    next,
+    detail: {
+      finalPeriod,
+      rates,
+      interestDue,
+      interestArrears: tranches.slice(0, notes).map((t) => t.arrears),
+      principalDue: principalDues,
+      outstanding: tranches.slice(0, notes).map((t) => t.outstanding),
+      trusteeFeeDue: input.trusteeFeeDue,
+      servicerFeeDue: input.servicerFeeDue,
+      trusteeFeeArrears: next.trusteeFeeArrears,
+      servicerFeeArrears: next.servicerFeeArrears,
+      reserveTarget,
+      residualRecipient: equity !== undefined && equity.issued !== 0n ? "equity" : "issuer",
+    },
+  };
+}
+
+/** Whether a statement conserves cash: what came in equals what went out, to the wei. */
+export function statementBalances(s: PeriodStatement): boolean {
+  const inflow = s.cashIn + s.reserveReleased + s.reserveDrawn;
+  const outflow =
+    s.trusteeFeePaid +
+    s.servicerFeePaid +
+    s.interestPaid.reduce((a, b) => a + b, 0n) +
+    s.reserveToppedUp +
+    s.principalPaid.reduce((a, b) => a + b, 0n) +
+    s.residualPaid;
+  return inflow === outflow;
+}
+
+/** Bond factor (WAD) of a note: outstanding per unit of face issued, as `Deal.factor`. */
+export function noteFactor(t: TrancheState, kind: number): bigint {
+  if (kind === TrancheKind.Equity || t.issued === 0n) return t.issued === 0n ? 0n : 10n ** 18n;
+  return (t.outstanding * 10n ** 18n) / t.issued;
+}

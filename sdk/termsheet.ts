@@ -1,0 +1,809 @@
+/**
+ * Term sheets in a human JSON format, parsed into the exact on-chain `TermSheet` struct.
+ *
+ * Human format (see `examples/h100-fleet.json`):
+ * - amounts are decimal strings (or numbers) in whole stablecoin units: `"6000000"`, `"25,000,000"`, `"0.5"`;
+ * - rates and shares are given in percent or basis points: `"baseRatePct": 8` or `"baseRateBps": 800`;
+ *   a coupon's `slope` is a plain multiplier (0.2 = +0.2 rate points per utilization point);
+ * - times are ISO-8601 strings, unix seconds, or offsets from `options.now` such as `"+7d"`, `"+1h30m"`;
+ *   durations are `"30d"`, `"12h"` or seconds;
+ * - addresses may be placeholders such as `"$issuer"` or `"$reporter0"`, resolved from `options.addresses`.
+ *
+ * `parseTermSheet` checks everything `TermSheetLib.validate` and the oracle's `registerDeal` check, plus the
+ * integer widths of the struct, and reports every problem at once in a {@link TermSheetError}.
+ */
+import { getAddress, isAddress, zeroAddress } from "viem";
+
+import { TermSheetError, type TermSheetIssue } from "./errors.js";
+import {
+  CouponType,
+  PrincipalType,
+  TrancheKind,
+  type Address,
+  type CouponTerms,
+  type PrincipalTerms,
+  type TermSheet,
+  type TrancheTerms,
+} from "./types.js";
+
+// ------------------------------------------------------------------ the human format
+
+/** A decimal given as a string (`"6000000"`, `"0.5"`, `"25,000,000"`) or a number. */
+export type DecimalInput = string | number;
+
+export interface CouponJson {
+  type: "fixed" | "utilization-linked";
+  baseRatePct?: DecimalInput;
+  baseRateBps?: DecimalInput;
+  /** Rate change per unit of utilization (0.2: +0.2 rate points per utilization point). Linked coupons only. */
+  slope?: DecimalInput;
+  strikePct?: DecimalInput;
+  strikeBps?: DecimalInput;
+  floorRatePct?: DecimalInput;
+  floorRateBps?: DecimalInput;
+  capRatePct?: DecimalInput;
+  capRateBps?: DecimalInput;
+}
+
+export interface PrincipalJson {
+  type: "bullet" | "straight-line";
+  /** First period (0-based) that repays an installment. Straight-line only. */
+  startPeriod?: number;
+  /** Number of installments. Straight-line only. */
+  periods?: number;
+}
+
+export interface TrancheJson {
+  name: string;
+  symbol: string;
+  kind: "note" | "equity";
+  /** Face amount (the offering cap) in whole stablecoin units. */
+  face: DecimalInput;
+  minRaise: DecimalInput;
+  minTicket: DecimalInput;
+  reserveFundingPct?: DecimalInput;
+  reserveFundingBps?: DecimalInput;
+  /** Notes only. */
+  coupon?: CouponJson;
+  /** Notes only. */
+  principal?: PrincipalJson;
+  notes?: string | string[];
+}
+
+export interface TermSheetJson {
+  name?: string;
+  notes?: string | string[];
+  stablecoin: string;
+  /** The stablecoin's decimals (amounts are scaled by 10^decimals). */
+  decimals: number;
+  issuer: string;
+  servicer: string;
+  trustee: string;
+  guardian: string;
+  offeringOpensAt: string | number;
+  offeringClosesAt: string | number;
+  start: string | number;
+  periodLength: string | number;
+  periodCount: number;
+  pledgedSharePct?: DecimalInput;
+  pledgedShareBps?: DecimalInput;
+  servicerFeePct?: DecimalInput;
+  servicerFeeBps?: DecimalInput;
+  trusteeFeePerPeriod: DecimalInput;
+  reserveTarget: DecimalInput;
+  reporters: string[];
+  reportThreshold: number;
+  tranches: TrancheJson[];
+  /** Free-form description of the collateral; not part of the on-chain struct. */
+  collateral?: Record<string, unknown>;
+}
+
+export interface ParseTermSheetOptions {
+  /** Reference time (unix seconds) for relative times like `"+7d"`; also checks the offering has not closed. */
+  now?: bigint;
+  /** Addresses for `"$name"` placeholders (key without the `$`). */
+  addresses?: Readonly<Record<string, Address>>;
+  /** Overrides the JSON's `decimals` (e.g. with the stablecoin's on-chain value). */
+  decimals?: number;
+}
+
+export interface ParsedTermSheet {
+  name: string | undefined;
+  notes: string | undefined;
+  decimals: number;
+  /** The struct `DealFactory.createDeal` takes. */
+  terms: TermSheet;
+}
+
+// ------------------------------------------------------------------ limits (TermSheetLib, oracle, widths)
+
+const MAX_TRANCHES = 8;
+const MAX_DECIMALS = 18;
+const MAX_REPORTERS = 16;
+const BPS = 10_000n;
+const WAD = 10n ** 18n;
+const U8 = 2n ** 8n - 1n;
+const U16 = 2n ** 16n - 1n;
+const U32 = 2n ** 32n - 1n;
+const U64 = 2n ** 64n - 1n;
+const I64 = 2n ** 63n - 1n;
+const U128 = 2n ** 128n - 1n;
+
+const UNIT_SECONDS: Record<string, bigint> = { s: 1n, m: 60n, h: 3_600n, d: 86_400n, w: 604_800n };
+
+// ------------------------------------------------------------------ parsing helpers
+
+/** Collects issues with their field paths. */
+class Issues {
+  readonly list: TermSheetIssue[] = [];
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+}
+
+/** Parses a non-negative decimal into an integer scaled by 10^scale; returns an error message when invalid. */
+export function parseDecimal(input: unknown, scale: number): bigint | string {
+  let s: string;
+  if (typeof input === "number") {
+    if (!Number.isFinite(input)) return "must be a finite number";
+    s = String(input);
+    if (/e/i.test(s)) return `number ${s} needs a decimal string`;
+  } else if (typeof input === "string") {
+    s = input.trim().replace(/[_,]/g, "");
+  } else {
+    return `must be a decimal string or number, got ${input === null ? "null" : typeof input}`;
+  }
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) return `"${String(input)}" is not a non-negative decimal`;
+  const [, whole, frac = ""] = m;
+  if (frac.replace(/0+$/, "").length > scale) {
+    return `"${String(input)}" has more than ${scale} decimal place${scale === 1 ? "" : "s"}`;
+  }
+  return BigInt(whole) * 10n ** BigInt(scale) + BigInt(frac.padEnd(scale, "0") || "0");
+}
+
+/** Parses a duration (`"30d"`, `"1h30m"`, seconds) into seconds; returns an error message when invalid. */
+export function parseDuration(input: unknown): bigint | string {
+  if (typeof input === "number") {
+    return Number.isSafeInteger(input) && input >= 0
+      ? BigInt(input)
+      : "must be a whole number of seconds";
+  }
+  if (typeof input !== "string") return 'must be a duration like "30d" or a number of seconds';
+  const s = input.trim();
+  if (/^\d+$/.test(s)) return BigInt(s);
+  if (!/^(\d+[smhdw])+$/.test(s))
+    return `"${input}" is not a duration (use s, m, h, d, w: "30d", "1h30m")`;
+  let total = 0n;
+  for (const [, n, unit] of s.matchAll(/(\d+)([smhdw])/g)) total += BigInt(n) * UNIT_SECONDS[unit];
+  return total;
+}
+
+/** Parses a time: ISO-8601 string, unix seconds, or `"+<duration>"` after `now`. */
+export function parseTime(input: unknown, now: bigint | undefined): bigint | string {
+  if (typeof input === "number") {
+    return Number.isSafeInteger(input) && input >= 0 ? BigInt(input) : "must be whole unix seconds";
+  }
+  if (typeof input !== "string")
+    return 'must be an ISO-8601 time, unix seconds or an offset like "+7d"';
+  const s = input.trim();
+  if (s.startsWith("+")) {
+    if (now === undefined) return `relative time "${input}" needs options.now`;
+    const d = parseDuration(s.slice(1));
+    return typeof d === "string" ? d : now + d;
+  }
+  if (/^\d+$/.test(s)) return BigInt(s);
+  const ms = Date.parse(s);
+  if (Number.isNaN(ms)) return `"${input}" is not an ISO-8601 time`;
+  if (ms % 1000 !== 0) return `"${input}" is not a whole second`;
+  return BigInt(ms / 1000);
+}
+
+function byteLength(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function joinNotes(n: unknown): string | undefined {
+  if (typeof n === "string") return n;
+  if (Array.isArray(n) && n.every((x) => typeof x === "string")) return n.join("\n");
+  return undefined;
+}
+
+/** Reads fields of one JSON object, recording issues under `prefix`. */
+class Reader {
+  constructor(
+    private readonly obj: Record<string, unknown>,
+    private readonly prefix: string,
+    private readonly issues: Issues,
+  ) {}
+
+  path(key: string): string {
+    return this.prefix ? `${this.prefix}.${key}` : key;
+  }
+
+  has(key: string): boolean {
+    return this.obj[key] !== undefined;
+  }
+
+  raw(key: string): unknown {
+    return this.obj[key];
+  }
+
+  /** Unknown keys are likely typos: report them. */
+  rejectUnknown(known: readonly string[]): void {
+    for (const key of Object.keys(this.obj)) {
+      if (!known.includes(key)) this.issues.add(this.path(key), "unknown field");
+    }
+  }
+
+  string(key: string, opts: { optional?: boolean } = {}): string | undefined {
+    const v = this.obj[key];
+    if (v === undefined) {
+      if (!opts.optional) this.issues.add(this.path(key), "is required");
+      return undefined;
+    }
+    if (typeof v !== "string") {
+      this.issues.add(this.path(key), "must be a string");
+      return undefined;
+    }
+    return v;
+  }
+
+  integer(key: string, max: bigint, opts: { optional?: boolean } = {}): number | undefined {
+    const v = this.obj[key];
+    if (v === undefined) {
+      if (!opts.optional) this.issues.add(this.path(key), "is required");
+      return undefined;
+    }
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+      this.issues.add(this.path(key), "must be a non-negative integer");
+      return undefined;
+    }
+    if (BigInt(v) > max) {
+      this.issues.add(this.path(key), `must be at most ${max}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** A decimal scaled by 10^scale; `max` bounds the scaled value. */
+  decimal(
+    key: string,
+    scale: number,
+    max: bigint,
+    opts: { optional?: boolean } = {},
+  ): bigint | undefined {
+    const v = this.obj[key];
+    if (v === undefined) {
+      if (!opts.optional) this.issues.add(this.path(key), "is required");
+      return undefined;
+    }
+    const parsed = parseDecimal(v, scale);
+    if (typeof parsed === "string") {
+      this.issues.add(this.path(key), parsed);
+      return undefined;
+    }
+    if (parsed > max) {
+      this.issues.add(this.path(key), "is too large for its on-chain field");
+      return undefined;
+    }
+    return parsed;
+  }
+
+  /**
+   * A rate or share given as `<base>Pct` or `<base>Bps`, returned in basis points (`unit: "bps"`) or as a WAD
+   * fraction where 1e18 = 100 % (`unit: "wad"`). Values that do not convert exactly are refused.
+   */
+  percent(
+    base: string,
+    unit: "bps" | "wad",
+    max: bigint,
+    opts: { optional?: boolean } = {},
+  ): bigint | undefined {
+    const pctKey = `${base}Pct`;
+    const bpsKey = `${base}Bps`;
+    const hasPct = this.has(pctKey);
+    const hasBps = this.has(bpsKey);
+    if (hasPct && hasBps) {
+      this.issues.add(this.path(pctKey), `give either ${pctKey} or ${bpsKey}, not both`);
+      return undefined;
+    }
+    if (!hasPct && !hasBps) {
+      if (!opts.optional) this.issues.add(this.path(pctKey), `is required (or ${bpsKey})`);
+      return undefined;
+    }
+    const key = hasPct ? pctKey : bpsKey;
+    const scale = unit === "bps" ? (hasPct ? 2 : 0) : hasPct ? 16 : 14;
+    return this.decimal(key, scale, max);
+  }
+
+  address(key: string, addresses: Readonly<Record<string, Address>>): Address | undefined {
+    const v = this.obj[key];
+    return resolveAddress(v, this.path(key), addresses, this.issues);
+  }
+}
+
+function resolveAddress(
+  v: unknown,
+  path: string,
+  addresses: Readonly<Record<string, Address>>,
+  issues: Issues,
+): Address | undefined {
+  if (v === undefined) {
+    issues.add(path, "is required");
+    return undefined;
+  }
+  if (typeof v !== "string") {
+    issues.add(path, 'must be an address or a "$name" placeholder');
+    return undefined;
+  }
+  let value = v.trim();
+  if (value.startsWith("$")) {
+    const resolved = addresses[value.slice(1)];
+    if (resolved === undefined) {
+      issues.add(
+        path,
+        `placeholder "${value}" has no address (pass options.addresses.${value.slice(1)})`,
+      );
+      return undefined;
+    }
+    value = resolved;
+  }
+  if (!isAddress(value, { strict: false })) {
+    issues.add(path, `"${value}" is not an address`);
+    return undefined;
+  }
+  const address = getAddress(value);
+  if (address === zeroAddress) {
+    issues.add(path, "must not be the zero address");
+    return undefined;
+  }
+  return address;
+}
+
+// ------------------------------------------------------------------ tranches
+
+const ZERO_COUPON: CouponTerms = {
+  couponType: CouponType.Fixed,
+  baseRate: 0n,
+  slope: 0n,
+  strike: 0n,
+  floorRate: 0n,
+  capRate: 0n,
+};
+const ZERO_PRINCIPAL: PrincipalTerms = {
+  scheduleType: PrincipalType.Bullet,
+  amortStartPeriod: 0,
+  amortPeriods: 0,
+};
+
+function parseCoupon(v: unknown, path: string, issues: Issues): CouponTerms | undefined {
+  if (!isRecord(v)) {
+    issues.add(path, 'is required for a note ({ "type": "fixed" | "utilization-linked", … })');
+    return undefined;
+  }
+  const r = new Reader(v, path, issues);
+  const type = r.raw("type");
+  const rateKeys = ["baseRate", "strike", "floorRate", "capRate"].flatMap((k) => [
+    `${k}Pct`,
+    `${k}Bps`,
+  ]);
+  r.rejectUnknown(["type", "slope", ...rateKeys]);
+  if (type === "fixed") {
+    for (const k of ["slope", ...rateKeys.filter((k) => !k.startsWith("baseRate"))]) {
+      if (r.has(k)) issues.add(r.path(k), "a fixed coupon has only a base rate");
+    }
+    const baseRate = r.percent("baseRate", "wad", U64);
+    return baseRate === undefined ? undefined : { ...ZERO_COUPON, baseRate };
+  }
+  if (type !== "utilization-linked") {
+    issues.add(r.path("type"), 'must be "fixed" or "utilization-linked"');
+    return undefined;
+  }
+  const baseRate = r.percent("baseRate", "wad", U64);
+  const strike = r.percent("strike", "wad", U64);
+  const floorRate = r.percent("floorRate", "wad", U64);
+  const capRate = r.percent("capRate", "wad", U64);
+  let slope: bigint | undefined;
+  const rawSlope = r.raw("slope");
+  if (rawSlope === undefined) {
+    issues.add(r.path("slope"), "is required for a utilization-linked coupon");
+  } else {
+    // A negative slope (rate falls as utilization rises) is allowed by the contract's int64.
+    const text = typeof rawSlope === "string" ? rawSlope.trim() : rawSlope;
+    const negative =
+      typeof text === "string" ? text.startsWith("-") : typeof text === "number" && text < 0;
+    const magnitude =
+      typeof text === "string"
+        ? text.replace(/^-/, "")
+        : typeof text === "number"
+          ? Math.abs(text)
+          : text;
+    const parsed = parseDecimal(magnitude, 18);
+    if (typeof parsed === "string") issues.add(r.path("slope"), parsed);
+    else if (parsed > I64) issues.add(r.path("slope"), "is too large for int64");
+    else slope = negative ? -parsed : parsed;
+  }
+  if (
+    baseRate === undefined ||
+    strike === undefined ||
+    floorRate === undefined ||
+    capRate === undefined
+  )
+    return;
+  if (slope === undefined) return undefined;
+  let ok = true;
+  if (strike > WAD) {
+    issues.add(r.path("strikePct"), "must be at most 100 %");
+    ok = false;
+  }
+  if (floorRate > capRate) {
+    issues.add(r.path("floorRatePct"), "must not exceed the cap");
+    ok = false;
+  }
+  if (baseRate < floorRate || baseRate > capRate) {
+    issues.add(r.path("baseRatePct"), "must lie between the floor and the cap");
+    ok = false;
+  }
+  return ok
+    ? { couponType: CouponType.UtilizationLinked, baseRate, slope, strike, floorRate, capRate }
+    : undefined;
+}
+
+function parsePrincipal(v: unknown, path: string, periodCount: number | undefined, issues: Issues) {
+  if (!isRecord(v)) {
+    issues.add(path, 'is required for a note ({ "type": "bullet" | "straight-line", … })');
+    return undefined;
+  }
+  const r = new Reader(v, path, issues);
+  r.rejectUnknown(["type", "startPeriod", "periods"]);
+  const type = r.raw("type");
+  if (type === "bullet") {
+    if (r.has("startPeriod") || r.has("periods"))
+      issues.add(path, "a bullet note has no installments");
+    return ZERO_PRINCIPAL;
+  }
+  if (type !== "straight-line") {
+    issues.add(r.path("type"), 'must be "bullet" or "straight-line"');
+    return undefined;
+  }
+  const start = r.integer("startPeriod", U16);
+  const periods = r.integer("periods", U16);
+  if (start === undefined || periods === undefined) return undefined;
+  if (periods === 0) {
+    issues.add(r.path("periods"), "must be at least 1");
+    return undefined;
+  }
+  if (periodCount !== undefined && start + periods > periodCount) {
+    issues.add(
+      path,
+      `installments end after the last period (startPeriod + periods > ${periodCount})`,
+    );
+    return undefined;
+  }
+  return {
+    scheduleType: PrincipalType.StraightLine,
+    amortStartPeriod: start,
+    amortPeriods: periods,
+  };
+}
+
+function parseTranche(
+  v: unknown,
+  i: number,
+  last: boolean,
+  decimals: number | undefined,
+  periodCount: number | undefined,
+  issues: Issues,
+): TrancheTerms | undefined {
+  const path = `tranches[${i}]`;
+  if (!isRecord(v)) {
+    issues.add(path, "must be an object");
+    return undefined;
+  }
+  const r = new Reader(v, path, issues);
+  r.rejectUnknown([
+    "name",
+    "symbol",
+    "kind",
+    "face",
+    "minRaise",
+    "minTicket",
+    "reserveFundingPct",
+    "reserveFundingBps",
+    "coupon",
+    "principal",
+    "notes",
+  ]);
+  const name = r.string("name");
+  const symbol = r.string("symbol");
+  for (const [key, value] of [
+    ["name", name],
+    ["symbol", symbol],
+  ] as const) {
+    if (value !== undefined && (byteLength(value) === 0 || byteLength(value) > 31)) {
+      issues.add(r.path(key), "must be 1 to 31 bytes long");
+    }
+  }
+  const kindRaw = r.raw("kind");
+  let kind: TrancheKind | undefined;
+  if (kindRaw === "note") kind = TrancheKind.Note;
+  else if (kindRaw === "equity") kind = TrancheKind.Equity;
+  else issues.add(r.path("kind"), 'must be "note" or "equity"');
+  if (kind !== undefined && (kind === TrancheKind.Equity) !== last) {
+    issues.add(
+      r.path("kind"),
+      "notes come first by rank and exactly one equity tranche comes last",
+    );
+  }
+
+  const scale = decimals ?? 0;
+  const face = decimals === undefined ? undefined : r.decimal("face", scale, U128);
+  const minRaise = decimals === undefined ? undefined : r.decimal("minRaise", scale, U128);
+  const minTicket = decimals === undefined ? undefined : r.decimal("minTicket", scale, U128);
+  if (face !== undefined && face === 0n) issues.add(r.path("face"), "must be positive");
+  if (minRaise !== undefined && decimals !== undefined && minRaise < 10n ** BigInt(decimals)) {
+    issues.add(r.path("minRaise"), "must be at least one whole stablecoin unit");
+  }
+  if (minRaise !== undefined && face !== undefined && minRaise > face) {
+    issues.add(r.path("minRaise"), "must not exceed the face amount");
+  }
+  if (minTicket !== undefined && minTicket === 0n)
+    issues.add(r.path("minTicket"), "must be positive");
+  if (minTicket !== undefined && face !== undefined && minTicket > face) {
+    issues.add(r.path("minTicket"), "must not exceed the face amount");
+  }
+  let reserveFundingBps: bigint | undefined = 0n;
+  if (r.has("reserveFundingPct") || r.has("reserveFundingBps")) {
+    reserveFundingBps = r.percent("reserveFunding", "bps", U16);
+    if (reserveFundingBps !== undefined && reserveFundingBps > BPS) {
+      issues.add(
+        r.path(r.has("reserveFundingPct") ? "reserveFundingPct" : "reserveFundingBps"),
+        "must be ≤ 100 %",
+      );
+      reserveFundingBps = undefined;
+    }
+  }
+
+  let coupon: CouponTerms | undefined = ZERO_COUPON;
+  let principal: PrincipalTerms | undefined = ZERO_PRINCIPAL;
+  if (kind === TrancheKind.Equity) {
+    if (r.has("coupon")) issues.add(r.path("coupon"), "equity has no coupon");
+    if (r.has("principal")) issues.add(r.path("principal"), "equity has no principal schedule");
+  } else if (kind === TrancheKind.Note) {
+    coupon = parseCoupon(r.raw("coupon"), r.path("coupon"), issues);
+    principal = parsePrincipal(r.raw("principal"), r.path("principal"), periodCount, issues);
+  }
+
+  if (
+    name === undefined ||
+    symbol === undefined ||
+    kind === undefined ||
+    face === undefined ||
+    minRaise === undefined ||
+    minTicket === undefined ||
+    reserveFundingBps === undefined ||
+    coupon === undefined ||
+    principal === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    name,
+    symbol,
+    kind,
+    faceAmount: face,
+    minRaise,
+    minTicket,
+    reserveFundingBps: Number(reserveFundingBps),
+    coupon,
+    principal,
+  };
+}
+
+// ------------------------------------------------------------------ the term sheet
+
+/**
+ * Parses and validates a term sheet in the human JSON format.
+ * @throws TermSheetError listing every problem found, each with its field path.
+ */
+export function parseTermSheet(
+  json: unknown,
+  options: ParseTermSheetOptions = {},
+): ParsedTermSheet {
+  const issues = new Issues();
+  if (!isRecord(json))
+    throw new TermSheetError([{ path: "", message: "a term sheet must be a JSON object" }]);
+  const addresses = options.addresses ?? {};
+  const r = new Reader(json, "", issues);
+  r.rejectUnknown([
+    "$schema",
+    "name",
+    "notes",
+    "stablecoin",
+    "decimals",
+    "issuer",
+    "servicer",
+    "trustee",
+    "guardian",
+    "offeringOpensAt",
+    "offeringClosesAt",
+    "start",
+    "periodLength",
+    "periodCount",
+    "pledgedSharePct",
+    "pledgedShareBps",
+    "servicerFeePct",
+    "servicerFeeBps",
+    "trusteeFeePerPeriod",
+    "reserveTarget",
+    "reporters",
+    "reportThreshold",
+    "tranches",
+    "collateral",
+  ]);
+
+  const name = r.string("name", { optional: true });
+  const notes = joinNotes(json.notes);
+  if (json.notes !== undefined && notes === undefined)
+    issues.add("notes", "must be a string or an array of strings");
+
+  let decimals: number | undefined = options.decimals;
+  if (decimals === undefined) decimals = r.integer("decimals", U8);
+  if (decimals !== undefined && decimals > MAX_DECIMALS) {
+    issues.add("decimals", `must be at most ${MAX_DECIMALS}`);
+    decimals = undefined;
+  }
+
+  const stablecoin = r.address("stablecoin", addresses);
+  const issuer = r.address("issuer", addresses);
+  const servicer = r.address("servicer", addresses);
+  const trustee = r.address("trustee", addresses);
+  const guardian = r.address("guardian", addresses);
+
+  const times: Record<"offeringOpensAt" | "offeringClosesAt" | "start", bigint | undefined> = {
+    offeringOpensAt: undefined,
+    offeringClosesAt: undefined,
+    start: undefined,
+  };
+  for (const key of ["offeringOpensAt", "offeringClosesAt", "start"] as const) {
+    if (!r.has(key)) {
+      issues.add(key, "is required");
+      continue;
+    }
+    const t = parseTime(r.raw(key), options.now);
+    if (typeof t === "string") issues.add(key, t);
+    else if (t > U64) issues.add(key, "is too large for uint64");
+    else times[key] = t;
+  }
+  const { offeringOpensAt, offeringClosesAt, start } = times;
+  if (
+    offeringOpensAt !== undefined &&
+    offeringClosesAt !== undefined &&
+    offeringOpensAt >= offeringClosesAt
+  ) {
+    issues.add("offeringClosesAt", "must be after offeringOpensAt");
+  }
+  if (
+    offeringClosesAt !== undefined &&
+    options.now !== undefined &&
+    offeringClosesAt <= options.now
+  ) {
+    issues.add("offeringClosesAt", "is not in the future");
+  }
+  if (start !== undefined && offeringClosesAt !== undefined && start < offeringClosesAt) {
+    issues.add("start", "must not be before offeringClosesAt");
+  }
+
+  let periodLength: number | undefined;
+  if (!r.has("periodLength")) issues.add("periodLength", "is required");
+  else {
+    const d = parseDuration(r.raw("periodLength"));
+    if (typeof d === "string") issues.add("periodLength", d);
+    else if (d === 0n) issues.add("periodLength", "must be positive");
+    else if (d > U32) issues.add("periodLength", "is too large for uint32 seconds");
+    else periodLength = Number(d);
+  }
+  let periodCount = r.integer("periodCount", U16);
+  if (periodCount === 0) {
+    issues.add("periodCount", "must be at least 1");
+    periodCount = undefined;
+  }
+
+  if (start !== undefined && periodLength !== undefined && periodCount !== undefined) {
+    // Every period end must fit the deal's 64-bit timestamps (TermSheetLib refuses it as a Start error).
+    if (start + BigInt(periodCount) * BigInt(periodLength) > U64) {
+      issues.add("start", "the last period would end beyond 2^64 − 1 seconds");
+    }
+  }
+
+  const pledged = r.percent("pledgedShare", "bps", U16);
+  if (pledged !== undefined && (pledged === 0n || pledged > BPS)) {
+    issues.add(
+      r.has("pledgedSharePct") ? "pledgedSharePct" : "pledgedShareBps",
+      "must be above 0 and at most 100 %",
+    );
+  }
+  const servicerFee = r.percent("servicerFee", "bps", U16);
+  if (servicerFee !== undefined && servicerFee > BPS) {
+    issues.add(
+      r.has("servicerFeePct") ? "servicerFeePct" : "servicerFeeBps",
+      "must be at most 100 %",
+    );
+  }
+  const trusteeFeePerPeriod =
+    decimals === undefined ? undefined : r.decimal("trusteeFeePerPeriod", decimals, U128);
+  const reserveTarget =
+    decimals === undefined ? undefined : r.decimal("reserveTarget", decimals, U128);
+
+  // Reporters: the oracle's registerDeal refuses what TermSheetLib does not check.
+  const reporters: Address[] = [];
+  const rawReporters = r.raw("reporters");
+  if (!Array.isArray(rawReporters)) issues.add("reporters", "must be an array of addresses");
+  else {
+    if (rawReporters.length === 0) issues.add("reporters", "needs at least one reporter");
+    if (rawReporters.length > MAX_REPORTERS)
+      issues.add("reporters", `at most ${MAX_REPORTERS} reporters`);
+    rawReporters.forEach((v, i) => {
+      const a = resolveAddress(v, `reporters[${i}]`, addresses, issues);
+      if (a === undefined) return;
+      if (reporters.includes(a)) issues.add(`reporters[${i}]`, `duplicate reporter ${a}`);
+      reporters.push(a);
+    });
+  }
+  const reportThreshold = r.integer("reportThreshold", U8);
+  if (reportThreshold !== undefined && Array.isArray(rawReporters)) {
+    if (reportThreshold === 0 || reportThreshold > rawReporters.length) {
+      issues.add(
+        "reportThreshold",
+        `must be between 1 and the number of reporters (${rawReporters.length})`,
+      );
+    }
+  }
+
+  const tranches: TrancheTerms[] = [];
+  const rawTranches = r.raw("tranches");
+  if (!Array.isArray(rawTranches)) issues.add("tranches", "must be an array");
+  else {
+    if (rawTranches.length < 2 || rawTranches.length > MAX_TRANCHES) {
+      issues.add(
+        "tranches",
+        `needs 2 to ${MAX_TRANCHES} tranches (notes by rank, then one equity)`,
+      );
+    }
+    rawTranches.forEach((v, i) => {
+      const t = parseTranche(v, i, i === rawTranches.length - 1, decimals, periodCount, issues);
+      if (t) tranches.push(t);
+    });
+  }
+  if (issues.list.length > 0) throw new TermSheetError(issues.list);
+  // Every field is defined when no issue was recorded.
+  return {
+    name,
+    notes,
+    decimals: decimals as number,
+    terms: {
+      stablecoin: stablecoin as Address,
+      issuer: issuer as Address,
+      servicer: servicer as Address,
+      trustee: trustee as Address,
+      guardian: guardian as Address,
+      offeringOpensAt: offeringOpensAt as bigint,
+      offeringClosesAt: offeringClosesAt as bigint,
+      start: start as bigint,
+      periodLength: periodLength as number,
+      periodCount: periodCount as number,
+      pledgedShareBps: Number(pledged),
+      servicerFeeBps: Number(servicerFee),
+      trusteeFeePerPeriod: trusteeFeePerPeriod as bigint,
+      reserveTarget: reserveTarget as bigint,
+      reporters,
+      reportThreshold: reportThreshold as number,
+      tranches,
+    },
+  };
+}

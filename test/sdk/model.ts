@@ -1,0 +1,409 @@
+/**
+ * The pure waterfall model on its own (no chain). The on-chain comparison is in test/sdk/deal.ts.
+ */
+import { expect } from "chai";
+
+import {
+  amortizationSchedule,
+  bpsOf,
+  couponRate,
+  CouponType,
+  DealStatus,
+  initialDealState,
+  mulDivDown,
+  periodInterest,
+  principalDue,
+  PrincipalType,
+  runWaterfall,
+  scheduledOutstanding,
+  simulatePeriod,
+  statementBalances,
+  TrancheKind,
+  utilization,
+  WAD,
+  type CouponTerms,
+  type TrancheTerms,
+  type WaterfallInput,
+  type WaterfallTerms,
+} from "../../sdk/index.js";
+
+const USDC = 10n ** 6n;
+const PCT = WAD / 100n;
+const MONTH = 30 * 86_400;
+
+const linked: CouponTerms = {
+  couponType: CouponType.UtilizationLinked,
+  baseRate: 11n * PCT,
+  slope: (20n * WAD) / 100n,
+  strike: 75n * PCT,
+  floorRate: 9n * PCT,
+  capRate: 14n * PCT,
+};
+
+function note(
+  face: bigint,
+  rate: bigint,
+  principal = { scheduleType: 0, amortStartPeriod: 0, amortPeriods: 0 },
+): TrancheTerms {
+  return {
+    name: "N",
+    symbol: "N",
+    kind: TrancheKind.Note,
+    faceAmount: face,
+    minRaise: USDC,
+    minTicket: USDC,
+    reserveFundingBps: 0,
+    coupon: {
+      couponType: CouponType.Fixed,
+      baseRate: rate,
+      slope: 0n,
+      strike: 0n,
+      floorRate: 0n,
+      capRate: 0n,
+    },
+    principal,
+  };
+}
+
+const equityTerms: TrancheTerms = {
+  ...note(1_000_000n * USDC, 0n),
+  kind: TrancheKind.Equity,
+};
+
+function terms(overrides: Partial<WaterfallTerms> = {}): WaterfallTerms {
+  return {
+    periodLength: MONTH,
+    periodCount: 12,
+    pledgedShareBps: 10_000,
+    servicerFeeBps: 100,
+    trusteeFeePerPeriod: 2_000n * USDC,
+    reserveTarget: 150_000n * USDC,
+    tranches: [
+      {
+        ...note(6_000_000n * USDC, 8n * PCT, {
+          scheduleType: PrincipalType.StraightLine,
+          amortStartPeriod: 3,
+          amortPeriods: 9,
+        }),
+        reserveFundingBps: 250,
+      },
+      { ...note(2_000_000n * USDC, 0n), coupon: linked },
+      note(1_000_000n * USDC, 14n * PCT),
+      equityTerms,
+    ],
+    ...overrides,
+  };
+}
+
+const report = (u: number, revenue: bigint) => ({
+  gpuHoursAvailable: 1_000_000n,
+  gpuHoursBilled: BigInt(u) * 10_000n,
+  revenue,
+});
+
+/** Deterministic PRNG (mulberry32) for the property tests. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+const randBig = (r: () => number, max: bigint) =>
+  (BigInt(Math.floor(r() * 2 ** 52)) * max) / 2n ** 52n;
+
+describe("SDK model: math", () => {
+  it("mulDivDown and bpsOf round down", () => {
+    expect(mulDivDown(10n, 10n, 3n)).to.equal(33n);
+    expect(bpsOf(999n, 100)).to.equal(9n);
+    expect(() => mulDivDown(1n, 1n, 0n)).to.throw(RangeError);
+  });
+
+  it("utilization is billed / available in WAD, rounded down, zero with nothing available", () => {
+    expect(utilization(3n, 1n)).to.equal(333_333_333_333_333_333n);
+    expect(utilization(0n, 0n)).to.equal(0n);
+    expect(utilization(10n, 10n)).to.equal(WAD);
+  });
+});
+
+describe("SDK model: coupons", () => {
+  it("a fixed coupon pays its base rate whatever the utilization", () => {
+    const fixed: CouponTerms = { ...linked, couponType: CouponType.Fixed, baseRate: 8n * PCT };
+    expect(couponRate(fixed, 0n)).to.equal(8n * PCT);
+    expect(couponRate(fixed, WAD)).to.equal(8n * PCT);
+  });
+
+  it("a linked coupon moves with utilization and is clamped to [floor, cap]", () => {
+    expect(couponRate(linked, 75n * PCT)).to.equal(11n * PCT);
+    expect(couponRate(linked, 85n * PCT)).to.equal(13n * PCT);
+    expect(couponRate(linked, 65n * PCT)).to.equal(9n * PCT);
+    expect(couponRate(linked, 0n)).to.equal(9n * PCT); // 11 − 15 → floor
+    expect(couponRate(linked, WAD)).to.equal(14n * PCT); // 11 + 5 → cap
+  });
+
+  it("slope × (U − strike) truncates toward zero like Solidity signed division", () => {
+    const c: CouponTerms = { ...linked, slope: 3n, floorRate: 0n, capRate: WAD };
+    // (3 × (strike − 1)) / 1e18 = −3 / 1e18 → 0 (toward zero, not −1).
+    expect(couponRate(c, c.strike - 1n)).to.equal(c.baseRate);
+    expect(couponRate(c, c.strike + 1n)).to.equal(c.baseRate);
+    const steep: CouponTerms = { ...c, slope: 3n * WAD };
+    // 3e18 × (−1) / 1e18 = −3 exactly; and a negative slope flips the sign.
+    expect(couponRate(steep, c.strike - 1n)).to.equal(c.baseRate - 3n);
+    expect(couponRate({ ...steep, slope: -(10n ** 17n) }, c.strike - 15n)).to.equal(
+      c.baseRate + 1n,
+    ); // 1.5 → 1
+    expect(couponRate({ ...steep, slope: 10n ** 17n }, c.strike - 15n)).to.equal(c.baseRate - 1n); // −1.5 → −1
+  });
+
+  it("period interest accrues actual/365 on the period length, rounded down", () => {
+    // 6M × 8 % × 30/365 = 39,452.054794…
+    expect(periodInterest(6_000_000n * USDC, 8n * PCT, MONTH)).to.equal(39_452_054_794n);
+    expect(periodInterest(0n, 8n * PCT, MONTH)).to.equal(0n);
+  });
+});
+
+describe("SDK model: principal schedules", () => {
+  const straight = {
+    scheduleType: PrincipalType.StraightLine,
+    amortStartPeriod: 2,
+    amortPeriods: 3,
+  };
+
+  it("straight-line installments round down and the last one takes the remainder", () => {
+    const face = 1_000_000n; // not divisible by 3
+    expect(amortizationSchedule(face, straight, 8)).to.deep.equal([
+      face,
+      face,
+      face - 333_333n,
+      face - 666_666n,
+      0n,
+      0n,
+      0n,
+      0n,
+    ]);
+  });
+
+  it("the last period of the deal is the legal final maturity of every note", () => {
+    const bullet = { scheduleType: PrincipalType.Bullet, amortStartPeriod: 0, amortPeriods: 0 };
+    expect(scheduledOutstanding(5n, bullet, 10, 12)).to.equal(5n);
+    expect(scheduledOutstanding(5n, bullet, 11, 12)).to.equal(0n);
+    expect(scheduledOutstanding(5n, { ...straight, amortPeriods: 9 }, 11, 12)).to.equal(0n);
+  });
+
+  it("principal due includes what earlier periods missed", () => {
+    expect(principalDue(700n, 500n)).to.equal(200n);
+    expect(principalDue(400n, 500n)).to.equal(0n);
+  });
+});
+
+describe("SDK model: priority of payments", () => {
+  const base: WaterfallInput = {
+    cash: 0n,
+    reserve: 0n,
+    reserveTarget: 0n,
+    trusteeFeeDue: 10n,
+    servicerFeeDue: 20n,
+    interestDue: [100n, 50n],
+    principalDue: [300n, 200n],
+  };
+
+  it("pays fees, interest by rank, reserve top-up, principal by rank, then the residual", () => {
+    const r = runWaterfall({ ...base, cash: 1_000n, reserveTarget: 40n });
+    expect(r.trusteeFeePaid).to.equal(10n);
+    expect(r.servicerFeePaid).to.equal(20n);
+    expect(r.interestPaid).to.deep.equal([100n, 50n]);
+    expect(r.reserveToppedUp).to.equal(40n);
+    expect(r.principalPaid).to.deep.equal([300n, 200n]);
+    expect(r.residual).to.equal(280n);
+    expect(r.reserveAfter).to.equal(40n);
+  });
+
+  it("a shortfall stops the cascade where the cash runs out", () => {
+    const r = runWaterfall({ ...base, cash: 150n });
+    expect(r.interestPaid).to.deep.equal([100n, 20n]);
+    expect(r.principalPaid).to.deep.equal([0n, 0n]);
+    expect(r.residual).to.equal(0n);
+  });
+
+  it("the reserve covers a senior interest shortfall only, then is topped up before principal", () => {
+    const r = runWaterfall({ ...base, cash: 60n, reserve: 100n, reserveTarget: 100n });
+    expect(r.interestPaid).to.deep.equal([100n, 0n]); // 30 from cash + 70 drawn
+    expect(r.reserveDrawn).to.equal(70n);
+    expect(r.reserveToppedUp).to.equal(0n);
+    expect(r.reserveAfter).to.equal(30n);
+  });
+
+  it("reserve above target is released into the period's cash first", () => {
+    const r = runWaterfall({ ...base, cash: 0n, reserve: 500n, reserveTarget: 100n });
+    expect(r.reserveReleased).to.equal(400n);
+    expect(r.trusteeFeePaid + r.servicerFeePaid + r.interestPaid[0] + r.interestPaid[1]).to.equal(
+      180n,
+    );
+    expect(r.reserveAfter).to.equal(100n);
+  });
+
+  it("conserves cash on random inputs (2,000 cases, fixed seed)", () => {
+    const r = rng(0x5ca1ab1e);
+    for (let i = 0; i < 2_000; i++) {
+      const notes = 1 + Math.floor(r() * 4);
+      const input: WaterfallInput = {
+        cash: randBig(r, 10n ** 13n),
+        reserve: randBig(r, 10n ** 12n),
+        reserveTarget: randBig(r, 10n ** 12n),
+        trusteeFeeDue: randBig(r, 10n ** 10n),
+        servicerFeeDue: randBig(r, 10n ** 11n),
+        interestDue: Array.from({ length: notes }, () => randBig(r, 10n ** 12n)),
+        principalDue: Array.from({ length: notes }, () => randBig(r, 10n ** 13n)),
+      };
+      const w = runWaterfall(input);
+      const inflow = input.cash + w.reserveReleased + w.reserveDrawn;
+      const outflow =
+        w.trusteeFeePaid +
+        w.servicerFeePaid +
+        w.interestPaid.reduce((a, b) => a + b, 0n) +
+        w.reserveToppedUp +
+        w.principalPaid.reduce((a, b) => a + b, 0n) +
+        w.residual;
+      expect(outflow).to.equal(inflow);
+      expect(w.reserveAfter).to.equal(
+        input.reserve - w.reserveReleased - w.reserveDrawn + w.reserveToppedUp,
+      );
+      w.interestPaid.forEach((p, k) => expect(p <= input.interestDue[k]).to.equal(true));
+      w.principalPaid.forEach((p, k) => expect(p <= input.principalDue[k]).to.equal(true));
+      // Nothing reaches the residual while anything above it is unpaid.
+      if (w.residual > 0n) expect(w.principalPaid).to.deep.equal([...input.principalDue]);
+    }
+  });
+});
+
+describe("SDK model: periods", () => {
+  it("starts with the issued notes outstanding and the reserve funded from the proceeds", () => {
+    const t = terms();
+    const s = initialDealState(
+      t,
+      t.tranches.map((x) => x.faceAmount),
+    );
+    expect(s.reserve).to.equal(150_000n * USDC); // 2.5 % of 6M
+    expect(s.tranches.map((x) => x.outstanding)).to.deep.equal([
+      6_000_000n * USDC,
+      2_000_000n * USDC,
+      1_000_000n * USDC,
+      0n,
+    ]);
+    expect(() => initialDealState(t, [1n])).to.throw(RangeError);
+  });
+
+  it("cash is the smaller of collections and pledged revenue; the excess is carried", () => {
+    const t = terms({ pledgedShareBps: 8_000 });
+    const s0 = initialDealState(
+      t,
+      t.tranches.map((x) => x.faceAmount),
+    );
+    const { statement, next } = simulatePeriod(
+      s0,
+      t,
+      report(70, 1_000_000n * USDC),
+      900_000n * USDC,
+    );
+    expect(statement.cashIn).to.equal(800_000n * USDC);
+    expect(statement.collectionsCarried).to.equal(100_000n * USDC);
+    expect(next.collections).to.equal(100_000n * USDC);
+    expect(statementBalances(statement)).to.equal(true);
+  });
+
+  it("a collection shortfall leaves interest arrears that fall due the next period", () => {
+    const t = terms();
+    const s0 = initialDealState(
+      t,
+      t.tranches.map((x) => x.faceAmount),
+    );
+    const p0 = simulatePeriod(s0, t, report(40, 50_000n * USDC), 50_000n * USDC);
+    expect(p0.detail.interestArrears[0]).to.equal(0n);
+    expect(p0.detail.interestArrears[1] > 0n).to.equal(true);
+    expect(p0.detail.interestArrears[2]).to.equal(
+      periodInterest(1_000_000n * USDC, 14n * PCT, MONTH),
+    );
+    expect(p0.detail.rates[1]).to.equal(9n * PCT); // 40 % utilization → floor
+    // No cash at all: fees go into arrears, the reserve pays the senior interest, juniors accrue.
+    const p1 = simulatePeriod(p0.next, t, report(40, 0n), 0n);
+    expect(p1.detail.interestDue[1]).to.equal(
+      periodInterest(2_000_000n * USDC, 9n * PCT, MONTH) + p0.detail.interestArrears[1],
+    );
+    expect(p1.statement.reserveDrawn).to.equal(p1.detail.interestDue[0]);
+    expect(p1.statement.interestPaid).to.deep.equal([p1.detail.interestDue[0], 0n, 0n]);
+    expect(p1.detail.trusteeFeeArrears).to.equal(t.trusteeFeePerPeriod);
+  });
+
+  it("the final period distributes every collection and releases the reserve; status follows repayment", () => {
+    const t = terms({ periodCount: 1, reserveTarget: 10n * USDC });
+    const s0 = {
+      ...initialDealState(
+        t,
+        t.tranches.map((x) => x.faceAmount),
+      ),
+      reserve: 10n * USDC,
+    };
+    const rich = simulatePeriod(s0, t, report(90, 1n), 20_000_000n * USDC);
+    expect(rich.statement.cashIn).to.equal(20_000_000n * USDC); // revenue cap ignored at maturity
+    expect(rich.statement.reserveReleased).to.equal(10n * USDC);
+    expect(rich.detail.reserveTarget).to.equal(0n);
+    expect(rich.next.status).to.equal(DealStatus.Repaid);
+    const poor = simulatePeriod(s0, t, report(90, 1n), 1_000n * USDC);
+    expect(poor.next.status).to.equal(DealStatus.Defaulted);
+    expect(() => simulatePeriod(rich.next, t, report(90, 1n), 0n)).to.throw(RangeError);
+  });
+
+  it("the reserve target drops to zero once no note principal is outstanding", () => {
+    const t = terms();
+    const s0 = initialDealState(
+      t,
+      t.tranches.map((x) => x.faceAmount),
+    );
+    const repaid = { ...s0, tranches: s0.tranches.map((x) => ({ ...x, outstanding: 0n })) };
+    const p = simulatePeriod(repaid, t, report(80, 100n * USDC), 100n * USDC);
+    expect(p.detail.reserveTarget).to.equal(0n);
+    expect(p.statement.reserveReleased).to.equal(150_000n * USDC);
+  });
+
+  it("the residual goes to the issuer when no equity was issued", () => {
+    const t = terms();
+    const s0 = initialDealState(t, [...t.tranches.slice(0, 3).map((x) => x.faceAmount), 0n]);
+    expect(
+      simulatePeriod(s0, t, report(80, 10n ** 13n), 10n ** 13n).detail.residualRecipient,
+    ).to.equal("issuer");
+  });
+
+  it("every period of random deals conserves cash and never pays a note more than it owes (seeded)", () => {
+    const r = rng(42);
+    for (let run = 0; run < 50; run++) {
+      const t = terms({
+        pledgedShareBps: 5_000 + Math.floor(r() * 5_000),
+        servicerFeeBps: Math.floor(r() * 300),
+      });
+      let s = initialDealState(
+        t,
+        t.tranches.map((x) => x.faceAmount),
+      );
+      let paid = 0n;
+      for (let p = 0; p < t.periodCount; p++) {
+        const revenue = randBig(r, 3_000_000n * USDC);
+        const sim = simulatePeriod(
+          s,
+          t,
+          report(Math.floor(r() * 100), revenue),
+          randBig(r, revenue),
+        );
+        expect(statementBalances(sim.statement)).to.equal(true);
+        sim.next.tranches.slice(0, 3).forEach((x) => expect(x.outstanding >= 0n).to.equal(true));
+        paid += sim.statement.principalPaid.reduce((a, b) => a + b, 0n);
+        s = sim.next;
+      }
+      const owed = t.tranches.slice(0, 3).reduce((a, x) => a + x.faceAmount, 0n);
+      expect(paid + s.tranches.slice(0, 3).reduce((a, x) => a + x.outstanding, 0n)).to.equal(owed);
+      expect([DealStatus.Repaid, DealStatus.Defaulted]).to.include(s.status);
+    }
+  });
+});

@@ -1,0 +1,226 @@
+import { readFileSync } from "node:fs";
+
+import { expect } from "chai";
+
+import {
+  CouponType,
+  parseDecimal,
+  parseDuration,
+  parseTermSheet,
+  parseTime,
+  PrincipalType,
+  TermSheetError,
+  TrancheKind,
+  WAD,
+  type Address,
+  type TermSheetJson,
+} from "../../sdk/index.js";
+
+const example = JSON.parse(
+  readFileSync(new URL("../../examples/h100-fleet.json", import.meta.url), "utf8"),
+) as TermSheetJson;
+
+const addr = (byte: string) => `0x${byte.repeat(20)}` as Address;
+const addresses = {
+  stablecoin: addr("11"),
+  issuer: addr("22"),
+  servicer: addr("33"),
+  trustee: addr("44"),
+  guardian: addr("55"),
+  reporter0: addr("66"),
+  reporter1: addr("77"),
+  reporter2: addr("88"),
+};
+const NOW = 1_800_000_000n;
+const USDC = 10n ** 6n;
+const PCT = WAD / 100n;
+
+function issuesOf(
+  json: unknown,
+  options = { now: NOW, addresses },
+): { path: string; message: string }[] {
+  try {
+    parseTermSheet(json, options);
+  } catch (e) {
+    expect(e).to.be.instanceOf(TermSheetError);
+    return [...(e as TermSheetError).issues];
+  }
+  throw new Error("expected a TermSheetError");
+}
+
+const clone = (): TermSheetJson => structuredClone(example);
+
+describe("SDK term sheets", () => {
+  it("parses the H100 example into the exact on-chain struct", () => {
+    const { terms, decimals, name, notes } = parseTermSheet(example, { now: NOW, addresses });
+    expect(decimals).to.equal(6);
+    expect(name).to.equal("Cascade H100 Fleet Notes 2025-1");
+    expect(notes).to.contain("2,048 H100");
+    expect(terms.stablecoin).to.equal(addresses.stablecoin);
+    expect(terms.offeringOpensAt).to.equal(NOW + 60n);
+    expect(terms.offeringClosesAt).to.equal(NOW + 7n * 86_400n);
+    expect(terms.start).to.equal(terms.offeringClosesAt);
+    expect(terms.periodLength).to.equal(30 * 86_400);
+    expect(terms.periodCount).to.equal(12);
+    expect(terms.pledgedShareBps).to.equal(8_500);
+    expect(terms.servicerFeeBps).to.equal(150);
+    expect(terms.trusteeFeePerPeriod).to.equal(5_000n * USDC);
+    expect(terms.reserveTarget).to.equal(220_000n * USDC);
+    expect(terms.reporters).to.deep.equal([
+      addresses.reporter0,
+      addresses.reporter1,
+      addresses.reporter2,
+    ]);
+    expect(terms.reportThreshold).to.equal(2);
+
+    const [senior, mezz, junior, equity] = terms.tranches;
+    expect(senior).to.deep.equal({
+      name: "Cascade H100 Senior A",
+      symbol: "H100-A",
+      kind: TrancheKind.Note,
+      faceAmount: 11_000_000n * USDC,
+      minRaise: 8_000_000n * USDC,
+      minTicket: 100_000n * USDC,
+      reserveFundingBps: 100,
+      coupon: {
+        couponType: CouponType.Fixed,
+        baseRate: 8n * PCT,
+        slope: 0n,
+        strike: 0n,
+        floorRate: 0n,
+        capRate: 0n,
+      },
+      principal: { scheduleType: PrincipalType.StraightLine, amortStartPeriod: 0, amortPeriods: 7 },
+    });
+    expect(mezz.coupon).to.deep.equal({
+      couponType: CouponType.UtilizationLinked,
+      baseRate: 11n * PCT,
+      slope: WAD / 5n,
+      strike: 75n * PCT,
+      floorRate: 9n * PCT,
+      capRate: 14n * PCT,
+    });
+    expect(junior.principal).to.deep.equal({
+      scheduleType: PrincipalType.StraightLine,
+      amortStartPeriod: 10,
+      amortPeriods: 2,
+    });
+    expect(equity.kind).to.equal(TrancheKind.Equity);
+    expect(equity.principal.scheduleType).to.equal(PrincipalType.Bullet);
+  });
+
+  it("keeps leverage sane: notes are 70–80 % of the capital and the senior reserve is 3 months of interest", () => {
+    const { terms } = parseTermSheet(example, { now: NOW, addresses });
+    const total = terms.tranches.reduce((a, t) => a + t.faceAmount, 0n);
+    const notes = terms.tranches.slice(0, -1).reduce((a, t) => a + t.faceAmount, 0n);
+    expect(Number((notes * 10_000n) / total) / 100).to.be.within(70, 80);
+    const s = terms.tranches[0];
+    expect(terms.reserveTarget).to.equal((s.faceAmount * s.coupon.baseRate * 3n) / 12n / WAD);
+  });
+
+  it("reads percent and basis points, decimals with separators, ISO and relative times", () => {
+    expect(parseDecimal("25,000,000", 6)).to.equal(25_000_000n * USDC);
+    expect(parseDecimal("0.5", 6)).to.equal(500_000n);
+    expect(parseDecimal(1.25, 2)).to.equal(125n);
+    expect(parseDecimal("0.0000001", 6)).to.be.a("string");
+    expect(parseDecimal("-1", 6)).to.be.a("string");
+    expect(parseDuration("1h30m")).to.equal(5_400n);
+    expect(parseDuration("30d")).to.equal(2_592_000n);
+    expect(parseDuration("30 days")).to.be.a("string");
+    expect(parseTime("2026-01-01T00:00:00Z", undefined)).to.equal(1_767_225_600n);
+    expect(parseTime("+7d", NOW)).to.equal(NOW + 604_800n);
+    expect(parseTime("+7d", undefined)).to.be.a("string");
+
+    const json = clone() as unknown as Record<string, unknown>;
+    delete json.pledgedSharePct;
+    json.pledgedShareBps = 8_500;
+    delete json.servicerFeePct;
+    json.servicerFeeBps = "150";
+    (json.tranches as Record<string, unknown>[])[0].coupon = { type: "fixed", baseRateBps: 800 };
+    const { terms } = parseTermSheet(json, { now: NOW, addresses });
+    expect(terms.pledgedShareBps).to.equal(8_500);
+    expect(terms.servicerFeeBps).to.equal(150);
+    expect(terms.tranches[0].coupon.baseRate).to.equal(8n * PCT);
+  });
+
+  it("lists every problem at once, each with its field path", () => {
+    const json = clone() as unknown as Record<string, unknown>;
+    json.pledgedSharePct = 0;
+    json.servicerFeePct = 101;
+    json.offeringClosesAt = "+0s";
+    json.start = "2000-01-01T00:00:00Z";
+    json.periodLength = "monthly";
+    json.reporters = ["$reporter0", "$reporter0", "$nobody"];
+    json.reportThreshold = 4;
+    json.guardian = "0x0000000000000000000000000000000000000000";
+    json.colour = "blue";
+    const tranches = json.tranches as Record<string, unknown>[];
+    tranches[0].symbol = "";
+    tranches[0].minRaise = "12,000,000";
+    tranches[0].principal = { type: "straight-line", startPeriod: 8, periods: 7 };
+    tranches[1].coupon = { ...(tranches[1].coupon as object), floorRatePct: 15 };
+    tranches[2].kind = "equity";
+    tranches[3].coupon = { type: "fixed", baseRatePct: 1 };
+    tranches[3].minRaise = "0.5";
+
+    const issues = issuesOf(json);
+    const paths = issues.map((i) => i.path);
+    expect(paths).to.include.members([
+      "pledgedSharePct",
+      "servicerFeePct",
+      "offeringClosesAt",
+      "start",
+      "periodLength",
+      "reporters[1]",
+      "reporters[2]",
+      "reportThreshold",
+      "guardian",
+      "colour",
+      "tranches[0].symbol",
+      "tranches[0].minRaise",
+      "tranches[0].principal",
+      "tranches[1].coupon.floorRatePct",
+      "tranches[1].coupon.baseRatePct",
+      "tranches[2].kind",
+      "tranches[3].coupon",
+      "tranches[3].minRaise",
+    ]);
+    expect(issues.length).to.be.greaterThanOrEqual(18);
+    expect(issues.find((i) => i.path === "reporters[2]")?.message).to.contain("$nobody");
+  });
+
+  it("needs options.now for relative times and an address for every placeholder", () => {
+    const issues = issuesOf(example, {
+      now: undefined as unknown as bigint,
+      addresses: {} as typeof addresses,
+    });
+    const paths = issues.map((i) => i.path);
+    expect(paths).to.include.members([
+      "offeringOpensAt",
+      "offeringClosesAt",
+      "start",
+      "stablecoin",
+      "issuer",
+      "reporters[0]",
+    ]);
+  });
+
+  it("refuses a fixed coupon with linked fields and equity with a coupon", () => {
+    const json = clone();
+    json.tranches[0].coupon = { type: "fixed", baseRatePct: 8, slope: 0.1 };
+    json.tranches[3].principal = { type: "bullet" };
+    const paths = issuesOf(json).map((i) => i.path);
+    expect(paths).to.include.members(["tranches[0].coupon.slope", "tranches[3].principal"]);
+  });
+
+  it("refuses a schedule whose last period ends beyond 64-bit timestamps", () => {
+    const json = clone();
+    json.start = "18446744073709551000"; // 2^64 − 616
+    const issue = issuesOf(json).find((i) => i.path === "start");
+    expect(issue?.message).to.contain("2^64");
+  });
+
+  it("refuses what is not an object", () => {
+    expect(() => parseTermSheet(null)).to.throw(TermSheetError);
+  });
+});
