@@ -7,12 +7,15 @@ import {
   PrincipalType,
   USDC,
   WAD,
+  DISPUTE_WINDOW,
   activateDeal,
   createDeal,
   deployProtocol,
   equity,
   fixedNote,
   roles,
+  markUnreported,
+  proposeReport,
   standardTermSheet,
   submitReport,
   subscribe,
@@ -415,7 +418,7 @@ describe("Deal", function () {
       const { deal, h, r, protocol, outsider } = await networkHelpers.loadFixture(dealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       // Report accepted, period ended, but the offerings were never closed.
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await expect(deal.connect(outsider).distribute(0n))
         .to.be.revertedWithCustomError(deal, "DealNotActive")
         .withArgs(BigInt(DealStatus.Offering));
@@ -442,33 +445,76 @@ describe("Deal", function () {
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotEnded")
         .withArgs(0n, endsAt);
       await networkHelpers.time.increaseTo(endsAt);
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await expect(deal.distribute(0n)).to.emit(deal, "PeriodDistributed");
     });
 
     it("test_distribute_reportNotFinal", async function () {
       const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      const oracle = protocol.oracle;
       await deal.connect(r.servicer).depositCollections(100n * K);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       const balance = await protocol.stablecoin.balanceOf(dealAddress);
-      await expect(deal.distribute(0n)).to.be.revertedWithCustomError(deal, "ReportNotFinal").withArgs(0n);
-      expect(await deal.nextPeriod()).to.equal(0n);
-      expect(await deal.undistributedCollections()).to.equal(100n * K);
-      expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(balance);
+      const unchanged = async () => {
+        expect(await deal.nextPeriod()).to.equal(0n);
+        expect(await deal.undistributedCollections()).to.equal(100n * K);
+        expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(balance);
+      };
+      // No report at all: the oracle refuses to give an outcome.
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await unchanged();
+      // A report pending in its dispute window, up to its last second.
+      await proposeReport(ethers, protocol, r, deal, 0n, 100n * K);
+      const finalAt = BigInt(await networkHelpers.time.latest()) + DISPUTE_WINDOW;
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await networkHelpers.time.setNextBlockTimestamp(finalAt - 1n);
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await unchanged();
+      // Disputed: void again, and the period is not ready.
+      await oracle.connect(r.guardian).dispute(dealAddress, 0n, ethers.id("meter mismatch"));
+      await networkHelpers.time.increaseTo(finalAt + 1n);
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await unchanged();
+      // A new round's report, final once its own window has passed.
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
+      await expect(deal.distribute(0n))
+        .to.emit(oracle, "ReportFinalized")
+        .withArgs(dealAddress, 0n, 1n)
+        .and.to.emit(deal, "PeriodDistributed");
+    });
+
+    it("test_distribute_reportFinalExactlyAtWindowEnd", async function () {
+      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await proposeReport(ethers, protocol, r, deal, 0n, 100n * K);
+      const finalAt = BigInt(await networkHelpers.time.latest()) + DISPUTE_WINDOW;
+      await networkHelpers.time.setNextBlockTimestamp(finalAt);
+      await expect(deal.distribute(0n))
+        .to.emit(protocol.oracle, "ReportFinalized")
+        .withArgs(dealAddress, 0n, 0n)
+        .and.to.emit(deal, "PeriodDistributed");
     });
 
     it("test_distribute_periodNotReady_outOfOrder", async function () {
       const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(2));
-      await submitReport(ethers, protocol, r, deal, 1n, 100n * K);
-      await submitReport(ethers, protocol, r, deal, 2n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
       await expect(deal.distribute(1n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
         .withArgs(1n, 0n);
       await expect(deal.distribute(11n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
         .withArgs(11n, 0n);
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.distribute(0n);
       await expect(deal.distribute(2n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
@@ -488,7 +534,7 @@ describe("Deal", function () {
     it("test_distribute_alreadyDistributed", async function () {
       const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.connect(r.servicer).depositCollections(200n * K);
       await deal.distribute(0n);
       const state = [
@@ -510,7 +556,7 @@ describe("Deal", function () {
     it("test_distribute_whenPaused", async function () {
       const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.connect(r.guardian).pause();
       await expect(deal.distribute(0n)).to.be.revertedWithCustomError(deal, "EnforcedPause").withArgs();
       expect(await deal.nextPeriod()).to.equal(0n);
@@ -521,7 +567,7 @@ describe("Deal", function () {
     it("test_distribute_anyoneMayCall", async function () {
       const { deal, r, protocol, outsider } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await expect(deal.connect(outsider).distribute(0n)).to.emit(deal, "PeriodDistributed");
       expect(await deal.nextPeriod()).to.equal(1n);
     });
@@ -603,7 +649,7 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       // Ended, no final report.
       expect(await deal.readyPeriod()).to.deep.equal([false, 0n]);
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       expect(await deal.readyPeriod()).to.deep.equal([true, 0n]);
       // Paused.
       await deal.connect(r.guardian).pause();
@@ -615,9 +661,9 @@ describe("Deal", function () {
       expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
       // A later period's report does not make the next one ready.
       await networkHelpers.time.increaseTo(await deal.periodEnd(2));
-      await submitReport(ethers, protocol, r, deal, 2n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
       expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
-      await submitReport(ethers, protocol, r, deal, 1n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 100n * K);
       expect(await deal.readyPeriod()).to.deep.equal([true, 1n]);
     });
 
@@ -626,7 +672,7 @@ describe("Deal", function () {
       await deal.connect(r.servicer).depositCollections(2n * M);
       for (let p = 0n; p < 4n; p++) {
         await networkHelpers.time.increaseTo(await deal.periodEnd(p));
-        await submitReport(ethers, protocol, r, deal, p, 700n * K);
+        await submitReport(ethers, networkHelpers, protocol, r, deal, p, 700n * K);
         expect(await deal.readyPeriod()).to.deep.equal([true, p]);
         await deal.distribute(p);
       }
@@ -646,7 +692,7 @@ describe("Deal", function () {
         plan(400n * K, 300n * K, 950_000n), // deposits short of revenue; U 95 %: mezzanine at its 15 % cap
         plan(450n * K, 600n * K, 400_000n), // 150 000 carried; U 40 %: mezzanine at its 8 % floor
         plan(0n, 0n, 0n, 0n), // nothing: fee and interest arrears, reserve covers senior, principal missed
-        plan(2_500n * K, 2_350n * K, 2_000_000n, 3_000_000n), // recovery: arrears, top-up, catch-up; U = 2/3
+        plan(2_500n * K, 2_350n * K, 900_000n, 1_350_000n), // recovery: arrears, top-up, catch-up; U = 2/3
         plan(900n * K, 900n * K, 850_000n),
         plan(500n * K, 500n * K, 750_000n), // scheduled principal partly missed
         plan(1_200n * K, 1_200n * K, 900_000n),
@@ -829,18 +875,22 @@ describe("Deal", function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, r, protocol, h } = f;
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 300n * K, 700_000n, 1_000_000n);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K, 700_000n, 1_000_000n);
       await deal.connect(r.servicer).depositCollections(400n * K);
       const seniorInterest = 39_452_054_794n;
       const mezzInterest = periodInterest(2n * M, (11n * WAD) / 100n, PERIOD);
       const juniorInterest = periodInterest(M, (14n * WAD) / 100n, PERIOD);
       const servicerFee = 3n * K; // 1 % of 300 000
+      const bounty = 50n * USDC;
       const residual =
-        300n * K + 30n * K - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
+        300n * K + 30n * K - bounty - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
       const tx = deal.connect(f.keeper).distribute(0n);
       await expect(tx)
         .to.emit(deal, "ReserveReleased")
         .withArgs(0n, 30n * K, 150n * K);
+      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, bounty);
+      await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, bounty);
+      await expect(tx).to.not.emit(deal, "ReportMissed");
       await expect(tx)
         .to.emit(deal, "FeesPaid")
         .withArgs(0n, 2n * K, servicerFee, 0n, 0n);
@@ -867,9 +917,11 @@ describe("Deal", function () {
         .to.emit(deal, "PeriodDistributed")
         .withArgs(0n, [
           0n,
+          true,
           300n * K,
           30n * K,
           0n,
+          bounty,
           2n * K,
           servicerFee,
           [seniorInterest, mezzInterest, juniorInterest],
