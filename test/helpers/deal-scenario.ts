@@ -323,7 +323,7 @@ export class ScenarioRunner {
       sum((e) => (toEquity(e) ? 0n : e.statement.residualPaid)),
       ...Array.from({ length: notes }, (_, i) => sum((e) => e.paidToNotes[i])),
       sum((e) => (toEquity(e) ? e.statement.residualPaid : 0n)),
-      -sum((e) => e.statement.cashIn + e.statement.reserveReleased + e.statement.reserveDrawn - e.statement.reserveToppedUp),
+      -sum(({ statement: s }) => s.cashIn + s.reserveReleased + s.reserveDrawn - s.reserveToppedUp),
       sum((e) => e.statement.keeperBountyPaid),
     ];
     expect(delta, `balance changes, periods ${first}..${first + plans.length - 1}`).to.deep.equal(expectedDelta);

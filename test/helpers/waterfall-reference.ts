@@ -207,7 +207,8 @@ export class DealReference {
   distribute(period: number, outcome: RefOutcome, keeper: string): RefPeriodResult {
     if (period !== this.nextPeriod)
       throw new Error(`reference: period ${period} is not next (${this.nextPeriod})`);
-    if (this.status !== RefStatus.Active) throw new Error(`reference: deal is not active (${this.status})`);
+    if (this.status !== RefStatus.Active)
+      throw new Error(`reference: deal is not active (${this.status})`);
     const t = this.terms;
     const p = BigInt(period);
     const finalPeriod = period + 1 === t.periodCount;
@@ -218,7 +219,9 @@ export class DealReference {
 
     // 1. cash of the period
     const cash =
-      finalPeriod || !reported ? this.collections : min(this.collections, bpsOf(outcome.revenue, t.pledgedShareBps));
+      finalPeriod || !reported
+        ? this.collections
+        : min(this.collections, bpsOf(outcome.revenue, t.pledgedShareBps));
     this.collections -= cash;
 
     // what is owed
@@ -229,7 +232,10 @@ export class DealReference {
     this.notes.forEach((n, i) => {
       const terms = t.tranches[i];
       // Without a report a utilization-linked coupon pays its floor; a fixed coupon is unchanged.
-      const rate = !reported && terms.coupon.couponType === 1 ? terms.coupon.floorRate : couponRate(terms.coupon, u);
+      const rate =
+        !reported && terms.coupon.couponType === 1
+          ? terms.coupon.floorRate
+          : couponRate(terms.coupon, u);
       rates.push(rate);
       interestDue.push(periodInterest(n.outstanding, rate, t.periodLength) + n.arrears);
       const scheduled = scheduledOutstanding(n.issued, terms.principal, period, t.periodCount);
