@@ -1547,7 +1547,7 @@ describe("Deal", function () {
       for (const x of res) expect(x.statement.keeperBountyPaid <= bounty).to.equal(true);
     });
 
-    it("test_waterfall_cashBelowKeeperBounty_boundCappedNeverCarried", async function () {
+    it("test_waterfall_cashBelowKeeperBounty_cappedNeverCarried", async function () {
       const f = await networkHelpers.loadFixture(activeUnreservedDealFixture);
       const { r, keeper } = f;
       const run = await ScenarioRunner.start(ethers, networkHelpers, f.protocol, r, f.h, keeper);
@@ -1592,7 +1592,7 @@ describe("Deal", function () {
       // The servicer fee is charged on the cash, before the bounty is taken from it.
       expect(res[0].events.find((e) => e.name === "FeesPaid")!.args[4]).to.equal(300_000n);
       expect(res[1].events.find((e) => e.name === "FeesPaid")!.args[4]).to.equal(800_000n);
-      // Recovery: the bounty is the term-sheet amount, not the 70 + 50 missed before; arrears are cleared.
+      // Recovery: the bounty is the term-sheet 50, not 50 plus the 70 short before; fee arrears are cleared.
       const s3 = res[3].statement;
       expect(s3.keeperBountyPaid).to.equal(bounty);
       expect(s3.trusteeFeePaid).to.equal(4n * 2_000n * USDC);
