@@ -1,7 +1,11 @@
 import { expect } from "chai";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
+import type { Deal } from "../types/ethers-contracts/index.js";
 import {
+  DAY,
+  DISPUTE_WINDOW,
   DealStatus,
   PERIOD,
   PrincipalType,
@@ -12,6 +16,8 @@ import {
   deployProtocol,
   equity,
   fixedNote,
+  markUnreported,
+  proposeReport,
   roles,
   standardTermSheet,
   submitReport,
@@ -21,7 +27,13 @@ import {
   type Roles,
   type TermSheetInput,
 } from "./helpers/fixtures.js";
-import { ScenarioRunner, plain, type PeriodPlan } from "./helpers/deal-scenario.js";
+import {
+  ScenarioRunner,
+  dealEvents,
+  performData,
+  plain,
+  type PeriodPlan,
+} from "./helpers/deal-scenario.js";
 import {
   couponRate,
   periodInterest,
@@ -37,7 +49,7 @@ const M = 1_000_000n * USDC;
 
 async function extraSigners() {
   const s = await ethers.getSigners();
-  return { outsider: s[16], keeper: s[17] };
+  return { outsider: s[16], keeper: s[17], keeper2: s[18] };
 }
 
 async function fundServicer(protocol: Protocol, r: Roles, h: DealHandles) {
@@ -68,6 +80,20 @@ async function dealFixture() {
 /** The same deal, fully subscribed, every offering closed: Active at its start. */
 async function activeDealFixture() {
   const f = await dealFixture();
+  await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+  return f;
+}
+
+/**
+ * The standard deal with its reserve funded above target, but a mezzanine coupon slope of 2 % instead of 20 %:
+ * at U = 0 its formula gives 11 % − 0.02 × 70 % = 9.6 %, above its 8 % floor, so an unreported period (floor)
+ * and a period reported at zero utilization (9.6 %) pay different coupons.
+ */
+async function activeLowSlopeDealFixture() {
+  const f = await buildDeal((t) => {
+    t.tranches[0] = { ...t.tranches[0], reserveFundingBps: 300 };
+    t.tranches[1] = { ...t.tranches[1], coupon: { ...t.tranches[1].coupon, slope: (2n * WAD) / 100n } };
+  });
   await activateDeal(networkHelpers, f.protocol, f.r, f.h);
   return f;
 }
@@ -123,6 +149,11 @@ async function feeTokenDealFixture() {
 
 function plan(revenue: bigint, deposit: bigint, billed = 700_000n, available = 1_000_000n): PeriodPlan {
   return { revenue, deposit, billed, available };
+}
+
+/** A period with no report, marked unreported once its deadline passed; `deposit` is made before it runs. */
+function unreported(deposit: bigint): PeriodPlan {
+  return { revenue: 0n, deposit, billed: 0n, available: 0n, unreported: true };
 }
 
 describe("Deal", function () {
@@ -415,7 +446,7 @@ describe("Deal", function () {
       const { deal, h, r, protocol, outsider } = await networkHelpers.loadFixture(dealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       // Report accepted, period ended, but the offerings were never closed.
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await expect(deal.connect(outsider).distribute(0n))
         .to.be.revertedWithCustomError(deal, "DealNotActive")
         .withArgs(BigInt(DealStatus.Offering));
@@ -442,33 +473,76 @@ describe("Deal", function () {
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotEnded")
         .withArgs(0n, endsAt);
       await networkHelpers.time.increaseTo(endsAt);
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await expect(deal.distribute(0n)).to.emit(deal, "PeriodDistributed");
     });
 
     it("test_distribute_reportNotFinal", async function () {
       const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      const oracle = protocol.oracle;
       await deal.connect(r.servicer).depositCollections(100n * K);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       const balance = await protocol.stablecoin.balanceOf(dealAddress);
-      await expect(deal.distribute(0n)).to.be.revertedWithCustomError(deal, "ReportNotFinal").withArgs(0n);
-      expect(await deal.nextPeriod()).to.equal(0n);
-      expect(await deal.undistributedCollections()).to.equal(100n * K);
-      expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(balance);
+      const unchanged = async () => {
+        expect(await deal.nextPeriod()).to.equal(0n);
+        expect(await deal.undistributedCollections()).to.equal(100n * K);
+        expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(balance);
+      };
+      // No report at all: the oracle refuses to give an outcome.
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await unchanged();
+      // A report pending in its dispute window, up to its last second.
+      await proposeReport(ethers, protocol, r, deal, 0n, 100n * K);
+      const finalAt = BigInt(await networkHelpers.time.latest()) + DISPUTE_WINDOW;
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await networkHelpers.time.setNextBlockTimestamp(finalAt - 1n);
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await unchanged();
+      // Disputed: void again, and the period is not ready.
+      await oracle.connect(r.guardian).dispute(dealAddress, 0n, ethers.id("meter mismatch"));
+      await networkHelpers.time.increaseTo(finalAt + 1n);
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await unchanged();
+      // A new round's report, final once its own window has passed.
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
+      await expect(deal.distribute(0n))
+        .to.emit(oracle, "ReportFinalized")
+        .withArgs(dealAddress, 0n, 1n)
+        .and.to.emit(deal, "PeriodDistributed");
+    });
+
+    it("test_distribute_reportFinalExactlyAtWindowEnd", async function () {
+      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await proposeReport(ethers, protocol, r, deal, 0n, 100n * K);
+      const finalAt = BigInt(await networkHelpers.time.latest()) + DISPUTE_WINDOW;
+      await networkHelpers.time.setNextBlockTimestamp(finalAt);
+      await expect(deal.distribute(0n))
+        .to.emit(protocol.oracle, "ReportFinalized")
+        .withArgs(dealAddress, 0n, 0n)
+        .and.to.emit(deal, "PeriodDistributed");
     });
 
     it("test_distribute_periodNotReady_outOfOrder", async function () {
       const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(2));
-      await submitReport(ethers, protocol, r, deal, 1n, 100n * K);
-      await submitReport(ethers, protocol, r, deal, 2n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
       await expect(deal.distribute(1n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
         .withArgs(1n, 0n);
       await expect(deal.distribute(11n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
         .withArgs(11n, 0n);
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.distribute(0n);
       await expect(deal.distribute(2n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
@@ -488,7 +562,7 @@ describe("Deal", function () {
     it("test_distribute_alreadyDistributed", async function () {
       const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.connect(r.servicer).depositCollections(200n * K);
       await deal.distribute(0n);
       const state = [
@@ -510,7 +584,7 @@ describe("Deal", function () {
     it("test_distribute_whenPaused", async function () {
       const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.connect(r.guardian).pause();
       await expect(deal.distribute(0n)).to.be.revertedWithCustomError(deal, "EnforcedPause").withArgs();
       expect(await deal.nextPeriod()).to.equal(0n);
@@ -521,7 +595,7 @@ describe("Deal", function () {
     it("test_distribute_anyoneMayCall", async function () {
       const { deal, r, protocol, outsider } = await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await expect(deal.connect(outsider).distribute(0n)).to.emit(deal, "PeriodDistributed");
       expect(await deal.nextPeriod()).to.equal(1n);
     });
@@ -603,7 +677,10 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       // Ended, no final report.
       expect(await deal.readyPeriod()).to.deep.equal([false, 0n]);
-      await submitReport(ethers, protocol, r, deal, 0n, 100n * K);
+      // A report pending in its dispute window is not final either.
+      await proposeReport(ethers, protocol, r, deal, 0n, 100n * K);
+      expect(await deal.readyPeriod()).to.deep.equal([false, 0n]);
+      await networkHelpers.time.increase(DISPUTE_WINDOW);
       expect(await deal.readyPeriod()).to.deep.equal([true, 0n]);
       // Paused.
       await deal.connect(r.guardian).pause();
@@ -615,9 +692,9 @@ describe("Deal", function () {
       expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
       // A later period's report does not make the next one ready.
       await networkHelpers.time.increaseTo(await deal.periodEnd(2));
-      await submitReport(ethers, protocol, r, deal, 2n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
       expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
-      await submitReport(ethers, protocol, r, deal, 1n, 100n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 100n * K);
       expect(await deal.readyPeriod()).to.deep.equal([true, 1n]);
     });
 
@@ -626,13 +703,548 @@ describe("Deal", function () {
       await deal.connect(r.servicer).depositCollections(2n * M);
       for (let p = 0n; p < 4n; p++) {
         await networkHelpers.time.increaseTo(await deal.periodEnd(p));
-        await submitReport(ethers, protocol, r, deal, p, 700n * K);
+        await submitReport(ethers, networkHelpers, protocol, r, deal, p, 700n * K);
         expect(await deal.readyPeriod()).to.deep.equal([true, p]);
         await deal.distribute(p);
       }
       expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
       expect(await deal.readyPeriod()).to.deep.equal([false, 4n]);
       expect(await deal.nextPeriod()).to.equal(4n);
+    });
+  });
+
+  describe("upkeep (Chainlink Automation) and keeper bounty", function () {
+    const abi = ethers.AbiCoder.defaultAbiCoder();
+    const encode1 = (n: bigint) => abi.encode(["uint256"], [n]);
+
+    /**
+     * readyPeriod() and checkUpkeep(checkData) agree: for each way of asking (empty checkData, one, three, every
+     * period, zero periods) the answer is (ready && n > 0, abi.encode(period, n)).
+     */
+    async function expectUpkeep(deal: Deal, ready: boolean, period: bigint) {
+      expect(await deal.readyPeriod(), `readyPeriod`).to.deep.equal([ready, period]);
+      expect(plain(await deal.checkUpkeep("0x")), "checkUpkeep(empty)").to.deep.equal([
+        ready,
+        performData(ethers, period, 1n),
+      ]);
+      for (const n of [1n, 3n, ethers.MaxUint256]) {
+        expect(plain(await deal.checkUpkeep(encode1(n))), `checkUpkeep(${n})`).to.deep.equal([
+          ready,
+          performData(ethers, period, n),
+        ]);
+      }
+      expect(plain(await deal.checkUpkeep(encode1(0n))), "checkUpkeep(0)").to.deep.equal([
+        false,
+        performData(ethers, period, 0n),
+      ]);
+    }
+
+    /** Stablecoin balances of everyone a distribution could pay, and of the deal itself. */
+    async function balances(f: Awaited<ReturnType<typeof dealFixture>>): Promise<bigint[]> {
+      const accounts = [
+        f.keeper.address,
+        f.keeper2.address,
+        f.outsider.address,
+        f.r.trustee.address,
+        f.r.servicer.address,
+        f.r.issuer.address,
+        f.dealAddress,
+        ...(await Promise.all(f.h.tokens.map((t) => t.getAddress()))),
+      ];
+      return Promise.all(accounts.map((a) => f.protocol.stablecoin.balanceOf(a)));
+    }
+
+    /** The periods of the PeriodDistributed events and the KeeperPaid arguments of a receipt, in order. */
+    function upkeepLog(f: { deal: Deal; dealAddress: string }, receipt: ContractTransactionReceipt) {
+      const events = dealEvents(f.deal, f.dealAddress, receipt);
+      return {
+        periods: events.filter((e) => e.name === "PeriodDistributed").map((e) => e.args[0]),
+        keeperPaid: events.filter((e) => e.name === "KeeperPaid").map((e) => e.args),
+      };
+    }
+
+    it("test_keeperBounty_and_missedReports_views", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol } = f;
+      expect(await deal.keeperBounty()).to.equal(50n * USDC);
+      expect(await deal.missedReports()).to.equal(0n);
+      await deal.connect(f.r.servicer).depositCollections(500n * K);
+      // Marking a period unreported does not count yet: the deal counts a miss when it distributes the period.
+      await markUnreported(networkHelpers, protocol, deal, 0n, f.outsider);
+      expect(await deal.missedReports()).to.equal(0n);
+      await expect(deal.connect(f.keeper).distribute(0n)).to.emit(deal, "ReportMissed").withArgs(0n, 1n);
+      expect(await deal.missedReports()).to.equal(1n);
+      // A reported period does not change the count.
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
+      await submitReport(ethers, networkHelpers, protocol, f.r, deal, 1n, 100n * K);
+      await expect(deal.connect(f.keeper).distribute(1n)).to.not.emit(deal, "ReportMissed");
+      expect(await deal.missedReports()).to.equal(1n);
+      await markUnreported(networkHelpers, protocol, deal, 2n);
+      await expect(deal.connect(f.keeper).performUpkeep(performData(ethers, 2n, 1n)))
+        .to.emit(deal, "ReportMissed")
+        .withArgs(2n, 2n);
+      expect(await deal.missedReports()).to.equal(2n);
+      expect(await deal.keeperBounty()).to.equal(50n * USDC);
+    });
+
+    it("test_checkUpkeep_eachCondition_consistentWithReadyPeriod", async function () {
+      const f = await networkHelpers.loadFixture(dealFixture);
+      const { deal, protocol, r, h, dealAddress } = f;
+      // Offering: not ready.
+      await expectUpkeep(deal, false, 0n);
+      await activateDeal(networkHelpers, protocol, r, h);
+      // Active, period 0 not ended (up to its last second).
+      await expectUpkeep(deal, false, 0n);
+      const end0 = await deal.periodEnd(0);
+      await networkHelpers.time.increaseTo(end0 - 1n);
+      await expectUpkeep(deal, false, 0n);
+      // Ended, no report.
+      await networkHelpers.time.increaseTo(end0);
+      await expectUpkeep(deal, false, 0n);
+      // A report pending in its dispute window, up to its last second; final from then on.
+      await proposeReport(ethers, protocol, r, deal, 0n, 100n * K);
+      const finalAt = BigInt(await networkHelpers.time.latest()) + DISPUTE_WINDOW;
+      await expectUpkeep(deal, false, 0n);
+      await networkHelpers.time.increaseTo(finalAt - 1n);
+      await expectUpkeep(deal, false, 0n);
+      await networkHelpers.time.increaseTo(finalAt);
+      await expectUpkeep(deal, true, 0n);
+      // Paused, then resumed.
+      await deal.connect(r.guardian).pause();
+      await expectUpkeep(deal, false, 0n);
+      await deal.connect(r.guardian).unpause();
+      await expectUpkeep(deal, true, 0n);
+      await deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 1n));
+      // Period 1 not ended.
+      await expectUpkeep(deal, false, 1n);
+      // Period 1 ended, its report disputed (void): not ready.
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
+      await proposeReport(ethers, protocol, r, deal, 1n, 100n * K);
+      await protocol.oracle.connect(r.reporters[2]).dispute(dealAddress, 1n, ethers.id("wrong meter"));
+      await networkHelpers.time.increase(DISPUTE_WINDOW);
+      await expectUpkeep(deal, false, 1n);
+      // Past the report deadline with nothing reported: still not ready until someone marks the period.
+      await networkHelpers.time.increaseTo((await protocol.oracle.reportDeadline(dealAddress, 1n)) + DAY);
+      await expectUpkeep(deal, false, 1n);
+      await protocol.oracle.connect(f.outsider).markUnreported(dealAddress, 1n);
+      await expectUpkeep(deal, true, 1n);
+      // A later period's final report does not make the next one ready.
+      await deal.distribute(1n);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(3));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 3n, 100n * K);
+      await expectUpkeep(deal, false, 2n);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
+      await expectUpkeep(deal, true, 2n);
+    });
+
+    it("test_checkUpkeep_falseOnceTheDealHasEnded", async function () {
+      const f = await networkHelpers.loadFixture(shortDealNoEquityFixture);
+      const { deal, r, protocol } = f;
+      await deal.connect(r.servicer).depositCollections(2n * M);
+      for (let p = 0n; p < 4n; p++) {
+        await networkHelpers.time.increaseTo(await deal.periodEnd(p));
+        await submitReport(ethers, networkHelpers, protocol, r, deal, p, 700n * K);
+      }
+      await expectUpkeep(deal, true, 0n);
+      // One upkeep asking for every period runs the four and stops at maturity without reverting.
+      const receipt = (await (
+        await deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, ethers.MaxUint256))
+      ).wait())!;
+      expect(upkeepLog(f, receipt).periods).to.deep.equal([0n, 1n, 2n, 3n]);
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
+      await expectUpkeep(deal, false, 4n);
+      await expect(deal.performUpkeep(performData(ethers, 4n, 1n)))
+        .to.be.revertedWithCustomError(deal, "DealNotActive")
+        .withArgs(BigInt(DealStatus.Repaid));
+      await expect(deal.performUpkeep(performData(ethers, 3n, 1n)))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+        .withArgs(3n);
+    });
+
+    it("test_checkUpkeep_malformedCheckData", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      // checkData is empty or one uint256; anything shorter cannot be decoded.
+      for (const data of ["0x01", "0x" + "00".repeat(31)]) {
+        await expect(f.deal.checkUpkeep(data)).to.be.revertedWithoutReason(ethers);
+      }
+    });
+
+    it("test_performUpkeep_distributesTheFirstPeriod_bountyToTheCaller", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      const coin = protocol.stablecoin;
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      const [, data] = await deal.checkUpkeep("0x");
+      expect(data).to.equal(performData(ethers, 0n, 1n));
+      // A third account, neither a role of the deal nor the usual keeper, runs the upkeep and earns the bounty.
+      const tx = deal.connect(f.keeper2).performUpkeep(data);
+      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper2.address, 50n * USDC);
+      await expect(tx).to.emit(deal, "PeriodDistributed");
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        coin,
+        [f.keeper2, f.keeper, f.outsider],
+        [50n * USDC, 0n, 0n],
+      );
+      const receipt = (await (await tx).wait())!;
+      expect(upkeepLog(f, receipt)).to.deep.equal({
+        periods: [0n],
+        keeperPaid: [[0n, f.keeper2.address, 50n * USDC]],
+      });
+      expect(await deal.nextPeriod()).to.equal(1n);
+      await expectUpkeep(deal, false, 1n);
+    });
+
+    it("test_performUpkeep_bountyGoesToTheCallingContract", async function () {
+      // Chainlink Automation calls performUpkeep from a forwarder contract: the deal pays its msg.sender, not
+      // the transaction's origin.
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      const forwarder = await ethers.deployContract("MockAutomationForwarder");
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      const tx = forwarder.connect(f.keeper).forward(f.dealAddress, performData(ethers, 0n, 1n));
+      await expect(tx)
+        .to.emit(deal, "KeeperPaid")
+        .withArgs(0n, await forwarder.getAddress(), 50n * USDC);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        protocol.stablecoin,
+        [forwarder, f.keeper],
+        [50n * USDC, 0n],
+      );
+    });
+
+    it("test_performUpkeep_revertsWithThePreciseReason", async function () {
+      const f = await networkHelpers.loadFixture(dealFixture);
+      const { deal, protocol, r, h, dealAddress } = f;
+      const oracle = protocol.oracle;
+      const first = performData(ethers, 0n, 1n);
+      const keeper = deal.connect(f.keeper);
+      // Offering.
+      await expect(keeper.performUpkeep(first))
+        .to.be.revertedWithCustomError(deal, "DealNotActive")
+        .withArgs(BigInt(DealStatus.Offering));
+      await activateDeal(networkHelpers, protocol, r, h);
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      const before = await balances(f);
+      // Not ended.
+      const end0 = await deal.periodEnd(0);
+      await expect(keeper.performUpkeep(first))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotEnded")
+        .withArgs(0n, end0);
+      // Ended, no report; then pending in its dispute window.
+      await networkHelpers.time.increaseTo(end0);
+      await expect(keeper.performUpkeep(first))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await proposeReport(ethers, protocol, r, deal, 0n, 300n * K);
+      await expect(keeper.performUpkeep(first))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      // Asking for periods other than the next one.
+      await expect(keeper.performUpkeep(performData(ethers, 1n, 1n)))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
+        .withArgs(1n, 0n);
+      for (const p of [12n, ethers.MaxUint256]) {
+        await expect(keeper.performUpkeep(performData(ethers, p, 5n)))
+          .to.be.revertedWithCustomError(deal, "WaterfallPeriodBeyondMaturity")
+          .withArgs(p, 12n);
+      }
+      await networkHelpers.time.increase(DISPUTE_WINDOW);
+      await expectUpkeep(deal, true, 0n);
+      // Zero periods: refused even though period 0 is ready.
+      await expect(keeper.performUpkeep(performData(ethers, 0n, 0n)))
+        .to.be.revertedWithCustomError(deal, "InvalidUpkeep")
+        .withArgs();
+      // Malformed performData: not two words.
+      for (const data of ["0x", encode1(0n)]) {
+        await expect(keeper.performUpkeep(data)).to.be.revertedWithoutReason(ethers);
+      }
+      // Paused: the pause comes first, whatever the data.
+      await deal.connect(r.guardian).pause();
+      for (const data of [first, performData(ethers, 0n, 0n), performData(ethers, 7n, 1n)]) {
+        await expect(keeper.performUpkeep(data)).to.be.revertedWithCustomError(deal, "EnforcedPause").withArgs();
+      }
+      // Nothing moved and nothing advanced.
+      expect(await balances(f)).to.deep.equal(before);
+      expect(await deal.nextPeriod()).to.equal(0n);
+      expect(await deal.undistributedCollections()).to.equal(400n * K);
+      await deal.connect(r.guardian).unpause();
+      await expect(keeper.performUpkeep(first)).to.emit(deal, "PeriodDistributed");
+      // Already distributed.
+      await expect(keeper.performUpkeep(first))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+        .withArgs(0n);
+    });
+
+    it("test_performUpkeep_catchesUpInOrder_boundedByMaxPeriods", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      await deal.connect(r.servicer).depositCollections(5n * M);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(3));
+      for (let p = 0n; p < 4n; p++) await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
+      await expectUpkeep(deal, true, 0n);
+      // Four periods are ready; the upkeep asks for two and runs exactly 0 and 1.
+      const tx = deal.connect(f.keeper2).performUpkeep(performData(ethers, 0n, 2n));
+      await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper2, 100n * USDC);
+      const receipt = (await (await tx).wait())!;
+      expect(upkeepLog(f, receipt)).to.deep.equal({
+        periods: [0n, 1n],
+        keeperPaid: [
+          [0n, f.keeper2.address, 50n * USDC],
+          [1n, f.keeper2.address, 50n * USDC],
+        ],
+      });
+      await expectUpkeep(deal, true, 2n);
+      // The rest, with room to spare.
+      const r2 = (await (await deal.connect(f.keeper).performUpkeep(performData(ethers, 2n, 10n))).wait())!;
+      expect(upkeepLog(f, r2).periods).to.deep.equal([2n, 3n]);
+      await expectUpkeep(deal, false, 4n);
+    });
+
+    it("test_performUpkeep_catchUpStopsQuietlyAtTheFirstUnreadyPeriod", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r, dealAddress } = f;
+      const coin = protocol.stablecoin;
+      await deal.connect(r.servicer).depositCollections(5n * M);
+      // 0 and 1 final, 2 unreported (ready too), 3 pending in its dispute window, 4 with no report, 5 not ended.
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 500n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 500n * K);
+      await markUnreported(networkHelpers, protocol, deal, 2n);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(4));
+      await proposeReport(ethers, protocol, r, deal, 3n, 500n * K);
+      expect(await protocol.oracle.reportState(dealAddress, 3n)).to.equal(1n);
+
+      let before = await coin.balanceOf(f.keeper2);
+      let receipt = (await (
+        await deal.connect(f.keeper2).performUpkeep(performData(ethers, 0n, ethers.MaxUint256))
+      ).wait())!;
+      expect(receipt.status).to.equal(1);
+      expect(upkeepLog(f, receipt).periods).to.deep.equal([0n, 1n, 2n]);
+      expect(await coin.balanceOf(f.keeper2)).to.equal(before + 150n * USDC);
+      await expectUpkeep(deal, false, 3n);
+      // The first period of an upkeep is checked in full: period 3 is still pending.
+      await expect(deal.connect(f.keeper2).performUpkeep(performData(ethers, 3n, 5n)))
+        .to.be.revertedWithCustomError(protocol.oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 3n);
+
+      // Once 3 is final: it runs, and the catch-up stops at 4 (no report). The unreported period 2 took every
+      // collection on deposit, so the servicer deposits again first.
+      await deal.connect(r.servicer).depositCollections(M);
+      await networkHelpers.time.increase(DISPUTE_WINDOW);
+      before = await coin.balanceOf(f.keeper2);
+      receipt = (await (await deal.connect(f.keeper2).performUpkeep(performData(ethers, 3n, 5n))).wait())!;
+      expect(upkeepLog(f, receipt).periods).to.deep.equal([3n]);
+      expect(await coin.balanceOf(f.keeper2)).to.equal(before + 50n * USDC);
+      await expectUpkeep(deal, false, 4n);
+
+      // 4 reported: it runs, and the catch-up stops at 5, which has not ended.
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 4n, 500n * K);
+      receipt = (await (await deal.connect(f.keeper2).performUpkeep(performData(ethers, 4n, 5n))).wait())!;
+      expect(upkeepLog(f, receipt).periods).to.deep.equal([4n]);
+      await expectUpkeep(deal, false, 5n);
+      expect(await deal.missedReports()).to.equal(1n);
+    });
+
+    it("test_performUpkeep_whenPaused_refusesTheWholeCatchUp", async function () {
+      // Two periods ready: a paused deal runs neither (EnforcedPause), the resumed deal runs both in one upkeep.
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      await deal.connect(r.servicer).depositCollections(M);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 300n * K);
+      await deal.connect(r.guardian).pause();
+      await expectUpkeep(deal, false, 0n);
+      await expect(deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 2n)))
+        .to.be.revertedWithCustomError(deal, "EnforcedPause")
+        .withArgs();
+      await deal.connect(r.guardian).unpause();
+      const receipt = (await (await deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 2n))).wait())!;
+      expect(upkeepLog(f, receipt).periods).to.deep.equal([0n, 1n]);
+    });
+
+    it("test_performUpkeep_samePerformDataTwice_noSecondPayment", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      await deal.connect(r.servicer).depositCollections(3n * M);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(3));
+      for (let p = 0n; p < 4n; p++) await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
+
+      const [, data] = await deal.checkUpkeep("0x");
+      await deal.connect(f.keeper).performUpkeep(data);
+      let after = await balances(f);
+      // The same data again, by the same keeper or another one: refused, and nobody is paid anything.
+      for (const k of [f.keeper, f.keeper2]) {
+        await expect(deal.connect(k).performUpkeep(data))
+          .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+          .withArgs(0n);
+      }
+      await expect(deal.connect(f.keeper2).distribute(0n))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+        .withArgs(0n);
+      expect(await balances(f)).to.deep.equal(after);
+      expect(await deal.nextPeriod()).to.equal(1n);
+
+      // Same after a catch-up of several periods.
+      const batch = performData(ethers, 1n, 3n);
+      await deal.connect(f.keeper).performUpkeep(batch);
+      expect(await deal.nextPeriod()).to.equal(4n);
+      after = await balances(f);
+      await expect(deal.connect(f.keeper2).performUpkeep(batch))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+        .withArgs(1n);
+      expect(await balances(f)).to.deep.equal(after);
+    });
+
+    it("test_performUpkeep_twoKeepersRace_exactlyOneIsPaid", async function () {
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      const coin = protocol.stablecoin;
+      await deal.connect(r.servicer).depositCollections(M);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 300n * K);
+
+      /** Sends both calls into the same block; returns the receipts in block order. */
+      const race = async (calls: (() => Promise<ContractTransactionResponse>)[]) => {
+        await ethers.provider.send("evm_setAutomine", [false]);
+        try {
+          const sent = [];
+          for (const c of calls) sent.push(await c());
+          await networkHelpers.mine();
+          const receipts = await Promise.all(sent.map((t) => ethers.provider.getTransactionReceipt(t.hash)));
+          expect(new Set(receipts.map((x) => x!.blockNumber)).size).to.equal(1);
+          return receipts.map((x) => x!).sort((a, b) => a.index - b.index);
+        } finally {
+          await ethers.provider.send("evm_setAutomine", [true]);
+        }
+      };
+      const gas = { gasLimit: 3_000_000n };
+
+      // Both keepers saw the same checkUpkeep answer and send the same performData.
+      const [, data] = await deal.checkUpkeep("0x");
+      let before = [await coin.balanceOf(f.keeper), await coin.balanceOf(f.keeper2)];
+      let [winner, loser] = await race([
+        () => deal.connect(f.keeper).performUpkeep(data, gas),
+        () => deal.connect(f.keeper2).performUpkeep(data, gas),
+      ]);
+      expect([winner.status, loser.status]).to.deep.equal([1, 0]);
+      const paid = (rc: typeof winner) =>
+        rc.logs
+          .filter((l) => l.address === f.dealAddress)
+          .map((l) => deal.interface.parseLog(l)!)
+          .filter((l) => l.name === "KeeperPaid")
+          .map((l) => [l.args[0], l.args[1], l.args[2]]);
+      const winnerSigner = winner.from === f.keeper.address ? f.keeper : f.keeper2;
+      const loserSigner = winnerSigner === f.keeper ? f.keeper2 : f.keeper;
+      expect(loser.from).to.equal(loserSigner.address);
+      expect(paid(winner)).to.deep.equal([[0n, winnerSigner.address, 50n * USDC]]);
+      expect(paid(loser)).to.deep.equal([]);
+      const gained = [
+        (await coin.balanceOf(f.keeper)) - before[0],
+        (await coin.balanceOf(f.keeper2)) - before[1],
+      ];
+      expect(gained).to.deep.equal(winnerSigner === f.keeper ? [50n * USDC, 0n] : [0n, 50n * USDC]);
+      // The loser's call, replayed on the state it met, fails because the period was distributed.
+      await expect(deal.connect(loserSigner).performUpkeep.staticCall(data))
+        .to.be.revertedWithCustomError(deal, "WaterfallPeriodAlreadyDistributed")
+        .withArgs(0n);
+      expect(await deal.nextPeriod()).to.equal(1n);
+
+      // The same race between distribute and performUpkeep for period 1.
+      before = [await coin.balanceOf(f.keeper), await coin.balanceOf(f.keeper2)];
+      [winner, loser] = await race([
+        () => deal.connect(f.keeper2).distribute(1n, gas),
+        () => deal.connect(f.keeper).performUpkeep(performData(ethers, 1n, 1n), gas),
+      ]);
+      expect([winner.status, loser.status]).to.deep.equal([1, 0]);
+      expect(paid(winner).length + paid(loser).length).to.equal(1);
+      const total =
+        (await coin.balanceOf(f.keeper)) - before[0] + ((await coin.balanceOf(f.keeper2)) - before[1]);
+      expect(total).to.equal(50n * USDC);
+      expect(await deal.nextPeriod()).to.equal(2n);
+    });
+
+    it("test_keeperBounty_zero_announcedNotTransferred", async function () {
+      const f = await buildDeal((t) => (t.keeperBounty = 0n));
+      await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+      const { deal, protocol, r } = f;
+      expect(await deal.keeperBounty()).to.equal(0n);
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      const tx = deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 1n));
+      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, 0n);
+      await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, 0n);
+      // No transfer to the keeper at all, not even of zero.
+      const coinAddress = await protocol.stablecoin.getAddress();
+      const transfersToKeeper = (await (await tx).wait())!.logs
+        .filter((l) => l.address === coinAddress)
+        .map((l) => protocol.stablecoin.interface.parseLog(l)!)
+        .filter((l) => l.name === "Transfer" && l.args.to === f.keeper.address);
+      expect(transfersToKeeper).to.deep.equal([]);
+    });
+
+    it("test_distribute_unreported_everyCollectionIsCash_linkedCouponAtFloor", async function () {
+      // One unreported period checked with the chai event matchers directly.
+      const f = await networkHelpers.loadFixture(activeLowSlopeDealFixture);
+      const { deal, r, protocol, h, dealAddress } = f;
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      await markUnreported(networkHelpers, protocol, deal, 0n, f.outsider);
+      expect(await protocol.oracle.reportState(dealAddress, 0n)).to.equal(3n);
+      const seniorInterest = 39_452_054_794n;
+      const mezzInterest = periodInterest(2n * M, (8n * WAD) / 100n, PERIOD); // the floor, not 9.6 % (U = 0)
+      const juniorInterest = periodInterest(M, (14n * WAD) / 100n, PERIOD);
+      const bounty = 50n * USDC;
+      const servicerFee = 4n * K; // 1 % of every collection: 400 000
+      const residual =
+        400n * K + 30n * K - bounty - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
+      const tx = deal.connect(f.keeper).distribute(0n);
+      await expect(tx).to.emit(deal, "ReportMissed").withArgs(0n, 1n);
+      await expect(tx).to.emit(deal, "ReserveReleased").withArgs(0n, 30n * K, 150n * K);
+      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, bounty);
+      await expect(tx).to.emit(deal, "FeesPaid").withArgs(0n, 2n * K, servicerFee, 0n, 0n);
+      await expect(tx)
+        .to.emit(deal, "InterestPaid")
+        .withArgs(0n, 0n, (8n * WAD) / 100n, seniorInterest, seniorInterest, 0n);
+      await expect(tx)
+        .to.emit(deal, "InterestPaid")
+        .withArgs(0n, 1n, (8n * WAD) / 100n, mezzInterest, mezzInterest, 0n);
+      await expect(tx)
+        .to.emit(deal, "InterestPaid")
+        .withArgs(0n, 2n, (14n * WAD) / 100n, juniorInterest, juniorInterest, 0n);
+      await expect(tx)
+        .to.emit(deal, "ResidualPaid")
+        .withArgs(0n, await h.tokens[3].getAddress(), residual);
+      await expect(tx).to.not.emit(protocol.oracle, "ReportFinalized");
+      await expect(tx)
+        .to.emit(deal, "PeriodDistributed")
+        .withArgs(0n, [
+          0n,
+          false,
+          400n * K,
+          30n * K,
+          0n,
+          bounty,
+          2n * K,
+          servicerFee,
+          [seniorInterest, mezzInterest, juniorInterest],
+          0n,
+          [0n, 0n, 0n],
+          residual,
+          0n,
+          0n,
+          150n * K,
+        ]);
+      await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, bounty);
+      expect(await deal.undistributedCollections()).to.equal(0n);
+      expect(await deal.missedReports()).to.equal(1n);
     });
   });
 
@@ -646,7 +1258,7 @@ describe("Deal", function () {
         plan(400n * K, 300n * K, 950_000n), // deposits short of revenue; U 95 %: mezzanine at its 15 % cap
         plan(450n * K, 600n * K, 400_000n), // 150 000 carried; U 40 %: mezzanine at its 8 % floor
         plan(0n, 0n, 0n, 0n), // nothing: fee and interest arrears, reserve covers senior, principal missed
-        plan(2_500n * K, 2_350n * K, 2_000_000n, 3_000_000n), // recovery: arrears, top-up, catch-up; U = 2/3
+        plan(2_500n * K, 2_350n * K, 900_000n, 1_350_000n), // recovery: arrears, top-up, catch-up; U = 2/3
         plan(900n * K, 900n * K, 850_000n),
         plan(500n * K, 500n * K, 750_000n), // scheduled principal partly missed
         plan(1_200n * K, 1_200n * K, 900_000n),
@@ -727,6 +1339,7 @@ describe("Deal", function () {
         .to.be.revertedWithCustomError(deal, "DealNotActive")
         .withArgs(BigInt(DealStatus.Repaid));
       expect(await deal.readyPeriod()).to.deep.equal([false, 12n]);
+      expect(plain(await deal.checkUpkeep("0x"))).to.deep.equal([false, performData(ethers, 12n, 1n)]);
     });
 
     it("test_waterfall_twelvePeriods_defaulted", async function () {
@@ -793,6 +1406,7 @@ describe("Deal", function () {
         .to.be.revertedWithCustomError(deal, "DealEnded")
         .withArgs(BigInt(DealStatus.Defaulted));
       expect(await deal.readyPeriod()).to.deep.equal([false, 12n]);
+      expect(plain(await deal.checkUpkeep("0x"))).to.deep.equal([false, performData(ethers, 12n, 1n)]);
     });
 
     it("test_waterfall_noEquity_residualToIssuer_reserveReleasedWhenNotesRepaid", async function () {
@@ -824,23 +1438,189 @@ describe("Deal", function () {
       expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
     });
 
+    it("test_waterfall_unreportedPeriods_keeperBounty_upkeepByThirdAccount", async function () {
+      const f = await networkHelpers.loadFixture(activeLowSlopeDealFixture);
+      const { deal, r, outsider, keeper } = f;
+      const coin = f.protocol.stablecoin;
+      const run = await ScenarioRunner.start(ethers, networkHelpers, f.protocol, r, f.h, keeper);
+      const bounty = 50n * USDC;
+      const [keeperBefore, outsiderBefore] = [await coin.balanceOf(keeper), await coin.balanceOf(outsider)];
+      const byOutsider = { keeper: outsider, via: "upkeep" as const };
+
+      // 0: unreported, run by a third account through performUpkeep: every collection is cash, 30 000 of
+      //    reserve released, the linked mezzanine at its floor. ReportMissed, ReserveReleased, KeeperPaid.
+      await run.run(0, unreported(600n * K), byOutsider);
+      // 1: reported, but only 10 USDC of cash: the bounty takes it all; fees and interest go to arrears and the
+      //    reserve covers the senior interest. U = 95 %.
+      await run.run(1, plan(10n * USDC, 10n * USDC, 950_000n));
+      // 2: recovery, through performUpkeep by the third account.
+      await run.run(2, plan(900n * K, 900n * K), byOutsider);
+      // 3: unreported with nothing collected: no cash, no bounty (KeeperPaid of 0), the reserve covers the senior.
+      await run.run(3, unreported(0n));
+      // 4–6: one upkeep catches up three ready periods. Every deposit is made before it runs, so the unreported
+      //    period 5 takes as cash what was deposited for period 6 as well, and period 6 has none left.
+      await run.runPeriods(
+        4,
+        [plan(1_200n * K, 1_200n * K, 900_000n), unreported(800n * K), plan(900n * K, 1_000n * K, 600_000n)],
+        byOutsider,
+      );
+      for (let p = 7; p < 11; p++) await run.run(p, plan(900n * K, 900n * K, 750_000n));
+      // 11 (final): unreported, every collection is cash, through performUpkeep.
+      await run.run(11, unreported(4_000n * K), byOutsider);
+      const res = run.results;
+
+      // The scenario exercises what it claims to.
+      const mezz = f.h.terms.tranches[1].coupon;
+      expect(couponRate(mezz, 0n)).to.equal((96n * WAD) / 1000n); // what U = 0 would pay: not the floor
+      const mezzRate = (x: (typeof res)[number]) =>
+        x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 1n)!.args[2];
+      const seniorRate = (x: (typeof res)[number]) =>
+        x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[2];
+      const unreportedPeriods = [0, 3, 5, 11];
+      for (let p = 0; p < 12; p++) {
+        const x = res[p];
+        expect(x.statement.reported, `reported ${p}`).to.equal(!unreportedPeriods.includes(p));
+        expect(seniorRate(x), `senior rate ${p}`).to.equal((8n * WAD) / 100n); // fixed coupons do not move
+        if (unreportedPeriods.includes(p)) {
+          expect(mezzRate(x), `mezzanine rate ${p}`).to.equal((8n * WAD) / 100n);
+          expect(x.statement.utilization).to.equal(0n);
+          expect(x.events[0].name).to.equal("ReportMissed");
+          // Every deposited collection is cash, whatever the period.
+          expect(x.statement.collectionsCarried).to.equal(0n);
+        } else {
+          expect(x.events.find((e) => e.name === "ReportMissed")).to.equal(undefined);
+        }
+      }
+      expect(res.filter((x) => x.events[0].name === "ReportMissed").map((x) => x.events[0].args)).to.deep.equal([
+        [0n, 1n],
+        [3n, 2n],
+        [5n, 3n],
+        [11n, 4n],
+      ]);
+      expect(await deal.missedReports()).to.equal(4n);
+      expect(mezzRate(res[1])).to.equal((115n * WAD) / 1000n);
+      expect(mezzRate(res[2])).to.equal((11n * WAD) / 100n);
+      // Period 0: the full order of the leading events.
+      expect(res[0].events.slice(0, 4).map((e) => e.name)).to.deep.equal([
+        "ReportMissed",
+        "ReserveReleased",
+        "KeeperPaid",
+        "FeesPaid",
+      ]);
+      expect(res[0].statement.cashIn).to.equal(600n * K);
+      expect(res[0].statement.reserveReleased).to.equal(30n * K);
+      // Period 1: the bounty is capped by the cash and nothing else is paid from it.
+      const s1 = res[1].statement;
+      expect([s1.cashIn, s1.keeperBountyPaid, s1.trusteeFeePaid, s1.servicerFeePaid]).to.deep.equal([
+        10n * USDC,
+        10n * USDC,
+        0n,
+        0n,
+      ]);
+      expect(s1.interestPaid.slice(1)).to.deep.equal([0n, 0n]);
+      expect(s1.interestPaid[0]).to.equal(s1.reserveDrawn); // the senior comes from the reserve only
+      expect(s1.residualPaid).to.equal(0n);
+      // Period 3: no cash, a zero bounty, still announced.
+      expect(res[3].statement.cashIn).to.equal(0n);
+      expect(res[3].events.find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([3n, keeper.address, 0n]);
+      expect(res[3].statement.reserveDrawn).to.equal(39_452_054_794n);
+      // Periods 4–6: 4 takes its revenue, 5 everything else on deposit, 6 nothing.
+      expect(res.slice(4, 7).map((x) => x.statement.cashIn)).to.deep.equal([1_200n * K, 1_800n * K, 0n]);
+      // Period 11 releases the reserve and repays every note.
+      expect(res[11].statement.reserveReleased).to.equal(150n * K);
+      expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
+
+      // The bounty went to whoever ran each period, never more than once per period, never carried.
+      const paidTo = (who: string) =>
+        res.filter((x) => x.keeper === who).reduce((a, x) => a + x.statement.keeperBountyPaid, 0n);
+      const byOutsiderPeriods = res.filter((x) => x.keeper === outsider.address).map((x) => x.statement.period);
+      expect(byOutsiderPeriods).to.deep.equal([0n, 2n, 4n, 5n, 6n, 11n]);
+      // Period 6 had no cash: no bounty, and the reserve, drawn for the senior interest, never pays it.
+      expect(res[6].statement.keeperBountyPaid).to.equal(0n);
+      expect(res[6].statement.reserveDrawn).to.be.greaterThan(0n);
+      expect(res[6].statement.reserveDrawn).to.equal(res[6].statement.interestPaid[0]);
+      expect(paidTo(outsider.address)).to.equal(5n * bounty);
+      // The keeper ran 1 (capped at 10 USDC), 3 (nothing) and 7–10.
+      expect(paidTo(keeper.address)).to.equal(10n * USDC + 4n * bounty);
+      expect(await coin.balanceOf(outsider)).to.equal(outsiderBefore + paidTo(outsider.address));
+      expect(await coin.balanceOf(keeper)).to.equal(keeperBefore + paidTo(keeper.address));
+      for (const x of res) expect(x.statement.keeperBountyPaid <= bounty).to.equal(true);
+    });
+
+    it("test_waterfall_cashBelowKeeperBounty_cappedNeverCarried", async function () {
+      const f = await networkHelpers.loadFixture(activeUnreservedDealFixture);
+      const { r, keeper } = f;
+      const run = await ScenarioRunner.start(ethers, networkHelpers, f.protocol, r, f.h, keeper);
+      const bounty = 50n * USDC;
+      const res = [
+        await run.run(0, plan(30n * USDC, 30n * USDC)), // below the bounty
+        await run.run(1, plan(50n * USDC, 50n * USDC)), // exactly the bounty
+        await run.run(2, plan(0n, 0n)), // nothing
+        await run.run(3, plan(1_000n * K, 1_000n * K)), // recovery
+      ];
+      const interest = [
+        periodInterest(6n * M, (8n * WAD) / 100n, PERIOD),
+        periodInterest(2n * M, (11n * WAD) / 100n, PERIOD),
+        periodInterest(M, (14n * WAD) / 100n, PERIOD),
+      ];
+      for (const [p, cash] of [
+        [0, 30n * USDC],
+        [1, 50n * USDC],
+        [2, 0n],
+      ] as const) {
+        const s = res[p].statement;
+        // The bounty takes the whole cash; nothing else is paid and there is no reserve to draw.
+        expect(s.cashIn).to.equal(cash);
+        expect(s.keeperBountyPaid).to.equal(cash);
+        const rest = [s.trusteeFeePaid, s.servicerFeePaid, s.reserveDrawn, s.reserveToppedUp, s.residualPaid];
+        expect(rest).to.deep.equal([0n, 0n, 0n, 0n, 0n]);
+        expect(s.interestPaid).to.deep.equal([0n, 0n, 0n]);
+        expect(s.principalPaid).to.deep.equal([0n, 0n, 0n]);
+        expect(res[p].events.find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([
+          BigInt(p),
+          keeper.address,
+          cash,
+        ]);
+        // Fees and interest accumulate as arrears.
+        const n = BigInt(p + 1);
+        const fees = res[p].events.find((e) => e.name === "FeesPaid")!.args;
+        expect(fees[3]).to.equal(n * 2_000n * USDC);
+        expect(
+          res[p].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
+        ).to.deep.equal(interest.map((x) => n * x));
+      }
+      // The servicer fee is charged on the cash, before the bounty is taken from it.
+      expect(res[0].events.find((e) => e.name === "FeesPaid")!.args[4]).to.equal(300_000n);
+      expect(res[1].events.find((e) => e.name === "FeesPaid")!.args[4]).to.equal(800_000n);
+      // Recovery: the bounty is the term-sheet 50, not 50 plus the 70 short before; fee arrears are cleared.
+      const s3 = res[3].statement;
+      expect(s3.keeperBountyPaid).to.equal(bounty);
+      expect(s3.trusteeFeePaid).to.equal(4n * 2_000n * USDC);
+      expect(res[3].events.find((e) => e.name === "FeesPaid")!.args.slice(3)).to.deep.equal([0n, 0n]);
+      expect(s3.interestPaid).to.deep.equal(interest.map((x) => 4n * x));
+    });
+
     it("test_waterfall_emitsEachStepWithArgs", async function () {
       // One period checked with the chai event matchers directly (the scenarios above compare whole logs).
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, r, protocol, h } = f;
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, protocol, r, deal, 0n, 300n * K, 700_000n, 1_000_000n);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K, 700_000n, 1_000_000n);
       await deal.connect(r.servicer).depositCollections(400n * K);
       const seniorInterest = 39_452_054_794n;
       const mezzInterest = periodInterest(2n * M, (11n * WAD) / 100n, PERIOD);
       const juniorInterest = periodInterest(M, (14n * WAD) / 100n, PERIOD);
       const servicerFee = 3n * K; // 1 % of 300 000
+      const bounty = 50n * USDC;
       const residual =
-        300n * K + 30n * K - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
+        300n * K + 30n * K - bounty - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
       const tx = deal.connect(f.keeper).distribute(0n);
       await expect(tx)
         .to.emit(deal, "ReserveReleased")
         .withArgs(0n, 30n * K, 150n * K);
+      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, bounty);
+      await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, bounty);
+      await expect(tx).to.not.emit(deal, "ReportMissed");
       await expect(tx)
         .to.emit(deal, "FeesPaid")
         .withArgs(0n, 2n * K, servicerFee, 0n, 0n);
@@ -867,9 +1647,11 @@ describe("Deal", function () {
         .to.emit(deal, "PeriodDistributed")
         .withArgs(0n, [
           0n,
+          true,
           300n * K,
           30n * K,
           0n,
+          bounty,
           2n * K,
           servicerFee,
           [seniorInterest, mezzInterest, juniorInterest],

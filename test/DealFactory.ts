@@ -45,6 +45,16 @@ enum Field {
   Principal,
 }
 
+/** IUtilizationOracle.OracleTermsField, in declaration order. */
+enum OracleField {
+  DisputeWindow,
+  ReportDeadline,
+  ReporterChangeDelay,
+  FleetGpus,
+  MaxPricePerGpuHour,
+  MaxUtilizationStep,
+}
+
 const GAS_BUDGET_CREATE_DEAL = 2_000_000n;
 
 async function factoryFixture() {
@@ -60,7 +70,7 @@ async function factoryFixture() {
 function edited(terms: TermSheetInput, edit: (t: TermSheetInput) => void): TermSheetInput {
   const copy: TermSheetInput = {
     ...terms,
-    reporters: [...terms.reporters],
+    oracle: { ...terms.oracle, reporters: [...terms.oracle.reporters] },
     tranches: terms.tranches.map((tr) => ({
       ...tr,
       coupon: { ...tr.coupon },
@@ -69,6 +79,20 @@ function edited(terms: TermSheetInput, edit: (t: TermSheetInput) => void): TermS
   };
   edit(copy);
   return copy;
+}
+
+/** OracleTerms as the ABI tuple events and views carry. */
+function oracleTuple(o: TermSheetInput["oracle"]): unknown[] {
+  return [
+    o.reporters,
+    BigInt(o.threshold),
+    o.disputeWindow,
+    o.reportDeadline,
+    o.reporterChangeDelay,
+    o.fleetGpus,
+    o.maxPricePerGpuHour,
+    o.maxUtilizationStep,
+  ];
 }
 
 function termsTuple(t: TermSheetInput): unknown[] {
@@ -109,8 +133,8 @@ function termsTuple(t: TermSheetInput): unknown[] {
     BigInt(t.servicerFeeBps),
     t.trusteeFeePerPeriod,
     t.reserveTarget,
-    t.reporters,
-    BigInt(t.reportThreshold),
+    t.keeperBounty,
+    oracleTuple(t.oracle),
     t.tranches.map(tranche),
   ];
 }
@@ -195,10 +219,12 @@ describe("DealFactory", function () {
       await expect(tx)
         .to.emit(factory, "DealCreated")
         .withArgs(0n, dealAddress, r.issuer.address, terms.stablecoin, tokens, offerings, anyValue);
-      await expect(tx).to.emit(oracle, "DealRegistered").withArgs(dealAddress, factoryAddress);
+      await expect(tx)
+        .to.emit(oracle, "DealRegistered")
+        .withArgs(dealAddress, factoryAddress, oracleTuple(terms.oracle));
       await expect(tx)
         .to.emit(oracle, "ReportersSet")
-        .withArgs(dealAddress, 1n, terms.reporters, BigInt(terms.reportThreshold));
+        .withArgs(dealAddress, 1n, terms.oracle.reporters, BigInt(terms.oracle.threshold));
 
       // The event carries the full term sheet.
       const receipt = await (await tx).wait();
@@ -327,6 +353,10 @@ describe("DealFactory", function () {
       expect(await d.pledgedShareBps()).to.equal(10_000n);
       expect(await d.servicerFeeBps()).to.equal(100n);
       expect(await d.trusteeFeePerPeriod()).to.equal(terms.trusteeFeePerPeriod);
+      expect(await d.keeperBounty()).to.equal(terms.keeperBounty);
+      expect(await d.keeperBounty()).to.equal(50n * USDC);
+      expect(await d.missedReports()).to.equal(0n);
+      expect(await d.nextPeriod()).to.equal(0n);
       expect(await d.reserve()).to.deep.equal([0n, terms.reserveTarget]);
       expect(await d.trancheCount()).to.equal(4n);
       expect(await d.paused()).to.equal(false);
@@ -388,12 +418,23 @@ describe("DealFactory", function () {
     it("test_createDeal_registersReportersWithTheOracle", async function () {
       const { protocol, terms, r, oracle } = await networkHelpers.loadFixture(factoryFixture);
       const custom = edited(terms, (t) => {
-        t.reporters = [r.reporters[2].address, r.reporters[0].address];
-        t.reportThreshold = 1;
+        t.oracle.reporters = [r.reporters[2].address, r.reporters[0].address];
+        t.oracle.threshold = 1;
+        t.oracle.disputeWindow = 3_600n;
+        t.oracle.reportDeadline = 3_601n;
+        t.oracle.reporterChangeDelay = 1n;
+        t.oracle.fleetGpus = 1n;
+        t.oracle.maxPricePerGpuHour = 1n;
+        t.oracle.maxUtilizationStep = WAD;
       });
       const h = await createDeal(ethers, protocol, custom);
       const dealAddress = await h.deal.getAddress();
-      expect(await oracle.reporters(dealAddress)).to.deep.equal(custom.reporters);
+      expect(await oracle.reporters(dealAddress)).to.deep.equal(custom.oracle.reporters);
+      // Every oracle term is stored as given (the smallest valid values here).
+      expect(plain(await oracle.terms(dealAddress))).to.deep.equal(oracleTuple(custom.oracle));
+      expect(await oracle.reporterSet(dealAddress)).to.equal(1n);
+      // Report deadlines follow the deal's own schedule.
+      expect(await oracle.reportDeadline(dealAddress, 0n)).to.equal((await h.deal.periodEnd(0n)) + 3_601n);
       expect(await oracle.threshold(dealAddress)).to.equal(1n);
       expect(await oracle.isReporter(dealAddress, r.reporters[2].address)).to.equal(true);
       expect(await oracle.isReporter(dealAddress, r.reporters[0].address)).to.equal(true);
@@ -881,11 +922,11 @@ describe("DealFactory", function () {
         [0, 3],
         [4, 3],
       ]) {
-        await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reportThreshold = threshold))))
+        await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.threshold = threshold))))
           .to.be.revertedWithCustomError(f.oracle, "InvalidThreshold")
           .withArgs(BigInt(threshold), BigInt(count));
       }
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = []))))
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = []))))
         .to.be.revertedWithCustomError(f.oracle, "InvalidThreshold")
         .withArgs(2n, 0n);
       expect(await f.factory.dealCount()).to.equal(0n);
@@ -893,11 +934,11 @@ describe("DealFactory", function () {
 
     it("test_createDeal_invalidReporter", async function () {
       const f = await networkHelpers.loadFixture(factoryFixture);
-      const [a, b] = f.terms.reporters;
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = [a, b, a]))))
+      const [a, b] = f.terms.oracle.reporters;
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = [a, b, a]))))
         .to.be.revertedWithCustomError(f.oracle, "InvalidReporter")
         .withArgs(a);
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = [a, ethers.ZeroAddress, b]))))
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = [a, ethers.ZeroAddress, b]))))
         .to.be.revertedWithCustomError(f.oracle, "InvalidReporter")
         .withArgs(ethers.ZeroAddress);
       expect(await f.factory.dealCount()).to.equal(0n);
@@ -906,14 +947,70 @@ describe("DealFactory", function () {
     it("test_createDeal_tooManyReporters", async function () {
       const f = await networkHelpers.loadFixture(factoryFixture);
       const many = Array.from({ length: 17 }, () => ethers.Wallet.createRandom().address);
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = many))))
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = many))))
         .to.be.revertedWithCustomError(f.oracle, "TooManyReporters")
         .withArgs(17n, 16n);
       expect(await f.factory.dealCount()).to.equal(0n);
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.reporters = many.slice(0, 16))))).to.emit(
+      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = many.slice(0, 16))))).to.emit(
         f.factory,
         "DealCreated",
       );
+    });
+
+    it("test_createDeal_invalidOracleTerms", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const o = f.terms.oracle;
+      const cases: [OracleField, (t: TermSheetInput["oracle"]) => void][] = [
+        [OracleField.DisputeWindow, (t) => (t.disputeWindow = 0n)],
+        // The deadline must leave the dispute window room: equal is refused.
+        [OracleField.ReportDeadline, (t) => (t.reportDeadline = o.disputeWindow)],
+        [OracleField.ReportDeadline, (t) => (t.reportDeadline = o.disputeWindow - 1n)],
+        [OracleField.ReportDeadline, (t) => (t.reportDeadline = 0n)],
+        [OracleField.ReporterChangeDelay, (t) => (t.reporterChangeDelay = 0n)],
+        [OracleField.FleetGpus, (t) => (t.fleetGpus = 0n)],
+        [OracleField.MaxPricePerGpuHour, (t) => (t.maxPricePerGpuHour = 0n)],
+        [OracleField.MaxUtilizationStep, (t) => (t.maxUtilizationStep = 0n)],
+        [OracleField.MaxUtilizationStep, (t) => (t.maxUtilizationStep = WAD + 1n)],
+      ];
+      for (const [field, edit] of cases) {
+        await expect(f.factory.createDeal(edited(f.terms, (t) => edit(t.oracle))))
+          .to.be.revertedWithCustomError(f.oracle, "InvalidOracleTerms")
+          .withArgs(BigInt(field));
+      }
+      // The terms are checked before the reporter set.
+      await expect(
+        f.factory.createDeal(
+          edited(f.terms, (t) => {
+            t.oracle.fleetGpus = 0n;
+            t.oracle.threshold = 0;
+          }),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.oracle, "InvalidOracleTerms")
+        .withArgs(BigInt(OracleField.FleetGpus));
+      expect(await f.factory.dealCount()).to.equal(0n);
+      // The edges that are valid: deadline one second after the window, a step of 100 %.
+      await expect(
+        f.factory.createDeal(
+          edited(f.terms, (t) => {
+            t.oracle.reportDeadline = o.disputeWindow + 1n;
+            t.oracle.maxUtilizationStep = WAD;
+          }),
+        ),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
+    it("test_createDeal_keeperBountyAnyAmount", async function () {
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      // The bounty is capped by each period's cash at distribution, so no amount is refused at creation.
+      for (const bounty of [0n, 1n, 2n ** 128n - 1n]) {
+        const h = await createDeal(
+          ethers,
+          f.protocol,
+          edited(f.terms, (t) => (t.keeperBounty = bounty)),
+        );
+        expect(await h.deal.keeperBounty()).to.equal(bounty);
+      }
     });
 
     it("test_createDeal_factoryWithoutRegistrarRole", async function () {

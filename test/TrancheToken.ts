@@ -122,6 +122,9 @@ async function decimals18Fixture() {
     ...base,
     trusteeFeePerPeriod: 2_000n * E18,
     reserveTarget: 150_000n * E18,
+    keeperBounty: 50n * E18,
+    // The revenue bound is in stablecoin units per GPU-hour: 10 whole units at 18 decimals.
+    oracle: { ...base.oracle, maxPricePerGpuHour: 10n * E18 },
     tranches: [
       units(
         fixedNote("Senior 18", 6_000_000n * E18, (8n * WAD) / 100n, {

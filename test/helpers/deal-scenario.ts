@@ -5,6 +5,7 @@ import type { ContractTransactionReceipt } from "ethers";
 
 import type { Deal, TrancheToken } from "../../types/ethers-contracts/index.js";
 import {
+  markUnreported,
   submitReport,
   type DealHandles,
   type Protocol,
@@ -13,20 +14,43 @@ import {
 } from "./fixtures.js";
 import {
   DealReference,
+  UNREPORTED,
   conservationHolds,
   statementToArray,
   type RefDealTerms,
   type RefEvent,
+  type RefOutcome,
   type RefPeriodResult,
   type RefStatement,
 } from "./waterfall-reference.js";
 
-/** One period of a scenario: what the report says and what the servicer deposits before the waterfall runs. */
+/** IUtilizationOracle.ReportState. */
+export enum ReportState {
+  None = 0,
+  Pending = 1,
+  Final = 2,
+  Unreported = 3,
+}
+
+/**
+ * One period of a scenario: what the report says and what the servicer deposits before the waterfall runs.
+ * With `unreported`, no report is submitted: the period is marked unreported with the oracle once its deadline
+ * has passed (revenue, billed and available are then ignored).
+ */
 export interface PeriodPlan {
   revenue: bigint;
   deposit: bigint;
   available: bigint;
   billed: bigint;
+  unreported?: boolean;
+}
+
+/** How the period(s) are run. */
+export interface RunOptions {
+  /** Who runs the waterfall and earns the bounty (default: the runner's keeper). */
+  keeper?: HardhatEthersSigner;
+  /** `distribute(period)` (default) or `performUpkeep(abi.encode(first, periods))`. */
+  via?: "distribute" | "upkeep";
 }
 
 export function refTerms(t: TermSheetInput): RefDealTerms {
@@ -37,6 +61,7 @@ export function refTerms(t: TermSheetInput): RefDealTerms {
     servicerFeeBps: t.servicerFeeBps,
     trusteeFeePerPeriod: t.trusteeFeePerPeriod,
     reserveTarget: t.reserveTarget,
+    keeperBounty: t.keeperBounty,
     tranches: t.tranches.map((tr) => ({ kind: tr.kind, coupon: tr.coupon, principal: tr.principal })),
   };
 }
@@ -71,27 +96,40 @@ function distributedAmounts(
 
 export function statementFromChain(x: unknown): RefStatement {
   const a = plain(x) as unknown[];
+  if (a.length !== 15) throw new Error(`statement has ${a.length} fields, expected 15`);
   return {
     period: a[0] as bigint,
-    cashIn: a[1] as bigint,
-    reserveReleased: a[2] as bigint,
-    reserveDrawn: a[3] as bigint,
-    trusteeFeePaid: a[4] as bigint,
-    servicerFeePaid: a[5] as bigint,
-    interestPaid: a[6] as bigint[],
-    reserveToppedUp: a[7] as bigint,
-    principalPaid: a[8] as bigint[],
-    residualPaid: a[9] as bigint,
-    utilization: a[10] as bigint,
-    collectionsCarried: a[11] as bigint,
-    reserveAfter: a[12] as bigint,
+    reported: a[1] as boolean,
+    cashIn: a[2] as bigint,
+    reserveReleased: a[3] as bigint,
+    reserveDrawn: a[4] as bigint,
+    keeperBountyPaid: a[5] as bigint,
+    trusteeFeePaid: a[6] as bigint,
+    servicerFeePaid: a[7] as bigint,
+    interestPaid: a[8] as bigint[],
+    reserveToppedUp: a[9] as bigint,
+    principalPaid: a[10] as bigint[],
+    residualPaid: a[11] as bigint,
+    utilization: a[12] as bigint,
+    collectionsCarried: a[13] as bigint,
+    reserveAfter: a[14] as bigint,
   };
+}
+
+/** performData of an upkeep that runs up to `periods` periods from `first`. */
+export function performData(ethers: HardhatEthers, first: bigint | number, periods: bigint | number): string {
+  return ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [BigInt(first), BigInt(periods)]);
+}
+
+/** checkData asking for up to `periods` periods: empty for one, abi.encode(uint256) otherwise. */
+export function checkData(ethers: HardhatEthers, periods: bigint | number): string {
+  return BigInt(periods) === 1n ? "0x" : ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [BigInt(periods)]);
 }
 
 /**
  * Drives a deal period by period and checks each waterfall against the reference: every event of the deal in
  * order and with exact arguments, the returned and emitted statement, conservation, the cash each party
- * received, and the deal's state afterwards.
+ * (keeper included) received, and the deal's state afterwards.
  */
 export class ScenarioRunner {
   readonly model: DealReference;
@@ -132,6 +170,7 @@ export class ScenarioRunner {
       tokenAddresses[count - 1],
       h.terms.issuer,
     );
+    model.missedReports = Number(await h.deal.missedReports());
     return new ScenarioRunner(
       ethers,
       networkHelpers,
@@ -145,36 +184,80 @@ export class ScenarioRunner {
     );
   }
 
-  async run(period: number, plan: PeriodPlan): Promise<RefPeriodResult> {
+  /** Runs one period (see {runPeriods}). */
+  async run(period: number, plan: PeriodPlan, opts: RunOptions = {}): Promise<RefPeriodResult> {
+    return (await this.runPeriods(period, [plan], opts))[0];
+  }
+
+  /**
+   * Prepares periods `first` … `first + plans.length − 1` (report or mark unreported, deposit), then runs them in
+   * one transaction: `distribute(first)` for a single period, or `performUpkeep(abi.encode(first, n))`.
+   */
+  async runPeriods(first: number, plans: PeriodPlan[], opts: RunOptions = {}): Promise<RefPeriodResult[]> {
     const { ethers, networkHelpers, protocol, r, h } = this;
+    const via = opts.via ?? "distribute";
+    if (plans.length === 0 || (plans.length > 1 && via !== "upkeep")) {
+      throw new Error("runPeriods: one period by distribute, or one or more by upkeep");
+    }
+    const keeper = opts.keeper ?? this.keeper;
     const deal = h.deal;
     const coin = protocol.stablecoin;
-    const end = await deal.periodEnd(period);
-    if (BigInt(await networkHelpers.time.latest()) < end) await networkHelpers.time.increaseTo(end);
-    const report = await submitReport(
-      ethers,
-      protocol,
-      r,
-      deal,
-      BigInt(period),
-      plan.revenue,
-      plan.billed,
-      plan.available,
-    );
-    if (plan.deposit > 0n) {
-      await expect(deal.connect(r.servicer).depositCollections(plan.deposit))
-        .to.emit(deal, "CollectionsDeposited")
-        .withArgs(r.servicer.address, plan.deposit, this.model.collections + plan.deposit);
-      this.model.deposit(plan.deposit);
+    const oracle = protocol.oracle;
+
+    const outcomes: RefOutcome[] = [];
+    for (let i = 0; i < plans.length; i++) {
+      const period = first + i;
+      const plan = plans[i];
+      const end = await deal.periodEnd(period);
+      if (BigInt(await networkHelpers.time.latest()) < end) await networkHelpers.time.increaseTo(end);
+      if (plan.unreported) {
+        await markUnreported(networkHelpers, protocol, deal, BigInt(period), keeper);
+        expect(await oracle.reportState(this.dealAddress, period)).to.equal(BigInt(ReportState.Unreported));
+        outcomes.push(UNREPORTED);
+      } else {
+        // Signed by every reporter, so a utilization step above the deal's bound is accepted too.
+        const report = await submitReport(
+          ethers,
+          networkHelpers,
+          protocol,
+          r,
+          deal,
+          BigInt(period),
+          plan.revenue,
+          plan.billed,
+          plan.available,
+          r.reporters,
+        );
+        expect(await oracle.reportState(this.dealAddress, period)).to.equal(BigInt(ReportState.Final));
+        outcomes.push(report);
+      }
+      if (plan.deposit > 0n) {
+        await expect(deal.connect(r.servicer).depositCollections(plan.deposit))
+          .to.emit(deal, "CollectionsDeposited")
+          .withArgs(r.servicer.address, plan.deposit, this.model.collections + plan.deposit);
+        this.model.deposit(plan.deposit);
+      }
     }
 
-    const expected = this.model.distribute(period, report);
-    const s = expected.statement;
-    expect(conservationHolds(s), `reference conservation, period ${period}`).to.equal(true);
+    const expected = outcomes.map((o, i) => this.model.distribute(first + i, o, keeper.address));
+    for (const e of expected) {
+      expect(conservationHolds(e.statement), `reference conservation, period ${e.statement.period}`).to.equal(
+        true,
+      );
+    }
 
-    // The statement the call returns.
-    const returned = statementFromChain(await deal.connect(this.keeper).distribute.staticCall(period));
-    expect(returned, `returned statement, period ${period}`).to.deep.equal(s);
+    // The deal says the first period is ready, and an upkeep asking for as many periods would run it.
+    expect(await deal.readyPeriod(), `readyPeriod before period ${first}`).to.deep.equal([true, BigInt(first)]);
+    expect(plain(await deal.checkUpkeep(checkData(ethers, plans.length)))).to.deep.equal([
+      true,
+      performData(ethers, first, plans.length),
+    ]);
+
+    if (via === "distribute") {
+      // The statement the call returns.
+      const returned = statementFromChain(await deal.connect(keeper).distribute.staticCall(first));
+      expect(returned, `returned statement, period ${first}`).to.deep.equal(expected[0].statement);
+    }
 
     const parties = [
       r.trustee.address,
@@ -182,50 +265,80 @@ export class ScenarioRunner {
       h.terms.issuer,
       ...this.tokenAddresses,
       this.dealAddress,
+      keeper.address,
     ];
+    expect(new Set(parties.map((a) => a.toLowerCase())).size, "the keeper is a party of its own").to.equal(
+      parties.length,
+    );
     const before = await Promise.all(parties.map((a) => coin.balanceOf(a)));
-    const tx = deal.connect(this.keeper).distribute(period);
-    await expect(tx).to.emit(deal, "PeriodDistributed").withArgs(BigInt(period), statementToArray(s));
+    const tx =
+      via === "distribute"
+        ? deal.connect(keeper).distribute(first)
+        : deal.connect(keeper).performUpkeep(performData(ethers, first, plans.length));
+    const last = expected[expected.length - 1];
+    await expect(tx)
+      .to.emit(deal, "PeriodDistributed")
+      .withArgs(last.statement.period, statementToArray(last.statement));
     const receipt = (await (await tx).wait())!;
     const after = await Promise.all(parties.map((a) => coin.balanceOf(a)));
     const delta = after.map((x, i) => x - before[i]);
 
     // Every event of the deal, in order, to the wei.
-    expect(dealEvents(deal, this.dealAddress, receipt), `events, period ${period}`).to.deep.equal(
-      expected.events,
+    const events = dealEvents(deal, this.dealAddress, receipt);
+    expect(events, `events, periods ${first}..${first + plans.length - 1}`).to.deep.equal(
+      expected.flatMap((e) => e.events),
+    );
+    // The oracle recorded the finality of each reported period as the deal consumed it.
+    const oracleAddress = (await oracle.getAddress()).toLowerCase();
+    const oracleEvents = receipt.logs
+      .filter((l) => l.address.toLowerCase() === oracleAddress)
+      .map((l) => {
+        const parsed = oracle.interface.parseLog(l)!;
+        return { name: parsed.name, args: plain(parsed.args) as unknown[] };
+      });
+    expect(oracleEvents).to.deep.equal(
+      outcomes.flatMap((o, i) =>
+        o === UNREPORTED
+          ? []
+          : [{ name: "ReportFinalized", args: [this.dealAddress, BigInt(first + i), 0n] }],
+      ),
     );
 
-    // The emitted statement satisfies the conservation identity exactly.
-    const emitted = dealEvents(deal, this.dealAddress, receipt).find((e) => e.name === "PeriodDistributed")!;
-    const onChain = statementFromChain(emitted.args[1]);
-    expect(conservationHolds(onChain), `on-chain conservation, period ${period}`).to.equal(true);
-    expect(onChain).to.deep.equal(s);
+    // The emitted statements satisfy the conservation identity exactly.
+    const emitted = events.filter((e) => e.name === "PeriodDistributed");
+    expect(emitted.length).to.equal(plans.length);
+    emitted.forEach((e, i) => {
+      const onChain = statementFromChain(e.args[1]);
+      expect(conservationHolds(onChain), `on-chain conservation, period ${first + i}`).to.equal(true);
+      expect(onChain).to.deep.equal(expected[i].statement);
+    });
 
-    // Cash moved as the statement says.
+    // Cash moved as the statements say.
     const notes = h.terms.tranches.length - 1;
-    const equityIsRecipient = expected.residualRecipient === this.tokenAddresses[notes];
+    const sum = (f: (e: RefPeriodResult) => bigint): bigint => expected.reduce((a, e) => a + f(e), 0n);
+    const toEquity = (e: RefPeriodResult) => e.residualRecipient === this.tokenAddresses[notes];
     const expectedDelta = [
-      s.trusteeFeePaid,
-      s.servicerFeePaid,
-      equityIsRecipient ? 0n : s.residualPaid,
-      ...expected.paidToNotes,
-      equityIsRecipient ? s.residualPaid : 0n,
-      -(s.cashIn + s.reserveReleased + s.reserveDrawn - s.reserveToppedUp),
+      sum((e) => e.statement.trusteeFeePaid),
+      sum((e) => e.statement.servicerFeePaid),
+      sum((e) => (toEquity(e) ? 0n : e.statement.residualPaid)),
+      ...Array.from({ length: notes }, (_, i) => sum((e) => e.paidToNotes[i])),
+      sum((e) => (toEquity(e) ? e.statement.residualPaid : 0n)),
+      -sum(({ statement: s }) => s.cashIn + s.reserveReleased + s.reserveDrawn - s.reserveToppedUp),
+      sum((e) => e.statement.keeperBountyPaid),
     ];
-    expect(delta, `balance changes, period ${period}`).to.deep.equal(expectedDelta);
+    expect(delta, `balance changes, periods ${first}..${first + plans.length - 1}`).to.deep.equal(expectedDelta);
     for (let i = 0; i < notes; i++) {
-      const amount = expected.paidToNotes[i];
       expect(distributedAmounts(h.tokens[i], this.tokenAddresses[i], receipt)).to.deep.equal(
-        amount === 0n ? [] : [amount],
+        expected.map((e) => e.paidToNotes[i]).filter((x) => x !== 0n),
       );
     }
     expect(distributedAmounts(h.tokens[notes], this.tokenAddresses[notes], receipt)).to.deep.equal(
-      equityIsRecipient && s.residualPaid !== 0n ? [s.residualPaid] : [],
+      expected.filter((e) => toEquity(e) && e.statement.residualPaid !== 0n).map((e) => e.statement.residualPaid),
     );
 
     // The deal's state matches the reference, and its balance is exactly what it accounts for.
     await this.expectState();
-    this.results.push(expected);
+    this.results.push(...expected);
     return expected;
   }
 
@@ -242,6 +355,8 @@ export class ScenarioRunner {
     ]);
     expect(await deal.nextPeriod()).to.equal(BigInt(model.nextPeriod));
     expect(await deal.status()).to.equal(BigInt(model.status));
+    expect(await deal.missedReports(), "missed reports").to.equal(BigInt(model.missedReports));
+    expect(await deal.keeperBounty()).to.equal(h.terms.keeperBounty);
     expect(await this.protocol.stablecoin.balanceOf(this.dealAddress), "deal balance").to.equal(
       model.collections + model.reserve,
     );

@@ -360,7 +360,10 @@ export async function buildReport(
   };
 }
 
-/** Signs with the first two reporters and submits a report for `period` (pending until the dispute window ends). */
+/**
+ * Signs with the first two reporters (or `by`) and submits a report for `period` (pending until the dispute window
+ * ends). A utilization step above the deal's `maxUtilizationStep` needs every reporter: pass `r.reporters`.
+ */
 export async function proposeReport(
   ethers: HardhatEthers,
   protocol: Protocol,
@@ -370,9 +373,10 @@ export async function proposeReport(
   revenue: bigint,
   billed = 700_000n,
   available = 1_000_000n,
+  by: HardhatEthersSigner[] = r.reporters.slice(0, 2),
 ): Promise<ReportInput> {
   const report = await buildReport(ethers, protocol, deal, period, revenue, billed, available);
-  const { signers, signatures } = await signReport(ethers, protocol.oracle, report, r.reporters.slice(0, 2));
+  const { signers, signatures } = await signReport(ethers, protocol.oracle, report, by);
   await protocol.oracle.submitReport(report, signers, signatures);
   return report;
 }
@@ -388,10 +392,29 @@ export async function submitReport(
   revenue: bigint,
   billed = 700_000n,
   available = 1_000_000n,
+  by: HardhatEthersSigner[] = r.reporters.slice(0, 2),
 ): Promise<ReportInput> {
-  const report = await proposeReport(ethers, protocol, r, deal, period, revenue, billed, available);
+  const report = await proposeReport(ethers, protocol, r, deal, period, revenue, billed, available, by);
   await networkHelpers.time.increase(DISPUTE_WINDOW);
   return report;
+}
+
+/**
+ * Moves to the report deadline of `period` (if not past it) and marks the period unreported with the oracle,
+ * as `caller` (anyone may). The period must have no pending or final report.
+ */
+export async function markUnreported(
+  networkHelpers: NetworkHelpers,
+  protocol: Protocol,
+  deal: Deal,
+  period: bigint,
+  caller?: HardhatEthersSigner,
+): Promise<void> {
+  const dealAddress = await deal.getAddress();
+  const deadline = await protocol.oracle.reportDeadline(dealAddress, period);
+  if (BigInt(await networkHelpers.time.latest()) < deadline) await networkHelpers.time.increaseTo(deadline);
+  const oracle = caller === undefined ? protocol.oracle : protocol.oracle.connect(caller);
+  await oracle.markUnreported(dealAddress, period);
 }
 
 /**

@@ -53,7 +53,7 @@ export async function depositCollections(protocol: Protocol, r: Roles, deal: Dea
 }
 
 /**
- * Moves past the end of `period`, submits its report with `revenue`, deposits the same amount of collections and
+ * Moves past the end of `period`, submits its report with `revenue` (and waits out the dispute window), deposits the same amount of collections and
  * distributes it. Returns the distribution receipt.
  */
 export async function runPeriod(
@@ -82,7 +82,7 @@ export async function preparePeriod(
 ): Promise<void> {
   const end = await deal.periodEnd(period);
   if (BigInt(await networkHelpers.time.latest()) < end) await networkHelpers.time.increaseTo(end);
-  await submitReport(ethers, protocol, r, deal, period, revenue);
+  await submitReport(ethers, networkHelpers, protocol, r, deal, period, revenue);
   await depositCollections(protocol, r, deal, revenue);
 }
 

@@ -5,18 +5,27 @@
  * compare every event and every statement to the wei.
  *
  * Rules, per period p of a deal with N periods:
- *  1. cash = min(undistributed collections, revenue × pledgedShareBps / 10 000); at the final period every
- *     undistributed collection is cash.
+ *  1. cash = min(undistributed collections, revenue × pledgedShareBps / 10 000); at the final period, or when
+ *     the period was marked unreported by the oracle, every undistributed collection is cash.
  *  2. effective reserve target = 0 at the final period or when no note principal is outstanding, else the
  *     term-sheet target; reserve above it is released into the cash.
- *  3. trustee fee (per-period fee + arrears), then servicer fee (bps of cash + arrears); unpaid fees are arrears.
- *  4. note interest by rank: ⌊outstanding × rate × periodLength / (1e18 × 365 days)⌋ + arrears; a senior (rank 0)
- *     shortfall is drawn from the reserve; unpaid interest is arrears.
- *  5. reserve top-up towards the effective target.
- *  6. scheduled principal by rank: what brings outstanding down to the schedule (straight line with cumulative
+ *  3. keeper bounty to whoever ran the period (msg.sender of distribute / performUpkeep), first, capped by the
+ *     cash available at that point (released reserve included); never carried as arrears.
+ *  4. trustee fee (per-period fee + arrears), then servicer fee (bps of cash + arrears); unpaid fees are arrears.
+ *  5. note interest by rank: ⌊outstanding × rate × periodLength / (1e18 × 365 days)⌋ + arrears, where a
+ *     utilization-linked coupon pays its floor rate when the period is unreported (utilization then reads 0);
+ *     a senior (rank 0) shortfall is drawn from the reserve (never for the bounty or fees); unpaid interest is
+ *     arrears.
+ *  6. reserve top-up towards the effective target.
+ *  7. scheduled principal by rank: what brings outstanding down to the schedule (straight line with cumulative
  *     rounding from amortStartPeriod over amortPeriods, everything at the final period), so missed principal is
  *     caught up.
- *  7. the residual goes to the equity token, or to the issuer when no equity was issued.
+ *  8. the residual goes to the equity token, or to the issuer when no equity was issued.
+ *
+ * Events of one period, in the order Deal._record and Deal._pay emit them: ReportMissed (unreported periods
+ * only), ReserveReleased (if any), KeeperPaid (always, even for 0), FeesPaid, InterestPaid × notes,
+ * ReserveDrawn (if any), ReserveToppedUp (if any), PrincipalPaid × notes, StatusChanged (final period),
+ * ResidualPaid, PeriodDistributed.
  */
 
 export const WAD = 10n ** 18n;
@@ -58,14 +67,17 @@ export interface RefDealTerms {
   servicerFeeBps: number;
   trusteeFeePerPeriod: bigint;
   reserveTarget: bigint;
+  keeperBounty: bigint;
   tranches: RefTrancheTerms[];
 }
 
 export interface RefStatement {
   period: bigint;
+  reported: boolean;
   cashIn: bigint;
   reserveReleased: bigint;
   reserveDrawn: bigint;
+  keeperBountyPaid: bigint;
   trusteeFeePaid: bigint;
   servicerFeePaid: bigint;
   interestPaid: bigint[];
@@ -83,9 +95,24 @@ export interface RefEvent {
   args: unknown[];
 }
 
+/** The final report of a period, as the oracle gives it to the deal. */
+export interface RefReport {
+  gpuHoursAvailable: bigint;
+  gpuHoursBilled: bigint;
+  revenue: bigint;
+}
+
+/** What the oracle says of a period: its final report, or that it was marked unreported. */
+export type RefOutcome = RefReport | typeof UNREPORTED;
+
+/** The outcome of a period the oracle marked unreported. */
+export const UNREPORTED = "unreported" as const;
+
 export interface RefPeriodResult {
   statement: RefStatement;
   events: RefEvent[];
+  /** Who ran the period and was paid the bounty. */
+  keeper: string;
   /** Cash each note token receives (interest + principal), by rank. */
   paidToNotes: bigint[];
   residualRecipient: string;
@@ -149,6 +176,7 @@ export class DealReference {
   trusteeArrears = 0n;
   servicerArrears = 0n;
   nextPeriod = 0;
+  missedReports = 0;
   status: RefStatus = RefStatus.Active;
   readonly notes: NoteState[];
   readonly equityToken: string;
@@ -175,21 +203,25 @@ export class DealReference {
     this.collections += amount;
   }
 
-  distribute(
-    period: number,
-    report: { gpuHoursAvailable: bigint; gpuHoursBilled: bigint; revenue: bigint },
-  ): RefPeriodResult {
+  /** Runs `period` with the oracle's `outcome`, run by `keeper` (the caller that earns the bounty). */
+  distribute(period: number, outcome: RefOutcome, keeper: string): RefPeriodResult {
     if (period !== this.nextPeriod)
       throw new Error(`reference: period ${period} is not next (${this.nextPeriod})`);
+    if (this.status !== RefStatus.Active)
+      throw new Error(`reference: deal is not active (${this.status})`);
     const t = this.terms;
     const p = BigInt(period);
     const finalPeriod = period + 1 === t.periodCount;
-    const u = utilization(report.gpuHoursAvailable, report.gpuHoursBilled);
+    const reported = outcome !== UNREPORTED;
+    // An unreported period has no report: the oracle gives zero hours, so utilization reads 0.
+    const u = reported ? utilization(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n;
     const events: RefEvent[] = [];
 
     // 1. cash of the period
-    const earned = bpsOf(report.revenue, t.pledgedShareBps);
-    const cash = finalPeriod ? this.collections : min(this.collections, earned);
+    const cash =
+      finalPeriod || !reported
+        ? this.collections
+        : min(this.collections, bpsOf(outcome.revenue, t.pledgedShareBps));
     this.collections -= cash;
 
     // what is owed
@@ -199,7 +231,11 @@ export class DealReference {
     let outstandingNotes = 0n;
     this.notes.forEach((n, i) => {
       const terms = t.tranches[i];
-      const rate = couponRate(terms.coupon, u);
+      // Without a report a utilization-linked coupon pays its floor; a fixed coupon is unchanged.
+      const rate =
+        !reported && terms.coupon.couponType === 1
+          ? terms.coupon.floorRate
+          : couponRate(terms.coupon, u);
       rates.push(rate);
       interestDue.push(periodInterest(n.outstanding, rate, t.periodLength) + n.arrears);
       const scheduled = scheduledOutstanding(n.issued, terms.principal, period, t.periodCount);
@@ -226,11 +262,14 @@ export class DealReference {
       return paid;
     };
 
-    // 3. fees
+    // 3. keeper bounty: first, capped by what is available, never carried
+    const bountyPaid = pay(t.keeperBounty);
+
+    // 4. fees
     const trusteePaid = pay(trusteeDue);
     const servicerPaid = pay(servicerDue);
 
-    // 4. interest
+    // 5. interest
     const interestPaid: bigint[] = [];
     let drawn = 0n;
     interestDue.forEach((due, i) => {
@@ -243,17 +282,17 @@ export class DealReference {
       interestPaid.push(paid);
     });
 
-    // 5. top-up
+    // 6. top-up
     let toppedUp = 0n;
     if (reserve < target) {
       toppedUp = pay(target - reserve);
       reserve += toppedUp;
     }
 
-    // 6. principal
+    // 7. principal
     const principalPaid = principalDueArr.map((due) => pay(due));
 
-    // 7. residual
+    // 8. residual
     const residual = available;
 
     // state and events, in the order the deal emits them
@@ -261,8 +300,13 @@ export class DealReference {
     this.reserve = reserve;
     this.trusteeArrears = trusteeDue - trusteePaid;
     this.servicerArrears = servicerDue - servicerPaid;
+    if (!reported) {
+      this.missedReports += 1;
+      events.push({ name: "ReportMissed", args: [p, BigInt(this.missedReports)] });
+    }
     if (released !== 0n)
       events.push({ name: "ReserveReleased", args: [p, released, reserveBefore - released] });
+    events.push({ name: "KeeperPaid", args: [p, keeper, bountyPaid] });
     events.push({
       name: "FeesPaid",
       args: [p, trusteePaid, servicerPaid, this.trusteeArrears, this.servicerArrears],
@@ -297,9 +341,11 @@ export class DealReference {
 
     const statement: RefStatement = {
       period: p,
+      reported,
       cashIn: cash,
       reserveReleased: released,
       reserveDrawn: drawn,
+      keeperBountyPaid: bountyPaid,
       trusteeFeePaid: trusteePaid,
       servicerFeePaid: servicerPaid,
       interestPaid,
@@ -315,6 +361,7 @@ export class DealReference {
     return {
       statement,
       events,
+      keeper,
       paidToNotes: interestPaid.map((x, i) => x + principalPaid[i]),
       residualRecipient: recipient,
       status: this.status,
@@ -326,9 +373,11 @@ export class DealReference {
 export function statementToArray(s: RefStatement): unknown[] {
   return [
     s.period,
+    s.reported,
     s.cashIn,
     s.reserveReleased,
     s.reserveDrawn,
+    s.keeperBountyPaid,
     s.trusteeFeePaid,
     s.servicerFeePaid,
     s.interestPaid,
@@ -346,7 +395,8 @@ export function conservationHolds(s: RefStatement): boolean {
   const sum = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
   return (
     s.cashIn + s.reserveReleased + s.reserveDrawn ===
-    s.trusteeFeePaid +
+    s.keeperBountyPaid +
+      s.trusteeFeePaid +
       s.servicerFeePaid +
       sum(s.interestPaid) +
       s.reserveToppedUp +
