@@ -690,12 +690,18 @@ describe("Deal", function () {
       await deal.distribute(0n);
       // Next one: not ended yet.
       expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
-      // A later period's report does not make the next one ready.
-      await networkHelpers.time.increaseTo(await deal.periodEnd(2));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
+      // Ended with no report, before its report deadline: not ready.
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
       expect(await deal.readyPeriod()).to.deep.equal([false, 1n]);
       await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 100n * K);
       expect(await deal.readyPeriod()).to.deep.equal([true, 1n]);
+      await deal.distribute(1n);
+      // Ended with no report and past its report deadline: ready (distributing marks it unreported).
+      const deadline = await protocol.oracle.reportDeadline(await deal.getAddress(), 2n);
+      await networkHelpers.time.increaseTo(deadline - 1n);
+      expect(await deal.readyPeriod()).to.deep.equal([false, 2n]);
+      await networkHelpers.time.increaseTo(deadline);
+      expect(await deal.readyPeriod()).to.deep.equal([true, 2n]);
     });
 
     it("test_readyPeriod_falseOnceEnded", async function () {
@@ -823,16 +829,22 @@ describe("Deal", function () {
       await protocol.oracle.connect(r.reporters[2]).dispute(dealAddress, 1n, ethers.id("wrong meter"));
       await networkHelpers.time.increase(DISPUTE_WINDOW);
       await expectUpkeep(deal, false, 1n);
-      // Past the report deadline with nothing reported: still not ready until someone marks the period.
+      // Past the report deadline with nothing reported: ready, and running it marks the period unreported, so an
+      // automated keeper never stalls on a missing report.
       await networkHelpers.time.increaseTo((await protocol.oracle.reportDeadline(dealAddress, 1n)) + DAY);
-      await expectUpkeep(deal, false, 1n);
-      await protocol.oracle.connect(f.outsider).markUnreported(dealAddress, 1n);
       await expectUpkeep(deal, true, 1n);
-      // A later period's final report does not make the next one ready.
-      await deal.distribute(1n);
+      await expect(deal.connect(f.keeper).performUpkeep(performData(ethers, 1n, 1n)))
+        .to.emit(protocol.oracle, "PeriodUnreported")
+        .withArgs(dealAddress, 1n, dealAddress)
+        .and.to.emit(deal, "ReportMissed")
+        .withArgs(1n, 1n);
+      // A report pending in its dispute window holds the period back even past its deadline; once disputed,
+      // nothing is pending and the deadline has passed: ready as unreported.
       await networkHelpers.time.increaseTo(await deal.periodEnd(3));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 3n, 100n * K);
+      await proposeReport(ethers, protocol, r, deal, 2n, 100n * K);
       await expectUpkeep(deal, false, 2n);
+      await protocol.oracle.connect(r.reporters[2]).dispute(dealAddress, 2n, ethers.id("late meter"));
+      await expectUpkeep(deal, true, 2n);
       await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
       await expectUpkeep(deal, true, 2n);
     });
@@ -863,9 +875,9 @@ describe("Deal", function () {
 
     it("test_checkUpkeep_malformedCheckData", async function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
-      // checkData is empty or one uint256; anything shorter cannot be decoded.
-      for (const data of ["0x01", "0x" + "00".repeat(31)]) {
-        await expect(f.deal.checkUpkeep(data)).to.be.revertedWithoutReason(ethers);
+      // checkData is empty, one uint256, or a uint256 and an address; anything else is refused.
+      for (const data of ["0x01", "0x" + "00".repeat(31), "0x" + "00".repeat(33), "0x" + "00".repeat(96)]) {
+        await expect(f.deal.checkUpkeep(data)).to.be.revertedWithCustomError(f.deal, "InvalidUpkeep").withArgs();
       }
     });
 
@@ -960,9 +972,9 @@ describe("Deal", function () {
       await expect(keeper.performUpkeep(performData(ethers, 0n, 0n)))
         .to.be.revertedWithCustomError(deal, "InvalidUpkeep")
         .withArgs();
-      // Malformed performData: not two words.
+      // Malformed performData: neither two nor three words.
       for (const data of ["0x", encode1(0n)]) {
-        await expect(keeper.performUpkeep(data)).to.be.revertedWithoutReason(ethers);
+        await expect(keeper.performUpkeep(data)).to.be.revertedWithCustomError(deal, "InvalidUpkeep").withArgs();
       }
       // Paused: the pause comes first, whatever the data.
       await deal.connect(r.guardian).pause();

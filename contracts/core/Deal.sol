@@ -192,31 +192,48 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function distribute(uint256 period) external nonReentrant whenNotPaused returns (PeriodStatement memory) {
-        return _distribute(period);
+        return _distribute(period, msg.sender);
     }
 
     /// @inheritdoc IDeal
     function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData) {
-        uint256 maxPeriods = checkData.length == 0 ? 1 : abi.decode(checkData, (uint256));
+        uint256 maxPeriods = 1;
+        address recipient;
+        if (checkData.length == 32) {
+            maxPeriods = abi.decode(checkData, (uint256));
+        } else if (checkData.length == 64) {
+            (maxPeriods, recipient) = abi.decode(checkData, (uint256, address));
+        } else if (checkData.length != 0) {
+            revert InvalidUpkeep();
+        }
         uint256 next = _nextPeriod;
         upkeepNeeded = maxPeriods != 0 && _isReady(next);
-        performData = abi.encode(next, maxPeriods);
+        performData = recipient == address(0) ? abi.encode(next, maxPeriods) : abi.encode(next, maxPeriods, recipient);
     }
 
     /// @inheritdoc IDeal
     function performUpkeep(bytes calldata performData) external nonReentrant whenNotPaused {
-        (uint256 period, uint256 maxPeriods) = abi.decode(performData, (uint256, uint256));
-        if (maxPeriods == 0) revert InvalidUpkeep();
+        uint256 period;
+        uint256 maxPeriods;
+        address recipient = msg.sender;
+        if (performData.length == 64) {
+            (period, maxPeriods) = abi.decode(performData, (uint256, uint256));
+        } else if (performData.length == 96) {
+            (period, maxPeriods, recipient) = abi.decode(performData, (uint256, uint256, address));
+        } else {
+            revert InvalidUpkeep();
+        }
+        if (maxPeriods == 0 || recipient == address(0)) revert InvalidUpkeep();
         // The first period is checked in full (and reverts with the precise reason); the catch-up stops quietly
         // at the first period that is not ready. Each distribution moves `_nextPeriod`, so none can run twice.
-        _distribute(period);
+        _distribute(period, recipient);
         for (uint256 i = 1; i < maxPeriods && _isReady(++period); ++i) {
-            _distribute(period);
+            _distribute(period, recipient);
         }
     }
 
-    function _distribute(uint256 period) private returns (PeriodStatement memory s) {
-        Run memory run = _prepare(period);
+    function _distribute(uint256 period, address keeper) private returns (PeriodStatement memory s) {
+        Run memory run = _prepare(period, keeper);
         WaterfallMath.Result memory r = WaterfallMath.run(run.input);
         s = _record(run, r);
         _pay(run, r);
@@ -228,11 +245,15 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (_status != DealStatus.Active || paused() || period != _nextPeriod || period >= _periodCount) return false;
         if (block.timestamp < _periodEnd(period)) return false;
         IUtilizationOracle.ReportState state = _oracle.reportState(address(this), period);
+        if (state == IUtilizationOracle.ReportState.None) {
+            // Ready as an unreported period once its deadline has passed ({_prepare} marks it).
+            return block.timestamp >= _oracle.reportDeadline(address(this), period);
+        }
         return state == IUtilizationOracle.ReportState.Final || state == IUtilizationOracle.ReportState.Unreported;
     }
 
     /// @dev Checks that `period` is the next ready one and gathers what is owed.
-    function _prepare(uint256 period) private returns (Run memory run) {
+    function _prepare(uint256 period, address keeper) private returns (Run memory run) {
         uint256 next = _nextPeriod;
         if (period < next) revert WaterfallPeriodAlreadyDistributed(period);
         DealStatus status_ = _status;
@@ -242,11 +263,17 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (period > next) revert WaterfallPeriodNotReady(period, next);
         uint64 endsAt = _periodEnd(period);
         if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
-        // Reverts ReportNotFinal unless the report is final or the period was marked unreported.
-        (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle.finalize(address(this), period);
+        // A period whose report deadline passed with nothing final or pending is marked unreported on the way, so
+        // an automated keeper never stalls on it. Then finalize reverts ReportNotFinal unless the period is final.
+        IUtilizationOracle oracle_ = _oracle;
+        if (
+            oracle_.reportState(address(this), period) == IUtilizationOracle.ReportState.None &&
+            block.timestamp >= oracle_.reportDeadline(address(this), period)
+        ) oracle_.markUnreported(address(this), period);
+        (bool reported, uint256 available, uint256 billed, uint256 revenue) = oracle_.finalize(address(this), period);
 
         run.period = period;
-        run.keeper = msg.sender;
+        run.keeper = keeper;
         run.finalPeriod = period + 1 == count;
         run.reported = reported;
         run.utilization = WaterfallMath.utilization(available, billed);
@@ -254,9 +281,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         // Cash of the period: what the report says the pool earned, capped by what was deposited. At the final
         // period, or when no report came, every deposited collection is distributed.
         uint256 collections = _collections;
-        uint256 cash = (run.finalPeriod || !reported)
-            ? collections
-            : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
+        uint256 cash =
+            (run.finalPeriod || !reported)
+                ? collections
+                : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
         // cash ≤ collections.
         unchecked {
             _collections = uint128(collections - cash);
@@ -286,9 +314,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         Tranche storage tr = _tranches[i];
         outstanding = tr.outstanding;
         // Without a report, a utilization-linked coupon falls to its floor.
-        uint256 rate = (!run.reported && tr.couponType == CouponType.UtilizationLinked)
-            ? tr.floorRate
-            : WaterfallMath.couponRate(_couponOf(tr), run.utilization);
+        uint256 rate =
+            (!run.reported && tr.couponType == CouponType.UtilizationLinked)
+                ? tr.floorRate
+                : WaterfallMath.couponRate(_couponOf(tr), run.utilization);
         run.rates[i] = rate;
         run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, _periodLength) + tr.arrears;
         run.input.principalDue[i] = WaterfallMath.principalDue(

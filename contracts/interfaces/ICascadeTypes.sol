@@ -72,10 +72,11 @@ struct TrancheTerms {
 
 /// @notice How the utilization oracle treats a deal's reports.
 /// A report needs `threshold` of `reporters`; it is open to dispute for `disputeWindow` seconds after it is accepted
-/// and final afterwards. If no report is final `reportDeadline` seconds after its period ends, anyone may mark the
-/// period unreported. Bounds: billed ≤ available ≤ `fleetGpus` × hours in the period, revenue ≤ billed ×
-/// `maxPricePerGpuHour` (stablecoin units), and a utilization change above `maxUtilizationStep` (WAD) from the
-/// previous period needs every reporter. Changes of the reporter set wait `reporterChangeDelay` seconds.
+/// and final afterwards. If no report is final or pending `reportDeadline` seconds after its period ends, anyone
+/// may mark the period unreported (distributing it does so). Bounds: billed ≤ available ≤ `fleetGpus` × hours in
+/// the period, revenue ≤ billed × `maxPricePerGpuHour` (stablecoin units), and a utilization change above
+/// `maxUtilizationStep` (WAD) from the previous period needs every reporter. Changes of the reporter set wait
+/// `reporterChangeDelay` seconds.
 struct OracleTerms {
     address[] reporters;
     uint8 threshold;

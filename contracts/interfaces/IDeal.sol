@@ -126,7 +126,7 @@ interface IDeal {
     /// @notice The deal has `periodCount` periods; `period` is not one of them.
     error WaterfallPeriodBeyondMaturity(uint256 period, uint256 periodCount);
 
-    /// @notice An upkeep asked for zero periods.
+    /// @notice Upkeep data is malformed, asks for zero periods or names the zero address.
     error InvalidUpkeep();
 
     /// @notice The call needs the deal to be active; it is `status`.
@@ -166,13 +166,18 @@ interface IDeal {
     function distribute(uint256 period) external returns (PeriodStatement memory statement);
 
     /// @notice Chainlink Automation: whether a period is ready, and the data {performUpkeep} needs to run it.
-    /// `checkData` is empty (one period) or `abi.encode(uint256 maxPeriods)` to catch up several in order.
-    /// `performData` is `abi.encode(uint256 firstPeriod, uint256 maxPeriods)`.
+    /// `checkData` is empty (one period, bounty to the caller), `abi.encode(uint256 maxPeriods)` to catch up several
+    /// in order, or `abi.encode(uint256 maxPeriods, address bountyRecipient)` to pay the bounty to a given address
+    /// (for keeper networks whose caller is a forwarder contract). `performData` is
+    /// `abi.encode(uint256 firstPeriod, uint256 maxPeriods)` or, with a recipient, `abi.encode(firstPeriod,
+    /// maxPeriods, bountyRecipient)`. A period past its report deadline with no report is ready: running it marks it
+    /// unreported at the oracle first.
     function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData);
 
     /// @notice Chainlink Automation: re-checks everything and distributes `firstPeriod`, then up to
-    /// `maxPeriods − 1` more periods while they are ready. The caller earns the keeper bounty of each. A second call
-    /// for the same period reverts {WaterfallPeriodAlreadyDistributed}: nothing is ever paid twice.
+    /// `maxPeriods − 1` more periods while they are ready. The bounty of each goes to the recipient in `performData`,
+    /// or to the caller. A second call for the same period reverts {WaterfallPeriodAlreadyDistributed}: nothing is
+    /// ever paid twice. Malformed data, zero periods or a zero recipient revert {InvalidUpkeep}.
     function performUpkeep(bytes calldata performData) external;
 
     /// @notice Called by the offering of `tranche` when it closes, after it sent `reserveFunding` to the deal.

@@ -97,7 +97,13 @@ interface IUtilizationOracle {
     );
 
     /// @notice `by` disputed the pending report of `deal` for `period`; it is void and round `round` + 1 is open.
-    event ReportDisputed(address indexed deal, uint256 indexed period, uint256 round, address indexed by, bytes32 reason);
+    event ReportDisputed(
+        address indexed deal,
+        uint256 indexed period,
+        uint256 round,
+        address indexed by,
+        bytes32 reason
+    );
 
     /// @notice The report of `deal` for `period` became final. Finality depends only on time; this event is emitted
     /// by {finalize}, which the deal calls before it distributes the period.
@@ -140,7 +146,8 @@ interface IUtilizationOracle {
     error BilledExceedsAvailable(uint256 billed, uint256 available);
     error AvailableExceedsFleet(uint256 available, uint256 maxAvailable);
     error RevenueExceedsBound(uint256 revenue, uint256 maxRevenue);
-    /// @notice Utilization moved by `step` (WAD) from the previous period, more than `maxStep`: every reporter must sign.
+    /// @notice Utilization moved by `step` (WAD) from the previous period, more than `maxStep`: every reporter must
+    /// sign.
     error UtilizationStepNeedsAllReporters(uint256 step, uint256 maxStep, uint256 signatures, uint256 reporters);
     error SignatureCountMismatch(uint256 signers, uint256 signatures);
     error InsufficientSignatures(uint256 count, uint256 threshold);
@@ -177,9 +184,10 @@ interface IUtilizationOracle {
 
     /// @notice Records that the pending report of `period` became final (anyone; idempotent) and returns the outcome
     /// the waterfall uses. Reverts {ReportNotFinal} unless the period is Final or Unreported.
-    function finalize(address deal, uint256 period)
-        external
-        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
+    function finalize(
+        address deal,
+        uint256 period
+    ) external returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
 
     // ---------------------------------------------------------------- views
 
@@ -194,10 +202,10 @@ interface IUtilizationOracle {
 
     /// @notice The outcome the deal's waterfall uses: reverts {ReportNotFinal} unless the period is Final or
     /// Unreported.
-    function periodOutcome(address deal, uint256 period)
-        external
-        view
-        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
+    function periodOutcome(
+        address deal,
+        uint256 period
+    ) external view returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
 
     /// @notice When the report of `period` may be marked missing: period end + report deadline.
     function reportDeadline(address deal, uint256 period) external view returns (uint64);

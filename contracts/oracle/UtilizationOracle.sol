@@ -17,11 +17,10 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     bytes32 public constant REGISTRAR_ROLE = keccak256("cascade.role.registrar");
     /// @dev The deal's guardian role (see {Deal}); its holders may dispute reports.
     bytes32 public constant DEAL_GUARDIAN_ROLE = keccak256("cascade.role.guardian");
-    bytes32 public constant REPORT_TYPEHASH =
-        keccak256(
-            "Report(uint256 chainId,address oracle,address deal,uint64 period,uint32 round,uint64 reporterSet,"
-            "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,bytes32 reportHash)"
-        );
+    bytes32 public constant REPORT_TYPEHASH = keccak256(
+        "Report(uint256 chainId,address oracle,address deal,uint64 period,uint32 round,uint64 reporterSet,"
+        "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,bytes32 reportHash)"
+    );
     uint256 public constant MAX_REPORTERS = 16;
     uint256 private constant _WAD = 1e18;
     uint256 private constant _HOUR = 3600;
@@ -164,9 +163,12 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         _propose(r, stored, signers, uint64(block.timestamp) + cfg.disputeWindow);
     }
 
-    function _propose(Report calldata r, PeriodReport storage stored, address[] calldata signers, uint64 finalAt)
-        private
-    {
+    function _propose(
+        Report calldata r,
+        PeriodReport storage stored,
+        address[] calldata signers,
+        uint64 finalAt
+    ) private {
         stored.gpuHoursAvailable = r.gpuHoursAvailable;
         stored.gpuHoursBilled = r.gpuHoursBilled;
         stored.revenue = r.revenue;
@@ -211,7 +213,8 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
 
     /// @dev Physical and commercial bounds; returns the utilization step from the previous period's report.
     function _checkBounds(Report calldata r, Config memory cfg) private view returns (uint256 step) {
-        if (r.gpuHoursBilled > r.gpuHoursAvailable) revert BilledExceedsAvailable(r.gpuHoursBilled, r.gpuHoursAvailable);
+        if (r.gpuHoursBilled > r.gpuHoursAvailable)
+            revert BilledExceedsAvailable(r.gpuHoursBilled, r.gpuHoursAvailable);
         uint256 maxAvailable = (uint256(cfg.fleetGpus) * cfg.periodLength) / _HOUR;
         if (r.gpuHoursAvailable > maxAvailable) revert AvailableExceedsFleet(r.gpuHoursAvailable, maxAvailable);
         uint256 maxRevenue = uint256(r.gpuHoursBilled) * cfg.maxPricePerGpuHour;
@@ -281,10 +284,10 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IUtilizationOracle
-    function finalize(address deal, uint256 period)
-        external
-        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue)
-    {
+    function finalize(
+        address deal,
+        uint256 period
+    ) external returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
         Config storage cfg = _registered(deal);
         PeriodReport storage stored = _reports[deal][period];
         ReportState state = _stateOf(stored, cfg.disputeWindow);
@@ -331,11 +334,10 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IUtilizationOracle
-    function periodOutcome(address deal, uint256 period)
-        external
-        view
-        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue)
-    {
+    function periodOutcome(
+        address deal,
+        uint256 period
+    ) external view returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
         PeriodReport storage stored = _reports[deal][period];
         return _outcome(deal, period, stored, _stateOf(stored, _configs[deal].disputeWindow));
     }
@@ -404,11 +406,12 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         return state;
     }
 
-    function _outcome(address deal, uint256 period, PeriodReport storage stored, ReportState state)
-        private
-        view
-        returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue)
-    {
+    function _outcome(
+        address deal,
+        uint256 period,
+        PeriodReport storage stored,
+        ReportState state
+    ) private view returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
         if (state == ReportState.Unreported) return (false, 0, 0, 0);
         if (state != ReportState.Final) revert ReportNotFinal(deal, period);
         return (true, stored.gpuHoursAvailable, stored.gpuHoursBilled, stored.revenue);
