@@ -930,6 +930,28 @@ describe("Deal", function () {
       );
     });
 
+    it("test_performUpkeep_bountyToTheRecipientNamedInCheckData", async function () {
+      // A keeper network whose caller is a forwarder names the payout address in checkData; checkUpkeep carries
+      // it into performData and the deal pays it, not the caller.
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const forwarder = await ethers.deployContract("MockAutomationForwarder");
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      const payout = f.outsider.address;
+      const [needed, data] = await deal.checkUpkeep(coder.encode(["uint256", "address"], [2n, payout]));
+      expect(needed).to.equal(true);
+      expect(data).to.equal(coder.encode(["uint256", "uint256", "address"], [0n, 2n, payout]));
+      const tx = forwarder.connect(f.keeper).forward(f.dealAddress, data);
+      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, payout, 50n * USDC);
+      await expect(tx).to.changeTokenBalances(ethers, protocol.stablecoin, [forwarder, f.outsider], [0n, 50n * USDC]);
+      // A zero recipient is refused.
+      const zero = coder.encode(["uint256", "uint256", "address"], [1n, 1n, ethers.ZeroAddress]);
+      await expect(deal.performUpkeep(zero)).to.be.revertedWithCustomError(deal, "InvalidUpkeep").withArgs();
+    });
+
     it("test_performUpkeep_revertsWithThePreciseReason", async function () {
       const f = await networkHelpers.loadFixture(dealFixture);
       const { deal, protocol, r, h, dealAddress } = f;
