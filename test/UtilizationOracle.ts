@@ -1498,10 +1498,9 @@ describe("UtilizationOracle", function () {
       expect(plain(await oracle.periodOutcome(dealAddress, 0n))).to.deep.equal(outcome);
 
       // A report of a later round carries its round.
-      const p1 = await propose(f, 1n, { gpuHoursBilled: 900_000n });
+      await propose(f, 1n, { gpuHoursBilled: 900_000n });
       await oracle.connect(r.reporters[0]).dispute(dealAddress, 1n, REASON);
       const { proposedAt: at1 } = await propose(f, 1n, { gpuHoursBilled: 900_000n });
-      void p1;
       await time.increaseTo(at1 + DISPUTE_WINDOW);
       await expect(oracle.finalize(dealAddress, 1n))
         .to.emit(oracle, "ReportFinalized")
@@ -1764,7 +1763,7 @@ describe("UtilizationOracle", function () {
 
     it("test_applyReporters_delayThenAnyone", async function () {
       const f = await networkHelpers.loadFixture(endedFixture);
-      const { oracle, dealAddress, r, outsider, other, domain, deal } = f;
+      const { oracle, dealAddress, r, outsider, other, domain } = f;
       await expect(oracle.applyReporters(dealAddress))
         .to.be.revertedWithCustomError(oracle, "NoReporterChangePending")
         .withArgs(dealAddress);
@@ -1813,7 +1812,6 @@ describe("UtilizationOracle", function () {
       await expect(oracle.submitReport(rep, sr.signers, sr.signatures))
         .to.be.revertedWithCustomError(oracle, "NotReporter")
         .withArgs(dealAddress, r.reporters[0].address);
-      // The removed reporter can no longer dispute either.
       // The new member's signature counts.
       const sn = await signSorted(domain, rep, [outsider, r.reporters[1]]);
       const proposedAt = await nextBlockAt();
@@ -1830,6 +1828,7 @@ describe("UtilizationOracle", function () {
           sn.signers,
           proposedAt + DISPUTE_WINDOW,
         );
+      // The removed reporter may no longer dispute; the new one may.
       await expect(oracle.connect(r.reporters[0]).dispute(dealAddress, 0n, REASON))
         .to.be.revertedWithCustomError(oracle, "NotDisputer")
         .withArgs(dealAddress, r.reporters[0].address);
@@ -1837,7 +1836,6 @@ describe("UtilizationOracle", function () {
         oracle,
         "ReportDisputed",
       );
-      void deal;
     });
 
     it("test_applyReporters_setIdsAreGlobal", async function () {
