@@ -25,8 +25,10 @@ import {TestBase} from "./utils/Vm.sol";
 
 /*
  * Invariants of a live deal, checked after random sequences of handler actions (DealHandler: deposit collections,
- * advance time and submit a 2-of-3 signed report, distribute the next ready period, transfer tranche tokens
- * between holders, claim accrued cash, take delivery of allocated shares from an offering).
+ * advance time and submit a 2-of-3 signed report, dispute a pending report (a reporter or the guardian), let a
+ * report deadline pass and mark the period unreported, distribute the next ready period as its keeper (waiting
+ * out a pending report's dispute window), transfer tranche tokens between holders, claim accrued cash, take
+ * delivery of allocated shares from an offering).
  *
  * The deal: 6 monthly periods; senior 6 M at 8 % amortizing straight-line over periods 1–5 and funding the
  * 150 k reserve from 2.5 % of its proceeds; mezzanine 2 M utilization-linked; junior 1 M at 14 % bullet; equity.
@@ -34,8 +36,9 @@ import {TestBase} from "./utils/Vm.sol";
  * allocation is left in its offering so the offering's own accrual is exercised.
  *
  * A  Cash conservation. No stablecoin is created or lost: what the deal, the tranche tokens, the offerings, the
- *    fee recipients, the issuer and the holders hold equals what came in (subscriptions accepted + collections
- *    deposited); each of those parts equals what the ghosts say it received (fees, claims, proceeds).
+ *    fee recipients, the keeper (the handler, which calls distribute), the issuer and the holders hold equals
+ *    what came in (subscriptions accepted + collections deposited); each of those parts equals what the ghosts
+ *    say it received (fees, keeper bounties, claims, proceeds).
  * B  Deal solvency. The deal's stablecoin balance is exactly its undistributed collections plus its reserve;
  *    once the deal has ended both are zero.
  * C  Token solvency. For each tranche token, the sum of claimable(holder) over every holder (the offering
@@ -50,13 +53,21 @@ import {TestBase} from "./utils/Vm.sol";
  *    minus the principal the statements paid.
  * F  The supply of each tranche token is constant after issue: the tracked holders and the offering hold all
  *    of it, and it equals the amount the offering accepted.
- * G  Every period statement reconciles: it sums to its cash, its cash in is what left the collections, its
- *    reserveAfter is the reserve, and each token and fee recipient received exactly its line.
+ * G  Every period statement reconciles: it sums to its cash (the keeper bounty is part of the cash out), its
+ *    cash in is what left the collections (all of them for an unreported period), its reserveAfter is the
+ *    reserve, the keeper bounty comes first (min(bounty, cash + reserve released)), and each token, fee
+ *    recipient and the keeper received exactly its line.
  * H  Accrued cash stays with its account: a transfer changes neither party's claimable; a delivery from the
  *    offering moves exactly the delivered shares' pro-rata part (rounded down; all of it on the last delivery)
  *    of the offering's accrual to the receiver, creating or losing none; a claim pays exactly claimable.
  * I  Liveness: nothing a participant is entitled to do reverts (deposits on a live deal, quorum reports of
- *    ended periods, distribution of a ready period, claims, transfers and deliveries within balance).
+ *    ended periods, disputes of pending reports within their window by a reporter or the guardian, marking a
+ *    period unreported past its deadline, distribution of a ready period, claims, transfers and deliveries within
+ *    balance).
+ * J  Oracle lifecycle. A period is distributed only once its report is final or it was marked unreported, never
+ *    while its report is pending; its statement says `reported` exactly when the report was final, and the
+ *    deal's missedReports counts the unreported periods distributed; a dispute voids the pending report and opens
+ *    the next round.
  */
 contract DealInvariantsTest is ProtocolFixture {
     uint256 internal constant PERIODS = 6;
@@ -143,7 +154,7 @@ contract DealInvariantsTest is ProtocolFixture {
         _deliver(o[3], holders[2], o[3].maxDeposit(holders[2]));
         _deliver(o[3], holders[3], o[3].maxDeposit(holders[3]) / 4);
 
-        handler = new DealHandler(deal, oracle, usdc, servicer, tk, o, holders, reporterKeys);
+        handler = new DealHandler(deal, oracle, usdc, servicer, guardian, tk, o, holders, reporterKeys);
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -164,10 +175,12 @@ contract DealInvariantsTest is ProtocolFixture {
         }
         for (uint256 h; h < holders.length; ++h) holdersHold += usdc.balanceOf(holders[h]);
         uint256 fees = usdc.balanceOf(trustee) + usdc.balanceOf(servicer);
-        held += fees + usdc.balanceOf(issuer) + holdersHold;
+        uint256 keeper = usdc.balanceOf(address(handler));
+        held += fees + keeper + usdc.balanceOf(issuer) + holdersHold;
 
         assertEq(held, inflow, "A: stablecoin held != subscriptions accepted + collections");
         assertEq(fees, handler.ghostFeesPaid(), "A: fee recipients hold other than the fees paid");
+        assertEq(keeper, handler.ghostKeeperPaid(), "A: keeper holds other than the bounties paid");
         assertEq(holdersHold, handler.ghostClaimed(), "A: holders hold other than what they claimed");
         assertEq(usdc.balanceOf(issuer), proceeds, "A: issuer holds other than its proceeds");
         assertEq(usdc.totalSupply(), held + usdc.balanceOf(refundSink), "A: stablecoin outside tracked accounts");
@@ -260,6 +273,22 @@ contract DealInvariantsTest is ProtocolFixture {
         assertTrue(bytes(handler.livenessViolation()).length == 0, handler.livenessViolation());
     }
 
+    /// J
+    function invariant_oracleLifecycle() public view {
+        assertTrue(bytes(handler.oracleViolation()).length == 0, handler.oracleViolation());
+        uint256 next = deal.nextPeriod();
+        uint256 unreported;
+        for (uint256 p; p < next; ++p) {
+            IUtilizationOracle.ReportState state = oracle.reportState(address(deal), p);
+            bool final_ = state == IUtilizationOracle.ReportState.Final;
+            assertTrue(final_ || state == IUtilizationOracle.ReportState.Unreported, "J: distributed without outcome");
+            assertTrue(final_ == handler.ghostStatementReported(p), "J: statement.reported != report final");
+            if (!final_) ++unreported;
+        }
+        assertEq(deal.missedReports(), unreported, "J: missedReports != unreported periods distributed");
+        assertEq(unreported, handler.ghostUnreportedDistributed(), "J: unreported distributions miscounted");
+    }
+
     // ------------------------------------------------------------------ whole lives through the handler
 
     /// Every period paid in full (collections run ahead of revenue and the surplus is carried to the final period,
@@ -292,6 +321,33 @@ contract DealInvariantsTest is ProtocolFixture {
         _assertAll();
     }
 
+    /// Disputes and missing reports: period 1 and 4 are marked unreported (every collection distributed, the
+    /// linked coupon at its floor), periods 2 and 5 are disputed once (by a reporter, then by the guardian) and
+    /// reported again in round 1; the keeper is paid its bounty every period.
+    function test_handler_fullLifeWithDisputesAndMissedReports() public {
+        for (uint256 p; p < PERIODS; ++p) {
+            handler.depositCollections(2_500_000 * USDC);
+            if (p % 3 == 1) {
+                handler.markUnreported(p);
+            } else {
+                handler.advanceAndReport(2_000_000 * USDC, 700_000, p, p);
+                if (p % 3 == 2) {
+                    handler.dispute(p == 2 ? 0 : 3, p);
+                    assertEq(oracle.getReport(address(deal), p).round, 1, "dispute did not open round 1");
+                    handler.advanceAndReport(2_100_000 * USDC, 750_000, p + 1, 0);
+                }
+            }
+            handler.distribute();
+            assertEq(deal.nextPeriod(), p + 1, "period not distributed");
+        }
+        DealStatus status = deal.status();
+        assertTrue(status == DealStatus.Repaid || status == DealStatus.Defaulted, "deal not ended");
+        assertEq(deal.missedReports(), 2, "missed reports");
+        assertEq(handler.ghostDisputes(), 2, "disputes");
+        assertEq(usdc.balanceOf(address(handler)), PERIODS * deal.keeperBounty(), "keeper not paid every period");
+        _assertAll();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     function _assertAll() internal view {
@@ -304,6 +360,7 @@ contract DealInvariantsTest is ProtocolFixture {
         invariant_statementsReconcile();
         invariant_accrualsStayWithTheirAccount();
         invariant_entitledActionsSucceed();
+        invariant_oracleLifecycle();
     }
 
     function _deliver(IOffering offering, address holder, uint256 shares) internal {
@@ -323,11 +380,14 @@ contract DealHandler is TestBase {
     uint256 internal constant USDC = 1e6;
     uint256 internal constant MAX_COLLECTION = 2_500_000 * USDC;
     uint256 internal constant GPU_HOURS_AVAILABLE = 1_000_000;
+    /// @dev The fixture's dispute window.
+    uint256 internal constant DISPUTE_WINDOW = 1 days;
 
     IDeal public immutable deal;
     UtilizationOracle public immutable oracle;
     MockStablecoin public immutable usdc;
     address public immutable servicer;
+    address public immutable guardian;
     ITrancheToken[] public tokens;
     IOffering[] public offerings;
     address[] public holders;
@@ -335,14 +395,16 @@ contract DealHandler is TestBase {
 
     /// @dev Hardhat may reset block.timestamp between fuzzed calls; every action re-applies the handler's clock.
     uint256 public currentTime;
-    /// @dev Next period that has no report yet.
-    uint256 public reportedPeriods;
 
     // ------------------------------------------------------------ ghosts
 
     uint256 public ghostDeposited;
     uint256 public ghostClaimed;
     uint256 public ghostFeesPaid;
+    uint256 public ghostKeeperPaid;
+    uint256 public ghostDisputes;
+    uint256 public ghostUnreportedDistributed;
+    mapping(uint256 period => bool) public ghostStatementReported;
     uint256 public ghostDistributions;
     mapping(uint256 tranche => uint256) public ghostTokenIn;
     mapping(uint256 tranche => uint256) public ghostTokenClaimed;
@@ -359,12 +421,14 @@ contract DealHandler is TestBase {
     string public statementViolation;
     string public accrualViolation;
     string public livenessViolation;
+    string public oracleViolation;
 
     constructor(
         IDeal deal_,
         UtilizationOracle oracle_,
         MockStablecoin usdc_,
         address servicer_,
+        address guardian_,
         ITrancheToken[] memory tokens_,
         IOffering[] memory offerings_,
         address[] memory holders_,
@@ -374,6 +438,7 @@ contract DealHandler is TestBase {
         oracle = oracle_;
         usdc = usdc_;
         servicer = servicer_;
+        guardian = guardian_;
         tokens = tokens_;
         offerings = offerings_;
         holders = holders_;
@@ -418,10 +483,11 @@ contract DealHandler is TestBase {
         vm.stopPrank();
     }
 
-    /// @notice Moves to the end of the next unreported period and submits its report, signed by 2 of the 3
-    /// reporters (the pair chosen by `signerPair`).
+    /// @notice Moves to the end of the next period without a report (none yet, or its report disputed) and
+    /// submits its report in the current round, signed by 2 of the 3 reporters (the pair chosen by `signerPair`).
+    /// The report is pending: it becomes final when its dispute window has passed.
     function advanceAndReport(uint256 revenue, uint256 billed, uint256 signerPair, uint256 lateBy) external action {
-        uint256 period = reportedPeriods;
+        uint256 period = _nextWithoutReport();
         if (period >= deal.periodCount()) return;
         uint256 endsAt = deal.periodEnd(period);
         uint256 target = endsAt + _bound(lateBy, 0, 5 days);
@@ -447,24 +513,76 @@ contract DealHandler is TestBase {
         keys[0] = _reporterKeys[pair == 2 ? 1 : 0];
         keys[1] = _reporterKeys[pair == 0 ? 1 : 2];
         (address[] memory signers, bytes[] memory signatures) = ReportSigning.sign(oracle, report, keys);
-        try oracle.submitReport(report, signers, signatures) {
-            reportedPeriods = period + 1;
-            // Let the dispute window pass so the report is final.
-            currentTime += 1 days; // the fixture's dispute window
-            vm.warp(currentTime);
-        } catch {
+        try oracle.submitReport(report, signers, signatures) {} catch {
             _flag(livenessViolation, "quorum report of an ended period refused");
         }
     }
 
-    /// @notice Runs the waterfall of the next ready period, and checks that already-distributed and not-ready
-    /// periods are refused.
+    /// @notice A reporter (or, one time in four, the deal's guardian) disputes the earliest pending report of an
+    /// undistributed period, within its window: the report is void and the next round opens.
+    function dispute(uint256 disputerSeed, uint256 reasonSeed) external action {
+        uint256 count = deal.periodCount();
+        uint256 period = deal.nextPeriod();
+        while (period < count && oracle.reportState(address(deal), period) != IUtilizationOracle.ReportState.Pending) {
+            ++period;
+        }
+        if (period >= count) return;
+        address disputer =
+            disputerSeed % 4 == 3 ? guardian : vm.addr(_reporterKeys[disputerSeed % _reporterKeys.length]);
+        uint256 round = oracle.getReport(address(deal), period).round;
+        vm.prank(disputer);
+        try oracle.dispute(address(deal), period, keccak256(abi.encode(reasonSeed))) {
+            ghostDisputes += 1;
+            IUtilizationOracle.PeriodReport memory voided = oracle.getReport(address(deal), period);
+            if (
+                voided.round != round + 1 ||
+                voided.state != IUtilizationOracle.ReportState.None ||
+                voided.gpuHoursAvailable != 0 ||
+                voided.gpuHoursBilled != 0 ||
+                voided.revenue != 0 ||
+                voided.proposedAt != 0
+            ) _flag(oracleViolation, "a dispute did not void the report and open the next round");
+        } catch {
+            _flag(livenessViolation, "dispute of a pending report within its window reverted");
+        }
+    }
+
+    /// @notice Lets the report deadline of the next period without a report pass (by up to `lateBy`, at most two
+    /// days more) and marks it unreported.
+    function markUnreported(uint256 lateBy) external action {
+        uint256 period = _nextWithoutReport();
+        if (period >= deal.periodCount()) return;
+        uint256 target = oracle.reportDeadline(address(deal), period) + _bound(lateBy, 0, 2 days);
+        if (target > currentTime) currentTime = target;
+        vm.warp(currentTime);
+        try oracle.markUnreported(address(deal), period) {
+            if (oracle.reportState(address(deal), period) != IUtilizationOracle.ReportState.Unreported) {
+                _flag(oracleViolation, "a period marked unreported is not unreported");
+            }
+        } catch {
+            _flag(livenessViolation, "markUnreported past the deadline of a period without a report reverted");
+        }
+    }
+
+    /// @notice As the keeper, runs the waterfall of the next ready period (first waiting out the dispute window of
+    /// its report if pending), and checks that already-distributed, pending and not-ready periods are refused.
     function distribute() external action {
         uint256 next = deal.nextPeriod();
         if (next > 0) {
             try deal.distribute(next - 1) {
                 _flag(nextPeriodViolation, "a distributed period was distributed again");
             } catch {}
+        }
+        if (
+            next < deal.periodCount() &&
+            oracle.reportState(address(deal), next) == IUtilizationOracle.ReportState.Pending
+        ) {
+            try deal.distribute(next) {
+                _flag(oracleViolation, "a period was distributed while its report was pending");
+            } catch {}
+            uint256 finalAt = oracle.getReport(address(deal), next).proposedAt + DISPUTE_WINDOW;
+            if (finalAt > currentTime) currentTime = finalAt;
+            vm.warp(currentTime);
         }
         (bool ready, uint256 period) = deal.readyPeriod();
         if (!ready) {
@@ -481,11 +599,22 @@ contract DealHandler is TestBase {
         uint256[] memory tokenBefore = new uint256[](count);
         for (uint256 i; i < count; ++i) tokenBefore[i] = usdc.balanceOf(address(tokens[i]));
         uint256 feesBefore = usdc.balanceOf(deal.trustee()) + usdc.balanceOf(servicer);
+        uint256 keeperBefore = usdc.balanceOf(address(this));
         uint256 collectionsBefore = deal.undistributedCollections();
+        bool reported = oracle.reportState(address(deal), period) == IUtilizationOracle.ReportState.Final;
 
         try deal.distribute(period) returns (PeriodStatement memory s) {
             ghostTimesDistributed[period] += 1;
             ghostDistributions += 1;
+            ghostStatementReported[period] = s.reported;
+            if (!s.reported) ghostUnreportedDistributed += 1;
+            if (s.reported != reported)
+                _flag(oracleViolation, "statement.reported is not whether the report was final");
+            // Without a report (or at the final period) every deposited collection is the period's cash.
+            if ((!reported || period + 1 == deal.periodCount()) && s.cashIn != collectionsBefore) {
+                _flag(statementViolation, "cash in is not every collection without a report or at the end");
+            }
+            _checkKeeper(s, keeperBefore);
             _checkStatement(s, period, collectionsBefore, tokenBefore, feesBefore);
         } catch {
             _flag(livenessViolation, "distribute reverted on a ready period");
@@ -580,7 +709,7 @@ contract DealHandler is TestBase {
     ) internal {
         uint256 notes = tokens.length - 1;
         uint256 sources = s.cashIn + s.reserveReleased + s.reserveDrawn;
-        uint256 uses = s.trusteeFeePaid + s.servicerFeePaid + s.reserveToppedUp + s.residualPaid;
+        uint256 uses = s.keeperBountyPaid + s.trusteeFeePaid + s.servicerFeePaid + s.reserveToppedUp + s.residualPaid;
         for (uint256 i; i < notes; ++i) uses += s.interestPaid[i] + s.principalPaid[i];
         if (s.period != period || sources != uses) _flag(statementViolation, "statement does not sum to its cash");
         if (
@@ -611,6 +740,29 @@ contract DealHandler is TestBase {
         }
     }
 
+    /// @dev The keeper bounty is the first payment: the bounty in full, or all the cash when there is less; the
+    /// keeper (this handler, the caller of distribute) received exactly it.
+    function _checkKeeper(PeriodStatement memory s, uint256 keeperBefore) internal {
+        uint256 available = s.cashIn + s.reserveReleased;
+        uint256 bounty = deal.keeperBounty();
+        if (s.keeperBountyPaid != (bounty < available ? bounty : available)) {
+            _flag(statementViolation, "keeper bounty is not min(bounty, cash + reserve released)");
+        }
+        if (usdc.balanceOf(address(this)) - keeperBefore != s.keeperBountyPaid) {
+            _flag(statementViolation, "keeper received other than the bounty paid");
+        }
+        ghostKeeperPaid += s.keeperBountyPaid;
+    }
+
+    /// @dev The earliest undistributed period whose report is missing (never proposed, or disputed).
+    function _nextWithoutReport() internal view returns (uint256 period) {
+        uint256 count = deal.periodCount();
+        period = deal.nextPeriod();
+        while (period < count && oracle.reportState(address(deal), period) != IUtilizationOracle.ReportState.None) {
+            ++period;
+        }
+    }
+
     /// @dev Records the monotone quantities after every action.
     function _checkpoint() internal {
         uint256 next = deal.nextPeriod();
@@ -634,11 +786,11 @@ contract DealHandler is TestBase {
         for (uint256 i; i < b.length; ++i) s.push(b[i]);
     }
 
-    /// @dev Values already in [min, max] are kept; others wrap by modulo.
     function _min(uint256 a, uint256 b) internal pure returns (uint256) {
         return a < b ? a : b;
     }
 
+    /// @dev Values already in [min, max] are kept; others wrap by modulo.
     function _bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         if (x >= min && x <= max) return x;
         return min + (x % (max - min + 1));
