@@ -117,10 +117,20 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         emit ReporterChangeCancelled(deal, msg.sender);
     }
 
+    /// @dev A set of at most 16 distinct non-zero reporters and a threshold in [1, count]; checked when a change is
+    /// proposed and again when a set is put in force.
     function _checkSet(address[] memory reporters_, uint256 threshold_) private pure {
         uint256 count = reporters_.length;
         if (count > MAX_REPORTERS) revert TooManyReporters(count, MAX_REPORTERS);
         if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
+        for (uint256 i; i < count; ++i) {
+            address reporter = reporters_[i];
+            if (reporter == address(0)) revert InvalidReporter(reporter);
+            // Quadratic in a set of at most 16.
+            for (uint256 j; j < i; ++j) {
+                if (reporters_[j] == reporter) revert InvalidReporter(reporter);
+            }
+        }
     }
 
     function _setReporters(address deal, Config storage cfg, address[] memory reporters_, uint256 threshold_) private {
@@ -129,9 +139,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         mapping(address => bool) storage members = _isMember[setId];
         uint256 count = reporters_.length;
         for (uint256 i; i < count; ++i) {
-            address reporter = reporters_[i];
-            if (reporter == address(0) || members[reporter]) revert InvalidReporter(reporter);
-            members[reporter] = true;
+            members[reporters_[i]] = true;
         }
         _setDeal[setId] = deal;
         cfg.setId = setId;
@@ -211,7 +219,8 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         if (state != ReportState.None) revert ReportAlreadyProposed(r.deal, r.period, r.round);
     }
 
-    /// @dev Physical and commercial bounds; returns the utilization step from the previous period's report.
+    /// @dev Physical and commercial bounds; returns the largest utilization step from the reports of the periods
+    /// before and after (reports may arrive out of order, so both neighbours count).
     function _checkBounds(Report calldata r, Config memory cfg) private view returns (uint256 step) {
         if (r.gpuHoursBilled > r.gpuHoursAvailable)
             revert BilledExceedsAvailable(r.gpuHoursBilled, r.gpuHoursAvailable);
@@ -219,12 +228,20 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         if (r.gpuHoursAvailable > maxAvailable) revert AvailableExceedsFleet(r.gpuHoursAvailable, maxAvailable);
         uint256 maxRevenue = uint256(r.gpuHoursBilled) * cfg.maxPricePerGpuHour;
         if (r.revenue > maxRevenue) revert RevenueExceedsBound(r.revenue, maxRevenue);
-        if (r.period == 0) return 0;
-        PeriodReport storage previous = _reports[r.deal][r.period - 1];
-        if (previous.state != ReportState.Pending && previous.state != ReportState.Final) return 0;
         uint256 u = WaterfallMath.utilization(r.gpuHoursAvailable, r.gpuHoursBilled);
-        uint256 uPrevious = WaterfallMath.utilization(previous.gpuHoursAvailable, previous.gpuHoursBilled);
-        step = u > uPrevious ? u - uPrevious : uPrevious - u;
+        if (r.period != 0) step = _stepFrom(_reports[r.deal][r.period - 1], u);
+        if (r.period + 1 < cfg.periodCount) {
+            uint256 stepToNext = _stepFrom(_reports[r.deal][r.period + 1], u);
+            if (stepToNext > step) step = stepToNext;
+        }
+    }
+
+    /// @dev |u − U(neighbour)| when the neighbour holds a pending or final report, else 0.
+    function _stepFrom(PeriodReport storage neighbour, uint256 u) private view returns (uint256) {
+        ReportState state = neighbour.state;
+        if (state != ReportState.Pending && state != ReportState.Final) return 0;
+        uint256 other = WaterfallMath.utilization(neighbour.gpuHoursAvailable, neighbour.gpuHoursBilled);
+        return u > other ? u - other : other - u;
     }
 
     /// @dev Each signer must be a distinct member of the deal's reporter set (strictly ascending order rules out
