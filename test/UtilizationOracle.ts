@@ -1465,19 +1465,34 @@ describe("UtilizationOracle", function () {
     it("test_finalize_notFinal", async function () {
       const f = await networkHelpers.loadFixture(endedFixture);
       const { oracle, dealAddress } = f;
+      // Period 1 has just ended: no report yet and its deadline is ahead. Out of range periods are never final.
       await expectUnchanged(oracle, dealAddress, async () => {
-        await expect(oracle.finalize(dealAddress, 0n))
+        await expect(oracle.finalize(dealAddress, 1n))
           .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
-          .withArgs(dealAddress, 0n);
+          .withArgs(dealAddress, 1n);
         await expect(oracle.finalize(dealAddress, PERIODS))
           .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
           .withArgs(dealAddress, PERIODS);
       });
-      const { proposedAt } = await propose(f, 0n);
+      const { proposedAt } = await propose(f, 1n);
       await time.setNextBlockTimestamp(proposedAt + DISPUTE_WINDOW - 1n);
-      await expect(oracle.finalize(dealAddress, 0n))
+      await expect(oracle.finalize(dealAddress, 1n))
         .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
-        .withArgs(dealAddress, 0n);
+        .withArgs(dealAddress, 1n);
+    });
+
+    it("test_finalize_marksAPeriodPastItsDeadlineUnreported", async function () {
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, outsider } = f;
+      // Period 0 ended a period ago, past its report deadline, with nothing reported.
+      expect(await time.latest()).to.be.greaterThanOrEqual(await oracle.reportDeadline(dealAddress, 0n));
+      expect(plain(await oracle.finalize.staticCall(dealAddress, 0n))).to.deep.equal([false, 0n, 0n, 0n]);
+      await expect(oracle.connect(outsider).finalize(dealAddress, 0n))
+        .to.emit(oracle, "PeriodUnreported")
+        .withArgs(dealAddress, 0n, outsider.address);
+      expect(await oracle.reportState(dealAddress, 0n)).to.equal(BigInt(ReportState.Unreported));
+      // Idempotent: no second event.
+      await expect(oracle.finalize(dealAddress, 0n)).to.not.emit(oracle, "PeriodUnreported");
     });
 
     it("test_finalize_emitsOnceIdempotentReturnsOutcome", async function () {

@@ -263,14 +263,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (period > next) revert WaterfallPeriodNotReady(period, next);
         uint64 endsAt = _periodEnd(period);
         if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
-        // A period whose report deadline passed with nothing final or pending is marked unreported on the way, so
-        // an automated keeper never stalls on it. Then finalize reverts ReportNotFinal unless the period is final.
-        IUtilizationOracle oracle_ = _oracle;
-        if (
-            oracle_.reportState(address(this), period) == IUtilizationOracle.ReportState.None &&
-            block.timestamp >= oracle_.reportDeadline(address(this), period)
-        ) oracle_.markUnreported(address(this), period);
-        (bool reported, uint256 available, uint256 billed, uint256 revenue) = oracle_.finalize(address(this), period);
+        // Reverts ReportNotFinal unless the report is final or the period is unreported; a period past its report
+        // deadline with nothing final or pending is marked unreported on the way, so a keeper never stalls on it.
+        (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle.finalize(address(this), period);
 
         run.period = period;
         run.keeper = keeper;

@@ -182,8 +182,9 @@ interface IUtilizationOracle {
     /// @notice Marks `period` unreported once its deadline has passed with no report final or pending.
     function markUnreported(address deal, uint256 period) external;
 
-    /// @notice Records that the pending report of `period` became final (anyone; idempotent) and returns the outcome
-    /// the waterfall uses. Reverts {ReportNotFinal} unless the period is Final or Unreported.
+    /// @notice Records that the pending report of `period` became final, or marks the period unreported when its
+    /// deadline has passed with nothing final or pending (anyone; idempotent), and returns the outcome the waterfall
+    /// uses. Reverts {ReportNotFinal} unless the period is then Final or Unreported.
     function finalize(
         address deal,
         uint256 period

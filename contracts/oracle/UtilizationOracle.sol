@@ -311,6 +311,14 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         if (state == ReportState.Final && stored.state == ReportState.Pending) {
             stored.state = ReportState.Final;
             emit ReportFinalized(deal, period, stored.round);
+        } else if (
+            state == ReportState.None &&
+            period < cfg.periodCount &&
+            block.timestamp >= _periodEnd(cfg, period) + cfg.reportDeadline
+        ) {
+            state = ReportState.Unreported;
+            stored.state = ReportState.Unreported;
+            emit PeriodUnreported(deal, period, msg.sender);
         }
         return _outcome(deal, period, stored, state);
     }
