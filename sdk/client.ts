@@ -27,7 +27,7 @@ import {
 import { isAddressEqual, parseEventLogs } from "viem";
 import { parseAccount } from "viem/utils";
 
-import { CascadeError, wrapContractError } from "./errors.js";
+import { CascadeError, decodeRevert, findRevertData, wrapContractError } from "./errors.js";
 
 /** Any viem client on any transport; write actions also need an account (on the client or as a parameter). */
 export type CascadeClient = Client<Transport, Chain | undefined, Account | undefined>;
@@ -118,21 +118,30 @@ export async function deployAndWait(
   });
 }
 
-/** Waits for `hash`; if it reverted, replays it at its block to recover the revert data. */
+/**
+ * Waits for `hash`; if it reverted, replays it to recover the revert data: first on the state before its block,
+ * then (when that succeeds, i.e. a transaction earlier in the same block changed the outcome, such as another
+ * keeper distributing the same period) on the state after its block.
+ */
 async function waitForSuccess(client: CascadeClient, hash: Hash): Promise<TransactionReceipt> {
   const receipt = await waitForTransactionReceipt(client, { hash });
   if (receipt.status === "success") return receipt;
   const tx = await getTransaction(client, { hash });
-  try {
-    await call(client, {
-      account: tx.from,
-      to: tx.to ?? undefined,
-      data: tx.input,
-      value: tx.value,
-      blockNumber: receipt.blockNumber - 1n,
-    });
-  } catch (e) {
-    throw wrapContractError(e);
+  for (const blockNumber of [receipt.blockNumber - 1n, receipt.blockNumber]) {
+    try {
+      await call(client, {
+        account: tx.from,
+        to: tx.to ?? undefined,
+        data: tx.input,
+        value: tx.value,
+        gas: tx.gas,
+        blockNumber,
+      });
+    } catch (e) {
+      const data = findRevertData(e);
+      const decoded = data === undefined ? undefined : decodeRevert(data, e, hash);
+      if (decoded) throw decoded;
+    }
   }
   throw new CascadeError("transaction reverted", {
     transactionHash: hash,
