@@ -118,14 +118,23 @@ export async function deployAndWait(
   });
 }
 
-/**
- * Waits for `hash`; if it reverted, replays it to recover the revert data: first on the state before its block,
- * then (when that succeeds, i.e. a transaction earlier in the same block changed the outcome, such as another
- * keeper distributing the same period) on the state after its block.
- */
+/** Waits for `hash`; if it reverted, throws the reason {@link explainRevert} recovers. */
 async function waitForSuccess(client: CascadeClient, hash: Hash): Promise<TransactionReceipt> {
   const receipt = await waitForTransactionReceipt(client, { hash });
   if (receipt.status === "success") return receipt;
+  throw await explainRevert(client, receipt);
+}
+
+/**
+ * Why a mined transaction reverted: it is replayed first on the state before its block, then (when that succeeds,
+ * i.e. a transaction earlier in the same block changed the outcome, such as another keeper distributing the same
+ * period) on the state after its block. Returns a ContractRevertError when the reason decodes, else a CascadeError.
+ */
+export async function explainRevert(
+  client: CascadeClient,
+  receipt: TransactionReceipt,
+): Promise<CascadeError> {
+  const hash = receipt.transactionHash;
   const tx = await getTransaction(client, { hash });
   for (const blockNumber of [receipt.blockNumber - 1n, receipt.blockNumber]) {
     try {
@@ -140,10 +149,10 @@ async function waitForSuccess(client: CascadeClient, hash: Hash): Promise<Transa
     } catch (e) {
       const data = findRevertData(e);
       const decoded = data === undefined ? undefined : decodeRevert(data, e, hash);
-      if (decoded) throw decoded;
+      if (decoded) return decoded;
     }
   }
-  throw new CascadeError("transaction reverted", {
+  return new CascadeError("transaction reverted", {
     transactionHash: hash,
     blockNumber: receipt.blockNumber,
   });
