@@ -4,6 +4,7 @@ export * from "./errors.js";
 export * from "./termsheet.js";
 export * from "./reports.js";
 export type { AccountParameter, CascadeClient } from "./client.js";
+export { explainRevert } from "./client.js";
 export * from "./decorators.js";
 export * from "./generated/abis.js";
 export * from "./generated/bytecode.js";

@@ -371,9 +371,11 @@ export class KeeperService {
         );
       } catch (e) {
         if (isAlreadyDistributed(e)) {
+          // Another transaction got there first. If it is still pending (the check reads the last block, the
+          // estimate the pending state) asking again now would only repeat this: the next poll looks again.
           this.summary.alreadyDistributed++;
           this.log.info("period already distributed", { deal: d.deal, period: check.firstPeriod });
-          continue;
+          return;
         }
         if (e instanceof ContractRevertError) {
           // E.g. paused between the check and the send: the next poll looks again.

@@ -38,6 +38,7 @@ import {
   hashReport,
   DealStatus,
   decodeRevert,
+  explainRevert,
   initialDealState,
   mockStablecoinAbi,
   NotReadyError,
@@ -47,6 +48,7 @@ import {
   simulatePeriod,
   statementBalances,
   UNREPORTED,
+  upkeepPerformData,
   utilizationOracleAbi,
   wrapContractError,
   type CreateDealReturnType,
@@ -703,6 +705,37 @@ describe("SDK on chain: actions and typed errors", function () {
     });
     await waitForTransactionReceipt(publicClient, { hash: unpause });
     expect((await keeper.distributeReady({ deal: s.created.deal })).statements).to.have.length(1);
+  });
+
+  it("two upkeeps mined in one block: the second reverts on chain and explainRevert names the reason", async () => {
+    await advanceTo(await periodEnd(s, 6));
+    await submit(s, report(s.created.deal, 6, 7_500, 2_000_000n));
+    const performData = upkeepPerformData(6n, 1n);
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    try {
+      // A fixed gas limit skips estimation, so both are sent; the block runs them in order.
+      const call = {
+        address: s.created.deal,
+        abi: dealAbi,
+        functionName: "performUpkeep",
+        args: [performData],
+        gas: 2_000_000n,
+      } as const;
+      const first = await writeContract(keeper, call);
+      const second = await writeContract(wallet(accounts[15]), call);
+      await networkHelpers.mine();
+      const [ok, lost] = await Promise.all(
+        [first, second].map((hash) => waitForTransactionReceipt(publicClient, { hash })),
+      );
+      expect([ok.status, lost.status]).to.deep.equal(["success", "reverted"]);
+      // Replayed on the state before the block the second upkeep would succeed; after it, it is refused.
+      const why = await explainRevert(publicClient, lost);
+      expect(why).to.be.instanceOf(ContractRevertError);
+      expect((why as ContractRevertError).errorName).to.equal("WaterfallPeriodAlreadyDistributed");
+      expect((why as ContractRevertError).transactionHash).to.equal(second);
+    } finally {
+      await provider.request({ method: "evm_setAutomine", params: [true] });
+    }
   });
 
   it("deployProtocol hands the oracle's admin role to another admin", async () => {

@@ -96,6 +96,8 @@ class FakeChain implements KeeperChain {
   private faults = new Map<string, unknown[]>();
   /** When set, receipts wait for `release()`. */
   holdReceipts = false;
+  /** Reasons the next sent transactions revert with once mined (another keeper's transaction came first). */
+  readonly revertNext: Error[] = [];
   private held: { resolve: () => void }[] = [];
 
   addDeal(deal: Address, block: bigint, periodCount = 3n): void {
@@ -162,6 +164,24 @@ class FakeChain implements KeeperChain {
     const max = BigInt(`0x${performData.slice(66)}`);
     if (first < d.nextPeriod) throw encodeRevertForTest("WaterfallPeriodAlreadyDistributed", first);
     const hash = `0x${(this.sent.length + 1).toString(16).padStart(64, "0")}` as Hash;
+    const revert = this.revertNext.shift();
+    if (revert) {
+      // Mined after a competitor's distribution of the same periods: reverted, nothing paid.
+      this.sent.push({ deal, firstPeriod: first, hash });
+      const n = Math.min(d.ready, Number(max));
+      d.nextPeriod += BigInt(n);
+      d.ready -= n;
+      this.receipts.set(hash, {
+        transactionHash: hash,
+        blockNumber: ++this.head,
+        gasUsed: 40_000n,
+        status: "reverted",
+        statements: [],
+        bountyEarned: 0n,
+        revert,
+      });
+      return hash;
+    }
     const n = Math.min(d.ready, Number(max));
     const statements = Array.from({ length: n }, (_, i) => statement(first + BigInt(i)));
     d.nextPeriod += BigInt(n);
@@ -386,6 +406,34 @@ describe("Keeper service", () => {
     expect(msgs("poll failed")).to.have.length(0);
     const summary = await service.stop();
     expect(summary.alreadyDistributed).to.equal(1);
+  });
+
+  it("a mined upkeep that lost the race is logged as already distributed; other reverts are warnings", async () => {
+    const { chain, clock, service, msgs } = setUp();
+    chain.addDeal(DEAL_A, 1n);
+    chain.addDeal(DEAL_B, 2n);
+    chain.makeReady(DEAL_A, 1);
+    chain.revertNext.push(encodeRevertForTest("WaterfallPeriodAlreadyDistributed", 0n));
+    void service.run();
+    await until(clock, () => msgs("period already distributed").length === 1);
+    const [lost] = msgs("period already distributed");
+    expect([lost.deal, lost.period, lost.txHash, lost.gasUsed]).to.deep.equal([
+      DEAL_A,
+      0n,
+      chain.sent[0].hash,
+      40_000n,
+    ]);
+    chain.makeReady(DEAL_B, 1);
+    chain.revertNext.push(encodeRevertForTest("WaterfallPeriodNotReady", 0n, 1n));
+    await until(clock, () => msgs("upkeep reverted").length === 1);
+    expect(msgs("upkeep reverted")[0]).to.deep.include({ level: "warn", deal: DEAL_B });
+    expect(String(msgs("upkeep reverted")[0].error)).to.contain("WaterfallPeriodNotReady");
+    const summary = await service.stop();
+    expect(summary).to.deep.include({
+      periodsDistributed: 0,
+      alreadyDistributed: 1,
+      transactions: 2,
+    });
   });
 
   it("resets the nonce manager on a nonce conflict and retries the send", async () => {
