@@ -1,21 +1,30 @@
 /**
  * Sets up a local anvil chain for trying the keeper and the reporter tools: deploys the protocol and a demo
- * stablecoin, and opens small deals with short periods (funded, active) using anvil's public dev accounts.
- * Prints the addresses as JSON. Local anvil nodes only (it uses anvil's dev keys and time controls).
+ * stablecoin, and opens small deals with short periods (funded, active) using anvil's public dev accounts. The
+ * servicer deposits the collections of every period up front (80 % utilization at $2.50 per GPU-hour), so each
+ * period reported with the suggested figures pays the keeper its bounty. Prints the addresses, the suggested
+ * report of each deal and the dev accounts as JSON. Local anvil nodes only (dev keys, time controls).
+ *
+ * Then it switches anvil to a block every `--block-time` seconds (default 1; 0 leaves mining as it is): with
+ * automine alone an idle chain's time stands still, and reports never become final.
  *
  *   npx hardhat build && npm run devnet -- --rpc-url http://127.0.0.1:8545 [--deals 60s:4,120s:3]
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 
-import type { Hex } from "viem";
+import { formatUnits, type Hex } from "viem";
 
-import { chainOf, parseMs, toJson, UsageError } from "./lib/cli.js";
+import { bpsOf } from "../sdk/index.js";
+
+import { chainOf, parseInteger, parseMs, toJson, UsageError } from "./lib/cli.js";
 import {
   DEVNET_ROLES,
   deployDemoStablecoin,
   devKey,
   devnetClients,
+  fleetHours,
+  mintDemo,
   openDeals,
 } from "./lib/devnet.js";
 
@@ -26,7 +35,11 @@ const ARTIFACT = new URL(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { "rpc-url": { type: "string" }, deals: { type: "string" } },
+    options: {
+      "rpc-url": { type: "string" },
+      deals: { type: "string" },
+      "block-time": { type: "string" },
+    },
     strict: true,
   });
   const url = values["rpc-url"];
@@ -52,13 +65,28 @@ async function main(): Promise<void> {
   const stablecoin = await deployDemoStablecoin(c.admin, bytecode);
   const protocol = await c.admin.deployProtocol();
   const deals = await openDeals(c, protocol, stablecoin, specs);
+  const suggested = deals.map((d) => {
+    const gpuHoursAvailable = fleetHours(d.terms.periodLength);
+    const gpuHoursBilled = (gpuHoursAvailable * 4n) / 5n;
+    return { gpuHoursAvailable, gpuHoursBilled, revenue: gpuHoursBilled * 2_500_000n };
+  });
+  for (const [i, d] of deals.entries()) {
+    const amount =
+      bpsOf(suggested[i].revenue, d.terms.pledgedShareBps) * BigInt(d.terms.periodCount);
+    await mintDemo(c.admin, stablecoin, c.servicer.account.address, amount);
+    await c.servicer.depositCollections({ deal: d.deal, amount });
+  }
+  const blockTime = Number(parseInteger(values["block-time"] ?? "1", "--block-time"));
+  if (blockTime > 0) await c.testClient.setIntervalMining({ interval: blockTime });
+
   process.stdout.write(
     `${toJson({
       chainId: chain.id,
+      blockTime: blockTime > 0 ? blockTime : undefined,
       factory: protocol.factory,
       oracle: protocol.oracle,
       stablecoin,
-      deals: deals.map((d) => ({
+      deals: deals.map((d, i) => ({
         deal: d.deal,
         periodLength: d.terms.periodLength,
         periodCount: d.terms.periodCount,
@@ -66,6 +94,11 @@ async function main(): Promise<void> {
         keeperBounty: d.terms.keeperBounty,
         disputeWindow: d.terms.oracle.disputeWindow,
         reportDeadline: d.terms.oracle.reportDeadline,
+        suggestedReport: {
+          gpuHoursAvailable: suggested[i].gpuHoursAvailable,
+          gpuHoursBilled: suggested[i].gpuHoursBilled,
+          revenue: formatUnits(suggested[i].revenue, 6),
+        },
       })),
       accounts: Object.fromEntries(
         Object.entries(DEVNET_ROLES).map(([role, index]) => [

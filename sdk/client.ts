@@ -20,6 +20,7 @@ import type {
 import {
   call,
   deployContract,
+  getBlock,
   getTransaction,
   waitForTransactionReceipt,
   writeContract,
@@ -126,26 +127,43 @@ async function waitForSuccess(client: CascadeClient, hash: Hash): Promise<Transa
 }
 
 /**
- * Why a mined transaction reverted: it is replayed first on the state before its block, then (when that succeeds,
- * i.e. a transaction earlier in the same block changed the outcome, such as another keeper distributing the same
- * period) on the state after its block. Returns a ContractRevertError when the reason decodes, else a CascadeError.
+ * Why a mined transaction reverted. It is replayed on the state before its block, with its block's number and
+ * time (so a time-dependent check sees what the transaction saw; nodes without block overrides get the previous
+ * block's); when that succeeds, a transaction earlier in the same block changed the outcome (e.g. another keeper
+ * distributed the same period), so it is replayed on the state after its block. Returns a ContractRevertError when
+ * the reason decodes, else a CascadeError.
  */
 export async function explainRevert(
   client: CascadeClient,
   receipt: TransactionReceipt,
 ): Promise<CascadeError> {
   const hash = receipt.transactionHash;
-  const tx = await getTransaction(client, { hash });
-  for (const blockNumber of [receipt.blockNumber - 1n, receipt.blockNumber]) {
+  const [tx, block] = await Promise.all([
+    getTransaction(client, { hash }),
+    getBlock(client, { blockNumber: receipt.blockNumber }),
+  ]);
+  const replay = {
+    account: tx.from,
+    to: tx.to ?? undefined,
+    data: tx.input,
+    value: tx.value,
+    gas: tx.gas,
+  };
+  const before = receipt.blockNumber - 1n;
+  const attempts = [
+    {
+      ...replay,
+      blockNumber: before,
+      blockOverrides: { number: block.number, time: block.timestamp },
+    },
+    { ...replay, blockNumber: before },
+    { ...replay, blockNumber: receipt.blockNumber },
+  ];
+  for (const [i, attempt] of attempts.entries()) {
     try {
-      await call(client, {
-        account: tx.from,
-        to: tx.to ?? undefined,
-        data: tx.input,
-        value: tx.value,
-        gas: tx.gas,
-        blockNumber,
-      });
+      await call(client, attempt);
+      // It succeeds on the state before its block: only the state after it can tell (skip the plain replay).
+      if (i === 0) attempts.splice(1, 1);
     } catch (e) {
       const data = findRevertData(e);
       const decoded = data === undefined ? undefined : decodeRevert(data, e, hash);

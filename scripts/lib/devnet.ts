@@ -124,9 +124,10 @@ export function shortDealJson(o: ShortDealOptions): TermSheetJson {
     servicer: "$servicer",
     trustee: "$trustee",
     guardian: "$guardian",
+    // Time enough to subscribe on a node that mines a block a second (anvil --block-time 1); the setup warps.
     offeringOpensAt: "+10s",
-    offeringClosesAt: "+20s",
-    start: "+20s",
+    offeringClosesAt: "+5m",
+    start: "+5m",
     periodLength: `${o.periodLength}s`,
     periodCount: o.periodCount,
     pledgedSharePct: 85,
@@ -185,11 +186,15 @@ export function shortDealJson(o: ShortDealOptions): TermSheetJson {
   };
 }
 
-/** Moves anvil's clock to `timestamp` (if it is ahead) and mines a block there. */
+/**
+ * Moves anvil's clock forward to at least `timestamp` and mines a block. It shifts the clock's offset
+ * (`evm_increaseTime`) rather than setting one block's timestamp, so that later blocks (interval mining with
+ * `--block-time`, or the keeper's transactions) stay after it.
+ */
 export async function warpTo(c: DevnetClients, timestamp: bigint): Promise<void> {
   const { timestamp: now } = await getBlock(c.publicClient, { blockTag: "latest" });
   if (timestamp <= now) return;
-  await c.testClient.setNextBlockTimestamp({ timestamp });
+  await c.testClient.increaseTime({ seconds: Number(timestamp - now) });
   await c.testClient.mine({ blocks: 1 });
 }
 

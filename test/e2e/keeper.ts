@@ -49,10 +49,21 @@ const USDC = 10n ** 6n;
 /** $2.50 per billed GPU-hour. */
 const PRICE = 2_500_000n;
 
-/** Every child process started here, killed whatever happens. */
+/**
+ * Every child process started here, killed whatever happens. Each runs in its own process group: the npm `anvil`
+ * is a Node wrapper around the real binary, and a SIGKILL of the wrapper alone would leave the node running.
+ */
 const children = new Set<ChildProcess>();
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
 const killAll = () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  for (const c of children) killGroup(c, "SIGKILL");
 };
 process.on("exit", killAll);
 
@@ -107,6 +118,7 @@ class AnvilNode {
   async start(): Promise<void> {
     const child = spawn(ANVIL, ["--port", String(this.port), "--state", this.stateFile], {
       stdio: "ignore",
+      detached: true,
     });
     children.add(child);
     this.child = child;
@@ -131,7 +143,7 @@ class AnvilNode {
     );
   }
 
-  /** SIGTERM: anvil dumps its state and exits. */
+  /** SIGTERM (the wrapper passes it on): anvil dumps its state and exits. */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
@@ -154,6 +166,7 @@ class KeeperProcess {
       cwd: ROOT,
       env: { ...process.env, KEEPER_PRIVATE_KEY: key },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     children.add(this.child);
     let buffer = "";
@@ -182,7 +195,7 @@ class KeeperProcess {
   }
 
   async signal(sig: NodeJS.Signals) {
-    this.child.kill(sig);
+    killGroup(this.child, sig);
     const result = await exited(this.child);
     children.delete(this.child);
     return result;
