@@ -216,7 +216,7 @@ export class KeeperService {
   }
 
   /** One pass: initialize once, scan for new deals, service every unfinished deal. */
-  async tick(): Promise<void> {
+  private async tick(): Promise<void> {
     if (!this.initialized) await this.initialize();
     await this.scan();
     for (const d of this.deals.values()) {
