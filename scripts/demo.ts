@@ -3,6 +3,11 @@
  * mezzanine and junior notes and equity, subscribed by six investors with permits, run for 12 monthly periods,
  * then reconciled to the wei against the chain and against the SDK's pure waterfall model.
  *
+ * Each period two of the three reporters sign the meter report and it is proposed to the oracle; it is final once
+ * its 2-day dispute window has passed, and a keeper (its own account) runs the waterfall through
+ * checkUpkeep/performUpkeep and earns the bounty. In period 6 a report that double-counts a rack is disputed by the
+ * third reporter and re-submitted, corrected, in round 1.
+ *
  *   npx hardhat run scripts/demo.ts
  */
 import { readFileSync } from "node:fs";
@@ -22,7 +27,7 @@ import {
   type PeriodSimulation,
   type PeriodStatement,
 } from "../sdk/index.js";
-import { date, factor, pct, wei } from "./lib/format.js";
+import { date, factor, int, pct, wei } from "./lib/format.js";
 import { scenario } from "./lib/h100-scenario.js";
 import { Report } from "./lib/report.js";
 import {
@@ -36,6 +41,7 @@ import {
 const started = Date.now();
 const { publicClient, wallets, networkHelpers } = await connectViem();
 const [admin, issuer, servicer, trustee, guardian, reporter0, reporter1, reporter2] = wallets;
+/** Runs the waterfall for the bounty; also closes the offerings (anyone may). */
 const keeper = wallets[14];
 const reporters = [reporter0, reporter1, reporter2];
 
@@ -186,6 +192,11 @@ let model = initialDealState(terms, issued);
 const simulations: PeriodSimulation[] = [];
 const statements: PeriodStatement[] = [];
 let deposited = 0n;
+let bountyEarned = 0n;
+/** The period whose first report double-counts a rack; the third reporter disputes it. */
+const DISPUTED_PERIOD = 5;
+/** A 64-GPU rack billed twice in the disputed period's first report. */
+const DOUBLE_COUNTED_GPU_HOURS = 64n * 720n;
 
 for (const m of scenario(terms.pledgedShareBps)) {
   // The servicer collects the pool's share of the period's revenue and deposits it.
@@ -201,8 +212,9 @@ for (const m of scenario(terms.pledgedShareBps)) {
   });
   await networkHelpers.time.increaseTo(end);
 
-  // Two of the three reporters sign the period's meter report (a different pair each period).
-  const report_ = {
+  // Two of the three reporters sign the period's meter report (a different pair each period); the signed struct
+  // binds the chain, the oracle, the open round and the deal's reporter set, all read from the chain.
+  const content = {
     deal,
     period: BigInt(m.period),
     gpuHoursAvailable: m.gpuHoursAvailable,
@@ -211,14 +223,40 @@ for (const m of scenario(terms.pledgedShareBps)) {
     reportHash: keccak256(toHex(`h100-fleet/meter-report/period-${m.period + 1}`)),
   };
   const pair = [reporters[m.period % 3], reporters[(m.period + 1) % 3]];
-  const signatures = await Promise.all(
-    pair.map((r) => r.signReport({ oracle: protocol.oracle, report: report_ })),
-  );
-  await servicer.submitReport({ oracle: protocol.oracle, report: report_, signatures });
+  const third = reporters[(m.period + 2) % 3];
+  const propose = async (c: typeof content) => {
+    const signatures = await Promise.all(pair.map((r) => r.signReport({ report: c })));
+    return servicer.submitReport({ report: signatures[0].report, signatures });
+  };
 
-  // The keeper runs whatever is ready; the model runs the same period off chain.
-  const run = await keeper.distributeReady({ deal });
-  statements.push(...run.statements);
+  const oracleLines: string[] = [];
+  if (m.period === DISPUTED_PERIOD) {
+    // The first report bills a rack twice; the third reporter's meters disagree and it disputes within the window.
+    const inflated = {
+      ...content,
+      gpuHoursBilled: m.gpuHoursBilled + DOUBLE_COUNTED_GPU_HOURS,
+      revenue: m.revenue + DOUBLE_COUNTED_GPU_HOURS * m.price,
+      reportHash: keccak256(toHex(`h100-fleet/meter-report/period-${m.period + 1}/draft`)),
+    };
+    const wrong = await propose(inflated);
+    const disputed = await third.disputeReport({
+      deal,
+      period: BigInt(m.period),
+      reason: "rack 17 billed twice",
+    });
+    oracleLines.push(
+      `   report proposed in round ${wrong.round}: ${int(inflated.gpuHoursBilled)} GPU-h ` +
+        `billed · disputed by reporter ${third.account.address.slice(0, 8)}… ("rack 17 billed twice"): ` +
+        `round ${disputed.round} is void, round ${disputed.nextRound} opens`,
+    );
+  }
+  const proposed = await propose(content);
+
+  // The dispute window passes; the report is final and the keeper's upkeep runs the period.
+  await networkHelpers.time.increaseTo(proposed.finalAt);
+  const upkeep = await keeper.performUpkeep({ deal, maxPeriods: 1 });
+  statements.push(...upkeep.statements);
+  bountyEarned += upkeep.bountyEarned;
   const sim = simulatePeriod(model, terms, m, m.deposit);
   simulations.push(sim);
   model = sim.next;
@@ -229,11 +267,17 @@ for (const m of scenario(terms.pledgedShareBps)) {
   // checked against the chain below.
   report.period(
     m,
-    run.statements[0],
+    upkeep.statements[0],
     records[records.length - 1],
     sim.detail.reserveTarget,
     snapshot.tranches.map((t) => t.factor),
     tokens[notes],
+  );
+  for (const l of oracleLines) report.line(l);
+  report.line(
+    `   report round ${proposed.round} proposed ${date(proposed.finalAt - BigInt(terms.oracle.disputeWindow))}, ` +
+      `final ${date(proposed.finalAt)} · keeper ${keeper.account.address.slice(0, 8)}… ran performUpkeep ` +
+      `(${upkeep.gasUsed?.toString() ?? "?"} gas) and earned ${$(upkeep.bountyEarned)}`,
   );
 
   if ((m.period + 1) % 3 === 0) {
@@ -327,7 +371,29 @@ check(
   wei(snapshot.stablecoinBalance),
 );
 
-// Cash out: fees, proceeds, tranches.
+// Cash out: keeper bounties, fees, proceeds, tranches.
+const bounties = sum(statements.map((s) => s.keeperBountyPaid));
+check(
+  "keeper holds Σ keeper bounties = bounty × periods",
+  (await stable(keeper.account.address)) === bounties &&
+    bounties === bountyEarned &&
+    bounties === terms.keeperBounty * BigInt(terms.periodCount),
+  wei(bounties),
+);
+check(
+  "every period ran by the keeper, once, after its report was final",
+  records.length === terms.periodCount &&
+    records.every(
+      (r, p) => r.keeper === keeper.account.address && r.statement.period === BigInt(p),
+    ),
+);
+check(
+  "the disputed period was distributed on its round-1 report",
+  snapshot.reports[DISPUTED_PERIOD].round === 1 &&
+    snapshot.reports.every((r) => r.stateName === "Final") &&
+    snapshot.missedReports === 0n,
+  `period ${DISPUTED_PERIOD + 1}: ${int(snapshot.reports[DISPUTED_PERIOD].gpuHoursBilled)} GPU-h billed`,
+);
 const trusteeFees = sum(statements.map((s) => s.trusteeFeePaid));
 const servicerFees = sum(statements.map((s) => s.servicerFeePaid));
 check(
@@ -376,6 +442,7 @@ const parties: Address[] = [
   issuer.account.address,
   servicer.account.address,
   trustee.account.address,
+  keeper.account.address,
   ...tokens,
   ...offerings,
   ...investors.map((i) => i.wallet.account.address),
@@ -412,6 +479,7 @@ report.table(
     ["collections deposited", wei(deposited), $(deposited)],
     ["cash distributed", wei(cashIn), $(cashIn)],
     ["carried after maturity", wei(last.collectionsCarried), $(last.collectionsCarried)],
+    ["keeper bounties", wei(bounties), $(bounties)],
     ["trustee fees", wei(trusteeFees), $(trusteeFees)],
     ["servicer fees", wei(servicerFees), $(servicerFees)],
     ["reserve funded at close", wei(reserveFunded), $(reserveFunded)],

@@ -20,6 +20,7 @@ import type {
 import {
   call,
   deployContract,
+  getBlock,
   getTransaction,
   waitForTransactionReceipt,
   writeContract,
@@ -27,7 +28,7 @@ import {
 import { isAddressEqual, parseEventLogs } from "viem";
 import { parseAccount } from "viem/utils";
 
-import { CascadeError, wrapContractError } from "./errors.js";
+import { CascadeError, decodeRevert, findRevertData, wrapContractError } from "./errors.js";
 
 /** Any viem client on any transport; write actions also need an account (on the client or as a parameter). */
 export type CascadeClient = Client<Transport, Chain | undefined, Account | undefined>;
@@ -118,23 +119,58 @@ export async function deployAndWait(
   });
 }
 
-/** Waits for `hash`; if it reverted, replays it at its block to recover the revert data. */
+/** Waits for `hash`; if it reverted, throws the reason {@link explainRevert} recovers. */
 async function waitForSuccess(client: CascadeClient, hash: Hash): Promise<TransactionReceipt> {
   const receipt = await waitForTransactionReceipt(client, { hash });
   if (receipt.status === "success") return receipt;
-  const tx = await getTransaction(client, { hash });
-  try {
-    await call(client, {
-      account: tx.from,
-      to: tx.to ?? undefined,
-      data: tx.input,
-      value: tx.value,
-      blockNumber: receipt.blockNumber - 1n,
-    });
-  } catch (e) {
-    throw wrapContractError(e);
+  throw await explainRevert(client, receipt);
+}
+
+/**
+ * Why a mined transaction reverted. It is replayed on the state before its block, with its block's number and
+ * time (so a time-dependent check sees what the transaction saw; nodes without block overrides get the previous
+ * block's); when that succeeds, a transaction earlier in the same block changed the outcome (e.g. another keeper
+ * distributed the same period), so it is replayed on the state after its block. Returns a ContractRevertError when
+ * the reason decodes, else a CascadeError.
+ */
+export async function explainRevert(
+  client: CascadeClient,
+  receipt: TransactionReceipt,
+): Promise<CascadeError> {
+  const hash = receipt.transactionHash;
+  const [tx, block] = await Promise.all([
+    getTransaction(client, { hash }),
+    getBlock(client, { blockNumber: receipt.blockNumber }),
+  ]);
+  const replay = {
+    account: tx.from,
+    to: tx.to ?? undefined,
+    data: tx.input,
+    value: tx.value,
+    gas: tx.gas,
+  };
+  const before = receipt.blockNumber - 1n;
+  const attempts = [
+    {
+      ...replay,
+      blockNumber: before,
+      blockOverrides: { number: block.number, time: block.timestamp },
+    },
+    { ...replay, blockNumber: before },
+    { ...replay, blockNumber: receipt.blockNumber },
+  ];
+  for (const [i, attempt] of attempts.entries()) {
+    try {
+      await call(client, attempt);
+      // It succeeds on the state before its block: only the state after it can tell (skip the plain replay).
+      if (i === 0) attempts.splice(1, 1);
+    } catch (e) {
+      const data = findRevertData(e);
+      const decoded = data === undefined ? undefined : decodeRevert(data, e, hash);
+      if (decoded) return decoded;
+    }
   }
-  throw new CascadeError("transaction reverted", {
+  return new CascadeError("transaction reverted", {
     transactionHash: hash,
     blockNumber: receipt.blockNumber,
   });

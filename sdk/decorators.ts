@@ -69,6 +69,41 @@ import {
   type DistributeReadyReturnType,
 } from "./actions/keeper/distributeReady.js";
 import {
+  reportStatus,
+  type ReportStatusParameters,
+  type ReportStatusReturnType,
+} from "./actions/auditor/reportStatus.js";
+import {
+  checkUpkeep,
+  type CheckUpkeepParameters,
+  type CheckUpkeepReturnType,
+} from "./actions/keeper/checkUpkeep.js";
+import {
+  performUpkeep,
+  type PerformUpkeepParameters,
+  type PerformUpkeepReturnType,
+} from "./actions/keeper/performUpkeep.js";
+import {
+  disputeReport,
+  type DisputeReportParameters,
+  type DisputeReportReturnType,
+} from "./actions/reporter/disputeReport.js";
+import {
+  finalizeReport,
+  type FinalizeReportParameters,
+  type FinalizeReportReturnType,
+} from "./actions/reporter/finalizeReport.js";
+import {
+  markUnreported,
+  type MarkUnreportedParameters,
+  type MarkUnreportedReturnType,
+} from "./actions/reporter/markUnreported.js";
+import {
+  prepareReport,
+  type PrepareReportParameters,
+  type PrepareReportReturnType,
+} from "./actions/reporter/prepareReport.js";
+import {
   signReport,
   type SignReportParameters,
   type SignReportReturnType,
@@ -91,11 +126,18 @@ export type CascadeActions = {
   claimShares: (params: ClaimSharesParameters) => Promise<ClaimSharesReturnType>;
   claim: (params: ClaimParameters) => Promise<ClaimReturnType>;
   position: (params: PositionParameters) => Promise<PositionReturnType>;
+  prepareReport: (params: PrepareReportParameters) => Promise<PrepareReportReturnType>;
   signReport: (params: SignReportParameters) => Promise<SignReportReturnType>;
   submitReport: (params: SubmitReportParameters) => Promise<SubmitReportReturnType>;
+  disputeReport: (params: DisputeReportParameters) => Promise<DisputeReportReturnType>;
+  markUnreported: (params: MarkUnreportedParameters) => Promise<MarkUnreportedReturnType>;
+  finalizeReport: (params: FinalizeReportParameters) => Promise<FinalizeReportReturnType>;
   distribute: (params: DistributeParameters) => Promise<DistributeReturnType>;
+  checkUpkeep: (params: CheckUpkeepParameters) => Promise<CheckUpkeepReturnType>;
+  performUpkeep: (params: PerformUpkeepParameters) => Promise<PerformUpkeepReturnType>;
   distributeReady: (params: DistributeReadyParameters) => Promise<DistributeReadyReturnType>;
   dealSnapshot: (params: DealSnapshotParameters) => Promise<DealSnapshotReturnType>;
+  reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
 };
@@ -111,11 +153,18 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     claimShares: (params) => claimShares(client, params),
     claim: (params) => claim(client, params),
     position: (params) => position(client, params),
+    prepareReport: (params) => prepareReport(client, params),
     signReport: (params) => signReport(client, params),
     submitReport: (params) => submitReport(client, params),
+    disputeReport: (params) => disputeReport(client, params),
+    markUnreported: (params) => markUnreported(client, params),
+    finalizeReport: (params) => finalizeReport(client, params),
     distribute: (params) => distribute(client, params),
+    checkUpkeep: (params) => checkUpkeep(client, params),
+    performUpkeep: (params) => performUpkeep(client, params),
     distributeReady: (params) => distributeReady(client, params),
     dealSnapshot: (params) => dealSnapshot(client, params),
+    reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
   };

@@ -20,6 +20,7 @@ import {
   trancheTokenAbi,
   utilizationOracleAbi,
 } from "./generated/abis.js";
+import { DealStatus, ORACLE_TERMS_FIELDS, ReportState, TERM_SHEET_FIELDS } from "./types.js";
 
 /** Base of every SDK error: a short message plus structured `details`. */
 export class CascadeError extends Error {
@@ -45,9 +46,16 @@ export class ContractRevertError extends CascadeError {
   readonly args: readonly unknown[];
   /** Arguments by parameter name (unnamed parameters are keyed by position). */
   readonly namedArgs: Readonly<Record<string, unknown>>;
+  /**
+   * Names of enum arguments by parameter name, e.g. `{ field: "ReportDeadline" }` for
+   * `InvalidOracleTerms(1)`; the message shows the name instead of the number.
+   */
+  readonly enumNames: Readonly<Record<string, string>>;
   /** The 4-byte selector and the raw revert data. */
   readonly selector: Hex;
   readonly data: Hex;
+  /** The mined transaction that reverted, when the revert was recovered by replaying one. */
+  readonly transactionHash: Hex | undefined;
 
   constructor(
     params: {
@@ -55,21 +63,45 @@ export class ContractRevertError extends CascadeError {
       args: readonly unknown[];
       namedArgs: Record<string, unknown>;
       data: Hex;
+      /** Enum names by argument position. */
+      enumNames?: readonly (string | undefined)[];
+      transactionHash?: Hex;
     },
     options?: { cause?: unknown },
   ) {
+    const shown = params.args.map((a, i) => params.enumNames?.[i] ?? formatArg(a));
+    const keys = Object.keys(params.namedArgs);
+    const enumNames: Record<string, string> = {};
+    params.enumNames?.forEach((n, i) => {
+      if (n !== undefined) enumNames[keys[i] ?? String(i)] = n;
+    });
     super(
-      `reverted with ${params.errorName}(${params.args.map(formatArg).join(", ")})`,
-      { errorName: params.errorName, args: params.namedArgs, data: params.data },
+      `reverted with ${params.errorName}(${shown.join(", ")})`,
+      {
+        errorName: params.errorName,
+        args: params.namedArgs,
+        data: params.data,
+        ...(params.transactionHash ? { transactionHash: params.transactionHash } : {}),
+      },
       options,
     );
+    this.transactionHash = params.transactionHash;
     this.errorName = params.errorName;
     this.args = params.args;
     this.namedArgs = params.namedArgs;
+    this.enumNames = enumNames;
     this.data = params.data;
     this.selector = params.data.slice(0, 10) as Hex;
   }
 }
+
+/** Value names of the enums that Cascade errors carry, keyed by the ABI's `internalType`. */
+const ENUMS: Readonly<Record<string, readonly string[]>> = {
+  "enum IDeal.TermSheetField": TERM_SHEET_FIELDS,
+  "enum IUtilizationOracle.OracleTermsField": ORACLE_TERMS_FIELDS,
+  "enum DealStatus": Object.keys(DealStatus),
+  "enum IUtilizationOracle.ReportState": Object.keys(ReportState),
+};
 
 /** One problem of a term sheet: the field path (e.g. `tranches[1].coupon.capPct`) and what is wrong. */
 export interface TermSheetIssue {
@@ -135,18 +167,25 @@ export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
 })();
 
 /** Decodes revert data against every Cascade error (plus `Error(string)` / `Panic(uint256)`); undefined if unknown. */
-export function decodeRevert(data: Hex, cause?: unknown): ContractRevertError | undefined {
+export function decodeRevert(
+  data: Hex,
+  cause?: unknown,
+  transactionHash?: Hex,
+): ContractRevertError | undefined {
   if (data.length < 10) return undefined;
   try {
     const decoded = decodeErrorResult({ abi: cascadeErrorsAbi, data });
     const args = (decoded.args ?? []) as readonly unknown[];
     const inputs = "inputs" in decoded.abiItem ? decoded.abiItem.inputs : [];
     const namedArgs: Record<string, unknown> = {};
-    args.forEach((a, i) => {
+    const enumNames = args.map((a, i) => {
       namedArgs[inputs[i]?.name || String(i)] = a;
+      const internalType = (inputs[i] as { internalType?: string } | undefined)?.internalType;
+      const names = internalType === undefined ? undefined : ENUMS[internalType];
+      return names !== undefined && typeof a === "number" ? names[a] : undefined;
     });
     return new ContractRevertError(
-      { errorName: decoded.errorName, args, namedArgs, data },
+      { errorName: decoded.errorName, args, namedArgs, data, enumNames, transactionHash },
       { cause },
     );
   } catch {

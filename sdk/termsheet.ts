@@ -7,7 +7,9 @@
  *   a coupon's `slope` is a plain multiplier (0.2 = +0.2 rate points per utilization point);
  * - times are ISO-8601 strings, unix seconds, or offsets from `options.now` such as `"+7d"`, `"+1h30m"`;
  *   durations are `"30d"`, `"12h"` or seconds;
- * - addresses may be placeholders such as `"$issuer"` or `"$reporter0"`, resolved from `options.addresses`.
+ * - addresses may be placeholders such as `"$issuer"` or `"$reporter0"`, resolved from `options.addresses`;
+ * - the `oracle` object holds the reporters, their quorum and the oracle's bounds: durations (`"2d"`), a price per
+ *   GPU-hour in stablecoin units (`"6.00"`) and the largest utilization step in percent or basis points.
  *
  * `parseTermSheet` checks everything `TermSheetLib.validate` and the oracle's `registerDeal` check, plus the
  * integer widths of the struct, and reports every problem at once in a {@link TermSheetError}.
@@ -21,6 +23,7 @@ import {
   TrancheKind,
   type Address,
   type CouponTerms,
+  type OracleTerms,
   type PrincipalTerms,
   type TermSheet,
   type TrancheTerms,
@@ -70,6 +73,26 @@ export interface TrancheJson {
   notes?: string | string[];
 }
 
+export interface OracleTermsJson {
+  /** Reporter addresses or placeholders (`"$reporter0"`). */
+  reporters: string[];
+  /** Signatures a report needs. */
+  threshold: number;
+  /** How long a proposed report is open to dispute: `"2d"`. */
+  disputeWindow: string | number;
+  /** From when after a period's end anyone may mark it unreported: `"10d"` (longer than the dispute window). */
+  reportDeadline: string | number;
+  /** How long a change of the reporter set waits: `"3d"`. */
+  reporterChangeDelay: string | number;
+  /** GPUs in the fleet (bounds the GPU-hours a report may call available). */
+  fleetGpus: number;
+  /** Highest credible price per billed GPU-hour, in stablecoin units: `"6.00"`. */
+  maxPricePerGpuHour: DecimalInput;
+  /** A utilization change from the previous period above this needs every reporter. */
+  maxUtilizationStepPct?: DecimalInput;
+  maxUtilizationStepBps?: DecimalInput;
+}
+
 export interface TermSheetJson {
   name?: string;
   notes?: string | string[];
@@ -91,8 +114,9 @@ export interface TermSheetJson {
   servicerFeeBps?: DecimalInput;
   trusteeFeePerPeriod: DecimalInput;
   reserveTarget: DecimalInput;
-  reporters: string[];
-  reportThreshold: number;
+  /** Paid to whoever runs a period (capped by its cash), in whole stablecoin units: `"25"`. */
+  keeperBounty: DecimalInput;
+  oracle: OracleTermsJson;
   tranches: TrancheJson[];
   /** Free-form description of the collateral; not part of the on-chain struct. */
   collateral?: Record<string, unknown>;
@@ -605,6 +629,135 @@ function parseTranche(
   };
 }
 
+// ------------------------------------------------------------------ oracle terms
+
+function parseOracleTerms(
+  v: unknown,
+  decimals: number | undefined,
+  addresses: Readonly<Record<string, Address>>,
+  issues: Issues,
+): OracleTerms | undefined {
+  const path = "oracle";
+  if (!isRecord(v)) {
+    issues.add(path, "is required: { reporters, threshold, disputeWindow, reportDeadline, … }");
+    return undefined;
+  }
+  const r = new Reader(v, path, issues);
+  r.rejectUnknown([
+    "reporters",
+    "threshold",
+    "disputeWindow",
+    "reportDeadline",
+    "reporterChangeDelay",
+    "fleetGpus",
+    "maxPricePerGpuHour",
+    "maxUtilizationStepPct",
+    "maxUtilizationStepBps",
+  ]);
+
+  // Reporters: the oracle's registerDeal refuses what TermSheetLib does not check.
+  const reporters: Address[] = [];
+  const rawReporters = r.raw("reporters");
+  let reportersOk = Array.isArray(rawReporters);
+  if (!Array.isArray(rawReporters))
+    issues.add(r.path("reporters"), "must be an array of addresses");
+  else {
+    if (rawReporters.length === 0) issues.add(r.path("reporters"), "needs at least one reporter");
+    if (rawReporters.length > MAX_REPORTERS)
+      issues.add(r.path("reporters"), `at most ${MAX_REPORTERS} reporters`);
+    rawReporters.forEach((x, i) => {
+      const a = resolveAddress(x, r.path(`reporters[${i}]`), addresses, issues);
+      if (a === undefined) {
+        reportersOk = false;
+        return;
+      }
+      if (reporters.includes(a)) {
+        issues.add(r.path(`reporters[${i}]`), `duplicate reporter ${a}`);
+        reportersOk = false;
+      }
+      reporters.push(a);
+    });
+  }
+  const threshold = r.integer("threshold", U8);
+  if (threshold !== undefined && Array.isArray(rawReporters)) {
+    if (threshold === 0 || threshold > rawReporters.length) {
+      issues.add(
+        r.path("threshold"),
+        `must be between 1 and the number of reporters (${rawReporters.length})`,
+      );
+    }
+  }
+
+  const duration = (key: string): number | undefined => {
+    if (!r.has(key)) {
+      issues.add(r.path(key), 'is required (a duration like "2d")');
+      return undefined;
+    }
+    const d = parseDuration(r.raw(key));
+    if (typeof d === "string") issues.add(r.path(key), d);
+    else if (d === 0n) issues.add(r.path(key), "must be positive");
+    else if (d > U32) issues.add(r.path(key), "is too large for uint32 seconds");
+    else return Number(d);
+    return undefined;
+  };
+  const disputeWindow = duration("disputeWindow");
+  const reportDeadline = duration("reportDeadline");
+  const reporterChangeDelay = duration("reporterChangeDelay");
+  if (
+    disputeWindow !== undefined &&
+    reportDeadline !== undefined &&
+    reportDeadline <= disputeWindow
+  ) {
+    issues.add(
+      r.path("reportDeadline"),
+      "must be longer than the dispute window (a report proposed before the deadline must become final)",
+    );
+  }
+
+  let fleetGpus = r.integer("fleetGpus", U32);
+  if (fleetGpus === 0) {
+    issues.add(r.path("fleetGpus"), "must be at least 1");
+    fleetGpus = undefined;
+  }
+  let maxPricePerGpuHour =
+    decimals === undefined ? undefined : r.decimal("maxPricePerGpuHour", decimals, U64);
+  if (maxPricePerGpuHour === 0n) {
+    issues.add(r.path("maxPricePerGpuHour"), "must be positive");
+    maxPricePerGpuHour = undefined;
+  }
+  let maxUtilizationStep = r.percent("maxUtilizationStep", "wad", U64);
+  if (maxUtilizationStep !== undefined && (maxUtilizationStep === 0n || maxUtilizationStep > WAD)) {
+    issues.add(
+      r.path(r.has("maxUtilizationStepPct") ? "maxUtilizationStepPct" : "maxUtilizationStepBps"),
+      "must be above 0 and at most 100 %",
+    );
+    maxUtilizationStep = undefined;
+  }
+
+  if (
+    !reportersOk ||
+    threshold === undefined ||
+    disputeWindow === undefined ||
+    reportDeadline === undefined ||
+    reporterChangeDelay === undefined ||
+    fleetGpus === undefined ||
+    maxPricePerGpuHour === undefined ||
+    maxUtilizationStep === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    reporters,
+    threshold,
+    disputeWindow,
+    reportDeadline,
+    reporterChangeDelay,
+    fleetGpus,
+    maxPricePerGpuHour,
+    maxUtilizationStep,
+  };
+}
+
 // ------------------------------------------------------------------ the term sheet
 
 /**
@@ -641,11 +794,21 @@ export function parseTermSheet(
     "servicerFeeBps",
     "trusteeFeePerPeriod",
     "reserveTarget",
-    "reporters",
-    "reportThreshold",
+    "keeperBounty",
+    "oracle",
     "tranches",
     "collateral",
   ]);
+  // The reporters moved into the oracle terms: say where, rather than only "unknown field".
+  for (const [old, moved] of [
+    ["reporters", "oracle.reporters"],
+    ["reportThreshold", "oracle.threshold"],
+  ] as const) {
+    if (r.has(old)) {
+      const i = issues.list.findIndex((x) => x.path === old);
+      issues.list[i] = { path: old, message: `moved to ${moved}` };
+    }
+  }
 
   const name = r.string("name", { optional: true });
   const notes = joinNotes(json.notes);
@@ -740,30 +903,9 @@ export function parseTermSheet(
   const reserveTarget =
     decimals === undefined ? undefined : r.decimal("reserveTarget", decimals, U128);
 
-  // Reporters: the oracle's registerDeal refuses what TermSheetLib does not check.
-  const reporters: Address[] = [];
-  const rawReporters = r.raw("reporters");
-  if (!Array.isArray(rawReporters)) issues.add("reporters", "must be an array of addresses");
-  else {
-    if (rawReporters.length === 0) issues.add("reporters", "needs at least one reporter");
-    if (rawReporters.length > MAX_REPORTERS)
-      issues.add("reporters", `at most ${MAX_REPORTERS} reporters`);
-    rawReporters.forEach((v, i) => {
-      const a = resolveAddress(v, `reporters[${i}]`, addresses, issues);
-      if (a === undefined) return;
-      if (reporters.includes(a)) issues.add(`reporters[${i}]`, `duplicate reporter ${a}`);
-      reporters.push(a);
-    });
-  }
-  const reportThreshold = r.integer("reportThreshold", U8);
-  if (reportThreshold !== undefined && Array.isArray(rawReporters)) {
-    if (reportThreshold === 0 || reportThreshold > rawReporters.length) {
-      issues.add(
-        "reportThreshold",
-        `must be between 1 and the number of reporters (${rawReporters.length})`,
-      );
-    }
-  }
+  const keeperBounty =
+    decimals === undefined ? undefined : r.decimal("keeperBounty", decimals, U128);
+  const oracle = parseOracleTerms(r.raw("oracle"), decimals, addresses, issues);
 
   const tranches: TrancheTerms[] = [];
   const rawTranches = r.raw("tranches");
@@ -801,8 +943,8 @@ export function parseTermSheet(
       servicerFeeBps: Number(servicerFee),
       trusteeFeePerPeriod: trusteeFeePerPeriod as bigint,
       reserveTarget: reserveTarget as bigint,
-      reporters,
-      reportThreshold: reportThreshold as number,
+      keeperBounty: keeperBounty as bigint,
+      oracle: oracle as OracleTerms,
       tranches,
     },
   };

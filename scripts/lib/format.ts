@@ -34,6 +34,7 @@ export function wei(units: bigint): string {
 export function pct(wad: bigint, digits = 2): string {
   const scale = 10n ** BigInt(digits);
   const v = (wad * 100n * scale + WAD / 2n) / WAD;
+  if (digits === 0) return `${v.toString()} %`;
   return `${(v / scale).toString()}.${(v % scale).toString().padStart(digits, "0")} %`;
 }
 

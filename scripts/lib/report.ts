@@ -43,7 +43,14 @@ export class Report {
       `  ${t.periodCount} periods of ${t.periodLength / 86_400} days from ${date(t.start)} · pledged ` +
         `${t.pledgedShareBps / 100} % of revenue · servicer fee ${t.servicerFeeBps / 100} % · trustee ` +
         `${this.usd(t.trusteeFeePerPeriod)}/period · reserve target ${this.usd(t.reserveTarget)} · ` +
-        `reports signed by ${t.reportThreshold} of ${t.reporters.length}`,
+        `keeper bounty ${this.usd(t.keeperBounty)}/period`,
+    );
+    const o = t.oracle;
+    this.line(
+      `  reports signed by ${o.threshold} of ${o.reporters.length} reporters · open to dispute for ` +
+        `${duration(o.disputeWindow)} · unreported after ${duration(o.reportDeadline)} · reporter changes wait ` +
+        `${duration(o.reporterChangeDelay)} · bounds: ${int(o.fleetGpus)} GPUs, ≤ ${this.usd(o.maxPricePerGpuHour)}` +
+        `/GPU-h, utilization step ≤ ${pct(o.maxUtilizationStep, 0)} unless every reporter signs`,
     );
     this.table(
       [
@@ -98,6 +105,7 @@ export class Report {
       "",
       `reserve ${n(reserveBefore - s.reserveReleased)} · target ${n(reserveTarget)}`,
     ]);
+    rows.push(["keeper bounty", "", n(this.terms.keeperBounty), n(s.keeperBountyPaid), "", ""]);
     rows.push([
       "trustee fee",
       "",
@@ -146,6 +154,7 @@ export class Report {
       "",
     ]);
     const paidOut =
+      s.keeperBountyPaid +
       s.trusteeFeePaid +
       s.servicerFeePaid +
       s.interestPaid.reduce((a, b) => a + b, 0n) +
@@ -162,6 +171,13 @@ export class Report {
     ]);
     this.table(rows, ["l", "r", "r", "r", "r", "l"]);
   }
+}
+
+/** Seconds as days or hours: `2 days`, `36 h`. */
+function duration(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} day${seconds === 86_400 ? "" : "s"}`;
+  if (seconds % 3_600 === 0) return `${seconds / 3_600} h`;
+  return `${seconds} s`;
 }
 
 function couponText(kind: number, c: TermSheet["tranches"][number]["coupon"]): string {

@@ -83,6 +83,11 @@ export const dealAbi = [
   },
   {
     "inputs": [],
+    "name": "InvalidUpkeep",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "NotInitializing",
     "type": "error"
   },
@@ -105,17 +110,6 @@ export const dealAbi = [
   {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      }
-    ],
-    "name": "ReportNotFinal",
     "type": "error"
   },
   {
@@ -360,6 +354,31 @@ export const dealAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "KeeperPaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
         "name": "tranche",
         "type": "uint256"
       },
@@ -415,6 +434,11 @@ export const dealAbi = [
             "type": "uint256"
           },
           {
+            "internalType": "bool",
+            "name": "reported",
+            "type": "bool"
+          },
+          {
             "internalType": "uint256",
             "name": "cashIn",
             "type": "uint256"
@@ -427,6 +451,11 @@ export const dealAbi = [
           {
             "internalType": "uint256",
             "name": "reserveDrawn",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "keeperBountyPaid",
             "type": "uint256"
           },
           {
@@ -519,6 +548,25 @@ export const dealAbi = [
       }
     ],
     "name": "PrincipalPaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "missedReports",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportMissed",
     "type": "event"
   },
   {
@@ -770,6 +818,30 @@ export const dealAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes",
+        "name": "checkData",
+        "type": "bytes"
+      }
+    ],
+    "name": "checkUpkeep",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "upkeepNeeded",
+        "type": "bool"
+      },
+      {
+        "internalType": "bytes",
+        "name": "performData",
+        "type": "bytes"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
@@ -798,6 +870,11 @@ export const dealAbi = [
             "type": "uint256"
           },
           {
+            "internalType": "bool",
+            "name": "reported",
+            "type": "bool"
+          },
+          {
             "internalType": "uint256",
             "name": "cashIn",
             "type": "uint256"
@@ -810,6 +887,11 @@ export const dealAbi = [
           {
             "internalType": "uint256",
             "name": "reserveDrawn",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "keeperBountyPaid",
             "type": "uint256"
           },
           {
@@ -859,7 +941,7 @@ export const dealAbi = [
           }
         ],
         "internalType": "struct PeriodStatement",
-        "name": "s",
+        "name": "",
         "type": "tuple"
       }
     ],
@@ -1052,14 +1134,56 @@ export const dealAbi = [
             "type": "uint128"
           },
           {
-            "internalType": "address[]",
-            "name": "reporters",
-            "type": "address[]"
+            "internalType": "uint128",
+            "name": "keeperBounty",
+            "type": "uint128"
           },
           {
-            "internalType": "uint8",
-            "name": "reportThreshold",
-            "type": "uint8"
+            "components": [
+              {
+                "internalType": "address[]",
+                "name": "reporters",
+                "type": "address[]"
+              },
+              {
+                "internalType": "uint8",
+                "name": "threshold",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "disputeWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reportDeadline",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reporterChangeDelay",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "fleetGpus",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxPricePerGpuHour",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxUtilizationStep",
+                "type": "uint64"
+              }
+            ],
+            "internalType": "struct OracleTerms",
+            "name": "oracle",
+            "type": "tuple"
           },
           {
             "components": [
@@ -1203,6 +1327,32 @@ export const dealAbi = [
   },
   {
     "inputs": [],
+    "name": "keeperBounty",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "missedReports",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "nextPeriod",
     "outputs": [
       {
@@ -1268,6 +1418,19 @@ export const dealAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes",
+        "name": "performData",
+        "type": "bytes"
+      }
+    ],
+    "name": "performUpkeep",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1877,14 +2040,56 @@ export const dealFactoryAbi = [
             "type": "uint128"
           },
           {
-            "internalType": "address[]",
-            "name": "reporters",
-            "type": "address[]"
+            "internalType": "uint128",
+            "name": "keeperBounty",
+            "type": "uint128"
           },
           {
-            "internalType": "uint8",
-            "name": "reportThreshold",
-            "type": "uint8"
+            "components": [
+              {
+                "internalType": "address[]",
+                "name": "reporters",
+                "type": "address[]"
+              },
+              {
+                "internalType": "uint8",
+                "name": "threshold",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "disputeWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reportDeadline",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reporterChangeDelay",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "fleetGpus",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxPricePerGpuHour",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxUtilizationStep",
+                "type": "uint64"
+              }
+            ],
+            "internalType": "struct OracleTerms",
+            "name": "oracle",
+            "type": "tuple"
           },
           {
             "components": [
@@ -2072,14 +2277,56 @@ export const dealFactoryAbi = [
             "type": "uint128"
           },
           {
-            "internalType": "address[]",
-            "name": "reporters",
-            "type": "address[]"
+            "internalType": "uint128",
+            "name": "keeperBounty",
+            "type": "uint128"
           },
           {
-            "internalType": "uint8",
-            "name": "reportThreshold",
-            "type": "uint8"
+            "components": [
+              {
+                "internalType": "address[]",
+                "name": "reporters",
+                "type": "address[]"
+              },
+              {
+                "internalType": "uint8",
+                "name": "threshold",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "disputeWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reportDeadline",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reporterChangeDelay",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "fleetGpus",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxPricePerGpuHour",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxUtilizationStep",
+                "type": "uint64"
+              }
+            ],
+            "internalType": "struct OracleTerms",
+            "name": "oracle",
+            "type": "tuple"
           },
           {
             "components": [
@@ -4361,6 +4608,22 @@ export const utilizationOracleAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxAvailable",
+        "type": "uint256"
+      }
+    ],
+    "name": "AvailableExceedsFleet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "billed",
         "type": "uint256"
       },
@@ -4398,6 +4661,27 @@ export const utilizationOracleAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "closedAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "DisputeWindowClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "count",
         "type": "uint256"
@@ -4409,6 +4693,17 @@ export const utilizationOracleAbi = [
       }
     ],
     "name": "InsufficientSignatures",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum IUtilizationOracle.OracleTermsField",
+        "name": "field",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidOracleTerms",
     "type": "error"
   },
   {
@@ -4462,12 +4757,55 @@ export const utilizationOracleAbi = [
         "type": "address"
       },
       {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "NoPendingReport",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      }
+    ],
+    "name": "NoReporterChangePending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
         "internalType": "address",
         "name": "caller",
         "type": "address"
       }
     ],
     "name": "NotDealAdmin",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotDisputer",
     "type": "error"
   },
   {
@@ -4497,9 +4835,72 @@ export const utilizationOracleAbi = [
         "internalType": "uint256",
         "name": "period",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "round",
+        "type": "uint256"
       }
     ],
-    "name": "ReportAlreadyAccepted",
+    "name": "ReportAlreadyProposed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "setDeal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "reporterSet",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportCrossDeal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "deadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "ReportDeadlineNotReached",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportNotFinal",
     "type": "error"
   },
   {
@@ -4542,6 +4943,144 @@ export const utilizationOracleAbi = [
       }
     ],
     "name": "ReportPeriodOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportPeriodUnreported",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "round",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "currentRound",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportReplayed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "round",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "currentRound",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportRoundNotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "oracle",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "expected",
+        "type": "address"
+      }
+    ],
+    "name": "ReportStaleDomain",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "reporterSet",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "current",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportStaleReporterSet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "chainId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportWrongChain",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "eta",
+        "type": "uint64"
+      }
+    ],
+    "name": "ReporterChangeNotReady",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "revenue",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxRevenue",
+        "type": "uint256"
+      }
+    ],
+    "name": "RevenueExceedsBound",
     "type": "error"
   },
   {
@@ -4599,6 +5138,32 @@ export const utilizationOracleAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "step",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxStep",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "signatures",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "reporters",
+        "type": "uint256"
+      }
+    ],
+    "name": "UtilizationStepNeedsAllReporters",
+    "type": "error"
+  },
+  {
     "anonymous": false,
     "inputs": [
       {
@@ -4612,6 +5177,54 @@ export const utilizationOracleAbi = [
         "internalType": "address",
         "name": "registrar",
         "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address[]",
+            "name": "reporters",
+            "type": "address[]"
+          },
+          {
+            "internalType": "uint8",
+            "name": "threshold",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "reportDeadline",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "reporterChangeDelay",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fleetGpus",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxPricePerGpuHour",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxUtilizationStep",
+            "type": "uint64"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct OracleTerms",
+        "name": "terms",
+        "type": "tuple"
       }
     ],
     "name": "DealRegistered",
@@ -4636,6 +5249,99 @@ export const utilizationOracleAbi = [
         "indexed": true,
         "internalType": "uint256",
         "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      }
+    ],
+    "name": "PeriodUnreported",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "round",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "reason",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ReportDisputed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "round",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportFinalized",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "round",
         "type": "uint256"
       },
       {
@@ -4667,9 +5373,65 @@ export const utilizationOracleAbi = [
         "internalType": "address[]",
         "name": "signers",
         "type": "address[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "finalAt",
+        "type": "uint64"
       }
     ],
-    "name": "ReportAccepted",
+    "name": "ReportProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      }
+    ],
+    "name": "ReporterChangeCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address[]",
+        "name": "reporters",
+        "type": "address[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "threshold",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "eta",
+        "type": "uint64"
+      }
+    ],
+    "name": "ReporterChangeProposed",
     "type": "event"
   },
   {
@@ -4684,7 +5446,7 @@ export const utilizationOracleAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
-        "name": "version",
+        "name": "setId",
         "type": "uint256"
       },
       {
@@ -4780,6 +5542,19 @@ export const utilizationOracleAbi = [
   },
   {
     "inputs": [],
+    "name": "DEAL_GUARDIAN_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "DEFAULT_ADMIN_ROLE",
     "outputs": [
       {
@@ -4828,6 +5603,55 @@ export const utilizationOracleAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      }
+    ],
+    "name": "applyReporters",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      }
+    ],
+    "name": "cancelReporters",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "reason",
+        "type": "bytes32"
+      }
+    ],
+    "name": "dispute",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -4886,11 +5710,11 @@ export const utilizationOracleAbi = [
         "type": "uint256"
       }
     ],
-    "name": "finalReport",
+    "name": "finalize",
     "outputs": [
       {
         "internalType": "bool",
-        "name": "isFinal",
+        "name": "reported",
         "type": "bool"
       },
       {
@@ -4909,7 +5733,7 @@ export const utilizationOracleAbi = [
         "type": "uint256"
       }
     ],
-    "stateMutability": "view",
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -4945,18 +5769,23 @@ export const utilizationOracleAbi = [
             "type": "uint128"
           },
           {
-            "internalType": "bytes32",
-            "name": "reportHash",
-            "type": "bytes32"
+            "internalType": "uint64",
+            "name": "proposedAt",
+            "type": "uint64"
           },
           {
-            "internalType": "uint64",
-            "name": "acceptedAt",
-            "type": "uint64"
+            "internalType": "uint32",
+            "name": "round",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum IUtilizationOracle.ReportState",
+            "name": "state",
+            "type": "uint8"
           }
         ],
-        "internalType": "struct IUtilizationOracle.StoredReport",
-        "name": "",
+        "internalType": "struct IUtilizationOracle.PeriodReport",
+        "name": "report",
         "type": "tuple"
       }
     ],
@@ -5029,6 +5858,16 @@ export const utilizationOracleAbi = [
       {
         "components": [
           {
+            "internalType": "uint256",
+            "name": "chainId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "oracle",
+            "type": "address"
+          },
+          {
             "internalType": "address",
             "name": "deal",
             "type": "address"
@@ -5036,6 +5875,16 @@ export const utilizationOracleAbi = [
           {
             "internalType": "uint64",
             "name": "period",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "round",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "reporterSet",
             "type": "uint64"
           },
           {
@@ -5060,7 +5909,7 @@ export const utilizationOracleAbi = [
           }
         ],
         "internalType": "struct IUtilizationOracle.Report",
-        "name": "report",
+        "name": "r",
         "type": "tuple"
       }
     ],
@@ -5107,6 +5956,99 @@ export const utilizationOracleAbi = [
         "type": "address"
       },
       {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "markUnreported",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      }
+    ],
+    "name": "pendingReporterChange",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address[]",
+            "name": "reporters",
+            "type": "address[]"
+          },
+          {
+            "internalType": "uint8",
+            "name": "threshold",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "eta",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct IUtilizationOracle.ReporterChange",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "periodOutcome",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "reported",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gpuHoursAvailable",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gpuHoursBilled",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "revenue",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
         "internalType": "address[]",
         "name": "reporters_",
         "type": "address[]"
@@ -5115,6 +6057,66 @@ export const utilizationOracleAbi = [
         "internalType": "uint256",
         "name": "threshold_",
         "type": "uint256"
+      }
+    ],
+    "name": "proposeReporters",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address[]",
+            "name": "reporters",
+            "type": "address[]"
+          },
+          {
+            "internalType": "uint8",
+            "name": "threshold",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "reportDeadline",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "reporterChangeDelay",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fleetGpus",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxPricePerGpuHour",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxUtilizationStep",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct OracleTerms",
+        "name": "t",
+        "type": "tuple"
       }
     ],
     "name": "registerDeal",
@@ -5138,6 +6140,73 @@ export const utilizationOracleAbi = [
     "name": "renounceRole",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "reportDeadline",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "reportState",
+    "outputs": [
+      {
+        "internalType": "enum IUtilizationOracle.ReportState",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      }
+    ],
+    "name": "reporterSet",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -5180,30 +6249,17 @@ export const utilizationOracleAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "deal",
-        "type": "address"
-      },
-      {
-        "internalType": "address[]",
-        "name": "reporters_",
-        "type": "address[]"
-      },
-      {
-        "internalType": "uint256",
-        "name": "threshold_",
-        "type": "uint256"
-      }
-    ],
-    "name": "setReporters",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "components": [
+          {
+            "internalType": "uint256",
+            "name": "chainId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "oracle",
+            "type": "address"
+          },
           {
             "internalType": "address",
             "name": "deal",
@@ -5212,6 +6268,16 @@ export const utilizationOracleAbi = [
           {
             "internalType": "uint64",
             "name": "period",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "round",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "reporterSet",
             "type": "uint64"
           },
           {
@@ -5236,7 +6302,7 @@ export const utilizationOracleAbi = [
           }
         ],
         "internalType": "struct IUtilizationOracle.Report",
-        "name": "report",
+        "name": "r",
         "type": "tuple"
       },
       {
@@ -5269,6 +6335,67 @@ export const utilizationOracleAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      }
+    ],
+    "name": "terms",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address[]",
+            "name": "reporters",
+            "type": "address[]"
+          },
+          {
+            "internalType": "uint8",
+            "name": "threshold",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "reportDeadline",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "reporterChangeDelay",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fleetGpus",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxPricePerGpuHour",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxUtilizationStep",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct OracleTerms",
+        "name": "t",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",

@@ -4,11 +4,12 @@
  * Imports nothing from viem.
  */
 import {
+  CouponType,
   DealStatus,
   TrancheKind,
   type PeriodStatement,
+  type ReportContent,
   type TermSheet,
-  type UtilizationReport,
 } from "../types.js";
 import { couponRate, periodInterest } from "./coupons.js";
 import { bpsOf, min, utilization } from "./math.js";
@@ -19,6 +20,8 @@ export interface WaterfallInput {
   cash: bigint;
   reserve: bigint;
   reserveTarget: bigint;
+  /** The deal's keeper bounty: paid first, capped by the cash, never carried as arrears. */
+  keeperBountyDue: bigint;
   trusteeFeeDue: bigint;
   servicerFeeDue: bigint;
   interestDue: readonly bigint[];
@@ -29,6 +32,7 @@ export interface WaterfallInput {
 export interface WaterfallResult {
   reserveReleased: bigint;
   reserveDrawn: bigint;
+  keeperBountyPaid: bigint;
   trusteeFeePaid: bigint;
   servicerFeePaid: bigint;
   interestPaid: bigint[];
@@ -39,15 +43,16 @@ export interface WaterfallResult {
 }
 
 /**
- * The priority of payments: release of reserve above target → trustee fee → servicer fee → note interest by rank
- * (the reserve covers a senior-interest shortfall) → reserve top-up to target → scheduled principal by rank →
- * residual.
+ * The priority of payments: release of reserve above target → keeper bounty (never carried) → trustee fee →
+ * servicer fee → note interest by rank (the reserve covers a senior-interest shortfall) → reserve top-up to target
+ * → scheduled principal by rank → residual.
  */
 export function runWaterfall(input: WaterfallInput): WaterfallResult {
   const notes = input.interestDue.length;
   const r: WaterfallResult = {
     reserveReleased: 0n,
     reserveDrawn: 0n,
+    keeperBountyPaid: 0n,
     trusteeFeePaid: 0n,
     servicerFeePaid: 0n,
     interestPaid: new Array<bigint>(notes).fill(0n),
@@ -69,6 +74,7 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
     reserve = input.reserveTarget;
     available += r.reserveReleased;
   }
+  r.keeperBountyPaid = pay(input.keeperBountyDue);
   r.trusteeFeePaid = pay(input.trusteeFeeDue);
   r.servicerFeePaid = pay(input.servicerFeeDue);
   for (let i = 0; i < notes; i++) {
@@ -98,6 +104,7 @@ export type WaterfallTerms = Pick<
   | "servicerFeeBps"
   | "trusteeFeePerPeriod"
   | "reserveTarget"
+  | "keeperBounty"
   | "tranches"
 >;
 
@@ -118,6 +125,8 @@ export interface DealModelState {
   reserve: bigint;
   trusteeFeeArrears: bigint;
   servicerFeeArrears: bigint;
+  /** Periods distributed without a report (marked unreported by the oracle). */
+  missedReports: number;
   /** Every tranche, by rank; the last one is the equity. */
   tranches: readonly TrancheState[];
 }
@@ -145,15 +154,34 @@ export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[
     reserve,
     trusteeFeeArrears: 0n,
     servicerFeeArrears: 0n,
+    missedReports: 0,
     tranches,
   };
 }
 
 /** The figures of a period's final report the waterfall uses. */
 export type PeriodReport = Pick<
-  UtilizationReport,
+  ReportContent,
   "gpuHoursAvailable" | "gpuHoursBilled" | "revenue"
->;
+> & {
+  reported?: true;
+};
+
+/** A period the oracle marked unreported: no figures. */
+export interface PeriodUnreported {
+  reported: false;
+}
+
+/** What the oracle's `periodOutcome` gives the waterfall: a final report, or {@link UNREPORTED}. */
+export type PeriodOutcome = PeriodReport | PeriodUnreported;
+
+/** The outcome of a period marked unreported. */
+export const UNREPORTED: PeriodUnreported = Object.freeze({ reported: false });
+
+/** Whether an outcome carries a report. */
+export function isReported(outcome: PeriodOutcome): outcome is PeriodReport {
+  return outcome.reported !== false;
+}
 
 /** Everything the waterfall computed in a period, beyond the on-chain statement (as the step events carry it). */
 export interface PeriodDetail {
@@ -167,6 +195,7 @@ export interface PeriodDetail {
   principalDue: bigint[];
   /** Outstanding principal of each note after payment. */
   outstanding: bigint[];
+  keeperBountyDue: bigint;
   trusteeFeeDue: bigint;
   servicerFeeDue: bigint;
   trusteeFeeArrears: bigint;
@@ -175,6 +204,8 @@ export interface PeriodDetail {
   reserveTarget: bigint;
   /** Who received the residual: the equity token, or the issuer when no equity was issued. */
   residualRecipient: "equity" | "issuer";
+  /** The deal's count of missed reports after the period (`ReportMissed.missedReports` when unreported). */
+  missedReports: number;
 }
 
 export interface PeriodSimulation {
@@ -186,13 +217,15 @@ export interface PeriodSimulation {
 /**
  * Runs the next period of a deal, as `Deal.distribute(state.nextPeriod)` would.
  *
+ * @param outcome the period's final report, or {@link UNREPORTED} for a period the oracle marked unreported: then
+ *   the cash is every undistributed collection, utilization-linked coupons pay their floor and the utilization is 0.
  * @param collections stablecoin deposited since the last distribution (added to `state.collections`).
  * @throws RangeError when the deal is not active or every period was distributed.
  */
 export function simulatePeriod(
   state: DealModelState,
   terms: WaterfallTerms,
-  report: PeriodReport,
+  outcome: PeriodOutcome,
   collections = 0n,
 ): PeriodSimulation {
   const count = terms.periodCount;
@@ -202,16 +235,20 @@ export function simulatePeriod(
   if (period >= count)
     throw new RangeError(`simulatePeriod: period ${period} beyond maturity (${count})`);
   if (collections < 0n) throw new RangeError("simulatePeriod: negative collections");
-  if (report.gpuHoursBilled > report.gpuHoursAvailable)
+  const reported = isReported(outcome);
+  if (reported && outcome.gpuHoursBilled > outcome.gpuHoursAvailable)
     throw new RangeError("simulatePeriod: billed > available");
 
   const finalPeriod = period + 1 === count;
-  const u = utilization(report.gpuHoursAvailable, report.gpuHoursBilled);
+  // The oracle gives zeros for an unreported period, so its utilization is 0.
+  const u = reported ? utilization(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n;
   const undistributed = state.collections + collections;
-  // The report caps the cash at the pool's share of revenue, except at the final period: all of it goes out.
-  const cash = finalPeriod
-    ? undistributed
-    : min(undistributed, bpsOf(report.revenue, terms.pledgedShareBps));
+  // The report caps the cash at the pool's share of revenue, except at the final period or without a report: then
+  // all of it goes out.
+  const cash =
+    finalPeriod || !reported
+      ? undistributed
+      : min(undistributed, bpsOf(outcome.revenue, terms.pledgedShareBps));
 
   const notes = terms.tranches.length - 1;
   const rates: bigint[] = [];
@@ -221,7 +258,11 @@ export function simulatePeriod(
   for (let i = 0; i < notes; i++) {
     const tr = terms.tranches[i];
     const st = state.tranches[i];
-    const rate = couponRate(tr.coupon, u);
+    // Without a report, a utilization-linked coupon falls to its floor.
+    const rate =
+      !reported && tr.coupon.couponType === CouponType.UtilizationLinked
+        ? tr.coupon.floorRate
+        : couponRate(tr.coupon, u);
     rates.push(rate);
     interestDue.push(periodInterest(st.outstanding, rate, terms.periodLength) + st.arrears);
     principalDues.push(
@@ -234,6 +275,7 @@ export function simulatePeriod(
     cash,
     reserve: state.reserve,
     reserveTarget,
+    keeperBountyDue: terms.keeperBounty,
     trusteeFeeDue: terms.trusteeFeePerPeriod + state.trusteeFeeArrears,
     servicerFeeDue: bpsOf(cash, terms.servicerFeeBps) + state.servicerFeeArrears,
     interestDue,
@@ -249,6 +291,7 @@ export function simulatePeriod(
     if (tranches[i].outstanding !== 0n || tranches[i].arrears !== 0n) allRepaid = false;
   }
   const collectionsCarried = undistributed - cash;
+  const missedReports = state.missedReports + (reported ? 0 : 1);
   const next: DealModelState = {
     nextPeriod: period + 1,
     status: finalPeriod
@@ -260,13 +303,16 @@ export function simulatePeriod(
     reserve: r.reserveAfter,
     trusteeFeeArrears: input.trusteeFeeDue - r.trusteeFeePaid,
     servicerFeeArrears: input.servicerFeeDue - r.servicerFeePaid,
+    missedReports,
     tranches,
   };
   const statement: PeriodStatement = {
     period: BigInt(period),
+    reported,
     cashIn: cash,
     reserveReleased: r.reserveReleased,
     reserveDrawn: r.reserveDrawn,
+    keeperBountyPaid: r.keeperBountyPaid,
     trusteeFeePaid: r.trusteeFeePaid,
     servicerFeePaid: r.servicerFeePaid,
     interestPaid: r.interestPaid,
@@ -288,12 +334,14 @@ export function simulatePeriod(
       interestArrears: tranches.slice(0, notes).map((t) => t.arrears),
       principalDue: principalDues,
       outstanding: tranches.slice(0, notes).map((t) => t.outstanding),
+      keeperBountyDue: input.keeperBountyDue,
       trusteeFeeDue: input.trusteeFeeDue,
       servicerFeeDue: input.servicerFeeDue,
       trusteeFeeArrears: next.trusteeFeeArrears,
       servicerFeeArrears: next.servicerFeeArrears,
       reserveTarget,
       residualRecipient: equity !== undefined && equity.issued !== 0n ? "equity" : "issuer",
+      missedReports,
     },
   };
 }
@@ -302,6 +350,7 @@ export function simulatePeriod(
 export function statementBalances(s: PeriodStatement): boolean {
   const inflow = s.cashIn + s.reserveReleased + s.reserveDrawn;
   const outflow =
+    s.keeperBountyPaid +
     s.trusteeFeePaid +
     s.servicerFeePaid +
     s.interestPaid.reduce((a, b) => a + b, 0n) +

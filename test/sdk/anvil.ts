@@ -31,6 +31,7 @@ import {
   mockStablecoinAbi,
   parseTermSheet,
   simulatePeriod,
+  upkeepPerformData,
 } from "../../sdk/index.js";
 
 const ANVIL = fileURLToPath(new URL("../../node_modules/.bin/anvil", import.meta.url));
@@ -171,18 +172,26 @@ describe("SDK on a JSON-RPC node (anvil, HTTP, local accounts)", function () {
     await servicer.depositCollections({ deal, amount: deposit });
     await warpTo(terms.start + BigInt(terms.periodLength));
 
-    const signatures = await Promise.all(
-      [r2, r1].map((r) => r.signReport({ oracle: protocol.oracle, report })),
-    );
-    await keeper.submitReport({ oracle: protocol.oracle, report, signatures });
-    const { statements } = await keeper.distributeReady({ deal });
+    // The reporters sign locally; the struct binds anvil's chain id, the oracle, round 0 and the reporter set.
+    const signatures = await Promise.all([r2, r1].map((r) => r.signReport({ report })));
+    expect(signatures[0].report).to.deep.equal(signatures[1].report);
+    const proposed = await keeper.submitReport({ report: signatures[0].report, signatures });
+    // Pending for the dispute window: a revert from the node decodes to the oracle's error.
+    const early = await keeper.distribute({ deal, period: 0n }).catch((e: unknown) => e);
+    expect((early as ContractRevertError).errorName).to.equal("ReportNotFinal");
+    await warpTo(proposed.finalAt);
+
+    const { statements, bountyEarned } = await keeper.distributeReady({ deal });
     expect(statements).to.have.length(1);
+    expect(bountyEarned).to.equal(terms.keeperBounty);
     const model = simulatePeriod(initialDealState(terms, issued), terms, report, deposit);
     expect(statements[0]).to.deep.equal(model.statement);
 
     const again = await keeper.distribute({ deal, period: 0n }).catch((e: unknown) => e);
     expect(again).to.be.instanceOf(ContractRevertError);
     expect((again as ContractRevertError).errorName).to.equal("WaterfallPeriodAlreadyDistributed");
+    const stale = await keeper.performUpkeep({ deal, performData: upkeepPerformData(0n, 1n) });
+    expect(stale.alreadyDistributed).to.equal(true);
 
     const paid = await investor.claim({ token: tokens[0] });
     // The sole holder gets the tranche's cash less at most one unit of index rounding (it stays in the token).

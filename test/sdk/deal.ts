@@ -35,22 +35,28 @@ import {
   CascadeError,
   ContractRevertError,
   dealAbi,
+  hashReport,
   DealStatus,
   decodeRevert,
+  explainRevert,
   initialDealState,
   mockStablecoinAbi,
   NotReadyError,
   offeringAbi,
   parseTermSheet,
+  ReportState,
   simulatePeriod,
   statementBalances,
+  UNREPORTED,
+  upkeepPerformData,
   utilizationOracleAbi,
   wrapContractError,
   type CreateDealReturnType,
   type DeployProtocolReturnType,
+  type PeriodOutcome,
   type PeriodStatement,
+  type ReportContent,
   type TermSheet,
-  type UtilizationReport,
 } from "../../sdk/index.js";
 
 const chain = defineChain({
@@ -183,7 +189,7 @@ function report(
   period: number,
   utilizationBps: number,
   price: bigint,
-): UtilizationReport {
+): ReportContent {
   const billed = (GPU_HOURS * BigInt(utilizationBps)) / 10_000n;
   return {
     deal,
@@ -195,22 +201,38 @@ function report(
   };
 }
 
-async function submit(s: Setup, rep: UtilizationReport): Promise<void> {
+/** Proposes a report signed by `signers` (by default two of the three, or all three) and waits out the dispute window. */
+async function submit(
+  s: Setup,
+  rep: ReportContent,
+  opts: { signers?: (typeof r0)[]; final?: boolean } = {},
+): Promise<void> {
   const signatures = await Promise.all(
-    [r2, r0].map((r) => r.signReport({ oracle: s.protocol.oracle, report: rep })),
+    (opts.signers ?? [r2, r0]).map((r) => r.signReport({ report: rep })),
   );
-  await keeper.submitReport({ oracle: s.protocol.oracle, report: rep, signatures });
+  await keeper.submitReport({ report: signatures[0].report, signatures });
+  if (opts.final ?? true) await networkHelpers.time.increase(s.terms.oracle.disputeWindow);
+}
+
+async function stablecoinBalance(s: Setup, who: Address): Promise<bigint> {
+  return readContract(publicClient, {
+    address: s.stablecoin,
+    abi: mockStablecoinAbi,
+    functionName: "balanceOf",
+    args: [who],
+  });
 }
 
 /** Runs every period; returns the model's and the chain's statements. */
 async function runDeal(
   s: Setup,
   issued: bigint[],
-  path: { utilizationBps: number; price: bigint; depositBps: number }[],
+  path: { utilizationBps: number; price: bigint; depositBps: number; unreported?: boolean }[],
 ): Promise<{ model: PeriodStatement[]; chain: PeriodStatement[]; status: number }> {
   let state = initialDealState(s.terms, issued);
   const model: PeriodStatement[] = [];
   const chainStatements: PeriodStatement[] = [];
+  const bountyBefore = await stablecoinBalance(s, keeper.account.address);
   for (let p = 0; p < path.length; p++) {
     const rep = report(s.created.deal, p, path[p].utilizationBps, path[p].price);
     const deposit = bpsOf(bpsOf(rep.revenue, s.terms.pledgedShareBps), path[p].depositBps);
@@ -218,12 +240,23 @@ async function runDeal(
       await mint(s.stablecoin, servicer.account.address, deposit);
       await servicer.depositCollections({ deal: s.created.deal, amount: deposit });
     }
-    await advanceTo(await periodEnd(s, p));
-    await submit(s, rep);
-    const { statements } = await keeper.distributeReady({ deal: s.created.deal });
-    expect(statements).to.have.length(1);
-    chainStatements.push(...statements);
-    const sim = simulatePeriod(state, s.terms, rep, deposit);
+    const end = await periodEnd(s, p);
+    await advanceTo(end);
+    let outcome: PeriodOutcome = rep;
+    if (path[p].unreported) {
+      // Nobody reports: after the deadline anyone marks the period unreported.
+      await advanceTo(end + BigInt(s.terms.oracle.reportDeadline));
+      await investors[0].markUnreported({ deal: s.created.deal, period: BigInt(p) });
+      outcome = UNREPORTED;
+    } else {
+      // Every reporter signs: the stressed path moves utilization by more than the step two signers may attest.
+      await submit(s, rep, { signers: [r0, r1, r2] });
+    }
+    const run = await keeper.distributeReady({ deal: s.created.deal });
+    expect(run.statements).to.have.length(1);
+    expect(run.bountyEarned).to.equal(run.statements[0].keeperBountyPaid);
+    chainStatements.push(...run.statements);
+    const sim = simulatePeriod(state, s.terms, outcome, deposit);
     model.push(sim.statement);
     state = sim.next;
   }
@@ -234,6 +267,10 @@ async function runDeal(
     state.tranches.map((t) => t.outstanding),
   );
   expect(snap.tranches.map((t) => t.arrears)).to.deep.equal(state.tranches.map((t) => t.arrears));
+  expect(snap.missedReports).to.equal(BigInt(state.missedReports));
+  // The keeper earned exactly the bounties the statements record.
+  const bounties = chainStatements.reduce((a, x) => a + x.keeperBountyPaid, 0n);
+  expect((await stablecoinBalance(s, keeper.account.address)) - bountyBefore).to.equal(bounties);
   return { model, chain: chainStatements, status: snap.status };
 }
 
@@ -291,9 +328,12 @@ describe("SDK on chain: the H100 deal", function () {
       utilizationBps: u,
       price: BigInt(Math.round(200 * 0.6 ** (t / 12))) * 10_000n,
       depositBps: t % 4 === 3 ? 0 : t % 2 === 0 ? 7_000 : 12_000,
+      // Two periods go unreported: all collections are used and the linked mezzanine coupon pays its floor.
+      unreported: t === 4 || t === 9,
     }));
     const { model, chain: onChain, status } = await runDeal(s, issued, path);
     expect(model).to.deep.equal(onChain);
+    expect(onChain.filter((x) => !x.reported).map((x) => x.period)).to.deep.equal([4n, 9n]);
     expect(onChain.some((x) => x.reserveDrawn > 0n)).to.equal(true);
     expect(onChain.some((x) => x.reserveToppedUp > 0n)).to.equal(true);
     expect(onChain.some((x) => x.collectionsCarried > 0n)).to.equal(true);
@@ -306,6 +346,14 @@ describe("SDK on chain: the H100 deal", function () {
       fromBlock: s.created.blockNumber,
     });
     expect(records.some((r) => r.interestArrears.some((a) => a > 0n))).to.equal(true);
+    expect(
+      records.filter((r) => r.missedReports !== undefined).map((r) => r.missedReports),
+    ).to.deep.equal([1n, 2n]);
+    expect(records[4].rates[1]).to.equal(s.terms.tranches[1].coupon.floorRate);
+    expect(records.every((r) => r.keeper === keeper.account.address)).to.equal(true);
+    expect(snap.reports.map((r) => r.state)).to.deep.equal(
+      path.map((x) => (x.unreported ? ReportState.Unreported : ReportState.Final)),
+    );
     expect(records.some((r) => r.servicerFeeArrears > 0n || r.trusteeFeeArrears > 0n)).to.equal(
       true,
     );
@@ -364,6 +412,22 @@ describe("SDK on chain: actions and typed errors", function () {
     const revert = err as ContractRevertError;
     expect(revert.errorName).to.equal("InvalidTermSheet");
     expect(revert.args).to.deep.equal([9, 0n]); // TermSheetField.PeriodCount
+    expect(revert.enumNames).to.deep.equal({ field: "PeriodCount" });
+    expect(revert.message).to.equal("reverted with InvalidTermSheet(PeriodCount, 0)");
+  });
+
+  it("oracle terms the oracle refuses are InvalidOracleTerms(field), named", async () => {
+    const bad = {
+      ...s.terms,
+      oracle: { ...s.terms.oracle, reportDeadline: s.terms.oracle.disputeWindow },
+    };
+    const err = await issuer
+      .createDeal({ factory: s.protocol.factory, terms: bad })
+      .catch((e: unknown) => e);
+    expect((err as ContractRevertError).errorName).to.equal("InvalidOracleTerms");
+    expect((err as ContractRevertError).message).to.equal(
+      "reverted with InvalidOracleTerms(ReportDeadline)",
+    );
   });
 
   it("runs a period, then distributing it again is WaterfallPeriodAlreadyDistributed", async () => {
@@ -391,10 +455,37 @@ describe("SDK on chain: actions and typed errors", function () {
     // One signature is below the quorum of two.
     const one = [await r1.signReport({ oracle: s.protocol.oracle, report: rep })];
     const quorum = await keeper
-      .submitReport({ oracle: s.protocol.oracle, report: rep, signatures: one })
+      .submitReport({ report: one[0].report, signatures: one })
       .catch((e: unknown) => e);
     expect((quorum as ContractRevertError).errorName).to.equal("InsufficientSignatures");
     expect((quorum as ContractRevertError).args).to.deep.equal([1n, 2n]);
+
+    // The signed struct binds chain, oracle, round 0 and the deal's reporter set; the local digest is the oracle's.
+    const signed = one[0].report;
+    expect(signed.chainId).to.equal(31_337n);
+    expect(signed.oracle).to.equal(s.protocol.oracle);
+    expect(signed.round).to.equal(0);
+    expect(
+      await readContract(publicClient, {
+        address: s.protocol.oracle,
+        abi: utilizationOracleAbi,
+        functionName: "hashReport",
+        args: [signed],
+      }),
+    ).to.equal(hashReport(signed));
+    // A signature for another chain or another oracle deployment is refused before any signature is checked.
+    const wrongChain = await r1.signReport({ report: { ...rep, chainId: 1n } });
+    const chainErr = await keeper
+      .submitReport({ report: wrongChain.report, signatures: [wrongChain, wrongChain] })
+      .catch((e: unknown) => e);
+    expect((chainErr as ContractRevertError).errorName).to.equal("ReportWrongChain");
+    const stale = await r1.signReport({
+      report: { ...signed, oracle: s.protocol.factory },
+    });
+    const staleErr = await keeper
+      .submitReport({ oracle: s.protocol.oracle, report: stale.report, signatures: [stale, stale] })
+      .catch((e: unknown) => e);
+    expect((staleErr as ContractRevertError).errorName).to.equal("ReportStaleDomain");
 
     // Signatures in descending order are sorted by submitReport.
     const sigs = await Promise.all(
@@ -402,13 +493,22 @@ describe("SDK on chain: actions and typed errors", function () {
     );
     sigs.sort((a, b) => (BigInt(a.signer) > BigInt(b.signer) ? -1 : 1));
     const submitted = await keeper.submitReport({
-      oracle: s.protocol.oracle,
-      report: rep,
+      report: sigs[0].report,
       signatures: sigs,
     });
     expect(submitted.signers.map((x) => BigInt(x))).to.deep.equal(
       sigs.map((x) => BigInt(x.signer)).reverse(),
     );
+    expect(submitted.round).to.equal(0n);
+
+    // Pending: not final until the dispute window has passed.
+    const pending = await keeper
+      .distribute({ deal: s.created.deal, period: 0n })
+      .catch((e: unknown) => e);
+    expect((pending as ContractRevertError).errorName).to.equal("ReportNotFinal");
+    expect((await keeper.checkUpkeep({ deal: s.created.deal })).upkeepNeeded).to.equal(false);
+    await advanceTo(submitted.finalAt);
+    expect((await keeper.checkUpkeep({ deal: s.created.deal })).upkeepNeeded).to.equal(true);
 
     const first = await keeper.distribute({ deal: s.created.deal, period: 0n });
     const model = simulatePeriod(
@@ -459,8 +559,114 @@ describe("SDK on chain: actions and typed errors", function () {
     expect((err as ContractRevertError).namedArgs.account).to.equal(investors[1].account.address);
   });
 
+  it("a reporter disputes a pending report; the period is re-reported in round 1 and old signatures are replays", async () => {
+    const p = 1;
+    await advanceTo(await periodEnd(s, p));
+    const wrong = report(s.created.deal, p, 7_500, 2_000_000n);
+    const deposit = bpsOf(wrong.revenue, s.terms.pledgedShareBps);
+    await mint(s.stablecoin, servicer.account.address, deposit);
+    await servicer.depositCollections({ deal: s.created.deal, amount: deposit });
+    const signatures = await Promise.all([r0, r2].map((r) => r.signReport({ report: wrong })));
+    const proposed = await keeper.submitReport({ report: signatures[0].report, signatures });
+
+    // Only the deal's reporters and guardian may dispute, and only within the window.
+    const outsider = await investors[2]
+      .disputeReport({ deal: s.created.deal, period: BigInt(p), reason: "not a reporter" })
+      .catch((e: unknown) => e);
+    expect((outsider as ContractRevertError).errorName).to.equal("NotDisputer");
+    const disputed = await r1.disputeReport({
+      deal: s.created.deal,
+      period: BigInt(p),
+      reason: "meter 17 double-counted",
+    });
+    expect([disputed.round, disputed.nextRound]).to.deep.equal([0n, 1n]);
+    let status = await keeper.reportStatus({ deal: s.created.deal, period: BigInt(p) });
+    expect([status.state, status.round]).to.deep.equal([ReportState.None, 1]);
+
+    // The voided round's signatures cannot be used again.
+    const replay = await keeper
+      .submitReport({ report: signatures[0].report, signatures })
+      .catch((e: unknown) => e);
+    expect((replay as ContractRevertError).errorName).to.equal("ReportReplayed");
+
+    // Round 1: signReport reads the open round from the oracle.
+    const fixed = {
+      ...wrong,
+      gpuHoursBilled: wrong.gpuHoursBilled - 1_000n,
+      revenue: wrong.revenue - 2_000_000_000n,
+    };
+    const round1 = await Promise.all([r0, r1].map((r) => r.signReport({ report: fixed })));
+    expect(round1[0].report.round).to.equal(1);
+    const resubmitted = await keeper.submitReport({ report: round1[0].report, signatures: round1 });
+    expect(resubmitted.round).to.equal(1n);
+    expect(resubmitted.finalAt > proposed.finalAt).to.equal(true);
+    await advanceTo(resubmitted.finalAt);
+    const closed = await r1
+      .disputeReport({ deal: s.created.deal, period: BigInt(p), reason: "too late" })
+      .catch((e: unknown) => e);
+    expect((closed as ContractRevertError).errorName).to.equal("DisputeWindowClosed");
+    status = await keeper.reportStatus({ deal: s.created.deal, period: BigInt(p) });
+    expect([status.state, status.round, status.gpuHoursBilled]).to.deep.equal([
+      ReportState.Final,
+      1,
+      fixed.gpuHoursBilled,
+    ]);
+    const fin = await investors[2].finalizeReport({ deal: s.created.deal, period: BigInt(p) });
+    expect([fin.reported, fin.finalized, fin.gpuHoursBilled]).to.deep.equal([
+      true,
+      true,
+      fixed.gpuHoursBilled,
+    ]);
+    expect(
+      (await investors[2].finalizeReport({ deal: s.created.deal, period: BigInt(p) })).finalized,
+    ).to.equal(false);
+    // The keeper runs it through performUpkeep and is paid the bounty.
+    const run = await keeper.performUpkeep({ deal: s.created.deal });
+    expect(run.statements.map((x) => x.period)).to.deep.equal([1n]);
+    expect(run.bountyEarned).to.equal(s.terms.keeperBounty);
+    expect(run.gasUsed! > 0n).to.equal(true);
+    const nothing = await keeper.performUpkeep({ deal: s.created.deal });
+    expect([nothing.upkeepNeeded, nothing.transactionHash]).to.deep.equal([false, undefined]);
+    // Stale performData is refused as already distributed, which the action reports as success.
+    const stale = await keeper.performUpkeep({
+      deal: s.created.deal,
+      performData: run.performData as Hex,
+    });
+    expect(stale.alreadyDistributed).to.equal(true);
+  });
+
+  it("markUnreported waits for the deadline; the period then runs with every collection", async () => {
+    const p = 2;
+    const end = await periodEnd(s, p);
+    await advanceTo(end);
+    const early = await investors[3]
+      .markUnreported({ deal: s.created.deal, period: BigInt(p) })
+      .catch((e: unknown) => e);
+    expect((early as ContractRevertError).errorName).to.equal("ReportDeadlineNotReached");
+    const status = await keeper.reportStatus({ deal: s.created.deal, period: BigInt(p) });
+    expect(status.deadline).to.equal(end + BigInt(s.terms.oracle.reportDeadline));
+    await advanceTo(status.deadline);
+    const before = await keeper.dealSnapshot({ deal: s.created.deal });
+    await investors[3].markUnreported({ deal: s.created.deal, period: BigInt(p) });
+    const late = await keeper
+      .submitReport({
+        report: (await r0.signReport({ report: report(s.created.deal, p, 7_500, 2_000_000n) }))
+          .report,
+        signatures: [],
+      })
+      .catch((e: unknown) => e);
+    expect((late as ContractRevertError).errorName).to.equal("ReportPeriodUnreported");
+    const { statements } = await keeper.distributeReady({ deal: s.created.deal, maxPeriods: 1 });
+    expect(statements[0].reported).to.equal(false);
+    expect(statements[0].cashIn).to.equal(before.collections);
+    const after = await keeper.dealSnapshot({ deal: s.created.deal });
+    expect(after.missedReports).to.equal(1n);
+    expect(after.reports[p].stateName).to.equal("Unreported");
+    expect(after.collections).to.equal(0n);
+  });
+
   it("two keepers racing for the same periods both succeed; each period is distributed once", async () => {
-    for (const p of [1, 2]) {
+    for (const p of [3, 4]) {
       await advanceTo(await periodEnd(s, p));
       await submit(s, report(s.created.deal, p, 7_500, 2_000_000n));
     }
@@ -470,16 +676,16 @@ describe("SDK on chain: actions and typed errors", function () {
       other.distributeReady({ deal: s.created.deal }),
     ]);
     const periods = [...a.statements, ...b.statements].map((x) => x.period).sort();
-    expect(periods).to.deep.equal([1n, 2n]);
-    expect(a.nextPeriod).to.equal(3n);
-    expect(b.nextPeriod).to.equal(3n);
+    expect(periods).to.deep.equal([3n, 4n]);
+    expect(a.nextPeriod).to.equal(5n);
+    expect(b.nextPeriod).to.equal(5n);
     // Both read readyPeriod before either distribution was mined: the loser met WaterfallPeriodAlreadyDistributed.
     expect([...a.distributedByOthers, ...b.distributedByOthers].length).to.be.greaterThan(0);
   });
 
   it("a paused deal: readyPeriod is false and distribute reverts with EnforcedPause", async () => {
-    await advanceTo(await periodEnd(s, 3));
-    await submit(s, report(s.created.deal, 3, 7_500, 2_000_000n));
+    await advanceTo(await periodEnd(s, 5));
+    await submit(s, report(s.created.deal, 5, 7_500, 2_000_000n));
     const hash = await writeContract(guardian, {
       address: s.created.deal,
       abi: dealAbi,
@@ -488,9 +694,10 @@ describe("SDK on chain: actions and typed errors", function () {
     await waitForTransactionReceipt(publicClient, { hash });
     expect((await keeper.distributeReady({ deal: s.created.deal })).statements).to.have.length(0);
     const err = await keeper
-      .distribute({ deal: s.created.deal, period: 3n })
+      .distribute({ deal: s.created.deal, period: 5n })
       .catch((e: unknown) => e);
     expect((err as ContractRevertError).errorName).to.equal("EnforcedPause");
+    expect((await keeper.checkUpkeep({ deal: s.created.deal })).upkeepNeeded).to.equal(false);
     const unpause = await writeContract(guardian, {
       address: s.created.deal,
       abi: dealAbi,
@@ -498,6 +705,37 @@ describe("SDK on chain: actions and typed errors", function () {
     });
     await waitForTransactionReceipt(publicClient, { hash: unpause });
     expect((await keeper.distributeReady({ deal: s.created.deal })).statements).to.have.length(1);
+  });
+
+  it("two upkeeps mined in one block: the second reverts on chain and explainRevert names the reason", async () => {
+    await advanceTo(await periodEnd(s, 6));
+    await submit(s, report(s.created.deal, 6, 7_500, 2_000_000n));
+    const performData = upkeepPerformData(6n, 1n);
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    try {
+      // A fixed gas limit skips estimation, so both are sent; the block runs them in order.
+      const call = {
+        address: s.created.deal,
+        abi: dealAbi,
+        functionName: "performUpkeep",
+        args: [performData],
+        gas: 2_000_000n,
+      } as const;
+      const first = await writeContract(keeper, call);
+      const second = await writeContract(wallet(accounts[15]), call);
+      await networkHelpers.mine();
+      const [ok, lost] = await Promise.all(
+        [first, second].map((hash) => waitForTransactionReceipt(publicClient, { hash })),
+      );
+      expect([ok.status, lost.status]).to.deep.equal(["success", "reverted"]);
+      // Replayed on the state before the block the second upkeep would succeed; after it, it is refused.
+      const why = await explainRevert(publicClient, lost);
+      expect(why).to.be.instanceOf(ContractRevertError);
+      expect((why as ContractRevertError).errorName).to.equal("WaterfallPeriodAlreadyDistributed");
+      expect((why as ContractRevertError).transactionHash).to.equal(second);
+    } finally {
+      await provider.request({ method: "evm_setAutomine", params: [true] });
+    }
   });
 
   it("deployProtocol hands the oracle's admin role to another admin", async () => {

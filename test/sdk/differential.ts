@@ -1,7 +1,8 @@
 /**
  * Differential test: random term sheets (1–4 notes, fixed and utilization-linked coupons with either slope sign,
- * bullet and straight-line schedules, failed and oversubscribed offerings, reserve funded above or below target)
- * and random periods (utilization, revenue, short and excess deposits) run on chain through the SDK and in the
+ * bullet and straight-line schedules, failed and oversubscribed offerings, reserve funded above or below target,
+ * keeper bounties from zero to more than a period's cash) and random periods (utilization, revenue, short and
+ * excess deposits, periods nobody reports and that are marked unreported) run on chain through the SDK and in the
  * model; every statement and the final balances must agree to the wei. Seeds are fixed (1…N).
  */
 import { expect } from "chai";
@@ -18,7 +19,13 @@ import {
   type EIP1193Provider,
   type Hex,
 } from "viem";
-import { deployContract, getBlock, waitForTransactionReceipt, writeContract } from "viem/actions";
+import {
+  deployContract,
+  getBlock,
+  readContract,
+  waitForTransactionReceipt,
+  writeContract,
+} from "viem/actions";
 
 import {
   bpsOf,
@@ -29,7 +36,9 @@ import {
   PrincipalType,
   simulatePeriod,
   TrancheKind,
+  UNREPORTED,
   WAD,
+  type PeriodOutcome,
   type TermSheet,
   type TrancheTerms,
 } from "../../sdk/index.js";
@@ -60,6 +69,10 @@ const investors = accounts
 const USDC = 10n ** 6n;
 const PCT = WAD / 100n;
 const DAY = 86_400;
+const HOUR = 3_600;
+/** Bounds wide enough for the random figures: 20,000 GPUs, up to $5,000 per GPU-hour. */
+const FLEET_GPUS = 20_000;
+const MAX_PRICE = 5_000n * USDC;
 
 /** Deterministic PRNG (mulberry32). */
 function rng(seed: number) {
@@ -79,6 +92,15 @@ function rng(seed: number) {
 
 async function advanceTo(ts: bigint): Promise<void> {
   if ((await getBlock(publicClient)).timestamp < ts) await networkHelpers.time.increaseTo(ts);
+}
+
+async function balanceOf(who: Address): Promise<bigint> {
+  return readContract(publicClient, {
+    address: stablecoin,
+    abi: mockStablecoinAbi,
+    functionName: "balanceOf",
+    args: [who],
+  });
 }
 
 async function mint(token: Address, to: Address, amount: bigint): Promise<void> {
@@ -168,8 +190,20 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint): TermSheet {
     servicerFeeBps: r.int(0, 300),
     trusteeFeePerPeriod: r.big(0n, 10_000n) * USDC,
     reserveTarget: r.big(0n, 500_000n) * USDC,
-    reporters: [r0.account.address, r1.account.address],
-    reportThreshold: 2,
+    keeperBounty: r.next() < 0.2 ? 0n : r.big(0n, 50_000n) * USDC,
+    oracle: (() => {
+      const disputeWindow = r.int(HOUR, 3 * DAY);
+      return {
+        reporters: [r0.account.address, r1.account.address],
+        threshold: 2,
+        disputeWindow,
+        reportDeadline: disputeWindow + r.int(1, 10 * DAY),
+        reporterChangeDelay: DAY,
+        fleetGpus: FLEET_GPUS,
+        maxPricePerGpuHour: MAX_PRICE,
+        maxUtilizationStep: r.big(1n, WAD),
+      };
+    })(),
     tranches,
   };
 }
@@ -211,36 +245,55 @@ describe("SDK differential: random deals, model vs chain", function () {
 
       let state = initialDealState(terms, issued);
       const gpuHoursAvailable = BigInt(r.int(0, 2_000_000));
+      const bountyBefore = await balanceOf(keeper.account.address);
       for (let p = 0; p < terms.periodCount; p++) {
         const billed = gpuHoursAvailable === 0n ? 0n : r.big(0n, gpuHoursAvailable);
-        const revenue = r.big(0n, 3_000_000n) * USDC + r.big(0n, USDC);
+        // Revenue within the oracle's bound of billed × max price.
+        const drawn = r.big(0n, 3_000_000n) * USDC + r.big(0n, USDC);
+        const revenue = drawn < billed * MAX_PRICE ? drawn : billed * MAX_PRICE;
+        const unreported = r.next() < 0.15;
         const pledged = bpsOf(revenue, terms.pledgedShareBps);
         const deposit = r.next() < 0.2 ? 0n : r.big(0n, (pledged * 3n) / 2n);
         if (deposit > 0n) {
           await mint(stablecoin, servicer.account.address, deposit);
           await servicer.depositCollections({ deal, amount: deposit });
         }
-        await advanceTo(terms.start + BigInt((p + 1) * terms.periodLength));
-        const report = {
-          deal,
-          period: BigInt(p),
-          gpuHoursAvailable,
-          gpuHoursBilled: billed,
-          revenue,
-          reportHash: keccak256(toHex(`seed-${seed}-period-${p}`)),
-        };
-        const signatures = await Promise.all(
-          [r0, r1].map((w) => w.signReport({ oracle: protocol.oracle, report })),
-        );
-        await keeper.submitReport({ oracle: protocol.oracle, report, signatures });
+        const end = terms.start + BigInt((p + 1) * terms.periodLength);
+        await advanceTo(end);
+        let outcome: PeriodOutcome;
+        if (unreported) {
+          await advanceTo(end + BigInt(terms.oracle.reportDeadline));
+          await investors[p % 8].markUnreported({ deal, period: BigInt(p) });
+          outcome = UNREPORTED;
+        } else {
+          const report = {
+            deal,
+            period: BigInt(p),
+            gpuHoursAvailable,
+            gpuHoursBilled: billed,
+            revenue,
+            reportHash: keccak256(toHex(`seed-${seed}-period-${p}`)),
+          };
+          const signatures = await Promise.all([r0, r1].map((w) => w.signReport({ report })));
+          const { finalAt } = await keeper.submitReport({
+            report: signatures[0].report,
+            signatures,
+          });
+          await advanceTo(finalAt);
+          outcome = report;
+        }
         const { statements } = await keeper.distributeReady({ deal });
-        const sim = simulatePeriod(state, terms, report, deposit);
+        const sim = simulatePeriod(state, terms, outcome, deposit);
         expect(statements, `period ${p}`).to.deep.equal([sim.statement]);
         state = sim.next;
       }
 
       const snapshot = await keeper.dealSnapshot({ deal });
       expect(snapshot.status).to.equal(state.status);
+      expect(snapshot.missedReports).to.equal(BigInt(state.missedReports));
+      const records = await keeper.periodStatements({ deal });
+      const bounties = records.reduce((a, x) => a + x.statement.keeperBountyPaid, 0n);
+      expect((await balanceOf(keeper.account.address)) - bountyBefore).to.equal(bounties);
       expect(snapshot.reserve.balance).to.equal(state.reserve);
       expect(snapshot.collections).to.equal(state.collections);
       expect([snapshot.feeArrears.trustee, snapshot.feeArrears.servicer]).to.deep.equal([

@@ -10,6 +10,7 @@ import {
   CouponType,
   DealStatus,
   initialDealState,
+  isReported,
   mulDivDown,
   periodInterest,
   principalDue,
@@ -19,6 +20,7 @@ import {
   simulatePeriod,
   statementBalances,
   TrancheKind,
+  UNREPORTED,
   utilization,
   WAD,
   type CouponTerms,
@@ -78,6 +80,7 @@ function terms(overrides: Partial<WaterfallTerms> = {}): WaterfallTerms {
     servicerFeeBps: 100,
     trusteeFeePerPeriod: 2_000n * USDC,
     reserveTarget: 150_000n * USDC,
+    keeperBounty: 25n * USDC,
     tranches: [
       {
         ...note(6_000_000n * USDC, 8n * PCT, {
@@ -204,6 +207,7 @@ describe("SDK model: priority of payments", () => {
     cash: 0n,
     reserve: 0n,
     reserveTarget: 0n,
+    keeperBountyDue: 0n,
     trusteeFeeDue: 10n,
     servicerFeeDue: 20n,
     interestDue: [100n, 50n],
@@ -236,6 +240,27 @@ describe("SDK model: priority of payments", () => {
     expect(r.reserveAfter).to.equal(30n);
   });
 
+  it("pays the keeper bounty first, before the trustee, and caps it at the cash", () => {
+    const full = runWaterfall({ ...base, cash: 1_000n, keeperBountyDue: 25n });
+    expect(full.keeperBountyPaid).to.equal(25n);
+    expect(full.trusteeFeePaid).to.equal(10n);
+    expect(full.residual).to.equal(1_000n - 25n - 10n - 20n - 150n - 500n);
+    const short = runWaterfall({ ...base, cash: 30n, keeperBountyDue: 25n });
+    expect([short.keeperBountyPaid, short.trusteeFeePaid, short.servicerFeePaid]).to.deep.equal([
+      25n,
+      5n,
+      0n,
+    ]);
+    const none = runWaterfall({ ...base, cash: 7n, keeperBountyDue: 25n });
+    expect([none.keeperBountyPaid, none.trusteeFeePaid]).to.deep.equal([7n, 0n]);
+  });
+
+  it("released reserve counts as cash for the keeper bounty", () => {
+    const r = runWaterfall({ ...base, reserve: 30n, reserveTarget: 10n, keeperBountyDue: 25n });
+    expect(r.reserveReleased).to.equal(20n);
+    expect(r.keeperBountyPaid).to.equal(20n);
+  });
+
   it("reserve above target is released into the period's cash first", () => {
     const r = runWaterfall({ ...base, cash: 0n, reserve: 500n, reserveTarget: 100n });
     expect(r.reserveReleased).to.equal(400n);
@@ -253,6 +278,7 @@ describe("SDK model: priority of payments", () => {
         cash: randBig(r, 10n ** 13n),
         reserve: randBig(r, 10n ** 12n),
         reserveTarget: randBig(r, 10n ** 12n),
+        keeperBountyDue: r() < 0.3 ? 0n : randBig(r, 10n ** 8n),
         trusteeFeeDue: randBig(r, 10n ** 10n),
         servicerFeeDue: randBig(r, 10n ** 11n),
         interestDue: Array.from({ length: notes }, () => randBig(r, 10n ** 12n)),
@@ -261,6 +287,7 @@ describe("SDK model: priority of payments", () => {
       const w = runWaterfall(input);
       const inflow = input.cash + w.reserveReleased + w.reserveDrawn;
       const outflow =
+        w.keeperBountyPaid +
         w.trusteeFeePaid +
         w.servicerFeePaid +
         w.interestPaid.reduce((a, b) => a + b, 0n) +
@@ -271,11 +298,72 @@ describe("SDK model: priority of payments", () => {
       expect(w.reserveAfter).to.equal(
         input.reserve - w.reserveReleased - w.reserveDrawn + w.reserveToppedUp,
       );
+      expect(w.keeperBountyPaid <= input.keeperBountyDue).to.equal(true);
+      // The bounty comes first: it is short only when there is nothing left for anyone else.
+      if (w.keeperBountyPaid < input.keeperBountyDue) expect(w.trusteeFeePaid).to.equal(0n);
       w.interestPaid.forEach((p, k) => expect(p <= input.interestDue[k]).to.equal(true));
       w.principalPaid.forEach((p, k) => expect(p <= input.principalDue[k]).to.equal(true));
       // Nothing reaches the residual while anything above it is unpaid.
       if (w.residual > 0n) expect(w.principalPaid).to.deep.equal([...input.principalDue]);
     }
+  });
+});
+
+describe("SDK model: keeper bounty and unreported periods", () => {
+  const t = terms({ pledgedShareBps: 8_000 });
+  const s0 = initialDealState(
+    t,
+    t.tranches.map((x) => x.faceAmount),
+  );
+
+  it("the bounty is never carried: a period too poor to pay it leaves no arrears for the keeper", () => {
+    const poor = simulatePeriod(
+      { ...s0, reserve: 0n },
+      { ...t, reserveTarget: 0n },
+      report(70, 10n * USDC),
+      10n * USDC,
+    );
+    expect(poor.statement.keeperBountyPaid).to.equal(8n * USDC); // 80 % of 10 pledged
+    expect(poor.detail.keeperBountyDue).to.equal(25n * USDC);
+    const next = simulatePeriod(
+      poor.next,
+      { ...t, reserveTarget: 0n },
+      report(70, 10n ** 12n),
+      10n ** 12n,
+    );
+    expect(next.detail.keeperBountyDue).to.equal(25n * USDC);
+    expect(next.statement.keeperBountyPaid).to.equal(25n * USDC);
+    expect(statementBalances(poor.statement) && statementBalances(next.statement)).to.equal(true);
+  });
+
+  it("an unreported period distributes every collection, pays linked coupons their floor and counts a miss", () => {
+    // Collections far above the pledged revenue a report would allow: without a report all of them go out.
+    const deposited = 3_000_000n * USDC;
+    const missed = simulatePeriod(s0, t, UNREPORTED, deposited);
+    expect(missed.statement.reported).to.equal(false);
+    expect(missed.statement.cashIn).to.equal(deposited);
+    expect(missed.statement.collectionsCarried).to.equal(0n);
+    expect(missed.statement.utilization).to.equal(0n);
+    expect(missed.detail.rates).to.deep.equal([8n * PCT, 9n * PCT, 14n * PCT]); // mezzanine at its floor
+    expect(missed.next.missedReports).to.equal(1);
+    expect(missed.detail.missedReports).to.equal(1);
+    expect(statementBalances(missed.statement)).to.equal(true);
+
+    const reported = simulatePeriod(s0, t, report(90, 1_000_000n * USDC), deposited);
+    expect(reported.statement.reported).to.equal(true);
+    expect(reported.statement.cashIn).to.equal(800_000n * USDC);
+    expect(reported.detail.rates[1]).to.equal(14n * PCT); // 11 + 0.2 × 15 = 14: the cap
+    expect(reported.next.missedReports).to.equal(0);
+    expect(isReported(UNREPORTED)).to.equal(false);
+    expect(isReported(report(90, 1n))).to.equal(true);
+  });
+
+  it("a fixed coupon is unchanged without a report", () => {
+    const fixedOnly = terms({
+      tranches: [note(1_000_000n * USDC, 8n * PCT), equityTerms],
+    });
+    const st = initialDealState(fixedOnly, [1_000_000n * USDC, 1_000_000n * USDC]);
+    expect(simulatePeriod(st, fixedOnly, UNREPORTED, 0n).detail.rates).to.deep.equal([8n * PCT]);
   });
 });
 

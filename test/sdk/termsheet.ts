@@ -66,12 +66,17 @@ describe("SDK term sheets", () => {
     expect(terms.servicerFeeBps).to.equal(150);
     expect(terms.trusteeFeePerPeriod).to.equal(5_000n * USDC);
     expect(terms.reserveTarget).to.equal(220_000n * USDC);
-    expect(terms.reporters).to.deep.equal([
-      addresses.reporter0,
-      addresses.reporter1,
-      addresses.reporter2,
-    ]);
-    expect(terms.reportThreshold).to.equal(2);
+    expect(terms.keeperBounty).to.equal(25n * USDC);
+    expect(terms.oracle).to.deep.equal({
+      reporters: [addresses.reporter0, addresses.reporter1, addresses.reporter2],
+      threshold: 2,
+      disputeWindow: 2 * 86_400,
+      reportDeadline: 10 * 86_400,
+      reporterChangeDelay: 3 * 86_400,
+      fleetGpus: 2_048,
+      maxPricePerGpuHour: 6n * USDC,
+      maxUtilizationStep: 25n * PCT,
+    });
 
     const [senior, mezz, junior, equity] = terms.tranches;
     expect(senior).to.deep.equal({
@@ -150,8 +155,9 @@ describe("SDK term sheets", () => {
     json.offeringClosesAt = "+0s";
     json.start = "2000-01-01T00:00:00Z";
     json.periodLength = "monthly";
-    json.reporters = ["$reporter0", "$reporter0", "$nobody"];
-    json.reportThreshold = 4;
+    const oracle = json.oracle as Record<string, unknown>;
+    oracle.reporters = ["$reporter0", "$reporter0", "$nobody"];
+    oracle.threshold = 4;
     json.guardian = "0x0000000000000000000000000000000000000000";
     json.colour = "blue";
     const tranches = json.tranches as Record<string, unknown>[];
@@ -171,9 +177,9 @@ describe("SDK term sheets", () => {
       "offeringClosesAt",
       "start",
       "periodLength",
-      "reporters[1]",
-      "reporters[2]",
-      "reportThreshold",
+      "oracle.reporters[1]",
+      "oracle.reporters[2]",
+      "oracle.threshold",
       "guardian",
       "colour",
       "tranches[0].symbol",
@@ -186,7 +192,7 @@ describe("SDK term sheets", () => {
       "tranches[3].minRaise",
     ]);
     expect(issues.length).to.be.greaterThanOrEqual(18);
-    expect(issues.find((i) => i.path === "reporters[2]")?.message).to.contain("$nobody");
+    expect(issues.find((i) => i.path === "oracle.reporters[2]")?.message).to.contain("$nobody");
   });
 
   it("needs options.now for relative times and an address for every placeholder", () => {
@@ -201,7 +207,7 @@ describe("SDK term sheets", () => {
       "start",
       "stablecoin",
       "issuer",
-      "reporters[0]",
+      "oracle.reporters[0]",
     ]);
   });
 
@@ -218,6 +224,86 @@ describe("SDK term sheets", () => {
     json.start = "18446744073709551000"; // 2^64 − 616
     const issue = issuesOf(json).find((i) => i.path === "start");
     expect(issue?.message).to.contain("2^64");
+  });
+
+  it("reads the oracle terms: durations, a price per GPU-hour in stablecoin units, the step in % or bps", () => {
+    const json = clone();
+    json.keeperBounty = "12.5";
+    json.oracle = {
+      ...json.oracle,
+      disputeWindow: "1d12h",
+      reportDeadline: 864_000,
+      maxPricePerGpuHour: "4.25",
+      maxUtilizationStepPct: undefined,
+      maxUtilizationStepBps: 1_250,
+    };
+    const { terms } = parseTermSheet(json, { now: NOW, addresses });
+    expect(terms.keeperBounty).to.equal(12_500_000n);
+    expect(terms.oracle.disputeWindow).to.equal(36 * 3_600);
+    expect(terms.oracle.reportDeadline).to.equal(864_000);
+    expect(terms.oracle.maxPricePerGpuHour).to.equal(4_250_000n);
+    expect(terms.oracle.maxUtilizationStep).to.equal((125n * PCT) / 10n);
+  });
+
+  it("lists every problem of the oracle terms and the keeper bounty at once", () => {
+    const json = clone() as unknown as Record<string, unknown>;
+    json.keeperBounty = "-1";
+    json.oracle = {
+      reporters: Array.from(
+        { length: 17 },
+        (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`,
+      ),
+      threshold: 0,
+      disputeWindow: "3d",
+      reportDeadline: "2d",
+      reporterChangeDelay: 0,
+      fleetGpus: 0,
+      maxPricePerGpuHour: "0.0000001",
+      maxUtilizationStepPct: 101,
+      colour: "blue",
+    };
+    const issues = issuesOf(json);
+    const paths = issues.map((i) => i.path);
+    expect(paths).to.include.members([
+      "keeperBounty",
+      "oracle.reporters",
+      "oracle.threshold",
+      "oracle.reportDeadline",
+      "oracle.reporterChangeDelay",
+      "oracle.fleetGpus",
+      "oracle.maxPricePerGpuHour",
+      "oracle.maxUtilizationStepPct",
+      "oracle.colour",
+    ]);
+    expect(issues.find((i) => i.path === "oracle.reportDeadline")?.message).to.contain(
+      "dispute window",
+    );
+    expect(issues.find((i) => i.path === "oracle.maxPricePerGpuHour")?.message).to.contain(
+      "decimal place",
+    );
+
+    const missing = clone() as unknown as Record<string, unknown>;
+    delete missing.oracle;
+    delete missing.keeperBounty;
+    expect(issuesOf(missing).map((i) => i.path)).to.include.members(["oracle", "keeperBounty"]);
+    const zeroStep = clone();
+    zeroStep.oracle = { ...zeroStep.oracle, maxUtilizationStepPct: 0, maxPricePerGpuHour: 0 };
+    expect(issuesOf(zeroStep).map((i) => i.path)).to.include.members([
+      "oracle.maxUtilizationStepPct",
+      "oracle.maxPricePerGpuHour",
+    ]);
+  });
+
+  it("says where the reporters went in a term sheet of the old format", () => {
+    const json = clone() as unknown as Record<string, unknown>;
+    json.reporters = ["$reporter0"];
+    json.reportThreshold = 1;
+    const issues = issuesOf(json);
+    expect(issues).to.deep.include({ path: "reporters", message: "moved to oracle.reporters" });
+    expect(issues).to.deep.include({
+      path: "reportThreshold",
+      message: "moved to oracle.threshold",
+    });
   });
 
   it("refuses what is not an object", () => {

@@ -2,13 +2,20 @@ import type { Address, BlockNumber, BlockTag } from "viem";
 import { getBlockNumber, getContractEvents, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
-import { dealAbi, mockStablecoinAbi, trancheTokenAbi } from "../../generated/abis.js";
+import {
+  dealAbi,
+  mockStablecoinAbi,
+  trancheTokenAbi,
+  utilizationOracleAbi,
+} from "../../generated/abis.js";
 import {
   dealStatusName,
   type CouponTerms,
+  type OracleTerms,
   type PeriodStatement,
   type PrincipalTerms,
 } from "../../types.js";
+import { readReportStatus, type ReportStatus } from "./reportStatus.js";
 
 export interface DealSnapshotParameters {
   deal: Address;
@@ -57,6 +64,16 @@ export interface DealSnapshotReturnType {
   pledgedShareBps: bigint;
   servicerFeeBps: bigint;
   trusteeFeePerPeriod: bigint;
+  /** Paid to whoever runs a period, first in the waterfall, capped by the period's cash. */
+  keeperBounty: bigint;
+  /** Periods distributed without a report (marked unreported by the oracle). */
+  missedReports: bigint;
+  /** The deal's oracle terms: reporters in force, quorum, dispute window, deadline and bounds. */
+  oracleTerms: OracleTerms;
+  /** Id of the reporter set in force (what reporters sign). */
+  reporterSet: bigint;
+  /** Every period's report at the oracle, by period. */
+  reports: ReportStatus[];
   reserve: { balance: bigint; target: bigint };
   /** Collections deposited and not yet distributed. */
   collections: bigint;
@@ -97,6 +114,8 @@ export async function dealSnapshot(
       collections,
       [trusteeArrears, servicerArrears],
       trancheCount,
+      keeperBounty,
+      missedReports,
     ] = await Promise.all([
       readContract(client, { ...deal, functionName: "stablecoin" }),
       readContract(client, { ...deal, functionName: "oracle" }),
@@ -118,7 +137,26 @@ export async function dealSnapshot(
       readContract(client, { ...deal, functionName: "undistributedCollections" }),
       readContract(client, { ...deal, functionName: "feeArrears" }),
       readContract(client, { ...deal, functionName: "trancheCount" }),
+      readContract(client, { ...deal, functionName: "keeperBounty" }),
+      readContract(client, { ...deal, functionName: "missedReports" }),
     ]);
+
+    const oracleCall = { address: oracle, abi: utilizationOracleAbi, blockNumber } as const;
+    const [oracleTerms, reporterSet] = await Promise.all([
+      readContract(client, { ...oracleCall, functionName: "terms", args: [params.deal] }),
+      readContract(client, { ...oracleCall, functionName: "reporterSet", args: [params.deal] }),
+    ]);
+    const reports = await Promise.all(
+      Array.from({ length: Number(periodCount) }, (_, p) =>
+        readReportStatus(client, {
+          oracle,
+          deal: params.deal,
+          period: BigInt(p),
+          disputeWindow: oracleTerms.disputeWindow,
+          blockNumber,
+        }),
+      ),
+    );
 
     const stablecoinBalance = await readContract(client, {
       address: stablecoin,
@@ -198,6 +236,11 @@ export async function dealSnapshot(
       pledgedShareBps,
       servicerFeeBps,
       trusteeFeePerPeriod,
+      keeperBounty,
+      missedReports,
+      oracleTerms,
+      reporterSet,
+      reports,
       reserve: { balance: reserveBalance, target: reserveTarget },
       collections,
       feeArrears: { trustee: trusteeArrears, servicer: servicerArrears },

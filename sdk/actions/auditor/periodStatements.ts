@@ -26,6 +26,10 @@ export interface PeriodRecord {
   outstanding: bigint[];
   trusteeFeeArrears: bigint;
   servicerFeeArrears: bigint;
+  /** Who ran the period and earned `statement.keeperBountyPaid` (`KeeperPaid.keeper`). */
+  keeper: Address | undefined;
+  /** For an unreported period, the deal's count of missed reports after it (`ReportMissed`); else undefined. */
+  missedReports: bigint | undefined;
   /** Who received the residual: the equity token or the issuer. */
   residualRecipient: Address | undefined;
   blockNumber: bigint;
@@ -58,6 +62,8 @@ export async function periodStatements(
     outstanding: bigint[];
     trusteeFeeArrears: bigint;
     servicerFeeArrears: bigint;
+    keeper: Address | undefined;
+    missedReports: bigint | undefined;
     residualRecipient: Address | undefined;
   }
   const steps = new Map<bigint, Steps>();
@@ -72,6 +78,8 @@ export async function periodStatements(
         outstanding: [],
         trusteeFeeArrears: 0n,
         servicerFeeArrears: 0n,
+        keeper: undefined,
+        missedReports: undefined,
         residualRecipient: undefined,
       };
       steps.set(period, s);
@@ -82,6 +90,12 @@ export async function periodStatements(
   const records: PeriodRecord[] = [];
   for (const log of logs) {
     switch (log.eventName) {
+      case "KeeperPaid":
+        stepsOf(log.args.period).keeper = log.args.keeper;
+        break;
+      case "ReportMissed":
+        stepsOf(log.args.period).missedReports = log.args.missedReports;
+        break;
       case "FeesPaid": {
         const s = stepsOf(log.args.period);
         s.trusteeFeeArrears = log.args.trusteeArrears;

@@ -7,30 +7,33 @@ import {
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
-import { ContractRevertError } from "../../errors.js";
 import { dealAbi } from "../../generated/abis.js";
 import type { PeriodStatement } from "../../types.js";
-import { distribute } from "./distribute.js";
+import { performUpkeep } from "./performUpkeep.js";
 
 export interface DistributeReadyParameters extends AccountParameter {
   deal: Address;
-  /** Stops after this many distributions (default: no limit; the deal's period count bounds the loop). */
+  /** Stops after this many distributed periods (default: no limit; the deal's period count bounds the loop). */
   maxPeriods?: number;
+  /** Periods one transaction may catch up (default 4). */
+  periodsPerTransaction?: number;
 }
 
 export interface DistributeReadyReturnType {
   /** Statements of the periods this call distributed, from their `PeriodDistributed` events. */
   statements: PeriodStatement[];
   transactionHashes: Hash[];
-  /** Periods another keeper distributed first (the race is harmless: the period is done). */
+  /** First periods of upkeeps another keeper won (the race is harmless: the period is done). */
   distributedByOthers: bigint[];
+  /** Keeper bounty this account earned. */
+  bountyEarned: bigint;
   /** The deal's next period after the loop. */
   nextPeriod: bigint;
 }
 
 /**
- * Keeper loop: while `readyPeriod()` says a period is ready, distributes it. A `WaterfallPeriodAlreadyDistributed`
- * revert (another keeper was first) counts as success.
+ * Keeper loop: while `checkUpkeep` says a period is ready, runs `performUpkeep`, catching up several periods per
+ * transaction. `WaterfallPeriodAlreadyDistributed` (another keeper was first) counts as success.
  */
 export async function distributeReady(
   client: CascadeClient,
@@ -40,38 +43,26 @@ export async function distributeReady(
   const statements: PeriodStatement[] = [];
   const transactionHashes: Hash[] = [];
   const distributedByOthers: bigint[] = [];
+  let bountyEarned = 0n;
   const limit = params.maxPeriods ?? Number.POSITIVE_INFINITY;
-  const readyPeriod = () =>
-    withErrors(() =>
-      readContract(client, {
-        address: params.deal,
-        abi: dealAbi,
-        functionName: "readyPeriod",
-        blockTag: "latest",
-      }),
-    );
+  const perTx = params.periodsPerTransaction ?? 4;
 
-  let [ready, period] = await readyPeriod();
-  while (ready && statements.length + distributedByOthers.length < limit) {
-    try {
-      const { statement, transactionHash } = await distribute(client, {
-        deal: params.deal,
-        period,
-        account,
-      });
-      statements.push(statement);
-      transactionHashes.push(transactionHash);
-    } catch (e) {
-      if (!(
-        e instanceof ContractRevertError && e.errorName === "WaterfallPeriodAlreadyDistributed"
-      ))
-        throw e;
-      distributedByOthers.push(period);
+  while (statements.length < limit) {
+    const batch = Math.max(1, Math.min(perTx, limit - statements.length));
+    const run = await performUpkeep(client, { deal: params.deal, maxPeriods: batch, account });
+    if (!run.upkeepNeeded) break;
+    if (run.alreadyDistributed) {
+      // A node that keeps answering with a stale view would loop here: give up on a repeat.
+      if (run.firstPeriod === undefined || distributedByOthers.includes(run.firstPeriod)) break;
+      distributedByOthers.push(run.firstPeriod);
+      continue;
     }
-    [ready, period] = await readyPeriod();
+    statements.push(...run.statements);
+    bountyEarned += run.bountyEarned;
+    if (run.transactionHash) transactionHashes.push(run.transactionHash);
   }
   const nextPeriod = await withErrors(() =>
     readContract(client, { address: params.deal, abi: dealAbi, functionName: "nextPeriod" }),
   );
-  return { statements, transactionHashes, distributedByOthers, nextPeriod };
+  return { statements, transactionHashes, distributedByOthers, bountyEarned, nextPeriod };
 }

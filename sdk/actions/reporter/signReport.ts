@@ -1,5 +1,5 @@
-import type { Address, Hex, TypedDataDomain } from "viem";
-import { getChainId, signTypedData } from "viem/actions";
+import type { Address, Hex } from "viem";
+import { signTypedData } from "viem/actions";
 
 import {
   resolveAccount,
@@ -7,59 +7,36 @@ import {
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
+import { reportTypedData } from "../../reports.js";
 import type { UtilizationReport } from "../../types.js";
-
-/** EIP-712 domain name and version of the UtilizationOracle. */
-export const ORACLE_DOMAIN_NAME = "Cascade Utilization Oracle";
-export const ORACLE_DOMAIN_VERSION = "1";
-
-/** EIP-712 types of a report, as `UtilizationOracle.REPORT_TYPEHASH`. */
-export const REPORT_TYPES = {
-  Report: [
-    { name: "deal", type: "address" },
-    { name: "period", type: "uint64" },
-    { name: "gpuHoursAvailable", type: "uint64" },
-    { name: "gpuHoursBilled", type: "uint64" },
-    { name: "revenue", type: "uint128" },
-    { name: "reportHash", type: "bytes32" },
-  ],
-} as const;
-
-/** The oracle's EIP-712 domain on a chain. */
-export function oracleDomain(oracle: Address, chainId: number): TypedDataDomain {
-  return {
-    name: ORACLE_DOMAIN_NAME,
-    version: ORACLE_DOMAIN_VERSION,
-    chainId,
-    verifyingContract: oracle,
-  };
-}
+import { prepareReport, type PrepareReportParameters } from "./prepareReport.js";
 
 export interface SignReportParameters extends AccountParameter {
-  oracle: Address;
-  report: UtilizationReport;
+  /**
+   * The report. Its content is enough: the chain id, the oracle, the open round and the reporter set are read from
+   * the chain when missing (see `prepareReport`). Pass a full struct to sign exactly that.
+   */
+  report: PrepareReportParameters["report"];
+  /** The oracle (default: `report.oracle`, else the deal's). */
+  oracle?: Address;
 }
 
 export interface SignReportReturnType {
   signer: Address;
   signature: Hex;
+  /** The exact struct signed; submit it with the signatures. */
+  report: UtilizationReport;
 }
 
-/** A reporter signs a period's utilization report (EIP-712 typed data; domain: the oracle on this chain). */
+/** A reporter signs a period's utilization report (EIP-712; domain: the oracle on its chain). */
 export async function signReport(
   client: CascadeClient,
   params: SignReportParameters,
 ): Promise<SignReportReturnType> {
   const account = resolveAccount(client, params.account);
-  const chainId = client.chain?.id ?? (await getChainId(client));
+  const report = await prepareReport(client, { report: params.report, oracle: params.oracle });
   const signature = await withErrors(() =>
-    signTypedData(client, {
-      account,
-      domain: oracleDomain(params.oracle, chainId),
-      types: REPORT_TYPES,
-      primaryType: "Report",
-      message: params.report,
-    }),
+    signTypedData(client, { account, ...reportTypedData(report) }),
   );
-  return { signer: account.address, signature };
+  return { signer: account.address, signature, report };
 }

@@ -1,0 +1,264 @@
+/**
+ * A local development chain for the keeper and reporter tools: the protocol, a demo stablecoin and small deals
+ * with short periods (seconds, not months) on an anvil node, set up through the SDK with anvil's public dev keys.
+ * Used by `scripts/devnet.ts` and the end-to-end keeper test.
+ */
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  publicActions,
+  toHex,
+  type Address,
+  type Chain,
+  type Hex,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { deployContract, getBlock, waitForTransactionReceipt, writeContract } from "viem/actions";
+
+import {
+  cascadeActions,
+  mockStablecoinAbi,
+  parseTermSheet,
+  type CascadeClient,
+  type DeployProtocolReturnType,
+  type TermSheet,
+  type TermSheetJson,
+} from "../../sdk/index.js";
+import { rpcTransport } from "./cli.js";
+
+/** Anvil's default dev mnemonic: public test keys, for local chains only. */
+export const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Which dev account plays which role. */
+export const DEVNET_ROLES = {
+  admin: 0,
+  issuer: 1,
+  servicer: 2,
+  trustee: 3,
+  guardian: 4,
+  reporter0: 5,
+  reporter1: 6,
+  reporter2: 7,
+  investor: 8,
+  keeper: 9,
+} as const;
+export type DevnetRole = keyof typeof DEVNET_ROLES;
+
+/** The private key of dev account `index` (anvil's mnemonic). */
+export function devKey(index: number, mnemonic = ANVIL_MNEMONIC): Hex {
+  const key = mnemonicToAccount(mnemonic, { addressIndex: index }).getHdKey().privateKey;
+  if (!key) throw new Error(`no private key for dev account ${index}`);
+  return toHex(key);
+}
+
+/** Wallet clients (local accounts, HTTP) for every role, plus a public and an anvil test client. */
+export function devnetClients(url: string, chain: Chain, pollingInterval = 100) {
+  const transport = rpcTransport(url);
+  const wallet = (index: number) =>
+    createWalletClient({
+      account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index }),
+      chain,
+      transport,
+      pollingInterval,
+    })
+      .extend(publicActions)
+      .extend((c) => cascadeActions(c as CascadeClient));
+  const wallets = Object.fromEntries(
+    Object.entries(DEVNET_ROLES).map(([role, index]) => [role, wallet(index)]),
+  ) as Record<DevnetRole, ReturnType<typeof wallet>>;
+  return {
+    ...wallets,
+    publicClient: createPublicClient({ chain, transport, pollingInterval }),
+    testClient: createTestClient({ chain, mode: "anvil", transport }),
+  };
+}
+export type DevnetClients = ReturnType<typeof devnetClients>;
+export type DevnetWallet = DevnetClients["admin"];
+
+/** Deploys the demo stablecoin (the test-only MockStablecoin: anyone may mint) from its creation bytecode. */
+export async function deployDemoStablecoin(wallet: DevnetWallet, bytecode: Hex): Promise<Address> {
+  const hash = await deployContract(wallet, {
+    abi: mockStablecoinAbi,
+    bytecode,
+    args: ["USD Coin (devnet)", "USDC", 6],
+  });
+  const { contractAddress } = await waitForTransactionReceipt(wallet, { hash });
+  if (!contractAddress) throw new Error("MockStablecoin deployment created no contract");
+  return contractAddress;
+}
+
+export async function mintDemo(wallet: DevnetWallet, token: Address, to: Address, amount: bigint) {
+  const hash = await writeContract(wallet, {
+    address: token,
+    abi: mockStablecoinAbi,
+    functionName: "mint",
+    args: [to, amount],
+  });
+  await waitForTransactionReceipt(wallet, { hash });
+}
+
+export interface ShortDealOptions {
+  name: string;
+  /** Seconds per period. */
+  periodLength: number;
+  periodCount: number;
+  /** Seconds a report is open to dispute (default 30). */
+  disputeWindow?: number;
+  /** Seconds after a period's end from which it may be marked unreported (default 45). */
+  reportDeadline?: number;
+  /** Keeper bounty in whole stablecoin units (default "25"). */
+  keeperBounty?: string;
+}
+
+/**
+ * A small deal in the term-sheet JSON format: senior $6,000 (8 %, straight-line), mezzanine $2,000
+ * (utilization-linked), equity $2,000; short periods; reports by 2 of the 3 dev reporters.
+ */
+export function shortDealJson(o: ShortDealOptions): TermSheetJson {
+  return {
+    name: o.name,
+    stablecoin: "$stablecoin",
+    decimals: 6,
+    issuer: "$issuer",
+    servicer: "$servicer",
+    trustee: "$trustee",
+    guardian: "$guardian",
+    // Time enough to subscribe on a node that mines a block a second (anvil --block-time 1); the setup warps.
+    offeringOpensAt: "+10s",
+    offeringClosesAt: "+5m",
+    start: "+5m",
+    periodLength: `${o.periodLength}s`,
+    periodCount: o.periodCount,
+    pledgedSharePct: 85,
+    servicerFeePct: 1.5,
+    trusteeFeePerPeriod: "1",
+    reserveTarget: "100",
+    keeperBounty: o.keeperBounty ?? "25",
+    oracle: {
+      reporters: ["$reporter0", "$reporter1", "$reporter2"],
+      threshold: 2,
+      disputeWindow: `${o.disputeWindow ?? 30}s`,
+      reportDeadline: `${o.reportDeadline ?? 45}s`,
+      reporterChangeDelay: "60s",
+      fleetGpus: 2_048,
+      maxPricePerGpuHour: "6.00",
+      maxUtilizationStepPct: 25,
+    },
+    tranches: [
+      {
+        name: `${o.name} Senior`,
+        symbol: "SR",
+        kind: "note",
+        face: "6,000",
+        minRaise: "1",
+        minTicket: "1",
+        reserveFundingPct: 1,
+        coupon: { type: "fixed", baseRatePct: 8 },
+        principal: { type: "straight-line", startPeriod: 0, periods: o.periodCount },
+      },
+      {
+        name: `${o.name} Mezzanine`,
+        symbol: "MZ",
+        kind: "note",
+        face: "2,000",
+        minRaise: "1",
+        minTicket: "1",
+        coupon: {
+          type: "utilization-linked",
+          baseRatePct: 11,
+          slope: 0.2,
+          strikePct: 75,
+          floorRatePct: 9,
+          capRatePct: 14,
+        },
+        principal: { type: "bullet" },
+      },
+      {
+        name: `${o.name} Equity`,
+        symbol: "EQ",
+        kind: "equity",
+        face: "2,000",
+        minRaise: "1",
+        minTicket: "1",
+      },
+    ],
+  };
+}
+
+/**
+ * Moves anvil's clock forward to at least `timestamp` and mines a block. It shifts the clock's offset
+ * (`evm_increaseTime`) rather than setting one block's timestamp, so that later blocks (interval mining with
+ * `--block-time`, or the keeper's transactions) stay after it.
+ */
+export async function warpTo(c: DevnetClients, timestamp: bigint): Promise<void> {
+  const { timestamp: now } = await getBlock(c.publicClient, { blockTag: "latest" });
+  if (timestamp <= now) return;
+  await c.testClient.increaseTime({ seconds: Number(timestamp - now) });
+  await c.testClient.mine({ blocks: 1 });
+}
+
+export interface OpenDeal {
+  deal: Address;
+  terms: TermSheet;
+  offerings: readonly Address[];
+  tokens: readonly Address[];
+  blockNumber: bigint;
+}
+
+/**
+ * Creates deals from `options` and makes them Active: the investor subscribes every tranche in full (permit), the
+ * offerings close, shares are claimed. Every deal starts when its offering closes.
+ */
+export async function openDeals(
+  c: DevnetClients,
+  protocol: Pick<DeployProtocolReturnType, "factory">,
+  stablecoin: Address,
+  options: readonly ShortDealOptions[],
+): Promise<OpenDeal[]> {
+  const now = (await getBlock(c.publicClient, { blockTag: "latest" })).timestamp;
+  const addresses = {
+    stablecoin,
+    issuer: c.issuer.account.address,
+    servicer: c.servicer.account.address,
+    trustee: c.trustee.account.address,
+    guardian: c.guardian.account.address,
+    reporter0: c.reporter0.account.address,
+    reporter1: c.reporter1.account.address,
+    reporter2: c.reporter2.account.address,
+  };
+  const deals: OpenDeal[] = [];
+  for (const o of options) {
+    const { terms } = parseTermSheet(shortDealJson(o), { now, addresses });
+    const created = await c.issuer.createDeal({ factory: protocol.factory, terms });
+    deals.push({
+      deal: created.deal,
+      terms,
+      offerings: created.offerings,
+      tokens: created.tokens,
+      blockNumber: created.blockNumber,
+    });
+  }
+  await warpTo(c, deals[0].terms.offeringOpensAt);
+  const total = deals.reduce(
+    (a, d) => a + d.terms.tranches.reduce((b, t) => b + t.faceAmount, 0n),
+    0n,
+  );
+  await mintDemo(c.admin, stablecoin, c.investor.account.address, total);
+  for (const d of deals) {
+    for (const [t, offering] of d.offerings.entries()) {
+      await c.investor.subscribe({ offering, assets: d.terms.tranches[t].faceAmount });
+    }
+  }
+  await warpTo(c, deals[0].terms.offeringClosesAt);
+  for (const d of deals) {
+    for (const offering of d.offerings) await c.investor.closeOffering({ offering });
+    for (const offering of d.offerings) await c.investor.claimShares({ offering });
+  }
+  return deals;
+}
+
+/** GPU-hours available in a period of `periodLength` seconds for the devnet fleet (2,048 GPUs). */
+export function fleetHours(periodLength: number): bigint {
+  return (2_048n * BigInt(periodLength)) / 3_600n;
+}
