@@ -458,7 +458,7 @@ describe("UtilizationOracle", function () {
       expect(plain(await oracle.terms(unknown))).to.deep.equal([[], 0n, 0n, 0n, 0n, 0n, 0n, 0n]);
       expect(plain(await oracle.pendingReporterChange(unknown))).to.deep.equal([[], 0n, 0n]);
       expect(await oracle.reportState(unknown, 0n)).to.equal(ReportState.None);
-      expect(plain(await oracle.getReport(unknown, 0n))).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n]);
+      expect(plain(await oracle.getReport(unknown, 0n))).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n, 0n]);
       expect(await oracle.reportDeadline(unknown, 0n)).to.equal(0n);
       await expect(oracle.periodOutcome(unknown, 0n))
         .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
@@ -496,6 +496,7 @@ describe("UtilizationOracle", function () {
         at,
         0n,
         BigInt(ReportState.Pending),
+        0n,
       ]);
       expect(await oracle.reportState(dealAddress, 1n)).to.equal(ReportState.Pending);
       await expect(oracle.periodOutcome(dealAddress, 1n))
@@ -1315,6 +1316,7 @@ describe("UtilizationOracle", function () {
         proposedAt,
         0n,
         BigInt(ReportState.Final),
+        0n,
       ]);
       expect(plain(await oracle.periodOutcome(dealAddress, 0n))).to.deep.equal([
         true,
@@ -1340,6 +1342,7 @@ describe("UtilizationOracle", function () {
         0n,
         1n,
         0n,
+        proposedAt + DISPUTE_WINDOW - 1n,
       ]);
       expect(await oracle.reportState(dealAddress, 0n)).to.equal(ReportState.None);
       await expect(oracle.periodOutcome(dealAddress, 0n))
@@ -1588,6 +1591,7 @@ describe("UtilizationOracle", function () {
         0n,
         0n,
         3n,
+        0n,
       ]);
       expect(plain(await oracle.periodOutcome(dealAddress, 0n))).to.deep.equal([false, 0n, 0n, 0n]);
       // Twice.
@@ -1623,6 +1627,9 @@ describe("UtilizationOracle", function () {
     });
 
     it("test_markUnreported_afterDisputePastDeadline", async function () {
+      // A quorum report proposed just before the deadline and disputed after it: a single disputer must not be able
+      // to turn it into a missed report at once. The deadline moves to one dispute window after the dispute, and a
+      // new quorum report of the next round is accepted in the meantime.
       const f = await networkHelpers.loadFixture(endedFixture);
       const { oracle, dealAddress, deal, r } = f;
       const deadline = (await deal.periodEnd(1)) + REPORT_DEADLINE;
@@ -1630,8 +1637,18 @@ describe("UtilizationOracle", function () {
       const rep = await report(f, 1n);
       const s = await signReport(ethers, oracle, rep, r.reporters.slice(0, 2));
       await oracle.submitReport(rep, s.signers, s.signatures);
+      const disputedAt = deadline + 60n;
+      await time.setNextBlockTimestamp(disputedAt);
       await oracle.connect(r.reporters[2]).dispute(dealAddress, 1n, REASON);
-      // The round is kept; the period is unreported.
+      const extended = disputedAt + DISPUTE_WINDOW;
+      expect(await oracle.reportDeadline(dealAddress, 1n)).to.equal(extended);
+      await expectUnchanged(oracle, dealAddress, async () => {
+        await expect(oracle.markUnreported(dealAddress, 1n))
+          .to.be.revertedWithCustomError(oracle, "ReportDeadlineNotReached")
+          .withArgs(dealAddress, 1n, extended);
+      });
+      // Once the extension has passed with nothing pending, the period can be marked.
+      await time.setNextBlockTimestamp(extended);
       await expect(oracle.markUnreported(dealAddress, 1n))
         .to.emit(oracle, "PeriodUnreported")
         .withArgs(dealAddress, 1n, (await ethers.getSigners())[0].address);
@@ -1642,7 +1659,28 @@ describe("UtilizationOracle", function () {
         0n,
         1n,
         3n,
+        disputedAt,
       ]);
+    });
+
+    it("test_markUnreported_newRoundWithinTheExtension", async function () {
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, deal, r } = f;
+      const deadline = (await deal.periodEnd(1)) + REPORT_DEADLINE;
+      await time.setNextBlockTimestamp(deadline - 1n);
+      const first = await report(f, 1n);
+      const s0 = await signReport(ethers, oracle, first, r.reporters.slice(0, 2));
+      await oracle.submitReport(first, s0.signers, s0.signatures);
+      await oracle.connect(r.reporters[2]).dispute(dealAddress, 1n, REASON);
+      // Round 1, past the original deadline but within the extension: accepted, and it holds the period.
+      const second = await report(f, 1n);
+      expect(second.round).to.equal(1n);
+      const s1 = await signReport(ethers, oracle, second, r.reporters);
+      await oracle.submitReport(second, s1.signers, s1.signatures);
+      expect(await oracle.reportState(dealAddress, 1n)).to.equal(ReportState.Pending);
+      await expect(oracle.markUnreported(dealAddress, 1n))
+        .to.be.revertedWithCustomError(oracle, "ReportAlreadyProposed")
+        .withArgs(dealAddress, 1n, 1n);
     });
 
     it("test_markUnreported_outOfRange", async function () {
@@ -2185,6 +2223,7 @@ describe("UtilizationOracle", function () {
         );
         expect(await oracle.reportState(dealAddress, p)).to.equal(ReportState.None);
         expect(plain(await oracle.getReport(dealAddress, p))).to.deep.equal([
+          0n,
           0n,
           0n,
           0n,

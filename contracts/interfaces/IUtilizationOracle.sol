@@ -15,8 +15,9 @@ import {OracleTerms} from "./ICascadeTypes.sol";
 ///
 /// Lifecycle of a period: None → Pending (a quorum report was accepted) → Final once the dispute window has passed.
 /// A reporter of the deal or the deal's guardian may dispute a pending report: it is void, the round number rises and
-/// the period needs a new quorum report. If nothing is final `reportDeadline` after the period ends (and nothing is
-/// pending), anyone may mark the period Unreported, which is final too.
+/// the period needs a new quorum report. If nothing is final or pending by the period's report deadline (its end +
+/// `reportDeadline`, extended to one dispute window after a dispute), anyone may mark the period Unreported, which is
+/// final too.
 /// @dev Warning: reporters may be EOAs or ERC-1271 contracts (e.g. a Safe); a contract reporter's
 /// `isValidSignature` is trusted as its signature.
 interface IUtilizationOracle {
@@ -53,6 +54,7 @@ interface IUtilizationOracle {
     }
 
     /// @notice A period's report as stored.
+    /// `disputedAt` is the time of the last dispute of the period (0 if none).
     struct PeriodReport {
         uint64 gpuHoursAvailable;
         uint64 gpuHoursBilled;
@@ -60,6 +62,7 @@ interface IUtilizationOracle {
         uint64 proposedAt;
         uint32 round;
         ReportState state;
+        uint64 disputedAt;
     }
 
     /// @notice A proposed change of a deal's reporter set.
@@ -208,7 +211,9 @@ interface IUtilizationOracle {
         uint256 period
     ) external view returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
 
-    /// @notice When the report of `period` may be marked missing: period end + report deadline.
+    /// @notice When `period` may be marked unreported: its end + the report deadline, or, after a dispute, one dispute
+    /// window after the dispute if that is later (so a single disputer cannot turn a late quorum report into a
+    /// missed one: the reporters get a window to submit a new round).
     function reportDeadline(address deal, uint256 period) external view returns (uint64);
 
     function terms(address deal) external view returns (OracleTerms memory);

@@ -281,7 +281,8 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
             revenue: 0,
             proposedAt: 0,
             round: round + 1,
-            state: ReportState.None
+            state: ReportState.None,
+            disputedAt: uint64(block.timestamp)
         });
         emit ReportDisputed(deal, period, round, msg.sender, reason);
     }
@@ -294,7 +295,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         ReportState state = _stateOf(stored, cfg.disputeWindow);
         if (state == ReportState.Unreported) revert ReportPeriodUnreported(deal, period);
         if (state != ReportState.None) revert ReportAlreadyProposed(deal, period, stored.round);
-        uint64 deadline = _periodEnd(cfg, period) + cfg.reportDeadline;
+        uint64 deadline = _deadline(cfg, stored, period);
         if (block.timestamp < deadline) revert ReportDeadlineNotReached(deal, period, deadline);
         stored.state = ReportState.Unreported;
         emit PeriodUnreported(deal, period, msg.sender);
@@ -312,9 +313,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
             stored.state = ReportState.Final;
             emit ReportFinalized(deal, period, stored.round);
         } else if (
-            state == ReportState.None &&
-            period < cfg.periodCount &&
-            block.timestamp >= _periodEnd(cfg, period) + cfg.reportDeadline
+            state == ReportState.None && period < cfg.periodCount && block.timestamp >= _deadline(cfg, stored, period)
         ) {
             state = ReportState.Unreported;
             stored.state = ReportState.Unreported;
@@ -369,8 +368,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
 
     /// @inheritdoc IUtilizationOracle
     function reportDeadline(address deal, uint256 period) external view returns (uint64) {
-        Config storage cfg = _configs[deal];
-        return _periodEnd(cfg, period) + cfg.reportDeadline;
+        return _deadline(_configs[deal], _reports[deal][period], period);
     }
 
     /// @inheritdoc IUtilizationOracle
@@ -440,6 +438,14 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         if (state == ReportState.Unreported) return (false, 0, 0, 0);
         if (state != ReportState.Final) revert ReportNotFinal(deal, period);
         return (true, stored.gpuHoursAvailable, stored.gpuHoursBilled, stored.revenue);
+    }
+
+    /// @dev Period end + report deadline, extended to one dispute window after the last dispute.
+    function _deadline(Config memory cfg, PeriodReport storage stored, uint256 period) private view returns (uint64) {
+        uint64 deadline = _periodEnd(cfg, period) + cfg.reportDeadline;
+        uint64 disputedAt = stored.disputedAt;
+        if (disputedAt != 0 && disputedAt + cfg.disputeWindow > deadline) deadline = disputedAt + cfg.disputeWindow;
+        return deadline;
     }
 
     function _periodEnd(Config memory cfg, uint256 period) private pure returns (uint64) {

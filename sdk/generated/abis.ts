@@ -5782,6 +5782,11 @@ export const utilizationOracleAbi = [
             "internalType": "enum IUtilizationOracle.ReportState",
             "name": "state",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "disputedAt",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IUtilizationOracle.PeriodReport",
