@@ -838,12 +838,14 @@ describe("Deal", function () {
         .withArgs(dealAddress, 1n, dealAddress)
         .and.to.emit(deal, "ReportMissed")
         .withArgs(1n, 1n);
-      // A report pending in its dispute window holds the period back even past its deadline; once disputed,
-      // nothing is pending and the deadline has passed: ready as unreported.
+      // A report pending in its dispute window holds the period back even past its deadline; once disputed, the
+      // reporters get one more dispute window to report again, then the period is ready as unreported.
       await networkHelpers.time.increaseTo(await deal.periodEnd(3));
       await proposeReport(ethers, protocol, r, deal, 2n, 100n * K);
       await expectUpkeep(deal, false, 2n);
       await protocol.oracle.connect(r.reporters[2]).dispute(dealAddress, 2n, ethers.id("late meter"));
+      await expectUpkeep(deal, false, 2n);
+      await networkHelpers.time.increase(DISPUTE_WINDOW);
       await expectUpkeep(deal, true, 2n);
       await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
       await expectUpkeep(deal, true, 2n);
