@@ -50,6 +50,35 @@ import {
   walletFor,
 } from "./lib/cli.js";
 
+/** Printed by --help. */
+const USAGE = `Cascade keeper: runs the waterfall of every deal of a factory as its periods become ready, for the keeper
+bounty. Logs one JSON object per line on stdout.
+
+  KEEPER_PRIVATE_KEY=0x… npm run keeper -- --rpc-url http://127.0.0.1:8545 --factory 0x… [options]
+
+Options:
+  --rpc-url URL           JSON-RPC endpoint (required)
+  --factory ADDRESS       the DealFactory whose deals to keep (required)
+  --state FILE            keep the scan cursor and the deals found in FILE between runs (optional)
+  --from-block N          first block to scan when there is no state (default 0)
+  --poll-interval D       pause between polls, e.g. 5s, 500ms (default 5s)
+  --max-periods N         periods one performUpkeep may catch up (default 4)
+  --confirmations N       blocks behind the head to scan to (default 0)
+  --log-range N           largest eth_getLogs block range (default 5000)
+  --receipt-timeout D     wait for a receipt before asking the chain again (default 60s)
+  --stop-grace D          on SIGINT/SIGTERM, wait this long for a transaction in flight (default 15s)
+  --backoff-initial D     first retry delay (default 250ms); doubles up to --backoff-max (default 30s)
+  --log-level L           debug | info | warn | error (default info)
+
+The key comes only from the KEEPER_PRIVATE_KEY environment variable. SIGINT/SIGTERM stop it cleanly (exit 0);
+a second signal exits at once.
+`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 function options() {

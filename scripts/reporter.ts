@@ -47,6 +47,29 @@ import {
   walletFor,
 } from "./lib/cli.js";
 
+/** Printed by --help. */
+const USAGE = `Cascade reporter tool: sign a period's utilization report, combine reporters' signatures into a submission, and
+follow, dispute or mark a period's report. Keys come only from the REPORTER_PRIVATE_KEY environment variable.
+
+  npm run reporter -- sign --rpc-url URL --deal 0x… --period 3 --gpu-hours-available 1474560 \
+      --gpu-hours-billed 1223884 --revenue 2533439.88 (--report-hash 0x… | --report-file meter.csv) [--out sig.json]
+  npm run reporter -- submit --rpc-url URL sig-a.json sig-b.json
+  npm run reporter -- status --rpc-url URL --deal 0x… [--period 3]
+  npm run reporter -- dispute --rpc-url URL --deal 0x… --period 3 --reason "rack 17 billed twice"
+  npm run reporter -- mark-unreported --rpc-url URL --deal 0x… --period 3
+
+\`sign\` reads the open round, the deal's reporter set, its oracle and the stablecoin's decimals from the chain.
+Offline (no --rpc-url) it needs --chain-id, --oracle, --round, --reporter-set and --decimals instead.
+\`--report FILE\` reads the report's content from JSON ({ deal, period, gpuHoursAvailable, gpuHoursBilled, revenue,
+reportHash }, revenue in stablecoin units such as "2533439.88"); flags override it.
+The signature file holds the exact signed struct; \`submit\` checks that every file signs the same struct.
+`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
 const KEY_ENV = "REPORTER_PRIVATE_KEY";
 
 const FLAGS = {
