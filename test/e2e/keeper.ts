@@ -370,7 +370,8 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
       const [a, b, cc] = await Promise.all(deals.map(nextPeriod));
       return a === 2n && b === 1n && cc === 1n;
     });
-    // The killed keeper's transaction was mined: it is the one that distributed A's first periods.
+    // One of the two keepers' transactions distributed A's first periods (which one depends on how the node orders
+    // them); the other keeper counts the period as done, and nothing was paid twice (checked at the end).
     const firstA = await getContractEvents(c.publicClient, {
       address: A.deal,
       abi: dealAbi,
@@ -378,9 +379,15 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
       fromBlock: A.blockNumber,
       strict: true,
     });
-    expect(firstA[0].transactionHash).to.equal(inFlight?.txHash);
-    await waitUntil("the restarted keeper to see its duplicate refused", () =>
-      keeper.has("period already distributed", (r) => r.deal === A.deal),
+    const restartedTxs = keeper.records
+      .filter((r) => r.msg === "upkeep sent" && r.deal === A.deal)
+      .map((r) => r.txHash);
+    expect([inFlight?.txHash, ...restartedTxs]).to.include(firstA[0].transactionHash);
+    await waitUntil("the restarted keeper to settle A's first period", () =>
+      keeper.has(
+        firstA[0].transactionHash === inFlight?.txHash ? "period already distributed" : "period distributed",
+        (r) => r.deal === A.deal,
+      ),
     );
 
     // ---------------------------------------------------------------- late reports, an unreported period
