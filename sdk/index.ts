@@ -12,6 +12,7 @@ export * from "./generated/bytecode.js";
 export * from "./models/math.js";
 export * from "./models/coupons.js";
 export * from "./models/schedule.js";
+export * from "./models/collateral.js";
 export * from "./models/waterfall.js";
 
 export * from "./actions/deploy/deployProtocol.js";

@@ -17,6 +17,12 @@ export function mulDivDown(a: bigint, b: bigint, d: bigint): bigint {
   return (a * b) / d;
 }
 
+/** ⌈a·b / d⌉ for non-negative operands, like OpenZeppelin `Math.mulDiv(…, Rounding.Ceil)`. */
+export function mulDivUp(a: bigint, b: bigint, d: bigint): bigint {
+  const down = mulDivDown(a, b, d);
+  return (a * b) % d === 0n ? down : down + 1n;
+}
+
 export function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
