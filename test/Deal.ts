@@ -236,6 +236,19 @@ describe("Deal", function () {
       for (const i of [4n, 5n, 255n, 256n, ethers.MaxUint256]) {
         await expect(deal.tranche(i)).to.be.revertedWithCustomError(deal, "UnknownTranche").withArgs(i);
         await expect(deal.factor(i)).to.be.revertedWithCustomError(deal, "UnknownTranche").withArgs(i);
+        await expect(deal.trancheContracts(i))
+          .to.be.revertedWithCustomError(deal, "UnknownTranche")
+          .withArgs(i);
+      }
+    });
+
+    it("test_trancheContracts_tokenAndOffering", async function () {
+      const { deal, h } = await networkHelpers.loadFixture(dealFixture);
+      for (let i = 0; i < 4; i++) {
+        expect(await deal.trancheContracts(i)).to.deep.equal([
+          await h.tokens[i].getAddress(),
+          await h.offerings[i].getAddress(),
+        ]);
       }
     });
 
