@@ -9,7 +9,9 @@ export const ABI_CONTRACTS = [
   ["DealFactory", "dealFactory"],
   ["TrancheToken", "trancheToken"],
   ["Offering", "offering"],
+  ["RiskEngine", "riskEngine"],
   ["UtilizationOracle", "utilizationOracle"],
+  ["GpuPriceIndexFeed", "gpuPriceIndexFeed"],
   ["MockStablecoin", "mockStablecoin"],
 ] as const;
 
@@ -18,8 +20,10 @@ export const BYTECODE_CONTRACTS = [
   ["Deal", "deal"],
   ["TrancheToken", "trancheToken"],
   ["Offering", "offering"],
+  ["RiskEngine", "riskEngine"],
   ["UtilizationOracle", "utilizationOracle"],
   ["DealFactory", "dealFactory"],
+  ["GpuPriceIndexFeed", "gpuPriceIndexFeed"],
 ] as const;
 
 export interface ArtifactLike {

@@ -20,13 +20,113 @@ export type CouponType = (typeof CouponType)[keyof typeof CouponType];
 export const PrincipalType = { Bullet: 0, StraightLine: 1 } as const;
 export type PrincipalType = (typeof PrincipalType)[keyof typeof PrincipalType];
 
-export const DealStatus = { Offering: 0, Active: 1, Repaid: 2, Defaulted: 3 } as const;
+export const DealStatus = {
+  Offering: 0,
+  Active: 1,
+  CashTrap: 2,
+  Accelerated: 3,
+  Repaid: 4,
+  Defaulted: 5,
+} as const;
 export type DealStatus = (typeof DealStatus)[keyof typeof DealStatus];
 
 /** Name of a {@link DealStatus} value. */
 export function dealStatusName(status: number): keyof typeof DealStatus | "Unknown" {
   const entry = Object.entries(DealStatus).find(([, v]) => v === status);
   return entry ? (entry[0] as keyof typeof DealStatus) : "Unknown";
+}
+
+/** What a trigger measures (`RiskMetric`). Ratios are WAD (1e18 = 1.0× or 100 %). */
+export const RiskMetric = {
+  Dscr: 0,
+  TrailingDscr: 1,
+  Utilization: 2,
+  Ltv: 3,
+  SeniorCurve: 4,
+  ReserveLevel: 5,
+  ServicerShortfall: 6,
+  MissedReport: 7,
+} as const;
+export type RiskMetric = (typeof RiskMetric)[keyof typeof RiskMetric];
+
+/** A trigger is in breach when its metric is strictly below (or above) its threshold. */
+export const TriggerComparison = { Below: 0, Above: 1 } as const;
+export type TriggerComparison = (typeof TriggerComparison)[keyof typeof TriggerComparison];
+
+/** What an active trigger does to the waterfall. */
+export const TriggerEffect = { CashTrap: 0, Accelerate: 1 } as const;
+export type TriggerEffect = (typeof TriggerEffect)[keyof typeof TriggerEffect];
+
+/** How a fleet entry loses book value. */
+export const DepreciationMethod = { StraightLine: 0, DecliningBalance: 1 } as const;
+export type DepreciationMethod = (typeof DepreciationMethod)[keyof typeof DepreciationMethod];
+
+/** `TriggerTerms`: fires after `periods` consecutive breaches; curable ones clear at the first period out of breach. */
+export interface TriggerTerms {
+  metric: number;
+  comparison: number;
+  effect: number;
+  periods: number;
+  cures: boolean;
+  /** WAD. */
+  threshold: bigint;
+}
+
+/** `FleetEntryTerms`: `count` GPUs of `model` (bytes16) bought at `unitCost` each. Times and lives in seconds. */
+export interface FleetEntryTerms {
+  model: Hex;
+  count: number;
+  unitCost: bigint;
+  unitResidual: bigint;
+  acquiredAt: bigint;
+  usefulLife: number;
+  method: number;
+  /** Declining balance only: yearly rate, WAD. */
+  yearlyRate: bigint;
+  /** Price index at acquisition in the feed's units; 0 = not marked to the index. */
+  indexAtAcquisition: bigint;
+}
+
+/** `PriceFeedTerms`: optional GPU rental-price index (Chainlink AggregatorV3Interface); zero address = none. */
+export interface PriceFeedTerms {
+  feed: Address;
+  decimals: number;
+  maxStaleness: number;
+}
+
+/** `RiskTerms`: covenants and collateral. */
+export interface RiskTerms {
+  /** Window of the trailing DSCR, 1–12 periods. */
+  trailingPeriods: number;
+  /** Clean-up call allowed once senior outstanding ≤ this fraction of senior face (bps); 0 = none. */
+  cleanUpBps: number;
+  /** A cash trap pays note principal by rank before trapping the rest in the reserve. */
+  turbo: boolean;
+  /** Seconds a waiver ballot stays open. */
+  waiverVotingPeriod: number;
+  priceFeed: PriceFeedTerms;
+  triggers: readonly TriggerTerms[];
+  fleet: readonly FleetEntryTerms[];
+}
+
+/** `PeriodMetrics`: measured before a period's waterfall. Ratios WAD; "nothing to cover" is 2^256 − 1. */
+export interface PeriodMetrics {
+  cashAvailableForDebtService: bigint;
+  debtService: bigint;
+  dscr: bigint;
+  trailingDscr: bigint;
+  utilization: bigint;
+  collateralValue: bigint;
+  notesOutstanding: bigint;
+  ltv: bigint;
+  seniorCurve: bigint;
+  reserveLevel: bigint;
+  servicerShortfall: bigint;
+  breakEvenUtilization: bigint;
+  overcollateralization: readonly bigint[];
+  interestCoverage: readonly bigint[];
+  breachedMask: bigint;
+  activeMask: bigint;
 }
 
 /** `CouponTerms`: rates, slope and strike are WAD fractions (1e18 = 100 %). */
@@ -100,13 +200,15 @@ export interface TermSheet {
   /** Paid to whoever runs a period, first in the waterfall, capped by the period's cash, never carried. */
   keeperBounty: bigint;
   oracle: OracleTerms;
+  risk: RiskTerms;
   tranches: readonly TrancheTerms[];
 }
 
 /**
  * `PeriodStatement`: what one period's waterfall did. Conservation:
  * cashIn + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid + Σ interestPaid
- * + reserveToppedUp + Σ principalPaid + residualPaid.
+ * + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
+ * `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
  * `reported` is false for a period the oracle marked unreported (cash = every undistributed collection,
  * utilization-linked coupons at their floor, utilization 0).
  */
@@ -124,8 +226,11 @@ export interface PeriodStatement {
   principalPaid: readonly bigint[];
   residualPaid: bigint;
   utilization: bigint;
+  reserveTrapped: bigint;
   collectionsCarried: bigint;
   reserveAfter: bigint;
+  mode: number;
+  metrics: PeriodMetrics;
 }
 
 /** What a period's report says: the figures reporters attest, for one deal and period. */
@@ -186,6 +291,12 @@ export const TERM_SHEET_FIELDS = [
   "ReserveFunding",
   "Coupon",
   "Principal",
+  "TrailingPeriods",
+  "CleanUp",
+  "WaiverPeriod",
+  "PriceFeed",
+  "Trigger",
+  "Fleet",
 ] as const;
 
 /** `IUtilizationOracle.OracleTermsField`, by value: the field an `InvalidOracleTerms(field)` revert names. */

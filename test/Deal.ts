@@ -196,7 +196,8 @@ describe("Deal", function () {
       const { deal, h, protocol } = await networkHelpers.loadFixture(dealFixture);
       const tokens = await Promise.all(h.tokens.map((t) => t.getAddress()));
       const offerings = await Promise.all(h.offerings.map((o) => o.getAddress()));
-      await expect(deal.initialize(h.terms, await protocol.oracle.getAddress(), tokens, offerings))
+      const oracle = await protocol.oracle.getAddress();
+      await expect(deal.initialize(h.terms, oracle, await deal.riskEngine(), tokens, offerings))
         .to.be.revertedWithCustomError(deal, "InvalidInitialization")
         .withArgs();
       expect(await deal.issuer()).to.equal(h.terms.issuer);

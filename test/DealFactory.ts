@@ -152,12 +152,13 @@ describe("DealFactory", function () {
         await factory.dealImplementation(),
         await factory.tokenImplementation(),
         await factory.offeringImplementation(),
+        await factory.riskEngineImplementation(),
         await protocol.oracle.getAddress(),
       ];
       const Factory = await ethers.getContractFactory("DealFactory");
       for (let i = 0; i < args.length; i++) {
         const bad = args.map((a, j) => (j === i ? ethers.ZeroAddress : a));
-        await expect(Factory.deploy(...(bad as [string, string, string, string])))
+        await expect(Factory.deploy(...(bad as [string, string, string, string, string])))
           .to.be.revertedWithCustomError(factory, "ZeroAddress")
           .withArgs();
       }
@@ -192,7 +193,7 @@ describe("DealFactory", function () {
       const token = await ethers.getContractAt("TrancheToken", await factory.tokenImplementation());
       const offering = await ethers.getContractAt("Offering", await factory.offeringImplementation());
       const o = await oracle.getAddress();
-      await expect(deal.initialize(terms, o, [o, o, o, o], [o, o, o, o]))
+      await expect(deal.initialize(terms, o, o, [o, o, o, o], [o, o, o, o]))
         .to.be.revertedWithCustomError(deal, "InvalidInitialization")
         .withArgs();
       // Tokens and offerings have no initializer at all: their parameters are immutable clone arguments.
@@ -386,7 +387,7 @@ describe("DealFactory", function () {
       }
       // The clone cannot be initialized again.
       const o = await oracle.getAddress();
-      await expect(d.initialize(terms, o, [o, o, o, o], [o, o, o, o]))
+      await expect(d.initialize(terms, o, o, [o, o, o, o], [o, o, o, o]))
         .to.be.revertedWithCustomError(d, "InvalidInitialization")
         .withArgs();
     });

@@ -16,12 +16,14 @@ import {
     DealStatus,
     PeriodStatement,
     PrincipalTerms,
+    PeriodMetrics,
     PrincipalType,
     TermSheet,
     TrancheKind
 } from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
+import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
@@ -59,6 +61,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint128 outstanding;
         // slot e
         uint128 arrears;
+        uint128 writtenDown;
     }
 
     // slot 0
@@ -90,6 +93,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     // slot 8
     uint128 private _keeperBounty;
     uint32 private _missedReports;
+    // slot 9
+    IRiskEngine private _risk;
 
     mapping(uint256 index => Tranche) private _tranches;
 
@@ -101,9 +106,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function initialize(
         TermSheet calldata t,
         address oracle_,
+        address risk_,
         address[] calldata tokens,
         address[] calldata offerings
     ) external initializer {
+        _risk = IRiskEngine(risk_);
         _stablecoin = IERC20(t.stablecoin);
         _start = t.start;
         _periodLength = t.periodLength;
@@ -141,6 +148,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _grantRole(DEFAULT_ADMIN_ROLE, t.issuer);
         _grantRole(SERVICER_ROLE, t.servicer);
         _grantRole(GUARDIAN_ROLE, t.guardian);
+        IRiskEngine(risk_).initialize(t.risk.fleet);
     }
 
     // ------------------------------------------------------------ offering settlement
@@ -170,10 +178,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _collections = undistributed.toUint128();
         emit CollectionsDeposited(msg.sender, amount, undistributed);
 
-        uint256 before = _stablecoin.balanceOf(address(this));
-        _stablecoin.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = _stablecoin.balanceOf(address(this)) - before;
-        if (received != amount) revert UnsupportedTokenTransfer(amount, received);
+        _pull(msg.sender, amount);
     }
 
     // ------------------------------------------------------------ waterfall
@@ -188,6 +193,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 utilization;
         uint256[] rates;
         WaterfallMath.Input input;
+        DealStatus mode;
+        PeriodMetrics metrics;
     }
 
     /// @inheritdoc IDeal
@@ -242,7 +249,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @dev Whether `period` is the next one and can be distributed now (the conditions {_prepare} enforces).
     function _isReady(uint256 period) private view returns (bool) {
-        if (_status != DealStatus.Active || paused() || period != _nextPeriod || period >= _periodCount) return false;
+        if (!_running(_status) || paused() || period != _nextPeriod || period >= _periodCount) return false;
         if (block.timestamp < _periodEnd(period)) return false;
         IUtilizationOracle.ReportState state = _oracle.reportState(address(this), period);
         if (state == IUtilizationOracle.ReportState.None) {
@@ -257,7 +264,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 next = _nextPeriod;
         if (period < next) revert WaterfallPeriodAlreadyDistributed(period);
         DealStatus status_ = _status;
-        if (status_ != DealStatus.Active) revert DealNotActive(status_);
+        if (!_running(status_)) revert DealNotActive(status_);
         uint256 count = _periodCount;
         if (period >= count) revert WaterfallPeriodBeyondMaturity(period, count);
         if (period > next) revert WaterfallPeriodNotReady(period, next);
@@ -290,6 +297,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.rates = new uint256[](notes);
         run.input.interestDue = new uint256[](notes);
         run.input.principalDue = new uint256[](notes);
+        run.input.outstanding = new uint256[](notes);
         uint256 outstandingNotes;
         for (uint256 i; i < notes; ++i) {
             outstandingNotes += _gatherNote(run, i, count);
@@ -302,12 +310,44 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.input.keeperBountyDue = _keeperBounty;
         run.input.trusteeFeeDue = uint256(_trusteeFeePerPeriod) + _trusteeFeeArrears;
         run.input.servicerFeeDue = WaterfallMath.bpsOf(cash, _servicerFeeBps) + _servicerFeeArrears;
+        _assess(run, available, billed, revenue);
+    }
+
+    /// @dev Measures the period and lets the triggers set the waterfall's order.
+    function _assess(Run memory run, uint256 available, uint256 billed, uint256 revenue) private {
+        WaterfallMath.Input memory input = run.input;
+        bool turbo;
+        (run.mode, turbo, run.metrics) = _risk.assess(
+            IRiskEngine.AssessInput({
+                period: run.period,
+                finalPeriod: run.finalPeriod,
+                reported: run.reported,
+                valuationTime: _periodEnd(run.period),
+                gpuHoursAvailable: available,
+                gpuHoursBilled: billed,
+                revenue: revenue,
+                pledgedShareBps: _pledgedShareBps,
+                cash: input.cash,
+                reserve: input.reserve,
+                reserveTarget: input.reserveTarget,
+                feesDue: input.keeperBountyDue + input.trusteeFeeDue + input.servicerFeeDue,
+                outstanding: input.outstanding,
+                interestDue: input.interestDue,
+                principalDue: input.principalDue
+            })
+        );
+        input.turbo = turbo;
+        input.mode =
+            run.mode == DealStatus.Accelerated
+                ? WaterfallMath.Mode.Accelerated
+                : (run.mode == DealStatus.CashTrap ? WaterfallMath.Mode.CashTrap : WaterfallMath.Mode.Normal);
     }
 
     /// @dev Interest (current + arrears) and scheduled principal of note `i`; returns its outstanding principal.
     function _gatherNote(Run memory run, uint256 i, uint256 count) private view returns (uint256 outstanding) {
         Tranche storage tr = _tranches[i];
         outstanding = tr.outstanding;
+        run.input.outstanding[i] = outstanding;
         // Without a report, a utilization-linked coupon falls to its floor.
         uint256 rate =
             (!run.reported && tr.couponType == CouponType.UtilizationLinked)
@@ -349,16 +389,22 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             emit ReserveDrawn(period, r.reserveDrawn, input.reserve - r.reserveReleased - r.reserveDrawn);
         }
         if (r.reserveToppedUp != 0) emit ReserveToppedUp(period, r.reserveToppedUp, r.reserveAfter);
+        if (r.reserveTrapped != 0) emit ReserveTrapped(period, r.reserveTrapped, r.reserveAfter);
         for (uint256 i; i < run.notes; ++i) {
             Tranche storage tr = _tranches[i];
-            // principalPaid ≤ principalDue ≤ outstanding.
+            // principalPaid ≤ outstanding (scheduled principal, turbo or acceleration never exceed it).
             uint256 outstanding = tr.outstanding - r.principalPaid[i];
             tr.outstanding = uint128(outstanding);
             if (outstanding != 0 || tr.arrears != 0) allRepaid = false;
             emit PrincipalPaid(period, i, input.principalDue[i], r.principalPaid[i], outstanding);
         }
 
-        if (run.finalPeriod) _setStatus(allRepaid ? DealStatus.Repaid : DealStatus.Defaulted);
+        if (run.finalPeriod) {
+            if (!allRepaid) _writeDownAll(run.notes);
+            _setStatus(allRepaid ? DealStatus.Repaid : DealStatus.Defaulted);
+        } else if (run.mode != _status) {
+            _setStatus(run.mode);
+        }
 
         s.period = period;
         s.reported = run.reported;
@@ -373,8 +419,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         s.principalPaid = r.principalPaid;
         s.residualPaid = r.residual;
         s.utilization = run.utilization;
+        s.reserveTrapped = r.reserveTrapped;
         s.collectionsCarried = _collections;
         s.reserveAfter = r.reserveAfter;
+        s.mode = run.mode;
+        s.metrics = run.metrics;
     }
 
     /// @dev Moves the cash. Every state change of the period is written before the first transfer.
@@ -387,18 +436,192 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             uint256 amount = r.interestPaid[i] + r.principalPaid[i];
             if (amount != 0) _payTranche(_tranches[i].token, coin, amount);
         }
-        address equity = _tranches[run.notes].token;
-        address recipient = IERC20(equity).totalSupply() != 0 ? equity : _issuer;
+        address recipient = _residualRecipient(run.notes);
         emit ResidualPaid(run.period, recipient, r.residual);
-        if (r.residual != 0) {
-            if (recipient == equity) _payTranche(equity, coin, r.residual);
-            else coin.safeTransfer(recipient, r.residual);
-        }
+        if (r.residual != 0) _payResidual(recipient, run.notes, coin, r.residual);
     }
 
     function _payTranche(address token, IERC20 coin, uint256 amount) private {
         coin.safeTransfer(token, amount);
         ITrancheToken(token).distribute(amount);
+    }
+
+    // ------------------------------------------------------------ losses, recoveries and the clean-up call
+
+    /// @inheritdoc IDeal
+    function writeDown(uint256 amount) external nonReentrant {
+        if (msg.sender != _trustee) revert NotTrustee(msg.sender);
+        DealStatus status_ = _status;
+        if (status_ != DealStatus.Accelerated) revert WriteDownNotAllowed(status_);
+        if (_collections != 0 || _reserve != 0) revert RecoveriesNotExhausted(_collections, _reserve);
+        uint256 notes = uint256(_trancheCount) - 1;
+        uint256 outstanding;
+        for (uint256 i; i < notes; ++i) outstanding += _tranches[i].outstanding;
+        if (amount == 0 || amount > outstanding) revert InvalidWriteDown(amount, outstanding);
+        _writeDownEquity(notes);
+        // Bottom-up: the most junior note first.
+        for (uint256 i = notes; i > 0 && amount != 0; --i) {
+            uint256 cut = Math.min(amount, _tranches[i - 1].outstanding);
+            amount -= cut;
+            if (cut != 0) _writeDownNote(i - 1, cut);
+        }
+    }
+
+    /// @dev Final maturity with principal unpaid: every note's remainder is written off, equity first.
+    function _writeDownAll(uint256 notes) private {
+        _writeDownEquity(notes);
+        for (uint256 i = notes; i > 0; --i) {
+            uint256 cut = _tranches[i - 1].outstanding;
+            if (cut != 0) _writeDownNote(i - 1, cut);
+        }
+    }
+
+    function _writeDownNote(uint256 i, uint256 cut) private {
+        Tranche storage tr = _tranches[i];
+        uint256 outstanding = tr.outstanding - cut;
+        uint256 total = tr.writtenDown + cut;
+        tr.outstanding = uint128(outstanding);
+        tr.writtenDown = uint128(total);
+        emit PrincipalWrittenDown(i, cut, outstanding, total);
+    }
+
+    /// @dev Equity is the first loss: once any note loses principal, its whole par is written off.
+    function _writeDownEquity(uint256 notes) private {
+        Tranche storage eq = _tranches[notes];
+        uint256 issued = eq.issued;
+        if (eq.writtenDown != issued) {
+            eq.writtenDown = uint128(issued);
+            emit PrincipalWrittenDown(notes, issued, 0, issued);
+        }
+    }
+
+    /// @inheritdoc IDeal
+    function depositRecoveries(uint256 amount) external nonReentrant whenNotPaused {
+        _depositRecoveries(msg.sender, amount);
+    }
+
+    /// @inheritdoc IDeal
+    function depositRecoveriesFrom(address payer, uint256 amount) external nonReentrant whenNotPaused {
+        if (msg.sender != address(_risk)) revert NotRiskEngine(msg.sender);
+        _depositRecoveries(payer, amount);
+    }
+
+    /// @dev Recoveries pay top-down: note principal outstanding by rank, then written-down principal and (once
+    /// the deal has ended) unpaid interest by rank. The rest joins the collections of a running deal, or goes to
+    /// equity (the issuer when no equity was sold) once it has ended.
+    function _depositRecoveries(address payer, uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        DealStatus status_ = _status;
+        bool running = _running(status_);
+        if (!running && status_ != DealStatus.Defaulted) revert DealNotActive(status_);
+        _pull(payer, amount);
+
+        uint256 notes = uint256(_trancheCount) - 1;
+        uint256 left = amount;
+        IERC20 coin = _stablecoin;
+        for (uint256 pass; pass < 2; ++pass) {
+            for (uint256 i; i < notes && left != 0; ++i) {
+                Tranche storage tr = _tranches[i];
+                uint256 principal;
+                uint256 recovered;
+                uint256 interest;
+                if (pass == 0) {
+                    principal = Math.min(left, tr.outstanding);
+                    left -= principal;
+                    tr.outstanding -= uint128(principal);
+                } else {
+                    recovered = Math.min(left, tr.writtenDown);
+                    left -= recovered;
+                    tr.writtenDown -= uint128(recovered);
+                    if (!running) {
+                        interest = Math.min(left, tr.arrears);
+                        left -= interest;
+                        tr.arrears -= uint128(interest);
+                    }
+                }
+                uint256 paid = principal + recovered + interest;
+                if (paid != 0) {
+                    emit RecoveryApplied(i, principal, recovered, interest, tr.outstanding, tr.writtenDown);
+                    _payTranche(tr.token, coin, paid);
+                }
+            }
+        }
+        address recipient = address(this);
+        if (running) {
+            if (left != 0) _collections = (uint256(_collections) + left).toUint128();
+        } else {
+            recipient = _residualRecipient(notes);
+        }
+        emit RecoveriesDeposited(payer, amount, amount - left, left, recipient);
+        if (left != 0 && recipient != address(this)) _payResidual(recipient, notes, coin, left);
+    }
+
+    /// @inheritdoc IDeal
+    function cleanUpCall() external nonReentrant whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+        DealStatus status_ = _status;
+        if (!_running(status_)) revert DealNotActive(status_);
+        uint256 next = _nextPeriod;
+        if (block.timestamp >= _periodEnd(next)) revert CleanUpPeriodPending(next);
+        // The risk engine prices the call from this deal's state (views only).
+        IRiskEngine.CleanUpQuote memory q = _risk.cleanUpQuote();
+        if (q.seniorOutstanding > q.threshold) revert CleanUpNotAllowed(q.seniorOutstanding, q.threshold);
+        uint256 payoff = q.payoff;
+        uint256 fromIssuer = q.fromIssuer;
+        uint256[] memory interest = q.interest;
+        uint256 notes = interest.length;
+        uint256 residual = uint256(_collections) + _reserve + fromIssuer - payoff;
+        uint256 trusteeArrears = _trusteeFeeArrears;
+        uint256 servicerArrears = _servicerFeeArrears;
+        _collections = 0;
+        _reserve = 0;
+        _trusteeFeeArrears = 0;
+        _servicerFeeArrears = 0;
+        uint256[] memory principal = new uint256[](notes);
+        for (uint256 i; i < notes; ++i) {
+            Tranche storage tr = _tranches[i];
+            principal[i] = tr.outstanding;
+            tr.outstanding = 0;
+            tr.arrears = 0;
+            emit NoteCalled(i, interest[i], principal[i]);
+        }
+        address recipient = _residualRecipient(notes);
+        emit CleanUpCalled(msg.sender, payoff, payoff - fromIssuer, fromIssuer, residual, recipient);
+        _setStatus(DealStatus.Repaid);
+
+        if (fromIssuer != 0) _pull(msg.sender, fromIssuer);
+        IERC20 coin = _stablecoin;
+        if (trusteeArrears != 0) coin.safeTransfer(_trustee, trusteeArrears);
+        if (servicerArrears != 0) coin.safeTransfer(_servicer, servicerArrears);
+        for (uint256 i; i < notes; ++i) {
+            uint256 amount = interest[i] + principal[i];
+            if (amount != 0) _payTranche(_tranches[i].token, coin, amount);
+        }
+        if (residual != 0) _payResidual(recipient, notes, coin, residual);
+    }
+
+    /// @inheritdoc IDeal
+    function setRiskStatus(DealStatus next) external {
+        if (msg.sender != address(_risk)) revert NotRiskEngine(msg.sender);
+        DealStatus status_ = _status;
+        if (!_running(status_) || !_running(next)) revert DealNotActive(status_);
+        if (next != status_) _setStatus(next);
+    }
+
+    function _pull(address payer, uint256 amount) private {
+        uint256 before = _stablecoin.balanceOf(address(this));
+        _stablecoin.safeTransferFrom(payer, address(this), amount);
+        uint256 received = _stablecoin.balanceOf(address(this)) - before;
+        if (received != amount) revert UnsupportedTokenTransfer(amount, received);
+    }
+
+    function _residualRecipient(uint256 notes) private view returns (address) {
+        address equity = _tranches[notes].token;
+        return IERC20(equity).totalSupply() != 0 ? equity : _issuer;
+    }
+
+    function _payResidual(address recipient, uint256 notes, IERC20 coin, uint256 amount) private {
+        if (recipient == _tranches[notes].token) _payTranche(recipient, coin, amount);
+        else coin.safeTransfer(recipient, amount);
     }
 
     // ------------------------------------------------------------ pause
@@ -555,8 +778,14 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             principal: _principalOf(tr),
             issued: tr.issued,
             outstanding: tr.outstanding,
-            arrears: tr.arrears
+            arrears: tr.arrears,
+            writtenDown: tr.writtenDown
         });
+    }
+
+    /// @inheritdoc IDeal
+    function riskEngine() external view returns (address) {
+        return address(_risk);
     }
 
     /// @inheritdoc IDeal
@@ -599,6 +828,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
                 amortStartPeriod: tr.amortStartPeriod,
                 amortPeriods: tr.amortPeriods
             });
+    }
+
+    function _running(DealStatus s) private pure returns (bool) {
+        return s == DealStatus.Active || s == DealStatus.CashTrap || s == DealStatus.Accelerated;
     }
 
     function _setStatus(DealStatus next) private {

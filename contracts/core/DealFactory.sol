@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStrings.sol";
@@ -11,6 +12,7 @@ import {IDealFactory} from "../interfaces/IDealFactory.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
+import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
 import {TermSheetLib} from "../libraries/TermSheetLib.sol";
 
 /// @title DealFactory
@@ -20,18 +22,26 @@ contract DealFactory is IDealFactory {
     address private immutable DEAL_IMPLEMENTATION;
     address private immutable TOKEN_IMPLEMENTATION;
     address private immutable OFFERING_IMPLEMENTATION;
+    address private immutable RISK_ENGINE_IMPLEMENTATION;
     IUtilizationOracle private immutable ORACLE;
 
     address[] private _deals;
     mapping(address deal => bool) private _isDeal;
 
-    constructor(address dealImpl, address tokenImpl, address offeringImpl, address oracle_) {
-        if (dealImpl == address(0) || tokenImpl == address(0) || offeringImpl == address(0) || oracle_ == address(0)) {
+    constructor(address dealImpl, address tokenImpl, address offeringImpl, address riskImpl, address oracle_) {
+        if (
+            dealImpl == address(0) ||
+            tokenImpl == address(0) ||
+            offeringImpl == address(0) ||
+            riskImpl == address(0) ||
+            oracle_ == address(0)
+        ) {
             revert ZeroAddress();
         }
         DEAL_IMPLEMENTATION = dealImpl;
         TOKEN_IMPLEMENTATION = tokenImpl;
         OFFERING_IMPLEMENTATION = offeringImpl;
+        RISK_ENGINE_IMPLEMENTATION = riskImpl;
         ORACLE = IUtilizationOracle(oracle_);
     }
 
@@ -40,6 +50,18 @@ contract DealFactory is IDealFactory {
         if (terms.stablecoin.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.Stablecoin, 0);
         uint8 decimals = IERC20Metadata(terms.stablecoin).decimals();
         TermSheetLib.validate(terms, decimals, block.timestamp);
+        address feed = terms.risk.priceFeed.feed;
+        if (feed != address(0)) {
+            // The index must be a contract answering with the decimals the fleet's index levels are quoted in.
+            if (feed.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
+            try AggregatorV3Interface(feed).decimals() returns (uint8 d) {
+                if (d != terms.risk.priceFeed.decimals) {
+                    revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
+                }
+            } catch {
+                revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
+            }
+        }
 
         uint256 count = terms.tranches.length;
         deal = Clones.clone(DEAL_IMPLEMENTATION);
@@ -79,7 +101,9 @@ contract DealFactory is IDealFactory {
                 )
             );
         }
-        IDeal(deal).initialize(terms, address(ORACLE), tokens, offerings);
+        // The risk engine carries its configuration and triggers in its clone's code.
+        address risk = Clones.cloneWithImmutableArgs(RISK_ENGINE_IMPLEMENTATION, RiskTermsLib.encode(deal, terms.risk));
+        IDeal(deal).initialize(terms, address(ORACLE), risk, tokens, offerings);
         ORACLE.registerDeal(deal, terms.oracle);
 
         uint256 dealId = _deals.length;
@@ -121,6 +145,11 @@ contract DealFactory is IDealFactory {
     /// @inheritdoc IDealFactory
     function offeringImplementation() external view returns (address) {
         return OFFERING_IMPLEMENTATION;
+    }
+
+    /// @inheritdoc IDealFactory
+    function riskEngineImplementation() external view returns (address) {
+        return RISK_ENGINE_IMPLEMENTATION;
     }
 
     /// @inheritdoc IDealFactory

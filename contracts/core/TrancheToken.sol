@@ -31,9 +31,11 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     );
     bytes32 private constant VERSION_HASH = keccak256("1");
 
-    /// @dev Balance and the cash index at which it was last settled.
+    /// @dev Balance, the time until which it cannot leave the account (a waiver vote), and the cash index at which
+    /// it was last settled: one slot.
     struct Account {
-        uint128 balance;
+        uint96 balance;
+        uint32 lockedUntil;
         uint128 checkpoint;
     }
 
@@ -150,7 +152,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         _issued = true;
         _offering = offering_;
         _totalSupply = amount;
-        _accounts[msg.sender] = Account({balance: SafeCast.toUint128(amount), checkpoint: _cashIndex});
+        _accounts[msg.sender] = Account({balance: SafeCast.toUint96(amount), lockedUntil: 0, checkpoint: _cashIndex});
         emit Transfer(address(0), msg.sender, amount);
         emit Issued(msg.sender, amount);
     }
@@ -169,12 +171,20 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         // delivery (shares == balance) takes the whole remainder, so nothing stays behind.
         uint256 moved = shares == from.balance ? offeringAccrued : Math.mulDiv(offeringAccrued, shares, from.balance);
         _accrued[offering_] = offeringAccrued - moved;
-        _accounts[offering_] = Account({balance: from.balance - uint128(shares), checkpoint: uint128(index)});
+        _accounts[offering_] = Account({
+            balance: from.balance - uint96(shares),
+            lockedUntil: from.lockedUntil,
+            checkpoint: uint128(index)
+        });
 
         Account memory to = _accounts[receiver];
         uint256 toPending = _pending(to, index);
         if (toPending + moved != 0) _accrued[receiver] += toPending + moved;
-        _accounts[receiver] = Account({balance: to.balance + uint128(shares), checkpoint: uint128(index)});
+        _accounts[receiver] = Account({
+            balance: to.balance + uint96(shares),
+            lockedUntil: to.lockedUntil,
+            checkpoint: uint128(index)
+        });
         emit Transfer(offering_, receiver, shares);
         emit SharesDelivered(receiver, shares, moved);
     }
@@ -196,6 +206,23 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     function setPaused(bool paused_) external onlyDeal {
         _paused = paused_;
         emit PauseSet(paused_);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function lockForVote(address voter, uint64 until) external returns (uint256 weight) {
+        address engine = IDeal(_params().deal).riskEngine();
+        if (msg.sender != engine) revert NotRiskEngine(msg.sender);
+        Account storage account = _accounts[voter];
+        weight = account.balance;
+        if (until > account.lockedUntil) {
+            account.lockedUntil = uint32(until);
+            emit VoteLocked(voter, weight, until);
+        }
+    }
+
+    /// @inheritdoc ITrancheToken
+    function lockedUntil(address account) external view returns (uint256) {
+        return _accounts[account].lockedUntil;
     }
 
     /// @inheritdoc ITrancheToken
@@ -279,6 +306,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
         Account memory a = _accounts[from];
         if (a.balance < value) revert ERC20InsufficientBalance(from, a.balance, value);
+        if (a.lockedUntil >= block.timestamp) revert TokensLocked(from, a.lockedUntil);
         if (a.checkpoint != index) {
             uint256 pending = _pending(a, index);
             if (pending != 0) _accrued[from] += pending;
@@ -286,7 +314,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         }
         // a.balance ≥ value checked above.
         unchecked {
-            a.balance -= uint128(value);
+            a.balance -= uint96(value);
         }
         _accounts[from] = a;
 
@@ -296,9 +324,9 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
             if (pending != 0) _accrued[to] += pending;
             b.checkpoint = uint128(index);
         }
-        // Balances sum to the total supply, which fits in 128 bits.
+        // Balances sum to the total supply, which fits in 96 bits.
         unchecked {
-            b.balance += uint128(value);
+            b.balance += uint96(value);
         }
         _accounts[to] = b;
         emit Transfer(from, to, value);

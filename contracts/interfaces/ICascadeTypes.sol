@@ -25,14 +25,128 @@ enum PrincipalType {
 }
 
 /// @notice Lifecycle of a deal.
-/// Offering: tranches are being sold. Active: periods are being distributed.
-/// Repaid: the final period is distributed and every note is repaid.
-/// Defaulted: the final period is distributed and some note principal is still outstanding.
+/// Offering: tranches are being sold. Active: periods are distributed in the normal order.
+/// CashTrap: a cash-trap trigger is active; nothing goes to equity, excess cash is trapped in the reserve (or turbo
+/// pays note principal first). Accelerated: an event of default; after fees and senior interest all cash repays
+/// principal strictly by rank, subordinate interest is deferred, nothing goes to equity; latched until waived.
+/// Repaid: every note is repaid (at the final period or by a clean-up call).
+/// Defaulted: the final period is distributed and the principal still outstanding was written off.
 enum DealStatus {
     Offering,
     Active,
+    CashTrap,
+    Accelerated,
     Repaid,
     Defaulted
+}
+
+/// @notice What a trigger measures each period. Ratios are WAD (1e18 = 1.0×, or 100 %).
+/// Dscr: cash available for debt service (period cash after fees) / (interest due + scheduled principal).
+/// TrailingDscr: the same sums over the last `trailingPeriods` periods. Utilization: billed / available GPU-hours
+/// (zero for an unreported period). Ltv: note principal outstanding / collateral value. SeniorCurve: senior
+/// principal outstanding / collateral value ("senior balance above the depreciation curve"). ReserveLevel: reserve /
+/// reserve target. ServicerShortfall: (pledged revenue share − cash available) / pledged revenue share.
+/// MissedReport: 1e18 for an unreported period, zero otherwise.
+enum RiskMetric {
+    Dscr,
+    TrailingDscr,
+    Utilization,
+    Ltv,
+    SeniorCurve,
+    ReserveLevel,
+    ServicerShortfall,
+    MissedReport
+}
+
+/// @notice A trigger is in breach when its metric is strictly below (or above) its threshold.
+enum TriggerComparison {
+    Below,
+    Above
+}
+
+/// @notice What an active trigger does to the waterfall.
+enum TriggerEffect {
+    CashTrap,
+    Accelerate
+}
+
+/// @notice How a fleet entry loses book value.
+enum DepreciationMethod {
+    StraightLine,
+    DecliningBalance
+}
+
+/// @notice A covenant trigger, as data. It fires once its metric has been in breach for `periods` consecutive
+/// periods; a curable trigger clears at the first period out of breach, a latching one stays active until the
+/// senior holders and the issuer waive it. Acceleration triggers always latch.
+struct TriggerTerms {
+    RiskMetric metric;
+    TriggerComparison comparison;
+    TriggerEffect effect;
+    uint8 periods;
+    bool cures;
+    uint128 threshold;
+}
+
+/// @notice One line of the GPU fleet: `count` GPUs of `model` bought at `unitCost` each at `acquiredAt`, worth
+/// `unitResidual` each at the end of `usefulLife` seconds. Declining balance uses `yearlyRate` (WAD). When the deal
+/// has a price feed and `indexAtAcquisition` is non-zero, the entry is also marked to the index: its value is the
+/// lower of book value and cost × index now / index at acquisition.
+struct FleetEntryTerms {
+    bytes16 model;
+    uint32 count;
+    uint128 unitCost;
+    uint128 unitResidual;
+    uint64 acquiredAt;
+    uint32 usefulLife;
+    DepreciationMethod method;
+    uint64 yearlyRate;
+    uint96 indexAtAcquisition;
+}
+
+/// @notice Optional GPU rental-price index (Chainlink AggregatorV3Interface). `feed` zero means book value only.
+/// An answer older than `maxStaleness` seconds, non-positive or from the future is rejected; `decimals` must match
+/// the feed's.
+struct PriceFeedTerms {
+    address feed;
+    uint8 decimals;
+    uint32 maxStaleness;
+}
+
+/// @notice Covenants and collateral of a deal.
+/// `trailingPeriods`: window of the trailing DSCR (1–12). `cleanUpBps`: the issuer may repay every note early once
+/// senior principal outstanding is at or below this fraction of senior face (0: no clean-up call). `turbo`: a cash
+/// trap pays note principal by rank before trapping the rest in the reserve. `waiverVotingPeriod`: seconds a waiver
+/// ballot stays open.
+struct RiskTerms {
+    uint16 trailingPeriods;
+    uint16 cleanUpBps;
+    bool turbo;
+    uint32 waiverVotingPeriod;
+    PriceFeedTerms priceFeed;
+    TriggerTerms[] triggers;
+    FleetEntryTerms[] fleet;
+}
+
+/// @notice Risk metrics of one period, measured before its waterfall runs (the waterfall then runs in the order
+/// the triggers set). Ratios are WAD; a ratio with nothing to cover is type(uint256).max. Note arrays by rank.
+struct PeriodMetrics {
+    uint256 cashAvailableForDebtService;
+    uint256 debtService;
+    uint256 dscr;
+    uint256 trailingDscr;
+    uint256 utilization;
+    uint256 collateralValue;
+    uint256 notesOutstanding;
+    uint256 ltv;
+    uint256 seniorCurve;
+    uint256 reserveLevel;
+    uint256 servicerShortfall;
+    uint256 breakEvenUtilization;
+    uint256[] overcollateralization;
+    uint256[] interestCoverage;
+    uint256 breachedMask;
+    uint256 activeMask;
 }
 
 /// @notice Coupon terms of a note (ignored for equity, where every field must be zero).
@@ -106,13 +220,15 @@ struct TermSheet {
     uint128 reserveTarget;
     uint128 keeperBounty;
     OracleTerms oracle;
+    RiskTerms risk;
     TrancheTerms[] tranches;
 }
 
 /// @notice What a period's waterfall did. Conservation:
 /// cashIn + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
-///   + Σ interestPaid + reserveToppedUp + Σ principalPaid + residualPaid.
+///   + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
 /// `reported` is false for a period marked unreported (cash = every deposited collection, linked coupons at floor).
+/// `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
 struct PeriodStatement {
     uint256 period;
     bool reported;
@@ -127,6 +243,9 @@ struct PeriodStatement {
     uint256[] principalPaid;
     uint256 residualPaid;
     uint256 utilization;
+    uint256 reserveTrapped;
     uint256 collectionsCarried;
     uint256 reserveAfter;
+    DealStatus mode;
+    PeriodMetrics metrics;
 }

@@ -19,6 +19,7 @@ interface IDeal {
         uint256 issued;
         uint256 outstanding;
         uint256 arrears;
+        uint256 writtenDown;
     }
 
     /// @notice Why a term sheet was refused.
@@ -43,7 +44,13 @@ interface IDeal {
         MinTicket,
         ReserveFunding,
         Coupon,
-        Principal
+        Principal,
+        TrailingPeriods,
+        CleanUp,
+        WaiverPeriod,
+        PriceFeed,
+        Trigger,
+        Fleet
     }
 
     // ---------------------------------------------------------------- events
@@ -94,6 +101,42 @@ interface IDeal {
     /// @notice `amount` of the period's cash topped the reserve up towards its target.
     event ReserveToppedUp(uint256 indexed period, uint256 amount, uint256 reserveAfter);
 
+    /// @notice A cash trap kept `amount` that would have gone to equity in the reserve.
+    event ReserveTrapped(uint256 indexed period, uint256 amount, uint256 reserveAfter);
+
+    /// @notice `amount` of `tranche`'s principal was written off (equity: its whole par, as first loss);
+    /// `outstanding` remains and `writtenDown` is the tranche's total written off.
+    event PrincipalWrittenDown(uint256 indexed tranche, uint256 amount, uint256 outstanding, uint256 writtenDown);
+
+    /// @notice Recoveries paid note `tranche`: `principal` of its outstanding, `recovered` of its written-down
+    /// principal and `interest` of its unpaid interest; what remains outstanding and written down after.
+    event RecoveryApplied(
+        uint256 indexed tranche,
+        uint256 principal,
+        uint256 recovered,
+        uint256 interest,
+        uint256 outstanding,
+        uint256 writtenDown
+    );
+
+    /// @notice `payer` deposited `amount` of recoveries: `toNotes` paid notes top-down, `rest` went to `recipient`
+    /// (the deal itself: added to the collections of a running deal).
+    event RecoveriesDeposited(address indexed payer, uint256 amount, uint256 toNotes, uint256 rest, address recipient);
+
+    /// @notice The issuer called every note: `payoff` (fee arrears, interest and principal) was paid, `fromDeal`
+    /// out of collections and reserve and `fromIssuer` by the issuer; `residual` went to `recipient`.
+    event CleanUpCalled(
+        address indexed issuer,
+        uint256 payoff,
+        uint256 fromDeal,
+        uint256 fromIssuer,
+        uint256 residual,
+        address recipient
+    );
+
+    /// @notice Note `tranche` was repaid by the clean-up call: `interest` (arrears and accrued) and `principal`.
+    event NoteCalled(uint256 indexed tranche, uint256 interest, uint256 principal);
+
     /// @notice Scheduled principal of note `tranche` for `period`; `outstanding` is what remains after payment.
     event PrincipalPaid(
         uint256 indexed period,
@@ -135,6 +178,27 @@ interface IDeal {
     /// @notice The deal has ended (`status`); it takes no more collections.
     error DealEnded(DealStatus status);
 
+    /// @notice Only the trustee records write-downs.
+    error NotTrustee(address caller);
+
+    /// @notice Only the deal's risk engine calls this.
+    error NotRiskEngine(address caller);
+
+    /// @notice A write-down follows an event of default; the deal is `status`.
+    error WriteDownNotAllowed(DealStatus status);
+
+    /// @notice Cash is still held (`collections`, `reserve`): it must be distributed before a write-down.
+    error RecoveriesNotExhausted(uint256 collections, uint256 reserve);
+
+    /// @notice A write-down must be positive and at most the `outstanding` note principal.
+    error InvalidWriteDown(uint256 amount, uint256 outstanding);
+
+    /// @notice Senior principal outstanding `senior` is above the clean-up threshold `threshold`.
+    error CleanUpNotAllowed(uint256 senior, uint256 threshold);
+
+    /// @notice `period` has ended and must be distributed before a clean-up call.
+    error CleanUpPeriodPending(uint256 period);
+
     /// @notice Zero amounts are refused.
     error ZeroAmount();
 
@@ -153,9 +217,31 @@ interface IDeal {
     function initialize(
         TermSheet calldata terms,
         address oracle,
+        address riskEngine,
         address[] calldata tokens,
         address[] calldata offerings
     ) external;
+
+    /// @notice Records a write-down of `amount` note principal after an event of default, once every cash source is
+    /// exhausted (trustee). Equity is written off first, then notes bottom-up (most junior first).
+    function writeDown(uint256 amount) external;
+
+    /// @notice Deposits recoveries (e.g. the sale of broken or seized GPUs), pulled from the caller, paid top-down
+    /// at once: note principal outstanding by rank, then written-down principal (and, once the deal has defaulted,
+    /// unpaid interest) by rank; the rest joins the collections, or goes to equity after the deal ended.
+    function depositRecoveries(uint256 amount) external;
+
+    /// @notice {depositRecoveries} pulled from `payer`, for the risk engine when a fleet entry is sold.
+    function depositRecoveriesFrom(address payer, uint256 amount) external;
+
+    /// @notice Repays every note early (issuer admin) once senior principal outstanding is at or below the term
+    /// sheet's clean-up fraction of senior face, with no ended period waiting: fee arrears, note arrears, interest
+    /// accrued since the current period began (linked coupons at their cap) and principal. Collections and reserve
+    /// pay first, the issuer (who approves the deal) the rest; anything left goes to equity. The deal is Repaid.
+    function cleanUpCall() external;
+
+    /// @notice Sets the running status after a waiver (risk engine only).
+    function setRiskStatus(DealStatus status) external;
 
     /// @notice Servicer deposits collected revenue (stablecoin pulled from the caller).
     function depositCollections(uint256 amount) external;
@@ -251,6 +337,9 @@ interface IDeal {
 
     /// @notice Outstanding face per token of `tranche` (WAD; 1e18 at issue): the bond factor.
     function factor(uint256 tranche) external view returns (uint256);
+
+    /// @notice The deal's risk engine (fleet, covenants, triggers, waiver).
+    function riskEngine() external view returns (address);
 
     /// @notice Whether the deal is paused.
     function paused() external view returns (bool);

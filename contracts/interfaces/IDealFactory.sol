@@ -36,5 +36,8 @@ interface IDealFactory {
 
     function offeringImplementation() external view returns (address);
 
+    /// @notice Implementation the per-deal risk engines are cloned from.
+    function riskEngineImplementation() external view returns (address);
+
     function oracle() external view returns (address);
 }

@@ -39,8 +39,17 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// @notice Transfers and claims were paused or resumed by the deal.
     event PauseSet(bool paused);
 
+    /// @notice `voter` voted on a waiver with `weight` tokens, which cannot leave the account before `until` passes.
+    event VoteLocked(address indexed voter, uint256 weight, uint256 until);
+
     /// @notice Only the deal may call.
     error NotDeal(address caller);
+
+    /// @notice Only the deal's risk engine locks votes.
+    error NotRiskEngine(address caller);
+
+    /// @notice `account` voted on a waiver; its tokens stay put until `until` has passed.
+    error TokensLocked(address account, uint256 until);
 
     /// @notice Only the offering may call.
     error NotOffering(address caller);
@@ -77,6 +86,12 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
 
     /// @notice Pays the caller's accrued cash to `receiver`.
     function claim(address receiver) external returns (uint256 amount);
+
+    /// @notice Locks `voter`'s balance until `until` (risk engine, for a waiver vote) and returns it as vote weight.
+    function lockForVote(address voter, uint64 until) external returns (uint256 weight);
+
+    /// @notice Time until which `account`'s tokens cannot be transferred (0: never locked).
+    function lockedUntil(address account) external view returns (uint256);
 
     /// @notice Cash `account` can claim now.
     function claimable(address account) external view returns (uint256);

@@ -2,7 +2,15 @@
 pragma solidity 0.8.30;
 
 import {IDeal} from "../interfaces/IDeal.sol";
-import {CouponType, PrincipalType, TermSheet, TrancheKind, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
+import {
+    CouponType,
+    PrincipalType,
+    RiskTerms,
+    TermSheet,
+    TrancheKind,
+    TrancheTerms
+} from "../interfaces/ICascadeTypes.sol";
+import {RiskTermsLib} from "./RiskTermsLib.sol";
 
 /// @title TermSheetLib
 /// @notice Validation of a term sheet before a deal is created. Each refusal names the field (and tranche).
@@ -40,6 +48,27 @@ library TermSheetLib {
         for (uint256 i; i < count; ++i) {
             _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount);
         }
+        _validateRisk(t.risk);
+    }
+
+    function _validateRisk(RiskTerms calldata r) private pure {
+        if (r.trailingPeriods == 0 || r.trailingPeriods > RiskTermsLib.MAX_TRAILING_PERIODS) {
+            _fail(IDeal.TermSheetField.TrailingPeriods, 0);
+        }
+        if (r.cleanUpBps > BPS) _fail(IDeal.TermSheetField.CleanUp, 0);
+        if (r.waiverVotingPeriod == 0) _fail(IDeal.TermSheetField.WaiverPeriod, 0);
+        bool hasFeed = r.priceFeed.feed != address(0);
+        if (hasFeed ? r.priceFeed.maxStaleness == 0 : (r.priceFeed.maxStaleness != 0 || r.priceFeed.decimals != 0)) {
+            _fail(IDeal.TermSheetField.PriceFeed, 0);
+        }
+        if (r.triggers.length > RiskTermsLib.MAX_TRIGGERS) _fail(IDeal.TermSheetField.Trigger, r.triggers.length);
+        for (uint256 i; i < r.triggers.length; ++i) {
+            if (!RiskTermsLib.triggerValid(r.triggers[i])) _fail(IDeal.TermSheetField.Trigger, i);
+        }
+        if (r.fleet.length > RiskTermsLib.MAX_FLEET_ENTRIES) _fail(IDeal.TermSheetField.Fleet, r.fleet.length);
+        for (uint256 i; i < r.fleet.length; ++i) {
+            if (!RiskTermsLib.fleetEntryValid(r.fleet[i], hasFeed)) _fail(IDeal.TermSheetField.Fleet, i);
+        }
     }
 
     function _validateTranche(
@@ -53,7 +82,8 @@ library TermSheetLib {
         if ((tr.kind == TrancheKind.Equity) != last) _fail(IDeal.TermSheetField.TrancheKind, i);
         if (bytes(tr.name).length == 0 || bytes(tr.name).length > 31) _fail(IDeal.TermSheetField.TrancheName, i);
         if (bytes(tr.symbol).length == 0 || bytes(tr.symbol).length > 31) _fail(IDeal.TermSheetField.TrancheName, i);
-        if (tr.faceAmount == 0) _fail(IDeal.TermSheetField.FaceAmount, i);
+        // Token balances are 96-bit.
+        if (tr.faceAmount == 0 || tr.faceAmount > type(uint96).max) _fail(IDeal.TermSheetField.FaceAmount, i);
         // At least one whole stablecoin unit must be raised: it bounds the cash index per token.
         if (tr.minRaise < 10 ** decimals || tr.minRaise > tr.faceAmount) _fail(IDeal.TermSheetField.MinRaise, i);
         if (tr.minTicket == 0 || tr.minTicket > tr.faceAmount) _fail(IDeal.TermSheetField.MinTicket, i);

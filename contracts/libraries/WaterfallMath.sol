@@ -14,8 +14,20 @@ library WaterfallMath {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant YEAR = 365 days;
 
+    /// @notice Order of payments. Normal: the term sheet's order. CashTrap: no reserve release above target (unless
+    /// the target is zero), and what would go to equity is trapped in the reserve while any note is unpaid (turbo:
+    /// after paying note principal by rank). Accelerated: the whole reserve is released, and after fees and senior
+    /// interest every unit repays principal strictly by rank; subordinate interest is paid only after all principal.
+    enum Mode {
+        Normal,
+        CashTrap,
+        Accelerated
+    }
+
     /// @notice Amounts owed at the start of a period, by priority. Note arrays are indexed by rank (0 = senior).
     struct Input {
+        Mode mode;
+        bool turbo;
         uint256 cash;
         uint256 reserve;
         uint256 reserveTarget;
@@ -24,11 +36,12 @@ library WaterfallMath {
         uint256 servicerFeeDue;
         uint256[] interestDue;
         uint256[] principalDue;
+        uint256[] outstanding;
     }
 
     /// @notice What the waterfall paid. Conservation:
     /// cash + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid + Σ interestPaid
-    ///   + reserveToppedUp + Σ principalPaid + residual.
+    ///   + reserveToppedUp + Σ principalPaid + reserveTrapped + residual.
     struct Result {
         uint256 reserveReleased;
         uint256 reserveDrawn;
@@ -38,6 +51,7 @@ library WaterfallMath {
         uint256[] interestPaid;
         uint256 reserveToppedUp;
         uint256[] principalPaid;
+        uint256 reserveTrapped;
         uint256 residual;
         uint256 reserveAfter;
     }
@@ -93,26 +107,43 @@ library WaterfallMath {
         return Math.mulDiv(amount, bps, BPS);
     }
 
-    /// @notice Runs the priority of payments: release of reserve above target → keeper bounty (never carried as
-    /// arrears) → trustee fee → servicer fee →
-    /// note interest by rank (the reserve covers a senior-interest shortfall) → reserve top-up to target →
-    /// scheduled principal by rank → residual.
+    /// @notice Runs the priority of payments. Normal and CashTrap: release of reserve above target (CashTrap only when
+    /// the target is zero) → keeper bounty (never carried as arrears) → trustee fee → servicer fee → note interest by
+    /// rank (the reserve covers a senior-interest shortfall) → reserve top-up to target → scheduled principal by rank
+    /// → CashTrap only: turbo principal by rank, then the rest trapped in the reserve while any note is unpaid →
+    /// residual. Accelerated: whole reserve released → bounty → fees → senior interest → principal outstanding by
+    /// rank → subordinate interest by rank → residual (only once every note is paid).
     function run(Input memory input) internal pure returns (Result memory r) {
         uint256 notes = input.interestDue.length;
         r.interestPaid = new uint256[](notes);
         r.principalPaid = new uint256[](notes);
+        Mode mode = input.mode;
 
         uint256 available = input.cash;
         uint256 reserve = input.reserve;
-        if (reserve > input.reserveTarget) {
-            r.reserveReleased = reserve - input.reserveTarget;
-            reserve = input.reserveTarget;
+        uint256 target = mode == Mode.Accelerated ? 0 : input.reserveTarget;
+        if (reserve > target && (mode != Mode.CashTrap || target == 0)) {
+            r.reserveReleased = reserve - target;
+            reserve = target;
             available += r.reserveReleased;
         }
 
         (r.keeperBountyPaid, available) = _pay(input.keeperBountyDue, available);
         (r.trusteeFeePaid, available) = _pay(input.trusteeFeeDue, available);
         (r.servicerFeePaid, available) = _pay(input.servicerFeeDue, available);
+
+        if (mode == Mode.Accelerated) {
+            if (notes != 0) (r.interestPaid[0], available) = _pay(input.interestDue[0], available);
+            for (uint256 i; i < notes; ++i) {
+                (r.principalPaid[i], available) = _pay(input.outstanding[i], available);
+            }
+            for (uint256 i = 1; i < notes; ++i) {
+                (r.interestPaid[i], available) = _pay(input.interestDue[i], available);
+            }
+            r.residual = available;
+            r.reserveAfter = 0;
+            return r;
+        }
 
         for (uint256 i; i < notes; ++i) {
             (r.interestPaid[i], available) = _pay(input.interestDue[i], available);
@@ -123,13 +154,33 @@ library WaterfallMath {
             }
         }
 
-        if (reserve < input.reserveTarget) {
-            (r.reserveToppedUp, available) = _pay(input.reserveTarget - reserve, available);
+        if (reserve < target) {
+            (r.reserveToppedUp, available) = _pay(target - reserve, available);
             reserve += r.reserveToppedUp;
         }
 
         for (uint256 i; i < notes; ++i) {
             (r.principalPaid[i], available) = _pay(input.principalDue[i], available);
+        }
+
+        if (mode == Mode.CashTrap && available != 0) {
+            bool unpaid;
+            for (uint256 i; i < notes; ++i) {
+                if (input.turbo) {
+                    uint256 paid;
+                    // principalPaid ≤ principalDue ≤ outstanding.
+                    (paid, available) = _pay(input.outstanding[i] - r.principalPaid[i], available);
+                    r.principalPaid[i] += paid;
+                }
+                if (r.principalPaid[i] < input.outstanding[i] || r.interestPaid[i] < input.interestDue[i]) {
+                    unpaid = true;
+                }
+            }
+            if (unpaid) {
+                r.reserveTrapped = available;
+                reserve += available;
+                available = 0;
+            }
         }
 
         r.residual = available;

@@ -31,6 +31,33 @@ export const dealAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "senior",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "threshold",
+        "type": "uint256"
+      }
+    ],
+    "name": "CleanUpNotAllowed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "CleanUpPeriodPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "enum DealStatus",
         "name": "status",
         "type": "uint8"
@@ -87,8 +114,35 @@ export const dealAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "outstanding",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidWriteDown",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "NotInitializing",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotRiskEngine",
     "type": "error"
   },
   {
@@ -105,6 +159,33 @@ export const dealAbi = [
       }
     ],
     "name": "NotTrancheOffering",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotTrustee",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "collections",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "reserve",
+        "type": "uint256"
+      }
+    ],
+    "name": "RecoveriesNotExhausted",
     "type": "error"
   },
   {
@@ -226,9 +307,63 @@ export const dealAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "enum DealStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "WriteDownNotAllowed",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAmount",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "payoff",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fromDeal",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fromIssuer",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "residual",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      }
+    ],
+    "name": "CleanUpCalled",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -385,6 +520,31 @@ export const dealAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "interest",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "principal",
+        "type": "uint256"
+      }
+    ],
+    "name": "NoteCalled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "tranche",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "issued",
         "type": "uint256"
       },
@@ -495,6 +655,11 @@ export const dealAbi = [
           },
           {
             "internalType": "uint256",
+            "name": "reserveTrapped",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
             "name": "collectionsCarried",
             "type": "uint256"
           },
@@ -502,6 +667,98 @@ export const dealAbi = [
             "internalType": "uint256",
             "name": "reserveAfter",
             "type": "uint256"
+          },
+          {
+            "internalType": "enum DealStatus",
+            "name": "mode",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint256",
+                "name": "cashAvailableForDebtService",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "debtService",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "dscr",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "trailingDscr",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "utilization",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "collateralValue",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "notesOutstanding",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "ltv",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "seniorCurve",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "reserveLevel",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "servicerShortfall",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "breakEvenUtilization",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256[]",
+                "name": "overcollateralization",
+                "type": "uint256[]"
+              },
+              {
+                "internalType": "uint256[]",
+                "name": "interestCoverage",
+                "type": "uint256[]"
+              },
+              {
+                "internalType": "uint256",
+                "name": "breachedMask",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "activeMask",
+                "type": "uint256"
+              }
+            ],
+            "internalType": "struct PeriodMetrics",
+            "name": "metrics",
+            "type": "tuple"
           }
         ],
         "indexed": false,
@@ -548,6 +805,117 @@ export const dealAbi = [
       }
     ],
     "name": "PrincipalPaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "tranche",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "outstanding",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "writtenDown",
+        "type": "uint256"
+      }
+    ],
+    "name": "PrincipalWrittenDown",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "payer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "toNotes",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "rest",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      }
+    ],
+    "name": "RecoveriesDeposited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "tranche",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "principal",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "recovered",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "interest",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "outstanding",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "writtenDown",
+        "type": "uint256"
+      }
+    ],
+    "name": "RecoveryApplied",
     "type": "event"
   },
   {
@@ -642,6 +1010,31 @@ export const dealAbi = [
       }
     ],
     "name": "ReserveToppedUp",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reserveAfter",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReserveTrapped",
     "type": "event"
   },
   {
@@ -840,6 +1233,13 @@ export const dealAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "cleanUpCall",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -848,6 +1248,37 @@ export const dealAbi = [
       }
     ],
     "name": "depositCollections",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "depositRecoveries",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "payer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "depositRecoveriesFrom",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -931,6 +1362,11 @@ export const dealAbi = [
           },
           {
             "internalType": "uint256",
+            "name": "reserveTrapped",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
             "name": "collectionsCarried",
             "type": "uint256"
           },
@@ -938,6 +1374,98 @@ export const dealAbi = [
             "internalType": "uint256",
             "name": "reserveAfter",
             "type": "uint256"
+          },
+          {
+            "internalType": "enum DealStatus",
+            "name": "mode",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint256",
+                "name": "cashAvailableForDebtService",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "debtService",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "dscr",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "trailingDscr",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "utilization",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "collateralValue",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "notesOutstanding",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "ltv",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "seniorCurve",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "reserveLevel",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "servicerShortfall",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "breakEvenUtilization",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256[]",
+                "name": "overcollateralization",
+                "type": "uint256[]"
+              },
+              {
+                "internalType": "uint256[]",
+                "name": "interestCoverage",
+                "type": "uint256[]"
+              },
+              {
+                "internalType": "uint256",
+                "name": "breachedMask",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "activeMask",
+                "type": "uint256"
+              }
+            ],
+            "internalType": "struct PeriodMetrics",
+            "name": "metrics",
+            "type": "tuple"
           }
         ],
         "internalType": "struct PeriodStatement",
@@ -1188,6 +1716,144 @@ export const dealAbi = [
           {
             "components": [
               {
+                "internalType": "uint16",
+                "name": "trailingPeriods",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cleanUpBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "bool",
+                "name": "turbo",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint32",
+                "name": "waiverVotingPeriod",
+                "type": "uint32"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "address",
+                    "name": "feed",
+                    "type": "address"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "decimals",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxStaleness",
+                    "type": "uint32"
+                  }
+                ],
+                "internalType": "struct PriceFeedTerms",
+                "name": "priceFeed",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum RiskMetric",
+                    "name": "metric",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerComparison",
+                    "name": "comparison",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerEffect",
+                    "name": "effect",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "periods",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "cures",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "threshold",
+                    "type": "uint128"
+                  }
+                ],
+                "internalType": "struct TriggerTerms[]",
+                "name": "triggers",
+                "type": "tuple[]"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "bytes16",
+                    "name": "model",
+                    "type": "bytes16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "count",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitCost",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitResidual",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "acquiredAt",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "usefulLife",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "enum DepreciationMethod",
+                    "name": "method",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "yearlyRate",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint96",
+                    "name": "indexAtAcquisition",
+                    "type": "uint96"
+                  }
+                ],
+                "internalType": "struct FleetEntryTerms[]",
+                "name": "fleet",
+                "type": "tuple[]"
+              }
+            ],
+            "internalType": "struct RiskTerms",
+            "name": "risk",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
                 "internalType": "string",
                 "name": "name",
                 "type": "string"
@@ -1294,6 +1960,11 @@ export const dealAbi = [
       {
         "internalType": "address",
         "name": "oracle_",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "risk_",
         "type": "address"
       },
       {
@@ -1565,6 +2236,19 @@ export const dealAbi = [
   },
   {
     "inputs": [],
+    "name": "riskEngine",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "servicer",
     "outputs": [
       {
@@ -1587,6 +2271,19 @@ export const dealAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DealStatus",
+        "name": "next",
+        "type": "uint8"
+      }
+    ],
+    "name": "setRiskStatus",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1747,6 +2444,11 @@ export const dealAbi = [
             "internalType": "uint256",
             "name": "arrears",
             "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "writtenDown",
+            "type": "uint256"
           }
         ],
         "internalType": "struct IDeal.TrancheInfo",
@@ -1839,6 +2541,19 @@ export const dealAbi = [
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "writeDown",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
   }
 ] as const;
 
@@ -1859,6 +2574,11 @@ export const dealFactoryAbi = [
       {
         "internalType": "address",
         "name": "offeringImpl",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "riskImpl",
         "type": "address"
       },
       {
@@ -2089,6 +2809,144 @@ export const dealFactoryAbi = [
             ],
             "internalType": "struct OracleTerms",
             "name": "oracle",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint16",
+                "name": "trailingPeriods",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cleanUpBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "bool",
+                "name": "turbo",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint32",
+                "name": "waiverVotingPeriod",
+                "type": "uint32"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "address",
+                    "name": "feed",
+                    "type": "address"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "decimals",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxStaleness",
+                    "type": "uint32"
+                  }
+                ],
+                "internalType": "struct PriceFeedTerms",
+                "name": "priceFeed",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum RiskMetric",
+                    "name": "metric",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerComparison",
+                    "name": "comparison",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerEffect",
+                    "name": "effect",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "periods",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "cures",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "threshold",
+                    "type": "uint128"
+                  }
+                ],
+                "internalType": "struct TriggerTerms[]",
+                "name": "triggers",
+                "type": "tuple[]"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "bytes16",
+                    "name": "model",
+                    "type": "bytes16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "count",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitCost",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitResidual",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "acquiredAt",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "usefulLife",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "enum DepreciationMethod",
+                    "name": "method",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "yearlyRate",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint96",
+                    "name": "indexAtAcquisition",
+                    "type": "uint96"
+                  }
+                ],
+                "internalType": "struct FleetEntryTerms[]",
+                "name": "fleet",
+                "type": "tuple[]"
+              }
+            ],
+            "internalType": "struct RiskTerms",
+            "name": "risk",
             "type": "tuple"
           },
           {
@@ -2331,6 +3189,144 @@ export const dealFactoryAbi = [
           {
             "components": [
               {
+                "internalType": "uint16",
+                "name": "trailingPeriods",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cleanUpBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "bool",
+                "name": "turbo",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint32",
+                "name": "waiverVotingPeriod",
+                "type": "uint32"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "address",
+                    "name": "feed",
+                    "type": "address"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "decimals",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxStaleness",
+                    "type": "uint32"
+                  }
+                ],
+                "internalType": "struct PriceFeedTerms",
+                "name": "priceFeed",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum RiskMetric",
+                    "name": "metric",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerComparison",
+                    "name": "comparison",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerEffect",
+                    "name": "effect",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "periods",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "cures",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "threshold",
+                    "type": "uint128"
+                  }
+                ],
+                "internalType": "struct TriggerTerms[]",
+                "name": "triggers",
+                "type": "tuple[]"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "bytes16",
+                    "name": "model",
+                    "type": "bytes16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "count",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitCost",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitResidual",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "acquiredAt",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "usefulLife",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "enum DepreciationMethod",
+                    "name": "method",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "yearlyRate",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint96",
+                    "name": "indexAtAcquisition",
+                    "type": "uint96"
+                  }
+                ],
+                "internalType": "struct FleetEntryTerms[]",
+                "name": "fleet",
+                "type": "tuple[]"
+              }
+            ],
+            "internalType": "struct RiskTerms",
+            "name": "risk",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
                 "internalType": "string",
                 "name": "name",
                 "type": "string"
@@ -2551,6 +3547,19 @@ export const dealFactoryAbi = [
   },
   {
     "inputs": [],
+    "name": "riskEngineImplementation",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "tokenImplementation",
     "outputs": [
       {
@@ -2744,6 +3753,17 @@ export const trancheTokenAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotRiskEngine",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "NothingToClaim",
     "type": "error"
@@ -2778,6 +3798,22 @@ export const trancheTokenAbi = [
   {
     "inputs": [],
     "name": "TokenPaused",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "until",
+        "type": "uint256"
+      }
+    ],
+    "name": "TokensLocked",
     "type": "error"
   },
   {
@@ -2929,6 +3965,31 @@ export const trancheTokenAbi = [
       }
     ],
     "name": "Transfer",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "weight",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "until",
+        "type": "uint256"
+      }
+    ],
+    "name": "VoteLocked",
     "type": "event"
   },
   {
@@ -3143,6 +4204,49 @@ export const trancheTokenAbi = [
     "name": "issue",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "until",
+        "type": "uint64"
+      }
+    ],
+    "name": "lockForVote",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "weight",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "lockedUntil",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -4566,6 +5670,1763 @@ export const offeringAbi = [
       }
     ],
     "stateMutability": "pure",
+    "type": "function"
+  }
+] as const;
+
+/** ABI of RiskEngine. */
+export const riskEngineAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      }
+    ],
+    "name": "AlreadyVoted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "deadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "BallotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "FleetFull",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidFleetEntry",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "activeCount",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidRetirement",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NoOpenBallot",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      }
+    ],
+    "name": "NoVotingPower",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DealStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "NotAccelerated",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotDeal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotIssuer",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownFleetEntry",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "WaiverAlreadyExecuted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "yes",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "seniorSupply",
+        "type": "uint256"
+      }
+    ],
+    "name": "WaiverNotApproved",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes16",
+            "name": "model",
+            "type": "bytes16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "count",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitCost",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitResidual",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "acquiredAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "usefulLife",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum DepreciationMethod",
+            "name": "method",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "yearlyRate",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint96",
+            "name": "indexAtAcquisition",
+            "type": "uint96"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct FleetEntryTerms",
+        "name": "entry",
+        "type": "tuple"
+      }
+    ],
+    "name": "FleetEntryAdded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "activeCount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "proceeds",
+        "type": "uint256"
+      }
+    ],
+    "name": "FleetEntryRetired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum DealStatus",
+        "name": "mode",
+        "type": "uint8"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "cashAvailableForDebtService",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "debtService",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "dscr",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "trailingDscr",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "utilization",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "collateralValue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "notesOutstanding",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ltv",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "seniorCurve",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reserveLevel",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "servicerShortfall",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "breakEvenUtilization",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "overcollateralization",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "interestCoverage",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256",
+            "name": "breachedMask",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "activeMask",
+            "type": "uint256"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct PeriodMetrics",
+        "name": "metrics",
+        "type": "tuple"
+      }
+    ],
+    "name": "PeriodAssessed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum IRiskEngine.IndexRejection",
+        "name": "reason",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "PriceIndexRejected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "trigger",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "TriggerCured",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "trigger",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "TriggerFired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "values",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "breachedMask",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "activeMask",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "counts",
+        "type": "uint256"
+      }
+    ],
+    "name": "TriggersEvaluated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "yes",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "no",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "seniorSupply",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "clearedMask",
+        "type": "uint256"
+      }
+    ],
+    "name": "WaiverExecuted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "proposer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "deadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "WaiverProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "support",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "weight",
+        "type": "uint256"
+      }
+    ],
+    "name": "WaiverVoted",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "activeTriggers",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes16",
+            "name": "model",
+            "type": "bytes16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "count",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitCost",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitResidual",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "acquiredAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "usefulLife",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum DepreciationMethod",
+            "name": "method",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "yearlyRate",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint96",
+            "name": "indexAtAcquisition",
+            "type": "uint96"
+          }
+        ],
+        "internalType": "struct FleetEntryTerms[]",
+        "name": "entries",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "addFleetEntries",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "period",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "finalPeriod",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "reported",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint64",
+            "name": "valuationTime",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "gpuHoursAvailable",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "gpuHoursBilled",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "revenue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pledgedShareBps",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "cash",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reserve",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reserveTarget",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "feesDue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "outstanding",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "interestDue",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "principalDue",
+            "type": "uint256[]"
+          }
+        ],
+        "internalType": "struct IRiskEngine.AssessInput",
+        "name": "a",
+        "type": "tuple"
+      }
+    ],
+    "name": "assess",
+    "outputs": [
+      {
+        "internalType": "enum DealStatus",
+        "name": "mode",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bool",
+        "name": "turbo",
+        "type": "bool"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "cashAvailableForDebtService",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "debtService",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "dscr",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "trailingDscr",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "utilization",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "collateralValue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "notesOutstanding",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ltv",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "seniorCurve",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reserveLevel",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "servicerShortfall",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "breakEvenUtilization",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "overcollateralization",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "interestCoverage",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256",
+            "name": "breachedMask",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "activeMask",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct PeriodMetrics",
+        "name": "m",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "ballot",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "id",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint128",
+            "name": "yes",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "no",
+            "type": "uint128"
+          },
+          {
+            "internalType": "bool",
+            "name": "executed",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct IRiskEngine.Ballot",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "timestamp",
+        "type": "uint256"
+      }
+    ],
+    "name": "bookValueAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "cleanUpCallable",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "cleanUpQuote",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "seniorOutstanding",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "threshold",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "payoff",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "fromIssuer",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "interest",
+            "type": "uint256[]"
+          }
+        ],
+        "internalType": "struct IRiskEngine.CleanUpQuote",
+        "name": "q",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "collateralValue",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "timestamp",
+        "type": "uint256"
+      }
+    ],
+    "name": "collateralValueAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "config",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "deal",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "priceFeed",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "feedDecimals",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxStaleness",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "trailingPeriods",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "cleanUpBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "turbo",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint32",
+            "name": "waiverVotingPeriod",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IRiskEngine.Config",
+        "name": "c",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "executeWaiver",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "fleetEntry",
+    "outputs": [
+      {
+        "components": [
+          {
+            "components": [
+              {
+                "internalType": "bytes16",
+                "name": "model",
+                "type": "bytes16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "count",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint128",
+                "name": "unitCost",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "unitResidual",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint64",
+                "name": "acquiredAt",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint32",
+                "name": "usefulLife",
+                "type": "uint32"
+              },
+              {
+                "internalType": "enum DepreciationMethod",
+                "name": "method",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint64",
+                "name": "yearlyRate",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint96",
+                "name": "indexAtAcquisition",
+                "type": "uint96"
+              }
+            ],
+            "internalType": "struct FleetEntryTerms",
+            "name": "terms",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint256",
+            "name": "activeCount",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct IRiskEngine.FleetEntry",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "fleetEntryCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      }
+    ],
+    "name": "hasVoted",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes16",
+            "name": "model",
+            "type": "bytes16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "count",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitCost",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitResidual",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "acquiredAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "usefulLife",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum DepreciationMethod",
+            "name": "method",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "yearlyRate",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint96",
+            "name": "indexAtAcquisition",
+            "type": "uint96"
+          }
+        ],
+        "internalType": "struct FleetEntryTerms[]",
+        "name": "fleet",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "initialize",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "lastMetrics",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "assessed",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "period",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "dscr",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "trailingDscr",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "utilization",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ltv",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "seniorCurve",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "breakEvenUtilization",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "collateralValue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "servicerShortfall",
+            "type": "uint256"
+          },
+          {
+            "internalType": "enum DealStatus",
+            "name": "mode",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct IRiskEngine.MetricsSummary",
+        "name": "s",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "ltv",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "priceIndex",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "live",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "proposeWaiver",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "proceeds",
+        "type": "uint256"
+      }
+    ],
+    "name": "retireFleetEntry",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "riskSnapshot",
+    "outputs": [
+      {
+        "components": [
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "deal",
+                "type": "address"
+              },
+              {
+                "internalType": "address",
+                "name": "priceFeed",
+                "type": "address"
+              },
+              {
+                "internalType": "uint8",
+                "name": "feedDecimals",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "maxStaleness",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "trailingPeriods",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cleanUpBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "bool",
+                "name": "turbo",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint32",
+                "name": "waiverVotingPeriod",
+                "type": "uint32"
+              }
+            ],
+            "internalType": "struct IRiskEngine.Config",
+            "name": "config",
+            "type": "tuple"
+          },
+          {
+            "internalType": "enum DealStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256",
+            "name": "collateralValue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "bookValue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "priceIndex",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "priceIndexLive",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "notesOutstanding",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "seniorOutstanding",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "seniorFace",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ltv",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "seniorCurve",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reserve",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reserveTarget",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reserveLevel",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "cleanUpCallable",
+            "type": "bool"
+          },
+          {
+            "components": [
+              {
+                "internalType": "bool",
+                "name": "assessed",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint256",
+                "name": "period",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "dscr",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "trailingDscr",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "utilization",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "ltv",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "seniorCurve",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "breakEvenUtilization",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "collateralValue",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "servicerShortfall",
+                "type": "uint256"
+              },
+              {
+                "internalType": "enum DealStatus",
+                "name": "mode",
+                "type": "uint8"
+              }
+            ],
+            "internalType": "struct IRiskEngine.MetricsSummary",
+            "name": "last",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "enum RiskMetric",
+                "name": "metric",
+                "type": "uint8"
+              },
+              {
+                "internalType": "enum TriggerComparison",
+                "name": "comparison",
+                "type": "uint8"
+              },
+              {
+                "internalType": "enum TriggerEffect",
+                "name": "effect",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "periods",
+                "type": "uint8"
+              },
+              {
+                "internalType": "bool",
+                "name": "cures",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint128",
+                "name": "threshold",
+                "type": "uint128"
+              }
+            ],
+            "internalType": "struct TriggerTerms[]",
+            "name": "triggers",
+            "type": "tuple[]"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint256",
+                "name": "consecutive",
+                "type": "uint256"
+              },
+              {
+                "internalType": "bool",
+                "name": "active",
+                "type": "bool"
+              }
+            ],
+            "internalType": "struct IRiskEngine.TriggerState[]",
+            "name": "triggerStates",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint256",
+            "name": "fleetEntries",
+            "type": "uint256"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint64",
+                "name": "id",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "deadline",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint128",
+                "name": "yes",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "no",
+                "type": "uint128"
+              },
+              {
+                "internalType": "bool",
+                "name": "executed",
+                "type": "bool"
+              }
+            ],
+            "internalType": "struct IRiskEngine.Ballot",
+            "name": "ballot",
+            "type": "tuple"
+          }
+        ],
+        "internalType": "struct IRiskEngine.RiskSnapshot",
+        "name": "s",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "triggerStates",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "consecutive",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "active",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct IRiskEngine.TriggerState[]",
+        "name": "states",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "triggers",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "enum RiskMetric",
+            "name": "metric",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum TriggerComparison",
+            "name": "comparison",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum TriggerEffect",
+            "name": "effect",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "periods",
+            "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "cures",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint128",
+            "name": "threshold",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct TriggerTerms[]",
+        "name": "list",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bool",
+        "name": "support",
+        "type": "bool"
+      }
+    ],
+    "name": "voteWaiver",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tranche",
+        "type": "uint256"
+      }
+    ],
+    "name": "writtenDown",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "perToken",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   }
 ] as const;
@@ -6423,6 +9284,472 @@ export const utilizationOracleAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
+/** ABI of GpuPriceIndexFeed. */
+export const gpuPriceIndexFeedAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "publisher",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "decimals_",
+        "type": "uint8"
+      },
+      {
+        "internalType": "string",
+        "name": "description_",
+        "type": "string"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "neededRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccessControlUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "latest",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidObservationTime",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint80",
+        "name": "roundId",
+        "type": "uint80"
+      }
+    ],
+    "name": "NoSuchRound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      }
+    ],
+    "name": "NonPositiveAnswer",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint80",
+        "name": "roundId",
+        "type": "uint80"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "AnswerPublished",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "previousAdminRole",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "newAdminRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleAdminChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleGranted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleRevoked",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_ADMIN_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "PUBLISHER_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "decimals",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "description",
+    "outputs": [
+      {
+        "internalType": "string",
+        "name": "",
+        "type": "string"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getRoleAdmin",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint80",
+        "name": "roundId",
+        "type": "uint80"
+      }
+    ],
+    "name": "getRoundData",
+    "outputs": [
+      {
+        "internalType": "uint80",
+        "name": "",
+        "type": "uint80"
+      },
+      {
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "startedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint80",
+        "name": "answeredInRound",
+        "type": "uint80"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "grantRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "hasRole",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "latestRoundData",
+    "outputs": [
+      {
+        "internalType": "uint80",
+        "name": "roundId",
+        "type": "uint80"
+      },
+      {
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "startedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint80",
+        "name": "answeredInRound",
+        "type": "uint80"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "publish",
+    "outputs": [
+      {
+        "internalType": "uint80",
+        "name": "roundId",
+        "type": "uint80"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "callerConfirmation",
+        "type": "address"
+      }
+    ],
+    "name": "renounceRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "interfaceId",
+        "type": "bytes4"
+      }
+    ],
+    "name": "supportsInterface",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "version",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   }
 ] as const;

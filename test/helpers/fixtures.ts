@@ -30,9 +30,75 @@ export enum PrincipalType {
 export enum DealStatus {
   Offering = 0,
   Active = 1,
-  Repaid = 2,
-  Defaulted = 3,
+  CashTrap = 2,
+  Accelerated = 3,
+  Repaid = 4,
+  Defaulted = 5,
 }
+export enum RiskMetric {
+  Dscr = 0,
+  TrailingDscr = 1,
+  Utilization = 2,
+  Ltv = 3,
+  SeniorCurve = 4,
+  ReserveLevel = 5,
+  ServicerShortfall = 6,
+  MissedReport = 7,
+}
+export enum TriggerComparison {
+  Below = 0,
+  Above = 1,
+}
+export enum TriggerEffect {
+  CashTrap = 0,
+  Accelerate = 1,
+}
+export enum DepreciationMethod {
+  StraightLine = 0,
+  DecliningBalance = 1,
+}
+
+export interface TriggerTermsInput {
+  metric: RiskMetric;
+  comparison: TriggerComparison;
+  effect: TriggerEffect;
+  periods: number;
+  cures: boolean;
+  threshold: bigint;
+}
+
+export interface FleetEntryInput {
+  model: string;
+  count: number;
+  unitCost: bigint;
+  unitResidual: bigint;
+  acquiredAt: bigint;
+  usefulLife: number;
+  method: DepreciationMethod;
+  yearlyRate: bigint;
+  indexAtAcquisition: bigint;
+}
+
+export interface RiskTermsInput {
+  trailingPeriods: number;
+  cleanUpBps: number;
+  turbo: boolean;
+  waiverVotingPeriod: number;
+  priceFeed: { feed: string; decimals: number; maxStaleness: number };
+  triggers: TriggerTermsInput[];
+  fleet: FleetEntryInput[];
+}
+
+/** Risk terms with no covenants, no fleet and no price feed: the deal always runs in the normal order. */
+export const NO_RISK: RiskTermsInput = {
+  trailingPeriods: 3,
+  cleanUpBps: 0,
+  turbo: false,
+  waiverVotingPeriod: 7 * 86_400,
+  priceFeed: { feed: "0x0000000000000000000000000000000000000000", decimals: 0, maxStaleness: 0 },
+  triggers: [],
+  fleet: [],
+};
 
 export interface TrancheTermsInput {
   name: string;
@@ -70,6 +136,7 @@ export interface TermSheetInput {
   reserveTarget: bigint;
   keeperBounty: bigint;
   oracle: OracleTermsInput;
+  risk: RiskTermsInput;
   tranches: TrancheTermsInput[];
 }
 
@@ -145,10 +212,12 @@ export async function deployProtocol(ethers: HardhatEthers, decimals = 6): Promi
   const dealImpl = await ethers.deployContract("Deal");
   const tokenImpl = await ethers.deployContract("TrancheToken");
   const offeringImpl = await ethers.deployContract("Offering");
+  const riskImpl = await ethers.deployContract("RiskEngine");
   const factory = await ethers.deployContract("DealFactory", [
     await dealImpl.getAddress(),
     await tokenImpl.getAddress(),
     await offeringImpl.getAddress(),
+    await riskImpl.getAddress(),
     await oracle.getAddress(),
   ]);
   await oracle.grantRole(await oracle.REGISTRAR_ROLE(), await factory.getAddress());
@@ -218,6 +287,7 @@ export async function standardTermSheet(
       maxPricePerGpuHour: 10n * USDC,
       maxUtilizationStep: (40n * WAD) / 100n,
     },
+    risk: NO_RISK,
     tranches: [
       fixedNote("Senior", 6_000_000n * USDC, (8n * WAD) / 100n, {
         scheduleType: PrincipalType.StraightLine,

@@ -12,6 +12,7 @@ import {
   dealAbi,
   dealFactoryAbi,
   offeringAbi,
+  riskEngineAbi,
   trancheTokenAbi,
   utilizationOracleAbi,
 } from "../../generated/abis.js";
@@ -19,6 +20,7 @@ import {
   dealBytecode,
   dealFactoryBytecode,
   offeringBytecode,
+  riskEngineBytecode,
   trancheTokenBytecode,
   utilizationOracleBytecode,
 } from "../../generated/bytecode.js";
@@ -33,6 +35,7 @@ export interface DeployProtocolReturnType {
   dealImplementation: Address;
   tokenImplementation: Address;
   offeringImplementation: Address;
+  riskEngineImplementation: Address;
   factory: Address;
   admin: Address;
   /** Every transaction sent, in order. */
@@ -78,10 +81,13 @@ export async function deployProtocol(
     [],
   );
   const offeringImplementation = await deploy("Offering", offeringAbi, offeringBytecode, []);
+  const riskEngineImplementation = await deploy("RiskEngine", riskEngineAbi, riskEngineBytecode, []);
   const factory = await deploy("DealFactory", dealFactoryAbi, dealFactoryBytecode, [
     dealImplementation,
     tokenImplementation,
     offeringImplementation,
+    riskEngineImplementation,
+    riskEngineImplementation,
     oracle,
   ]);
 
@@ -116,6 +122,7 @@ export async function deployProtocol(
     dealImplementation,
     tokenImplementation,
     offeringImplementation,
+    riskEngineImplementation,
     factory,
     admin,
     transactionHashes: hashes,

@@ -17,6 +17,7 @@ import {IUtilizationOracle} from "../../../contracts/interfaces/IUtilizationOrac
 import {Deal} from "../../../contracts/core/Deal.sol";
 import {DealFactory} from "../../../contracts/core/DealFactory.sol";
 import {Offering} from "../../../contracts/core/Offering.sol";
+import {RiskEngine} from "../../../contracts/core/RiskEngine.sol";
 import {TrancheToken} from "../../../contracts/core/TrancheToken.sol";
 import {MockStablecoin} from "../../../contracts/mocks/MockStablecoin.sol";
 import {UtilizationOracle} from "../../../contracts/oracle/UtilizationOracle.sol";
@@ -71,6 +72,7 @@ abstract contract ProtocolFixture is TestBase, Assertions {
             address(new Deal()),
             address(new TrancheToken()),
             address(new Offering()),
+            address(new RiskEngine()),
             address(oracle)
         );
         oracle.grantRole(oracle.REGISTRAR_ROLE(), address(factory));
@@ -160,6 +162,8 @@ abstract contract ProtocolFixture is TestBase, Assertions {
         t.oracle.fleetGpus = 2_048;
         t.oracle.maxPricePerGpuHour = uint64(1_000 * USDC);
         t.oracle.maxUtilizationStep = uint64(WAD);
+        t.risk.trailingPeriods = 3;
+        t.risk.waiverVotingPeriod = 7 days;
         t.tranches = tranches;
     }
 

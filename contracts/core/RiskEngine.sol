@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {
+    CouponType,
+    DealStatus,
+    DepreciationMethod,
+    FleetEntryTerms,
+    PeriodMetrics,
+    RiskMetric,
+    TriggerComparison,
+    TriggerEffect,
+    TriggerTerms
+} from "../interfaces/ICascadeTypes.sol";
+import {IDeal} from "../interfaces/IDeal.sol";
+import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {CollateralMath} from "../libraries/CollateralMath.sol";
+import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
+
+/// @title RiskEngine
+/// @notice See {IRiskEngine}. Every ratio that protects lenders rounds against the borrower: coverage ratios and
+/// collateral values round down, loan-to-value ratios and break-even utilization round up.
+contract RiskEngine is IRiskEngine {
+    uint256 private constant WAD = 1e18;
+    uint256 private constant BPS = 10_000;
+    uint256 private constant MAX = type(uint256).max;
+    uint256 private constant SATURATED = type(uint64).max;
+    bytes32 private constant ISSUER_ROLE = 0x00;
+
+    /// @dev Fleet entry, three slots.
+    struct Entry {
+        uint128 unitCost;
+        uint128 unitResidual;
+        uint64 acquiredAt;
+        uint32 usefulLife;
+        uint32 count;
+        uint32 activeCount;
+        uint64 yearlyRate;
+        DepreciationMethod method;
+        bytes16 model;
+        uint96 indexAtAcquisition;
+    }
+
+    /// @dev Running sums of cash available for debt service and of debt service, for the trailing DSCR.
+    struct Cumulative {
+        uint128 cads;
+        uint128 debtService;
+    }
+
+    /// @dev Headline metrics of the last assessed period, ratios saturated at 2^64 − 1.
+    struct Summary {
+        uint64 dscr;
+        uint64 trailingDscr;
+        uint64 utilization;
+        uint64 ltv;
+        uint128 collateralValue;
+        uint128 servicerShortfall;
+        uint64 seniorCurve;
+        uint64 breakEvenUtilization;
+        uint32 period;
+        DealStatus mode;
+        bool assessed;
+    }
+
+    uint32 private _fleetCount;
+    uint64 private _lastIndexAt;
+    uint96 private _lastIndex;
+    /// @dev Byte i (i < 16): consecutive breaches of trigger i; bit 128 + i: trigger i is active.
+    uint256 private _triggerState;
+    Summary private _summary;
+    Ballot private _ballot;
+
+    mapping(uint256 id => Entry) private _fleet;
+    mapping(uint256 slot => Cumulative) private _cumulative;
+    mapping(uint256 id => mapping(address voter => bool)) private _voted;
+
+    modifier onlyDeal() {
+        if (msg.sender != _deal()) revert NotDeal(msg.sender);
+        _;
+    }
+
+    modifier onlyIssuer() {
+        if (!IAccessControl(_deal()).hasRole(ISSUER_ROLE, msg.sender)) revert NotIssuer(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IRiskEngine
+    function initialize(FleetEntryTerms[] calldata fleet) external onlyDeal {
+        // The deal calls this once, from its own (one-time) initializer.
+        _addFleet(fleet);
+    }
+
+    // ------------------------------------------------------------ assessment
+
+    /// @inheritdoc IRiskEngine
+    function assess(
+        AssessInput calldata a
+    ) external onlyDeal returns (DealStatus mode, bool turbo, PeriodMetrics memory m) {
+        bytes memory args = Clones.fetchCloneArgs(address(this));
+        (Config memory c, uint256 triggerCount) = RiskTermsLib.decodeConfig(args);
+        turbo = c.turbo;
+
+        uint256 notesOutstanding = _measure(a, c, m);
+        uint256 state = _evaluate(args, triggerCount, a, m);
+        mode = notesOutstanding == 0 ? DealStatus.Active : _modeOf(args, triggerCount, state >> 128);
+        _store(a.period, mode, m);
+        emit PeriodAssessed(a.period, mode, m);
+    }
+
+    /// @dev Evaluates every trigger against the period's metrics and stores their new state.
+    function _evaluate(
+        bytes memory args,
+        uint256 triggerCount,
+        AssessInput calldata a,
+        PeriodMetrics memory m
+    ) private returns (uint256 state) {
+        state = _triggerState;
+        uint256[] memory values = new uint256[](triggerCount);
+        uint256 breached;
+        for (uint256 i; i < triggerCount; ++i) {
+            TriggerTerms memory t = RiskTermsLib.unpackTrigger(RiskTermsLib.triggerWord(args, i));
+            uint256 value = _metricValue(t.metric, m, a);
+            values[i] = value;
+            bool inBreach = t.comparison == TriggerComparison.Below ? value < t.threshold : value > t.threshold;
+            if (inBreach) breached |= 1 << i;
+            // The final period repays everything in the current order: its breaches are reported, not counted.
+            if (!a.finalPeriod) state = _step(state, i, t, inBreach, a.period, value);
+        }
+        _triggerState = state;
+        m.breachedMask = breached;
+        m.activeMask = state >> 128;
+        emit TriggersEvaluated(a.period, values, breached, m.activeMask, uint128(state));
+    }
+
+    /// @dev Fills the metrics of a period; returns the note principal outstanding.
+    function _measure(
+        AssessInput calldata a,
+        Config memory c,
+        PeriodMetrics memory m
+    ) private returns (uint256 notesOutstanding) {
+        uint256 notes = a.outstanding.length;
+        uint256 cads = a.cash > a.feesDue ? a.cash - a.feesDue : 0;
+        uint256 debtService;
+        m.overcollateralization = new uint256[](notes);
+        m.interestCoverage = new uint256[](notes);
+
+        uint256 value = _fleetValue(a.valuationTime, _acceptIndex(c, a.period), true);
+
+        uint256 interestAbove;
+        for (uint256 i; i < notes; ++i) {
+            notesOutstanding += a.outstanding[i];
+            interestAbove += a.interestDue[i];
+            debtService += a.interestDue[i] + a.principalDue[i];
+            m.overcollateralization[i] = CollateralMath.coverage(value, notesOutstanding);
+            m.interestCoverage[i] = CollateralMath.coverage(cads, interestAbove);
+        }
+
+        m.cashAvailableForDebtService = cads;
+        m.debtService = debtService;
+        m.dscr = CollateralMath.coverage(cads, debtService);
+        m.trailingDscr = _trailing(a.period, c.trailingPeriods, cads, debtService);
+        m.utilization = a.gpuHoursAvailable == 0 ? 0 : Math.mulDiv(a.gpuHoursBilled, WAD, a.gpuHoursAvailable);
+        m.collateralValue = value;
+        m.notesOutstanding = notesOutstanding;
+        m.ltv = CollateralMath.ltv(notesOutstanding, value);
+        m.seniorCurve = notes == 0 ? 0 : CollateralMath.ltv(a.outstanding[0], value);
+        m.reserveLevel = CollateralMath.coverage(a.reserve, a.reserveTarget);
+        uint256 pledged = Math.mulDiv(a.revenue, a.pledgedShareBps, BPS);
+        m.servicerShortfall = a.reported && pledged > a.cash ? pledged - a.cash : 0;
+        m.breakEvenUtilization = _breakEven(a, debtService);
+    }
+
+    /// @dev Reads the price index for `period`: a live answer is recorded as the last accepted one; a rejected one is
+    /// reported and the last accepted index (zero if none: book value only) is used.
+    function _acceptIndex(Config memory c, uint256 period) private returns (uint256) {
+        (uint256 index, bool live, IndexRejection reason, int256 answer, uint256 updatedAt) = _readIndex(c);
+        if (c.priceFeed == address(0)) return 0;
+        if (!live) {
+            emit PriceIndexRejected(period, reason, answer, updatedAt);
+        } else if (index != _lastIndex) {
+            _lastIndex = uint96(index);
+            _lastIndexAt = uint64(updatedAt);
+        }
+        return index;
+    }
+
+    /// @dev (fees + debt service) / (GPU-hours available × realized price per billed hour × pledged share).
+    function _breakEven(AssessInput calldata a, uint256 debtService) private pure returns (uint256) {
+        uint256 capacity = a.gpuHoursAvailable * a.revenue * a.pledgedShareBps;
+        if (capacity == 0 || a.gpuHoursBilled == 0) return MAX;
+        return Math.mulDiv((a.feesDue + debtService) * a.gpuHoursBilled * BPS, WAD, capacity, Math.Rounding.Ceil);
+    }
+
+    /// @dev DSCR over the last `window` periods, from running sums kept in a ring of window + 1 slots.
+    function _trailing(uint256 period, uint256 window, uint256 cads, uint256 ds) private returns (uint256) {
+        uint256 slots = window + 1;
+        Cumulative memory previous = period == 0 ? Cumulative(0, 0) : _cumulative[(period - 1) % slots];
+        Cumulative memory base = period >= window ? _cumulative[(period - window) % slots] : Cumulative(0, 0);
+        Cumulative memory current = Cumulative(uint128(previous.cads + cads), uint128(previous.debtService + ds));
+        _cumulative[period % slots] = current;
+        return CollateralMath.coverage(current.cads - base.cads, current.debtService - base.debtService);
+    }
+
+    function _metricValue(
+        RiskMetric metric,
+        PeriodMetrics memory m,
+        AssessInput calldata a
+    ) private pure returns (uint256) {
+        if (metric == RiskMetric.Dscr) return m.dscr;
+        if (metric == RiskMetric.TrailingDscr) return m.trailingDscr;
+        if (metric == RiskMetric.Utilization) return m.utilization;
+        if (metric == RiskMetric.Ltv) return m.ltv;
+        if (metric == RiskMetric.SeniorCurve) return m.seniorCurve;
+        if (metric == RiskMetric.ReserveLevel) return m.reserveLevel;
+        if (metric == RiskMetric.ServicerShortfall) {
+            if (m.servicerShortfall == 0) return 0;
+            uint256 pledged = Math.mulDiv(a.revenue, a.pledgedShareBps, BPS);
+            return Math.mulDiv(m.servicerShortfall, WAD, pledged, Math.Rounding.Ceil);
+        }
+        return a.reported ? 0 : WAD;
+    }
+
+    /// @dev Advances trigger `i` by one period.
+    function _step(
+        uint256 state,
+        uint256 i,
+        TriggerTerms memory t,
+        bool inBreach,
+        uint256 period,
+        uint256 value
+    ) private returns (uint256) {
+        uint256 shift = 8 * i;
+        uint256 count = (state >> shift) & 0xff;
+        uint256 activeBit = uint256(1) << (128 + i);
+        bool active = state & activeBit != 0;
+        if (inBreach) {
+            if (count < 0xff) ++count;
+            if (!active && count >= t.periods) {
+                state |= activeBit;
+                emit TriggerFired(period, i, value);
+            }
+        } else {
+            count = 0;
+            if (active && t.cures) {
+                state &= ~activeBit;
+                emit TriggerCured(period, i, value);
+            }
+        }
+        return (state & ~(uint256(0xff) << shift)) | (count << shift);
+    }
+
+    /// @dev Acceleration outranks a cash trap.
+    function _modeOf(bytes memory args, uint256 triggerCount, uint256 active) private pure returns (DealStatus) {
+        if (active == 0) return DealStatus.Active;
+        bool trap;
+        for (uint256 i; i < triggerCount; ++i) {
+            if (active & (1 << i) == 0) continue;
+            uint256 w = RiskTermsLib.triggerWord(args, i);
+            if (TriggerEffect(uint8(w >> 16)) == TriggerEffect.Accelerate) return DealStatus.Accelerated;
+            trap = true;
+        }
+        return trap ? DealStatus.CashTrap : DealStatus.Active;
+    }
+
+    function _store(uint256 period, DealStatus mode, PeriodMetrics memory m) private {
+        _summary = Summary({
+            dscr: _saturate(m.dscr),
+            trailingDscr: _saturate(m.trailingDscr),
+            utilization: _saturate(m.utilization),
+            ltv: _saturate(m.ltv),
+            collateralValue: uint128(Math.min(m.collateralValue, type(uint128).max)),
+            servicerShortfall: uint128(Math.min(m.servicerShortfall, type(uint128).max)),
+            seniorCurve: _saturate(m.seniorCurve),
+            breakEvenUtilization: _saturate(m.breakEvenUtilization),
+            period: uint32(period),
+            mode: mode,
+            assessed: true
+        });
+    }
+
+    // ------------------------------------------------------------ fleet
+
+    /// @inheritdoc IRiskEngine
+    function addFleetEntries(FleetEntryTerms[] calldata entries) external onlyIssuer {
+        _addFleet(entries);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function retireFleetEntry(uint256 id, uint256 units, uint256 proceeds) external onlyIssuer {
+        if (id >= _fleetCount) revert UnknownFleetEntry(id);
+        Entry storage e = _fleet[id];
+        uint256 active = e.activeCount;
+        if (units == 0 || units > active) revert InvalidRetirement(id, units, active);
+        // units ≤ active ≤ 2^32 − 1.
+        e.activeCount = uint32(active - units);
+        emit FleetEntryRetired(id, units, active - units, proceeds);
+        if (proceeds != 0) IDeal(_deal()).depositRecoveriesFrom(msg.sender, proceeds);
+    }
+
+    function _addFleet(FleetEntryTerms[] calldata entries) private {
+        uint256 id = _fleetCount;
+        bool hasFeed = _config().priceFeed != address(0);
+        if (id + entries.length > RiskTermsLib.MAX_FLEET_ENTRIES) revert FleetFull(RiskTermsLib.MAX_FLEET_ENTRIES);
+        for (uint256 i; i < entries.length; ++i) {
+            FleetEntryTerms calldata t = entries[i];
+            if (!RiskTermsLib.fleetEntryValid(t, hasFeed)) revert InvalidFleetEntry(i);
+            _fleet[id] = Entry({
+                unitCost: t.unitCost,
+                unitResidual: t.unitResidual,
+                acquiredAt: t.acquiredAt,
+                usefulLife: t.usefulLife,
+                count: t.count,
+                activeCount: t.count,
+                yearlyRate: t.yearlyRate,
+                method: t.method,
+                model: t.model,
+                indexAtAcquisition: t.indexAtAcquisition
+            });
+            emit FleetEntryAdded(id, t);
+            ++id;
+        }
+        _fleetCount = uint32(id);
+    }
+
+    /// @dev Value of the fleet at `timestamp`; with `marked`, each index-marked entry is capped at its
+    /// index-implied value (`index` zero: no index available, book value only).
+    function _fleetValue(uint256 timestamp, uint256 index, bool marked) private view returns (uint256 total) {
+        uint256 count = _fleetCount;
+        for (uint256 id; id < count; ++id) {
+            total += _entryValue(_fleet[id], timestamp, marked ? index : 0);
+        }
+    }
+
+    /// @dev Value of one entry's active GPUs at `timestamp`, capped by the index-implied value when `index` is set.
+    function _entryValue(Entry storage e, uint256 timestamp, uint256 index) private view returns (uint256 value) {
+        uint256 units = e.activeCount;
+        if (units == 0) return 0;
+        uint256 cost = uint256(e.unitCost) * units;
+        uint256 acquiredAt = e.acquiredAt;
+        uint256 age = timestamp > acquiredAt ? timestamp - acquiredAt : 0;
+        value =
+            e.method == DepreciationMethod.StraightLine
+                ? CollateralMath.straightLine(cost, uint256(e.unitResidual) * units, e.usefulLife, age)
+                : CollateralMath.decliningBalance(
+                    cost,
+                    uint256(e.unitResidual) * units,
+                    e.yearlyRate,
+                    e.usefulLife,
+                    age
+                );
+        uint256 atAcquisition = e.indexAtAcquisition;
+        if (index != 0 && atAcquisition != 0) {
+            value = Math.min(value, CollateralMath.indexImplied(cost, atAcquisition, index));
+        }
+    }
+
+    /// @dev The feed's answer if usable; otherwise the last accepted one (zero if none) and why it was rejected.
+    function _readIndex(
+        Config memory c
+    ) private view returns (uint256 index, bool live, IndexRejection reason, int256 answer, uint256 updatedAt) {
+        if (c.priceFeed == address(0)) return (0, false, IndexRejection.Reverted, 0, 0);
+        index = _lastIndex;
+        try AggregatorV3Interface(c.priceFeed).latestRoundData() returns (
+            uint80,
+            int256 answer_,
+            uint256,
+            uint256 updatedAt_,
+            uint80
+        ) {
+            answer = answer_;
+            updatedAt = updatedAt_;
+            if (answer_ <= 0 || answer_ > int256(uint256(type(uint96).max))) {
+                reason = IndexRejection.NonPositive;
+            } else if (updatedAt_ > block.timestamp) {
+                reason = IndexRejection.FromFuture;
+            } else if (block.timestamp - updatedAt_ > c.maxStaleness) {
+                reason = IndexRejection.Stale;
+            } else {
+                return (uint256(answer_), true, reason, answer_, updatedAt_);
+            }
+        } catch {
+            reason = IndexRejection.Reverted;
+        }
+    }
+
+    // ------------------------------------------------------------ waiver
+
+    /// @inheritdoc IRiskEngine
+    function proposeWaiver() external onlyIssuer returns (uint256 id) {
+        IDeal deal = IDeal(_deal());
+        DealStatus status = deal.status();
+        if (status != DealStatus.Accelerated) revert NotAccelerated(status);
+        Ballot memory b = _ballot;
+        if (b.id != 0 && !b.executed && block.timestamp <= b.deadline) revert BallotOpen(b.id, b.deadline);
+        id = uint256(b.id) + 1;
+        uint64 deadline = uint64(block.timestamp + _config().waiverVotingPeriod);
+        _ballot = Ballot({id: uint64(id), deadline: deadline, yes: 0, no: 0, executed: false});
+        emit WaiverProposed(id, msg.sender, deadline);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function voteWaiver(bool support) external {
+        Ballot memory b = _ballot;
+        if (b.id == 0 || b.executed || block.timestamp > b.deadline) revert NoOpenBallot();
+        if (_voted[b.id][msg.sender]) revert AlreadyVoted(b.id, msg.sender);
+        _voted[b.id][msg.sender] = true;
+        (address senior, ) = IDeal(_deal()).trancheContracts(0);
+        // Locks the voter's balance until the ballot closes, so the same tokens cannot vote twice.
+        uint256 weight = ITrancheToken(senior).lockForVote(msg.sender, b.deadline);
+        if (weight == 0) revert NoVotingPower(msg.sender);
+        if (support) b.yes += uint128(weight);
+        else b.no += uint128(weight);
+        _ballot = b;
+        emit WaiverVoted(b.id, msg.sender, support, weight);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function executeWaiver() external {
+        Ballot memory b = _ballot;
+        if (b.id == 0) revert NoOpenBallot();
+        if (b.executed) revert WaiverAlreadyExecuted(b.id);
+        IDeal deal = IDeal(_deal());
+        DealStatus status = deal.status();
+        if (status != DealStatus.Accelerated) revert NotAccelerated(status);
+        (address senior, ) = deal.trancheContracts(0);
+        uint256 supply = IERC20(senior).totalSupply();
+        if (2 * uint256(b.yes) <= supply) revert WaiverNotApproved(b.id, b.yes, supply);
+        _ballot.executed = true;
+
+        // Clear every latched trigger and its count; curable triggers keep their state.
+        bytes memory args = Clones.fetchCloneArgs(address(this));
+        (, uint256 triggerCount) = RiskTermsLib.decodeConfig(args);
+        uint256 state = _triggerState;
+        uint256 cleared;
+        for (uint256 i; i < triggerCount; ++i) {
+            TriggerTerms memory t = RiskTermsLib.unpackTrigger(RiskTermsLib.triggerWord(args, i));
+            if (!t.cures && state & (uint256(1) << (128 + i)) != 0) {
+                cleared |= 1 << i;
+                state &= ~(uint256(1) << (128 + i));
+                state &= ~(uint256(0xff) << (8 * i));
+            }
+        }
+        _triggerState = state;
+        emit WaiverExecuted(b.id, b.yes, b.no, supply, cleared);
+        deal.setRiskStatus(_modeOf(args, triggerCount, state >> 128));
+    }
+
+    // ------------------------------------------------------------ views
+
+    /// @inheritdoc IRiskEngine
+    function config() external view returns (Config memory c) {
+        return _config();
+    }
+
+    /// @inheritdoc IRiskEngine
+    function triggers() public view returns (TriggerTerms[] memory list) {
+        bytes memory args = Clones.fetchCloneArgs(address(this));
+        (, uint256 count) = RiskTermsLib.decodeConfig(args);
+        list = new TriggerTerms[](count);
+        for (uint256 i; i < count; ++i) list[i] = RiskTermsLib.unpackTrigger(RiskTermsLib.triggerWord(args, i));
+    }
+
+    /// @inheritdoc IRiskEngine
+    function triggerStates() public view returns (TriggerState[] memory states) {
+        (, uint256 count) = RiskTermsLib.decodeConfig(Clones.fetchCloneArgs(address(this)));
+        uint256 state = _triggerState;
+        states = new TriggerState[](count);
+        for (uint256 i; i < count; ++i) {
+            states[i] = TriggerState({
+                consecutive: (state >> (8 * i)) & 0xff,
+                active: state & (uint256(1) << (128 + i)) != 0
+            });
+        }
+    }
+
+    /// @inheritdoc IRiskEngine
+    function activeTriggers() external view returns (uint256) {
+        return _triggerState >> 128;
+    }
+
+    /// @inheritdoc IRiskEngine
+    function fleetEntryCount() external view returns (uint256) {
+        return _fleetCount;
+    }
+
+    /// @inheritdoc IRiskEngine
+    function fleetEntry(uint256 id) external view returns (FleetEntry memory) {
+        if (id >= _fleetCount) revert UnknownFleetEntry(id);
+        Entry storage e = _fleet[id];
+        return
+            FleetEntry({
+                terms: FleetEntryTerms({
+                    model: e.model,
+                    count: e.count,
+                    unitCost: e.unitCost,
+                    unitResidual: e.unitResidual,
+                    acquiredAt: e.acquiredAt,
+                    usefulLife: e.usefulLife,
+                    method: e.method,
+                    yearlyRate: e.yearlyRate,
+                    indexAtAcquisition: e.indexAtAcquisition
+                }),
+                activeCount: e.activeCount
+            });
+    }
+
+    /// @inheritdoc IRiskEngine
+    function collateralValue() public view returns (uint256) {
+        return collateralValueAt(block.timestamp);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function collateralValueAt(uint256 timestamp) public view returns (uint256) {
+        (uint256 index, , , , ) = _readIndex(_config());
+        return _fleetValue(timestamp, index, true);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function bookValueAt(uint256 timestamp) public view returns (uint256) {
+        return _fleetValue(timestamp, 0, false);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function ltv() external view returns (uint256) {
+        (uint256 notes, , ) = _outstanding();
+        return CollateralMath.ltv(notes, collateralValue());
+    }
+
+    /// @inheritdoc IRiskEngine
+    function priceIndex() public view returns (uint256 value, bool live) {
+        (value, live, , , ) = _readIndex(_config());
+    }
+
+    /// @inheritdoc IRiskEngine
+    function lastMetrics() public view returns (MetricsSummary memory s) {
+        Summary memory x = _summary;
+        s = MetricsSummary({
+            assessed: x.assessed,
+            period: x.period,
+            dscr: _unsaturate(x.dscr),
+            trailingDscr: _unsaturate(x.trailingDscr),
+            utilization: x.utilization,
+            ltv: _unsaturate(x.ltv),
+            seniorCurve: _unsaturate(x.seniorCurve),
+            breakEvenUtilization: _unsaturate(x.breakEvenUtilization),
+            collateralValue: x.collateralValue,
+            servicerShortfall: x.servicerShortfall,
+            mode: x.mode
+        });
+    }
+
+    /// @inheritdoc IRiskEngine
+    function ballot() external view returns (Ballot memory) {
+        return _ballot;
+    }
+
+    /// @inheritdoc IRiskEngine
+    function hasVoted(uint256 id, address voter) external view returns (bool) {
+        return _voted[id][voter];
+    }
+
+    /// @inheritdoc IRiskEngine
+    function cleanUpCallable() public view returns (bool) {
+        IDeal deal = IDeal(_deal());
+        DealStatus status = deal.status();
+        if (status != DealStatus.Active && status != DealStatus.CashTrap && status != DealStatus.Accelerated) {
+            return false;
+        }
+        if (block.timestamp >= deal.periodEnd(deal.nextPeriod())) return false;
+        CleanUpQuote memory q = cleanUpQuote();
+        return q.seniorOutstanding <= q.threshold;
+    }
+
+    /// @inheritdoc IRiskEngine
+    function cleanUpQuote() public view returns (CleanUpQuote memory q) {
+        IDeal deal = IDeal(_deal());
+        uint256 notes = deal.trancheCount() - 1;
+        q.interest = new uint256[](notes);
+        uint256 periodStart = deal.periodEnd(deal.nextPeriod()) - deal.periodLength();
+        uint256 elapsed = block.timestamp > periodStart ? block.timestamp - periodStart : 0;
+        (uint256 trusteeArrears, uint256 servicerArrears) = deal.feeArrears();
+        q.payoff = trusteeArrears + servicerArrears;
+        for (uint256 i; i < notes; ++i) {
+            IDeal.TrancheInfo memory t = deal.tranche(i);
+            if (i == 0) {
+                q.seniorOutstanding = t.outstanding;
+                q.threshold = Math.mulDiv(t.issued, _config().cleanUpBps, BPS);
+            }
+            uint256 rate = t.coupon.couponType == CouponType.Fixed ? t.coupon.baseRate : t.coupon.capRate;
+            // Interest of `elapsed` seconds, actual/365, rounded down (as every period's interest).
+            q.interest[i] = t.arrears + Math.mulDiv(t.outstanding, rate * elapsed, WAD * 365 days);
+            q.payoff += q.interest[i] + t.outstanding;
+        }
+        (uint256 reserve_, ) = deal.reserve();
+        uint256 held = deal.undistributedCollections() + reserve_;
+        q.fromIssuer = q.payoff > held ? q.payoff - held : 0;
+    }
+
+    /// @inheritdoc IRiskEngine
+    function writtenDown(uint256 tranche) external view returns (uint256 amount, uint256 perToken) {
+        IDeal.TrancheInfo memory t = IDeal(_deal()).tranche(tranche);
+        amount = t.writtenDown;
+        perToken = t.issued == 0 ? 0 : Math.mulDiv(amount, WAD, t.issued);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function riskSnapshot() external view returns (RiskSnapshot memory s) {
+        IDeal deal = IDeal(_deal());
+        s.config = _config();
+        s.status = deal.status();
+        s.collateralValue = collateralValue();
+        s.bookValue = bookValueAt(block.timestamp);
+        (s.priceIndex, s.priceIndexLive) = priceIndex();
+        (s.notesOutstanding, s.seniorOutstanding, s.seniorFace) = _outstanding();
+        s.ltv = CollateralMath.ltv(s.notesOutstanding, s.collateralValue);
+        s.seniorCurve = CollateralMath.ltv(s.seniorOutstanding, s.collateralValue);
+        (s.reserve, s.reserveTarget) = deal.reserve();
+        s.reserveLevel = CollateralMath.coverage(s.reserve, s.reserveTarget);
+        s.cleanUpCallable = cleanUpCallable();
+        s.last = lastMetrics();
+        s.triggers = triggers();
+        s.triggerStates = triggerStates();
+        s.fleetEntries = _fleetCount;
+        s.ballot = _ballot;
+    }
+
+    // ------------------------------------------------------------ internals
+
+    function _config() private view returns (Config memory c) {
+        (c, ) = RiskTermsLib.decodeConfig(Clones.fetchCloneArgs(address(this)));
+    }
+
+    function _deal() private view returns (address deal) {
+        bytes memory args = Clones.fetchCloneArgs(address(this));
+        assembly ("memory-safe") {
+            deal := shr(96, mload(add(args, 32)))
+        }
+    }
+
+    /// @dev Note principal outstanding, senior principal outstanding and senior face, from the deal.
+    function _outstanding() private view returns (uint256 notes, uint256 senior, uint256 seniorFace) {
+        IDeal deal = IDeal(_deal());
+        uint256 count = deal.trancheCount();
+        for (uint256 i; i + 1 < count; ++i) {
+            IDeal.TrancheInfo memory t = deal.tranche(i);
+            notes += t.outstanding;
+            if (i == 0) (senior, seniorFace) = (t.outstanding, t.issued);
+        }
+    }
+
+    function _saturate(uint256 x) private pure returns (uint64) {
+        return uint64(Math.min(x, SATURATED));
+    }
+
+    function _unsaturate(uint64 x) private pure returns (uint256) {
+        return x == SATURATED ? MAX : x;
+    }
+}

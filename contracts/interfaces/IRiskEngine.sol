@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {DealStatus, FleetEntryTerms, PeriodMetrics, TriggerTerms} from "./ICascadeTypes.sol";
+
+/// @title IRiskEngine
+/// @notice The covenants and collateral of one deal: the GPU fleet registry (marked to an optional rental-price
+/// index), the metrics measured every period, the triggers that set the waterfall's order, and the senior holders'
+/// waiver of an event of default.
+/// @dev One clone per deal, created by the factory. Its configuration (the deal, the price feed and the triggers)
+/// lives in the clone's code; the fleet, trigger states and ballots live in storage.
+interface IRiskEngine {
+    /// @notice What the deal knows of a period before its waterfall runs. Note arrays by rank.
+    struct AssessInput {
+        uint256 period;
+        bool finalPeriod;
+        bool reported;
+        uint64 valuationTime;
+        uint256 gpuHoursAvailable;
+        uint256 gpuHoursBilled;
+        uint256 revenue;
+        uint256 pledgedShareBps;
+        uint256 cash;
+        uint256 reserve;
+        uint256 reserveTarget;
+        uint256 feesDue;
+        uint256[] outstanding;
+        uint256[] interestDue;
+        uint256[] principalDue;
+    }
+
+    /// @notice A fleet entry and how many of its GPUs are still in the fleet (`count` is what was registered).
+    struct FleetEntry {
+        FleetEntryTerms terms;
+        uint256 activeCount;
+    }
+
+    /// @notice Static configuration, from the term sheet.
+    struct Config {
+        address deal;
+        address priceFeed;
+        uint8 feedDecimals;
+        uint32 maxStaleness;
+        uint16 trailingPeriods;
+        uint16 cleanUpBps;
+        bool turbo;
+        uint32 waiverVotingPeriod;
+    }
+
+    /// @notice A waiver ballot of the senior holders. `id` zero means none was ever opened.
+    struct Ballot {
+        uint64 id;
+        uint64 deadline;
+        uint128 yes;
+        uint128 no;
+        bool executed;
+    }
+
+    /// @notice The state of one trigger: consecutive periods in breach (saturating at 255) and whether it is active.
+    struct TriggerState {
+        uint256 consecutive;
+        bool active;
+    }
+
+    /// @notice Headline metrics of the last assessed period, as stored (every metric of every period is in its
+    /// statement and {PeriodAssessed} event). Ratios above 2^64 − 1 (≈ 18.4×) read as type(uint256).max.
+    struct MetricsSummary {
+        bool assessed;
+        uint256 period;
+        uint256 dscr;
+        uint256 trailingDscr;
+        uint256 utilization;
+        uint256 ltv;
+        uint256 seniorCurve;
+        uint256 breakEvenUtilization;
+        uint256 collateralValue;
+        uint256 servicerShortfall;
+        DealStatus mode;
+    }
+
+    /// @notice What a clean-up call would pay now. It is allowed when `seniorOutstanding` ≤ `threshold` (and no ended
+    /// period waits). `payoff` = fee arrears + per note (`interest`: arrears and interest accrued since the current
+    /// period began, linked coupons at their cap) + principal outstanding; the deal's collections and reserve pay
+    /// first and the issuer brings `fromIssuer`.
+    struct CleanUpQuote {
+        uint256 seniorOutstanding;
+        uint256 threshold;
+        uint256 payoff;
+        uint256 fromIssuer;
+        uint256[] interest;
+    }
+
+    /// @notice Why a price-index answer was not used.
+    enum IndexRejection {
+        Reverted,
+        NonPositive,
+        Stale,
+        FromFuture
+    }
+
+    /// @notice The whole risk state in one call.
+    struct RiskSnapshot {
+        Config config;
+        DealStatus status;
+        uint256 collateralValue;
+        uint256 bookValue;
+        uint256 priceIndex;
+        bool priceIndexLive;
+        uint256 notesOutstanding;
+        uint256 seniorOutstanding;
+        uint256 seniorFace;
+        uint256 ltv;
+        uint256 seniorCurve;
+        uint256 reserve;
+        uint256 reserveTarget;
+        uint256 reserveLevel;
+        bool cleanUpCallable;
+        MetricsSummary last;
+        TriggerTerms[] triggers;
+        TriggerState[] triggerStates;
+        uint256 fleetEntries;
+        Ballot ballot;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice A fleet entry was registered.
+    event FleetEntryAdded(uint256 indexed id, FleetEntryTerms entry);
+
+    /// @notice `units` GPUs of entry `id` left the fleet (sold or broken); `proceeds` were deposited as recoveries.
+    event FleetEntryRetired(uint256 indexed id, uint256 units, uint256 activeCount, uint256 proceeds);
+
+    /// @notice The price index answer was not used (`reason`); the last accepted index, if any, values the fleet.
+    event PriceIndexRejected(uint256 indexed period, IndexRejection reason, int256 answer, uint256 updatedAt);
+
+    /// @notice `period` was measured; its waterfall runs in `mode`.
+    event PeriodAssessed(uint256 indexed period, DealStatus mode, PeriodMetrics metrics);
+
+    /// @notice Every trigger's metric `values` for `period`, which of them are in breach and which are active,
+    /// and each trigger's consecutive-breach count (byte i of `counts`).
+    event TriggersEvaluated(
+        uint256 indexed period,
+        uint256[] values,
+        uint256 breachedMask,
+        uint256 activeMask,
+        uint256 counts
+    );
+
+    /// @notice Trigger `trigger` fired at `period` with its metric at `value`.
+    event TriggerFired(uint256 indexed period, uint256 indexed trigger, uint256 value);
+
+    /// @notice Curable trigger `trigger` cured at `period` with its metric at `value`.
+    event TriggerCured(uint256 indexed period, uint256 indexed trigger, uint256 value);
+
+    /// @notice The issuer opened waiver ballot `id`, open until `deadline`.
+    event WaiverProposed(uint256 indexed id, address indexed proposer, uint64 deadline);
+
+    /// @notice `voter` voted on ballot `id` with `weight` senior tokens, locked until the ballot closes.
+    event WaiverVoted(uint256 indexed id, address indexed voter, bool support, uint256 weight);
+
+    /// @notice Ballot `id` passed: the latched triggers in `clearedMask` were cleared and the deal is now `status`.
+    event WaiverExecuted(uint256 indexed id, uint256 yes, uint256 no, uint256 seniorSupply, uint256 clearedMask);
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice Only the deal calls this.
+    error NotDeal(address caller);
+
+    /// @notice Only the deal's issuer admin calls this.
+    error NotIssuer(address caller);
+
+    /// @notice Fleet entry `index` of the batch is invalid.
+    error InvalidFleetEntry(uint256 index);
+
+    /// @notice The fleet holds at most `max` entries.
+    error FleetFull(uint256 max);
+
+    /// @notice No fleet entry `id`.
+    error UnknownFleetEntry(uint256 id);
+
+    /// @notice Entry `id` has `activeCount` GPUs; `units` cannot leave (zero or more than it has).
+    error InvalidRetirement(uint256 id, uint256 units, uint256 activeCount);
+
+    /// @notice A waiver is only for an accelerated deal; it is `status`.
+    error NotAccelerated(DealStatus status);
+
+    /// @notice Ballot `id` is still open until `deadline`.
+    error BallotOpen(uint256 id, uint64 deadline);
+
+    /// @notice No ballot is open for voting.
+    error NoOpenBallot();
+
+    /// @notice `voter` already voted on ballot `id`.
+    error AlreadyVoted(uint256 id, address voter);
+
+    /// @notice `voter` holds no senior tokens.
+    error NoVotingPower(address voter);
+
+    /// @notice Ballot `id` has `yes` of `seniorSupply` votes in favour; a waiver needs more than half.
+    error WaiverNotApproved(uint256 id, uint256 yes, uint256 seniorSupply);
+
+    /// @notice Ballot `id` was already executed.
+    error WaiverAlreadyExecuted(uint256 id);
+
+    // ---------------------------------------------------------------- deal hooks
+
+    /// @notice Called by the deal before a period's waterfall: measures the period, evaluates the triggers (not at
+    /// the final period, which repays everything in the current order) and returns the waterfall's order and
+    /// whether a cash trap pays principal first (turbo).
+    function assess(
+        AssessInput calldata input
+    ) external returns (DealStatus mode, bool turbo, PeriodMetrics memory metrics);
+
+    /// @notice Called by the deal once, from its initializer, with the term sheet's fleet.
+    function initialize(FleetEntryTerms[] calldata fleet) external;
+
+    // ---------------------------------------------------------------- fleet
+
+    /// @notice Registers fleet entries (issuer admin).
+    function addFleetEntries(FleetEntryTerms[] calldata entries) external;
+
+    /// @notice Retires `units` GPUs of entry `id` (issuer admin); `proceeds` of a sale are pulled from the caller
+    /// (which approves the deal) and applied as recoveries.
+    function retireFleetEntry(uint256 id, uint256 units, uint256 proceeds) external;
+
+    // ---------------------------------------------------------------- waiver
+
+    /// @notice Opens a ballot to waive the event of default (issuer admin, accelerated deal, no ballot open).
+    function proposeWaiver() external returns (uint256 id);
+
+    /// @notice Votes on the open ballot with the caller's senior balance, which stays locked until the ballot closes.
+    function voteWaiver(bool support) external;
+
+    /// @notice Executes the open ballot once more than half of the senior supply voted for it: clears the latched
+    /// triggers and resets the deal's status to what its curable triggers say.
+    function executeWaiver() external;
+
+    // ---------------------------------------------------------------- views
+
+    function config() external view returns (Config memory);
+
+    function triggers() external view returns (TriggerTerms[] memory);
+
+    function triggerStates() external view returns (TriggerState[] memory);
+
+    /// @notice Bitmask of active triggers.
+    function activeTriggers() external view returns (uint256);
+
+    function fleetEntryCount() external view returns (uint256);
+
+    function fleetEntry(uint256 id) external view returns (FleetEntry memory);
+
+    /// @notice Fleet value now: per entry, the lower of book value and (if marked) index-implied value.
+    function collateralValue() external view returns (uint256);
+
+    /// @notice Fleet value at `timestamp`, with book values at that time and the current price index.
+    function collateralValueAt(uint256 timestamp) external view returns (uint256);
+
+    /// @notice Book value of the fleet at `timestamp` (depreciation only).
+    function bookValueAt(uint256 timestamp) external view returns (uint256);
+
+    /// @notice Note principal outstanding / collateral value now (WAD, rounded up).
+    function ltv() external view returns (uint256);
+
+    /// @notice The price index used now, and whether it is the feed's live answer (otherwise the last accepted one).
+    function priceIndex() external view returns (uint256 value, bool live);
+
+    /// @notice Headline metrics of the last assessed period.
+    function lastMetrics() external view returns (MetricsSummary memory);
+
+    function ballot() external view returns (Ballot memory);
+
+    function hasVoted(uint256 id, address voter) external view returns (bool);
+
+    /// @notice Whether the issuer may make the clean-up call now.
+    function cleanUpCallable() external view returns (bool);
+
+    /// @notice What the clean-up call would pay now (the deal pays exactly this quote).
+    function cleanUpQuote() external view returns (CleanUpQuote memory);
+
+    /// @notice Principal of `tranche` written off, in total and per token issued (WAD).
+    function writtenDown(uint256 tranche) external view returns (uint256 amount, uint256 perToken);
+
+    function riskSnapshot() external view returns (RiskSnapshot memory);
+}
