@@ -36,8 +36,11 @@ import {
 } from "./helpers/deal-scenario.js";
 import {
   couponRate,
+  metricsToArray,
   periodInterest,
+  referenceMetrics,
   scheduledOutstanding,
+  UNREPORTED,
   utilization,
   RefStatus,
 } from "./helpers/waterfall-reference.js";
@@ -54,7 +57,9 @@ async function extraSigners() {
 
 async function fundServicer(protocol: Protocol, r: Roles, h: DealHandles) {
   await protocol.stablecoin.mint(r.servicer.address, 1_000_000_000n * USDC);
-  await protocol.stablecoin.connect(r.servicer).approve(await h.deal.getAddress(), ethers.MaxUint256);
+  await protocol.stablecoin
+    .connect(r.servicer)
+    .approve(await h.deal.getAddress(), ethers.MaxUint256);
 }
 
 async function buildDeal(edit: (t: TermSheetInput) => void) {
@@ -64,7 +69,14 @@ async function buildDeal(edit: (t: TermSheetInput) => void) {
   edit(terms);
   const h = await createDeal(ethers, protocol, terms);
   await fundServicer(protocol, r, h);
-  return { protocol, r, h, deal: h.deal, dealAddress: await h.deal.getAddress(), ...(await extraSigners()) };
+  return {
+    protocol,
+    r,
+    h,
+    deal: h.deal,
+    dealAddress: await h.deal.getAddress(),
+    ...(await extraSigners()),
+  };
 }
 
 /**
@@ -92,7 +104,10 @@ async function activeDealFixture() {
 async function activeLowSlopeDealFixture() {
   const f = await buildDeal((t) => {
     t.tranches[0] = { ...t.tranches[0], reserveFundingBps: 300 };
-    t.tranches[1] = { ...t.tranches[1], coupon: { ...t.tranches[1].coupon, slope: (2n * WAD) / 100n } };
+    t.tranches[1] = {
+      ...t.tranches[1],
+      coupon: { ...t.tranches[1].coupon, slope: (2n * WAD) / 100n },
+    };
   });
   await activateDeal(networkHelpers, f.protocol, f.r, f.h);
   return f;
@@ -130,7 +145,9 @@ async function shortDealNoEquityFixture() {
   await subscribe(f.protocol, f.h.offerings[0], f.r.investors[0], M);
   await networkHelpers.time.increaseTo(f.h.terms.offeringClosesAt);
   for (const o of f.h.offerings) await o.close();
-  await f.h.offerings[0].connect(f.r.investors[0])["deposit(uint256,address)"](M, f.r.investors[0].address);
+  await f.h.offerings[0]
+    .connect(f.r.investors[0])
+    ["deposit(uint256,address)"](M, f.r.investors[0].address);
   return f;
 }
 
@@ -147,7 +164,12 @@ async function feeTokenDealFixture() {
   return { protocol, r, h, deal: h.deal, fee, ...(await extraSigners()) };
 }
 
-function plan(revenue: bigint, deposit: bigint, billed = 700_000n, available = 1_000_000n): PeriodPlan {
+function plan(
+  revenue: bigint,
+  deposit: bigint,
+  billed = 700_000n,
+  available = 1_000_000n,
+): PeriodPlan {
   return { revenue, deposit, billed, available };
 }
 
@@ -235,8 +257,12 @@ describe("Deal", function () {
     it("test_tranche_and_factor_unknownTranche", async function () {
       const { deal } = await networkHelpers.loadFixture(dealFixture);
       for (const i of [4n, 5n, 255n, 256n, ethers.MaxUint256]) {
-        await expect(deal.tranche(i)).to.be.revertedWithCustomError(deal, "UnknownTranche").withArgs(i);
-        await expect(deal.factor(i)).to.be.revertedWithCustomError(deal, "UnknownTranche").withArgs(i);
+        await expect(deal.tranche(i))
+          .to.be.revertedWithCustomError(deal, "UnknownTranche")
+          .withArgs(i);
+        await expect(deal.factor(i))
+          .to.be.revertedWithCustomError(deal, "UnknownTranche")
+          .withArgs(i);
         await expect(deal.trancheContracts(i))
           .to.be.revertedWithCustomError(deal, "UnknownTranche")
           .withArgs(i);
@@ -392,7 +418,8 @@ describe("Deal", function () {
     });
 
     it("test_depositCollections_accumulates", async function () {
-      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, r, protocol, dealAddress } =
+        await networkHelpers.loadFixture(activeDealFixture);
       const before = await protocol.stablecoin.balanceOf(r.servicer.address);
       await expect(deal.connect(r.servicer).depositCollections(300n * K))
         .to.emit(deal, "CollectionsDeposited")
@@ -403,7 +430,9 @@ describe("Deal", function () {
         .to.emit(deal, "CollectionsDeposited")
         .withArgs(r.servicer.address, 1n, 300n * K + 1n);
       expect(await deal.undistributedCollections()).to.equal(300n * K + 1n);
-      expect(await protocol.stablecoin.balanceOf(r.servicer.address)).to.equal(before - 300n * K - 1n);
+      expect(await protocol.stablecoin.balanceOf(r.servicer.address)).to.equal(
+        before - 300n * K - 1n,
+      );
       // The reserve is accounted separately: balance = collections + reserve.
       expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(300n * K + 1n + 180n * K);
     });
@@ -430,7 +459,9 @@ describe("Deal", function () {
       await fee.mint(investor.address, 100n * USDC);
       await fee.connect(investor).approve(await h.offerings[0].getAddress(), ethers.MaxUint256);
       await expect(
-        h.offerings[0].connect(investor).requestDeposit(100n * USDC, investor.address, investor.address),
+        h.offerings[0]
+          .connect(investor)
+          .requestDeposit(100n * USDC, investor.address, investor.address),
       )
         .to.be.revertedWithCustomError(h.offerings[0], "UnsupportedTokenTransfer")
         .withArgs(100n * USDC, 99n * USDC);
@@ -492,7 +523,8 @@ describe("Deal", function () {
     });
 
     it("test_distribute_reportNotFinal", async function () {
-      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, r, protocol, dealAddress } =
+        await networkHelpers.loadFixture(activeDealFixture);
       const oracle = protocol.oracle;
       await deal.connect(r.servicer).depositCollections(100n * K);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
@@ -534,7 +566,8 @@ describe("Deal", function () {
     });
 
     it("test_distribute_reportFinalExactlyAtWindowEnd", async function () {
-      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, r, protocol, dealAddress } =
+        await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await proposeReport(ethers, protocol, r, deal, 0n, 100n * K);
       const finalAt = BigInt(await networkHelpers.time.latest()) + DISPUTE_WINDOW;
@@ -574,7 +607,8 @@ describe("Deal", function () {
     });
 
     it("test_distribute_alreadyDistributed", async function () {
-      const { deal, r, protocol, dealAddress } = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, r, protocol, dealAddress } =
+        await networkHelpers.loadFixture(activeDealFixture);
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.connect(r.servicer).depositCollections(200n * K);
@@ -600,7 +634,9 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.connect(r.guardian).pause();
-      await expect(deal.distribute(0n)).to.be.revertedWithCustomError(deal, "EnforcedPause").withArgs();
+      await expect(deal.distribute(0n))
+        .to.be.revertedWithCustomError(deal, "EnforcedPause")
+        .withArgs();
       expect(await deal.nextPeriod()).to.equal(0n);
       await deal.connect(r.guardian).unpause();
       await expect(deal.distribute(0n)).to.emit(deal, "PeriodDistributed");
@@ -775,7 +811,10 @@ describe("Deal", function () {
     }
 
     /** The periods of the PeriodDistributed events and the KeeperPaid arguments of a receipt, in order. */
-    function upkeepLog(f: { deal: Deal; dealAddress: string }, receipt: ContractTransactionReceipt) {
+    function upkeepLog(
+      f: { deal: Deal; dealAddress: string },
+      receipt: ContractTransactionReceipt,
+    ) {
       const events = dealEvents(f.deal, f.dealAddress, receipt);
       return {
         periods: events.filter((e) => e.name === "PeriodDistributed").map((e) => e.args[0]),
@@ -792,7 +831,9 @@ describe("Deal", function () {
       // Marking a period unreported does not count yet: the deal counts a miss when it distributes the period.
       await markUnreported(networkHelpers, protocol, deal, 0n, f.outsider);
       expect(await deal.missedReports()).to.equal(0n);
-      await expect(deal.connect(f.keeper).distribute(0n)).to.emit(deal, "ReportMissed").withArgs(0n, 1n);
+      await expect(deal.connect(f.keeper).distribute(0n))
+        .to.emit(deal, "ReportMissed")
+        .withArgs(0n, 1n);
       expect(await deal.missedReports()).to.equal(1n);
       // A reported period does not change the count.
       await networkHelpers.time.increaseTo(await deal.periodEnd(1));
@@ -840,12 +881,16 @@ describe("Deal", function () {
       // Period 1 ended, its report disputed (void): not ready.
       await networkHelpers.time.increaseTo(await deal.periodEnd(1));
       await proposeReport(ethers, protocol, r, deal, 1n, 100n * K);
-      await protocol.oracle.connect(r.reporters[2]).dispute(dealAddress, 1n, ethers.id("wrong meter"));
+      await protocol.oracle
+        .connect(r.reporters[2])
+        .dispute(dealAddress, 1n, ethers.id("wrong meter"));
       await networkHelpers.time.increase(DISPUTE_WINDOW);
       await expectUpkeep(deal, false, 1n);
       // Past the report deadline with nothing reported: ready, and running it marks the period unreported, so an
       // automated keeper never stalls on a missing report.
-      await networkHelpers.time.increaseTo((await protocol.oracle.reportDeadline(dealAddress, 1n)) + DAY);
+      await networkHelpers.time.increaseTo(
+        (await protocol.oracle.reportDeadline(dealAddress, 1n)) + DAY,
+      );
       await expectUpkeep(deal, true, 1n);
       await expect(deal.connect(f.keeper).performUpkeep(performData(ethers, 1n, 1n)))
         .to.emit(protocol.oracle, "PeriodUnreported")
@@ -857,7 +902,9 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(3));
       await proposeReport(ethers, protocol, r, deal, 2n, 100n * K);
       await expectUpkeep(deal, false, 2n);
-      await protocol.oracle.connect(r.reporters[2]).dispute(dealAddress, 2n, ethers.id("late meter"));
+      await protocol.oracle
+        .connect(r.reporters[2])
+        .dispute(dealAddress, 2n, ethers.id("late meter"));
       await expectUpkeep(deal, false, 2n);
       await networkHelpers.time.increase(DISPUTE_WINDOW);
       await expectUpkeep(deal, true, 2n);
@@ -892,8 +939,15 @@ describe("Deal", function () {
     it("test_checkUpkeep_malformedCheckData", async function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       // checkData is empty, one uint256, or a uint256 and an address; anything else is refused.
-      for (const data of ["0x01", "0x" + "00".repeat(31), "0x" + "00".repeat(33), "0x" + "00".repeat(96)]) {
-        await expect(f.deal.checkUpkeep(data)).to.be.revertedWithCustomError(f.deal, "InvalidUpkeep").withArgs();
+      for (const data of [
+        "0x01",
+        "0x" + "00".repeat(31),
+        "0x" + "00".repeat(33),
+        "0x" + "00".repeat(96),
+      ]) {
+        await expect(f.deal.checkUpkeep(data))
+          .to.be.revertedWithCustomError(f.deal, "InvalidUpkeep")
+          .withArgs();
       }
     });
 
@@ -908,7 +962,9 @@ describe("Deal", function () {
       expect(data).to.equal(performData(ethers, 0n, 1n));
       // A third account, neither a role of the deal nor the usual keeper, runs the upkeep and earns the bounty.
       const tx = deal.connect(f.keeper2).performUpkeep(data);
-      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper2.address, 50n * USDC);
+      await expect(tx)
+        .to.emit(deal, "KeeperPaid")
+        .withArgs(0n, f.keeper2.address, 50n * USDC);
       await expect(tx).to.emit(deal, "PeriodDistributed");
       await expect(tx).to.changeTokenBalances(
         ethers,
@@ -957,15 +1013,26 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
       const payout = f.outsider.address;
-      const [needed, data] = await deal.checkUpkeep(coder.encode(["uint256", "address"], [2n, payout]));
+      const [needed, data] = await deal.checkUpkeep(
+        coder.encode(["uint256", "address"], [2n, payout]),
+      );
       expect(needed).to.equal(true);
       expect(data).to.equal(coder.encode(["uint256", "uint256", "address"], [0n, 2n, payout]));
       const tx = forwarder.connect(f.keeper).forward(f.dealAddress, data);
-      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, payout, 50n * USDC);
-      await expect(tx).to.changeTokenBalances(ethers, protocol.stablecoin, [forwarder, f.outsider], [0n, 50n * USDC]);
+      await expect(tx)
+        .to.emit(deal, "KeeperPaid")
+        .withArgs(0n, payout, 50n * USDC);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        protocol.stablecoin,
+        [forwarder, f.outsider],
+        [0n, 50n * USDC],
+      );
       // A zero recipient is refused.
       const zero = coder.encode(["uint256", "uint256", "address"], [1n, 1n, ethers.ZeroAddress]);
-      await expect(deal.performUpkeep(zero)).to.be.revertedWithCustomError(deal, "InvalidUpkeep").withArgs();
+      await expect(deal.performUpkeep(zero))
+        .to.be.revertedWithCustomError(deal, "InvalidUpkeep")
+        .withArgs();
     });
 
     it("test_performUpkeep_revertsWithThePreciseReason", async function () {
@@ -1012,12 +1079,16 @@ describe("Deal", function () {
         .withArgs();
       // Malformed performData: neither two nor three words.
       for (const data of ["0x", encode1(0n)]) {
-        await expect(keeper.performUpkeep(data)).to.be.revertedWithCustomError(deal, "InvalidUpkeep").withArgs();
+        await expect(keeper.performUpkeep(data))
+          .to.be.revertedWithCustomError(deal, "InvalidUpkeep")
+          .withArgs();
       }
       // Paused: the pause comes first, whatever the data.
       await deal.connect(r.guardian).pause();
       for (const data of [first, performData(ethers, 0n, 0n), performData(ethers, 7n, 1n)]) {
-        await expect(keeper.performUpkeep(data)).to.be.revertedWithCustomError(deal, "EnforcedPause").withArgs();
+        await expect(keeper.performUpkeep(data))
+          .to.be.revertedWithCustomError(deal, "EnforcedPause")
+          .withArgs();
       }
       // Nothing moved and nothing advanced.
       expect(await balances(f)).to.deep.equal(before);
@@ -1036,7 +1107,8 @@ describe("Deal", function () {
       const { deal, protocol, r } = f;
       await deal.connect(r.servicer).depositCollections(5n * M);
       await networkHelpers.time.increaseTo(await deal.periodEnd(3));
-      for (let p = 0n; p < 4n; p++) await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
+      for (let p = 0n; p < 4n; p++)
+        await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
       await expectUpkeep(deal, true, 0n);
       // Four periods are ready; the upkeep asks for two and runs exactly 0 and 1.
       const tx = deal.connect(f.keeper2).performUpkeep(performData(ethers, 0n, 2n));
@@ -1051,7 +1123,9 @@ describe("Deal", function () {
       });
       await expectUpkeep(deal, true, 2n);
       // The rest, with room to spare.
-      const r2 = (await (await deal.connect(f.keeper).performUpkeep(performData(ethers, 2n, 10n))).wait())!;
+      const r2 = (await (
+        await deal.connect(f.keeper).performUpkeep(performData(ethers, 2n, 10n))
+      ).wait())!;
       expect(upkeepLog(f, r2).periods).to.deep.equal([2n, 3n]);
       await expectUpkeep(deal, false, 4n);
     });
@@ -1088,14 +1162,18 @@ describe("Deal", function () {
       await deal.connect(r.servicer).depositCollections(M);
       await networkHelpers.time.increase(DISPUTE_WINDOW);
       before = await coin.balanceOf(f.keeper2);
-      receipt = (await (await deal.connect(f.keeper2).performUpkeep(performData(ethers, 3n, 5n))).wait())!;
+      receipt = (await (
+        await deal.connect(f.keeper2).performUpkeep(performData(ethers, 3n, 5n))
+      ).wait())!;
       expect(upkeepLog(f, receipt).periods).to.deep.equal([3n]);
       expect(await coin.balanceOf(f.keeper2)).to.equal(before + 50n * USDC);
       await expectUpkeep(deal, false, 4n);
 
       // 4 reported: it runs, and the catch-up stops at 5, which has not ended.
       await submitReport(ethers, networkHelpers, protocol, r, deal, 4n, 500n * K);
-      receipt = (await (await deal.connect(f.keeper2).performUpkeep(performData(ethers, 4n, 5n))).wait())!;
+      receipt = (await (
+        await deal.connect(f.keeper2).performUpkeep(performData(ethers, 4n, 5n))
+      ).wait())!;
       expect(upkeepLog(f, receipt).periods).to.deep.equal([4n]);
       await expectUpkeep(deal, false, 5n);
       expect(await deal.missedReports()).to.equal(1n);
@@ -1115,7 +1193,9 @@ describe("Deal", function () {
         .to.be.revertedWithCustomError(deal, "EnforcedPause")
         .withArgs();
       await deal.connect(r.guardian).unpause();
-      const receipt = (await (await deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 2n))).wait())!;
+      const receipt = (await (
+        await deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 2n))
+      ).wait())!;
       expect(upkeepLog(f, receipt).periods).to.deep.equal([0n, 1n]);
     });
 
@@ -1124,7 +1204,8 @@ describe("Deal", function () {
       const { deal, protocol, r } = f;
       await deal.connect(r.servicer).depositCollections(3n * M);
       await networkHelpers.time.increaseTo(await deal.periodEnd(3));
-      for (let p = 0n; p < 4n; p++) await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
+      for (let p = 0n; p < 4n; p++)
+        await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
 
       const [, data] = await deal.checkUpkeep("0x");
       await deal.connect(f.keeper).performUpkeep(data);
@@ -1168,7 +1249,9 @@ describe("Deal", function () {
           const sent = [];
           for (const c of calls) sent.push(await c());
           await networkHelpers.mine();
-          const receipts = await Promise.all(sent.map((t) => ethers.provider.getTransactionReceipt(t.hash)));
+          const receipts = await Promise.all(
+            sent.map((t) => ethers.provider.getTransactionReceipt(t.hash)),
+          );
           expect(new Set(receipts.map((x) => x!.blockNumber)).size).to.equal(1);
           return receipts.map((x) => x!).sort((a, b) => a.index - b.index);
         } finally {
@@ -1216,7 +1299,9 @@ describe("Deal", function () {
       expect([winner.status, loser.status]).to.deep.equal([1, 0]);
       expect(paid(winner).length + paid(loser).length).to.equal(1);
       const total =
-        (await coin.balanceOf(f.keeper)) - before[0] + ((await coin.balanceOf(f.keeper2)) - before[1]);
+        (await coin.balanceOf(f.keeper)) -
+        before[0] +
+        ((await coin.balanceOf(f.keeper2)) - before[1]);
       expect(total).to.equal(50n * USDC);
       expect(await deal.nextPeriod()).to.equal(2n);
     });
@@ -1254,12 +1339,23 @@ describe("Deal", function () {
       const bounty = 50n * USDC;
       const servicerFee = 4n * K; // 1 % of every collection: 400 000
       const residual =
-        400n * K + 30n * K - bounty - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
+        400n * K +
+        30n * K -
+        bounty -
+        2n * K -
+        servicerFee -
+        seniorInterest -
+        mezzInterest -
+        juniorInterest;
       const tx = deal.connect(f.keeper).distribute(0n);
       await expect(tx).to.emit(deal, "ReportMissed").withArgs(0n, 1n);
-      await expect(tx).to.emit(deal, "ReserveReleased").withArgs(0n, 30n * K, 150n * K);
+      await expect(tx)
+        .to.emit(deal, "ReserveReleased")
+        .withArgs(0n, 30n * K, 150n * K);
       await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, bounty);
-      await expect(tx).to.emit(deal, "FeesPaid").withArgs(0n, 2n * K, servicerFee, 0n, 0n);
+      await expect(tx)
+        .to.emit(deal, "FeesPaid")
+        .withArgs(0n, 2n * K, servicerFee, 0n, 0n);
       await expect(tx)
         .to.emit(deal, "InterestPaid")
         .withArgs(0n, 0n, (8n * WAD) / 100n, seniorInterest, seniorInterest, 0n);
@@ -1290,7 +1386,24 @@ describe("Deal", function () {
           residual,
           0n,
           0n,
+          0n,
           150n * K,
+          BigInt(DealStatus.Active),
+          metricsToArray(
+            referenceMetrics({
+              outcome: UNREPORTED,
+              cash: 400n * K,
+              feesDue: bounty + 2n * K + servicerFee,
+              reserve: 180n * K,
+              reserveTarget: 150n * K,
+              pledgedShareBps: 10_000,
+              outstanding: [6n * M, 2n * M, M],
+              interestDue: [seniorInterest, mezzInterest, juniorInterest],
+              principalDue: [0n, 0n, 0n],
+              history: [],
+              trailingPeriods: 3,
+            }),
+          ),
         ]);
       await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, bounty);
       expect(await deal.undistributedCollections()).to.equal(0n);
@@ -1336,7 +1449,9 @@ describe("Deal", function () {
       expect(res[3].statement.cashIn).to.equal(0n);
       expect(res[3].statement.reserveDrawn).to.be.greaterThan(0n);
       expect(res[3].statement.principalPaid[0]).to.equal(0n);
-      const arrears3 = res[3].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5] as bigint);
+      const arrears3 = res[3].events
+        .filter((e) => e.name === "InterestPaid")
+        .map((e) => e.args[5] as bigint);
       expect(arrears3[0]).to.equal(0n); // senior fully covered by the reserve
       expect(arrears3[1]).to.be.greaterThan(0n);
       expect(arrears3[2]).to.be.greaterThan(0n);
@@ -1345,11 +1460,9 @@ describe("Deal", function () {
       expect(res[4].statement.reserveToppedUp).to.equal(res[3].statement.reserveDrawn);
       const fees4 = res[4].events.find((e) => e.name === "FeesPaid")!.args;
       expect(fees4.slice(1)).to.deep.equal([4_000n * USDC, 25_000n * USDC, 0n, 0n]);
-      expect(res[4].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5])).to.deep.equal([
-        0n,
-        0n,
-        0n,
-      ]);
+      expect(
+        res[4].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
+      ).to.deep.equal([0n, 0n, 0n]);
       // Catch-up: two installments of ⌊6 000 000 / 9⌋-ish at once.
       expect(res[4].statement.principalPaid[0]).to.equal(1_333_333_333_333n);
       expect(res[6].statement.principalPaid[0]).to.be.lessThan(666_666_666_667n);
@@ -1389,7 +1502,10 @@ describe("Deal", function () {
         .to.be.revertedWithCustomError(deal, "DealNotActive")
         .withArgs(BigInt(DealStatus.Repaid));
       expect(await deal.readyPeriod()).to.deep.equal([false, 12n]);
-      expect(plain(await deal.checkUpkeep("0x"))).to.deep.equal([false, performData(ethers, 12n, 1n)]);
+      expect(plain(await deal.checkUpkeep("0x"))).to.deep.equal([
+        false,
+        performData(ethers, 12n, 1n),
+      ]);
     });
 
     it("test_waterfall_twelvePeriods_defaulted", async function () {
@@ -1448,15 +1564,25 @@ describe("Deal", function () {
       expect(last.statement.residualPaid).to.equal(0n);
       expect(last.statement.reserveAfter).to.equal(0n);
       expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
-      // Some note principal is still outstanding and the bond factors say so.
+      // The principal left unpaid at final maturity is written off, equity first, and the factors say so.
       const junior = await deal.tranche(2);
-      expect(junior.outstanding).to.be.greaterThan(0n);
-      expect(await deal.factor(2)).to.equal((junior.outstanding * WAD) / junior.issued);
+      expect(junior.outstanding).to.equal(0n);
+      expect(junior.writtenDown).to.be.greaterThan(0n);
+      expect(await deal.factor(2)).to.equal(0n);
+      const risk = await ethers.getContractAt("RiskEngine", await deal.riskEngine());
+      expect(await risk.writtenDown(2)).to.deep.equal([
+        junior.writtenDown,
+        (junior.writtenDown * WAD) / junior.issued,
+      ]);
+      expect((await deal.tranche(3)).writtenDown).to.equal((await deal.tranche(3)).issued);
       await expect(deal.connect(r.servicer).depositCollections(1n))
         .to.be.revertedWithCustomError(deal, "DealEnded")
         .withArgs(BigInt(DealStatus.Defaulted));
       expect(await deal.readyPeriod()).to.deep.equal([false, 12n]);
-      expect(plain(await deal.checkUpkeep("0x"))).to.deep.equal([false, performData(ethers, 12n, 1n)]);
+      expect(plain(await deal.checkUpkeep("0x"))).to.deep.equal([
+        false,
+        performData(ethers, 12n, 1n),
+      ]);
     });
 
     it("test_waterfall_noEquity_residualToIssuer_reserveReleasedWhenNotesRepaid", async function () {
@@ -1494,7 +1620,10 @@ describe("Deal", function () {
       const coin = f.protocol.stablecoin;
       const run = await ScenarioRunner.start(ethers, networkHelpers, f.protocol, r, f.h, keeper);
       const bounty = 50n * USDC;
-      const [keeperBefore, outsiderBefore] = [await coin.balanceOf(keeper), await coin.balanceOf(outsider)];
+      const [keeperBefore, outsiderBefore] = [
+        await coin.balanceOf(keeper),
+        await coin.balanceOf(outsider),
+      ];
       const byOutsider = { keeper: outsider, via: "upkeep" as const };
 
       // 0: unreported, run by a third account through performUpkeep: every collection is cash, 30 000 of
@@ -1511,7 +1640,11 @@ describe("Deal", function () {
       //    period 5 takes as cash what was deposited for period 6 as well, and period 6 has none left.
       await run.runPeriods(
         4,
-        [plan(1_200n * K, 1_200n * K, 900_000n), unreported(800n * K), plan(900n * K, 1_000n * K, 600_000n)],
+        [
+          plan(1_200n * K, 1_200n * K, 900_000n),
+          unreported(800n * K),
+          plan(900n * K, 1_000n * K, 600_000n),
+        ],
         byOutsider,
       );
       for (let p = 7; p < 11; p++) await run.run(p, plan(900n * K, 900n * K, 750_000n));
@@ -1541,7 +1674,9 @@ describe("Deal", function () {
           expect(x.events.find((e) => e.name === "ReportMissed")).to.equal(undefined);
         }
       }
-      expect(res.filter((x) => x.events[0].name === "ReportMissed").map((x) => x.events[0].args)).to.deep.equal([
+      expect(
+        res.filter((x) => x.events[0].name === "ReportMissed").map((x) => x.events[0].args),
+      ).to.deep.equal([
         [0n, 1n],
         [3n, 2n],
         [5n, 3n],
@@ -1561,21 +1696,26 @@ describe("Deal", function () {
       expect(res[0].statement.reserveReleased).to.equal(30n * K);
       // Period 1: the bounty is capped by the cash and nothing else is paid from it.
       const s1 = res[1].statement;
-      expect([s1.cashIn, s1.keeperBountyPaid, s1.trusteeFeePaid, s1.servicerFeePaid]).to.deep.equal([
-        10n * USDC,
-        10n * USDC,
-        0n,
-        0n,
-      ]);
+      expect([s1.cashIn, s1.keeperBountyPaid, s1.trusteeFeePaid, s1.servicerFeePaid]).to.deep.equal(
+        [10n * USDC, 10n * USDC, 0n, 0n],
+      );
       expect(s1.interestPaid.slice(1)).to.deep.equal([0n, 0n]);
       expect(s1.interestPaid[0]).to.equal(s1.reserveDrawn); // the senior comes from the reserve only
       expect(s1.residualPaid).to.equal(0n);
       // Period 3: no cash, a zero bounty, still announced.
       expect(res[3].statement.cashIn).to.equal(0n);
-      expect(res[3].events.find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([3n, keeper.address, 0n]);
+      expect(res[3].events.find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([
+        3n,
+        keeper.address,
+        0n,
+      ]);
       expect(res[3].statement.reserveDrawn).to.equal(39_452_054_794n);
       // Periods 4–6: 4 takes its revenue, 5 everything else on deposit, 6 nothing.
-      expect(res.slice(4, 7).map((x) => x.statement.cashIn)).to.deep.equal([1_200n * K, 1_800n * K, 0n]);
+      expect(res.slice(4, 7).map((x) => x.statement.cashIn)).to.deep.equal([
+        1_200n * K,
+        1_800n * K,
+        0n,
+      ]);
       // Period 11 releases the reserve and repays every note.
       expect(res[11].statement.reserveReleased).to.equal(150n * K);
       expect(await deal.status()).to.equal(BigInt(DealStatus.Repaid));
@@ -1583,7 +1723,9 @@ describe("Deal", function () {
       // The bounty went to whoever ran each period, never more than once per period, never carried.
       const paidTo = (who: string) =>
         res.filter((x) => x.keeper === who).reduce((a, x) => a + x.statement.keeperBountyPaid, 0n);
-      const byOutsiderPeriods = res.filter((x) => x.keeper === outsider.address).map((x) => x.statement.period);
+      const byOutsiderPeriods = res
+        .filter((x) => x.keeper === outsider.address)
+        .map((x) => x.statement.period);
       expect(byOutsiderPeriods).to.deep.equal([0n, 2n, 4n, 5n, 6n, 11n]);
       // Period 6 had no cash: no bounty, and the reserve, drawn for the senior interest, never pays it.
       expect(res[6].statement.keeperBountyPaid).to.equal(0n);
@@ -1622,7 +1764,13 @@ describe("Deal", function () {
         // The bounty takes the whole cash; nothing else is paid and there is no reserve to draw.
         expect(s.cashIn).to.equal(cash);
         expect(s.keeperBountyPaid).to.equal(cash);
-        const rest = [s.trusteeFeePaid, s.servicerFeePaid, s.reserveDrawn, s.reserveToppedUp, s.residualPaid];
+        const rest = [
+          s.trusteeFeePaid,
+          s.servicerFeePaid,
+          s.reserveDrawn,
+          s.reserveToppedUp,
+          s.residualPaid,
+        ];
         expect(rest).to.deep.equal([0n, 0n, 0n, 0n, 0n]);
         expect(s.interestPaid).to.deep.equal([0n, 0n, 0n]);
         expect(s.principalPaid).to.deep.equal([0n, 0n, 0n]);
@@ -1646,7 +1794,10 @@ describe("Deal", function () {
       const s3 = res[3].statement;
       expect(s3.keeperBountyPaid).to.equal(bounty);
       expect(s3.trusteeFeePaid).to.equal(4n * 2_000n * USDC);
-      expect(res[3].events.find((e) => e.name === "FeesPaid")!.args.slice(3)).to.deep.equal([0n, 0n]);
+      expect(res[3].events.find((e) => e.name === "FeesPaid")!.args.slice(3)).to.deep.equal([
+        0n,
+        0n,
+      ]);
       expect(s3.interestPaid).to.deep.equal(interest.map((x) => 4n * x));
     });
 
@@ -1655,7 +1806,17 @@ describe("Deal", function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, r, protocol, h } = f;
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K, 700_000n, 1_000_000n);
+      await submitReport(
+        ethers,
+        networkHelpers,
+        protocol,
+        r,
+        deal,
+        0n,
+        300n * K,
+        700_000n,
+        1_000_000n,
+      );
       await deal.connect(r.servicer).depositCollections(400n * K);
       const seniorInterest = 39_452_054_794n;
       const mezzInterest = periodInterest(2n * M, (11n * WAD) / 100n, PERIOD);
@@ -1663,7 +1824,14 @@ describe("Deal", function () {
       const servicerFee = 3n * K; // 1 % of 300 000
       const bounty = 50n * USDC;
       const residual =
-        300n * K + 30n * K - bounty - 2n * K - servicerFee - seniorInterest - mezzInterest - juniorInterest;
+        300n * K +
+        30n * K -
+        bounty -
+        2n * K -
+        servicerFee -
+        seniorInterest -
+        mezzInterest -
+        juniorInterest;
       const tx = deal.connect(f.keeper).distribute(0n);
       await expect(tx)
         .to.emit(deal, "ReserveReleased")
@@ -1709,8 +1877,29 @@ describe("Deal", function () {
           [0n, 0n, 0n],
           residual,
           (7n * WAD) / 10n,
+          0n,
           100n * K,
           150n * K,
+          BigInt(DealStatus.Active),
+          metricsToArray(
+            referenceMetrics({
+              outcome: {
+                gpuHoursAvailable: 1_000_000n,
+                gpuHoursBilled: 700_000n,
+                revenue: 300n * K,
+              },
+              cash: 300n * K,
+              feesDue: bounty + 2n * K + servicerFee,
+              reserve: 180n * K,
+              reserveTarget: 150n * K,
+              pledgedShareBps: 10_000,
+              outstanding: [6n * M, 2n * M, M],
+              interestDue: [seniorInterest, mezzInterest, juniorInterest],
+              principalDue: [0n, 0n, 0n],
+              history: [],
+              trailingPeriods: 3,
+            }),
+          ),
         ]);
       await expect(tx).to.emit(h.tokens[3], "Distributed");
       expect(await h.tokens[3].claimable(r.investors[3].address)).to.equal(residual);

@@ -63,7 +63,15 @@ async function factoryFixture() {
   const terms = await standardTermSheet(networkHelpers, protocol, r);
   const dealImpl = await ethers.getContractAt("Deal", await protocol.factory.dealImplementation());
   const [, , , , , , , , , , , , , , , , outsider] = await ethers.getSigners();
-  return { protocol, factory: protocol.factory, oracle: protocol.oracle, r, terms, dealImpl, outsider };
+  return {
+    protocol,
+    factory: protocol.factory,
+    oracle: protocol.oracle,
+    r,
+    terms,
+    dealImpl,
+    outsider,
+  };
 }
 
 /** Deep copy of a term sheet with `edit` applied, so a case never leaks into another. */
@@ -92,6 +100,35 @@ function oracleTuple(o: TermSheetInput["oracle"]): unknown[] {
     o.fleetGpus,
     o.maxPricePerGpuHour,
     o.maxUtilizationStep,
+  ];
+}
+
+function riskTuple(r: TermSheetInput["risk"]): unknown[] {
+  return [
+    BigInt(r.trailingPeriods),
+    BigInt(r.cleanUpBps),
+    r.turbo,
+    BigInt(r.waiverVotingPeriod),
+    [r.priceFeed.feed, BigInt(r.priceFeed.decimals), BigInt(r.priceFeed.maxStaleness)],
+    r.triggers.map((t) => [
+      BigInt(t.metric),
+      BigInt(t.comparison),
+      BigInt(t.effect),
+      BigInt(t.periods),
+      t.cures,
+      t.threshold,
+    ]),
+    r.fleet.map((e) => [
+      e.model,
+      BigInt(e.count),
+      e.unitCost,
+      e.unitResidual,
+      e.acquiredAt,
+      BigInt(e.usefulLife),
+      BigInt(e.method),
+      e.yearlyRate,
+      e.indexAtAcquisition,
+    ]),
   ];
 }
 
@@ -135,6 +172,7 @@ function termsTuple(t: TermSheetInput): unknown[] {
     t.reserveTarget,
     t.keeperBounty,
     oracleTuple(t.oracle),
+    riskTuple(t.risk),
     t.tranches.map(tranche),
   ];
 }
@@ -180,7 +218,9 @@ describe("DealFactory", function () {
       expect(await deal.SERVICER_ROLE()).to.equal(ethers.id("cascade.role.servicer"));
       // Implementations carry no parameters: tokens and offerings read theirs from their clones' code.
       expect(await offering.convertToShares(5n)).to.equal(5n);
-      expect(ethers.Interface.from(token.interface.fragments).getFunction("initialize")).to.equal(null);
+      expect(ethers.Interface.from(token.interface.fragments).getFunction("initialize")).to.equal(
+        null,
+      );
       for (const a of impls) expect(await ethers.provider.getCode(a)).to.not.equal("0x");
       expect(await factory.oracle()).to.equal(await protocol.oracle.getAddress());
       expect(await factory.dealCount()).to.equal(0n);
@@ -191,14 +231,21 @@ describe("DealFactory", function () {
       const { factory, terms, oracle } = await networkHelpers.loadFixture(factoryFixture);
       const deal = await ethers.getContractAt("Deal", await factory.dealImplementation());
       const token = await ethers.getContractAt("TrancheToken", await factory.tokenImplementation());
-      const offering = await ethers.getContractAt("Offering", await factory.offeringImplementation());
+      const offering = await ethers.getContractAt(
+        "Offering",
+        await factory.offeringImplementation(),
+      );
       const o = await oracle.getAddress();
       await expect(deal.initialize(terms, o, o, [o, o, o, o], [o, o, o, o]))
         .to.be.revertedWithCustomError(deal, "InvalidInitialization")
         .withArgs();
       // Tokens and offerings have no initializer at all: their parameters are immutable clone arguments.
-      expect(ethers.Interface.from(token.interface.fragments).getFunction("initialize")).to.equal(null);
-      expect(ethers.Interface.from(offering.interface.fragments).getFunction("initialize")).to.equal(null);
+      expect(ethers.Interface.from(token.interface.fragments).getFunction("initialize")).to.equal(
+        null,
+      );
+      expect(
+        ethers.Interface.from(offering.interface.fragments).getFunction("initialize"),
+      ).to.equal(null);
     });
   });
 
@@ -383,6 +430,7 @@ describe("DealFactory", function () {
           0n,
           0n,
           0n,
+          0n,
         ]);
       }
       // The clone cannot be initialized again.
@@ -435,7 +483,9 @@ describe("DealFactory", function () {
       expect(plain(await oracle.terms(dealAddress))).to.deep.equal(oracleTuple(custom.oracle));
       expect(await oracle.reporterSet(dealAddress)).to.equal(1n);
       // Report deadlines follow the deal's own schedule.
-      expect(await oracle.reportDeadline(dealAddress, 0n)).to.equal((await h.deal.periodEnd(0n)) + 3_601n);
+      expect(await oracle.reportDeadline(dealAddress, 0n)).to.equal(
+        (await h.deal.periodEnd(0n)) + 3_601n,
+      );
       expect(await oracle.threshold(dealAddress)).to.equal(1n);
       expect(await oracle.isReporter(dealAddress, r.reporters[2].address)).to.equal(true);
       expect(await oracle.isReporter(dealAddress, r.reporters[0].address)).to.equal(true);
@@ -643,10 +693,9 @@ describe("DealFactory", function () {
         edited(f.terms, (t) => (t.servicerFeeBps = 10_001)),
         Field.ServicerFee,
       );
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.servicerFeeBps = 10_000)))).to.emit(
-        f.factory,
-        "DealCreated",
-      );
+      await expect(
+        f.factory.createDeal(edited(f.terms, (t) => (t.servicerFeeBps = 10_000))),
+      ).to.emit(f.factory, "DealCreated");
     });
 
     it("test_createDeal_invalid_TrancheCount", async function () {
@@ -663,7 +712,10 @@ describe("DealFactory", function () {
         Field.TrancheCount,
         1n,
       );
-      const nine = [...Array.from({ length: 8 }, (_, i) => fixedNote(`N${i}`, USDC, 0n)), equity("E", USDC)];
+      const nine = [
+        ...Array.from({ length: 8 }, (_, i) => fixedNote(`N${i}`, USDC, 0n)),
+        equity("E", USDC),
+      ];
       await expectInvalid(
         f,
         edited(f.terms, (t) => (t.tranches = nine)),
@@ -671,10 +723,9 @@ describe("DealFactory", function () {
         9n,
       );
       // Eight tranches is the maximum.
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.tranches = nine.slice(1))))).to.emit(
-        f.factory,
-        "DealCreated",
-      );
+      await expect(
+        f.factory.createDeal(edited(f.terms, (t) => (t.tranches = nine.slice(1)))),
+      ).to.emit(f.factory, "DealCreated");
     });
 
     it("test_createDeal_invalid_TrancheKind", async function () {
@@ -777,7 +828,9 @@ describe("DealFactory", function () {
         3n,
       );
       await expect(
-        f.factory.createDeal(edited(f.terms, (t) => (t.tranches[3].minRaise = t.tranches[3].faceAmount))),
+        f.factory.createDeal(
+          edited(f.terms, (t) => (t.tranches[3].minRaise = t.tranches[3].faceAmount)),
+        ),
       ).to.emit(f.factory, "DealCreated");
     });
 
@@ -884,12 +937,21 @@ describe("DealFactory", function () {
       await expectInvalid(f, principal(2, { amortPeriods: 1 }), Field.Principal, 2n);
       // Straight line: at least one installment, all within the deal's periods.
       await expectInvalid(f, principal(0, { amortPeriods: 0 }), Field.Principal, 0n);
-      await expectInvalid(f, principal(0, { amortStartPeriod: 3, amortPeriods: 10 }), Field.Principal, 0n);
-      await expectInvalid(f, principal(0, { amortStartPeriod: 12, amortPeriods: 1 }), Field.Principal, 0n);
-      await expect(f.factory.createDeal(principal(0, { amortStartPeriod: 0, amortPeriods: 12 }))).to.emit(
-        f.factory,
-        "DealCreated",
+      await expectInvalid(
+        f,
+        principal(0, { amortStartPeriod: 3, amortPeriods: 10 }),
+        Field.Principal,
+        0n,
       );
+      await expectInvalid(
+        f,
+        principal(0, { amortStartPeriod: 12, amortPeriods: 1 }),
+        Field.Principal,
+        0n,
+      );
+      await expect(
+        f.factory.createDeal(principal(0, { amortStartPeriod: 0, amortPeriods: 12 })),
+      ).to.emit(f.factory, "DealCreated");
     });
 
     it("test_createDeal_invalid_firstFailingFieldIsReported", async function () {
@@ -939,7 +1001,11 @@ describe("DealFactory", function () {
       await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = [a, b, a]))))
         .to.be.revertedWithCustomError(f.oracle, "InvalidReporter")
         .withArgs(a);
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = [a, ethers.ZeroAddress, b]))))
+      await expect(
+        f.factory.createDeal(
+          edited(f.terms, (t) => (t.oracle.reporters = [a, ethers.ZeroAddress, b])),
+        ),
+      )
         .to.be.revertedWithCustomError(f.oracle, "InvalidReporter")
         .withArgs(ethers.ZeroAddress);
       expect(await f.factory.dealCount()).to.equal(0n);
@@ -952,10 +1018,9 @@ describe("DealFactory", function () {
         .to.be.revertedWithCustomError(f.oracle, "TooManyReporters")
         .withArgs(17n, 16n);
       expect(await f.factory.dealCount()).to.equal(0n);
-      await expect(f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = many.slice(0, 16))))).to.emit(
-        f.factory,
-        "DealCreated",
-      );
+      await expect(
+        f.factory.createDeal(edited(f.terms, (t) => (t.oracle.reporters = many.slice(0, 16)))),
+      ).to.emit(f.factory, "DealCreated");
     });
 
     it("test_createDeal_invalidOracleTerms", async function () {

@@ -13,8 +13,12 @@ describe("Ignition: CascadeProtocol module", () => {
     expect(await factory.oracle()).to.equal(await oracle.getAddress());
     expect(await factory.dealImplementation()).to.equal(await dealImplementation.getAddress());
     expect(await factory.tokenImplementation()).to.equal(await tokenImplementation.getAddress());
-    expect(await factory.offeringImplementation()).to.equal(await offeringImplementation.getAddress());
-    expect(await oracle.hasRole(await oracle.REGISTRAR_ROLE(), await factory.getAddress())).to.equal(true);
+    expect(await factory.offeringImplementation()).to.equal(
+      await offeringImplementation.getAddress(),
+    );
+    expect(
+      await oracle.hasRole(await oracle.REGISTRAR_ROLE(), await factory.getAddress()),
+    ).to.equal(true);
     expect(await oracle.hasRole(ethers.ZeroHash, admin.address)).to.equal(true);
   });
 });

@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { createDeal, DealStatus, deployProtocol, roles, standardTermSheet, USDC } from "./helpers/fixtures.js";
+import {
+  createDeal,
+  DealStatus,
+  deployProtocol,
+  roles,
+  standardTermSheet,
+  USDC,
+} from "./helpers/fixtures.js";
 import { MAX_UINT256, signPermit, smallTermSheet } from "./helpers/token-helpers.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -133,7 +140,9 @@ function plainConfig(c: Awaited<ReturnType<F["offering"]["config"]>>) {
 
 function permutations<T>(xs: T[]): T[][] {
   if (xs.length <= 1) return [xs];
-  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+  return xs.flatMap((x, i) =>
+    permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]),
+  );
 }
 
 // ------------------------------------------------------------------ tests
@@ -164,7 +173,9 @@ describe("Offering", function () {
     it("test_config_isFixedInTheCloneCode", async function () {
       const f = await loadFixture(deployFixture);
       // No initializer exists: the parameters are the clone's immutable arguments.
-      expect(ethers.Interface.from(f.offering.interface.fragments).getFunction("initialize")).to.equal(null);
+      expect(
+        ethers.Interface.from(f.offering.interface.fragments).getFunction("initialize"),
+      ).to.equal(null);
       const code = await ethers.provider.getCode(await f.offering.getAddress());
       const args = ethers.AbiCoder.defaultAbiCoder().encode(
         ["tuple(address,address,address,uint8,uint64,uint64,uint128,uint128,uint128,uint16)"],
@@ -207,15 +218,27 @@ describe("Offering", function () {
 
     it("test_previews_revertAsyncPreviewUnsupported", async function () {
       const f = await loadFixture(openFixture);
-      await expect(f.offering.previewDeposit(1n)).to.be.revertedWithCustomError(f.offering, "AsyncPreviewUnsupported");
-      await expect(f.offering.previewMint(1n)).to.be.revertedWithCustomError(f.offering, "AsyncPreviewUnsupported");
+      await expect(f.offering.previewDeposit(1n)).to.be.revertedWithCustomError(
+        f.offering,
+        "AsyncPreviewUnsupported",
+      );
+      await expect(f.offering.previewMint(1n)).to.be.revertedWithCustomError(
+        f.offering,
+        "AsyncPreviewUnsupported",
+      );
     });
 
     it("test_redemption_revertsRedemptionUnsupported", async function () {
       const f = await loadFixture(undersubscribedFixture);
       await f.offering.connect(f.alice)["deposit(uint256,address)"](100n * USDC, f.alice.address);
-      await expect(f.offering.previewWithdraw(1n)).to.be.revertedWithCustomError(f.offering, "RedemptionUnsupported");
-      await expect(f.offering.previewRedeem(1n)).to.be.revertedWithCustomError(f.offering, "RedemptionUnsupported");
+      await expect(f.offering.previewWithdraw(1n)).to.be.revertedWithCustomError(
+        f.offering,
+        "RedemptionUnsupported",
+      );
+      await expect(f.offering.previewRedeem(1n)).to.be.revertedWithCustomError(
+        f.offering,
+        "RedemptionUnsupported",
+      );
       await expect(
         f.offering.connect(f.alice).withdraw(1n, f.alice.address, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "RedemptionUnsupported");
@@ -232,7 +255,9 @@ describe("Offering", function () {
     it("test_setOperator_setsAndEmits", async function () {
       const f = await loadFixture(deployFixture);
       expect(await f.offering.isOperator(f.alice.address, f.operator.address)).to.equal(false);
-      expect(await f.offering.connect(f.alice).setOperator.staticCall(f.operator.address, true)).to.equal(true);
+      expect(
+        await f.offering.connect(f.alice).setOperator.staticCall(f.operator.address, true),
+      ).to.equal(true);
       await expect(f.offering.connect(f.alice).setOperator(f.operator.address, true))
         .to.emit(f.offering, "OperatorSet")
         .withArgs(f.alice.address, f.operator.address, true);
@@ -251,13 +276,22 @@ describe("Offering", function () {
       const f = await loadFixture(openFixture);
       const amount = 150n * USDC;
       expect(
-        await f.offering.connect(f.alice).requestDeposit.staticCall(amount, f.alice.address, f.alice.address),
+        await f.offering
+          .connect(f.alice)
+          .requestDeposit.staticCall(amount, f.alice.address, f.alice.address),
       ).to.equal(0n);
-      const tx = f.offering.connect(f.alice).requestDeposit(amount, f.alice.address, f.alice.address);
+      const tx = f.offering
+        .connect(f.alice)
+        .requestDeposit(amount, f.alice.address, f.alice.address);
       await expect(tx)
         .to.emit(f.offering, "DepositRequest")
         .withArgs(f.alice.address, f.alice.address, 0n, f.alice.address, amount);
-      await expect(tx).to.changeTokenBalances(ethers, f.stablecoin, [f.alice, f.offering], [-amount, amount]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        f.stablecoin,
+        [f.alice, f.offering],
+        [-amount, amount],
+      );
       expect(await f.offering.pendingDepositRequest(0n, f.alice.address)).to.equal(amount);
       expect(await f.offering.totalRequested()).to.equal(amount);
       expect(await f.offering.totalAssets()).to.equal(amount);
@@ -266,7 +300,9 @@ describe("Offering", function () {
     it("test_requestDeposit_forAnotherController", async function () {
       const f = await loadFixture(openFixture);
       const amount = 120n * USDC;
-      await expect(f.offering.connect(f.alice).requestDeposit(amount, f.dave.address, f.alice.address))
+      await expect(
+        f.offering.connect(f.alice).requestDeposit(amount, f.dave.address, f.alice.address),
+      )
         .to.emit(f.offering, "DepositRequest")
         .withArgs(f.dave.address, f.alice.address, 0n, f.alice.address, amount);
       expect(await f.offering.pendingDepositRequest(0n, f.dave.address)).to.equal(amount);
@@ -277,7 +313,9 @@ describe("Offering", function () {
       const f = await loadFixture(openFixture);
       await f.offering.connect(f.alice).setOperator(f.operator.address, true);
       const amount = 200n * USDC;
-      const tx = f.offering.connect(f.operator).requestDeposit(amount, f.bob.address, f.alice.address);
+      const tx = f.offering
+        .connect(f.operator)
+        .requestDeposit(amount, f.bob.address, f.alice.address);
       await expect(tx)
         .to.emit(f.offering, "DepositRequest")
         .withArgs(f.bob.address, f.alice.address, 0n, f.operator.address, amount);
@@ -293,18 +331,30 @@ describe("Offering", function () {
     it("test_requestDeposit_revertsNotOperator", async function () {
       const f = await loadFixture(openFixture);
       const before = await f.stablecoin.balanceOf(f.alice.address);
-      await expect(f.offering.connect(f.outsider).requestDeposit(200n * USDC, f.outsider.address, f.alice.address))
+      await expect(
+        f.offering
+          .connect(f.outsider)
+          .requestDeposit(200n * USDC, f.outsider.address, f.alice.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "NotOperator")
         .withArgs(f.alice.address, f.outsider.address);
       // An operator of someone else is not an operator of alice.
       await f.offering.connect(f.bob).setOperator(f.operator.address, true);
-      await expect(f.offering.connect(f.operator).requestDeposit(200n * USDC, f.operator.address, f.alice.address))
+      await expect(
+        f.offering
+          .connect(f.operator)
+          .requestDeposit(200n * USDC, f.operator.address, f.alice.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "NotOperator")
         .withArgs(f.alice.address, f.operator.address);
       // A revoked operator loses the right.
       await f.offering.connect(f.alice).setOperator(f.operator.address, true);
       await f.offering.connect(f.alice).setOperator(f.operator.address, false);
-      await expect(f.offering.connect(f.operator).requestDeposit(200n * USDC, f.alice.address, f.alice.address))
+      await expect(
+        f.offering
+          .connect(f.operator)
+          .requestDeposit(200n * USDC, f.alice.address, f.alice.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "NotOperator")
         .withArgs(f.alice.address, f.operator.address);
       expect(await f.stablecoin.balanceOf(f.alice.address)).to.equal(before);
@@ -322,7 +372,9 @@ describe("Offering", function () {
     it("test_requestDeposit_revertsZeroAddressController", async function () {
       const f = await loadFixture(openFixture);
       await expect(
-        f.offering.connect(f.alice).requestDeposit(200n * USDC, ethers.ZeroAddress, f.alice.address),
+        f.offering
+          .connect(f.alice)
+          .requestDeposit(200n * USDC, ethers.ZeroAddress, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
       expect(await f.offering.totalRequested()).to.equal(0n);
       expect(await f.offering.totalAssets()).to.equal(0n);
@@ -332,13 +384,17 @@ describe("Offering", function () {
       const f = await loadFixture(deployFixture);
       const { offeringOpensAt: opens, offeringClosesAt: closes } = f.terms;
       await time.setNextBlockTimestamp(opens - 1n);
-      await expect(f.offering.connect(f.alice).requestDeposit(200n * USDC, f.alice.address, f.alice.address))
+      await expect(
+        f.offering.connect(f.alice).requestDeposit(200n * USDC, f.alice.address, f.alice.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "OfferingNotOpen")
         .withArgs(opens, closes);
       expect(await f.offering.totalRequested()).to.equal(0n);
       // Exactly at the opening second the request is taken.
       await time.setNextBlockTimestamp(opens);
-      await f.offering.connect(f.alice).requestDeposit(200n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(200n * USDC, f.alice.address, f.alice.address);
       expect(await f.offering.totalRequested()).to.equal(200n * USDC);
     });
 
@@ -347,13 +403,19 @@ describe("Offering", function () {
       const { offeringOpensAt: opens, offeringClosesAt: closes } = f.terms;
       // The last second of the window is inside it.
       await time.setNextBlockTimestamp(closes - 1n);
-      await f.offering.connect(f.alice).requestDeposit(200n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(200n * USDC, f.alice.address, f.alice.address);
       await time.setNextBlockTimestamp(closes);
-      await expect(f.offering.connect(f.bob).requestDeposit(200n * USDC, f.bob.address, f.bob.address))
+      await expect(
+        f.offering.connect(f.bob).requestDeposit(200n * USDC, f.bob.address, f.bob.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "OfferingNotOpen")
         .withArgs(opens, closes);
       await f.offering.close();
-      await expect(f.offering.connect(f.bob).requestDeposit(200n * USDC, f.bob.address, f.bob.address))
+      await expect(
+        f.offering.connect(f.bob).requestDeposit(200n * USDC, f.bob.address, f.bob.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "OfferingNotOpen")
         .withArgs(opens, closes);
       expect(await f.offering.totalRequested()).to.equal(200n * USDC);
@@ -362,24 +424,34 @@ describe("Offering", function () {
 
     it("test_requestDeposit_revertsBelowMinimumTicket_cumulativePerController", async function () {
       const f = await loadFixture(openFixture);
-      await expect(f.offering.connect(f.alice).requestDeposit(MIN_TICKET - 1n, f.alice.address, f.alice.address))
+      await expect(
+        f.offering
+          .connect(f.alice)
+          .requestDeposit(MIN_TICKET - 1n, f.alice.address, f.alice.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "BelowMinimumTicket")
         .withArgs(MIN_TICKET - 1n, MIN_TICKET);
       expect(await f.offering.pendingDepositRequest(0n, f.alice.address)).to.equal(0n);
       // Exactly the ticket passes; then a small top-up passes because the controller's total is above the ticket.
-      await f.offering.connect(f.alice).requestDeposit(MIN_TICKET, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(MIN_TICKET, f.alice.address, f.alice.address);
       await expect(f.offering.connect(f.alice).requestDeposit(1n, f.alice.address, f.alice.address))
         .to.emit(f.offering, "DepositRequest")
         .withArgs(f.alice.address, f.alice.address, 0n, f.alice.address, 1n);
       expect(await f.offering.pendingDepositRequest(0n, f.alice.address)).to.equal(MIN_TICKET + 1n);
       // The ticket is per controller: bob's own small request is still refused, even when paid by alice.
-      await expect(f.offering.connect(f.alice).requestDeposit(5n * USDC, f.bob.address, f.alice.address))
+      await expect(
+        f.offering.connect(f.alice).requestDeposit(5n * USDC, f.bob.address, f.alice.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "BelowMinimumTicket")
         .withArgs(5n * USDC, MIN_TICKET);
       // Two small requests for the same controller from different owners reach the ticket together.
       await f.offering.connect(f.bob).requestDeposit(MIN_TICKET, f.bob.address, f.bob.address);
       await f.offering.connect(f.alice).requestDeposit(5n * USDC, f.bob.address, f.alice.address);
-      expect(await f.offering.pendingDepositRequest(0n, f.bob.address)).to.equal(MIN_TICKET + 5n * USDC);
+      expect(await f.offering.pendingDepositRequest(0n, f.bob.address)).to.equal(
+        MIN_TICKET + 5n * USDC,
+      );
       expect(await f.offering.totalRequested()).to.equal(2n * MIN_TICKET + 1n + 5n * USDC);
     });
 
@@ -400,7 +472,9 @@ describe("Offering", function () {
       await fot.connect(f.alice).approve(await offering.getAddress(), amount);
       await time.increaseTo(terms.offeringOpensAt);
       const fee = amount / 100n; // the mock burns 1 % of every transfer
-      await expect(offering.connect(f.alice).requestDeposit(amount, f.alice.address, f.alice.address))
+      await expect(
+        offering.connect(f.alice).requestDeposit(amount, f.alice.address, f.alice.address),
+      )
         .to.be.revertedWithCustomError(offering, "UnsupportedTokenTransfer")
         .withArgs(amount, amount - fee);
       expect(amount - fee).to.equal(122_222_222n);
@@ -416,7 +490,14 @@ describe("Offering", function () {
       const amount = 250n * USDC;
       await f.stablecoin.mint(f.eve.address, amount);
       const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, amount, deadline);
+      const sig = await signPermit(
+        ethers,
+        f.stablecoin,
+        f.eve,
+        f.offeringAddress,
+        amount,
+        deadline,
+      );
       expect(await f.stablecoin.allowance(f.eve.address, f.offeringAddress)).to.equal(0n);
       const tx = f.offering
         .connect(f.eve)
@@ -424,7 +505,12 @@ describe("Offering", function () {
       await expect(tx)
         .to.emit(f.offering, "DepositRequest")
         .withArgs(f.eve.address, f.eve.address, 0n, f.eve.address, amount);
-      await expect(tx).to.changeTokenBalances(ethers, f.stablecoin, [f.eve, f.offering], [-amount, amount]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        f.stablecoin,
+        [f.eve, f.offering],
+        [-amount, amount],
+      );
       expect(await f.stablecoin.nonces(f.eve.address)).to.equal(1n);
       expect(await f.stablecoin.allowance(f.eve.address, f.offeringAddress)).to.equal(0n);
       expect(await f.offering.pendingDepositRequest(0n, f.eve.address)).to.equal(amount);
@@ -435,9 +521,18 @@ describe("Offering", function () {
       const amount = 250n * USDC;
       await f.stablecoin.mint(f.eve.address, amount);
       const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, amount, deadline);
+      const sig = await signPermit(
+        ethers,
+        f.stablecoin,
+        f.eve,
+        f.offeringAddress,
+        amount,
+        deadline,
+      );
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(amount, f.dave.address, deadline, sig.v, sig.r, sig.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(amount, f.dave.address, deadline, sig.v, sig.r, sig.s),
       )
         .to.emit(f.offering, "DepositRequest")
         .withArgs(f.dave.address, f.eve.address, 0n, f.eve.address, amount);
@@ -449,7 +544,14 @@ describe("Offering", function () {
       const amount = 250n * USDC;
       await f.stablecoin.mint(f.eve.address, amount);
       const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, amount, deadline);
+      const sig = await signPermit(
+        ethers,
+        f.stablecoin,
+        f.eve,
+        f.offeringAddress,
+        amount,
+        deadline,
+      );
       // A third party submits the permit first: the nonce is used and the allowance is in place.
       await f.stablecoin
         .connect(f.outsider)
@@ -461,7 +563,12 @@ describe("Offering", function () {
       await expect(tx)
         .to.emit(f.offering, "DepositRequest")
         .withArgs(f.eve.address, f.eve.address, 0n, f.eve.address, amount);
-      await expect(tx).to.changeTokenBalances(ethers, f.stablecoin, [f.eve, f.offering], [-amount, amount]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        f.stablecoin,
+        [f.eve, f.offering],
+        [-amount, amount],
+      );
       expect(await f.stablecoin.nonces(f.eve.address)).to.equal(1n);
     });
 
@@ -471,11 +578,21 @@ describe("Offering", function () {
       await f.stablecoin.mint(f.eve.address, amount);
       const deadline = BigInt(await time.latest()) + 3_600n;
       // Signed by the wrong key: the permit fails silently and the pull finds no allowance.
-      const sig = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, amount, deadline, {
-        signer: f.outsider,
-      });
+      const sig = await signPermit(
+        ethers,
+        f.stablecoin,
+        f.eve,
+        f.offeringAddress,
+        amount,
+        deadline,
+        {
+          signer: f.outsider,
+        },
+      );
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(amount, f.eve.address, deadline, sig.v, sig.r, sig.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(amount, f.eve.address, deadline, sig.v, sig.r, sig.s),
       )
         .to.be.revertedWithCustomError(f.stablecoin, "ERC20InsufficientAllowance")
         .withArgs(f.offeringAddress, 0n, amount);
@@ -483,7 +600,9 @@ describe("Offering", function () {
       const past = BigInt(await time.latest()) - 1n;
       const sig2 = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, amount, past);
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(amount, f.eve.address, past, sig2.v, sig2.r, sig2.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(amount, f.eve.address, past, sig2.v, sig2.r, sig2.s),
       )
         .to.be.revertedWithCustomError(f.stablecoin, "ERC20InsufficientAllowance")
         .withArgs(f.offeringAddress, 0n, amount);
@@ -497,27 +616,44 @@ describe("Offering", function () {
       const amount = 250n * USDC;
       await f.stablecoin.mint(f.eve.address, amount);
       const deadline = f.terms.offeringClosesAt + 3_600n;
-      const sig = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, amount, deadline);
+      const sig = await signPermit(
+        ethers,
+        f.stablecoin,
+        f.eve,
+        f.offeringAddress,
+        amount,
+        deadline,
+      );
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(amount, f.eve.address, deadline, sig.v, sig.r, sig.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(amount, f.eve.address, deadline, sig.v, sig.r, sig.s),
       )
         .to.be.revertedWithCustomError(f.offering, "OfferingNotOpen")
         .withArgs(f.terms.offeringOpensAt, f.terms.offeringClosesAt);
       await time.increaseTo(f.terms.offeringOpensAt);
       const small = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, 1n, deadline);
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(1n, f.eve.address, deadline, small.v, small.r, small.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(1n, f.eve.address, deadline, small.v, small.r, small.s),
       )
         .to.be.revertedWithCustomError(f.offering, "BelowMinimumTicket")
         .withArgs(1n, MIN_TICKET);
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(0n, f.eve.address, deadline, sig.v, sig.r, sig.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(0n, f.eve.address, deadline, sig.v, sig.r, sig.s),
       ).to.be.revertedWithCustomError(f.offering, "ZeroAmount");
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(amount, ethers.ZeroAddress, deadline, sig.v, sig.r, sig.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(amount, ethers.ZeroAddress, deadline, sig.v, sig.r, sig.s),
       ).to.be.revertedWithCustomError(f.offering, "ZeroAddress");
       // The original permit is still usable after all those reverts.
-      await f.offering.connect(f.eve).requestDepositWithPermit(amount, f.eve.address, deadline, sig.v, sig.r, sig.s);
+      await f.offering
+        .connect(f.eve)
+        .requestDepositWithPermit(amount, f.eve.address, deadline, sig.v, sig.r, sig.s);
       expect(await f.offering.pendingDepositRequest(0n, f.eve.address)).to.equal(amount);
     });
   });
@@ -525,7 +661,9 @@ describe("Offering", function () {
   describe("views", function () {
     it("test_views_beforeClose", async function () {
       const f = await loadFixture(openFixture);
-      await f.offering.connect(f.alice).requestDeposit(300n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(300n * USDC, f.alice.address, f.alice.address);
       expect(await f.offering.pendingDepositRequest(0n, f.alice.address)).to.equal(300n * USDC);
       expect(await f.offering.pendingDepositRequest(1n, f.alice.address)).to.equal(0n);
       expect(await f.offering.pendingDepositRequest(0n, f.bob.address)).to.equal(0n);
@@ -549,7 +687,9 @@ describe("Offering", function () {
       expect(await f.offering.maxMint(alice)).to.equal(alloc[0]);
       expect(await f.offering.refundable(alice)).to.equal(OVER[0] - alloc[0]);
       // An unsettled controller's view is its allocation were it the next to settle.
-      expect(await f.offering.refundable(bob)).to.equal(OVER[1] - (OVER[1] * SENIOR_CAP) / OVER_TOTAL);
+      expect(await f.offering.refundable(bob)).to.equal(
+        OVER[1] - (OVER[1] * SENIOR_CAP) / OVER_TOTAL,
+      );
       // A controller with no request has nothing.
       expect(await f.offering.claimableDepositRequest(0n, f.dave.address)).to.equal(0n);
       expect(await f.offering.refundable(f.dave.address)).to.equal(0n);
@@ -568,7 +708,9 @@ describe("Offering", function () {
   describe("close", function () {
     it("test_close_revertsOfferingStillOpen", async function () {
       const f = await loadFixture(openFixture);
-      await f.offering.connect(f.alice).requestDeposit(500n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(500n * USDC, f.alice.address, f.alice.address);
       await time.setNextBlockTimestamp(f.terms.offeringClosesAt - 1n);
       await expect(f.offering.close())
         .to.be.revertedWithCustomError(f.offering, "OfferingStillOpen")
@@ -601,10 +743,16 @@ describe("Offering", function () {
       expect(reserveFunding).to.equal(13_750_000n); // 13 750 000.075 rounded down
       const dealAddress = await f.deal.getAddress();
       const tx = f.offering.connect(f.outsider).close();
-      await expect(tx).to.emit(f.offering, "OfferingClosed").withArgs(total, total, proceeds, reserveFunding, false);
+      await expect(tx)
+        .to.emit(f.offering, "OfferingClosed")
+        .withArgs(total, total, proceeds, reserveFunding, false);
       await expect(tx).to.emit(f.token, "Issued").withArgs(f.offeringAddress, total);
-      await expect(tx).to.emit(f.token, "Transfer").withArgs(ethers.ZeroAddress, f.offeringAddress, total);
-      await expect(tx).to.emit(f.deal, "OfferingSettled").withArgs(0n, total, reserveFunding, reserveFunding);
+      await expect(tx)
+        .to.emit(f.token, "Transfer")
+        .withArgs(ethers.ZeroAddress, f.offeringAddress, total);
+      await expect(tx)
+        .to.emit(f.deal, "OfferingSettled")
+        .withArgs(0n, total, reserveFunding, reserveFunding);
       await expect(tx).not.to.emit(f.deal, "StatusChanged");
       await expect(tx).to.changeTokenBalances(
         ethers,
@@ -641,7 +789,9 @@ describe("Offering", function () {
 
     it("test_close_exactlyFull", async function () {
       const f = await loadFixture(openFixture);
-      await f.offering.connect(f.alice).requestDeposit(600n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(600n * USDC, f.alice.address, f.alice.address);
       await f.offering.connect(f.bob).requestDeposit(400n * USDC, f.bob.address, f.bob.address);
       await time.increaseTo(f.terms.offeringClosesAt);
       const reserveFunding = (SENIOR_CAP * RESERVE_BPS) / BPS;
@@ -693,7 +843,9 @@ describe("Offering", function () {
           if (step % 2 === 0) {
             const claimable = await f.offering.claimableDepositRequest(0n, inv.address);
             const [shares] = await Promise.all([
-              f.offering.connect(inv)["deposit(uint256,address)"].staticCall(claimable, inv.address),
+              f.offering
+                .connect(inv)
+                ["deposit(uint256,address)"].staticCall(claimable, inv.address),
             ]);
             expect(shares).to.equal(claimable);
             await f.offering.connect(inv)["deposit(uint256,address)"](claimable, inv.address);
@@ -716,7 +868,9 @@ describe("Offering", function () {
           const diff = allocations[i] * OVER_TOTAL - OVER[i] * SENIOR_CAP;
           expect((diff < 0n ? -diff : diff) < OVER_TOTAL).to.equal(true);
           expect(refunds[i]).to.equal(OVER[i] - allocations[i]);
-          expect(await f.stablecoin.balanceOf(investors[i].address)).to.equal(10_000n * USDC - allocations[i]);
+          expect(await f.stablecoin.balanceOf(investors[i].address)).to.equal(
+            10_000n * USDC - allocations[i],
+          );
         }
         expect(refunds.reduce((a, b) => a + b, 0n)).to.equal(OVER_TOTAL - SENIOR_CAP);
         expect(await f.stablecoin.balanceOf(f.offeringAddress)).to.equal(0n);
@@ -727,9 +881,13 @@ describe("Offering", function () {
 
     it("test_close_failedMinRaise_refundsEverything", async function () {
       const f = await loadFixture(openFixture);
-      await f.offering.connect(f.alice).requestDeposit(150n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(150n * USDC, f.alice.address, f.alice.address);
       await f.offering.connect(f.bob).requestDeposit(100n * USDC, f.bob.address, f.bob.address);
-      await f.offering.connect(f.bob).requestDeposit(MIN_RAISE - 250n * USDC - 1n, f.bob.address, f.bob.address);
+      await f.offering
+        .connect(f.bob)
+        .requestDeposit(MIN_RAISE - 250n * USDC - 1n, f.bob.address, f.bob.address);
       const requested = MIN_RAISE - 1n;
       await time.increaseTo(f.terms.offeringClosesAt);
       const issuerBefore = await f.stablecoin.balanceOf(f.r.issuer.address);
@@ -764,7 +922,9 @@ describe("Offering", function () {
     it("test_close_noRequestsAtAll_failsCleanly", async function () {
       const f = await loadFixture(openFixture);
       await time.increaseTo(f.terms.offeringClosesAt);
-      await expect(f.offering.close()).to.emit(f.offering, "OfferingClosed").withArgs(0n, 0n, 0n, 0n, true);
+      await expect(f.offering.close())
+        .to.emit(f.offering, "OfferingClosed")
+        .withArgs(0n, 0n, 0n, 0n, true);
       expect(await f.token.totalSupply()).to.equal(0n);
       await expect(f.offering.connect(f.alice).refund(f.alice.address, f.alice.address))
         .to.be.revertedWithCustomError(f.offering, "NothingToRefund")
@@ -774,7 +934,9 @@ describe("Offering", function () {
     it("test_close_dealActiveOnlyWhenAllOfferingsClosed", async function () {
       const f = await loadFixture(openFixture);
       const equityOffering = f.h.offerings[1];
-      await f.offering.connect(f.alice).requestDeposit(500n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(500n * USDC, f.alice.address, f.alice.address);
       await f.stablecoin.connect(f.bob).approve(await equityOffering.getAddress(), MAX_UINT256);
       await equityOffering.connect(f.bob).requestDeposit(500n * USDC, f.bob.address, f.bob.address);
       await time.increaseTo(f.terms.offeringClosesAt);
@@ -786,8 +948,13 @@ describe("Offering", function () {
         .withArgs(DealStatus.Offering, DealStatus.Active);
       expect(await f.deal.status()).to.equal(DealStatus.Active);
       // Equity funds no reserve: the deal's reserve is the senior's 2.5 %.
-      expect(await f.deal.reserve()).to.deep.equal([(500n * USDC * RESERVE_BPS) / BPS, 100n * USDC]);
-      expect(await f.stablecoin.balanceOf(await f.deal.getAddress())).to.equal((500n * USDC * RESERVE_BPS) / BPS);
+      expect(await f.deal.reserve()).to.deep.equal([
+        (500n * USDC * RESERVE_BPS) / BPS,
+        100n * USDC,
+      ]);
+      expect(await f.stablecoin.balanceOf(await f.deal.getAddress())).to.equal(
+        (500n * USDC * RESERVE_BPS) / BPS,
+      );
     });
   });
 
@@ -796,9 +963,11 @@ describe("Offering", function () {
       const f = await loadFixture(undersubscribedFixture);
       const a = 300_000_002n;
       const alice = f.alice.address;
-      expect(await f.offering.connect(f.alice)["deposit(uint256,address)"].staticCall(100n * USDC, alice)).to.equal(
-        100n * USDC,
-      );
+      expect(
+        await f.offering
+          .connect(f.alice)
+          ["deposit(uint256,address)"].staticCall(100n * USDC, alice),
+      ).to.equal(100n * USDC);
       const tx1 = f.offering.connect(f.alice)["deposit(uint256,address)"](100n * USDC, alice);
       await expect(tx1)
         .to.emit(f.offering, "Deposit")
@@ -809,15 +978,26 @@ describe("Offering", function () {
       await expect(tx1)
         .to.emit(f.token, "Transfer")
         .withArgs(f.offeringAddress, alice, 100n * USDC);
-      await expect(tx1).to.changeTokenBalances(ethers, f.token, [f.alice, f.offering], [100n * USDC, -100n * USDC]);
+      await expect(tx1).to.changeTokenBalances(
+        ethers,
+        f.token,
+        [f.alice, f.offering],
+        [100n * USDC, -100n * USDC],
+      );
       expect(await f.offering.claimableDepositRequest(0n, alice)).to.equal(a - 100n * USDC);
 
-      await expect(f.offering.connect(f.alice)["deposit(uint256,address,address)"](50n * USDC, f.dave.address, alice))
+      await expect(
+        f.offering
+          .connect(f.alice)
+          ["deposit(uint256,address,address)"](50n * USDC, f.dave.address, alice),
+      )
         .to.emit(f.offering, "Deposit")
         .withArgs(alice, f.dave.address, 50n * USDC, 50n * USDC);
       expect(await f.token.balanceOf(f.dave.address)).to.equal(50n * USDC);
 
-      expect(await f.offering.connect(f.alice)["mint(uint256,address)"].staticCall(2n, alice)).to.equal(2n);
+      expect(
+        await f.offering.connect(f.alice)["mint(uint256,address)"].staticCall(2n, alice),
+      ).to.equal(2n);
       await expect(f.offering.connect(f.alice)["mint(uint256,address)"](2n, alice))
         .to.emit(f.offering, "Deposit")
         .withArgs(alice, alice, 2n, 2n);
@@ -843,7 +1023,11 @@ describe("Offering", function () {
         .to.be.revertedWithCustomError(f.offering, "ExceedsClaimable")
         .withArgs(OVER[1], alloc);
       await f.offering.connect(f.bob)["deposit(uint256,address)"](alloc - 10n, f.bob.address);
-      await expect(f.offering.connect(f.bob)["mint(uint256,address,address)"](11n, f.bob.address, f.bob.address))
+      await expect(
+        f.offering
+          .connect(f.bob)
+          ["mint(uint256,address,address)"](11n, f.bob.address, f.bob.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "ExceedsClaimable")
         .withArgs(11n, 10n);
       expect(await f.token.balanceOf(f.bob.address)).to.equal(alloc - 10n);
@@ -852,18 +1036,24 @@ describe("Offering", function () {
 
     it("test_deposit_revertsOfferingNotClosed", async function () {
       const f = await loadFixture(openFixture);
-      await f.offering.connect(f.alice).requestDeposit(200n * USDC, f.alice.address, f.alice.address);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(200n * USDC, f.alice.address, f.alice.address);
       await expect(
         f.offering.connect(f.alice)["deposit(uint256,address)"](1n, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "OfferingNotClosed");
       await expect(
-        f.offering.connect(f.alice)["deposit(uint256,address,address)"](1n, f.alice.address, f.alice.address),
+        f.offering
+          .connect(f.alice)
+          ["deposit(uint256,address,address)"](1n, f.alice.address, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "OfferingNotClosed");
       await expect(
         f.offering.connect(f.alice)["mint(uint256,address)"](1n, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "OfferingNotClosed");
       await expect(
-        f.offering.connect(f.alice)["mint(uint256,address,address)"](1n, f.alice.address, f.alice.address),
+        f.offering
+          .connect(f.alice)
+          ["mint(uint256,address,address)"](1n, f.alice.address, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "OfferingNotClosed");
       // Still not closed after the window until someone closes.
       await time.increaseTo(f.terms.offeringClosesAt);
@@ -876,14 +1066,24 @@ describe("Offering", function () {
     it("test_deposit_revertsNotOperator", async function () {
       const f = await loadFixture(undersubscribedFixture);
       const alice = f.alice.address;
-      await expect(f.offering.connect(f.outsider)["deposit(uint256,address,address)"](1n, f.outsider.address, alice))
+      await expect(
+        f.offering
+          .connect(f.outsider)
+          ["deposit(uint256,address,address)"](1n, f.outsider.address, alice),
+      )
         .to.be.revertedWithCustomError(f.offering, "NotOperator")
         .withArgs(alice, f.outsider.address);
-      await expect(f.offering.connect(f.outsider)["mint(uint256,address,address)"](1n, f.outsider.address, alice))
+      await expect(
+        f.offering
+          .connect(f.outsider)
+          ["mint(uint256,address,address)"](1n, f.outsider.address, alice),
+      )
         .to.be.revertedWithCustomError(f.offering, "NotOperator")
         .withArgs(alice, f.outsider.address);
       // The controller's co-subscriber is not an operator either.
-      await expect(f.offering.connect(f.bob)["deposit(uint256,address,address)"](1n, f.bob.address, alice))
+      await expect(
+        f.offering.connect(f.bob)["deposit(uint256,address,address)"](1n, f.bob.address, alice),
+      )
         .to.be.revertedWithCustomError(f.offering, "NotOperator")
         .withArgs(alice, f.bob.address);
       expect(await f.offering.claimableDepositRequest(0n, alice)).to.equal(300_000_002n);
@@ -894,7 +1094,9 @@ describe("Offering", function () {
       const f = await loadFixture(undersubscribedFixture);
       const alice = f.alice.address;
       await f.offering.connect(f.alice).setOperator(f.operator.address, true);
-      const tx = f.offering.connect(f.operator)["deposit(uint256,address,address)"](200n * USDC, f.dave.address, alice);
+      const tx = f.offering
+        .connect(f.operator)
+        ["deposit(uint256,address,address)"](200n * USDC, f.dave.address, alice);
       await expect(tx)
         .to.emit(f.offering, "Deposit")
         .withArgs(alice, f.dave.address, 200n * USDC, 200n * USDC);
@@ -904,36 +1106,40 @@ describe("Offering", function () {
         [f.dave, f.alice, f.operator, f.offering],
         [200n * USDC, 0n, 0n, -200n * USDC],
       );
-      await expect(f.offering.connect(f.operator)["mint(uint256,address,address)"](2n, f.operator.address, alice))
+      await expect(
+        f.offering
+          .connect(f.operator)
+          ["mint(uint256,address,address)"](2n, f.operator.address, alice),
+      )
         .to.emit(f.offering, "Deposit")
         .withArgs(alice, f.operator.address, 2n, 2n);
-      expect(await f.offering.claimableDepositRequest(0n, alice)).to.equal(300_000_002n - 200n * USDC - 2n);
+      expect(await f.offering.claimableDepositRequest(0n, alice)).to.equal(
+        300_000_002n - 200n * USDC - 2n,
+      );
       // The operator's two-argument claim is for its own (empty) request.
-      await expect(f.offering.connect(f.operator)["deposit(uint256,address)"](1n, f.operator.address))
+      await expect(
+        f.offering.connect(f.operator)["deposit(uint256,address)"](1n, f.operator.address),
+      )
         .to.be.revertedWithCustomError(f.offering, "ExceedsClaimable")
         .withArgs(1n, 0n);
     });
 
     it("test_deposit_revertsInvalidReceiver", async function () {
       const f = await loadFixture(undersubscribedFixture);
-      await expect(
-        f.offering.connect(f.alice)["deposit(uint256,address)"](1n, ethers.ZeroAddress),
-      )
+      await expect(f.offering.connect(f.alice)["deposit(uint256,address)"](1n, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
         .withArgs(ethers.ZeroAddress);
-      await expect(
-        f.offering.connect(f.alice)["deposit(uint256,address)"](1n, f.offeringAddress),
-      )
+      await expect(f.offering.connect(f.alice)["deposit(uint256,address)"](1n, f.offeringAddress))
         .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
         .withArgs(f.offeringAddress);
       await expect(
-        f.offering.connect(f.alice)["mint(uint256,address,address)"](1n, f.offeringAddress, f.alice.address),
+        f.offering
+          .connect(f.alice)
+          ["mint(uint256,address,address)"](1n, f.offeringAddress, f.alice.address),
       )
         .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
         .withArgs(f.offeringAddress);
-      await expect(
-        f.offering.connect(f.alice)["mint(uint256,address)"](1n, ethers.ZeroAddress),
-      )
+      await expect(f.offering.connect(f.alice)["mint(uint256,address)"](1n, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
         .withArgs(ethers.ZeroAddress);
       expect(await f.offering.claimableDepositRequest(0n, f.alice.address)).to.equal(300_000_002n);
@@ -946,7 +1152,9 @@ describe("Offering", function () {
         f.offering.connect(f.alice)["deposit(uint256,address)"](0n, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "ZeroAmount");
       await expect(
-        f.offering.connect(f.alice)["mint(uint256,address,address)"](0n, f.alice.address, f.alice.address),
+        f.offering
+          .connect(f.alice)
+          ["mint(uint256,address,address)"](0n, f.alice.address, f.alice.address),
       ).to.be.revertedWithCustomError(f.offering, "ZeroAmount");
     });
   });
@@ -959,7 +1167,12 @@ describe("Offering", function () {
       const amount = OVER[0] - alloc;
       const tx = f.offering.connect(f.alice).refund(alice, alice);
       await expect(tx).to.emit(f.offering, "Refunded").withArgs(alice, alice, amount);
-      await expect(tx).to.changeTokenBalances(ethers, f.stablecoin, [f.alice, f.offering], [amount, -amount]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        f.stablecoin,
+        [f.alice, f.offering],
+        [amount, -amount],
+      );
       await expect(f.offering.connect(f.alice).refund(alice, alice))
         .to.be.revertedWithCustomError(f.offering, "NothingToRefund")
         .withArgs(alice);
@@ -972,7 +1185,9 @@ describe("Offering", function () {
       const carol = f.carol.address;
       const alloc = expectedAllocations(OVER, [2], SENIOR_CAP)[2];
       await f.offering.connect(f.carol).setOperator(f.operator.address, true);
-      expect(await f.offering.connect(f.operator).refund.staticCall(f.dave.address, carol)).to.equal(OVER[2] - alloc);
+      expect(
+        await f.offering.connect(f.operator).refund.staticCall(f.dave.address, carol),
+      ).to.equal(OVER[2] - alloc);
       const tx = f.offering.connect(f.operator).refund(f.dave.address, carol);
       await expect(tx)
         .to.emit(f.offering, "Refunded")
@@ -997,9 +1212,7 @@ describe("Offering", function () {
 
     it("test_refund_revertsInvalidReceiver", async function () {
       const f = await loadFixture(oversubscribedFixture);
-      await expect(
-        f.offering.connect(f.alice).refund(ethers.ZeroAddress, f.alice.address),
-      )
+      await expect(f.offering.connect(f.alice).refund(ethers.ZeroAddress, f.alice.address))
         .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
         .withArgs(ethers.ZeroAddress);
       expect(await f.offering.totalAssets()).to.equal(OVER_TOTAL - SENIOR_CAP);
@@ -1011,9 +1224,7 @@ describe("Offering", function () {
     it("test_refund_revertsWhenReceiverIsOffering", async function () {
       const f = await loadFixture(oversubscribedFixture);
       const refundable = OVER[0] - expectedAllocations(OVER, [0], SENIOR_CAP)[0];
-      await expect(
-        f.offering.connect(f.alice).refund(f.offeringAddress, f.alice.address),
-      )
+      await expect(f.offering.connect(f.alice).refund(f.offeringAddress, f.alice.address))
         .to.be.revertedWithCustomError(f.offering, "InvalidReceiver")
         .withArgs(f.offeringAddress);
       expect(await f.offering.refundable(f.alice.address)).to.equal(refundable);
@@ -1021,11 +1232,12 @@ describe("Offering", function () {
 
     it("test_refund_revertsOfferingNotClosed", async function () {
       const f = await loadFixture(openFixture);
-      await f.offering.connect(f.alice).requestDeposit(200n * USDC, f.alice.address, f.alice.address);
-      await expect(f.offering.connect(f.alice).refund(f.alice.address, f.alice.address)).to.be.revertedWithCustomError(
-        f.offering,
-        "OfferingNotClosed",
-      );
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(200n * USDC, f.alice.address, f.alice.address);
+      await expect(
+        f.offering.connect(f.alice).refund(f.alice.address, f.alice.address),
+      ).to.be.revertedWithCustomError(f.offering, "OfferingNotClosed");
       expect(await f.offering.totalAssets()).to.equal(200n * USDC);
     });
 
@@ -1055,22 +1267,37 @@ describe("Offering", function () {
 
     it("test_pause_blocksRequestsAndClose", async function () {
       const f = await loadFixture(openFixture);
-      await f.offering.connect(f.alice).requestDeposit(500n * USDC, f.alice.address, f.alice.address);
-      await expect(f.deal.connect(f.r.guardian).pause()).to.emit(f.offering, "PauseSet").withArgs(true);
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(500n * USDC, f.alice.address, f.alice.address);
+      await expect(f.deal.connect(f.r.guardian).pause())
+        .to.emit(f.offering, "PauseSet")
+        .withArgs(true);
       await expect(
         f.offering.connect(f.bob).requestDeposit(200n * USDC, f.bob.address, f.bob.address),
       ).to.be.revertedWithCustomError(f.offering, "OfferingPaused");
       await f.stablecoin.mint(f.eve.address, 200n * USDC);
       const deadline = f.terms.offeringClosesAt;
-      const sig = await signPermit(ethers, f.stablecoin, f.eve, f.offeringAddress, 200n * USDC, deadline);
+      const sig = await signPermit(
+        ethers,
+        f.stablecoin,
+        f.eve,
+        f.offeringAddress,
+        200n * USDC,
+        deadline,
+      );
       await expect(
-        f.offering.connect(f.eve).requestDepositWithPermit(200n * USDC, f.eve.address, deadline, sig.v, sig.r, sig.s),
+        f.offering
+          .connect(f.eve)
+          .requestDepositWithPermit(200n * USDC, f.eve.address, deadline, sig.v, sig.r, sig.s),
       ).to.be.revertedWithCustomError(f.offering, "OfferingPaused");
       await time.increaseTo(f.terms.offeringClosesAt);
       await expect(f.offering.close()).to.be.revertedWithCustomError(f.offering, "OfferingPaused");
       expect(await f.offering.closed()).to.deep.equal([false, false]);
       expect(await f.offering.totalRequested()).to.equal(500n * USDC);
-      await expect(f.deal.connect(f.r.guardian).unpause()).to.emit(f.offering, "PauseSet").withArgs(false);
+      await expect(f.deal.connect(f.r.guardian).unpause())
+        .to.emit(f.offering, "PauseSet")
+        .withArgs(false);
       await f.offering.close();
       expect(await f.offering.closed()).to.deep.equal([true, false]);
     });
@@ -1082,17 +1309,15 @@ describe("Offering", function () {
       await f.deal.connect(f.r.guardian).pause();
       expect(await f.offering.maxDeposit(alice)).to.equal(0n);
       expect(await f.offering.maxMint(alice)).to.equal(0n);
-      await expect(f.offering.connect(f.alice)["deposit(uint256,address)"](1n, alice)).to.be.revertedWithCustomError(
-        f.offering,
-        "OfferingPaused",
-      );
+      await expect(
+        f.offering.connect(f.alice)["deposit(uint256,address)"](1n, alice),
+      ).to.be.revertedWithCustomError(f.offering, "OfferingPaused");
       await expect(
         f.offering.connect(f.alice)["deposit(uint256,address,address)"](1n, alice, alice),
       ).to.be.revertedWithCustomError(f.offering, "OfferingPaused");
-      await expect(f.offering.connect(f.alice)["mint(uint256,address)"](1n, alice)).to.be.revertedWithCustomError(
-        f.offering,
-        "OfferingPaused",
-      );
+      await expect(
+        f.offering.connect(f.alice)["mint(uint256,address)"](1n, alice),
+      ).to.be.revertedWithCustomError(f.offering, "OfferingPaused");
       await expect(
         f.offering.connect(f.alice)["mint(uint256,address,address)"](1n, alice, alice),
       ).to.be.revertedWithCustomError(f.offering, "OfferingPaused");

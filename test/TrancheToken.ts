@@ -21,6 +21,7 @@ import {
   CashModel,
   distributedEvents,
   MAX_UINT128,
+  MAX_UINT96,
   MAX_UINT256,
   preparePeriod,
   runPeriod,
@@ -78,10 +79,14 @@ async function lateClaimFixture() {
   }
   await time.increaseTo(f.terms.offeringClosesAt);
   for (const o of f.h.offerings) await o.close();
-  await f.h.offerings[0].connect(f.holder)["deposit(uint256,address)"](4_000_000n * USDC, f.holder.address);
+  await f.h.offerings[0]
+    .connect(f.holder)
+    ["deposit(uint256,address)"](4_000_000n * USDC, f.holder.address);
   for (let i = 1; i < 4; i++) {
     const inv = f.r.investors[i];
-    await f.h.offerings[i].connect(inv)["deposit(uint256,address)"](f.terms.tranches[i].faceAmount, inv.address);
+    await f.h.offerings[i]
+      .connect(inv)
+      ["deposit(uint256,address)"](f.terms.tranches[i].faceAmount, inv.address);
   }
   const indexes: bigint[] = [];
   for (const p of [0n, 1n]) {
@@ -188,9 +193,18 @@ describe("TrancheToken", function () {
       expect(await senior.totalSupply()).to.equal(6_000_000n * E18);
       expect(await junior.balanceOf(f.r.investors[1].address)).to.equal(1_000_000n * E18);
       // One period's coupon is exact to the wei at 18 decimals too.
-      const receipt = await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 0n, 2_000_000n * E18);
+      const receipt = await runPeriod(
+        ethers,
+        networkHelpers,
+        f.protocol,
+        f.r,
+        f.h.deal,
+        0n,
+        2_000_000n * E18,
+      );
       const [ev] = distributedEvents(receipt, senior);
-      const interest = (6_000_000n * E18 * ((8n * WAD) / 100n) * (30n * 86_400n)) / (WAD * 365n * 86_400n);
+      const interest =
+        (6_000_000n * E18 * ((8n * WAD) / 100n) * (30n * 86_400n)) / (WAD * 365n * 86_400n);
       expect(ev.amount).to.equal(interest);
       expect(ev.index).to.equal((interest * WAD) / (6_000_000n * E18));
       const holder = f.r.investors[0];
@@ -199,12 +213,16 @@ describe("TrancheToken", function () {
       await expect(senior.connect(holder).claim(holder.address))
         .to.emit(senior, "Claimed")
         .withArgs(holder.address, holder.address, expected);
-      expect(await f.protocol.stablecoin.balanceOf(await senior.getAddress())).to.equal(interest - expected);
+      expect(await f.protocol.stablecoin.balanceOf(await senior.getAddress())).to.equal(
+        interest - expected,
+      );
     });
 
     it("test_params_areFixedInTheCloneCode", async function () {
       const f = await loadFixture(createdFixture);
-      expect(ethers.Interface.from(f.senior.interface.fragments).getFunction("initialize")).to.equal(null);
+      expect(
+        ethers.Interface.from(f.senior.interface.fragments).getFunction("initialize"),
+      ).to.equal(null);
       const p = await f.senior.params();
       expect(p.deal).to.equal(await f.deal.getAddress());
       expect(p.stablecoin).to.equal(await f.protocol.stablecoin.getAddress());
@@ -266,7 +284,9 @@ describe("TrancheToken", function () {
     it("test_approve_setsAllowanceAndEmits", async function () {
       const f = await loadFixture(activeFixture);
       const [spender] = f.extra;
-      expect(await f.senior.connect(f.holder).approve.staticCall(spender.address, 5n)).to.equal(true);
+      expect(await f.senior.connect(f.holder).approve.staticCall(spender.address, 5n)).to.equal(
+        true,
+      );
       await expect(f.senior.connect(f.holder).approve(spender.address, 5n))
         .to.emit(f.senior, "Approval")
         .withArgs(f.holder.address, spender.address, 5n);
@@ -286,12 +306,17 @@ describe("TrancheToken", function () {
       const f = await loadFixture(activeFixture);
       const [spender, to] = f.extra;
       await f.senior.connect(f.holder).approve(spender.address, 1_000n);
-      expect(await f.senior.connect(spender).transferFrom.staticCall(f.holder.address, to.address, 400n)).to.equal(
-        true,
-      );
+      expect(
+        await f.senior.connect(spender).transferFrom.staticCall(f.holder.address, to.address, 400n),
+      ).to.equal(true);
       const tx = f.senior.connect(spender).transferFrom(f.holder.address, to.address, 400n);
       await expect(tx).to.emit(f.senior, "Transfer").withArgs(f.holder.address, to.address, 400n);
-      await expect(tx).to.changeTokenBalances(ethers, f.senior, [f.holder, to, spender], [-400n, 400n, 0n]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        f.senior,
+        [f.holder, to, spender],
+        [-400n, 400n, 0n],
+      );
       expect(await f.senior.allowance(f.holder.address, spender.address)).to.equal(600n);
       await f.senior.connect(spender).transferFrom(f.holder.address, to.address, 600n);
       expect(await f.senior.allowance(f.holder.address, spender.address)).to.equal(0n);
@@ -363,7 +388,9 @@ describe("TrancheToken", function () {
         expect(await t.DOMAIN_SEPARATOR()).to.equal(expected);
       }
       // Clones have distinct domains.
-      expect(await f.tokens[0].DOMAIN_SEPARATOR()).to.not.equal(await f.tokens[1].DOMAIN_SEPARATOR());
+      expect(await f.tokens[0].DOMAIN_SEPARATOR()).to.not.equal(
+        await f.tokens[1].DOMAIN_SEPARATOR(),
+      );
     });
 
     it("test_permit_validSignature", async function () {
@@ -373,7 +400,9 @@ describe("TrancheToken", function () {
       const sig = await signPermit(ethers, f.senior, f.holder, spender.address, 777n, deadline);
       expect(await f.senior.nonces(f.holder.address)).to.equal(0n);
       await expect(
-        f.senior.connect(relayer).permit(f.holder.address, spender.address, 777n, deadline, sig.v, sig.r, sig.s),
+        f.senior
+          .connect(relayer)
+          .permit(f.holder.address, spender.address, 777n, deadline, sig.v, sig.r, sig.s),
       )
         .to.emit(f.senior, "Approval")
         .withArgs(f.holder.address, spender.address, 777n);
@@ -381,7 +410,15 @@ describe("TrancheToken", function () {
       expect(await f.senior.nonces(f.holder.address)).to.equal(1n);
       // The next permit uses nonce 1 and overwrites the allowance.
       const sig2 = await signPermit(ethers, f.senior, f.holder, spender.address, 5n, deadline);
-      await f.senior.permit(f.holder.address, spender.address, 5n, deadline, sig2.v, sig2.r, sig2.s);
+      await f.senior.permit(
+        f.holder.address,
+        spender.address,
+        5n,
+        deadline,
+        sig2.v,
+        sig2.r,
+        sig2.s,
+      );
       expect(await f.senior.allowance(f.holder.address, spender.address)).to.equal(5n);
       expect(await f.senior.nonces(f.holder.address)).to.equal(2n);
       await f.senior.connect(spender).transferFrom(f.holder.address, spender.address, 5n);
@@ -404,7 +441,9 @@ describe("TrancheToken", function () {
       const deadline = BigInt(await time.latest()) + 100n;
       const sig = await signPermit(ethers, f.senior, f.holder, spender.address, 1n, deadline);
       await time.setNextBlockTimestamp(deadline + 1n);
-      await expect(f.senior.permit(f.holder.address, spender.address, 1n, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        f.senior.permit(f.holder.address, spender.address, 1n, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(f.senior, "ERC2612ExpiredSignature")
         .withArgs(deadline);
       expect(await f.senior.nonces(f.holder.address)).to.equal(0n);
@@ -415,12 +454,24 @@ describe("TrancheToken", function () {
       const f = await loadFixture(activeFixture);
       const [spender, impostor] = f.extra;
       const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(ethers, f.senior, f.holder, spender.address, 1n, deadline, { signer: impostor });
-      await expect(f.senior.permit(f.holder.address, spender.address, 1n, deadline, sig.v, sig.r, sig.s))
+      const sig = await signPermit(ethers, f.senior, f.holder, spender.address, 1n, deadline, {
+        signer: impostor,
+      });
+      await expect(
+        f.senior.permit(f.holder.address, spender.address, 1n, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(f.senior, "ERC2612InvalidSigner")
         .withArgs(impostor.address, f.holder.address);
       // Wrong domain name: the signature recovers to some other address.
-      const wrongName = await signPermit(ethers, f.senior, f.holder, spender.address, 1n, deadline, { name: "Junior" });
+      const wrongName = await signPermit(
+        ethers,
+        f.senior,
+        f.holder,
+        spender.address,
+        1n,
+        deadline,
+        { name: "Junior" },
+      );
       const { chainId } = await ethers.provider.getNetwork();
       const types = {
         Permit: [
@@ -431,11 +482,33 @@ describe("TrancheToken", function () {
           { name: "deadline", type: "uint256" },
         ],
       };
-      const domain = { name: "Senior", version: "1", chainId, verifyingContract: await f.senior.getAddress() };
-      const message = { owner: f.holder.address, spender: spender.address, value: 1n, nonce: 0n, deadline };
-      const recovered = ethers.recoverAddress(ethers.TypedDataEncoder.hash(domain, types, message), wrongName);
+      const domain = {
+        name: "Senior",
+        version: "1",
+        chainId,
+        verifyingContract: await f.senior.getAddress(),
+      };
+      const message = {
+        owner: f.holder.address,
+        spender: spender.address,
+        value: 1n,
+        nonce: 0n,
+        deadline,
+      };
+      const recovered = ethers.recoverAddress(
+        ethers.TypedDataEncoder.hash(domain, types, message),
+        wrongName,
+      );
       await expect(
-        f.senior.permit(f.holder.address, spender.address, 1n, deadline, wrongName.v, wrongName.r, wrongName.s),
+        f.senior.permit(
+          f.holder.address,
+          spender.address,
+          1n,
+          deadline,
+          wrongName.v,
+          wrongName.r,
+          wrongName.s,
+        ),
       )
         .to.be.revertedWithCustomError(f.senior, "ERC2612InvalidSigner")
         .withArgs(recovered, f.holder.address);
@@ -465,7 +538,9 @@ describe("TrancheToken", function () {
         },
         { owner: f.holder.address, spender: spender.address, value: 9n, nonce: 1n, deadline },
       );
-      await expect(f.senior.permit(f.holder.address, spender.address, 9n, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        f.senior.permit(f.holder.address, spender.address, 9n, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(f.senior, "ERC2612InvalidSigner")
         .withArgs(ethers.recoverAddress(digest, sig), f.holder.address);
       expect(await f.senior.allowance(f.holder.address, spender.address)).to.equal(0n);
@@ -476,7 +551,9 @@ describe("TrancheToken", function () {
       const f = await loadFixture(activeFixture);
       const deadline = BigInt(await time.latest()) + 3_600n;
       const sig = await signPermit(ethers, f.senior, f.holder, ethers.ZeroAddress, 1n, deadline);
-      await expect(f.senior.permit(f.holder.address, ethers.ZeroAddress, 1n, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        f.senior.permit(f.holder.address, ethers.ZeroAddress, 1n, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(f.senior, "ERC20InvalidSpender")
         .withArgs(ethers.ZeroAddress);
       expect(await f.senior.nonces(f.holder.address)).to.equal(0n);
@@ -503,7 +580,9 @@ describe("TrancheToken", function () {
         },
         { owner: ethers.ZeroAddress, spender: spender.address, value: 1n, nonce: 0n, deadline },
       );
-      await expect(f.senior.permit(ethers.ZeroAddress, spender.address, 1n, deadline, sig.v, sig.r, sig.s))
+      await expect(
+        f.senior.permit(ethers.ZeroAddress, spender.address, 1n, deadline, sig.v, sig.r, sig.s),
+      )
         .to.be.revertedWithCustomError(f.senior, "ERC2612InvalidSigner")
         .withArgs(ethers.recoverAddress(digest, sig), ethers.ZeroAddress);
     });
@@ -543,18 +622,21 @@ describe("TrancheToken", function () {
     it("test_issue_revertsAlreadyIssued", async function () {
       const f = await loadFixture(activeFixture);
       const offering = await impersonate(await f.h.offerings[0].getAddress());
-      await expect(f.senior.connect(offering).issue(1n)).to.be.revertedWithCustomError(f.senior, "AlreadyIssued");
+      await expect(f.senior.connect(offering).issue(1n)).to.be.revertedWithCustomError(
+        f.senior,
+        "AlreadyIssued",
+      );
       expect(await f.senior.totalSupply()).to.equal(SENIOR_FACE);
     });
 
-    it("test_issue_revertsAboveUint128", async function () {
+    it("test_issue_revertsAboveUint96", async function () {
       const f = await loadFixture(createdFixture);
       const offering = await impersonate(await f.h.offerings[0].getAddress());
-      await expect(f.senior.connect(offering).issue(MAX_UINT128 + 1n))
+      await expect(f.senior.connect(offering).issue(MAX_UINT96 + 1n))
         .to.be.revertedWithCustomError(f.senior, "SafeCastOverflowedUintDowncast")
-        .withArgs(128, MAX_UINT128 + 1n);
-      await f.senior.connect(offering).issue(MAX_UINT128);
-      expect(await f.senior.totalSupply()).to.equal(MAX_UINT128);
+        .withArgs(96, MAX_UINT96 + 1n);
+      await f.senior.connect(offering).issue(MAX_UINT96);
+      expect(await f.senior.totalSupply()).to.equal(MAX_UINT96);
     });
 
     it("test_deliverShares_revertsNotOffering", async function () {
@@ -575,10 +657,9 @@ describe("TrancheToken", function () {
         .to.be.revertedWithCustomError(f.senior, "ERC20InsufficientBalance")
         .withArgs(offering.address, 2_000_000n * USDC, 2_000_000n * USDC + 1n);
       await f.deal.connect(f.r.guardian).pause();
-      await expect(f.senior.connect(offering).deliverShares(f.late.address, 1n)).to.be.revertedWithCustomError(
-        f.senior,
-        "TokenPaused",
-      );
+      await expect(
+        f.senior.connect(offering).deliverShares(f.late.address, 1n),
+      ).to.be.revertedWithCustomError(f.senior, "TokenPaused");
       expect(await f.senior.balanceOf(offering.address)).to.equal(2_000_000n * USDC);
     });
 
@@ -608,7 +689,10 @@ describe("TrancheToken", function () {
     it("test_distribute_revertsNothingToClaim_noSupply", async function () {
       const f = await loadFixture(createdFixture);
       const deal = await impersonate(await f.deal.getAddress());
-      await expect(f.senior.connect(deal).distribute(1n)).to.be.revertedWithCustomError(f.senior, "NothingToClaim");
+      await expect(f.senior.connect(deal).distribute(1n)).to.be.revertedWithCustomError(
+        f.senior,
+        "NothingToClaim",
+      );
       expect(await f.senior.cashIndex()).to.equal(0n);
     });
 
@@ -617,7 +701,10 @@ describe("TrancheToken", function () {
       const deal = await impersonate(await f.deal.getAddress());
       // The smallest amount whose index step reaches 2^128.
       const limit = ((MAX_UINT128 + 1n) * SENIOR_FACE + WAD - 1n) / WAD;
-      await expect(f.senior.connect(deal).distribute(limit)).to.be.revertedWithCustomError(f.senior, "IndexOverflow");
+      await expect(f.senior.connect(deal).distribute(limit)).to.be.revertedWithCustomError(
+        f.senior,
+        "IndexOverflow",
+      );
       expect(await f.senior.cashIndex()).to.equal(0n);
       // One unit less still fits.
       const index = ((limit - 1n) * WAD) / SENIOR_FACE;
@@ -632,11 +719,19 @@ describe("TrancheToken", function () {
       const f = await loadFixture(activeFixture);
       const deal = await impersonate(await f.deal.getAddress());
       // 1 unit over 6e12 tokens: 1e18 / 6e12 = 166 666.67 → 166 666, remainder 4e12 carried.
-      await expect(f.senior.connect(deal).distribute(1n)).to.emit(f.senior, "Distributed").withArgs(1n, 166_666n);
+      await expect(f.senior.connect(deal).distribute(1n))
+        .to.emit(f.senior, "Distributed")
+        .withArgs(1n, 166_666n);
       // Next: (1e18 + 4e12) / 6e12 = 166 667.33 → index 333 333.
-      await expect(f.senior.connect(deal).distribute(1n)).to.emit(f.senior, "Distributed").withArgs(1n, 333_333n);
-      await expect(f.senior.connect(deal).distribute(1n)).to.emit(f.senior, "Distributed").withArgs(1n, 500_000n);
-      await expect(f.senior.connect(deal).distribute(0n)).to.emit(f.senior, "Distributed").withArgs(0n, 500_000n);
+      await expect(f.senior.connect(deal).distribute(1n))
+        .to.emit(f.senior, "Distributed")
+        .withArgs(1n, 333_333n);
+      await expect(f.senior.connect(deal).distribute(1n))
+        .to.emit(f.senior, "Distributed")
+        .withArgs(1n, 500_000n);
+      await expect(f.senior.connect(deal).distribute(0n))
+        .to.emit(f.senior, "Distributed")
+        .withArgs(0n, 500_000n);
       expect(await f.senior.claimable(f.holder.address)).to.equal(3n);
     });
   });
@@ -648,25 +743,27 @@ describe("TrancheToken", function () {
       await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.deal, 0n);
       await f.senior.connect(f.holder).approve(spender.address, 100n);
       const claimable = await f.senior.claimable(f.holder.address);
-      await expect(f.deal.connect(f.r.guardian).pause()).to.emit(f.senior, "PauseSet").withArgs(true);
+      await expect(f.deal.connect(f.r.guardian).pause())
+        .to.emit(f.senior, "PauseSet")
+        .withArgs(true);
       expect(await f.senior.paused()).to.equal(true);
-      await expect(f.senior.connect(f.holder).transfer(to.address, 1n)).to.be.revertedWithCustomError(
-        f.senior,
-        "TokenPaused",
-      );
+      await expect(
+        f.senior.connect(f.holder).transfer(to.address, 1n),
+      ).to.be.revertedWithCustomError(f.senior, "TokenPaused");
       await expect(
         f.senior.connect(spender).transferFrom(f.holder.address, to.address, 1n),
       ).to.be.revertedWithCustomError(f.senior, "TokenPaused");
-      await expect(f.senior.connect(f.holder).claim(f.holder.address)).to.be.revertedWithCustomError(
-        f.senior,
-        "TokenPaused",
-      );
+      await expect(
+        f.senior.connect(f.holder).claim(f.holder.address),
+      ).to.be.revertedWithCustomError(f.senior, "TokenPaused");
       expect(await f.senior.allowance(f.holder.address, spender.address)).to.equal(100n);
       expect(await f.senior.claimable(f.holder.address)).to.equal(claimable);
       expect(await f.senior.balanceOf(to.address)).to.equal(0n);
       // Approvals are not paused.
       await f.senior.connect(f.holder).approve(spender.address, 200n);
-      await expect(f.deal.connect(f.r.guardian).unpause()).to.emit(f.senior, "PauseSet").withArgs(false);
+      await expect(f.deal.connect(f.r.guardian).unpause())
+        .to.emit(f.senior, "PauseSet")
+        .withArgs(false);
       await f.senior.connect(spender).transferFrom(f.holder.address, to.address, 1n);
       await f.senior.connect(f.holder).claim(f.holder.address);
       expect(await f.senior.claimable(f.holder.address)).to.equal(0n);
@@ -681,9 +778,13 @@ describe("TrancheToken", function () {
       const [ev] = distributedEvents(receipt, f.senior);
       const expected = (SENIOR_FACE * ev.index) / WAD;
       expect(await f.senior.claimable(f.holder.address)).to.equal(expected);
-      expect(await f.senior.connect(f.holder).claim.staticCall(receiver.address)).to.equal(expected);
+      expect(await f.senior.connect(f.holder).claim.staticCall(receiver.address)).to.equal(
+        expected,
+      );
       const tx = f.senior.connect(f.holder).claim(receiver.address);
-      await expect(tx).to.emit(f.senior, "Claimed").withArgs(f.holder.address, receiver.address, expected);
+      await expect(tx)
+        .to.emit(f.senior, "Claimed")
+        .withArgs(f.holder.address, receiver.address, expected);
       await expect(tx).to.changeTokenBalances(
         ethers,
         f.stablecoin,
@@ -691,22 +792,19 @@ describe("TrancheToken", function () {
         [expected, 0n, -expected],
       );
       expect(await f.senior.claimable(f.holder.address)).to.equal(0n);
-      await expect(f.senior.connect(f.holder).claim(f.holder.address)).to.be.revertedWithCustomError(
-        f.senior,
-        "NothingToClaim",
-      );
+      await expect(
+        f.senior.connect(f.holder).claim(f.holder.address),
+      ).to.be.revertedWithCustomError(f.senior, "NothingToClaim");
     });
 
     it("test_claim_revertsNothingToClaim_beforeAnyDistribution", async function () {
       const f = await loadFixture(activeFixture);
-      await expect(f.senior.connect(f.holder).claim(f.holder.address)).to.be.revertedWithCustomError(
-        f.senior,
-        "NothingToClaim",
-      );
-      await expect(f.senior.connect(f.outsider).claim(f.outsider.address)).to.be.revertedWithCustomError(
-        f.senior,
-        "NothingToClaim",
-      );
+      await expect(
+        f.senior.connect(f.holder).claim(f.holder.address),
+      ).to.be.revertedWithCustomError(f.senior, "NothingToClaim");
+      await expect(
+        f.senior.connect(f.outsider).claim(f.outsider.address),
+      ).to.be.revertedWithCustomError(f.senior, "NothingToClaim");
     });
 
     it("test_claim_revertsERC20InvalidReceiver", async function () {
@@ -736,7 +834,8 @@ describe("TrancheToken", function () {
       const installment = SENIOR_FACE / 9n; // ⌊face·1/9⌋
       const outstanding = SENIOR_FACE - installment;
       const [ev] = distributedEvents(receipt, f.senior);
-      const interest = (SENIOR_FACE * ((8n * WAD) / 100n) * (30n * 86_400n)) / (WAD * 365n * 86_400n);
+      const interest =
+        (SENIOR_FACE * ((8n * WAD) / 100n) * (30n * 86_400n)) / (WAD * 365n * 86_400n);
       expect(ev.amount).to.equal(interest + installment);
       expect((await f.deal.tranche(0n)).outstanding).to.equal(outstanding);
       expect(await f.senior.factor()).to.equal((outstanding * WAD) / SENIOR_FACE);
@@ -782,7 +881,11 @@ describe("TrancheToken", function () {
       // Balance each account held during each period (between distributions).
       const during: Record<string, bigint>[] = [];
 
-      const transfer = async (from: HardhatEthersSigner, to: HardhatEthersSigner, amount: bigint) => {
+      const transfer = async (
+        from: HardhatEthersSigner,
+        to: HardhatEthersSigner,
+        amount: bigint,
+      ) => {
         await s.connect(from).transfer(to.address, amount);
         model.transfer(from.address, to.address, amount);
       };
@@ -799,7 +902,9 @@ describe("TrancheToken", function () {
       };
       const claimD = async () => {
         const expected = model.claim(D.address);
-        await expect(s.connect(D).claim(D.address)).to.emit(s, "Claimed").withArgs(D.address, D.address, expected);
+        await expect(s.connect(D).claim(D.address))
+          .to.emit(s, "Claimed")
+          .withArgs(D.address, D.address, expected);
         dClaims.push(expected);
         claimedTotal += expected;
       };
@@ -827,7 +932,8 @@ describe("TrancheToken", function () {
       await claimD();
 
       const delta = indexes.map((x, i) => x - (i === 0 ? 0n : indexes[i - 1]));
-      const perPeriod = (a: string) => during.map((d, p) => (d[a] * delta[p]) / WAD).reduce((x, y) => x + y, 0n);
+      const perPeriod = (a: string) =>
+        during.map((d, p) => (d[a] * delta[p]) / WAD).reduce((x, y) => x + y, 0n);
 
       // Every holder matches the model exactly.
       for (const a of all) expect(await s.claimable(a)).to.equal(model.claimable(a));
@@ -877,12 +983,20 @@ describe("TrancheToken", function () {
       for (const w of signers) {
         const expected = model.claimable(w.address);
         if (expected === 0n) {
-          await expect(s.connect(w).claim(w.address)).to.be.revertedWithCustomError(s, "NothingToClaim");
+          await expect(s.connect(w).claim(w.address)).to.be.revertedWithCustomError(
+            s,
+            "NothingToClaim",
+          );
           continue;
         }
         const tx = s.connect(w).claim(w.address);
         await expect(tx).to.emit(s, "Claimed").withArgs(w.address, w.address, expected);
-        await expect(tx).to.changeTokenBalances(ethers, f.stablecoin, [w, tokenAddress], [expected, -expected]);
+        await expect(tx).to.changeTokenBalances(
+          ethers,
+          f.stablecoin,
+          [w, tokenAddress],
+          [expected, -expected],
+        );
         model.claim(w.address);
       }
       expect(await f.stablecoin.balanceOf(tokenAddress)).to.equal(dust);
@@ -971,7 +1085,9 @@ describe("TrancheToken", function () {
       const [receiver] = f.extra;
       const accrued = (2_000_000n * USDC * f.indexes[1]) / WAD;
       const moved = (accrued * 500_000n * USDC) / (2_000_000n * USDC);
-      await expect(f.offering.connect(f.late)["deposit(uint256,address)"](500_000n * USDC, receiver.address))
+      await expect(
+        f.offering.connect(f.late)["deposit(uint256,address)"](500_000n * USDC, receiver.address),
+      )
         .to.emit(s, "SharesDelivered")
         .withArgs(receiver.address, 500_000n * USDC, moved);
       expect(await s.claimable(receiver.address)).to.equal(moved);

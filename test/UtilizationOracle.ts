@@ -238,6 +238,7 @@ describe("UtilizationOracle", function () {
         await protocol.factory.dealImplementation(),
         await protocol.factory.tokenImplementation(),
         await protocol.factory.offeringImplementation(),
+        await protocol.factory.riskEngineImplementation(),
         await oracle2.getAddress(),
       ]);
       await oracle2.grantRole(await oracle2.REGISTRAR_ROLE(), await factory2.getAddress());
@@ -458,7 +459,15 @@ describe("UtilizationOracle", function () {
       expect(plain(await oracle.terms(unknown))).to.deep.equal([[], 0n, 0n, 0n, 0n, 0n, 0n, 0n]);
       expect(plain(await oracle.pendingReporterChange(unknown))).to.deep.equal([[], 0n, 0n]);
       expect(await oracle.reportState(unknown, 0n)).to.equal(ReportState.None);
-      expect(plain(await oracle.getReport(unknown, 0n))).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n, 0n]);
+      expect(plain(await oracle.getReport(unknown, 0n))).to.deep.equal([
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+      ]);
       expect(await oracle.reportDeadline(unknown, 0n)).to.equal(0n);
       await expect(oracle.periodOutcome(unknown, 0n))
         .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
@@ -1488,8 +1497,15 @@ describe("UtilizationOracle", function () {
       const f = await networkHelpers.loadFixture(endedFixture);
       const { oracle, dealAddress, outsider } = f;
       // Period 0 ended a period ago, past its report deadline, with nothing reported.
-      expect(await time.latest()).to.be.greaterThanOrEqual(await oracle.reportDeadline(dealAddress, 0n));
-      expect(plain(await oracle.finalize.staticCall(dealAddress, 0n))).to.deep.equal([false, 0n, 0n, 0n]);
+      expect(await time.latest()).to.be.greaterThanOrEqual(
+        await oracle.reportDeadline(dealAddress, 0n),
+      );
+      expect(plain(await oracle.finalize.staticCall(dealAddress, 0n))).to.deep.equal([
+        false,
+        0n,
+        0n,
+        0n,
+      ]);
       await expect(oracle.connect(outsider).finalize(dealAddress, 0n))
         .to.emit(oracle, "PeriodUnreported")
         .withArgs(dealAddress, 0n, outsider.address);

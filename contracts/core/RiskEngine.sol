@@ -637,11 +637,9 @@ contract RiskEngine is IRiskEngine {
         (c, ) = RiskTermsLib.decodeConfig(Clones.fetchCloneArgs(address(this)));
     }
 
-    function _deal() private view returns (address deal) {
-        bytes memory args = Clones.fetchCloneArgs(address(this));
-        assembly ("memory-safe") {
-            deal := shr(96, mload(add(args, 32)))
-        }
+    function _deal() private view returns (address) {
+        return RiskTermsLib.dealOf(Clones.fetchCloneArgs(address(this)));
+    }
     }
 
     /// @dev Note principal outstanding, senior principal outstanding and senior face, from the deal.

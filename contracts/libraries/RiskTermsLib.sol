@@ -81,6 +81,8 @@ library RiskTermsLib {
         address deal;
         address feed;
         uint256 params;
+        // The arguments are tightly packed (20 + 20 + 32 bytes, then one word per trigger) to keep clones small.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             deal := shr(96, mload(add(args, 32)))
             feed := shr(96, mload(add(args, 52)))
@@ -97,9 +99,18 @@ library RiskTermsLib {
         triggerCount = uint8(params >> 112);
     }
 
+    /// @notice The deal, first in the clone arguments.
+    function dealOf(bytes memory args) internal pure returns (address deal) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            deal := shr(96, mload(add(args, 32)))
+        }
+    }
+
     /// @notice Packed word of trigger `i` in the clone arguments.
     function triggerWord(bytes memory args, uint256 i) internal pure returns (uint256 w) {
         uint256 offset = CONFIG_BYTES + 32 * i;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             w := mload(add(add(args, 32), offset))
         }

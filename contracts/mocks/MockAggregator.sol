@@ -11,6 +11,8 @@ contract MockAggregator is AggregatorV3Interface {
     uint256 private _updatedAt;
     bool private _reverts;
 
+    error FeedDown();
+
     constructor(uint8 decimals_) {
         decimals = decimals_;
     }
@@ -37,7 +39,7 @@ contract MockAggregator is AggregatorV3Interface {
     }
 
     function latestRoundData() public view returns (uint80, int256, uint256, uint256, uint80) {
-        require(!_reverts, "feed down");
+        if (_reverts) revert FeedDown();
         return (1, _answer, _updatedAt, _updatedAt, 1);
     }
 }

@@ -62,7 +62,12 @@ export function refTerms(t: TermSheetInput): RefDealTerms {
     trusteeFeePerPeriod: t.trusteeFeePerPeriod,
     reserveTarget: t.reserveTarget,
     keeperBounty: t.keeperBounty,
-    tranches: t.tranches.map((tr) => ({ kind: tr.kind, coupon: tr.coupon, principal: tr.principal })),
+    trailingPeriods: t.risk.trailingPeriods,
+    tranches: t.tranches.map((tr) => ({
+      kind: tr.kind,
+      coupon: tr.coupon,
+      principal: tr.principal,
+    })),
   };
 }
 
@@ -72,7 +77,11 @@ export function plain(x: unknown): unknown {
 }
 
 /** Every event the deal itself emitted in `receipt`, in order, as {name, args}. */
-export function dealEvents(deal: Deal, dealAddress: string, receipt: ContractTransactionReceipt): RefEvent[] {
+export function dealEvents(
+  deal: Deal,
+  dealAddress: string,
+  receipt: ContractTransactionReceipt,
+): RefEvent[] {
   return receipt.logs
     .filter((l) => l.address.toLowerCase() === dealAddress.toLowerCase())
     .map((l) => {
@@ -96,7 +105,8 @@ function distributedAmounts(
 
 export function statementFromChain(x: unknown): RefStatement {
   const a = plain(x) as unknown[];
-  if (a.length !== 15) throw new Error(`statement has ${a.length} fields, expected 15`);
+  if (a.length !== 18) throw new Error(`statement has ${a.length} fields, expected 18`);
+  const m = a[17] as unknown[];
   return {
     period: a[0] as bigint,
     reported: a[1] as boolean,
@@ -111,19 +121,48 @@ export function statementFromChain(x: unknown): RefStatement {
     principalPaid: a[10] as bigint[],
     residualPaid: a[11] as bigint,
     utilization: a[12] as bigint,
-    collectionsCarried: a[13] as bigint,
-    reserveAfter: a[14] as bigint,
+    reserveTrapped: a[13] as bigint,
+    collectionsCarried: a[14] as bigint,
+    reserveAfter: a[15] as bigint,
+    mode: a[16] as bigint,
+    metrics: {
+      cashAvailableForDebtService: m[0] as bigint,
+      debtService: m[1] as bigint,
+      dscr: m[2] as bigint,
+      trailingDscr: m[3] as bigint,
+      utilization: m[4] as bigint,
+      collateralValue: m[5] as bigint,
+      notesOutstanding: m[6] as bigint,
+      ltv: m[7] as bigint,
+      seniorCurve: m[8] as bigint,
+      reserveLevel: m[9] as bigint,
+      servicerShortfall: m[10] as bigint,
+      breakEvenUtilization: m[11] as bigint,
+      overcollateralization: m[12] as bigint[],
+      interestCoverage: m[13] as bigint[],
+      breachedMask: m[14] as bigint,
+      activeMask: m[15] as bigint,
+    },
   };
 }
 
 /** performData of an upkeep that runs up to `periods` periods from `first`. */
-export function performData(ethers: HardhatEthers, first: bigint | number, periods: bigint | number): string {
-  return ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [BigInt(first), BigInt(periods)]);
+export function performData(
+  ethers: HardhatEthers,
+  first: bigint | number,
+  periods: bigint | number,
+): string {
+  return ethers.AbiCoder.defaultAbiCoder().encode(
+    ["uint256", "uint256"],
+    [BigInt(first), BigInt(periods)],
+  );
 }
 
 /** checkData asking for up to `periods` periods: empty for one, abi.encode(uint256) otherwise. */
 export function checkData(ethers: HardhatEthers, periods: bigint | number): string {
-  return BigInt(periods) === 1n ? "0x" : ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [BigInt(periods)]);
+  return BigInt(periods) === 1n
+    ? "0x"
+    : ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [BigInt(periods)]);
 }
 
 /**
@@ -193,7 +232,11 @@ export class ScenarioRunner {
    * Prepares periods `first` … `first + plans.length − 1` (report or mark unreported, deposit), then runs them in
    * one transaction: `distribute(first)` for a single period, or `performUpkeep(abi.encode(first, n))`.
    */
-  async runPeriods(first: number, plans: PeriodPlan[], opts: RunOptions = {}): Promise<RefPeriodResult[]> {
+  async runPeriods(
+    first: number,
+    plans: PeriodPlan[],
+    opts: RunOptions = {},
+  ): Promise<RefPeriodResult[]> {
     const { ethers, networkHelpers, protocol, r, h } = this;
     const via = opts.via ?? "distribute";
     if (plans.length === 0 || (plans.length > 1 && via !== "upkeep")) {
@@ -209,10 +252,13 @@ export class ScenarioRunner {
       const period = first + i;
       const plan = plans[i];
       const end = await deal.periodEnd(period);
-      if (BigInt(await networkHelpers.time.latest()) < end) await networkHelpers.time.increaseTo(end);
+      if (BigInt(await networkHelpers.time.latest()) < end)
+        await networkHelpers.time.increaseTo(end);
       if (plan.unreported) {
         await markUnreported(networkHelpers, protocol, deal, BigInt(period), keeper);
-        expect(await oracle.reportState(this.dealAddress, period)).to.equal(BigInt(ReportState.Unreported));
+        expect(await oracle.reportState(this.dealAddress, period)).to.equal(
+          BigInt(ReportState.Unreported),
+        );
         outcomes.push(UNREPORTED);
       } else {
         // Signed by every reporter, so a utilization step above the deal's bound is accepted too.
@@ -228,7 +274,9 @@ export class ScenarioRunner {
           plan.available,
           r.reporters,
         );
-        expect(await oracle.reportState(this.dealAddress, period)).to.equal(BigInt(ReportState.Final));
+        expect(await oracle.reportState(this.dealAddress, period)).to.equal(
+          BigInt(ReportState.Final),
+        );
         outcomes.push(report);
       }
       if (plan.deposit > 0n) {
@@ -241,13 +289,17 @@ export class ScenarioRunner {
 
     const expected = outcomes.map((o, i) => this.model.distribute(first + i, o, keeper.address));
     for (const e of expected) {
-      expect(conservationHolds(e.statement), `reference conservation, period ${e.statement.period}`).to.equal(
-        true,
-      );
+      expect(
+        conservationHolds(e.statement),
+        `reference conservation, period ${e.statement.period}`,
+      ).to.equal(true);
     }
 
     // The deal says the first period is ready, and an upkeep asking for as many periods would run it.
-    expect(await deal.readyPeriod(), `readyPeriod before period ${first}`).to.deep.equal([true, BigInt(first)]);
+    expect(await deal.readyPeriod(), `readyPeriod before period ${first}`).to.deep.equal([
+      true,
+      BigInt(first),
+    ]);
     expect(plain(await deal.checkUpkeep(checkData(ethers, plans.length)))).to.deep.equal([
       true,
       performData(ethers, first, plans.length),
@@ -267,9 +319,10 @@ export class ScenarioRunner {
       this.dealAddress,
       keeper.address,
     ];
-    expect(new Set(parties.map((a) => a.toLowerCase())).size, "the keeper is a party of its own").to.equal(
-      parties.length,
-    );
+    expect(
+      new Set(parties.map((a) => a.toLowerCase())).size,
+      "the keeper is a party of its own",
+    ).to.equal(parties.length);
     const before = await Promise.all(parties.map((a) => coin.balanceOf(a)));
     const tx =
       via === "distribute"
@@ -309,13 +362,16 @@ export class ScenarioRunner {
     expect(emitted.length).to.equal(plans.length);
     emitted.forEach((e, i) => {
       const onChain = statementFromChain(e.args[1]);
-      expect(conservationHolds(onChain), `on-chain conservation, period ${first + i}`).to.equal(true);
+      expect(conservationHolds(onChain), `on-chain conservation, period ${first + i}`).to.equal(
+        true,
+      );
       expect(onChain).to.deep.equal(expected[i].statement);
     });
 
     // Cash moved as the statements say.
     const notes = h.terms.tranches.length - 1;
-    const sum = (f: (e: RefPeriodResult) => bigint): bigint => expected.reduce((a, e) => a + f(e), 0n);
+    const sum = (f: (e: RefPeriodResult) => bigint): bigint =>
+      expected.reduce((a, e) => a + f(e), 0n);
     const toEquity = (e: RefPeriodResult) => e.residualRecipient === this.tokenAddresses[notes];
     const expectedDelta = [
       sum((e) => e.statement.trusteeFeePaid),
@@ -326,14 +382,18 @@ export class ScenarioRunner {
       -sum(({ statement: s }) => s.cashIn + s.reserveReleased + s.reserveDrawn - s.reserveToppedUp),
       sum((e) => e.statement.keeperBountyPaid),
     ];
-    expect(delta, `balance changes, periods ${first}..${first + plans.length - 1}`).to.deep.equal(expectedDelta);
+    expect(delta, `balance changes, periods ${first}..${first + plans.length - 1}`).to.deep.equal(
+      expectedDelta,
+    );
     for (let i = 0; i < notes; i++) {
       expect(distributedAmounts(h.tokens[i], this.tokenAddresses[i], receipt)).to.deep.equal(
         expected.map((e) => e.paidToNotes[i]).filter((x) => x !== 0n),
       );
     }
     expect(distributedAmounts(h.tokens[notes], this.tokenAddresses[notes], receipt)).to.deep.equal(
-      expected.filter((e) => toEquity(e) && e.statement.residualPaid !== 0n).map((e) => e.statement.residualPaid),
+      expected
+        .filter((e) => toEquity(e) && e.statement.residualPaid !== 0n)
+        .map((e) => e.statement.residualPaid),
     );
 
     // The deal's state matches the reference, and its balance is exactly what it accounts for.
@@ -368,7 +428,9 @@ export class ScenarioRunner {
         model.notes[i].arrears,
       ]);
       const factor =
-        model.notes[i].issued === 0n ? 0n : (model.notes[i].outstanding * 10n ** 18n) / model.notes[i].issued;
+        model.notes[i].issued === 0n
+          ? 0n
+          : (model.notes[i].outstanding * 10n ** 18n) / model.notes[i].issued;
       expect(await deal.factor(i)).to.equal(factor);
       expect(await h.tokens[i].factor()).to.equal(factor);
     }

@@ -162,7 +162,11 @@ export const NO_COUPON = {
   floorRate: 0n,
   capRate: 0n,
 };
-export const NO_PRINCIPAL = { scheduleType: PrincipalType.Bullet, amortStartPeriod: 0, amortPeriods: 0 };
+export const NO_PRINCIPAL = {
+  scheduleType: PrincipalType.Bullet,
+  amortStartPeriod: 0,
+  amortPeriods: 0,
+};
 
 export function fixedNote(
   name: string,
@@ -464,7 +468,17 @@ export async function submitReport(
   available = 1_000_000n,
   by: HardhatEthersSigner[] = r.reporters.slice(0, 2),
 ): Promise<ReportInput> {
-  const report = await proposeReport(ethers, protocol, r, deal, period, revenue, billed, available, by);
+  const report = await proposeReport(
+    ethers,
+    protocol,
+    r,
+    deal,
+    period,
+    revenue,
+    billed,
+    available,
+    by,
+  );
   await networkHelpers.time.increase(DISPUTE_WINDOW);
   return report;
 }
@@ -482,7 +496,8 @@ export async function markUnreported(
 ): Promise<void> {
   const dealAddress = await deal.getAddress();
   const deadline = await protocol.oracle.reportDeadline(dealAddress, period);
-  if (BigInt(await networkHelpers.time.latest()) < deadline) await networkHelpers.time.increaseTo(deadline);
+  if (BigInt(await networkHelpers.time.latest()) < deadline)
+    await networkHelpers.time.increaseTo(deadline);
   const oracle = caller === undefined ? protocol.oracle : protocol.oracle.connect(caller);
   await oracle.markUnreported(dealAddress, period);
 }
@@ -505,6 +520,8 @@ export async function activateDeal(
   for (const o of h.offerings) await o.close();
   for (let i = 0; i < h.offerings.length; i++) {
     const inv = r.investors[i];
-    await h.offerings[i].connect(inv)["deposit(uint256,address)"](h.terms.tranches[i].faceAmount, inv.address);
+    await h.offerings[i]
+      .connect(inv)
+      ["deposit(uint256,address)"](h.terms.tranches[i].faceAmount, inv.address);
   }
 }

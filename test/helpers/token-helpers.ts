@@ -17,6 +17,7 @@ import {
 
 export const MAX_UINT256 = 2n ** 256n - 1n;
 export const MAX_UINT128 = 2n ** 128n - 1n;
+export const MAX_UINT96 = 2n ** 96n - 1n;
 
 /**
  * A small two-tranche term sheet for offering tests: a 1 000 USDC senior note (min raise 400, min ticket 100,
@@ -46,7 +47,12 @@ export function smallTermSheet(
 }
 
 /** Mints `amount` to the servicer and deposits it into the deal as collections. */
-export async function depositCollections(protocol: Protocol, r: Roles, deal: Deal, amount: bigint): Promise<void> {
+export async function depositCollections(
+  protocol: Protocol,
+  r: Roles,
+  deal: Deal,
+  amount: bigint,
+): Promise<void> {
   await protocol.stablecoin.mint(r.servicer.address, amount);
   await protocol.stablecoin.connect(r.servicer).approve(await deal.getAddress(), amount);
   await deal.connect(r.servicer).depositCollections(amount);
@@ -96,7 +102,8 @@ export function distributedEvents(
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== address) continue;
     const parsed = token.interface.parseLog(log);
-    if (parsed?.name === "Distributed") out.push({ amount: parsed.args.amount, index: parsed.args.index });
+    if (parsed?.name === "Distributed")
+      out.push({ amount: parsed.args.amount, index: parsed.args.index });
   }
   return out;
 }
@@ -144,7 +151,10 @@ export async function signPermit(
  */
 export class CashModel {
   index = 0n;
-  private readonly accounts = new Map<string, { balance: bigint; checkpoint: bigint; accrued: bigint }>();
+  private readonly accounts = new Map<
+    string,
+    { balance: bigint; checkpoint: bigint; accrued: bigint }
+  >();
 
   private get(a: string) {
     const key = a.toLowerCase();

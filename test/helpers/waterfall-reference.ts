@@ -35,9 +35,13 @@ export const YEAR = 365n * 86_400n;
 export enum RefStatus {
   Offering = 0,
   Active = 1,
-  Repaid = 2,
-  Defaulted = 3,
+  CashTrap = 2,
+  Accelerated = 3,
+  Repaid = 4,
+  Defaulted = 5,
 }
+
+const MAX = 2n ** 256n - 1n;
 
 export interface RefCoupon {
   couponType: number; // 0 fixed, 1 utilization-linked
@@ -68,7 +72,32 @@ export interface RefDealTerms {
   trusteeFeePerPeriod: bigint;
   reserveTarget: bigint;
   keeperBounty: bigint;
+  /** Window of the trailing DSCR (the risk terms' trailingPeriods). */
+  trailingPeriods: number;
   tranches: RefTrancheTerms[];
+}
+
+/**
+ * Metrics of a period for a deal with no fleet and no triggers (collateral value zero), computed independently of
+ * the risk engine from the formulas of DESIGN.md.
+ */
+export interface RefMetrics {
+  cashAvailableForDebtService: bigint;
+  debtService: bigint;
+  dscr: bigint;
+  trailingDscr: bigint;
+  utilization: bigint;
+  collateralValue: bigint;
+  notesOutstanding: bigint;
+  ltv: bigint;
+  seniorCurve: bigint;
+  reserveLevel: bigint;
+  servicerShortfall: bigint;
+  breakEvenUtilization: bigint;
+  overcollateralization: bigint[];
+  interestCoverage: bigint[];
+  breachedMask: bigint;
+  activeMask: bigint;
 }
 
 export interface RefStatement {
@@ -85,8 +114,11 @@ export interface RefStatement {
   principalPaid: bigint[];
   residualPaid: bigint;
   utilization: bigint;
+  reserveTrapped: bigint;
   collectionsCarried: bigint;
   reserveAfter: bigint;
+  mode: bigint;
+  metrics: RefMetrics;
 }
 
 /** One expected event of the deal: its name and its arguments in ABI order. */
@@ -120,6 +152,18 @@ export interface RefPeriodResult {
 }
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
+/** Coverage ratio (WAD) rounded down; "nothing to cover" is 2^256 − 1. */
+function coverage(available: bigint, covered: bigint): bigint {
+  return covered === 0n ? MAX : (available * WAD) / covered;
+}
+
+/** Debt over value (WAD) rounded up; 2^256 − 1 when there is debt and no value. */
+function ltv(debt: bigint, value: bigint): bigint {
+  if (debt === 0n) return 0n;
+  if (value === 0n) return MAX;
+  return (debt * WAD + value - 1n) / value;
+}
 
 /** ⌊a·b / c⌋ on non-negative integers. */
 function mulDivDown(a: bigint, b: bigint, c: bigint): bigint {
@@ -166,6 +210,7 @@ interface NoteState {
   issued: bigint;
   outstanding: bigint;
   arrears: bigint;
+  writtenDown: bigint;
 }
 
 /** Running model of one deal. Create it once the offerings settled, with what each tranche issued. */
@@ -182,6 +227,8 @@ export class DealReference {
   readonly equityToken: string;
   readonly issuer: string;
   readonly equitySupply: bigint;
+  /** Cash available for debt service and debt service of every distributed period. */
+  readonly history: { cads: bigint; debtService: bigint }[] = [];
 
   constructor(
     terms: RefDealTerms,
@@ -193,7 +240,9 @@ export class DealReference {
     if (issued.length !== terms.tranches.length) throw new Error("issued length");
     this.terms = terms;
     this.reserve = initialReserve;
-    this.notes = issued.slice(0, -1).map((x) => ({ issued: x, outstanding: x, arrears: 0n }));
+    this.notes = issued
+      .slice(0, -1)
+      .map((x) => ({ issued: x, outstanding: x, arrears: 0n, writtenDown: 0n }));
     this.equitySupply = issued[issued.length - 1];
     this.equityToken = equityToken;
     this.issuer = issuer;
@@ -201,6 +250,30 @@ export class DealReference {
 
   deposit(amount: bigint): void {
     this.collections += amount;
+  }
+
+  /** Metrics the risk engine measures before the waterfall (no fleet: collateral value zero; no triggers). */
+  private metrics(
+    outcome: RefOutcome,
+    cash: bigint,
+    feesDue: bigint,
+    reserveTarget: bigint,
+    interestDue: bigint[],
+    principalDue: bigint[],
+  ): RefMetrics {
+    return referenceMetrics({
+      outcome,
+      cash,
+      feesDue,
+      reserve: this.reserve,
+      reserveTarget,
+      pledgedShareBps: this.terms.pledgedShareBps,
+      outstanding: this.notes.map((n) => n.outstanding),
+      interestDue,
+      principalDue,
+      history: this.history,
+      trailingPeriods: this.terms.trailingPeriods,
+    });
   }
 
   /** Runs `period` with the oracle's `outcome`, run by `keeper` (the caller that earns the bounty). */
@@ -245,6 +318,14 @@ export class DealReference {
     const target = finalPeriod || outstandingNotes === 0n ? 0n : t.reserveTarget;
     const trusteeDue = t.trusteeFeePerPeriod + this.trusteeArrears;
     const servicerDue = bpsOf(cash, t.servicerFeeBps) + this.servicerArrears;
+    const metrics = this.metrics(
+      outcome,
+      cash,
+      t.keeperBounty + trusteeDue + servicerDue,
+      target,
+      interestDue,
+      principalDueArr,
+    );
 
     // 2. release
     let available = cash;
@@ -332,6 +413,26 @@ export class DealReference {
       });
     });
     if (finalPeriod) {
+      if (!allRepaid) {
+        // Written off bottom-up: equity's whole par first, then each note's remainder from the most junior.
+        const notes = BigInt(this.notes.length);
+        if (this.equitySupply !== 0n) {
+          events.push({
+            name: "PrincipalWrittenDown",
+            args: [notes, this.equitySupply, 0n, this.equitySupply],
+          });
+        }
+        for (let i = this.notes.length - 1; i >= 0; i--) {
+          const n = this.notes[i];
+          if (n.outstanding === 0n) continue;
+          n.writtenDown += n.outstanding;
+          events.push({
+            name: "PrincipalWrittenDown",
+            args: [BigInt(i), n.outstanding, 0n, n.writtenDown],
+          });
+          n.outstanding = 0n;
+        }
+      }
       const next = allRepaid ? RefStatus.Repaid : RefStatus.Defaulted;
       events.push({ name: "StatusChanged", args: [BigInt(this.status), BigInt(next)] });
       this.status = next;
@@ -353,8 +454,11 @@ export class DealReference {
       principalPaid,
       residualPaid: residual,
       utilization: u,
+      reserveTrapped: 0n,
       collectionsCarried: this.collections,
       reserveAfter: reserve,
+      mode: BigInt(RefStatus.Active),
+      metrics,
     };
     events.push({ name: "PeriodDistributed", args: [p, statementToArray(statement)] });
 
@@ -385,8 +489,101 @@ export function statementToArray(s: RefStatement): unknown[] {
     s.principalPaid,
     s.residualPaid,
     s.utilization,
+    s.reserveTrapped,
     s.collectionsCarried,
     s.reserveAfter,
+    s.mode,
+    metricsToArray(s.metrics),
+  ];
+}
+
+/**
+ * Metrics of a period of a deal with no fleet and no triggers, from DESIGN.md's formulas. `history` holds the
+ * earlier periods' cash available for debt service and debt service; this period's are appended to it.
+ */
+export function referenceMetrics(x: {
+  outcome: RefOutcome;
+  cash: bigint;
+  feesDue: bigint;
+  reserve: bigint;
+  reserveTarget: bigint;
+  pledgedShareBps: number;
+  outstanding: bigint[];
+  interestDue: bigint[];
+  principalDue: bigint[];
+  history: { cads: bigint; debtService: bigint }[];
+  trailingPeriods: number;
+}): RefMetrics {
+  const { outcome, cash, feesDue } = x;
+  const reported = outcome !== UNREPORTED;
+  const cads = cash > feesDue ? cash - feesDue : 0n;
+  const sum = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
+  const debtService = sum(x.interestDue) + sum(x.principalDue);
+  x.history.push({ cads, debtService });
+  const window = x.history.slice(-x.trailingPeriods);
+  let notesOutstanding = 0n;
+  let interestAbove = 0n;
+  const oc: bigint[] = [];
+  const ic: bigint[] = [];
+  x.outstanding.forEach((o, i) => {
+    notesOutstanding += o;
+    interestAbove += x.interestDue[i];
+    oc.push(coverage(0n, notesOutstanding));
+    ic.push(coverage(cads, interestAbove));
+  });
+  const revenue = reported ? outcome.revenue : 0n;
+  const pledged = bpsOf(revenue, x.pledgedShareBps);
+  let breakEven = MAX;
+  if (reported) {
+    // (fees + debt service) / (GPU-hours available × revenue per billed hour × pledged share), rounded up.
+    const capacity = outcome.gpuHoursAvailable * revenue * BigInt(x.pledgedShareBps);
+    if (capacity !== 0n && outcome.gpuHoursBilled !== 0n) {
+      const num = (feesDue + debtService) * outcome.gpuHoursBilled * BPS * WAD;
+      breakEven = (num + capacity - 1n) / capacity;
+    }
+  }
+  return {
+    cashAvailableForDebtService: cads,
+    debtService,
+    dscr: coverage(cads, debtService),
+    trailingDscr: coverage(
+      window.reduce((a, h) => a + h.cads, 0n),
+      window.reduce((a, h) => a + h.debtService, 0n),
+    ),
+    utilization: reported ? utilization(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n,
+    collateralValue: 0n,
+    notesOutstanding,
+    ltv: ltv(notesOutstanding, 0n),
+    seniorCurve: x.outstanding.length === 0 ? 0n : ltv(x.outstanding[0], 0n),
+    reserveLevel: coverage(x.reserve, x.reserveTarget),
+    servicerShortfall: reported && pledged > cash ? pledged - cash : 0n,
+    breakEvenUtilization: breakEven,
+    overcollateralization: oc,
+    interestCoverage: ic,
+    breachedMask: 0n,
+    activeMask: 0n,
+  };
+}
+
+/** The metrics as the ABI tuple. */
+export function metricsToArray(m: RefMetrics): unknown[] {
+  return [
+    m.cashAvailableForDebtService,
+    m.debtService,
+    m.dscr,
+    m.trailingDscr,
+    m.utilization,
+    m.collateralValue,
+    m.notesOutstanding,
+    m.ltv,
+    m.seniorCurve,
+    m.reserveLevel,
+    m.servicerShortfall,
+    m.breakEvenUtilization,
+    m.overcollateralization,
+    m.interestCoverage,
+    m.breachedMask,
+    m.activeMask,
   ];
 }
 
