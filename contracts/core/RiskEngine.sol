@@ -640,7 +640,6 @@ contract RiskEngine is IRiskEngine {
     function _deal() private view returns (address) {
         return RiskTermsLib.dealOf(Clones.fetchCloneArgs(address(this)));
     }
-    }
 
     /// @dev Note principal outstanding, senior principal outstanding and senior face, from the deal.
     function _outstanding() private view returns (uint256 notes, uint256 senior, uint256 seniorFace) {
