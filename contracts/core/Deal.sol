@@ -337,10 +337,15 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             })
         );
         input.turbo = turbo;
-        input.mode =
-            run.mode == DealStatus.Accelerated
-                ? WaterfallMath.Mode.Accelerated
-                : (run.mode == DealStatus.CashTrap ? WaterfallMath.Mode.CashTrap : WaterfallMath.Mode.Normal);
+        if (run.mode == DealStatus.Accelerated) {
+            input.mode = WaterfallMath.Mode.Accelerated;
+            // An event of default sweeps every collection held into the paydown (the servicer fee stays on the
+            // period's cash).
+            input.cash += _collections;
+            _collections = 0;
+        } else if (run.mode == DealStatus.CashTrap) {
+            input.mode = WaterfallMath.Mode.CashTrap;
+        }
     }
 
     /// @dev Interest (current + arrears) and scheduled principal of note `i`; returns its outstanding principal.

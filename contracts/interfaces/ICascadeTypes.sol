@@ -27,8 +27,9 @@ enum PrincipalType {
 /// @notice Lifecycle of a deal.
 /// Offering: tranches are being sold. Active: periods are distributed in the normal order.
 /// CashTrap: a cash-trap trigger is active; nothing goes to equity, excess cash is trapped in the reserve (or turbo
-/// pays note principal first). Accelerated: an event of default; after fees and senior interest all cash repays
-/// principal strictly by rank, subordinate interest is deferred, nothing goes to equity; latched until waived.
+/// pays note principal first). Accelerated: an event of default; every collection held and the whole reserve are
+/// swept in, and after fees and senior interest all cash repays principal strictly by rank, subordinate interest
+/// is deferred, nothing goes to equity; latched until waived.
 /// Repaid: every note is repaid (at the final period or by a clean-up call).
 /// Defaulted: the final period is distributed and the principal still outstanding was written off.
 enum DealStatus {
