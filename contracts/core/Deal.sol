@@ -298,6 +298,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.input.interestDue = new uint256[](notes);
         run.input.principalDue = new uint256[](notes);
         run.input.outstanding = new uint256[](notes);
+        run.input.writtenDown = new uint256[](notes);
         uint256 outstandingNotes;
         for (uint256 i; i < notes; ++i) {
             outstandingNotes += _gatherNote(run, i, count);
@@ -353,6 +354,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         Tranche storage tr = _tranches[i];
         outstanding = tr.outstanding;
         run.input.outstanding[i] = outstanding;
+        run.input.writtenDown[i] = tr.writtenDown;
         // Without a report, a utilization-linked coupon falls to its floor.
         uint256 rate =
             (!run.reported && tr.couponType == CouponType.UtilizationLinked)
@@ -384,6 +386,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         emit FeesPaid(period, r.trusteeFeePaid, r.servicerFeePaid, trusteeArrears, servicerArrears);
 
         bool allRepaid = true;
+        bool principalLeft;
         for (uint256 i; i < run.notes; ++i) {
             Tranche storage tr = _tranches[i];
             uint256 arrears = input.interestDue[i] - r.interestPaid[i];
@@ -400,12 +403,21 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             // principalPaid ≤ outstanding (scheduled principal, turbo or acceleration never exceed it).
             uint256 outstanding = tr.outstanding - r.principalPaid[i];
             tr.outstanding = uint128(outstanding);
+            if (outstanding != 0) principalLeft = true;
             if (outstanding != 0 || tr.arrears != 0) allRepaid = false;
             emit PrincipalPaid(period, i, input.principalDue[i], r.principalPaid[i], outstanding);
+            uint256 recovered = r.recovered[i];
+            if (recovered != 0) {
+                uint256 left = tr.writtenDown - recovered;
+                tr.writtenDown = uint128(left);
+                emit RecoveryApplied(i, 0, recovered, 0, outstanding, left);
+                // The statement's principal includes written-down principal repaid.
+                r.principalPaid[i] += recovered;
+            }
         }
 
         if (run.finalPeriod) {
-            if (!allRepaid) _writeDownAll(run.notes);
+            if (principalLeft) _writeDownAll(run.notes);
             _setStatus(allRepaid ? DealStatus.Repaid : DealStatus.Defaulted);
         } else if (run.mode != _status) {
             _setStatus(run.mode);
@@ -505,12 +517,6 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _depositRecoveries(msg.sender, amount);
     }
 
-    /// @inheritdoc IDeal
-    function depositRecoveriesFrom(address payer, uint256 amount) external nonReentrant whenNotPaused {
-        if (msg.sender != address(_risk)) revert NotRiskEngine(msg.sender);
-        _depositRecoveries(payer, amount);
-    }
-
     /// @dev Recoveries pay top-down: note principal outstanding by rank, then written-down principal and (once
     /// the deal has ended) unpaid interest by rank. The rest joins the collections of a running deal, or goes to
     /// equity (the issuer when no equity was sold) once it has ended.
@@ -569,7 +575,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (block.timestamp >= _periodEnd(next)) revert CleanUpPeriodPending(next);
         // The risk engine prices the call from this deal's state (views only).
         IRiskEngine.CleanUpQuote memory q = _risk.cleanUpQuote();
-        if (q.seniorOutstanding > q.threshold) revert CleanUpNotAllowed(q.seniorOutstanding, q.threshold);
+        if (!q.allowed) revert CleanUpNotAllowed(q.seniorOutstanding, q.threshold);
         uint256 payoff = q.payoff;
         uint256 fromIssuer = q.fromIssuer;
         uint256[] memory interest = q.interest;
@@ -584,8 +590,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256[] memory principal = new uint256[](notes);
         for (uint256 i; i < notes; ++i) {
             Tranche storage tr = _tranches[i];
-            principal[i] = tr.outstanding;
+            principal[i] = uint256(tr.outstanding) + tr.writtenDown;
             tr.outstanding = 0;
+            tr.writtenDown = 0;
             tr.arrears = 0;
             emit NoteCalled(i, interest[i], principal[i]);
         }

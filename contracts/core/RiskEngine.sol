@@ -4,8 +4,10 @@ pragma solidity 0.8.30;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {
     CouponType,
@@ -28,6 +30,7 @@ import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
 /// @notice See {IRiskEngine}. Every ratio that protects lenders rounds against the borrower: coverage ratios and
 /// collateral values round down, loan-to-value ratios and break-even utilization round up.
 contract RiskEngine is IRiskEngine {
+    using SafeERC20 for IERC20;
     uint256 private constant WAD = 1e18;
     uint256 private constant BPS = 10_000;
     uint256 private constant MAX = type(uint256).max;
@@ -70,7 +73,6 @@ contract RiskEngine is IRiskEngine {
     }
 
     uint32 private _fleetCount;
-    uint64 private _lastIndexAt;
     uint96 private _lastIndex;
     /// @dev Byte i (i < 16): consecutive breaches of trigger i; bit 128 + i: trigger i is active.
     uint256 private _triggerState;
@@ -186,7 +188,6 @@ contract RiskEngine is IRiskEngine {
             emit PriceIndexRejected(period, reason, answer, updatedAt);
         } else if (index != _lastIndex) {
             _lastIndex = uint96(index);
-            _lastIndexAt = uint64(updatedAt);
         }
         return index;
     }
@@ -203,7 +204,10 @@ contract RiskEngine is IRiskEngine {
         uint256 slots = window + 1;
         Cumulative memory previous = period == 0 ? Cumulative(0, 0) : _cumulative[(period - 1) % slots];
         Cumulative memory base = period >= window ? _cumulative[(period - window) % slots] : Cumulative(0, 0);
-        Cumulative memory current = Cumulative(uint128(previous.cads + cads), uint128(previous.debtService + ds));
+        Cumulative memory current = Cumulative(
+            SafeCast.toUint128(previous.cads + cads),
+            SafeCast.toUint128(previous.debtService + ds)
+        );
         _cumulative[period % slots] = current;
         return CollateralMath.coverage(current.cads - base.cads, current.debtService - base.debtService);
     }
@@ -301,7 +305,14 @@ contract RiskEngine is IRiskEngine {
         // units ≤ active ≤ 2^32 − 1.
         e.activeCount = uint32(active - units);
         emit FleetEntryRetired(id, units, active - units, proceeds);
-        if (proceeds != 0) IDeal(_deal()).depositRecoveriesFrom(msg.sender, proceeds);
+        if (proceeds != 0) {
+            // The proceeds pass through the engine into the deal, which pays them as recoveries.
+            IDeal deal = IDeal(_deal());
+            IERC20 coin = IERC20(deal.stablecoin());
+            coin.safeTransferFrom(msg.sender, address(this), proceeds);
+            coin.forceApprove(address(deal), proceeds);
+            deal.depositRecoveries(proceeds);
+        }
     }
 
     function _addFleet(FleetEntryTerms[] calldata entries) private {
@@ -376,8 +387,10 @@ contract RiskEngine is IRiskEngine {
         ) {
             answer = answer_;
             updatedAt = updatedAt_;
-            if (answer_ <= 0 || answer_ > int256(uint256(type(uint96).max))) {
+            if (answer_ <= 0) {
                 reason = IndexRejection.NonPositive;
+            } else if (answer_ > int256(uint256(type(uint96).max))) {
+                reason = IndexRejection.TooLarge;
             } else if (updatedAt_ > block.timestamp) {
                 reason = IndexRejection.FromFuture;
             } else if (block.timestamp - updatedAt_ > c.maxStaleness) {
@@ -424,7 +437,7 @@ contract RiskEngine is IRiskEngine {
     /// @inheritdoc IRiskEngine
     function executeWaiver() external {
         Ballot memory b = _ballot;
-        if (b.id == 0) revert NoOpenBallot();
+        if (b.id == 0 || block.timestamp > b.deadline) revert NoOpenBallot();
         if (b.executed) revert WaiverAlreadyExecuted(b.id);
         IDeal deal = IDeal(_deal());
         DealStatus status = deal.status();
@@ -574,8 +587,7 @@ contract RiskEngine is IRiskEngine {
             return false;
         }
         if (block.timestamp >= deal.periodEnd(deal.nextPeriod())) return false;
-        CleanUpQuote memory q = cleanUpQuote();
-        return q.seniorOutstanding <= q.threshold;
+        return cleanUpQuote().allowed;
     }
 
     /// @inheritdoc IRiskEngine
@@ -590,13 +602,15 @@ contract RiskEngine is IRiskEngine {
         for (uint256 i; i < notes; ++i) {
             IDeal.TrancheInfo memory t = deal.tranche(i);
             if (i == 0) {
+                uint256 bps = _config().cleanUpBps;
                 q.seniorOutstanding = t.outstanding;
-                q.threshold = Math.mulDiv(t.issued, _config().cleanUpBps, BPS);
+                q.threshold = Math.mulDiv(t.issued, bps, BPS);
+                q.allowed = bps != 0 && t.outstanding <= q.threshold;
             }
             uint256 rate = t.coupon.couponType == CouponType.Fixed ? t.coupon.baseRate : t.coupon.capRate;
             // Interest of `elapsed` seconds, actual/365, rounded down (as every period's interest).
             q.interest[i] = t.arrears + Math.mulDiv(t.outstanding, rate * elapsed, WAD * 365 days);
-            q.payoff += q.interest[i] + t.outstanding;
+            q.payoff += q.interest[i] + t.outstanding + t.writtenDown;
         }
         (uint256 reserve_, ) = deal.reserve();
         uint256 held = deal.undistributedCollections() + reserve_;

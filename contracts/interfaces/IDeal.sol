@@ -231,9 +231,6 @@ interface IDeal {
     /// unpaid interest) by rank; the rest joins the collections, or goes to equity after the deal ended.
     function depositRecoveries(uint256 amount) external;
 
-    /// @notice {depositRecoveries} pulled from `payer`, for the risk engine when a fleet entry is sold.
-    function depositRecoveriesFrom(address payer, uint256 amount) external;
-
     /// @notice Repays every note early (issuer admin) once senior principal outstanding is at or below the term
     /// sheet's clean-up fraction of senior face, with no ended period waiting: fee arrears, note arrears, interest
     /// accrued since the current period began (linked coupons at their cap) and principal. Collections and reserve

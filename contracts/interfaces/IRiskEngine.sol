@@ -78,11 +78,13 @@ interface IRiskEngine {
         DealStatus mode;
     }
 
-    /// @notice What a clean-up call would pay now. It is allowed when `seniorOutstanding` ≤ `threshold` (and no ended
-    /// period waits). `payoff` = fee arrears + per note (`interest`: arrears and interest accrued since the current
-    /// period began, linked coupons at their cap) + principal outstanding; the deal's collections and reserve pay
-    /// first and the issuer brings `fromIssuer`.
+    /// @notice What a clean-up call would pay now. It is `allowed` when the term sheet has a clean-up fraction and
+    /// `seniorOutstanding` ≤ `threshold` (the deal also requires that no ended period waits). `payoff` = fee
+    /// arrears + per note (`interest`: arrears and interest accrued since the current period began, linked coupons
+    /// at their cap) + principal outstanding + written-down principal; the deal's collections and reserve pay first
+    /// and the issuer brings `fromIssuer`.
     struct CleanUpQuote {
+        bool allowed;
         uint256 seniorOutstanding;
         uint256 threshold;
         uint256 payoff;
@@ -94,6 +96,7 @@ interface IRiskEngine {
     enum IndexRejection {
         Reverted,
         NonPositive,
+        TooLarge,
         Stale,
         FromFuture
     }
@@ -220,7 +223,7 @@ interface IRiskEngine {
     function addFleetEntries(FleetEntryTerms[] calldata entries) external;
 
     /// @notice Retires `units` GPUs of entry `id` (issuer admin); `proceeds` of a sale are pulled from the caller
-    /// (which approves the deal) and applied as recoveries.
+    /// (which approves this engine) and deposited into the deal as recoveries.
     function retireFleetEntry(uint256 id, uint256 units, uint256 proceeds) external;
 
     // ---------------------------------------------------------------- waiver
@@ -231,8 +234,8 @@ interface IRiskEngine {
     /// @notice Votes on the open ballot with the caller's senior balance, which stays locked until the ballot closes.
     function voteWaiver(bool support) external;
 
-    /// @notice Executes the open ballot once more than half of the senior supply voted for it: clears the latched
-    /// triggers and resets the deal's status to what its curable triggers say.
+    /// @notice Executes the open ballot, before its deadline, once more than half of the senior supply voted for it:
+    /// clears the latched triggers and resets the deal's status to what its curable triggers say.
     function executeWaiver() external;
 
     // ---------------------------------------------------------------- views

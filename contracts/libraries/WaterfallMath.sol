@@ -37,6 +37,7 @@ library WaterfallMath {
         uint256[] interestDue;
         uint256[] principalDue;
         uint256[] outstanding;
+        uint256[] writtenDown;
     }
 
     /// @notice What the waterfall paid. Conservation:
@@ -51,6 +52,7 @@ library WaterfallMath {
         uint256[] interestPaid;
         uint256 reserveToppedUp;
         uint256[] principalPaid;
+        uint256[] recovered;
         uint256 reserveTrapped;
         uint256 residual;
         uint256 reserveAfter;
@@ -112,11 +114,13 @@ library WaterfallMath {
     /// rank (the reserve covers a senior-interest shortfall) → reserve top-up to target → scheduled principal by rank
     /// → CashTrap only: turbo principal by rank, then the rest trapped in the reserve while any note is unpaid →
     /// residual. Accelerated: whole reserve released → bounty → fees → senior interest → principal outstanding by
-    /// rank → subordinate interest by rank → residual (only once every note is paid).
+    /// rank → subordinate interest by rank → residual (only once every note is paid). In every mode, written-down
+    /// principal is repaid by rank (`recovered`) before anything is trapped or goes to equity.
     function run(Input memory input) internal pure returns (Result memory r) {
         uint256 notes = input.interestDue.length;
         r.interestPaid = new uint256[](notes);
         r.principalPaid = new uint256[](notes);
+        r.recovered = new uint256[](notes);
         Mode mode = input.mode;
 
         uint256 available = input.cash;
@@ -140,7 +144,7 @@ library WaterfallMath {
             for (uint256 i = 1; i < notes; ++i) {
                 (r.interestPaid[i], available) = _pay(input.interestDue[i], available);
             }
-            r.residual = available;
+            r.residual = _recover(input, r, available);
             r.reserveAfter = 0;
             return r;
         }
@@ -176,6 +180,7 @@ library WaterfallMath {
                     unpaid = true;
                 }
             }
+            available = _recover(input, r, available);
             if (unpaid) {
                 r.reserveTrapped = available;
                 reserve += available;
@@ -183,8 +188,18 @@ library WaterfallMath {
             }
         }
 
-        r.residual = available;
+        r.residual = _recover(input, r, available);
         r.reserveAfter = reserve;
+    }
+
+    /// @dev Written-down note principal still ranks ahead of equity: what would be residual repays it by rank.
+    function _recover(Input memory input, Result memory r, uint256 available) private pure returns (uint256) {
+        for (uint256 i; i < input.writtenDown.length && available != 0; ++i) {
+            uint256 paid;
+            (paid, available) = _pay(input.writtenDown[i] - r.recovered[i], available);
+            r.recovered[i] += paid;
+        }
+        return available;
     }
 
     function _pay(uint256 due, uint256 available) private pure returns (uint256 paid, uint256 left) {
