@@ -50,10 +50,12 @@ import {TestBase} from "./utils/Vm.sol";
  *    periodCount; every period below it was distributed exactly once and none above; a distributed or
  *    not-ready period is refused; the deal ends (Repaid/Defaulted) exactly when the last one is distributed.
  * E  Outstanding principal of every note never increases, never exceeds what was issued, and equals issued
- *    minus the principal the statements paid.
+ *    minus the principal the statements paid minus what the final period wrote off (a deal that ends Defaulted
+ *    writes off every note's remaining principal; this deal has no recoveries or trustee write-downs).
  * F  The supply of each tranche token is constant after issue: the tracked holders and the offering hold all
  *    of it, and it equals the amount the offering accepted.
- * G  Every period statement reconciles: it sums to its cash (the keeper bounty is part of the cash out), its
+ * G  Every period statement reconciles: it sums to its cash (the keeper bounty and any cash trapped in the reserve
+ *    are part of the cash out; with no triggers this deal never traps and always runs Active), its
  *    cash in is what left the collections (all of them for an unreported period), its reserveAfter is the
  *    reserve, the keeper bounty comes first (min(bounty, cash + reserve released)), and each token, fee
  *    recipient and the keeper received exactly its line.
@@ -242,7 +244,12 @@ contract DealInvariantsTest is ProtocolFixture {
             IDeal.TrancheInfo memory info = deal.tranche(i);
             assertEq(info.issued, issued[i], "E: issued changed");
             assertLe(info.outstanding, info.issued, "E: outstanding above issued");
-            assertEq(info.outstanding, info.issued - handler.ghostPrincipalPaid(i), "E: outstanding != issued - paid");
+            assertEq(
+                info.outstanding + info.writtenDown,
+                info.issued - handler.ghostPrincipalPaid(i),
+                "E: outstanding + written down != issued - paid"
+            );
+            if (deal.status() != DealStatus.Defaulted) assertEq(info.writtenDown, 0, "E: written down before default");
             assertLe(info.outstanding, handler.lastOutstanding(i), "E: outstanding above last seen");
         }
     }
@@ -317,6 +324,9 @@ contract DealInvariantsTest is ProtocolFixture {
             handler.claim(p, 0);
         }
         assertEq(uint256(deal.status()), uint256(DealStatus.Defaulted), "deal not defaulted");
+        // The final period writes off what is left: the junior note (never paid) in full, equity first.
+        assertEq(deal.tranche(2).writtenDown, issued[2], "junior not written off in full");
+        assertEq(deal.tranche(3).writtenDown, issued[3], "equity not written off in full");
         handler.depositCollections(1_000); // refused: the deal has ended
         _assertAll();
     }
@@ -709,9 +719,18 @@ contract DealHandler is TestBase {
     ) internal {
         uint256 notes = tokens.length - 1;
         uint256 sources = s.cashIn + s.reserveReleased + s.reserveDrawn;
-        uint256 uses = s.keeperBountyPaid + s.trusteeFeePaid + s.servicerFeePaid + s.reserveToppedUp + s.residualPaid;
+        uint256 uses =
+            s.keeperBountyPaid +
+                s.trusteeFeePaid +
+                s.servicerFeePaid +
+                s.reserveToppedUp +
+                s.reserveTrapped +
+                s.residualPaid;
         for (uint256 i; i < notes; ++i) uses += s.interestPaid[i] + s.principalPaid[i];
         if (s.period != period || sources != uses) _flag(statementViolation, "statement does not sum to its cash");
+        if (s.mode != DealStatus.Active || s.reserveTrapped != 0 || s.metrics.activeMask != 0) {
+            _flag(statementViolation, "a deal without triggers ran other than Active");
+        }
         if (
             collectionsBefore - s.cashIn != deal.undistributedCollections() ||
             s.collectionsCarried != deal.undistributedCollections()

@@ -4,11 +4,17 @@ pragma solidity 0.8.30;
 import {
     CouponTerms,
     CouponType,
+    DepreciationMethod,
+    FleetEntryTerms,
     PrincipalTerms,
     PrincipalType,
+    RiskMetric,
     TermSheet,
     TrancheKind,
-    TrancheTerms
+    TrancheTerms,
+    TriggerComparison,
+    TriggerEffect,
+    TriggerTerms
 } from "../../../contracts/interfaces/ICascadeTypes.sol";
 import {IDeal} from "../../../contracts/interfaces/IDeal.sol";
 import {IOffering} from "../../../contracts/interfaces/IOffering.sol";
@@ -133,6 +139,46 @@ abstract contract ProtocolFixture is TestBase, Assertions {
 
     function _bullet() internal pure returns (PrincipalTerms memory p) {
         p.scheduleType = PrincipalType.Bullet;
+    }
+
+    function _trigger(
+        RiskMetric metric,
+        TriggerComparison comparison,
+        TriggerEffect effect,
+        uint8 periods,
+        bool cures,
+        uint256 threshold
+    ) internal pure returns (TriggerTerms memory) {
+        return
+            TriggerTerms({
+                metric: metric,
+                comparison: comparison,
+                effect: effect,
+                periods: periods,
+                cures: cures,
+                threshold: uint128(threshold)
+            });
+    }
+
+    /// @dev `count` GPUs of `model` at `unitCost`, worth `unitResidual` after `usefulLife`; `yearlyRate` zero means
+    /// straight-line, otherwise declining balance at that yearly rate. Book value only (no index mark).
+    function _fleetEntry(
+        bytes16 model,
+        uint32 count,
+        uint256 unitCost,
+        uint256 unitResidual,
+        uint64 acquiredAt,
+        uint32 usefulLife,
+        uint64 yearlyRate
+    ) internal pure returns (FleetEntryTerms memory e) {
+        e.model = model;
+        e.count = count;
+        e.unitCost = uint128(unitCost);
+        e.unitResidual = uint128(unitResidual);
+        e.acquiredAt = acquiredAt;
+        e.usefulLife = usefulLife;
+        e.method = yearlyRate == 0 ? DepreciationMethod.StraightLine : DepreciationMethod.DecliningBalance;
+        e.yearlyRate = yearlyRate;
     }
 
     /// @dev Offering opens in a minute, closes a week later; the first period starts at close.
