@@ -145,12 +145,23 @@ export interface RiskFixture {
  * (default: no triggers, the standard fleet bought at the deal start, trailing window 3). With a feed, its address and
  * decimals are filled in and the fleet is marked to it.
  */
-export async function buildRiskDeal(
+export interface RiskTermsSetup {
+  protocol: Protocol;
+  r: Roles;
+  terms: TermSheetInput;
+  index?: GpuPriceIndexFeed;
+  mock?: MockAggregator;
+  outsider: HardhatEthersSigner;
+  keeper: HardhatEthersSigner;
+  publisher: HardhatEthersSigner;
+}
+
+/** Deploys the protocol (and the feed) and builds the risk deal's term sheet without creating the deal. */
+export async function riskTermSheet(
   ethers: HardhatEthers,
   networkHelpers: NetworkHelpers,
   feedKind: FeedKind,
-  edit: (t: TermSheetInput) => void = () => {},
-): Promise<RiskFixture> {
+): Promise<RiskTermsSetup> {
   const protocol = await deployProtocol(ethers);
   const r = await roles(ethers);
   const s = await ethers.getSigners();
@@ -199,6 +210,17 @@ export async function buildRiskDeal(
       equity("Equity", 1n * M),
     ],
   };
+  return { protocol, r, terms, index, mock, outsider, keeper, publisher };
+}
+
+export async function buildRiskDeal(
+  ethers: HardhatEthers,
+  networkHelpers: NetworkHelpers,
+  feedKind: FeedKind,
+  edit: (t: TermSheetInput) => void = () => {},
+): Promise<RiskFixture> {
+  const setup = await riskTermSheet(ethers, networkHelpers, feedKind);
+  const { protocol, r, terms } = setup;
   edit(terms);
   const h = await createDeal(ethers, protocol, terms);
   const deal = h.deal;
@@ -207,20 +229,13 @@ export async function buildRiskDeal(
   await protocol.stablecoin.mint(r.servicer.address, 1_000_000_000n * USDC);
   await protocol.stablecoin.connect(r.servicer).approve(dealAddress, ethers.MaxUint256);
   return {
-    protocol,
-    r,
+    ...setup,
     h,
     deal,
     dealAddress,
     engine,
     tokens: h.tokens,
     tokenAddresses: await Promise.all(h.tokens.map((t) => t.getAddress())),
-    terms,
-    index,
-    mock,
-    keeper,
-    outsider,
-    publisher,
   };
 }
 
@@ -349,6 +364,8 @@ export interface RiskPlan {
   unreported?: boolean;
   /** Publishes this index level (GpuPriceIndexFeed) or sets it (mock, observed now) just before the waterfall. */
   index?: bigint;
+  /** Runs just before the waterfall (after the report, the deposit and the index). */
+  beforeDistribute?: () => Promise<void>;
 }
 
 export interface PeriodRun {
@@ -419,6 +436,8 @@ export async function runPeriod(
     if (f.index) await f.index.connect(f.publisher).publish(plan.index, now);
     else if (f.mock) await f.mock.set(plan.index, now);
   }
+
+  if (plan.beforeDistribute) await plan.beforeDistribute();
 
   const notes = f.tokens.length - 1;
   const parties = [

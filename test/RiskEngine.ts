@@ -1,0 +1,843 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import {
+  decliningBalanceValue,
+  indexImpliedValue,
+  straightLineValue,
+  coverage,
+  loanToValue,
+} from "../sdk/models/collateral.js";
+import { DAY, DealStatus, PERIOD, PrincipalType, USDC, WAD, createDeal, fixedNote, type FleetEntryInput } from "./helpers/fixtures.js";
+import {
+  DepreciationMethod,
+  INDEX_AT_ACQUISITION,
+  IndexRejection,
+  K,
+  M,
+  MAX_UINT256,
+  RiskMetric,
+  TermSheetField,
+  TriggerComparison,
+  TriggerEffect,
+  YEAR,
+  ZERO_ADDRESS,
+  activate,
+  buildRiskDeal,
+  countOf,
+  fleetEntry,
+  periodInterest,
+  riskTermSheet,
+  runPeriod,
+  standardFleet,
+  trigger,
+  type RiskFixture,
+} from "./helpers/risk-fixtures.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+const SENIOR_RATE = (8n * WAD) / 100n;
+const JUNIOR_RATE = (12n * WAD) / 100n;
+/** Cash-trap while DSCR < 1.2 (cures); event of default while DSCR < 1.0 (latches). */
+const DSCR_TRAP = trigger(RiskMetric.Dscr, TriggerComparison.Below, (12n * WAD) / 10n, TriggerEffect.CashTrap, 1, true);
+const DSCR_DEFAULT = trigger(RiskMetric.Dscr, TriggerComparison.Below, WAD, TriggerEffect.Accelerate, 1, false);
+
+// ------------------------------------------------------------------ fixtures
+
+async function noFeedDeal() {
+  return buildRiskDeal(ethers, networkHelpers, "none");
+}
+
+async function activeNoFeed() {
+  const f = await noFeedDeal();
+  await activate(networkHelpers, f);
+  return f;
+}
+
+async function activeMockFeed() {
+  const f = await buildRiskDeal(ethers, networkHelpers, "mock");
+  await activate(networkHelpers, f);
+  return f;
+}
+
+/** Clean-up call allowed once senior principal is at or below 20 % of its face. */
+async function activeCallable() {
+  const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+    t.risk = { ...t.risk, cleanUpBps: 2_000 };
+  });
+  await activate(networkHelpers, f);
+  return f;
+}
+
+/**
+ * The DSCR-triggered deal after period 0 collected 50 000: DSCR ≈ 0.80 fires both triggers; the deal is Accelerated.
+ * The senior holder split its 6 M: 3 M to investor 3, one unit to investor 5, 3 M − 1 kept.
+ */
+async function acceleratedDeal() {
+  const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+    t.risk = { ...t.risk, triggers: [DSCR_TRAP, DSCR_DEFAULT], cleanUpBps: 10_000 };
+  });
+  await activate(networkHelpers, f);
+  const run0 = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 50n * K });
+  const [holder, , , half, , one] = f.r.investors;
+  await f.tokens[0].connect(holder).transfer(half.address, 3n * M);
+  await f.tokens[0].connect(holder).transfer(one.address, 1n);
+  return { ...f, run0 };
+}
+
+/** The accelerated deal with ballot 1 open (proposed by the issuer). */
+async function ballotOpen() {
+  const f = await acceleratedDeal();
+  await f.engine.connect(f.r.issuer).proposeWaiver();
+  const deadline = (await f.engine.ballot()).deadline;
+  return { ...f, deadline };
+}
+
+/** Everything a failing call must leave as it was: the deal's accounts and notes, the engine's state, balances. */
+async function stateOf(f: RiskFixture) {
+  const coin = f.protocol.stablecoin;
+  const tranches = [];
+  for (let i = 0; i < f.tokens.length; i++) tranches.push(Array.from(await f.deal.tranche(i)).map(String));
+  return {
+    status: await f.deal.status(),
+    reserve: Array.from(await f.deal.reserve()),
+    collections: await f.deal.undistributedCollections(),
+    next: await f.deal.nextPeriod(),
+    tranches,
+    fleet: await f.engine.fleetEntryCount(),
+    states: (await f.engine.triggerStates()).map((x) => Array.from(x)),
+    ballot: Array.from(await f.engine.ballot()),
+    balances: await Promise.all(
+      [f.dealAddress, ...f.tokenAddresses, f.terms.issuer].map((a) => coin.balanceOf(a)),
+    ),
+  };
+}
+
+async function expectUnchanged(f: RiskFixture, failing: () => Promise<void>) {
+  const before = await stateOf(f);
+  await failing();
+  expect(await stateOf(f)).to.deep.equal(before);
+}
+
+function dummyAssessInput() {
+  return {
+    period: 0n,
+    finalPeriod: false,
+    reported: true,
+    valuationTime: 0n,
+    gpuHoursAvailable: 0n,
+    gpuHoursBilled: 0n,
+    revenue: 0n,
+    pledgedShareBps: 0n,
+    cash: 0n,
+    reserve: 0n,
+    reserveTarget: 0n,
+    feesDue: 0n,
+    outstanding: [],
+    interestDue: [],
+    principalDue: [],
+  };
+}
+
+/** Fleet value at `at` by the SDK model: per entry, book value (and the lower index-implied value when marked). */
+function sdkFleetValue(fleet: FleetEntryInput[], at: bigint, index = 0n, active?: number[]): bigint {
+  let total = 0n;
+  fleet.forEach((e, i) => {
+    const units = BigInt(active ? active[i] : e.count);
+    if (units === 0n) return;
+    const cost = e.unitCost * units;
+    const residual = e.unitResidual * units;
+    const age = at > e.acquiredAt ? at - e.acquiredAt : 0n;
+    const life = BigInt(e.usefulLife);
+    let value =
+      e.method === DepreciationMethod.StraightLine
+        ? straightLineValue(cost, residual, life, age)
+        : decliningBalanceValue(cost, residual, e.yearlyRate, life, age);
+    if (index !== 0n && e.indexAtAcquisition !== 0n) {
+      const implied = indexImpliedValue(cost, e.indexAtAcquisition, index);
+      if (implied < value) value = implied;
+    }
+    total += value;
+  });
+  return total;
+}
+
+// ------------------------------------------------------------------ tests
+
+describe("RiskEngine", function () {
+  describe("access and configuration reverts", function () {
+    it("test_initializeAndAssess_onlyTheDeal", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.outsider).initialize([]))
+          .to.be.revertedWithCustomError(f.engine, "NotDeal")
+          .withArgs(f.outsider.address);
+        await expect(f.engine.connect(f.r.issuer).assess(dummyAssessInput()))
+          .to.be.revertedWithCustomError(f.engine, "NotDeal")
+          .withArgs(f.r.issuer.address);
+      });
+    });
+
+    it("test_fleetAndWaiver_onlyTheIssuerAdmin", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      const entry = standardFleet(f.terms.start, false)[0];
+      await expectUnchanged(f, async () => {
+        for (const caller of [f.outsider, f.r.servicer, f.r.trustee]) {
+          await expect(f.engine.connect(caller).addFleetEntries([entry]))
+            .to.be.revertedWithCustomError(f.engine, "NotIssuer")
+            .withArgs(caller.address);
+          await expect(f.engine.connect(caller).retireFleetEntry(0n, 1n, 0n))
+            .to.be.revertedWithCustomError(f.engine, "NotIssuer")
+            .withArgs(caller.address);
+          await expect(f.engine.connect(caller).proposeWaiver())
+            .to.be.revertedWithCustomError(f.engine, "NotIssuer")
+            .withArgs(caller.address);
+        }
+      });
+    });
+
+    it("test_addFleetEntries_revertsOnEachInvalidEntryWithItsIndex", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      const good = standardFleet(f.terms.start, false)[2];
+      const bad: [string, FleetEntryInput][] = [
+        ["no GPUs", { ...good, count: 0 }],
+        ["no cost", { ...good, unitCost: 0n, unitResidual: 0n }],
+        ["residual above cost", { ...good, unitResidual: good.unitCost + 1n }],
+        ["no useful life", { ...good, usefulLife: 0 }],
+        ["no acquisition time", { ...good, acquiredAt: 0n }],
+        ["straight line with a rate", { ...good, yearlyRate: 1n }],
+        ["declining balance without a rate", { ...good, method: DepreciationMethod.DecliningBalance }],
+        ["declining balance at 100 %", { ...good, method: DepreciationMethod.DecliningBalance, yearlyRate: WAD }],
+        ["marked without a feed", { ...good, indexAtAcquisition: INDEX_AT_ACQUISITION }],
+      ];
+      await expectUnchanged(f, async () => {
+        for (const [what, entry] of bad) {
+          await expect(f.engine.connect(f.r.issuer).addFleetEntries([good, good, entry]), what)
+            .to.be.revertedWithCustomError(f.engine, "InvalidFleetEntry")
+            .withArgs(2n);
+        }
+      });
+      // Boundary cases that are valid: residual equal to cost, a declining rate just below 100 %.
+      await expect(
+        f.engine.connect(f.r.issuer).addFleetEntries([
+          { ...good, unitResidual: good.unitCost },
+          { ...good, method: DepreciationMethod.DecliningBalance, yearlyRate: WAD - 1n },
+        ]),
+      )
+        .to.emit(f.engine, "FleetEntryAdded")
+        .withArgs(5n, Object.values({ ...good, method: DepreciationMethod.DecliningBalance, yearlyRate: WAD - 1n }));
+      expect(await f.engine.fleetEntryCount()).to.equal(6n);
+    });
+
+    it("test_addFleetEntries_revertsPastThirtyTwoEntries", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      const good = standardFleet(f.terms.start, false)[2];
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.r.issuer).addFleetEntries(Array(29).fill(good)))
+          .to.be.revertedWithCustomError(f.engine, "FleetFull")
+          .withArgs(32n);
+      });
+      await f.engine.connect(f.r.issuer).addFleetEntries(Array(28).fill(good));
+      expect(await f.engine.fleetEntryCount()).to.equal(32n);
+      await expect(f.engine.connect(f.r.issuer).addFleetEntries([good]))
+        .to.be.revertedWithCustomError(f.engine, "FleetFull")
+        .withArgs(32n);
+    });
+
+    it("test_retireFleetEntry_revertsForAnUnknownEntryOrInvalidUnits", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.r.issuer).retireFleetEntry(4n, 1n, 0n))
+          .to.be.revertedWithCustomError(f.engine, "UnknownFleetEntry")
+          .withArgs(4n);
+        await expect(f.engine.fleetEntry(4n)).to.be.revertedWithCustomError(f.engine, "UnknownFleetEntry").withArgs(4n);
+        await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 0n, 0n))
+          .to.be.revertedWithCustomError(f.engine, "InvalidRetirement")
+          .withArgs(0n, 0n, 256n);
+        await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 257n, 0n))
+          .to.be.revertedWithCustomError(f.engine, "InvalidRetirement")
+          .withArgs(0n, 257n, 256n);
+      });
+      await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 56n, 0n))
+        .to.emit(f.engine, "FleetEntryRetired")
+        .withArgs(0n, 56n, 200n, 0n);
+      await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 201n, 0n))
+        .to.be.revertedWithCustomError(f.engine, "InvalidRetirement")
+        .withArgs(0n, 201n, 200n);
+      await f.engine.connect(f.r.issuer).retireFleetEntry(0n, 200n, 0n);
+      expect((await f.engine.fleetEntry(0n)).activeCount).to.equal(0n);
+      await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 1n, 0n))
+        .to.be.revertedWithCustomError(f.engine, "InvalidRetirement")
+        .withArgs(0n, 1n, 0n);
+    });
+  });
+
+  describe("waiver reverts", function () {
+    it("test_proposeWaiver_revertsUnlessAccelerated", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.r.issuer).proposeWaiver())
+          .to.be.revertedWithCustomError(f.engine, "NotAccelerated")
+          .withArgs(DealStatus.Active);
+      });
+    });
+
+    it("test_proposeWaiver_revertsWhileABallotIsOpen", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.r.issuer).proposeWaiver())
+          .to.be.revertedWithCustomError(f.engine, "BallotOpen")
+          .withArgs(1n, f.deadline);
+      });
+      // Open up to and including its deadline; a new ballot may be proposed after it.
+      await networkHelpers.time.setNextBlockTimestamp(f.deadline);
+      await expect(f.engine.connect(f.r.issuer).proposeWaiver())
+        .to.be.revertedWithCustomError(f.engine, "BallotOpen")
+        .withArgs(1n, f.deadline);
+      const at = f.deadline + 1n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      await expect(f.engine.connect(f.r.issuer).proposeWaiver())
+        .to.emit(f.engine, "WaiverProposed")
+        .withArgs(2n, f.r.issuer.address, at + 7n * DAY);
+    });
+
+    it("test_voteAndExecute_revertWithoutAnOpenBallot", async function () {
+      const f = await networkHelpers.loadFixture(acceleratedDeal);
+      const voter = f.r.investors[0];
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(voter).voteWaiver(true)).to.be.revertedWithCustomError(f.engine, "NoOpenBallot");
+        await expect(f.engine.executeWaiver()).to.be.revertedWithCustomError(f.engine, "NoOpenBallot");
+      });
+    });
+
+    it("test_voteWaiver_revertsAfterTheDeadline", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      await networkHelpers.time.setNextBlockTimestamp(f.deadline + 1n);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.r.investors[0]).voteWaiver(true)).to.be.revertedWithCustomError(
+          f.engine,
+          "NoOpenBallot",
+        );
+      });
+    });
+
+    it("test_voteWaiver_revertsOnASecondVoteAndWithoutSeniorTokens", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      const [holder, , , half, nobody] = f.r.investors;
+      await f.engine.connect(half).voteWaiver(true);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(half).voteWaiver(false))
+          .to.be.revertedWithCustomError(f.engine, "AlreadyVoted")
+          .withArgs(1n, half.address);
+        await expect(f.engine.connect(nobody).voteWaiver(true))
+          .to.be.revertedWithCustomError(f.engine, "NoVotingPower")
+          .withArgs(nobody.address);
+      });
+      expect(await f.engine.hasVoted(1n, nobody.address)).to.equal(false);
+      expect(await f.engine.hasVoted(1n, half.address)).to.equal(true);
+      expect(await f.engine.hasVoted(1n, holder.address)).to.equal(false);
+    });
+
+    it("test_executeWaiver_revertsAtExactlyHalfOfTheSeniorSupply", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      await f.engine.connect(f.r.investors[3]).voteWaiver(true);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.executeWaiver())
+          .to.be.revertedWithCustomError(f.engine, "WaiverNotApproved")
+          .withArgs(1n, 3n * M, 6n * M);
+      });
+    });
+
+    it("test_executeWaiver_revertsOnceExecutedAndVotesCloseWithIt", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      await f.engine.connect(f.r.investors[0]).voteWaiver(true);
+      await f.engine.connect(f.r.investors[3]).voteWaiver(true);
+      await f.engine.executeWaiver();
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.executeWaiver())
+          .to.be.revertedWithCustomError(f.engine, "WaiverAlreadyExecuted")
+          .withArgs(1n);
+        await expect(f.engine.connect(f.r.investors[5]).voteWaiver(true)).to.be.revertedWithCustomError(
+          f.engine,
+          "NoOpenBallot",
+        );
+      });
+    });
+
+    it("test_executeWaiver_revertsOnceTheDealIsNoLongerAccelerated", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      await f.engine.connect(f.r.investors[0]).voteWaiver(true);
+      await f.engine.connect(f.r.investors[3]).voteWaiver(true);
+      // The issuer calls every note instead (clean-up threshold 100 % of senior face).
+      const q = await f.engine.cleanUpQuote();
+      await f.protocol.stablecoin.mint(f.r.issuer.address, q.fromIssuer + 1n * M);
+      await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, ethers.MaxUint256);
+      await f.deal.connect(f.r.issuer).cleanUpCall();
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.Repaid));
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.executeWaiver())
+          .to.be.revertedWithCustomError(f.engine, "NotAccelerated")
+          .withArgs(DealStatus.Repaid);
+      });
+    });
+  });
+
+  describe("deal and token reverts", function () {
+    it("test_writeDown_onlyTheTrusteeOfAnAcceleratedDeal", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      await expectUnchanged(f, async () => {
+        for (const caller of [f.outsider, f.r.issuer]) {
+          await expect(f.deal.connect(caller).writeDown(1n))
+            .to.be.revertedWithCustomError(f.deal, "NotTrustee")
+            .withArgs(caller.address);
+        }
+        await expect(f.deal.connect(f.r.trustee).writeDown(1n))
+          .to.be.revertedWithCustomError(f.deal, "WriteDownNotAllowed")
+          .withArgs(DealStatus.Active);
+      });
+    });
+
+    it("test_writeDown_revertsWhileCashIsHeldOrOnAnInvalidAmount", async function () {
+      const f = await networkHelpers.loadFixture(acceleratedDeal);
+      const outstanding = (await f.deal.tranche(0)).outstanding + (await f.deal.tranche(1)).outstanding;
+      expect(await f.deal.reserve()).to.deep.equal([0n, 150n * K]);
+      expect(await f.deal.undistributedCollections()).to.equal(0n);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.trustee).writeDown(0n))
+          .to.be.revertedWithCustomError(f.deal, "InvalidWriteDown")
+          .withArgs(0n, outstanding);
+        await expect(f.deal.connect(f.r.trustee).writeDown(outstanding + 1n))
+          .to.be.revertedWithCustomError(f.deal, "InvalidWriteDown")
+          .withArgs(outstanding + 1n, outstanding);
+      });
+      await f.deal.connect(f.r.servicer).depositCollections(7n * USDC);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.trustee).writeDown(1n))
+          .to.be.revertedWithCustomError(f.deal, "RecoveriesNotExhausted")
+          .withArgs(7n * USDC, 0n);
+      });
+    });
+
+    it("test_riskEngineHooks_onlyTheRiskEngine", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.outsider).depositRecoveriesFrom(f.outsider.address, 1n))
+          .to.be.revertedWithCustomError(f.deal, "NotRiskEngine")
+          .withArgs(f.outsider.address);
+        await expect(f.deal.connect(f.r.issuer).setRiskStatus(DealStatus.CashTrap))
+          .to.be.revertedWithCustomError(f.deal, "NotRiskEngine")
+          .withArgs(f.r.issuer.address);
+        await expect(f.tokens[0].connect(f.outsider).lockForVote(f.r.investors[0].address, 2n ** 32n - 1n))
+          .to.be.revertedWithCustomError(f.tokens[0], "NotRiskEngine")
+          .withArgs(f.outsider.address);
+      });
+      expect(await f.tokens[0].lockedUntil(f.r.investors[0].address)).to.equal(0n);
+    });
+
+    it("test_setRiskStatus_revertsOutsideTheRunningStates", async function () {
+      const f = await networkHelpers.loadFixture(noFeedDeal);
+      const engine = await f.engine.getAddress();
+      await networkHelpers.impersonateAccount(engine);
+      await networkHelpers.setBalance(engine, WAD);
+      const asEngine = f.deal.connect(await ethers.getSigner(engine));
+      await expect(asEngine.setRiskStatus(DealStatus.Active))
+        .to.be.revertedWithCustomError(f.deal, "DealNotActive")
+        .withArgs(DealStatus.Offering);
+      await activate(networkHelpers, f);
+      for (const next of [DealStatus.Offering, DealStatus.Repaid, DealStatus.Defaulted]) {
+        await expect(asEngine.setRiskStatus(next))
+          .to.be.revertedWithCustomError(f.deal, "DealNotActive")
+          .withArgs(DealStatus.Active);
+      }
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.Active));
+      // Setting the current status again emits nothing.
+      await expect(asEngine.setRiskStatus(DealStatus.Active)).not.to.emit(f.deal, "StatusChanged");
+      await expect(asEngine.setRiskStatus(DealStatus.CashTrap))
+        .to.emit(f.deal, "StatusChanged")
+        .withArgs(DealStatus.Active, DealStatus.CashTrap);
+      await networkHelpers.stopImpersonatingAccount(engine);
+    });
+
+    it("test_recoveriesAndCleanUp_revertBeforeTheDealRuns", async function () {
+      const f = await networkHelpers.loadFixture(noFeedDeal);
+      await f.protocol.stablecoin.mint(f.outsider.address, M);
+      await f.protocol.stablecoin.connect(f.outsider).approve(f.dealAddress, M);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.outsider).depositRecoveries(M))
+          .to.be.revertedWithCustomError(f.deal, "DealNotActive")
+          .withArgs(DealStatus.Offering);
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall())
+          .to.be.revertedWithCustomError(f.deal, "DealNotActive")
+          .withArgs(DealStatus.Offering);
+      });
+    });
+
+    it("test_depositRecoveries_revertsOnZeroAndWhilePaused", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      await f.protocol.stablecoin.mint(f.r.issuer.address, M);
+      await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, M);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.issuer).depositRecoveries(0n)).to.be.revertedWithCustomError(
+          f.deal,
+          "ZeroAmount",
+        );
+      });
+      await f.deal.connect(f.r.guardian).pause();
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.issuer).depositRecoveries(M)).to.be.revertedWithCustomError(
+          f.deal,
+          "EnforcedPause",
+        );
+        // Sale proceeds of a retired entry are recoveries: refused while paused, and the entry stays.
+        await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 1n, M)).to.be.revertedWithCustomError(
+          f.deal,
+          "EnforcedPause",
+        );
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall()).to.be.revertedWithCustomError(f.deal, "EnforcedPause");
+      });
+    });
+
+    it("test_cleanUpCall_revertsAboveTheThresholdWhilePendingAndForOthers", async function () {
+      const f = await networkHelpers.loadFixture(activeCallable);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall())
+          .to.be.revertedWithCustomError(f.deal, "CleanUpNotAllowed")
+          .withArgs(6n * M, (6n * M * 2_000n) / 10_000n);
+        await expect(f.deal.connect(f.outsider).cleanUpCall())
+          .to.be.revertedWithCustomError(f.deal, "AccessControlUnauthorizedAccount")
+          .withArgs(f.outsider.address, ethers.ZeroHash);
+      });
+      expect(await f.engine.cleanUpCallable()).to.equal(false);
+      // Recoveries bring the senior to 1 M (≤ 1.2 M): callable, but not once period 0 has ended undistributed.
+      await f.protocol.stablecoin.mint(f.r.issuer.address, 5n * M);
+      await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, 5n * M);
+      await f.deal.connect(f.r.issuer).depositRecoveries(5n * M);
+      expect(await f.engine.cleanUpCallable()).to.equal(true);
+      await networkHelpers.time.increaseTo(await f.deal.periodEnd(0));
+      expect(await f.engine.cleanUpCallable()).to.equal(false);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall())
+          .to.be.revertedWithCustomError(f.deal, "CleanUpPeriodPending")
+          .withArgs(0n);
+      });
+    });
+
+    it("test_cleanUpAndRecoveries_revertOnceTheDealHasBeenRepaid", async function () {
+      const f = await networkHelpers.loadFixture(activeCallable);
+      await f.protocol.stablecoin.mint(f.r.issuer.address, 20n * M);
+      await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, ethers.MaxUint256);
+      await f.deal.connect(f.r.issuer).depositRecoveries(5n * M);
+      await f.deal.connect(f.r.issuer).cleanUpCall();
+      expect(await f.engine.cleanUpCallable()).to.equal(false);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall())
+          .to.be.revertedWithCustomError(f.deal, "DealNotActive")
+          .withArgs(DealStatus.Repaid);
+        await expect(f.deal.connect(f.r.issuer).depositRecoveries(1n))
+          .to.be.revertedWithCustomError(f.deal, "DealNotActive")
+          .withArgs(DealStatus.Repaid);
+      });
+    });
+
+    it("test_transfer_revertsWhileTheVoteLocksTheBalance", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      const [holder, , , half] = f.r.investors;
+      await expect(f.engine.connect(half).voteWaiver(false))
+        .to.emit(f.tokens[0], "VoteLocked")
+        .withArgs(half.address, 3n * M, f.deadline);
+      expect(await f.tokens[0].lockedUntil(half.address)).to.equal(f.deadline);
+      await f.tokens[0].connect(half).approve(holder.address, 1n);
+      await expectUnchanged(f, async () => {
+        await expect(f.tokens[0].connect(half).transfer(holder.address, 1n))
+          .to.be.revertedWithCustomError(f.tokens[0], "TokensLocked")
+          .withArgs(half.address, f.deadline);
+        await expect(f.tokens[0].connect(holder).transferFrom(half.address, holder.address, 1n))
+          .to.be.revertedWithCustomError(f.tokens[0], "TokensLocked")
+          .withArgs(half.address, f.deadline);
+      });
+      // Receiving is not blocked; the voter's tokens move again once the ballot has closed.
+      await f.tokens[0].connect(holder).transfer(half.address, 1n);
+      await networkHelpers.time.setNextBlockTimestamp(f.deadline);
+      await expect(f.tokens[0].connect(half).transfer(holder.address, 1n))
+        .to.be.revertedWithCustomError(f.tokens[0], "TokensLocked")
+        .withArgs(half.address, f.deadline);
+      await networkHelpers.time.setNextBlockTimestamp(f.deadline + 1n);
+      await expect(f.tokens[0].connect(half).transfer(holder.address, 2n)).to.changeTokenBalances(
+        ethers,
+        f.tokens[0],
+        [half, holder],
+        [-2n, 2n],
+      );
+    });
+  });
+
+  describe("term sheet validation", function () {
+    async function setupFixture() {
+      return riskTermSheet(ethers, networkHelpers, "index");
+    }
+
+    async function expectRefused(
+      s: Awaited<ReturnType<typeof setupFixture>>,
+      edit: (t: typeof s.terms) => void,
+      field: TermSheetField,
+      index: number,
+      what: string,
+    ) {
+      const terms = structuredClone(s.terms);
+      edit(terms);
+      await expect(s.protocol.factory.createDeal(terms), what)
+        .to.be.revertedWithCustomError(s.protocol.factory, "InvalidTermSheet")
+        .withArgs(field, BigInt(index));
+      expect(await s.protocol.factory.dealCount()).to.equal(0n);
+    }
+
+    it("test_createDeal_refusesInvalidRiskParameters", async function () {
+      const s = await networkHelpers.loadFixture(setupFixture);
+      await expectRefused(s, (t) => (t.risk.trailingPeriods = 0), TermSheetField.TrailingPeriods, 0, "window 0");
+      await expectRefused(s, (t) => (t.risk.trailingPeriods = 13), TermSheetField.TrailingPeriods, 0, "window 13");
+      await expectRefused(s, (t) => (t.risk.cleanUpBps = 10_001), TermSheetField.CleanUp, 0, "clean-up > 100 %");
+      await expectRefused(s, (t) => (t.risk.waiverVotingPeriod = 0), TermSheetField.WaiverPeriod, 0, "no vote");
+      // The bounds themselves are accepted.
+      const terms = structuredClone(s.terms);
+      terms.risk.trailingPeriods = 12;
+      terms.risk.cleanUpBps = 10_000;
+      terms.risk.waiverVotingPeriod = 1;
+      await s.protocol.factory.createDeal(terms);
+      expect(await s.protocol.factory.dealCount()).to.equal(1n);
+    });
+
+    it("test_createDeal_refusesAnInvalidPriceFeed", async function () {
+      const s = await networkHelpers.loadFixture(setupFixture);
+      const F = TermSheetField.PriceFeed;
+      await expectRefused(s, (t) => (t.risk.priceFeed.maxStaleness = 0), F, 0, "feed without staleness bound");
+      await expectRefused(s, (t) => (t.risk.priceFeed.decimals = 18), F, 0, "wrong decimals");
+      await expectRefused(s, (t) => (t.risk.priceFeed.feed = s.outsider.address), F, 0, "feed with no code");
+      // A contract without decimals(): the utilization oracle.
+      const noDecimals = await s.protocol.oracle.getAddress();
+      await expectRefused(s, (t) => (t.risk.priceFeed.feed = noDecimals), F, 0, "decimals() reverts");
+      const unmarked = (t: typeof s.terms) => {
+        t.risk.fleet = t.risk.fleet.map((e) => ({ ...e, indexAtAcquisition: 0n }));
+        t.risk.priceFeed = { feed: ZERO_ADDRESS, decimals: 0, maxStaleness: 0 };
+      };
+      await expectRefused(s, (t) => (unmarked(t), (t.risk.priceFeed.maxStaleness = 1)), F, 0, "staleness, no feed");
+      await expectRefused(s, (t) => (unmarked(t), (t.risk.priceFeed.decimals = 8)), F, 0, "decimals, no feed");
+      // Marked entries need a feed.
+      await expectRefused(
+        s,
+        (t) => (t.risk.priceFeed = { feed: ZERO_ADDRESS, decimals: 0, maxStaleness: 0 }),
+        TermSheetField.Fleet,
+        0,
+        "marked entry without a feed",
+      );
+    });
+
+    it("test_createDeal_refusesInvalidTriggersWithTheirIndex", async function () {
+      const s = await networkHelpers.loadFixture(setupFixture);
+      const ok = DSCR_TRAP;
+      await expectRefused(s, (t) => (t.risk.triggers = [ok, { ...ok, periods: 0 }]), TermSheetField.Trigger, 1, "0 periods");
+      await expectRefused(
+        s,
+        (t) => (t.risk.triggers = [ok, ok, { ...DSCR_DEFAULT, cures: true }]),
+        TermSheetField.Trigger,
+        2,
+        "curable acceleration",
+      );
+      await expectRefused(s, (t) => (t.risk.triggers = Array(17).fill(ok)), TermSheetField.Trigger, 17, "17 triggers");
+      const terms = structuredClone(s.terms);
+      terms.risk.triggers = Array(16).fill(DSCR_DEFAULT);
+      await s.protocol.factory.createDeal(terms);
+      expect(await s.protocol.factory.dealCount()).to.equal(1n);
+    });
+
+    it("test_createDeal_refusesInvalidFleetEntriesWithTheirIndex", async function () {
+      const s = await networkHelpers.loadFixture(setupFixture);
+      await expectRefused(s, (t) => (t.risk.fleet[3] = { ...t.risk.fleet[3], count: 0 }), TermSheetField.Fleet, 3, "no GPUs");
+      await expectRefused(
+        s,
+        (t) => (t.risk.fleet[1] = { ...t.risk.fleet[1], yearlyRate: 0n }),
+        TermSheetField.Fleet,
+        1,
+        "declining without rate",
+      );
+      await expectRefused(
+        s,
+        (t) => (t.risk.fleet = Array(33).fill(t.risk.fleet[0])),
+        TermSheetField.Fleet,
+        33,
+        "33 entries",
+      );
+      const terms = structuredClone(s.terms);
+      terms.risk.fleet = Array(32).fill(terms.risk.fleet[0]);
+      await s.protocol.factory.createDeal(terms);
+    });
+
+    it("test_createDeal_refusesAFaceAmountAboveUint96", async function () {
+      const s = await networkHelpers.loadFixture(setupFixture);
+      const big = 2n ** 96n;
+      await expectRefused(
+        s,
+        (t) => (t.tranches[1] = { ...t.tranches[1], faceAmount: big, minTicket: USDC }),
+        TermSheetField.FaceAmount,
+        1,
+        "face 2^96",
+      );
+      const terms = structuredClone(s.terms);
+      terms.tranches[1] = { ...terms.tranches[1], faceAmount: big - 1n };
+      await s.protocol.factory.createDeal(terms);
+    });
+  });
+
+  describe("collateral", function () {
+    it("test_collateralValue_matchesTheSdkModelForBothMethods", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      const fleet = f.terms.risk.fleet;
+      const t0 = fleet[0].acquiredAt;
+      const times = [t0 - 1n, t0, t0 + YEAR / 2n, t0 + YEAR, t0 + (23n * YEAR) / 10n, t0 + 4n * YEAR, t0 + 5n * YEAR - 1n, t0 + 7n * YEAR];
+      for (const at of times) {
+        const expected = sdkFleetValue(fleet, at);
+        expect(await f.engine.bookValueAt(at), `book value at +${at - t0}s`).to.equal(expected);
+        // Without a feed the collateral is the book value.
+        expect(await f.engine.collateralValueAt(at), `collateral at +${at - t0}s`).to.equal(expected);
+      }
+      // After the useful lives only the residuals remain.
+      expect(await f.engine.bookValueAt(t0 + 7n * YEAR)).to.equal(
+        fleet.reduce((a, e) => a + e.unitResidual * BigInt(e.count), 0n),
+      );
+      expect(await f.engine.bookValueAt(t0)).to.equal(14_368n * K);
+      const entry = await f.engine.fleetEntry(1n);
+      expect(entry.activeCount).to.equal(128n);
+      expect(entry.terms.yearlyRate).to.equal(fleet[1].yearlyRate);
+      expect(entry.terms.model).to.equal(fleet[1].model);
+    });
+
+    it("test_collateralValueAt_marksEachEntryAtTheLowerOfBookAndIndexValue", async function () {
+      const f = await networkHelpers.loadFixture(activeMockFeed);
+      const fleet = f.terms.risk.fleet;
+      const t0 = fleet[0].acquiredAt;
+      for (const index of [240_000_000n, INDEX_AT_ACQUISITION, 170_000_000n, 90_000_000n, 30_000_000n]) {
+        const now = BigInt(await networkHelpers.time.latest());
+        await f.mock!.set(index, now);
+        expect(await f.engine.priceIndex()).to.deep.equal([index, true]);
+        // Present and future times use the current index with the book value at that time.
+        for (const at of [now, now + YEAR, t0 + 3n * YEAR, t0 + 10n * YEAR]) {
+          const expected = sdkFleetValue(fleet, at, index);
+          expect(await f.engine.collateralValueAt(at), `index ${index} at +${at - t0}s`).to.equal(expected);
+          expect(await f.engine.bookValueAt(at)).to.equal(sdkFleetValue(fleet, at));
+        }
+      }
+      // Above the acquisition level the index never lifts a value above its book value.
+      const now = BigInt(await networkHelpers.time.latest());
+      await f.mock!.set(10n * INDEX_AT_ACQUISITION, now);
+      expect(await f.engine.collateralValueAt(now + YEAR)).to.equal(await f.engine.bookValueAt(now + YEAR));
+    });
+
+    it("test_assess_rejectsEachBadIndexAndFallsBackToTheLastAccepted", async function () {
+      const f = await networkHelpers.loadFixture(activeMockFeed);
+      const fleet = f.terms.risk.fleet;
+      const accepted = 160_000_000n;
+      const run0 = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K, index: accepted });
+      expect(run0.rejected).to.deep.equal([]);
+      expect(run0.statement.metrics.collateralValue).to.equal(sdkFleetValue(fleet, await f.deal.periodEnd(0), accepted));
+
+      // Each bad answer is set, then the waterfall runs at `at` (the next block but one).
+      const cases: [string, IndexRejection, bigint, (at: bigint) => bigint][] = [
+        ["zero", IndexRejection.NonPositive, 0n, (at) => at - 5n],
+        ["negative", IndexRejection.NonPositive, -5n, (at) => at - 5n],
+        ["above uint96", IndexRejection.NonPositive, 2n ** 96n, (at) => at - 5n],
+        ["stale", IndexRejection.Stale, 120_000_000n, (at) => at - DAY - 1n],
+        ["from the future", IndexRejection.FromFuture, 120_000_000n, (at) => at + 1n],
+        ["reverting", IndexRejection.Reverted, 120_000_000n, (at) => at],
+      ];
+      for (let i = 0; i < cases.length; i++) {
+        const [what, reason, answer, time] = cases[i];
+        const period = i + 1;
+        let at = 0n;
+        const run = await runPeriod(ethers, networkHelpers, f, period, {
+          revenue: 900n * K,
+          beforeDistribute: async () => {
+            at = BigInt(await networkHelpers.time.latest()) + 10n;
+            await f.mock!.set(answer, time(at));
+            if (reason === IndexRejection.Reverted) await f.mock!.setReverts(true);
+            await networkHelpers.time.setNextBlockTimestamp(at);
+          },
+        });
+        const reported =
+          reason === IndexRejection.Reverted
+            ? { reason, answer: 0n, updatedAt: 0n }
+            : { reason, answer, updatedAt: time(at) };
+        expect(run.rejected, what).to.deep.equal([reported]);
+        expect(run.statement.metrics.collateralValue, what).to.equal(
+          sdkFleetValue(fleet, await f.deal.periodEnd(period), accepted),
+        );
+        await f.mock!.setReverts(false);
+      }
+      // The view reports the fallback while the answer is bad.
+      const now = BigInt(await networkHelpers.time.latest());
+      await f.mock!.set(0n, now);
+      expect(await f.engine.priceIndex()).to.deep.equal([accepted, false]);
+      // An answer exactly maxStaleness old is live again, and becomes the index used.
+      const period = cases.length + 1;
+      const fresh = 120_000_000n;
+      const run = await runPeriod(ethers, networkHelpers, f, period, {
+        revenue: 900n * K,
+        beforeDistribute: async () => {
+          const at = BigInt(await networkHelpers.time.latest()) + 10n;
+          await f.mock!.set(fresh, at - DAY);
+          await networkHelpers.time.setNextBlockTimestamp(at);
+        },
+      });
+      expect(run.rejected).to.deep.equal([]);
+      expect(run.statement.metrics.collateralValue).to.equal(sdkFleetValue(fleet, await f.deal.periodEnd(period), fresh));
+    });
+
+    it("test_assess_withoutAnyAcceptedIndexUsesBookValue", async function () {
+      const f = await networkHelpers.loadFixture(activeMockFeed);
+      const run = await runPeriod(ethers, networkHelpers, f, 0, {
+        revenue: 900n * K,
+        beforeDistribute: async () => f.mock!.setReverts(true).then(() => {}),
+      });
+      expect(run.rejected).to.deep.equal([{ reason: IndexRejection.Reverted, answer: 0n, updatedAt: 0n }]);
+      expect(run.statement.metrics.collateralValue).to.equal(
+        sdkFleetValue(f.terms.risk.fleet, await f.deal.periodEnd(0)),
+      );
+      expect(await f.engine.priceIndex()).to.deep.equal([0n, false]);
+    });
+
+    it("test_retireFleetEntry_proceedsRepayNotesTopDown", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      const coin = f.protocol.stablecoin;
+      const proceeds = 6n * M + 500n * K;
+      await coin.mint(f.r.issuer.address, proceeds);
+      await coin.connect(f.r.issuer).approve(f.dealAddress, proceeds);
+      const at = BigInt(await networkHelpers.time.latest()) + 10n;
+      const tx = f.engine.connect(f.r.issuer).retireFleetEntry(0n, 56n, proceeds);
+      await expect(tx).to.emit(f.engine, "FleetEntryRetired").withArgs(0n, 56n, 200n, proceeds);
+      await expect(tx).to.emit(f.deal, "RecoveryApplied").withArgs(0n, 6n * M, 0n, 0n, 0n, 0n);
+      await expect(tx).to.emit(f.deal, "RecoveryApplied").withArgs(1n, 500n * K, 0n, 0n, 1_500n * K, 0n);
+      await expect(tx)
+        .to.emit(f.deal, "RecoveriesDeposited")
+        .withArgs(f.r.issuer.address, proceeds, proceeds, 0n, f.dealAddress);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        coin,
+        [f.r.issuer.address, f.dealAddress, ...f.tokenAddresses],
+        [-proceeds, 0n, 6n * M, 500n * K, 0n],
+      );
+      expect((await f.deal.tranche(0)).outstanding).to.equal(0n);
+      expect((await f.deal.tranche(1)).outstanding).to.equal(1_500n * K);
+      expect((await f.engine.fleetEntry(0n)).activeCount).to.equal(200n);
+      const active = [200, 128, 64, 100];
+      expect(await f.engine.bookValueAt(at + YEAR)).to.equal(sdkFleetValue(f.terms.risk.fleet, at + YEAR, 0n, active));
+
+      // Proceeds above every note's principal join the collections.
+      await coin.mint(f.r.issuer.address, 2n * M);
+      await coin.connect(f.r.issuer).approve(f.dealAddress, 2n * M);
+      await expect(f.engine.connect(f.r.issuer).retireFleetEntry(3n, 100n, 2n * M))
+        .to.emit(f.deal, "RecoveriesDeposited")
+        .withArgs(f.r.issuer.address, 2n * M, 1_500n * K, 500n * K, f.dealAddress);
+      expect(await f.deal.undistributedCollections()).to.equal(500n * K);
+      // Retiring without proceeds moves no cash.
+      await expect(f.engine.connect(f.r.issuer).retireFleetEntry(2n, 1n, 0n)).not.to.emit(f.deal, "RecoveriesDeposited");
+    });
+  });
+});
