@@ -840,4 +840,244 @@ describe("RiskEngine", function () {
       await expect(f.engine.connect(f.r.issuer).retireFleetEntry(2n, 1n, 0n)).not.to.emit(f.deal, "RecoveriesDeposited");
     });
   });
+
+  describe("metrics and triggers", function () {
+    /** One trigger per metric, none in breach in the periods below. */
+    const QUIET = [
+      trigger(RiskMetric.Dscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
+      trigger(RiskMetric.TrailingDscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
+      trigger(RiskMetric.Utilization, TriggerComparison.Below, (30n * WAD) / 100n, TriggerEffect.CashTrap),
+      trigger(RiskMetric.Ltv, TriggerComparison.Above, (95n * WAD) / 100n, TriggerEffect.Accelerate),
+      trigger(RiskMetric.SeniorCurve, TriggerComparison.Above, (90n * WAD) / 100n, TriggerEffect.Accelerate),
+      trigger(RiskMetric.ReserveLevel, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
+      trigger(RiskMetric.ServicerShortfall, TriggerComparison.Above, (20n * WAD) / 100n, TriggerEffect.CashTrap),
+      trigger(RiskMetric.MissedReport, TriggerComparison.Above, 0n, TriggerEffect.Accelerate),
+    ];
+
+    async function quietDeal() {
+      const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+        t.risk = { ...t.risk, triggers: QUIET };
+      });
+      await activate(networkHelpers, f);
+      return f;
+    }
+
+    it("test_assess_everyMetricOfAPeriodComputedIndependently", async function () {
+      const f = await networkHelpers.loadFixture(quietDeal);
+      const fees = (cash: bigint) => 50n * USDC + 2_000n * USDC + cash / 100n;
+      const intS = periodInterest(6n * M, SENIOR_RATE, PERIOD);
+      const intJ = periodInterest(2n * M, JUNIOR_RATE, PERIOD);
+      const cadsOf: bigint[] = [];
+      const dsOf: bigint[] = [];
+      // Periods 0–2: interest only, every fee and coupon paid, the rest to equity.
+      for (const [p, revenue] of [900n * K, 850n * K, 880n * K].entries()) {
+        const run = await runPeriod(ethers, networkHelpers, f, p, { revenue });
+        cadsOf.push(revenue - fees(revenue));
+        dsOf.push(intS + intJ);
+        expect(run.statement.metrics.cashAvailableForDebtService).to.equal(cadsOf[p]);
+        expect(run.statement.metrics.debtService).to.equal(dsOf[p]);
+        expect(run.statement.metrics.reserveLevel).to.equal(coverage(p === 0 ? 180n * K : 150n * K, 150n * K));
+      }
+      // Period 3: the first senior installment; the servicer deposits 50 000 less than the pledged revenue.
+      const revenue = 1n * M;
+      const cash = 950n * K;
+      const billed = 640_000n;
+      const available = 1_000_000n;
+      const run = await runPeriod(ethers, networkHelpers, f, 3, { revenue, deposit: cash, billed, available });
+      const principal = (6n * M) / 9n;
+      const feesDue = fees(cash);
+      const cads = cash - feesDue;
+      const ds = intS + intJ + principal;
+      cadsOf.push(cads);
+      dsOf.push(ds);
+      const value = sdkFleetValue(f.terms.risk.fleet, await f.deal.periodEnd(3));
+      const m = run.statement.metrics;
+      expect(m).to.deep.equal({
+        cashAvailableForDebtService: cads,
+        debtService: ds,
+        dscr: (cads * WAD) / ds,
+        // The trailing window is periods 1–3.
+        trailingDscr: ((cadsOf[1] + cadsOf[2] + cadsOf[3]) * WAD) / (dsOf[1] + dsOf[2] + dsOf[3]),
+        utilization: (billed * WAD) / available,
+        collateralValue: value,
+        notesOutstanding: 8n * M,
+        ltv: loanToValue(8n * M, value),
+        seniorCurve: loanToValue(6n * M, value),
+        reserveLevel: WAD,
+        servicerShortfall: revenue - cash,
+        // (fees + debt service) / (available hours × revenue per billed hour), rounded up.
+        breakEvenUtilization:
+          ((feesDue + ds) * billed * WAD + available * revenue - 1n) / (available * revenue),
+        overcollateralization: [(value * WAD) / (6n * M), (value * WAD) / (8n * M)],
+        interestCoverage: [(cads * WAD) / intS, (cads * WAD) / (intS + intJ)],
+        breachedMask: 0n,
+        activeMask: 0n,
+      });
+      // Each trigger saw its metric (the shortfall as a fraction of the pledged revenue, rounded up).
+      expect(run.triggerValues).to.deep.equal([
+        m.dscr,
+        m.trailingDscr,
+        m.utilization,
+        m.ltv,
+        m.seniorCurve,
+        m.reserveLevel,
+        ((revenue - cash) * WAD + revenue - 1n) / revenue,
+        0n,
+      ]);
+      expect(run.counts).to.equal(0n);
+      expect(run.statement.mode).to.equal(DealStatus.Active);
+      // Cash after fees, interest and the installment goes to equity.
+      expect(run.statement.principalPaid).to.deep.equal([principal, 0n]);
+      expect(run.statement.residualPaid).to.equal(cads - ds);
+      const last = await f.engine.lastMetrics();
+      expect([last.assessed, last.period, last.dscr, last.trailingDscr, last.utilization, last.ltv]).to.deep.equal([
+        true,
+        3n,
+        m.dscr,
+        m.trailingDscr,
+        m.utilization,
+        m.ltv,
+      ]);
+      expect([last.seniorCurve, last.breakEvenUtilization, last.collateralValue, last.servicerShortfall, last.mode]).to.deep.equal([
+        m.seniorCurve,
+        m.breakEvenUtilization,
+        value,
+        revenue - cash,
+        BigInt(DealStatus.Active),
+      ]);
+    });
+
+    it("test_assess_unreportedPeriodTripsTheMissedReportTrigger", async function () {
+      const f = await networkHelpers.loadFixture(quietDeal);
+      const run = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 0n, deposit: 900n * K, unreported: true });
+      expect(run.triggerValues[7]).to.equal(WAD);
+      expect(run.triggerValues[2]).to.equal(0n);
+      expect(run.statement.metrics.servicerShortfall).to.equal(0n);
+      expect(run.statement.metrics.breakEvenUtilization).to.equal(MAX_UINT256);
+      // Utilization reads zero without a report, so the utilization trigger fires with the missed-report one.
+      expect(run.fired).to.deep.equal([
+        [2n, 0n],
+        [7n, WAD],
+      ]);
+      expect(run.statement.metrics.breachedMask).to.equal((1n << 2n) | (1n << 7n));
+      expect(run.statement.mode).to.equal(DealStatus.Accelerated);
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.Accelerated));
+    });
+
+    async function utilizationDeal() {
+      const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+        t.risk = {
+          ...t.risk,
+          triggers: [
+            trigger(RiskMetric.Utilization, TriggerComparison.Below, (60n * WAD) / 100n, TriggerEffect.CashTrap, 2, true),
+            trigger(RiskMetric.Utilization, TriggerComparison.Below, (50n * WAD) / 100n, TriggerEffect.CashTrap, 1, false),
+          ],
+        };
+      });
+      await activate(networkHelpers, f);
+      return f;
+    }
+
+    it("test_triggers_countConsecutiveBreachesFireCureAndLatch", async function () {
+      const f = await networkHelpers.loadFixture(utilizationDeal);
+      const U = (billed: bigint) => (billed * WAD) / 1_000_000n;
+      // Period 0: 55 %: trigger 0 breached once (needs two), trigger 1 not breached.
+      let run = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K, billed: 550_000n });
+      expect([countOf(run.counts, 0), countOf(run.counts, 1)]).to.deep.equal([1n, 0n]);
+      expect(run.statement.metrics.breachedMask).to.equal(1n);
+      expect(run.statement.metrics.activeMask).to.equal(0n);
+      expect(run.fired).to.deep.equal([]);
+      expect(run.statement.mode).to.equal(DealStatus.Active);
+      // Period 1: 45 %: both fire; the deal traps cash (nothing to equity, the excess into the reserve).
+      run = await runPeriod(ethers, networkHelpers, f, 1, { revenue: 900n * K, billed: 450_000n });
+      expect([countOf(run.counts, 0), countOf(run.counts, 1)]).to.deep.equal([2n, 1n]);
+      expect(run.fired).to.deep.equal([
+        [0n, U(450_000n)],
+        [1n, U(450_000n)],
+      ]);
+      expect(run.statement.metrics.activeMask).to.equal(3n);
+      expect(run.statement.mode).to.equal(DealStatus.CashTrap);
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.CashTrap));
+      expect(run.statement.residualPaid).to.equal(0n);
+      expect(run.statement.reserveReleased).to.equal(0n);
+      expect(run.statement.reserveTrapped).to.be.greaterThan(0n);
+      expect(run.statement.reserveAfter).to.equal(150n * K + run.statement.reserveTrapped);
+      // Period 2: 70 %: trigger 0 cures, trigger 1 latches; counts reset.
+      run = await runPeriod(ethers, networkHelpers, f, 2, { revenue: 900n * K, billed: 700_000n });
+      expect(run.counts).to.equal(0n);
+      expect(run.cured).to.deep.equal([[0n, U(700_000n)]]);
+      expect(run.fired).to.deep.equal([]);
+      expect(run.statement.metrics.breachedMask).to.equal(0n);
+      expect(run.statement.metrics.activeMask).to.equal(2n);
+      expect(run.statement.mode).to.equal(DealStatus.CashTrap);
+      expect((await f.engine.triggerStates()).map((x) => [x.consecutive, x.active])).to.deep.equal([
+        [0n, false],
+        [0n, true],
+      ]);
+      expect(await f.engine.activeTriggers()).to.equal(2n);
+    });
+  });
+
+  describe("waiver", function () {
+    it("test_waiver_passesAboveHalfClearsLatchedTriggersAndReturnsToCashTrap", async function () {
+      const f = await networkHelpers.loadFixture(ballotOpen);
+      const [holder, , , half, , one] = f.r.investors;
+      expect(Array.from(await f.engine.ballot())).to.deep.equal([1n, f.deadline, 0n, 0n, false]);
+      await expect(f.engine.connect(half).voteWaiver(true))
+        .to.emit(f.engine, "WaiverVoted")
+        .withArgs(1n, half.address, true, 3n * M);
+      await expect(f.engine.connect(holder).voteWaiver(false))
+        .to.emit(f.engine, "WaiverVoted")
+        .withArgs(1n, holder.address, false, 3n * M - 1n);
+      await expect(f.engine.executeWaiver())
+        .to.be.revertedWithCustomError(f.engine, "WaiverNotApproved")
+        .withArgs(1n, 3n * M, 6n * M);
+      await f.engine.connect(one).voteWaiver(true);
+      expect(Array.from(await f.engine.ballot())).to.deep.equal([1n, f.deadline, 3n * M + 1n, 3n * M - 1n, false]);
+      const tx = f.engine.connect(f.outsider).executeWaiver();
+      await expect(tx)
+        .to.emit(f.engine, "WaiverExecuted")
+        .withArgs(1n, 3n * M + 1n, 3n * M - 1n, 6n * M, 2n);
+      // The curable DSCR trap is still active: the deal returns to a cash trap, not to Active.
+      await expect(tx).to.emit(f.deal, "StatusChanged").withArgs(DealStatus.Accelerated, DealStatus.CashTrap);
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.CashTrap));
+      expect((await f.engine.triggerStates()).map((x) => [x.consecutive, x.active])).to.deep.equal([
+        [1n, true],
+        [0n, false],
+      ]);
+      expect((await f.engine.ballot()).executed).to.equal(true);
+      // Voters' tokens stay locked until the deadline, executed or not.
+      for (const voter of [half, holder, one]) {
+        await expect(f.tokens[0].connect(voter).transfer(f.outsider.address, 1n))
+          .to.be.revertedWithCustomError(f.tokens[0], "TokensLocked")
+          .withArgs(voter.address, f.deadline);
+      }
+      await networkHelpers.time.increaseTo(f.deadline + 1n);
+      await f.tokens[0].connect(half).transfer(f.outsider.address, 1n);
+      // The next period with a healthy DSCR cures the trap and the deal is Active again.
+      const run = await runPeriod(ethers, networkHelpers, f, 1, { revenue: 400n * K });
+      expect(run.cured).to.deep.equal([[0n, run.statement.metrics.dscr]]);
+      expect(run.statement.mode).to.equal(DealStatus.Active);
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.Active));
+    });
+
+    it("test_waiver_returnsToActiveWhenNoCurableTriggerIsActive", async function () {
+      const f = await networkHelpers.loadFixture(acceleratedDeal);
+      // A healthy period cures the trap; the event of default stays latched.
+      const run = await runPeriod(ethers, networkHelpers, f, 1, { revenue: 400n * K });
+      expect(run.cured).to.deep.equal([[0n, run.statement.metrics.dscr]]);
+      expect(run.statement.mode).to.equal(DealStatus.Accelerated);
+      expect(await f.engine.activeTriggers()).to.equal(2n);
+      await expect(f.engine.connect(f.r.issuer).proposeWaiver()).to.emit(f.engine, "WaiverProposed");
+      await f.engine.connect(f.r.investors[0]).voteWaiver(true);
+      await f.engine.connect(f.r.investors[3]).voteWaiver(true);
+      await expect(f.engine.executeWaiver())
+        .to.emit(f.deal, "StatusChanged")
+        .withArgs(DealStatus.Accelerated, DealStatus.Active);
+      expect(await f.engine.activeTriggers()).to.equal(0n);
+      const next = await runPeriod(ethers, networkHelpers, f, 2, { revenue: 400n * K });
+      expect(next.statement.mode).to.equal(DealStatus.Active);
+      expect(next.statement.residualPaid).to.be.greaterThan(0n);
+    });
+  });
 });
