@@ -30,7 +30,8 @@ async function publishedFixture() {
 
 describe("GpuPriceIndexFeed", function () {
   it("test_constructor_setsRolesAndMetadata", async function () {
-    const { feed, admin, publisher, outsider, PUBLISHER_ROLE } = await networkHelpers.loadFixture(feedFixture);
+    const { feed, admin, publisher, outsider, PUBLISHER_ROLE } =
+      await networkHelpers.loadFixture(feedFixture);
     expect(PUBLISHER_ROLE).to.equal(ethers.keccak256(ethers.toUtf8Bytes("cascade.role.publisher")));
     expect(await feed.hasRole(await feed.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
     expect(await feed.hasRole(PUBLISHER_ROLE, publisher.address)).to.equal(true);
@@ -47,12 +48,24 @@ describe("GpuPriceIndexFeed", function () {
     await expect(feed.connect(publisher).publish(200_000_000n, now - 60n))
       .to.emit(feed, "AnswerPublished")
       .withArgs(1n, 200_000_000n, now - 60n);
-    expect(await feed.latestRoundData()).to.deep.equal([1n, 200_000_000n, now - 60n, now - 60n, 1n]);
+    expect(await feed.latestRoundData()).to.deep.equal([
+      1n,
+      200_000_000n,
+      now - 60n,
+      now - 60n,
+      1n,
+    ]);
     // A round observed at the same time as the latest one is accepted.
     await expect(feed.connect(publisher).publish(190_000_000n, now - 60n))
       .to.emit(feed, "AnswerPublished")
       .withArgs(2n, 190_000_000n, now - 60n);
-    expect(await feed.latestRoundData()).to.deep.equal([2n, 190_000_000n, now - 60n, now - 60n, 2n]);
+    expect(await feed.latestRoundData()).to.deep.equal([
+      2n,
+      190_000_000n,
+      now - 60n,
+      now - 60n,
+      2n,
+    ]);
     expect(await feed.getRoundData(1n)).to.deep.equal([1n, 200_000_000n, now - 60n, now - 60n, 1n]);
   });
 
@@ -60,7 +73,9 @@ describe("GpuPriceIndexFeed", function () {
     const { feed, publisher } = await networkHelpers.loadFixture(feedFixture);
     const at = BigInt(await networkHelpers.time.latest()) + 10n;
     await networkHelpers.time.setNextBlockTimestamp(at);
-    await expect(feed.connect(publisher).publish(1n, at)).to.emit(feed, "AnswerPublished").withArgs(1n, 1n, at);
+    await expect(feed.connect(publisher).publish(1n, at))
+      .to.emit(feed, "AnswerPublished")
+      .withArgs(1n, 1n, at);
   });
 
   it("test_publish_revertsOnANonPositiveAnswer", async function () {
@@ -93,7 +108,8 @@ describe("GpuPriceIndexFeed", function () {
   });
 
   it("test_publish_revertsForANonPublisher", async function () {
-    const { feed, admin, outsider, PUBLISHER_ROLE } = await networkHelpers.loadFixture(publishedFixture);
+    const { feed, admin, outsider, PUBLISHER_ROLE } =
+      await networkHelpers.loadFixture(publishedFixture);
     const now = BigInt(await networkHelpers.time.latest());
     for (const caller of [outsider, admin]) {
       await expect(feed.connect(caller).publish(200_000_000n, now))
@@ -104,25 +120,32 @@ describe("GpuPriceIndexFeed", function () {
   });
 
   it("test_grantRole_onlyTheAdminAddsAPublisher", async function () {
-    const { feed, admin, outsider, publisher, PUBLISHER_ROLE } = await networkHelpers.loadFixture(feedFixture);
+    const { feed, admin, outsider, publisher, PUBLISHER_ROLE } =
+      await networkHelpers.loadFixture(feedFixture);
     await expect(feed.connect(publisher).grantRole(PUBLISHER_ROLE, outsider.address))
       .to.be.revertedWithCustomError(feed, "AccessControlUnauthorizedAccount")
       .withArgs(publisher.address, await feed.DEFAULT_ADMIN_ROLE());
     await feed.connect(admin).grantRole(PUBLISHER_ROLE, outsider.address);
     const now = BigInt(await networkHelpers.time.latest());
-    await expect(feed.connect(outsider).publish(5n, now)).to.emit(feed, "AnswerPublished").withArgs(1n, 5n, now);
+    await expect(feed.connect(outsider).publish(5n, now))
+      .to.emit(feed, "AnswerPublished")
+      .withArgs(1n, 5n, now);
   });
 
   it("test_getRoundData_revertsForAnUnknownRound", async function () {
     const { feed } = await networkHelpers.loadFixture(publishedFixture);
     for (const id of [0n, 3n, 2n ** 80n - 1n]) {
-      await expect(feed.getRoundData(id)).to.be.revertedWithCustomError(feed, "NoSuchRound").withArgs(id);
+      await expect(feed.getRoundData(id))
+        .to.be.revertedWithCustomError(feed, "NoSuchRound")
+        .withArgs(id);
     }
   });
 
   it("test_latestRoundData_revertsBeforeTheFirstRound", async function () {
     const { feed } = await networkHelpers.loadFixture(feedFixture);
-    await expect(feed.latestRoundData()).to.be.revertedWithCustomError(feed, "NoSuchRound").withArgs(0n);
+    await expect(feed.latestRoundData())
+      .to.be.revertedWithCustomError(feed, "NoSuchRound")
+      .withArgs(0n);
   });
 
   it("test_getRoundData_returnsEachPublishedRound", async function () {

@@ -8,7 +8,17 @@ import {
   coverage,
   loanToValue,
 } from "../sdk/models/collateral.js";
-import { DAY, DealStatus, PERIOD, PrincipalType, USDC, WAD, createDeal, fixedNote, type FleetEntryInput } from "./helpers/fixtures.js";
+import {
+  DAY,
+  DealStatus,
+  PERIOD,
+  PrincipalType,
+  USDC,
+  WAD,
+  createDeal,
+  fixedNote,
+  type FleetEntryInput,
+} from "./helpers/fixtures.js";
 import {
   DepreciationMethod,
   INDEX_AT_ACQUISITION,
@@ -39,8 +49,22 @@ const { ethers, networkHelpers } = await network.create();
 const SENIOR_RATE = (8n * WAD) / 100n;
 const JUNIOR_RATE = (12n * WAD) / 100n;
 /** Cash-trap while DSCR < 1.2 (cures); event of default while DSCR < 1.0 (latches). */
-const DSCR_TRAP = trigger(RiskMetric.Dscr, TriggerComparison.Below, (12n * WAD) / 10n, TriggerEffect.CashTrap, 1, true);
-const DSCR_DEFAULT = trigger(RiskMetric.Dscr, TriggerComparison.Below, WAD, TriggerEffect.Accelerate, 1, false);
+const DSCR_TRAP = trigger(
+  RiskMetric.Dscr,
+  TriggerComparison.Below,
+  (12n * WAD) / 10n,
+  TriggerEffect.CashTrap,
+  1,
+  true,
+);
+const DSCR_DEFAULT = trigger(
+  RiskMetric.Dscr,
+  TriggerComparison.Below,
+  WAD,
+  TriggerEffect.Accelerate,
+  1,
+  false,
+);
 
 // ------------------------------------------------------------------ fixtures
 
@@ -97,7 +121,8 @@ async function ballotOpen() {
 async function stateOf(f: RiskFixture) {
   const coin = f.protocol.stablecoin;
   const tranches = [];
-  for (let i = 0; i < f.tokens.length; i++) tranches.push(Array.from(await f.deal.tranche(i)).map(String));
+  for (let i = 0; i < f.tokens.length; i++)
+    tranches.push(Array.from(await f.deal.tranche(i)).map(String));
   return {
     status: await f.deal.status(),
     reserve: Array.from(await f.deal.reserve()),
@@ -140,7 +165,12 @@ function dummyAssessInput() {
 }
 
 /** Fleet value at `at` by the SDK model: per entry, book value (and the lower index-implied value when marked). */
-function sdkFleetValue(fleet: FleetEntryInput[], at: bigint, index = 0n, active?: number[]): bigint {
+function sdkFleetValue(
+  fleet: FleetEntryInput[],
+  at: bigint,
+  index = 0n,
+  active?: number[],
+): bigint {
   let total = 0n;
   fleet.forEach((e, i) => {
     const units = BigInt(active ? active[i] : e.count);
@@ -206,8 +236,14 @@ describe("RiskEngine", function () {
         ["no useful life", { ...good, usefulLife: 0 }],
         ["no acquisition time", { ...good, acquiredAt: 0n }],
         ["straight line with a rate", { ...good, yearlyRate: 1n }],
-        ["declining balance without a rate", { ...good, method: DepreciationMethod.DecliningBalance }],
-        ["declining balance at 100 %", { ...good, method: DepreciationMethod.DecliningBalance, yearlyRate: WAD }],
+        [
+          "declining balance without a rate",
+          { ...good, method: DepreciationMethod.DecliningBalance },
+        ],
+        [
+          "declining balance at 100 %",
+          { ...good, method: DepreciationMethod.DecliningBalance, yearlyRate: WAD },
+        ],
         ["marked without a feed", { ...good, indexAtAcquisition: INDEX_AT_ACQUISITION }],
       ];
       await expectUnchanged(f, async () => {
@@ -225,7 +261,14 @@ describe("RiskEngine", function () {
         ]),
       )
         .to.emit(f.engine, "FleetEntryAdded")
-        .withArgs(5n, Object.values({ ...good, method: DepreciationMethod.DecliningBalance, yearlyRate: WAD - 1n }));
+        .withArgs(
+          5n,
+          Object.values({
+            ...good,
+            method: DepreciationMethod.DecliningBalance,
+            yearlyRate: WAD - 1n,
+          }),
+        );
       expect(await f.engine.fleetEntryCount()).to.equal(6n);
     });
 
@@ -250,7 +293,9 @@ describe("RiskEngine", function () {
         await expect(f.engine.connect(f.r.issuer).retireFleetEntry(4n, 1n, 0n))
           .to.be.revertedWithCustomError(f.engine, "UnknownFleetEntry")
           .withArgs(4n);
-        await expect(f.engine.fleetEntry(4n)).to.be.revertedWithCustomError(f.engine, "UnknownFleetEntry").withArgs(4n);
+        await expect(f.engine.fleetEntry(4n))
+          .to.be.revertedWithCustomError(f.engine, "UnknownFleetEntry")
+          .withArgs(4n);
         await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 0n, 0n))
           .to.be.revertedWithCustomError(f.engine, "InvalidRetirement")
           .withArgs(0n, 0n, 256n);
@@ -305,8 +350,14 @@ describe("RiskEngine", function () {
       const f = await networkHelpers.loadFixture(acceleratedDeal);
       const voter = f.r.investors[0];
       await expectUnchanged(f, async () => {
-        await expect(f.engine.connect(voter).voteWaiver(true)).to.be.revertedWithCustomError(f.engine, "NoOpenBallot");
-        await expect(f.engine.executeWaiver()).to.be.revertedWithCustomError(f.engine, "NoOpenBallot");
+        await expect(f.engine.connect(voter).voteWaiver(true)).to.be.revertedWithCustomError(
+          f.engine,
+          "NoOpenBallot",
+        );
+        await expect(f.engine.executeWaiver()).to.be.revertedWithCustomError(
+          f.engine,
+          "NoOpenBallot",
+        );
       });
     });
 
@@ -314,10 +365,9 @@ describe("RiskEngine", function () {
       const f = await networkHelpers.loadFixture(ballotOpen);
       await networkHelpers.time.setNextBlockTimestamp(f.deadline + 1n);
       await expectUnchanged(f, async () => {
-        await expect(f.engine.connect(f.r.investors[0]).voteWaiver(true)).to.be.revertedWithCustomError(
-          f.engine,
-          "NoOpenBallot",
-        );
+        await expect(
+          f.engine.connect(f.r.investors[0]).voteWaiver(true),
+        ).to.be.revertedWithCustomError(f.engine, "NoOpenBallot");
       });
     });
 
@@ -357,10 +407,9 @@ describe("RiskEngine", function () {
         await expect(f.engine.executeWaiver())
           .to.be.revertedWithCustomError(f.engine, "WaiverAlreadyExecuted")
           .withArgs(1n);
-        await expect(f.engine.connect(f.r.investors[5]).voteWaiver(true)).to.be.revertedWithCustomError(
-          f.engine,
-          "NoOpenBallot",
-        );
+        await expect(
+          f.engine.connect(f.r.investors[5]).voteWaiver(true),
+        ).to.be.revertedWithCustomError(f.engine, "NoOpenBallot");
       });
     });
 
@@ -399,7 +448,8 @@ describe("RiskEngine", function () {
 
     it("test_writeDown_revertsWhileCashIsHeldOrOnAnInvalidAmount", async function () {
       const f = await networkHelpers.loadFixture(acceleratedDeal);
-      const outstanding = (await f.deal.tranche(0)).outstanding + (await f.deal.tranche(1)).outstanding;
+      const outstanding =
+        (await f.deal.tranche(0)).outstanding + (await f.deal.tranche(1)).outstanding;
       expect(await f.deal.reserve()).to.deep.equal([0n, 150n * K]);
       expect(await f.deal.undistributedCollections()).to.equal(0n);
       await expectUnchanged(f, async () => {
@@ -427,7 +477,9 @@ describe("RiskEngine", function () {
         await expect(f.deal.connect(f.r.issuer).setRiskStatus(DealStatus.CashTrap))
           .to.be.revertedWithCustomError(f.deal, "NotRiskEngine")
           .withArgs(f.r.issuer.address);
-        await expect(f.tokens[0].connect(f.outsider).lockForVote(f.r.investors[0].address, 2n ** 32n - 1n))
+        await expect(
+          f.tokens[0].connect(f.outsider).lockForVote(f.r.investors[0].address, 2n ** 32n - 1n),
+        )
           .to.be.revertedWithCustomError(f.tokens[0], "NotRiskEngine")
           .withArgs(f.outsider.address);
       });
@@ -477,10 +529,9 @@ describe("RiskEngine", function () {
       await f.protocol.stablecoin.mint(f.r.issuer.address, M);
       await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, M);
       await expectUnchanged(f, async () => {
-        await expect(f.deal.connect(f.r.issuer).depositRecoveries(0n)).to.be.revertedWithCustomError(
-          f.deal,
-          "ZeroAmount",
-        );
+        await expect(
+          f.deal.connect(f.r.issuer).depositRecoveries(0n),
+        ).to.be.revertedWithCustomError(f.deal, "ZeroAmount");
       });
       await f.deal.connect(f.r.guardian).pause();
       await expectUnchanged(f, async () => {
@@ -489,11 +540,13 @@ describe("RiskEngine", function () {
           "EnforcedPause",
         );
         // Sale proceeds of a retired entry are recoveries: refused while paused, and the entry stays.
-        await expect(f.engine.connect(f.r.issuer).retireFleetEntry(0n, 1n, M)).to.be.revertedWithCustomError(
+        await expect(
+          f.engine.connect(f.r.issuer).retireFleetEntry(0n, 1n, M),
+        ).to.be.revertedWithCustomError(f.deal, "EnforcedPause");
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall()).to.be.revertedWithCustomError(
           f.deal,
           "EnforcedPause",
         );
-        await expect(f.deal.connect(f.r.issuer).cleanUpCall()).to.be.revertedWithCustomError(f.deal, "EnforcedPause");
       });
     });
 
@@ -593,10 +646,34 @@ describe("RiskEngine", function () {
 
     it("test_createDeal_refusesInvalidRiskParameters", async function () {
       const s = await networkHelpers.loadFixture(setupFixture);
-      await expectRefused(s, (t) => (t.risk.trailingPeriods = 0), TermSheetField.TrailingPeriods, 0, "window 0");
-      await expectRefused(s, (t) => (t.risk.trailingPeriods = 13), TermSheetField.TrailingPeriods, 0, "window 13");
-      await expectRefused(s, (t) => (t.risk.cleanUpBps = 10_001), TermSheetField.CleanUp, 0, "clean-up > 100 %");
-      await expectRefused(s, (t) => (t.risk.waiverVotingPeriod = 0), TermSheetField.WaiverPeriod, 0, "no vote");
+      await expectRefused(
+        s,
+        (t) => (t.risk.trailingPeriods = 0),
+        TermSheetField.TrailingPeriods,
+        0,
+        "window 0",
+      );
+      await expectRefused(
+        s,
+        (t) => (t.risk.trailingPeriods = 13),
+        TermSheetField.TrailingPeriods,
+        0,
+        "window 13",
+      );
+      await expectRefused(
+        s,
+        (t) => (t.risk.cleanUpBps = 10_001),
+        TermSheetField.CleanUp,
+        0,
+        "clean-up > 100 %",
+      );
+      await expectRefused(
+        s,
+        (t) => (t.risk.waiverVotingPeriod = 0),
+        TermSheetField.WaiverPeriod,
+        0,
+        "no vote",
+      );
       // The bounds themselves are accepted.
       const terms = structuredClone(s.terms);
       terms.risk.trailingPeriods = 12;
@@ -609,18 +686,48 @@ describe("RiskEngine", function () {
     it("test_createDeal_refusesAnInvalidPriceFeed", async function () {
       const s = await networkHelpers.loadFixture(setupFixture);
       const F = TermSheetField.PriceFeed;
-      await expectRefused(s, (t) => (t.risk.priceFeed.maxStaleness = 0), F, 0, "feed without staleness bound");
+      await expectRefused(
+        s,
+        (t) => (t.risk.priceFeed.maxStaleness = 0),
+        F,
+        0,
+        "feed without staleness bound",
+      );
       await expectRefused(s, (t) => (t.risk.priceFeed.decimals = 18), F, 0, "wrong decimals");
-      await expectRefused(s, (t) => (t.risk.priceFeed.feed = s.outsider.address), F, 0, "feed with no code");
+      await expectRefused(
+        s,
+        (t) => (t.risk.priceFeed.feed = s.outsider.address),
+        F,
+        0,
+        "feed with no code",
+      );
       // A contract without decimals(): the utilization oracle.
       const noDecimals = await s.protocol.oracle.getAddress();
-      await expectRefused(s, (t) => (t.risk.priceFeed.feed = noDecimals), F, 0, "decimals() reverts");
+      await expectRefused(
+        s,
+        (t) => (t.risk.priceFeed.feed = noDecimals),
+        F,
+        0,
+        "decimals() reverts",
+      );
       const unmarked = (t: typeof s.terms) => {
         t.risk.fleet = t.risk.fleet.map((e) => ({ ...e, indexAtAcquisition: 0n }));
         t.risk.priceFeed = { feed: ZERO_ADDRESS, decimals: 0, maxStaleness: 0 };
       };
-      await expectRefused(s, (t) => (unmarked(t), (t.risk.priceFeed.maxStaleness = 1)), F, 0, "staleness, no feed");
-      await expectRefused(s, (t) => (unmarked(t), (t.risk.priceFeed.decimals = 8)), F, 0, "decimals, no feed");
+      await expectRefused(
+        s,
+        (t) => (unmarked(t), (t.risk.priceFeed.maxStaleness = 1)),
+        F,
+        0,
+        "staleness, no feed",
+      );
+      await expectRefused(
+        s,
+        (t) => (unmarked(t), (t.risk.priceFeed.decimals = 8)),
+        F,
+        0,
+        "decimals, no feed",
+      );
       // Marked entries need a feed.
       await expectRefused(
         s,
@@ -634,7 +741,13 @@ describe("RiskEngine", function () {
     it("test_createDeal_refusesInvalidTriggersWithTheirIndex", async function () {
       const s = await networkHelpers.loadFixture(setupFixture);
       const ok = DSCR_TRAP;
-      await expectRefused(s, (t) => (t.risk.triggers = [ok, { ...ok, periods: 0 }]), TermSheetField.Trigger, 1, "0 periods");
+      await expectRefused(
+        s,
+        (t) => (t.risk.triggers = [ok, { ...ok, periods: 0 }]),
+        TermSheetField.Trigger,
+        1,
+        "0 periods",
+      );
       await expectRefused(
         s,
         (t) => (t.risk.triggers = [ok, ok, { ...DSCR_DEFAULT, cures: true }]),
@@ -642,7 +755,13 @@ describe("RiskEngine", function () {
         2,
         "curable acceleration",
       );
-      await expectRefused(s, (t) => (t.risk.triggers = Array(17).fill(ok)), TermSheetField.Trigger, 17, "17 triggers");
+      await expectRefused(
+        s,
+        (t) => (t.risk.triggers = Array(17).fill(ok)),
+        TermSheetField.Trigger,
+        17,
+        "17 triggers",
+      );
       const terms = structuredClone(s.terms);
       terms.risk.triggers = Array(16).fill(DSCR_DEFAULT);
       await s.protocol.factory.createDeal(terms);
@@ -651,7 +770,13 @@ describe("RiskEngine", function () {
 
     it("test_createDeal_refusesInvalidFleetEntriesWithTheirIndex", async function () {
       const s = await networkHelpers.loadFixture(setupFixture);
-      await expectRefused(s, (t) => (t.risk.fleet[3] = { ...t.risk.fleet[3], count: 0 }), TermSheetField.Fleet, 3, "no GPUs");
+      await expectRefused(
+        s,
+        (t) => (t.risk.fleet[3] = { ...t.risk.fleet[3], count: 0 }),
+        TermSheetField.Fleet,
+        3,
+        "no GPUs",
+      );
       await expectRefused(
         s,
         (t) => (t.risk.fleet[1] = { ...t.risk.fleet[1], yearlyRate: 0n }),
@@ -692,12 +817,23 @@ describe("RiskEngine", function () {
       const f = await networkHelpers.loadFixture(activeNoFeed);
       const fleet = f.terms.risk.fleet;
       const t0 = fleet[0].acquiredAt;
-      const times = [t0 - 1n, t0, t0 + YEAR / 2n, t0 + YEAR, t0 + (23n * YEAR) / 10n, t0 + 4n * YEAR, t0 + 5n * YEAR - 1n, t0 + 7n * YEAR];
+      const times = [
+        t0 - 1n,
+        t0,
+        t0 + YEAR / 2n,
+        t0 + YEAR,
+        t0 + (23n * YEAR) / 10n,
+        t0 + 4n * YEAR,
+        t0 + 5n * YEAR - 1n,
+        t0 + 7n * YEAR,
+      ];
       for (const at of times) {
         const expected = sdkFleetValue(fleet, at);
         expect(await f.engine.bookValueAt(at), `book value at +${at - t0}s`).to.equal(expected);
         // Without a feed the collateral is the book value.
-        expect(await f.engine.collateralValueAt(at), `collateral at +${at - t0}s`).to.equal(expected);
+        expect(await f.engine.collateralValueAt(at), `collateral at +${at - t0}s`).to.equal(
+          expected,
+        );
       }
       // After the useful lives only the residuals remain.
       expect(await f.engine.bookValueAt(t0 + 7n * YEAR)).to.equal(
@@ -714,30 +850,45 @@ describe("RiskEngine", function () {
       const f = await networkHelpers.loadFixture(activeMockFeed);
       const fleet = f.terms.risk.fleet;
       const t0 = fleet[0].acquiredAt;
-      for (const index of [240_000_000n, INDEX_AT_ACQUISITION, 170_000_000n, 90_000_000n, 30_000_000n]) {
+      for (const index of [
+        240_000_000n,
+        INDEX_AT_ACQUISITION,
+        170_000_000n,
+        90_000_000n,
+        30_000_000n,
+      ]) {
         const now = BigInt(await networkHelpers.time.latest());
         await f.mock!.set(index, now);
         expect(await f.engine.priceIndex()).to.deep.equal([index, true]);
         // Present and future times use the current index with the book value at that time.
         for (const at of [now, now + YEAR, t0 + 3n * YEAR, t0 + 10n * YEAR]) {
           const expected = sdkFleetValue(fleet, at, index);
-          expect(await f.engine.collateralValueAt(at), `index ${index} at +${at - t0}s`).to.equal(expected);
+          expect(await f.engine.collateralValueAt(at), `index ${index} at +${at - t0}s`).to.equal(
+            expected,
+          );
           expect(await f.engine.bookValueAt(at)).to.equal(sdkFleetValue(fleet, at));
         }
       }
       // Above the acquisition level the index never lifts a value above its book value.
       const now = BigInt(await networkHelpers.time.latest());
       await f.mock!.set(10n * INDEX_AT_ACQUISITION, now);
-      expect(await f.engine.collateralValueAt(now + YEAR)).to.equal(await f.engine.bookValueAt(now + YEAR));
+      expect(await f.engine.collateralValueAt(now + YEAR)).to.equal(
+        await f.engine.bookValueAt(now + YEAR),
+      );
     });
 
     it("test_assess_rejectsEachBadIndexAndFallsBackToTheLastAccepted", async function () {
       const f = await networkHelpers.loadFixture(activeMockFeed);
       const fleet = f.terms.risk.fleet;
       const accepted = 160_000_000n;
-      const run0 = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K, index: accepted });
+      const run0 = await runPeriod(ethers, networkHelpers, f, 0, {
+        revenue: 900n * K,
+        index: accepted,
+      });
       expect(run0.rejected).to.deep.equal([]);
-      expect(run0.statement.metrics.collateralValue).to.equal(sdkFleetValue(fleet, await f.deal.periodEnd(0), accepted));
+      expect(run0.statement.metrics.collateralValue).to.equal(
+        sdkFleetValue(fleet, await f.deal.periodEnd(0), accepted),
+      );
 
       // Each bad answer is set, then the waterfall runs at `at` (the next block but one).
       const cases: [string, IndexRejection, bigint, (at: bigint) => bigint][] = [
@@ -787,7 +938,9 @@ describe("RiskEngine", function () {
         },
       });
       expect(run.rejected).to.deep.equal([]);
-      expect(run.statement.metrics.collateralValue).to.equal(sdkFleetValue(fleet, await f.deal.periodEnd(period), fresh));
+      expect(run.statement.metrics.collateralValue).to.equal(
+        sdkFleetValue(fleet, await f.deal.periodEnd(period), fresh),
+      );
     });
 
     it("test_assess_withoutAnyAcceptedIndexUsesBookValue", async function () {
@@ -796,7 +949,9 @@ describe("RiskEngine", function () {
         revenue: 900n * K,
         beforeDistribute: async () => f.mock!.setReverts(true).then(() => {}),
       });
-      expect(run.rejected).to.deep.equal([{ reason: IndexRejection.Reverted, answer: 0n, updatedAt: 0n }]);
+      expect(run.rejected).to.deep.equal([
+        { reason: IndexRejection.Reverted, answer: 0n, updatedAt: 0n },
+      ]);
       expect(run.statement.metrics.collateralValue).to.equal(
         sdkFleetValue(f.terms.risk.fleet, await f.deal.periodEnd(0)),
       );
@@ -812,8 +967,12 @@ describe("RiskEngine", function () {
       const at = BigInt(await networkHelpers.time.latest()) + 10n;
       const tx = f.engine.connect(f.r.issuer).retireFleetEntry(0n, 56n, proceeds);
       await expect(tx).to.emit(f.engine, "FleetEntryRetired").withArgs(0n, 56n, 200n, proceeds);
-      await expect(tx).to.emit(f.deal, "RecoveryApplied").withArgs(0n, 6n * M, 0n, 0n, 0n, 0n);
-      await expect(tx).to.emit(f.deal, "RecoveryApplied").withArgs(1n, 500n * K, 0n, 0n, 1_500n * K, 0n);
+      await expect(tx)
+        .to.emit(f.deal, "RecoveryApplied")
+        .withArgs(0n, 6n * M, 0n, 0n, 0n, 0n);
+      await expect(tx)
+        .to.emit(f.deal, "RecoveryApplied")
+        .withArgs(1n, 500n * K, 0n, 0n, 1_500n * K, 0n);
       await expect(tx)
         .to.emit(f.deal, "RecoveriesDeposited")
         .withArgs(f.r.issuer.address, proceeds, proceeds, 0n, f.dealAddress);
@@ -827,7 +986,9 @@ describe("RiskEngine", function () {
       expect((await f.deal.tranche(1)).outstanding).to.equal(1_500n * K);
       expect((await f.engine.fleetEntry(0n)).activeCount).to.equal(200n);
       const active = [200, 128, 64, 100];
-      expect(await f.engine.bookValueAt(at + YEAR)).to.equal(sdkFleetValue(f.terms.risk.fleet, at + YEAR, 0n, active));
+      expect(await f.engine.bookValueAt(at + YEAR)).to.equal(
+        sdkFleetValue(f.terms.risk.fleet, at + YEAR, 0n, active),
+      );
 
       // Proceeds above every note's principal join the collections.
       await coin.mint(f.r.issuer.address, 2n * M);
@@ -837,7 +998,10 @@ describe("RiskEngine", function () {
         .withArgs(f.r.issuer.address, 2n * M, 1_500n * K, 500n * K, f.dealAddress);
       expect(await f.deal.undistributedCollections()).to.equal(500n * K);
       // Retiring without proceeds moves no cash.
-      await expect(f.engine.connect(f.r.issuer).retireFleetEntry(2n, 1n, 0n)).not.to.emit(f.deal, "RecoveriesDeposited");
+      await expect(f.engine.connect(f.r.issuer).retireFleetEntry(2n, 1n, 0n)).not.to.emit(
+        f.deal,
+        "RecoveriesDeposited",
+      );
     });
   });
 
@@ -846,11 +1010,31 @@ describe("RiskEngine", function () {
     const QUIET = [
       trigger(RiskMetric.Dscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
       trigger(RiskMetric.TrailingDscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(RiskMetric.Utilization, TriggerComparison.Below, (30n * WAD) / 100n, TriggerEffect.CashTrap),
-      trigger(RiskMetric.Ltv, TriggerComparison.Above, (95n * WAD) / 100n, TriggerEffect.Accelerate),
-      trigger(RiskMetric.SeniorCurve, TriggerComparison.Above, (90n * WAD) / 100n, TriggerEffect.Accelerate),
+      trigger(
+        RiskMetric.Utilization,
+        TriggerComparison.Below,
+        (30n * WAD) / 100n,
+        TriggerEffect.CashTrap,
+      ),
+      trigger(
+        RiskMetric.Ltv,
+        TriggerComparison.Above,
+        (95n * WAD) / 100n,
+        TriggerEffect.Accelerate,
+      ),
+      trigger(
+        RiskMetric.SeniorCurve,
+        TriggerComparison.Above,
+        (90n * WAD) / 100n,
+        TriggerEffect.Accelerate,
+      ),
       trigger(RiskMetric.ReserveLevel, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(RiskMetric.ServicerShortfall, TriggerComparison.Above, (20n * WAD) / 100n, TriggerEffect.CashTrap),
+      trigger(
+        RiskMetric.ServicerShortfall,
+        TriggerComparison.Above,
+        (20n * WAD) / 100n,
+        TriggerEffect.CashTrap,
+      ),
       trigger(RiskMetric.MissedReport, TriggerComparison.Above, 0n, TriggerEffect.Accelerate),
     ];
 
@@ -876,14 +1060,21 @@ describe("RiskEngine", function () {
         dsOf.push(intS + intJ);
         expect(run.statement.metrics.cashAvailableForDebtService).to.equal(cadsOf[p]);
         expect(run.statement.metrics.debtService).to.equal(dsOf[p]);
-        expect(run.statement.metrics.reserveLevel).to.equal(coverage(p === 0 ? 180n * K : 150n * K, 150n * K));
+        expect(run.statement.metrics.reserveLevel).to.equal(
+          coverage(p === 0 ? 180n * K : 150n * K, 150n * K),
+        );
       }
       // Period 3: the first senior installment; the servicer deposits 50 000 less than the pledged revenue.
       const revenue = 1n * M;
       const cash = 950n * K;
       const billed = 640_000n;
       const available = 1_000_000n;
-      const run = await runPeriod(ethers, networkHelpers, f, 3, { revenue, deposit: cash, billed, available });
+      const run = await runPeriod(ethers, networkHelpers, f, 3, {
+        revenue,
+        deposit: cash,
+        billed,
+        available,
+      });
       const principal = (6n * M) / 9n;
       const feesDue = fees(cash);
       const cads = cash - feesDue;
@@ -930,15 +1121,21 @@ describe("RiskEngine", function () {
       expect(run.statement.principalPaid).to.deep.equal([principal, 0n]);
       expect(run.statement.residualPaid).to.equal(cads - ds);
       const last = await f.engine.lastMetrics();
-      expect([last.assessed, last.period, last.dscr, last.trailingDscr, last.utilization, last.ltv]).to.deep.equal([
-        true,
-        3n,
-        m.dscr,
-        m.trailingDscr,
-        m.utilization,
-        m.ltv,
-      ]);
-      expect([last.seniorCurve, last.breakEvenUtilization, last.collateralValue, last.servicerShortfall, last.mode]).to.deep.equal([
+      expect([
+        last.assessed,
+        last.period,
+        last.dscr,
+        last.trailingDscr,
+        last.utilization,
+        last.ltv,
+      ]).to.deep.equal([true, 3n, m.dscr, m.trailingDscr, m.utilization, m.ltv]);
+      expect([
+        last.seniorCurve,
+        last.breakEvenUtilization,
+        last.collateralValue,
+        last.servicerShortfall,
+        last.mode,
+      ]).to.deep.equal([
         m.seniorCurve,
         m.breakEvenUtilization,
         value,
@@ -949,7 +1146,11 @@ describe("RiskEngine", function () {
 
     it("test_assess_unreportedPeriodTripsTheMissedReportTrigger", async function () {
       const f = await networkHelpers.loadFixture(quietDeal);
-      const run = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 0n, deposit: 900n * K, unreported: true });
+      const run = await runPeriod(ethers, networkHelpers, f, 0, {
+        revenue: 0n,
+        deposit: 900n * K,
+        unreported: true,
+      });
       expect(run.triggerValues[7]).to.equal(WAD);
       expect(run.triggerValues[2]).to.equal(0n);
       expect(run.statement.metrics.servicerShortfall).to.equal(0n);
@@ -969,8 +1170,22 @@ describe("RiskEngine", function () {
         t.risk = {
           ...t.risk,
           triggers: [
-            trigger(RiskMetric.Utilization, TriggerComparison.Below, (60n * WAD) / 100n, TriggerEffect.CashTrap, 2, true),
-            trigger(RiskMetric.Utilization, TriggerComparison.Below, (50n * WAD) / 100n, TriggerEffect.CashTrap, 1, false),
+            trigger(
+              RiskMetric.Utilization,
+              TriggerComparison.Below,
+              (60n * WAD) / 100n,
+              TriggerEffect.CashTrap,
+              2,
+              true,
+            ),
+            trigger(
+              RiskMetric.Utilization,
+              TriggerComparison.Below,
+              (50n * WAD) / 100n,
+              TriggerEffect.CashTrap,
+              1,
+              false,
+            ),
           ],
         };
       });
@@ -982,7 +1197,10 @@ describe("RiskEngine", function () {
       const f = await networkHelpers.loadFixture(utilizationDeal);
       const U = (billed: bigint) => (billed * WAD) / 1_000_000n;
       // Period 0: 55 %: trigger 0 breached once (needs two), trigger 1 not breached.
-      let run = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K, billed: 550_000n });
+      let run = await runPeriod(ethers, networkHelpers, f, 0, {
+        revenue: 900n * K,
+        billed: 550_000n,
+      });
       expect([countOf(run.counts, 0), countOf(run.counts, 1)]).to.deep.equal([1n, 0n]);
       expect(run.statement.metrics.breachedMask).to.equal(1n);
       expect(run.statement.metrics.activeMask).to.equal(0n);
@@ -1033,13 +1251,21 @@ describe("RiskEngine", function () {
         .to.be.revertedWithCustomError(f.engine, "WaiverNotApproved")
         .withArgs(1n, 3n * M, 6n * M);
       await f.engine.connect(one).voteWaiver(true);
-      expect(Array.from(await f.engine.ballot())).to.deep.equal([1n, f.deadline, 3n * M + 1n, 3n * M - 1n, false]);
+      expect(Array.from(await f.engine.ballot())).to.deep.equal([
+        1n,
+        f.deadline,
+        3n * M + 1n,
+        3n * M - 1n,
+        false,
+      ]);
       const tx = f.engine.connect(f.outsider).executeWaiver();
       await expect(tx)
         .to.emit(f.engine, "WaiverExecuted")
         .withArgs(1n, 3n * M + 1n, 3n * M - 1n, 6n * M, 2n);
       // The curable DSCR trap is still active: the deal returns to a cash trap, not to Active.
-      await expect(tx).to.emit(f.deal, "StatusChanged").withArgs(DealStatus.Accelerated, DealStatus.CashTrap);
+      await expect(tx)
+        .to.emit(f.deal, "StatusChanged")
+        .withArgs(DealStatus.Accelerated, DealStatus.CashTrap);
       expect(await f.deal.status()).to.equal(BigInt(DealStatus.CashTrap));
       expect((await f.engine.triggerStates()).map((x) => [x.consecutive, x.active])).to.deep.equal([
         [1n, true],
@@ -1068,7 +1294,10 @@ describe("RiskEngine", function () {
       expect(run.cured).to.deep.equal([[0n, run.statement.metrics.dscr]]);
       expect(run.statement.mode).to.equal(DealStatus.Accelerated);
       expect(await f.engine.activeTriggers()).to.equal(2n);
-      await expect(f.engine.connect(f.r.issuer).proposeWaiver()).to.emit(f.engine, "WaiverProposed");
+      await expect(f.engine.connect(f.r.issuer).proposeWaiver()).to.emit(
+        f.engine,
+        "WaiverProposed",
+      );
       await f.engine.connect(f.r.investors[0]).voteWaiver(true);
       await f.engine.connect(f.r.investors[3]).voteWaiver(true);
       await expect(f.engine.executeWaiver())
@@ -1098,11 +1327,17 @@ describe("RiskEngine", function () {
       const elapsed = at - start;
       const notes = [await f.deal.tranche(0), await f.deal.tranche(1)];
       const interest = notes.map(
-        (t, i) => t.arrears + (t.outstanding * [SENIOR_RATE, JUNIOR_RATE][i] * elapsed) / (WAD * YEAR),
+        (t, i) =>
+          t.arrears + (t.outstanding * [SENIOR_RATE, JUNIOR_RATE][i] * elapsed) / (WAD * YEAR),
       );
       const [trusteeArrears, servicerArrears] = await f.deal.feeArrears();
       const payoff =
-        trusteeArrears + servicerArrears + interest[0] + interest[1] + notes[0].outstanding + notes[1].outstanding;
+        trusteeArrears +
+        servicerArrears +
+        interest[0] +
+        interest[1] +
+        notes[0].outstanding +
+        notes[1].outstanding;
       return { interest, principal: notes.map((t) => t.outstanding), payoff };
     }
 
@@ -1121,9 +1356,15 @@ describe("RiskEngine", function () {
       await expect(tx)
         .to.emit(f.deal, "CleanUpCalled")
         .withArgs(f.r.issuer.address, expected.payoff, held, fromIssuer, 0n, f.tokenAddresses[2]);
-      await expect(tx).to.emit(f.deal, "NoteCalled").withArgs(0n, expected.interest[0], expected.principal[0]);
-      await expect(tx).to.emit(f.deal, "NoteCalled").withArgs(1n, expected.interest[1], expected.principal[1]);
-      await expect(tx).to.emit(f.deal, "StatusChanged").withArgs(DealStatus.Active, DealStatus.Repaid);
+      await expect(tx)
+        .to.emit(f.deal, "NoteCalled")
+        .withArgs(0n, expected.interest[0], expected.principal[0]);
+      await expect(tx)
+        .to.emit(f.deal, "NoteCalled")
+        .withArgs(1n, expected.interest[1], expected.principal[1]);
+      await expect(tx)
+        .to.emit(f.deal, "StatusChanged")
+        .withArgs(DealStatus.Active, DealStatus.Repaid);
       await expect(tx).to.changeTokenBalances(
         ethers,
         f.protocol.stablecoin,
@@ -1155,7 +1396,14 @@ describe("RiskEngine", function () {
       const tx = f.deal.connect(f.r.issuer).cleanUpCall();
       await expect(tx)
         .to.emit(f.deal, "CleanUpCalled")
-        .withArgs(f.r.issuer.address, expected.payoff, expected.payoff, 0n, residual, f.tokenAddresses[2]);
+        .withArgs(
+          f.r.issuer.address,
+          expected.payoff,
+          expected.payoff,
+          0n,
+          residual,
+          f.tokenAddresses[2],
+        );
       await expect(tx).to.emit(f.tokens[2], "Distributed");
       await expect(tx).to.changeTokenBalances(
         ethers,
@@ -1181,16 +1429,25 @@ describe("RiskEngine", function () {
       expect(senior).to.equal(6n * M - s0.principalPaid[0]);
       const cut = 2n * M + 1n * M;
       const tx = f.deal.connect(f.r.trustee).writeDown(cut);
-      await expect(tx).to.emit(f.deal, "PrincipalWrittenDown").withArgs(2n, 1n * M, 0n, 1n * M);
-      await expect(tx).to.emit(f.deal, "PrincipalWrittenDown").withArgs(1n, 2n * M, 0n, 2n * M);
-      await expect(tx).to.emit(f.deal, "PrincipalWrittenDown").withArgs(0n, 1n * M, senior - 1n * M, 1n * M);
+      await expect(tx)
+        .to.emit(f.deal, "PrincipalWrittenDown")
+        .withArgs(2n, 1n * M, 0n, 1n * M);
+      await expect(tx)
+        .to.emit(f.deal, "PrincipalWrittenDown")
+        .withArgs(1n, 2n * M, 0n, 2n * M);
+      await expect(tx)
+        .to.emit(f.deal, "PrincipalWrittenDown")
+        .withArgs(0n, 1n * M, senior - 1n * M, 1n * M);
       const receipt = (await (await tx).wait())!;
       const order = receipt.logs
         .map((l) => f.deal.interface.parseLog(l))
         .filter((l) => l?.name === "PrincipalWrittenDown")
         .map((l) => l!.args[0] as bigint);
       expect(order).to.deep.equal([2n, 1n, 0n]);
-      expect(Array.from(await f.engine.writtenDown(0))).to.deep.equal([1n * M, (1n * M * WAD) / (6n * M)]);
+      expect(Array.from(await f.engine.writtenDown(0))).to.deep.equal([
+        1n * M,
+        (1n * M * WAD) / (6n * M),
+      ]);
       expect(Array.from(await f.engine.writtenDown(1))).to.deep.equal([2n * M, WAD]);
       expect(Array.from(await f.engine.writtenDown(2))).to.deep.equal([1n * M, WAD]);
       // A second write-down does not write equity off again.
@@ -1209,9 +1466,15 @@ describe("RiskEngine", function () {
       const outstanding = senior - 1n * M - 2n;
       const amount = outstanding + (1n * M + 2n) + 2n * M + rest;
       const rtx = f.deal.connect(f.outsider).depositRecoveries(amount);
-      await expect(rtx).to.emit(f.deal, "RecoveryApplied").withArgs(0n, outstanding, 0n, 0n, 0n, 1n * M + 2n);
-      await expect(rtx).to.emit(f.deal, "RecoveryApplied").withArgs(0n, 0n, 1n * M + 2n, 0n, 0n, 0n);
-      await expect(rtx).to.emit(f.deal, "RecoveryApplied").withArgs(1n, 0n, 2n * M, 0n, 0n, 0n);
+      await expect(rtx)
+        .to.emit(f.deal, "RecoveryApplied")
+        .withArgs(0n, outstanding, 0n, 0n, 0n, 1n * M + 2n);
+      await expect(rtx)
+        .to.emit(f.deal, "RecoveryApplied")
+        .withArgs(0n, 0n, 1n * M + 2n, 0n, 0n, 0n);
+      await expect(rtx)
+        .to.emit(f.deal, "RecoveryApplied")
+        .withArgs(1n, 0n, 2n * M, 0n, 0n, 0n);
       await expect(rtx)
         .to.emit(f.deal, "RecoveriesDeposited")
         .withArgs(f.outsider.address, amount, amount - rest, rest, f.dealAddress);
@@ -1223,7 +1486,9 @@ describe("RiskEngine", function () {
       );
       // The junior's period-0 coupon, deferred by the acceleration, is not paid by recoveries of a running deal.
       expect(f.run0.statement.interestPaid[1]).to.equal(0n);
-      expect((await f.deal.tranche(1)).arrears).to.equal(periodInterest(2n * M, JUNIOR_RATE, PERIOD));
+      expect((await f.deal.tranche(1)).arrears).to.equal(
+        periodInterest(2n * M, JUNIOR_RATE, PERIOD),
+      );
       expect(await f.deal.undistributedCollections()).to.equal(rest);
     });
 
@@ -1252,7 +1517,11 @@ describe("RiskEngine", function () {
       expect([s.outstanding, j.outstanding]).to.deep.equal([0n, 0n]);
       expect(j.writtenDown).to.equal(2n * M);
       // Only the first two periods repaid senior principal; the rest of every note was written off at maturity.
-      expect(f.runs.map((r) => r.statement.mode)).to.deep.equal([DealStatus.Accelerated, DealStatus.Accelerated, DealStatus.Accelerated]);
+      expect(f.runs.map((r) => r.statement.mode)).to.deep.equal([
+        DealStatus.Accelerated,
+        DealStatus.Accelerated,
+        DealStatus.Accelerated,
+      ]);
       expect(f.runs[2].statement.principalPaid).to.deep.equal([0n, 0n]);
       const paid = f.runs.reduce((a, r) => a + r.statement.principalPaid[0], 0n);
       expect(s.writtenDown).to.equal(6n * M - paid);
@@ -1267,8 +1536,12 @@ describe("RiskEngine", function () {
       // First: the senior's written-down principal and its arrears, then 300 000 of the junior's principal.
       const first = s.writtenDown + s.arrears + 300n * K;
       let tx = f.deal.connect(f.outsider).depositRecoveries(first);
-      await expect(tx).to.emit(f.deal, "RecoveryApplied").withArgs(0n, 0n, s.writtenDown, s.arrears, 0n, 0n);
-      await expect(tx).to.emit(f.deal, "RecoveryApplied").withArgs(1n, 0n, 300n * K, 0n, 0n, 2n * M - 300n * K);
+      await expect(tx)
+        .to.emit(f.deal, "RecoveryApplied")
+        .withArgs(0n, 0n, s.writtenDown, s.arrears, 0n, 0n);
+      await expect(tx)
+        .to.emit(f.deal, "RecoveryApplied")
+        .withArgs(1n, 0n, 300n * K, 0n, 0n, 2n * M - 300n * K);
       await expect(tx)
         .to.emit(f.deal, "RecoveriesDeposited")
         .withArgs(f.outsider.address, first, first, 0n, f.tokenAddresses[2]);

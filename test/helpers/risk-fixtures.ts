@@ -112,10 +112,50 @@ export function fleetEntry(
  */
 export function standardFleet(acquiredAt: bigint, marked: boolean): FleetEntryInput[] {
   return [
-    fleetEntry("H100", 256, 30n * K, 3n * K, acquiredAt, 5, DepreciationMethod.StraightLine, 0n, marked),
-    fleetEntry("H200", 128, 40n * K, 4n * K, acquiredAt, 6, DepreciationMethod.DecliningBalance, (30n * WAD) / 100n, marked),
-    fleetEntry("A100", 64, 12n * K, 1n * K, acquiredAt, 4, DepreciationMethod.StraightLine, 0n, marked),
-    fleetEntry("L40S", 100, 8n * K, 500n * USDC, acquiredAt, 5, DepreciationMethod.DecliningBalance, (25n * WAD) / 100n, marked),
+    fleetEntry(
+      "H100",
+      256,
+      30n * K,
+      3n * K,
+      acquiredAt,
+      5,
+      DepreciationMethod.StraightLine,
+      0n,
+      marked,
+    ),
+    fleetEntry(
+      "H200",
+      128,
+      40n * K,
+      4n * K,
+      acquiredAt,
+      6,
+      DepreciationMethod.DecliningBalance,
+      (30n * WAD) / 100n,
+      marked,
+    ),
+    fleetEntry(
+      "A100",
+      64,
+      12n * K,
+      1n * K,
+      acquiredAt,
+      4,
+      DepreciationMethod.StraightLine,
+      0n,
+      marked,
+    ),
+    fleetEntry(
+      "L40S",
+      100,
+      8n * K,
+      500n * USDC,
+      acquiredAt,
+      5,
+      DepreciationMethod.DecliningBalance,
+      (25n * WAD) / 100n,
+      marked,
+    ),
   ];
 }
 
@@ -459,7 +499,12 @@ export async function runPeriod(
   const statement = statementOf(rawStatement);
   expectConservation(statement);
   const engineAddress = await f.engine.getAddress();
-  const [[assessedPeriod, assessedMode, assessedMetrics]] = parse(f.engine, engineAddress, receipt, "PeriodAssessed");
+  const [[assessedPeriod, assessedMode, assessedMetrics]] = parse(
+    f.engine,
+    engineAddress,
+    receipt,
+    "PeriodAssessed",
+  );
   expect(assessedPeriod).to.equal(BigInt(period));
   expect(Number(assessedMode)).to.equal(statement.mode);
   expect(metricsOf(assessedMetrics)).to.deep.equal(statement.metrics);
@@ -492,8 +537,14 @@ export async function runPeriod(
     assessedMode: Number(assessedMode),
     triggerValues: Array.from(values as bigint[]),
     counts: counts as bigint,
-    fired: parse(f.engine, engineAddress, receipt, "TriggerFired").map((a) => [a[1] as bigint, a[2] as bigint]),
-    cured: parse(f.engine, engineAddress, receipt, "TriggerCured").map((a) => [a[1] as bigint, a[2] as bigint]),
+    fired: parse(f.engine, engineAddress, receipt, "TriggerFired").map((a) => [
+      a[1] as bigint,
+      a[2] as bigint,
+    ]),
+    cured: parse(f.engine, engineAddress, receipt, "TriggerCured").map((a) => [
+      a[1] as bigint,
+      a[2] as bigint,
+    ]),
     rejected: parse(f.engine, engineAddress, receipt, "PriceIndexRejected").map((a) => ({
       reason: Number(a[1] as bigint),
       answer: a[2] as bigint,
