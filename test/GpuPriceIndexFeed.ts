@@ -99,6 +99,15 @@ describe("GpuPriceIndexFeed", function () {
     expect(await feed.latestRoundData()).to.deep.equal([2n, 195_000_000n, second, second, 2n]);
   });
 
+  it("test_publish_revertsOnAZeroObservationTime", async function () {
+    const { feed, publisher } = await networkHelpers.loadFixture(feedFixture);
+    // A round observed at time zero would be indistinguishable from a missing one (NoSuchRound).
+    await expect(feed.connect(publisher).publish(200_000_000n, 0n))
+      .to.be.revertedWithCustomError(feed, "InvalidObservationTime")
+      .withArgs(0n, 0n);
+    await expect(feed.latestRoundData()).to.be.revertedWithCustomError(feed, "NoSuchRound").withArgs(0n);
+  });
+
   it("test_publish_revertsOnAnObservationOlderThanTheLatest", async function () {
     const { feed, publisher, second } = await networkHelpers.loadFixture(publishedFixture);
     await expect(feed.connect(publisher).publish(200_000_000n, second - 1n))
