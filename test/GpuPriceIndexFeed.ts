@@ -105,7 +105,9 @@ describe("GpuPriceIndexFeed", function () {
     await expect(feed.connect(publisher).publish(200_000_000n, 0n))
       .to.be.revertedWithCustomError(feed, "InvalidObservationTime")
       .withArgs(0n, 0n);
-    await expect(feed.latestRoundData()).to.be.revertedWithCustomError(feed, "NoSuchRound").withArgs(0n);
+    await expect(feed.latestRoundData())
+      .to.be.revertedWithCustomError(feed, "NoSuchRound")
+      .withArgs(0n);
   });
 
   it("test_publish_revertsOnAnObservationOlderThanTheLatest", async function () {

@@ -178,13 +178,6 @@ export interface RiskFixture {
   publisher: HardhatEthersSigner;
 }
 
-/**
- * A 12-period monthly deal with risk terms: senior 6 M at 8 % straight-line from period 3 over 9 periods (3 % of
- * its raise, 180 000, funds the reserve above its 150 000 target), junior 2 M bullet at 12 %, equity 1 M. Fees:
- * keeper 50, trustee 2 000 a period, servicer 1 % of cash; 100 % of revenue pledged. `edit` sets the risk terms
- * (default: no triggers, the standard fleet bought at the deal start, trailing window 3). With a feed, its address and
- * decimals are filled in and the fleet is marked to it.
- */
 export interface RiskTermsSetup {
   protocol: Protocol;
   r: Roles;
@@ -253,6 +246,13 @@ export async function riskTermSheet(
   return { protocol, r, terms, index, mock, outsider, keeper, publisher };
 }
 
+/**
+ * A 12-period monthly deal with risk terms: senior 6 M at 8 % straight-line from period 3 over 9 periods (3 % of
+ * its raise, 180 000, funds the reserve above its 150 000 target), junior 2 M bullet at 12 %, equity 1 M. Fees:
+ * keeper 50, trustee 2 000 a period, servicer 1 % of cash; 100 % of revenue pledged. `edit` sets the risk terms
+ * (default: no triggers, the standard fleet bought at the deal start, trailing window 3). With a feed, its address and
+ * decimals are filled in and the fleet is marked to it.
+ */
 export async function buildRiskDeal(
   ethers: HardhatEthers,
   networkHelpers: NetworkHelpers,
