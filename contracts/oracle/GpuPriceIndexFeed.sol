@@ -27,7 +27,7 @@ contract GpuPriceIndexFeed is AggregatorV3Interface, AccessControl {
     /// @notice Answers must be positive.
     error NonPositiveAnswer(int256 answer);
 
-    /// @notice An observation must not be in the future nor older than the latest round's.
+    /// @notice An observation must not be at time zero, in the future, nor older than the latest round's.
     error InvalidObservationTime(uint256 updatedAt, uint256 latest);
 
     /// @notice No round `roundId` was published.
@@ -44,7 +44,10 @@ contract GpuPriceIndexFeed is AggregatorV3Interface, AccessControl {
     function publish(int256 answer, uint256 updatedAt) external onlyRole(PUBLISHER_ROLE) returns (uint80 roundId) {
         if (answer <= 0) revert NonPositiveAnswer(answer);
         uint256 latest = _rounds[_latestRound].updatedAt;
-        if (updatedAt > block.timestamp || updatedAt < latest) revert InvalidObservationTime(updatedAt, latest);
+        // Time zero marks a missing round: an observation there would read as NoSuchRound.
+        if (updatedAt == 0 || updatedAt > block.timestamp || updatedAt < latest) {
+            revert InvalidObservationTime(updatedAt, latest);
+        }
         roundId = ++_latestRound;
         _rounds[roundId] = Round({answer: answer, updatedAt: uint64(updatedAt)});
         emit AnswerPublished(roundId, answer, updatedAt);
