@@ -14,6 +14,7 @@ export * from "./models/coupons.js";
 export * from "./models/schedule.js";
 export * from "./models/collateral.js";
 export * from "./models/waterfall.js";
+export * from "./models/risk.js";
 
 export * from "./actions/deploy/deployProtocol.js";
 export * from "./actions/issuer/createDeal.js";

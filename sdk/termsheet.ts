@@ -17,6 +17,7 @@
 import { getAddress, isAddress, zeroAddress } from "viem";
 
 import { TermSheetError, type TermSheetIssue } from "./errors.js";
+import { DEFAULT_RISK_TERMS } from "./models/risk.js";
 import {
   CouponType,
   PrincipalType,
@@ -945,6 +946,7 @@ export function parseTermSheet(
       reserveTarget: reserveTarget as bigint,
       keeperBounty: keeperBounty as bigint,
       oracle: oracle as OracleTerms,
+      risk: DEFAULT_RISK_TERMS,
       tranches,
     },
   };
