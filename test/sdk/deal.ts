@@ -339,7 +339,10 @@ describe("SDK on chain: the H100 deal", function () {
     expect(onChain.some((x) => x.collectionsCarried > 0n)).to.equal(true);
     expect(status).to.equal(DealStatus.Defaulted);
     const snap = await keeper.dealSnapshot({ deal: s.created.deal });
-    expect(snap.tranches.some((t) => t.outstanding > 0n)).to.equal(true);
+    // The principal unpaid at maturity is written off, equity first (its whole par).
+    expect(snap.tranches.every((t) => t.outstanding === 0n)).to.equal(true);
+    expect(snap.tranches.slice(0, 3).some((t) => t.writtenDown > 0n)).to.equal(true);
+    expect(snap.tranches[3].writtenDown).to.equal(issued[3]);
     expect(snap.lastStatement).to.deep.equal(onChain[11]);
     const records = await keeper.periodStatements({
       deal: s.created.deal,
