@@ -9,7 +9,10 @@
  *   durations are `"30d"`, `"12h"` or seconds;
  * - addresses may be placeholders such as `"$issuer"` or `"$reporter0"`, resolved from `options.addresses`;
  * - the `oracle` object holds the reporters, their quorum and the oracle's bounds: durations (`"2d"`), a price per
- *   GPU-hour in stablecoin units (`"6.00"`) and the largest utilization step in percent or basis points.
+ *   GPU-hour in stablecoin units (`"6.00"`) and the largest utilization step in percent or basis points;
+ * - the optional `risk` object holds the covenants as data (`{ "metric": "dscr", "below": "1.10", "periods": 2,
+ *   "effect": "cashTrap", "cures": true }`), the GPU fleet, the price feed, the trailing window, the clean-up
+ *   fraction, turbo and the waiver voting period ({@link DEFAULT_RISK_TERMS} when absent).
  *
  * `parseTermSheet` checks everything `TermSheetLib.validate` and the oracle's `registerDeal` check, plus the
  * integer widths of the struct, and reports every problem at once in a {@link TermSheetError}.
