@@ -8,6 +8,12 @@
  * checkUpkeep/performUpkeep and earns the bounty. In period 6 a report that double-counts a rack is disputed by the
  * third reporter and re-submitted, corrected, in round 1.
  *
+ * Beside it runs a stressed deal (`examples/h100-stressed.json`): the same kind of fleet, marked to a GPU
+ * rental-price index that falls 40 % a year (a GpuPriceIndexFeed the demo publishes each period), with utilization
+ * collapsing mid-life. Its covenants move it Active → CashTrap → Accelerated; at maturity the unpaid principal is
+ * written off, and the fleet is then sold and the proceeds recovered top-down. Both deals are reconciled to the
+ * model to the wei.
+ *
  *   npx hardhat run scripts/demo.ts
  */
 import { readFileSync } from "node:fs";
@@ -16,20 +22,24 @@ import { keccak256, toHex, type Address } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import {
+  applyRecoveries,
   dealAbi,
   DealStatus,
   dealStatusName,
+  describeTrigger,
+  fleetValue,
   initialDealState,
   mockStablecoinAbi,
   parseTermSheet,
   simulatePeriod,
   statementBalances,
+  type DealModelState,
   type PeriodSimulation,
   type PeriodStatement,
 } from "../sdk/index.js";
 import { date, factor, int, pct, wei } from "./lib/format.js";
-import { scenario } from "./lib/h100-scenario.js";
-import { Report } from "./lib/report.js";
+import { scenario, stressedIndex, stressedScenario } from "./lib/h100-scenario.js";
+import { ratio, Report, riskLine } from "./lib/report.js";
 import {
   balanceOf,
   connectViem,
@@ -39,6 +49,11 @@ import {
 } from "./lib/viem-hardhat.js";
 
 const started = Date.now();
+
+/** A WAD ratio as `1.23x` (`∞` for nothing to cover). */
+function ratioText(wad: bigint): string {
+  return ratio(wad);
+}
 const { publicClient, wallets, networkHelpers } = await connectViem();
 const [admin, issuer, servicer, trustee, guardian, reporter0, reporter1, reporter2] = wallets;
 /** Runs the waterfall for the bounty; also closes the offerings (anyone may). */
@@ -273,6 +288,7 @@ for (const m of scenario(terms.pledgedShareBps)) {
     snapshot.tranches.map((t) => t.factor),
     tokens[notes],
   );
+  report.line(riskLine(terms, upkeep.statements[0], records[records.length - 1], snapshot.status));
   for (const l of oracleLines) report.line(l);
   report.line(
     `   report round ${proposed.round} proposed ${date(proposed.finalAt - BigInt(terms.oracle.disputeWindow))}, ` +
@@ -358,12 +374,21 @@ check(
 
 // The reserve and the deal's own balance.
 const toppedUp = sum(statements.map((s) => s.reserveToppedUp));
+const trapped = sum(statements.map((s) => s.reserveTrapped));
 const released = sum(statements.map((s) => s.reserveReleased));
 const drawn = sum(statements.map((s) => s.reserveDrawn));
 check(
-  "reserve funded + topped up − released − drawn = reserve",
-  reserveFunded + toppedUp - released - drawn === snapshot.reserve.balance,
-  `${wei(reserveFunded)} + ${wei(toppedUp)} − ${wei(released)} − ${wei(drawn)} = ${wei(snapshot.reserve.balance)}`,
+  "reserve funded + topped up + trapped − released − drawn = reserve",
+  reserveFunded + toppedUp + trapped - released - drawn === snapshot.reserve.balance,
+  `${wei(reserveFunded)} + ${wei(toppedUp)} + ${wei(trapped)} − ${wei(released)} − ${wei(drawn)} = ` +
+    wei(snapshot.reserve.balance),
+);
+check(
+  "the base deal's lock-up trapped cash and cured; it never accelerated",
+  statements.some((s) => s.mode === DealStatus.CashTrap) &&
+    statements.every((s) => s.mode !== DealStatus.Accelerated) &&
+    statements[statements.length - 1].mode === DealStatus.Active,
+  statements.map((s) => dealStatusName(s.mode)).join(" → "),
 );
 check(
   "deal holds reserve + undistributed collections",
@@ -483,11 +508,251 @@ report.table(
     ["trustee fees", wei(trusteeFees), $(trusteeFees)],
     ["servicer fees", wei(servicerFees), $(servicerFees)],
     ["reserve funded at close", wei(reserveFunded), $(reserveFunded)],
-    ["reserve topped up / released", `${wei(toppedUp)} / ${wei(released)}`, ""],
+    [
+      "reserve topped up / trapped / released",
+      `${wei(toppedUp)} / ${wei(trapped)} / ${wei(released)}`,
+      "",
+    ],
     ["issuer proceeds", wei(proceeds), $(proceeds)],
   ],
   ["l", "r", "r"],
 );
+
+// ------------------------------------------------------------------ the stressed deal
+
+report.line(
+  "\n════════ Stressed deal: the index falls 40 % a year, utilization collapses mid-life ════════",
+);
+const feed = (
+  await admin.deployPriceIndexFeed({
+    decimals: 8,
+    description: "H100 SXM rental price index, USD per GPU-hour",
+  })
+).feed;
+const now = (await getBlock(publicClient)).timestamp;
+const stressedSheet = parseTermSheet(
+  JSON.parse(readFileSync(new URL("../examples/h100-stressed.json", import.meta.url), "utf8")),
+  {
+    now,
+    addresses: {
+      stablecoin,
+      issuer: issuer.account.address,
+      servicer: servicer.account.address,
+      trustee: trustee.account.address,
+      guardian: guardian.account.address,
+      reporter0: reporter0.account.address,
+      reporter1: reporter1.account.address,
+      reporter2: reporter2.account.address,
+      priceFeed: feed,
+    },
+  },
+);
+const st = stressedSheet.terms;
+// The index at acquisition is published before the deal starts.
+await admin.publishPriceIndex({ feed, answer: stressedIndex(0), updatedAt: now });
+const stressed = await issuer.createDeal({ factory: protocol.factory, terms: st });
+const stressedReport = new Report(st, DECIMALS);
+stressedReport.termSheet(stressedSheet.name, stressed.tokens);
+stressedReport.line(
+  `  price feed ${feed} (8 decimals, answers older than ${st.risk.priceFeed.maxStaleness / 3_600} h refused) · ` +
+    `fleet ${st.risk.fleet.length} entry, ${int(st.risk.fleet[0].count)} GPUs · trailing DSCR over ` +
+    `${st.risk.trailingPeriods} periods · turbo ${st.risk.turbo ? "on" : "off"}`,
+);
+for (const [i, t] of st.risk.triggers.entries())
+  stressedReport.line(`  covenant #${i}: ${describeTrigger(t)}`);
+
+await networkHelpers.time.increaseTo(st.offeringOpensAt);
+const stressedBuyers = [wallets[15], wallets[16], wallets[17]];
+for (const [t, offering] of stressed.offerings.entries()) {
+  const buyer = stressedBuyers[t % stressedBuyers.length];
+  const face = st.tranches[t].faceAmount;
+  await mint(admin, stablecoin, buyer.account.address, face);
+  await buyer.subscribe({ offering, assets: face });
+}
+await networkHelpers.time.increaseTo(st.offeringClosesAt);
+const stressedIssued: bigint[] = [];
+for (const offering of stressed.offerings)
+  stressedIssued.push((await keeper.closeOffering({ offering })).accepted);
+
+let stressedModel: DealModelState = initialDealState(st, stressedIssued);
+const stressedStatements: PeriodStatement[] = [];
+const stressedSims: PeriodSimulation[] = [];
+const stressedStatuses: number[] = [];
+const stressedRows = [
+  [
+    "period",
+    "U",
+    "index",
+    "ran in",
+    "status",
+    "DSCR",
+    "trailing",
+    "LTV",
+    "senior curve",
+    "collateral",
+  ],
+];
+for (const m of stressedScenario(st.pledgedShareBps)) {
+  await mint(admin, stablecoin, servicer.account.address, m.deposit);
+  await servicer.depositCollections({ deal: stressed.deal, amount: m.deposit });
+  const end = st.start + BigInt((m.period + 1) * st.periodLength);
+  await networkHelpers.time.increaseTo(end);
+  // The index of the period, observed at its end; every reporter signs (utilization moves more than 25 points).
+  await admin.publishPriceIndex({ feed, answer: stressedIndex(m.period), updatedAt: end });
+  const content = {
+    deal: stressed.deal,
+    period: BigInt(m.period),
+    gpuHoursAvailable: m.gpuHoursAvailable,
+    gpuHoursBilled: m.gpuHoursBilled,
+    revenue: m.revenue,
+    reportHash: keccak256(toHex(`h100-stressed/meter-report/period-${m.period + 1}`)),
+  };
+  const signatures = await Promise.all(reporters.map((r) => r.signReport({ report: content })));
+  const proposed = await servicer.submitReport({ report: signatures[0].report, signatures });
+  await networkHelpers.time.increaseTo(proposed.finalAt);
+  const upkeep = await keeper.performUpkeep({ deal: stressed.deal, maxPeriods: 1 });
+  const block = await getBlock(publicClient);
+  const sim = simulatePeriod(stressedModel, st, m, m.deposit, {
+    index: { answer: stressedIndex(m.period), updatedAt: end, blockTimestamp: block.timestamp },
+  });
+  stressedModel = sim.next;
+  stressedSims.push(sim);
+  stressedStatements.push(...upkeep.statements);
+  const status = await readContract(publicClient, {
+    address: stressed.deal,
+    abi: dealAbi,
+    functionName: "status",
+  });
+  stressedStatuses.push(status);
+  const recs = await keeper.periodStatements({
+    deal: stressed.deal,
+    fromBlock: stressed.blockNumber,
+  });
+  stressedReport.line(
+    `\n── Stressed period ${m.period + 1}/${st.periodCount} · ${stressedReport.usd(m.price)}/GPU-h · cash in ` +
+      `${stressedReport.usd(upkeep.statements[0].cashIn)} · senior paid ` +
+      `${stressedReport.usd(upkeep.statements[0].interestPaid[0] + upkeep.statements[0].principalPaid[0])} · ` +
+      `equity ${stressedReport.usd(upkeep.statements[0].residualPaid)}` +
+      (m.note ? ` · ${m.note}` : ""),
+  );
+  stressedReport.line(riskLine(st, upkeep.statements[0], recs[recs.length - 1], status));
+  const mt = upkeep.statements[0].metrics;
+  stressedRows.push([
+    String(m.period + 1),
+    pct(mt.utilization, 0),
+    `$${(Number(stressedIndex(m.period)) / 1e8).toFixed(2)}`,
+    dealStatusName(upkeep.statements[0].mode),
+    dealStatusName(status),
+    ratioText(mt.dscr),
+    ratioText(mt.trailingDscr),
+    pct(mt.ltv, 1),
+    pct(mt.seniorCurve, 1),
+    stressedReport.usd(mt.collateralValue),
+  ]);
+}
+stressedReport.line("\nStressed deal, period by period (metrics measured before each waterfall)");
+stressedReport.table(stressedRows);
+
+const stressedSnapshot = await keeper.dealSnapshot({ deal: stressed.deal });
+const stressedRecords = await keeper.periodStatements({
+  deal: stressed.deal,
+  fromBlock: stressed.blockNumber,
+});
+const writtenOff = stressedRecords[stressedRecords.length - 1].writeDowns;
+stressedReport.line(
+  `\nAt maturity the deal is ${stressedSnapshot.statusName}; written off (equity first): ` +
+    writtenOff
+      .map((w) => `${st.tranches[w.tranche].symbol} ${stressedReport.usd(w.amount)}`)
+      .join(" · "),
+);
+
+// After the default the issuer sells the fleet at its index-marked value; the proceeds are recovered top-down.
+const saleAt = (await getBlock(publicClient)).timestamp + 1n;
+const saleValue = fleetValue(stressedModel.risk.fleet, saleAt, stressedIndex(st.periodCount - 1));
+await mint(admin, stablecoin, issuer.account.address, saleValue);
+const sale = await issuer.retireFleetEntry({
+  deal: stressed.deal,
+  id: 0n,
+  units: BigInt(st.risk.fleet[0].count),
+  proceeds: saleValue,
+});
+const recovered = applyRecoveries(stressedModel, saleValue);
+stressedModel = recovered.next;
+stressedReport.line(
+  `Fleet sold for ${stressedReport.usd(saleValue)}: ` +
+    sale.applied
+      .map(
+        (a) =>
+          `${st.tranches[a.tranche].symbol} +${stressedReport.usd(a.recovered + a.principal + a.interest)}`,
+      )
+      .join(" · ") +
+    (sale.left > 0n ? ` · rest ${stressedReport.usd(sale.left)} to equity` : ""),
+);
+
+const afterSale = await keeper.dealSnapshot({ deal: stressed.deal });
+const firstOf = (mode: number) => stressedStatements.findIndex((s) => s.mode === mode);
+const seniorCurveTrigger = st.risk.triggers.findIndex((t) => t.metric === 4);
+const seniorCurveFired = stressedRecords.findIndex((r) =>
+  r.fired.some((f) => f.trigger === seniorCurveTrigger),
+);
+check(
+  "stressed: model statements (modes, metrics, trapped cash) = on-chain statements",
+  stressedStatements.length === st.periodCount &&
+    stressedSims.every((sim, p) => same(sim.statement, stressedStatements[p])),
+  `${stressedStatements.length} periods`,
+);
+check("stressed: every statement conserves cash", stressedStatements.every(statementBalances));
+check(
+  "stressed: the deal's status after every period = the model's",
+  same(
+    stressedStatuses,
+    stressedSims.map((sim) => sim.next.status),
+  ),
+  stressedStatuses.map((x) => dealStatusName(x)).join(" → "),
+);
+check(
+  "stressed: Active → CashTrap → Accelerated, the senior-curve covenant firing before any senior loss",
+  firstOf(DealStatus.Active) === 0 &&
+    firstOf(DealStatus.CashTrap) > 0 &&
+    firstOf(DealStatus.Accelerated) > firstOf(DealStatus.CashTrap) &&
+    seniorCurveFired >= 0 &&
+    seniorCurveFired < st.periodCount - 1 &&
+    stressedRecords.slice(0, -1).every((r) => r.writeDowns.length === 0),
+  `cash trap from period ${firstOf(DealStatus.CashTrap) + 1}, accelerated from period ` +
+    `${firstOf(DealStatus.Accelerated) + 1}, senior curve fired at period ${seniorCurveFired + 1}`,
+);
+check(
+  "stressed: Defaulted at maturity, the unpaid principal written off as the model says",
+  stressedSnapshot.status === DealStatus.Defaulted &&
+    same(
+      stressedSnapshot.tranches.map((t) => [t.outstanding, t.arrears, t.writtenDown]),
+      stressedSims[stressedSims.length - 1].next.tranches.map((t) => [
+        t.outstanding,
+        t.arrears,
+        t.writtenDown,
+      ]),
+    ),
+);
+check(
+  "stressed: fleet-sale recoveries applied top-down as the model says",
+  same(
+    sale.applied.map((a) => [a.tranche, a.principal, a.recovered, a.interest]),
+    recovered.allocations.map((a) => [a.tranche, a.principal, a.recovered, a.interest]),
+  ) &&
+    sale.left === recovered.left &&
+    same(
+      afterSale.tranches.map((t) => [t.outstanding, t.arrears, t.writtenDown]),
+      stressedModel.tranches.map((t) => [t.outstanding, t.arrears, t.writtenDown]),
+    ),
+  `${wei(saleValue)} recovered`,
+);
+check(
+  "stressed: the deal holds reserve + collections, and the keeper earned every bounty",
+  afterSale.stablecoinBalance === afterSale.reserve.balance + afterSale.collections &&
+    sum(stressedStatements.map((s) => s.keeperBountyPaid)) ===
+      st.keeperBounty * BigInt(st.periodCount),
+);
+
 report.line();
 for (const c of checks)
   report.line(`  ${c.ok ? "ok  " : "FAIL"} ${c.name}${c.detail ? `  (${c.detail})` : ""}`);

@@ -22,6 +22,7 @@ import {
   deployContract,
   getBlock,
   getTransaction,
+  readContract,
   waitForTransactionReceipt,
   writeContract,
 } from "viem/actions";
@@ -29,6 +30,7 @@ import { isAddressEqual, parseEventLogs } from "viem";
 import { parseAccount } from "viem/utils";
 
 import { CascadeError, decodeRevert, findRevertData, wrapContractError } from "./errors.js";
+import { dealAbi, mockStablecoinAbi } from "./generated/abis.js";
 
 /** Any viem client on any transport; write actions also need an account (on the client or as a parameter). */
 export type CascadeClient = Client<Transport, Chain | undefined, Account | undefined>;
@@ -186,4 +188,43 @@ export function eventsOf<const abi extends Abi, eventName extends ContractEventN
   return parseEventLogs({ abi, logs: receipt.logs, eventName }).filter((log) =>
     isAddressEqual(log.address, address),
   );
+}
+
+/** The risk engine of `deal` (`Deal.riskEngine`). */
+export async function riskEngineOf(client: CascadeClient, deal: Address): Promise<Address> {
+  return withErrors(() =>
+    readContract(client, { address: deal, abi: dealAbi, functionName: "riskEngine" }),
+  );
+}
+
+/**
+ * Approves `spender` for `amount` of the deal's stablecoin when the account's allowance is short; returns the
+ * approval's hash, if one was sent.
+ */
+export async function approveDealStablecoin(
+  client: CascadeClient,
+  params: { deal: Address; spender?: Address; amount: bigint; account: Account },
+): Promise<Hash | undefined> {
+  if (params.amount === 0n) return undefined;
+  const spender = params.spender ?? params.deal;
+  const stablecoin = await withErrors(() =>
+    readContract(client, { address: params.deal, abi: dealAbi, functionName: "stablecoin" }),
+  );
+  const allowance = await withErrors(() =>
+    readContract(client, {
+      address: stablecoin,
+      abi: mockStablecoinAbi,
+      functionName: "allowance",
+      args: [params.account.address, spender],
+    }),
+  );
+  if (allowance >= params.amount) return undefined;
+  const receipt = await writeAndWait(client, {
+    address: stablecoin,
+    abi: mockStablecoinAbi,
+    functionName: "approve",
+    args: [spender, params.amount],
+    account: params.account,
+  });
+  return receipt.transactionHash;
 }

@@ -113,6 +113,66 @@ import {
   type SubmitReportParameters,
   type SubmitReportReturnType,
 } from "./actions/reporter/submitReport.js";
+import {
+  deployPriceIndexFeed,
+  type DeployPriceIndexFeedParameters,
+  type DeployPriceIndexFeedReturnType,
+} from "./actions/deploy/deployPriceIndexFeed.js";
+import {
+  publishPriceIndex,
+  type PublishPriceIndexParameters,
+  type PublishPriceIndexReturnType,
+} from "./actions/reporter/publishPriceIndex.js";
+import {
+  addFleetEntries,
+  type AddFleetEntriesParameters,
+  type AddFleetEntriesReturnType,
+} from "./actions/issuer/addFleetEntries.js";
+import {
+  retireFleetEntry,
+  type RetireFleetEntryParameters,
+  type RetireFleetEntryReturnType,
+} from "./actions/issuer/retireFleetEntry.js";
+import {
+  cleanUpQuote,
+  type CleanUpQuoteParameters,
+  type CleanUpQuoteReturnType,
+} from "./actions/issuer/cleanUpCall.js";
+import {
+  cleanUpCall,
+  type CleanUpCallParameters,
+  type CleanUpCallReturnType,
+} from "./actions/issuer/cleanUpCall.js";
+import {
+  proposeWaiver,
+  type ProposeWaiverParameters,
+  type ProposeWaiverReturnType,
+} from "./actions/issuer/proposeWaiver.js";
+import {
+  writeDown,
+  type WriteDownParameters,
+  type WriteDownReturnType,
+} from "./actions/trustee/writeDown.js";
+import {
+  depositRecoveries,
+  type DepositRecoveriesParameters,
+  type DepositRecoveriesReturnType,
+} from "./actions/anyone/depositRecoveries.js";
+import {
+  executeWaiver,
+  type ExecuteWaiverParameters,
+  type ExecuteWaiverReturnType,
+} from "./actions/anyone/executeWaiver.js";
+import {
+  voteWaiver,
+  type VoteWaiverParameters,
+  type VoteWaiverReturnType,
+} from "./actions/investor/voteWaiver.js";
+import {
+  riskSnapshot,
+  type RiskSnapshotParameters,
+  type RiskSnapshotReturnType,
+} from "./actions/auditor/riskSnapshot.js";
 
 // A type alias (not an interface) so it has the implicit index signature `client.extend` requires.
 export type CascadeActions = {
@@ -140,6 +200,20 @@ export type CascadeActions = {
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
+  deployPriceIndexFeed: (
+    params: DeployPriceIndexFeedParameters,
+  ) => Promise<DeployPriceIndexFeedReturnType>;
+  publishPriceIndex: (params: PublishPriceIndexParameters) => Promise<PublishPriceIndexReturnType>;
+  addFleetEntries: (params: AddFleetEntriesParameters) => Promise<AddFleetEntriesReturnType>;
+  retireFleetEntry: (params: RetireFleetEntryParameters) => Promise<RetireFleetEntryReturnType>;
+  cleanUpQuote: (params: CleanUpQuoteParameters) => Promise<CleanUpQuoteReturnType>;
+  cleanUpCall: (params: CleanUpCallParameters) => Promise<CleanUpCallReturnType>;
+  proposeWaiver: (params: ProposeWaiverParameters) => Promise<ProposeWaiverReturnType>;
+  writeDown: (params: WriteDownParameters) => Promise<WriteDownReturnType>;
+  depositRecoveries: (params: DepositRecoveriesParameters) => Promise<DepositRecoveriesReturnType>;
+  executeWaiver: (params: ExecuteWaiverParameters) => Promise<ExecuteWaiverReturnType>;
+  voteWaiver: (params: VoteWaiverParameters) => Promise<VoteWaiverReturnType>;
+  riskSnapshot: (params: RiskSnapshotParameters) => Promise<RiskSnapshotReturnType>;
 };
 
 /** Binds every Cascade action to `client`; use as `client.extend(cascadeActions)`. */
@@ -167,5 +241,17 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
+    deployPriceIndexFeed: (params) => deployPriceIndexFeed(client, params),
+    publishPriceIndex: (params) => publishPriceIndex(client, params),
+    addFleetEntries: (params) => addFleetEntries(client, params),
+    retireFleetEntry: (params) => retireFleetEntry(client, params),
+    cleanUpQuote: (params) => cleanUpQuote(client, params),
+    cleanUpCall: (params) => cleanUpCall(client, params),
+    proposeWaiver: (params) => proposeWaiver(client, params),
+    writeDown: (params) => writeDown(client, params),
+    depositRecoveries: (params) => depositRecoveries(client, params),
+    executeWaiver: (params) => executeWaiver(client, params),
+    voteWaiver: (params) => voteWaiver(client, params),
+    riskSnapshot: (params) => riskSnapshot(client, params),
   };
 }

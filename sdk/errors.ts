@@ -15,8 +15,10 @@ import {
 import {
   dealAbi,
   dealFactoryAbi,
+  gpuPriceIndexFeedAbi,
   mockStablecoinAbi,
   offeringAbi,
+  riskEngineAbi,
   trancheTokenAbi,
   utilizationOracleAbi,
 } from "./generated/abis.js";
@@ -147,6 +149,8 @@ export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
     trancheTokenAbi,
     offeringAbi,
     utilizationOracleAbi,
+    riskEngineAbi,
+    gpuPriceIndexFeedAbi,
     mockStablecoinAbi,
   ];
   for (const abi of abis) {

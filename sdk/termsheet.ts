@@ -9,7 +9,10 @@
  *   durations are `"30d"`, `"12h"` or seconds;
  * - addresses may be placeholders such as `"$issuer"` or `"$reporter0"`, resolved from `options.addresses`;
  * - the `oracle` object holds the reporters, their quorum and the oracle's bounds: durations (`"2d"`), a price per
- *   GPU-hour in stablecoin units (`"6.00"`) and the largest utilization step in percent or basis points.
+ *   GPU-hour in stablecoin units (`"6.00"`) and the largest utilization step in percent or basis points;
+ * - the optional `risk` object holds the covenants as data (`{ "metric": "dscr", "below": "1.10", "periods": 2,
+ *   "effect": "cashTrap", "cures": true }`), the GPU fleet, the price feed, the trailing window, the clean-up
+ *   fraction, turbo and the waiver voting period ({@link DEFAULT_RISK_TERMS} when absent).
  *
  * `parseTermSheet` checks everything `TermSheetLib.validate` and the oracle's `registerDeal` check, plus the
  * integer widths of the struct, and reports every problem at once in a {@link TermSheetError}.
@@ -18,15 +21,30 @@ import { getAddress, isAddress, zeroAddress } from "viem";
 
 import { TermSheetError, type TermSheetIssue } from "./errors.js";
 import {
+  DEFAULT_RISK_TERMS,
+  MAX_FLEET_ENTRIES,
+  MAX_TRAILING_PERIODS,
+  MAX_TRIGGERS,
+} from "./models/risk.js";
+import {
   CouponType,
+  DepreciationMethod,
   PrincipalType,
+  RiskMetric,
   TrancheKind,
+  TriggerComparison,
+  TriggerEffect,
   type Address,
   type CouponTerms,
+  type FleetEntryTerms,
+  type Hex,
   type OracleTerms,
   type PrincipalTerms,
+  type PriceFeedTerms,
+  type RiskTerms,
   type TermSheet,
   type TrancheTerms,
+  type TriggerTerms,
 } from "./types.js";
 
 // ------------------------------------------------------------------ the human format
@@ -93,6 +111,75 @@ export interface OracleTermsJson {
   maxUtilizationStepBps?: DecimalInput;
 }
 
+/** A covenant trigger: `{ "metric": "dscr", "below": "1.10", "periods": 2, "effect": "cashTrap", "cures": true }`. */
+export interface TriggerJson {
+  metric:
+    | "dscr"
+    | "trailingDscr"
+    | "utilization"
+    | "ltv"
+    | "seniorCurve"
+    | "reserveLevel"
+    | "servicerShortfall"
+    | "missedReport";
+  /** Threshold as a ratio (1.10 = 1.10× or 110 %); give exactly one of below/above/belowPct/abovePct. */
+  below?: DecimalInput;
+  above?: DecimalInput;
+  /** Threshold in percent (80 = 0.80). */
+  belowPct?: DecimalInput;
+  abovePct?: DecimalInput;
+  /** Consecutive periods in breach before it fires (1–255, default 1). */
+  periods?: number;
+  effect: "cashTrap" | "accelerate";
+  /** A curable cash trap clears at the first period out of breach; acceleration always latches (default false). */
+  cures?: boolean;
+  notes?: string | string[];
+}
+
+/** One line of the GPU fleet. */
+export interface FleetEntryJson {
+  /** Model name, at most 16 bytes: `"H100-SXM5-80GB"`. */
+  model: string;
+  count: number;
+  /** Cost and residual value per GPU, in whole stablecoin units. */
+  unitCost: DecimalInput;
+  unitResidual: DecimalInput;
+  /** When it was bought: ISO-8601, unix seconds or `"+7d"`. */
+  acquired: string | number;
+  /** Useful life in months (of 365/12 days), or `usefulLife` as a duration. */
+  usefulLifeMonths?: number;
+  usefulLife?: string | number;
+  method: "straightLine" | "decliningBalance";
+  /** Declining balance only: the yearly rate. */
+  yearlyRatePercent?: DecimalInput;
+  /** The price index at acquisition, in index units (`"2.40"`): the entry is then marked to the index. */
+  indexAtAcquisition?: DecimalInput;
+}
+
+/** The deal's covenants and collateral. Absent: 3-period trailing DSCR, 7-day waivers, no triggers, fleet or feed. */
+export interface RiskJson {
+  trailingPeriods?: number;
+  /** Clean-up call once senior outstanding ≤ this share of senior face (default 0: none). */
+  cleanUpPercent?: DecimalInput;
+  cleanUpPct?: DecimalInput;
+  cleanUpBps?: DecimalInput;
+  /** A cash trap pays note principal by rank before trapping the rest (default false). */
+  turbo?: boolean;
+  /** How long a waiver ballot is open, in days (default 7), or `waiverVotingPeriod` as a duration. */
+  waiverVotingDays?: number;
+  waiverVotingPeriod?: string | number;
+  priceFeed?: {
+    address: string;
+    decimals: number;
+    /** Answers older than this are refused (the last accepted index is used): hours, or `maxStaleness`. */
+    maxStalenessHours?: number;
+    maxStaleness?: string | number;
+  };
+  triggers?: TriggerJson[];
+  fleet?: FleetEntryJson[];
+  notes?: string | string[];
+}
+
 export interface TermSheetJson {
   name?: string;
   notes?: string | string[];
@@ -117,6 +204,7 @@ export interface TermSheetJson {
   /** Paid to whoever runs a period (capped by its cash), in whole stablecoin units: `"25"`. */
   keeperBounty: DecimalInput;
   oracle: OracleTermsJson;
+  risk?: RiskJson;
   tranches: TrancheJson[];
   /** Free-form description of the collateral; not part of the on-chain struct. */
   collateral?: Record<string, unknown>;
@@ -758,6 +846,427 @@ function parseOracleTerms(
   };
 }
 
+// ------------------------------------------------------------------ risk terms
+
+const METRICS: Readonly<Record<string, number>> = {
+  dscr: RiskMetric.Dscr,
+  trailingDscr: RiskMetric.TrailingDscr,
+  utilization: RiskMetric.Utilization,
+  ltv: RiskMetric.Ltv,
+  seniorCurve: RiskMetric.SeniorCurve,
+  reserveLevel: RiskMetric.ReserveLevel,
+  servicerShortfall: RiskMetric.ServicerShortfall,
+  missedReport: RiskMetric.MissedReport,
+};
+const MONTH_SECONDS = (365n * 86_400n) / 12n;
+
+/** `text` as a bytes16, right-padded with zeros. */
+export function textToBytes16(text: string): Hex {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length > 16) throw new RangeError(`"${text}" is longer than 16 bytes`);
+  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .padEnd(32, "0")}`;
+}
+
+/** A duration given as `<base>` (a duration) or `<base><Unit>` (a number of units); undefined when neither. */
+function durationIn(
+  r: Reader,
+  issues: Issues,
+  base: string,
+  unitKey: string,
+  unitSeconds: bigint,
+): bigint | undefined | null {
+  const hasDuration = r.has(base);
+  const hasUnits = r.has(unitKey);
+  if (hasDuration && hasUnits) {
+    issues.add(r.path(unitKey), `give either ${unitKey} or ${base}, not both`);
+    return null;
+  }
+  if (!hasDuration && !hasUnits) return undefined;
+  let seconds: bigint;
+  if (hasUnits) {
+    const v = r.raw(unitKey);
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+      issues.add(r.path(unitKey), "must be a non-negative integer");
+      return null;
+    }
+    seconds = BigInt(v) * unitSeconds;
+  } else {
+    const d = parseDuration(r.raw(base));
+    if (typeof d === "string") {
+      issues.add(r.path(base), d);
+      return null;
+    }
+    seconds = d;
+  }
+  const key = hasUnits ? unitKey : base;
+  if (seconds === 0n) {
+    issues.add(r.path(key), "must be positive");
+    return null;
+  }
+  if (seconds > U32) {
+    issues.add(r.path(key), "is too large for uint32 seconds");
+    return null;
+  }
+  return seconds;
+}
+
+function parseTrigger(v: unknown, path: string, issues: Issues): TriggerTerms | undefined {
+  if (!isRecord(v)) {
+    issues.add(
+      path,
+      'must be an object like { "metric": "dscr", "below": "1.10", "effect": "cashTrap" }',
+    );
+    return undefined;
+  }
+  const r = new Reader(v, path, issues);
+  r.rejectUnknown([
+    "metric",
+    "below",
+    "above",
+    "belowPct",
+    "abovePct",
+    "periods",
+    "effect",
+    "cures",
+    "notes",
+  ]);
+  const metricRaw = r.raw("metric");
+  const metric = typeof metricRaw === "string" ? METRICS[metricRaw] : undefined;
+  if (metric === undefined)
+    issues.add(r.path("metric"), `must be one of ${Object.keys(METRICS).join(", ")}`);
+
+  const given = ["below", "above", "belowPct", "abovePct"].filter((k) => r.has(k));
+  let comparison: number | undefined;
+  let threshold: bigint | undefined;
+  if (given.length > 1) {
+    issues.add(r.path(given[1]), `give one threshold, not ${given.join(" and ")}`);
+  } else if (given.length === 0) {
+    if (metric === RiskMetric.MissedReport) {
+      // A missed report reads 1.0, a reported period 0: in breach whenever the period is unreported.
+      comparison = TriggerComparison.Above;
+      threshold = 0n;
+    } else {
+      issues.add(r.path("below"), "is required (or above, belowPct, abovePct)");
+    }
+  } else {
+    const key = given[0];
+    comparison = key.startsWith("below") ? TriggerComparison.Below : TriggerComparison.Above;
+    threshold = r.decimal(key, key.endsWith("Pct") ? 16 : 18, U128);
+  }
+
+  let periods: number | undefined = 1;
+  if (r.has("periods")) {
+    periods = r.integer("periods", U8);
+    if (periods === 0) {
+      issues.add(r.path("periods"), "must be at least 1");
+      periods = undefined;
+    }
+  }
+  const effectRaw = r.raw("effect");
+  let effect: number | undefined;
+  if (effectRaw === "cashTrap") effect = TriggerEffect.CashTrap;
+  else if (effectRaw === "accelerate") effect = TriggerEffect.Accelerate;
+  else issues.add(r.path("effect"), 'must be "cashTrap" or "accelerate"');
+  const curesRaw = r.raw("cures");
+  let cures: boolean | undefined = false;
+  if (curesRaw !== undefined && typeof curesRaw !== "boolean") {
+    issues.add(r.path("cures"), "must be true or false");
+    cures = undefined;
+  } else if (curesRaw === true) {
+    cures = true;
+    if (effect === TriggerEffect.Accelerate) {
+      issues.add(r.path("cures"), "an acceleration trigger always latches (until waived)");
+      cures = undefined;
+    }
+  }
+  if (
+    metric === undefined ||
+    comparison === undefined ||
+    threshold === undefined ||
+    periods === undefined ||
+    effect === undefined ||
+    cures === undefined
+  ) {
+    return undefined;
+  }
+  return { metric, comparison, effect, periods, cures, threshold };
+}
+
+function parseFleetEntry(
+  v: unknown,
+  path: string,
+  decimals: number | undefined,
+  feedDecimals: number | undefined,
+  hasFeed: boolean,
+  now: bigint | undefined,
+  issues: Issues,
+): FleetEntryTerms | undefined {
+  if (!isRecord(v)) {
+    issues.add(path, "must be an object");
+    return undefined;
+  }
+  const r = new Reader(v, path, issues);
+  r.rejectUnknown([
+    "model",
+    "count",
+    "unitCost",
+    "unitResidual",
+    "acquired",
+    "usefulLifeMonths",
+    "usefulLife",
+    "method",
+    "yearlyRatePercent",
+    "indexAtAcquisition",
+    "notes",
+  ]);
+  const name = r.string("model");
+  let model: Hex | undefined;
+  if (name !== undefined) {
+    if (byteLength(name) === 0 || byteLength(name) > 16)
+      issues.add(r.path("model"), "must be 1 to 16 bytes long");
+    else model = textToBytes16(name);
+  }
+  let count = r.integer("count", U32);
+  if (count === 0) {
+    issues.add(r.path("count"), "must be at least 1");
+    count = undefined;
+  }
+  const unitCost = decimals === undefined ? undefined : r.decimal("unitCost", decimals, U128);
+  if (unitCost === 0n) issues.add(r.path("unitCost"), "must be positive");
+  const unitResidual =
+    decimals === undefined ? undefined : r.decimal("unitResidual", decimals, U128);
+  if (unitResidual !== undefined && unitCost !== undefined && unitResidual > unitCost)
+    issues.add(r.path("unitResidual"), "must not exceed the unit cost");
+
+  let acquiredAt: bigint | undefined;
+  if (!r.has("acquired")) issues.add(r.path("acquired"), "is required");
+  else {
+    const t = parseTime(r.raw("acquired"), now);
+    if (typeof t === "string") issues.add(r.path("acquired"), t);
+    else if (t === 0n) issues.add(r.path("acquired"), "must be after 1970");
+    else if (t > U64) issues.add(r.path("acquired"), "is too large for uint64");
+    else acquiredAt = t;
+  }
+  const life = durationIn(r, issues, "usefulLife", "usefulLifeMonths", MONTH_SECONDS);
+  if (life === undefined) issues.add(r.path("usefulLifeMonths"), "is required (or usefulLife)");
+
+  const methodRaw = r.raw("method");
+  let method: number | undefined;
+  if (methodRaw === "straightLine") method = DepreciationMethod.StraightLine;
+  else if (methodRaw === "decliningBalance") method = DepreciationMethod.DecliningBalance;
+  else issues.add(r.path("method"), 'must be "straightLine" or "decliningBalance"');
+  let yearlyRate: bigint | undefined = 0n;
+  if (method === DepreciationMethod.DecliningBalance) {
+    yearlyRate = r.decimal("yearlyRatePercent", 16, U64);
+    if (yearlyRate !== undefined && (yearlyRate === 0n || yearlyRate >= WAD)) {
+      issues.add(r.path("yearlyRatePercent"), "must be above 0 and below 100 %");
+      yearlyRate = undefined;
+    }
+  } else if (r.has("yearlyRatePercent")) {
+    issues.add(r.path("yearlyRatePercent"), "only a declining balance has a yearly rate");
+    yearlyRate = undefined;
+  }
+
+  let indexAtAcquisition: bigint | undefined = 0n;
+  if (r.has("indexAtAcquisition")) {
+    if (!hasFeed) {
+      issues.add(r.path("indexAtAcquisition"), "needs risk.priceFeed (the index to mark it to)");
+      indexAtAcquisition = undefined;
+    } else if (feedDecimals === undefined) {
+      indexAtAcquisition = undefined;
+    } else {
+      indexAtAcquisition = r.decimal("indexAtAcquisition", feedDecimals, 2n ** 96n - 1n);
+      if (indexAtAcquisition === 0n) {
+        issues.add(
+          r.path("indexAtAcquisition"),
+          "must be positive (omit it to use book value only)",
+        );
+        indexAtAcquisition = undefined;
+      }
+    }
+  }
+  if (
+    model === undefined ||
+    count === undefined ||
+    unitCost === undefined ||
+    unitCost === 0n ||
+    unitResidual === undefined ||
+    unitResidual > unitCost ||
+    acquiredAt === undefined ||
+    life === undefined ||
+    life === null ||
+    method === undefined ||
+    yearlyRate === undefined ||
+    indexAtAcquisition === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    model,
+    count,
+    unitCost,
+    unitResidual,
+    acquiredAt,
+    usefulLife: Number(life),
+    method,
+    yearlyRate,
+    indexAtAcquisition,
+  };
+}
+
+function parsePriceFeed(
+  v: unknown,
+  addresses: Readonly<Record<string, Address>>,
+  issues: Issues,
+): PriceFeedTerms | undefined {
+  const path = "risk.priceFeed";
+  if (!isRecord(v)) {
+    issues.add(path, "must be an object { address, decimals, maxStalenessHours }");
+    return undefined;
+  }
+  const r = new Reader(v, path, issues);
+  r.rejectUnknown(["address", "decimals", "maxStalenessHours", "maxStaleness", "notes"]);
+  const feed = r.address("address", addresses);
+  let decimals = r.integer("decimals", U8);
+  if (decimals !== undefined && decimals > MAX_DECIMALS) {
+    issues.add(r.path("decimals"), `must be at most ${MAX_DECIMALS}`);
+    decimals = undefined;
+  }
+  const staleness = durationIn(r, issues, "maxStaleness", "maxStalenessHours", 3_600n);
+  if (staleness === undefined)
+    issues.add(r.path("maxStalenessHours"), "is required (or maxStaleness)");
+  if (feed === undefined || decimals === undefined || staleness === undefined || staleness === null)
+    return undefined;
+  return { feed, decimals, maxStaleness: Number(staleness) };
+}
+
+/**
+ * The `risk` section: covenants, the fleet and the price feed, checked as `TermSheetLib._validateRisk` and
+ * `RiskTermsLib` do. Absent: {@link DEFAULT_RISK_TERMS}.
+ */
+function parseRiskTerms(
+  v: unknown,
+  decimals: number | undefined,
+  now: bigint | undefined,
+  addresses: Readonly<Record<string, Address>>,
+  issues: Issues,
+): RiskTerms | undefined {
+  if (v === undefined) return DEFAULT_RISK_TERMS;
+  const path = "risk";
+  if (!isRecord(v)) {
+    issues.add(path, "must be an object { trailingPeriods, triggers, fleet, priceFeed, … }");
+    return undefined;
+  }
+  const before = issues.list.length;
+  const obj = { ...v };
+  // "cleanUpPercent" reads as the usual <base>Pct.
+  if (obj.cleanUpPercent !== undefined) {
+    if (obj.cleanUpPct !== undefined)
+      issues.add("risk.cleanUpPercent", "give either cleanUpPercent or cleanUpPct");
+    obj.cleanUpPct = obj.cleanUpPercent;
+    delete obj.cleanUpPercent;
+  }
+  const r = new Reader(obj, path, issues);
+  r.rejectUnknown([
+    "trailingPeriods",
+    "cleanUpPct",
+    "cleanUpBps",
+    "turbo",
+    "waiverVotingDays",
+    "waiverVotingPeriod",
+    "priceFeed",
+    "triggers",
+    "fleet",
+    "notes",
+  ]);
+
+  let trailingPeriods: number | undefined = DEFAULT_RISK_TERMS.trailingPeriods;
+  if (r.has("trailingPeriods")) {
+    trailingPeriods = r.integer("trailingPeriods", U16);
+    if (
+      trailingPeriods !== undefined &&
+      (trailingPeriods === 0 || trailingPeriods > MAX_TRAILING_PERIODS)
+    ) {
+      issues.add(r.path("trailingPeriods"), `must be 1 to ${MAX_TRAILING_PERIODS}`);
+      trailingPeriods = undefined;
+    }
+  }
+  let cleanUpBps: bigint | undefined = 0n;
+  if (r.has("cleanUpPct") || r.has("cleanUpBps")) {
+    cleanUpBps = r.percent("cleanUp", "bps", U16);
+    if (cleanUpBps !== undefined && cleanUpBps > BPS) {
+      issues.add(
+        r.path(
+          v.cleanUpPercent !== undefined
+            ? "cleanUpPercent"
+            : r.has("cleanUpPct")
+              ? "cleanUpPct"
+              : "cleanUpBps",
+        ),
+        "must be at most 100 %",
+      );
+      cleanUpBps = undefined;
+    }
+  }
+  const turboRaw = r.raw("turbo");
+  if (turboRaw !== undefined && typeof turboRaw !== "boolean")
+    issues.add(r.path("turbo"), "must be true or false");
+  const waiver = durationIn(r, issues, "waiverVotingPeriod", "waiverVotingDays", 86_400n);
+
+  const priceFeed = r.has("priceFeed")
+    ? parsePriceFeed(r.raw("priceFeed"), addresses, issues)
+    : DEFAULT_RISK_TERMS.priceFeed;
+  const hasFeed = r.has("priceFeed");
+
+  const triggers: TriggerTerms[] = [];
+  if (r.has("triggers")) {
+    const raw = r.raw("triggers");
+    if (!Array.isArray(raw)) issues.add(r.path("triggers"), "must be an array");
+    else {
+      if (raw.length > MAX_TRIGGERS)
+        issues.add(r.path("triggers"), `at most ${MAX_TRIGGERS} triggers`);
+      raw.forEach((t, i) => {
+        const parsed = parseTrigger(t, r.path(`triggers[${i}]`), issues);
+        if (parsed) triggers.push(parsed);
+      });
+    }
+  }
+  const fleet: FleetEntryTerms[] = [];
+  if (r.has("fleet")) {
+    const raw = r.raw("fleet");
+    if (!Array.isArray(raw)) issues.add(r.path("fleet"), "must be an array");
+    else {
+      if (raw.length > MAX_FLEET_ENTRIES)
+        issues.add(r.path("fleet"), `at most ${MAX_FLEET_ENTRIES} entries`);
+      raw.forEach((e, i) => {
+        const parsed = parseFleetEntry(
+          e,
+          r.path(`fleet[${i}]`),
+          decimals,
+          priceFeed?.decimals,
+          hasFeed,
+          now,
+          issues,
+        );
+        if (parsed) fleet.push(parsed);
+      });
+    }
+  }
+  if (issues.list.length > before) return undefined;
+  return {
+    trailingPeriods: trailingPeriods as number,
+    cleanUpBps: Number(cleanUpBps),
+    turbo: turboRaw === true,
+    waiverVotingPeriod:
+      waiver === undefined ? DEFAULT_RISK_TERMS.waiverVotingPeriod : Number(waiver),
+    priceFeed: priceFeed as PriceFeedTerms,
+    triggers,
+    fleet,
+  };
+}
+
 // ------------------------------------------------------------------ the term sheet
 
 /**
@@ -796,6 +1305,7 @@ export function parseTermSheet(
     "reserveTarget",
     "keeperBounty",
     "oracle",
+    "risk",
     "tranches",
     "collateral",
   ]);
@@ -906,6 +1416,7 @@ export function parseTermSheet(
   const keeperBounty =
     decimals === undefined ? undefined : r.decimal("keeperBounty", decimals, U128);
   const oracle = parseOracleTerms(r.raw("oracle"), decimals, addresses, issues);
+  const risk = parseRiskTerms(r.raw("risk"), decimals, options.now, addresses, issues);
 
   const tranches: TrancheTerms[] = [];
   const rawTranches = r.raw("tranches");
@@ -945,6 +1456,7 @@ export function parseTermSheet(
       reserveTarget: reserveTarget as bigint,
       keeperBounty: keeperBounty as bigint,
       oracle: oracle as OracleTerms,
+      risk: risk as RiskTerms,
       tranches,
     },
   };

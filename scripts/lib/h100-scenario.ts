@@ -65,3 +65,36 @@ export function scenario(
     };
   });
 }
+
+/** Stressed utilization (basis points): a normal first four months, then the fleet's customers leave. */
+export const STRESSED_UTILIZATION_BPS = [
+  7_800, 8_000, 7_600, 4_500, 2_000, 1_200, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000,
+];
+
+/** Stressed price per GPU-hour: $2.40 × 0.6^(t/12) (the index falls 40 % a year), to the cent. */
+export function stressedPricePerGpuHour(period: number): bigint {
+  return BigInt(Math.round(240 * 0.6 ** (period / 12))) * 10_000n;
+}
+
+/** The index the feed publishes for a period: the stressed price in the feed's 8 decimals. */
+export function stressedIndex(period: number): bigint {
+  return stressedPricePerGpuHour(period) * 100n;
+}
+
+/** The stressed market: utilization collapses mid-life while rental prices fall 40 % a year; deposits in full. */
+export function stressedScenario(pledgedShareBps: number): PeriodMarket[] {
+  return STRESSED_UTILIZATION_BPS.map((u, period) => {
+    const gpuHoursBilled = (GPU_HOURS_AVAILABLE * BigInt(u)) / 10_000n;
+    const price = stressedPricePerGpuHour(period);
+    const revenue = gpuHoursBilled * price;
+    return {
+      period,
+      gpuHoursAvailable: GPU_HOURS_AVAILABLE,
+      gpuHoursBilled,
+      price,
+      revenue,
+      deposit: bpsOf(revenue, pledgedShareBps),
+      note: u < 3_000 ? "utilization collapsed" : "",
+    };
+  });
+}

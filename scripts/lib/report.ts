@@ -1,6 +1,9 @@
 /** The demo's console report: the term sheet and one table per distributed period. */
 import {
   CouponType,
+  dealStatusName,
+  describeTrigger,
+  MAX_UINT256,
   PrincipalType,
   statementBalances,
   TrancheKind,
@@ -134,6 +137,8 @@ export class Report {
     }
     rows.push(["reserve draw (senior interest)", "", "", `+${n(s.reserveDrawn)}`, "", ""]);
     rows.push(["reserve top-up", "", "", n(s.reserveToppedUp), "", `reserve ${n(s.reserveAfter)}`]);
+    if (s.reserveTrapped > 0n)
+      rows.push(["cash trapped in the reserve", "", "", n(s.reserveTrapped), "", ""]);
     for (let i = 0; i < notes; i++) {
       rows.push([
         `principal ${symbols[i]}`,
@@ -160,6 +165,7 @@ export class Report {
       s.interestPaid.reduce((a, b) => a + b, 0n) +
       s.reserveToppedUp +
       s.principalPaid.reduce((a, b) => a + b, 0n) +
+      s.reserveTrapped +
       s.residualPaid;
     rows.push([
       "total paid = cash in + reserve used",
@@ -171,6 +177,35 @@ export class Report {
     ]);
     this.table(rows, ["l", "r", "r", "r", "r", "l"]);
   }
+}
+
+/** A WAD ratio as `1.23x`, or `∞` for "nothing to cover" (2^256 − 1). */
+export function ratio(wad: bigint): string {
+  if (wad === MAX_UINT256) return "∞";
+  const v = (wad * 100n + 5n * 10n ** 15n) / 10n ** 18n;
+  return `${v / 100n}.${(v % 100n).toString().padStart(2, "0")}x`;
+}
+
+/** The risk line of a period: mode, headline metrics and the triggers that fired or cured. */
+export function riskLine(
+  terms: TermSheet,
+  s: PeriodStatement,
+  rec: PeriodRecord,
+  status: number,
+): string {
+  const m = s.metrics;
+  const name = (i: number) => `#${i} ${describeTrigger(terms.risk.triggers[i])}`;
+  const events = [
+    ...rec.fired.map((f) => `fired ${name(f.trigger)}`),
+    ...rec.cured.map((c) => `cured ${name(c.trigger)}`),
+  ];
+  return (
+    `   risk: ran ${dealStatusName(s.mode)} → deal ${dealStatusName(status)} · DSCR ${ratio(m.dscr)} · trailing ` +
+    `${ratio(m.trailingDscr)} · LTV ${pct(m.ltv)} · senior curve ${pct(m.seniorCurve)} · utilization ` +
+    `${pct(m.utilization)} · collateral ${usd(m.collateralValue, 6)}` +
+    (s.reserveTrapped > 0n ? ` · trapped ${usd(s.reserveTrapped, 6)}` : "") +
+    events.map((e) => `\n     ${e}`).join("")
+  );
 }
 
 /** Seconds as days or hours: `2 days`, `36 h`. */

@@ -1,5 +1,6 @@
 /**
- * Pure TypeScript model of a Cascade period: `WaterfallMath.run` and the period logic of `Deal.distribute`.
+ * Pure TypeScript model of a Cascade period: `WaterfallMath.run` (in every mode) and the period logic of
+ * `Deal.distribute`, with the risk engine's assessment (`./risk.ts`) setting the order.
  * It gives the same numbers as the contracts to the wei (the SDK tests check it against chain statements).
  * Imports nothing from viem.
  */
@@ -9,14 +10,45 @@ import {
   TrancheKind,
   type PeriodStatement,
   type ReportContent,
+  type RiskTerms,
   type TermSheet,
 } from "../types.js";
 import { couponRate, periodInterest } from "./coupons.js";
 import { bpsOf, min, utilization } from "./math.js";
+import {
+  assessPeriod,
+  DEFAULT_RISK_TERMS,
+  initialRiskState,
+  isRunning,
+  writeDownAll,
+  type Assessment,
+  type IndexObservation,
+  type RiskModelState,
+} from "./risk.js";
 import { principalDue, scheduledOutstanding } from "./schedule.js";
+
+/**
+ * Order of payments (`WaterfallMath.Mode`). Normal: the term sheet's order. CashTrap: no reserve release above
+ * target (unless the target is zero); what would go to equity is trapped in the reserve while any note is unpaid
+ * (turbo: after paying note principal by rank). Accelerated: the whole reserve is released, and after fees and senior
+ * interest every unit repays principal strictly by rank; subordinate interest is paid only after all principal.
+ */
+export const WaterfallMode = { Normal: 0, CashTrap: 1, Accelerated: 2 } as const;
+export type WaterfallMode = (typeof WaterfallMode)[keyof typeof WaterfallMode];
+
+/** The waterfall order a deal status runs in (`Deal._assess`): Accelerated, CashTrap, else Normal. */
+export function waterfallModeOf(status: number): WaterfallMode {
+  if (status === DealStatus.Accelerated) return WaterfallMode.Accelerated;
+  if (status === DealStatus.CashTrap) return WaterfallMode.CashTrap;
+  return WaterfallMode.Normal;
+}
 
 /** Amounts owed at the start of a period, by priority (`WaterfallMath.Input`). Note arrays are by rank. */
 export interface WaterfallInput {
+  /** Default Normal. */
+  mode?: WaterfallMode;
+  /** A cash trap pays note principal by rank before trapping the rest (default false). */
+  turbo?: boolean;
   cash: bigint;
   reserve: bigint;
   reserveTarget: bigint;
@@ -26,6 +58,8 @@ export interface WaterfallInput {
   servicerFeeDue: bigint;
   interestDue: readonly bigint[];
   principalDue: readonly bigint[];
+  /** Principal outstanding of each note; required in the CashTrap and Accelerated modes. */
+  outstanding?: readonly bigint[];
 }
 
 /** What the priority of payments paid (`WaterfallMath.Result`). */
@@ -38,17 +72,26 @@ export interface WaterfallResult {
   interestPaid: bigint[];
   reserveToppedUp: bigint;
   principalPaid: bigint[];
+  /** Cash kept in the reserve by a cash trap. */
+  reserveTrapped: bigint;
   residual: bigint;
   reserveAfter: bigint;
 }
 
 /**
- * The priority of payments: release of reserve above target → keeper bounty (never carried) → trustee fee →
- * servicer fee → note interest by rank (the reserve covers a senior-interest shortfall) → reserve top-up to target
- * → scheduled principal by rank → residual.
+ * The priority of payments (`WaterfallMath.run`). Normal and CashTrap: release of reserve above target (CashTrap only
+ * when the target is zero) → keeper bounty (never carried) → trustee fee → servicer fee → note interest by rank (the
+ * reserve covers a senior-interest shortfall) → reserve top-up to target → scheduled principal by rank → CashTrap
+ * only: turbo principal by rank, then the rest trapped in the reserve while any note is unpaid → residual.
+ * Accelerated: whole reserve released → bounty → fees → senior interest → principal outstanding by rank →
+ * subordinate interest by rank → residual.
  */
 export function runWaterfall(input: WaterfallInput): WaterfallResult {
   const notes = input.interestDue.length;
+  const mode = input.mode ?? WaterfallMode.Normal;
+  const outstanding = input.outstanding;
+  if (mode !== WaterfallMode.Normal && outstanding === undefined)
+    throw new RangeError("runWaterfall: the CashTrap and Accelerated modes need `outstanding`");
   const r: WaterfallResult = {
     reserveReleased: 0n,
     reserveDrawn: 0n,
@@ -58,25 +101,38 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
     interestPaid: new Array<bigint>(notes).fill(0n),
     reserveToppedUp: 0n,
     principalPaid: new Array<bigint>(notes).fill(0n),
+    reserveTrapped: 0n,
     residual: 0n,
     reserveAfter: 0n,
   };
   let available = input.cash;
   let reserve = input.reserve;
+  const target = mode === WaterfallMode.Accelerated ? 0n : input.reserveTarget;
   const pay = (due: bigint): bigint => {
     const paid = min(due, available);
     available -= paid;
     return paid;
   };
 
-  if (reserve > input.reserveTarget) {
-    r.reserveReleased = reserve - input.reserveTarget;
-    reserve = input.reserveTarget;
+  if (reserve > target && (mode !== WaterfallMode.CashTrap || target === 0n)) {
+    r.reserveReleased = reserve - target;
+    reserve = target;
     available += r.reserveReleased;
   }
   r.keeperBountyPaid = pay(input.keeperBountyDue);
   r.trusteeFeePaid = pay(input.trusteeFeeDue);
   r.servicerFeePaid = pay(input.servicerFeeDue);
+
+  if (mode === WaterfallMode.Accelerated) {
+    const owed = outstanding as readonly bigint[];
+    if (notes !== 0) r.interestPaid[0] = pay(input.interestDue[0]);
+    for (let i = 0; i < notes; i++) r.principalPaid[i] = pay(owed[i]);
+    for (let i = 1; i < notes; i++) r.interestPaid[i] = pay(input.interestDue[i]);
+    r.residual = available;
+    r.reserveAfter = 0n;
+    return r;
+  }
+
   for (let i = 0; i < notes; i++) {
     r.interestPaid[i] = pay(input.interestDue[i]);
     if (i === 0 && r.interestPaid[0] < input.interestDue[0] && reserve > 0n) {
@@ -85,11 +141,25 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
       r.interestPaid[0] += r.reserveDrawn;
     }
   }
-  if (reserve < input.reserveTarget) {
-    r.reserveToppedUp = pay(input.reserveTarget - reserve);
+  if (reserve < target) {
+    r.reserveToppedUp = pay(target - reserve);
     reserve += r.reserveToppedUp;
   }
   for (let i = 0; i < notes; i++) r.principalPaid[i] = pay(input.principalDue[i]);
+
+  if (mode === WaterfallMode.CashTrap && available !== 0n) {
+    const owed = outstanding as readonly bigint[];
+    let unpaid = false;
+    for (let i = 0; i < notes; i++) {
+      if (input.turbo === true) r.principalPaid[i] += pay(owed[i] - r.principalPaid[i]);
+      if (r.principalPaid[i] < owed[i] || r.interestPaid[i] < input.interestDue[i]) unpaid = true;
+    }
+    if (unpaid) {
+      r.reserveTrapped = available;
+      reserve += available;
+      available = 0n;
+    }
+  }
   r.residual = available;
   r.reserveAfter = reserve;
   return r;
@@ -106,13 +176,16 @@ export type WaterfallTerms = Pick<
   | "reserveTarget"
   | "keeperBounty"
   | "tranches"
->;
+> &
+  Partial<Pick<TermSheet, "start" | "risk">>;
 
 /** Running balances of one tranche (equity: outstanding and arrears stay zero). */
 export interface TrancheState {
   issued: bigint;
   outstanding: bigint;
   arrears: bigint;
+  /** Principal written off (equity: its whole par once any note loses principal). */
+  writtenDown: bigint;
 }
 
 /** What a deal holds between two distributions. */
@@ -129,6 +202,13 @@ export interface DealModelState {
   missedReports: number;
   /** Every tranche, by rank; the last one is the equity. */
   tranches: readonly TrancheState[];
+  /** The deal's risk engine: fleet, price index, trigger states, running sums. */
+  risk: RiskModelState;
+}
+
+/** The risk terms of `terms` (the defaults when a model term sheet has none). */
+export function riskTermsOf(terms: WaterfallTerms): RiskTerms {
+  return terms.risk ?? DEFAULT_RISK_TERMS;
 }
 
 /** The state of a deal right after every offering settled with `issued[i]` tokens of tranche i. */
@@ -145,6 +225,7 @@ export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[
       issued: issued[i],
       outstanding: t.kind === TrancheKind.Note ? issued[i] : 0n,
       arrears: 0n,
+      writtenDown: 0n,
     };
   });
   return {
@@ -156,6 +237,7 @@ export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[
     servicerFeeArrears: 0n,
     missedReports: 0,
     tranches,
+    risk: initialRiskState(riskTermsOf(terms)),
   };
 }
 
@@ -193,7 +275,7 @@ export interface PeriodDetail {
   /** Interest arrears of each note after payment. */
   interestArrears: bigint[];
   principalDue: bigint[];
-  /** Outstanding principal of each note after payment. */
+  /** Outstanding principal of each note after payment (after any final write-off). */
   outstanding: bigint[];
   keeperBountyDue: bigint;
   trusteeFeeDue: bigint;
@@ -206,6 +288,10 @@ export interface PeriodDetail {
   residualRecipient: "equity" | "issuer";
   /** The deal's count of missed reports after the period (`ReportMissed.missedReports` when unreported). */
   missedReports: number;
+  /** What the risk engine measured and decided (trigger values, fired and cured triggers, the index used). */
+  assessment: Assessment;
+  /** Principal written off at the final period, by tranche (equity: its par); zeros otherwise. */
+  writtenOff: bigint[];
 }
 
 export interface PeriodSimulation {
@@ -214,46 +300,62 @@ export interface PeriodSimulation {
   detail: PeriodDetail;
 }
 
+/** What else a period's distribution depends on. */
+export interface PeriodMarketInputs {
+  /** What the deal's price feed answered at the distribution (required when the deal has a feed). */
+  index?: IndexObservation;
+}
+
 /**
- * Runs the next period of a deal, as `Deal.distribute(state.nextPeriod)` would.
+ * Runs the next period of a deal, as `Deal.distribute(state.nextPeriod)` would: the risk engine measures the period
+ * and its triggers set the waterfall's order, then the waterfall runs in that order; the deal's status follows the
+ * order (at the final period: Repaid, or Defaulted with the unpaid principal written off, equity first).
  *
  * @param outcome the period's final report, or {@link UNREPORTED} for a period the oracle marked unreported: then
  *   the cash is every undistributed collection, utilization-linked coupons pay their floor and the utilization is 0.
  * @param collections stablecoin deposited since the last distribution (added to `state.collections`).
- * @throws RangeError when the deal is not active or every period was distributed.
+ * @param market the price feed's answer, when the deal has one.
+ * @throws RangeError when the deal is not running or every period was distributed.
  */
 export function simulatePeriod(
   state: DealModelState,
   terms: WaterfallTerms,
   outcome: PeriodOutcome,
   collections = 0n,
+  market: PeriodMarketInputs = {},
 ): PeriodSimulation {
   const count = terms.periodCount;
   const period = state.nextPeriod;
-  if (state.status !== DealStatus.Active)
-    throw new RangeError(`simulatePeriod: deal status ${state.status}`);
+  const risk = riskTermsOf(terms);
+  if (!isRunning(state.status)) throw new RangeError(`simulatePeriod: deal status ${state.status}`);
   if (period >= count)
     throw new RangeError(`simulatePeriod: period ${period} beyond maturity (${count})`);
   if (collections < 0n) throw new RangeError("simulatePeriod: negative collections");
   const reported = isReported(outcome);
   if (reported && outcome.gpuHoursBilled > outcome.gpuHoursAvailable)
     throw new RangeError("simulatePeriod: billed > available");
+  if (terms.start === undefined && state.risk.fleet.length > 0)
+    throw new RangeError("simulatePeriod: valuing a fleet needs the term sheet's start");
 
   const finalPeriod = period + 1 === count;
   // The oracle gives zeros for an unreported period, so its utilization is 0.
-  const u = reported ? utilization(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n;
+  const available = reported ? outcome.gpuHoursAvailable : 0n;
+  const billed = reported ? outcome.gpuHoursBilled : 0n;
+  const revenue = reported ? outcome.revenue : 0n;
+  const u = utilization(available, billed);
   const undistributed = state.collections + collections;
   // The report caps the cash at the pool's share of revenue, except at the final period or without a report: then
   // all of it goes out.
   const cash =
     finalPeriod || !reported
       ? undistributed
-      : min(undistributed, bpsOf(outcome.revenue, terms.pledgedShareBps));
+      : min(undistributed, bpsOf(revenue, terms.pledgedShareBps));
 
   const notes = terms.tranches.length - 1;
   const rates: bigint[] = [];
   const interestDue: bigint[] = [];
   const principalDues: bigint[] = [];
+  const outstanding: bigint[] = [];
   let outstandingNotes = 0n;
   for (let i = 0; i < notes; i++) {
     const tr = terms.tranches[i];
@@ -268,18 +370,49 @@ export function simulatePeriod(
     principalDues.push(
       principalDue(st.outstanding, scheduledOutstanding(st.issued, tr.principal, period, count)),
     );
+    outstanding.push(st.outstanding);
     outstandingNotes += st.outstanding;
   }
   const reserveTarget = finalPeriod || outstandingNotes === 0n ? 0n : terms.reserveTarget;
+  const keeperBountyDue = terms.keeperBounty;
+  const trusteeFeeDue = terms.trusteeFeePerPeriod + state.trusteeFeeArrears;
+  const servicerFeeDue = bpsOf(cash, terms.servicerFeeBps) + state.servicerFeeArrears;
+
+  const start = terms.start ?? 0n;
+  const assessment = assessPeriod(
+    state.risk,
+    risk,
+    {
+      period,
+      finalPeriod,
+      reported,
+      valuationTime: start + BigInt(period + 1) * BigInt(terms.periodLength),
+      gpuHoursAvailable: available,
+      gpuHoursBilled: billed,
+      revenue,
+      pledgedShareBps: terms.pledgedShareBps,
+      cash,
+      reserve: state.reserve,
+      reserveTarget,
+      feesDue: keeperBountyDue + trusteeFeeDue + servicerFeeDue,
+      outstanding,
+      interestDue,
+      principalDue: principalDues,
+    },
+    market.index,
+  );
   const input: WaterfallInput = {
+    mode: waterfallModeOf(assessment.mode),
+    turbo: assessment.turbo,
     cash,
     reserve: state.reserve,
     reserveTarget,
-    keeperBountyDue: terms.keeperBounty,
-    trusteeFeeDue: terms.trusteeFeePerPeriod + state.trusteeFeeArrears,
-    servicerFeeDue: bpsOf(cash, terms.servicerFeeBps) + state.servicerFeeArrears,
+    keeperBountyDue,
+    trusteeFeeDue,
+    servicerFeeDue,
     interestDue,
     principalDue: principalDues,
+    outstanding,
   };
   const r = runWaterfall(input);
 
@@ -290,21 +423,24 @@ export function simulatePeriod(
     tranches[i].outstanding -= r.principalPaid[i];
     if (tranches[i].outstanding !== 0n || tranches[i].arrears !== 0n) allRepaid = false;
   }
+  const writtenBefore = tranches.map((t) => t.writtenDown);
+  let status: DealStatus = assessment.mode;
+  if (finalPeriod) {
+    if (!allRepaid) writeDownAll(tranches);
+    status = allRepaid ? DealStatus.Repaid : DealStatus.Defaulted;
+  }
   const collectionsCarried = undistributed - cash;
   const missedReports = state.missedReports + (reported ? 0 : 1);
   const next: DealModelState = {
     nextPeriod: period + 1,
-    status: finalPeriod
-      ? allRepaid
-        ? DealStatus.Repaid
-        : DealStatus.Defaulted
-      : DealStatus.Active,
+    status,
     collections: collectionsCarried,
     reserve: r.reserveAfter,
-    trusteeFeeArrears: input.trusteeFeeDue - r.trusteeFeePaid,
-    servicerFeeArrears: input.servicerFeeDue - r.servicerFeePaid,
+    trusteeFeeArrears: trusteeFeeDue - r.trusteeFeePaid,
+    servicerFeeArrears: servicerFeeDue - r.servicerFeePaid,
     missedReports,
     tranches,
+    risk: assessment.next,
   };
   const statement: PeriodStatement = {
     period: BigInt(period),
@@ -320,8 +456,11 @@ export function simulatePeriod(
     principalPaid: r.principalPaid,
     residualPaid: r.residual,
     utilization: u,
+    reserveTrapped: r.reserveTrapped,
     collectionsCarried,
     reserveAfter: r.reserveAfter,
+    mode: assessment.mode,
+    metrics: assessment.metrics,
   };
   const equity = state.tranches[notes];
   return {
@@ -334,14 +473,16 @@ export function simulatePeriod(
       interestArrears: tranches.slice(0, notes).map((t) => t.arrears),
       principalDue: principalDues,
       outstanding: tranches.slice(0, notes).map((t) => t.outstanding),
-      keeperBountyDue: input.keeperBountyDue,
-      trusteeFeeDue: input.trusteeFeeDue,
-      servicerFeeDue: input.servicerFeeDue,
+      keeperBountyDue,
+      trusteeFeeDue,
+      servicerFeeDue,
       trusteeFeeArrears: next.trusteeFeeArrears,
       servicerFeeArrears: next.servicerFeeArrears,
       reserveTarget,
       residualRecipient: equity !== undefined && equity.issued !== 0n ? "equity" : "issuer",
       missedReports,
+      assessment,
+      writtenOff: tranches.map((t, i) => t.writtenDown - writtenBefore[i]),
     },
   };
 }
@@ -356,6 +497,7 @@ export function statementBalances(s: PeriodStatement): boolean {
     s.interestPaid.reduce((a, b) => a + b, 0n) +
     s.reserveToppedUp +
     s.principalPaid.reduce((a, b) => a + b, 0n) +
+    s.reserveTrapped +
     s.residualPaid;
   return inflow === outflow;
 }

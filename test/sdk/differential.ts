@@ -4,6 +4,13 @@
  * keeper bounties from zero to more than a period's cash) and random periods (utilization, revenue, short and
  * excess deposits, periods nobody reports and that are marked unreported) run on chain through the SDK and in the
  * model; every statement and the final balances must agree to the wei. Seeds are fixed (1…N).
+ *
+ * Each deal also gets random risk terms: 0–8 triggers on every metric (either comparison, cash trap or acceleration,
+ * curable or latching, 1–3 periods), a fleet of 0–3 entries (straight-line or declining balance, some marked to the
+ * index), a trailing window of 1–12 periods, turbo or not, and in about half the seeds a GpuPriceIndexFeed whose
+ * index moves each period, is sometimes not published (stale) and has no round at all before the first. Every
+ * statement's mode and metrics, the deal's status after every period, the trigger states and the headline metrics
+ * must match the model to the wei.
  */
 import { expect } from "chai";
 import { artifacts, network } from "hardhat";
@@ -22,6 +29,7 @@ import {
 import {
   deployContract,
   getBlock,
+  getBlockNumber,
   readContract,
   waitForTransactionReceipt,
   writeContract,
@@ -31,16 +39,31 @@ import {
   bpsOf,
   cascadeActions,
   CouponType,
+  dealAbi,
+  DealStatus,
+  fleetValue,
+  DepreciationMethod,
+  gpuPriceIndexFeedAbi,
   initialDealState,
+  metricsSummary,
   mockStablecoinAbi,
   PrincipalType,
+  RiskMetric,
   simulatePeriod,
   TrancheKind,
+  TriggerComparison,
+  TriggerEffect,
   UNREPORTED,
   WAD,
+  ZERO_ADDRESS,
+  riskEngineAbi,
+  type FleetEntryTerms,
+  type IndexObservation,
   type PeriodOutcome,
+  type RiskTerms,
   type TermSheet,
   type TrancheTerms,
+  type TriggerTerms,
 } from "../../sdk/index.js";
 
 const chain = defineChain({
@@ -123,7 +146,96 @@ const stablecoin = (await waitForTransactionReceipt(publicClient, { hash: deploy
   .contractAddress as Address;
 const protocol = await admin.deployProtocol();
 
-function randomTerms(r: ReturnType<typeof rng>, now: bigint): TermSheet {
+const YEAR = 365 * DAY;
+const FEED_DECIMALS = 8;
+/** $2.00 per GPU-hour in the feed's 8 decimals. */
+const INDEX_BASE = 200_000_000n;
+
+/** A threshold in the metric's natural range, and the comparison lenders would use (flipped one time in five). */
+function randomTrigger(r: ReturnType<typeof rng>): TriggerTerms {
+  const metric = r.int(0, 7);
+  const ranges: Record<number, [bigint, bigint, number]> = {
+    [RiskMetric.Dscr]: [WAD / 2n, 2n * WAD, TriggerComparison.Below],
+    [RiskMetric.TrailingDscr]: [WAD / 2n, 2n * WAD, TriggerComparison.Below],
+    [RiskMetric.Utilization]: [30n * PCT, 90n * PCT, TriggerComparison.Below],
+    [RiskMetric.Ltv]: [30n * PCT, 150n * PCT, TriggerComparison.Above],
+    [RiskMetric.SeniorCurve]: [20n * PCT, 120n * PCT, TriggerComparison.Above],
+    [RiskMetric.ReserveLevel]: [50n * PCT, WAD, TriggerComparison.Below],
+    [RiskMetric.ServicerShortfall]: [0n, 50n * PCT, TriggerComparison.Above],
+    [RiskMetric.MissedReport]: [0n, 0n, TriggerComparison.Above],
+  };
+  const [lo, hi, natural] = ranges[metric];
+  const effect = r.next() < 0.6 ? TriggerEffect.CashTrap : TriggerEffect.Accelerate;
+  return {
+    metric,
+    comparison: r.next() < 0.2 ? 1 - natural : natural,
+    effect,
+    periods: r.int(1, 3),
+    cures: effect === TriggerEffect.CashTrap && r.next() < 0.7,
+    threshold: r.big(lo, hi),
+  };
+}
+
+function randomFleetEntry(
+  r: ReturnType<typeof rng>,
+  start: bigint,
+  hasFeed: boolean,
+): FleetEntryTerms {
+  const unitCost = r.big(5_000n, 40_000n) * USDC;
+  const declining = r.next() < 0.4;
+  return {
+    model: toHex(`GPU-${r.int(0, 999)}`, { size: 16 }),
+    count: r.int(1, 3_000),
+    unitCost,
+    unitResidual: r.big(0n, (unitCost * 3n) / 10n),
+    acquiredAt: start - BigInt(r.int(0, 2 * YEAR)),
+    usefulLife: r.int(YEAR, 5 * YEAR),
+    method: declining ? DepreciationMethod.DecliningBalance : DepreciationMethod.StraightLine,
+    yearlyRate: declining ? r.big(10n * PCT, 60n * PCT) : 0n,
+    indexAtAcquisition: hasFeed && r.next() < 0.7 ? r.big(INDEX_BASE / 2n, INDEX_BASE * 2n) : 0n,
+  };
+}
+
+function randomRisk(
+  r: ReturnType<typeof rng>,
+  start: bigint,
+  feed: Address | undefined,
+): RiskTerms {
+  const triggers = Array.from({ length: r.int(0, 8) }, () => randomTrigger(r));
+  const fleet = Array.from({ length: r.int(0, 3) }, () =>
+    randomFleetEntry(r, start, feed !== undefined),
+  );
+  return {
+    trailingPeriods: r.int(1, 12),
+    cleanUpBps: r.int(0, 2_000),
+    turbo: r.next() < 0.5,
+    waiverVotingPeriod: r.int(1, 14) * DAY,
+    priceFeed:
+      feed === undefined
+        ? { feed: ZERO_ADDRESS, decimals: 0, maxStaleness: 0 }
+        : { feed, decimals: FEED_DECIMALS, maxStaleness: r.int(2, 40) * DAY },
+    triggers,
+    fleet,
+  };
+}
+
+/** What the feed's latestRoundData gave at `blockNumber` (the state a distribution in that block read). */
+async function observeIndex(feed: Address, blockNumber: bigint): Promise<IndexObservation> {
+  const { timestamp } = await getBlock(publicClient, { blockNumber });
+  try {
+    const [, answer, , updatedAt] = await readContract(publicClient, {
+      address: feed,
+      abi: gpuPriceIndexFeedAbi,
+      functionName: "latestRoundData",
+      blockNumber,
+    });
+    return { answer, updatedAt, blockTimestamp: timestamp };
+  } catch {
+    return { reverted: true };
+  }
+}
+
+function randomTerms(r: ReturnType<typeof rng>, now: bigint, feed: Address | undefined): TermSheet {
   const periodCount = r.int(2, 12);
   const notes = r.int(1, 4);
   const tranches: TrancheTerms[] = [];
@@ -175,6 +287,7 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint): TermSheet {
   }
   const opens = now + 60n;
   const closes = opens + 3n * BigInt(DAY);
+  const start = closes + BigInt(r.int(0, 5 * DAY));
   return {
     stablecoin,
     issuer: issuer.account.address,
@@ -183,7 +296,7 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint): TermSheet {
     guardian: guardian.account.address,
     offeringOpensAt: opens,
     offeringClosesAt: closes,
-    start: closes + BigInt(r.int(0, 5 * DAY)),
+    start,
     periodLength: r.int(7, 31) * DAY + r.int(0, 3_600),
     periodCount,
     pledgedShareBps: r.int(3_000, 10_000),
@@ -204,6 +317,7 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint): TermSheet {
         maxUtilizationStep: r.big(1n, WAD),
       };
     })(),
+    risk: randomRisk(r, start, feed),
     tranches,
   };
 }
@@ -212,11 +326,23 @@ describe("SDK differential: random deals, model vs chain", function () {
   this.timeout(300_000);
 
   // Few seeds by default; a deep run: SDK_DIFF_SEEDS=200 npx hardhat test mocha test/sdk/differential.ts
-  const seeds = Number(process.env.SDK_DIFF_SEEDS ?? 6);
+  const seeds = Number(process.env.SDK_DIFF_SEEDS ?? 10);
+  const modesSeen = new Set<number>();
+  const statusesSeen = new Set<number>();
   for (let seed = 1; seed <= seeds; seed++) {
     it(`seed ${seed}: every statement and the final state agree to the wei`, async () => {
       const r = rng(seed);
-      const terms = randomTerms(r, (await getBlock(publicClient)).timestamp);
+      // About half the deals mark their fleet to a rental-price index published by `admin`.
+      const feed =
+        r.next() < 0.5
+          ? (
+              await admin.deployPriceIndexFeed({
+                decimals: FEED_DECIMALS,
+                description: `H100 index, seed ${seed}`,
+              })
+            ).feed
+          : undefined;
+      const terms = randomTerms(r, (await getBlock(publicClient)).timestamp, feed);
       const { deal, offerings } = await issuer.createDeal({ factory: protocol.factory, terms });
 
       await advanceTo(terms.offeringOpensAt);
@@ -245,6 +371,8 @@ describe("SDK differential: random deals, model vs chain", function () {
 
       let state = initialDealState(terms, issued);
       const gpuHoursAvailable = BigInt(r.int(0, 2_000_000));
+      let index = INDEX_BASE;
+      const modes = new Set<number>();
       const bountyBefore = await balanceOf(keeper.account.address);
       for (let p = 0; p < terms.periodCount; p++) {
         const billed = gpuHoursAvailable === 0n ? 0n : r.big(0n, gpuHoursAvailable);
@@ -260,6 +388,17 @@ describe("SDK differential: random deals, model vs chain", function () {
         }
         const end = terms.start + BigInt((p + 1) * terms.periodLength);
         await advanceTo(end);
+        // The index drifts −40 %…+20 % a period; one period in four it is not published (it may go stale), and the
+        // first period may have no round at all (the feed reverts).
+        if (feed !== undefined && (p > 0 || r.next() < 0.7) && r.next() < 0.75) {
+          index = (index * BigInt(r.int(60, 120))) / 100n + 1n;
+          const now = (await getBlock(publicClient)).timestamp;
+          await admin.publishPriceIndex({
+            feed,
+            answer: index,
+            updatedAt: now - BigInt(r.int(0, 3 * DAY)),
+          });
+        }
         let outcome: PeriodOutcome;
         if (unreported) {
           await advanceTo(end + BigInt(terms.oracle.reportDeadline));
@@ -283,10 +422,44 @@ describe("SDK differential: random deals, model vs chain", function () {
           outcome = report;
         }
         const { statements } = await keeper.distributeReady({ deal });
-        const sim = simulatePeriod(state, terms, outcome, deposit);
+        const distributedAt = await getBlockNumber(publicClient, { cacheTime: 0 });
+        const observation =
+          feed === undefined ? undefined : await observeIndex(feed, distributedAt);
+        const sim = simulatePeriod(state, terms, outcome, deposit, { index: observation });
         expect(statements, `period ${p}`).to.deep.equal([sim.statement]);
         state = sim.next;
+        modes.add(sim.statement.mode);
+        const status = await readContract(publicClient, {
+          address: deal,
+          abi: dealAbi,
+          functionName: "status",
+        });
+        expect(status, `status after period ${p}`).to.equal(state.status);
+        if (p + 1 === terms.periodCount) {
+          const engine = await readContract(publicClient, {
+            address: deal,
+            abi: dealAbi,
+            functionName: "riskEngine",
+          });
+          const read = { address: engine, abi: riskEngineAbi } as const;
+          expect(
+            await readContract(publicClient, { ...read, functionName: "triggerStates" }),
+          ).to.deep.equal(
+            state.risk.triggers.map((t) => ({
+              consecutive: BigInt(t.consecutive),
+              active: t.active,
+            })),
+          );
+          expect(
+            await readContract(publicClient, { ...read, functionName: "lastMetrics" }),
+          ).to.deep.equal(metricsSummary(p, sim.statement.mode, sim.statement.metrics));
+          expect(
+            await readContract(publicClient, { ...read, functionName: "bookValueAt", args: [end] }),
+          ).to.equal(fleetValue(state.risk.fleet, end, 0n));
+        }
       }
+      for (const m of modes) modesSeen.add(m);
+      for (const st of [state.status]) statusesSeen.add(st);
 
       const snapshot = await keeper.dealSnapshot({ deal });
       expect(snapshot.status).to.equal(state.status);
@@ -300,12 +473,24 @@ describe("SDK differential: random deals, model vs chain", function () {
         state.trusteeFeeArrears,
         state.servicerFeeArrears,
       ]);
-      expect(snapshot.tranches.map((t) => [t.issued, t.outstanding, t.arrears])).to.deep.equal(
-        state.tranches.map((t) => [t.issued, t.outstanding, t.arrears]),
+      expect(
+        snapshot.tranches.map((t) => [t.issued, t.outstanding, t.arrears, t.writtenDown]),
+      ).to.deep.equal(
+        state.tranches.map((t) => [t.issued, t.outstanding, t.arrears, t.writtenDown]),
       );
       const ledger = await keeper.trancheLedger({ deal });
       for (const e of ledger)
         if (issued[e.index] > 0n) expect(e.balanced, `tranche ${e.index}`).to.equal(true);
     });
   }
+
+  it("the random deals ran in every waterfall order and ended both Repaid and Defaulted", () => {
+    if (seeds < 10) return;
+    expect([...modesSeen].sort()).to.deep.equal([
+      DealStatus.Active,
+      DealStatus.CashTrap,
+      DealStatus.Accelerated,
+    ]);
+    expect([...statusesSeen].sort()).to.deep.equal([DealStatus.Repaid, DealStatus.Defaulted]);
+  });
 });

@@ -19,6 +19,7 @@ import {
   dealAbi,
   DealStatus,
   decodeRevert,
+  MAX_UINT256,
   type PeriodStatement,
 } from "../../sdk/index.js";
 import {
@@ -70,8 +71,28 @@ function statement(period: bigint): PeriodStatement {
     principalPaid: [],
     residualPaid: 0n,
     utilization: 0n,
+    reserveTrapped: 0n,
     collectionsCarried: 0n,
     reserveAfter: 0n,
+    mode: DealStatus.Active,
+    metrics: {
+      cashAvailableForDebtService: 100n,
+      debtService: 0n,
+      dscr: MAX_UINT256,
+      trailingDscr: MAX_UINT256,
+      utilization: 0n,
+      collateralValue: 0n,
+      notesOutstanding: 0n,
+      ltv: 0n,
+      seniorCurve: 0n,
+      reserveLevel: MAX_UINT256,
+      servicerShortfall: 0n,
+      breakEvenUtilization: MAX_UINT256,
+      overcollateralization: [],
+      interestCoverage: [],
+      breachedMask: 0n,
+      activeMask: 0n,
+    },
   };
 }
 

@@ -4,13 +4,19 @@ import { expect } from "chai";
 
 import {
   CouponType,
+  DEFAULT_RISK_TERMS,
+  DepreciationMethod,
   parseDecimal,
   parseDuration,
   parseTermSheet,
   parseTime,
   PrincipalType,
+  RiskMetric,
   TermSheetError,
+  textToBytes16,
   TrancheKind,
+  TriggerComparison,
+  TriggerEffect,
   WAD,
   type Address,
   type TermSheetJson,
@@ -30,6 +36,7 @@ const addresses = {
   reporter0: addr("66"),
   reporter1: addr("77"),
   reporter2: addr("88"),
+  priceFeed: addr("99"),
 };
 const NOW = 1_800_000_000n;
 const USDC = 10n ** 6n;
@@ -308,5 +315,177 @@ describe("SDK term sheets", () => {
 
   it("refuses what is not an object", () => {
     expect(() => parseTermSheet(null)).to.throw(TermSheetError);
+  });
+
+  it("parses the risk section: covenants as data, the fleet and the defaults", () => {
+    const { terms } = parseTermSheet(example, { now: NOW, addresses });
+    const r = terms.risk;
+    expect([r.trailingPeriods, r.cleanUpBps, r.turbo, r.waiverVotingPeriod]).to.deep.equal([
+      3,
+      1_000,
+      false,
+      7 * 86_400,
+    ]);
+    expect(r.priceFeed).to.deep.equal(DEFAULT_RISK_TERMS.priceFeed);
+    expect(r.triggers).to.have.length(8);
+    expect(r.triggers[0]).to.deep.equal({
+      metric: RiskMetric.Dscr,
+      comparison: TriggerComparison.Below,
+      effect: TriggerEffect.CashTrap,
+      periods: 1,
+      cures: true,
+      threshold: (115n * WAD) / 100n,
+    });
+    expect(r.triggers[3]).to.deep.include({
+      metric: RiskMetric.Ltv,
+      comparison: TriggerComparison.Above,
+      threshold: 80n * PCT,
+    });
+    // A missed-report trigger without a threshold is in breach whenever the period is unreported.
+    expect(r.triggers[7]).to.deep.equal({
+      metric: RiskMetric.MissedReport,
+      comparison: TriggerComparison.Above,
+      effect: TriggerEffect.Accelerate,
+      periods: 2,
+      cures: false,
+      threshold: 0n,
+    });
+    expect(r.fleet).to.deep.equal([
+      {
+        model: textToBytes16("H100-SXM5-80GB"),
+        count: 2_048,
+        unitCost: 12_200n * USDC,
+        unitResidual: 1_830n * USDC,
+        acquiredAt: NOW + 7n * 86_400n,
+        usefulLife: 36 * 2_628_000,
+        method: DepreciationMethod.StraightLine,
+        yearlyRate: 0n,
+        indexAtAcquisition: 0n,
+      },
+    ]);
+    const bare = clone();
+    delete bare.risk;
+    expect(parseTermSheet(bare, { now: NOW, addresses }).terms.risk).to.deep.equal(
+      DEFAULT_RISK_TERMS,
+    );
+  });
+
+  it("reads a price feed and index-marked, declining-balance entries", () => {
+    const json = clone();
+    json.risk = {
+      cleanUpBps: 500,
+      turbo: true,
+      waiverVotingPeriod: "3d",
+      priceFeed: { address: "$priceFeed", decimals: 8, maxStalenessHours: 72 },
+      fleet: [
+        {
+          model: "H100",
+          count: 10,
+          unitCost: "25,000",
+          unitResidual: "0",
+          acquired: "2025-01-01T00:00:00Z",
+          usefulLife: "1000d",
+          method: "decliningBalance",
+          yearlyRatePercent: 35,
+          indexAtAcquisition: "2.40",
+        },
+      ],
+    };
+    const r = parseTermSheet(json, { now: NOW, addresses }).terms.risk;
+    expect(r.priceFeed).to.deep.equal({
+      feed: addresses.priceFeed,
+      decimals: 8,
+      maxStaleness: 72 * 3_600,
+    });
+    expect([r.cleanUpBps, r.turbo, r.waiverVotingPeriod, r.trailingPeriods]).to.deep.equal([
+      500,
+      true,
+      3 * 86_400,
+      3,
+    ]);
+    expect(r.fleet[0]).to.deep.include({
+      model: "0x48313030000000000000000000000000",
+      acquiredAt: 1_735_689_600n,
+      usefulLife: 1_000 * 86_400,
+      method: DepreciationMethod.DecliningBalance,
+      yearlyRate: 35n * PCT,
+      indexAtAcquisition: 240_000_000n,
+    });
+  });
+
+  it("lists every problem of the risk section at once, as TermSheetLib and RiskTermsLib would refuse them", () => {
+    const json = clone();
+    json.risk = {
+      trailingPeriods: 13,
+      cleanUpPercent: 101,
+      waiverVotingDays: 0,
+      priceFeed: { address: "$priceFeed", decimals: 8 } as never,
+      triggers: [
+        { metric: "dscr", below: "1.1", periods: 0, effect: "cashTrap" },
+        { metric: "dscr", below: "1.0", effect: "accelerate", cures: true },
+        { metric: "leverage", above: "1", effect: "halt" } as never,
+        { metric: "ltv", above: "0.8", belowPct: 70, effect: "cashTrap" },
+      ],
+      fleet: [
+        {
+          model: "NVIDIA-H100-SXM5-80GB",
+          count: 0,
+          unitCost: "100",
+          unitResidual: "200",
+          acquired: 0,
+          method: "straightLine",
+          yearlyRatePercent: 10,
+        },
+        {
+          model: "B200",
+          count: 1,
+          unitCost: "1",
+          unitResidual: "0",
+          acquired: "+0d",
+          usefulLifeMonths: 12,
+          method: "decliningBalance",
+          yearlyRatePercent: 100,
+        },
+      ],
+    };
+    json.risk.triggers?.push(...Array.from({ length: 13 }, () => json.risk!.triggers![0]));
+    const issues = issuesOf(json);
+    const at = (path: string) => issues.filter((i) => i.path === path).map((i) => i.message);
+    expect(at("risk.trailingPeriods")).to.deep.equal(["must be 1 to 12"]);
+    expect(at("risk.cleanUpPercent")).to.deep.equal(["must be at most 100 %"]);
+    expect(at("risk.waiverVotingDays")).to.deep.equal(["must be positive"]);
+    expect(at("risk.priceFeed.maxStalenessHours")).to.deep.equal(["is required (or maxStaleness)"]);
+    expect(at("risk.triggers")).to.deep.equal(["at most 16 triggers"]);
+    expect(at("risk.triggers[0].periods")).to.deep.equal(["must be at least 1"]);
+    expect(at("risk.triggers[1].cures")).to.deep.equal([
+      "an acceleration trigger always latches (until waived)",
+    ]);
+    expect(at("risk.triggers[2].metric")).to.have.length(1);
+    expect(at("risk.triggers[2].effect")).to.deep.equal(['must be "cashTrap" or "accelerate"']);
+    expect(at("risk.triggers[3].belowPct")).to.deep.equal([
+      "give one threshold, not above and belowPct",
+    ]);
+    expect(at("risk.fleet[0].model")).to.deep.equal(["must be 1 to 16 bytes long"]);
+    expect(at("risk.fleet[0].count")).to.deep.equal(["must be at least 1"]);
+    expect(at("risk.fleet[0].unitResidual")).to.deep.equal(["must not exceed the unit cost"]);
+    expect(at("risk.fleet[0].acquired")).to.deep.equal(["must be after 1970"]);
+    expect(at("risk.fleet[0].usefulLifeMonths")).to.deep.equal(["is required (or usefulLife)"]);
+    expect(at("risk.fleet[0].yearlyRatePercent")).to.deep.equal([
+      "only a declining balance has a yearly rate",
+    ]);
+    expect(at("risk.fleet[1].yearlyRatePercent")).to.deep.equal([
+      "must be above 0 and below 100 %",
+    ]);
+  });
+
+  it("marks an entry to the index only when the deal has a price feed", () => {
+    const json = clone();
+    json.risk!.fleet![0].indexAtAcquisition = "2.40";
+    expect(issuesOf(json)).to.deep.equal([
+      {
+        path: "risk.fleet[0].indexAtAcquisition",
+        message: "needs risk.priceFeed (the index to mark it to)",
+      },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { withErrors, type CascadeClient } from "../../client.js";
 import {
   dealAbi,
   mockStablecoinAbi,
+  riskEngineAbi,
   trancheTokenAbi,
   utilizationOracleAbi,
 } from "../../generated/abis.js";
@@ -38,6 +39,8 @@ export interface TrancheSnapshot {
   issued: bigint;
   outstanding: bigint;
   arrears: bigint;
+  /** Principal written off (equity: its whole par once any note lost principal). */
+  writtenDown: bigint;
   coupon: CouponTerms;
   principal: PrincipalTerms;
   /** Stablecoin held by the token for holders to claim. */
@@ -83,6 +86,24 @@ export interface DealSnapshotReturnType {
   tranches: TrancheSnapshot[];
   /** Statement of the last distributed period, from its `PeriodDistributed` event. */
   lastStatement: PeriodStatement | undefined;
+  /** The deal's risk engine and its headline state (the full state: the `riskSnapshot` action). */
+  riskEngine: Address;
+  risk: DealRiskSummary;
+}
+
+/** Headline risk state of a deal, read from its risk engine at the snapshot's block. */
+export interface DealRiskSummary {
+  /** Fleet value now (book value, capped by the index-implied value of marked entries). */
+  collateralValue: bigint;
+  /** Note principal outstanding / collateral value now (WAD, rounded up; 2^256 − 1 without collateral). */
+  ltv: bigint;
+  /** Bitmask of the active triggers. */
+  activeTriggers: bigint;
+  /** Mode of the last assessed period (Active, CashTrap or Accelerated; the deal's status follows it). */
+  lastMode: number;
+  lastModeName: string;
+  /** Whether the issuer may make the clean-up call now. */
+  cleanUpCallable: boolean;
 }
 
 /** Everything an auditor reads of a deal, at one block. */
@@ -116,6 +137,7 @@ export async function dealSnapshot(
       trancheCount,
       keeperBounty,
       missedReports,
+      riskEngine,
     ] = await Promise.all([
       readContract(client, { ...deal, functionName: "stablecoin" }),
       readContract(client, { ...deal, functionName: "oracle" }),
@@ -139,6 +161,16 @@ export async function dealSnapshot(
       readContract(client, { ...deal, functionName: "trancheCount" }),
       readContract(client, { ...deal, functionName: "keeperBounty" }),
       readContract(client, { ...deal, functionName: "missedReports" }),
+      readContract(client, { ...deal, functionName: "riskEngine" }),
+    ]);
+
+    const engine = { address: riskEngine, abi: riskEngineAbi, blockNumber } as const;
+    const [collateralValue, ltv, activeTriggers, lastMetrics, cleanUpCallable] = await Promise.all([
+      readContract(client, { ...engine, functionName: "collateralValue" }),
+      readContract(client, { ...engine, functionName: "ltv" }),
+      readContract(client, { ...engine, functionName: "activeTriggers" }),
+      readContract(client, { ...engine, functionName: "lastMetrics" }),
+      readContract(client, { ...engine, functionName: "cleanUpCallable" }),
     ]);
 
     const oracleCall = { address: oracle, abi: utilizationOracleAbi, blockNumber } as const;
@@ -199,6 +231,7 @@ export async function dealSnapshot(
           issued: info.issued,
           outstanding: info.outstanding,
           arrears: info.arrears,
+          writtenDown: info.writtenDown,
           coupon: info.coupon,
           principal: info.principal,
           cashHeld,
@@ -247,6 +280,15 @@ export async function dealSnapshot(
       stablecoinBalance,
       tranches,
       lastStatement: last?.args.statement,
+      riskEngine,
+      risk: {
+        collateralValue,
+        ltv,
+        activeTriggers,
+        lastMode: lastMetrics.mode,
+        lastModeName: dealStatusName(lastMetrics.mode),
+        cleanUpCallable,
+      },
     };
   });
 }

@@ -1,9 +1,9 @@
 import type { Address, BlockNumber, BlockTag, Hash } from "viem";
-import { getContractEvents } from "viem/actions";
+import { getContractEvents, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
-import { dealAbi } from "../../generated/abis.js";
-import type { PeriodStatement } from "../../types.js";
+import { dealAbi, riskEngineAbi } from "../../generated/abis.js";
+import { dealStatusName, type PeriodStatement } from "../../types.js";
 
 export interface PeriodStatementsParameters {
   deal: Address;
@@ -32,26 +32,99 @@ export interface PeriodRecord {
   missedReports: bigint | undefined;
   /** Who received the residual: the equity token or the issuer. */
   residualRecipient: Address | undefined;
+  /** The order the waterfall ran in (`statement.mode`): Active, CashTrap or Accelerated. */
+  modeName: string;
+  /** The risk engine's trigger evaluation of the period (`TriggersEvaluated`), if it has triggers. */
+  triggers: TriggerEvaluation | undefined;
+  /** Triggers that fired / cured at this period, with their metric value. */
+  fired: { trigger: number; value: bigint }[];
+  cured: { trigger: number; value: bigint }[];
+  /** Set when the price feed's answer was refused and the last accepted index was used (`PriceIndexRejected`). */
+  indexRejection: { reason: number; answer: bigint; updatedAt: bigint } | undefined;
+  /** Principal written off at final maturity (`PrincipalWrittenDown` in the distribution), equity first. */
+  writeDowns: { tranche: number; amount: bigint; outstanding: bigint; writtenDown: bigint }[];
   blockNumber: bigint;
   transactionHash: Hash;
 }
 
+/** `TriggersEvaluated`: each trigger's metric value, the breached and active masks, byte i = trigger i's count. */
+export interface TriggerEvaluation {
+  values: readonly bigint[];
+  breachedMask: bigint;
+  activeMask: bigint;
+  counts: bigint;
+}
+
 export type PeriodStatementsReturnType = PeriodRecord[];
 
-/** Every distributed period of a deal, rebuilt from the deal's events alone, ordered by period. */
+/** Every distributed period of a deal, rebuilt from the events of the deal and its risk engine, by period. */
 export async function periodStatements(
   client: CascadeClient,
   params: PeriodStatementsParameters,
 ): Promise<PeriodStatementsReturnType> {
-  const logs = await withErrors(() =>
-    getContractEvents(client, {
+  const range = { fromBlock: params.fromBlock ?? 0n, toBlock: params.toBlock ?? "latest" } as const;
+  const [logs, riskLogs] = await withErrors(async () => {
+    const engine = await readContract(client, {
       address: params.deal,
       abi: dealAbi,
-      fromBlock: params.fromBlock ?? 0n,
-      toBlock: params.toBlock ?? "latest",
-      strict: true,
-    }),
-  );
+      functionName: "riskEngine",
+    });
+    return Promise.all([
+      getContractEvents(client, { address: params.deal, abi: dealAbi, ...range, strict: true }),
+      getContractEvents(client, { address: engine, abi: riskEngineAbi, ...range, strict: true }),
+    ]);
+  });
+
+  interface RiskSteps {
+    triggers: TriggerEvaluation | undefined;
+    fired: { trigger: number; value: bigint }[];
+    cured: { trigger: number; value: bigint }[];
+    indexRejection: { reason: number; answer: bigint; updatedAt: bigint } | undefined;
+  }
+  const risk = new Map<bigint, RiskSteps>();
+  const riskOf = (period: bigint): RiskSteps => {
+    let r = risk.get(period);
+    if (!r) {
+      r = { triggers: undefined, fired: [], cured: [], indexRejection: undefined };
+      risk.set(period, r);
+    }
+    return r;
+  };
+  for (const log of riskLogs) {
+    switch (log.eventName) {
+      case "TriggersEvaluated":
+        riskOf(log.args.period).triggers = {
+          values: log.args.values,
+          breachedMask: log.args.breachedMask,
+          activeMask: log.args.activeMask,
+          counts: log.args.counts,
+        };
+        break;
+      case "TriggerFired":
+        riskOf(log.args.period).fired.push({
+          trigger: Number(log.args.trigger),
+          value: log.args.value,
+        });
+        break;
+      case "TriggerCured":
+        riskOf(log.args.period).cured.push({
+          trigger: Number(log.args.trigger),
+          value: log.args.value,
+        });
+        break;
+      case "PriceIndexRejected":
+        riskOf(log.args.period).indexRejection = {
+          reason: log.args.reason,
+          answer: log.args.answer,
+          updatedAt: log.args.updatedAt,
+        };
+        break;
+      default:
+        break;
+    }
+  }
+  /** Write-downs by transaction: those of a distribution belong to its final period. */
+  const writeDowns = new Map<string, PeriodRecord["writeDowns"]>();
 
   // Step events come before the PeriodDistributed event of the same period; collect them by period.
   interface Steps {
@@ -120,13 +193,29 @@ export async function periodStatements(
       case "ResidualPaid":
         stepsOf(log.args.period).residualRecipient = log.args.recipient;
         break;
+      case "PrincipalWrittenDown": {
+        const key = log.transactionHash ?? "";
+        const list = writeDowns.get(key) ?? [];
+        list.push({
+          tranche: Number(log.args.tranche),
+          amount: log.args.amount,
+          outstanding: log.args.outstanding,
+          writtenDown: log.args.writtenDown,
+        });
+        writeDowns.set(key, list);
+        break;
+      }
       case "PeriodDistributed": {
         // Logs of mined blocks always carry these; a pending log is not a distribution yet.
         if (log.blockNumber === null || log.transactionHash === null) break;
         const s = stepsOf(log.args.period);
+        const r = riskOf(log.args.period);
         records.push({
           statement: log.args.statement,
           ...s,
+          modeName: dealStatusName(log.args.statement.mode),
+          ...r,
+          writeDowns: writeDowns.get(log.transactionHash) ?? [],
           blockNumber: log.blockNumber,
           transactionHash: log.transactionHash,
         });

@@ -43,8 +43,8 @@ export interface DeployProtocolReturnType {
 }
 
 /**
- * Deploys the protocol: the utilization oracle, the deal / tranche-token / offering implementations and the
- * factory, then grants the oracle's REGISTRAR_ROLE to the factory (and, when `admin` is another account, hands
+ * Deploys the protocol: the utilization oracle, the deal / tranche-token / offering / risk-engine implementations
+ * and the factory, then grants the oracle's REGISTRAR_ROLE to the factory (and, when `admin` is another account, hands
  * the oracle's admin role over to it). Transactions are sent one after the other.
  */
 export async function deployProtocol(
@@ -81,12 +81,16 @@ export async function deployProtocol(
     [],
   );
   const offeringImplementation = await deploy("Offering", offeringAbi, offeringBytecode, []);
-  const riskEngineImplementation = await deploy("RiskEngine", riskEngineAbi, riskEngineBytecode, []);
+  const riskEngineImplementation = await deploy(
+    "RiskEngine",
+    riskEngineAbi,
+    riskEngineBytecode,
+    [],
+  );
   const factory = await deploy("DealFactory", dealFactoryAbi, dealFactoryBytecode, [
     dealImplementation,
     tokenImplementation,
     offeringImplementation,
-    riskEngineImplementation,
     riskEngineImplementation,
     oracle,
   ]);
