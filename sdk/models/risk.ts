@@ -159,7 +159,7 @@ export function fleetValue(
 }
 
 /** Why a price-index answer was not used (`IRiskEngine.IndexRejection`). */
-export const IndexRejection = { Reverted: 0, NonPositive: 1, Stale: 2, FromFuture: 3 } as const;
+export const IndexRejection = { Reverted: 0, NonPositive: 1, TooLarge: 2, Stale: 3, FromFuture: 4 } as const;
 export type IndexRejection = (typeof IndexRejection)[keyof typeof IndexRejection];
 
 /**
@@ -209,7 +209,8 @@ export function readIndex(
   }
   const { answer, updatedAt, blockTimestamp } = observation;
   let rejection: IndexRejection | undefined;
-  if (answer <= 0n || answer > MAX_UINT96) rejection = IndexRejection.NonPositive;
+  if (answer <= 0n) rejection = IndexRejection.NonPositive;
+  else if (answer > MAX_UINT96) rejection = IndexRejection.TooLarge;
   else if (updatedAt > blockTimestamp) rejection = IndexRejection.FromFuture;
   else if (blockTimestamp - updatedAt > BigInt(feed.maxStaleness)) rejection = IndexRejection.Stale;
   if (rejection !== undefined)
@@ -696,9 +697,11 @@ export type CleanUpTerms = Pick<TermSheet, "start" | "periodLength" | "tranches"
 /** `IRiskEngine.CleanUpQuote`. */
 export interface CleanUpQuote {
   seniorOutstanding: bigint;
+  /** The term sheet has a clean-up fraction and senior outstanding ≤ threshold. */
+  allowed: boolean;
   /** Senior face issued × cleanUpBps. */
   threshold: bigint;
-  /** Fee arrears + per note interest + principal outstanding. */
+  /** Fee arrears + per note interest + principal outstanding + written-down principal. */
   payoff: bigint;
   /** What the issuer brings beyond the deal's collections and reserve. */
   fromIssuer: bigint;
@@ -717,6 +720,7 @@ export function quoteCleanUp(
   const periodStart = terms.start + BigInt(state.nextPeriod) * periodLength;
   const elapsed = now > periodStart ? now - periodStart : 0n;
   const q: CleanUpQuote = {
+    allowed: false,
     seniorOutstanding: 0n,
     threshold: 0n,
     payoff: state.trusteeFeeArrears + state.servicerFeeArrears,
@@ -730,11 +734,12 @@ export function quoteCleanUp(
     if (i === 0) {
       q.seniorOutstanding = t.outstanding;
       q.threshold = mulDivDown(t.issued, cleanUpBps, BPS);
+      q.allowed = cleanUpBps !== 0n && t.outstanding <= q.threshold;
     }
     const rate = c.couponType === CouponType.Fixed ? c.baseRate : c.capRate;
     const interest = t.arrears + mulDivDown(t.outstanding, rate * elapsed, WAD * YEAR);
     q.interest.push(interest);
-    q.payoff += interest + t.outstanding;
+    q.payoff += interest + t.outstanding + t.writtenDown;
   }
   const held = state.collections + state.reserve;
   q.fromIssuer = q.payoff > held ? q.payoff - held : 0n;
@@ -750,8 +755,7 @@ export function isCleanUpCallable(
   if (!isRunning(state.status)) return false;
   const nextEnd = terms.start + BigInt(state.nextPeriod + 1) * BigInt(terms.periodLength);
   if (now >= nextEnd) return false;
-  const q = quoteCleanUp(state, terms, now);
-  return q.seniorOutstanding <= q.threshold;
+  return quoteCleanUp(state, terms, now).allowed;
 }
 
 export interface CleanUpResult {
@@ -777,15 +781,16 @@ export function applyCleanUpCall(
   const nextEnd = terms.start + BigInt(state.nextPeriod + 1) * BigInt(terms.periodLength);
   if (now >= nextEnd) throw new RangeError(`CleanUpPeriodPending(${state.nextPeriod})`);
   const quote = quoteCleanUp(state, terms, now);
-  if (quote.seniorOutstanding > quote.threshold)
+  if (!quote.allowed)
     throw new RangeError(`CleanUpNotAllowed(${quote.seniorOutstanding}, ${quote.threshold})`);
   const tranches = copyTranches(state);
   const notes = tranches.length - 1;
   const paid: bigint[] = [];
   for (let i = 0; i < notes; i++) {
-    paid.push(quote.interest[i] + tranches[i].outstanding);
+    paid.push(quote.interest[i] + tranches[i].outstanding + tranches[i].writtenDown);
     tranches[i].outstanding = 0n;
     tranches[i].arrears = 0n;
+    tranches[i].writtenDown = 0n;
   }
   const residual = state.collections + state.reserve + quote.fromIssuer - quote.payoff;
   return {

@@ -60,6 +60,8 @@ export interface WaterfallInput {
   principalDue: readonly bigint[];
   /** Principal outstanding of each note; required in the CashTrap and Accelerated modes. */
   outstanding?: readonly bigint[];
+  /** Written-down principal of each note: repaid by rank before anything is trapped or goes to equity. */
+  writtenDown?: readonly bigint[];
 }
 
 /** What the priority of payments paid (`WaterfallMath.Result`). */
@@ -72,6 +74,8 @@ export interface WaterfallResult {
   interestPaid: bigint[];
   reserveToppedUp: bigint;
   principalPaid: bigint[];
+  /** Written-down principal repaid, by rank (the statement counts it in principalPaid). */
+  recovered: bigint[];
   /** Cash kept in the reserve by a cash trap. */
   reserveTrapped: bigint;
   residual: bigint;
@@ -84,7 +88,8 @@ export interface WaterfallResult {
  * reserve covers a senior-interest shortfall) → reserve top-up to target → scheduled principal by rank → CashTrap
  * only: turbo principal by rank, then the rest trapped in the reserve while any note is unpaid → residual.
  * Accelerated: whole reserve released → bounty → fees → senior interest → principal outstanding by rank →
- * subordinate interest by rank → residual.
+ * subordinate interest by rank → residual. In every mode written-down principal is repaid by rank (`recovered`)
+ * before anything is trapped or goes to equity.
  */
 export function runWaterfall(input: WaterfallInput): WaterfallResult {
   const notes = input.interestDue.length;
@@ -101,6 +106,7 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
     interestPaid: new Array<bigint>(notes).fill(0n),
     reserveToppedUp: 0n,
     principalPaid: new Array<bigint>(notes).fill(0n),
+    recovered: new Array<bigint>(notes).fill(0n),
     reserveTrapped: 0n,
     residual: 0n,
     reserveAfter: 0n,
@@ -112,6 +118,12 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
     const paid = min(due, available);
     available -= paid;
     return paid;
+  };
+  const recover = (): void => {
+    const writtenDown = input.writtenDown ?? [];
+    for (let i = 0; i < writtenDown.length && available !== 0n; i++) {
+      r.recovered[i] += pay(writtenDown[i] - r.recovered[i]);
+    }
   };
 
   if (reserve > target && (mode !== WaterfallMode.CashTrap || target === 0n)) {
@@ -128,6 +140,7 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
     if (notes !== 0) r.interestPaid[0] = pay(input.interestDue[0]);
     for (let i = 0; i < notes; i++) r.principalPaid[i] = pay(owed[i]);
     for (let i = 1; i < notes; i++) r.interestPaid[i] = pay(input.interestDue[i]);
+    recover();
     r.residual = available;
     r.reserveAfter = 0n;
     return r;
@@ -154,12 +167,14 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
       if (input.turbo === true) r.principalPaid[i] += pay(owed[i] - r.principalPaid[i]);
       if (r.principalPaid[i] < owed[i] || r.interestPaid[i] < input.interestDue[i]) unpaid = true;
     }
+    recover();
     if (unpaid) {
       r.reserveTrapped = available;
       reserve += available;
       available = 0n;
     }
   }
+  recover();
   r.residual = available;
   r.reserveAfter = reserve;
   return r;
@@ -401,10 +416,12 @@ export function simulatePeriod(
     },
     market.index,
   );
+  // An event of default sweeps every collection held into the paydown (the servicer fee stays on the period's cash).
+  const paidCash = assessment.mode === DealStatus.Accelerated ? undistributed : cash;
   const input: WaterfallInput = {
     mode: waterfallModeOf(assessment.mode),
     turbo: assessment.turbo,
-    cash,
+    cash: paidCash,
     reserve: state.reserve,
     reserveTarget,
     keeperBountyDue,
@@ -413,23 +430,28 @@ export function simulatePeriod(
     interestDue,
     principalDue: principalDues,
     outstanding,
+    writtenDown: state.tranches.slice(0, notes).map((t) => t.writtenDown),
   };
   const r = runWaterfall(input);
 
   const tranches: TrancheState[] = state.tranches.map((st) => ({ ...st }));
   let allRepaid = true;
+  let principalLeft = false;
+  const principalPaid = r.principalPaid.map((p, i) => p + r.recovered[i]);
   for (let i = 0; i < notes; i++) {
     tranches[i].arrears = interestDue[i] - r.interestPaid[i];
     tranches[i].outstanding -= r.principalPaid[i];
+    tranches[i].writtenDown -= r.recovered[i];
+    if (tranches[i].outstanding !== 0n) principalLeft = true;
     if (tranches[i].outstanding !== 0n || tranches[i].arrears !== 0n) allRepaid = false;
   }
   const writtenBefore = tranches.map((t) => t.writtenDown);
   let status: DealStatus = assessment.mode;
   if (finalPeriod) {
-    if (!allRepaid) writeDownAll(tranches);
+    if (principalLeft) writeDownAll(tranches);
     status = allRepaid ? DealStatus.Repaid : DealStatus.Defaulted;
   }
-  const collectionsCarried = undistributed - cash;
+  const collectionsCarried = undistributed - paidCash;
   const missedReports = state.missedReports + (reported ? 0 : 1);
   const next: DealModelState = {
     nextPeriod: period + 1,
@@ -445,7 +467,7 @@ export function simulatePeriod(
   const statement: PeriodStatement = {
     period: BigInt(period),
     reported,
-    cashIn: cash,
+    cashIn: paidCash,
     reserveReleased: r.reserveReleased,
     reserveDrawn: r.reserveDrawn,
     keeperBountyPaid: r.keeperBountyPaid,
@@ -453,7 +475,7 @@ export function simulatePeriod(
     servicerFeePaid: r.servicerFeePaid,
     interestPaid: r.interestPaid,
     reserveToppedUp: r.reserveToppedUp,
-    principalPaid: r.principalPaid,
+    principalPaid,
     residualPaid: r.residual,
     utilization: u,
     reserveTrapped: r.reserveTrapped,

@@ -51,8 +51,9 @@ export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 export enum IndexRejection {
   Reverted = 0,
   NonPositive = 1,
-  Stale = 2,
-  FromFuture = 3,
+  TooLarge = 2,
+  Stale = 3,
+  FromFuture = 4,
 }
 
 /** IDeal.TermSheetField (the risk fields and FaceAmount). */

@@ -133,7 +133,8 @@ async function terms(risk: Partial<RiskTerms>): Promise<TermSheet> {
     servicer: servicer.account.address,
     trustee: trustee.account.address,
     guardian: guardian.account.address,
-    offeringOpensAt: now + 60n,
+    // Blocks follow the wall clock between calls: leave room before the offering opens.
+    offeringOpensAt: now + 600n,
     offeringClosesAt: closes,
     start: closes,
     periodLength: MONTH,

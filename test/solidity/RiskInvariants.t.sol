@@ -478,7 +478,7 @@ contract RiskHandler is TestBase {
         if (proceeds != 0) {
             usdc.mint(issuer, proceeds);
             vm.prank(issuer);
-            usdc.approve(address(deal), proceeds);
+            usdc.approve(address(engine), proceeds);
         }
         _recover(issuer, proceeds, true, id, units);
     }

@@ -18,7 +18,8 @@ export interface RetireFleetEntryParameters extends AccountParameter {
   id: bigint;
   /** GPUs leaving the fleet (sold or broken). */
   units: bigint;
-  /** Sale proceeds the issuer pays in as recoveries (stablecoin units; default 0). The deal is approved first. */
+  /** Sale proceeds the issuer pays in as recoveries (stablecoin units; default 0). The risk engine, which passes
+   * them into the deal, is approved first. */
   proceeds?: bigint;
 }
 
@@ -39,6 +40,7 @@ export async function retireFleetEntry(
   const proceeds = params.proceeds ?? 0n;
   const approveTransactionHash = await approveDealStablecoin(client, {
     deal: params.deal,
+    spender: engine,
     amount: proceeds,
     account,
   });
