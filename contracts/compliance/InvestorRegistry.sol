@@ -145,7 +145,9 @@ contract InvestorRegistry is IInvestorRegistry, AccessControl {
             unchecked {
                 --count;
             }
-            // Swap and pop: the last wallet takes the removed one's place.
+            // Swap and pop: the last wallet (now at index `count`) takes the removed one's place. When the removed
+            // wallet is the last one, the search over the first `count` entries misses and returns `count`: the
+            // assignment is then a no-op and the delete clears it.
             list[_indexOf(list, count, wallet)] = list[count];
             delete list[count];
             if (count == 1) {

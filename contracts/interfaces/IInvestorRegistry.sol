@@ -100,7 +100,7 @@ interface IInvestorRegistry is IAccessControl {
     /// @notice A batch holds `length` entries; it must hold 1 to `max`.
     error InvalidBatchLength(uint256 length, uint256 max);
 
-    /// @notice The identity counter reached its width (2³² − 1 identities).
+    /// @notice Every identity id that fits the record's 32 bits has been used (the last is 2³² − 2).
     error IdentityIdsExhausted();
 
     /// @notice Role that keeps the registry: `keccak256("cascade.role.compliance-agent")`.
