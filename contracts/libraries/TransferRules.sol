@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {InvestorRecord} from "../compliance/InvestorRecord.sol";
+
+/// @title TransferRules
+/// @notice The transfer restrictions of one tranche, checked ERC-1404 style: {check} returns a restriction code (0:
+/// the transfer may go ahead) and {message} a sentence for each code. Pure: the token passes in the two packed
+/// investor records (one `transferRecords` call to the registry), its rules and the balances it already read; no
+/// storage, no loops.
+///
+/// Checks run in this order and the first failing one gives the code, so the codes are stable and tests can name
+/// the exact cause:
+///
+///   1  PAUSED                      the token is paused
+///   2  INSUFFICIENT_BALANCE        amount > sender balance
+///   3  TOKENS_LOCKED               the sender's tokens are locked (waiver vote): now ≤ lockedUntil
+///   4  SENDER_NOT_REGISTERED       the sender's wallet belongs to no identity
+///   5  SENDER_FROZEN               the sender's identity or wallet is frozen
+///   6  SENDER_KYC_EXPIRED          now ≥ the sender's KYC expiry
+///   7  SENDER_COUNTRY_BLOCKED      the sender's country is blocked (or not a valid ISO code, 1 – 999)
+///   8  SENDER_CLASS_NOT_ALLOWED    allowedClasses ≠ 0 and the sender has none of them
+///   9–13                           the same five checks for the receiver
+///   14 HOLDING_PERIOD              now < acquiredAt + minHoldingPeriod (not between wallets of one identity)
+///   15 BELOW_MIN_HOLDING           the sender keeps a non-zero balance below minHolding, or the receiver ends
+///                                  with less than minHolding
+///   16 MAX_HOLDERS                 the receiver's identity is a new holder and the count of holding identities
+///                                  after the transfer would exceed maxHolders (0: no limit)
+library TransferRules {
+    uint8 internal constant SUCCESS = 0;
+    uint8 internal constant PAUSED = 1;
+    uint8 internal constant INSUFFICIENT_BALANCE = 2;
+    uint8 internal constant TOKENS_LOCKED = 3;
+    uint8 internal constant SENDER_NOT_REGISTERED = 4;
+    uint8 internal constant SENDER_FROZEN = 5;
+    uint8 internal constant SENDER_KYC_EXPIRED = 6;
+    uint8 internal constant SENDER_COUNTRY_BLOCKED = 7;
+    uint8 internal constant SENDER_CLASS_NOT_ALLOWED = 8;
+    uint8 internal constant RECEIVER_NOT_REGISTERED = 9;
+    uint8 internal constant RECEIVER_FROZEN = 10;
+    uint8 internal constant RECEIVER_KYC_EXPIRED = 11;
+    uint8 internal constant RECEIVER_COUNTRY_BLOCKED = 12;
+    uint8 internal constant RECEIVER_CLASS_NOT_ALLOWED = 13;
+    uint8 internal constant HOLDING_PERIOD = 14;
+    uint8 internal constant BELOW_MIN_HOLDING = 15;
+    uint8 internal constant MAX_HOLDERS = 16;
+    /// @notice The highest code {check} returns.
+    uint8 internal constant LAST_CODE = 16;
+
+    /// @dev Offset from a sender code (4 – 8) to the matching receiver code (9 – 13).
+    uint8 private constant RECEIVER_OFFSET = 5;
+    /// @dev Largest valid ISO 3166-1 numeric code.
+    uint256 private constant MAX_COUNTRY = 999;
+
+    /// @notice The restrictions of one tranche.
+    /// @param allowedClasses Investor classes allowed to hold: any-of mask over the registry's class flags; 0 allows
+    /// any class.
+    /// @param minHoldingPeriod Seconds a holder must keep tokens after acquiring them (e.g. 365 days for
+    /// restricted securities); 0: none.
+    /// @param maxHolders Most identities (people, not wallets) that may hold the tranche; 0: no limit.
+    /// @param minHolding Least non-zero balance a wallet may hold; 0: none.
+    /// @param blockedCountries 1024-bit bitmap of blocked ISO 3166-1 numeric codes: country c is bit c % 256 of
+    /// word c / 256.
+    struct Rules {
+        uint16 allowedClasses;
+        uint32 minHoldingPeriod;
+        uint32 maxHolders;
+        uint128 minHolding;
+        uint256[4] blockedCountries;
+    }
+
+    /// @notice What the token knows about a transfer, read from its own storage and the registry.
+    /// @param fromRecord,toRecord The packed registry records of both wallets (`transferRecords`).
+    /// @param fromBalance,toBalance Balances before the transfer.
+    /// @param fromAcquiredAt When the sender acquired its tokens (start of its holding period).
+    /// @param fromLockedUntil Time until which the sender's tokens are locked (0: not locked).
+    /// @param holders Identities holding the tranche before the transfer.
+    /// @param receiverJoins The receiver's identity holds no tokens before the transfer.
+    /// @param senderLeaves The sender's identity holds no tokens after the transfer (and is not the receiver's).
+    struct Transfer {
+        InvestorRecord fromRecord;
+        InvestorRecord toRecord;
+        uint256 amount;
+        uint256 fromBalance;
+        uint256 toBalance;
+        uint256 fromAcquiredAt;
+        uint256 fromLockedUntil;
+        uint256 holders;
+        bool receiverJoins;
+        bool senderLeaves;
+        bool paused;
+    }
+
+    /// @notice The restriction code of transfer `t` under `rules` at time `nowTime`; {SUCCESS} when allowed.
+    function check(Transfer memory t, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
+        if (t.paused) return PAUSED;
+        uint256 fromBalance = t.fromBalance;
+        uint256 amount = t.amount;
+        if (amount > fromBalance) return INSUFFICIENT_BALANCE;
+        if (t.fromLockedUntil >= nowTime) return TOKENS_LOCKED;
+        uint256 fromRecord = InvestorRecord.unwrap(t.fromRecord);
+        uint256 toRecord = InvestorRecord.unwrap(t.toRecord);
+        uint8 code = _partyCode(fromRecord, rules, nowTime);
+        if (code != SUCCESS) return code;
+        code = _partyCode(toRecord, rules, nowTime);
+        // Sender codes 4 – 8 map one to one onto receiver codes 9 – 13; the sum stays below 256.
+        unchecked {
+            if (code != SUCCESS) return code + RECEIVER_OFFSET;
+        }
+        // Moving tokens between wallets of one identity changes no beneficial owner: no holding period.
+        if (uint32(fromRecord) != uint32(toRecord) && nowTime < t.fromAcquiredAt + rules.minHoldingPeriod) {
+            return HOLDING_PERIOD;
+        }
+        uint256 minHolding = rules.minHolding;
+        if (minHolding != 0) {
+            // amount ≤ fromBalance checked above.
+            uint256 left;
+            unchecked {
+                left = fromBalance - amount;
+            }
+            if ((left != 0 && left < minHolding) || t.toBalance + amount < minHolding) return BELOW_MIN_HOLDING;
+        }
+        uint256 maxHolders = rules.maxHolders;
+        if (maxHolders != 0 && t.receiverJoins && !t.senderLeaves && t.holders >= maxHolders) return MAX_HOLDERS;
+        return SUCCESS;
+    }
+
+    /// @dev Sender codes (4 – 8) of one packed record.
+    function _partyCode(uint256 record, Rules memory rules, uint256 nowTime) private pure returns (uint8) {
+        if (uint32(record) == 0) return SENDER_NOT_REGISTERED;
+        if ((record >> 104) & 3 != 0) return SENDER_FROZEN;
+        if (uint40(record >> 32) <= nowTime) return SENDER_KYC_EXPIRED;
+        uint256 country = uint16(record >> 72);
+        if (country == 0 || country > MAX_COUNTRY) return SENDER_COUNTRY_BLOCKED;
+        if ((rules.blockedCountries[country >> 8] >> (country & 0xFF)) & 1 != 0) return SENDER_COUNTRY_BLOCKED;
+        uint256 allowed = rules.allowedClasses;
+        if (allowed != 0 && allowed & uint16(record >> 88) == 0) return SENDER_CLASS_NOT_ALLOWED;
+        return SUCCESS;
+    }
+
+    /// @notice The first failing sender check (codes 4 – 8) of `record`, or {SUCCESS}. Also what a token checks for
+    /// a wallet that only sends (redemptions).
+    function senderCode(InvestorRecord record, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
+        if (!record.isRegistered()) return SENDER_NOT_REGISTERED;
+        if (record.isFrozen()) return SENDER_FROZEN;
+        if (record.kycExpiry() <= nowTime) return SENDER_KYC_EXPIRED;
+        if (isCountryBlocked(rules.blockedCountries, record.country())) return SENDER_COUNTRY_BLOCKED;
+        if (!isClassAllowed(rules.allowedClasses, record.classes())) return SENDER_CLASS_NOT_ALLOWED;
+        return SUCCESS;
+    }
+
+    /// @notice The first failing receiver check (codes 9 – 13) of `record`, or {SUCCESS}. Also what a token checks
+    /// when it delivers subscribed tokens to a wallet.
+    function receiverCode(InvestorRecord record, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
+        uint8 code = senderCode(record, rules, nowTime);
+        // Sender codes 4 – 8 map one to one onto receiver codes 9 – 13; the sum stays below 256.
+        unchecked {
+            return code == SUCCESS ? SUCCESS : code + RECEIVER_OFFSET;
+        }
+    }
+
+    /// @notice Whether `country` is blocked by `bitmap`. Codes outside 1 – 999 are never valid, so always blocked.
+    function isCountryBlocked(uint256[4] memory bitmap, uint256 country) internal pure returns (bool) {
+        if (country == 0 || country > MAX_COUNTRY) return true;
+        return (bitmap[country >> 8] >> (country & 0xFF)) & 1 == 1;
+    }
+
+    /// @notice Whether an investor with class flags `classes` may hold under the any-of mask `allowedClasses`.
+    function isClassAllowed(uint16 allowedClasses, uint16 classes) internal pure returns (bool) {
+        return allowedClasses == 0 || allowedClasses & classes != 0;
+    }
+
+    /// @notice `bitmap` with `country` (1 – 999) blocked or unblocked; for building {Rules}.
+    function withCountry(
+        uint256[4] memory bitmap,
+        uint256 country,
+        bool blocked
+    ) internal pure returns (uint256[4] memory) {
+        uint256 bit = uint256(1) << (country & 0xFF);
+        uint256 word = (country >> 8) & 3;
+        bitmap[word] = blocked ? bitmap[word] | bit : bitmap[word] & ~bit;
+        return bitmap;
+    }
+
+    /// @notice A sentence describing restriction `code` (ERC-1404 `messageForTransferRestriction`).
+    function message(uint8 code) internal pure returns (string memory) {
+        if (code == SUCCESS) return "No restriction: the transfer is allowed.";
+        if (code == PAUSED) return "Transfers of this tranche are paused.";
+        if (code == INSUFFICIENT_BALANCE) return "The sender's balance is smaller than the amount.";
+        if (code == TOKENS_LOCKED) return "The sender's tokens are locked by a waiver vote.";
+        if (code == SENDER_NOT_REGISTERED) return "The sender is not a registered investor.";
+        if (code == SENDER_FROZEN) return "The sender's account is frozen.";
+        if (code == SENDER_KYC_EXPIRED) return "The sender's KYC has expired.";
+        if (code == SENDER_COUNTRY_BLOCKED) return "The sender's country is not allowed for this tranche.";
+        if (code == SENDER_CLASS_NOT_ALLOWED) return "The sender's investor class is not allowed for this tranche.";
+        if (code == RECEIVER_NOT_REGISTERED) return "The receiver is not a registered investor.";
+        if (code == RECEIVER_FROZEN) return "The receiver's account is frozen.";
+        if (code == RECEIVER_KYC_EXPIRED) return "The receiver's KYC has expired.";
+        if (code == RECEIVER_COUNTRY_BLOCKED) return "The receiver's country is not allowed for this tranche.";
+        if (code == RECEIVER_CLASS_NOT_ALLOWED) {
+            return "The receiver's investor class is not allowed for this tranche.";
+        }
+        if (code == HOLDING_PERIOD) return "The sender's minimum holding period has not ended.";
+        if (code == BELOW_MIN_HOLDING) return "The transfer would leave a balance below the minimum holding.";
+        if (code == MAX_HOLDERS) return "The tranche already has the maximum number of holders.";
+        return "Unknown restriction code.";
+    }
+}

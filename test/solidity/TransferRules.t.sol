@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {InvestorRecord, InvestorRecordLib} from "../../contracts/compliance/InvestorRecord.sol";
+import {TransferRules} from "../../contracts/libraries/TransferRules.sol";
+
+import {Assertions} from "./utils/Assertions.sol";
+import {TestBase} from "./utils/Vm.sol";
+
+/*
+ * Properties of the transfer rules (contracts/libraries/TransferRules.sol) and of the packed investor record
+ * (contracts/compliance/InvestorRecord.sol).
+ *
+ *   T1  check returns SUCCESS iff every rule passes; otherwise the code of the first failing rule in the documented
+ *       order (paused, balance, lock, sender ×5, receiver ×5, holding period, minimum holding, maximum holders).
+ *       The expected code is computed here from a table of independent failure flags, not from the library.
+ *   T2  receiverCode(r) is senderCode(r) shifted from 4 – 8 to 9 – 13 (SUCCESS stays SUCCESS).
+ *   T3  isCountryBlocked: after blocking one valid country in an empty bitmap, exactly that country of 1 – 999 is
+ *       blocked; codes 0 and above 999 are always blocked; unblocking restores the empty bitmap.
+ *   T4  Every code 0 – 16 has its own non-empty message; any other code gets the fallback.
+ *   R1  pack then unpack returns every field; withWalletCount / withWalletFrozen / withSharedAttributesOf change
+ *       only their fields.
+ */
+contract TransferRulesTest is TestBase, Assertions {
+    using TransferRules for TransferRules.Transfer;
+
+    uint256 internal constant NOW = 1_700_000_000;
+    /// @dev Countries the fuzzer draws from: both ends of each bitmap word, common codes, and invalid ones.
+    uint256 internal constant COUNTRY_CHOICES = 12;
+
+    function _country(uint256 i) internal pure returns (uint16) {
+        uint16[COUNTRY_CHOICES] memory choices = [
+            uint16(1),
+            250,
+            255,
+            256,
+            511,
+            512,
+            767,
+            768,
+            840,
+            999,
+            0, // invalid
+            1000 // invalid
+        ];
+        return choices[i % COUNTRY_CHOICES];
+    }
+
+    struct Party {
+        InvestorRecord record;
+        bool registered;
+        bool frozen;
+        bool expired;
+        uint256 countryIndex;
+        uint16 classes;
+    }
+
+    function _party(uint256 seed) internal pure returns (Party memory p) {
+        p.registered = seed % 8 != 0;
+        uint32 identity = p.registered ? uint32(1 + ((seed >> 8) % 3)) : 0;
+        uint256 frozenDraw = (seed >> 16) % 8;
+        bool identityFrozen = frozenDraw == 1;
+        bool walletFrozen = frozenDraw == 2;
+        p.frozen = identityFrozen || walletFrozen;
+        // KYC expiry within 100 s either side of now: expired at or before now.
+        uint40 kycExpiry = uint40(NOW - 100 + ((seed >> 24) % 200));
+        p.expired = kycExpiry <= NOW;
+        p.countryIndex = (seed >> 32) % COUNTRY_CHOICES;
+        p.classes = uint16((seed >> 48) % 8);
+        if (p.registered) {
+            p.record = InvestorRecordLib.pack(
+                identity,
+                kycExpiry,
+                _country(p.countryIndex),
+                p.classes,
+                identityFrozen,
+                walletFrozen,
+                uint8(1 + ((seed >> 64) % 8))
+            );
+        } else {
+            // An unregistered wallet's record is all zero in the registry; stray bits must not matter either.
+            p.record = InvestorRecord.wrap((seed >> 32) << 32);
+        }
+    }
+
+    /// @dev Rules whose blocked set is a random subset of the country choices; `blocked[i]` says whether choice i
+    /// is blocked (invalid codes always are).
+    function _rules(
+        uint256 seed
+    ) internal pure returns (TransferRules.Rules memory r, bool[COUNTRY_CHOICES] memory blocked) {
+        r.allowedClasses = uint16(seed % 8);
+        for (uint256 i; i < COUNTRY_CHOICES; ++i) {
+            uint16 c = _country(i);
+            bool valid = c != 0 && c <= 999;
+            bool pick = (seed >> (8 + i)) & 1 == 1 && (seed >> (20 + i)) & 1 == 1;
+            if (valid && pick) r.blockedCountries = TransferRules.withCountry(r.blockedCountries, c, true);
+            blocked[i] = !valid || pick;
+        }
+        r.minHoldingPeriod = uint32((seed >> 40) % 100);
+        r.maxHolders = uint32((seed >> 56) % 4);
+        r.minHolding = uint128((seed >> 64) % 40);
+    }
+
+    function _failures(
+        Party memory from,
+        Party memory to,
+        TransferRules.Rules memory r,
+        bool[COUNTRY_CHOICES] memory blocked,
+        TransferRules.Transfer memory t
+    ) internal pure returns (bool[17] memory f) {
+        f[1] = t.paused;
+        f[2] = t.amount > t.fromBalance;
+        f[3] = t.fromLockedUntil >= NOW;
+        Party[2] memory parties = [from, to];
+        for (uint256 side; side < 2; ++side) {
+            Party memory p = parties[side];
+            uint256 base = side == 0 ? 4 : 9;
+            f[base] = !p.registered;
+            f[base + 1] = p.frozen;
+            f[base + 2] = p.expired;
+            f[base + 3] = blocked[p.countryIndex];
+            f[base + 4] = r.allowedClasses != 0 && (r.allowedClasses & p.classes) == 0;
+        }
+        f[14] = from.record.identity() != to.record.identity() && NOW < t.fromAcquiredAt + r.minHoldingPeriod;
+        if (!f[2] && r.minHolding != 0) {
+            uint256 left = t.fromBalance - t.amount;
+            f[15] = (left > 0 && left < r.minHolding) || t.toBalance + t.amount < r.minHolding;
+        }
+        f[16] = r.maxHolders != 0 && t.receiverJoins && !t.senderLeaves && t.holders >= r.maxHolders;
+    }
+
+    /// T1
+    function testFuzz_check(uint256 fromSeed, uint256 toSeed, uint256 rulesSeed, uint256 transferSeed) public pure {
+        Party memory from = _party(fromSeed);
+        Party memory to = _party(toSeed);
+        (TransferRules.Rules memory r, bool[COUNTRY_CHOICES] memory blocked) = _rules(rulesSeed);
+        TransferRules.Transfer memory t;
+        t.fromRecord = from.record;
+        t.toRecord = to.record;
+        t.amount = transferSeed % 60;
+        t.fromBalance = (transferSeed >> 8) % 80;
+        t.toBalance = (transferSeed >> 16) % 80;
+        t.fromAcquiredAt = NOW - ((transferSeed >> 24) % 150);
+        t.fromLockedUntil = (transferSeed >> 32) % 4 == 0 ? NOW - 2 + ((transferSeed >> 40) % 4) : 0;
+        t.holders = (transferSeed >> 48) % 5;
+        t.receiverJoins = (transferSeed >> 56) & 1 == 1;
+        t.senderLeaves = (transferSeed >> 57) & 1 == 1;
+        t.paused = (transferSeed >> 58) % 16 == 0;
+
+        bool[17] memory f = _failures(from, to, r, blocked, t);
+        uint256 expected;
+        for (uint256 code = 1; code <= TransferRules.LAST_CODE; ++code) {
+            if (f[code]) {
+                expected = code;
+                break;
+            }
+        }
+        assertEq(t.check(r, NOW), expected, "T1: code");
+    }
+
+    /// T1: a transfer that passes every rule, with every rule switched on.
+    function test_check_success() public pure {
+        TransferRules.Rules memory r;
+        r.allowedClasses = 3;
+        r.blockedCountries = TransferRules.withCountry(r.blockedCountries, 408, true);
+        r.minHoldingPeriod = 365 days;
+        r.maxHolders = 2;
+        r.minHolding = 10;
+        TransferRules.Transfer memory t;
+        t.fromRecord = InvestorRecordLib.pack(1, uint40(NOW + 1), 840, 1, false, false, 1);
+        t.toRecord = InvestorRecordLib.pack(2, uint40(NOW + 1), 826, 2, false, false, 1);
+        t.amount = 10;
+        t.fromBalance = 20;
+        t.fromAcquiredAt = NOW - 365 days;
+        t.fromLockedUntil = NOW - 1;
+        t.holders = 2;
+        t.receiverJoins = true;
+        t.senderLeaves = false;
+        // Two holders, a cap of two, and a third would join: MAX_HOLDERS…
+        assertEq(t.check(r, NOW), TransferRules.MAX_HOLDERS, "T1: cap");
+        // …unless the sender leaves at the same time.
+        t.amount = 20;
+        t.senderLeaves = true;
+        assertEq(t.check(r, NOW), TransferRules.SUCCESS, "T1: success");
+    }
+
+    /// T2
+    function testFuzz_receiverCode(uint256 seed, uint256 rulesSeed) public pure {
+        Party memory p = _party(seed);
+        (TransferRules.Rules memory r, ) = _rules(rulesSeed);
+        uint8 s = TransferRules.senderCode(p.record, r, NOW);
+        uint8 rc = TransferRules.receiverCode(p.record, r, NOW);
+        assertTrue(s == 0 || (s >= 4 && s <= 8), "T2: sender code range");
+        assertEq(rc, s == 0 ? 0 : s + 5, "T2: receiver code");
+    }
+
+    /// T3
+    function testFuzz_countryBitmap(uint256 country, uint256 probe) public pure {
+        country = bound(country, 1, 999);
+        probe = bound(probe, 0, 1100);
+        uint256[4] memory bitmap;
+        bitmap = TransferRules.withCountry(bitmap, country, true);
+        bool expected = probe == country || probe == 0 || probe > 999;
+        assertTrue(TransferRules.isCountryBlocked(bitmap, probe) == expected, "T3: probe");
+        assertTrue(TransferRules.isCountryBlocked(bitmap, country), "T3: blocked");
+        bitmap = TransferRules.withCountry(bitmap, country, false);
+        for (uint256 w; w < 4; ++w) assertEq(bitmap[w], 0, "T3: unblock");
+    }
+
+    /// T3, exhaustively for one country per bitmap word.
+    function test_countryBitmap_everyCountry() public pure {
+        uint16[4] memory picks = [uint16(4), 276, 643, 999];
+        for (uint256 k; k < 4; ++k) {
+            uint256[4] memory bitmap;
+            bitmap = TransferRules.withCountry(bitmap, picks[k], true);
+            for (uint256 c = 1; c <= 999; ++c) {
+                assertTrue(TransferRules.isCountryBlocked(bitmap, c) == (c == picks[k]), "T3: exhaustive");
+            }
+        }
+    }
+
+    /// T4
+    function test_message_everyCode() public pure {
+        string memory unknown = TransferRules.message(17);
+        assertTrue(bytes(unknown).length > 0, "T4: fallback");
+        assertTrue(keccak256(bytes(TransferRules.message(255))) == keccak256(bytes(unknown)), "T4: 255");
+        bytes32[17] memory seen;
+        for (uint8 code; code <= TransferRules.LAST_CODE; ++code) {
+            bytes memory m = bytes(TransferRules.message(code));
+            assertTrue(m.length > 0, "T4: empty");
+            bytes32 h = keccak256(m);
+            assertTrue(h != keccak256(bytes(unknown)), "T4: fallback for a known code");
+            for (uint256 j; j < code; ++j) assertTrue(seen[j] != h, "T4: duplicate");
+            seen[code] = h;
+        }
+    }
+
+    /// R1
+    function testFuzz_recordPacking(
+        uint32 identity,
+        uint40 kycExpiry,
+        uint16 country,
+        uint16 classes,
+        bool identityFrozen,
+        bool walletFrozen,
+        uint8 walletCount,
+        uint256 otherSeed
+    ) public pure {
+        walletCount = uint8(bound(walletCount, 0, 15));
+        InvestorRecord r = InvestorRecordLib.pack(
+            identity,
+            kycExpiry,
+            country,
+            classes,
+            identityFrozen,
+            walletFrozen,
+            walletCount
+        );
+        assertEq(r.identity(), identity, "R1: identity");
+        assertTrue(r.isRegistered() == (identity != 0), "R1: registered");
+        assertEq(r.kycExpiry(), kycExpiry, "R1: kyc");
+        assertEq(r.country(), country, "R1: country");
+        assertEq(r.classes(), classes, "R1: classes");
+        assertTrue(r.identityFrozen() == identityFrozen, "R1: identity frozen");
+        assertTrue(r.walletFrozen() == walletFrozen, "R1: wallet frozen");
+        assertTrue(r.isFrozen() == (identityFrozen || walletFrozen), "R1: frozen");
+        assertEq(r.walletCount(), walletCount, "R1: count");
+        assertEq(InvestorRecord.unwrap(r) >> 110, 0, "R1: spare bits");
+
+        uint8 newCount = uint8(otherSeed % 16);
+        InvestorRecord c = r.withWalletCount(newCount);
+        assertEq(c.walletCount(), newCount, "R1: withWalletCount");
+        assertEq(InvestorRecord.unwrap(c.withWalletCount(walletCount)), InvestorRecord.unwrap(r), "R1: count only");
+
+        InvestorRecord fz = r.withWalletFrozen(!walletFrozen);
+        assertTrue(fz.walletFrozen() == !walletFrozen, "R1: withWalletFrozen");
+        assertEq(InvestorRecord.unwrap(fz.withWalletFrozen(walletFrozen)), InvestorRecord.unwrap(r), "R1: frozen only");
+
+        InvestorRecord source = InvestorRecordLib.pack(
+            uint32(otherSeed >> 8),
+            uint40(otherSeed >> 40),
+            uint16(otherSeed >> 80),
+            uint16(otherSeed >> 96),
+            (otherSeed >> 112) & 1 == 1,
+            (otherSeed >> 113) & 1 == 1,
+            uint8((otherSeed >> 114) % 16)
+        );
+        InvestorRecord s = r.withSharedAttributesOf(source);
+        assertEq(s.identity(), identity, "R1: shared keeps identity");
+        assertTrue(s.walletFrozen() == walletFrozen, "R1: shared keeps wallet frozen");
+        assertEq(s.walletCount(), walletCount, "R1: shared keeps count");
+        assertEq(s.kycExpiry(), source.kycExpiry(), "R1: shared kyc");
+        assertEq(s.country(), source.country(), "R1: shared country");
+        assertEq(s.classes(), source.classes(), "R1: shared classes");
+        assertTrue(s.identityFrozen() == source.identityFrozen(), "R1: shared identity frozen");
+    }
+}
