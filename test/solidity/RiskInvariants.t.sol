@@ -53,11 +53,9 @@ import {TestBase} from "./utils/Vm.sol";
  *      keeper and the issuer hold beyond their own money. Each statement sums to its cash (trapped cash
  *      included), its reserveAfter is the reserve, and the deal's balance fell by exactly its payment lines.
  * R-B  Equity receives no cash (waterfall residual, recoveries or clean-up surplus) while any trigger is active,
- *      unless every note is fully repaid: no principal outstanding and no interest arrears. Written-down note
- *      principal does not hold equity back: recoveries restore it before anything reaches equity, but the
- *      periodic waterfall and the clean-up call do not see it, so once an accelerated deal has written a note
- *      down and later repaid every note's outstanding principal and interest, further cash reaches equity while
- *      the written-down principal stays unrecovered.
+ *      unless every note is fully repaid: no principal outstanding, no written-down principal and no interest
+ *      arrears. Written-down principal ranks ahead of equity in every waterfall order, in recoveries and in the
+ *      clean-up call.
  * R-C  While the deal runs, its status is the mode the engine's active triggers imply (Accelerated if an
  *      acceleration trigger is active, else CashTrap if any is, else Active; Active once no note principal was
  *      outstanding at the last assessment). Each distribution's statement shows that mode and the engine's active
@@ -745,12 +743,11 @@ contract RiskHandler is TestBase {
         }
     }
 
-    /// @dev Every note: no principal outstanding and no interest arrears. Written-down principal is not counted:
-    /// only recoveries restore it, the periodic waterfall and the clean-up call do not (see R-B).
+    /// @dev Every note: no principal outstanding, none written down and no interest arrears.
     function _notesFullyRepaid() internal view returns (bool) {
         for (uint256 i; i + 1 < tokens.length; ++i) {
             IDeal.TrancheInfo memory t = deal.tranche(i);
-            if (t.outstanding != 0 || t.arrears != 0) return false;
+            if (t.outstanding != 0 || t.writtenDown != 0 || t.arrears != 0) return false;
         }
         return true;
     }
