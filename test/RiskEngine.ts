@@ -810,6 +810,54 @@ describe("RiskEngine", function () {
     });
   });
 
+  describe("riskSnapshot", function () {
+    it("test_riskSnapshot_returnsTheWholeRiskStateInOneCall", async function () {
+      const f = await networkHelpers.loadFixture(activeMockFeed);
+      await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K });
+      // Every view read at the same block, so depreciation and the index agree to the second.
+      const at = { blockTag: await ethers.provider.getBlockNumber() };
+      const e = f.engine;
+      const s = await e.riskSnapshot(at);
+
+      expect(s.config).to.deep.equal(await e.config(at));
+      expect(s.config.deal).to.equal(f.dealAddress);
+      expect(s.config.priceFeed).to.equal(await f.mock!.getAddress());
+      expect(s.config.trailingPeriods).to.equal(BigInt(f.terms.risk.trailingPeriods));
+      expect(s.config.waiverVotingPeriod).to.equal(BigInt(f.terms.risk.waiverVotingPeriod));
+      expect(s.status).to.equal(await f.deal.status(at));
+
+      const notes = [await f.deal.tranche(0, at), await f.deal.tranche(1, at)];
+      const outstanding = notes[0].outstanding + notes[1].outstanding;
+      expect(s.notesOutstanding).to.equal(outstanding);
+      expect(s.seniorOutstanding).to.equal(notes[0].outstanding);
+      expect(s.seniorFace).to.equal(notes[0].issued);
+
+      expect(s.collateralValue).to.equal(await e.collateralValue(at));
+      expect(s.collateralValue).to.be.greaterThan(0n);
+      const block = await ethers.provider.getBlock(at.blockTag);
+      expect(s.bookValue).to.equal(await e.bookValueAt(BigInt(block!.timestamp), at));
+      expect(s.collateralValue <= s.bookValue).to.equal(true);
+      expect([s.priceIndex, s.priceIndexLive]).to.deep.equal(await e.priceIndex(at));
+      expect(s.ltv).to.equal(loanToValue(outstanding, s.collateralValue));
+      expect(s.ltv).to.equal(await e.ltv(at));
+      expect(s.seniorCurve).to.equal(loanToValue(notes[0].outstanding, s.collateralValue));
+
+      const [reserve, target] = await f.deal.reserve(at);
+      expect([s.reserve, s.reserveTarget]).to.deep.equal([reserve, target]);
+      expect(s.reserveLevel).to.equal(coverage(reserve, target));
+      expect(s.cleanUpCallable).to.equal(await e.cleanUpCallable(at));
+      expect(s.last).to.deep.equal(await e.lastMetrics(at));
+      expect(s.last.assessed).to.equal(true);
+      expect(s.last.period).to.equal(0n);
+      expect(s.triggers).to.deep.equal(await e.triggers(at));
+      expect(s.triggers.length).to.equal(f.terms.risk.triggers.length);
+      expect(s.triggerStates).to.deep.equal(await e.triggerStates(at));
+      expect(s.fleetEntries).to.equal(await e.fleetEntryCount(at));
+      expect(s.fleetEntries).to.equal(BigInt(f.terms.risk.fleet.length));
+      expect(s.ballot).to.deep.equal(await e.ballot(at));
+    });
+  });
+
   describe("collateral", function () {
     it("test_collateralValue_matchesTheSdkModelForBothMethods", async function () {
       const f = await networkHelpers.loadFixture(activeNoFeed);

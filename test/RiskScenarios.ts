@@ -22,6 +22,7 @@ import {
 } from "./helpers/risk-fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
+const COVERAGE = process.argv.includes("--coverage");
 
 const SENIOR_RATE = (8n * WAD) / 100n;
 const JUNIOR_RATE = (12n * WAD) / 100n;
@@ -370,6 +371,8 @@ describe("Risk scenarios", function () {
     }
 
     it("test_distribute_gas_eightTriggersAndAFourLineFleetVsNone", async function () {
+      // Coverage instruments the contracts, which inflates gas: the budgets hold for the real build only.
+      if (COVERAGE) this.skip();
       const { full, bare } = await networkHelpers.loadFixture(gasDeals);
       const gas: bigint[][] = [[], []];
       for (let p = 0; p < 4; p++) {
