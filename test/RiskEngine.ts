@@ -987,6 +987,12 @@ describe("RiskEngine", function () {
       expect(run.statement.metrics.collateralValue).to.equal(
         sdkFleetValue(fleet, await f.deal.periodEnd(period), fresh),
       );
+      // Each newly accepted level is an event; rejected answers never are.
+      const accepts = await f.engine.queryFilter(f.engine.filters.PriceIndexAccepted());
+      expect(accepts.map((e) => [e.args.period, e.args.index])).to.deep.equal([
+        [0n, accepted],
+        [BigInt(period), fresh],
+      ]);
     });
 
     it("test_assess_withoutAnyAcceptedIndexUsesBookValue", async function () {

@@ -188,6 +188,7 @@ contract RiskEngine is IRiskEngine {
             emit PriceIndexRejected(period, reason, answer, updatedAt);
         } else if (index != _lastIndex) {
             _lastIndex = uint96(index);
+            emit PriceIndexAccepted(period, index, updatedAt);
         }
         return index;
     }

@@ -133,6 +133,10 @@ interface IRiskEngine {
     /// @notice `units` GPUs of entry `id` left the fleet (sold or broken); `proceeds` were deposited as recoveries.
     event FleetEntryRetired(uint256 indexed id, uint256 units, uint256 activeCount, uint256 proceeds);
 
+    /// @notice A new index level `index` (observed at `updatedAt`) was accepted at `period`; it values the fleet until
+    /// the next accepted one.
+    event PriceIndexAccepted(uint256 indexed period, uint256 index, uint256 updatedAt);
+
     /// @notice The price index answer was not used (`reason`); the last accepted index, if any, values the fleet.
     event PriceIndexRejected(uint256 indexed period, IndexRejection reason, int256 answer, uint256 updatedAt);
 
