@@ -1,9 +1,42 @@
 import { readdirSync, readFileSync } from "node:fs";
 
 import { expect } from "chai";
+import { artifacts, network } from "hardhat";
+import {
+  createPublicClient,
+  createWalletClient,
+  custom,
+  defineChain,
+  getAddress,
+  parseEventLogs,
+  zeroAddress,
+  type Abi,
+  type EIP1193Provider,
+  type Hex,
+} from "viem";
+import {
+  deployContract,
+  getBlock,
+  getTransactionReceipt,
+  readContract,
+  waitForTransactionReceipt,
+} from "viem/actions";
 
 import {
+  cascadeActions,
   CouponType,
+  dealAbi,
+  mockStablecoinAbi,
+  offeringAbi,
+  riskEngineAbi,
+  trancheTokenAbi,
+  utilizationOracleAbi,
+  type CouponTerms,
+  type FleetEntryTerms,
+  type PrincipalTerms,
+  type TermSheet,
+  type TrancheTerms,
+  type TriggerTerms,
   DEFAULT_RISK_TERMS,
   DepreciationMethod,
   parseDecimal,
@@ -985,3 +1018,186 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
     });
   }
 });
+
+// ------------------------------------------------------------------ round trip through DealFactory.createDeal
+
+describe("SDK term sheets on chain: every example round-trips through DealFactory.createDeal", () => {
+  let chain: Awaited<ReturnType<typeof onChain>>;
+  before(async () => {
+    chain = await onChain();
+  });
+
+  for (const file of EXAMPLES) {
+    it(`creates ${file} and reads back the very struct it parsed`, async () => {
+      const { terms, read } = await chain.create(readExample(file));
+      expect(await read()).to.deep.equal(terms);
+    });
+  }
+});
+
+/** The in-process network with viem clients; `create` deploys a protocol and a deal from a term sheet. */
+async function onChain() {
+  const { provider } = await network.create();
+  const transport = custom(provider as unknown as EIP1193Provider, { retryCount: 0 });
+  const chain = defineChain({
+    id: 31_337,
+    name: "Hardhat in-process",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } },
+  });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
+  const accounts = ((await provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
+    getAddress(a),
+  );
+  const [admin, issuer, servicer, trustee, guardian, ...reporters] = accounts
+    .slice(0, 9)
+    .map((account) =>
+      createWalletClient({ account, chain, transport, pollingInterval: 50 }).extend(cascadeActions),
+    );
+  const read = <T>(address: Address, abi: Abi, functionName: string, args: unknown[] = []) =>
+    readContract(publicClient, { address, abi, functionName, args }) as Promise<T>;
+
+  async function create(json: TermSheetJson) {
+    const { bytecode } = await artifacts.readArtifact("MockStablecoin");
+    const hash = await deployContract(admin, {
+      abi: mockStablecoinAbi,
+      bytecode: bytecode as Hex,
+      args: ["USD Coin", "USDC", json.decimals],
+    });
+    const stablecoin = (await waitForTransactionReceipt(publicClient, { hash }))
+      .contractAddress as Address;
+    const protocol = await admin.deployProtocol();
+    const feedTerms = json.risk?.priceFeed;
+    const priceFeed =
+      feedTerms === undefined
+        ? undefined
+        : (
+            await admin.deployPriceIndexFeed({
+              decimals: feedTerms.decimals,
+              description: "GPU rental-price index, USD per GPU-hour",
+            })
+          ).feed;
+    const { terms } = parseTermSheet(json, {
+      now: (await getBlock(publicClient)).timestamp,
+      addresses: {
+        stablecoin,
+        issuer: issuer.account.address,
+        servicer: servicer.account.address,
+        trustee: trustee.account.address,
+        guardian: guardian.account.address,
+        ...Object.fromEntries(reporters.map((r, i) => [`reporter${i}`, r.account.address])),
+        ...(priceFeed === undefined ? {} : { priceFeed }),
+      },
+    });
+    const created = await issuer.createDeal({ factory: protocol.factory, terms });
+    const receipt = await getTransactionReceipt(publicClient, { hash: created.transactionHash });
+
+    /** The term sheet as the chain holds it: the deal, its offerings and tokens, the oracle, the risk engine. */
+    async function readBack(): Promise<TermSheet> {
+      const deal = created.deal;
+      const [registered] = parseEventLogs({
+        abi: utilizationOracleAbi,
+        eventName: "DealRegistered",
+        logs: receipt.logs,
+      });
+      const [reporterSet] = parseEventLogs({
+        abi: utilizationOracleAbi,
+        eventName: "ReportersSet",
+        logs: receipt.logs,
+      });
+      const risk = await read<Address>(deal, dealAbi, "riskEngine");
+      const config = await read<{
+        priceFeed: Address;
+        feedDecimals: number;
+        maxStaleness: number;
+        trailingPeriods: number;
+        cleanUpBps: number;
+        turbo: boolean;
+        waiverVotingPeriod: number;
+      }>(risk, riskEngineAbi, "config");
+      const fleetCount = await read<bigint>(risk, riskEngineAbi, "fleetEntryCount");
+      const fleet = [];
+      for (let i = 0n; i < fleetCount; i++)
+        fleet.push(
+          (await read<{ terms: FleetEntryTerms }>(risk, riskEngineAbi, "fleetEntry", [i])).terms,
+        );
+      const tranches: TrancheTerms[] = [];
+      for (let i = 0; i < created.offerings.length; i++) {
+        const info = await read<{
+          kind: number;
+          coupon: CouponTerms;
+          principal: PrincipalTerms;
+        }>(deal, dealAbi, "tranche", [BigInt(i)]);
+        const offering = await read<{
+          cap: bigint;
+          minRaise: bigint;
+          minTicket: bigint;
+          reserveFundingBps: number;
+        }>(created.offerings[i], offeringAbi, "config");
+        tranches.push({
+          name: await read<string>(created.tokens[i], trancheTokenAbi, "name"),
+          symbol: await read<string>(created.tokens[i], trancheTokenAbi, "symbol"),
+          kind: info.kind,
+          faceAmount: offering.cap,
+          minRaise: offering.minRaise,
+          minTicket: offering.minTicket,
+          reserveFundingBps: offering.reserveFundingBps,
+          coupon: { ...info.coupon },
+          principal: { ...info.principal },
+        });
+      }
+      const offering0 = await read<{ opensAt: bigint; closesAt: bigint }>(
+        created.offerings[0],
+        offeringAbi,
+        "config",
+      );
+      const guardianRole = await read<Hex>(deal, dealAbi, "GUARDIAN_ROLE");
+      const oracleTerms = registered.args.terms;
+      return {
+        stablecoin: await read<Address>(deal, dealAbi, "stablecoin"),
+        issuer: await read<Address>(deal, dealAbi, "issuer"),
+        servicer: await read<Address>(deal, dealAbi, "servicer"),
+        trustee: await read<Address>(deal, dealAbi, "trustee"),
+        guardian: (await read<boolean>(deal, dealAbi, "hasRole", [
+          guardianRole,
+          guardian.account.address,
+        ]))
+          ? guardian.account.address
+          : zeroAddress,
+        offeringOpensAt: offering0.opensAt,
+        offeringClosesAt: offering0.closesAt,
+        start: await read<bigint>(deal, dealAbi, "start"),
+        periodLength: await read<number>(deal, dealAbi, "periodLength"),
+        periodCount: Number(await read<bigint>(deal, dealAbi, "periodCount")),
+        pledgedShareBps: Number(await read<bigint>(deal, dealAbi, "pledgedShareBps")),
+        servicerFeeBps: Number(await read<bigint>(deal, dealAbi, "servicerFeeBps")),
+        trusteeFeePerPeriod: await read<bigint>(deal, dealAbi, "trusteeFeePerPeriod"),
+        reserveTarget: (await read<readonly [bigint, bigint]>(deal, dealAbi, "reserve"))[1],
+        keeperBounty: await read<bigint>(deal, dealAbi, "keeperBounty"),
+        oracle: {
+          ...oracleTerms,
+          reporters: [...reporterSet.args.reporters],
+          threshold: Number(reporterSet.args.threshold),
+        },
+        risk: {
+          trailingPeriods: config.trailingPeriods,
+          cleanUpBps: config.cleanUpBps,
+          turbo: config.turbo,
+          waiverVotingPeriod: config.waiverVotingPeriod,
+          priceFeed: {
+            feed: config.priceFeed,
+            decimals: config.feedDecimals,
+            maxStaleness: config.maxStaleness,
+          },
+          triggers: (await read<readonly TriggerTerms[]>(risk, riskEngineAbi, "triggers")).map(
+            (t) => ({ ...t }),
+          ),
+          fleet: fleet.map((e) => ({ ...e })),
+        },
+        tranches,
+      };
+    }
+    return { terms, read: readBack };
+  }
+  return { create };
+}
