@@ -288,6 +288,11 @@ function contextRules(
         `options.decimals: expected an integer from 0 to ${MAX_DECIMALS}, got ${show(options.decimals)}`,
       );
     else decimals = options.decimals;
+  } else if (t.decimals === undefined) {
+    add(
+      ["decimals"],
+      `is required (or options.decimals): the stablecoin's decimals, 0 to ${MAX_DECIMALS}`,
+    );
   } else if (valid(termSheetSchema.shape.decimals, t.decimals)) {
     decimals = t.decimals;
   }
@@ -595,7 +600,8 @@ export function parseTermSheet(
   if (!result.success || own.length > 0)
     throw new TermSheetError(toIssues([...(result.error?.issues ?? []), ...own], json));
   const t = result.data;
-  const decimals = options.decimals ?? t.decimals;
+  // Defined: the rules above refuse a term sheet without decimals when the options give none.
+  const decimals = (options.decimals ?? t.decimals) as number;
   const addresses = options.addresses ?? {};
   const units = (v: string | number, what: string) => must(parseDecimal(v, decimals), what);
   const time = (v: string | number, what: string) => must(parseTime(v, options.now), what);

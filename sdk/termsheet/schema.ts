@@ -737,10 +737,12 @@ const termSheetShape = {
   stablecoin: address.meta({
     description: "The stablecoin: a plain ERC-20 with at most 18 decimals.",
   }),
-  decimals: uint(BigInt(MAX_DECIMALS), "the stablecoin's decimals").meta({
-    description:
-      "The stablecoin's decimals (amounts are scaled by 10^decimals); the parser may override it.",
-  }),
+  decimals: uint(BigInt(MAX_DECIMALS), "the stablecoin's decimals")
+    .meta({
+      description:
+        "The stablecoin's decimals (amounts are scaled by 10^decimals); required unless the parser is given them (options.decimals overrides it).",
+    })
+    .optional(),
   issuer: address,
   servicer: address,
   trustee: address,

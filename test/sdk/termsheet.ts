@@ -1005,12 +1005,30 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
       'expected at most 79228162514264337593543.950335 (uint96 in base units of 6 decimals), got "79,228,162,514,264,337,593,543.950336"',
     ],
     [
+      "decimals: in the file or the options",
+      (j) => delete j.decimals,
+      "decimals",
+      "is required (or options.decimals): the stablecoin's decimals, 0 to 18",
+    ],
+    [
       "amounts: the stablecoin's decimals",
       (j) => (j.keeperBounty = "50.0000001"),
       "keeperBounty",
       '"50.0000001" has more than 6 decimal places',
     ],
   ];
+
+  it("takes the stablecoin's decimals from the options over the file's", () => {
+    const json = structuredClone(b200) as Json;
+    delete json.decimals;
+    const { terms, decimals } = parseTermSheet(json, {
+      now: NOW,
+      addresses: allAddresses,
+      decimals: 18,
+    });
+    expect(decimals).to.equal(18);
+    expect(terms.keeperBounty).to.equal(50n * 10n ** 18n);
+  });
 
   for (const [rule, mutate, path, message] of RULES) {
     it(`rule across fields — ${rule}`, () => {
@@ -1062,7 +1080,7 @@ async function onChain() {
     const hash = await deployContract(admin, {
       abi: mockStablecoinAbi,
       bytecode: bytecode as Hex,
-      args: ["USD Coin", "USDC", json.decimals],
+      args: ["USD Coin", "USDC", json.decimals ?? 6],
     });
     const stablecoin = (await waitForTransactionReceipt(publicClient, { hash }))
       .contractAddress as Address;
