@@ -1,9 +1,42 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 import { expect } from "chai";
+import { artifacts, network } from "hardhat";
+import {
+  createPublicClient,
+  createWalletClient,
+  custom,
+  defineChain,
+  getAddress,
+  parseEventLogs,
+  zeroAddress,
+  type Abi,
+  type EIP1193Provider,
+  type Hex,
+} from "viem";
+import {
+  deployContract,
+  getBlock,
+  getTransactionReceipt,
+  readContract,
+  waitForTransactionReceipt,
+} from "viem/actions";
 
 import {
+  cascadeActions,
   CouponType,
+  dealAbi,
+  mockStablecoinAbi,
+  offeringAbi,
+  riskEngineAbi,
+  trancheTokenAbi,
+  utilizationOracleAbi,
+  type CouponTerms,
+  type FleetEntryTerms,
+  type PrincipalTerms,
+  type TermSheet,
+  type TrancheTerms,
+  type TriggerTerms,
   DEFAULT_RISK_TERMS,
   DepreciationMethod,
   parseDecimal,
@@ -13,6 +46,8 @@ import {
   PrincipalType,
   RiskMetric,
   TermSheetError,
+  termSheetJsonSchema,
+  termSheetSchema,
   textToBytes16,
   TrancheKind,
   TriggerComparison,
@@ -193,12 +228,11 @@ describe("SDK term sheets", () => {
       "tranches[0].minRaise",
       "tranches[0].principal",
       "tranches[1].coupon.floorRatePct",
-      "tranches[1].coupon.baseRatePct",
       "tranches[2].kind",
       "tranches[3].coupon",
       "tranches[3].minRaise",
     ]);
-    expect(issues.length).to.be.greaterThanOrEqual(18);
+    expect(issues.length).to.equal(20);
     expect(issues.find((i) => i.path === "oracle.reporters[2]")?.message).to.contain("$nobody");
   });
 
@@ -451,30 +485,46 @@ describe("SDK term sheets", () => {
     json.risk.triggers?.push(...Array.from({ length: 13 }, () => json.risk!.triggers![0]));
     const issues = issuesOf(json);
     const at = (path: string) => issues.filter((i) => i.path === path).map((i) => i.message);
-    expect(at("risk.trailingPeriods")).to.deep.equal(["must be 1 to 12"]);
-    expect(at("risk.cleanUpPercent")).to.deep.equal(["must be at most 100 %"]);
-    expect(at("risk.waiverVotingDays")).to.deep.equal(["must be positive"]);
+    expect(at("risk.trailingPeriods")).to.deep.equal([
+      "expected the trailing DSCR window in periods: an integer from 1 to 12, got 13",
+    ]);
+    expect(at("risk.cleanUpPercent")).to.deep.equal([
+      "expected a percentage at most 100 % (at most 2 decimal places), got 101",
+    ]);
+    expect(at("risk.waiverVotingDays")).to.deep.equal([
+      "expected the days a waiver ballot is open: an integer from 1 to 49710, got 0",
+    ]);
     expect(at("risk.priceFeed.maxStalenessHours")).to.deep.equal(["is required (or maxStaleness)"]);
     expect(at("risk.triggers")).to.deep.equal(["at most 16 triggers"]);
-    expect(at("risk.triggers[0].periods")).to.deep.equal(["must be at least 1"]);
+    expect(at("risk.triggers[0].periods")).to.deep.equal([
+      "expected consecutive periods in breach before it fires: an integer from 1 to 255, got 0",
+    ]);
     expect(at("risk.triggers[1].cures")).to.deep.equal([
-      "an acceleration trigger always latches (until waived)",
+      "an acceleration trigger always latches (until waived): expected false",
     ]);
     expect(at("risk.triggers[2].metric")).to.have.length(1);
-    expect(at("risk.triggers[2].effect")).to.deep.equal(['must be "cashTrap" or "accelerate"']);
-    expect(at("risk.triggers[3].belowPct")).to.deep.equal([
-      "give one threshold, not above and belowPct",
+    expect(at("risk.triggers[2].effect")).to.deep.equal([
+      'expected "cashTrap" or "accelerate", got "halt"',
     ]);
-    expect(at("risk.fleet[0].model")).to.deep.equal(["must be 1 to 16 bytes long"]);
-    expect(at("risk.fleet[0].count")).to.deep.equal(["must be at least 1"]);
-    expect(at("risk.fleet[0].unitResidual")).to.deep.equal(["must not exceed the unit cost"]);
-    expect(at("risk.fleet[0].acquired")).to.deep.equal(["must be after 1970"]);
+    expect(at("risk.triggers[3].belowPct")).to.deep.equal([
+      "give only one of below, above, belowPct, abovePct (got above and belowPct)",
+    ]);
+    expect(at("risk.fleet[0].model")).to.deep.equal([
+      'expected a GPU model name of 1 to 16 bytes, got "NVIDIA-H100-SXM5-80GB"',
+    ]);
+    expect(at("risk.fleet[0].count")).to.deep.equal([
+      "expected the number of GPUs: an integer from 1 to 4294967295, got 0",
+    ]);
+    expect(at("risk.fleet[0].unitResidual")).to.deep.equal([
+      'must not exceed the unit cost ("100")',
+    ]);
+    expect(at("risk.fleet[0].acquired")).to.deep.equal(["expected a time after 1970, got 0"]);
     expect(at("risk.fleet[0].usefulLifeMonths")).to.deep.equal(["is required (or usefulLife)"]);
     expect(at("risk.fleet[0].yearlyRatePercent")).to.deep.equal([
       "only a declining balance has a yearly rate",
     ]);
     expect(at("risk.fleet[1].yearlyRatePercent")).to.deep.equal([
-      "must be above 0 and below 100 %",
+      "expected a yearly depreciation rate in percent above 0 % and below 100 % (at most 16 decimal places), got 100",
     ]);
   });
 
@@ -489,3 +539,683 @@ describe("SDK term sheets", () => {
     ]);
   });
 });
+
+// ------------------------------------------------------------------ the examples, the schema, every rule
+
+const EXAMPLES = readdirSync(new URL("../../examples/", import.meta.url)).filter(
+  (f) => f.endsWith(".json") && f !== "termsheet.schema.json",
+);
+const readExample = (file: string): TermSheetJson =>
+  JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), "utf8"));
+const b200 = readExample("b200-datacenter.json");
+const allAddresses = { ...addresses, reporter3: addr("aa") };
+// Free-form JSON the cases edit in place.
+type Json = Record<string, any>;
+
+/** Issues of the B200 example after `mutate`. */
+function issuesAfter(mutate: (j: Json) => void, options = { now: NOW, addresses: allAddresses }) {
+  const json = structuredClone(b200) as Json;
+  mutate(json);
+  return issuesOf(json, options);
+}
+
+describe("SDK term sheets: examples, JSON Schema and the rules across fields", () => {
+  it("parses every example and each names the generated JSON Schema", () => {
+    expect(EXAMPLES).to.include.members([
+      "h100-fleet.json",
+      "h100-stressed.json",
+      "b200-datacenter.json",
+    ]);
+    for (const file of EXAMPLES) {
+      const json = readExample(file);
+      expect(json.$schema, file).to.equal("./termsheet.schema.json");
+      expect(termSheetSchema.safeParse(json).success, file).to.equal(true);
+      const { terms } = parseTermSheet(json, { now: NOW, addresses: allAddresses });
+      expect(terms.tranches.at(-1)?.kind, file).to.equal(TrancheKind.Equity);
+    }
+  });
+
+  it("parses the B200 example: basis points, durations, an ISO acquisition time and a declining balance", () => {
+    const { terms } = parseTermSheet(b200, { now: NOW, addresses: allAddresses });
+    expect(terms.servicerFeeBps).to.equal(125);
+    expect(terms.oracle.threshold).to.equal(3);
+    expect(terms.oracle.reporters).to.have.length(4);
+    expect(terms.oracle.maxUtilizationStep).to.equal(20n * PCT);
+    expect(terms.tranches[0].reserveFundingBps).to.equal(150);
+    expect(terms.tranches[0].coupon.baseRate).to.equal((725n * PCT) / 100n);
+    expect(terms.tranches[1].coupon).to.deep.equal({
+      couponType: CouponType.UtilizationLinked,
+      baseRate: (105n * PCT) / 10n,
+      slope: (15n * WAD) / 100n,
+      strike: 80n * PCT,
+      floorRate: 9n * PCT,
+      capRate: 13n * PCT,
+    });
+    expect(terms.tranches[1].principal.scheduleType).to.equal(PrincipalType.Bullet);
+    const r = terms.risk;
+    expect([r.trailingPeriods, r.cleanUpBps, r.turbo, r.waiverVotingPeriod]).to.deep.equal([
+      6,
+      500,
+      true,
+      10 * 86_400,
+    ]);
+    expect(r.priceFeed).to.deep.equal({
+      feed: addresses.priceFeed,
+      decimals: 8,
+      maxStaleness: 2 * 86_400,
+    });
+    expect(r.fleet[0]).to.deep.include({
+      acquiredAt: 1_763_164_800n, // 2025-11-15T00:00:00Z
+      usefulLife: 60 * 2_628_000,
+      method: DepreciationMethod.DecliningBalance,
+      yearlyRate: 30n * PCT,
+      indexAtAcquisition: 480_000_000n,
+    });
+    expect(r.fleet[1]).to.deep.include({ usefulLife: 1_825 * 86_400, indexAtAcquisition: 0n });
+    // The fleet's GPUs are the oracle's bound; notes are 65 % of the capital.
+    expect(r.fleet.reduce((a, e) => a + e.count, 0)).to.equal(terms.oracle.fleetGpus);
+    const total = terms.tranches.reduce((a, t) => a + t.faceAmount, 0n);
+    expect(((terms.tranches[0].faceAmount + terms.tranches[1].faceAmount) * 100n) / total).to.equal(
+      65n,
+    );
+  });
+
+  it("keeps examples/termsheet.schema.json generated from the zod schema (npm run schema)", () => {
+    const file = JSON.parse(
+      readFileSync(new URL("../../examples/termsheet.schema.json", import.meta.url), "utf8"),
+    );
+    expect(file).to.deep.equal(termSheetJsonSchema());
+    expect(file.required).to.include.members(["stablecoin", "oracle", "tranches"]);
+    expect(file.additionalProperties).to.equal(false);
+  });
+
+  it("reports every error of a wrong term sheet at once, each with its path and what was expected", () => {
+    const issues = issuesAfter((j) => {
+      j.decimals = 19;
+      j.issuer = "issuer";
+      j.servicer = "$nobody";
+      j.offeringClosesAt = "next week";
+      j.periodLength = "0d";
+      j.pledgedSharePct = 120;
+      j.servicerFeePct = 1;
+      j.keeperBounty = -5;
+      j.oracle.threshold = 5;
+      j.oracle.reportDeadline = "2d";
+      j.oracle.maxUtilizationStepBps = 0;
+      j.oracle.fleetGpus = 1.5;
+      j.risk.trailingPeriods = 24;
+      j.risk.triggers[1].cures = true;
+      j.risk.triggers[2].metric = "leverage";
+      j.risk.fleet[0].unitResidual = "50,000";
+      j.risk.fleet[1].method = "straightLine";
+      j.tranches[0].coupon.baseRatePct = 7.25;
+      j.tranches[0].principal.periods = 19;
+      j.tranches[1].coupon.floorRatePct = 11;
+      j.tranches[1].minTicket = "8,000,000";
+      j.tranches[2].name = "Cascade B200 Project Equity Class of 2026";
+      j.tranches[2].principal = { type: "bullet" };
+      j.tranche = [];
+    });
+    expect(issues).to.deep.equal([
+      {
+        path: "decimals",
+        message: "expected the stablecoin's decimals: an integer from 0 to 18, got 19",
+      },
+      {
+        path: "issuer",
+        message:
+          'expected an address "0x…" (40 hex digits) or a placeholder like "$issuer", got "issuer"',
+      },
+      {
+        path: "servicer",
+        message: 'placeholder "$nobody" has no address (pass options.addresses.nobody)',
+      },
+      {
+        path: "offeringClosesAt",
+        message:
+          'expected an ISO-8601 time with a zone ("2026-01-01T00:00:00Z"), unix seconds, or an offset from now like "+7d", got "next week"',
+      },
+      { path: "periodLength", message: 'expected a positive duration, got "0d"' },
+      {
+        path: "pledgedSharePct",
+        message:
+          "expected a percentage above 0 % and at most 100 % (at most 2 decimal places), got 120",
+      },
+      { path: "servicerFeeBps", message: "give either servicerFeePct or servicerFeeBps, not both" },
+      {
+        path: "keeperBounty",
+        message:
+          'expected an amount in whole stablecoin units: a decimal string like "25,000,000" or "0.5", or a non-negative number, got -5',
+      },
+      { path: "oracle.threshold", message: "expected at most the number of reporters (4), got 5" },
+      {
+        path: "oracle.reportDeadline",
+        message:
+          'must be longer than the dispute window ("3d"): a report proposed before the deadline must become final',
+      },
+      {
+        path: "oracle.fleetGpus",
+        message: "expected the GPUs in the fleet: an integer from 1 to 4294967295, got 1.5",
+      },
+      {
+        path: "oracle.maxUtilizationStepBps",
+        message:
+          "expected basis points above 0 and at most 10000 (at most 14 decimal places), got 0",
+      },
+      {
+        path: "risk.trailingPeriods",
+        message: "expected the trailing DSCR window in periods: an integer from 1 to 12, got 24",
+      },
+      {
+        path: "risk.triggers[1].cures",
+        message: "an acceleration trigger always latches (until waived): expected false",
+      },
+      {
+        path: "risk.triggers[2].metric",
+        message:
+          'expected one of "dscr", "trailingDscr", "utilization", "ltv", "seniorCurve", "reserveLevel", "servicerShortfall", "missedReport", got "leverage"',
+      },
+      { path: "risk.fleet[0].unitResidual", message: 'must not exceed the unit cost ("41,500")' },
+      {
+        path: "risk.fleet[1].yearlyRatePercent",
+        message: "only a declining balance has a yearly rate",
+      },
+      {
+        path: "tranches[0].coupon.baseRateBps",
+        message: "give either baseRatePct or baseRateBps, not both",
+      },
+      {
+        path: "tranches[0].principal",
+        message:
+          "installments end after the last period: startPeriod + periods = 25, expected at most periodCount (24)",
+      },
+      { path: "tranches[1].minTicket", message: 'must not exceed the face amount ("7,200,000")' },
+      {
+        path: "tranches[1].coupon.baseRatePct",
+        message: "must lie between the floor rate (11) and the cap rate (13)",
+      },
+      {
+        path: "tranches[2].name",
+        message:
+          'expected a name of 1 to 31 bytes, got "Cascade B200 Project Equity Class of 2026"',
+      },
+      { path: "tranches[2].principal", message: "equity has no principal schedule" },
+      { path: "tranche", message: "unknown field" },
+    ]);
+  });
+
+  /**
+   * One case per rule across fields, each on an otherwise valid term sheet: the rule's source, the change, and the
+   * one issue it must give.
+   */
+  const RULES: [string, (j: Json) => void, string, string][] = [
+    // TermSheetLib.validate
+    [
+      "OfferingWindow: opens before it closes",
+      (j) => (j.offeringOpensAt = "+15d"),
+      "offeringClosesAt",
+      'must be after offeringOpensAt ("+15d")',
+    ],
+    [
+      "OfferingWindow: closes in the future",
+      (j) => (
+        (j.offeringOpensAt = 1_700_000_000),
+        (j.offeringClosesAt = "2027-01-15T08:00:00Z"),
+        (j.start = "+14d")
+      ),
+      "offeringClosesAt",
+      // 2027-01-15T08:00:00Z is 1800000000: closing at "now" is already too late.
+      "must be in the future (now is 1800000000, it is 1800000000)",
+    ],
+    [
+      "Start: not before the offering closes",
+      (j) => (j.start = "+13d"),
+      "start",
+      'must not be before offeringClosesAt ("+14d")',
+    ],
+    [
+      "Start: the last period ends within uint64",
+      (j) => (
+        (j.offeringOpensAt = "1"),
+        (j.offeringClosesAt = "18446744073709000000"),
+        (j.start = "18446744073709000000")
+      ),
+      "start",
+      "the last period would end beyond 2^64 − 1 seconds",
+    ],
+    [
+      "PledgedShare: given once",
+      (j) => (j.pledgedShareBps = 8_000),
+      "pledgedShareBps",
+      "give either pledgedSharePct or pledgedShareBps, not both",
+    ],
+    [
+      "ServicerFee: required",
+      (j) => delete j.servicerFeeBps,
+      "servicerFeePct",
+      "is required (or servicerFeeBps)",
+    ],
+    [
+      "TrancheKind: equity comes last",
+      (j) => {
+        j.tranches[1] = { ...j.tranches[2], symbol: "B200-EQ0" };
+      },
+      "tranches[1].kind",
+      'expected "note": notes come first by rank and only the last tranche is equity',
+    ],
+    [
+      "TrancheKind: the last tranche is equity",
+      (j) => (j.tranches[2] = { ...j.tranches[1], symbol: "B200-C" }),
+      "tranches[2].kind",
+      'expected "equity": the last tranche is the equity class',
+    ],
+    [
+      "MinRaise: at most the face",
+      (j) => (j.tranches[0].minRaise = "24,000,001"),
+      "tranches[0].minRaise",
+      'must not exceed the face amount ("24,000,000")',
+    ],
+    [
+      "MinTicket: at most the face",
+      (j) => (j.tranches[2].minTicket = "17,000,000"),
+      "tranches[2].minTicket",
+      'must not exceed the face amount ("16,800,000")',
+    ],
+    [
+      "ReserveFunding: given once",
+      (j) => (j.tranches[0].reserveFundingPct = 1.5),
+      "tranches[0].reserveFundingBps",
+      "give either reserveFundingPct or reserveFundingBps, not both",
+    ],
+    [
+      "Coupon: a note has one",
+      (j) => delete j.tranches[0].coupon,
+      "tranches[0].coupon",
+      'is required for a note: { "type": "fixed" | "utilization-linked", … }',
+    ],
+    [
+      "Coupon: equity has none",
+      (j) => (j.tranches[2].coupon = { type: "fixed", baseRatePct: 0 }),
+      "tranches[2].coupon",
+      "equity has no coupon (it takes the residual)",
+    ],
+    [
+      "Coupon: a fixed coupon has only a base rate",
+      (j) => (j.tranches[0].coupon.capRatePct = 9),
+      "tranches[0].coupon.capRatePct",
+      "a fixed coupon has only a base rate",
+    ],
+    [
+      "Coupon: a linked coupon has a slope",
+      (j) => delete j.tranches[1].coupon.slope,
+      "tranches[1].coupon.slope",
+      "is required for a utilization-linked coupon",
+    ],
+    [
+      "Coupon: a linked coupon has a strike",
+      (j) => delete j.tranches[1].coupon.strikePct,
+      "tranches[1].coupon.strikePct",
+      "is required (or strikeBps): the utilization the base rate is paid at",
+    ],
+    [
+      "Coupon: floor ≤ cap",
+      (j) => (j.tranches[1].coupon.floorRatePct = 14),
+      "tranches[1].coupon.floorRatePct",
+      "must not exceed the cap rate (capRatePct 13)",
+    ],
+    [
+      "Coupon: floor ≤ base ≤ cap",
+      (j) => (j.tranches[1].coupon.capRateBps = (delete j.tranches[1].coupon.capRatePct, 1_000)),
+      "tranches[1].coupon.baseRatePct",
+      "must lie between the floor rate (9) and the cap rate (1000)",
+    ],
+    [
+      "Principal: a note has one",
+      (j) => delete j.tranches[1].principal,
+      "tranches[1].principal",
+      'is required for a note: { "type": "bullet" | "straight-line", … }',
+    ],
+    [
+      "Principal: a bullet has no installments",
+      (j) => (j.tranches[1].principal.periods = 3),
+      "tranches[1].principal",
+      "a bullet note has no installments (no startPeriod or periods)",
+    ],
+    [
+      "Principal: straight-line has a number of installments",
+      (j) => delete j.tranches[0].principal.periods,
+      "tranches[0].principal.periods",
+      "is required for a straight-line schedule",
+    ],
+    [
+      "Principal: installments end by the last period",
+      (j) => (j.periodCount = 23),
+      "tranches[0].principal",
+      "installments end after the last period: startPeriod + periods = 24, expected at most periodCount (23)",
+    ],
+    // UtilizationOracle.registerDeal and _checkSet
+    [
+      "reporters: distinct",
+      (j) => (j.oracle.reporters[3] = "$reporter1"),
+      "oracle.reporters[3]",
+      "duplicate of reporters[1] ($reporter1)",
+    ],
+    [
+      "reporters: distinct once resolved",
+      (j) => (j.oracle.reporters[3] = addr("77")),
+      "oracle.reporters[3]",
+      `resolves to the same address as reporters[1] (${addr("77")})`,
+    ],
+    [
+      "threshold ≤ reporters",
+      (j) => j.oracle.reporters.splice(2),
+      "oracle.threshold",
+      "expected at most the number of reporters (2), got 3",
+    ],
+    [
+      "ReportDeadline: after the dispute window",
+      (j) => (j.oracle.reportDeadline = 259_200),
+      "oracle.reportDeadline",
+      'must be longer than the dispute window ("3d"): a report proposed before the deadline must become final',
+    ],
+    [
+      "MaxUtilizationStep: required",
+      (j) => delete j.oracle.maxUtilizationStepBps,
+      "oracle.maxUtilizationStepPct",
+      "is required (or maxUtilizationStepBps)",
+    ],
+    // RiskTermsLib
+    [
+      "CleanUp: given once",
+      (j) => (j.risk.cleanUpPercent = 5),
+      "risk.cleanUpBps",
+      "give only one of cleanUpPercent, cleanUpPct, cleanUpBps (got cleanUpPercent and cleanUpBps)",
+    ],
+    [
+      "WaiverPeriod: given once",
+      (j) => (j.risk.waiverVotingDays = 10),
+      "risk.waiverVotingPeriod",
+      "give either waiverVotingDays or waiverVotingPeriod, not both",
+    ],
+    [
+      "PriceFeed: staleness given once",
+      (j) => (j.risk.priceFeed.maxStalenessHours = 48),
+      "risk.priceFeed.maxStaleness",
+      "give either maxStalenessHours or maxStaleness, not both",
+    ],
+    [
+      "Trigger: one threshold",
+      (j) => (j.risk.triggers[0].abovePct = 5),
+      "risk.triggers[0].abovePct",
+      "give only one of below, above, belowPct, abovePct (got below and abovePct)",
+    ],
+    [
+      "Trigger: a threshold unless it counts missed reports",
+      (j) => delete j.risk.triggers[2].belowPct,
+      "risk.triggers[2].below",
+      "is required (or above or belowPct or abovePct)",
+    ],
+    [
+      "Trigger: acceleration latches",
+      (j) => (j.risk.triggers[6].cures = true),
+      "risk.triggers[6].cures",
+      "an acceleration trigger always latches (until waived): expected false",
+    ],
+    [
+      "Fleet: residual ≤ cost",
+      (j) => (j.risk.fleet[1].unitResidual = "41,500.01"),
+      "risk.fleet[1].unitResidual",
+      'must not exceed the unit cost ("41,500")',
+    ],
+    [
+      "Fleet: one useful life",
+      (j) => (j.risk.fleet[1].usefulLifeMonths = 60),
+      "risk.fleet[1].usefulLife",
+      "give either usefulLifeMonths or usefulLife, not both",
+    ],
+    [
+      "Fleet: a declining balance has a rate",
+      (j) => delete j.risk.fleet[0].yearlyRatePercent,
+      "risk.fleet[0].yearlyRatePercent",
+      "is required for a declining balance",
+    ],
+    [
+      "Fleet: marked to an index only with a feed",
+      (j) => delete j.risk.priceFeed,
+      "risk.fleet[0].indexAtAcquisition",
+      "needs risk.priceFeed (the index to mark it to)",
+    ],
+    [
+      "Fleet: the index in the feed's decimals",
+      (j) => (j.risk.fleet[0].indexAtAcquisition = "4.800000001"),
+      "risk.fleet[0].indexAtAcquisition",
+      "has more decimal places than the feed's 8",
+    ],
+    [
+      "Fleet: acquired after 1970",
+      (j) => (j.risk.fleet[0].acquired = 0),
+      "risk.fleet[0].acquired",
+      "expected a time after 1970, got 0",
+    ],
+    // Widths and decimals of the struct (parseTermSheet)
+    [
+      "FaceAmount: fits uint96",
+      (j) => (j.tranches[2].face = "79,228,162,514,264,337,593,543.950336"),
+      "tranches[2].face",
+      'expected at most 79228162514264337593543.950335 (uint96 in base units of 6 decimals), got "79,228,162,514,264,337,593,543.950336"',
+    ],
+    [
+      "decimals: in the file or the options",
+      (j) => delete j.decimals,
+      "decimals",
+      "is required (or options.decimals): the stablecoin's decimals, 0 to 18",
+    ],
+    [
+      "amounts: the stablecoin's decimals",
+      (j) => (j.keeperBounty = "50.0000001"),
+      "keeperBounty",
+      '"50.0000001" has more than 6 decimal places',
+    ],
+  ];
+
+  it("takes the stablecoin's decimals from the options over the file's", () => {
+    const json = structuredClone(b200) as Json;
+    delete json.decimals;
+    const { terms, decimals } = parseTermSheet(json, {
+      now: NOW,
+      addresses: allAddresses,
+      decimals: 18,
+    });
+    expect(decimals).to.equal(18);
+    expect(terms.keeperBounty).to.equal(50n * 10n ** 18n);
+  });
+
+  for (const [rule, mutate, path, message] of RULES) {
+    it(`rule across fields — ${rule}`, () => {
+      expect(issuesAfter(mutate)).to.deep.equal([{ path, message }]);
+    });
+  }
+});
+
+// ------------------------------------------------------------------ round trip through DealFactory.createDeal
+
+describe("SDK term sheets on chain: every example round-trips through DealFactory.createDeal", () => {
+  let chain: Awaited<ReturnType<typeof onChain>>;
+  before(async () => {
+    chain = await onChain();
+  });
+
+  for (const file of EXAMPLES) {
+    it(`creates ${file} and reads back the very struct it parsed`, async () => {
+      const { terms, read } = await chain.create(readExample(file));
+      expect(await read()).to.deep.equal(terms);
+    });
+  }
+});
+
+/** The in-process network with viem clients; `create` deploys a protocol and a deal from a term sheet. */
+async function onChain() {
+  const { provider } = await network.create();
+  const transport = custom(provider as unknown as EIP1193Provider, { retryCount: 0 });
+  const chain = defineChain({
+    id: 31_337,
+    name: "Hardhat in-process",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } },
+  });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
+  const accounts = ((await provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
+    getAddress(a),
+  );
+  const [admin, issuer, servicer, trustee, guardian, ...reporters] = accounts
+    .slice(0, 9)
+    .map((account) =>
+      createWalletClient({ account, chain, transport, pollingInterval: 50 }).extend(cascadeActions),
+    );
+  const read = <T>(address: Address, abi: Abi, functionName: string, args: unknown[] = []) =>
+    readContract(publicClient, { address, abi, functionName, args }) as Promise<T>;
+
+  async function create(json: TermSheetJson) {
+    const { bytecode } = await artifacts.readArtifact("MockStablecoin");
+    const hash = await deployContract(admin, {
+      abi: mockStablecoinAbi,
+      bytecode: bytecode as Hex,
+      args: ["USD Coin", "USDC", json.decimals ?? 6],
+    });
+    const stablecoin = (await waitForTransactionReceipt(publicClient, { hash }))
+      .contractAddress as Address;
+    const protocol = await admin.deployProtocol();
+    const feedTerms = json.risk?.priceFeed;
+    const priceFeed =
+      feedTerms === undefined
+        ? undefined
+        : (
+            await admin.deployPriceIndexFeed({
+              decimals: feedTerms.decimals,
+              description: "GPU rental-price index, USD per GPU-hour",
+            })
+          ).feed;
+    const { terms } = parseTermSheet(json, {
+      now: (await getBlock(publicClient)).timestamp,
+      addresses: {
+        stablecoin,
+        issuer: issuer.account.address,
+        servicer: servicer.account.address,
+        trustee: trustee.account.address,
+        guardian: guardian.account.address,
+        ...Object.fromEntries(reporters.map((r, i) => [`reporter${i}`, r.account.address])),
+        ...(priceFeed === undefined ? {} : { priceFeed }),
+      },
+    });
+    const created = await issuer.createDeal({ factory: protocol.factory, terms });
+    const receipt = await getTransactionReceipt(publicClient, { hash: created.transactionHash });
+
+    /** The term sheet as the chain holds it: the deal, its offerings and tokens, the oracle, the risk engine. */
+    async function readBack(): Promise<TermSheet> {
+      const deal = created.deal;
+      const [registered] = parseEventLogs({
+        abi: utilizationOracleAbi,
+        eventName: "DealRegistered",
+        logs: receipt.logs,
+      });
+      const [reporterSet] = parseEventLogs({
+        abi: utilizationOracleAbi,
+        eventName: "ReportersSet",
+        logs: receipt.logs,
+      });
+      const risk = await read<Address>(deal, dealAbi, "riskEngine");
+      const config = await read<{
+        priceFeed: Address;
+        feedDecimals: number;
+        maxStaleness: number;
+        trailingPeriods: number;
+        cleanUpBps: number;
+        turbo: boolean;
+        waiverVotingPeriod: number;
+      }>(risk, riskEngineAbi, "config");
+      const fleetCount = await read<bigint>(risk, riskEngineAbi, "fleetEntryCount");
+      const fleet = [];
+      for (let i = 0n; i < fleetCount; i++)
+        fleet.push(
+          (await read<{ terms: FleetEntryTerms }>(risk, riskEngineAbi, "fleetEntry", [i])).terms,
+        );
+      const tranches: TrancheTerms[] = [];
+      for (let i = 0; i < created.offerings.length; i++) {
+        const info = await read<{
+          kind: number;
+          coupon: CouponTerms;
+          principal: PrincipalTerms;
+        }>(deal, dealAbi, "tranche", [BigInt(i)]);
+        const offering = await read<{
+          cap: bigint;
+          minRaise: bigint;
+          minTicket: bigint;
+          reserveFundingBps: number;
+        }>(created.offerings[i], offeringAbi, "config");
+        tranches.push({
+          name: await read<string>(created.tokens[i], trancheTokenAbi, "name"),
+          symbol: await read<string>(created.tokens[i], trancheTokenAbi, "symbol"),
+          kind: info.kind,
+          faceAmount: offering.cap,
+          minRaise: offering.minRaise,
+          minTicket: offering.minTicket,
+          reserveFundingBps: offering.reserveFundingBps,
+          coupon: { ...info.coupon },
+          principal: { ...info.principal },
+        });
+      }
+      const offering0 = await read<{ opensAt: bigint; closesAt: bigint }>(
+        created.offerings[0],
+        offeringAbi,
+        "config",
+      );
+      const guardianRole = await read<Hex>(deal, dealAbi, "GUARDIAN_ROLE");
+      const oracleTerms = registered.args.terms;
+      return {
+        stablecoin: await read<Address>(deal, dealAbi, "stablecoin"),
+        issuer: await read<Address>(deal, dealAbi, "issuer"),
+        servicer: await read<Address>(deal, dealAbi, "servicer"),
+        trustee: await read<Address>(deal, dealAbi, "trustee"),
+        guardian: (await read<boolean>(deal, dealAbi, "hasRole", [
+          guardianRole,
+          guardian.account.address,
+        ]))
+          ? guardian.account.address
+          : zeroAddress,
+        offeringOpensAt: offering0.opensAt,
+        offeringClosesAt: offering0.closesAt,
+        start: await read<bigint>(deal, dealAbi, "start"),
+        periodLength: await read<number>(deal, dealAbi, "periodLength"),
+        periodCount: Number(await read<bigint>(deal, dealAbi, "periodCount")),
+        pledgedShareBps: Number(await read<bigint>(deal, dealAbi, "pledgedShareBps")),
+        servicerFeeBps: Number(await read<bigint>(deal, dealAbi, "servicerFeeBps")),
+        trusteeFeePerPeriod: await read<bigint>(deal, dealAbi, "trusteeFeePerPeriod"),
+        reserveTarget: (await read<readonly [bigint, bigint]>(deal, dealAbi, "reserve"))[1],
+        keeperBounty: await read<bigint>(deal, dealAbi, "keeperBounty"),
+        oracle: {
+          ...oracleTerms,
+          reporters: [...reporterSet.args.reporters],
+          threshold: Number(reporterSet.args.threshold),
+        },
+        risk: {
+          trailingPeriods: config.trailingPeriods,
+          cleanUpBps: config.cleanUpBps,
+          turbo: config.turbo,
+          waiverVotingPeriod: config.waiverVotingPeriod,
+          priceFeed: {
+            feed: config.priceFeed,
+            decimals: config.feedDecimals,
+            maxStaleness: config.maxStaleness,
+          },
+          triggers: (await read<readonly TriggerTerms[]>(risk, riskEngineAbi, "triggers")).map(
+            (t) => ({ ...t }),
+          ),
+          fleet: fleet.map((e) => ({ ...e })),
+        },
+        tranches,
+      };
+    }
+    return { terms, read: readBack };
+  }
+  return { create };
+}

@@ -1,0 +1,842 @@
+/**
+ * The zod schema of a human term sheet (see `docs/termsheet.md`): structure, types, per-field formats and ranges,
+ * and every rule across fields that needs no context — the checks of `TermSheetLib.validate`,
+ * `RiskTermsLib.fleetEntryValid` / `triggerValid` and `UtilizationOracle.registerDeal` that can be made on the
+ * JSON alone. What needs the clock, the addresses behind `"$name"` placeholders or the stablecoin's decimals is
+ * checked by `parseTermSheet` (`sdk/termsheet.ts`).
+ *
+ * Cross-field rules are zod checks that run even when other fields of their object failed (zod's `when`), and
+ * read only the fields that are valid, so a wrong term sheet gets every problem at once.
+ */
+import { z } from "zod/v4";
+
+import {
+  ADDRESS_PATTERN,
+  BPS,
+  compareDecimals,
+  DECIMAL_PATTERN,
+  decimalPlaces,
+  DURATION_PATTERN,
+  I64,
+  MAX_DECIMALS,
+  MAX_REPORTERS,
+  MAX_TRANCHES,
+  MONTH_SECONDS,
+  parseDecimal,
+  parseDuration,
+  parseSignedDecimal,
+  PLACEHOLDER_PATTERN,
+  RELATIVE_TIME_PATTERN,
+  show,
+  unscale,
+  SIGNED_DECIMAL_PATTERN,
+  U128,
+  U16,
+  U32,
+  U64,
+  U8,
+  U96,
+  UNIX_SECONDS_PATTERN,
+  WAD,
+  byteLength,
+} from "./values.js";
+
+// RiskTermsLib limits (the same numbers as sdk/models/risk.ts, which this module does not import to stay small).
+const MAX_TRIGGERS = 16;
+const MAX_FLEET_ENTRIES = 32;
+const MAX_TRAILING_PERIODS = 12;
+
+type Path = readonly (string | number)[];
+/** Records an issue at a path relative to the object a rule is attached to. */
+export type AddIssue = (path: Path, message: string) => void;
+
+// ------------------------------------------------------------------ building blocks
+
+/** The message of a value of the wrong type or format: what was expected, and what was given. */
+export function expected(what: string) {
+  return (issue: { input?: unknown }): string =>
+    issue.input === undefined
+      ? `is required: ${what}`
+      : `expected ${what}, got ${show(issue.input)}`;
+}
+
+/**
+ * A check across the fields of an object. It runs even when some fields failed (zod skips ordinary refinements
+ * then), so the rule must read its inputs through {@link valid}; its issues do not stop later checks. An optional
+ * field that failed is absent from the value zod hands a check, so `given(key)` also looks at the object's issues.
+ */
+function rule<T>(
+  fn: (value: Record<string, unknown>, add: AddIssue, given: (key: string) => boolean) => void,
+): z.core.$ZodCheck<T> {
+  // zod 4 takes `when` on a check's definition (refine's params expose it; superRefine's do not).
+  const check: z.core.$ZodCheck<T> = new z.core.$ZodCheck({ check: "custom", when: () => true });
+  check._zod.check = (payload) => {
+    const value = payload.value as unknown;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+    const obj = value as Record<string, unknown>;
+    // The payload holds this object's issues only, with paths relative to it.
+    const failed = new Set(payload.issues.map((i) => i.path?.[0]));
+    fn(
+      obj,
+      (path, message) =>
+        payload.issues.push({
+          code: "custom",
+          path: [...path],
+          message,
+          input: value,
+          continue: true,
+        }),
+      (key) => obj[key] !== undefined || failed.has(key),
+    );
+  };
+  return check;
+}
+
+/** Whether `value` passes `schema` (all of its own checks). */
+export function valid<S extends z.ZodType>(schema: S, value: unknown): value is z.output<S> {
+  return value !== undefined && schema.safeParse(value).success;
+}
+
+/** A check of one field's value once its type and format are right (a refinement with several messages). */
+function refine<T>(fn: (value: T) => string | undefined) {
+  return z.superRefine<T>((value, ctx) => {
+    const message = fn(value);
+    if (message !== undefined) ctx.addIssue({ code: "custom", message, input: value });
+  });
+}
+
+const DECIMAL_TEXT = 'a decimal string like "25,000,000" or "0.5", or a non-negative number';
+
+/** A non-negative decimal as a string or a JSON number (no exponent). */
+function decimalBase(what = DECIMAL_TEXT) {
+  return z.union(
+    [
+      z.string().regex(DECIMAL_PATTERN),
+      z
+        .number()
+        .nonnegative()
+        .refine((n) => !/e/i.test(String(n))),
+    ],
+    { error: expected(what) },
+  );
+}
+
+interface Range {
+  /** Decimal places the field may have (its value is an integer at this scale). */
+  places: number;
+  /** Inclusive bounds at that scale; `above`: exclusive lower bound. */
+  min?: bigint;
+  above?: bigint;
+  max?: bigint;
+  below?: bigint;
+  /** What the field holds, for messages: "a percentage". */
+  what: string;
+  /** Unit after the numbers in messages: " %". */
+  unit?: string;
+}
+
+function rangeText(r: Range): string {
+  const u = r.unit ?? "";
+  const parts: string[] = [];
+  if (r.above !== undefined) parts.push(`above ${unscale(r.above, r.places)}${u}`);
+  if (r.min !== undefined) parts.push(`at least ${unscale(r.min, r.places)}${u}`);
+  if (r.max !== undefined) parts.push(`at most ${unscale(r.max, r.places)}${u}`);
+  if (r.below !== undefined) parts.push(`below ${unscale(r.below, r.places)}${u}`);
+  const places = r.places === 0 ? "a whole number" : `at most ${r.places} decimal places`;
+  return `${r.what} ${parts.join(" and ")} (${places})`;
+}
+
+/** A decimal with at most `places` decimal places in a range. */
+function decimalIn(r: Range, signed = false) {
+  const text = rangeText(r);
+  const base = signed
+    ? z.union(
+        [z.string().regex(SIGNED_DECIMAL_PATTERN), z.number().refine((n) => !/e/i.test(String(n)))],
+        { error: expected(text) },
+      )
+    : decimalBase(text);
+  return base.check(
+    refine<string | number>((v) => {
+      const x = signed ? parseSignedDecimal(v, r.places) : parseDecimal(v, r.places);
+      if (typeof x === "string") return `expected ${text}, got ${show(v)}`;
+      const out =
+        (r.above !== undefined && x <= r.above) ||
+        (r.min !== undefined && x < r.min) ||
+        (r.max !== undefined && x > r.max) ||
+        (r.below !== undefined && x >= r.below);
+      return out ? `expected ${text}, got ${show(v)}` : undefined;
+    }),
+  );
+}
+
+/** A rate or share: `<base>Pct` in percent or `<base>Bps` in basis points, converted to `unit`. */
+interface RateSpec {
+  unit: "bps" | "wad";
+  /** Bounds in the on-chain unit (bps, or WAD where 1e18 = 100 %). */
+  above?: bigint;
+  max: bigint;
+}
+
+function pct(spec: RateSpec) {
+  // 1 % = 100 bps = 1e16 wad.
+  const places = spec.unit === "bps" ? 2 : 16;
+  return decimalIn({ places, above: spec.above, max: spec.max, what: "a percentage", unit: " %" });
+}
+
+function bps(spec: RateSpec) {
+  const places = spec.unit === "bps" ? 0 : 14;
+  return decimalIn({ places, above: spec.above, max: spec.max, what: "basis points" });
+}
+
+const SHARE: RateSpec = { unit: "bps", above: 0n, max: BPS };
+const FRACTION_BPS: RateSpec = { unit: "bps", max: BPS };
+const COUPON_RATE: RateSpec = { unit: "wad", max: U64 };
+const STRIKE: RateSpec = { unit: "wad", max: WAD };
+const UTILIZATION_STEP: RateSpec = { unit: "wad", above: 0n, max: WAD };
+
+/** Exactly one (`required`) or at most one of the given keys. */
+function oneOf(
+  given: (key: string) => boolean,
+  keys: readonly string[],
+  required: boolean,
+  add: AddIssue,
+  what = "",
+) {
+  const present = keys.filter(given);
+  if (present.length > 1)
+    add(
+      [present[1]],
+      keys.length === 2
+        ? `give either ${keys[0]} or ${keys[1]}, not both`
+        : `give only one of ${keys.join(", ")} (got ${present.join(" and ")})`,
+    );
+  if (present.length === 0 && required)
+    add([keys[0]], `is required (or ${keys.slice(1).join(" or ")})${what ? `: ${what}` : ""}`);
+}
+
+/** The value of a rate pair in its on-chain unit, when the one given is valid. */
+function rateOf(obj: Record<string, unknown>, base: string, spec: RateSpec): bigint | undefined {
+  const p = obj[`${base}Pct`];
+  const b = obj[`${base}Bps`];
+  if (p !== undefined && b !== undefined) return undefined;
+  if (p !== undefined && valid(pct(spec), p))
+    return parseDecimal(p, spec.unit === "bps" ? 2 : 16) as bigint;
+  if (b !== undefined && valid(bps(spec), b))
+    return parseDecimal(b, spec.unit === "bps" ? 0 : 14) as bigint;
+  return undefined;
+}
+
+/** The key of a rate pair that was given (for a message's path). */
+function rateKey(obj: Record<string, unknown>, base: string): string {
+  return obj[`${base}Pct`] !== undefined ? `${base}Pct` : `${base}Bps`;
+}
+
+function uint(max: bigint, what: string, min = 0) {
+  const text = `${what}: an integer from ${min} to ${max}`;
+  return z
+    .int({ error: expected(text) })
+    .min(min, { error: expected(text) })
+    .max(Number(max), { error: expected(text) });
+}
+
+/** A duration in seconds (`"30d"`, `"1h30m"`, or seconds) that fits a uint32 and is positive. */
+function duration(what: string) {
+  const text = `${what}: a duration like "30d" or "1h30m" (units s, m, h, d, w) or whole seconds`;
+  return z
+    .union([z.string().regex(DURATION_PATTERN), z.int().nonnegative()], { error: expected(text) })
+    .check(
+      refine<string | number>((v) => {
+        const s = parseDuration(v);
+        if (typeof s === "string") return s;
+        if (s === 0n) return `expected a positive duration, got ${show(v)}`;
+        if (s > U32) return `expected at most ${U32} seconds (uint32), got ${show(v)}`;
+        return undefined;
+      }),
+    );
+}
+
+/** A count of a unit (hours, days, months) whose seconds fit a uint32. */
+function unitCount(what: string, unitSeconds: bigint) {
+  return uint(U32 / unitSeconds, what, 1);
+}
+
+const TIME_TEXT =
+  'an ISO-8601 time with a zone ("2026-01-01T00:00:00Z"), unix seconds, or an offset from now like "+7d"';
+
+/** A time: ISO-8601 with a zone, unix seconds (number or string) or `"+<duration>"` (resolved by the parser). */
+const time = z
+  .union(
+    [
+      z.string().regex(RELATIVE_TIME_PATTERN),
+      z.string().regex(UNIX_SECONDS_PATTERN),
+      z.iso.datetime({ offset: true }),
+      z.int().nonnegative(),
+    ],
+    { error: expected(TIME_TEXT) },
+  )
+  .check(
+    refine<string | number>((v) => {
+      if (typeof v === "string" && v.startsWith("+")) return undefined;
+      const ms = typeof v === "string" && !UNIX_SECONDS_PATTERN.test(v) ? Date.parse(v) : undefined;
+      if (ms !== undefined && ms % 1000 !== 0) return `expected a whole second, got ${show(v)}`;
+      const seconds = ms !== undefined ? BigInt(ms / 1000) : BigInt(v);
+      if (seconds < 0n) return `expected a time after 1970, got ${show(v)}`;
+      if (seconds > U64) return `expected a time that fits uint64 seconds, got ${show(v)}`;
+      return undefined;
+    }),
+  )
+  .meta({ description: TIME_TEXT });
+
+const ADDRESS_TEXT = 'an address "0x…" (40 hex digits) or a placeholder like "$issuer"';
+const ZERO = /^0x0{40}$/;
+
+/** An address, or a `"$name"` placeholder resolved from the parse options. Never the zero address. */
+const address = z
+  .string({ error: expected(ADDRESS_TEXT) })
+  .regex(new RegExp(`${ADDRESS_PATTERN.source}|${PLACEHOLDER_PATTERN.source}`), {
+    error: expected(ADDRESS_TEXT),
+  })
+  .check(refine<string>((v) => (ZERO.test(v) ? "expected a non-zero address" : undefined)))
+  .meta({ description: ADDRESS_TEXT });
+
+/** A text of 1 to `max` UTF-8 bytes. */
+function text(max: number, what: string) {
+  const expectText = `${what} of 1 to ${max} bytes`;
+  return z
+    .string({ error: expected(expectText) })
+    .min(1, { error: expected(expectText), abort: true })
+    .max(max, { error: expected(expectText), abort: true })
+    .check(
+      refine<string>((v) =>
+        byteLength(v) > max ? `expected ${expectText}, got ${byteLength(v)} bytes` : undefined,
+      ),
+    );
+}
+
+const notes = z
+  .union([z.string(), z.array(z.string())], { error: expected("a text or an array of texts") })
+  .meta({
+    description: "Free text (an array is joined with newlines); not part of the on-chain struct.",
+  });
+
+/** An amount in whole stablecoin units; its decimal places are checked against the stablecoin by the parser. */
+function amount(description: string, opts: { positive?: boolean; atLeastOne?: boolean } = {}) {
+  const what = "an amount in whole stablecoin units";
+  let schema = decimalBase(`${what}: ${DECIMAL_TEXT}`).check(
+    refine<string | number>((v) => {
+      if (opts.positive && compareDecimals(v, 0) <= 0)
+        return `expected a positive amount, got ${show(v)}`;
+      if (opts.atLeastOne && compareDecimals(v, 1) < 0)
+        return `expected at least one whole stablecoin unit, got ${show(v)}`;
+      return undefined;
+    }),
+  );
+  schema = schema.meta({ description });
+  return schema;
+}
+
+// ------------------------------------------------------------------ tranches
+
+const couponSchema = z
+  .strictObject({
+    type: z.enum(["fixed", "utilization-linked"], {
+      error: expected('"fixed" or "utilization-linked"'),
+    }),
+    baseRatePct: pct(COUPON_RATE).optional(),
+    baseRateBps: bps(COUPON_RATE).optional(),
+    slope: decimalIn(
+      {
+        places: 18,
+        min: -I64,
+        max: I64,
+        what: "a rate change per unit of utilization (0.2: +0.2 rate points per utilization point)",
+      },
+      true,
+    )
+      .meta({
+        description: "Linked coupons: rate change per unit of utilization, may be negative.",
+      })
+      .optional(),
+    strikePct: pct(STRIKE).optional(),
+    strikeBps: bps(STRIKE).optional(),
+    floorRatePct: pct(COUPON_RATE).optional(),
+    floorRateBps: bps(COUPON_RATE).optional(),
+    capRatePct: pct(COUPON_RATE).optional(),
+    capRateBps: bps(COUPON_RATE).optional(),
+  })
+  .check(
+    rule((c, add, given) => {
+      oneOf(given, ["baseRatePct", "baseRateBps"], true, add, "the annual rate");
+      if (c.type === "fixed") {
+        for (const k of [
+          "slope",
+          "strikePct",
+          "strikeBps",
+          "floorRatePct",
+          "floorRateBps",
+          "capRatePct",
+          "capRateBps",
+        ])
+          if (given(k)) add([k], "a fixed coupon has only a base rate");
+        return;
+      }
+      if (c.type !== "utilization-linked") return;
+      if (!given("slope")) add(["slope"], "is required for a utilization-linked coupon");
+      oneOf(
+        given,
+        ["strikePct", "strikeBps"],
+        true,
+        add,
+        "the utilization the base rate is paid at",
+      );
+      oneOf(given, ["floorRatePct", "floorRateBps"], true, add, "the lowest rate");
+      oneOf(given, ["capRatePct", "capRateBps"], true, add, "the highest rate");
+      // TermSheetLib: floor ≤ cap and floor ≤ base ≤ cap.
+      const base = rateOf(c, "baseRate", COUPON_RATE);
+      const floor = rateOf(c, "floorRate", COUPON_RATE);
+      const cap = rateOf(c, "capRate", COUPON_RATE);
+      if (floor !== undefined && cap !== undefined && floor > cap)
+        add(
+          [rateKey(c, "floorRate")],
+          `must not exceed the cap rate (${rateKey(c, "capRate")} ${show(c[rateKey(c, "capRate")])})`,
+        );
+      if (base !== undefined && floor !== undefined && cap !== undefined && floor <= cap)
+        if (base < floor || base > cap)
+          add(
+            [rateKey(c, "baseRate")],
+            `must lie between the floor rate (${show(c[rateKey(c, "floorRate")])}) and the cap rate (${show(c[rateKey(c, "capRate")])})`,
+          );
+    }),
+  )
+  .meta({
+    description:
+      'A note\'s coupon: "fixed" (base rate only) or "utilization-linked": base + slope × (U − strike), clamped to [floor, cap]. Annual rates, actual/365 on the period length.',
+  });
+
+const principalSchema = z
+  .strictObject({
+    type: z.enum(["bullet", "straight-line"], { error: expected('"bullet" or "straight-line"') }),
+    startPeriod: uint(U16, "the first period (0-based) that repays an installment")
+      .optional()
+      .meta({
+        description: "Straight-line only: the first period (0-based) that repays an installment.",
+      }),
+    periods: uint(U16, "the number of installments", 1)
+      .optional()
+      .meta({ description: "Straight-line only: the number of equal installments." }),
+  })
+  .check(
+    rule((p, add, given) => {
+      if (p.type === "bullet") {
+        if (given("startPeriod") || given("periods"))
+          add([], "a bullet note has no installments (no startPeriod or periods)");
+      } else if (p.type === "straight-line") {
+        if (!given("startPeriod")) add(["startPeriod"], "is required for a straight-line schedule");
+        if (!given("periods")) add(["periods"], "is required for a straight-line schedule");
+      }
+    }),
+  )
+  .meta({
+    description: "A note's principal: a bullet at maturity, or straight-line installments.",
+  });
+
+const trancheShape = {
+  name: text(31, "a name"),
+  symbol: text(31, "a symbol"),
+  kind: z.enum(["note", "equity"], { error: expected('"note" or "equity"') }),
+  face: amount("Face amount: the offering's cap, in whole stablecoin units.", { positive: true }),
+  minRaise: amount(
+    "Minimum raise: below it every subscriber is refunded; at least one whole unit, at most the face.",
+    { atLeastOne: true },
+  ),
+  minTicket: amount("Smallest subscription per investor; at most the face.", { positive: true }),
+  reserveFundingPct: pct(FRACTION_BPS)
+    .meta({ description: "Share of the raise paid into the reserve at closing, in percent." })
+    .optional(),
+  reserveFundingBps: bps(FRACTION_BPS).optional(),
+  coupon: couponSchema.optional(),
+  principal: principalSchema.optional(),
+  notes: notes.optional(),
+};
+
+export const trancheSchema = z
+  .strictObject(trancheShape)
+  .check(
+    rule((t, add, given) => {
+      oneOf(given, ["reserveFundingPct", "reserveFundingBps"], false, add);
+      const face = valid(trancheShape.face, t.face) ? t.face : undefined;
+      for (const key of ["minRaise", "minTicket"] as const) {
+        const v = t[key];
+        if (face !== undefined && valid(trancheShape[key], v) && compareDecimals(v, face) > 0)
+          add([key], `must not exceed the face amount (${show(face)})`);
+      }
+      if (t.kind === "note") {
+        if (!given("coupon"))
+          add(["coupon"], 'is required for a note: { "type": "fixed" | "utilization-linked", … }');
+        if (!given("principal"))
+          add(["principal"], 'is required for a note: { "type": "bullet" | "straight-line", … }');
+      } else if (t.kind === "equity") {
+        if (given("coupon")) add(["coupon"], "equity has no coupon (it takes the residual)");
+        if (given("principal")) add(["principal"], "equity has no principal schedule");
+      }
+    }),
+  )
+  .meta({ description: "A class of the deal: notes by seniority, then one equity class." });
+
+// ------------------------------------------------------------------ oracle terms
+
+const oracleShape = {
+  reporters: z
+    .array(address, { error: expected("an array of reporter addresses") })
+    .min(1, { error: "needs at least one reporter" })
+    .max(MAX_REPORTERS, { error: `at most ${MAX_REPORTERS} reporters` })
+    .meta({ description: "Reporter addresses or placeholders; distinct." }),
+  threshold: uint(U8, "the signatures a report needs", 1).meta({
+    description: "Signatures a report needs: M of the N reporters.",
+  }),
+  disputeWindow: duration("how long a proposed report is open to dispute"),
+  reportDeadline: duration("from when after a period's end it may be marked unreported").meta({
+    description:
+      "From when after a period's end anyone may mark it unreported; longer than the dispute window.",
+  }),
+  reporterChangeDelay: duration("how long a change of the reporter set waits"),
+  fleetGpus: uint(U32, "the GPUs in the fleet", 1).meta({
+    description:
+      "GPUs in the fleet: a report may call at most fleetGpus × hours in the period available.",
+  }),
+  maxPricePerGpuHour: amount(
+    "Highest credible revenue per billed GPU-hour, in whole stablecoin units.",
+    { positive: true },
+  ),
+  maxUtilizationStepPct: pct(UTILIZATION_STEP)
+    .meta({
+      description: "A utilization move from a neighbouring period above this needs every reporter.",
+    })
+    .optional(),
+  maxUtilizationStepBps: bps(UTILIZATION_STEP).optional(),
+};
+
+export const oracleSchema = z
+  .strictObject(oracleShape)
+  .check(
+    rule((o, add, given) => {
+      const reporters = Array.isArray(o.reporters) ? o.reporters : undefined;
+      if (reporters !== undefined) {
+        // UtilizationOracle._checkSet: distinct reporters (placeholders resolving to one address: parseTermSheet).
+        const seen = new Map<string, number>();
+        reporters.forEach((r, i) => {
+          if (typeof r !== "string") return;
+          const key = r.toLowerCase();
+          const first = seen.get(key);
+          if (first !== undefined) add(["reporters", i], `duplicate of reporters[${first}] (${r})`);
+          else seen.set(key, i);
+        });
+        if (valid(oracleShape.threshold, o.threshold) && o.threshold > reporters.length)
+          add(
+            ["threshold"],
+            `expected at most the number of reporters (${reporters.length}), got ${o.threshold}`,
+          );
+      }
+      const window = valid(oracleShape.disputeWindow, o.disputeWindow)
+        ? (parseDuration(o.disputeWindow) as bigint)
+        : undefined;
+      const deadline = valid(oracleShape.reportDeadline, o.reportDeadline)
+        ? (parseDuration(o.reportDeadline) as bigint)
+        : undefined;
+      if (window !== undefined && deadline !== undefined && deadline <= window)
+        add(
+          ["reportDeadline"],
+          `must be longer than the dispute window (${show(o.disputeWindow)}): a report proposed before the deadline must become final`,
+        );
+      oneOf(given, ["maxUtilizationStepPct", "maxUtilizationStepBps"], true, add);
+    }),
+  )
+  .meta({ description: "How the utilization oracle treats the deal's reports." });
+
+// ------------------------------------------------------------------ risk terms
+
+const METRICS = [
+  "dscr",
+  "trailingDscr",
+  "utilization",
+  "ltv",
+  "seniorCurve",
+  "reserveLevel",
+  "servicerShortfall",
+  "missedReport",
+] as const;
+
+const ratio = (what: string) =>
+  decimalIn({ places: 18, max: U128, what: `${what} as a ratio (1.10 = 1.10× or 110 %)` });
+const ratioPct = (what: string) =>
+  decimalIn({ places: 16, max: U128, what: `${what} in percent (80 = 0.80)` });
+
+export const triggerSchema = z
+  .strictObject({
+    metric: z.enum(METRICS, {
+      error: expected(`one of ${METRICS.map((m) => `"${m}"`).join(", ")}`),
+    }),
+    below: ratio("a threshold the metric must not fall below").optional(),
+    above: ratio("a threshold the metric must not rise above").optional(),
+    belowPct: ratioPct("a threshold the metric must not fall below").optional(),
+    abovePct: ratioPct("a threshold the metric must not rise above").optional(),
+    periods: uint(U8, "consecutive periods in breach before it fires", 1).optional(),
+    effect: z.enum(["cashTrap", "accelerate"], { error: expected('"cashTrap" or "accelerate"') }),
+    cures: z.boolean({ error: expected("true or false") }).optional(),
+    notes: notes.optional(),
+  })
+  .check(
+    rule((t, add, given) => {
+      // A missed report reads 1.0 and a reported period 0: without a threshold it is "above 0".
+      oneOf(given, ["below", "above", "belowPct", "abovePct"], t.metric !== "missedReport", add);
+      // RiskTermsLib.triggerValid: acceleration always latches.
+      if (t.effect === "accelerate" && t.cures === true)
+        add(["cures"], "an acceleration trigger always latches (until waived): expected false");
+    }),
+  )
+  .meta({
+    description:
+      'A covenant: { "metric": "dscr", "below": "1.10", "periods": 2, "effect": "cashTrap", "cures": true }.',
+  });
+
+const fleetEntryShape = {
+  model: text(16, "a GPU model name"),
+  count: uint(U32, "the number of GPUs", 1),
+  unitCost: amount("Cost per GPU in whole stablecoin units.", { positive: true }),
+  unitResidual: amount("Residual value per GPU at the end of its life; at most the unit cost."),
+  acquired: time,
+  usefulLifeMonths: unitCount("the useful life in months", MONTH_SECONDS).optional(),
+  usefulLife: duration("the useful life").optional(),
+  method: z.enum(["straightLine", "decliningBalance"], {
+    error: expected('"straightLine" or "decliningBalance"'),
+  }),
+  yearlyRatePercent: decimalIn({
+    places: 16,
+    above: 0n,
+    below: WAD,
+    what: "a yearly depreciation rate in percent",
+    unit: " %",
+  }).optional(),
+  indexAtAcquisition: decimalIn({ places: 18, above: 0n, max: U96 * WAD, what: "an index level" })
+    .meta({
+      description:
+        "The price index at acquisition, in index units: the entry is then marked to the index.",
+    })
+    .optional(),
+  notes: notes.optional(),
+};
+
+export const fleetEntrySchema = z
+  .strictObject(fleetEntryShape)
+  .check(
+    rule((e, add, given) => {
+      const { unitCost, unitResidual } = e;
+      if (
+        valid(fleetEntryShape.unitCost, unitCost) &&
+        valid(fleetEntryShape.unitResidual, unitResidual) &&
+        compareDecimals(unitResidual, unitCost) > 0
+      )
+        add(["unitResidual"], `must not exceed the unit cost (${show(unitCost)})`);
+      oneOf(given, ["usefulLifeMonths", "usefulLife"], true, add);
+      if (e.method === "decliningBalance" && !given("yearlyRatePercent"))
+        add(["yearlyRatePercent"], "is required for a declining balance");
+      if (e.method === "straightLine" && given("yearlyRatePercent"))
+        add(["yearlyRatePercent"], "only a declining balance has a yearly rate");
+    }),
+  )
+  .meta({ description: "One line of the GPU fleet." });
+
+export const priceFeedSchema = z
+  .strictObject({
+    address,
+    decimals: uint(BigInt(MAX_DECIMALS), "the feed's decimals"),
+    maxStalenessHours: unitCount("hours after which an answer is stale", 3_600n).optional(),
+    maxStaleness: duration("how old an answer may be").optional(),
+    notes: notes.optional(),
+  })
+  .check(rule((_f, add, given) => oneOf(given, ["maxStalenessHours", "maxStaleness"], true, add)))
+  .meta({ description: "A Chainlink AggregatorV3 feed of GPU rental prices." });
+
+/**
+ * RiskTermsLib.fleetEntryValid: an entry is marked to the index only when the deal has one, and its index level
+ * has at most the feed's decimals. Exported because zod drops an optional field that failed from the value a
+ * check sees: `parseTermSheet` also runs these on the raw document, so an error elsewhere in the fleet does not
+ * hide them.
+ */
+export function fleetIndexRules(
+  r: Record<string, unknown>,
+  add: AddIssue,
+  given: (key: string) => boolean,
+): void {
+  const fleet = Array.isArray(r.fleet) ? (r.fleet as unknown[]) : [];
+  const feed = valid(priceFeedSchema, r.priceFeed) ? r.priceFeed : undefined;
+  fleet.forEach((e, i) => {
+    if (typeof e !== "object" || e === null) return;
+    const index = (e as Record<string, unknown>).indexAtAcquisition;
+    if (index === undefined) return;
+    if (!given("priceFeed"))
+      add(["fleet", i, "indexAtAcquisition"], "needs risk.priceFeed (the index to mark it to)");
+    else if (
+      feed !== undefined &&
+      valid(fleetEntryShape.indexAtAcquisition, index) &&
+      decimalPlaces(index) > feed.decimals
+    )
+      add(
+        ["fleet", i, "indexAtAcquisition"],
+        `has more decimal places than the feed's ${feed.decimals}`,
+      );
+  });
+}
+
+export const riskSchema = z
+  .strictObject({
+    trailingPeriods: uint(
+      BigInt(MAX_TRAILING_PERIODS),
+      "the trailing DSCR window in periods",
+      1,
+    ).optional(),
+    cleanUpPercent: pct(FRACTION_BPS)
+      .meta({
+        description: "Clean-up call once senior outstanding ≤ this share of senior face (0: none).",
+      })
+      .optional(),
+    cleanUpPct: pct(FRACTION_BPS).optional(),
+    cleanUpBps: bps(FRACTION_BPS).optional(),
+    turbo: z.boolean({ error: expected("true or false") }).optional(),
+    waiverVotingDays: unitCount("the days a waiver ballot is open", 86_400n).optional(),
+    waiverVotingPeriod: duration("how long a waiver ballot is open").optional(),
+    priceFeed: priceFeedSchema.optional(),
+    triggers: z
+      .array(triggerSchema, { error: expected("an array of triggers") })
+      .max(MAX_TRIGGERS, { error: `at most ${MAX_TRIGGERS} triggers` })
+      .optional(),
+    fleet: z
+      .array(fleetEntrySchema, { error: expected("an array of fleet entries") })
+      .max(MAX_FLEET_ENTRIES, { error: `at most ${MAX_FLEET_ENTRIES} entries` })
+      .optional(),
+    notes: notes.optional(),
+  })
+  .check(
+    rule((r, add, given) => {
+      oneOf(given, ["cleanUpPercent", "cleanUpPct", "cleanUpBps"], false, add);
+      oneOf(given, ["waiverVotingDays", "waiverVotingPeriod"], false, add);
+      fleetIndexRules(r, add, given);
+    }),
+  )
+  .meta({
+    description:
+      "Covenants and collateral. Absent: 3-period trailing DSCR, 7-day waiver ballots, no triggers, fleet or feed.",
+  });
+
+// ------------------------------------------------------------------ the term sheet
+
+const termSheetShape = {
+  $schema: z.string().optional().meta({ description: "The JSON Schema of this file." }),
+  name: z.string({ error: expected("a text") }).optional(),
+  notes: notes.optional(),
+  stablecoin: address.meta({
+    description: "The stablecoin: a plain ERC-20 with at most 18 decimals.",
+  }),
+  decimals: uint(BigInt(MAX_DECIMALS), "the stablecoin's decimals")
+    .meta({
+      description:
+        "The stablecoin's decimals (amounts are scaled by 10^decimals); required unless the parser is given them (options.decimals overrides it).",
+    })
+    .optional(),
+  issuer: address,
+  servicer: address,
+  trustee: address,
+  guardian: address,
+  offeringOpensAt: time,
+  offeringClosesAt: time,
+  start: time,
+  periodLength: duration("the period length"),
+  periodCount: uint(U16, "the number of periods", 1),
+  pledgedSharePct: pct(SHARE)
+    .meta({ description: "Share of the fleet's reported revenue pledged to the deal." })
+    .optional(),
+  pledgedShareBps: bps(SHARE).optional(),
+  servicerFeePct: pct(FRACTION_BPS)
+    .meta({ description: "Servicer fee: share of each period's cash." })
+    .optional(),
+  servicerFeeBps: bps(FRACTION_BPS).optional(),
+  trusteeFeePerPeriod: amount("Trustee fee per period, in whole stablecoin units."),
+  reserveTarget: amount("Target of the reserve account, in whole stablecoin units."),
+  keeperBounty: amount(
+    "Paid to whoever runs a period, capped by its cash, in whole stablecoin units.",
+  ),
+  oracle: oracleSchema,
+  risk: riskSchema.optional(),
+  tranches: z
+    .array(trancheSchema, { error: expected("an array of tranches") })
+    .min(2, { error: `needs 2 to ${MAX_TRANCHES} tranches (notes by rank, then one equity)` })
+    .max(MAX_TRANCHES, {
+      error: `needs 2 to ${MAX_TRANCHES} tranches (notes by rank, then one equity)`,
+    }),
+  collateral: z
+    .record(z.string(), z.unknown(), { error: expected("an object") })
+    .optional()
+    .meta({
+      description: "Free-form description of the collateral; not part of the on-chain struct.",
+    }),
+};
+
+export const termSheetSchema = z
+  .strictObject(termSheetShape)
+  .check(
+    rule((t, add, given) => {
+      oneOf(given, ["pledgedSharePct", "pledgedShareBps"], true, add);
+      oneOf(given, ["servicerFeePct", "servicerFeeBps"], true, add);
+      const tranches = Array.isArray(t.tranches) ? t.tranches : [];
+      const periodCount = valid(termSheetShape.periodCount, t.periodCount)
+        ? t.periodCount
+        : undefined;
+      tranches.forEach((tranche: unknown, i) => {
+        if (typeof tranche !== "object" || tranche === null) return;
+        const { kind, principal } = tranche as Record<string, unknown>;
+        // TermSheetLib: notes first by rank; exactly one equity class, last.
+        const last = i === tranches.length - 1;
+        if (kind === "equity" && !last)
+          add(
+            ["tranches", i, "kind"],
+            'expected "note": notes come first by rank and only the last tranche is equity',
+          );
+        if (kind === "note" && last)
+          add(["tranches", i, "kind"], 'expected "equity": the last tranche is the equity class');
+        // TermSheetLib: installments end by the last period.
+        if (
+          kind === "note" &&
+          periodCount !== undefined &&
+          valid(principalSchema, principal) &&
+          principal.type === "straight-line"
+        ) {
+          const end = (principal.startPeriod ?? 0) + (principal.periods ?? 0);
+          if (end > periodCount)
+            add(
+              ["tranches", i, "principal"],
+              `installments end after the last period: startPeriod + periods = ${end}, expected at most periodCount (${periodCount})`,
+            );
+        }
+      });
+    }),
+  )
+  .meta({
+    title: "Cascade term sheet",
+    description:
+      "A GPU-revenue note or data-center project-equity deal in the human format parsed by parseTermSheet (sdk/termsheet.ts). See docs/termsheet.md.",
+  });
+
+/** The human JSON format of a term sheet, as the schema reads it. */
+export type TermSheetJson = z.input<typeof termSheetSchema>;
+export type TrancheJson = z.input<typeof trancheSchema>;
+export type CouponJson = z.input<typeof couponSchema>;
+export type PrincipalJson = z.input<typeof principalSchema>;
+export type OracleTermsJson = z.input<typeof oracleSchema>;
+export type RiskJson = z.input<typeof riskSchema>;
+export type TriggerJson = z.input<typeof triggerSchema>;
+export type FleetEntryJson = z.input<typeof fleetEntrySchema>;
+export type PriceFeedJson = z.input<typeof priceFeedSchema>;
+/** A decimal given as a string (`"6000000"`, `"0.5"`, `"25,000,000"`) or a number. */
+export type DecimalInput = string | number;
+
+export { couponSchema, principalSchema };
