@@ -11,7 +11,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 
-import { UsageError } from "../scripts/lib/cli.js";
+import { toJson, UsageError } from "../scripts/lib/cli.js";
 import { registerDeal } from "./commands/deal.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDev } from "./commands/dev.js";
@@ -59,7 +59,7 @@ async function main(): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     const json = process.argv.includes("--json");
-    if (json) process.stdout.write(`${JSON.stringify(failureJson(e), null, 2)}\n`);
+    if (json) process.stdout.write(`${toJson(failureJson(e))}\n`);
     process.stderr.write(`cascade: ${describeFailure(e)}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
