@@ -58,10 +58,8 @@ function httpNetworks() {
   return networks;
 }
 
-export default defineConfig({
-  plugins: [hardhatToolboxMochaEthersPlugin],
-  networks: httpNetworks(),
-  solidity: {
+function buildProfile() {
+  return {
     compilers: [compiler(10_000)],
     overrides: {
       // The deal and its risk engine fit the 24 KB code limit only when optimized for size; their hot paths are
@@ -69,10 +67,20 @@ export default defineConfig({
       "contracts/core/Deal.sol": compiler(1),
       "contracts/core/RiskEngine.sol": compiler(200),
     },
-    // Test-only: the real Safe (1.4.1) contracts, so a Safe multisig can be a reporter (ERC-1271) in the tests.
-    // The protocol's admin authority (deploy/modules/Protocol.ts, `deployAdministration`): OpenZeppelin's AccessManager.
+  };
+}
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  networks: httpNetworks(),
+  solidity: {
+    // `production` (what `hardhat ignition deploy` builds with) gets the same settings: Hardhat's derived production
+    // profile would drop them, and Deal would no longer fit the code-size limit.
+    profiles: { default: buildProfile(), production: buildProfile() },
     npmFilesToBuild: [
+      // The protocol's admin authority (deploy/modules/Protocol.ts, `deployAdministration`).
       "@openzeppelin/contracts/access/manager/AccessManager.sol",
+      // Test-only: the real Safe (1.4.1) contracts, so a Safe multisig can be a reporter (ERC-1271) in the tests.
       "@safe-global/safe-contracts/contracts/Safe.sol",
       "@safe-global/safe-contracts/contracts/proxies/SafeProxyFactory.sol",
       "@safe-global/safe-contracts/contracts/handler/CompatibilityFallbackHandler.sol",

@@ -59,8 +59,8 @@ export interface DealRecord {
 export interface Deployment {
   chainId: number;
   protocol?: ProtocolAddresses & {
-    /** Admin of the oracle, the registry and the access manager at deployment. */
-    admin: Address;
+    /** Admin of the oracle, the registry and the access manager at deployment (not known for Ignition imports). */
+    admin?: Address;
     /** Block of the first deployment transaction (where to start scanning events). */
     blockNumber: string;
     /** "cascade" (the CLI / SDK) or "ignition". */

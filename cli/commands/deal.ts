@@ -1,5 +1,5 @@
 /** `cascade deal create | show | list`. */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 
 import type { Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
@@ -12,13 +12,14 @@ import {
   type DealRecord,
   type TermSheetJson,
 } from "../../sdk/index.js";
-import { UsageError } from "../../scripts/lib/cli.js";
+import { toJson, UsageError } from "../../scripts/lib/cli.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { chainTime, decimalsOf, iso } from "../lib/deals.js";
 import { emit, keyValues, money, print, table, wadPct, withProgress } from "../lib/output.js";
 
 interface CreateOptions {
   name?: string;
+  ignitionParams?: string;
   address: string[];
   addresses?: string;
 }
@@ -68,12 +69,26 @@ async function create(ctx: Context, file: string, o: CreateOptions) {
   const parsed = parseTermSheet(json, { now: await chainTime(reader), addresses, decimals });
   const name = o.name ?? parsed.name ?? file;
 
+  if (o.ignitionParams) {
+    // The parameters file of deploy/modules/Deal.ts: the resolved struct, bigints as decimal strings.
+    const params = { CascadeDeal: { terms: parsed.terms } };
+    await writeFile(o.ignitionParams, `${toJson(params)}\n`);
+    emit(ctx.json, { name, file: o.ignitionParams, ...params }, () =>
+      print(
+        `wrote ${o.ignitionParams}: npx hardhat ignition deploy deploy/modules/Deal.ts --parameters ${o.ignitionParams}`,
+      ),
+    );
+    return;
+  }
+
   const existing = ctx.deployment.deals[name];
   if (existing) {
     const code = await getCode(reader, { address: existing.deal });
     if (code !== undefined && code !== "0x") {
       emit(ctx.json, { ...existing, created: false }, () =>
-        print(`deal "${name}" exists already at ${existing.deal} (nothing sent; --name to create another)`),
+        print(
+          `deal "${name}" exists already at ${existing.deal} (nothing sent; --name to create another)`,
+        ),
       );
       return;
     }
@@ -171,7 +186,17 @@ async function show(ctx: Context, ref: string) {
     );
     print(
       table(
-        ["#", "symbol", "kind", "supply", "outstanding", "factor", "arrears", "written down", "cash to claim"],
+        [
+          "#",
+          "symbol",
+          "kind",
+          "supply",
+          "outstanding",
+          "factor",
+          "arrears",
+          "written down",
+          "cash to claim",
+        ],
         s.tranches.map((t) => [
           t.index,
           t.symbol,
@@ -213,10 +238,18 @@ export function registerDeal(program: Command, globals: () => GlobalOptions): vo
     .option("--name <name>", "name in the address book (default: the term sheet's name)")
     .option("--address <name=0x…>", "an address for a $placeholder (repeatable)", collect, [])
     .option("--addresses <file>", "a JSON object of placeholder addresses")
-    .action(async (file: string, o: CreateOptions) => create(await Context.open(globals()), file, o));
+    .option(
+      "--ignition-params <file>",
+      "write the parameters of deploy/modules/Deal.ts instead of sending",
+    )
+    .action(async (file: string, o: CreateOptions) =>
+      create(await Context.open(globals()), file, o),
+    );
   deal
     .command("show <deal>")
-    .description("a deal's state: status, periods, reserve, collateral and every tranche (name or address)")
+    .description(
+      "a deal's state: status, periods, reserve, collateral and every tranche (name or address)",
+    )
     .action(async (ref: string) => show(await Context.open(globals()), ref));
   deal
     .command("list")

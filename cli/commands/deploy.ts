@@ -1,5 +1,6 @@
 /** `cascade deploy`: the protocol and its administration, once per chain (idempotent through the address book). */
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import type { Command } from "commander";
@@ -9,6 +10,7 @@ import { deployContract, getCode, waitForTransactionReceipt } from "viem/actions
 import {
   mockStablecoinAbi,
   PROTOCOL_CONTRACTS,
+  protocolFromIgnition,
   verifyDeployment,
   type CascadeClient,
 } from "../../sdk/index.js";
@@ -16,12 +18,15 @@ import { UsageError } from "../../scripts/lib/cli.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { emit, keyValues, print, withProgress } from "../lib/output.js";
 
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
 const MOCK_ARTIFACT = new URL(
   "../../artifacts/contracts/mocks/MockStablecoin.sol/MockStablecoin.json",
   import.meta.url,
 );
 
 interface DeployOptions {
+  fromIgnition?: string | boolean;
   admin?: string;
   complianceAgent?: string;
   stablecoin?: string;
@@ -40,17 +45,52 @@ async function hasCode(client: CascadeClient, address: Address | undefined): Pro
   return code !== undefined && code !== "0x";
 }
 
+/** Records the protocol of a Hardhat Ignition deployment (deploy/modules/Protocol.ts) in the address book. */
+async function importIgnition(
+  ctx: Context,
+  reader: CascadeClient,
+  dir: string | undefined,
+  admin: Address | undefined,
+) {
+  const folder = dir ?? join(ROOT, "deploy", "deployments", `chain-${ctx.chain.id}`);
+  const file = join(folder, "deployed_addresses.json");
+  let addresses: Record<string, string>;
+  try {
+    addresses = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
+  } catch {
+    throw new UsageError(
+      `no Ignition deployment at ${file}: npx hardhat ignition deploy deploy/modules/Protocol.ts --network …`,
+    );
+  }
+  const protocol = protocolFromIgnition(addresses);
+  if (!protocol) throw new UsageError(`${file} lacks contracts of the CascadeProtocol module`);
+  ctx.deployment.protocol = {
+    ...protocol,
+    admin,
+    // Where the keeper starts scanning for deals: the block Ignition deployed the factory in is not in this file.
+    blockNumber: ctx.deployment.protocol?.blockNumber ?? "0",
+    deployedBy: "ignition",
+  };
+  const missing = await verifyDeployment(reader, ctx.deployment);
+  if (missing.length > 0)
+    throw new UsageError(`${file}: no code at ${missing.join(", ")} on chain ${ctx.chain.id}`);
+}
+
 async function deploy(ctx: Context, o: DeployOptions) {
   const admin = optionalAddress(o.admin, "--admin");
   const complianceAgent = optionalAddress(o.complianceAgent, "--compliance-agent");
   const stablecoin = optionalAddress(o.stablecoin, "--stablecoin");
-  if (stablecoin && o.mockStablecoin) throw new UsageError("give --stablecoin or --mock-stablecoin, not both");
+  if (stablecoin && o.mockStablecoin)
+    throw new UsageError("give --stablecoin or --mock-stablecoin, not both");
   const reader = ctx.reader() as unknown as CascadeClient;
   const book = ctx.deployment;
   const missing = await verifyDeployment(reader, book);
   const actions: string[] = [];
 
-  if (book.protocol && missing.length === 0) {
+  if (o.fromIgnition) {
+    await importIgnition(ctx, reader, o.fromIgnition === true ? undefined : o.fromIgnition, admin);
+    actions.push("protocol recorded from the Ignition deployment");
+  } else if (book.protocol && missing.length === 0) {
     actions.push("protocol already deployed (code found at every recorded address)");
   } else {
     if (book.protocol)
@@ -97,7 +137,8 @@ async function deploy(ctx: Context, o: DeployOptions) {
   }
 
   if (stablecoin) {
-    if (!(await hasCode(reader, stablecoin))) throw new UsageError(`--stablecoin ${stablecoin} has no code`);
+    if (!(await hasCode(reader, stablecoin)))
+      throw new UsageError(`--stablecoin ${stablecoin} has no code`);
     book.stablecoin = stablecoin;
     actions.push("stablecoin recorded");
   } else if (o.mockStablecoin) {
@@ -113,21 +154,24 @@ async function deploy(ctx: Context, o: DeployOptions) {
         );
       }
       const wallet = await ctx.wallet();
-      book.stablecoin = getAddress(await withProgress(
-        ctx.json,
-        "deploying the demo stablecoin (MockStablecoin, 6 decimals, anyone may mint)",
-        async () => {
-          const hash = await deployContract(wallet, {
-            abi: mockStablecoinAbi,
-            bytecode,
-            args: ["USD Coin (demo)", "USDC", 6],
-          });
-          const { contractAddress } = await waitForTransactionReceipt(wallet, { hash });
-          if (!contractAddress) throw new UsageError("the MockStablecoin deployment created no contract");
-          return contractAddress;
-        },
-        (a) => `demo stablecoin deployed: ${a}`,
-      ));
+      book.stablecoin = getAddress(
+        await withProgress(
+          ctx.json,
+          "deploying the demo stablecoin (MockStablecoin, 6 decimals, anyone may mint)",
+          async () => {
+            const hash = await deployContract(wallet, {
+              abi: mockStablecoinAbi,
+              bytecode,
+              args: ["USD Coin (demo)", "USDC", 6],
+            });
+            const { contractAddress } = await waitForTransactionReceipt(wallet, { hash });
+            if (!contractAddress)
+              throw new UsageError("the MockStablecoin deployment created no contract");
+            return contractAddress;
+          },
+          (a) => `demo stablecoin deployed: ${a}`,
+        ),
+      );
       actions.push("demo stablecoin deployed");
     }
   }
@@ -139,7 +183,7 @@ async function deploy(ctx: Context, o: DeployOptions) {
         [
           ["chain", ctx.chain.id],
           ...PROTOCOL_CONTRACTS.map((k) => [k, protocol[k]] as const),
-          ["admin", protocol.admin],
+          ["admin", protocol.admin ?? "(not recorded)"],
           ["stablecoin", book.stablecoin ?? "(none recorded: --stablecoin or --mock-stablecoin)"],
           ["address book", file],
         ],
@@ -156,9 +200,20 @@ export function registerDeploy(program: Command, globals: () => GlobalOptions): 
       "deploy the protocol (oracle, implementations, factory, access manager, investor registry) and record it in " +
         "deployments/<chainId>.json; does nothing if the recorded contracts are there",
     )
-    .option("--admin <address>", "admin of the oracle, registry and access manager (default: the deployer)")
+    .option(
+      "--from-ignition [dir]",
+      "record the protocol deployed by Ignition (deploy/modules/Protocol.ts) instead of deploying; default dir " +
+        "deploy/deployments/chain-<chainId>",
+    )
+    .option(
+      "--admin <address>",
+      "admin of the oracle, registry and access manager (default: the deployer)",
+    )
     .option("--compliance-agent <address>", "may register investors (default: the deployer)")
     .option("--stablecoin <address>", "record the stablecoin that $stablecoin in term sheets means")
-    .option("--mock-stablecoin", "deploy the demo MockStablecoin (local and test chains only; needs `npx hardhat build`)")
+    .option(
+      "--mock-stablecoin",
+      "deploy the demo MockStablecoin (local and test chains only; needs `npx hardhat build`)",
+    )
     .action(async (o: DeployOptions) => deploy(await Context.open(globals()), o));
 }
