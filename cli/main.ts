@@ -22,15 +22,29 @@ import { type GlobalOptions } from "./lib/context.js";
 import { describeFailure, failureJson } from "./lib/output.js";
 
 const program = new Command("cascade")
-  .description("Cascade: GPU-revenue notes on any EVM chain — deploy, issue, invest, report, keep, audit")
+  .description(
+    "Cascade: GPU-revenue notes on any EVM chain — deploy, issue, invest, report, keep, audit",
+  )
   .version("0.1.0")
-  .addOption(new Option("--network <name>", "named network: localhost, sepolia, base-sepolia (default: localhost)"))
-  .addOption(new Option("--rpc-url <url>", "JSON-RPC endpoint (wins over --network)").env("CASCADE_RPC_URL"))
+  .addOption(
+    new Option(
+      "--network <name>",
+      "named network: localhost, sepolia, base-sepolia (default: localhost)",
+    ),
+  )
+  .addOption(
+    new Option("--rpc-url <url>", "JSON-RPC endpoint (wins over --network)").env("CASCADE_RPC_URL"),
+  )
   .option("--json", "print JSON for scripts instead of tables")
   .addOption(
-    new Option("--deployments <dir>", "address-book directory").env("CASCADE_DEPLOYMENTS").default("deployments"),
+    new Option("--deployments <dir>", "address-book directory")
+      .env("CASCADE_DEPLOYMENTS")
+      .default("deployments"),
   )
-  .option("--key-env <VAR>", "environment variable holding the private key (default: CASCADE_PRIVATE_KEY)")
+  .option(
+    "--key-env <VAR>",
+    "environment variable holding the private key (default: CASCADE_PRIVATE_KEY)",
+  )
   .option("--keystore <file>", "encrypted JSON keystore (password from CASCADE_KEYSTORE_PASSWORD)")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();

@@ -20,7 +20,11 @@ export const NAMED_NETWORKS: Readonly<Record<string, NamedNetwork>> = {
   /** A local anvil or `hardhat node`. */
   localhost: { urlVariable: "CASCADE_RPC_URL", defaultUrl: "http://127.0.0.1:8545" },
   /** Ethereum's Sepolia testnet. */
-  sepolia: { chainId: 11_155_111, urlVariable: "SEPOLIA_RPC_URL", keyVariable: "SEPOLIA_PRIVATE_KEY" },
+  sepolia: {
+    chainId: 11_155_111,
+    urlVariable: "SEPOLIA_RPC_URL",
+    keyVariable: "SEPOLIA_PRIVATE_KEY",
+  },
   /** Base Sepolia, an OP-stack L2 testnet. */
   "base-sepolia": {
     chainId: 84_532,

@@ -26,7 +26,12 @@ import { parseArgs } from "node:util";
 import { getAddress, isAddress } from "viem";
 
 import { localAccount, privateKeyFromEnv, UsageError } from "./lib/cli.js";
-import { keeperCrashLine, keeperOptions, runKeeper, type KeeperRunOptions } from "./lib/keeper-run.js";
+import {
+  keeperCrashLine,
+  keeperOptions,
+  runKeeper,
+  type KeeperRunOptions,
+} from "./lib/keeper-run.js";
 
 /** Printed by --help. */
 const USAGE = `Cascade keeper: runs the waterfall of every deal of a factory as its periods become ready, for the keeper

@@ -25,9 +25,14 @@ async function advance(ctx: Context, duration: string) {
   const reader = ctx.reader();
   const version = await reader.request({ method: "web3_clientVersion" });
   if (!/anvil|hardhat/i.test(version))
-    throw new UsageError(`${ctx.endpoint.url} is ${version}: time can only be moved on anvil or a hardhat node`);
+    throw new UsageError(
+      `${ctx.endpoint.url} is ${version}: time can only be moved on anvil or a hardhat node`,
+    );
   const before = await chainTime(reader as unknown as CascadeClient);
-  const request = reader.request as unknown as (a: { method: string; params: unknown[] }) => Promise<unknown>;
+  const request = reader.request as unknown as (a: {
+    method: string;
+    params: unknown[];
+  }) => Promise<unknown>;
   await request({ method: "evm_increaseTime", params: [Number(seconds)] });
   await request({ method: "evm_mine", params: [] });
   const after = await chainTime(reader as unknown as CascadeClient);
@@ -58,7 +63,14 @@ async function mint(ctx: Context, to: string, amount: string, o: { token?: strin
     args: [getAddress(to)],
   });
   emit(ctx.json, { token, to: getAddress(to), minted: units, balance }, () =>
-    print(keyValues([["token", token], ["to", to], ["minted", money(units, d)], ["balance", money(balance, d)]])),
+    print(
+      keyValues([
+        ["token", token],
+        ["to", to],
+        ["minted", money(units, d)],
+        ["balance", money(balance, d)],
+      ]),
+    ),
   );
 }
 
@@ -79,7 +91,9 @@ export function registerDev(program: Command, globals: () => GlobalOptions): voi
     .command("time")
     .description("the chain's clock (local nodes)")
     .command("advance <duration>")
-    .description("move a local node's clock forward (7d, 1h30m, 90s) and mine a block — anvil or hardhat node only")
+    .description(
+      "move a local node's clock forward (7d, 1h30m, 90s) and mine a block — anvil or hardhat node only",
+    )
     .action(async (duration: string) => advance(await Context.open(globals()), duration));
   program
     .command("stablecoin")

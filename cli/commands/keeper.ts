@@ -29,11 +29,15 @@ async function once(ctx: Context, o: KeeperCommandOptions) {
     ctx.json,
     `keeping ${refs.length} deal${refs.length === 1 ? "" : "s"}`,
     async (p) => {
-      const out: (DistributeReadyReturnType & { deal: string; name: string; decimals: number })[] = [];
+      const out: (DistributeReadyReturnType & { deal: string; name: string; decimals: number })[] =
+        [];
       for (const ref of refs) {
         const { address, record } = ctx.deal(ref);
         p.step(`${record?.name ?? address}: running ready periods`);
-        const r = await wallet.distributeReady({ deal: address, periodsPerTransaction: maxPeriods });
+        const r = await wallet.distributeReady({
+          deal: address,
+          periodsPerTransaction: maxPeriods,
+        });
         const decimals = await decimalsOf(client, await stablecoinOf(client, address));
         out.push({ ...r, deal: address, name: record?.name ?? address, decimals });
       }
@@ -72,7 +76,8 @@ async function once(ctx: Context, o: KeeperCommandOptions) {
 async function service(ctx: Context, o: KeeperCommandOptions): Promise<number> {
   let factory = ctx.deployment.protocol?.factory;
   if (o.factory !== undefined) {
-    if (!isAddress(o.factory, { strict: false })) throw new UsageError("--factory must be an address");
+    if (!isAddress(o.factory, { strict: false }))
+      throw new UsageError("--factory must be an address");
     factory = getAddress(o.factory);
   }
   if (!factory) factory = ctx.protocol().factory;
@@ -93,16 +98,28 @@ export function registerKeeper(program: Command, globals: () => GlobalOptions): 
         "run every ready period of the recorded deals and exit",
     )
     .option("--once", "one pass over the deals, then exit")
-    .option("--deal <deal>", "with --once: only this deal (name or address; repeatable)", (v: string, p: string[]) => [...p, v], [])
+    .option(
+      "--deal <deal>",
+      "with --once: only this deal (name or address; repeatable)",
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
     .option("--factory <address>", "keep this factory's deals (default: the recorded one)")
     .option("--state <file>", "keep the scan cursor and the deals found in this file between runs")
-    .option("--from-block <n>", "first block to scan without state (default: the protocol's deployment block)")
+    .option(
+      "--from-block <n>",
+      "first block to scan without state (default: the protocol's deployment block)",
+    )
     .option("--poll-interval <d>", "pause between polls, e.g. 5s, 500ms", "5s")
     .option("--max-periods <n>", "periods one transaction may catch up", "4")
     .option("--confirmations <n>", "blocks behind the head to scan to", "0")
     .option("--log-range <n>", "largest eth_getLogs block range", "5000")
     .option("--receipt-timeout <d>", "wait for a receipt before asking the chain again", "60s")
-    .option("--stop-grace <d>", "on SIGINT/SIGTERM, wait this long for a transaction in flight", "15s")
+    .option(
+      "--stop-grace <d>",
+      "on SIGINT/SIGTERM, wait this long for a transaction in flight",
+      "15s",
+    )
     .option("--backoff-initial <d>", "first retry delay (doubles up to --backoff-max)", "250ms")
     .option("--backoff-max <d>", "longest retry delay", "30s")
     .option("--log-level <level>", "debug | info | warn | error", "info")

@@ -36,7 +36,8 @@ async function sign(ctx: Context, ref: string, o: SignOptions) {
   const { address: deal } = ctx.deal(ref);
   let reportHash: Hex;
   if (o.reportFile !== undefined) {
-    if (o.reportHash !== undefined) throw new UsageError("give --report-hash or --report-file, not both");
+    if (o.reportHash !== undefined)
+      throw new UsageError("give --report-hash or --report-file, not both");
     reportHash = keccak256(await readFile(o.reportFile));
   } else {
     if (!o.reportHash || !isHex(o.reportHash) || o.reportHash.length !== 66)
@@ -73,7 +74,10 @@ async function sign(ctx: Context, ref: string, o: SignOptions) {
         [
           ["deal", deal],
           ["period", `${signed.report.period} (round ${signed.report.round})`],
-          ["GPU-hours", `${signed.report.gpuHoursBilled} billed of ${signed.report.gpuHoursAvailable}`],
+          [
+            "GPU-hours",
+            `${signed.report.gpuHoursBilled} billed of ${signed.report.gpuHoursAvailable}`,
+          ],
           ["revenue", money(signed.report.revenue, d)],
           ["signer", signed.signer],
           ["digest", sig.digest],
@@ -95,7 +99,12 @@ async function submit(ctx: Context, files: string[]) {
         throw new UsageError(`${f}: ${(e as Error).message.split("\n")[0]}`);
       }
       if (!isHex(json.signature)) throw new UsageError(`${f}: no signature`);
-      return { file: f, report: reportFromJson(json.report), signer: getAddress(json.signer), signature: json.signature };
+      return {
+        file: f,
+        report: reportFromJson(json.report),
+        signer: getAddress(json.signer),
+        signature: json.signature,
+      };
     }),
   );
   const [first] = sigs;
@@ -105,10 +114,14 @@ async function submit(ctx: Context, files: string[]) {
     // EOA signatures are checked here; a contract (ERC-1271) reporter's is checked by the oracle.
     const recovered = await recoverReportSigner(s.report, s.signature).catch(() => undefined);
     if (recovered !== undefined && recovered !== s.signer && !ctx.json)
-      process.stderr.write(`${s.file}: signature recovers to ${recovered}, not ${s.signer} (ERC-1271 signer?)\n`);
+      process.stderr.write(
+        `${s.file}: signature recovers to ${recovered}, not ${s.signer} (ERC-1271 signer?)\n`,
+      );
   }
   if (BigInt(ctx.chain.id) !== first.report.chainId)
-    throw new UsageError(`the signatures are for chain ${first.report.chainId}, the node is chain ${ctx.chain.id}`);
+    throw new UsageError(
+      `the signatures are for chain ${first.report.chainId}, the node is chain ${ctx.chain.id}`,
+    );
   const wallet = await ctx.wallet();
   const r = await withProgress(
     ctx.json,
@@ -164,7 +177,9 @@ export function registerReport(program: Command, globals: () => GlobalOptions): 
   const report = program.command("report").description("utilization reports (reporters)");
   report
     .command("sign <deal>")
-    .description("sign a period's utilization report (EIP-712) with your key; write the signature to --out")
+    .description(
+      "sign a period's utilization report (EIP-712) with your key; write the signature to --out",
+    )
     .requiredOption("--period <n>", "the period (0-based)")
     .requiredOption("--gpu-hours-available <n>", "GPU-hours available in the period")
     .requiredOption("--gpu-hours-billed <n>", "GPU-hours billed in the period")
@@ -181,5 +196,7 @@ export function registerReport(program: Command, globals: () => GlobalOptions): 
     .command("status <deal>")
     .description("a period's report at the oracle (default: the deal's next period)")
     .option("--period <n>", "the period")
-    .action(async (ref: string, o: { period?: string }) => status(await Context.open(globals()), ref, o));
+    .action(async (ref: string, o: { period?: string }) =>
+      status(await Context.open(globals()), ref, o),
+    );
 }

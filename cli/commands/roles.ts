@@ -21,7 +21,8 @@ import {
 import { emit, money, print, table, withProgress } from "../lib/output.js";
 
 function intOption(v: string, flag: string, max: number): number {
-  if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${flag} "${v}" must be a whole number ≤ ${max}`);
+  if (!/^\d+$/.test(v) || Number(v) > max)
+    throw new UsageError(`${flag} "${v}" must be a whole number ≤ ${max}`);
   return Number(v);
 }
 
@@ -38,7 +39,11 @@ async function investorsAdd(
   const country = intOption(o.country, "--country", 999);
   const classes = intOption(o.classes, "--classes", 65_535);
   const wallet = await ctx.wallet();
-  const kycExpiry = await parseChainTime(wallet as unknown as CascadeClient, o.kycExpiry, "--kyc-expiry");
+  const kycExpiry = await parseChainTime(
+    wallet as unknown as CascadeClient,
+    o.kycExpiry,
+    "--kyc-expiry",
+  );
   const results = await withProgress(
     ctx.json,
     `registering ${investors.length} investor${investors.length === 1 ? "" : "s"} in ${investorRegistry}`,
@@ -47,25 +52,31 @@ async function investorsAdd(
         registry: investorRegistry,
         investors: investors.map((w) => ({ wallet: w, kycExpiry, country, classes })),
         onProgress: (done, total, r) =>
-          p.step(`${done}/${total} ${r.wallet} ${r.registered ? "registered" : "already registered"}`),
+          p.step(
+            `${done}/${total} ${r.wallet} ${r.registered ? "registered" : "already registered"}`,
+          ),
       }),
-    (r) => `${r.filter((x) => x.registered).length} registered, ${r.filter((x) => !x.registered).length} already there`,
+    (r) =>
+      `${r.filter((x) => x.registered).length} registered, ${r.filter((x) => !x.registered).length} already there`,
   );
-  emit(ctx.json, { registry: investorRegistry, kycExpiry, country, classes, investors: results }, () =>
-    print(
-      table(
-        ["wallet", "identity", "result", "KYC until", "country", "classes", "transaction"],
-        results.map((r) => [
-          r.wallet,
-          r.identity,
-          r.registered ? "registered" : "already registered",
-          iso(kycExpiry),
-          country,
-          classes,
-          r.transactionHash ?? "",
-        ]),
+  emit(
+    ctx.json,
+    { registry: investorRegistry, kycExpiry, country, classes, investors: results },
+    () =>
+      print(
+        table(
+          ["wallet", "identity", "result", "KYC until", "country", "classes", "transaction"],
+          results.map((r) => [
+            r.wallet,
+            r.identity,
+            r.registered ? "registered" : "already registered",
+            iso(kycExpiry),
+            country,
+            classes,
+            r.transactionHash ?? "",
+          ]),
+        ),
       ),
-    ),
   );
 }
 
@@ -84,15 +95,19 @@ async function subscribe(
     ctx.json,
     `subscribing ${money(assets, d)} to ${tranche.symbol}`,
     () => wallet.subscribe({ offering: tranche.offering, assets, method: o.method }),
-    (x) => `subscribed ${money(x.assets, d)} to ${tranche.symbol} (${x.method}); pending ${money(x.pending, d)}`,
+    (x) =>
+      `subscribed ${money(x.assets, d)} to ${tranche.symbol} (${x.method}); pending ${money(x.pending, d)}`,
   );
-  emit(ctx.json, { deal, tranche: tranche.index, symbol: tranche.symbol, offering: tranche.offering, ...r }, () =>
-    print(
-      table(
-        ["tranche", "subscribed", "pending request", "method", "transaction"],
-        [[tranche.symbol, money(r.assets, d), money(r.pending, d), r.method, r.transactionHash]],
+  emit(
+    ctx.json,
+    { deal, tranche: tranche.index, symbol: tranche.symbol, offering: tranche.offering, ...r },
+    () =>
+      print(
+        table(
+          ["tranche", "subscribed", "pending request", "method", "transaction"],
+          [[tranche.symbol, money(r.assets, d), money(r.pending, d), r.method, r.transactionHash]],
+        ),
       ),
-    ),
   );
 }
 
@@ -123,7 +138,8 @@ async function offeringClose(ctx: Context, ref: string, o: { tranche?: string })
       }
       return out;
     },
-    (r) => `${r.filter((x) => x.closed === "now").length} closed, ${r.filter((x) => x.closed === "already").length} already closed`,
+    (r) =>
+      `${r.filter((x) => x.closed === "now").length} closed, ${r.filter((x) => x.closed === "already").length} already closed`,
   );
   emit(ctx.json, { deal, offerings: rows }, () =>
     print(
@@ -170,11 +186,25 @@ async function claim(ctx: Context, ref: string, o: { tranche?: string }) {
         }
         p.step(`claiming ${t.symbol} coupons and principal`);
         const cash = await wallet.claim({ token: t.token });
-        out.push({ tranche: t.index, symbol: t.symbol, shares, refunded, claimed: cash.amount, transactionHash: cash.transactionHash });
+        out.push({
+          tranche: t.index,
+          symbol: t.symbol,
+          shares,
+          refunded,
+          claimed: cash.amount,
+          transactionHash: cash.transactionHash,
+        });
       }
       return out;
     },
-    (r) => `claimed ${money(r.reduce((a, x) => a + x.claimed, 0n), d)} in cash, ${money(r.reduce((a, x) => a + x.shares, 0n), d)} in tokens`,
+    (r) =>
+      `claimed ${money(
+        r.reduce((a, x) => a + x.claimed, 0n),
+        d,
+      )} in cash, ${money(
+        r.reduce((a, x) => a + x.shares, 0n),
+        d,
+      )} in tokens`,
   );
   emit(ctx.json, { deal, investor, tranches: rows }, () =>
     print(
@@ -196,7 +226,8 @@ async function collectionsDeposit(ctx: Context, ref: string, o: { amount: string
     ctx.json,
     `depositing ${money(amount, d)} of collections`,
     () => wallet.depositCollections({ deal, amount }),
-    (x) => `deposited ${money(x.amount, d)}; the deal holds ${money(x.undistributed, d)} undistributed`,
+    (x) =>
+      `deposited ${money(x.amount, d)}; the deal holds ${money(x.undistributed, d)} undistributed`,
   );
   emit(ctx.json, { deal, ...r }, () =>
     print(
@@ -209,10 +240,14 @@ async function collectionsDeposit(ctx: Context, ref: string, o: { amount: string
 }
 
 export function registerRoles(program: Command, globals: () => GlobalOptions): void {
-  const investors = program.command("investors").description("the investor registry (compliance agent)");
+  const investors = program
+    .command("investors")
+    .description("the investor registry (compliance agent)");
   investors
     .command("add <wallet...>")
-    .description("register investors (one identity per wallet); wallets registered already are skipped")
+    .description(
+      "register investors (one identity per wallet); wallets registered already are skipped",
+    )
     .option("--country <code>", "ISO 3166-1 numeric country code", "840")
     .option("--classes <flags>", "investor class flags", "1")
     .option("--kyc-expiry <time>", "KYC valid until (ISO time, unix seconds or +365d)", "+365d")
@@ -222,29 +257,44 @@ export function registerRoles(program: Command, globals: () => GlobalOptions): v
 
   program
     .command("subscribe <deal>")
-    .description("request a subscription to a tranche's offering (EIP-2612 permit, or approve + request)")
+    .description(
+      "request a subscription to a tranche's offering (EIP-2612 permit, or approve + request)",
+    )
     .requiredOption("--tranche <index|symbol>", "the tranche")
     .requiredOption("--amount <units>", "stablecoin to subscribe, in whole units (e.g. 250,000)")
     .option("--method <permit|approve>", "force the permit or the approve path")
-    .action(async (ref: string, o: { tranche: string; amount: string; method?: "permit" | "approve" }) => {
-      if (o.method !== undefined && o.method !== "permit" && o.method !== "approve")
-        throw new UsageError("--method must be permit or approve");
-      await subscribe(await Context.open(globals()), ref, o);
-    });
+    .action(
+      async (
+        ref: string,
+        o: { tranche: string; amount: string; method?: "permit" | "approve" },
+      ) => {
+        if (o.method !== undefined && o.method !== "permit" && o.method !== "approve")
+          throw new UsageError("--method must be permit or approve");
+        await subscribe(await Context.open(globals()), ref, o);
+      },
+    );
 
   program
     .command("offering")
     .description("offerings of a deal")
     .command("close <deal>")
-    .description("close the deal's offerings once their window has ended (allocates, pays the issuer and reserve)")
+    .description(
+      "close the deal's offerings once their window has ended (allocates, pays the issuer and reserve)",
+    )
     .option("--tranche <index|symbol>", "only this tranche's offering")
-    .action(async (ref: string, o: { tranche?: string }) => offeringClose(await Context.open(globals()), ref, o));
+    .action(async (ref: string, o: { tranche?: string }) =>
+      offeringClose(await Context.open(globals()), ref, o),
+    );
 
   program
     .command("claim <deal>")
-    .description("claim tranche tokens (and refunds) from closed offerings, then coupons and principal")
+    .description(
+      "claim tranche tokens (and refunds) from closed offerings, then coupons and principal",
+    )
     .option("--tranche <index|symbol>", "only this tranche")
-    .action(async (ref: string, o: { tranche?: string }) => claim(await Context.open(globals()), ref, o));
+    .action(async (ref: string, o: { tranche?: string }) =>
+      claim(await Context.open(globals()), ref, o),
+    );
 
   program
     .command("collections")
@@ -252,5 +302,7 @@ export function registerRoles(program: Command, globals: () => GlobalOptions): v
     .command("deposit <deal>")
     .description("deposit collected revenue into the deal (approves first if needed)")
     .requiredOption("--amount <units>", "stablecoin, in whole units")
-    .action(async (ref: string, o: { amount: string }) => collectionsDeposit(await Context.open(globals()), ref, o));
+    .action(async (ref: string, o: { amount: string }) =>
+      collectionsDeposit(await Context.open(globals()), ref, o),
+    );
 }

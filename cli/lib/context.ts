@@ -52,7 +52,12 @@ export function endpointOf(o: GlobalOptions): Endpoint {
   if (o.rpcUrl) {
     if (!/^https?:\/\//.test(o.rpcUrl))
       throw new UsageError(`--rpc-url must be an http(s) URL, not "${o.rpcUrl}"`);
-    return { url: o.rpcUrl, network: o.network, expectedChainId: undefined, keyVariable: undefined };
+    return {
+      url: o.rpcUrl,
+      network: o.network,
+      expectedChainId: undefined,
+      keyVariable: undefined,
+    };
   }
   const name = o.network ?? "localhost";
   if (name === "hardhat" || name === "default")
@@ -65,7 +70,8 @@ export function endpointOf(o: GlobalOptions): Endpoint {
       `unknown network "${name}" (known: ${Object.keys(NAMED_NETWORKS).join(", ")}; or give --rpc-url)`,
     );
   const url = process.env[n.urlVariable]?.trim() || n.defaultUrl;
-  if (!url) throw new UsageError(`set ${n.urlVariable} to the RPC URL of ${name} (or give --rpc-url)`);
+  if (!url)
+    throw new UsageError(`set ${n.urlVariable} to the RPC URL of ${name} (or give --rpc-url)`);
   return { url, network: name, expectedChainId: n.chainId, keyVariable: n.keyVariable };
 }
 
@@ -125,7 +131,9 @@ export class Context {
     if (this.options.keystore) {
       const password = process.env[KEYSTORE_PASSWORD_ENV];
       if (password === undefined)
-        throw new UsageError(`set ${KEYSTORE_PASSWORD_ENV} to the password of ${this.options.keystore}`);
+        throw new UsageError(
+          `set ${KEYSTORE_PASSWORD_ENV} to the password of ${this.options.keystore}`,
+        );
       // ethers decrypts the standard (scrypt / pbkdf2) keystore format; loaded only when used.
       const { Wallet } = await import("ethers");
       const wallet = await Wallet.fromEncryptedJson(

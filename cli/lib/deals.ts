@@ -19,7 +19,11 @@ export interface TrancheRef {
 
 /** The deal's tranches by rank (token, offering, symbol). */
 export async function dealTranches(client: CascadeClient, deal: Address): Promise<TrancheRef[]> {
-  const count = await readContract(client, { address: deal, abi: dealAbi, functionName: "trancheCount" });
+  const count = await readContract(client, {
+    address: deal,
+    abi: dealAbi,
+    functionName: "trancheCount",
+  });
   return Promise.all(
     Array.from({ length: Number(count) }, async (_, index) => {
       const [token, offering] = await readContract(client, {
@@ -83,12 +87,17 @@ export function parseSeconds(input: string, flag: string): bigint {
 }
 
 /** An ISO time, unix seconds or an offset like "+365d" from the chain's time. */
-export async function parseChainTime(client: CascadeClient, input: string, flag: string): Promise<bigint> {
+export async function parseChainTime(
+  client: CascadeClient,
+  input: string,
+  flag: string,
+): Promise<bigint> {
   const s = input.trim();
   if (s.startsWith("+")) return (await chainTime(client)) + parseSeconds(s.slice(1), flag);
   if (/^\d+$/.test(s)) return BigInt(s);
   const ms = Date.parse(s);
-  if (Number.isNaN(ms)) throw new UsageError(`${flag} "${input}" is not a time (ISO-8601, unix seconds or +365d)`);
+  if (Number.isNaN(ms))
+    throw new UsageError(`${flag} "${input}" is not a time (ISO-8601, unix seconds or +365d)`);
   return BigInt(Math.floor(ms / 1_000));
 }
 

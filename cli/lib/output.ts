@@ -113,5 +113,10 @@ export function failureJson(e: unknown): Record<string, unknown> {
 }
 
 function firstLine(s: string): string {
-  return s.split("\n").find((l) => l.trim() !== "")?.trim() ?? s;
+  return (
+    s
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? s
+  );
 }

@@ -159,13 +159,16 @@ describe("cascade CLI end to end against anvil", function () {
       child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
     expect(noNetwork.code).to.equal(2);
-    expect(noNetwork.stderr.trim()).to.match(/^cascade: unknown network "nowhere" \(known: localhost, sepolia, base-sepolia/);
+    expect(noNetwork.stderr.trim()).to.match(
+      /^cascade: unknown network "nowhere" \(known: localhost, sepolia, base-sepolia/,
+    );
 
     // ------------------------------------------------------------ deploy, idempotently
-    const deployed = await ok<{ protocol: { factory: string; investorRegistry: string }; stablecoin: string; actions: string[] }>(
-      ["deploy", "--mock-stablecoin"],
-      "admin",
-    );
+    const deployed = await ok<{
+      protocol: { factory: string; investorRegistry: string };
+      stablecoin: string;
+      actions: string[];
+    }>(["deploy", "--mock-stablecoin"], "admin");
     expect(deployed.actions).to.deep.equal(["protocol deployed", "demo stablecoin deployed"]);
     const again = await ok<typeof deployed>(["deploy", "--mock-stablecoin"], "admin");
     expect(again.actions).to.deep.equal([
@@ -177,10 +180,12 @@ describe("cascade CLI end to end against anvil", function () {
     expect(book.protocol.factory).to.equal(deployed.protocol.factory);
 
     // ------------------------------------------------------------ a bad term sheet: every problem, nothing sent
-    const sheet = JSON.parse(await readFile(join(ROOT, "examples/h100-fleet.json"), "utf8")) as Record<
-      string,
-      unknown
-    > & { oracle: Record<string, unknown>; tranches: Record<string, unknown>[] };
+    const sheet = JSON.parse(
+      await readFile(join(ROOT, "examples/h100-fleet.json"), "utf8"),
+    ) as Record<string, unknown> & {
+      oracle: Record<string, unknown>;
+      tranches: Record<string, unknown>[];
+    };
     const bad = structuredClone(sheet);
     bad.periodCount = 0;
     bad.oracle.threshold = 5;
@@ -205,7 +210,10 @@ describe("cascade CLI end to end against anvil", function () {
     const problems = rejected.stderr.split("\n").filter((l) => l.startsWith("  - "));
     expect(problems.length).to.be.gte(3);
     for (const field of [/periodCount/, /threshold/, /tranches.*0.*face/])
-      expect(problems.some((l) => field.test(l)), `${field} in\n${rejected.stderr}`).to.equal(true);
+      expect(
+        problems.some((l) => field.test(l)),
+        `${field} in\n${rejected.stderr}`,
+      ).to.equal(true);
     expect(rejectedJson.code).to.equal(1);
     const issues = (JSON.parse(rejectedJson.stdout) as { issues: { path: string }[] }).issues;
     expect(issues).to.have.length(problems.length);
@@ -223,7 +231,10 @@ describe("cascade CLI end to end against anvil", function () {
     const investor = addressOf("investor");
     const other = addressOf("keeper");
     const [createdAgain, advanced, onboarded, minted] = await Promise.all([
-      ok<typeof created>(["deal", "create", "examples/h100-fleet.json", "--name", "h100", ...roles], "issuer"),
+      ok<typeof created>(
+        ["deal", "create", "examples/h100-fleet.json", "--name", "h100", ...roles],
+        "issuer",
+      ),
       ok<{ advanced: string }>(["time", "advance", "2m"]),
       ok<{ investors: { registered: boolean; identity: number }[] }>(
         ["investors", "add", investor, other, "--country", "276"],
@@ -249,7 +260,9 @@ describe("cascade CLI end to end against anvil", function () {
     ]);
     expect(small.code).to.equal(1);
     const lines = small.stderr.split("\n").filter((l) => l.startsWith("cascade:"));
-    expect(lines).to.deep.equal(["cascade: reverted with BelowMinimumTicket(10000000, 100000000000)"]);
+    expect(lines).to.deep.equal([
+      "cascade: reverted with BelowMinimumTicket(10000000, 100000000000)",
+    ]);
     expect(smallJson.code).to.equal(1);
     expect(JSON.parse(smallJson.stdout)).to.deep.include({
       errorName: "BelowMinimumTicket",
@@ -260,7 +273,10 @@ describe("cascade CLI end to end against anvil", function () {
     // Two investors subscribe at once: the senior and mezzanine by one, junior and equity by the other.
     const subscribeAll = async (role: "investor" | "keeper", tranches: [string, string][]) => {
       for (const [tranche, amount] of tranches) {
-        const s = await ok<{ method: string }>(["subscribe", "h100", "--tranche", tranche, "--amount", amount], role);
+        const s = await ok<{ method: string }>(
+          ["subscribe", "h100", "--tranche", tranche, "--amount", amount],
+          role,
+        );
         expect(s.method).to.equal("permit");
       }
     };
@@ -278,13 +294,14 @@ describe("cascade CLI end to end against anvil", function () {
     // Too early to close: a one-line reason.
     const early = await cascade(["offering", "close", "h100"], "trustee");
     expect(early.code).to.equal(1);
-    expect(early.stderr.trim().split("\n").at(-1)).to.match(/^cascade: offering open until \d+ \(chain time \d+\)$/);
+    expect(early.stderr.trim().split("\n").at(-1)).to.match(
+      /^cascade: offering open until \d+ \(chain time \d+\)$/,
+    );
 
     await ok(["time", "advance", "7d"]);
-    const closed = await ok<{ offerings: { closed: string; failed: boolean; dealActivated?: boolean }[] }>(
-      ["offering", "close", "h100"],
-      "trustee",
-    );
+    const closed = await ok<{
+      offerings: { closed: string; failed: boolean; dealActivated?: boolean }[];
+    }>(["offering", "close", "h100"], "trustee");
     expect(closed.offerings.map((o) => [o.closed, o.failed])).to.deep.equal([
       ["now", false],
       ["now", false],
@@ -296,7 +313,12 @@ describe("cascade CLI end to end against anvil", function () {
       ok<{ tranches: { shares: string }[] }>(["claim", "h100"], "investor"),
       ok<{ tranches: { shares: string }[] }>(["claim", "h100", "--tranche", "H100-EQ"], "keeper"),
     ]);
-    expect(tokens.tranches.map((t) => t.shares)).to.deep.equal(["11000000000000", "4000000000000", "0", "0"]);
+    expect(tokens.tranches.map((t) => t.shares)).to.deep.equal([
+      "11000000000000",
+      "4000000000000",
+      "0",
+      "0",
+    ]);
     expect(otherTokens.tranches.map((t) => t.shares)).to.deep.equal(["7500000000000"]);
 
     // ------------------------------------------------------------ period 0: collections, report, keeper
@@ -324,12 +346,24 @@ describe("cascade CLI end to end against anvil", function () {
     ];
     const sigs = [join(dir, "sig-0.json"), join(dir, "sig-1.json")];
     const signed = await Promise.all([
-      ok<{ signer: string; digest: string }>(["report", "sign", "h100", ...report, "--out", sigs[0]], "reporter0"),
-      ok<{ signer: string; digest: string }>(["report", "sign", "h100", ...report, "--out", sigs[1]], "reporter2"),
+      ok<{ signer: string; digest: string }>(
+        ["report", "sign", "h100", ...report, "--out", sigs[0]],
+        "reporter0",
+      ),
+      ok<{ signer: string; digest: string }>(
+        ["report", "sign", "h100", ...report, "--out", sigs[1]],
+        "reporter2",
+      ),
     ]);
-    expect(signed.map((s) => s.signer)).to.deep.equal([addressOf("reporter0"), addressOf("reporter2")]);
+    expect(signed.map((s) => s.signer)).to.deep.equal([
+      addressOf("reporter0"),
+      addressOf("reporter2"),
+    ]);
     expect(signed[0].digest).to.equal(signed[1].digest);
-    const submitted = await ok<{ period: string; round: string }>(["report", "submit", ...sigs], "servicer");
+    const submitted = await ok<{ period: string; round: string }>(
+      ["report", "submit", ...sigs],
+      "servicer",
+    );
     expect(submitted).to.include({ period: "0", round: "0" });
     // The same report again: the oracle's custom error, decoded. Nothing is ready during the dispute window;
     // afterwards the keeper runs period 0 for the bounty.
@@ -338,7 +372,9 @@ describe("cascade CLI end to end against anvil", function () {
       ok<{ periods: string[] }[]>(["keeper", "run", "--once"], "keeper"),
     ]);
     expect(twice.code).to.equal(1);
-    expect(twice.stderr.trim().split("\n").at(-1)).to.match(/^cascade: reverted with [A-Za-z]+\(.*\)$/);
+    expect(twice.stderr.trim().split("\n").at(-1)).to.match(
+      /^cascade: reverted with [A-Za-z]+\(.*\)$/,
+    );
     expect(waiting[0].periods).to.deep.equal([]);
     await ok(["time", "advance", "2d1m"]);
     const kept = await ok<{ periods: string[]; bountyEarned: string; nextPeriod: string }[]>(
@@ -348,7 +384,10 @@ describe("cascade CLI end to end against anvil", function () {
     expect(kept[0]).to.deep.include({ periods: ["0"], bountyEarned: "25000000", nextPeriod: "1" });
 
     // ------------------------------------------------------------ the investor is paid; the auditor looks
-    const paid = await ok<{ tranches: { symbol: string; claimed: string }[] }>(["claim", "h100"], "investor");
+    const paid = await ok<{ tranches: { symbol: string; claimed: string }[] }>(
+      ["claim", "h100"],
+      "investor",
+    );
     const cash = paid.tranches.reduce((a, t) => a + BigInt(t.claimed), 0n);
     // Period 0's senior coupon and first installment, and the mezzanine coupon.
     expect(cash > 1_600_000_000_000n, `claimed ${cash}`).to.equal(true);
