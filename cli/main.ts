@@ -32,8 +32,9 @@ const program = new Command("cascade")
       "named network: localhost, sepolia, base-sepolia (default: localhost)",
     ),
   )
-  .addOption(
-    new Option("--rpc-url <url>", "JSON-RPC endpoint (wins over --network)").env("CASCADE_RPC_URL"),
+  .option(
+    "--rpc-url <url>",
+    "JSON-RPC endpoint of any chain (wins over --network; localhost reads CASCADE_RPC_URL)",
   )
   .option("--json", "print JSON for scripts instead of tables")
   .addOption(
