@@ -1,7 +1,10 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
+import type { NetworkUserConfig } from "hardhat/types/config";
+
+import { NAMED_NETWORKS } from "./deploy/networks.js";
 
 // Hardhat cannot download compilers on machines without internet access, so
 // the WASM build from the npm `solc` package is used. Its version is pinned
@@ -27,9 +30,36 @@ function compiler(runs: number) {
   };
 }
 
-export default defineConfig({
-  plugins: [hardhatToolboxMochaEthersPlugin],
-  solidity: {
+/**
+ * Networks: the in-process network stays the default (tests, demo); `localhost` is a local anvil or `hardhat node`
+ * (CASCADE_RPC_URL or http://127.0.0.1:8545, the node's unlocked accounts); remote chains take their URL and key from
+ * configuration variables — environment variables or Hardhat's keystore (`npx hardhat keystore set SEPOLIA_RPC_URL`),
+ * resolved only when the network is used. See deploy/networks.ts, shared with the `cascade` CLI.
+ */
+function httpNetworks() {
+  const local = NAMED_NETWORKS.localhost;
+  const networks: Record<string, NetworkUserConfig> = {
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env[local.urlVariable] ?? local.defaultUrl ?? "http://127.0.0.1:8545",
+    },
+  };
+  for (const [name, n] of Object.entries(NAMED_NETWORKS)) {
+    if (name === "localhost") continue;
+    networks[name] = {
+      type: "http",
+      chainType: n.l2 ? "op" : "l1",
+      chainId: n.chainId,
+      url: configVariable(n.urlVariable),
+      accounts: n.keyVariable ? [configVariable(n.keyVariable)] : "remote",
+    };
+  }
+  return networks;
+}
+
+function buildProfile() {
+  return {
     compilers: [compiler(10_000)],
     overrides: {
       // The deal and its risk engine fit the 24 KB code limit only when optimized for size; their hot paths are
@@ -37,8 +67,20 @@ export default defineConfig({
       "contracts/core/Deal.sol": compiler(1),
       "contracts/core/RiskEngine.sol": compiler(200),
     },
-    // Test-only: the real Safe (1.4.1) contracts, so a Safe multisig can be a reporter (ERC-1271) in the tests.
+  };
+}
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  networks: httpNetworks(),
+  solidity: {
+    // `production` (what `hardhat ignition deploy` builds with) gets the same settings: Hardhat's derived production
+    // profile would drop them, and Deal would no longer fit the code-size limit.
+    profiles: { default: buildProfile(), production: buildProfile() },
     npmFilesToBuild: [
+      // The protocol's admin authority (deploy/modules/Protocol.ts, `deployAdministration`).
+      "@openzeppelin/contracts/access/manager/AccessManager.sol",
+      // Test-only: the real Safe (1.4.1) contracts, so a Safe multisig can be a reporter (ERC-1271) in the tests.
       "@safe-global/safe-contracts/contracts/Safe.sol",
       "@safe-global/safe-contracts/contracts/proxies/SafeProxyFactory.sol",
       "@safe-global/safe-contracts/contracts/handler/CompatibilityFallbackHandler.sol",

@@ -12,10 +12,12 @@ export const ABI_CONTRACTS = [
   ["RiskEngine", "riskEngine"],
   ["UtilizationOracle", "utilizationOracle"],
   ["GpuPriceIndexFeed", "gpuPriceIndexFeed"],
+  ["InvestorRegistry", "investorRegistry"],
+  ["AccessManager", "accessManager"],
   ["MockStablecoin", "mockStablecoin"],
 ] as const;
 
-/** Contracts whose creation bytecode the SDK ships (what `deployProtocol` deploys). */
+/** Contracts whose creation bytecode the SDK ships (what `deployProtocol` and `deployAdministration` deploy). */
 export const BYTECODE_CONTRACTS = [
   ["Deal", "deal"],
   ["TrancheToken", "trancheToken"],
@@ -24,6 +26,8 @@ export const BYTECODE_CONTRACTS = [
   ["UtilizationOracle", "utilizationOracle"],
   ["DealFactory", "dealFactory"],
   ["GpuPriceIndexFeed", "gpuPriceIndexFeed"],
+  ["InvestorRegistry", "investorRegistry"],
+  ["AccessManager", "accessManager"],
 ] as const;
 
 export interface ArtifactLike {

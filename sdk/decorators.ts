@@ -114,6 +114,16 @@ import {
   type SubmitReportReturnType,
 } from "./actions/reporter/submitReport.js";
 import {
+  deployAdministration,
+  type DeployAdministrationParameters,
+  type DeployAdministrationReturnType,
+} from "./actions/deploy/deployAdministration.js";
+import {
+  registerInvestors,
+  type RegisterInvestorsParameters,
+  type RegisterInvestorsReturnType,
+} from "./actions/compliance/registerInvestors.js";
+import {
   deployPriceIndexFeed,
   type DeployPriceIndexFeedParameters,
   type DeployPriceIndexFeedReturnType,
@@ -214,6 +224,10 @@ export type CascadeActions = {
   executeWaiver: (params: ExecuteWaiverParameters) => Promise<ExecuteWaiverReturnType>;
   voteWaiver: (params: VoteWaiverParameters) => Promise<VoteWaiverReturnType>;
   riskSnapshot: (params: RiskSnapshotParameters) => Promise<RiskSnapshotReturnType>;
+  deployAdministration: (
+    params: DeployAdministrationParameters,
+  ) => Promise<DeployAdministrationReturnType>;
+  registerInvestors: (params: RegisterInvestorsParameters) => Promise<RegisterInvestorsReturnType>;
 };
 
 /** Binds every Cascade action to `client`; use as `client.extend(cascadeActions)`. */
@@ -253,5 +267,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     executeWaiver: (params) => executeWaiver(client, params),
     voteWaiver: (params) => voteWaiver(client, params),
     riskSnapshot: (params) => riskSnapshot(client, params),
+    deployAdministration: (params) => deployAdministration(client, params),
+    registerInvestors: (params) => registerInvestors(client, params),
   };
 }

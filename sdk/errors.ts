@@ -13,9 +13,11 @@ import {
 } from "viem";
 
 import {
+  accessManagerAbi,
   dealAbi,
   dealFactoryAbi,
   gpuPriceIndexFeedAbi,
+  investorRegistryAbi,
   mockStablecoinAbi,
   offeringAbi,
   riskEngineAbi,
@@ -151,6 +153,8 @@ export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
     utilizationOracleAbi,
     riskEngineAbi,
     gpuPriceIndexFeedAbi,
+    investorRegistryAbi,
+    accessManagerAbi,
     mockStablecoinAbi,
   ];
   for (const abi of abis) {

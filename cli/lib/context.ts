@@ -1,0 +1,176 @@
+/**
+ * What every `cascade` command needs: the endpoint (`--rpc-url`, or `--network` from deploy/networks.ts), the chain
+ * behind it, the signing account (a key from an environment variable or an encrypted keystore file — never from a
+ * file in the clear or an argument), viem clients with the Cascade actions, and the address book.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+
+import type { Address, Chain, LocalAccount } from "viem";
+
+import { NAMED_NETWORKS } from "../../deploy/networks.js";
+import {
+  findDeal,
+  readDeployment,
+  writeDeployment,
+  CascadeError,
+  type DealRecord,
+  type Deployment,
+} from "../../sdk/index.js";
+import {
+  chainOf,
+  localAccount,
+  privateKeyFromEnv,
+  readerFor,
+  UsageError,
+  walletFor,
+} from "../../scripts/lib/cli.js";
+
+/** Options every command takes (commander's global options). */
+export interface GlobalOptions {
+  network?: string;
+  rpcUrl?: string;
+  json?: boolean;
+  deployments?: string;
+  keyEnv?: string;
+  keystore?: string;
+}
+
+export const DEFAULT_KEY_ENV = "CASCADE_PRIVATE_KEY";
+export const KEYSTORE_PASSWORD_ENV = "CASCADE_KEYSTORE_PASSWORD";
+
+export interface Endpoint {
+  url: string;
+  /** The network's name when given by --network. */
+  network: string | undefined;
+  expectedChainId: number | undefined;
+  keyVariable: string | undefined;
+}
+
+/** The endpoint from --rpc-url (wins) or --network (default: localhost). */
+export function endpointOf(o: GlobalOptions): Endpoint {
+  if (o.rpcUrl) {
+    if (!/^https?:\/\//.test(o.rpcUrl))
+      throw new UsageError(`--rpc-url must be an http(s) URL, not "${o.rpcUrl}"`);
+    return {
+      url: o.rpcUrl,
+      network: o.network,
+      expectedChainId: undefined,
+      keyVariable: undefined,
+    };
+  }
+  const name = o.network ?? "localhost";
+  if (name === "hardhat" || name === "default")
+    throw new UsageError(
+      "the in-process network lives only as long as one process: use `cascade demo`, or a node (--network localhost)",
+    );
+  const n = NAMED_NETWORKS[name];
+  if (!n)
+    throw new UsageError(
+      `unknown network "${name}" (known: ${Object.keys(NAMED_NETWORKS).join(", ")}; or give --rpc-url)`,
+    );
+  const url = process.env[n.urlVariable]?.trim() || n.defaultUrl;
+  if (!url)
+    throw new UsageError(`set ${n.urlVariable} to the RPC URL of ${name} (or give --rpc-url)`);
+  return { url, network: name, expectedChainId: n.chainId, keyVariable: n.keyVariable };
+}
+
+/** The command's context: endpoint, chain, address book; the account is loaded on first use. */
+export class Context {
+  private account: LocalAccount | undefined;
+
+  private constructor(
+    readonly options: GlobalOptions,
+    readonly endpoint: Endpoint,
+    readonly chain: Chain,
+    readonly deploymentsDir: string,
+    public deployment: Deployment,
+  ) {}
+
+  static async open(options: GlobalOptions): Promise<Context> {
+    const endpoint = endpointOf(options);
+    let chain: Chain;
+    try {
+      chain = await chainOf(endpoint.url);
+    } catch (e) {
+      throw new CascadeError(
+        `no node answers at ${endpoint.url}${endpoint.network ? ` (--network ${endpoint.network})` : ""}: ${
+          (e as Error).message.split("\n")[0]
+        }`,
+        { url: endpoint.url },
+      );
+    }
+    if (endpoint.expectedChainId !== undefined && chain.id !== endpoint.expectedChainId)
+      throw new UsageError(
+        `${endpoint.network} is chain ${endpoint.expectedChainId}, but ${endpoint.url} is chain ${chain.id}`,
+      );
+    const dir = resolve(options.deployments ?? process.env.CASCADE_DEPLOYMENTS ?? "deployments");
+    return new Context(options, endpoint, chain, dir, await readDeployment(dir, chain.id));
+  }
+
+  get json(): boolean {
+    return this.options.json === true;
+  }
+
+  /** A read-only client with the Cascade actions. */
+  reader() {
+    return readerFor(this.endpoint.url, this.chain);
+  }
+
+  /** A wallet client for the signing account. */
+  async wallet() {
+    return walletFor(this.endpoint.url, this.chain, await this.signer());
+  }
+
+  /**
+   * The signing account: `--keystore FILE` (an encrypted JSON keystore, password from CASCADE_KEYSTORE_PASSWORD),
+   * else the key in `--key-env VAR`, CASCADE_PRIVATE_KEY, or the named network's key variable.
+   */
+  async signer(): Promise<LocalAccount> {
+    if (this.account) return this.account;
+    if (this.options.keystore) {
+      const password = process.env[KEYSTORE_PASSWORD_ENV];
+      if (password === undefined)
+        throw new UsageError(
+          `set ${KEYSTORE_PASSWORD_ENV} to the password of ${this.options.keystore}`,
+        );
+      // ethers decrypts the standard (scrypt / pbkdf2) keystore format; loaded only when used.
+      const { Wallet } = await import("ethers");
+      const wallet = await Wallet.fromEncryptedJson(
+        await readFile(this.options.keystore, "utf8"),
+        password,
+      );
+      this.account = localAccount(wallet.privateKey as `0x${string}`);
+      return this.account;
+    }
+    const variable =
+      this.options.keyEnv ??
+      (process.env[DEFAULT_KEY_ENV] === undefined && this.endpoint.keyVariable !== undefined
+        ? this.endpoint.keyVariable
+        : DEFAULT_KEY_ENV);
+    this.account = localAccount(privateKeyFromEnv(variable));
+    return this.account;
+  }
+
+  /** The recorded protocol, or a usage error saying to deploy first. */
+  protocol(): NonNullable<Deployment["protocol"]> {
+    const p = this.deployment.protocol;
+    if (!p)
+      throw new UsageError(
+        `no Cascade deployment for chain ${this.chain.id} in ${this.deploymentsDir}: run \`cascade deploy\` first`,
+      );
+    return p;
+  }
+
+  /** A deal by name (from the address book) or address. */
+  deal(ref: string): { address: Address; record: DealRecord | undefined } {
+    const found = findDeal(this.deployment, ref);
+    return typeof found === "string"
+      ? { address: found, record: undefined }
+      : { address: found.deal, record: found };
+  }
+
+  async save(): Promise<string> {
+    return writeDeployment(this.deploymentsDir, this.deployment);
+  }
+}
