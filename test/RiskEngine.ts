@@ -41,6 +41,7 @@ import {
   runPeriod,
   standardFleet,
   trigger,
+  QUIET_TRIGGERS,
   type RiskFixture,
 } from "./helpers/risk-fixtures.js";
 
@@ -1058,41 +1059,9 @@ describe("RiskEngine", function () {
   });
 
   describe("metrics and triggers", function () {
-    /** One trigger per metric, none in breach in the periods below. */
-    const QUIET = [
-      trigger(RiskMetric.Dscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(RiskMetric.TrailingDscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(
-        RiskMetric.Utilization,
-        TriggerComparison.Below,
-        (30n * WAD) / 100n,
-        TriggerEffect.CashTrap,
-      ),
-      trigger(
-        RiskMetric.Ltv,
-        TriggerComparison.Above,
-        (95n * WAD) / 100n,
-        TriggerEffect.Accelerate,
-      ),
-      trigger(
-        RiskMetric.SeniorCurve,
-        TriggerComparison.Above,
-        (90n * WAD) / 100n,
-        TriggerEffect.Accelerate,
-      ),
-      trigger(RiskMetric.ReserveLevel, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(
-        RiskMetric.ServicerShortfall,
-        TriggerComparison.Above,
-        (20n * WAD) / 100n,
-        TriggerEffect.CashTrap,
-      ),
-      trigger(RiskMetric.MissedReport, TriggerComparison.Above, 0n, TriggerEffect.Accelerate),
-    ];
-
     async function quietDeal() {
       const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
-        t.risk = { ...t.risk, triggers: QUIET };
+        t.risk = { ...t.risk, triggers: QUIET_TRIGGERS };
       });
       await activate(networkHelpers, f);
       return f;

@@ -17,6 +17,7 @@ import {
   runPeriod,
   standardFleet,
   trigger,
+  QUIET_TRIGGERS,
   type PeriodRun,
   type RiskFixture,
 } from "./helpers/risk-fixtures.js";
@@ -327,40 +328,9 @@ describe("Risk scenarios", function () {
   });
 
   describe("gas", function () {
-    const QUIET = [
-      trigger(RiskMetric.Dscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(RiskMetric.TrailingDscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(
-        RiskMetric.Utilization,
-        TriggerComparison.Below,
-        (30n * WAD) / 100n,
-        TriggerEffect.CashTrap,
-      ),
-      trigger(
-        RiskMetric.Ltv,
-        TriggerComparison.Above,
-        (95n * WAD) / 100n,
-        TriggerEffect.Accelerate,
-      ),
-      trigger(
-        RiskMetric.SeniorCurve,
-        TriggerComparison.Above,
-        (90n * WAD) / 100n,
-        TriggerEffect.Accelerate,
-      ),
-      trigger(RiskMetric.ReserveLevel, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
-      trigger(
-        RiskMetric.ServicerShortfall,
-        TriggerComparison.Above,
-        (20n * WAD) / 100n,
-        TriggerEffect.CashTrap,
-      ),
-      trigger(RiskMetric.MissedReport, TriggerComparison.Above, 0n, TriggerEffect.Accelerate),
-    ];
-
     async function gasDeals() {
       const full = await buildRiskDeal(ethers, networkHelpers, "index", (t) => {
-        t.risk = { ...t.risk, triggers: QUIET };
+        t.risk = { ...t.risk, triggers: QUIET_TRIGGERS };
       });
       await activate(networkHelpers, full);
       const bare = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {

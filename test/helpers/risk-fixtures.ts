@@ -36,6 +36,7 @@ import {
   TriggerComparison,
   TriggerEffect,
 } from "./fixtures.js";
+import type { RefMetrics, RefStatement } from "./waterfall-reference.js";
 
 export const K = 1_000n * USDC;
 export const M = 1_000_000n * USDC;
@@ -285,47 +286,38 @@ export async function activate(networkHelpers: NetworkHelpers, f: RiskFixture): 
   await activateDeal(networkHelpers, f.protocol, f.r, f.h);
 }
 
+/** One trigger per metric, none in breach for a healthy deal (DSCR well above 0.5, utilization above 30 %). */
+export const QUIET_TRIGGERS: TriggerTermsInput[] = [
+  trigger(RiskMetric.Dscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
+  trigger(RiskMetric.TrailingDscr, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
+  trigger(
+    RiskMetric.Utilization,
+    TriggerComparison.Below,
+    (30n * WAD) / 100n,
+    TriggerEffect.CashTrap,
+  ),
+  trigger(RiskMetric.Ltv, TriggerComparison.Above, (95n * WAD) / 100n, TriggerEffect.Accelerate),
+  trigger(
+    RiskMetric.SeniorCurve,
+    TriggerComparison.Above,
+    (90n * WAD) / 100n,
+    TriggerEffect.Accelerate,
+  ),
+  trigger(RiskMetric.ReserveLevel, TriggerComparison.Below, WAD / 2n, TriggerEffect.CashTrap),
+  trigger(
+    RiskMetric.ServicerShortfall,
+    TriggerComparison.Above,
+    (20n * WAD) / 100n,
+    TriggerEffect.CashTrap,
+  ),
+  trigger(RiskMetric.MissedReport, TriggerComparison.Above, 0n, TriggerEffect.Accelerate),
+];
+
 // ------------------------------------------------------------------ statements
 
-export interface Metrics {
-  cashAvailableForDebtService: bigint;
-  debtService: bigint;
-  dscr: bigint;
-  trailingDscr: bigint;
-  utilization: bigint;
-  collateralValue: bigint;
-  notesOutstanding: bigint;
-  ltv: bigint;
-  seniorCurve: bigint;
-  reserveLevel: bigint;
-  servicerShortfall: bigint;
-  breakEvenUtilization: bigint;
-  overcollateralization: bigint[];
-  interestCoverage: bigint[];
-  breachedMask: bigint;
-  activeMask: bigint;
-}
-
-export interface Statement {
-  period: bigint;
-  reported: boolean;
-  cashIn: bigint;
-  reserveReleased: bigint;
-  reserveDrawn: bigint;
-  keeperBountyPaid: bigint;
-  trusteeFeePaid: bigint;
-  servicerFeePaid: bigint;
-  interestPaid: bigint[];
-  reserveToppedUp: bigint;
-  principalPaid: bigint[];
-  residualPaid: bigint;
-  utilization: bigint;
-  reserveTrapped: bigint;
-  collectionsCarried: bigint;
-  reserveAfter: bigint;
-  mode: number;
-  metrics: Metrics;
-}
+/** A statement's metrics and the statement itself, as the reference model types them. */
+export type Metrics = RefMetrics;
+export type Statement = Omit<RefStatement, "mode"> & { mode: number };
 
 export function metricsOf(x: unknown): Metrics {
   const a = x as unknown[];
