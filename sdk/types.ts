@@ -157,6 +157,22 @@ export interface TrancheTerms {
   reserveFundingBps: number;
   coupon: CouponTerms;
   principal: PrincipalTerms;
+  /** Transfer rules, enforced against the term sheet's investor registry; all zero without one. */
+  transfer: TransferRules;
+}
+
+/**
+ * `TransferRules.Rules`: a tranche's transfer restrictions. `allowedClasses` is an any-of mask over the registry's
+ * investor class flags (0: any class); `minHoldingPeriod` seconds after acquisition; `maxHolders` identities
+ * (0: no cap); `minHolding` the least non-zero balance (token units; 0: none); `blockedCountries` a 1024-bit bitmap
+ * of ISO 3166-1 numeric codes (country c is bit c % 256 of word c / 256).
+ */
+export interface TransferRules {
+  allowedClasses: number;
+  minHoldingPeriod: number;
+  maxHolders: number;
+  minHolding: bigint;
+  blockedCountries: readonly [bigint, bigint, bigint, bigint];
 }
 
 /**
@@ -188,6 +204,8 @@ export interface TermSheet {
   servicer: Address;
   trustee: Address;
   guardian: Address;
+  /** The issuer's investor registry; the zero address leaves the deal's tokens unrestricted. */
+  registry: Address;
   offeringOpensAt: bigint;
   offeringClosesAt: bigint;
   start: bigint;

@@ -13,6 +13,7 @@ import {IOffering} from "../interfaces/IOffering.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
+import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TermSheetLib} from "../libraries/TermSheetLib.sol";
 
 /// @title DealFactory
@@ -63,6 +64,11 @@ contract DealFactory is IDealFactory {
             }
         }
 
+        // The registry must be a contract: every transfer of the deal's tokens asks it about both wallets.
+        if (terms.registry != address(0) && terms.registry.code.length == 0) {
+            revert IDeal.InvalidTermSheet(IDeal.TermSheetField.Registry, 0);
+        }
+
         uint256 count = terms.tranches.length;
         deal = Clones.clone(DEAL_IMPLEMENTATION);
         address[] memory tokens = new address[](count);
@@ -72,14 +78,16 @@ contract DealFactory is IDealFactory {
             TrancheTerms calldata tr = terms.tranches[i];
             tokens[i] = Clones.cloneWithImmutableArgs(
                 TOKEN_IMPLEMENTATION,
-                abi.encode(
+                TrancheTokenArgs.encode(
                     ITrancheToken.Params({
                         deal: deal,
                         stablecoin: terms.stablecoin,
                         trancheIndex: uint8(i),
                         decimals: decimals,
                         name: ShortString.unwrap(ShortStrings.toShortString(tr.name)),
-                        symbol: ShortString.unwrap(ShortStrings.toShortString(tr.symbol))
+                        symbol: ShortString.unwrap(ShortStrings.toShortString(tr.symbol)),
+                        registry: terms.registry,
+                        rules: tr.transfer
                     })
                 )
             );

@@ -4,23 +4,31 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStrings.sol";
 
+import {InvestorRecord} from "../compliance/InvestorRecord.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
+import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
+import {TransferRules} from "../libraries/TransferRules.sol";
 
 /// @title TrancheToken
-/// @notice See {ITrancheToken}. A compact ERC-20 whose balance and cash checkpoint share one storage slot, so a
-/// transfer between settled holders touches the same number of account slots as a plain ERC-20.
-/// @dev Deployed as clones whose immutable arguments hold {Params}: creating a tranche writes no storage.
+/// @notice See {ITrancheToken}. A compact ERC-20 whose balance, vote lock, holding-period clock and cash checkpoint
+/// share one storage slot, so a transfer between settled holders touches the same number of account slots as a plain
+/// ERC-20; its compliance check is one view call to the investor registry (two packed records) and rules read from
+/// the clone's code.
+/// @dev Deployed as clones whose immutable arguments hold {Params} ({TrancheTokenArgs}): creating a tranche writes no
+/// storage.
 contract TrancheToken is ITrancheToken, IERC20Errors {
     using SafeERC20 for IERC20;
     using ShortStrings for ShortString;
+    using TransferRules for TransferRules.Transfer;
 
     uint256 private constant INDEX_SCALE = 1e18;
     bytes32 private constant PERMIT_TYPEHASH = keccak256(
@@ -30,20 +38,28 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
     bytes32 private constant VERSION_HASH = keccak256("1");
+    /// @dev {IInvestorRegistry.COMPLIANCE_AGENT_ROLE}.
+    bytes32 private constant COMPLIANCE_AGENT_ROLE = keccak256("cascade.role.compliance-agent");
+    /// @dev Offset of the immutable arguments in a clone's code (after the 45-byte ERC-1167 proxy).
+    uint256 private constant ARGS_OFFSET = 0x2d;
 
-    /// @dev Balance, the time until which it cannot leave the account (a waiver vote), and the cash index at which
-    /// it was last settled: one slot.
+    /// @dev Balance, the time until which it cannot leave the account (a waiver vote), the time it was acquired from
+    /// another identity (start of the holding period) and the cash index at which it was last settled: one slot.
     struct Account {
         uint96 balance;
         uint32 lockedUntil;
-        uint128 checkpoint;
+        uint32 acquiredAt;
+        uint96 checkpoint;
     }
 
     // Hot slot: read by every transfer and claim. `_issued` is set at issue, so the first distribution updates a
-    // warm, non-zero slot.
+    // warm, non-zero slot. `_holders` is kept only when the tranche caps holders; `_partialFreezes` counts wallets
+    // with frozen tokens, so transfers read a wallet's frozen amount only while some wallet has one.
     uint128 private _cashIndex;
     bool private _paused;
     bool private _issued;
+    uint32 private _holders;
+    uint32 private _partialFreezes;
 
     /// @dev The tranche's offering, recorded when it issues the supply.
     address private _offering;
@@ -55,24 +71,34 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     mapping(address account => uint256) private _accrued;
     mapping(address owner => mapping(address spender => uint256)) private _allowances;
     mapping(address owner => uint256) private _nonces;
+    /// @dev Tokens an agent froze; never more than the balance.
+    mapping(address account => uint256) private _frozen;
 
     modifier onlyDeal() {
-        if (msg.sender != _params().deal) revert NotDeal(msg.sender);
+        if (msg.sender != _deal()) revert NotDeal(msg.sender);
+        _;
+    }
+
+    modifier onlyAgent() {
+        address registry_ = _registry();
+        if (registry_ == address(0) || !IAccessControl(registry_).hasRole(COMPLIANCE_AGENT_ROLE, msg.sender)) {
+            revert NotComplianceAgent(msg.sender);
+        }
         _;
     }
 
     // ------------------------------------------------------------ ERC-20
 
     function name() public view returns (string memory) {
-        return ShortString.wrap(_params().name).toString();
+        return ShortString.wrap(bytes32(_word(TrancheTokenArgs.NAME_WORD))).toString();
     }
 
     function symbol() external view returns (string memory) {
-        return ShortString.wrap(_params().symbol).toString();
+        return ShortString.wrap(bytes32(_word(TrancheTokenArgs.SYMBOL_WORD))).toString();
     }
 
     function decimals() external view returns (uint8) {
-        return _params().decimals;
+        return uint8(_word(TrancheTokenArgs.DEAL_WORD) >> 168);
     }
 
     function totalSupply() external view returns (uint256) {
@@ -145,14 +171,19 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function issue(uint256 amount) external {
-        Params memory p = _params();
-        (, address offering_) = IDeal(p.deal).trancheContracts(p.trancheIndex);
+        uint256 w0 = _word(TrancheTokenArgs.DEAL_WORD);
+        (, address offering_) = IDeal(address(uint160(w0))).trancheContracts(uint8(w0 >> 160));
         if (msg.sender != offering_) revert NotOffering(msg.sender);
         if (_issued) revert AlreadyIssued();
         _issued = true;
         _offering = offering_;
         _totalSupply = amount;
-        _accounts[msg.sender] = Account({balance: SafeCast.toUint96(amount), lockedUntil: 0, checkpoint: _cashIndex});
+        _accounts[msg.sender] = Account({
+            balance: SafeCast.toUint96(amount),
+            lockedUntil: 0,
+            acquiredAt: uint32(block.timestamp),
+            checkpoint: uint96(_cashIndex)
+        });
         emit Transfer(address(0), msg.sender, amount);
         emit Issued(msg.sender, amount);
     }
@@ -166,25 +197,34 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 index = _cashIndex;
         Account memory from = _accounts[offering_];
         if (from.balance < shares) revert ERC20InsufficientBalance(offering_, from.balance, shares);
+        Account memory to = _accounts[receiver];
+        (address registry_, TransferRules.Rules memory rules) = _rules();
+        if (registry_ != address(0)) {
+            // A subscriber must be eligible to receive; the holder cap is not applied to the primary offering (the
+            // issuer sizes it), but its holders are counted.
+            InvestorRecord record = InvestorRecord.wrap(IInvestorRegistry(registry_).walletRecord(receiver));
+            uint8 code = TransferRules.receiverCode(record, rules, block.timestamp);
+            if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+            if (rules.maxHolders != 0 && shares != 0 && _joins(registry_, receiver, record, to.balance)) {
+                _setHolders(_holders + 1);
+            }
+        }
         uint256 offeringAccrued = _accrued[offering_] + _pending(from, index);
         // The shares take their pro-rata part of what the offering accrued while holding them; the last
         // delivery (shares == balance) takes the whole remainder, so nothing stays behind.
         uint256 moved = shares == from.balance ? offeringAccrued : Math.mulDiv(offeringAccrued, shares, from.balance);
         _accrued[offering_] = offeringAccrued - moved;
-        _accounts[offering_] = Account({
-            balance: from.balance - uint96(shares),
-            lockedUntil: from.lockedUntil,
-            checkpoint: uint128(index)
-        });
+        from.balance -= uint96(shares);
+        from.checkpoint = uint96(index);
+        _accounts[offering_] = from;
 
-        Account memory to = _accounts[receiver];
         uint256 toPending = _pending(to, index);
         if (toPending + moved != 0) _accrued[receiver] += toPending + moved;
-        _accounts[receiver] = Account({
-            balance: to.balance + uint96(shares),
-            lockedUntil: to.lockedUntil,
-            checkpoint: uint128(index)
-        });
+        to.balance += uint96(shares);
+        to.checkpoint = uint96(index);
+        // A subscription starts the holding period.
+        to.acquiredAt = uint32(block.timestamp);
+        _accounts[receiver] = to;
         emit Transfer(offering_, receiver, shares);
         emit SharesDelivered(receiver, shares, moved);
     }
@@ -196,7 +236,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (supply == 0) revert NothingToClaim();
         uint256 numerator = amount * INDEX_SCALE + _indexCarry;
         uint256 index = _cashIndex + numerator / supply;
-        if (index > type(uint128).max) revert IndexOverflow();
+        if (index > type(uint96).max) revert IndexOverflow();
         _indexCarry = numerator % supply;
         _cashIndex = uint128(index);
         emit Distributed(amount, index);
@@ -210,7 +250,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function lockForVote(address voter, uint64 until) external returns (uint256 weight) {
-        address engine = IDeal(_params().deal).riskEngine();
+        address engine = IDeal(_deal()).riskEngine();
         if (msg.sender != engine) revert NotRiskEngine(msg.sender);
         Account storage account = _accounts[voter];
         weight = account.balance;
@@ -229,24 +269,156 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     function claim(address receiver) external returns (uint256 amount) {
         if (_paused) revert TokenPaused();
         if (receiver == address(0)) revert ERC20InvalidReceiver(address(0));
+        uint8 code = _claimCode(msg.sender);
+        if (code != TransferRules.SUCCESS) revert ClaimRestricted(msg.sender, code);
         uint256 index = _cashIndex;
         Account memory account = _accounts[msg.sender];
         amount = _accrued[msg.sender] + _pending(account, index);
         if (amount == 0) revert NothingToClaim();
         if (account.checkpoint != index) {
-            _accounts[msg.sender].checkpoint = uint128(index);
+            _accounts[msg.sender].checkpoint = uint96(index);
         }
         _accrued[msg.sender] = 0;
         emit Claimed(msg.sender, receiver, amount);
         // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
-        IERC20(_params().stablecoin).safeTransfer(receiver, amount);
+        IERC20(_stablecoin()).safeTransfer(receiver, amount);
+    }
+
+    // ------------------------------------------------------------ compliance agent
+
+    /// @inheritdoc ITrancheToken
+    function freezeTokens(address account, uint256 amount) external onlyAgent {
+        if (amount == 0) revert ZeroAmount();
+        _checkNotOffering(account);
+        uint256 balance = _accounts[account].balance;
+        uint256 frozen = _frozen[account];
+        if (amount > balance || frozen > balance - amount) {
+            revert FreezeExceedsBalance(account, balance, frozen, amount);
+        }
+        if (frozen == 0) _partialFreezes += 1;
+        // frozen + amount ≤ balance checked above.
+        unchecked {
+            frozen += amount;
+        }
+        _frozen[account] = frozen;
+        emit TokensFrozen(msg.sender, account, amount, frozen);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function unfreezeTokens(address account, uint256 amount) external onlyAgent {
+        if (amount == 0) revert ZeroAmount();
+        uint256 frozen = _frozen[account];
+        if (amount > frozen) revert UnfreezeExceedsFrozen(account, frozen, amount);
+        _unfreeze(account, frozen, amount);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function forcedTransfer(address from, address to, uint256 amount) external onlyAgent {
+        if (_paused) revert TokenPaused();
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        if (from == to) revert SameWallet(from);
+        _checkNotOffering(from);
+        Account memory a = _accounts[from];
+        if (a.balance < amount) revert ERC20InsufficientBalance(from, a.balance, amount);
+        if (a.lockedUntil >= block.timestamp) revert TokensLocked(from, a.lockedUntil);
+        (address registry_, TransferRules.Rules memory rules) = _rules();
+        (uint256 fromRecord, uint256 toRecord) = IInvestorRegistry(registry_).transferRecords(from, to);
+        uint8 code = TransferRules.receiverCode(InvestorRecord.wrap(toRecord), rules, block.timestamp);
+        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+        Account memory b = _accounts[to];
+        bool sameIdentity = uint32(fromRecord) == uint32(toRecord);
+        if (rules.maxHolders != 0 && !sameIdentity) {
+            // A court order is not refused for the holder cap, but the count follows it.
+            _updateHolders(registry_, from, to, amount, a.balance, b.balance, fromRecord, toRecord);
+        }
+        // The agent may take frozen tokens: what stays frozen never exceeds what stays.
+        uint256 frozen = _frozen[from];
+        uint256 left = a.balance - amount;
+        if (frozen > left) _unfreeze(from, frozen, frozen - left);
+        emit ForcedTransfer(msg.sender, from, to, amount);
+        _move(from, to, amount, a, b, sameIdentity);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function recoverWallet(address lostWallet, address newWallet) external onlyAgent {
+        if (_paused) revert TokenPaused();
+        if (newWallet == address(0)) revert ERC20InvalidReceiver(address(0));
+        if (lostWallet == newWallet) revert SameWallet(lostWallet);
+        _checkNotOffering(lostWallet);
+        (address registry_, TransferRules.Rules memory rules) = _rules();
+        InvestorRecord record = InvestorRecord.wrap(IInvestorRegistry(registry_).walletRecord(newWallet));
+        uint8 code = TransferRules.receiverCode(record, rules, block.timestamp);
+        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+
+        (uint256 balance, uint256 accrued) = _movePosition(lostWallet, newWallet);
+        uint256 frozen = _frozen[lostWallet];
+        if (frozen != 0) {
+            uint256 newFrozen = _frozen[newWallet];
+            // Two wallets with frozen tokens become one.
+            if (newFrozen != 0) _partialFreezes -= 1;
+            _frozen[newWallet] = newFrozen + frozen;
+            _frozen[lostWallet] = 0;
+        }
+        // The holder count does not change: the position stays with the same identity.
+        emit WalletRecovered(msg.sender, lostWallet, newWallet, balance, accrued, frozen);
+        emit Transfer(lostWallet, newWallet, balance);
     }
 
     // ------------------------------------------------------------ views
 
     /// @inheritdoc ITrancheToken
+    function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8) {
+        Account memory a = _accounts[from];
+        (address registry_, TransferRules.Rules memory rules) = _rules();
+        if (registry_ == address(0)) {
+            if (_paused) return TransferRules.PAUSED;
+            if (amount > a.balance) return TransferRules.INSUFFICIENT_BALANCE;
+            if (a.lockedUntil >= block.timestamp) return TransferRules.TOKENS_LOCKED;
+            return TransferRules.SUCCESS;
+        }
+        TransferRules.Transfer memory t = _transferOf(registry_, rules, from, to, amount, a, _accounts[to]);
+        return t.check(rules, block.timestamp);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function messageForTransferRestriction(uint8 code) external pure returns (string memory) {
+        return TransferRules.message(code);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function detectClaimRestriction(address account) external view returns (uint8) {
+        if (_paused) return TransferRules.PAUSED;
+        return _claimCode(account);
+    }
+
+    /// @inheritdoc ITrancheToken
     function claimable(address account) external view returns (uint256) {
         return _accrued[account] + _pending(_accounts[account], _cashIndex);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function frozenTokens(address account) external view returns (uint256) {
+        return _frozen[account];
+    }
+
+    /// @inheritdoc ITrancheToken
+    function acquiredAt(address account) external view returns (uint256) {
+        return _accounts[account].acquiredAt;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function holders() external view returns (uint256) {
+        return _holders;
+    }
+
+    /// @inheritdoc ITrancheToken
+    function registry() external view returns (address) {
+        return _registry();
+    }
+
+    /// @inheritdoc ITrancheToken
+    function transferRules() external view returns (TransferRules.Rules memory rules) {
+        (, rules) = _rules();
     }
 
     /// @inheritdoc ITrancheToken
@@ -256,31 +428,35 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function factor() external view returns (uint256) {
-        Params memory p = _params();
-        return IDeal(p.deal).factor(p.trancheIndex);
+        uint256 w0 = _word(TrancheTokenArgs.DEAL_WORD);
+        return IDeal(address(uint160(w0))).factor(uint8(w0 >> 160));
     }
 
     /// @inheritdoc ITrancheToken
     function params() external view returns (Params memory) {
-        return _params();
+        uint256[9] memory w; // TrancheTokenArgs.WORDS
+        assembly ("memory-safe") {
+            extcodecopy(address(), w, ARGS_OFFSET, 0x120)
+        }
+        return TrancheTokenArgs.decode(w);
     }
 
     function deal() external view returns (address) {
-        return _params().deal;
+        return _deal();
     }
 
     /// @inheritdoc ITrancheToken
     function offering() external view returns (address offering_) {
-        Params memory p = _params();
-        (, offering_) = IDeal(p.deal).trancheContracts(p.trancheIndex);
+        uint256 w0 = _word(TrancheTokenArgs.DEAL_WORD);
+        (, offering_) = IDeal(address(uint160(w0))).trancheContracts(uint8(w0 >> 160));
     }
 
     function stablecoin() external view returns (address) {
-        return _params().stablecoin;
+        return _stablecoin();
     }
 
     function trancheIndex() external view returns (uint256) {
-        return _params().trancheIndex;
+        return uint8(_word(TrancheTokenArgs.DEAL_WORD) >> 160);
     }
 
     function paused() external view returns (bool) {
@@ -289,8 +465,48 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     // ------------------------------------------------------------ internals
 
-    function _params() private view returns (Params memory) {
-        return abi.decode(Clones.fetchCloneArgs(address(this)), (Params));
+    /// @dev Word `i` of the clone's immutable arguments ({TrancheTokenArgs}).
+    function _word(uint256 i) private view returns (uint256 w) {
+        assembly ("memory-safe") {
+            extcodecopy(address(), 0x00, add(ARGS_OFFSET, shl(5, i)), 0x20)
+            w := mload(0x00)
+        }
+    }
+
+    function _deal() private view returns (address) {
+        return address(uint160(_word(TrancheTokenArgs.DEAL_WORD)));
+    }
+
+    function _stablecoin() private view returns (address) {
+        return address(uint160(_word(TrancheTokenArgs.STABLECOIN_WORD)));
+    }
+
+    function _registry() private view returns (address) {
+        return address(uint160(_word(TrancheTokenArgs.REGISTRY_WORD)));
+    }
+
+    /// @dev The registry and the transfer rules; the rules are left empty when there is no registry.
+    function _rules() private view returns (address registry_, TransferRules.Rules memory rules) {
+        uint256 w2 = _word(TrancheTokenArgs.REGISTRY_WORD);
+        registry_ = address(uint160(w2));
+        if (registry_ == address(0)) return (registry_, rules);
+        uint256 w1 = _word(TrancheTokenArgs.STABLECOIN_WORD);
+        rules.allowedClasses = uint16(w1 >> 160);
+        rules.minHoldingPeriod = uint32(w1 >> 176);
+        rules.maxHolders = uint32(w1 >> 208);
+        rules.minHolding = uint128(w2 >> 160);
+        uint256[4] memory blocked = rules.blockedCountries;
+        assembly ("memory-safe") {
+            extcodecopy(address(), blocked, add(ARGS_OFFSET, shl(5, 5)), 0x80)
+        }
+    }
+
+    /// @dev The restriction code stopping `account` from claiming: the sender checks (4 – 8) of its record.
+    function _claimCode(address account) private view returns (uint8) {
+        (address registry_, TransferRules.Rules memory rules) = _rules();
+        if (registry_ == address(0)) return TransferRules.SUCCESS;
+        InvestorRecord record = InvestorRecord.wrap(IInvestorRegistry(registry_).walletRecord(account));
+        return TransferRules.senderCode(record, rules, block.timestamp);
     }
 
     function _pending(Account memory account, uint256 index) private pure returns (uint256) {
@@ -298,31 +514,86 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         return Math.mulDiv(account.balance, index - account.checkpoint, INDEX_SCALE);
     }
 
+    /// @dev What {TransferRules.check} needs to know about moving `amount` from `from` (account `a`) to `to` (`b`).
+    function _transferOf(
+        address registry_,
+        TransferRules.Rules memory rules,
+        address from,
+        address to,
+        uint256 amount,
+        Account memory a,
+        Account memory b
+    ) private view returns (TransferRules.Transfer memory t) {
+        (uint256 fromRecord, uint256 toRecord) = IInvestorRegistry(registry_).transferRecords(from, to);
+        t.fromRecord = InvestorRecord.wrap(fromRecord);
+        t.toRecord = InvestorRecord.wrap(toRecord);
+        t.amount = amount;
+        t.fromBalance = a.balance;
+        t.toBalance = b.balance;
+        if (_partialFreezes != 0) t.fromFrozen = _frozen[from];
+        t.fromAcquiredAt = a.acquiredAt;
+        t.fromLockedUntil = a.lockedUntil;
+        t.paused = _paused;
+        // Holders are counted only when the tranche caps them: an uncapped tranche saves the count's upkeep.
+        if (rules.maxHolders != 0 && uint32(fromRecord) != uint32(toRecord)) {
+            t.holders = _holders;
+            t.receiverJoins = amount != 0 && _joins(registry_, to, t.toRecord, b.balance);
+            t.senderLeaves = _leaves(registry_, from, t.fromRecord, a.balance, amount);
+        }
+    }
+
     function _transfer(address from, address to, uint256 value) private {
         if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         if (_paused) revert TokenPaused();
-        uint256 index = _cashIndex;
-
         Account memory a = _accounts[from];
         if (a.balance < value) revert ERC20InsufficientBalance(from, a.balance, value);
         if (a.lockedUntil >= block.timestamp) revert TokensLocked(from, a.lockedUntil);
+        Account memory b = _accounts[to];
+        (address registry_, TransferRules.Rules memory rules) = _rules();
+        bool sameIdentity;
+        if (registry_ != address(0)) {
+            TransferRules.Transfer memory t = _transferOf(registry_, rules, from, to, value, a, b);
+            uint8 code = t.check(rules, block.timestamp);
+            if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+            if (t.receiverJoins != t.senderLeaves) _setHolders(t.receiverJoins ? t.holders + 1 : t.holders - 1);
+            sameIdentity = t.fromRecord.identity() == t.toRecord.identity();
+        }
+        _move(from, to, value, a, b, sameIdentity);
+    }
+
+    /// @dev Settles both accounts at the current index and moves `value` (checked by the caller) from `from` to `to`.
+    /// The receiver's holding period starts now, unless the tokens come from a wallet of the same identity: then it
+    /// keeps the later of the two clocks.
+    function _move(
+        address from,
+        address to,
+        uint256 value,
+        Account memory a,
+        Account memory b,
+        bool sameIdentity
+    ) private {
+        uint256 index = _cashIndex;
         if (a.checkpoint != index) {
             uint256 pending = _pending(a, index);
             if (pending != 0) _accrued[from] += pending;
-            a.checkpoint = uint128(index);
+            a.checkpoint = uint96(index);
         }
-        // a.balance ≥ value checked above.
+        // a.balance ≥ value checked by the caller.
         unchecked {
             a.balance -= uint96(value);
         }
         _accounts[from] = a;
 
-        Account memory b = _accounts[to];
         if (b.checkpoint != index) {
             uint256 pending = _pending(b, index);
             if (pending != 0) _accrued[to] += pending;
-            b.checkpoint = uint128(index);
+            b.checkpoint = uint96(index);
+        }
+        if (!sameIdentity) {
+            b.acquiredAt = uint32(block.timestamp);
+        } else if (b.balance == 0 || a.acquiredAt > b.acquiredAt) {
+            b.acquiredAt = a.acquiredAt;
         }
         // Balances sum to the total supply, which fits in 96 bits.
         unchecked {
@@ -330,6 +601,100 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         }
         _accounts[to] = b;
         emit Transfer(from, to, value);
+    }
+
+    /// @dev Moves the whole account of `lost` (balance and unclaimed cash, both settled at the current index) to
+    /// `to`. The position keeps its clock and its vote lock; merged into a wallet that holds already, the later of
+    /// each.
+    function _movePosition(address lost, address to) private returns (uint256 balance, uint256 accrued) {
+        uint256 index = _cashIndex;
+        Account memory a = _accounts[lost];
+        Account memory b = _accounts[to];
+        balance = a.balance;
+        accrued = _accrued[lost] + _pending(a, index);
+        if (balance == 0 && accrued == 0) revert NothingToRecover(lost);
+        uint256 toPending = _pending(b, index);
+        if (accrued + toPending != 0) _accrued[to] += accrued + toPending;
+        if (accrued != 0) _accrued[lost] = 0;
+        b.acquiredAt = b.balance == 0 ? a.acquiredAt : uint32(Math.max(a.acquiredAt, b.acquiredAt));
+        b.lockedUntil = uint32(Math.max(a.lockedUntil, b.lockedUntil));
+        b.balance += a.balance;
+        b.checkpoint = uint96(index);
+        _accounts[to] = b;
+        _accounts[lost] = Account({balance: 0, lockedUntil: 0, acquiredAt: 0, checkpoint: uint96(index)});
+    }
+
+    function _checkNotOffering(address account) private view {
+        if (account == _offering) revert ProtectedAccount(account);
+    }
+
+    function _unfreeze(address account, uint256 frozen, uint256 amount) private {
+        // amount ≤ frozen checked by the callers.
+        unchecked {
+            frozen -= amount;
+        }
+        if (frozen == 0) _partialFreezes -= 1;
+        _frozen[account] = frozen;
+        emit TokensUnfrozen(msg.sender, account, amount, frozen);
+    }
+
+    function _updateHolders(
+        address registry_,
+        address from,
+        address to,
+        uint256 amount,
+        uint256 fromBalance,
+        uint256 toBalance,
+        uint256 fromRecord,
+        uint256 toRecord
+    ) private {
+        bool joins = amount != 0 && _joins(registry_, to, InvestorRecord.wrap(toRecord), toBalance);
+        bool leaves = _leaves(registry_, from, InvestorRecord.wrap(fromRecord), fromBalance, amount);
+        if (joins != leaves) {
+            uint256 count = _holders;
+            _setHolders(joins ? count + 1 : count - 1);
+        }
+    }
+
+    function _setHolders(uint256 count) private {
+        _holders = uint32(count);
+        emit HoldersChanged(count);
+    }
+
+    /// @dev Whether `wallet`'s identity holds no tokens before it receives some.
+    function _joins(
+        address registry_,
+        address wallet,
+        InvestorRecord record,
+        uint256 balance
+    ) private view returns (bool) {
+        return balance == 0 && !_otherWalletsHold(registry_, wallet, record);
+    }
+
+    /// @dev Whether `wallet`'s identity holds no tokens after sending `amount` of `balance`. A wallet the registry no
+    /// longer knows never leaves: its tokens were counted under an identity the count cannot name any more, so the
+    /// count errs high (it never admits more holders than the cap).
+    function _leaves(
+        address registry_,
+        address wallet,
+        InvestorRecord record,
+        uint256 balance,
+        uint256 amount
+    ) private view returns (bool) {
+        return
+            record.isRegistered() && balance != 0 && balance == amount && !_otherWalletsHold(registry_, wallet, record);
+    }
+
+    /// @dev Whether a wallet of `wallet`'s identity other than `wallet` holds tokens. Single-wallet identities (the
+    /// common case) answer from the record alone; others read the identity's wallets (at most eight) from the
+    /// registry.
+    function _otherWalletsHold(address registry_, address wallet, InvestorRecord record) private view returns (bool) {
+        if (record.walletCount() <= 1) return false;
+        address[] memory wallets = IInvestorRegistry(registry_).identityWallets(wallet);
+        for (uint256 i; i < wallets.length; ++i) {
+            if (wallets[i] != wallet && _accounts[wallets[i]].balance != 0) return true;
+        }
+        return false;
     }
 
     function _approve(address owner, address spender, uint256 value) private {

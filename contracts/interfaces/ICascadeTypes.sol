@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {TransferRules} from "../libraries/TransferRules.sol";
+
 /// @title Cascade shared types
 /// @notice Term-sheet and statement structures used across the deal, the factory and the SDK.
 /// @dev Rates, slopes, strikes and utilization are WAD fractions (1e18 = 100 %); rates are annual and
@@ -172,7 +174,9 @@ struct PrincipalTerms {
 
 /// @notice One tranche of a term sheet. `faceAmount` is the offering cap in stablecoin units (tokens are
 /// sold at par, one token per stablecoin unit); `minRaise` and `minTicket` bound the offering;
-/// `reserveFundingBps` of the proceeds funds the deal's reserve account at close.
+/// `reserveFundingBps` of the proceeds funds the deal's reserve account at close. `transfer` holds the
+/// tranche's transfer rules (allowed investor classes, blocked countries, holding period, holder cap, minimum
+/// holding), enforced against the term sheet's investor registry; all zero without a registry.
 struct TrancheTerms {
     string name;
     string symbol;
@@ -183,6 +187,7 @@ struct TrancheTerms {
     uint16 reserveFundingBps;
     CouponTerms coupon;
     PrincipalTerms principal;
+    TransferRules.Rules transfer;
 }
 
 /// @notice How the utilization oracle treats a deal's reports.
@@ -210,6 +215,7 @@ struct TermSheet {
     address servicer;
     address trustee;
     address guardian;
+    address registry;
     uint64 offeringOpensAt;
     uint64 offeringClosesAt;
     uint64 start;

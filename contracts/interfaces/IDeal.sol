@@ -50,7 +50,9 @@ interface IDeal {
         WaiverPeriod,
         PriceFeed,
         Trigger,
-        Fleet
+        Fleet,
+        Registry,
+        TransferRules
     }
 
     // ---------------------------------------------------------------- events

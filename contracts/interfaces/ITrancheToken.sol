@@ -4,17 +4,28 @@ pragma solidity 0.8.30;
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 
+import {TransferRules} from "../libraries/TransferRules.sol";
+
 /// @title ITrancheToken
 /// @notice ERC-20 (+ EIP-2612 permit) share of one tranche. One token is one stablecoin unit of face at issue.
 /// Coupons and principal are pulled: the deal sends a distribution's cash to the token and raises a cumulative
 /// cash-per-token index; every balance change settles both accounts against that index first, so a distribution
 /// costs the same for one holder or a hundred thousand.
+///
+/// Compliance: a tranche with an investor registry checks both sides of every balance change against the registry
+/// and its {TransferRules} (ERC-1404 style: {detectTransferRestriction}, {messageForTransferRestriction}) and refuses
+/// with {TransferRestricted}. The registry's compliance agents may freeze part of a balance, force a transfer and
+/// recover a lost wallet; coupons accrued before any of these stay with the wallet that earned them, and a wallet
+/// that may not claim (frozen, KYC expired) keeps accruing until it may again. A tranche without a registry
+/// (`registry` zero) has no transfer restrictions and no agent.
 /// @dev Rounding: the index rises by ⌊(amount·1e18 + remainder) / supply⌋ and the remainder is carried to the next
 /// distribution; an account's accrual rounds down. Sub-wei rounding of accruals stays in the token as a solvency
 /// buffer, so the token can always pay every claim.
 interface ITrancheToken is IERC20Metadata, IERC20Permit {
-    /// @notice Fixed parameters of a tranche token, held in its clone's immutable arguments. `name` and `symbol` are
-    /// short strings (at most 31 bytes, OpenZeppelin ShortStrings encoding).
+    /// @notice Fixed parameters of a tranche token, held in its clone's immutable arguments (packed, see
+    /// {TrancheTokenArgs}). `name` and `symbol` are short strings (at most 31 bytes, OpenZeppelin ShortStrings
+    /// encoding). `registry` is the issuer's investor registry (zero: unrestricted) and `rules` the tranche's
+    /// transfer rules.
     struct Params {
         address deal;
         address stablecoin;
@@ -22,6 +33,8 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
         uint8 decimals;
         bytes32 name;
         bytes32 symbol;
+        address registry;
+        TransferRules.Rules rules;
     }
 
     /// @notice `amount` of cash arrived for the holders; the cash index is now `index`.
@@ -41,6 +54,58 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
 
     /// @notice `voter` voted on a waiver with `weight` tokens, which cannot leave the account before `until` passes.
     event VoteLocked(address indexed voter, uint256 weight, uint256 until);
+
+    /// @notice Compliance agent `agent` froze `amount` more of `account`'s balance; `frozen` is now frozen.
+    event TokensFrozen(address indexed agent, address indexed account, uint256 amount, uint256 frozen);
+
+    /// @notice `amount` of `account`'s frozen balance was released (by an agent, or by a forced transfer or wallet
+    /// recovery that took the tokens); `frozen` remains frozen.
+    event TokensUnfrozen(address indexed agent, address indexed account, uint256 amount, uint256 frozen);
+
+    /// @notice Compliance agent `agent` moved `amount` from `from` to `to` (court order); a `Transfer` follows.
+    event ForcedTransfer(address indexed agent, address indexed from, address indexed to, uint256 amount);
+
+    /// @notice Compliance agent `agent` moved a lost wallet's position to `newWallet`: `balance` tokens (a `Transfer`
+    /// follows), `accrued` unclaimed cash and `frozen` frozen tokens; holding-period clock and vote lock go along.
+    event WalletRecovered(
+        address indexed agent,
+        address indexed lostWallet,
+        address indexed newWallet,
+        uint256 balance,
+        uint256 accrued,
+        uint256 frozen
+    );
+
+    /// @notice The number of identities holding the tranche is now `holders` (kept only when it caps holders).
+    event HoldersChanged(uint256 holders);
+
+    /// @notice The transfer (or delivery) is refused with ERC-1404 restriction `code` ({TransferRules}).
+    error TransferRestricted(uint8 code);
+
+    /// @notice `account` may not claim now (restriction `code`, a sender code 4 – 8 of {TransferRules}); its cash
+    /// stays accrued until it may.
+    error ClaimRestricted(address account, uint8 code);
+
+    /// @notice Only a compliance agent of the tranche's investor registry may call.
+    error NotComplianceAgent(address caller);
+
+    /// @notice Freezing `amount` more would freeze more than `account`'s balance `balance` (`frozen` frozen already).
+    error FreezeExceedsBalance(address account, uint256 balance, uint256 frozen, uint256 amount);
+
+    /// @notice Only `frozen` of `account`'s balance is frozen; `amount` cannot be released.
+    error UnfreezeExceedsFrozen(address account, uint256 frozen, uint256 amount);
+
+    /// @notice Zero amount.
+    error ZeroAmount();
+
+    /// @notice `wallet` holds neither tokens nor unclaimed cash: there is nothing to recover.
+    error NothingToRecover(address wallet);
+
+    /// @notice The offering's account holds subscribers' undelivered shares: agents cannot move or freeze it.
+    error ProtectedAccount(address account);
+
+    /// @notice A wallet cannot be recovered to itself.
+    error SameWallet(address wallet);
 
     /// @notice Only the deal may call.
     error NotDeal(address caller);
@@ -89,6 +154,44 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
 
     /// @notice Locks `voter`'s balance until `until` (risk engine, for a waiver vote) and returns it as vote weight.
     function lockForVote(address voter, uint64 until) external returns (uint256 weight);
+
+    /// @notice ERC-1404: the restriction code of transferring `amount` from `from` to `to` now (0: allowed).
+    function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8);
+
+    /// @notice ERC-1404: a sentence for restriction `code`.
+    function messageForTransferRestriction(uint8 code) external pure returns (string memory);
+
+    /// @notice The restriction code that stops `account` claiming now (0: it may claim).
+    function detectClaimRestriction(address account) external view returns (uint8);
+
+    /// @notice Compliance agent: freezes `amount` more of `account`'s balance (it cannot be transferred).
+    function freezeTokens(address account, uint256 amount) external;
+
+    /// @notice Compliance agent: releases `amount` of `account`'s frozen balance.
+    function unfreezeTokens(address account, uint256 amount) external;
+
+    /// @notice Compliance agent: moves `amount` from `from` to `to` whatever the sender's eligibility, holding
+    /// period or frozen tokens (vote locks still hold); `to` must be eligible. Both accounts are settled first.
+    function forcedTransfer(address from, address to, uint256 amount) external;
+
+    /// @notice Compliance agent: moves `lostWallet`'s whole position (balance, unclaimed cash, frozen tokens,
+    /// holding-period clock, vote lock) to `newWallet`, which must be eligible.
+    function recoverWallet(address lostWallet, address newWallet) external;
+
+    /// @notice Part of `account`'s balance frozen by an agent.
+    function frozenTokens(address account) external view returns (uint256);
+
+    /// @notice When `account` acquired its tokens from another identity (start of its holding period; 0: never).
+    function acquiredAt(address account) external view returns (uint256);
+
+    /// @notice Identities holding the tranche (kept only when the tranche caps holders; otherwise 0).
+    function holders() external view returns (uint256);
+
+    /// @notice The tranche's investor registry (zero: unrestricted).
+    function registry() external view returns (address);
+
+    /// @notice The tranche's transfer rules.
+    function transferRules() external view returns (TransferRules.Rules memory);
 
     /// @notice Time until which `account`'s tokens cannot be transferred (0: never locked).
     function lockedUntil(address account) external view returns (uint256);

@@ -11,6 +11,7 @@ import {
     TrancheTerms
 } from "../interfaces/ICascadeTypes.sol";
 import {RiskTermsLib} from "./RiskTermsLib.sol";
+import {TransferRules} from "./TransferRules.sol";
 
 /// @title TermSheetLib
 /// @notice Validation of a term sheet before a deal is created. Each refusal names the field (and tranche).
@@ -46,7 +47,7 @@ library TermSheetLib {
         uint256 count = t.tranches.length;
         if (count < 2 || count > MAX_TRANCHES) _fail(IDeal.TermSheetField.TrancheCount, count);
         for (uint256 i; i < count; ++i) {
-            _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount);
+            _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount, t.registry != address(0));
         }
         _validateRisk(t.risk);
     }
@@ -76,7 +77,8 @@ library TermSheetLib {
         uint256 i,
         bool last,
         uint8 decimals,
-        uint16 periodCount
+        uint16 periodCount,
+        bool hasRegistry
     ) private pure {
         // Notes first, by rank; exactly one equity class, last.
         if ((tr.kind == TrancheKind.Equity) != last) _fail(IDeal.TermSheetField.TrancheKind, i);
@@ -88,6 +90,7 @@ library TermSheetLib {
         if (tr.minRaise < 10 ** decimals || tr.minRaise > tr.faceAmount) _fail(IDeal.TermSheetField.MinRaise, i);
         if (tr.minTicket == 0 || tr.minTicket > tr.faceAmount) _fail(IDeal.TermSheetField.MinTicket, i);
         if (tr.reserveFundingBps > BPS) _fail(IDeal.TermSheetField.ReserveFunding, i);
+        if (!_transferRulesValid(tr.transfer, tr.faceAmount, hasRegistry)) _fail(IDeal.TermSheetField.TransferRules, i);
 
         if (tr.kind == TrancheKind.Equity) {
             if (
@@ -129,6 +132,28 @@ library TermSheetLib {
         ) {
             _fail(IDeal.TermSheetField.Principal, i);
         }
+    }
+
+    /// @dev Without a registry a tranche has no rules. With one: the minimum holding fits the face, and only valid
+    /// ISO 3166-1 numeric codes (1 – 999) may be blocked.
+    function _transferRulesValid(
+        TransferRules.Rules calldata r,
+        uint256 faceAmount,
+        bool hasRegistry
+    ) private pure returns (bool) {
+        if (!hasRegistry) {
+            return
+                r.allowedClasses == 0 &&
+                r.minHoldingPeriod == 0 &&
+                r.maxHolders == 0 &&
+                r.minHolding == 0 &&
+                r.blockedCountries[0] == 0 &&
+                r.blockedCountries[1] == 0 &&
+                r.blockedCountries[2] == 0 &&
+                r.blockedCountries[3] == 0;
+        }
+        // Bit 0 is code 0; bits above 999 % 256 = 231 of the last word are codes above 999.
+        return r.minHolding <= faceAmount && r.blockedCountries[0] & 1 == 0 && r.blockedCountries[3] >> 232 == 0;
     }
 
     function _fail(IDeal.TermSheetField field, uint256 index) private pure {

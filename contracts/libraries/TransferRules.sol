@@ -14,6 +14,7 @@ import {InvestorRecord} from "../compliance/InvestorRecord.sol";
 ///
 ///   1  PAUSED                      the token is paused
 ///   2  INSUFFICIENT_BALANCE        amount > sender balance
+///   17 AMOUNT_FROZEN               amount > sender balance − the amount an agent froze (checked right after 2)
 ///   3  TOKENS_LOCKED               the sender's tokens are locked (waiver vote): now ≤ lockedUntil
 ///   4  SENDER_NOT_REGISTERED       the sender's wallet belongs to no identity
 ///   5  SENDER_FROZEN               the sender's identity or wallet is frozen
@@ -44,8 +45,9 @@ library TransferRules {
     uint8 internal constant HOLDING_PERIOD = 14;
     uint8 internal constant BELOW_MIN_HOLDING = 15;
     uint8 internal constant MAX_HOLDERS = 16;
+    uint8 internal constant AMOUNT_FROZEN = 17;
     /// @notice The highest code {check} returns.
-    uint8 internal constant LAST_CODE = 16;
+    uint8 internal constant LAST_CODE = 17;
 
     /// @dev Offset from a sender code (4 – 8) to the matching receiver code (9 – 13).
     uint8 private constant RECEIVER_OFFSET = 5;
@@ -72,6 +74,7 @@ library TransferRules {
     /// @notice What the token knows about a transfer, read from its own storage and the registry.
     /// @param fromRecord,toRecord The packed registry records of both wallets (`transferRecords`).
     /// @param fromBalance,toBalance Balances before the transfer.
+    /// @param fromFrozen Part of the sender's balance an agent froze (0: none).
     /// @param fromAcquiredAt When the sender acquired its tokens (start of its holding period).
     /// @param fromLockedUntil Time until which the sender's tokens are locked (0: not locked).
     /// @param holders Identities holding the tranche before the transfer.
@@ -83,6 +86,7 @@ library TransferRules {
         uint256 amount;
         uint256 fromBalance;
         uint256 toBalance;
+        uint256 fromFrozen;
         uint256 fromAcquiredAt;
         uint256 fromLockedUntil;
         uint256 holders;
@@ -97,6 +101,8 @@ library TransferRules {
         uint256 fromBalance = t.fromBalance;
         uint256 amount = t.amount;
         if (amount > fromBalance) return INSUFFICIENT_BALANCE;
+        // fromFrozen ≤ fromBalance: the token never freezes more than a balance.
+        if (t.fromFrozen != 0 && amount + t.fromFrozen > fromBalance) return AMOUNT_FROZEN;
         if (t.fromLockedUntil >= nowTime) return TOKENS_LOCKED;
         uint256 fromRecord = InvestorRecord.unwrap(t.fromRecord);
         uint256 toRecord = InvestorRecord.unwrap(t.toRecord);
@@ -203,6 +209,7 @@ library TransferRules {
         if (code == HOLDING_PERIOD) return "The sender's minimum holding period has not ended.";
         if (code == BELOW_MIN_HOLDING) return "The transfer would leave a balance below the minimum holding.";
         if (code == MAX_HOLDERS) return "The tranche already has the maximum number of holders.";
+        if (code == AMOUNT_FROZEN) return "The amount exceeds the sender's unfrozen balance.";
         return "Unknown restriction code.";
     }
 }

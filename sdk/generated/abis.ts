@@ -1599,6 +1599,11 @@ export const dealAbi = [
             "type": "address"
           },
           {
+            "internalType": "address",
+            "name": "registry",
+            "type": "address"
+          },
+          {
             "internalType": "uint64",
             "name": "offeringOpensAt",
             "type": "uint64"
@@ -1927,6 +1932,38 @@ export const dealAbi = [
                 ],
                 "internalType": "struct PrincipalTerms",
                 "name": "principal",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "uint16",
+                    "name": "allowedClasses",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "minHoldingPeriod",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxHolders",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "minHolding",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint256[4]",
+                    "name": "blockedCountries",
+                    "type": "uint256[4]"
+                  }
+                ],
+                "internalType": "struct TransferRules.Rules",
+                "name": "transfer",
                 "type": "tuple"
               }
             ],
@@ -2617,6 +2654,22 @@ export const dealFactoryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "string",
         "name": "str",
         "type": "string"
@@ -2697,6 +2750,11 @@ export const dealFactoryAbi = [
             "type": "address"
           },
           {
+            "internalType": "address",
+            "name": "registry",
+            "type": "address"
+          },
+          {
             "internalType": "uint64",
             "name": "offeringOpensAt",
             "type": "uint64"
@@ -3025,6 +3083,38 @@ export const dealFactoryAbi = [
                 ],
                 "internalType": "struct PrincipalTerms",
                 "name": "principal",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "uint16",
+                    "name": "allowedClasses",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "minHoldingPeriod",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxHolders",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "minHolding",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint256[4]",
+                    "name": "blockedCountries",
+                    "type": "uint256[4]"
+                  }
+                ],
+                "internalType": "struct TransferRules.Rules",
+                "name": "transfer",
                 "type": "tuple"
               }
             ],
@@ -3072,6 +3162,11 @@ export const dealFactoryAbi = [
             "type": "address"
           },
           {
+            "internalType": "address",
+            "name": "registry",
+            "type": "address"
+          },
+          {
             "internalType": "uint64",
             "name": "offeringOpensAt",
             "type": "uint64"
@@ -3400,6 +3495,38 @@ export const dealFactoryAbi = [
                 ],
                 "internalType": "struct PrincipalTerms",
                 "name": "principal",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "uint16",
+                    "name": "allowedClasses",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "minHoldingPeriod",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxHolders",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "minHolding",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint256[4]",
+                    "name": "blockedCountries",
+                    "type": "uint256[4]"
+                  }
+                ],
+                "internalType": "struct TransferRules.Rules",
+                "name": "transfer",
                 "type": "tuple"
               }
             ],
@@ -3563,6 +3690,22 @@ export const trancheTokenAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "code",
+        "type": "uint8"
+      }
+    ],
+    "name": "ClaimRestricted",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ECDSAInvalidSignature",
     "type": "error"
@@ -3703,6 +3846,32 @@ export const trancheTokenAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "balance",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "frozen",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "FreezeExceedsBalance",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "IndexOverflow",
     "type": "error"
@@ -3710,6 +3879,17 @@ export const trancheTokenAbi = [
   {
     "inputs": [],
     "name": "InvalidShortString",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotComplianceAgent",
     "type": "error"
   },
   {
@@ -3753,6 +3933,28 @@ export const trancheTokenAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "wallet",
+        "type": "address"
+      }
+    ],
+    "name": "NothingToRecover",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ProtectedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint8",
         "name": "bits",
         "type": "uint8"
@@ -3778,6 +3980,17 @@ export const trancheTokenAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "wallet",
+        "type": "address"
+      }
+    ],
+    "name": "SameWallet",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "TokenPaused",
     "type": "error"
@@ -3796,6 +4009,43 @@ export const trancheTokenAbi = [
       }
     ],
     "name": "TokensLocked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "code",
+        "type": "uint8"
+      }
+    ],
+    "name": "TransferRestricted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "frozen",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnfreezeExceedsFrozen",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAmount",
     "type": "error"
   },
   {
@@ -3873,6 +4123,50 @@ export const trancheTokenAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "agent",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "from",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "ForcedTransfer",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "holders",
+        "type": "uint256"
+      }
+    ],
+    "name": "HoldersChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "offering",
         "type": "address"
       },
@@ -3930,6 +4224,68 @@ export const trancheTokenAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "agent",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "frozen",
+        "type": "uint256"
+      }
+    ],
+    "name": "TokensFrozen",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "agent",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "frozen",
+        "type": "uint256"
+      }
+    ],
+    "name": "TokensUnfrozen",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "from",
         "type": "address"
       },
@@ -3975,6 +4331,49 @@ export const trancheTokenAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "agent",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "lostWallet",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newWallet",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "balance",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "accrued",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "frozen",
+        "type": "uint256"
+      }
+    ],
+    "name": "WalletRecovered",
+    "type": "event"
+  },
+  {
     "inputs": [],
     "name": "DOMAIN_SEPARATOR",
     "outputs": [
@@ -3982,6 +4381,25 @@ export const trancheTokenAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "acquiredAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -4152,6 +4570,54 @@ export const trancheTokenAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "detectClaimRestriction",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "from",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "detectTransferRestriction",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
@@ -4165,6 +4631,79 @@ export const trancheTokenAbi = [
   {
     "inputs": [],
     "name": "factor",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "from",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "forcedTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "freezeTokens",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "frozenTokens",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "holders",
     "outputs": [
       {
         "internalType": "uint256",
@@ -4229,6 +4768,25 @@ export const trancheTokenAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "code",
+        "type": "uint8"
+      }
+    ],
+    "name": "messageForTransferRestriction",
+    "outputs": [
+      {
+        "internalType": "string",
+        "name": "",
+        "type": "string"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -4311,6 +4869,43 @@ export const trancheTokenAbi = [
             "internalType": "bytes32",
             "name": "symbol",
             "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "registry",
+            "type": "address"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint16",
+                "name": "allowedClasses",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "minHoldingPeriod",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "maxHolders",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint128",
+                "name": "minHolding",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint256[4]",
+                "name": "blockedCountries",
+                "type": "uint256[4]"
+              }
+            ],
+            "internalType": "struct TransferRules.Rules",
+            "name": "rules",
+            "type": "tuple"
           }
         ],
         "internalType": "struct ITrancheToken.Params",
@@ -4375,6 +4970,37 @@ export const trancheTokenAbi = [
     "name": "permit",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "lostWallet",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "newWallet",
+        "type": "address"
+      }
+    ],
+    "name": "recoverWallet",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "registry",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -4492,6 +5118,64 @@ export const trancheTokenAbi = [
         "type": "bool"
       }
     ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "transferRules",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "allowedClasses",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minHoldingPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxHolders",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minHolding",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint256[4]",
+            "name": "blockedCountries",
+            "type": "uint256[4]"
+          }
+        ],
+        "internalType": "struct TransferRules.Rules",
+        "name": "rules",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "unfreezeTokens",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   }

@@ -1,3 +1,4 @@
+import { ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 
@@ -117,7 +118,26 @@ export interface TrancheTermsInput {
     capRate: bigint;
   };
   principal: { scheduleType: PrincipalType; amortStartPeriod: number; amortPeriods: number };
+  transfer: TransferRulesInput;
 }
+
+/** A tranche's transfer rules (`TransferRules.Rules`). */
+export interface TransferRulesInput {
+  allowedClasses: number;
+  minHoldingPeriod: number;
+  maxHolders: number;
+  minHolding: bigint;
+  blockedCountries: [bigint, bigint, bigint, bigint];
+}
+
+/** No transfer rules: what a tranche of a deal without an investor registry must have. */
+export const NO_TRANSFER_RULES: TransferRulesInput = {
+  allowedClasses: 0,
+  minHoldingPeriod: 0,
+  maxHolders: 0,
+  minHolding: 0n,
+  blockedCountries: [0n, 0n, 0n, 0n],
+};
 
 export interface TermSheetInput {
   stablecoin: string;
@@ -125,6 +145,7 @@ export interface TermSheetInput {
   servicer: string;
   trustee: string;
   guardian: string;
+  registry: string;
   offeringOpensAt: bigint;
   offeringClosesAt: bigint;
   start: bigint;
@@ -184,6 +205,7 @@ export function fixedNote(
     reserveFundingBps: 0,
     coupon: { ...NO_COUPON, baseRate: rate },
     principal,
+    transfer: NO_TRANSFER_RULES,
   };
 }
 
@@ -198,6 +220,7 @@ export function equity(name: string, face: bigint): TrancheTermsInput {
     reserveFundingBps: 0,
     coupon: NO_COUPON,
     principal: NO_PRINCIPAL,
+    transfer: NO_TRANSFER_RULES,
   };
 }
 
@@ -271,6 +294,7 @@ export async function standardTermSheet(
     servicer: r.servicer.address,
     trustee: r.trustee.address,
     guardian: r.guardian.address,
+    registry: ZeroAddress,
     offeringOpensAt: opens,
     offeringClosesAt: closes,
     start: closes,

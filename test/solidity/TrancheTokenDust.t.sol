@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
+import {TrancheTokenArgs} from "../../contracts/libraries/TrancheTokenArgs.sol";
 import {TrancheToken} from "../../contracts/core/TrancheToken.sol";
 import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
@@ -28,15 +29,13 @@ contract TrancheTokenDustTest is TestBase, Assertions {
 
     function setUp() public {
         usdc = new MockStablecoin("USD Coin", "USDC", 6);
-        ITrancheToken.Params memory params = ITrancheToken.Params({
-            deal: address(this),
-            stablecoin: address(usdc),
-            trancheIndex: 0,
-            decimals: 6,
-            name: bytes32(0),
-            symbol: bytes32(0)
-        });
-        token = TrancheToken(Clones.cloneWithImmutableArgs(address(new TrancheToken()), abi.encode(params)));
+        ITrancheToken.Params memory params;
+        params.deal = address(this);
+        params.stablecoin = address(usdc);
+        params.decimals = 6;
+        token = TrancheToken(
+            Clones.cloneWithImmutableArgs(address(new TrancheToken()), TrancheTokenArgs.encode(params))
+        );
         token.issue(1_000);
         for (uint256 i; i < 4; ++i) {
             holders[i] = vm.addr(0xD057 + i);

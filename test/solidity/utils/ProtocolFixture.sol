@@ -108,19 +108,16 @@ abstract contract ProtocolFixture is TestBase, Assertions {
         uint16 reserveFundingBps,
         CouponTerms memory coupon,
         PrincipalTerms memory principal
-    ) internal pure returns (TrancheTerms memory) {
-        return
-            TrancheTerms({
-                name: name,
-                symbol: name,
-                kind: TrancheKind.Note,
-                faceAmount: uint128(face),
-                minRaise: uint128(minRaise),
-                minTicket: uint128(USDC),
-                reserveFundingBps: reserveFundingBps,
-                coupon: coupon,
-                principal: principal
-            });
+    ) internal pure returns (TrancheTerms memory t) {
+        t.name = name;
+        t.symbol = name;
+        t.kind = TrancheKind.Note;
+        t.faceAmount = uint128(face);
+        t.minRaise = uint128(minRaise);
+        t.minTicket = uint128(USDC);
+        t.reserveFundingBps = reserveFundingBps;
+        t.coupon = coupon;
+        t.principal = principal;
     }
 
     function _equity(string memory name, uint256 face, uint256 minRaise) internal pure returns (TrancheTerms memory t) {
