@@ -154,6 +154,13 @@ function termsTuple(t: TermSheetInput): unknown[] {
       BigInt(tr.principal.amortStartPeriod),
       BigInt(tr.principal.amortPeriods),
     ],
+    [
+      BigInt(tr.transfer.allowedClasses),
+      BigInt(tr.transfer.minHoldingPeriod),
+      BigInt(tr.transfer.maxHolders),
+      tr.transfer.minHolding,
+      [...tr.transfer.blockedCountries],
+    ],
   ];
   return [
     t.stablecoin,
@@ -161,6 +168,7 @@ function termsTuple(t: TermSheetInput): unknown[] {
     t.servicer,
     t.trustee,
     t.guardian,
+    t.registry,
     t.offeringOpensAt,
     t.offeringClosesAt,
     t.start,

@@ -20,7 +20,6 @@ import {
 import {
   CashModel,
   distributedEvents,
-  MAX_UINT128,
   MAX_UINT96,
   MAX_UINT256,
   preparePeriod,
@@ -229,10 +228,23 @@ describe("TrancheToken", function () {
       expect(p.trancheIndex).to.equal(0n);
       expect(p.decimals).to.equal(6n);
       const code = await ethers.provider.getCode(await f.senior.getAddress());
-      const args = ethers.AbiCoder.defaultAbiCoder().encode(
-        ["address", "address", "uint8", "uint8", "bytes32", "bytes32"],
-        [p.deal, p.stablecoin, p.trancheIndex, p.decimals, p.name, p.symbol],
-      );
+      // Nine packed words (TrancheTokenArgs): deal | index | decimals, stablecoin | rules, registry | minHolding,
+      // name, symbol, blocked-countries bitmap.
+      const word = (v: bigint) => v.toString(16).padStart(64, "0");
+      const r = p.rules;
+      const args =
+        "0x" +
+        word(BigInt(p.deal) | (p.trancheIndex << 160n) | (p.decimals << 168n)) +
+        word(
+          BigInt(p.stablecoin) |
+            (r.allowedClasses << 160n) |
+            (r.minHoldingPeriod << 176n) |
+            (r.maxHolders << 208n),
+        ) +
+        word(BigInt(p.registry) | (r.minHolding << 160n)) +
+        p.name.slice(2) +
+        p.symbol.slice(2) +
+        r.blockedCountries.map(word).join("");
       expect(code.endsWith(args.slice(2))).to.equal(true);
     });
   });
@@ -699,8 +711,8 @@ describe("TrancheToken", function () {
     it("test_distribute_revertsIndexOverflow", async function () {
       const f = await loadFixture(activeFixture);
       const deal = await impersonate(await f.deal.getAddress());
-      // The smallest amount whose index step reaches 2^128.
-      const limit = ((MAX_UINT128 + 1n) * SENIOR_FACE + WAD - 1n) / WAD;
+      // The smallest amount whose index step reaches 2^96 (the checkpoint's width in an account slot).
+      const limit = ((MAX_UINT96 + 1n) * SENIOR_FACE + WAD - 1n) / WAD;
       await expect(f.senior.connect(deal).distribute(limit)).to.be.revertedWithCustomError(
         f.senior,
         "IndexOverflow",
@@ -708,7 +720,7 @@ describe("TrancheToken", function () {
       expect(await f.senior.cashIndex()).to.equal(0n);
       // One unit less still fits.
       const index = ((limit - 1n) * WAD) / SENIOR_FACE;
-      expect(index <= MAX_UINT128).to.equal(true);
+      expect(index <= MAX_UINT96).to.equal(true);
       await expect(f.senior.connect(deal).distribute(limit - 1n))
         .to.emit(f.senior, "Distributed")
         .withArgs(limit - 1n, index);

@@ -584,6 +584,8 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
             a.balance -= uint96(value);
         }
         _accounts[from] = a;
+        // A transfer to oneself: the receiver is the account just written.
+        if (from == to) b = a;
 
         if (b.checkpoint != index) {
             uint256 pending = _pending(b, index);
