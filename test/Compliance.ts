@@ -1,0 +1,647 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+
+import type { InvestorRegistry, TrancheToken } from "../types/ethers-contracts/index.js";
+import {
+  activateDeal,
+  createDeal,
+  DAY,
+  deployProtocol,
+  NO_TRANSFER_RULES,
+  roles,
+  standardTermSheet,
+  subscribe,
+  USDC,
+  WAD,
+  type TransferRulesInput,
+} from "./helpers/fixtures.js";
+import { runPeriod } from "./helpers/token-helpers.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { time, loadFixture } = networkHelpers;
+
+// Restriction codes (contracts/libraries/TransferRules.sol).
+const Code = {
+  SUCCESS: 0,
+  PAUSED: 1,
+  INSUFFICIENT_BALANCE: 2,
+  TOKENS_LOCKED: 3,
+  SENDER_NOT_REGISTERED: 4,
+  SENDER_FROZEN: 5,
+  SENDER_KYC_EXPIRED: 6,
+  SENDER_COUNTRY_BLOCKED: 7,
+  SENDER_CLASS_NOT_ALLOWED: 8,
+  RECEIVER_NOT_REGISTERED: 9,
+  RECEIVER_FROZEN: 10,
+  RECEIVER_KYC_EXPIRED: 11,
+  RECEIVER_COUNTRY_BLOCKED: 12,
+  RECEIVER_CLASS_NOT_ALLOWED: 13,
+  HOLDING_PERIOD: 14,
+  BELOW_MIN_HOLDING: 15,
+  MAX_HOLDERS: 16,
+  AMOUNT_FROZEN: 17,
+} as const;
+
+const ACCREDITED = 1;
+const QUALIFIED_PURCHASER = 2;
+const NON_US = 4;
+const US = 840;
+const GERMANY = 276;
+const NORTH_KOREA = 408;
+const IRAN = 364;
+const HOLDING_PERIOD = 30n * DAY;
+/** Bound on a transfer to a new holder relative to OpenZeppelin's (see the gas test). */
+const GAS_RATIO_NEW_HOLDER = 1.4;
+const MIN_HOLDING = 1_000n * USDC;
+
+function bitmap(countries: number[]): [bigint, bigint, bigint, bigint] {
+  const words: [bigint, bigint, bigint, bigint] = [0n, 0n, 0n, 0n];
+  for (const c of countries) words[c >> 8] |= 1n << BigInt(c & 0xff);
+  return words;
+}
+
+/** Senior: accredited or qualified purchasers, no North Korea or Iran, 30-day holding period, 1 000 USDC minimum. */
+const SENIOR_RULES: TransferRulesInput = {
+  allowedClasses: ACCREDITED | QUALIFIED_PURCHASER,
+  minHoldingPeriod: Number(HOLDING_PERIOD),
+  maxHolders: 0,
+  minHolding: MIN_HOLDING,
+  blockedCountries: bitmap([NORTH_KOREA, IRAN]),
+};
+/** Mezzanine: at most two holding identities, nothing else. */
+const MEZZ_RULES: TransferRulesInput = { ...NO_TRANSFER_RULES, maxHolders: 2 };
+
+// ------------------------------------------------------------------ fixtures
+
+async function dealFixture() {
+  const protocol = await deployProtocol(ethers);
+  const r = await roles(ethers);
+  const signers = await ethers.getSigners();
+  const [admin] = signers;
+  const agent = signers[19];
+  const registry = (await ethers.deployContract("InvestorRegistry", [
+    admin.address,
+  ])) as unknown as InvestorRegistry;
+  await registry.grantRole(await registry.COMPLIANCE_AGENT_ROLE(), agent.address);
+  const terms = await standardTermSheet(networkHelpers, protocol, r, {
+    registry: await registry.getAddress(),
+  });
+  terms.tranches[0] = { ...terms.tranches[0], transfer: SENIOR_RULES };
+  terms.tranches[1] = { ...terms.tranches[1], transfer: MEZZ_RULES };
+  const h = await createDeal(ethers, protocol, terms);
+  const kyc = BigInt(await time.latest()) + 3n * 365n * DAY;
+  for (const inv of r.investors) {
+    await registry.connect(agent).registerInvestor(inv.address, kyc, US, ACCREDITED);
+  }
+  // Three more registered wallets (a, b, c) and one that never registers (stranger).
+  const [a, b, c, stranger] = [signers[16], signers[17], signers[18], signers[0]];
+  for (const w of [a, b, c]) await registry.connect(agent).registerInvestor(w.address, kyc, US, ACCREDITED);
+  return { protocol, r, h, terms, registry, agent, kyc, a, b, c, stranger, senior: h.tokens[0], mezz: h.tokens[1] };
+}
+
+/** Every tranche subscribed and delivered (investor i holds tranche i), the holding period over. */
+async function activeFixture() {
+  const f = await dealFixture();
+  await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+  await time.increase(HOLDING_PERIOD);
+  return { ...f, holder: f.r.investors[0] };
+}
+
+async function expectRestricted(
+  token: TrancheToken,
+  from: HardhatEthersSigner,
+  to: string,
+  amount: bigint,
+  code: number,
+): Promise<void> {
+  expect(await token.detectTransferRestriction(from.address, to, amount)).to.equal(BigInt(code));
+  await expect(token.connect(from).transfer(to, amount))
+    .to.be.revertedWithCustomError(token, "TransferRestricted")
+    .withArgs(code);
+}
+
+async function impersonate(address: string): Promise<HardhatEthersSigner> {
+  await networkHelpers.impersonateAccount(address);
+  await networkHelpers.setBalance(address, 10n ** 20n);
+  return ethers.getSigner(address);
+}
+
+// ------------------------------------------------------------------ tests
+
+describe("Compliance", function () {
+  describe("ERC-1404 views", function () {
+    it("test_messageForTransferRestriction_everyCode", async function () {
+      const { senior } = await loadFixture(activeFixture);
+      const messages = new Set<string>();
+      for (let code = 0; code <= 17; code++) {
+        const m = await senior.messageForTransferRestriction(code);
+        expect(m).to.not.equal("Unknown restriction code.");
+        messages.add(m);
+      }
+      expect(messages.size).to.equal(18);
+      expect(await senior.messageForTransferRestriction(18)).to.equal("Unknown restriction code.");
+      expect(await senior.messageForTransferRestriction(Code.RECEIVER_NOT_REGISTERED)).to.equal(
+        "The receiver is not a registered investor.",
+      );
+    });
+
+    it("test_views_registryRulesAndClock", async function () {
+      const { senior, mezz, registry, holder } = await loadFixture(activeFixture);
+      expect(await senior.registry()).to.equal(await registry.getAddress());
+      const rules = await senior.transferRules();
+      expect(rules.allowedClasses).to.equal(BigInt(SENIOR_RULES.allowedClasses));
+      expect(rules.minHoldingPeriod).to.equal(HOLDING_PERIOD);
+      expect(rules.maxHolders).to.equal(0n);
+      expect(rules.minHolding).to.equal(MIN_HOLDING);
+      expect([...rules.blockedCountries]).to.deep.equal(SENIOR_RULES.blockedCountries);
+      expect((await senior.params()).registry).to.equal(await registry.getAddress());
+      expect(await senior.acquiredAt(holder.address)).to.be.greaterThan(0n);
+      // The mezzanine caps holders, so it counts them: investor 1 holds it.
+      expect(await mezz.holders()).to.equal(1n);
+      expect(await senior.holders()).to.equal(0n);
+    });
+
+    it("test_transfer_allowedWhenEveryRuleHolds", async function () {
+      const { senior, holder, a } = await loadFixture(activeFixture);
+      expect(await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING)).to.equal(0n);
+      await expect(senior.connect(holder).transfer(a.address, MIN_HOLDING))
+        .to.emit(senior, "Transfer")
+        .withArgs(holder.address, a.address, MIN_HOLDING);
+    });
+  });
+
+  describe("restriction codes, sender and receiver", function () {
+    it("test_code1_paused", async function () {
+      const { senior, holder, a, h, r } = await loadFixture(activeFixture);
+      await h.deal.connect(r.guardian).pause();
+      expect(await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING)).to.equal(
+        BigInt(Code.PAUSED),
+      );
+      await expect(senior.connect(holder).transfer(a.address, MIN_HOLDING)).to.be.revertedWithCustomError(
+        senior,
+        "TokenPaused",
+      );
+      expect(await senior.detectClaimRestriction(holder.address)).to.equal(BigInt(Code.PAUSED));
+    });
+
+    it("test_code2_insufficientBalance", async function () {
+      const { senior, a, holder } = await loadFixture(activeFixture);
+      expect(await senior.detectTransferRestriction(a.address, holder.address, 1n)).to.equal(
+        BigInt(Code.INSUFFICIENT_BALANCE),
+      );
+      await expect(senior.connect(a).transfer(holder.address, 1n))
+        .to.be.revertedWithCustomError(senior, "ERC20InsufficientBalance")
+        .withArgs(a.address, 0n, 1n);
+    });
+
+    it("test_code3_tokensLocked", async function () {
+      const { senior, holder, a, h } = await loadFixture(activeFixture);
+      const engine = await impersonate(await h.deal.riskEngine());
+      const until = BigInt(await time.latest()) + DAY;
+      await senior.connect(engine).lockForVote(holder.address, until);
+      expect(await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING)).to.equal(
+        BigInt(Code.TOKENS_LOCKED),
+      );
+      await expect(senior.connect(holder).transfer(a.address, MIN_HOLDING))
+        .to.be.revertedWithCustomError(senior, "TokensLocked")
+        .withArgs(holder.address, until);
+    });
+
+    it("test_code4_9_notRegistered", async function () {
+      const { senior, holder, a, stranger, registry, agent } = await loadFixture(activeFixture);
+      await expectRestricted(senior, holder, stranger.address, MIN_HOLDING, Code.RECEIVER_NOT_REGISTERED);
+      await senior.connect(holder).transfer(a.address, 2n * MIN_HOLDING);
+      await registry.connect(agent).removeWallet(a.address);
+      await expectRestricted(senior, a, holder.address, MIN_HOLDING, Code.SENDER_NOT_REGISTERED);
+    });
+
+    it("test_code5_10_frozenIdentityOrWallet", async function () {
+      const { senior, holder, a, registry, agent } = await loadFixture(activeFixture);
+      await registry.connect(agent).setWalletFrozen(a.address, true);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.RECEIVER_FROZEN);
+      await registry.connect(agent).setWalletFrozen(a.address, false);
+      await registry.connect(agent).setIdentityFrozen(holder.address, true);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.SENDER_FROZEN);
+      await registry.connect(agent).setIdentityFrozen(holder.address, false);
+      await registry.connect(agent).setIdentityFrozen(a.address, true);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.RECEIVER_FROZEN);
+      await registry.connect(agent).setIdentityFrozen(a.address, false);
+      await registry.connect(agent).setWalletFrozen(holder.address, true);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.SENDER_FROZEN);
+    });
+
+    it("test_code6_11_kycExpired", async function () {
+      const { senior, holder, a, registry, agent } = await loadFixture(activeFixture);
+      const soon = BigInt(await time.latest()) + 100n;
+      await registry.connect(agent).updateInvestor(a.address, soon, US, ACCREDITED);
+      await time.increaseTo(soon);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.RECEIVER_KYC_EXPIRED);
+      const later = BigInt(await time.latest()) + 100n;
+      await registry.connect(agent).updateInvestor(a.address, later + 365n * DAY, US, ACCREDITED);
+      await registry.connect(agent).updateInvestor(holder.address, later, US, ACCREDITED);
+      await time.increaseTo(later);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.SENDER_KYC_EXPIRED);
+    });
+
+    it("test_code7_12_countryBlocked", async function () {
+      const { senior, holder, a, registry, agent, kyc } = await loadFixture(activeFixture);
+      await registry.connect(agent).updateInvestor(a.address, kyc, NORTH_KOREA, ACCREDITED);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.RECEIVER_COUNTRY_BLOCKED);
+      await registry.connect(agent).updateInvestor(a.address, kyc, GERMANY, ACCREDITED);
+      await registry.connect(agent).updateInvestor(holder.address, kyc, IRAN, ACCREDITED);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.SENDER_COUNTRY_BLOCKED);
+    });
+
+    it("test_code8_13_classNotAllowed", async function () {
+      const { senior, holder, a, registry, agent, kyc } = await loadFixture(activeFixture);
+      await registry.connect(agent).updateInvestor(a.address, kyc, US, NON_US);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.RECEIVER_CLASS_NOT_ALLOWED);
+      await registry.connect(agent).updateInvestor(a.address, kyc, US, QUALIFIED_PURCHASER | NON_US);
+      await registry.connect(agent).updateInvestor(holder.address, kyc, US, NON_US);
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.SENDER_CLASS_NOT_ALLOWED);
+    });
+
+    it("test_code14_holdingPeriod_restartsOnAcquisition_notBetweenOwnWallets", async function () {
+      const { senior, holder, a, b, stranger, registry, agent } = await loadFixture(activeFixture);
+      await senior.connect(holder).transfer(a.address, 3n * MIN_HOLDING);
+      const acquired = BigInt(await time.latest());
+      expect(await senior.acquiredAt(a.address)).to.equal(acquired);
+      await expectRestricted(senior, a, b.address, MIN_HOLDING, Code.HOLDING_PERIOD);
+      // Between two wallets of one identity the clock goes along and nothing is refused.
+      await registry.connect(agent).addWallet(a.address, stranger.address);
+      await senior.connect(a).transfer(stranger.address, MIN_HOLDING);
+      expect(await senior.acquiredAt(stranger.address)).to.equal(acquired);
+      await time.increaseTo(acquired + HOLDING_PERIOD);
+      await expect(senior.connect(a).transfer(holder.address, MIN_HOLDING)).to.emit(senior, "Transfer");
+    });
+
+    it("test_code15_belowMinHolding_bothSides", async function () {
+      const { senior, holder, a } = await loadFixture(activeFixture);
+      // The receiver would end below the minimum.
+      await expectRestricted(senior, holder, a.address, MIN_HOLDING - 1n, Code.BELOW_MIN_HOLDING);
+      // The sender would keep a non-zero balance below it.
+      const balance = await senior.balanceOf(holder.address);
+      await expectRestricted(senior, holder, a.address, balance - MIN_HOLDING + 1n, Code.BELOW_MIN_HOLDING);
+      // Selling out entirely is fine.
+      expect(await senior.detectTransferRestriction(holder.address, a.address, balance)).to.equal(0n);
+    });
+
+    it("test_code16_maxHolders_countsIdentities", async function () {
+      const { mezz, registry, agent, r, a, b, stranger: c } = await loadFixture(activeFixture);
+      const m = r.investors[1];
+      await expect(mezz.connect(m).transfer(a.address, 10n * USDC))
+        .to.emit(mezz, "HoldersChanged")
+        .withArgs(2n);
+      await expectRestricted(mezz, m, b.address, 10n * USDC, Code.MAX_HOLDERS);
+      await expectRestricted(mezz, a, b.address, 5n * USDC, Code.MAX_HOLDERS);
+      // A second wallet of a holding identity is no new holder.
+      await registry.connect(agent).addWallet(a.address, c.address);
+      await expect(mezz.connect(m).transfer(c.address, 10n * USDC)).to.not.emit(mezz, "HoldersChanged");
+      expect(await mezz.holders()).to.equal(2n);
+      // Selling out makes room: a's identity still holds through c, so only the sale of everything counts.
+      await mezz.connect(a).transfer(m.address, 10n * USDC);
+      expect(await mezz.holders()).to.equal(2n);
+      await expect(mezz.connect(c).transfer(m.address, 10n * USDC))
+        .to.emit(mezz, "HoldersChanged")
+        .withArgs(1n);
+      // A sender that leaves as the receiver joins keeps the count.
+      const all = await mezz.balanceOf(m.address);
+      await expect(mezz.connect(m).transfer(b.address, all)).to.not.emit(mezz, "HoldersChanged");
+      expect(await mezz.holders()).to.equal(1n);
+    });
+
+    it("test_code17_amountFrozen", async function () {
+      const { senior, holder, a, agent } = await loadFixture(activeFixture);
+      const balance = await senior.balanceOf(holder.address);
+      await senior.connect(agent).freezeTokens(holder.address, balance - 5n * MIN_HOLDING);
+      await expectRestricted(senior, holder, a.address, 5n * MIN_HOLDING + 1n, Code.AMOUNT_FROZEN);
+      await expect(senior.connect(holder).transfer(a.address, 5n * MIN_HOLDING)).to.emit(senior, "Transfer");
+    });
+
+    it("test_transferFrom_checksOwnerAndReceiver", async function () {
+      const { senior, holder, a, stranger } = await loadFixture(activeFixture);
+      await senior.connect(holder).approve(stranger.address, MIN_HOLDING);
+      // The spender need not be registered; the receiver must.
+      await expect(senior.connect(stranger).transferFrom(holder.address, stranger.address, MIN_HOLDING))
+        .to.be.revertedWithCustomError(senior, "TransferRestricted")
+        .withArgs(Code.RECEIVER_NOT_REGISTERED);
+      await expect(senior.connect(stranger).transferFrom(holder.address, a.address, MIN_HOLDING)).to.emit(
+        senior,
+        "Transfer",
+      );
+    });
+  });
+
+  describe("offering deliveries and coupon claims", function () {
+    it("test_offeringClaim_receiverMustBeEligible", async function () {
+      const f = await loadFixture(dealFixture);
+      const inv = f.r.investors[0];
+      await time.increaseTo(f.terms.offeringOpensAt);
+      await subscribe(f.protocol, f.h.offerings[0], inv, f.terms.tranches[0].faceAmount);
+      await time.increaseTo(f.terms.offeringClosesAt);
+      await f.h.offerings[0].close();
+      const face = f.terms.tranches[0].faceAmount;
+      await expect(f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, f.stranger.address))
+        .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+        .withArgs(Code.RECEIVER_NOT_REGISTERED);
+      await f.registry.connect(f.agent).setWalletFrozen(inv.address, true);
+      await expect(f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, inv.address))
+        .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+        .withArgs(Code.RECEIVER_FROZEN);
+      // Nothing is lost: once eligible the subscriber takes the shares.
+      await f.registry.connect(f.agent).setWalletFrozen(inv.address, false);
+      await f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, inv.address);
+      expect(await f.senior.balanceOf(inv.address)).to.equal(face);
+      expect(await f.senior.acquiredAt(inv.address)).to.equal(BigInt(await time.latest()));
+    });
+
+    it("test_claim_frozenInvestorKeepsAccruing_andClaimsEverythingOnceEligible", async function () {
+      const f = await loadFixture(activeFixture);
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 0n);
+      const first = await f.senior.claimable(f.holder.address);
+      expect(first).to.be.greaterThan(0n);
+      await f.registry.connect(f.agent).setIdentityFrozen(f.holder.address, true);
+      expect(await f.senior.detectClaimRestriction(f.holder.address)).to.equal(BigInt(Code.SENDER_FROZEN));
+      await expect(f.senior.connect(f.holder).claim(f.holder.address))
+        .to.be.revertedWithCustomError(f.senior, "ClaimRestricted")
+        .withArgs(f.holder.address, Code.SENDER_FROZEN);
+      const index0 = await f.senior.cashIndex();
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 1n);
+      const index1 = await f.senior.cashIndex();
+      const balance = await f.senior.balanceOf(f.holder.address);
+      const expected = first + (balance * (index1 - index0)) / WAD;
+      expect(await f.senior.claimable(f.holder.address)).to.equal(expected);
+      await f.registry.connect(f.agent).setIdentityFrozen(f.holder.address, false);
+      await expect(f.senior.connect(f.holder).claim(f.holder.address)).to.changeTokenBalances(
+        ethers,
+        f.protocol.stablecoin,
+        [f.holder, f.senior],
+        [expected, -expected],
+      );
+    });
+
+    it("test_claim_kycExpired", async function () {
+      const f = await loadFixture(activeFixture);
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 0n);
+      const soon = BigInt(await time.latest()) + 10n;
+      await f.registry.connect(f.agent).updateInvestor(f.holder.address, soon, US, ACCREDITED);
+      await time.increaseTo(soon);
+      await expect(f.senior.connect(f.holder).claim(f.holder.address))
+        .to.be.revertedWithCustomError(f.senior, "ClaimRestricted")
+        .withArgs(f.holder.address, Code.SENDER_KYC_EXPIRED);
+    });
+  });
+
+  describe("agent actions", function () {
+    it("test_freezeTokens_andUnfreeze_evented", async function () {
+      const { senior, holder, agent } = await loadFixture(activeFixture);
+      await expect(senior.connect(agent).freezeTokens(holder.address, 100n))
+        .to.emit(senior, "TokensFrozen")
+        .withArgs(agent.address, holder.address, 100n, 100n);
+      await expect(senior.connect(agent).freezeTokens(holder.address, 50n))
+        .to.emit(senior, "TokensFrozen")
+        .withArgs(agent.address, holder.address, 50n, 150n);
+      expect(await senior.frozenTokens(holder.address)).to.equal(150n);
+      await expect(senior.connect(agent).unfreezeTokens(holder.address, 150n))
+        .to.emit(senior, "TokensUnfrozen")
+        .withArgs(agent.address, holder.address, 150n, 0n);
+      expect(await senior.frozenTokens(holder.address)).to.equal(0n);
+    });
+
+    it("test_agentActions_revertForOthersAndBadInput", async function () {
+      const { senior, holder, agent, a, h, stranger } = await loadFixture(activeFixture);
+      const balance = await senior.balanceOf(holder.address);
+      for (const call of [
+        senior.connect(holder).freezeTokens(holder.address, 1n),
+        senior.connect(holder).unfreezeTokens(holder.address, 1n),
+        senior.connect(holder).forcedTransfer(holder.address, a.address, 1n),
+        senior.connect(holder).recoverWallet(holder.address, a.address),
+      ]) {
+        await expect(call).to.be.revertedWithCustomError(senior, "NotComplianceAgent").withArgs(holder.address);
+      }
+      await expect(senior.connect(agent).freezeTokens(holder.address, 0n)).to.be.revertedWithCustomError(
+        senior,
+        "ZeroAmount",
+      );
+      await expect(senior.connect(agent).unfreezeTokens(holder.address, 0n)).to.be.revertedWithCustomError(
+        senior,
+        "ZeroAmount",
+      );
+      await expect(senior.connect(agent).freezeTokens(holder.address, balance + 1n))
+        .to.be.revertedWithCustomError(senior, "FreezeExceedsBalance")
+        .withArgs(holder.address, balance, 0n, balance + 1n);
+      await senior.connect(agent).freezeTokens(holder.address, balance);
+      await expect(senior.connect(agent).freezeTokens(holder.address, 1n))
+        .to.be.revertedWithCustomError(senior, "FreezeExceedsBalance")
+        .withArgs(holder.address, balance, balance, 1n);
+      await expect(senior.connect(agent).unfreezeTokens(a.address, 1n))
+        .to.be.revertedWithCustomError(senior, "UnfreezeExceedsFrozen")
+        .withArgs(a.address, 0n, 1n);
+      const offering = await h.offerings[0].getAddress();
+      await expect(senior.connect(agent).freezeTokens(offering, 1n))
+        .to.be.revertedWithCustomError(senior, "ProtectedAccount")
+        .withArgs(offering);
+      await expect(senior.connect(agent).forcedTransfer(offering, a.address, 1n))
+        .to.be.revertedWithCustomError(senior, "ProtectedAccount")
+        .withArgs(offering);
+      await expect(senior.connect(agent).recoverWallet(offering, a.address))
+        .to.be.revertedWithCustomError(senior, "ProtectedAccount")
+        .withArgs(offering);
+      await expect(senior.connect(agent).forcedTransfer(holder.address, holder.address, 1n))
+        .to.be.revertedWithCustomError(senior, "SameWallet")
+        .withArgs(holder.address);
+      await expect(senior.connect(agent).recoverWallet(holder.address, holder.address))
+        .to.be.revertedWithCustomError(senior, "SameWallet")
+        .withArgs(holder.address);
+      await expect(senior.connect(agent).forcedTransfer(holder.address, ethers.ZeroAddress, 1n))
+        .to.be.revertedWithCustomError(senior, "ERC20InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      await expect(senior.connect(agent).recoverWallet(holder.address, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(senior, "ERC20InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      await expect(senior.connect(agent).forcedTransfer(a.address, holder.address, 1n))
+        .to.be.revertedWithCustomError(senior, "ERC20InsufficientBalance")
+        .withArgs(a.address, 0n, 1n);
+      await expect(senior.connect(agent).forcedTransfer(holder.address, stranger.address, 1n))
+        .to.be.revertedWithCustomError(senior, "TransferRestricted")
+        .withArgs(Code.RECEIVER_NOT_REGISTERED);
+      await expect(senior.connect(agent).recoverWallet(holder.address, stranger.address))
+        .to.be.revertedWithCustomError(senior, "TransferRestricted")
+        .withArgs(Code.RECEIVER_NOT_REGISTERED);
+      await expect(senior.connect(agent).recoverWallet(a.address, holder.address))
+        .to.be.revertedWithCustomError(senior, "NothingToRecover")
+        .withArgs(a.address);
+    });
+
+    it("test_agentActions_stopWhilePaused_andRespectVoteLocks", async function () {
+      const { senior, holder, agent, a, h, r } = await loadFixture(activeFixture);
+      const engine = await impersonate(await h.deal.riskEngine());
+      const until = BigInt(await time.latest()) + DAY;
+      await senior.connect(engine).lockForVote(holder.address, until);
+      await expect(senior.connect(agent).forcedTransfer(holder.address, a.address, MIN_HOLDING))
+        .to.be.revertedWithCustomError(senior, "TokensLocked")
+        .withArgs(holder.address, until);
+      await h.deal.connect(r.guardian).pause();
+      await expect(
+        senior.connect(agent).forcedTransfer(holder.address, a.address, MIN_HOLDING),
+      ).to.be.revertedWithCustomError(senior, "TokenPaused");
+      await expect(senior.connect(agent).recoverWallet(holder.address, a.address)).to.be.revertedWithCustomError(
+        senior,
+        "TokenPaused",
+      );
+    });
+
+    it("test_forcedTransfer_frozenSender_keepsCouponsExact_andReleasesFrozenTokens", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, holder, agent, a, registry } = f;
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 0n);
+      const owed = await senior.claimable(holder.address);
+      expect(owed).to.be.greaterThan(0n);
+      const balance = await senior.balanceOf(holder.address);
+      // A court order: the sender is frozen and part of its balance too; the receiver is eligible.
+      await registry.connect(agent).setIdentityFrozen(holder.address, true);
+      await senior.connect(agent).freezeTokens(holder.address, balance / 2n);
+      const amount = (balance * 3n) / 4n;
+      const tx = senior.connect(agent).forcedTransfer(holder.address, a.address, amount);
+      await expect(tx).to.emit(senior, "ForcedTransfer").withArgs(agent.address, holder.address, a.address, amount);
+      await expect(tx).to.emit(senior, "Transfer").withArgs(holder.address, a.address, amount);
+      await expect(tx)
+        .to.emit(senior, "TokensUnfrozen")
+        .withArgs(agent.address, holder.address, balance / 2n - (balance - amount), balance - amount);
+      expect(await senior.frozenTokens(holder.address)).to.equal(balance - amount);
+      // Coupons earned before the order stay with the holder, to the wei; the receiver starts from nothing.
+      expect(await senior.claimable(holder.address)).to.equal(owed);
+      expect(await senior.claimable(a.address)).to.equal(0n);
+      const index0 = await senior.cashIndex();
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 1n);
+      const delta = (await senior.cashIndex()) - index0;
+      expect(await senior.claimable(holder.address)).to.equal(owed + ((balance - amount) * delta) / WAD);
+      expect(await senior.claimable(a.address)).to.equal((amount * delta) / WAD);
+      expect(await senior.acquiredAt(a.address)).to.be.greaterThan(0n);
+    });
+
+    it("test_recoverWallet_movesBalanceCouponsFrozenAndClock", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, holder, agent, registry } = f;
+      const fresh = ethers.Wallet.createRandom().address;
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 0n);
+      const owed = await senior.claimable(holder.address);
+      const balance = await senior.balanceOf(holder.address);
+      const acquired = await senior.acquiredAt(holder.address);
+      await senior.connect(agent).freezeTokens(holder.address, 7n);
+      // The registry moves the identity to the new wallet; the token moves the position.
+      await registry.connect(agent).recoverWallet(holder.address, fresh);
+      const tx = senior.connect(agent).recoverWallet(holder.address, fresh);
+      await expect(tx)
+        .to.emit(senior, "WalletRecovered")
+        .withArgs(agent.address, holder.address, fresh, balance, owed, 7n);
+      await expect(tx).to.emit(senior, "Transfer").withArgs(holder.address, fresh, balance);
+      expect(await senior.balanceOf(holder.address)).to.equal(0n);
+      expect(await senior.claimable(holder.address)).to.equal(0n);
+      expect(await senior.frozenTokens(holder.address)).to.equal(0n);
+      expect(await senior.balanceOf(fresh)).to.equal(balance);
+      expect(await senior.claimable(fresh)).to.equal(owed);
+      expect(await senior.frozenTokens(fresh)).to.equal(7n);
+      expect(await senior.acquiredAt(fresh)).to.equal(acquired);
+      // And it keeps accruing exactly from there.
+      const index0 = await senior.cashIndex();
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 1n);
+      const delta = (await senior.cashIndex()) - index0;
+      expect(await senior.claimable(fresh)).to.equal(owed + (balance * delta) / WAD);
+    });
+  });
+
+  describe("unrestricted tranches", function () {
+    it("test_noRegistry_transfersFreely_andHasNoAgent", async function () {
+      const protocol = await deployProtocol(ethers);
+      const r = await roles(ethers);
+      const terms = await standardTermSheet(networkHelpers, protocol, r);
+      const h = await createDeal(ethers, protocol, terms);
+      await activateDeal(networkHelpers, protocol, r, h);
+      const senior = h.tokens[0];
+      const [holder, other] = [r.investors[0], r.investors[5]];
+      expect(await senior.registry()).to.equal(ethers.ZeroAddress);
+      expect(await senior.detectTransferRestriction(holder.address, other.address, 1n)).to.equal(0n);
+      expect(await senior.detectTransferRestriction(other.address, holder.address, 1n)).to.equal(
+        BigInt(Code.INSUFFICIENT_BALANCE),
+      );
+      expect(await senior.detectClaimRestriction(holder.address)).to.equal(0n);
+      await senior.connect(holder).transfer(other.address, 1n);
+      await expect(senior.connect(holder).freezeTokens(other.address, 1n))
+        .to.be.revertedWithCustomError(senior, "NotComplianceAgent")
+        .withArgs(holder.address);
+    });
+  });
+
+  describe("gas, against an OpenZeppelin ERC-20 deployed by the same test", function () {
+    it("test_gas_compliantTransfers_andRegistration", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, holder, a, b, registry, agent } = f;
+      const ref = await ethers.deployContract("ReferenceERC20");
+      const gas = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
+        Number((await (await tx).wait())!.gasUsed);
+      // OpenZeppelin: holder → a (existing, after a first transfer), holder → b (new).
+      await ref.mint(holder.address, 10n * MIN_HOLDING);
+      await ref.connect(holder).transfer(a.address, MIN_HOLDING);
+      const refExisting = await gas(ref.connect(holder).transfer(a.address, MIN_HOLDING));
+      const refNew = await gas(ref.connect(holder).transfer(b.address, MIN_HOLDING));
+      // The compliant senior tranche: both wallets registered and eligible, both settled at the cash index.
+      await senior.connect(holder).transfer(a.address, MIN_HOLDING);
+      const existing = await gas(senior.connect(holder).transfer(a.address, MIN_HOLDING));
+      const fresh = await gas(senior.connect(holder).transfer(b.address, MIN_HOLDING));
+      const registration = await gas(
+        registry.connect(agent).registerInvestor(ethers.Wallet.createRandom().address, f.kyc, US, ACCREDITED),
+      );
+      const ratioExisting = existing / refExisting;
+      const ratioNew = fresh / refNew;
+      console.log(
+        `      compliant transfer, existing holder: ${existing} gas vs OpenZeppelin ${refExisting} = ${ratioExisting.toFixed(3)}×\n` +
+          `      compliant transfer, new holder:      ${fresh} gas vs OpenZeppelin ${refNew} = ${ratioNew.toFixed(3)}×\n` +
+          `      registerInvestor:                    ${registration} gas`,
+      );
+      expect(ratioExisting).to.be.at.most(1.45);
+      expect(ratioNew).to.be.at.most(GAS_RATIO_NEW_HOLDER);
+      expect(registration).to.be.at.most(70_000);
+    });
+  });
+
+  describe("term sheet", function () {
+    it("test_createDeal_revertsOnInvalidComplianceTerms", async function () {
+      const protocol = await deployProtocol(ethers);
+      const r = await roles(ethers);
+      const registry = await ethers.deployContract("InvestorRegistry", [r.issuer.address]);
+      const base = await standardTermSheet(networkHelpers, protocol, r);
+      const withRules = (rules: TransferRulesInput, reg = ethers.ZeroAddress) => ({
+        ...base,
+        registry: reg,
+        tranches: base.tranches.map((t, i) => (i === 2 ? { ...t, transfer: rules } : t)),
+      });
+      const TRANSFER_RULES_FIELD = 28;
+      const REGISTRY_FIELD = 27;
+      // Rules need a registry.
+      await expect(protocol.factory.createDeal(withRules(SENIOR_RULES)))
+        .to.be.revertedWithCustomError(protocol.factory, "InvalidTermSheet")
+        .withArgs(TRANSFER_RULES_FIELD, 2n);
+      const reg = await registry.getAddress();
+      const face = base.tranches[2].faceAmount;
+      for (const bad of [
+        { ...NO_TRANSFER_RULES, minHolding: face + 1n },
+        { ...NO_TRANSFER_RULES, blockedCountries: [1n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint] },
+        { ...NO_TRANSFER_RULES, blockedCountries: [0n, 0n, 0n, 1n << 232n] as [bigint, bigint, bigint, bigint] },
+      ]) {
+        await expect(protocol.factory.createDeal(withRules(bad, reg)))
+          .to.be.revertedWithCustomError(protocol.factory, "InvalidTermSheet")
+          .withArgs(TRANSFER_RULES_FIELD, 2n);
+      }
+      // Country 999 (bit 231 of the last word) is the highest valid code.
+      await protocol.factory.createDeal(
+        withRules({ ...NO_TRANSFER_RULES, blockedCountries: [0n, 0n, 0n, 1n << 231n] }, reg),
+      );
+      await expect(protocol.factory.createDeal({ ...base, registry: r.issuer.address }))
+        .to.be.revertedWithCustomError(protocol.factory, "InvalidTermSheet")
+        .withArgs(REGISTRY_FIELD, 0n);
+    });
+  });
+});
