@@ -1,5 +1,6 @@
 /** Cascade SDK: typed ABIs, term sheets, the pure waterfall model, role actions and typed errors. */
 export * from "./types.js";
+export * from "./compliance.js";
 export * from "./errors.js";
 export * from "./termsheet.js";
 export * from "./reports.js";
