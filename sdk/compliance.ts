@@ -188,3 +188,53 @@ export function transferRestrictionMessage(code: number): string {
     "Unknown restriction code."
   );
 }
+
+/** An `InvestorRecord` of the registry, unpacked (`walletRecord`; identity 0: the wallet is not registered). */
+export interface InvestorRecord {
+  identity: number;
+  kycExpiry: bigint;
+  country: number;
+  classes: number;
+  identityFrozen: boolean;
+  walletFrozen: boolean;
+  walletCount: number;
+}
+
+/** Unpacks a registry record (`InvestorRecordLib`'s layout: identity, KYC expiry, country, classes, flags). */
+export function unpackInvestorRecord(record: bigint): InvestorRecord {
+  const bits = (shift: number, width: number) =>
+    (record >> BigInt(shift)) & ((1n << BigInt(width)) - 1n);
+  return {
+    identity: Number(bits(0, 32)),
+    kycExpiry: bits(32, 40),
+    country: Number(bits(72, 16)),
+    classes: Number(bits(88, 16)),
+    identityFrozen: bits(104, 1) === 1n,
+    walletFrozen: bits(105, 1) === 1n,
+    walletCount: Number(bits(106, 4)),
+  };
+}
+
+/**
+ * The first failing eligibility check of a wallet's record under a tranche's rules at `now`, as a sender code (4 – 8,
+ * `TransferRules.senderCode`) or, with `side` "receiver", a receiver code (9 – 13); 0 when eligible. This is what a
+ * token checks when it delivers subscribed tokens (receiver) and before a claim (sender).
+ */
+export function eligibilityCode(
+  record: InvestorRecord,
+  rules: Pick<TransferRules, "allowedClasses" | "blockedCountries">,
+  now: bigint,
+  side: "sender" | "receiver" = "sender",
+): TransferRestriction {
+  const offset = side === "receiver" ? 5 : 0;
+  const code = (c: number) => (c + offset) as TransferRestriction;
+  if (record.identity === 0) return code(TransferRestriction.SenderNotRegistered);
+  if (record.identityFrozen || record.walletFrozen) return code(TransferRestriction.SenderFrozen);
+  if (record.kycExpiry <= now) return code(TransferRestriction.SenderKycExpired);
+  const c = record.country;
+  if (!isCountryCode(c) || ((rules.blockedCountries[c >> 8] ?? 0n) >> BigInt(c & 0xff)) & 1n)
+    return code(TransferRestriction.SenderCountryBlocked);
+  if (rules.allowedClasses !== 0 && (rules.allowedClasses & record.classes) === 0)
+    return code(TransferRestriction.SenderClassNotAllowed);
+  return TransferRestriction.Success;
+}
