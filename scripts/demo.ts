@@ -3,6 +3,12 @@
  * mezzanine and junior notes and equity, subscribed by six investors with permits, run for 12 monthly periods,
  * then reconciled to the wei against the chain and against the SDK's pure waterfall model.
  *
+ * The tranche tokens are restricted securities: the deal names the protocol's investor registry and each tranche
+ * carries transfer rules (investor classes, sanctioned countries blocked, a holding period and a holder cap on the
+ * junior and the equity). The compliance agent registers the six investors before they subscribe; a transfer to an
+ * unregistered wallet is refused by the SDK with the token's ERC-1404 reason before anything is sent, and a transfer
+ * between two registered investors goes through.
+ *
  * Each period two of the three reporters sign the meter report and it is proposed to the oracle; it is final once
  * its 2-day dispute window has passed, and a keeper (its own account) runs the waterfall through
  * checkUpkeep/performUpkeep and earns the bounty. In period 6 a report that double-counts a rack is disputed by the
@@ -30,12 +36,16 @@ import {
   fleetValue,
   initialDealState,
   mockStablecoinAbi,
+  INVESTOR_CLASSES,
   parseTermSheet,
   simulatePeriod,
+  TransferRestrictedError,
+  trancheTokenAbi,
   statementBalances,
   type DealModelState,
   type PeriodSimulation,
   type PeriodStatement,
+  type TermSheetJson,
 } from "../sdk/index.js";
 import { date, factor, int, pct, wei } from "./lib/format.js";
 import { scenario, stressedIndex, stressedScenario } from "./lib/h100-scenario.js";
@@ -59,19 +69,51 @@ const [admin, issuer, servicer, trustee, guardian, reporter0, reporter1, reporte
 /** Runs the waterfall for the bounty; also closes the offerings (anyone may). */
 const keeper = wallets[14];
 const reporters = [reporter0, reporter1, reporter2];
+/** Holds the investor registry's COMPLIANCE_AGENT_ROLE: onboards the investors. */
+const complianceAgent = wallets[18];
+/** A wallet no investor registered. */
+const outsider = wallets[19];
 
 // ------------------------------------------------------------------ protocol and deal
 
 const DECIMALS = 6;
 const stablecoin = await deployMockStablecoin(admin, "USD Coin (demo)", "USDC", DECIMALS);
 const protocol = await admin.deployProtocol();
+const { investorRegistry } = await admin.deployAdministration({
+  oracle: protocol.oracle,
+  complianceAgent: complianceAgent.account.address,
+});
 
-const json: unknown = JSON.parse(
+const example = JSON.parse(
   readFileSync(new URL("../examples/h100-fleet.json", import.meta.url), "utf8"),
-);
+) as TermSheetJson;
+/** Sanctioned countries (ISO 3166-1 numeric): Cuba, Iran, North Korea, Syria. */
+const SANCTIONED = [192, 364, 408, 760];
+// The example's deal with the protocol's investor registry and transfer rules in the term sheet's own terms.
+const json: TermSheetJson = {
+  ...example,
+  registry: "$registry",
+  tranches: example.tranches.map((t, i) => ({
+    ...t,
+    transfer:
+      i < 2
+        ? {
+            allowedClasses: ["accredited", "qualified-purchaser", "institutional"],
+            blockedCountries: SANCTIONED,
+            minHolding: "10,000",
+          }
+        : {
+            allowedClasses: ["qualified-purchaser", "institutional"],
+            blockedCountries: SANCTIONED,
+            minHoldingPeriod: "365d",
+            maxHolders: 99,
+          },
+  })),
+};
 const sheet = parseTermSheet(json, {
   now: (await getBlock(publicClient)).timestamp,
   addresses: {
+    registry: investorRegistry,
     stablecoin,
     issuer: issuer.account.address,
     servicer: servicer.account.address,
@@ -95,6 +137,11 @@ report.termSheet(sheet.name, tokens);
 report.line(
   `  stablecoin ${stablecoin} · oracle ${protocol.oracle} · factory ${protocol.factory} · deal ${deal}`,
 );
+report.line(
+  `  investor registry ${investorRegistry}: senior and mezzanine for accredited investors, qualified ` +
+    `purchasers and institutions; junior and equity for qualified purchasers and institutions, held 365 days, ` +
+    `at most 99 holders; countries ${SANCTIONED.join(", ")} blocked`,
+);
 
 // ------------------------------------------------------------------ offering
 
@@ -103,28 +150,50 @@ interface Investor {
   wallet: CascadeWallet;
   /** [tranche index, stablecoin units] */
   subscriptions: [number, bigint][];
+  /** ISO 3166-1 numeric country and investor class flags in the registry. */
+  country: number;
+  classes: number;
   minted: bigint;
   requested: bigint;
   refunded: bigint;
   claimed: bigint;
 }
-const plan: [string, [number, bigint][]][] = [
-  ["Pension fund", [[0, 6_000_000n]]],
-  ["Insurer", [[0, 5_000_000n]]],
-  ["Credit fund", [[0, 3_300_000n], [1, 2_500_000n]]], // prettier-ignore
-  ["Hedge fund", [[1, 1_500_000n], [2, 2_500_000n]]], // prettier-ignore
-  ["Sponsor", [[3, 5_000_000n]]],
-  ["Family office", [[3, 2_500_000n]]],
+const C = INVESTOR_CLASSES;
+const plan: [string, [number, bigint][], number, number][] = [
+  ["Pension fund", [[0, 6_000_000n]], 840, C.institutional | C["qualified-purchaser"]],
+  ["Insurer", [[0, 5_000_000n]], 826, C.institutional],
+  ["Credit fund", [[0, 3_300_000n], [1, 2_500_000n]], 840, C.accredited | C["qualified-purchaser"]], // prettier-ignore
+  ["Hedge fund", [[1, 1_500_000n], [2, 2_500_000n]], 136, C["qualified-purchaser"] | C["non-us-person"]], // prettier-ignore
+  ["Sponsor", [[3, 5_000_000n]], 840, C.institutional],
+  ["Family office", [[3, 2_500_000n]], 756, C["qualified-purchaser"] | C["non-us-person"]],
 ];
-const investors: Investor[] = plan.map(([name, subs], i) => ({
+const investors: Investor[] = plan.map(([name, subs, country, classes], i) => ({
   name,
   wallet: wallets[8 + i],
   subscriptions: subs.map(([t, dollars]) => [t, dollars * unit]),
+  country,
+  classes,
   minted: 0n,
   requested: 0n,
   refunded: 0n,
   claimed: 0n,
 }));
+
+// The compliance agent onboards the investors before they subscribe: KYC valid for three years.
+const kycExpiry = (await getBlock(publicClient)).timestamp + 3n * 365n * 86_400n;
+const registered = await complianceAgent.registerInvestors({
+  registry: investorRegistry,
+  investors: investors.map((inv) => ({
+    wallet: inv.wallet.account.address,
+    kycExpiry,
+    country: inv.country,
+    classes: inv.classes,
+  })),
+});
+report.line(
+  `\nInvestor registry: ${registered.length} investors registered by the compliance agent ` +
+    `(identities ${registered.map((r) => r.identity).join(", ")}; KYC until ${date(kycExpiry)})`,
+);
 
 await networkHelpers.time.increaseTo(terms.offeringOpensAt);
 report.line(`\nOffering ${date(terms.offeringOpensAt)} → ${date(terms.offeringClosesAt)}`);
@@ -188,6 +257,51 @@ for (const inv of investors) {
 }
 report.line("\nShares claimed: the oversubscribed senior is allocated pro rata, the rest refunded");
 report.table(claimRows, ["l", "l", "r", "r"]);
+
+// ------------------------------------------------------------------ restricted transfers
+
+const [pension, insurer] = investors;
+const moved = 1_000_000n * unit;
+const seniorBalance = (who: Address) =>
+  readContract(publicClient, {
+    address: tokens[0],
+    abi: trancheTokenAbi,
+    functionName: "balanceOf",
+    args: [who],
+  });
+let refused: TransferRestrictedError | undefined;
+try {
+  await pension.wallet.transfer({ token: tokens[0], to: outsider.account.address, amount: moved });
+} catch (e) {
+  if (!(e instanceof TransferRestrictedError)) throw e;
+  refused = e;
+}
+const insurerBefore = await seniorBalance(insurer.wallet.account.address);
+const sent = await pension.wallet.transfer({
+  token: tokens[0],
+  to: insurer.wallet.account.address,
+  amount: moved,
+});
+const insurerAfter = await seniorBalance(insurer.wallet.account.address);
+report.line(`\nTransfers of ${symbols[0]} (ERC-1404 checks of the token, asked before sending)`);
+report.table(
+  [
+    ["from", "to", "amount", "result"],
+    [
+      pension.name,
+      `unregistered ${outsider.account.address.slice(0, 8)}…`,
+      report.amount(moved),
+      refused ? `refused, code ${refused.code}: ${refused.reason}` : "sent",
+    ],
+    [
+      pension.name,
+      insurer.name,
+      report.amount(moved),
+      `sent (${sent.transactionHash.slice(0, 10)}…)`,
+    ],
+  ],
+  ["l", "l", "r", "l"],
+);
 
 // ------------------------------------------------------------------ 12 monthly periods
 
@@ -312,6 +426,18 @@ for (const inv of investors) if (inv.name !== "Insurer") await claimAll(inv);
 
 const checks: { name: string; ok: boolean; detail: string }[] = [];
 const check = (name: string, ok: boolean, detail = "") => checks.push({ name, ok, detail });
+check(
+  "a transfer to an unregistered wallet is refused before sending (code 9, ReceiverNotRegistered)",
+  refused?.code === 9 &&
+    refused.restriction === "ReceiverNotRegistered" &&
+    (await seniorBalance(outsider.account.address)) === 0n,
+  refused?.reason ?? "not refused",
+);
+check(
+  "a transfer between registered investors goes through",
+  insurerAfter - insurerBefore === moved,
+  report.amount(moved),
+);
 const sum = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
 const same = (a: unknown, b: unknown) =>
   JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===

@@ -184,6 +184,35 @@ import {
   type RiskSnapshotReturnType,
 } from "./actions/auditor/riskSnapshot.js";
 
+import {
+  transfer,
+  type TransferParameters,
+  type TransferReturnType,
+} from "./actions/investor/transfer.js";
+import {
+  transferRestriction,
+  type TransferRestrictionParameters,
+  type TransferRestrictionReturnType,
+} from "./actions/compliance/transferRestriction.js";
+import {
+  freezeTokens,
+  unfreezeTokens,
+  type FreezeTokensParameters,
+  type FreezeTokensReturnType,
+  type UnfreezeTokensParameters,
+  type UnfreezeTokensReturnType,
+} from "./actions/compliance/freezeTokens.js";
+import {
+  forcedTransfer,
+  type ForcedTransferParameters,
+  type ForcedTransferReturnType,
+} from "./actions/compliance/forcedTransfer.js";
+import {
+  recoverWallet,
+  type RecoverWalletParameters,
+  type RecoverWalletReturnType,
+} from "./actions/compliance/recoverWallet.js";
+
 // A type alias (not an interface) so it has the implicit index signature `client.extend` requires.
 export type CascadeActions = {
   deployProtocol: (params?: DeployProtocolParameters) => Promise<DeployProtocolReturnType>;
@@ -228,6 +257,14 @@ export type CascadeActions = {
     params: DeployAdministrationParameters,
   ) => Promise<DeployAdministrationReturnType>;
   registerInvestors: (params: RegisterInvestorsParameters) => Promise<RegisterInvestorsReturnType>;
+  transfer: (params: TransferParameters) => Promise<TransferReturnType>;
+  transferRestriction: (
+    params: TransferRestrictionParameters,
+  ) => Promise<TransferRestrictionReturnType>;
+  freezeTokens: (params: FreezeTokensParameters) => Promise<FreezeTokensReturnType>;
+  unfreezeTokens: (params: UnfreezeTokensParameters) => Promise<UnfreezeTokensReturnType>;
+  forcedTransfer: (params: ForcedTransferParameters) => Promise<ForcedTransferReturnType>;
+  recoverWallet: (params: RecoverWalletParameters) => Promise<RecoverWalletReturnType>;
 };
 
 /** Binds every Cascade action to `client`; use as `client.extend(cascadeActions)`. */
@@ -269,5 +306,11 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     riskSnapshot: (params) => riskSnapshot(client, params),
     deployAdministration: (params) => deployAdministration(client, params),
     registerInvestors: (params) => registerInvestors(client, params),
+    transfer: (params) => transfer(client, params),
+    transferRestriction: (params) => transferRestriction(client, params),
+    freezeTokens: (params) => freezeTokens(client, params),
+    unfreezeTokens: (params) => unfreezeTokens(client, params),
+    forcedTransfer: (params) => forcedTransfer(client, params),
+    recoverWallet: (params) => recoverWallet(client, params),
   };
 }

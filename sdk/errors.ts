@@ -6,6 +6,7 @@ import {
   BaseError,
   ContractFunctionRevertedError,
   decodeErrorResult,
+  encodeErrorResult,
   type Abi,
   type Hex,
   RawContractError,
@@ -24,6 +25,11 @@ import {
   trancheTokenAbi,
   utilizationOracleAbi,
 } from "./generated/abis.js";
+import {
+  transferRestrictionMessage,
+  transferRestrictionName,
+  type TransferRestriction,
+} from "./compliance.js";
 import { DealStatus, ORACLE_TERMS_FIELDS, ReportState, TERM_SHEET_FIELDS } from "./types.js";
 
 /** Base of every SDK error: a short message plus structured `details`. */
@@ -96,6 +102,76 @@ export class ContractRevertError extends CascadeError {
     this.enumNames = enumNames;
     this.data = params.data;
     this.selector = params.data.slice(0, 10) as Hex;
+  }
+}
+
+/** What a {@link TransferRestrictedError} refused. */
+export type RestrictedOperation = "transfer" | "claim" | "delivery";
+
+/**
+ * A tranche token's transfer rules refuse the operation, with the ERC-1404 restriction `code` (`TransferRules`) and
+ * its sentence (`messageForTransferRestriction`). Thrown by the SDK before sending, when the token's
+ * `detectTransferRestriction` / `detectClaimRestriction` view refuses (`transactionHash` undefined, `data` the revert
+ * the contract would give), and in place of a `TransferRestricted(code)` or `ClaimRestricted(account, code)` revert.
+ * As a {@link ContractRevertError} its `errorName` is `TransferRestricted` or `ClaimRestricted`.
+ */
+export class TransferRestrictedError extends ContractRevertError {
+  override name = "TransferRestrictedError";
+  /** The restriction code (1 – 17). */
+  readonly code: TransferRestriction;
+  /** Its name, e.g. `ReceiverNotRegistered`. */
+  readonly restriction: string;
+  /** The sentence `messageForTransferRestriction(code)` gives. */
+  readonly reason: string;
+  /** What was refused: a transfer, a claim of coupons, or the delivery of subscribed tokens. */
+  readonly operation: RestrictedOperation;
+
+  constructor(
+    params: {
+      code: number;
+      reason?: string;
+      operation?: RestrictedOperation;
+      /** The account a `ClaimRestricted` names; makes the error `ClaimRestricted`. */
+      claimant?: Hex;
+      data?: Hex;
+      transactionHash?: Hex;
+      /** Extra details (token, from, to, amount). */
+      details?: Record<string, unknown>;
+    },
+    options?: { cause?: unknown },
+  ) {
+    const claim = params.claimant !== undefined;
+    const errorName = claim ? "ClaimRestricted" : "TransferRestricted";
+    const args: readonly unknown[] = claim ? [params.claimant, params.code] : [params.code];
+    const namedArgs: Record<string, unknown> = claim
+      ? { account: params.claimant, code: params.code }
+      : { code: params.code };
+    const data =
+      params.data ??
+      (claim
+        ? encodeErrorResult({
+            abi: trancheTokenAbi,
+            errorName: "ClaimRestricted",
+            args: [params.claimant as Hex, params.code],
+          })
+        : encodeErrorResult({
+            abi: trancheTokenAbi,
+            errorName: "TransferRestricted",
+            args: [params.code],
+          }));
+    super({ errorName, args, namedArgs, data, transactionHash: params.transactionHash }, options);
+    this.code = params.code as TransferRestriction;
+    this.restriction = transferRestrictionName(params.code);
+    this.reason = params.reason ?? transferRestrictionMessage(params.code);
+    this.operation = params.operation ?? (claim ? "claim" : "transfer");
+    this.message = `${this.operation} restricted (${this.code} ${this.restriction}): ${this.reason}`;
+    Object.assign(this.details as Record<string, unknown>, {
+      code: this.code,
+      restriction: this.restriction,
+      reason: this.reason,
+      operation: this.operation,
+      ...params.details,
+    });
   }
 }
 
@@ -192,6 +268,16 @@ export function decodeRevert(
       const names = internalType === undefined ? undefined : ENUMS[internalType];
       return names !== undefined && typeof a === "number" ? names[a] : undefined;
     });
+    if (decoded.errorName === "TransferRestricted")
+      return new TransferRestrictedError(
+        { code: Number(args[0]), data, transactionHash },
+        { cause },
+      );
+    if (decoded.errorName === "ClaimRestricted")
+      return new TransferRestrictedError(
+        { code: Number(args[1]), claimant: args[0] as Hex, data, transactionHash },
+        { cause },
+      );
     return new ContractRevertError(
       { errorName: decoded.errorName, args, namedArgs, data, enumNames, transactionHash },
       { cause },

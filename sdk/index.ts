@@ -1,5 +1,6 @@
 /** Cascade SDK: typed ABIs, term sheets, the pure waterfall model, role actions and typed errors. */
 export * from "./types.js";
+export * from "./compliance.js";
 export * from "./errors.js";
 export * from "./termsheet.js";
 export * from "./reports.js";
@@ -51,4 +52,9 @@ export * from "./actions/reporter/publishPriceIndex.js";
 export * from "./actions/trustee/writeDown.js";
 export * from "./actions/deploy/deployAdministration.js";
 export * from "./actions/compliance/registerInvestors.js";
+export * from "./actions/compliance/transferRestriction.js";
+export * from "./actions/compliance/freezeTokens.js";
+export * from "./actions/compliance/forcedTransfer.js";
+export * from "./actions/compliance/recoverWallet.js";
+export * from "./actions/investor/transfer.js";
 export * from "./deployments.js";

@@ -11,6 +11,8 @@
  *   durations are `"30d"`, `"12h"` or seconds;
  * - addresses may be placeholders such as `"$issuer"` or `"$reporter0"`, resolved from `options.addresses`;
  * - the `oracle` object holds the reporters, their quorum and the oracle's bounds;
+ * - `registry` names the issuer's investor registry; each tranche's optional `transfer` object holds its transfer
+ *   rules in human terms (class names of {@link INVESTOR_CLASSES}, ISO 3166-1 numeric country codes, durations);
  * - the optional `risk` object holds the covenants as data, the GPU fleet, the price feed, the trailing window, the
  *   clean-up fraction, turbo and the waiver voting period ({@link DEFAULT_RISK_TERMS} when absent).
  *
@@ -36,8 +38,10 @@ import {
   type RiskJson,
   type TermSheetJson,
   type TrancheJson,
+  type TransferRulesJson,
   type TriggerJson,
 } from "./termsheet/schema.js";
+import { countryBitmap, investorClassMask, NO_TRANSFER_RULES } from "./compliance.js";
 import {
   MAX_DECIMALS,
   MONTH_SECONDS,
@@ -68,6 +72,7 @@ import {
   type RiskTerms,
   type TermSheet,
   type TrancheTerms,
+  type TransferRules,
   type TriggerTerms,
 } from "./types.js";
 
@@ -80,6 +85,7 @@ export {
   riskSchema,
   termSheetSchema,
   trancheSchema,
+  transferSchema,
   triggerSchema,
   type CouponJson,
   type DecimalInput,
@@ -90,6 +96,7 @@ export {
   type RiskJson,
   type TermSheetJson,
   type TrancheJson,
+  type TransferRulesJson,
   type TriggerJson,
 } from "./termsheet/schema.js";
 export { parseDecimal, parseDuration, parseTime, textToBytes16 } from "./termsheet/values.js";
@@ -305,7 +312,7 @@ function contextRules(
     add(path, r.error);
     return undefined;
   };
-  for (const key of ["stablecoin", "issuer", "servicer", "trustee", "guardian"])
+  for (const key of ["stablecoin", "issuer", "servicer", "trustee", "guardian", "registry"])
     resolve([key], t[key]);
   const oracle = isObject(t.oracle) ? t.oracle : {};
   const reporters = Array.isArray(oracle.reporters) ? (oracle.reporters as unknown[]) : [];
@@ -381,6 +388,8 @@ function contextRules(
     units(["tranches", i, "face"], tr.face, U96, "uint96");
     units(["tranches", i, "minRaise"], tr.minRaise, U128, "uint128");
     units(["tranches", i, "minTicket"], tr.minTicket, U128, "uint128");
+    if (isObject(tr.transfer))
+      units(["tranches", i, "transfer", "minHolding"], tr.transfer.minHolding, U128, "uint128");
   });
   fleet.forEach((e, i) => {
     if (!isObject(e)) return;
@@ -464,6 +473,19 @@ function buildPrincipal(p: PrincipalJson | undefined): PrincipalTerms {
       };
 }
 
+function buildTransferRules(r: TransferRulesJson | undefined, decimals: number): TransferRules {
+  if (r === undefined) return NO_TRANSFER_RULES;
+  const classes = r.allowedClasses;
+  return {
+    allowedClasses: classes === undefined ? 0 : must(investorClassMask(classes), "allowedClasses"),
+    minHoldingPeriod: r.minHoldingPeriod === undefined ? 0 : seconds(r.minHoldingPeriod),
+    maxHolders: r.maxHolders ?? 0,
+    minHolding:
+      r.minHolding === undefined ? 0n : must(parseDecimal(r.minHolding, decimals), "minHolding"),
+    blockedCountries: countryBitmap(r.blockedCountries ?? []),
+  };
+}
+
 function buildTranche(t: TrancheJson, decimals: number): TrancheTerms {
   const units = (v: string | number, what: string) => must(parseDecimal(v, decimals), what);
   const note = t.kind === "note";
@@ -487,6 +509,7 @@ function buildTranche(t: TrancheJson, decimals: number): TrancheTerms {
             capRate: 0n,
           },
     principal: buildPrincipal(note ? t.principal : undefined),
+    transfer: buildTransferRules(t.transfer, decimals),
   };
 }
 
@@ -615,6 +638,7 @@ export function parseTermSheet(
       servicer: address(t.servicer, addresses),
       trustee: address(t.trustee, addresses),
       guardian: address(t.guardian, addresses),
+      registry: t.registry === undefined ? zeroAddress : address(t.registry, addresses),
       offeringOpensAt: time(t.offeringOpensAt, "offeringOpensAt"),
       offeringClosesAt: time(t.offeringClosesAt, "offeringClosesAt"),
       start: time(t.start, "start"),

@@ -315,6 +315,8 @@ export const TERM_SHEET_FIELDS = [
   "PriceFeed",
   "Trigger",
   "Fleet",
+  "Registry",
+  "TransferRules",
 ] as const;
 
 /** `IUtilizationOracle.OracleTermsField`, by value: the field an `InvalidOracleTerms(field)` revert names. */

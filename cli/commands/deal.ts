@@ -32,6 +32,9 @@ function collect(value: string, previous: string[]): string[] {
 async function placeholders(ctx: Context, o: CreateOptions, sender: Address) {
   const out: Record<string, Address> = { issuer: sender };
   if (ctx.deployment.stablecoin) out.stablecoin = ctx.deployment.stablecoin;
+  // `"registry": "$registry"` names the protocol's investor registry (restricted tranche tokens).
+  const { investorRegistry } = ctx.protocol();
+  if (investorRegistry) out.registry = investorRegistry;
   const add = (name: string, value: unknown, from: string) => {
     if (typeof value !== "string" || !isAddress(value, { strict: false }))
       throw new UsageError(`${from}: ${name} must be an address`);

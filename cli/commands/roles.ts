@@ -6,7 +6,12 @@ import type { Command } from "commander";
 import { getAddress, isAddress } from "viem";
 import { readContract } from "viem/actions";
 
-import { offeringAbi, type CascadeClient } from "../../sdk/index.js";
+import {
+  INVESTOR_CLASSES,
+  investorClassMask,
+  offeringAbi,
+  type CascadeClient,
+} from "../../sdk/index.js";
 import { UsageError } from "../../scripts/lib/cli.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import {
@@ -37,7 +42,8 @@ async function investorsAdd(
     return getAddress(w);
   });
   const country = intOption(o.country, "--country", 999);
-  const classes = intOption(o.classes, "--classes", 65_535);
+  const classes = investorClassMask(o.classes);
+  if (typeof classes === "string") throw new UsageError(`--classes: ${classes}`);
   const wallet = await ctx.wallet();
   const kycExpiry = await parseChainTime(
     wallet as unknown as CascadeClient,
@@ -249,7 +255,11 @@ export function registerRoles(program: Command, globals: () => GlobalOptions): v
       "register investors (one identity per wallet); wallets registered already are skipped",
     )
     .option("--country <code>", "ISO 3166-1 numeric country code", "840")
-    .option("--classes <flags>", "investor class flags", "1")
+    .option(
+      "--classes <names|flags>",
+      `investor classes, comma-separated names (${Object.keys(INVESTOR_CLASSES).join(", ")}) or a flag mask`,
+      "accredited",
+    )
     .option("--kyc-expiry <time>", "KYC valid until (ISO time, unix seconds or +365d)", "+365d")
     .action(async (wallets: string[], o: { country: string; classes: string; kycExpiry: string }) =>
       investorsAdd(await Context.open(globals()), wallets, o),

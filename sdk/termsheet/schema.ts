@@ -11,6 +11,12 @@
 import { z } from "zod/v4";
 
 import {
+  INVESTOR_CLASSES,
+  investorClassMask,
+  MAX_COUNTRY_CODE,
+  MIN_COUNTRY_CODE,
+} from "../compliance.js";
+import {
   ADDRESS_PATTERN,
   BPS,
   compareDecimals,
@@ -440,6 +446,59 @@ const principalSchema = z
     description: "A note's principal: a bullet at maturity, or straight-line installments.",
   });
 
+// ------------------------------------------------------------------ transfer rules
+
+const CLASS_NAMES = Object.keys(INVESTOR_CLASSES);
+const CLASS_TEXT = `an investor class (${CLASS_NAMES.map((n) => `"${n}"`).join(", ")}) or a flag mask from 1 to 65535`;
+const COUNTRY_TEXT = "an ISO 3166-1 numeric country code from 1 to 999 (408: North Korea)";
+
+/** One allowed investor class: a name of `INVESTOR_CLASSES` or a raw flag mask. */
+const investorClass = z.union([z.string(), z.int()], { error: expected(CLASS_TEXT) }).check(
+  refine<string | number>((v) => {
+    if (typeof v === "string" && /^\d+$/.test(v)) return `expected ${CLASS_TEXT}, got ${show(v)}`;
+    const mask = investorClassMask([v]);
+    if (typeof mask === "string") return mask;
+    return mask === 0 ? `expected ${CLASS_TEXT}, got ${show(v)}` : undefined;
+  }),
+);
+
+const country = z
+  .int({ error: expected(COUNTRY_TEXT) })
+  .min(MIN_COUNTRY_CODE, { error: expected(COUNTRY_TEXT) })
+  .max(MAX_COUNTRY_CODE, { error: expected(COUNTRY_TEXT) });
+
+const transferShape = {
+  allowedClasses: z
+    .array(investorClass, { error: expected(`an array of investor classes: ${CLASS_TEXT}`) })
+    .meta({
+      description: `Investor classes allowed to hold (any of them; absent or empty: any class): ${CLASS_NAMES.join(", ")}, or flag masks (1 to 65535).`,
+    })
+    .optional(),
+  blockedCountries: z
+    .array(country, { error: expected(`an array of ${COUNTRY_TEXT}s`) })
+    .meta({
+      description:
+        "ISO 3166-1 numeric codes of the countries whose investors may neither receive nor send (e.g. 408 North Korea, 364 Iran).",
+    })
+    .optional(),
+  minHoldingPeriod: duration("the minimum holding period after acquisition")
+    .meta({ description: 'Seconds a holder keeps tokens after acquiring them, e.g. "365d".' })
+    .optional(),
+  maxHolders: uint(U32, "the most identities that may hold the tranche", 1)
+    .meta({ description: "Most identities (investors, not wallets) that may hold the tranche." })
+    .optional(),
+  minHolding: amount(
+    "Least non-zero balance a wallet may hold, in whole stablecoin units (= token units); at most the face.",
+    { positive: true },
+  ).optional(),
+  notes: notes.optional(),
+};
+
+export const transferSchema = z.strictObject(transferShape).meta({
+  description:
+    "A tranche's transfer rules, enforced by its token against the term sheet's investor registry (which the term sheet must name).",
+});
+
 const trancheShape = {
   name: text(31, "a name"),
   symbol: text(31, "a symbol"),
@@ -456,6 +515,7 @@ const trancheShape = {
   reserveFundingBps: bps(FRACTION_BPS).optional(),
   coupon: couponSchema.optional(),
   principal: principalSchema.optional(),
+  transfer: transferSchema.optional(),
   notes: notes.optional(),
 };
 
@@ -470,6 +530,16 @@ export const trancheSchema = z
         if (face !== undefined && valid(trancheShape[key], v) && compareDecimals(v, face) > 0)
           add([key], `must not exceed the face amount (${show(face)})`);
       }
+      // TermSheetLib: minHolding ≤ faceAmount.
+      const transfer = t.transfer as Record<string, unknown> | undefined;
+      const minHolding =
+        typeof transfer === "object" && transfer !== null ? transfer.minHolding : undefined;
+      if (
+        face !== undefined &&
+        valid(transferShape.minHolding, minHolding) &&
+        compareDecimals(minHolding as string | number, face) > 0
+      )
+        add(["transfer", "minHolding"], `must not exceed the face amount (${show(face)})`);
       if (t.kind === "note") {
         if (!given("coupon"))
           add(["coupon"], 'is required for a note: { "type": "fixed" | "utilization-linked", … }');
@@ -747,6 +817,12 @@ const termSheetShape = {
   servicer: address,
   trustee: address,
   guardian: address,
+  registry: address
+    .meta({
+      description:
+        "The issuer's InvestorRegistry: the tranche tokens check both parties of every transfer against it, with each tranche's transfer rules. Absent: unrestricted tokens (no tranche may have rules).",
+    })
+    .optional(),
   offeringOpensAt: time,
   offeringClosesAt: time,
   start: time,
@@ -793,7 +869,13 @@ export const termSheetSchema = z
         : undefined;
       tranches.forEach((tranche: unknown, i) => {
         if (typeof tranche !== "object" || tranche === null) return;
-        const { kind, principal } = tranche as Record<string, unknown>;
+        const { kind, principal, transfer } = tranche as Record<string, unknown>;
+        // TermSheetLib: without a registry every tranche's rules are zero.
+        if (transfer !== undefined && !given("registry"))
+          add(
+            ["tranches", i, "transfer"],
+            'transfer rules need an investor registry: give "registry" (without one the tokens are unrestricted)',
+          );
         // TermSheetLib: notes first by rank; exactly one equity class, last.
         const last = i === tranches.length - 1;
         if (kind === "equity" && !last)
@@ -836,6 +918,7 @@ export type RiskJson = z.input<typeof riskSchema>;
 export type TriggerJson = z.input<typeof triggerSchema>;
 export type FleetEntryJson = z.input<typeof fleetEntrySchema>;
 export type PriceFeedJson = z.input<typeof priceFeedSchema>;
+export type TransferRulesJson = z.input<typeof transferSchema>;
 /** A decimal given as a string (`"6000000"`, `"0.5"`, `"25,000,000"`) or a number. */
 export type DecimalInput = string | number;
 

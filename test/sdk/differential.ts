@@ -22,6 +22,7 @@ import {
   getAddress,
   keccak256,
   toHex,
+  zeroAddress,
   type Address,
   type EIP1193Provider,
   type Hex,
@@ -64,6 +65,7 @@ import {
   type TermSheet,
   type TrancheTerms,
   type TriggerTerms,
+  NO_TRANSFER_RULES,
 } from "../../sdk/index.js";
 
 const chain = defineChain({
@@ -258,6 +260,7 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint, feed: Address | und
         capRate: 0n,
       },
       principal: { scheduleType: PrincipalType.Bullet, amortStartPeriod: 0, amortPeriods: 0 },
+      transfer: NO_TRANSFER_RULES,
     };
     if (i < notes) {
       if (r.next() < 0.5) {
@@ -294,6 +297,7 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint, feed: Address | und
     servicer: servicer.account.address,
     trustee: trustee.account.address,
     guardian: guardian.account.address,
+    registry: zeroAddress,
     offeringOpensAt: opens,
     offeringClosesAt: closes,
     start,

@@ -27,6 +27,7 @@ import {
   type TrancheTerms,
   type WaterfallInput,
   type WaterfallTerms,
+  NO_TRANSFER_RULES,
 } from "../../sdk/index.js";
 
 const USDC = 10n ** 6n;
@@ -64,6 +65,7 @@ function note(
       capRate: 0n,
     },
     principal,
+    transfer: NO_TRANSFER_RULES,
   };
 }
 

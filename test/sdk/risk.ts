@@ -13,6 +13,7 @@ import {
   getAddress,
   keccak256,
   toHex,
+  zeroAddress,
   type Address,
   type EIP1193Provider,
   type Hex,
@@ -46,6 +47,7 @@ import {
   type RiskTerms,
   type TermSheet,
   type TrancheTerms,
+  NO_TRANSFER_RULES,
 } from "../../sdk/index.js";
 
 const chain = defineChain({
@@ -110,6 +112,7 @@ const note = (face: bigint, rate: bigint): TrancheTerms => ({
     capRate: 0n,
   },
   principal: { scheduleType: PrincipalType.StraightLine, amortStartPeriod: 0, amortPeriods: 4 },
+  transfer: NO_TRANSFER_RULES,
 });
 
 const FLEET: FleetEntryTerms = {
@@ -133,6 +136,7 @@ async function terms(risk: Partial<RiskTerms>): Promise<TermSheet> {
     servicer: servicer.account.address,
     trustee: trustee.account.address,
     guardian: guardian.account.address,
+    registry: zeroAddress,
     // Blocks follow the wall clock between calls: leave room before the offering opens.
     offeringOpensAt: now + 600n,
     offeringClosesAt: closes,

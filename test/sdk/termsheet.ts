@@ -36,8 +36,15 @@ import {
   type PrincipalTerms,
   type TermSheet,
   type TrancheTerms,
+  type TransferRules,
   type TriggerTerms,
+  countryBitmap,
+  countryCodes,
   DEFAULT_RISK_TERMS,
+  INVESTOR_CLASSES,
+  investorClassMask,
+  investorClassNames,
+  NO_TRANSFER_RULES,
   DepreciationMethod,
   parseDecimal,
   parseDuration,
@@ -138,7 +145,10 @@ describe("SDK term sheets", () => {
         capRate: 0n,
       },
       principal: { scheduleType: PrincipalType.StraightLine, amortStartPeriod: 0, amortPeriods: 7 },
+      transfer: NO_TRANSFER_RULES,
     });
+    // Without a registry the tokens are unrestricted.
+    expect(terms.registry).to.equal(zeroAddress);
     expect(mezz.coupon).to.deep.equal({
       couponType: CouponType.UtilizationLinked,
       baseRate: 11n * PCT,
@@ -548,7 +558,7 @@ const EXAMPLES = readdirSync(new URL("../../examples/", import.meta.url)).filter
 const readExample = (file: string): TermSheetJson =>
   JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), "utf8"));
 const b200 = readExample("b200-datacenter.json");
-const allAddresses = { ...addresses, reporter3: addr("aa") };
+const allAddresses = { ...addresses, reporter3: addr("aa"), registry: addr("bb") };
 // Free-form JSON the cases edit in place.
 type Json = Record<string, any>;
 
@@ -1039,6 +1049,141 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
 
 // ------------------------------------------------------------------ round trip through DealFactory.createDeal
 
+describe("SDK term sheets: the investor registry and transfer rules", () => {
+  const DAY = 86_400;
+  const SANCTIONED = [192, 364, 408, 760];
+
+  it("reads the B200 example's registry and each tranche's rules into TransferRules.Rules", () => {
+    const { terms } = parseTermSheet(b200, { now: NOW, addresses: allAddresses });
+    expect(terms.registry).to.equal(getAddress(allAddresses.registry));
+    const [a, b, eq] = terms.tranches.map((t) => t.transfer);
+    expect(a).to.deep.equal({
+      allowedClasses: INVESTOR_CLASSES.accredited | INVESTOR_CLASSES["qualified-purchaser"],
+      minHoldingPeriod: 0,
+      maxHolders: 0,
+      minHolding: 100_000n * USDC,
+      blockedCountries: countryBitmap(SANCTIONED),
+    });
+    expect(b).to.deep.include({ minHoldingPeriod: 365 * DAY, maxHolders: 2_000 });
+    expect(investorClassNames(eq.allowedClasses)).to.deep.equal([
+      "qualified-purchaser",
+      "institutional",
+    ]);
+    expect(eq.minHolding).to.equal(0n);
+    // Country c is bit c % 256 of word c / 256: 192 in word 0, 364 and 408 in word 1, 760 in word 2.
+    expect(countryCodes(eq.blockedCountries)).to.deep.equal(SANCTIONED);
+    expect(eq.blockedCountries[0]).to.equal(1n << 192n);
+    expect(eq.blockedCountries[1]).to.equal((1n << 108n) | (1n << 152n));
+    expect(eq.blockedCountries[2]).to.equal(1n << 248n);
+    expect(eq.blockedCountries[3]).to.equal(0n);
+  });
+
+  it("takes class names or raw flag masks, and a registry as an address", () => {
+    const json = structuredClone(b200) as Json;
+    json.registry = addr("cd");
+    json.tranches[0].transfer = { allowedClasses: ["professional", 64] };
+    json.tranches[1].transfer = { allowedClasses: [5], minHoldingPeriod: 3_600 };
+    json.tranches[2].transfer = {};
+    const { terms } = parseTermSheet(json, { now: NOW, addresses: allAddresses });
+    expect(terms.registry).to.equal(getAddress(addr("cd")));
+    expect(terms.tranches[0].transfer.allowedClasses).to.equal(8 | 64);
+    expect(investorClassNames(8 | 64)).to.deep.equal(["professional", 64]);
+    expect(terms.tranches[1].transfer).to.deep.include({
+      allowedClasses: 5,
+      minHoldingPeriod: 3_600,
+    });
+    expect(terms.tranches[2].transfer).to.deep.equal(NO_TRANSFER_RULES);
+    expect(investorClassMask("accredited, non-us-person")).to.equal(5);
+    expect(investorClassMask(["accredited", "nope"])).to.match(/unknown investor class "nope"/);
+  });
+
+  it("refuses transfer rules without a registry", () => {
+    expect(
+      issuesAfter((j) => {
+        delete j.registry;
+      }),
+    ).to.deep.equal(
+      [0, 1, 2].map((i) => ({
+        path: `tranches[${i}].transfer`,
+        message:
+          'transfer rules need an investor registry: give "registry" (without one the tokens are unrestricted)',
+      })),
+    );
+  });
+
+  it("refuses an unknown investor class, naming the known ones", () => {
+    expect(
+      issuesAfter((j) => {
+        j.tranches[0].transfer.allowedClasses = ["accredited", "retail"];
+        j.tranches[1].transfer.allowedClasses = [0];
+      }),
+    ).to.deep.equal([
+      {
+        path: "tranches[0].transfer.allowedClasses[1]",
+        message:
+          'unknown investor class "retail" (known: accredited, qualified-purchaser, non-us-person, professional, institutional; or a number)',
+      },
+      {
+        path: "tranches[1].transfer.allowedClasses[0]",
+        message:
+          'expected an investor class ("accredited", "qualified-purchaser", "non-us-person", "professional", "institutional") or a flag mask from 1 to 65535, got 0',
+      },
+    ]);
+  });
+
+  it("refuses country codes outside 1–999", () => {
+    const message = (v: number) =>
+      `expected an ISO 3166-1 numeric country code from 1 to 999 (408: North Korea), got ${v}`;
+    expect(
+      issuesAfter((j) => {
+        j.tranches[0].transfer.blockedCountries = [408, 1000];
+        j.tranches[2].transfer.blockedCountries = [0];
+      }),
+    ).to.deep.equal([
+      { path: "tranches[0].transfer.blockedCountries[1]", message: message(1000) },
+      { path: "tranches[2].transfer.blockedCountries[0]", message: message(0) },
+    ]);
+    expect(() => countryBitmap([1000])).to.throw(RangeError);
+  });
+
+  it("refuses a minimum holding above the face or finer than the stablecoin", () => {
+    expect(
+      issuesAfter((j) => {
+        j.tranches[0].transfer.minHolding = "24,000,001";
+        j.tranches[1].transfer.minHolding = "0.0000001";
+      }),
+    ).to.deep.equal([
+      {
+        path: "tranches[0].transfer.minHolding",
+        message: 'must not exceed the face amount ("24,000,000")',
+      },
+      {
+        path: "tranches[1].transfer.minHolding",
+        message: issuesAfter((k) => {
+          k.tranches[1].minTicket = "0.0000001";
+        })[0].message,
+      },
+    ]);
+  });
+
+  it("needs an address for the registry placeholder and refuses the zero address", () => {
+    const { registry: _omitted, ...withoutRegistry } = allAddresses;
+    expect(
+      issuesAfter(() => {}, { now: NOW, addresses: withoutRegistry as typeof allAddresses }),
+    ).to.deep.equal([
+      {
+        path: "registry",
+        message: 'placeholder "$registry" has no address (pass options.addresses.registry)',
+      },
+    ]);
+    expect(
+      issuesAfter((j) => {
+        j.registry = zeroAddress;
+      }),
+    ).to.deep.equal([{ path: "registry", message: "expected a non-zero address" }]);
+  });
+});
+
 describe("SDK term sheets on chain: every example round-trips through DealFactory.createDeal", () => {
   let chain: Awaited<ReturnType<typeof onChain>>;
   before(async () => {
@@ -1095,10 +1240,16 @@ async function onChain() {
               description: "GPU rental-price index, USD per GPU-hour",
             })
           ).feed;
+    // A term sheet naming a registry gets the protocol's investor registry.
+    const registry =
+      json.registry === undefined
+        ? undefined
+        : (await admin.deployAdministration({ oracle: protocol.oracle })).investorRegistry;
     const { terms } = parseTermSheet(json, {
       now: (await getBlock(publicClient)).timestamp,
       addresses: {
         stablecoin,
+        ...(registry === undefined ? {} : { registry }),
         issuer: issuer.account.address,
         servicer: servicer.account.address,
         trustee: trustee.account.address,
@@ -1162,6 +1313,9 @@ async function onChain() {
           reserveFundingBps: offering.reserveFundingBps,
           coupon: { ...info.coupon },
           principal: { ...info.principal },
+          transfer: {
+            ...(await read<TransferRules>(created.tokens[i], trancheTokenAbi, "transferRules")),
+          },
         });
       }
       const offering0 = await read<{ opensAt: bigint; closesAt: bigint }>(
@@ -1182,6 +1336,7 @@ async function onChain() {
         ]))
           ? guardian.account.address
           : zeroAddress,
+        registry: await read<Address>(created.tokens[0], trancheTokenAbi, "registry"),
         offeringOpensAt: offering0.opensAt,
         offeringClosesAt: offering0.closesAt,
         start: await read<bigint>(deal, dealAbi, "start"),

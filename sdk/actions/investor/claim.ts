@@ -4,10 +4,12 @@ import { readContract } from "viem/actions";
 import {
   eventsOf,
   resolveAccount,
+  withErrors,
   writeAndWait,
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
+import { TransferRestrictedError } from "../../errors.js";
 import { trancheTokenAbi } from "../../generated/abis.js";
 
 export interface ClaimParameters extends AccountParameter {
@@ -24,7 +26,12 @@ export interface ClaimReturnType {
   transactionHash: Hash | undefined;
 }
 
-/** Claims the coupons and principal a holder has accrued on a tranche token (`TrancheToken.claim`). */
+/**
+ * Claims the coupons and principal a holder has accrued on a tranche token (`TrancheToken.claim`). On a restricted
+ * tranche the token's `detectClaimRestriction` is asked first: a refused claim is not sent (the cash stays accrued).
+ * @throws TransferRestrictedError (`ClaimRestricted`) with the sender code (4 – 8) and the token's message when the
+ * holder may not claim now, e.g. 6: its KYC has expired.
+ */
 export async function claim(
   client: CascadeClient,
   params: ClaimParameters,
@@ -37,6 +44,29 @@ export async function claim(
     args: [account.address],
   });
   if (claimable === 0n) return { amount: 0n, transactionHash: undefined };
+  const token = { address: params.token, abi: trancheTokenAbi } as const;
+  const code = await withErrors(() =>
+    readContract(client, {
+      ...token,
+      functionName: "detectClaimRestriction",
+      args: [account.address],
+    }),
+  );
+  if (code !== 0) {
+    const reason = await withErrors(() =>
+      readContract(client, {
+        ...token,
+        functionName: "messageForTransferRestriction",
+        args: [code],
+      }),
+    );
+    throw new TransferRestrictedError({
+      code,
+      reason,
+      claimant: account.address,
+      details: { token: params.token, claimable },
+    });
+  }
   const receipt = await writeAndWait(client, {
     address: params.token,
     abi: trancheTokenAbi,

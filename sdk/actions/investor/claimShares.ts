@@ -1,15 +1,18 @@
 import type { Address, Hash, TransactionReceipt } from "viem";
-import { readContract } from "viem/actions";
+import { zeroAddress } from "viem";
+import { getBlock, readContract } from "viem/actions";
 
 import {
   eventsOf,
   resolveAccount,
+  withErrors,
   writeAndWait,
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
-import { ContractRevertError, NotReadyError } from "../../errors.js";
-import { offeringAbi } from "../../generated/abis.js";
+import { eligibilityCode, unpackInvestorRecord } from "../../compliance.js";
+import { ContractRevertError, NotReadyError, TransferRestrictedError } from "../../errors.js";
+import { investorRegistryAbi, offeringAbi, trancheTokenAbi } from "../../generated/abis.js";
 
 export interface ClaimSharesParameters extends AccountParameter {
   offering: Address;
@@ -33,7 +36,11 @@ export interface ClaimSharesReturnType {
  * allocation may still move by one unit as other controllers settle (cumulative rounding). Without anything to
  * refund, a claim that meets such a move is retried with the amount its `ExceedsClaimable` revert reports and the
  * unit it lost is refunded.
+ * On a restricted tranche the receiver's registry record is checked first, as the token checks it on delivery:
+ * an ineligible receiver gets its refund but no claim is sent.
  * @throws NotReadyError while the offering is open.
+ * @throws TransferRestrictedError (operation `delivery`) with the receiver code (9 – 13) and the token's message
+ * when the receiver may not hold the tranche, e.g. 9: it is not a registered investor.
  */
 export async function claimShares(
   client: CascadeClient,
@@ -81,6 +88,7 @@ export async function claimShares(
     args: [0n, controller],
   });
   if (claimable > 0n) {
+    await withErrors(() => checkReceiver(client, params.offering, receiver, claimable));
     let receipt: TransactionReceipt | undefined;
     let settledLower = false;
     try {
@@ -100,4 +108,44 @@ export async function claimShares(
     if (settledLower) await refundAny();
   }
   return { shares, refunded, transactionHashes };
+}
+
+/** Throws when the tranche's rules refuse `receiver` as the holder of delivered shares (`deliverShares`). */
+async function checkReceiver(
+  client: CascadeClient,
+  offering: Address,
+  receiver: Address,
+  shares: bigint,
+): Promise<void> {
+  const token = await readContract(client, {
+    address: offering,
+    abi: offeringAbi,
+    functionName: "share",
+  });
+  const tranche = { address: token, abi: trancheTokenAbi } as const;
+  const registry = await readContract(client, { ...tranche, functionName: "registry" });
+  if (registry === zeroAddress) return;
+  const [rules, record, block] = await Promise.all([
+    readContract(client, { ...tranche, functionName: "transferRules" }),
+    readContract(client, {
+      address: registry,
+      abi: investorRegistryAbi,
+      functionName: "walletRecord",
+      args: [receiver],
+    }),
+    getBlock(client),
+  ]);
+  const code = eligibilityCode(unpackInvestorRecord(record), rules, block.timestamp, "receiver");
+  if (code === 0) return;
+  const reason = await readContract(client, {
+    ...tranche,
+    functionName: "messageForTransferRestriction",
+    args: [code],
+  });
+  throw new TransferRestrictedError({
+    code,
+    reason,
+    operation: "delivery",
+    details: { offering, token, receiver, shares },
+  });
 }
