@@ -186,14 +186,30 @@ contract InvestorRegistry is IInvestorRegistry, AccessControl {
     // ------------------------------------------------------------ views
 
     /// @inheritdoc IInvestorRegistry
+    /// @dev Every transfer of every tranche calls this: the body hashes the two mapping slots in scratch memory and
+    /// returns the two words from there, without the ABI encoder (the arguments were decoded and checked already).
     function transferRecords(address from, address to) external view returns (uint256 fromRecord, uint256 toRecord) {
-        fromRecord = InvestorRecord.unwrap(_records[from]);
-        toRecord = InvestorRecord.unwrap(_records[to]);
+        assembly ("memory-safe") {
+            mstore(0x20, _records.slot)
+            mstore(0x00, from)
+            fromRecord := sload(keccak256(0x00, 0x40))
+            mstore(0x00, to)
+            toRecord := sload(keccak256(0x00, 0x40))
+            mstore(0x00, fromRecord)
+            mstore(0x20, toRecord)
+            return(0x00, 0x40)
+        }
     }
 
     /// @inheritdoc IInvestorRegistry
+    /// @dev Every claim calls this: as {transferRecords}, one slot.
     function walletRecord(address wallet) external view returns (uint256) {
-        return InvestorRecord.unwrap(_records[wallet]);
+        assembly ("memory-safe") {
+            mstore(0x20, _records.slot)
+            mstore(0x00, wallet)
+            mstore(0x00, sload(keccak256(0x00, 0x40)))
+            return(0x00, 0x20)
+        }
     }
 
     /// @inheritdoc IInvestorRegistry

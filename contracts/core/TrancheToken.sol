@@ -28,7 +28,6 @@ import {TransferRules} from "../libraries/TransferRules.sol";
 contract TrancheToken is ITrancheToken, IERC20Errors {
     using SafeERC20 for IERC20;
     using ShortStrings for ShortString;
-    using TransferRules for TransferRules.Transfer;
 
     uint256 private constant INDEX_SCALE = 1e18;
     bytes32 private constant PERMIT_TYPEHASH = keccak256(
@@ -42,6 +41,11 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     bytes32 private constant COMPLIANCE_AGENT_ROLE = keccak256("cascade.role.compliance-agent");
     /// @dev Offset of the immutable arguments in a clone's code (after the 45-byte ERC-1167 proxy).
     uint256 private constant ARGS_OFFSET = 0x2d;
+    /// @dev Fields of an {Account} slot read as one word: balance in bits 0 – 95, then these. The balance, lock and
+    /// acquisition time are the position word of {TransferRules.checkPacked}.
+    uint256 private constant LOCKED_UNTIL_SHIFT = 96;
+    uint256 private constant ACQUIRED_AT_SHIFT = 128;
+    uint256 private constant CHECKPOINT_SHIFT = 160;
 
     /// @dev Balance, the time until which it cannot leave the account (a waiver vote), the time it was acquired from
     /// another identity (start of the holding period) and the cash index at which it was last settled: one slot.
@@ -198,14 +202,14 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         Account memory from = _accounts[offering_];
         if (from.balance < shares) revert ERC20InsufficientBalance(offering_, from.balance, shares);
         Account memory to = _accounts[receiver];
-        (address registry_, TransferRules.Rules memory rules) = _rules();
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
         if (registry_ != address(0)) {
             // A subscriber must be eligible to receive; the holder cap is not applied to the primary offering (the
             // issuer sizes it), but its holders are counted.
-            InvestorRecord record = InvestorRecord.wrap(IInvestorRegistry(registry_).walletRecord(receiver));
-            uint8 code = TransferRules.receiverCode(record, rules, block.timestamp);
+            uint256 record = _walletRecord(registry_, receiver);
+            uint8 code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
             if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-            if (rules.maxHolders != 0 && shares != 0 && _joins(registry_, receiver, record, to.balance)) {
+            if (_maxHolders(rules) != 0 && shares != 0 && _joins(registry_, receiver, record, to.balance)) {
                 _setHolders(_holders + 1);
             }
         }
@@ -267,21 +271,30 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function claim(address receiver) external returns (uint256 amount) {
-        if (_paused) revert TokenPaused();
+        (uint256 index, bool paused_, , ) = _hot();
+        if (paused_) revert TokenPaused();
         if (receiver == address(0)) revert ERC20InvalidReceiver(address(0));
-        uint8 code = _claimCode(msg.sender);
-        if (code != TransferRules.SUCCESS) revert ClaimRestricted(msg.sender, code);
-        uint256 index = _cashIndex;
-        Account memory account = _accounts[msg.sender];
-        amount = _accrued[msg.sender] + _pending(account, index);
-        if (amount == 0) revert NothingToClaim();
-        if (account.checkpoint != index) {
-            _accounts[msg.sender].checkpoint = uint96(index);
+        (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_) = _args();
+        if (registry_ != address(0)) {
+            uint256 record = _walletRecord(registry_, msg.sender);
+            uint8 code = TransferRules.senderCode(record, rules, blocked, block.timestamp);
+            if (code != TransferRules.SUCCESS) revert ClaimRestricted(msg.sender, code);
         }
-        _accrued[msg.sender] = 0;
+        Account storage slot = _accounts[msg.sender];
+        uint256 account = _load(slot);
+        uint256 accrued = _accrued[msg.sender];
+        amount = accrued;
+        uint256 checkpoint = account >> CHECKPOINT_SHIFT;
+        if (checkpoint != index) {
+            amount += _pendingOf(uint96(account), checkpoint, index);
+            _store(slot, uint160(account) | (index << CHECKPOINT_SHIFT));
+        }
+        if (amount == 0) revert NothingToClaim();
+        // Clearing a zero would cost a no-op write.
+        if (accrued != 0) _accrued[msg.sender] = 0;
         emit Claimed(msg.sender, receiver, amount);
         // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
-        IERC20(_stablecoin()).safeTransfer(receiver, amount);
+        IERC20(stablecoin_).safeTransfer(receiver, amount);
     }
 
     // ------------------------------------------------------------ compliance agent
@@ -318,25 +331,42 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         if (from == to) revert SameWallet(from);
         _checkNotOffering(from);
-        Account memory a = _accounts[from];
-        if (a.balance < amount) revert ERC20InsufficientBalance(from, a.balance, amount);
-        if (a.lockedUntil >= block.timestamp) revert TokensLocked(from, a.lockedUntil);
-        (address registry_, TransferRules.Rules memory rules) = _rules();
-        (uint256 fromRecord, uint256 toRecord) = IInvestorRegistry(registry_).transferRecords(from, to);
-        uint8 code = TransferRules.receiverCode(InvestorRecord.wrap(toRecord), rules, block.timestamp);
-        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-        Account memory b = _accounts[to];
+        uint256 a = _load(_accounts[from]);
+        uint256 balance = uint96(a);
+        if (balance < amount) revert ERC20InsufficientBalance(from, balance, amount);
+        if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) {
+            revert TokensLocked(from, uint32(a >> LOCKED_UNTIL_SHIFT));
+        }
+        (address registry_, uint256 fromRecord, uint256 toRecord, bool capped) = _forcedRecords(from, to);
+        uint256 b = _load(_accounts[to]);
         bool sameIdentity = uint32(fromRecord) == uint32(toRecord);
-        if (rules.maxHolders != 0 && !sameIdentity) {
+        if (capped && !sameIdentity) {
             // A court order is not refused for the holder cap, but the count follows it.
-            _updateHolders(registry_, from, to, amount, a.balance, b.balance, fromRecord, toRecord);
+            int256 delta = _holderCount(registry_, from, to, amount, a, b, fromRecord, toRecord);
+            if (delta != 0) _setHolders(uint256(int256(uint256(_holders)) + delta));
         }
         // The agent may take frozen tokens: what stays frozen never exceeds what stays.
         uint256 frozen = _frozen[from];
-        uint256 left = a.balance - amount;
+        uint256 left = balance - amount;
         if (frozen > left) _unfreeze(from, frozen, frozen - left);
         emit ForcedTransfer(msg.sender, from, to, amount);
-        _move(from, to, amount, a, b, sameIdentity);
+        (uint256 index, , , ) = _hot();
+        _move(from, to, amount, a, b, index, sameIdentity);
+    }
+
+    /// @dev The records of a forced transfer; reverts unless the receiver may hold. `capped`: the tranche caps
+    /// holders.
+    function _forcedRecords(
+        address from,
+        address to
+    ) private view returns (address registry_, uint256 fromRecord, uint256 toRecord, bool capped) {
+        uint256 rules;
+        uint256[4] memory blocked;
+        (registry_, rules, blocked, ) = _args();
+        (fromRecord, toRecord) = _transferRecords(registry_, from, to);
+        uint8 code = TransferRules.receiverCode(toRecord, rules, blocked, block.timestamp);
+        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+        capped = _maxHolders(rules) != 0;
     }
 
     /// @inheritdoc ITrancheToken
@@ -345,9 +375,9 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (newWallet == address(0)) revert ERC20InvalidReceiver(address(0));
         if (lostWallet == newWallet) revert SameWallet(lostWallet);
         _checkNotOffering(lostWallet);
-        (address registry_, TransferRules.Rules memory rules) = _rules();
-        InvestorRecord record = InvestorRecord.wrap(IInvestorRegistry(registry_).walletRecord(newWallet));
-        uint8 code = TransferRules.receiverCode(record, rules, block.timestamp);
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        uint256 record = _walletRecord(registry_, newWallet);
+        uint8 code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
 
         (uint256 balance, uint256 accrued) = _movePosition(lostWallet, newWallet);
@@ -368,16 +398,9 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8) {
-        Account memory a = _accounts[from];
-        (address registry_, TransferRules.Rules memory rules) = _rules();
-        if (registry_ == address(0)) {
-            if (_paused) return TransferRules.PAUSED;
-            if (amount > a.balance) return TransferRules.INSUFFICIENT_BALANCE;
-            if (a.lockedUntil >= block.timestamp) return TransferRules.TOKENS_LOCKED;
-            return TransferRules.SUCCESS;
-        }
-        TransferRules.Transfer memory t = _transferOf(registry_, rules, from, to, amount, a, _accounts[to]);
-        return t.check(rules, block.timestamp);
+        (, bool paused_, , ) = _hot();
+        (uint8 code, , ) = _check(from, to, amount, _load(_accounts[from]), _load(_accounts[to]), paused_);
+        return code;
     }
 
     /// @inheritdoc ITrancheToken
@@ -388,7 +411,9 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// @inheritdoc ITrancheToken
     function detectClaimRestriction(address account) external view returns (uint8) {
         if (_paused) return TransferRules.PAUSED;
-        return _claimCode(account);
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        if (registry_ == address(0)) return TransferRules.SUCCESS;
+        return TransferRules.senderCode(_walletRecord(registry_, account), rules, blocked, block.timestamp);
     }
 
     /// @inheritdoc ITrancheToken
@@ -418,7 +443,14 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function transferRules() external view returns (TransferRules.Rules memory rules) {
-        (, rules) = _rules();
+        (address registry_, uint256 packed, uint256[4] memory blocked, ) = _args();
+        // Empty when there is no registry: the rules are not enforced.
+        if (registry_ == address(0)) return rules;
+        rules.allowedClasses = uint16(packed);
+        rules.minHoldingPeriod = uint32(packed >> TransferRules.RULES_PERIOD_SHIFT);
+        rules.maxHolders = uint32(packed >> TransferRules.RULES_MAX_HOLDERS_SHIFT);
+        rules.minHolding = uint128(packed >> TransferRules.RULES_MIN_HOLDING_SHIFT);
+        rules.blockedCountries = blocked;
     }
 
     /// @inheritdoc ITrancheToken
@@ -485,123 +517,289 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         return address(uint160(_word(TrancheTokenArgs.REGISTRY_WORD)));
     }
 
-    /// @dev The registry and the transfer rules; the rules are left empty when there is no registry.
-    function _rules() private view returns (address registry_, TransferRules.Rules memory rules) {
-        uint256 w2 = _word(TrancheTokenArgs.REGISTRY_WORD);
-        registry_ = address(uint160(w2));
-        if (registry_ == address(0)) return (registry_, rules);
-        uint256 w1 = _word(TrancheTokenArgs.STABLECOIN_WORD);
-        rules.allowedClasses = uint16(w1 >> 160);
-        rules.minHoldingPeriod = uint32(w1 >> 176);
-        rules.maxHolders = uint32(w1 >> 208);
-        rules.minHolding = uint128(w2 >> 160);
-        uint256[4] memory blocked = rules.blockedCountries;
+    /// @dev The registry, the packed rules ({TransferRules.pack}), the blocked-countries bitmap and the stablecoin,
+    /// from the clone's arguments with two EXTCODECOPYs: words 1 – 2 to scratch memory, words 5 – 8 straight into
+    /// the bitmap. The rule bits of words 1 and 2 ({TrancheTokenArgs}) line up with {TransferRules.pack}: allowed
+    /// classes, holding period and holder cap are bits 160 – 239 of word 1, the minimum holding bits 160 – 255 of
+    /// word 2.
+    function _args()
+        private
+        view
+        returns (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_)
+    {
+        uint256 w1;
+        uint256 w2;
         assembly ("memory-safe") {
+            extcodecopy(address(), 0x00, add(ARGS_OFFSET, 0x20), 0x40)
+            w1 := mload(0x00)
+            w2 := mload(0x20)
             extcodecopy(address(), blocked, add(ARGS_OFFSET, shl(5, 5)), 0x80)
+        }
+        registry_ = address(uint160(w2));
+        stablecoin_ = address(uint160(w1));
+        rules = (w1 >> 160) | ((w2 >> 160) << TransferRules.RULES_MIN_HOLDING_SHIFT);
+    }
+
+    /// @dev The hot slot in one SLOAD: cash index, paused flag, holder count, wallets with frozen tokens.
+    function _hot() private view returns (uint256 index, bool paused_, uint256 holders_, uint256 partialFreezes) {
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(_cashIndex.slot)
+        }
+        // Field positions from the declaration order above (a 128-bit index, two bools, two 32-bit counts).
+        index = uint128(w);
+        paused_ = uint8(w >> 128) != 0;
+        holders_ = uint32(w >> 144);
+        partialFreezes = uint32(w >> 176);
+    }
+
+    /// @dev An {Account} slot as one word (layout: see LOCKED_UNTIL_SHIFT); no unpacking into memory.
+    function _load(Account storage slot) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(slot.slot)
         }
     }
 
-    /// @dev The restriction code stopping `account` from claiming: the sender checks (4 – 8) of its record.
-    function _claimCode(address account) private view returns (uint8) {
-        (address registry_, TransferRules.Rules memory rules) = _rules();
-        if (registry_ == address(0)) return TransferRules.SUCCESS;
-        InvestorRecord record = InvestorRecord.wrap(IInvestorRegistry(registry_).walletRecord(account));
-        return TransferRules.senderCode(record, rules, block.timestamp);
+    function _store(Account storage slot, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev `IInvestorRegistry(registry_).transferRecords(from, to)` as a bare STATICCALL: no extcodesize check
+    /// (an empty return fails the size check), no ABI encoder or decoder; a revert bubbles up as it is.
+    function _transferRecords(
+        address registry_,
+        address from,
+        address to
+    ) private view returns (uint256 fromRecord, uint256 toRecord) {
+        bytes4 selector = IInvestorRegistry.transferRecords.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), shr(96, shl(96, from)))
+            mstore(add(m, 0x24), shr(96, shl(96, to)))
+            // The call runs before returndatasize is read (Yul evaluates arguments right to left).
+            if iszero(and(gt(returndatasize(), 0x3f), staticcall(gas(), registry_, m, 0x44, 0x00, 0x40))) {
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            fromRecord := mload(0x00)
+            toRecord := mload(0x20)
+        }
+    }
+
+    /// @dev `IInvestorRegistry(registry_).walletRecord(wallet)`, as {_transferRecords}.
+    function _walletRecord(address registry_, address wallet) private view returns (uint256 record) {
+        bytes4 selector = IInvestorRegistry.walletRecord.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, shr(96, shl(96, wallet)))
+            if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), registry_, 0x00, 0x24, 0x00, 0x20))) {
+                let m := mload(0x40)
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            record := mload(0x00)
+        }
+    }
+
+    function _maxHolders(uint256 rules) private pure returns (uint256) {
+        return uint32(rules >> TransferRules.RULES_MAX_HOLDERS_SHIFT);
     }
 
     function _pending(Account memory account, uint256 index) private pure returns (uint256) {
-        if (account.checkpoint == index) return 0;
-        return Math.mulDiv(account.balance, index - account.checkpoint, INDEX_SCALE);
+        return _pendingOf(account.balance, account.checkpoint, index);
     }
 
-    /// @dev What {TransferRules.check} needs to know about moving `amount` from `from` (account `a`) to `to` (`b`).
-    function _transferOf(
-        address registry_,
-        TransferRules.Rules memory rules,
+    /// @dev Cash accrued on `balance` from index `checkpoint` to `index` (≥ checkpoint: the index only grows).
+    function _pendingOf(uint256 balance, uint256 checkpoint, uint256 index) private pure returns (uint256) {
+        // balance < 2⁹⁶ and index < 2⁹⁶, so the product stays below 2¹⁹²: no overflow, no need for mulDiv.
+        unchecked {
+            return (balance * (index - checkpoint)) / INDEX_SCALE;
+        }
+    }
+
+    /// @dev The compliance of moving `value` from `from` (account word `a`) to `to` (`b`), for {_transfer} and
+    /// {detectTransferRestriction}: the restriction code ({TransferRules.checkPacked}), whether both wallets belong
+    /// to one identity, and how the holder count changes (−1, 0, +1). Without a registry the rules do not apply:
+    /// only the pause, the balance and the lock. (Split in three functions to stay within the stack.)
+    function _check(
         address from,
         address to,
-        uint256 amount,
-        Account memory a,
-        Account memory b
-    ) private view returns (TransferRules.Transfer memory t) {
-        (uint256 fromRecord, uint256 toRecord) = IInvestorRegistry(registry_).transferRecords(from, to);
-        t.fromRecord = InvestorRecord.wrap(fromRecord);
-        t.toRecord = InvestorRecord.wrap(toRecord);
-        t.amount = amount;
-        t.fromBalance = a.balance;
-        t.toBalance = b.balance;
-        if (_partialFreezes != 0) t.fromFrozen = _frozen[from];
-        t.fromAcquiredAt = a.acquiredAt;
-        t.fromLockedUntil = a.lockedUntil;
-        t.paused = _paused;
-        // Holders are counted only when the tranche caps them: an uncapped tranche saves the count's upkeep.
-        if (rules.maxHolders != 0 && uint32(fromRecord) != uint32(toRecord)) {
-            t.holders = _holders;
-            t.receiverJoins = amount != 0 && _joins(registry_, to, t.toRecord, b.balance);
-            t.senderLeaves = _leaves(registry_, from, t.fromRecord, a.balance, amount);
+        uint256 value,
+        uint256 a,
+        uint256 b,
+        bool paused_
+    ) private view returns (uint8 code, bool sameIdentity, int256 holderDelta) {
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        if (registry_ == address(0)) {
+            if (paused_) return (TransferRules.PAUSED, false, 0);
+            if (value > uint96(a)) return (TransferRules.INSUFFICIENT_BALANCE, false, 0);
+            if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) return (TransferRules.TOKENS_LOCKED, false, 0);
+            return (TransferRules.SUCCESS, false, 0);
         }
+        return _checkRegistered(registry_, from, to, value, a, b, paused_, rules, blocked);
+    }
+
+    /// @dev {_check} under a registry: one call for both records, the holder count only when the tranche caps it.
+    function _checkRegistered(
+        address registry_,
+        address from,
+        address to,
+        uint256 value,
+        uint256 a,
+        uint256 b,
+        bool paused_,
+        uint256 rules,
+        uint256[4] memory blocked
+    ) private view returns (uint8 code, bool sameIdentity, int256 holderDelta) {
+        (uint256 fromRecord, uint256 toRecord) = _transferRecords(registry_, from, to);
+        sameIdentity = uint32(fromRecord) == uint32(toRecord);
+        // Holders are counted only when the tranche caps them: an uncapped tranche saves the count's upkeep.
+        if (_maxHolders(rules) != 0 && !sameIdentity) {
+            holderDelta = _holderCount(registry_, from, to, value, a, b, fromRecord, toRecord);
+        }
+        code = _code(from, value, a, b, paused_, fromRecord, toRecord, _holdersAfter(holderDelta), rules, blocked);
+    }
+
+    /// @dev {TransferRules.checkPacked} with the sender's frozen amount and the clock.
+    function _code(
+        address from,
+        uint256 value,
+        uint256 a,
+        uint256 b,
+        bool paused_,
+        uint256 fromRecord,
+        uint256 toRecord,
+        uint256 holdersAfter,
+        uint256 rules,
+        uint256[4] memory blocked
+    ) private view returns (uint8) {
+        uint256 fromFrozen = _frozenOf(from);
+        return
+            TransferRules.checkPacked(
+                fromRecord,
+                toRecord,
+                a,
+                uint96(b),
+                value,
+                fromFrozen,
+                paused_,
+                holdersAfter,
+                rules,
+                blocked,
+                block.timestamp
+            );
+    }
+
+    /// @dev The holder count after a transfer that adds a holder (`holderDelta` 1), else 0 (see
+    /// {TransferRules.checkPacked}).
+    function _holdersAfter(int256 holderDelta) private view returns (uint256) {
+        if (holderDelta <= 0) return 0;
+        (, , uint256 holders_, ) = _hot();
+        return holders_ + 1;
+    }
+
+    /// @dev What a transfer between two identities does to the holder count: −1, 0 or +1.
+    function _holderCount(
+        address registry_,
+        address from,
+        address to,
+        uint256 value,
+        uint256 a,
+        uint256 b,
+        uint256 fromRecord,
+        uint256 toRecord
+    ) private view returns (int256) {
+        (bool joins, bool leaves) = _holderChange(registry_, from, to, value, a, b, fromRecord, toRecord);
+        if (joins == leaves) return 0;
+        return joins ? int256(1) : -1;
+    }
+
+    /// @dev Whether the receiver's identity joins the holders and whether the sender's leaves them.
+    function _holderChange(
+        address registry_,
+        address from,
+        address to,
+        uint256 value,
+        uint256 a,
+        uint256 b,
+        uint256 fromRecord,
+        uint256 toRecord
+    ) private view returns (bool joins, bool leaves) {
+        joins = value != 0 && _joins(registry_, to, toRecord, uint96(b));
+        leaves = _leaves(registry_, from, fromRecord, uint96(a), value);
+    }
+
+    /// @dev Part of `account`'s balance an agent froze; read only while some wallet has frozen tokens.
+    function _frozenOf(address account) private view returns (uint256) {
+        (, , , uint256 partialFreezes) = _hot();
+        return partialFreezes == 0 ? 0 : _frozen[account];
     }
 
     function _transfer(address from, address to, uint256 value) private {
         if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        if (_paused) revert TokenPaused();
-        Account memory a = _accounts[from];
-        if (a.balance < value) revert ERC20InsufficientBalance(from, a.balance, value);
-        if (a.lockedUntil >= block.timestamp) revert TokensLocked(from, a.lockedUntil);
-        Account memory b = _accounts[to];
-        (address registry_, TransferRules.Rules memory rules) = _rules();
-        bool sameIdentity;
-        if (registry_ != address(0)) {
-            TransferRules.Transfer memory t = _transferOf(registry_, rules, from, to, value, a, b);
-            uint8 code = t.check(rules, block.timestamp);
-            if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-            if (t.receiverJoins != t.senderLeaves) _setHolders(t.receiverJoins ? t.holders + 1 : t.holders - 1);
-            sameIdentity = t.fromRecord.identity() == t.toRecord.identity();
+        (uint256 index, bool paused_, , ) = _hot();
+        if (paused_) revert TokenPaused();
+        uint256 a = _load(_accounts[from]);
+        if (uint96(a) < value) revert ERC20InsufficientBalance(from, uint96(a), value);
+        if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) {
+            revert TokensLocked(from, uint32(a >> LOCKED_UNTIL_SHIFT));
         }
-        _move(from, to, value, a, b, sameIdentity);
+        uint256 b = _load(_accounts[to]);
+        (uint8 code, bool sameIdentity, int256 holderDelta) = _check(from, to, value, a, b, false);
+        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+        if (holderDelta != 0) _setHolders(uint256(int256(uint256(_holders)) + holderDelta));
+        _move(from, to, value, a, b, index, sameIdentity);
     }
 
-    /// @dev Settles both accounts at the current index and moves `value` (checked by the caller) from `from` to `to`.
-    /// The receiver's holding period starts now, unless the tokens come from a wallet of the same identity: then it
-    /// keeps the later of the two clocks.
+    /// @dev Settles both accounts (words `a`, `b`) at `index` and moves `value` (checked by the caller) from `from`
+    /// to `to`. The receiver's holding period starts now, unless the tokens come from a wallet of the same identity:
+    /// then it keeps the later of the two clocks.
     function _move(
         address from,
         address to,
         uint256 value,
-        Account memory a,
-        Account memory b,
+        uint256 a,
+        uint256 b,
+        uint256 index,
         bool sameIdentity
     ) private {
-        uint256 index = _cashIndex;
-        if (a.checkpoint != index) {
-            uint256 pending = _pending(a, index);
+        uint256 checkpoint = a >> CHECKPOINT_SHIFT;
+        if (checkpoint != index) {
+            uint256 pending = _pendingOf(uint96(a), checkpoint, index);
             if (pending != 0) _accrued[from] += pending;
-            a.checkpoint = uint96(index);
         }
-        // a.balance ≥ value checked by the caller.
+        // The balance is the low 96 bits and ≥ value (checked by the caller): the subtraction stays inside it.
         unchecked {
-            a.balance -= uint96(value);
+            a = (uint160(a) - value) | (index << CHECKPOINT_SHIFT);
         }
-        _accounts[from] = a;
+        _store(_accounts[from], a);
         // A transfer to oneself: the receiver is the account just written.
         if (from == to) b = a;
 
-        if (b.checkpoint != index) {
-            uint256 pending = _pending(b, index);
+        checkpoint = b >> CHECKPOINT_SHIFT;
+        if (checkpoint != index) {
+            uint256 pending = _pendingOf(uint96(b), checkpoint, index);
             if (pending != 0) _accrued[to] += pending;
-            b.checkpoint = uint96(index);
         }
+        uint256 clock = uint32(b >> ACQUIRED_AT_SHIFT);
         if (!sameIdentity) {
-            b.acquiredAt = uint32(block.timestamp);
-        } else if (b.balance == 0 || a.acquiredAt > b.acquiredAt) {
-            b.acquiredAt = a.acquiredAt;
+            clock = uint32(block.timestamp);
+        } else if (uint96(b) == 0 || uint32(a >> ACQUIRED_AT_SHIFT) > clock) {
+            clock = uint32(a >> ACQUIRED_AT_SHIFT);
         }
-        // Balances sum to the total supply, which fits in 96 bits.
+        // Balances sum to the total supply, which fits in 96 bits: the addition stays inside the balance bits.
         unchecked {
-            b.balance += uint96(value);
+            b =
+                (uint96(b) + value) |
+                (b & (uint256(type(uint32).max) << LOCKED_UNTIL_SHIFT)) |
+                (clock << ACQUIRED_AT_SHIFT) |
+                (index << CHECKPOINT_SHIFT);
         }
-        _accounts[to] = b;
+        _store(_accounts[to], b);
         emit Transfer(from, to, value);
     }
 
@@ -640,36 +838,13 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         emit TokensUnfrozen(msg.sender, account, amount, frozen);
     }
 
-    function _updateHolders(
-        address registry_,
-        address from,
-        address to,
-        uint256 amount,
-        uint256 fromBalance,
-        uint256 toBalance,
-        uint256 fromRecord,
-        uint256 toRecord
-    ) private {
-        bool joins = amount != 0 && _joins(registry_, to, InvestorRecord.wrap(toRecord), toBalance);
-        bool leaves = _leaves(registry_, from, InvestorRecord.wrap(fromRecord), fromBalance, amount);
-        if (joins != leaves) {
-            uint256 count = _holders;
-            _setHolders(joins ? count + 1 : count - 1);
-        }
-    }
-
     function _setHolders(uint256 count) private {
         _holders = uint32(count);
         emit HoldersChanged(count);
     }
 
     /// @dev Whether `wallet`'s identity holds no tokens before it receives some.
-    function _joins(
-        address registry_,
-        address wallet,
-        InvestorRecord record,
-        uint256 balance
-    ) private view returns (bool) {
+    function _joins(address registry_, address wallet, uint256 record, uint256 balance) private view returns (bool) {
         return balance == 0 && !_otherWalletsHold(registry_, wallet, record);
     }
 
@@ -679,19 +854,22 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     function _leaves(
         address registry_,
         address wallet,
-        InvestorRecord record,
+        uint256 record,
         uint256 balance,
         uint256 amount
     ) private view returns (bool) {
         return
-            record.isRegistered() && balance != 0 && balance == amount && !_otherWalletsHold(registry_, wallet, record);
+            InvestorRecord.wrap(record).isRegistered() &&
+            balance != 0 &&
+            balance == amount &&
+            !_otherWalletsHold(registry_, wallet, record);
     }
 
     /// @dev Whether a wallet of `wallet`'s identity other than `wallet` holds tokens. Single-wallet identities (the
     /// common case) answer from the record alone; others read the identity's wallets (at most eight) from the
     /// registry.
-    function _otherWalletsHold(address registry_, address wallet, InvestorRecord record) private view returns (bool) {
-        if (record.walletCount() <= 1) return false;
+    function _otherWalletsHold(address registry_, address wallet, uint256 record) private view returns (bool) {
+        if (InvestorRecord.wrap(record).walletCount() <= 1) return false;
         address[] memory wallets = IInvestorRegistry(registry_).identityWallets(wallet);
         for (uint256 i; i < wallets.length; ++i) {
             if (wallets[i] != wallet && _accounts[wallets[i]].balance != 0) return true;

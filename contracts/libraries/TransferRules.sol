@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {InvestorRecord} from "../compliance/InvestorRecord.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {InvestorRecord, InvestorRecordLib} from "../compliance/InvestorRecord.sol";
 
 /// @title TransferRules
 /// @notice The transfer restrictions of one tranche, checked ERC-1404 style: {check} returns a restriction code (0:
@@ -54,6 +56,14 @@ library TransferRules {
     /// @dev Largest valid ISO 3166-1 numeric code.
     uint256 private constant MAX_COUNTRY = 999;
 
+    /// @dev Fields of a position word ({checkPacked}): balance in bits 0 – 95, then these.
+    uint256 internal constant POSITION_LOCKED_UNTIL_SHIFT = 96;
+    uint256 internal constant POSITION_ACQUIRED_AT_SHIFT = 128;
+    /// @dev Fields of a packed rules word ({pack}): allowedClasses in bits 0 – 15, then these.
+    uint256 internal constant RULES_PERIOD_SHIFT = 16;
+    uint256 internal constant RULES_MAX_HOLDERS_SHIFT = 48;
+    uint256 internal constant RULES_MIN_HOLDING_SHIFT = 80;
+
     /// @notice The restrictions of one tranche.
     /// @param allowedClasses Investor classes allowed to hold: any-of mask over the registry's class flags; 0 allows
     /// any class.
@@ -96,79 +106,155 @@ library TransferRules {
     }
 
     /// @notice The restriction code of transfer `t` under `rules` at time `nowTime`; {SUCCESS} when allowed.
+    /// @dev Packs `t` and `rules` into words and runs {checkPacked}, the one implementation of the rules. The sender's
+    /// balance must fit in 96 bits and its times in 32 (a token's widths): anything wider reverts.
     function check(Transfer memory t, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
-        if (t.paused) return PAUSED;
-        uint256 fromBalance = t.fromBalance;
-        uint256 amount = t.amount;
+        uint256 fromPosition =
+            uint256(SafeCast.toUint96(t.fromBalance)) |
+                (uint256(SafeCast.toUint32(t.fromLockedUntil)) << POSITION_LOCKED_UNTIL_SHIFT) |
+                (uint256(SafeCast.toUint32(t.fromAcquiredAt)) << POSITION_ACQUIRED_AT_SHIFT);
+        return
+            checkPacked(
+                InvestorRecord.unwrap(t.fromRecord),
+                InvestorRecord.unwrap(t.toRecord),
+                fromPosition,
+                t.toBalance,
+                t.amount,
+                t.fromFrozen,
+                t.paused,
+                t.receiverJoins && !t.senderLeaves ? t.holders + 1 : 0,
+                pack(rules),
+                rules.blockedCountries,
+                nowTime
+            );
+    }
+
+    /// @notice The restriction code of a transfer given as words; {SUCCESS} when allowed. What a token runs on every
+    /// transfer: no memory structs, every input is a word it already holds.
+    /// @param fromRecord,toRecord The packed registry records of both wallets ({InvestorRecord}).
+    /// @param fromPosition The sender's position: balance (bits 0 – 95), lockedUntil (96 – 127), acquiredAt
+    /// (128 – 159); higher bits are ignored (a tranche token passes its account slot as it is).
+    /// @param toBalance The receiver's balance before the transfer.
+    /// @param amount The amount moved.
+    /// @param fromFrozen Part of the sender's balance an agent froze (0: none); never more than the balance.
+    /// @param paused The token is paused.
+    /// @param holdersAfter The count of holding identities after the transfer when it adds one (the receiver's
+    /// identity joins and the sender's does not leave); 0 when it adds none.
+    /// @param rules The tranche's rules, packed by {pack}.
+    /// @param blocked The blocked-countries bitmap ({Rules.blockedCountries}).
+    function checkPacked(
+        uint256 fromRecord,
+        uint256 toRecord,
+        uint256 fromPosition,
+        uint256 toBalance,
+        uint256 amount,
+        uint256 fromFrozen,
+        bool paused,
+        uint256 holdersAfter,
+        uint256 rules,
+        uint256[4] memory blocked,
+        uint256 nowTime
+    ) internal pure returns (uint8 code) {
+        if (paused) return PAUSED;
+        uint256 fromBalance = uint96(fromPosition);
         if (amount > fromBalance) return INSUFFICIENT_BALANCE;
-        // fromFrozen ≤ fromBalance: the token never freezes more than a balance.
-        if (t.fromFrozen != 0 && amount + t.fromFrozen > fromBalance) return AMOUNT_FROZEN;
-        if (t.fromLockedUntil >= nowTime) return TOKENS_LOCKED;
-        uint256 fromRecord = InvestorRecord.unwrap(t.fromRecord);
-        uint256 toRecord = InvestorRecord.unwrap(t.toRecord);
-        uint8 code = _partyCode(fromRecord, rules, nowTime);
-        if (code != SUCCESS) return code;
-        code = _partyCode(toRecord, rules, nowTime);
-        // Sender codes 4 – 8 map one to one onto receiver codes 9 – 13; the sum stays below 256.
+        // amount ≤ fromBalance checked above, so the subtraction cannot wrap (and nothing here can overflow).
         unchecked {
-            if (code != SUCCESS) return code + RECEIVER_OFFSET;
+            if (fromFrozen > fromBalance - amount) return AMOUNT_FROZEN;
         }
-        // Moving tokens between wallets of one identity changes no beneficial owner: no holding period.
-        if (uint32(fromRecord) != uint32(toRecord) && nowTime < t.fromAcquiredAt + rules.minHoldingPeriod) {
-            return HOLDING_PERIOD;
+        if (uint32(fromPosition >> POSITION_LOCKED_UNTIL_SHIFT) >= nowTime) return TOKENS_LOCKED;
+        code = senderCode(fromRecord, rules, blocked, nowTime);
+        if (code != SUCCESS) return code;
+        code = receiverCode(toRecord, rules, blocked, nowTime);
+        if (code != SUCCESS) return code;
+        // Moving tokens between wallets of one identity changes no beneficial owner: no holding period. Both terms
+        // are 32-bit: the sum cannot overflow.
+        unchecked {
+            if (
+                uint32(fromRecord) != uint32(toRecord) &&
+                nowTime < uint32(fromPosition >> POSITION_ACQUIRED_AT_SHIFT) + uint32(rules >> RULES_PERIOD_SHIFT)
+            ) return HOLDING_PERIOD;
         }
-        uint256 minHolding = rules.minHolding;
+        uint256 minHolding = uint128(rules >> RULES_MIN_HOLDING_SHIFT);
         if (minHolding != 0) {
             // amount ≤ fromBalance checked above.
             uint256 left;
             unchecked {
                 left = fromBalance - amount;
             }
-            if ((left != 0 && left < minHolding) || t.toBalance + amount < minHolding) return BELOW_MIN_HOLDING;
+            if ((left != 0 && left < minHolding) || toBalance + amount < minHolding) return BELOW_MIN_HOLDING;
         }
-        uint256 maxHolders = rules.maxHolders;
-        if (maxHolders != 0 && t.receiverJoins && !t.senderLeaves && t.holders >= maxHolders) return MAX_HOLDERS;
+        uint256 maxHolders = uint32(rules >> RULES_MAX_HOLDERS_SHIFT);
+        if (maxHolders != 0 && holdersAfter > maxHolders) return MAX_HOLDERS;
         return SUCCESS;
     }
 
-    /// @dev Sender codes (4 – 8) of one packed record.
-    function _partyCode(uint256 record, Rules memory rules, uint256 nowTime) private pure returns (uint8) {
-        if (uint32(record) == 0) return SENDER_NOT_REGISTERED;
-        if ((record >> 104) & 3 != 0) return SENDER_FROZEN;
-        if (uint40(record >> 32) <= nowTime) return SENDER_KYC_EXPIRED;
-        uint256 country = uint16(record >> 72);
-        if (country == 0 || country > MAX_COUNTRY) return SENDER_COUNTRY_BLOCKED;
-        if ((rules.blockedCountries[country >> 8] >> (country & 0xFF)) & 1 != 0) return SENDER_COUNTRY_BLOCKED;
-        uint256 allowed = rules.allowedClasses;
-        if (allowed != 0 && allowed & uint16(record >> 88) == 0) return SENDER_CLASS_NOT_ALLOWED;
-        return SUCCESS;
+    /// @notice `rules` packed in one word for {checkPacked}: allowedClasses (bits 0 – 15), minHoldingPeriod
+    /// (16 – 47), maxHolders (48 – 79), minHolding (80 – 207).
+    function pack(Rules memory rules) internal pure returns (uint256) {
+        return
+            uint256(rules.allowedClasses) |
+            (uint256(rules.minHoldingPeriod) << RULES_PERIOD_SHIFT) |
+            (uint256(rules.maxHolders) << RULES_MAX_HOLDERS_SHIFT) |
+            (uint256(rules.minHolding) << RULES_MIN_HOLDING_SHIFT);
     }
 
     /// @notice The first failing sender check (codes 4 – 8) of `record`, or {SUCCESS}. Also what a token checks for
     /// a wallet that only sends (redemptions).
     function senderCode(InvestorRecord record, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
-        if (!record.isRegistered()) return SENDER_NOT_REGISTERED;
-        if (record.isFrozen()) return SENDER_FROZEN;
-        if (record.kycExpiry() <= nowTime) return SENDER_KYC_EXPIRED;
-        if (isCountryBlocked(rules.blockedCountries, record.country())) return SENDER_COUNTRY_BLOCKED;
-        if (!isClassAllowed(rules.allowedClasses, record.classes())) return SENDER_CLASS_NOT_ALLOWED;
-        return SUCCESS;
+        return senderCode(InvestorRecord.unwrap(record), pack(rules), rules.blockedCountries, nowTime);
     }
 
     /// @notice The first failing receiver check (codes 9 – 13) of `record`, or {SUCCESS}. Also what a token checks
     /// when it delivers subscribed tokens to a wallet.
     function receiverCode(InvestorRecord record, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
-        uint8 code = senderCode(record, rules, nowTime);
+        return receiverCode(InvestorRecord.unwrap(record), pack(rules), rules.blockedCountries, nowTime);
+    }
+
+    /// @notice {senderCode} of a raw record under packed rules ({pack}) and the blocked-countries bitmap.
+    function senderCode(
+        uint256 record,
+        uint256 rules,
+        uint256[4] memory blocked,
+        uint256 nowTime
+    ) internal pure returns (uint8) {
+        if (record & InvestorRecordLib.IDENTITY_MASK == 0) return SENDER_NOT_REGISTERED;
+        // Identity-frozen and wallet-frozen are adjacent bits.
+        if ((record >> InvestorRecordLib.IDENTITY_FROZEN_SHIFT) & 3 != 0) return SENDER_FROZEN;
+        if (uint40(record >> InvestorRecordLib.KYC_EXPIRY_SHIFT) <= nowTime) return SENDER_KYC_EXPIRED;
+        if (isCountryBlocked(blocked, uint16(record >> InvestorRecordLib.COUNTRY_SHIFT))) {
+            return SENDER_COUNTRY_BLOCKED;
+        }
+        uint256 allowed = uint16(rules);
+        if (
+            allowed != 0 && allowed & (record >> InvestorRecordLib.CLASSES_SHIFT) & InvestorRecordLib.CLASSES_MASK == 0
+        ) {
+            return SENDER_CLASS_NOT_ALLOWED;
+        }
+        return SUCCESS;
+    }
+
+    /// @notice {receiverCode} of a raw record under packed rules ({pack}) and the blocked-countries bitmap.
+    function receiverCode(
+        uint256 record,
+        uint256 rules,
+        uint256[4] memory blocked,
+        uint256 nowTime
+    ) internal pure returns (uint8 code) {
+        code = senderCode(record, rules, blocked, nowTime);
         // Sender codes 4 – 8 map one to one onto receiver codes 9 – 13; the sum stays below 256.
         unchecked {
-            return code == SUCCESS ? SUCCESS : code + RECEIVER_OFFSET;
+            if (code != SUCCESS) code += RECEIVER_OFFSET;
         }
     }
 
     /// @notice Whether `country` is blocked by `bitmap`. Codes outside 1 – 999 are never valid, so always blocked.
-    function isCountryBlocked(uint256[4] memory bitmap, uint256 country) internal pure returns (bool) {
+    function isCountryBlocked(uint256[4] memory bitmap, uint256 country) internal pure returns (bool blocked) {
         if (country == 0 || country > MAX_COUNTRY) return true;
-        return (bitmap[country >> 8] >> (country & 0xFF)) & 1 == 1;
+        // country ≤ 999, so the word index country >> 8 is at most 3: inside the array, no bounds check needed.
+        assembly ("memory-safe") {
+            blocked := and(shr(and(country, 0xff), mload(add(bitmap, shl(5, shr(8, country))))), 1)
+        }
     }
 
     /// @notice Whether an investor with class flags `classes` may hold under the any-of mask `allowedClasses`.
