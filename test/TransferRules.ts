@@ -55,6 +55,7 @@ const MESSAGES: Record<number, string> = {
   14: "The sender's minimum holding period has not ended.",
   15: "The transfer would leave a balance below the minimum holding.",
   16: "The tranche already has the maximum number of holders.",
+  17: "The amount exceeds the sender's unfrozen balance.",
 };
 
 // Investor class flags used by the tests (the registry does not define their meaning).
@@ -148,10 +149,10 @@ describe("TransferRules", function () {
   describe("message", function () {
     it("test_message_everyCode: a sentence for each code, a fallback for unknown codes", async function () {
       const { token } = await loadFixture(fixture);
-      for (let code = 0; code <= 16; code++) {
+      for (let code = 0; code <= 17; code++) {
         expect(await token.messageForTransferRestriction(code)).to.equal(MESSAGES[code]);
       }
-      expect(await token.messageForTransferRestriction(17)).to.equal("Unknown restriction code.");
+      expect(await token.messageForTransferRestriction(18)).to.equal("Unknown restriction code.");
       expect(await token.messageForTransferRestriction(255)).to.equal("Unknown restriction code.");
     });
   });

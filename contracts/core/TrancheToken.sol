@@ -46,6 +46,10 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     uint256 private constant LOCKED_UNTIL_SHIFT = 96;
     uint256 private constant ACQUIRED_AT_SHIFT = 128;
     uint256 private constant CHECKPOINT_SHIFT = 160;
+    /// @dev Fields of the hot slot read as one word: the cash index in bits 0 – 127, then these.
+    uint256 private constant PAUSED_SHIFT = 128;
+    uint256 private constant HOLDERS_SHIFT = 144;
+    uint256 private constant PARTIAL_FREEZES_SHIFT = 176;
 
     /// @dev Balance, the time until which it cannot leave the account (a waiver vote), the time it was acquired from
     /// another identity (start of the holding period) and the cash index at which it was last settled: one slot.
@@ -398,8 +402,10 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8) {
-        (, bool paused_, , ) = _hot();
-        (uint8 code, , ) = _check(from, to, amount, _load(_accounts[from]), _load(_accounts[to]), paused_);
+        uint256 hot = _hotWord();
+        // PAUSED is the first check of the rules: answered here, so the shared path below skips it.
+        if (_pausedIn(hot)) return TransferRules.PAUSED;
+        (uint8 code, , ) = _check(from, to, amount, _load(_accounts[from]), _load(_accounts[to]), hot);
         return code;
     }
 
@@ -518,10 +524,10 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     }
 
     /// @dev The registry, the packed rules ({TransferRules.pack}), the blocked-countries bitmap and the stablecoin,
-    /// from the clone's arguments with two EXTCODECOPYs: words 1 – 2 to scratch memory, words 5 – 8 straight into
-    /// the bitmap. The rule bits of words 1 and 2 ({TrancheTokenArgs}) line up with {TransferRules.pack}: allowed
-    /// classes, holding period and holder cap are bits 160 – 239 of word 1, the minimum holding bits 160 – 255 of
-    /// word 2.
+    /// from the clone's arguments with one EXTCODECOPY of words 1 – 8 into fresh memory: the bitmap is words 5 – 8 of
+    /// that copy, used in place. The rule bits of words 1 and 2 ({TrancheTokenArgs}) line up with
+    /// {TransferRules.pack}: allowed classes, holding period and holder cap are bits 160 – 239 of word 1, the minimum
+    /// holding bits 160 – 255 of word 2.
     function _args()
         private
         view
@@ -530,10 +536,12 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 w1;
         uint256 w2;
         assembly ("memory-safe") {
-            extcodecopy(address(), 0x00, add(ARGS_OFFSET, 0x20), 0x40)
-            w1 := mload(0x00)
-            w2 := mload(0x20)
-            extcodecopy(address(), blocked, add(ARGS_OFFSET, shl(5, 5)), 0x80)
+            let buffer := mload(0x40)
+            mstore(0x40, add(buffer, 0x100))
+            extcodecopy(address(), buffer, add(ARGS_OFFSET, 0x20), 0x100)
+            w1 := mload(buffer)
+            w2 := mload(add(buffer, 0x20))
+            blocked := add(buffer, 0x80)
         }
         registry_ = address(uint160(w2));
         stablecoin_ = address(uint160(w1));
@@ -542,15 +550,23 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @dev The hot slot in one SLOAD: cash index, paused flag, holder count, wallets with frozen tokens.
     function _hot() private view returns (uint256 index, bool paused_, uint256 holders_, uint256 partialFreezes) {
-        uint256 w;
+        uint256 w = _hotWord();
+        index = uint128(w);
+        paused_ = _pausedIn(w);
+        holders_ = uint32(w >> HOLDERS_SHIFT);
+        partialFreezes = uint32(w >> PARTIAL_FREEZES_SHIFT);
+    }
+
+    /// @dev The hot slot as one word; fields at the positions of their declaration order above (a 128-bit index,
+    /// two bools, two 32-bit counts).
+    function _hotWord() private view returns (uint256 w) {
         assembly ("memory-safe") {
             w := sload(_cashIndex.slot)
         }
-        // Field positions from the declaration order above (a 128-bit index, two bools, two 32-bit counts).
-        index = uint128(w);
-        paused_ = uint8(w >> 128) != 0;
-        holders_ = uint32(w >> 144);
-        partialFreezes = uint32(w >> 176);
+    }
+
+    function _pausedIn(uint256 hot) private pure returns (bool) {
+        return uint8(hot >> PAUSED_SHIFT) != 0;
     }
 
     /// @dev An {Account} slot as one word (layout: see LOCKED_UNTIL_SHIFT); no unpacking into memory.
@@ -623,23 +639,25 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// @dev The compliance of moving `value` from `from` (account word `a`) to `to` (`b`), for {_transfer} and
     /// {detectTransferRestriction}: the restriction code ({TransferRules.checkPacked}), whether both wallets belong
     /// to one identity, and how the holder count changes (−1, 0, +1). Without a registry the rules do not apply:
-    /// only the pause, the balance and the lock. (Split in three functions to stay within the stack.)
+    /// only the balance and the lock. The pause is the callers' to check (it comes first).
     function _check(
         address from,
         address to,
         uint256 value,
         uint256 a,
         uint256 b,
-        bool paused_
+        uint256 hot
     ) private view returns (uint8 code, bool sameIdentity, int256 holderDelta) {
         (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
         if (registry_ == address(0)) {
-            if (paused_) return (TransferRules.PAUSED, false, 0);
             if (value > uint96(a)) return (TransferRules.INSUFFICIENT_BALANCE, false, 0);
             if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) return (TransferRules.TOKENS_LOCKED, false, 0);
             return (TransferRules.SUCCESS, false, 0);
         }
-        return _checkRegistered(registry_, from, to, value, a, b, paused_, rules, blocked);
+        // The hot word is needed no further: it becomes the sender's frozen amount (without the IR pipeline, as the
+        // Solidity tests compile this file, the stack has no room for a new variable here).
+        hot = _frozenOf(hot, from);
+        return _checkRegistered(registry_, from, to, value, a, b, hot, rules, blocked);
     }
 
     /// @dev {_check} under a registry: one call for both records, the holder count only when the tranche caps it.
@@ -650,7 +668,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 value,
         uint256 a,
         uint256 b,
-        bool paused_,
+        uint256 fromFrozen,
         uint256 rules,
         uint256[4] memory blocked
     ) private view returns (uint8 code, bool sameIdentity, int256 holderDelta) {
@@ -660,23 +678,21 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (_maxHolders(rules) != 0 && !sameIdentity) {
             holderDelta = _holderCount(registry_, from, to, value, a, b, fromRecord, toRecord);
         }
-        code = _code(from, value, a, b, paused_, fromRecord, toRecord, _holdersAfter(holderDelta), rules, blocked);
+        code = _code(value, a, b, fromFrozen, fromRecord, toRecord, _holdersAfter(holderDelta), rules, blocked);
     }
 
-    /// @dev {TransferRules.checkPacked} with the sender's frozen amount and the clock.
+    /// @dev {TransferRules.checkPacked} at the current time (the pause is checked by the callers).
     function _code(
-        address from,
         uint256 value,
         uint256 a,
         uint256 b,
-        bool paused_,
+        uint256 fromFrozen,
         uint256 fromRecord,
         uint256 toRecord,
         uint256 holdersAfter,
         uint256 rules,
         uint256[4] memory blocked
     ) private view returns (uint8) {
-        uint256 fromFrozen = _frozenOf(from);
         return
             TransferRules.checkPacked(
                 fromRecord,
@@ -685,7 +701,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
                 uint96(b),
                 value,
                 fromFrozen,
-                paused_,
+                false,
                 holdersAfter,
                 rules,
                 blocked,
@@ -697,8 +713,13 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// {TransferRules.checkPacked}).
     function _holdersAfter(int256 holderDelta) private view returns (uint256) {
         if (holderDelta <= 0) return 0;
-        (, , uint256 holders_, ) = _hot();
-        return holders_ + 1;
+        return uint256(_holders) + 1;
+    }
+
+    /// @dev Part of `account`'s balance an agent froze, given the hot word: read only while some wallet has frozen
+    /// tokens.
+    function _frozenOf(uint256 hot, address account) private view returns (uint256) {
+        return uint32(hot >> PARTIAL_FREEZES_SHIFT) == 0 ? 0 : _frozen[account];
     }
 
     /// @dev What a transfer between two identities does to the holder count: −1, 0 or +1.
@@ -732,27 +753,35 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         leaves = _leaves(registry_, from, fromRecord, uint96(a), value);
     }
 
-    /// @dev Part of `account`'s balance an agent froze; read only while some wallet has frozen tokens.
-    function _frozenOf(address account) private view returns (uint256) {
-        (, , , uint256 partialFreezes) = _hot();
-        return partialFreezes == 0 ? 0 : _frozen[account];
-    }
-
     function _transfer(address from, address to, uint256 value) private {
         if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        (uint256 index, bool paused_, , ) = _hot();
-        if (paused_) revert TokenPaused();
+        uint256 hot = _hotWord();
+        if (_pausedIn(hot)) revert TokenPaused();
         uint256 a = _load(_accounts[from]);
         if (uint96(a) < value) revert ERC20InsufficientBalance(from, uint96(a), value);
         if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) {
             revert TokensLocked(from, uint32(a >> LOCKED_UNTIL_SHIFT));
         }
         uint256 b = _load(_accounts[to]);
-        (uint8 code, bool sameIdentity, int256 holderDelta) = _check(from, to, value, a, b, false);
+        _move(from, to, value, a, b, uint128(hot), _comply(from, to, value, a, b, hot));
+    }
+
+    /// @dev Reverts with the restriction code unless the transfer may go ahead; keeps the holder count. Returns
+    /// whether both wallets belong to one identity.
+    function _comply(
+        address from,
+        address to,
+        uint256 value,
+        uint256 a,
+        uint256 b,
+        uint256 hot
+    ) private returns (bool sameIdentity) {
+        uint8 code;
+        int256 holderDelta;
+        (code, sameIdentity, holderDelta) = _check(from, to, value, a, b, hot);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-        if (holderDelta != 0) _setHolders(uint256(int256(uint256(_holders)) + holderDelta));
-        _move(from, to, value, a, b, index, sameIdentity);
+        if (holderDelta != 0) _setHolders(uint256(int256(uint256(uint32(hot >> HOLDERS_SHIFT))) + holderDelta));
     }
 
     /// @dev Settles both accounts (words `a`, `b`) at `index` and moves `value` (checked by the caller) from `from`

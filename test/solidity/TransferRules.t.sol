@@ -107,9 +107,10 @@ contract TransferRulesTest is TestBase, Assertions {
         TransferRules.Rules memory r,
         bool[COUNTRY_CHOICES] memory blocked,
         TransferRules.Transfer memory t
-    ) internal pure returns (bool[17] memory f) {
+    ) internal pure returns (bool[18] memory f) {
         f[1] = t.paused;
         f[2] = t.amount > t.fromBalance;
+        f[17] = !f[2] && t.fromFrozen > t.fromBalance - t.amount;
         f[3] = t.fromLockedUntil >= NOW;
         Party[2] memory parties = [from, to];
         for (uint256 side; side < 2; ++side) {
@@ -146,12 +147,16 @@ contract TransferRulesTest is TestBase, Assertions {
         t.receiverJoins = (transferSeed >> 56) & 1 == 1;
         t.senderLeaves = (transferSeed >> 57) & 1 == 1;
         t.paused = (transferSeed >> 58) % 16 == 0;
+        // Frozen tokens, never more than the balance, in a quarter of the cases.
+        if ((transferSeed >> 62) % 4 == 0) t.fromFrozen = (transferSeed >> 64) % (t.fromBalance + 1);
 
-        bool[17] memory f = _failures(from, to, r, blocked, t);
+        bool[18] memory f = _failures(from, to, r, blocked, t);
+        // The check order: AMOUNT_FROZEN (17) right after INSUFFICIENT_BALANCE (2).
+        uint8[17] memory order = [1, 2, 17, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
         uint256 expected;
-        for (uint256 code = 1; code <= TransferRules.LAST_CODE; ++code) {
-            if (f[code]) {
-                expected = code;
+        for (uint256 k; k < order.length; ++k) {
+            if (f[order[k]]) {
+                expected = order[k];
                 break;
             }
         }
@@ -221,10 +226,10 @@ contract TransferRulesTest is TestBase, Assertions {
 
     /// T4
     function test_message_everyCode() public pure {
-        string memory unknown = TransferRules.message(17);
+        string memory unknown = TransferRules.message(18);
         assertTrue(bytes(unknown).length > 0, "T4: fallback");
         assertTrue(keccak256(bytes(TransferRules.message(255))) == keccak256(bytes(unknown)), "T4: 255");
-        bytes32[17] memory seen;
+        bytes32[18] memory seen;
         for (uint8 code; code <= TransferRules.LAST_CODE; ++code) {
             bytes memory m = bytes(TransferRules.message(code));
             assertTrue(m.length > 0, "T4: empty");
