@@ -236,7 +236,7 @@ describe("DealFactory", function () {
         await factory.offeringImplementation(),
       );
       const o = await oracle.getAddress();
-      await expect(deal.initialize(terms, o, o, [o, o, o, o], [o, o, o, o]))
+      await expect(deal.initialize(o, []))
         .to.be.revertedWithCustomError(deal, "InvalidInitialization")
         .withArgs();
       // Tokens and offerings have no initializer at all: their parameters are immutable clone arguments.
@@ -274,13 +274,19 @@ describe("DealFactory", function () {
         .to.emit(oracle, "ReportersSet")
         .withArgs(dealAddress, 1n, terms.oracle.reporters, BigInt(terms.oracle.threshold));
 
-      // The event carries the full term sheet.
-      const receipt = await (await tx).wait();
+      // The event commits to the term sheet, which is the call's input: an indexer reads it from there.
+      const sent = await tx;
+      const receipt = await sent.wait();
       const created = receipt!.logs
         .filter((l) => l.address === factoryAddress)
         .map((l) => factory.interface.parseLog(l)!)
         .find((l) => l.name === "DealCreated")!;
-      expect(plain(created.args.terms)).to.deep.equal(termsTuple(terms));
+      const input = factory.interface.decodeFunctionData("createDeal", sent.data);
+      expect(plain(input.terms)).to.deep.equal(termsTuple(terms));
+      expect(created.args.termsHash).to.equal(ethers.keccak256(ethers.dataSlice(sent.data, 4)));
+      expect(created.args.termsHash).to.equal(
+        ethers.keccak256(factory.interface.encodeFunctionData("createDeal", [terms]).replace(/^0x.{8}/, "0x")),
+      );
 
       expect(await factory.dealCount()).to.equal(1n);
       expect(await factory.dealAt(0)).to.equal(dealAddress);
@@ -288,7 +294,9 @@ describe("DealFactory", function () {
       expect(await factory.isDeal(dealAddress)).to.equal(true);
       expect(await factory.isDeal(tokens[0])).to.equal(false);
       expect(await factory.isDeal(outsider.address)).to.equal(false);
-      await expect(factory.dealAt(1)).to.be.revertedWithPanic(0x32);
+      await expect(factory.dealAt(1))
+        .to.be.revertedWithCustomError(factory, "UnknownDeal")
+        .withArgs(1n);
 
       // A second deal gets the next id.
       const terms2 = await standardTermSheet(networkHelpers, protocol, r);
@@ -435,7 +443,7 @@ describe("DealFactory", function () {
       }
       // The clone cannot be initialized again.
       const o = await oracle.getAddress();
-      await expect(d.initialize(terms, o, o, [o, o, o, o], [o, o, o, o]))
+      await expect(d.initialize(o, []))
         .to.be.revertedWithCustomError(d, "InvalidInitialization")
         .withArgs();
     });
