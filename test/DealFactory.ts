@@ -285,7 +285,9 @@ describe("DealFactory", function () {
       expect(plain(input.terms)).to.deep.equal(termsTuple(terms));
       expect(created.args.termsHash).to.equal(ethers.keccak256(ethers.dataSlice(sent.data, 4)));
       expect(created.args.termsHash).to.equal(
-        ethers.keccak256(factory.interface.encodeFunctionData("createDeal", [terms]).replace(/^0x.{8}/, "0x")),
+        ethers.keccak256(
+          factory.interface.encodeFunctionData("createDeal", [terms]).replace(/^0x.{8}/, "0x"),
+        ),
       );
 
       expect(await factory.dealCount()).to.equal(1n);

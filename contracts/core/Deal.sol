@@ -14,6 +14,7 @@ import {
     CouponTerms,
     CouponType,
     DealStatus,
+    PrincipalTerms,
     PeriodStatement,
     PeriodMetrics,
     FleetEntryTerms,
@@ -116,6 +117,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         bool finalPeriod;
         bool reported;
         uint256 utilization;
+        uint256 periodLength;
+        uint64 endsAt;
         uint256[] rates;
         WaterfallMath.Input input;
         DealStatus mode;
@@ -193,8 +196,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 count = _periodCount();
         if (period >= count) revert WaterfallPeriodBeyondMaturity(period, count);
         if (period > next) revert WaterfallPeriodNotReady(period, next);
-        uint64 endsAt = _periodEnd(period);
-        if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
+        {
+            (uint256 start_, uint256 length) = DealArgs.schedule();
+            uint64 endsAt = uint64(start_ + (period + 1) * length);
+            if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
+            run.periodLength = length;
+            run.endsAt = endsAt;
+        }
         // Reverts ReportNotFinal unless the report is final or the period is unreported; a period past its report
         // deadline with nothing final or pending is marked unreported on the way, so a keeper never stalls on it.
         (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle().finalize(address(this), period);
@@ -248,7 +256,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
                 period: run.period,
                 finalPeriod: run.finalPeriod,
                 reported: run.reported,
-                valuationTime: _periodEnd(run.period),
+                valuationTime: run.endsAt,
                 gpuHoursAvailable: available,
                 gpuHoursBilled: billed,
                 revenue: revenue,
@@ -280,17 +288,17 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         outstanding = tr.outstanding;
         run.input.outstanding[i] = outstanding;
         run.input.writtenDown[i] = tr.writtenDown;
-        CouponTerms memory c = DealArgs.coupon(i);
+        (CouponTerms memory c, PrincipalTerms memory p) = DealArgs.terms(i);
         // Without a report, a utilization-linked coupon falls to its floor.
         uint256 rate =
             (!run.reported && c.couponType == CouponType.UtilizationLinked)
                 ? c.floorRate
                 : WaterfallMath.couponRate(c, run.utilization);
         run.rates[i] = rate;
-        run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, _periodLength()) + tr.arrears;
+        run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, run.periodLength) + tr.arrears;
         run.input.principalDue[i] = WaterfallMath.principalDue(
             outstanding,
-            WaterfallMath.scheduledOutstanding(tr.issued, DealArgs.principal(i), run.period, count)
+            WaterfallMath.scheduledOutstanding(tr.issued, p, run.period, count)
         );
     }
 
@@ -707,12 +715,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function tranche(uint256 index) external view returns (TrancheInfo memory info) {
         if (index >= _trancheCount()) revert UnknownTranche(index);
         Tranche storage tr = _tranches[index];
+        (CouponTerms memory c, PrincipalTerms memory p) = DealArgs.terms(index);
         info = TrancheInfo({
             token: _token(index),
             offering: _offering(index),
             kind: DealArgs.kind(index),
-            coupon: DealArgs.coupon(index),
-            principal: DealArgs.principal(index),
+            coupon: c,
+            principal: p,
             issued: tr.issued,
             outstanding: tr.outstanding,
             arrears: tr.arrears,
@@ -742,7 +751,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     // ------------------------------------------------------------ internals
 
     function _periodEnd(uint256 period) private view returns (uint64) {
-        return uint64(_start() + (period + 1) * uint256(_periodLength()));
+        (uint256 start_, uint256 length) = DealArgs.schedule();
+        return uint64(start_ + (period + 1) * length);
     }
 
     // Fixed terms, from the clone arguments ({DealArgs}).

@@ -112,22 +112,32 @@ library DealArgs {
         return TrancheKind(uintAt(trancheField(index, KIND), 8));
     }
 
-    /// @notice Coupon terms of tranche `index`.
-    function coupon(uint256 index) internal view returns (CouponTerms memory c) {
+    /// @notice Coupon terms and principal schedule of tranche `index`, from two words: the first from `KIND`
+    /// holds every field up to the strike, the second from `FLOOR_RATE` the floor and the cap.
+    function terms(uint256 index) internal view returns (CouponTerms memory c, PrincipalTerms memory p) {
         uint256 base = trancheField(index, 0);
-        c.couponType = CouponType(uintAt(base + COUPON_TYPE, 8));
-        c.baseRate = uint64(uintAt(base + BASE_RATE, 64));
-        c.slope = int64(uint64(uintAt(base + SLOPE, 64)));
-        c.strike = uint64(uintAt(base + STRIKE, 64));
-        c.floorRate = uint64(uintAt(base + FLOOR_RATE, 64));
-        c.capRate = uint64(uintAt(base + CAP_RATE, 64));
+        uint256 w = word(base + KIND);
+        c.couponType = CouponType(uint8(w >> _shift(COUPON_TYPE, 8)));
+        p.scheduleType = PrincipalType(uint8(w >> _shift(SCHEDULE_TYPE, 8)));
+        p.amortStartPeriod = uint16(w >> _shift(AMORT_START, 16));
+        p.amortPeriods = uint16(w >> _shift(AMORT_PERIODS, 16));
+        c.baseRate = uint64(w >> _shift(BASE_RATE, 64));
+        c.slope = int64(uint64(w >> _shift(SLOPE, 64)));
+        c.strike = uint64(w >> _shift(STRIKE, 64));
+        w = word(base + FLOOR_RATE);
+        c.floorRate = uint64(w >> 192);
+        c.capRate = uint64(w >> 128);
     }
 
-    /// @notice Principal schedule of tranche `index`.
-    function principal(uint256 index) internal view returns (PrincipalTerms memory p) {
-        uint256 base = trancheField(index, 0);
-        p.scheduleType = PrincipalType(uintAt(base + SCHEDULE_TYPE, 8));
-        p.amortStartPeriod = uint16(uintAt(base + AMORT_START, 16));
-        p.amortPeriods = uint16(uintAt(base + AMORT_PERIODS, 16));
+    /// @dev Right shift that brings a `bits`-bit field at tranche offset `field` down from a word read at `KIND`.
+    function _shift(uint256 field, uint256 bits) private pure returns (uint256) {
+        return 256 - 8 * (field - KIND) - bits;
+    }
+
+    /// @notice Start and period length, from one word.
+    function schedule() internal view returns (uint256 start, uint256 periodLength) {
+        uint256 w = word(START);
+        start = uint64(w >> 192);
+        periodLength = uint32(w >> 160);
     }
 }
