@@ -112,26 +112,22 @@ library DealArgs {
         return TrancheKind(uintAt(trancheField(index, KIND), 8));
     }
 
-    /// @notice Coupon terms and principal schedule of tranche `index`, from two words: the first from `KIND`
-    /// holds every field up to the strike, the second from `FLOOR_RATE` the floor and the cap.
+    /// @notice Coupon terms and principal schedule of tranche `index`, from two words: the first read at `KIND`
+    /// holds every field up to the strike (byte k of the word is the tranche's byte KIND + k), the second read at
+    /// `FLOOR_RATE` the floor and the cap.
     function terms(uint256 index) internal view returns (CouponTerms memory c, PrincipalTerms memory p) {
         uint256 base = trancheField(index, 0);
         uint256 w = word(base + KIND);
-        c.couponType = CouponType(uint8(w >> _shift(COUPON_TYPE, 8)));
-        p.scheduleType = PrincipalType(uint8(w >> _shift(SCHEDULE_TYPE, 8)));
-        p.amortStartPeriod = uint16(w >> _shift(AMORT_START, 16));
-        p.amortPeriods = uint16(w >> _shift(AMORT_PERIODS, 16));
-        c.baseRate = uint64(w >> _shift(BASE_RATE, 64));
-        c.slope = int64(uint64(w >> _shift(SLOPE, 64)));
-        c.strike = uint64(w >> _shift(STRIKE, 64));
+        c.couponType = CouponType(uint8(w >> 240)); // byte 1
+        p.scheduleType = PrincipalType(uint8(w >> 232)); // byte 2
+        p.amortStartPeriod = uint16(w >> 216); // bytes 3-4
+        p.amortPeriods = uint16(w >> 200); // bytes 5-6
+        c.baseRate = uint64(w >> 136); // bytes 7-14
+        c.slope = int64(uint64(w >> 72)); // bytes 15-22
+        c.strike = uint64(w >> 8); // bytes 23-30
         w = word(base + FLOOR_RATE);
         c.floorRate = uint64(w >> 192);
         c.capRate = uint64(w >> 128);
-    }
-
-    /// @dev Right shift that brings a `bits`-bit field at tranche offset `field` down from a word read at `KIND`.
-    function _shift(uint256 field, uint256 bits) private pure returns (uint256) {
-        return 256 - 8 * (field - KIND) - bits;
     }
 
     /// @notice Start and period length, from one word.
