@@ -450,6 +450,20 @@ describe("DealFactory", function () {
         .withArgs();
     });
 
+    it("test_createDeal_revertsWhenACloneLandsElsewhere", async function () {
+      // The deal names its tokens, offerings and risk engine by the addresses the factory's nonce predicts; a
+      // nonce moved under the factory (only a test node can) makes the deal land elsewhere, and nothing is created.
+      const { factory, terms } = await networkHelpers.loadFixture(factoryFixture);
+      const factoryAddress = await factory.getAddress();
+      const nonce = await ethers.provider.getTransactionCount(factoryAddress);
+      await networkHelpers.setNonce(factoryAddress, nonce + 1);
+      const landed = ethers.getCreateAddress({ from: factoryAddress, nonce: nonce + 1 });
+      await expect(factory.createDeal(terms))
+        .to.be.revertedWithCustomError(factory, "UnexpectedAddress")
+        .withArgs(landed);
+      expect(await factory.dealCount()).to.equal(0n);
+    });
+
     it("test_createDeal_grantsRoles", async function () {
       const { protocol, terms, r, factory } = await networkHelpers.loadFixture(factoryFixture);
       const h = await createDeal(ethers, protocol, terms);
@@ -916,17 +930,24 @@ describe("DealFactory", function () {
       await expectInvalid(f, linked(2, { baseRate: (7n * WAD) / 100n }), Field.Coupon, 2n);
       await expectInvalid(f, linked(2, { baseRate: (16n * WAD) / 100n }), Field.Coupon, 2n);
       // Edges that are valid: strike = 100 %, base = floor = cap, negative slope.
-      await expect(
-        f.factory.createDeal(
-          linked(1, {
-            strike: WAD,
-            baseRate: WAD / 10n,
-            floorRate: WAD / 10n,
-            capRate: WAD / 10n,
-            slope: -WAD,
-          }),
-        ),
-      ).to.emit(f.factory, "DealCreated");
+      const edge = linked(1, {
+        strike: WAD,
+        baseRate: WAD / 10n,
+        floorRate: WAD / 10n,
+        capRate: WAD / 10n,
+        slope: -WAD,
+      });
+      const edgeDeal = await f.factory.createDeal.staticCall(edge);
+      await expect(f.factory.createDeal(edge)).to.emit(f.factory, "DealCreated");
+      // The deal reads the coupon back from its clone arguments, the negative slope included.
+      const coupon = (await (await ethers.getContractAt("Deal", edgeDeal)).tranche(1)).coupon;
+      expect([coupon.couponType, coupon.baseRate, coupon.slope, coupon.strike]).to.deep.equal([
+        BigInt(CouponType.UtilizationLinked),
+        WAD / 10n,
+        -WAD,
+        WAD,
+      ]);
+      expect([coupon.floorRate, coupon.capRate]).to.deep.equal([WAD / 10n, WAD / 10n]);
     });
 
     it("test_createDeal_invalid_Principal", async function () {
