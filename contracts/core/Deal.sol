@@ -14,10 +14,10 @@ import {
     CouponTerms,
     CouponType,
     DealStatus,
-    PrincipalTerms,
-    PeriodStatement,
-    PeriodMetrics,
     FleetEntryTerms,
+    PeriodMetrics,
+    PeriodStatement,
+    PrincipalTerms,
     TrancheKind
 } from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
