@@ -13,6 +13,11 @@ import {
   type DealSnapshotReturnType,
 } from "./actions/auditor/dealSnapshot.js";
 import {
+  dealTermSheet,
+  type DealTermSheetParameters,
+  type DealTermSheetReturnType,
+} from "./actions/auditor/dealTermSheet.js";
+import {
   periodStatements,
   type PeriodStatementsParameters,
   type PeriodStatementsReturnType,
@@ -236,6 +241,7 @@ export type CascadeActions = {
   performUpkeep: (params: PerformUpkeepParameters) => Promise<PerformUpkeepReturnType>;
   distributeReady: (params: DistributeReadyParameters) => Promise<DistributeReadyReturnType>;
   dealSnapshot: (params: DealSnapshotParameters) => Promise<DealSnapshotReturnType>;
+  dealTermSheet: (params: DealTermSheetParameters) => Promise<DealTermSheetReturnType>;
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
@@ -289,6 +295,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     performUpkeep: (params) => performUpkeep(client, params),
     distributeReady: (params) => distributeReady(client, params),
     dealSnapshot: (params) => dealSnapshot(client, params),
+    dealTermSheet: (params) => dealTermSheet(client, params),
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),

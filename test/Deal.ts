@@ -216,10 +216,7 @@ describe("Deal", function () {
   describe("initialize", function () {
     it("test_initialize_twice", async function () {
       const { deal, h, protocol } = await networkHelpers.loadFixture(dealFixture);
-      const tokens = await Promise.all(h.tokens.map((t) => t.getAddress()));
-      const offerings = await Promise.all(h.offerings.map((o) => o.getAddress()));
-      const oracle = await protocol.oracle.getAddress();
-      await expect(deal.initialize(h.terms, oracle, await deal.riskEngine(), tokens, offerings))
+      await expect(deal.initialize(h.terms.guardian, []))
         .to.be.revertedWithCustomError(deal, "InvalidInitialization")
         .withArgs();
       expect(await deal.issuer()).to.equal(h.terms.issuer);

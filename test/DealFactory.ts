@@ -244,7 +244,7 @@ describe("DealFactory", function () {
         await factory.offeringImplementation(),
       );
       const o = await oracle.getAddress();
-      await expect(deal.initialize(terms, o, o, [o, o, o, o], [o, o, o, o]))
+      await expect(deal.initialize(o, []))
         .to.be.revertedWithCustomError(deal, "InvalidInitialization")
         .withArgs();
       // Tokens and offerings have no initializer at all: their parameters are immutable clone arguments.
@@ -282,13 +282,21 @@ describe("DealFactory", function () {
         .to.emit(oracle, "ReportersSet")
         .withArgs(dealAddress, 1n, terms.oracle.reporters, BigInt(terms.oracle.threshold));
 
-      // The event carries the full term sheet.
-      const receipt = await (await tx).wait();
+      // The event commits to the term sheet, which is the call's input: an indexer reads it from there.
+      const sent = await tx;
+      const receipt = await sent.wait();
       const created = receipt!.logs
         .filter((l) => l.address === factoryAddress)
         .map((l) => factory.interface.parseLog(l)!)
         .find((l) => l.name === "DealCreated")!;
-      expect(plain(created.args.terms)).to.deep.equal(termsTuple(terms));
+      const input = factory.interface.decodeFunctionData("createDeal", sent.data);
+      expect(plain(input.terms)).to.deep.equal(termsTuple(terms));
+      expect(created.args.termsHash).to.equal(ethers.keccak256(ethers.dataSlice(sent.data, 4)));
+      expect(created.args.termsHash).to.equal(
+        ethers.keccak256(
+          factory.interface.encodeFunctionData("createDeal", [terms]).replace(/^0x.{8}/, "0x"),
+        ),
+      );
 
       expect(await factory.dealCount()).to.equal(1n);
       expect(await factory.dealAt(0)).to.equal(dealAddress);
@@ -296,7 +304,9 @@ describe("DealFactory", function () {
       expect(await factory.isDeal(dealAddress)).to.equal(true);
       expect(await factory.isDeal(tokens[0])).to.equal(false);
       expect(await factory.isDeal(outsider.address)).to.equal(false);
-      await expect(factory.dealAt(1)).to.be.revertedWithPanic(0x32);
+      await expect(factory.dealAt(1))
+        .to.be.revertedWithCustomError(factory, "UnknownDeal")
+        .withArgs(1n);
 
       // A second deal gets the next id.
       const terms2 = await standardTermSheet(networkHelpers, protocol, r);
@@ -443,9 +453,23 @@ describe("DealFactory", function () {
       }
       // The clone cannot be initialized again.
       const o = await oracle.getAddress();
-      await expect(d.initialize(terms, o, o, [o, o, o, o], [o, o, o, o]))
+      await expect(d.initialize(o, []))
         .to.be.revertedWithCustomError(d, "InvalidInitialization")
         .withArgs();
+    });
+
+    it("test_createDeal_revertsWhenACloneLandsElsewhere", async function () {
+      // The deal names its tokens, offerings and risk engine by the addresses the factory's nonce predicts; a
+      // nonce moved under the factory (only a test node can) makes the deal land elsewhere, and nothing is created.
+      const { factory, terms } = await networkHelpers.loadFixture(factoryFixture);
+      const factoryAddress = await factory.getAddress();
+      const nonce = await ethers.provider.getTransactionCount(factoryAddress);
+      await networkHelpers.setNonce(factoryAddress, nonce + 1);
+      const landed = ethers.getCreateAddress({ from: factoryAddress, nonce: nonce + 1 });
+      await expect(factory.createDeal(terms))
+        .to.be.revertedWithCustomError(factory, "UnexpectedAddress")
+        .withArgs(landed);
+      expect(await factory.dealCount()).to.equal(0n);
     });
 
     it("test_createDeal_grantsRoles", async function () {
@@ -914,17 +938,24 @@ describe("DealFactory", function () {
       await expectInvalid(f, linked(2, { baseRate: (7n * WAD) / 100n }), Field.Coupon, 2n);
       await expectInvalid(f, linked(2, { baseRate: (16n * WAD) / 100n }), Field.Coupon, 2n);
       // Edges that are valid: strike = 100 %, base = floor = cap, negative slope.
-      await expect(
-        f.factory.createDeal(
-          linked(1, {
-            strike: WAD,
-            baseRate: WAD / 10n,
-            floorRate: WAD / 10n,
-            capRate: WAD / 10n,
-            slope: -WAD,
-          }),
-        ),
-      ).to.emit(f.factory, "DealCreated");
+      const edge = linked(1, {
+        strike: WAD,
+        baseRate: WAD / 10n,
+        floorRate: WAD / 10n,
+        capRate: WAD / 10n,
+        slope: -WAD,
+      });
+      const edgeDeal = await f.factory.createDeal.staticCall(edge);
+      await expect(f.factory.createDeal(edge)).to.emit(f.factory, "DealCreated");
+      // The deal reads the coupon back from its clone arguments, the negative slope included.
+      const coupon = (await (await ethers.getContractAt("Deal", edgeDeal)).tranche(1)).coupon;
+      expect([coupon.couponType, coupon.baseRate, coupon.slope, coupon.strike]).to.deep.equal([
+        BigInt(CouponType.UtilizationLinked),
+        WAD / 10n,
+        -WAD,
+        WAD,
+      ]);
+      expect([coupon.floorRate, coupon.capRate]).to.deep.equal([WAD / 10n, WAD / 10n]);
     });
 
     it("test_createDeal_invalid_Principal", async function () {

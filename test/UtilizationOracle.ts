@@ -1764,11 +1764,14 @@ describe("UtilizationOracle", function () {
     });
 
     it("test_proposeReporters_revertsInvalidReporter", async function () {
-      // Zero and duplicate reporters are refused when the change is proposed, not days later when it is applied.
+      // Zero and duplicate reporters are refused when the change is proposed, not days later when it is applied;
+      // so is address(1), which marks the ends of the stored reporter list.
       const { oracle, dealAddress, r, outsider } = await networkHelpers.loadFixture(dealFixture);
       const o = oracle.connect(r.issuer);
+      const sentinel = ethers.getAddress("0x0000000000000000000000000000000000000001");
       for (const [set, bad] of [
         [[outsider.address, ethers.ZeroAddress], ethers.ZeroAddress],
+        [[sentinel, outsider.address], sentinel],
         [[outsider.address, r.reporters[0].address, outsider.address], outsider.address],
       ] as [string[], string][]) {
         await expectUnchanged(oracle, dealAddress, async () => {

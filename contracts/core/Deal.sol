@@ -14,11 +14,10 @@ import {
     CouponTerms,
     CouponType,
     DealStatus,
+    FleetEntryTerms,
+    PeriodMetrics,
     PeriodStatement,
     PrincipalTerms,
-    PeriodMetrics,
-    PrincipalType,
-    TermSheet,
     TrancheKind
 } from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
@@ -26,6 +25,7 @@ import {IOffering} from "../interfaces/IOffering.sol";
 import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
+import {DealArgs} from "../libraries/DealArgs.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
 
 /// @title Deal
@@ -39,62 +39,28 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     bytes32 public constant SERVICER_ROLE = keccak256("cascade.role.servicer");
     bytes32 public constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
 
-    /// @dev Terms of a tranche, fixed at creation, and its running balances.
+    /// @dev Running balances of a tranche. Its terms, and the deal's, are the clone's immutable arguments
+    /// ({DealArgs}): fixed at creation, they cost no storage to write or read.
     struct Tranche {
         // slot a
-        address token;
-        TrancheKind kind;
-        CouponType couponType;
-        PrincipalType scheduleType;
-        uint16 amortStartPeriod;
-        uint16 amortPeriods;
-        // slot b
-        uint64 baseRate;
-        int64 slope;
-        uint64 strike;
-        uint64 floorRate;
-        // slot c
-        address offering;
-        uint64 capRate;
-        // slot d
         uint128 issued;
         uint128 outstanding;
-        // slot e
+        // slot b
         uint128 arrears;
         uint128 writtenDown;
     }
 
     // slot 0
-    IERC20 private _stablecoin;
-    uint64 private _start;
-    uint32 private _periodLength;
-    // slot 1
-    IUtilizationOracle private _oracle;
-    uint16 private _periodCount;
-    uint16 private _pledgedShareBps;
-    uint16 private _servicerFeeBps;
     uint16 private _nextPeriod;
-    uint8 private _trancheCount;
-    uint8 private _openOfferings;
+    uint8 private _settledOfferings;
     DealStatus private _status;
-    // slot 2..4
-    address private _issuer;
-    address private _servicer;
-    address private _trustee;
-    // slot 5
-    uint128 private _trusteeFeePerPeriod;
-    uint128 private _reserveTarget;
-    // slot 6
+    uint32 private _missedReports;
+    // slot 1
     uint128 private _collections;
     uint128 private _reserve;
-    // slot 7
+    // slot 2
     uint128 private _trusteeFeeArrears;
     uint128 private _servicerFeeArrears;
-    // slot 8
-    uint128 private _keeperBounty;
-    uint32 private _missedReports;
-    // slot 9
-    IRiskEngine private _risk;
 
     mapping(uint256 index => Tranche) private _tranches;
 
@@ -103,68 +69,28 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     }
 
     /// @inheritdoc IDeal
-    function initialize(
-        TermSheet calldata t,
-        address oracle_,
-        address risk_,
-        address[] calldata tokens,
-        address[] calldata offerings
-    ) external initializer {
-        _risk = IRiskEngine(risk_);
-        _stablecoin = IERC20(t.stablecoin);
-        _start = t.start;
-        _periodLength = t.periodLength;
-        _oracle = IUtilizationOracle(oracle_);
-        _periodCount = t.periodCount;
-        _pledgedShareBps = t.pledgedShareBps;
-        _servicerFeeBps = t.servicerFeeBps;
-        _trancheCount = uint8(t.tranches.length);
-        _openOfferings = uint8(t.tranches.length);
-        _issuer = t.issuer;
-        _servicer = t.servicer;
-        _trustee = t.trustee;
-        _trusteeFeePerPeriod = t.trusteeFeePerPeriod;
-        _reserveTarget = t.reserveTarget;
-        _keeperBounty = t.keeperBounty;
-
-        for (uint256 i; i < t.tranches.length; ++i) {
-            CouponTerms calldata c = t.tranches[i].coupon;
-            PrincipalTerms calldata p = t.tranches[i].principal;
-            Tranche storage tr = _tranches[i];
-            tr.token = tokens[i];
-            tr.kind = t.tranches[i].kind;
-            tr.couponType = c.couponType;
-            tr.scheduleType = p.scheduleType;
-            tr.amortStartPeriod = p.amortStartPeriod;
-            tr.amortPeriods = p.amortPeriods;
-            tr.baseRate = c.baseRate;
-            tr.slope = c.slope;
-            tr.strike = c.strike;
-            tr.floorRate = c.floorRate;
-            tr.offering = offerings[i];
-            tr.capRate = c.capRate;
-        }
-
-        _grantRole(DEFAULT_ADMIN_ROLE, t.issuer);
-        _grantRole(SERVICER_ROLE, t.servicer);
-        _grantRole(GUARDIAN_ROLE, t.guardian);
-        IRiskEngine(risk_).initialize(t.risk.fleet);
+    function initialize(address guardian, FleetEntryTerms[] calldata fleet) external initializer {
+        _grantRole(DEFAULT_ADMIN_ROLE, _issuer());
+        _grantRole(SERVICER_ROLE, _servicer());
+        _grantRole(GUARDIAN_ROLE, guardian);
+        _risk().initialize(fleet);
     }
 
     // ------------------------------------------------------------ offering settlement
 
     /// @inheritdoc IDeal
     function onOfferingSettled(uint256 index, uint256 issued, uint256 reserveFunding) external {
-        if (index >= _trancheCount) revert UnknownTranche(index);
+        uint256 count = _trancheCount();
+        if (index >= count) revert UnknownTranche(index);
+        if (msg.sender != _offering(index)) revert NotTrancheOffering(index, msg.sender);
         Tranche storage tr = _tranches[index];
-        if (msg.sender != tr.offering) revert NotTrancheOffering(index, msg.sender);
         // The offering settles once (it reverts on a second close), so this runs once per tranche.
         tr.issued = issued.toUint128();
-        if (tr.kind == TrancheKind.Note) tr.outstanding = issued.toUint128();
+        if (DealArgs.kind(index) == TrancheKind.Note) tr.outstanding = issued.toUint128();
         uint256 reserveAfter = _reserve + reserveFunding;
         _reserve = reserveAfter.toUint128();
         emit OfferingSettled(index, issued, reserveFunding, reserveAfter);
-        if (--_openOfferings == 0) _setStatus(DealStatus.Active);
+        if (++_settledOfferings == count) _setStatus(DealStatus.Active);
     }
 
     // ------------------------------------------------------------ collections
@@ -191,6 +117,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         bool finalPeriod;
         bool reported;
         uint256 utilization;
+        uint256 periodLength;
+        uint64 endsAt;
         uint256[] rates;
         WaterfallMath.Input input;
         DealStatus mode;
@@ -249,12 +177,12 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @dev Whether `period` is the next one and can be distributed now (the conditions {_prepare} enforces).
     function _isReady(uint256 period) private view returns (bool) {
-        if (!_running(_status) || paused() || period != _nextPeriod || period >= _periodCount) return false;
+        if (!_running(_status) || paused() || period != _nextPeriod || period >= _periodCount()) return false;
         if (block.timestamp < _periodEnd(period)) return false;
-        IUtilizationOracle.ReportState state = _oracle.reportState(address(this), period);
+        IUtilizationOracle.ReportState state = _oracle().reportState(address(this), period);
         if (state == IUtilizationOracle.ReportState.None) {
             // Ready as an unreported period once its deadline has passed ({_prepare} marks it).
-            return block.timestamp >= _oracle.reportDeadline(address(this), period);
+            return block.timestamp >= _oracle().reportDeadline(address(this), period);
         }
         return state == IUtilizationOracle.ReportState.Final || state == IUtilizationOracle.ReportState.Unreported;
     }
@@ -265,14 +193,19 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (period < next) revert WaterfallPeriodAlreadyDistributed(period);
         DealStatus status_ = _status;
         if (!_running(status_)) revert DealNotActive(status_);
-        uint256 count = _periodCount;
+        uint256 count = _periodCount();
         if (period >= count) revert WaterfallPeriodBeyondMaturity(period, count);
         if (period > next) revert WaterfallPeriodNotReady(period, next);
-        uint64 endsAt = _periodEnd(period);
-        if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
+        {
+            (uint256 start_, uint256 length) = DealArgs.schedule();
+            uint64 endsAt = uint64(start_ + (period + 1) * length);
+            if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
+            run.periodLength = length;
+            run.endsAt = endsAt;
+        }
         // Reverts ReportNotFinal unless the report is final or the period is unreported; a period past its report
         // deadline with nothing final or pending is marked unreported on the way, so a keeper never stalls on it.
-        (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle.finalize(address(this), period);
+        (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle().finalize(address(this), period);
 
         run.period = period;
         run.keeper = keeper;
@@ -286,13 +219,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 cash =
             (run.finalPeriod || !reported)
                 ? collections
-                : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps));
+                : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps()));
         // cash ≤ collections.
         unchecked {
             _collections = uint128(collections - cash);
         }
 
-        uint256 notes = uint256(_trancheCount) - 1;
+        uint256 notes = uint256(_trancheCount()) - 1;
         run.notes = notes;
         run.rates = new uint256[](notes);
         run.input.interestDue = new uint256[](notes);
@@ -307,10 +240,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.input.cash = cash;
         run.input.reserve = _reserve;
         // The reserve backs the notes: once none is outstanding, or at the final period, it is released.
-        run.input.reserveTarget = (run.finalPeriod || outstandingNotes == 0) ? 0 : _reserveTarget;
-        run.input.keeperBountyDue = _keeperBounty;
-        run.input.trusteeFeeDue = uint256(_trusteeFeePerPeriod) + _trusteeFeeArrears;
-        run.input.servicerFeeDue = WaterfallMath.bpsOf(cash, _servicerFeeBps) + _servicerFeeArrears;
+        run.input.reserveTarget = (run.finalPeriod || outstandingNotes == 0) ? 0 : _reserveTarget();
+        run.input.keeperBountyDue = _keeperBounty();
+        run.input.trusteeFeeDue = uint256(_trusteeFeePerPeriod()) + _trusteeFeeArrears;
+        run.input.servicerFeeDue = WaterfallMath.bpsOf(cash, _servicerFeeBps()) + _servicerFeeArrears;
         _assess(run, available, billed, revenue);
     }
 
@@ -318,16 +251,16 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function _assess(Run memory run, uint256 available, uint256 billed, uint256 revenue) private {
         WaterfallMath.Input memory input = run.input;
         bool turbo;
-        (run.mode, turbo, run.metrics) = _risk.assess(
+        (run.mode, turbo, run.metrics) = _risk().assess(
             IRiskEngine.AssessInput({
                 period: run.period,
                 finalPeriod: run.finalPeriod,
                 reported: run.reported,
-                valuationTime: _periodEnd(run.period),
+                valuationTime: run.endsAt,
                 gpuHoursAvailable: available,
                 gpuHoursBilled: billed,
                 revenue: revenue,
-                pledgedShareBps: _pledgedShareBps,
+                pledgedShareBps: _pledgedShareBps(),
                 cash: input.cash,
                 reserve: input.reserve,
                 reserveTarget: input.reserveTarget,
@@ -355,16 +288,17 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         outstanding = tr.outstanding;
         run.input.outstanding[i] = outstanding;
         run.input.writtenDown[i] = tr.writtenDown;
+        (CouponTerms memory c, PrincipalTerms memory p) = DealArgs.terms(i);
         // Without a report, a utilization-linked coupon falls to its floor.
         uint256 rate =
-            (!run.reported && tr.couponType == CouponType.UtilizationLinked)
-                ? tr.floorRate
-                : WaterfallMath.couponRate(_couponOf(tr), run.utilization);
+            (!run.reported && c.couponType == CouponType.UtilizationLinked)
+                ? c.floorRate
+                : WaterfallMath.couponRate(c, run.utilization);
         run.rates[i] = rate;
-        run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, _periodLength) + tr.arrears;
+        run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, run.periodLength) + tr.arrears;
         run.input.principalDue[i] = WaterfallMath.principalDue(
             outstanding,
-            WaterfallMath.scheduledOutstanding(tr.issued, _principalOf(tr), run.period, count)
+            WaterfallMath.scheduledOutstanding(tr.issued, p, run.period, count)
         );
     }
 
@@ -445,13 +379,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @dev Moves the cash. Every state change of the period is written before the first transfer.
     function _pay(Run memory run, WaterfallMath.Result memory r) private {
-        IERC20 coin = _stablecoin;
+        IERC20 coin = _stablecoin();
         if (r.keeperBountyPaid != 0) coin.safeTransfer(run.keeper, r.keeperBountyPaid);
-        if (r.trusteeFeePaid != 0) coin.safeTransfer(_trustee, r.trusteeFeePaid);
-        if (r.servicerFeePaid != 0) coin.safeTransfer(_servicer, r.servicerFeePaid);
+        if (r.trusteeFeePaid != 0) coin.safeTransfer(_trustee(), r.trusteeFeePaid);
+        if (r.servicerFeePaid != 0) coin.safeTransfer(_servicer(), r.servicerFeePaid);
         for (uint256 i; i < run.notes; ++i) {
             uint256 amount = r.interestPaid[i] + r.principalPaid[i];
-            if (amount != 0) _payTranche(_tranches[i].token, coin, amount);
+            if (amount != 0) _payTranche(_token(i), coin, amount);
         }
         address recipient = _residualRecipient(run.notes);
         emit ResidualPaid(run.period, recipient, r.residual);
@@ -467,11 +401,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function writeDown(uint256 amount) external nonReentrant {
-        if (msg.sender != _trustee) revert NotTrustee(msg.sender);
+        if (msg.sender != _trustee()) revert NotTrustee(msg.sender);
         DealStatus status_ = _status;
         if (status_ != DealStatus.Accelerated) revert WriteDownNotAllowed(status_);
         if (_collections != 0 || _reserve != 0) revert RecoveriesNotExhausted(_collections, _reserve);
-        uint256 notes = uint256(_trancheCount) - 1;
+        uint256 notes = uint256(_trancheCount()) - 1;
         uint256 outstanding;
         for (uint256 i; i < notes; ++i) outstanding += _tranches[i].outstanding;
         if (amount == 0 || amount > outstanding) revert InvalidWriteDown(amount, outstanding);
@@ -527,9 +461,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (!running && status_ != DealStatus.Defaulted) revert DealNotActive(status_);
         _pull(payer, amount);
 
-        uint256 notes = uint256(_trancheCount) - 1;
+        uint256 notes = uint256(_trancheCount()) - 1;
         uint256 left = amount;
-        IERC20 coin = _stablecoin;
+        IERC20 coin = _stablecoin();
         for (uint256 pass; pass < 2; ++pass) {
             for (uint256 i; i < notes && left != 0; ++i) {
                 Tranche storage tr = _tranches[i];
@@ -553,7 +487,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
                 uint256 paid = principal + recovered + interest;
                 if (paid != 0) {
                     emit RecoveryApplied(i, principal, recovered, interest, tr.outstanding, tr.writtenDown);
-                    _payTranche(tr.token, coin, paid);
+                    _payTranche(_token(i), coin, paid);
                 }
             }
         }
@@ -574,7 +508,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 next = _nextPeriod;
         if (block.timestamp >= _periodEnd(next)) revert CleanUpPeriodPending(next);
         // The risk engine prices the call from this deal's state (views only).
-        IRiskEngine.CleanUpQuote memory q = _risk.cleanUpQuote();
+        IRiskEngine.CleanUpQuote memory q = _risk().cleanUpQuote();
         if (!q.allowed) revert CleanUpNotAllowed(q.seniorOutstanding, q.threshold);
         uint256 payoff = q.payoff;
         uint256 fromIssuer = q.fromIssuer;
@@ -601,38 +535,38 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _setStatus(DealStatus.Repaid);
 
         if (fromIssuer != 0) _pull(msg.sender, fromIssuer);
-        IERC20 coin = _stablecoin;
-        if (trusteeArrears != 0) coin.safeTransfer(_trustee, trusteeArrears);
-        if (servicerArrears != 0) coin.safeTransfer(_servicer, servicerArrears);
+        IERC20 coin = _stablecoin();
+        if (trusteeArrears != 0) coin.safeTransfer(_trustee(), trusteeArrears);
+        if (servicerArrears != 0) coin.safeTransfer(_servicer(), servicerArrears);
         for (uint256 i; i < notes; ++i) {
             uint256 amount = interest[i] + principal[i];
-            if (amount != 0) _payTranche(_tranches[i].token, coin, amount);
+            if (amount != 0) _payTranche(_token(i), coin, amount);
         }
         if (residual != 0) _payResidual(recipient, notes, coin, residual);
     }
 
     /// @inheritdoc IDeal
     function setRiskStatus(DealStatus next) external {
-        if (msg.sender != address(_risk)) revert NotRiskEngine(msg.sender);
+        if (msg.sender != address(_risk())) revert NotRiskEngine(msg.sender);
         DealStatus status_ = _status;
         if (!_running(status_) || !_running(next)) revert DealNotActive(status_);
         if (next != status_) _setStatus(next);
     }
 
     function _pull(address payer, uint256 amount) private {
-        uint256 before = _stablecoin.balanceOf(address(this));
-        _stablecoin.safeTransferFrom(payer, address(this), amount);
-        uint256 received = _stablecoin.balanceOf(address(this)) - before;
+        uint256 before = _stablecoin().balanceOf(address(this));
+        _stablecoin().safeTransferFrom(payer, address(this), amount);
+        uint256 received = _stablecoin().balanceOf(address(this)) - before;
         if (received != amount) revert UnsupportedTokenTransfer(amount, received);
     }
 
     function _residualRecipient(uint256 notes) private view returns (address) {
-        address equity = _tranches[notes].token;
-        return IERC20(equity).totalSupply() != 0 ? equity : _issuer;
+        address equity = _token(notes);
+        return IERC20(equity).totalSupply() != 0 ? equity : _issuer();
     }
 
     function _payResidual(address recipient, uint256 notes, IERC20 coin, uint256 amount) private {
-        if (recipient == _tranches[notes].token) _payTranche(recipient, coin, amount);
+        if (recipient == _token(notes)) _payTranche(recipient, coin, amount);
         else coin.safeTransfer(recipient, amount);
     }
 
@@ -652,11 +586,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @dev Bounded by the tranche count (at most 8), never by holders.
     function _pushPause(bool paused_) private {
-        uint256 count = _trancheCount;
+        uint256 count = _trancheCount();
         for (uint256 i; i < count; ++i) {
-            Tranche storage tr = _tranches[i];
-            ITrancheToken(tr.token).setPaused(paused_);
-            IOffering(tr.offering).setPaused(paused_);
+            ITrancheToken(_token(i)).setPaused(paused_);
+            IOffering(_offering(i)).setPaused(paused_);
         }
     }
 
@@ -669,27 +602,27 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function stablecoin() external view returns (address) {
-        return address(_stablecoin);
+        return address(_stablecoin());
     }
 
     /// @inheritdoc IDeal
     function oracle() external view returns (address) {
-        return address(_oracle);
+        return address(_oracle());
     }
 
     /// @inheritdoc IDeal
     function issuer() external view returns (address) {
-        return _issuer;
+        return _issuer();
     }
 
     /// @inheritdoc IDeal
     function servicer() external view returns (address) {
-        return _servicer;
+        return _servicer();
     }
 
     /// @inheritdoc IDeal
     function trustee() external view returns (address) {
-        return _trustee;
+        return _trustee();
     }
 
     /// @inheritdoc IDeal
@@ -699,22 +632,22 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function start() external view returns (uint64) {
-        return _start;
+        return _start();
     }
 
     /// @inheritdoc IDeal
     function periodLength() external view returns (uint32) {
-        return _periodLength;
+        return _periodLength();
     }
 
     /// @inheritdoc IDeal
     function periodCount() external view returns (uint256) {
-        return _periodCount;
+        return _periodCount();
     }
 
     /// @inheritdoc IDeal
     function finalMaturity() external view returns (uint64) {
-        return _periodEnd(uint256(_periodCount) - 1);
+        return _periodEnd(uint256(_periodCount()) - 1);
     }
 
     /// @inheritdoc IDeal
@@ -735,22 +668,22 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function pledgedShareBps() external view returns (uint256) {
-        return _pledgedShareBps;
+        return _pledgedShareBps();
     }
 
     /// @inheritdoc IDeal
     function servicerFeeBps() external view returns (uint256) {
-        return _servicerFeeBps;
+        return _servicerFeeBps();
     }
 
     /// @inheritdoc IDeal
     function trusteeFeePerPeriod() external view returns (uint256) {
-        return _trusteeFeePerPeriod;
+        return _trusteeFeePerPeriod();
     }
 
     /// @inheritdoc IDeal
     function keeperBounty() external view returns (uint256) {
-        return _keeperBounty;
+        return _keeperBounty();
     }
 
     /// @inheritdoc IDeal
@@ -765,7 +698,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function reserve() external view returns (uint256 balance, uint256 target) {
-        return (_reserve, _reserveTarget);
+        return (_reserve, _reserveTarget());
     }
 
     /// @inheritdoc IDeal
@@ -775,19 +708,20 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function trancheCount() external view returns (uint256) {
-        return _trancheCount;
+        return _trancheCount();
     }
 
     /// @inheritdoc IDeal
     function tranche(uint256 index) external view returns (TrancheInfo memory info) {
-        if (index >= _trancheCount) revert UnknownTranche(index);
+        if (index >= _trancheCount()) revert UnknownTranche(index);
         Tranche storage tr = _tranches[index];
+        (CouponTerms memory c, PrincipalTerms memory p) = DealArgs.terms(index);
         info = TrancheInfo({
-            token: tr.token,
-            offering: tr.offering,
-            kind: tr.kind,
-            coupon: _couponOf(tr),
-            principal: _principalOf(tr),
+            token: _token(index),
+            offering: _offering(index),
+            kind: DealArgs.kind(index),
+            coupon: c,
+            principal: p,
             issued: tr.issued,
             outstanding: tr.outstanding,
             arrears: tr.arrears,
@@ -797,49 +731,98 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @inheritdoc IDeal
     function riskEngine() external view returns (address) {
-        return address(_risk);
+        return address(_risk());
     }
 
     /// @inheritdoc IDeal
     function trancheContracts(uint256 index) external view returns (address token, address offering) {
-        if (index >= _trancheCount) revert UnknownTranche(index);
-        Tranche storage tr = _tranches[index];
-        return (tr.token, tr.offering);
+        if (index >= _trancheCount()) revert UnknownTranche(index);
+        return (_token(index), _offering(index));
     }
 
     /// @inheritdoc IDeal
     function factor(uint256 index) external view returns (uint256) {
-        if (index >= _trancheCount) revert UnknownTranche(index);
+        if (index >= _trancheCount()) revert UnknownTranche(index);
         Tranche storage tr = _tranches[index];
-        if (tr.kind == TrancheKind.Equity || tr.issued == 0) return tr.issued == 0 ? 0 : WaterfallMath.WAD;
+        if (DealArgs.kind(index) == TrancheKind.Equity || tr.issued == 0) return tr.issued == 0 ? 0 : WaterfallMath.WAD;
         return Math.mulDiv(tr.outstanding, WaterfallMath.WAD, tr.issued);
     }
 
     // ------------------------------------------------------------ internals
 
     function _periodEnd(uint256 period) private view returns (uint64) {
-        return uint64(_start + (period + 1) * uint256(_periodLength));
+        (uint256 start_, uint256 length) = DealArgs.schedule();
+        return uint64(start_ + (period + 1) * length);
     }
 
-    function _couponOf(Tranche storage tr) private view returns (CouponTerms memory) {
-        return
-            CouponTerms({
-                couponType: tr.couponType,
-                baseRate: tr.baseRate,
-                slope: tr.slope,
-                strike: tr.strike,
-                floorRate: tr.floorRate,
-                capRate: tr.capRate
-            });
+    // Fixed terms, from the clone arguments ({DealArgs}).
+
+    function _stablecoin() private view returns (IERC20) {
+        return IERC20(DealArgs.addressAt(DealArgs.STABLECOIN));
     }
 
-    function _principalOf(Tranche storage tr) private view returns (PrincipalTerms memory) {
-        return
-            PrincipalTerms({
-                scheduleType: tr.scheduleType,
-                amortStartPeriod: tr.amortStartPeriod,
-                amortPeriods: tr.amortPeriods
-            });
+    function _oracle() private view returns (IUtilizationOracle) {
+        return IUtilizationOracle(DealArgs.addressAt(DealArgs.ORACLE));
+    }
+
+    function _risk() private view returns (IRiskEngine) {
+        return IRiskEngine(DealArgs.addressAt(DealArgs.RISK_ENGINE));
+    }
+
+    function _issuer() private view returns (address) {
+        return DealArgs.addressAt(DealArgs.ISSUER);
+    }
+
+    function _servicer() private view returns (address) {
+        return DealArgs.addressAt(DealArgs.SERVICER);
+    }
+
+    function _trustee() private view returns (address) {
+        return DealArgs.addressAt(DealArgs.TRUSTEE);
+    }
+
+    function _start() private view returns (uint64) {
+        return uint64(DealArgs.uintAt(DealArgs.START, 64));
+    }
+
+    function _periodLength() private view returns (uint32) {
+        return uint32(DealArgs.uintAt(DealArgs.PERIOD_LENGTH, 32));
+    }
+
+    function _periodCount() private view returns (uint256) {
+        return DealArgs.uintAt(DealArgs.PERIOD_COUNT, 16);
+    }
+
+    function _pledgedShareBps() private view returns (uint256) {
+        return DealArgs.uintAt(DealArgs.PLEDGED_SHARE_BPS, 16);
+    }
+
+    function _servicerFeeBps() private view returns (uint256) {
+        return DealArgs.uintAt(DealArgs.SERVICER_FEE_BPS, 16);
+    }
+
+    function _trancheCount() private view returns (uint256) {
+        return DealArgs.uintAt(DealArgs.TRANCHE_COUNT, 8);
+    }
+
+    function _trusteeFeePerPeriod() private view returns (uint256) {
+        return DealArgs.uintAt(DealArgs.TRUSTEE_FEE_PER_PERIOD, 128);
+    }
+
+    function _reserveTarget() private view returns (uint256) {
+        return DealArgs.uintAt(DealArgs.RESERVE_TARGET, 128);
+    }
+
+    function _keeperBounty() private view returns (uint256) {
+        return DealArgs.uintAt(DealArgs.KEEPER_BOUNTY, 128);
+    }
+
+    function _token(uint256 index) private view returns (address) {
+        return DealArgs.addressAt(DealArgs.trancheField(index, DealArgs.TOKEN));
+    }
+
+    function _offering(uint256 index) private view returns (address) {
+        return DealArgs.addressAt(DealArgs.trancheField(index, DealArgs.OFFERING));
     }
 
     function _running(DealStatus s) private pure returns (bool) {

@@ -12,6 +12,8 @@ import {IDealFactory} from "../interfaces/IDealFactory.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
+import {CreateAddress} from "../libraries/CreateAddress.sol";
+import {DealArgs} from "../libraries/DealArgs.sol";
 import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TermSheetLib} from "../libraries/TermSheetLib.sol";
@@ -26,7 +28,11 @@ contract DealFactory is IDealFactory {
     address private immutable RISK_ENGINE_IMPLEMENTATION;
     IUtilizationOracle private immutable ORACLE;
 
-    address[] private _deals;
+    /// @dev Number of deals created, and this factory's account nonce: the next contract it creates (with CREATE)
+    /// gets the address `CreateAddress.compute(address(this), _nonce)`. A contract account starts at nonce 1.
+    uint64 private _dealCount;
+    uint64 private _nonce = 1;
+    mapping(uint256 id => address deal) private _deals;
     mapping(address deal => bool) private _isDeal;
 
     constructor(address dealImpl, address tokenImpl, address offeringImpl, address riskImpl, address oracle_) {
@@ -70,9 +76,22 @@ contract DealFactory is IDealFactory {
         }
 
         uint256 count = terms.tranches.length;
-        deal = Clones.clone(DEAL_IMPLEMENTATION);
+        // The deal carries its terms and the addresses of its tokens, offerings and risk engine in its clone's code,
+        // and they carry the deal's address in theirs: every address is known before anything is created, from
+        // this factory's nonce (the deal first, then a token and an offering per tranche, then the risk engine).
+        uint256 nonce = _nonce;
         address[] memory tokens = new address[](count);
         address[] memory offerings = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            tokens[i] = CreateAddress.compute(address(this), nonce + 1 + 2 * i);
+            offerings[i] = CreateAddress.compute(address(this), nonce + 2 + 2 * i);
+        }
+        address risk = CreateAddress.compute(address(this), nonce + 1 + 2 * count);
+        deal = Clones.cloneWithImmutableArgs(
+            DEAL_IMPLEMENTATION,
+            DealArgs.encode(terms, address(ORACLE), risk, tokens, offerings)
+        );
+        if (deal != CreateAddress.compute(address(this), nonce)) revert UnexpectedAddress(deal);
         // Tokens and offerings carry their parameters in their clones' code: creating them writes no storage.
         for (uint256 i; i < count; ++i) {
             TrancheTerms calldata tr = terms.tranches[i];
@@ -110,29 +129,39 @@ contract DealFactory is IDealFactory {
             );
         }
         // The risk engine carries its configuration and triggers in its clone's code.
-        address risk = Clones.cloneWithImmutableArgs(RISK_ENGINE_IMPLEMENTATION, RiskTermsLib.encode(deal, terms.risk));
-        IDeal(deal).initialize(terms, address(ORACLE), risk, tokens, offerings);
+        // The last creation landing where predicted proves every earlier one did (the nonce rises by one each).
+        address created = Clones.cloneWithImmutableArgs(
+            RISK_ENGINE_IMPLEMENTATION,
+            RiskTermsLib.encode(deal, terms.risk)
+        );
+        if (created != risk) revert UnexpectedAddress(created);
+        _nonce = uint64(nonce + 2 + 2 * count);
+        IDeal(deal).initialize(terms.guardian, terms.risk.fleet);
         ORACLE.registerDeal(deal, terms.oracle);
 
-        uint256 dealId = _deals.length;
-        _deals.push(deal);
+        uint256 dealId = _dealCount;
+        _dealCount = uint64(dealId + 1);
+        _deals[dealId] = deal;
         _isDeal[deal] = true;
-        emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, terms);
+        // The term sheet itself is the call's calldata; the event commits to it.
+        emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, keccak256(msg.data[4:]));
     }
 
     /// @inheritdoc IDealFactory
     function dealCount() external view returns (uint256) {
-        return _deals.length;
+        return _dealCount;
     }
 
     /// @inheritdoc IDealFactory
     function dealAt(uint256 index) external view returns (address) {
+        if (index >= _dealCount) revert UnknownDeal(index);
         return _deals[index];
     }
 
     /// @inheritdoc IDealFactory
-    function deals() external view returns (address[] memory) {
-        return _deals;
+    function deals() external view returns (address[] memory list) {
+        list = new address[](_dealCount);
+        for (uint256 i; i < list.length; ++i) list[i] = _deals[i];
     }
 
     /// @inheritdoc IDealFactory

@@ -112,8 +112,8 @@ contract RiskEngine is IRiskEngine {
         uint256 notesOutstanding = _measure(a, c, m);
         uint256 state = _evaluate(args, triggerCount, a, m);
         mode = notesOutstanding == 0 ? DealStatus.Active : _modeOf(args, triggerCount, state >> 128);
+        // The metrics and the mode are in the period's statement (the deal's `PeriodDistributed` event).
         _store(a.period, mode, m);
-        emit PeriodAssessed(a.period, mode, m);
     }
 
     /// @dev Evaluates every trigger against the period's metrics and stores their new state.
@@ -367,9 +367,10 @@ contract RiskEngine is IRiskEngine {
                     e.usefulLife,
                     age
                 );
-        uint256 atAcquisition = e.indexAtAcquisition;
-        if (index != 0 && atAcquisition != 0) {
-            value = Math.min(value, CollateralMath.indexImplied(cost, atAcquisition, index));
+        // The index-at-acquisition slot is only read when there is an index to mark to.
+        if (index != 0) {
+            uint256 atAcquisition = e.indexAtAcquisition;
+            if (atAcquisition != 0) value = Math.min(value, CollateralMath.indexImplied(cost, atAcquisition, index));
         }
     }
 

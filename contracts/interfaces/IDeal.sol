@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {CouponTerms, DealStatus, PeriodStatement, PrincipalTerms, TermSheet, TrancheKind} from "./ICascadeTypes.sol";
+import {
+    CouponTerms,
+    DealStatus,
+    FleetEntryTerms,
+    PeriodStatement,
+    PrincipalTerms,
+    TrancheKind
+} from "./ICascadeTypes.sol";
 
 /// @title IDeal
 /// @notice One Cascade financing: collections in, a waterfall per period out, tranches ranked by seniority.
@@ -215,14 +222,9 @@ interface IDeal {
 
     // ---------------------------------------------------------------- actions
 
-    /// @notice Sets the deal up from its term sheet. Called once by the factory, in the creating transaction.
-    function initialize(
-        TermSheet calldata terms,
-        address oracle,
-        address riskEngine,
-        address[] calldata tokens,
-        address[] calldata offerings
-    ) external;
+    /// @notice Grants the deal's roles (issuer: admin, servicer, `guardian`) and registers the fleet with the risk
+    /// engine. Called once by the factory, in the creating transaction; every other term is in the clone's code.
+    function initialize(address guardian, FleetEntryTerms[] calldata fleet) external;
 
     /// @notice Records a write-down of `amount` note principal after an event of default, once every cash source is
     /// exhausted (trustee). Equity is written off first, then notes bottom-up (most junior first).

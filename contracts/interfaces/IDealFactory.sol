@@ -7,7 +7,10 @@ import {TermSheet} from "./ICascadeTypes.sol";
 /// @notice Creates deals from term sheets in one transaction: a clone of the deal, one tranche token and one
 /// offering per tranche, and the deal's registration with the utilization oracle.
 interface IDealFactory {
-    /// @notice A deal was created. Carries everything an indexer needs to follow it.
+    /// @notice A deal was created. Carries the addresses an indexer needs to follow it; the term sheet is the
+    /// `createDeal` call's argument (the transaction's input when an account calls the factory directly), and
+    /// `termsHash` is keccak256 of that call's ABI-encoded arguments (`abi.encode(terms)`), so a copy of the term
+    /// sheet can be checked against it. The deal's views return every term it keeps.
     event DealCreated(
         uint256 indexed dealId,
         address indexed deal,
@@ -15,10 +18,17 @@ interface IDealFactory {
         address stablecoin,
         address[] tokens,
         address[] offerings,
-        TermSheet terms
+        bytes32 termsHash
     );
 
     error ZeroAddress();
+
+    /// @notice A clone did not land at the address predicted from the factory's nonce (a chain whose contract
+    /// creation differs from Ethereum's).
+    error UnexpectedAddress(address created);
+
+    /// @notice `index` is not the index of a deal created by this factory.
+    error UnknownDeal(uint256 index);
 
     function createDeal(TermSheet calldata terms) external returns (address deal);
 

@@ -63,7 +63,7 @@ interface IRiskEngine {
     }
 
     /// @notice Headline metrics of the last assessed period, as stored (every metric of every period is in its
-    /// statement and {PeriodAssessed} event). Ratios above 2^64 − 1 (≈ 18.4×) read as type(uint256).max.
+    /// statement, in the deal's `PeriodDistributed` event). Ratios above 2^64 − 1 (≈ 18.4×) read as type(uint256).max.
     struct MetricsSummary {
         bool assessed;
         uint256 period;
@@ -139,9 +139,6 @@ interface IRiskEngine {
 
     /// @notice The price index answer was not used (`reason`); the last accepted index, if any, values the fleet.
     event PriceIndexRejected(uint256 indexed period, IndexRejection reason, int256 answer, uint256 updatedAt);
-
-    /// @notice `period` was measured; its waterfall runs in `mode`.
-    event PeriodAssessed(uint256 indexed period, DealStatus mode, PeriodMetrics metrics);
 
     /// @notice Every trigger's metric `values` for `period`, which of them are in breach and which are active,
     /// and each trigger's consecutive-breach count (byte i of `counts`).

@@ -121,6 +121,7 @@ interface IUtilizationOracle {
     error DealAlreadyRegistered(address deal);
     error NotDealAdmin(address deal, address caller);
     error NotDisputer(address deal, address caller);
+    /// @notice A reporter set names the zero address, address(1) (the end marker of stored sets) or a reporter twice.
     error InvalidReporter(address reporter);
     error InvalidThreshold(uint256 threshold, uint256 reporterCount);
     error TooManyReporters(uint256 count, uint256 max);

@@ -24,6 +24,8 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     uint256 public constant MAX_REPORTERS = 16;
     uint256 private constant _WAD = 1e18;
     uint256 private constant _HOUR = 3600;
+    /// @dev Head and tail marker of a reporter list (see `_nextReporter`); never a reporter.
+    address private constant _SENTINEL = address(1);
 
     /// @dev Per-deal configuration, two slots.
     struct Config {
@@ -47,8 +49,9 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     /// @dev Reporter sets have ids unique across deals, so a signature names exactly one deal's set.
     uint64 private _lastSetId;
     mapping(uint64 setId => address deal) private _setDeal;
-    mapping(uint64 setId => mapping(address reporter => bool)) private _isMember;
-    mapping(address deal => address[]) private _reporterLists;
+    /// @dev Each reporter set is stored once, as a linked list in the order it was given: `[setId][_SENTINEL]` is
+    /// the first member, each member points to the next one and the last to `_SENTINEL`. A non-zero entry is a member.
+    mapping(uint64 setId => mapping(address reporter => address next)) private _nextReporter;
     mapping(address deal => Config) private _configs;
     mapping(address deal => ReporterChange) private _pendingChanges;
     mapping(address deal => mapping(uint256 period => PeriodReport)) private _reports;
@@ -125,7 +128,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
         for (uint256 i; i < count; ++i) {
             address reporter = reporters_[i];
-            if (reporter == address(0)) revert InvalidReporter(reporter);
+            if (reporter == address(0) || reporter == _SENTINEL) revert InvalidReporter(reporter);
             // Quadratic in a set of at most 16.
             for (uint256 j; j < i; ++j) {
                 if (reporters_[j] == reporter) revert InvalidReporter(reporter);
@@ -136,16 +139,19 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     function _setReporters(address deal, Config storage cfg, address[] memory reporters_, uint256 threshold_) private {
         _checkSet(reporters_, threshold_);
         uint64 setId = ++_lastSetId;
-        mapping(address => bool) storage members = _isMember[setId];
+        mapping(address => address) storage next = _nextReporter[setId];
         uint256 count = reporters_.length;
+        address previous = _SENTINEL;
         for (uint256 i; i < count; ++i) {
-            members[reporters_[i]] = true;
+            address reporter = reporters_[i];
+            next[previous] = reporter;
+            previous = reporter;
         }
+        next[previous] = _SENTINEL;
         _setDeal[setId] = deal;
         cfg.setId = setId;
         cfg.threshold = uint8(threshold_);
         cfg.reporterCount = uint8(count);
-        _reporterLists[deal] = reporters_;
         emit ReportersSet(deal, setId, reporters_, threshold_);
     }
 
@@ -253,12 +259,13 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         address[] calldata signers,
         bytes[] calldata signatures
     ) private view {
-        mapping(address => bool) storage members = _isMember[setId];
+        mapping(address => address) storage members = _nextReporter[setId];
         address previous;
         for (uint256 i; i < signers.length; ++i) {
             address signer = signers[i];
             if (signer <= previous) revert SignersNotAscending(i);
-            if (!members[signer]) revert NotReporter(deal, signer);
+            // The sentinel's entry is the list's head, not a membership (and the sentinel cannot sign).
+            if (signer == _SENTINEL || members[signer] == address(0)) revert NotReporter(deal, signer);
             if (!SignatureChecker.isValidSignatureNow(signer, digest, signatures[i])) revert InvalidSignature(signer);
             previous = signer;
         }
@@ -267,7 +274,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     /// @inheritdoc IUtilizationOracle
     function dispute(address deal, uint256 period, bytes32 reason) external {
         Config storage cfg = _registered(deal);
-        if (!_isMember[cfg.setId][msg.sender] && !IAccessControl(deal).hasRole(DEAL_GUARDIAN_ROLE, msg.sender)) {
+        if (!_isMember(cfg.setId, msg.sender) && !IAccessControl(deal).hasRole(DEAL_GUARDIAN_ROLE, msg.sender)) {
             revert NotDisputer(deal, msg.sender);
         }
         PeriodReport storage stored = _reports[deal][period];
@@ -374,7 +381,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     /// @inheritdoc IUtilizationOracle
     function terms(address deal) external view returns (OracleTerms memory t) {
         Config storage cfg = _configs[deal];
-        t.reporters = _reporterLists[deal];
+        t.reporters = _reportersOf(cfg);
         t.threshold = cfg.threshold;
         t.disputeWindow = cfg.disputeWindow;
         t.reportDeadline = cfg.reportDeadline;
@@ -386,7 +393,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
 
     /// @inheritdoc IUtilizationOracle
     function reporters(address deal) external view returns (address[] memory) {
-        return _reporterLists[deal];
+        return _reportersOf(_configs[deal]);
     }
 
     /// @inheritdoc IUtilizationOracle
@@ -401,7 +408,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
 
     /// @inheritdoc IUtilizationOracle
     function isReporter(address deal, address account) external view returns (bool) {
-        return _isMember[_configs[deal].setId][account];
+        return _isMember(_configs[deal].setId, account);
     }
 
     /// @inheritdoc IUtilizationOracle
@@ -410,6 +417,21 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     }
 
     // ------------------------------------------------------------ internals
+
+    function _isMember(uint64 setId, address account) private view returns (bool) {
+        return account != _SENTINEL && _nextReporter[setId][account] != address(0);
+    }
+
+    /// @dev The deal's reporters in force, in the order they were set (none for an unregistered deal).
+    function _reportersOf(Config storage cfg) private view returns (address[] memory list) {
+        mapping(address => address) storage next = _nextReporter[cfg.setId];
+        list = new address[](cfg.reporterCount);
+        address reporter = _SENTINEL;
+        for (uint256 i; i < list.length; ++i) {
+            reporter = next[reporter];
+            list[i] = reporter;
+        }
+    }
 
     function _registered(address deal) private view returns (Config storage cfg) {
         cfg = _configs[deal];

@@ -1572,429 +1572,61 @@ export const dealAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "guardian",
+        "type": "address"
+      },
+      {
         "components": [
           {
-            "internalType": "address",
-            "name": "stablecoin",
-            "type": "address"
+            "internalType": "bytes16",
+            "name": "model",
+            "type": "bytes16"
           },
           {
-            "internalType": "address",
-            "name": "issuer",
-            "type": "address"
+            "internalType": "uint32",
+            "name": "count",
+            "type": "uint32"
           },
           {
-            "internalType": "address",
-            "name": "servicer",
-            "type": "address"
+            "internalType": "uint128",
+            "name": "unitCost",
+            "type": "uint128"
           },
           {
-            "internalType": "address",
-            "name": "trustee",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "guardian",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "registry",
-            "type": "address"
+            "internalType": "uint128",
+            "name": "unitResidual",
+            "type": "uint128"
           },
           {
             "internalType": "uint64",
-            "name": "offeringOpensAt",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "offeringClosesAt",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "start",
+            "name": "acquiredAt",
             "type": "uint64"
           },
           {
             "internalType": "uint32",
-            "name": "periodLength",
+            "name": "usefulLife",
             "type": "uint32"
           },
           {
-            "internalType": "uint16",
-            "name": "periodCount",
-            "type": "uint16"
+            "internalType": "enum DepreciationMethod",
+            "name": "method",
+            "type": "uint8"
           },
           {
-            "internalType": "uint16",
-            "name": "pledgedShareBps",
-            "type": "uint16"
+            "internalType": "uint64",
+            "name": "yearlyRate",
+            "type": "uint64"
           },
           {
-            "internalType": "uint16",
-            "name": "servicerFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint128",
-            "name": "trusteeFeePerPeriod",
-            "type": "uint128"
-          },
-          {
-            "internalType": "uint128",
-            "name": "reserveTarget",
-            "type": "uint128"
-          },
-          {
-            "internalType": "uint128",
-            "name": "keeperBounty",
-            "type": "uint128"
-          },
-          {
-            "components": [
-              {
-                "internalType": "address[]",
-                "name": "reporters",
-                "type": "address[]"
-              },
-              {
-                "internalType": "uint8",
-                "name": "threshold",
-                "type": "uint8"
-              },
-              {
-                "internalType": "uint32",
-                "name": "disputeWindow",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint32",
-                "name": "reportDeadline",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint32",
-                "name": "reporterChangeDelay",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint32",
-                "name": "fleetGpus",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint64",
-                "name": "maxPricePerGpuHour",
-                "type": "uint64"
-              },
-              {
-                "internalType": "uint64",
-                "name": "maxUtilizationStep",
-                "type": "uint64"
-              }
-            ],
-            "internalType": "struct OracleTerms",
-            "name": "oracle",
-            "type": "tuple"
-          },
-          {
-            "components": [
-              {
-                "internalType": "uint16",
-                "name": "trailingPeriods",
-                "type": "uint16"
-              },
-              {
-                "internalType": "uint16",
-                "name": "cleanUpBps",
-                "type": "uint16"
-              },
-              {
-                "internalType": "bool",
-                "name": "turbo",
-                "type": "bool"
-              },
-              {
-                "internalType": "uint32",
-                "name": "waiverVotingPeriod",
-                "type": "uint32"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "address",
-                    "name": "feed",
-                    "type": "address"
-                  },
-                  {
-                    "internalType": "uint8",
-                    "name": "decimals",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "maxStaleness",
-                    "type": "uint32"
-                  }
-                ],
-                "internalType": "struct PriceFeedTerms",
-                "name": "priceFeed",
-                "type": "tuple"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "enum RiskMetric",
-                    "name": "metric",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "enum TriggerComparison",
-                    "name": "comparison",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "enum TriggerEffect",
-                    "name": "effect",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint8",
-                    "name": "periods",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "bool",
-                    "name": "cures",
-                    "type": "bool"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "threshold",
-                    "type": "uint128"
-                  }
-                ],
-                "internalType": "struct TriggerTerms[]",
-                "name": "triggers",
-                "type": "tuple[]"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "bytes16",
-                    "name": "model",
-                    "type": "bytes16"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "count",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "unitCost",
-                    "type": "uint128"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "unitResidual",
-                    "type": "uint128"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "acquiredAt",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "usefulLife",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "enum DepreciationMethod",
-                    "name": "method",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "yearlyRate",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint96",
-                    "name": "indexAtAcquisition",
-                    "type": "uint96"
-                  }
-                ],
-                "internalType": "struct FleetEntryTerms[]",
-                "name": "fleet",
-                "type": "tuple[]"
-              }
-            ],
-            "internalType": "struct RiskTerms",
-            "name": "risk",
-            "type": "tuple"
-          },
-          {
-            "components": [
-              {
-                "internalType": "string",
-                "name": "name",
-                "type": "string"
-              },
-              {
-                "internalType": "string",
-                "name": "symbol",
-                "type": "string"
-              },
-              {
-                "internalType": "enum TrancheKind",
-                "name": "kind",
-                "type": "uint8"
-              },
-              {
-                "internalType": "uint128",
-                "name": "faceAmount",
-                "type": "uint128"
-              },
-              {
-                "internalType": "uint128",
-                "name": "minRaise",
-                "type": "uint128"
-              },
-              {
-                "internalType": "uint128",
-                "name": "minTicket",
-                "type": "uint128"
-              },
-              {
-                "internalType": "uint16",
-                "name": "reserveFundingBps",
-                "type": "uint16"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "enum CouponType",
-                    "name": "couponType",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "baseRate",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "int64",
-                    "name": "slope",
-                    "type": "int64"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "strike",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "floorRate",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "capRate",
-                    "type": "uint64"
-                  }
-                ],
-                "internalType": "struct CouponTerms",
-                "name": "coupon",
-                "type": "tuple"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "enum PrincipalType",
-                    "name": "scheduleType",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint16",
-                    "name": "amortStartPeriod",
-                    "type": "uint16"
-                  },
-                  {
-                    "internalType": "uint16",
-                    "name": "amortPeriods",
-                    "type": "uint16"
-                  }
-                ],
-                "internalType": "struct PrincipalTerms",
-                "name": "principal",
-                "type": "tuple"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "uint16",
-                    "name": "allowedClasses",
-                    "type": "uint16"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "minHoldingPeriod",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "maxHolders",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "minHolding",
-                    "type": "uint128"
-                  },
-                  {
-                    "internalType": "uint256[4]",
-                    "name": "blockedCountries",
-                    "type": "uint256[4]"
-                  }
-                ],
-                "internalType": "struct TransferRules.Rules",
-                "name": "transfer",
-                "type": "tuple"
-              }
-            ],
-            "internalType": "struct TrancheTerms[]",
-            "name": "tranches",
-            "type": "tuple[]"
+            "internalType": "uint96",
+            "name": "indexAtAcquisition",
+            "type": "uint96"
           }
         ],
-        "internalType": "struct TermSheet",
-        "name": "t",
-        "type": "tuple"
-      },
-      {
-        "internalType": "address",
-        "name": "oracle_",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "risk_",
-        "type": "address"
-      },
-      {
-        "internalType": "address[]",
-        "name": "tokens",
-        "type": "address[]"
-      },
-      {
-        "internalType": "address[]",
-        "name": "offerings",
-        "type": "address[]"
+        "internalType": "struct FleetEntryTerms[]",
+        "name": "fleet",
+        "type": "tuple[]"
       }
     ],
     "name": "initialize",
@@ -2679,6 +2311,28 @@ export const dealFactoryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "created",
+        "type": "address"
+      }
+    ],
+    "name": "UnexpectedAddress",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownDeal",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAddress",
     "type": "error"
@@ -2723,410 +2377,10 @@ export const dealFactoryAbi = [
         "type": "address[]"
       },
       {
-        "components": [
-          {
-            "internalType": "address",
-            "name": "stablecoin",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "issuer",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "servicer",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "trustee",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "guardian",
-            "type": "address"
-          },
-          {
-            "internalType": "address",
-            "name": "registry",
-            "type": "address"
-          },
-          {
-            "internalType": "uint64",
-            "name": "offeringOpensAt",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "offeringClosesAt",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint64",
-            "name": "start",
-            "type": "uint64"
-          },
-          {
-            "internalType": "uint32",
-            "name": "periodLength",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint16",
-            "name": "periodCount",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "pledgedShareBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "servicerFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint128",
-            "name": "trusteeFeePerPeriod",
-            "type": "uint128"
-          },
-          {
-            "internalType": "uint128",
-            "name": "reserveTarget",
-            "type": "uint128"
-          },
-          {
-            "internalType": "uint128",
-            "name": "keeperBounty",
-            "type": "uint128"
-          },
-          {
-            "components": [
-              {
-                "internalType": "address[]",
-                "name": "reporters",
-                "type": "address[]"
-              },
-              {
-                "internalType": "uint8",
-                "name": "threshold",
-                "type": "uint8"
-              },
-              {
-                "internalType": "uint32",
-                "name": "disputeWindow",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint32",
-                "name": "reportDeadline",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint32",
-                "name": "reporterChangeDelay",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint32",
-                "name": "fleetGpus",
-                "type": "uint32"
-              },
-              {
-                "internalType": "uint64",
-                "name": "maxPricePerGpuHour",
-                "type": "uint64"
-              },
-              {
-                "internalType": "uint64",
-                "name": "maxUtilizationStep",
-                "type": "uint64"
-              }
-            ],
-            "internalType": "struct OracleTerms",
-            "name": "oracle",
-            "type": "tuple"
-          },
-          {
-            "components": [
-              {
-                "internalType": "uint16",
-                "name": "trailingPeriods",
-                "type": "uint16"
-              },
-              {
-                "internalType": "uint16",
-                "name": "cleanUpBps",
-                "type": "uint16"
-              },
-              {
-                "internalType": "bool",
-                "name": "turbo",
-                "type": "bool"
-              },
-              {
-                "internalType": "uint32",
-                "name": "waiverVotingPeriod",
-                "type": "uint32"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "address",
-                    "name": "feed",
-                    "type": "address"
-                  },
-                  {
-                    "internalType": "uint8",
-                    "name": "decimals",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "maxStaleness",
-                    "type": "uint32"
-                  }
-                ],
-                "internalType": "struct PriceFeedTerms",
-                "name": "priceFeed",
-                "type": "tuple"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "enum RiskMetric",
-                    "name": "metric",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "enum TriggerComparison",
-                    "name": "comparison",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "enum TriggerEffect",
-                    "name": "effect",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint8",
-                    "name": "periods",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "bool",
-                    "name": "cures",
-                    "type": "bool"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "threshold",
-                    "type": "uint128"
-                  }
-                ],
-                "internalType": "struct TriggerTerms[]",
-                "name": "triggers",
-                "type": "tuple[]"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "bytes16",
-                    "name": "model",
-                    "type": "bytes16"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "count",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "unitCost",
-                    "type": "uint128"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "unitResidual",
-                    "type": "uint128"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "acquiredAt",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "usefulLife",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "enum DepreciationMethod",
-                    "name": "method",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "yearlyRate",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint96",
-                    "name": "indexAtAcquisition",
-                    "type": "uint96"
-                  }
-                ],
-                "internalType": "struct FleetEntryTerms[]",
-                "name": "fleet",
-                "type": "tuple[]"
-              }
-            ],
-            "internalType": "struct RiskTerms",
-            "name": "risk",
-            "type": "tuple"
-          },
-          {
-            "components": [
-              {
-                "internalType": "string",
-                "name": "name",
-                "type": "string"
-              },
-              {
-                "internalType": "string",
-                "name": "symbol",
-                "type": "string"
-              },
-              {
-                "internalType": "enum TrancheKind",
-                "name": "kind",
-                "type": "uint8"
-              },
-              {
-                "internalType": "uint128",
-                "name": "faceAmount",
-                "type": "uint128"
-              },
-              {
-                "internalType": "uint128",
-                "name": "minRaise",
-                "type": "uint128"
-              },
-              {
-                "internalType": "uint128",
-                "name": "minTicket",
-                "type": "uint128"
-              },
-              {
-                "internalType": "uint16",
-                "name": "reserveFundingBps",
-                "type": "uint16"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "enum CouponType",
-                    "name": "couponType",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "baseRate",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "int64",
-                    "name": "slope",
-                    "type": "int64"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "strike",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "floorRate",
-                    "type": "uint64"
-                  },
-                  {
-                    "internalType": "uint64",
-                    "name": "capRate",
-                    "type": "uint64"
-                  }
-                ],
-                "internalType": "struct CouponTerms",
-                "name": "coupon",
-                "type": "tuple"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "enum PrincipalType",
-                    "name": "scheduleType",
-                    "type": "uint8"
-                  },
-                  {
-                    "internalType": "uint16",
-                    "name": "amortStartPeriod",
-                    "type": "uint16"
-                  },
-                  {
-                    "internalType": "uint16",
-                    "name": "amortPeriods",
-                    "type": "uint16"
-                  }
-                ],
-                "internalType": "struct PrincipalTerms",
-                "name": "principal",
-                "type": "tuple"
-              },
-              {
-                "components": [
-                  {
-                    "internalType": "uint16",
-                    "name": "allowedClasses",
-                    "type": "uint16"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "minHoldingPeriod",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "uint32",
-                    "name": "maxHolders",
-                    "type": "uint32"
-                  },
-                  {
-                    "internalType": "uint128",
-                    "name": "minHolding",
-                    "type": "uint128"
-                  },
-                  {
-                    "internalType": "uint256[4]",
-                    "name": "blockedCountries",
-                    "type": "uint256[4]"
-                  }
-                ],
-                "internalType": "struct TransferRules.Rules",
-                "name": "transfer",
-                "type": "tuple"
-              }
-            ],
-            "internalType": "struct TrancheTerms[]",
-            "name": "tranches",
-            "type": "tuple[]"
-          }
-        ],
         "indexed": false,
-        "internalType": "struct TermSheet",
-        "name": "terms",
-        "type": "tuple"
+        "internalType": "bytes32",
+        "name": "termsHash",
+        "type": "bytes32"
       }
     ],
     "name": "DealCreated",
@@ -3602,7 +2856,7 @@ export const dealFactoryAbi = [
     "outputs": [
       {
         "internalType": "address[]",
-        "name": "",
+        "name": "list",
         "type": "address[]"
       }
     ],
@@ -6631,113 +5885,6 @@ export const riskEngineAbi = [
       }
     ],
     "name": "FleetEntryRetired",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "enum DealStatus",
-        "name": "mode",
-        "type": "uint8"
-      },
-      {
-        "components": [
-          {
-            "internalType": "uint256",
-            "name": "cashAvailableForDebtService",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "debtService",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "dscr",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "trailingDscr",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "utilization",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "collateralValue",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "notesOutstanding",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "ltv",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "seniorCurve",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "reserveLevel",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "servicerShortfall",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "breakEvenUtilization",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256[]",
-            "name": "overcollateralization",
-            "type": "uint256[]"
-          },
-          {
-            "internalType": "uint256[]",
-            "name": "interestCoverage",
-            "type": "uint256[]"
-          },
-          {
-            "internalType": "uint256",
-            "name": "breachedMask",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint256",
-            "name": "activeMask",
-            "type": "uint256"
-          }
-        ],
-        "indexed": false,
-        "internalType": "struct PeriodMetrics",
-        "name": "metrics",
-        "type": "tuple"
-      }
-    ],
-    "name": "PeriodAssessed",
     "type": "event"
   },
   {

@@ -409,6 +409,17 @@ describe("SDK on chain: actions and typed errors", function () {
     expect(pos.tranches[0].pendingRequest).to.equal(0n);
   });
 
+  it("dealTermSheet reads the term sheet back from the createDeal call and checks it against DealCreated's hash", async () => {
+    const read = await keeper.dealTermSheet({ factory: s.protocol.factory, deal: s.created.deal });
+    expect(read.terms).to.deep.equal(s.terms);
+    expect(read.termsHash).to.equal(s.created.termsHash);
+    expect(read.transactionHash).to.equal(s.created.transactionHash);
+    const none = await keeper
+      .dealTermSheet({ factory: s.protocol.factory, deal: keeper.account.address })
+      .catch((e: unknown) => e);
+    expect(none).to.be.instanceOf(CascadeError);
+  });
+
   it("createDeal with a struct the contract refuses is InvalidTermSheet(field, index)", async () => {
     const bad = { ...s.terms, periodCount: 0 };
     const err = await issuer

@@ -26,6 +26,8 @@ export interface CreateDealReturnType {
   tokens: readonly Address[];
   /** Offerings, by rank. */
   offerings: readonly Address[];
+  /** keccak256 of the `createDeal` arguments (the term sheet; `dealTermSheet` reads it back). */
+  termsHash: Hash;
   transactionHash: Hash;
   blockNumber: bigint;
 }
@@ -49,7 +51,7 @@ export async function createDeal(
       transactionHash: receipt.transactionHash,
     });
   }
-  const { dealId, deal, issuer, stablecoin, tokens, offerings } = created.args;
+  const { dealId, deal, issuer, stablecoin, tokens, offerings, termsHash } = created.args;
   return {
     dealId,
     deal,
@@ -57,6 +59,7 @@ export async function createDeal(
     stablecoin,
     tokens,
     offerings,
+    termsHash,
     transactionHash: receipt.transactionHash,
     blockNumber: receipt.blockNumber,
   };
