@@ -189,6 +189,7 @@ contract InvestorRegistry is IInvestorRegistry, AccessControl {
     /// @dev Every transfer of every tranche calls this: the body hashes the two mapping slots in scratch memory and
     /// returns the two words from there, without the ABI encoder (the arguments were decoded and checked already).
     function transferRecords(address from, address to) external view returns (uint256 fromRecord, uint256 toRecord) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x20, _records.slot)
             mstore(0x00, from)
@@ -204,6 +205,7 @@ contract InvestorRegistry is IInvestorRegistry, AccessControl {
     /// @inheritdoc IInvestorRegistry
     /// @dev Every claim calls this: as {transferRecords}, one slot.
     function walletRecord(address wallet) external view returns (uint256) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x20, _records.slot)
             mstore(0x00, wallet)

@@ -473,6 +473,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// @inheritdoc ITrancheToken
     function params() external view returns (Params memory) {
         uint256[9] memory w; // TrancheTokenArgs.WORDS
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(address(), w, ARGS_OFFSET, 0x120)
         }
@@ -505,6 +506,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @dev Word `i` of the clone's immutable arguments ({TrancheTokenArgs}).
     function _word(uint256 i) private view returns (uint256 w) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(address(), 0x00, add(ARGS_OFFSET, shl(5, i)), 0x20)
             w := mload(0x00)
@@ -535,6 +537,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     {
         uint256 w1;
         uint256 w2;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let buffer := mload(0x40)
             mstore(0x40, add(buffer, 0x100))
@@ -560,6 +563,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// @dev The hot slot as one word; fields at the positions of their declaration order above (a 128-bit index,
     /// two bools, two 32-bit counts).
     function _hotWord() private view returns (uint256 w) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             w := sload(_cashIndex.slot)
         }
@@ -571,12 +575,14 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @dev An {Account} slot as one word (layout: see LOCKED_UNTIL_SHIFT); no unpacking into memory.
     function _load(Account storage slot) private view returns (uint256 word) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             word := sload(slot.slot)
         }
     }
 
     function _store(Account storage slot, uint256 word) private {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             sstore(slot.slot, word)
         }
@@ -590,6 +596,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         address to
     ) private view returns (uint256 fromRecord, uint256 toRecord) {
         bytes4 selector = IInvestorRegistry.transferRecords.selector;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, selector)
@@ -608,6 +615,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// @dev `IInvestorRegistry(registry_).walletRecord(wallet)`, as {_transferRecords}.
     function _walletRecord(address registry_, address wallet) private view returns (uint256 record) {
         bytes4 selector = IInvestorRegistry.walletRecord.selector;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, selector)
             mstore(0x04, shr(96, shl(96, wallet)))

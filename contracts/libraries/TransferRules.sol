@@ -252,6 +252,7 @@ library TransferRules {
     function isCountryBlocked(uint256[4] memory bitmap, uint256 country) internal pure returns (bool blocked) {
         if (country == 0 || country > MAX_COUNTRY) return true;
         // country ≤ 999, so the word index country >> 8 is at most 3: inside the array, no bounds check needed.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             blocked := and(shr(and(country, 0xff), mload(add(bitmap, shl(5, shr(8, country))))), 1)
         }

@@ -11,6 +11,7 @@ import {TrancheTokenArgs} from "../../contracts/libraries/TrancheTokenArgs.sol";
 import {TransferRules} from "../../contracts/libraries/TransferRules.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
 
+import {Assertions} from "./utils/Assertions.sol";
 import {TestBase} from "./utils/Vm.sol";
 
 /*
@@ -169,7 +170,7 @@ contract ComplianceHandler is TestBase {
     }
 }
 
-contract ComplianceInvariantsTest is TestBase {
+contract ComplianceInvariantsTest is TestBase, Assertions {
     ComplianceHandler internal handler;
 
     function setUp() public {
@@ -192,24 +193,24 @@ contract ComplianceInvariantsTest is TestBase {
         handler.warp(48);
         handler.transfer(0, 1, 100);
         handler.transfer(0, 2, 100);
-        require(handler.moves() == 2, "two moves");
-        require(handler.token().balanceOf(handler.wallets(1)) == 100, "wallet 1 received");
-        require(handler.token().balanceOf(handler.wallets(2)) == 0, "wallet 2 refused");
-        require(handler.violations() == 0 && handler.mismatches() == 0, "clean");
+        assertTrue(handler.moves() == 2, "two moves");
+        assertTrue(handler.token().balanceOf(handler.wallets(1)) == 100, "wallet 1 received");
+        assertTrue(handler.token().balanceOf(handler.wallets(2)) == 0, "wallet 2 refused");
+        assertTrue(handler.violations() == 0 && handler.mismatches() == 0, "clean");
     }
 
     /// A
     function invariant_noIneligibleAddressGainsABalance() public view {
-        require(handler.violations() == 0, "an ineligible wallet received tokens");
+        assertTrue(handler.violations() == 0, "an ineligible wallet received tokens");
     }
 
     /// B
     function invariant_transfersAgreeWithDetectTransferRestriction() public view {
-        require(handler.mismatches() == 0, "a transfer disagreed with detectTransferRestriction");
+        assertTrue(handler.mismatches() == 0, "a transfer disagreed with detectTransferRestriction");
     }
 
     /// C
     function invariant_supplyIsHeld() public view {
-        require(handler.sumOfBalances() == handler.token().totalSupply(), "supply not held");
+        assertTrue(handler.sumOfBalances() == handler.token().totalSupply(), "supply not held");
     }
 }
