@@ -46,10 +46,9 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     uint256 private constant LOCKED_UNTIL_SHIFT = 96;
     uint256 private constant ACQUIRED_AT_SHIFT = 128;
     uint256 private constant CHECKPOINT_SHIFT = 160;
-    /// @dev Fields of the hot slot read as one word: the cash index in bits 0 – 127, then these.
-    uint256 private constant PAUSED_SHIFT = 128;
-    uint256 private constant HOLDERS_SHIFT = 144;
-    uint256 private constant PARTIAL_FREEZES_SHIFT = 176;
+    /// @dev Fields of the hot slot read as one word: the cash index in bits 0 – 95, the carry in 96 – 191, then these.
+    uint256 private constant PAUSED_SHIFT = 192;
+    uint256 private constant PARTIAL_FREEZES_SHIFT = 208;
 
     /// @dev Balance, the time until which it cannot leave the account (a waiver vote), the time it was acquired from
     /// another identity (start of the holding period) and the cash index at which it was last settled: one slot.
@@ -60,20 +59,23 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint96 checkpoint;
     }
 
-    // Hot slot: read by every transfer and claim. `_issued` is set at issue, so the first distribution updates a
-    // warm, non-zero slot. `_holders` is kept only when the tranche caps holders; `_partialFreezes` counts wallets
-    // with frozen tokens, so transfers read a wallet's frozen amount only while some wallet has one.
-    uint128 private _cashIndex;
+    // Hot slot: read by every transfer and claim, and with the supply slot all a distribution reads and writes.
+    // `_issued` is set at issue, so the first distribution updates a non-zero slot. `_partialFreezes` counts wallets
+    // with frozen tokens, so transfers read a wallet's frozen amount only while some wallet has one. The index and
+    // the carry fit in 96 bits: the index is bounded there ({IndexOverflow}) and the carry is below the supply.
+    uint96 private _cashIndex;
+    /// @dev Numerator carried to the next distribution: (amount·scale + carry) mod supply.
+    uint96 private _indexCarry;
     bool private _paused;
     bool private _issued;
-    uint32 private _holders;
     uint32 private _partialFreezes;
+
+    // The supply (96 bits, as balances) and the count of holding identities, kept only when the tranche caps holders.
+    uint96 private _totalSupply;
+    uint32 private _holders;
 
     /// @dev The tranche's offering, recorded when it issues the supply.
     address private _offering;
-    /// @dev Numerator carried to the next distribution: (amount·scale + carry) mod supply.
-    uint256 private _indexCarry;
-    uint256 private _totalSupply;
 
     mapping(address account => Account) private _accounts;
     mapping(address account => uint256) private _accrued;
@@ -185,7 +187,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (_issued) revert AlreadyIssued();
         _issued = true;
         _offering = offering_;
-        _totalSupply = amount;
+        _totalSupply = SafeCast.toUint96(amount);
         _accounts[msg.sender] = Account({
             balance: SafeCast.toUint96(amount),
             lockedUntil: 0,
@@ -245,8 +247,8 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 numerator = amount * INDEX_SCALE + _indexCarry;
         uint256 index = _cashIndex + numerator / supply;
         if (index > type(uint96).max) revert IndexOverflow();
-        _indexCarry = numerator % supply;
-        _cashIndex = uint128(index);
+        // One write: the index and the carry share the hot slot.
+        (_cashIndex, _indexCarry) = (uint96(index), uint96(numerator % supply));
         emit Distributed(amount, index);
     }
 
@@ -275,7 +277,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
 
     /// @inheritdoc ITrancheToken
     function claim(address receiver) external returns (uint256 amount) {
-        (uint256 index, bool paused_, , ) = _hot();
+        (uint256 index, bool paused_) = _hot();
         if (paused_) revert TokenPaused();
         if (receiver == address(0)) revert ERC20InvalidReceiver(address(0));
         (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_) = _args();
@@ -354,7 +356,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 left = balance - amount;
         if (frozen > left) _unfreeze(from, frozen, frozen - left);
         emit ForcedTransfer(msg.sender, from, to, amount);
-        (uint256 index, , , ) = _hot();
+        (uint256 index, ) = _hot();
         _move(from, to, amount, a, b, index, sameIdentity);
     }
 
@@ -551,17 +553,15 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         rules = (w1 >> 160) | ((w2 >> 160) << TransferRules.RULES_MIN_HOLDING_SHIFT);
     }
 
-    /// @dev The hot slot in one SLOAD: cash index, paused flag, holder count, wallets with frozen tokens.
-    function _hot() private view returns (uint256 index, bool paused_, uint256 holders_, uint256 partialFreezes) {
+    /// @dev The cash index and the paused flag, in one SLOAD of the hot slot.
+    function _hot() private view returns (uint256 index, bool paused_) {
         uint256 w = _hotWord();
-        index = uint128(w);
+        index = uint96(w);
         paused_ = _pausedIn(w);
-        holders_ = uint32(w >> HOLDERS_SHIFT);
-        partialFreezes = uint32(w >> PARTIAL_FREEZES_SHIFT);
     }
 
-    /// @dev The hot slot as one word; fields at the positions of their declaration order above (a 128-bit index,
-    /// two bools, two 32-bit counts).
+    /// @dev The hot slot as one word; fields at the positions of their declaration order above (a 96-bit index, a
+    /// 96-bit carry, two bools, a 32-bit count).
     function _hotWord() private view returns (uint256 w) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
@@ -772,7 +772,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
             revert TokensLocked(from, uint32(a >> LOCKED_UNTIL_SHIFT));
         }
         uint256 b = _load(_accounts[to]);
-        _move(from, to, value, a, b, uint128(hot), _comply(from, to, value, a, b, hot));
+        _move(from, to, value, a, b, uint96(hot), _comply(from, to, value, a, b, hot));
     }
 
     /// @dev Reverts with the restriction code unless the transfer may go ahead; keeps the holder count. Returns
@@ -789,7 +789,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         int256 holderDelta;
         (code, sameIdentity, holderDelta) = _check(from, to, value, a, b, hot);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-        if (holderDelta != 0) _setHolders(uint256(int256(uint256(uint32(hot >> HOLDERS_SHIFT))) + holderDelta));
+        if (holderDelta != 0) _setHolders(uint256(int256(uint256(_holders)) + holderDelta));
     }
 
     /// @dev Settles both accounts (words `a`, `b`) at `index` and moves `value` (checked by the caller) from `from`
