@@ -311,6 +311,13 @@ export function findRevertData(e: unknown): Hex | undefined {
       found = data;
       return true;
     }
+    // A JSON-RPC error object whose `data` is itself an object carrying the revert data (Hardhat's in-process
+    // network answers reverts it cannot attribute to a contract this way).
+    const nested = typeof data === "object" && data !== null ? (data as { data?: unknown }).data : undefined;
+    if (isHex(nested) && nested.length >= 10) {
+      found = nested;
+      return true;
+    }
     return false;
   };
   if (e instanceof BaseError) {
