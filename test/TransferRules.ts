@@ -8,6 +8,7 @@ import type {
   InvestorRegistry,
   ReferenceERC20,
 } from "../types/ethers-contracts/index.js";
+import { TRANSFER_RESTRICTION_MESSAGES } from "../sdk/compliance.js";
 
 const { ethers, networkHelpers } = await network.create();
 const COVERAGE = process.argv.includes("--coverage");
@@ -37,26 +38,8 @@ export enum Code {
   MAX_HOLDERS = 16,
 }
 
-const MESSAGES: Record<number, string> = {
-  0: "No restriction: the transfer is allowed.",
-  1: "Transfers of this tranche are paused.",
-  2: "The sender's balance is smaller than the amount.",
-  3: "The sender's tokens are locked by a waiver vote.",
-  4: "The sender is not a registered investor.",
-  5: "The sender's account is frozen.",
-  6: "The sender's KYC has expired.",
-  7: "The sender's country is not allowed for this tranche.",
-  8: "The sender's investor class is not allowed for this tranche.",
-  9: "The receiver is not a registered investor.",
-  10: "The receiver's account is frozen.",
-  11: "The receiver's KYC has expired.",
-  12: "The receiver's country is not allowed for this tranche.",
-  13: "The receiver's investor class is not allowed for this tranche.",
-  14: "The sender's minimum holding period has not ended.",
-  15: "The transfer would leave a balance below the minimum holding.",
-  16: "The tranche already has the maximum number of holders.",
-  17: "The amount exceeds the sender's unfrozen balance.",
-};
+/** The sentences the SDK explains refusals with; the token must answer the same, code by code. */
+const MESSAGES: Record<number, string> = TRANSFER_RESTRICTION_MESSAGES;
 
 // Investor class flags used by the tests (the registry does not define their meaning).
 const ACCREDITED = 1;

@@ -5,15 +5,12 @@ import {InvestorRecord} from "../compliance/InvestorRecord.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {TransferRules} from "../libraries/TransferRules.sol";
 
-/// @notice Test-only: the compliance path a tranche token will run, on a bare ERC-20-like balance sheet, to measure
-/// its gas against an OpenZeppelin ERC-20 transfer. Not a token: no allowances, no coupons, no events beyond
-/// `Transfer`.
-/// @dev Layout proposed for the tranche token:
-/// - one slot per account: balance (96 bits), vote lock (32), acquisition time (32), cash checkpoint (96);
-/// - one hot slot: holder count (identities, kept only when the tranche caps holders) and the paused flag, next to
-///   the cash index in the real token;
-/// - the rules either in immutables (the real token: its clone's immutable arguments, read with EXTCODECOPY) or
-///   in storage, one packed slot plus only the bitmap words of the two countries involved.
+/// @notice Test-only: {TransferRules} on a bare ERC-20-like balance sheet, so the rules can be exercised code by code
+/// (and their gas compared with an OpenZeppelin ERC-20 transfer) apart from a tranche's coupons and offering. Not a
+/// token: no allowances, no coupons, no events beyond `Transfer`.
+/// @dev The same account layout as {TrancheToken} (balance 96 bits, vote lock 32, acquisition time 32, then the
+/// cash checkpoint the harness leaves unused); the rules either in immutables (as the token's clone arguments) or in
+/// storage, one packed slot plus only the bitmap words of the two countries involved.
 contract CompliantTokenHarness {
     using TransferRules for TransferRules.Transfer;
 
