@@ -741,24 +741,10 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 fromRecord,
         uint256 toRecord
     ) private view returns (int256) {
-        (bool joins, bool leaves) = _holderChange(registry_, from, to, value, a, b, fromRecord, toRecord);
+        bool joins = value != 0 && _joins(registry_, to, toRecord, uint96(b));
+        bool leaves = _leaves(registry_, from, fromRecord, uint96(a), value);
         if (joins == leaves) return 0;
         return joins ? int256(1) : -1;
-    }
-
-    /// @dev Whether the receiver's identity joins the holders and whether the sender's leaves them.
-    function _holderChange(
-        address registry_,
-        address from,
-        address to,
-        uint256 value,
-        uint256 a,
-        uint256 b,
-        uint256 fromRecord,
-        uint256 toRecord
-    ) private view returns (bool joins, bool leaves) {
-        joins = value != 0 && _joins(registry_, to, toRecord, uint96(b));
-        leaves = _leaves(registry_, from, fromRecord, uint96(a), value);
     }
 
     function _transfer(address from, address to, uint256 value) private {
