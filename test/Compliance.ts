@@ -364,7 +364,7 @@ describe("Compliance", function () {
       expect(first).to.be.greaterThan(0n);
       await f.registry.connect(f.agent).setIdentityFrozen(f.holder.address, true);
       expect(await f.senior.detectClaimRestriction(f.holder.address)).to.equal(BigInt(Code.SENDER_FROZEN));
-      await expect(f.senior.connect(f.holder).claim(f.holder.address))
+      await expect(f.senior.connect(f.holder).claimTo(f.holder.address))
         .to.be.revertedWithCustomError(f.senior, "ClaimRestricted")
         .withArgs(f.holder.address, Code.SENDER_FROZEN);
       const index0 = await f.senior.cashIndex();
@@ -374,7 +374,7 @@ describe("Compliance", function () {
       const expected = first + (balance * (index1 - index0)) / WAD;
       expect(await f.senior.claimable(f.holder.address)).to.equal(expected);
       await f.registry.connect(f.agent).setIdentityFrozen(f.holder.address, false);
-      await expect(f.senior.connect(f.holder).claim(f.holder.address)).to.changeTokenBalances(
+      await expect(f.senior.connect(f.holder).claimTo(f.holder.address)).to.changeTokenBalances(
         ethers,
         f.protocol.stablecoin,
         [f.holder, f.senior],
@@ -388,7 +388,7 @@ describe("Compliance", function () {
       const soon = BigInt(await time.latest()) + 10n;
       await f.registry.connect(f.agent).updateInvestor(f.holder.address, soon, US, ACCREDITED);
       await time.increaseTo(soon);
-      await expect(f.senior.connect(f.holder).claim(f.holder.address))
+      await expect(f.senior.connect(f.holder).claimTo(f.holder.address))
         .to.be.revertedWithCustomError(f.senior, "ClaimRestricted")
         .withArgs(f.holder.address, Code.SENDER_KYC_EXPIRED);
     });

@@ -209,7 +209,7 @@ describe("TrancheToken", function () {
       const holder = f.r.investors[0];
       const expected = (6_000_000n * E18 * ev.index) / WAD;
       expect(await senior.claimable(holder.address)).to.equal(expected);
-      await expect(senior.connect(holder).claim(holder.address))
+      await expect(senior.connect(holder).claimTo(holder.address))
         .to.emit(senior, "Claimed")
         .withArgs(holder.address, holder.address, expected);
       expect(await f.protocol.stablecoin.balanceOf(await senior.getAddress())).to.equal(
@@ -711,8 +711,10 @@ describe("TrancheToken", function () {
     it("test_distribute_revertsIndexOverflow", async function () {
       const f = await loadFixture(activeFixture);
       const deal = await impersonate(await f.deal.getAddress());
-      // The smallest amount whose index step reaches 2^96 (the checkpoint's width in an account slot).
-      const limit = ((MAX_UINT96 + 1n) * SENIOR_FACE + WAD - 1n) / WAD;
+      // The smallest amount whose index step reaches 2^95 (the checkpoint's width in an account slot; its top bit
+      // flags unclaimed accrued cash).
+      const INDEX_MAX = 2n ** 95n - 1n;
+      const limit = ((INDEX_MAX + 1n) * SENIOR_FACE + WAD - 1n) / WAD;
       await expect(f.senior.connect(deal).distribute(limit)).to.be.revertedWithCustomError(
         f.senior,
         "IndexOverflow",
@@ -720,7 +722,7 @@ describe("TrancheToken", function () {
       expect(await f.senior.cashIndex()).to.equal(0n);
       // One unit less still fits.
       const index = ((limit - 1n) * WAD) / SENIOR_FACE;
-      expect(index <= MAX_UINT96).to.equal(true);
+      expect(index <= INDEX_MAX).to.equal(true);
       await expect(f.senior.connect(deal).distribute(limit - 1n))
         .to.emit(f.senior, "Distributed")
         .withArgs(limit - 1n, index);
@@ -766,7 +768,7 @@ describe("TrancheToken", function () {
         f.senior.connect(spender).transferFrom(f.holder.address, to.address, 1n),
       ).to.be.revertedWithCustomError(f.senior, "TokenPaused");
       await expect(
-        f.senior.connect(f.holder).claim(f.holder.address),
+        f.senior.connect(f.holder).claimTo(f.holder.address),
       ).to.be.revertedWithCustomError(f.senior, "TokenPaused");
       expect(await f.senior.allowance(f.holder.address, spender.address)).to.equal(100n);
       expect(await f.senior.claimable(f.holder.address)).to.equal(claimable);
@@ -777,7 +779,7 @@ describe("TrancheToken", function () {
         .to.emit(f.senior, "PauseSet")
         .withArgs(false);
       await f.senior.connect(spender).transferFrom(f.holder.address, to.address, 1n);
-      await f.senior.connect(f.holder).claim(f.holder.address);
+      await f.senior.connect(f.holder).claimTo(f.holder.address);
       expect(await f.senior.claimable(f.holder.address)).to.equal(0n);
     });
   });
@@ -790,10 +792,10 @@ describe("TrancheToken", function () {
       const [ev] = distributedEvents(receipt, f.senior);
       const expected = (SENIOR_FACE * ev.index) / WAD;
       expect(await f.senior.claimable(f.holder.address)).to.equal(expected);
-      expect(await f.senior.connect(f.holder).claim.staticCall(receiver.address)).to.equal(
+      expect(await f.senior.connect(f.holder).claimTo.staticCall(receiver.address)).to.equal(
         expected,
       );
-      const tx = f.senior.connect(f.holder).claim(receiver.address);
+      const tx = f.senior.connect(f.holder).claimTo(receiver.address);
       await expect(tx)
         .to.emit(f.senior, "Claimed")
         .withArgs(f.holder.address, receiver.address, expected);
@@ -805,17 +807,53 @@ describe("TrancheToken", function () {
       );
       expect(await f.senior.claimable(f.holder.address)).to.equal(0n);
       await expect(
-        f.senior.connect(f.holder).claim(f.holder.address),
+        f.senior.connect(f.holder).claimTo(f.holder.address),
       ).to.be.revertedWithCustomError(f.senior, "NothingToClaim");
+    });
+
+    it("test_claim_toSelf_paysAccruedThenPendingCash", async function () {
+      const f = await loadFixture(activeFixture);
+      const [buyer] = f.extra;
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.deal, 0n);
+      // A transfer settles period 0's cash into the holder's accrued slot (and flags it).
+      const accrued = await f.senior.claimable(f.holder.address);
+      await f.senior.connect(f.holder).transfer(buyer.address, SENIOR_FACE / 4n);
+      expect(await f.senior.claimable(f.holder.address)).to.equal(accrued);
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.deal, 1n);
+      const first = await f.senior.claimable(f.holder.address);
+      expect(first > accrued).to.equal(true);
+      await expect(f.senior.connect(f.holder).claim())
+        .to.emit(f.senior, "Claimed")
+        .withArgs(f.holder.address, f.holder.address, first);
+      await expect(f.senior.connect(f.holder).claim()).to.be.revertedWithCustomError(
+        f.senior,
+        "NothingToClaim",
+      );
+      // The next claim has only cash pending since the checkpoint: the accrued slot was emptied.
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.deal, 2n);
+      const second = await f.senior.claimable(f.holder.address);
+      expect(second > 0n).to.equal(true);
+      await expect(f.senior.connect(f.holder).claim()).to.changeTokenBalances(
+        ethers,
+        f.stablecoin,
+        [f.holder, f.senior],
+        [second, -second],
+      );
+      expect(await f.senior.claimable(f.holder.address)).to.equal(0n);
+      // The buyer accrued from its checkpoint at the transfer: periods 1 and 2 only.
+      const bought = await f.senior.claimable(buyer.address);
+      await expect(f.senior.connect(buyer).claim())
+        .to.emit(f.senior, "Claimed")
+        .withArgs(buyer.address, buyer.address, bought);
     });
 
     it("test_claim_revertsNothingToClaim_beforeAnyDistribution", async function () {
       const f = await loadFixture(activeFixture);
       await expect(
-        f.senior.connect(f.holder).claim(f.holder.address),
+        f.senior.connect(f.holder).claimTo(f.holder.address),
       ).to.be.revertedWithCustomError(f.senior, "NothingToClaim");
       await expect(
-        f.senior.connect(f.outsider).claim(f.outsider.address),
+        f.senior.connect(f.outsider).claimTo(f.outsider.address),
       ).to.be.revertedWithCustomError(f.senior, "NothingToClaim");
     });
 
@@ -823,7 +861,7 @@ describe("TrancheToken", function () {
       const f = await loadFixture(activeFixture);
       await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.deal, 0n);
       const claimable = await f.senior.claimable(f.holder.address);
-      await expect(f.senior.connect(f.holder).claim(ethers.ZeroAddress))
+      await expect(f.senior.connect(f.holder).claimTo(ethers.ZeroAddress))
         .to.be.revertedWithCustomError(f.senior, "ERC20InvalidReceiver")
         .withArgs(ethers.ZeroAddress);
       expect(await f.senior.claimable(f.holder.address)).to.equal(claimable);
@@ -914,7 +952,7 @@ describe("TrancheToken", function () {
       };
       const claimD = async () => {
         const expected = model.claim(D.address);
-        await expect(s.connect(D).claim(D.address))
+        await expect(s.connect(D).claimTo(D.address))
           .to.emit(s, "Claimed")
           .withArgs(D.address, D.address, expected);
         dClaims.push(expected);
@@ -995,13 +1033,13 @@ describe("TrancheToken", function () {
       for (const w of signers) {
         const expected = model.claimable(w.address);
         if (expected === 0n) {
-          await expect(s.connect(w).claim(w.address)).to.be.revertedWithCustomError(
+          await expect(s.connect(w).claimTo(w.address)).to.be.revertedWithCustomError(
             s,
             "NothingToClaim",
           );
           continue;
         }
-        const tx = s.connect(w).claim(w.address);
+        const tx = s.connect(w).claimTo(w.address);
         await expect(tx).to.emit(s, "Claimed").withArgs(w.address, w.address, expected);
         await expect(tx).to.changeTokenBalances(
           ethers,
@@ -1086,7 +1124,7 @@ describe("TrancheToken", function () {
       const total = await sumClaimable(s, [f.holder.address, f.late.address, offeringAddress]);
       expect(total <= cash).to.equal(true);
       expect(cash - total < 3n + 3n).to.equal(true);
-      await expect(s.connect(f.late).claim(f.late.address))
+      await expect(s.connect(f.late).claimTo(f.late.address))
         .to.emit(s, "Claimed")
         .withArgs(f.late.address, f.late.address, accrued + (lateShares * (i2 - i1)) / WAD);
     });
@@ -1104,7 +1142,7 @@ describe("TrancheToken", function () {
         .withArgs(receiver.address, 500_000n * USDC, moved);
       expect(await s.claimable(receiver.address)).to.equal(moved);
       expect(await s.claimable(f.late.address)).to.equal(0n);
-      await expect(s.connect(receiver).claim(receiver.address))
+      await expect(s.connect(receiver).claimTo(receiver.address))
         .to.emit(s, "Claimed")
         .withArgs(receiver.address, receiver.address, moved);
     });

@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
@@ -26,7 +25,6 @@ import {TransferRules} from "../libraries/TransferRules.sol";
 /// @dev Deployed as clones whose immutable arguments hold {Params} ({TrancheTokenArgs}): creating a tranche writes no
 /// storage.
 contract TrancheToken is ITrancheToken, IERC20Errors {
-    using SafeERC20 for IERC20;
     using ShortStrings for ShortString;
 
     uint256 private constant INDEX_SCALE = 1e18;
@@ -46,12 +44,19 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     uint256 private constant LOCKED_UNTIL_SHIFT = 96;
     uint256 private constant ACQUIRED_AT_SHIFT = 128;
     uint256 private constant CHECKPOINT_SHIFT = 160;
+    /// @dev Bit 255 of an {Account} word (the top bit of its `checkpoint` field): set whenever the account's
+    /// `_accrued` slot is written non-zero, cleared when a claim empties it. A claim without it skips that slot.
+    /// The index and checkpoints are bounded by {INDEX_MAX} so that the bit is never part of one.
+    uint256 private constant OWED = 1 << 255;
+    uint96 private constant OWED_FIELD = uint96(1 << 95);
+    uint256 private constant INDEX_MAX = (1 << 95) - 1;
     /// @dev Fields of the hot slot read as one word: the cash index in bits 0 – 95, the carry in 96 – 191, then these.
     uint256 private constant PAUSED_SHIFT = 192;
     uint256 private constant PARTIAL_FREEZES_SHIFT = 208;
 
     /// @dev Balance, the time until which it cannot leave the account (a waiver vote), the time it was acquired from
-    /// another identity (start of the holding period) and the cash index at which it was last settled: one slot.
+    /// another identity (start of the holding period) and the cash index at which it was last settled, with the
+    /// {OWED} flag in its top bit: one slot.
     struct Account {
         uint96 balance;
         uint32 lockedUntil;
@@ -62,7 +67,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     // Hot slot: read by every transfer and claim, and with the supply slot all a distribution reads and writes.
     // `_issued` is set at issue, so the first distribution updates a non-zero slot. `_partialFreezes` counts wallets
     // with frozen tokens, so transfers read a wallet's frozen amount only while some wallet has one. The index and
-    // the carry fit in 96 bits: the index is bounded there ({IndexOverflow}) and the carry is below the supply.
+    // the carry fit in 96 bits: the index is bounded by {INDEX_MAX} ({IndexOverflow}), the carry is below the supply.
     uint96 private _cashIndex;
     /// @dev Numerator carried to the next distribution: (amount·scale + carry) mod supply.
     uint96 private _indexCarry;
@@ -223,15 +228,14 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         // The shares take their pro-rata part of what the offering accrued while holding them; the last
         // delivery (shares == balance) takes the whole remainder, so nothing stays behind.
         uint256 moved = shares == from.balance ? offeringAccrued : Math.mulDiv(offeringAccrued, shares, from.balance);
-        _accrued[offering_] = offeringAccrued - moved;
+        uint256 left = offeringAccrued - moved;
+        _accrued[offering_] = left;
         from.balance -= uint96(shares);
-        from.checkpoint = uint96(index);
+        from.checkpoint = uint96(index) | (left != 0 ? OWED_FIELD : 0);
         _accounts[offering_] = from;
 
-        uint256 toPending = _pending(to, index);
-        if (toPending + moved != 0) _accrued[receiver] += toPending + moved;
+        to.checkpoint = _settle(receiver, to, index, moved);
         to.balance += uint96(shares);
-        to.checkpoint = uint96(index);
         // A subscription starts the holding period.
         to.acquiredAt = uint32(block.timestamp);
         _accounts[receiver] = to;
@@ -246,7 +250,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (supply == 0) revert NothingToClaim();
         uint256 numerator = amount * INDEX_SCALE + _indexCarry;
         uint256 index = _cashIndex + numerator / supply;
-        if (index > type(uint96).max) revert IndexOverflow();
+        if (index > INDEX_MAX) revert IndexOverflow();
         // One write: the index and the carry share the hot slot.
         (_cashIndex, _indexCarry) = (uint96(index), uint96(numerator % supply));
         emit Distributed(amount, index);
@@ -276,10 +280,19 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     }
 
     /// @inheritdoc ITrancheToken
-    function claim(address receiver) external returns (uint256 amount) {
+    function claim() external returns (uint256 amount) {
+        return _claim(msg.sender);
+    }
+
+    /// @inheritdoc ITrancheToken
+    function claimTo(address receiver) external returns (uint256 amount) {
+        if (receiver == address(0)) revert ERC20InvalidReceiver(address(0));
+        return _claim(receiver);
+    }
+
+    function _claim(address receiver) private returns (uint256 amount) {
         (uint256 index, bool paused_) = _hot();
         if (paused_) revert TokenPaused();
-        if (receiver == address(0)) revert ERC20InvalidReceiver(address(0));
         (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_) = _args();
         if (registry_ != address(0)) {
             uint256 record = _walletRecord(registry_, msg.sender);
@@ -288,19 +301,22 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         }
         Account storage slot = _accounts[msg.sender];
         uint256 account = _load(slot);
-        uint256 accrued = _accrued[msg.sender];
-        amount = accrued;
-        uint256 checkpoint = account >> CHECKPOINT_SHIFT;
-        if (checkpoint != index) {
-            amount += _pendingOf(uint96(account), checkpoint, index);
-            _store(slot, uint160(account) | (index << CHECKPOINT_SHIFT));
+        uint256 settled = account >> CHECKPOINT_SHIFT;
+        // Pending cash since the checkpoint (none when it is the index), then the accrued slot if the flag says it
+        // may hold something.
+        amount = _pendingOf(uint96(account), settled & INDEX_MAX, index);
+        if (account & OWED != 0) {
+            uint256 accrued = _accrued[msg.sender];
+            amount += accrued;
+            // Clearing a zero would cost a no-op write.
+            if (accrued != 0) _accrued[msg.sender] = 0;
         }
         if (amount == 0) revert NothingToClaim();
-        // Clearing a zero would cost a no-op write.
-        if (accrued != 0) _accrued[msg.sender] = 0;
+        // Checkpoint at the index, flag cleared; nothing to write when both already hold.
+        if (settled != index) _store(slot, uint160(account) | (index << CHECKPOINT_SHIFT));
         emit Claimed(msg.sender, receiver, amount);
         // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
-        IERC20(stablecoin_).safeTransfer(receiver, amount);
+        _pay(stablecoin_, receiver, amount);
     }
 
     // ------------------------------------------------------------ compliance agent
@@ -588,6 +604,34 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         }
     }
 
+    /// @dev `SafeERC20.safeTransfer(IERC20(coin), to, amount)` without building the call in allocated memory: the
+    /// same checks (a revert bubbles up; a `false` return, or no return data from an account without code, reverts
+    /// with {SafeERC20.SafeERC20FailedOperation}).
+    function _pay(address coin, address to, uint256 amount) private {
+        bytes4 selector = IERC20.transfer.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), shr(96, shl(96, to)))
+            mstore(add(m, 0x24), amount)
+            if iszero(call(gas(), coin, 0, m, 0x44, 0x00, 0x20)) {
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            let ok := eq(mload(0x00), 1)
+            if iszero(returndatasize()) {
+                ok := gt(extcodesize(coin), 0)
+            }
+            if iszero(ok) {
+                // SafeERC20FailedOperation(coin)
+                mstore(0x00, 0x5274afe7)
+                mstore(0x20, shr(96, shl(96, coin)))
+                revert(0x1c, 0x24)
+            }
+        }
+    }
+
     /// @dev `IInvestorRegistry(registry_).transferRecords(from, to)` as a bare STATICCALL: no extcodesize check
     /// (an empty return fails the size check), no ABI encoder or decoder; a revert bubbles up as it is.
     function _transferRecords(
@@ -632,13 +676,29 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         return uint32(rules >> TransferRules.RULES_MAX_HOLDERS_SHIFT);
     }
 
+    /// @dev Adds `account`'s cash pending at `index` and `extra` to its accrued slot; returns its new checkpoint field
+    /// (the index, with {OWED} if the slot may hold cash).
+    function _settle(
+        address wallet,
+        Account memory account,
+        uint256 index,
+        uint256 extra
+    ) private returns (uint96 checkpoint) {
+        uint256 credit = _pending(account, index) + extra;
+        checkpoint = uint96(index) | (account.checkpoint & OWED_FIELD);
+        if (credit != 0) {
+            _accrued[wallet] += credit;
+            checkpoint |= OWED_FIELD;
+        }
+    }
+
     function _pending(Account memory account, uint256 index) private pure returns (uint256) {
-        return _pendingOf(account.balance, account.checkpoint, index);
+        return _pendingOf(account.balance, account.checkpoint & INDEX_MAX, index);
     }
 
     /// @dev Cash accrued on `balance` from index `checkpoint` to `index` (≥ checkpoint: the index only grows).
     function _pendingOf(uint256 balance, uint256 checkpoint, uint256 index) private pure returns (uint256) {
-        // balance < 2⁹⁶ and index < 2⁹⁶, so the product stays below 2¹⁹²: no overflow, no need for mulDiv.
+        // balance < 2⁹⁶ and index < 2⁹⁵, so the product stays below 2¹⁹¹: no overflow, no need for mulDiv.
         unchecked {
             return (balance * (index - checkpoint)) / INDEX_SCALE;
         }
@@ -790,23 +850,31 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 index,
         bool sameIdentity
     ) private {
-        uint256 checkpoint = a >> CHECKPOINT_SHIFT;
+        uint256 owed = a & OWED;
+        uint256 checkpoint = (a >> CHECKPOINT_SHIFT) & INDEX_MAX;
         if (checkpoint != index) {
             uint256 pending = _pendingOf(uint96(a), checkpoint, index);
-            if (pending != 0) _accrued[from] += pending;
+            if (pending != 0) {
+                _accrued[from] += pending;
+                owed = OWED;
+            }
         }
         // The balance is the low 96 bits and ≥ value (checked by the caller): the subtraction stays inside it.
         unchecked {
-            a = (uint160(a) - value) | (index << CHECKPOINT_SHIFT);
+            a = (uint160(a) - value) | (index << CHECKPOINT_SHIFT) | owed;
         }
         _store(_accounts[from], a);
         // A transfer to oneself: the receiver is the account just written.
         if (from == to) b = a;
 
-        checkpoint = b >> CHECKPOINT_SHIFT;
+        owed = b & OWED;
+        checkpoint = (b >> CHECKPOINT_SHIFT) & INDEX_MAX;
         if (checkpoint != index) {
             uint256 pending = _pendingOf(uint96(b), checkpoint, index);
-            if (pending != 0) _accrued[to] += pending;
+            if (pending != 0) {
+                _accrued[to] += pending;
+                owed = OWED;
+            }
         }
         uint256 clock = uint32(b >> ACQUIRED_AT_SHIFT);
         if (!sameIdentity) {
@@ -820,7 +888,8 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
                 (uint96(b) + value) |
                 (b & (uint256(type(uint32).max) << LOCKED_UNTIL_SHIFT)) |
                 (clock << ACQUIRED_AT_SHIFT) |
-                (index << CHECKPOINT_SHIFT);
+                (index << CHECKPOINT_SHIFT) |
+                owed;
         }
         _store(_accounts[to], b);
         emit Transfer(from, to, value);
@@ -836,13 +905,12 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         balance = a.balance;
         accrued = _accrued[lost] + _pending(a, index);
         if (balance == 0 && accrued == 0) revert NothingToRecover(lost);
-        uint256 toPending = _pending(b, index);
-        if (accrued + toPending != 0) _accrued[to] += accrued + toPending;
         if (accrued != 0) _accrued[lost] = 0;
+        // Settled on its own balance before the position joins it.
+        b.checkpoint = _settle(to, b, index, accrued);
         b.acquiredAt = b.balance == 0 ? a.acquiredAt : uint32(Math.max(a.acquiredAt, b.acquiredAt));
         b.lockedUntil = uint32(Math.max(a.lockedUntil, b.lockedUntil));
         b.balance += a.balance;
-        b.checkpoint = uint96(index);
         _accounts[to] = b;
         _accounts[lost] = Account({balance: 0, lockedUntil: 0, acquiredAt: 0, checkpoint: uint96(index)});
     }

@@ -149,8 +149,11 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// @notice The deal pauses or resumes transfers and claims.
     function setPaused(bool paused_) external;
 
+    /// @notice Pays the caller's accrued cash to the caller.
+    function claim() external returns (uint256 amount);
+
     /// @notice Pays the caller's accrued cash to `receiver`.
-    function claim(address receiver) external returns (uint256 amount);
+    function claimTo(address receiver) external returns (uint256 amount);
 
     /// @notice Locks `voter`'s balance until `until` (risk engine, for a waiver vote) and returns it as vote weight.
     function lockForVote(address voter, uint64 until) external returns (uint256 weight);

@@ -3226,17 +3226,6 @@ export const trancheTokenAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "SafeERC20FailedOperation",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "wallet",
         "type": "address"
       }
@@ -3740,6 +3729,19 @@ export const trancheTokenAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "claim",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -3747,7 +3749,7 @@ export const trancheTokenAbi = [
         "type": "address"
       }
     ],
-    "name": "claim",
+    "name": "claimTo",
     "outputs": [
       {
         "internalType": "uint256",

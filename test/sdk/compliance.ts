@@ -410,7 +410,7 @@ describe("SDK compliance: restricted tranche tokens", () => {
         account: A.account.address,
         address: tokens[SENIOR],
         abi: trancheTokenAbi,
-        functionName: "claim",
+        functionName: "claimTo",
         args: [A.account.address],
       });
       expect.fail("the claim should revert");

@@ -661,7 +661,7 @@ contract DealHandler is TestBase {
         if (expected == 0) return;
         uint256 before = usdc.balanceOf(holder);
         vm.prank(holder);
-        try token.claim(holder) returns (uint256 amount) {
+        try token.claimTo(holder) returns (uint256 amount) {
             if (amount != expected || usdc.balanceOf(holder) - before != amount || token.claimable(holder) != 0) {
                 _flag(accrualViolation, "claim paid something other than claimable");
             }
