@@ -97,6 +97,14 @@ contract RiskEngine is IRiskEngine {
     function initialize(FleetEntryTerms[] calldata fleet) external onlyDeal {
         // The deal calls this once, from its own (one-time) initializer.
         _addFleet(fleet);
+        // The trailing-DSCR ring is allocated now (a non-zero placeholder in each of its slots), as an oracle's
+        // observation buffer is: every period then rewrites a slot (5 000) instead of filling an empty one (22 100),
+        // so a keeper pays the same from the first period on. A placeholder is never read: period p reads the
+        // slots of periods p − 1 and p − window, both written by then ({_trailing}).
+        uint256 slots = uint256(_config().trailingPeriods) + 1;
+        for (uint256 i; i < slots; ++i) {
+            _cumulative[i] = Cumulative({cads: 0, debtService: 1});
+        }
     }
 
     // ------------------------------------------------------------ assessment
