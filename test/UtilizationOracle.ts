@@ -1568,10 +1568,59 @@ describe("UtilizationOracle", function () {
         .withArgs(dealAddress, 0n);
       // (A refused transaction mines no block: the next one is still due at the time set above.)
       await time.setNextBlockTimestamp(proposedAt + DISPUTE_WINDOW);
-      await expect(deal.distribute(0n))
+      // The deal resolves the period: final by time, nothing written or emitted by the oracle.
+      const tx = deal.distribute(0n);
+      await expect(tx).to.emit(deal, "PeriodDistributed");
+      await expect(tx).to.not.emit(oracle, "ReportFinalized");
+      expect((await oracle.getReport(dealAddress, 0n)).state).to.equal(BigInt(ReportState.Final));
+      // Anyone may still record the finality, once.
+      await expect(oracle.finalize(dealAddress, 0n))
         .to.emit(oracle, "ReportFinalized")
         .withArgs(dealAddress, 0n, 0n);
+    });
+
+    it("test_resolve_returnsOutcomeWithoutRecording", async function () {
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, outsider } = f;
+      const { rep, proposedAt } = await propose(f, 0n);
+      await expect(oracle.resolve(dealAddress, 0n))
+        .to.be.revertedWithCustomError(oracle, "ReportNotFinal")
+        .withArgs(dealAddress, 0n);
+      await time.increaseTo(proposedAt + DISPUTE_WINDOW);
+      const outcome = [true, rep.gpuHoursAvailable, rep.gpuHoursBilled, rep.revenue];
+      expect(plain(await oracle.resolve.staticCall(dealAddress, 0n))).to.deep.equal(outcome);
+      const tx = oracle.connect(outsider).resolve(dealAddress, 0n);
+      await expect(tx).to.not.emit(oracle, "ReportFinalized");
       expect((await oracle.getReport(dealAddress, 0n)).state).to.equal(BigInt(ReportState.Final));
+      expect(plain(await oracle.periodOutcome(dealAddress, 0n))).to.deep.equal(outcome);
+      // The stored report is untouched: recording finality afterwards still emits.
+      await expect(oracle.finalize(dealAddress, 0n))
+        .to.emit(oracle, "ReportFinalized")
+        .withArgs(dealAddress, 0n, 0n);
+    });
+
+    it("test_resolve_marksUnreportedPastDeadline", async function () {
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, deal, outsider } = f;
+      await time.increaseTo((await deal.periodEnd(1)) + REPORT_DEADLINE);
+      await expect(oracle.connect(outsider).resolve(dealAddress, 1n))
+        .to.emit(oracle, "PeriodUnreported")
+        .withArgs(dealAddress, 1n, outsider.address);
+      expect(await oracle.reportState(dealAddress, 1n)).to.equal(ReportState.Unreported);
+      expect(plain(await oracle.resolve.staticCall(dealAddress, 1n))).to.deep.equal([
+        false,
+        0n,
+        0n,
+        0n,
+      ]);
+    });
+
+    it("test_resolve_revertsUnregisteredDeal", async function () {
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, outsider } = f;
+      await expect(oracle.resolve(outsider.address, 0n))
+        .to.be.revertedWithCustomError(oracle, "DealNotRegistered")
+        .withArgs(outsider.address);
     });
   });
 

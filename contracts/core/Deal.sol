@@ -204,8 +204,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             run.endsAt = endsAt;
         }
         // Reverts ReportNotFinal unless the report is final or the period is unreported; a period past its report
-        // deadline with nothing final or pending is marked unreported on the way, so a keeper never stalls on it.
-        (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle().finalize(address(this), period);
+        // deadline with nothing final or pending is marked unreported on the way, so a keeper never stalls on it. A
+        // report past its dispute window is final by time: it is not rewritten (anyone may record it, `finalize`).
+        (bool reported, uint256 available, uint256 billed, uint256 revenue) = _oracle().resolve(address(this), period);
 
         run.period = period;
         run.keeper = keeper;

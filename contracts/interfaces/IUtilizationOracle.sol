@@ -194,6 +194,15 @@ interface IUtilizationOracle {
         uint256 period
     ) external returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
 
+    /// @notice {finalize} without recording finality: a pending report past its dispute window is final by time
+    /// alone (every view reports it so) and stays stored as proposed. What a deal calls when it distributes; a period
+    /// past its deadline with nothing final or pending is still marked unreported. Reverts {ReportNotFinal} unless
+    /// the period is then Final or Unreported.
+    function resolve(
+        address deal,
+        uint256 period
+    ) external returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
+
     // ---------------------------------------------------------------- views
 
     /// @notice EIP-712 digest reporters sign for `report`.

@@ -313,12 +313,32 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         address deal,
         uint256 period
     ) external returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
+        return _resolve(deal, period, true);
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function resolve(
+        address deal,
+        uint256 period
+    ) external returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
+        return _resolve(deal, period, false);
+    }
+
+    /// @dev {finalize} (`record`: a pending report past its dispute window is written final, with its event) and
+    /// {resolve}.
+    function _resolve(
+        address deal,
+        uint256 period,
+        bool record
+    ) private returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue) {
         Config storage cfg = _registered(deal);
         PeriodReport storage stored = _reports[deal][period];
         ReportState state = _stateOf(stored, cfg.disputeWindow);
         if (state == ReportState.Final && stored.state == ReportState.Pending) {
-            stored.state = ReportState.Final;
-            emit ReportFinalized(deal, period, stored.round);
+            if (record) {
+                stored.state = ReportState.Final;
+                emit ReportFinalized(deal, period, stored.round);
+            }
         } else if (
             state == ReportState.None && period < cfg.periodCount && block.timestamp >= _deadline(cfg, stored, period)
         ) {

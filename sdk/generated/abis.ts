@@ -8969,6 +8969,45 @@ export const utilizationOracleAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "resolve",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "reported",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gpuHoursAvailable",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gpuHoursBilled",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "revenue",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
