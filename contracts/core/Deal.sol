@@ -9,6 +9,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 
 import {
     CouponTerms,
@@ -33,6 +34,10 @@ import {WaterfallMath} from "../libraries/WaterfallMath.sol";
 /// and pushes each tranche's cash to its token, where holders pull it.
 /// @dev Roles: DEFAULT_ADMIN_ROLE is the issuer admin; SERVICER_ROLE deposits collections; GUARDIAN_ROLE pauses.
 contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initializable {
+    /// @dev {ReentrancyGuardTransient}'s slot (ERC-7201 "openzeppelin.storage.ReentrancyGuard"), which {distribute}
+    /// sets and clears itself.
+    bytes32 private constant REENTRANCY_GUARD_SLOT = 0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00;
+
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -61,6 +66,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     // slot 2
     uint128 private _trusteeFeeArrears;
     uint128 private _servicerFeeArrears;
+    // Fees paid by the waterfall and not yet withdrawn (the deal holds them).
+    uint128 private _trusteeFeesOwed;
+    uint128 private _servicerFeesOwed;
 
     mapping(uint256 index => Tranche) private _tranches;
 
@@ -119,15 +127,26 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 utilization;
         uint256 periodLength;
         uint64 endsAt;
-        uint256[] rates;
         WaterfallMath.Input input;
         DealStatus mode;
         PeriodMetrics metrics;
     }
 
     /// @inheritdoc IDeal
-    function distribute(uint256 period) external nonReentrant whenNotPaused returns (PeriodStatement memory) {
-        return _distribute(period, msg.sender);
+    function distribute(uint256 period) external whenNotPaused returns (PeriodStatement memory) {
+        // `nonReentrant` by hand: the statement is ABI-encoded once, for the event and as the return data, and the
+        // return happens in assembly (a modifier's exit code would not run).
+        if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
+        TransientSlot.tstore(TransientSlot.asBoolean(REENTRANCY_GUARD_SLOT), true);
+        bytes memory statement = abi.encode(_distribute(period, msg.sender));
+        bytes32 topic = PeriodDistributed.selector;
+        TransientSlot.tstore(TransientSlot.asBoolean(REENTRANCY_GUARD_SLOT), false);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // PeriodDistributed(period, statement): the indexed period, then the statement's ABI encoding.
+            log2(add(statement, 0x20), mload(statement), topic, period)
+            return(add(statement, 0x20), mload(statement))
+        }
     }
 
     /// @inheritdoc IDeal
@@ -161,9 +180,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (maxPeriods == 0 || recipient == address(0)) revert InvalidUpkeep();
         // The first period is checked in full (and reverts with the precise reason); the catch-up stops quietly
         // at the first period that is not ready. Each distribution moves `_nextPeriod`, so none can run twice.
-        _distribute(period, recipient);
+        emit PeriodDistributed(period, _distribute(period, recipient));
         for (uint256 i = 1; i < maxPeriods && _isReady(++period); ++i) {
-            _distribute(period, recipient);
+            emit PeriodDistributed(period, _distribute(period, recipient));
         }
     }
 
@@ -171,8 +190,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         Run memory run = _prepare(period, keeper);
         WaterfallMath.Result memory r = WaterfallMath.run(run.input);
         s = _record(run, r);
-        _pay(run, r);
-        emit PeriodDistributed(period, s);
+        _pay(run, r, s.residualRecipient);
     }
 
     /// @dev Whether `period` is the next one and can be distributed now (the conditions {_prepare} enforces).
@@ -228,7 +246,6 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
         uint256 notes = uint256(_trancheCount()) - 1;
         run.notes = notes;
-        run.rates = new uint256[](notes);
         run.input.interestDue = new uint256[](notes);
         run.input.principalDue = new uint256[](notes);
         run.input.outstanding = new uint256[](notes);
@@ -295,7 +312,6 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             (!run.reported && c.couponType == CouponType.UtilizationLinked)
                 ? c.floorRate
                 : WaterfallMath.couponRate(c, run.utilization);
-        run.rates[i] = rate;
         run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, run.periodLength) + tr.arrears;
         run.input.principalDue[i] = WaterfallMath.principalDue(
             outstanding,
@@ -314,33 +330,31 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 servicerArrears = input.servicerFeeDue - r.servicerFeePaid;
         _trusteeFeeArrears = trusteeArrears.toUint128();
         _servicerFeeArrears = servicerArrears.toUint128();
+        // Credited, not pushed: a recipient the stablecoin refuses to pay cannot stop the waterfall.
+        _creditFees(r.trusteeFeePaid, r.servicerFeePaid);
 
         if (!run.reported) emit ReportMissed(period, ++_missedReports);
         if (r.reserveReleased != 0) emit ReserveReleased(period, r.reserveReleased, input.reserve - r.reserveReleased);
-        emit KeeperPaid(period, run.keeper, r.keeperBountyPaid);
-        emit FeesPaid(period, r.trusteeFeePaid, r.servicerFeePaid, trusteeArrears, servicerArrears);
 
         bool allRepaid = true;
         bool principalLeft;
         for (uint256 i; i < run.notes; ++i) {
-            Tranche storage tr = _tranches[i];
-            uint256 arrears = input.interestDue[i] - r.interestPaid[i];
-            tr.arrears = arrears.toUint128();
-            emit InterestPaid(period, i, run.rates[i], input.interestDue[i], r.interestPaid[i], arrears);
+            _tranches[i].arrears = (input.interestDue[i] - r.interestPaid[i]).toUint128();
         }
         if (r.reserveDrawn != 0) {
             emit ReserveDrawn(period, r.reserveDrawn, input.reserve - r.reserveReleased - r.reserveDrawn);
         }
         if (r.reserveToppedUp != 0) emit ReserveToppedUp(period, r.reserveToppedUp, r.reserveAfter);
         if (r.reserveTrapped != 0) emit ReserveTrapped(period, r.reserveTrapped, r.reserveAfter);
+        s.outstanding = new uint256[](run.notes);
         for (uint256 i; i < run.notes; ++i) {
             Tranche storage tr = _tranches[i];
             // principalPaid ≤ outstanding (scheduled principal, turbo or acceleration never exceed it).
             uint256 outstanding = tr.outstanding - r.principalPaid[i];
             tr.outstanding = uint128(outstanding);
+            s.outstanding[i] = outstanding;
             if (outstanding != 0) principalLeft = true;
             if (outstanding != 0 || tr.arrears != 0) allRepaid = false;
-            emit PrincipalPaid(period, i, input.principalDue[i], r.principalPaid[i], outstanding);
             uint256 recovered = r.recovered[i];
             if (recovered != 0) {
                 uint256 left = tr.writtenDown - recovered;
@@ -376,21 +390,43 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         s.reserveAfter = r.reserveAfter;
         s.mode = run.mode;
         s.metrics = run.metrics;
+        s.keeper = run.keeper;
+        s.trusteeFeeArrears = trusteeArrears;
+        s.servicerFeeArrears = servicerArrears;
+        s.interestDue = input.interestDue;
+        s.residualRecipient = _residualRecipient(run.notes);
     }
 
     /// @dev Moves the cash. Every state change of the period is written before the first transfer.
-    function _pay(Run memory run, WaterfallMath.Result memory r) private {
+    function _pay(Run memory run, WaterfallMath.Result memory r, address recipient) private {
         IERC20 coin = _stablecoin();
         if (r.keeperBountyPaid != 0) coin.safeTransfer(run.keeper, r.keeperBountyPaid);
-        if (r.trusteeFeePaid != 0) coin.safeTransfer(_trustee(), r.trusteeFeePaid);
-        if (r.servicerFeePaid != 0) coin.safeTransfer(_servicer(), r.servicerFeePaid);
         for (uint256 i; i < run.notes; ++i) {
             uint256 amount = r.interestPaid[i] + r.principalPaid[i];
             if (amount != 0) _payTranche(_token(i), coin, amount);
         }
-        address recipient = _residualRecipient(run.notes);
-        emit ResidualPaid(run.period, recipient, r.residual);
         if (r.residual != 0) _payResidual(recipient, run.notes, coin, r.residual);
+    }
+
+    function _creditFees(uint256 trusteeFees, uint256 servicerFees) private {
+        if (trusteeFees != 0 || servicerFees != 0) {
+            (_trusteeFeesOwed, _servicerFeesOwed) = (
+                (_trusteeFeesOwed + trusteeFees).toUint128(),
+                (_servicerFeesOwed + servicerFees).toUint128()
+            );
+        }
+    }
+
+    /// @inheritdoc IDeal
+    function withdrawFees() external nonReentrant whenNotPaused returns (uint256 amount) {
+        uint256 trusteeFees = msg.sender == _trustee() ? _trusteeFeesOwed : 0;
+        uint256 servicerFees = msg.sender == _servicer() ? _servicerFeesOwed : 0;
+        amount = trusteeFees + servicerFees;
+        if (amount == 0) revert NoFeesOwed(msg.sender);
+        if (trusteeFees != 0) _trusteeFeesOwed = 0;
+        if (servicerFees != 0) _servicerFeesOwed = 0;
+        emit FeesWithdrawn(msg.sender, trusteeFees, servicerFees);
+        _stablecoin().safeTransfer(msg.sender, amount);
     }
 
     function _payTranche(address token, IERC20 coin, uint256 amount) private {
@@ -536,9 +572,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _setStatus(DealStatus.Repaid);
 
         if (fromIssuer != 0) _pull(msg.sender, fromIssuer);
+        _creditFees(trusteeArrears, servicerArrears);
         IERC20 coin = _stablecoin();
-        if (trusteeArrears != 0) coin.safeTransfer(_trustee(), trusteeArrears);
-        if (servicerArrears != 0) coin.safeTransfer(_servicer(), servicerArrears);
         for (uint256 i; i < notes; ++i) {
             uint256 amount = interest[i] + principal[i];
             if (amount != 0) _payTranche(_token(i), coin, amount);
@@ -705,6 +740,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     /// @inheritdoc IDeal
     function feeArrears() external view returns (uint256 trustee_, uint256 servicer_) {
         return (_trusteeFeeArrears, _servicerFeeArrears);
+    }
+
+    /// @inheritdoc IDeal
+    function feesOwed() external view returns (uint256 trustee_, uint256 servicer_) {
+        return (_trusteeFeesOwed, _servicerFeesOwed);
     }
 
     /// @inheritdoc IDeal

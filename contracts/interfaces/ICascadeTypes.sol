@@ -236,6 +236,12 @@ struct TermSheet {
 ///   + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
 /// `reported` is false for a period marked unreported (cash = every deposited collection, linked coupons at floor).
 /// `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
+/// The statement is the whole record of the period (no per-step events): `keeper` ran it and was paid the bounty;
+/// the trustee and servicer fees paid are credited to them (withdrawn with {IDeal.withdrawFees}), the fee arrears
+/// are what stays unpaid; per note, in rank order, `interestDue` (prior arrears included; the note's interest
+/// arrears are interestDue − interestPaid) and the principal `outstanding` after the period; the residual went to
+/// `residualRecipient` (the equity token, or the issuer when no equity was issued). A note's coupon rate and
+/// scheduled principal follow from its terms and the period's utilization (the SDK's waterfall model).
 struct PeriodStatement {
     uint256 period;
     bool reported;
@@ -255,4 +261,10 @@ struct PeriodStatement {
     uint256 reserveAfter;
     DealStatus mode;
     PeriodMetrics metrics;
+    address keeper;
+    uint256 trusteeFeeArrears;
+    uint256 servicerFeeArrears;
+    uint256[] interestDue;
+    uint256[] outstanding;
+    address residualRecipient;
 }

@@ -74,35 +74,12 @@ interface IDeal {
     /// @notice The servicer deposited `amount`; `undistributed` collections are now held for coming periods.
     event CollectionsDeposited(address indexed servicer, uint256 amount, uint256 undistributed);
 
-    /// @notice The keeper that ran `period` was paid its bounty (capped by the period's cash).
-    event KeeperPaid(uint256 indexed period, address indexed keeper, uint256 amount);
-
     /// @notice `period` was marked unreported by the oracle: it used every deposited collection, linked coupons
     /// paid their floor, and the deal has now missed `missedReports` reports.
     event ReportMissed(uint256 indexed period, uint256 missedReports);
 
     /// @notice Reserve above its target was released into the period's cash.
     event ReserveReleased(uint256 indexed period, uint256 amount, uint256 reserveAfter);
-
-    /// @notice Fees of `period`: paid amounts and the arrears left after payment.
-    event FeesPaid(
-        uint256 indexed period,
-        uint256 trusteeFee,
-        uint256 servicerFee,
-        uint256 trusteeArrears,
-        uint256 servicerArrears
-    );
-
-    /// @notice Interest of note `tranche` for `period` at annual `rate` (WAD): `due` included prior arrears;
-    /// `arrears` is what remains unpaid.
-    event InterestPaid(
-        uint256 indexed period,
-        uint256 indexed tranche,
-        uint256 rate,
-        uint256 due,
-        uint256 paid,
-        uint256 arrears
-    );
 
     /// @notice The reserve covered `amount` of a senior-interest shortfall.
     event ReserveDrawn(uint256 indexed period, uint256 amount, uint256 reserveAfter);
@@ -146,20 +123,13 @@ interface IDeal {
     /// @notice Note `tranche` was repaid by the clean-up call: `interest` (arrears and accrued) and `principal`.
     event NoteCalled(uint256 indexed tranche, uint256 interest, uint256 principal);
 
-    /// @notice Scheduled principal of note `tranche` for `period`; `outstanding` is what remains after payment.
-    event PrincipalPaid(
-        uint256 indexed period,
-        uint256 indexed tranche,
-        uint256 due,
-        uint256 paid,
-        uint256 outstanding
-    );
-
-    /// @notice What was left went to `recipient` (the equity token, or the issuer when no equity was issued).
-    event ResidualPaid(uint256 indexed period, address indexed recipient, uint256 amount);
-
-    /// @notice The statement of `period`; its parts sum exactly to its cash in (see {PeriodStatement}).
+    /// @notice The statement of `period`: everything the period's waterfall did, its parts summing exactly to its
+    /// cash in (see {PeriodStatement}).
     event PeriodDistributed(uint256 indexed period, PeriodStatement statement);
+
+    /// @notice `recipient` (the trustee, the servicer, or both when one address is both) withdrew the fees credited
+    /// to it: `trusteeFees` as trustee and `servicerFees` as servicer.
+    event FeesWithdrawn(address indexed recipient, uint256 trusteeFees, uint256 servicerFees);
 
     // ---------------------------------------------------------------- errors
 
@@ -219,6 +189,9 @@ interface IDeal {
 
     /// @notice `tranche` is not a tranche of this deal.
     error UnknownTranche(uint256 tranche);
+
+    /// @notice The caller is neither the trustee nor the servicer, or nothing is credited to it.
+    error NoFeesOwed(address caller);
 
     // ---------------------------------------------------------------- actions
 
@@ -328,6 +301,13 @@ interface IDeal {
 
     /// @notice Fees owed from earlier periods.
     function feeArrears() external view returns (uint256 trustee, uint256 servicer);
+
+    /// @notice Fees the waterfall paid and the trustee and servicer have not withdrawn yet (held by the deal).
+    function feesOwed() external view returns (uint256 trustee, uint256 servicer);
+
+    /// @notice Pays the caller the fees credited to it as trustee and as servicer. Fees are credited, not pushed, so
+    /// a fee recipient the stablecoin refuses to pay can never stop a distribution.
+    function withdrawFees() external returns (uint256 amount);
 
     function trancheCount() external view returns (uint256);
 

@@ -130,6 +130,17 @@ export const dealAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NoFeesOwed",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "NotInitializing",
     "type": "error"
@@ -395,36 +406,24 @@ export const dealAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      },
+      {
+        "indexed": false,
         "internalType": "uint256",
-        "name": "period",
+        "name": "trusteeFees",
         "type": "uint256"
       },
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "trusteeFee",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "servicerFee",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "trusteeArrears",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "servicerArrears",
+        "name": "servicerFees",
         "type": "uint256"
       }
     ],
-    "name": "FeesPaid",
+    "name": "FeesWithdrawn",
     "type": "event"
   },
   {
@@ -438,74 +437,6 @@ export const dealAbi = [
       }
     ],
     "name": "Initialized",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      },
-      {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "tranche",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "rate",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "due",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "paid",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "arrears",
-        "type": "uint256"
-      }
-    ],
-    "name": "InterestPaid",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "keeper",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "KeeperPaid",
     "type": "event"
   },
   {
@@ -759,6 +690,36 @@ export const dealAbi = [
             "internalType": "struct PeriodMetrics",
             "name": "metrics",
             "type": "tuple"
+          },
+          {
+            "internalType": "address",
+            "name": "keeper",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "trusteeFeeArrears",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "servicerFeeArrears",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "interestDue",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "outstanding",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "address",
+            "name": "residualRecipient",
+            "type": "address"
           }
         ],
         "indexed": false,
@@ -768,43 +729,6 @@ export const dealAbi = [
       }
     ],
     "name": "PeriodDistributed",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      },
-      {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "tranche",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "due",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "paid",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "outstanding",
-        "type": "uint256"
-      }
-    ],
-    "name": "PrincipalPaid",
     "type": "event"
   },
   {
@@ -1035,31 +959,6 @@ export const dealAbi = [
       }
     ],
     "name": "ReserveTrapped",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "period",
-        "type": "uint256"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "recipient",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "ResidualPaid",
     "type": "event"
   },
   {
@@ -1448,6 +1347,36 @@ export const dealAbi = [
             "internalType": "struct PeriodMetrics",
             "name": "metrics",
             "type": "tuple"
+          },
+          {
+            "internalType": "address",
+            "name": "keeper",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "trusteeFeeArrears",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "servicerFeeArrears",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "interestDue",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "outstanding",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "address",
+            "name": "residualRecipient",
+            "type": "address"
           }
         ],
         "internalType": "struct PeriodStatement",
@@ -1480,6 +1409,24 @@ export const dealAbi = [
   {
     "inputs": [],
     "name": "feeArrears",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "trustee_",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "servicer_",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "feesOwed",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2190,6 +2137,19 @@ export const dealAbi = [
     "inputs": [],
     "name": "unpause",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "withdrawFees",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
