@@ -30,6 +30,9 @@ import {
 import {
   ScenarioRunner,
   dealEvents,
+  keeperPaidIn,
+  statementFromChain,
+  statementsIn,
   performData,
   plain,
   ReportState,
@@ -41,6 +44,7 @@ import {
   periodInterest,
   referenceMetrics,
   scheduledOutstanding,
+  stepsOf,
   UNREPORTED,
   utilization,
   RefStatus,
@@ -713,6 +717,128 @@ describe("Deal", function () {
     });
   });
 
+  describe("fees", function () {
+    /** An active deal with period 0 distributed: 2 000 USDC of trustee fee and the servicer's share credited. */
+    async function creditedFixture() {
+      const f = await activeDealFixture();
+      const { deal, protocol, r } = f;
+      await deal.connect(r.servicer).depositCollections(400n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      await deal.connect(f.keeper).distribute(0n);
+      return f;
+    }
+
+    it("test_withdrawFees_paysEachRecipientWhatWasCreditedToIt", async function () {
+      const f = await networkHelpers.loadFixture(creditedFixture);
+      const { deal, protocol, r } = f;
+      const coin = protocol.stablecoin;
+      const [trusteeOwed, servicerOwed] = await deal.feesOwed();
+      expect(trusteeOwed).to.equal(2n * K);
+      expect(servicerOwed).to.be.greaterThan(0n);
+      // The distribution moved no fee: the deal holds them.
+      expect(await coin.balanceOf(f.dealAddress)).to.equal(
+        (await deal.undistributedCollections()) + (await deal.reserve())[0] + trusteeOwed + servicerOwed,
+      );
+      expect(await deal.connect(r.trustee).withdrawFees.staticCall()).to.equal(trusteeOwed);
+      const tx = deal.connect(r.trustee).withdrawFees();
+      await expect(tx)
+        .to.emit(deal, "FeesWithdrawn")
+        .withArgs(r.trustee.address, trusteeOwed, 0n);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        coin,
+        [r.trustee, deal],
+        [trusteeOwed, -trusteeOwed],
+      );
+      expect(await deal.feesOwed()).to.deep.equal([0n, servicerOwed]);
+      await expect(deal.connect(r.trustee).withdrawFees())
+        .to.be.revertedWithCustomError(deal, "NoFeesOwed")
+        .withArgs(r.trustee.address);
+      await expect(deal.connect(r.servicer).withdrawFees())
+        .to.emit(deal, "FeesWithdrawn")
+        .withArgs(r.servicer.address, 0n, servicerOwed);
+      expect(await deal.feesOwed()).to.deep.equal([0n, 0n]);
+      // The next period credits again.
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 100n * K);
+      await deal.connect(f.keeper).distribute(1n);
+      expect((await deal.feesOwed())[0]).to.equal(2n * K);
+    });
+
+    it("test_withdrawFees_revertsNoFeesOwed_forAnyoneElse", async function () {
+      const f = await networkHelpers.loadFixture(creditedFixture);
+      const { deal, r, outsider } = f;
+      const owed = await deal.feesOwed();
+      for (const caller of [outsider, r.issuer, r.guardian, f.keeper]) {
+        await expect(deal.connect(caller).withdrawFees())
+          .to.be.revertedWithCustomError(deal, "NoFeesOwed")
+          .withArgs(caller.address);
+      }
+      expect(await deal.feesOwed()).to.deep.equal(owed);
+    });
+
+    it("test_withdrawFees_revertsWhilePaused", async function () {
+      const f = await networkHelpers.loadFixture(creditedFixture);
+      const { deal, r } = f;
+      const owed = await deal.feesOwed();
+      await deal.connect(r.guardian).pause();
+      await expect(deal.connect(r.trustee).withdrawFees()).to.be.revertedWithCustomError(
+        deal,
+        "EnforcedPause",
+      );
+      expect(await deal.feesOwed()).to.deep.equal(owed);
+      await deal.connect(r.guardian).unpause();
+      await expect(deal.connect(r.trustee).withdrawFees())
+        .to.emit(deal, "FeesWithdrawn")
+        .withArgs(r.trustee.address, owed[0], 0n);
+    });
+
+    it("test_withdrawFees_oneAddressBothTrusteeAndServicer", async function () {
+      const f = await buildDeal((t) => (t.servicer = t.trustee));
+      await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+      const { deal, protocol, r } = f;
+      await protocol.stablecoin.mint(r.trustee.address, 400n * K);
+      await protocol.stablecoin.connect(r.trustee).approve(f.dealAddress, 400n * K);
+      await deal.connect(r.trustee).depositCollections(400n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(0));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      await deal.connect(f.keeper).distribute(0n);
+      const [trusteeOwed, servicerOwed] = await deal.feesOwed();
+      expect(trusteeOwed * servicerOwed).to.be.greaterThan(0n);
+      const tx = deal.connect(r.trustee).withdrawFees();
+      await expect(tx)
+        .to.emit(deal, "FeesWithdrawn")
+        .withArgs(r.trustee.address, trusteeOwed, servicerOwed);
+      await expect(tx).to.changeTokenBalance(
+        ethers,
+        protocol.stablecoin,
+        r.trustee,
+        trusteeOwed + servicerOwed,
+      );
+      expect(await deal.feesOwed()).to.deep.equal([0n, 0n]);
+    });
+
+    it("test_distribute_releasesItsGuardWithinTheTransaction", async function () {
+      // distribute sets and clears the reentrancy guard itself (it returns the statement from assembly): a
+      // second guarded call in the same transaction goes through.
+      const f = await networkHelpers.loadFixture(activeDealFixture);
+      const { deal, protocol, r } = f;
+      await deal.connect(r.servicer).depositCollections(800n * K);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
+      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 300n * K);
+      const sequence = await ethers.deployContract("CallSequence");
+      const calls = [0n, 1n].map((p) => deal.interface.encodeFunctionData("distribute", [p]));
+      const receipt = (await (await sequence.run(f.dealAddress, calls)).wait())!;
+      expect(statementsIn(deal, f.dealAddress, receipt).map((s) => s.period)).to.deep.equal([
+        0n,
+        1n,
+      ]);
+      expect(await deal.nextPeriod()).to.equal(2n);
+    });
+  });
+
   describe("readyPeriod", function () {
     it("test_readyPeriod_eachCondition", async function () {
       const { deal, r, protocol, h } = await networkHelpers.loadFixture(dealFixture);
@@ -807,7 +933,7 @@ describe("Deal", function () {
       return Promise.all(accounts.map((a) => f.protocol.stablecoin.balanceOf(a)));
     }
 
-    /** The periods of the PeriodDistributed events and the KeeperPaid arguments of a receipt, in order. */
+    /** The periods of the PeriodDistributed events and [period, keeper, bounty] of their statements, in order. */
     function upkeepLog(
       f: { deal: Deal; dealAddress: string },
       receipt: ContractTransactionReceipt,
@@ -815,7 +941,7 @@ describe("Deal", function () {
       const events = dealEvents(f.deal, f.dealAddress, receipt);
       return {
         periods: events.filter((e) => e.name === "PeriodDistributed").map((e) => e.args[0]),
-        keeperPaid: events.filter((e) => e.name === "KeeperPaid").map((e) => e.args),
+        keeperPaid: keeperPaidIn(f.deal, f.dealAddress, receipt),
       };
     }
 
@@ -959,9 +1085,9 @@ describe("Deal", function () {
       expect(data).to.equal(performData(ethers, 0n, 1n));
       // A third account, neither a role of the deal nor the usual keeper, runs the upkeep and earns the bounty.
       const tx = deal.connect(f.keeper2).performUpkeep(data);
-      await expect(tx)
-        .to.emit(deal, "KeeperPaid")
-        .withArgs(0n, f.keeper2.address, 50n * USDC);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
+        [0n, f.keeper2.address, 50n * USDC],
+      ]);
       await expect(tx).to.emit(deal, "PeriodDistributed");
       await expect(tx).to.changeTokenBalances(
         ethers,
@@ -988,9 +1114,9 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
       const tx = forwarder.connect(f.keeper).forward(f.dealAddress, performData(ethers, 0n, 1n));
-      await expect(tx)
-        .to.emit(deal, "KeeperPaid")
-        .withArgs(0n, await forwarder.getAddress(), 50n * USDC);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
+        [0n, await forwarder.getAddress(), 50n * USDC],
+      ]);
       await expect(tx).to.changeTokenBalances(
         ethers,
         protocol.stablecoin,
@@ -1016,9 +1142,9 @@ describe("Deal", function () {
       expect(needed).to.equal(true);
       expect(data).to.equal(coder.encode(["uint256", "uint256", "address"], [0n, 2n, payout]));
       const tx = forwarder.connect(f.keeper).forward(f.dealAddress, data);
-      await expect(tx)
-        .to.emit(deal, "KeeperPaid")
-        .withArgs(0n, payout, 50n * USDC);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
+        [0n, payout, 50n * USDC],
+      ]);
       await expect(tx).to.changeTokenBalances(
         ethers,
         protocol.stablecoin,
@@ -1269,8 +1395,9 @@ describe("Deal", function () {
         rc.logs
           .filter((l) => l.address === f.dealAddress)
           .map((l) => deal.interface.parseLog(l)!)
-          .filter((l) => l.name === "KeeperPaid")
-          .map((l) => [l.args[0], l.args[1], l.args[2]]);
+          .filter((l) => l.name === "PeriodDistributed")
+          .map((l) => statementFromChain(l.args[1]))
+          .map((st) => [st.period, st.keeper, st.keeperBountyPaid]);
       const winnerSigner = winner.from === f.keeper.address ? f.keeper : f.keeper2;
       const loserSigner = winnerSigner === f.keeper ? f.keeper2 : f.keeper;
       expect(loser.from).to.equal(loserSigner.address);
@@ -1312,7 +1439,9 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
       const tx = deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 1n));
-      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, 0n);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
+        [0n, f.keeper.address, 0n],
+      ]);
       await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, 0n);
       // No transfer to the keeper at all, not even of zero.
       const coinAddress = await protocol.stablecoin.getAddress();
@@ -1349,22 +1478,9 @@ describe("Deal", function () {
       await expect(tx)
         .to.emit(deal, "ReserveReleased")
         .withArgs(0n, 30n * K, 150n * K);
-      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, bounty);
-      await expect(tx)
-        .to.emit(deal, "FeesPaid")
-        .withArgs(0n, 2n * K, servicerFee, 0n, 0n);
-      await expect(tx)
-        .to.emit(deal, "InterestPaid")
-        .withArgs(0n, 0n, (8n * WAD) / 100n, seniorInterest, seniorInterest, 0n);
-      await expect(tx)
-        .to.emit(deal, "InterestPaid")
-        .withArgs(0n, 1n, (8n * WAD) / 100n, mezzInterest, mezzInterest, 0n);
-      await expect(tx)
-        .to.emit(deal, "InterestPaid")
-        .withArgs(0n, 2n, (14n * WAD) / 100n, juniorInterest, juniorInterest, 0n);
-      await expect(tx)
-        .to.emit(deal, "ResidualPaid")
-        .withArgs(0n, await h.tokens[3].getAddress(), residual);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
+        [0n, f.keeper.address, bounty],
+      ]);
       await expect(tx).to.not.emit(protocol.oracle, "ReportFinalized");
       await expect(tx)
         .to.emit(deal, "PeriodDistributed")
@@ -1401,7 +1517,15 @@ describe("Deal", function () {
               trailingPeriods: 3,
             }),
           ),
+          f.keeper.address,
+          0n,
+          0n,
+          [seniorInterest, mezzInterest, juniorInterest],
+          [6n * M, 2n * M, M],
+          await h.tokens[3].getAddress(),
         ]);
+      // The fees are credited to the trustee and the servicer, who withdraw them.
+      expect(await deal.feesOwed()).to.deep.equal([2n * K, servicerFee]);
       await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, bounty);
       expect(await deal.undistributedCollections()).to.equal(0n);
       expect(await deal.missedReports()).to.equal(1n);
@@ -1432,7 +1556,7 @@ describe("Deal", function () {
 
       // The scenario exercises what it claims to.
       const mezzRates = res.map(
-        (x) => x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 1n)!.args[2],
+        (x) => stepsOf(x).find((e) => e.name === "InterestPaid" && e.args[1] === 1n)!.args[2],
       );
       expect(mezzRates.slice(0, 3)).to.deep.equal([
         (11n * WAD) / 100n,
@@ -1446,19 +1570,19 @@ describe("Deal", function () {
       expect(res[3].statement.cashIn).to.equal(0n);
       expect(res[3].statement.reserveDrawn).to.be.greaterThan(0n);
       expect(res[3].statement.principalPaid[0]).to.equal(0n);
-      const arrears3 = res[3].events
+      const arrears3 = stepsOf(res[3])
         .filter((e) => e.name === "InterestPaid")
         .map((e) => e.args[5] as bigint);
       expect(arrears3[0]).to.equal(0n); // senior fully covered by the reserve
       expect(arrears3[1]).to.be.greaterThan(0n);
       expect(arrears3[2]).to.be.greaterThan(0n);
-      const fees3 = res[3].events.find((e) => e.name === "FeesPaid")!.args;
+      const fees3 = stepsOf(res[3]).find((e) => e.name === "FeesPaid")!.args;
       expect(fees3.slice(1)).to.deep.equal([0n, 0n, 2_000n * USDC, 0n]);
       expect(res[4].statement.reserveToppedUp).to.equal(res[3].statement.reserveDrawn);
-      const fees4 = res[4].events.find((e) => e.name === "FeesPaid")!.args;
+      const fees4 = stepsOf(res[4]).find((e) => e.name === "FeesPaid")!.args;
       expect(fees4.slice(1)).to.deep.equal([4_000n * USDC, 25_000n * USDC, 0n, 0n]);
       expect(
-        res[4].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
+        stepsOf(res[4]).filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
       ).to.deep.equal([0n, 0n, 0n]);
       // Catch-up: two installments of ⌊6 000 000 / 9⌋-ish at once.
       expect(res[4].statement.principalPaid[0]).to.equal(1_333_333_333_333n);
@@ -1477,6 +1601,25 @@ describe("Deal", function () {
         expect(await deal.factor(i)).to.equal(0n);
       }
       expect(await deal.factor(3)).to.equal(WAD);
+      // What the deal still holds is the fees credited to the trustee and the servicer, until they withdraw.
+      const [trusteeOwed, servicerOwed] = await deal.feesOwed();
+      expect(trusteeOwed).to.equal(run.model.trusteeFeesOwed);
+      expect(servicerOwed).to.equal(run.model.servicerFeesOwed);
+      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(
+        trusteeOwed + servicerOwed,
+      );
+      await expect(deal.connect(f.r.trustee).withdrawFees()).to.changeTokenBalances(
+        ethers,
+        f.protocol.stablecoin,
+        [f.r.trustee, deal],
+        [trusteeOwed, -trusteeOwed],
+      );
+      await expect(deal.connect(f.r.servicer).withdrawFees()).to.changeTokenBalances(
+        ethers,
+        f.protocol.stablecoin,
+        [f.r.servicer, deal],
+        [servicerOwed, -servicerOwed],
+      );
       expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
       // Each note token received its face plus every coupon it was owed.
       const interest = (i: number) => res.reduce((a, x) => a + x.statement.interestPaid[i], 0n);
@@ -1529,12 +1672,12 @@ describe("Deal", function () {
 
       expect(res[0].statement.reserveDrawn).to.equal(0n);
       expect(
-        res[0].events.find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[5],
+        stepsOf(res[0]).find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[5],
       ).to.be.greaterThan(0n);
       expect(res[4].statement.cashIn).to.equal(0n);
       expect(res[4].statement.collectionsCarried).to.equal(200n * K);
       const seniorArrears = (x: (typeof res)[number]) =>
-        x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[5] as bigint;
+        stepsOf(x).find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[5] as bigint;
       // Period 2 builds part of the reserve only.
       expect(res[2].statement.reserveToppedUp).to.be.greaterThan(0n);
       expect(res[2].statement.reserveAfter).to.be.lessThan(150n * K);
@@ -1560,6 +1703,25 @@ describe("Deal", function () {
       ]);
       expect(last.statement.residualPaid).to.equal(0n);
       expect(last.statement.reserveAfter).to.equal(0n);
+      // What the deal still holds is the fees credited to the trustee and the servicer, until they withdraw.
+      const [trusteeOwed, servicerOwed] = await deal.feesOwed();
+      expect(trusteeOwed).to.equal(run.model.trusteeFeesOwed);
+      expect(servicerOwed).to.equal(run.model.servicerFeesOwed);
+      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(
+        trusteeOwed + servicerOwed,
+      );
+      await expect(deal.connect(f.r.trustee).withdrawFees()).to.changeTokenBalances(
+        ethers,
+        f.protocol.stablecoin,
+        [f.r.trustee, deal],
+        [trusteeOwed, -trusteeOwed],
+      );
+      await expect(deal.connect(f.r.servicer).withdrawFees()).to.changeTokenBalances(
+        ethers,
+        f.protocol.stablecoin,
+        [f.r.servicer, deal],
+        [servicerOwed, -servicerOwed],
+      );
       expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
       // The principal left unpaid at final maturity is written off, equity first, and the factors say so.
       const junior = await deal.tranche(2);
@@ -1602,7 +1764,7 @@ describe("Deal", function () {
       expect(res[2].statement.reserveReleased).to.equal(50n * K);
       expect(res[2].statement.reserveAfter).to.equal(0n);
       expect(res[2].statement.interestPaid).to.deep.equal([0n]);
-      expect(res[2].events.find((e) => e.name === "ResidualPaid")!.args).to.deep.equal([
+      expect(stepsOf(res[2]).find((e) => e.name === "ResidualPaid")!.args).to.deep.equal([
         2n,
         r.issuer.address,
         res[2].statement.residualPaid,
@@ -1653,9 +1815,9 @@ describe("Deal", function () {
       const mezz = f.h.terms.tranches[1].coupon;
       expect(couponRate(mezz, 0n)).to.equal((96n * WAD) / 1000n); // what U = 0 would pay: not the floor
       const mezzRate = (x: (typeof res)[number]) =>
-        x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 1n)!.args[2];
+        stepsOf(x).find((e) => e.name === "InterestPaid" && e.args[1] === 1n)!.args[2];
       const seniorRate = (x: (typeof res)[number]) =>
-        x.events.find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[2];
+        stepsOf(x).find((e) => e.name === "InterestPaid" && e.args[1] === 0n)!.args[2];
       const unreportedPeriods = [0, 3, 5, 11];
       for (let p = 0; p < 12; p++) {
         const x = res[p];
@@ -1683,12 +1845,11 @@ describe("Deal", function () {
       expect(mezzRate(res[1])).to.equal((115n * WAD) / 1000n);
       expect(mezzRate(res[2])).to.equal((11n * WAD) / 100n);
       // Period 0: the full order of the leading events.
-      expect(res[0].events.slice(0, 4).map((e) => e.name)).to.deep.equal([
+      expect(res[0].events.slice(0, 2).map((e) => e.name)).to.deep.equal([
         "ReportMissed",
         "ReserveReleased",
-        "KeeperPaid",
-        "FeesPaid",
       ]);
+      expect(res[0].events[res[0].events.length - 1].name).to.equal("PeriodDistributed");
       expect(res[0].statement.cashIn).to.equal(600n * K);
       expect(res[0].statement.reserveReleased).to.equal(30n * K);
       // Period 1: the bounty is capped by the cash and nothing else is paid from it.
@@ -1701,7 +1862,7 @@ describe("Deal", function () {
       expect(s1.residualPaid).to.equal(0n);
       // Period 3: no cash, a zero bounty, still announced.
       expect(res[3].statement.cashIn).to.equal(0n);
-      expect(res[3].events.find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([
+      expect(stepsOf(res[3]).find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([
         3n,
         keeper.address,
         0n,
@@ -1771,27 +1932,27 @@ describe("Deal", function () {
         expect(rest).to.deep.equal([0n, 0n, 0n, 0n, 0n]);
         expect(s.interestPaid).to.deep.equal([0n, 0n, 0n]);
         expect(s.principalPaid).to.deep.equal([0n, 0n, 0n]);
-        expect(res[p].events.find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([
+        expect(stepsOf(res[p]).find((e) => e.name === "KeeperPaid")!.args).to.deep.equal([
           BigInt(p),
           keeper.address,
           cash,
         ]);
         // Fees and interest accumulate as arrears.
         const n = BigInt(p + 1);
-        const fees = res[p].events.find((e) => e.name === "FeesPaid")!.args;
+        const fees = stepsOf(res[p]).find((e) => e.name === "FeesPaid")!.args;
         expect(fees[3]).to.equal(n * 2_000n * USDC);
         expect(
-          res[p].events.filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
+          stepsOf(res[p]).filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
         ).to.deep.equal(interest.map((x) => n * x));
       }
       // The servicer fee is charged on the cash, before the bounty is taken from it.
-      expect(res[0].events.find((e) => e.name === "FeesPaid")!.args[4]).to.equal(300_000n);
-      expect(res[1].events.find((e) => e.name === "FeesPaid")!.args[4]).to.equal(800_000n);
+      expect(stepsOf(res[0]).find((e) => e.name === "FeesPaid")!.args[4]).to.equal(300_000n);
+      expect(stepsOf(res[1]).find((e) => e.name === "FeesPaid")!.args[4]).to.equal(800_000n);
       // Recovery: the bounty is the term-sheet 50, not 50 plus the 70 short before; fee arrears are cleared.
       const s3 = res[3].statement;
       expect(s3.keeperBountyPaid).to.equal(bounty);
       expect(s3.trusteeFeePaid).to.equal(4n * 2_000n * USDC);
-      expect(res[3].events.find((e) => e.name === "FeesPaid")!.args.slice(3)).to.deep.equal([
+      expect(stepsOf(res[3]).find((e) => e.name === "FeesPaid")!.args.slice(3)).to.deep.equal([
         0n,
         0n,
       ]);
@@ -1833,28 +1994,11 @@ describe("Deal", function () {
       await expect(tx)
         .to.emit(deal, "ReserveReleased")
         .withArgs(0n, 30n * K, 150n * K);
-      await expect(tx).to.emit(deal, "KeeperPaid").withArgs(0n, f.keeper.address, bounty);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
+        [0n, f.keeper.address, bounty],
+      ]);
       await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, bounty);
       await expect(tx).to.not.emit(deal, "ReportMissed");
-      await expect(tx)
-        .to.emit(deal, "FeesPaid")
-        .withArgs(0n, 2n * K, servicerFee, 0n, 0n);
-      await expect(tx)
-        .to.emit(deal, "InterestPaid")
-        .withArgs(0n, 0n, (8n * WAD) / 100n, seniorInterest, seniorInterest, 0n);
-      await expect(tx)
-        .to.emit(deal, "InterestPaid")
-        .withArgs(0n, 1n, (11n * WAD) / 100n, mezzInterest, mezzInterest, 0n);
-      await expect(tx)
-        .to.emit(deal, "InterestPaid")
-        .withArgs(0n, 2n, (14n * WAD) / 100n, juniorInterest, juniorInterest, 0n);
-      await expect(tx)
-        .to.emit(deal, "PrincipalPaid")
-        .withArgs(0n, 0n, 0n, 0n, 6n * M);
-      await expect(tx).to.emit(deal, "PrincipalPaid").withArgs(0n, 2n, 0n, 0n, M);
-      await expect(tx)
-        .to.emit(deal, "ResidualPaid")
-        .withArgs(0n, await h.tokens[3].getAddress(), residual);
       await expect(tx).to.not.emit(deal, "ReserveDrawn");
       await expect(tx).to.not.emit(deal, "ReserveToppedUp");
       await expect(tx).to.not.emit(deal, "StatusChanged");
@@ -1897,7 +2041,15 @@ describe("Deal", function () {
               trailingPeriods: 3,
             }),
           ),
+          f.keeper.address,
+          0n,
+          0n,
+          [seniorInterest, mezzInterest, juniorInterest],
+          [6n * M, 2n * M, M],
+          await h.tokens[3].getAddress(),
         ]);
+      // The fees are credited to the trustee and the servicer, who withdraw them.
+      expect(await deal.feesOwed()).to.deep.equal([2n * K, servicerFee]);
       await expect(tx).to.emit(h.tokens[3], "Distributed");
       expect(await h.tokens[3].claimable(r.investors[3].address)).to.equal(residual);
       expect(plain(await deal.feeArrears())).to.deep.equal([0n, 0n]);

@@ -1438,7 +1438,10 @@ describe("RiskEngine", function () {
           residual,
         ],
       );
-      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
+      // Only the fees credited to the trustee and the servicer stay, until they withdraw them.
+      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(
+        (await f.deal.feesOwed()).reduce((a, b) => a + b, 0n),
+      );
     });
 
     it("test_writeDown_bottomUpEquityFirstWithPerTokenViews", async function () {

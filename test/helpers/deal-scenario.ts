@@ -90,6 +90,30 @@ export function dealEvents(
     });
 }
 
+/** The statements of the `PeriodDistributed` events of `receipt`, in order. */
+export function statementsIn(
+  deal: Deal,
+  dealAddress: string,
+  receipt: ContractTransactionReceipt,
+): RefStatement[] {
+  return dealEvents(deal, dealAddress, receipt)
+    .filter((e) => e.name === "PeriodDistributed")
+    .map((e) => statementFromChain(e.args[1]));
+}
+
+/** [period, keeper, bounty] of each period distributed in `receipt`, from its statement. */
+export function keeperPaidIn(
+  deal: Deal,
+  dealAddress: string,
+  receipt: ContractTransactionReceipt,
+): unknown[][] {
+  return statementsIn(deal, dealAddress, receipt).map((s) => [
+    s.period,
+    s.keeper,
+    s.keeperBountyPaid,
+  ]);
+}
+
 /** Amounts of the `Distributed` events a tranche token emitted in `receipt`. */
 function distributedAmounts(
   token: TrancheToken,
@@ -105,7 +129,7 @@ function distributedAmounts(
 
 export function statementFromChain(x: unknown): RefStatement {
   const a = plain(x) as unknown[];
-  if (a.length !== 18) throw new Error(`statement has ${a.length} fields, expected 18`);
+  if (a.length !== 24) throw new Error(`statement has ${a.length} fields, expected 24`);
   const m = a[17] as unknown[];
   return {
     period: a[0] as bigint,
@@ -143,6 +167,12 @@ export function statementFromChain(x: unknown): RefStatement {
       breachedMask: m[14] as bigint,
       activeMask: m[15] as bigint,
     },
+    keeper: a[18] as string,
+    trusteeFeeArrears: a[19] as bigint,
+    servicerFeeArrears: a[20] as bigint,
+    interestDue: a[21] as bigint[],
+    outstanding: a[22] as bigint[],
+    residualRecipient: a[23] as string,
   };
 }
 
@@ -369,13 +399,22 @@ export class ScenarioRunner {
     const sum = (f: (e: RefPeriodResult) => bigint): bigint =>
       expected.reduce((a, e) => a + f(e), 0n);
     const toEquity = (e: RefPeriodResult) => e.residualRecipient === this.tokenAddresses[notes];
+    // Fees are credited in the deal (withdrawn by their recipients), so they stay in its balance.
     const expectedDelta = [
-      sum((e) => e.statement.trusteeFeePaid),
-      sum((e) => e.statement.servicerFeePaid),
+      0n,
+      0n,
       sum((e) => (toEquity(e) ? 0n : e.statement.residualPaid)),
       ...Array.from({ length: notes }, (_, i) => sum((e) => e.paidToNotes[i])),
       sum((e) => (toEquity(e) ? e.statement.residualPaid : 0n)),
-      -sum(({ statement: s }) => s.cashIn + s.reserveReleased + s.reserveDrawn - s.reserveToppedUp),
+      -sum(
+        ({ statement: s }) =>
+          s.cashIn +
+          s.reserveReleased +
+          s.reserveDrawn -
+          s.reserveToppedUp -
+          s.trusteeFeePaid -
+          s.servicerFeePaid,
+      ),
       sum((e) => e.statement.keeperBountyPaid),
     ];
     expect(delta, `balance changes, periods ${first}..${first + plans.length - 1}`).to.deep.equal(
@@ -409,12 +448,16 @@ export class ScenarioRunner {
       model.trusteeArrears,
       model.servicerArrears,
     ]);
+    expect(await deal.feesOwed(), "fees owed").to.deep.equal([
+      model.trusteeFeesOwed,
+      model.servicerFeesOwed,
+    ]);
     expect(await deal.nextPeriod()).to.equal(BigInt(model.nextPeriod));
     expect(await deal.status()).to.equal(BigInt(model.status));
     expect(await deal.missedReports(), "missed reports").to.equal(BigInt(model.missedReports));
     expect(await deal.keeperBounty()).to.equal(h.terms.keeperBounty);
     expect(await this.protocol.stablecoin.balanceOf(this.dealAddress), "deal balance").to.equal(
-      model.collections + model.reserve,
+      model.collections + model.reserve + model.trusteeFeesOwed + model.servicerFeesOwed,
     );
     for (let i = 0; i < model.notes.length; i++) {
       const info = await deal.tranche(i);

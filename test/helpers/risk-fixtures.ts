@@ -345,7 +345,7 @@ export function metricsOf(x: unknown): Metrics {
 
 export function statementOf(x: unknown): Statement {
   const a = x as unknown[];
-  if (a.length !== 18) throw new Error(`statement has ${a.length} fields, expected 18`);
+  if (a.length !== 24) throw new Error(`statement has ${a.length} fields, expected 24`);
   const n = (i: number) => a[i] as bigint;
   return {
     period: n(0),
@@ -366,6 +366,12 @@ export function statementOf(x: unknown): Statement {
     reserveAfter: n(15),
     mode: Number(a[16] as bigint),
     metrics: metricsOf(a[17]),
+    keeper: a[18] as string,
+    trusteeFeeArrears: n(19),
+    servicerFeeArrears: n(20),
+    interestDue: Array.from(a[21] as bigint[]),
+    outstanding: Array.from(a[22] as bigint[]),
+    residualRecipient: a[23] as string,
   };
 }
 
@@ -503,22 +509,26 @@ export async function runPeriod(
   // The cash moved exactly as the statement says.
   const equityHasHolders = (await f.tokens[notes].totalSupply()) !== 0n;
   const toNotes = statement.interestPaid.map((x, i) => x + statement.principalPaid[i]);
+  // Fees are credited in the deal (their recipients withdraw them): they stay in its balance.
   expect(delta, `balance changes, period ${period}`).to.deep.equal([
     statement.keeperBountyPaid,
-    statement.trusteeFeePaid,
-    statement.servicerFeePaid,
+    0n,
+    0n,
     equityHasHolders ? 0n : statement.residualPaid,
     -(statement.cashIn + statement.reserveReleased + statement.reserveDrawn) +
       statement.reserveToppedUp +
-      statement.reserveTrapped,
+      statement.reserveTrapped +
+      statement.trusteeFeePaid +
+      statement.servicerFeePaid,
     ...toNotes,
     equityHasHolders ? statement.residualPaid : 0n,
   ]);
   expect(collectionsBefore - statement.cashIn).to.equal(statement.collectionsCarried);
   const [reserve] = await deal.reserve();
   expect(reserve).to.equal(statement.reserveAfter);
+  const [trusteeOwed, servicerOwed] = await deal.feesOwed();
   expect(await coin.balanceOf(f.dealAddress), "deal balance").to.equal(
-    (await deal.undistributedCollections()) + reserve,
+    (await deal.undistributedCollections()) + reserve + trusteeOwed + servicerOwed,
   );
 
   return {

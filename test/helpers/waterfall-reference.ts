@@ -22,10 +22,10 @@
  *     caught up.
  *  8. the residual goes to the equity token, or to the issuer when no equity was issued.
  *
- * Events of one period, in the order Deal._record and Deal._pay emit them: ReportMissed (unreported periods
- * only), ReserveReleased (if any), KeeperPaid (always, even for 0), FeesPaid, InterestPaid × notes,
- * ReserveDrawn (if any), ReserveToppedUp (if any), PrincipalPaid × notes, StatusChanged (final period),
- * ResidualPaid, PeriodDistributed.
+ * Events of one period, in the order Deal._record emits them: ReportMissed (unreported periods only),
+ * ReserveReleased (if any), ReserveDrawn (if any), ReserveToppedUp (if any), PrincipalWrittenDown and
+ * StatusChanged (final period), then PeriodDistributed, whose statement is the period's whole record (keeper,
+ * fees credited and fee arrears, interest due and paid, principal paid and outstanding, residual and recipient).
  */
 
 export const WAD = 10n ** 18n;
@@ -119,6 +119,12 @@ export interface RefStatement {
   reserveAfter: bigint;
   mode: bigint;
   metrics: RefMetrics;
+  keeper: string;
+  trusteeFeeArrears: bigint;
+  servicerFeeArrears: bigint;
+  interestDue: bigint[];
+  outstanding: bigint[];
+  residualRecipient: string;
 }
 
 /** One expected event of the deal: its name and its arguments in ABI order. */
@@ -147,6 +153,9 @@ export interface RefPeriodResult {
   keeper: string;
   /** Cash each note token receives (interest + principal), by rank. */
   paidToNotes: bigint[];
+  /** Each note's annual coupon rate (WAD) and scheduled principal: what the statement leaves to the terms. */
+  rates: bigint[];
+  principalDue: bigint[];
   residualRecipient: string;
   status: RefStatus;
 }
@@ -220,6 +229,9 @@ export class DealReference {
   reserve: bigint;
   trusteeArrears = 0n;
   servicerArrears = 0n;
+  /** Fees credited to the trustee and the servicer and not withdrawn (held by the deal). */
+  trusteeFeesOwed = 0n;
+  servicerFeesOwed = 0n;
   nextPeriod = 0;
   missedReports = 0;
   status: RefStatus = RefStatus.Active;
@@ -387,30 +399,20 @@ export class DealReference {
     }
     if (released !== 0n)
       events.push({ name: "ReserveReleased", args: [p, released, reserveBefore - released] });
-    events.push({ name: "KeeperPaid", args: [p, keeper, bountyPaid] });
-    events.push({
-      name: "FeesPaid",
-      args: [p, trusteePaid, servicerPaid, this.trusteeArrears, this.servicerArrears],
-    });
+    this.trusteeFeesOwed += trusteePaid;
+    this.servicerFeesOwed += servicerPaid;
     this.notes.forEach((n, i) => {
       n.arrears = interestDue[i] - interestPaid[i];
-      events.push({
-        name: "InterestPaid",
-        args: [p, BigInt(i), rates[i], interestDue[i], interestPaid[i], n.arrears],
-      });
     });
     if (drawn !== 0n) {
       events.push({ name: "ReserveDrawn", args: [p, drawn, reserveBefore - released - drawn] });
     }
     if (toppedUp !== 0n) events.push({ name: "ReserveToppedUp", args: [p, toppedUp, reserve] });
     let allRepaid = true;
-    this.notes.forEach((n, i) => {
+    const outstandingAfter = this.notes.map((n, i) => {
       n.outstanding -= principalPaid[i];
       if (n.outstanding !== 0n || n.arrears !== 0n) allRepaid = false;
-      events.push({
-        name: "PrincipalPaid",
-        args: [p, BigInt(i), principalDueArr[i], principalPaid[i], n.outstanding],
-      });
+      return n.outstanding;
     });
     if (finalPeriod) {
       if (!allRepaid) {
@@ -438,7 +440,6 @@ export class DealReference {
       this.status = next;
     }
     const recipient = this.equitySupply !== 0n ? this.equityToken : this.issuer;
-    events.push({ name: "ResidualPaid", args: [p, recipient, residual] });
 
     const statement: RefStatement = {
       period: p,
@@ -459,6 +460,12 @@ export class DealReference {
       reserveAfter: reserve,
       mode: BigInt(RefStatus.Active),
       metrics,
+      keeper,
+      trusteeFeeArrears: this.trusteeArrears,
+      servicerFeeArrears: this.servicerArrears,
+      interestDue,
+      outstanding: outstandingAfter,
+      residualRecipient: recipient,
     };
     events.push({ name: "PeriodDistributed", args: [p, statementToArray(statement)] });
 
@@ -467,10 +474,43 @@ export class DealReference {
       events,
       keeper,
       paidToNotes: interestPaid.map((x, i) => x + principalPaid[i]),
+      rates,
+      principalDue: principalDueArr,
       residualRecipient: recipient,
       status: this.status,
     };
   }
+}
+
+/**
+ * A period's steps as named tuples, from its statement (and, for rates and scheduled principal, the terms): what
+ * tests assert on step by step. KeeperPaid [period, keeper, amount]; FeesPaid [period, trustee, servicer, trustee
+ * arrears, servicer arrears]; InterestPaid per note [period, note, rate, due, paid, arrears]; PrincipalPaid per note
+ * [period, note, due, paid, outstanding]; ResidualPaid [period, recipient, amount].
+ */
+export function stepsOf(x: {
+  statement: RefStatement;
+  rates: bigint[];
+  principalDue: bigint[];
+}): RefEvent[] {
+  const s = x.statement;
+  const p = s.period;
+  return [
+    { name: "KeeperPaid", args: [p, s.keeper, s.keeperBountyPaid] },
+    {
+      name: "FeesPaid",
+      args: [p, s.trusteeFeePaid, s.servicerFeePaid, s.trusteeFeeArrears, s.servicerFeeArrears],
+    },
+    ...s.interestPaid.map((paid, i) => ({
+      name: "InterestPaid",
+      args: [p, BigInt(i), x.rates[i], s.interestDue[i], paid, s.interestDue[i] - paid],
+    })),
+    ...s.principalPaid.map((paid, i) => ({
+      name: "PrincipalPaid",
+      args: [p, BigInt(i), x.principalDue[i], paid, s.outstanding[i]],
+    })),
+    { name: "ResidualPaid", args: [p, s.residualRecipient, s.residualPaid] },
+  ];
 }
 
 /** The statement as the ABI tuple the contract emits and returns. */
@@ -494,6 +534,12 @@ export function statementToArray(s: RefStatement): unknown[] {
     s.reserveAfter,
     s.mode,
     metricsToArray(s.metrics),
+    s.keeper,
+    s.trusteeFeeArrears,
+    s.servicerFeeArrears,
+    s.interestDue,
+    s.outstanding,
+    s.residualRecipient,
   ];
 }
 

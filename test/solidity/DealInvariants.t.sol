@@ -179,9 +179,15 @@ contract DealInvariantsTest is ProtocolFixture {
         uint256 fees = usdc.balanceOf(trustee) + usdc.balanceOf(servicer);
         uint256 keeper = usdc.balanceOf(address(handler));
         held += fees + keeper + usdc.balanceOf(issuer) + holdersHold;
+        (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
 
         assertEq(held, inflow, "A: stablecoin held != subscriptions accepted + collections");
-        assertEq(fees, handler.ghostFeesPaid(), "A: fee recipients hold other than the fees paid");
+        assertEq(
+            fees + trusteeOwed + servicerOwed,
+            handler.ghostFeesPaid(),
+            "A: fees withdrawn + owed other than the fees paid"
+        );
+        assertEq(fees, handler.ghostFeesWithdrawn(), "A: fee recipients hold other than what they withdrew");
         assertEq(keeper, handler.ghostKeeperPaid(), "A: keeper holds other than the bounties paid");
         assertEq(holdersHold, handler.ghostClaimed(), "A: holders hold other than what they claimed");
         assertEq(usdc.balanceOf(issuer), proceeds, "A: issuer holds other than its proceeds");
@@ -192,10 +198,11 @@ contract DealInvariantsTest is ProtocolFixture {
     function invariant_dealSolvency() public view {
         (uint256 reserveBalance, ) = deal.reserve();
         uint256 collections = deal.undistributedCollections();
+        (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
         assertEq(
             usdc.balanceOf(address(deal)),
-            collections + reserveBalance,
-            "B: deal balance != collections + reserve"
+            collections + reserveBalance + trusteeOwed + servicerOwed,
+            "B: deal balance != collections + reserve + fees owed"
         );
         DealStatus status = deal.status();
         if (status == DealStatus.Repaid || status == DealStatus.Defaulted) {
@@ -411,6 +418,7 @@ contract DealHandler is TestBase {
     uint256 public ghostDeposited;
     uint256 public ghostClaimed;
     uint256 public ghostFeesPaid;
+    uint256 public ghostFeesWithdrawn;
     uint256 public ghostKeeperPaid;
     uint256 public ghostDisputes;
     uint256 public ghostUnreportedDistributed;
@@ -608,7 +616,7 @@ contract DealHandler is TestBase {
         uint256 count = tokens.length;
         uint256[] memory tokenBefore = new uint256[](count);
         for (uint256 i; i < count; ++i) tokenBefore[i] = usdc.balanceOf(address(tokens[i]));
-        uint256 feesBefore = usdc.balanceOf(deal.trustee()) + usdc.balanceOf(servicer);
+        uint256 feesBefore = _feesOwed();
         uint256 keeperBefore = usdc.balanceOf(address(this));
         uint256 collectionsBefore = deal.undistributedCollections();
         bool reported = oracle.reportState(address(deal), period) == IUtilizationOracle.ReportState.Final;
@@ -650,6 +658,31 @@ contract DealHandler is TestBase {
         } catch {
             _flag(livenessViolation, "transfer within balance reverted");
         }
+    }
+
+    /// @notice The trustee or the servicer withdraws the fees credited to it.
+    function withdrawFees(uint256 who) external action {
+        address recipient = who % 2 == 0 ? deal.trustee() : servicer;
+        (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
+        uint256 owed = recipient == deal.trustee() ? trusteeOwed : servicerOwed;
+        uint256 before = usdc.balanceOf(recipient);
+        vm.prank(recipient);
+        try deal.withdrawFees() returns (uint256 amount) {
+            if (amount != owed || usdc.balanceOf(recipient) - before != owed) {
+                _flag(statementViolation, "fee withdrawal paid other than what was owed");
+            }
+            ghostFeesWithdrawn += amount;
+        } catch (bytes memory reason) {
+            bool refused =
+                owed == 0 &&
+                    keccak256(reason) == keccak256(abi.encodeWithSelector(IDeal.NoFeesOwed.selector, recipient));
+            if (!refused && !deal.paused()) _flag(livenessViolation, "fee withdrawal of owed fees reverted");
+        }
+    }
+
+    function _feesOwed() internal view returns (uint256) {
+        (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
+        return trusteeOwed + servicerOwed;
     }
 
     /// @notice A tracked holder claims its accrued cash of tranche `tokenSeed`.
@@ -741,8 +774,8 @@ contract DealHandler is TestBase {
         if (s.reserveAfter != reserveNow) _flag(statementViolation, "reserveAfter is not the reserve");
 
         uint256 fees = s.trusteeFeePaid + s.servicerFeePaid;
-        if (usdc.balanceOf(deal.trustee()) + usdc.balanceOf(servicer) - feesBefore != fees) {
-            _flag(statementViolation, "fee recipients received other than the fees paid");
+        if (_feesOwed() - feesBefore != fees) {
+            _flag(statementViolation, "fees credited other than the fees paid");
         }
         ghostFeesPaid += fees;
 

@@ -197,7 +197,13 @@ contract RiskInvariantsTest is ProtocolFixture {
         assertTrue(bytes(handler.cashViolation()).length == 0, handler.cashViolation());
         (uint256 reserveBalance, ) = deal.reserve();
         uint256 held = usdc.balanceOf(address(deal));
-        assertEq(held, deal.undistributedCollections() + reserveBalance, "R-A: deal balance != collections + reserve");
+        (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
+        uint256 owed = trusteeOwed + servicerOwed;
+        assertEq(
+            held,
+            deal.undistributedCollections() + reserveBalance + owed,
+            "R-A: deal balance != collections + reserve + fees owed"
+        );
         assertEq(handler.ghostCashIn(), handler.ghostPaidOut() + held, "R-A: cash in != paid out + held");
 
         uint256 recipients = usdc.balanceOf(trustee) + usdc.balanceOf(servicer) + usdc.balanceOf(address(handler));
@@ -211,7 +217,7 @@ contract RiskInvariantsTest is ProtocolFixture {
 
         DealStatus status = deal.status();
         if (status == DealStatus.Repaid || status == DealStatus.Defaulted) {
-            assertEq(held, 0, "R-A: deal holds cash after it ended");
+            assertEq(held, owed, "R-A: deal holds cash other than fees owed after it ended");
         }
     }
 
@@ -521,10 +527,12 @@ contract RiskHandler is TestBase {
         vm.prank(issuer);
         try deal.cleanUpCall() {
             if (!callable) _flag(livenessViolation, "R-E: clean-up call accepted though not callable");
+            // The fees (arrears included) stay credited in the deal for their recipients to withdraw.
+            uint256 owed = _feesOwed();
             ghostCashIn += q.fromIssuer;
-            ghostPaidOut += held + q.fromIssuer;
-            if (deal.status() != DealStatus.Repaid || usdc.balanceOf(address(deal)) != 0) {
-                _flag(livenessViolation, "R-E: clean-up call left the deal unrepaid or holding cash");
+            ghostPaidOut += held + q.fromIssuer - owed;
+            if (deal.status() != DealStatus.Repaid || usdc.balanceOf(address(deal)) != owed) {
+                _flag(livenessViolation, "R-E: clean-up call left the deal unrepaid or holding other than fees");
             }
         } catch {
             if (callable) _flag(livenessViolation, "R-E: clean-up call refused though callable");
@@ -642,10 +650,12 @@ contract RiskHandler is TestBase {
     /// @dev R-A on one statement: it sums to its cash, and the deal's balance fell by exactly its payment lines.
     function _checkStatement(PeriodStatement memory s, Before memory b) internal {
         uint256 notes = s.interestPaid.length;
-        uint256 paid = s.keeperBountyPaid + s.trusteeFeePaid + s.servicerFeePaid + s.residualPaid;
+        // Fees are credited in the deal, not paid out: the deal's balance falls by the other lines.
+        uint256 fees = s.trusteeFeePaid + s.servicerFeePaid;
+        uint256 paid = s.keeperBountyPaid + s.residualPaid;
         for (uint256 i; i < notes; ++i) paid += s.interestPaid[i] + s.principalPaid[i];
         uint256 sources = s.cashIn + s.reserveReleased + s.reserveDrawn;
-        if (sources != paid + s.reserveToppedUp + s.reserveTrapped) {
+        if (sources != paid + fees + s.reserveToppedUp + s.reserveTrapped) {
             _flag(cashViolation, "R-A: statement does not sum to its cash");
         }
         (uint256 reserveNow, ) = deal.reserve();
@@ -699,6 +709,11 @@ contract RiskHandler is TestBase {
                 _flag(modeViolation, "R-C: a one-period trigger in breach is not active");
             }
         }
+    }
+
+    function _feesOwed() internal view returns (uint256) {
+        (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
+        return trusteeOwed + servicerOwed;
     }
 
     /// @dev Recoveries, direct (`viaEngine` false) or as the proceeds of retiring `units` of fleet entry `id`.
