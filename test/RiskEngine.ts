@@ -40,6 +40,7 @@ import {
   riskTermSheet,
   runPeriod,
   standardFleet,
+  statementOf,
   trigger,
   QUIET_TRIGGERS,
   type RiskFixture,
@@ -814,7 +815,7 @@ describe("RiskEngine", function () {
   describe("riskSnapshot", function () {
     it("test_riskSnapshot_returnsTheWholeRiskStateInOneCall", async function () {
       const f = await networkHelpers.loadFixture(activeMockFeed);
-      await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K });
+      const run = await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K });
       // Every view read at the same block, so depreciation and the index agree to the second.
       const at = { blockTag: await ethers.provider.getBlockNumber() };
       const e = f.engine;
@@ -847,9 +848,15 @@ describe("RiskEngine", function () {
       expect([s.reserve, s.reserveTarget]).to.deep.equal([reserve, target]);
       expect(s.reserveLevel).to.equal(coverage(reserve, target));
       expect(s.cleanUpCallable).to.equal(await e.cleanUpCallable(at));
-      expect(s.last).to.deep.equal(await e.lastMetrics(at));
-      expect(s.last.assessed).to.equal(true);
-      expect(s.last.period).to.equal(0n);
+      // The metrics of the last assessed period are in its statement, the deal's last PeriodDistributed event.
+      const distributed = await f.deal.queryFilter(
+        f.deal.filters.PeriodDistributed(),
+        0,
+        at.blockTag,
+      );
+      expect(distributed.length).to.equal(1);
+      expect(distributed[0].args.period).to.equal(0n);
+      expect(statementOf(distributed[0].args.statement)).to.deep.equal(run.statement);
       expect(s.triggers).to.deep.equal(await e.triggers(at));
       expect(s.triggers.length).to.equal(f.terms.risk.triggers.length);
       expect(s.triggerStates).to.deep.equal(await e.triggerStates(at));
@@ -1141,27 +1148,30 @@ describe("RiskEngine", function () {
       // Cash after fees, interest and the installment goes to equity.
       expect(run.statement.principalPaid).to.deep.equal([principal, 0n]);
       expect(run.statement.residualPaid).to.equal(cads - ds);
-      const last = await f.engine.lastMetrics();
+      // The deal's last PeriodDistributed statement, read back from the chain, records the period's metrics and mode.
+      const distributed = await f.deal.queryFilter(f.deal.filters.PeriodDistributed());
+      expect(distributed.map((x) => x.args.period)).to.deep.equal([0n, 1n, 2n, 3n]);
+      const last = statementOf(distributed[3].args.statement);
+      expect(last).to.deep.equal(run.statement);
       expect([
-        last.assessed,
         last.period,
-        last.dscr,
-        last.trailingDscr,
-        last.utilization,
-        last.ltv,
-      ]).to.deep.equal([true, 3n, m.dscr, m.trailingDscr, m.utilization, m.ltv]);
+        last.metrics.dscr,
+        last.metrics.trailingDscr,
+        last.metrics.utilization,
+        last.metrics.ltv,
+      ]).to.deep.equal([3n, m.dscr, m.trailingDscr, m.utilization, m.ltv]);
       expect([
-        last.seniorCurve,
-        last.breakEvenUtilization,
-        last.collateralValue,
-        last.servicerShortfall,
+        last.metrics.seniorCurve,
+        last.metrics.breakEvenUtilization,
+        last.metrics.collateralValue,
+        last.metrics.servicerShortfall,
         last.mode,
       ]).to.deep.equal([
         m.seniorCurve,
         m.breakEvenUtilization,
         value,
         revenue - cash,
-        BigInt(DealStatus.Active),
+        DealStatus.Active,
       ]);
     });
 

@@ -34,7 +34,6 @@ contract RiskEngine is IRiskEngine {
     uint256 private constant WAD = 1e18;
     uint256 private constant BPS = 10_000;
     uint256 private constant MAX = type(uint256).max;
-    uint256 private constant SATURATED = type(uint64).max;
     bytes32 private constant ISSUER_ROLE = 0x00;
 
     /// @dev Fleet entry, three slots.
@@ -57,26 +56,10 @@ contract RiskEngine is IRiskEngine {
         uint128 debtService;
     }
 
-    /// @dev Headline metrics of the last assessed period, ratios saturated at 2^64 − 1.
-    struct Summary {
-        uint64 dscr;
-        uint64 trailingDscr;
-        uint64 utilization;
-        uint64 ltv;
-        uint128 collateralValue;
-        uint128 servicerShortfall;
-        uint64 seniorCurve;
-        uint64 breakEvenUtilization;
-        uint32 period;
-        DealStatus mode;
-        bool assessed;
-    }
-
     uint32 private _fleetCount;
     uint96 private _lastIndex;
     /// @dev Byte i (i < 16): consecutive breaches of trigger i; bit 128 + i: trigger i is active.
     uint256 private _triggerState;
-    Summary private _summary;
     Ballot private _ballot;
 
     mapping(uint256 id => Entry) private _fleet;
@@ -120,8 +103,6 @@ contract RiskEngine is IRiskEngine {
         uint256 notesOutstanding = _measure(a, c, m);
         uint256 state = _evaluate(args, triggerCount, a, m);
         mode = notesOutstanding == 0 ? DealStatus.Active : _modeOf(args, triggerCount, state >> 128);
-        // The metrics and the mode are in the period's statement (the deal's `PeriodDistributed` event).
-        _store(a.period, mode, m);
     }
 
     /// @dev Evaluates every trigger against the period's metrics and stores their new state.
@@ -280,22 +261,6 @@ contract RiskEngine is IRiskEngine {
             trap = true;
         }
         return trap ? DealStatus.CashTrap : DealStatus.Active;
-    }
-
-    function _store(uint256 period, DealStatus mode, PeriodMetrics memory m) private {
-        _summary = Summary({
-            dscr: _saturate(m.dscr),
-            trailingDscr: _saturate(m.trailingDscr),
-            utilization: _saturate(m.utilization),
-            ltv: _saturate(m.ltv),
-            collateralValue: uint128(Math.min(m.collateralValue, type(uint128).max)),
-            servicerShortfall: uint128(Math.min(m.servicerShortfall, type(uint128).max)),
-            seniorCurve: _saturate(m.seniorCurve),
-            breakEvenUtilization: _saturate(m.breakEvenUtilization),
-            period: uint32(period),
-            mode: mode,
-            assessed: true
-        });
     }
 
     // ------------------------------------------------------------ fleet
@@ -562,24 +527,6 @@ contract RiskEngine is IRiskEngine {
     }
 
     /// @inheritdoc IRiskEngine
-    function lastMetrics() public view returns (MetricsSummary memory s) {
-        Summary memory x = _summary;
-        s = MetricsSummary({
-            assessed: x.assessed,
-            period: x.period,
-            dscr: _unsaturate(x.dscr),
-            trailingDscr: _unsaturate(x.trailingDscr),
-            utilization: x.utilization,
-            ltv: _unsaturate(x.ltv),
-            seniorCurve: _unsaturate(x.seniorCurve),
-            breakEvenUtilization: _unsaturate(x.breakEvenUtilization),
-            collateralValue: x.collateralValue,
-            servicerShortfall: x.servicerShortfall,
-            mode: x.mode
-        });
-    }
-
-    /// @inheritdoc IRiskEngine
     function ballot() external view returns (Ballot memory) {
         return _ballot;
     }
@@ -648,7 +595,6 @@ contract RiskEngine is IRiskEngine {
         (s.reserve, s.reserveTarget) = deal.reserve();
         s.reserveLevel = CollateralMath.coverage(s.reserve, s.reserveTarget);
         s.cleanUpCallable = cleanUpCallable();
-        s.last = lastMetrics();
         s.triggers = triggers();
         s.triggerStates = triggerStates();
         s.fleetEntries = _fleetCount;
@@ -674,13 +620,5 @@ contract RiskEngine is IRiskEngine {
             notes += t.outstanding;
             if (i == 0) (senior, seniorFace) = (t.outstanding, t.issued);
         }
-    }
-
-    function _saturate(uint256 x) private pure returns (uint64) {
-        return uint64(Math.min(x, SATURATED));
-    }
-
-    function _unsaturate(uint64 x) private pure returns (uint256) {
-        return x == SATURATED ? MAX : x;
     }
 }

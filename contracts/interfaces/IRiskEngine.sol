@@ -62,22 +62,6 @@ interface IRiskEngine {
         bool active;
     }
 
-    /// @notice Headline metrics of the last assessed period, as stored (every metric of every period is in its
-    /// statement, in the deal's `PeriodDistributed` event). Ratios above 2^64 − 1 (≈ 18.4×) read as type(uint256).max.
-    struct MetricsSummary {
-        bool assessed;
-        uint256 period;
-        uint256 dscr;
-        uint256 trailingDscr;
-        uint256 utilization;
-        uint256 ltv;
-        uint256 seniorCurve;
-        uint256 breakEvenUtilization;
-        uint256 collateralValue;
-        uint256 servicerShortfall;
-        DealStatus mode;
-    }
-
     /// @notice What a clean-up call would pay now. It is `allowed` when the term sheet has a clean-up fraction and
     /// `seniorOutstanding` ≤ `threshold` (the deal also requires that no ended period waits). `payoff` = fee
     /// arrears + per note (`interest`: arrears and interest accrued since the current period began, linked coupons
@@ -101,7 +85,8 @@ interface IRiskEngine {
         FromFuture
     }
 
-    /// @notice The whole risk state in one call.
+    /// @notice The whole risk state in one call. The metrics of a period are in its statement (the deal's
+    /// `PeriodDistributed` event).
     struct RiskSnapshot {
         Config config;
         DealStatus status;
@@ -118,7 +103,6 @@ interface IRiskEngine {
         uint256 reserveTarget;
         uint256 reserveLevel;
         bool cleanUpCallable;
-        MetricsSummary last;
         TriggerTerms[] triggers;
         TriggerState[] triggerStates;
         uint256 fleetEntries;
@@ -210,7 +194,8 @@ interface IRiskEngine {
 
     /// @notice Called by the deal before a period's waterfall: measures the period, evaluates the triggers (not at
     /// the final period, which repays everything in the current order) and returns the waterfall's order and
-    /// whether a cash trap pays principal first (turbo).
+    /// whether a cash trap pays principal first (turbo). The engine keeps the trigger states; the metrics and the
+    /// mode are recorded in the period's statement (the deal's `PeriodDistributed` event).
     function assess(
         AssessInput calldata input
     ) external returns (DealStatus mode, bool turbo, PeriodMetrics memory metrics);
@@ -268,9 +253,6 @@ interface IRiskEngine {
 
     /// @notice The price index used now, and whether it is the feed's live answer (otherwise the last accepted one).
     function priceIndex() external view returns (uint256 value, bool live);
-
-    /// @notice Headline metrics of the last assessed period.
-    function lastMetrics() external view returns (MetricsSummary memory);
 
     function ballot() external view returns (Ballot memory);
 

@@ -5,6 +5,7 @@ pragma solidity 0.8.30;
 contract CallSequence {
     function run(address target, bytes[] calldata calls) external {
         for (uint256 i; i < calls.length; ++i) {
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory data) = target.call(calls[i]);
             if (!ok) {
                 // solhint-disable-next-line no-inline-assembly

@@ -455,45 +455,6 @@ export function assessPeriod(
   };
 }
 
-/** Headline metrics as `RiskEngine.lastMetrics` returns them: ratios above 2^64 − 1 read as 2^256 − 1. */
-export interface MetricsSummary {
-  assessed: boolean;
-  period: bigint;
-  dscr: bigint;
-  trailingDscr: bigint;
-  utilization: bigint;
-  ltv: bigint;
-  seniorCurve: bigint;
-  breakEvenUtilization: bigint;
-  collateralValue: bigint;
-  servicerShortfall: bigint;
-  mode: number;
-}
-
-const SATURATED = 2n ** 64n - 1n;
-const saturate = (x: bigint) => {
-  const s = x < SATURATED ? x : SATURATED;
-  return s === SATURATED ? MAX_UINT256 : s;
-};
-
-/** What `RiskEngine.lastMetrics` reads after a period assessed with `metrics` and `mode`. */
-export function metricsSummary(period: number, mode: number, m: PeriodMetrics): MetricsSummary {
-  return {
-    assessed: true,
-    period: BigInt(period),
-    dscr: saturate(m.dscr),
-    trailingDscr: saturate(m.trailingDscr),
-    // Stored saturated and read back as is (utilization never exceeds 1e18).
-    utilization: m.utilization < SATURATED ? m.utilization : SATURATED,
-    ltv: saturate(m.ltv),
-    seniorCurve: saturate(m.seniorCurve),
-    breakEvenUtilization: saturate(m.breakEvenUtilization),
-    collateralValue: m.collateralValue < U128 ? m.collateralValue : U128 - 1n,
-    servicerShortfall: m.servicerShortfall < U128 ? m.servicerShortfall : U128 - 1n,
-    mode,
-  };
-}
-
 // ------------------------------------------------------------------ fleet changes
 
 /**

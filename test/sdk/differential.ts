@@ -42,11 +42,11 @@ import {
   CouponType,
   dealAbi,
   DealStatus,
+  dealStatusName,
   fleetValue,
   DepreciationMethod,
   gpuPriceIndexFeedAbi,
   initialDealState,
-  metricsSummary,
   mockStablecoinAbi,
   PrincipalType,
   RiskMetric,
@@ -61,6 +61,7 @@ import {
   type FleetEntryTerms,
   type IndexObservation,
   type PeriodOutcome,
+  type PeriodStatement,
   type RiskTerms,
   type TermSheet,
   type TrancheTerms,
@@ -377,6 +378,7 @@ describe("SDK differential: random deals, model vs chain", function () {
       const gpuHoursAvailable = BigInt(r.int(0, 2_000_000));
       let index = INDEX_BASE;
       const modes = new Set<number>();
+      let lastStatement: PeriodStatement | undefined;
       const bountyBefore = await balanceOf(keeper.account.address);
       for (let p = 0; p < terms.periodCount; p++) {
         const billed = gpuHoursAvailable === 0n ? 0n : r.big(0n, gpuHoursAvailable);
@@ -432,6 +434,7 @@ describe("SDK differential: random deals, model vs chain", function () {
         const sim = simulatePeriod(state, terms, outcome, deposit, { index: observation });
         expect(statements, `period ${p}`).to.deep.equal([sim.statement]);
         state = sim.next;
+        lastStatement = sim.statement;
         modes.add(sim.statement.mode);
         const status = await readContract(publicClient, {
           address: deal,
@@ -454,9 +457,23 @@ describe("SDK differential: random deals, model vs chain", function () {
               active: t.active,
             })),
           );
-          expect(
-            await readContract(publicClient, { ...read, functionName: "lastMetrics" }),
-          ).to.deep.equal(metricsSummary(p, sim.statement.mode, sim.statement.metrics));
+          // The headline metrics of the last period, as the SDK's risk snapshot reads them from the deal's last
+          // PeriodDistributed statement.
+          const m = sim.statement.metrics;
+          expect((await keeper.riskSnapshot({ deal })).last).to.deep.equal({
+            assessed: true,
+            period: BigInt(p),
+            dscr: m.dscr,
+            trailingDscr: m.trailingDscr,
+            utilization: m.utilization,
+            ltv: m.ltv,
+            seniorCurve: m.seniorCurve,
+            breakEvenUtilization: m.breakEvenUtilization,
+            collateralValue: m.collateralValue,
+            servicerShortfall: m.servicerShortfall,
+            mode: sim.statement.mode,
+            modeName: dealStatusName(sim.statement.mode),
+          });
           expect(
             await readContract(publicClient, { ...read, functionName: "bookValueAt", args: [end] }),
           ).to.equal(fleetValue(state.risk.fleet, end, 0n));
@@ -467,6 +484,8 @@ describe("SDK differential: random deals, model vs chain", function () {
 
       const snapshot = await keeper.dealSnapshot({ deal });
       expect(snapshot.status).to.equal(state.status);
+      expect(snapshot.lastStatement).to.deep.equal(lastStatement);
+      expect(snapshot.risk.lastMode).to.equal(lastStatement?.mode);
       expect(snapshot.missedReports).to.equal(BigInt(state.missedReports));
       const records = await keeper.periodStatements({ deal });
       const bounties = records.reduce((a, x) => a + x.statement.keeperBountyPaid, 0n);

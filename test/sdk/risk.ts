@@ -410,8 +410,25 @@ describe("SDK risk actions on chain, against the model", function () {
     expect(retired.activeCount).to.equal(5n);
     const snap = await keeper.riskSnapshot({ deal: d.deal });
     expect(snap.fleet.map((f) => f.activeCount)).to.deep.equal([100n, 5n]);
-    const engine = (await keeper.dealSnapshot({ deal: d.deal })).riskEngine;
-    expect(engine).to.equal(snap.riskEngine);
+    // No period was distributed: there is no statement, so no last period's metrics.
+    expect(snap.last).to.deep.equal({
+      assessed: false,
+      period: 0n,
+      dscr: 0n,
+      trailingDscr: 0n,
+      utilization: 0n,
+      ltv: 0n,
+      seniorCurve: 0n,
+      breakEvenUtilization: 0n,
+      collateralValue: 0n,
+      servicerShortfall: 0n,
+      mode: 0,
+      modeName: "Offering",
+    });
+    const dealSnap = await keeper.dealSnapshot({ deal: d.deal });
+    expect(dealSnap.riskEngine).to.equal(snap.riskEngine);
+    expect(dealSnap.lastStatement).to.equal(undefined);
+    expect([dealSnap.risk.lastMode, dealSnap.risk.lastModeName]).to.deep.equal([0, "Offering"]);
     expect(
       await readContract(publicClient, {
         address: stablecoin,

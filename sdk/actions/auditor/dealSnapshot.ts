@@ -1,5 +1,5 @@
 import type { Address, BlockNumber, BlockTag } from "viem";
-import { getBlockNumber, getContractEvents, readContract } from "viem/actions";
+import { getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
 import {
@@ -16,6 +16,7 @@ import {
   type PeriodStatement,
   type PrincipalTerms,
 } from "../../types.js";
+import { lastPeriodStatement } from "./periodStatements.js";
 import { readReportStatus, type ReportStatus } from "./reportStatus.js";
 
 export interface DealSnapshotParameters {
@@ -91,7 +92,7 @@ export interface DealSnapshotReturnType {
   risk: DealRiskSummary;
 }
 
-/** Headline risk state of a deal, read from its risk engine at the snapshot's block. */
+/** Headline risk state of a deal at the snapshot's block, read from its risk engine and its last statement. */
 export interface DealRiskSummary {
   /** Fleet value now (book value, capped by the index-implied value of marked entries). */
   collateralValue: bigint;
@@ -99,7 +100,10 @@ export interface DealRiskSummary {
   ltv: bigint;
   /** Bitmask of the active triggers. */
   activeTriggers: bigint;
-  /** Mode of the last assessed period (Active, CashTrap or Accelerated; the deal's status follows it). */
+  /**
+   * Mode of the last distributed period (Active, CashTrap or Accelerated; the deal's status follows it), from its
+   * `PeriodDistributed` statement; 0 (Offering) before the first distribution.
+   */
   lastMode: number;
   lastModeName: string;
   /** Whether the issuer may make the clean-up call now. */
@@ -165,11 +169,10 @@ export async function dealSnapshot(
     ]);
 
     const engine = { address: riskEngine, abi: riskEngineAbi, blockNumber } as const;
-    const [collateralValue, ltv, activeTriggers, lastMetrics, cleanUpCallable] = await Promise.all([
+    const [collateralValue, ltv, activeTriggers, cleanUpCallable] = await Promise.all([
       readContract(client, { ...engine, functionName: "collateralValue" }),
       readContract(client, { ...engine, functionName: "ltv" }),
       readContract(client, { ...engine, functionName: "activeTriggers" }),
-      readContract(client, { ...engine, functionName: "lastMetrics" }),
       readContract(client, { ...engine, functionName: "cleanUpCallable" }),
     ]);
 
@@ -239,15 +242,12 @@ export async function dealSnapshot(
       }),
     );
 
-    const distributed = await getContractEvents(client, {
-      address: params.deal,
-      abi: dealAbi,
-      eventName: "PeriodDistributed",
-      fromBlock: params.fromBlock ?? 0n,
+    const last = await lastPeriodStatement(client, {
+      deal: params.deal,
+      fromBlock: params.fromBlock,
       toBlock: blockNumber,
-      strict: true,
     });
-    const last = distributed.at(-1);
+    const lastMode = last?.mode ?? 0;
 
     return {
       deal: params.deal,
@@ -279,14 +279,14 @@ export async function dealSnapshot(
       feeArrears: { trustee: trusteeArrears, servicer: servicerArrears },
       stablecoinBalance,
       tranches,
-      lastStatement: last?.args.statement,
+      lastStatement: last,
       riskEngine,
       risk: {
         collateralValue,
         ltv,
         activeTriggers,
-        lastMode: lastMetrics.mode,
-        lastModeName: dealStatusName(lastMetrics.mode),
+        lastMode,
+        lastModeName: dealStatusName(lastMode),
         cleanUpCallable,
       },
     };

@@ -57,6 +57,42 @@ export interface TriggerEvaluation {
 
 export type PeriodStatementsReturnType = PeriodRecord[];
 
+export interface LastPeriodStatementParameters {
+  deal: Address;
+  /** First block to search (default 0: the whole chain; pass the deal's creation block on long chains). */
+  fromBlock?: BlockNumber | BlockTag;
+  /** Last block to search (default: latest). */
+  toBlock?: BlockNumber | BlockTag;
+}
+
+/** Whether a log was mined (it carries its block and transaction): a pending log is not a distribution yet. */
+function isMined<T extends { blockNumber: bigint | null; transactionHash: Hash | null }>(
+  log: T,
+): log is T & { blockNumber: bigint; transactionHash: Hash } {
+  return log.blockNumber !== null && log.transactionHash !== null;
+}
+
+/**
+ * The statement of the deal's most recent distribution (its last `PeriodDistributed` event up to `toBlock`), or
+ * undefined when no period was distributed. Periods are distributed in order, so it is the highest period's.
+ */
+export async function lastPeriodStatement(
+  client: CascadeClient,
+  params: LastPeriodStatementParameters,
+): Promise<PeriodStatement | undefined> {
+  const logs = await withErrors(() =>
+    getContractEvents(client, {
+      address: params.deal,
+      abi: dealAbi,
+      eventName: "PeriodDistributed",
+      fromBlock: params.fromBlock ?? 0n,
+      toBlock: params.toBlock ?? "latest",
+      strict: true,
+    }),
+  );
+  return logs.filter(isMined).at(-1)?.args.statement;
+}
+
 /** Every distributed period of a deal, rebuilt from the events of the deal and its risk engine, by period. */
 export async function periodStatements(
   client: CascadeClient,
@@ -206,8 +242,7 @@ export async function periodStatements(
         break;
       }
       case "PeriodDistributed": {
-        // Logs of mined blocks always carry these; a pending log is not a distribution yet.
-        if (log.blockNumber === null || log.transactionHash === null) break;
+        if (!isMined(log)) break;
         const s = stepsOf(log.args.period);
         const r = riskOf(log.args.period);
         records.push({

@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import type { Address, BlockNumber, BlockTag } from "viem";
 import { getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
@@ -10,13 +10,58 @@ import {
   TriggerComparison,
   TriggerEffect,
   type FleetEntryTerms,
+  type PeriodStatement,
   type TriggerTerms,
 } from "../../types.js";
+import { lastPeriodStatement } from "./periodStatements.js";
 
 export interface RiskSnapshotParameters {
   deal: Address;
   /** Reads state at this block (default: latest). */
   blockNumber?: bigint;
+  /** Where to start looking for the last `PeriodDistributed` event (default 0). */
+  fromBlock?: BlockNumber | BlockTag;
+}
+
+/**
+ * Headline metrics of the last distributed period, from its statement (the deal's last `PeriodDistributed` event):
+ * ratios WAD, 2^256 − 1 when there is nothing to cover. Before the first distribution `assessed` is false and every
+ * figure is zero.
+ */
+export interface LastPeriodMetrics {
+  assessed: boolean;
+  period: bigint;
+  dscr: bigint;
+  trailingDscr: bigint;
+  utilization: bigint;
+  ltv: bigint;
+  seniorCurve: bigint;
+  breakEvenUtilization: bigint;
+  collateralValue: bigint;
+  servicerShortfall: bigint;
+  /** The order the period's waterfall ran in (Active, CashTrap or Accelerated). */
+  mode: number;
+  modeName: string;
+}
+
+/** The headline metrics of a period's statement; those of no period (`undefined`) read as not assessed. */
+export function lastPeriodMetrics(statement: PeriodStatement | undefined): LastPeriodMetrics {
+  const m = statement?.metrics;
+  const mode = statement?.mode ?? 0;
+  return {
+    assessed: statement !== undefined,
+    period: statement?.period ?? 0n,
+    dscr: m?.dscr ?? 0n,
+    trailingDscr: m?.trailingDscr ?? 0n,
+    utilization: m?.utilization ?? 0n,
+    ltv: m?.ltv ?? 0n,
+    seniorCurve: m?.seniorCurve ?? 0n,
+    breakEvenUtilization: m?.breakEvenUtilization ?? 0n,
+    collateralValue: m?.collateralValue ?? 0n,
+    servicerShortfall: m?.servicerShortfall ?? 0n,
+    mode,
+    modeName: dealStatusName(mode),
+  };
 }
 
 /** Name of a value of a `{ Name: value }` enum object. */
@@ -78,21 +123,8 @@ export interface RiskSnapshotReturnType {
   reserveTarget: bigint;
   reserveLevel: bigint;
   cleanUpCallable: boolean;
-  /** Headline metrics of the last assessed period (ratios above 2^64 − 1 read as 2^256 − 1). */
-  last: {
-    assessed: boolean;
-    period: bigint;
-    dscr: bigint;
-    trailingDscr: bigint;
-    utilization: bigint;
-    ltv: bigint;
-    seniorCurve: bigint;
-    breakEvenUtilization: bigint;
-    collateralValue: bigint;
-    servicerShortfall: bigint;
-    mode: number;
-    modeName: string;
-  };
+  /** Headline metrics of the last distributed period, from its `PeriodDistributed` statement. */
+  last: LastPeriodMetrics;
   triggers: TriggerSnapshot[];
   /** Bitmask of the active triggers. */
   activeMask: bigint;
@@ -122,7 +154,10 @@ export function bytes16ToText(model: `0x${string}`): string {
   return new TextDecoder().decode(bytes);
 }
 
-/** The whole risk state of a deal at one block (`RiskEngine.riskSnapshot` plus its fleet), with readable names. */
+/**
+ * The whole risk state of a deal at one block (`RiskEngine.riskSnapshot` plus its fleet, and the last period's
+ * metrics from the deal's last `PeriodDistributed` statement), with readable names.
+ */
 export async function riskSnapshot(
   client: CascadeClient,
   params: RiskSnapshotParameters,
@@ -138,6 +173,11 @@ export async function riskSnapshot(
     const engine = { address: riskEngine, abi: riskEngineAbi, blockNumber } as const;
     const s = await readContract(client, { ...engine, functionName: "riskSnapshot" });
     const activeMask = await readContract(client, { ...engine, functionName: "activeTriggers" });
+    const lastStatement = await lastPeriodStatement(client, {
+      deal: params.deal,
+      fromBlock: params.fromBlock,
+      toBlock: blockNumber,
+    });
     const fleet = await Promise.all(
       Array.from({ length: Number(s.fleetEntries) }, async (_, id): Promise<FleetEntrySnapshot> => {
         const e = await readContract(client, {
@@ -182,7 +222,7 @@ export async function riskSnapshot(
       reserveTarget: s.reserveTarget,
       reserveLevel: s.reserveLevel,
       cleanUpCallable: s.cleanUpCallable,
-      last: { ...s.last, modeName: dealStatusName(s.last.mode) },
+      last: lastPeriodMetrics(lastStatement),
       triggers: s.triggers.map((t, index) => ({
         ...t,
         index,
