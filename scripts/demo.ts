@@ -12,7 +12,8 @@
  * Each period two of the three reporters sign the meter report and it is proposed to the oracle; it is final once
  * its 2-day dispute window has passed, and a keeper (its own account) runs the waterfall through
  * checkUpkeep/performUpkeep and earns the bounty. In period 6 a report that double-counts a rack is disputed by the
- * third reporter and re-submitted, corrected, in round 1.
+ * third reporter and re-submitted, corrected, in round 1. The waterfall credits the trustee's and the servicer's fees
+ * in the deal; after the last period each withdraws them (`withdrawFees`).
  *
  * Beside it runs a stressed deal (`examples/h100-stressed.json`): the same kind of fleet, marked to a GPU
  * rental-price index that falls 40 % a year (a GpuPriceIndexFeed the demo publishes each period), with utilization
@@ -386,7 +387,10 @@ for (const m of scenario(terms.pledgedShareBps)) {
   const upkeep = await keeper.performUpkeep({ deal, maxPeriods: 1 });
   statements.push(...upkeep.statements);
   bountyEarned += upkeep.bountyEarned;
-  const sim = simulatePeriod(model, terms, m, m.deposit);
+  const sim = simulatePeriod(model, terms, m, m.deposit, {
+    keeper: keeper.account.address,
+    equityToken: tokens[notes],
+  });
   simulations.push(sim);
   model = sim.next;
 
@@ -444,6 +448,22 @@ const same = (a: unknown, b: unknown) =>
   JSON.stringify(b, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 const stable = (account: Address) => balanceOf(admin, stablecoin, account);
 
+// The fees the waterfall paid are credited in the deal; the trustee and the servicer withdraw them.
+const trusteeFees = sum(statements.map((s) => s.trusteeFeePaid));
+const servicerFees = sum(statements.map((s) => s.servicerFeePaid));
+const beforeWithdrawals = await keeper.dealSnapshot({ deal });
+const walletsBefore = [
+  await stable(trustee.account.address),
+  await stable(servicer.account.address),
+];
+const trusteeWithdrawal = await trustee.withdrawFees({ deal });
+const servicerWithdrawal = await servicer.withdrawFees({ deal });
+report.line(
+  `
+Fees withdrawn from the deal (withdrawFees): trustee ${$(trusteeWithdrawal.amount)} · servicer ` +
+    `${$(servicerWithdrawal.amount)}`,
+);
+
 const records = await keeper.periodStatements({ deal, fromBlock: created.blockNumber });
 const snapshot = await keeper.dealSnapshot({ deal });
 const ledger = await keeper.trancheLedger({ deal, fromBlock: created.blockNumber });
@@ -480,7 +500,7 @@ const detailDiff = simulations.findIndex((sim, p) => {
     ],
   );
 });
-check("model rates, dues, arrears, outstanding = step events", detailDiff === -1);
+check("model rates, dues, arrears, outstanding = period records", detailDiff === -1);
 check(
   "statements rebuilt from events = the keeper's",
   same(
@@ -517,8 +537,19 @@ check(
   statements.map((s) => dealStatusName(s.mode)).join(" → "),
 );
 check(
-  "deal holds reserve + undistributed collections",
-  snapshot.stablecoinBalance === snapshot.reserve.balance + snapshot.collections,
+  "before the withdrawals: deal holds reserve + undistributed collections + fees owed",
+  beforeWithdrawals.stablecoinBalance ===
+    beforeWithdrawals.reserve.balance +
+      beforeWithdrawals.collections +
+      beforeWithdrawals.feesOwed.trustee +
+      beforeWithdrawals.feesOwed.servicer,
+  wei(beforeWithdrawals.stablecoinBalance),
+);
+check(
+  "after the withdrawals: no fees owed, deal holds reserve + undistributed collections",
+  snapshot.feesOwed.trustee === 0n &&
+    snapshot.feesOwed.servicer === 0n &&
+    snapshot.stablecoinBalance === snapshot.reserve.balance + snapshot.collections,
   wei(snapshot.stablecoinBalance),
 );
 
@@ -545,16 +576,24 @@ check(
     snapshot.missedReports === 0n,
   `period ${DISPUTED_PERIOD + 1}: ${int(snapshot.reports[DISPUTED_PERIOD].gpuHoursBilled)} GPU-h billed`,
 );
-const trusteeFees = sum(statements.map((s) => s.trusteeFeePaid));
-const servicerFees = sum(statements.map((s) => s.servicerFeePaid));
 check(
-  "trustee holds Σ trustee fees",
-  (await stable(trustee.account.address)) === trusteeFees,
+  "deal owed the trustee Σ trustee fees; the trustee withdrew them and holds them",
+  beforeWithdrawals.feesOwed.trustee === trusteeFees &&
+    trusteeWithdrawal.trusteeFees === trusteeFees &&
+    trusteeWithdrawal.servicerFees === 0n &&
+    trusteeWithdrawal.amount === trusteeFees &&
+    (await stable(trustee.account.address)) === walletsBefore[0] + trusteeFees &&
+    walletsBefore[0] === 0n,
   wei(trusteeFees),
 );
 check(
-  "servicer holds Σ servicer fees",
-  (await stable(servicer.account.address)) === servicerFees,
+  "deal owed the servicer Σ servicer fees; the servicer withdrew them and holds them",
+  beforeWithdrawals.feesOwed.servicer === servicerFees &&
+    servicerWithdrawal.servicerFees === servicerFees &&
+    servicerWithdrawal.trusteeFees === 0n &&
+    servicerWithdrawal.amount === servicerFees &&
+    (await stable(servicer.account.address)) === walletsBefore[1] + servicerFees &&
+    walletsBefore[1] === 0n,
   wei(servicerFees),
 );
 check(
@@ -631,8 +670,8 @@ report.table(
     ["cash distributed", wei(cashIn), $(cashIn)],
     ["carried after maturity", wei(last.collectionsCarried), $(last.collectionsCarried)],
     ["keeper bounties", wei(bounties), $(bounties)],
-    ["trustee fees", wei(trusteeFees), $(trusteeFees)],
-    ["servicer fees", wei(servicerFees), $(servicerFees)],
+    ["trustee fees (withdrawn)", wei(trusteeFees), $(trusteeFees)],
+    ["servicer fees (withdrawn)", wei(servicerFees), $(servicerFees)],
     ["reserve funded at close", wei(reserveFunded), $(reserveFunded)],
     [
       "reserve topped up / trapped / released",
@@ -740,6 +779,8 @@ for (const m of stressedScenario(st.pledgedShareBps)) {
   const block = await getBlock(publicClient);
   const sim = simulatePeriod(stressedModel, st, m, m.deposit, {
     index: { answer: stressedIndex(m.period), updatedAt: end, blockTimestamp: block.timestamp },
+    keeper: keeper.account.address,
+    equityToken: stressed.tokens[stressed.tokens.length - 1],
   });
   stressedModel = sim.next;
   stressedSims.push(sim);
@@ -873,10 +914,17 @@ check(
   `${wei(saleValue)} recovered`,
 );
 check(
-  "stressed: the deal holds reserve + collections, and the keeper earned every bounty",
-  afterSale.stablecoinBalance === afterSale.reserve.balance + afterSale.collections &&
+  "stressed: the deal holds reserve + collections + the fees it owes, and the keeper earned every bounty",
+  afterSale.feesOwed.trustee === sum(stressedStatements.map((s) => s.trusteeFeePaid)) &&
+    afterSale.feesOwed.servicer === sum(stressedStatements.map((s) => s.servicerFeePaid)) &&
+    afterSale.stablecoinBalance ===
+      afterSale.reserve.balance +
+        afterSale.collections +
+        afterSale.feesOwed.trustee +
+        afterSale.feesOwed.servicer &&
     sum(stressedStatements.map((s) => s.keeperBountyPaid)) ===
       st.keeperBounty * BigInt(st.periodCount),
+  `fees owed ${wei(afterSale.feesOwed.trustee)} + ${wei(afterSale.feesOwed.servicer)}`,
 );
 
 report.line();

@@ -169,6 +169,11 @@ import {
   type WriteDownReturnType,
 } from "./actions/trustee/writeDown.js";
 import {
+  withdrawFees,
+  type WithdrawFeesParameters,
+  type WithdrawFeesReturnType,
+} from "./actions/trustee/withdrawFees.js";
+import {
   depositRecoveries,
   type DepositRecoveriesParameters,
   type DepositRecoveriesReturnType,
@@ -255,6 +260,7 @@ export type CascadeActions = {
   cleanUpCall: (params: CleanUpCallParameters) => Promise<CleanUpCallReturnType>;
   proposeWaiver: (params: ProposeWaiverParameters) => Promise<ProposeWaiverReturnType>;
   writeDown: (params: WriteDownParameters) => Promise<WriteDownReturnType>;
+  withdrawFees: (params: WithdrawFeesParameters) => Promise<WithdrawFeesReturnType>;
   depositRecoveries: (params: DepositRecoveriesParameters) => Promise<DepositRecoveriesReturnType>;
   executeWaiver: (params: ExecuteWaiverParameters) => Promise<ExecuteWaiverReturnType>;
   voteWaiver: (params: VoteWaiverParameters) => Promise<VoteWaiverReturnType>;
@@ -307,6 +313,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     cleanUpCall: (params) => cleanUpCall(client, params),
     proposeWaiver: (params) => proposeWaiver(client, params),
     writeDown: (params) => writeDown(client, params),
+    withdrawFees: (params) => withdrawFees(client, params),
     depositRecoveries: (params) => depositRecoveries(client, params),
     executeWaiver: (params) => executeWaiver(client, params),
     voteWaiver: (params) => voteWaiver(client, params),

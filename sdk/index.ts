@@ -51,6 +51,7 @@ export * from "./actions/issuer/proposeWaiver.js";
 export * from "./actions/issuer/retireFleetEntry.js";
 export * from "./actions/reporter/publishPriceIndex.js";
 export * from "./actions/trustee/writeDown.js";
+export * from "./actions/trustee/withdrawFees.js";
 export * from "./actions/deploy/deployAdministration.js";
 export * from "./actions/compliance/registerInvestors.js";
 export * from "./actions/compliance/transferRestriction.js";

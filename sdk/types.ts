@@ -223,12 +223,15 @@ export interface TermSheet {
 }
 
 /**
- * `PeriodStatement`: what one period's waterfall did. Conservation:
- * cashIn + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid + Σ interestPaid
- * + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
+ * `PeriodStatement`: what one period's waterfall did, the whole record of the period (`PeriodDistributed`).
+ * Conservation: cashIn + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
+ * + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
  * `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
  * `reported` is false for a period the oracle marked unreported (cash = every undistributed collection,
- * utilization-linked coupons at their floor, utilization 0).
+ * utilization-linked coupons at their floor, utilization 0). Note arrays are by rank. The fees paid are credited
+ * to the trustee and the servicer in the deal (`Deal.feesOwed`), which they withdraw (`withdrawFees`).
+ * A note's coupon rate and scheduled principal are not in it: they follow from its terms and the period's
+ * utilization (`couponRate`, `scheduledOutstanding`; `periodStatements` adds them).
  */
 export interface PeriodStatement {
   period: bigint;
@@ -249,6 +252,18 @@ export interface PeriodStatement {
   reserveAfter: bigint;
   mode: number;
   metrics: PeriodMetrics;
+  /** Who ran the period and was paid `keeperBountyPaid`. */
+  keeper: Address;
+  /** Trustee fee still unpaid after the period (carried to the next one). */
+  trusteeFeeArrears: bigint;
+  /** Servicer fee still unpaid after the period (carried to the next one). */
+  servicerFeeArrears: bigint;
+  /** Interest due of each note, prior arrears included; its arrears after the period are interestDue − interestPaid. */
+  interestDue: readonly bigint[];
+  /** Principal outstanding of each note after the period's payment (before a write-off at final maturity). */
+  outstanding: readonly bigint[];
+  /** Who received `residualPaid`: the equity token, or the issuer when no equity was issued. */
+  residualRecipient: Address;
 }
 
 /** What a period's report says: the figures reporters attest, for one deal and period. */

@@ -177,6 +177,10 @@ async function show(ctx: Context, ref: string) {
           ["ready", s.readyPeriod.ready ? `period ${s.readyPeriod.period}` : "no"],
           ["collections held", money(s.collections, d)],
           ["reserve", `${money(s.reserve.balance, d)} of ${money(s.reserve.target, d)}`],
+          [
+            "fees owed",
+            `trustee ${money(s.feesOwed.trustee, d)} · servicer ${money(s.feesOwed.servicer, d)}`,
+          ],
           ["keeper bounty", money(s.keeperBounty, d)],
           ["missed reports", s.missedReports],
           ["collateral value", money(s.risk.collateralValue, d)],

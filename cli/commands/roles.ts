@@ -1,6 +1,6 @@
 /**
- * The issuer's, investors' and compliance agent's commands: `investors add`, `subscribe`, `offering close`, `claim`,
- * `collections deposit`.
+ * The issuer's, investors', servicer's, trustee's and compliance agent's commands: `investors add`, `subscribe`,
+ * `offering close`, `claim`, `collections deposit`, `fees withdraw`.
  */
 import type { Command } from "commander";
 import { getAddress, isAddress } from "viem";
@@ -245,6 +245,34 @@ async function collectionsDeposit(ctx: Context, ref: string, o: { amount: string
   );
 }
 
+async function feesWithdraw(ctx: Context, ref: string) {
+  const { address: deal } = ctx.deal(ref);
+  const wallet = await ctx.wallet();
+  const client = wallet as unknown as CascadeClient;
+  const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  const r = await withProgress(
+    ctx.json,
+    `withdrawing the fees ${wallet.account.address} is owed`,
+    () => wallet.withdrawFees({ deal }),
+    (x) => `withdrew ${money(x.amount, d)}`,
+  );
+  emit(ctx.json, { deal, recipient: wallet.account.address, ...r }, () =>
+    print(
+      table(
+        ["as trustee", "as servicer", "withdrawn", "transaction"],
+        [
+          [
+            money(r.trusteeFees, d),
+            money(r.servicerFees, d),
+            money(r.amount, d),
+            r.transactionHash,
+          ],
+        ],
+      ),
+    ),
+  );
+}
+
 export function registerRoles(program: Command, globals: () => GlobalOptions): void {
   const investors = program
     .command("investors")
@@ -315,4 +343,13 @@ export function registerRoles(program: Command, globals: () => GlobalOptions): v
     .action(async (ref: string, o: { amount: string }) =>
       collectionsDeposit(await Context.open(globals()), ref, o),
     );
+
+  program
+    .command("fees")
+    .description("the trustee's and the servicer's fees")
+    .command("withdraw <deal>")
+    .description(
+      "withdraw the fees the deal credited to the sender as trustee and/or servicer (fails with NoFeesOwed when none)",
+    )
+    .action(async (ref: string) => feesWithdraw(await Context.open(globals()), ref));
 }

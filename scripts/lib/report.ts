@@ -73,7 +73,8 @@ export class Report {
 
   /**
    * One period: the market, then every waterfall step with what was due, paid and left in arrears, the reserve
-   * and each note's outstanding and factor after the period.
+   * and each note's outstanding and factor after the period. The amounts are the period's statement; the coupon
+   * rates and scheduled principal are what `periodStatements` derives from the note terms.
    */
   period(
     m: PeriodMarket,
@@ -115,7 +116,7 @@ export class Report {
       n(s.trusteeFeePaid + rec.trusteeFeeArrears),
       n(s.trusteeFeePaid),
       n(rec.trusteeFeeArrears),
-      "",
+      "credited to the trustee",
     ]);
     rows.push([
       "servicer fee",
@@ -123,7 +124,7 @@ export class Report {
       n(s.servicerFeePaid + rec.servicerFeeArrears),
       n(s.servicerFeePaid),
       n(rec.servicerFeeArrears),
-      "",
+      "credited to the servicer",
     ]);
     for (let i = 0; i < notes; i++) {
       rows.push([
@@ -149,7 +150,7 @@ export class Report {
         `outstanding ${n(rec.outstanding[i])} · factor ${factor(factors[i])}`,
       ]);
     }
-    const toEquity = rec.residualRecipient?.toLowerCase() === equityToken.toLowerCase();
+    const toEquity = rec.residualRecipient.toLowerCase() === equityToken.toLowerCase();
     rows.push([
       `residual → ${toEquity ? symbols[notes] : "issuer"}`,
       "",

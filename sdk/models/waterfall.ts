@@ -8,6 +8,7 @@ import {
   CouponType,
   DealStatus,
   TrancheKind,
+  type Address,
   type PeriodStatement,
   type ReportContent,
   type RiskTerms,
@@ -180,7 +181,10 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
   return r;
 }
 
-/** The term-sheet fields the period logic reads. A full {@link TermSheet} satisfies it. */
+/**
+ * The term-sheet fields the period logic reads. A full {@link TermSheet} satisfies it. `issuer` only names the
+ * residual's recipient in a statement when no equity was issued.
+ */
 export type WaterfallTerms = Pick<
   TermSheet,
   | "periodLength"
@@ -192,7 +196,7 @@ export type WaterfallTerms = Pick<
   | "keeperBounty"
   | "tranches"
 > &
-  Partial<Pick<TermSheet, "start" | "risk">>;
+  Partial<Pick<TermSheet, "start" | "risk" | "issuer">>;
 
 /** Running balances of one tranche (equity: outstanding and arrears stay zero). */
 export interface TrancheState {
@@ -280,7 +284,7 @@ export function isReported(outcome: PeriodOutcome): outcome is PeriodReport {
   return outcome.reported !== false;
 }
 
-/** Everything the waterfall computed in a period, beyond the on-chain statement (as the step events carry it). */
+/** What the waterfall worked with in a period, beyond its statement: rates, dues, the risk assessment. */
 export interface PeriodDetail {
   finalPeriod: boolean;
   /** Annual coupon rate (WAD) of each note. */
@@ -315,11 +319,20 @@ export interface PeriodSimulation {
   detail: PeriodDetail;
 }
 
-/** What else a period's distribution depends on. */
+/** What else a period's distribution depends on, and who takes part in it. */
 export interface PeriodMarketInputs {
   /** What the deal's price feed answered at the distribution (required when the deal has a feed). */
   index?: IndexObservation;
+  /** The account that distributes the period: the statement's `keeper` (default the zero address). */
+  keeper?: Address;
+  /**
+   * The deal's equity token: the statement's `residualRecipient` when equity was issued (default the zero address;
+   * without equity the recipient is `terms.issuer`, default the zero address too).
+   */
+  equityToken?: Address;
 }
+
+const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
 
 /**
  * Runs the next period of a deal, as `Deal.distribute(state.nextPeriod)` would: the risk engine measures the period
@@ -329,7 +342,8 @@ export interface PeriodMarketInputs {
  * @param outcome the period's final report, or {@link UNREPORTED} for a period the oracle marked unreported: then
  *   the cash is every undistributed collection, utilization-linked coupons pay their floor and the utilization is 0.
  * @param collections stablecoin deposited since the last distribution (added to `state.collections`).
- * @param market the price feed's answer, when the deal has one.
+ * @param market the price feed's answer, when the deal has one, and the addresses the statement names (the keeper,
+ *   the equity token).
  * @throws RangeError when the deal is not running or every period was distributed.
  */
 export function simulatePeriod(
@@ -445,6 +459,8 @@ export function simulatePeriod(
     if (tranches[i].outstanding !== 0n) principalLeft = true;
     if (tranches[i].outstanding !== 0n || tranches[i].arrears !== 0n) allRepaid = false;
   }
+  // The statement's outstanding is what the payment left, before a write-off at maturity.
+  const outstandingAfter = tranches.slice(0, notes).map((t) => t.outstanding);
   const writtenBefore = tranches.map((t) => t.writtenDown);
   let status: DealStatus = assessment.mode;
   if (finalPeriod) {
@@ -452,6 +468,8 @@ export function simulatePeriod(
     status = allRepaid ? DealStatus.Repaid : DealStatus.Defaulted;
   }
   const collectionsCarried = undistributed - paidCash;
+  const equity = state.tranches[notes];
+  const equityIssued = equity !== undefined && equity.issued !== 0n;
   const missedReports = state.missedReports + (reported ? 0 : 1);
   const next: DealModelState = {
     nextPeriod: period + 1,
@@ -483,8 +501,15 @@ export function simulatePeriod(
     reserveAfter: r.reserveAfter,
     mode: assessment.mode,
     metrics: assessment.metrics,
+    keeper: market.keeper ?? ZERO_ADDRESS,
+    trusteeFeeArrears: next.trusteeFeeArrears,
+    servicerFeeArrears: next.servicerFeeArrears,
+    interestDue: [...interestDue],
+    outstanding: outstandingAfter,
+    residualRecipient: equityIssued
+      ? (market.equityToken ?? ZERO_ADDRESS)
+      : (terms.issuer ?? ZERO_ADDRESS),
   };
-  const equity = state.tranches[notes];
   return {
     statement,
     next,
@@ -501,7 +526,7 @@ export function simulatePeriod(
       trusteeFeeArrears: next.trusteeFeeArrears,
       servicerFeeArrears: next.servicerFeeArrears,
       reserveTarget,
-      residualRecipient: equity !== undefined && equity.issued !== 0n ? "equity" : "issuer",
+      residualRecipient: equityIssued ? "equity" : "issuer",
       missedReports,
       assessment,
       writtenOff: tranches.map((t, i) => t.writtenDown - writtenBefore[i]),

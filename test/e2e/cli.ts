@@ -3,8 +3,8 @@
  * … --json`) against anvil on a free loopback port, keys in environment variables, the address book in a temporary
  * directory. It deploys the protocol (twice: the second run finds it and sends nothing), creates the deal of
  * examples/h100-fleet.json, onboards investors, subscribes every tranche, closes the offerings, claims the tokens,
- * deposits collections, signs (two reporters) and submits period 0's report, keeps the deal, claims the coupons and
- * shows the deal. On the way it checks the failures a user meets: a bad term sheet (every problem listed), a ticket
+ * deposits collections, signs (two reporters) and submits period 0's report, keeps the deal, lets the trustee and the
+ * servicer withdraw their fees, claims the coupons and shows the deal. On the way it checks the failures a user meets: a bad term sheet (every problem listed), a ticket
  * below the minimum (the decoded custom error, one line), closing an offering too early, an unknown network.
  * Skipped when the anvil binary is not installed.
  */
@@ -383,6 +383,23 @@ describe("cascade CLI end to end against anvil", function () {
     );
     expect(kept[0]).to.deep.include({ periods: ["0"], bountyEarned: "25000000", nextPeriod: "1" });
 
+    // ------------------------------------------------------------ the trustee and the servicer withdraw their fees
+    // The waterfall credited them in the deal: the trustee's 5,000 per period, the servicer's 1.5 % of the cash.
+    type Withdrawn = { trusteeFees: string; servicerFees: string; amount: string };
+    const fees = [
+      await ok<Withdrawn>(["fees", "withdraw", "h100"], "trustee"),
+      await ok<Withdrawn>(["fees", "withdraw", "h100"], "servicer"),
+    ];
+    expect(fees.map((f) => [f.trusteeFees, f.servicerFees, f.amount])).to.deep.equal([
+      ["5000000000", "0", "5000000000"],
+      ["0", "31021056000", "31021056000"],
+    ]);
+    const none = await cascade(["fees", "withdraw", "h100"], "trustee");
+    expect(none.code).to.equal(1);
+    expect(none.stderr.trim().split("\n").at(-1)).to.equal(
+      `cascade: reverted with NoFeesOwed(${addressOf("trustee")})`,
+    );
+
     // ------------------------------------------------------------ the investor is paid; the auditor looks
     const paid = await ok<{ tranches: { symbol: string; claimed: string }[] }>(
       ["claim", "h100"],
@@ -395,9 +412,11 @@ describe("cascade CLI end to end against anvil", function () {
       name: string;
       statusName: string;
       nextPeriod: string;
+      feesOwed: { trustee: string; servicer: string };
       tranches: { symbol: string; supply: string }[];
     }>(["deal", "show", "h100"]);
     expect(shown).to.include({ name: "h100", statusName: "Active", nextPeriod: "1" });
+    expect(shown.feesOwed).to.deep.equal({ trustee: "0", servicer: "0" });
     expect(shown.tranches.map((t) => t.supply)).to.deep.equal([
       "11000000000000",
       "4000000000000",

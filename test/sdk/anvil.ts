@@ -184,7 +184,10 @@ describe("SDK on a JSON-RPC node (anvil, HTTP, local accounts)", function () {
     const { statements, bountyEarned } = await keeper.distributeReady({ deal });
     expect(statements).to.have.length(1);
     expect(bountyEarned).to.equal(terms.keeperBounty);
-    const model = simulatePeriod(initialDealState(terms, issued), terms, report, deposit);
+    const model = simulatePeriod(initialDealState(terms, issued), terms, report, deposit, {
+      keeper: keeper.account.address,
+      equityToken: tokens[tokens.length - 1],
+    });
     expect(statements[0]).to.deep.equal(model.statement);
 
     const again = await keeper.distribute({ deal, period: 0n }).catch((e: unknown) => e);

@@ -53,7 +53,9 @@ import {
   wrapContractError,
   type CreateDealReturnType,
   type DeployProtocolReturnType,
+  type PeriodDetail,
   type PeriodOutcome,
+  type PeriodRecord,
   type PeriodStatement,
   type ReportContent,
   type TermSheet,
@@ -225,14 +227,28 @@ async function stablecoinBalance(s: Setup, who: Address): Promise<bigint> {
   });
 }
 
-/** Runs every period; returns the model's and the chain's statements. */
+/** The addresses a model statement names: the keeper that runs the periods and the deal's equity token. */
+function parties(s: Setup) {
+  return {
+    keeper: keeper.account.address,
+    equityToken: s.created.tokens[s.created.tokens.length - 1],
+  };
+}
+
+/** Runs every period; returns the model's statements and details and the chain's statements. */
 async function runDeal(
   s: Setup,
   issued: bigint[],
   path: { utilizationBps: number; price: bigint; depositBps: number; unreported?: boolean }[],
-): Promise<{ model: PeriodStatement[]; chain: PeriodStatement[]; status: number }> {
+): Promise<{
+  model: PeriodStatement[];
+  details: PeriodDetail[];
+  chain: PeriodStatement[];
+  status: number;
+}> {
   let state = initialDealState(s.terms, issued);
   const model: PeriodStatement[] = [];
+  const details: PeriodDetail[] = [];
   const chainStatements: PeriodStatement[] = [];
   const bountyBefore = await stablecoinBalance(s, keeper.account.address);
   for (let p = 0; p < path.length; p++) {
@@ -258,8 +274,9 @@ async function runDeal(
     expect(run.statements).to.have.length(1);
     expect(run.bountyEarned).to.equal(run.statements[0].keeperBountyPaid);
     chainStatements.push(...run.statements);
-    const sim = simulatePeriod(state, s.terms, outcome, deposit);
+    const sim = simulatePeriod(state, s.terms, outcome, deposit, parties(s));
     model.push(sim.statement);
+    details.push(sim.detail);
     state = sim.next;
   }
   const snap = await keeper.dealSnapshot({ deal: s.created.deal });
@@ -273,7 +290,14 @@ async function runDeal(
   // The keeper earned exactly the bounties the statements record.
   const bounties = chainStatements.reduce((a, x) => a + x.keeperBountyPaid, 0n);
   expect((await stablecoinBalance(s, keeper.account.address)) - bountyBefore).to.equal(bounties);
-  return { model, chain: chainStatements, status: snap.status };
+  return { model, details, chain: chainStatements, status: snap.status };
+}
+
+/** What `periodStatements` derives (rates, scheduled principal, interest arrears) equals the model's detail. */
+function expectDerivedFigures(records: PeriodRecord[], details: PeriodDetail[]): void {
+  expect(records.map((r) => [r.rates, r.principalDue, r.interestArrears])).to.deep.equal(
+    details.map((d) => [d.rates, d.principalDue, d.interestArrears]),
+  );
 }
 
 const HEALTHY = [
@@ -291,7 +315,7 @@ describe("SDK on chain: the H100 deal", function () {
     const s = await setUp();
     const issued = await fund(s);
     expect(issued[0]).to.equal(s.terms.tranches[0].faceAmount); // oversubscribed: capped at face
-    const { model, chain: onChain, status } = await runDeal(s, issued, HEALTHY);
+    const { model, details, chain: onChain, status } = await runDeal(s, issued, HEALTHY);
     expect(onChain).to.have.length(12);
     expect(model).to.deep.equal(onChain);
     expect(onChain.every(statementBalances)).to.equal(true);
@@ -303,6 +327,39 @@ describe("SDK on chain: the H100 deal", function () {
     });
     expect(records.map((r) => r.statement)).to.deep.equal(onChain);
     expect(records[11].outstanding).to.deep.equal([0n, 0n, 0n]);
+    expectDerivedFigures(records, details);
+    expect(records.every((r) => r.residualRecipient === s.created.tokens[3])).to.equal(true);
+
+    // The fees paid are credited in the deal until the trustee and the servicer withdraw them.
+    const trusteeFees = onChain.reduce((a, x) => a + x.trusteeFeePaid, 0n);
+    const servicerFees = onChain.reduce((a, x) => a + x.servicerFeePaid, 0n);
+    const snap = await keeper.dealSnapshot({ deal: s.created.deal });
+    expect(snap.feesOwed).to.deep.equal({ trustee: trusteeFees, servicer: servicerFees });
+    expect(snap.stablecoinBalance).to.equal(
+      snap.reserve.balance + snap.collections + trusteeFees + servicerFees,
+    );
+    for (const [who, fees] of [
+      [trustee, { trusteeFees, servicerFees: 0n }],
+      [servicer, { trusteeFees: 0n, servicerFees }],
+    ] as const) {
+      const before = await stablecoinBalance(s, who.account.address);
+      const got = await who.withdrawFees({ deal: s.created.deal });
+      expect(got).to.deep.include({ ...fees, amount: fees.trusteeFees + fees.servicerFees });
+      expect((await stablecoinBalance(s, who.account.address)) - before).to.equal(got.amount);
+      const again = await who.withdrawFees({ deal: s.created.deal }).catch((e: unknown) => e);
+      expect(again).to.be.instanceOf(ContractRevertError);
+      expect([
+        (again as ContractRevertError).errorName,
+        (again as ContractRevertError).args,
+      ]).to.deep.equal(["NoFeesOwed", [who.account.address]]);
+    }
+    const stranger = await investors[0]
+      .withdrawFees({ deal: s.created.deal })
+      .catch((e: unknown) => e);
+    expect((stranger as ContractRevertError).errorName).to.equal("NoFeesOwed");
+    const emptied = await keeper.dealSnapshot({ deal: s.created.deal });
+    expect(emptied.feesOwed).to.deep.equal({ trustee: 0n, servicer: 0n });
+    expect(emptied.stablecoinBalance).to.equal(emptied.reserve.balance + emptied.collections);
 
     // Every unit paid to a tranche is claimed, claimable, or rounding dust left in its token.
     const claimed = await investors[0].claim({ token: s.created.tokens[0] });
@@ -334,7 +391,7 @@ describe("SDK on chain: the H100 deal", function () {
       // Two periods go unreported: all collections are used and the linked mezzanine coupon pays its floor.
       unreported: t === 4 || t === 9,
     }));
-    const { model, chain: onChain, status } = await runDeal(s, issued, path);
+    const { model, details, chain: onChain, status } = await runDeal(s, issued, path);
     expect(model).to.deep.equal(onChain);
     expect(onChain.filter((x) => !x.reported).map((x) => x.period)).to.deep.equal([4n, 9n]);
     expect(onChain.some((x) => x.reserveDrawn > 0n)).to.equal(true);
@@ -352,6 +409,10 @@ describe("SDK on chain: the H100 deal", function () {
       fromBlock: s.created.blockNumber,
     });
     expect(records.some((r) => r.interestArrears.some((a) => a > 0n))).to.equal(true);
+    expectDerivedFigures(records, details);
+    // The statement's outstanding is what the final payment left, before the write-off.
+    expect(records[11].outstanding).to.deep.equal(onChain[11].outstanding);
+    expect(records[11].outstanding.some((o) => o > 0n)).to.equal(true);
     expect(
       records.filter((r) => r.missedReports !== undefined).map((r) => r.missedReports),
     ).to.deep.equal([1n, 2n]);
@@ -536,6 +597,7 @@ describe("SDK on chain: actions and typed errors", function () {
       s.terms,
       rep,
       deposit,
+      parties(s),
     );
     expect(first.statement).to.deep.equal(model.statement);
 
@@ -715,6 +777,12 @@ describe("SDK on chain: actions and typed errors", function () {
       .catch((e: unknown) => e);
     expect((err as ContractRevertError).errorName).to.equal("EnforcedPause");
     expect((await keeper.checkUpkeep({ deal: s.created.deal })).upkeepNeeded).to.equal(false);
+    // Fees credited before the pause stay in the deal until it is unpaused.
+    expect((await keeper.dealSnapshot({ deal: s.created.deal })).feesOwed.trustee > 0n).to.equal(
+      true,
+    );
+    const held = await trustee.withdrawFees({ deal: s.created.deal }).catch((e: unknown) => e);
+    expect((held as ContractRevertError).errorName).to.equal("EnforcedPause");
     const unpause = await writeContract(guardian, {
       address: s.created.deal,
       abi: dealAbi,

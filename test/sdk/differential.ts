@@ -60,6 +60,7 @@ import {
   riskEngineAbi,
   type FleetEntryTerms,
   type IndexObservation,
+  type PeriodDetail,
   type PeriodOutcome,
   type PeriodStatement,
   type RiskTerms,
@@ -348,7 +349,10 @@ describe("SDK differential: random deals, model vs chain", function () {
             ).feed
           : undefined;
       const terms = randomTerms(r, (await getBlock(publicClient)).timestamp, feed);
-      const { deal, offerings } = await issuer.createDeal({ factory: protocol.factory, terms });
+      const { deal, offerings, tokens } = await issuer.createDeal({
+        factory: protocol.factory,
+        terms,
+      });
 
       await advanceTo(terms.offeringOpensAt);
       for (const [t, offering] of offerings.entries()) {
@@ -379,6 +383,7 @@ describe("SDK differential: random deals, model vs chain", function () {
       let index = INDEX_BASE;
       const modes = new Set<number>();
       let lastStatement: PeriodStatement | undefined;
+      const details: PeriodDetail[] = [];
       const bountyBefore = await balanceOf(keeper.account.address);
       for (let p = 0; p < terms.periodCount; p++) {
         const billed = gpuHoursAvailable === 0n ? 0n : r.big(0n, gpuHoursAvailable);
@@ -431,8 +436,13 @@ describe("SDK differential: random deals, model vs chain", function () {
         const distributedAt = await getBlockNumber(publicClient, { cacheTime: 0 });
         const observation =
           feed === undefined ? undefined : await observeIndex(feed, distributedAt);
-        const sim = simulatePeriod(state, terms, outcome, deposit, { index: observation });
+        const sim = simulatePeriod(state, terms, outcome, deposit, {
+          index: observation,
+          keeper: keeper.account.address,
+          equityToken: tokens[tokens.length - 1],
+        });
         expect(statements, `period ${p}`).to.deep.equal([sim.statement]);
+        details.push(sim.detail);
         state = sim.next;
         lastStatement = sim.statement;
         modes.add(sim.statement.mode);
@@ -490,6 +500,19 @@ describe("SDK differential: random deals, model vs chain", function () {
       const records = await keeper.periodStatements({ deal });
       const bounties = records.reduce((a, x) => a + x.statement.keeperBountyPaid, 0n);
       expect((await balanceOf(keeper.account.address)) - bountyBefore).to.equal(bounties);
+      // The rates and scheduled principal periodStatements derives from the deal's views are the model's.
+      expect(records.map((x) => [x.rates, x.principalDue, x.interestArrears])).to.deep.equal(
+        details.map((d) => [d.rates, d.principalDue, d.interestArrears]),
+      );
+      // Every fee paid is still credited in the deal: nobody withdrew.
+      const feesOwed = {
+        trustee: records.reduce((a, x) => a + x.statement.trusteeFeePaid, 0n),
+        servicer: records.reduce((a, x) => a + x.statement.servicerFeePaid, 0n),
+      };
+      expect(snapshot.feesOwed).to.deep.equal(feesOwed);
+      expect(snapshot.stablecoinBalance).to.equal(
+        snapshot.reserve.balance + snapshot.collections + feesOwed.trustee + feesOwed.servicer,
+      );
       expect(snapshot.reserve.balance).to.equal(state.reserve);
       expect(snapshot.collections).to.equal(state.collections);
       expect([snapshot.feeArrears.trustee, snapshot.feeArrears.servicer]).to.deep.equal([

@@ -9,6 +9,7 @@ import {
   NonceTooLowError,
   encodeAbiParameters,
   encodeErrorResult,
+  zeroAddress,
   type Address,
   type Hash,
   type Hex,
@@ -93,6 +94,12 @@ function statement(period: bigint): PeriodStatement {
       breachedMask: 0n,
       activeMask: 0n,
     },
+    keeper: KEEPER,
+    trusteeFeeArrears: 0n,
+    servicerFeeArrears: 0n,
+    interestDue: [],
+    outstanding: [],
+    residualRecipient: zeroAddress,
   };
 }
 

@@ -425,6 +425,16 @@ describe("SDK model: periods", () => {
     expect(p1.statement.reserveDrawn).to.equal(p1.detail.interestDue[0]);
     expect(p1.statement.interestPaid).to.deep.equal([p1.detail.interestDue[0], 0n, 0n]);
     expect(p1.detail.trusteeFeeArrears).to.equal(t.trusteeFeePerPeriod);
+    // The statement carries the dues, the arrears and the outstanding principal itself.
+    expect(p1.statement.interestDue).to.deep.equal(p1.detail.interestDue);
+    expect(
+      p1.statement.interestDue.map((due, i) => due - p1.statement.interestPaid[i]),
+    ).to.deep.equal(p1.detail.interestArrears);
+    expect(p1.statement.outstanding).to.deep.equal(p1.detail.outstanding);
+    expect([p1.statement.trusteeFeeArrears, p1.statement.servicerFeeArrears]).to.deep.equal([
+      p1.detail.trusteeFeeArrears,
+      p1.detail.servicerFeeArrears,
+    ]);
   });
 
   it("the final period distributes every collection and releases the reserve; status follows repayment", () => {
@@ -443,6 +453,11 @@ describe("SDK model: periods", () => {
     expect(rich.next.status).to.equal(DealStatus.Repaid);
     const poor = simulatePeriod(s0, t, report(90, 1n), 1_000n * USDC);
     expect(poor.next.status).to.equal(DealStatus.Defaulted);
+    // The statement's outstanding is what the payment left; the write-off comes after it.
+    expect(poor.statement.outstanding).to.deep.equal(
+      t.tranches.slice(0, 3).map((x, i) => x.faceAmount - poor.statement.principalPaid[i]),
+    );
+    expect(poor.detail.outstanding).to.deep.equal([0n, 0n, 0n]);
     expect(() => simulatePeriod(rich.next, t, report(90, 1n), 0n)).to.throw(RangeError);
   });
 
@@ -459,11 +474,24 @@ describe("SDK model: periods", () => {
   });
 
   it("the residual goes to the issuer when no equity was issued", () => {
-    const t = terms();
+    const issuer = "0x00000000000000000000000000000000000015e1" as const;
+    const equityToken = "0x000000000000000000000000000000000000e901" as const;
+    const keeper = "0x000000000000000000000000000000000000cee9" as const;
+    const t = { ...terms(), issuer };
     const s0 = initialDealState(t, [...t.tranches.slice(0, 3).map((x) => x.faceAmount), 0n]);
+    const sim = simulatePeriod(s0, t, report(80, 10n ** 13n), 10n ** 13n, { keeper, equityToken });
+    expect(sim.detail.residualRecipient).to.equal("issuer");
+    expect([sim.statement.residualRecipient, sim.statement.keeper]).to.deep.equal([issuer, keeper]);
+    const withEquity = initialDealState(
+      t,
+      t.tranches.map((x) => x.faceAmount),
+    );
+    const paid = simulatePeriod(withEquity, t, report(80, 10n ** 13n), 10n ** 13n, { equityToken });
+    expect(paid.statement.residualRecipient).to.equal(equityToken);
+    // Without the addresses the statement names the zero address.
     expect(
-      simulatePeriod(s0, t, report(80, 10n ** 13n), 10n ** 13n).detail.residualRecipient,
-    ).to.equal("issuer");
+      simulatePeriod(withEquity, t, report(80, 10n ** 13n), 10n ** 13n).statement.keeper,
+    ).to.equal("0x0000000000000000000000000000000000000000");
   });
 
   it("every period of random deals conserves cash and never pays a note more than it owes (seeded)", () => {

@@ -200,14 +200,18 @@ async function open(t: TermSheet) {
   return { ...created, issued, state: initialDealState(t, issued) };
 }
 
-/** Deposits, reports and distributes the next period on chain and in the model. */
+/**
+ * Deposits, reports and distributes the next period on chain and in the model; the period's record
+ * (`periodStatements`) derives the rates and scheduled principal the model used.
+ */
 async function period(
   t: TermSheet,
-  deal: Address,
+  d: { deal: Address; tokens: readonly Address[] },
   state: DealModelState,
   billedPct: bigint,
   price = 2n * USDC,
 ): Promise<DealModelState> {
+  const { deal } = d;
   const p = state.nextPeriod;
   const available = 72_000n;
   const billed = (available * billedPct) / 100n;
@@ -228,8 +232,17 @@ async function period(
   const { finalAt } = await keeper.submitReport({ report: signatures[0].report, signatures });
   await networkHelpers.time.increaseTo(finalAt);
   const { statements } = await keeper.distributeReady({ deal });
-  const sim = simulatePeriod(state, t, report, deposit);
+  const sim = simulatePeriod(state, t, report, deposit, {
+    keeper: keeper.account.address,
+    equityToken: d.tokens[d.tokens.length - 1],
+  });
   expect(statements).to.deep.equal([sim.statement]);
+  const record = (await keeper.periodStatements({ deal })).at(-1);
+  expect([record?.statement.period, record?.rates, record?.principalDue]).to.deep.equal([
+    BigInt(p),
+    sim.detail.rates,
+    sim.detail.principalDue,
+  ]);
   return sim.next;
 }
 
@@ -255,7 +268,7 @@ describe("SDK risk actions on chain, against the model", function () {
   it("the clean-up quote and call pay what the model says, and the deal is Repaid", async () => {
     const t = await terms({ cleanUpBps: 8_000 });
     const d = await open(t);
-    let state = await period(t, d.deal, d.state, 80n, 10n * USDC);
+    let state = await period(t, d, d.state, 80n, 10n * USDC);
     // After one installment the senior is at 75 % of its face: under the 80 % clean-up threshold.
     await networkHelpers.time.increase(5 * DAY);
     const quote = await issuer.cleanUpQuote({ deal: d.deal });
@@ -316,7 +329,7 @@ describe("SDK risk actions on chain, against the model", function () {
     await expectRevert(issuer.proposeWaiver({ deal: d.deal }), "NotAccelerated", [
       DealStatus.Active,
     ]);
-    let state = await period(t, d.deal, d.state, 40n);
+    let state = await period(t, d, d.state, 40n);
     expect(state.status).to.equal(DealStatus.Accelerated);
 
     // Recoveries into a running deal repay principal by rank; the model allocates them the same way.
@@ -381,8 +394,26 @@ describe("SDK risk actions on chain, against the model", function () {
     expect(risk.ballot.executed).to.equal(true);
 
     // The next period runs in the order its triggers set again (utilization 45 %: accelerated once more).
-    state = await period(t, d.deal, state, 45n);
+    state = await period(t, d, state, 45n);
     expect(state.status).to.equal(DealStatus.Accelerated);
+
+    // The trustee writes down all but 260,000 of the notes' principal (senior); the next period, with more cash,
+    // repays it and then recovers written-down senior principal, which its statement counts as principal paid. The
+    // record derives the scheduled principal from what was outstanding before: 260,000 − 250,000 (the senior's
+    // straight-line schedule after period 2 of 4), as the model does.
+    const left = 260_000n * USDC;
+    const cutAll = state.tranches[0].outstanding + state.tranches[1].outstanding - left;
+    await trustee.writeDown({ deal: d.deal, amount: cutAll });
+    state = applyWriteDown(state, cutAll).next;
+    expect([state.nextPeriod, state.tranches[0].outstanding]).to.deep.equal([2, left]);
+    const writtenBefore = state.tranches[0].writtenDown;
+    state = await period(t, d, state, 45n, 10n * USDC);
+    expect(state.tranches[0].writtenDown < writtenBefore).to.equal(true);
+    const last = (await keeper.periodStatements({ deal: d.deal })).at(-1);
+    expect(last?.principalDue[0]).to.equal(left - 250_000n * USDC);
+    expect(last?.statement.principalPaid[0]).to.equal(
+      left + writtenBefore - state.tranches[0].writtenDown,
+    );
   });
 
   it("fleet entries are added and retired by the issuer, with the errors the engine gives", async () => {

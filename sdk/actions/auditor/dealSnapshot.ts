@@ -81,8 +81,11 @@ export interface DealSnapshotReturnType {
   reserve: { balance: bigint; target: bigint };
   /** Collections deposited and not yet distributed. */
   collections: bigint;
+  /** Fees owed to the trustee and the servicer and not paid yet (carried to the next period). */
   feeArrears: { trustee: bigint; servicer: bigint };
-  /** Stablecoin the deal holds (reserve + undistributed collections). */
+  /** Fees paid to the trustee and the servicer, held by the deal until they withdraw them (`withdrawFees`). */
+  feesOwed: { trustee: bigint; servicer: bigint };
+  /** Stablecoin the deal holds (reserve + undistributed collections + fees owed). */
   stablecoinBalance: bigint;
   tranches: TrancheSnapshot[];
   /** Statement of the last distributed period, from its `PeriodDistributed` event. */
@@ -138,6 +141,7 @@ export async function dealSnapshot(
       [reserveBalance, reserveTarget],
       collections,
       [trusteeArrears, servicerArrears],
+      [trusteeOwed, servicerOwed],
       trancheCount,
       keeperBounty,
       missedReports,
@@ -162,6 +166,7 @@ export async function dealSnapshot(
       readContract(client, { ...deal, functionName: "reserve" }),
       readContract(client, { ...deal, functionName: "undistributedCollections" }),
       readContract(client, { ...deal, functionName: "feeArrears" }),
+      readContract(client, { ...deal, functionName: "feesOwed" }),
       readContract(client, { ...deal, functionName: "trancheCount" }),
       readContract(client, { ...deal, functionName: "keeperBounty" }),
       readContract(client, { ...deal, functionName: "missedReports" }),
@@ -277,6 +282,7 @@ export async function dealSnapshot(
       reserve: { balance: reserveBalance, target: reserveTarget },
       collections,
       feeArrears: { trustee: trusteeArrears, servicer: servicerArrears },
+      feesOwed: { trustee: trusteeOwed, servicer: servicerOwed },
       stablecoinBalance,
       tranches,
       lastStatement: last,

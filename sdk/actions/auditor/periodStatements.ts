@@ -3,7 +3,15 @@ import { getContractEvents, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
 import { dealAbi, riskEngineAbi } from "../../generated/abis.js";
-import { dealStatusName, type PeriodStatement } from "../../types.js";
+import { couponRate } from "../../models/coupons.js";
+import { principalDue, scheduledOutstanding } from "../../models/schedule.js";
+import {
+  CouponType,
+  dealStatusName,
+  type CouponTerms,
+  type PeriodStatement,
+  type PrincipalTerms,
+} from "../../types.js";
 
 export interface PeriodStatementsParameters {
   deal: Address;
@@ -12,26 +20,43 @@ export interface PeriodStatementsParameters {
   toBlock?: BlockNumber | BlockTag;
 }
 
-/** One distributed period as its events tell it: the statement plus what the step events add. */
+/**
+ * One distributed period: its statement (the `PeriodDistributed` event, the whole record of the period), the
+ * conditional events of its distribution and of the risk engine, and two figures the SDK derives from the note's
+ * terms. Note arrays are by rank. Copied from the statement: `interestDue`, `outstanding`, the fee arrears, `keeper`,
+ * `residualRecipient`; derived: `rates`, `principalDue` (the deal's views and the SDK's models) and
+ * `interestArrears` (interestDue − interestPaid).
+ */
 export interface PeriodRecord {
   statement: PeriodStatement;
-  /** Annual coupon rate (WAD) of each note (`InterestPaid.rate`). */
+  /**
+   * Annual coupon rate (WAD) of each note. Derived: `couponRate(coupon, statement.utilization)`, or the floor of a
+   * utilization-linked coupon in an unreported period, from the note's terms (`Deal.tranche(i).coupon`).
+   */
   rates: bigint[];
-  /** Interest due of each note, arrears included. */
+  /** Interest due of each note, arrears included (`statement.interestDue`). */
   interestDue: bigint[];
-  /** Interest arrears of each note after the period. */
+  /** Interest arrears of each note after the period. Derived: `statement.interestDue − statement.interestPaid`. */
   interestArrears: bigint[];
+  /**
+   * Scheduled principal due of each note, shortfalls of earlier periods included. Derived from the note's terms
+   * (`Deal.tranche(i)`: `issued`, principal schedule) and its outstanding before the period (`statement.outstanding`
+   * + `statement.principalPaid`, less written-down principal the distribution recovered, `RecoveryApplied`):
+   * `principalDue(before, scheduledOutstanding(issued, principal, period, periodCount))`.
+   */
   principalDue: bigint[];
-  /** Outstanding principal of each note after the period. */
+  /** Outstanding principal of each note after the period's payment (`statement.outstanding`). */
   outstanding: bigint[];
+  /** Trustee fee unpaid after the period (`statement.trusteeFeeArrears`). */
   trusteeFeeArrears: bigint;
+  /** Servicer fee unpaid after the period (`statement.servicerFeeArrears`). */
   servicerFeeArrears: bigint;
-  /** Who ran the period and earned `statement.keeperBountyPaid` (`KeeperPaid.keeper`). */
-  keeper: Address | undefined;
+  /** Who ran the period and earned `statement.keeperBountyPaid` (`statement.keeper`). */
+  keeper: Address;
   /** For an unreported period, the deal's count of missed reports after it (`ReportMissed`); else undefined. */
   missedReports: bigint | undefined;
-  /** Who received the residual: the equity token or the issuer. */
-  residualRecipient: Address | undefined;
+  /** Who received the residual: the equity token or the issuer (`statement.residualRecipient`). */
+  residualRecipient: Address;
   /** The order the waterfall ran in (`statement.mode`): Active, CashTrap or Accelerated. */
   modeName: string;
   /** The risk engine's trigger evaluation of the period (`TriggersEvaluated`), if it has triggers. */
@@ -53,6 +78,41 @@ export interface TriggerEvaluation {
   breachedMask: bigint;
   activeMask: bigint;
   counts: bigint;
+}
+
+/** A note's terms, as the derived figures of a record need them. */
+interface NoteTerms {
+  coupon: CouponTerms;
+  principal: PrincipalTerms;
+  issued: bigint;
+}
+
+/**
+ * The coupon rate and scheduled principal of each note in the period of `statement`, as `Deal` computed them:
+ * `recovered[i]` is written-down principal of note i the distribution repaid (counted in `principalPaid`).
+ */
+function derivedNoteFigures(
+  statement: PeriodStatement,
+  notes: readonly NoteTerms[],
+  periodCount: bigint,
+  recovered: readonly bigint[],
+): { rates: bigint[]; principalDue: bigint[] } {
+  const rates: bigint[] = [];
+  const due: bigint[] = [];
+  for (let i = 0; i < statement.outstanding.length; i++) {
+    const { coupon, principal, issued } = notes[i];
+    // Without a report, a utilization-linked coupon falls to its floor.
+    rates.push(
+      !statement.reported && coupon.couponType === CouponType.UtilizationLinked
+        ? coupon.floorRate
+        : couponRate(coupon, statement.utilization),
+    );
+    const before = statement.outstanding[i] + statement.principalPaid[i] - (recovered[i] ?? 0n);
+    due.push(
+      principalDue(before, scheduledOutstanding(issued, principal, statement.period, periodCount)),
+    );
+  }
+  return { rates, principalDue: due };
 }
 
 export type PeriodStatementsReturnType = PeriodRecord[];
@@ -161,73 +221,30 @@ export async function periodStatements(
   }
   /** Write-downs by transaction: those of a distribution belong to its final period. */
   const writeDowns = new Map<string, PeriodRecord["writeDowns"]>();
+  /** `ReportMissed` comes before the `PeriodDistributed` event of its period. */
+  const missed = new Map<bigint, bigint>();
+  /**
+   * Written-down principal recovered by a distribution, by note (`RecoveryApplied` before its `PeriodDistributed`
+   * in the same transaction; a deposit of recoveries ends with `RecoveriesDeposited` instead).
+   */
+  const recovering = new Map<string, bigint[]>();
 
-  // Step events come before the PeriodDistributed event of the same period; collect them by period.
-  interface Steps {
-    rates: bigint[];
-    interestDue: bigint[];
-    interestArrears: bigint[];
-    principalDue: bigint[];
-    outstanding: bigint[];
-    trusteeFeeArrears: bigint;
-    servicerFeeArrears: bigint;
-    keeper: Address | undefined;
-    missedReports: bigint | undefined;
-    residualRecipient: Address | undefined;
-  }
-  const steps = new Map<bigint, Steps>();
-  const stepsOf = (period: bigint): Steps => {
-    let s = steps.get(period);
-    if (!s) {
-      s = {
-        rates: [],
-        interestDue: [],
-        interestArrears: [],
-        principalDue: [],
-        outstanding: [],
-        trusteeFeeArrears: 0n,
-        servicerFeeArrears: 0n,
-        keeper: undefined,
-        missedReports: undefined,
-        residualRecipient: undefined,
-      };
-      steps.set(period, s);
-    }
-    return s;
-  };
-
-  const records: PeriodRecord[] = [];
+  const found: { record: Omit<PeriodRecord, "rates" | "principalDue">; recovered: bigint[] }[] = [];
   for (const log of logs) {
     switch (log.eventName) {
-      case "KeeperPaid":
-        stepsOf(log.args.period).keeper = log.args.keeper;
-        break;
       case "ReportMissed":
-        stepsOf(log.args.period).missedReports = log.args.missedReports;
+        missed.set(log.args.period, log.args.missedReports);
         break;
-      case "FeesPaid": {
-        const s = stepsOf(log.args.period);
-        s.trusteeFeeArrears = log.args.trusteeArrears;
-        s.servicerFeeArrears = log.args.servicerArrears;
-        break;
-      }
-      case "InterestPaid": {
-        const s = stepsOf(log.args.period);
+      case "RecoveryApplied": {
+        const key = log.transactionHash ?? "";
+        const list = recovering.get(key) ?? [];
         const i = Number(log.args.tranche);
-        s.rates[i] = log.args.rate;
-        s.interestDue[i] = log.args.due;
-        s.interestArrears[i] = log.args.arrears;
+        list[i] = (list[i] ?? 0n) + log.args.recovered;
+        recovering.set(key, list);
         break;
       }
-      case "PrincipalPaid": {
-        const s = stepsOf(log.args.period);
-        const i = Number(log.args.tranche);
-        s.principalDue[i] = log.args.due;
-        s.outstanding[i] = log.args.outstanding;
-        break;
-      }
-      case "ResidualPaid":
-        stepsOf(log.args.period).residualRecipient = log.args.recipient;
+      case "RecoveriesDeposited":
+        recovering.delete(log.transactionHash ?? "");
         break;
       case "PrincipalWrittenDown": {
         const key = log.transactionHash ?? "";
@@ -243,23 +260,54 @@ export async function periodStatements(
       }
       case "PeriodDistributed": {
         if (!isMined(log)) break;
-        const s = stepsOf(log.args.period);
-        const r = riskOf(log.args.period);
-        records.push({
-          statement: log.args.statement,
-          ...s,
-          modeName: dealStatusName(log.args.statement.mode),
-          ...r,
-          writeDowns: writeDowns.get(log.transactionHash) ?? [],
-          blockNumber: log.blockNumber,
-          transactionHash: log.transactionHash,
+        const statement = log.args.statement;
+        const period = statement.period;
+        found.push({
+          record: {
+            statement,
+            interestDue: [...statement.interestDue],
+            interestArrears: statement.interestDue.map((due, i) => due - statement.interestPaid[i]),
+            outstanding: [...statement.outstanding],
+            trusteeFeeArrears: statement.trusteeFeeArrears,
+            servicerFeeArrears: statement.servicerFeeArrears,
+            keeper: statement.keeper,
+            missedReports: missed.get(period),
+            residualRecipient: statement.residualRecipient,
+            modeName: dealStatusName(statement.mode),
+            ...riskOf(period),
+            writeDowns: writeDowns.get(log.transactionHash) ?? [],
+            blockNumber: log.blockNumber,
+            transactionHash: log.transactionHash,
+          },
+          recovered: recovering.get(log.transactionHash) ?? [],
         });
-        steps.delete(log.args.period);
+        missed.delete(period);
+        recovering.delete(log.transactionHash);
         break;
       }
       default:
         break;
     }
   }
-  return records.sort((a, b) => (a.statement.period < b.statement.period ? -1 : 1));
+  if (found.length === 0) return [];
+
+  // The coupon and principal terms of the notes, and their issued amounts, are fixed once the offerings settled.
+  const notes = found[0].record.statement.outstanding.length;
+  const deal = { address: params.deal, abi: dealAbi } as const;
+  const [periodCount, terms] = await withErrors(() =>
+    Promise.all([
+      readContract(client, { ...deal, functionName: "periodCount" }),
+      Promise.all(
+        Array.from({ length: notes }, (_, i) =>
+          readContract(client, { ...deal, functionName: "tranche", args: [BigInt(i)] }),
+        ),
+      ),
+    ]),
+  );
+  return found
+    .map(({ record, recovered }) => ({
+      ...record,
+      ...derivedNoteFigures(record.statement, terms, periodCount, recovered),
+    }))
+    .sort((a, b) => (a.statement.period < b.statement.period ? -1 : 1));
 }

@@ -34,13 +34,16 @@ export interface PerformUpkeepReturnType {
   alreadyDistributed: boolean;
   /** Statements of the periods this transaction distributed, in order. */
   statements: PeriodStatement[];
-  /** Keeper bounty paid to the sending account by this transaction (Σ `KeeperPaid.amount`). */
+  /** Keeper bounty paid to the sending account by this transaction (Σ `keeperBountyPaid` of its statements). */
   bountyEarned: bigint;
   transactionHash: Hash | undefined;
   gasUsed: bigint | undefined;
 }
 
-/** What a mined `performUpkeep` (or `distribute`) did, from its receipt. */
+/**
+ * What a mined `performUpkeep` (or `distribute`) did, from its receipt: the statements of the periods it distributed
+ * and the bounty they paid to `keeper` (each statement names the account that ran it).
+ */
 export function upkeepOutcome(
   receipt: TransactionReceipt,
   deal: Address,
@@ -49,9 +52,9 @@ export function upkeepOutcome(
   const statements = eventsOf(receipt, dealAbi, "PeriodDistributed", deal).map(
     (e) => e.args.statement,
   );
-  const bountyEarned = eventsOf(receipt, dealAbi, "KeeperPaid", deal)
-    .filter((e) => isAddressEqual(e.args.keeper, keeper))
-    .reduce((a, e) => a + e.args.amount, 0n);
+  const bountyEarned = statements
+    .filter((s) => isAddressEqual(s.keeper, keeper))
+    .reduce((a, s) => a + s.keeperBountyPaid, 0n);
   return { statements, bountyEarned };
 }
 
