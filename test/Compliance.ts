@@ -97,8 +97,23 @@ async function dealFixture() {
   }
   // Three more registered wallets (a, b, c) and one that never registers (stranger).
   const [a, b, c, stranger] = [signers[16], signers[17], signers[18], signers[0]];
-  for (const w of [a, b, c]) await registry.connect(agent).registerInvestor(w.address, kyc, US, ACCREDITED);
-  return { protocol, r, h, terms, registry, agent, kyc, a, b, c, stranger, senior: h.tokens[0], mezz: h.tokens[1] };
+  for (const w of [a, b, c])
+    await registry.connect(agent).registerInvestor(w.address, kyc, US, ACCREDITED);
+  return {
+    protocol,
+    r,
+    h,
+    terms,
+    registry,
+    agent,
+    kyc,
+    a,
+    b,
+    c,
+    stranger,
+    senior: h.tokens[0],
+    mezz: h.tokens[1],
+  };
 }
 
 /** Every tranche subscribed and delivered (investor i holds tranche i), the holding period over. */
@@ -165,7 +180,9 @@ describe("Compliance", function () {
 
     it("test_transfer_allowedWhenEveryRuleHolds", async function () {
       const { senior, holder, a } = await loadFixture(activeFixture);
-      expect(await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING)).to.equal(0n);
+      expect(
+        await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING),
+      ).to.equal(0n);
       await expect(senior.connect(holder).transfer(a.address, MIN_HOLDING))
         .to.emit(senior, "Transfer")
         .withArgs(holder.address, a.address, MIN_HOLDING);
@@ -176,13 +193,12 @@ describe("Compliance", function () {
     it("test_code1_paused", async function () {
       const { senior, holder, a, h, r } = await loadFixture(activeFixture);
       await h.deal.connect(r.guardian).pause();
-      expect(await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING)).to.equal(
-        BigInt(Code.PAUSED),
-      );
-      await expect(senior.connect(holder).transfer(a.address, MIN_HOLDING)).to.be.revertedWithCustomError(
-        senior,
-        "TokenPaused",
-      );
+      expect(
+        await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING),
+      ).to.equal(BigInt(Code.PAUSED));
+      await expect(
+        senior.connect(holder).transfer(a.address, MIN_HOLDING),
+      ).to.be.revertedWithCustomError(senior, "TokenPaused");
       expect(await senior.detectClaimRestriction(holder.address)).to.equal(BigInt(Code.PAUSED));
     });
 
@@ -201,9 +217,9 @@ describe("Compliance", function () {
       const engine = await impersonate(await h.deal.riskEngine());
       const until = BigInt(await time.latest()) + DAY;
       await senior.connect(engine).lockForVote(holder.address, until);
-      expect(await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING)).to.equal(
-        BigInt(Code.TOKENS_LOCKED),
-      );
+      expect(
+        await senior.detectTransferRestriction(holder.address, a.address, MIN_HOLDING),
+      ).to.equal(BigInt(Code.TOKENS_LOCKED));
       await expect(senior.connect(holder).transfer(a.address, MIN_HOLDING))
         .to.be.revertedWithCustomError(senior, "TokensLocked")
         .withArgs(holder.address, until);
@@ -211,7 +227,13 @@ describe("Compliance", function () {
 
     it("test_code4_9_notRegistered", async function () {
       const { senior, holder, a, stranger, registry, agent } = await loadFixture(activeFixture);
-      await expectRestricted(senior, holder, stranger.address, MIN_HOLDING, Code.RECEIVER_NOT_REGISTERED);
+      await expectRestricted(
+        senior,
+        holder,
+        stranger.address,
+        MIN_HOLDING,
+        Code.RECEIVER_NOT_REGISTERED,
+      );
       await senior.connect(holder).transfer(a.address, 2n * MIN_HOLDING);
       await registry.connect(agent).removeWallet(a.address);
       await expectRestricted(senior, a, holder.address, MIN_HOLDING, Code.SENDER_NOT_REGISTERED);
@@ -257,8 +279,16 @@ describe("Compliance", function () {
     it("test_code8_13_classNotAllowed", async function () {
       const { senior, holder, a, registry, agent, kyc } = await loadFixture(activeFixture);
       await registry.connect(agent).updateInvestor(a.address, kyc, US, NON_US);
-      await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.RECEIVER_CLASS_NOT_ALLOWED);
-      await registry.connect(agent).updateInvestor(a.address, kyc, US, QUALIFIED_PURCHASER | NON_US);
+      await expectRestricted(
+        senior,
+        holder,
+        a.address,
+        MIN_HOLDING,
+        Code.RECEIVER_CLASS_NOT_ALLOWED,
+      );
+      await registry
+        .connect(agent)
+        .updateInvestor(a.address, kyc, US, QUALIFIED_PURCHASER | NON_US);
       await registry.connect(agent).updateInvestor(holder.address, kyc, US, NON_US);
       await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.SENDER_CLASS_NOT_ALLOWED);
     });
@@ -274,7 +304,10 @@ describe("Compliance", function () {
       await senior.connect(a).transfer(stranger.address, MIN_HOLDING);
       expect(await senior.acquiredAt(stranger.address)).to.equal(acquired);
       await time.increaseTo(acquired + HOLDING_PERIOD);
-      await expect(senior.connect(a).transfer(holder.address, MIN_HOLDING)).to.emit(senior, "Transfer");
+      await expect(senior.connect(a).transfer(holder.address, MIN_HOLDING)).to.emit(
+        senior,
+        "Transfer",
+      );
     });
 
     it("test_code15_belowMinHolding_bothSides", async function () {
@@ -283,9 +316,17 @@ describe("Compliance", function () {
       await expectRestricted(senior, holder, a.address, MIN_HOLDING - 1n, Code.BELOW_MIN_HOLDING);
       // The sender would keep a non-zero balance below it.
       const balance = await senior.balanceOf(holder.address);
-      await expectRestricted(senior, holder, a.address, balance - MIN_HOLDING + 1n, Code.BELOW_MIN_HOLDING);
+      await expectRestricted(
+        senior,
+        holder,
+        a.address,
+        balance - MIN_HOLDING + 1n,
+        Code.BELOW_MIN_HOLDING,
+      );
       // Selling out entirely is fine.
-      expect(await senior.detectTransferRestriction(holder.address, a.address, balance)).to.equal(0n);
+      expect(await senior.detectTransferRestriction(holder.address, a.address, balance)).to.equal(
+        0n,
+      );
     });
 
     it("test_code16_maxHolders_countsIdentities", async function () {
@@ -298,7 +339,10 @@ describe("Compliance", function () {
       await expectRestricted(mezz, a, b.address, 5n * USDC, Code.MAX_HOLDERS);
       // A second wallet of a holding identity is no new holder.
       await registry.connect(agent).addWallet(a.address, c.address);
-      await expect(mezz.connect(m).transfer(c.address, 10n * USDC)).to.not.emit(mezz, "HoldersChanged");
+      await expect(mezz.connect(m).transfer(c.address, 10n * USDC)).to.not.emit(
+        mezz,
+        "HoldersChanged",
+      );
       expect(await mezz.holders()).to.equal(2n);
       // Selling out makes room: a's identity still holds through c, so only the sale of everything counts.
       await mezz.connect(a).transfer(m.address, 10n * USDC);
@@ -317,20 +361,24 @@ describe("Compliance", function () {
       const balance = await senior.balanceOf(holder.address);
       await senior.connect(agent).freezeTokens(holder.address, balance - 5n * MIN_HOLDING);
       await expectRestricted(senior, holder, a.address, 5n * MIN_HOLDING + 1n, Code.AMOUNT_FROZEN);
-      await expect(senior.connect(holder).transfer(a.address, 5n * MIN_HOLDING)).to.emit(senior, "Transfer");
+      await expect(senior.connect(holder).transfer(a.address, 5n * MIN_HOLDING)).to.emit(
+        senior,
+        "Transfer",
+      );
     });
 
     it("test_transferFrom_checksOwnerAndReceiver", async function () {
       const { senior, holder, a, stranger } = await loadFixture(activeFixture);
       await senior.connect(holder).approve(stranger.address, MIN_HOLDING);
       // The spender need not be registered; the receiver must.
-      await expect(senior.connect(stranger).transferFrom(holder.address, stranger.address, MIN_HOLDING))
+      await expect(
+        senior.connect(stranger).transferFrom(holder.address, stranger.address, MIN_HOLDING),
+      )
         .to.be.revertedWithCustomError(senior, "TransferRestricted")
         .withArgs(Code.RECEIVER_NOT_REGISTERED);
-      await expect(senior.connect(stranger).transferFrom(holder.address, a.address, MIN_HOLDING)).to.emit(
-        senior,
-        "Transfer",
-      );
+      await expect(
+        senior.connect(stranger).transferFrom(holder.address, a.address, MIN_HOLDING),
+      ).to.emit(senior, "Transfer");
     });
   });
 
@@ -343,7 +391,9 @@ describe("Compliance", function () {
       await time.increaseTo(f.terms.offeringClosesAt);
       await f.h.offerings[0].close();
       const face = f.terms.tranches[0].faceAmount;
-      await expect(f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, f.stranger.address))
+      await expect(
+        f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, f.stranger.address),
+      )
         .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
         .withArgs(Code.RECEIVER_NOT_REGISTERED);
       await f.registry.connect(f.agent).setWalletFrozen(inv.address, true);
@@ -363,7 +413,9 @@ describe("Compliance", function () {
       const first = await f.senior.claimable(f.holder.address);
       expect(first).to.be.greaterThan(0n);
       await f.registry.connect(f.agent).setIdentityFrozen(f.holder.address, true);
-      expect(await f.senior.detectClaimRestriction(f.holder.address)).to.equal(BigInt(Code.SENDER_FROZEN));
+      expect(await f.senior.detectClaimRestriction(f.holder.address)).to.equal(
+        BigInt(Code.SENDER_FROZEN),
+      );
       await expect(f.senior.connect(f.holder).claimTo(f.holder.address))
         .to.be.revertedWithCustomError(f.senior, "ClaimRestricted")
         .withArgs(f.holder.address, Code.SENDER_FROZEN);
@@ -419,16 +471,16 @@ describe("Compliance", function () {
         senior.connect(holder).forcedTransfer(holder.address, a.address, 1n),
         senior.connect(holder).recoverWallet(holder.address, a.address),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(senior, "NotComplianceAgent").withArgs(holder.address);
+        await expect(call)
+          .to.be.revertedWithCustomError(senior, "NotComplianceAgent")
+          .withArgs(holder.address);
       }
-      await expect(senior.connect(agent).freezeTokens(holder.address, 0n)).to.be.revertedWithCustomError(
-        senior,
-        "ZeroAmount",
-      );
-      await expect(senior.connect(agent).unfreezeTokens(holder.address, 0n)).to.be.revertedWithCustomError(
-        senior,
-        "ZeroAmount",
-      );
+      await expect(
+        senior.connect(agent).freezeTokens(holder.address, 0n),
+      ).to.be.revertedWithCustomError(senior, "ZeroAmount");
+      await expect(
+        senior.connect(agent).unfreezeTokens(holder.address, 0n),
+      ).to.be.revertedWithCustomError(senior, "ZeroAmount");
       await expect(senior.connect(agent).freezeTokens(holder.address, balance + 1n))
         .to.be.revertedWithCustomError(senior, "FreezeExceedsBalance")
         .withArgs(holder.address, balance, 0n, balance + 1n);
@@ -487,10 +539,9 @@ describe("Compliance", function () {
       await expect(
         senior.connect(agent).forcedTransfer(holder.address, a.address, MIN_HOLDING),
       ).to.be.revertedWithCustomError(senior, "TokenPaused");
-      await expect(senior.connect(agent).recoverWallet(holder.address, a.address)).to.be.revertedWithCustomError(
-        senior,
-        "TokenPaused",
-      );
+      await expect(
+        senior.connect(agent).recoverWallet(holder.address, a.address),
+      ).to.be.revertedWithCustomError(senior, "TokenPaused");
     });
 
     it("test_forcedTransfer_frozenSender_keepsCouponsExact_andReleasesFrozenTokens", async function () {
@@ -505,11 +556,18 @@ describe("Compliance", function () {
       await senior.connect(agent).freezeTokens(holder.address, balance / 2n);
       const amount = (balance * 3n) / 4n;
       const tx = senior.connect(agent).forcedTransfer(holder.address, a.address, amount);
-      await expect(tx).to.emit(senior, "ForcedTransfer").withArgs(agent.address, holder.address, a.address, amount);
+      await expect(tx)
+        .to.emit(senior, "ForcedTransfer")
+        .withArgs(agent.address, holder.address, a.address, amount);
       await expect(tx).to.emit(senior, "Transfer").withArgs(holder.address, a.address, amount);
       await expect(tx)
         .to.emit(senior, "TokensUnfrozen")
-        .withArgs(agent.address, holder.address, balance / 2n - (balance - amount), balance - amount);
+        .withArgs(
+          agent.address,
+          holder.address,
+          balance / 2n - (balance - amount),
+          balance - amount,
+        );
       expect(await senior.frozenTokens(holder.address)).to.equal(balance - amount);
       // Coupons earned before the order stay with the holder, to the wei; the receiver starts from nothing.
       expect(await senior.claimable(holder.address)).to.equal(owed);
@@ -517,7 +575,9 @@ describe("Compliance", function () {
       const index0 = await senior.cashIndex();
       await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 1n);
       const delta = (await senior.cashIndex()) - index0;
-      expect(await senior.claimable(holder.address)).to.equal(owed + ((balance - amount) * delta) / WAD);
+      expect(await senior.claimable(holder.address)).to.equal(
+        owed + ((balance - amount) * delta) / WAD,
+      );
       expect(await senior.claimable(a.address)).to.equal((amount * delta) / WAD);
       expect(await senior.acquiredAt(a.address)).to.be.greaterThan(0n);
     });
@@ -563,7 +623,9 @@ describe("Compliance", function () {
       const senior = h.tokens[0];
       const [holder, other] = [r.investors[0], r.investors[5]];
       expect(await senior.registry()).to.equal(ethers.ZeroAddress);
-      expect(await senior.detectTransferRestriction(holder.address, other.address, 1n)).to.equal(0n);
+      expect(await senior.detectTransferRestriction(holder.address, other.address, 1n)).to.equal(
+        0n,
+      );
       expect(await senior.detectTransferRestriction(other.address, holder.address, 1n)).to.equal(
         BigInt(Code.INSUFFICIENT_BALANCE),
       );
@@ -592,7 +654,9 @@ describe("Compliance", function () {
       const existing = await gas(senior.connect(holder).transfer(a.address, MIN_HOLDING));
       const fresh = await gas(senior.connect(holder).transfer(b.address, MIN_HOLDING));
       const registration = await gas(
-        registry.connect(agent).registerInvestor(ethers.Wallet.createRandom().address, f.kyc, US, ACCREDITED),
+        registry
+          .connect(agent)
+          .registerInvestor(ethers.Wallet.createRandom().address, f.kyc, US, ACCREDITED),
       );
       const ratioExisting = existing / refExisting;
       const ratioNew = fresh / refNew;
@@ -628,8 +692,14 @@ describe("Compliance", function () {
       const face = base.tranches[2].faceAmount;
       for (const bad of [
         { ...NO_TRANSFER_RULES, minHolding: face + 1n },
-        { ...NO_TRANSFER_RULES, blockedCountries: [1n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint] },
-        { ...NO_TRANSFER_RULES, blockedCountries: [0n, 0n, 0n, 1n << 232n] as [bigint, bigint, bigint, bigint] },
+        {
+          ...NO_TRANSFER_RULES,
+          blockedCountries: [1n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint],
+        },
+        {
+          ...NO_TRANSFER_RULES,
+          blockedCountries: [0n, 0n, 0n, 1n << 232n] as [bigint, bigint, bigint, bigint],
+        },
       ]) {
         await expect(protocol.factory.createDeal(withRules(bad, reg)))
           .to.be.revertedWithCustomError(protocol.factory, "InvalidTermSheet")

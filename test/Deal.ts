@@ -738,13 +738,14 @@ describe("Deal", function () {
       expect(servicerOwed).to.be.greaterThan(0n);
       // The distribution moved no fee: the deal holds them.
       expect(await coin.balanceOf(f.dealAddress)).to.equal(
-        (await deal.undistributedCollections()) + (await deal.reserve())[0] + trusteeOwed + servicerOwed,
+        (await deal.undistributedCollections()) +
+          (await deal.reserve())[0] +
+          trusteeOwed +
+          servicerOwed,
       );
       expect(await deal.connect(r.trustee).withdrawFees.staticCall()).to.equal(trusteeOwed);
       const tx = deal.connect(r.trustee).withdrawFees();
-      await expect(tx)
-        .to.emit(deal, "FeesWithdrawn")
-        .withArgs(r.trustee.address, trusteeOwed, 0n);
+      await expect(tx).to.emit(deal, "FeesWithdrawn").withArgs(r.trustee.address, trusteeOwed, 0n);
       await expect(tx).to.changeTokenBalances(
         ethers,
         coin,
@@ -1085,9 +1086,9 @@ describe("Deal", function () {
       expect(data).to.equal(performData(ethers, 0n, 1n));
       // A third account, neither a role of the deal nor the usual keeper, runs the upkeep and earns the bounty.
       const tx = deal.connect(f.keeper2).performUpkeep(data);
-      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
-        [0n, f.keeper2.address, 50n * USDC],
-      ]);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal(
+        [[0n, f.keeper2.address, 50n * USDC]],
+      );
       await expect(tx).to.emit(deal, "PeriodDistributed");
       await expect(tx).to.changeTokenBalances(
         ethers,
@@ -1114,9 +1115,9 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
       const tx = forwarder.connect(f.keeper).forward(f.dealAddress, performData(ethers, 0n, 1n));
-      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
-        [0n, await forwarder.getAddress(), 50n * USDC],
-      ]);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal(
+        [[0n, await forwarder.getAddress(), 50n * USDC]],
+      );
       await expect(tx).to.changeTokenBalances(
         ethers,
         protocol.stablecoin,
@@ -1142,9 +1143,9 @@ describe("Deal", function () {
       expect(needed).to.equal(true);
       expect(data).to.equal(coder.encode(["uint256", "uint256", "address"], [0n, 2n, payout]));
       const tx = forwarder.connect(f.keeper).forward(f.dealAddress, data);
-      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
-        [0n, payout, 50n * USDC],
-      ]);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal(
+        [[0n, payout, 50n * USDC]],
+      );
       await expect(tx).to.changeTokenBalances(
         ethers,
         protocol.stablecoin,
@@ -1439,9 +1440,9 @@ describe("Deal", function () {
       await networkHelpers.time.increaseTo(await deal.periodEnd(0));
       await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
       const tx = deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 1n));
-      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
-        [0n, f.keeper.address, 0n],
-      ]);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal(
+        [[0n, f.keeper.address, 0n]],
+      );
       await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, 0n);
       // No transfer to the keeper at all, not even of zero.
       const coinAddress = await protocol.stablecoin.getAddress();
@@ -1478,9 +1479,9 @@ describe("Deal", function () {
       await expect(tx)
         .to.emit(deal, "ReserveReleased")
         .withArgs(0n, 30n * K, 150n * K);
-      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
-        [0n, f.keeper.address, bounty],
-      ]);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal(
+        [[0n, f.keeper.address, bounty]],
+      );
       await expect(tx).to.not.emit(protocol.oracle, "ReportFinalized");
       await expect(tx)
         .to.emit(deal, "PeriodDistributed")
@@ -1582,7 +1583,9 @@ describe("Deal", function () {
       const fees4 = stepsOf(res[4]).find((e) => e.name === "FeesPaid")!.args;
       expect(fees4.slice(1)).to.deep.equal([4_000n * USDC, 25_000n * USDC, 0n, 0n]);
       expect(
-        stepsOf(res[4]).filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
+        stepsOf(res[4])
+          .filter((e) => e.name === "InterestPaid")
+          .map((e) => e.args[5]),
       ).to.deep.equal([0n, 0n, 0n]);
       // Catch-up: two installments of ⌊6 000 000 / 9⌋-ish at once.
       expect(res[4].statement.principalPaid[0]).to.equal(1_333_333_333_333n);
@@ -1942,7 +1945,9 @@ describe("Deal", function () {
         const fees = stepsOf(res[p]).find((e) => e.name === "FeesPaid")!.args;
         expect(fees[3]).to.equal(n * 2_000n * USDC);
         expect(
-          stepsOf(res[p]).filter((e) => e.name === "InterestPaid").map((e) => e.args[5]),
+          stepsOf(res[p])
+            .filter((e) => e.name === "InterestPaid")
+            .map((e) => e.args[5]),
         ).to.deep.equal(interest.map((x) => n * x));
       }
       // The servicer fee is charged on the cash, before the bounty is taken from it.
@@ -1952,10 +1957,11 @@ describe("Deal", function () {
       const s3 = res[3].statement;
       expect(s3.keeperBountyPaid).to.equal(bounty);
       expect(s3.trusteeFeePaid).to.equal(4n * 2_000n * USDC);
-      expect(stepsOf(res[3]).find((e) => e.name === "FeesPaid")!.args.slice(3)).to.deep.equal([
-        0n,
-        0n,
-      ]);
+      expect(
+        stepsOf(res[3])
+          .find((e) => e.name === "FeesPaid")!
+          .args.slice(3),
+      ).to.deep.equal([0n, 0n]);
       expect(s3.interestPaid).to.deep.equal(interest.map((x) => 4n * x));
     });
 
@@ -1994,9 +2000,9 @@ describe("Deal", function () {
       await expect(tx)
         .to.emit(deal, "ReserveReleased")
         .withArgs(0n, 30n * K, 150n * K);
-      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal([
-        [0n, f.keeper.address, bounty],
-      ]);
+      expect(keeperPaidIn(deal, await deal.getAddress(), (await (await tx).wait())!)).to.deep.equal(
+        [[0n, f.keeper.address, bounty]],
+      );
       await expect(tx).to.changeTokenBalance(ethers, protocol.stablecoin, f.keeper, bounty);
       await expect(tx).to.not.emit(deal, "ReportMissed");
       await expect(tx).to.not.emit(deal, "ReserveDrawn");

@@ -159,7 +159,13 @@ export function fleetValue(
 }
 
 /** Why a price-index answer was not used (`IRiskEngine.IndexRejection`). */
-export const IndexRejection = { Reverted: 0, NonPositive: 1, TooLarge: 2, Stale: 3, FromFuture: 4 } as const;
+export const IndexRejection = {
+  Reverted: 0,
+  NonPositive: 1,
+  TooLarge: 2,
+  Stale: 3,
+  FromFuture: 4,
+} as const;
 export type IndexRejection = (typeof IndexRejection)[keyof typeof IndexRejection];
 
 /**

@@ -385,7 +385,9 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
     expect([inFlight?.txHash, ...restartedTxs]).to.include(firstA[0].transactionHash);
     await waitUntil("the restarted keeper to settle A's first period", () =>
       keeper.has(
-        firstA[0].transactionHash === inFlight?.txHash ? "period already distributed" : "period distributed",
+        firstA[0].transactionHash === inFlight?.txHash
+          ? "period already distributed"
+          : "period distributed",
         (r) => r.deal === A.deal,
       ),
     );

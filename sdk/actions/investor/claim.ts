@@ -73,7 +73,13 @@ export async function claim(
     client,
     receiver.toLowerCase() === account.address.toLowerCase()
       ? { address: params.token, abi: trancheTokenAbi, functionName: "claim", args: [], account }
-      : { address: params.token, abi: trancheTokenAbi, functionName: "claimTo", args: [receiver], account },
+      : {
+          address: params.token,
+          abi: trancheTokenAbi,
+          functionName: "claimTo",
+          args: [receiver],
+          account,
+        },
   );
   const amount = eventsOf(receipt, trancheTokenAbi, "Claimed", params.token).reduce(
     (a, e) => a + e.args.amount,
