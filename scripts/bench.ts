@@ -126,8 +126,7 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
   {
     id: "tranche.transfer.new",
     reference: "ref.erc20.transfer.new",
-    what:
-      "Senior tranche token `transfer` from a settled holder (who keeps a balance) to a fresh, registered address.",
+    what: "Senior tranche token `transfer` from a settled holder (who keeps a balance) to a fresh, registered address.",
   },
   {
     id: "tranche.transfer.new-capped",
@@ -160,7 +159,7 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
     id: "tranche.claim.first",
     reference: null,
     what:
-      "Senior token `claim(self)` after the first distribution (period 0): the holder's first claim; it never " +
+      "Senior token `claim()` (to the caller) after the first distribution (period 0): the holder's first claim; it never " +
       "transferred, spent all its stablecoin subscribing (its stablecoin balance is zero) and other holders' cash " +
       "stays in the token.",
   },
@@ -494,7 +493,9 @@ async function register(wallets: string[]): Promise<void> {
   }
 }
 await register([...investors, W, B, C, T].map((x) => x.address));
-await register(["tranche", "tranche-capped", ...Array.from({ length: 999 }, (_, i) => `holder-${i}`)].map(fresh));
+await register(
+  ["tranche", "tranche-capped", ...Array.from({ length: 999 }, (_, i) => `holder-${i}`)].map(fresh),
+);
 
 // ------------------------------------------------------------ deals
 
@@ -803,9 +804,10 @@ keeper bounty 25, reserve target 150 000 (1 % of the senior raise funds it at cl
   at 11 %, 0.7 M at 12 %, 0.5 M at 13 %, 0.5 M at 14 % (bullets), equity 1 M.
 - Each period: a final report of 700 000 of 1 000 000 GPU-hours billed (70 % utilization) and 2 000 000 revenue,
   and 2 000 000 of collections deposited, so the period's cash is 1 700 000. The measured distribution is
-  **period 1**, after period 0 ran: interest on every note, the senior's scheduled principal, fees and bounty, the
-  residual to equity; no trigger fires (the deal stays Active). The keeper, the trustee, the servicer and every
-  tranche token already hold stablecoin from period 0, and nobody has claimed from the measured deals.
+  **period 1**, after period 0 ran: interest on every note, the senior's scheduled principal, fees credited to the
+  trustee and the servicer (withdrawn by them, not paid by the distribution), the bounty, the residual to equity;
+  no trigger fires (the deal stays Active). The keeper and every tranche token already hold stablecoin from period
+  0, fees are already owed from period 0, and nobody has claimed from the measured deals.
 - The user-facing token measurements (transfers, claims, the offering) run on a separate 4-tranche deal of the same
   terms, so they do not change the distribution deals.
 `;
