@@ -1534,6 +1534,37 @@ describe("Deal", function () {
   });
 
   describe("waterfall against the reference model", function () {
+    /**
+     * At the end of a deal it holds only the fees credited to the trustee and the servicer (as the reference
+     * model counts them); each withdraws its own and the deal is left with nothing.
+     */
+    async function expectOnlyFeesLeftThenWithdrawn(
+      f: { deal: Deal; dealAddress: string; protocol: Protocol; r: Roles },
+      model: { trusteeFeesOwed: bigint; servicerFeesOwed: bigint },
+    ) {
+      const { deal, protocol, r } = f;
+      const [trusteeOwed, servicerOwed] = await deal.feesOwed();
+      expect([trusteeOwed, servicerOwed]).to.deep.equal([
+        model.trusteeFeesOwed,
+        model.servicerFeesOwed,
+      ]);
+      expect(await protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(
+        trusteeOwed + servicerOwed,
+      );
+      for (const [who, owed] of [
+        [r.trustee, trusteeOwed],
+        [r.servicer, servicerOwed],
+      ] as const) {
+        await expect(deal.connect(who).withdrawFees()).to.changeTokenBalances(
+          ethers,
+          protocol.stablecoin,
+          [who, deal],
+          [owed, -owed],
+        );
+      }
+      expect(await protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
+    }
+
     it("test_waterfall_twelvePeriods_repaid", async function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, r } = f;
@@ -1604,26 +1635,7 @@ describe("Deal", function () {
         expect(await deal.factor(i)).to.equal(0n);
       }
       expect(await deal.factor(3)).to.equal(WAD);
-      // What the deal still holds is the fees credited to the trustee and the servicer, until they withdraw.
-      const [trusteeOwed, servicerOwed] = await deal.feesOwed();
-      expect(trusteeOwed).to.equal(run.model.trusteeFeesOwed);
-      expect(servicerOwed).to.equal(run.model.servicerFeesOwed);
-      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(
-        trusteeOwed + servicerOwed,
-      );
-      await expect(deal.connect(f.r.trustee).withdrawFees()).to.changeTokenBalances(
-        ethers,
-        f.protocol.stablecoin,
-        [f.r.trustee, deal],
-        [trusteeOwed, -trusteeOwed],
-      );
-      await expect(deal.connect(f.r.servicer).withdrawFees()).to.changeTokenBalances(
-        ethers,
-        f.protocol.stablecoin,
-        [f.r.servicer, deal],
-        [servicerOwed, -servicerOwed],
-      );
-      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
+      await expectOnlyFeesLeftThenWithdrawn(f, run.model);
       // Each note token received its face plus every coupon it was owed.
       const interest = (i: number) => res.reduce((a, x) => a + x.statement.interestPaid[i], 0n);
       const principal = (i: number) => res.reduce((a, x) => a + x.statement.principalPaid[i], 0n);
@@ -1706,26 +1718,7 @@ describe("Deal", function () {
       ]);
       expect(last.statement.residualPaid).to.equal(0n);
       expect(last.statement.reserveAfter).to.equal(0n);
-      // What the deal still holds is the fees credited to the trustee and the servicer, until they withdraw.
-      const [trusteeOwed, servicerOwed] = await deal.feesOwed();
-      expect(trusteeOwed).to.equal(run.model.trusteeFeesOwed);
-      expect(servicerOwed).to.equal(run.model.servicerFeesOwed);
-      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(
-        trusteeOwed + servicerOwed,
-      );
-      await expect(deal.connect(f.r.trustee).withdrawFees()).to.changeTokenBalances(
-        ethers,
-        f.protocol.stablecoin,
-        [f.r.trustee, deal],
-        [trusteeOwed, -trusteeOwed],
-      );
-      await expect(deal.connect(f.r.servicer).withdrawFees()).to.changeTokenBalances(
-        ethers,
-        f.protocol.stablecoin,
-        [f.r.servicer, deal],
-        [servicerOwed, -servicerOwed],
-      );
-      expect(await f.protocol.stablecoin.balanceOf(f.dealAddress)).to.equal(0n);
+      await expectOnlyFeesLeftThenWithdrawn(f, run.model);
       // The principal left unpaid at final maturity is written off, equity first, and the factors say so.
       const junior = await deal.tranche(2);
       expect(junior.outstanding).to.equal(0n);
