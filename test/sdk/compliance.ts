@@ -7,19 +7,8 @@
 import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
-import { artifacts, network } from "hardhat";
-import {
-  createPublicClient,
-  createWalletClient,
-  custom,
-  defineChain,
-  getAddress,
-  keccak256,
-  toHex,
-  type Address,
-  type EIP1193Provider,
-  type Hex,
-} from "viem";
+import { artifacts } from "hardhat";
+import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
 import {
   deployContract,
   getBlock,
@@ -31,7 +20,6 @@ import {
 } from "viem/actions";
 
 import {
-  cascadeActions,
   CascadeError,
   ContractRevertError,
   countryBitmap,
@@ -46,22 +34,9 @@ import {
   wrapContractError,
   type TermSheetJson,
 } from "../../sdk/index.js";
+import { viemNetwork } from "../helpers/viem-network.js";
 
-const chain = defineChain({
-  id: 31_337,
-  name: "Hardhat in-process",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } },
-});
-
-const { provider, networkHelpers } = await network.create();
-const transport = custom(provider as unknown as EIP1193Provider, { retryCount: 0 });
-const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
-const accounts = ((await provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
-  getAddress(a),
-);
-const wallet = (account: Address) =>
-  createWalletClient({ account, chain, transport, pollingInterval: 50 }).extend(cascadeActions);
+const { networkHelpers, publicClient, accounts, wallet } = await viemNetwork();
 const [admin, issuer, servicer, trustee, guardian, r0, r1, agent] = accounts
   .slice(0, 8)
   .map(wallet);

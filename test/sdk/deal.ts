@@ -7,19 +7,8 @@
 import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
-import { artifacts, network } from "hardhat";
-import {
-  createPublicClient,
-  createWalletClient,
-  custom,
-  defineChain,
-  getAddress,
-  keccak256,
-  toHex,
-  type Address,
-  type EIP1193Provider,
-  type Hex,
-} from "viem";
+import { artifacts } from "hardhat";
+import { keccak256, toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
   deployContract,
@@ -31,7 +20,6 @@ import {
 
 import {
   bpsOf,
-  cascadeActions,
   CascadeError,
   ContractRevertError,
   dealAbi,
@@ -60,34 +48,15 @@ import {
   type ReportContent,
   type TermSheet,
 } from "../../sdk/index.js";
+import { viemNetwork } from "../helpers/viem-network.js";
 
-const chain = defineChain({
-  id: 31_337,
-  name: "Hardhat in-process",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } },
-});
-
-const { provider, networkHelpers } = await network.create();
-// No transport retries: a revert is an answer, not a transient failure.
-const transport = custom(provider as unknown as EIP1193Provider, { retryCount: 0 });
-const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
-const accounts = ((await provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
-  getAddress(a),
-);
-const wallet = (account: Address) =>
-  createWalletClient({ account, chain, transport, pollingInterval: 50 }).extend(cascadeActions);
+const { provider, networkHelpers, publicClient, accounts, wallet } = await viemNetwork();
 const [admin, issuer, servicer, trustee, guardian, r0, r1, r2] = accounts.slice(0, 8).map(wallet);
 const investors = accounts.slice(8, 14).map(wallet);
 // The keeper signs locally (viem local account); the node only sees raw transactions.
 const keeperAccount = privateKeyToAccount(generatePrivateKey());
 await networkHelpers.setBalance(keeperAccount.address, 10n ** 20n);
-const keeper = createWalletClient({
-  account: keeperAccount,
-  chain,
-  transport,
-  pollingInterval: 50,
-}).extend(cascadeActions);
+const keeper = wallet(keeperAccount);
 
 const USDC = 10n ** 6n;
 const GPU_HOURS = 2_048n * 720n;

@@ -4,20 +4,8 @@
  * and the risk snapshot; RiskEngine errors decode with their arguments.
  */
 import { expect } from "chai";
-import { artifacts, network } from "hardhat";
-import {
-  createPublicClient,
-  createWalletClient,
-  custom,
-  defineChain,
-  getAddress,
-  keccak256,
-  toHex,
-  zeroAddress,
-  type Address,
-  type EIP1193Provider,
-  type Hex,
-} from "viem";
+import { artifacts } from "hardhat";
+import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import {
@@ -25,7 +13,6 @@ import {
   applyWaiver,
   applyWriteDown,
   applyCleanUpCall,
-  cascadeActions,
   ContractRevertError,
   CouponType,
   DealStatus,
@@ -49,25 +36,11 @@ import {
   type TrancheTerms,
   NO_TRANSFER_RULES,
 } from "../../sdk/index.js";
+import { viemNetwork } from "../helpers/viem-network.js";
 
-const chain = defineChain({
-  id: 31_337,
-  name: "Hardhat in-process",
-  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-  rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } },
-});
-const { provider, networkHelpers } = await network.create();
-const transport = custom(provider as unknown as EIP1193Provider, { retryCount: 0 });
-const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
-const accounts = ((await provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
-  getAddress(a),
-);
+const { networkHelpers, publicClient, accounts, wallet } = await viemNetwork();
 const [admin, issuer, servicer, trustee, guardian, r0, r1, keeper, senior1, senior2, other] =
-  accounts
-    .slice(0, 11)
-    .map((account) =>
-      createWalletClient({ account, chain, transport, pollingInterval: 50 }).extend(cascadeActions),
-    );
+  accounts.slice(0, 11).map(wallet);
 
 const USDC = 10n ** 6n;
 const PCT = WAD / 100n;
