@@ -174,6 +174,41 @@ import {
   type WithdrawFeesReturnType,
 } from "./actions/trustee/withdrawFees.js";
 import {
+  confirmFleetEntry,
+  type ConfirmFleetEntryParameters,
+  type ConfirmFleetEntryReturnType,
+} from "./actions/trustee/confirmFleetEntry.js";
+import {
+  rejectFleetEntry,
+  type RejectFleetEntryParameters,
+  type RejectFleetEntryReturnType,
+} from "./actions/trustee/rejectFleetEntry.js";
+import {
+  withdrawResidual,
+  type WithdrawResidualParameters,
+  type WithdrawResidualReturnType,
+} from "./actions/issuer/withdrawResidual.js";
+import {
+  withdrawProceeds,
+  type WithdrawProceedsParameters,
+  type WithdrawProceedsReturnType,
+} from "./actions/issuer/withdrawProceeds.js";
+import {
+  proposeGuardian,
+  type ProposeGuardianParameters,
+  type ProposeGuardianReturnType,
+} from "./actions/guardian/proposeGuardian.js";
+import {
+  cancelGuardianChange,
+  type CancelGuardianChangeParameters,
+  type CancelGuardianChangeReturnType,
+} from "./actions/guardian/cancelGuardianChange.js";
+import {
+  applyGuardianChange,
+  type ApplyGuardianChangeParameters,
+  type ApplyGuardianChangeReturnType,
+} from "./actions/guardian/applyGuardianChange.js";
+import {
   depositRecoveries,
   type DepositRecoveriesParameters,
   type DepositRecoveriesReturnType,
@@ -261,6 +296,13 @@ export type CascadeActions = {
   proposeWaiver: (params: ProposeWaiverParameters) => Promise<ProposeWaiverReturnType>;
   writeDown: (params: WriteDownParameters) => Promise<WriteDownReturnType>;
   withdrawFees: (params: WithdrawFeesParameters) => Promise<WithdrawFeesReturnType>;
+  confirmFleetEntry: (params: ConfirmFleetEntryParameters) => Promise<ConfirmFleetEntryReturnType>;
+  rejectFleetEntry: (params: RejectFleetEntryParameters) => Promise<RejectFleetEntryReturnType>;
+  withdrawResidual: (params: WithdrawResidualParameters) => Promise<WithdrawResidualReturnType>;
+  withdrawProceeds: (params: WithdrawProceedsParameters) => Promise<WithdrawProceedsReturnType>;
+  proposeGuardian: (params: ProposeGuardianParameters) => Promise<ProposeGuardianReturnType>;
+  cancelGuardianChange: (params: CancelGuardianChangeParameters) => Promise<CancelGuardianChangeReturnType>;
+  applyGuardianChange: (params: ApplyGuardianChangeParameters) => Promise<ApplyGuardianChangeReturnType>;
   depositRecoveries: (params: DepositRecoveriesParameters) => Promise<DepositRecoveriesReturnType>;
   executeWaiver: (params: ExecuteWaiverParameters) => Promise<ExecuteWaiverReturnType>;
   voteWaiver: (params: VoteWaiverParameters) => Promise<VoteWaiverReturnType>;
@@ -314,6 +356,13 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     proposeWaiver: (params) => proposeWaiver(client, params),
     writeDown: (params) => writeDown(client, params),
     withdrawFees: (params) => withdrawFees(client, params),
+    confirmFleetEntry: (params) => confirmFleetEntry(client, params),
+    rejectFleetEntry: (params) => rejectFleetEntry(client, params),
+    withdrawResidual: (params) => withdrawResidual(client, params),
+    withdrawProceeds: (params) => withdrawProceeds(client, params),
+    proposeGuardian: (params) => proposeGuardian(client, params),
+    cancelGuardianChange: (params) => cancelGuardianChange(client, params),
+    applyGuardianChange: (params) => applyGuardianChange(client, params),
     depositRecoveries: (params) => depositRecoveries(client, params),
     executeWaiver: (params) => executeWaiver(client, params),
     voteWaiver: (params) => voteWaiver(client, params),

@@ -61,6 +61,14 @@ export type TriggerEffect = (typeof TriggerEffect)[keyof typeof TriggerEffect];
 export const DepreciationMethod = { StraightLine: 0, DecliningBalance: 1 } as const;
 export type DepreciationMethod = (typeof DepreciationMethod)[keyof typeof DepreciationMethod];
 
+/**
+ * Whether a fleet entry counts as collateral (`IRiskEngine.FleetEntryStatus`): the term sheet's entries are
+ * Confirmed; entries the issuer adds later are Pending until the trustee confirms them (or the trustee or the
+ * guardian rejects them).
+ */
+export const FleetEntryStatus = { Pending: 0, Confirmed: 1, Rejected: 2 } as const;
+export type FleetEntryStatus = (typeof FleetEntryStatus)[keyof typeof FleetEntryStatus];
+
 /** `TriggerTerms`: fires after `periods` consecutive breaches; curable ones clear at the first period out of breach. */
 export interface TriggerTerms {
   metric: number;
@@ -224,8 +232,8 @@ export interface TermSheet {
 
 /**
  * `PeriodStatement`: what one period's waterfall did, the whole record of the period (`PeriodDistributed`).
- * Conservation: cashIn + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
- * + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
+ * Conservation: cashIn + recoveriesApplied + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid
+ * + servicerFeePaid + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
  * `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
  * `reported` is false for a period the oracle marked unreported (cash = every undistributed collection,
  * utilization-linked coupons at their floor, utilization 0). Note arrays are by rank. The fees paid are credited
@@ -262,8 +270,15 @@ export interface PeriodStatement {
   interestDue: readonly bigint[];
   /** Principal outstanding of each note after the period's payment (before a write-off at final maturity). */
   outstanding: readonly bigint[];
-  /** Who received `residualPaid`: the equity token, or the issuer when no equity was issued. */
+  /** Who received `residualPaid`: the equity token, or the issuer (credited in the deal) when no equity was issued. */
   residualRecipient: Address;
+  /**
+   * What the period took from the deal's recovery account (recoveries deposited while the deal runs): the senior
+   * interest the cash left unpaid and scheduled principal, or all of it in the Accelerated order, at the final period
+   * and once no note principal is outstanding. Conservation: cashIn + recoveriesApplied + reserveReleased +
+   * reserveDrawn = every payment line.
+   */
+  recoveriesApplied: bigint;
 }
 
 /** What a period's report says: the figures reporters attest, for one deal and period. */

@@ -1524,6 +1524,7 @@ describe("Deal", function () {
           [seniorInterest, mezzInterest, juniorInterest],
           [6n * M, 2n * M, M],
           await h.tokens[3].getAddress(),
+          0n,
         ]);
       // The fees are credited to the trustee and the servicer, who withdraw them.
       expect(await deal.feesOwed()).to.deep.equal([2n * K, servicerFee]);
@@ -2046,6 +2047,7 @@ describe("Deal", function () {
           [seniorInterest, mezzInterest, juniorInterest],
           [6n * M, 2n * M, M],
           await h.tokens[3].getAddress(),
+          0n,
         ]);
       // The fees are credited to the trustee and the servicer, who withdraw them.
       expect(await deal.feesOwed()).to.deep.equal([2n * K, servicerFee]);

@@ -489,8 +489,17 @@ describe("DealFactory", function () {
       for (const role of [ADMIN, SERVICER, GUARDIAN]) {
         expect(await d.hasRole(role, factoryAddress)).to.equal(false);
         expect(await d.hasRole(role, r.trustee.address)).to.equal(false);
-        expect(await d.getRoleAdmin(role)).to.equal(ADMIN);
       }
+      expect(await d.getRoleAdmin(ADMIN)).to.equal(ADMIN);
+      expect(await d.getRoleAdmin(SERVICER)).to.equal(ADMIN);
+      // The guardian role's admin is a role nobody holds: it changes only through the guardian-change delay.
+      const guardianAdmin = ethers.id("cascade.role.guardian-admin");
+      expect(await d.getRoleAdmin(GUARDIAN)).to.equal(guardianAdmin);
+      for (const who of [r.issuer, r.guardian, r.servicer, r.trustee]) {
+        expect(await d.hasRole(guardianAdmin, who.address)).to.equal(false);
+      }
+      expect(await d.guardian()).to.equal(r.guardian.address);
+      expect(await d.pendingGuardianChange()).to.deep.equal([ethers.ZeroAddress, 0n]);
       expect(await d.hasRole(ADMIN, r.servicer.address)).to.equal(false);
       expect(await d.hasRole(SERVICER, r.issuer.address)).to.equal(false);
       expect(await d.hasRole(GUARDIAN, r.issuer.address)).to.equal(false);

@@ -754,12 +754,25 @@ describe("Offering", function () {
         .to.emit(f.deal, "OfferingSettled")
         .withArgs(0n, total, reserveFunding, reserveFunding);
       await expect(tx).not.to.emit(f.deal, "StatusChanged");
+      // The proceeds stay in the offering, credited to the issuer; only the reserve funding leaves.
       await expect(tx).to.changeTokenBalances(
         ethers,
         f.stablecoin,
         [f.offeringAddress, f.r.issuer.address, dealAddress],
-        [-total, proceeds, reserveFunding],
+        [-reserveFunding, 0n, reserveFunding],
       );
+      expect(await f.offering.proceedsOwed()).to.equal(proceeds);
+      const withdrawal = f.offering.connect(f.r.issuer).withdrawProceeds();
+      await expect(withdrawal)
+        .to.emit(f.offering, "ProceedsWithdrawn")
+        .withArgs(f.r.issuer.address, proceeds);
+      await expect(withdrawal).to.changeTokenBalances(
+        ethers,
+        f.stablecoin,
+        [f.offeringAddress, f.r.issuer.address],
+        [-proceeds, proceeds],
+      );
+      expect(await f.offering.proceedsOwed()).to.equal(0n);
       expect(await f.offering.closed()).to.deep.equal([true, false]);
       expect(await f.offering.accepted()).to.equal(total);
       expect(await f.token.totalSupply()).to.equal(total);
@@ -806,6 +819,10 @@ describe("Offering", function () {
       await f.offering.connect(f.alice)["deposit(uint256,address)"](600n * USDC, f.alice.address);
       await f.offering.connect(f.bob)["mint(uint256,address)"](400n * USDC, f.bob.address);
       expect(await f.token.balanceOf(f.offeringAddress)).to.equal(0n);
+      // Only the issuer's proceeds are left, until it withdraws them.
+      expect(await f.stablecoin.balanceOf(f.offeringAddress)).to.equal(SENIOR_CAP - reserveFunding);
+      expect(await f.offering.totalAssets()).to.equal(0n);
+      await f.offering.connect(f.r.issuer).withdrawProceeds();
       expect(await f.stablecoin.balanceOf(f.offeringAddress)).to.equal(0n);
     });
 
@@ -824,8 +841,10 @@ describe("Offering", function () {
         ethers,
         f.stablecoin,
         [f.offeringAddress, f.r.issuer.address, await f.deal.getAddress()],
-        [-SENIOR_CAP, SENIOR_CAP - reserveFunding, reserveFunding],
+        [-reserveFunding, 0n, reserveFunding],
       );
+      expect(await f.offering.proceedsOwed()).to.equal(SENIOR_CAP - reserveFunding);
+      // The vault's assets are the refundable requests; the issuer's proceeds are not among them.
       expect(await f.offering.totalAssets()).to.equal(OVER_TOTAL - SENIOR_CAP);
       expect(await f.token.totalSupply()).to.equal(SENIOR_CAP);
     });
@@ -873,7 +892,10 @@ describe("Offering", function () {
           );
         }
         expect(refunds.reduce((a, b) => a + b, 0n)).to.equal(OVER_TOTAL - SENIOR_CAP);
-        expect(await f.stablecoin.balanceOf(f.offeringAddress)).to.equal(0n);
+        // What is left is the issuer's proceeds, credited at close.
+        expect(await f.stablecoin.balanceOf(f.offeringAddress)).to.equal(
+          await f.offering.proceedsOwed(),
+        );
         expect(await f.token.balanceOf(f.offeringAddress)).to.equal(0n);
         expect(await f.offering.totalAssets()).to.equal(0n);
       });

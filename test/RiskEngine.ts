@@ -95,6 +95,15 @@ async function activeCallable() {
   return f;
 }
 
+/** An active deal whose issuer may call the notes at any time (clean-up at 100 % of senior face). */
+async function activeCallableAtPar() {
+  const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+    t.risk = { ...t.risk, cleanUpBps: 10_000 };
+  });
+  await activate(networkHelpers, f);
+  return f;
+}
+
 /**
  * The DSCR-triggered deal after period 0 collected 50 000: DSCR ≈ 0.80 fires both triggers; the deal is Accelerated.
  * The senior holder split its 6 M: 3 M to investor 3, one unit to investor 5, 3 M − 1 kept.
@@ -158,6 +167,7 @@ function dummyAssessInput() {
     pledgedShareBps: 0n,
     cash: 0n,
     reserve: 0n,
+    recoveries: 0n,
     reserveTarget: 0n,
     feesDue: 0n,
     outstanding: [],
@@ -262,9 +272,10 @@ describe("RiskEngine", function () {
           { ...good, method: DepreciationMethod.DecliningBalance, yearlyRate: WAD - 1n },
         ]),
       )
-        .to.emit(f.engine, "FleetEntryAdded")
+        .to.emit(f.engine, "FleetEntryProposed")
         .withArgs(
           5n,
+          f.r.issuer.address,
           Object.values({
             ...good,
             method: DepreciationMethod.DecliningBalance,
@@ -466,7 +477,7 @@ describe("RiskEngine", function () {
       await expectUnchanged(f, async () => {
         await expect(f.deal.connect(f.r.trustee).writeDown(1n))
           .to.be.revertedWithCustomError(f.deal, "RecoveriesNotExhausted")
-          .withArgs(7n * USDC, 0n);
+          .withArgs(7n * USDC, 0n, 0n);
       });
     });
 
@@ -561,10 +572,19 @@ describe("RiskEngine", function () {
           .withArgs(f.outsider.address, ethers.ZeroHash);
       });
       expect(await f.engine.cleanUpCallable()).to.equal(false);
-      // Recoveries bring the senior to 1 M (≤ 1.2 M): callable, but not once period 0 has ended undistributed.
+      // Recoveries the issuer deposits are held for the notes: they repay no principal, so they cannot bring the
+      // senior under the threshold (the issuer cannot call the notes at par through them).
       await f.protocol.stablecoin.mint(f.r.issuer.address, 5n * M);
       await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, 5n * M);
       await f.deal.connect(f.r.issuer).depositRecoveries(5n * M);
+      expect(await f.engine.cleanUpCallable()).to.equal(false);
+      await expect(f.deal.connect(f.r.issuer).cleanUpCall())
+        .to.be.revertedWithCustomError(f.deal, "CleanUpNotAllowed")
+        .withArgs(6n * M, (6n * M * 2_000n) / 10_000n);
+    });
+
+    it("test_cleanUpCall_revertsOnceTheCurrentPeriodHasEnded", async function () {
+      const f = await networkHelpers.loadFixture(activeCallableAtPar);
       expect(await f.engine.cleanUpCallable()).to.equal(true);
       await networkHelpers.time.increaseTo(await f.deal.periodEnd(0));
       expect(await f.engine.cleanUpCallable()).to.equal(false);
@@ -576,7 +596,7 @@ describe("RiskEngine", function () {
     });
 
     it("test_cleanUpAndRecoveries_revertOnceTheDealHasBeenRepaid", async function () {
-      const f = await networkHelpers.loadFixture(activeCallable);
+      const f = await networkHelpers.loadFixture(activeCallableAtPar);
       await f.protocol.stablecoin.mint(f.r.issuer.address, 20n * M);
       await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, ethers.MaxUint256);
       await f.deal.connect(f.r.issuer).depositRecoveries(5n * M);
@@ -1018,46 +1038,48 @@ describe("RiskEngine", function () {
       expect(await f.engine.priceIndex()).to.deep.equal([0n, false]);
     });
 
-    it("test_retireFleetEntry_proceedsRepayNotesTopDown", async function () {
+    it("test_retireFleetEntry_proceedsAreHeldForTheNotesAsCollateral", async function () {
       const f = await networkHelpers.loadFixture(activeNoFeed);
       const coin = f.protocol.stablecoin;
       const proceeds = 6n * M + 500n * K;
       await coin.mint(f.r.issuer.address, proceeds);
       await coin.connect(f.r.issuer).approve(await f.engine.getAddress(), proceeds);
       const at = BigInt(await networkHelpers.time.latest()) + 10n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
       const tx = f.engine.connect(f.r.issuer).retireFleetEntry(0n, 56n, proceeds);
       await expect(tx).to.emit(f.engine, "FleetEntryRetired").withArgs(0n, 56n, 200n, proceeds);
-      await expect(tx)
-        .to.emit(f.deal, "RecoveryApplied")
-        .withArgs(0n, 6n * M, 0n, 0n, 0n, 0n);
-      await expect(tx)
-        .to.emit(f.deal, "RecoveryApplied")
-        .withArgs(1n, 500n * K, 0n, 0n, 1_500n * K, 0n);
+      // The proceeds go to the deal's recovery account: no note is repaid before a distribution applies them.
       await expect(tx)
         .to.emit(f.deal, "RecoveriesDeposited")
-        .withArgs(await f.engine.getAddress(), proceeds, proceeds, 0n, f.dealAddress);
+        .withArgs(await f.engine.getAddress(), proceeds, 0n, proceeds, f.dealAddress);
+      await expect(tx).not.to.emit(f.deal, "RecoveryApplied");
       await expect(tx).to.changeTokenBalances(
         ethers,
         coin,
         [f.r.issuer.address, f.dealAddress, ...f.tokenAddresses],
-        [-proceeds, 0n, 6n * M, 500n * K, 0n],
+        [-proceeds, proceeds, 0n, 0n, 0n],
       );
-      expect((await f.deal.tranche(0)).outstanding).to.equal(0n);
-      expect((await f.deal.tranche(1)).outstanding).to.equal(1_500n * K);
+      expect((await f.deal.tranche(0)).outstanding).to.equal(6n * M);
+      expect((await f.deal.tranche(1)).outstanding).to.equal(2n * M);
+      expect(await f.deal.recoveries()).to.equal(proceeds);
       expect((await f.engine.fleetEntry(0n)).activeCount).to.equal(200n);
       const active = [200, 128, 64, 100];
       expect(await f.engine.bookValueAt(at + YEAR)).to.equal(
         sdkFleetValue(f.terms.risk.fleet, at + YEAR, 0n, active),
       );
+      // The recovery account is collateral at par: the collateral value is the fleet's plus the proceeds.
+      expect(await f.engine.collateralValueAt(at + YEAR)).to.equal(
+        sdkFleetValue(f.terms.risk.fleet, at + YEAR, 0n, active) + proceeds,
+      );
 
-      // Proceeds above every note's principal join the collections.
+      // More proceeds add to the account; retiring without proceeds moves no cash.
       await coin.mint(f.r.issuer.address, 2n * M);
       await coin.connect(f.r.issuer).approve(await f.engine.getAddress(), 2n * M);
       await expect(f.engine.connect(f.r.issuer).retireFleetEntry(3n, 100n, 2n * M))
         .to.emit(f.deal, "RecoveriesDeposited")
-        .withArgs(await f.engine.getAddress(), 2n * M, 1_500n * K, 500n * K, f.dealAddress);
-      expect(await f.deal.undistributedCollections()).to.equal(500n * K);
-      // Retiring without proceeds moves no cash.
+        .withArgs(await f.engine.getAddress(), 2n * M, 0n, 2n * M, f.dealAddress);
+      expect(await f.deal.recoveries()).to.equal(proceeds + 2n * M);
+      expect(await f.deal.undistributedCollections()).to.equal(0n);
       await expect(f.engine.connect(f.r.issuer).retireFleetEntry(2n, 1n, 0n)).not.to.emit(
         f.deal,
         "RecoveriesDeposited",
@@ -1342,9 +1364,15 @@ describe("RiskEngine", function () {
   });
 
   describe("clean-up call, write-downs and recoveries", function () {
-    /** The callable deal after period 0, with 5 M of recoveries bringing the senior to 1 M (≤ 20 % of 6 M). */
+    /**
+     * A deal callable at any time (clean-up at 100 % of senior face) after period 0, with 5 M of recoveries held in its
+     * recovery account.
+     */
     async function callableNow() {
-      const f = await activeCallable();
+      const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+        t.risk = { ...t.risk, cleanUpBps: 10_000 };
+      });
+      await activate(networkHelpers, f);
       await runPeriod(ethers, networkHelpers, f, 0, { revenue: 900n * K });
       await f.protocol.stablecoin.mint(f.r.issuer.address, 10n * M);
       await f.protocol.stablecoin.connect(f.r.issuer).approve(f.dealAddress, ethers.MaxUint256);
@@ -1375,12 +1403,13 @@ describe("RiskEngine", function () {
     it("test_cleanUpCall_issuerBringsTheShortfallAndTheNotesGetExactlyTheQuote", async function () {
       const f = await networkHelpers.loadFixture(callableNow);
       const q = await f.engine.cleanUpQuote();
-      expect([q.seniorOutstanding, q.threshold]).to.deep.equal([1n * M, 1_200n * K]);
+      expect([q.seniorOutstanding, q.threshold]).to.deep.equal([6n * M, 6n * M]);
       expect(await f.engine.cleanUpCallable()).to.equal(true);
       const at = BigInt(await networkHelpers.time.latest()) + 3n * DAY;
       await networkHelpers.time.setNextBlockTimestamp(at);
       const expected = await quoteAt(f, at);
-      const held = 150n * K; // the reserve; no collections
+      // The reserve and the recovery account pay first; no collections.
+      const held = 150n * K + 5n * M;
       expect(await f.deal.undistributedCollections()).to.equal(0n);
       const fromIssuer = expected.payoff - held;
       const tx = f.deal.connect(f.r.issuer).cleanUpCall();
@@ -1413,6 +1442,7 @@ describe("RiskEngine", function () {
         expect([t.outstanding, t.arrears]).to.deep.equal([0n, 0n]);
       }
       expect(await f.deal.reserve()).to.deep.equal([0n, 150n * K]);
+      expect(await f.deal.recoveries()).to.equal(0n);
       expect(await f.deal.status()).to.equal(BigInt(DealStatus.Repaid));
     });
 
@@ -1422,7 +1452,7 @@ describe("RiskEngine", function () {
       const at = BigInt(await networkHelpers.time.latest()) + 11n * DAY;
       await networkHelpers.time.setNextBlockTimestamp(at);
       const expected = await quoteAt(f, at);
-      const held = 4n * M + 150n * K;
+      const held = 4n * M + 150n * K + 5n * M;
       const residual = held - expected.payoff;
       const tx = f.deal.connect(f.r.issuer).cleanUpCall();
       await expect(tx)
@@ -1492,38 +1522,26 @@ describe("RiskEngine", function () {
       expect(receipt2.logs.length).to.equal(1);
       expect(await f.deal.factor(0)).to.equal(((senior - 1n * M - 2n) * WAD) / (6n * M));
 
-      // Recoveries of a running deal: outstanding principal, then written-down principal by rank; no arrears; the
-      // rest joins the collections.
-      await f.protocol.stablecoin.mint(f.outsider.address, 10n * M);
-      await f.protocol.stablecoin.connect(f.outsider).approve(f.dealAddress, ethers.MaxUint256);
-      const rest = 10n * K;
-      const outstanding = senior - 1n * M - 2n;
-      const amount = outstanding + (1n * M + 2n) + 2n * M + rest;
-      const rtx = f.deal.connect(f.outsider).depositRecoveries(amount);
-      await expect(rtx)
-        .to.emit(f.deal, "RecoveryApplied")
-        .withArgs(0n, outstanding, 0n, 0n, 0n, 1n * M + 2n);
-      await expect(rtx)
-        .to.emit(f.deal, "RecoveryApplied")
-        .withArgs(0n, 0n, 1n * M + 2n, 0n, 0n, 0n);
-      await expect(rtx)
-        .to.emit(f.deal, "RecoveryApplied")
-        .withArgs(1n, 0n, 2n * M, 0n, 0n, 0n);
+      // Recoveries of a running deal are held in its recovery account: nothing is repaid before a distribution
+      // applies them (test/Recoveries.ts), so a write-down waits for them too.
+      await f.protocol.stablecoin.mint(f.outsider.address, 10n * K);
+      await f.protocol.stablecoin.connect(f.outsider).approve(f.dealAddress, 10n * K);
+      const rtx = f.deal.connect(f.outsider).depositRecoveries(10n * K);
       await expect(rtx)
         .to.emit(f.deal, "RecoveriesDeposited")
-        .withArgs(f.outsider.address, amount, amount - rest, rest, f.dealAddress);
+        .withArgs(f.outsider.address, 10n * K, 0n, 10n * K, f.dealAddress);
+      await expect(rtx).not.to.emit(f.deal, "RecoveryApplied");
       await expect(rtx).to.changeTokenBalances(
         ethers,
         f.protocol.stablecoin,
         [f.dealAddress, ...f.tokenAddresses],
-        [rest, outstanding + 1n * M + 2n, 2n * M, 0n],
+        [10n * K, 0n, 0n, 0n],
       );
-      // The junior's period-0 coupon, deferred by the acceleration, is not paid by recoveries of a running deal.
-      expect(f.run0.statement.interestPaid[1]).to.equal(0n);
-      expect((await f.deal.tranche(1)).arrears).to.equal(
-        periodInterest(2n * M, JUNIOR_RATE, PERIOD),
-      );
-      expect(await f.deal.undistributedCollections()).to.equal(rest);
+      expect((await f.deal.tranche(0)).outstanding).to.equal(senior - 1n * M - 2n);
+      expect(await f.deal.recoveries()).to.equal(10n * K);
+      await expect(f.deal.connect(f.r.trustee).writeDown(1n))
+        .to.be.revertedWithCustomError(f.deal, "RecoveriesNotExhausted")
+        .withArgs(0n, 0n, 10n * K);
     });
 
     /**

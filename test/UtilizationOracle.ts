@@ -1393,9 +1393,14 @@ describe("UtilizationOracle", function () {
       await expect(oracle.connect(r.guardian).dispute(dealAddress, 1n, ethers.ZeroHash))
         .to.emit(oracle, "ReportDisputed")
         .withArgs(dealAddress, 1n, 0n, r.guardian.address, ethers.ZeroHash);
-      // Whoever holds the deal's guardian role now.
-      await deal.connect(r.issuer).grantRole(await deal.GUARDIAN_ROLE(), outsider.address);
+      // Whoever holds the deal's guardian role now: the guardian hands over after the deal's delay.
+      await deal.connect(r.guardian).proposeGuardian(outsider.address);
+      await time.increase(await deal.GUARDIAN_CHANGE_DELAY());
+      await deal.connect(outsider).applyGuardianChange();
       await propose(f, 1n);
+      await expect(oracle.connect(r.guardian).dispute(dealAddress, 1n, REASON))
+        .to.be.revertedWithCustomError(oracle, "NotDisputer")
+        .withArgs(dealAddress, r.guardian.address);
       await expect(oracle.connect(outsider).dispute(dealAddress, 1n, REASON))
         .to.emit(oracle, "ReportDisputed")
         .withArgs(dealAddress, 1n, 1n, outsider.address, REASON);

@@ -43,6 +43,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     bytes32 public constant SERVICER_ROLE = keccak256("cascade.role.servicer");
     bytes32 public constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
+    /// @dev Admin of {GUARDIAN_ROLE}; never granted.
+    bytes32 private constant GUARDIAN_ADMIN_ROLE = keccak256("cascade.role.guardian-admin");
+    /// @inheritdoc IDeal
+    uint256 public constant GUARDIAN_CHANGE_DELAY = 7 days;
 
     /// @dev Running balances of a tranche. Its terms, and the deal's, are the clone's immutable arguments
     /// ({DealArgs}): fixed at creation, they cost no storage to write or read.
@@ -60,6 +64,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     uint8 private _settledOfferings;
     DealStatus private _status;
     uint32 private _missedReports;
+    /// @dev The recovery account: recoveries deposited into the running deal, held for the notes until a distribution
+    /// applies them (see {WaterfallMath.Input.principalCash}).
+    uint128 private _recoveries;
     // slot 1
     uint128 private _collections;
     uint128 private _reserve;
@@ -69,6 +76,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     // Fees paid by the waterfall and not yet withdrawn (the deal holds them).
     uint128 private _trusteeFeesOwed;
     uint128 private _servicerFeesOwed;
+    // slot 4: the residual credited to the issuer while no equity is issued, until it withdraws it.
+    uint128 private _residualOwed;
+    // slot 5: a guardian change waiting for its delay.
+    address private _pendingGuardian;
+    uint64 private _guardianChangeEta;
+    // slot 6
+    address private _guardian;
 
     mapping(uint256 index => Tranche) private _tranches;
 
@@ -80,6 +94,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function initialize(address guardian, FleetEntryTerms[] calldata fleet) external initializer {
         _grantRole(DEFAULT_ADMIN_ROLE, _issuer());
         _grantRole(SERVICER_ROLE, _servicer());
+        // The guardian role is administered by a role nobody holds: the issuer admin can neither grant it nor revoke
+        // it; it changes only through {proposeGuardian} and its delay.
+        _setRoleAdmin(GUARDIAN_ROLE, GUARDIAN_ADMIN_ROLE);
+        _guardian = guardian;
         _grantRole(GUARDIAN_ROLE, guardian);
         _risk().initialize(fleet);
     }
@@ -130,6 +148,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         WaterfallMath.Input input;
         DealStatus mode;
         PeriodMetrics metrics;
+        // The final period, or no note principal outstanding: recoveries join the period's cash.
+        bool releaseRecoveries;
+        // Recoveries that so joined the period's cash: the statement reports them as recoveries applied, not as cash
+        // in.
+        uint256 recoveriesSwept;
     }
 
     /// @inheritdoc IDeal
@@ -257,8 +280,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
         run.input.cash = cash;
         run.input.reserve = _reserve;
-        // The reserve backs the notes: once none is outstanding, or at the final period, it is released.
-        run.input.reserveTarget = (run.finalPeriod || outstandingNotes == 0) ? 0 : _reserveTarget();
+        // The reserve and the recovery account back the notes: once none is outstanding, or at the final period, they
+        // are released.
+        run.releaseRecoveries = run.finalPeriod || outstandingNotes == 0;
+        run.input.reserveTarget = run.releaseRecoveries ? 0 : _reserveTarget();
         run.input.keeperBountyDue = _keeperBounty();
         run.input.trusteeFeeDue = uint256(_trusteeFeePerPeriod()) + _trusteeFeeArrears;
         run.input.servicerFeeDue = WaterfallMath.bpsOf(cash, _servicerFeeBps()) + _servicerFeeArrears;
@@ -281,6 +306,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
                 pledgedShareBps: _pledgedShareBps(),
                 cash: input.cash,
                 reserve: input.reserve,
+                recoveries: _recoveries,
                 reserveTarget: input.reserveTarget,
                 feesDue: input.keeperBountyDue + input.trusteeFeeDue + input.servicerFeeDue,
                 outstanding: input.outstanding,
@@ -297,6 +323,15 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             _collections = 0;
         } else if (run.mode == DealStatus.CashTrap) {
             input.mode = WaterfallMath.Mode.CashTrap;
+        }
+        // Recoveries pay the notes what they are owed now; at the final period, or once no note principal is
+        // outstanding (the reserve target is then zero), they join the period's cash and follow its whole order.
+        uint256 held = _recoveries;
+        if (run.releaseRecoveries) {
+            run.recoveriesSwept = held;
+            input.cash += held;
+        } else {
+            input.principalCash = held;
         }
     }
 
@@ -326,6 +361,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
         _nextPeriod = uint16(period + 1);
         _reserve = uint128(r.reserveAfter);
+        uint256 recoveriesApplied = run.recoveriesSwept + r.principalCashUsed;
+        // Applied recoveries never exceed the account: swept whole, or principal cash used ≤ principal cash.
+        if (recoveriesApplied != 0) _recoveries -= uint128(recoveriesApplied);
         uint256 trusteeArrears = input.trusteeFeeDue - r.trusteeFeePaid;
         uint256 servicerArrears = input.servicerFeeDue - r.servicerFeePaid;
         _trusteeFeeArrears = trusteeArrears.toUint128();
@@ -374,7 +412,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
         s.period = period;
         s.reported = run.reported;
-        s.cashIn = input.cash;
+        s.cashIn = input.cash - run.recoveriesSwept;
+        s.recoveriesApplied = recoveriesApplied;
         s.reserveReleased = r.reserveReleased;
         s.reserveDrawn = r.reserveDrawn;
         s.keeperBountyPaid = r.keeperBountyPaid;
@@ -441,7 +480,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (msg.sender != _trustee()) revert NotTrustee(msg.sender);
         DealStatus status_ = _status;
         if (status_ != DealStatus.Accelerated) revert WriteDownNotAllowed(status_);
-        if (_collections != 0 || _reserve != 0) revert RecoveriesNotExhausted(_collections, _reserve);
+        if (_collections != 0 || _reserve != 0 || _recoveries != 0) {
+            revert RecoveriesNotExhausted(_collections, _reserve, _recoveries);
+        }
         uint256 notes = uint256(_trancheCount()) - 1;
         uint256 outstanding;
         for (uint256 i; i < notes; ++i) outstanding += _tranches[i].outstanding;
@@ -488,54 +529,44 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _depositRecoveries(msg.sender, amount);
     }
 
-    /// @dev Recoveries pay top-down: note principal outstanding by rank, then written-down principal and (once
-    /// the deal has ended) unpaid interest by rank. The rest joins the collections of a running deal, or goes to
-    /// equity (the issuer when no equity was sold) once it has ended.
+    /// @dev A running deal holds recoveries in its recovery account: the notes keep earning their coupon on every
+    /// unit of principal until a distribution repays it, and the distributions apply the account in their priority of
+    /// payments ({WaterfallMath.Input.principalCash}). Once the deal has defaulted (every note written off at final
+    /// maturity), recoveries pay at once, note by note in rank order: written-down principal, then unpaid interest; the
+    /// rest goes to equity (credited to the issuer when no equity was sold).
     function _depositRecoveries(address payer, uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
         DealStatus status_ = _status;
-        bool running = _running(status_);
-        if (!running && status_ != DealStatus.Defaulted) revert DealNotActive(status_);
+        if (_running(status_)) {
+            uint256 held = uint256(_recoveries) + amount;
+            _recoveries = held.toUint128();
+            emit RecoveriesDeposited(payer, amount, 0, amount, address(this));
+            _pull(payer, amount);
+            return;
+        }
+        if (status_ != DealStatus.Defaulted) revert DealNotActive(status_);
         _pull(payer, amount);
 
         uint256 notes = uint256(_trancheCount()) - 1;
         uint256 left = amount;
         IERC20 coin = _stablecoin();
-        for (uint256 pass; pass < 2; ++pass) {
-            for (uint256 i; i < notes && left != 0; ++i) {
-                Tranche storage tr = _tranches[i];
-                uint256 principal;
-                uint256 recovered;
-                uint256 interest;
-                if (pass == 0) {
-                    principal = Math.min(left, tr.outstanding);
-                    left -= principal;
-                    tr.outstanding -= uint128(principal);
-                } else {
-                    recovered = Math.min(left, tr.writtenDown);
-                    left -= recovered;
-                    tr.writtenDown -= uint128(recovered);
-                    if (!running) {
-                        interest = Math.min(left, tr.arrears);
-                        left -= interest;
-                        tr.arrears -= uint128(interest);
-                    }
-                }
-                uint256 paid = principal + recovered + interest;
-                if (paid != 0) {
-                    emit RecoveryApplied(i, principal, recovered, interest, tr.outstanding, tr.writtenDown);
-                    _payTranche(_token(i), coin, paid);
-                }
+        // A defaulted deal has no principal outstanding: final maturity wrote it all down.
+        for (uint256 i; i < notes && left != 0; ++i) {
+            Tranche storage tr = _tranches[i];
+            uint256 recovered = Math.min(left, tr.writtenDown);
+            left -= recovered;
+            uint256 interest = Math.min(left, tr.arrears);
+            left -= interest;
+            if (recovered + interest != 0) {
+                tr.writtenDown -= uint128(recovered);
+                tr.arrears -= uint128(interest);
+                emit RecoveryApplied(i, 0, recovered, interest, 0, tr.writtenDown);
+                _payTranche(_token(i), coin, recovered + interest);
             }
         }
-        address recipient = address(this);
-        if (running) {
-            if (left != 0) _collections = (uint256(_collections) + left).toUint128();
-        } else {
-            recipient = _residualRecipient(notes);
-        }
+        address recipient = _residualRecipient(notes);
         emit RecoveriesDeposited(payer, amount, amount - left, left, recipient);
-        if (left != 0 && recipient != address(this)) _payResidual(recipient, notes, coin, left);
+        if (left != 0) _payResidual(recipient, notes, coin, left);
     }
 
     /// @inheritdoc IDeal
@@ -551,11 +582,12 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 fromIssuer = q.fromIssuer;
         uint256[] memory interest = q.interest;
         uint256 notes = interest.length;
-        uint256 residual = uint256(_collections) + _reserve + fromIssuer - payoff;
+        uint256 residual = uint256(_collections) + _reserve + _recoveries + fromIssuer - payoff;
         uint256 trusteeArrears = _trusteeFeeArrears;
         uint256 servicerArrears = _servicerFeeArrears;
         _collections = 0;
         _reserve = 0;
+        _recoveries = 0;
         _trusteeFeeArrears = 0;
         _servicerFeeArrears = 0;
         uint256[] memory principal = new uint256[](notes);
@@ -601,9 +633,59 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         return IERC20(equity).totalSupply() != 0 ? equity : _issuer();
     }
 
+    /// @dev Equity's cash goes to its token; without equity the issuer is credited, not paid: a stablecoin that
+    /// refuses to pay the issuer cannot stop a distribution, a recovery or the clean-up call.
     function _payResidual(address recipient, uint256 notes, IERC20 coin, uint256 amount) private {
         if (recipient == _token(notes)) _payTranche(recipient, coin, amount);
-        else coin.safeTransfer(recipient, amount);
+        else _residualOwed = (uint256(_residualOwed) + amount).toUint128();
+    }
+
+    /// @inheritdoc IDeal
+    function withdrawResidual() external nonReentrant whenNotPaused returns (uint256 amount) {
+        amount = msg.sender == _issuer() ? _residualOwed : 0;
+        if (amount == 0) revert NoResidualOwed(msg.sender);
+        _residualOwed = 0;
+        emit ResidualWithdrawn(msg.sender, amount);
+        _stablecoin().safeTransfer(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------ guardian
+
+    /// @inheritdoc IDeal
+    function proposeGuardian(address newGuardian) external {
+        address current = _guardian;
+        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert NotGuardianProposer(msg.sender);
+        }
+        if (newGuardian == address(0) || newGuardian == current) revert InvalidGuardian(newGuardian);
+        uint64 eta = uint64(block.timestamp + GUARDIAN_CHANGE_DELAY);
+        (_pendingGuardian, _guardianChangeEta) = (newGuardian, eta);
+        emit GuardianChangeProposed(msg.sender, current, newGuardian, eta);
+    }
+
+    /// @inheritdoc IDeal
+    function cancelGuardianChange() external {
+        address pending = _pendingGuardian;
+        if (pending == address(0)) revert NoGuardianChangePending();
+        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert NotGuardianProposer(msg.sender);
+        }
+        (_pendingGuardian, _guardianChangeEta) = (address(0), 0);
+        emit GuardianChangeCancelled(msg.sender, pending);
+    }
+
+    /// @inheritdoc IDeal
+    function applyGuardianChange() external {
+        address next = _pendingGuardian;
+        if (next == address(0)) revert NoGuardianChangePending();
+        uint64 eta = _guardianChangeEta;
+        if (block.timestamp < eta) revert GuardianChangeNotReady(eta);
+        address previous = _guardian;
+        (_pendingGuardian, _guardianChangeEta) = (address(0), 0);
+        _guardian = next;
+        _revokeRole(GUARDIAN_ROLE, previous);
+        _grantRole(GUARDIAN_ROLE, next);
+        emit GuardianChanged(previous, next);
     }
 
     // ------------------------------------------------------------ pause
@@ -659,6 +741,21 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     /// @inheritdoc IDeal
     function trustee() external view returns (address) {
         return _trustee();
+    }
+
+    /// @inheritdoc IDeal
+    function guardian() external view returns (address) {
+        return _guardian;
+    }
+
+    /// @inheritdoc IDeal
+    function pendingGuardianChange() external view returns (address next, uint64 eta) {
+        return (_pendingGuardian, _guardianChangeEta);
+    }
+
+    /// @inheritdoc IDeal
+    function residualOwed() external view returns (uint256) {
+        return _residualOwed;
     }
 
     /// @inheritdoc IDeal
@@ -730,6 +827,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     /// @inheritdoc IDeal
     function undistributedCollections() external view returns (uint256) {
         return _collections;
+    }
+
+    /// @inheritdoc IDeal
+    function recoveries() external view returns (uint256) {
+        return _recoveries;
     }
 
     /// @inheritdoc IDeal

@@ -36,6 +36,7 @@ contract Offering is IOffering, ReentrancyGuardTransient {
     bool private _paused;
     bool private _closed;
     bool private _failed;
+    bool private _proceedsWithdrawn;
     uint64 private _closedAt;
     /// @dev The tranche token, recorded at close (before, {share} reads it from the deal).
     address private _share;
@@ -142,9 +143,8 @@ contract Offering is IOffering, ReentrancyGuardTransient {
 
         if (accepted_ != 0) {
             ITrancheToken(token).issue(accepted_);
-            IERC20 asset_ = IERC20(c.asset);
-            if (proceeds != 0) asset_.safeTransfer(c.proceedsReceiver, proceeds);
-            if (reserveFunding != 0) asset_.safeTransfer(c.deal, reserveFunding);
+            // The proceeds stay here, credited to the issuer ({withdrawProceeds}).
+            if (reserveFunding != 0) IERC20(c.asset).safeTransfer(c.deal, reserveFunding);
         }
         IDeal(c.deal).onOfferingSettled(c.trancheIndex, accepted_, reserveFunding);
     }
@@ -240,6 +240,28 @@ contract Offering is IOffering, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IOffering
+    function withdrawProceeds() external nonReentrant whenNotPaused returns (uint256 proceeds) {
+        Config memory c = _config();
+        if (msg.sender == c.proceedsReceiver) proceeds = _proceedsOwed(c);
+        if (proceeds == 0) revert NoProceedsOwed(msg.sender);
+        _proceedsWithdrawn = true;
+        emit ProceedsWithdrawn(msg.sender, proceeds);
+        IERC20(c.asset).safeTransfer(msg.sender, proceeds);
+    }
+
+    /// @dev The proceeds credited at close (accepted less reserve funding) while not withdrawn.
+    function _proceedsOwed(Config memory c) private view returns (uint256) {
+        if (_proceedsWithdrawn) return 0;
+        uint256 accepted_ = _accepted;
+        return accepted_ - Math.mulDiv(accepted_, c.reserveFundingBps, BPS);
+    }
+
+    /// @inheritdoc IOffering
+    function proceedsOwed() external view returns (uint256) {
+        return _proceedsOwed(_config());
+    }
+
+    /// @inheritdoc IOffering
     function setPaused(bool paused_) external {
         if (msg.sender != _config().deal) revert NotDeal(msg.sender);
         _paused = paused_;
@@ -295,9 +317,11 @@ contract Offering is IOffering, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IERC7575
-    /// @dev Assets held for requests: pending ones before close, refundable ones after.
+    /// @dev Assets held for requests: pending ones before close, refundable ones after (the proceeds owed to the
+    /// issuer are not the vault's).
     function totalAssets() external view returns (uint256) {
-        return IERC20(_config().asset).balanceOf(address(this));
+        Config memory c = _config();
+        return IERC20(c.asset).balanceOf(address(this)) - _proceedsOwed(c);
     }
 
     /// @inheritdoc IERC7575

@@ -35,8 +35,10 @@ contract RiskEngine is IRiskEngine {
     uint256 private constant BPS = 10_000;
     uint256 private constant MAX = type(uint256).max;
     bytes32 private constant ISSUER_ROLE = 0x00;
+    /// @dev {Deal.GUARDIAN_ROLE}.
+    bytes32 private constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
 
-    /// @dev Fleet entry, three slots.
+    /// @dev Fleet entry, three slots. Its status shares the slot of the active count, which valuing it reads anyway.
     struct Entry {
         uint128 unitCost;
         uint128 unitResidual;
@@ -46,6 +48,7 @@ contract RiskEngine is IRiskEngine {
         uint32 activeCount;
         uint64 yearlyRate;
         DepreciationMethod method;
+        FleetEntryStatus status;
         bytes16 model;
         uint96 indexAtAcquisition;
     }
@@ -79,7 +82,7 @@ contract RiskEngine is IRiskEngine {
     /// @inheritdoc IRiskEngine
     function initialize(FleetEntryTerms[] calldata fleet) external onlyDeal {
         // The deal calls this once, from its own (one-time) initializer.
-        _addFleet(fleet);
+        _addFleet(fleet, FleetEntryStatus.Confirmed);
         // The trailing-DSCR ring is allocated now (a non-zero placeholder in each of its slots), as an oracle's
         // observation buffer is: every period then rewrites a slot (5 000) instead of filling an empty one (22 100),
         // so a keeper pays the same from the first period on. A placeholder is never read: period p reads the
@@ -142,7 +145,8 @@ contract RiskEngine is IRiskEngine {
         m.overcollateralization = new uint256[](notes);
         m.interestCoverage = new uint256[](notes);
 
-        uint256 value = _fleetValue(a.valuationTime, _acceptIndex(c, a.period), true);
+        // The recovery account (cash from collateral sold, held for the notes) is collateral at par.
+        uint256 value = _fleetValue(a.valuationTime, _acceptIndex(c, a.period), true) + a.recoveries;
 
         uint256 interestAbove;
         for (uint256 i; i < notes; ++i) {
@@ -267,20 +271,38 @@ contract RiskEngine is IRiskEngine {
 
     /// @inheritdoc IRiskEngine
     function addFleetEntries(FleetEntryTerms[] calldata entries) external onlyIssuer {
-        _addFleet(entries);
+        _addFleet(entries, FleetEntryStatus.Pending);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function confirmFleetEntry(uint256 id) external {
+        if (msg.sender != IDeal(_deal()).trustee()) revert NotTrustee(msg.sender);
+        _pendingEntry(id).status = FleetEntryStatus.Confirmed;
+        emit FleetEntryConfirmed(id, msg.sender);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function rejectFleetEntry(uint256 id) external {
+        IDeal deal = IDeal(_deal());
+        if (msg.sender != deal.trustee() && !IAccessControl(address(deal)).hasRole(GUARDIAN_ROLE, msg.sender)) {
+            revert NotTrusteeOrGuardian(msg.sender);
+        }
+        _pendingEntry(id).status = FleetEntryStatus.Rejected;
+        emit FleetEntryRejected(id, msg.sender);
     }
 
     /// @inheritdoc IRiskEngine
     function retireFleetEntry(uint256 id, uint256 units, uint256 proceeds) external onlyIssuer {
         if (id >= _fleetCount) revert UnknownFleetEntry(id);
         Entry storage e = _fleet[id];
+        if (e.status != FleetEntryStatus.Confirmed) revert FleetEntryNotConfirmed(id, e.status);
         uint256 active = e.activeCount;
         if (units == 0 || units > active) revert InvalidRetirement(id, units, active);
         // units ≤ active ≤ 2^32 − 1.
         e.activeCount = uint32(active - units);
         emit FleetEntryRetired(id, units, active - units, proceeds);
         if (proceeds != 0) {
-            // The proceeds pass through the engine into the deal, which pays them as recoveries.
+            // The proceeds pass through the engine into the deal, which takes them as recoveries.
             IDeal deal = IDeal(_deal());
             IERC20 coin = IERC20(deal.stablecoin());
             coin.safeTransferFrom(msg.sender, address(this), proceeds);
@@ -289,7 +311,15 @@ contract RiskEngine is IRiskEngine {
         }
     }
 
-    function _addFleet(FleetEntryTerms[] calldata entries) private {
+    function _pendingEntry(uint256 id) private view returns (Entry storage e) {
+        if (id >= _fleetCount) revert UnknownFleetEntry(id);
+        e = _fleet[id];
+        if (e.status != FleetEntryStatus.Pending) revert FleetEntryNotPending(id, e.status);
+    }
+
+    /// @dev Term-sheet entries are `Confirmed` (the term sheet is the deal's agreed basis); later ones are `Pending`
+    /// until the trustee confirms them.
+    function _addFleet(FleetEntryTerms[] calldata entries, FleetEntryStatus status) private {
         uint256 id = _fleetCount;
         bool hasFeed = _config().priceFeed != address(0);
         if (id + entries.length > RiskTermsLib.MAX_FLEET_ENTRIES) revert FleetFull(RiskTermsLib.MAX_FLEET_ENTRIES);
@@ -305,10 +335,12 @@ contract RiskEngine is IRiskEngine {
                 activeCount: t.count,
                 yearlyRate: t.yearlyRate,
                 method: t.method,
+                status: status,
                 model: t.model,
                 indexAtAcquisition: t.indexAtAcquisition
             });
-            emit FleetEntryAdded(id, t);
+            if (status == FleetEntryStatus.Confirmed) emit FleetEntryAdded(id, t);
+            else emit FleetEntryProposed(id, msg.sender, t);
             ++id;
         }
         _fleetCount = uint32(id);
@@ -324,9 +356,10 @@ contract RiskEngine is IRiskEngine {
     }
 
     /// @dev Value of one entry's active GPUs at `timestamp`, capped by the index-implied value when `index` is set.
+    /// Only confirmed entries count.
     function _entryValue(Entry storage e, uint256 timestamp, uint256 index) private view returns (uint256 value) {
         uint256 units = e.activeCount;
-        if (units == 0) return 0;
+        if (units == 0 || e.status != FleetEntryStatus.Confirmed) return 0;
         uint256 cost = uint256(e.unitCost) * units;
         uint256 acquiredAt = e.acquiredAt;
         uint256 age = timestamp > acquiredAt ? timestamp - acquiredAt : 0;
@@ -398,9 +431,13 @@ contract RiskEngine is IRiskEngine {
         Ballot memory b = _ballot;
         if (b.id == 0 || b.executed || block.timestamp > b.deadline) revert NoOpenBallot();
         if (_voted[b.id][msg.sender]) revert AlreadyVoted(b.id, msg.sender);
-        _voted[b.id][msg.sender] = true;
         (address senior, ) = IDeal(_deal()).trancheContracts(0);
-        // Locks the voter's balance until the ballot closes, so the same tokens cannot vote twice.
+        // Tokens locked until the deadline (or later) voted already: from this wallet, or from a wallet whose position
+        // was recovered into it. Deadlines only grow from one ballot to the next.
+        if (ITrancheToken(senior).lockedUntil(msg.sender) >= b.deadline) revert AlreadyVoted(b.id, msg.sender);
+        _voted[b.id][msg.sender] = true;
+        // Locks the voter's balance until the ballot closes, so the same tokens cannot vote twice; a frozen or
+        // otherwise restricted holder cannot vote, and frozen tokens carry no weight.
         uint256 weight = ITrancheToken(senior).lockForVote(msg.sender, b.deadline);
         if (weight == 0) revert NoVotingPower(msg.sender);
         if (support) b.yes += uint128(weight);
@@ -417,8 +454,9 @@ contract RiskEngine is IRiskEngine {
         IDeal deal = IDeal(_deal());
         DealStatus status = deal.status();
         if (status != DealStatus.Accelerated) revert NotAccelerated(status);
-        (address senior, ) = deal.trancheContracts(0);
-        uint256 supply = IERC20(senior).totalSupply();
+        (address senior, address offering) = deal.trancheContracts(0);
+        // Shares the offering has not delivered yet cannot vote: they do not count.
+        uint256 supply = IERC20(senior).totalSupply() - IERC20(senior).balanceOf(offering);
         if (2 * uint256(b.yes) <= supply) revert WaiverNotApproved(b.id, b.yes, supply);
         _ballot.executed = true;
 
@@ -495,7 +533,8 @@ contract RiskEngine is IRiskEngine {
                     yearlyRate: e.yearlyRate,
                     indexAtAcquisition: e.indexAtAcquisition
                 }),
-                activeCount: e.activeCount
+                activeCount: e.activeCount,
+                status: e.status
             });
     }
 
@@ -507,7 +546,7 @@ contract RiskEngine is IRiskEngine {
     /// @inheritdoc IRiskEngine
     function collateralValueAt(uint256 timestamp) public view returns (uint256) {
         (uint256 index, , , , ) = _readIndex(_config());
-        return _fleetValue(timestamp, index, true);
+        return _fleetValue(timestamp, index, true) + IDeal(_deal()).recoveries();
     }
 
     /// @inheritdoc IRiskEngine
@@ -556,9 +595,12 @@ contract RiskEngine is IRiskEngine {
         uint256 elapsed = block.timestamp > periodStart ? block.timestamp - periodStart : 0;
         (uint256 trusteeArrears, uint256 servicerArrears) = deal.feeArrears();
         q.payoff = trusteeArrears + servicerArrears;
+        // The test applies to the most senior note that was issued (none issued: nothing to call).
+        bool seniorFound;
         for (uint256 i; i < notes; ++i) {
             IDeal.TrancheInfo memory t = deal.tranche(i);
-            if (i == 0) {
+            if (!seniorFound && t.issued != 0) {
+                seniorFound = true;
                 uint256 bps = _config().cleanUpBps;
                 q.seniorOutstanding = t.outstanding;
                 q.threshold = Math.mulDiv(t.issued, bps, BPS);
@@ -570,7 +612,7 @@ contract RiskEngine is IRiskEngine {
             q.payoff += q.interest[i] + t.outstanding + t.writtenDown;
         }
         (uint256 reserve_, ) = deal.reserve();
-        uint256 held = deal.undistributedCollections() + reserve_;
+        uint256 held = deal.undistributedCollections() + reserve_ + deal.recoveries();
         q.fromIssuer = q.payoff > held ? q.payoff - held : 0;
     }
 
@@ -588,6 +630,7 @@ contract RiskEngine is IRiskEngine {
         s.status = deal.status();
         s.collateralValue = collateralValue();
         s.bookValue = bookValueAt(block.timestamp);
+        s.recoveries = deal.recoveries();
         (s.priceIndex, s.priceIndexLive) = priceIndex();
         (s.notesOutstanding, s.seniorOutstanding, s.seniorFace) = _outstanding();
         s.ltv = CollateralMath.ltv(s.notesOutstanding, s.collateralValue);

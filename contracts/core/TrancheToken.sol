@@ -266,12 +266,18 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     function lockForVote(address voter, uint64 until) external returns (uint256 weight) {
         address engine = IDeal(_deal()).riskEngine();
         if (msg.sender != engine) revert NotRiskEngine(msg.sender);
-        Account storage account = _accounts[voter];
-        weight = account.balance;
-        if (until > account.lockedUntil) {
-            account.lockedUntil = uint32(until);
-            emit VoteLocked(voter, weight, until);
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        if (registry_ != address(0)) {
+            uint8 code = TransferRules.senderCode(_walletRecord(registry_, voter), rules, blocked, block.timestamp);
+            if (code != TransferRules.SUCCESS) revert VoteRestricted(voter, code);
         }
+        Account storage account = _accounts[voter];
+        // Locked until `until` already: these tokens voted in this ballot (deadlines grow from ballot to ballot).
+        if (account.lockedUntil >= until) return 0;
+        // frozen ≤ balance.
+        weight = account.balance - _frozen[voter];
+        account.lockedUntil = SafeCast.toUint32(until);
+        emit VoteLocked(voter, weight, until);
     }
 
     /// @inheritdoc ITrancheToken

@@ -46,8 +46,9 @@ enum DealStatus {
 /// @notice What a trigger measures each period. Ratios are WAD (1e18 = 1.0×, or 100 %).
 /// Dscr: cash available for debt service (period cash after fees) / (interest due + scheduled principal).
 /// TrailingDscr: the same sums over the last `trailingPeriods` periods. Utilization: billed / available GPU-hours
-/// (zero for an unreported period). Ltv: note principal outstanding / collateral value. SeniorCurve: senior
-/// principal outstanding / collateral value ("senior balance above the depreciation curve"). ReserveLevel: reserve /
+/// (zero for an unreported period). Ltv: note principal outstanding / collateral value (the confirmed fleet's value
+/// plus the deal's recovery account). SeniorCurve: senior principal outstanding / collateral value ("senior balance
+/// above the depreciation curve"). ReserveLevel: reserve /
 /// reserve target. ServicerShortfall: (pledged revenue share − cash available) / pledged revenue share.
 /// MissedReport: 1e18 for an unreported period, zero otherwise.
 enum RiskMetric {
@@ -232,8 +233,11 @@ struct TermSheet {
 }
 
 /// @notice What a period's waterfall did. Conservation:
-/// cashIn + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
+/// cashIn + recoveriesApplied + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
 ///   + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
+/// `recoveriesApplied` is what the period took from the deal's recovery account (recoveries deposited while the deal
+/// runs): the senior interest the cash left unpaid and scheduled principal, or all of it in the Accelerated order, at
+/// the final period and once no note principal is outstanding.
 /// `reported` is false for a period marked unreported (cash = every deposited collection, linked coupons at floor).
 /// `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
 /// The statement is the whole record of the period (no per-step events): `keeper` ran it and was paid the bounty;
@@ -267,4 +271,5 @@ struct PeriodStatement {
     uint256[] interestDue;
     uint256[] outstanding;
     address residualRecipient;
+    uint256 recoveriesApplied;
 }

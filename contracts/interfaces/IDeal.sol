@@ -14,7 +14,9 @@ import {
 /// @notice One Cascade financing: collections in, a waterfall per period out, tranches ranked by seniority.
 /// @dev Warning: a deal assumes of its stablecoin that it is a plain ERC-20 with at most 18 decimals: no fee on
 /// transfer (deposits check the balance delta and revert otherwise), no rebasing, no hooks that re-enter, and no
-/// blocklist that would freeze the deal's own balance. It assumes of its oracle that a final report is immutable.
+/// blocklist that would freeze the deal's own balance or its tranche tokens'. A blocklist that refuses the issuer,
+/// the trustee, the servicer or a keeper stops nothing: their cash is credited and withdrawn, or the keeper is
+/// whoever calls. It assumes of its oracle that a final report is immutable.
 interface IDeal {
     /// @notice Everything the deal knows of one tranche.
     struct TrancheInfo {
@@ -105,8 +107,9 @@ interface IDeal {
         uint256 writtenDown
     );
 
-    /// @notice `payer` deposited `amount` of recoveries: `toNotes` paid notes top-down, `rest` went to `recipient`
-    /// (the deal itself: added to the collections of a running deal).
+    /// @notice `payer` deposited `amount` of recoveries: `toNotes` paid notes at once (a defaulted deal), `rest` went
+    /// to `recipient`: the deal itself while it runs (its recovery account, applied by the coming distributions), else
+    /// the equity token or the issuer (credited, see {withdrawResidual}).
     event RecoveriesDeposited(address indexed payer, uint256 amount, uint256 toNotes, uint256 rest, address recipient);
 
     /// @notice The issuer called every note: `payoff` (fee arrears, interest and principal) was paid, `fromDeal`
@@ -130,6 +133,16 @@ interface IDeal {
     /// @notice `recipient` (the trustee, the servicer, or both when one address is both) withdrew the fees credited
     /// to it: `trusteeFees` as trustee and `servicerFees` as servicer.
     event FeesWithdrawn(address indexed recipient, uint256 trusteeFees, uint256 servicerFees);
+    /// @notice The issuer withdrew `amount`: the residual credited to it while no equity is issued (by distributions,
+    /// recoveries after default and the clean-up call, each of which names the issuer as its residual's recipient).
+    event ResidualWithdrawn(address indexed issuer, uint256 amount);
+    /// @notice `proposer` (the guardian or the issuer admin) proposed that `next` replace `current` as the deal's
+    /// guardian from `eta` on; the guardian or the issuer admin may cancel it until then.
+    event GuardianChangeProposed(address indexed proposer, address indexed current, address indexed next, uint64 eta);
+    /// @notice `canceller` cancelled the pending change of guardian to `next`.
+    event GuardianChangeCancelled(address indexed canceller, address indexed next);
+    /// @notice The deal's guardian is now `next` (its role moved from `previous`).
+    event GuardianChanged(address indexed previous, address indexed next);
 
     // ---------------------------------------------------------------- errors
 
@@ -166,8 +179,8 @@ interface IDeal {
     /// @notice A write-down follows an event of default; the deal is `status`.
     error WriteDownNotAllowed(DealStatus status);
 
-    /// @notice Cash is still held (`collections`, `reserve`): it must be distributed before a write-down.
-    error RecoveriesNotExhausted(uint256 collections, uint256 reserve);
+    /// @notice Cash is still held (`collections`, `reserve`, `recoveries`): it must be distributed before a write-down.
+    error RecoveriesNotExhausted(uint256 collections, uint256 reserve, uint256 recoveries);
 
     /// @notice A write-down must be positive and at most the `outstanding` note principal.
     error InvalidWriteDown(uint256 amount, uint256 outstanding);
@@ -192,6 +205,16 @@ interface IDeal {
 
     /// @notice The caller is neither the trustee nor the servicer, or nothing is credited to it.
     error NoFeesOwed(address caller);
+    /// @notice The caller is not the issuer, or no residual is credited to it.
+    error NoResidualOwed(address caller);
+    /// @notice Only the guardian or the issuer admin proposes or cancels a change of guardian.
+    error NotGuardianProposer(address caller);
+    /// @notice `guardian` cannot be proposed (the zero address, or the guardian already).
+    error InvalidGuardian(address guardian);
+    /// @notice No change of guardian is pending.
+    error NoGuardianChangePending();
+    /// @notice The pending change of guardian applies from `eta`.
+    error GuardianChangeNotReady(uint64 eta);
 
     // ---------------------------------------------------------------- actions
 
@@ -203,9 +226,13 @@ interface IDeal {
     /// exhausted (trustee). Equity is written off first, then notes bottom-up (most junior first).
     function writeDown(uint256 amount) external;
 
-    /// @notice Deposits recoveries (e.g. the sale of broken or seized GPUs), pulled from the caller, paid top-down
-    /// at once: note principal outstanding by rank, then written-down principal (and, once the deal has defaulted,
-    /// unpaid interest) by rank; the rest joins the collections, or goes to equity after the deal ended.
+    /// @notice Deposits recoveries (e.g. the sale of broken or seized GPUs), pulled from the caller. While the deal
+    /// runs they are held in its recovery account ({recoveries}) and count as collateral; every note keeps earning its
+    /// coupon on its whole principal until a distribution repays it, and the distributions apply the account in their
+    /// priority of payments: the senior interest the period's cash leaves unpaid, then scheduled principal by rank
+    /// (never principal ahead of its schedule), all of it in the Accelerated order, at the final period and once no
+    /// note principal is outstanding. Once the deal has defaulted they pay at once, note by note in rank order:
+    /// written-down principal, then unpaid interest; the rest goes to equity (credited to the issuer without equity).
     function depositRecoveries(uint256 amount) external;
 
     /// @notice Repays every note early (issuer admin) once senior principal outstanding is at or below the term
@@ -243,6 +270,19 @@ interface IDeal {
     /// @notice Called by the offering of `tranche` when it closes, after it sent `reserveFunding` to the deal.
     function onOfferingSettled(uint256 tranche, uint256 issued, uint256 reserveFunding) external;
 
+    /// @notice Proposes that `newGuardian` replace the deal's guardian after {GUARDIAN_CHANGE_DELAY} (the guardian or
+    /// the issuer admin). The guardian role is never granted or revoked otherwise: the issuer admin cannot give itself
+    /// the guardian's powers or remove the term sheet's guardian, and the guardian can cancel any change it does not
+    /// want. A new proposal replaces a pending one.
+    function proposeGuardian(address newGuardian) external;
+    /// @notice Cancels the pending change of guardian (the guardian or the issuer admin).
+    function cancelGuardianChange() external;
+    /// @notice Applies the pending change of guardian once its delay has passed (anyone).
+    function applyGuardianChange() external;
+    /// @notice Pays the issuer the residual credited to it: without equity, the residual of distributions, recoveries
+    /// after default and the clean-up call is credited, not pushed, so a stablecoin that refuses to pay the issuer
+    /// never stops them.
+    function withdrawResidual() external returns (uint256 amount);
     /// @notice Guardian stops distributions, transfers, claims and subscriptions of the whole deal.
     function pause() external;
 
@@ -295,6 +335,17 @@ interface IDeal {
 
     /// @notice Collections deposited and not yet distributed.
     function undistributedCollections() external view returns (uint256);
+    /// @notice The recovery account: recoveries deposited while the deal runs and not yet applied by a distribution.
+    function recoveries() external view returns (uint256);
+    /// @notice The residual credited to the issuer and not yet withdrawn ({withdrawResidual}).
+    function residualOwed() external view returns (uint256);
+    /// @notice The deal's guardian (pauses the deal, disputes reports, cancels reporter and guardian changes).
+    function guardian() external view returns (address);
+    /// @notice The guardian change waiting for its delay (`next` zero: none) and when it may be applied.
+    function pendingGuardianChange() external view returns (address next, uint64 eta);
+    /// @notice Seconds a change of guardian waits after it is proposed.
+    // solhint-disable-next-line func-name-mixedcase
+    function GUARDIAN_CHANGE_DELAY() external view returns (uint256);
 
     /// @notice Reserve account balance and its target.
     function reserve() external view returns (uint256 balance, uint256 target);

@@ -16,8 +16,9 @@ import {IERC7540Deposit, IERC7540Operator, IERC7575} from "./IERC7540.sol";
 /// @dev Views of an unsettled controller's allocation assume it settles next; another controller settling first can
 /// move it by one unit either way, so integrations should claim what `maxMint` shows in the same block or re-read.
 interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
-    /// @notice The offering closed: `accepted` of `requested` became shares; `proceeds` went to the issuer and
-    /// `reserveFunding` to the deal's reserve. `failed` when the minimum raise was missed.
+    /// @notice The offering closed: `accepted` of `requested` became shares; `proceeds` were credited to the issuer
+    /// (withdrawn with {withdrawProceeds}) and `reserveFunding` went to the deal's reserve. `failed` when the minimum
+    /// raise was missed.
     event OfferingClosed(uint256 requested, uint256 accepted, uint256 proceeds, uint256 reserveFunding, bool failed);
 
     /// @notice `assets` of the controller's request that were not allocated went back to `receiver`.
@@ -26,8 +27,15 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
     /// @notice Subscriptions and claims were paused or resumed by the deal.
     event PauseSet(bool paused);
 
+    /// @notice The proceeds receiver (the issuer) withdrew the offering's `proceeds`.
+    event ProceedsWithdrawn(address indexed receiver, uint256 proceeds);
+
     /// @notice Requests are taken from `opensAt` until `closesAt`.
     error OfferingNotOpen(uint64 opensAt, uint64 closesAt);
+
+    /// @notice The caller is not the proceeds receiver, or no proceeds are owed to it (not closed, failed or
+    /// withdrawn).
+    error NoProceedsOwed(address caller);
 
     /// @notice The window is still open until `closesAt`.
     error OfferingStillOpen(uint64 closesAt);
@@ -98,8 +106,13 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
         bytes32 s
     ) external returns (uint256 requestId);
 
-    /// @notice Closes the offering once the window has ended: allocates, mints, pays proceeds.
+    /// @notice Closes the offering once the window has ended: allocates, mints, funds the deal's reserve and credits
+    /// the proceeds to the issuer. Nothing is pushed to the issuer, so a stablecoin that refuses to pay it can never
+    /// stop the close, and with it every refund.
     function close() external;
+
+    /// @notice Pays the proceeds receiver (the issuer, the only caller) the proceeds credited at close.
+    function withdrawProceeds() external returns (uint256 proceeds);
 
     /// @notice Pays the unallocated part of the controller's request to `receiver`.
     function refund(address receiver, address controller) external returns (uint256 assets);
@@ -124,6 +137,9 @@ interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {
 
     /// @notice Whether the offering closed, and whether it failed its minimum raise.
     function closed() external view returns (bool isClosed, bool failed);
+
+    /// @notice Proceeds credited to the issuer at close and not yet withdrawn.
+    function proceedsOwed() external view returns (uint256);
 
     function config() external view returns (Config memory);
 }

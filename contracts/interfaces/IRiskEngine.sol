@@ -22,6 +22,7 @@ interface IRiskEngine {
         uint256 pledgedShareBps;
         uint256 cash;
         uint256 reserve;
+        uint256 recoveries;
         uint256 reserveTarget;
         uint256 feesDue;
         uint256[] outstanding;
@@ -29,10 +30,21 @@ interface IRiskEngine {
         uint256[] principalDue;
     }
 
-    /// @notice A fleet entry and how many of its GPUs are still in the fleet (`count` is what was registered).
+    /// @notice Whether a fleet entry counts as collateral. The term sheet's entries are `Confirmed`; entries the issuer
+    /// adds later are `Pending` until the trustee confirms them (or the trustee or the guardian rejects them): the
+    /// borrower cannot certify its own collateral.
+    enum FleetEntryStatus {
+        Pending,
+        Confirmed,
+        Rejected
+    }
+
+    /// @notice A fleet entry, how many of its GPUs are still in the fleet (`count` is what was registered) and whether
+    /// it counts.
     struct FleetEntry {
         FleetEntryTerms terms;
         uint256 activeCount;
+        FleetEntryStatus status;
     }
 
     /// @notice Static configuration, from the term sheet.
@@ -92,6 +104,7 @@ interface IRiskEngine {
         DealStatus status;
         uint256 collateralValue;
         uint256 bookValue;
+        uint256 recoveries;
         uint256 priceIndex;
         bool priceIndexLive;
         uint256 notesOutstanding;
@@ -111,8 +124,17 @@ interface IRiskEngine {
 
     // ---------------------------------------------------------------- events
 
-    /// @notice A fleet entry was registered.
+    /// @notice A fleet entry of the term sheet was registered; it counts as collateral.
     event FleetEntryAdded(uint256 indexed id, FleetEntryTerms entry);
+
+    /// @notice The issuer admin `proposer` added fleet entry `id`; it counts once the trustee confirms it.
+    event FleetEntryProposed(uint256 indexed id, address indexed proposer, FleetEntryTerms entry);
+
+    /// @notice The trustee confirmed fleet entry `id`: it counts as collateral from now on.
+    event FleetEntryConfirmed(uint256 indexed id, address indexed trustee);
+
+    /// @notice `by` (the trustee or the guardian) rejected fleet entry `id`: it never counts.
+    event FleetEntryRejected(uint256 indexed id, address indexed by);
 
     /// @notice `units` GPUs of entry `id` left the fleet (sold or broken); `proceeds` were deposited as recoveries.
     event FleetEntryRetired(uint256 indexed id, uint256 units, uint256 activeCount, uint256 proceeds);
@@ -166,6 +188,18 @@ interface IRiskEngine {
     /// @notice No fleet entry `id`.
     error UnknownFleetEntry(uint256 id);
 
+    /// @notice Only the deal's trustee confirms fleet entries.
+    error NotTrustee(address caller);
+
+    /// @notice Only the deal's trustee or guardian rejects fleet entries.
+    error NotTrusteeOrGuardian(address caller);
+
+    /// @notice Fleet entry `id` is `status`, not pending: it was confirmed or rejected already.
+    error FleetEntryNotPending(uint256 id, FleetEntryStatus status);
+
+    /// @notice Fleet entry `id` is `status`: only confirmed entries can retire GPUs.
+    error FleetEntryNotConfirmed(uint256 id, FleetEntryStatus status);
+
     /// @notice Entry `id` has `activeCount` GPUs; `units` cannot leave (zero or more than it has).
     error InvalidRetirement(uint256 id, uint256 units, uint256 activeCount);
 
@@ -205,11 +239,19 @@ interface IRiskEngine {
 
     // ---------------------------------------------------------------- fleet
 
-    /// @notice Registers fleet entries (issuer admin).
+    /// @notice Adds fleet entries (issuer admin). They are `Pending`: they count as collateral only once the trustee
+    /// confirms them ({confirmFleetEntry}).
     function addFleetEntries(FleetEntryTerms[] calldata entries) external;
 
-    /// @notice Retires `units` GPUs of entry `id` (issuer admin); `proceeds` of a sale are pulled from the caller
-    /// (which approves this engine) and deposited into the deal as recoveries.
+    /// @notice Confirms pending fleet entry `id` (the deal's trustee, having checked the GPUs exist and are pledged).
+    function confirmFleetEntry(uint256 id) external;
+
+    /// @notice Rejects pending fleet entry `id` (the deal's trustee or guardian): it never counts.
+    function rejectFleetEntry(uint256 id) external;
+
+    /// @notice Retires `units` GPUs of confirmed entry `id` (issuer admin); `proceeds` of a sale are pulled from the
+    /// caller (which approves this engine) and deposited into the deal as recoveries (held for the notes while the
+    /// deal runs, see {IDeal.depositRecoveries}).
     function retireFleetEntry(uint256 id, uint256 units, uint256 proceeds) external;
 
     // ---------------------------------------------------------------- waiver
@@ -217,11 +259,15 @@ interface IRiskEngine {
     /// @notice Opens a ballot to waive the event of default (issuer admin, accelerated deal, no ballot open).
     function proposeWaiver() external returns (uint256 id);
 
-    /// @notice Votes on the open ballot with the caller's senior balance, which stays locked until the ballot closes.
+    /// @notice Votes on the open ballot with the caller's senior balance less its frozen tokens, which stays locked
+    /// until the ballot closes. Tokens vote once per ballot: a wallet whose tokens are already locked until the
+    /// ballot's deadline (it voted, or a wallet that voted was recovered into it) is refused with {AlreadyVoted}. A
+    /// holder the tranche's rules would not let send (frozen, unregistered, KYC expired, ...) cannot vote.
     function voteWaiver(bool support) external;
 
-    /// @notice Executes the open ballot, before its deadline, once more than half of the senior supply voted for it:
-    /// clears the latched triggers and resets the deal's status to what its curable triggers say.
+    /// @notice Executes the open ballot, before its deadline, once more than half of the senior tokens held by
+    /// investors voted for it (the supply less the shares the offering has not delivered, which cannot vote): clears
+    /// the latched triggers and resets the deal's status to what its curable triggers say.
     function executeWaiver() external;
 
     // ---------------------------------------------------------------- views
@@ -239,13 +285,15 @@ interface IRiskEngine {
 
     function fleetEntry(uint256 id) external view returns (FleetEntry memory);
 
-    /// @notice Fleet value now: per entry, the lower of book value and (if marked) index-implied value.
+    /// @notice Collateral value now: per confirmed fleet entry, the lower of book value and (if marked) index-implied
+    /// value, plus the deal's recovery account (cash held for the notes, at par).
     function collateralValue() external view returns (uint256);
 
-    /// @notice Fleet value at `timestamp`, with book values at that time and the current price index.
+    /// @notice Collateral value at `timestamp`, with book values at that time, the current price index and the
+    /// recovery account now.
     function collateralValueAt(uint256 timestamp) external view returns (uint256);
 
-    /// @notice Book value of the fleet at `timestamp` (depreciation only).
+    /// @notice Book value of the confirmed fleet at `timestamp` (depreciation only).
     function bookValueAt(uint256 timestamp) external view returns (uint256);
 
     /// @notice Note principal outstanding / collateral value now (WAD, rounded up).

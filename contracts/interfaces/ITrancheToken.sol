@@ -86,6 +86,10 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// stays accrued until it may.
     error ClaimRestricted(address account, uint8 code);
 
+    /// @notice `voter` may not vote now (restriction `code`, a sender code 4 – 8 of {TransferRules}): a holder the
+    /// tranche's rules would not let send cannot vote either.
+    error VoteRestricted(address voter, uint8 code);
+
     /// @notice Only a compliance agent of the tranche's investor registry may call.
     error NotComplianceAgent(address caller);
 
@@ -155,7 +159,10 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// @notice Pays the caller's accrued cash to `receiver`.
     function claimTo(address receiver) external returns (uint256 amount);
 
-    /// @notice Locks `voter`'s balance until `until` (risk engine, for a waiver vote) and returns it as vote weight.
+    /// @notice Locks `voter`'s balance until `until` (risk engine, for a waiver vote) and returns its vote weight: the
+    /// balance less its frozen tokens, or zero when the balance is locked until `until` or later already (its tokens
+    /// voted in this ballot). Reverts {VoteRestricted} for a holder the rules would not let send; a time beyond the
+    /// 32-bit lock field reverts rather than wraps.
     function lockForVote(address voter, uint64 until) external returns (uint256 weight);
 
     /// @notice ERC-1404: the restriction code of transferring `amount` from `from` to `to` now (0: allowed).

@@ -20,6 +20,8 @@ library TermSheetLib {
     uint256 internal constant MAX_DECIMALS = 18;
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
+    /// @notice Longest waiver ballot: its deadline then fits the tranche tokens' 32-bit vote lock until 2105.
+    uint256 internal constant MAX_WAIVER_VOTING_PERIOD = 365 days;
 
     /// @notice Reverts with {IDeal.InvalidTermSheet} at the first invalid field.
     /// @param decimals The stablecoin's decimals, read by the caller.
@@ -57,7 +59,9 @@ library TermSheetLib {
             _fail(IDeal.TermSheetField.TrailingPeriods, 0);
         }
         if (r.cleanUpBps > BPS) _fail(IDeal.TermSheetField.CleanUp, 0);
-        if (r.waiverVotingPeriod == 0) _fail(IDeal.TermSheetField.WaiverPeriod, 0);
+        if (r.waiverVotingPeriod == 0 || r.waiverVotingPeriod > MAX_WAIVER_VOTING_PERIOD) {
+            _fail(IDeal.TermSheetField.WaiverPeriod, 0);
+        }
         bool hasFeed = r.priceFeed.feed != address(0);
         if (hasFeed ? r.priceFeed.maxStaleness == 0 : (r.priceFeed.maxStaleness != 0 || r.priceFeed.decimals != 0)) {
             _fail(IDeal.TermSheetField.PriceFeed, 0);

@@ -25,12 +25,18 @@ library WaterfallMath {
     }
 
     /// @notice Amounts owed at the start of a period, by priority. Note arrays are indexed by rank (0 = senior).
+    /// `principalCash` is cash held for the notes outside the period's cash (recoveries: the sale of collateral). In
+    /// the Normal and CashTrap orders it pays only what the notes are owed now — the senior interest the period's
+    /// cash left unpaid, then scheduled principal by rank — and the rest stays held; it never pays fees, subordinate
+    /// interest or equity, and never repays principal ahead of its schedule. In the Accelerated order it all joins
+    /// the cash.
     struct Input {
         Mode mode;
         bool turbo;
         uint256 cash;
         uint256 reserve;
         uint256 reserveTarget;
+        uint256 principalCash;
         uint256 keeperBountyDue;
         uint256 trusteeFeeDue;
         uint256 servicerFeeDue;
@@ -41,9 +47,10 @@ library WaterfallMath {
     }
 
     /// @notice What the waterfall paid. Conservation:
-    /// cash + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid + Σ interestPaid
-    ///   + reserveToppedUp + Σ principalPaid + reserveTrapped + residual.
+    /// cash + principalCashUsed + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid
+    ///   + servicerFeePaid + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residual.
     struct Result {
+        uint256 principalCashUsed;
         uint256 reserveReleased;
         uint256 reserveDrawn;
         uint256 keeperBountyPaid;
@@ -115,7 +122,9 @@ library WaterfallMath {
     /// → CashTrap only: turbo principal by rank, then the rest trapped in the reserve while any note is unpaid →
     /// residual. Accelerated: whole reserve released → bounty → fees → senior interest → principal outstanding by
     /// rank → subordinate interest by rank → residual (only once every note is paid). In every mode, written-down
-    /// principal is repaid by rank (`recovered`) before anything is trapped or goes to equity.
+    /// principal is repaid by rank (`recovered`) before anything is trapped or goes to equity. Principal cash (see
+    /// {Input}) covers a senior-interest shortfall before the reserve does, and pays scheduled principal before the
+    /// period's cash does; in the Accelerated order it is released whole, as the reserve is.
     function run(Input memory input) internal pure returns (Result memory r) {
         uint256 notes = input.interestDue.length;
         r.interestPaid = new uint256[](notes);
@@ -125,6 +134,7 @@ library WaterfallMath {
 
         uint256 available = input.cash;
         uint256 reserve = input.reserve;
+        uint256 principalCash = input.principalCash;
         uint256 target = mode == Mode.Accelerated ? 0 : input.reserveTarget;
         if (reserve > target && (mode != Mode.CashTrap || target == 0)) {
             r.reserveReleased = reserve - target;
@@ -137,6 +147,8 @@ library WaterfallMath {
         (r.servicerFeePaid, available) = _pay(input.servicerFeeDue, available);
 
         if (mode == Mode.Accelerated) {
+            r.principalCashUsed = principalCash;
+            available += principalCash;
             if (notes != 0) (r.interestPaid[0], available) = _pay(input.interestDue[0], available);
             for (uint256 i; i < notes; ++i) {
                 (r.principalPaid[i], available) = _pay(input.outstanding[i], available);
@@ -151,10 +163,17 @@ library WaterfallMath {
 
         for (uint256 i; i < notes; ++i) {
             (r.interestPaid[i], available) = _pay(input.interestDue[i], available);
-            if (i == 0 && r.interestPaid[0] < input.interestDue[0] && reserve > 0) {
-                r.reserveDrawn = Math.min(input.interestDue[0] - r.interestPaid[0], reserve);
-                reserve -= r.reserveDrawn;
-                r.interestPaid[0] += r.reserveDrawn;
+            if (i == 0 && r.interestPaid[0] < input.interestDue[0]) {
+                // The senior's shortfall: principal cash first, then the reserve.
+                uint256 drawn;
+                (drawn, principalCash) = _pay(input.interestDue[0] - r.interestPaid[0], principalCash);
+                r.principalCashUsed = drawn;
+                r.interestPaid[0] += drawn;
+                if (r.interestPaid[0] < input.interestDue[0] && reserve > 0) {
+                    r.reserveDrawn = Math.min(input.interestDue[0] - r.interestPaid[0], reserve);
+                    reserve -= r.reserveDrawn;
+                    r.interestPaid[0] += r.reserveDrawn;
+                }
             }
         }
 
@@ -164,7 +183,12 @@ library WaterfallMath {
         }
 
         for (uint256 i; i < notes; ++i) {
-            (r.principalPaid[i], available) = _pay(input.principalDue[i], available);
+            // Principal cash first, then the period's cash.
+            uint256 fromPrincipalCash;
+            (fromPrincipalCash, principalCash) = _pay(input.principalDue[i], principalCash);
+            r.principalCashUsed += fromPrincipalCash;
+            (r.principalPaid[i], available) = _pay(input.principalDue[i] - fromPrincipalCash, available);
+            r.principalPaid[i] += fromPrincipalCash;
         }
 
         if (mode == Mode.CashTrap && available != 0) {

@@ -88,6 +88,28 @@ export const dealAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "eta",
+        "type": "uint64"
+      }
+    ],
+    "name": "GuardianChangeNotReady",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "guardian",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidGuardian",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidInitialization",
     "type": "error"
@@ -138,6 +160,33 @@ export const dealAbi = [
       }
     ],
     "name": "NoFeesOwed",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NoGuardianChangePending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NoResidualOwed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotGuardianProposer",
     "type": "error"
   },
   {
@@ -193,6 +242,11 @@ export const dealAbi = [
       {
         "internalType": "uint256",
         "name": "reserve",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "recoveries",
         "type": "uint256"
       }
     ],
@@ -424,6 +478,75 @@ export const dealAbi = [
       }
     ],
     "name": "FeesWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "canceller",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "next",
+        "type": "address"
+      }
+    ],
+    "name": "GuardianChangeCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "proposer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "current",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "next",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "eta",
+        "type": "uint64"
+      }
+    ],
+    "name": "GuardianChangeProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previous",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "next",
+        "type": "address"
+      }
+    ],
+    "name": "GuardianChanged",
     "type": "event"
   },
   {
@@ -720,6 +843,11 @@ export const dealAbi = [
             "internalType": "address",
             "name": "residualRecipient",
             "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "recoveriesApplied",
+            "type": "uint256"
           }
         ],
         "indexed": false,
@@ -966,6 +1094,25 @@ export const dealAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "ResidualWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
@@ -1083,6 +1230,19 @@ export const dealAbi = [
   },
   {
     "inputs": [],
+    "name": "GUARDIAN_CHANGE_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "GUARDIAN_ROLE",
     "outputs": [
       {
@@ -1105,6 +1265,20 @@ export const dealAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "applyGuardianChange",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "cancelGuardianChange",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1377,6 +1551,11 @@ export const dealAbi = [
             "internalType": "address",
             "name": "residualRecipient",
             "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "recoveriesApplied",
+            "type": "uint256"
           }
         ],
         "internalType": "struct PeriodStatement",
@@ -1490,6 +1669,19 @@ export const dealAbi = [
     "name": "grantRole",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "guardian",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1690,6 +1882,24 @@ export const dealAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "pendingGuardianChange",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "next",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "eta",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes",
@@ -1761,6 +1971,19 @@ export const dealAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newGuardian",
+        "type": "address"
+      }
+    ],
+    "name": "proposeGuardian",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "readyPeriod",
     "outputs": [
@@ -1772,6 +1995,19 @@ export const dealAbi = [
       {
         "internalType": "uint256",
         "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "recoveries",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -1808,6 +2044,19 @@ export const dealAbi = [
       {
         "internalType": "uint256",
         "name": "target",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "residualOwed",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2143,6 +2392,19 @@ export const dealAbi = [
   {
     "inputs": [],
     "name": "withdrawFees",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "withdrawResidual",
     "outputs": [
       {
         "internalType": "uint256",
@@ -3244,6 +3506,22 @@ export const trancheTokenAbi = [
       }
     ],
     "name": "UnfreezeExceedsFrozen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "voter",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "code",
+        "type": "uint8"
+      }
+    ],
+    "name": "VoteRestricted",
     "type": "error"
   },
   {
@@ -4455,6 +4733,17 @@ export const offeringAbi = [
         "type": "address"
       }
     ],
+    "name": "NoProceedsOwed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
     "name": "NotDeal",
     "type": "error"
   },
@@ -4737,6 +5026,25 @@ export const offeringAbi = [
       }
     ],
     "name": "PauseSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "receiver",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "proceeds",
+        "type": "uint256"
+      }
+    ],
+    "name": "ProceedsWithdrawn",
     "type": "event"
   },
   {
@@ -5286,6 +5594,19 @@ export const offeringAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "proceedsOwed",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -5553,6 +5874,19 @@ export const offeringAbi = [
     ],
     "stateMutability": "pure",
     "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "withdrawProceeds",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "proceeds",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
   }
 ] as const;
 
@@ -5588,6 +5922,38 @@ export const riskEngineAbi = [
       }
     ],
     "name": "BallotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum IRiskEngine.FleetEntryStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "FleetEntryNotConfirmed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum IRiskEngine.FleetEntryStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "FleetEntryNotPending",
     "type": "error"
   },
   {
@@ -5680,6 +6046,28 @@ export const riskEngineAbi = [
       }
     ],
     "name": "NotIssuer",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotTrustee",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotTrusteeOrGuardian",
     "type": "error"
   },
   {
@@ -5816,6 +6204,116 @@ export const riskEngineAbi = [
       }
     ],
     "name": "FleetEntryAdded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "trustee",
+        "type": "address"
+      }
+    ],
+    "name": "FleetEntryConfirmed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "proposer",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "bytes16",
+            "name": "model",
+            "type": "bytes16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "count",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitCost",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "unitResidual",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "acquiredAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "usefulLife",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum DepreciationMethod",
+            "name": "method",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "yearlyRate",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint96",
+            "name": "indexAtAcquisition",
+            "type": "uint96"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct FleetEntryTerms",
+        "name": "entry",
+        "type": "tuple"
+      }
+    ],
+    "name": "FleetEntryProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      }
+    ],
+    "name": "FleetEntryRejected",
     "type": "event"
   },
   {
@@ -6214,6 +6712,11 @@ export const riskEngineAbi = [
           },
           {
             "internalType": "uint256",
+            "name": "recoveries",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
             "name": "reserveTarget",
             "type": "uint256"
           },
@@ -6551,6 +7054,19 @@ export const riskEngineAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "confirmFleetEntry",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "executeWaiver",
     "outputs": [],
@@ -6625,6 +7141,11 @@ export const riskEngineAbi = [
             "internalType": "uint256",
             "name": "activeCount",
             "type": "uint256"
+          },
+          {
+            "internalType": "enum IRiskEngine.FleetEntryStatus",
+            "name": "status",
+            "type": "uint8"
           }
         ],
         "internalType": "struct IRiskEngine.FleetEntry",
@@ -6782,6 +7303,19 @@ export const riskEngineAbi = [
         "internalType": "uint256",
         "name": "id",
         "type": "uint256"
+      }
+    ],
+    "name": "rejectFleetEntry",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",
@@ -6865,6 +7399,11 @@ export const riskEngineAbi = [
           {
             "internalType": "uint256",
             "name": "bookValue",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "recoveries",
             "type": "uint256"
           },
           {

@@ -8,6 +8,7 @@ import {
   CouponType,
   DealStatus,
   DepreciationMethod,
+  FleetEntryStatus,
   RiskMetric,
   TriggerComparison,
   TriggerEffect,
@@ -61,10 +62,12 @@ export function isRunning(status: number): boolean {
 
 // ------------------------------------------------------------------ state
 
-/** A fleet entry and how many of its GPUs are still in the fleet (`IRiskEngine.FleetEntry`). */
+/** A fleet entry, how many of its GPUs are still in the fleet and whether it counts (`IRiskEngine.FleetEntry`). */
 export interface FleetEntryState {
   terms: FleetEntryTerms;
   activeCount: number;
+  /** Only confirmed entries count as collateral. */
+  status: FleetEntryStatus;
 }
 
 /** One trigger's state (`IRiskEngine.TriggerState`). */
@@ -95,7 +98,11 @@ export interface RiskModelState {
 /** The risk engine of a new deal: the term sheet's fleet, no index, every trigger at rest. */
 export function initialRiskState(risk: RiskTerms = DEFAULT_RISK_TERMS): RiskModelState {
   return {
-    fleet: risk.fleet.map((terms) => ({ terms, activeCount: terms.count })),
+    fleet: risk.fleet.map((terms) => ({
+      terms,
+      activeCount: terms.count,
+      status: FleetEntryStatus.Confirmed,
+    })),
     lastIndex: 0n,
     lastIndexAt: 0n,
     triggers: risk.triggers.map(() => ({ consecutive: 0, active: false })),
@@ -126,10 +133,13 @@ export function triggerValid(t: TriggerTerms): boolean {
 
 // ------------------------------------------------------------------ collateral and the price index
 
-/** Value of one entry's active GPUs at `timestamp`, capped by the index-implied value when `index` is set. */
+/**
+ * Value of one entry's active GPUs at `timestamp`, capped by the index-implied value when `index` is set; zero unless
+ * the entry is confirmed.
+ */
 export function fleetEntryValue(e: FleetEntryState, timestamp: bigint, index: bigint): bigint {
   const units = BigInt(e.activeCount);
-  if (units === 0n) return 0n;
+  if (units === 0n || e.status !== FleetEntryStatus.Confirmed) return 0n;
   const t = e.terms;
   const cost = t.unitCost * units;
   const age = timestamp > t.acquiredAt ? timestamp - t.acquiredAt : 0n;
@@ -239,6 +249,8 @@ export interface AssessInput {
   pledgedShareBps: number;
   cash: bigint;
   reserve: bigint;
+  /** The deal's recovery account: collateral at par. */
+  recoveries: bigint;
   reserveTarget: bigint;
   /** Keeper bounty + trustee fee + servicer fee due (arrears included). */
   feesDue: bigint;
@@ -277,7 +289,8 @@ function measure(
 ): { metrics: PeriodMetrics; cumulative: CumulativeSums[] } {
   const notes = a.outstanding.length;
   const cads = a.cash > a.feesDue ? a.cash - a.feesDue : 0n;
-  const value = fleetValue(state.fleet, a.valuationTime, index);
+  // The recovery account (cash from collateral sold, held for the notes) is collateral at par.
+  const value = fleetValue(state.fleet, a.valuationTime, index) + a.recoveries;
   let notesOutstanding = 0n;
   let interestAbove = 0n;
   let debtService = 0n;
@@ -464,7 +477,8 @@ export function assessPeriod(
 // ------------------------------------------------------------------ fleet changes
 
 /**
- * Registers fleet entries (`RiskEngine.addFleetEntries`).
+ * Adds fleet entries after creation (`RiskEngine.addFleetEntries`): they are pending, and count only once the trustee
+ * confirms them ({@link applyConfirmFleetEntry}).
  * @throws RangeError `FleetFull` / `InvalidFleetEntry(i)` as the contract reverts.
  */
 export function applyAddFleetEntries(
@@ -480,8 +494,28 @@ export function applyAddFleetEntries(
   });
   return {
     ...state,
-    fleet: [...state.fleet, ...entries.map((terms) => ({ terms, activeCount: terms.count }))],
+    fleet: [
+      ...state.fleet,
+      ...entries.map((terms) => ({
+        terms,
+        activeCount: terms.count,
+        status: FleetEntryStatus.Pending as FleetEntryStatus,
+      })),
+    ],
   };
+}
+
+/** The trustee confirms (`RiskEngine.confirmFleetEntry`) or rejects (`rejectFleetEntry`) pending entry `id`. */
+export function applySettleFleetEntry(
+  state: RiskModelState,
+  id: number,
+  status: typeof FleetEntryStatus.Confirmed | typeof FleetEntryStatus.Rejected,
+): RiskModelState {
+  const e = state.fleet[id];
+  if (e === undefined) throw new RangeError(`UnknownFleetEntry(${id})`);
+  if (e.status !== FleetEntryStatus.Pending)
+    throw new RangeError(`FleetEntryNotPending(${id}, ${e.status})`);
+  return { ...state, fleet: state.fleet.map((x, i) => (i === id ? { ...x, status } : x)) };
 }
 
 /**
@@ -495,6 +529,8 @@ export function applyRetireFleetEntry(
 ): RiskModelState {
   const e = state.fleet[id];
   if (e === undefined) throw new RangeError(`UnknownFleetEntry(${id})`);
+  if (e.status !== FleetEntryStatus.Confirmed)
+    throw new RangeError(`FleetEntryNotConfirmed(${id}, ${e.status})`);
   if (units === 0 || units > e.activeCount)
     throw new RangeError(`InvalidRetirement(${id}, ${units}, ${e.activeCount})`);
   const fleet = state.fleet.map((x, i) =>
@@ -554,7 +590,7 @@ export function writeDownAll(tranches: TrancheState[]): void {
 
 /**
  * The trustee writes off `amount` of note principal (`Deal.writeDown`): allowed only while Accelerated with the
- * collections and the reserve exhausted; equity first, then bottom-up from the most junior note.
+ * collections, the reserve and the recovery account exhausted; equity first, then bottom-up from the most junior note.
  * @returns the new state and the cut of each note.
  */
 export function applyWriteDown(
@@ -563,8 +599,10 @@ export function applyWriteDown(
 ): { next: DealModelState; cuts: bigint[] } {
   if (state.status !== DealStatus.Accelerated)
     throw new RangeError(`WriteDownNotAllowed(${state.status})`);
-  if (state.collections !== 0n || state.reserve !== 0n)
-    throw new RangeError(`RecoveriesNotExhausted(${state.collections}, ${state.reserve})`);
+  if (state.collections !== 0n || state.reserve !== 0n || state.recoveries !== 0n)
+    throw new RangeError(
+      `RecoveriesNotExhausted(${state.collections}, ${state.reserve}, ${state.recoveries})`,
+    );
   const tranches = copyTranches(state);
   const notes = tranches.length - 1;
   const outstanding = tranches.slice(0, notes).reduce((a, t) => a + t.outstanding, 0n);
@@ -583,76 +621,69 @@ export function applyWriteDown(
   return { next: { ...state, tranches }, cuts };
 }
 
-/** What recoveries paid one note (`RecoveryApplied`). */
+/** What recoveries paid one note at once (`RecoveryApplied`, a defaulted deal). */
 export interface RecoveryAllocation {
   tranche: number;
-  /** Principal outstanding repaid. */
+  /** Principal outstanding repaid (none: a defaulted deal has written it all down). */
   principal: bigint;
   /** Written-down principal restored. */
   recovered: bigint;
-  /** Interest arrears paid (only once the deal has ended). */
+  /** Interest arrears paid. */
   interest: bigint;
 }
 
 export interface RecoveriesResult {
   next: DealModelState;
-  /** Notes paid, in the order the deal pays them (principal pass, then write-downs and interest). */
+  /** Notes paid at once (a defaulted deal), in rank order; none while the deal runs. */
   allocations: RecoveryAllocation[];
-  /** What the notes did not take: added to the collections of a running deal, else paid as residual. */
+  /** What the notes did not take at once: held in the recovery account of a running deal, else the residual. */
   left: bigint;
-  /** Where `left` went. */
-  destination: "collections" | "equity" | "issuer";
+  /** Where `left` went (`issuer`: credited to it in the deal). */
+  destination: "recovery account" | "equity" | "issuer";
 }
 
 /**
- * Recoveries (`Deal.depositRecoveries`, also a fleet sale's proceeds): top-down, note principal outstanding by rank,
- * then by rank written-down principal and (once the deal has ended) interest arrears. The rest joins the
- * collections of a running deal, or goes to equity (the issuer when no equity was sold) once it has ended.
+ * Recoveries (`Deal.depositRecoveries`, also a fleet sale's proceeds). A running deal holds them in its recovery
+ * account, which its distributions apply in their priority of payments (see {@link runWaterfall}'s `principalCash`);
+ * nothing is repaid at once, so every note keeps earning its coupon on its whole principal. A defaulted deal pays them
+ * at once, note by note in rank order: written-down principal, then interest arrears; the rest goes to equity (the
+ * issuer, credited, when no equity was sold).
  */
 export function applyRecoveries(state: DealModelState, amount: bigint): RecoveriesResult {
   if (amount === 0n) throw new RangeError("ZeroAmount()");
-  const running = isRunning(state.status);
-  if (!running && state.status !== DealStatus.Defaulted)
-    throw new RangeError(`DealNotActive(${state.status})`);
+  if (isRunning(state.status)) {
+    return {
+      next: { ...state, recoveries: state.recoveries + amount },
+      allocations: [],
+      left: amount,
+      destination: "recovery account",
+    };
+  }
+  if (state.status !== DealStatus.Defaulted) throw new RangeError(`DealNotActive(${state.status})`);
   const tranches = copyTranches(state);
   const notes = tranches.length - 1;
   const allocations: RecoveryAllocation[] = [];
   let left = amount;
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < notes && left !== 0n; i++) {
-      const tr = tranches[i];
-      let principal = 0n;
-      let recovered = 0n;
-      let interest = 0n;
-      if (pass === 0) {
-        principal = min(left, tr.outstanding);
-        left -= principal;
-        tr.outstanding -= principal;
-      } else {
-        recovered = min(left, tr.writtenDown);
-        left -= recovered;
-        tr.writtenDown -= recovered;
-        if (!running) {
-          interest = min(left, tr.arrears);
-          left -= interest;
-          tr.arrears -= interest;
-        }
-      }
-      if (principal + recovered + interest !== 0n)
-        allocations.push({ tranche: i, principal, recovered, interest });
-    }
+  for (let i = 0; i < notes && left !== 0n; i++) {
+    const tr = tranches[i];
+    const recovered = min(left, tr.writtenDown);
+    left -= recovered;
+    const interest = min(left, tr.arrears);
+    left -= interest;
+    tr.writtenDown -= recovered;
+    tr.arrears -= interest;
+    if (recovered + interest !== 0n) allocations.push({ tranche: i, principal: 0n, recovered, interest });
   }
   const equityIssued = tranches[notes].issued !== 0n;
-  const destination = running ? "collections" : equityIssued ? "equity" : "issuer";
   return {
     next: {
       ...state,
       tranches,
-      collections: running ? state.collections + left : state.collections,
+      residualOwed: equityIssued ? state.residualOwed : state.residualOwed + left,
     },
     allocations,
     left,
-    destination,
+    destination: equityIssued ? "equity" : "issuer",
   };
 }
 
@@ -663,14 +694,15 @@ export type CleanUpTerms = Pick<TermSheet, "start" | "periodLength" | "tranches"
 
 /** `IRiskEngine.CleanUpQuote`. */
 export interface CleanUpQuote {
+  /** Principal outstanding of the most senior note issued. */
   seniorOutstanding: bigint;
-  /** The term sheet has a clean-up fraction and senior outstanding ≤ threshold. */
+  /** The term sheet has a clean-up fraction and senior outstanding ≤ threshold (never when no note was issued). */
   allowed: boolean;
-  /** Senior face issued × cleanUpBps. */
+  /** Face issued of the most senior note issued × cleanUpBps. */
   threshold: bigint;
   /** Fee arrears + per note interest + principal outstanding + written-down principal. */
   payoff: bigint;
-  /** What the issuer brings beyond the deal's collections and reserve. */
+  /** What the issuer brings beyond the deal's collections, reserve and recovery account. */
   fromIssuer: bigint;
   /** Per note: arrears + interest accrued since the current period began (linked coupons at their cap). */
   interest: bigint[];
@@ -695,10 +727,13 @@ export function quoteCleanUp(
     interest: [],
   };
   const cleanUpBps = BigInt(terms.risk?.cleanUpBps ?? 0);
+  // The test applies to the most senior note that was issued.
+  let seniorFound = false;
   for (let i = 0; i < notes; i++) {
     const t = state.tranches[i];
     const c = terms.tranches[i].coupon;
-    if (i === 0) {
+    if (!seniorFound && t.issued !== 0n) {
+      seniorFound = true;
       q.seniorOutstanding = t.outstanding;
       q.threshold = mulDivDown(t.issued, cleanUpBps, BPS);
       q.allowed = cleanUpBps !== 0n && t.outstanding <= q.threshold;
@@ -708,7 +743,7 @@ export function quoteCleanUp(
     q.interest.push(interest);
     q.payoff += interest + t.outstanding + t.writtenDown;
   }
-  const held = state.collections + state.reserve;
+  const held = state.collections + state.reserve + state.recoveries;
   q.fromIssuer = q.payoff > held ? q.payoff - held : 0n;
   return q;
 }
@@ -730,14 +765,14 @@ export interface CleanUpResult {
   quote: CleanUpQuote;
   /** Per note: interest + principal paid to its token. */
   paid: bigint[];
-  /** Collections + reserve + what the issuer brought − payoff, paid to equity (or the issuer). */
+  /** Collections + reserve + recoveries + what the issuer brought − payoff, to equity (or credited to the issuer). */
   residual: bigint;
   residualRecipient: "equity" | "issuer";
 }
 
 /**
  * The issuer's clean-up call at `now` (`Deal.cleanUpCall`): every note repaid with its quoted interest, fee arrears
- * paid, the collections and reserve used first; the deal is Repaid.
+ * paid, the collections, reserve and recovery account used first; the deal is Repaid.
  */
 export function applyCleanUpCall(
   state: DealModelState,
@@ -759,13 +794,17 @@ export function applyCleanUpCall(
     tranches[i].arrears = 0n;
     tranches[i].writtenDown = 0n;
   }
-  const residual = state.collections + state.reserve + quote.fromIssuer - quote.payoff;
+  const residual =
+    state.collections + state.reserve + state.recoveries + quote.fromIssuer - quote.payoff;
+  const equityIssued = tranches[notes].issued !== 0n;
   return {
     next: {
       ...state,
       status: DealStatus.Repaid,
       collections: 0n,
       reserve: 0n,
+      recoveries: 0n,
+      residualOwed: equityIssued ? state.residualOwed : state.residualOwed + residual,
       trusteeFeeArrears: 0n,
       servicerFeeArrears: 0n,
       tranches,
@@ -773,6 +812,6 @@ export function applyCleanUpCall(
     quote,
     paid,
     residual,
-    residualRecipient: tranches[notes].issued !== 0n ? "equity" : "issuer",
+    residualRecipient: equityIssued ? "equity" : "issuer",
   };
 }

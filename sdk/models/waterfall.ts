@@ -53,6 +53,12 @@ export interface WaterfallInput {
   cash: bigint;
   reserve: bigint;
   reserveTarget: bigint;
+  /**
+   * Cash held for the notes outside the period's cash (the recovery account; default 0). Normal and CashTrap: it pays
+   * the senior interest the cash left unpaid (before the reserve) and then scheduled principal by rank (before the
+   * cash); the rest stays held. Accelerated: it all joins the cash.
+   */
+  principalCash?: bigint;
   /** The deal's keeper bounty: paid first, capped by the cash, never carried as arrears. */
   keeperBountyDue: bigint;
   trusteeFeeDue: bigint;
@@ -67,6 +73,8 @@ export interface WaterfallInput {
 
 /** What the priority of payments paid (`WaterfallMath.Result`). */
 export interface WaterfallResult {
+  /** What the principal cash paid. */
+  principalCashUsed: bigint;
   reserveReleased: bigint;
   reserveDrawn: bigint;
   keeperBountyPaid: bigint;
@@ -99,6 +107,7 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
   if (mode !== WaterfallMode.Normal && outstanding === undefined)
     throw new RangeError("runWaterfall: the CashTrap and Accelerated modes need `outstanding`");
   const r: WaterfallResult = {
+    principalCashUsed: 0n,
     reserveReleased: 0n,
     reserveDrawn: 0n,
     keeperBountyPaid: 0n,
@@ -114,6 +123,7 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
   };
   let available = input.cash;
   let reserve = input.reserve;
+  let principalCash = input.principalCash ?? 0n;
   const target = mode === WaterfallMode.Accelerated ? 0n : input.reserveTarget;
   const pay = (due: bigint): bigint => {
     const paid = min(due, available);
@@ -137,6 +147,8 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
   r.servicerFeePaid = pay(input.servicerFeeDue);
 
   if (mode === WaterfallMode.Accelerated) {
+    r.principalCashUsed = principalCash;
+    available += principalCash;
     const owed = outstanding as readonly bigint[];
     if (notes !== 0) r.interestPaid[0] = pay(input.interestDue[0]);
     for (let i = 0; i < notes; i++) r.principalPaid[i] = pay(owed[i]);
@@ -149,17 +161,30 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
 
   for (let i = 0; i < notes; i++) {
     r.interestPaid[i] = pay(input.interestDue[i]);
-    if (i === 0 && r.interestPaid[0] < input.interestDue[0] && reserve > 0n) {
-      r.reserveDrawn = min(input.interestDue[0] - r.interestPaid[0], reserve);
-      reserve -= r.reserveDrawn;
-      r.interestPaid[0] += r.reserveDrawn;
+    if (i === 0 && r.interestPaid[0] < input.interestDue[0]) {
+      // The senior's shortfall: principal cash first, then the reserve.
+      const drawn = min(input.interestDue[0] - r.interestPaid[0], principalCash);
+      principalCash -= drawn;
+      r.principalCashUsed = drawn;
+      r.interestPaid[0] += drawn;
+      if (r.interestPaid[0] < input.interestDue[0] && reserve > 0n) {
+        r.reserveDrawn = min(input.interestDue[0] - r.interestPaid[0], reserve);
+        reserve -= r.reserveDrawn;
+        r.interestPaid[0] += r.reserveDrawn;
+      }
     }
   }
   if (reserve < target) {
     r.reserveToppedUp = pay(target - reserve);
     reserve += r.reserveToppedUp;
   }
-  for (let i = 0; i < notes; i++) r.principalPaid[i] = pay(input.principalDue[i]);
+  for (let i = 0; i < notes; i++) {
+    // Principal cash first, then the period's cash.
+    const fromPrincipalCash = min(input.principalDue[i], principalCash);
+    principalCash -= fromPrincipalCash;
+    r.principalCashUsed += fromPrincipalCash;
+    r.principalPaid[i] = fromPrincipalCash + pay(input.principalDue[i] - fromPrincipalCash);
+  }
 
   if (mode === WaterfallMode.CashTrap && available !== 0n) {
     const owed = outstanding as readonly bigint[];
@@ -215,6 +240,10 @@ export interface DealModelState {
   /** Collections deposited and not yet distributed. */
   collections: bigint;
   reserve: bigint;
+  /** The recovery account: recoveries deposited while the deal runs, not yet applied by a distribution. */
+  recoveries: bigint;
+  /** The residual credited to the issuer (no equity issued) and not withdrawn. */
+  residualOwed: bigint;
   trusteeFeeArrears: bigint;
   servicerFeeArrears: bigint;
   /** Periods distributed without a report (marked unreported by the oracle). */
@@ -252,6 +281,8 @@ export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[
     status: DealStatus.Active,
     collections: 0n,
     reserve,
+    recoveries: 0n,
+    residualOwed: 0n,
     trusteeFeeArrears: 0n,
     servicerFeeArrears: 0n,
     missedReports: 0,
@@ -402,7 +433,10 @@ export function simulatePeriod(
     outstanding.push(st.outstanding);
     outstandingNotes += st.outstanding;
   }
-  const reserveTarget = finalPeriod || outstandingNotes === 0n ? 0n : terms.reserveTarget;
+  // The reserve and the recovery account back the notes: once none is outstanding, or at the final period, they are
+  // released (the recovery account joins the period's cash).
+  const releaseRecoveries = finalPeriod || outstandingNotes === 0n;
+  const reserveTarget = releaseRecoveries ? 0n : terms.reserveTarget;
   const keeperBountyDue = terms.keeperBounty;
   const trusteeFeeDue = terms.trusteeFeePerPeriod + state.trusteeFeeArrears;
   const servicerFeeDue = bpsOf(cash, terms.servicerFeeBps) + state.servicerFeeArrears;
@@ -422,6 +456,7 @@ export function simulatePeriod(
       pledgedShareBps: terms.pledgedShareBps,
       cash,
       reserve: state.reserve,
+      recoveries: state.recoveries,
       reserveTarget,
       feesDue: keeperBountyDue + trusteeFeeDue + servicerFeeDue,
       outstanding,
@@ -432,10 +467,12 @@ export function simulatePeriod(
   );
   // An event of default sweeps every collection held into the paydown (the servicer fee stays on the period's cash).
   const paidCash = assessment.mode === DealStatus.Accelerated ? undistributed : cash;
+  const recoveriesSwept = releaseRecoveries ? state.recoveries : 0n;
   const input: WaterfallInput = {
     mode: waterfallModeOf(assessment.mode),
     turbo: assessment.turbo,
-    cash: paidCash,
+    cash: paidCash + recoveriesSwept,
+    principalCash: releaseRecoveries ? 0n : state.recoveries,
     reserve: state.reserve,
     reserveTarget,
     keeperBountyDue,
@@ -471,11 +508,14 @@ export function simulatePeriod(
   const equity = state.tranches[notes];
   const equityIssued = equity !== undefined && equity.issued !== 0n;
   const missedReports = state.missedReports + (reported ? 0 : 1);
+  const recoveriesApplied = recoveriesSwept + r.principalCashUsed;
   const next: DealModelState = {
     nextPeriod: period + 1,
     status,
     collections: collectionsCarried,
     reserve: r.reserveAfter,
+    recoveries: state.recoveries - recoveriesApplied,
+    residualOwed: equityIssued ? state.residualOwed : state.residualOwed + r.residual,
     trusteeFeeArrears: trusteeFeeDue - r.trusteeFeePaid,
     servicerFeeArrears: servicerFeeDue - r.servicerFeePaid,
     missedReports,
@@ -509,6 +549,7 @@ export function simulatePeriod(
     residualRecipient: equityIssued
       ? (market.equityToken ?? ZERO_ADDRESS)
       : (terms.issuer ?? ZERO_ADDRESS),
+    recoveriesApplied,
   };
   return {
     statement,
@@ -536,7 +577,7 @@ export function simulatePeriod(
 
 /** Whether a statement conserves cash: what came in equals what went out, to the wei. */
 export function statementBalances(s: PeriodStatement): boolean {
-  const inflow = s.cashIn + s.reserveReleased + s.reserveDrawn;
+  const inflow = s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn;
   const outflow =
     s.keeperBountyPaid +
     s.trusteeFeePaid +

@@ -51,6 +51,8 @@ import {
 const MAX_TRIGGERS = 16;
 const MAX_FLEET_ENTRIES = 32;
 const MAX_TRAILING_PERIODS = 12;
+/** `TermSheetLib.MAX_WAIVER_VOTING_PERIOD`: 365 days. */
+const MAX_WAIVER_VOTING_PERIOD = 365n * 86_400n;
 
 type Path = readonly (string | number)[];
 /** Records an issue at a path relative to the object a rule is attached to. */
@@ -246,7 +248,7 @@ function uint(max: bigint, what: string, min = 0) {
 }
 
 /** A duration in seconds (`"30d"`, `"1h30m"`, or seconds) that fits a uint32 and is positive. */
-function duration(what: string) {
+function duration(what: string, max: bigint = U32) {
   const text = `${what}: a duration like "30d" or "1h30m" (units s, m, h, d, w) or whole seconds`;
   return z
     .union([z.string().regex(DURATION_PATTERN), z.int().nonnegative()], { error: expected(text) })
@@ -255,7 +257,10 @@ function duration(what: string) {
         const s = parseDuration(v);
         if (typeof s === "string") return s;
         if (s === 0n) return `expected a positive duration, got ${show(v)}`;
-        if (s > U32) return `expected at most ${U32} seconds (uint32), got ${show(v)}`;
+        if (s > max)
+          return max === U32
+            ? `expected at most ${U32} seconds (uint32), got ${show(v)}`
+            : `expected at most ${max} seconds, got ${show(v)}`;
         return undefined;
       }),
     );
@@ -773,8 +778,15 @@ export const riskSchema = z
     cleanUpPct: pct(FRACTION_BPS).optional(),
     cleanUpBps: bps(FRACTION_BPS).optional(),
     turbo: z.boolean({ error: expected("true or false") }).optional(),
-    waiverVotingDays: unitCount("the days a waiver ballot is open", 86_400n).optional(),
-    waiverVotingPeriod: duration("how long a waiver ballot is open").optional(),
+    waiverVotingDays: uint(
+      MAX_WAIVER_VOTING_PERIOD / 86_400n,
+      "the days a waiver ballot is open",
+      1,
+    ).optional(),
+    waiverVotingPeriod: duration(
+      "how long a waiver ballot is open (at most 365 days)",
+      MAX_WAIVER_VOTING_PERIOD,
+    ).optional(),
     priceFeed: priceFeedSchema.optional(),
     triggers: z
       .array(triggerSchema, { error: expected("an array of triggers") })

@@ -129,7 +129,7 @@ function distributedAmounts(
 
 export function statementFromChain(x: unknown): RefStatement {
   const a = plain(x) as unknown[];
-  if (a.length !== 24) throw new Error(`statement has ${a.length} fields, expected 24`);
+  if (a.length !== 25) throw new Error(`statement has ${a.length} fields, expected 25`);
   const m = a[17] as unknown[];
   return {
     period: a[0] as bigint,
@@ -173,6 +173,7 @@ export function statementFromChain(x: unknown): RefStatement {
     interestDue: a[21] as bigint[],
     outstanding: a[22] as bigint[],
     residualRecipient: a[23] as string,
+    recoveriesApplied: a[24] as bigint,
   };
 }
 
@@ -400,10 +401,11 @@ export class ScenarioRunner {
       expected.reduce((a, e) => a + f(e), 0n);
     const toEquity = (e: RefPeriodResult) => e.residualRecipient === this.tokenAddresses[notes];
     // Fees are credited in the deal (withdrawn by their recipients), so they stay in its balance.
+    // Without equity the residual is credited to the issuer in the deal, so it stays in the deal's balance too.
     const expectedDelta = [
       0n,
       0n,
-      sum((e) => (toEquity(e) ? 0n : e.statement.residualPaid)),
+      0n,
       ...Array.from({ length: notes }, (_, i) => sum((e) => e.paidToNotes[i])),
       sum((e) => (toEquity(e) ? e.statement.residualPaid : 0n)),
       -sum(
@@ -414,7 +416,7 @@ export class ScenarioRunner {
           s.reserveToppedUp -
           s.trusteeFeePaid -
           s.servicerFeePaid,
-      ),
+      ) + sum((e) => (toEquity(e) ? 0n : e.statement.residualPaid)),
       sum((e) => e.statement.keeperBountyPaid),
     ];
     expect(delta, `balance changes, periods ${first}..${first + plans.length - 1}`).to.deep.equal(
@@ -457,8 +459,13 @@ export class ScenarioRunner {
     expect(await deal.missedReports(), "missed reports").to.equal(BigInt(model.missedReports));
     expect(await deal.keeperBounty()).to.equal(h.terms.keeperBounty);
     expect(await this.protocol.stablecoin.balanceOf(this.dealAddress), "deal balance").to.equal(
-      model.collections + model.reserve + model.trusteeFeesOwed + model.servicerFeesOwed,
+      model.collections +
+        model.reserve +
+        model.trusteeFeesOwed +
+        model.servicerFeesOwed +
+        model.residualOwed,
     );
+    expect(await deal.residualOwed(), "residual owed").to.equal(model.residualOwed);
     for (let i = 0; i < model.notes.length; i++) {
       const info = await deal.tranche(i);
       expect([info.issued, info.outstanding, info.arrears], `tranche ${i}`).to.deep.equal([

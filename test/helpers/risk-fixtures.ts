@@ -345,7 +345,7 @@ export function metricsOf(x: unknown): Metrics {
 
 export function statementOf(x: unknown): Statement {
   const a = x as unknown[];
-  if (a.length !== 24) throw new Error(`statement has ${a.length} fields, expected 24`);
+  if (a.length !== 25) throw new Error(`statement has ${a.length} fields, expected 25`);
   const n = (i: number) => a[i] as bigint;
   return {
     period: n(0),
@@ -372,14 +372,18 @@ export function statementOf(x: unknown): Statement {
     interestDue: Array.from(a[21] as bigint[]),
     outstanding: Array.from(a[22] as bigint[]),
     residualRecipient: a[23] as string,
+    recoveriesApplied: n(24),
   };
 }
 
 const sum = (xs: bigint[]) => xs.reduce((x, y) => x + y, 0n);
 
-/** cashIn + reserveReleased + reserveDrawn == every payment, the trapped reserve and the residual included. */
+/**
+ * cashIn + recoveriesApplied + reserveReleased + reserveDrawn == every payment, the trapped reserve and the residual
+ * included.
+ */
 export function expectConservation(s: Statement): void {
-  const sources = s.cashIn + s.reserveReleased + s.reserveDrawn;
+  const sources = s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn;
   const uses =
     s.keeperBountyPaid +
     s.trusteeFeePaid +
@@ -487,6 +491,8 @@ export async function runPeriod(
   ];
   const before = await Promise.all(parties.map((a) => coin.balanceOf(a)));
   const collectionsBefore = await deal.undistributedCollections();
+  const recoveriesBefore = await deal.recoveries();
+  const residualOwedBefore = await deal.residualOwed();
   const tx = await deal.connect(f.keeper).distribute(period);
   const receipt = (await tx.wait())!;
   const after = await Promise.all(parties.map((a) => coin.balanceOf(a)));
@@ -509,26 +515,43 @@ export async function runPeriod(
   // The cash moved exactly as the statement says.
   const equityHasHolders = (await f.tokens[notes].totalSupply()) !== 0n;
   const toNotes = statement.interestPaid.map((x, i) => x + statement.principalPaid[i]);
-  // Fees are credited in the deal (their recipients withdraw them): they stay in its balance.
+  // Fees are credited in the deal (their recipients withdraw them), and so is the residual when no equity was
+  // issued (the issuer withdraws it): they stay in its balance.
+  const residualCredited = equityHasHolders ? 0n : statement.residualPaid;
   expect(delta, `balance changes, period ${period}`).to.deep.equal([
     statement.keeperBountyPaid,
     0n,
     0n,
-    equityHasHolders ? 0n : statement.residualPaid,
-    -(statement.cashIn + statement.reserveReleased + statement.reserveDrawn) +
+    0n,
+    -(
+      statement.cashIn +
+      statement.recoveriesApplied +
+      statement.reserveReleased +
+      statement.reserveDrawn
+    ) +
       statement.reserveToppedUp +
       statement.reserveTrapped +
       statement.trusteeFeePaid +
-      statement.servicerFeePaid,
+      statement.servicerFeePaid +
+      residualCredited,
     ...toNotes,
     equityHasHolders ? statement.residualPaid : 0n,
   ]);
   expect(collectionsBefore - statement.cashIn).to.equal(statement.collectionsCarried);
+  expect(recoveriesBefore - statement.recoveriesApplied, "recovery account").to.equal(
+    await deal.recoveries(),
+  );
+  expect(await deal.residualOwed(), "residual owed").to.equal(residualOwedBefore + residualCredited);
   const [reserve] = await deal.reserve();
   expect(reserve).to.equal(statement.reserveAfter);
   const [trusteeOwed, servicerOwed] = await deal.feesOwed();
   expect(await coin.balanceOf(f.dealAddress), "deal balance").to.equal(
-    (await deal.undistributedCollections()) + reserve + trusteeOwed + servicerOwed,
+    (await deal.undistributedCollections()) +
+      reserve +
+      (await deal.recoveries()) +
+      trusteeOwed +
+      servicerOwed +
+      (await deal.residualOwed()),
   );
 
   return {

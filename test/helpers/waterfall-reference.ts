@@ -20,7 +20,9 @@
  *  7. scheduled principal by rank: what brings outstanding down to the schedule (straight line with cumulative
  *     rounding from amortStartPeriod over amortPeriods, everything at the final period), so missed principal is
  *     caught up.
- *  8. the residual goes to the equity token, or to the issuer when no equity was issued.
+ *  8. the residual goes to the equity token, or to the issuer (credited in the deal) when no equity was issued.
+ *  9. recoveries: this reference models deals into which no recoveries are deposited, so no period takes anything
+ *     from the recovery account (`recoveriesApplied` is 0; Deal.ts and the SDK tests cover the recovery account).
  *
  * Events of one period, in the order Deal._record emits them: ReportMissed (unreported periods only),
  * ReserveReleased (if any), ReserveDrawn (if any), ReserveToppedUp (if any), PrincipalWrittenDown and
@@ -125,6 +127,7 @@ export interface RefStatement {
   interestDue: bigint[];
   outstanding: bigint[];
   residualRecipient: string;
+  recoveriesApplied: bigint;
 }
 
 /** One expected event of the deal: its name and its arguments in ABI order. */
@@ -232,6 +235,8 @@ export class DealReference {
   /** Fees credited to the trustee and the servicer and not withdrawn (held by the deal). */
   trusteeFeesOwed = 0n;
   servicerFeesOwed = 0n;
+  /** Residual credited to the issuer (no equity issued) and not withdrawn (held by the deal). */
+  residualOwed = 0n;
   nextPeriod = 0;
   missedReports = 0;
   status: RefStatus = RefStatus.Active;
@@ -440,6 +445,8 @@ export class DealReference {
       this.status = next;
     }
     const recipient = this.equitySupply !== 0n ? this.equityToken : this.issuer;
+    // Without equity the residual is credited to the issuer in the deal, which it withdraws.
+    if (this.equitySupply === 0n) this.residualOwed += residual;
 
     const statement: RefStatement = {
       period: p,
@@ -466,6 +473,7 @@ export class DealReference {
       interestDue,
       outstanding: outstandingAfter,
       residualRecipient: recipient,
+      recoveriesApplied: 0n,
     };
     events.push({ name: "PeriodDistributed", args: [p, statementToArray(statement)] });
 
@@ -540,6 +548,7 @@ export function statementToArray(s: RefStatement): unknown[] {
     s.interestDue,
     s.outstanding,
     s.residualRecipient,
+    s.recoveriesApplied,
   ];
 }
 
@@ -637,7 +646,7 @@ export function metricsToArray(m: RefMetrics): unknown[] {
 export function conservationHolds(s: RefStatement): boolean {
   const sum = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
   return (
-    s.cashIn + s.reserveReleased + s.reserveDrawn ===
+    s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn ===
     s.keeperBountyPaid +
       s.trusteeFeePaid +
       s.servicerFeePaid +

@@ -100,6 +100,7 @@ function statement(period: bigint): PeriodStatement {
     interestDue: [],
     outstanding: [],
     residualRecipient: zeroAddress,
+    recoveriesApplied: 0n,
   };
 }
 

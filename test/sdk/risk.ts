@@ -21,6 +21,7 @@ import {
   initialDealState,
   mockStablecoinAbi,
   PrincipalType,
+  riskEngineAbi,
   quoteCleanUp,
   RiskMetric,
   simulatePeriod,
@@ -305,31 +306,25 @@ describe("SDK risk actions on chain, against the model", function () {
     let state = await period(t, d, d.state, 40n);
     expect(state.status).to.equal(DealStatus.Accelerated);
 
-    // Recoveries into a running deal repay principal by rank; the model allocates them the same way.
+    // Recoveries into a running deal are held in its recovery account, as the model holds them: nothing is repaid
+    // before a distribution applies them, so the trustee cannot write down yet.
     await mint(other.account.address, 300_000n * USDC);
     const rec = await other.depositRecoveries({ deal: d.deal, amount: 300_000n * USDC });
     const model = applyRecoveries(state, 300_000n * USDC);
-    expect(rec.applied.map((a) => [a.tranche, a.principal, a.recovered, a.interest])).to.deep.equal(
-      model.allocations.map((a) => [a.tranche, a.principal, a.recovered, a.interest]),
-    );
-    expect(rec.left).to.equal(model.left);
-    state = model.next;
-
-    // The reserve went out with the accelerated period and nothing is carried: the trustee may write down.
-    const cut = 100_000n * USDC;
-    const written = await trustee.writeDown({ deal: d.deal, amount: cut });
-    const down = applyWriteDown(state, cut);
-    expect(written.writeDowns.map((w) => [w.tranche, w.amount])).to.deep.equal([
-      [2, d.issued[2]],
-      [1, cut],
+    expect(rec.applied).to.deep.equal([]);
+    expect(model.allocations).to.deep.equal([]);
+    expect([rec.left, rec.recipient, model.destination]).to.deep.equal([
+      300_000n * USDC,
+      d.deal,
+      "recovery account",
     ]);
-    expect(down.cuts).to.deep.equal([0n, cut]);
-    state = down.next;
-    await expectRevert(
-      trustee.writeDown({ deal: d.deal, amount: 10n ** 30n }),
-      "InvalidWriteDown",
-      [10n ** 30n, state.tranches[0].outstanding + state.tranches[1].outstanding],
-    );
+    state = model.next;
+    expect((await keeper.dealSnapshot({ deal: d.deal })).recoveries).to.equal(state.recoveries);
+    await expectRevert(trustee.writeDown({ deal: d.deal, amount: 1n }), "RecoveriesNotExhausted", [
+      0n,
+      0n,
+      300_000n * USDC,
+    ]);
 
     // The senior holders waive the default: the latched trigger clears, the curable one never fired.
     const ballot = await issuer.proposeWaiver({ deal: d.deal });
@@ -361,14 +356,36 @@ describe("SDK risk actions on chain, against the model", function () {
     expect(risk.triggers[0].description).to.equal(
       "Utilization < 0.500000 for 1 period → Accelerate (latches)",
     );
-    expect(risk.fleet.map((f) => [f.modelName, f.activeCount])).to.deep.equal([
-      ["H100-SXM5-80GB", 100n],
+    expect(risk.fleet.map((f) => [f.modelName, f.activeCount, f.statusName])).to.deep.equal([
+      ["H100-SXM5-80GB", 100n, "Confirmed"],
     ]);
+    // The recovery account is collateral at par.
+    expect(risk.collateralValue).to.equal(risk.bookValue + 300_000n * USDC);
     expect(risk.ballot.executed).to.equal(true);
 
-    // The next period runs in the order its triggers set again (utilization 45 %: accelerated once more).
+    // The next period runs in the order its triggers set again (utilization 45 %: accelerated once more), which
+    // releases the whole recovery account into the paydown.
     state = await period(t, d, state, 45n);
     expect(state.status).to.equal(DealStatus.Accelerated);
+    expect(state.recoveries).to.equal(0n);
+    const applied = (await keeper.periodStatements({ deal: d.deal })).at(-1);
+    expect(applied?.statement.recoveriesApplied).to.equal(300_000n * USDC);
+
+    // Nothing is held any more: the trustee may write down, equity first.
+    const cut = 100_000n * USDC;
+    const written = await trustee.writeDown({ deal: d.deal, amount: cut });
+    const down = applyWriteDown(state, cut);
+    expect(written.writeDowns.map((w) => [w.tranche, w.amount])).to.deep.equal([
+      [2, d.issued[2]],
+      [1, cut],
+    ]);
+    expect(down.cuts).to.deep.equal([0n, cut]);
+    state = down.next;
+    await expectRevert(
+      trustee.writeDown({ deal: d.deal, amount: 10n ** 30n }),
+      "InvalidWriteDown",
+      [10n ** 30n, state.tranches[0].outstanding + state.tranches[1].outstanding],
+    );
 
     // The trustee writes down all but 260,000 of the notes' principal (senior); the next period, with more cash,
     // repays it and then recovers written-down senior principal, which its statement counts as principal paid. The
@@ -389,14 +406,55 @@ describe("SDK risk actions on chain, against the model", function () {
     );
   });
 
-  it("fleet entries are added and retired by the issuer, with the errors the engine gives", async () => {
+  it("fleet entries are added by the issuer, confirmed or rejected by the trustee, and retired, with the engine's errors", async () => {
     const t = await terms({});
     const d = await open(t);
+    const { riskEngine } = await keeper.riskSnapshot({ deal: d.deal });
+    const at = t.start + BigInt(MONTH);
+    const bookAt = () =>
+      readContract(publicClient, {
+        address: riskEngine,
+        abi: riskEngineAbi,
+        functionName: "bookValueAt",
+        args: [at],
+      });
+    const bookBefore = await bookAt();
     const added = await issuer.addFleetEntries({
       deal: d.deal,
       entries: [{ ...FLEET, count: 8 }],
     });
     expect(added.ids).to.deep.equal([1n]);
+    // Pending: it does not count, and its GPUs cannot be retired, until the trustee confirms it.
+    const pending = await keeper.riskSnapshot({ deal: d.deal });
+    expect(pending.fleet.map((f) => f.statusName)).to.deep.equal(["Confirmed", "Pending"]);
+    expect(await bookAt()).to.equal(bookBefore);
+    await expectRevert(
+      issuer.retireFleetEntry({ deal: d.deal, id: 1n, units: 1n }),
+      "FleetEntryNotConfirmed",
+      [1n, 0],
+    );
+    await expectRevert(issuer.confirmFleetEntry({ deal: d.deal, id: 1n }), "NotTrustee", [
+      issuer.account.address,
+    ]);
+    await trustee.confirmFleetEntry({ deal: d.deal, id: 1n });
+    await expectRevert(trustee.confirmFleetEntry({ deal: d.deal, id: 1n }), "FleetEntryNotPending", [
+      1n,
+      1,
+    ]);
+    expect((await bookAt()) > bookBefore).to.equal(true);
+    // A second entry the guardian rejects never counts.
+    await issuer.addFleetEntries({ deal: d.deal, entries: [{ ...FLEET, count: 2 }] });
+    await expectRevert(other.rejectFleetEntry({ deal: d.deal, id: 2n }), "NotTrusteeOrGuardian", [
+      other.account.address,
+    ]);
+    const bookConfirmed = await bookAt();
+    await guardian.rejectFleetEntry({ deal: d.deal, id: 2n });
+    expect(await bookAt()).to.equal(bookConfirmed);
+    await expectRevert(
+      issuer.retireFleetEntry({ deal: d.deal, id: 2n, units: 1n }),
+      "FleetEntryNotConfirmed",
+      [2n, 2],
+    );
     await expectRevert(
       issuer.addFleetEntries({ deal: d.deal, entries: [{ ...FLEET, unitCost: 0n }] }),
       "InvalidFleetEntry",
@@ -413,7 +471,7 @@ describe("SDK risk actions on chain, against the model", function () {
     const retired = await issuer.retireFleetEntry({ deal: d.deal, id: 1n, units: 3n });
     expect(retired.activeCount).to.equal(5n);
     const snap = await keeper.riskSnapshot({ deal: d.deal });
-    expect(snap.fleet.map((f) => f.activeCount)).to.deep.equal([100n, 5n]);
+    expect(snap.fleet.map((f) => f.activeCount)).to.deep.equal([100n, 5n, 2n]);
     // No period was distributed: there is no statement, so no last period's metrics.
     expect(snap.last).to.deep.equal({
       assessed: false,

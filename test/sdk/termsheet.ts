@@ -502,7 +502,7 @@ describe("SDK term sheets", () => {
       "expected a percentage at most 100 % (at most 2 decimal places), got 101",
     ]);
     expect(at("risk.waiverVotingDays")).to.deep.equal([
-      "expected the days a waiver ballot is open: an integer from 1 to 49710, got 0",
+      "expected the days a waiver ballot is open: an integer from 1 to 365, got 0",
     ]);
     expect(at("risk.priceFeed.maxStalenessHours")).to.deep.equal(["is required (or maxStaleness)"]);
     expect(at("risk.triggers")).to.deep.equal(["at most 16 triggers"]);

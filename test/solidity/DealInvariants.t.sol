@@ -136,6 +136,9 @@ contract DealInvariantsTest is ProtocolFixture {
             o[i].close();
             accepted += o[i].accepted();
             issued.push(o[i].accepted());
+            // The proceeds are credited at close; the issuer withdraws them.
+            vm.prank(issuer);
+            o[i].withdrawProceeds();
             for (uint256 h; h < holders.length; ++h) {
                 if (o[i].refundable(holders[h]) == 0) continue;
                 vm.prank(holders[h]);

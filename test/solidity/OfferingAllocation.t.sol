@@ -82,6 +82,15 @@ contract OfferingAllocationTest is ProtocolFixture {
 
         assertEq(allocated, run.accepted, "O1: allocations do not sum to accepted");
         assertEq(refunded, run.total - run.accepted, "O3: refunds do not sum to requested - accepted");
+        // The proceeds are credited at close and withdrawn by the issuer.
+        uint256 owed = run.offering.proceedsOwed();
+        assertEq(owed, run.accepted - run.reserveFunding, "O4: proceeds owed != accepted - reserve funding");
+        assertEq(usdc.balanceOf(address(run.offering)), owed, "O4: offering holds other than the proceeds owed");
+        if (owed != 0) {
+            vm.prank(issuer);
+            run.offering.withdrawProceeds();
+        }
+        assertEq(run.offering.proceedsOwed(), 0, "O4: proceeds owed after the withdrawal");
         assertEq(usdc.balanceOf(address(run.offering)), 0, "O4: offering keeps assets");
         assertEq(run.token.balanceOf(address(run.offering)), 0, "O4: offering keeps shares");
         assertEq(run.token.totalSupply(), run.accepted, "O4: supply != accepted");

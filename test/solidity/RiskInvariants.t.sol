@@ -5,6 +5,7 @@ import {
     CouponTerms,
     CouponType,
     DealStatus,
+    DepreciationMethod,
     FleetEntryTerms,
     PeriodStatement,
     PrincipalTerms,
@@ -64,6 +65,12 @@ import {TestBase} from "./utils/Vm.sol";
  * R-D  Every tranche token holds enough stablecoin for what its holders (and its offering) can claim.
  * R-E  Liveness and exact refusals: a ready period distributes; a write-down, recovery or clean-up call succeeds
  *      exactly when its conditions hold and otherwise reverts with the error that names the failed condition.
+ * R-F  Notes are paid in their priority and earn their coupon on every unit of principal for the whole period: a
+ *      recovery deposited into a running deal repays no principal and moves no collection until a distribution
+ *      applies it; each period's senior interest due is the coupon on the senior principal outstanding when the
+ *      period's distribution began, plus its arrears; no junior principal is paid while senior interest is unpaid.
+ * R-G  The borrower cannot certify its own collateral: fleet entries the issuer adds after creation change neither
+ *      the collateral value nor the book value until the trustee confirms them, and a rejected entry never counts.
  */
 contract RiskInvariantsTest is ProtocolFixture {
     uint256 internal constant PERIODS = 8;
@@ -152,7 +159,12 @@ contract RiskInvariantsTest is ProtocolFixture {
         _subscribe(o[2], holders[2], 600_000 * USDC);
         _subscribe(o[2], holders[3], 400_000 * USDC);
         vm.warp(t.offeringClosesAt);
-        for (uint256 i; i < o.length; ++i) o[i].close();
+        for (uint256 i; i < o.length; ++i) {
+            o[i].close();
+            // The proceeds are credited at close; the issuer withdraws them.
+            vm.prank(issuer);
+            o[i].withdrawProceeds();
+        }
         proceeds = usdc.balanceOf(issuer);
         (reserveFunded, ) = deal.reserve();
         assertEq(reserveFunded, 150_000 * USDC, "setUp: reserve funding");
@@ -176,6 +188,7 @@ contract RiskInvariantsTest is ProtocolFixture {
                 servicer: servicer,
                 trustee: trustee,
                 issuer: issuer,
+                guardian: guardian,
                 tokens: tk,
                 offerings: o,
                 holders: holders,
@@ -198,11 +211,11 @@ contract RiskInvariantsTest is ProtocolFixture {
         (uint256 reserveBalance, ) = deal.reserve();
         uint256 held = usdc.balanceOf(address(deal));
         (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
-        uint256 owed = trusteeOwed + servicerOwed;
+        uint256 owed = trusteeOwed + servicerOwed + deal.residualOwed();
         assertEq(
             held,
-            deal.undistributedCollections() + reserveBalance + owed,
-            "R-A: deal balance != collections + reserve + fees owed"
+            deal.undistributedCollections() + reserveBalance + deal.recoveries() + owed,
+            "R-A: deal balance != collections + reserve + recoveries + fees and residual owed"
         );
         assertEq(handler.ghostCashIn(), handler.ghostPaidOut() + held, "R-A: cash in != paid out + held");
 
@@ -217,7 +230,7 @@ contract RiskInvariantsTest is ProtocolFixture {
 
         DealStatus status = deal.status();
         if (status == DealStatus.Repaid || status == DealStatus.Defaulted) {
-            assertEq(held, owed, "R-A: deal holds cash other than fees owed after it ended");
+            assertEq(held, owed, "R-A: deal holds cash other than fees and residual owed after it ended");
         }
     }
 
@@ -253,6 +266,16 @@ contract RiskInvariantsTest is ProtocolFixture {
         assertTrue(bytes(handler.livenessViolation()).length == 0, handler.livenessViolation());
     }
 
+    /// R-F
+    function invariant_notesPaidInPriority() public view {
+        assertTrue(bytes(handler.priorityViolation()).length == 0, handler.priorityViolation());
+    }
+
+    /// R-G
+    function invariant_onlyConfirmedCollateralCounts() public view {
+        assertTrue(bytes(handler.collateralViolation()).length == 0, handler.collateralViolation());
+    }
+
     // ------------------------------------------------------------------ whole lives through the handler
 
     /// Revenue collapses for two periods: the DSCR cash trap fires at once, the DSCR acceleration latches at the
@@ -272,9 +295,16 @@ contract RiskInvariantsTest is ProtocolFixture {
         handler.writeDown(500_000 * USDC);
         assertEq(deal.tranche(1).writtenDown, 500_000 * USDC, "junior written down");
         assertEq(deal.tranche(2).writtenDown, 1_000_000 * USDC, "equity written off first");
+        uint256 seniorBefore = deal.tranche(0).outstanding;
         handler.depositRecoveries(8_000_000 * USDC);
+        assertEq(deal.recoveries(), 8_000_000 * USDC, "recoveries held in the recovery account");
+        assertEq(deal.tranche(0).outstanding, seniorBefore, "recoveries repay nothing before a distribution");
+        // The accelerated period sweeps the recovery account into the paydown: senior interest, then principal by
+        // rank, then the written-down principal.
+        handler.periodReported(2_000_000 * USDC, 900_000, 10_000, 1);
         assertEq(deal.tranche(0).outstanding, 0, "recoveries repaid the senior note");
         assertEq(deal.tranche(1).writtenDown, 0, "recoveries restored the written-down principal");
+        assertEq(deal.recoveries(), 0, "the accelerated period applied every recovery");
         handler.periodReported(2_000_000 * USDC, 900_000, 10_000, 1);
         assertEq(uint256(deal.status()), uint256(DealStatus.Active), "no principal outstanding: Active");
         _assertAll();
@@ -307,6 +337,8 @@ contract RiskInvariantsTest is ProtocolFixture {
         invariant_statusFollowsTriggers();
         invariant_tokensSolvent();
         invariant_entitledActionsSucceed();
+        invariant_notesPaidInPriority();
+        invariant_onlyConfirmedCollateralCounts();
     }
 }
 
@@ -327,6 +359,7 @@ contract RiskHandler is TestBase {
         address servicer;
         address trustee;
         address issuer;
+        address guardian;
         ITrancheToken[] tokens;
         IOffering[] offerings;
         address[] holders;
@@ -338,7 +371,10 @@ contract RiskHandler is TestBase {
     struct Before {
         uint256 dealBalance;
         uint256 collections;
+        uint256 recoveries;
         uint256 active;
+        uint256 seniorOutstanding;
+        uint256 seniorArrears;
     }
 
     IDeal public immutable deal;
@@ -348,6 +384,7 @@ contract RiskHandler is TestBase {
     address public immutable servicer;
     address public immutable trustee;
     address public immutable issuer;
+    address public immutable guardian;
     address public immutable recoverer;
     ITrancheToken[] public tokens;
     IOffering[] public offerings;
@@ -369,6 +406,8 @@ contract RiskHandler is TestBase {
     string public equityViolation;
     string public modeViolation;
     string public livenessViolation;
+    string public priorityViolation;
+    string public collateralViolation;
 
     constructor(Setup memory s) {
         deal = s.deal;
@@ -378,6 +417,7 @@ contract RiskHandler is TestBase {
         servicer = s.servicer;
         trustee = s.trustee;
         issuer = s.issuer;
+        guardian = s.guardian;
         recoverer = vm.addr(0x2EC0FE2);
         tokens = s.tokens;
         offerings = s.offerings;
@@ -467,7 +507,17 @@ contract RiskHandler is TestBase {
     /// @notice The issuer retires GPUs of a fleet entry; any sale proceeds are recoveries it pays in.
     function retireFleet(uint256 id, uint256 units, uint256 proceeds) external action {
         id = id % engine.fleetEntryCount();
-        uint256 active = engine.fleetEntry(id).activeCount;
+        IRiskEngine.FleetEntry memory entry = engine.fleetEntry(id);
+        uint256 active = entry.activeCount;
+        if (entry.status != IRiskEngine.FleetEntryStatus.Confirmed) {
+            vm.prank(issuer);
+            try engine.retireFleetEntry(id, 1, 0) {
+                _flag(collateralViolation, "R-G: retired GPUs of an unconfirmed fleet entry");
+            } catch (bytes memory reason) {
+                _expect(reason, abi.encodeWithSelector(IRiskEngine.FleetEntryNotConfirmed.selector, id, entry.status));
+            }
+            return;
+        }
         if (active == 0) {
             vm.prank(issuer);
             try engine.retireFleetEntry(id, 1, 0) {
@@ -487,18 +537,76 @@ contract RiskHandler is TestBase {
         _recover(issuer, proceeds, true, id, units);
     }
 
+    /// @notice The issuer adds a fleet entry after creation: pending, it must not count.
+    function proposeFleet(uint256 count, uint256 unitCost) external action {
+        if (engine.fleetEntryCount() >= 32) return;
+        FleetEntryTerms[] memory entries = new FleetEntryTerms[](1);
+        uint256 cost = _bound(unitCost, 1_000 * USDC, 40_000 * USDC);
+        entries[0] = FleetEntryTerms({
+            model: bytes16("H200"),
+            count: uint32(_bound(count, 1, 100_000)),
+            unitCost: uint128(cost),
+            unitResidual: uint128(cost / 10),
+            acquiredAt: uint64(currentTime),
+            usefulLife: uint32(3 * 365 days),
+            method: DepreciationMethod.StraightLine,
+            yearlyRate: 0,
+            indexAtAcquisition: 0
+        });
+        uint256 valueBefore = engine.collateralValue();
+        uint256 bookBefore = engine.bookValueAt(currentTime);
+        vm.prank(issuer);
+        try engine.addFleetEntries(entries) {
+            if (engine.collateralValue() != valueBefore || engine.bookValueAt(currentTime) != bookBefore) {
+                _flag(collateralViolation, "R-G: a pending fleet entry counted as collateral");
+            }
+        } catch {
+            _flag(livenessViolation, "R-E: the issuer could not propose a valid fleet entry");
+        }
+    }
+
+    /// @notice The trustee confirms, or the trustee or guardian rejects, a fleet entry; settled entries are refused.
+    function settleFleet(uint256 idSeed, uint256 choice) external action {
+        uint256 id = idSeed % engine.fleetEntryCount();
+        IRiskEngine.FleetEntryStatus status = engine.fleetEntry(id).status;
+        uint256 bookBefore = engine.bookValueAt(currentTime);
+        bool confirm = choice % 3 == 0;
+        vm.prank(confirm || choice % 3 == 1 ? trustee : guardian);
+        (bool ok, bytes memory reason) = _call(
+            address(engine),
+            abi.encodeWithSelector(
+                confirm ? IRiskEngine.confirmFleetEntry.selector : IRiskEngine.rejectFleetEntry.selector,
+                id
+            )
+        );
+        if (status != IRiskEngine.FleetEntryStatus.Pending) {
+            if (ok) _flag(collateralViolation, "R-G: a settled fleet entry was confirmed or rejected again");
+            else _expect(reason, abi.encodeWithSelector(IRiskEngine.FleetEntryNotPending.selector, id, status));
+            return;
+        }
+        if (!ok) {
+            _flag(livenessViolation, "R-E: the trustee or guardian could not settle a pending fleet entry");
+            return;
+        }
+        uint256 bookAfter = engine.bookValueAt(currentTime);
+        if (confirm ? bookAfter < bookBefore : bookAfter != bookBefore) {
+            _flag(collateralViolation, "R-G: settling a fleet entry moved the book value the wrong way");
+        }
+    }
+
     /// @notice The trustee writes down note principal (allowed only when accelerated with nothing left to pay).
     function writeDown(uint256 amount) external action {
         DealStatus status = deal.status();
         uint256 collections = deal.undistributedCollections();
         (uint256 reserveBalance, ) = deal.reserve();
+        uint256 held = deal.recoveries();
         uint256 outstanding = deal.tranche(0).outstanding + deal.tranche(1).outstanding;
         amount = outstanding == 0 ? _bound(amount, 1, 1e12) : _bound(amount, 1, outstanding);
         bytes memory expected;
         if (status != DealStatus.Accelerated) {
             expected = abi.encodeWithSelector(IDeal.WriteDownNotAllowed.selector, status);
-        } else if (collections != 0 || reserveBalance != 0) {
-            expected = abi.encodeWithSelector(IDeal.RecoveriesNotExhausted.selector, collections, reserveBalance);
+        } else if (collections != 0 || reserveBalance != 0 || held != 0) {
+            expected = abi.encodeWithSelector(IDeal.RecoveriesNotExhausted.selector, collections, reserveBalance, held);
         } else if (outstanding == 0) {
             expected = abi.encodeWithSelector(IDeal.InvalidWriteDown.selector, amount, 0);
         }
@@ -528,11 +636,11 @@ contract RiskHandler is TestBase {
         try deal.cleanUpCall() {
             if (!callable) _flag(livenessViolation, "R-E: clean-up call accepted though not callable");
             // The fees (arrears included) stay credited in the deal for their recipients to withdraw.
-            uint256 owed = _feesOwed();
+            uint256 owed = _feesOwed() + deal.residualOwed();
             ghostCashIn += q.fromIssuer;
             ghostPaidOut += held + q.fromIssuer - owed;
             if (deal.status() != DealStatus.Repaid || usdc.balanceOf(address(deal)) != owed) {
-                _flag(livenessViolation, "R-E: clean-up call left the deal unrepaid or holding other than fees");
+                _flag(livenessViolation, "R-E: clean-up call left the deal unrepaid or holding other than credits");
             }
         } catch {
             if (callable) _flag(livenessViolation, "R-E: clean-up call refused though callable");
@@ -637,7 +745,10 @@ contract RiskHandler is TestBase {
         Before memory b = Before({
             dealBalance: usdc.balanceOf(address(deal)),
             collections: deal.undistributedCollections(),
-            active: engine.activeTriggers()
+            recoveries: deal.recoveries(),
+            active: engine.activeTriggers(),
+            seniorOutstanding: deal.tranche(0).outstanding,
+            seniorArrears: deal.tranche(0).arrears
         });
         try deal.distribute(period) returns (PeriodStatement memory s) {
             _checkStatement(s, b);
@@ -654,7 +765,7 @@ contract RiskHandler is TestBase {
         uint256 fees = s.trusteeFeePaid + s.servicerFeePaid;
         uint256 paid = s.keeperBountyPaid + s.residualPaid;
         for (uint256 i; i < notes; ++i) paid += s.interestPaid[i] + s.principalPaid[i];
-        uint256 sources = s.cashIn + s.reserveReleased + s.reserveDrawn;
+        uint256 sources = s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn;
         if (sources != paid + fees + s.reserveToppedUp + s.reserveTrapped) {
             _flag(cashViolation, "R-A: statement does not sum to its cash");
         }
@@ -663,6 +774,21 @@ contract RiskHandler is TestBase {
         if (b.collections - s.cashIn != deal.undistributedCollections()) {
             _flag(cashViolation, "R-A: cash in is not what left the collections");
         }
+        if (b.recoveries - s.recoveriesApplied != deal.recoveries()) {
+            _flag(cashViolation, "R-A: recoveries applied are not what left the recovery account");
+        }
+        // R-F: interest is due on the whole principal outstanding through the period, whatever repaid it since.
+        if (s.interestDue[0] != _seniorInterest(b.seniorOutstanding) + b.seniorArrears) {
+            _flag(priorityViolation, "R-F: senior interest due is not the coupon on its principal outstanding");
+        }
+        // R-F: no junior principal while senior interest (with arrears) is unpaid.
+        for (uint256 i = 1; i < notes; ++i) {
+            if (s.principalPaid[i] != 0 && s.interestPaid[0] < s.interestDue[0]) {
+                _flag(priorityViolation, "R-F: junior principal paid while senior interest is unpaid");
+            }
+        }
+        // Without equity the residual is credited to the issuer in the deal, not paid out.
+        if (s.residualRecipient != address(tokens[tokens.length - 1])) paid -= s.residualPaid;
         if (b.dealBalance - usdc.balanceOf(address(deal)) != paid) {
             _flag(cashViolation, "R-A: deal balance fell by other than the statement's payments");
         }
@@ -711,9 +837,31 @@ contract RiskHandler is TestBase {
         }
     }
 
+    /// @dev The senior note's interest for one period on `outstanding`: 8 % a year, actual/365, rounded down.
+    function _seniorInterest(uint256 outstanding) internal pure returns (uint256) {
+        return (outstanding * 8e16 * 30 days) / (1e18 * 365 days);
+    }
+
     function _feesOwed() internal view returns (uint256) {
         (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
         return trusteeOwed + servicerOwed;
+    }
+
+    /// @dev The deal around a recovery.
+    struct DealCash {
+        uint256 collections;
+        uint256 balance;
+        uint256 recoveries;
+        uint256 residualOwed;
+        uint256 seniorOutstanding;
+    }
+
+    function _dealCash() internal view returns (DealCash memory c) {
+        c.collections = deal.undistributedCollections();
+        c.balance = usdc.balanceOf(address(deal));
+        c.recoveries = deal.recoveries();
+        c.residualOwed = deal.residualOwed();
+        c.seniorOutstanding = deal.tranche(0).outstanding;
     }
 
     /// @dev Recoveries, direct (`viaEngine` false) or as the proceeds of retiring `units` of fleet entry `id`.
@@ -721,24 +869,11 @@ contract RiskHandler is TestBase {
         DealStatus status = deal.status();
         bool running = _running();
         bool accepts = running || status == DealStatus.Defaulted;
-        uint256 collectionsBefore = deal.undistributedCollections();
-        uint256 balanceBefore = usdc.balanceOf(address(deal));
-        bool ok;
-        bytes memory reason;
+        DealCash memory before = _dealCash();
         vm.prank(payer);
-        if (viaEngine) {
-            try engine.retireFleetEntry(id, units, amount) {
-                ok = true;
-            } catch (bytes memory r) {
-                reason = r;
-            }
-        } else {
-            try deal.depositRecoveries(amount) {
-                ok = true;
-            } catch (bytes memory r) {
-                reason = r;
-            }
-        }
+        (bool ok, bytes memory reason) = viaEngine
+            ? _call(address(engine), abi.encodeCall(IRiskEngine.retireFleetEntry, (id, units, amount)))
+            : _call(address(deal), abi.encodeCall(IDeal.depositRecoveries, (amount)));
         if (!ok) {
             if (accepts) _flag(livenessViolation, "R-E: recoveries refused while the deal accepts them");
             else _expect(reason, abi.encodeWithSelector(IDeal.DealNotActive.selector, status));
@@ -750,11 +885,21 @@ contract RiskHandler is TestBase {
         if (amount == 0) return;
         if (!accepts) _flag(livenessViolation, "R-E: recoveries accepted after the deal was repaid");
         ghostCashIn += amount;
-        // A running deal keeps what the notes did not take as collections; an ended one pays it all out.
-        uint256 kept = running ? deal.undistributedCollections() - collectionsBefore : 0;
+        DealCash memory afterwards = _dealCash();
+        // A running deal holds them all in its recovery account; an ended one pays them out at once (what goes to the
+        // issuer without equity is credited in the deal).
+        uint256 kept = running ? amount : afterwards.residualOwed - before.residualOwed;
         ghostPaidOut += amount - kept;
-        if (usdc.balanceOf(address(deal)) != balanceBefore + kept) {
-            _flag(cashViolation, "R-A: recoveries left other than the collections' share in the deal");
+        if (afterwards.balance != before.balance + kept) {
+            _flag(cashViolation, "R-A: recoveries left other than the recovery account's share in the deal");
+        }
+        if (!running) return;
+        if (afterwards.recoveries != before.recoveries + amount) {
+            _flag(cashViolation, "R-A: the recovery account did not take the recoveries");
+        }
+        // R-F: a recovery repays no principal outside a distribution (the notes keep earning on it).
+        if (afterwards.seniorOutstanding != before.seniorOutstanding || afterwards.collections != before.collections) {
+            _flag(priorityViolation, "R-F: recoveries moved principal or collections outside a distribution");
         }
     }
 
@@ -795,6 +940,12 @@ contract RiskHandler is TestBase {
         bytes memory b = bytes(message);
         bytes storage s = bytes(slot);
         for (uint256 i; i < b.length; ++i) s.push(b[i]);
+    }
+
+    /// @dev A call whose failure the handler inspects (the prank applies to it).
+    function _call(address target, bytes memory data) internal returns (bool ok, bytes memory result) {
+        // solhint-disable-next-line avoid-low-level-calls
+        (ok, result) = target.call(data);
     }
 
     function _min(uint256 a, uint256 b) internal pure returns (uint256) {

@@ -16,7 +16,7 @@ export interface DepositRecoveriesParameters extends AccountParameter {
   amount: bigint;
 }
 
-/** What recoveries paid one note (`RecoveryApplied`). */
+/** What recoveries paid one note at once (`RecoveryApplied`: a defaulted deal, or a distribution). */
 export interface RecoveryApplied {
   tranche: number;
   principal: bigint;
@@ -28,15 +28,15 @@ export interface RecoveryApplied {
 
 /** How a deposit of recoveries was applied. */
 export interface RecoveriesOutcome {
-  /** Per note, in the order paid (principal pass, then write-downs and interest). */
+  /** Per note paid at once, in rank order (a defaulted deal: written-down principal, then arrears). */
   applied: RecoveryApplied[];
   /** Total recovered (0 when no recoveries were deposited). */
   amount: bigint;
-  /** Paid to the notes. */
+  /** Paid to the notes at once. */
   toNotes: bigint;
-  /** The rest: added to the collections of a running deal, or paid to `recipient` once it has ended. */
+  /** The rest: held in the recovery account of a running deal, or paid to `recipient` once it has ended. */
   left: bigint;
-  /** The deal itself (collections), the equity token or the issuer. */
+  /** The deal itself (its recovery account), the equity token or the issuer (credited in the deal). */
   recipient: Address | undefined;
 }
 
@@ -69,8 +69,14 @@ export interface DepositRecoveriesReturnType extends RecoveriesOutcome {
 }
 
 /**
- * Anyone pays recoveries into a running or defaulted deal (`Deal.depositRecoveries`): note principal by rank, then
- * written-down principal and (once ended) interest arrears; the rest joins the collections or goes to equity.
+ * Anyone pays recoveries into a running or defaulted deal (`Deal.depositRecoveries`). A running deal holds them in its
+ * recovery account: they count as collateral, every note keeps earning its coupon on its whole principal, and the
+ * coming distributions apply them in their priority of payments (senior interest the cash left unpaid, then scheduled
+ * principal; everything when accelerated, at the final period or once no principal is outstanding: see
+ * `statement.recoveriesApplied`). A defaulted deal pays them at once, note by note: written-down principal, then
+ * arrears; the rest goes to equity (credited to the issuer without equity).
+ * @example
+ * const { left, recipient } = await anyone.depositRecoveries({ deal, amount: parseUnits("250000", 6) });
  */
 export async function depositRecoveries(
   client: CascadeClient,

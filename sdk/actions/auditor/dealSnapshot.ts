@@ -1,4 +1,4 @@
-import type { Address, BlockNumber, BlockTag } from "viem";
+import { zeroAddress, type Address, type BlockNumber, type BlockTag } from "viem";
 import { getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
@@ -85,8 +85,17 @@ export interface DealSnapshotReturnType {
   feeArrears: { trustee: bigint; servicer: bigint };
   /** Fees paid to the trustee and the servicer, held by the deal until they withdraw them (`withdrawFees`). */
   feesOwed: { trustee: bigint; servicer: bigint };
-  /** Stablecoin the deal holds (reserve + undistributed collections + fees owed). */
+  /**
+   * The recovery account: recoveries deposited while the deal runs, held for the notes (collateral at par) until a
+   * distribution applies them.
+   */
+  recoveries: bigint;
+  /** The residual credited to the issuer (no equity issued) and not withdrawn yet (`withdrawResidual`). */
+  residualOwed: bigint;
+  /** Stablecoin the deal holds (reserve + collections + recoveries + fees and residual owed). */
   stablecoinBalance: bigint;
+  /** The deal's guardian and a guardian change waiting for its delay (`next` undefined: none). */
+  guardian: { current: Address; next: Address | undefined; eta: bigint };
   tranches: TrancheSnapshot[];
   /** Statement of the last distributed period, from its `PeriodDistributed` event. */
   lastStatement: PeriodStatement | undefined;
@@ -146,6 +155,10 @@ export async function dealSnapshot(
       keeperBounty,
       missedReports,
       riskEngine,
+      recoveries,
+      residualOwed,
+      guardian,
+      [nextGuardian, guardianEta],
     ] = await Promise.all([
       readContract(client, { ...deal, functionName: "stablecoin" }),
       readContract(client, { ...deal, functionName: "oracle" }),
@@ -171,6 +184,10 @@ export async function dealSnapshot(
       readContract(client, { ...deal, functionName: "keeperBounty" }),
       readContract(client, { ...deal, functionName: "missedReports" }),
       readContract(client, { ...deal, functionName: "riskEngine" }),
+      readContract(client, { ...deal, functionName: "recoveries" }),
+      readContract(client, { ...deal, functionName: "residualOwed" }),
+      readContract(client, { ...deal, functionName: "guardian" }),
+      readContract(client, { ...deal, functionName: "pendingGuardianChange" }),
     ]);
 
     const engine = { address: riskEngine, abi: riskEngineAbi, blockNumber } as const;
@@ -283,7 +300,14 @@ export async function dealSnapshot(
       collections,
       feeArrears: { trustee: trusteeArrears, servicer: servicerArrears },
       feesOwed: { trustee: trusteeOwed, servicer: servicerOwed },
+      recoveries,
+      residualOwed,
       stablecoinBalance,
+      guardian: {
+        current: guardian,
+        next: nextGuardian === zeroAddress ? undefined : nextGuardian,
+        eta: guardianEta,
+      },
       tranches,
       lastStatement: last,
       riskEngine,

@@ -6,6 +6,7 @@ import { dealAbi, riskEngineAbi } from "../../generated/abis.js";
 import {
   dealStatusName,
   DepreciationMethod,
+  FleetEntryStatus,
   RiskMetric,
   TriggerComparison,
   TriggerEffect,
@@ -90,6 +91,9 @@ export interface FleetEntrySnapshot extends FleetEntryTerms {
   modelName: string;
   methodName: keyof typeof DepreciationMethod | "Unknown";
   activeCount: bigint;
+  /** Only confirmed entries count as collateral; entries added after creation wait for the trustee. */
+  status: FleetEntryStatus;
+  statusName: keyof typeof FleetEntryStatus | "Unknown";
 }
 
 export interface RiskSnapshotReturnType {
@@ -107,9 +111,14 @@ export interface RiskSnapshotReturnType {
   };
   status: number;
   statusName: string;
-  /** Fleet value now (book value capped by the index-implied value of marked entries) and book value alone. */
+  /**
+   * Collateral value now (the confirmed fleet's book value, capped by the index-implied value of marked entries, plus
+   * the recovery account) and the confirmed fleet's book value alone.
+   */
   collateralValue: bigint;
   bookValue: bigint;
+  /** The deal's recovery account, counted in the collateral value at par. */
+  recoveries: bigint;
   /** The index used now, and whether it is the feed's live answer (else the last accepted one). */
   priceIndex: bigint;
   priceIndexLive: boolean;
@@ -191,6 +200,8 @@ export async function riskSnapshot(
           modelName: bytes16ToText(e.terms.model),
           methodName: nameOf(DepreciationMethod, e.terms.method),
           activeCount: e.activeCount,
+          status: e.status as FleetEntryStatus,
+          statusName: nameOf(FleetEntryStatus, e.status),
         };
       }),
     );
@@ -211,6 +222,7 @@ export async function riskSnapshot(
       statusName: dealStatusName(s.status),
       collateralValue: s.collateralValue,
       bookValue: s.bookValue,
+      recoveries: s.recoveries,
       priceIndex: s.priceIndex,
       priceIndexLive: s.priceIndexLive,
       notesOutstanding: s.notesOutstanding,

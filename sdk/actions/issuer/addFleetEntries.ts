@@ -17,12 +17,19 @@ export interface AddFleetEntriesParameters extends AccountParameter {
 }
 
 export interface AddFleetEntriesReturnType {
-  /** Ids of the new entries, in order. */
+  /** Ids of the new entries, in order (pending until the trustee confirms them). */
   ids: bigint[];
   transactionHash: Hash;
 }
 
-/** The issuer admin registers GPUs added to the deal's fleet (`RiskEngine.addFleetEntries`). */
+/**
+ * The issuer admin adds GPUs to the deal's fleet (`RiskEngine.addFleetEntries`). The entries are pending: they count
+ * as collateral only once the deal's trustee confirms them (`confirmFleetEntry`), so the borrower cannot certify its
+ * own collateral.
+ * @example
+ * const { ids } = await issuer.addFleetEntries({ deal, entries: [h200s] });
+ * await trustee.confirmFleetEntry({ deal, id: ids[0] });
+ */
 export async function addFleetEntries(
   client: CascadeClient,
   params: AddFleetEntriesParameters,
@@ -37,7 +44,7 @@ export async function addFleetEntries(
     account,
   });
   return {
-    ids: eventsOf(receipt, riskEngineAbi, "FleetEntryAdded", engine).map((e) => e.args.id),
+    ids: eventsOf(receipt, riskEngineAbi, "FleetEntryProposed", engine).map((e) => e.args.id),
     transactionHash: receipt.transactionHash,
   };
 }
