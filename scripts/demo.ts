@@ -219,7 +219,9 @@ await networkHelpers.time.increaseTo(terms.offeringClosesAt);
 const issued: bigint[] = [];
 let reserveFunded = 0n;
 let proceeds = 0n;
-const closeRows = [["tranche", "requested", "accepted", "allocated", "to issuer", "to reserve"]];
+const closeRows = [
+  ["tranche", "requested", "accepted", "allocated", "credited to issuer", "to reserve"],
+];
 for (const [t, offering] of offerings.entries()) {
   const c = await keeper.closeOffering({ offering });
   issued.push(c.accepted);
@@ -242,6 +244,11 @@ const status = await readContract(publicClient, {
 });
 report.line(`\nOfferings closed by the keeper; the deal is ${dealStatusName(status)}`);
 report.table(closeRows);
+// The offerings credit the proceeds to the issuer, who withdraws them.
+const withdrawn = await issuer.withdrawProceeds({ deal });
+report.line(
+  `The issuer withdrew ${$(withdrawn.total)} of proceeds from ${withdrawn.withdrawals.length} offerings`,
+);
 
 const claimRows = [["investor", "tranche", "tokens", "refunded"]];
 for (const inv of investors) {
