@@ -274,8 +274,8 @@ export interface PeriodStatement {
   residualRecipient: Address;
   /**
    * What the period took from the deal's recovery account (recoveries deposited while the deal runs): the senior
-   * interest the cash left unpaid and scheduled principal, or all of it in the Accelerated order, at the final period
-   * and once no note principal is outstanding. Conservation: cashIn + recoveriesApplied + reserveReleased +
+   * interest and the scheduled principal the period's cash left unpaid, or all of it in the Accelerated order, at the
+   * final period and once no note principal is outstanding. Conservation: cashIn + recoveriesApplied + reserveReleased +
    * reserveDrawn = every payment line.
    */
   recoveriesApplied: bigint;

@@ -17,10 +17,12 @@ import {
   WAD,
   createDeal,
   fixedNote,
+  subscribe,
   type FleetEntryInput,
 } from "./helpers/fixtures.js";
 import {
   DepreciationMethod,
+  FleetEntryStatus,
   INDEX_AT_ACQUISITION,
   IndexRejection,
   K,
@@ -134,10 +136,18 @@ async function stateOf(f: RiskFixture) {
   const tranches = [];
   for (let i = 0; i < f.tokens.length; i++)
     tranches.push(Array.from(await f.deal.tranche(i)).map(String));
+  const fleet = [];
+  for (let id = 0n; id < (await f.engine.fleetEntryCount()); id++) {
+    const e = await f.engine.fleetEntry(id);
+    fleet.push([e.activeCount, e.status]);
+  }
   return {
     status: await f.deal.status(),
     reserve: Array.from(await f.deal.reserve()),
     collections: await f.deal.undistributedCollections(),
+    recoveries: await f.deal.recoveries(),
+    residualOwed: await f.deal.residualOwed(),
+    fleetEntries: fleet,
     next: await f.deal.nextPeriod(),
     tranches,
     fleet: await f.engine.fleetEntryCount(),
@@ -595,6 +605,54 @@ describe("RiskEngine", function () {
       });
     });
 
+    /** The clean-up deal (20 % of face) whose offerings sold only the tranches in `sold`. */
+    async function partlySold(sold: number[]) {
+      const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+        t.risk = { ...t.risk, cleanUpBps: 2_000 };
+      });
+      await networkHelpers.time.increaseTo(f.terms.offeringOpensAt);
+      for (const i of sold) {
+        await subscribe(
+          f.protocol,
+          f.h.offerings[i],
+          f.r.investors[i],
+          f.terms.tranches[i].faceAmount,
+        );
+      }
+      await networkHelpers.time.increaseTo(f.terms.offeringClosesAt);
+      for (const o of f.h.offerings) await o.close();
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.Active));
+      return f;
+    }
+
+    it("test_cleanUpCall_seniorNeverIssued_theTestAppliesToTheMostSeniorIssuedNote", async function () {
+      const f = await partlySold([1, 2]);
+      expect((await f.deal.tranche(0)).issued).to.equal(0n);
+      const q = await f.engine.cleanUpQuote();
+      expect([q.allowed, q.seniorOutstanding, q.threshold]).to.deep.equal([
+        false,
+        2n * M,
+        400n * K,
+      ]);
+      expect(await f.engine.cleanUpCallable()).to.equal(false);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall())
+          .to.be.revertedWithCustomError(f.deal, "CleanUpNotAllowed")
+          .withArgs(2n * M, 400n * K);
+      });
+    });
+
+    it("test_cleanUpCall_noNoteIssued_notAllowed", async function () {
+      const f = await partlySold([2]);
+      const q = await f.engine.cleanUpQuote();
+      expect([q.allowed, q.seniorOutstanding, q.threshold]).to.deep.equal([false, 0n, 0n]);
+      await expectUnchanged(f, async () => {
+        await expect(f.deal.connect(f.r.issuer).cleanUpCall())
+          .to.be.revertedWithCustomError(f.deal, "CleanUpNotAllowed")
+          .withArgs(0n, 0n);
+      });
+    });
+
     it("test_cleanUpAndRecoveries_revertOnceTheDealHasBeenRepaid", async function () {
       const f = await networkHelpers.loadFixture(activeCallableAtPar);
       await f.protocol.stablecoin.mint(f.r.issuer.address, 20n * M);
@@ -883,6 +941,141 @@ describe("RiskEngine", function () {
       expect(s.fleetEntries).to.equal(await e.fleetEntryCount(at));
       expect(s.fleetEntries).to.equal(BigInt(f.terms.risk.fleet.length));
       expect(s.ballot).to.deep.equal(await e.ballot(at));
+    });
+  });
+
+  describe("fleet entries added after creation", function () {
+    /** 1 000 H100 the issuer claims to have bought at the deal start. */
+    function bigEntry(f: RiskFixture): FleetEntryInput {
+      return fleetEntry(
+        "H100",
+        1_000,
+        30n * K,
+        3n * K,
+        f.terms.start,
+        5,
+        DepreciationMethod.StraightLine,
+      );
+    }
+
+    it("test_addFleetEntries_pendingEntriesNeitherCountNorRetire", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      const at = f.terms.start + YEAR;
+      const book = await f.engine.bookValueAt(at);
+      const value = await f.engine.collateralValueAt(at);
+      const entry = bigEntry(f);
+      await expect(f.engine.connect(f.r.issuer).addFleetEntries([entry]))
+        .to.emit(f.engine, "FleetEntryProposed")
+        .withArgs(4n, f.r.issuer.address, Object.values(entry));
+      const pending = await f.engine.fleetEntry(4n);
+      expect([pending.activeCount, pending.status]).to.deep.equal([
+        1_000n,
+        FleetEntryStatus.Pending,
+      ]);
+      expect(await f.engine.bookValueAt(at)).to.equal(book);
+      expect(await f.engine.collateralValueAt(at)).to.equal(value);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.r.issuer).retireFleetEntry(4n, 1n, 0n))
+          .to.be.revertedWithCustomError(f.engine, "FleetEntryNotConfirmed")
+          .withArgs(4n, FleetEntryStatus.Pending);
+      });
+      // Once the trustee confirms it, it counts.
+      await expect(f.engine.connect(f.r.trustee).confirmFleetEntry(4n))
+        .to.emit(f.engine, "FleetEntryConfirmed")
+        .withArgs(4n, f.r.trustee.address);
+      expect((await f.engine.fleetEntry(4n)).status).to.equal(FleetEntryStatus.Confirmed);
+      expect(await f.engine.bookValueAt(at)).to.equal(book + sdkFleetValue([entry], at));
+      await f.engine.connect(f.r.issuer).retireFleetEntry(4n, 1n, 0n);
+    });
+
+    it("test_confirmAndRejectFleetEntry_revertForOthersAndSettledEntries", async function () {
+      const f = await networkHelpers.loadFixture(activeNoFeed);
+      await f.engine.connect(f.r.issuer).addFleetEntries([bigEntry(f), bigEntry(f)]);
+      await expectUnchanged(f, async () => {
+        for (const caller of [f.outsider, f.r.issuer, f.r.guardian, f.r.servicer]) {
+          await expect(f.engine.connect(caller).confirmFleetEntry(4n))
+            .to.be.revertedWithCustomError(f.engine, "NotTrustee")
+            .withArgs(caller.address);
+        }
+        for (const caller of [f.outsider, f.r.issuer, f.r.servicer]) {
+          await expect(f.engine.connect(caller).rejectFleetEntry(4n))
+            .to.be.revertedWithCustomError(f.engine, "NotTrusteeOrGuardian")
+            .withArgs(caller.address);
+        }
+        await expect(f.engine.connect(f.r.trustee).confirmFleetEntry(6n))
+          .to.be.revertedWithCustomError(f.engine, "UnknownFleetEntry")
+          .withArgs(6n);
+        await expect(f.engine.connect(f.r.trustee).rejectFleetEntry(6n))
+          .to.be.revertedWithCustomError(f.engine, "UnknownFleetEntry")
+          .withArgs(6n);
+        // The term sheet's entries were confirmed at creation.
+        await expect(f.engine.connect(f.r.trustee).rejectFleetEntry(0n))
+          .to.be.revertedWithCustomError(f.engine, "FleetEntryNotPending")
+          .withArgs(0n, FleetEntryStatus.Confirmed);
+      });
+      await expect(f.engine.connect(f.r.guardian).rejectFleetEntry(4n))
+        .to.emit(f.engine, "FleetEntryRejected")
+        .withArgs(4n, f.r.guardian.address);
+      await expect(f.engine.connect(f.r.trustee).rejectFleetEntry(5n))
+        .to.emit(f.engine, "FleetEntryRejected")
+        .withArgs(5n, f.r.trustee.address);
+      await expectUnchanged(f, async () => {
+        await expect(f.engine.connect(f.r.trustee).confirmFleetEntry(4n))
+          .to.be.revertedWithCustomError(f.engine, "FleetEntryNotPending")
+          .withArgs(4n, FleetEntryStatus.Rejected);
+        await expect(f.engine.connect(f.r.issuer).retireFleetEntry(5n, 1n, 0n))
+          .to.be.revertedWithCustomError(f.engine, "FleetEntryNotConfirmed")
+          .withArgs(5n, FleetEntryStatus.Rejected);
+      });
+    });
+
+    /** LTV above 50 % accelerates at once: the deal's 8 M of notes against its 14.4 M fleet breach it. */
+    async function ltvCovenant() {
+      const f = await buildRiskDeal(ethers, networkHelpers, "none", (t) => {
+        t.risk = {
+          ...t.risk,
+          triggers: [
+            trigger(RiskMetric.Ltv, TriggerComparison.Above, WAD / 2n, TriggerEffect.Accelerate),
+          ],
+        };
+      });
+      await activate(networkHelpers, f);
+      return f;
+    }
+
+    it("test_distribute_unconfirmedGpusCannotCureABreachedLtvCovenant", async function () {
+      const f = await networkHelpers.loadFixture(ltvCovenant);
+      // Just before the period is distributed the issuer registers 1 000 more H100 (30 M at cost).
+      const run = await runPeriod(ethers, networkHelpers, f, 0, {
+        revenue: 900n * K,
+        beforeDistribute: async () => {
+          await f.engine.connect(f.r.issuer).addFleetEntries([bigEntry(f)]);
+        },
+      });
+      const end = await f.deal.periodEnd(0);
+      expect(run.statement.metrics.collateralValue).to.equal(
+        sdkFleetValue(f.terms.risk.fleet, end),
+      );
+      expect(run.statement.metrics.ltv > WAD / 2n).to.equal(true);
+      expect(run.statement.mode).to.equal(DealStatus.Accelerated);
+      expect(await f.deal.status()).to.equal(BigInt(DealStatus.Accelerated));
+    });
+
+    it("test_distribute_confirmedGpusCount", async function () {
+      const f = await networkHelpers.loadFixture(ltvCovenant);
+      const entry = bigEntry(f);
+      const run = await runPeriod(ethers, networkHelpers, f, 0, {
+        revenue: 900n * K,
+        beforeDistribute: async () => {
+          await f.engine.connect(f.r.issuer).addFleetEntries([entry]);
+          await f.engine.connect(f.r.trustee).confirmFleetEntry(4n);
+        },
+      });
+      const end = await f.deal.periodEnd(0);
+      expect(run.statement.metrics.collateralValue).to.equal(
+        sdkFleetValue([...f.terms.risk.fleet, entry], end),
+      );
+      expect(run.statement.mode).to.equal(DealStatus.Active);
     });
   });
 

@@ -236,8 +236,8 @@ struct TermSheet {
 /// cashIn + recoveriesApplied + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
 ///   + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
 /// `recoveriesApplied` is what the period took from the deal's recovery account (recoveries deposited while the deal
-/// runs): the senior interest the cash left unpaid and scheduled principal, or all of it in the Accelerated order, at
-/// the final period and once no note principal is outstanding.
+/// runs): the senior interest and the scheduled principal the period's cash left unpaid, or all of it in the
+/// Accelerated order, at the final period and once no note principal is outstanding.
 /// `reported` is false for a period marked unreported (cash = every deposited collection, linked coupons at floor).
 /// `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
 /// The statement is the whole record of the period (no per-step events): `keeper` ran it and was paid the bounty;

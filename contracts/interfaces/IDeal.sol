@@ -229,9 +229,9 @@ interface IDeal {
     /// @notice Deposits recoveries (e.g. the sale of broken or seized GPUs), pulled from the caller. While the deal
     /// runs they are held in its recovery account ({recoveries}) and count as collateral; every note keeps earning its
     /// coupon on its whole principal until a distribution repays it, and the distributions apply the account in their
-    /// priority of payments: the senior interest the period's cash leaves unpaid, then scheduled principal by rank
-    /// (never principal ahead of its schedule), all of it in the Accelerated order, at the final period and once no
-    /// note principal is outstanding. Once the deal has defaulted they pay at once, note by note in rank order:
+    /// priority of payments: the senior interest, then the scheduled principal by rank, that the period's cash leaves
+    /// unpaid (never principal ahead of its schedule, never cash for fees, subordinate interest or equity), and all of
+    /// it in the Accelerated order, at the final period and once no note principal is outstanding. Once the deal has defaulted they pay at once, note by note in rank order:
     /// written-down principal, then unpaid interest; the rest goes to equity (credited to the issuer without equity).
     function depositRecoveries(uint256 amount) external;
 

@@ -26,10 +26,10 @@ library WaterfallMath {
 
     /// @notice Amounts owed at the start of a period, by priority. Note arrays are indexed by rank (0 = senior).
     /// `principalCash` is cash held for the notes outside the period's cash (recoveries: the sale of collateral). In
-    /// the Normal and CashTrap orders it pays only what the notes are owed now — the senior interest the period's
-    /// cash left unpaid, then scheduled principal by rank — and the rest stays held; it never pays fees, subordinate
-    /// interest or equity, and never repays principal ahead of its schedule. In the Accelerated order it all joins
-    /// the cash.
+    /// the Normal and CashTrap orders it is a backstop: it pays only what the notes are owed now and the period's cash
+    /// leaves unpaid — the senior interest shortfall, then scheduled principal by rank — and the rest stays held. It
+    /// never pays fees, subordinate interest or equity, never frees period cash for them, and never repays principal
+    /// ahead of its schedule. In the Accelerated order it all joins the cash.
     struct Input {
         Mode mode;
         bool turbo;
@@ -123,8 +123,8 @@ library WaterfallMath {
     /// residual. Accelerated: whole reserve released → bounty → fees → senior interest → principal outstanding by
     /// rank → subordinate interest by rank → residual (only once every note is paid). In every mode, written-down
     /// principal is repaid by rank (`recovered`) before anything is trapped or goes to equity. Principal cash (see
-    /// {Input}) covers a senior-interest shortfall before the reserve does, and pays scheduled principal before the
-    /// period's cash does; in the Accelerated order it is released whole, as the reserve is.
+    /// {Input}) covers a senior-interest shortfall before the reserve does, and scheduled principal the period's cash
+    /// leaves unpaid; in the Accelerated order it is released whole, as the reserve is.
     function run(Input memory input) internal pure returns (Result memory r) {
         uint256 notes = input.interestDue.length;
         r.interestPaid = new uint256[](notes);
@@ -135,7 +135,14 @@ library WaterfallMath {
         uint256 available = input.cash;
         uint256 reserve = input.reserve;
         uint256 principalCash = input.principalCash;
-        uint256 target = mode == Mode.Accelerated ? 0 : input.reserveTarget;
+        uint256 target;
+        if (mode == Mode.Accelerated) {
+            // An event of default pools every source: the principal cash is released whole, as the reserve is.
+            r.principalCashUsed = principalCash;
+            available += principalCash;
+        } else {
+            target = input.reserveTarget;
+        }
         if (reserve > target && (mode != Mode.CashTrap || target == 0)) {
             r.reserveReleased = reserve - target;
             reserve = target;
@@ -147,8 +154,6 @@ library WaterfallMath {
         (r.servicerFeePaid, available) = _pay(input.servicerFeeDue, available);
 
         if (mode == Mode.Accelerated) {
-            r.principalCashUsed = principalCash;
-            available += principalCash;
             if (notes != 0) (r.interestPaid[0], available) = _pay(input.interestDue[0], available);
             for (uint256 i; i < notes; ++i) {
                 (r.principalPaid[i], available) = _pay(input.outstanding[i], available);
@@ -183,12 +188,14 @@ library WaterfallMath {
         }
 
         for (uint256 i; i < notes; ++i) {
-            // Principal cash first, then the period's cash.
-            uint256 fromPrincipalCash;
-            (fromPrincipalCash, principalCash) = _pay(input.principalDue[i], principalCash);
-            r.principalCashUsed += fromPrincipalCash;
-            (r.principalPaid[i], available) = _pay(input.principalDue[i] - fromPrincipalCash, available);
-            r.principalPaid[i] += fromPrincipalCash;
+            // The period's cash first; principal cash covers what it leaves unpaid.
+            (r.principalPaid[i], available) = _pay(input.principalDue[i], available);
+            if (r.principalPaid[i] < input.principalDue[i]) {
+                uint256 fromPrincipalCash;
+                (fromPrincipalCash, principalCash) = _pay(input.principalDue[i] - r.principalPaid[i], principalCash);
+                r.principalCashUsed += fromPrincipalCash;
+                r.principalPaid[i] += fromPrincipalCash;
+            }
         }
 
         if (mode == Mode.CashTrap && available != 0) {

@@ -54,9 +54,10 @@ export interface WaterfallInput {
   reserve: bigint;
   reserveTarget: bigint;
   /**
-   * Cash held for the notes outside the period's cash (the recovery account; default 0). Normal and CashTrap: it pays
-   * the senior interest the cash left unpaid (before the reserve) and then scheduled principal by rank (before the
-   * cash); the rest stays held. Accelerated: it all joins the cash.
+   * Cash held for the notes outside the period's cash (the recovery account; default 0). Normal and CashTrap: a
+   * backstop for what the cash leaves unpaid, the senior interest (before the reserve) and then scheduled principal by
+   * rank; the rest stays held, so it never frees cash for fees, subordinate interest or equity. Accelerated: it all
+   * joins the cash.
    */
   principalCash?: bigint;
   /** The deal's keeper bounty: paid first, capped by the cash, never carried as arrears. */
@@ -124,6 +125,12 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
   let available = input.cash;
   let reserve = input.reserve;
   let principalCash = input.principalCash ?? 0n;
+  if (mode === WaterfallMode.Accelerated) {
+    // An event of default pools every source: the principal cash is released whole, as the reserve is.
+    r.principalCashUsed = principalCash;
+    available += principalCash;
+    principalCash = 0n;
+  }
   const target = mode === WaterfallMode.Accelerated ? 0n : input.reserveTarget;
   const pay = (due: bigint): bigint => {
     const paid = min(due, available);
@@ -147,8 +154,6 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
   r.servicerFeePaid = pay(input.servicerFeeDue);
 
   if (mode === WaterfallMode.Accelerated) {
-    r.principalCashUsed = principalCash;
-    available += principalCash;
     const owed = outstanding as readonly bigint[];
     if (notes !== 0) r.interestPaid[0] = pay(input.interestDue[0]);
     for (let i = 0; i < notes; i++) r.principalPaid[i] = pay(owed[i]);
@@ -179,11 +184,12 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
     reserve += r.reserveToppedUp;
   }
   for (let i = 0; i < notes; i++) {
-    // Principal cash first, then the period's cash.
-    const fromPrincipalCash = min(input.principalDue[i], principalCash);
+    // The period's cash first; principal cash covers what it leaves unpaid.
+    r.principalPaid[i] = pay(input.principalDue[i]);
+    const fromPrincipalCash = min(input.principalDue[i] - r.principalPaid[i], principalCash);
     principalCash -= fromPrincipalCash;
     r.principalCashUsed += fromPrincipalCash;
-    r.principalPaid[i] = fromPrincipalCash + pay(input.principalDue[i] - fromPrincipalCash);
+    r.principalPaid[i] += fromPrincipalCash;
   }
 
   if (mode === WaterfallMode.CashTrap && available !== 0n) {

@@ -231,10 +231,22 @@ export interface Protocol {
   admin: HardhatEthersSigner;
 }
 
-/** Deploys the implementations, the oracle (registrar role to the factory) and the factory. */
-export async function deployProtocol(ethers: HardhatEthers, decimals = 6): Promise<Protocol> {
+/**
+ * Deploys the implementations, the oracle (registrar role to the factory) and the factory, over a fresh 6-decimals
+ * (or `decimals`) stablecoin: `MockStablecoin`, or with `coin` "BlocklistStablecoin" a USDC-like coin that blocklists
+ * accounts and pauses (the same mint; typed as the mock).
+ */
+export async function deployProtocol(
+  ethers: HardhatEthers,
+  decimals = 6,
+  coin: "MockStablecoin" | "BlocklistStablecoin" = "MockStablecoin",
+): Promise<Protocol> {
   const [admin] = await ethers.getSigners();
-  const stablecoin = await ethers.deployContract("MockStablecoin", ["USD Coin", "USDC", decimals]);
+  const stablecoin = (await ethers.deployContract(coin, [
+    "USD Coin",
+    "USDC",
+    decimals,
+  ])) as unknown as MockStablecoin;
   const oracle = await ethers.deployContract("UtilizationOracle", [admin.address]);
   const dealImpl = await ethers.deployContract("Deal");
   const tokenImpl = await ethers.deployContract("TrancheToken");

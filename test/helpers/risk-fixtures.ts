@@ -57,6 +57,13 @@ export enum IndexRejection {
   FromFuture = 4,
 }
 
+/** IRiskEngine.FleetEntryStatus. */
+export enum FleetEntryStatus {
+  Pending = 0,
+  Confirmed = 1,
+  Rejected = 2,
+}
+
 /** IDeal.TermSheetField (the risk fields and FaceAmount). */
 export enum TermSheetField {
   FaceAmount = 15,
@@ -541,7 +548,9 @@ export async function runPeriod(
   expect(recoveriesBefore - statement.recoveriesApplied, "recovery account").to.equal(
     await deal.recoveries(),
   );
-  expect(await deal.residualOwed(), "residual owed").to.equal(residualOwedBefore + residualCredited);
+  expect(await deal.residualOwed(), "residual owed").to.equal(
+    residualOwedBefore + residualCredited,
+  );
   const [reserve] = await deal.reserve();
   expect(reserve).to.equal(statement.reserveAfter);
   const [trusteeOwed, servicerOwed] = await deal.feesOwed();

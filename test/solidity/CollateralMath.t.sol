@@ -46,6 +46,19 @@ contract CollateralMathTest is TestBase, Assertions {
         }
     }
 
+    /// D1, D2 at the boundary: at exactly the end of its useful life an entry is worth its residual, one second
+    /// earlier more (a declining balance whose rate has not reached the residual by then included).
+    function test_endOfLife_worthExactlyTheResidual() public pure {
+        uint256 cost = 30_000e6;
+        uint256 residual = 3_000e6;
+        uint256 life = 6 * YEAR;
+        // 30 % a year over 6 years leaves 0.7^6 ≈ 11.8 % of cost, above the 10 % residual.
+        assertEq(CollateralMath.decliningBalance(cost, residual, 0.3e18, life, life), residual, "D2: at life");
+        assertGt(CollateralMath.decliningBalance(cost, residual, 0.3e18, life, life - 1), residual, "D2: before life");
+        assertEq(CollateralMath.straightLine(cost, residual, life, life), residual, "D1: at life");
+        assertGt(CollateralMath.straightLine(cost, residual, life, life - 1), residual, "D1: a second before");
+    }
+
     /// D2
     function testFuzz_decliningBalance(
         uint256 cost,

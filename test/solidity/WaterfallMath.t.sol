@@ -36,6 +36,7 @@ import {TestBase} from "./utils/Vm.sol";
  *       window, zero outside it, and sum exactly to face; a bullet pays everything at the final period.
  *   S3  principalDue never exceeds outstanding, and along any path of partial payments the outstanding never
  *       rises and everything still outstanding falls due at the final period.
+ *   B1  bpsOf rounds down: it is ⌊amount·bps / 10 000⌋ exactly.
  *   I1  periodInterest rounds down: it is ⌊principal·rate·length / (1e18·365 days)⌋ exactly.
  *   I2  periodInterest is monotone in principal and in rate.
  */
@@ -419,6 +420,21 @@ contract WaterfallMathTest is TestBase, Assertions {
             assertLe(outstanding - paid, outstanding, "S3: outstanding increased");
             outstanding -= paid;
         }
+    }
+
+    // ------------------------------------------------------------------ fees: B1
+
+    /// B1: a fee in basis points rounds down (the remainder stays in the waterfall).
+    function testFuzz_bpsOf_roundsDown(uint128 amount, uint16 bps) public pure {
+        uint256 fee = WaterfallMath.bpsOf(amount, bps);
+        assertLe(fee * 10_000, uint256(amount) * bps, "B1: fee rounded up");
+        assertGt((fee + 1) * 10_000, uint256(amount) * bps, "B1: fee short by a unit or more");
+    }
+
+    function test_bpsOf_roundsDown() public pure {
+        assertEq(WaterfallMath.bpsOf(9_999, 1), 0, "B1: 0.9999 rounds to 0");
+        assertEq(WaterfallMath.bpsOf(19_999, 1), 1, "B1: 1.9999 rounds to 1");
+        assertEq(WaterfallMath.bpsOf(1_000_000, 100), 10_000, "B1: exact");
     }
 
     // ------------------------------------------------------------------ interest: I1–I2

@@ -8,14 +8,15 @@ import {TestBase} from "./utils/Vm.sol";
 
 /*
  * Properties of WaterfallMath.run in its three orders (Normal, CashTrap, Accelerated), with or without turbo.
- * Random input: mode, turbo, 1–5 notes, cash, reserve, target, keeper bounty and fees ≤ 1e30; per note an
- * outstanding ≤ 1e30, an interest due ≤ 1e30 (current interest plus arrears: not bounded by outstanding) and a
- * scheduled principal due ≤ outstanding. Cash is either random or the exact sum of a prefix of the period's dues
- * (± a few units), so runs stop at, just before and just after each step of each order.
+ * Random input: mode, turbo, 1–5 notes, cash, reserve, target, principal cash (the recovery account; none in half
+ * the runs), keeper bounty and fees ≤ 1e30; per note an outstanding ≤ 1e30, an interest due ≤ 1e30 (current interest
+ * plus arrears: not bounded by outstanding), a scheduled principal due ≤ outstanding and a written-down principal
+ * (none in half the runs). Cash is either random or the exact sum of a prefix of the period's dues (± a few units),
+ * so runs stop at, just before and just after each step of each order.
  *
- *   M1  Conservation. cash + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
- *       + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residual, and reserveAfter ==
- *       reserve − reserveReleased − reserveDrawn + reserveToppedUp + reserveTrapped.
+ *   M1  Conservation. cash + principalCashUsed + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid
+ *       + servicerFeePaid + Σ interestPaid + reserveToppedUp + Σ principalPaid + Σ recovered + reserveTrapped
+ *       + residual, and reserveAfter == reserve − reserveReleased − reserveDrawn + reserveToppedUp + reserveTrapped.
  *   M2  Nothing paid exceeds its due: bounty, fees and each note's interest; principal never exceeds the note's
  *       outstanding, and stays within the scheduled principal unless the order repays beyond the schedule
  *       (CashTrap with turbo, Accelerated). Normal never traps.
@@ -26,6 +27,13 @@ import {TestBase} from "./utils/Vm.sol";
  *       only once every senior rank's outstanding is paid in full), and subordinate interest only once all
  *       principal is paid, by rank.
  *   M5  A residual in CashTrap or Accelerated means every note is paid in full, interest and principal.
+ *   M6  Principal cash is a backstop in Normal and CashTrap: it never pays more than it holds, and against the same
+ *       run without it, the bounty, the fees, every junior note's interest, the top-up, the written-down principal
+ *       recovered, the trapped cash and the residual are unchanged — it only covers the senior interest and the
+ *       scheduled principal the cash leaves unpaid, so it never frees cash for anyone below them. Accelerated
+ *       releases it whole.
+ *   M7  Written-down principal is repaid by rank, never beyond what was written down, and before anything is trapped
+ *       or goes to equity: a residual or trapped cash means every written-down unit was repaid.
  */
 contract WaterfallModesTest is TestBase, Assertions {
     uint256 internal constant MAX_AMOUNT = 1e30;
@@ -46,6 +54,8 @@ contract WaterfallModesTest is TestBase, Assertions {
         uint256[5] interestDue;
         uint256[5] principalDue;
         uint256[5] outstanding;
+        uint256 principalCash;
+        uint256[5] writtenDown;
     }
 
     /// M1
@@ -53,7 +63,7 @@ contract WaterfallModesTest is TestBase, Assertions {
         WaterfallMath.Input memory input = _input(raw);
         WaterfallMath.Result memory r = WaterfallMath.run(input);
 
-        uint256 sources = input.cash + r.reserveReleased + r.reserveDrawn;
+        uint256 sources = input.cash + r.principalCashUsed + r.reserveReleased + r.reserveDrawn;
         uint256 uses =
             r.keeperBountyPaid +
                 r.trusteeFeePaid +
@@ -61,6 +71,7 @@ contract WaterfallModesTest is TestBase, Assertions {
                 _sum(r.interestPaid) +
                 r.reserveToppedUp +
                 _sum(r.principalPaid) +
+                _sum(r.recovered) +
                 r.reserveTrapped +
                 r.residual;
         assertEq(sources, uses, "M1: sources != uses");
@@ -157,6 +168,124 @@ contract WaterfallModesTest is TestBase, Assertions {
         }
     }
 
+    /// M6
+    function testFuzz_run_principalCashOnlyBacksWhatTheCashLeavesUnpaid(RawRun memory raw) public pure {
+        WaterfallMath.Input memory input = _input(raw);
+        WaterfallMath.Result memory r = WaterfallMath.run(input);
+        assertLe(r.principalCashUsed, input.principalCash, "M6: principal cash overspent");
+        if (input.mode == WaterfallMath.Mode.Accelerated) {
+            assertEq(r.principalCashUsed, input.principalCash, "M6: accelerated did not release principal cash");
+            return;
+        }
+        uint256 held = input.principalCash;
+        input.principalCash = 0;
+        WaterfallMath.Result memory r0 = WaterfallMath.run(input);
+        assertEq(r.keeperBountyPaid, r0.keeperBountyPaid, "M6: principal cash changed the bounty");
+        assertEq(r.trusteeFeePaid + r.servicerFeePaid, r0.trusteeFeePaid + r0.servicerFeePaid, "M6: fees changed");
+        for (uint256 i = 1; i < input.interestDue.length; ++i) {
+            assertEq(r.interestPaid[i], r0.interestPaid[i], "M6: principal cash paid junior interest");
+        }
+        for (uint256 i; i < input.interestDue.length; ++i) {
+            assertEq(r.recovered[i], r0.recovered[i], "M6: principal cash repaid written-down principal");
+            assertGe(r.principalPaid[i], r0.principalPaid[i], "M6: principal cash lowered a principal payment");
+        }
+        assertEq(r.reserveToppedUp, r0.reserveToppedUp, "M6: principal cash changed the top-up");
+        assertEq(r.reserveTrapped, r0.reserveTrapped, "M6: principal cash changed the trapped cash");
+        assertEq(r.residual, r0.residual, "M6: principal cash freed cash for equity");
+        assertGe(r.interestPaid[0], r0.interestPaid[0], "M6: principal cash lowered the senior interest");
+        if (r.principalCashUsed != 0) assertTrue(held != 0, "M6: used principal cash that was not held");
+    }
+
+    /// M7
+    function testFuzz_run_writtenDownRepaidByRankBeforeTrapOrEquity(RawRun memory raw) public pure {
+        WaterfallMath.Input memory input = _input(raw);
+        WaterfallMath.Result memory r = WaterfallMath.run(input);
+        bool unrecovered = false;
+        for (uint256 i; i < input.writtenDown.length; ++i) {
+            assertLe(r.recovered[i], input.writtenDown[i], "M7: recovered more than written down");
+            if (unrecovered) assertEq(r.recovered[i], 0, "M7: recovered before a senior rank's write-down");
+            if (r.recovered[i] < input.writtenDown[i]) unrecovered = true;
+        }
+        if (unrecovered) {
+            assertEq(r.residual, 0, "M7: residual while written-down principal is unrecovered");
+            assertEq(r.reserveTrapped, 0, "M7: cash trapped while written-down principal is unrecovered");
+        }
+    }
+
+    /// Written-down principal in each order: the cash left once every due is paid repays it by rank, then the rest
+    /// is residual (Normal, CashTrap once every note is paid, Accelerated).
+    function test_run_surplusRepaysWrittenDownPrincipalInEachOrder() public pure {
+        for (uint8 m; m < 3; ++m) {
+            WaterfallMath.Input memory input = _twoNotes(WaterfallMath.Mode(m));
+            input.writtenDown = new uint256[](2);
+            input.writtenDown[0] = 60;
+            input.writtenDown[1] = 25;
+            input.turbo = true;
+            // Enough for every due of every order, both write-downs and 3 more.
+            input.cash = 5 + 10 + 7 + 30 + 20 + 400 + 300 + 60 + 25 + 3;
+            WaterfallMath.Result memory r = WaterfallMath.run(input);
+            assertEq(r.recovered[0], 60, "senior write-down repaid");
+            assertEq(r.recovered[1], 25, "junior write-down repaid");
+            assertEq(r.reserveTrapped, 0, "nothing trapped once every note is paid");
+            // Normal pays scheduled principal only (50 + 40) and releases nothing: 610 more is left.
+            uint256 left = m == uint8(WaterfallMath.Mode.Normal) ? 613 : 3;
+            if (m == uint8(WaterfallMath.Mode.Accelerated)) left += 100; // the reserve released whole
+            assertEq(r.residual, left, "residual after the write-downs");
+        }
+        // One unit short of the junior write-down: it waits, and nothing goes to equity.
+        WaterfallMath.Input memory normal = _twoNotes(WaterfallMath.Mode.Normal);
+        normal.writtenDown = new uint256[](2);
+        normal.writtenDown[1] = 25;
+        normal.cash = 5 + 10 + 7 + 30 + 20 + 50 + 40 + 24;
+        WaterfallMath.Result memory s = WaterfallMath.run(normal);
+        assertEq(s.recovered[1], 24, "junior write-down one unit short");
+        assertEq(s.residual, 0, "no residual while a write-down is unrecovered");
+    }
+
+    function test_run_principalCashCoversTheSeniorShortfallBeforeTheReserveAndNeverJuniorInterest() public pure {
+        WaterfallMath.Input memory input = _twoNotes(WaterfallMath.Mode.Normal);
+        // 5 + 10 + 7 = 22 of fees, 8 for the senior's 30: a shortfall of 22, 15 of it from principal cash.
+        input.cash = 30;
+        input.principalCash = 15;
+        WaterfallMath.Result memory r = WaterfallMath.run(input);
+        assertEq(r.interestPaid[0], 30, "senior interest paid");
+        assertEq(r.principalCashUsed, 15, "principal cash first");
+        assertEq(r.reserveDrawn, 7, "then the reserve");
+        assertEq(r.interestPaid[1], 0, "no junior interest from principal cash");
+        assertEq(r.principalPaid[0] + r.principalPaid[1], 0, "nothing left for principal");
+    }
+
+    function test_run_principalCashCoversScheduledPrincipalTheCashLeavesUnpaid() public pure {
+        WaterfallMath.Input memory input = _twoNotes(WaterfallMath.Mode.Normal);
+        // After fees (22) and interest (50): 20 of cash for the senior's 50 scheduled; principal cash pays the
+        // senior's other 30 and 35 of the junior's 40.
+        input.cash = 92;
+        input.principalCash = 65;
+        WaterfallMath.Result memory r = WaterfallMath.run(input);
+        assertEq(r.principalPaid[0], 50, "senior schedule paid");
+        assertEq(r.principalPaid[1], 35, "junior schedule partly paid");
+        assertEq(r.principalCashUsed, 65, "principal cash used in full");
+        assertEq(r.residual, 0, "no residual");
+        // With more principal cash than is due, the rest stays held.
+        input.principalCash = 1_000;
+        r = WaterfallMath.run(input);
+        assertEq(r.principalPaid[1], 40, "junior schedule paid");
+        assertEq(r.principalCashUsed, 70, "only the shortfall");
+        assertEq(r.residual, 0, "nothing from principal cash to equity");
+    }
+
+    function test_run_acceleratedReleasesThePrincipalCash() public pure {
+        WaterfallMath.Input memory input = _twoNotes(WaterfallMath.Mode.Accelerated);
+        input.reserve = 0;
+        input.principalCash = 100;
+        WaterfallMath.Result memory r = WaterfallMath.run(input);
+        assertEq(r.principalCashUsed, 100, "released whole");
+        // bounty 5, fees 17, senior interest 30, senior principal 48.
+        assertEq(r.keeperBountyPaid + r.trusteeFeePaid + r.servicerFeePaid, 22, "fees from principal cash");
+        assertEq(r.interestPaid[0], 30, "senior interest");
+        assertEq(r.principalPaid[0], 48, "senior principal");
+    }
+
     /// M3–M5 at a fixed point: two notes, a cash trap with turbo that repays the junior note in full and traps
     /// nothing, and the same cash one unit short, which leaves the junior note one unit short and traps nothing.
     function test_run_cashTrapTurboRepaysThenReleasesResidual() public pure {
@@ -217,11 +346,14 @@ contract WaterfallModesTest is TestBase, Assertions {
         input.interestDue = new uint256[](notes);
         input.principalDue = new uint256[](notes);
         input.outstanding = new uint256[](notes);
+        input.writtenDown = new uint256[](notes);
         for (uint256 i; i < notes; ++i) {
             input.outstanding[i] = _amount(raw.outstanding[i]);
             input.interestDue[i] = _amount(raw.interestDue[i]);
             input.principalDue[i] = bound(raw.principalDue[i], 0, input.outstanding[i]);
+            input.writtenDown[i] = raw.writtenDown[i] % 2 == 0 ? 0 : _amount(raw.writtenDown[i]);
         }
+        input.principalCash = raw.principalCash % 2 == 0 ? 0 : _amount(raw.principalCash);
 
         uint256 cashMode = raw.cashMode % 4;
         if (cashMode == 0) {
@@ -289,6 +421,7 @@ contract WaterfallModesTest is TestBase, Assertions {
         input.interestDue = new uint256[](2);
         input.principalDue = new uint256[](2);
         input.outstanding = new uint256[](2);
+        input.writtenDown = new uint256[](2);
         input.interestDue[0] = 30;
         input.interestDue[1] = 20;
         input.principalDue[0] = 50;

@@ -71,9 +71,9 @@ export interface DepositRecoveriesReturnType extends RecoveriesOutcome {
 /**
  * Anyone pays recoveries into a running or defaulted deal (`Deal.depositRecoveries`). A running deal holds them in its
  * recovery account: they count as collateral, every note keeps earning its coupon on its whole principal, and the
- * coming distributions apply them in their priority of payments (senior interest the cash left unpaid, then scheduled
- * principal; everything when accelerated, at the final period or once no principal is outstanding: see
- * `statement.recoveriesApplied`). A defaulted deal pays them at once, note by note: written-down principal, then
+ * coming distributions apply them in their priority of payments (the senior interest, then the scheduled principal,
+ * that the period's cash leaves unpaid; everything when accelerated, at the final period or once no principal is
+ * outstanding: see `statement.recoveriesApplied`). A defaulted deal pays them at once, note by note: written-down principal, then
  * arrears; the rest goes to equity (credited to the issuer without equity).
  * @example
  * const { left, recipient } = await anyone.depositRecoveries({ deal, amount: parseUnits("250000", 6) });
