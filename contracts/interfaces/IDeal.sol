@@ -231,8 +231,9 @@ interface IDeal {
     /// coupon on its whole principal until a distribution repays it, and the distributions apply the account in their
     /// priority of payments: the senior interest, then the scheduled principal by rank, that the period's cash leaves
     /// unpaid (never principal ahead of its schedule, never cash for fees, subordinate interest or equity), and all of
-    /// it in the Accelerated order, at the final period and once no note principal is outstanding. Once the deal has defaulted they pay at once, note by note in rank order:
-    /// written-down principal, then unpaid interest; the rest goes to equity (credited to the issuer without equity).
+    /// it in the Accelerated order, at the final period and once no note principal is outstanding. Once the deal has
+    /// defaulted they pay at once, note by note in rank order: written-down principal, then unpaid interest; the rest
+    /// goes to equity (credited to the issuer without equity).
     function depositRecoveries(uint256 amount) external;
 
     /// @notice Repays every note early (issuer admin) once senior principal outstanding is at or below the term
