@@ -58,6 +58,23 @@ function httpNetworks() {
   return networks;
 }
 
+/**
+ * Fuzz and invariant settings of the Solidity tests, by profile: `quick` (the default, what CI runs, a fixed seed) and
+ * `deep` (≥ 10 000 runs, depth 64, the same seed) chosen with CASCADE_FUZZ_PROFILE=deep — `npm run test:deep`.
+ */
+const FUZZ_PROFILES = {
+  quick: { fuzz: { runs: 256, seed: "0x5ca1ab1e" }, invariant: { runs: 64, depth: 32 } },
+  deep: { fuzz: { runs: 10_000, seed: "0x5ca1ab1e" }, invariant: { runs: 10_000, depth: 64 } },
+} as const;
+
+function fuzzProfile(): keyof typeof FUZZ_PROFILES {
+  const name = process.env.CASCADE_FUZZ_PROFILE ?? "quick";
+  if (!(name in FUZZ_PROFILES)) {
+    throw new Error(`CASCADE_FUZZ_PROFILE=${name}: expected one of ${Object.keys(FUZZ_PROFILES).join(", ")}`);
+  }
+  return name as keyof typeof FUZZ_PROFILES;
+}
+
 function buildProfile() {
   return {
     compilers: [compiler(10_000)],
@@ -96,9 +113,6 @@ export default defineConfig({
     },
   },
   test: {
-    solidity: {
-      fuzz: { runs: 256, seed: "0x5ca1ab1e" },
-      invariant: { runs: 64, depth: 32 },
-    },
+    solidity: FUZZ_PROFILES[fuzzProfile()],
   },
 });
