@@ -43,7 +43,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     bytes32 public constant SERVICER_ROLE = keccak256("cascade.role.servicer");
     bytes32 public constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
-    /// @dev Admin of {GUARDIAN_ROLE}; never granted.
+    /// @dev Admin of {GUARDIAN_ROLE} ({getRoleAdmin}); never granted.
     bytes32 private constant GUARDIAN_ADMIN_ROLE = keccak256("cascade.role.guardian-admin");
     /// @inheritdoc IDeal
     uint256 public constant GUARDIAN_CHANGE_DELAY = 7 days;
@@ -94,9 +94,6 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function initialize(address guardian, FleetEntryTerms[] calldata fleet) external initializer {
         _grantRole(DEFAULT_ADMIN_ROLE, _issuer());
         _grantRole(SERVICER_ROLE, _servicer());
-        // The guardian role is administered by a role nobody holds: the issuer admin can neither grant it nor revoke
-        // it; it changes only through {proposeGuardian} and its delay.
-        _setRoleAdmin(GUARDIAN_ROLE, GUARDIAN_ADMIN_ROLE);
         _guardian = guardian;
         _grantRole(GUARDIAN_ROLE, guardian);
         _risk().initialize(fleet);
@@ -650,6 +647,12 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     }
 
     // ------------------------------------------------------------ guardian
+
+    /// @notice The admin of `role`. The guardian role's is a role nobody holds, fixed in code: the issuer admin can
+    /// neither grant nor revoke the guardian role, which changes only through {proposeGuardian} and its delay.
+    function getRoleAdmin(bytes32 role) public view override returns (bytes32) {
+        return role == GUARDIAN_ROLE ? GUARDIAN_ADMIN_ROLE : super.getRoleAdmin(role);
+    }
 
     /// @inheritdoc IDeal
     function proposeGuardian(address newGuardian) external {
