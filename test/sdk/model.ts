@@ -16,6 +16,7 @@ import {
   principalDue,
   PrincipalType,
   runWaterfall,
+  WaterfallMode,
   scheduledOutstanding,
   simulatePeriod,
   statementBalances,
@@ -270,6 +271,41 @@ describe("SDK model: priority of payments", () => {
       180n,
     );
     expect(r.reserveAfter).to.equal(100n);
+  });
+
+  it("principal cash backs the senior shortfall before the reserve, then scheduled principal, never juniors", () => {
+    // 30 of cash after fees (10 + 20) leaves nothing for the senior's 100: 60 from principal cash, 40 drawn.
+    const short = runWaterfall({
+      ...base,
+      cash: 30n,
+      reserve: 100n,
+      reserveTarget: 100n,
+      principalCash: 60n,
+    });
+    expect(short.interestPaid).to.deep.equal([100n, 0n]);
+    expect([short.principalCashUsed, short.reserveDrawn]).to.deep.equal([60n, 40n]);
+    expect(short.principalPaid).to.deep.equal([0n, 0n]);
+    // Cash for fees and interest (180) and 100 of the senior's 300 scheduled: principal cash pays 200 + 150.
+    const principal = runWaterfall({ ...base, cash: 280n, principalCash: 350n });
+    expect(principal.principalPaid).to.deep.equal([300n, 150n]);
+    expect([principal.principalCashUsed, principal.residual]).to.deep.equal([350n, 0n]);
+    // When the cash pays everything due, principal cash stays held and the residual is the cash's own.
+    const covered = runWaterfall({ ...base, cash: 1_000n, principalCash: 500n });
+    expect([covered.principalCashUsed, covered.residual]).to.deep.equal([0n, 1_000n - 680n]);
+  });
+
+  it("the accelerated order releases principal cash whole, ahead of the bounty and fees", () => {
+    const r = runWaterfall({
+      ...base,
+      mode: WaterfallMode.Accelerated,
+      outstanding: [1_000n, 500n],
+      keeperBountyDue: 5n,
+      principalCash: 200n,
+    });
+    expect(r.principalCashUsed).to.equal(200n);
+    expect([r.keeperBountyPaid, r.trusteeFeePaid, r.servicerFeePaid]).to.deep.equal([5n, 10n, 20n]);
+    expect(r.interestPaid).to.deep.equal([100n, 0n]);
+    expect(r.principalPaid).to.deep.equal([65n, 0n]);
   });
 
   it("conserves cash on random inputs (2,000 cases, fixed seed)", () => {
