@@ -7459,6 +7459,27 @@ export const utilizationOracleAbi = [
         "internalType": "uint256",
         "name": "period",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "deadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "ReportDeadlinePassed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
       }
     ],
     "name": "ReportNotFinal",

@@ -694,6 +694,26 @@ describe("SDK on chain: actions and typed errors", function () {
     const status = await keeper.reportStatus({ deal: s.created.deal, period: BigInt(p) });
     expect(status.deadline).to.equal(end + BigInt(s.terms.oracle.reportDeadline));
     await advanceTo(status.deadline);
+    // From the deadline on, a quorum report is refused; the error reads the deadline as a date.
+    const content = report(s.created.deal, p, 7_500, 2_000_000n);
+    const signed = await Promise.all([r0, r1].map((r) => r.signReport({ report: content })));
+    const tooLate = await keeper
+      .submitReport({ report: signed[0].report, signatures: signed })
+      .catch((e: unknown) => e);
+    expect(tooLate).to.be.instanceOf(ContractRevertError);
+    const refused = tooLate as ContractRevertError;
+    expect([refused.errorName, refused.namedArgs]).to.deep.equal([
+      "ReportDeadlinePassed",
+      { deal: s.created.deal, period: BigInt(p), deadline: status.deadline },
+    ]);
+    const at = new Date(Number(status.deadline) * 1000).toISOString().replace(".000Z", "Z");
+    expect(refused.explanation).to.equal(
+      `the report deadline of period ${p} of deal ${s.created.deal} passed at ${at}; the period takes no more ` +
+        "reports and is distributed as unreported",
+    );
+    expect(refused.message).to.equal(
+      `reverted with ReportDeadlinePassed(${s.created.deal}, ${p}, ${status.deadline}): ${refused.explanation}`,
+    );
     const before = await keeper.dealSnapshot({ deal: s.created.deal });
     await investors[3].markUnreported({ deal: s.created.deal, period: BigInt(p) });
     const late = await keeper
