@@ -134,6 +134,13 @@ const EXPLANATIONS: Readonly<Record<string, Explanation>> = {
   ReportDeadlineNotReached: (a) =>
     `period ${String(a.period)} of deal ${String(a.deal)} takes reports until its report deadline, ` +
     `${isoTime(a.deadline)}; it can be marked unreported only from then on`,
+  IssuerConsentRequired: (a) =>
+    `only the term sheet's issuer ${String(a.issuer)} may send createDeal, not ${String(a.caller)}; ` +
+    "another account submits the issuer's signed consent with createDealWithConsent",
+  ConsentExpired: (a) => `the issuer's consent was valid until ${isoTime(a.deadline)}`,
+  InvalidIssuerSignature: (a) =>
+    `the signature is not ${String(a.issuer)}'s consent to this term sheet with its current nonce (another ` +
+    "signer, other terms, another factory or chain, or a consent already used)",
   ReportDeadlinePassed: (a) =>
     `the report deadline of period ${String(a.period)} of deal ${String(a.deal)} passed at ` +
     `${isoTime(a.deadline)}; the period takes no more reports and is distributed as unreported`,

@@ -214,10 +214,10 @@ describe("UtilizationOracle", function () {
     it("test_registerDeal_throughTheFactory", async function () {
       const { oracle, protocol, r } = await networkHelpers.loadFixture(dealFixture);
       const terms = await standardTermSheet(networkHelpers, protocol, r);
-      const next = await protocol.factory.createDeal.staticCall(terms);
+      const next = await protocol.factory.connect(r.issuer).createDeal.staticCall(terms);
       const factory = await protocol.factory.getAddress();
       // Set 1 belongs to the fixture's deal: ids are global.
-      await expect(protocol.factory.createDeal(terms))
+      await expect(protocol.factory.connect(r.issuer).createDeal(terms))
         .to.emit(oracle, "DealRegistered")
         .withArgs(next, factory, oracleTermsTuple(terms.oracle))
         .and.to.emit(oracle, "ReportersSet")
@@ -257,8 +257,8 @@ describe("UtilizationOracle", function () {
         ...terms.oracle,
         reporters: [r.reporters[2].address, r.reporters[0].address],
       };
-      const dealAddress = await factory2.createDeal.staticCall(terms);
-      await factory2.createDeal(terms);
+      const dealAddress = await factory2.connect(r.issuer).createDeal.staticCall(terms);
+      await factory2.connect(r.issuer).createDeal(terms);
       expect(await oracle.reporterSet(dealAddress)).to.equal(0n);
 
       await oracle.grantRole(await oracle.REGISTRAR_ROLE(), other.address);
@@ -359,7 +359,7 @@ describe("UtilizationOracle", function () {
         ];
       for (const c of cases) {
         const terms: TermSheetInput = { ...base, oracle: { ...o, ...c.oracle } };
-        await expect(protocol.factory.createDeal(terms), c.label)
+        await expect(protocol.factory.connect(r.issuer).createDeal(terms), c.label)
           .to.be.revertedWithCustomError(oracle, "InvalidOracleTerms")
           .withArgs(c.field);
       }
@@ -378,8 +378,8 @@ describe("UtilizationOracle", function () {
           maxUtilizationStep: WAD,
         },
       };
-      const next = await protocol.factory.createDeal.staticCall(edge);
-      await expect(protocol.factory.createDeal(edge))
+      const next = await protocol.factory.connect(r.issuer).createDeal.staticCall(edge);
+      await expect(protocol.factory.connect(r.issuer).createDeal(edge))
         .to.emit(oracle, "DealRegistered")
         .withArgs(next, await protocol.factory.getAddress(), oracleTermsTuple(edge.oracle));
     });
@@ -393,28 +393,34 @@ describe("UtilizationOracle", function () {
         ...base,
         oracle: { ...base.oracle, reporters, threshold },
       });
-      await expect(protocol.factory.createDeal(withSet([a, b], 0)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet([a, b], 0)))
         .to.be.revertedWithCustomError(oracle, "InvalidThreshold")
         .withArgs(0n, 2n);
-      await expect(protocol.factory.createDeal(withSet([a, b], 3)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet([a, b], 3)))
         .to.be.revertedWithCustomError(oracle, "InvalidThreshold")
         .withArgs(3n, 2n);
-      await expect(protocol.factory.createDeal(withSet([], 1)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet([], 1)))
         .to.be.revertedWithCustomError(oracle, "InvalidThreshold")
         .withArgs(1n, 0n);
-      await expect(protocol.factory.createDeal(withSet(many, 1)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet(many, 1)))
         .to.be.revertedWithCustomError(oracle, "TooManyReporters")
         .withArgs(17n, 16n);
-      await expect(protocol.factory.createDeal(withSet([a, ethers.ZeroAddress], 1)))
+      await expect(
+        protocol.factory.connect(r.issuer).createDeal(withSet([a, ethers.ZeroAddress], 1)),
+      )
         .to.be.revertedWithCustomError(oracle, "InvalidReporter")
         .withArgs(ethers.ZeroAddress);
-      await expect(protocol.factory.createDeal(withSet([a, outsider.address, a], 1)))
+      await expect(
+        protocol.factory.connect(r.issuer).createDeal(withSet([a, outsider.address, a], 1)),
+      )
         .to.be.revertedWithCustomError(oracle, "InvalidReporter")
         .withArgs(a);
       expect(await protocol.factory.dealCount()).to.equal(1n);
       // Sixteen reporters, all required, are fine; refused sets used no set id.
-      const next = await protocol.factory.createDeal.staticCall(withSet(many.slice(0, 16), 16));
-      await expect(protocol.factory.createDeal(withSet(many.slice(0, 16), 16)))
+      const next = await protocol.factory
+        .connect(r.issuer)
+        .createDeal.staticCall(withSet(many.slice(0, 16), 16));
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet(many.slice(0, 16), 16)))
         .to.emit(oracle, "ReportersSet")
         .withArgs(next, 2n, many.slice(0, 16), 16n);
     });
