@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
@@ -17,6 +16,7 @@ import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
+import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
 import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TermSheetLib} from "../libraries/TermSheetLib.sol";
@@ -179,17 +179,21 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, termsHash);
     }
 
-    /// @dev A price feed, if any, must be a contract answering with the decimals the fleet's index levels are quoted
-    /// in.
+    /// @dev A price feed, if any, must be a contract answering, within the gas and in the form the risk engine reads
+    /// it with ({PriceFeedReader}), `decimals()` with the decimals the fleet's index levels are quoted in and
+    /// `latestRoundData()` with a well-formed answer (of any value or age: the engine judges each answer when it
+    /// reads it). The feed is fixed for the deal's life.
     function _checkPriceFeed(PriceFeedTerms calldata priceFeed) private view {
         address feed = priceFeed.feed;
         if (feed == address(0)) return;
         if (feed.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
-        try AggregatorV3Interface(feed).decimals() returns (uint8 d) {
-            if (d != priceFeed.decimals) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
-        } catch {
+        (PriceFeedReader.Outcome outcome, uint8 d) = PriceFeedReader.decimals(feed);
+        if (outcome != PriceFeedReader.Outcome.Answered || d != priceFeed.decimals) {
             revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
         }
+        (outcome, , ) = PriceFeedReader.latestRoundData(feed);
+        if (outcome != PriceFeedReader.Outcome.Answered)
+            revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
     }
 
     /// @inheritdoc IDealFactory

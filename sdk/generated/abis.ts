@@ -2241,6 +2241,22 @@ export const dealFactoryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "gasLeft",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gasRequired",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientGasForFeed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -6228,6 +6244,22 @@ export const riskEngineAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "gasLeft",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gasRequired",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientGasForFeed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "index",
         "type": "uint256"
       }
@@ -6707,6 +6739,19 @@ export const riskEngineAbi = [
     ],
     "name": "WaiverVoted",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "FEED_GAS_LIMIT",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [],
