@@ -172,7 +172,8 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
     id: "oracle.submit.signers-1",
     reference: null,
     what:
-      "`submitReport` with 1 EOA signature, for a deal with 5 reporters and quorum 1. Periods 0-3 have ended; " +
+      "`submitReport` with 1 EOA signature, for a deal with 5 reporters, quorum 1 and a report deadline of four " +
+      "periods. Periods 0-3 have ended (none past its deadline); " +
       "period 0 was reported before; measured on period 1 (the previous period holds a pending report, the next " +
       "none). Submitted by an account that is not a reporter.",
   },
@@ -212,8 +213,8 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
     id: "factory.createDeal.tranches-4",
     reference: null,
     what:
-      "`createDeal` of the 4-tranche term sheet (5 triggers, 2 fleet entries, 3 reporters); the factory has " +
-      "created two deals before, so its deal list is non-empty.",
+      "`createDeal` of the 4-tranche term sheet (5 triggers, 2 fleet entries, 3 reporters), sent by its issuer; " +
+      "the factory has created two deals before, so its deal list is non-empty.",
   },
   {
     id: "registry.registerInvestor",
@@ -390,6 +391,7 @@ function termSheet(
   tranches: TrancheTermsInput[],
   oracleReporters: string[] = reporters.map((r) => r.address),
   threshold = 2,
+  reportDeadline = 10n * DAY,
 ): TermSheetInput {
   return {
     stablecoin: protocol.stablecoin.target as string,
@@ -412,7 +414,7 @@ function termSheet(
       reporters: oracleReporters,
       threshold,
       disputeWindow: 2n * DAY,
-      reportDeadline: 10n * DAY,
+      reportDeadline,
       reporterChangeDelay: 3n * DAY,
       fleetGpus: 2_048n,
       maxPricePerGpuHour: 6n * USDC,
@@ -510,12 +512,14 @@ const oracleDeal = await createDeal(
     TRANCHES[4],
     oracleSigners.map((w) => w.address),
     1,
+    // Periods 0-3 all take reports at the end of period 3 (a report is refused from its period's deadline on).
+    4n * PERIOD,
   ),
 );
 const dist2 = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[2]));
 {
   // The third deal of the factory; its handles are read from the event as createDeal does.
-  const tx = factory.createDeal(termSheet(protocol, TRANCHES[4]));
+  const tx = factory.connect(issuer).createDeal(termSheet(protocol, TRANCHES[4]));
   await measure("factory.createDeal.tranches-4", tx);
 }
 const dist4 = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[4]));

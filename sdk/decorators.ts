@@ -59,6 +59,16 @@ import {
   type CreateDealReturnType,
 } from "./actions/issuer/createDeal.js";
 import {
+  createDealWithConsent,
+  type CreateDealWithConsentParameters,
+  type CreateDealWithConsentReturnType,
+} from "./actions/issuer/createDealWithConsent.js";
+import {
+  signDealConsent,
+  type SignDealConsentParameters,
+  type SignDealConsentReturnType,
+} from "./actions/issuer/signDealConsent.js";
+import {
   depositCollections,
   type DepositCollectionsParameters,
   type DepositCollectionsReturnType,
@@ -262,6 +272,10 @@ import {
 export type CascadeActions = {
   deployProtocol: (params?: DeployProtocolParameters) => Promise<DeployProtocolReturnType>;
   createDeal: (params: CreateDealParameters) => Promise<CreateDealReturnType>;
+  signDealConsent: (params: SignDealConsentParameters) => Promise<SignDealConsentReturnType>;
+  createDealWithConsent: (
+    params: CreateDealWithConsentParameters,
+  ) => Promise<CreateDealWithConsentReturnType>;
   depositCollections: (
     params: DepositCollectionsParameters,
   ) => Promise<DepositCollectionsReturnType>;
@@ -326,6 +340,8 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
   return {
     deployProtocol: (params) => deployProtocol(client, params),
     createDeal: (params) => createDeal(client, params),
+    signDealConsent: (params) => signDealConsent(client, params),
+    createDealWithConsent: (params) => createDealWithConsent(client, params),
     depositCollections: (params) => depositCollections(client, params),
     closeOffering: (params) => closeOffering(client, params),
     subscribe: (params) => subscribe(client, params),

@@ -61,6 +61,11 @@ export class ContractRevertError extends CascadeError {
    * `InvalidOracleTerms(1)`; the message shows the name instead of the number.
    */
   readonly enumNames: Readonly<Record<string, string>>;
+  /**
+   * What the revert means, in a sentence, for errors whose arguments need reading (a deadline as a date, who had
+   * to consent); also the end of the message. Undefined for the others.
+   */
+  readonly explanation: string | undefined;
   /** The 4-byte selector and the raw revert data. */
   readonly selector: Hex;
   readonly data: Hex;
@@ -75,18 +80,22 @@ export class ContractRevertError extends CascadeError {
       data: Hex;
       /** Enum names by argument position. */
       enumNames?: readonly (string | undefined)[];
+      /** The sentence for the error (default: the SDK's sentence for `errorName`, if it has one). */
+      explanation?: string;
       transactionHash?: Hex;
     },
     options?: { cause?: unknown },
   ) {
     const shown = params.args.map((a, i) => params.enumNames?.[i] ?? formatArg(a));
+    const explanation = params.explanation ?? EXPLANATIONS[params.errorName]?.(params.namedArgs);
     const keys = Object.keys(params.namedArgs);
     const enumNames: Record<string, string> = {};
     params.enumNames?.forEach((n, i) => {
       if (n !== undefined) enumNames[keys[i] ?? String(i)] = n;
     });
     super(
-      `reverted with ${params.errorName}(${shown.join(", ")})`,
+      `reverted with ${params.errorName}(${shown.join(", ")})` +
+        (explanation === undefined ? "" : `: ${explanation}`),
       {
         errorName: params.errorName,
         args: params.namedArgs,
@@ -100,10 +109,42 @@ export class ContractRevertError extends CascadeError {
     this.args = params.args;
     this.namedArgs = params.namedArgs;
     this.enumNames = enumNames;
+    this.explanation = explanation;
     this.data = params.data;
     this.selector = params.data.slice(0, 10) as Hex;
   }
 }
+
+/** Unix seconds as an ISO 8601 UTC time (the raw value when it is not a time). */
+function isoTime(seconds: unknown): string {
+  const n = typeof seconds === "bigint" || typeof seconds === "number" ? Number(seconds) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 && n < 253_402_300_800
+    ? new Date(n * 1000).toISOString().replace(".000Z", "Z")
+    : String(seconds);
+}
+
+/** A sentence built from a revert's arguments by parameter name. */
+type Explanation = (args: Readonly<Record<string, unknown>>) => string;
+
+/**
+ * Sentences for reverts whose arguments need reading, by error name. They end the {@link ContractRevertError}
+ * message: `reverted with Name(args): sentence`.
+ */
+const EXPLANATIONS: Readonly<Record<string, Explanation>> = {
+  ReportDeadlineNotReached: (a) =>
+    `period ${String(a.period)} of deal ${String(a.deal)} takes reports until its report deadline, ` +
+    `${isoTime(a.deadline)}; it can be marked unreported only from then on`,
+  IssuerConsentRequired: (a) =>
+    `only the term sheet's issuer ${String(a.issuer)} may send createDeal, not ${String(a.caller)}; ` +
+    "another account submits the issuer's signed consent with createDealWithConsent",
+  ConsentExpired: (a) => `the issuer's consent was valid until ${isoTime(a.deadline)}`,
+  InvalidIssuerSignature: (a) =>
+    `the signature is not ${String(a.issuer)}'s consent to this term sheet with its current nonce (another ` +
+    "signer, other terms, another factory or chain, or a consent already used)",
+  ReportDeadlinePassed: (a) =>
+    `the report deadline of period ${String(a.period)} of deal ${String(a.deal)} passed at ` +
+    `${isoTime(a.deadline)}; the period takes no more reports and is distributed as unreported`,
+};
 
 /** What a {@link TransferRestrictedError} refused. */
 export type RestrictedOperation = "transfer" | "claim" | "delivery";
@@ -313,7 +354,8 @@ export function findRevertData(e: unknown): Hex | undefined {
     }
     // A JSON-RPC error object whose `data` is itself an object carrying the revert data (Hardhat's in-process
     // network answers reverts it cannot attribute to a contract this way).
-    const nested = typeof data === "object" && data !== null ? (data as { data?: unknown }).data : undefined;
+    const nested =
+      typeof data === "object" && data !== null ? (data as { data?: unknown }).data : undefined;
     if (isHex(nested) && nested.length >= 10) {
       found = nested;
       return true;

@@ -4,6 +4,7 @@ export * from "./compliance.js";
 export * from "./errors.js";
 export * from "./termsheet.js";
 export * from "./reports.js";
+export * from "./dealConsent.js";
 export type { AccountParameter, CascadeClient } from "./client.js";
 export { explainRevert } from "./client.js";
 export * from "./decorators.js";
@@ -19,6 +20,8 @@ export * from "./models/risk.js";
 
 export * from "./actions/deploy/deployProtocol.js";
 export * from "./actions/issuer/createDeal.js";
+export * from "./actions/issuer/signDealConsent.js";
+export * from "./actions/issuer/createDealWithConsent.js";
 export * from "./actions/issuer/depositCollections.js";
 export * from "./actions/issuer/closeOffering.js";
 export * from "./actions/investor/subscribe.js";

@@ -685,7 +685,7 @@ describe("Compliance", function () {
       const TRANSFER_RULES_FIELD = 28;
       const REGISTRY_FIELD = 27;
       // Rules need a registry.
-      await expect(protocol.factory.createDeal(withRules(SENIOR_RULES)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withRules(SENIOR_RULES)))
         .to.be.revertedWithCustomError(protocol.factory, "InvalidTermSheet")
         .withArgs(TRANSFER_RULES_FIELD, 2n);
       const reg = await registry.getAddress();
@@ -701,15 +701,19 @@ describe("Compliance", function () {
           blockedCountries: [0n, 0n, 0n, 1n << 232n] as [bigint, bigint, bigint, bigint],
         },
       ]) {
-        await expect(protocol.factory.createDeal(withRules(bad, reg)))
+        await expect(protocol.factory.connect(r.issuer).createDeal(withRules(bad, reg)))
           .to.be.revertedWithCustomError(protocol.factory, "InvalidTermSheet")
           .withArgs(TRANSFER_RULES_FIELD, 2n);
       }
       // Country 999 (bit 231 of the last word) is the highest valid code.
-      await protocol.factory.createDeal(
-        withRules({ ...NO_TRANSFER_RULES, blockedCountries: [0n, 0n, 0n, 1n << 231n] }, reg),
-      );
-      await expect(protocol.factory.createDeal({ ...base, registry: r.issuer.address }))
+      await protocol.factory
+        .connect(r.issuer)
+        .createDeal(
+          withRules({ ...NO_TRANSFER_RULES, blockedCountries: [0n, 0n, 0n, 1n << 231n] }, reg),
+        );
+      await expect(
+        protocol.factory.connect(r.issuer).createDeal({ ...base, registry: r.issuer.address }),
+      )
         .to.be.revertedWithCustomError(protocol.factory, "InvalidTermSheet")
         .withArgs(REGISTRY_FIELD, 0n);
     });

@@ -12,6 +12,7 @@ import {
   USDC,
   WAD,
   activateDeal,
+  buildReport,
   createDeal,
   deployProtocol,
   equity,
@@ -19,6 +20,7 @@ import {
   markUnreported,
   proposeReport,
   roles,
+  signReport,
   standardTermSheet,
   submitReport,
   subscribe,
@@ -88,6 +90,24 @@ async function buildDeal(edit: (t: TermSheetInput) => void) {
  * The standard deal with 3 % of the senior raise (180 000) funding the reserve, above its 150 000 target.
  * Offerings open; nothing subscribed.
  */
+/**
+ * Reports each of `periods` (first two reporters) at its end, before its report deadline, and waits out the dispute
+ * window, so each is final; ends one dispute window after the last period's end.
+ */
+async function reportEach(
+  protocol: Protocol,
+  r: Roles,
+  deal: Deal,
+  periods: bigint[],
+  revenue: bigint,
+): Promise<void> {
+  for (const p of periods) {
+    const end = await deal.periodEnd(p);
+    if (BigInt(await networkHelpers.time.latest()) < end) await networkHelpers.time.increaseTo(end);
+    await submitReport(ethers, networkHelpers, protocol, r, deal, p, revenue);
+  }
+}
+
 async function dealFixture() {
   return buildDeal((t) => {
     t.tranches[0] = { ...t.tranches[0], reserveFundingBps: 300 };
@@ -581,16 +601,13 @@ describe("Deal", function () {
 
     it("test_distribute_periodNotReady_outOfOrder", async function () {
       const { deal, r, protocol } = await networkHelpers.loadFixture(activeDealFixture);
-      await networkHelpers.time.increaseTo(await deal.periodEnd(2));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 100n * K);
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
+      await reportEach(protocol, r, deal, [0n, 1n, 2n], 100n * K);
       await expect(deal.distribute(1n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
         .withArgs(1n, 0n);
       await expect(deal.distribute(11n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
         .withArgs(11n, 0n);
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 100n * K);
       await deal.distribute(0n);
       await expect(deal.distribute(2n))
         .to.be.revertedWithCustomError(deal, "WaterfallPeriodNotReady")
@@ -826,9 +843,7 @@ describe("Deal", function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, protocol, r } = f;
       await deal.connect(r.servicer).depositCollections(800n * K);
-      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 300n * K);
+      await reportEach(protocol, r, deal, [0n, 1n], 300n * K);
       const sequence = await ethers.deployContract("CallSequence");
       const calls = [0n, 1n].map((p) => deal.interface.encodeFunctionData("distribute", [p]));
       const receipt = (await (await sequence.run(f.dealAddress, calls)).wait())!;
@@ -1021,10 +1036,13 @@ describe("Deal", function () {
         .withArgs(dealAddress, 1n, dealAddress)
         .and.to.emit(deal, "ReportMissed")
         .withArgs(1n, 1n);
-      // A report pending in its dispute window holds the period back even past its deadline; once disputed, the
-      // reporters get one more dispute window to report again, then the period is ready as unreported.
-      await networkHelpers.time.increaseTo(await deal.periodEnd(3));
+      // A report proposed just before the deadline holds the period back past it while it is pending in its dispute
+      // window; once disputed, the reporters get one more dispute window to report again, then the period is ready
+      // as unreported and takes no more reports (a late report cannot hold back a period keepers see as ready).
+      const deadline2 = await protocol.oracle.reportDeadline(dealAddress, 2n);
+      await networkHelpers.time.setNextBlockTimestamp(deadline2 - 1n);
       await proposeReport(ethers, protocol, r, deal, 2n, 100n * K);
+      await networkHelpers.time.increaseTo(deadline2 + DAY);
       await expectUpkeep(deal, false, 2n);
       await protocol.oracle
         .connect(r.reporters[2])
@@ -1032,7 +1050,11 @@ describe("Deal", function () {
       await expectUpkeep(deal, false, 2n);
       await networkHelpers.time.increase(DISPUTE_WINDOW);
       await expectUpkeep(deal, true, 2n);
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 2n, 100n * K);
+      const late = await buildReport(ethers, protocol, deal, 2n, 100n * K);
+      const signed = await signReport(ethers, protocol.oracle, late, r.reporters.slice(0, 2));
+      await expect(protocol.oracle.submitReport(late, signed.signers, signed.signatures))
+        .to.be.revertedWithCustomError(protocol.oracle, "ReportDeadlinePassed")
+        .withArgs(dealAddress, 2n, await protocol.oracle.reportDeadline(dealAddress, 2n));
       await expectUpkeep(deal, true, 2n);
     });
 
@@ -1230,9 +1252,7 @@ describe("Deal", function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, protocol, r } = f;
       await deal.connect(r.servicer).depositCollections(5n * M);
-      await networkHelpers.time.increaseTo(await deal.periodEnd(3));
-      for (let p = 0n; p < 4n; p++)
-        await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
+      await reportEach(protocol, r, deal, [0n, 1n, 2n, 3n], 500n * K);
       await expectUpkeep(deal, true, 0n);
       // Four periods are ready; the upkeep asks for two and runs exactly 0 and 1.
       const tx = deal.connect(f.keeper2).performUpkeep(performData(ethers, 0n, 2n));
@@ -1259,12 +1279,10 @@ describe("Deal", function () {
       const { deal, protocol, r, dealAddress } = f;
       const coin = protocol.stablecoin;
       await deal.connect(r.servicer).depositCollections(5n * M);
-      // 0 and 1 final, 2 unreported (ready too), 3 pending in its dispute window, 4 with no report, 5 not ended.
-      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 500n * K);
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 500n * K);
+      // 0 and 1 final, 2 unreported (ready too), 3 pending in its dispute window, 4 not ended.
+      await reportEach(protocol, r, deal, [0n, 1n], 500n * K);
       await markUnreported(networkHelpers, protocol, deal, 2n);
-      await networkHelpers.time.increaseTo(await deal.periodEnd(4));
+      await networkHelpers.time.increaseTo(await deal.periodEnd(3));
       await proposeReport(ethers, protocol, r, deal, 3n, 500n * K);
       expect(await protocol.oracle.reportState(dealAddress, 3n)).to.equal(1n);
 
@@ -1281,10 +1299,10 @@ describe("Deal", function () {
         .to.be.revertedWithCustomError(protocol.oracle, "ReportNotFinal")
         .withArgs(dealAddress, 3n);
 
-      // Once 3 is final: it runs, and the catch-up stops at 4 (no report). The unreported period 2 took every
-      // collection on deposit, so the servicer deposits again first.
+      // Once 3 is final and 4 has ended: 3 runs, and the catch-up stops at 4 (no report). The unreported period 2
+      // took every collection on deposit, so the servicer deposits again first.
       await deal.connect(r.servicer).depositCollections(M);
-      await networkHelpers.time.increase(DISPUTE_WINDOW);
+      await networkHelpers.time.increaseTo(await deal.periodEnd(4));
       before = await coin.balanceOf(f.keeper2);
       receipt = (await (
         await deal.connect(f.keeper2).performUpkeep(performData(ethers, 3n, 5n))
@@ -1308,9 +1326,7 @@ describe("Deal", function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, protocol, r } = f;
       await deal.connect(r.servicer).depositCollections(M);
-      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 300n * K);
+      await reportEach(protocol, r, deal, [0n, 1n], 300n * K);
       await deal.connect(r.guardian).pause();
       await expectUpkeep(deal, false, 0n);
       await expect(deal.connect(f.keeper).performUpkeep(performData(ethers, 0n, 2n)))
@@ -1327,9 +1343,7 @@ describe("Deal", function () {
       const f = await networkHelpers.loadFixture(activeDealFixture);
       const { deal, protocol, r } = f;
       await deal.connect(r.servicer).depositCollections(3n * M);
-      await networkHelpers.time.increaseTo(await deal.periodEnd(3));
-      for (let p = 0n; p < 4n; p++)
-        await submitReport(ethers, networkHelpers, protocol, r, deal, p, 500n * K);
+      await reportEach(protocol, r, deal, [0n, 1n, 2n, 3n], 500n * K);
 
       const [, data] = await deal.checkUpkeep("0x");
       await deal.connect(f.keeper).performUpkeep(data);
@@ -1362,9 +1376,7 @@ describe("Deal", function () {
       const { deal, protocol, r } = f;
       const coin = protocol.stablecoin;
       await deal.connect(r.servicer).depositCollections(M);
-      await networkHelpers.time.increaseTo(await deal.periodEnd(1));
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 0n, 300n * K);
-      await submitReport(ethers, networkHelpers, protocol, r, deal, 1n, 300n * K);
+      await reportEach(protocol, r, deal, [0n, 1n], 300n * K);
 
       /** Sends both calls into the same block; returns the receipts in block order. */
       const race = async (calls: (() => Promise<ContractTransactionResponse>)[]) => {

@@ -70,8 +70,14 @@ describe("Ignition: CascadeDeal module", () => {
     const params = JSON.parse(
       JSON.stringify(terms, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
     ) as SolidityParameterType;
+    // Only the issuer may create its deal: it is Ignition's sender here, and so also deploys the protocol (of
+    // which it is then the admin, as the module's role grants need).
     const { deal, factory } = await ignition.deploy(DealModule, {
-      parameters: { CascadeDeal: { terms: params } },
+      parameters: {
+        CascadeProtocol: { admin: issuer.address, complianceAgent: issuer.address },
+        CascadeDeal: { terms: params },
+      },
+      defaultSender: issuer.address,
     });
     expect(await factory.isDeal(await deal.getAddress())).to.equal(true);
     expect(await deal.issuer()).to.equal(issuer.address);

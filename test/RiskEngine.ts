@@ -716,7 +716,7 @@ describe("RiskEngine", function () {
     ) {
       const terms = structuredClone(s.terms);
       edit(terms);
-      await expect(s.protocol.factory.createDeal(terms), what)
+      await expect(s.protocol.factory.connect(s.r.issuer).createDeal(terms), what)
         .to.be.revertedWithCustomError(s.protocol.factory, "InvalidTermSheet")
         .withArgs(field, BigInt(index));
       expect(await s.protocol.factory.dealCount()).to.equal(0n);
@@ -757,7 +757,7 @@ describe("RiskEngine", function () {
       terms.risk.trailingPeriods = 12;
       terms.risk.cleanUpBps = 10_000;
       terms.risk.waiverVotingPeriod = 1;
-      await s.protocol.factory.createDeal(terms);
+      await s.protocol.factory.connect(s.r.issuer).createDeal(terms);
       expect(await s.protocol.factory.dealCount()).to.equal(1n);
     });
 
@@ -842,7 +842,7 @@ describe("RiskEngine", function () {
       );
       const terms = structuredClone(s.terms);
       terms.risk.triggers = Array(16).fill(DSCR_DEFAULT);
-      await s.protocol.factory.createDeal(terms);
+      await s.protocol.factory.connect(s.r.issuer).createDeal(terms);
       expect(await s.protocol.factory.dealCount()).to.equal(1n);
     });
 
@@ -871,7 +871,7 @@ describe("RiskEngine", function () {
       );
       const terms = structuredClone(s.terms);
       terms.risk.fleet = Array(32).fill(terms.risk.fleet[0]);
-      await s.protocol.factory.createDeal(terms);
+      await s.protocol.factory.connect(s.r.issuer).createDeal(terms);
     });
 
     it("test_createDeal_refusesAFaceAmountAboveUint96", async function () {
@@ -886,7 +886,7 @@ describe("RiskEngine", function () {
       );
       const terms = structuredClone(s.terms);
       terms.tranches[1] = { ...terms.tranches[1], faceAmount: big - 1n };
-      await s.protocol.factory.createDeal(terms);
+      await s.protocol.factory.connect(s.r.issuer).createDeal(terms);
     });
   });
 

@@ -51,8 +51,9 @@ enum OracleTermsField {
   MaxUtilizationStep = 5,
 }
 
-// The standard term sheet's oracle terms (test/helpers/fixtures.ts).
-const REPORT_DEADLINE = 10n * DAY;
+// The standard term sheet's oracle terms (test/helpers/fixtures.ts), but for the report deadline: longer than a
+// period here, so that at the end of period 1 (`endedFixture`) periods 0 and 1 both still take reports.
+const REPORT_DEADLINE = 45n * DAY;
 const CHANGE_DELAY = 3n * DAY;
 const FLEET_GPUS = 2_048n;
 const MAX_PRICE = 10n * USDC;
@@ -64,11 +65,20 @@ const REVENUE = 500_000n * USDC;
 const REASON = ethers.id("meter data does not match the invoices");
 const MAX_U64 = 2n ** 64n - 1n;
 
+/** The standard term sheet with {@link REPORT_DEADLINE}. */
+async function oracleTermSheet(
+  protocol: Awaited<ReturnType<typeof deployProtocol>>,
+  r: Awaited<ReturnType<typeof roles>>,
+): Promise<TermSheetInput> {
+  const terms = await standardTermSheet(networkHelpers, protocol, r);
+  return { ...terms, oracle: { ...terms.oracle, reportDeadline: REPORT_DEADLINE } };
+}
+
 /** The standard deal, created through the factory (so registered with the oracle); period 0 not yet ended. */
 async function dealFixture() {
   const protocol = await deployProtocol(ethers);
   const r = await roles(ethers);
-  const terms = await standardTermSheet(networkHelpers, protocol, r);
+  const terms = await oracleTermSheet(protocol, r);
   const h = await createDeal(ethers, protocol, terms);
   const oracle = protocol.oracle;
   const oracleAddress = await oracle.getAddress();
@@ -102,7 +112,7 @@ async function endedFixture() {
 /** Two deals with the same reporters (reporter sets 1 and 2), periods 0 and 1 of both ended. */
 async function twoDealsFixture() {
   const f = await dealFixture();
-  const terms2 = await standardTermSheet(networkHelpers, f.protocol, f.r);
+  const terms2 = await oracleTermSheet(f.protocol, f.r);
   const h2 = await createDeal(ethers, f.protocol, terms2);
   await time.increaseTo(await h2.deal.periodEnd(1));
   return { ...f, deal2: h2.deal, deal2Address: await h2.deal.getAddress() };
@@ -204,10 +214,10 @@ describe("UtilizationOracle", function () {
     it("test_registerDeal_throughTheFactory", async function () {
       const { oracle, protocol, r } = await networkHelpers.loadFixture(dealFixture);
       const terms = await standardTermSheet(networkHelpers, protocol, r);
-      const next = await protocol.factory.createDeal.staticCall(terms);
+      const next = await protocol.factory.connect(r.issuer).createDeal.staticCall(terms);
       const factory = await protocol.factory.getAddress();
       // Set 1 belongs to the fixture's deal: ids are global.
-      await expect(protocol.factory.createDeal(terms))
+      await expect(protocol.factory.connect(r.issuer).createDeal(terms))
         .to.emit(oracle, "DealRegistered")
         .withArgs(next, factory, oracleTermsTuple(terms.oracle))
         .and.to.emit(oracle, "ReportersSet")
@@ -242,13 +252,13 @@ describe("UtilizationOracle", function () {
         await oracle2.getAddress(),
       ]);
       await oracle2.grantRole(await oracle2.REGISTRAR_ROLE(), await factory2.getAddress());
-      const terms = await standardTermSheet(networkHelpers, protocol, r);
+      const terms = await oracleTermSheet(protocol, r);
       terms.oracle = {
         ...terms.oracle,
         reporters: [r.reporters[2].address, r.reporters[0].address],
       };
-      const dealAddress = await factory2.createDeal.staticCall(terms);
-      await factory2.createDeal(terms);
+      const dealAddress = await factory2.connect(r.issuer).createDeal.staticCall(terms);
+      await factory2.connect(r.issuer).createDeal(terms);
       expect(await oracle.reporterSet(dealAddress)).to.equal(0n);
 
       await oracle.grantRole(await oracle.REGISTRAR_ROLE(), other.address);
@@ -349,7 +359,7 @@ describe("UtilizationOracle", function () {
         ];
       for (const c of cases) {
         const terms: TermSheetInput = { ...base, oracle: { ...o, ...c.oracle } };
-        await expect(protocol.factory.createDeal(terms), c.label)
+        await expect(protocol.factory.connect(r.issuer).createDeal(terms), c.label)
           .to.be.revertedWithCustomError(oracle, "InvalidOracleTerms")
           .withArgs(c.field);
       }
@@ -368,8 +378,8 @@ describe("UtilizationOracle", function () {
           maxUtilizationStep: WAD,
         },
       };
-      const next = await protocol.factory.createDeal.staticCall(edge);
-      await expect(protocol.factory.createDeal(edge))
+      const next = await protocol.factory.connect(r.issuer).createDeal.staticCall(edge);
+      await expect(protocol.factory.connect(r.issuer).createDeal(edge))
         .to.emit(oracle, "DealRegistered")
         .withArgs(next, await protocol.factory.getAddress(), oracleTermsTuple(edge.oracle));
     });
@@ -383,28 +393,34 @@ describe("UtilizationOracle", function () {
         ...base,
         oracle: { ...base.oracle, reporters, threshold },
       });
-      await expect(protocol.factory.createDeal(withSet([a, b], 0)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet([a, b], 0)))
         .to.be.revertedWithCustomError(oracle, "InvalidThreshold")
         .withArgs(0n, 2n);
-      await expect(protocol.factory.createDeal(withSet([a, b], 3)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet([a, b], 3)))
         .to.be.revertedWithCustomError(oracle, "InvalidThreshold")
         .withArgs(3n, 2n);
-      await expect(protocol.factory.createDeal(withSet([], 1)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet([], 1)))
         .to.be.revertedWithCustomError(oracle, "InvalidThreshold")
         .withArgs(1n, 0n);
-      await expect(protocol.factory.createDeal(withSet(many, 1)))
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet(many, 1)))
         .to.be.revertedWithCustomError(oracle, "TooManyReporters")
         .withArgs(17n, 16n);
-      await expect(protocol.factory.createDeal(withSet([a, ethers.ZeroAddress], 1)))
+      await expect(
+        protocol.factory.connect(r.issuer).createDeal(withSet([a, ethers.ZeroAddress], 1)),
+      )
         .to.be.revertedWithCustomError(oracle, "InvalidReporter")
         .withArgs(ethers.ZeroAddress);
-      await expect(protocol.factory.createDeal(withSet([a, outsider.address, a], 1)))
+      await expect(
+        protocol.factory.connect(r.issuer).createDeal(withSet([a, outsider.address, a], 1)),
+      )
         .to.be.revertedWithCustomError(oracle, "InvalidReporter")
         .withArgs(a);
       expect(await protocol.factory.dealCount()).to.equal(1n);
       // Sixteen reporters, all required, are fine; refused sets used no set id.
-      const next = await protocol.factory.createDeal.staticCall(withSet(many.slice(0, 16), 16));
-      await expect(protocol.factory.createDeal(withSet(many.slice(0, 16), 16)))
+      const next = await protocol.factory
+        .connect(r.issuer)
+        .createDeal.staticCall(withSet(many.slice(0, 16), 16));
+      await expect(protocol.factory.connect(r.issuer).createDeal(withSet(many.slice(0, 16), 16)))
         .to.emit(oracle, "ReportersSet")
         .withArgs(next, 2n, many.slice(0, 16), 16n);
     });
@@ -863,6 +879,117 @@ describe("UtilizationOracle", function () {
     });
   });
 
+  describe("submitReport: deadline", function () {
+    it("test_submitReport_reportDeadlinePassed", async function () {
+      // Period 1 is ready as unreported from its deadline on (a keeper may distribute it): a quorum report arriving
+      // then, before anyone marked it, must not hold it back for another dispute window.
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, deal, r } = f;
+      const deadline = (await deal.periodEnd(1)) + REPORT_DEADLINE;
+      expect(await oracle.reportDeadline(dealAddress, 1n)).to.equal(deadline);
+      const rep = await report(f, 1n);
+      const s = await signReport(ethers, oracle, rep, r.reporters);
+      await time.setNextBlockTimestamp(deadline);
+      await expectUnchanged(oracle, dealAddress, async () => {
+        await expect(oracle.submitReport(rep, s.signers, s.signatures))
+          .to.be.revertedWithCustomError(oracle, "ReportDeadlinePassed")
+          .withArgs(dealAddress, 1n, deadline);
+        // Later still, and with the signatures left out: the deadline is checked before them.
+        await time.increaseTo(deadline + DAY);
+        await expect(oracle.submitReport(rep, [], []))
+          .to.be.revertedWithCustomError(oracle, "ReportDeadlinePassed")
+          .withArgs(dealAddress, 1n, deadline);
+      });
+      expect(await oracle.reportState(dealAddress, 1n)).to.equal(ReportState.None);
+      await expect(oracle.markUnreported(dealAddress, 1n)).to.emit(oracle, "PeriodUnreported");
+    });
+
+    it("test_submitReport_acceptedJustBeforeDeadline", async function () {
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, deal, r } = f;
+      const deadline = (await deal.periodEnd(1)) + REPORT_DEADLINE;
+      const rep = await report(f, 1n);
+      const s = await signReport(ethers, oracle, rep, r.reporters.slice(0, 2));
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(oracle.submitReport(rep, s.signers, s.signatures))
+        .to.emit(oracle, "ReportProposed")
+        .withArgs(
+          dealAddress,
+          1n,
+          0n,
+          rep.gpuHoursAvailable,
+          rep.gpuHoursBilled,
+          rep.revenue,
+          rep.reportHash,
+          s.signers,
+          deadline - 1n + DISPUTE_WINDOW,
+        );
+      expect(await oracle.reportState(dealAddress, 1n)).to.equal(ReportState.Pending);
+    });
+
+    it("test_submitReport_extendedDeadlineAfterDispute", async function () {
+      // Proposed just before the deadline, disputed after it: the next round is accepted until one dispute window
+      // after the dispute, and refused from then on with the extended deadline.
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, deal, r } = f;
+      const deadline = (await deal.periodEnd(1)) + REPORT_DEADLINE;
+      await time.setNextBlockTimestamp(deadline - 1n);
+      const first = await report(f, 1n);
+      const s0 = await signReport(ethers, oracle, first, r.reporters.slice(0, 2));
+      await oracle.submitReport(first, s0.signers, s0.signatures);
+      const disputedAt = deadline + 60n;
+      await time.setNextBlockTimestamp(disputedAt);
+      await oracle.connect(r.reporters[2]).dispute(dealAddress, 1n, REASON);
+      const extended = disputedAt + DISPUTE_WINDOW;
+      expect(await oracle.reportDeadline(dealAddress, 1n)).to.equal(extended);
+
+      const second = await report(f, 1n);
+      expect(second.round).to.equal(1n);
+      const s1 = await signReport(ethers, oracle, second, r.reporters.slice(0, 2));
+      // At the extended deadline: refused.
+      const id = await ethers.provider.send("evm_snapshot", []);
+      await time.setNextBlockTimestamp(extended);
+      await expectUnchanged(oracle, dealAddress, async () => {
+        await expect(oracle.submitReport(second, s1.signers, s1.signatures))
+          .to.be.revertedWithCustomError(oracle, "ReportDeadlinePassed")
+          .withArgs(dealAddress, 1n, extended);
+      });
+      await ethers.provider.send("evm_revert", [id]);
+      // One second before it: accepted, and the period is pending again.
+      await time.setNextBlockTimestamp(extended - 1n);
+      await expect(oracle.submitReport(second, s1.signers, s1.signatures))
+        .to.emit(oracle, "ReportProposed")
+        .withArgs(
+          dealAddress,
+          1n,
+          1n,
+          second.gpuHoursAvailable,
+          second.gpuHoursBilled,
+          second.revenue,
+          second.reportHash,
+          s1.signers,
+          extended - 1n + DISPUTE_WINDOW,
+        );
+      expect(await oracle.reportState(dealAddress, 1n)).to.equal(ReportState.Pending);
+    });
+
+    it("test_submitReport_disputeBeforeDeadlineKeepsIt", async function () {
+      // A dispute long before the deadline does not shorten it: one dispute window after the dispute is earlier.
+      const f = await networkHelpers.loadFixture(endedFixture);
+      const { oracle, dealAddress, deal, r } = f;
+      const deadline = (await deal.periodEnd(1)) + REPORT_DEADLINE;
+      await propose(f, 1n);
+      await oracle.connect(r.reporters[2]).dispute(dealAddress, 1n, REASON);
+      expect(await oracle.reportDeadline(dealAddress, 1n)).to.equal(deadline);
+      const second = await report(f, 1n);
+      const s1 = await signReport(ethers, oracle, second, r.reporters.slice(0, 2));
+      await time.setNextBlockTimestamp(deadline);
+      await expect(oracle.submitReport(second, s1.signers, s1.signatures))
+        .to.be.revertedWithCustomError(oracle, "ReportDeadlinePassed")
+        .withArgs(dealAddress, 1n, deadline);
+    });
+  });
+
   describe("submitReport: bounds", function () {
     it("test_submitReport_billedExceedsAvailable", async function () {
       const f = await networkHelpers.loadFixture(endedFixture);
@@ -1016,8 +1143,8 @@ describe("UtilizationOracle", function () {
         oracle,
         "ReportProposed",
       );
-      // Period 4 at 100 % after period 3 was marked unreported.
-      await time.increaseTo((await deal.periodEnd(4)) + REPORT_DEADLINE);
+      // Period 4 at 100 % after period 3 was marked unreported (at period 3's deadline, before period 4's).
+      await time.increaseTo((await deal.periodEnd(3)) + REPORT_DEADLINE);
       await oracle.markUnreported(dealAddress, 3n);
       const after = await report(f, 4n, { gpuHoursBilled: 1_000_000n });
       const s4 = await signReport(ethers, oracle, after, r.reporters.slice(1));
@@ -1501,10 +1628,8 @@ describe("UtilizationOracle", function () {
     it("test_finalize_marksAPeriodPastItsDeadlineUnreported", async function () {
       const f = await networkHelpers.loadFixture(endedFixture);
       const { oracle, dealAddress, outsider } = f;
-      // Period 0 ended a period ago, past its report deadline, with nothing reported.
-      expect(await time.latest()).to.be.greaterThanOrEqual(
-        await oracle.reportDeadline(dealAddress, 0n),
-      );
+      // Period 0 past its report deadline, with nothing reported.
+      await time.increaseTo(await oracle.reportDeadline(dealAddress, 0n));
       expect(plain(await oracle.finalize.staticCall(dealAddress, 0n))).to.deep.equal([
         false,
         0n,
@@ -2035,7 +2160,7 @@ describe("UtilizationOracle", function () {
         2,
       );
       const safeAddress = await safe.getAddress();
-      const terms = await standardTermSheet(networkHelpers, f.protocol, f.r);
+      const terms = await oracleTermSheet(f.protocol, f.r);
       terms.oracle = {
         ...terms.oracle,
         reporters: [f.r.reporters[0].address, safeAddress, f.r.reporters[1].address],

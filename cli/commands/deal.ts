@@ -78,7 +78,8 @@ async function create(ctx: Context, file: string, o: CreateOptions) {
     await writeFile(o.ignitionParams, `${toJson(params)}\n`);
     emit(ctx.json, { name, file: o.ignitionParams, ...params }, () =>
       print(
-        `wrote ${o.ignitionParams}: npx hardhat ignition deploy deploy/modules/Deal.ts --parameters ${o.ignitionParams}`,
+        `wrote ${o.ignitionParams}: npx hardhat ignition deploy deploy/modules/Deal.ts --parameters ${o.ignitionParams} ` +
+          `--default-sender ${parsed.terms.issuer} (only the issuer may create its deal)`,
       ),
     );
     return;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStrings.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
-import {TermSheet, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
+import {PriceFeedTerms, TermSheet, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IDealFactory} from "../interfaces/IDealFactory.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
@@ -14,14 +16,20 @@ import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
+import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
 import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TermSheetLib} from "../libraries/TermSheetLib.sol";
 
 /// @title DealFactory
-/// @notice See {IDealFactory}. Anyone may create a deal; each deal is isolated and carries its own roles.
-/// Investors should only trust deals for which {isDeal} is true.
-contract DealFactory is IDealFactory {
+/// @notice See {IDealFactory}. A deal is created by its issuer, or by anyone with the issuer's signed consent; each
+/// deal is isolated and carries its own roles. Investors should only trust deals for which {isDeal} is true.
+contract DealFactory is IDealFactory, EIP712, Nonces {
+    /// @inheritdoc IDealFactory
+    bytes32 public constant CREATE_DEAL_TYPEHASH = keccak256(
+        "CreateDeal(bytes32 termsHash,uint256 nonce,uint256 deadline)"
+    );
+
     address private immutable DEAL_IMPLEMENTATION;
     address private immutable TOKEN_IMPLEMENTATION;
     address private immutable OFFERING_IMPLEMENTATION;
@@ -35,7 +43,13 @@ contract DealFactory is IDealFactory {
     mapping(uint256 id => address deal) private _deals;
     mapping(address deal => bool) private _isDeal;
 
-    constructor(address dealImpl, address tokenImpl, address offeringImpl, address riskImpl, address oracle_) {
+    constructor(
+        address dealImpl,
+        address tokenImpl,
+        address offeringImpl,
+        address riskImpl,
+        address oracle_
+    ) EIP712("Cascade Deal Factory", "1") {
         if (
             dealImpl == address(0) ||
             tokenImpl == address(0) ||
@@ -54,21 +68,37 @@ contract DealFactory is IDealFactory {
 
     /// @inheritdoc IDealFactory
     function createDeal(TermSheet calldata terms) external returns (address deal) {
+        if (msg.sender != terms.issuer) revert IssuerConsentRequired(terms.issuer, msg.sender);
+        // The term sheet is the call's calldata: its hash is keccak256(abi.encode(terms)) without re-encoding it.
+        return _createDeal(terms, keccak256(msg.data[4:]));
+    }
+
+    /// @inheritdoc IDealFactory
+    function createDealWithConsent(
+        TermSheet calldata terms,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (address deal) {
+        // Re-encoded rather than hashed from the calldata: the signed hash then binds the decoded terms whatever the
+        // calldata's layout.
+        bytes32 termsHash = keccak256(abi.encode(terms));
+        address issuer = terms.issuer;
+        if (block.timestamp > deadline) revert ConsentExpired(deadline);
+        uint256 nonce = _useNonce(issuer);
+        if (!SignatureChecker.isValidSignatureNow(issuer, hashCreateDeal(termsHash, nonce, deadline), signature)) {
+            revert InvalidIssuerSignature(issuer);
+        }
+        emit IssuerConsentUsed(issuer, nonce, termsHash);
+        return _createDeal(terms, termsHash);
+    }
+
+    /// @dev Validates `terms` and creates the deal, its tokens, offerings and risk engine; `termsHash` is what
+    /// {DealCreated} commits to.
+    function _createDeal(TermSheet calldata terms, bytes32 termsHash) private returns (address deal) {
         if (terms.stablecoin.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.Stablecoin, 0);
         uint8 decimals = IERC20Metadata(terms.stablecoin).decimals();
         TermSheetLib.validate(terms, decimals, block.timestamp);
-        address feed = terms.risk.priceFeed.feed;
-        if (feed != address(0)) {
-            // The index must be a contract answering with the decimals the fleet's index levels are quoted in.
-            if (feed.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
-            try AggregatorV3Interface(feed).decimals() returns (uint8 d) {
-                if (d != terms.risk.priceFeed.decimals) {
-                    revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
-                }
-            } catch {
-                revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
-            }
-        }
+        _checkPriceFeed(terms.risk.priceFeed);
 
         // The registry must be a contract: every transfer of the deal's tokens asks it about both wallets.
         if (terms.registry != address(0) && terms.registry.code.length == 0) {
@@ -130,11 +160,13 @@ contract DealFactory is IDealFactory {
         }
         // The risk engine carries its configuration and triggers in its clone's code.
         // The last creation landing where predicted proves every earlier one did (the nonce rises by one each).
-        address created = Clones.cloneWithImmutableArgs(
-            RISK_ENGINE_IMPLEMENTATION,
-            RiskTermsLib.encode(deal, terms.risk)
-        );
-        if (created != risk) revert UnexpectedAddress(created);
+        {
+            address created = Clones.cloneWithImmutableArgs(
+                RISK_ENGINE_IMPLEMENTATION,
+                RiskTermsLib.encode(deal, terms.risk)
+            );
+            if (created != risk) revert UnexpectedAddress(created);
+        }
         _nonce = uint64(nonce + 2 + 2 * count);
         IDeal(deal).initialize(terms.guardian, terms.risk.fleet);
         ORACLE.registerDeal(deal, terms.oracle);
@@ -144,7 +176,34 @@ contract DealFactory is IDealFactory {
         _deals[dealId] = deal;
         _isDeal[deal] = true;
         // The term sheet itself is the call's calldata; the event commits to it.
-        emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, keccak256(msg.data[4:]));
+        emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, termsHash);
+    }
+
+    /// @dev A price feed, if any, must be a contract answering, within the gas and in the form the risk engine reads
+    /// it with ({PriceFeedReader}), `decimals()` with the decimals the fleet's index levels are quoted in and
+    /// `latestRoundData()` with a well-formed answer (of any value or age: the engine judges each answer when it
+    /// reads it). The feed is fixed for the deal's life.
+    function _checkPriceFeed(PriceFeedTerms calldata priceFeed) private view {
+        address feed = priceFeed.feed;
+        if (feed == address(0)) return;
+        if (feed.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
+        (PriceFeedReader.Outcome outcome, uint8 d) = PriceFeedReader.decimals(feed);
+        if (outcome != PriceFeedReader.Outcome.Answered || d != priceFeed.decimals) {
+            revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
+        }
+        (outcome, , ) = PriceFeedReader.latestRoundData(feed);
+        if (outcome != PriceFeedReader.Outcome.Answered)
+            revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
+    }
+
+    /// @inheritdoc IDealFactory
+    function hashCreateDeal(bytes32 termsHash, uint256 nonce, uint256 deadline) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(CREATE_DEAL_TYPEHASH, termsHash, nonce, deadline)));
+    }
+
+    /// @inheritdoc IDealFactory
+    function nonces(address issuer) public view override(IDealFactory, Nonces) returns (uint256) {
+        return super.nonces(issuer);
     }
 
     /// @inheritdoc IDealFactory

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -24,6 +23,7 @@ import {IDeal} from "../interfaces/IDeal.sol";
 import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
+import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
 import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
 
 /// @title RiskEngine
@@ -37,6 +37,8 @@ contract RiskEngine is IRiskEngine {
     bytes32 private constant ISSUER_ROLE = 0x00;
     /// @dev {Deal.GUARDIAN_ROLE}.
     bytes32 private constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
+    /// @inheritdoc IRiskEngine
+    uint256 public constant FEED_GAS_LIMIT = PriceFeedReader.FEED_GAS_LIMIT;
 
     /// @dev Fleet entry, three slots. Its status shares the slot of the active count, which valuing it reads anyway.
     struct Entry {
@@ -380,34 +382,30 @@ contract RiskEngine is IRiskEngine {
         }
     }
 
-    /// @dev The feed's answer if usable; otherwise the last accepted one (zero if none) and why it was rejected.
+    /// @dev The feed's answer if usable; otherwise the last accepted one (zero if none) and why it was rejected. The
+    /// feed is read with bounded gas and return size ({PriceFeedReader}): whatever it does, this does not revert but
+    /// for {InsufficientGasForFeed}.
     function _readIndex(
         Config memory c
     ) private view returns (uint256 index, bool live, IndexRejection reason, int256 answer, uint256 updatedAt) {
         if (c.priceFeed == address(0)) return (0, false, IndexRejection.Reverted, 0, 0);
         index = _lastIndex;
-        try AggregatorV3Interface(c.priceFeed).latestRoundData() returns (
-            uint80,
-            int256 answer_,
-            uint256,
-            uint256 updatedAt_,
-            uint80
-        ) {
-            answer = answer_;
-            updatedAt = updatedAt_;
-            if (answer_ <= 0) {
-                reason = IndexRejection.NonPositive;
-            } else if (answer_ > int256(uint256(type(uint96).max))) {
-                reason = IndexRejection.TooLarge;
-            } else if (updatedAt_ > block.timestamp) {
-                reason = IndexRejection.FromFuture;
-            } else if (block.timestamp - updatedAt_ > c.maxStaleness) {
-                reason = IndexRejection.Stale;
-            } else {
-                return (uint256(answer_), true, reason, answer_, updatedAt_);
-            }
-        } catch {
+        PriceFeedReader.Outcome outcome;
+        (outcome, answer, updatedAt) = PriceFeedReader.latestRoundData(c.priceFeed);
+        if (outcome == PriceFeedReader.Outcome.Failed) {
             reason = IndexRejection.Reverted;
+        } else if (outcome == PriceFeedReader.Outcome.Malformed) {
+            reason = IndexRejection.Malformed;
+        } else if (answer <= 0) {
+            reason = IndexRejection.NonPositive;
+        } else if (answer > int256(uint256(type(uint96).max))) {
+            reason = IndexRejection.TooLarge;
+        } else if (updatedAt > block.timestamp) {
+            reason = IndexRejection.FromFuture;
+        } else if (block.timestamp - updatedAt > c.maxStaleness) {
+            reason = IndexRejection.Stale;
+        } else {
+            return (uint256(answer), true, reason, answer, updatedAt);
         }
     }
 

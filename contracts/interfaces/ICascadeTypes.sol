@@ -193,8 +193,9 @@ struct TrancheTerms {
 
 /// @notice How the utilization oracle treats a deal's reports.
 /// A report needs `threshold` of `reporters`; it is open to dispute for `disputeWindow` seconds after it is accepted
-/// and final afterwards. If no report is final or pending `reportDeadline` seconds after its period ends, anyone
-/// may mark the period unreported (distributing it does so). Bounds: billed ≤ available ≤ `fleetGpus` × hours in
+/// and final afterwards. Reports are accepted until `reportDeadline` seconds after the period ends (extended to one
+/// dispute window after a dispute); if none is final or pending by then, the period takes no more reports and anyone
+/// may mark it unreported (distributing it does so). Bounds: billed ≤ available ≤ `fleetGpus` × hours in
 /// the period, revenue ≤ billed × `maxPricePerGpuHour` (stablecoin units), and a utilization change above
 /// `maxUtilizationStep` (WAD) from the previous period needs every reporter. Changes of the reporter set wait
 /// `reporterChangeDelay` seconds.

@@ -9,6 +9,15 @@ import {DealStatus, FleetEntryTerms, PeriodMetrics, TriggerTerms} from "./ICasca
 /// waiver of an event of default.
 /// @dev One clone per deal, created by the factory. Its configuration (the deal, the price feed and the triggers)
 /// lives in the clone's code; the fleet, trigger states and ballots live in storage.
+///
+/// Warning: the price feed is fixed for the deal's life and is not trusted to behave. Its `latestRoundData()` is a
+/// STATICCALL with exactly {FEED_GAS_LIMIT} gas of which at most the five answer words are copied back: a revert, an
+/// out-of-gas, a short or ill-formed return is a rejected answer ({IndexRejection.Reverted} or
+/// {IndexRejection.Malformed}) and the last accepted index values the fleet, so a broken or hostile feed costs a
+/// distribution at most {FEED_GAS_LIMIT} more and never stops it. A caller must leave enough gas for the feed to get
+/// its limit ({InsufficientGasForFeed}), so a keeper cannot starve the feed to keep an old index. The factory checks
+/// at creation that the feed answers `decimals()` and `latestRoundData()` the same way (a feed with no round yet is
+/// refused); it does not check the answer's value or freshness.
 interface IRiskEngine {
     /// @notice What the deal knows of a period before its waterfall runs. Note arrays by rank.
     struct AssessInput {
@@ -88,13 +97,17 @@ interface IRiskEngine {
         uint256[] interest;
     }
 
-    /// @notice Why a price-index answer was not used.
+    /// @notice Why a price-index answer was not used: the call to the feed reverted or ran out of its gas
+    /// (`Reverted`); the answer was zero or negative (`NonPositive`), above uint96 (`TooLarge`), older than the
+    /// term sheet's `maxStaleness` (`Stale`) or observed after the block (`FromFuture`); or the feed returned fewer
+    /// than the five words of an answer, or words that are not one (a round id above uint80) (`Malformed`).
     enum IndexRejection {
         Reverted,
         NonPositive,
         TooLarge,
         Stale,
-        FromFuture
+        FromFuture,
+        Malformed
     }
 
     /// @notice The whole risk state in one call. The metrics of a period are in its statement (the deal's
@@ -144,6 +157,7 @@ interface IRiskEngine {
     event PriceIndexAccepted(uint256 indexed period, uint256 index, uint256 updatedAt);
 
     /// @notice The price index answer was not used (`reason`); the last accepted index, if any, values the fleet.
+    /// `answer` and `updatedAt` are the feed's (zero when the call failed or its return was malformed).
     event PriceIndexRejected(uint256 indexed period, IndexRejection reason, int256 answer, uint256 updatedAt);
 
     /// @notice Every trigger's metric `values` for `period`, which of them are in breach and which are active,
@@ -224,6 +238,10 @@ interface IRiskEngine {
     /// @notice Ballot `id` was already executed.
     error WaiverAlreadyExecuted(uint256 id);
 
+    /// @notice Only `gasLeft` gas was left before the price feed call, less than the `gasRequired` that gives the feed
+    /// its {FEED_GAS_LIMIT}: send the transaction with more gas.
+    error InsufficientGasForFeed(uint256 gasLeft, uint256 gasRequired);
+
     // ---------------------------------------------------------------- deal hooks
 
     /// @notice Called by the deal before a period's waterfall: measures the period, evaluates the triggers (not at
@@ -271,6 +289,9 @@ interface IRiskEngine {
     function executeWaiver() external;
 
     // ---------------------------------------------------------------- views
+
+    /// @notice Gas the price feed's `latestRoundData()` gets at each read (100 000).
+    function FEED_GAS_LIMIT() external view returns (uint256);
 
     function config() external view returns (Config memory);
 

@@ -15,9 +15,9 @@ import {OracleTerms} from "./ICascadeTypes.sol";
 ///
 /// Lifecycle of a period: None → Pending (a quorum report was accepted) → Final once the dispute window has passed.
 /// A reporter of the deal or the deal's guardian may dispute a pending report: it is void, the round number rises and
-/// the period needs a new quorum report. If nothing is final or pending by the period's report deadline (its end +
-/// `reportDeadline`, extended to one dispute window after a dispute), anyone may mark the period Unreported, which is
-/// final too.
+/// the period needs a new quorum report. A report must be submitted before the period's report deadline (its end +
+/// `reportDeadline`, extended to one dispute window after a dispute); from the deadline on, a period with nothing
+/// final or pending takes no report and anyone may mark it Unreported, which is final too.
 /// @dev Warning: reporters may be EOAs or ERC-1271 contracts (e.g. a Safe); a contract reporter's
 /// `isValidSignature` is trusted as its signature.
 interface IUtilizationOracle {
@@ -161,6 +161,9 @@ interface IUtilizationOracle {
     error NoPendingReport(address deal, uint256 period);
     error DisputeWindowClosed(address deal, uint256 period, uint64 closedAt);
     error ReportDeadlineNotReached(address deal, uint256 period, uint64 deadline);
+    /// @notice The period's report deadline (see {reportDeadline}) passed at `deadline`: the period takes no report
+    /// (it may be marked unreported), so a late report cannot hold back a period keepers may already distribute.
+    error ReportDeadlinePassed(address deal, uint256 period, uint64 deadline);
     error ReportNotFinal(address deal, uint256 period);
 
     // ---------------------------------------------------------------- actions
@@ -177,7 +180,8 @@ interface IUtilizationOracle {
     /// @notice The deal's issuer admin or guardian cancels a proposed reporter set.
     function cancelReporters(address deal) external;
 
-    /// @notice Submits a report with `signatures[i]` by `signers[i]`, signers in strictly ascending order.
+    /// @notice Submits a report with `signatures[i]` by `signers[i]`, signers in strictly ascending order, before the
+    /// period's report deadline ({ReportDeadlinePassed} from it on).
     function submitReport(Report calldata report, address[] calldata signers, bytes[] calldata signatures) external;
 
     /// @notice A reporter of the deal or its guardian voids the pending report of `period` within the dispute window.
@@ -221,9 +225,9 @@ interface IUtilizationOracle {
         uint256 period
     ) external view returns (bool reported, uint256 gpuHoursAvailable, uint256 gpuHoursBilled, uint256 revenue);
 
-    /// @notice When `period` may be marked unreported: its end + the report deadline, or, after a dispute, one dispute
-    /// window after the dispute if that is later (so a single disputer cannot turn a late quorum report into a
-    /// missed one: the reporters get a window to submit a new round).
+    /// @notice When `period` stops taking reports and may be marked unreported: its end + the report deadline, or,
+    /// after a dispute, one dispute window after the dispute if that is later (so a single disputer cannot turn a late
+    /// quorum report into a missed one: the reporters get a window to submit a new round).
     function reportDeadline(address deal, uint256 period) external view returns (uint64);
 
     function terms(address deal) external view returns (OracleTerms memory);

@@ -161,9 +161,13 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     function submitReport(Report calldata r, address[] calldata signers, bytes[] calldata signatures) external {
         address deal = r.deal;
         Config memory cfg = _registeredMemory(deal);
-        _checkBinding(r, cfg);
+        uint64 endsAt = _checkBinding(r, cfg);
         PeriodReport storage stored = _reports[deal][r.period];
         _checkRound(r, stored);
+        // From the deadline on, the period may be marked unreported (keepers treat it as distributable): a report
+        // arriving then would hold it back for another dispute window.
+        uint64 deadline = _deadlineFrom(endsAt, cfg, stored);
+        if (block.timestamp >= deadline) revert ReportDeadlinePassed(deal, r.period, deadline);
         uint256 step = _checkBounds(r, cfg);
 
         uint256 count = signers.length;
@@ -201,8 +205,8 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         );
     }
 
-    /// @dev Chain, oracle deployment, deal and reporter set the signature is bound to; period range and end.
-    function _checkBinding(Report calldata r, Config memory cfg) private view {
+    /// @dev Chain, oracle deployment, deal and reporter set the signature is bound to; period range and end (returned).
+    function _checkBinding(Report calldata r, Config memory cfg) private view returns (uint64 endsAt) {
         if (r.chainId != block.chainid) revert ReportWrongChain(r.chainId, block.chainid);
         if (r.oracle != address(this)) revert ReportStaleDomain(r.oracle, address(this));
         if (r.reporterSet != cfg.setId) {
@@ -211,7 +215,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
             revert ReportStaleReporterSet(r.reporterSet, cfg.setId);
         }
         if (r.period >= cfg.periodCount) revert ReportPeriodOutOfRange(r.deal, r.period, cfg.periodCount);
-        uint64 endsAt = _periodEnd(cfg, r.period);
+        endsAt = _periodEnd(cfg, r.period);
         if (block.timestamp < endsAt) revert ReportPeriodNotEnded(r.deal, r.period, endsAt);
     }
 
@@ -484,10 +488,18 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
 
     /// @dev Period end + report deadline, extended to one dispute window after the last dispute.
     function _deadline(Config memory cfg, PeriodReport storage stored, uint256 period) private view returns (uint64) {
-        uint64 deadline = _periodEnd(cfg, period) + cfg.reportDeadline;
+        return _deadlineFrom(_periodEnd(cfg, period), cfg, stored);
+    }
+
+    /// @dev {_deadline} of a period ending at `endsAt`.
+    function _deadlineFrom(
+        uint64 endsAt,
+        Config memory cfg,
+        PeriodReport storage stored
+    ) private view returns (uint64 deadline) {
+        deadline = endsAt + cfg.reportDeadline;
         uint64 disputedAt = stored.disputedAt;
         if (disputedAt != 0 && disputedAt + cfg.disputeWindow > deadline) deadline = disputedAt + cfg.disputeWindow;
-        return deadline;
     }
 
     function _periodEnd(Config memory cfg, uint256 period) private pure returns (uint64) {

@@ -12,7 +12,14 @@ import ProtocolModule from "./Protocol.js";
  * writes the parameters file for this module with `--ignition-params` (nothing is sent then):
  *
  *   npx cascade deal create examples/h100-fleet.json --address servicer=0x… … --ignition-params deal-params.json
- *   npx hardhat ignition deploy deploy/modules/Deal.ts --network localhost --parameters deal-params.json
+ *   npx hardhat ignition deploy deploy/modules/Deal.ts --network localhost --parameters deal-params.json \
+ *       --default-sender <issuer>
+ *
+ * Only the term sheet's issuer may call `createDeal`, and Ignition sends the call from its default sender: the
+ * network's first account, or `--default-sender <issuer>`. The default sender also sends the protocol module's
+ * calls when it deploys the protocol too, so give that module the same account as `admin` then, or deploy the
+ * protocol first. (A deal can also be created with the issuer's signed consent by any account:
+ * `createDealWithConsent`, see the SDK's `signDealConsent`.)
  *
  * Ignition keeps the call in its journal, so re-running the deployment does not create a second deal.
  */

@@ -2469,6 +2469,17 @@ export const dealFactoryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "ConsentExpired",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "FailedDeployment",
     "type": "error"
@@ -2492,6 +2503,54 @@ export const dealFactoryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "gasLeft",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gasRequired",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientGasForFeed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "currentNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidAccountNonce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidIssuerSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "InvalidShortString",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "enum IDeal.TermSheetField",
         "name": "field",
         "type": "uint8"
@@ -2503,6 +2562,22 @@ export const dealFactoryAbi = [
       }
     ],
     "name": "InvalidTermSheet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "IssuerConsentRequired",
     "type": "error"
   },
   {
@@ -2607,6 +2682,50 @@ export const dealFactoryAbi = [
     ],
     "name": "DealCreated",
     "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "EIP712DomainChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "termsHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "IssuerConsentUsed",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "CREATE_DEAL_TYPEHASH",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [
@@ -3030,6 +3149,435 @@ export const dealFactoryAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "stablecoin",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "issuer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "servicer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "trustee",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "guardian",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "registry",
+            "type": "address"
+          },
+          {
+            "internalType": "uint64",
+            "name": "offeringOpensAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "offeringClosesAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "start",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "periodLength",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "periodCount",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "pledgedShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "servicerFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "trusteeFeePerPeriod",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "reserveTarget",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "keeperBounty",
+            "type": "uint128"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address[]",
+                "name": "reporters",
+                "type": "address[]"
+              },
+              {
+                "internalType": "uint8",
+                "name": "threshold",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "disputeWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reportDeadline",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "reporterChangeDelay",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "fleetGpus",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxPricePerGpuHour",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint64",
+                "name": "maxUtilizationStep",
+                "type": "uint64"
+              }
+            ],
+            "internalType": "struct OracleTerms",
+            "name": "oracle",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint16",
+                "name": "trailingPeriods",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cleanUpBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "bool",
+                "name": "turbo",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint32",
+                "name": "waiverVotingPeriod",
+                "type": "uint32"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "address",
+                    "name": "feed",
+                    "type": "address"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "decimals",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxStaleness",
+                    "type": "uint32"
+                  }
+                ],
+                "internalType": "struct PriceFeedTerms",
+                "name": "priceFeed",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum RiskMetric",
+                    "name": "metric",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerComparison",
+                    "name": "comparison",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "enum TriggerEffect",
+                    "name": "effect",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "periods",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "cures",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "threshold",
+                    "type": "uint128"
+                  }
+                ],
+                "internalType": "struct TriggerTerms[]",
+                "name": "triggers",
+                "type": "tuple[]"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "bytes16",
+                    "name": "model",
+                    "type": "bytes16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "count",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitCost",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "unitResidual",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "acquiredAt",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "usefulLife",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "enum DepreciationMethod",
+                    "name": "method",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "yearlyRate",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint96",
+                    "name": "indexAtAcquisition",
+                    "type": "uint96"
+                  }
+                ],
+                "internalType": "struct FleetEntryTerms[]",
+                "name": "fleet",
+                "type": "tuple[]"
+              }
+            ],
+            "internalType": "struct RiskTerms",
+            "name": "risk",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "string",
+                "name": "name",
+                "type": "string"
+              },
+              {
+                "internalType": "string",
+                "name": "symbol",
+                "type": "string"
+              },
+              {
+                "internalType": "enum TrancheKind",
+                "name": "kind",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint128",
+                "name": "faceAmount",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "minRaise",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "minTicket",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint16",
+                "name": "reserveFundingBps",
+                "type": "uint16"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum CouponType",
+                    "name": "couponType",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "baseRate",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "int64",
+                    "name": "slope",
+                    "type": "int64"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "strike",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "floorRate",
+                    "type": "uint64"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "capRate",
+                    "type": "uint64"
+                  }
+                ],
+                "internalType": "struct CouponTerms",
+                "name": "coupon",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum PrincipalType",
+                    "name": "scheduleType",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "amortStartPeriod",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "amortPeriods",
+                    "type": "uint16"
+                  }
+                ],
+                "internalType": "struct PrincipalTerms",
+                "name": "principal",
+                "type": "tuple"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "uint16",
+                    "name": "allowedClasses",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "minHoldingPeriod",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "maxHolders",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint128",
+                    "name": "minHolding",
+                    "type": "uint128"
+                  },
+                  {
+                    "internalType": "uint256[4]",
+                    "name": "blockedCountries",
+                    "type": "uint256[4]"
+                  }
+                ],
+                "internalType": "struct TransferRules.Rules",
+                "name": "transfer",
+                "type": "tuple"
+              }
+            ],
+            "internalType": "struct TrancheTerms[]",
+            "name": "tranches",
+            "type": "tuple[]"
+          }
+        ],
+        "internalType": "struct TermSheet",
+        "name": "terms",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "signature",
+        "type": "bytes"
+      }
+    ],
+    "name": "createDealWithConsent",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "index",
         "type": "uint256"
@@ -3086,6 +3634,78 @@ export const dealFactoryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "eip712Domain",
+    "outputs": [
+      {
+        "internalType": "bytes1",
+        "name": "fields",
+        "type": "bytes1"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "chainId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "verifyingContract",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "extensions",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "termsHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "hashCreateDeal",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -3099,6 +3719,25 @@ export const dealFactoryAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "nonces",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -5971,6 +6610,22 @@ export const riskEngineAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "gasLeft",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "gasRequired",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientGasForFeed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "index",
         "type": "uint256"
       }
@@ -6582,6 +7237,19 @@ export const riskEngineAbi = [
     ],
     "name": "WaiverVoted",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "FEED_GAS_LIMIT",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -7985,6 +8653,27 @@ export const utilizationOracleAbi = [
       }
     ],
     "name": "ReportDeadlineNotReached",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "deadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "ReportDeadlinePassed",
     "type": "error"
   },
   {

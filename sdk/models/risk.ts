@@ -168,22 +168,30 @@ export function fleetValue(
   return fleet.reduce((total, e) => total + fleetEntryValue(e, timestamp, index), 0n);
 }
 
-/** Why a price-index answer was not used (`IRiskEngine.IndexRejection`). */
+/**
+ * Why a price-index answer was not used (`IRiskEngine.IndexRejection`): the feed call reverted or ran out of its
+ * `FEED_GAS_LIMIT` (`Reverted`); the answer was not positive, above uint96, older than `maxStaleness` or from the
+ * future; or the feed returned fewer than the five words of an answer, or words that do not decode (`Malformed`).
+ */
 export const IndexRejection = {
   Reverted: 0,
   NonPositive: 1,
   TooLarge: 2,
   Stale: 3,
   FromFuture: 4,
+  Malformed: 5,
 } as const;
 export type IndexRejection = (typeof IndexRejection)[keyof typeof IndexRejection];
 
 /**
  * What the price feed's `latestRoundData` gave when a period was distributed: its answer and observation time and
- * the block's timestamp, or `reverted`.
+ * the block's timestamp; or `reverted` (the call reverted or ran out of gas); or `malformed` (too few bytes, or
+ * words that do not decode as its return types).
  */
 export type IndexObservation =
-  { answer: bigint; updatedAt: bigint; blockTimestamp: bigint } | { reverted: true };
+  | { answer: bigint; updatedAt: bigint; blockTimestamp: bigint }
+  | { reverted: true }
+  | { malformed: true };
 
 const MAX_UINT96 = 2n ** 96n - 1n;
 
@@ -194,7 +202,7 @@ export interface IndexReading {
   live: boolean;
   /** Why the answer was refused (undefined when live or without a feed). */
   rejection: IndexRejection | undefined;
-  /** The feed's answer and time as read (zero when the call reverted). */
+  /** The feed's answer and time as read (zero when the call reverted or its return was malformed). */
   answer: bigint;
   updatedAt: bigint;
 }
@@ -214,11 +222,11 @@ export function readIndex(
   }
   if (observation === undefined)
     throw new RangeError("readIndex: the deal has a price feed; pass what it answered");
-  if ("reverted" in observation) {
+  if ("reverted" in observation || "malformed" in observation) {
     return {
       index: lastIndex,
       live: false,
-      rejection: IndexRejection.Reverted,
+      rejection: "reverted" in observation ? IndexRejection.Reverted : IndexRejection.Malformed,
       answer: 0n,
       updatedAt: 0n,
     };

@@ -570,9 +570,9 @@ const oracleShape = {
     description: "Signatures a report needs: M of the N reporters.",
   }),
   disputeWindow: duration("how long a proposed report is open to dispute"),
-  reportDeadline: duration("from when after a period's end it may be marked unreported").meta({
+  reportDeadline: duration("how long after a period's end reports are accepted").meta({
     description:
-      "From when after a period's end anyone may mark it unreported; longer than the dispute window.",
+      "How long after a period's end reports are accepted; from then on anyone may mark it unreported. Longer than the dispute window.",
   }),
   reporterChangeDelay: duration("how long a change of the reporter set waits"),
   fleetGpus: uint(U32, "the GPUs in the fleet", 1).meta({

@@ -393,10 +393,12 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
     );
 
     // ---------------------------------------------------------------- late reports, an unreported period
-    await warp(290); // A2, A3, B1, B2 and C1 have ended; C1's report deadline (240 + 45) has passed
+    // C1's collections arrive before its report deadline (240 + 45): from then on the keeper may run it as
+    // unreported at its next poll, which would otherwise race the deposit.
+    await depositFor(C, 1);
+    await warp(290); // A2, A3, B1, B2 and C1 have ended; C1's report deadline has passed
     await depositFor(A, 2);
     await depositFor(B, 2);
-    await depositFor(C, 1);
     // Late (well after their periods ended, before their deadlines) and out of order.
     await propose(content(A, 3));
     await propose(content(A, 2));

@@ -359,12 +359,23 @@ export interface DealHandles {
   terms: TermSheetInput;
 }
 
+/** The factory connected to the signer of `terms.issuer`, the only account that may call `createDeal` for them. */
+export async function factoryAsIssuer(
+  ethers: HardhatEthers,
+  protocol: Protocol,
+  terms: TermSheetInput,
+): Promise<DealFactory> {
+  return protocol.factory.connect(await ethers.getSigner(terms.issuer));
+}
+
+/** Creates the deal of `terms`, sent by its issuer. */
 export async function createDeal(
   ethers: HardhatEthers,
   protocol: Protocol,
   terms: TermSheetInput,
 ): Promise<DealHandles> {
-  const tx = await protocol.factory.createDeal(terms);
+  const factory = await factoryAsIssuer(ethers, protocol, terms);
+  const tx = await factory.createDeal(terms);
   const receipt = await tx.wait();
   const log = receipt!.logs
     .map((l) => {

@@ -55,6 +55,7 @@ export enum IndexRejection {
   TooLarge = 2,
   Stale = 3,
   FromFuture = 4,
+  Malformed = 5,
 }
 
 /** IRiskEngine.FleetEntryStatus. */
@@ -219,6 +220,10 @@ export async function riskTermSheet(
       "H100 rental $/GPU-hour",
     ]);
     feed = await index.getAddress();
+    // The factory refuses a feed that does not answer: the index has a round before the deal is created.
+    await index
+      .connect(publisher)
+      .publish(INDEX_AT_ACQUISITION, BigInt(await networkHelpers.time.latest()));
   } else if (feedKind === "mock") {
     mock = await ethers.deployContract("MockAggregator", [INDEX_DECIMALS]);
     feed = await mock.getAddress();

@@ -23,6 +23,8 @@ import {
   CascadeError,
   ContractRevertError,
   dealAbi,
+  dealFactoryAbi,
+  dealTermsHash,
   hashReport,
   DealStatus,
   decodeRevert,
@@ -98,6 +100,24 @@ async function mint(token: Address, to: Address, amount: bigint): Promise<void> 
   await waitForTransactionReceipt(publicClient, { hash });
 }
 
+/** The H100 example's term sheet, its times counted from now. */
+async function exampleTerms(stablecoin: Address): Promise<TermSheet> {
+  const now = (await getBlock(publicClient)).timestamp;
+  return parseTermSheet(example, {
+    now,
+    addresses: {
+      stablecoin,
+      issuer: issuer.account.address,
+      servicer: servicer.account.address,
+      trustee: trustee.account.address,
+      guardian: guardian.account.address,
+      reporter0: r0.account.address,
+      reporter1: r1.account.address,
+      reporter2: r2.account.address,
+    },
+  }).terms;
+}
+
 interface Setup {
   stablecoin: Address;
   protocol: DeployProtocolReturnType;
@@ -110,20 +130,7 @@ interface Setup {
 async function setUp(opts: { covenants?: boolean } = {}): Promise<Setup> {
   const stablecoin = await deployStablecoin();
   const protocol = await admin.deployProtocol();
-  const now = (await getBlock(publicClient)).timestamp;
-  const { terms } = parseTermSheet(example, {
-    now,
-    addresses: {
-      stablecoin,
-      issuer: issuer.account.address,
-      servicer: servicer.account.address,
-      trustee: trustee.account.address,
-      guardian: guardian.account.address,
-      reporter0: r0.account.address,
-      reporter1: r1.account.address,
-      reporter2: r2.account.address,
-    },
-  });
+  const terms = await exampleTerms(stablecoin);
   if (opts.covenants === false) terms.risk = { ...terms.risk, triggers: [] };
   const created = await issuer.createDeal({ factory: protocol.factory, terms });
   return { stablecoin, protocol, terms, created };
@@ -444,10 +451,94 @@ describe("SDK on chain: actions and typed errors", function () {
     expect(read.terms).to.deep.equal(s.terms);
     expect(read.termsHash).to.equal(s.created.termsHash);
     expect(read.transactionHash).to.equal(s.created.transactionHash);
+    expect(read.createdBy).to.equal("createDeal");
     const none = await keeper
       .dealTermSheet({ factory: s.protocol.factory, deal: keeper.account.address })
       .catch((e: unknown) => e);
     expect(none).to.be.instanceOf(CascadeError);
+  });
+
+  it("only the issuer sends createDeal; with signDealConsent another account creates its deal", async () => {
+    const factory = s.protocol.factory;
+    const terms = await exampleTerms(s.stablecoin);
+    // Anyone but the issuer is refused before sending, with the factory's own error and a sentence.
+    const refused = await keeper.createDeal({ factory, terms }).catch((e: unknown) => e);
+    expect(refused).to.be.instanceOf(ContractRevertError);
+    const notIssuer = refused as ContractRevertError;
+    expect([notIssuer.errorName, notIssuer.namedArgs, notIssuer.transactionHash]).to.deep.equal([
+      "IssuerConsentRequired",
+      { issuer: issuer.account.address, caller: keeper.account.address },
+      undefined,
+    ]);
+    expect(notIssuer.explanation).to.equal(
+      `only the term sheet's issuer ${issuer.account.address} may send createDeal, not ` +
+        `${keeper.account.address}; another account submits the issuer's signed consent with createDealWithConsent`,
+    );
+
+    // The issuer signs (nothing is sent); the keeper submits.
+    const nonce = await readContract(publicClient, {
+      address: factory,
+      abi: dealFactoryAbi,
+      functionName: "nonces",
+      args: [issuer.account.address],
+    });
+    const consent = await issuer.signDealConsent({ factory, terms });
+    expect(consent.issuer).to.equal(issuer.account.address);
+    expect(consent.signer).to.equal(issuer.account.address);
+    expect(consent.nonce).to.equal(nonce);
+    expect(consent.termsHash).to.equal(dealTermsHash(terms));
+    expect(consent.deadline).to.equal((await getBlock(publicClient)).timestamp + 86_400n);
+    expect(consent.digest).to.equal(
+      await readContract(publicClient, {
+        address: factory,
+        abi: dealFactoryAbi,
+        functionName: "hashCreateDeal",
+        args: [consent.termsHash, consent.nonce, consent.deadline],
+      }),
+    );
+    const created = await keeper.createDealWithConsent({ factory, terms, consent });
+    expect([created.issuer, created.termsHash, created.nonce]).to.deep.equal([
+      issuer.account.address,
+      consent.termsHash,
+      nonce,
+    ]);
+    // The term sheet reads back from the consent call, against the same hash createDeal commits to.
+    const read = await investors[0].dealTermSheet({ factory, deal: created.deal });
+    expect(read.terms).to.deep.equal(terms);
+    expect([read.termsHash, read.createdBy]).to.deep.equal([
+      consent.termsHash,
+      "createDealWithConsent",
+    ]);
+
+    // The consent is used up.
+    const again = await keeper
+      .createDealWithConsent({ factory, terms, consent })
+      .catch((e: unknown) => e);
+    expect((again as ContractRevertError).errorName).to.equal("InvalidIssuerSignature");
+    expect((again as ContractRevertError).namedArgs).to.deep.equal({
+      issuer: issuer.account.address,
+    });
+    // A consent to other terms is refused before sending.
+    const other = { ...terms, keeperBounty: terms.keeperBounty + 1n };
+    const mismatch = await keeper
+      .createDealWithConsent({ factory, terms: other, consent })
+      .catch((e: unknown) => e);
+    expect(mismatch).to.be.instanceOf(CascadeError);
+    expect(mismatch).to.not.be.instanceOf(ContractRevertError);
+    expect((mismatch as CascadeError).message).to.equal(
+      "createDealWithConsent: the consent was signed for another term sheet",
+    );
+    // An expired consent.
+    const deadline = (await getBlock(publicClient)).timestamp - 1n;
+    const stale = await issuer.signDealConsent({ factory, terms, deadline });
+    expect(stale.nonce).to.equal(nonce + 1n);
+    const expired = await keeper
+      .createDealWithConsent({ factory, terms, consent: stale })
+      .catch((e: unknown) => e);
+    expect([
+      (expired as ContractRevertError).errorName,
+      (expired as ContractRevertError).namedArgs,
+    ]).to.deep.equal(["ConsentExpired", { deadline }]);
   });
 
   it("createDeal with a struct the contract refuses is InvalidTermSheet(field, index)", async () => {
@@ -694,6 +785,26 @@ describe("SDK on chain: actions and typed errors", function () {
     const status = await keeper.reportStatus({ deal: s.created.deal, period: BigInt(p) });
     expect(status.deadline).to.equal(end + BigInt(s.terms.oracle.reportDeadline));
     await advanceTo(status.deadline);
+    // From the deadline on, a quorum report is refused; the error reads the deadline as a date.
+    const content = report(s.created.deal, p, 7_500, 2_000_000n);
+    const signed = await Promise.all([r0, r1].map((r) => r.signReport({ report: content })));
+    const tooLate = await keeper
+      .submitReport({ report: signed[0].report, signatures: signed })
+      .catch((e: unknown) => e);
+    expect(tooLate).to.be.instanceOf(ContractRevertError);
+    const refused = tooLate as ContractRevertError;
+    expect([refused.errorName, refused.namedArgs]).to.deep.equal([
+      "ReportDeadlinePassed",
+      { deal: s.created.deal, period: BigInt(p), deadline: status.deadline },
+    ]);
+    const at = new Date(Number(status.deadline) * 1000).toISOString().replace(".000Z", "Z");
+    expect(refused.explanation).to.equal(
+      `the report deadline of period ${p} of deal ${s.created.deal} passed at ${at}; the period takes no more ` +
+        "reports and is distributed as unreported",
+    );
+    expect(refused.message).to.equal(
+      `reverted with ReportDeadlinePassed(${s.created.deal}, ${p}, ${status.deadline}): ${refused.explanation}`,
+    );
     const before = await keeper.dealSnapshot({ deal: s.created.deal });
     await investors[3].markUnreported({ deal: s.created.deal, period: BigInt(p) });
     const late = await keeper

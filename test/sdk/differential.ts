@@ -327,6 +327,10 @@ describe("SDK differential: random deals, model vs chain", function () {
               })
             ).feed
           : undefined;
+      // The factory refuses a feed without a round: one, observed long ago (stale by the first period), before the
+      // deal is created.
+      if (feed !== undefined)
+        await admin.publishPriceIndex({ feed, answer: INDEX_BASE, updatedAt: 1n });
       const terms = randomTerms(r, (await getBlock(publicClient)).timestamp, feed);
       const { deal, offerings, tokens } = await issuer.createDeal({
         factory: protocol.factory,
@@ -388,7 +392,7 @@ describe("SDK differential: random deals, model vs chain", function () {
         const end = terms.start + BigInt((p + 1) * terms.periodLength);
         await advanceTo(end);
         // The index drifts −40 %…+20 % a period; one period in four it is not published (it may go stale), and the
-        // first period may have no round at all (the feed reverts).
+        // first period may have only the stale round published before the deal was created.
         if (feed !== undefined && (p > 0 || r.next() < 0.7) && r.next() < 0.75) {
           index = (index * BigInt(r.int(60, 120))) / 100n + 1n;
           const now = (await getBlock(publicClient)).timestamp;

@@ -9,11 +9,13 @@ import {
   couponRate,
   CouponType,
   DealStatus,
+  IndexRejection,
   initialDealState,
   isReported,
   mulDivDown,
   periodInterest,
   principalDue,
+  readIndex,
   PrincipalType,
   runWaterfall,
   WaterfallMode,
@@ -561,5 +563,48 @@ describe("SDK model: periods", () => {
       expect(paid + s.tranches.slice(0, 3).reduce((a, x) => a + x.writtenDown, 0n)).to.equal(owed);
       expect([DealStatus.Repaid, DealStatus.Defaulted]).to.include(s.status);
     }
+  });
+});
+
+describe("SDK model: price index (RiskEngine._readIndex)", () => {
+  const feed = {
+    feed: "0x00000000000000000000000000000000000000fe" as const,
+    decimals: 8,
+    maxStaleness: 86_400,
+  };
+  const last = 120_000_000n;
+  const at = 1_000_000n;
+
+  it("a live answer is the index; each refused one falls back to the last accepted, with its reason", () => {
+    expect(
+      readIndex(feed, last, { answer: 90_000_000n, updatedAt: at - 86_400n, blockTimestamp: at }),
+    ).to.deep.equal({
+      index: 90_000_000n,
+      live: true,
+      rejection: undefined,
+      answer: 90_000_000n,
+      updatedAt: at - 86_400n,
+    });
+    const refused: [IndexRejection, Parameters<typeof readIndex>[2]][] = [
+      [IndexRejection.Reverted, { reverted: true }],
+      [IndexRejection.Malformed, { malformed: true }],
+      [IndexRejection.NonPositive, { answer: 0n, updatedAt: at, blockTimestamp: at }],
+      [IndexRejection.TooLarge, { answer: 2n ** 96n, updatedAt: at, blockTimestamp: at }],
+      [IndexRejection.Stale, { answer: 1n, updatedAt: at - 86_401n, blockTimestamp: at }],
+      [IndexRejection.FromFuture, { answer: 1n, updatedAt: at + 1n, blockTimestamp: at }],
+    ];
+    for (const [rejection, observation] of refused) {
+      const r = readIndex(feed, last, observation);
+      expect([r.index, r.live, r.rejection], `rejection ${rejection}`).to.deep.equal([
+        last,
+        false,
+        rejection,
+      ]);
+    }
+    // The failed and malformed reads carry no answer.
+    expect(readIndex(feed, last, { malformed: true })).to.deep.include({
+      answer: 0n,
+      updatedAt: 0n,
+    });
   });
 });

@@ -1240,6 +1240,8 @@ async function onChain() {
               description: "GPU rental-price index, USD per GPU-hour",
             })
           ).feed;
+    // The factory refuses a feed that does not answer yet: it publishes a round first.
+    if (priceFeed !== undefined) await admin.publishPriceIndex({ feed: priceFeed, answer: 1n });
     // A term sheet naming a registry gets the protocol's investor registry.
     const registry =
       json.registry === undefined

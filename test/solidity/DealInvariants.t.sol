@@ -63,9 +63,9 @@ import {TestBase} from "./utils/Vm.sol";
  *    offering moves exactly the delivered shares' pro-rata part (rounded down; all of it on the last delivery)
  *    of the offering's accrual to the receiver, creating or losing none; a claim pays exactly claimable.
  * I  Liveness: nothing a participant is entitled to do reverts (deposits on a live deal, quorum reports of
- *    ended periods, disputes of pending reports within their window by a reporter or the guardian, marking a
- *    period unreported past its deadline, distribution of a ready period, claims, transfers and deliveries within
- *    balance).
+ *    ended periods before their report deadline (refused with ReportDeadlinePassed from it on), disputes of
+ *    pending reports within their window by a reporter or the guardian, marking a period unreported past its
+ *    deadline, distribution of a ready period, claims, transfers and deliveries within balance).
  * J  Oracle lifecycle. A period is distributed only once its report is final or it was marked unreported, never
  *    while its report is pending; its statement says `reported` exactly when the report was final, and the
  *    deal's missedReports counts the unreported periods distributed; a dispute voids the pending report and opens
@@ -534,8 +534,18 @@ contract DealHandler is TestBase {
         keys[0] = _reporterKeys[pair == 2 ? 1 : 0];
         keys[1] = _reporterKeys[pair == 0 ? 1 : 2];
         (address[] memory signers, bytes[] memory signatures) = ReportSigning.sign(oracle, report, keys);
-        try oracle.submitReport(report, signers, signatures) {} catch {
-            _flag(livenessViolation, "quorum report of an ended period refused");
+        uint64 deadline = oracle.reportDeadline(address(deal), period);
+        try oracle.submitReport(report, signers, signatures) {
+            if (block.timestamp >= deadline) _flag(livenessViolation, "report accepted after its deadline");
+        } catch (bytes memory reason) {
+            bytes memory late = abi.encodeWithSelector(
+                IUtilizationOracle.ReportDeadlinePassed.selector,
+                address(deal),
+                period,
+                deadline
+            );
+            if (block.timestamp < deadline) _flag(livenessViolation, "quorum report of an ended period refused");
+            else if (keccak256(reason) != keccak256(late)) _flag(livenessViolation, "late report: wrong error");
         }
     }
 

@@ -20,11 +20,12 @@ import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
  *
  * R1  A report is accepted if and only if: it is bound to this chain, this oracle, the deal and the deal's
  *     current reporter set; its period is in range and has ended; the period is not unreported; its round is the
- *     period's current round and that round has no report; billed ≤ available ≤ fleetGpus × hours in a period
- *     and revenue ≤ billed × maxPricePerGpuHour; there is one signature per signer, at least the threshold of
- *     them, and every reporter when utilization moved by more than maxUtilizationStep from the previous period's
- *     pending or final report; signers are strictly ascending, all current reporters, each with a valid
- *     signature.
+ *     period's current round and that round has no report; it arrives before the period's report deadline (its
+ *     end + reportDeadline, or one dispute window after the last dispute when that is later); billed ≤ available
+ *     ≤ fleetGpus × hours in a period and revenue ≤ billed × maxPricePerGpuHour; there is one signature per
+ *     signer, at least the threshold of them, and every reporter when utilization moved by more than
+ *     maxUtilizationStep from the previous period's pending or final report; signers are strictly ascending, all
+ *     current reporters, each with a valid signature.
  * R2  Otherwise it is refused with exactly the error (selector and arguments) of the first failed condition, in
  *     the order above, and nothing is stored.
  * R3  An accepted report is stored as proposed now, pending, in the report's round.
@@ -72,6 +73,7 @@ contract OracleFuzzTest is ProtocolFixture {
         bool unreported;
         bool previousReported;
         uint256 previousUtilization;
+        uint256 disputedAt;
     }
 
     struct Signer {
@@ -175,10 +177,11 @@ contract OracleFuzzTest is ProtocolFixture {
 
     /// A step above the maximum needs all three reporters: two are refused with the exact step, three accepted.
     function test_submitReport_stepNeedsEveryReporter() public {
-        vm.warp(_periodEnd(1));
+        vm.warp(_periodEnd(0));
         IUtilizationOracle.Report memory r0 = _validReport(0, 900, 1_000);
         (address[] memory s0, bytes[] memory g0) = _signWith(r0, reporterKeys);
         oracle.submitReport(r0, s0, g0);
+        vm.warp(_periodEnd(1));
         IUtilizationOracle.Report memory r1 = _validReport(1, 500, 1_000); // 90 % → 50 %
         uint256[] memory two = new uint256[](2);
         two[0] = reporterKeys[0];
@@ -228,6 +231,13 @@ contract OracleFuzzTest is ProtocolFixture {
         }
         if (prior.proposed) {
             return abi.encodeWithSelector(IUtilizationOracle.ReportAlreadyProposed.selector, r.deal, period, r.round);
+        }
+        uint256 deadline = run.endsAt + REPORT_DEADLINE;
+        if (prior.disputedAt != 0 && prior.disputedAt + DISPUTE_WINDOW > deadline) {
+            deadline = prior.disputedAt + DISPUTE_WINDOW;
+        }
+        if (time >= deadline) {
+            return abi.encodeWithSelector(IUtilizationOracle.ReportDeadlinePassed.selector, r.deal, period, deadline);
         }
         bytes memory bounds = _boundsError(r);
         if (bounds.length != 0) return bounds;
@@ -359,6 +369,7 @@ contract OracleFuzzTest is ProtocolFixture {
             if (mode >= 3) {
                 vm.prank(reporters[0]);
                 oracle.dispute(address(deal), p, keccak256("fuzz"));
+                prior.disputedAt = block.timestamp;
                 prior.round = 1;
                 prior.proposed = false;
             }

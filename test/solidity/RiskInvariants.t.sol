@@ -63,8 +63,10 @@ import {TestBase} from "./utils/Vm.sol";
  *      set; a trigger only fires in breach (after its consecutive periods), a curable one clears at the first
  *      period out of breach, a latching one never clears, and the final period changes no trigger.
  * R-D  Every tranche token holds enough stablecoin for what its holders (and its offering) can claim.
- * R-E  Liveness and exact refusals: a ready period distributes; a write-down, recovery or clean-up call succeeds
- *      exactly when its conditions hold and otherwise reverts with the error that names the failed condition.
+ * R-E  Liveness and exact refusals: a ready period distributes; a quorum report of an ended period is accepted
+ *      before its report deadline and refused with ReportDeadlinePassed from it on; a write-down, recovery or
+ *      clean-up call succeeds exactly when its conditions hold and otherwise reverts with the error that names the
+ *      failed condition.
  * R-F  Notes are paid in their priority and earn their coupon on every unit of principal for the whole period: a
  *      recovery deposited into a running deal repays no principal and moves no collection until a distribution
  *      applies it; each period's senior interest due is the coupon on the senior principal outstanding when the
@@ -448,7 +450,8 @@ contract RiskHandler is TestBase {
         _deposit(_bound(amount, 1, MAX_REVENUE));
     }
 
-    /// @notice The next period with no report yet (once ended) is reported by 2 of 3 reporters; not distributed.
+    /// @notice The next period with no report yet (once ended) is reported by 2 of 3 reporters (refused from its
+    /// report deadline on); not distributed.
     function report(uint256 revenue, uint256 billed, uint256 signerPair) external action {
         uint256 period = _nextWithoutReport();
         if (period >= deal.periodCount()) return;
@@ -723,8 +726,18 @@ contract RiskHandler is TestBase {
         keys[0] = _reporterKeys[pair == 2 ? 1 : 0];
         keys[1] = _reporterKeys[pair == 0 ? 1 : 2];
         (address[] memory signers, bytes[] memory signatures) = ReportSigning.sign(oracle, r, keys);
-        try oracle.submitReport(r, signers, signatures) {} catch {
-            _flag(livenessViolation, "R-E: quorum report of an ended period refused");
+        uint64 deadline = oracle.reportDeadline(address(deal), period);
+        try oracle.submitReport(r, signers, signatures) {
+            if (block.timestamp >= deadline) _flag(livenessViolation, "R-E: report accepted after its deadline");
+        } catch (bytes memory reason) {
+            bytes memory late = abi.encodeWithSelector(
+                IUtilizationOracle.ReportDeadlinePassed.selector,
+                address(deal),
+                period,
+                deadline
+            );
+            if (block.timestamp < deadline) _flag(livenessViolation, "R-E: quorum report of an ended period refused");
+            else _expect(reason, late);
         }
     }
 

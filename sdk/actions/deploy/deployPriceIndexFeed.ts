@@ -25,7 +25,11 @@ export interface DeployPriceIndexFeedReturnType {
   transactionHash: Hash;
 }
 
-/** Deploys a GPU rental-price index feed (`GpuPriceIndexFeed`, Chainlink AggregatorV3-compatible). */
+/**
+ * Deploys a GPU rental-price index feed (`GpuPriceIndexFeed`, Chainlink AggregatorV3-compatible). Its
+ * `latestRoundData()` reverts until the first round is published, and the factory refuses a feed that does not
+ * answer: publish a round (`publishPriceIndex`) before creating a deal marked to it.
+ */
 export async function deployPriceIndexFeed(
   client: CascadeClient,
   params: DeployPriceIndexFeedParameters,

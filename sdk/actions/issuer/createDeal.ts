@@ -1,4 +1,10 @@
-import type { Address, Hash } from "viem";
+import {
+  encodeErrorResult,
+  isAddressEqual,
+  type Address,
+  type Hash,
+  type TransactionReceipt,
+} from "viem";
 
 import {
   eventsOf,
@@ -7,13 +13,13 @@ import {
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
-import { CascadeError } from "../../errors.js";
+import { CascadeError, ContractRevertError, decodeRevert } from "../../errors.js";
 import { dealFactoryAbi } from "../../generated/abis.js";
 import type { TermSheet } from "../../types.js";
 
 export interface CreateDealParameters extends AccountParameter {
   factory: Address;
-  /** The on-chain struct, e.g. `parseTermSheet(json).terms`. */
+  /** The on-chain struct, e.g. `parseTermSheet(json).terms`. Its `issuer` must be the sending account. */
   terms: TermSheet;
 }
 
@@ -26,18 +32,31 @@ export interface CreateDealReturnType {
   tokens: readonly Address[];
   /** Offerings, by rank. */
   offerings: readonly Address[];
-  /** keccak256 of the `createDeal` arguments (the term sheet; `dealTermSheet` reads it back). */
+  /** keccak256(abi.encode(terms)) (the term sheet; `dealTermSheet` reads it back). */
   termsHash: Hash;
   transactionHash: Hash;
   blockNumber: bigint;
 }
 
-/** Creates a deal from a term sheet; returns what the factory's `DealCreated` event says. */
+/**
+ * Creates a deal from a term sheet, sent by its issuer (the factory refuses anyone else: another account submits
+ * the issuer's signed consent with `createDealWithConsent`); returns what the factory's `DealCreated` event says.
+ * When the account is not `terms.issuer` it throws, before sending, the `IssuerConsentRequired(issuer, caller)`
+ * revert the factory would give (a {@link ContractRevertError} without a transaction hash).
+ *
+ * @example
+ * const issuer = createWalletClient({ account, chain, transport: http(url) }).extend(cascadeActions);
+ * const { terms } = parseTermSheet(json, { now, addresses: { issuer: account.address, ... } });
+ * const { deal, tokens, offerings } = await issuer.createDeal({ factory, terms });
+ */
 export async function createDeal(
   client: CascadeClient,
   params: CreateDealParameters,
 ): Promise<CreateDealReturnType> {
   const account = resolveAccount(client, params.account);
+  if (!isAddressEqual(account.address, params.terms.issuer)) {
+    throw issuerConsentRequired(params.terms.issuer, account.address);
+  }
   const receipt = await writeAndWait(client, {
     address: params.factory,
     abi: dealFactoryAbi,
@@ -45,9 +64,28 @@ export async function createDeal(
     args: [params.terms],
     account,
   });
-  const [created] = eventsOf(receipt, dealFactoryAbi, "DealCreated", params.factory);
+  return dealCreatedIn(receipt, params.factory, "createDeal");
+}
+
+/** The `IssuerConsentRequired(issuer, caller)` revert, as the factory would give it. */
+function issuerConsentRequired(issuer: Address, caller: Address): ContractRevertError {
+  const data = encodeErrorResult({
+    abi: dealFactoryAbi,
+    errorName: "IssuerConsentRequired",
+    args: [issuer, caller],
+  });
+  return decodeRevert(data) as ContractRevertError;
+}
+
+/** What the factory's `DealCreated` event in `receipt` says; throws when there is none. */
+export function dealCreatedIn(
+  receipt: TransactionReceipt,
+  factory: Address,
+  action: string,
+): CreateDealReturnType {
+  const [created] = eventsOf(receipt, dealFactoryAbi, "DealCreated", factory);
   if (!created) {
-    throw new CascadeError("createDeal: no DealCreated event in the receipt", {
+    throw new CascadeError(`${action}: no DealCreated event in the receipt`, {
       transactionHash: receipt.transactionHash,
     });
   }

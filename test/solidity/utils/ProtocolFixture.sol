@@ -213,6 +213,8 @@ abstract contract ProtocolFixture is TestBase, Assertions {
     function _createDeal(
         TermSheet memory t
     ) internal returns (IDeal deal, ITrancheToken[] memory tokens, IOffering[] memory offerings) {
+        // Only the issuer the term sheet names may create its deal.
+        vm.prank(t.issuer);
         deal = IDeal(factory.createDeal(t));
         uint256 count = deal.trancheCount();
         tokens = new ITrancheToken[](count);
