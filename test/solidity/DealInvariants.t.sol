@@ -17,7 +17,7 @@ import {IDeal} from "../../contracts/interfaces/IDeal.sol";
 import {IOffering} from "../../contracts/interfaces/IOffering.sol";
 import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../../contracts/interfaces/IUtilizationOracle.sol";
-import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
+import {BlocklistStablecoin} from "../../contracts/mocks/BlocklistStablecoin.sol";
 import {UtilizationOracle} from "../../contracts/oracle/UtilizationOracle.sol";
 
 import {ProtocolFixture, ReportSigning} from "./utils/ProtocolFixture.sol";
@@ -28,7 +28,8 @@ import {TestBase} from "./utils/Vm.sol";
  * advance time and submit a 2-of-3 signed report, dispute a pending report (a reporter or the guardian), let a
  * report deadline pass and mark the period unreported, distribute the next ready period as its keeper (waiting
  * out a pending report's dispute window), transfer tranche tokens between holders, claim accrued cash, take
- * delivery of allocated shares from an offering).
+ * delivery of allocated shares from an offering, withdraw fees, and blocklist or clear a party at the stablecoin,
+ * which behaves as USDC can: contracts/mocks/BlocklistStablecoin.sol).
  *
  * The deal: 6 monthly periods; senior 6 M at 8 % amortizing straight-line over periods 1–5 and funding the
  * 150 k reserve from 2.5 % of its proceeds; mezzanine 2 M utilization-linked; junior 1 M at 14 % bullet; equity.
@@ -66,6 +67,9 @@ import {TestBase} from "./utils/Vm.sol";
  *    ended periods before their report deadline (refused with ReportDeadlinePassed from it on), disputes of
  *    pending reports within their window by a reporter or the guardian, marking a period unreported past its
  *    deadline, distribution of a ready period, claims, transfers and deliveries within balance).
+ * K  A party the stablecoin blocklists (the issuer, the trustee, the servicer or a holder) stops only its own
+ *    payments: periods still distribute (I), other holders claim, and its fees or accrued cash stay owed to it,
+ *    unchanged, until it may be paid.
  * J  Oracle lifecycle. A period is distributed only once its report is final or it was marked unreported, never
  *    while its report is pending; its statement says `reported` exactly when the report was final, and the
  *    deal's missedReports counts the unreported periods distributed; a dispute voids the pending report and opens
@@ -405,7 +409,7 @@ contract DealHandler is TestBase {
 
     IDeal public immutable deal;
     UtilizationOracle public immutable oracle;
-    MockStablecoin public immutable usdc;
+    BlocklistStablecoin public immutable usdc;
     address public immutable servicer;
     address public immutable guardian;
     ITrancheToken[] public tokens;
@@ -447,7 +451,7 @@ contract DealHandler is TestBase {
     constructor(
         IDeal deal_,
         UtilizationOracle oracle_,
-        MockStablecoin usdc_,
+        BlocklistStablecoin usdc_,
         address servicer_,
         address guardian_,
         ITrancheToken[] memory tokens_,
@@ -480,6 +484,8 @@ contract DealHandler is TestBase {
     /// ever holds the fees it was paid).
     function depositCollections(uint256 amount) external action {
         amount = _bound(amount, 1, MAX_COLLECTION);
+        // A servicer the stablecoin blocklists cannot be paid or pay in: its own business (K).
+        if (usdc.isBlocklisted(servicer)) return;
         DealStatus status = deal.status();
         if (status == DealStatus.Repaid || status == DealStatus.Defaulted) {
             // An ended deal refuses collections before pulling anything.
@@ -679,8 +685,10 @@ contract DealHandler is TestBase {
         (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
         uint256 owed = recipient == deal.trustee() ? trusteeOwed : servicerOwed;
         uint256 before = usdc.balanceOf(recipient);
+        bool blocked = usdc.isBlocklisted(recipient);
         vm.prank(recipient);
         try deal.withdrawFees() returns (uint256 amount) {
+            if (blocked) _flag(livenessViolation, "K: the stablecoin paid a blocklisted fee recipient");
             if (amount != owed || usdc.balanceOf(recipient) - before != owed) {
                 _flag(statementViolation, "fee withdrawal paid other than what was owed");
             }
@@ -689,8 +697,34 @@ contract DealHandler is TestBase {
             bool refused =
                 owed == 0 &&
                     keccak256(reason) == keccak256(abi.encodeWithSelector(IDeal.NoFeesOwed.selector, recipient));
-            if (!refused && !deal.paused()) _flag(livenessViolation, "fee withdrawal of owed fees reverted");
+            if (!refused && !deal.paused() && !blocked) {
+                _flag(livenessViolation, "fee withdrawal of owed fees reverted");
+            }
+            // K: a refused withdrawal leaves the fees owed.
+            if (recipient == deal.trustee() ? _owedTo(true) != trusteeOwed : _owedTo(false) != servicerOwed) {
+                _flag(statementViolation, "K: a refused fee withdrawal changed what is owed");
+            }
         }
+    }
+
+    function _owedTo(bool trustee_) internal view returns (uint256) {
+        (uint256 trusteeOwed, uint256 servicerOwed) = deal.feesOwed();
+        return trustee_ ? trusteeOwed : servicerOwed;
+    }
+
+    /// @notice The stablecoin's issuer blocklists, or clears, one party: the deal's issuer, trustee or servicer, or a
+    /// tracked holder. Only that party's own payments may stop (K); the keeper (this handler) is never blocklisted.
+    function blocklist(uint256 who, bool blocked) external action {
+        uint256 k = who % (3 + holders.length);
+        address party =
+            k == 0
+                ? deal.issuer()
+                : k == 1
+                    ? deal.trustee()
+                    : k == 2
+                        ? servicer
+                        : holders[k - 3];
+        usdc.setBlocklisted(party, blocked);
     }
 
     function _feesOwed() internal view returns (uint256) {
@@ -706,15 +740,19 @@ contract DealHandler is TestBase {
         uint256 expected = token.claimable(holder);
         if (expected == 0) return;
         uint256 before = usdc.balanceOf(holder);
+        bool blocked = usdc.isBlocklisted(holder);
         vm.prank(holder);
         try token.claimTo(holder) returns (uint256 amount) {
+            if (blocked) _flag(livenessViolation, "K: the stablecoin paid a blocklisted holder");
             if (amount != expected || usdc.balanceOf(holder) - before != amount || token.claimable(holder) != 0) {
                 _flag(accrualViolation, "claim paid something other than claimable");
             }
             ghostClaimed += amount;
             ghostTokenClaimed[t] += amount;
         } catch {
-            _flag(livenessViolation, "claim of a positive claimable reverted");
+            if (!blocked) _flag(livenessViolation, "claim of a positive claimable reverted");
+            // K: a blocklisted holder's cash stays accrued.
+            if (token.claimable(holder) != expected) _flag(accrualViolation, "K: a refused claim moved accrued cash");
         }
     }
 

@@ -8,6 +8,7 @@ import {
     DepreciationMethod,
     FleetEntryTerms,
     PeriodStatement,
+    PriceFeedTerms,
     PrincipalTerms,
     PrincipalType,
     RiskMetric,
@@ -22,7 +23,8 @@ import {IOffering} from "../../contracts/interfaces/IOffering.sol";
 import {IRiskEngine} from "../../contracts/interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../../contracts/interfaces/IUtilizationOracle.sol";
-import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
+import {BlocklistStablecoin} from "../../contracts/mocks/BlocklistStablecoin.sol";
+import {HostileAggregator} from "../../contracts/mocks/HostileAggregator.sol";
 import {UtilizationOracle} from "../../contracts/oracle/UtilizationOracle.sol";
 
 import {ProtocolFixture, ReportSigning} from "./utils/ProtocolFixture.sol";
@@ -33,12 +35,13 @@ import {TestBase} from "./utils/Vm.sol";
  * deposited (sometimes short of the revenue reported, sometimes above it), 2-of-3 signed reports with random
  * utilization and revenue, periods left unreported past their deadline, time warps, distributions, recoveries
  * (deposited directly, or as the proceeds of retired GPUs through the risk engine), trustee write-downs, issuer
- * clean-up calls, and claims.
+ * clean-up calls, claims, fleet entries the issuer adds and the trustee or the guardian confirms or rejects, and a
+ * price feed that answers new levels or turns hostile (contracts/mocks/HostileAggregator.sol).
  *
  * The deal (created through the factory): 8 monthly periods; senior 6 M at 8 % amortizing straight-line over
  * periods 1–6 and funding the 150 k reserve from 2.5 % of its proceeds; junior 2 M utilization-linked bullet;
- * equity 1 M; clean-up at 20 % of senior face; a fleet of three entries (12.5 M at cost, straight-line and
- * declining balance). Triggers:
+ * equity 1 M; clean-up at 20 % of senior face; a fleet of three entries (12.5 M at cost, straight-line and declining
+ * balance, the H100 line marked to the feed's rental-price index). Triggers:
  *   0  DSCR below 1.2 for 1 period: cash trap, cures.
  *   1  DSCR below 0.5 for 2 periods: acceleration (latching).
  *   2  Utilization below 40 % for 2 periods: cash trap, cures.
@@ -73,12 +76,15 @@ import {TestBase} from "./utils/Vm.sol";
  *      period's distribution began, plus its arrears; no junior principal is paid while senior interest is unpaid.
  * R-G  The borrower cannot certify its own collateral: fleet entries the issuer adds after creation change neither
  *      the collateral value nor the book value until the trustee confirms them, and a rejected entry never counts.
+ * R-H  A price feed that reverts, answers short, burns its gas, floods memory or answers garbage never stops a
+ *      distribution (R-E): the period is valued at the last accepted index, as the engine's views say.
  */
 contract RiskInvariantsTest is ProtocolFixture {
     uint256 internal constant PERIODS = 8;
 
     IDeal internal deal;
     IRiskEngine internal engine;
+    HostileAggregator internal feed;
     ITrancheToken[] internal tokens;
     IOffering[] internal offerings;
     address[] internal holders;
@@ -138,6 +144,11 @@ contract RiskInvariantsTest is ProtocolFixture {
         FleetEntryTerms[] memory fleet = new FleetEntryTerms[](3);
         uint64 acquired = t.start - 30 days;
         fleet[0] = _fleetEntry("H100", 200, 30_000 * USDC, 5_000 * USDC, acquired, 4 * 365 days, 0);
+        // The H100 line is marked to a GPU rental-price index whose feed the handler can turn hostile.
+        feed = new HostileAggregator(8);
+        feed.set(2e8, block.timestamp);
+        fleet[0].indexAtAcquisition = 2e8;
+        t.risk.priceFeed = PriceFeedTerms({feed: address(feed), decimals: 8, maxStaleness: 45 days});
         fleet[1] = _fleetEntry("A100", 300, 15_000 * USDC, 2_000 * USDC, acquired, 5 * 365 days, 0.3e18);
         fleet[2] = _fleetEntry("L40S", 200, 10_000 * USDC, 1_000 * USDC, acquired, 3 * 365 days, 0);
         t.risk.fleet = fleet;
@@ -191,6 +202,7 @@ contract RiskInvariantsTest is ProtocolFixture {
                 trustee: trustee,
                 issuer: issuer,
                 guardian: guardian,
+                feed: feed,
                 tokens: tk,
                 offerings: o,
                 holders: holders,
@@ -357,11 +369,12 @@ contract RiskHandler is TestBase {
         IDeal deal;
         IRiskEngine engine;
         UtilizationOracle oracle;
-        MockStablecoin usdc;
+        BlocklistStablecoin usdc;
         address servicer;
         address trustee;
         address issuer;
         address guardian;
+        HostileAggregator feed;
         ITrancheToken[] tokens;
         IOffering[] offerings;
         address[] holders;
@@ -382,11 +395,12 @@ contract RiskHandler is TestBase {
     IDeal public immutable deal;
     IRiskEngine public immutable engine;
     UtilizationOracle public immutable oracle;
-    MockStablecoin public immutable usdc;
+    BlocklistStablecoin public immutable usdc;
     address public immutable servicer;
     address public immutable trustee;
     address public immutable issuer;
     address public immutable guardian;
+    HostileAggregator public immutable feed;
     address public immutable recoverer;
     ITrancheToken[] public tokens;
     IOffering[] public offerings;
@@ -420,6 +434,7 @@ contract RiskHandler is TestBase {
         trustee = s.trustee;
         issuer = s.issuer;
         guardian = s.guardian;
+        feed = s.feed;
         recoverer = vm.addr(0x2EC0FE2);
         tokens = s.tokens;
         offerings = s.offerings;
@@ -538,6 +553,14 @@ contract RiskHandler is TestBase {
             usdc.approve(address(engine), proceeds);
         }
         _recover(issuer, proceeds, true, id, units);
+    }
+
+    /// @notice The price feed answers a new level honestly, or turns hostile (reverts, answers short, burns its gas,
+    /// floods memory, answers garbage, pads, or is slow).
+    function feedBehaves(uint256 mode, uint256 level) external action {
+        HostileAggregator.Mode m = HostileAggregator.Mode(mode % 9);
+        feed.setLatestRoundDataMode(m);
+        if (m == HostileAggregator.Mode.Honest) feed.set(int256(_bound(level, 0.5e8, 4e8)), currentTime);
     }
 
     /// @notice The issuer adds a fleet entry after creation: pending, it must not count.
@@ -789,6 +812,12 @@ contract RiskHandler is TestBase {
         }
         if (b.recoveries - s.recoveriesApplied != deal.recoveries()) {
             _flag(cashViolation, "R-A: recoveries applied are not what left the recovery account");
+        }
+        // R-H: whatever the feed did, the period was valued at the index the engine reads now (the live answer, or the
+        // last accepted one), plus the recovery account it started with.
+        uint256 valued = engine.collateralValueAt(deal.periodEnd(s.period)) - deal.recoveries() + b.recoveries;
+        if (s.metrics.collateralValue != valued) {
+            _flag(collateralViolation, "R-H: the period's collateral value is not the index-marked fleet's");
         }
         // R-F: interest is due on the whole principal outstanding through the period, whatever repaid it since.
         if (s.interestDue[0] != _seniorInterest(b.seniorOutstanding) + b.seniorArrears) {

@@ -25,7 +25,7 @@ import {DealFactory} from "../../../contracts/core/DealFactory.sol";
 import {Offering} from "../../../contracts/core/Offering.sol";
 import {RiskEngine} from "../../../contracts/core/RiskEngine.sol";
 import {TrancheToken} from "../../../contracts/core/TrancheToken.sol";
-import {MockStablecoin} from "../../../contracts/mocks/MockStablecoin.sol";
+import {BlocklistStablecoin} from "../../../contracts/mocks/BlocklistStablecoin.sol";
 import {UtilizationOracle} from "../../../contracts/oracle/UtilizationOracle.sol";
 
 import {Assertions} from "./Assertions.sol";
@@ -59,7 +59,8 @@ abstract contract ProtocolFixture is TestBase, Assertions {
     uint32 internal constant PERIOD = 30 days;
     uint32 internal constant DISPUTE_WINDOW = 1 days;
 
-    MockStablecoin internal usdc;
+    /// @dev USDC-like: it can blocklist accounts and pause, which the invariant handlers use as actors.
+    BlocklistStablecoin internal usdc;
     UtilizationOracle internal oracle;
     DealFactory internal factory;
 
@@ -72,7 +73,7 @@ abstract contract ProtocolFixture is TestBase, Assertions {
     address[] internal reporters;
 
     function _deployProtocol() internal {
-        usdc = new MockStablecoin("USD Coin", "USDC", 6);
+        usdc = new BlocklistStablecoin("USD Coin", "USDC", 6);
         oracle = new UtilizationOracle(address(this));
         factory = new DealFactory(
             address(new Deal()),
