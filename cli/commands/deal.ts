@@ -182,6 +182,14 @@ async function show(ctx: Context, ref: string) {
             "fees owed",
             `trustee ${money(s.feesOwed.trustee, d)} · servicer ${money(s.feesOwed.servicer, d)}`,
           ],
+          ["recovery account", money(s.recoveries, d)],
+          ["residual owed to issuer", money(s.residualOwed, d)],
+          [
+            "guardian",
+            s.guardian.next === undefined
+              ? s.guardian.current
+              : `${s.guardian.current} (→ ${s.guardian.next} from ${iso(s.guardian.eta)})`,
+          ],
           ["keeper bounty", money(s.keeperBounty, d)],
           ["missed reports", s.missedReports],
           ["collateral value", money(s.risk.collateralValue, d)],

@@ -1,6 +1,6 @@
 /**
  * The issuer's, investors', servicer's, trustee's and compliance agent's commands: `investors add`, `subscribe`,
- * `offering close`, `claim`, `collections deposit`, `fees withdraw`.
+ * `offering close`, `claim`, `collections deposit`, `fees withdraw`, `proceeds withdraw`, `residual withdraw`.
  */
 import type { Command } from "commander";
 import { getAddress, isAddress } from "viem";
@@ -273,6 +273,43 @@ async function feesWithdraw(ctx: Context, ref: string) {
   );
 }
 
+async function proceedsWithdraw(ctx: Context, ref: string) {
+  const { address: deal } = ctx.deal(ref);
+  const wallet = await ctx.wallet();
+  const client = wallet as unknown as CascadeClient;
+  const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  const r = await withProgress(
+    ctx.json,
+    "withdrawing the offerings' proceeds",
+    () => wallet.withdrawProceeds({ deal }),
+    (x) => `withdrew ${money(x.total, d)} from ${x.withdrawals.length} offering(s)`,
+  );
+  emit(ctx.json, { deal, issuer: wallet.account.address, ...r }, () =>
+    print(
+      table(
+        ["tranche", "offering", "withdrawn", "transaction"],
+        r.withdrawals.map((w) => [w.tranche, w.offering, money(w.proceeds, d), w.transactionHash]),
+      ),
+    ),
+  );
+}
+
+async function residualWithdraw(ctx: Context, ref: string) {
+  const { address: deal } = ctx.deal(ref);
+  const wallet = await ctx.wallet();
+  const client = wallet as unknown as CascadeClient;
+  const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  const r = await withProgress(
+    ctx.json,
+    "withdrawing the residual credited to the issuer",
+    () => wallet.withdrawResidual({ deal }),
+    (x) => `withdrew ${money(x.amount, d)}`,
+  );
+  emit(ctx.json, { deal, issuer: wallet.account.address, ...r }, () =>
+    print(table(["withdrawn", "transaction"], [[money(r.amount, d), r.transactionHash]])),
+  );
+}
+
 export function registerRoles(program: Command, globals: () => GlobalOptions): void {
   const investors = program
     .command("investors")
@@ -317,7 +354,7 @@ export function registerRoles(program: Command, globals: () => GlobalOptions): v
     .description("offerings of a deal")
     .command("close <deal>")
     .description(
-      "close the deal's offerings once their window has ended (allocates, pays the issuer and reserve)",
+      "close the deal's offerings once their window has ended (allocates, funds the reserve, credits the issuer's proceeds)",
     )
     .option("--tranche <index|symbol>", "only this tranche's offering")
     .action(async (ref: string, o: { tranche?: string }) =>
@@ -352,4 +389,22 @@ export function registerRoles(program: Command, globals: () => GlobalOptions): v
       "withdraw the fees the deal credited to the sender as trustee and/or servicer (fails with NoFeesOwed when none)",
     )
     .action(async (ref: string) => feesWithdraw(await Context.open(globals()), ref));
+
+  program
+    .command("proceeds")
+    .description("the issuer's offering proceeds")
+    .command("withdraw <deal>")
+    .description(
+      "withdraw the proceeds the deal's closed offerings credited to the issuer (the sender must be the issuer)",
+    )
+    .action(async (ref: string) => proceedsWithdraw(await Context.open(globals()), ref));
+
+  program
+    .command("residual")
+    .description("the issuer's residual, while no equity is issued")
+    .command("withdraw <deal>")
+    .description(
+      "withdraw the residual the deal credited to the issuer (fails with NoResidualOwed when none)",
+    )
+    .action(async (ref: string) => residualWithdraw(await Context.open(globals()), ref));
 }

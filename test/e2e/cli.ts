@@ -308,6 +308,18 @@ describe("cascade CLI end to end against anvil", function () {
       ["now", false],
       ["now", false],
     ]);
+    // The offerings credited the proceeds to the issuer, who withdraws them; a second time there is nothing.
+    const proceeds = await ok<{ total: string; withdrawals: { tranche: number }[] }>(
+      ["proceeds", "withdraw", "h100"],
+      "issuer",
+    );
+    expect(proceeds.withdrawals.map((w) => w.tranche)).to.deep.equal([0, 1, 2, 3]);
+    expect(BigInt(proceeds.total) > 0n).to.equal(true);
+    const noProceeds = await cascade(["proceeds", "withdraw", "h100"], "issuer");
+    expect(noProceeds.code).to.equal(1);
+    expect(noProceeds.stderr.trim().split("\n").at(-1)).to.match(
+      /no offering of the deal owes proceeds/,
+    );
     expect(closed.offerings[3].dealActivated).to.equal(true);
     const [tokens, otherTokens] = await Promise.all([
       ok<{ tranches: { shares: string }[] }>(["claim", "h100"], "investor"),
