@@ -222,11 +222,17 @@ async function claim(ctx: Context, ref: string, o: { tranche?: string }) {
   );
 }
 
-async function collectionsDeposit(ctx: Context, ref: string, o: { amount: string }) {
+/** The deal named `ref`, the sender's wallet and the deal stablecoin's decimals. */
+async function dealWallet(ctx: Context, ref: string) {
   const { address: deal } = ctx.deal(ref);
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  return { deal, wallet, d };
+}
+
+async function collectionsDeposit(ctx: Context, ref: string, o: { amount: string }) {
+  const { deal, wallet, d } = await dealWallet(ctx, ref);
   const amount = parseAmount(o.amount, d, "--amount");
   const r = await withProgress(
     ctx.json,
@@ -246,10 +252,7 @@ async function collectionsDeposit(ctx: Context, ref: string, o: { amount: string
 }
 
 async function feesWithdraw(ctx: Context, ref: string) {
-  const { address: deal } = ctx.deal(ref);
-  const wallet = await ctx.wallet();
-  const client = wallet as unknown as CascadeClient;
-  const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  const { deal, wallet, d } = await dealWallet(ctx, ref);
   const r = await withProgress(
     ctx.json,
     `withdrawing the fees ${wallet.account.address} is owed`,
@@ -274,10 +277,7 @@ async function feesWithdraw(ctx: Context, ref: string) {
 }
 
 async function proceedsWithdraw(ctx: Context, ref: string) {
-  const { address: deal } = ctx.deal(ref);
-  const wallet = await ctx.wallet();
-  const client = wallet as unknown as CascadeClient;
-  const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  const { deal, wallet, d } = await dealWallet(ctx, ref);
   const r = await withProgress(
     ctx.json,
     "withdrawing the offerings' proceeds",
@@ -295,10 +295,7 @@ async function proceedsWithdraw(ctx: Context, ref: string) {
 }
 
 async function residualWithdraw(ctx: Context, ref: string) {
-  const { address: deal } = ctx.deal(ref);
-  const wallet = await ctx.wallet();
-  const client = wallet as unknown as CascadeClient;
-  const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  const { deal, wallet, d } = await dealWallet(ctx, ref);
   const r = await withProgress(
     ctx.json,
     "withdrawing the residual credited to the issuer",
