@@ -204,7 +204,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     }
 
     /// @inheritdoc ITrancheToken
-    function deliverShares(address receiver, uint256 shares) external {
+    function deliverShares(address controller, address receiver, uint256 shares) external {
         address offering_ = _offering;
         if (msg.sender != offering_) revert NotOffering(msg.sender);
         if (_paused) revert TokenPaused();
@@ -213,17 +213,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         Account memory from = _accounts[offering_];
         if (from.balance < shares) revert ERC20InsufficientBalance(offering_, from.balance, shares);
         Account memory to = _accounts[receiver];
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
-        if (registry_ != address(0)) {
-            // A subscriber must be eligible to receive; the holder cap is not applied to the primary offering (the
-            // issuer sizes it), but its holders are counted.
-            uint256 record = _walletRecord(registry_, receiver);
-            uint8 code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
-            if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-            if (_maxHolders(rules) != 0 && shares != 0 && _joins(registry_, receiver, record, to.balance)) {
-                _setHolders(_holders + 1);
-            }
-        }
+        _screenDelivery(controller, receiver, shares, to.balance);
         uint256 offeringAccrued = _accrued[offering_] + _pending(from, index);
         // The shares take their pro-rata part of what the offering accrued while holding them; the last
         // delivery (shares == balance) takes the whole remainder, so nothing stays behind.
@@ -913,6 +903,33 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         b.balance += a.balance;
         _accounts[to] = b;
         _accounts[lost] = Account({balance: 0, lockedUntil: 0, acquiredAt: 0, checkpoint: uint96(index)});
+    }
+
+    /// @dev The compliance of a delivery of `shares` to `receiver` (holding `toBalance`) from `controller`'s
+    /// allocation: under a registry the controller is screened as a sender (codes 4 – 8: it gives the allocation
+    /// away as one) and the receiver as a receiver (9 – 13), refused with {TransferRestricted}. The holder cap is not
+    /// applied to the primary offering (the issuer sizes it), but its holders are counted.
+    function _screenDelivery(address controller, address receiver, uint256 shares, uint256 toBalance) private {
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        if (registry_ == address(0)) return;
+        uint256 record;
+        uint8 code;
+        if (controller == receiver) {
+            // One wallet: the receiver checks are the sender checks under other codes, so one screen decides.
+            record = _walletRecord(registry_, receiver);
+            code = TransferRules.senderCode(record, rules, blocked, block.timestamp);
+        } else {
+            uint256 controllerRecord;
+            (controllerRecord, record) = _transferRecords(registry_, controller, receiver);
+            code = TransferRules.senderCode(controllerRecord, rules, blocked, block.timestamp);
+            if (code == TransferRules.SUCCESS) {
+                code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
+            }
+        }
+        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+        if (_maxHolders(rules) != 0 && shares != 0 && _joins(registry_, receiver, record, toBalance)) {
+            _setHolders(_holders + 1);
+        }
     }
 
     function _checkNotOffering(address account) private view {

@@ -140,8 +140,11 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// @notice The offering mints the tranche's supply to itself at close.
     function issue(uint256 amount) external;
 
-    /// @notice The offering hands `shares` to a subscriber with the cash they accrued while held by the offering.
-    function deliverShares(address receiver, uint256 shares) external;
+    /// @notice The offering hands `shares` of `controller`'s allocation to `receiver`, with the cash they accrued
+    /// while held by the offering. Under a registry the controller is screened as a sender (codes 4 – 8: it gives
+    /// the allocation away as one), then the receiver as a receiver (9 – 13); a refusal reverts
+    /// {TransferRestricted}.
+    function deliverShares(address controller, address receiver, uint256 shares) external;
 
     /// @notice The deal announces `amount` of cash it just transferred to this token.
     function distribute(uint256 amount) external;

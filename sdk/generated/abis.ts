@@ -3769,6 +3769,11 @@ export const trancheTokenAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "controller",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
         "name": "receiver",
         "type": "address"
       },
@@ -5068,7 +5073,7 @@ export const offeringAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "claimable",
         "type": "uint256"
       }
     ],

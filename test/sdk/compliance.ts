@@ -27,6 +27,7 @@ import {
   INVESTOR_CLASSES,
   investorRegistryAbi,
   mockStablecoinAbi,
+  offeringAbi,
   parseTermSheet,
   TRANSFER_RESTRICTION_MESSAGES,
   TransferRestrictedError,
@@ -218,23 +219,60 @@ describe("SDK compliance: restricted tranche tokens", () => {
     await advanceTo(terms.offeringClosesAt);
     for (const offering of offerings) await keeper.closeOffering({ offering });
 
-    // Refused before sending: the receiver's registry record fails the tranche's rules.
-    const cases: [typeof A, number, string][] = [
-      [D, 9, "ReceiverNotRegistered"],
-      [C, 12, "ReceiverCountryBlocked"],
-      [E, 13, "ReceiverClassNotAllowed"],
+    // Refused before sending: a registry record fails the tranche's rules. The controller is screened first, as
+    // a sender (it gives its allocation away), then the receiver.
+    const setWalletFrozen = async (wallet: Address, frozen: boolean) =>
+      waitForTransactionReceipt(publicClient, {
+        hash: await writeContract(agent, {
+          address: registry,
+          abi: investorRegistryAbi,
+          functionName: "setWalletFrozen",
+          args: [wallet, frozen],
+        }),
+      });
+    const cases: [typeof A, Address | undefined, number, string][] = [
+      [D, undefined, 4, "SenderNotRegistered"],
+      [C, undefined, 7, "SenderCountryBlocked"],
+      [E, undefined, 8, "SenderClassNotAllowed"],
+      [B, outsider.account.address, 9, "ReceiverNotRegistered"],
+      [B, C.account.address, 12, "ReceiverCountryBlocked"],
     ];
-    for (const [who, code, name] of cases) {
+    await setWalletFrozen(A.account.address, true);
+    cases.push([A, B.account.address, 5, "SenderFrozen"]);
+    for (const [who, receiver, code, name] of cases) {
       const nonce = await getTransactionCount(publicClient, { address: who.account.address });
-      const e = await refusal(() => who.claimShares({ offering: offerings[SENIOR] }));
+      const e = await refusal(() => who.claimShares({ offering: offerings[SENIOR], receiver }));
       expectRestriction(e, code, name, "delivery");
       expect(e.errorName).to.equal("TransferRestricted");
       expect(e.transactionHash).to.equal(undefined);
-      expect(e.details).to.deep.include({ receiver: who.account.address, token: tokens[SENIOR] });
+      expect(e.details).to.deep.include({
+        controller: who.account.address,
+        receiver: receiver ?? who.account.address,
+        token: tokens[SENIOR],
+      });
       expect(await getTransactionCount(publicClient, { address: who.account.address })).to.equal(
         nonce,
       );
     }
+    // The token says the same: a frozen controller's claim reverts whoever receives.
+    try {
+      await simulateContract(publicClient, {
+        account: A.account.address,
+        address: offerings[SENIOR],
+        abi: offeringAbi,
+        functionName: "deposit",
+        args: [1n, B.account.address],
+      });
+      expect.fail("the claim should revert");
+    } catch (raw) {
+      expectRestriction(
+        wrapContractError(raw) as TransferRestrictedError,
+        5,
+        "SenderFrozen",
+        "transfer",
+      );
+    }
+    await setWalletFrozen(A.account.address, false);
 
     for (const [who, t] of [
       [A, SENIOR],

@@ -18,11 +18,12 @@ import {TestBase} from "./utils/Vm.sol";
  * Compliance under random registries and transfers. A handler plays the deal, the offering and the compliance
  * agent of one restricted tranche token (accredited or qualified purchasers, country 408 blocked, one-day holding
  * period, 10-unit minimum holding) over six wallets, and in random order registers, updates, freezes and unfreezes
- * them (identity and wallet), lets time pass (KYC expires), delivers subscribed shares, transfers between wallets
- * and forces transfers. After every step the invariants hold:
+ * them (identity and wallet), lets time pass (KYC expires), delivers subscribed shares for a controller, transfers
+ * between wallets and forces transfers. After every step the invariants hold:
  *
- * A  No ineligible address ever gains a balance: every successful delivery, transfer or forced transfer went to a
- *    wallet that was, at that moment, registered, unfrozen, within its KYC, in an allowed country and class — as
+ * A  No ineligible address ever gains a balance, and no ineligible controller gives its allocation away: every
+ *    successful delivery, transfer or forced transfer went to a wallet that was, at that moment, registered,
+ *    unfrozen, within its KYC, in an allowed country and class, and every delivery was for such a controller — as
  *    the handler computes it from the registry on its own, not through the token's rules.
  * B  A transfer succeeds exactly when `detectTransferRestriction` says 0, and a refused one changes no balance.
  * C  The wallets and the offering hold the whole supply.
@@ -95,11 +96,12 @@ contract ComplianceHandler is TestBase {
 
     // ------------------------------------------------------------------ balance changes
 
-    function deliver(uint256 w, uint256 shares) external {
+    function deliver(uint256 c, uint256 w, uint256 shares) external {
+        address controller = wallets[c % WALLETS];
         address to = wallets[w % WALLETS];
         shares = shares % (token.balanceOf(address(this)) + 1);
-        bool eligible = _eligible(to);
-        try token.deliverShares(to, shares) {
+        bool eligible = _eligible(to) && _eligible(controller);
+        try token.deliverShares(controller, to, shares) {
             if (!eligible) ++violations;
             ++moves;
         } catch {}
@@ -184,12 +186,14 @@ contract ComplianceInvariantsTest is TestBase, Assertions {
     }
 
     /// The handler's actions do move tokens (the invariants are not vacuous): two eligible wallets receive a
-    /// delivery and a transfer; an ineligible one is refused and counted as no move.
+    /// delivery and a transfer; an ineligible one is refused and counted as no move, and so is a delivery for an
+    /// ineligible controller.
     function test_handlerMovesTokensBetweenEligibleWallets() public {
         handler.register(0, 5, 0, 1); // US, accredited
         handler.register(1, 5, 1, 2); // Germany, qualified purchaser
         handler.register(2, 5, 2, 1); // the blocked country
-        handler.deliver(0, 500);
+        handler.deliver(0, 0, 500);
+        handler.deliver(2, 0, 500); // the controller's country is blocked: refused
         handler.warp(48);
         handler.transfer(0, 1, 100);
         handler.transfer(0, 2, 100);
