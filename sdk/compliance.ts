@@ -1,7 +1,8 @@
 /**
  * Compliance vocabulary shared by the term sheet, the compliance actions and the CLI: the investor class flags of
- * the `InvestorRegistry`, ISO 3166-1 numeric country bitmaps (`TransferRules.Rules.blockedCountries`) and the
- * ERC-1404 restriction codes of `TransferRules`. Pure: imports nothing from viem.
+ * the `InvestorRegistry`, ISO 3166-1 numeric country bitmaps (`TransferRules.Rules.blockedCountries`), the
+ * ERC-1404 restriction codes of `TransferRules` and its holding-period rule on fresh lots (`freshTokens`,
+ * `mergeFresh`, `holdingPeriodCode`). Pure: imports nothing from viem.
  */
 import type { TransferRules } from "./types.js";
 
@@ -175,7 +176,7 @@ export const TRANSFER_RESTRICTION_MESSAGES: Readonly<Record<TransferRestriction,
   11: "The receiver's KYC has expired.",
   12: "The receiver's country is not allowed for this tranche.",
   13: "The receiver's investor class is not allowed for this tranche.",
-  14: "The sender's minimum holding period has not ended.",
+  14: "The amount exceeds the sender's tokens past their minimum holding period.",
   15: "The transfer would leave a balance below the minimum holding.",
   16: "The tranche already has the maximum number of holders.",
   17: "The amount exceeds the sender's unfrozen balance.",
@@ -236,5 +237,85 @@ export function eligibilityCode(
     return code(TransferRestriction.SenderCountryBlocked);
   if (rules.allowedClasses !== 0 && (rules.allowedClasses & record.classes) === 0)
     return code(TransferRestriction.SenderClassNotAllowed);
+  return TransferRestriction.Success;
+}
+
+// ------------------------------------------------------------------ holding period (TransferRules, fresh lots)
+
+/**
+ * When a fresh lot started at `since` leaves a holding period of `period` seconds (`TransferRules.releasedAt`): the
+ * plain sum, never taken modulo 2^32, so `minHoldingPeriod` = 2^32 − 1 means "never" while the token's clocks run.
+ */
+export function releasedAt(since: bigint, period: bigint | number): bigint {
+  return since + BigInt(period);
+}
+
+/**
+ * `TransferRules.freshTokens`: of a fresh lot of `fresh` tokens started at `since`, the tokens still in their
+ * holding period of `period` seconds at `now`, for an account holding `balance` — all of them (at most the balance)
+ * before the lot's end, none from then on. These may not go to another identity; the rest of the balance may.
+ */
+export function freshTokens(
+  fresh: bigint,
+  since: bigint,
+  balance: bigint,
+  period: bigint | number,
+  now: bigint,
+): bigint {
+  if (now >= releasedAt(since, period)) return 0n;
+  return fresh < balance ? fresh : balance;
+}
+
+/**
+ * `TransferRules.mergeFresh`: the fresh lot after `amount` tokens whose holding period started at `amountSince`
+ * join a lot of `fresh` tokens started at `since` (the receiver's {@link freshTokens}: 0 once its lot has ended). An
+ * empty lot takes the received tokens' start; otherwise the start is the amount-weighted mean of both, rounded down
+ * (`sinceDown`), so a reception of dust does not move it and no reception locks tokens already held.
+ */
+export function mergeFresh(
+  fresh: bigint,
+  since: bigint,
+  amount: bigint,
+  amountSince: bigint,
+): { fresh: bigint; sinceDown: bigint } {
+  if (amount === 0n) return { fresh, sinceDown: since };
+  if (fresh === 0n) return { fresh: amount, sinceDown: amountSince };
+  const merged = fresh + amount;
+  return { fresh: merged, sinceDown: (fresh * since + amount * amountSince) / merged };
+}
+
+/** What a sender holds, as the holding-period rule reads it (the token's `balanceOf`, `frozenTokens`, `freshTokens`). */
+export interface HeldPosition {
+  balance: bigint;
+  /** Tokens an agent froze. */
+  frozen: bigint;
+  /** Tokens still in their holding period now (`freshTokens(account).amount`). */
+  fresh: bigint;
+}
+
+/**
+ * What `position` may send to another identity now: the balance less its frozen and its fresh tokens (0 when those
+ * cover it). Between wallets of one identity only the frozen tokens stay.
+ */
+export function transferableToAnotherIdentity(position: HeldPosition): bigint {
+  const held = position.frozen + position.fresh;
+  return held >= position.balance ? 0n : position.balance - held;
+}
+
+/**
+ * The holding-period part of `TransferRules.checkPacked`, after the balance (2) and the frozen amount (17): 17 when
+ * `amount` exceeds the balance less the frozen tokens, 14 (`HoldingPeriod`) when it exceeds what is past the holding
+ * period (between two identities), else 0. The token answers the whole check with `detectTransferRestriction`.
+ */
+export function holdingPeriodCode(
+  position: HeldPosition,
+  amount: bigint,
+  sameIdentity: boolean,
+): TransferRestriction {
+  if (amount > position.balance) return TransferRestriction.InsufficientBalance;
+  const left = position.balance - amount;
+  if (position.frozen > left) return TransferRestriction.AmountFrozen;
+  if (!sameIdentity && position.frozen + position.fresh > left)
+    return TransferRestriction.HoldingPeriod;
   return TransferRestriction.Success;
 }

@@ -171,7 +171,8 @@ export interface TrancheTerms {
 
 /**
  * `TransferRules.Rules`: a tranche's transfer restrictions. `allowedClasses` is an any-of mask over the registry's
- * investor class flags (0: any class); `minHoldingPeriod` seconds after acquisition; `maxHolders` identities
+ * investor class flags (0: any class); `minHoldingPeriod` seconds tokens received from another identity wait before
+ * they may go to another identity (0: none; the token's `freshTokens` shows what waits); `maxHolders` identities
  * (0: no cap); `minHolding` the least non-zero balance (token units; 0: none); `blockedCountries` a 1024-bit bitmap
  * of ISO 3166-1 numeric codes (country c is bit c % 256 of word c / 256).
  */

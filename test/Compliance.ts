@@ -54,6 +54,12 @@ const IRAN = 364;
 const HOLDING_PERIOD = 30n * DAY;
 /** Bound on a transfer to a new holder relative to OpenZeppelin's (see the gas test). */
 const GAS_RATIO_NEW_HOLDER = 1.4;
+/**
+ * Bound on what the senior's rules add to a transfer whose sender's tokens are past their holding period (see the gas
+ * test): about 300 for classes, countries and the minimum holding, the rest the receiver's fresh lot (a cold read of
+ * its slot, 2 100, and the lot's arithmetic).
+ */
+const HOLDING_PERIOD_GAS = 4_500;
 const MIN_HOLDING = 1_000n * USDC;
 
 function bitmap(countries: number[]): [bigint, bigint, bigint, bigint] {
@@ -76,6 +82,20 @@ const MEZZ_RULES: TransferRulesInput = { ...NO_TRANSFER_RULES, maxHolders: 2 };
 // ------------------------------------------------------------------ fixtures
 
 async function dealFixture() {
+  return dealFixtureWith(SENIOR_RULES);
+}
+
+/** The senior's holding period never ends in the token's 32-bit clocks. */
+async function endlessHoldingFixture() {
+  return dealFixtureWith({ ...SENIOR_RULES, minHoldingPeriod: 2 ** 32 - 1 });
+}
+
+/** An 80-year holding period: from 2026 on, start + period no longer fits in 32 bits. */
+async function eightyYearHoldingFixture() {
+  return dealFixtureWith({ ...SENIOR_RULES, minHoldingPeriod: 80 * 365 * 86_400 });
+}
+
+async function dealFixtureWith(seniorRules: TransferRulesInput) {
   const protocol = await deployProtocol(ethers);
   const r = await roles(ethers);
   const signers = await ethers.getSigners();
@@ -88,7 +108,7 @@ async function dealFixture() {
   const terms = await standardTermSheet(networkHelpers, protocol, r, {
     registry: await registry.getAddress(),
   });
-  terms.tranches[0] = { ...terms.tranches[0], transfer: SENIOR_RULES };
+  terms.tranches[0] = { ...terms.tranches[0], transfer: seniorRules };
   terms.tranches[1] = { ...terms.tranches[1], transfer: MEZZ_RULES };
   const h = await createDeal(ethers, protocol, terms);
   const kyc = BigInt(await time.latest()) + 3n * 365n * DAY;
@@ -137,6 +157,15 @@ async function expectRestricted(
     .withArgs(code);
 }
 
+/** `account`'s tokens still in their holding period and when they are released (`freshTokens`). */
+async function lot(
+  token: TrancheToken,
+  account: string,
+): Promise<{ amount: bigint; releasedAt: bigint }> {
+  const [amount, releasedAt] = await token.freshTokens(account);
+  return { amount, releasedAt };
+}
+
 async function impersonate(address: string): Promise<HardhatEthersSigner> {
   await networkHelpers.impersonateAccount(address);
   await networkHelpers.setBalance(address, 10n ** 20n);
@@ -162,8 +191,8 @@ describe("Compliance", function () {
       );
     });
 
-    it("test_views_registryRulesAndClock", async function () {
-      const { senior, mezz, registry, holder } = await loadFixture(activeFixture);
+    it("test_views_registryRulesAndFreshTokens", async function () {
+      const { senior, mezz, registry, holder, r } = await loadFixture(activeFixture);
       expect(await senior.registry()).to.equal(await registry.getAddress());
       const rules = await senior.transferRules();
       expect(rules.allowedClasses).to.equal(BigInt(SENIOR_RULES.allowedClasses));
@@ -172,7 +201,10 @@ describe("Compliance", function () {
       expect(rules.minHolding).to.equal(MIN_HOLDING);
       expect([...rules.blockedCountries]).to.deep.equal(SENIOR_RULES.blockedCountries);
       expect((await senior.params()).registry).to.equal(await registry.getAddress());
-      expect(await senior.acquiredAt(holder.address)).to.be.greaterThan(0n);
+      // Delivered more than a holding period ago: nothing waits.
+      expect(await lot(senior, holder.address)).to.deep.equal({ amount: 0n, releasedAt: 0n });
+      // No holding period: never anything.
+      expect(await lot(mezz, r.investors[1].address)).to.deep.equal({ amount: 0n, releasedAt: 0n });
       // The mezzanine caps holders, so it counts them: investor 1 holds it.
       expect(await mezz.holders()).to.equal(1n);
       expect(await senior.holders()).to.equal(0n);
@@ -293,21 +325,64 @@ describe("Compliance", function () {
       await expectRestricted(senior, holder, a.address, MIN_HOLDING, Code.SENDER_CLASS_NOT_ALLOWED);
     });
 
-    it("test_code14_holdingPeriod_restartsOnAcquisition_notBetweenOwnWallets", async function () {
+    it("test_code14_holdingPeriod_receivedTokensWaitTheirPeriod_notBetweenOwnWallets", async function () {
       const { senior, holder, a, b, stranger, registry, agent } = await loadFixture(activeFixture);
       await senior.connect(holder).transfer(a.address, 3n * MIN_HOLDING);
       const acquired = BigInt(await time.latest());
-      expect(await senior.acquiredAt(a.address)).to.equal(acquired);
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: 3n * MIN_HOLDING,
+        releasedAt: acquired + HOLDING_PERIOD,
+      });
       await expectRestricted(senior, a, b.address, MIN_HOLDING, Code.HOLDING_PERIOD);
       // Between two wallets of one identity the clock goes along and nothing is refused.
       await registry.connect(agent).addWallet(a.address, stranger.address);
       await senior.connect(a).transfer(stranger.address, MIN_HOLDING);
-      expect(await senior.acquiredAt(stranger.address)).to.equal(acquired);
-      await time.increaseTo(acquired + HOLDING_PERIOD);
+      expect(await lot(senior, stranger.address)).to.deep.equal({
+        amount: MIN_HOLDING,
+        releasedAt: acquired + HOLDING_PERIOD,
+      });
+      // Refused up to the last second of the period, allowed from its end.
+      await time.setNextBlockTimestamp(acquired + HOLDING_PERIOD - 1n);
+      await expect(senior.connect(a).transfer(holder.address, MIN_HOLDING))
+        .to.be.revertedWithCustomError(senior, "TransferRestricted")
+        .withArgs(Code.HOLDING_PERIOD);
+      await time.setNextBlockTimestamp(acquired + HOLDING_PERIOD);
       await expect(senior.connect(a).transfer(holder.address, MIN_HOLDING)).to.emit(
         senior,
         "Transfer",
       );
+      expect(await lot(senior, a.address)).to.deep.equal({ amount: 0n, releasedAt: 0n });
+    });
+
+    it("test_code14_longestHoldingPeriod_neverEnds", async function () {
+      // type(uint32).max: acquired + period is computed in 256 bits, so the period does not wrap around to an end
+      // in the past. A sum in 32 bits would end it a second before it started.
+      const f = await loadFixture(endlessHoldingFixture);
+      await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+      const holder = f.r.investors[0];
+      const { releasedAt } = await lot(f.senior, holder.address);
+      // Delivered a few blocks ago (activateDeal claims every tranche).
+      const delivered = releasedAt - (2n ** 32n - 1n);
+      expect(delivered).to.be.within(
+        BigInt(await time.latest()) - 10n,
+        BigInt(await time.latest()),
+      );
+      await time.increase(2n * 365n * DAY);
+      await expectRestricted(f.senior, holder, f.a.address, MIN_HOLDING, Code.HOLDING_PERIOD);
+      // Between its own wallets the holder still moves them.
+      await f.registry.connect(f.agent).addWallet(holder.address, f.stranger.address);
+      await f.senior.connect(holder).transfer(f.stranger.address, MIN_HOLDING);
+    });
+
+    it("test_code14_eightyYearHoldingPeriod_doesNotWrap", async function () {
+      const f = await loadFixture(eightyYearHoldingFixture);
+      await activateDeal(networkHelpers, f.protocol, f.r, f.h);
+      const holder = f.r.investors[0];
+      const delivered = BigInt(await time.latest());
+      // Past 2^32 − 80 years (mid-2026), delivered + 80 years does not fit in 32 bits.
+      expect(delivered + 80n * 365n * DAY).to.be.greaterThan(2n ** 32n);
+      await time.increase(365n * DAY);
+      await expectRestricted(f.senior, holder, f.a.address, MIN_HOLDING, Code.HOLDING_PERIOD);
     });
 
     it("test_code15_belowMinHolding_bothSides", async function () {
@@ -396,15 +471,135 @@ describe("Compliance", function () {
       )
         .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
         .withArgs(Code.RECEIVER_NOT_REGISTERED);
+      await f.registry.connect(f.agent).setWalletFrozen(f.a.address, true);
+      await expect(f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, f.a.address))
+        .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+        .withArgs(Code.RECEIVER_FROZEN);
+      // A frozen controller claiming to itself is refused as the sender first.
       await f.registry.connect(f.agent).setWalletFrozen(inv.address, true);
       await expect(f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, inv.address))
         .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
-        .withArgs(Code.RECEIVER_FROZEN);
-      // Nothing is lost: once eligible the subscriber takes the shares.
+        .withArgs(Code.SENDER_FROZEN);
+      // Nothing is lost: once eligible the subscriber takes the shares, fresh from delivery.
       await f.registry.connect(f.agent).setWalletFrozen(inv.address, false);
       await f.h.offerings[0].connect(inv)["deposit(uint256,address)"](face, inv.address);
       expect(await f.senior.balanceOf(inv.address)).to.equal(face);
-      expect(await f.senior.acquiredAt(inv.address)).to.equal(BigInt(await time.latest()));
+      expect(await lot(f.senior, inv.address)).to.deep.equal({
+        amount: face,
+        releasedAt: BigInt(await time.latest()) + HOLDING_PERIOD,
+      });
+    });
+
+    it("test_offeringClaim_controllerScreenedAsSender", async function () {
+      const f = await loadFixture(dealFixture);
+      const inv = f.r.investors[0];
+      const offering = f.h.offerings[0];
+      await time.increaseTo(f.terms.offeringOpensAt);
+      await subscribe(f.protocol, offering, inv, f.terms.tranches[0].faceAmount);
+      // An address the registry does not know subscribes: requests are not screened, claims are.
+      await subscribe(f.protocol, offering, f.stranger, MIN_HOLDING);
+      await time.increaseTo(f.terms.offeringClosesAt);
+      await offering.close();
+      const refused = async (controller: HardhatEthersSigner, code: number) => {
+        await expect(offering.connect(controller)["deposit(uint256,address)"](1n, f.a.address))
+          .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+          .withArgs(code);
+        await expect(offering.connect(controller)["mint(uint256,address)"](1n, f.a.address))
+          .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+          .withArgs(code);
+        // ERC-7540: nothing may be claimed now, though the allocation stays claimable.
+        expect(await offering.maxDeposit(controller.address)).to.equal(0n);
+        expect(await offering.maxMint(controller.address)).to.equal(0n);
+        expect(await offering.claimableDepositRequest(0n, controller.address)).to.be.greaterThan(
+          0n,
+        );
+      };
+      await refused(f.stranger, Code.SENDER_NOT_REGISTERED);
+      await f.registry.connect(f.agent).setWalletFrozen(inv.address, true);
+      await refused(inv, Code.SENDER_FROZEN);
+      await f.registry.connect(f.agent).setWalletFrozen(inv.address, false);
+      await f.registry.connect(f.agent).setIdentityFrozen(inv.address, true);
+      await refused(inv, Code.SENDER_FROZEN);
+      await f.registry.connect(f.agent).setIdentityFrozen(inv.address, false);
+      await f.registry.connect(f.agent).updateInvestor(inv.address, f.kyc, IRAN, ACCREDITED);
+      await refused(inv, Code.SENDER_COUNTRY_BLOCKED);
+      await f.registry.connect(f.agent).updateInvestor(inv.address, f.kyc, US, NON_US);
+      await refused(inv, Code.SENDER_CLASS_NOT_ALLOWED);
+      const soon = BigInt(await time.latest()) + 10n;
+      await f.registry.connect(f.agent).updateInvestor(inv.address, soon, US, ACCREDITED);
+      await time.increaseTo(soon);
+      await refused(inv, Code.SENDER_KYC_EXPIRED);
+      // Eligible again: the whole allocation is claimable and claimed.
+      await f.registry.connect(f.agent).updateInvestor(inv.address, f.kyc, US, ACCREDITED);
+      const allocation = await offering.maxDeposit(inv.address);
+      expect(allocation).to.equal(await offering.claimableDepositRequest(0n, inv.address));
+      await offering.connect(inv)["deposit(uint256,address)"](allocation, f.a.address);
+      expect(await f.senior.balanceOf(f.a.address)).to.equal(allocation);
+    });
+
+    it("test_offeringClaim_operatorOfRestrictedControllerRefused", async function () {
+      const f = await loadFixture(dealFixture);
+      const inv = f.r.investors[0];
+      const offering = f.h.offerings[0];
+      await time.increaseTo(f.terms.offeringOpensAt);
+      await subscribe(f.protocol, offering, inv, f.terms.tranches[0].faceAmount);
+      await time.increaseTo(f.terms.offeringClosesAt);
+      await offering.close();
+      // An eligible operator claims for the controller; the controller's record decides.
+      await offering.connect(inv).setOperator(f.a.address, true);
+      await f.registry.connect(f.agent).setIdentityFrozen(inv.address, true);
+      const claim = () =>
+        offering
+          .connect(f.a)
+          ["deposit(uint256,address,address)"](MIN_HOLDING, f.a.address, inv.address);
+      await expect(claim())
+        .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+        .withArgs(Code.SENDER_FROZEN);
+      await expect(
+        offering
+          .connect(f.a)
+          ["mint(uint256,address,address)"](MIN_HOLDING, f.a.address, inv.address),
+      )
+        .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+        .withArgs(Code.SENDER_FROZEN);
+      await f.registry.connect(f.agent).setIdentityFrozen(inv.address, false);
+      await expect(claim())
+        .to.emit(offering, "Deposit")
+        .withArgs(inv.address, f.a.address, MIN_HOLDING, MIN_HOLDING);
+    });
+
+    it("test_offeringClaim_unfrozenControllerClaimsWithItsAccruedCash", async function () {
+      const f = await loadFixture(dealFixture);
+      const inv = f.r.investors[0];
+      const offering = f.h.offerings[0];
+      await time.increaseTo(f.terms.offeringOpensAt);
+      for (let i = 0; i < f.h.offerings.length; i++) {
+        await subscribe(
+          f.protocol,
+          f.h.offerings[i],
+          f.r.investors[i],
+          f.terms.tranches[i].faceAmount,
+        );
+      }
+      await time.increaseTo(f.terms.offeringClosesAt);
+      for (const o of f.h.offerings) await o.close();
+      const face = f.terms.tranches[0].faceAmount;
+      // The senior's shares wait in the offering and accrue a period's coupon there.
+      await f.registry.connect(f.agent).setIdentityFrozen(inv.address, true);
+      await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 0n);
+      const accrued = await f.senior.claimable(await offering.getAddress());
+      expect(accrued).to.be.greaterThan(0n);
+      await expect(offering.connect(inv)["deposit(uint256,address)"](face, f.a.address))
+        .to.be.revertedWithCustomError(f.senior, "TransferRestricted")
+        .withArgs(Code.SENDER_FROZEN);
+      expect(await offering.maxDeposit(inv.address)).to.equal(0n);
+      await f.registry.connect(f.agent).setIdentityFrozen(inv.address, false);
+      expect(await offering.maxDeposit(inv.address)).to.equal(face);
+      await expect(offering.connect(inv)["deposit(uint256,address)"](face, inv.address))
+        .to.emit(f.senior, "SharesDelivered")
+        .withArgs(inv.address, face, accrued);
+      expect(await f.senior.claimable(inv.address)).to.equal(accrued);
+      expect(await f.senior.claimable(await offering.getAddress())).to.equal(0n);
     });
 
     it("test_claim_frozenInvestorKeepsAccruing_andClaimsEverythingOnceEligible", async function () {
@@ -443,6 +638,193 @@ describe("Compliance", function () {
       await expect(f.senior.connect(f.holder).claimTo(f.holder.address))
         .to.be.revertedWithCustomError(f.senior, "ClaimRestricted")
         .withArgs(f.holder.address, Code.SENDER_KYC_EXPIRED);
+    });
+  });
+
+  describe("holding period: fresh lots", function () {
+    /** `holder` (seasoned) sends `amount` to `a` and returns when: `a`'s fresh lot starts then. */
+    async function receive(
+      f: Awaited<ReturnType<typeof activeFixture>>,
+      to: HardhatEthersSigner,
+      amount: bigint,
+    ): Promise<bigint> {
+      await f.senior.connect(f.holder).transfer(to.address, amount);
+      return BigInt(await time.latest());
+    }
+
+    it("test_transfer_oneUnitDoesNotExtendTheReceiversLock", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, holder, a, b } = f;
+      // The griefer holds seasoned tokens of its own.
+      await receive(f, a, 3n * MIN_HOLDING);
+      await time.increase(HOLDING_PERIOD);
+      const balance = await senior.balanceOf(holder.address);
+      await senior.connect(a).transfer(holder.address, 1n);
+      // Only the unit received waits for its period; the victim's position moves as before.
+      expect(await lot(senior, holder.address)).to.deep.equal({
+        amount: 1n,
+        releasedAt: BigInt(await time.latest()) + HOLDING_PERIOD,
+      });
+      await expectRestricted(senior, holder, b.address, balance + 1n, Code.HOLDING_PERIOD);
+      await expect(senior.connect(holder).transfer(b.address, balance - MIN_HOLDING))
+        .to.emit(senior, "Transfer")
+        .withArgs(holder.address, b.address, balance - MIN_HOLDING);
+    });
+
+    it("test_offeringDeposit_oneShareDoesNotExtendTheReceiversLock", async function () {
+      const f = await loadFixture(dealFixture);
+      const victim = f.r.investors[0];
+      const offering = f.h.offerings[0];
+      const face = f.terms.tranches[0].faceAmount;
+      await time.increaseTo(f.terms.offeringOpensAt);
+      await subscribe(f.protocol, offering, victim, face);
+      await subscribe(f.protocol, offering, f.a, MIN_HOLDING);
+      await time.increaseTo(f.terms.offeringClosesAt);
+      await offering.close();
+      const allocation = await offering.maxDeposit(victim.address);
+      await offering.connect(victim)["deposit(uint256,address)"](allocation, victim.address);
+      await time.increase(HOLDING_PERIOD);
+      expect(await lot(f.senior, victim.address)).to.deep.equal({ amount: 0n, releasedAt: 0n });
+      // The griefer claims one share of its own allocation to the victim.
+      await offering.connect(f.a)["deposit(uint256,address)"](1n, victim.address);
+      expect(await lot(f.senior, victim.address)).to.deep.equal({
+        amount: 1n,
+        releasedAt: BigInt(await time.latest()) + HOLDING_PERIOD,
+      });
+      expect(
+        await f.senior.detectTransferRestriction(
+          victim.address,
+          f.b.address,
+          allocation - MIN_HOLDING,
+        ),
+      ).to.equal(0n);
+      await expectRestricted(f.senior, victim, f.b.address, allocation + 1n, Code.HOLDING_PERIOD);
+      await f.senior.connect(victim).transfer(f.b.address, allocation - MIN_HOLDING);
+    });
+
+    it("test_transfer_seasonedTokensMoveWhileFreshOnesWait", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, a, b } = f;
+      await receive(f, a, 3n * MIN_HOLDING);
+      await time.increase(HOLDING_PERIOD);
+      const received = await receive(f, a, MIN_HOLDING);
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: MIN_HOLDING,
+        releasedAt: received + HOLDING_PERIOD,
+      });
+      await expectRestricted(senior, a, b.address, 3n * MIN_HOLDING + 1n, Code.HOLDING_PERIOD);
+      // Frozen tokens count first: with one frozen, one seasoned token fewer may leave.
+      await senior.connect(f.agent).freezeTokens(a.address, 1n);
+      await expectRestricted(senior, a, b.address, 3n * MIN_HOLDING, Code.HOLDING_PERIOD);
+      await senior.connect(f.agent).unfreezeTokens(a.address, 1n);
+      await senior.connect(a).transfer(b.address, 3n * MIN_HOLDING);
+      // What stays is the fresh lot, still waiting.
+      expect(await senior.balanceOf(a.address)).to.equal(MIN_HOLDING);
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: MIN_HOLDING,
+        releasedAt: received + HOLDING_PERIOD,
+      });
+    });
+
+    it("test_transfer_overlappingReceptionsMergeWeighted_dustDoesNotMoveTheClock", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, a } = f;
+      const t1 = await receive(f, a, MIN_HOLDING);
+      await time.increase(10n * DAY);
+      const t2 = await receive(f, a, 2n * MIN_HOLDING);
+      // The merged lot starts at the amount-weighted mean of both receptions, rounded down.
+      const merged = (MIN_HOLDING * t1 + 2n * MIN_HOLDING * t2) / (3n * MIN_HOLDING);
+      expect(merged).to.be.greaterThan(t1);
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: 3n * MIN_HOLDING,
+        releasedAt: merged + HOLDING_PERIOD,
+      });
+      // One unit a day later: the mean moves by less than a second, which the rounding drops.
+      await time.increase(DAY);
+      await senior.connect(f.holder).transfer(a.address, 1n);
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: 3n * MIN_HOLDING + 1n,
+        releasedAt: merged + HOLDING_PERIOD,
+      });
+    });
+
+    it("test_transfer_betweenOwnWallets_seasonedFirst_freshCarryTheirClock", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, a, b, stranger, registry, agent } = f;
+      await receive(f, a, 2n * MIN_HOLDING);
+      await time.increase(HOLDING_PERIOD);
+      const received = await receive(f, a, 3n * MIN_HOLDING);
+      await registry.connect(agent).addWallet(a.address, stranger.address);
+      await time.increase(5n * DAY);
+      // 2 000 seasoned go first, then 2 000 of the fresh 3 000, with their clock.
+      await senior.connect(a).transfer(stranger.address, 4n * MIN_HOLDING);
+      expect(await lot(senior, stranger.address)).to.deep.equal({
+        amount: 2n * MIN_HOLDING,
+        releasedAt: received + HOLDING_PERIOD,
+      });
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: MIN_HOLDING,
+        releasedAt: received + HOLDING_PERIOD,
+      });
+      // The new wallet may sell the seasoned 2 000, not one fresh token more; the old one holds fresh ones only.
+      await expectRestricted(
+        senior,
+        stranger,
+        b.address,
+        2n * MIN_HOLDING + 1n,
+        Code.HOLDING_PERIOD,
+      );
+      expect(
+        await senior.detectTransferRestriction(stranger.address, b.address, 2n * MIN_HOLDING),
+      ).to.equal(0n);
+      await expectRestricted(senior, a, b.address, MIN_HOLDING, Code.HOLDING_PERIOD);
+    });
+
+    it("test_forcedTransfer_takesFreshTokensLast_lotStaysWithinBalance", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, a, b, agent } = f;
+      await receive(f, a, 2n * MIN_HOLDING);
+      await time.increase(HOLDING_PERIOD);
+      const received = await receive(f, a, 3n * MIN_HOLDING);
+      // The order takes the 2 000 seasoned tokens and 2 000 fresh ones: 1 000 stay, all of them fresh.
+      await senior.connect(agent).forcedTransfer(a.address, b.address, 4n * MIN_HOLDING);
+      expect(await senior.balanceOf(a.address)).to.equal(MIN_HOLDING);
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: MIN_HOLDING,
+        releasedAt: received + HOLDING_PERIOD,
+      });
+      // The receiver's are fresh from the order.
+      expect(await lot(senior, b.address)).to.deep.equal({
+        amount: 4n * MIN_HOLDING,
+        releasedAt: BigInt(await time.latest()) + HOLDING_PERIOD,
+      });
+    });
+
+    it("test_recoverWallet_mergesTheFreshLotIntoTheNewWallets", async function () {
+      const f = await loadFixture(activeFixture);
+      const { senior, a, c, agent } = f;
+      const t1 = await receive(f, a, 3n * MIN_HOLDING);
+      await time.increase(DAY);
+      const t2 = await receive(f, c, MIN_HOLDING);
+      await time.increase(DAY);
+      await expect(senior.connect(agent).recoverWallet(a.address, c.address))
+        .to.emit(senior, "WalletRecovered")
+        .withArgs(agent.address, a.address, c.address, 3n * MIN_HOLDING, 0n, 0n);
+      const merged = (3n * MIN_HOLDING * t1 + MIN_HOLDING * t2) / (4n * MIN_HOLDING);
+      expect(await lot(senior, c.address)).to.deep.equal({
+        amount: 4n * MIN_HOLDING,
+        releasedAt: merged + HOLDING_PERIOD,
+      });
+      expect(await lot(senior, a.address)).to.deep.equal({ amount: 0n, releasedAt: 0n });
+      // A lot that ended before the recovery joins as seasoned tokens.
+      await time.increase(HOLDING_PERIOD);
+      const t3 = await receive(f, a, MIN_HOLDING);
+      await senior.connect(agent).recoverWallet(c.address, a.address);
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount: MIN_HOLDING,
+        releasedAt: t3 + HOLDING_PERIOD,
+      });
+      expect(await senior.balanceOf(a.address)).to.equal(5n * MIN_HOLDING);
     });
   });
 
@@ -569,6 +951,12 @@ describe("Compliance", function () {
           balance - amount,
         );
       expect(await senior.frozenTokens(holder.address)).to.equal(balance - amount);
+      // The receiver's tokens are fresh from the order; the sender's were past their period.
+      expect(await lot(senior, a.address)).to.deep.equal({
+        amount,
+        releasedAt: BigInt(await time.latest()) + HOLDING_PERIOD,
+      });
+      expect(await lot(senior, holder.address)).to.deep.equal({ amount: 0n, releasedAt: 0n });
       // Coupons earned before the order stay with the holder, to the wei; the receiver starts from nothing.
       expect(await senior.claimable(holder.address)).to.equal(owed);
       expect(await senior.claimable(a.address)).to.equal(0n);
@@ -579,7 +967,6 @@ describe("Compliance", function () {
         owed + ((balance - amount) * delta) / WAD,
       );
       expect(await senior.claimable(a.address)).to.equal((amount * delta) / WAD);
-      expect(await senior.acquiredAt(a.address)).to.be.greaterThan(0n);
     });
 
     it("test_recoverWallet_movesBalanceCouponsFrozenAndClock", async function () {
@@ -589,7 +976,6 @@ describe("Compliance", function () {
       await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 0n);
       const owed = await senior.claimable(holder.address);
       const balance = await senior.balanceOf(holder.address);
-      const acquired = await senior.acquiredAt(holder.address);
       await senior.connect(agent).freezeTokens(holder.address, 7n);
       // The registry moves the identity to the new wallet; the token moves the position.
       await registry.connect(agent).recoverWallet(holder.address, fresh);
@@ -604,7 +990,8 @@ describe("Compliance", function () {
       expect(await senior.balanceOf(fresh)).to.equal(balance);
       expect(await senior.claimable(fresh)).to.equal(owed);
       expect(await senior.frozenTokens(fresh)).to.equal(7n);
-      expect(await senior.acquiredAt(fresh)).to.equal(acquired);
+      // Past its holding period before, past it after.
+      expect(await lot(senior, fresh)).to.deep.equal({ amount: 0n, releasedAt: 0n });
       // And it keeps accruing exactly from there.
       const index0 = await senior.cashIndex();
       await runPeriod(ethers, networkHelpers, f.protocol, f.r, f.h.deal, 1n);
@@ -640,7 +1027,7 @@ describe("Compliance", function () {
   describe("gas, against an OpenZeppelin ERC-20 deployed by the same test", function () {
     it("test_gas_compliantTransfers_andRegistration", async function () {
       const f = await loadFixture(activeFixture);
-      const { senior, holder, a, b, registry, agent } = f;
+      const { senior, holder, a, b, c, registry, agent } = f;
       const ref = await ethers.deployContract("ReferenceERC20");
       const gas = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
         Number((await (await tx).wait())!.gasUsed);
@@ -649,24 +1036,37 @@ describe("Compliance", function () {
       await ref.connect(holder).transfer(a.address, MIN_HOLDING);
       const refExisting = await gas(ref.connect(holder).transfer(a.address, MIN_HOLDING));
       const refNew = await gas(ref.connect(holder).transfer(b.address, MIN_HOLDING));
-      // The compliant senior tranche: both wallets registered and eligible, both settled at the cash index.
-      await senior.connect(holder).transfer(a.address, MIN_HOLDING);
-      const existing = await gas(senior.connect(holder).transfer(a.address, MIN_HOLDING));
-      const fresh = await gas(senior.connect(holder).transfer(b.address, MIN_HOLDING));
+      // The compliant junior tranche (registry, no rules: the benchmark's case) and the senior (every rule but a
+      // holder cap, among them a holding period): both wallets registered and eligible, settled at the cash index.
+      const junior = f.h.tokens[2];
+      const juniorHolder = f.r.investors[2];
+      const measure = async (token: TrancheToken, from: HardhatEthersSigner, to: string[]) => {
+        await token.connect(from).transfer(to[0], MIN_HOLDING);
+        return {
+          existing: await gas(token.connect(from).transfer(to[0], MIN_HOLDING)),
+          fresh: await gas(token.connect(from).transfer(to[1], MIN_HOLDING)),
+        };
+      };
+      const plain = await measure(junior, juniorHolder, [a.address, b.address]);
+      const held = await measure(senior, holder, [c.address, f.r.investors[5].address]);
       const registration = await gas(
         registry
           .connect(agent)
           .registerInvestor(ethers.Wallet.createRandom().address, f.kyc, US, ACCREDITED),
       );
-      const ratioExisting = existing / refExisting;
-      const ratioNew = fresh / refNew;
+      const ratio = (g: number, refGas: number) => g / refGas;
       console.log(
-        `      compliant transfer, existing holder: ${existing} gas vs OpenZeppelin ${refExisting} = ${ratioExisting.toFixed(3)}×\n` +
-          `      compliant transfer, new holder:      ${fresh} gas vs OpenZeppelin ${refNew} = ${ratioNew.toFixed(3)}×\n` +
+        `      compliant transfer, existing holder: ${plain.existing} gas vs OpenZeppelin ${refExisting} = ${ratio(plain.existing, refExisting).toFixed(3)}×\n` +
+          `      compliant transfer, new holder:      ${plain.fresh} gas vs OpenZeppelin ${refNew} = ${ratio(plain.fresh, refNew).toFixed(3)}×\n` +
+          `      with a holding period, existing:     ${held.existing} gas = ${ratio(held.existing, refExisting).toFixed(3)}×\n` +
+          `      with a holding period, new holder:   ${held.fresh} gas = ${ratio(held.fresh, refNew).toFixed(3)}×\n` +
           `      registerInvestor:                    ${registration} gas`,
       );
-      expect(ratioExisting).to.be.at.most(1.45);
-      expect(ratioNew).to.be.at.most(GAS_RATIO_NEW_HOLDER);
+      expect(ratio(plain.existing, refExisting)).to.be.at.most(1.45);
+      expect(ratio(plain.fresh, refNew)).to.be.at.most(GAS_RATIO_NEW_HOLDER);
+      // A holding period costs the receiver's fresh lot (see HOLDING_PERIOD_GAS).
+      expect(held.existing - plain.existing).to.be.at.most(HOLDING_PERIOD_GAS);
+      expect(held.fresh - plain.fresh).to.be.at.most(HOLDING_PERIOD_GAS);
       expect(registration).to.be.at.most(70_000);
     });
   });

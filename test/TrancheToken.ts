@@ -653,7 +653,7 @@ describe("TrancheToken", function () {
 
     it("test_deliverShares_revertsNotOffering", async function () {
       const f = await loadFixture(lateClaimFixture);
-      await expect(f.senior.connect(f.late).deliverShares(f.late.address, 1n))
+      await expect(f.senior.connect(f.late).deliverShares(f.late.address, f.late.address, 1n))
         .to.be.revertedWithCustomError(f.senior, "NotOffering")
         .withArgs(f.late.address);
       expect(await f.senior.balanceOf(f.late.address)).to.equal(0n);
@@ -662,15 +662,19 @@ describe("TrancheToken", function () {
     it("test_deliverShares_guards", async function () {
       const f = await loadFixture(lateClaimFixture);
       const offering = await impersonate(await f.offering.getAddress());
-      await expect(f.senior.connect(offering).deliverShares(ethers.ZeroAddress, 1n))
+      await expect(f.senior.connect(offering).deliverShares(f.late.address, ethers.ZeroAddress, 1n))
         .to.be.revertedWithCustomError(f.senior, "ERC20InvalidReceiver")
         .withArgs(ethers.ZeroAddress);
-      await expect(f.senior.connect(offering).deliverShares(f.late.address, 2_000_000n * USDC + 1n))
+      await expect(
+        f.senior
+          .connect(offering)
+          .deliverShares(f.late.address, f.late.address, 2_000_000n * USDC + 1n),
+      )
         .to.be.revertedWithCustomError(f.senior, "ERC20InsufficientBalance")
         .withArgs(offering.address, 2_000_000n * USDC, 2_000_000n * USDC + 1n);
       await f.deal.connect(f.r.guardian).pause();
       await expect(
-        f.senior.connect(offering).deliverShares(f.late.address, 1n),
+        f.senior.connect(offering).deliverShares(f.late.address, f.late.address, 1n),
       ).to.be.revertedWithCustomError(f.senior, "TokenPaused");
       expect(await f.senior.balanceOf(offering.address)).to.equal(2_000_000n * USDC);
     });

@@ -36,6 +36,7 @@ export enum Code {
   HOLDING_PERIOD = 14,
   BELOW_MIN_HOLDING = 15,
   MAX_HOLDERS = 16,
+  AMOUNT_FROZEN = 17,
 }
 
 /** The sentences the SDK explains refusals with; the token must answer the same, code by code. */
@@ -235,6 +236,36 @@ describe("TransferRules", function () {
       await expectCode(token, a, b.address, 2_000n * TOKEN, Code.SUCCESS);
     });
 
+    it("test_check_holdingPeriod_receptionLocksOnlyWhatArrives", async function () {
+      const { token, a, b, c } = await pastHoldingPeriod();
+      // b's 10 000 are past their period; 1 000 arrive from a and wait a year.
+      await expectCode(token, a, b.address, 1_000n * TOKEN, Code.SUCCESS);
+      await expectCode(token, b, c.address, 10_000n * TOKEN + 1n, Code.HOLDING_PERIOD);
+      await expectCode(token, b, c.address, 10_000n * TOKEN, Code.SUCCESS);
+      await expectCode(token, b, c.address, 1n, Code.HOLDING_PERIOD);
+      await time.increase(YEAR);
+      await expectCode(token, b, c.address, 1_000n * TOKEN, Code.SUCCESS);
+    });
+
+    it("test_check_holdingPeriod_longestPeriodsDoNotWrap", async function () {
+      // Periods whose end passes 2^32: type(uint32).max, and 80 years from a start after mid-2026. A 32-bit sum
+      // would wrap to an end in the past and let the tokens go.
+      const { registry, a, b } = await loadFixture(fixture);
+      for (const period of [2n ** 32n - 1n, 80n * YEAR]) {
+        const token = (await ethers.deployContract("CompliantTokenHarness", [
+          await registry.getAddress(),
+          { ...STANDARD_RULES, minHoldingPeriod: period, maxHolders: 0 },
+          false,
+        ])) as unknown as CompliantTokenHarness;
+        if (BigInt(await time.latest()) < 1_800_000_000n) await time.increaseTo(1_800_000_000n);
+        await token.mint(a.address, 10_000n * TOKEN);
+        const minted = BigInt(await time.latest());
+        expect(minted + period).to.be.greaterThan(2n ** 32n);
+        await time.increase(YEAR);
+        await expectCode(token, a, b.address, 2_000n * TOKEN, Code.HOLDING_PERIOD);
+      }
+    });
+
     it("test_check_belowMinHolding: sender remainder and receiver total", async function () {
       const { token, a, b, c } = await pastHoldingPeriod();
       // Sender keeps 999: below the minimum. Keeping 0 (selling out) is allowed.
@@ -284,6 +315,11 @@ describe("TransferRules", function () {
     const MAX_RATIO_EXISTING = 1.45;
     const MAX_RATIO_NEW_HOLDER = 1.2;
     const NEW_HOLDER_REGRESSION_BOUND = 1.35;
+    /**
+     * A holding period's cost on a transfer from a sender past it: the receiver's lot, a cold read of its seasoned slot
+     * (2 100) and the lot's arithmetic, here in the harness's legacy-pipeline build (see test_gas_holdingPeriod).
+     */
+    const HOLDING_PERIOD_GAS = 4_500n;
 
     async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) {
       return (await (await tx).wait())!.gasUsed;
@@ -327,12 +363,12 @@ describe("TransferRules", function () {
       return { existing, fresh };
     }
 
-    it("test_gas_rulesInImmutables: every rule on, rules in code (the tranche clone's immutable arguments)", async function () {
+    it("test_gas_rulesInImmutables: every rule on but a holding period, rules in code (the tranche clone's immutable arguments)", async function () {
       // Coverage instruments the contracts, which inflates gas: the budgets hold for the real build only.
       if (COVERAGE) this.skip();
-      const g = await measure(false, STANDARD_RULES);
+      const g = await measure(false, { ...STANDARD_RULES, minHoldingPeriod: 0n });
       const r = report(
-        "rules in immutables; blocked countries, classes, holding period, max holders, min holding",
+        "rules in immutables; blocked countries, classes, max holders, min holding",
         g,
       );
       expect(r.existing).to.be.at.most(MAX_RATIO_EXISTING);
@@ -345,10 +381,22 @@ describe("TransferRules", function () {
     it("test_gas_uncappedHolders: rules in code, no holder cap (no holder count to keep)", async function () {
       // Coverage instruments the contracts, which inflates gas: the budgets hold for the real build only.
       if (COVERAGE) this.skip();
-      const g = await measure(false, { ...STANDARD_RULES, maxHolders: 0 });
-      const r = report("rules in immutables, no holder cap", g);
+      const g = await measure(false, { ...STANDARD_RULES, maxHolders: 0, minHoldingPeriod: 0n });
+      const r = report("rules in immutables, no holder cap, no holding period", g);
       expect(r.existing).to.be.at.most(MAX_RATIO_EXISTING);
       expect(r.fresh).to.be.at.most(NEW_HOLDER_REGRESSION_BOUND);
+    });
+
+    it("test_gas_holdingPeriod: the receiver's fresh lot costs one cold slot read and its arithmetic", async function () {
+      if (COVERAGE) this.skip();
+      const without = await measure(false, { ...STANDARD_RULES, minHoldingPeriod: 0n });
+      const withPeriod = await measure(false, STANDARD_RULES);
+      report("rules in immutables, every rule on, holding period of a year", withPeriod);
+      // The senders' tokens are past their period (not read); the receivers' lots are read (2 100 cold).
+      expect(withPeriod.cascadeExisting - without.cascadeExisting).to.be.at.most(
+        HOLDING_PERIOD_GAS,
+      );
+      expect(withPeriod.cascadeNew - without.cascadeNew).to.be.at.most(HOLDING_PERIOD_GAS);
     });
 
     it("test_gas_rulesInStorage: rules in one packed slot + the countries' bitmap words cost more than in code", async function () {

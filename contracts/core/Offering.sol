@@ -187,7 +187,8 @@ contract Offering is IOffering, ReentrancyGuardTransient {
         // amount ≤ claimable ≤ allocation < 2^128.
         req.claimedShares += uint128(amount);
         emit Deposit(controller, receiver, amount, amount);
-        ITrancheToken(_share).deliverShares(receiver, amount);
+        // The token screens the controller (it gives the allocation away) and the receiver.
+        ITrancheToken(_share).deliverShares(controller, receiver, amount);
         return amount;
     }
 
@@ -291,13 +292,19 @@ contract Offering is IOffering, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IERC7575
-    function maxDeposit(address controller) public view returns (uint256) {
+    /// @dev The controller's claimable shares, or 0 while they cannot be claimed: the offering or the token is paused,
+    /// or the tranche's rules stop the controller (the token's {ITrancheToken.detectClaimRestriction}: the sender
+    /// screen a delivery applies to the controller).
+    function maxDeposit(address controller) public view returns (uint256 claimable) {
         if (_paused) return 0;
         Request memory req = _allocationView(controller);
-        return req.allocation - req.claimedShares;
+        claimable = req.allocation - req.claimedShares;
+        // Shares are claimable only after close, when the token is recorded.
+        if (claimable != 0 && ITrancheToken(_share).detectClaimRestriction(controller) != 0) return 0;
     }
 
     /// @inheritdoc IERC7575
+    /// @dev As {maxDeposit}: shares are sold at par.
     function maxMint(address controller) external view returns (uint256) {
         return maxDeposit(controller);
     }

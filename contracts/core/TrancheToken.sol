@@ -18,7 +18,7 @@ import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TransferRules} from "../libraries/TransferRules.sol";
 
 /// @title TrancheToken
-/// @notice See {ITrancheToken}. A compact ERC-20 whose balance, vote lock, holding-period clock and cash checkpoint
+/// @notice See {ITrancheToken}. A compact ERC-20 whose balance, vote lock, fresh-lot clock and cash checkpoint
 /// share one storage slot, so a transfer between settled holders touches the same number of account slots as a plain
 /// ERC-20; its compliance check is one view call to the investor registry (two packed records) and rules read from
 /// the clone's code.
@@ -40,9 +40,9 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// @dev Offset of the immutable arguments in a clone's code (after the 45-byte ERC-1167 proxy).
     uint256 private constant ARGS_OFFSET = 0x2d;
     /// @dev Fields of an {Account} slot read as one word: balance in bits 0 – 95, then these. The balance, lock and
-    /// acquisition time are the position word of {TransferRules.checkPacked}.
+    /// fresh-lot clock are the position word of {TransferRules.checkPacked}.
     uint256 private constant LOCKED_UNTIL_SHIFT = 96;
-    uint256 private constant ACQUIRED_AT_SHIFT = 128;
+    uint256 private constant FRESH_SINCE_SHIFT = 128;
     uint256 private constant CHECKPOINT_SHIFT = 160;
     /// @dev Bit 255 of an {Account} word (the top bit of its `checkpoint` field): set whenever the account's
     /// `_accrued` slot is written non-zero, cleared when a claim empties it. A claim without it skips that slot.
@@ -53,14 +53,21 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     /// @dev Fields of the hot slot read as one word: the cash index in bits 0 – 95, the carry in 96 – 191, then these.
     uint256 private constant PAUSED_SHIFT = 192;
     uint256 private constant PARTIAL_FREEZES_SHIFT = 208;
+    /// @dev A lots word ({_lotsOf}): the tranche's holding period in bits 0 – 31 (0 for the whole word when fresh
+    /// lots are not kept: no holding period, or no registry), and this flag when both wallets of a move belong to
+    /// one identity.
+    uint256 private constant SAME_IDENTITY = 1 << 32;
+    /// @dev A verdict of {_check}: the restriction code in bits 0 – 7, the move's lots word above them. Zero: allowed,
+    /// and no fresh lots to keep.
+    uint256 private constant VERDICT_LOTS_SHIFT = 8;
 
-    /// @dev Balance, the time until which it cannot leave the account (a waiver vote), the time it was acquired from
-    /// another identity (start of the holding period) and the cash index at which it was last settled, with the
-    /// {OWED} flag in its top bit: one slot.
+    /// @dev Balance, the time until which it cannot leave the account (a waiver vote), the start of the holding
+    /// period of its fresh lot (see `_seasoned`; kept only by tranches with a holding period) and the cash index at
+    /// which it was last settled, with the {OWED} flag in its top bit: one slot.
     struct Account {
         uint96 balance;
         uint32 lockedUntil;
-        uint32 acquiredAt;
+        uint32 freshSince;
         uint96 checkpoint;
     }
 
@@ -88,6 +95,13 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     mapping(address owner => uint256) private _nonces;
     /// @dev Tokens an agent froze; never more than the balance.
     mapping(address account => uint256) private _frozen;
+    /// @dev While the account's fresh lot runs (freshSince ≠ 0 and now < freshSince + the holding period): the part
+    /// of its balance past its holding period, never more than the balance; the rest of the balance is the fresh
+    /// lot. Once the lot has ended the whole balance is past it and this slot is not read until the next lot starts.
+    /// Zero while freshSince is zero (no lot yet, or one a recovery took away). The complement is stored rather than
+    /// the lot so that a reception to a new holder, or into a running lot from another identity, writes nothing
+    /// here. Kept only by a tranche with a registry and a holding period: no other tranche touches it.
+    mapping(address account => uint256) private _seasoned;
 
     modifier onlyDeal() {
         if (msg.sender != _deal()) revert NotDeal(msg.sender);
@@ -196,7 +210,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         _accounts[msg.sender] = Account({
             balance: SafeCast.toUint96(amount),
             lockedUntil: 0,
-            acquiredAt: uint32(block.timestamp),
+            freshSince: 0,
             checkpoint: uint96(_cashIndex)
         });
         emit Transfer(address(0), msg.sender, amount);
@@ -204,7 +218,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     }
 
     /// @inheritdoc ITrancheToken
-    function deliverShares(address receiver, uint256 shares) external {
+    function deliverShares(address controller, address receiver, uint256 shares) external {
         address offering_ = _offering;
         if (msg.sender != offering_) revert NotOffering(msg.sender);
         if (_paused) revert TokenPaused();
@@ -213,17 +227,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         Account memory from = _accounts[offering_];
         if (from.balance < shares) revert ERC20InsufficientBalance(offering_, from.balance, shares);
         Account memory to = _accounts[receiver];
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
-        if (registry_ != address(0)) {
-            // A subscriber must be eligible to receive; the holder cap is not applied to the primary offering (the
-            // issuer sizes it), but its holders are counted.
-            uint256 record = _walletRecord(registry_, receiver);
-            uint8 code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
-            if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-            if (_maxHolders(rules) != 0 && shares != 0 && _joins(registry_, receiver, record, to.balance)) {
-                _setHolders(_holders + 1);
-            }
-        }
+        uint256 lots = _screenDelivery(controller, receiver, shares, to.balance);
         uint256 offeringAccrued = _accrued[offering_] + _pending(from, index);
         // The shares take their pro-rata part of what the offering accrued while holding them; the last
         // delivery (shares == balance) takes the whole remainder, so nothing stays behind.
@@ -235,9 +239,19 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         _accounts[offering_] = from;
 
         to.checkpoint = _settle(receiver, to, index, moved);
+        // The delivered shares come from the offering, another identity: fresh from now.
+        if (lots != 0 && shares != 0) {
+            to.freshSince = _receiveFresh(
+                receiver,
+                to.balance,
+                to.freshSince,
+                shares,
+                shares,
+                uint32(block.timestamp),
+                uint32(lots)
+            );
+        }
         to.balance += uint96(shares);
-        // A subscription starts the holding period.
-        to.acquiredAt = uint32(block.timestamp);
         _accounts[receiver] = to;
         emit Transfer(offering_, receiver, shares);
         emit SharesDelivered(receiver, shares, moved);
@@ -365,36 +379,39 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) {
             revert TokensLocked(from, uint32(a >> LOCKED_UNTIL_SHIFT));
         }
-        (address registry_, uint256 fromRecord, uint256 toRecord, bool capped) = _forcedRecords(from, to);
         uint256 b = _load(_accounts[to]);
-        bool sameIdentity = uint32(fromRecord) == uint32(toRecord);
-        if (capped && !sameIdentity) {
-            // A court order is not refused for the holder cap, but the count follows it.
-            int256 delta = _holderCount(registry_, from, to, amount, a, b, fromRecord, toRecord);
-            if (delta != 0) _setHolders(uint256(int256(uint256(_holders)) + delta));
-        }
+        uint256 lots = _forcedCompliance(from, to, amount, a, b);
         // The agent may take frozen tokens: what stays frozen never exceeds what stays.
         uint256 frozen = _frozen[from];
         uint256 left = balance - amount;
         if (frozen > left) _unfreeze(from, frozen, frozen - left);
         emit ForcedTransfer(msg.sender, from, to, amount);
         (uint256 index, ) = _hot();
-        _move(from, to, amount, a, b, index, sameIdentity);
+        // from ≠ to (checked above).
+        if (lots != 0) b = _moveFresh(from, to, amount, a, b, lots);
+        _move(from, to, amount, a, b, index);
     }
 
-    /// @dev The records of a forced transfer; reverts unless the receiver may hold. `capped`: the tranche caps
-    /// holders.
-    function _forcedRecords(
+    /// @dev The compliance of a forced transfer: reverts unless the receiver may hold; keeps the holder count (a
+    /// court order is not refused for the holder cap, but the count follows it). Returns the lots word of the move
+    /// ({_lotsOf}).
+    function _forcedCompliance(
         address from,
-        address to
-    ) private view returns (address registry_, uint256 fromRecord, uint256 toRecord, bool capped) {
-        uint256 rules;
-        uint256[4] memory blocked;
-        (registry_, rules, blocked, ) = _args();
-        (fromRecord, toRecord) = _transferRecords(registry_, from, to);
+        address to,
+        uint256 amount,
+        uint256 a,
+        uint256 b
+    ) private returns (uint256 lots) {
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        (uint256 fromRecord, uint256 toRecord) = _transferRecords(registry_, from, to);
         uint8 code = TransferRules.receiverCode(toRecord, rules, blocked, block.timestamp);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
-        capped = _maxHolders(rules) != 0;
+        bool sameIdentity = uint32(fromRecord) == uint32(toRecord);
+        if (_maxHolders(rules) != 0 && !sameIdentity) {
+            int256 delta = _holderCount(registry_, from, to, amount, a, b, fromRecord, toRecord);
+            if (delta != 0) _setHolders(uint256(int256(uint256(_holders)) + delta));
+        }
+        lots = _lotsOf(rules, sameIdentity);
     }
 
     /// @inheritdoc ITrancheToken
@@ -408,7 +425,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint8 code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
 
-        (uint256 balance, uint256 accrued) = _movePosition(lostWallet, newWallet);
+        (uint256 balance, uint256 accrued) = _movePosition(lostWallet, newWallet, _periodOf(rules));
         uint256 frozen = _frozen[lostWallet];
         if (frozen != 0) {
             uint256 newFrozen = _frozen[newWallet];
@@ -429,8 +446,8 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 hot = _hotWord();
         // PAUSED is the first check of the rules: answered here, so the shared path below skips it.
         if (_pausedIn(hot)) return TransferRules.PAUSED;
-        (uint8 code, , ) = _check(from, to, amount, _load(_accounts[from]), _load(_accounts[to]), hot);
-        return code;
+        (uint256 verdict, ) = _check(from, to, amount, _load(_accounts[from]), _load(_accounts[to]), hot);
+        return uint8(verdict);
     }
 
     /// @inheritdoc ITrancheToken
@@ -457,8 +474,14 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     }
 
     /// @inheritdoc ITrancheToken
-    function acquiredAt(address account) external view returns (uint256) {
-        return _accounts[account].acquiredAt;
+    function freshTokens(address account) external view returns (uint256 amount, uint256 releasedAt) {
+        (address registry_, uint256 rules, , ) = _args();
+        // Without a registry the rules, the holding period among them, do not apply.
+        uint32 period = registry_ == address(0) ? 0 : _periodOf(rules);
+        if (period == 0) return (0, 0);
+        Account memory a = _accounts[account];
+        amount = _freshOf(account, a.balance, a.freshSince, period);
+        if (amount != 0) releasedAt = TransferRules.releasedAt(a.freshSince, period);
     }
 
     /// @inheritdoc ITrancheToken
@@ -711,9 +734,11 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     }
 
     /// @dev The compliance of moving `value` from `from` (account word `a`) to `to` (`b`), for {_transfer} and
-    /// {detectTransferRestriction}: the restriction code ({TransferRules.checkPacked}), whether both wallets belong
-    /// to one identity, and how the holder count changes (−1, 0, +1). Without a registry the rules do not apply:
-    /// only the balance and the lock. The pause is the callers' to check (it comes first).
+    /// {detectTransferRestriction}: the verdict (the restriction code of {TransferRules.checkPacked} in the low
+    /// byte; above it, the lots word of an allowed move under a holding period, {_lotsOf}) and how the holder count
+    /// changes (−1, 0, +1). One word, so that a tranche without a holding period tests one value for both. Without a
+    /// registry the rules do not apply: only the balance and the lock. The pause is the callers' to check (it comes
+    /// first).
     function _check(
         address from,
         address to,
@@ -721,12 +746,12 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 a,
         uint256 b,
         uint256 hot
-    ) private view returns (uint8 code, bool sameIdentity, int256 holderDelta) {
+    ) private view returns (uint256 verdict, int256 holderDelta) {
         (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
         if (registry_ == address(0)) {
-            if (value > uint96(a)) return (TransferRules.INSUFFICIENT_BALANCE, false, 0);
-            if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) return (TransferRules.TOKENS_LOCKED, false, 0);
-            return (TransferRules.SUCCESS, false, 0);
+            if (value > uint96(a)) return (TransferRules.INSUFFICIENT_BALANCE, 0);
+            if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) return (TransferRules.TOKENS_LOCKED, 0);
+            return (TransferRules.SUCCESS, 0);
         }
         // The hot word is needed no further: it becomes the sender's frozen amount (without the IR pipeline, as the
         // Solidity tests compile this file, the stack has no room for a new variable here).
@@ -734,7 +759,8 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         return _checkRegistered(registry_, from, to, value, a, b, hot, rules, blocked);
     }
 
-    /// @dev {_check} under a registry: one call for both records, the holder count only when the tranche caps it.
+    /// @dev {_check} under a registry: one call for both records, the holder count only when the tranche caps it,
+    /// the sender's fresh lot only when the tranche has a holding period and the wallets belong to two identities.
     function _checkRegistered(
         address registry_,
         address from,
@@ -745,22 +771,58 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 fromFrozen,
         uint256 rules,
         uint256[4] memory blocked
-    ) private view returns (uint8 code, bool sameIdentity, int256 holderDelta) {
+    ) private view returns (uint256 verdict, int256 holderDelta) {
         (uint256 fromRecord, uint256 toRecord) = _transferRecords(registry_, from, to);
-        sameIdentity = uint32(fromRecord) == uint32(toRecord);
+        bool sameIdentity = uint32(fromRecord) == uint32(toRecord);
         // Holders are counted only when the tranche caps them: an uncapped tranche saves the count's upkeep.
         if (_maxHolders(rules) != 0 && !sameIdentity) {
             holderDelta = _holderCount(registry_, from, to, value, a, b, fromRecord, toRecord);
         }
-        code = _code(value, a, b, fromFrozen, fromRecord, toRecord, _holdersAfter(holderDelta), rules, blocked);
+        // Under a holding period: the move's lots word, and the sender's fresh tokens in the rules' held word.
+        if (_periodOf(rules) != 0) {
+            (verdict, fromFrozen) = _heldLots(from, a, rules, sameIdentity, fromFrozen);
+        }
+        verdict |= _code(value, a, b, fromFrozen, fromRecord, toRecord, _holdersAfter(holderDelta), rules, blocked);
     }
 
-    /// @dev {TransferRules.checkPacked} at the current time (the pause is checked by the callers).
+    /// @dev The lots word of a move under packed `rules`: 0 when the tranche has no holding period (then no fresh
+    /// lot is kept), else the period with {SAME_IDENTITY} when both wallets belong to one identity.
+    function _lotsOf(uint256 rules, bool sameIdentity) private pure returns (uint256 lots) {
+        lots = _periodOf(rules);
+        if (lots != 0 && sameIdentity) lots |= SAME_IDENTITY;
+    }
+
+    /// @dev The holding period of packed `rules` ({TransferRules.pack}).
+    function _periodOf(uint256 rules) private pure returns (uint32) {
+        return uint32(rules >> TransferRules.RULES_PERIOD_SHIFT);
+    }
+
+    /// @dev {_checkRegistered} under a holding period: the lots word ({_lotsOf}) in its place in a verdict, and the
+    /// held word of the rules ({TransferRules.packHeld}): `fromFrozen` with the sender's fresh tokens when the
+    /// holding period applies (two identities).
+    function _heldLots(
+        address from,
+        uint256 a,
+        uint256 rules,
+        bool sameIdentity,
+        uint256 fromFrozen
+    ) private view returns (uint256 verdictLots, uint256 held) {
+        uint256 lots = _lotsOf(rules, sameIdentity);
+        verdictLots = lots << VERDICT_LOTS_SHIFT;
+        held = fromFrozen;
+        if (!sameIdentity) {
+            uint256 fresh = _freshOf(from, uint96(a), uint32(a >> FRESH_SINCE_SHIFT), uint32(lots));
+            held |= fresh << TransferRules.HELD_FRESH_SHIFT;
+        }
+    }
+
+    /// @dev {TransferRules.checkPacked} at the current time (the pause is checked by the callers). `fromHeld` is
+    /// the held word ({TransferRules.packHeld}).
     function _code(
         uint256 value,
         uint256 a,
         uint256 b,
-        uint256 fromFrozen,
+        uint256 fromHeld,
         uint256 fromRecord,
         uint256 toRecord,
         uint256 holdersAfter,
@@ -774,7 +836,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
                 a,
                 uint96(b),
                 value,
-                fromFrozen,
+                fromHeld,
                 false,
                 holdersAfter,
                 rules,
@@ -823,12 +885,13 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (uint32(a >> LOCKED_UNTIL_SHIFT) >= block.timestamp) {
             revert TokensLocked(from, uint32(a >> LOCKED_UNTIL_SHIFT));
         }
-        uint256 b = _load(_accounts[to]);
-        _move(from, to, value, a, b, uint96(hot), _comply(from, to, value, a, b, hot));
+        uint256 b = _comply(from, to, value, a, _load(_accounts[to]), hot);
+        _move(from, to, value, a, b, uint96(hot));
     }
 
-    /// @dev Reverts with the restriction code unless the transfer may go ahead; keeps the holder count. Returns
-    /// whether both wallets belong to one identity.
+    /// @dev Reverts with the restriction code unless the transfer may go ahead; keeps the holder count and, under a
+    /// holding period, the fresh lots ({_moveFresh}). Returns the receiver's account word `b`, with its new fresh-lot
+    /// clock when the move changed it.
     function _comply(
         address from,
         address to,
@@ -836,26 +899,21 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         uint256 a,
         uint256 b,
         uint256 hot
-    ) private returns (bool sameIdentity) {
-        uint8 code;
-        int256 holderDelta;
-        (code, sameIdentity, holderDelta) = _check(from, to, value, a, b, hot);
-        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+    ) private returns (uint256) {
+        (uint256 verdict, int256 holderDelta) = _check(from, to, value, a, b, hot);
+        if (verdict != 0) {
+            uint8 code = uint8(verdict);
+            if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+            // Allowed under a holding period: the lots follow the move.
+            if (from != to) b = _moveFresh(from, to, value, a, b, verdict >> VERDICT_LOTS_SHIFT);
+        }
         if (holderDelta != 0) _setHolders(uint256(int256(uint256(_holders)) + holderDelta));
+        return b;
     }
 
     /// @dev Settles both accounts (words `a`, `b`) at `index` and moves `value` (checked by the caller) from `from`
-    /// to `to`. The receiver's holding period starts now, unless the tokens come from a wallet of the same identity:
-    /// then it keeps the later of the two clocks.
-    function _move(
-        address from,
-        address to,
-        uint256 value,
-        uint256 a,
-        uint256 b,
-        uint256 index,
-        bool sameIdentity
-    ) private {
+    /// to `to`. The callers have moved the fresh lots ({_moveFresh}): `b` carries the receiver's clock.
+    function _move(address from, address to, uint256 value, uint256 a, uint256 b, uint256 index) private {
         uint256 owed = a & OWED;
         uint256 checkpoint = (a >> CHECKPOINT_SHIFT) & INDEX_MAX;
         if (checkpoint != index) {
@@ -882,18 +940,12 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
                 owed = OWED;
             }
         }
-        uint256 clock = uint32(b >> ACQUIRED_AT_SHIFT);
-        if (!sameIdentity) {
-            clock = uint32(block.timestamp);
-        } else if (uint96(b) == 0 || uint32(a >> ACQUIRED_AT_SHIFT) > clock) {
-            clock = uint32(a >> ACQUIRED_AT_SHIFT);
-        }
-        // Balances sum to the total supply, which fits in 96 bits: the addition stays inside the balance bits.
+        // Balances sum to the total supply, which fits in 96 bits: the addition stays inside the balance bits. The
+        // vote lock and the fresh-lot clock (bits 96 – 159) stay.
         unchecked {
             b =
                 (uint96(b) + value) |
-                (b & (uint256(type(uint32).max) << LOCKED_UNTIL_SHIFT)) |
-                (clock << ACQUIRED_AT_SHIFT) |
+                (b & (uint256(type(uint64).max) << LOCKED_UNTIL_SHIFT)) |
                 (index << CHECKPOINT_SHIFT) |
                 owed;
         }
@@ -902,9 +954,14 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
     }
 
     /// @dev Moves the whole account of `lost` (balance and unclaimed cash, both settled at the current index) to
-    /// `to`. The position keeps its clock and its vote lock; merged into a wallet that holds already, the later of
-    /// each.
-    function _movePosition(address lost, address to) private returns (uint256 balance, uint256 accrued) {
+    /// `to`. The position keeps its vote lock (merged into a wallet that holds already, the later of the two) and,
+    /// under a holding `period`, its fresh lot, which merges into `to`'s as any reception ({_receiveFresh}) with
+    /// its own clock.
+    function _movePosition(
+        address lost,
+        address to,
+        uint256 period
+    ) private returns (uint256 balance, uint256 accrued) {
         uint256 index = _cashIndex;
         Account memory a = _accounts[lost];
         Account memory b = _accounts[to];
@@ -914,11 +971,136 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (accrued != 0) _accrued[lost] = 0;
         // Settled on its own balance before the position joins it.
         b.checkpoint = _settle(to, b, index, accrued);
-        b.acquiredAt = b.balance == 0 ? a.acquiredAt : uint32(Math.max(a.acquiredAt, b.acquiredAt));
+        if (period != 0 && balance != 0) {
+            uint256 fresh = _freshOf(lost, balance, a.freshSince, uint32(period));
+            b.freshSince = _receiveFresh(to, b.balance, b.freshSince, balance, fresh, a.freshSince, uint32(period));
+        }
+        // The lost wallet's clock is cleared below, so its seasoned slot must be too.
+        if (a.freshSince != 0 && _seasoned[lost] != 0) _seasoned[lost] = 0;
         b.lockedUntil = uint32(Math.max(a.lockedUntil, b.lockedUntil));
         b.balance += a.balance;
         _accounts[to] = b;
-        _accounts[lost] = Account({balance: 0, lockedUntil: 0, acquiredAt: 0, checkpoint: uint96(index)});
+        _accounts[lost] = Account({balance: 0, lockedUntil: 0, freshSince: 0, checkpoint: uint96(index)});
+    }
+
+    /// @dev The fresh lots of a move of `value` from `from` (account word `a`) to `to` (`b`) under lots word `lots`
+    /// (from ≠ to): the sender spends its seasoned tokens first, so only what `value` takes beyond them leaves its
+    /// fresh lot. From another identity the receiver takes the whole amount as fresh from now; from a wallet of its
+    /// own identity the seasoned tokens that moved stay seasoned and the fresh ones keep the sender's clock. Returns
+    /// `b` with the receiver's new clock.
+    function _moveFresh(
+        address from,
+        address to,
+        uint256 value,
+        uint256 a,
+        uint256 b,
+        uint256 lots
+    ) private returns (uint256) {
+        uint32 since = uint32(a >> FRESH_SINCE_SHIFT);
+        uint256 fresh = _freshOf(from, uint96(a), since, uint32(lots));
+        uint256 moved;
+        if (fresh != 0 && value != 0) {
+            // fresh ≤ balance and value ≤ balance (checked by the callers): nothing wraps. What stays seasoned is
+            // at most what stays.
+            unchecked {
+                uint256 seasoned = uint96(a) - fresh;
+                if (value > seasoned) moved = value - seasoned;
+                uint256 left = seasoned - (value - moved);
+                if (left != seasoned) _seasoned[from] = left;
+            }
+        }
+        uint256 amount = value;
+        uint32 amountSince = uint32(block.timestamp);
+        if (lots & SAME_IDENTITY != 0) (amount, amountSince) = (moved, since);
+        uint256 toSince = _receiveFresh(
+            to,
+            uint96(b),
+            uint32(b >> FRESH_SINCE_SHIFT),
+            value,
+            amount,
+            amountSince,
+            uint32(lots)
+        );
+        return (b & ~(uint256(type(uint32).max) << FRESH_SINCE_SHIFT)) | (toSince << FRESH_SINCE_SHIFT);
+    }
+
+    /// @dev `account` (holding `balance`, its fresh lot started at `since`) receives `value` tokens of which `amount`
+    /// are fresh, their holding period started at `amountSince` (the rest is seasoned). The fresh ones merge into
+    /// its lot ({TransferRules.mergeFresh}); returns the lot's new start. Under holding `period`.
+    function _receiveFresh(
+        address account,
+        uint256 balance,
+        uint32 since,
+        uint256 value,
+        uint256 amount,
+        uint32 amountSince,
+        uint32 period
+    ) private returns (uint32) {
+        // The seasoned slot as stored: zero, unread, for an account that has had no lot.
+        uint256 stored;
+        uint256 fresh;
+        if (since != 0) {
+            bool running = block.timestamp < TransferRules.releasedAt(since, period);
+            // An ended lot receiving only seasoned tokens: nothing to keep, nothing to read.
+            if (!running && amount == 0) return since;
+            stored = _seasoned[account];
+            if (running && stored < balance) fresh = balance - stored;
+        } else if (amount == 0) {
+            // No lot, and only seasoned tokens arriving: none starts.
+            return since;
+        }
+        // Amounts are at most the supply, which fits in 96 bits.
+        (fresh, since) = TransferRules.mergeFresh(uint96(fresh), since, uint96(amount), amountSince);
+        // The merged lot is at most the new balance, which fits in 96 bits.
+        unchecked {
+            uint256 seasoned = balance + value - fresh;
+            if (stored != seasoned) _seasoned[account] = seasoned;
+        }
+        return since;
+    }
+
+    /// @dev {TransferRules.freshTokens} of `account`, holding `balance` with its fresh lot started at `since`, under
+    /// holding `period`: none without a lot (`since` zero) or once it has ended (its seasoned slot is then not
+    /// read), else the balance less its seasoned tokens (at most the balance while the lot runs, so the lot is at
+    /// most the balance too).
+    function _freshOf(address account, uint256 balance, uint32 since, uint32 period) private view returns (uint256) {
+        if (since == 0 || block.timestamp >= TransferRules.releasedAt(since, period)) return 0;
+        uint256 seasoned = _seasoned[account];
+        return seasoned < balance ? balance - seasoned : 0;
+    }
+
+    /// @dev The compliance of a delivery of `shares` to `receiver` (holding `toBalance`) from `controller`'s
+    /// allocation: under a registry, one call reads both records; the controller is screened as a sender (codes 4 –
+    /// 8: it gives the allocation away as one) and the receiver as a receiver (9 – 13), refused with
+    /// {TransferRestricted}. The holder cap is not applied to the primary offering (the issuer sizes it), but its
+    /// holders are counted. Returns the lots word of the delivery ({_lotsOf}; the offering is another identity).
+    function _screenDelivery(
+        address controller,
+        address receiver,
+        uint256 shares,
+        uint256 toBalance
+    ) private returns (uint256) {
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        if (registry_ == address(0)) return 0;
+        uint256 record;
+        uint8 code;
+        if (controller == receiver) {
+            // One wallet: the receiver checks are the sender checks under other codes, so one screen decides.
+            record = _walletRecord(registry_, receiver);
+            code = TransferRules.senderCode(record, rules, blocked, block.timestamp);
+        } else {
+            uint256 controllerRecord;
+            (controllerRecord, record) = _transferRecords(registry_, controller, receiver);
+            code = TransferRules.senderCode(controllerRecord, rules, blocked, block.timestamp);
+            if (code == TransferRules.SUCCESS) {
+                code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
+            }
+        }
+        if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
+        if (_maxHolders(rules) != 0 && shares != 0 && _joins(registry_, receiver, record, toBalance)) {
+            _setHolders(_holders + 1);
+        }
+        return _lotsOf(rules, false);
     }
 
     function _checkNotOffering(address account) private view {

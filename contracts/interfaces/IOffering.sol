@@ -13,6 +13,11 @@ import {IERC7540Deposit, IERC7540Operator, IERC7575} from "./IERC7540.sol";
 /// claim order; any two controllers' allocations differ from the exact pro-rata by less than one unit), and the
 /// rest of its request is refundable. Tokens are sold at par: one share per stablecoin unit.
 /// The `Deposit` event of a claim names the controller as `sender` and the receiver as `owner` (ERC-7540).
+/// On a restricted tranche the token delivers claimed shares only for a controller its rules let send (ERC-1404
+/// codes 4 – 8: registered, not frozen, KYC valid, country and class allowed) and to a receiver they let hold (9 –
+/// 13), whoever calls; a refusal reverts the token's `TransferRestricted(code)`. `maxDeposit` / `maxMint` are 0
+/// while the controller is refused (or the offering or the token is paused); `claimableDepositRequest` still shows
+/// the allocation, which waits until the controller may claim it.
 /// @dev Views of an unsettled controller's allocation assume it settles next; another controller settling first can
 /// move it by one unit either way, so integrations should claim what `maxMint` shows in the same block or re-read.
 interface IOffering is IERC7540Deposit, IERC7540Operator, IERC7575, IERC165 {

@@ -18,6 +18,15 @@ import {TransferRules} from "../libraries/TransferRules.sol";
 /// recover a lost wallet; coupons accrued before any of these stay with the wallet that earned them, and a wallet
 /// that may not claim (frozen, KYC expired) keeps accruing until it may again. A tranche without a registry
 /// (`registry` zero) has no transfer restrictions and no agent.
+///
+/// Holding period: under a tranche's `minHoldingPeriod`, tokens received from another identity (a transfer, a
+/// forced transfer, an offering delivery) join the receiver's fresh lot ({freshTokens}) and may not go to another
+/// identity before the lot's holding period ends; the rest of the balance is free of it, and a transfer to another
+/// identity takes from that rest first and only ({TransferRules} code 14). A reception never locks tokens already
+/// held: an ended lot is replaced by the received tokens, an unended one merges with them into one lot whose start
+/// is the amount-weighted mean of both, rounded down (see {TransferRules} for what this keeps). Between wallets of
+/// one identity no holding period applies: the sender's seasoned tokens move first, and fresh tokens that move
+/// carry the sender's clock into the receiver's lot the same weighted way.
 /// @dev Rounding: the index rises by ⌊(amount·1e18 + remainder) / supply⌋ and the remainder is carried to the next
 /// distribution; an account's accrual rounds down. Sub-wei rounding of accruals stays in the token as a solvency
 /// buffer, so the token can always pay every claim.
@@ -66,7 +75,7 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     event ForcedTransfer(address indexed agent, address indexed from, address indexed to, uint256 amount);
 
     /// @notice Compliance agent `agent` moved a lost wallet's position to `newWallet`: `balance` tokens (a `Transfer`
-    /// follows), `accrued` unclaimed cash and `frozen` frozen tokens; holding-period clock and vote lock go along.
+    /// follows), `accrued` unclaimed cash and `frozen` frozen tokens; the fresh lot and the vote lock go along.
     event WalletRecovered(
         address indexed agent,
         address indexed lostWallet,
@@ -144,8 +153,11 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// @notice The offering mints the tranche's supply to itself at close.
     function issue(uint256 amount) external;
 
-    /// @notice The offering hands `shares` to a subscriber with the cash they accrued while held by the offering.
-    function deliverShares(address receiver, uint256 shares) external;
+    /// @notice The offering hands `shares` of `controller`'s allocation to `receiver`, with the cash they accrued
+    /// while held by the offering. Under a registry the controller is screened as a sender (codes 4 – 8: it gives
+    /// the allocation away as one), then the receiver as a receiver (9 – 13); a refusal reverts
+    /// {TransferRestricted}. The shares join the receiver's fresh lot (see the holding period above).
+    function deliverShares(address controller, address receiver, uint256 shares) external;
 
     /// @notice The deal announces `amount` of cash it just transferred to this token.
     function distribute(uint256 amount) external;
@@ -184,15 +196,18 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit {
     /// period or frozen tokens (vote locks still hold); `to` must be eligible. Both accounts are settled first.
     function forcedTransfer(address from, address to, uint256 amount) external;
 
-    /// @notice Compliance agent: moves `lostWallet`'s whole position (balance, unclaimed cash, frozen tokens,
-    /// holding-period clock, vote lock) to `newWallet`, which must be eligible.
+    /// @notice Compliance agent: moves `lostWallet`'s whole position (balance, unclaimed cash, frozen tokens, fresh
+    /// lot, vote lock) to `newWallet`, which must be eligible. The fresh lot merges into `newWallet`'s as a
+    /// reception with its own clock; the later of the two vote locks holds.
     function recoverWallet(address lostWallet, address newWallet) external;
 
     /// @notice Part of `account`'s balance frozen by an agent.
     function frozenTokens(address account) external view returns (uint256);
 
-    /// @notice When `account` acquired its tokens from another identity (start of its holding period; 0: never).
-    function acquiredAt(address account) external view returns (uint256);
+    /// @notice The tokens of `account` still in their holding period now (they may not go to another identity;
+    /// the rest of the balance may, frozen tokens aside) and when they are released (0 when `amount` is 0). Always
+    /// (0, 0) for a tranche without a holding period.
+    function freshTokens(address account) external view returns (uint256 amount, uint256 releasedAt);
 
     /// @notice Identities holding the tranche (kept only when the tranche caps holders; otherwise 0).
     function holders() external view returns (uint256);

@@ -139,7 +139,9 @@ library TermSheetLib {
     }
 
     /// @dev Without a registry a tranche has no rules. With one: the minimum holding fits the face, and only valid
-    /// ISO 3166-1 numeric codes (1 – 999) may be blocked.
+    /// ISO 3166-1 numeric codes (1 – 999) may be blocked. Any holding period is valid: the token computes a lot's end
+    /// in 256 bits ({TransferRules.releasedAt}), so none wraps, and `type(uint32).max` keeps received tokens with
+    /// their identity while the token's 32-bit clocks run (until 2106), a meaningful "never".
     function _transferRulesValid(
         TransferRules.Rules calldata r,
         uint256 faceAmount,

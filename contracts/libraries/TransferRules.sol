@@ -11,6 +11,21 @@ import {InvestorRecord, InvestorRecordLib} from "../compliance/InvestorRecord.so
 /// investor records (one `transferRecords` call to the registry), its rules and the balances it already read; no
 /// storage, no loops.
 ///
+/// Holding period. Each account keeps one fresh lot: `fresh` tokens whose holding period started at `freshSince`
+/// and ends at `freshSince + minHoldingPeriod` (computed in 256 bits: a period of `type(uint32).max` never ends
+/// before the token's 32-bit clocks do, in 2106). The rest of the balance is seasoned: past its holding period. A
+/// transfer to another identity may take seasoned tokens only ({HOLDING_PERIOD}), so tokens received never lock
+/// tokens already held. Receptions from another identity add to the lot ({mergeFresh}): when the lot has ended (or
+/// is empty) the received tokens start a new one now; otherwise both merge into one lot whose start is the
+/// balance-weighted mean of the two, rounded down. The weighted merge keeps both properties in O(1) when lots
+/// overlap: what the holder may move at the reception stays movable (the merged lot holds exactly the fresh tokens
+/// of both), and the received tokens are not freed at the reception (the merged start is after the old one, so
+/// the lot's end is in the future). The lot's token-seconds of holding are kept: amount × remaining period is the
+/// sum of the two lots'. A reception can therefore move the end of the older fresh tokens later, by a time
+/// proportional to its share of the merged lot (a dust amount moves it by less than a second, which the rounding
+/// drops), and release the received tokens before a full period, by the same token-seconds; it never touches
+/// seasoned tokens.
+///
 /// Checks run in this order and the first failing one gives the code, so the codes are stable and tests can name
 /// the exact cause:
 ///
@@ -24,7 +39,8 @@ import {InvestorRecord, InvestorRecordLib} from "../compliance/InvestorRecord.so
 ///   7  SENDER_COUNTRY_BLOCKED      the sender's country is blocked (or not a valid ISO code, 1 – 999)
 ///   8  SENDER_CLASS_NOT_ALLOWED    allowedClasses ≠ 0 and the sender has none of them
 ///   9–13                           the same five checks for the receiver
-///   14 HOLDING_PERIOD              now < acquiredAt + minHoldingPeriod (not between wallets of one identity)
+///   14 HOLDING_PERIOD              frozen + fresh > sender balance − amount, where fresh is the sender's fresh lot
+///                                  still in its holding period ({freshTokens}); not between wallets of one identity
 ///   15 BELOW_MIN_HOLDING           the sender keeps a non-zero balance below minHolding, or the receiver ends
 ///                                  with less than minHolding
 ///   16 MAX_HOLDERS                 the receiver's identity is a new holder and the count of holding identities
@@ -58,7 +74,10 @@ library TransferRules {
 
     /// @dev Fields of a position word ({checkPacked}): balance in bits 0 – 95, then these.
     uint256 internal constant POSITION_LOCKED_UNTIL_SHIFT = 96;
-    uint256 internal constant POSITION_ACQUIRED_AT_SHIFT = 128;
+    uint256 internal constant POSITION_FRESH_SINCE_SHIFT = 128;
+    /// @dev Fields of a held word ({checkPacked}, {packHeld}): the frozen amount in bits 0 – 127, the fresh-lot
+    /// amount in bits 128 – 255.
+    uint256 internal constant HELD_FRESH_SHIFT = 128;
     /// @dev Fields of a packed rules word ({pack}): allowedClasses in bits 0 – 15, then these.
     uint256 internal constant RULES_PERIOD_SHIFT = 16;
     uint256 internal constant RULES_MAX_HOLDERS_SHIFT = 48;
@@ -67,8 +86,10 @@ library TransferRules {
     /// @notice The restrictions of one tranche.
     /// @param allowedClasses Investor classes allowed to hold: any-of mask over the registry's class flags; 0 allows
     /// any class.
-    /// @param minHoldingPeriod Seconds a holder must keep tokens after acquiring them (e.g. 365 days for
-    /// restricted securities); 0: none.
+    /// @param minHoldingPeriod Seconds a holder must keep tokens received from another identity before they may
+    /// go to another identity (e.g. 365 days for restricted securities); 0: none. Any value is valid:
+    /// `type(uint32).max` keeps every received token with its holder's identity while the token's 32-bit clocks
+    /// run (until 2106).
     /// @param maxHolders Most identities (people, not wallets) that may hold the tranche; 0: no limit.
     /// @param minHolding Least non-zero balance a wallet may hold; 0: none.
     /// @param blockedCountries 1024-bit bitmap of blocked ISO 3166-1 numeric codes: country c is bit c % 256 of
@@ -85,7 +106,8 @@ library TransferRules {
     /// @param fromRecord,toRecord The packed registry records of both wallets (`transferRecords`).
     /// @param fromBalance,toBalance Balances before the transfer.
     /// @param fromFrozen Part of the sender's balance an agent froze (0: none).
-    /// @param fromAcquiredAt When the sender acquired its tokens (start of its holding period).
+    /// @param fromFresh Tokens of the sender's fresh lot (0: none; see the library's notes on the holding period).
+    /// @param fromFreshSince When the holding period of the sender's fresh lot started.
     /// @param fromLockedUntil Time until which the sender's tokens are locked (0: not locked).
     /// @param holders Identities holding the tranche before the transfer.
     /// @param receiverJoins The receiver's identity holds no tokens before the transfer.
@@ -97,7 +119,8 @@ library TransferRules {
         uint256 fromBalance;
         uint256 toBalance;
         uint256 fromFrozen;
-        uint256 fromAcquiredAt;
+        uint256 fromFresh;
+        uint256 fromFreshSince;
         uint256 fromLockedUntil;
         uint256 holders;
         bool receiverJoins;
@@ -107,12 +130,13 @@ library TransferRules {
 
     /// @notice The restriction code of transfer `t` under `rules` at time `nowTime`; {SUCCESS} when allowed.
     /// @dev Packs `t` and `rules` into words and runs {checkPacked}, the one implementation of the rules. The sender's
-    /// balance must fit in 96 bits and its times in 32 (a token's widths): anything wider reverts.
+    /// balance must fit in 96 bits, its times in 32 and its frozen and fresh amounts in 128 (a token's widths):
+    /// anything wider reverts.
     function check(Transfer memory t, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
         uint256 fromPosition =
             uint256(SafeCast.toUint96(t.fromBalance)) |
                 (uint256(SafeCast.toUint32(t.fromLockedUntil)) << POSITION_LOCKED_UNTIL_SHIFT) |
-                (uint256(SafeCast.toUint32(t.fromAcquiredAt)) << POSITION_ACQUIRED_AT_SHIFT);
+                (uint256(SafeCast.toUint32(t.fromFreshSince)) << POSITION_FRESH_SINCE_SHIFT);
         return
             checkPacked(
                 InvestorRecord.unwrap(t.fromRecord),
@@ -120,7 +144,7 @@ library TransferRules {
                 fromPosition,
                 t.toBalance,
                 t.amount,
-                t.fromFrozen,
+                packHeld(t.fromFrozen, t.fromFresh),
                 t.paused,
                 t.receiverJoins && !t.senderLeaves ? t.holders + 1 : 0,
                 pack(rules),
@@ -132,11 +156,12 @@ library TransferRules {
     /// @notice The restriction code of a transfer given as words; {SUCCESS} when allowed. What a token runs on every
     /// transfer: no memory structs, every input is a word it already holds.
     /// @param fromRecord,toRecord The packed registry records of both wallets ({InvestorRecord}).
-    /// @param fromPosition The sender's position: balance (bits 0 – 95), lockedUntil (96 – 127), acquiredAt
+    /// @param fromPosition The sender's position: balance (bits 0 – 95), lockedUntil (96 – 127), freshSince
     /// (128 – 159); higher bits are ignored (a tranche token passes its account slot as it is).
     /// @param toBalance The receiver's balance before the transfer.
     /// @param amount The amount moved.
-    /// @param fromFrozen Part of the sender's balance an agent froze (0: none); never more than the balance.
+    /// @param fromHeld The sender's held amounts ({packHeld}): the part of its balance an agent froze (never more
+    /// than the balance) and the tokens of its fresh lot (0: none, as a token without a holding period passes).
     /// @param paused The token is paused.
     /// @param holdersAfter The count of holding identities after the transfer when it adds one (the receiver's
     /// identity joins and the sender's does not leave); 0 when it adds none.
@@ -148,7 +173,7 @@ library TransferRules {
         uint256 fromPosition,
         uint256 toBalance,
         uint256 amount,
-        uint256 fromFrozen,
+        uint256 fromHeld,
         bool paused,
         uint256 holdersAfter,
         uint256 rules,
@@ -160,20 +185,28 @@ library TransferRules {
         if (amount > fromBalance) return INSUFFICIENT_BALANCE;
         // amount ≤ fromBalance checked above, so the subtraction cannot wrap (and nothing here can overflow).
         unchecked {
-            if (fromFrozen > fromBalance - amount) return AMOUNT_FROZEN;
+            if (uint128(fromHeld) > fromBalance - amount) return AMOUNT_FROZEN;
         }
         if (uint32(fromPosition >> POSITION_LOCKED_UNTIL_SHIFT) >= nowTime) return TOKENS_LOCKED;
         code = senderCode(fromRecord, rules, blocked, nowTime);
         if (code != SUCCESS) return code;
         code = receiverCode(toRecord, rules, blocked, nowTime);
         if (code != SUCCESS) return code;
-        // Moving tokens between wallets of one identity changes no beneficial owner: no holding period. Both terms
-        // are 32-bit: the sum cannot overflow.
-        unchecked {
-            if (
-                uint32(fromRecord) != uint32(toRecord) &&
-                nowTime < uint32(fromPosition >> POSITION_ACQUIRED_AT_SHIFT) + uint32(rules >> RULES_PERIOD_SHIFT)
-            ) return HOLDING_PERIOD;
+        // Moving tokens between wallets of one identity changes no beneficial owner: no holding period. Otherwise
+        // only seasoned tokens leave: what stays must cover the frozen and the fresh tokens.
+        if (uint32(fromRecord) != uint32(toRecord) && fromHeld >> HELD_FRESH_SHIFT != 0) {
+            uint256 fresh = freshTokens(
+                fromHeld >> HELD_FRESH_SHIFT,
+                uint32(fromPosition >> POSITION_FRESH_SINCE_SHIFT),
+                fromBalance,
+                uint32(rules >> RULES_PERIOD_SHIFT),
+                nowTime
+            );
+            // The frozen amount is at most fromBalance − amount (checked above) and fresh at most fromBalance, both
+            // below 2⁹⁶: neither the sum nor the difference can wrap.
+            unchecked {
+                if (uint128(fromHeld) + fresh > fromBalance - amount) return HOLDING_PERIOD;
+            }
         }
         uint256 minHolding = uint128(rules >> RULES_MIN_HOLDING_SHIFT);
         if (minHolding != 0) {
@@ -187,6 +220,54 @@ library TransferRules {
         uint256 maxHolders = uint32(rules >> RULES_MAX_HOLDERS_SHIFT);
         if (maxHolders != 0 && holdersAfter > maxHolders) return MAX_HOLDERS;
         return SUCCESS;
+    }
+
+    /// @notice The tokens of a fresh lot of `fresh` tokens started at `since` still in their holding period of
+    /// `period` seconds at `nowTime`, for an account holding `balance`: all of them (at most the balance) before
+    /// `since + period`, none from then on. The end is computed in 256 bits, so no period wraps around.
+    function freshTokens(
+        uint256 fresh,
+        uint32 since,
+        uint256 balance,
+        uint32 period,
+        uint256 nowTime
+    ) internal pure returns (uint256) {
+        if (nowTime >= releasedAt(since, period)) return 0;
+        return fresh < balance ? fresh : balance;
+    }
+
+    /// @notice When a fresh lot started at `since` leaves a holding period of `period` seconds: `since + period`,
+    /// in 256 bits (two 32-bit terms: the sum neither wraps nor overflows).
+    function releasedAt(uint32 since, uint32 period) internal pure returns (uint256) {
+        unchecked {
+            return uint256(since) + period;
+        }
+    }
+
+    /// @notice The fresh lot after `amount` tokens whose holding period started at `amountSince` join a lot of
+    /// `fresh` tokens started at `since` ({freshTokens} of the receiver: 0 when its lot has ended). An empty lot
+    /// takes the received tokens' start; otherwise the start is the amount-weighted mean of both, rounded down (a
+    /// reception of dust does not move it; it may free the lot up to a second early, never later).
+    function mergeFresh(
+        uint96 fresh,
+        uint32 since,
+        uint96 amount,
+        uint32 amountSince
+    ) internal pure returns (uint256 merged, uint32 sinceDown) {
+        if (amount == 0) return (fresh, since);
+        if (fresh == 0) return (amount, amountSince);
+        // 96-bit amounts and 32-bit times: each product is below 2¹²⁸, the sums below 2¹²⁹, and the divisor is
+        // not zero. The mean lies between the two starts, so it fits in 32 bits.
+        unchecked {
+            merged = uint256(fresh) + amount;
+            sinceDown = uint32((uint256(fresh) * since + uint256(amount) * amountSince) / merged);
+        }
+    }
+
+    /// @notice The held word of {checkPacked}: `frozen` in bits 0 – 127, `fresh` in bits 128 – 255. Both must fit
+    /// in 128 bits (reverts otherwise).
+    function packHeld(uint256 frozen, uint256 fresh) internal pure returns (uint256) {
+        return uint256(SafeCast.toUint128(frozen)) | (uint256(SafeCast.toUint128(fresh)) << HELD_FRESH_SHIFT);
     }
 
     /// @notice `rules` packed in one word for {checkPacked}: allowedClasses (bits 0 – 15), minHoldingPeriod
@@ -293,7 +374,7 @@ library TransferRules {
         if (code == RECEIVER_CLASS_NOT_ALLOWED) {
             return "The receiver's investor class is not allowed for this tranche.";
         }
-        if (code == HOLDING_PERIOD) return "The sender's minimum holding period has not ended.";
+        if (code == HOLDING_PERIOD) return "The amount exceeds the sender's tokens past their minimum holding period.";
         if (code == BELOW_MIN_HOLDING) return "The transfer would leave a balance below the minimum holding.";
         if (code == MAX_HOLDERS) return "The tranche already has the maximum number of holders.";
         if (code == AMOUNT_FROZEN) return "The amount exceeds the sender's unfrozen balance.";

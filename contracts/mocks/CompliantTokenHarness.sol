@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
 import {InvestorRecord} from "../compliance/InvestorRecord.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {TransferRules} from "../libraries/TransferRules.sol";
@@ -8,9 +10,11 @@ import {TransferRules} from "../libraries/TransferRules.sol";
 /// @notice Test-only: {TransferRules} on a bare ERC-20-like balance sheet, so the rules can be exercised code by code
 /// (and their gas compared with an OpenZeppelin ERC-20 transfer) apart from a tranche's coupons and offering. Not a
 /// token: no allowances, no coupons, no events beyond `Transfer`.
-/// @dev The same account layout as {TrancheToken} (balance 96 bits, vote lock 32, acquisition time 32, then the
-/// cash checkpoint the harness leaves unused); the rules either in immutables (as the token's clone arguments) or in
-/// storage, one packed slot plus only the bitmap words of the two countries involved.
+/// @dev The same account layout as {TrancheToken} (balance 96 bits, vote lock 32, fresh-lot start 32, then the
+/// cash checkpoint the harness leaves unused) and the same fresh-lot bookkeeping (the seasoned part of the balance
+/// while the lot runs, {TransferRules.mergeFresh} on every reception from another identity); the rules either in
+/// immutables (as the token's clone arguments) or in storage, one packed slot plus only the bitmap words of the
+/// two countries involved.
 contract CompliantTokenHarness {
     using TransferRules for TransferRules.Transfer;
 
@@ -31,7 +35,7 @@ contract CompliantTokenHarness {
     error TransferRestricted(uint8 code);
 
     uint256 private constant LOCKED_UNTIL_SHIFT = 96;
-    uint256 private constant ACQUIRED_AT_SHIFT = 128;
+    uint256 private constant FRESH_SINCE_SHIFT = 128;
 
     IInvestorRegistry private immutable REGISTRY;
     bool private immutable RULES_IN_STORAGE;
@@ -47,9 +51,11 @@ contract CompliantTokenHarness {
     State private _state;
     StoredRules private _storedRules;
     uint256[4] private _blocked;
-    /// @dev Packed: balance (bits 0 – 95), vote lock (96 – 127), acquisition time (128 – 159), cash checkpoint
+    /// @dev Packed: balance (bits 0 – 95), vote lock (96 – 127), fresh-lot start (128 – 159), cash checkpoint
     /// (160 – 255, unused here).
     mapping(address account => uint256) private _accounts;
+    /// @dev While the account's fresh lot runs, the part of its balance past its holding period.
+    mapping(address account => uint256) private _seasoned;
 
     constructor(IInvestorRegistry registry, TransferRules.Rules memory rules, bool rulesInStorage) {
         REGISTRY = registry;
@@ -66,12 +72,13 @@ contract CompliantTokenHarness {
         _blocked = rules.blockedCountries;
     }
 
-    /// @notice Setup only: credits `amount` to `to` as a subscription (acquired now), with no checks.
+    /// @notice Setup only: credits `amount` to `to` as a subscription (received from another identity now, so
+    /// fresh), with no checks.
     function mint(address to, uint256 amount) external {
         uint256 account = _accounts[to];
         if (uint96(account) == 0 && _capsHolders()) ++_state.holders;
-        account =
-            (account & ~(uint256(type(uint32).max) << ACQUIRED_AT_SHIFT)) | (block.timestamp << ACQUIRED_AT_SHIFT);
+        uint256 period = _period();
+        if (period != 0) account = _receive(to, account, amount, amount, block.timestamp, period);
         _accounts[to] = account + amount;
         emit Transfer(address(0), to, amount);
     }
@@ -95,11 +102,18 @@ contract CompliantTokenHarness {
         uint8 code = t.check(_rules(t), block.timestamp);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
 
-        if (uint96(b) == 0) {
-            // A receiver without tokens starts its holding period now, or inherits the sender's when both wallets
-            // belong to one identity; further tokens do not restart it.
-            uint256 acquiredAt = t.fromRecord.identity() == t.toRecord.identity() ? _acquiredAt(a) : block.timestamp;
-            b = (b & ~(uint256(type(uint32).max) << ACQUIRED_AT_SHIFT)) | (acquiredAt << ACQUIRED_AT_SHIFT);
+        uint256 period = _period();
+        if (period != 0 && from != to) {
+            // Seasoned tokens leave first; from another identity all of `amount` is fresh from now, from a wallet of
+            // the same identity only the fresh tokens that moved, with the sender's clock.
+            uint256 fresh = _freshOf(from, a, period);
+            uint256 seasoned = uint96(a) - fresh;
+            uint256 moved = amount > seasoned ? amount - seasoned : 0;
+            if (fresh != 0 && amount != moved) _seasoned[from] = seasoned - (amount - moved);
+            b =
+                t.fromRecord.identity() == t.toRecord.identity()
+                    ? _receive(to, b, amount, moved, _freshSince(a), period)
+                    : _receive(to, b, amount, amount, block.timestamp, period);
         }
         // amount ≤ balance checked by the rules, and the balance is the low 96 bits; balances sum to the supply,
         // which fits in 96 bits.
@@ -151,7 +165,9 @@ contract CompliantTokenHarness {
         t.amount = amount;
         t.fromBalance = uint96(a);
         t.toBalance = uint96(b);
-        t.fromAcquiredAt = _acquiredAt(a);
+        t.fromFreshSince = _freshSince(a);
+        uint256 period = _period();
+        if (period != 0) t.fromFresh = _freshOf(from, a, period);
         t.fromLockedUntil = uint32(a >> LOCKED_UNTIL_SHIFT);
         t.holders = s.holders;
         t.paused = s.paused;
@@ -166,8 +182,53 @@ contract CompliantTokenHarness {
         return RULES_IN_STORAGE ? _storedRules.maxHolders != 0 : MAX_HOLDERS != 0;
     }
 
-    function _acquiredAt(uint256 account) private pure returns (uint256) {
-        return uint32(account >> ACQUIRED_AT_SHIFT);
+    function _period() private view returns (uint256) {
+        return RULES_IN_STORAGE ? _storedRules.minHoldingPeriod : MIN_HOLDING_PERIOD;
+    }
+
+    function _freshSince(uint256 account) private pure returns (uint256) {
+        return uint32(account >> FRESH_SINCE_SHIFT);
+    }
+
+    /// @dev The tokens of `wallet` (account word `account`) still in their holding period: none without a lot (start
+    /// zero) or once it ended (the seasoned slot is then not read).
+    function _freshOf(address wallet, uint256 account, uint256 period) private view returns (uint256) {
+        uint32 since = uint32(_freshSince(account));
+        if (since == 0 || block.timestamp >= TransferRules.releasedAt(since, uint32(period))) return 0;
+        uint256 balance = uint96(account);
+        uint256 seasoned = _seasoned[wallet];
+        return
+            TransferRules.freshTokens(
+                balance - Math.min(seasoned, balance),
+                since,
+                balance,
+                uint32(period),
+                block.timestamp
+            );
+    }
+
+    /// @dev `wallet` (account word `account`) receives `value` tokens, `fresh` of them fresh from `freshSince`:
+    /// returns the word with the merged lot's start; keeps the seasoned part.
+    function _receive(
+        address wallet,
+        uint256 account,
+        uint256 value,
+        uint256 fresh,
+        uint256 freshSince,
+        uint256 period
+    ) private returns (uint256) {
+        uint256 lot = _freshOf(wallet, account, period);
+        if (lot == 0 && fresh == 0) return account;
+        uint32 since;
+        (lot, since) = TransferRules.mergeFresh(
+            uint96(lot),
+            uint32(_freshSince(account)),
+            uint96(fresh),
+            uint32(freshSince)
+        );
+        uint256 seasoned = uint96(account) + value - lot;
+        if (_seasoned[wallet] != seasoned) _seasoned[wallet] = seasoned;
+        return (account & ~(uint256(type(uint32).max) << FRESH_SINCE_SHIFT)) | (uint256(since) << FRESH_SINCE_SHIFT);
     }
 
     function _otherWalletsHold(address wallet, InvestorRecord record) private view returns (bool) {

@@ -486,8 +486,11 @@ const transferShape = {
         "ISO 3166-1 numeric codes of the countries whose investors may neither receive nor send (e.g. 408 North Korea, 364 Iran).",
     })
     .optional(),
-  minHoldingPeriod: duration("the minimum holding period after acquisition")
-    .meta({ description: 'Seconds a holder keeps tokens after acquiring them, e.g. "365d".' })
+  minHoldingPeriod: duration("the minimum holding period of received tokens")
+    .meta({
+      description:
+        'How long tokens received from another investor wait before they may go to another investor, e.g. "365d". Any duration up to 4294967295 seconds (2^32 − 1: never, while the token\'s 32-bit clocks run).',
+    })
     .optional(),
   maxHolders: uint(U32, "the most identities that may hold the tranche", 1)
     .meta({ description: "Most identities (investors, not wallets) that may hold the tranche." })

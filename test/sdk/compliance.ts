@@ -26,9 +26,15 @@ import {
   dealAbi,
   INVESTOR_CLASSES,
   investorRegistryAbi,
+  freshTokens,
+  holdingPeriodCode,
+  mergeFresh,
   mockStablecoinAbi,
+  offeringAbi,
   parseTermSheet,
   TRANSFER_RESTRICTION_MESSAGES,
+  releasedAt,
+  transferableToAnotherIdentity,
   TransferRestrictedError,
   trancheTokenAbi,
   wrapContractError,
@@ -218,23 +224,60 @@ describe("SDK compliance: restricted tranche tokens", () => {
     await advanceTo(terms.offeringClosesAt);
     for (const offering of offerings) await keeper.closeOffering({ offering });
 
-    // Refused before sending: the receiver's registry record fails the tranche's rules.
-    const cases: [typeof A, number, string][] = [
-      [D, 9, "ReceiverNotRegistered"],
-      [C, 12, "ReceiverCountryBlocked"],
-      [E, 13, "ReceiverClassNotAllowed"],
+    // Refused before sending: a registry record fails the tranche's rules. The controller is screened first, as
+    // a sender (it gives its allocation away), then the receiver.
+    const setWalletFrozen = async (wallet: Address, frozen: boolean) =>
+      waitForTransactionReceipt(publicClient, {
+        hash: await writeContract(agent, {
+          address: registry,
+          abi: investorRegistryAbi,
+          functionName: "setWalletFrozen",
+          args: [wallet, frozen],
+        }),
+      });
+    const cases: [typeof A, Address | undefined, number, string][] = [
+      [D, undefined, 4, "SenderNotRegistered"],
+      [C, undefined, 7, "SenderCountryBlocked"],
+      [E, undefined, 8, "SenderClassNotAllowed"],
+      [B, outsider.account.address, 9, "ReceiverNotRegistered"],
+      [B, C.account.address, 12, "ReceiverCountryBlocked"],
     ];
-    for (const [who, code, name] of cases) {
+    await setWalletFrozen(A.account.address, true);
+    cases.push([A, B.account.address, 5, "SenderFrozen"]);
+    for (const [who, receiver, code, name] of cases) {
       const nonce = await getTransactionCount(publicClient, { address: who.account.address });
-      const e = await refusal(() => who.claimShares({ offering: offerings[SENIOR] }));
+      const e = await refusal(() => who.claimShares({ offering: offerings[SENIOR], receiver }));
       expectRestriction(e, code, name, "delivery");
       expect(e.errorName).to.equal("TransferRestricted");
       expect(e.transactionHash).to.equal(undefined);
-      expect(e.details).to.deep.include({ receiver: who.account.address, token: tokens[SENIOR] });
+      expect(e.details).to.deep.include({
+        controller: who.account.address,
+        receiver: receiver ?? who.account.address,
+        token: tokens[SENIOR],
+      });
       expect(await getTransactionCount(publicClient, { address: who.account.address })).to.equal(
         nonce,
       );
     }
+    // The token says the same: a frozen controller's claim reverts whoever receives.
+    try {
+      await simulateContract(publicClient, {
+        account: A.account.address,
+        address: offerings[SENIOR],
+        abi: offeringAbi,
+        functionName: "deposit",
+        args: [1n, B.account.address],
+      });
+      expect.fail("the claim should revert");
+    } catch (raw) {
+      expectRestriction(
+        wrapContractError(raw) as TransferRestrictedError,
+        5,
+        "SenderFrozen",
+        "transfer",
+      );
+    }
+    await setWalletFrozen(A.account.address, false);
 
     for (const [who, t] of [
       [A, SENIOR],
@@ -298,11 +341,36 @@ describe("SDK compliance: restricted tranche tokens", () => {
         nonce,
       );
     }
-    // The equity's holding period runs from delivery.
+    // The equity's holding period runs from delivery: every token A holds waits, until a year after.
+    const equityHeld = await balance(tokens[EQUITY], A.account.address);
     const e = await refusal(() =>
       A.transfer({ token: tokens[EQUITY], to: B.account.address, amount: USDC }),
     );
     expectRestriction(e, 14, "HoldingPeriod", "transfer");
+    const held = e.details.holdingPeriod as {
+      fresh: bigint;
+      releasedAt: bigint;
+      transferable: bigint;
+    };
+    expect(held.fresh).to.equal(equityHeld);
+    expect(held.transferable).to.equal(0n);
+    expect(held.releasedAt).to.be.greaterThan(
+      (await getBlock(publicClient)).timestamp + 364n * DAY,
+    );
+    const [fresh, releasedAt] = await readContract(publicClient, {
+      address: tokens[EQUITY],
+      abi: trancheTokenAbi,
+      functionName: "freshTokens",
+      args: [A.account.address],
+    });
+    expect({ fresh, releasedAt }).to.deep.equal({ fresh: held.fresh, releasedAt: held.releasedAt });
+    // position shows the same; the senior has no holding period.
+    const pos = await A.position({ deal, investor: A.account.address });
+    expect(pos.tranches[EQUITY]).to.deep.include({ fresh, freshReleasedAt: releasedAt });
+    expect(pos.tranches[SENIOR]).to.deep.include({ fresh: 0n, freshReleasedAt: 0n });
+    // The SDK's mirror of the rule agrees with the token.
+    expect(holdingPeriodCode({ balance: equityHeld, frozen: 0n, fresh }, USDC, false)).to.equal(14);
+    expect(holdingPeriodCode({ balance: equityHeld, frozen: 0n, fresh }, USDC, true)).to.equal(0);
 
     const before = await balance(senior, B.account.address);
     const r = await A.transfer({ token: senior, to: B.account.address, amount: 100_000n * USDC });
@@ -510,5 +578,43 @@ describe("SDK compliance: restricted tranche tokens", () => {
       A.transfer({ token: tokens[SENIOR], to: outsider.account.address, amount: USDC * 20_000n }),
     );
     expect(e).to.be.instanceOf(CascadeError);
+  });
+});
+
+describe("SDK compliance: the holding-period rule on its own (sdk/compliance.ts)", () => {
+  const P = 30n * DAY;
+  const T = 1_800_000_000n;
+
+  it("freshTokens: the whole lot, at most the balance, before its end; nothing from then on", () => {
+    expect(freshTokens(100n, T, 80n, P, T)).to.equal(80n);
+    expect(freshTokens(100n, T, 150n, P, T + P - 1n)).to.equal(100n);
+    expect(freshTokens(100n, T, 150n, P, T + P)).to.equal(0n);
+    expect(freshTokens(100n, T, 150n, 0, T)).to.equal(0n);
+    // The end is not taken modulo 2^32: the longest period does not end.
+    expect(releasedAt(T, 2 ** 32 - 1)).to.equal(T + 2n ** 32n - 1n);
+    expect(freshTokens(100n, T, 150n, 2 ** 32 - 1, 2n ** 32n)).to.equal(100n);
+  });
+
+  it("mergeFresh: an empty lot takes the reception; a running one the weighted start, rounded down", () => {
+    expect(mergeFresh(0n, T, 50n, T + 10n)).to.deep.equal({ fresh: 50n, sinceDown: T + 10n });
+    expect(mergeFresh(100n, T, 0n, T + 10n)).to.deep.equal({ fresh: 100n, sinceDown: T });
+    // (100·T + 50·(T + 10)) / 150 = T + 3.33…
+    expect(mergeFresh(100n, T, 50n, T + 10n)).to.deep.equal({ fresh: 150n, sinceDown: T + 3n });
+    // Dust: (10⁹·T + 1·(T + DAY)) / (10⁹ + 1) rounds down to T.
+    expect(mergeFresh(10n ** 9n, T, 1n, T + DAY)).to.deep.equal({
+      fresh: 10n ** 9n + 1n,
+      sinceDown: T,
+    });
+  });
+
+  it("holdingPeriodCode and transferableToAnotherIdentity: frozen first, then what is past the period", () => {
+    const position = { balance: 100n, frozen: 10n, fresh: 30n };
+    expect(transferableToAnotherIdentity(position)).to.equal(60n);
+    expect(holdingPeriodCode(position, 60n, false)).to.equal(0);
+    expect(holdingPeriodCode(position, 61n, false)).to.equal(14);
+    expect(holdingPeriodCode(position, 90n, true)).to.equal(0);
+    expect(holdingPeriodCode(position, 91n, true)).to.equal(17);
+    expect(holdingPeriodCode(position, 101n, false)).to.equal(2);
+    expect(transferableToAnotherIdentity({ balance: 10n, frozen: 8n, fresh: 8n })).to.equal(0n);
   });
 });

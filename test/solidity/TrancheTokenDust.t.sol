@@ -39,7 +39,7 @@ contract TrancheTokenDustTest is TestBase, Assertions {
         token.issue(1_000);
         for (uint256 i; i < 4; ++i) {
             holders[i] = vm.addr(0xD057 + i);
-            token.deliverShares(holders[i], 1);
+            token.deliverShares(holders[i], holders[i], 1);
         }
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
 import {InvestorRecord, InvestorRecordLib} from "../../contracts/compliance/InvestorRecord.sol";
 import {TransferRules} from "../../contracts/libraries/TransferRules.sol";
 
@@ -17,7 +19,12 @@ import {TestBase} from "./utils/Vm.sol";
  *   T2  receiverCode(r) is senderCode(r) shifted from 4 – 8 to 9 – 13 (SUCCESS stays SUCCESS).
  *   T3  isCountryBlocked: after blocking one valid country in an empty bitmap, exactly that country of 1 – 999 is
  *       blocked; codes 0 and above 999 are always blocked; unblocking restores the empty bitmap.
- *   T4  Every code 0 – 16 has its own non-empty message; any other code gets the fallback.
+ *   T4  Every code 0 – 17 has its own non-empty message; any other code gets the fallback.
+ *   H1  freshTokens: the whole lot (at most the balance) before since + period, nothing from then on, with the end
+ *       computed in 256 bits (no period wraps, up to type(uint32).max).
+ *   H2  mergeFresh: an empty lot takes the received one; otherwise the amounts add and the start is the amount-
+ *       weighted mean rounded down, between both starts; a reception of nothing changes nothing. Merging a reception
+ *       into a running lot never lowers what the holder may move to another identity at that moment.
  *   R1  pack then unpack returns every field; withWalletCount / withWalletFrozen / withSharedAttributesOf change
  *       only their fields.
  */
@@ -96,7 +103,14 @@ contract TransferRulesTest is TestBase, Assertions {
             if (valid && pick) r.blockedCountries = TransferRules.withCountry(r.blockedCountries, c, true);
             blocked[i] = !valid || pick;
         }
-        r.minHoldingPeriod = uint32((seed >> 40) % 100);
+        // Short periods, and now and then the longest ones (they must not wrap around a 32-bit sum).
+        uint256 periodDraw = (seed >> 40) % 16;
+        r.minHoldingPeriod =
+            periodDraw == 0
+                ? type(uint32).max
+                : periodDraw == 1
+                    ? uint32(80 * 365 days)
+                    : uint32((seed >> 44) % 100);
         r.maxHolders = uint32((seed >> 56) % 4);
         r.minHolding = uint128((seed >> 64) % 40);
     }
@@ -122,7 +136,10 @@ contract TransferRulesTest is TestBase, Assertions {
             f[base + 3] = blocked[p.countryIndex];
             f[base + 4] = r.allowedClasses != 0 && (r.allowedClasses & p.classes) == 0;
         }
-        f[14] = from.record.identity() != to.record.identity() && NOW < t.fromAcquiredAt + r.minHoldingPeriod;
+        if (!f[2] && from.record.identity() != to.record.identity()) {
+            uint256 fresh = NOW < t.fromFreshSince + r.minHoldingPeriod ? Math.min(t.fromFresh, t.fromBalance) : 0;
+            f[14] = t.fromFrozen + fresh > t.fromBalance - t.amount;
+        }
         if (!f[2] && r.minHolding != 0) {
             uint256 left = t.fromBalance - t.amount;
             f[15] = (left > 0 && left < r.minHolding) || t.toBalance + t.amount < r.minHolding;
@@ -141,7 +158,9 @@ contract TransferRulesTest is TestBase, Assertions {
         t.amount = transferSeed % 60;
         t.fromBalance = (transferSeed >> 8) % 80;
         t.toBalance = (transferSeed >> 16) % 80;
-        t.fromAcquiredAt = NOW - ((transferSeed >> 24) % 150);
+        t.fromFreshSince = NOW - ((transferSeed >> 24) % 150);
+        // A fresh lot in half of the cases, now and then larger than the balance (the rules cap it).
+        if ((transferSeed >> 59) & 1 == 1) t.fromFresh = (transferSeed >> 128) % (t.fromBalance + 10);
         t.fromLockedUntil = (transferSeed >> 32) % 4 == 0 ? NOW - 2 + ((transferSeed >> 40) % 4) : 0;
         t.holders = (transferSeed >> 48) % 5;
         t.receiverJoins = (transferSeed >> 56) & 1 == 1;
@@ -176,7 +195,8 @@ contract TransferRulesTest is TestBase, Assertions {
         t.toRecord = InvestorRecordLib.pack(2, uint40(NOW + 1), 826, 2, false, false, 1);
         t.amount = 10;
         t.fromBalance = 20;
-        t.fromAcquiredAt = NOW - 365 days;
+        t.fromFresh = 20;
+        t.fromFreshSince = NOW - 365 days;
         t.fromLockedUntil = NOW - 1;
         t.holders = 2;
         t.receiverJoins = true;
@@ -187,6 +207,124 @@ contract TransferRulesTest is TestBase, Assertions {
         t.amount = 20;
         t.senderLeaves = true;
         assertEq(t.check(r, NOW), TransferRules.SUCCESS, "T1: success");
+    }
+
+    /// T1, code 14: only the seasoned tokens (balance − frozen − fresh) may go to another identity; a wallet of the
+    /// same identity takes any of them.
+    function test_check_holdingPeriod_seasonedTokensMove() public pure {
+        TransferRules.Rules memory r;
+        r.minHoldingPeriod = 30 days;
+        TransferRules.Transfer memory t;
+        t.fromRecord = InvestorRecordLib.pack(1, uint40(NOW + 10), 840, 1, false, false, 2);
+        t.toRecord = InvestorRecordLib.pack(2, uint40(NOW + 10), 826, 2, false, false, 1);
+        t.fromBalance = 100;
+        t.fromFrozen = 10;
+        t.fromFresh = 30;
+        t.fromFreshSince = NOW - 30 days + 1;
+        t.amount = 60;
+        assertEq(t.check(r, NOW), TransferRules.SUCCESS, "seasoned 60 move");
+        t.amount = 61;
+        assertEq(t.check(r, NOW), TransferRules.HOLDING_PERIOD, "the 61st is fresh");
+        // The frozen amount keeps its own code first.
+        t.amount = 91;
+        assertEq(t.check(r, NOW), TransferRules.AMOUNT_FROZEN, "frozen first");
+        // Between wallets of one identity the holding period does not apply.
+        t.toRecord = InvestorRecordLib.pack(1, uint40(NOW + 10), 840, 1, false, false, 2);
+        t.amount = 90;
+        assertEq(t.check(r, NOW), TransferRules.SUCCESS, "same identity");
+        // At since + period the lot is released.
+        t.toRecord = InvestorRecordLib.pack(2, uint40(NOW + 10), 826, 2, false, false, 1);
+        assertEq(t.check(r, NOW + 1), TransferRules.SUCCESS, "released");
+    }
+
+    /// T1, code 14 with the longest periods: since + period is not taken modulo 2³². With the sum in 32 bits a
+    /// period of type(uint32).max ends a second before it starts, and 80 years from 2027 end in 1970.
+    function test_check_holdingPeriod_longPeriodsDoNotWrap() public pure {
+        TransferRules.Rules memory r;
+        TransferRules.Transfer memory t;
+        t.fromRecord = InvestorRecordLib.pack(1, type(uint40).max, 840, 1, false, false, 1);
+        t.toRecord = InvestorRecordLib.pack(2, type(uint40).max, 826, 2, false, false, 1);
+        t.fromBalance = 100;
+        t.fromFresh = 100;
+        t.amount = 1;
+        uint32 since = 1_800_000_000;
+        t.fromFreshSince = since;
+        r.minHoldingPeriod = type(uint32).max;
+        assertEq(t.check(r, uint256(since) + 1), TransferRules.HOLDING_PERIOD, "max period, a second later");
+        assertEq(t.check(r, type(uint32).max), TransferRules.HOLDING_PERIOD, "max period, in 2106");
+        r.minHoldingPeriod = uint32(80 * 365 days);
+        assertEq(t.check(r, uint256(since) + 1), TransferRules.HOLDING_PERIOD, "80 years, a second later");
+        assertEq(t.check(r, uint256(since) + 80 * 365 days - 1), TransferRules.HOLDING_PERIOD, "80 years, last");
+        assertEq(t.check(r, uint256(since) + 80 * 365 days), TransferRules.SUCCESS, "80 years, over");
+        assertEq(TransferRules.freshTokens(100, since, 100, type(uint32).max, uint256(since) + 1), 100, "H1: max");
+    }
+
+    /// H1
+    function testFuzz_freshTokens(
+        uint96 fresh,
+        uint96 balance,
+        uint32 since,
+        uint32 period,
+        uint256 nowTime
+    ) public pure {
+        nowTime = bound(nowTime, since, uint256(since) + period + 10);
+        uint256 got = TransferRules.freshTokens(fresh, since, balance, period, nowTime);
+        assertEq(TransferRules.releasedAt(since, period), uint256(since) + period, "H1: end in 256 bits");
+        uint256 expected = nowTime < uint256(since) + period ? Math.min(fresh, balance) : 0;
+        assertEq(got, expected, "H1: fresh tokens");
+    }
+
+    /// H2
+    function testFuzz_mergeFresh(uint96 fresh, uint32 since, uint96 amount, uint32 amountSince) public pure {
+        (uint256 merged, uint256 mergedSince) = TransferRules.mergeFresh(fresh, since, amount, amountSince);
+        if (amount == 0) {
+            assertEq(merged, fresh, "H2: nothing received, amount");
+            assertEq(mergedSince, since, "H2: nothing received, start");
+            return;
+        }
+        if (fresh == 0) {
+            assertEq(merged, amount, "H2: empty lot, amount");
+            assertEq(mergedSince, amountSince, "H2: empty lot, start");
+            return;
+        }
+        assertEq(merged, uint256(fresh) + amount, "H2: amounts add");
+        uint256 weighted = uint256(fresh) * since + uint256(amount) * amountSince;
+        assertEq(mergedSince, weighted / merged, "H2: weighted mean, rounded down");
+        assertTrue(mergedSince >= Math.min(since, amountSince), "H2: start not before both");
+        assertTrue(mergedSince <= Math.max(since, amountSince), "H2: start not after both");
+    }
+
+    /// H2: a reception from another identity now into a running lot (now < since + period) leaves what the holder
+    /// may move to another identity (balance − frozen − fresh) where it was.
+    function testFuzz_mergeFresh_keepsMovableAmount(
+        uint96 fresh,
+        uint32 since,
+        uint96 amount,
+        uint32 period,
+        uint256 nowTime,
+        uint96 balance,
+        uint96 frozen
+    ) public pure {
+        period = uint32(bound(period, 1, type(uint32).max));
+        // Clocks are 32-bit: now is at most type(uint32).max.
+        nowTime = bound(nowTime, since, Math.min(uint256(since) + period - 1, type(uint32).max));
+        amount = uint96(bound(amount, 0, type(uint96).max - uint256(fresh)));
+        balance = uint96(bound(balance, fresh, type(uint96).max - uint256(amount)));
+        frozen = uint96(bound(frozen, 0, balance - fresh));
+        uint256 before = balance - frozen - TransferRules.freshTokens(fresh, since, balance, period, nowTime);
+        uint256 running = TransferRules.freshTokens(fresh, since, balance, period, nowTime);
+        (uint256 merged, uint256 mergedSince) = TransferRules.mergeFresh(
+            uint96(running),
+            since,
+            amount,
+            uint32(nowTime)
+        );
+        uint256 newBalance = uint256(balance) + amount;
+        uint256 afterwards =
+            newBalance - frozen - TransferRules.freshTokens(merged, uint32(mergedSince), newBalance, period, nowTime);
+        assertEq(afterwards, before, "H2: movable amount kept");
+        // And the received tokens are not released at the reception.
+        if (amount != 0) assertTrue(nowTime < mergedSince + uint256(period), "H2: received tokens held");
     }
 
     /// T2

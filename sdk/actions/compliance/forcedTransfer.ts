@@ -23,7 +23,9 @@ export interface ForcedTransferReturnType {
 /**
  * The compliance agent moves `amount` from `from` to `to` (`TrancheToken.forcedTransfer`, e.g. a court order),
  * whatever the sender's eligibility, holding period or frozen tokens; both accounts' accrued cash is settled first.
- * The receiver must be eligible: otherwise a {@link TransferRestrictedError} with the receiver code (9 – 13). Vote
+ * The sender's tokens past their holding period go first; between two investors the receiver's are fresh from the
+ * order (a holding period starts for them), between wallets of one investor fresh tokens keep their clock. The
+ * receiver must be eligible: otherwise a {@link TransferRestrictedError} with the receiver code (9 – 13). Vote
  * locks still hold (`TokensLocked`).
  */
 export async function forcedTransfer(

@@ -41,8 +41,9 @@ export interface RecoverWalletReturnType {
 /**
  * The compliance agent moves a lost wallet's positions to a new wallet of the same investor: optionally the
  * registry's identity membership (`InvestorRegistry.recoverWallet`), then, per token, the whole position
- * (`TrancheToken.recoverWallet`: balance, unclaimed cash, frozen tokens, holding-period clock and vote lock). The new
- * wallet must be eligible for each tranche (otherwise a {@link TransferRestrictedError}, receiver codes 9 – 13).
+ * (`TrancheToken.recoverWallet`: balance, unclaimed cash, frozen tokens, the tokens still in their holding period
+ * with their clock, and the vote lock). The new wallet must be eligible for each tranche (otherwise a
+ * {@link TransferRestrictedError}, receiver codes 9 – 13).
  */
 export async function recoverWallet(
   client: CascadeClient,

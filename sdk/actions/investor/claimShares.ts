@@ -36,11 +36,15 @@ export interface ClaimSharesReturnType {
  * allocation may still move by one unit as other controllers settle (cumulative rounding). Without anything to
  * refund, a claim that meets such a move is retried with the amount its `ExceedsClaimable` revert reports and the
  * unit it lost is refunded.
- * On a restricted tranche the receiver's registry record is checked first, as the token checks it on delivery:
- * an ineligible receiver gets its refund but no claim is sent.
+ * On a restricted tranche the registry records are checked first, as the token checks them on delivery: the
+ * controller's as a sender (it gives its allocation away), then the receiver's; when either is refused the refund
+ * still goes out but no claim is sent, and the allocation waits until the tranche's rules allow it.
  * @throws NotReadyError while the offering is open.
- * @throws TransferRestrictedError (operation `delivery`) with the receiver code (9 – 13) and the token's message
- * when the receiver may not hold the tranche, e.g. 9: it is not a registered investor.
+ * @throws TransferRestrictedError (operation `delivery`) with the token's code and message: a sender code (4 – 8)
+ * when the controller may not send, e.g. 5: it is frozen; a receiver code (9 – 13) when the receiver may not hold
+ * the tranche, e.g. 9: it is not a registered investor.
+ * @example
+ * const { shares, refunded } = await client.claimShares({ offering });
  */
 export async function claimShares(
   client: CascadeClient,
@@ -88,7 +92,7 @@ export async function claimShares(
     args: [0n, controller],
   });
   if (claimable > 0n) {
-    await withErrors(() => checkReceiver(client, params.offering, receiver, claimable));
+    await withErrors(() => checkDelivery(client, params.offering, controller, receiver, claimable));
     let receipt: TransactionReceipt | undefined;
     let settledLower = false;
     try {
@@ -110,10 +114,14 @@ export async function claimShares(
   return { shares, refunded, transactionHashes };
 }
 
-/** Throws when the tranche's rules refuse `receiver` as the holder of delivered shares (`deliverShares`). */
-async function checkReceiver(
+/**
+ * Throws when the tranche's rules refuse the delivery of `controller`'s shares to `receiver` (`deliverShares`): the
+ * controller screened as a sender, then the receiver as a receiver.
+ */
+async function checkDelivery(
   client: CascadeClient,
   offering: Address,
+  controller: Address,
   receiver: Address,
   shares: bigint,
 ): Promise<void> {
@@ -125,17 +133,23 @@ async function checkReceiver(
   const tranche = { address: token, abi: trancheTokenAbi } as const;
   const registry = await readContract(client, { ...tranche, functionName: "registry" });
   if (registry === zeroAddress) return;
-  const [rules, record, block] = await Promise.all([
-    readContract(client, { ...tranche, functionName: "transferRules" }),
+  const walletRecord = (wallet: Address) =>
     readContract(client, {
       address: registry,
       abi: investorRegistryAbi,
       functionName: "walletRecord",
-      args: [receiver],
-    }),
+      args: [wallet],
+    });
+  const [rules, controllerRecord, receiverRecord, block] = await Promise.all([
+    readContract(client, { ...tranche, functionName: "transferRules" }),
+    walletRecord(controller),
+    walletRecord(receiver),
     getBlock(client),
   ]);
-  const code = eligibilityCode(unpackInvestorRecord(record), rules, block.timestamp, "receiver");
+  const now = block.timestamp;
+  const code =
+    eligibilityCode(unpackInvestorRecord(controllerRecord), rules, now, "sender") ||
+    eligibilityCode(unpackInvestorRecord(receiverRecord), rules, now, "receiver");
   if (code === 0) return;
   const reason = await readContract(client, {
     ...tranche,
@@ -146,6 +160,6 @@ async function checkReceiver(
     code,
     reason,
     operation: "delivery",
-    details: { offering, token, receiver, shares },
+    details: { offering, token, controller, receiver, shares },
   });
 }

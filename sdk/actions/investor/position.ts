@@ -18,6 +18,14 @@ export interface TranchePosition {
   symbol: string;
   /** Tranche tokens held. */
   balance: bigint;
+  /**
+   * Of `balance`, the tokens still in their holding period (received from another investor less than the tranche's
+   * `minHoldingPeriod` ago): they may not go to another investor before `freshReleasedAt`. 0 on a tranche without a
+   * holding period.
+   */
+  fresh: bigint;
+  /** When `fresh` is released (unix seconds; 0 when nothing is fresh). */
+  freshReleasedAt: bigint;
   /** Stablecoin claimable now on the token (accrued coupons and principal). */
   claimable: bigint;
   /** Outstanding face per token (WAD). */
@@ -36,7 +44,12 @@ export interface PositionReturnType {
   tranches: TranchePosition[];
 }
 
-/** An investor's position in every tranche of a deal. */
+/**
+ * An investor's position in every tranche of a deal: tokens (and how many wait for the holding period), claimable
+ * cash, and what the offerings still hold for it.
+ * @example
+ * const { tranches } = await client.position({ deal, investor });
+ */
 export async function position(
   client: CascadeClient,
   params: PositionParameters,
@@ -61,40 +74,51 @@ export async function position(
         });
         const token = { address: info.token, abi: trancheTokenAbi, ...at } as const;
         const offering = { address: info.offering, abi: offeringAbi, ...at } as const;
-        const [symbol, balance, claimable, factor, pendingRequest, claimableRequest, refundable] =
-          await Promise.all([
-            readContract(client, { ...token, functionName: "symbol" }),
-            readContract(client, { ...token, functionName: "balanceOf", args: [params.investor] }),
-            readContract(client, { ...token, functionName: "claimable", args: [params.investor] }),
-            readContract(client, {
-              address: params.deal,
-              abi: dealAbi,
-              functionName: "factor",
-              args: [BigInt(index)],
-              ...at,
-            }),
-            readContract(client, {
-              ...offering,
-              functionName: "pendingDepositRequest",
-              args: [0n, params.investor],
-            }),
-            readContract(client, {
-              ...offering,
-              functionName: "claimableDepositRequest",
-              args: [0n, params.investor],
-            }),
-            readContract(client, {
-              ...offering,
-              functionName: "refundable",
-              args: [params.investor],
-            }),
-          ]);
+        const [
+          symbol,
+          balance,
+          [fresh, freshReleasedAt],
+          claimable,
+          factor,
+          pendingRequest,
+          claimableRequest,
+          refundable,
+        ] = await Promise.all([
+          readContract(client, { ...token, functionName: "symbol" }),
+          readContract(client, { ...token, functionName: "balanceOf", args: [params.investor] }),
+          readContract(client, { ...token, functionName: "freshTokens", args: [params.investor] }),
+          readContract(client, { ...token, functionName: "claimable", args: [params.investor] }),
+          readContract(client, {
+            address: params.deal,
+            abi: dealAbi,
+            functionName: "factor",
+            args: [BigInt(index)],
+            ...at,
+          }),
+          readContract(client, {
+            ...offering,
+            functionName: "pendingDepositRequest",
+            args: [0n, params.investor],
+          }),
+          readContract(client, {
+            ...offering,
+            functionName: "claimableDepositRequest",
+            args: [0n, params.investor],
+          }),
+          readContract(client, {
+            ...offering,
+            functionName: "refundable",
+            args: [params.investor],
+          }),
+        ]);
         return {
           index,
           token: info.token,
           offering: info.offering,
           symbol,
           balance,
+          fresh,
+          freshReleasedAt,
           claimable,
           factor,
           pendingRequest,

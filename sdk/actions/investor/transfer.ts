@@ -26,7 +26,11 @@ export interface TransferReturnType {
  * Transfers tranche tokens (`TrancheToken.transfer`) after asking the token whether it may
  * (`detectTransferRestriction`): a refused transfer is not sent.
  * @throws TransferRestrictedError with the restriction code and the token's `messageForTransferRestriction` when
- * the token's rules refuse it (e.g. code 9: the receiver is not a registered investor).
+ * the token's rules refuse it (e.g. code 9: the receiver is not a registered investor). For the holding period (14)
+ * its details also carry `holdingPeriod`: the sender's tokens still in it, when they are released and what may go
+ * to another identity now.
+ * @example
+ * await client.transfer({ token, to, amount: 1_000n * 10n ** 6n });
  */
 export async function transfer(
   client: CascadeClient,
@@ -44,7 +48,13 @@ export async function transfer(
       code: r.code,
       reason: r.message,
       operation: "transfer",
-      details: { token: params.token, from: account.address, to: params.to, amount: params.amount },
+      details: {
+        token: params.token,
+        from: account.address,
+        to: params.to,
+        amount: params.amount,
+        ...(r.holdingPeriod ? { holdingPeriod: r.holdingPeriod } : {}),
+      },
     });
   const receipt = await writeAndWait(client, {
     address: params.token,

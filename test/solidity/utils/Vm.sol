@@ -5,6 +5,7 @@ pragma solidity 0.8.30;
 /// @dev Declared here instead of importing forge-std, whose npm package does not work with Hardhat 3.
 interface Vm {
     function warp(uint256 newTimestamp) external;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
     function stopPrank() external;
