@@ -79,10 +79,10 @@ function buildProfile() {
   return {
     compilers: [compiler(10_000)],
     overrides: {
-      // The deal and its risk engine run every distribution; with the IR pipeline at these runs the deal stays
-      // under the 24 KB code limit (22.6 KB). See DEVELOPERS.md before adding code to Deal.
-      "contracts/core/Deal.sol": compiler(500, true),
-      "contracts/core/RiskEngine.sol": compiler(2000, true),
+      // The deal and its risk engine run every distribution; with the IR pipeline at these runs both stay under the
+      // 24 KB code limit (23.2 KB each). See DEVELOPERS.md before adding code to either.
+      "contracts/core/Deal.sol": compiler(800, true),
+      "contracts/core/RiskEngine.sol": compiler(10_000, true),
       // The tranche token runs on every investor transfer and claim: the IR pipeline trims its compliance glue.
       "contracts/core/TrancheToken.sol": compiler(10_000, true),
     },
