@@ -9,7 +9,7 @@ import { NAMED_NETWORKS } from "./deploy/networks.js";
 // Hardhat cannot download compilers on machines without internet access, so
 // the WASM build from the npm `solc` package is used. Its version is pinned
 // in package.json and must equal SOLC_VERSION.
-const SOLC_VERSION = "0.8.30";
+const SOLC_VERSION = "0.8.37";
 const require = createRequire(import.meta.url);
 const solcPackage = require("solc/package.json") as { version: string };
 if (solcPackage.version !== SOLC_VERSION) {

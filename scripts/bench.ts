@@ -772,7 +772,7 @@ same commit. \`npm run bench -- --trace [id,...]\` prints where an id's gas goes
 rewritten, cold reads, events, calls, per call frame); see [BREAKDOWN.md](BREAKDOWN.md) for the missed targets.
 
 Every number is the \`gasUsed\` of the operation's own transaction receipt (21 000 intrinsic gas and calldata
-included) on Hardhat's in-process network (EDR, cancun), solc 0.8.30 with the project's optimizer settings. The
+included) on Hardhat's in-process network (EDR, cancun), solc 0.8.37 with the project's optimizer settings. The
 references are a plain OpenZeppelin 5 ERC20 (\`contracts/mocks/ReferenceERC20.sol\`) and ERC4626
 (\`contracts/mocks/ReferenceERC4626.sol\`) deployed in the same run over the same 6-decimals stablecoin
 (\`MockStablecoin\`, an OpenZeppelin ERC20Permit).

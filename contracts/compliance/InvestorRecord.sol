@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 /// @notice Everything a transfer check needs to know about one wallet, packed in one word (one storage slot of the
 /// investor registry). Identity attributes are copied into every wallet of the identity, so checking both sides of

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -34,10 +34,6 @@ import {WaterfallMath} from "../libraries/WaterfallMath.sol";
 /// and pushes each tranche's cash to its token, where holders pull it.
 /// @dev Roles: DEFAULT_ADMIN_ROLE is the issuer admin; SERVICER_ROLE deposits collections; GUARDIAN_ROLE pauses.
 contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initializable {
-    /// @dev {ReentrancyGuardTransient}'s slot (ERC-7201 "openzeppelin.storage.ReentrancyGuard"), which {distribute}
-    /// sets and clears itself.
-    bytes32 private constant REENTRANCY_GUARD_SLOT = 0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00;
-
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -91,11 +87,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     }
 
     /// @inheritdoc IDeal
-    function initialize(address guardian, FleetEntryTerms[] calldata fleet) external initializer {
+    function initialize(address guardian_, FleetEntryTerms[] calldata fleet) external initializer {
         _grantRole(DEFAULT_ADMIN_ROLE, _issuer());
         _grantRole(SERVICER_ROLE, _servicer());
-        _guardian = guardian;
-        _grantRole(GUARDIAN_ROLE, guardian);
+        _guardian = guardian_;
+        _grantRole(GUARDIAN_ROLE, guardian_);
         _risk().initialize(fleet);
     }
 
@@ -157,10 +153,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         // `nonReentrant` by hand: the statement is ABI-encoded once, for the event and as the return data, and the
         // return happens in assembly (a modifier's exit code would not run).
         if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
-        TransientSlot.tstore(TransientSlot.asBoolean(REENTRANCY_GUARD_SLOT), true);
+        TransientSlot.tstore(TransientSlot.asBoolean(_reentrancyGuardStorageSlot()), true);
         bytes memory statement = abi.encode(_distribute(period, msg.sender));
         bytes32 topic = PeriodDistributed.selector;
-        TransientSlot.tstore(TransientSlot.asBoolean(REENTRANCY_GUARD_SLOT), false);
+        TransientSlot.tstore(TransientSlot.asBoolean(_reentrancyGuardStorageSlot()), false);
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // PeriodDistributed(period, statement): the indexed period, then the statement's ABI encoding.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
@@ -336,7 +337,7 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         if (settled != index) _store(slot, uint160(account) | (index << CHECKPOINT_SHIFT));
         emit Claimed(msg.sender, receiver, amount);
         // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
-        _pay(stablecoin_, receiver, amount);
+        SafeERC20.safeTransfer(IERC20(stablecoin_), receiver, amount);
     }
 
     // ------------------------------------------------------------ compliance agent
@@ -630,34 +631,6 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             sstore(slot.slot, word)
-        }
-    }
-
-    /// @dev `SafeERC20.safeTransfer(IERC20(coin), to, amount)` without building the call in allocated memory: the
-    /// same checks (a revert bubbles up; a `false` return, or no return data from an account without code, reverts
-    /// with {SafeERC20.SafeERC20FailedOperation}).
-    function _pay(address coin, address to, uint256 amount) private {
-        bytes4 selector = IERC20.transfer.selector;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, selector)
-            mstore(add(m, 0x04), shr(96, shl(96, to)))
-            mstore(add(m, 0x24), amount)
-            if iszero(call(gas(), coin, 0, m, 0x44, 0x00, 0x20)) {
-                returndatacopy(m, 0x00, returndatasize())
-                revert(m, returndatasize())
-            }
-            let ok := eq(mload(0x00), 1)
-            if iszero(returndatasize()) {
-                ok := gt(extcodesize(coin), 0)
-            }
-            if iszero(ok) {
-                // SafeERC20FailedOperation(coin)
-                mstore(0x00, 0x5274afe7)
-                mstore(0x20, shr(96, shl(96, coin)))
-                revert(0x1c, 0x24)
-            }
         }
     }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 import {
     CouponTerms,
@@ -218,9 +218,9 @@ interface IDeal {
 
     // ---------------------------------------------------------------- actions
 
-    /// @notice Grants the deal's roles (issuer: admin, servicer, `guardian`) and registers the fleet with the risk
+    /// @notice Grants the deal's roles (issuer: admin, servicer, `guardian_`) and registers the fleet with the risk
     /// engine. Called once by the factory, in the creating transaction; every other term is in the clone's code.
-    function initialize(address guardian, FleetEntryTerms[] calldata fleet) external;
+    function initialize(address guardian_, FleetEntryTerms[] calldata fleet) external;
 
     /// @notice Records a write-down of `amount` note principal after an event of default, once every cash source is
     /// exhausted (trustee). Equity is written off first, then notes bottom-up (most junior first).

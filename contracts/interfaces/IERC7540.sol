@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 /// @title ERC-7575: an ERC-4626 vault whose share token is a separate contract.
 /// @dev The interface id of this interface (the whole ERC-4626 surface plus `share()`) is 0x2f0a18c5, the id

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 /// @notice Test-only price feed that answers like an honest AggregatorV3 until a setter turns it hostile: then
 /// `latestRoundData()` (and, separately, `decimals()`) reverts, returns too few bytes, burns all its gas, returns

@@ -1712,7 +1712,7 @@ export const dealAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "guardian",
+        "name": "guardian_",
         "type": "address"
       },
       {
@@ -4081,6 +4081,17 @@ export const trancheTokenAbi = [
       }
     ],
     "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SafeERC20FailedOperation",
     "type": "error"
   },
   {
@@ -11720,6 +11731,17 @@ export const accessManagerAbi = [
       }
     ],
     "name": "AccessManagerInvalidInitialAdmin",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "selector",
+        "type": "bytes4"
+      }
+    ],
+    "name": "AccessManagerLockedFunction",
     "type": "error"
   },
   {

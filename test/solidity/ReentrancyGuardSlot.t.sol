@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 
 import {Assertions} from "./utils/Assertions.sol";
 
-/// @dev `Deal.distribute` sets and clears OpenZeppelin's reentrancy guard by hand, on the slot Deal names
-/// `REENTRANCY_GUARD_SLOT`: this probe reads that slot from inside OpenZeppelin's own `nonReentrant`.
+/// @dev `Deal.distribute` sets and clears OpenZeppelin's reentrancy guard by hand, on `_reentrancyGuardStorageSlot()`
+/// (the statement is returned from assembly, where a modifier's exit code would not run): this probe checks that the
+/// slot that function names is the one `nonReentrant` itself sets and clears.
 contract GuardProbe is ReentrancyGuardTransient {
-    bytes32 internal constant DEAL_GUARD_SLOT = 0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00;
-
     function seenInside() external nonReentrant returns (bool) {
-        return TransientSlot.tload(TransientSlot.asBoolean(DEAL_GUARD_SLOT));
+        return TransientSlot.tload(TransientSlot.asBoolean(_reentrancyGuardStorageSlot()));
     }
 
     function seenOutside() external view returns (bool) {
-        return TransientSlot.tload(TransientSlot.asBoolean(DEAL_GUARD_SLOT));
+        return TransientSlot.tload(TransientSlot.asBoolean(_reentrancyGuardStorageSlot()));
+    }
+
+    function slot() external pure returns (bytes32) {
+        return _reentrancyGuardStorageSlot();
     }
 }
 
@@ -29,6 +32,6 @@ contract ReentrancyGuardSlotTest is Assertions {
         bytes32 derived =
             keccak256(abi.encode(uint256(keccak256("openzeppelin.storage.ReentrancyGuard")) - 1)) &
                 ~bytes32(uint256(0xff));
-        assertTrue(derived == 0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00, "slot mismatch");
+        assertTrue(derived == probe.slot(), "slot mismatch");
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 /// @notice Minimal assertions: Hardhat's runner counts a revert as a failure, so each helper reverts with a
 /// message naming what differed and by how much.

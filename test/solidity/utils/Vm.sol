@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity 0.8.37;
 
 /// @notice The cheatcodes these tests use, served by Hardhat's Solidity test runner at the standard address.
 /// @dev Declared here instead of importing forge-std, whose npm package does not work with Hardhat 3.
