@@ -197,6 +197,23 @@ contract TrancheToken is ITrancheToken, IERC20Errors {
             );
     }
 
+    /// @notice EIP-5267: the permit domain, so wallets can discover it (name, version "1", this chain, this token).
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name_,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        )
+    {
+        return (hex"0f", name(), "1", block.chainid, address(this), bytes32(0), new uint256[](0));
+    }
+
     // ------------------------------------------------------------ issuance and distributions
 
     /// @inheritdoc ITrancheToken

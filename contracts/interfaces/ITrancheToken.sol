@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
 
 import {TransferRules} from "../libraries/TransferRules.sol";
 
@@ -30,7 +31,7 @@ import {TransferRules} from "../libraries/TransferRules.sol";
 /// @dev Rounding: the index rises by ⌊(amount·1e18 + remainder) / supply⌋ and the remainder is carried to the next
 /// distribution; an account's accrual rounds down. Sub-wei rounding of accruals stays in the token as a solvency
 /// buffer, so the token can always pay every claim.
-interface ITrancheToken is IERC20Metadata, IERC20Permit {
+interface ITrancheToken is IERC20Metadata, IERC20Permit, IERC5267 {
     /// @notice Fixed parameters of a tranche token, held in its clone's immutable arguments (packed, see
     /// {TrancheTokenArgs}). `name` and `symbol` are short strings (at most 31 bytes, OpenZeppelin ShortStrings
     /// encoding). `registry` is the issuer's investor registry (zero: unrestricted) and `rules` the tranche's
