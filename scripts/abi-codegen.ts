@@ -7,7 +7,8 @@
 export const ABI_CONTRACTS = [
   ["Deal", "deal"],
   ["DealFactory", "dealFactory"],
-  ["TrancheToken", "trancheToken"],
+  // The whole interface: the token runs part of it and delegates the rest to TrancheTokenExtension.
+  ["ITrancheToken", "trancheToken"],
   ["Offering", "offering"],
   ["RiskEngine", "riskEngine"],
   ["UtilizationOracle", "utilizationOracle"],
@@ -20,6 +21,7 @@ export const ABI_CONTRACTS = [
 /** Contracts whose creation bytecode the SDK ships (what `deployProtocol` and `deployAdministration` deploy). */
 export const BYTECODE_CONTRACTS = [
   ["Deal", "deal"],
+  ["TrancheTokenExtension", "trancheTokenExtension"],
   ["TrancheToken", "trancheToken"],
   ["Offering", "offering"],
   ["RiskEngine", "riskEngine"],

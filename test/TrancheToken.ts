@@ -3,7 +3,7 @@ import { network } from "hardhat";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
-import type { TrancheToken } from "../types/ethers-contracts/index.js";
+import type { ITrancheToken } from "../types/ethers-contracts/index.js";
 import {
   activateDeal,
   createDeal,
@@ -152,7 +152,7 @@ async function impersonate(address: string): Promise<HardhatEthersSigner> {
   return ethers.getSigner(address);
 }
 
-async function sumClaimable(token: TrancheToken, accounts: string[]): Promise<bigint> {
+async function sumClaimable(token: ITrancheToken, accounts: string[]): Promise<bigint> {
   let sum = 0n;
   for (const a of accounts) sum += await token.claimable(a);
   return sum;
@@ -246,6 +246,51 @@ describe("TrancheToken", function () {
         p.symbol.slice(2) +
         r.blockedCountries.map(word).join("");
       expect(code.endsWith(args.slice(2))).to.equal(true);
+    });
+  });
+
+  describe("extension", function () {
+    it("test_extension_servesEveryOtherFunction_throughTheToken", async function () {
+      const f = await loadFixture(activeFixture);
+      const implementation = await f.protocol.factory.tokenImplementation();
+      const extension = await f.senior.extension();
+      expect(extension).to.not.equal(ethers.ZeroAddress);
+      expect(await ethers.provider.getCode(extension)).to.not.equal("0x");
+      // One extension for every tranche: the implementation's, shared through the clones.
+      for (const t of f.tokens) expect(await t.extension()).to.equal(extension);
+      const token = await ethers.getContractAt("TrancheToken", implementation);
+      // The token's own code runs the transfer path only; the views below are the extension's, answered for the
+      // token's storage and clone arguments.
+      const own: string[] = [];
+      token.interface.forEachFunction((fn) => own.push(fn.name));
+      expect(own).to.not.include("holders");
+      expect(own).to.include("transfer");
+      expect((await f.senior.params()).deal).to.equal(await f.deal.getAddress());
+      expect(await f.senior.claimable(f.holder.address)).to.equal(0n);
+    });
+
+    it("test_extension_revertsNotDelegated_whenCalledDirectly", async function () {
+      const f = await loadFixture(activeFixture);
+      const extension = await ethers.getContractAt(
+        "TrancheTokenExtension",
+        await f.senior.extension(),
+      );
+      await expect(extension.connect(f.holder).claimTo(f.holder.address))
+        .to.be.revertedWithCustomError(extension, "NotDelegated")
+        .withArgs();
+      await expect(extension.connect(f.holder).setPaused(true))
+        .to.be.revertedWithCustomError(extension, "NotDelegated")
+        .withArgs();
+    });
+
+    it("test_fallback_refusesEther_andUnknownSelectors", async function () {
+      const f = await loadFixture(activeFixture);
+      const to = await f.senior.getAddress();
+      await expect(f.holder.sendTransaction({ to, value: 1n })).to.be.revertedWithoutReason(ethers);
+      await expect(
+        f.holder.sendTransaction({ to, data: "0xdeadbeef" }),
+      ).to.be.revertedWithoutReason(ethers);
+      expect(await ethers.provider.getBalance(to)).to.equal(0n);
     });
   });
 
@@ -715,9 +760,9 @@ describe("TrancheToken", function () {
     it("test_distribute_revertsIndexOverflow", async function () {
       const f = await loadFixture(activeFixture);
       const deal = await impersonate(await f.deal.getAddress());
-      // The smallest amount whose index step reaches 2^95 (the checkpoint's width in an account slot; its top bit
-      // flags unclaimed accrued cash).
-      const INDEX_MAX = 2n ** 95n - 1n;
+      // The index is 95 bits wide in an account slot (its top bit flags unclaimed accrued cash) and starts at 2^94:
+      // it may grow by 2^95 − 1 − 2^94 = 2^94 − 1. The smallest amount whose index step goes past that:
+      const INDEX_MAX = 2n ** 95n - 1n - 2n ** 94n;
       const limit = ((INDEX_MAX + 1n) * SENIOR_FACE + WAD - 1n) / WAD;
       await expect(f.senior.connect(deal).distribute(limit)).to.be.revertedWithCustomError(
         f.senior,

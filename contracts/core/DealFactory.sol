@@ -12,7 +12,7 @@ import {PriceFeedTerms, TermSheet, TrancheTerms} from "../interfaces/ICascadeTyp
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IDealFactory} from "../interfaces/IDealFactory.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
-import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
@@ -128,7 +128,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
             tokens[i] = Clones.cloneWithImmutableArgs(
                 TOKEN_IMPLEMENTATION,
                 TrancheTokenArgs.encode(
-                    ITrancheToken.Params({
+                    ITrancheTokenBase.Params({
                         deal: deal,
                         stablecoin: terms.stablecoin,
                         trancheIndex: uint8(i),

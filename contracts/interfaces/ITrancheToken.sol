@@ -2,36 +2,15 @@
 pragma solidity 0.8.37;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 import {TransferRules} from "../libraries/TransferRules.sol";
 
-/// @title ITrancheToken
-/// @notice ERC-20 (+ EIP-2612 permit) share of one tranche. One token is one stablecoin unit of face at issue.
-/// Coupons and principal are pulled: the deal sends a distribution's cash to the token and raises a cumulative
-/// cash-per-token index; every balance change settles both accounts against that index first, so a distribution
-/// costs the same for one holder or a hundred thousand.
-///
-/// Compliance: a tranche with an investor registry checks both sides of every balance change against the registry
-/// and its {TransferRules} (ERC-1404 style: {detectTransferRestriction}, {messageForTransferRestriction}) and refuses
-/// with {TransferRestricted}. The registry's compliance agents may freeze part of a balance, force a transfer and
-/// recover a lost wallet; coupons accrued before any of these stay with the wallet that earned them, and a wallet
-/// that may not claim (frozen, KYC expired) keeps accruing until it may again. A tranche without a registry
-/// (`registry` zero) has no transfer restrictions and no agent.
-///
-/// Holding period: under a tranche's `minHoldingPeriod`, tokens received from another identity (a transfer, a
-/// forced transfer, an offering delivery) join the receiver's fresh lot ({freshTokens}) and may not go to another
-/// identity before the lot's holding period ends; the rest of the balance is free of it, and a transfer to another
-/// identity takes from that rest first and only ({TransferRules} code 14). A reception never locks tokens already
-/// held: an ended lot is replaced by the received tokens, an unended one merges with them into one lot whose start
-/// is the amount-weighted mean of both, rounded down (see {TransferRules} for what this keeps). Between wallets of
-/// one identity no holding period applies: the sender's seasoned tokens move first, and fresh tokens that move
-/// carry the sender's clock into the receiver's lot the same weighted way.
-/// @dev Rounding: the index rises by ⌊(amount·1e18 + remainder) / supply⌋ and the remainder is carried to the next
-/// distribution; an account's accrual rounds down. Sub-wei rounding of accruals stays in the token as a solvency
-/// buffer, so the token can always pay every claim.
-interface ITrancheToken is IERC20Metadata, IERC20Permit, IERC5267 {
+/// @title ITrancheTokenBase
+/// @notice Types, events and errors of a tranche token, shared by its two contracts ({ITrancheTokenMain},
+/// {ITrancheTokenExtension}); see {ITrancheToken}. ERC-20 failures are the ERC-6093 errors of {IERC20Errors}.
+interface ITrancheTokenBase is IERC20Errors {
     /// @notice Fixed parameters of a tranche token, held in its clone's immutable arguments (packed, see
     /// {TrancheTokenArgs}). `name` and `symbol` are short strings (at most 31 bytes, OpenZeppelin ShortStrings
     /// encoding). `registry` is the issuer's investor registry (zero: unrestricted) and `rules` the tranche's
@@ -151,6 +130,32 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit, IERC5267 {
     /// @notice EIP-2612 permit signed by `signer` instead of `owner`.
     error ERC2612InvalidSigner(address signer, address owner);
 
+    /// @notice `value` does not fit the `bits`-bit field that holds it (OpenZeppelin SafeCast): a supply above 2⁹⁶ − 1
+    /// at issue, a vote lock past the 32-bit clock. Declared here so that callers can decode it.
+    error SafeCastOverflowedUintDowncast(uint8 bits, uint256 value);
+
+    /// @notice The stablecoin refused or failed a transfer of a claim (OpenZeppelin SafeERC20). Declared here so that
+    /// callers can decode it.
+    error SafeERC20FailedOperation(address token);
+}
+
+/// @title ITrancheTokenMain
+/// @notice What a tranche token runs itself: ERC-20, the EIP-2612 permit, claims, issue, deliveries and distributions
+/// (the calls of every transfer, subscription and period). See {ITrancheToken}.
+interface ITrancheTokenMain is ITrancheTokenBase, IERC20Metadata {
+    /// @notice EIP-2612: sets `value` as the allowance of `spender` over `owner`'s tokens, given `owner`'s signed
+    /// approval (EIP-712, the domain of {ITrancheTokenExtension.eip712Domain}). Reverts {ERC2612ExpiredSignature} past
+    /// `deadline` and {ERC2612InvalidSigner} unless `owner` signed it; each signature works once ({nonces}).
+    function permit(
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
     /// @notice The offering mints the tranche's supply to itself at close.
     function issue(uint256 amount) external;
 
@@ -163,11 +168,24 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit, IERC5267 {
     /// @notice The deal announces `amount` of cash it just transferred to this token.
     function distribute(uint256 amount) external;
 
-    /// @notice The deal pauses or resumes transfers and claims.
-    function setPaused(bool paused_) external;
-
     /// @notice Pays the caller's accrued cash to the caller.
     function claim() external returns (uint256 amount);
+}
+
+/// @title ITrancheTokenExtension
+/// @notice What a tranche token hands to its extension (see `TrancheTokenExtension`): compliance-agent operations,
+/// vote locks, pauses, claims to another address, EIP-2612 nonces and domain, EIP-5267, and views. Called on the
+/// token like any other function. See {ITrancheToken}.
+interface ITrancheTokenExtension is ITrancheTokenBase, IERC5267 {
+    /// @notice EIP-2612: the current nonce of `owner`; a permit must be signed with it.
+    function nonces(address owner) external view returns (uint256);
+
+    /// @notice EIP-2612: the EIP-712 domain separator of permits (name, version "1", this chain, this token).
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
+
+    /// @notice The deal pauses or resumes transfers and claims.
+    function setPaused(bool paused_) external;
 
     /// @notice Pays the caller's accrued cash to `receiver`.
     function claimTo(address receiver) external returns (uint256 amount);
@@ -244,4 +262,39 @@ interface ITrancheToken is IERC20Metadata, IERC20Permit, IERC5267 {
     function trancheIndex() external view returns (uint256);
 
     function paused() external view returns (bool);
+
+    /// @notice The extension this token delegates to ({ITrancheTokenExtension}'s code, shared by every tranche).
+    function extension() external view returns (address);
 }
+
+/// @title ITrancheToken
+/// @notice ERC-20 (+ EIP-2612 permit) share of one tranche. One token is one stablecoin unit of face at issue.
+/// Coupons and principal are pulled: the deal sends a distribution's cash to the token and raises a cumulative
+/// cash-per-token index; every balance change settles both accounts against that index first, so a distribution
+/// costs the same for one holder or a hundred thousand.
+///
+/// Compliance: a tranche with an investor registry checks both sides of every balance change against the registry
+/// and its {TransferRules} (ERC-1404 style: {detectTransferRestriction}, {messageForTransferRestriction}) and refuses
+/// with {TransferRestricted}. The registry's compliance agents may freeze part of a balance, force a transfer and
+/// recover a lost wallet; coupons accrued before any of these stay with the wallet that earned them, and a wallet
+/// that may not claim (frozen, KYC expired) keeps accruing until it may again. A tranche without a registry
+/// (`registry` zero) has no transfer restrictions and no agent.
+///
+/// Holding period: under a tranche's `minHoldingPeriod`, tokens received from another identity (a transfer, a
+/// forced transfer, an offering delivery) join the receiver's fresh lot ({freshTokens}) and may not go to another
+/// identity before the lot's holding period ends; the rest of the balance is free of it, and a transfer to another
+/// identity takes from that rest first and only ({TransferRules} code 14). A reception never locks tokens already
+/// held: an ended lot is replaced by the received tokens, an unended one merges with them into one lot whose start
+/// is the amount-weighted mean of both, rounded down (see {TransferRules} for what this keeps). Between wallets of
+/// one identity no holding period applies: the sender's seasoned tokens move first, and fresh tokens that move
+/// carry the sender's clock into the receiver's lot the same weighted way.
+/// @dev Rounding: the index rises by ⌊(amount·1e18 + remainder) / supply⌋ and the remainder is carried to the next
+/// distribution; an account's accrual rounds down. A balance change carries what the account accrued so far in its
+/// checkpoint ({TrancheAccountLib.carry}: no extra storage write), short of the exact figure by less than
+/// balance / 1e18 units — under one unit of the stablecoin, as only balances up to 1e18 carry; otherwise the accrual
+/// is settled, rounded down, to the account's own slot. Every rounding is down, and the dust stays in the token as a
+/// solvency buffer, so the token can always pay every claim.
+/// @dev One address, two contracts: the token's own code runs {ITrancheTokenMain}; every other function reaches the
+/// extension through the token's fallback (a delegate call: same storage, same `msg.sender`). The full interface is
+/// this one: integrators, the SDK and auditors use it and never see the split.
+interface ITrancheToken is ITrancheTokenMain, ITrancheTokenExtension {}

@@ -3,10 +3,10 @@ pragma solidity 0.8.37;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 
 /// @title TrancheTokenArgs
-/// @notice The immutable arguments of a tranche token clone: {ITrancheToken.Params} packed into nine words, so a
+/// @notice The immutable arguments of a tranche token clone: {ITrancheTokenBase.Params} packed into nine words, so a
 /// transfer reads the few fields it needs at fixed offsets of its own code (one `EXTCODECOPY` each) instead of
 /// decoding them all.
 ///
@@ -28,7 +28,7 @@ library TrancheTokenArgs {
     uint256 internal constant BLOCKED_WORD = 5;
 
     /// @notice The clone arguments for `p`. Reverts if `p.rules.minHolding` does not fit in 96 bits (balances do not).
-    function encode(ITrancheToken.Params memory p) internal pure returns (bytes memory) {
+    function encode(ITrancheTokenBase.Params memory p) internal pure returns (bytes memory) {
         return
             abi.encode(
                 uint256(uint160(p.deal)) | (uint256(p.trancheIndex) << 160) | (uint256(p.decimals) << 168),
@@ -44,7 +44,7 @@ library TrancheTokenArgs {
     }
 
     /// @notice Unpacks the nine words `w` of {encode}.
-    function decode(uint256[WORDS] memory w) internal pure returns (ITrancheToken.Params memory p) {
+    function decode(uint256[WORDS] memory w) internal pure returns (ITrancheTokenBase.Params memory p) {
         p.deal = address(uint160(w[DEAL_WORD]));
         p.trancheIndex = uint8(w[DEAL_WORD] >> 160);
         p.decimals = uint8(w[DEAL_WORD] >> 168);

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {InvestorRecord, InvestorRecordLib} from "../compliance/InvestorRecord.sol";
+import {TrancheAccount, TrancheAccountLib} from "./TrancheAccount.sol";
 
 /// @title TransferRules
 /// @notice The transfer restrictions of one tranche, checked ERC-1404 style: {check} returns a restriction code (0:
@@ -72,9 +73,6 @@ library TransferRules {
     /// @dev Largest valid ISO 3166-1 numeric code.
     uint256 private constant MAX_COUNTRY = 999;
 
-    /// @dev Fields of a position word ({checkPacked}): balance in bits 0 – 95, then these.
-    uint256 internal constant POSITION_LOCKED_UNTIL_SHIFT = 96;
-    uint256 internal constant POSITION_FRESH_SINCE_SHIFT = 128;
     /// @dev Fields of a held word ({checkPacked}, {packHeld}): the frozen amount in bits 0 – 127, the fresh-lot
     /// amount in bits 128 – 255.
     uint256 internal constant HELD_FRESH_SHIFT = 128;
@@ -133,15 +131,16 @@ library TransferRules {
     /// balance must fit in 96 bits, its times in 32 and its frozen and fresh amounts in 128 (a token's widths):
     /// anything wider reverts.
     function check(Transfer memory t, Rules memory rules, uint256 nowTime) internal pure returns (uint8) {
-        uint256 fromPosition =
-            uint256(SafeCast.toUint96(t.fromBalance)) |
-                (uint256(SafeCast.toUint32(t.fromLockedUntil)) << POSITION_LOCKED_UNTIL_SHIFT) |
-                (uint256(SafeCast.toUint32(t.fromFreshSince)) << POSITION_FRESH_SINCE_SHIFT);
+        TrancheAccount fromAccount = TrancheAccountLib.pack(
+            SafeCast.toUint96(t.fromBalance),
+            SafeCast.toUint32(t.fromLockedUntil),
+            SafeCast.toUint32(t.fromFreshSince)
+        );
         return
             checkPacked(
                 InvestorRecord.unwrap(t.fromRecord),
                 InvestorRecord.unwrap(t.toRecord),
-                fromPosition,
+                fromAccount,
                 t.toBalance,
                 t.amount,
                 packHeld(t.fromFrozen, t.fromFresh),
@@ -156,8 +155,8 @@ library TransferRules {
     /// @notice The restriction code of a transfer given as words; {SUCCESS} when allowed. What a token runs on every
     /// transfer: no memory structs, every input is a word it already holds.
     /// @param fromRecord,toRecord The packed registry records of both wallets ({InvestorRecord}).
-    /// @param fromPosition The sender's position: balance (bits 0 – 95), lockedUntil (96 – 127), freshSince
-    /// (128 – 159); higher bits are ignored (a tranche token passes its account slot as it is).
+    /// @param fromAccount The sender's account word as the token holds it: balance, lock and fresh-lot clock are read
+    /// ({TrancheAccount}); its cash fields are ignored.
     /// @param toBalance The receiver's balance before the transfer.
     /// @param amount The amount moved.
     /// @param fromHeld The sender's held amounts ({packHeld}): the part of its balance an agent froze (never more
@@ -170,7 +169,7 @@ library TransferRules {
     function checkPacked(
         uint256 fromRecord,
         uint256 toRecord,
-        uint256 fromPosition,
+        TrancheAccount fromAccount,
         uint256 toBalance,
         uint256 amount,
         uint256 fromHeld,
@@ -181,13 +180,13 @@ library TransferRules {
         uint256 nowTime
     ) internal pure returns (uint8 code) {
         if (paused) return PAUSED;
-        uint256 fromBalance = uint96(fromPosition);
+        uint256 fromBalance = fromAccount.balance();
         if (amount > fromBalance) return INSUFFICIENT_BALANCE;
         // amount ≤ fromBalance checked above, so the subtraction cannot wrap (and nothing here can overflow).
         unchecked {
             if (uint128(fromHeld) > fromBalance - amount) return AMOUNT_FROZEN;
         }
-        if (uint32(fromPosition >> POSITION_LOCKED_UNTIL_SHIFT) >= nowTime) return TOKENS_LOCKED;
+        if (fromAccount.lockedUntil() >= nowTime) return TOKENS_LOCKED;
         code = senderCode(fromRecord, rules, blocked, nowTime);
         if (code != SUCCESS) return code;
         code = receiverCode(toRecord, rules, blocked, nowTime);
@@ -197,7 +196,7 @@ library TransferRules {
         if (uint32(fromRecord) != uint32(toRecord) && fromHeld >> HELD_FRESH_SHIFT != 0) {
             uint256 fresh = freshTokens(
                 fromHeld >> HELD_FRESH_SHIFT,
-                uint32(fromPosition >> POSITION_FRESH_SINCE_SHIFT),
+                fromAccount.freshSince(),
                 fromBalance,
                 uint32(rules >> RULES_PERIOD_SHIFT),
                 nowTime

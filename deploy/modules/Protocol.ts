@@ -22,7 +22,8 @@ export default buildModule("CascadeProtocol", (m) => {
 
   const oracle = m.contract("UtilizationOracle", [admin]);
   const dealImplementation = m.contract("Deal");
-  const tokenImplementation = m.contract("TrancheToken");
+  const tokenExtension = m.contract("TrancheTokenExtension");
+  const tokenImplementation = m.contract("TrancheToken", [tokenExtension]);
   const offeringImplementation = m.contract("Offering");
   const riskEngineImplementation = m.contract("RiskEngine");
   const factory = m.contract("DealFactory", [

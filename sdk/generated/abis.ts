@@ -3797,7 +3797,7 @@ export const dealFactoryAbi = [
   }
 ] as const;
 
-/** ABI of TrancheToken. */
+/** ABI of ITrancheToken. */
 export const trancheTokenAbi = [
   {
     "inputs": [],
@@ -3818,33 +3818,6 @@ export const trancheTokenAbi = [
       }
     ],
     "name": "ClaimRestricted",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "ECDSAInvalidSignature",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "length",
-        "type": "uint256"
-      }
-    ],
-    "name": "ECDSAInvalidSignatureLength",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "s",
-        "type": "bytes32"
-      }
-    ],
-    "name": "ECDSAInvalidSignatureS",
     "type": "error"
   },
   {
@@ -3989,11 +3962,6 @@ export const trancheTokenAbi = [
   {
     "inputs": [],
     "name": "IndexOverflow",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "InvalidShortString",
     "type": "error"
   },
   {
@@ -4775,7 +4743,7 @@ export const trancheTokenAbi = [
       },
       {
         "internalType": "string",
-        "name": "name_",
+        "name": "name",
         "type": "string"
       },
       {
@@ -4802,6 +4770,19 @@ export const trancheTokenAbi = [
         "internalType": "uint256[]",
         "name": "extensions",
         "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "extension",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -5030,7 +5011,7 @@ export const trancheTokenAbi = [
     "outputs": [
       {
         "internalType": "address",
-        "name": "offering_",
+        "name": "",
         "type": "address"
       }
     ],
@@ -5111,7 +5092,7 @@ export const trancheTokenAbi = [
             "type": "tuple"
           }
         ],
-        "internalType": "struct ITrancheToken.Params",
+        "internalType": "struct ITrancheTokenBase.Params",
         "name": "",
         "type": "tuple"
       }
@@ -5357,7 +5338,7 @@ export const trancheTokenAbi = [
           }
         ],
         "internalType": "struct TransferRules.Rules",
-        "name": "rules",
+        "name": "",
         "type": "tuple"
       }
     ],

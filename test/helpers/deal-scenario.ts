@@ -3,7 +3,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionReceipt } from "ethers";
 
-import type { Deal, TrancheToken } from "../../types/ethers-contracts/index.js";
+import type { Deal, ITrancheToken } from "../../types/ethers-contracts/index.js";
 import {
   markUnreported,
   submitReport,
@@ -116,7 +116,7 @@ export function keeperPaidIn(
 
 /** Amounts of the `Distributed` events a tranche token emitted in `receipt`. */
 function distributedAmounts(
-  token: TrancheToken,
+  token: ITrancheToken,
   tokenAddress: string,
   receipt: ContractTransactionReceipt,
 ): bigint[] {

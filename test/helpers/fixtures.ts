@@ -7,7 +7,7 @@ import type {
   DealFactory,
   MockStablecoin,
   Offering,
-  TrancheToken,
+  ITrancheToken,
   UtilizationOracle,
 } from "../../types/ethers-contracts/index.js";
 
@@ -249,7 +249,8 @@ export async function deployProtocol(
   ])) as unknown as MockStablecoin;
   const oracle = await ethers.deployContract("UtilizationOracle", [admin.address]);
   const dealImpl = await ethers.deployContract("Deal");
-  const tokenImpl = await ethers.deployContract("TrancheToken");
+  const tokenExtension = await ethers.deployContract("TrancheTokenExtension");
+  const tokenImpl = await ethers.deployContract("TrancheToken", [await tokenExtension.getAddress()]);
   const offeringImpl = await ethers.deployContract("Offering");
   const riskImpl = await ethers.deployContract("RiskEngine");
   const factory = await ethers.deployContract("DealFactory", [
@@ -354,7 +355,7 @@ export async function standardTermSheet(
 
 export interface DealHandles {
   deal: Deal;
-  tokens: TrancheToken[];
+  tokens: ITrancheToken[];
   offerings: Offering[];
   terms: TermSheetInput;
 }
@@ -388,7 +389,7 @@ export async function createDeal(
     .find((l) => l?.name === "DealCreated");
   const deal = await ethers.getContractAt("Deal", log!.args.deal as string);
   const tokens = await Promise.all(
-    (log!.args.tokens as string[]).map((a) => ethers.getContractAt("TrancheToken", a)),
+    (log!.args.tokens as string[]).map((a) => ethers.getContractAt("ITrancheToken", a)),
   );
   const offerings = await Promise.all(
     (log!.args.offerings as string[]).map((a) => ethers.getContractAt("Offering", a)),

@@ -8,7 +8,7 @@ import type {
   GpuPriceIndexFeed,
   MockAggregator,
   RiskEngine,
-  TrancheToken,
+  ITrancheToken,
 } from "../../types/ethers-contracts/index.js";
 import {
   DAY,
@@ -178,7 +178,7 @@ export interface RiskFixture {
   deal: Deal;
   dealAddress: string;
   engine: RiskEngine;
-  tokens: TrancheToken[];
+  tokens: ITrancheToken[];
   tokenAddresses: string[];
   terms: TermSheetInput;
   index?: GpuPriceIndexFeed;

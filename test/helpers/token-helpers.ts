@@ -2,7 +2,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionReceipt, Signature } from "ethers";
 
-import type { Deal, MockStablecoin, TrancheToken } from "../../types/ethers-contracts/index.js";
+import type { Deal, MockStablecoin, ITrancheToken } from "../../types/ethers-contracts/index.js";
 import {
   equity,
   fixedNote,
@@ -95,7 +95,7 @@ export async function preparePeriod(
 /** The `Distributed(amount, index)` events `token` emitted in `receipt`. */
 export function distributedEvents(
   receipt: ContractTransactionReceipt,
-  token: TrancheToken,
+  token: ITrancheToken,
 ): { amount: bigint; index: bigint }[] {
   const address = (token.target as string).toLowerCase();
   const out: { amount: bigint; index: bigint }[] = [];
@@ -111,7 +111,7 @@ export function distributedEvents(
 /** An EIP-2612 permit signature of `owner` over an OpenZeppelin-style token (`MockStablecoin` or a tranche token). */
 export async function signPermit(
   ethers: HardhatEthers,
-  token: MockStablecoin | TrancheToken,
+  token: MockStablecoin | ITrancheToken,
   owner: HardhatEthersSigner,
   spender: string,
   value: bigint,
@@ -149,7 +149,11 @@ export async function signPermit(
  * A pure model of the token's cash accounting: each balance change and each claim settles the account against the
  * current index with floor(balance × Δindex / 1e18); claimable is the settled amount plus the pending one.
  */
+/** Where a token's cash index starts (`TrancheAccountLib.INDEX_ORIGIN`); `cashIndex()` reports it as zero. */
+export const INDEX_ORIGIN = 2n ** 94n;
+
 export class CashModel {
+  /** The cash index as `cashIndex()` reports it: from its origin (`TrancheAccountLib.INDEX_ORIGIN`, 2⁹⁴). */
   index = 0n;
   private readonly accounts = new Map<
     string,
@@ -166,20 +170,37 @@ export class CashModel {
     return acc;
   }
 
-  private settle(a: string) {
+  /**
+   * The token's settlement (`TrancheTokenBase._settle`): the account takes `balance`. Its pending cash is carried in
+   * its checkpoint (index − ⌊pending / balance⌋, pending unscaled) when the new balance is 1 to 1e18 units and the
+   * checkpoint stays at or above the index's origin; otherwise it goes, rounded down, to the accrued slot.
+   */
+  private settleTo(a: string, balance: bigint) {
     const acc = this.get(a);
-    acc.accrued += (acc.balance * (this.index - acc.checkpoint)) / WAD;
+    const scaled = acc.balance * (this.index - acc.checkpoint);
+    acc.balance = balance;
+    if (scaled === 0n) {
+      acc.checkpoint = this.index;
+      return;
+    }
+    if (balance >= 1n && balance <= WAD) {
+      const back = scaled / balance;
+      if (back <= this.index + INDEX_ORIGIN) {
+        acc.checkpoint = this.index - back;
+        return;
+      }
+    }
+    acc.accrued += scaled / WAD;
     acc.checkpoint = this.index;
-    return acc;
   }
 
   mint(a: string, amount: bigint) {
-    this.settle(a).balance += amount;
+    this.settleTo(a, this.get(a).balance + amount);
   }
 
   transfer(from: string, to: string, amount: bigint) {
-    this.settle(from).balance -= amount;
-    this.settle(to).balance += amount;
+    this.settleTo(from, this.get(from).balance - amount);
+    this.settleTo(to, this.get(to).balance + amount);
   }
 
   setIndex(index: bigint) {
@@ -187,9 +208,10 @@ export class CashModel {
   }
 
   claim(a: string): bigint {
-    const acc = this.settle(a);
-    const amount = acc.accrued;
+    const amount = this.claimable(a);
+    const acc = this.get(a);
     acc.accrued = 0n;
+    acc.checkpoint = this.index;
     return amount;
   }
 

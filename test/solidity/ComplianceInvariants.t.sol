@@ -5,8 +5,9 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 import {InvestorRegistry} from "../../contracts/compliance/InvestorRegistry.sol";
 import {TrancheToken} from "../../contracts/core/TrancheToken.sol";
+import {TrancheTokenExtension} from "../../contracts/core/TrancheTokenExtension.sol";
 import {IInvestorRegistry} from "../../contracts/interfaces/IInvestorRegistry.sol";
-import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
+import {ITrancheToken, ITrancheTokenBase} from "../../contracts/interfaces/ITrancheToken.sol";
 import {TrancheTokenArgs} from "../../contracts/libraries/TrancheTokenArgs.sol";
 import {TransferRules} from "../../contracts/libraries/TransferRules.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
@@ -46,7 +47,7 @@ contract ComplianceHandler is TestBase {
     uint256 internal constant SEASONED_SLOT = 8;
 
     InvestorRegistry public registry;
-    TrancheToken public token;
+    ITrancheToken public token;
     address[WALLETS] public wallets;
 
     uint256 public violations;
@@ -62,7 +63,7 @@ contract ComplianceHandler is TestBase {
     constructor(MockStablecoin usdc) {
         registry = new InvestorRegistry(address(this));
         registry.grantRole(registry.COMPLIANCE_AGENT_ROLE(), address(this));
-        ITrancheToken.Params memory p;
+        ITrancheTokenBase.Params memory p;
         p.deal = address(this);
         p.stablecoin = address(usdc);
         p.decimals = 6;
@@ -71,7 +72,12 @@ contract ComplianceHandler is TestBase {
         p.rules.minHoldingPeriod = uint32(PERIOD);
         p.rules.minHolding = 10;
         p.rules.blockedCountries = TransferRules.withCountry(p.rules.blockedCountries, BLOCKED, true);
-        token = TrancheToken(Clones.cloneWithImmutableArgs(address(new TrancheToken()), TrancheTokenArgs.encode(p)));
+        token = ITrancheToken(
+            Clones.cloneWithImmutableArgs(
+                address(new TrancheToken(address(new TrancheTokenExtension()))),
+                TrancheTokenArgs.encode(p)
+            )
+        );
         for (uint256 i; i < WALLETS; ++i) wallets[i] = vm.addr(0xC0FFEE + i);
     }
 

@@ -5,7 +5,8 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 import {TrancheTokenArgs} from "../../contracts/libraries/TrancheTokenArgs.sol";
 import {TrancheToken} from "../../contracts/core/TrancheToken.sol";
-import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
+import {TrancheTokenExtension} from "../../contracts/core/TrancheTokenExtension.sol";
+import {ITrancheToken, ITrancheTokenBase} from "../../contracts/interfaces/ITrancheToken.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
 
 import {Assertions} from "./utils/Assertions.sol";
@@ -24,17 +25,20 @@ import {TestBase} from "./utils/Vm.sol";
  */
 contract TrancheTokenDustTest is TestBase, Assertions {
     MockStablecoin internal usdc;
-    TrancheToken internal token;
+    ITrancheToken internal token;
     address[4] internal holders;
 
     function setUp() public {
         usdc = new MockStablecoin("USD Coin", "USDC", 6);
-        ITrancheToken.Params memory params;
+        ITrancheTokenBase.Params memory params;
         params.deal = address(this);
         params.stablecoin = address(usdc);
         params.decimals = 6;
-        token = TrancheToken(
-            Clones.cloneWithImmutableArgs(address(new TrancheToken()), TrancheTokenArgs.encode(params))
+        token = ITrancheToken(
+            Clones.cloneWithImmutableArgs(
+                address(new TrancheToken(address(new TrancheTokenExtension()))),
+                TrancheTokenArgs.encode(params)
+            )
         );
         token.issue(1_000);
         for (uint256 i; i < 4; ++i) {

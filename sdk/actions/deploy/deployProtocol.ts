@@ -1,4 +1,4 @@
-import type { Abi, Address, Hash, Hex } from "viem";
+import { parseAbi, type Abi, type Address, type Hash, type Hex } from "viem";
 import { readContract } from "viem/actions";
 
 import {
@@ -13,7 +13,6 @@ import {
   dealFactoryAbi,
   offeringAbi,
   riskEngineAbi,
-  trancheTokenAbi,
   utilizationOracleAbi,
 } from "../../generated/abis.js";
 import {
@@ -22,6 +21,7 @@ import {
   offeringBytecode,
   riskEngineBytecode,
   trancheTokenBytecode,
+  trancheTokenExtensionBytecode,
   utilizationOracleBytecode,
 } from "../../generated/bytecode.js";
 
@@ -43,9 +43,9 @@ export interface DeployProtocolReturnType {
 }
 
 /**
- * Deploys the protocol: the utilization oracle, the deal / tranche-token / offering / risk-engine implementations
- * and the factory, then grants the oracle's REGISTRAR_ROLE to the factory (and, when `admin` is another account, hands
- * the oracle's admin role over to it). Transactions are sent one after the other.
+ * Deploys the protocol: the utilization oracle, the deal / tranche-token (with its extension) / offering / risk-engine
+ * implementations and the factory, then grants the oracle's REGISTRAR_ROLE to the factory (and, when `admin` is
+ * another account, hands the oracle's admin role over to it). Transactions are sent one after the other.
  */
 export async function deployProtocol(
   client: CascadeClient,
@@ -74,11 +74,13 @@ export async function deployProtocol(
     [account.address],
   );
   const dealImplementation = await deploy("Deal", dealAbi, dealBytecode, []);
+  // The token's implementation delegates what it does not run itself to the extension.
+  const tokenExtension = await deploy("TrancheTokenExtension", [], trancheTokenExtensionBytecode, []);
   const tokenImplementation = await deploy(
     "TrancheToken",
-    trancheTokenAbi,
+    parseAbi(["constructor(address extension)"]),
     trancheTokenBytecode,
-    [],
+    [tokenExtension],
   );
   const offeringImplementation = await deploy("Offering", offeringAbi, offeringBytecode, []);
   const riskEngineImplementation = await deploy(

@@ -25,6 +25,7 @@ import {DealFactory} from "../../../contracts/core/DealFactory.sol";
 import {Offering} from "../../../contracts/core/Offering.sol";
 import {RiskEngine} from "../../../contracts/core/RiskEngine.sol";
 import {TrancheToken} from "../../../contracts/core/TrancheToken.sol";
+import {TrancheTokenExtension} from "../../../contracts/core/TrancheTokenExtension.sol";
 import {BlocklistStablecoin} from "../../../contracts/mocks/BlocklistStablecoin.sol";
 import {UtilizationOracle} from "../../../contracts/oracle/UtilizationOracle.sol";
 
@@ -77,7 +78,7 @@ abstract contract ProtocolFixture is TestBase, Assertions {
         oracle = new UtilizationOracle(address(this));
         factory = new DealFactory(
             address(new Deal()),
-            address(new TrancheToken()),
+            address(new TrancheToken(address(new TrancheTokenExtension()))),
             address(new Offering()),
             address(new RiskEngine()),
             address(oracle)
