@@ -83,7 +83,9 @@ const key = (role: keyof typeof DEVNET_ROLES): Hex => devKey(DEVNET_ROLES[role])
 const addressOf = (role: keyof typeof DEVNET_ROLES) => privateKeyToAccount(key(role)).address;
 
 describe("cascade CLI end to end against anvil", function () {
-  this.timeout(120_000);
+  // About sixty `cascade` processes, each starting Node and the SDK: a minute on an idle machine, several on a busy
+  // one. A bound against a hang, not a speed check.
+  this.timeout(360_000);
   let dir: string;
   let url: string;
   const log: string[] = [];

@@ -16,10 +16,12 @@ import {TestBase} from "./utils/Vm.sol";
  * Rounding dust of a tranche token (contracts/core/TrancheToken.sol), which justifies the dust bound used by
  * invariant C of DealInvariants.t.sol.
  *
- * T1  An account's accrual rounds down each time it is settled at a new cash index, so it can lose almost one
- *     unit per distribution. The dust a token keeps (balance − Σ claimable) is therefore bounded by
- *     accounts × distributions, not by distributions + accounts: with four 1-unit holders who settle after each
- *     of two distributions, the dust is 8 > 2 + 5. The token stays solvent (claims never exceed its balance).
+ * T1  An account's accrual rounds down when it is settled to its accrued slot (its whole balance leaves, cash
+ *     arrives with tokens, or a balance above 1e18 changes) and loses less than balance / 1e18 units when a balance
+ *     change carries it in the checkpoint, so each settlement can lose almost one unit. The dust a token keeps
+ *     (balance − Σ claimable) is therefore bounded by accounts × distributions, not by distributions + accounts:
+ *     with four 1-unit holders who send their unit away and take it back after each of two distributions, the dust
+ *     is 8 > 2 + 5. The token stays solvent (claims never exceed its balance).
  *
  * This test plays both the deal and the offering of a bare clone of the token.
  */
@@ -60,8 +62,10 @@ contract TrancheTokenDustTest is TestBase, Assertions {
             usdc.mint(address(token), 999);
             token.distribute(999);
             for (uint256 i; i < 4; ++i) {
+                // The whole balance leaves: the account is settled to its accrued slot, 0.999 rounded down to 0.
                 vm.prank(holders[i]);
-                token.transfer(holders[i], 0); // settles the account at the new index
+                token.transfer(address(this), 1);
+                token.transfer(holders[i], 1);
             }
         }
         uint256 owed = token.claimable(address(this));
