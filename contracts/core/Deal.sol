@@ -246,7 +246,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.keeper = keeper;
         run.finalPeriod = period + 1 == count;
         run.reported = reported;
-        run.utilization = WaterfallMath.utilization(available, billed);
+        run.utilization = WaterfallMath.utilizationDown(available, billed);
 
         // Cash of the period: what the report says the pool earned, capped by what was deposited. At the final
         // period, or when no report came, every deposited collection is distributed.
@@ -254,7 +254,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 cash =
             (run.finalPeriod || !reported)
                 ? collections
-                : Math.min(collections, WaterfallMath.bpsOf(revenue, _pledgedShareBps()));
+                : Math.min(collections, WaterfallMath.bpsOfDown(revenue, _pledgedShareBps()));
         // cash ≤ collections.
         unchecked {
             _collections = uint128(collections - cash);
@@ -279,7 +279,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         run.input.reserveTarget = run.releaseRecoveries ? 0 : _reserveTarget();
         run.input.keeperBountyDue = _keeperBounty();
         run.input.trusteeFeeDue = uint256(_trusteeFeePerPeriod()) + _trusteeFeeArrears;
-        run.input.servicerFeeDue = WaterfallMath.bpsOf(cash, _servicerFeeBps()) + _servicerFeeArrears;
+        run.input.servicerFeeDue = WaterfallMath.bpsOfDown(cash, _servicerFeeBps()) + _servicerFeeArrears;
         _assess(run, available, billed, revenue);
     }
 
@@ -340,10 +340,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             (!run.reported && c.couponType == CouponType.UtilizationLinked)
                 ? c.floorRate
                 : WaterfallMath.couponRate(c, run.utilization);
-        run.input.interestDue[i] = WaterfallMath.periodInterest(outstanding, rate, run.periodLength) + tr.arrears;
+        run.input.interestDue[i] = WaterfallMath.periodInterestDown(outstanding, rate, run.periodLength) + tr.arrears;
         run.input.principalDue[i] = WaterfallMath.principalDue(
             outstanding,
-            WaterfallMath.scheduledOutstanding(tr.issued, p, run.period, count)
+            WaterfallMath.scheduledOutstandingUp(tr.issued, p, run.period, count)
         );
     }
 

@@ -155,20 +155,20 @@ contract RiskEngine is IRiskEngine {
             notesOutstanding += a.outstanding[i];
             interestAbove += a.interestDue[i];
             debtService += a.interestDue[i] + a.principalDue[i];
-            m.overcollateralization[i] = CollateralMath.coverage(value, notesOutstanding);
-            m.interestCoverage[i] = CollateralMath.coverage(cads, interestAbove);
+            m.overcollateralization[i] = CollateralMath.coverageDown(value, notesOutstanding);
+            m.interestCoverage[i] = CollateralMath.coverageDown(cads, interestAbove);
         }
 
         m.cashAvailableForDebtService = cads;
         m.debtService = debtService;
-        m.dscr = CollateralMath.coverage(cads, debtService);
+        m.dscr = CollateralMath.coverageDown(cads, debtService);
         m.trailingDscr = _trailing(a.period, c.trailingPeriods, cads, debtService);
         m.utilization = a.gpuHoursAvailable == 0 ? 0 : Math.mulDiv(a.gpuHoursBilled, WAD, a.gpuHoursAvailable);
         m.collateralValue = value;
         m.notesOutstanding = notesOutstanding;
-        m.ltv = CollateralMath.ltv(notesOutstanding, value);
-        m.seniorCurve = notes == 0 ? 0 : CollateralMath.ltv(a.outstanding[0], value);
-        m.reserveLevel = CollateralMath.coverage(a.reserve, a.reserveTarget);
+        m.ltv = CollateralMath.ltvUp(notesOutstanding, value);
+        m.seniorCurve = notes == 0 ? 0 : CollateralMath.ltvUp(a.outstanding[0], value);
+        m.reserveLevel = CollateralMath.coverageDown(a.reserve, a.reserveTarget);
         uint256 pledged = Math.mulDiv(a.revenue, a.pledgedShareBps, BPS);
         m.servicerShortfall = a.reported && pledged > a.cash ? pledged - a.cash : 0;
         m.breakEvenUtilization = _breakEven(a, debtService);
@@ -205,7 +205,7 @@ contract RiskEngine is IRiskEngine {
             SafeCast.toUint128(previous.debtService + ds)
         );
         _cumulative[period % slots] = current;
-        return CollateralMath.coverage(current.cads - base.cads, current.debtService - base.debtService);
+        return CollateralMath.coverageDown(current.cads - base.cads, current.debtService - base.debtService);
     }
 
     function _metricValue(
@@ -367,8 +367,8 @@ contract RiskEngine is IRiskEngine {
         uint256 age = timestamp > acquiredAt ? timestamp - acquiredAt : 0;
         value =
             e.method == DepreciationMethod.StraightLine
-                ? CollateralMath.straightLine(cost, uint256(e.unitResidual) * units, e.usefulLife, age)
-                : CollateralMath.decliningBalance(
+                ? CollateralMath.straightLineDown(cost, uint256(e.unitResidual) * units, e.usefulLife, age)
+                : CollateralMath.decliningBalanceDown(
                     cost,
                     uint256(e.unitResidual) * units,
                     e.yearlyRate,
@@ -378,7 +378,8 @@ contract RiskEngine is IRiskEngine {
         // The index-at-acquisition slot is only read when there is an index to mark to.
         if (index != 0) {
             uint256 atAcquisition = e.indexAtAcquisition;
-            if (atAcquisition != 0) value = Math.min(value, CollateralMath.indexImplied(cost, atAcquisition, index));
+            if (atAcquisition != 0)
+                value = Math.min(value, CollateralMath.indexImpliedDown(cost, atAcquisition, index));
         }
     }
 
@@ -555,7 +556,7 @@ contract RiskEngine is IRiskEngine {
     /// @inheritdoc IRiskEngine
     function ltv() external view returns (uint256) {
         (uint256 notes, , ) = _outstanding();
-        return CollateralMath.ltv(notes, collateralValue());
+        return CollateralMath.ltvUp(notes, collateralValue());
     }
 
     /// @inheritdoc IRiskEngine
@@ -631,10 +632,10 @@ contract RiskEngine is IRiskEngine {
         s.recoveries = deal.recoveries();
         (s.priceIndex, s.priceIndexLive) = priceIndex();
         (s.notesOutstanding, s.seniorOutstanding, s.seniorFace) = _outstanding();
-        s.ltv = CollateralMath.ltv(s.notesOutstanding, s.collateralValue);
-        s.seniorCurve = CollateralMath.ltv(s.seniorOutstanding, s.collateralValue);
+        s.ltv = CollateralMath.ltvUp(s.notesOutstanding, s.collateralValue);
+        s.seniorCurve = CollateralMath.ltvUp(s.seniorOutstanding, s.collateralValue);
         (s.reserve, s.reserveTarget) = deal.reserve();
-        s.reserveLevel = CollateralMath.coverage(s.reserve, s.reserveTarget);
+        s.reserveLevel = CollateralMath.coverageDown(s.reserve, s.reserveTarget);
         s.cleanUpCallable = cleanUpCallable();
         s.triggers = triggers();
         s.triggerStates = triggerStates();

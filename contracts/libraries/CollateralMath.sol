@@ -18,7 +18,12 @@ library CollateralMath {
 
     /// @notice Book value of `cost` after `age` seconds, straight line to `residual` over `life` seconds:
     /// cost − (cost − residual) × min(age, life) / life, the depreciation rounded up.
-    function straightLine(uint256 cost, uint256 residual, uint256 life, uint256 age) internal pure returns (uint256) {
+    function straightLineDown(
+        uint256 cost,
+        uint256 residual,
+        uint256 life,
+        uint256 age
+    ) internal pure returns (uint256) {
         if (residual >= cost) return cost;
         if (life == 0 || age >= life) return residual;
         return cost - Math.mulDiv(cost - residual, age, life, Math.Rounding.Ceil);
@@ -27,7 +32,7 @@ library CollateralMath {
     /// @notice Book value of `cost` after `age` seconds, declining balance at `yearlyRate` (WAD) a year, floored at
     /// `residual` and equal to it from `life` on. At whole years n it is cost × (1 − d)^n; within a year the year's
     /// charge is taken evenly (linear between the two year-end values), so the value never rises with age.
-    function decliningBalance(
+    function decliningBalanceDown(
         uint256 cost,
         uint256 residual,
         uint256 yearlyRate,
@@ -46,12 +51,16 @@ library CollateralMath {
     }
 
     /// @notice Value implied by a price index: cost × indexNow / indexAtAcquisition, rounded down.
-    function indexImplied(uint256 cost, uint256 indexAtAcquisition, uint256 indexNow) internal pure returns (uint256) {
+    function indexImpliedDown(
+        uint256 cost,
+        uint256 indexAtAcquisition,
+        uint256 indexNow
+    ) internal pure returns (uint256) {
         return Math.mulDiv(cost, indexNow, indexAtAcquisition);
     }
 
     /// @notice Loan-to-value (WAD), rounded up; type(uint256).max when there is debt and no collateral.
-    function ltv(uint256 debt, uint256 collateralValue) internal pure returns (uint256) {
+    function ltvUp(uint256 debt, uint256 collateralValue) internal pure returns (uint256) {
         if (debt == 0) return 0;
         if (collateralValue == 0) return type(uint256).max;
         return Math.mulDiv(debt, WAD, collateralValue, Math.Rounding.Ceil);
@@ -59,7 +68,7 @@ library CollateralMath {
 
     /// @notice Coverage ratio (WAD) of `covered` by `available` (OC, IC, DSCR), rounded down; type(uint256).max when
     /// nothing needs covering.
-    function coverage(uint256 available, uint256 covered) internal pure returns (uint256) {
+    function coverageDown(uint256 available, uint256 covered) internal pure returns (uint256) {
         if (covered == 0) return type(uint256).max;
         return Math.mulDiv(available, WAD, covered);
     }

@@ -66,7 +66,7 @@ library WaterfallMath {
     }
 
     /// @notice Utilization U = billed / available as a WAD fraction, rounded down; zero when nothing was available.
-    function utilization(uint256 gpuHoursAvailable, uint256 gpuHoursBilled) internal pure returns (uint256) {
+    function utilizationDown(uint256 gpuHoursAvailable, uint256 gpuHoursBilled) internal pure returns (uint256) {
         if (gpuHoursAvailable == 0) return 0;
         return Math.mulDiv(gpuHoursBilled, WAD, gpuHoursAvailable);
     }
@@ -84,7 +84,7 @@ library WaterfallMath {
     }
 
     /// @notice Interest of one period on `principal` at annual `rate` (WAD), actual/365, rounded down.
-    function periodInterest(uint256 principal, uint256 rate, uint256 periodLength) internal pure returns (uint256) {
+    function periodInterestDown(uint256 principal, uint256 rate, uint256 periodLength) internal pure returns (uint256) {
         return Math.mulDiv(principal, rate * periodLength, WAD * YEAR);
     }
 
@@ -92,7 +92,7 @@ library WaterfallMath {
     /// The last period of the deal (`period == periodCount − 1`) is the legal final maturity: nothing remains.
     /// Straight-line targets round up (face − ⌊face·k/N⌋), so each installment rounds down and the last one
     /// takes the remainder.
-    function scheduledOutstanding(
+    function scheduledOutstandingUp(
         uint256 face,
         PrincipalTerms memory p,
         uint256 period,
@@ -112,7 +112,7 @@ library WaterfallMath {
     }
 
     /// @notice Fee of `bps` basis points on `amount`, rounded down.
-    function bpsOf(uint256 amount, uint256 bps) internal pure returns (uint256) {
+    function bpsOfDown(uint256 amount, uint256 bps) internal pure returns (uint256) {
         return Math.mulDiv(amount, bps, BPS);
     }
 

@@ -238,7 +238,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         if (r.gpuHoursAvailable > maxAvailable) revert AvailableExceedsFleet(r.gpuHoursAvailable, maxAvailable);
         uint256 maxRevenue = uint256(r.gpuHoursBilled) * cfg.maxPricePerGpuHour;
         if (r.revenue > maxRevenue) revert RevenueExceedsBound(r.revenue, maxRevenue);
-        uint256 u = WaterfallMath.utilization(r.gpuHoursAvailable, r.gpuHoursBilled);
+        uint256 u = WaterfallMath.utilizationDown(r.gpuHoursAvailable, r.gpuHoursBilled);
         if (r.period != 0) step = _stepFrom(_reports[r.deal][r.period - 1], u);
         if (r.period + 1 < cfg.periodCount) {
             uint256 stepToNext = _stepFrom(_reports[r.deal][r.period + 1], u);
@@ -250,7 +250,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     function _stepFrom(PeriodReport storage neighbour, uint256 u) private view returns (uint256) {
         ReportState state = neighbour.state;
         if (state != ReportState.Pending && state != ReportState.Final) return 0;
-        uint256 other = WaterfallMath.utilization(neighbour.gpuHoursAvailable, neighbour.gpuHoursBilled);
+        uint256 other = WaterfallMath.utilizationDown(neighbour.gpuHoursAvailable, neighbour.gpuHoursBilled);
         return u > other ? u - other : other - u;
     }
 

@@ -53,14 +53,14 @@ describe("SDK collateral model against CollateralMath", () => {
       const now = next(10n ** 24n);
       const debt = next(10n ** 30n);
       expect(straightLineValue(cost, residual, life, age)).to.equal(
-        await harness.straightLine(cost, residual, life, age),
+        await harness.straightLineDown(cost, residual, life, age),
       );
       expect(decliningBalanceValue(cost, residual, rate, life, age)).to.equal(
-        await harness.decliningBalance(cost, residual, rate, life, age),
+        await harness.decliningBalanceDown(cost, residual, rate, life, age),
       );
-      expect(indexImpliedValue(cost, at, now)).to.equal(await harness.indexImplied(cost, at, now));
-      expect(loanToValue(debt, residual)).to.equal(await harness.ltv(debt, residual));
-      expect(coverage(cost, debt)).to.equal(await harness.coverage(cost, debt));
+      expect(indexImpliedValue(cost, at, now)).to.equal(await harness.indexImpliedDown(cost, at, now));
+      expect(loanToValue(debt, residual)).to.equal(await harness.ltvUp(debt, residual));
+      expect(coverage(cost, debt)).to.equal(await harness.coverageDown(cost, debt));
     }
   });
 });

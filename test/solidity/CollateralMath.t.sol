@@ -33,13 +33,13 @@ contract CollateralMathTest is TestBase, Assertions {
         life = bound(life, 1, 20 * YEAR);
         a1 = bound(a1, 0, 40 * YEAR);
         a2 = bound(a2, a1, 40 * YEAR);
-        uint256 v1 = CollateralMath.straightLine(cost, residual, life, a1);
-        uint256 v2 = CollateralMath.straightLine(cost, residual, life, a2);
+        uint256 v1 = CollateralMath.straightLineDown(cost, residual, life, a1);
+        uint256 v2 = CollateralMath.straightLineDown(cost, residual, life, a2);
         assertLe(v1, cost, "D1: above cost");
         assertGe(v2, residual, "D1: below residual");
         assertLe(v2, v1, "D1: value rose with age");
-        assertEq(CollateralMath.straightLine(cost, residual, life, 0), cost, "D1: age 0");
-        assertEq(CollateralMath.straightLine(cost, residual, life, life + a1), residual, "D1: end of life");
+        assertEq(CollateralMath.straightLineDown(cost, residual, life, 0), cost, "D1: age 0");
+        assertEq(CollateralMath.straightLineDown(cost, residual, life, life + a1), residual, "D1: end of life");
         if (a1 < life) {
             // v1 ≤ cost − (cost − residual)·a1/life, i.e. v1·life ≤ cost·life − (cost − residual)·a1.
             assertLe(v1 * life, cost * life - (cost - residual) * a1, "D1: rounds up");
@@ -53,14 +53,18 @@ contract CollateralMathTest is TestBase, Assertions {
         uint256 residual = 3_000e6;
         uint256 life = 6 * YEAR;
         // 30 % a year over 6 years leaves 0.7^6 ≈ 11.8 % of cost, above the 10 % residual.
-        assertEq(CollateralMath.decliningBalance(cost, residual, 0.3e18, life, life), residual, "D2: at life");
-        assertGt(CollateralMath.decliningBalance(cost, residual, 0.3e18, life, life - 1), residual, "D2: before life");
-        assertEq(CollateralMath.straightLine(cost, residual, life, life), residual, "D1: at life");
-        assertGt(CollateralMath.straightLine(cost, residual, life, life - 1), residual, "D1: a second before");
+        assertEq(CollateralMath.decliningBalanceDown(cost, residual, 0.3e18, life, life), residual, "D2: at life");
+        assertGt(
+            CollateralMath.decliningBalanceDown(cost, residual, 0.3e18, life, life - 1),
+            residual,
+            "D2: before life"
+        );
+        assertEq(CollateralMath.straightLineDown(cost, residual, life, life), residual, "D1: at life");
+        assertGt(CollateralMath.straightLineDown(cost, residual, life, life - 1), residual, "D1: a second before");
     }
 
     /// D2
-    function testFuzz_decliningBalance(
+    function testFuzz_decliningBalanceDown(
         uint256 cost,
         uint256 residual,
         uint256 rate,
@@ -74,13 +78,17 @@ contract CollateralMathTest is TestBase, Assertions {
         life = bound(life, 1, 20 * YEAR);
         a1 = bound(a1, 0, 40 * YEAR);
         a2 = bound(a2, a1, 40 * YEAR);
-        uint256 v1 = CollateralMath.decliningBalance(cost, residual, rate, life, a1);
-        uint256 v2 = CollateralMath.decliningBalance(cost, residual, rate, life, a2);
+        uint256 v1 = CollateralMath.decliningBalanceDown(cost, residual, rate, life, a1);
+        uint256 v2 = CollateralMath.decliningBalanceDown(cost, residual, rate, life, a2);
         assertLe(v1, cost, "D2: above cost");
         assertGe(v2, residual, "D2: below residual");
         assertLe(v2, v1, "D2: value rose with age");
-        assertEq(CollateralMath.decliningBalance(cost, residual, rate, life, 0), cost, "D2: age 0");
-        assertEq(CollateralMath.decliningBalance(cost, residual, rate, life, life + a1), residual, "D2: end of life");
+        assertEq(CollateralMath.decliningBalanceDown(cost, residual, rate, life, 0), cost, "D2: age 0");
+        assertEq(
+            CollateralMath.decliningBalanceDown(cost, residual, rate, life, life + a1),
+            residual,
+            "D2: end of life"
+        );
     }
 
     /// D2, across a year boundary and at whole years.
@@ -89,8 +97,8 @@ contract CollateralMathTest is TestBase, Assertions {
         rate = bound(rate, 1, WAD - 1);
         years_ = bound(years_, 1, 10);
         uint256 life = 20 * YEAR;
-        uint256 before = CollateralMath.decliningBalance(cost, 0, rate, life, years_ * YEAR - 1);
-        uint256 atYear = CollateralMath.decliningBalance(cost, 0, rate, life, years_ * YEAR);
+        uint256 before = CollateralMath.decliningBalanceDown(cost, 0, rate, life, years_ * YEAR - 1);
+        uint256 atYear = CollateralMath.decliningBalanceDown(cost, 0, rate, life, years_ * YEAR);
         assertLe(atYear, before, "D2: value rose across a year boundary");
         uint256 expected = (cost * CollateralMath.rpowDown(WAD - rate, years_)) / WAD;
         assertEq(atYear, expected, "D2: whole years");
@@ -99,10 +107,10 @@ contract CollateralMathTest is TestBase, Assertions {
     function test_decliningBalance_h100() public pure {
         // $25M at 30 % a year over a 36-month life, 15 % residual: after 18 months 25M·0.7·(1 − 0.3·0.5).
         uint256 cost = 25_000_000e6;
-        uint256 v = CollateralMath.decliningBalance(cost, 3_750_000e6, 0.3e18, 3 * YEAR, YEAR + YEAR / 2);
+        uint256 v = CollateralMath.decliningBalanceDown(cost, 3_750_000e6, 0.3e18, 3 * YEAR, YEAR + YEAR / 2);
         assertEq(v, 14_875_000e6, "D2: 18 months");
         // Straight line: 25M − 21.25M·18/36.
-        assertEq(CollateralMath.straightLine(cost, 3_750_000e6, 3 * YEAR, YEAR + YEAR / 2), 14_375_000e6, "D1");
+        assertEq(CollateralMath.straightLineDown(cost, 3_750_000e6, 3 * YEAR, YEAR + YEAR / 2), 14_375_000e6, "D1");
     }
 
     /// D3
@@ -124,15 +132,15 @@ contract CollateralMathTest is TestBase, Assertions {
         value = bound(value, 1, MAX_AMOUNT);
         available = bound(available, 0, MAX_AMOUNT);
         covered = bound(covered, 1, MAX_AMOUNT);
-        uint256 l = CollateralMath.ltv(debt, value);
+        uint256 l = CollateralMath.ltvUp(debt, value);
         assertGe(l * value, debt * WAD, "R1: ltv rounds up");
         assertLt((l - 1) * value, debt * WAD, "R1: ltv up by less than one unit");
-        uint256 c = CollateralMath.coverage(available, covered);
+        uint256 c = CollateralMath.coverageDown(available, covered);
         assertLe(c * covered, available * WAD, "R1: coverage rounds down");
         assertLt(available * WAD, (c + 1) * covered, "R1: coverage down by less than one unit");
-        assertEq(CollateralMath.ltv(0, value), 0, "R1: no debt");
-        assertEq(CollateralMath.ltv(debt, 0), type(uint256).max, "R1: no collateral");
-        assertEq(CollateralMath.coverage(available, 0), type(uint256).max, "R1: nothing to cover");
+        assertEq(CollateralMath.ltvUp(0, value), 0, "R1: no debt");
+        assertEq(CollateralMath.ltvUp(debt, 0), type(uint256).max, "R1: no collateral");
+        assertEq(CollateralMath.coverageDown(available, 0), type(uint256).max, "R1: nothing to cover");
     }
 
     /// R2
@@ -140,7 +148,7 @@ contract CollateralMathTest is TestBase, Assertions {
         cost = bound(cost, 0, MAX_AMOUNT);
         atAcquisition = bound(atAcquisition, 1, 1e24);
         nowIndex = bound(nowIndex, 0, 1e24);
-        uint256 v = CollateralMath.indexImplied(cost, atAcquisition, nowIndex);
+        uint256 v = CollateralMath.indexImpliedDown(cost, atAcquisition, nowIndex);
         assertEq(v, (cost * nowIndex) / atAcquisition, "R2");
     }
 }

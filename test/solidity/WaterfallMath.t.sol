@@ -31,14 +31,14 @@ import {TestBase} from "./utils/Vm.sol";
  *   C3  A fixed coupon pays its base rate, whatever the utilization and the other fields.
  *   U1  Utilization ≤ 1e18 when billed ≤ available, == 1e18 when billed == available, rounds down, and is 0 when
  *       nothing was available.
- *   S1  scheduledOutstanding is non-increasing in the period, ≤ face, and 0 at the final period.
+ *   S1  scheduledOutstandingUp is non-increasing in the period, ≤ face, and 0 at the final period.
  *   S2  Straight-line installments (cumulative rounding) are each ⌊face/N⌋ or ⌈face/N⌉ inside the amortization
  *       window, zero outside it, and sum exactly to face; a bullet pays everything at the final period.
  *   S3  principalDue never exceeds outstanding, and along any path of partial payments the outstanding never
  *       rises and everything still outstanding falls due at the final period.
- *   B1  bpsOf rounds down: it is ⌊amount·bps / 10 000⌋ exactly.
- *   I1  periodInterest rounds down: it is ⌊principal·rate·length / (1e18·365 days)⌋ exactly.
- *   I2  periodInterest is monotone in principal and in rate.
+ *   B1  bpsOfDown rounds down: it is ⌊amount·bps / 10 000⌋ exactly.
+ *   I1  periodInterestDown rounds down: it is ⌊principal·rate·length / (1e18·365 days)⌋ exactly.
+ *   I2  periodInterestDown is monotone in principal and in rate.
  */
 contract WaterfallMathTest is TestBase, Assertions {
     uint256 internal constant MAX_AMOUNT = 1e30;
@@ -293,7 +293,7 @@ contract WaterfallMathTest is TestBase, Assertions {
     function testFuzz_utilization(uint256 available, uint256 billed) public pure {
         available = bound(available, 0, type(uint64).max);
         billed = bound(billed, 0, available);
-        uint256 u = WaterfallMath.utilization(available, billed);
+        uint256 u = WaterfallMath.utilizationDown(available, billed);
         if (available == 0) {
             assertEq(u, 0, "U1: utilization with nothing available");
             return;
@@ -306,13 +306,13 @@ contract WaterfallMathTest is TestBase, Assertions {
     }
 
     function testFuzz_utilization_zeroWhenNothingAvailable(uint256 billed) public pure {
-        assertEq(WaterfallMath.utilization(0, billed), 0, "U1: utilization with nothing available");
+        assertEq(WaterfallMath.utilizationDown(0, billed), 0, "U1: utilization with nothing available");
     }
 
     // ------------------------------------------------------------------ schedules: S1–S3
 
     /// S1, S2
-    function testFuzz_scheduledOutstanding(
+    function testFuzz_scheduledOutstandingUp(
         uint128 face,
         bool straightLine,
         uint256 start,
@@ -332,7 +332,7 @@ contract WaterfallMathTest is TestBase, Assertions {
         uint256 previous = face;
         uint256 total;
         for (uint256 period; period < count; ++period) {
-            uint256 scheduled = WaterfallMath.scheduledOutstanding(face, p, period, count);
+            uint256 scheduled = WaterfallMath.scheduledOutstandingUp(face, p, period, count);
             assertLe(scheduled, previous, "S1: schedule increased");
             uint256 installment = previous - scheduled;
             total += installment;
@@ -352,8 +352,8 @@ contract WaterfallMathTest is TestBase, Assertions {
         if (straightLine) {
             // The window's last installment must also be floor or ceil, even when it is the final period.
             uint256 last = start + n - 1;
-            uint256 before = last == 0 ? face : WaterfallMath.scheduledOutstanding(face, p, last - 1, count);
-            uint256 lastInstallment = before - WaterfallMath.scheduledOutstanding(face, p, last, count);
+            uint256 before = last == 0 ? face : WaterfallMath.scheduledOutstandingUp(face, p, last - 1, count);
+            uint256 lastInstallment = before - WaterfallMath.scheduledOutstandingUp(face, p, last, count);
             assertGe(lastInstallment, face / n, "S2: last installment below floor(face/N)");
             assertLe(lastInstallment, (uint256(face) + n - 1) / n, "S2: last installment above ceil(face/N)");
         }
@@ -374,8 +374,8 @@ contract WaterfallMathTest is TestBase, Assertions {
             start,
             uint16(bound(n, 1, type(uint16).max))
         );
-        assertLe(WaterfallMath.scheduledOutstanding(face, p, period, count), face, "S1: schedule above face");
-        assertEq(WaterfallMath.scheduledOutstanding(face, p, count - 1, count), 0, "S1: outstanding at final period");
+        assertLe(WaterfallMath.scheduledOutstandingUp(face, p, period, count), face, "S1: schedule above face");
+        assertEq(WaterfallMath.scheduledOutstandingUp(face, p, count - 1, count), 0, "S1: outstanding at final period");
     }
 
     /// S3
@@ -400,7 +400,7 @@ contract WaterfallMathTest is TestBase, Assertions {
 
         uint256 outstanding = face;
         for (uint256 period; period < count; ++period) {
-            uint256 scheduled = WaterfallMath.scheduledOutstanding(face, p, period, count);
+            uint256 scheduled = WaterfallMath.scheduledOutstandingUp(face, p, period, count);
             uint256 due = WaterfallMath.principalDue(outstanding, scheduled);
             assertLe(due, outstanding, "S3: due exceeds outstanding");
             assertEq(
@@ -426,22 +426,22 @@ contract WaterfallMathTest is TestBase, Assertions {
 
     /// B1: a fee in basis points rounds down (the remainder stays in the waterfall).
     function testFuzz_bpsOf_roundsDown(uint128 amount, uint16 bps) public pure {
-        uint256 fee = WaterfallMath.bpsOf(amount, bps);
+        uint256 fee = WaterfallMath.bpsOfDown(amount, bps);
         assertLe(fee * 10_000, uint256(amount) * bps, "B1: fee rounded up");
         assertGt((fee + 1) * 10_000, uint256(amount) * bps, "B1: fee short by a unit or more");
     }
 
     function test_bpsOf_roundsDown() public pure {
-        assertEq(WaterfallMath.bpsOf(9_999, 1), 0, "B1: 0.9999 rounds to 0");
-        assertEq(WaterfallMath.bpsOf(19_999, 1), 1, "B1: 1.9999 rounds to 1");
-        assertEq(WaterfallMath.bpsOf(1_000_000, 100), 10_000, "B1: exact");
+        assertEq(WaterfallMath.bpsOfDown(9_999, 1), 0, "B1: 0.9999 rounds to 0");
+        assertEq(WaterfallMath.bpsOfDown(19_999, 1), 1, "B1: 1.9999 rounds to 1");
+        assertEq(WaterfallMath.bpsOfDown(1_000_000, 100), 10_000, "B1: exact");
     }
 
     // ------------------------------------------------------------------ interest: I1–I2
 
     /// I1
     function testFuzz_periodInterest_roundsDown(uint128 principal, uint64 rate, uint32 periodLength) public pure {
-        uint256 interest = WaterfallMath.periodInterest(principal, rate, periodLength);
+        uint256 interest = WaterfallMath.periodInterestDown(principal, rate, periodLength);
         uint256 numerator = uint256(principal) * rate * periodLength; // < 2^224: no overflow
         uint256 denominator = 1e18 * uint256(365 days);
         assertLe(interest * denominator, numerator, "I1: interest rounded up");
@@ -458,9 +458,9 @@ contract WaterfallMathTest is TestBase, Assertions {
     ) public pure {
         if (p1 > p2) (p1, p2) = (p2, p1);
         if (r1 > r2) (r1, r2) = (r2, r1);
-        uint256 base = WaterfallMath.periodInterest(p1, r1, periodLength);
-        assertLe(base, WaterfallMath.periodInterest(p2, r1, periodLength), "I2: not monotone in principal");
-        assertLe(base, WaterfallMath.periodInterest(p1, r2, periodLength), "I2: not monotone in rate");
+        uint256 base = WaterfallMath.periodInterestDown(p1, r1, periodLength);
+        assertLe(base, WaterfallMath.periodInterestDown(p2, r1, periodLength), "I2: not monotone in principal");
+        assertLe(base, WaterfallMath.periodInterestDown(p1, r2, periodLength), "I2: not monotone in rate");
     }
 
     // ------------------------------------------------------------------ helpers
