@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {InvestorRecord, InvestorRecordLib} from "./InvestorRecord.sol";
+import {Roles} from "../libraries/Roles.sol";
 
 /// @title InvestorRegistry
 /// @notice See {IInvestorRegistry}.
@@ -13,7 +14,7 @@ import {InvestorRecord, InvestorRecordLib} from "./InvestorRecord.sol";
 /// attributes into every wallet. A single-wallet identity has no list: registering writes one new slot.
 contract InvestorRegistry is IInvestorRegistry, AccessControl {
     /// @inheritdoc IInvestorRegistry
-    bytes32 public constant COMPLIANCE_AGENT_ROLE = keccak256("cascade.role.compliance-agent");
+    bytes32 public constant COMPLIANCE_AGENT_ROLE = Roles.COMPLIANCE_AGENT;
     /// @inheritdoc IInvestorRegistry
     uint256 public constant MAX_WALLETS = 8;
     /// @inheritdoc IInvestorRegistry

@@ -28,6 +28,9 @@ import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
+import {WAD} from "../libraries/Constants.sol";
+import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
+import {Roles} from "../libraries/Roles.sol";
 
 /// @title Deal
 /// @notice See {IDeal}. Holds the collection and reserve accounts, runs the waterfall once per period in order,
@@ -37,10 +40,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
-    bytes32 public constant SERVICER_ROLE = keccak256("cascade.role.servicer");
-    bytes32 public constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
+    bytes32 public constant SERVICER_ROLE = Roles.SERVICER;
+    bytes32 public constant GUARDIAN_ROLE = Roles.GUARDIAN;
     /// @dev Admin of {GUARDIAN_ROLE} ({getRoleAdmin}); never granted.
-    bytes32 private constant GUARDIAN_ADMIN_ROLE = keccak256("cascade.role.guardian-admin");
+    bytes32 private constant GUARDIAN_ADMIN_ROLE = Roles.GUARDIAN_ADMIN;
     /// @inheritdoc IDeal
     uint256 public constant GUARDIAN_CHANGE_DELAY = 7 days;
 
@@ -205,7 +208,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function _distribute(uint256 period, address keeper) private returns (PeriodStatement memory s) {
         Run memory run = _prepare(period, keeper);
         WaterfallMath.Result memory r = WaterfallMath.run(run.input);
-        s = _record(run, r);
+        s = _statement(run, r, _record(run, r));
         _pay(run, r, s.residualRecipient);
     }
 
@@ -232,7 +235,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (period > next) revert WaterfallPeriodNotReady(period, next);
         {
             (uint256 start_, uint256 length) = DealArgs.schedule();
-            uint64 endsAt = uint64(start_ + (period + 1) * length);
+            uint64 endsAt = PeriodSchedule.endOf(start_, length, period);
             if (block.timestamp < endsAt) revert WaterfallPeriodNotEnded(period, endsAt);
             run.periodLength = length;
             run.endsAt = endsAt;
@@ -347,8 +350,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         );
     }
 
-    /// @dev Writes the period's effects and builds its statement.
-    function _record(Run memory run, WaterfallMath.Result memory r) private returns (PeriodStatement memory s) {
+    /// @dev Writes the period's effects (next period, reserve, arrears, fees, balances, write-downs, status) and
+    /// emits their events. Returns each note's principal outstanding after the period; `r.principalPaid` gains the
+    /// written-down principal repaid, as the statement reports it.
+    function _record(
+        Run memory run,
+        WaterfallMath.Result memory r
+    ) private returns (uint256[] memory outstandingAfter) {
         uint256 period = run.period;
         WaterfallMath.Input memory input = run.input;
 
@@ -377,13 +385,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         }
         if (r.reserveToppedUp != 0) emit ReserveToppedUp(period, r.reserveToppedUp, r.reserveAfter);
         if (r.reserveTrapped != 0) emit ReserveTrapped(period, r.reserveTrapped, r.reserveAfter);
-        s.outstanding = new uint256[](run.notes);
+        outstandingAfter = new uint256[](run.notes);
         for (uint256 i; i < run.notes; ++i) {
             Tranche storage tr = _tranches[i];
             // principalPaid ≤ outstanding (scheduled principal, turbo or acceleration never exceed it).
             uint256 outstanding = tr.outstanding - r.principalPaid[i];
             tr.outstanding = uint128(outstanding);
-            s.outstanding[i] = outstanding;
+            outstandingAfter[i] = outstanding;
             if (outstanding != 0) principalLeft = true;
             if (outstanding != 0 || tr.arrears != 0) allRepaid = false;
             uint256 recovered = r.recovered[i];
@@ -402,11 +410,19 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         } else if (run.mode != _status) {
             _setStatus(run.mode);
         }
+    }
 
-        s.period = period;
+    /// @dev The period's statement: what {_record} wrote, with the run's inputs and the waterfall's result.
+    function _statement(
+        Run memory run,
+        WaterfallMath.Result memory r,
+        uint256[] memory outstandingAfter
+    ) private view returns (PeriodStatement memory s) {
+        WaterfallMath.Input memory input = run.input;
+        s.period = run.period;
         s.reported = run.reported;
         s.cashIn = input.cash - run.recoveriesSwept;
-        s.recoveriesApplied = recoveriesApplied;
+        s.recoveriesApplied = run.recoveriesSwept + r.principalCashUsed;
         s.reserveReleased = r.reserveReleased;
         s.reserveDrawn = r.reserveDrawn;
         s.keeperBountyPaid = r.keeperBountyPaid;
@@ -423,10 +439,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         s.mode = run.mode;
         s.metrics = run.metrics;
         s.keeper = run.keeper;
-        s.trusteeFeeArrears = trusteeArrears;
-        s.servicerFeeArrears = servicerArrears;
+        s.trusteeFeeArrears = input.trusteeFeeDue - r.trusteeFeePaid;
+        s.servicerFeeArrears = input.servicerFeeDue - r.servicerFeePaid;
         s.interestDue = input.interestDue;
         s.residualRecipient = _residualRecipient(run.notes);
+        s.outstanding = outstandingAfter;
     }
 
     /// @dev Moves the cash. Every state change of the period is written before the first transfer.
@@ -886,15 +903,15 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function factor(uint256 index) external view returns (uint256) {
         if (index >= _trancheCount()) revert UnknownTranche(index);
         Tranche storage tr = _tranches[index];
-        if (DealArgs.kind(index) == TrancheKind.Equity || tr.issued == 0) return tr.issued == 0 ? 0 : WaterfallMath.WAD;
-        return Math.mulDiv(tr.outstanding, WaterfallMath.WAD, tr.issued);
+        if (DealArgs.kind(index) == TrancheKind.Equity || tr.issued == 0) return tr.issued == 0 ? 0 : WAD;
+        return Math.mulDiv(tr.outstanding, WAD, tr.issued);
     }
 
     // ------------------------------------------------------------ internals
 
     function _periodEnd(uint256 period) private view returns (uint64) {
         (uint256 start_, uint256 length) = DealArgs.schedule();
-        return uint64(start_ + (period + 1) * length);
+        return PeriodSchedule.endOf(start_, length, period);
     }
 
     // Fixed terms, from the clone arguments ({DealArgs}).

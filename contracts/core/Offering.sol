@@ -14,13 +14,13 @@ import {IDeal} from "../interfaces/IDeal.sol";
 import {IERC7540Deposit, IERC7540Operator, IERC7575} from "../interfaces/IERC7540.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {BPS} from "../libraries/Constants.sol";
 
 /// @title Offering
 /// @notice See {IOffering}.
 contract Offering is IOffering, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    uint256 private constant BPS = 10_000;
     uint256 private constant REQUEST_ID = 0;
 
     /// @dev A controller's request. `allocation` is fixed the first time the controller is touched after close.

@@ -25,18 +25,18 @@ import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
 import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
+import {BPS, WAD} from "../libraries/Constants.sol";
+import {Roles} from "../libraries/Roles.sol";
 
 /// @title RiskEngine
 /// @notice See {IRiskEngine}. Every ratio that protects lenders rounds against the borrower: coverage ratios and
 /// collateral values round down, loan-to-value ratios and break-even utilization round up.
 contract RiskEngine is IRiskEngine {
     using SafeERC20 for IERC20;
-    uint256 private constant WAD = 1e18;
-    uint256 private constant BPS = 10_000;
     uint256 private constant MAX = type(uint256).max;
-    bytes32 private constant ISSUER_ROLE = 0x00;
+    bytes32 private constant ISSUER_ROLE = Roles.ISSUER;
     /// @dev {Deal.GUARDIAN_ROLE}.
-    bytes32 private constant GUARDIAN_ROLE = keccak256("cascade.role.guardian");
+    bytes32 private constant GUARDIAN_ROLE = Roles.GUARDIAN;
     /// @inheritdoc IRiskEngine
     uint256 public constant FEED_GAS_LIMIT = PriceFeedReader.FEED_GAS_LIMIT;
 

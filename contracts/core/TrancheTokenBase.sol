@@ -11,6 +11,7 @@ import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 import {TrancheAccount, TrancheAccountLib} from "../libraries/TrancheAccount.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TransferRules} from "../libraries/TransferRules.sol";
+import {Roles} from "../libraries/Roles.sol";
 
 /// @title TrancheTokenBase
 /// @notice Storage and internals of a tranche token, shared by {TrancheToken} (the clone's implementation: ERC-20,
@@ -34,7 +35,7 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
     );
     bytes32 internal constant VERSION_HASH = keccak256("1");
     /// @dev {IInvestorRegistry.COMPLIANCE_AGENT_ROLE}.
-    bytes32 internal constant COMPLIANCE_AGENT_ROLE = keccak256("cascade.role.compliance-agent");
+    bytes32 internal constant COMPLIANCE_AGENT_ROLE = Roles.COMPLIANCE_AGENT;
     /// @dev Offset of the immutable arguments in a clone's code (after the 45-byte ERC-1167 proxy).
     uint256 internal constant ARGS_OFFSET = 0x2d;
     /// @dev Fields of the hot slot read as one word: the cash index in bits 0 – 95, the carry in 96 – 191, then these.

@@ -2,14 +2,12 @@
 pragma solidity 0.8.37;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {WAD, YEAR} from "./Constants.sol";
 
 /// @title CollateralMath
 /// @notice Value of a depreciating GPU fleet and the ratios lenders test against it. Every value rounds down and
 /// every loan-to-value ratio rounds up, so the collateral is never overstated.
 library CollateralMath {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant YEAR = 365 days;
-
     /// @notice How an entry of the fleet loses value.
     enum Method {
         StraightLine,

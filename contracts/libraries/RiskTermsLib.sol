@@ -11,13 +11,12 @@ import {
     TriggerTerms
 } from "../interfaces/ICascadeTypes.sol";
 import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
+import {WAD} from "./Constants.sol";
 
 /// @title RiskTermsLib
 /// @notice Validation of a deal's risk terms, and their compact encoding as a risk engine clone's immutable
 /// arguments: [deal: 20 bytes][price feed: 20 bytes][parameters: 32 bytes][one 32-byte word per trigger].
 library RiskTermsLib {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant MAX_TRIGGERS = 16;
     uint256 internal constant MAX_FLEET_ENTRIES = 32;
     uint256 internal constant MAX_TRAILING_PERIODS = 12;

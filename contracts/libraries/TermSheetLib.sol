@@ -12,14 +12,14 @@ import {
 } from "../interfaces/ICascadeTypes.sol";
 import {RiskTermsLib} from "./RiskTermsLib.sol";
 import {TransferRules} from "./TransferRules.sol";
+import {BPS, WAD} from "./Constants.sol";
+import {PeriodSchedule} from "./PeriodSchedule.sol";
 
 /// @title TermSheetLib
 /// @notice Validation of a term sheet before a deal is created. Each refusal names the field (and tranche).
 library TermSheetLib {
     uint256 internal constant MAX_TRANCHES = 8;
     uint256 internal constant MAX_DECIMALS = 18;
-    uint256 internal constant BPS = 10_000;
-    uint256 internal constant WAD = 1e18;
     /// @notice Longest waiver ballot: its deadline then fits the tranche tokens' 32-bit vote lock until 2105.
     uint256 internal constant MAX_WAIVER_VOTING_PERIOD = 365 days;
 
@@ -40,7 +40,7 @@ library TermSheetLib {
         if (t.periodLength == 0) _fail(IDeal.TermSheetField.PeriodLength, 0);
         if (t.periodCount == 0) _fail(IDeal.TermSheetField.PeriodCount, 0);
         // Every period end must fit the deal's 64-bit timestamps.
-        if (uint256(t.start) + uint256(t.periodCount) * t.periodLength > type(uint64).max) {
+        if (PeriodSchedule.maturityOf(t.start, t.periodLength, t.periodCount) > type(uint64).max) {
             _fail(IDeal.TermSheetField.Start, 0);
         }
         if (t.pledgedShareBps == 0 || t.pledgedShareBps > BPS) _fail(IDeal.TermSheetField.PledgedShare, 0);

@@ -4,16 +4,13 @@ pragma solidity 0.8.37;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {CouponTerms, CouponType, PrincipalTerms, PrincipalType} from "../interfaces/ICascadeTypes.sol";
+import {BPS, WAD, YEAR} from "./Constants.sol";
 
 /// @title WaterfallMath
 /// @notice Pure math of a Cascade period: utilization, coupon rates, interest, principal schedules and the
 /// priority of payments. Every division rounds down, so amounts owed to a class never exceed what the
 /// formula gives and any remainder flows further down the waterfall (ultimately to the residual).
 library WaterfallMath {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant BPS = 10_000;
-    uint256 internal constant YEAR = 365 days;
-
     /// @notice Order of payments. Normal: the term sheet's order. CashTrap: no reserve release above target (unless
     /// the target is zero), and what would go to equity is trapped in the reserve while any note is unpaid (turbo:
     /// after paying note principal by rank). Accelerated: the whole reserve is released, and after fees and senior

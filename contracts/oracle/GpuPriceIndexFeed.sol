@@ -3,13 +3,14 @@ pragma solidity 0.8.37;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Roles} from "../libraries/Roles.sol";
 
 /// @title GpuPriceIndexFeed
 /// @notice A GPU rental-price index (e.g. H100 dollars per GPU-hour) published round by round by a publisher role,
 /// readable through Chainlink's AggregatorV3Interface so a deal can mark its fleet to it. Any AggregatorV3 feed works
 /// in its place; this one serves markets with no such feed yet.
 contract GpuPriceIndexFeed is AggregatorV3Interface, AccessControl {
-    bytes32 public constant PUBLISHER_ROLE = keccak256("cascade.role.publisher");
+    bytes32 public constant PUBLISHER_ROLE = Roles.PUBLISHER;
 
     struct Round {
         int256 answer;

@@ -10,20 +10,21 @@ import {OracleTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
+import {HOUR, WAD} from "../libraries/Constants.sol";
+import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
+import {Roles} from "../libraries/Roles.sol";
 
 /// @title UtilizationOracle
 /// @notice See {IUtilizationOracle}.
 contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
-    bytes32 public constant REGISTRAR_ROLE = keccak256("cascade.role.registrar");
+    bytes32 public constant REGISTRAR_ROLE = Roles.REGISTRAR;
     /// @dev The deal's guardian role (see {Deal}); its holders may dispute reports.
-    bytes32 public constant DEAL_GUARDIAN_ROLE = keccak256("cascade.role.guardian");
+    bytes32 public constant DEAL_GUARDIAN_ROLE = Roles.GUARDIAN;
     bytes32 public constant REPORT_TYPEHASH = keccak256(
         "Report(uint256 chainId,address oracle,address deal,uint64 period,uint32 round,uint64 reporterSet,"
         "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,bytes32 reportHash)"
     );
     uint256 public constant MAX_REPORTERS = 16;
-    uint256 private constant _WAD = 1e18;
-    uint256 private constant _HOUR = 3600;
     /// @dev Head and tail marker of a reporter list (see `_nextReporter`); never a reporter.
     address private constant _SENTINEL = address(1);
 
@@ -71,7 +72,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         if (t.reporterChangeDelay == 0) revert InvalidOracleTerms(OracleTermsField.ReporterChangeDelay);
         if (t.fleetGpus == 0) revert InvalidOracleTerms(OracleTermsField.FleetGpus);
         if (t.maxPricePerGpuHour == 0) revert InvalidOracleTerms(OracleTermsField.MaxPricePerGpuHour);
-        if (t.maxUtilizationStep == 0 || t.maxUtilizationStep > _WAD) {
+        if (t.maxUtilizationStep == 0 || t.maxUtilizationStep > WAD) {
             revert InvalidOracleTerms(OracleTermsField.MaxUtilizationStep);
         }
         cfg.registered = true;
@@ -234,7 +235,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     function _checkBounds(Report calldata r, Config memory cfg) private view returns (uint256 step) {
         if (r.gpuHoursBilled > r.gpuHoursAvailable)
             revert BilledExceedsAvailable(r.gpuHoursBilled, r.gpuHoursAvailable);
-        uint256 maxAvailable = (uint256(cfg.fleetGpus) * cfg.periodLength) / _HOUR;
+        uint256 maxAvailable = (uint256(cfg.fleetGpus) * cfg.periodLength) / HOUR;
         if (r.gpuHoursAvailable > maxAvailable) revert AvailableExceedsFleet(r.gpuHoursAvailable, maxAvailable);
         uint256 maxRevenue = uint256(r.gpuHoursBilled) * cfg.maxPricePerGpuHour;
         if (r.revenue > maxRevenue) revert RevenueExceedsBound(r.revenue, maxRevenue);
@@ -503,6 +504,6 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     }
 
     function _periodEnd(Config memory cfg, uint256 period) private pure returns (uint64) {
-        return uint64(cfg.start + (period + 1) * uint256(cfg.periodLength));
+        return PeriodSchedule.endOf(cfg.start, cfg.periodLength, period);
     }
 }
