@@ -13,7 +13,7 @@ import { expect } from "chai";
 import type { ContractRunner, Interface, Signature, TypedDataDomain } from "ethers";
 
 import type { TypedContractMethod } from "../../types/ethers-contracts/common.js";
-import type { ReferenceERC20, TrancheToken } from "../../types/ethers-contracts/index.js";
+import type { ITrancheToken, ReferenceERC20 } from "../../types/ethers-contracts/index.js";
 
 /** The ERC-20 surface the behaviour uses (an OpenZeppelin ERC20 and the tranche token both have it). */
 export interface ERC20Like extends Pick<
@@ -33,7 +33,7 @@ export interface ERC20Like extends Pick<
 
 /** An ERC-20 with an EIP-2612 permit and an EIP-5267 `eip712Domain()`. */
 export interface ERC20PermitLike
-  extends ERC20Like, Pick<TrancheToken, "permit" | "nonces" | "DOMAIN_SEPARATOR"> {
+  extends ERC20Like, Pick<ITrancheToken, "permit" | "nonces" | "DOMAIN_SEPARATOR"> {
   eip712Domain: TypedContractMethod<
     [],
     [[string, string, string, bigint, string, string, bigint[]]],
