@@ -1,11 +1,10 @@
 /**
  * The tranche token against the shared ERC-20 and EIP-2612 behaviours (test/behaviours/erc20.ts): as a senior
  * tranche under transfer rules, where every account the behaviour uses is an eligible investor, and as the senior of a
- * deal without an investor registry. What the rules refuse is tested in test/Compliance.ts.
+ * deal without an investor registry. What the rules refuse is tested in test/Compliance/.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
-import { network } from "hardhat";
 
 import type { InvestorRegistry } from "../../types/ethers-contracts/index.js";
 import { shouldBehaveLikeERC20, shouldBehaveLikeERC20Permit } from "../behaviours/erc20.js";
@@ -19,8 +18,7 @@ import {
   USDC,
   type TransferRulesInput,
 } from "../helpers/fixtures.js";
-
-const { ethers, networkHelpers } = await network.create();
+import { ethers, networkHelpers } from "../helpers/tranche-token-fixtures.js";
 
 const ACCREDITED = 1;
 const QUALIFIED_PURCHASER = 2;
