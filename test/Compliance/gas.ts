@@ -12,6 +12,7 @@ import {
   MIN_HOLDING,
   activeFixture,
 } from "../helpers/compliance-fixtures.js";
+import { COVERAGE } from "../helpers/coverage.js";
 
 describe("Compliance", function () {
   describe("gas, against an OpenZeppelin ERC-20 deployed by the same test", function () {
@@ -52,11 +53,16 @@ describe("Compliance", function () {
           `      with a holding period, new holder:   ${held.fresh} gas = ${ratio(held.fresh, refNew).toFixed(3)}×\n` +
           `      registerInvestor:                    ${registration} gas`,
       );
-      expect(ratio(plain.existing, refExisting)).to.be.at.most(1.45);
-      expect(ratio(plain.fresh, refNew)).to.be.at.most(GAS_RATIO_NEW_HOLDER);
-      // A holding period costs the receiver's fresh lot (see HOLDING_PERIOD_GAS).
-      expect(held.existing - plain.existing).to.be.at.most(HOLDING_PERIOD_GAS);
-      expect(held.fresh - plain.fresh).to.be.at.most(HOLDING_PERIOD_GAS);
+      // The budgets against OpenZeppelin hold for the real build. Under coverage the instrumented token costs about
+      // 2.1× OpenZeppelin's transfer (1.7× to a new holder) and a holding period about 15 000 more, so there these
+      // numbers are printed, not bounded.
+      if (!COVERAGE) {
+        expect(ratio(plain.existing, refExisting)).to.be.at.most(1.45);
+        expect(ratio(plain.fresh, refNew)).to.be.at.most(GAS_RATIO_NEW_HOLDER);
+        // A holding period costs the receiver's fresh lot (see HOLDING_PERIOD_GAS).
+        expect(held.existing - plain.existing).to.be.at.most(HOLDING_PERIOD_GAS);
+        expect(held.fresh - plain.fresh).to.be.at.most(HOLDING_PERIOD_GAS);
+      }
       expect(registration).to.be.at.most(70_000);
     });
   });
