@@ -21,9 +21,9 @@ import {
   type PeriodRun,
   type RiskFixture,
 } from "./helpers/risk-fixtures.js";
+import { COVERAGE } from "./helpers/coverage.js";
 
 const { ethers, networkHelpers } = await network.create();
-const COVERAGE = process.argv.includes("--coverage");
 
 const SENIOR_RATE = (8n * WAD) / 100n;
 const JUNIOR_RATE = (12n * WAD) / 100n;

@@ -9,9 +9,9 @@ import type {
   ReferenceERC20,
 } from "../types/ethers-contracts/index.js";
 import { TRANSFER_RESTRICTION_MESSAGES } from "../sdk/compliance.js";
+import { COVERAGE } from "./helpers/coverage.js";
 
 const { ethers, networkHelpers } = await network.create();
-const COVERAGE = process.argv.includes("--coverage");
 const { time, loadFixture } = networkHelpers;
 
 const DAY = 86_400n;
