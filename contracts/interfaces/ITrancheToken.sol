@@ -291,8 +291,9 @@ interface ITrancheTokenExtension is ITrancheTokenBase, IERC5267 {
 /// @dev Rounding: the index rises by ⌊(amount·1e18 + remainder) / supply⌋ and the remainder is carried to the next
 /// distribution; an account's accrual rounds down. A balance change carries what the account accrued so far in its
 /// checkpoint ({TrancheAccountLib.carry}: no extra storage write), short of the exact figure by less than
-/// balance / 1e18 units — under one unit of the stablecoin, as only balances up to 1e18 carry; otherwise the accrual
-/// is settled, rounded down, to the account's own slot. Every rounding is down, and the dust stays in the token as a
+/// balance / 1e18 units — under one unit of the stablecoin, as only balances up to 1e18 carry, so a balance change
+/// may cost the account's claim one unit, never more and never a gain; otherwise the accrual is settled, rounded
+/// down, to the account's own slot. Every rounding is down, and the dust stays in the token as a
 /// solvency buffer, so the token can always pay every claim.
 /// @dev One address, two contracts: the token's own code runs {ITrancheTokenMain}; every other function reaches the
 /// extension through the token's fallback (a delegate call: same storage, same `msg.sender`). The full interface is
