@@ -17,7 +17,7 @@ import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
-import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
+import {RiskEngineArgs} from "../libraries/RiskEngineArgs.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TermSheetLib} from "../libraries/TermSheetLib.sol";
 
@@ -163,7 +163,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         {
             address created = Clones.cloneWithImmutableArgs(
                 RISK_ENGINE_IMPLEMENTATION,
-                RiskTermsLib.encode(deal, terms.risk)
+                RiskEngineArgs.encode(deal, terms.risk)
             );
             if (created != risk) revert UnexpectedAddress(created);
         }
