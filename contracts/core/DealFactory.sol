@@ -16,6 +16,7 @@ import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
+import {OfferingArgs} from "../libraries/OfferingArgs.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
 import {RiskEngineArgs} from "../libraries/RiskEngineArgs.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
@@ -142,7 +143,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
             );
             offerings[i] = Clones.cloneWithImmutableArgs(
                 OFFERING_IMPLEMENTATION,
-                abi.encode(
+                OfferingArgs.encode(
                     IOffering.Config({
                         deal: deal,
                         asset: terms.stablecoin,
