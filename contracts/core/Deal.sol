@@ -917,71 +917,71 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     // Fixed terms, from the clone arguments ({DealArgs}).
 
     function _stablecoin() private view returns (IERC20) {
-        return IERC20(DealArgs.addressAt(DealArgs.STABLECOIN));
+        return IERC20(DealArgs.stablecoin());
     }
 
     function _oracle() private view returns (IUtilizationOracle) {
-        return IUtilizationOracle(DealArgs.addressAt(DealArgs.ORACLE));
+        return IUtilizationOracle(DealArgs.oracle());
     }
 
     function _risk() private view returns (IRiskEngine) {
-        return IRiskEngine(DealArgs.addressAt(DealArgs.RISK_ENGINE));
+        return IRiskEngine(DealArgs.riskEngine());
     }
 
     function _issuer() private view returns (address) {
-        return DealArgs.addressAt(DealArgs.ISSUER);
+        return DealArgs.issuer();
     }
 
     function _servicer() private view returns (address) {
-        return DealArgs.addressAt(DealArgs.SERVICER);
+        return DealArgs.servicer();
     }
 
     function _trustee() private view returns (address) {
-        return DealArgs.addressAt(DealArgs.TRUSTEE);
+        return DealArgs.trustee();
     }
 
     function _start() private view returns (uint64) {
-        return uint64(DealArgs.uintAt(DealArgs.START, 64));
+        return DealArgs.start();
     }
 
     function _periodLength() private view returns (uint32) {
-        return uint32(DealArgs.uintAt(DealArgs.PERIOD_LENGTH, 32));
+        return DealArgs.periodLength();
     }
 
     function _periodCount() private view returns (uint256) {
-        return DealArgs.uintAt(DealArgs.PERIOD_COUNT, 16);
+        return DealArgs.periodCount();
     }
 
     function _pledgedShareBps() private view returns (uint256) {
-        return DealArgs.uintAt(DealArgs.PLEDGED_SHARE_BPS, 16);
+        return DealArgs.pledgedShareBps();
     }
 
     function _servicerFeeBps() private view returns (uint256) {
-        return DealArgs.uintAt(DealArgs.SERVICER_FEE_BPS, 16);
+        return DealArgs.servicerFeeBps();
     }
 
     function _trancheCount() private view returns (uint256) {
-        return DealArgs.uintAt(DealArgs.TRANCHE_COUNT, 8);
+        return DealArgs.trancheCount();
     }
 
     function _trusteeFeePerPeriod() private view returns (uint256) {
-        return DealArgs.uintAt(DealArgs.TRUSTEE_FEE_PER_PERIOD, 128);
+        return DealArgs.trusteeFeePerPeriod();
     }
 
     function _reserveTarget() private view returns (uint256) {
-        return DealArgs.uintAt(DealArgs.RESERVE_TARGET, 128);
+        return DealArgs.reserveTarget();
     }
 
     function _keeperBounty() private view returns (uint256) {
-        return DealArgs.uintAt(DealArgs.KEEPER_BOUNTY, 128);
+        return DealArgs.keeperBounty();
     }
 
     function _token(uint256 index) private view returns (address) {
-        return DealArgs.addressAt(DealArgs.trancheField(index, DealArgs.TOKEN));
+        return DealArgs.token(index);
     }
 
     function _offering(uint256 index) private view returns (address) {
-        return DealArgs.addressAt(DealArgs.trancheField(index, DealArgs.OFFERING));
+        return DealArgs.offering(index);
     }
 
     function _running(DealStatus s) private pure returns (bool) {

@@ -16,8 +16,9 @@ import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
+import {OfferingArgs} from "../libraries/OfferingArgs.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
-import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
+import {RiskEngineArgs} from "../libraries/RiskEngineArgs.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
 import {TermSheetLib} from "../libraries/TermSheetLib.sol";
 
@@ -142,7 +143,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
             );
             offerings[i] = Clones.cloneWithImmutableArgs(
                 OFFERING_IMPLEMENTATION,
-                abi.encode(
+                OfferingArgs.encode(
                     IOffering.Config({
                         deal: deal,
                         asset: terms.stablecoin,
@@ -163,7 +164,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         {
             address created = Clones.cloneWithImmutableArgs(
                 RISK_ENGINE_IMPLEMENTATION,
-                RiskTermsLib.encode(deal, terms.risk)
+                RiskEngineArgs.encode(deal, terms.risk)
             );
             if (created != risk) revert UnexpectedAddress(created);
         }

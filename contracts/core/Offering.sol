@@ -4,7 +4,6 @@ pragma solidity 0.8.37;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -15,6 +14,7 @@ import {IERC7540Deposit, IERC7540Operator, IERC7575} from "../interfaces/IERC754
 import {IOffering} from "../interfaces/IOffering.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {BPS} from "../libraries/Constants.sol";
+import {OfferingArgs} from "../libraries/OfferingArgs.sol";
 
 /// @title Offering
 /// @notice See {IOffering}.
@@ -79,7 +79,7 @@ contract Offering is IOffering, ReentrancyGuardTransient {
     ) external nonReentrant whenNotPaused returns (uint256) {
         // A permit front-run by a third party still leaves the allowance in place, so a failed permit is only
         // fatal if the allowance is missing (the transfer below then reverts).
-        try IERC20Permit(_config().asset).permit(msg.sender, address(this), assets, deadline, v, r, s) {} catch {}
+        try IERC20Permit(OfferingArgs.asset()).permit(msg.sender, address(this), assets, deadline, v, r, s) {} catch {}
         _request(assets, controller, msg.sender);
         return REQUEST_ID;
     }
@@ -202,7 +202,7 @@ contract Offering is IOffering, ReentrancyGuardTransient {
         if (assets == 0) revert NothingToRefund(controller);
         req.refunded = true;
         emit Refunded(controller, receiver, assets);
-        IERC20(_config().asset).safeTransfer(receiver, assets);
+        IERC20(OfferingArgs.asset()).safeTransfer(receiver, assets);
     }
 
     /// @dev Fixes the controller's allocation on first touch after close with cumulative rounding:
@@ -264,7 +264,7 @@ contract Offering is IOffering, ReentrancyGuardTransient {
 
     /// @inheritdoc IOffering
     function setPaused(bool paused_) external {
-        if (msg.sender != _config().deal) revert NotDeal(msg.sender);
+        if (msg.sender != OfferingArgs.deal()) revert NotDeal(msg.sender);
         _paused = paused_;
         emit PauseSet(paused_);
     }
@@ -320,7 +320,7 @@ contract Offering is IOffering, ReentrancyGuardTransient {
 
     /// @inheritdoc IERC7575
     function asset() external view returns (address) {
-        return _config().asset;
+        return OfferingArgs.asset();
     }
 
     /// @inheritdoc IERC7575
@@ -402,7 +402,7 @@ contract Offering is IOffering, ReentrancyGuardTransient {
     }
 
     function _config() private view returns (Config memory) {
-        return abi.decode(Clones.fetchCloneArgs(address(this)), (Config));
+        return OfferingArgs.config();
     }
 
     /// @inheritdoc IERC165

@@ -4,7 +4,6 @@ pragma solidity 0.8.37;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
@@ -24,6 +23,7 @@ import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
+import {RiskEngineArgs} from "../libraries/RiskEngineArgs.sol";
 import {RiskTermsLib} from "../libraries/RiskTermsLib.sol";
 import {BPS, WAD} from "../libraries/Constants.sol";
 import {Roles} from "../libraries/Roles.sol";
@@ -101,8 +101,8 @@ contract RiskEngine is IRiskEngine {
     function assess(
         AssessInput calldata a
     ) external onlyDeal returns (DealStatus mode, bool turbo, PeriodMetrics memory m) {
-        bytes memory args = Clones.fetchCloneArgs(address(this));
-        (Config memory c, uint256 triggerCount) = RiskTermsLib.decodeConfig(args);
+        bytes memory args = RiskEngineArgs.args();
+        (Config memory c, uint256 triggerCount) = RiskEngineArgs.decodeConfig(args);
         turbo = c.turbo;
 
         uint256 notesOutstanding = _measure(a, c, m);
@@ -121,7 +121,7 @@ contract RiskEngine is IRiskEngine {
         uint256[] memory values = new uint256[](triggerCount);
         uint256 breached;
         for (uint256 i; i < triggerCount; ++i) {
-            TriggerTerms memory t = RiskTermsLib.unpackTrigger(RiskTermsLib.triggerWord(args, i));
+            TriggerTerms memory t = RiskEngineArgs.unpackTrigger(RiskEngineArgs.triggerWord(args, i));
             uint256 value = _metricValue(t.metric, m, a);
             values[i] = value;
             bool inBreach = t.comparison == TriggerComparison.Below ? value < t.threshold : value > t.threshold;
@@ -262,8 +262,7 @@ contract RiskEngine is IRiskEngine {
         bool trap;
         for (uint256 i; i < triggerCount; ++i) {
             if (active & (1 << i) == 0) continue;
-            uint256 w = RiskTermsLib.triggerWord(args, i);
-            if (TriggerEffect(uint8(w >> 16)) == TriggerEffect.Accelerate) return DealStatus.Accelerated;
+            if (RiskEngineArgs.triggerEffect(args, i) == TriggerEffect.Accelerate) return DealStatus.Accelerated;
             trap = true;
         }
         return trap ? DealStatus.CashTrap : DealStatus.Active;
@@ -460,12 +459,12 @@ contract RiskEngine is IRiskEngine {
         _ballot.executed = true;
 
         // Clear every latched trigger and its count; curable triggers keep their state.
-        bytes memory args = Clones.fetchCloneArgs(address(this));
-        (, uint256 triggerCount) = RiskTermsLib.decodeConfig(args);
+        bytes memory args = RiskEngineArgs.args();
+        (, uint256 triggerCount) = RiskEngineArgs.decodeConfig(args);
         uint256 state = _triggerState;
         uint256 cleared;
         for (uint256 i; i < triggerCount; ++i) {
-            TriggerTerms memory t = RiskTermsLib.unpackTrigger(RiskTermsLib.triggerWord(args, i));
+            TriggerTerms memory t = RiskEngineArgs.unpackTrigger(RiskEngineArgs.triggerWord(args, i));
             if (!t.cures && state & (uint256(1) << (128 + i)) != 0) {
                 cleared |= 1 << i;
                 state &= ~(uint256(1) << (128 + i));
@@ -486,15 +485,15 @@ contract RiskEngine is IRiskEngine {
 
     /// @inheritdoc IRiskEngine
     function triggers() public view returns (TriggerTerms[] memory list) {
-        bytes memory args = Clones.fetchCloneArgs(address(this));
-        (, uint256 count) = RiskTermsLib.decodeConfig(args);
+        bytes memory args = RiskEngineArgs.args();
+        (, uint256 count) = RiskEngineArgs.decodeConfig(args);
         list = new TriggerTerms[](count);
-        for (uint256 i; i < count; ++i) list[i] = RiskTermsLib.unpackTrigger(RiskTermsLib.triggerWord(args, i));
+        for (uint256 i; i < count; ++i) list[i] = RiskEngineArgs.unpackTrigger(RiskEngineArgs.triggerWord(args, i));
     }
 
     /// @inheritdoc IRiskEngine
     function triggerStates() public view returns (TriggerState[] memory states) {
-        (, uint256 count) = RiskTermsLib.decodeConfig(Clones.fetchCloneArgs(address(this)));
+        uint256 count = RiskEngineArgs.triggerCount();
         uint256 state = _triggerState;
         states = new TriggerState[](count);
         for (uint256 i; i < count; ++i) {
@@ -646,11 +645,11 @@ contract RiskEngine is IRiskEngine {
     // ------------------------------------------------------------ internals
 
     function _config() private view returns (Config memory c) {
-        (c, ) = RiskTermsLib.decodeConfig(Clones.fetchCloneArgs(address(this)));
+        (c, ) = RiskEngineArgs.config();
     }
 
     function _deal() private view returns (address) {
-        return RiskTermsLib.dealOf(Clones.fetchCloneArgs(address(this)));
+        return RiskEngineArgs.deal();
     }
 
     /// @dev Note principal outstanding, senior principal outstanding and senior face, from the deal.

@@ -40,11 +40,11 @@ contract TrancheToken is TrancheTokenBase, ITrancheTokenMain {
     }
 
     function symbol() external view returns (string memory) {
-        return ShortString.wrap(bytes32(_word(TrancheTokenArgs.SYMBOL_WORD))).toString();
+        return TrancheTokenArgs.symbol().toString();
     }
 
     function decimals() external view returns (uint8) {
-        return uint8(_word(TrancheTokenArgs.DEAL_WORD) >> 168);
+        return TrancheTokenArgs.decimals();
     }
 
     function totalSupply() external view returns (uint256) {
@@ -100,8 +100,8 @@ contract TrancheToken is TrancheTokenBase, ITrancheTokenMain {
 
     /// @inheritdoc ITrancheTokenMain
     function issue(uint256 amount) external {
-        uint256 w0 = _word(TrancheTokenArgs.DEAL_WORD);
-        (, address offering_) = IDeal(address(uint160(w0))).trancheContracts(uint8(w0 >> 160));
+        (address deal_, uint256 index) = TrancheTokenArgs.dealAndIndex();
+        (, address offering_) = IDeal(deal_).trancheContracts(index);
         if (msg.sender != offering_) revert NotOffering(msg.sender);
         if (_issued) revert AlreadyIssued();
         // The index starts at its origin, with the issued flag in the same slot.

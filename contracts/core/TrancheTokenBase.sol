@@ -36,8 +36,6 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
     bytes32 internal constant VERSION_HASH = keccak256("1");
     /// @dev {IInvestorRegistry.COMPLIANCE_AGENT_ROLE}.
     bytes32 internal constant COMPLIANCE_AGENT_ROLE = Roles.COMPLIANCE_AGENT;
-    /// @dev Offset of the immutable arguments in a clone's code (after the 45-byte ERC-1167 proxy).
-    uint256 internal constant ARGS_OFFSET = 0x2d;
     /// @dev Fields of the hot slot read as one word: the cash index in bits 0 – 95, the carry in 96 – 191, then these.
     uint256 internal constant PAUSED_SHIFT = 192;
     uint256 internal constant PARTIAL_FREEZES_SHIFT = 208;
@@ -85,13 +83,13 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
     mapping(address account => uint256) internal _seasoned;
 
     modifier onlyDeal() {
-        if (msg.sender != _deal()) revert NotDeal(msg.sender);
+        if (msg.sender != TrancheTokenArgs.deal()) revert NotDeal(msg.sender);
         _;
     }
 
     /// @dev The token's name: a short string in the clone's arguments.
     function _name() internal view returns (string memory) {
-        return ShortString.wrap(bytes32(_word(TrancheTokenArgs.NAME_WORD))).toString();
+        return TrancheTokenArgs.name().toString();
     }
 
     /// @dev The EIP-712 domain separator of permits, computed on the fly: clones share code, so the name cannot live
@@ -106,7 +104,8 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
     function _claim(address receiver) internal returns (uint256 amount) {
         (uint256 index, bool paused_) = _hot();
         if (paused_) revert TokenPaused();
-        (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_) = _args();
+        (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_) = TrancheTokenArgs
+            .compliance();
         if (registry_ != address(0)) {
             uint256 record = _walletRecord(registry_, msg.sender);
             uint8 code = TransferRules.senderCode(record, rules, blocked, block.timestamp);
@@ -128,53 +127,6 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
         emit Claimed(msg.sender, receiver, amount);
         // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
         SafeERC20.safeTransfer(IERC20(stablecoin_), receiver, amount);
-    }
-
-    /// @dev Word `i` of the clone's immutable arguments ({TrancheTokenArgs}).
-    function _word(uint256 i) internal view returns (uint256 w) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            extcodecopy(address(), 0x00, add(ARGS_OFFSET, shl(5, i)), 0x20)
-            w := mload(0x00)
-        }
-    }
-
-    function _deal() internal view returns (address) {
-        return address(uint160(_word(TrancheTokenArgs.DEAL_WORD)));
-    }
-
-    function _stablecoin() internal view returns (address) {
-        return address(uint160(_word(TrancheTokenArgs.STABLECOIN_WORD)));
-    }
-
-    function _registry() internal view returns (address) {
-        return address(uint160(_word(TrancheTokenArgs.REGISTRY_WORD)));
-    }
-
-    /// @dev The registry, the packed rules ({TransferRules.pack}), the blocked-countries bitmap and the stablecoin,
-    /// from the clone's arguments with one EXTCODECOPY of words 1 – 8 into fresh memory: the bitmap is words 5 – 8 of
-    /// that copy, used in place. The rule bits of words 1 and 2 ({TrancheTokenArgs}) line up with
-    /// {TransferRules.pack}: allowed classes, holding period and holder cap are bits 160 – 239 of word 1, the minimum
-    /// holding bits 160 – 255 of word 2.
-    function _args()
-        internal
-        view
-        returns (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_)
-    {
-        uint256 w1;
-        uint256 w2;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let buffer := mload(0x40)
-            mstore(0x40, add(buffer, 0x100))
-            extcodecopy(address(), buffer, add(ARGS_OFFSET, 0x20), 0x100)
-            w1 := mload(buffer)
-            w2 := mload(add(buffer, 0x20))
-            blocked := add(buffer, 0x80)
-        }
-        registry_ = address(uint160(w2));
-        stablecoin_ = address(uint160(w1));
-        rules = (w1 >> 160) | ((w2 >> 160) << TransferRules.RULES_MIN_HOLDING_SHIFT);
     }
 
     /// @dev The cash index and the paused flag, in one SLOAD of the hot slot.
@@ -255,7 +207,7 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
         TrancheAccount b,
         uint256 hot
     ) internal view returns (uint256 verdict, int256 holderDelta) {
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = TrancheTokenArgs.compliance();
         if (registry_ == address(0)) {
             if (value > a.balance()) return (TransferRules.INSUFFICIENT_BALANCE, 0);
             if (a.lockedUntil() >= block.timestamp) return (TransferRules.TOKENS_LOCKED, 0);
@@ -556,7 +508,7 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
         uint256 shares,
         uint256 toBalance
     ) internal returns (uint256) {
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = TrancheTokenArgs.compliance();
         if (registry_ == address(0)) return 0;
         uint256 record;
         uint8 code;

@@ -32,7 +32,7 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
     }
 
     modifier onlyAgent() {
-        address registry_ = _registry();
+        address registry_ = TrancheTokenArgs.registry();
         if (registry_ == address(0) || !IAccessControl(registry_).hasRole(COMPLIANCE_AGENT_ROLE, msg.sender)) {
             revert NotComplianceAgent(msg.sender);
         }
@@ -75,9 +75,9 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
 
     /// @inheritdoc ITrancheTokenExtension
     function lockForVote(address voter, uint64 until) external onlyDelegated returns (uint256 weight) {
-        address engine = IDeal(_deal()).riskEngine();
+        address engine = IDeal(TrancheTokenArgs.deal()).riskEngine();
         if (msg.sender != engine) revert NotRiskEngine(msg.sender);
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = TrancheTokenArgs.compliance();
         if (registry_ != address(0)) {
             uint8 code = TransferRules.senderCode(_walletRecord(registry_, voter), rules, blocked, block.timestamp);
             if (code != TransferRules.SUCCESS) revert VoteRestricted(voter, code);
@@ -157,7 +157,7 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
         if (newWallet == address(0)) revert ERC20InvalidReceiver(address(0));
         if (lostWallet == newWallet) revert SameWallet(lostWallet);
         _checkNotOffering(lostWallet);
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = TrancheTokenArgs.compliance();
         uint256 record = _walletRecord(registry_, newWallet);
         uint8 code = TransferRules.receiverCode(record, rules, blocked, block.timestamp);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);
@@ -192,7 +192,7 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
     /// @inheritdoc ITrancheTokenExtension
     function detectClaimRestriction(address account) external view returns (uint8) {
         if (_paused) return TransferRules.PAUSED;
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = TrancheTokenArgs.compliance();
         if (registry_ == address(0)) return TransferRules.SUCCESS;
         return TransferRules.senderCode(_walletRecord(registry_, account), rules, blocked, block.timestamp);
     }
@@ -209,7 +209,7 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
 
     /// @inheritdoc ITrancheTokenExtension
     function freshTokens(address account) external view returns (uint256 amount, uint256 releasedAt) {
-        (address registry_, uint256 rules, , ) = _args();
+        (address registry_, uint256 rules, , ) = TrancheTokenArgs.compliance();
         // Without a registry the rules, the holding period among them, do not apply.
         uint32 period = registry_ == address(0) ? 0 : _periodOf(rules);
         if (period == 0) return (0, 0);
@@ -225,12 +225,12 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
 
     /// @inheritdoc ITrancheTokenExtension
     function registry() external view returns (address) {
-        return _registry();
+        return TrancheTokenArgs.registry();
     }
 
     /// @inheritdoc ITrancheTokenExtension
     function transferRules() external view returns (TransferRules.Rules memory rules) {
-        (address registry_, uint256 packed, uint256[4] memory blocked, ) = _args();
+        (address registry_, uint256 packed, uint256[4] memory blocked, ) = TrancheTokenArgs.compliance();
         // Empty when there is no registry: the rules are not enforced.
         if (registry_ == address(0)) return rules;
         rules.allowedClasses = uint16(packed);
@@ -249,36 +249,31 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
 
     /// @inheritdoc ITrancheTokenExtension
     function factor() external view returns (uint256) {
-        uint256 w0 = _word(TrancheTokenArgs.DEAL_WORD);
-        return IDeal(address(uint160(w0))).factor(uint8(w0 >> 160));
+        (address deal_, uint256 index) = TrancheTokenArgs.dealAndIndex();
+        return IDeal(deal_).factor(index);
     }
 
     /// @inheritdoc ITrancheTokenExtension
     function params() external view returns (Params memory) {
-        uint256[9] memory w; // TrancheTokenArgs.WORDS
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            extcodecopy(address(), w, ARGS_OFFSET, 0x120)
-        }
-        return TrancheTokenArgs.decode(w);
+        return TrancheTokenArgs.params();
     }
 
     function deal() external view returns (address) {
-        return _deal();
+        return TrancheTokenArgs.deal();
     }
 
     /// @inheritdoc ITrancheTokenExtension
     function offering() external view returns (address offering_) {
-        uint256 w0 = _word(TrancheTokenArgs.DEAL_WORD);
-        (, offering_) = IDeal(address(uint160(w0))).trancheContracts(uint8(w0 >> 160));
+        (address deal_, uint256 index) = TrancheTokenArgs.dealAndIndex();
+        (, offering_) = IDeal(deal_).trancheContracts(index);
     }
 
     function stablecoin() external view returns (address) {
-        return _stablecoin();
+        return TrancheTokenArgs.stablecoin();
     }
 
     function trancheIndex() external view returns (uint256) {
-        return uint8(_word(TrancheTokenArgs.DEAL_WORD) >> 160);
+        return TrancheTokenArgs.trancheIndex();
     }
 
     function paused() external view returns (bool) {
@@ -302,7 +297,7 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
         TrancheAccount a,
         TrancheAccount b
     ) private returns (uint256 lots) {
-        (address registry_, uint256 rules, uint256[4] memory blocked, ) = _args();
+        (address registry_, uint256 rules, uint256[4] memory blocked, ) = TrancheTokenArgs.compliance();
         (uint256 fromRecord, uint256 toRecord) = _transferRecords(registry_, from, to);
         uint8 code = TransferRules.receiverCode(toRecord, rules, blocked, block.timestamp);
         if (code != TransferRules.SUCCESS) revert TransferRestricted(code);

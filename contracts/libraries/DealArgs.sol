@@ -10,60 +10,87 @@ import {
     TrancheKind,
     TrancheTerms
 } from "../interfaces/ICascadeTypes.sol";
+import {CloneArgs} from "./CloneArgs.sol";
 
 /// @title DealArgs
-/// @notice A deal's fixed terms as its clone's immutable arguments, tightly packed:
-/// [stablecoin, oracle, risk engine, issuer, servicer, trustee: 20 bytes each][start: 8][period length: 4]
-/// [period count: 2][pledged share bps: 2][servicer fee bps: 2][tranche count: 1][trustee fee per period: 16]
-/// [reserve target: 16][keeper bounty: 16], then per tranche [token: 20][offering: 20][kind: 1][coupon type: 1]
-/// [schedule type: 1][amortization start: 2][amortization periods: 2][base rate: 8][slope: 8][strike: 8]
-/// [floor rate: 8][cap rate: 8]. Only what the deal itself needs of each tranche is encoded.
-/// @dev The deal reads a field with one EXTCODECOPY of its own (warm) code instead of a storage read.
+/// @notice A deal's fixed terms as its clone's immutable arguments, tightly packed (big-endian, byte offsets into
+/// the arguments), and their getters. Only what the deal itself needs of each tranche is encoded.
+///
+/// | bytes     | field               | meaning                                                        |
+/// | --------- | ------------------- | -------------------------------------------------------------- |
+/// | 0 – 19    | stablecoin          | the deal's cash token                                          |
+/// | 20 – 39   | oracle              | the utilization oracle                                         |
+/// | 40 – 59   | riskEngine          | the deal's risk engine                                         |
+/// | 60 – 79   | issuer              |                                                                |
+/// | 80 – 99   | servicer            |                                                                |
+/// | 100 – 119 | trustee             |                                                                |
+/// | 120 – 127 | start               | unix time period 0 starts (uint64)                             |
+/// | 128 – 131 | periodLength        | seconds (uint32)                                               |
+/// | 132 – 133 | periodCount         | uint16                                                         |
+/// | 134 – 135 | pledgedShareBps     | uint16                                                         |
+/// | 136 – 137 | servicerFeeBps      | uint16                                                         |
+/// | 138       | trancheCount        | uint8                                                          |
+/// | 139 – 154 | trusteeFeePerPeriod | uint128                                                        |
+/// | 155 – 170 | reserveTarget       | uint128                                                        |
+/// | 171 – 186 | keeperBounty        | uint128                                                        |
+/// | 187 –     | tranches            | `trancheCount` records of 87 bytes, by rank: tranche i at 187 + 87·i |
+///
+/// A tranche's record (byte offsets from its start):
+///
+/// | bytes   | field            | meaning                                              |
+/// | ------- | ---------------- | ---------------------------------------------------- |
+/// | 0 – 19  | token            | the tranche token                                    |
+/// | 20 – 39 | offering         | the tranche's offering                               |
+/// | 40      | kind             | {TrancheKind}                                        |
+/// | 41      | couponType       | {CouponType}                                         |
+/// | 42      | scheduleType     | {PrincipalType}                                      |
+/// | 43 – 44 | amortStartPeriod | uint16                                               |
+/// | 45 – 46 | amortPeriods     | uint16                                               |
+/// | 47 – 54 | baseRate         | uint64                                               |
+/// | 55 – 62 | slope            | int64, two's complement                              |
+/// | 63 – 70 | strike           | uint64                                               |
+/// | 71 – 78 | floorRate        | uint64                                               |
+/// | 79 – 86 | capRate          | uint64                                               |
+///
+/// @dev Each getter is one EXTCODECOPY of the deal's own (warm) code ({CloneArgs.word}) instead of a storage read;
+/// {terms} two, {schedule} one for two fields.
 library DealArgs {
-    uint256 internal constant STABLECOIN = 0;
-    uint256 internal constant ORACLE = 20;
-    uint256 internal constant RISK_ENGINE = 40;
-    uint256 internal constant ISSUER = 60;
-    uint256 internal constant SERVICER = 80;
-    uint256 internal constant TRUSTEE = 100;
-    uint256 internal constant START = 120;
-    uint256 internal constant PERIOD_LENGTH = 128;
-    uint256 internal constant PERIOD_COUNT = 132;
-    uint256 internal constant PLEDGED_SHARE_BPS = 134;
-    uint256 internal constant SERVICER_FEE_BPS = 136;
-    uint256 internal constant TRANCHE_COUNT = 138;
-    uint256 internal constant TRUSTEE_FEE_PER_PERIOD = 139;
-    uint256 internal constant RESERVE_TARGET = 155;
-    uint256 internal constant KEEPER_BOUNTY = 171;
+    uint256 private constant STABLECOIN = 0;
+    uint256 private constant ORACLE = 20;
+    uint256 private constant RISK_ENGINE = 40;
+    uint256 private constant ISSUER = 60;
+    uint256 private constant SERVICER = 80;
+    uint256 private constant TRUSTEE = 100;
+    uint256 private constant START = 120;
+    uint256 private constant PERIOD_LENGTH = 128;
+    uint256 private constant PERIOD_COUNT = 132;
+    uint256 private constant PLEDGED_SHARE_BPS = 134;
+    uint256 private constant SERVICER_FEE_BPS = 136;
+    uint256 private constant TRANCHE_COUNT = 138;
+    uint256 private constant TRUSTEE_FEE_PER_PERIOD = 139;
+    uint256 private constant RESERVE_TARGET = 155;
+    uint256 private constant KEEPER_BOUNTY = 171;
+    /// @notice Bytes before the first tranche's record.
     uint256 internal constant HEADER_BYTES = 187;
 
-    uint256 internal constant TOKEN = 0;
-    uint256 internal constant OFFERING = 20;
-    uint256 internal constant KIND = 40;
-    uint256 internal constant COUPON_TYPE = 41;
-    uint256 internal constant SCHEDULE_TYPE = 42;
-    uint256 internal constant AMORT_START = 43;
-    uint256 internal constant AMORT_PERIODS = 45;
-    uint256 internal constant BASE_RATE = 47;
-    uint256 internal constant SLOPE = 55;
-    uint256 internal constant STRIKE = 63;
-    uint256 internal constant FLOOR_RATE = 71;
-    uint256 internal constant CAP_RATE = 79;
+    uint256 private constant TOKEN = 0;
+    uint256 private constant OFFERING = 20;
+    uint256 private constant KIND = 40;
+    uint256 private constant FLOOR_RATE = 71;
+    /// @notice Bytes of a tranche's record.
     uint256 internal constant TRANCHE_BYTES = 87;
 
-    /// @dev Offset of a clone's immutable arguments in its code (OpenZeppelin {Clones}).
-    uint256 private constant _ARGS_OFFSET = 0x2d;
-
-    /// @notice The clone arguments of a deal.
+    /// @notice The clone arguments of a deal with terms `t`, its utilization oracle and risk engine, and the tokens
+    /// and offerings of its tranches (by rank).
     function encode(
         TermSheet calldata t,
-        address oracle,
+        address oracle_,
         address risk,
         address[] memory tokens,
         address[] memory offerings
     ) internal pure returns (bytes memory args) {
         args = bytes.concat(
-            abi.encodePacked(t.stablecoin, oracle, risk, t.issuer, t.servicer, t.trustee),
+            abi.encodePacked(t.stablecoin, oracle_, risk, t.issuer, t.servicer, t.trustee),
             abi.encodePacked(t.start, t.periodLength, t.periodCount, t.pledgedShareBps, t.servicerFeeBps),
             abi.encodePacked(uint8(t.tranches.length), t.trusteeFeePerPeriod, t.reserveTarget, t.keeperBounty)
         );
@@ -72,68 +99,129 @@ library DealArgs {
         }
     }
 
-    function _tranche(TrancheTerms calldata tr, address token, address offering) private pure returns (bytes memory) {
+    function _tranche(TrancheTerms calldata tr, address token_, address offering_) private pure returns (bytes memory) {
         CouponTerms calldata c = tr.coupon;
         PrincipalTerms calldata p = tr.principal;
         return
             bytes.concat(
-                abi.encodePacked(token, offering, tr.kind, c.couponType, p.scheduleType),
+                abi.encodePacked(token_, offering_, tr.kind, c.couponType, p.scheduleType),
                 abi.encodePacked(p.amortStartPeriod, p.amortPeriods, c.baseRate, c.slope, c.strike),
                 abi.encodePacked(c.floorRate, c.capRate)
             );
     }
 
-    /// @notice The 32 bytes of the calling clone's arguments from `offset` (zero-padded past their end).
-    function word(uint256 offset) internal view returns (uint256 w) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            extcodecopy(address(), 0, add(_ARGS_OFFSET, offset), 32)
-            w := mload(0)
-        }
+    function stablecoin() internal view returns (address) {
+        return _address(STABLECOIN);
     }
 
-    /// @notice The `bits`-bit unsigned field at `offset`.
-    function uintAt(uint256 offset, uint256 bits) internal view returns (uint256) {
-        return word(offset) >> (256 - bits);
+    function oracle() internal view returns (address) {
+        return _address(ORACLE);
     }
 
-    /// @notice The address at `offset`.
-    function addressAt(uint256 offset) internal view returns (address) {
-        return address(uint160(word(offset) >> 96));
+    function riskEngine() internal view returns (address) {
+        return _address(RISK_ENGINE);
     }
 
-    /// @notice Offset of field `field` of tranche `index`.
-    function trancheField(uint256 index, uint256 field) internal pure returns (uint256) {
-        return HEADER_BYTES + index * TRANCHE_BYTES + field;
+    function issuer() internal view returns (address) {
+        return _address(ISSUER);
+    }
+
+    function servicer() internal view returns (address) {
+        return _address(SERVICER);
+    }
+
+    function trustee() internal view returns (address) {
+        return _address(TRUSTEE);
+    }
+
+    function start() internal view returns (uint64) {
+        return uint64(_uint(START, 64));
+    }
+
+    function periodLength() internal view returns (uint32) {
+        return uint32(_uint(PERIOD_LENGTH, 32));
+    }
+
+    /// @notice Start and period length, from one word.
+    function schedule() internal view returns (uint256 start_, uint256 periodLength_) {
+        uint256 w = CloneArgs.word(START);
+        start_ = uint64(w >> 192); // bytes 120 – 127
+        periodLength_ = uint32(w >> 160); // bytes 128 – 131
+    }
+
+    function periodCount() internal view returns (uint256) {
+        return _uint(PERIOD_COUNT, 16);
+    }
+
+    function pledgedShareBps() internal view returns (uint256) {
+        return _uint(PLEDGED_SHARE_BPS, 16);
+    }
+
+    function servicerFeeBps() internal view returns (uint256) {
+        return _uint(SERVICER_FEE_BPS, 16);
+    }
+
+    function trancheCount() internal view returns (uint256) {
+        return _uint(TRANCHE_COUNT, 8);
+    }
+
+    function trusteeFeePerPeriod() internal view returns (uint256) {
+        return _uint(TRUSTEE_FEE_PER_PERIOD, 128);
+    }
+
+    function reserveTarget() internal view returns (uint256) {
+        return _uint(RESERVE_TARGET, 128);
+    }
+
+    function keeperBounty() internal view returns (uint256) {
+        return _uint(KEEPER_BOUNTY, 128);
+    }
+
+    /// @notice Token of tranche `index` (not checked against the tranche count).
+    function token(uint256 index) internal view returns (address) {
+        return _address(_trancheAt(index) + TOKEN);
+    }
+
+    /// @notice Offering of tranche `index` (not checked against the tranche count).
+    function offering(uint256 index) internal view returns (address) {
+        return _address(_trancheAt(index) + OFFERING);
     }
 
     /// @notice Kind of tranche `index`.
     function kind(uint256 index) internal view returns (TrancheKind) {
-        return TrancheKind(uintAt(trancheField(index, KIND), 8));
+        return TrancheKind(_uint(_trancheAt(index) + KIND, 8));
     }
 
-    /// @notice Coupon terms and principal schedule of tranche `index`, from two words: the first read at `KIND`
-    /// holds every field up to the strike (byte k of the word is the tranche's byte KIND + k), the second read at
-    /// `FLOOR_RATE` the floor and the cap.
+    /// @notice Coupon terms and principal schedule of tranche `index`, from two words: the first read at `kind`
+    /// holds every field up to the strike (byte k of the word is the record's byte 40 + k), the second read at
+    /// `floorRate` the floor and the cap.
     function terms(uint256 index) internal view returns (CouponTerms memory c, PrincipalTerms memory p) {
-        uint256 base = trancheField(index, 0);
-        uint256 w = word(base + KIND);
-        c.couponType = CouponType(uint8(w >> 240)); // byte 1
-        p.scheduleType = PrincipalType(uint8(w >> 232)); // byte 2
-        p.amortStartPeriod = uint16(w >> 216); // bytes 3-4
-        p.amortPeriods = uint16(w >> 200); // bytes 5-6
-        c.baseRate = uint64(w >> 136); // bytes 7-14
-        c.slope = int64(uint64(w >> 72)); // bytes 15-22
-        c.strike = uint64(w >> 8); // bytes 23-30
-        w = word(base + FLOOR_RATE);
-        c.floorRate = uint64(w >> 192);
-        c.capRate = uint64(w >> 128);
+        uint256 base = _trancheAt(index);
+        uint256 w = CloneArgs.word(base + KIND);
+        c.couponType = CouponType(uint8(w >> 240)); // byte 41
+        p.scheduleType = PrincipalType(uint8(w >> 232)); // byte 42
+        p.amortStartPeriod = uint16(w >> 216); // bytes 43 – 44
+        p.amortPeriods = uint16(w >> 200); // bytes 45 – 46
+        c.baseRate = uint64(w >> 136); // bytes 47 – 54
+        c.slope = int64(uint64(w >> 72)); // bytes 55 – 62
+        c.strike = uint64(w >> 8); // bytes 63 – 70
+        w = CloneArgs.word(base + FLOOR_RATE);
+        c.floorRate = uint64(w >> 192); // bytes 71 – 78
+        c.capRate = uint64(w >> 128); // bytes 79 – 86
     }
 
-    /// @notice Start and period length, from one word.
-    function schedule() internal view returns (uint256 start, uint256 periodLength) {
-        uint256 w = word(START);
-        start = uint64(w >> 192);
-        periodLength = uint32(w >> 160);
+    /// @dev Start of tranche `index`'s record.
+    function _trancheAt(uint256 index) private pure returns (uint256) {
+        return HEADER_BYTES + index * TRANCHE_BYTES;
+    }
+
+    /// @dev The `bits`-bit unsigned field at byte `offset`.
+    function _uint(uint256 offset, uint256 bits) private view returns (uint256) {
+        return CloneArgs.word(offset) >> (256 - bits);
+    }
+
+    /// @dev The address at byte `offset`.
+    function _address(uint256 offset) private view returns (address) {
+        return address(uint160(CloneArgs.word(offset) >> 96));
     }
 }
