@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 
 import { formatUnits, type Hex } from "viem";
 
-import { bpsOf } from "../sdk/index.js";
+import { WaterfallMath } from "../sdk/index.js";
 
 import { chainOf, parseInteger, parseMs, toJson, UsageError } from "./lib/cli.js";
 import {
@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   });
   for (const [i, d] of deals.entries()) {
     const amount =
-      bpsOf(suggested[i].revenue, d.terms.pledgedShareBps) * BigInt(d.terms.periodCount);
+      WaterfallMath.bpsOfDown(suggested[i].revenue, d.terms.pledgedShareBps) *
+      BigInt(d.terms.periodCount);
     await mintDemo(c.admin, stablecoin, c.servicer.account.address, amount);
     await c.servicer.depositCollections({ deal: d.deal, amount });
   }

@@ -23,11 +23,11 @@ import { keccak256, toHex, type Hex } from "viem";
 import { getBlock, getContractEvents, readContract } from "viem/actions";
 
 import {
-  bpsOf,
   dealAbi,
   mockStablecoinAbi,
   type ReportContent,
   type SignReportReturnType,
+  WaterfallMath,
 } from "../../sdk/index.js";
 import type { LogRecord } from "../../sdk/keeper/index.js";
 import { chainFor } from "../../scripts/lib/cli.js";
@@ -282,7 +282,8 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
     };
     /** What the servicer deposits for a period: the pool's share of its true revenue. */
     const depositFor = async (d: OpenDeal, periods: number) => {
-      const amount = bpsOf(content(d, 0).revenue, d.terms.pledgedShareBps) * BigInt(periods);
+      const amount =
+        WaterfallMath.bpsOfDown(content(d, 0).revenue, d.terms.pledgedShareBps) * BigInt(periods);
       await mintDemo(c.admin, stablecoin, c.servicer.account.address, amount);
       await c.servicer.depositCollections({ deal: d.deal, amount });
     };
