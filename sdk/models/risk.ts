@@ -65,8 +65,8 @@ export function initialRiskState(risk: RiskTerms = DEFAULT_RISK_TERMS): RiskMode
 // ------------------------------------------------------------------ collateral and the price index
 
 /**
- * Value of one entry's active GPUs at `timestamp`, capped by the index-implied value when `index` is set; zero unless
- * the entry is confirmed.
+ * Value of one entry's active GPUs at `timestamp` (`RiskEngine._entryValue`), capped by the index-implied value when
+ * `index` is set; zero unless the entry is confirmed.
  */
 export function entryValue(e: FleetEntryState, timestamp: bigint, index: bigint): bigint {
   const units = BigInt(e.activeCount);
@@ -96,7 +96,7 @@ export function fleetValue(
 const MAX_UINT96 = 2n ** 96n - 1n;
 
 /**
- * Reads the index: a positive answer that fits 96 bits, not from the future and at most `maxStaleness` seconds old
+ * Reads the index (`RiskEngine._readIndex`): a positive answer that fits 96 bits, not from the future and at most `maxStaleness` seconds old
  * is live; anything else falls back to `lastIndex`. Without a feed the index is 0.
  * @throws RangeError when the deal has a feed and no observation is given.
  */
@@ -194,7 +194,10 @@ function measure(
   return { metrics, cumulative: [...state.cumulative, current] };
 }
 
-/** (fees + debt service) / (GPU-hours available × realized price per billed hour × pledged share), rounded up. */
+/**
+ * Break-even utilization (`RiskEngine._breakEven`): (fees + debt service) / (GPU-hours available × realized price
+ * per billed hour × pledged share), rounded up.
+ */
 export function breakEven(
   a: Pick<
     AssessInput,
@@ -236,7 +239,7 @@ export function metricValue(
   }
 }
 
-/** Whether a metric value is in breach of a trigger (strictly below / above its threshold). */
+/** Whether a metric value is in breach of a trigger (strictly below / above its threshold), as `RiskEngine._evaluate`. */
 export function inBreach(t: TriggerTerms, value: bigint): boolean {
   return t.comparison === TriggerComparison.Below ? value < t.threshold : value > t.threshold;
 }
@@ -256,12 +259,12 @@ export function step(
   return { state: { consecutive: 0, active: s.active && !cure }, fired: false, cured: cure };
 }
 
-/** Bitmask of the active triggers. */
+/** Bitmask of the active triggers (`PeriodMetrics.activeMask`). */
 export function activeMask(states: readonly TriggerModelState[]): bigint {
   return states.reduce((m, s, i) => (s.active ? m | (1n << BigInt(i)) : m), 0n);
 }
 
-/** The order the active triggers set: Accelerated outranks CashTrap; none active → Active. */
+/** The order the active triggers set (`RiskEngine._modeOf`): Accelerated outranks CashTrap; none active → Active. */
 export function modeOf(
   triggers: readonly TriggerTerms[],
   states: readonly TriggerModelState[],
