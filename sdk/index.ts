@@ -9,6 +9,7 @@ export type { AccountParameter, CascadeClient } from "./client.js";
 export { explainRevert } from "./client.js";
 export * from "./decorators.js";
 export * from "./generated/abis.js";
+export * from "./erc20.js";
 export * from "./generated/bytecode.js";
 
 // The pure models (sdk/models/) mirror the contracts file for file and take their function names, several of which
