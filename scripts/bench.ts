@@ -42,7 +42,7 @@ import {
   type TermSheetInput,
   type TrancheTermsInput,
   type TriggerTermsInput,
-} from "../test/helpers/fixtures.js";
+} from "./lib/fixtures.js";
 import {
   compareResults,
   evaluateTargets,
