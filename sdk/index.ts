@@ -74,3 +74,4 @@ export * from "./actions/compliance/forcedTransfer.js";
 export * from "./actions/compliance/recoverWallet.js";
 export * from "./actions/investor/transfer.js";
 export * from "./deployments.js";
+export * from "./networks.js";
