@@ -4,7 +4,7 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import { configVariable, defineConfig } from "hardhat/config";
 import type { NetworkUserConfig } from "hardhat/types/config";
 
-import { NAMED_NETWORKS } from "./deploy/networks.js";
+import { NAMED_NETWORKS } from "./sdk/networks.js";
 
 // Hardhat cannot download compilers on machines without internet access, so
 // the WASM build from the npm `solc` package is used. Its version is pinned
@@ -34,7 +34,7 @@ function compiler(runs: number, viaIR = false) {
  * Networks: the in-process network stays the default (tests, demo); `localhost` is a local anvil or `hardhat node`
  * (CASCADE_RPC_URL or http://127.0.0.1:8545, the node's unlocked accounts); remote chains take their URL and key from
  * configuration variables — environment variables or Hardhat's keystore (`npx hardhat keystore set SEPOLIA_RPC_URL`),
- * resolved only when the network is used. See deploy/networks.ts, shared with the `cascade` CLI.
+ * resolved only when the network is used. See sdk/networks.ts, shared with the `cascade` CLI.
  */
 function httpNetworks() {
   const local = NAMED_NETWORKS.localhost;

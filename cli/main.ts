@@ -4,14 +4,14 @@
  *   npx cascade --help
  *   npx cascade <command> --help
  *
- * Every command takes `--network NAME` (deploy/networks.ts; default localhost) or `--rpc-url URL`, prints tables
+ * Every command takes `--network NAME` (sdk/networks.ts; default localhost) or `--rpc-url URL`, prints tables
  * (or JSON with `--json`), and exits non-zero with a one-line reason on failure (2 for bad usage). Keys come from
  * CASCADE_PRIVATE_KEY (or `--key-env VAR`, or the network's key variable), or an encrypted keystore file
  * (`--keystore FILE`, password from CASCADE_KEYSTORE_PASSWORD) — never from a plain file or an argument.
  */
 import { Command, CommanderError, Option } from "commander";
 
-import { toJson, UsageError } from "../scripts/lib/cli.js";
+import { toJson, UsageError } from "./lib/args.js";
 import { registerDeal } from "./commands/deal.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDev } from "./commands/dev.js";

@@ -1,7 +1,7 @@
 /**
  * The pure half of the gas benchmark (`scripts/bench.ts`): the results file format, the regression check against
- * the committed results, the targets and the Markdown table. Imports nothing from Hardhat, so `test/bench.ts` tests
- * it on its own.
+ * the committed results, the targets, the code-size check and the Markdown tables. Imports nothing from Hardhat, so
+ * `test/bench.ts` tests it on its own.
  */
 
 /** One measured operation: `gas` is the receipt's gasUsed of its own transaction. */
@@ -14,10 +14,23 @@ export interface BenchResult {
   ratio: number | null;
 }
 
-/** The shape of `bench/results.json`. */
+/** Runtime code size of a deployed contract: the length of its artifact's `deployedBytecode`. */
+export interface CodeSize {
+  contract: string;
+  bytes: number;
+}
+
+/**
+ * The shape of `bench/results.json`. `codeSize` came later: a file without it is still valid, and a reader that
+ * knows only `results` ignores it.
+ */
 export interface BenchResults {
   results: BenchResult[];
+  codeSize?: CodeSize[];
 }
+
+/** EIP-170: the most bytes of runtime code a contract may deploy with (24 KiB). */
+export const CODE_SIZE_LIMIT = 24_576;
 
 /** A rise above this fraction of the committed gas fails the check; exactly this much is allowed. */
 export const DEFAULT_TOLERANCE_BPS = 100;
@@ -53,11 +66,25 @@ export function parseResults(text: string): BenchResults {
     if (seen.has(r.id)) throw new Error(`results file: duplicate id ${r.id}`);
     seen.add(r.id);
   }
+  const sizes = (data as BenchResults).codeSize;
+  if (sizes !== undefined) {
+    if (!Array.isArray(sizes)) throw new Error("results file: codeSize must be an array");
+    const contracts = new Set<string>();
+    for (const c of sizes) {
+      if (typeof c.contract !== "string" || !Number.isInteger(c.bytes) || c.bytes <= 0)
+        throw new Error(`results file: bad code size ${JSON.stringify(c)}`);
+      if (contracts.has(c.contract))
+        throw new Error(`results file: duplicate code size of ${c.contract}`);
+      contracts.add(c.contract);
+    }
+  }
   return data as BenchResults;
 }
 
-export function formatResults(results: BenchResult[]): string {
-  return JSON.stringify({ results }, null, 2) + "\n";
+export function formatResults(results: BenchResult[], codeSize?: CodeSize[]): string {
+  return (
+    JSON.stringify(codeSize === undefined ? { results } : { results, codeSize }, null, 2) + "\n"
+  );
 }
 
 export interface Comparison {
@@ -105,6 +132,64 @@ export function compareResults(
 function percent(gas: number, base: number): string {
   const p = ((gas - base) / base) * 100;
   return `${p >= 0 ? "" : "−"}${Math.abs(p).toFixed(2)} %`;
+}
+
+// ------------------------------------------------------------ code size
+
+export interface CodeSizeCheck {
+  /** Contracts above the limit: the check fails. */
+  overLimit: string[];
+  /** Contracts larger than committed (reported, never a failure). */
+  grown: string[];
+  /** Contracts smaller than committed (reported: commit the new file to record it). */
+  shrunk: string[];
+  /** Contracts the committed file has no size for (or no sizes at all). */
+  added: string[];
+  ok: boolean;
+}
+
+/**
+ * Checks code sizes: a contract above `limit` bytes fails; a change against the committed sizes is reported. A
+ * committed file without sizes (older than them) compares with nothing.
+ */
+export function checkCodeSizes(
+  committed: readonly CodeSize[] | undefined,
+  current: readonly CodeSize[],
+  limit = CODE_SIZE_LIMIT,
+): CodeSizeCheck {
+  const before = new Map((committed ?? []).map((c) => [c.contract, c.bytes]));
+  const overLimit: string[] = [];
+  const grown: string[] = [];
+  const shrunk: string[] = [];
+  const added: string[] = [];
+  for (const c of current) {
+    if (c.bytes > limit)
+      overLimit.push(
+        `${c.contract}: ${int(c.bytes)} bytes, ${int(c.bytes - limit)} above ${int(limit)}`,
+      );
+    const was = before.get(c.contract);
+    if (was === undefined) added.push(`${c.contract}: ${int(c.bytes)} bytes (no committed size)`);
+    else if (c.bytes > was)
+      grown.push(`${c.contract}: ${int(was)} → ${int(c.bytes)} bytes (+${int(c.bytes - was)})`);
+    else if (c.bytes < was)
+      shrunk.push(`${c.contract}: ${int(was)} → ${int(c.bytes)} bytes (−${int(was - c.bytes)})`);
+  }
+  return { overLimit, grown, shrunk, added, ok: overLimit.length === 0 };
+}
+
+/** The code sizes as a Markdown table, with each contract's headroom to the limit. */
+export function codeSizeTable(sizes: readonly CodeSize[], limit = CODE_SIZE_LIMIT): string {
+  const lines = [
+    `| contract | bytes | headroom to ${int(limit)} | of the limit |`,
+    "| --- | ---: | ---: | ---: |",
+  ];
+  for (const c of sizes) {
+    const headroom = limit - c.bytes;
+    lines.push(
+      `| ${c.contract} | ${int(c.bytes)} | ${headroom < 0 ? `**${int(headroom)}**` : int(headroom)} | ${((c.bytes / limit) * 100).toFixed(1)} % |`,
+    );
+  }
+  return lines.join("\n");
 }
 
 // ------------------------------------------------------------ targets

@@ -6,8 +6,15 @@
  *
  *   npm run bench              # measures, prints the table, writes bench/results.json and bench/RESULTS.md
  *   npm run bench -- --check   # measures, compares with the committed bench/results.json, writes nothing;
- *                              # exits 1 if an id's gas rose more than 1 % or an id disappeared (npm run bench:check)
+ *                              # exits 1 if an id's gas rose more than 1 % or an id disappeared, or if a contract's
+ *                              # code is above 24 576 bytes (npm run bench:check); reports code-size changes
  *   npm run bench -- --trace [id,...]  # where the gas of these ids (default: those missing a target) goes
+ *   npm run bench -- --sizes   # code sizes only: rewrites them in bench/results.json and bench/RESULTS.md, whose
+ *                              # gas rows stay the committed ones (no chain is run)
+ *
+ * Code size is the runtime bytecode (the artifact's `deployedBytecode`) of every contract the protocol deploys
+ * (`BYTECODE_CONTRACTS`: the implementations the factory clones, the token's extension, the factory, the oracle, the
+ * price feed, the investor registry and the access manager), against EIP-170's 24 576-byte limit.
  *
  * The run is deterministic: the chain starts at a fixed time, every term sheet is built from it, and every account
  * and address is fixed, so calldata (and its zero/non-zero byte count) is the same from run to run.
@@ -16,7 +23,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse } from "ethers";
-import { network } from "hardhat";
+import { artifacts, network } from "hardhat";
 
 import {
   DAY,
@@ -42,8 +49,11 @@ import {
   type TermSheetInput,
   type TrancheTermsInput,
   type TriggerTermsInput,
-} from "../test/helpers/fixtures.js";
+} from "./lib/fixtures.js";
+import { BYTECODE_CONTRACTS } from "./abi-codegen.js";
 import {
+  checkCodeSizes,
+  codeSizeTable,
   compareResults,
   evaluateTargets,
   formatResults,
@@ -51,11 +61,15 @@ import {
   resultsTable,
   targetsTable,
   withRatios,
+  type BenchResult,
+  type CodeSize,
   type Target,
+  type TargetOutcome,
 } from "./bench-lib.js";
 import { traceBreakdown } from "./bench-trace.js";
 
 const CHECK = process.argv.includes("--check");
+const SIZES_ONLY = process.argv.includes("--sizes");
 /** `--trace a,b` (or `--trace` alone: the ids that miss a target) prints where their gas goes and writes nothing. */
 const traceAt = process.argv.indexOf("--trace");
 const TRACE: string[] | "missed" | null =
@@ -226,6 +240,31 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
       "investor before.",
   },
 ];
+
+/** Runtime code size of every contract the protocol deploys, from the build artifacts. */
+async function measureCodeSizes(): Promise<CodeSize[]> {
+  return Promise.all(
+    BYTECODE_CONTRACTS.map(async ([contract]) => {
+      const { deployedBytecode } = await artifacts.readArtifact(contract);
+      if (!/^0x([0-9a-fA-F]{2})+$/.test(deployedBytecode))
+        throw new Error(`${contract}: no runtime bytecode in its artifact`);
+      return { contract, bytes: (deployedBytecode.length - 2) / 2 };
+    }),
+  );
+}
+const codeSize = await measureCodeSizes();
+
+if (SIZES_ONLY) {
+  // The gas rows stay the committed ones; only the code sizes are measured and written.
+  const committed = parseResults(readFileSync(RESULTS_JSON, "utf8")).results;
+  console.log(codeSizeTable(codeSize));
+  const c = checkCodeSizes(undefined, codeSize);
+  for (const line of c.overLimit) console.error(`bench: CODE SIZE ${line}`);
+  writeFileSync(RESULTS_JSON, formatResults(committed, codeSize));
+  writeFileSync(RESULTS_MD, markdown(committed, evaluateTargets(TARGETS, committed), codeSize));
+  console.log("bench --sizes: wrote the code sizes to bench/results.json and bench/RESULTS.md");
+  process.exit(c.ok ? 0 : 1);
+}
 
 const started = Date.now();
 const { ethers, networkHelpers } = await network.create();
@@ -704,6 +743,8 @@ console.log(resultsTable(results));
 console.log();
 console.log(targetsTable(outcomes));
 console.log();
+console.log(codeSizeTable(codeSize));
+console.log();
 
 if (TRACE !== null) {
   const ids =
@@ -717,20 +758,30 @@ if (TRACE !== null) {
     console.log(`${id}\n${await traceBreakdown(ethers.provider, hash, names)}\n`);
   }
 } else if (CHECK) {
-  const committed = parseResults(readFileSync(RESULTS_JSON, "utf8")).results;
-  const c = compareResults(committed, results);
+  const file = parseResults(readFileSync(RESULTS_JSON, "utf8"));
+  const c = compareResults(file.results, results);
   for (const line of c.added) console.log(`bench: new id ${line}`);
   for (const line of c.improved)
     console.log(`bench: improved ${line} (commit bench/results.json to keep it)`);
   for (const line of c.failures) console.error(`bench: REGRESSION ${line}`);
+  const sizes = checkCodeSizes(file.codeSize, codeSize);
+  for (const line of sizes.added) console.log(`bench: code size ${line}`);
+  for (const line of sizes.grown) console.log(`bench: code size grew ${line}`);
+  for (const line of sizes.shrunk)
+    console.log(`bench: code size shrank ${line} (commit bench/results.json to record it)`);
+  for (const line of sizes.overLimit) console.error(`bench: CODE SIZE ${line}`);
+  const problems = [
+    ...(c.ok ? [] : [`${c.failures.length} regression(s)`]),
+    ...(sizes.ok ? [] : [`${sizes.overLimit.length} contract(s) above the code-size limit`]),
+  ];
   console.log(
-    `bench --check: ${c.ok ? "ok" : `${c.failures.length} regression(s)`} against bench/results.json ` +
-      `(${results.length} ids, ${seconds} s)`,
+    `bench --check: ${problems.length === 0 ? "ok" : problems.join(", ")} against bench/results.json ` +
+      `(${results.length} ids, ${codeSize.length} contracts, ${seconds} s)`,
   );
-  if (!c.ok) process.exitCode = 1;
+  if (problems.length !== 0) process.exitCode = 1;
 } else {
-  writeFileSync(RESULTS_JSON, formatResults(results));
-  writeFileSync(RESULTS_MD, markdown());
+  writeFileSync(RESULTS_JSON, formatResults(results, codeSize));
+  writeFileSync(RESULTS_MD, markdown(results, outcomes, codeSize));
   console.log(`bench: wrote bench/results.json and bench/RESULTS.md (${seconds} s)`);
 }
 
@@ -764,7 +815,11 @@ async function addressNames(): Promise<Map<string, string>> {
   return names;
 }
 
-function markdown(): string {
+function markdown(
+  results: BenchResult[],
+  outcomes: TargetOutcome[],
+  codeSize: readonly CodeSize[],
+): string {
   return `# Gas benchmark
 
 Generated by \`npm run bench\` (\`scripts/bench.ts\`); do not edit by hand. \`npm test\` runs
@@ -786,6 +841,15 @@ ${resultsTable(results)}
 ## Targets
 
 ${targetsTable(outcomes)}
+
+## Code size
+
+The runtime bytecode of every contract the protocol deploys (the artifact's \`deployedBytecode\`; the deal, token,
+offering and risk-engine implementations are what the factory's clones delegate to, and the token delegates its
+cold functions to \`TrancheTokenExtension\`), against EIP-170's limit of 24 576 bytes. \`npm run bench:check\`
+fails if one is above it and reports any change against [\`results.json\`](results.json).
+
+${codeSizeTable(codeSize)}
 
 ## What each id measures
 

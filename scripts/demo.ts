@@ -29,24 +29,21 @@ import { keccak256, toHex, type Address } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import {
-  applyRecoveries,
   dealAbi,
   DealStatus,
   dealStatusName,
   describeTrigger,
-  fleetValue,
-  initialDealState,
   mockStablecoinAbi,
   INVESTOR_CLASSES,
   parseTermSheet,
-  simulatePeriod,
   TransferRestrictedError,
   trancheTokenAbi,
-  statementBalances,
   type DealModelState,
   type PeriodSimulation,
   type PeriodStatement,
   type TermSheetJson,
+  DealModel,
+  RiskEngineModel,
 } from "../sdk/index.js";
 import { date, factor, int, pct, wei } from "./lib/format.js";
 import { scenario, stressedIndex, stressedScenario } from "./lib/h100-scenario.js";
@@ -325,7 +322,7 @@ async function claimAll(inv: Investor): Promise<bigint> {
 const quarterlyClaimers = investors.filter(
   (i) => i.name === "Pension fund" || i.name === "Credit fund",
 );
-let model = initialDealState(terms, issued);
+let model = DealModel.initialDealState(terms, issued);
 const simulations: PeriodSimulation[] = [];
 const statements: PeriodStatement[] = [];
 let deposited = 0n;
@@ -394,7 +391,7 @@ for (const m of scenario(terms.pledgedShareBps)) {
   const upkeep = await keeper.performUpkeep({ deal, maxPeriods: 1 });
   statements.push(...upkeep.statements);
   bountyEarned += upkeep.bountyEarned;
-  const sim = simulatePeriod(model, terms, m, m.deposit, {
+  const sim = DealModel.distribute(model, terms, m, m.deposit, {
     keeper: keeper.account.address,
     equityToken: tokens[notes],
   });
@@ -515,7 +512,7 @@ check(
     statements,
   ),
 );
-check("every statement conserves cash", statements.every(statementBalances));
+check("every statement conserves cash", statements.every(DealModel.statementBalances));
 
 // Cash in: collections.
 const cashIn = sum(statements.map((s) => s.cashIn));
@@ -746,7 +743,7 @@ const stressedIssued: bigint[] = [];
 for (const offering of stressed.offerings)
   stressedIssued.push((await keeper.closeOffering({ offering })).accepted);
 
-let stressedModel: DealModelState = initialDealState(st, stressedIssued);
+let stressedModel: DealModelState = DealModel.initialDealState(st, stressedIssued);
 const stressedStatements: PeriodStatement[] = [];
 const stressedSims: PeriodSimulation[] = [];
 const stressedStatuses: number[] = [];
@@ -784,7 +781,7 @@ for (const m of stressedScenario(st.pledgedShareBps)) {
   await networkHelpers.time.increaseTo(proposed.finalAt);
   const upkeep = await keeper.performUpkeep({ deal: stressed.deal, maxPeriods: 1 });
   const block = await getBlock(publicClient);
-  const sim = simulatePeriod(stressedModel, st, m, m.deposit, {
+  const sim = DealModel.distribute(stressedModel, st, m, m.deposit, {
     index: { answer: stressedIndex(m.period), updatedAt: end, blockTimestamp: block.timestamp },
     keeper: keeper.account.address,
     equityToken: stressed.tokens[stressed.tokens.length - 1],
@@ -842,7 +839,11 @@ stressedReport.line(
 
 // After the default the issuer sells the fleet at its index-marked value; the proceeds are recovered top-down.
 const saleAt = (await getBlock(publicClient)).timestamp + 1n;
-const saleValue = fleetValue(stressedModel.risk.fleet, saleAt, stressedIndex(st.periodCount - 1));
+const saleValue = RiskEngineModel.fleetValue(
+  stressedModel.risk.fleet,
+  saleAt,
+  stressedIndex(st.periodCount - 1),
+);
 await mint(admin, stablecoin, issuer.account.address, saleValue);
 const sale = await issuer.retireFleetEntry({
   deal: stressed.deal,
@@ -850,7 +851,7 @@ const sale = await issuer.retireFleetEntry({
   units: BigInt(st.risk.fleet[0].count),
   proceeds: saleValue,
 });
-const recovered = applyRecoveries(stressedModel, saleValue);
+const recovered = DealModel.depositRecoveries(stressedModel, saleValue);
 stressedModel = recovered.next;
 stressedReport.line(
   `Fleet sold for ${stressedReport.usd(saleValue)}: ` +
@@ -875,7 +876,10 @@ check(
     stressedSims.every((sim, p) => same(sim.statement, stressedStatements[p])),
   `${stressedStatements.length} periods`,
 );
-check("stressed: every statement conserves cash", stressedStatements.every(statementBalances));
+check(
+  "stressed: every statement conserves cash",
+  stressedStatements.every(DealModel.statementBalances),
+);
 check(
   "stressed: the deal's status after every period = the model's",
   same(

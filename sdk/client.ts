@@ -26,11 +26,11 @@ import {
   waitForTransactionReceipt,
   writeContract,
 } from "viem/actions";
-import { isAddressEqual, parseEventLogs } from "viem";
+import { erc20Abi, isAddressEqual, parseEventLogs } from "viem";
 import { parseAccount } from "viem/utils";
 
 import { CascadeError, decodeRevert, findRevertData, wrapContractError } from "./errors.js";
-import { dealAbi, mockStablecoinAbi } from "./generated/abis.js";
+import { dealAbi } from "./generated/abis.js";
 
 /** Any viem client on any transport; write actions also need an account (on the client or as a parameter). */
 export type CascadeClient = Client<Transport, Chain | undefined, Account | undefined>;
@@ -213,7 +213,7 @@ export async function approveDealStablecoin(
   const allowance = await withErrors(() =>
     readContract(client, {
       address: stablecoin,
-      abi: mockStablecoinAbi,
+      abi: erc20Abi,
       functionName: "allowance",
       args: [params.account.address, spender],
     }),
@@ -221,7 +221,7 @@ export async function approveDealStablecoin(
   if (allowance >= params.amount) return undefined;
   const receipt = await writeAndWait(client, {
     address: stablecoin,
-    abi: mockStablecoinAbi,
+    abi: erc20Abi,
     functionName: "approve",
     args: [spender, params.amount],
     account: params.account,

@@ -19,7 +19,6 @@ import {
   dealFactoryAbi,
   gpuPriceIndexFeedAbi,
   investorRegistryAbi,
-  mockStablecoinAbi,
   offeringAbi,
   riskEngineAbi,
   trancheTokenAbi,
@@ -30,6 +29,7 @@ import {
   transferRestrictionName,
   type TransferRestriction,
 } from "./compliance.js";
+import { erc20ErrorsAbi } from "./erc20.js";
 import { DealStatus, ORACLE_TERMS_FIELDS, ReportState, TERM_SHEET_FIELDS } from "./types.js";
 
 /** Base of every SDK error: a short message plus structured `details`. */
@@ -272,7 +272,7 @@ export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
     gpuPriceIndexFeedAbi,
     investorRegistryAbi,
     accessManagerAbi,
-    mockStablecoinAbi,
+    erc20ErrorsAbi,
   ];
   for (const abi of abis) {
     for (const item of abi) {

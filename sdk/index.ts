@@ -9,14 +9,18 @@ export type { AccountParameter, CascadeClient } from "./client.js";
 export { explainRevert } from "./client.js";
 export * from "./decorators.js";
 export * from "./generated/abis.js";
+export * from "./erc20.js";
 export * from "./generated/bytecode.js";
 
+// The pure models (sdk/models/) mirror the contracts file for file and take their function names, several of which
+// are also the names of actions (`writeDown`, `cleanUpCall`, …): each model is a namespace named for its contract.
 export * from "./models/math.js";
-export * from "./models/coupons.js";
-export * from "./models/schedule.js";
-export * from "./models/collateral.js";
-export * from "./models/waterfall.js";
-export * from "./models/risk.js";
+export * from "./models/types.js";
+export * as WaterfallMath from "./models/waterfall.js";
+export * as CollateralMath from "./models/collateral.js";
+export * as RiskTermsLib from "./models/riskTerms.js";
+export * as RiskEngineModel from "./models/risk.js";
+export * as DealModel from "./models/deal.js";
 
 export * from "./actions/deploy/deployProtocol.js";
 export * from "./actions/issuer/createDeal.js";
@@ -70,3 +74,4 @@ export * from "./actions/compliance/forcedTransfer.js";
 export * from "./actions/compliance/recoverWallet.js";
 export * from "./actions/investor/transfer.js";
 export * from "./deployments.js";
+export * from "./networks.js";

@@ -26,7 +26,7 @@ import { getAddress, isAddress, zeroAddress } from "viem";
 import { z } from "zod/v4";
 
 import { TermSheetError, type TermSheetIssue } from "./errors.js";
-import { DEFAULT_RISK_TERMS } from "./models/risk.js";
+import { DEFAULT_RISK_TERMS } from "./models/riskTerms.js";
 import {
   fleetIndexRules,
   termSheetSchema,

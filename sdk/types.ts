@@ -240,7 +240,7 @@ export interface TermSheet {
  * utilization-linked coupons at their floor, utilization 0). Note arrays are by rank. The fees paid are credited
  * to the trustee and the servicer in the deal (`Deal.feesOwed`), which they withdraw (`withdrawFees`).
  * A note's coupon rate and scheduled principal are not in it: they follow from its terms and the period's
- * utilization (`couponRate`, `scheduledOutstanding`; `periodStatements` adds them).
+ * utilization (`WaterfallMath.couponRate`, `scheduledOutstandingUp`; `periodStatements` adds them).
  */
 export interface PeriodStatement {
   period: bigint;

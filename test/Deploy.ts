@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import DealModule from "../deploy/modules/Deal.js";
 import ProtocolModule from "../deploy/modules/Protocol.js";
 import { parseTermSheet, type TermSheetJson } from "../sdk/index.js";
-import { shortDealJson } from "../scripts/lib/devnet.js";
+import { shortDealJson } from "../cli/lib/devnet.js";
 
 const { ethers, ignition } = await network.create();
 

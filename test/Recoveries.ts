@@ -22,7 +22,7 @@ import {
   TriggerEffect,
   activate,
   buildRiskDeal,
-  periodInterest,
+  periodInterestDown,
   runPeriod,
   trigger,
   type RiskFixture,
@@ -33,8 +33,8 @@ const { ethers, networkHelpers } = await network.create();
 const SENIOR_RATE = (8n * WAD) / 100n;
 const JUNIOR_RATE = (12n * WAD) / 100n;
 /** One period of interest on the whole senior (39 452.054794) and on the whole junior (19 726.027397). */
-const SENIOR_COUPON = periodInterest(6n * M, SENIOR_RATE, PERIOD);
-const JUNIOR_COUPON = periodInterest(2n * M, JUNIOR_RATE, PERIOD);
+const SENIOR_COUPON = periodInterestDown(6n * M, SENIOR_RATE, PERIOD);
+const JUNIOR_COUPON = periodInterestDown(2n * M, JUNIOR_RATE, PERIOD);
 const BOUNTY = 50n * 10n ** 6n;
 const TRUSTEE_FEE = 2n * K;
 /** Event of default at once when DSCR < 1 (latches). */
@@ -194,7 +194,7 @@ describe("Recoveries of a running deal", function () {
     expect(await f.deal.status()).to.equal(BigInt(DealStatus.Accelerated));
     const senior = await f.deal.tranche(0);
     const junior = await f.deal.tranche(1);
-    expect(senior.arrears).to.equal(periodInterest(senior.outstanding, SENIOR_RATE, PERIOD));
+    expect(senior.arrears).to.equal(periodInterestDown(senior.outstanding, SENIOR_RATE, PERIOD));
     const [trusteeArrears] = await f.deal.feeArrears();
     expect(trusteeArrears).to.equal(TRUSTEE_FEE);
 
@@ -205,7 +205,7 @@ describe("Recoveries of a running deal", function () {
     const s = (await runPeriod(ethers, networkHelpers, f, 2, { revenue: 0n })).statement;
     expect(s.cashIn).to.equal(0n);
     expect(s.recoveriesApplied).to.equal(recovered);
-    const seniorDue = periodInterest(senior.outstanding, SENIOR_RATE, PERIOD) + senior.arrears;
+    const seniorDue = periodInterestDown(senior.outstanding, SENIOR_RATE, PERIOD) + senior.arrears;
     expect([s.interestDue[0], s.interestPaid[0]]).to.deep.equal([seniorDue, seniorDue]);
     expect(s.trusteeFeePaid).to.equal(2n * TRUSTEE_FEE);
     expect(s.principalPaid[0]).to.equal(senior.outstanding);
@@ -275,5 +275,5 @@ describe("Recoveries of a running deal", function () {
 function seniorCouponAt(p: bigint): bigint {
   const paid = p <= 3n ? 0n : p - 3n;
   const outstanding = 6n * M - (6n * M * paid) / 9n;
-  return periodInterest(outstanding, SENIOR_RATE, PERIOD);
+  return periodInterestDown(outstanding, SENIOR_RATE, PERIOD);
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { indexImpliedValue, loanToValue, straightLineValue } from "../sdk/models/collateral.js";
+import { indexImpliedDown, ltvUp, straightLineDown } from "../sdk/models/collateral.js";
 import { DealStatus, PERIOD, USDC, WAD } from "./helpers/fixtures.js";
 import {
   INDEX_AT_ACQUISITION,
@@ -13,7 +13,7 @@ import {
   YEAR,
   activate,
   buildRiskDeal,
-  periodInterest,
+  periodInterestDown,
   runPeriod,
   standardFleet,
   trigger,
@@ -114,17 +114,17 @@ describe("Risk scenarios", function () {
         const run = await runPeriod(ethers, networkHelpers, f, p, { revenue, index });
         runs.push(run);
         // The fleet is worth the lower of its book value and its index-implied value at the period end.
-        const book = straightLineValue(
+        const book = straightLineDown(
           cost,
           residual,
           BigInt(entry.usefulLife),
           end - entry.acquiredAt,
         );
-        const implied = indexImpliedValue(cost, INDEX_AT_ACQUISITION, index);
+        const implied = indexImpliedDown(cost, INDEX_AT_ACQUISITION, index);
         const value = implied < book ? implied : book;
         expect(run.statement.metrics.collateralValue, `value, period ${p}`).to.equal(value);
         expect(run.statement.metrics.seniorCurve, `senior curve, period ${p}`).to.equal(
-          loanToValue(seniorBefore, value),
+          ltvUp(seniorBefore, value),
         );
         if (run.fired.length !== 0) {
           expect(firedAt, "fires once").to.equal(-1);
@@ -197,8 +197,8 @@ describe("Risk scenarios", function () {
       });
       runs.push(run);
       const ds3 =
-        periodInterest(6n * M, SENIOR_RATE, PERIOD) +
-        periodInterest(2n * M, JUNIOR_RATE, PERIOD) +
+        periodInterestDown(6n * M, SENIOR_RATE, PERIOD) +
+        periodInterestDown(2n * M, JUNIOR_RATE, PERIOD) +
         principal;
       const cads3 = 830n * K - fees(830n * K);
       expect(run.statement.metrics.dscr).to.equal((cads3 * WAD) / ds3);
@@ -250,7 +250,7 @@ describe("Risk scenarios", function () {
             s.interestPaid[0],
         );
       }
-      const junior = periodInterest(2n * M, JUNIOR_RATE, PERIOD);
+      const junior = periodInterestDown(2n * M, JUNIOR_RATE, PERIOD);
       // Deferred at periods 4 (partly, as the cash ran out) and 5–10 in full.
       expect(juniorArrears).to.equal(junior * 7n - runs[4].statement.interestPaid[1]);
       expect((await f.deal.tranche(1)).outstanding).to.equal(2n * M);
@@ -318,8 +318,8 @@ describe("Risk scenarios", function () {
       const senior = 6n * M - (6n * M) / 9n;
       const installment = senior - (6n * M - (12n * M) / 9n);
       const ds =
-        periodInterest(senior, SENIOR_RATE, PERIOD) +
-        periodInterest(2n * M, JUNIOR_RATE, PERIOD) +
+        periodInterestDown(senior, SENIOR_RATE, PERIOD) +
+        periodInterestDown(2n * M, JUNIOR_RATE, PERIOD) +
         installment;
       const cads = 900n * K - fees(900n * K);
       expect(run.statement.metrics.dscr).to.equal((cads * WAD) / ds);

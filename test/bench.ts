@@ -3,6 +3,9 @@ import { readFileSync } from "node:fs";
 import { expect } from "chai";
 
 import {
+  checkCodeSizes,
+  CODE_SIZE_LIMIT,
+  codeSizeTable,
   compareResults,
   evaluateTargets,
   formatResults,
@@ -104,11 +107,91 @@ describe("bench", function () {
       );
     });
 
+    it("test_parseResults_codeSizes_roundTrip", function () {
+      const sizes = [
+        { contract: "A", bytes: 24_576 },
+        { contract: "B", bytes: 1 },
+      ];
+      const file = parseResults(formatResults(withRatios(COMMITTED), sizes));
+      expect(file.codeSize).to.deep.equal(sizes);
+      expect(parseResults(formatResults(withRatios(COMMITTED))).codeSize).to.equal(undefined);
+    });
+
+    it("test_parseResults_badCodeSizes_throw", function () {
+      const file = (codeSize: unknown) =>
+        JSON.stringify({ results: [{ id: "a", gas: 1, reference: null, ratio: null }], codeSize });
+      expect(() => parseResults(file({}))).to.throw(/must be an array/);
+      expect(() => parseResults(file([{ contract: "A", bytes: 0 }]))).to.throw(/bad code size/);
+      expect(() =>
+        parseResults(
+          file([
+            { contract: "A", bytes: 1 },
+            { contract: "A", bytes: 2 },
+          ]),
+        ),
+      ).to.throw(/duplicate code size/);
+    });
+
+    it("test_resultsWithCodeSizes_readByAReaderOfResultsOnly", function () {
+      // What a reader written before code sizes existed does: it takes `results` and ignores the rest.
+      const text = formatResults(withRatios(COMMITTED), [{ contract: "A", bytes: 100 }]);
+      const old = JSON.parse(text) as { results: BenchResult[] };
+      expect(old.results).to.deep.equal(withRatios(COMMITTED));
+    });
+
     it("test_committedResults_areWellFormed", function () {
       const text = readFileSync(new URL("../bench/results.json", import.meta.url), "utf8");
-      const { results } = parseResults(text);
+      const { results, codeSize } = parseResults(text);
       expect(results.length).to.be.greaterThan(0);
-      expect(formatResults(withRatios(results))).to.equal(text);
+      expect(codeSize?.length).to.be.greaterThan(0);
+      expect(formatResults(withRatios(results), codeSize)).to.equal(text);
+    });
+  });
+
+  describe("checkCodeSizes", function () {
+    const SIZES = [
+      { contract: "A", bytes: 20_000 },
+      { contract: "B", bytes: 10_000 },
+    ];
+
+    it("test_checkCodeSizes_atTheLimit_passes", function () {
+      const c = checkCodeSizes(SIZES, [{ contract: "A", bytes: CODE_SIZE_LIMIT }, SIZES[1]]);
+      expect(c.ok).to.equal(true);
+      expect(c.overLimit).to.deep.equal([]);
+    });
+
+    it("test_checkCodeSizes_oneByteAboveTheLimit_fails", function () {
+      const c = checkCodeSizes(SIZES, [{ contract: "A", bytes: CODE_SIZE_LIMIT + 1 }, SIZES[1]]);
+      expect(c.ok).to.equal(false);
+      expect(c.overLimit).to.deep.equal(["A: 24,577 bytes, 1 above 24,576"]);
+    });
+
+    it("test_checkCodeSizes_growthReportedNotFailed", function () {
+      const c = checkCodeSizes(SIZES, [
+        { contract: "A", bytes: 20_100 },
+        { contract: "B", bytes: 9_000 },
+        { contract: "C", bytes: 5 },
+      ]);
+      expect(c.ok).to.equal(true);
+      expect(c.grown).to.deep.equal(["A: 20,000 → 20,100 bytes (+100)"]);
+      expect(c.shrunk).to.deep.equal(["B: 10,000 → 9,000 bytes (−1,000)"]);
+      expect(c.added).to.deep.equal(["C: 5 bytes (no committed size)"]);
+    });
+
+    it("test_checkCodeSizes_committedFileWithoutSizes_comparesWithNothing", function () {
+      const c = checkCodeSizes(undefined, SIZES);
+      expect(c.ok).to.equal(true);
+      expect(c.grown).to.deep.equal([]);
+      expect(c.added.length).to.equal(2);
+    });
+
+    it("test_codeSizeTable_showsHeadroom", function () {
+      const table = codeSizeTable([
+        { contract: "A", bytes: 23_794 },
+        { contract: "B", bytes: 24_600 },
+      ]);
+      expect(table).to.include("| A | 23,794 | 782 | 96.8 % |");
+      expect(table).to.include("| B | 24,600 | **-24** |");
     });
   });
 

@@ -12,7 +12,7 @@ import {
   type DealRecord,
   type TermSheetJson,
 } from "../../sdk/index.js";
-import { toJson, UsageError } from "../../scripts/lib/cli.js";
+import { toJson, UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { chainTime, decimalsOf, iso } from "../lib/deals.js";
 import { emit, keyValues, money, print, table, wadPct, withProgress } from "../lib/output.js";

@@ -4,26 +4,21 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import type { Command } from "commander";
-import { getAddress, isAddress, type Address, type Hex } from "viem";
-import { deployContract, getCode, waitForTransactionReceipt } from "viem/actions";
+import { getAddress, isAddress, type Address } from "viem";
+import { getCode } from "viem/actions";
 
 import {
-  mockStablecoinAbi,
   PROTOCOL_CONTRACTS,
   protocolFromIgnition,
   verifyDeployment,
   type CascadeClient,
 } from "../../sdk/index.js";
-import { UsageError } from "../../scripts/lib/cli.js";
+import { UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
+import { deployDemoStablecoin, mockStablecoinBytecode } from "../lib/devnet.js";
 import { emit, keyValues, print, withProgress } from "../lib/output.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-const MOCK_ARTIFACT = new URL(
-  "../../artifacts/contracts/mocks/MockStablecoin.sol/MockStablecoin.json",
-  import.meta.url,
-);
 
 interface DeployOptions {
   fromIgnition?: string | boolean;
@@ -145,30 +140,13 @@ async function deploy(ctx: Context, o: DeployOptions) {
     if (await hasCode(reader, book.stablecoin)) {
       actions.push("demo stablecoin already deployed");
     } else {
-      let bytecode: Hex;
-      try {
-        ({ bytecode } = JSON.parse(await readFile(MOCK_ARTIFACT, "utf8")) as { bytecode: Hex });
-      } catch {
-        throw new UsageError(
-          `no MockStablecoin artifact at ${fileURLToPath(MOCK_ARTIFACT)}: run \`npx hardhat build\` first`,
-        );
-      }
+      const bytecode = await mockStablecoinBytecode();
       const wallet = await ctx.wallet();
       book.stablecoin = getAddress(
         await withProgress(
           ctx.json,
           "deploying the demo stablecoin (MockStablecoin, 6 decimals, anyone may mint)",
-          async () => {
-            const hash = await deployContract(wallet, {
-              abi: mockStablecoinAbi,
-              bytecode,
-              args: ["USD Coin (demo)", "USDC", 6],
-            });
-            const { contractAddress } = await waitForTransactionReceipt(wallet, { hash });
-            if (!contractAddress)
-              throw new UsageError("the MockStablecoin deployment created no contract");
-            return contractAddress;
-          },
+          () => deployDemoStablecoin(wallet, bytecode, "USD Coin (demo)"),
           (a) => `demo stablecoin deployed: ${a}`,
         ),
       );

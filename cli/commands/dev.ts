@@ -1,6 +1,8 @@
 /**
- * Local-chain helpers and the demo: `cascade time advance` (anvil / `hardhat node` only), `cascade stablecoin mint`
- * (the demo MockStablecoin only) and `cascade demo` (scripts/demo.ts on the in-process network).
+ * Local-chain helpers and the demo: `cascade devnet` (anvil only: the protocol, a demo stablecoin and funded deals
+ * with short periods, for trying the keeper and the reporters; `npm run devnet`), `cascade time advance` (anvil /
+ * `hardhat node` only), `cascade stablecoin mint` (the demo MockStablecoin only) and `cascade demo` (scripts/demo.ts
+ * on the in-process network).
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -8,15 +10,25 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import type { Command } from "commander";
-import { getAddress, isAddress } from "viem";
+import { erc20Abi, formatUnits, getAddress, isAddress } from "viem";
 import { readContract } from "viem/actions";
 
-import { mockStablecoinAbi, type CascadeClient } from "../../sdk/index.js";
-import { UsageError } from "../../scripts/lib/cli.js";
-import { mintDemo, type DevnetWallet } from "../../scripts/lib/devnet.js";
+import { WaterfallMath, type CascadeClient } from "../../sdk/index.js";
+import { parseInteger, parseMs, UsageError } from "../lib/args.js";
+import {
+  DEVNET_ROLES,
+  deployDemoStablecoin,
+  devKey,
+  devnetClients,
+  fleetHours,
+  mintDemo,
+  mockStablecoinBytecode,
+  openDeals,
+  type ShortDealOptions,
+} from "../lib/devnet.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { chainTime, decimalsOf, iso, parseAmount, parseSeconds } from "../lib/deals.js";
-import { emit, keyValues, money, print, withProgress } from "../lib/output.js";
+import { emit, keyValues, money, print, table, withProgress } from "../lib/output.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -53,12 +65,12 @@ async function mint(ctx: Context, to: string, amount: string, o: { token?: strin
   await withProgress(
     ctx.json,
     `minting ${money(units, d)} to ${to}`,
-    () => mintDemo(wallet as unknown as DevnetWallet, getAddress(token), getAddress(to), units),
+    () => mintDemo(wallet, getAddress(token), getAddress(to), units),
     () => `minted ${money(units, d)} to ${to}`,
   );
   const balance = await readContract(client, {
     address: getAddress(token),
-    abi: mockStablecoinAbi,
+    abi: erc20Abi,
     functionName: "balanceOf",
     args: [getAddress(to)],
   });
@@ -74,6 +86,130 @@ async function mint(ctx: Context, to: string, amount: string, o: { token?: strin
   );
 }
 
+interface DevnetOptions {
+  deals: string;
+  blockTime: string;
+}
+
+/** `--deals 60s:4,120s:3`: a deal per item, `<period length>:<period count>`. */
+function dealSpecs(input: string): ShortDealOptions[] {
+  return input.split(",").map((spec, i) => {
+    const [length, count] = spec.split(":");
+    const periodCount = Number(count);
+    if (!length || !Number.isInteger(periodCount) || periodCount < 1)
+      throw new UsageError(`--deals: "${spec}" is not <period length>:<period count>`);
+    return {
+      name: `Devnet ${String.fromCharCode(65 + i)}`,
+      periodLength: Math.round(parseMs(length, "--deals") / 1_000),
+      periodCount,
+    };
+  });
+}
+
+/**
+ * Sets up an anvil chain for trying the keeper and the reporters: deploys the protocol and a demo stablecoin, and
+ * opens small deals with short periods (funded, active) with anvil's public dev accounts. The servicer deposits the
+ * collections of every period up front (80 % utilization at $2.50 per GPU-hour), so each period reported with the
+ * suggested figures pays the keeper its bounty. Then anvil mines a block every `--block-time` seconds (0 leaves
+ * mining as it is): with automine alone an idle chain's time stands still, and reports never become final.
+ */
+async function devnet(ctx: Context, o: DevnetOptions) {
+  const specs = dealSpecs(o.deals);
+  const blockTime = Number(parseInteger(o.blockTime, "--block-time"));
+  const c = devnetClients(ctx.endpoint.url, ctx.chain);
+  const version = await c.publicClient.request({ method: "web3_clientVersion" });
+  if (!/anvil/i.test(version)) throw new UsageError(`${ctx.endpoint.url} is ${version}, not anvil`);
+  const bytecode = await mockStablecoinBytecode();
+  const { stablecoin, protocol, deals, suggested } = await withProgress(
+    ctx.json,
+    "deploying the protocol and a demo stablecoin",
+    async (p) => {
+      const stablecoin = await deployDemoStablecoin(c.admin, bytecode);
+      const protocol = await c.admin.deployProtocol();
+      p.step(`opening ${specs.length} deals`);
+      const deals = await openDeals(c, protocol, stablecoin, specs);
+      p.step("depositing every period's collections");
+      const suggested = deals.map((d) => {
+        const gpuHoursAvailable = fleetHours(d.terms.periodLength);
+        const gpuHoursBilled = (gpuHoursAvailable * 4n) / 5n;
+        return { gpuHoursAvailable, gpuHoursBilled, revenue: gpuHoursBilled * 2_500_000n };
+      });
+      for (const [i, d] of deals.entries()) {
+        const amount =
+          WaterfallMath.bpsOfDown(suggested[i].revenue, d.terms.pledgedShareBps) *
+          BigInt(d.terms.periodCount);
+        await mintDemo(c.admin, stablecoin, c.servicer.account.address, amount);
+        await c.servicer.depositCollections({ deal: d.deal, amount });
+      }
+      if (blockTime > 0) await c.testClient.setIntervalMining({ interval: blockTime });
+      return { stablecoin, protocol, deals, suggested };
+    },
+    (r) => `${r.deals.length} deals open on chain ${ctx.chain.id}`,
+  );
+  const out = {
+    chainId: ctx.chain.id,
+    blockTime: blockTime > 0 ? blockTime : undefined,
+    factory: protocol.factory,
+    oracle: protocol.oracle,
+    stablecoin,
+    deals: deals.map((d, i) => ({
+      deal: d.deal,
+      periodLength: d.terms.periodLength,
+      periodCount: d.terms.periodCount,
+      start: d.terms.start,
+      keeperBounty: d.terms.keeperBounty,
+      disputeWindow: d.terms.oracle.disputeWindow,
+      reportDeadline: d.terms.oracle.reportDeadline,
+      suggestedReport: {
+        gpuHoursAvailable: suggested[i].gpuHoursAvailable,
+        gpuHoursBilled: suggested[i].gpuHoursBilled,
+        revenue: formatUnits(suggested[i].revenue, 6),
+      },
+    })),
+    accounts: Object.fromEntries(
+      Object.entries(DEVNET_ROLES).map(([role, index]) => [
+        role,
+        {
+          index,
+          address: c[role as keyof typeof DEVNET_ROLES].account.address,
+          privateKey: devKey(index),
+        },
+      ]),
+    ),
+  };
+  emit(ctx.json, out, () => {
+    print(
+      keyValues(
+        [
+          ["chain", out.chainId],
+          ["block time", blockTime > 0 ? `${blockTime} s` : "as before"],
+          ["factory", out.factory],
+          ["oracle", out.oracle],
+          ["stablecoin", out.stablecoin],
+        ],
+        "devnet ready",
+      ),
+    );
+    print(
+      table(
+        ["deal", "periods", "start", "suggested report (available / billed / revenue)"],
+        out.deals.map((d) => [
+          d.deal,
+          `${d.periodCount} × ${d.periodLength} s`,
+          iso(d.start),
+          `${d.suggestedReport.gpuHoursAvailable} / ${d.suggestedReport.gpuHoursBilled} / ${d.suggestedReport.revenue}`,
+        ]),
+      ),
+    );
+    print(
+      table(
+        ["role", "dev account", "private key (public anvil key)"],
+        Object.entries(out.accounts).map(([role, a]) => [role, a.address, a.privateKey]),
+      ),
+    );
+  });
+}
+
 /** `hardhat run scripts/demo.ts` from the repository, on the in-process network; resolves with its exit code. */
 function demo(): Promise<number> {
   const require = createRequire(import.meta.url);
@@ -87,6 +223,23 @@ function demo(): Promise<number> {
 }
 
 export function registerDev(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command("devnet")
+    .description(
+      "anvil only: deploy the protocol, a demo stablecoin and funded deals with short periods, for trying the " +
+        "keeper and the reporters; prints the addresses, a suggested report per deal and the dev accounts",
+    )
+    .option(
+      "--deals <specs>",
+      "one deal per <period length>:<period count>, comma-separated",
+      "60s:4,90s:3,120s:3",
+    )
+    .option(
+      "--block-time <s>",
+      "then mine a block every <s> seconds (0: leave mining as it is)",
+      "1",
+    )
+    .action(async (o: DevnetOptions) => devnet(await Context.open(globals()), o));
   program
     .command("time")
     .description("the chain's clock (local nodes)")

@@ -1,14 +1,21 @@
 /**
- * `cascade keeper run`: the keeper service of `npm run keeper` (scripts/lib/keeper-run.ts) for the recorded factory,
- * or with `--once` one pass over the deals that runs every ready period and exits (for cron jobs and scripts).
+ * `cascade keeper run`: the keeper service (cli/lib/keeper-run.ts) for a factory's deals, or with `--once` one pass
+ * over the recorded deals that runs every ready period and exits (for cron jobs and scripts). `npm run keeper` is
+ * this command with the key in KEEPER_PRIVATE_KEY.
  */
 import type { Command } from "commander";
-import { getAddress, isAddress } from "viem";
+import { getAddress, isAddress, type LocalAccount } from "viem";
 
 import type { CascadeClient, DistributeReadyReturnType } from "../../sdk/index.js";
-import { UsageError } from "../../scripts/lib/cli.js";
-import { keeperOptions, runKeeper, type KeeperFlags } from "../../scripts/lib/keeper-run.js";
-import { Context, type GlobalOptions } from "../lib/context.js";
+import { UsageError } from "../lib/args.js";
+import {
+  keeperCrashLine,
+  keeperOptions,
+  runKeeper,
+  type KeeperFlags,
+  type KeeperRunOptions,
+} from "../lib/keeper-run.js";
+import { Context, endpointOf, loadSigner, type GlobalOptions } from "../lib/context.js";
 import { decimalsOf, stablecoinOf } from "../lib/deals.js";
 import { emit, money, print, table, withProgress } from "../lib/output.js";
 
@@ -73,19 +80,34 @@ async function once(ctx: Context, o: KeeperCommandOptions) {
   );
 }
 
-async function service(ctx: Context, o: KeeperCommandOptions): Promise<number> {
-  let factory = ctx.deployment.protocol?.factory;
+/**
+ * The keeper service. With `--factory` it needs neither the address book nor a node that answers yet (it waits for
+ * the node with its back-off); without it, the recorded factory and its deployment block. A crash is logged as a
+ * JSON line, like everything the service says, and exits 1.
+ */
+async function service(g: GlobalOptions, o: KeeperCommandOptions): Promise<number> {
+  let opts: KeeperRunOptions;
+  let account: LocalAccount;
   if (o.factory !== undefined) {
     if (!isAddress(o.factory, { strict: false }))
-      throw new UsageError("--factory must be an address");
-    factory = getAddress(o.factory);
+      throw new UsageError("--factory must be the DealFactory's address");
+    const endpoint = endpointOf(g);
+    opts = keeperOptions(endpoint.url, getAddress(o.factory), o);
+    account = await loadSigner(g, endpoint);
+  } else {
+    const ctx = await Context.open(g);
+    opts = keeperOptions(ctx.endpoint.url, ctx.protocol().factory, {
+      ...o,
+      fromBlock: o.fromBlock ?? ctx.deployment.protocol?.blockNumber,
+    });
+    account = await ctx.signer();
   }
-  if (!factory) factory = ctx.protocol().factory;
-  const opts = keeperOptions(ctx.endpoint.url, factory, {
-    ...o,
-    fromBlock: o.fromBlock ?? ctx.deployment.protocol?.blockNumber,
-  });
-  return runKeeper(opts, await ctx.signer());
+  try {
+    return await runKeeper(opts, account);
+  } catch (e) {
+    process.stdout.write(keeperCrashLine(e));
+    return 1;
+  }
 }
 
 export function registerKeeper(program: Command, globals: () => GlobalOptions): void {
@@ -104,7 +126,10 @@ export function registerKeeper(program: Command, globals: () => GlobalOptions): 
       (v: string, p: string[]) => [...p, v],
       [],
     )
-    .option("--factory <address>", "keep this factory's deals (default: the recorded one)")
+    .option(
+      "--factory <address>",
+      "keep this factory's deals (default: the recorded one); needs no address book",
+    )
     .option("--state <file>", "keep the scan cursor and the deals found in this file between runs")
     .option(
       "--from-block <n>",
@@ -124,8 +149,7 @@ export function registerKeeper(program: Command, globals: () => GlobalOptions): 
     .option("--backoff-max <d>", "longest retry delay", "30s")
     .option("--log-level <level>", "debug | info | warn | error", "info")
     .action(async (o: KeeperCommandOptions) => {
-      const ctx = await Context.open(globals());
-      if (o.once) return once(ctx, o);
-      process.exitCode = await service(ctx, o);
+      if (o.once) return once(await Context.open(globals()), o);
+      process.exitCode = await service(globals(), o);
     });
 }

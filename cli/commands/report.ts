@@ -1,70 +1,176 @@
 /**
- * `cascade report sign | submit | status`: reporters sign a period's utilization report (each with their own key,
- * possibly on their own machine), anyone submits M signatures, anyone follows the report through its dispute window.
- * The signature file is the same format as `npm run reporter` (sdk/reports.ts `reportToJson`).
+ * `cascade report sign | submit | status | dispute | mark-unreported`: reporters sign a period's utilization report
+ * (each with their own key, possibly on their own machine, offline with `--chain-id`), anyone submits M signatures,
+ * anyone follows the report through its dispute window; a reporter disputes a pending report, anyone marks a period
+ * unreported once its deadline has passed. The signature file is `reportToJson` of the SDK (sdk/reports.ts).
+ * `npm run reporter -- …` is `cascade report …` with the key in REPORTER_PRIVATE_KEY.
  */
 import { readFile, writeFile } from "node:fs/promises";
 
 import type { Command } from "commander";
-import { getAddress, isHex, keccak256, type Hex } from "viem";
+import { getAddress, isAddress, isHex, keccak256, type Address, type Hex } from "viem";
 
 import {
   hashReport,
   recoverReportSigner,
   reportFromJson,
   reportToJson,
+  reportTypedData,
   sameReport,
   type CascadeClient,
   type ReportSignatureJson,
+  type UtilizationReport,
 } from "../../sdk/index.js";
-import { parseInteger, UsageError } from "../../scripts/lib/cli.js";
-import { Context, type GlobalOptions } from "../lib/context.js";
+import { parseInteger, UsageError } from "../lib/args.js";
+import { Context, endpointOf, loadSigner, type GlobalOptions } from "../lib/context.js";
 import { decimalsOf, iso, parseAmount, stablecoinOf } from "../lib/deals.js";
 import { emit, keyValues, money, print, withProgress } from "../lib/output.js";
 
-interface SignOptions {
-  period: string;
-  gpuHoursAvailable: string;
-  gpuHoursBilled: string;
-  revenue: string;
+/** `[deal]` or `--deal`: a name from the address book or an address. */
+interface DealOption {
+  deal?: string;
+}
+
+interface SignOptions extends DealOption {
+  period?: string;
+  gpuHoursAvailable?: string;
+  gpuHoursBilled?: string;
+  revenue?: string;
   reportHash?: string;
   reportFile?: string;
+  /** JSON with the report's content ({ deal, period, gpuHoursAvailable, gpuHoursBilled, revenue, reportHash }). */
+  report?: string;
+  oracle?: string;
+  round?: string;
+  reporterSet?: string;
+  decimals?: string;
+  /** Offline: the chain id (then --oracle, --round, --reporter-set and --decimals are needed too). */
+  chainId?: string;
   out?: string;
 }
 
-async function sign(ctx: Context, ref: string, o: SignOptions) {
-  const { address: deal } = ctx.deal(ref);
-  let reportHash: Hex;
+/** The deal given as the argument or as `--deal` (one of them, not both). */
+function dealRef(arg: string | undefined, o: DealOption): string {
+  if (arg !== undefined && o.deal !== undefined && arg !== o.deal)
+    throw new UsageError(`give the deal once: "${arg}" or --deal ${o.deal}`);
+  const ref = arg ?? o.deal;
+  if (ref === undefined) throw new UsageError("give the deal (a name or an address, or --deal)");
+  return ref;
+}
+
+function addressFlag(v: string | undefined, flag: string): Address {
+  if (!v || !isAddress(v, { strict: false })) throw new UsageError(`${flag} must be an address`);
+  return getAddress(v);
+}
+
+function required(v: string | undefined, flag: string): string {
+  if (v === undefined || v === "") throw new UsageError(`${flag} is required`);
+  return v;
+}
+
+/** The report's content from `--report FILE` and the flags (flags win); revenue still in stablecoin units. */
+async function contentOf(arg: string | undefined, o: SignOptions) {
+  let file: Record<string, unknown> = {};
+  if (o.report !== undefined) {
+    try {
+      file = JSON.parse(await readFile(o.report, "utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new UsageError(`--report ${o.report}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  const pick = (flag: string | undefined, key: string) => {
+    const v = flag ?? file[key];
+    return v === undefined ? undefined : String(v);
+  };
+  let reportHash = pick(o.reportHash, "reportHash");
   if (o.reportFile !== undefined) {
-    if (o.reportHash !== undefined)
+    if (reportHash !== undefined)
       throw new UsageError("give --report-hash or --report-file, not both");
     reportHash = keccak256(await readFile(o.reportFile));
-  } else {
-    if (!o.reportHash || !isHex(o.reportHash) || o.reportHash.length !== 66)
-      throw new UsageError("--report-hash must be 32 bytes of hex (or give --report-file)");
-    reportHash = o.reportHash;
   }
-  const wallet = await ctx.wallet();
-  const client = wallet as unknown as CascadeClient;
-  const d = await decimalsOf(client, await stablecoinOf(client, deal));
-  const signed = await wallet.signReport({
-    report: {
-      deal,
-      period: parseInteger(o.period, "--period"),
-      gpuHoursAvailable: parseInteger(o.gpuHoursAvailable, "--gpu-hours-available"),
-      gpuHoursBilled: parseInteger(o.gpuHoursBilled, "--gpu-hours-billed"),
-      revenue: parseAmount(o.revenue, d, "--revenue"),
-      reportHash,
-    },
-  });
+  if (!reportHash || !isHex(reportHash) || reportHash.length !== 66)
+    throw new UsageError("--report-hash must be 32 bytes of hex (or give --report-file)");
+  const deal = arg ?? o.deal ?? pick(undefined, "deal");
+  return {
+    deal: dealRef(deal, {}),
+    period: parseInteger(required(pick(o.period, "period"), "--period"), "--period"),
+    gpuHoursAvailable: parseInteger(
+      required(pick(o.gpuHoursAvailable, "gpuHoursAvailable"), "--gpu-hours-available"),
+      "--gpu-hours-available",
+    ),
+    gpuHoursBilled: parseInteger(
+      required(pick(o.gpuHoursBilled, "gpuHoursBilled"), "--gpu-hours-billed"),
+      "--gpu-hours-billed",
+    ),
+    revenue: required(pick(o.revenue, "revenue"), "--revenue"),
+    reportHash: reportHash as Hex,
+  };
+}
+
+async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
+  const c = await contentOf(arg, o);
+  const json = g.json === true;
+  let report: UtilizationReport;
+  let signer: Address;
+  let signature: Hex;
+  let decimals: number;
+  if (o.chainId !== undefined) {
+    // Offline: everything that binds the signature is given; no node is asked.
+    if (!isAddress(c.deal, { strict: false }))
+      throw new UsageError("offline (--chain-id), the deal must be an address");
+    decimals = Number(parseInteger(required(o.decimals, "--decimals (offline)"), "--decimals"));
+    report = {
+      chainId: parseInteger(o.chainId, "--chain-id"),
+      oracle: addressFlag(o.oracle, "--oracle (offline)"),
+      deal: getAddress(c.deal),
+      period: c.period,
+      round: Number(parseInteger(required(o.round, "--round (offline)"), "--round")),
+      reporterSet: parseInteger(
+        required(o.reporterSet, "--reporter-set (offline)"),
+        "--reporter-set",
+      ),
+      gpuHoursAvailable: c.gpuHoursAvailable,
+      gpuHoursBilled: c.gpuHoursBilled,
+      revenue: parseAmount(c.revenue, decimals, "--revenue"),
+      reportHash: c.reportHash,
+    };
+    const account = await loadSigner(g, endpointOf(g));
+    signer = account.address;
+    signature = await account.signTypedData(reportTypedData(report));
+  } else {
+    const ctx = await Context.open(g);
+    const { address: deal } = ctx.deal(c.deal);
+    const wallet = await ctx.wallet();
+    const client = wallet as unknown as CascadeClient;
+    decimals =
+      o.decimals !== undefined
+        ? Number(parseInteger(o.decimals, "--decimals"))
+        : await decimalsOf(client, await stablecoinOf(client, deal));
+    const signed = await wallet.signReport({
+      report: {
+        deal,
+        period: c.period,
+        gpuHoursAvailable: c.gpuHoursAvailable,
+        gpuHoursBilled: c.gpuHoursBilled,
+        revenue: parseAmount(c.revenue, decimals, "--revenue"),
+        reportHash: c.reportHash,
+        ...(o.round !== undefined ? { round: Number(parseInteger(o.round, "--round")) } : {}),
+        ...(o.reporterSet !== undefined
+          ? { reporterSet: parseInteger(o.reporterSet, "--reporter-set") }
+          : {}),
+      },
+      oracle: o.oracle === undefined ? undefined : addressFlag(o.oracle, "--oracle"),
+    });
+    ({ report, signer, signature } = signed);
+  }
   const sig: ReportSignatureJson = {
-    report: reportToJson(signed.report),
-    signer: signed.signer,
-    signature: signed.signature,
-    digest: hashReport(signed.report),
+    report: reportToJson(report),
+    signer,
+    signature,
+    digest: hashReport(report),
   };
   if (o.out) await writeFile(o.out, `${JSON.stringify(sig, null, 2)}\n`);
-  emit(ctx.json, { ...sig, file: o.out }, () => {
+  emit(json, { ...sig, file: o.out }, () => {
     if (!o.out) {
       print(JSON.stringify(sig, null, 2));
       return;
@@ -72,14 +178,11 @@ async function sign(ctx: Context, ref: string, o: SignOptions) {
     print(
       keyValues(
         [
-          ["deal", deal],
-          ["period", `${signed.report.period} (round ${signed.report.round})`],
-          [
-            "GPU-hours",
-            `${signed.report.gpuHoursBilled} billed of ${signed.report.gpuHoursAvailable}`,
-          ],
-          ["revenue", money(signed.report.revenue, d)],
-          ["signer", signed.signer],
+          ["deal", report.deal],
+          ["period", `${report.period} (round ${report.round})`],
+          ["GPU-hours", `${report.gpuHoursBilled} billed of ${report.gpuHoursAvailable}`],
+          ["revenue", money(report.revenue, decimals)],
+          ["signer", signer],
           ["digest", sig.digest],
           ["file", o.out],
         ],
@@ -102,7 +205,7 @@ async function submit(ctx: Context, files: string[]) {
       return {
         file: f,
         report: reportFromJson(json.report),
-        signer: getAddress(json.signer),
+        signer: addressFlag(json.signer, `${f}: signer`),
         signature: json.signature,
       };
     }),
@@ -173,30 +276,115 @@ async function status(ctx: Context, ref: string, o: { period?: string }) {
   );
 }
 
+async function dispute(ctx: Context, ref: string, o: { period?: string; reason?: string }) {
+  const { address: deal } = ctx.deal(ref);
+  const period = parseInteger(required(o.period, "--period"), "--period");
+  const reason = required(o.reason, "--reason");
+  const wallet = await ctx.wallet();
+  const r = await withProgress(
+    ctx.json,
+    `disputing the report of period ${period}`,
+    () => wallet.disputeReport({ deal, period, reason }),
+    (x) => `round ${x.round} disputed; period ${period} reopens as round ${x.nextRound}`,
+  );
+  emit(ctx.json, { deal, period, ...r }, () =>
+    print(
+      keyValues(
+        [
+          ["deal", deal],
+          ["period", `${period} (round ${r.round} disputed, round ${r.nextRound} open)`],
+          ["reason", r.reason],
+          ["transaction", r.transactionHash],
+        ],
+        "report disputed",
+      ),
+    ),
+  );
+}
+
+async function markUnreported(ctx: Context, ref: string, o: { period?: string }) {
+  const { address: deal } = ctx.deal(ref);
+  const period = parseInteger(required(o.period, "--period"), "--period");
+  const wallet = await ctx.wallet();
+  const r = await withProgress(
+    ctx.json,
+    `marking period ${period} unreported`,
+    () => wallet.markUnreported({ deal, period }),
+    () => `period ${period} marked unreported`,
+  );
+  emit(ctx.json, { deal, period, ...r }, () =>
+    print(
+      keyValues(
+        [
+          ["deal", deal],
+          ["period", period],
+          ["transaction", r.transactionHash],
+        ],
+        "period marked unreported",
+      ),
+    ),
+  );
+}
+
 export function registerReport(program: Command, globals: () => GlobalOptions): void {
   const report = program.command("report").description("utilization reports (reporters)");
   report
-    .command("sign <deal>")
+    .command("sign [deal]")
     .description(
-      "sign a period's utilization report (EIP-712) with your key; write the signature to --out",
+      "sign a period's utilization report (EIP-712) with your key; write the signature to --out. " +
+        "Offline with --chain-id (then --oracle, --round, --reporter-set and --decimals too)",
     )
-    .requiredOption("--period <n>", "the period (0-based)")
-    .requiredOption("--gpu-hours-available <n>", "GPU-hours available in the period")
-    .requiredOption("--gpu-hours-billed <n>", "GPU-hours billed in the period")
-    .requiredOption("--revenue <units>", "revenue, in whole stablecoin units (e.g. 2433024.00)")
+    .option("--deal <deal>", "the deal (instead of the argument)")
+    .option("--period <n>", "the period (0-based)")
+    .option("--gpu-hours-available <n>", "GPU-hours available in the period")
+    .option("--gpu-hours-billed <n>", "GPU-hours billed in the period")
+    .option("--revenue <units>", "revenue, in whole stablecoin units (e.g. 2433024.00)")
     .option("--report-hash <0x…>", "hash of the servicer's report (32 bytes)")
     .option("--report-file <file>", "hash this file (keccak-256) instead of --report-hash")
+    .option(
+      "--report <file>",
+      "JSON with the report's content ({ deal, period, gpuHoursAvailable, gpuHoursBilled, revenue, reportHash }); " +
+        "flags win",
+    )
+    .option("--oracle <address>", "the oracle (default: the deal's)")
+    .option("--round <n>", "the round (default: the period's open round)")
+    .option("--reporter-set <n>", "the reporter set (default: the deal's current one)")
+    .option("--decimals <n>", "the stablecoin's decimals (default: read from the chain)")
+    .option("--chain-id <id>", "sign offline for this chain (asks no node)")
     .option("--out <file>", "write the signature file here (default: stdout)")
-    .action(async (ref: string, o: SignOptions) => sign(await Context.open(globals()), ref, o));
+    .action(async (ref: string | undefined, o: SignOptions) => sign(globals(), ref, o));
   report
     .command("submit <signatures...>")
     .description("submit signature files of the same report (M of the deal's N reporters)")
     .action(async (files: string[]) => submit(await Context.open(globals()), files));
   report
-    .command("status <deal>")
+    .command("status [deal]")
     .description("a period's report at the oracle (default: the deal's next period)")
+    .option("--deal <deal>", "the deal (instead of the argument)")
     .option("--period <n>", "the period")
-    .action(async (ref: string, o: { period?: string }) =>
-      status(await Context.open(globals()), ref, o),
+    .action(async (ref: string | undefined, o: DealOption & { period?: string }) => {
+      const deal = dealRef(ref, o);
+      return status(await Context.open(globals()), deal, o);
+    });
+  report
+    .command("dispute [deal]")
+    .description("dispute a period's pending report (a reporter of the deal); the period reopens")
+    .option("--deal <deal>", "the deal (instead of the argument)")
+    .option("--period <n>", "the period")
+    .option("--reason <text>", "why (a short text, or 32 bytes of hex)")
+    .action(
+      async (ref: string | undefined, o: DealOption & { period?: string; reason?: string }) => {
+        const deal = dealRef(ref, o);
+        return dispute(await Context.open(globals()), deal, o);
+      },
     );
+  report
+    .command("mark-unreported [deal]")
+    .description("mark a period unreported once its report deadline has passed (anyone)")
+    .option("--deal <deal>", "the deal (instead of the argument)")
+    .option("--period <n>", "the period")
+    .action(async (ref: string | undefined, o: DealOption & { period?: string }) => {
+      const deal = dealRef(ref, o);
+      return markUnreported(await Context.open(globals()), deal, o);
+    });
 }

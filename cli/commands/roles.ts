@@ -12,7 +12,7 @@ import {
   offeringAbi,
   type CascadeClient,
 } from "../../sdk/index.js";
-import { UsageError } from "../../scripts/lib/cli.js";
+import { UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import {
   dealTranches,

@@ -1,5 +1,5 @@
 /**
- * What every `cascade` command needs: the endpoint (`--rpc-url`, or `--network` from deploy/networks.ts), the chain
+ * What every `cascade` command needs: the endpoint (`--rpc-url`, or `--network` from sdk/networks.ts), the chain
  * behind it, the signing account (a key from an environment variable or an encrypted keystore file — never from a
  * file in the clear or an argument), viem clients with the Cascade actions, and the address book.
  */
@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 
 import type { Address, Chain, LocalAccount } from "viem";
 
-import { NAMED_NETWORKS } from "../../deploy/networks.js";
+import { NAMED_NETWORKS } from "../../sdk/networks.js";
 import {
   findDeal,
   readDeployment,
@@ -17,14 +17,8 @@ import {
   type DealRecord,
   type Deployment,
 } from "../../sdk/index.js";
-import {
-  chainOf,
-  localAccount,
-  privateKeyFromEnv,
-  readerFor,
-  UsageError,
-  walletFor,
-} from "../../scripts/lib/cli.js";
+import { UsageError } from "./args.js";
+import { chainOf, localAccount, privateKeyFromEnv, readerFor, walletFor } from "./clients.js";
 
 /** Options every command takes (commander's global options). */
 export interface GlobalOptions {
@@ -75,6 +69,34 @@ export function endpointOf(o: GlobalOptions): Endpoint {
   return { url, network: name, expectedChainId: n.chainId, keyVariable: n.keyVariable };
 }
 
+/**
+ * The signing account: `--keystore FILE` (an encrypted JSON keystore, password from CASCADE_KEYSTORE_PASSWORD), else
+ * the key in `--key-env VAR`, CASCADE_PRIVATE_KEY, or the named network's key variable. Needs no node.
+ */
+export async function loadSigner(
+  options: GlobalOptions,
+  endpoint: Endpoint,
+): Promise<LocalAccount> {
+  if (options.keystore) {
+    const password = process.env[KEYSTORE_PASSWORD_ENV];
+    if (password === undefined)
+      throw new UsageError(`set ${KEYSTORE_PASSWORD_ENV} to the password of ${options.keystore}`);
+    // ethers decrypts the standard (scrypt / pbkdf2) keystore format; loaded only when used.
+    const { Wallet } = await import("ethers");
+    const wallet = await Wallet.fromEncryptedJson(
+      await readFile(options.keystore, "utf8"),
+      password,
+    );
+    return localAccount(wallet.privateKey as `0x${string}`);
+  }
+  const variable =
+    options.keyEnv ??
+    (process.env[DEFAULT_KEY_ENV] === undefined && endpoint.keyVariable !== undefined
+      ? endpoint.keyVariable
+      : DEFAULT_KEY_ENV);
+  return localAccount(privateKeyFromEnv(variable));
+}
+
 /** The command's context: endpoint, chain, address book; the account is loaded on first use. */
 export class Context {
   private account: LocalAccount | undefined;
@@ -122,33 +144,9 @@ export class Context {
     return walletFor(this.endpoint.url, this.chain, await this.signer());
   }
 
-  /**
-   * The signing account: `--keystore FILE` (an encrypted JSON keystore, password from CASCADE_KEYSTORE_PASSWORD),
-   * else the key in `--key-env VAR`, CASCADE_PRIVATE_KEY, or the named network's key variable.
-   */
+  /** The signing account ({@link loadSigner}), loaded once. */
   async signer(): Promise<LocalAccount> {
-    if (this.account) return this.account;
-    if (this.options.keystore) {
-      const password = process.env[KEYSTORE_PASSWORD_ENV];
-      if (password === undefined)
-        throw new UsageError(
-          `set ${KEYSTORE_PASSWORD_ENV} to the password of ${this.options.keystore}`,
-        );
-      // ethers decrypts the standard (scrypt / pbkdf2) keystore format; loaded only when used.
-      const { Wallet } = await import("ethers");
-      const wallet = await Wallet.fromEncryptedJson(
-        await readFile(this.options.keystore, "utf8"),
-        password,
-      );
-      this.account = localAccount(wallet.privateKey as `0x${string}`);
-      return this.account;
-    }
-    const variable =
-      this.options.keyEnv ??
-      (process.env[DEFAULT_KEY_ENV] === undefined && this.endpoint.keyVariable !== undefined
-        ? this.endpoint.keyVariable
-        : DEFAULT_KEY_ENV);
-    this.account = localAccount(privateKeyFromEnv(variable));
+    this.account ??= await loadSigner(this.options, this.endpoint);
     return this.account;
   }
 

@@ -1,14 +1,9 @@
 /** Small reads the commands share: a deal's tranches, the stablecoin's decimals, amounts and durations. */
-import { parseUnits, type Address } from "viem";
+import { erc20Abi, parseUnits, type Address } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
-import {
-  dealAbi,
-  mockStablecoinAbi,
-  trancheTokenAbi,
-  type CascadeClient,
-} from "../../sdk/index.js";
-import { UsageError } from "../../scripts/lib/cli.js";
+import { dealAbi, trancheTokenAbi, type CascadeClient } from "../../sdk/index.js";
+import { UsageError } from "./args.js";
 
 export interface TrancheRef {
   index: number;
@@ -60,7 +55,7 @@ export async function stablecoinOf(client: CascadeClient, deal: Address): Promis
 }
 
 export async function decimalsOf(client: CascadeClient, token: Address): Promise<number> {
-  return readContract(client, { address: token, abi: mockStablecoinAbi, functionName: "decimals" });
+  return readContract(client, { address: token, abi: erc20Abi, functionName: "decimals" });
 }
 
 /** Whole stablecoin units ("100,000", "2.5") → base units. */

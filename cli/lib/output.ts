@@ -8,7 +8,7 @@ import ora, { type Ora } from "ora";
 import { formatUnits } from "viem";
 
 import { CascadeError, ContractRevertError, TermSheetError } from "../../sdk/index.js";
-import { toJson, UsageError } from "../../scripts/lib/cli.js";
+import { toJson, UsageError } from "./args.js";
 
 /** Prints `value` as JSON (with --json) or runs `human` to print it for people. */
 export function emit(json: boolean, value: unknown, human: () => void): void {

@@ -2,7 +2,7 @@
  * The demo's market scenario for the H100 fleet of `examples/h100-fleet.json`: a utilization path, a rental price
  * falling about 30 % a year, the revenue they bill, and what the servicer deposits each period.
  */
-import { bpsOf } from "../../sdk/index.js";
+import { WaterfallMath } from "../../sdk/index.js";
 
 export const GPU_COUNT = 2_048n;
 export const HOURS_PER_PERIOD = 720n; // 30 days
@@ -43,10 +43,10 @@ export function scenario(
     const gpuHoursBilled = (GPU_HOURS_AVAILABLE * BigInt(u)) / 10_000n;
     const price = pricePerGpuHour(period);
     const revenue = gpuHoursBilled * price;
-    let deposit = bpsOf(revenue, pledgedShareBps);
+    let deposit = WaterfallMath.bpsOfDown(revenue, pledgedShareBps);
     let note = "";
     if (period === LATE_PERIOD) {
-      late = bpsOf(deposit, LATE_BPS);
+      late = WaterfallMath.bpsOfDown(deposit, LATE_BPS);
       deposit -= late;
       note = "10 % of collections paid late";
     } else if (late > 0n) {
@@ -93,7 +93,7 @@ export function stressedScenario(pledgedShareBps: number): PeriodMarket[] {
       gpuHoursBilled,
       price,
       revenue,
-      deposit: bpsOf(revenue, pledgedShareBps),
+      deposit: WaterfallMath.bpsOfDown(revenue, pledgedShareBps),
       note: u < 3_000 ? "utilization collapsed" : "",
     };
   });

@@ -5,12 +5,12 @@ import {
   describeTrigger,
   MAX_UINT256,
   PrincipalType,
-  statementBalances,
   TrancheKind,
   type Address,
   type PeriodRecord,
   type PeriodStatement,
   type TermSheet,
+  DealModel,
 } from "../../sdk/index.js";
 import { amount, date, factor, int, pct, table, usd } from "./format.js";
 import type { PeriodMarket } from "./h100-scenario.js";
@@ -174,7 +174,7 @@ export class Report {
       "",
       n(paidOut),
       "",
-      statementBalances(s) ? "balances" : "DOES NOT BALANCE",
+      DealModel.statementBalances(s) ? "balances" : "DOES NOT BALANCE",
     ]);
     this.table(rows, ["l", "r", "r", "r", "r", "l"]);
   }

@@ -1,6 +1,6 @@
 /**
- * Fixed-point helpers with the rounding of `contracts/libraries/WaterfallMath.sol` (every division rounds
- * down). Pure: imports nothing from viem.
+ * Fixed-point helpers the models share, with the rounding of OpenZeppelin `Math.mulDiv` that the contracts use.
+ * No domain logic here: each model file mirrors one contract. Pure: imports nothing from viem.
  */
 
 /** 1e18 = 100 % for rates, utilization, factors. */
@@ -9,6 +9,8 @@ export const WAD = 10n ** 18n;
 export const BPS = 10_000n;
 /** Seconds in the actual/365 year the coupons accrue on. */
 export const YEAR = 365n * 86_400n;
+/** Solidity's type(uint256).max: the contracts' marker for "unbounded" ratios (no collateral, nothing to cover). */
+export const MAX_UINT256 = 2n ** 256n - 1n;
 
 /** ⌊a·b / d⌋ for non-negative operands, like OpenZeppelin `Math.mulDiv` (exact: BigInt does not overflow). */
 export function mulDivDown(a: bigint, b: bigint, d: bigint): bigint {
@@ -29,15 +31,4 @@ export function min(a: bigint, b: bigint): bigint {
 
 export function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
-}
-
-/** Fee of `bps` basis points on `amount`, rounded down. */
-export function bpsOf(amount: bigint, bps: bigint | number): bigint {
-  return mulDivDown(amount, BigInt(bps), BPS);
-}
-
-/** U = billed / available as a WAD fraction, rounded down; zero when nothing was available. */
-export function utilization(gpuHoursAvailable: bigint, gpuHoursBilled: bigint): bigint {
-  if (gpuHoursAvailable === 0n) return 0n;
-  return mulDivDown(gpuHoursBilled, WAD, gpuHoursAvailable);
 }

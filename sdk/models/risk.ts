@@ -1,8 +1,8 @@
 /**
- * Pure TypeScript model of a deal's risk engine (`contracts/core/RiskEngine.sol`) and of the deal's loss, recovery
- * and clean-up paths (`Deal.writeDown`, `Deal._depositRecoveries`, `Deal.cleanUpCall`): the fleet's value (marked to
- * the rental-price index), every {@link PeriodMetrics} field, trigger stepping and the waterfall order the triggers
- * set. Same numbers as the contracts to the wei; imports nothing from viem.
+ * Mirrors `contracts/core/RiskEngine.sol`: the fleet's value (marked to the rental-price index), reading the index,
+ * every {@link PeriodMetrics} field, trigger stepping and the waterfall order the triggers set (`assess`), fleet
+ * changes, waivers and the clean-up quote. Functions carry the contract's names (its private helpers without the
+ * underscore). Same numbers as the contract to the wei. Pure: imports nothing from viem.
  */
 import {
   CouponType,
@@ -12,88 +12,40 @@ import {
   RiskMetric,
   TriggerComparison,
   TriggerEffect,
-  type Address,
   type FleetEntryTerms,
   type PeriodMetrics,
   type PriceFeedTerms,
   type RiskTerms,
-  type TermSheet,
   type TriggerTerms,
 } from "../types.js";
 import {
-  coverage,
-  decliningBalanceValue,
-  indexImpliedValue,
-  loanToValue,
-  MAX_UINT256,
-  straightLineValue,
+  coverageDown,
+  decliningBalanceDown,
+  indexImpliedDown,
+  ltvUp,
+  straightLineDown,
 } from "./collateral.js";
-import { BPS, min, mulDivDown, mulDivUp, WAD, YEAR } from "./math.js";
-import type { DealModelState, TrancheState } from "./waterfall.js";
+import { BPS, MAX_UINT256, min, mulDivDown, mulDivUp, WAD, YEAR } from "./math.js";
+import { DEFAULT_RISK_TERMS, fleetEntryValid, MAX_FLEET_ENTRIES } from "./riskTerms.js";
+import {
+  IndexRejection,
+  isRunning,
+  ZERO_ADDRESS,
+  type AssessInput,
+  type Assessment,
+  type CleanUpQuote,
+  type CleanUpTerms,
+  type CumulativeSums,
+  type DealModelState,
+  type FleetEntryState,
+  type IndexObservation,
+  type IndexReading,
+  type RiskModelState,
+  type TriggerModelState,
+} from "./types.js";
 
-/** The zero address: no price feed. */
-export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
-/** `RiskTermsLib` limits. */
-export const MAX_TRIGGERS = 16;
-export const MAX_FLEET_ENTRIES = 32;
-export const MAX_TRAILING_PERIODS = 12;
 /** A trigger's consecutive-breach count saturates here. */
 export const MAX_CONSECUTIVE = 255;
-
-/** Risk terms of a deal without covenants or collateral: 3-period trailing DSCR, 7-day waiver ballots, no feed. */
-export const DEFAULT_RISK_TERMS: RiskTerms = Object.freeze({
-  trailingPeriods: 3,
-  cleanUpBps: 0,
-  turbo: false,
-  waiverVotingPeriod: 7 * 86_400,
-  priceFeed: Object.freeze({ feed: ZERO_ADDRESS, decimals: 0, maxStaleness: 0 }),
-  triggers: Object.freeze([]) as readonly TriggerTerms[],
-  fleet: Object.freeze([]) as readonly FleetEntryTerms[],
-});
-
-/** Whether a deal status runs periods (`Deal._running`). */
-export function isRunning(status: number): boolean {
-  return (
-    status === DealStatus.Active ||
-    status === DealStatus.CashTrap ||
-    status === DealStatus.Accelerated
-  );
-}
-
-// ------------------------------------------------------------------ state
-
-/** A fleet entry, how many of its GPUs are still in the fleet and whether it counts (`IRiskEngine.FleetEntry`). */
-export interface FleetEntryState {
-  terms: FleetEntryTerms;
-  activeCount: number;
-  /** Only confirmed entries count as collateral. */
-  status: FleetEntryStatus;
-}
-
-/** One trigger's state (`IRiskEngine.TriggerState`). */
-export interface TriggerModelState {
-  /** Consecutive periods in breach, saturating at 255. */
-  consecutive: number;
-  active: boolean;
-}
-
-/** Running sums of cash available for debt service and of debt service after a period. */
-export interface CumulativeSums {
-  cads: bigint;
-  debtService: bigint;
-}
-
-/** What a deal's risk engine holds between two assessments. */
-export interface RiskModelState {
-  fleet: readonly FleetEntryState[];
-  /** The last price index accepted from the feed (0: none yet) and the feed time it was observed at. */
-  lastIndex: bigint;
-  lastIndexAt: bigint;
-  /** By trigger, in term-sheet order. */
-  triggers: readonly TriggerModelState[];
-  /** Running sums after each assessed period, by period (the chain keeps the last `trailingPeriods + 1`). */
-  cumulative: readonly CumulativeSums[];
-}
 
 /** The risk engine of a new deal: the term sheet's fleet, no index, every trigger at rest. */
 export function initialRiskState(risk: RiskTerms = DEFAULT_RISK_TERMS): RiskModelState {
@@ -110,34 +62,13 @@ export function initialRiskState(risk: RiskTerms = DEFAULT_RISK_TERMS): RiskMode
   };
 }
 
-// ------------------------------------------------------------------ validation (RiskTermsLib)
-
-/** Whether a fleet entry is well formed (`RiskTermsLib.fleetEntryValid`); `hasFeed`: the deal has a price feed. */
-export function fleetEntryValid(e: FleetEntryTerms, hasFeed: boolean): boolean {
-  if (e.count === 0 || e.unitCost === 0n || e.unitResidual > e.unitCost || e.usefulLife === 0)
-    return false;
-  if (e.acquiredAt === 0n) return false;
-  const rateOk =
-    e.method === DepreciationMethod.StraightLine
-      ? e.yearlyRate === 0n
-      : e.yearlyRate !== 0n && e.yearlyRate < WAD;
-  if (!rateOk) return false;
-  return e.indexAtAcquisition === 0n || hasFeed;
-}
-
-/** Whether a trigger is well formed (`RiskTermsLib.triggerValid`): one period at least; acceleration latches. */
-export function triggerValid(t: TriggerTerms): boolean {
-  if (t.periods === 0) return false;
-  return !(t.effect === TriggerEffect.Accelerate && t.cures);
-}
-
 // ------------------------------------------------------------------ collateral and the price index
 
 /**
- * Value of one entry's active GPUs at `timestamp`, capped by the index-implied value when `index` is set; zero unless
- * the entry is confirmed.
+ * Value of one entry's active GPUs at `timestamp` (`RiskEngine._entryValue`), capped by the index-implied value when
+ * `index` is set; zero unless the entry is confirmed.
  */
-export function fleetEntryValue(e: FleetEntryState, timestamp: bigint, index: bigint): bigint {
+export function entryValue(e: FleetEntryState, timestamp: bigint, index: bigint): bigint {
   const units = BigInt(e.activeCount);
   if (units === 0n || e.status !== FleetEntryStatus.Confirmed) return 0n;
   const t = e.terms;
@@ -145,16 +76,10 @@ export function fleetEntryValue(e: FleetEntryState, timestamp: bigint, index: bi
   const age = timestamp > t.acquiredAt ? timestamp - t.acquiredAt : 0n;
   let value =
     t.method === DepreciationMethod.StraightLine
-      ? straightLineValue(cost, t.unitResidual * units, BigInt(t.usefulLife), age)
-      : decliningBalanceValue(
-          cost,
-          t.unitResidual * units,
-          t.yearlyRate,
-          BigInt(t.usefulLife),
-          age,
-        );
+      ? straightLineDown(cost, t.unitResidual * units, BigInt(t.usefulLife), age)
+      : decliningBalanceDown(cost, t.unitResidual * units, t.yearlyRate, BigInt(t.usefulLife), age);
   if (index !== 0n && t.indexAtAcquisition !== 0n) {
-    value = min(value, indexImpliedValue(cost, t.indexAtAcquisition, index));
+    value = min(value, indexImpliedDown(cost, t.indexAtAcquisition, index));
   }
   return value;
 }
@@ -165,50 +90,13 @@ export function fleetValue(
   timestamp: bigint,
   index: bigint,
 ): bigint {
-  return fleet.reduce((total, e) => total + fleetEntryValue(e, timestamp, index), 0n);
+  return fleet.reduce((total, e) => total + entryValue(e, timestamp, index), 0n);
 }
-
-/**
- * Why a price-index answer was not used (`IRiskEngine.IndexRejection`): the feed call reverted or ran out of its
- * `FEED_GAS_LIMIT` (`Reverted`); the answer was not positive, above uint96, older than `maxStaleness` or from the
- * future; or the feed returned fewer than the five words of an answer, or words that do not decode (`Malformed`).
- */
-export const IndexRejection = {
-  Reverted: 0,
-  NonPositive: 1,
-  TooLarge: 2,
-  Stale: 3,
-  FromFuture: 4,
-  Malformed: 5,
-} as const;
-export type IndexRejection = (typeof IndexRejection)[keyof typeof IndexRejection];
-
-/**
- * What the price feed's `latestRoundData` gave when a period was distributed: its answer and observation time and
- * the block's timestamp; or `reverted` (the call reverted or ran out of gas); or `malformed` (too few bytes, or
- * words that do not decode as its return types).
- */
-export type IndexObservation =
-  | { answer: bigint; updatedAt: bigint; blockTimestamp: bigint }
-  | { reverted: true }
-  | { malformed: true };
 
 const MAX_UINT96 = 2n ** 96n - 1n;
 
-/** The index a period uses (`RiskEngine._readIndex`). */
-export interface IndexReading {
-  /** The live answer, else the last accepted index (0 when none: book value only). */
-  index: bigint;
-  live: boolean;
-  /** Why the answer was refused (undefined when live or without a feed). */
-  rejection: IndexRejection | undefined;
-  /** The feed's answer and time as read (zero when the call reverted or its return was malformed). */
-  answer: bigint;
-  updatedAt: bigint;
-}
-
 /**
- * Reads the index: a positive answer that fits 96 bits, not from the future and at most `maxStaleness` seconds old
+ * Reads the index (`RiskEngine._readIndex`): a positive answer that fits 96 bits, not from the future and at most `maxStaleness` seconds old
  * is live; anything else falls back to `lastIndex`. Without a feed the index is 0.
  * @throws RangeError when the deal has a feed and no observation is given.
  */
@@ -244,48 +132,6 @@ export function readIndex(
 
 // ------------------------------------------------------------------ assessment
 
-/** What the deal knows of a period before its waterfall runs (`IRiskEngine.AssessInput`). Note arrays by rank. */
-export interface AssessInput {
-  period: number;
-  finalPeriod: boolean;
-  reported: boolean;
-  /** The period's end: fleet book values are taken then. */
-  valuationTime: bigint;
-  gpuHoursAvailable: bigint;
-  gpuHoursBilled: bigint;
-  revenue: bigint;
-  pledgedShareBps: number;
-  cash: bigint;
-  reserve: bigint;
-  /** The deal's recovery account: collateral at par. */
-  recoveries: bigint;
-  reserveTarget: bigint;
-  /** Keeper bounty + trustee fee + servicer fee due (arrears included). */
-  feesDue: bigint;
-  outstanding: readonly bigint[];
-  interestDue: readonly bigint[];
-  principalDue: readonly bigint[];
-}
-
-/** What `RiskEngine.assess` did for a period. */
-export interface Assessment {
-  /** The waterfall's order: Active, CashTrap or Accelerated (a DealStatus value). */
-  mode: DealStatus;
-  turbo: boolean;
-  metrics: PeriodMetrics;
-  /** The risk engine after the period. */
-  next: RiskModelState;
-  /** The index the fleet was valued at, and whether the feed's answer was refused. */
-  index: IndexReading;
-  /** Each trigger's metric value (`TriggersEvaluated.values`). */
-  values: bigint[];
-  /** Triggers that fired / cured this period (`TriggerFired` / `TriggerCured`), by index. */
-  fired: number[];
-  cured: number[];
-  /** Byte i: trigger i's consecutive-breach count after the period (`TriggersEvaluated.counts`). */
-  counts: bigint;
-}
-
 const U128 = 2n ** 128n;
 
 /** Note principal outstanding / collateral of the fleet and every ratio of a period (`RiskEngine._measure`). */
@@ -308,8 +154,8 @@ function measure(
     notesOutstanding += a.outstanding[i];
     interestAbove += a.interestDue[i];
     debtService += a.interestDue[i] + a.principalDue[i];
-    overcollateralization.push(coverage(value, notesOutstanding));
-    interestCoverage.push(coverage(cads, interestAbove));
+    overcollateralization.push(coverageDown(value, notesOutstanding));
+    interestCoverage.push(coverageDown(cads, interestAbove));
   }
 
   // Trailing DSCR from running sums (the chain keeps them in a ring of window + 1 slots, as uint128).
@@ -329,17 +175,17 @@ function measure(
   const metrics: PeriodMetrics = {
     cashAvailableForDebtService: cads,
     debtService,
-    dscr: coverage(cads, debtService),
-    trailingDscr: coverage(current.cads - base.cads, current.debtService - base.debtService),
+    dscr: coverageDown(cads, debtService),
+    trailingDscr: coverageDown(current.cads - base.cads, current.debtService - base.debtService),
     utilization:
       a.gpuHoursAvailable === 0n ? 0n : mulDivDown(a.gpuHoursBilled, WAD, a.gpuHoursAvailable),
     collateralValue: value,
     notesOutstanding,
-    ltv: loanToValue(notesOutstanding, value),
-    seniorCurve: notes === 0 ? 0n : loanToValue(a.outstanding[0], value),
-    reserveLevel: coverage(a.reserve, a.reserveTarget),
+    ltv: ltvUp(notesOutstanding, value),
+    seniorCurve: notes === 0 ? 0n : ltvUp(a.outstanding[0], value),
+    reserveLevel: coverageDown(a.reserve, a.reserveTarget),
     servicerShortfall: a.reported && pledged > a.cash ? pledged - a.cash : 0n,
-    breakEvenUtilization: breakEvenUtilization(a, debtService),
+    breakEvenUtilization: breakEven(a, debtService),
     overcollateralization,
     interestCoverage,
     breachedMask: 0n,
@@ -348,8 +194,11 @@ function measure(
   return { metrics, cumulative: [...state.cumulative, current] };
 }
 
-/** (fees + debt service) / (GPU-hours available × realized price per billed hour × pledged share), rounded up. */
-export function breakEvenUtilization(
+/**
+ * Break-even utilization (`RiskEngine._breakEven`): (fees + debt service) / (GPU-hours available × realized price
+ * per billed hour × pledged share), rounded up.
+ */
+export function breakEven(
   a: Pick<
     AssessInput,
     "gpuHoursAvailable" | "gpuHoursBilled" | "revenue" | "pledgedShareBps" | "feesDue"
@@ -390,13 +239,13 @@ export function metricValue(
   }
 }
 
-/** Whether a metric value is in breach of a trigger (strictly below / above its threshold). */
+/** Whether a metric value is in breach of a trigger (strictly below / above its threshold), as `RiskEngine._evaluate`. */
 export function inBreach(t: TriggerTerms, value: bigint): boolean {
   return t.comparison === TriggerComparison.Below ? value < t.threshold : value > t.threshold;
 }
 
 /** Advances one trigger by a period (`RiskEngine._step`). */
-export function stepTrigger(
+export function step(
   s: TriggerModelState,
   t: TriggerTerms,
   breach: boolean,
@@ -410,13 +259,13 @@ export function stepTrigger(
   return { state: { consecutive: 0, active: s.active && !cure }, fired: false, cured: cure };
 }
 
-/** Bitmask of the active triggers. */
+/** Bitmask of the active triggers (`PeriodMetrics.activeMask`). */
 export function activeMask(states: readonly TriggerModelState[]): bigint {
   return states.reduce((m, s, i) => (s.active ? m | (1n << BigInt(i)) : m), 0n);
 }
 
-/** The order the active triggers set: Accelerated outranks CashTrap; none active → Active. */
-export function triggerMode(
+/** The order the active triggers set (`RiskEngine._modeOf`): Accelerated outranks CashTrap; none active → Active. */
+export function modeOf(
   triggers: readonly TriggerTerms[],
   states: readonly TriggerModelState[],
 ): DealStatus {
@@ -434,7 +283,7 @@ export function triggerMode(
  * `RiskEngine.assess`. With no note principal outstanding the order is Active whatever the triggers say.
  * @param observation what the price feed answered (needed when the deal has one).
  */
-export function assessPeriod(
+export function assess(
   state: RiskModelState,
   risk: RiskTerms,
   a: AssessInput,
@@ -459,16 +308,16 @@ export function assessPeriod(
     if (breach) breached |= 1n << BigInt(i);
     // The final period repays everything in the current order: its breaches are reported, not counted.
     if (a.finalPeriod) return state.triggers[i];
-    const step = stepTrigger(state.triggers[i], t, breach);
-    if (step.fired) fired.push(i);
-    if (step.cured) cured.push(i);
-    return step.state;
+    const stepped = step(state.triggers[i], t, breach);
+    if (stepped.fired) fired.push(i);
+    if (stepped.cured) cured.push(i);
+    return stepped.state;
   });
   metrics.breachedMask = breached;
   metrics.activeMask = activeMask(triggers);
   const counts = triggers.reduce((c, s, i) => c | (BigInt(s.consecutive) << BigInt(8 * i)), 0n);
   const mode =
-    metrics.notesOutstanding === 0n ? DealStatus.Active : triggerMode(risk.triggers, triggers);
+    metrics.notesOutstanding === 0n ? DealStatus.Active : modeOf(risk.triggers, triggers);
   return {
     mode,
     turbo: risk.turbo,
@@ -482,14 +331,14 @@ export function assessPeriod(
   };
 }
 
-// ------------------------------------------------------------------ fleet changes
+// ------------------------------------------------------------------ fleet changes and waivers
 
 /**
  * Adds fleet entries after creation (`RiskEngine.addFleetEntries`): they are pending, and count only once the trustee
- * confirms them ({@link applyConfirmFleetEntry}).
+ * confirms them ({@link confirmFleetEntry}).
  * @throws RangeError `FleetFull` / `InvalidFleetEntry(i)` as the contract reverts.
  */
-export function applyAddFleetEntries(
+export function addFleetEntries(
   state: RiskModelState,
   risk: RiskTerms,
   entries: readonly FleetEntryTerms[],
@@ -513,8 +362,18 @@ export function applyAddFleetEntries(
   };
 }
 
-/** The trustee confirms (`RiskEngine.confirmFleetEntry`) or rejects (`rejectFleetEntry`) pending entry `id`. */
-export function applySettleFleetEntry(
+/** The trustee confirms pending entry `id` (`RiskEngine.confirmFleetEntry`): from now on it counts as collateral. */
+export function confirmFleetEntry(state: RiskModelState, id: number): RiskModelState {
+  return settle(state, id, FleetEntryStatus.Confirmed);
+}
+
+/** The trustee rejects pending entry `id` (`RiskEngine.rejectFleetEntry`): it never counts. */
+export function rejectFleetEntry(state: RiskModelState, id: number): RiskModelState {
+  return settle(state, id, FleetEntryStatus.Rejected);
+}
+
+/** `RiskEngine._pendingEntry` and the status change of a confirmation or a rejection. */
+function settle(
   state: RiskModelState,
   id: number,
   status: typeof FleetEntryStatus.Confirmed | typeof FleetEntryStatus.Rejected,
@@ -528,13 +387,9 @@ export function applySettleFleetEntry(
 
 /**
  * Retires `units` GPUs of entry `id` (`RiskEngine.retireFleetEntry`); sale proceeds then go through
- * {@link applyRecoveries}.
+ * the deal's `depositRecoveries` (`models/deal.ts`).
  */
-export function applyRetireFleetEntry(
-  state: RiskModelState,
-  id: number,
-  units: number,
-): RiskModelState {
+export function retireFleetEntry(state: RiskModelState, id: number, units: number): RiskModelState {
   const e = state.fleet[id];
   if (e === undefined) throw new RangeError(`UnknownFleetEntry(${id})`);
   if (e.status !== FleetEntryStatus.Confirmed)
@@ -551,7 +406,7 @@ export function applyRetireFleetEntry(
  * A passed waiver (`RiskEngine.executeWaiver`): clears every latched active trigger and its count; the deal's status
  * becomes what the remaining (curable) triggers say.
  */
-export function applyWaiver(
+export function executeWaiver(
   state: DealModelState,
   risk: RiskTerms,
 ): { next: DealModelState; cleared: bigint } {
@@ -568,156 +423,17 @@ export function applyWaiver(
   return {
     next: {
       ...state,
-      status: triggerMode(risk.triggers, triggers),
+      status: modeOf(risk.triggers, triggers),
       risk: { ...state.risk, triggers },
     },
     cleared,
   };
 }
 
-// ------------------------------------------------------------------ losses, recoveries, clean-up call
-
-function copyTranches(state: DealModelState): TrancheState[] {
-  return state.tranches.map((t) => ({ ...t }));
-}
-
-/** Equity is the first loss: once any note loses principal its whole par is written off. */
-function writeDownEquity(tranches: TrancheState[]): void {
-  const eq = tranches[tranches.length - 1];
-  eq.writtenDown = eq.issued;
-}
-
-/** Final maturity with anything unpaid: equity written off, then every note's remaining principal. */
-export function writeDownAll(tranches: TrancheState[]): void {
-  writeDownEquity(tranches);
-  for (let i = tranches.length - 2; i >= 0; i--) {
-    tranches[i].writtenDown += tranches[i].outstanding;
-    tranches[i].outstanding = 0n;
-  }
-}
-
-/**
- * The trustee writes off `amount` of note principal (`Deal.writeDown`): allowed only while Accelerated with the
- * collections, the reserve and the recovery account exhausted; equity first, then bottom-up from the most junior note.
- * @returns the new state and the cut of each note.
- */
-export function applyWriteDown(
-  state: DealModelState,
-  amount: bigint,
-): { next: DealModelState; cuts: bigint[] } {
-  if (state.status !== DealStatus.Accelerated)
-    throw new RangeError(`WriteDownNotAllowed(${state.status})`);
-  if (state.collections !== 0n || state.reserve !== 0n || state.recoveries !== 0n)
-    throw new RangeError(
-      `RecoveriesNotExhausted(${state.collections}, ${state.reserve}, ${state.recoveries})`,
-    );
-  const tranches = copyTranches(state);
-  const notes = tranches.length - 1;
-  const outstanding = tranches.slice(0, notes).reduce((a, t) => a + t.outstanding, 0n);
-  if (amount === 0n || amount > outstanding)
-    throw new RangeError(`InvalidWriteDown(${amount}, ${outstanding})`);
-  writeDownEquity(tranches);
-  const cuts = new Array<bigint>(notes).fill(0n);
-  let left = amount;
-  for (let i = notes - 1; i >= 0 && left !== 0n; i--) {
-    const cut = min(left, tranches[i].outstanding);
-    left -= cut;
-    cuts[i] = cut;
-    tranches[i].outstanding -= cut;
-    tranches[i].writtenDown += cut;
-  }
-  return { next: { ...state, tranches }, cuts };
-}
-
-/** What recoveries paid one note at once (`RecoveryApplied`, a defaulted deal). */
-export interface RecoveryAllocation {
-  tranche: number;
-  /** Principal outstanding repaid (none: a defaulted deal has written it all down). */
-  principal: bigint;
-  /** Written-down principal restored. */
-  recovered: bigint;
-  /** Interest arrears paid. */
-  interest: bigint;
-}
-
-export interface RecoveriesResult {
-  next: DealModelState;
-  /** Notes paid at once (a defaulted deal), in rank order; none while the deal runs. */
-  allocations: RecoveryAllocation[];
-  /** What the notes did not take at once: held in the recovery account of a running deal, else the residual. */
-  left: bigint;
-  /** Where `left` went (`issuer`: credited to it in the deal). */
-  destination: "recovery account" | "equity" | "issuer";
-}
-
-/**
- * Recoveries (`Deal.depositRecoveries`, also a fleet sale's proceeds). A running deal holds them in its recovery
- * account, which its distributions apply in their priority of payments (see {@link runWaterfall}'s `principalCash`);
- * nothing is repaid at once, so every note keeps earning its coupon on its whole principal. A defaulted deal pays them
- * at once, note by note in rank order: written-down principal, then interest arrears; the rest goes to equity (the
- * issuer, credited, when no equity was sold).
- */
-export function applyRecoveries(state: DealModelState, amount: bigint): RecoveriesResult {
-  if (amount === 0n) throw new RangeError("ZeroAmount()");
-  if (isRunning(state.status)) {
-    return {
-      next: { ...state, recoveries: state.recoveries + amount },
-      allocations: [],
-      left: amount,
-      destination: "recovery account",
-    };
-  }
-  if (state.status !== DealStatus.Defaulted) throw new RangeError(`DealNotActive(${state.status})`);
-  const tranches = copyTranches(state);
-  const notes = tranches.length - 1;
-  const allocations: RecoveryAllocation[] = [];
-  let left = amount;
-  for (let i = 0; i < notes && left !== 0n; i++) {
-    const tr = tranches[i];
-    const recovered = min(left, tr.writtenDown);
-    left -= recovered;
-    const interest = min(left, tr.arrears);
-    left -= interest;
-    tr.writtenDown -= recovered;
-    tr.arrears -= interest;
-    if (recovered + interest !== 0n) allocations.push({ tranche: i, principal: 0n, recovered, interest });
-  }
-  const equityIssued = tranches[notes].issued !== 0n;
-  return {
-    next: {
-      ...state,
-      tranches,
-      residualOwed: equityIssued ? state.residualOwed : state.residualOwed + left,
-    },
-    allocations,
-    left,
-    destination: equityIssued ? "equity" : "issuer",
-  };
-}
-
-/** The term-sheet fields a clean-up quote reads. */
-export type CleanUpTerms = Pick<TermSheet, "start" | "periodLength" | "tranches"> & {
-  risk?: Pick<RiskTerms, "cleanUpBps">;
-};
-
-/** `IRiskEngine.CleanUpQuote`. */
-export interface CleanUpQuote {
-  /** Principal outstanding of the most senior note issued. */
-  seniorOutstanding: bigint;
-  /** The term sheet has a clean-up fraction and senior outstanding ≤ threshold (never when no note was issued). */
-  allowed: boolean;
-  /** Face issued of the most senior note issued × cleanUpBps. */
-  threshold: bigint;
-  /** Fee arrears + per note interest + principal outstanding + written-down principal. */
-  payoff: bigint;
-  /** What the issuer brings beyond the deal's collections, reserve and recovery account. */
-  fromIssuer: bigint;
-  /** Per note: arrears + interest accrued since the current period began (linked coupons at their cap). */
-  interest: bigint[];
-}
+// ------------------------------------------------------------------ clean-up call
 
 /** What a clean-up call would pay at `now` (`RiskEngine.cleanUpQuote`). */
-export function quoteCleanUp(
+export function cleanUpQuote(
   state: DealModelState,
   terms: CleanUpTerms,
   now: bigint,
@@ -757,69 +473,9 @@ export function quoteCleanUp(
 }
 
 /** Whether the issuer may make the clean-up call at `now` (`RiskEngine.cleanUpCallable`). */
-export function isCleanUpCallable(
-  state: DealModelState,
-  terms: CleanUpTerms,
-  now: bigint,
-): boolean {
+export function cleanUpCallable(state: DealModelState, terms: CleanUpTerms, now: bigint): boolean {
   if (!isRunning(state.status)) return false;
   const nextEnd = terms.start + BigInt(state.nextPeriod + 1) * BigInt(terms.periodLength);
   if (now >= nextEnd) return false;
-  return quoteCleanUp(state, terms, now).allowed;
-}
-
-export interface CleanUpResult {
-  next: DealModelState;
-  quote: CleanUpQuote;
-  /** Per note: interest + principal paid to its token. */
-  paid: bigint[];
-  /** Collections + reserve + recoveries + what the issuer brought − payoff, to equity (or credited to the issuer). */
-  residual: bigint;
-  residualRecipient: "equity" | "issuer";
-}
-
-/**
- * The issuer's clean-up call at `now` (`Deal.cleanUpCall`): every note repaid with its quoted interest, fee arrears
- * paid, the collections, reserve and recovery account used first; the deal is Repaid.
- */
-export function applyCleanUpCall(
-  state: DealModelState,
-  terms: CleanUpTerms,
-  now: bigint,
-): CleanUpResult {
-  if (!isRunning(state.status)) throw new RangeError(`DealNotActive(${state.status})`);
-  const nextEnd = terms.start + BigInt(state.nextPeriod + 1) * BigInt(terms.periodLength);
-  if (now >= nextEnd) throw new RangeError(`CleanUpPeriodPending(${state.nextPeriod})`);
-  const quote = quoteCleanUp(state, terms, now);
-  if (!quote.allowed)
-    throw new RangeError(`CleanUpNotAllowed(${quote.seniorOutstanding}, ${quote.threshold})`);
-  const tranches = copyTranches(state);
-  const notes = tranches.length - 1;
-  const paid: bigint[] = [];
-  for (let i = 0; i < notes; i++) {
-    paid.push(quote.interest[i] + tranches[i].outstanding + tranches[i].writtenDown);
-    tranches[i].outstanding = 0n;
-    tranches[i].arrears = 0n;
-    tranches[i].writtenDown = 0n;
-  }
-  const residual =
-    state.collections + state.reserve + state.recoveries + quote.fromIssuer - quote.payoff;
-  const equityIssued = tranches[notes].issued !== 0n;
-  return {
-    next: {
-      ...state,
-      status: DealStatus.Repaid,
-      collections: 0n,
-      reserve: 0n,
-      recoveries: 0n,
-      residualOwed: equityIssued ? state.residualOwed : state.residualOwed + residual,
-      trusteeFeeArrears: 0n,
-      servicerFeeArrears: 0n,
-      tranches,
-    },
-    quote,
-    paid,
-    residual,
-    residualRecipient: equityIssued ? "equity" : "issuer",
-  };
+  return cleanUpQuote(state, terms, now).allowed;
 }

@@ -1,32 +1,11 @@
 /**
- * Pure TypeScript model of a Cascade period: `WaterfallMath.run` (in every mode) and the period logic of
- * `Deal.distribute`, with the risk engine's assessment (`./risk.ts`) setting the order.
- * It gives the same numbers as the contracts to the wei (the SDK tests check it against chain statements).
- * Imports nothing from viem.
+ * Mirrors `contracts/libraries/WaterfallMath.sol`, function for function: utilization, coupon rates, interest,
+ * principal schedules and the priority of payments (`run`, in every mode). Every division rounds down, so what a
+ * class is owed never exceeds the formula and any remainder flows further down the waterfall; the direction is in
+ * each name. Same numbers as the contract to the wei. Pure: imports nothing from viem.
  */
-import {
-  CouponType,
-  DealStatus,
-  TrancheKind,
-  type Address,
-  type PeriodStatement,
-  type ReportContent,
-  type RiskTerms,
-  type TermSheet,
-} from "../types.js";
-import { couponRate, periodInterest } from "./coupons.js";
-import { bpsOf, min, utilization } from "./math.js";
-import {
-  assessPeriod,
-  DEFAULT_RISK_TERMS,
-  initialRiskState,
-  isRunning,
-  writeDownAll,
-  type Assessment,
-  type IndexObservation,
-  type RiskModelState,
-} from "./risk.js";
-import { principalDue, scheduledOutstanding } from "./schedule.js";
+import { CouponType, PrincipalType, type CouponTerms, type PrincipalTerms } from "../types.js";
+import { BPS, min, mulDivDown, WAD, YEAR } from "./math.js";
 
 /**
  * Order of payments (`WaterfallMath.Mode`). Normal: the term sheet's order. CashTrap: no reserve release above
@@ -36,13 +15,6 @@ import { principalDue, scheduledOutstanding } from "./schedule.js";
  */
 export const WaterfallMode = { Normal: 0, CashTrap: 1, Accelerated: 2 } as const;
 export type WaterfallMode = (typeof WaterfallMode)[keyof typeof WaterfallMode];
-
-/** The waterfall order a deal status runs in (`Deal._assess`): Accelerated, CashTrap, else Normal. */
-export function waterfallModeOf(status: number): WaterfallMode {
-  if (status === DealStatus.Accelerated) return WaterfallMode.Accelerated;
-  if (status === DealStatus.CashTrap) return WaterfallMode.CashTrap;
-  return WaterfallMode.Normal;
-}
 
 /** Amounts owed at the start of a period, by priority (`WaterfallMath.Input`). Note arrays are by rank. */
 export interface WaterfallInput {
@@ -92,6 +64,66 @@ export interface WaterfallResult {
   reserveAfter: bigint;
 }
 
+/** U = billed / available as a WAD fraction, rounded down; zero when nothing was available. */
+export function utilizationDown(gpuHoursAvailable: bigint, gpuHoursBilled: bigint): bigint {
+  if (gpuHoursAvailable === 0n) return 0n;
+  return mulDivDown(gpuHoursBilled, WAD, gpuHoursAvailable);
+}
+
+/**
+ * Annual coupon rate (WAD) for a period with utilization `u` (WAD). A fixed coupon pays `baseRate`; a linked one
+ * pays base + slope × (u − strike) / 1e18 clamped to [floor, cap]. The division truncates toward zero like
+ * Solidity's signed division, which is what BigInt division does too.
+ */
+export function couponRate(c: CouponTerms, u: bigint): bigint {
+  if (c.couponType === CouponType.Fixed) return c.baseRate;
+  const delta = (c.slope * (u - c.strike)) / WAD;
+  const rate = c.baseRate + delta;
+  if (rate < c.floorRate) return c.floorRate;
+  if (rate > c.capRate) return c.capRate;
+  return rate;
+}
+
+/** Interest of one period on `principal` at annual `rate` (WAD), actual/365, rounded down. */
+export function periodInterestDown(
+  principal: bigint,
+  rate: bigint,
+  periodLength: bigint | number,
+): bigint {
+  return mulDivDown(principal, rate * BigInt(periodLength), WAD * YEAR);
+}
+
+/**
+ * Outstanding principal a note should have after `period` is paid, given its `face` at issue. The last period is
+ * the legal final maturity (nothing remains). Straight-line targets round up: face − ⌊face·k/N⌋ (each installment
+ * rounds down, the last one takes the remainder).
+ */
+export function scheduledOutstandingUp(
+  face: bigint,
+  p: PrincipalTerms,
+  period: bigint | number,
+  periodCount: bigint | number,
+): bigint {
+  const t = BigInt(period);
+  if (t + 1n >= BigInt(periodCount)) return 0n;
+  const start = BigInt(p.amortStartPeriod);
+  if (p.scheduleType === PrincipalType.Bullet || t < start) return face;
+  const paid = t + 1n - start;
+  const n = BigInt(p.amortPeriods);
+  if (paid >= n) return 0n;
+  return face - mulDivDown(face, paid, n);
+}
+
+/** Principal due in a period: what brings `outstanding` down to the schedule, including earlier shortfalls. */
+export function principalDue(outstanding: bigint, scheduled: bigint): bigint {
+  return outstanding > scheduled ? outstanding - scheduled : 0n;
+}
+
+/** Fee of `bps` basis points on `amount`, rounded down. */
+export function bpsOfDown(amount: bigint, bps: bigint | number): bigint {
+  return mulDivDown(amount, BigInt(bps), BPS);
+}
+
 /**
  * The priority of payments (`WaterfallMath.run`). Normal and CashTrap: release of reserve above target (CashTrap only
  * when the target is zero) → keeper bounty (never carried) → trustee fee → servicer fee → note interest by rank (the
@@ -101,12 +133,12 @@ export interface WaterfallResult {
  * subordinate interest by rank → residual. In every mode written-down principal is repaid by rank (`recovered`)
  * before anything is trapped or goes to equity.
  */
-export function runWaterfall(input: WaterfallInput): WaterfallResult {
+export function run(input: WaterfallInput): WaterfallResult {
   const notes = input.interestDue.length;
   const mode = input.mode ?? WaterfallMode.Normal;
   const outstanding = input.outstanding;
   if (mode !== WaterfallMode.Normal && outstanding === undefined)
-    throw new RangeError("runWaterfall: the CashTrap and Accelerated modes need `outstanding`");
+    throw new RangeError("run: the CashTrap and Accelerated modes need `outstanding`");
   const r: WaterfallResult = {
     principalCashUsed: 0n,
     reserveReleased: 0n,
@@ -212,392 +244,13 @@ export function runWaterfall(input: WaterfallInput): WaterfallResult {
   return r;
 }
 
-/**
- * The term-sheet fields the period logic reads. A full {@link TermSheet} satisfies it. `issuer` only names the
- * residual's recipient in a statement when no equity was issued.
- */
-export type WaterfallTerms = Pick<
-  TermSheet,
-  | "periodLength"
-  | "periodCount"
-  | "pledgedShareBps"
-  | "servicerFeeBps"
-  | "trusteeFeePerPeriod"
-  | "reserveTarget"
-  | "keeperBounty"
-  | "tranches"
-> &
-  Partial<Pick<TermSheet, "start" | "risk" | "issuer">>;
-
-/** Running balances of one tranche (equity: outstanding and arrears stay zero). */
-export interface TrancheState {
-  issued: bigint;
-  outstanding: bigint;
-  arrears: bigint;
-  /** Principal written off (equity: its whole par once any note loses principal). */
-  writtenDown: bigint;
-}
-
-/** What a deal holds between two distributions. */
-export interface DealModelState {
-  /** Next period the waterfall will run. */
-  nextPeriod: number;
-  status: DealStatus;
-  /** Collections deposited and not yet distributed. */
-  collections: bigint;
-  reserve: bigint;
-  /** The recovery account: recoveries deposited while the deal runs, not yet applied by a distribution. */
-  recoveries: bigint;
-  /** The residual credited to the issuer (no equity issued) and not withdrawn. */
-  residualOwed: bigint;
-  trusteeFeeArrears: bigint;
-  servicerFeeArrears: bigint;
-  /** Periods distributed without a report (marked unreported by the oracle). */
-  missedReports: number;
-  /** Every tranche, by rank; the last one is the equity. */
-  tranches: readonly TrancheState[];
-  /** The deal's risk engine: fleet, price index, trigger states, running sums. */
-  risk: RiskModelState;
-}
-
-/** The risk terms of `terms` (the defaults when a model term sheet has none). */
-export function riskTermsOf(terms: WaterfallTerms): RiskTerms {
-  return terms.risk ?? DEFAULT_RISK_TERMS;
-}
-
-/** The state of a deal right after every offering settled with `issued[i]` tokens of tranche i. */
-export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[]): DealModelState {
-  if (issued.length !== terms.tranches.length) {
-    throw new RangeError(
-      `initialDealState: ${issued.length} issued amounts for ${terms.tranches.length} tranches`,
-    );
-  }
-  let reserve = 0n;
-  const tranches = terms.tranches.map((t, i) => {
-    reserve += bpsOf(issued[i], t.reserveFundingBps);
-    return {
-      issued: issued[i],
-      outstanding: t.kind === TrancheKind.Note ? issued[i] : 0n,
-      arrears: 0n,
-      writtenDown: 0n,
-    };
-  });
-  return {
-    nextPeriod: 0,
-    status: DealStatus.Active,
-    collections: 0n,
-    reserve,
-    recoveries: 0n,
-    residualOwed: 0n,
-    trusteeFeeArrears: 0n,
-    servicerFeeArrears: 0n,
-    missedReports: 0,
-    tranches,
-    risk: initialRiskState(riskTermsOf(terms)),
-  };
-}
-
-/** The figures of a period's final report the waterfall uses. */
-export type PeriodReport = Pick<
-  ReportContent,
-  "gpuHoursAvailable" | "gpuHoursBilled" | "revenue"
-> & {
-  reported?: true;
-};
-
-/** A period the oracle marked unreported: no figures. */
-export interface PeriodUnreported {
-  reported: false;
-}
-
-/** What the oracle's `periodOutcome` gives the waterfall: a final report, or {@link UNREPORTED}. */
-export type PeriodOutcome = PeriodReport | PeriodUnreported;
-
-/** The outcome of a period marked unreported. */
-export const UNREPORTED: PeriodUnreported = Object.freeze({ reported: false });
-
-/** Whether an outcome carries a report. */
-export function isReported(outcome: PeriodOutcome): outcome is PeriodReport {
-  return outcome.reported !== false;
-}
-
-/** What the waterfall worked with in a period, beyond its statement: rates, dues, the risk assessment. */
-export interface PeriodDetail {
-  finalPeriod: boolean;
-  /** Annual coupon rate (WAD) of each note. */
-  rates: bigint[];
-  /** Interest due of each note, arrears included. */
-  interestDue: bigint[];
-  /** Interest arrears of each note after payment. */
-  interestArrears: bigint[];
-  principalDue: bigint[];
-  /** Outstanding principal of each note after payment (after any final write-off). */
-  outstanding: bigint[];
-  keeperBountyDue: bigint;
-  trusteeFeeDue: bigint;
-  servicerFeeDue: bigint;
-  trusteeFeeArrears: bigint;
-  servicerFeeArrears: bigint;
-  /** The reserve target that applied (zero at the final period or once no note principal is outstanding). */
-  reserveTarget: bigint;
-  /** Who received the residual: the equity token, or the issuer when no equity was issued. */
-  residualRecipient: "equity" | "issuer";
-  /** The deal's count of missed reports after the period (`ReportMissed.missedReports` when unreported). */
-  missedReports: number;
-  /** What the risk engine measured and decided (trigger values, fired and cured triggers, the index used). */
-  assessment: Assessment;
-  /** Principal written off at the final period, by tranche (equity: its par); zeros otherwise. */
-  writtenOff: bigint[];
-}
-
-export interface PeriodSimulation {
-  statement: PeriodStatement;
-  next: DealModelState;
-  detail: PeriodDetail;
-}
-
-/** What else a period's distribution depends on, and who takes part in it. */
-export interface PeriodMarketInputs {
-  /** What the deal's price feed answered at the distribution (required when the deal has a feed). */
-  index?: IndexObservation;
-  /** The account that distributes the period: the statement's `keeper` (default the zero address). */
-  keeper?: Address;
-  /**
-   * The deal's equity token: the statement's `residualRecipient` when equity was issued (default the zero address;
-   * without equity the recipient is `terms.issuer`, default the zero address too).
-   */
-  equityToken?: Address;
-}
-
-const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
-
-/**
- * Runs the next period of a deal, as `Deal.distribute(state.nextPeriod)` would: the risk engine measures the period
- * and its triggers set the waterfall's order, then the waterfall runs in that order; the deal's status follows the
- * order (at the final period: Repaid, or Defaulted with the unpaid principal written off, equity first).
- *
- * @param outcome the period's final report, or {@link UNREPORTED} for a period the oracle marked unreported: then
- *   the cash is every undistributed collection, utilization-linked coupons pay their floor and the utilization is 0.
- * @param collections stablecoin deposited since the last distribution (added to `state.collections`).
- * @param market the price feed's answer, when the deal has one, and the addresses the statement names (the keeper,
- *   the equity token).
- * @throws RangeError when the deal is not running or every period was distributed.
- */
-export function simulatePeriod(
-  state: DealModelState,
-  terms: WaterfallTerms,
-  outcome: PeriodOutcome,
-  collections = 0n,
-  market: PeriodMarketInputs = {},
-): PeriodSimulation {
-  const count = terms.periodCount;
-  const period = state.nextPeriod;
-  const risk = riskTermsOf(terms);
-  if (!isRunning(state.status)) throw new RangeError(`simulatePeriod: deal status ${state.status}`);
-  if (period >= count)
-    throw new RangeError(`simulatePeriod: period ${period} beyond maturity (${count})`);
-  if (collections < 0n) throw new RangeError("simulatePeriod: negative collections");
-  const reported = isReported(outcome);
-  if (reported && outcome.gpuHoursBilled > outcome.gpuHoursAvailable)
-    throw new RangeError("simulatePeriod: billed > available");
-  if (terms.start === undefined && state.risk.fleet.length > 0)
-    throw new RangeError("simulatePeriod: valuing a fleet needs the term sheet's start");
-
-  const finalPeriod = period + 1 === count;
-  // The oracle gives zeros for an unreported period, so its utilization is 0.
-  const available = reported ? outcome.gpuHoursAvailable : 0n;
-  const billed = reported ? outcome.gpuHoursBilled : 0n;
-  const revenue = reported ? outcome.revenue : 0n;
-  const u = utilization(available, billed);
-  const undistributed = state.collections + collections;
-  // The report caps the cash at the pool's share of revenue, except at the final period or without a report: then
-  // all of it goes out.
-  const cash =
-    finalPeriod || !reported
-      ? undistributed
-      : min(undistributed, bpsOf(revenue, terms.pledgedShareBps));
-
-  const notes = terms.tranches.length - 1;
-  const rates: bigint[] = [];
-  const interestDue: bigint[] = [];
-  const principalDues: bigint[] = [];
-  const outstanding: bigint[] = [];
-  let outstandingNotes = 0n;
-  for (let i = 0; i < notes; i++) {
-    const tr = terms.tranches[i];
-    const st = state.tranches[i];
-    // Without a report, a utilization-linked coupon falls to its floor.
-    const rate =
-      !reported && tr.coupon.couponType === CouponType.UtilizationLinked
-        ? tr.coupon.floorRate
-        : couponRate(tr.coupon, u);
-    rates.push(rate);
-    interestDue.push(periodInterest(st.outstanding, rate, terms.periodLength) + st.arrears);
-    principalDues.push(
-      principalDue(st.outstanding, scheduledOutstanding(st.issued, tr.principal, period, count)),
-    );
-    outstanding.push(st.outstanding);
-    outstandingNotes += st.outstanding;
-  }
-  // The reserve and the recovery account back the notes: once none is outstanding, or at the final period, they are
-  // released (the recovery account joins the period's cash).
-  const releaseRecoveries = finalPeriod || outstandingNotes === 0n;
-  const reserveTarget = releaseRecoveries ? 0n : terms.reserveTarget;
-  const keeperBountyDue = terms.keeperBounty;
-  const trusteeFeeDue = terms.trusteeFeePerPeriod + state.trusteeFeeArrears;
-  const servicerFeeDue = bpsOf(cash, terms.servicerFeeBps) + state.servicerFeeArrears;
-
-  const start = terms.start ?? 0n;
-  const assessment = assessPeriod(
-    state.risk,
-    risk,
-    {
-      period,
-      finalPeriod,
-      reported,
-      valuationTime: start + BigInt(period + 1) * BigInt(terms.periodLength),
-      gpuHoursAvailable: available,
-      gpuHoursBilled: billed,
-      revenue,
-      pledgedShareBps: terms.pledgedShareBps,
-      cash,
-      reserve: state.reserve,
-      recoveries: state.recoveries,
-      reserveTarget,
-      feesDue: keeperBountyDue + trusteeFeeDue + servicerFeeDue,
-      outstanding,
-      interestDue,
-      principalDue: principalDues,
-    },
-    market.index,
+/** The scheduled outstanding of a note after every period 0…periodCount−1 ({@link scheduledOutstandingUp}). */
+export function amortizationSchedule(
+  face: bigint,
+  p: PrincipalTerms,
+  periodCount: number,
+): bigint[] {
+  return Array.from({ length: periodCount }, (_, t) =>
+    scheduledOutstandingUp(face, p, t, periodCount),
   );
-  // An event of default sweeps every collection held into the paydown (the servicer fee stays on the period's cash).
-  const paidCash = assessment.mode === DealStatus.Accelerated ? undistributed : cash;
-  const recoveriesSwept = releaseRecoveries ? state.recoveries : 0n;
-  const input: WaterfallInput = {
-    mode: waterfallModeOf(assessment.mode),
-    turbo: assessment.turbo,
-    cash: paidCash + recoveriesSwept,
-    principalCash: releaseRecoveries ? 0n : state.recoveries,
-    reserve: state.reserve,
-    reserveTarget,
-    keeperBountyDue,
-    trusteeFeeDue,
-    servicerFeeDue,
-    interestDue,
-    principalDue: principalDues,
-    outstanding,
-    writtenDown: state.tranches.slice(0, notes).map((t) => t.writtenDown),
-  };
-  const r = runWaterfall(input);
-
-  const tranches: TrancheState[] = state.tranches.map((st) => ({ ...st }));
-  let allRepaid = true;
-  let principalLeft = false;
-  const principalPaid = r.principalPaid.map((p, i) => p + r.recovered[i]);
-  for (let i = 0; i < notes; i++) {
-    tranches[i].arrears = interestDue[i] - r.interestPaid[i];
-    tranches[i].outstanding -= r.principalPaid[i];
-    tranches[i].writtenDown -= r.recovered[i];
-    if (tranches[i].outstanding !== 0n) principalLeft = true;
-    if (tranches[i].outstanding !== 0n || tranches[i].arrears !== 0n) allRepaid = false;
-  }
-  // The statement's outstanding is what the payment left, before a write-off at maturity.
-  const outstandingAfter = tranches.slice(0, notes).map((t) => t.outstanding);
-  const writtenBefore = tranches.map((t) => t.writtenDown);
-  let status: DealStatus = assessment.mode;
-  if (finalPeriod) {
-    if (principalLeft) writeDownAll(tranches);
-    status = allRepaid ? DealStatus.Repaid : DealStatus.Defaulted;
-  }
-  const collectionsCarried = undistributed - paidCash;
-  const equity = state.tranches[notes];
-  const equityIssued = equity !== undefined && equity.issued !== 0n;
-  const missedReports = state.missedReports + (reported ? 0 : 1);
-  const recoveriesApplied = recoveriesSwept + r.principalCashUsed;
-  const next: DealModelState = {
-    nextPeriod: period + 1,
-    status,
-    collections: collectionsCarried,
-    reserve: r.reserveAfter,
-    recoveries: state.recoveries - recoveriesApplied,
-    residualOwed: equityIssued ? state.residualOwed : state.residualOwed + r.residual,
-    trusteeFeeArrears: trusteeFeeDue - r.trusteeFeePaid,
-    servicerFeeArrears: servicerFeeDue - r.servicerFeePaid,
-    missedReports,
-    tranches,
-    risk: assessment.next,
-  };
-  const statement: PeriodStatement = {
-    period: BigInt(period),
-    reported,
-    cashIn: paidCash,
-    reserveReleased: r.reserveReleased,
-    reserveDrawn: r.reserveDrawn,
-    keeperBountyPaid: r.keeperBountyPaid,
-    trusteeFeePaid: r.trusteeFeePaid,
-    servicerFeePaid: r.servicerFeePaid,
-    interestPaid: r.interestPaid,
-    reserveToppedUp: r.reserveToppedUp,
-    principalPaid,
-    residualPaid: r.residual,
-    utilization: u,
-    reserveTrapped: r.reserveTrapped,
-    collectionsCarried,
-    reserveAfter: r.reserveAfter,
-    mode: assessment.mode,
-    metrics: assessment.metrics,
-    keeper: market.keeper ?? ZERO_ADDRESS,
-    trusteeFeeArrears: next.trusteeFeeArrears,
-    servicerFeeArrears: next.servicerFeeArrears,
-    interestDue: [...interestDue],
-    outstanding: outstandingAfter,
-    residualRecipient: equityIssued
-      ? (market.equityToken ?? ZERO_ADDRESS)
-      : (terms.issuer ?? ZERO_ADDRESS),
-    recoveriesApplied,
-  };
-  return {
-    statement,
-    next,
-    detail: {
-      finalPeriod,
-      rates,
-      interestDue,
-      interestArrears: tranches.slice(0, notes).map((t) => t.arrears),
-      principalDue: principalDues,
-      outstanding: tranches.slice(0, notes).map((t) => t.outstanding),
-      keeperBountyDue,
-      trusteeFeeDue,
-      servicerFeeDue,
-      trusteeFeeArrears: next.trusteeFeeArrears,
-      servicerFeeArrears: next.servicerFeeArrears,
-      reserveTarget,
-      residualRecipient: equityIssued ? "equity" : "issuer",
-      missedReports,
-      assessment,
-      writtenOff: tranches.map((t, i) => t.writtenDown - writtenBefore[i]),
-    },
-  };
-}
-
-/** Whether a statement conserves cash: what came in equals what went out, to the wei. */
-export function statementBalances(s: PeriodStatement): boolean {
-  const inflow = s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn;
-  const outflow =
-    s.keeperBountyPaid +
-    s.trusteeFeePaid +
-    s.servicerFeePaid +
-    s.interestPaid.reduce((a, b) => a + b, 0n) +
-    s.reserveToppedUp +
-    s.principalPaid.reduce((a, b) => a + b, 0n) +
-    s.reserveTrapped +
-    s.residualPaid;
-  return inflow === outflow;
-}
-
-/** Bond factor (WAD) of a note: outstanding per unit of face issued, as `Deal.factor`. */
-export function noteFactor(t: TrancheState, kind: number): bigint {
-  if (kind === TrancheKind.Equity || t.issued === 0n) return t.issued === 0n ? 0n : 10n ** 18n;
-  return (t.outstanding * 10n ** 18n) / t.issued;
 }

@@ -47,7 +47,7 @@ import {
   byteLength,
 } from "./values.js";
 
-// RiskTermsLib limits (the same numbers as sdk/models/risk.ts, which this module does not import to stay small).
+// RiskTermsLib limits (the same numbers as sdk/models/riskTerms.ts, which this module does not import to stay small).
 const MAX_TRIGGERS = 16;
 const MAX_FLEET_ENTRIES = 32;
 const MAX_TRAILING_PERIODS = 12;

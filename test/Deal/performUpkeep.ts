@@ -15,7 +15,7 @@ import {
 import { keeperPaidIn, statementFromChain, performData } from "../helpers/deal-scenario.js";
 import {
   metricsToArray,
-  periodInterest,
+  periodInterestDown,
   referenceMetrics,
   UNREPORTED,
 } from "../helpers/waterfall-reference.js";
@@ -413,8 +413,8 @@ describe("Deal", function () {
       await markUnreported(networkHelpers, protocol, deal, 0n, f.outsider);
       expect(await protocol.oracle.reportState(dealAddress, 0n)).to.equal(3n);
       const seniorInterest = 39_452_054_794n;
-      const mezzInterest = periodInterest(2n * M, (8n * WAD) / 100n, PERIOD); // the floor, not 9.6 % (U = 0)
-      const juniorInterest = periodInterest(M, (14n * WAD) / 100n, PERIOD);
+      const mezzInterest = periodInterestDown(2n * M, (8n * WAD) / 100n, PERIOD); // the floor, not 9.6 % (U = 0)
+      const juniorInterest = periodInterestDown(M, (14n * WAD) / 100n, PERIOD);
       const bounty = 50n * USDC;
       const servicerFee = 4n * K; // 1 % of every collection: 400 000
       const residual =

@@ -20,11 +20,11 @@ import {
 import {
   couponRate,
   metricsToArray,
-  periodInterest,
+  periodInterestDown,
   referenceMetrics,
-  scheduledOutstanding,
+  scheduledOutstandingUp,
   stepsOf,
-  utilization,
+  utilizationDown,
   RefStatus,
 } from "../helpers/waterfall-reference.js";
 import {
@@ -44,15 +44,20 @@ describe("Deal", function () {
   describe("reference model sanity (hand-computed figures)", function () {
     it("test_reference_matchesHandFigures", function () {
       // 6 000 000 USDC at 8 % for 30/365 of a year: 39 452.054794… → 39 452.054794 USDC.
-      expect(periodInterest(6n * M, (8n * WAD) / 100n, PERIOD)).to.equal(39_452_054_794n);
+      expect(periodInterestDown(6n * M, (8n * WAD) / 100n, PERIOD)).to.equal(39_452_054_794n);
       // Straight line over 9 from period 3: nothing before, ⌈face·(9−k)/9⌉ after, 0 at the end.
       const sl = { scheduleType: 1, amortStartPeriod: 3, amortPeriods: 9 };
-      expect(scheduledOutstanding(6n * M, sl, 2, 12)).to.equal(6n * M);
-      expect(scheduledOutstanding(6n * M, sl, 3, 12)).to.equal(6n * M - 666_666_666_666n);
-      expect(scheduledOutstanding(6n * M, sl, 4, 12)).to.equal(6n * M - 1_333_333_333_333n);
-      expect(scheduledOutstanding(6n * M, sl, 11, 12)).to.equal(0n);
+      expect(scheduledOutstandingUp(6n * M, sl, 2, 12)).to.equal(6n * M);
+      expect(scheduledOutstandingUp(6n * M, sl, 3, 12)).to.equal(6n * M - 666_666_666_666n);
+      expect(scheduledOutstandingUp(6n * M, sl, 4, 12)).to.equal(6n * M - 1_333_333_333_333n);
+      expect(scheduledOutstandingUp(6n * M, sl, 11, 12)).to.equal(0n);
       expect(
-        scheduledOutstanding(M, { scheduleType: 0, amortStartPeriod: 0, amortPeriods: 0 }, 10, 12),
+        scheduledOutstandingUp(
+          M,
+          { scheduleType: 0, amortStartPeriod: 0, amortPeriods: 0 },
+          10,
+          12,
+        ),
       ).to.equal(M);
       // The mezzanine coupon: 11 % + 0.2·(U − 70 %) in [8 %, 15 %].
       const mezz = {
@@ -67,11 +72,11 @@ describe("Deal", function () {
       expect(couponRate(mezz, (95n * WAD) / 100n)).to.equal((15n * WAD) / 100n);
       expect(couponRate(mezz, (40n * WAD) / 100n)).to.equal((8n * WAD) / 100n);
       // U = 2/3 rounds down; the negative delta truncates toward zero: 0.11 − 0.006666666666666666.
-      expect(utilization(3n, 2n)).to.equal(666_666_666_666_666_666n);
-      expect(couponRate(mezz, utilization(3n, 2n))).to.equal(
+      expect(utilizationDown(3n, 2n)).to.equal(666_666_666_666_666_666n);
+      expect(couponRate(mezz, utilizationDown(3n, 2n))).to.equal(
         110_000_000_000_000_000n - 6_666_666_666_666_666n,
       );
-      expect(utilization(0n, 0n)).to.equal(0n);
+      expect(utilizationDown(0n, 0n)).to.equal(0n);
     });
   });
 
@@ -447,9 +452,9 @@ describe("Deal", function () {
         await run.run(3, plan(1_000n * K, 1_000n * K)), // recovery
       ];
       const interest = [
-        periodInterest(6n * M, (8n * WAD) / 100n, PERIOD),
-        periodInterest(2n * M, (11n * WAD) / 100n, PERIOD),
-        periodInterest(M, (14n * WAD) / 100n, PERIOD),
+        periodInterestDown(6n * M, (8n * WAD) / 100n, PERIOD),
+        periodInterestDown(2n * M, (11n * WAD) / 100n, PERIOD),
+        periodInterestDown(M, (14n * WAD) / 100n, PERIOD),
       ];
       for (const [p, cash] of [
         [0, 30n * USDC],
@@ -518,8 +523,8 @@ describe("Deal", function () {
       );
       await deal.connect(r.servicer).depositCollections(400n * K);
       const seniorInterest = 39_452_054_794n;
-      const mezzInterest = periodInterest(2n * M, (11n * WAD) / 100n, PERIOD);
-      const juniorInterest = periodInterest(M, (14n * WAD) / 100n, PERIOD);
+      const mezzInterest = periodInterestDown(2n * M, (11n * WAD) / 100n, PERIOD);
+      const juniorInterest = periodInterestDown(M, (14n * WAD) / 100n, PERIOD);
       const servicerFee = 3n * K; // 1 % of 300 000
       const bounty = 50n * USDC;
       const residual =

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { coverage, loanToValue } from "../../sdk/models/collateral.js";
+import { coverageDown, ltvUp } from "../../sdk/models/collateral.js";
 import { DealStatus, PERIOD, USDC, WAD } from "../helpers/fixtures.js";
 import {
   K,
@@ -12,7 +12,7 @@ import {
   activate,
   buildRiskDeal,
   countOf,
-  periodInterest,
+  periodInterestDown,
   runPeriod,
   statementOf,
   trigger,
@@ -56,13 +56,13 @@ describe("RiskEngine", function () {
       expect(s.bookValue).to.equal(await e.bookValueAt(BigInt(block!.timestamp), at));
       expect(s.collateralValue <= s.bookValue).to.equal(true);
       expect([s.priceIndex, s.priceIndexLive]).to.deep.equal(await e.priceIndex(at));
-      expect(s.ltv).to.equal(loanToValue(outstanding, s.collateralValue));
+      expect(s.ltv).to.equal(ltvUp(outstanding, s.collateralValue));
       expect(s.ltv).to.equal(await e.ltv(at));
-      expect(s.seniorCurve).to.equal(loanToValue(notes[0].outstanding, s.collateralValue));
+      expect(s.seniorCurve).to.equal(ltvUp(notes[0].outstanding, s.collateralValue));
 
       const [reserve, target] = await f.deal.reserve(at);
       expect([s.reserve, s.reserveTarget]).to.deep.equal([reserve, target]);
-      expect(s.reserveLevel).to.equal(coverage(reserve, target));
+      expect(s.reserveLevel).to.equal(coverageDown(reserve, target));
       expect(s.cleanUpCallable).to.equal(await e.cleanUpCallable(at));
       // The metrics of the last assessed period are in its statement, the deal's last PeriodDistributed event.
       const distributed = await f.deal.queryFilter(
@@ -94,8 +94,8 @@ describe("RiskEngine", function () {
     it("test_assess_everyMetricOfAPeriodComputedIndependently", async function () {
       const f = await networkHelpers.loadFixture(quietDeal);
       const fees = (cash: bigint) => 50n * USDC + 2_000n * USDC + cash / 100n;
-      const intS = periodInterest(6n * M, SENIOR_RATE, PERIOD);
-      const intJ = periodInterest(2n * M, JUNIOR_RATE, PERIOD);
+      const intS = periodInterestDown(6n * M, SENIOR_RATE, PERIOD);
+      const intJ = periodInterestDown(2n * M, JUNIOR_RATE, PERIOD);
       const cadsOf: bigint[] = [];
       const dsOf: bigint[] = [];
       // Periods 0–2: interest only, every fee and coupon paid, the rest to equity.
@@ -106,7 +106,7 @@ describe("RiskEngine", function () {
         expect(run.statement.metrics.cashAvailableForDebtService).to.equal(cadsOf[p]);
         expect(run.statement.metrics.debtService).to.equal(dsOf[p]);
         expect(run.statement.metrics.reserveLevel).to.equal(
-          coverage(p === 0 ? 180n * K : 150n * K, 150n * K),
+          coverageDown(p === 0 ? 180n * K : 150n * K, 150n * K),
         );
       }
       // Period 3: the first senior installment; the servicer deposits 50 000 less than the pledged revenue.
@@ -137,8 +137,8 @@ describe("RiskEngine", function () {
         utilization: (billed * WAD) / available,
         collateralValue: value,
         notesOutstanding: 8n * M,
-        ltv: loanToValue(8n * M, value),
-        seniorCurve: loanToValue(6n * M, value),
+        ltv: ltvUp(8n * M, value),
+        seniorCurve: ltvUp(6n * M, value),
         reserveLevel: WAD,
         servicerShortfall: revenue - cash,
         // (fees + debt service) / (available hours × revenue per billed hour), rounded up.

@@ -7,7 +7,7 @@ import {
   YEAR,
   activate,
   buildRiskDeal,
-  periodInterest,
+  periodInterestDown,
   runPeriod,
   type RiskFixture,
 } from "../helpers/risk-fixtures.js";
@@ -236,8 +236,8 @@ describe("RiskEngine", function () {
       const paid = f.runs.reduce((a, r) => a + r.statement.principalPaid[0], 0n);
       expect(s.writtenDown).to.equal(6n * M - paid);
       expect((await f.deal.tranche(2)).writtenDown).to.equal(1n * M);
-      expect(j.arrears).to.equal(3n * periodInterest(2n * M, JUNIOR_RATE, PERIOD));
-      const seniorDue = periodInterest(6n * M - paid, SENIOR_RATE, PERIOD);
+      expect(j.arrears).to.equal(3n * periodInterestDown(2n * M, JUNIOR_RATE, PERIOD));
+      const seniorDue = periodInterestDown(6n * M - paid, SENIOR_RATE, PERIOD);
       expect(s.arrears).to.equal(seniorDue - f.runs[2].statement.interestPaid[0]);
       expect(s.arrears).to.be.greaterThan(0n);
       await f.protocol.stablecoin.mint(f.outsider.address, 20n * M);

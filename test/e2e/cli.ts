@@ -20,7 +20,7 @@ import { expect } from "chai";
 import { keccak256, toHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { devKey, DEVNET_ROLES } from "../../scripts/lib/devnet.js";
+import { devKey, DEVNET_ROLES } from "../../cli/lib/devnet.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ANVIL = join(ROOT, "node_modules/.bin/anvil");

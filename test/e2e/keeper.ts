@@ -1,9 +1,9 @@
 /**
  * The keeper service end to end, as a separate process against a real node: anvil from node_modules on a free
  * loopback port (state dumped on exit and reloaded), the protocol and three deals with short periods set up
- * through the SDK with anvil's dev keys, and `scripts/keeper.ts` run as a child process while the test plays the
- * reporters: reports arrive late and out of order, one is disputed and re-submitted in round 1, one period is
- * marked unreported. The keeper is killed (SIGKILL) mid-run and restarted, and the node is stopped (SIGTERM, state
+ * through the SDK with anvil's dev keys, and `cascade keeper run` (as `npm run keeper` starts it) as a child process
+ * while the test plays the reporters: reports arrive late and out of order, one is disputed and re-submitted in
+ * round 1, one period is marked unreported. The keeper is killed (SIGKILL) mid-run and restarted, and the node is stopped (SIGTERM, state
  * dumped) and restarted on the same port while the keeper runs.
  *
  * Afterwards, for every deal: each period distributed exactly once, in order; the keeper account earned exactly
@@ -23,14 +23,14 @@ import { keccak256, toHex, type Hex } from "viem";
 import { getBlock, getContractEvents, readContract } from "viem/actions";
 
 import {
-  bpsOf,
   dealAbi,
   mockStablecoinAbi,
   type ReportContent,
   type SignReportReturnType,
+  WaterfallMath,
 } from "../../sdk/index.js";
 import type { LogRecord } from "../../sdk/keeper/index.js";
-import { chainFor } from "../../scripts/lib/cli.js";
+import { chainFor } from "../../cli/lib/clients.js";
 import {
   devKey,
   DEVNET_ROLES,
@@ -41,10 +41,11 @@ import {
   openDeals,
   type DevnetClients,
   type OpenDeal,
-} from "../../scripts/lib/devnet.js";
+} from "../../cli/lib/devnet.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ANVIL = join(ROOT, "node_modules/.bin/anvil");
+const CLI = join(ROOT, "cli/cascade.js");
 const USDC = 10n ** 6n;
 /** $2.50 per billed GPU-hour. */
 const PRICE = 2_500_000n;
@@ -154,7 +155,10 @@ class AnvilNode {
   }
 }
 
-/** `scripts/keeper.ts` as a child process; its stdout lines are kept (and parsed) as they come. */
+/**
+ * `cascade keeper run` as a child process, the way `npm run keeper` starts it (the key in KEEPER_PRIVATE_KEY); its
+ * stdout lines are kept (and parsed) as they come.
+ */
 class KeeperProcess {
   readonly lines: string[] = [];
   readonly records: LogRecord[] = [];
@@ -162,7 +166,8 @@ class KeeperProcess {
   private readonly child: ChildProcess;
 
   constructor(args: string[], key: Hex) {
-    this.child = spawn(process.execPath, ["--import", "tsx", "scripts/keeper.ts", ...args], {
+    const argv = [CLI, "--key-env", "KEEPER_PRIVATE_KEY", "keeper", "run", ...args];
+    this.child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, KEEPER_PRIVATE_KEY: key },
       stdio: ["ignore", "pipe", "pipe"],
@@ -282,7 +287,8 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
     };
     /** What the servicer deposits for a period: the pool's share of its true revenue. */
     const depositFor = async (d: OpenDeal, periods: number) => {
-      const amount = bpsOf(content(d, 0).revenue, d.terms.pledgedShareBps) * BigInt(periods);
+      const amount =
+        WaterfallMath.bpsOfDown(content(d, 0).revenue, d.terms.pledgedShareBps) * BigInt(periods);
       await mintDemo(c.admin, stablecoin, c.servicer.account.address, amount);
       await c.servicer.depositCollections({ deal: d.deal, amount });
     };

@@ -6,9 +6,9 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import {
-  decliningBalanceValue,
-  indexImpliedValue,
-  straightLineValue,
+  decliningBalanceDown,
+  indexImpliedDown,
+  straightLineDown,
 } from "../../sdk/models/collateral.js";
 import { WAD, type FleetEntryInput } from "./fixtures.js";
 import {
@@ -180,10 +180,10 @@ export function sdkFleetValue(
     const life = BigInt(e.usefulLife);
     let value =
       e.method === DepreciationMethod.StraightLine
-        ? straightLineValue(cost, residual, life, age)
-        : decliningBalanceValue(cost, residual, e.yearlyRate, life, age);
+        ? straightLineDown(cost, residual, life, age)
+        : decliningBalanceDown(cost, residual, e.yearlyRate, life, age);
     if (index !== 0n && e.indexAtAcquisition !== 0n) {
-      const implied = indexImpliedValue(cost, e.indexAtAcquisition, index);
+      const implied = indexImpliedDown(cost, e.indexAtAcquisition, index);
       if (implied < value) value = implied;
     }
     total += value;

@@ -596,7 +596,7 @@ export function countOf(counts: bigint, i: number): bigint {
 }
 
 /** Interest of one period at an annual `rate` (WAD), actual/365, rounded down (as the deal computes it). */
-export function periodInterest(principal: bigint, rate: bigint, periodLength: bigint): bigint {
+export function periodInterestDown(principal: bigint, rate: bigint, periodLength: bigint): bigint {
   return (principal * rate * periodLength) / (WAD * YEAR);
 }
 

@@ -183,7 +183,7 @@ function mulDivDown(a: bigint, b: bigint, c: bigint): bigint {
   return (a * b) / c;
 }
 
-export function utilization(available: bigint, billed: bigint): bigint {
+export function utilizationDown(available: bigint, billed: bigint): bigint {
   return available === 0n ? 0n : mulDivDown(billed, WAD, available);
 }
 
@@ -197,11 +197,11 @@ export function couponRate(c: RefCoupon, u: bigint): bigint {
   return rate;
 }
 
-export function periodInterest(principal: bigint, rate: bigint, periodLength: bigint): bigint {
+export function periodInterestDown(principal: bigint, rate: bigint, periodLength: bigint): bigint {
   return mulDivDown(principal, rate * periodLength, WAD * YEAR);
 }
 
-export function scheduledOutstanding(
+export function scheduledOutstandingUp(
   face: bigint,
   p: RefPrincipal,
   period: number,
@@ -214,7 +214,7 @@ export function scheduledOutstanding(
   return face - mulDivDown(face, BigInt(installments), BigInt(p.amortPeriods));
 }
 
-export function bpsOf(amount: bigint, bps: bigint | number): bigint {
+export function bpsOfDown(amount: bigint, bps: bigint | number): bigint {
   return mulDivDown(amount, BigInt(bps), BPS);
 }
 
@@ -304,14 +304,14 @@ export class DealReference {
     const finalPeriod = period + 1 === t.periodCount;
     const reported = outcome !== UNREPORTED;
     // An unreported period has no report: the oracle gives zero hours, so utilization reads 0.
-    const u = reported ? utilization(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n;
+    const u = reported ? utilizationDown(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n;
     const events: RefEvent[] = [];
 
     // 1. cash of the period
     const cash =
       finalPeriod || !reported
         ? this.collections
-        : min(this.collections, bpsOf(outcome.revenue, t.pledgedShareBps));
+        : min(this.collections, bpsOfDown(outcome.revenue, t.pledgedShareBps));
     this.collections -= cash;
 
     // what is owed
@@ -327,14 +327,14 @@ export class DealReference {
           ? terms.coupon.floorRate
           : couponRate(terms.coupon, u);
       rates.push(rate);
-      interestDue.push(periodInterest(n.outstanding, rate, t.periodLength) + n.arrears);
-      const scheduled = scheduledOutstanding(n.issued, terms.principal, period, t.periodCount);
+      interestDue.push(periodInterestDown(n.outstanding, rate, t.periodLength) + n.arrears);
+      const scheduled = scheduledOutstandingUp(n.issued, terms.principal, period, t.periodCount);
       principalDueArr.push(n.outstanding > scheduled ? n.outstanding - scheduled : 0n);
       outstandingNotes += n.outstanding;
     });
     const target = finalPeriod || outstandingNotes === 0n ? 0n : t.reserveTarget;
     const trusteeDue = t.trusteeFeePerPeriod + this.trusteeArrears;
-    const servicerDue = bpsOf(cash, t.servicerFeeBps) + this.servicerArrears;
+    const servicerDue = bpsOfDown(cash, t.servicerFeeBps) + this.servicerArrears;
     const metrics = this.metrics(
       outcome,
       cash,
@@ -587,7 +587,7 @@ export function referenceMetrics(x: {
     ic.push(coverage(cads, interestAbove));
   });
   const revenue = reported ? outcome.revenue : 0n;
-  const pledged = bpsOf(revenue, x.pledgedShareBps);
+  const pledged = bpsOfDown(revenue, x.pledgedShareBps);
   let breakEven = MAX;
   if (reported) {
     // (fees + debt service) / (GPU-hours available × revenue per billed hour × pledged share), rounded up.
@@ -605,7 +605,7 @@ export function referenceMetrics(x: {
       window.reduce((a, h) => a + h.cads, 0n),
       window.reduce((a, h) => a + h.debtService, 0n),
     ),
-    utilization: reported ? utilization(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n,
+    utilization: reported ? utilizationDown(outcome.gpuHoursAvailable, outcome.gpuHoursBilled) : 0n,
     collateralValue: 0n,
     notesOutstanding,
     ltv: ltv(notesOutstanding, 0n),

@@ -24,14 +24,13 @@ import { mnemonicToAccount } from "viem/accounts";
 import { deployContract, getBlock, waitForTransactionReceipt, writeContract } from "viem/actions";
 
 import {
-  bpsOf,
   cascadeActions,
   ContractRevertError,
-  initialDealState,
   mockStablecoinAbi,
   parseTermSheet,
-  simulatePeriod,
   upkeepPerformData,
+  DealModel,
+  WaterfallMath,
 } from "../../sdk/index.js";
 
 const ANVIL = fileURLToPath(new URL("../../node_modules/.bin/anvil", import.meta.url));
@@ -167,7 +166,7 @@ describe("SDK on a JSON-RPC node (anvil, HTTP, local accounts)", function () {
       revenue: gpuHoursBilled * 2_300_000n,
       reportHash: keccak256(toHex("anvil-period-1")),
     };
-    const deposit = bpsOf(report.revenue, terms.pledgedShareBps);
+    const deposit = WaterfallMath.bpsOfDown(report.revenue, terms.pledgedShareBps);
     await mint(servicer.account.address, deposit);
     await servicer.depositCollections({ deal, amount: deposit });
     await warpTo(terms.start + BigInt(terms.periodLength));
@@ -184,10 +183,16 @@ describe("SDK on a JSON-RPC node (anvil, HTTP, local accounts)", function () {
     const { statements, bountyEarned } = await keeper.distributeReady({ deal });
     expect(statements).to.have.length(1);
     expect(bountyEarned).to.equal(terms.keeperBounty);
-    const model = simulatePeriod(initialDealState(terms, issued), terms, report, deposit, {
-      keeper: keeper.account.address,
-      equityToken: tokens[tokens.length - 1],
-    });
+    const model = DealModel.distribute(
+      DealModel.initialDealState(terms, issued),
+      terms,
+      report,
+      deposit,
+      {
+        keeper: keeper.account.address,
+        equityToken: tokens[tokens.length - 1],
+      },
+    );
     expect(statements[0]).to.deep.equal(model.statement);
 
     const again = await keeper.distribute({ deal, period: 0n }).catch((e: unknown) => e);

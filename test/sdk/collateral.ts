@@ -1,15 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import {
-  coverage,
-  decliningBalanceValue,
-  indexImpliedValue,
-  loanToValue,
-  straightLineValue,
-  WAD,
-  YEAR,
-} from "../../sdk/index.js";
+import { WAD, YEAR, CollateralMath } from "../../sdk/index.js";
 
 const { ethers } = await network.create();
 
@@ -32,12 +24,16 @@ describe("SDK collateral model against CollateralMath", () => {
     const cost = 25_000_000n * 10n ** 6n;
     const residual = 3_750_000n * 10n ** 6n;
     const age = YEAR + YEAR / 2n;
-    expect(straightLineValue(cost, residual, 3n * YEAR, age)).to.equal(14_375_000n * 10n ** 6n);
-    expect(decliningBalanceValue(cost, residual, (3n * WAD) / 10n, 3n * YEAR, age)).to.equal(
-      14_875_000n * 10n ** 6n,
+    expect(CollateralMath.straightLineDown(cost, residual, 3n * YEAR, age)).to.equal(
+      14_375_000n * 10n ** 6n,
     );
-    expect(loanToValue(10_000_000n, 14_375_000n)).to.equal(695_652_173_913_043_479n);
-    expect(coverage(14_375_000n, 10_000_000n)).to.equal(1_437_500_000_000_000_000n);
+    expect(
+      CollateralMath.decliningBalanceDown(cost, residual, (3n * WAD) / 10n, 3n * YEAR, age),
+    ).to.equal(14_875_000n * 10n ** 6n);
+    expect(CollateralMath.ltvUp(10_000_000n, 14_375_000n)).to.equal(695_652_173_913_043_479n);
+    expect(CollateralMath.coverageDown(14_375_000n, 10_000_000n)).to.equal(
+      1_437_500_000_000_000_000n,
+    );
   });
 
   it("equals the contract to the wei on 300 random fleets", async () => {
@@ -52,15 +48,19 @@ describe("SDK collateral model against CollateralMath", () => {
       const at = next(10n ** 24n) + 1n;
       const now = next(10n ** 24n);
       const debt = next(10n ** 30n);
-      expect(straightLineValue(cost, residual, life, age)).to.equal(
+      expect(CollateralMath.straightLineDown(cost, residual, life, age)).to.equal(
         await harness.straightLineDown(cost, residual, life, age),
       );
-      expect(decliningBalanceValue(cost, residual, rate, life, age)).to.equal(
+      expect(CollateralMath.decliningBalanceDown(cost, residual, rate, life, age)).to.equal(
         await harness.decliningBalanceDown(cost, residual, rate, life, age),
       );
-      expect(indexImpliedValue(cost, at, now)).to.equal(await harness.indexImpliedDown(cost, at, now));
-      expect(loanToValue(debt, residual)).to.equal(await harness.ltvUp(debt, residual));
-      expect(coverage(cost, debt)).to.equal(await harness.coverageDown(cost, debt));
+      expect(CollateralMath.indexImpliedDown(cost, at, now)).to.equal(
+        await harness.indexImpliedDown(cost, at, now),
+      );
+      expect(CollateralMath.ltvUp(debt, residual)).to.equal(await harness.ltvUp(debt, residual));
+      expect(CollateralMath.coverageDown(cost, debt)).to.equal(
+        await harness.coverageDown(cost, debt),
+      );
     }
   });
 });

@@ -19,7 +19,6 @@ import {
 } from "viem/actions";
 
 import {
-  bpsOf,
   CascadeError,
   ContractRevertError,
   dealAbi,
@@ -29,14 +28,11 @@ import {
   DealStatus,
   decodeRevert,
   explainRevert,
-  initialDealState,
   mockStablecoinAbi,
   NotReadyError,
   offeringAbi,
   parseTermSheet,
   ReportState,
-  simulatePeriod,
-  statementBalances,
   UNREPORTED,
   upkeepPerformData,
   utilizationOracleAbi,
@@ -49,6 +45,8 @@ import {
   type PeriodStatement,
   type ReportContent,
   type TermSheet,
+  DealModel,
+  WaterfallMath,
 } from "../../sdk/index.js";
 import { viemNetwork } from "../helpers/viem-network.js";
 
@@ -222,14 +220,17 @@ async function runDeal(
   chain: PeriodStatement[];
   status: number;
 }> {
-  let state = initialDealState(s.terms, issued);
+  let state = DealModel.initialDealState(s.terms, issued);
   const model: PeriodStatement[] = [];
   const details: PeriodDetail[] = [];
   const chainStatements: PeriodStatement[] = [];
   const bountyBefore = await stablecoinBalance(s, keeper.account.address);
   for (let p = 0; p < path.length; p++) {
     const rep = report(s.created.deal, p, path[p].utilizationBps, path[p].price);
-    const deposit = bpsOf(bpsOf(rep.revenue, s.terms.pledgedShareBps), path[p].depositBps);
+    const deposit = WaterfallMath.bpsOfDown(
+      WaterfallMath.bpsOfDown(rep.revenue, s.terms.pledgedShareBps),
+      path[p].depositBps,
+    );
     if (deposit > 0n) {
       await mint(s.stablecoin, servicer.account.address, deposit);
       await servicer.depositCollections({ deal: s.created.deal, amount: deposit });
@@ -250,7 +251,7 @@ async function runDeal(
     expect(run.statements).to.have.length(1);
     expect(run.bountyEarned).to.equal(run.statements[0].keeperBountyPaid);
     chainStatements.push(...run.statements);
-    const sim = simulatePeriod(state, s.terms, outcome, deposit, parties(s));
+    const sim = DealModel.distribute(state, s.terms, outcome, deposit, parties(s));
     model.push(sim.statement);
     details.push(sim.detail);
     state = sim.next;
@@ -294,7 +295,7 @@ describe("SDK on chain: the H100 deal", function () {
     const { model, details, chain: onChain, status } = await runDeal(s, issued, HEALTHY);
     expect(onChain).to.have.length(12);
     expect(model).to.deep.equal(onChain);
-    expect(onChain.every(statementBalances)).to.equal(true);
+    expect(onChain.every(DealModel.statementBalances)).to.equal(true);
     expect(status).to.equal(DealStatus.Repaid);
 
     const records = await keeper.periodStatements({
@@ -571,7 +572,7 @@ describe("SDK on chain: actions and typed errors", function () {
   it("runs a period, then distributing it again is WaterfallPeriodAlreadyDistributed", async () => {
     await fund(s);
     const rep = report(s.created.deal, 0, 7_000, 2_000_000n);
-    const deposit = bpsOf(rep.revenue, s.terms.pledgedShareBps);
+    const deposit = WaterfallMath.bpsOfDown(rep.revenue, s.terms.pledgedShareBps);
     await mint(s.stablecoin, servicer.account.address, deposit);
     const dep = await servicer.depositCollections({ deal: s.created.deal, amount: deposit });
     expect(dep.undistributed).to.equal(deposit);
@@ -649,8 +650,8 @@ describe("SDK on chain: actions and typed errors", function () {
     expect((await keeper.checkUpkeep({ deal: s.created.deal })).upkeepNeeded).to.equal(true);
 
     const first = await keeper.distribute({ deal: s.created.deal, period: 0n });
-    const model = simulatePeriod(
-      initialDealState(
+    const model = DealModel.distribute(
+      DealModel.initialDealState(
         s.terms,
         s.terms.tranches.map((t) => t.faceAmount),
       ),
@@ -702,7 +703,7 @@ describe("SDK on chain: actions and typed errors", function () {
     const p = 1;
     await advanceTo(await periodEnd(s, p));
     const wrong = report(s.created.deal, p, 7_500, 2_000_000n);
-    const deposit = bpsOf(wrong.revenue, s.terms.pledgedShareBps);
+    const deposit = WaterfallMath.bpsOfDown(wrong.revenue, s.terms.pledgedShareBps);
     await mint(s.stablecoin, servicer.account.address, deposit);
     await servicer.depositCollections({ deal: s.created.deal, amount: deposit });
     const signatures = await Promise.all([r0, r2].map((r) => r.signReport({ report: wrong })));

@@ -29,20 +29,15 @@ import {
 } from "viem/actions";
 
 import {
-  applyRecoveries,
-  bpsOf,
   CouponType,
   dealAbi,
   DealStatus,
   dealStatusName,
-  fleetValue,
   DepreciationMethod,
   gpuPriceIndexFeedAbi,
-  initialDealState,
   mockStablecoinAbi,
   PrincipalType,
   RiskMetric,
-  simulatePeriod,
   TrancheKind,
   TriggerComparison,
   TriggerEffect,
@@ -60,6 +55,9 @@ import {
   type TrancheTerms,
   type TriggerTerms,
   NO_TRANSFER_RULES,
+  DealModel,
+  RiskEngineModel,
+  WaterfallMath,
 } from "../../sdk/index.js";
 import { viemNetwork } from "../helpers/viem-network.js";
 
@@ -361,7 +359,7 @@ describe("SDK differential: random deals, model vs chain", function () {
       for (const offering of offerings)
         issued.push((await keeper.closeOffering({ offering })).accepted);
 
-      let state = initialDealState(terms, issued);
+      let state = DealModel.initialDealState(terms, issued);
       const gpuHoursAvailable = BigInt(r.int(0, 2_000_000));
       let index = INDEX_BASE;
       const modes = new Set<number>();
@@ -374,7 +372,7 @@ describe("SDK differential: random deals, model vs chain", function () {
         const drawn = r.big(0n, 3_000_000n) * USDC + r.big(0n, USDC);
         const revenue = drawn < billed * MAX_PRICE ? drawn : billed * MAX_PRICE;
         const unreported = r.next() < 0.15;
-        const pledged = bpsOf(revenue, terms.pledgedShareBps);
+        const pledged = WaterfallMath.bpsOfDown(revenue, terms.pledgedShareBps);
         const deposit = r.next() < 0.2 ? 0n : r.big(0n, (pledged * 3n) / 2n);
         if (deposit > 0n) {
           await mint(stablecoin, servicer.account.address, deposit);
@@ -386,7 +384,7 @@ describe("SDK differential: random deals, model vs chain", function () {
           const payer = investors[(p + 3) % 8];
           await mint(stablecoin, payer.account.address, recovered);
           await payer.depositRecoveries({ deal, amount: recovered });
-          state = applyRecoveries(state, recovered).next;
+          state = DealModel.depositRecoveries(state, recovered).next;
           recoveriesDeposited += 1;
         }
         const end = terms.start + BigInt((p + 1) * terms.periodLength);
@@ -428,7 +426,7 @@ describe("SDK differential: random deals, model vs chain", function () {
         const distributedAt = await getBlockNumber(publicClient, { cacheTime: 0 });
         const observation =
           feed === undefined ? undefined : await observeIndex(feed, distributedAt);
-        const sim = simulatePeriod(state, terms, outcome, deposit, {
+        const sim = DealModel.distribute(state, terms, outcome, deposit, {
           index: observation,
           keeper: keeper.account.address,
           equityToken: tokens[tokens.length - 1],
@@ -478,7 +476,7 @@ describe("SDK differential: random deals, model vs chain", function () {
           });
           expect(
             await readContract(publicClient, { ...read, functionName: "bookValueAt", args: [end] }),
-          ).to.equal(fleetValue(state.risk.fleet, end, 0n));
+          ).to.equal(RiskEngineModel.fleetValue(state.risk.fleet, end, 0n));
         }
       }
       for (const m of modes) modesSeen.add(m);

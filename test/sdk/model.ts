@@ -4,33 +4,22 @@
 import { expect } from "chai";
 
 import {
-  amortizationSchedule,
-  bpsOf,
-  couponRate,
   CouponType,
   DealStatus,
   IndexRejection,
-  initialDealState,
   isReported,
   mulDivDown,
-  periodInterest,
-  principalDue,
-  readIndex,
   PrincipalType,
-  runWaterfall,
-  WaterfallMode,
-  scheduledOutstanding,
-  simulatePeriod,
-  statementBalances,
   TrancheKind,
   UNREPORTED,
-  utilization,
   WAD,
   type CouponTerms,
   type TrancheTerms,
-  type WaterfallInput,
   type WaterfallTerms,
   NO_TRANSFER_RULES,
+  DealModel,
+  RiskEngineModel,
+  WaterfallMath,
 } from "../../sdk/index.js";
 
 const USDC = 10n ** 6n;
@@ -124,52 +113,56 @@ const randBig = (r: () => number, max: bigint) =>
   (BigInt(Math.floor(r() * 2 ** 52)) * max) / 2n ** 52n;
 
 describe("SDK model: math", () => {
-  it("mulDivDown and bpsOf round down", () => {
+  it("mulDivDown and bpsOfDown round down", () => {
     expect(mulDivDown(10n, 10n, 3n)).to.equal(33n);
-    expect(bpsOf(999n, 100)).to.equal(9n);
+    expect(WaterfallMath.bpsOfDown(999n, 100)).to.equal(9n);
     expect(() => mulDivDown(1n, 1n, 0n)).to.throw(RangeError);
   });
 
   it("utilization is billed / available in WAD, rounded down, zero with nothing available", () => {
-    expect(utilization(3n, 1n)).to.equal(333_333_333_333_333_333n);
-    expect(utilization(0n, 0n)).to.equal(0n);
-    expect(utilization(10n, 10n)).to.equal(WAD);
+    expect(WaterfallMath.utilizationDown(3n, 1n)).to.equal(333_333_333_333_333_333n);
+    expect(WaterfallMath.utilizationDown(0n, 0n)).to.equal(0n);
+    expect(WaterfallMath.utilizationDown(10n, 10n)).to.equal(WAD);
   });
 });
 
 describe("SDK model: coupons", () => {
   it("a fixed coupon pays its base rate whatever the utilization", () => {
     const fixed: CouponTerms = { ...linked, couponType: CouponType.Fixed, baseRate: 8n * PCT };
-    expect(couponRate(fixed, 0n)).to.equal(8n * PCT);
-    expect(couponRate(fixed, WAD)).to.equal(8n * PCT);
+    expect(WaterfallMath.couponRate(fixed, 0n)).to.equal(8n * PCT);
+    expect(WaterfallMath.couponRate(fixed, WAD)).to.equal(8n * PCT);
   });
 
   it("a linked coupon moves with utilization and is clamped to [floor, cap]", () => {
-    expect(couponRate(linked, 75n * PCT)).to.equal(11n * PCT);
-    expect(couponRate(linked, 85n * PCT)).to.equal(13n * PCT);
-    expect(couponRate(linked, 65n * PCT)).to.equal(9n * PCT);
-    expect(couponRate(linked, 0n)).to.equal(9n * PCT); // 11 − 15 → floor
-    expect(couponRate(linked, WAD)).to.equal(14n * PCT); // 11 + 5 → cap
+    expect(WaterfallMath.couponRate(linked, 75n * PCT)).to.equal(11n * PCT);
+    expect(WaterfallMath.couponRate(linked, 85n * PCT)).to.equal(13n * PCT);
+    expect(WaterfallMath.couponRate(linked, 65n * PCT)).to.equal(9n * PCT);
+    expect(WaterfallMath.couponRate(linked, 0n)).to.equal(9n * PCT); // 11 − 15 → floor
+    expect(WaterfallMath.couponRate(linked, WAD)).to.equal(14n * PCT); // 11 + 5 → cap
   });
 
   it("slope × (U − strike) truncates toward zero like Solidity signed division", () => {
     const c: CouponTerms = { ...linked, slope: 3n, floorRate: 0n, capRate: WAD };
     // (3 × (strike − 1)) / 1e18 = −3 / 1e18 → 0 (toward zero, not −1).
-    expect(couponRate(c, c.strike - 1n)).to.equal(c.baseRate);
-    expect(couponRate(c, c.strike + 1n)).to.equal(c.baseRate);
+    expect(WaterfallMath.couponRate(c, c.strike - 1n)).to.equal(c.baseRate);
+    expect(WaterfallMath.couponRate(c, c.strike + 1n)).to.equal(c.baseRate);
     const steep: CouponTerms = { ...c, slope: 3n * WAD };
     // 3e18 × (−1) / 1e18 = −3 exactly; and a negative slope flips the sign.
-    expect(couponRate(steep, c.strike - 1n)).to.equal(c.baseRate - 3n);
-    expect(couponRate({ ...steep, slope: -(10n ** 17n) }, c.strike - 15n)).to.equal(
+    expect(WaterfallMath.couponRate(steep, c.strike - 1n)).to.equal(c.baseRate - 3n);
+    expect(WaterfallMath.couponRate({ ...steep, slope: -(10n ** 17n) }, c.strike - 15n)).to.equal(
       c.baseRate + 1n,
     ); // 1.5 → 1
-    expect(couponRate({ ...steep, slope: 10n ** 17n }, c.strike - 15n)).to.equal(c.baseRate - 1n); // −1.5 → −1
+    expect(WaterfallMath.couponRate({ ...steep, slope: 10n ** 17n }, c.strike - 15n)).to.equal(
+      c.baseRate - 1n,
+    ); // −1.5 → −1
   });
 
   it("period interest accrues actual/365 on the period length, rounded down", () => {
     // 6M × 8 % × 30/365 = 39,452.054794…
-    expect(periodInterest(6_000_000n * USDC, 8n * PCT, MONTH)).to.equal(39_452_054_794n);
-    expect(periodInterest(0n, 8n * PCT, MONTH)).to.equal(0n);
+    expect(WaterfallMath.periodInterestDown(6_000_000n * USDC, 8n * PCT, MONTH)).to.equal(
+      39_452_054_794n,
+    );
+    expect(WaterfallMath.periodInterestDown(0n, 8n * PCT, MONTH)).to.equal(0n);
   });
 });
 
@@ -182,7 +175,7 @@ describe("SDK model: principal schedules", () => {
 
   it("straight-line installments round down and the last one takes the remainder", () => {
     const face = 1_000_000n; // not divisible by 3
-    expect(amortizationSchedule(face, straight, 8)).to.deep.equal([
+    expect(WaterfallMath.amortizationSchedule(face, straight, 8)).to.deep.equal([
       face,
       face,
       face - 333_333n,
@@ -196,19 +189,21 @@ describe("SDK model: principal schedules", () => {
 
   it("the last period of the deal is the legal final maturity of every note", () => {
     const bullet = { scheduleType: PrincipalType.Bullet, amortStartPeriod: 0, amortPeriods: 0 };
-    expect(scheduledOutstanding(5n, bullet, 10, 12)).to.equal(5n);
-    expect(scheduledOutstanding(5n, bullet, 11, 12)).to.equal(0n);
-    expect(scheduledOutstanding(5n, { ...straight, amortPeriods: 9 }, 11, 12)).to.equal(0n);
+    expect(WaterfallMath.scheduledOutstandingUp(5n, bullet, 10, 12)).to.equal(5n);
+    expect(WaterfallMath.scheduledOutstandingUp(5n, bullet, 11, 12)).to.equal(0n);
+    expect(
+      WaterfallMath.scheduledOutstandingUp(5n, { ...straight, amortPeriods: 9 }, 11, 12),
+    ).to.equal(0n);
   });
 
   it("principal due includes what earlier periods missed", () => {
-    expect(principalDue(700n, 500n)).to.equal(200n);
-    expect(principalDue(400n, 500n)).to.equal(0n);
+    expect(WaterfallMath.principalDue(700n, 500n)).to.equal(200n);
+    expect(WaterfallMath.principalDue(400n, 500n)).to.equal(0n);
   });
 });
 
 describe("SDK model: priority of payments", () => {
-  const base: WaterfallInput = {
+  const base: WaterfallMath.WaterfallInput = {
     cash: 0n,
     reserve: 0n,
     reserveTarget: 0n,
@@ -220,7 +215,7 @@ describe("SDK model: priority of payments", () => {
   };
 
   it("pays fees, interest by rank, reserve top-up, principal by rank, then the residual", () => {
-    const r = runWaterfall({ ...base, cash: 1_000n, reserveTarget: 40n });
+    const r = WaterfallMath.run({ ...base, cash: 1_000n, reserveTarget: 40n });
     expect(r.trusteeFeePaid).to.equal(10n);
     expect(r.servicerFeePaid).to.equal(20n);
     expect(r.interestPaid).to.deep.equal([100n, 50n]);
@@ -231,14 +226,14 @@ describe("SDK model: priority of payments", () => {
   });
 
   it("a shortfall stops the cascade where the cash runs out", () => {
-    const r = runWaterfall({ ...base, cash: 150n });
+    const r = WaterfallMath.run({ ...base, cash: 150n });
     expect(r.interestPaid).to.deep.equal([100n, 20n]);
     expect(r.principalPaid).to.deep.equal([0n, 0n]);
     expect(r.residual).to.equal(0n);
   });
 
   it("the reserve covers a senior interest shortfall only, then is topped up before principal", () => {
-    const r = runWaterfall({ ...base, cash: 60n, reserve: 100n, reserveTarget: 100n });
+    const r = WaterfallMath.run({ ...base, cash: 60n, reserve: 100n, reserveTarget: 100n });
     expect(r.interestPaid).to.deep.equal([100n, 0n]); // 30 from cash + 70 drawn
     expect(r.reserveDrawn).to.equal(70n);
     expect(r.reserveToppedUp).to.equal(0n);
@@ -246,28 +241,33 @@ describe("SDK model: priority of payments", () => {
   });
 
   it("pays the keeper bounty first, before the trustee, and caps it at the cash", () => {
-    const full = runWaterfall({ ...base, cash: 1_000n, keeperBountyDue: 25n });
+    const full = WaterfallMath.run({ ...base, cash: 1_000n, keeperBountyDue: 25n });
     expect(full.keeperBountyPaid).to.equal(25n);
     expect(full.trusteeFeePaid).to.equal(10n);
     expect(full.residual).to.equal(1_000n - 25n - 10n - 20n - 150n - 500n);
-    const short = runWaterfall({ ...base, cash: 30n, keeperBountyDue: 25n });
+    const short = WaterfallMath.run({ ...base, cash: 30n, keeperBountyDue: 25n });
     expect([short.keeperBountyPaid, short.trusteeFeePaid, short.servicerFeePaid]).to.deep.equal([
       25n,
       5n,
       0n,
     ]);
-    const none = runWaterfall({ ...base, cash: 7n, keeperBountyDue: 25n });
+    const none = WaterfallMath.run({ ...base, cash: 7n, keeperBountyDue: 25n });
     expect([none.keeperBountyPaid, none.trusteeFeePaid]).to.deep.equal([7n, 0n]);
   });
 
   it("released reserve counts as cash for the keeper bounty", () => {
-    const r = runWaterfall({ ...base, reserve: 30n, reserveTarget: 10n, keeperBountyDue: 25n });
+    const r = WaterfallMath.run({
+      ...base,
+      reserve: 30n,
+      reserveTarget: 10n,
+      keeperBountyDue: 25n,
+    });
     expect(r.reserveReleased).to.equal(20n);
     expect(r.keeperBountyPaid).to.equal(20n);
   });
 
   it("reserve above target is released into the period's cash first", () => {
-    const r = runWaterfall({ ...base, cash: 0n, reserve: 500n, reserveTarget: 100n });
+    const r = WaterfallMath.run({ ...base, cash: 0n, reserve: 500n, reserveTarget: 100n });
     expect(r.reserveReleased).to.equal(400n);
     expect(r.trusteeFeePaid + r.servicerFeePaid + r.interestPaid[0] + r.interestPaid[1]).to.equal(
       180n,
@@ -277,7 +277,7 @@ describe("SDK model: priority of payments", () => {
 
   it("principal cash backs the senior shortfall before the reserve, then scheduled principal, never juniors", () => {
     // 30 of cash after fees (10 + 20) leaves nothing for the senior's 100: 60 from principal cash, 40 drawn.
-    const short = runWaterfall({
+    const short = WaterfallMath.run({
       ...base,
       cash: 30n,
       reserve: 100n,
@@ -288,18 +288,18 @@ describe("SDK model: priority of payments", () => {
     expect([short.principalCashUsed, short.reserveDrawn]).to.deep.equal([60n, 40n]);
     expect(short.principalPaid).to.deep.equal([0n, 0n]);
     // Cash for fees and interest (180) and 100 of the senior's 300 scheduled: principal cash pays 200 + 150.
-    const principal = runWaterfall({ ...base, cash: 280n, principalCash: 350n });
+    const principal = WaterfallMath.run({ ...base, cash: 280n, principalCash: 350n });
     expect(principal.principalPaid).to.deep.equal([300n, 150n]);
     expect([principal.principalCashUsed, principal.residual]).to.deep.equal([350n, 0n]);
     // When the cash pays everything due, principal cash stays held and the residual is the cash's own.
-    const covered = runWaterfall({ ...base, cash: 1_000n, principalCash: 500n });
+    const covered = WaterfallMath.run({ ...base, cash: 1_000n, principalCash: 500n });
     expect([covered.principalCashUsed, covered.residual]).to.deep.equal([0n, 1_000n - 680n]);
   });
 
   it("the accelerated order releases principal cash whole, ahead of the bounty and fees", () => {
-    const r = runWaterfall({
+    const r = WaterfallMath.run({
       ...base,
-      mode: WaterfallMode.Accelerated,
+      mode: WaterfallMath.WaterfallMode.Accelerated,
       outstanding: [1_000n, 500n],
       keeperBountyDue: 5n,
       principalCash: 200n,
@@ -314,7 +314,7 @@ describe("SDK model: priority of payments", () => {
     const r = rng(0x5ca1ab1e);
     for (let i = 0; i < 2_000; i++) {
       const notes = 1 + Math.floor(r() * 4);
-      const input: WaterfallInput = {
+      const input: WaterfallMath.WaterfallInput = {
         cash: randBig(r, 10n ** 13n),
         reserve: randBig(r, 10n ** 12n),
         reserveTarget: randBig(r, 10n ** 12n),
@@ -324,7 +324,7 @@ describe("SDK model: priority of payments", () => {
         interestDue: Array.from({ length: notes }, () => randBig(r, 10n ** 12n)),
         principalDue: Array.from({ length: notes }, () => randBig(r, 10n ** 13n)),
       };
-      const w = runWaterfall(input);
+      const w = WaterfallMath.run(input);
       const inflow = input.cash + w.reserveReleased + w.reserveDrawn;
       const outflow =
         w.keeperBountyPaid +
@@ -351,13 +351,13 @@ describe("SDK model: priority of payments", () => {
 
 describe("SDK model: keeper bounty and unreported periods", () => {
   const t = terms({ pledgedShareBps: 8_000 });
-  const s0 = initialDealState(
+  const s0 = DealModel.initialDealState(
     t,
     t.tranches.map((x) => x.faceAmount),
   );
 
   it("the bounty is never carried: a period too poor to pay it leaves no arrears for the keeper", () => {
-    const poor = simulatePeriod(
+    const poor = DealModel.distribute(
       { ...s0, reserve: 0n },
       { ...t, reserveTarget: 0n },
       report(70, 10n * USDC),
@@ -365,7 +365,7 @@ describe("SDK model: keeper bounty and unreported periods", () => {
     );
     expect(poor.statement.keeperBountyPaid).to.equal(8n * USDC); // 80 % of 10 pledged
     expect(poor.detail.keeperBountyDue).to.equal(25n * USDC);
-    const next = simulatePeriod(
+    const next = DealModel.distribute(
       poor.next,
       { ...t, reserveTarget: 0n },
       report(70, 10n ** 12n),
@@ -373,13 +373,15 @@ describe("SDK model: keeper bounty and unreported periods", () => {
     );
     expect(next.detail.keeperBountyDue).to.equal(25n * USDC);
     expect(next.statement.keeperBountyPaid).to.equal(25n * USDC);
-    expect(statementBalances(poor.statement) && statementBalances(next.statement)).to.equal(true);
+    expect(
+      DealModel.statementBalances(poor.statement) && DealModel.statementBalances(next.statement),
+    ).to.equal(true);
   });
 
   it("an unreported period distributes every collection, pays linked coupons their floor and counts a miss", () => {
     // Collections far above the pledged revenue a report would allow: without a report all of them go out.
     const deposited = 3_000_000n * USDC;
-    const missed = simulatePeriod(s0, t, UNREPORTED, deposited);
+    const missed = DealModel.distribute(s0, t, UNREPORTED, deposited);
     expect(missed.statement.reported).to.equal(false);
     expect(missed.statement.cashIn).to.equal(deposited);
     expect(missed.statement.collectionsCarried).to.equal(0n);
@@ -387,9 +389,9 @@ describe("SDK model: keeper bounty and unreported periods", () => {
     expect(missed.detail.rates).to.deep.equal([8n * PCT, 9n * PCT, 14n * PCT]); // mezzanine at its floor
     expect(missed.next.missedReports).to.equal(1);
     expect(missed.detail.missedReports).to.equal(1);
-    expect(statementBalances(missed.statement)).to.equal(true);
+    expect(DealModel.statementBalances(missed.statement)).to.equal(true);
 
-    const reported = simulatePeriod(s0, t, report(90, 1_000_000n * USDC), deposited);
+    const reported = DealModel.distribute(s0, t, report(90, 1_000_000n * USDC), deposited);
     expect(reported.statement.reported).to.equal(true);
     expect(reported.statement.cashIn).to.equal(800_000n * USDC);
     expect(reported.detail.rates[1]).to.equal(14n * PCT); // 11 + 0.2 × 15 = 14: the cap
@@ -402,15 +404,17 @@ describe("SDK model: keeper bounty and unreported periods", () => {
     const fixedOnly = terms({
       tranches: [note(1_000_000n * USDC, 8n * PCT), equityTerms],
     });
-    const st = initialDealState(fixedOnly, [1_000_000n * USDC, 1_000_000n * USDC]);
-    expect(simulatePeriod(st, fixedOnly, UNREPORTED, 0n).detail.rates).to.deep.equal([8n * PCT]);
+    const st = DealModel.initialDealState(fixedOnly, [1_000_000n * USDC, 1_000_000n * USDC]);
+    expect(DealModel.distribute(st, fixedOnly, UNREPORTED, 0n).detail.rates).to.deep.equal([
+      8n * PCT,
+    ]);
   });
 });
 
 describe("SDK model: periods", () => {
   it("starts with the issued notes outstanding and the reserve funded from the proceeds", () => {
     const t = terms();
-    const s = initialDealState(
+    const s = DealModel.initialDealState(
       t,
       t.tranches.map((x) => x.faceAmount),
     );
@@ -421,16 +425,16 @@ describe("SDK model: periods", () => {
       1_000_000n * USDC,
       0n,
     ]);
-    expect(() => initialDealState(t, [1n])).to.throw(RangeError);
+    expect(() => DealModel.initialDealState(t, [1n])).to.throw(RangeError);
   });
 
   it("cash is the smaller of collections and pledged revenue; the excess is carried", () => {
     const t = terms({ pledgedShareBps: 8_000 });
-    const s0 = initialDealState(
+    const s0 = DealModel.initialDealState(
       t,
       t.tranches.map((x) => x.faceAmount),
     );
-    const { statement, next } = simulatePeriod(
+    const { statement, next } = DealModel.distribute(
       s0,
       t,
       report(70, 1_000_000n * USDC),
@@ -439,26 +443,27 @@ describe("SDK model: periods", () => {
     expect(statement.cashIn).to.equal(800_000n * USDC);
     expect(statement.collectionsCarried).to.equal(100_000n * USDC);
     expect(next.collections).to.equal(100_000n * USDC);
-    expect(statementBalances(statement)).to.equal(true);
+    expect(DealModel.statementBalances(statement)).to.equal(true);
   });
 
   it("a collection shortfall leaves interest arrears that fall due the next period", () => {
     const t = terms();
-    const s0 = initialDealState(
+    const s0 = DealModel.initialDealState(
       t,
       t.tranches.map((x) => x.faceAmount),
     );
-    const p0 = simulatePeriod(s0, t, report(40, 50_000n * USDC), 50_000n * USDC);
+    const p0 = DealModel.distribute(s0, t, report(40, 50_000n * USDC), 50_000n * USDC);
     expect(p0.detail.interestArrears[0]).to.equal(0n);
     expect(p0.detail.interestArrears[1] > 0n).to.equal(true);
     expect(p0.detail.interestArrears[2]).to.equal(
-      periodInterest(1_000_000n * USDC, 14n * PCT, MONTH),
+      WaterfallMath.periodInterestDown(1_000_000n * USDC, 14n * PCT, MONTH),
     );
     expect(p0.detail.rates[1]).to.equal(9n * PCT); // 40 % utilization → floor
     // No cash at all: fees go into arrears, the reserve pays the senior interest, juniors accrue.
-    const p1 = simulatePeriod(p0.next, t, report(40, 0n), 0n);
+    const p1 = DealModel.distribute(p0.next, t, report(40, 0n), 0n);
     expect(p1.detail.interestDue[1]).to.equal(
-      periodInterest(2_000_000n * USDC, 9n * PCT, MONTH) + p0.detail.interestArrears[1],
+      WaterfallMath.periodInterestDown(2_000_000n * USDC, 9n * PCT, MONTH) +
+        p0.detail.interestArrears[1],
     );
     expect(p1.statement.reserveDrawn).to.equal(p1.detail.interestDue[0]);
     expect(p1.statement.interestPaid).to.deep.equal([p1.detail.interestDue[0], 0n, 0n]);
@@ -478,35 +483,35 @@ describe("SDK model: periods", () => {
   it("the final period distributes every collection and releases the reserve; status follows repayment", () => {
     const t = terms({ periodCount: 1, reserveTarget: 10n * USDC });
     const s0 = {
-      ...initialDealState(
+      ...DealModel.initialDealState(
         t,
         t.tranches.map((x) => x.faceAmount),
       ),
       reserve: 10n * USDC,
     };
-    const rich = simulatePeriod(s0, t, report(90, 1n), 20_000_000n * USDC);
+    const rich = DealModel.distribute(s0, t, report(90, 1n), 20_000_000n * USDC);
     expect(rich.statement.cashIn).to.equal(20_000_000n * USDC); // revenue cap ignored at maturity
     expect(rich.statement.reserveReleased).to.equal(10n * USDC);
     expect(rich.detail.reserveTarget).to.equal(0n);
     expect(rich.next.status).to.equal(DealStatus.Repaid);
-    const poor = simulatePeriod(s0, t, report(90, 1n), 1_000n * USDC);
+    const poor = DealModel.distribute(s0, t, report(90, 1n), 1_000n * USDC);
     expect(poor.next.status).to.equal(DealStatus.Defaulted);
     // The statement's outstanding is what the payment left; the write-off comes after it.
     expect(poor.statement.outstanding).to.deep.equal(
       t.tranches.slice(0, 3).map((x, i) => x.faceAmount - poor.statement.principalPaid[i]),
     );
     expect(poor.detail.outstanding).to.deep.equal([0n, 0n, 0n]);
-    expect(() => simulatePeriod(rich.next, t, report(90, 1n), 0n)).to.throw(RangeError);
+    expect(() => DealModel.distribute(rich.next, t, report(90, 1n), 0n)).to.throw(RangeError);
   });
 
   it("the reserve target drops to zero once no note principal is outstanding", () => {
     const t = terms();
-    const s0 = initialDealState(
+    const s0 = DealModel.initialDealState(
       t,
       t.tranches.map((x) => x.faceAmount),
     );
     const repaid = { ...s0, tranches: s0.tranches.map((x) => ({ ...x, outstanding: 0n })) };
-    const p = simulatePeriod(repaid, t, report(80, 100n * USDC), 100n * USDC);
+    const p = DealModel.distribute(repaid, t, report(80, 100n * USDC), 100n * USDC);
     expect(p.detail.reserveTarget).to.equal(0n);
     expect(p.statement.reserveReleased).to.equal(150_000n * USDC);
   });
@@ -516,19 +521,27 @@ describe("SDK model: periods", () => {
     const equityToken = "0x000000000000000000000000000000000000e901" as const;
     const keeper = "0x000000000000000000000000000000000000cee9" as const;
     const t = { ...terms(), issuer };
-    const s0 = initialDealState(t, [...t.tranches.slice(0, 3).map((x) => x.faceAmount), 0n]);
-    const sim = simulatePeriod(s0, t, report(80, 10n ** 13n), 10n ** 13n, { keeper, equityToken });
+    const s0 = DealModel.initialDealState(t, [
+      ...t.tranches.slice(0, 3).map((x) => x.faceAmount),
+      0n,
+    ]);
+    const sim = DealModel.distribute(s0, t, report(80, 10n ** 13n), 10n ** 13n, {
+      keeper,
+      equityToken,
+    });
     expect(sim.detail.residualRecipient).to.equal("issuer");
     expect([sim.statement.residualRecipient, sim.statement.keeper]).to.deep.equal([issuer, keeper]);
-    const withEquity = initialDealState(
+    const withEquity = DealModel.initialDealState(
       t,
       t.tranches.map((x) => x.faceAmount),
     );
-    const paid = simulatePeriod(withEquity, t, report(80, 10n ** 13n), 10n ** 13n, { equityToken });
+    const paid = DealModel.distribute(withEquity, t, report(80, 10n ** 13n), 10n ** 13n, {
+      equityToken,
+    });
     expect(paid.statement.residualRecipient).to.equal(equityToken);
     // Without the addresses the statement names the zero address.
     expect(
-      simulatePeriod(withEquity, t, report(80, 10n ** 13n), 10n ** 13n).statement.keeper,
+      DealModel.distribute(withEquity, t, report(80, 10n ** 13n), 10n ** 13n).statement.keeper,
     ).to.equal("0x0000000000000000000000000000000000000000");
   });
 
@@ -539,20 +552,20 @@ describe("SDK model: periods", () => {
         pledgedShareBps: 5_000 + Math.floor(r() * 5_000),
         servicerFeeBps: Math.floor(r() * 300),
       });
-      let s = initialDealState(
+      let s = DealModel.initialDealState(
         t,
         t.tranches.map((x) => x.faceAmount),
       );
       let paid = 0n;
       for (let p = 0; p < t.periodCount; p++) {
         const revenue = randBig(r, 3_000_000n * USDC);
-        const sim = simulatePeriod(
+        const sim = DealModel.distribute(
           s,
           t,
           report(Math.floor(r() * 100), revenue),
           randBig(r, revenue),
         );
-        expect(statementBalances(sim.statement)).to.equal(true);
+        expect(DealModel.statementBalances(sim.statement)).to.equal(true);
         sim.next.tranches.slice(0, 3).forEach((x) => expect(x.outstanding >= 0n).to.equal(true));
         paid += sim.statement.principalPaid.reduce((a, b) => a + b, 0n);
         s = sim.next;
@@ -577,7 +590,11 @@ describe("SDK model: price index (RiskEngine._readIndex)", () => {
 
   it("a live answer is the index; each refused one falls back to the last accepted, with its reason", () => {
     expect(
-      readIndex(feed, last, { answer: 90_000_000n, updatedAt: at - 86_400n, blockTimestamp: at }),
+      RiskEngineModel.readIndex(feed, last, {
+        answer: 90_000_000n,
+        updatedAt: at - 86_400n,
+        blockTimestamp: at,
+      }),
     ).to.deep.equal({
       index: 90_000_000n,
       live: true,
@@ -585,7 +602,7 @@ describe("SDK model: price index (RiskEngine._readIndex)", () => {
       answer: 90_000_000n,
       updatedAt: at - 86_400n,
     });
-    const refused: [IndexRejection, Parameters<typeof readIndex>[2]][] = [
+    const refused: [IndexRejection, Parameters<typeof RiskEngineModel.readIndex>[2]][] = [
       [IndexRejection.Reverted, { reverted: true }],
       [IndexRejection.Malformed, { malformed: true }],
       [IndexRejection.NonPositive, { answer: 0n, updatedAt: at, blockTimestamp: at }],
@@ -594,7 +611,7 @@ describe("SDK model: price index (RiskEngine._readIndex)", () => {
       [IndexRejection.FromFuture, { answer: 1n, updatedAt: at + 1n, blockTimestamp: at }],
     ];
     for (const [rejection, observation] of refused) {
-      const r = readIndex(feed, last, observation);
+      const r = RiskEngineModel.readIndex(feed, last, observation);
       expect([r.index, r.live, r.rejection], `rejection ${rejection}`).to.deep.equal([
         last,
         false,
@@ -602,7 +619,7 @@ describe("SDK model: price index (RiskEngine._readIndex)", () => {
       ]);
     }
     // The failed and malformed reads carry no answer.
-    expect(readIndex(feed, last, { malformed: true })).to.deep.include({
+    expect(RiskEngineModel.readIndex(feed, last, { malformed: true })).to.deep.include({
       answer: 0n,
       updatedAt: 0n,
     });

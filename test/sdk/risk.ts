@@ -9,22 +9,14 @@ import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import {
-  applyRecoveries,
-  applyWaiver,
-  applyWriteDown,
-  applyCleanUpCall,
   ContractRevertError,
   CouponType,
   DealStatus,
-  DEFAULT_RISK_TERMS,
   DepreciationMethod,
-  initialDealState,
   mockStablecoinAbi,
   PrincipalType,
   riskEngineAbi,
-  quoteCleanUp,
   RiskMetric,
-  simulatePeriod,
   textToBytes16,
   TrancheKind,
   TriggerComparison,
@@ -36,6 +28,9 @@ import {
   type TermSheet,
   type TrancheTerms,
   NO_TRANSFER_RULES,
+  DealModel,
+  RiskEngineModel,
+  RiskTermsLib,
 } from "../../sdk/index.js";
 import { viemNetwork } from "../helpers/viem-network.js";
 
@@ -133,7 +128,7 @@ async function terms(risk: Partial<RiskTerms>): Promise<TermSheet> {
       maxUtilizationStep: WAD,
     },
     risk: {
-      ...DEFAULT_RISK_TERMS,
+      ...RiskTermsLib.DEFAULT_RISK_TERMS,
       fleet: [{ ...FLEET, acquiredAt: closes }],
       ...risk,
     },
@@ -171,7 +166,7 @@ async function open(t: TermSheet) {
   for (const offering of created.offerings)
     issued.push((await keeper.closeOffering({ offering })).accepted);
   for (const b of [senior1, senior2]) await b.claimShares({ offering: created.offerings[0] });
-  return { ...created, issued, state: initialDealState(t, issued) };
+  return { ...created, issued, state: DealModel.initialDealState(t, issued) };
 }
 
 /**
@@ -206,7 +201,7 @@ async function period(
   const { finalAt } = await keeper.submitReport({ report: signatures[0].report, signatures });
   await networkHelpers.time.increaseTo(finalAt);
   const { statements } = await keeper.distributeReady({ deal });
-  const sim = simulatePeriod(state, t, report, deposit, {
+  const sim = DealModel.distribute(state, t, report, deposit, {
     keeper: keeper.account.address,
     equityToken: d.tokens[d.tokens.length - 1],
   });
@@ -247,7 +242,7 @@ describe("SDK risk actions on chain, against the model", function () {
     await networkHelpers.time.increase(5 * DAY);
     const quote = await issuer.cleanUpQuote({ deal: d.deal });
     const now = (await getBlock(publicClient)).timestamp;
-    const model = quoteCleanUp(state, t, now);
+    const model = RiskEngineModel.cleanUpQuote(state, t, now);
     expect(quote.callable).to.equal(true);
     expect([
       quote.seniorOutstanding,
@@ -261,7 +256,7 @@ describe("SDK risk actions on chain, against the model", function () {
     const called = await issuer.cleanUpCall({ deal: d.deal });
     const receipt = await publicClient.getTransactionReceipt({ hash: called.transactionHash });
     const minedAt = (await getBlock(publicClient, { blockNumber: receipt.blockNumber })).timestamp;
-    const after = applyCleanUpCall(state, t, minedAt);
+    const after = DealModel.cleanUpCall(state, t, minedAt);
     expect(called.notes.map((n) => n.interest + n.principal)).to.deep.equal(after.paid);
     expect([called.payoff, called.fromIssuer, called.residual]).to.deep.equal([
       after.quote.payoff,
@@ -310,7 +305,7 @@ describe("SDK risk actions on chain, against the model", function () {
     // before a distribution applies them, so the trustee cannot write down yet.
     await mint(other.account.address, 300_000n * USDC);
     const rec = await other.depositRecoveries({ deal: d.deal, amount: 300_000n * USDC });
-    const model = applyRecoveries(state, 300_000n * USDC);
+    const model = DealModel.depositRecoveries(state, 300_000n * USDC);
     expect(rec.applied).to.deep.equal([]);
     expect(model.allocations).to.deep.equal([]);
     expect([rec.left, rec.recipient, model.destination]).to.deep.equal([
@@ -341,7 +336,7 @@ describe("SDK risk actions on chain, against the model", function () {
     ]);
     await senior2.voteWaiver({ deal: d.deal, support: true });
     const executed = await other.executeWaiver({ deal: d.deal });
-    const waived = applyWaiver(state, t.risk);
+    const waived = RiskEngineModel.executeWaiver(state, t.risk);
     expect([executed.clearedMask, executed.status]).to.deep.equal([
       waived.cleared,
       waived.next.status,
@@ -374,7 +369,7 @@ describe("SDK risk actions on chain, against the model", function () {
     // Nothing is held any more: the trustee may write down, equity first.
     const cut = 100_000n * USDC;
     const written = await trustee.writeDown({ deal: d.deal, amount: cut });
-    const down = applyWriteDown(state, cut);
+    const down = DealModel.writeDown(state, cut);
     expect(written.writeDowns.map((w) => [w.tranche, w.amount])).to.deep.equal([
       [2, d.issued[2]],
       [1, cut],
@@ -394,7 +389,7 @@ describe("SDK risk actions on chain, against the model", function () {
     const left = 260_000n * USDC;
     const cutAll = state.tranches[0].outstanding + state.tranches[1].outstanding - left;
     await trustee.writeDown({ deal: d.deal, amount: cutAll });
-    state = applyWriteDown(state, cutAll).next;
+    state = DealModel.writeDown(state, cutAll).next;
     expect([state.nextPeriod, state.tranches[0].outstanding]).to.deep.equal([2, left]);
     const writtenBefore = state.tranches[0].writtenDown;
     state = await period(t, d, state, 45n, 10n * USDC);
@@ -437,10 +432,11 @@ describe("SDK risk actions on chain, against the model", function () {
       issuer.account.address,
     ]);
     await trustee.confirmFleetEntry({ deal: d.deal, id: 1n });
-    await expectRevert(trustee.confirmFleetEntry({ deal: d.deal, id: 1n }), "FleetEntryNotPending", [
-      1n,
-      1,
-    ]);
+    await expectRevert(
+      trustee.confirmFleetEntry({ deal: d.deal, id: 1n }),
+      "FleetEntryNotPending",
+      [1n, 1],
+    );
     expect((await bookAt()) > bookBefore).to.equal(true);
     // A second entry the guardian rejects never counts.
     await issuer.addFleetEntries({ deal: d.deal, entries: [{ ...FLEET, count: 2 }] });

@@ -40,7 +40,6 @@ import {
   type TriggerTerms,
   countryBitmap,
   countryCodes,
-  DEFAULT_RISK_TERMS,
   INVESTOR_CLASSES,
   investorClassMask,
   investorClassNames,
@@ -62,6 +61,7 @@ import {
   WAD,
   type Address,
   type TermSheetJson,
+  RiskTermsLib,
 } from "../../sdk/index.js";
 
 const example = JSON.parse(
@@ -370,7 +370,7 @@ describe("SDK term sheets", () => {
       false,
       7 * 86_400,
     ]);
-    expect(r.priceFeed).to.deep.equal(DEFAULT_RISK_TERMS.priceFeed);
+    expect(r.priceFeed).to.deep.equal(RiskTermsLib.DEFAULT_RISK_TERMS.priceFeed);
     expect(r.triggers).to.have.length(8);
     expect(r.triggers[0]).to.deep.equal({
       metric: RiskMetric.Dscr,
@@ -410,7 +410,7 @@ describe("SDK term sheets", () => {
     const bare = clone();
     delete bare.risk;
     expect(parseTermSheet(bare, { now: NOW, addresses }).terms.risk).to.deep.equal(
-      DEFAULT_RISK_TERMS,
+      RiskTermsLib.DEFAULT_RISK_TERMS,
     );
   });
 

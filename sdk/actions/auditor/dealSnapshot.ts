@@ -1,10 +1,9 @@
-import { zeroAddress, type Address, type BlockNumber, type BlockTag } from "viem";
+import { erc20Abi, zeroAddress, type Address, type BlockNumber, type BlockTag } from "viem";
 import { getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
 import {
   dealAbi,
-  mockStablecoinAbi,
   riskEngineAbi,
   trancheTokenAbi,
   utilizationOracleAbi,
@@ -217,7 +216,7 @@ export async function dealSnapshot(
 
     const stablecoinBalance = await readContract(client, {
       address: stablecoin,
-      abi: mockStablecoinAbi,
+      abi: erc20Abi,
       functionName: "balanceOf",
       args: [params.deal],
       blockNumber,
@@ -238,7 +237,7 @@ export async function dealSnapshot(
           readContract(client, { ...deal, functionName: "factor", args: [BigInt(index)] }),
           readContract(client, {
             address: stablecoin,
-            abi: mockStablecoinAbi,
+            abi: erc20Abi,
             functionName: "balanceOf",
             args: [info.token],
             blockNumber,

@@ -3,8 +3,7 @@ import { getContractEvents, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
 import { dealAbi, riskEngineAbi } from "../../generated/abis.js";
-import { couponRate } from "../../models/coupons.js";
-import { principalDue, scheduledOutstanding } from "../../models/schedule.js";
+import { couponRate, principalDue, scheduledOutstandingUp } from "../../models/waterfall.js";
 import {
   CouponType,
   dealStatusName,
@@ -42,7 +41,7 @@ export interface PeriodRecord {
    * Scheduled principal due of each note, shortfalls of earlier periods included. Derived from the note's terms
    * (`Deal.tranche(i)`: `issued`, principal schedule) and its outstanding before the period (`statement.outstanding`
    * + `statement.principalPaid`, less written-down principal the distribution recovered, `RecoveryApplied`):
-   * `principalDue(before, scheduledOutstanding(issued, principal, period, periodCount))`.
+   * `principalDue(before, scheduledOutstandingUp(issued, principal, period, periodCount))`.
    */
   principalDue: bigint[];
   /** Outstanding principal of each note after the period's payment (`statement.outstanding`). */
@@ -109,7 +108,10 @@ function derivedNoteFigures(
     );
     const before = statement.outstanding[i] + statement.principalPaid[i] - (recovered[i] ?? 0n);
     due.push(
-      principalDue(before, scheduledOutstanding(issued, principal, statement.period, periodCount)),
+      principalDue(
+        before,
+        scheduledOutstandingUp(issued, principal, statement.period, periodCount),
+      ),
     );
   }
   return { rates, principalDue: due };

@@ -1,8 +1,8 @@
-import type { Address, BlockNumber, BlockTag } from "viem";
+import { erc20Abi, type Address, type BlockNumber, type BlockTag } from "viem";
 import { getBlockNumber, getContractEvents, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
-import { dealAbi, mockStablecoinAbi, trancheTokenAbi } from "../../generated/abis.js";
+import { dealAbi, trancheTokenAbi } from "../../generated/abis.js";
 
 export interface TrancheLedgerParameters {
   deal: Address;
@@ -102,7 +102,7 @@ export async function trancheLedger(
           ),
           readContract(client, {
             address: stablecoin,
-            abi: mockStablecoinAbi,
+            abi: erc20Abi,
             functionName: "balanceOf",
             args: [token],
             blockNumber,

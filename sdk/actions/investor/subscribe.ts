@@ -1,5 +1,6 @@
 import {
   domainSeparator,
+  erc20Abi,
   parseSignature,
   type Address,
   type Hash,
@@ -15,7 +16,8 @@ import {
   type CascadeClient,
 } from "../../client.js";
 import { CascadeError } from "../../errors.js";
-import { mockStablecoinAbi, offeringAbi } from "../../generated/abis.js";
+import { erc20PermitAbi } from "../../erc20.js";
+import { offeringAbi } from "../../generated/abis.js";
 
 export interface SubscribeParameters extends AccountParameter {
   offering: Address;
@@ -66,7 +68,7 @@ async function permitDomain(
   try {
     separator = await readContract(client, {
       address: token,
-      abi: mockStablecoinAbi,
+      abi: erc20PermitAbi,
       functionName: "DOMAIN_SEPARATOR",
     });
   } catch {
@@ -76,14 +78,14 @@ async function permitDomain(
   try {
     const [, name, version, chainId, verifyingContract] = await readContract(client, {
       address: token,
-      abi: mockStablecoinAbi,
+      abi: erc20PermitAbi,
       functionName: "eip712Domain",
     });
     candidates.push({ name, version, chainId, verifyingContract });
   } catch {
     const name = await readContract(client, {
       address: token,
-      abi: mockStablecoinAbi,
+      abi: erc20Abi,
       functionName: "name",
     });
     const chainId = client.chain?.id ?? (await getChainId(client));
@@ -123,7 +125,7 @@ export async function subscribe(
   if (domain !== undefined) {
     const nonce = await readContract(client, {
       address: asset,
-      abi: mockStablecoinAbi,
+      abi: erc20PermitAbi,
       functionName: "nonces",
       args: [owner],
     });
@@ -150,14 +152,14 @@ export async function subscribe(
   } else {
     const allowance = await readContract(client, {
       address: asset,
-      abi: mockStablecoinAbi,
+      abi: erc20Abi,
       functionName: "allowance",
       args: [owner, params.offering],
     });
     if (allowance < params.assets) {
       const approval = await writeAndWait(client, {
         address: asset,
-        abi: mockStablecoinAbi,
+        abi: erc20Abi,
         functionName: "approve",
         args: [params.offering, params.assets],
         account,

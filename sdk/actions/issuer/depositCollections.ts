@@ -1,4 +1,4 @@
-import type { Address, Hash } from "viem";
+import { erc20Abi, type Address, type Hash } from "viem";
 import { readContract } from "viem/actions";
 
 import {
@@ -8,7 +8,7 @@ import {
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
-import { dealAbi, mockStablecoinAbi } from "../../generated/abis.js";
+import { dealAbi } from "../../generated/abis.js";
 
 export interface DepositCollectionsParameters extends AccountParameter {
   deal: Address;
@@ -38,7 +38,7 @@ export async function depositCollections(
   });
   const allowance = await readContract(client, {
     address: stablecoin,
-    abi: mockStablecoinAbi,
+    abi: erc20Abi,
     functionName: "allowance",
     args: [account.address, params.deal],
   });
@@ -46,7 +46,7 @@ export async function depositCollections(
   if (allowance < params.amount) {
     const approval = await writeAndWait(client, {
       address: stablecoin,
-      abi: mockStablecoinAbi,
+      abi: erc20Abi,
       functionName: "approve",
       args: [params.deal, params.amount],
       account,

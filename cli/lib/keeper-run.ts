@@ -1,6 +1,6 @@
 /**
- * The keeper process shared by `npm run keeper` (scripts/keeper.ts) and `cascade keeper run`: waits for the node,
- * runs a {@link KeeperService} until SIGINT/SIGTERM (a second signal exits at once), logging JSON lines.
+ * The keeper service of `cascade keeper run` (and `npm run keeper`, its alias): waits for the node, runs a
+ * {@link KeeperService} until SIGINT/SIGTERM (a second signal exits at once), logging JSON lines.
  */
 import { createPublicClient, type Address, type LocalAccount } from "viem";
 import { getChainId } from "viem/actions";
@@ -18,7 +18,8 @@ import {
   type BackoffPolicy,
   type LogLevel,
 } from "../../sdk/keeper/index.js";
-import { chainFor, parseInteger, parseMs, rpcTransport, UsageError, walletFor } from "./cli.js";
+import { parseInteger, parseMs, UsageError } from "./args.js";
+import { chainFor, rpcTransport, walletFor } from "./clients.js";
 
 export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
@@ -37,7 +38,7 @@ export interface KeeperRunOptions {
   level: LogLevel;
 }
 
-/** The keeper's tuning flags as strings (from either command line), with their defaults. */
+/** The keeper's tuning flags as strings, with their defaults. */
 export interface KeeperFlags {
   state?: string;
   fromBlock?: string;

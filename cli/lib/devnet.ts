@@ -1,17 +1,24 @@
 /**
  * A local development chain for the keeper and reporter tools: the protocol, a demo stablecoin and small deals
  * with short periods (seconds, not months) on an anvil node, set up through the SDK with anvil's public dev keys.
- * Used by `scripts/devnet.ts` and the end-to-end keeper test.
+ * Used by `cascade devnet` (`npm run devnet`), `cascade stablecoin mint`, `cascade deploy --mock-stablecoin` and the
+ * end-to-end tests.
  */
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
 import {
   createPublicClient,
   createTestClient,
   createWalletClient,
   publicActions,
   toHex,
+  type Account,
   type Address,
   type Chain,
   type Hex,
+  type Transport,
+  type WalletClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { deployContract, getBlock, waitForTransactionReceipt, writeContract } from "viem/actions";
@@ -25,7 +32,8 @@ import {
   type TermSheet,
   type TermSheetJson,
 } from "../../sdk/index.js";
-import { rpcTransport } from "./cli.js";
+import { UsageError } from "./args.js";
+import { rpcTransport } from "./clients.js";
 
 /** Anvil's default dev mnemonic: public test keys, for local chains only. */
 export const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
@@ -76,19 +84,43 @@ export function devnetClients(url: string, chain: Chain, pollingInterval = 100) 
 export type DevnetClients = ReturnType<typeof devnetClients>;
 export type DevnetWallet = DevnetClients["admin"];
 
-/** Deploys the demo stablecoin (the test-only MockStablecoin: anyone may mint) from its creation bytecode. */
-export async function deployDemoStablecoin(wallet: DevnetWallet, bytecode: Hex): Promise<Address> {
+/** A wallet client with an account and a chain: what deploys and mints the demo stablecoin. */
+type Signer = WalletClient<Transport, Chain, Account>;
+
+const MOCK_ARTIFACT = new URL(
+  "../../artifacts/contracts/mocks/MockStablecoin.sol/MockStablecoin.json",
+  import.meta.url,
+);
+
+/** The creation bytecode of the test-only MockStablecoin, from the build artifacts (`npx hardhat build`). */
+export async function mockStablecoinBytecode(): Promise<Hex> {
+  try {
+    return (JSON.parse(await readFile(MOCK_ARTIFACT, "utf8")) as { bytecode: Hex }).bytecode;
+  } catch {
+    throw new UsageError(
+      `no MockStablecoin artifact at ${fileURLToPath(MOCK_ARTIFACT)}: run \`npx hardhat build\` first`,
+    );
+  }
+}
+
+/** Deploys the demo stablecoin (the test-only MockStablecoin, 6 decimals: anyone may mint) from its creation bytecode. */
+export async function deployDemoStablecoin(
+  wallet: Signer,
+  bytecode: Hex,
+  name = "USD Coin (devnet)",
+): Promise<Address> {
   const hash = await deployContract(wallet, {
     abi: mockStablecoinAbi,
     bytecode,
-    args: ["USD Coin (devnet)", "USDC", 6],
+    args: [name, "USDC", 6],
   });
   const { contractAddress } = await waitForTransactionReceipt(wallet, { hash });
-  if (!contractAddress) throw new Error("MockStablecoin deployment created no contract");
+  if (!contractAddress) throw new Error("the MockStablecoin deployment created no contract");
   return contractAddress;
 }
 
-export async function mintDemo(wallet: DevnetWallet, token: Address, to: Address, amount: bigint) {
+/** Mints the demo stablecoin (MockStablecoin's open `mint`). */
+export async function mintDemo(wallet: Signer, token: Address, to: Address, amount: bigint) {
   const hash = await writeContract(wallet, {
     address: token,
     abi: mockStablecoinAbi,

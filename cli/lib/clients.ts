@@ -1,6 +1,6 @@
 /**
- * Shared plumbing of the command-line tools (keeper, reporter): viem clients over HTTP for an RPC URL, keys from
- * environment variables, durations and JSON output.
+ * Viem clients of the `cascade` commands: HTTP transports and chains for an RPC URL, local accounts from keys in
+ * environment variables, wallet and read-only clients with the Cascade actions.
  */
 import {
   createPublicClient,
@@ -19,10 +19,7 @@ import { getChainId } from "viem/actions";
 
 import { cascadeActions, type CascadeClient } from "../../sdk/index.js";
 
-/** Thrown for bad command-line input: printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+import { UsageError } from "./args.js";
 
 /** A private key from the environment variable `name` (never from a file or an argument). */
 export function privateKeyFromEnv(name: string): `0x${string}` {
@@ -71,29 +68,5 @@ export function walletFor(url: string, chain: Chain, account: LocalAccount, poll
 export function readerFor(url: string, chain: Chain) {
   return createPublicClient({ chain, transport: rpcTransport(url) }).extend((c) =>
     cascadeActions(c as CascadeClient),
-  );
-}
-
-/** Milliseconds from `"250ms"`, `"2s"`, `"1m"`, `"1h"` or a plain number of milliseconds. */
-export function parseMs(input: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(input.trim());
-  if (!m) throw new UsageError(`${flag}: "${input}" is not a duration (e.g. 500ms, 5s, 1m)`);
-  const scale = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] ?? "ms"] ?? 1;
-  return Math.round(Number(m[1]) * scale);
-}
-
-/** A non-negative integer flag. */
-export function parseInteger(input: string, flag: string): bigint {
-  if (!/^\d+$/.test(input.trim()))
-    throw new UsageError(`${flag}: "${input}" is not a whole number`);
-  return BigInt(input.trim());
-}
-
-/** JSON with bigints as decimal strings. */
-export function toJson(value: unknown, indent = 2): string {
-  return JSON.stringify(
-    value,
-    (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
-    indent,
   );
 }

@@ -1,0 +1,466 @@
+/**
+ * Mirrors `contracts/core/Deal.sol`: the deal's state machine. `distribute` runs a period as `Deal.distribute` does
+ * (the risk engine's assessment, `./risk.ts`, sets the order; the waterfall, `./waterfall.ts`, pays it; the status and
+ * balances follow), `writeDown`, `depositRecoveries` and `cleanUpCall` are the deal's loss, recovery and clean-up
+ * paths, `factor` its bond factor. Same numbers as the contract to the wei (the SDK tests check it against chain
+ * statements). Pure: imports nothing from viem.
+ */
+import {
+  CouponType,
+  DealStatus,
+  TrancheKind,
+  type PeriodStatement,
+  type RiskTerms,
+} from "../types.js";
+import { min, mulDivDown, WAD } from "./math.js";
+import { assess, cleanUpQuote, initialRiskState } from "./risk.js";
+import { DEFAULT_RISK_TERMS } from "./riskTerms.js";
+import {
+  isReported,
+  isRunning,
+  ZERO_ADDRESS,
+  type CleanUpResult,
+  type CleanUpTerms,
+  type DealModelState,
+  type PeriodMarketInputs,
+  type PeriodOutcome,
+  type PeriodSimulation,
+  type RecoveriesResult,
+  type RecoveryAllocation,
+  type TrancheState,
+  type WaterfallTerms,
+} from "./types.js";
+import {
+  bpsOfDown,
+  couponRate,
+  periodInterestDown,
+  principalDue,
+  run,
+  scheduledOutstandingUp,
+  utilizationDown,
+  WaterfallMode,
+  type WaterfallInput,
+} from "./waterfall.js";
+
+/** The waterfall order a deal status runs in (`Deal._assess`): Accelerated, CashTrap, else Normal. */
+export function waterfallModeOf(status: number): WaterfallMode {
+  if (status === DealStatus.Accelerated) return WaterfallMode.Accelerated;
+  if (status === DealStatus.CashTrap) return WaterfallMode.CashTrap;
+  return WaterfallMode.Normal;
+}
+
+/** The risk terms of `terms` (the defaults when a model term sheet has none). */
+export function riskTermsOf(terms: WaterfallTerms): RiskTerms {
+  return terms.risk ?? DEFAULT_RISK_TERMS;
+}
+
+/** The state of a deal right after every offering settled with `issued[i]` tokens of tranche i. */
+export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[]): DealModelState {
+  if (issued.length !== terms.tranches.length) {
+    throw new RangeError(
+      `initialDealState: ${issued.length} issued amounts for ${terms.tranches.length} tranches`,
+    );
+  }
+  let reserve = 0n;
+  const tranches = terms.tranches.map((t, i) => {
+    reserve += bpsOfDown(issued[i], t.reserveFundingBps);
+    return {
+      issued: issued[i],
+      outstanding: t.kind === TrancheKind.Note ? issued[i] : 0n,
+      arrears: 0n,
+      writtenDown: 0n,
+    };
+  });
+  return {
+    nextPeriod: 0,
+    status: DealStatus.Active,
+    collections: 0n,
+    reserve,
+    recoveries: 0n,
+    residualOwed: 0n,
+    trusteeFeeArrears: 0n,
+    servicerFeeArrears: 0n,
+    missedReports: 0,
+    tranches,
+    risk: initialRiskState(riskTermsOf(terms)),
+  };
+}
+
+// ------------------------------------------------------------------ a period
+
+/**
+ * Runs the next period of a deal, as `Deal.distribute(state.nextPeriod)` would: the risk engine measures the period
+ * and its triggers set the waterfall's order, then the waterfall runs in that order; the deal's status follows the
+ * order (at the final period: Repaid, or Defaulted with the unpaid principal written off, equity first).
+ *
+ * @param outcome the period's final report, or {@link UNREPORTED} for a period the oracle marked unreported: then
+ *   the cash is every undistributed collection, utilization-linked coupons pay their floor and the utilization is 0.
+ * @param collections stablecoin deposited since the last distribution (added to `state.collections`).
+ * @param market the price feed's answer, when the deal has one, and the addresses the statement names (the keeper,
+ *   the equity token).
+ * @throws RangeError when the deal is not running or every period was distributed.
+ */
+export function distribute(
+  state: DealModelState,
+  terms: WaterfallTerms,
+  outcome: PeriodOutcome,
+  collections = 0n,
+  market: PeriodMarketInputs = {},
+): PeriodSimulation {
+  const count = terms.periodCount;
+  const period = state.nextPeriod;
+  const risk = riskTermsOf(terms);
+  if (!isRunning(state.status)) throw new RangeError(`distribute: deal status ${state.status}`);
+  if (period >= count)
+    throw new RangeError(`distribute: period ${period} beyond maturity (${count})`);
+  if (collections < 0n) throw new RangeError("distribute: negative collections");
+  const reported = isReported(outcome);
+  if (reported && outcome.gpuHoursBilled > outcome.gpuHoursAvailable)
+    throw new RangeError("distribute: billed > available");
+  if (terms.start === undefined && state.risk.fleet.length > 0)
+    throw new RangeError("distribute: valuing a fleet needs the term sheet's start");
+
+  const finalPeriod = period + 1 === count;
+  // The oracle gives zeros for an unreported period, so its utilization is 0.
+  const available = reported ? outcome.gpuHoursAvailable : 0n;
+  const billed = reported ? outcome.gpuHoursBilled : 0n;
+  const revenue = reported ? outcome.revenue : 0n;
+  const u = utilizationDown(available, billed);
+  const undistributed = state.collections + collections;
+  // The report caps the cash at the pool's share of revenue, except at the final period or without a report: then
+  // all of it goes out.
+  const cash =
+    finalPeriod || !reported
+      ? undistributed
+      : min(undistributed, bpsOfDown(revenue, terms.pledgedShareBps));
+
+  const notes = terms.tranches.length - 1;
+  const rates: bigint[] = [];
+  const interestDue: bigint[] = [];
+  const principalDues: bigint[] = [];
+  const outstanding: bigint[] = [];
+  let outstandingNotes = 0n;
+  for (let i = 0; i < notes; i++) {
+    const tr = terms.tranches[i];
+    const st = state.tranches[i];
+    // Without a report, a utilization-linked coupon falls to its floor.
+    const rate =
+      !reported && tr.coupon.couponType === CouponType.UtilizationLinked
+        ? tr.coupon.floorRate
+        : couponRate(tr.coupon, u);
+    rates.push(rate);
+    interestDue.push(periodInterestDown(st.outstanding, rate, terms.periodLength) + st.arrears);
+    principalDues.push(
+      principalDue(st.outstanding, scheduledOutstandingUp(st.issued, tr.principal, period, count)),
+    );
+    outstanding.push(st.outstanding);
+    outstandingNotes += st.outstanding;
+  }
+  // The reserve and the recovery account back the notes: once none is outstanding, or at the final period, they are
+  // released (the recovery account joins the period's cash).
+  const releaseRecoveries = finalPeriod || outstandingNotes === 0n;
+  const reserveTarget = releaseRecoveries ? 0n : terms.reserveTarget;
+  const keeperBountyDue = terms.keeperBounty;
+  const trusteeFeeDue = terms.trusteeFeePerPeriod + state.trusteeFeeArrears;
+  const servicerFeeDue = bpsOfDown(cash, terms.servicerFeeBps) + state.servicerFeeArrears;
+
+  const start = terms.start ?? 0n;
+  const assessment = assess(
+    state.risk,
+    risk,
+    {
+      period,
+      finalPeriod,
+      reported,
+      valuationTime: start + BigInt(period + 1) * BigInt(terms.periodLength),
+      gpuHoursAvailable: available,
+      gpuHoursBilled: billed,
+      revenue,
+      pledgedShareBps: terms.pledgedShareBps,
+      cash,
+      reserve: state.reserve,
+      recoveries: state.recoveries,
+      reserveTarget,
+      feesDue: keeperBountyDue + trusteeFeeDue + servicerFeeDue,
+      outstanding,
+      interestDue,
+      principalDue: principalDues,
+    },
+    market.index,
+  );
+  // An event of default sweeps every collection held into the paydown (the servicer fee stays on the period's cash).
+  const paidCash = assessment.mode === DealStatus.Accelerated ? undistributed : cash;
+  const recoveriesSwept = releaseRecoveries ? state.recoveries : 0n;
+  const input: WaterfallInput = {
+    mode: waterfallModeOf(assessment.mode),
+    turbo: assessment.turbo,
+    cash: paidCash + recoveriesSwept,
+    principalCash: releaseRecoveries ? 0n : state.recoveries,
+    reserve: state.reserve,
+    reserveTarget,
+    keeperBountyDue,
+    trusteeFeeDue,
+    servicerFeeDue,
+    interestDue,
+    principalDue: principalDues,
+    outstanding,
+    writtenDown: state.tranches.slice(0, notes).map((t) => t.writtenDown),
+  };
+  const r = run(input);
+
+  const tranches: TrancheState[] = state.tranches.map((st) => ({ ...st }));
+  let allRepaid = true;
+  let principalLeft = false;
+  const principalPaid = r.principalPaid.map((p, i) => p + r.recovered[i]);
+  for (let i = 0; i < notes; i++) {
+    tranches[i].arrears = interestDue[i] - r.interestPaid[i];
+    tranches[i].outstanding -= r.principalPaid[i];
+    tranches[i].writtenDown -= r.recovered[i];
+    if (tranches[i].outstanding !== 0n) principalLeft = true;
+    if (tranches[i].outstanding !== 0n || tranches[i].arrears !== 0n) allRepaid = false;
+  }
+  // The statement's outstanding is what the payment left, before a write-off at maturity.
+  const outstandingAfter = tranches.slice(0, notes).map((t) => t.outstanding);
+  const writtenBefore = tranches.map((t) => t.writtenDown);
+  let status: DealStatus = assessment.mode;
+  if (finalPeriod) {
+    if (principalLeft) writeDownAll(tranches);
+    status = allRepaid ? DealStatus.Repaid : DealStatus.Defaulted;
+  }
+  const collectionsCarried = undistributed - paidCash;
+  const equity = state.tranches[notes];
+  const equityIssued = equity !== undefined && equity.issued !== 0n;
+  const missedReports = state.missedReports + (reported ? 0 : 1);
+  const recoveriesApplied = recoveriesSwept + r.principalCashUsed;
+  const next: DealModelState = {
+    nextPeriod: period + 1,
+    status,
+    collections: collectionsCarried,
+    reserve: r.reserveAfter,
+    recoveries: state.recoveries - recoveriesApplied,
+    residualOwed: equityIssued ? state.residualOwed : state.residualOwed + r.residual,
+    trusteeFeeArrears: trusteeFeeDue - r.trusteeFeePaid,
+    servicerFeeArrears: servicerFeeDue - r.servicerFeePaid,
+    missedReports,
+    tranches,
+    risk: assessment.next,
+  };
+  const statement: PeriodStatement = {
+    period: BigInt(period),
+    reported,
+    cashIn: paidCash,
+    reserveReleased: r.reserveReleased,
+    reserveDrawn: r.reserveDrawn,
+    keeperBountyPaid: r.keeperBountyPaid,
+    trusteeFeePaid: r.trusteeFeePaid,
+    servicerFeePaid: r.servicerFeePaid,
+    interestPaid: r.interestPaid,
+    reserveToppedUp: r.reserveToppedUp,
+    principalPaid,
+    residualPaid: r.residual,
+    utilization: u,
+    reserveTrapped: r.reserveTrapped,
+    collectionsCarried,
+    reserveAfter: r.reserveAfter,
+    mode: assessment.mode,
+    metrics: assessment.metrics,
+    keeper: market.keeper ?? ZERO_ADDRESS,
+    trusteeFeeArrears: next.trusteeFeeArrears,
+    servicerFeeArrears: next.servicerFeeArrears,
+    interestDue: [...interestDue],
+    outstanding: outstandingAfter,
+    residualRecipient: equityIssued
+      ? (market.equityToken ?? ZERO_ADDRESS)
+      : (terms.issuer ?? ZERO_ADDRESS),
+    recoveriesApplied,
+  };
+  return {
+    statement,
+    next,
+    detail: {
+      finalPeriod,
+      rates,
+      interestDue,
+      interestArrears: tranches.slice(0, notes).map((t) => t.arrears),
+      principalDue: principalDues,
+      outstanding: tranches.slice(0, notes).map((t) => t.outstanding),
+      keeperBountyDue,
+      trusteeFeeDue,
+      servicerFeeDue,
+      trusteeFeeArrears: next.trusteeFeeArrears,
+      servicerFeeArrears: next.servicerFeeArrears,
+      reserveTarget,
+      residualRecipient: equityIssued ? "equity" : "issuer",
+      missedReports,
+      assessment,
+      writtenOff: tranches.map((t, i) => t.writtenDown - writtenBefore[i]),
+    },
+  };
+}
+
+/** Whether a statement conserves cash: what came in equals what went out, to the wei. */
+export function statementBalances(s: PeriodStatement): boolean {
+  const inflow = s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn;
+  const outflow =
+    s.keeperBountyPaid +
+    s.trusteeFeePaid +
+    s.servicerFeePaid +
+    s.interestPaid.reduce((a, b) => a + b, 0n) +
+    s.reserveToppedUp +
+    s.principalPaid.reduce((a, b) => a + b, 0n) +
+    s.reserveTrapped +
+    s.residualPaid;
+  return inflow === outflow;
+}
+
+/** Bond factor (WAD) of a note: outstanding per unit of face issued, as `Deal.factor`. */
+export function factor(t: TrancheState, kind: number): bigint {
+  if (kind === TrancheKind.Equity || t.issued === 0n) return t.issued === 0n ? 0n : WAD;
+  return mulDivDown(t.outstanding, WAD, t.issued);
+}
+
+// ------------------------------------------------------------------ losses, recoveries, clean-up call
+
+function copyTranches(state: DealModelState): TrancheState[] {
+  return state.tranches.map((t) => ({ ...t }));
+}
+
+/** Equity is the first loss: once any note loses principal its whole par is written off. */
+function writeDownEquity(tranches: TrancheState[]): void {
+  const eq = tranches[tranches.length - 1];
+  eq.writtenDown = eq.issued;
+}
+
+/** Final maturity with anything unpaid: equity written off, then every note's remaining principal. */
+export function writeDownAll(tranches: TrancheState[]): void {
+  writeDownEquity(tranches);
+  for (let i = tranches.length - 2; i >= 0; i--) {
+    tranches[i].writtenDown += tranches[i].outstanding;
+    tranches[i].outstanding = 0n;
+  }
+}
+
+/**
+ * The trustee writes off `amount` of note principal (`Deal.writeDown`): allowed only while Accelerated with the
+ * collections, the reserve and the recovery account exhausted; equity first, then bottom-up from the most junior note.
+ * @returns the new state and the cut of each note.
+ */
+export function writeDown(
+  state: DealModelState,
+  amount: bigint,
+): { next: DealModelState; cuts: bigint[] } {
+  if (state.status !== DealStatus.Accelerated)
+    throw new RangeError(`WriteDownNotAllowed(${state.status})`);
+  if (state.collections !== 0n || state.reserve !== 0n || state.recoveries !== 0n)
+    throw new RangeError(
+      `RecoveriesNotExhausted(${state.collections}, ${state.reserve}, ${state.recoveries})`,
+    );
+  const tranches = copyTranches(state);
+  const notes = tranches.length - 1;
+  const outstanding = tranches.slice(0, notes).reduce((a, t) => a + t.outstanding, 0n);
+  if (amount === 0n || amount > outstanding)
+    throw new RangeError(`InvalidWriteDown(${amount}, ${outstanding})`);
+  writeDownEquity(tranches);
+  const cuts = new Array<bigint>(notes).fill(0n);
+  let left = amount;
+  for (let i = notes - 1; i >= 0 && left !== 0n; i--) {
+    const cut = min(left, tranches[i].outstanding);
+    left -= cut;
+    cuts[i] = cut;
+    tranches[i].outstanding -= cut;
+    tranches[i].writtenDown += cut;
+  }
+  return { next: { ...state, tranches }, cuts };
+}
+
+/**
+ * Recoveries (`Deal.depositRecoveries`, also a fleet sale's proceeds). A running deal holds them in its recovery
+ * account, which its distributions apply in their priority of payments (see `run`'s `principalCash` (`./waterfall.ts`));
+ * nothing is repaid at once, so every note keeps earning its coupon on its whole principal. A defaulted deal pays them
+ * at once, note by note in rank order: written-down principal, then interest arrears; the rest goes to equity (the
+ * issuer, credited, when no equity was sold).
+ */
+export function depositRecoveries(state: DealModelState, amount: bigint): RecoveriesResult {
+  if (amount === 0n) throw new RangeError("ZeroAmount()");
+  if (isRunning(state.status)) {
+    return {
+      next: { ...state, recoveries: state.recoveries + amount },
+      allocations: [],
+      left: amount,
+      destination: "recovery account",
+    };
+  }
+  if (state.status !== DealStatus.Defaulted) throw new RangeError(`DealNotActive(${state.status})`);
+  const tranches = copyTranches(state);
+  const notes = tranches.length - 1;
+  const allocations: RecoveryAllocation[] = [];
+  let left = amount;
+  for (let i = 0; i < notes && left !== 0n; i++) {
+    const tr = tranches[i];
+    const recovered = min(left, tr.writtenDown);
+    left -= recovered;
+    const interest = min(left, tr.arrears);
+    left -= interest;
+    tr.writtenDown -= recovered;
+    tr.arrears -= interest;
+    if (recovered + interest !== 0n)
+      allocations.push({ tranche: i, principal: 0n, recovered, interest });
+  }
+  const equityIssued = tranches[notes].issued !== 0n;
+  return {
+    next: {
+      ...state,
+      tranches,
+      residualOwed: equityIssued ? state.residualOwed : state.residualOwed + left,
+    },
+    allocations,
+    left,
+    destination: equityIssued ? "equity" : "issuer",
+  };
+}
+
+/**
+ * The issuer's clean-up call at `now` (`Deal.cleanUpCall`): every note repaid with its quoted interest, fee arrears
+ * paid, the collections, reserve and recovery account used first; the deal is Repaid.
+ */
+export function cleanUpCall(
+  state: DealModelState,
+  terms: CleanUpTerms,
+  now: bigint,
+): CleanUpResult {
+  if (!isRunning(state.status)) throw new RangeError(`DealNotActive(${state.status})`);
+  const nextEnd = terms.start + BigInt(state.nextPeriod + 1) * BigInt(terms.periodLength);
+  if (now >= nextEnd) throw new RangeError(`CleanUpPeriodPending(${state.nextPeriod})`);
+  const quote = cleanUpQuote(state, terms, now);
+  if (!quote.allowed)
+    throw new RangeError(`CleanUpNotAllowed(${quote.seniorOutstanding}, ${quote.threshold})`);
+  const tranches = copyTranches(state);
+  const notes = tranches.length - 1;
+  const paid: bigint[] = [];
+  for (let i = 0; i < notes; i++) {
+    paid.push(quote.interest[i] + tranches[i].outstanding + tranches[i].writtenDown);
+    tranches[i].outstanding = 0n;
+    tranches[i].arrears = 0n;
+    tranches[i].writtenDown = 0n;
+  }
+  const residual =
+    state.collections + state.reserve + state.recoveries + quote.fromIssuer - quote.payoff;
+  const equityIssued = tranches[notes].issued !== 0n;
+  return {
+    next: {
+      ...state,
+      status: DealStatus.Repaid,
+      collections: 0n,
+      reserve: 0n,
+      recoveries: 0n,
+      residualOwed: equityIssued ? state.residualOwed : state.residualOwed + residual,
+      trusteeFeeArrears: 0n,
+      servicerFeeArrears: 0n,
+      tranches,
+    },
+    quote,
+    paid,
+    residual,
+    residualRecipient: equityIssued ? "equity" : "issuer",
+  };
+}
