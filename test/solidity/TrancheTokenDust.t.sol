@@ -22,6 +22,10 @@ import {TestBase} from "./utils/Vm.sol";
  *     (balance − Σ claimable) is therefore bounded by accounts × distributions, not by distributions + accounts:
  *     with four 1-unit holders who send their unit away and take it back after each of two distributions, the dust
  *     is 8 > 2 + 5. The token stays solvent (claims never exceed its balance).
+ * T2  A transfer that carries the receiver's accrual in its checkpoint (TrancheAccountLib.carry) rounds it down to
+ *     a multiple of the new balance: a holder of 2 tokens with 2 units accrued who receives 1 can claim 1 after
+ *     (⌊2e18 / 3⌋ × 3 = 1.99…e18 scaled), the unit staying in the token as dust. Invariant H of
+ *     DealInvariants.t.sol (found there by the fuzzer) allows a party this loss of under one unit, never a gain.
  *
  * This test plays both the deal and the offering of a bare clone of the token.
  */
@@ -77,5 +81,25 @@ contract TrancheTokenDustTest is TestBase, Assertions {
         assertEq(balance - owed, 8, "T1: dust");
         assertGt(balance - owed, distributions + accounts, "T1: dust within distributions + accounts");
         assertLe(balance - owed, distributions * accounts, "T1: dust above accounts x distributions");
+    }
+
+    /// T2
+    function test_transfer_receiverCarryRoundsDownUnderOneUnit() public {
+        // Before any cash: holder 0 holds 2 tokens.
+        vm.prank(holders[1]);
+        token.transfer(holders[0], 1);
+        // One unit per token.
+        usdc.mint(address(token), 1_000);
+        token.distribute(1_000);
+        assertEq(token.claimable(holders[0]), 2, "T2: accrued before");
+
+        vm.prank(holders[2]);
+        token.transfer(holders[0], 1);
+        assertEq(token.claimable(holders[0]), 1, "T2: the receiver's carried accrual rounds down");
+        assertEq(token.claimable(holders[2]), 1, "T2: a sender whose whole balance leaves keeps its accrual");
+
+        uint256 owed = token.claimable(address(this));
+        for (uint256 i; i < 4; ++i) owed += token.claimable(holders[i]);
+        assertEq(usdc.balanceOf(address(token)) - owed, 1, "T2: the unit stays as dust");
     }
 }
