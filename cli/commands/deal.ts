@@ -156,7 +156,7 @@ async function create(ctx: Context, file: string, o: CreateOptions) {
 }
 
 async function show(ctx: Context, ref: string) {
-  const { address, record } = ctx.deal(ref);
+  const { address, record } = await ctx.deal(ref);
   const reader = ctx.reader();
   const s = await reader.dealSnapshot({
     deal: address,

@@ -39,7 +39,7 @@ async function once(ctx: Context, o: KeeperCommandOptions) {
       const out: (DistributeReadyReturnType & { deal: string; name: string; decimals: number })[] =
         [];
       for (const ref of refs) {
-        const { address, record } = ctx.deal(ref);
+        const { address, record } = await ctx.deal(ref);
         p.step(`${record?.name ?? address}: running ready periods`);
         const r = await wallet.distributeReady({
           deal: address,

@@ -139,7 +139,7 @@ async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
     signature = await account.signTypedData(reportTypedData(report));
   } else {
     const ctx = await Context.open(g);
-    const { address: deal } = ctx.deal(c.deal);
+    const { address: deal } = await ctx.deal(c.deal);
     const wallet = await ctx.wallet();
     const client = wallet as unknown as CascadeClient;
     decimals =
@@ -249,7 +249,7 @@ async function submit(ctx: Context, files: string[]) {
 }
 
 async function status(ctx: Context, ref: string, o: { period?: string }) {
-  const { address: deal } = ctx.deal(ref);
+  const { address: deal } = await ctx.deal(ref);
   const reader = ctx.reader();
   const client = reader as unknown as CascadeClient;
   const d = await decimalsOf(client, await stablecoinOf(client, deal));
@@ -277,7 +277,7 @@ async function status(ctx: Context, ref: string, o: { period?: string }) {
 }
 
 async function dispute(ctx: Context, ref: string, o: { period?: string; reason?: string }) {
-  const { address: deal } = ctx.deal(ref);
+  const { address: deal } = await ctx.deal(ref);
   const period = parseInteger(required(o.period, "--period"), "--period");
   const reason = required(o.reason, "--reason");
   const wallet = await ctx.wallet();
@@ -303,7 +303,7 @@ async function dispute(ctx: Context, ref: string, o: { period?: string; reason?:
 }
 
 async function markUnreported(ctx: Context, ref: string, o: { period?: string }) {
-  const { address: deal } = ctx.deal(ref);
+  const { address: deal } = await ctx.deal(ref);
   const period = parseInteger(required(o.period, "--period"), "--period");
   const wallet = await ctx.wallet();
   const r = await withProgress(

@@ -91,7 +91,7 @@ async function subscribe(
   ref: string,
   o: { tranche: string; amount: string; method?: "permit" | "approve" },
 ) {
-  const { address: deal } = ctx.deal(ref);
+  const { address: deal } = await ctx.deal(ref);
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const [tranche] = selectTranches(await dealTranches(client, deal), o.tranche);
@@ -118,7 +118,7 @@ async function subscribe(
 }
 
 async function offeringClose(ctx: Context, ref: string, o: { tranche?: string }) {
-  const { address: deal } = ctx.deal(ref);
+  const { address: deal } = await ctx.deal(ref);
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const tranches = selectTranches(await dealTranches(client, deal), o.tranche);
@@ -170,7 +170,7 @@ async function offeringClose(ctx: Context, ref: string, o: { tranche?: string })
 }
 
 async function claim(ctx: Context, ref: string, o: { tranche?: string }) {
-  const { address: deal } = ctx.deal(ref);
+  const { address: deal } = await ctx.deal(ref);
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const tranches = selectTranches(await dealTranches(client, deal), o.tranche);
@@ -224,7 +224,7 @@ async function claim(ctx: Context, ref: string, o: { tranche?: string }) {
 
 /** The deal named `ref`, the sender's wallet and the deal stablecoin's decimals. */
 async function dealWallet(ctx: Context, ref: string) {
-  const { address: deal } = ctx.deal(ref);
+  const { address: deal } = await ctx.deal(ref);
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const d = await decimalsOf(client, await stablecoinOf(client, deal));

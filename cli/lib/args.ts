@@ -2,6 +2,7 @@
  * Command-line arguments of the `cascade` commands: the usage error (exit code 2), durations, whole numbers and
  * JSON output with bigints.
  */
+import { getAddress, isAddress } from "viem";
 
 /** Thrown for bad command-line input: printed without a stack, exit code 2. */
 export class UsageError extends Error {
@@ -30,4 +31,21 @@ export function toJson(value: unknown, indent = 2): string {
     (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
     indent,
   );
+}
+
+/**
+ * An address argument. Mixed-case input must pass its EIP-55 checksum, so a mistyped digit is refused; all-lower or
+ * all-upper case input carries no checksum and is accepted as given.
+ */
+export function parseAddress(input: string, what: string): `0x${string}` {
+  const v = input.trim();
+  if (!isAddress(v, { strict: false }))
+    throw new UsageError(`${what}: "${input}" is not an address (0x followed by 40 hex digits)`);
+  const hex = v.slice(2);
+  const mixed = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
+  if (mixed && !isAddress(v, { strict: true }))
+    throw new UsageError(
+      `${what}: ${v} fails its EIP-55 checksum (a mistyped character?); copy the address again`,
+    );
+  return getAddress(v);
 }

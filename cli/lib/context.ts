@@ -7,9 +7,12 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 
 import type { Address, Chain, LocalAccount } from "viem";
+import { getCode, readContract } from "viem/actions";
 
 import { NAMED_NETWORKS } from "../../sdk/networks.js";
 import {
+  dealFactoryAbi,
+  deploymentFile,
   findDeal,
   readDeployment,
   writeDeployment,
@@ -17,7 +20,7 @@ import {
   type DealRecord,
   type Deployment,
 } from "../../sdk/index.js";
-import { UsageError } from "./args.js";
+import { parseAddress, UsageError } from "./args.js";
 import { chainOf, localAccount, privateKeyFromEnv, readerFor, walletFor } from "./clients.js";
 
 /** Options every command takes (commander's global options). */
@@ -127,7 +130,28 @@ export class Context {
         `${endpoint.network} is chain ${endpoint.expectedChainId}, but ${endpoint.url} is chain ${chain.id}`,
       );
     const dir = resolve(options.deployments ?? process.env.CASCADE_DEPLOYMENTS ?? "deployments");
-    return new Context(options, endpoint, chain, dir, await readDeployment(dir, chain.id));
+    const ctx = new Context(options, endpoint, chain, dir, await readDeployment(dir, chain.id));
+    const factory = ctx.deployment.protocol?.factory;
+    if (factory !== undefined) {
+      const code = await getCode(ctx.reader(), { address: factory });
+      ctx.stale = code === undefined || code === "0x";
+    }
+    return ctx;
+  }
+
+  /** Whether the address book names a factory the chain has no code for (a restarted or reset node). */
+  private stale = false;
+
+  /** The address book's file for this chain. */
+  get deploymentFile(): string {
+    return deploymentFile(this.deploymentsDir, this.chain.id);
+  }
+
+  private staleError(): UsageError {
+    return new UsageError(
+      `the address book ${this.deploymentFile} is stale: chain ${this.chain.id} has no code at its factory ` +
+        `${this.deployment.protocol?.factory} (was the node restarted?); delete the file and run \`cascade deploy\` again`,
+    );
   }
 
   get json(): boolean {
@@ -152,6 +176,7 @@ export class Context {
 
   /** The recorded protocol, or a usage error saying to deploy first. */
   protocol(): NonNullable<Deployment["protocol"]> {
+    if (this.stale) throw this.staleError();
     const p = this.deployment.protocol;
     if (!p)
       throw new UsageError(
@@ -160,12 +185,44 @@ export class Context {
     return p;
   }
 
-  /** A deal by name (from the address book) or address. */
-  deal(ref: string): { address: Address; record: DealRecord | undefined } {
+  /**
+   * A deal by name (from the address book) or address, checked against the chain: an address must pass its checksum,
+   * hold code, and be a deal of the recorded factory (when one is recorded); a name whose deal has no code means a
+   * stale address book.
+   */
+  async deal(ref: string): Promise<{ address: Address; record: DealRecord | undefined }> {
+    if (this.stale) throw this.staleError();
+    if (/^0x/i.test(ref.trim())) parseAddress(ref, "deal");
     const found = findDeal(this.deployment, ref);
-    return typeof found === "string"
-      ? { address: found, record: undefined }
-      : { address: found.deal, record: found };
+    const resolved =
+      typeof found === "string"
+        ? { address: found, record: undefined }
+        : { address: found.deal, record: found };
+    const code = await getCode(this.reader(), { address: resolved.address });
+    if (code === undefined || code === "0x") {
+      if (resolved.record)
+        throw new UsageError(
+          `deal "${resolved.record.name}" of ${this.deploymentFile} has no code at ${resolved.address} on chain ` +
+            `${this.chain.id}: the address book is stale (was the node restarted?); create the deal again`,
+        );
+      throw new UsageError(
+        `${resolved.address} is not a deal: chain ${this.chain.id} has no contract there`,
+      );
+    }
+    const factory = this.deployment.protocol?.factory;
+    if (factory !== undefined && resolved.record === undefined) {
+      const isDeal = await readContract(this.reader(), {
+        address: factory,
+        abi: dealFactoryAbi,
+        functionName: "isDeal",
+        args: [resolved.address],
+      });
+      if (!isDeal)
+        throw new UsageError(
+          `${resolved.address} is not a deal of the Cascade factory ${factory} on chain ${this.chain.id}`,
+        );
+    }
+    return resolved;
   }
 
   async save(): Promise<string> {

@@ -8,143 +8,35 @@
  * below the minimum (the decoded custom error, one line), closing an offering too early, an unknown network.
  * Skipped when the anvil binary is not installed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { expect } from "chai";
-import { keccak256, toHex, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { keccak256, toHex } from "viem";
 
-import { devKey, DEVNET_ROLES } from "../../cli/lib/devnet.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const ANVIL = join(ROOT, "node_modules/.bin/anvil");
-const CLI = join(ROOT, "cli/cascade.js");
-
-const children = new Set<ChildProcess>();
-const killAll = () => {
-  for (const c of children) {
-    if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) continue;
-    try {
-      process.kill(-c.pid, "SIGKILL");
-    } catch {
-      c.kill("SIGKILL");
-    }
-  }
-};
-process.on("exit", killAll);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startAnvil(port: number): Promise<void> {
-  // Its own process group: the npm `anvil` is a Node wrapper around the binary.
-  const child = spawn(ANVIL, ["--port", String(port)], { stdio: "ignore", detached: true });
-  children.add(child);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("anvil did not answer");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const key = (role: keyof typeof DEVNET_ROLES): Hex => devKey(DEVNET_ROLES[role]);
-const addressOf = (role: keyof typeof DEVNET_ROLES) => privateKeyToAccount(key(role)).address;
+import { addressOf, CLI, CliSession, key, ROOT, type DevRole, type Run } from "./harness.js";
 
 describe("cascade CLI end to end against anvil", function () {
   // About sixty `cascade` processes, each starting Node and the SDK: a minute on an idle machine, several on a busy
   // one. A bound against a hang, not a speed check.
   this.timeout(360_000);
+  const session = new CliSession();
   let dir: string;
-  let url: string;
-  const log: string[] = [];
-
-  /** `cascade <args> --rpc-url URL --deployments DIR`, signing with `role`'s key (CASCADE_PRIVATE_KEY). */
-  function cascade(args: string[], role?: keyof typeof DEVNET_ROLES): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0" };
-    delete env.CASCADE_PRIVATE_KEY;
-    delete env.CASCADE_RPC_URL;
-    delete env.CASCADE_DEPLOYMENTS;
-    if (role) env.CASCADE_PRIVATE_KEY = key(role);
-    const argv = [...args, "--rpc-url", url, "--deployments", dir];
-    const child = spawn(process.execPath, [CLI, ...argv], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    children.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr?.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    return new Promise((resolve) =>
-      child.on("close", (code) => {
-        children.delete(child);
-        log.push(`$ cascade ${args.join(" ")}  → ${code}\n${stdout}${stderr}`);
-        resolve({ code, stdout, stderr });
-      }),
-    );
-  }
-
-  /** Runs a command that must succeed with --json and returns its parsed output. */
-  async function ok<T = Record<string, unknown>>(
-    args: string[],
-    role?: keyof typeof DEVNET_ROLES,
-  ): Promise<T> {
-    const r = await cascade([...args, "--json"], role);
-    expect(r.code, `cascade ${args.join(" ")}: ${r.stderr}`).to.equal(0);
-    return JSON.parse(r.stdout) as T;
-  }
+  const cascade = (args: string[], role?: DevRole) => session.cascade(args, role);
+  const ok = <T = Record<string, unknown>>(args: string[], role?: DevRole) =>
+    session.ok<T>(args, role);
 
   before(async function () {
-    if (!existsSync(ANVIL)) this.skip();
-    dir = await mkdtemp(join(tmpdir(), "cascade-cli-e2e-"));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    await startAnvil(port);
+    if (!(await session.start())) this.skip();
+    dir = session.dir;
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(log.slice(-8).join("\n"));
+    if (this.currentTest?.state === "failed") console.log(session.tail());
   });
 
-  after(async () => {
-    killAll();
-    children.clear();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => session.stop());
 
   it("runs a deal from deployment to its first coupon, and explains every failure in one line", async () => {
     // ------------------------------------------------------------ usage errors need no node (and no --rpc-url)

@@ -1,0 +1,158 @@
+/**
+ * The `cascade` CLI as a user drives it, for the end-to-end tests: anvil on a free loopback port (its own process
+ * group, killed when the tests end), every command a child process (`node cli/cascade.js … --rpc-url … --deployments
+ * DIR`) with the signing key of a dev role in CASCADE_PRIVATE_KEY, and a log of the last commands for failures.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { expect } from "chai";
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { devKey, DEVNET_ROLES } from "../../cli/lib/devnet.js";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ANVIL = join(ROOT, "node_modules/.bin/anvil");
+export const CLI = join(ROOT, "cli/cascade.js");
+
+export type DevRole = keyof typeof DEVNET_ROLES;
+export const key = (role: DevRole): Hex => devKey(DEVNET_ROLES[role]);
+export const addressOf = (role: DevRole) => privateKeyToAccount(key(role)).address;
+
+const children = new Set<ChildProcess>();
+export function killAll(): void {
+  for (const c of children) {
+    if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) continue;
+    try {
+      process.kill(-c.pid, "SIGKILL");
+    } catch {
+      c.kill("SIGKILL");
+    }
+  }
+  children.clear();
+}
+process.on("exit", killAll);
+
+/** Tracks a spawned process so that {@link killAll} stops it. */
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on("close", () => children.delete(child));
+  return child;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts anvil on `port` (extra flags in `args`) and waits until it answers. */
+export async function startAnvil(port: number, args: string[] = []): Promise<ChildProcess> {
+  // Its own process group: the npm `anvil` is a Node wrapper around the binary.
+  const child = track(
+    spawn(ANVIL, ["--port", String(port), ...args], { stdio: "ignore", detached: true }),
+  );
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) return child;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("anvil did not answer");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A CLI session: anvil, an address-book directory and the `cascade` runner bound to them. */
+export class CliSession {
+  readonly log: string[] = [];
+  dir = "";
+  url = "";
+
+  /** Starts anvil and makes the address-book directory; false when the anvil binary is not installed. */
+  async start(anvilArgs: string[] = []): Promise<boolean> {
+    if (!existsSync(ANVIL)) return false;
+    this.dir = await mkdtemp(join(tmpdir(), "cascade-cli-e2e-"));
+    const port = await freePort();
+    this.url = `http://127.0.0.1:${port}`;
+    await startAnvil(port, anvilArgs);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    killAll();
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** `cascade <args> --rpc-url URL --deployments DIR`, signing with `role`'s key (CASCADE_PRIVATE_KEY). */
+  cascade(args: string[], role?: DevRole, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0", ...extraEnv };
+    delete env.CASCADE_PRIVATE_KEY;
+    delete env.CASCADE_RPC_URL;
+    delete env.CASCADE_DEPLOYMENTS;
+    if (role) env.CASCADE_PRIVATE_KEY = key(role);
+    const argv = [...args, "--rpc-url", this.url, "--deployments", this.dir];
+    const child = track(
+      spawn(process.execPath, [CLI, ...argv], {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      }),
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr?.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    return new Promise((resolve) =>
+      child.on("close", (code) => {
+        this.log.push(`$ cascade ${args.join(" ")}  → ${code}\n${stdout}${stderr}`);
+        resolve({ code, stdout, stderr });
+      }),
+    );
+  }
+
+  /** Runs a command that must succeed with --json and returns its parsed output. */
+  async ok<T = Record<string, unknown>>(args: string[], role?: DevRole): Promise<T> {
+    const r = await this.cascade([...args, "--json"], role);
+    expect(r.code, `cascade ${args.join(" ")}: ${r.stderr}`).to.equal(0);
+    return JSON.parse(r.stdout) as T;
+  }
+
+  /** Runs a command that must fail; returns its last `cascade:` line on stderr. */
+  async fails(args: string[], role?: DevRole, code = 1): Promise<string> {
+    const r = await this.cascade(args, role);
+    expect(r.code, `cascade ${args.join(" ")} should fail: ${r.stdout}`).to.equal(code);
+    return r.stderr.trim().split("\n").at(-1) ?? "";
+  }
+
+  /** The last commands and their output (print them when a test fails). */
+  tail(n = 8): string {
+    return this.log.slice(-n).join("\n");
+  }
+}
