@@ -75,3 +75,6 @@ export * from "./actions/compliance/recoverWallet.js";
 export * from "./actions/investor/transfer.js";
 export * from "./deployments.js";
 export * from "./networks.js";
+export * from "./format.js";
+export * from "./statements.js";
+export * from "./actions/auditor/offeringProgress.js";
