@@ -666,10 +666,18 @@ export interface StatusReason {
   /**
    * `offering`: the offerings have not all closed; `no periods`: none distributed yet; `triggers`: the active triggers
    * set the order; `cured`: running normally again since triggers cured; `performing`: no trigger ever moved it;
-   * `maturity`: the final period ended it; `clean-up call`: the issuer repaid every note early.
+   * `maturity`: the final period ended it; `clean-up call`: the issuer repaid every note early; `other`: a status
+   * none of these explains.
    */
   cause:
-    "offering" | "no periods" | "triggers" | "cured" | "performing" | "maturity" | "clean-up call";
+    | "offering"
+    | "no periods"
+    | "triggers"
+    | "cured"
+    | "performing"
+    | "maturity"
+    | "clean-up call"
+    | "other";
   /** 1-based period since which the deal has been in its status (its first period in it); undefined if none. */
   since: number | undefined;
   /** The active triggers that hold the deal in its status, with the period and value they fired at. */
@@ -703,7 +711,12 @@ export function statusReason(
     losses: undefined as NoteLoss[] | undefined,
   };
   if (status === DealStatus.Offering) return { ...base, cause: "offering", since: undefined };
-  if (last === undefined) return { ...base, cause: "no periods", since: undefined };
+  const running =
+    status === DealStatus.Active ||
+    status === DealStatus.CashTrap ||
+    status === DealStatus.Accelerated;
+  if (last === undefined)
+    return { ...base, cause: running ? "no periods" : "other", since: undefined };
   // The first period of the current run of the status.
   let k = periods.length;
   while (k > 0 && periods[k - 1].statusAfter === status) k--;
@@ -738,6 +751,7 @@ export function statusReason(
     );
   if (status === DealStatus.CashTrap || status === DealStatus.Accelerated)
     return { ...base, cause: "triggers", since, triggers: active };
+  if (status !== DealStatus.Active) return { ...base, cause: "other", since };
   // Active: cured back, or never left.
   const back = since !== undefined ? periods[since - 1] : undefined;
   if (back !== undefined && back.statusBefore !== DealStatus.Active)

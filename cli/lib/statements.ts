@@ -15,8 +15,6 @@ import {
   formatAmount,
   formatMetric,
   formatRate,
-  formatRatio,
-  RATIO_FORMATS,
   RiskMetric,
   type DealHistory,
   type HistoryTotals,
@@ -349,6 +347,8 @@ export class StatementText {
         );
       case "clean-up call":
         return "Repaid by the issuer's clean-up call";
+      case "other":
+        return r.since === undefined ? r.statusName : `${r.statusName} since period ${r.since}`;
       case "maturity": {
         if (r.status !== DealStatus.Defaulted)
           return `Repaid at final maturity (period ${r.since}): every note repaid in full`;
@@ -719,9 +719,4 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
     lines.push(row.map(cell).join(","));
   }
   return `${lines.join("\n")}\n`;
-}
-
-/** A coverage ratio (OC, IC) by the printing rule. */
-export function coverageText(wad: bigint): string {
-  return formatRatio(wad, RATIO_FORMATS.coverage);
 }
