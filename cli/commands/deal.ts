@@ -577,7 +577,7 @@ async function history(ctx: Context, ref: string, o: HistoryOptions) {
       `${name} · deal ${s.deal} · ${s.statusName} · ${done} of ${count} periods distributed · stablecoin ` +
         `${s.stablecoin} (${d} decimals) · amounts in stablecoin units · ratios by docs/statements.md`,
     );
-    print(`why ${s.statusName}: ${head.why}`);
+    print(head.why);
     if (periods.length === 0) {
       print("no period has been distributed yet");
       return;
