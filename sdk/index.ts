@@ -75,3 +75,4 @@ export * from "./actions/compliance/recoverWallet.js";
 export * from "./actions/investor/transfer.js";
 export * from "./deployments.js";
 export * from "./networks.js";
+export * from "./logs.js";
