@@ -328,6 +328,7 @@ describe("log reader: ranges, splits and order (in-memory provider)", () => {
     const [a] = await readContractEvents(stated.client, {
       sources: [{ address: EMITTER, abi: pingAbi }],
       fromBlock: 0n,
+      logConcurrency: 1,
     });
     expect(a).to.have.length(50);
     expect(stated.refused).to.equal(1);
@@ -339,9 +340,20 @@ describe("log reader: ranges, splits and order (in-memory provider)", () => {
     await readContractEvents(unstated.client, {
       sources: [{ address: EMITTER, abi: pingAbi }],
       fromBlock: 0n,
+      logConcurrency: 1,
     });
     expect(unstated.refused).to.equal(2);
     expect(unstated.answered).to.have.length(40);
+
+    // Four at once (the default): each of the first four ranges is refused once, the rest never.
+    const parallel = fakeProvider(logs, 99_999n, { maxBlocks: 2_500n, statesLimit: true });
+    const [p] = await readContractEvents(parallel.client, {
+      sources: [{ address: EMITTER, abi: pingAbi }],
+      fromBlock: 0n,
+    });
+    expect(p.map((l) => l.args.n)).to.deep.equal(logs.map((l) => l.n));
+    expect(parallel.refused).to.equal(4);
+    expect(parallel.answered.every((r) => r.to - r.from + 1n === 2_500n)).to.equal(true);
 
     // Too many logs: the suggested range is read, then the size grows back (the limit is on logs, not blocks).
     const dense = fakeProvider(logs, 99_999n, { maxLogs: 4, suggest: true });
@@ -349,6 +361,7 @@ describe("log reader: ranges, splits and order (in-memory provider)", () => {
       sources: [{ address: EMITTER, abi: pingAbi }],
       fromBlock: 0n,
       maxBlockRange: 100_000n,
+      logConcurrency: 1,
     });
     expect(d.map((l) => l.args.n)).to.deep.equal(logs.map((l) => l.n));
     expect(dense.answered[0]).to.deep.include({ from: 0n, to: 3_999n });
@@ -473,6 +486,39 @@ describe("log reader: ranges, splits and order (in-memory provider)", () => {
     expect((refused as LogReadError).message).to.equal(
       "eth_getLogs of block 3 failed: the method eth_getLogs does not exist/is not available",
     );
+  });
+
+  it("stops every range in flight at the first failure and says which range failed", async () => {
+    const asked: bigint[] = [];
+    const client = createPublicClient({
+      transport: custom({
+        async request({ method, params }: { method: string; params: unknown }) {
+          if (method === "eth_blockNumber") return numberToHex(199_999n);
+          const [filter] = params as [{ fromBlock: Hex }];
+          const from = BigInt(filter.fromBlock);
+          asked.push(from);
+          if (from === 30_000n) {
+            throw new RpcRequestError({
+              body: {},
+              error: { code: -32000, message: "missing trie node" },
+              url: "x",
+            });
+          }
+          await new Promise((r) => setTimeout(r, 20));
+          return [];
+        },
+      }),
+    });
+    const e = await readContractEvents(client, {
+      sources: [{ address: EMITTER, abi: pingAbi }],
+      fromBlock: 0n,
+    }).catch((x: unknown) => x);
+    expect((e as LogReadError).message).to.equal(
+      "eth_getLogs of blocks 30000–39999 failed: missing trie node",
+    );
+    // The four first ranges; the three others' workers leave once their range is answered.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked).to.deep.equal([0n, 10_000n, 20_000n, 30_000n]);
   });
 
   it("refuses bad input before any request, and a block the provider refuses even alone", async () => {
@@ -716,7 +762,9 @@ describe("log reader: the auditor actions on anvil behind a capped provider", fu
     expect(getLogs.filter((r) => r.outcome === "refused")).to.have.length(1);
     const answered = getLogs
       .filter((r) => r.outcome === "answered")
-      .map((r) => r.params[0] as { fromBlock: Hex; toBlock: Hex; address: Address[] });
+      .map((r) => r.params[0] as { fromBlock: Hex; toBlock: Hex; address: Address[] })
+      // Four ranges in flight at once: answered in any order.
+      .sort((a, b) => (BigInt(a.fromBlock) < BigInt(b.fromBlock) ? -1 : 1));
     expect(BigInt(answered[0].fromBlock)).to.equal(history.deal.blockNumber);
     expect(BigInt(answered.at(-1)?.toBlock ?? "0x0")).to.equal(head);
     for (let i = 1; i < answered.length; i++) {

@@ -212,20 +212,34 @@ export async function periodStatements(
   client: CascadeClient,
   params: PeriodStatementsParameters,
 ): Promise<PeriodStatementsReturnType> {
-  const [logs, riskLogs] = await withErrors(async () => {
-    const [engine, range] = await Promise.all([
-      readContract(client, { address: params.deal, abi: dealAbi, functionName: "riskEngine" }),
+  const deal = { address: params.deal, abi: dealAbi } as const;
+  // The views are read while the events are: the notes' terms and issued amounts are fixed once the offerings
+  // settled, and a note's record needs them only to derive its figures.
+  const [[logs, riskLogs], periodCount, terms] = await withErrors(async () => {
+    const [engine, range, periodCount, trancheCount] = await Promise.all([
+      readContract(client, { ...deal, functionName: "riskEngine" }),
       dealLogRange(client, params),
+      readContract(client, { ...deal, functionName: "periodCount" }),
+      readContract(client, { ...deal, functionName: "trancheCount" }),
     ]);
-    if (range === undefined) return [[], []] as const;
-    return readContractEvents(client, {
-      ...params,
-      ...range,
-      sources: [
-        { address: params.deal, abi: dealAbi, eventName: DEAL_EVENTS },
-        { address: engine, abi: riskEngineAbi, eventName: RISK_EVENTS },
-      ],
-    });
+    return Promise.all([
+      range === undefined
+        ? ([[], []] as const)
+        : readContractEvents(client, {
+            ...params,
+            ...range,
+            sources: [
+              { address: params.deal, abi: dealAbi, eventName: DEAL_EVENTS },
+              { address: engine, abi: riskEngineAbi, eventName: RISK_EVENTS },
+            ],
+          }),
+      periodCount,
+      Promise.all(
+        Array.from({ length: Number(trancheCount) }, (_, i) =>
+          readContract(client, { ...deal, functionName: "tranche", args: [BigInt(i)] }),
+        ),
+      ),
+    ]);
   });
 
   interface RiskSteps {
@@ -346,21 +360,6 @@ export async function periodStatements(
         break;
     }
   }
-  if (found.length === 0) return [];
-
-  // The coupon and principal terms of the notes, and their issued amounts, are fixed once the offerings settled.
-  const notes = found[0].record.statement.outstanding.length;
-  const deal = { address: params.deal, abi: dealAbi } as const;
-  const [periodCount, terms] = await withErrors(() =>
-    Promise.all([
-      readContract(client, { ...deal, functionName: "periodCount" }),
-      Promise.all(
-        Array.from({ length: notes }, (_, i) =>
-          readContract(client, { ...deal, functionName: "tranche", args: [BigInt(i)] }),
-        ),
-      ),
-    ]),
-  );
   return found
     .map(({ record, recovered }) => ({
       ...record,
