@@ -564,7 +564,9 @@ export interface DealCreationBlockParameters extends LogReaderOptions {
  * checked (two requests in parallel) before it is used again, so a restarted local node is not misread. Throws when
  * there is no code at `blockNumber`. On a node that cannot answer for historical state (a pruned, non-archive node
  * refuses `eth_getCode` at old blocks), it returns 0: history is then read from block 0 — pass the creation block
- * (the address book's `blockNumber`) as `fromBlock` to the actions instead.
+ * (the address book's `blockNumber`) as `fromBlock` to the actions instead. The search trusts the node's answers:
+ * Hardhat's node answers an empty state inside the blocks `hardhat_mine` reserved, and the search then finds a later
+ * block — pass `fromBlock` there too.
  *
  * @example
  * const createdAt = await dealCreationBlock(client, { deal });
