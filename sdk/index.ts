@@ -78,3 +78,4 @@ export * from "./networks.js";
 export * from "./format.js";
 export * from "./statements.js";
 export * from "./actions/auditor/offeringProgress.js";
+export * from "./logs.js";
