@@ -109,6 +109,8 @@ interface FakeDeal {
   nextPeriod: bigint;
   /** Periods from `nextPeriod` on that are ready. */
   ready: number;
+  /** The deal's status when set (else Active, Repaid once every period is distributed). */
+  status?: DealStatus;
 }
 
 /** An in-memory chain: deals, a head block, and faults to inject per operation. */
@@ -168,7 +170,8 @@ class FakeChain implements KeeperChain {
   async dealInfo(deal: Address) {
     await this.op("dealInfo");
     const d = this.deals.get(deal) as FakeDeal;
-    const status = d.nextPeriod >= d.periodCount ? DealStatus.Repaid : DealStatus.Active;
+    const status =
+      d.status ?? (d.nextPeriod >= d.periodCount ? DealStatus.Repaid : DealStatus.Active);
     return { status, periodCount: d.periodCount, nextPeriod: d.nextPeriod };
   }
   async checkUpkeep(deal: Address, maxPeriods: number) {
@@ -403,6 +406,39 @@ describe("Keeper service", () => {
     const checks = chain.calls.filter((c) => c === "checkUpkeep").length;
     await clock.advance(5_000);
     expect(chain.calls.filter((c) => c === "checkUpkeep").length).to.equal(checks);
+  });
+
+  it("skips a cancelled deal: it watches a deal in its offering until it is cancelled, and never runs it", async () => {
+    const { chain, clock, service, msgs } = setUp();
+    chain.addDeal(DEAL_A, 1n);
+    chain.addDeal(DEAL_B, 2n);
+    const a = chain.deals.get(DEAL_A) as FakeDeal;
+    const b = chain.deals.get(DEAL_B) as FakeDeal;
+    a.status = DealStatus.Offering;
+    b.status = DealStatus.Cancelled;
+    // Whatever checkUpkeep would say, a deal that is not running is not asked.
+    chain.makeReady(DEAL_A, 1);
+    chain.makeReady(DEAL_B, 1);
+    void service.run();
+    await until(clock, () => msgs("deal finished").length === 1);
+    expect(msgs("deal finished")[0]).to.deep.include({
+      deal: DEAL_B,
+      status: DealStatus.Cancelled,
+      statusName: "Cancelled",
+    });
+    // Still in its offering: read again at every poll, never checked for upkeep.
+    const infos = chain.calls.filter((c) => c === "dealInfo").length;
+    await clock.advance(3_000);
+    expect(chain.calls.filter((c) => c === "dealInfo").length).to.be.greaterThan(infos);
+    a.status = DealStatus.Cancelled;
+    await until(clock, () => msgs("deal finished").length === 2);
+    expect(msgs("deal finished")[1]).to.deep.include({ deal: DEAL_A, statusName: "Cancelled" });
+    const calls = chain.calls.length;
+    await clock.advance(5_000);
+    expect(chain.calls.slice(calls).filter((c) => c === "dealInfo")).to.deep.equal([]);
+    expect(chain.calls.filter((c) => c === "checkUpkeep")).to.deep.equal([]);
+    expect(chain.sent).to.deep.equal([]);
+    await service.stop();
   });
 
   it("survives an RPC outage: per-call retries, then the loop backs off exponentially until the node is back", async () => {
