@@ -75,3 +75,6 @@ export * from "./actions/compliance/recoverWallet.js";
 export * from "./actions/investor/transfer.js";
 export * from "./deployments.js";
 export * from "./networks.js";
+export * from "./revertFormat.js";
+export * from "./revertUnits.js";
+export * from "./actions/reporter/checkReport.js";
