@@ -10,6 +10,7 @@ import { formatUnits } from "viem";
 import {
   CascadeError,
   ContractRevertError,
+  ReportRefusedError,
   TermSheetError,
   TransferRestrictedError,
 } from "../../sdk/index.js";
@@ -115,6 +116,11 @@ export function failureJson(e: unknown): Record<string, unknown> {
     message: describeFailure(e),
   };
   if (e instanceof TermSheetError) base.issues = e.issues;
+  // Refused before sending: the error the contract would give, and what was read.
+  if (e instanceof ReportRefusedError) {
+    base.errorName = e.errorName;
+    base.details = e.details;
+  }
   if (e instanceof ContractRevertError) {
     base.errorName = e.errorName;
     base.args = e.namedArgs;

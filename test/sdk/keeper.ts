@@ -3,6 +3,11 @@
  * "already distributed" as success, graceful stop and restart, against an in-memory chain on a fake clock. The
  * service against a real node is test/e2e/keeper.ts.
  */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
 import {
   HttpRequestError,
@@ -26,6 +31,7 @@ import {
 import {
   backoffDelay,
   FakeClock,
+  fileStateStore,
   flush,
   isNonceError,
   isTransientError,
@@ -635,5 +641,53 @@ describe("Keeper service", () => {
     await until(behind.clock, () => behind.msgs("deal discovered").length === 1);
     expect(behind.msgs("chain head behind the scan cursor; rescanning")).to.have.length(1);
     await behind.service.stop();
+  });
+});
+
+describe("Keeper state file", () => {
+  const state = {
+    version: 1 as const,
+    chainId: 31_337,
+    factory: FACTORY,
+    nextBlock: "12",
+    deals: [{ deal: DEAL_A, dealId: "0", blockNumber: "5" }],
+  };
+
+  it("is replaced atomically and leaves no temporary file: after a save, a failed save, or a process gone mid-write", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cascade-keeper-state-"));
+    try {
+      const path = join(dir, "state.json");
+      // The temporary file of a process killed while writing (it is gone), and one of a live process (this one's
+      // parent, as another keeper sharing the directory would be).
+      const gone = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+      await new Promise((r) => gone.once("exit", r));
+      await writeFile(`${path}.${gone.pid}.tmp`, "{");
+      await writeFile(`${path}.${process.ppid}.tmp`, "{");
+      const store = fileStateStore(path);
+      expect(await store.load()).to.equal(undefined);
+      expect(await readdir(dir)).to.deep.equal([`state.json.${process.ppid}.tmp`]);
+      await store.save(state);
+      expect(await store.load()).to.deep.equal(state);
+      expect((await readdir(dir)).sort()).to.deep.equal([
+        `state.json`,
+        `state.json.${process.ppid}.tmp`,
+      ]);
+
+      // A save that cannot rename (the target is a directory that is not empty) removes its temporary file.
+      const blocked = join(dir, "blocked");
+      await mkdir(blocked);
+      await writeFile(join(blocked, "x"), "");
+      const error = await fileStateStore(blocked)
+        .save(state)
+        .catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect((await readdir(dir)).sort()).to.deep.equal([
+        "blocked",
+        "state.json",
+        `state.json.${process.ppid}.tmp`,
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
