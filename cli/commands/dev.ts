@@ -166,7 +166,14 @@ async function devnet(ctx: Context, o: DevnetOptions) {
           await c.servicer.depositCollections({ deal: d.deal, amount });
         }
         if (blockTime > 0) await c.testClient.setIntervalMining({ interval: blockTime });
-        return { stablecoin, protocol, administration, blockNumber, deals, suggested };
+        return {
+          stablecoin: getAddress(stablecoin),
+          protocol,
+          administration,
+          blockNumber,
+          deals,
+          suggested,
+        };
       },
       (r) => `${r.deals.length} deals open on chain ${ctx.chain.id}`,
     );
@@ -176,15 +183,15 @@ async function devnet(ctx: Context, o: DevnetOptions) {
   ctx.deployment = {
     chainId: ctx.chain.id,
     protocol: {
-      oracle: protocol.oracle,
-      dealImplementation: protocol.dealImplementation,
-      tokenImplementation: protocol.tokenImplementation,
-      offeringImplementation: protocol.offeringImplementation,
-      riskEngineImplementation: protocol.riskEngineImplementation,
-      factory: protocol.factory,
-      accessManager: administration.accessManager,
-      investorRegistry: administration.investorRegistry,
-      admin: protocol.admin,
+      oracle: getAddress(protocol.oracle),
+      dealImplementation: getAddress(protocol.dealImplementation),
+      tokenImplementation: getAddress(protocol.tokenImplementation),
+      offeringImplementation: getAddress(protocol.offeringImplementation),
+      riskEngineImplementation: getAddress(protocol.riskEngineImplementation),
+      factory: getAddress(protocol.factory),
+      accessManager: getAddress(administration.accessManager),
+      investorRegistry: getAddress(administration.investorRegistry),
+      admin: getAddress(protocol.admin),
       blockNumber: blockNumber.toString(),
       deployedBy: "cascade",
     },
@@ -213,8 +220,8 @@ async function devnet(ctx: Context, o: DevnetOptions) {
     blockTime: blockTime > 0 ? blockTime : undefined,
     addressBook: file,
     replaced,
-    factory: protocol.factory,
-    oracle: protocol.oracle,
+    factory: getAddress(protocol.factory),
+    oracle: getAddress(protocol.oracle),
     stablecoin,
     deals: deals.map((d, i) => ({
       name: specs[i].record,

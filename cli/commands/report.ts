@@ -265,7 +265,7 @@ async function submit(ctx: Context, files: string[]) {
 }
 
 async function status(ctx: Context, ref: string, o: { period?: string }) {
-  const { address: deal } = await ctx.deal(ref);
+  const { address: deal, record } = await ctx.deal(ref);
   const reader = ctx.reader();
   const client = reader as unknown as CascadeClient;
   const d = await decimalsOf(client, await stablecoinOf(client, deal));
@@ -286,7 +286,7 @@ async function status(ctx: Context, ref: string, o: { period?: string }) {
           ["GPU-hours", `${s.gpuHoursBilled} billed of ${s.gpuHoursAvailable}`],
           ["revenue", money(s.revenue, d)],
         ],
-        `report of ${deal}`,
+        `report of ${record ? `${record.name} (${deal})` : deal}`,
       ),
     ),
   );

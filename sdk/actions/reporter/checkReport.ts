@@ -106,8 +106,7 @@ export async function checkReport(
   if (!member)
     throw refuse(
       "NotReporter",
-      `${signer} is not a reporter of deal ${deal}: its current reporter set (${setId}) is ` +
-        terms.reporters.join(", "),
+      `${signer} is not a reporter of deal ${deal}; its reporters are ${terms.reporters.join(", ")}`,
       { reporters: terms.reporters },
     );
   // What binds the signature: a struct for another chain, oracle or set would never be accepted.
