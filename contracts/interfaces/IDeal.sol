@@ -245,8 +245,8 @@ interface IDeal {
     /// @notice Sets the running status after a waiver (risk engine only).
     function setRiskStatus(DealStatus status) external;
 
-    /// @notice Servicer deposits collected revenue (stablecoin pulled from the caller). Refused with {DealEnded} once the
-    /// deal is Repaid, Defaulted or Cancelled.
+    /// @notice Servicer deposits collected revenue (stablecoin pulled from the caller). Refused with {DealEnded} once
+    /// the deal is Repaid, Defaulted or Cancelled.
     function depositCollections(uint256 amount) external;
 
     /// @notice Runs the waterfall of `period`. Anyone may call once the period has ended, its report is final (or
