@@ -19,6 +19,7 @@ import { registerKeeper } from "./commands/keeper.js";
 import { registerReport } from "./commands/report.js";
 import { registerRoles } from "./commands/roles.js";
 import { type GlobalOptions } from "./lib/context.js";
+import { attachFailureUnits } from "./lib/failure-units.js";
 import { describeFailure, failureJson } from "./lib/output.js";
 
 const program = new Command("cascade")
@@ -73,6 +74,7 @@ async function main(): Promise<number> {
       // Help and version are not failures; commander has printed its message already.
       return e.exitCode === 0 ? 0 : 2;
     }
+    await attachFailureUnits(e, globals());
     const json = process.argv.includes("--json");
     if (json) process.stdout.write(`${toJson(failureJson(e))}\n`);
     process.stderr.write(`cascade: ${describeFailure(e)}\n`);

@@ -124,6 +124,11 @@ import {
   type SignReportReturnType,
 } from "./actions/reporter/signReport.js";
 import {
+  checkReport,
+  type CheckReportParameters,
+  type CheckReportReturnType,
+} from "./actions/reporter/checkReport.js";
+import {
   submitReport,
   type SubmitReportParameters,
   type SubmitReportReturnType,
@@ -286,6 +291,7 @@ export type CascadeActions = {
   position: (params: PositionParameters) => Promise<PositionReturnType>;
   prepareReport: (params: PrepareReportParameters) => Promise<PrepareReportReturnType>;
   signReport: (params: SignReportParameters) => Promise<SignReportReturnType>;
+  checkReport: (params: CheckReportParameters) => Promise<CheckReportReturnType>;
   submitReport: (params: SubmitReportParameters) => Promise<SubmitReportReturnType>;
   disputeReport: (params: DisputeReportParameters) => Promise<DisputeReportReturnType>;
   markUnreported: (params: MarkUnreportedParameters) => Promise<MarkUnreportedReturnType>;
@@ -315,8 +321,12 @@ export type CascadeActions = {
   withdrawResidual: (params: WithdrawResidualParameters) => Promise<WithdrawResidualReturnType>;
   withdrawProceeds: (params: WithdrawProceedsParameters) => Promise<WithdrawProceedsReturnType>;
   proposeGuardian: (params: ProposeGuardianParameters) => Promise<ProposeGuardianReturnType>;
-  cancelGuardianChange: (params: CancelGuardianChangeParameters) => Promise<CancelGuardianChangeReturnType>;
-  applyGuardianChange: (params: ApplyGuardianChangeParameters) => Promise<ApplyGuardianChangeReturnType>;
+  cancelGuardianChange: (
+    params: CancelGuardianChangeParameters,
+  ) => Promise<CancelGuardianChangeReturnType>;
+  applyGuardianChange: (
+    params: ApplyGuardianChangeParameters,
+  ) => Promise<ApplyGuardianChangeReturnType>;
   depositRecoveries: (params: DepositRecoveriesParameters) => Promise<DepositRecoveriesReturnType>;
   executeWaiver: (params: ExecuteWaiverParameters) => Promise<ExecuteWaiverReturnType>;
   voteWaiver: (params: VoteWaiverParameters) => Promise<VoteWaiverReturnType>;
@@ -350,6 +360,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     position: (params) => position(client, params),
     prepareReport: (params) => prepareReport(client, params),
     signReport: (params) => signReport(client, params),
+    checkReport: (params) => checkReport(client, params),
     submitReport: (params) => submitReport(client, params),
     disputeReport: (params) => disputeReport(client, params),
     markUnreported: (params) => markUnreported(client, params),

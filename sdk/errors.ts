@@ -4,10 +4,12 @@
  */
 import {
   BaseError,
+  ContractFunctionExecutionError,
   ContractFunctionRevertedError,
   decodeErrorResult,
   encodeErrorResult,
   type Abi,
+  type Address,
   type Hex,
   RawContractError,
   toFunctionSelector,
@@ -30,7 +32,14 @@ import {
   type TransferRestriction,
 } from "./compliance.js";
 import { erc20ErrorsAbi } from "./erc20.js";
-import { DealStatus, ORACLE_TERMS_FIELDS, ReportState, TERM_SHEET_FIELDS } from "./types.js";
+import { formatRevert, type RevertUnits } from "./revertFormat.js";
+import {
+  DealStatus,
+  FleetEntryStatus,
+  ORACLE_TERMS_FIELDS,
+  ReportState,
+  TERM_SHEET_FIELDS,
+} from "./types.js";
 
 /** Base of every SDK error: a short message plus structured `details`. */
 export class CascadeError extends Error {
@@ -71,6 +80,13 @@ export class ContractRevertError extends CascadeError {
   readonly data: Hex;
   /** The mined transaction that reverted, when the revert was recovered by replaying one. */
   readonly transactionHash: Hex | undefined;
+  /** The contract that was called, when known (the revert may come from a contract it called). */
+  contractAddress: Address | undefined;
+  /**
+   * The units its amounts and times are read in (the stablecoin's decimals and symbol, the chain's time), when the
+   * caller knows them: {@link ContractRevertError.describe} uses them. `revertUnits` reads them from the chain.
+   */
+  units: RevertUnits | undefined;
 
   constructor(
     params: {
@@ -83,6 +99,8 @@ export class ContractRevertError extends CascadeError {
       /** The sentence for the error (default: the SDK's sentence for `errorName`, if it has one). */
       explanation?: string;
       transactionHash?: Hex;
+      contractAddress?: Address;
+      units?: RevertUnits;
     },
     options?: { cause?: unknown },
   ) {
@@ -105,6 +123,8 @@ export class ContractRevertError extends CascadeError {
       options,
     );
     this.transactionHash = params.transactionHash;
+    this.contractAddress = params.contractAddress;
+    this.units = params.units;
     this.errorName = params.errorName;
     this.args = params.args;
     this.namedArgs = params.namedArgs;
@@ -112,6 +132,14 @@ export class ContractRevertError extends CascadeError {
     this.explanation = explanation;
     this.data = params.data;
     this.selector = params.data.slice(0, 10) as Hex;
+  }
+
+  /**
+   * The revert as a sentence in human units (`formatRevert`): `BelowMinimumTicket: 10.00 < minimum 100,000.00 USDC`.
+   * Uses `units`, else the units attached to the error.
+   */
+  describe(units: RevertUnits | undefined = this.units): string {
+    return formatRevert(this, units);
   }
 }
 
@@ -222,6 +250,7 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
   "enum IUtilizationOracle.OracleTermsField": ORACLE_TERMS_FIELDS,
   "enum DealStatus": Object.keys(DealStatus),
   "enum IUtilizationOracle.ReportState": Object.keys(ReportState),
+  "enum IRiskEngine.FleetEntryStatus": Object.keys(FleetEntryStatus),
 };
 
 /** One problem of a term sheet: the field path (e.g. `tranches[1].coupon.capPct`) and what is wrong. */
@@ -242,6 +271,24 @@ export class TermSheetError extends CascadeError {
       { issues },
     );
     this.issues = issues;
+  }
+}
+
+/**
+ * A utilization report the oracle would refuse, caught before it is signed (`checkReport`). `errorName` names the
+ * error the submission would revert with (the oracle's, or `WaterfallPeriodAlreadyDistributed` for a period the deal
+ * has distributed); the message is `errorName: sentence`.
+ */
+export class ReportRefusedError extends CascadeError {
+  override name = "ReportRefusedError";
+  readonly errorName: string;
+  /** The sentence alone. */
+  readonly reason: string;
+
+  constructor(errorName: string, reason: string, details: Record<string, unknown> = {}) {
+    super(`${errorName}: ${reason}`, { errorName, ...details });
+    this.errorName = errorName;
+    this.reason = reason;
   }
 }
 
@@ -375,6 +422,13 @@ export function findRevertData(e: unknown): Hex | undefined {
   return undefined;
 }
 
+/** The contract a viem contract call was made to, from its `ContractFunctionExecutionError`. */
+function calledContract(e: unknown): Address | undefined {
+  if (!(e instanceof BaseError)) return undefined;
+  const found = e.walk((x) => x instanceof ContractFunctionExecutionError);
+  return found instanceof ContractFunctionExecutionError ? found.contractAddress : undefined;
+}
+
 /**
  * Converts an error thrown by viem (or a provider) into a {@link CascadeError}: a {@link ContractRevertError} when
  * revert data of a known error is found, the error itself when it already is a CascadeError, otherwise a
@@ -385,7 +439,10 @@ export function wrapContractError(e: unknown): CascadeError {
   const data = findRevertData(e);
   if (data !== undefined) {
     const decoded = decodeRevert(data, e);
-    if (decoded) return decoded;
+    if (decoded) {
+      decoded.contractAddress = calledContract(e);
+      return decoded;
+    }
   }
   const message =
     e instanceof BaseError

@@ -79,3 +79,6 @@ export * from "./format.js";
 export * from "./statements.js";
 export * from "./actions/auditor/offeringProgress.js";
 export * from "./logs.js";
+export * from "./revertFormat.js";
+export * from "./revertUnits.js";
+export * from "./actions/reporter/checkReport.js";

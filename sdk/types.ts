@@ -20,6 +20,10 @@ export type CouponType = (typeof CouponType)[keyof typeof CouponType];
 export const PrincipalType = { Bullet: 0, StraightLine: 1 } as const;
 export type PrincipalType = (typeof PrincipalType)[keyof typeof PrincipalType];
 
+/**
+ * Lifecycle of a deal (`DealStatus`). Repaid, Defaulted and Cancelled are final; Cancelled: every offering missed its
+ * minimum raise, so nothing was issued and the deal never runs.
+ */
 export const DealStatus = {
   Offering: 0,
   Active: 1,
@@ -27,8 +31,18 @@ export const DealStatus = {
   Accelerated: 3,
   Repaid: 4,
   Defaulted: 5,
+  Cancelled: 6,
 } as const;
 export type DealStatus = (typeof DealStatus)[keyof typeof DealStatus];
+
+/** Whether a deal in `status` has ended: Repaid, Defaulted or Cancelled (it takes no more collections). */
+export function dealEnded(status: number): boolean {
+  return (
+    status === DealStatus.Repaid ||
+    status === DealStatus.Defaulted ||
+    status === DealStatus.Cancelled
+  );
+}
 
 /** Name of a {@link DealStatus} value. */
 export function dealStatusName(status: number): keyof typeof DealStatus | "Unknown" {

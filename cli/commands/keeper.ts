@@ -19,6 +19,9 @@ import { Context, endpointOf, loadSigner, type GlobalOptions } from "../lib/cont
 import { decimalsOf, stablecoinOf } from "../lib/deals.js";
 import { emit, money, print, table, withProgress } from "../lib/output.js";
 
+/** Statuses in which a deal runs periods; a deal in any other (its offering, or ended) is skipped. */
+const RUNNING = new Set(["Active", "CashTrap", "Accelerated"]);
+
 interface KeeperCommandOptions extends KeeperFlags {
   once?: boolean;
   deal: string[];
@@ -59,6 +62,8 @@ async function once(ctx: Context, o: KeeperCommandOptions) {
       name: r.name,
       periods: r.statements.map((s) => s.period),
       nextPeriod: r.nextPeriod,
+      status: r.statusName,
+      skipped: !RUNNING.has(r.statusName),
       bountyEarned: r.bountyEarned,
       distributedByOthers: r.distributedByOthers,
       transactionHashes: r.transactionHashes,
@@ -70,7 +75,11 @@ async function once(ctx: Context, o: KeeperCommandOptions) {
           ["deal", "periods distributed", "next period", "bounty earned", "transactions"],
           rows.map((r) => [
             r.name,
-            r.statements.length ? r.statements.map((s) => s.period).join(", ") : "none ready",
+            r.statements.length
+              ? r.statements.map((s) => s.period).join(", ")
+              : RUNNING.has(r.statusName)
+                ? "none ready"
+                : `none: ${r.statusName}, skipped`,
             r.nextPeriod,
             money(r.bountyEarned, r.decimals),
             r.transactionHashes.length,

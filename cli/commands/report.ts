@@ -12,6 +12,7 @@ import { getAddress, isAddress, isHex, keccak256, type Address, type Hex } from 
 
 import {
   hashReport,
+  ReportRefusedError,
   recoverReportSigner,
   reportFromJson,
   reportToJson,
@@ -47,6 +48,8 @@ interface SignOptions extends DealOption {
   /** Offline: the chain id (then --oracle, --round, --reporter-set and --decimals are needed too). */
   chainId?: string;
   out?: string;
+  /** Every reporter will sign: a utilization step above the oracle's maximum is allowed. */
+  allReporters?: boolean;
 }
 
 /** The deal given as the argument or as `--deal` (one of them, not both). */
@@ -146,21 +149,34 @@ async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
       o.decimals !== undefined
         ? Number(parseInteger(o.decimals, "--decimals"))
         : await decimalsOf(client, await stablecoinOf(client, deal));
-    const signed = await wallet.signReport({
-      report: {
-        deal,
-        period: c.period,
-        gpuHoursAvailable: c.gpuHoursAvailable,
-        gpuHoursBilled: c.gpuHoursBilled,
-        revenue: parseAmount(c.revenue, decimals, "--revenue"),
-        reportHash: c.reportHash,
-        ...(o.round !== undefined ? { round: Number(parseInteger(o.round, "--round")) } : {}),
-        ...(o.reporterSet !== undefined
-          ? { reporterSet: parseInteger(o.reporterSet, "--reporter-set") }
-          : {}),
-      },
-      oracle: o.oracle === undefined ? undefined : addressFlag(o.oracle, "--oracle"),
-    });
+    // Refused before signing: what the oracle would refuse at submission (checkReport).
+    const signed = await wallet
+      .signReport({
+        check: true,
+        allReporters: o.allReporters === true,
+        report: {
+          deal,
+          period: c.period,
+          gpuHoursAvailable: c.gpuHoursAvailable,
+          gpuHoursBilled: c.gpuHoursBilled,
+          revenue: parseAmount(c.revenue, decimals, "--revenue"),
+          reportHash: c.reportHash,
+          ...(o.round !== undefined ? { round: Number(parseInteger(o.round, "--round")) } : {}),
+          ...(o.reporterSet !== undefined
+            ? { reporterSet: parseInteger(o.reporterSet, "--reporter-set") }
+            : {}),
+        },
+        oracle: o.oracle === undefined ? undefined : addressFlag(o.oracle, "--oracle"),
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof ReportRefusedError)) throw e;
+        const hint =
+          e.errorName === "UtilizationStepNeedsAllReporters"
+            ? " (--all-reporters signs it when every reporter will)"
+            : "";
+        e.message = `not signed: ${e.message}${hint}`;
+        throw e;
+      });
     ({ report, signer, signature } = signed);
   }
   const sig: ReportSignatureJson = {
@@ -249,7 +265,7 @@ async function submit(ctx: Context, files: string[]) {
 }
 
 async function status(ctx: Context, ref: string, o: { period?: string }) {
-  const { address: deal } = await ctx.deal(ref);
+  const { address: deal, record } = await ctx.deal(ref);
   const reader = ctx.reader();
   const client = reader as unknown as CascadeClient;
   const d = await decimalsOf(client, await stablecoinOf(client, deal));
@@ -270,7 +286,7 @@ async function status(ctx: Context, ref: string, o: { period?: string }) {
           ["GPU-hours", `${s.gpuHoursBilled} billed of ${s.gpuHoursAvailable}`],
           ["revenue", money(s.revenue, d)],
         ],
-        `report of ${deal}`,
+        `report of ${record ? `${record.name} (${deal})` : deal}`,
       ),
     ),
   );
@@ -331,8 +347,9 @@ export function registerReport(program: Command, globals: () => GlobalOptions): 
   report
     .command("sign [deal]")
     .description(
-      "sign a period's utilization report (EIP-712) with your key; write the signature to --out. " +
-        "Offline with --chain-id (then --oracle, --round, --reporter-set and --decimals too)",
+      "sign a period's utilization report (EIP-712) with your key; write the signature to --out. Refuses first " +
+        "what the oracle would refuse (not a reporter, period not ended, reported or distributed, deadline passed, " +
+        "out of bounds). Offline with --chain-id (then --oracle, --round, --reporter-set and --decimals too)",
     )
     .option("--deal <deal>", "the deal (instead of the argument)")
     .option("--period <n>", "the period (0-based)")
@@ -350,7 +367,11 @@ export function registerReport(program: Command, globals: () => GlobalOptions): 
     .option("--round <n>", "the round (default: the period's open round)")
     .option("--reporter-set <n>", "the reporter set (default: the deal's current one)")
     .option("--decimals <n>", "the stablecoin's decimals (default: read from the chain)")
-    .option("--chain-id <id>", "sign offline for this chain (asks no node)")
+    .option("--chain-id <id>", "sign offline for this chain (asks no node, checks nothing)")
+    .option(
+      "--all-reporters",
+      "every reporter will sign: allow a utilization step above the oracle's maximum",
+    )
     .option("--out <file>", "write the signature file here (default: stdout)")
     .action(async (ref: string | undefined, o: SignOptions) => sign(globals(), ref, o));
   report

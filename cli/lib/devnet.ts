@@ -232,10 +232,12 @@ export async function warpTo(c: DevnetClients, timestamp: bigint): Promise<void>
 
 export interface OpenDeal {
   deal: Address;
+  dealId: bigint;
   terms: TermSheet;
   offerings: readonly Address[];
   tokens: readonly Address[];
   blockNumber: bigint;
+  transactionHash: Hex;
 }
 
 /**
@@ -265,10 +267,12 @@ export async function openDeals(
     const created = await c.issuer.createDeal({ factory: protocol.factory, terms });
     deals.push({
       deal: created.deal,
+      dealId: created.dealId,
       terms,
       offerings: created.offerings,
       tokens: created.tokens,
       blockNumber: created.blockNumber,
+      transactionHash: created.transactionHash,
     });
   }
   await warpTo(c, deals[0].terms.offeringOpensAt);

@@ -125,6 +125,9 @@ export async function runKeeper(opts: KeeperRunOptions, account: LocalAccount): 
     return 0;
   }
   const chain = chainFor(opts.rpcUrl, chainId);
+  // However the process ends (a second signal, the shutdown timeout), no temporary state file stays behind.
+  const store = opts.state === undefined ? undefined : fileStateStore(opts.state);
+  if (store) process.on("exit", () => store.dispose?.());
   const client = walletFor(opts.rpcUrl, chain, account, Math.min(1_000, opts.pollIntervalMs));
 
   service = new KeeperService({
@@ -143,7 +146,7 @@ export async function runKeeper(opts: KeeperRunOptions, account: LocalAccount): 
     receiptTimeoutMs: opts.receiptTimeoutMs,
     stopGraceMs: opts.stopGraceMs,
     backoff: opts.backoff,
-    store: opts.state === undefined ? undefined : fileStateStore(opts.state),
+    store,
   });
   if (startup.signal.aborted) void service.stop("signal during startup");
   await service.run();

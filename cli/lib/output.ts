@@ -7,7 +7,14 @@ import Table from "cli-table3";
 import ora, { type Ora } from "ora";
 import { formatUnits } from "viem";
 
-import { CascadeError, ContractRevertError, formatRate, TermSheetError } from "../../sdk/index.js";
+import {
+  CascadeError,
+  ContractRevertError,
+  formatRate,
+  ReportRefusedError,
+  TermSheetError,
+  TransferRestrictedError,
+} from "../../sdk/index.js";
 import { toJson, UsageError } from "./args.js";
 
 /** Prints `value` as JSON (with --json) or runs `human` to print it for people. */
@@ -86,11 +93,17 @@ export async function withProgress<T>(
   }
 }
 
-/** The one-line reason of a failure (every issue, one per line, for a term sheet). */
+/**
+ * The one-line reason of a failure (every issue, one per line, for a term sheet). A contract revert reads as a
+ * sentence in human units (`ContractRevertError.describe`, with the units attached to it): amounts in stablecoin
+ * units with the symbol, times as UTC dates.
+ */
 export function describeFailure(e: unknown): string {
   if (e instanceof TermSheetError) return e.message;
   if (e instanceof ContractRevertError) {
-    return e.transactionHash ? `${e.message} (transaction ${e.transactionHash})` : e.message;
+    // A transfer restriction's message is its ERC-1404 sentence already.
+    const text = e instanceof TransferRestrictedError ? e.message : e.describe();
+    return e.transactionHash ? `${text} (transaction ${e.transactionHash})` : text;
   }
   if (e instanceof CascadeError || e instanceof UsageError) return firstLine(e.message);
   if (e instanceof Error) return firstLine(e.message);
@@ -104,9 +117,17 @@ export function failureJson(e: unknown): Record<string, unknown> {
     message: describeFailure(e),
   };
   if (e instanceof TermSheetError) base.issues = e.issues;
+  // Refused before sending: the error the contract would give, and what was read.
+  if (e instanceof ReportRefusedError) {
+    base.errorName = e.errorName;
+    base.details = e.details;
+  }
   if (e instanceof ContractRevertError) {
     base.errorName = e.errorName;
     base.args = e.namedArgs;
+    // The decoded revert as the SDK states it, e.g. "reverted with BelowMinimumTicket(10000000, 100000000000)".
+    base.revert = e.message;
+    if (e.contractAddress) base.contract = e.contractAddress;
     if (e.transactionHash) base.transactionHash = e.transactionHash;
   }
   return base;

@@ -62,6 +62,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     uint16 private _nextPeriod;
     uint8 private _settledOfferings;
     DealStatus private _status;
+    /// @dev Whether any offering issued tokens: a deal none of whose offerings reached its minimum raise is cancelled.
+    bool private _raised;
     uint32 private _missedReports;
     /// @dev The recovery account: recoveries deposited into the running deal, held for the notes until a distribution
     /// applies them (see {WaterfallMath.Input.principalCash}).
@@ -112,7 +114,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         uint256 reserveAfter = _reserve + reserveFunding;
         _reserve = reserveAfter.toUint128();
         emit OfferingSettled(index, issued, reserveFunding, reserveAfter);
-        if (++_settledOfferings == count) _setStatus(DealStatus.Active);
+        // A minimum raise is at least one unit, so an offering issued nothing exactly when it missed its minimum.
+        if (issued != 0) _raised = true;
+        if (++_settledOfferings == count) _setStatus(_raised ? DealStatus.Active : DealStatus.Cancelled);
     }
 
     // ------------------------------------------------------------ collections
@@ -121,7 +125,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     function depositCollections(uint256 amount) external nonReentrant onlyRole(SERVICER_ROLE) {
         if (amount == 0) revert ZeroAmount();
         DealStatus s = _status;
-        if (s == DealStatus.Repaid || s == DealStatus.Defaulted) revert DealEnded(s);
+        // Repaid, Defaulted and Cancelled: the statuses a deal ends in.
+        if (s >= DealStatus.Repaid) revert DealEnded(s);
         uint256 undistributed = _collections + amount;
         _collections = undistributed.toUint128();
         emit CollectionsDeposited(msg.sender, amount, undistributed);

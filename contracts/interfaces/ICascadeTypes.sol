@@ -34,13 +34,15 @@ enum PrincipalType {
 /// is deferred, nothing goes to equity; latched until waived.
 /// Repaid: every note is repaid (at the final period or by a clean-up call).
 /// Defaulted: the final period is distributed and the principal still outstanding was written off.
+/// Cancelled: every offering missed its minimum raise (nothing was issued); the deal never runs.
 enum DealStatus {
     Offering,
     Active,
     CashTrap,
     Accelerated,
     Repaid,
-    Defaulted
+    Defaulted,
+    Cancelled
 }
 
 /// @notice What a trigger measures each period. Ratios are WAD (1e18 = 1.0×, or 100 %).

@@ -167,7 +167,7 @@ interface IDeal {
     /// @notice The call needs the deal to be active; it is `status`.
     error DealNotActive(DealStatus status);
 
-    /// @notice The deal has ended (`status`); it takes no more collections.
+    /// @notice The deal has ended (`status`: Repaid, Defaulted or Cancelled); it takes no more collections.
     error DealEnded(DealStatus status);
 
     /// @notice Only the trustee records write-downs.
@@ -245,7 +245,8 @@ interface IDeal {
     /// @notice Sets the running status after a waiver (risk engine only).
     function setRiskStatus(DealStatus status) external;
 
-    /// @notice Servicer deposits collected revenue (stablecoin pulled from the caller).
+    /// @notice Servicer deposits collected revenue (stablecoin pulled from the caller). Refused with {DealEnded} once
+    /// the deal is Repaid, Defaulted or Cancelled.
     function depositCollections(uint256 amount) external;
 
     /// @notice Runs the waterfall of `period`. Anyone may call once the period has ended, its report is final (or
@@ -268,7 +269,8 @@ interface IDeal {
     /// ever paid twice. Malformed data, zero periods or a zero recipient revert {InvalidUpkeep}.
     function performUpkeep(bytes calldata performData) external;
 
-    /// @notice Called by the offering of `tranche` when it closes, after it sent `reserveFunding` to the deal.
+    /// @notice Called by the offering of `tranche` when it closes, after it sent `reserveFunding` to the deal. The last
+    /// settlement makes the deal Active, or Cancelled when every offering missed its minimum raise (nothing issued).
     function onOfferingSettled(uint256 tranche, uint256 issued, uint256 reserveFunding) external;
 
     /// @notice Proposes that `newGuardian` replace the deal's guardian after {GUARDIAN_CHANGE_DELAY} (the guardian or

@@ -35,6 +35,7 @@ export enum DealStatus {
   Accelerated = 3,
   Repaid = 4,
   Defaulted = 5,
+  Cancelled = 6,
 }
 export enum RiskMetric {
   Dscr = 0,

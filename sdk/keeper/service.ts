@@ -16,7 +16,7 @@ import type { Address, Hash } from "viem";
 import { getAddress } from "viem";
 
 import { ContractRevertError } from "../errors.js";
-import { DealStatus } from "../types.js";
+import { DealStatus, dealEnded, dealStatusName } from "../types.js";
 import { isAlreadyDistributed } from "../actions/keeper/performUpkeep.js";
 import type { KeeperChain, UpkeepReceipt } from "./chain.js";
 import { systemClock, type Clock } from "../clock.js";
@@ -80,6 +80,8 @@ interface WatchedDeal {
   dealId: bigint;
   blockNumber: bigint;
   periodCount: bigint | undefined;
+  /** The deal was still in its offering when last read. */
+  offering: boolean;
   finished: boolean;
   /** A transaction sent whose receipt was not seen yet. */
   pending: { hash: Hash; firstPeriod: bigint; sentAt: number } | undefined;
@@ -304,6 +306,7 @@ export class KeeperService {
       dealId,
       blockNumber,
       periodCount: undefined,
+      offering: false,
       finished: false,
       pending: undefined,
     });
@@ -312,7 +315,9 @@ export class KeeperService {
   // ---------------------------------------------------------------- upkeep
 
   private async serviceDeal(d: WatchedDeal): Promise<void> {
-    if (d.periodCount === undefined) {
+    // Read once, and again while the deal is still in its offering: it becomes Active, or Cancelled when every
+    // offering missed its minimum raise (then it never has a period to run).
+    if (d.periodCount === undefined || d.offering) {
       let info;
       try {
         info = await this.rpc("dealInfo", () => this.chain.dealInfo(d.deal));
@@ -323,15 +328,18 @@ export class KeeperService {
         return;
       }
       d.periodCount = info.periodCount;
-      if (info.status === DealStatus.Repaid || info.status === DealStatus.Defaulted) {
+      d.offering = info.status === DealStatus.Offering;
+      if (dealEnded(info.status)) {
         d.finished = true;
         this.log.info("deal finished", {
           deal: d.deal,
           status: info.status,
+          statusName: dealStatusName(info.status),
           nextPeriod: info.nextPeriod,
         });
         return;
       }
+      if (d.offering) return;
     }
 
     // A transaction of an earlier pass whose receipt was not seen (the wait failed): look for it first.

@@ -2,7 +2,9 @@
  * Where the keeper keeps its scan cursor between runs. It only saves work (no rescan of old blocks): the chain
  * decides what is ready, so a missing, stale or foreign state is harmless.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { unlinkSync } from "node:fs";
+import { readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 
 import type { Address } from "../types.js";
 
@@ -29,6 +31,11 @@ export interface KeeperStateStore {
   save(state: KeeperState): Promise<void>;
   /** Where it lives, for logs. */
   readonly description: string;
+  /**
+   * Removes what a save in progress left (synchronous, for an `exit` handler): a process that exits while writing
+   * leaves no temporary file.
+   */
+  dispose?(): void;
 }
 
 function isState(v: unknown): v is KeeperState {
@@ -51,11 +58,35 @@ function isState(v: unknown): v is KeeperState {
   );
 }
 
-/** A JSON file, replaced atomically (written next to it, then renamed) so a crash never leaves half a file. */
+/** Whether process `pid` is alive (signal 0 checks without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
+
+/**
+ * A JSON file, replaced atomically (written to `<file>.<pid>.tmp` next to it, then renamed) so a crash never leaves
+ * half a file. The temporary file never outlives its process: a failed save removes it, `dispose()` (call it on
+ * exit) removes one being written, and loading removes those of processes that are gone (killed mid-write).
+ */
 export function fileStateStore(path: string): KeeperStateStore {
+  const tmp = `${path}.${process.pid}.tmp`;
+  let writing = false;
   return {
     description: path,
     async load() {
+      const prefix = `${basename(path)}.`;
+      const names = await readdir(dirname(path)).catch(() => [] as string[]);
+      for (const name of names) {
+        const m = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length)) : null;
+        if (m && Number(m[1]) !== process.pid && !alive(Number(m[1])))
+          await unlink(join(dirname(path), name)).catch(() => undefined);
+      }
       let text: string;
       try {
         text = await readFile(path, "utf8");
@@ -68,9 +99,24 @@ export function fileStateStore(path: string): KeeperStateStore {
       return parsed;
     },
     async save(state) {
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-      await rename(tmp, path);
+      writing = true;
+      try {
+        await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
+        await rename(tmp, path);
+      } catch (e) {
+        await unlink(tmp).catch(() => undefined);
+        throw e;
+      } finally {
+        writing = false;
+      }
+    },
+    dispose() {
+      if (!writing) return;
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Not created yet, or renamed already.
+      }
     },
   };
 }

@@ -54,7 +54,10 @@ export function riskTermsOf(terms: WaterfallTerms): RiskTerms {
   return terms.risk ?? DEFAULT_RISK_TERMS;
 }
 
-/** The state of a deal right after every offering settled with `issued[i]` tokens of tranche i. */
+/**
+ * The state of a deal right after every offering settled with `issued[i]` tokens of tranche i: Active, or Cancelled
+ * when nothing was issued (every offering missed its minimum raise; `Deal.onOfferingSettled`).
+ */
 export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[]): DealModelState {
   if (issued.length !== terms.tranches.length) {
     throw new RangeError(
@@ -73,7 +76,7 @@ export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[
   });
   return {
     nextPeriod: 0,
-    status: DealStatus.Active,
+    status: issued.some((x) => x !== 0n) ? DealStatus.Active : DealStatus.Cancelled,
     collections: 0n,
     reserve,
     recoveries: 0n,

@@ -96,10 +96,14 @@ describe("Deal", function () {
       expect(await deal.undistributedCollections()).to.equal(0n);
       expect(await fee.balanceOf(dealAddress)).to.equal(0n);
 
-      // …and once the deal is active. With no subscription every offering fails its minimum raise and
-      // settles zero, which still activates the deal.
+      // …and once the deal is active. Nobody could subscribe, so the senior offering settles as if it had raised
+      // one unit (its own close would settle zero, and a deal whose every offering missed is cancelled).
       await networkHelpers.time.increaseTo(h.terms.offeringClosesAt);
-      for (const o of h.offerings) await o.close();
+      for (const o of h.offerings.slice(1)) await o.close();
+      const offering0 = await h.offerings[0].getAddress();
+      await networkHelpers.impersonateAccount(offering0);
+      await networkHelpers.setBalance(offering0, 10n ** 18n);
+      await deal.connect(await ethers.getSigner(offering0)).onOfferingSettled(0n, 1n, 0n);
       expect(await deal.status()).to.equal(BigInt(DealStatus.Active));
       await expect(deal.connect(r.servicer).depositCollections(100n))
         .to.be.revertedWithCustomError(deal, "UnsupportedTokenTransfer")

@@ -268,6 +268,24 @@ describe("Offering", function () {
         .withArgs(f.alice.address);
     });
 
+    it("test_close_everyOfferingFailed_cancelsDeal", async function () {
+      const f = await loadFixture(openFixture);
+      const equityOffering = f.h.offerings[1];
+      await f.offering
+        .connect(f.alice)
+        .requestDeposit(MIN_RAISE - 1n, f.alice.address, f.alice.address);
+      await time.increaseTo(f.terms.offeringClosesAt);
+      await expect(f.offering.close()).not.to.emit(f.deal, "StatusChanged");
+      // The equity offering had no request: its close is the last miss, and the deal is cancelled, never Active.
+      await expect(equityOffering.close())
+        .to.emit(f.deal, "StatusChanged")
+        .withArgs(DealStatus.Offering, DealStatus.Cancelled);
+      expect(await f.deal.status()).to.equal(DealStatus.Cancelled);
+      await expect(f.offering.connect(f.alice).refund(f.alice.address, f.alice.address))
+        .to.emit(f.offering, "Refunded")
+        .withArgs(f.alice.address, f.alice.address, MIN_RAISE - 1n);
+    });
+
     it("test_close_dealActiveOnlyWhenAllOfferingsClosed", async function () {
       const f = await loadFixture(openFixture);
       const equityOffering = f.h.offerings[1];

@@ -155,7 +155,7 @@ describe("cascade CLI end to end against anvil", function () {
     expect(small.code).to.equal(1);
     const lines = small.stderr.split("\n").filter((l) => l.startsWith("cascade:"));
     expect(lines).to.deep.equal([
-      "cascade: reverted with BelowMinimumTicket(10000000, 100000000000)",
+      "cascade: BelowMinimumTicket: 10.00 < minimum 100,000.00 USDC",
     ]);
     expect(smallJson.code).to.equal(1);
     expect(JSON.parse(smallJson.stdout)).to.deep.include({
@@ -279,7 +279,7 @@ describe("cascade CLI end to end against anvil", function () {
     ]);
     expect(twice.code).to.equal(1);
     expect(twice.stderr.trim().split("\n").at(-1)).to.match(
-      /^cascade: reverted with [A-Za-z]+\(.*\)$/,
+      /^cascade: ReportAlreadyProposed: period 0 of deal 0x[0-9a-fA-F]{40} has a pending or final report in round 0 already$/,
     );
     expect(waiting[0].periods).to.deep.equal([]);
     await ok(["time", "advance", "2d1m"]);
@@ -303,7 +303,8 @@ describe("cascade CLI end to end against anvil", function () {
     const none = await cascade(["fees", "withdraw", "h100"], "trustee");
     expect(none.code).to.equal(1);
     expect(none.stderr.trim().split("\n").at(-1)).to.equal(
-      `cascade: reverted with NoFeesOwed(${addressOf("trustee")})`,
+      `cascade: NoFeesOwed: no fees are owed to ${addressOf("trustee")}: it is neither the trustee nor the servicer, ` +
+        "or nothing is credited to it",
     );
 
     // ------------------------------------------------------------ the investor is paid; the auditor looks

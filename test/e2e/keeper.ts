@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -303,7 +303,14 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
     };
 
     // ---------------------------------------------------------------- the keeper
-    const stateFile = join(dir as string, "keeper-state.json");
+    // The state file has a directory of its own; an earlier keeper killed while writing it left its temporary file
+    // (named after a process that is gone), which the keeper removes.
+    const stateDir = join(dir as string, "keeper");
+    await mkdir(stateDir);
+    const stateFile = join(stateDir, "keeper-state.json");
+    const gone = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    await exited(gone);
+    await writeFile(`${stateFile}.${gone.pid}.tmp`, '{"version": 1, "half');
     const keeperArgs = [
       "--rpc-url",
       node.url,
@@ -449,6 +456,8 @@ describe("Keeper end to end: a keeper process, three deals, restarts of the keep
     const stopped = await keeper.signal("SIGTERM");
     expect(stopped.code).to.equal(0);
     expect(keeper.has("keeper stopped")).to.equal(true);
+    // SIGTERM leaves no temporary file: the state directory holds the state file alone.
+    expect(await readdir(stateDir)).to.deep.equal(["keeper-state.json"]);
 
     // ---------------------------------------------------------------- every period exactly once, in order
     let bounties = 0n;

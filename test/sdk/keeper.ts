@@ -3,6 +3,11 @@
  * "already distributed" as success, graceful stop and restart, against an in-memory chain on a fake clock. The
  * service against a real node is test/e2e/keeper.ts.
  */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
 import {
   HttpRequestError,
@@ -26,6 +31,7 @@ import {
 import {
   backoffDelay,
   FakeClock,
+  fileStateStore,
   flush,
   isNonceError,
   isTransientError,
@@ -109,6 +115,8 @@ interface FakeDeal {
   nextPeriod: bigint;
   /** Periods from `nextPeriod` on that are ready. */
   ready: number;
+  /** The deal's status when set (else Active, Repaid once every period is distributed). */
+  status?: DealStatus;
 }
 
 /** An in-memory chain: deals, a head block, and faults to inject per operation. */
@@ -168,7 +176,8 @@ class FakeChain implements KeeperChain {
   async dealInfo(deal: Address) {
     await this.op("dealInfo");
     const d = this.deals.get(deal) as FakeDeal;
-    const status = d.nextPeriod >= d.periodCount ? DealStatus.Repaid : DealStatus.Active;
+    const status =
+      d.status ?? (d.nextPeriod >= d.periodCount ? DealStatus.Repaid : DealStatus.Active);
     return { status, periodCount: d.periodCount, nextPeriod: d.nextPeriod };
   }
   async checkUpkeep(deal: Address, maxPeriods: number) {
@@ -405,6 +414,39 @@ describe("Keeper service", () => {
     expect(chain.calls.filter((c) => c === "checkUpkeep").length).to.equal(checks);
   });
 
+  it("skips a cancelled deal: it watches a deal in its offering until it is cancelled, and never runs it", async () => {
+    const { chain, clock, service, msgs } = setUp();
+    chain.addDeal(DEAL_A, 1n);
+    chain.addDeal(DEAL_B, 2n);
+    const a = chain.deals.get(DEAL_A) as FakeDeal;
+    const b = chain.deals.get(DEAL_B) as FakeDeal;
+    a.status = DealStatus.Offering;
+    b.status = DealStatus.Cancelled;
+    // Whatever checkUpkeep would say, a deal that is not running is not asked.
+    chain.makeReady(DEAL_A, 1);
+    chain.makeReady(DEAL_B, 1);
+    void service.run();
+    await until(clock, () => msgs("deal finished").length === 1);
+    expect(msgs("deal finished")[0]).to.deep.include({
+      deal: DEAL_B,
+      status: DealStatus.Cancelled,
+      statusName: "Cancelled",
+    });
+    // Still in its offering: read again at every poll, never checked for upkeep.
+    const infos = chain.calls.filter((c) => c === "dealInfo").length;
+    await clock.advance(3_000);
+    expect(chain.calls.filter((c) => c === "dealInfo").length).to.be.greaterThan(infos);
+    a.status = DealStatus.Cancelled;
+    await until(clock, () => msgs("deal finished").length === 2);
+    expect(msgs("deal finished")[1]).to.deep.include({ deal: DEAL_A, statusName: "Cancelled" });
+    const calls = chain.calls.length;
+    await clock.advance(5_000);
+    expect(chain.calls.slice(calls).filter((c) => c === "dealInfo")).to.deep.equal([]);
+    expect(chain.calls.filter((c) => c === "checkUpkeep")).to.deep.equal([]);
+    expect(chain.sent).to.deep.equal([]);
+    await service.stop();
+  });
+
   it("survives an RPC outage: per-call retries, then the loop backs off exponentially until the node is back", async () => {
     const { chain, clock, service, msgs } = setUp();
     chain.addDeal(DEAL_A, 1n);
@@ -599,5 +641,53 @@ describe("Keeper service", () => {
     await until(behind.clock, () => behind.msgs("deal discovered").length === 1);
     expect(behind.msgs("chain head behind the scan cursor; rescanning")).to.have.length(1);
     await behind.service.stop();
+  });
+});
+
+describe("Keeper state file", () => {
+  const state = {
+    version: 1 as const,
+    chainId: 31_337,
+    factory: FACTORY,
+    nextBlock: "12",
+    deals: [{ deal: DEAL_A, dealId: "0", blockNumber: "5" }],
+  };
+
+  it("is replaced atomically and leaves no temporary file: after a save, a failed save, or a process gone mid-write", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cascade-keeper-state-"));
+    try {
+      const path = join(dir, "state.json");
+      // The temporary file of a process killed while writing (it is gone), and one of a live process (this one's
+      // parent, as another keeper sharing the directory would be).
+      const gone = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+      await new Promise((r) => gone.once("exit", r));
+      await writeFile(`${path}.${gone.pid}.tmp`, "{");
+      await writeFile(`${path}.${process.ppid}.tmp`, "{");
+      const store = fileStateStore(path);
+      expect(await store.load()).to.equal(undefined);
+      expect(await readdir(dir)).to.deep.equal([`state.json.${process.ppid}.tmp`]);
+      await store.save(state);
+      expect(await store.load()).to.deep.equal(state);
+      expect((await readdir(dir)).sort()).to.deep.equal([
+        `state.json`,
+        `state.json.${process.ppid}.tmp`,
+      ]);
+
+      // A save that cannot rename (the target is a directory that is not empty) removes its temporary file.
+      const blocked = join(dir, "blocked");
+      await mkdir(blocked);
+      await writeFile(join(blocked, "x"), "");
+      const error = await fileStateStore(blocked)
+        .save(state)
+        .catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect((await readdir(dir)).sort()).to.deep.equal([
+        "blocked",
+        "state.json",
+        `state.json.${process.ppid}.tmp`,
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { erc20Abi, type Address, type Hash } from "viem";
+import { encodeErrorResult, erc20Abi, type Address, type Hash } from "viem";
 import { readContract } from "viem/actions";
 
 import {
@@ -8,7 +8,9 @@ import {
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
+import { decodeRevert } from "../../errors.js";
 import { dealAbi } from "../../generated/abis.js";
+import { dealEnded } from "../../types.js";
 
 export interface DepositCollectionsParameters extends AccountParameter {
   deal: Address;
@@ -25,17 +27,29 @@ export interface DepositCollectionsReturnType {
   transactionHash: Hash;
 }
 
-/** The servicer deposits collections into the deal, approving the deal first if the allowance is short. */
+/**
+ * The servicer deposits collections into the deal, approving the deal first if the allowance is short. A deal that
+ * has ended (Repaid, Defaulted, Cancelled) is refused before anything is sent, with the `DealEnded(status)` revert
+ * the deal would give (a ContractRevertError without a transaction hash).
+ */
 export async function depositCollections(
   client: CascadeClient,
   params: DepositCollectionsParameters,
 ): Promise<DepositCollectionsReturnType> {
   const account = resolveAccount(client, params.account);
-  const stablecoin = await readContract(client, {
-    address: params.deal,
-    abi: dealAbi,
-    functionName: "stablecoin",
-  });
+  const [stablecoin, status] = await Promise.all([
+    readContract(client, { address: params.deal, abi: dealAbi, functionName: "stablecoin" }),
+    readContract(client, { address: params.deal, abi: dealAbi, functionName: "status" }),
+  ]);
+  if (dealEnded(status)) {
+    const refused = decodeRevert(
+      encodeErrorResult({ abi: dealAbi, errorName: "DealEnded", args: [status] }),
+    );
+    if (refused) {
+      refused.contractAddress = params.deal;
+      throw refused;
+    }
+  }
   const allowance = await readContract(client, {
     address: stablecoin,
     abi: erc20Abi,

@@ -8,7 +8,7 @@ import {
   type CascadeClient,
 } from "../../client.js";
 import { dealAbi } from "../../generated/abis.js";
-import type { PeriodStatement } from "../../types.js";
+import { DealStatus, dealStatusName, type PeriodStatement } from "../../types.js";
 import { performUpkeep } from "./performUpkeep.js";
 
 export interface DistributeReadyParameters extends AccountParameter {
@@ -29,11 +29,15 @@ export interface DistributeReadyReturnType {
   bountyEarned: bigint;
   /** The deal's next period after the loop. */
   nextPeriod: bigint;
+  /** The deal's status before the loop; a deal that is not running (in its offering, or ended) is skipped. */
+  status: DealStatus;
+  statusName: ReturnType<typeof dealStatusName>;
 }
 
 /**
  * Keeper loop: while `checkUpkeep` says a period is ready, runs `performUpkeep`, catching up several periods per
- * transaction. `WaterfallPeriodAlreadyDistributed` (another keeper was first) counts as success.
+ * transaction. `WaterfallPeriodAlreadyDistributed` (another keeper was first) counts as success. A deal that is not
+ * running — still in its offering, or ended (Repaid, Defaulted, Cancelled) — is skipped without a transaction.
  */
 export async function distributeReady(
   client: CascadeClient,
@@ -46,8 +50,15 @@ export async function distributeReady(
   let bountyEarned = 0n;
   const limit = params.maxPeriods ?? Number.POSITIVE_INFINITY;
   const perTx = params.periodsPerTransaction ?? 4;
+  const status = await withErrors(() =>
+    readContract(client, { address: params.deal, abi: dealAbi, functionName: "status" }),
+  );
+  const running =
+    status === DealStatus.Active ||
+    status === DealStatus.CashTrap ||
+    status === DealStatus.Accelerated;
 
-  while (statements.length < limit) {
+  while (running && statements.length < limit) {
     const batch = Math.max(1, Math.min(perTx, limit - statements.length));
     const run = await performUpkeep(client, { deal: params.deal, maxPeriods: batch, account });
     if (!run.upkeepNeeded) break;
@@ -64,5 +75,13 @@ export async function distributeReady(
   const nextPeriod = await withErrors(() =>
     readContract(client, { address: params.deal, abi: dealAbi, functionName: "nextPeriod" }),
   );
-  return { statements, transactionHashes, distributedByOthers, bountyEarned, nextPeriod };
+  return {
+    statements,
+    transactionHashes,
+    distributedByOthers,
+    bountyEarned,
+    nextPeriod,
+    status: status as DealStatus,
+    statusName: dealStatusName(status),
+  };
 }

@@ -9,6 +9,7 @@ import {
 } from "../../client.js";
 import { reportTypedData } from "../../reports.js";
 import type { UtilizationReport } from "../../types.js";
+import { checkReport } from "./checkReport.js";
 import { prepareReport, type PrepareReportParameters } from "./prepareReport.js";
 
 export interface SignReportParameters extends AccountParameter {
@@ -19,6 +20,13 @@ export interface SignReportParameters extends AccountParameter {
   report: PrepareReportParameters["report"];
   /** The oracle (default: `report.oracle`, else the deal's). */
   oracle?: Address;
+  /**
+   * Refuse before signing what the oracle would refuse at submission (`checkReport`: not a reporter, period not
+   * ended or already reported or distributed, out of bounds); default false, signing exactly what is given.
+   */
+  check?: boolean;
+  /** With `check`: every reporter will sign, so a utilization step above the oracle's maximum is allowed. */
+  allReporters?: boolean;
 }
 
 export interface SignReportReturnType {
@@ -28,13 +36,24 @@ export interface SignReportReturnType {
   report: UtilizationReport;
 }
 
-/** A reporter signs a period's utilization report (EIP-712; domain: the oracle on its chain). */
+/**
+ * A reporter signs a period's utilization report (EIP-712; domain: the oracle on its chain).
+ *
+ * @example
+ * const { signature, report } = await signReport(client, { report: content, check: true });
+ */
 export async function signReport(
   client: CascadeClient,
   params: SignReportParameters,
 ): Promise<SignReportReturnType> {
   const account = resolveAccount(client, params.account);
   const report = await prepareReport(client, { report: params.report, oracle: params.oracle });
+  if (params.check)
+    await checkReport(client, {
+      report,
+      signer: account.address,
+      allReporters: params.allReporters,
+    });
   const signature = await withErrors(() =>
     signTypedData(client, { account, ...reportTypedData(report) }),
   );
