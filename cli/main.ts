@@ -17,7 +17,9 @@ import { registerDeploy } from "./commands/deploy.js";
 import { registerDev } from "./commands/dev.js";
 import { registerKeeper } from "./commands/keeper.js";
 import { registerReport } from "./commands/report.js";
-import { registerRoles } from "./commands/roles.js";
+import { registerServicing } from "./commands/servicing.js";
+import { registerInvestor } from "./commands/investor.js";
+import { registerCompliance } from "./commands/compliance.js";
 import { type GlobalOptions } from "./lib/context.js";
 import { describeFailure, failureJson } from "./lib/output.js";
 
@@ -54,7 +56,9 @@ const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
 registerDeploy(program, globals);
 registerDeal(program, globals);
-registerRoles(program, globals);
+registerServicing(program, globals);
+registerInvestor(program, globals);
+registerCompliance(program, globals);
 registerReport(program, globals);
 registerKeeper(program, globals);
 registerDev(program, globals);
