@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { readContract } from "viem/actions";
 
-import { offeringAbi, type CascadeClient } from "../../sdk/index.js";
+import { CascadeError, offeringAbi, type CascadeClient } from "../../sdk/index.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import {
   dealTranches,
@@ -15,7 +15,8 @@ import {
   selectTranches,
   stablecoinOf,
 } from "../lib/deals.js";
-import { emit, money, print, table, withProgress } from "../lib/output.js";
+import { partialSummary } from "../lib/holdings.js";
+import { describeFailure, emit, money, print, table, withProgress } from "../lib/output.js";
 
 async function offeringClose(ctx: Context, ref: string, o: { tranche?: string }) {
   const { address: deal } = await ctx.deal(ref);
@@ -23,11 +24,17 @@ async function offeringClose(ctx: Context, ref: string, o: { tranche?: string })
   const client = wallet as unknown as CascadeClient;
   const tranches = selectTranches(await dealTranches(client, deal), o.tranche);
   const d = await decimalsOf(client, await stablecoinOf(client, deal));
+  type Row =
+    | { tranche: number; symbol: string; closed: "already"; failed: boolean }
+    | ({ tranche: number; symbol: string; closed: "now" } & Awaited<
+        ReturnType<typeof wallet.closeOffering>
+      >);
+  const out: Row[] = [];
+  let failure: Error | undefined;
   const rows = await withProgress(
     ctx.json,
     `closing ${tranches.length} offering${tranches.length === 1 ? "" : "s"}`,
     async (p) => {
-      const out = [];
       for (const t of tranches) {
         const [isClosed, failed] = await readContract(client, {
           address: t.offering,
@@ -39,15 +46,22 @@ async function offeringClose(ctx: Context, ref: string, o: { tranche?: string })
           continue;
         }
         p.step(`closing ${t.symbol}`);
-        const r = await wallet.closeOffering({ offering: t.offering });
-        out.push({ tranche: t.index, symbol: t.symbol, closed: "now", ...r });
+        try {
+          const r = await wallet.closeOffering({ offering: t.offering });
+          out.push({ tranche: t.index, symbol: t.symbol, closed: "now", ...r });
+        } catch (e) {
+          // Nothing done yet: the failure alone says it. Otherwise the table below shows what was closed.
+          if (out.length === 0) throw e;
+          failure = e as Error;
+          break;
+        }
       }
       return out;
     },
     (r) =>
       `${r.filter((x) => x.closed === "now").length} closed, ${r.filter((x) => x.closed === "already").length} already closed`,
   );
-  emit(ctx.json, { deal, offerings: rows }, () =>
+  emit(ctx.json, { deal, complete: failure === undefined, offerings: rows }, () =>
     print(
       table(
         ["tranche", "closed", "requested", "accepted", "to issuer", "to reserve", "result"],
@@ -67,6 +81,12 @@ async function offeringClose(ctx: Context, ref: string, o: { tranche?: string })
       ),
     ),
   );
+  if (failure !== undefined) {
+    const notDone = tranches.slice(rows.length).map((t) => t.symbol);
+    throw new CascadeError(
+      `${describeFailure(failure)} — ${partialSummary(rows.length, tranches.length, notDone)}`,
+    );
+  }
 }
 
 /** The deal named `ref`, the sender's wallet and the deal stablecoin's decimals. */
