@@ -19,7 +19,7 @@ import {
   type RecoveredPosition,
   type RegisteredInvestor,
 } from "../../sdk/index.js";
-import { parseAddress, UsageError } from "../lib/args.js";
+import { UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import {
   dealTranches,
@@ -32,6 +32,7 @@ import {
   type TrancheRef,
 } from "../lib/deals.js";
 import {
+  parseWallet,
   classText,
   dealLabel,
   frozenText,
@@ -76,7 +77,7 @@ async function investorsAdd(
   wallets: string[],
   o: { country: string; classes: string; kycExpiry: string },
 ) {
-  const investors = wallets.map((w) => parseAddress(w, "wallet"));
+  const investors = wallets.map((w) => parseWallet(w, "wallet"));
   const country = countryOption(o.country);
   const classes = classesOption(o.classes);
   const { investorRegistry: registry } = ctx.protocol();
@@ -112,8 +113,8 @@ async function investorsAdd(
       },
       () => `${toRegister.length} registered`,
     ).catch((e: unknown) => {
-      // Reported below with what was done; anything but a failed registration is a plain failure.
-      if (e !== failure) throw e;
+      // Reported below with what was done; a failure before anything was done is reported alone.
+      if (e !== failure || done.size === 0) throw e;
     });
 
   // What the registry holds now, read back.
@@ -184,7 +185,7 @@ async function investorsAdd(
 // ------------------------------------------------------------------ show
 
 async function investorsShow(ctx: Context, walletArg: string) {
-  const w = parseAddress(walletArg, "wallet");
+  const w = parseWallet(walletArg, "wallet");
   const { investorRegistry: registry, factory } = ctx.protocol();
   const reader = ctx.reader();
   const [r, all] = await Promise.all([
@@ -268,7 +269,7 @@ async function investorsUpdate(
   walletArg: string,
   o: { country?: string; classes?: string; kycExpiry?: string },
 ) {
-  const w = parseAddress(walletArg, "wallet");
+  const w = parseWallet(walletArg, "wallet");
   if (o.country === undefined && o.classes === undefined && o.kycExpiry === undefined)
     throw new UsageError("give at least one of --country, --classes, --kyc-expiry");
   const country = o.country === undefined ? undefined : countryOption(o.country);
@@ -327,7 +328,7 @@ async function investorsFreezeWallet(
   frozen: boolean,
   o: { identity?: boolean },
 ) {
-  const w = parseAddress(walletArg, "wallet");
+  const w = parseWallet(walletArg, "wallet");
   const { investorRegistry: registry } = ctx.protocol();
   const wallet = await ctx.wallet();
   await requireAgent(wallet, registry, wallet.account.address);
@@ -406,7 +407,7 @@ async function investorsFreezeTokens(
   freeze: boolean,
   o: { tranche: string; wallet: string; amount: string },
 ) {
-  const holder = parseAddress(o.wallet, "--wallet");
+  const holder = parseWallet(o.wallet, "--wallet");
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const { deal, t, registry, d } = await restrictedTranche(ctx, client, ref, o.tranche);
@@ -473,8 +474,8 @@ async function investorsForceTransfer(
   ref: string,
   o: { tranche: string; from: string; to: string; amount: string },
 ) {
-  const from = parseAddress(o.from, "--from");
-  const to = parseAddress(o.to, "--to");
+  const from = parseWallet(o.from, "--from");
+  const to = parseWallet(o.to, "--to");
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const { deal, t, registry, d } = await restrictedTranche(ctx, client, ref, o.tranche);
@@ -521,8 +522,8 @@ async function investorsForceTransfer(
 }
 
 async function investorsRecover(ctx: Context, lostArg: string, newArg: string) {
-  const lostWallet = parseAddress(lostArg, "lost wallet");
-  const newWallet = parseAddress(newArg, "new wallet");
+  const lostWallet = parseWallet(lostArg, "lost wallet");
+  const newWallet = parseWallet(newArg, "new wallet");
   if (lostWallet === newWallet) throw new UsageError("the lost and the new wallet are the same");
   const { investorRegistry: registry, factory } = ctx.protocol();
   const wallet = await ctx.wallet();
@@ -563,6 +564,8 @@ async function investorsRecover(ctx: Context, lostArg: string, newArg: string) {
       }),
     (r) => `moved ${r.positions.length} position${r.positions.length === 1 ? "" : "s"}`,
   ).catch((e: unknown) => {
+    // A refusal before anything was sent is reported alone; otherwise the table below shows what was done.
+    if (steps.length === 0) throw e;
     failure = wrapContractError(e);
   });
   const registryStep = steps.find((s) => "registryTransactionHash" in s) as

@@ -16,7 +16,7 @@ import {
   type PositionReturnType,
   type TranchePosition,
 } from "../../sdk/index.js";
-import { parseAddress, UsageError } from "../lib/args.js";
+import { UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import {
   dealTranches,
@@ -28,6 +28,7 @@ import {
   type TrancheRef,
 } from "../lib/deals.js";
 import {
+  parseWallet,
   at,
   dealLabel,
   partialSummary,
@@ -167,7 +168,7 @@ async function claim(ctx: Context, refs: string[], o: { tranche?: string; all?: 
 
 /** The holder argument, or the signer's address when none is given. */
 async function holderOf(ctx: Context, holder: string | undefined): Promise<Address> {
-  if (holder !== undefined) return parseAddress(holder, "holder");
+  if (holder !== undefined) return parseWallet(holder, "holder");
   return (await ctx.signer()).address;
 }
 
@@ -400,7 +401,7 @@ async function transfer(
   ref: string,
   o: { tranche: string; to: string; amount: string },
 ) {
-  const to = parseAddress(o.to, "--to");
+  const to = parseWallet(o.to, "--to");
   const { address: deal } = await ctx.deal(ref);
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;

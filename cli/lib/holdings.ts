@@ -3,10 +3,11 @@
  * times for people and for JSON (raw base units beside decimal units), an investor's registry record as text, the
  * compliance-agent check, and the table of a multi-step command that stopped half-way.
  */
-import { formatUnits, type Address } from "viem";
+import { formatUnits, zeroAddress, type Address } from "viem";
 
 import type { CascadeClient, InvestorRecordReturnType, RegistryRecord } from "../../sdk/index.js";
 import { CascadeError } from "../../sdk/index.js";
+import { parseAddress, UsageError } from "./args.js";
 import type { Context } from "./context.js";
 import { iso } from "./deals.js";
 
@@ -153,4 +154,11 @@ export function withUnits<T extends object>(
       out[`${k}Units`] = decimal(v, decimals);
   }
   return out;
+}
+
+/** A wallet argument: a checksummed address ({@link parseAddress}) that is not the zero address. */
+export function parseWallet(input: string, what: string): Address {
+  const a = parseAddress(input, what);
+  if (a === zeroAddress) throw new UsageError(`${what}: the zero address is no one's wallet`);
+  return a;
 }
