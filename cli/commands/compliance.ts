@@ -527,7 +527,6 @@ async function investorsRecover(ctx: Context, lostArg: string, newArg: string) {
   if (lostWallet === newWallet) throw new UsageError("the lost and the new wallet are the same");
   const { investorRegistry: registry, factory } = ctx.protocol();
   const wallet = await ctx.wallet();
-  const client = wallet as unknown as CascadeClient;
   await requireAgent(wallet, registry, wallet.account.address);
   // Every tranche of the factory's deals that names this registry and where the lost wallet holds something.
   const held = await wallet.positions({ factory, investor: lostWallet });

@@ -7,7 +7,7 @@ import Table from "cli-table3";
 import ora, { type Ora } from "ora";
 import { formatUnits } from "viem";
 
-import { CascadeError, ContractRevertError, TermSheetError } from "../../sdk/index.js";
+import { CascadeError, ContractRevertError, formatRate, TermSheetError } from "../../sdk/index.js";
 import { toJson, UsageError } from "./args.js";
 
 /** Prints `value` as JSON (with --json) or runs `human` to print it for people. */
@@ -44,9 +44,9 @@ export function money(units: bigint, decimals: number): string {
   return fraction ? `${grouped}.${fraction.slice(0, 2).padEnd(2, "0")}` : grouped;
 }
 
-/** WAD (1e18) as a percentage. */
+/** WAD (1e18) as a percentage, by the one printing rule of ratios (`formatRate`, docs/statements.md). */
 export function wadPct(wad: bigint): string {
-  return `${(Number(wad) / 1e16).toFixed(2)} %`;
+  return formatRate(wad);
 }
 
 export interface Progress {

@@ -1,11 +1,4 @@
-import {
-  encodeErrorResult,
-  erc20Abi,
-  formatUnits,
-  zeroAddress,
-  type Abi,
-  type Address,
-} from "viem";
+import { encodeErrorResult, erc20Abi, zeroAddress, type Abi, type Address } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import { resolveAccount, withErrors, type CascadeClient } from "../../client.js";
@@ -15,6 +8,7 @@ import {
   SubscriptionRefusedError,
   TransferRestrictedError,
 } from "../../errors.js";
+import { formatAmount } from "../../format.js";
 import {
   dealAbi,
   investorRegistryAbi,
@@ -107,7 +101,7 @@ export async function checkSubscription(
     const closesAt = BigInt(config.closesAt);
     const minTicket = config.minTicket;
     const requested = pending + params.assets;
-    const units = (v: bigint) => `${formatAmount(v, decimals)} ${symbol}`;
+    const units = (v: bigint) => `${amountText(v, decimals)} ${symbol}`;
 
     let record: InvestorRecord | undefined;
     let rules: Awaited<ReturnType<typeof readRules>> | undefined;
@@ -161,9 +155,9 @@ export async function checkSubscription(
         "BelowMinimumTicket",
         [requested, minTicket],
         pending === 0n
-          ? `${formatAmount(requested, decimals)} < minimum ${units(minTicket)}`
-          : `${formatAmount(requested, decimals)} (${formatAmount(pending, decimals)} pending + ` +
-              `${formatAmount(params.assets, decimals)}) < minimum ${units(minTicket)}`,
+          ? `${amountText(requested, decimals)} < minimum ${units(minTicket)}`
+          : `${amountText(requested, decimals)} (${amountText(pending, decimals)} pending + ` +
+              `${amountText(params.assets, decimals)}) < minimum ${units(minTicket)}`,
       );
     else if (record !== undefined && rules !== undefined) {
       // The token screens the controller when it delivers the tokens after the close.
@@ -226,11 +220,13 @@ function readRules(client: CascadeClient, token: Address) {
   });
 }
 
-/** Stablecoin units with thousands separators and at least two decimals: 100000000000 (6) → "100,000.00". */
-function formatAmount(units: bigint, decimals: number): string {
-  const [whole, fraction = ""] = formatUnits(units, decimals).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${grouped}.${fraction.padEnd(2, "0")}`;
+/**
+ * Stablecoin units for a refusal's sentence (sdk/format.ts): two decimals, or every decimal when the amount has
+ * finer ones, so that a comparison never prints two equal figures.
+ */
+function amountText(units: bigint, decimals: number): string {
+  const exact = decimals > 2 && units % 10n ** BigInt(decimals - 2) !== 0n;
+  return formatAmount(units, decimals, exact ? decimals : 2);
 }
 
 function isoTime(seconds: bigint): string {
