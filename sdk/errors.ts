@@ -175,7 +175,7 @@ const EXPLANATIONS: Readonly<Record<string, Explanation>> = {
 };
 
 /** What a {@link TransferRestrictedError} refused. */
-export type RestrictedOperation = "transfer" | "claim" | "delivery";
+export type RestrictedOperation = "transfer" | "claim" | "delivery" | "subscription";
 
 /**
  * A tranche token's transfer rules refuse the operation, with the ERC-1404 restriction `code` (`TransferRules`) and
@@ -451,4 +451,33 @@ export function wrapContractError(e: unknown): CascadeError {
         ? e.message
         : `non-error thrown: ${String(e)}`;
   return new CascadeError(message, data !== undefined ? { data } : {}, { cause: e });
+}
+
+/**
+ * A subscription the offering would refuse, found before anything is signed or sent: the request's custom error
+ * (`ZeroAmount`, `OfferingPaused`, `OfferingNotOpen`, `BelowMinimumTicket`, or the stablecoin's
+ * `ERC20InsufficientBalance`) with the arguments the contract would give, and `reason`, a sentence in stablecoin
+ * units and dates. A subscriber the tranche's rules would refuse delivery is a {@link TransferRestrictedError}
+ * (operation `subscription`) instead.
+ */
+export class SubscriptionRefusedError extends ContractRevertError {
+  override name = "SubscriptionRefusedError";
+  /** Why, in stablecoin units and dates, e.g. `10.00 < minimum 100,000.00 USDC`. */
+  readonly reason: string;
+
+  constructor(
+    params: {
+      errorName: string;
+      args: readonly unknown[];
+      namedArgs: Record<string, unknown>;
+      data: Hex;
+      reason: string;
+    },
+    options?: { cause?: unknown },
+  ) {
+    super({ ...params, explanation: params.reason }, options);
+    this.reason = params.reason;
+    this.message = `subscription refused (${params.errorName}): ${params.reason}`;
+    Object.assign(this.details as Record<string, unknown>, { reason: params.reason });
+  }
 }
