@@ -1,6 +1,8 @@
 // The `cascade` command as one JavaScript file: esbuild bundles cli/main.ts, the SDK and their packages into
-// dist/cli/cascade.mjs, and lists the project files it read in dist/cli/inputs.json with the time the build started.
-// cli/cascade.js runs the bundle while no input is newer than that time, and calls `bundle()` when one is.
+// dist/cli/cascade.mjs, and lists the project files it read with their modification times in dist/cli/inputs.json.
+// cli/cascade.js runs the bundle while every input keeps its time (and none changed during the build), and calls
+// `bundle()` otherwise.
+import { statSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -58,17 +60,23 @@ export async function bundle() {
     write: false,
     logLevel: "silent",
   });
-  const inputs = Object.keys(result.metafile.inputs)
+  const files = Object.keys(result.metafile.inputs)
     .filter((f) => !f.includes("node_modules/") && !f.startsWith("<"))
     .concat(ALSO)
     .sort();
+  // Each file's modification time (null: absent), read after the build; one changed while esbuild read it has a
+  // time between `started` and `finished`, and calls for the next build.
+  const inputs = Object.fromEntries(
+    files.map((f) => [f, statSync(join(ROOT, f), { throwIfNoEntry: false })?.mtimeMs ?? null]),
+  );
+  const finished = Date.now();
   await mkdir(OUT_DIR, { recursive: true });
   // Written next to the target and renamed over it: a `cascade` started meanwhile reads the old or the new file whole.
   const tmp = `${BUNDLE}.${process.pid}.tmp`;
   await writeFile(tmp, result.outputFiles[0].contents);
   await rename(tmp, BUNDLE);
   const inputsTmp = `${INPUTS}.${process.pid}.tmp`;
-  await writeFile(inputsTmp, `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
+  await writeFile(inputsTmp, `${JSON.stringify({ started, finished, inputs }, null, 1)}\n`);
   await rename(inputsTmp, INPUTS);
   return Date.now() - started;
 }

@@ -12,14 +12,14 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const BUNDLE = join(ROOT, "dist/cli/cascade.mjs");
 const INPUTS = join(ROOT, "dist/cli/inputs.json");
 
-/** Whether the bundle exists and no file it was built from changed since its build started. */
+/** Whether the bundle exists and every file it was built from is as it was then (by modification time). */
 function fresh() {
   try {
-    const { builtAt, inputs } = JSON.parse(readFileSync(INPUTS, "utf8"));
+    const { started, finished, inputs } = JSON.parse(readFileSync(INPUTS, "utf8"));
     if (statSync(BUNDLE).size === 0) return false;
-    for (const f of inputs) {
-      const s = statSync(join(ROOT, f), { throwIfNoEntry: false });
-      if (s === undefined ? !f.startsWith("node_modules/") : s.mtimeMs >= builtAt) return false;
+    for (const [f, mtimeMs] of Object.entries(inputs)) {
+      const now = statSync(join(ROOT, f), { throwIfNoEntry: false })?.mtimeMs ?? null;
+      if (now !== mtimeMs || (now !== null && now >= started && now <= finished)) return false;
     }
     return true;
   } catch {
