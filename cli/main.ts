@@ -74,12 +74,17 @@ async function main(): Promise<number> {
     await program.parseAsync(process.argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
+    const json = process.argv.includes("--json");
     if (e instanceof CommanderError) {
-      // Help and version are not failures; commander has printed its message already.
-      return e.exitCode === 0 ? 0 : 2;
+      // Help and version are not failures; commander has printed its message already (on stderr).
+      if (e.exitCode === 0) return 0;
+      if (json) {
+        const message = e.message.replace(/^error: /, "");
+        process.stdout.write(`${toJson(failureJson(new UsageError(message)))}\n`);
+      }
+      return 2;
     }
     await attachFailureUnits(e, globals());
-    const json = process.argv.includes("--json");
     if (json) process.stdout.write(`${toJson(failureJson(e))}\n`);
     process.stderr.write(`cascade: ${describeFailure(e)}\n`);
     return e instanceof UsageError ? 2 : 1;

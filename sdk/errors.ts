@@ -12,7 +12,7 @@ import {
   type Address,
   type Hex,
   RawContractError,
-  toFunctionSelector,
+  toFunctionSignature,
 } from "viem";
 
 import {
@@ -306,9 +306,9 @@ function formatArg(v: unknown): string {
 /** An `error` item of an ABI. */
 export type AbiErrorItem = Extract<Abi[number], { type: "error" }>;
 
-/** Every error declared in the Cascade ABIs, deduplicated by selector. */
+/** Every error declared in the Cascade ABIs, deduplicated by signature (hence by selector). */
 export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
-  const bySelector = new Map<string, AbiErrorItem>();
+  const bySignature = new Map<string, AbiErrorItem>();
   const abis: readonly Abi[] = [
     dealAbi,
     dealFactoryAbi,
@@ -324,18 +324,19 @@ export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
   for (const abi of abis) {
     for (const item of abi) {
       if (item.type !== "error") continue;
-      // An error's selector is computed like a function's from its name and input types.
-      const selector = toFunctionSelector({
+      // An error's selector hashes its signature (name and input types), computed like a function's: the same
+      // signature, the same selector (comparing signatures spares a keccak per error when the SDK loads).
+      const signature = toFunctionSignature({
         type: "function",
         name: item.name,
         inputs: item.inputs,
         outputs: [],
         stateMutability: "nonpayable",
       });
-      if (!bySelector.has(selector)) bySelector.set(selector, item);
+      if (!bySignature.has(signature)) bySignature.set(signature, item);
     }
   }
-  return [...bySelector.values()];
+  return [...bySignature.values()];
 })();
 
 /** Decodes revert data against every Cascade error (plus `Error(string)` / `Panic(uint256)`); undefined if unknown. */
