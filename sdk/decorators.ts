@@ -268,6 +268,27 @@ import {
   type RecoverWalletReturnType,
 } from "./actions/compliance/recoverWallet.js";
 
+import {
+  fleetValuation,
+  type FleetValuationParameters,
+  type FleetValuationReturnType,
+} from "./actions/anyone/fleetValuation.js";
+import {
+  priceFeedSnapshot,
+  type PriceFeedSnapshotParameters,
+  type PriceFeedSnapshotReturnType,
+} from "./actions/anyone/priceFeedSnapshot.js";
+import {
+  waiverBallot,
+  type WaiverBallotParameters,
+  type WaiverBallotReturnType,
+} from "./actions/anyone/waiverBallot.js";
+import {
+  grantPriceIndexPublisher,
+  type GrantPriceIndexPublisherParameters,
+  type GrantPriceIndexPublisherReturnType,
+} from "./actions/deploy/grantPriceIndexPublisher.js";
+
 // A type alias (not an interface) so it has the implicit index signature `client.extend` requires.
 export type CascadeActions = {
   deployProtocol: (params?: DeployProtocolParameters) => Promise<DeployProtocolReturnType>;
@@ -333,6 +354,12 @@ export type CascadeActions = {
   unfreezeTokens: (params: UnfreezeTokensParameters) => Promise<UnfreezeTokensReturnType>;
   forcedTransfer: (params: ForcedTransferParameters) => Promise<ForcedTransferReturnType>;
   recoverWallet: (params: RecoverWalletParameters) => Promise<RecoverWalletReturnType>;
+  fleetValuation: (params: FleetValuationParameters) => Promise<FleetValuationReturnType>;
+  priceFeedSnapshot: (params: PriceFeedSnapshotParameters) => Promise<PriceFeedSnapshotReturnType>;
+  waiverBallot: (params: WaiverBallotParameters) => Promise<WaiverBallotReturnType>;
+  grantPriceIndexPublisher: (
+    params: GrantPriceIndexPublisherParameters,
+  ) => Promise<GrantPriceIndexPublisherReturnType>;
 };
 
 /** Binds every Cascade action to `client`; use as `client.extend(cascadeActions)`. */
@@ -391,5 +418,9 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     unfreezeTokens: (params) => unfreezeTokens(client, params),
     forcedTransfer: (params) => forcedTransfer(client, params),
     recoverWallet: (params) => recoverWallet(client, params),
+    fleetValuation: (params) => fleetValuation(client, params),
+    priceFeedSnapshot: (params) => priceFeedSnapshot(client, params),
+    waiverBallot: (params) => waiverBallot(client, params),
+    grantPriceIndexPublisher: (params) => grantPriceIndexPublisher(client, params),
   };
 }
