@@ -126,7 +126,13 @@ function requireTrustee(d: DealContext, account: Address, what: string): void {
 
 /** An amount in the deal's stablecoin with its symbol. */
 function units(d: DealContext, amount: bigint): string {
-  return `${money(amount, d.decimals)} ${d.symbol}`;
+  return `${amountText(amount, d.decimals)} ${d.symbol}`;
+}
+
+/** Stablecoin units with thousands separators and two decimals (cut, not rounded): 1234500000 → "1,234.50". */
+function amountText(amount: bigint, decimals: number): string {
+  const text = money(amount, decimals);
+  return text.includes(".") || decimals === 0 ? text : `${text}.00`;
 }
 
 /** An index level in its feed's decimals: 480000000 (8 decimals) → "4.80". */
@@ -762,11 +768,11 @@ function printFleet(d: DealContext, v: FleetValuationReturnType) {
         iso(e.terms.acquiredAt).slice(0, 10),
         `${e.methodName === "StraightLine" ? "straight line" : `declining ${wadPct(e.terms.yearlyRate)}/yr`}, ${(
           e.terms.usefulLife / 86_400
-        ).toFixed(0)} d, residual ${money(e.terms.unitResidual, d.decimals)}`,
-        money(e.cost, d.decimals),
-        money(e.bookValue, d.decimals),
-        e.indexImpliedValue === undefined ? "" : money(e.indexImpliedValue, d.decimals),
-        money(e.collateralValue, d.decimals),
+        ).toFixed(0)} d, residual ${amountText(e.terms.unitResidual, d.decimals)}`,
+        amountText(e.cost, d.decimals),
+        amountText(e.bookValue, d.decimals),
+        e.indexImpliedValue === undefined ? "" : amountText(e.indexImpliedValue, d.decimals),
+        amountText(e.collateralValue, d.decimals),
       ]),
     ),
   );
@@ -963,7 +969,7 @@ async function cleanUp(ctx: Context, ref: string, o: { quote?: boolean }) {
           ["payoff", units(d, q.payoff)],
           ["from the deal's cash", units(d, q.payoff - q.fromIssuer)],
           ["from the issuer", units(d, q.fromIssuer)],
-          ["interest per note", q.interest.map((x) => money(x, d.decimals)).join(" · ")],
+          ["interest per note", q.interest.map((x) => amountText(x, d.decimals)).join(" · ")],
           ["accrues", `${units(d, q.accruedPerSecond * 86_400n)} a day until the call is mined`],
         ],
         `${d.name} clean-up call`,
