@@ -793,6 +793,10 @@ function printFleet(d: DealContext, v: FleetValuationReturnType) {
         ["collateral value", units(d, v.collateralValue)],
         ["notes outstanding", units(d, v.notesOutstanding)],
         ["LTV", ratio(v.ltv)],
+        [
+          "LTV at the notes' face",
+          `${ratio(v.ltvAtFace)} (${units(d, v.notesFace)} sold in full, nothing repaid)`,
+        ],
       ],
       `${d.name} fleet`,
     ),

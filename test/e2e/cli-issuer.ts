@@ -98,6 +98,8 @@ describe("cascade CLI: the issuer's commands against anvil", function () {
       collateralValue: string;
       bookValue: string;
       notesOutstanding: string;
+      notesFace: string;
+      ltvAtFace: string;
       priceIndex: string;
       recoveries: string;
       chain: { collateralValue: string; bookValue: string };
@@ -116,10 +118,10 @@ describe("cascade CLI: the issuer's commands against anvil", function () {
     expect(valued.at).to.equal(periodZeroEnd.toString());
     expect(valued.collateralValue).to.equal(valued.chain.collateralValue);
     expect(valued.bookValue).to.equal(valued.chain.bookValue);
-    const ltvTenths =
-      (31_200_000_000_000n * 1000n + BigInt(valued.collateralValue) / 2n) /
-      BigInt(valued.collateralValue);
-    expect(ltvTenths).to.equal(694n);
+    // The notes at face over the fleet: 69.4 % (the WAD ratio rounds up).
+    const wad = 10n ** 18n;
+    expect((BigInt(valued.ltvAtFace) * 1_000n + wad / 2n) / wad).to.equal(694n);
+    expect(valued.notesFace).to.equal("31200000000000");
     expect(again.actions).to.deep.equal([
       "feed already deployed",
       "a round exists already (4.80): --price not published",

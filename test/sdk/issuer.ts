@@ -275,6 +275,9 @@ describe("SDK issuer: the B200 example, its fleet bought before the deal", () =>
     expect(millions(v.collateralValue)).to.equal("45.0");
     const cost = v.entries.reduce((a, e) => a + e.cost, 0n);
     expect(pct1((v.collateralValue * WAD) / cost)).to.equal("94.1");
+    // The notes at face over that value: the LTV period 0 measures.
+    expect(v.notesFace).to.equal(31_200_000n * USDC);
+    expect(pct1(v.ltvAtFace)).to.equal("69.4");
   });
 
   it("follows the LTV path its notes state (69.4 %, peak 82.3 % at period 6, 75.6, 50.1, 37.4) under its 85 % cap", async () => {

@@ -2,7 +2,7 @@ import type { Address } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
-import { dealAbi, riskEngineAbi } from "../../generated/abis.js";
+import { dealAbi, offeringAbi, riskEngineAbi } from "../../generated/abis.js";
 import {
   decliningBalanceDown,
   indexImpliedDown,
@@ -66,6 +66,10 @@ export interface FleetValuationReturnType {
   notesOutstanding: bigint;
   /** notesOutstanding / collateralValue (WAD, rounded up; 2^256 − 1 with debt and no collateral). */
   ltv: bigint;
+  /** Σ face of the notes (their offerings' caps): what is outstanding once they are sold in full. */
+  notesFace: bigint;
+  /** notesFace / collateralValue (WAD, rounded up): the LTV of a fully sold deal before any repayment. */
+  ltvAtFace: bigint;
   /** What the risk engine's own views say at `at`; equal to the figures above. */
   chain: { bookValue: bigint; collateralValue: bigint };
 }
@@ -110,6 +114,32 @@ export async function fleetValuation(
         readContract(client, { ...engine, functionName: "fleetEntry", args: [BigInt(id)] }),
       ),
     );
+    const trancheCount = await readContract(client, {
+      address: params.deal,
+      abi: dealAbi,
+      functionName: "trancheCount",
+      blockNumber,
+    });
+    // Every tranche but the last (the equity) is a note.
+    const caps = await Promise.all(
+      Array.from({ length: Number(trancheCount) - 1 }, async (_, i) => {
+        const [, offering] = await readContract(client, {
+          address: params.deal,
+          abi: dealAbi,
+          functionName: "trancheContracts",
+          args: [BigInt(i)],
+          blockNumber,
+        });
+        const config = await readContract(client, {
+          address: offering,
+          abi: offeringAbi,
+          functionName: "config",
+          blockNumber,
+        });
+        return config.cap;
+      }),
+    );
+    const notesFace = caps.reduce((a, c) => a + c, 0n);
     const index =
       s.config.priceFeed === "0x0000000000000000000000000000000000000000" ? 0n : s.priceIndex;
     const entries = raw.map((e, id): FleetEntryValuation => {
@@ -170,6 +200,8 @@ export async function fleetValuation(
       collateralValue,
       notesOutstanding: s.notesOutstanding,
       ltv: ltvUp(s.notesOutstanding, collateralValue),
+      notesFace,
+      ltvAtFace: ltvUp(notesFace, collateralValue),
       chain: { bookValue: bookValueAt, collateralValue: collateralValueAt },
     };
   });
