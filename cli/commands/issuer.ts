@@ -7,8 +7,9 @@
  *   them), sold or broken GPUs retired, and the fleet valued entry by entry;
  * - `recoveries deposit`, `write-down`, `clean-up`, `waiver propose | vote | execute | show`.
  *
- * Each command checks first what the contract would refuse and says why in a sentence (exit code 1), so nothing is
- * sent that must fail; what it sends is decoded from the receipts by the SDK.
+ * Each command first checks the refusals people meet (the sender's role, the deal's status, an entry's or a ballot's
+ * state, amounts) and says why in a sentence (exit code 1) without sending; anything else the contract refuses comes
+ * back as its decoded error. What a command sends is decoded from the receipts by the SDK.
  */
 import { readFile } from "node:fs/promises";
 
