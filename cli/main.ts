@@ -17,7 +17,9 @@ import { registerDeploy } from "./commands/deploy.js";
 import { registerDev } from "./commands/dev.js";
 import { registerKeeper } from "./commands/keeper.js";
 import { registerReport } from "./commands/report.js";
-import { registerRoles } from "./commands/roles.js";
+import { registerServicing } from "./commands/servicing.js";
+import { registerInvestor } from "./commands/investor.js";
+import { registerCompliance } from "./commands/compliance.js";
 import { type GlobalOptions } from "./lib/context.js";
 import { attachFailureUnits } from "./lib/failure-units.js";
 import { describeFailure, failureJson } from "./lib/output.js";
@@ -55,7 +57,9 @@ const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
 registerDeploy(program, globals);
 registerDeal(program, globals);
-registerRoles(program, globals);
+registerServicing(program, globals);
+registerInvestor(program, globals);
+registerCompliance(program, globals);
 registerReport(program, globals);
 registerKeeper(program, globals);
 registerDev(program, globals);
@@ -70,12 +74,17 @@ async function main(): Promise<number> {
     await program.parseAsync(process.argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
+    const json = process.argv.includes("--json");
     if (e instanceof CommanderError) {
-      // Help and version are not failures; commander has printed its message already.
-      return e.exitCode === 0 ? 0 : 2;
+      // Help and version are not failures; commander has printed its message already (on stderr).
+      if (e.exitCode === 0) return 0;
+      if (json) {
+        const message = e.message.replace(/^error: /, "");
+        process.stdout.write(`${toJson(failureJson(new UsageError(message)))}\n`);
+      }
+      return 2;
     }
     await attachFailureUnits(e, globals());
-    const json = process.argv.includes("--json");
     if (json) process.stdout.write(`${toJson(failureJson(e))}\n`);
     process.stderr.write(`cascade: ${describeFailure(e)}\n`);
     return e instanceof UsageError ? 2 : 1;

@@ -67,6 +67,7 @@ import {
   type TargetOutcome,
 } from "./bench-lib.js";
 import { traceBreakdown } from "./bench-trace.js";
+import { keepAppendedSections } from "./lib/results-md.js";
 
 const CHECK = process.argv.includes("--check");
 const SIZES_ONLY = process.argv.includes("--sizes");
@@ -261,7 +262,10 @@ if (SIZES_ONLY) {
   const c = checkCodeSizes(undefined, codeSize);
   for (const line of c.overLimit) console.error(`bench: CODE SIZE ${line}`);
   writeFileSync(RESULTS_JSON, formatResults(committed, codeSize));
-  writeFileSync(RESULTS_MD, markdown(committed, evaluateTargets(TARGETS, committed), codeSize));
+  writeFileSync(
+    RESULTS_MD,
+    keepAppendedSections(markdown(committed, evaluateTargets(TARGETS, committed), codeSize)),
+  );
   console.log("bench --sizes: wrote the code sizes to bench/results.json and bench/RESULTS.md");
   process.exit(c.ok ? 0 : 1);
 }
@@ -781,7 +785,7 @@ if (TRACE !== null) {
   if (problems.length !== 0) process.exitCode = 1;
 } else {
   writeFileSync(RESULTS_JSON, formatResults(results, codeSize));
-  writeFileSync(RESULTS_MD, markdown(results, outcomes, codeSize));
+  writeFileSync(RESULTS_MD, keepAppendedSections(markdown(results, outcomes, codeSize)));
   console.log(`bench: wrote bench/results.json and bench/RESULTS.md (${seconds} s)`);
 }
 

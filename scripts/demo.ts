@@ -30,12 +30,17 @@ import { getBlock, readContract } from "viem/actions";
 
 import {
   dealAbi,
+  dealHistory,
   DealStatus,
   dealStatusName,
-  describeTrigger,
+  describeCovenant,
+  historyTotals,
   mockStablecoinAbi,
   INVESTOR_CLASSES,
   parseTermSheet,
+  RiskMetric,
+  statementFacts,
+  statusReason,
   TransferRestrictedError,
   trancheTokenAbi,
   type DealModelState,
@@ -47,7 +52,7 @@ import {
 } from "../sdk/index.js";
 import { date, factor, int, pct, wei } from "./lib/format.js";
 import { scenario, stressedIndex, stressedScenario } from "./lib/h100-scenario.js";
-import { ratio, Report, riskLine } from "./lib/report.js";
+import { Report } from "./lib/report.js";
 import {
   balanceOf,
   connectViem,
@@ -57,11 +62,6 @@ import {
 } from "./lib/viem-hardhat.js";
 
 const started = Date.now();
-
-/** A WAD ratio as `1.23x` (`∞` for nothing to cover). */
-function ratioText(wad: bigint): string {
-  return ratio(wad);
-}
 const { publicClient, wallets, networkHelpers } = await connectViem();
 const [admin, issuer, servicer, trustee, guardian, reporter0, reporter1, reporter2] = wallets;
 /** Runs the waterfall for the bounty; also closes the offerings (anyone may). */
@@ -241,6 +241,9 @@ const status = await readContract(publicClient, {
 });
 report.line(`\nOfferings closed by the keeper; the deal is ${dealStatusName(status)}`);
 report.table(closeRows);
+// The deal's statements, as `cascade deal history` builds and prints them.
+const facts = statementFacts(terms, issued, tokens[notes]);
+const text = report.statements(facts);
 // The offerings credit the proceeds to the issuer, who withdraws them.
 const withdrawn = await issuer.withdrawProceeds({ deal });
 report.line(
@@ -398,19 +401,10 @@ for (const m of scenario(terms.pledgedShareBps)) {
   simulations.push(sim);
   model = sim.next;
 
+  // The period's statement, rebuilt from the chain's events as `cascade deal history` does.
   const records = await keeper.periodStatements({ deal, fromBlock: created.blockNumber });
-  const snapshot = await keeper.dealSnapshot({ deal });
-  // The effective reserve target (zero at maturity or once the notes are repaid) is the model's, which is
-  // checked against the chain below.
-  report.period(
-    m,
-    upkeep.statements[0],
-    records[records.length - 1],
-    sim.detail.reserveTarget,
-    snapshot.tranches.map((t) => t.factor),
-    tokens[notes],
-  );
-  report.line(riskLine(terms, upkeep.statements[0], records[records.length - 1], snapshot.status));
+  const periods = dealHistory(records, facts).periods;
+  report.period(m, periods[periods.length - 1]);
   for (const l of oracleLines) report.line(l);
   report.line(
     `   report round ${proposed.round} proposed ${date(proposed.finalAt - BigInt(terms.oracle.disputeWindow))}, ` +
@@ -520,6 +514,26 @@ check(
   "collections deposited = Σ cash distributed + carried",
   deposited === cashIn + last.collectionsCarried,
   `${wei(deposited)} = ${wei(cashIn)} + ${wei(last.collectionsCarried)}`,
+);
+
+// The statements `cascade deal history` prints: every step in order, each period and the whole run reconciled.
+const history = dealHistory(records, facts);
+const totals = historyTotals(history.periods);
+const releaseRow = history.periods[0].rows.find((r) => r.kind === "reserveRelease");
+check(
+  "statements (deal history): every period pays out its cash step by step, the totals reconcile",
+  history.periods.length === terms.periodCount &&
+    history.periods.every((p) => p.reconciliation.balances) &&
+    totals.balances &&
+    totals.cashIn === cashIn &&
+    totals.reserveStart === reserveFunded &&
+    totals.reserveEnd === snapshot.reserve.balance,
+  `${history.periods.length} periods · ${wei(totals.paid)} paid`,
+);
+check(
+  "statements: period 1's reserve after its release is the reserve funded at close",
+  releaseRow?.reserve === reserveFunded,
+  report.amount(releaseRow?.reserve ?? 0n),
 );
 
 // The reserve and the deal's own balance.
@@ -687,6 +701,11 @@ report.table(
   ["l", "r", "r"],
 );
 
+report.line(
+  `\nStatements' totals, periods ${totals.from}–${totals.to} (as \`cascade deal history\` prints them)`,
+);
+report.line(text.totals(totals));
+
 // ------------------------------------------------------------------ the stressed deal
 
 report.line(
@@ -728,7 +747,7 @@ stressedReport.line(
     `${st.risk.trailingPeriods} periods · turbo ${st.risk.turbo ? "on" : "off"}`,
 );
 for (const [i, t] of st.risk.triggers.entries())
-  stressedReport.line(`  covenant #${i}: ${describeTrigger(t)}`);
+  stressedReport.line(`  covenant #${i}: ${describeCovenant(t)}`);
 
 await networkHelpers.time.increaseTo(st.offeringOpensAt);
 const stressedBuyers = [wallets[15], wallets[16], wallets[17]];
@@ -742,6 +761,12 @@ await networkHelpers.time.increaseTo(st.offeringClosesAt);
 const stressedIssued: bigint[] = [];
 for (const offering of stressed.offerings)
   stressedIssued.push((await keeper.closeOffering({ offering })).accepted);
+const stressedFacts = statementFacts(
+  st,
+  stressedIssued,
+  stressed.tokens[stressed.tokens.length - 1],
+);
+const stressedText = stressedReport.statements(stressedFacts);
 
 let stressedModel: DealModelState = DealModel.initialDealState(st, stressedIssued);
 const stressedStatements: PeriodStatement[] = [];
@@ -799,25 +824,20 @@ for (const m of stressedScenario(st.pledgedShareBps)) {
     deal: stressed.deal,
     fromBlock: stressed.blockNumber,
   });
-  stressedReport.line(
-    `\n── Stressed period ${m.period + 1}/${st.periodCount} · ${stressedReport.usd(m.price)}/GPU-h · cash in ` +
-      `${stressedReport.usd(upkeep.statements[0].cashIn)} · senior paid ` +
-      `${stressedReport.usd(upkeep.statements[0].interestPaid[0] + upkeep.statements[0].principalPaid[0])} · ` +
-      `equity ${stressedReport.usd(upkeep.statements[0].residualPaid)}` +
-      (m.note ? ` · ${m.note}` : ""),
-  );
-  stressedReport.line(riskLine(st, upkeep.statements[0], recs[recs.length - 1], status));
+  const views = dealHistory(recs, stressedFacts).periods;
+  stressedReport.period(m, views[views.length - 1]);
   const mt = upkeep.statements[0].metrics;
+  const metric = (k: number, v: bigint) => stressedText.metric(k, v);
   stressedRows.push([
     String(m.period + 1),
-    pct(mt.utilization, 0),
+    metric(RiskMetric.Utilization, mt.utilization),
     `$${(Number(stressedIndex(m.period)) / 1e8).toFixed(2)}`,
     dealStatusName(upkeep.statements[0].mode),
     dealStatusName(status),
-    ratioText(mt.dscr),
-    ratioText(mt.trailingDscr),
-    pct(mt.ltv, 1),
-    pct(mt.seniorCurve, 1),
+    metric(RiskMetric.Dscr, mt.dscr),
+    metric(RiskMetric.TrailingDscr, mt.trailingDscr),
+    metric(RiskMetric.Ltv, mt.ltv),
+    metric(RiskMetric.SeniorCurve, mt.seniorCurve),
     stressedReport.usd(mt.collateralValue),
   ]);
 }
@@ -865,6 +885,14 @@ stressedReport.line(
 );
 
 const afterSale = await keeper.dealSnapshot({ deal: stressed.deal });
+// Losses net of the recoveries: written off at maturity, what the sale repaid since, what is still lost.
+const stressedHistory = dealHistory(stressedRecords, {
+  ...stressedFacts,
+  current: afterSale.tranches,
+});
+const stressedReason = statusReason(afterSale.status, 0n, stressedHistory, stressedFacts);
+stressedReport.line(`${stressedText.reason(stressedReason)}`);
+for (const l of stressedText.losses(stressedHistory)) stressedReport.line(l);
 const firstOf = (mode: number) => stressedStatements.findIndex((s) => s.mode === mode);
 const seniorCurveTrigger = st.risk.triggers.findIndex((t) => t.metric === 4);
 const seniorCurveFired = stressedRecords.findIndex((r) =>
@@ -923,6 +951,28 @@ check(
       stressedModel.tranches.map((t) => [t.outstanding, t.arrears, t.writtenDown]),
     ),
   `${wei(saleValue)} recovered`,
+);
+check(
+  "stressed: statements (deal history) reconcile; deferred subordinate interest and net losses match the chain",
+  stressedHistory.periods.every((p) => p.reconciliation.balances) &&
+    historyTotals(stressedHistory.periods).balances &&
+    stressedHistory.periods.some((p) => p.rows.some((r) => r.deferred)) &&
+    same(
+      stressedHistory.losses?.map((l) => [l.recoveredAfterDefault, l.interestRecovered]),
+      Array.from({ length: st.tranches.length - 1 }, (_, i) => {
+        const a = sale.applied.find((x) => x.tranche === i);
+        return [a?.recovered ?? 0n, a?.interest ?? 0n];
+      }),
+    ) &&
+    same(
+      stressedHistory.losses?.map((l) => [l.netPrincipalLoss, l.interestUnpaid]),
+      afterSale.tranches.slice(0, -1).map((t) => [t.writtenDown, t.arrears]),
+    ),
+  (stressedHistory.losses ?? [])
+    .map(
+      (l) => `${st.tranches[l.tranche].symbol} net ${wei(l.netPrincipalLoss + l.interestUnpaid)}`,
+    )
+    .join(" · "),
 );
 check(
   "stressed: the deal holds reserve + collections + the fees it owes, and the keeper earned every bounty",

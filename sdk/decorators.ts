@@ -273,6 +273,41 @@ import {
   type RecoverWalletReturnType,
 } from "./actions/compliance/recoverWallet.js";
 
+import {
+  positions,
+  type PositionsParameters,
+  type PositionsReturnType,
+} from "./actions/investor/positions.js";
+import {
+  checkSubscription,
+  type CheckSubscriptionParameters,
+  type CheckSubscriptionReturnType,
+} from "./actions/investor/checkSubscription.js";
+import {
+  claimDeals,
+  type ClaimDealsParameters,
+  type ClaimDealsReturnType,
+} from "./actions/investor/claimDeals.js";
+import {
+  investorRecord,
+  type InvestorRecordParameters,
+  type InvestorRecordReturnType,
+} from "./actions/compliance/investorRecord.js";
+import {
+  isComplianceAgent,
+  type IsComplianceAgentParameters,
+} from "./actions/compliance/isComplianceAgent.js";
+import {
+  updateInvestor,
+  type UpdateInvestorParameters,
+  type UpdateInvestorReturnType,
+} from "./actions/compliance/updateInvestor.js";
+import {
+  setInvestorFrozen,
+  type SetInvestorFrozenParameters,
+  type SetInvestorFrozenReturnType,
+} from "./actions/compliance/setInvestorFrozen.js";
+
 // A type alias (not an interface) so it has the implicit index signature `client.extend` requires.
 export type CascadeActions = {
   deployProtocol: (params?: DeployProtocolParameters) => Promise<DeployProtocolReturnType>;
@@ -343,6 +378,13 @@ export type CascadeActions = {
   unfreezeTokens: (params: UnfreezeTokensParameters) => Promise<UnfreezeTokensReturnType>;
   forcedTransfer: (params: ForcedTransferParameters) => Promise<ForcedTransferReturnType>;
   recoverWallet: (params: RecoverWalletParameters) => Promise<RecoverWalletReturnType>;
+  positions: (params: PositionsParameters) => Promise<PositionsReturnType>;
+  checkSubscription: (params: CheckSubscriptionParameters) => Promise<CheckSubscriptionReturnType>;
+  claimDeals: (params: ClaimDealsParameters) => Promise<ClaimDealsReturnType>;
+  investorRecord: (params: InvestorRecordParameters) => Promise<InvestorRecordReturnType>;
+  isComplianceAgent: (params: IsComplianceAgentParameters) => Promise<boolean>;
+  updateInvestor: (params: UpdateInvestorParameters) => Promise<UpdateInvestorReturnType>;
+  setInvestorFrozen: (params: SetInvestorFrozenParameters) => Promise<SetInvestorFrozenReturnType>;
 };
 
 /** Binds every Cascade action to `client`; use as `client.extend(cascadeActions)`. */
@@ -402,5 +444,12 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     unfreezeTokens: (params) => unfreezeTokens(client, params),
     forcedTransfer: (params) => forcedTransfer(client, params),
     recoverWallet: (params) => recoverWallet(client, params),
+    positions: (params) => positions(client, params),
+    checkSubscription: (params) => checkSubscription(client, params),
+    claimDeals: (params) => claimDeals(client, params),
+    investorRecord: (params) => investorRecord(client, params),
+    isComplianceAgent: (params) => isComplianceAgent(client, params),
+    updateInvestor: (params) => updateInvestor(client, params),
+    setInvestorFrozen: (params) => setInvestorFrozen(client, params),
   };
 }

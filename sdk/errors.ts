@@ -12,7 +12,7 @@ import {
   type Address,
   type Hex,
   RawContractError,
-  toFunctionSelector,
+  toFunctionSignature,
 } from "viem";
 
 import {
@@ -175,7 +175,7 @@ const EXPLANATIONS: Readonly<Record<string, Explanation>> = {
 };
 
 /** What a {@link TransferRestrictedError} refused. */
-export type RestrictedOperation = "transfer" | "claim" | "delivery";
+export type RestrictedOperation = "transfer" | "claim" | "delivery" | "subscription";
 
 /**
  * A tranche token's transfer rules refuse the operation, with the ERC-1404 restriction `code` (`TransferRules`) and
@@ -306,9 +306,9 @@ function formatArg(v: unknown): string {
 /** An `error` item of an ABI. */
 export type AbiErrorItem = Extract<Abi[number], { type: "error" }>;
 
-/** Every error declared in the Cascade ABIs, deduplicated by selector. */
+/** Every error declared in the Cascade ABIs, deduplicated by signature (hence by selector). */
 export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
-  const bySelector = new Map<string, AbiErrorItem>();
+  const bySignature = new Map<string, AbiErrorItem>();
   const abis: readonly Abi[] = [
     dealAbi,
     dealFactoryAbi,
@@ -324,18 +324,19 @@ export const cascadeErrorsAbi: readonly AbiErrorItem[] = (() => {
   for (const abi of abis) {
     for (const item of abi) {
       if (item.type !== "error") continue;
-      // An error's selector is computed like a function's from its name and input types.
-      const selector = toFunctionSelector({
+      // An error's selector hashes its signature (name and input types), computed like a function's: the same
+      // signature, the same selector (comparing signatures spares a keccak per error when the SDK loads).
+      const signature = toFunctionSignature({
         type: "function",
         name: item.name,
         inputs: item.inputs,
         outputs: [],
         stateMutability: "nonpayable",
       });
-      if (!bySelector.has(selector)) bySelector.set(selector, item);
+      if (!bySignature.has(signature)) bySignature.set(signature, item);
     }
   }
-  return [...bySelector.values()];
+  return [...bySignature.values()];
 })();
 
 /** Decodes revert data against every Cascade error (plus `Error(string)` / `Panic(uint256)`); undefined if unknown. */
@@ -451,4 +452,33 @@ export function wrapContractError(e: unknown): CascadeError {
         ? e.message
         : `non-error thrown: ${String(e)}`;
   return new CascadeError(message, data !== undefined ? { data } : {}, { cause: e });
+}
+
+/**
+ * A subscription the offering would refuse, found before anything is signed or sent: the request's custom error
+ * (`ZeroAmount`, `OfferingPaused`, `OfferingNotOpen`, `BelowMinimumTicket`, or the stablecoin's
+ * `ERC20InsufficientBalance`) with the arguments the contract would give, and `reason`, a sentence in stablecoin
+ * units and dates. A subscriber the tranche's rules would refuse delivery is a {@link TransferRestrictedError}
+ * (operation `subscription`) instead.
+ */
+export class SubscriptionRefusedError extends ContractRevertError {
+  override name = "SubscriptionRefusedError";
+  /** Why, in stablecoin units and dates, e.g. `10.00 < minimum 100,000.00 USDC`. */
+  readonly reason: string;
+
+  constructor(
+    params: {
+      errorName: string;
+      args: readonly unknown[];
+      namedArgs: Record<string, unknown>;
+      data: Hex;
+      reason: string;
+    },
+    options?: { cause?: unknown },
+  ) {
+    super({ ...params, explanation: params.reason }, options);
+    this.reason = params.reason;
+    this.message = `subscription refused (${params.errorName}): ${params.reason}`;
+    Object.assign(this.details as Record<string, unknown>, { reason: params.reason });
+  }
 }

@@ -1,4 +1,4 @@
-/** `cascade deal create | show | list`. */
+/** `cascade deal create | show | history | list`. */
 import { readFile, writeFile } from "node:fs/promises";
 
 import type { Command } from "commander";
@@ -6,16 +6,30 @@ import { getAddress, isAddress, type Address } from "viem";
 import { getCode } from "viem/actions";
 
 import {
+  DealStatus,
+  dealHistory,
+  describeCovenant,
+  exactAmount,
+  exactRatio,
+  historyTotals,
+  offeringProgress,
   parseTermSheet,
+  RiskMetric,
+  statusReason,
   TrancheKind,
   type CascadeClient,
   type DealRecord,
+  type DealSnapshotReturnType,
+  type OfferingProgressReturnType,
+  type RiskSnapshotReturnType,
+  type StatementFacts,
   type TermSheetJson,
 } from "../../sdk/index.js";
 import { toJson, UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { chainTime, decimalsOf, iso } from "../lib/deals.js";
-import { emit, keyValues, money, print, table, wadPct, withProgress } from "../lib/output.js";
+import { emit, keyValues, money, print, table, withProgress } from "../lib/output.js";
+import { factorText, historyCsv, historyJson, StatementText } from "../lib/statements.js";
 
 interface CreateOptions {
   name?: string;
@@ -155,46 +169,271 @@ async function create(ctx: Context, file: string, o: CreateOptions) {
   });
 }
 
-async function show(ctx: Context, ref: string) {
+/** The bits of a mask, as a list of trigger indexes. */
+function bitsOf(mask: bigint): number[] {
+  const out: number[] = [];
+  for (let i = 0; mask >> BigInt(i) !== 0n; i++) if ((mask >> BigInt(i)) & 1n) out.push(i);
+  return out;
+}
+
+/** A deal's statement facts, from its snapshot and its risk engine's (read at the same block). */
+function factsOf(s: DealSnapshotReturnType, risk: RiskSnapshotReturnType): StatementFacts {
+  return {
+    symbols: s.tranches.map((t) => t.symbol),
+    issued: s.tranches.map((t) => t.issued),
+    periodCount: Number(s.periodCount),
+    start: s.start,
+    periodLength: s.periodLength,
+    reserveTarget: s.reserve.target,
+    keeperBounty: s.keeperBounty,
+    servicerFeeBps: Number(s.servicerFeeBps),
+    turbo: risk.config.turbo,
+    triggers: risk.triggers.map((t) => ({
+      metric: t.metric,
+      comparison: t.comparison,
+      effect: t.effect,
+      periods: t.periods,
+      cures: t.cures,
+      threshold: t.threshold,
+    })),
+    equityToken: s.tranches[s.tranches.length - 1].token,
+    current: s.tranches.map((t) => ({
+      outstanding: t.outstanding,
+      arrears: t.arrears,
+      writtenDown: t.writtenDown,
+    })),
+  };
+}
+
+/** Everything `deal show` and `deal history` read, at one block: snapshot, risk engine, statements, decimals. */
+async function readDeal(ctx: Context, ref: string) {
   const { address, record } = await ctx.deal(ref);
   const reader = ctx.reader();
-  const s = await reader.dealSnapshot({
-    deal: address,
-    fromBlock: record ? BigInt(record.blockNumber) : undefined,
+  const client = reader as unknown as CascadeClient;
+  const blockNumber = await reader.getBlockNumber({ cacheTime: 0 });
+  const fromBlock = record ? BigInt(record.blockNumber) : undefined;
+  const [snapshot, risk, records] = await Promise.all([
+    reader.dealSnapshot({ deal: address, blockNumber, fromBlock }),
+    reader.riskSnapshot({ deal: address, blockNumber, fromBlock }),
+    reader.periodStatements({ deal: address, fromBlock, toBlock: blockNumber }),
+  ]);
+  const decimals = await decimalsOf(client, snapshot.stablecoin);
+  const facts = factsOf(snapshot, risk);
+  const history = dealHistory(records, facts);
+  return { address, record, client, blockNumber, snapshot, risk, facts, history, decimals };
+}
+
+async function show(ctx: Context, ref: string) {
+  const {
+    record,
+    client,
+    blockNumber,
+    snapshot: s,
+    risk,
+    facts,
+    history,
+    decimals: d,
+  } = await readDeal(ctx, ref);
+  const text = new StatementText(facts, d);
+  const reason = statusReason(s.status, risk.activeMask, history, facts);
+  const offerings: OfferingProgressReturnType | undefined =
+    s.status === DealStatus.Offering
+      ? await offeringProgress(client, { deal: s.deal, blockNumber })
+      : undefined;
+  const last = history.periods[history.periods.length - 1];
+  const m = last?.metrics;
+  const triggerRows = risk.triggers.map((t) => {
+    const seen = last?.triggers[t.index];
+    return {
+      trigger: t.index,
+      description: describeCovenant(t),
+      active: t.active,
+      consecutive: Number(t.consecutive),
+      lastValue: seen === undefined ? undefined : seen.value,
+      breachedLastPeriod: seen?.breached ?? false,
+    };
   });
-  const d = await decimalsOf(reader as unknown as CascadeClient, s.stablecoin);
-  emit(ctx.json, { name: record?.name, decimals: d, ...s }, () => {
-    const last = s.lastStatement;
+
+  const human = {
+    status: s.statusName,
+    why: text.reason(reason),
+    lastPeriod:
+      last === undefined || m === undefined
+        ? null
+        : {
+            period: last.number,
+            mode: last.record.modeName,
+            dscr: exactRatio(m.dscr),
+            trailingDscr: exactRatio(m.trailingDscr),
+            ltv: exactRatio(m.ltv),
+            seniorCurve: exactRatio(m.seniorCurve),
+            utilization: exactRatio(m.utilization),
+            reserveLevel: exactRatio(m.reserveLevel),
+            collateralValue: exactAmount(m.collateralValue, d),
+          },
+    now: {
+      ltv: exactRatio(risk.ltv),
+      seniorCurve: exactRatio(risk.seniorCurve),
+      reserveLevel: exactRatio(risk.reserveLevel),
+      collateralValue: exactAmount(risk.collateralValue, d),
+      notesOutstanding: exactAmount(risk.notesOutstanding, d),
+    },
+    collections: exactAmount(s.collections, d),
+    reserve: exactAmount(s.reserve.balance, d),
+    reserveTarget: exactAmount(s.reserve.target, d),
+    feesOwed: {
+      trustee: exactAmount(s.feesOwed.trustee, d),
+      servicer: exactAmount(s.feesOwed.servicer, d),
+    },
+    feeArrears: {
+      trustee: exactAmount(s.feeArrears.trustee, d),
+      servicer: exactAmount(s.feeArrears.servicer, d),
+    },
+    recoveries: exactAmount(s.recoveries, d),
+    residualOwed: exactAmount(s.residualOwed, d),
+    keeperBounty: exactAmount(s.keeperBounty, d),
+    tranches: s.tranches.map((t) => ({
+      symbol: t.symbol,
+      supply: exactAmount(t.supply, d),
+      issued: exactAmount(t.issued, d),
+      outstanding: exactAmount(t.outstanding, d),
+      factor: exactRatio(t.factor),
+      arrears: exactAmount(t.arrears, d),
+      writtenDown: exactAmount(t.writtenDown, d),
+      cashHeld: exactAmount(t.cashHeld, d),
+    })),
+  };
+  const json = {
+    name: record?.name,
+    decimals: d,
+    ...s,
+    // Bitmasks with their decoding beside them.
+    risk: { ...s.risk, activeTriggerList: bitsOf(s.risk.activeTriggers) },
+    lastStatement:
+      s.lastStatement === undefined
+        ? undefined
+        : {
+            ...s.lastStatement,
+            metrics: {
+              ...s.lastStatement.metrics,
+              breachedTriggerList: bitsOf(s.lastStatement.metrics.breachedMask),
+              activeTriggerList: bitsOf(s.lastStatement.metrics.activeMask),
+            },
+          },
+    statusReason: {
+      cause: reason.cause,
+      since: reason.since ?? null,
+      text: human.why,
+      triggers: reason.triggers.map((e) => ({
+        trigger: e.index,
+        description: describeCovenant(e.terms),
+        firedAt: e.period,
+        value: exactRatio(e.value),
+        valueRaw: e.value,
+      })),
+      cured: reason.cured.map((e) => ({
+        trigger: e.index,
+        description: describeCovenant(e.terms),
+        curedAt: e.period,
+        value: exactRatio(e.value),
+        valueRaw: e.value,
+      })),
+      writtenOff: reason.writtenOff.map((w) => ({
+        tranche: facts.symbols[w.tranche],
+        amount: exactAmount(w.amount, d),
+        amountRaw: w.amount,
+      })),
+    },
+    metrics: {
+      lastPeriod:
+        last === undefined || m === undefined
+          ? null
+          : {
+              period: last.number,
+              dscr: m.dscr,
+              trailingDscr: m.trailingDscr,
+              ltv: m.ltv,
+              seniorCurve: m.seniorCurve,
+              utilization: m.utilization,
+              reserveLevel: m.reserveLevel,
+              collateralValue: m.collateralValue,
+            },
+      now: {
+        ltv: risk.ltv,
+        seniorCurve: risk.seniorCurve,
+        reserveLevel: risk.reserveLevel,
+        collateralValue: risk.collateralValue,
+        notesOutstanding: risk.notesOutstanding,
+      },
+    },
+    triggers: triggerRows.map((t) => ({
+      ...t,
+      lastValue: t.lastValue === undefined ? null : exactRatio(t.lastValue),
+      lastValueRaw: t.lastValue ?? null,
+    })),
+    offerings:
+      offerings?.offerings.map((o) => ({
+        ...o,
+        opensAtIso: iso(o.opensAt),
+        closesAtIso: iso(o.closesAt),
+        human: {
+          requested: exactAmount(o.requested, d),
+          minRaise: exactAmount(o.minRaise, d),
+          cap: exactAmount(o.cap, d),
+          minTicket: exactAmount(o.minTicket, d),
+        },
+      })) ?? null,
+    human,
+  };
+  emit(ctx.json, json, () => {
+    const lastLine =
+      last === undefined || m === undefined
+        ? "none"
+        : `period ${last.number}: DSCR ${text.metric(RiskMetric.Dscr, m.dscr)} · trailing DSCR ` +
+          `${text.metric(RiskMetric.TrailingDscr, m.trailingDscr)} · LTV ${text.metric(RiskMetric.Ltv, m.ltv)} · ` +
+          `senior curve ${text.metric(RiskMetric.SeniorCurve, m.seniorCurve)} · utilization ` +
+          `${text.metric(RiskMetric.Utilization, m.utilization)} (ran ${last.record.modeName})`;
+    const nowLine =
+      `LTV ${text.metric(RiskMetric.Ltv, risk.ltv)} · senior curve ` +
+      `${text.metric(RiskMetric.SeniorCurve, risk.seniorCurve)} · reserve level ` +
+      `${text.metric(RiskMetric.ReserveLevel, risk.reserveLevel)} · collateral ${text.usd(risk.collateralValue)}`;
     print(
       keyValues(
         [
           ["deal", s.deal],
           ["status", `${s.statusName}${s.paused ? " (paused)" : ""}`],
+          ["why", human.why],
           ["issuer", s.issuer],
           ["stablecoin", s.stablecoin],
           ["start", iso(s.start)],
           ["final maturity", iso(s.finalMaturity)],
           ["next period", `${s.nextPeriod} of ${s.periodCount}`],
           ["ready", s.readyPeriod.ready ? `period ${s.readyPeriod.period}` : "no"],
-          ["collections held", money(s.collections, d)],
-          ["reserve", `${money(s.reserve.balance, d)} of ${money(s.reserve.target, d)}`],
+          ["collections held", text.amount(s.collections)],
+          ["reserve", `${text.amount(s.reserve.balance)} of ${text.amount(s.reserve.target)}`],
           [
             "fees owed",
-            `trustee ${money(s.feesOwed.trustee, d)} · servicer ${money(s.feesOwed.servicer, d)}`,
+            `trustee ${text.amount(s.feesOwed.trustee)} · servicer ${text.amount(s.feesOwed.servicer)}`,
           ],
-          ["recovery account", money(s.recoveries, d)],
-          ["residual owed to issuer", money(s.residualOwed, d)],
+          ["recovery account", text.amount(s.recoveries)],
+          ["residual owed to issuer", text.amount(s.residualOwed)],
           [
             "guardian",
             s.guardian.next === undefined
               ? s.guardian.current
               : `${s.guardian.current} (→ ${s.guardian.next} from ${iso(s.guardian.eta)})`,
           ],
-          ["keeper bounty", money(s.keeperBounty, d)],
+          ["keeper bounty", text.amount(s.keeperBounty)],
           ["missed reports", s.missedReports],
-          ["collateral value", money(s.risk.collateralValue, d)],
-          ["risk mode", s.risk.lastModeName],
-          ["last period paid", last ? `${last.period} (cash ${money(last.cashIn, d)})` : "none"],
+          ["last period", lastLine],
+          ["now (risk engine)", nowLine],
+          [
+            "active triggers",
+            risk.triggers
+              .filter((t) => t.active)
+              .map((t) => text.trigger(t.index))
+              .join("; ") || "none",
+          ],
           ["block", s.blockNumber],
         ],
         record?.name ?? s.deal,
@@ -217,15 +456,139 @@ async function show(ctx: Context, ref: string) {
           t.index,
           t.symbol,
           t.kind === TrancheKind.Equity ? "equity" : "note",
-          money(t.supply, d),
-          money(t.outstanding, d),
-          wadPct(t.factor),
-          money(t.arrears, d),
-          money(t.writtenDown, d),
-          money(t.cashHeld, d),
+          text.amount(t.supply),
+          text.amount(t.outstanding),
+          factorText(t.factor),
+          text.amount(t.arrears),
+          text.amount(t.writtenDown),
+          text.amount(t.cashHeld),
         ]),
       ),
     );
+    if (triggerRows.length > 0)
+      print(
+        table(
+          ["#", "covenant", "state", "last period's value"],
+          triggerRows.map((t) => [
+            t.trigger,
+            t.description,
+            t.active
+              ? "active"
+              : t.breachedLastPeriod
+                ? `in breach (${t.consecutive} of ${risk.triggers[t.trigger].periods})`
+                : "not in breach",
+            t.lastValue === undefined
+              ? "—"
+              : text.metric(risk.triggers[t.trigger].metric, t.lastValue),
+          ]),
+        ),
+      );
+    if (offerings)
+      print(
+        table(
+          ["#", "offering", "window", "phase", "requested", "minimum raise", "cap", "min ticket"],
+          offerings.offerings.map((o) => [
+            o.tranche,
+            o.symbol,
+            `${iso(o.opensAt)} → ${iso(o.closesAt)}`,
+            o.phase,
+            `${text.amount(o.requested)}${o.minRaiseMet ? "" : " (below minimum)"}`,
+            text.amount(o.minRaise),
+            `${text.amount(o.cap)}${o.oversubscribed > 0n ? ` (+${text.amount(o.oversubscribed)} over)` : ""}`,
+            text.amount(o.minTicket),
+          ]),
+        ),
+      );
+  });
+}
+
+interface HistoryOptions {
+  from?: string;
+  to?: string;
+  csv?: string | boolean;
+}
+
+/** A period number of --from / --to: a whole number from 1. */
+function parsePeriodFlag(input: string | undefined, flag: string): number | undefined {
+  if (input === undefined) return undefined;
+  const v = input.trim();
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new UsageError(
+      `${flag}: "${input}" is not a period number (periods are numbered from 1)`,
+    );
+  return Number(v);
+}
+
+async function history(ctx: Context, ref: string, o: HistoryOptions) {
+  const from = parsePeriodFlag(o.from, "--from");
+  const to = parsePeriodFlag(o.to, "--to");
+  if (from !== undefined && to !== undefined && from > to)
+    throw new UsageError(`--from ${from} is after --to ${to}`);
+  if (o.csv === true && ctx.json)
+    throw new UsageError("--csv without a file writes to standard output: not with --json");
+  const read = await readDeal(ctx, ref);
+  const { record, snapshot: s, facts, history: h, decimals: d } = read;
+  const name = record?.name ?? s.deal;
+  const count = facts.periodCount;
+  for (const [flag, v] of [
+    ["--from", from],
+    ["--to", to],
+  ] as const)
+    if (v !== undefined && v > count)
+      throw new UsageError(`${flag} ${v}: deal "${name}" has ${count} periods`);
+  const done = h.periods.length;
+  for (const [flag, v] of [
+    ["--from", from],
+    ["--to", to],
+  ] as const)
+    if (v !== undefined && v > done)
+      throw new UsageError(
+        done === 0
+          ? `${flag} ${v}: no period of deal "${name}" has been distributed yet`
+          : `${flag} ${v}: periods 1–${done} of deal "${name}" have been distributed so far`,
+      );
+  const first = from ?? 1;
+  const lastN = to ?? done;
+  const periods = h.periods.slice(first - 1, lastN);
+  const totals = periods.length > 0 ? historyTotals(periods) : undefined;
+  const text = new StatementText(facts, d);
+  const reason = statusReason(s.status, read.risk.activeMask, h, facts);
+
+  if (o.csv !== undefined && o.csv !== false) {
+    const csv = historyCsv(text, periods);
+    if (o.csv === true) {
+      process.stdout.write(csv);
+      return;
+    }
+    await writeFile(o.csv, csv);
+    if (!ctx.json) print(`wrote ${periods.length} period rows to ${o.csv}`);
+    else process.stderr.write(`wrote ${periods.length} period rows to ${o.csv}\n`);
+  }
+  const head = {
+    name: record?.name,
+    deal: s.deal,
+    stablecoin: s.stablecoin,
+    status: s.statusName,
+    why: text.reason(reason),
+    blockNumber: read.blockNumber,
+  };
+  emit(ctx.json, historyJson(text, h, periods, totals, head), () => {
+    print(
+      `${name} · deal ${s.deal} · ${s.statusName} · ${done} of ${count} periods distributed · stablecoin ` +
+        `${s.stablecoin} (${d} decimals) · amounts in stablecoin units · ratios by docs/statements.md`,
+    );
+    print(head.why);
+    if (periods.length === 0) {
+      print("no period has been distributed yet");
+      return;
+    }
+    for (const p of periods) print(`\n${text.period(p)}`);
+    if (totals) {
+      print(`\nTotals of periods ${totals.from}–${totals.to}`);
+      print(text.totals(totals));
+    }
+    const losses = text.losses(h);
+    if (losses.length > 0) print(`\n${losses.join("\n")}`);
   });
 }
 
@@ -264,9 +627,22 @@ export function registerDeal(program: Command, globals: () => GlobalOptions): vo
   deal
     .command("show <deal>")
     .description(
-      "a deal's state: status, periods, reserve, collateral and every tranche (name or address)",
+      "a deal's state: status and why, periods, reserve, covenant metrics (last period and now), triggers, " +
+        "offering progress and every tranche (name or address)",
     )
     .action(async (ref: string) => show(await Context.open(globals()), ref));
+  deal
+    .command("history <deal>")
+    .description(
+      "every period statement in the waterfall's order, with covenant metrics, trigger events, status changes and " +
+        "reconciled totals (docs/history.md: the --json and --csv columns)",
+    )
+    .option("--from <period>", "first period to show (1-based, as printed)")
+    .option("--to <period>", "last period to show (1-based; default: the last distributed)")
+    .option("--csv [file]", "write one CSV row per period to <file> (or standard output)")
+    .action(async (ref: string, o: HistoryOptions) =>
+      history(await Context.open(globals()), ref, o),
+    );
   deal
     .command("list")
     .description("the deals recorded for this chain")

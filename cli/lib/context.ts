@@ -131,16 +131,21 @@ export class Context {
       );
     const dir = resolve(options.deployments ?? process.env.CASCADE_DEPLOYMENTS ?? "deployments");
     const ctx = new Context(options, endpoint, chain, dir, await readDeployment(dir, chain.id));
-    const factory = ctx.deployment.protocol?.factory;
-    if (factory !== undefined) {
-      const code = await getCode(ctx.reader(), { address: factory });
-      ctx.stale = code === undefined || code === "0x";
+    const recorded = ctx.deployment.protocol;
+    if (recorded !== undefined) {
+      const code = await getCode(ctx.reader(), { address: recorded.factory });
+      if (code === undefined || code === "0x") ctx.staleProtocol = recorded;
     }
     return ctx;
   }
 
-  /** Whether the address book names a factory the chain has no code for (a restarted or reset node). */
-  private stale = false;
+  /** The recorded protocol when the chain has no code at its factory (a restarted or reset node). */
+  private staleProtocol: Deployment["protocol"];
+
+  /** Whether the address book still names the protocol found stale (`cascade deploy` replaces it). */
+  private get stale(): boolean {
+    return this.staleProtocol !== undefined && this.deployment.protocol === this.staleProtocol;
+  }
 
   /** The address book's file for this chain. */
   get deploymentFile(): string {
@@ -193,7 +198,13 @@ export class Context {
   async deal(ref: string): Promise<{ address: Address; record: DealRecord | undefined }> {
     if (this.stale) throw this.staleError();
     if (/^0x/i.test(ref.trim())) parseAddress(ref, "deal");
-    const found = findDeal(this.deployment, ref);
+    let found: DealRecord | Address;
+    try {
+      found = findDeal(this.deployment, ref);
+    } catch (e) {
+      // An unknown name is bad input: a usage error (exit code 2) with the names the address book knows.
+      throw e instanceof CascadeError ? new UsageError(e.message) : e;
+    }
     const resolved =
       typeof found === "string"
         ? { address: found, record: undefined }
@@ -206,7 +217,8 @@ export class Context {
             `${this.chain.id}: the address book is stale (was the node restarted?); create the deal again`,
         );
       throw new UsageError(
-        `${resolved.address} is not a deal: chain ${this.chain.id} has no contract there`,
+        `${resolved.address} is not a deal: chain ${this.chain.id} has no contract there; check the address and ` +
+          `the node (--rpc-url, --network)`,
       );
     }
     const factory = this.deployment.protocol?.factory;
@@ -219,7 +231,8 @@ export class Context {
       });
       if (!isDeal)
         throw new UsageError(
-          `${resolved.address} is not a deal of the Cascade factory ${factory} on chain ${this.chain.id}`,
+          `${resolved.address} is not a deal of the Cascade factory ${factory} on chain ${this.chain.id}; give a ` +
+            `deal's address or name (\`cascade deal list\`)`,
         );
     }
     return resolved;

@@ -1,15 +1,16 @@
 /**
  * Output of the `cascade` commands: a readable table by default, JSON with `--json` (bigints as decimal strings),
  * progress on stderr (a spinner on a terminal, one line per step otherwise; nothing with --json), and errors as one
- * line (every issue for a term sheet).
+ * line (every issue for a term sheet). No escape codes reach a stream that is not a terminal: colour only where
+ * {@link useColor} says so (NO_COLOR and FORCE_COLOR honoured), the spinner only on a terminal.
  */
 import Table from "cli-table3";
-import ora, { type Ora } from "ora";
 import { formatUnits } from "viem";
 
 import {
   CascadeError,
   ContractRevertError,
+  formatRate,
   ReportRefusedError,
   TermSheetError,
   TransferRestrictedError,
@@ -50,9 +51,24 @@ export function money(units: bigint, decimals: number): string {
   return fraction ? `${grouped}.${fraction.slice(0, 2).padEnd(2, "0")}` : grouped;
 }
 
-/** WAD (1e18) as a percentage. */
+/** WAD (1e18) as a percentage, by the one printing rule of ratios (`formatRate`, docs/statements.md). */
 export function wadPct(wad: bigint): string {
-  return `${(Number(wad) / 1e16).toFixed(2)} %`;
+  return formatRate(wad);
+}
+
+/**
+ * Whether to colour what goes to `stream`: FORCE_COLOR decides when set (`0` or `false`: no colour, anything else:
+ * colour, even into a pipe); otherwise no colour with NO_COLOR (non-empty) or TERM=dumb; otherwise colour on a
+ * terminal that has colours.
+ */
+export function useColor(
+  stream: NodeJS.WriteStream,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !["0", "false"].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR || env.TERM === "dumb") return false;
+  return stream.isTTY === true && (stream.hasColors?.() ?? false);
 }
 
 export interface Progress {
@@ -61,16 +77,61 @@ export interface Progress {
   fail(text?: string): void;
 }
 
-/** Progress of multi-transaction work on stderr; silent with --json. */
+/** Whether `stream` takes a spinner: a terminal of known width. */
+function spinnerTerminal(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY === true && (stream.columns ?? 0) > 0;
+}
+
+type OraFactory = typeof import("ora").default;
+/** ora, loaded by {@link withProgress} on a terminal only (a pipe gets plain lines and never loads it). */
+let spinnerFactory: OraFactory | undefined;
+
+async function loadSpinner(): Promise<void> {
+  try {
+    spinnerFactory ??= (await import("ora")).default;
+  } catch {
+    // plain lines instead
+  }
+}
+
+/**
+ * Progress of multi-transaction work on stderr, silent with --json: a spinner on a terminal (once ora is loaded, as
+ * {@link withProgress} does), else one line per step (`- step`, then `✔ done` or `✖ failed`).
+ */
 export function progress(json: boolean, text: string): Progress {
-  const spinner: Ora = ora({ text, stream: process.stderr, isSilent: json }).start();
+  if (json) return { step: () => undefined, done: () => undefined, fail: () => undefined };
+  const stream = process.stderr;
+  const color = useColor(stream);
+  const ok = color ? "\x1b[32m✔\x1b[39m" : "✔";
+  const failed = color ? "\x1b[31m✖\x1b[39m" : "✖";
+  // A terminal that reports no width (a pty nobody sized) gets lines: ora's redraw loops forever at 0 columns.
+  if (spinnerTerminal(stream) && spinnerFactory) {
+    // stdin stays as it is: ora's discarding puts it in raw mode, which has hung the command on a pty.
+    const spinner = spinnerFactory({
+      text,
+      stream,
+      color: color ? "cyan" : false,
+      discardStdin: false,
+    }).start();
+    return {
+      step: (t) => {
+        if (spinner.isSpinning) spinner.text = t;
+        else spinner.start(t);
+      },
+      done: (t) => void spinner.stopAndPersist({ symbol: ok, text: t }),
+      fail: (t) => void spinner.stopAndPersist({ symbol: failed, text: t }),
+    };
+  }
+  let current = text;
+  const line = (l: string) => void stream.write(`${l}\n`);
+  line(`- ${text}`);
   return {
     step: (t) => {
-      if (spinner.isSpinning) spinner.text = t;
-      else spinner.start(t);
+      current = t;
+      line(`- ${t}`);
     },
-    done: (t) => void spinner.succeed(t),
-    fail: (t) => void spinner.fail(t),
+    done: (t) => line(`${ok} ${t ?? current}`),
+    fail: (t) => line(`${failed} ${t ?? current}`),
   };
 }
 
@@ -81,6 +142,7 @@ export async function withProgress<T>(
   work: (p: Progress) => Promise<T>,
   doneText?: (result: T) => string,
 ): Promise<T> {
+  if (!json && spinnerTerminal(process.stderr)) await loadSpinner();
   const p = progress(json, text);
   try {
     const result = await work(p);

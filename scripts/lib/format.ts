@@ -1,28 +1,21 @@
-/** Console formatting for the demo: USD amounts, percentages, aligned tables. */
-
-const WAD = 10n ** 18n;
-
-function group(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
+/**
+ * Console formatting for the demo. Amounts, ratios and tables come from the one implementation the CLI uses
+ * (`sdk/format.ts`: the printing rule of docs/statements.md; `cli/lib/statements.ts`: aligned columns); this file
+ * adds the demo's own small helpers (dollar signs, exact base units, dates).
+ */
+import { columns, factorText } from "../../cli/lib/statements.js";
+import { formatAmount, formatRate } from "../../sdk/index.js";
 
 /** Stablecoin units as USD with 2 decimals, rounded half up: `$1,234.57`. */
 export function usd(units: bigint, decimals: number, opts: { sign?: boolean } = {}): string {
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const scale = 10n ** BigInt(decimals);
-  const cents =
-    decimals >= 2
-      ? (abs * 100n + scale / 2n) / scale
-      : abs * 100n * (10n ** BigInt(2 - decimals) / 100n);
-  const text = `$${group((cents / 100n).toString())}.${(cents % 100n).toString().padStart(2, "0")}`;
-  if (negative) return `-${text}`;
-  return opts.sign ? `+${text}` : text;
+  const text = formatAmount(units, decimals);
+  if (units < 0n) return `-$${text.slice(1)}`;
+  return `${opts.sign ? "+" : ""}$${text}`;
 }
 
 /** Stablecoin units without the dollar sign (for table cells). */
 export function amount(units: bigint, decimals: number): string {
-  return usd(units, decimals).replace("$", "");
+  return formatAmount(units, decimals);
 }
 
 /** Exact base units with digit grouping: `1_234_567_890`. */
@@ -30,23 +23,19 @@ export function wei(units: bigint): string {
   return units.toString().replace(/\B(?=(\d{3})+(?!\d))/g, "_");
 }
 
-/** A WAD fraction as a percentage with `digits` decimals: `8.00 %`. */
-export function pct(wad: bigint, digits = 2): string {
-  const scale = 10n ** BigInt(digits);
-  const v = (wad * 100n * scale + WAD / 2n) / WAD;
-  if (digits === 0) return `${v.toString()} %`;
-  return `${(v / scale).toString()}.${(v % scale).toString().padStart(digits, "0")} %`;
+/** A rate or share that no covenant watches (a coupon, an allocation), by the printing rule: `8.00 %`. */
+export function pct(wad: bigint): string {
+  return formatRate(wad);
 }
 
-/** A WAD factor with 6 decimals: `0.428571`. */
+/** A WAD factor with 6 decimals, rounded down as `Deal.factor` is: `0.428571`. */
 export function factor(wad: bigint): string {
-  const v = (wad * 1_000_000n + WAD / 2n) / WAD;
-  return `${(v / 1_000_000n).toString()}.${(v % 1_000_000n).toString().padStart(6, "0")}`;
+  return factorText(wad);
 }
 
 /** Groups of an integer: `1,474,560`. */
 export function int(v: bigint | number): string {
-  return group(v.toString());
+  return v.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** Renders rows as aligned columns; `align[i]` is `l` or `r` (default `l` for the first column, else `r`). */
@@ -55,23 +44,7 @@ export function table(
   align: readonly ("l" | "r")[] = [],
   indent = "  ",
 ): string {
-  const widths: number[] = [];
-  for (const row of rows)
-    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map(
-      (row) =>
-        indent +
-        row
-          .map((cell, i) =>
-            (align[i] ?? (i === 0 ? "l" : "r")) === "l"
-              ? cell.padEnd(widths[i])
-              : cell.padStart(widths[i]),
-          )
-          .join("  ")
-          .trimEnd(),
-    )
-    .join("\n");
+  return columns(rows, align, indent);
 }
 
 /** ISO date of a unix timestamp: `2026-04-07`. */

@@ -1,21 +1,24 @@
-/** The demo's console report: the term sheet and one table per distributed period. */
+/**
+ * The demo's console report: the term sheet, and one statement per distributed period through the renderer of
+ * `cascade deal history` (cli/lib/statements.ts), so the demo prints exactly what the command shows.
+ */
+import { StatementText } from "../../cli/lib/statements.js";
 import {
   CouponType,
-  dealStatusName,
-  describeTrigger,
-  MAX_UINT256,
   PrincipalType,
+  RiskMetric,
   TrancheKind,
   type Address,
-  type PeriodRecord,
-  type PeriodStatement,
+  type PeriodView,
+  type StatementFacts,
   type TermSheet,
-  DealModel,
 } from "../../sdk/index.js";
-import { amount, date, factor, int, pct, table, usd } from "./format.js";
+import { amount, date, int, pct, table, usd } from "./format.js";
 import type { PeriodMarket } from "./h100-scenario.js";
 
 export class Report {
+  private text: StatementText | undefined;
+
   constructor(
     private readonly terms: TermSheet,
     private readonly decimals: number,
@@ -53,7 +56,7 @@ export class Report {
       `  reports signed by ${o.threshold} of ${o.reporters.length} reporters · open to dispute for ` +
         `${duration(o.disputeWindow)} · unreported after ${duration(o.reportDeadline)} · reporter changes wait ` +
         `${duration(o.reporterChangeDelay)} · bounds: ${int(o.fleetGpus)} GPUs, ≤ ${this.usd(o.maxPricePerGpuHour)}` +
-        `/GPU-h, utilization step ≤ ${pct(o.maxUtilizationStep, 0)} unless every reporter signs`,
+        `/GPU-h, utilization step ≤ ${pct(o.maxUtilizationStep)} unless every reporter signs`,
     );
     this.table(
       [
@@ -71,27 +74,26 @@ export class Report {
     );
   }
 
+  /** The deal's statements in text, once its offerings settled (`statementFacts`). */
+  statements(facts: StatementFacts): StatementText {
+    this.text = new StatementText(facts, this.decimals);
+    return this.text;
+  }
+
   /**
-   * One period: the market, then every waterfall step with what was due, paid and left in arrears, the reserve
-   * and each note's outstanding and factor after the period. The amounts are the period's statement; the coupon
-   * rates and scheduled principal are what `periodStatements` derives from the note terms.
+   * One period: the market the demo played, then the period's statement as `cascade deal history` prints it —
+   * every step in the waterfall's order with what was due, paid and left unpaid, the cash left and the state after
+   * it, the reconciliation, the covenant metrics and the trigger events.
    */
-  period(
-    m: PeriodMarket,
-    s: PeriodStatement,
-    rec: PeriodRecord,
-    reserveTarget: bigint,
-    factors: readonly bigint[],
-    equityToken: Address,
-  ): void {
+  period(m: PeriodMarket, p: PeriodView): void {
+    const text = this.text;
+    if (!text) throw new Error("Report.period: call statements(facts) first");
     const t = this.terms;
-    const n = (x: bigint) => this.amount(x);
-    const symbols = t.tranches.map((tr) => tr.symbol);
-    const notes = t.tranches.length - 1;
-    const end = t.start + BigInt((m.period + 1) * t.periodLength);
+    const s = p.record.statement;
     this.line(
-      `\n── Period ${m.period + 1}/${t.periodCount} · ends ${date(end)} · utilization ${pct(s.utilization)} · ` +
-        `${this.usd(m.price)}/GPU-h · ${int(m.gpuHoursBilled)} of ${int(m.gpuHoursAvailable)} GPU-h billed` +
+      `\n── Period ${p.number}/${t.periodCount} · ends ${date(p.endsAt)} · utilization ` +
+        `${text.metric(RiskMetric.Utilization, s.utilization)} · ${this.usd(m.price)}/GPU-h · ` +
+        `${int(m.gpuHoursBilled)} of ${int(m.gpuHoursAvailable)} GPU-h billed` +
         (m.note ? ` · ${m.note}` : ""),
     );
     this.line(
@@ -99,114 +101,9 @@ export class Report {
         `${this.usd((m.revenue * BigInt(t.pledgedShareBps)) / 10_000n)} · deposited ${this.usd(m.deposit)} · ` +
         `cash in ${this.usd(s.cashIn)} · carried to next period ${this.usd(s.collectionsCarried)}`,
     );
-    const reserveBefore = s.reserveAfter + s.reserveReleased + s.reserveDrawn - s.reserveToppedUp;
-    const rows: string[][] = [["step", "rate", "due $", "paid $", "arrears $", "after"]];
-    rows.push([
-      "reserve release (above target)",
-      "",
-      "",
-      `+${n(s.reserveReleased)}`,
-      "",
-      `reserve ${n(reserveBefore - s.reserveReleased)} · target ${n(reserveTarget)}`,
-    ]);
-    rows.push(["keeper bounty", "", n(this.terms.keeperBounty), n(s.keeperBountyPaid), "", ""]);
-    rows.push([
-      "trustee fee",
-      "",
-      n(s.trusteeFeePaid + rec.trusteeFeeArrears),
-      n(s.trusteeFeePaid),
-      n(rec.trusteeFeeArrears),
-      "credited to the trustee",
-    ]);
-    rows.push([
-      "servicer fee",
-      `${(t.servicerFeeBps / 100).toFixed(2)} %`,
-      n(s.servicerFeePaid + rec.servicerFeeArrears),
-      n(s.servicerFeePaid),
-      n(rec.servicerFeeArrears),
-      "credited to the servicer",
-    ]);
-    for (let i = 0; i < notes; i++) {
-      rows.push([
-        `interest ${symbols[i]}`,
-        pct(rec.rates[i]),
-        n(rec.interestDue[i]),
-        n(s.interestPaid[i]),
-        n(rec.interestArrears[i]),
-        "",
-      ]);
-    }
-    rows.push(["reserve draw (senior interest)", "", "", `+${n(s.reserveDrawn)}`, "", ""]);
-    rows.push(["reserve top-up", "", "", n(s.reserveToppedUp), "", `reserve ${n(s.reserveAfter)}`]);
-    if (s.reserveTrapped > 0n)
-      rows.push(["cash trapped in the reserve", "", "", n(s.reserveTrapped), "", ""]);
-    for (let i = 0; i < notes; i++) {
-      rows.push([
-        `principal ${symbols[i]}`,
-        "",
-        n(rec.principalDue[i]),
-        n(s.principalPaid[i]),
-        n(rec.principalDue[i] - s.principalPaid[i]),
-        `outstanding ${n(rec.outstanding[i])} · factor ${factor(factors[i])}`,
-      ]);
-    }
-    const toEquity = rec.residualRecipient.toLowerCase() === equityToken.toLowerCase();
-    rows.push([
-      `residual → ${toEquity ? symbols[notes] : "issuer"}`,
-      "",
-      "",
-      n(s.residualPaid),
-      "",
-      "",
-    ]);
-    const paidOut =
-      s.keeperBountyPaid +
-      s.trusteeFeePaid +
-      s.servicerFeePaid +
-      s.interestPaid.reduce((a, b) => a + b, 0n) +
-      s.reserveToppedUp +
-      s.principalPaid.reduce((a, b) => a + b, 0n) +
-      s.reserveTrapped +
-      s.residualPaid;
-    rows.push([
-      "total paid = cash in + reserve used",
-      "",
-      "",
-      n(paidOut),
-      "",
-      DealModel.statementBalances(s) ? "balances" : "DOES NOT BALANCE",
-    ]);
-    this.table(rows, ["l", "r", "r", "r", "r", "l"]);
+    this.out(text.table(p));
+    for (const l of text.risk(p)) this.line(l);
   }
-}
-
-/** A WAD ratio as `1.23x`, or `∞` for "nothing to cover" (2^256 − 1). */
-export function ratio(wad: bigint): string {
-  if (wad === MAX_UINT256) return "∞";
-  const v = (wad * 100n + 5n * 10n ** 15n) / 10n ** 18n;
-  return `${v / 100n}.${(v % 100n).toString().padStart(2, "0")}x`;
-}
-
-/** The risk line of a period: mode, headline metrics and the triggers that fired or cured. */
-export function riskLine(
-  terms: TermSheet,
-  s: PeriodStatement,
-  rec: PeriodRecord,
-  status: number,
-): string {
-  const m = s.metrics;
-  const name = (i: number) => `#${i} ${describeTrigger(terms.risk.triggers[i])}`;
-  const events = [
-    ...rec.fired.map((f) => `fired ${name(f.trigger)}`),
-    ...rec.cured.map((c) => `cured ${name(c.trigger)}`),
-  ];
-  return (
-    `   risk: ran ${dealStatusName(s.mode)} → deal ${dealStatusName(status)} · DSCR ${ratio(m.dscr)} · trailing ` +
-    `${ratio(m.trailingDscr)} · LTV ${pct(m.ltv)} · senior curve ${pct(m.seniorCurve)} · utilization ` +
-    `${pct(m.utilization)} · collateral ${usd(m.collateralValue, 6)}` +
-    (s.reserveTrapped > 0n ? ` · trapped ${usd(s.reserveTrapped, 6)}` : "") +
-    events.map((e) => `\n     ${e}`).join("")
-  );
 }
 
 /** Seconds as days or hours: `2 days`, `36 h`. */
@@ -220,7 +117,7 @@ function couponText(kind: number, c: TermSheet["tranches"][number]["coupon"]): s
   if (kind === TrancheKind.Equity) return "residual";
   if (c.couponType === CouponType.Fixed) return `${pct(c.baseRate)} fixed`;
   const slope = Number(c.slope) / 1e18;
-  return `${pct(c.baseRate)} + ${slope}×(U − ${pct(c.strike, 0)}) in [${pct(c.floorRate, 0)}, ${pct(c.capRate, 0)}]`;
+  return `${pct(c.baseRate)} + ${slope}×(U − ${pct(c.strike)}) in [${pct(c.floorRate)}, ${pct(c.capRate)}]`;
 }
 
 function principalText(kind: number, p: TermSheet["tranches"][number]["principal"]): string {

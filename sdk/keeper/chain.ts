@@ -6,7 +6,6 @@ import type { Address, Hash, Hex, LocalAccount, TransactionReceipt } from "viem"
 import {
   getBlockNumber,
   getChainId,
-  getContractEvents,
   getTransactionReceipt,
   readContract,
   waitForTransactionReceipt,
@@ -16,6 +15,7 @@ import {
 import { explainRevert, type CascadeClient } from "../client.js";
 import { wrapContractError } from "../errors.js";
 import { dealAbi, dealFactoryAbi } from "../generated/abis.js";
+import { readContractEvents } from "../logs.js";
 import type { PeriodStatement } from "../types.js";
 import { checkUpkeep, type CheckUpkeepReturnType } from "../actions/keeper/checkUpkeep.js";
 import { upkeepOutcome } from "../actions/keeper/performUpkeep.js";
@@ -106,13 +106,13 @@ export function viemKeeperChain(params: ViemKeeperChainParameters): KeeperChain 
     },
     blockNumber: () => getBlockNumber(client, { cacheTime: 0 }),
     async dealsCreated(factory, fromBlock, toBlock) {
-      const logs = await getContractEvents(client, {
-        address: factory,
-        abi: dealFactoryAbi,
-        eventName: "DealCreated",
+      // The service bounds the range and retries; a provider that refuses the range gets it split (`logs.ts`).
+      const [logs] = await readContractEvents(client, {
+        sources: [{ address: factory, abi: dealFactoryAbi, eventName: "DealCreated" }],
         fromBlock,
         toBlock,
-        strict: true,
+        maxBlockRange: toBlock - fromBlock + 1n,
+        rpcAttempts: 1,
       });
       return logs
         .filter((l) => l.blockNumber !== null)

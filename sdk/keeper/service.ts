@@ -19,7 +19,7 @@ import { ContractRevertError } from "../errors.js";
 import { DealStatus, dealEnded, dealStatusName } from "../types.js";
 import { isAlreadyDistributed } from "../actions/keeper/performUpkeep.js";
 import type { KeeperChain, UpkeepReceipt } from "./chain.js";
-import { systemClock, type Clock } from "./clock.js";
+import { systemClock, type Clock } from "../clock.js";
 import type { Logger } from "./log.js";
 import {
   backoffDelay,
@@ -29,7 +29,7 @@ import {
   isTransientError,
   retry,
   type BackoffPolicy,
-} from "./retry.js";
+} from "../retry.js";
 import type { KeeperState, KeeperStateStore } from "./state.js";
 
 export interface KeeperServiceOptions {
@@ -44,7 +44,7 @@ export interface KeeperServiceOptions {
   maxPeriods?: number;
   /** First block to scan for `DealCreated` when there is no saved cursor (default 0). */
   fromBlock?: bigint;
-  /** Largest block range of one `eth_getLogs` (default 5 000). */
+  /** Largest block range of one `eth_getLogs` (default 5 000; split further while the provider refuses it). */
   logBlockRange?: bigint;
   /** Blocks behind the head to scan to, against reorgs (default 0). */
   confirmations?: bigint;

@@ -146,7 +146,8 @@ describe("cascade CLI end to end against anvil", function () {
     ]);
     expect(minted.balance).to.equal("15000000000000");
 
-    // A ticket under the minimum: the decoded custom error, in one line, exit code 1. Onboarding twice: skipped.
+    // A ticket under the minimum: refused before anything is signed, the offering's error in stablecoin units, in one
+    // line, exit code 1. Onboarding twice: skipped.
     const [small, smallJson, reonboarded] = await Promise.all([
       cascade(["subscribe", "h100", "--tranche", "H100-A", "--amount", "10"], "investor"),
       cascade(["subscribe", "h100", "--tranche", "0", "--amount", "10", "--json"], "investor"),
@@ -155,7 +156,7 @@ describe("cascade CLI end to end against anvil", function () {
     expect(small.code).to.equal(1);
     const lines = small.stderr.split("\n").filter((l) => l.startsWith("cascade:"));
     expect(lines).to.deep.equal([
-      "cascade: BelowMinimumTicket: 10.00 < minimum 100,000.00 USDC",
+      "cascade: subscription refused (BelowMinimumTicket): 10.00 < minimum 100,000.00 USDC",
     ]);
     expect(smallJson.code).to.equal(1);
     expect(JSON.parse(smallJson.stdout)).to.deep.include({

@@ -419,7 +419,7 @@ describe("SDK on chain: actions and typed errors", function () {
     expect(err).to.be.instanceOf(NotReadyError);
   });
 
-  it("a subscription the investor cannot pay surfaces the stablecoin's ERC-20 error from inside the offering", async () => {
+  it("a subscription the investor cannot pay is refused with the stablecoin's ERC-20 error before anything is sent", async () => {
     await advanceTo(s.terms.offeringOpensAt);
     const err = await investors[0]
       .subscribe({ offering: s.created.offerings[0], assets: 1_000_000n * USDC })

@@ -15,14 +15,18 @@ import {
   type PeriodStatement,
   type PrincipalTerms,
 } from "../../types.js";
+import type { LogReaderOptions } from "../../logs.js";
 import { lastPeriodStatement } from "./periodStatements.js";
 import { readReportStatus, type ReportStatus } from "./reportStatus.js";
 
-export interface DealSnapshotParameters {
+export interface DealSnapshotParameters extends LogReaderOptions {
   deal: Address;
   /** Reads state at this block (default: latest), so every figure is consistent. */
   blockNumber?: bigint;
-  /** Where to start looking for the last `PeriodDistributed` event (default 0). */
+  /**
+   * Where the search for the last `PeriodDistributed` event ends, going backwards (default: the deal's creation
+   * block, found by a search over `eth_getCode`).
+   */
   fromBlock?: BlockNumber | BlockTag;
 }
 
@@ -263,11 +267,7 @@ export async function dealSnapshot(
       }),
     );
 
-    const last = await lastPeriodStatement(client, {
-      deal: params.deal,
-      fromBlock: params.fromBlock,
-      toBlock: blockNumber,
-    });
+    const last = await lastPeriodStatement(client, { ...params, toBlock: blockNumber });
     const lastMode = last?.mode ?? 0;
 
     return {

@@ -1,17 +1,21 @@
-import { decodeFunctionData, isAddressEqual, keccak256, sliceHex } from "viem";
+import { decodeFunctionData, encodeEventTopics, isAddressEqual, keccak256, sliceHex } from "viem";
 import type { Address, BlockNumber, BlockTag, Hash, Hex } from "viem";
-import { getContractEvents, getTransaction } from "viem/actions";
+import { getTransaction } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
 import { dealTermsHash } from "../../dealConsent.js";
 import { CascadeError } from "../../errors.js";
 import { dealFactoryAbi } from "../../generated/abis.js";
+import { dealLogRange, readContractEvents, type LogReaderOptions } from "../../logs.js";
 import type { TermSheet } from "../../types.js";
 
-export interface DealTermSheetParameters {
+export interface DealTermSheetParameters extends LogReaderOptions {
   factory: Address;
   deal: Address;
-  /** First block to search for the deal's `DealCreated` event (default 0). */
+  /**
+   * First block to search for the deal's `DealCreated` event (default: the deal's creation block, found by a search
+   * over `eth_getCode`).
+   */
   fromBlock?: BlockNumber | BlockTag;
   toBlock?: BlockNumber | BlockTag;
 }
@@ -42,15 +46,23 @@ export async function dealTermSheet(
   params: DealTermSheetParameters,
 ): Promise<DealTermSheetReturnType> {
   return withErrors(async () => {
-    const logs = await getContractEvents(client, {
-      address: params.factory,
+    const range = await dealLogRange(client, params);
+    const [, ...indexedTopics] = encodeEventTopics({
       abi: dealFactoryAbi,
       eventName: "DealCreated",
       args: { deal: params.deal },
-      fromBlock: params.fromBlock ?? 0n,
-      toBlock: params.toBlock ?? "latest",
-      strict: true,
     });
+    // The event is in the deal's creation block: the first range read holds it.
+    const [logs] =
+      range === undefined
+        ? [[]]
+        : await readContractEvents(client, {
+            ...params,
+            ...range,
+            sources: [{ address: params.factory, abi: dealFactoryAbi, eventName: "DealCreated" }],
+            indexedTopics,
+            stop: "first",
+          });
     const log = logs.find((l) => l.transactionHash !== null && l.blockNumber !== null);
     if (!log || log.transactionHash === null || log.blockNumber === null) {
       throw new CascadeError("dealTermSheet: the factory created no such deal in the block range", {

@@ -1,8 +1,9 @@
-import type { Address, BlockNumber, BlockTag, Hash } from "viem";
-import { getContractEvents, readContract } from "viem/actions";
+import { encodeEventTopics, type Address, type BlockNumber, type BlockTag, type Hash } from "viem";
+import { getBlock, getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
 import { dealAbi, riskEngineAbi } from "../../generated/abis.js";
+import { dealLogRange, readContractEvents, type LogReaderOptions } from "../../logs.js";
 import { couponRate, principalDue, scheduledOutstandingUp } from "../../models/waterfall.js";
 import {
   CouponType,
@@ -12,10 +13,14 @@ import {
   type PrincipalTerms,
 } from "../../types.js";
 
-export interface PeriodStatementsParameters {
+export interface PeriodStatementsParameters extends LogReaderOptions {
   deal: Address;
-  /** First block to search (default 0: the whole chain; pass the deal's creation block on long chains). */
+  /**
+   * First block to read (default: the deal's creation block, found by a search over `eth_getCode` — pass it, e.g.
+   * the address book's `blockNumber`, to save the search).
+   */
   fromBlock?: BlockNumber | BlockTag;
+  /** Last block to read (default: latest). */
   toBlock?: BlockNumber | BlockTag;
 }
 
@@ -119,13 +124,28 @@ function derivedNoteFigures(
 
 export type PeriodStatementsReturnType = PeriodRecord[];
 
-export interface LastPeriodStatementParameters {
+export interface LastPeriodStatementParameters extends LogReaderOptions {
   deal: Address;
-  /** First block to search (default 0: the whole chain; pass the deal's creation block on long chains). */
+  /** First block to search (default: the deal's creation block, found by a search over `eth_getCode`). */
   fromBlock?: BlockNumber | BlockTag;
   /** Last block to search (default: latest). */
   toBlock?: BlockNumber | BlockTag;
 }
+
+/** The events of the deal and of its risk engine a period's record is built from. */
+const DEAL_EVENTS = [
+  "ReportMissed",
+  "RecoveryApplied",
+  "RecoveriesDeposited",
+  "PrincipalWrittenDown",
+  "PeriodDistributed",
+] as const;
+const RISK_EVENTS = [
+  "TriggersEvaluated",
+  "TriggerFired",
+  "TriggerCured",
+  "PriceIndexRejected",
+] as const;
 
 /** Whether a log was mined (it carries its block and transaction): a pending log is not a distribution yet. */
 function isMined<T extends { blockNumber: bigint | null; transactionHash: Hash | null }>(
@@ -136,40 +156,89 @@ function isMined<T extends { blockNumber: bigint | null; transactionHash: Hash |
 
 /**
  * The statement of the deal's most recent distribution (its last `PeriodDistributed` event up to `toBlock`), or
- * undefined when no period was distributed. Periods are distributed in order, so it is the highest period's.
+ * undefined when no period was distributed. Periods are distributed in order, so it is that of period
+ * `nextPeriod − 1` (read at `toBlock`): its event is looked for from `toBlock` backwards, in bounded ranges.
+ *
+ * @example
+ * const last = await lastPeriodStatement(client, { deal, fromBlock: record.blockNumber });
  */
 export async function lastPeriodStatement(
   client: CascadeClient,
   params: LastPeriodStatementParameters,
 ): Promise<PeriodStatement | undefined> {
-  const logs = await withErrors(() =>
-    getContractEvents(client, {
+  return withErrors(async () => {
+    const tag = params.toBlock ?? "latest";
+    const toBlock =
+      typeof tag === "bigint"
+        ? tag
+        : tag === "latest" || tag === "pending"
+          ? await getBlockNumber(client, { cacheTime: 0 })
+          : (await getBlock(client, { blockTag: tag })).number;
+    const next = await readContract(client, {
       address: params.deal,
       abi: dealAbi,
+      functionName: "nextPeriod",
+      blockNumber: toBlock,
+    });
+    if (next === 0n) return undefined;
+    const range = await dealLogRange(client, { ...params, toBlock });
+    if (range === undefined) return undefined;
+    const [, ...indexedTopics] = encodeEventTopics({
+      abi: dealAbi,
       eventName: "PeriodDistributed",
-      fromBlock: params.fromBlock ?? 0n,
-      toBlock: params.toBlock ?? "latest",
-      strict: true,
-    }),
-  );
-  return logs.filter(isMined).at(-1)?.args.statement;
+      args: { period: next - 1n },
+    });
+    const [logs] = await readContractEvents(client, {
+      ...params,
+      sources: [{ address: params.deal, abi: dealAbi, eventName: "PeriodDistributed" }],
+      indexedTopics,
+      ...range,
+      stop: "first",
+      direction: "backward",
+    });
+    return logs.filter(isMined).at(-1)?.args.statement;
+  });
 }
 
-/** Every distributed period of a deal, rebuilt from the events of the deal and its risk engine, by period. */
+/**
+ * Every distributed period of a deal, rebuilt from the events of the deal and its risk engine, by period. The events
+ * are read from the deal's creation block (or `fromBlock`) to `toBlock` in bounded, retried ranges (`sdk/logs.ts`),
+ * the deal's and its risk engine's in the same requests.
+ *
+ * @example
+ * const records = await auditor.periodStatements({ deal, fromBlock: record.blockNumber });
+ */
 export async function periodStatements(
   client: CascadeClient,
   params: PeriodStatementsParameters,
 ): Promise<PeriodStatementsReturnType> {
-  const range = { fromBlock: params.fromBlock ?? 0n, toBlock: params.toBlock ?? "latest" } as const;
-  const [logs, riskLogs] = await withErrors(async () => {
-    const engine = await readContract(client, {
-      address: params.deal,
-      abi: dealAbi,
-      functionName: "riskEngine",
-    });
+  const deal = { address: params.deal, abi: dealAbi } as const;
+  // The views are read while the events are: the notes' terms and issued amounts are fixed once the offerings
+  // settled, and a note's record needs them only to derive its figures.
+  const [[logs, riskLogs], periodCount, terms] = await withErrors(async () => {
+    const [engine, range, periodCount, trancheCount] = await Promise.all([
+      readContract(client, { ...deal, functionName: "riskEngine" }),
+      dealLogRange(client, params),
+      readContract(client, { ...deal, functionName: "periodCount" }),
+      readContract(client, { ...deal, functionName: "trancheCount" }),
+    ]);
     return Promise.all([
-      getContractEvents(client, { address: params.deal, abi: dealAbi, ...range, strict: true }),
-      getContractEvents(client, { address: engine, abi: riskEngineAbi, ...range, strict: true }),
+      range === undefined
+        ? ([[], []] as const)
+        : readContractEvents(client, {
+            ...params,
+            ...range,
+            sources: [
+              { address: params.deal, abi: dealAbi, eventName: DEAL_EVENTS },
+              { address: engine, abi: riskEngineAbi, eventName: RISK_EVENTS },
+            ],
+          }),
+      periodCount,
+      Promise.all(
+        Array.from({ length: Number(trancheCount) }, (_, i) =>
+          readContract(client, { ...deal, functionName: "tranche", args: [BigInt(i)] }),
+        ),
+      ),
     ]);
   });
 
@@ -291,21 +360,6 @@ export async function periodStatements(
         break;
     }
   }
-  if (found.length === 0) return [];
-
-  // The coupon and principal terms of the notes, and their issued amounts, are fixed once the offerings settled.
-  const notes = found[0].record.statement.outstanding.length;
-  const deal = { address: params.deal, abi: dealAbi } as const;
-  const [periodCount, terms] = await withErrors(() =>
-    Promise.all([
-      readContract(client, { ...deal, functionName: "periodCount" }),
-      Promise.all(
-        Array.from({ length: notes }, (_, i) =>
-          readContract(client, { ...deal, functionName: "tranche", args: [BigInt(i)] }),
-        ),
-      ),
-    ]),
-  );
   return found
     .map(({ record, recovered }) => ({
       ...record,

@@ -14,13 +14,17 @@ import {
   type PeriodStatement,
   type TriggerTerms,
 } from "../../types.js";
+import type { LogReaderOptions } from "../../logs.js";
 import { lastPeriodStatement } from "./periodStatements.js";
 
-export interface RiskSnapshotParameters {
+export interface RiskSnapshotParameters extends LogReaderOptions {
   deal: Address;
   /** Reads state at this block (default: latest). */
   blockNumber?: bigint;
-  /** Where to start looking for the last `PeriodDistributed` event (default 0). */
+  /**
+   * Where the search for the last `PeriodDistributed` event ends, going backwards (default: the deal's creation
+   * block, found by a search over `eth_getCode`).
+   */
   fromBlock?: BlockNumber | BlockTag;
 }
 
@@ -182,11 +186,7 @@ export async function riskSnapshot(
     const engine = { address: riskEngine, abi: riskEngineAbi, blockNumber } as const;
     const s = await readContract(client, { ...engine, functionName: "riskSnapshot" });
     const activeMask = await readContract(client, { ...engine, functionName: "activeTriggers" });
-    const lastStatement = await lastPeriodStatement(client, {
-      deal: params.deal,
-      fromBlock: params.fromBlock,
-      toBlock: blockNumber,
-    });
+    const lastStatement = await lastPeriodStatement(client, { ...params, toBlock: blockNumber });
     const fleet = await Promise.all(
       Array.from({ length: Number(s.fleetEntries) }, async (_, id): Promise<FleetEntrySnapshot> => {
         const e = await readContract(client, {

@@ -1,12 +1,16 @@
-import { erc20Abi, type Address, type BlockNumber, type BlockTag } from "viem";
-import { getBlockNumber, getContractEvents, readContract } from "viem/actions";
+import { erc20Abi, isAddressEqual, type Address, type BlockNumber, type BlockTag } from "viem";
+import { getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
 import { dealAbi, trancheTokenAbi } from "../../generated/abis.js";
+import { dealLogRange, readContractEvents, type LogReaderOptions } from "../../logs.js";
 
-export interface TrancheLedgerParameters {
+export interface TrancheLedgerParameters extends LogReaderOptions {
   deal: Address;
-  /** First block to search for events (default 0; pass the deal's creation block on long chains). */
+  /**
+   * First block to search for events (default: the deal's creation block, found by a search over `eth_getCode`;
+   * its tokens are created with it).
+   */
   fromBlock?: BlockNumber | BlockTag;
   /** Reads state and events up to this block (default: latest). */
   blockNumber?: bigint;
@@ -35,8 +39,12 @@ export type TrancheLedgerReturnType = TrancheLedgerEntry[];
 /**
  * Where every unit the waterfall paid to each tranche is now: claimed by holders, claimable, or dust left in the
  * token by rounding. Built from the deal's `PeriodDistributed` events, the tokens' `Claimed` and `Transfer` events
- * and balances at one block. (When the deal pays the residual to the issuer because no equity was issued, the
- * equity entry's `paid` counts it although the token never received it.)
+ * (read in bounded, retried ranges, every token in the same requests) and balances at one block. (When the deal pays
+ * the residual to the issuer because no equity was issued, the equity entry's `paid` counts it although the token
+ * never received it.)
+ *
+ * @example
+ * const ledger = await auditor.trancheLedger({ deal, fromBlock: record.blockNumber });
  */
 export async function trancheLedger(
   client: CascadeClient,
@@ -44,50 +52,53 @@ export async function trancheLedger(
 ): Promise<TrancheLedgerReturnType> {
   return withErrors(async () => {
     const blockNumber = params.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));
-    const fromBlock = params.fromBlock ?? 0n;
     const deal = { address: params.deal, abi: dealAbi, blockNumber } as const;
-    const [count, stablecoin] = await Promise.all([
+    const [count, stablecoin, range] = await Promise.all([
       readContract(client, { ...deal, functionName: "trancheCount" }),
       readContract(client, { ...deal, functionName: "stablecoin" }),
+      dealLogRange(client, { ...params, toBlock: blockNumber }),
     ]);
-    const distributed = await getContractEvents(client, {
-      address: params.deal,
-      abi: dealAbi,
-      eventName: "PeriodDistributed",
-      fromBlock,
-      toBlock: blockNumber,
-      strict: true,
-    });
-    const statements = distributed.map((l) => l.args.statement);
-    const notes = Number(count) - 1;
-
-    return Promise.all(
-      Array.from({ length: Number(count) }, async (_, index): Promise<TrancheLedgerEntry> => {
+    const tokens = await Promise.all(
+      Array.from({ length: Number(count) }, async (_, index) => {
         const { token } = await readContract(client, {
           ...deal,
           functionName: "tranche",
           args: [BigInt(index)],
         });
+        return token;
+      }),
+    );
+    const [distributed, tokenLogs] =
+      range === undefined
+        ? [[], []]
+        : await readContractEvents(client, {
+            ...params,
+            ...range,
+            sources: [
+              { address: params.deal, abi: dealAbi, eventName: "PeriodDistributed" },
+              { address: tokens, abi: trancheTokenAbi, eventName: ["Claimed", "Transfer"] },
+            ],
+          });
+    const statements = distributed.map((l) => l.args.statement);
+    const notes = Number(count) - 1;
+
+    return Promise.all(
+      tokens.map(async (token, index): Promise<TrancheLedgerEntry> => {
         const paid = statements.reduce(
           (a, s) =>
             a + (index < notes ? s.interestPaid[index] + s.principalPaid[index] : s.residualPaid),
           0n,
         );
-        const events = {
-          address: token,
-          abi: trancheTokenAbi,
-          fromBlock,
-          toBlock: blockNumber,
-          strict: true,
-        } as const;
-        const [claims, transfers] = await Promise.all([
-          getContractEvents(client, { ...events, eventName: "Claimed" }),
-          getContractEvents(client, { ...events, eventName: "Transfer" }),
-        ]);
-        const claimed = claims.reduce((a, l) => a + l.args.amount, 0n);
-        const holders = [...new Set(transfers.flatMap((l) => [l.args.from, l.args.to]))].filter(
-          (a) => BigInt(a) !== 0n,
+        const own = tokenLogs.filter((l) => isAddressEqual(l.address, token));
+        const claimed = own.reduce(
+          (a, l) => a + (l.eventName === "Claimed" ? l.args.amount : 0n),
+          0n,
         );
+        const holders = [
+          ...new Set(
+            own.flatMap((l) => (l.eventName === "Transfer" ? [l.args.from, l.args.to] : [])),
+          ),
+        ].filter((a) => BigInt(a) !== 0n);
         const [claimables, held] = await Promise.all([
           Promise.all(
             holders.map((h) =>

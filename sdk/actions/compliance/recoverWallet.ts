@@ -9,6 +9,7 @@ import {
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
+import { CascadeError } from "../../errors.js";
 import { investorRegistryAbi, trancheTokenAbi } from "../../generated/abis.js";
 
 export interface RecoverWalletParameters extends AccountParameter {
@@ -21,6 +22,8 @@ export interface RecoverWalletParameters extends AccountParameter {
    * moves the lost wallet's identity membership to it.
    */
   registry?: Address;
+  /** Called after each step that sent a transaction: the registry's, then each token's. */
+  onProgress?: (step: { registryTransactionHash: Hash } | RecoveredPosition) => void;
 }
 
 export interface RecoveredPosition {
@@ -43,7 +46,11 @@ export interface RecoverWalletReturnType {
  * registry's identity membership (`InvestorRegistry.recoverWallet`), then, per token, the whole position
  * (`TrancheToken.recoverWallet`: balance, unclaimed cash, frozen tokens, the tokens still in their holding period
  * with their clock, and the vote lock). The new wallet must be eligible for each tranche (otherwise a
- * {@link TransferRestrictedError}, receiver codes 9 – 13).
+ * {@link TransferRestrictedError}, receiver codes 9 – 13). Tokens where the lost wallet holds nothing are skipped and
+ * the registry step is skipped once the new wallet is registered, so running it again after a failure finishes the
+ * job; a new wallet registered to another identity is refused (a CascadeError) before anything is sent.
+ * @example
+ * const { positions } = await agent.recoverWallet({ registry, tokens, lostWallet, newWallet });
  */
 export async function recoverWallet(
   client: CascadeClient,
@@ -61,6 +68,21 @@ export async function recoverWallet(
         args: [params.newWallet],
       }),
     );
+    const lostIdentity = await withErrors(() =>
+      readContract(client, {
+        address: registry,
+        abi: investorRegistryAbi,
+        functionName: "identityOf",
+        args: [params.lostWallet],
+      }),
+    );
+    // A new wallet of another investor would take this one's positions: refused before anything is sent.
+    if (identity !== 0 && lostIdentity !== 0 && identity !== lostIdentity)
+      throw new CascadeError(
+        `${params.newWallet} belongs to another investor (identity ${identity}) than ${params.lostWallet} ` +
+          `(identity ${lostIdentity}): recover into a new wallet or one of the same investor`,
+        { registry, lostWallet: params.lostWallet, newWallet: params.newWallet },
+      );
     if (identity === 0) {
       const receipt = await writeAndWait(client, {
         address: registry,
@@ -70,6 +92,7 @@ export async function recoverWallet(
         account,
       });
       registryTransactionHash = receipt.transactionHash;
+      params.onProgress?.({ registryTransactionHash });
     }
   }
   const positions: RecoveredPosition[] = [];
@@ -92,13 +115,15 @@ export async function recoverWallet(
       account,
     });
     const [event] = eventsOf(receipt, trancheTokenAbi, "WalletRecovered", token);
-    positions.push({
+    const recovered = {
       token,
       balance: event.args.balance,
       accrued: event.args.accrued,
       frozen: event.args.frozen,
       transactionHash: receipt.transactionHash,
-    });
+    };
+    positions.push(recovered);
+    params.onProgress?.(recovered);
   }
   return { registryTransactionHash, positions };
 }

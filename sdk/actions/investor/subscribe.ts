@@ -18,6 +18,7 @@ import {
 import { CascadeError } from "../../errors.js";
 import { erc20PermitAbi } from "../../erc20.js";
 import { offeringAbi } from "../../generated/abis.js";
+import { checkSubscription } from "./checkSubscription.js";
 
 export interface SubscribeParameters extends AccountParameter {
   offering: Address;
@@ -32,6 +33,11 @@ export interface SubscribeParameters extends AccountParameter {
   method?: "auto" | "permit" | "approve";
   /** Permit lifetime in seconds after the latest block's time (default 3600). */
   deadlineSeconds?: bigint;
+  /**
+   * Check first what the offering and the delivery of the tokens would refuse ({@link checkSubscription}) and throw
+   * before signing anything (default true).
+   */
+  check?: boolean;
 }
 
 export interface SubscribeReturnType {
@@ -95,9 +101,17 @@ async function permitDomain(
 }
 
 /**
- * Subscribes to a tranche's offering (ERC-7540 deposit request). With a permit-capable stablecoin the investor
- * signs an EIP-2612 permit and sends one `requestDepositWithPermit` transaction; otherwise it approves the
- * offering and calls `requestDeposit`.
+ * Subscribes to a tranche's offering (ERC-7540 deposit request). First it checks what the offering would refuse
+ * and whether the tranche's rules would deliver the tokens to the controller ({@link checkSubscription}); then,
+ * with a permit-capable stablecoin, the investor signs an EIP-2612 permit and sends one `requestDepositWithPermit`
+ * transaction; otherwise it approves the offering and calls `requestDeposit`.
+ * @throws SubscriptionRefusedError (nothing signed or sent) with the offering's error and a sentence in stablecoin
+ * units and dates: `ZeroAmount`, `OfferingPaused`, `OfferingNotOpen` (not yet open, or closed),
+ * `BelowMinimumTicket` (`10.00 < minimum 100,000.00 USDC`), `ERC20InsufficientBalance`.
+ * @throws TransferRestrictedError (operation `subscription`, nothing signed or sent) with the token's ERC-1404 code
+ * and sentence when the tranche would not deliver to the controller, e.g. 9: not a registered investor.
+ * @example
+ * const { pending } = await client.subscribe({ offering, assets: 250_000n * 10n ** 6n });
  */
 export async function subscribe(
   client: CascadeClient,
@@ -107,6 +121,15 @@ export async function subscribe(
   const owner = account.address;
   const controller = params.controller ?? owner;
   const method = params.method ?? "auto";
+  if (params.check ?? true) {
+    const checked = await checkSubscription(client, {
+      offering: params.offering,
+      assets: params.assets,
+      owner,
+      controller,
+    });
+    if (checked.error) throw checked.error;
+  }
   const asset = await readContract(client, {
     address: params.offering,
     abi: offeringAbi,

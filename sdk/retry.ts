@@ -1,7 +1,7 @@
 /**
  * Retries with exponential backoff, and what counts as worth retrying: network and node errors (the RPC endpoint
  * is down, restarting, rate limiting or timing out) and nonce conflicts. A contract revert is an answer, never
- * retried.
+ * retried. Shared by the keeper service (`keeper/`) and the log reader (`logs.ts`).
  */
 import {
   BaseError,
@@ -18,7 +18,7 @@ import {
   WebSocketRequestError,
 } from "viem";
 
-import { CascadeError, ContractRevertError } from "../errors.js";
+import { CascadeError, ContractRevertError } from "./errors.js";
 import type { Clock } from "./clock.js";
 
 export interface BackoffPolicy {

@@ -1,8 +1,9 @@
 /**
- * Time for the keeper service, injectable so tests can run retries, backoff and shutdown on a fake clock.
+ * Time for the keeper service and the SDK's retried reads (`retry.ts`), injectable so tests can run retries,
+ * backoff and shutdown on a fake clock.
  */
 
-/** What the service needs of time: the current time and an abortable sleep. */
+/** What retries and the keeper service need of time: the current time and an abortable sleep. */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

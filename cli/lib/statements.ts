@@ -1,0 +1,722 @@
+/**
+ * Period statements for people and spreadsheets: the one renderer of `cascade deal history`, `cascade deal show` and
+ * the demo (scripts/lib/report.ts). The SDK computes every figure (`sdk/statements.ts`: rows, metrics, triggers,
+ * reconciliations, losses, why a deal is in its status); this file only lays them out — aligned text tables, and the
+ * JSON and CSV exports documented in docs/history.md — with the SDK's printing rule for amounts and ratios
+ * (`sdk/format.ts`, docs/statements.md).
+ */
+import {
+  covenantTest,
+  DealStatus,
+  dealStatusName,
+  describeCovenant,
+  exactAmount,
+  exactRatio,
+  formatAmount,
+  formatMetric,
+  formatRate,
+  RiskMetric,
+  type DealHistory,
+  type HistoryTotals,
+  type PeriodView,
+  type StatementFacts,
+  type StatementRow,
+  type StatusReason,
+  type TriggerEvent,
+} from "../../sdk/index.js";
+
+/** Rows as aligned columns; `align[i]` is `l` or `r` (default: `l` for the first column, `r` for the others). */
+export function columns(
+  rows: readonly (readonly string[])[],
+  align: readonly ("l" | "r")[] = [],
+  indent = "  ",
+): string {
+  const widths: number[] = [];
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map(
+      (row) =>
+        indent +
+        row
+          .map((cell, i) =>
+            (align[i] ?? (i === 0 ? "l" : "r")) === "l"
+              ? cell.padEnd(widths[i])
+              : cell.padStart(widths[i]),
+          )
+          .join("  ")
+          .trimEnd(),
+    )
+    .join("\n");
+}
+
+/** A unix time as a date (`2027-01-12`) when periods are whole days, else as an ISO time. */
+export function periodTime(seconds: bigint, periodLength: number): string {
+  const iso = new Date(Number(seconds) * 1_000).toISOString();
+  return periodLength % 86_400 === 0 ? iso.slice(0, 10) : iso.replace(".000Z", "Z");
+}
+
+/** Text of a deal's statements: its facts (symbols, triggers) and its stablecoin's decimals. */
+export class StatementText {
+  constructor(
+    readonly facts: StatementFacts,
+    readonly decimals: number,
+  ) {}
+
+  /** Base units as an amount: `1,234.57`. */
+  amount(units: bigint): string {
+    return formatAmount(units, this.decimals);
+  }
+
+  /** Base units as dollars: `$1,234.57`. */
+  usd(units: bigint): string {
+    return `$${formatAmount(units, this.decimals)}`;
+  }
+
+  symbol(i: number | undefined): string {
+    return i === undefined ? "" : (this.facts.symbols[i] ?? `#${i}`);
+  }
+
+  /** A metric of the deal, by the printing rule against the deal's thresholds on it. */
+  metric(metric: number, value: bigint): string {
+    return formatMetric(metric, value, this.facts.triggers);
+  }
+
+  /** `#3 LTV > 80.00 % for 1 period → cash trap (cures)`. */
+  trigger(index: number): string {
+    const t = this.facts.triggers[index];
+    return t ? `#${index} ${describeCovenant(t)}` : `#${index}`;
+  }
+
+  /** The label of a row, as the step it is in the period's order. */
+  label(p: PeriodView, row: StatementRow): string {
+    const sym = this.symbol(row.tranche);
+    switch (row.kind) {
+      case "collections":
+        return p.mode === DealStatus.Accelerated
+          ? "cash in (every collection held)"
+          : "cash in (collections)";
+      case "recoveryAccount":
+        return "recovery account released";
+      case "reserveRelease":
+        if (p.mode === DealStatus.Accelerated) return "reserve released whole";
+        if (p.reserveTarget === 0n)
+          return "reserve released (target 0: final period or notes repaid)";
+        if (p.mode === DealStatus.CashTrap) return "reserve release (none in a cash trap)";
+        return "reserve release above target";
+      case "keeperBounty":
+        return "keeper bounty";
+      case "trusteeFee":
+        return "trustee fee";
+      case "servicerFee":
+        return "servicer fee";
+      case "interest":
+        return `interest ${sym}`;
+      case "interestFromRecoveries":
+        return `  recovery account → interest ${sym}`;
+      case "reserveDraw":
+        return `  reserve draw → interest ${sym}`;
+      case "reserveTopUp":
+        return "reserve top-up to target";
+      case "principal":
+        return p.mode === DealStatus.Accelerated
+          ? `principal ${sym} (all outstanding)`
+          : `principal ${sym}`;
+      case "turboPrincipal":
+        return `turbo principal ${sym}`;
+      case "writtenDownRepaid":
+        return `written-down principal ${sym} repaid`;
+      case "cashTrapped":
+        return "cash trapped in the reserve";
+      case "residual":
+        return `residual → ${row.tranche === undefined ? "issuer" : sym}`;
+    }
+  }
+
+  /** The "after" cell: the state the step left. */
+  after(p: PeriodView, row: StatementRow): string {
+    switch (row.kind) {
+      case "reserveRelease":
+        return `reserve ${this.amount(row.reserve)} · target ${this.amount(p.reserveTarget)}`;
+      case "reserveDraw":
+      case "reserveTopUp":
+      case "cashTrapped":
+        return `reserve ${this.amount(row.reserve)}`;
+      case "trusteeFee":
+        return "credited to the trustee";
+      case "servicerFee":
+        return "credited to the servicer";
+      case "interest":
+        return row.deferred ? "deferred: paid once all principal is" : "";
+      case "principal":
+      case "turboPrincipal": {
+        const factor = row.factor === undefined ? "" : ` · factor ${factorText(row.factor)}`;
+        const backstop =
+          row.fromRecoveries > 0n
+            ? ` · ${this.amount(row.fromRecoveries)} from the recovery account`
+            : "";
+        return `outstanding ${this.amount(row.outstanding ?? 0n)}${factor}${backstop}`;
+      }
+      case "residual":
+        return row.tranche === undefined ? "credited to the issuer" : "";
+      default:
+        return "";
+    }
+  }
+
+  /** The period's statement as a table: every step in order, then the reconciliation line. */
+  table(p: PeriodView): string {
+    const rows: string[][] = [["step", "rate", "due", "paid", "unpaid", "cash left", "after"]];
+    for (const r of p.rows) {
+      rows.push([
+        this.label(p, r),
+        r.rate === undefined ? "" : formatRate(r.rate),
+        r.due === undefined ? "" : this.amount(r.due),
+        r.direction === "in" ? `+${this.amount(r.paid)}` : this.amount(r.paid),
+        r.unpaid === undefined ? "" : this.amount(r.unpaid),
+        this.amount(r.cashLeft),
+        this.after(p, r),
+      ]);
+    }
+    const c = p.reconciliation;
+    rows.push([
+      "total paid = cash in + recoveries + reserve used",
+      "",
+      "",
+      this.amount(c.paid),
+      "",
+      "",
+      `${this.amount(c.cashIn)} + ${this.amount(c.recoveriesApplied)} + ${this.amount(
+        c.reserveReleased + c.reserveDrawn,
+      )}${c.balances ? " · balances" : " · DOES NOT BALANCE"}`,
+    ]);
+    return columns(rows, ["l", "r", "r", "r", "r", "r", "l"]);
+  }
+
+  /** The period's title line. */
+  title(p: PeriodView): string {
+    const s = p.record.statement;
+    return (
+      `── Period ${p.number}/${this.facts.periodCount} · ended ${periodTime(p.endsAt, this.facts.periodLength)} · ` +
+      (s.reported
+        ? `utilization ${this.metric(RiskMetric.Utilization, s.utilization)}`
+        : `unreported (missed reports: ${p.record.missedReports ?? "?"})`) +
+      ` · cash in ${this.usd(s.cashIn)} · carried to the next period ${this.usd(s.collectionsCarried)}`
+    );
+  }
+
+  /** The period's covenant metrics, status change and trigger events. */
+  risk(p: PeriodView): string[] {
+    const m = p.metrics;
+    const status =
+      p.statusBefore === p.statusAfter
+        ? `status ${dealStatusName(p.statusAfter)}`
+        : `status ${dealStatusName(p.statusBefore)} → ${dealStatusName(p.statusAfter)}`;
+    const active = p.triggers.filter((t) => t.active).map((t) => `#${t.index}`);
+    const lines = [
+      `   risk: ran ${dealStatusName(p.mode)} · ${status} · DSCR ${this.metric(RiskMetric.Dscr, m.dscr)} · ` +
+        `trailing DSCR ${this.metric(RiskMetric.TrailingDscr, m.trailingDscr)} · LTV ${this.metric(RiskMetric.Ltv, m.ltv)} · ` +
+        `senior curve ${this.metric(RiskMetric.SeniorCurve, m.seniorCurve)} · utilization ` +
+        `${this.metric(RiskMetric.Utilization, m.utilization)} · reserve level ` +
+        `${this.metric(RiskMetric.ReserveLevel, m.reserveLevel)} · collateral ${this.usd(m.collateralValue)}` +
+        (m.servicerShortfall > 0n ? ` · servicer shortfall ${this.usd(m.servicerShortfall)}` : "") +
+        (active.length > 0 ? ` · active ${active.join(" ")}` : ""),
+    ];
+    for (const t of p.triggers) {
+      const value = this.metric(t.terms.metric, t.value);
+      if (t.event !== undefined) lines.push(`     ${t.event} ${this.trigger(t.index)}: ${value}`);
+      else if (t.breached && !t.active)
+        lines.push(
+          `     in breach ${this.trigger(t.index)}: ${value} (${t.consecutive} of ${t.terms.periods})`,
+        );
+    }
+    if (p.record.writeDowns.length > 0)
+      lines.push(
+        `     written off at maturity (equity first): ` +
+          p.record.writeDowns
+            .map((w) => `${this.symbol(w.tranche)} ${this.usd(w.amount)}`)
+            .join(" · "),
+      );
+    return lines;
+  }
+
+  /** A whole period: title, table and risk lines. */
+  period(p: PeriodView): string {
+    return [this.title(p), this.table(p), ...this.risk(p)].join("\n");
+  }
+
+  /** The totals of a range of periods. */
+  totals(t: HistoryTotals): string {
+    const notes = this.facts.symbols.length - 1;
+    const rows: string[][] = [
+      [`periods ${t.from}–${t.to}`, "amount"],
+      ["cash in (collections)", this.amount(t.cashIn)],
+      ["recovery account applied", this.amount(t.recoveriesApplied)],
+      ["reserve released", this.amount(t.reserveReleased)],
+      ["reserve drawn", this.amount(t.reserveDrawn)],
+      ["= cash in + recoveries + reserve used", this.amount(t.inflow)],
+      ["keeper bounties", this.amount(t.keeperBounty)],
+      ["trustee fees", this.amount(t.trusteeFee)],
+      ["servicer fees", this.amount(t.servicerFee)],
+      ...Array.from({ length: notes }, (_, i) => [
+        `interest ${this.symbol(i)}`,
+        this.amount(t.interestByNote[i]),
+      ]),
+      ["reserve top-ups", this.amount(t.reserveToppedUp)],
+      ...Array.from({ length: notes }, (_, i) => [
+        `principal ${this.symbol(i)}`,
+        this.amount(t.principalByNote[i]),
+      ]),
+      ["cash trapped", this.amount(t.reserveTrapped)],
+      ["residual", this.amount(t.residual)],
+      ["= total paid", this.amount(t.paid)],
+      [
+        "reserve: start + topped up + trapped − released − drawn = end",
+        `${this.amount(t.reserveStart)} + ${this.amount(t.reserveToppedUp)} + ${this.amount(t.reserveTrapped)} − ` +
+          `${this.amount(t.reserveReleased)} − ${this.amount(t.reserveDrawn)} = ${this.amount(t.reserveEnd)}`,
+      ],
+      [`collections carried after period ${t.to}`, this.amount(t.collectionsCarried)],
+      ["reconciled", t.balances ? "yes: every period balances" : "NO"],
+    ];
+    return columns(rows, ["l", "r"]);
+  }
+
+  /** Losses net of recoveries, once the deal lost principal. */
+  losses(h: DealHistory): string[] {
+    if (h.losses === undefined) return [];
+    const notes = this.facts.symbols.length - 1;
+    const rows: string[][] = [
+      [
+        "note",
+        "written off",
+        "recovered in periods",
+        "recovered after default",
+        "net principal loss",
+        "interest unpaid at maturity",
+        "interest recovered",
+        "interest unpaid",
+      ],
+      ...h.losses.map((l) => [
+        this.symbol(l.tranche),
+        this.amount(l.writtenOff),
+        this.amount(l.recoveredInPeriods),
+        this.amount(l.recoveredAfterDefault),
+        this.amount(l.netPrincipalLoss),
+        this.amount(l.interestUnpaidAtMaturity),
+        this.amount(l.interestRecovered),
+        this.amount(l.interestUnpaid),
+      ]),
+    ];
+    return [
+      "Losses, net of recoveries:",
+      columns(rows),
+      `  ${this.symbol(notes)} (equity, the first loss): ${this.usd(h.equityWrittenOff)} written off`,
+    ];
+  }
+
+  /** `trigger #2 DSCR < 1.10× fired at 1.02× (period 5)`. */
+  event(e: TriggerEvent, verb: "fired" | "cured"): string {
+    return (
+      `trigger #${e.index} ${covenantTest(e.terms)} ${verb} at ` +
+      `${this.metric(e.terms.metric, e.value)} (period ${e.period})`
+    );
+  }
+
+  /** Why the deal is in its status, in one sentence. */
+  reason(r: StatusReason): string {
+    switch (r.cause) {
+      case "offering":
+        return "Offering: the offerings have not all closed yet";
+      case "no periods":
+        return `${r.statusName}: the offerings closed; no period has been distributed yet`;
+      case "performing":
+        return `${r.statusName}${r.since === undefined ? "" : ` since period ${r.since}`}: no trigger has moved it`;
+      case "cured":
+        return (
+          `${r.statusName} since period ${r.since}: ` +
+          (r.cured.length > 0
+            ? r.cured.map((e) => this.event(e, "cured")).join("; ")
+            : "the triggers that held it were waived")
+        );
+      case "triggers":
+        return (
+          `${r.statusName} since period ${r.since}: ` +
+          (r.triggers.length > 0
+            ? r.triggers.map((e) => this.event(e, "fired")).join("; ")
+            : "its triggers are no longer active; the next period runs in the Active order")
+        );
+      case "clean-up call":
+        return "Repaid by the issuer's clean-up call";
+      case "other":
+        return r.since === undefined ? r.statusName : `${r.statusName} since period ${r.since}`;
+      case "maturity": {
+        if (r.status !== DealStatus.Defaulted)
+          return `Repaid at final maturity (period ${r.since}): every note repaid in full`;
+        const off = r.writtenOff.map((w) => `${this.symbol(w.tranche)} ${this.usd(w.amount)}`);
+        const net = (r.losses ?? [])
+          .filter((l) => l.netPrincipalLoss > 0n || l.interestUnpaid > 0n)
+          .map(
+            (l) =>
+              `${this.symbol(l.tranche)} ${this.usd(l.netPrincipalLoss)} principal + ` +
+              `${this.usd(l.interestUnpaid)} interest`,
+          );
+        return (
+          `Defaulted at final maturity (period ${r.since}): principal written off ${off.join(" · ")}` +
+          (r.losses === undefined
+            ? ""
+            : `; net of recoveries the notes lost ${net.length > 0 ? net.join(" · ") : "nothing"}`)
+        );
+      }
+    }
+  }
+}
+
+/** A WAD factor with 6 decimals, rounded down: `0.857142`. */
+export function factorText(wad: bigint): string {
+  const v = wad / 10n ** 12n;
+  return `${v / 1_000_000n}.${(v % 1_000_000n).toString().padStart(6, "0")}`;
+}
+
+// ------------------------------------------------------------------ exports (docs/history.md)
+
+/** `{ [key]: human, [key + "Raw"]: base units }` for an amount. */
+function amountPair(key: string, units: bigint | undefined, decimals: number) {
+  return {
+    [key]: units === undefined ? null : exactAmount(units, decimals),
+    [`${key}Raw`]: units === undefined ? null : units.toString(),
+  };
+}
+
+/** `{ [key]: decimal, [key + "Raw"]: WAD }` for a ratio (`inf` for 2^256 − 1). */
+function ratioPair(key: string, wad: bigint | undefined) {
+  return {
+    [key]: wad === undefined ? null : exactRatio(wad),
+    [`${key}Raw`]: wad === undefined ? null : wad.toString(),
+  };
+}
+
+function iso(seconds: bigint): string {
+  return new Date(Number(seconds) * 1_000).toISOString().replace(".000Z", "Z");
+}
+
+/** The JSON export of a deal's history over `periods` (docs/history.md, "JSON"). */
+export function historyJson(
+  text: StatementText,
+  history: DealHistory,
+  periods: readonly PeriodView[],
+  totals: HistoryTotals | undefined,
+  head: Record<string, unknown>,
+): Record<string, unknown> {
+  const d = text.decimals;
+  const facts = text.facts;
+  const amt = (k: string, v: bigint | undefined) => amountPair(k, v, d);
+  const triggerEvent = (e: TriggerEvent) => ({
+    trigger: e.index,
+    description: describeCovenant(e.terms),
+    period: e.period,
+    ...ratioPair("value", e.value),
+    ...ratioPair("threshold", e.terms.threshold),
+  });
+  return {
+    ...head,
+    decimals: d,
+    symbols: facts.symbols,
+    periodCount: facts.periodCount,
+    from: totals?.from ?? null,
+    to: totals?.to ?? null,
+    periods: periods.map((p) => {
+      const s = p.record.statement;
+      const m = p.metrics;
+      return {
+        period: p.number,
+        index: p.index,
+        endsAt: iso(p.endsAt),
+        endsAtUnix: Number(p.endsAt),
+        reported: s.reported,
+        missedReports: p.record.missedReports ?? null,
+        finalPeriod: p.finalPeriod,
+        mode: dealStatusName(p.mode),
+        statusBefore: dealStatusName(p.statusBefore),
+        statusAfter: dealStatusName(p.statusAfter),
+        ...ratioPair("utilization", s.utilization),
+        ...amt("reserveTarget", p.reserveTarget),
+        ...amt("reserveBefore", p.reserveBefore),
+        ...amt("reserveAfter", s.reserveAfter),
+        ...amt("collectionsCarried", s.collectionsCarried),
+        steps: p.rows.map((r) => ({
+          order: r.order,
+          step: r.kind,
+          label: text.label(p, r).trim(),
+          tranche: r.tranche === undefined ? null : text.symbol(r.tranche),
+          direction: r.direction,
+          ...ratioPair("rate", r.rate),
+          ...amt("due", r.due),
+          ...amt("paid", r.paid),
+          ...amt("unpaid", r.unpaid),
+          deferred: r.deferred,
+          ...amt("fromRecoveries", r.fromRecoveries),
+          ...amt("cashLeft", r.cashLeft),
+          ...amt("reserve", r.reserve),
+          ...amt("outstanding", r.outstanding),
+          ...ratioPair("factor", r.factor),
+        })),
+        metrics: {
+          ...ratioPair("dscr", m.dscr),
+          ...ratioPair("trailingDscr", m.trailingDscr),
+          ...ratioPair("utilization", m.utilization),
+          ...ratioPair("ltv", m.ltv),
+          ...ratioPair("seniorCurve", m.seniorCurve),
+          ...ratioPair("reserveLevel", m.reserveLevel),
+          ...ratioPair("breakEvenUtilization", m.breakEvenUtilization),
+          ...amt("cashAvailableForDebtService", m.cashAvailableForDebtService),
+          ...amt("debtService", m.debtService),
+          ...amt("collateralValue", m.collateralValue),
+          ...amt("notesOutstanding", m.notesOutstanding),
+          ...amt("servicerShortfall", m.servicerShortfall),
+          overcollateralization: m.overcollateralization.map((v, i) => ({
+            tranche: text.symbol(i),
+            ...ratioPair("value", v),
+          })),
+          interestCoverage: m.interestCoverage.map((v, i) => ({
+            tranche: text.symbol(i),
+            ...ratioPair("value", v),
+          })),
+        },
+        triggers: p.triggers.map((t) => ({
+          trigger: t.index,
+          description: describeCovenant(t.terms),
+          ...ratioPair("value", t.value),
+          ...ratioPair("threshold", t.terms.threshold),
+          breached: t.breached,
+          active: t.active,
+          consecutive: t.consecutive,
+          event: t.event ?? null,
+        })),
+        fired: p.fired.map(triggerEvent),
+        cured: p.cured.map(triggerEvent),
+        writeDowns: p.record.writeDowns.map((w) => ({
+          tranche: text.symbol(w.tranche),
+          ...amt("amount", w.amount),
+        })),
+        recovered: p.recovered.map((v, i) => ({ tranche: text.symbol(i), ...amt("amount", v) })),
+        reconciliation: {
+          ...Object.fromEntries(
+            (
+              [
+                "cashIn",
+                "recoveriesApplied",
+                "reserveReleased",
+                "reserveDrawn",
+                "inflow",
+                "keeperBounty",
+                "trusteeFee",
+                "servicerFee",
+                "interest",
+                "reserveToppedUp",
+                "principal",
+                "reserveTrapped",
+                "residual",
+                "paid",
+              ] as const
+            ).flatMap((k) => Object.entries(amt(k, p.reconciliation[k]))),
+          ),
+          balances: p.reconciliation.balances,
+        },
+        keeper: p.record.keeper,
+        residualRecipient: p.record.residualRecipient,
+        blockNumber: p.record.blockNumber.toString(),
+        transactionHash: p.record.transactionHash,
+      };
+    }),
+    totals:
+      totals === undefined
+        ? null
+        : {
+            from: totals.from,
+            to: totals.to,
+            periods: totals.periods,
+            ...Object.fromEntries(
+              (
+                [
+                  "cashIn",
+                  "recoveriesApplied",
+                  "reserveReleased",
+                  "reserveDrawn",
+                  "inflow",
+                  "keeperBounty",
+                  "trusteeFee",
+                  "servicerFee",
+                  "interest",
+                  "reserveToppedUp",
+                  "principal",
+                  "reserveTrapped",
+                  "residual",
+                  "paid",
+                  "reserveStart",
+                  "reserveEnd",
+                  "collectionsCarried",
+                ] as const
+              ).flatMap((k) => Object.entries(amt(k, totals[k]))),
+            ),
+            interestByNote: totals.interestByNote.map((v, i) => ({
+              tranche: text.symbol(i),
+              ...amt("amount", v),
+            })),
+            principalByNote: totals.principalByNote.map((v, i) => ({
+              tranche: text.symbol(i),
+              ...amt("amount", v),
+            })),
+            balances: totals.balances,
+          },
+    losses:
+      history.losses === undefined
+        ? null
+        : {
+            notes: history.losses.map((l) => ({
+              tranche: text.symbol(l.tranche),
+              ...amt("writtenOff", l.writtenOff),
+              ...amt("recoveredInPeriods", l.recoveredInPeriods),
+              ...amt("recoveredAfterDefault", l.recoveredAfterDefault),
+              ...amt("netPrincipalLoss", l.netPrincipalLoss),
+              ...amt("interestUnpaidAtMaturity", l.interestUnpaidAtMaturity),
+              ...amt("interestRecovered", l.interestRecovered),
+              ...amt("interestUnpaid", l.interestUnpaid),
+            })),
+            ...amt("equityWrittenOff", history.equityWrittenOff),
+          },
+  };
+}
+
+/** One CSV cell: quoted when it holds a comma, a quote or a line break. */
+function cell(v: string | number | boolean): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The CSV export: a header row, then one row per period (docs/history.md, "CSV"). */
+export function historyCsv(text: StatementText, periods: readonly PeriodView[]): string {
+  const d = text.decimals;
+  const notes = text.facts.symbols.length - 1;
+  const syms = Array.from({ length: notes }, (_, i) => text.symbol(i));
+  const a = (v: bigint) => exactAmount(v, d);
+  const header = [
+    "period",
+    "ends_at",
+    "reported",
+    "mode",
+    "status_before",
+    "status_after",
+    "utilization",
+    "cash_in",
+    "recoveries_applied",
+    "reserve_released",
+    "reserve_drawn",
+    "inflow_total",
+    "keeper_bounty_paid",
+    "trustee_fee_paid",
+    "trustee_fee_arrears",
+    "servicer_fee_paid",
+    "servicer_fee_arrears",
+    ...syms.flatMap((s) => [
+      `rate_${s}`,
+      `interest_due_${s}`,
+      `interest_paid_${s}`,
+      `interest_arrears_${s}`,
+      `principal_due_${s}`,
+      `principal_paid_${s}`,
+      `outstanding_${s}`,
+    ]),
+    "reserve_topped_up",
+    "reserve_trapped",
+    "residual_paid",
+    "residual_to",
+    "paid_total",
+    "balances",
+    "reserve_before",
+    "reserve_after",
+    "collections_carried",
+    "dscr",
+    "trailing_dscr",
+    "ltv",
+    "senior_curve",
+    "reserve_level",
+    "break_even_utilization",
+    "collateral_value",
+    "notes_outstanding",
+    "servicer_shortfall",
+    "triggers_breached",
+    "triggers_active",
+    "triggers_fired",
+    "triggers_cured",
+    "written_off",
+    "keeper",
+    "transaction",
+  ];
+  const lines = [header.map(cell).join(",")];
+  for (const p of periods) {
+    const s = p.record.statement;
+    const r = p.reconciliation;
+    const m = p.metrics;
+    const list = (xs: number[]) => xs.map((i) => `#${i}`).join(" ");
+    const residualRow = p.rows[p.rows.length - 1];
+    const row: (string | number | boolean)[] = [
+      p.number,
+      iso(p.endsAt),
+      s.reported,
+      dealStatusName(p.mode),
+      dealStatusName(p.statusBefore),
+      dealStatusName(p.statusAfter),
+      exactRatio(s.utilization),
+      a(s.cashIn),
+      a(s.recoveriesApplied),
+      a(s.reserveReleased),
+      a(s.reserveDrawn),
+      a(r.inflow),
+      a(s.keeperBountyPaid),
+      a(s.trusteeFeePaid),
+      a(s.trusteeFeeArrears),
+      a(s.servicerFeePaid),
+      a(s.servicerFeeArrears),
+      ...syms.flatMap((_, i) => [
+        exactRatio(p.record.rates[i]),
+        a(p.record.interestDue[i]),
+        a(s.interestPaid[i]),
+        a(p.record.interestArrears[i]),
+        a(p.record.principalDue[i]),
+        a(s.principalPaid[i]),
+        a(s.outstanding[i]),
+      ]),
+      a(s.reserveToppedUp),
+      a(s.reserveTrapped),
+      a(s.residualPaid),
+      residualRow.tranche === undefined ? "issuer" : text.symbol(residualRow.tranche),
+      a(r.paid),
+      r.balances,
+      a(p.reserveBefore),
+      a(s.reserveAfter),
+      a(s.collectionsCarried),
+      exactRatio(m.dscr),
+      exactRatio(m.trailingDscr),
+      exactRatio(m.ltv),
+      exactRatio(m.seniorCurve),
+      exactRatio(m.reserveLevel),
+      exactRatio(m.breakEvenUtilization),
+      a(m.collateralValue),
+      a(m.notesOutstanding),
+      a(m.servicerShortfall),
+      list(p.triggers.filter((t) => t.breached).map((t) => t.index)),
+      list(p.triggers.filter((t) => t.active).map((t) => t.index)),
+      p.fired
+        .map((e) => `#${e.index} ${covenantTest(e.terms)} at ${exactRatio(e.value)}`)
+        .join("; "),
+      p.cured
+        .map((e) => `#${e.index} ${covenantTest(e.terms)} at ${exactRatio(e.value)}`)
+        .join("; "),
+      p.record.writeDowns.map((w) => `${text.symbol(w.tranche)} ${a(w.amount)}`).join("; "),
+      p.record.keeper,
+      p.record.transactionHash,
+    ];
+    lines.push(row.map(cell).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
