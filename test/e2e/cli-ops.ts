@@ -211,11 +211,11 @@ describe("cascade CLI: reporters, keeper and a cancelled deal on a devnet", func
         "keeper",
       ),
       s.fails(["collections", "deposit", "ops-cancelled", "--amount", "10"], "servicer"),
-      s.ok<{ statusName: string; readyPeriod: { ready: boolean } }>([
-        "deal",
-        "show",
-        "ops-cancelled",
-      ]),
+      s.ok<{
+        statusName: string;
+        readyPeriod: { ready: boolean };
+        statusReason: { cause: string; text: string };
+      }>(["deal", "show", "ops-cancelled"]),
     ]);
     expect(skipped).to.deep.equal([
       {
@@ -243,5 +243,9 @@ describe("cascade CLI: reporters, keeper and a cancelled deal on a devnet", func
     });
     expect(allowance).to.equal(0n);
     expect([shown.statusName, shown.readyPeriod.ready]).to.deep.equal(["Cancelled", false]);
+    expect(shown.statusReason).to.deep.include({
+      cause: "cancelled",
+      text: "Cancelled: every offering missed its minimum raise; nothing was issued and no period runs",
+    });
   });
 });
