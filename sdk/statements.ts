@@ -666,11 +666,12 @@ export interface StatusReason {
   /**
    * `offering`: the offerings have not all closed; `no periods`: none distributed yet; `triggers`: the active triggers
    * set the order; `cured`: running normally again since triggers cured; `performing`: no trigger ever moved it;
-   * `maturity`: the final period ended it; `clean-up call`: the issuer repaid every note early; `other`: a status
-   * none of these explains.
+   * `maturity`: the final period ended it; `clean-up call`: the issuer repaid every note early; `cancelled`: every
+   * offering missed its minimum raise; `other`: a status none of these explains.
    */
   cause:
     | "offering"
+    | "cancelled"
     | "no periods"
     | "triggers"
     | "cured"
@@ -711,6 +712,7 @@ export function statusReason(
     losses: undefined as NoteLoss[] | undefined,
   };
   if (status === DealStatus.Offering) return { ...base, cause: "offering", since: undefined };
+  if (status === DealStatus.Cancelled) return { ...base, cause: "cancelled", since: undefined };
   const running =
     status === DealStatus.Active ||
     status === DealStatus.CashTrap ||

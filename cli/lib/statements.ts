@@ -327,6 +327,8 @@ export class StatementText {
     switch (r.cause) {
       case "offering":
         return "Offering: the offerings have not all closed yet";
+      case "cancelled":
+        return "Cancelled: every offering missed its minimum raise; nothing was issued and no period runs";
       case "no periods":
         return `${r.statusName}: the offerings closed; no period has been distributed yet`;
       case "performing":
