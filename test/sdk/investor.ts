@@ -78,67 +78,115 @@ async function thrown<T extends Error>(
   throw new Error(`expected a ${type.name}`);
 }
 
-const { bytecode } = await artifacts.readArtifact("MockStablecoin");
-const stablecoin = getAddress(
-  (
-    await waitForTransactionReceipt(publicClient, {
-      hash: await deployContract(admin, {
-        abi: mockStablecoinAbi,
-        bytecode: bytecode as Hex,
-        args: ["USD Coin", "USDC", 6],
-      }),
-    })
-  ).contractAddress as Address,
-);
-const protocol = await admin.deployProtocol();
-const { investorRegistry: registry } = await admin.deployAdministration({
-  oracle: protocol.oracle,
-  complianceAgent: agent.account.address,
-});
+/** The protocol, the registry and two deals, created when the tests start (not when the file loads), so that the
+ * offering windows are where the tests expect them on a chain whose clock follows the wall clock. */
+async function setUp() {
+  const { bytecode } = await artifacts.readArtifact("MockStablecoin");
+  const stablecoin = getAddress(
+    (
+      await waitForTransactionReceipt(publicClient, {
+        hash: await deployContract(admin, {
+          abi: mockStablecoinAbi,
+          bytecode: bytecode as Hex,
+          args: ["USD Coin", "USDC", 6],
+        }),
+      })
+    ).contractAddress as Address,
+  );
+  const protocol = await admin.deployProtocol();
+  const { investorRegistry: registry } = await admin.deployAdministration({
+    oracle: protocol.oracle,
+    complianceAgent: agent.account.address,
+  });
 
-const example = JSON.parse(
-  readFileSync(new URL("../../examples/h100-fleet.json", import.meta.url), "utf8"),
-) as TermSheetJson;
-const addresses = {
-  registry,
-  stablecoin,
-  issuer: issuer.account.address,
-  servicer: servicer.account.address,
-  trustee: trustee.account.address,
-  guardian: guardian.account.address,
-  reporter0: r0.account.address,
-  reporter1: r1.account.address,
-  reporter2: admin.account.address,
-};
-const restrictedJson: TermSheetJson = {
-  ...example,
-  registry: "$registry",
-  tranches: example.tranches.map((t, i) =>
-    i === SENIOR
-      ? {
-          ...t,
-          transfer: {
-            allowedClasses: ["accredited", "qualified-purchaser"],
-            blockedCountries: [408],
-          },
-        }
-      : i === EQUITY
-        ? { ...t, transfer: { minHoldingPeriod: "365d" } }
-        : t,
-  ),
-};
-// One time of creation for both: their offerings open and close together.
-const createdAt = await now();
-const restricted = parseTermSheet(restrictedJson, { now: createdAt, addresses }).terms;
-const dealA = await issuer.createDeal({ factory: protocol.factory, terms: restricted });
-const plain = parseTermSheet(example, { now: createdAt, addresses }).terms;
-const dealB = await issuer.createDeal({ factory: protocol.factory, terms: plain });
-const creationBlock = dealA.blockNumber;
+  const example = JSON.parse(
+    readFileSync(new URL("../../examples/h100-fleet.json", import.meta.url), "utf8"),
+  ) as TermSheetJson;
+  const addresses = {
+    registry,
+    stablecoin,
+    issuer: issuer.account.address,
+    servicer: servicer.account.address,
+    trustee: trustee.account.address,
+    guardian: guardian.account.address,
+    reporter0: r0.account.address,
+    reporter1: r1.account.address,
+    reporter2: admin.account.address,
+  };
+  const restrictedJson: TermSheetJson = {
+    ...example,
+    registry: "$registry",
+    tranches: example.tranches.map((t, i) =>
+      i === SENIOR
+        ? {
+            ...t,
+            transfer: {
+              allowedClasses: ["accredited", "qualified-purchaser"],
+              blockedCountries: [408],
+            },
+          }
+        : i === EQUITY
+          ? { ...t, transfer: { minHoldingPeriod: "365d" } }
+          : t,
+    ),
+  };
+  // One time of creation for both: their offerings open and close together.
+  const createdAt = await now();
+  const restricted = parseTermSheet(restrictedJson, { now: createdAt, addresses }).terms;
+  const dealA = await issuer.createDeal({ factory: protocol.factory, terms: restricted });
+  const plain = parseTermSheet(example, { now: createdAt, addresses }).terms;
+  const dealB = await issuer.createDeal({ factory: protocol.factory, terms: plain });
+  const creationBlock = dealA.blockNumber;
+  return {
+    stablecoin,
+    protocol,
+    registry,
+    example,
+    addresses,
+    restrictedJson,
+    createdAt,
+    restricted,
+    dealA,
+    plain,
+    dealB,
+    creationBlock,
+  };
+}
+type Setup = Awaited<ReturnType<typeof setUp>>;
+let stablecoin: Setup["stablecoin"];
+let protocol: Setup["protocol"];
+let registry: Setup["registry"];
+let example: Setup["example"];
+let addresses: Setup["addresses"];
+let restrictedJson: Setup["restrictedJson"];
+let createdAt: Setup["createdAt"];
+let restricted: Setup["restricted"];
+let dealA: Setup["dealA"];
+let plain: Setup["plain"];
+let dealB: Setup["dealB"];
+let creationBlock: Setup["creationBlock"];
 
 const message = (code: number) =>
   TRANSFER_RESTRICTION_MESSAGES[code as keyof typeof TRANSFER_RESTRICTION_MESSAGES];
 
 describe("SDK investor and compliance-agent actions", () => {
+  before(async () => {
+    ({
+      stablecoin,
+      protocol,
+      registry,
+      example,
+      addresses,
+      restrictedJson,
+      createdAt,
+      restricted,
+      dealA,
+      plain,
+      dealB,
+      creationBlock,
+    } = await setUp());
+  });
+
   let kycExpiry: bigint;
 
   it("investorRecord, isComplianceAgent: the registry's record and who may change it", async () => {

@@ -148,10 +148,16 @@ async function terms(risk: Partial<RiskTerms>): Promise<TermSheet> {
   };
 }
 
+/** Moves the chain's clock to `ts` unless it is there already (the clock follows the wall clock between blocks). */
+async function advanceTo(ts: bigint | number): Promise<void> {
+  if ((await getBlock(publicClient)).timestamp < BigInt(ts))
+    await networkHelpers.time.increaseTo(ts);
+}
+
 /** Creates and funds a deal (the senior split between two holders, who claim their tokens). */
 async function open(t: TermSheet) {
   const created = await issuer.createDeal({ factory: protocol.factory, terms: t });
-  await networkHelpers.time.increaseTo(t.offeringOpensAt);
+  await advanceTo(t.offeringOpensAt);
   const buyers = [[senior1, senior2], [other], [other]] as const;
   for (const [i, offering] of created.offerings.entries()) {
     const face = t.tranches[i].faceAmount;
@@ -161,7 +167,7 @@ async function open(t: TermSheet) {
       await b.subscribe({ offering, assets: share });
     }
   }
-  await networkHelpers.time.increaseTo(t.offeringClosesAt);
+  await advanceTo(t.offeringClosesAt);
   const issued: bigint[] = [];
   for (const offering of created.offerings)
     issued.push((await keeper.closeOffering({ offering })).accepted);
@@ -188,7 +194,7 @@ async function period(
   const deposit = (revenue * 9n) / 10n;
   await mint(servicer.account.address, deposit);
   await servicer.depositCollections({ deal, amount: deposit });
-  await networkHelpers.time.increaseTo(t.start + BigInt((p + 1) * t.periodLength));
+  await advanceTo(t.start + BigInt((p + 1) * t.periodLength));
   const report = {
     deal,
     period: BigInt(p),
@@ -199,7 +205,7 @@ async function period(
   };
   const signatures = await Promise.all([r0, r1].map((w) => w.signReport({ report })));
   const { finalAt } = await keeper.submitReport({ report: signatures[0].report, signatures });
-  await networkHelpers.time.increaseTo(finalAt);
+  await advanceTo(finalAt);
   const { statements } = await keeper.distributeReady({ deal });
   const sim = DealModel.distribute(state, t, report, deposit, {
     keeper: keeper.account.address,
