@@ -213,6 +213,8 @@ interface Variant {
 
 interface Measurement extends Variant {
   ms: number[];
+  /** CPU time of this process (user + system) per run: the client's own work, without the node's. */
+  cpuMs: number[];
   requests: number;
 }
 
@@ -227,13 +229,16 @@ const median = (xs: number[]) => {
  * run each: a change of the machine's load weighs on every variant alike.
  */
 async function measure(variants: Variant[], runs: number): Promise<Measurement[]> {
-  const out: Measurement[] = variants.map((v) => ({ ...v, ms: [], requests: 0 }));
+  const out: Measurement[] = variants.map((v) => ({ ...v, ms: [], cpuMs: [], requests: 0 }));
   for (const v of variants) await v.run();
   for (let i = 0; i < runs; i++) {
     for (const m of out) {
+      const cpu = process.cpuUsage();
       const t = performance.now();
       m.requests = await m.run();
       m.ms.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      m.cpuMs.push((used.user + used.system) / 1_000);
     }
   }
   for (const m of out) {
@@ -385,11 +390,11 @@ async function main(): Promise<void> {
       median(results.find((r) => r.kind === "bare" && r.concurrency === concurrency)?.ms ?? []);
     const rows = results.map((r) => {
       const m = median(r.ms);
-      return `| ${r.name} | ${fmt(Math.round(m))} | ${fmt(Math.round(Math.min(...r.ms)))}–${fmt(Math.round(Math.max(...r.ms)))} | ${r.requests} | ${(m / bareAt(r.concurrency)).toFixed(2)} × |`;
+      return `| ${r.name} | ${fmt(Math.round(m))} | ${fmt(Math.round(Math.min(...r.ms)))}–${fmt(Math.round(Math.max(...r.ms)))} | ${fmt(Math.round(median(r.cpuMs)))} | ${r.requests} | ${(m / bareAt(r.concurrency)).toFixed(2)} × |`;
     });
     const table = [
-      "| read | median (ms) | range (ms) | requests | ÷ bare scan at the same concurrency |",
-      "| --- | ---: | ---: | ---: | ---: |",
+      "| read | median (ms) | range (ms) | client CPU (ms) | requests | ÷ bare scan at the same concurrency |",
+      "| --- | ---: | ---: | ---: | ---: | ---: |",
       ...rows,
     ].join("\n");
     const ratios = results
@@ -411,20 +416,25 @@ async function main(): Promise<void> {
     const section = `
 ## History reads (${today})
 
-\`${command}\` (\`scripts/bench-history.ts\`): a ${o.periods}-period deal on a local ${node.version} node, ${fmt(o.blocksPerPeriod)} empty
-blocks mined in each period (head ${fmt(head)}; the deal was created at block ${fmt(createdAt)}, so its history spans
-${fmt(span)} blocks), every period reported by two reporters and distributed. Each read covers the deal's whole life
-in ranges of ${fmt(chunk)} blocks (${check.requests} \`eth_getLogs\`, ${check.logs} logs) with the filter
-\`periodStatements\` uses (the deal and its risk engine, the events of a period's record); the bare scan sends the same
-requests over \`fetch\` and only parses the JSON. Median of ${o.runs} runs after a warm-up; requests are those of one
-run, views included, each variant run in turn so that the machine's load weighs on all alike. Machine: ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GB,
-Node ${process.version}, load average ${load.map((x) => x.toFixed(1)).join(" / ")} at the start (the machine was shared).
+\`${command}\` (\`scripts/bench-history.ts\`):
+
+- chain: a local ${node.version} node; a ${o.periods}-period deal, every period reported by two reporters and
+  distributed, ${fmt(o.blocksPerPeriod)} empty blocks mined in each; head ${fmt(head)}, the deal created at block
+  ${fmt(createdAt)}: ${fmt(span)} blocks of history;
+- reads: the deal's whole life in ranges of ${fmt(chunk)} blocks (${check.requests} \`eth_getLogs\`, ${check.logs} logs), with
+  the filter \`periodStatements\` uses (the deal and its risk engine, the events of a period's record); the bare
+  scan sends the same requests over \`fetch\` and only parses the JSON; \`periodStatements\` gets \`fromBlock\` (as
+  the CLI passes the address book's) and also reads the deal's views;
+- median of ${o.runs} runs after a warm-up, the variants run in turn (a change of load weighs on all alike); client
+  CPU is this process's user + system time;
+- machine: ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average
+  ${load.map((x) => x.toFixed(1)).join(" / ")} at the start (shared with other jobs: the spread is wide).
 
 ${table}
 
-\`periodStatements\` ÷ the bare scan at the same concurrency: at most **${ratio.toFixed(2)} ×** (target ≤ 2 ×: ${verdict}).
-Reading ${fastest.concurrency} ranges at once took ${fmt(Math.round(median(fastest.ms)))} ms against ${fmt(Math.round(sequential))} ms one at a time
-(the SDK's default, \`DEFAULT_LOG_CONCURRENCY\`, is ${DEFAULT_LOG_CONCURRENCY}).
+\`periodStatements\` ÷ the bare scan at the same concurrency: at most **${ratio.toFixed(2)} ×** (target ≤ 2 ×:
+${verdict}). ${fastest.concurrency} ranges at once: ${fmt(Math.round(median(fastest.ms)))} ms, against ${fmt(Math.round(sequential))} ms one at a
+time (the SDK's default, \`DEFAULT_LOG_CONCURRENCY\`, is ${DEFAULT_LOG_CONCURRENCY}).
 `;
     if (o.write) {
       appendSection(section);
