@@ -562,9 +562,10 @@ export interface DealCreationBlockParameters extends LogReaderOptions {
  * The block in which `deal` (any contract) was created: a binary search over `eth_getCode(deal, block)` from 0 to
  * `blockNumber`, about log2(blocks) requests (20 for a million blocks); the answer is remembered per address and
  * checked (two requests in parallel) before it is used again, so a restarted local node is not misread. Throws when
- * there is no code at `blockNumber`. On a node that cannot answer for historical state (a pruned, non-archive node
- * refuses `eth_getCode` at old blocks), it returns 0: history is then read from block 0 — pass the creation block
- * (the address book's `blockNumber`) as `fromBlock` to the actions instead. The search trusts the node's answers:
+ * there is no code at `blockNumber`. A node that keeps recent state only (a pruned, non-archive node refuses
+ * `eth_getCode` at older blocks; anvil keeps a few thousand) still gives the exact block when it can answer "no code"
+ * for the block before it; when its history does not reach back that far, this returns 0 and history is read from
+ * block 0 — pass the creation block (the address book's `blockNumber`) as `fromBlock` to the actions instead. The search trusts the node's answers:
  * Hardhat's node answers an empty state inside the blocks `hardhat_mine` reserved, and the search then finds a later
  * block — pass `fromBlock` there too.
  *
@@ -616,21 +617,31 @@ async function findCreationBlock(
     }
   }
   if (!hasCode(await codeAt(head))) return undefined;
+  /** Whether the node could not answer for some block: its state is gone (a pruned node keeps recent blocks). */
+  let gaps = false;
+  /** The code at `block`, or undefined when the node has no state for it (a network error still throws). */
+  const answer = async (block: bigint): Promise<Hex | undefined> => {
+    try {
+      return await codeAt(block);
+    } catch (e) {
+      if (isTransientError(e)) throw e;
+      gaps = true;
+      return undefined;
+    }
+  };
+  // A block without state counts as one before the contract: the search then finds the first block with code among
+  // those the node can answer for, which is the creation block only if the node answers "no code" just before it.
   let lo = 0n;
   let hi = head;
   while (lo < hi) {
     const mid = (lo + hi) / 2n;
-    let code: Hex;
-    try {
-      code = await codeAt(mid);
-    } catch (e) {
-      // A node without historical state refuses old blocks: read from 0 (see the doc comment). A network error
-      // that outlasted the retries is not that.
-      if (isTransientError(e)) throw e;
-      return 0n;
-    }
-    if (hasCode(code)) hi = mid;
+    if (hasCode(await answer(mid))) hi = mid;
     else lo = mid + 1n;
+  }
+  if (gaps && lo > 0n) {
+    const before = await answer(lo - 1n);
+    // The node's history does not reach back to the contract's creation: read from 0 (see the doc comment).
+    if (before === undefined) return 0n;
   }
   creationBlocks.set(key, lo);
   return lo;

@@ -1010,16 +1010,29 @@ describe("log reader: the auditor actions on anvil behind a capped provider", fu
     expect(proxy.of("eth_getLogs").filter((r) => r.outcome === "refused")).to.have.length(1);
   });
 
-  it("on a node without historical state the creation block falls back to 0", async function () {
+  it("on a node that keeps recent state only: the exact block while it reaches back, else block 0", async function () {
     const port = await freePort();
-    const pruned = await startAnvil(port, ["--quiet", "--prune-history"]);
+    // 64 states kept: eth_getCode at older blocks is refused (-32602 BlockOutOfRangeError).
+    const pruned = await startAnvil(port, ["--quiet", "--prune-history", "64"]);
     try {
       const url = `http://127.0.0.1:${port}`;
       const p = devnetClients(url, chainFor(url, 31_337), 50);
+      const reader = readerFor(url, chainFor(url, 31_337));
       await p.testClient.mine({ blocks: 300 });
       const protocol = await p.admin.deployProtocol();
-      const reader = readerFor(url, chainFor(url, 31_337));
-      // The node refuses eth_getCode at old blocks (-32602 BlockOutOfRangeError): history is read from 0.
+      const head = await getBlockNumber(p.publicClient, { cacheTime: 0 });
+      const codeAt = async (block: bigint) =>
+        p.publicClient
+          .getCode({ address: protocol.factory, blockNumber: block })
+          .catch(() => "refused");
+      expect(await codeAt(1n)).to.equal("refused");
+      // The factory is younger than the node's memory: found exactly.
+      const found = await dealCreationBlock(reader, { deal: protocol.factory });
+      expect(found > 300n && found <= head).to.equal(true);
+      expect(await codeAt(found)).to.match(/^0x[0-9a-f]{2,}$/);
+      expect(await codeAt(found - 1n)).to.equal(undefined);
+      // 100 blocks later the node no longer answers for it: the remembered block cannot be checked, history from 0.
+      await p.testClient.mine({ blocks: 100 });
       expect(await dealCreationBlock(reader, { deal: protocol.factory })).to.equal(0n);
     } finally {
       if (pruned.pid !== undefined) process.kill(-pruned.pid, "SIGKILL");
