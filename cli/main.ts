@@ -15,6 +15,7 @@ import { toJson, UsageError } from "./lib/args.js";
 import { registerDeal } from "./commands/deal.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDev } from "./commands/dev.js";
+import { registerIssuer } from "./commands/issuer.js";
 import { registerKeeper } from "./commands/keeper.js";
 import { registerReport } from "./commands/report.js";
 import { registerServicing } from "./commands/servicing.js";
@@ -63,6 +64,7 @@ registerCompliance(program, globals);
 registerReport(program, globals);
 registerKeeper(program, globals);
 registerDev(program, globals);
+registerIssuer(program, globals);
 // Subcommands report usage errors the same way (exit code 2) and accept the global options after their name.
 for (const c of program.commands) {
   c.exitOverride();

@@ -307,6 +307,26 @@ import {
   type SetInvestorFrozenParameters,
   type SetInvestorFrozenReturnType,
 } from "./actions/compliance/setInvestorFrozen.js";
+import {
+  fleetValuation,
+  type FleetValuationParameters,
+  type FleetValuationReturnType,
+} from "./actions/anyone/fleetValuation.js";
+import {
+  priceFeedSnapshot,
+  type PriceFeedSnapshotParameters,
+  type PriceFeedSnapshotReturnType,
+} from "./actions/anyone/priceFeedSnapshot.js";
+import {
+  waiverBallot,
+  type WaiverBallotParameters,
+  type WaiverBallotReturnType,
+} from "./actions/anyone/waiverBallot.js";
+import {
+  grantPriceIndexPublisher,
+  type GrantPriceIndexPublisherParameters,
+  type GrantPriceIndexPublisherReturnType,
+} from "./actions/deploy/grantPriceIndexPublisher.js";
 
 // A type alias (not an interface) so it has the implicit index signature `client.extend` requires.
 export type CascadeActions = {
@@ -385,6 +405,12 @@ export type CascadeActions = {
   isComplianceAgent: (params: IsComplianceAgentParameters) => Promise<boolean>;
   updateInvestor: (params: UpdateInvestorParameters) => Promise<UpdateInvestorReturnType>;
   setInvestorFrozen: (params: SetInvestorFrozenParameters) => Promise<SetInvestorFrozenReturnType>;
+  fleetValuation: (params: FleetValuationParameters) => Promise<FleetValuationReturnType>;
+  priceFeedSnapshot: (params: PriceFeedSnapshotParameters) => Promise<PriceFeedSnapshotReturnType>;
+  waiverBallot: (params: WaiverBallotParameters) => Promise<WaiverBallotReturnType>;
+  grantPriceIndexPublisher: (
+    params: GrantPriceIndexPublisherParameters,
+  ) => Promise<GrantPriceIndexPublisherReturnType>;
 };
 
 /** Binds every Cascade action to `client`; use as `client.extend(cascadeActions)`. */
@@ -451,5 +477,9 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     isComplianceAgent: (params) => isComplianceAgent(client, params),
     updateInvestor: (params) => updateInvestor(client, params),
     setInvestorFrozen: (params) => setInvestorFrozen(client, params),
+    fleetValuation: (params) => fleetValuation(client, params),
+    priceFeedSnapshot: (params) => priceFeedSnapshot(client, params),
+    waiverBallot: (params) => waiverBallot(client, params),
+    grantPriceIndexPublisher: (params) => grantPriceIndexPublisher(client, params),
   };
 }

@@ -55,6 +55,18 @@ export interface DealRecord {
   termSheet?: string;
 }
 
+/** A price-index feed deployed by `cascade feed deploy` (a `GpuPriceIndexFeed`), named in the address book. */
+export interface FeedRecord {
+  name: string;
+  feed: Address;
+  description: string;
+  decimals: number;
+  admin: Address;
+  publisher: Address;
+  blockNumber: string;
+  transactionHash: string;
+}
+
 /** Everything recorded for one chain. */
 export interface Deployment {
   chainId: number;
@@ -70,6 +82,8 @@ export interface Deployment {
   stablecoin?: Address;
   /** Deals by name. */
   deals: Record<string, DealRecord>;
+  /** Price-index feeds by name; a term sheet's `"$<name>"` placeholder resolves to the feed's address. */
+  feeds?: Record<string, FeedRecord>;
 }
 
 /** The address-book file of `chainId` in `dir`. */

@@ -264,9 +264,10 @@ export class TermSheetError extends CascadeError {
   override name = "TermSheetError";
   readonly issues: readonly TermSheetIssue[];
 
-  constructor(issues: readonly TermSheetIssue[]) {
+  /** `what` names the document in the message (default "term sheet"; "fleet entries" for `parseFleetEntries`). */
+  constructor(issues: readonly TermSheetIssue[], what = "term sheet") {
     super(
-      `invalid term sheet (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+      `invalid ${what} (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
         issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n"),
       { issues },
     );

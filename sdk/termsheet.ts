@@ -7,7 +7,8 @@
  * - amounts are decimal strings (or numbers) in whole stablecoin units: `"6000000"`, `"25,000,000"`, `"0.5"`;
  * - rates and shares are given in percent or basis points: `"baseRatePct": 8` or `"baseRateBps": 800`;
  *   a coupon's `slope` is a plain multiplier (0.2 = +0.2 rate points per utilization point);
- * - times are ISO-8601 strings, unix seconds, or offsets from `options.now` such as `"+7d"`, `"+1h30m"`;
+ * - times are ISO-8601 strings, unix seconds, or offsets from `options.now` such as `"+7d"`, `"+1h30m"` (or `"-30d"`
+ *   before it: a fleet bought before the term sheet);
  *   durations are `"30d"`, `"12h"` or seconds;
  * - addresses may be placeholders such as `"$issuer"` or `"$reporter0"`, resolved from `options.addresses`;
  * - the `oracle` object holds the reporters, their quorum and the oracle's bounds;
@@ -26,8 +27,9 @@ import { getAddress, isAddress, zeroAddress } from "viem";
 import { z } from "zod/v4";
 
 import { TermSheetError, type TermSheetIssue } from "./errors.js";
-import { DEFAULT_RISK_TERMS } from "./models/riskTerms.js";
+import { DEFAULT_RISK_TERMS, MAX_FLEET_ENTRIES } from "./models/riskTerms.js";
 import {
+  fleetEntrySchema,
   fleetIndexRules,
   termSheetSchema,
   valid,
@@ -43,6 +45,7 @@ import {
 } from "./termsheet/schema.js";
 import { countryBitmap, investorClassMask, NO_TRANSFER_RULES } from "./compliance.js";
 import {
+  decimalPlaces,
   MAX_DECIMALS,
   MONTH_SECONDS,
   parseDecimal,
@@ -664,3 +667,92 @@ export function parseTermSheet(
     },
   };
 }
+
+// ------------------------------------------------------------------ fleet entries added after creation
+
+export interface ParseFleetEntriesOptions {
+  /** Reference time (unix seconds) for relative times like `"-30d"` (bought a month ago). */
+  now?: bigint;
+  /** The deal stablecoin's decimals. */
+  decimals: number;
+  /** Decimals of the deal's price feed; undefined when the deal has none (no entry can then be marked to an index). */
+  feedDecimals?: number;
+}
+
+/**
+ * Parses GPU fleet entries in the term sheet's `risk.fleet[]` format — an array of entries, or an object whose
+ * `fleet` is one — into the structs `RiskEngine.addFleetEntries` takes: the GPUs an issuer adds after creation.
+ * @throws TermSheetError listing every problem, at paths like `fleet[1].unitResidual`.
+ * @example
+ * const entries = parseFleetEntries(JSON.parse(text), { now: block.timestamp, decimals: 6, feedDecimals: 8 });
+ * const { ids } = await issuer.addFleetEntries({ deal, entries });
+ */
+export function parseFleetEntries(
+  json: unknown,
+  options: ParseFleetEntriesOptions,
+): FleetEntryTerms[] {
+  const list = Array.isArray(json)
+    ? (json as unknown[])
+    : isObject(json) && Array.isArray(json.fleet)
+      ? (json.fleet as unknown[])
+      : undefined;
+  if (list === undefined)
+    throw new TermSheetError(
+      [
+        {
+          path: "",
+          message: `expected an array of fleet entries (or { "fleet": [...] }), got ${show(json)}`,
+        },
+      ],
+      "fleet entries",
+    );
+  const doc = { fleet: list };
+  const schema = z.strictObject({
+    fleet: z
+      .array(fleetEntrySchema)
+      .min(1, { error: "expected at least one fleet entry" })
+      .max(MAX_FLEET_ENTRIES, { error: `at most ${MAX_FLEET_ENTRIES} entries` }),
+  });
+  const result = schema.safeParse(doc, { error: defaultMessages });
+  const own: RawIssue[] = [];
+  const add = (path: readonly (string | number)[], message: string) =>
+    own.push({ path: ["fleet", ...path], message });
+  list.forEach((e, i) => {
+    if (!isObject(e)) return;
+    if (valid(timeSchema, e.acquired)) {
+      const at = parseTime(e.acquired, options.now);
+      if (typeof at === "string") add([i, "acquired"], at);
+      else if (at === 0n) add([i, "acquired"], "expected a time after 1970, got 0");
+      else if (at > U64)
+        add([i, "acquired"], `expected a time that fits uint64 seconds, got ${show(e.acquired)}`);
+    }
+    for (const key of ["unitCost", "unitResidual"]) {
+      if (!valid(amountSchema, e[key])) continue;
+      const r = toUnits(e[key] as string | number, options.decimals, U128, "uint128");
+      if (typeof r === "string") add([i, key], r);
+    }
+    const index = e.indexAtAcquisition;
+    if (index === undefined) return;
+    if (options.feedDecimals === undefined)
+      add([i, "indexAtAcquisition"], "the deal has no price feed to mark the entry to");
+    else if (
+      (typeof index === "string" || typeof index === "number") &&
+      DECIMAL_LIKE.test(String(index)) &&
+      decimalPlaces(index) > options.feedDecimals
+    )
+      add(
+        [i, "indexAtAcquisition"],
+        `has more decimal places than the feed's ${options.feedDecimals}`,
+      );
+  });
+  if (!result.success || own.length > 0)
+    throw new TermSheetError(
+      toIssues([...(result.error?.issues ?? []), ...own], doc),
+      "fleet entries",
+    );
+  return result.data.fleet.map((e) =>
+    buildFleetEntry(e, options.decimals, options.feedDecimals ?? 0, options.now),
+  );
+}
+
+const DECIMAL_LIKE = /^[0-9_,]*\.?[0-9]*$/;

@@ -49,6 +49,8 @@ async function placeholders(ctx: Context, o: CreateOptions, sender: Address) {
   // `"registry": "$registry"` names the protocol's investor registry (restricted tranche tokens).
   const { investorRegistry } = ctx.protocol();
   if (investorRegistry) out.registry = investorRegistry;
+  // `"$<name>"` names a price feed recorded by `cascade feed deploy --name <name>`.
+  for (const [name, f] of Object.entries(ctx.deployment.feeds ?? {})) out[name] = f.feed;
   const add = (name: string, value: unknown, from: string) => {
     if (typeof value !== "string" || !isAddress(value, { strict: false }))
       throw new UsageError(`${from}: ${name} must be an address`);
@@ -77,6 +79,13 @@ async function create(ctx: Context, file: string, o: CreateOptions) {
   const wallet = await ctx.wallet();
   const reader = wallet as unknown as CascadeClient;
   const addresses = await placeholders(ctx, o, wallet.account.address);
+  const feedRef = (json as { risk?: { priceFeed?: { address?: unknown } } }).risk?.priceFeed
+    ?.address;
+  if (typeof feedRef === "string" && feedRef.startsWith("$") && !(feedRef.slice(1) in addresses))
+    throw new UsageError(
+      `${file} marks its fleet to the price feed ${feedRef}: deploy one with \`cascade feed deploy --name ` +
+        `${feedRef.slice(1)} …\` (recorded in the address book) or give --address ${feedRef.slice(1)}=0x…`,
+    );
   const stablecoin = addresses.stablecoin;
   // The stablecoin's own decimals win over the file's (when the address resolves to a token).
   let decimals: number | undefined;

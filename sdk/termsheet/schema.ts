@@ -272,9 +272,12 @@ function unitCount(what: string, unitSeconds: bigint) {
 }
 
 const TIME_TEXT =
-  'an ISO-8601 time with a zone ("2026-01-01T00:00:00Z"), unix seconds, or an offset from now like "+7d"';
+  'an ISO-8601 time with a zone ("2026-01-01T00:00:00Z"), unix seconds, or an offset from now like "+7d" or "-30d"';
 
-/** A time: ISO-8601 with a zone, unix seconds (number or string) or `"+<duration>"` (resolved by the parser). */
+/**
+ * A time: ISO-8601 with a zone, unix seconds (number or string) or `"+<duration>"` / `"-<duration>"` (resolved by the
+ * parser).
+ */
 const time = z
   .union(
     [
@@ -287,7 +290,7 @@ const time = z
   )
   .check(
     refine<string | number>((v) => {
-      if (typeof v === "string" && v.startsWith("+")) return undefined;
+      if (typeof v === "string" && /^[+-]/.test(v)) return undefined;
       const ms = typeof v === "string" && !UNIX_SECONDS_PATTERN.test(v) ? Date.parse(v) : undefined;
       if (ms !== undefined && ms % 1000 !== 0) return `expected a whole second, got ${show(v)}`;
       const seconds = ms !== undefined ? BigInt(ms / 1000) : BigInt(v);

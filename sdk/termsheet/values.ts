@@ -26,8 +26,8 @@ export const DECIMAL_PATTERN = /^(?:\d+|\d{1,3}(?:,\d{3})+|\d+(?:_\d+)+)(?:\.\d+
 export const SIGNED_DECIMAL_PATTERN = /^-?(?:\d+|\d{1,3}(?:,\d{3})+|\d+(?:_\d+)+)(?:\.\d+)?$/;
 /** A duration: `"30d"`, `"1h30m"` (units s, m, h, d, w) or a string of seconds. */
 export const DURATION_PATTERN = /^(?:\d+|(?:\d+[smhdw])+)$/;
-/** A time relative to the parse options' `now`: `"+7d"`, `"+1h30m"`. */
-export const RELATIVE_TIME_PATTERN = /^\+(?:\d+[smhdw])+$/;
+/** A time relative to the parse options' `now`: `"+7d"`, `"+1h30m"` after it, `"-30d"` before it. */
+export const RELATIVE_TIME_PATTERN = /^[+-](?:\d+[smhdw])+$/;
 /** Unix seconds as a string. */
 export const UNIX_SECONDS_PATTERN = /^\d+$/;
 /** A 20-byte hex address (checksum not enforced). */
@@ -134,8 +134,8 @@ export function parseDuration(input: unknown): bigint | string {
 }
 
 /**
- * Parses a time: ISO-8601 with a time zone (`"2026-01-01T00:00:00Z"`), unix seconds, or `"+<duration>"` after `now`.
- * Returns an error message when invalid.
+ * Parses a time: ISO-8601 with a time zone (`"2026-01-01T00:00:00Z"`), unix seconds, `"+<duration>"` after `now` or
+ * `"-<duration>"` before it (a fleet bought before the term sheet). Returns an error message when invalid.
  */
 export function parseTime(input: unknown, now: bigint | undefined): bigint | string {
   if (typeof input === "number") {
@@ -144,10 +144,12 @@ export function parseTime(input: unknown, now: bigint | undefined): bigint | str
   if (typeof input !== "string")
     return 'must be an ISO-8601 time, unix seconds or an offset like "+7d"';
   const s = input.trim();
-  if (s.startsWith("+")) {
+  if (s.startsWith("+") || s.startsWith("-")) {
     if (now === undefined) return `relative time ${show(input)} needs options.now`;
     const d = parseDuration(s.slice(1));
-    return typeof d === "string" ? d : now + d;
+    if (typeof d === "string") return d;
+    if (s.startsWith("+")) return now + d;
+    return d > now ? `${show(input)} is before 1970 (now is ${now})` : now - d;
   }
   if (UNIX_SECONDS_PATTERN.test(s)) return BigInt(s);
   const ms = Date.parse(s);

@@ -558,7 +558,12 @@ const EXAMPLES = readdirSync(new URL("../../examples/", import.meta.url)).filter
 const readExample = (file: string): TermSheetJson =>
   JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), "utf8"));
 const b200 = readExample("b200-datacenter.json");
-const allAddresses = { ...addresses, reporter3: addr("aa"), registry: addr("bb") };
+const allAddresses = {
+  ...addresses,
+  reporter3: addr("aa"),
+  registry: addr("bb"),
+  b200Index: addresses.priceFeed,
+};
 // Free-form JSON the cases edit in place.
 type Json = Record<string, any>;
 
@@ -585,7 +590,7 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
     }
   });
 
-  it("parses the B200 example: basis points, durations, an ISO acquisition time and a declining balance", () => {
+  it("parses the B200 example: basis points, durations, an acquisition before now and a declining balance", () => {
     const { terms } = parseTermSheet(b200, { now: NOW, addresses: allAddresses });
     expect(terms.servicerFeeBps).to.equal(125);
     expect(terms.oracle.threshold).to.equal(3);
@@ -615,7 +620,7 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
       maxStaleness: 2 * 86_400,
     });
     expect(r.fleet[0]).to.deep.include({
-      acquiredAt: 1_763_164_800n, // 2025-11-15T00:00:00Z
+      acquiredAt: NOW - 30n * 86_400n, // "-30d": delivered a month before the term sheet
       usefulLife: 60 * 2_628_000,
       method: DepreciationMethod.DecliningBalance,
       yearlyRate: 30n * PCT,
@@ -683,7 +688,7 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
       {
         path: "offeringClosesAt",
         message:
-          'expected an ISO-8601 time with a zone ("2026-01-01T00:00:00Z"), unix seconds, or an offset from now like "+7d", got "next week"',
+          'expected an ISO-8601 time with a zone ("2026-01-01T00:00:00Z"), unix seconds, or an offset from now like "+7d" or "-30d", got "next week"',
       },
       { path: "periodLength", message: 'expected a positive duration, got "0d"' },
       {
@@ -1257,7 +1262,7 @@ async function onChain() {
         trustee: trustee.account.address,
         guardian: guardian.account.address,
         ...Object.fromEntries(reporters.map((r, i) => [`reporter${i}`, r.account.address])),
-        ...(priceFeed === undefined ? {} : { priceFeed }),
+        ...(priceFeed === undefined ? {} : { priceFeed, b200Index: priceFeed }),
       },
     });
     const created = await issuer.createDeal({ factory: protocol.factory, terms });

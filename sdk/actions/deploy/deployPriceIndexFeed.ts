@@ -1,4 +1,4 @@
-import type { Address, Hash } from "viem";
+import { getAddress, type Address, type Hash } from "viem";
 
 import {
   deployAndWait,
@@ -22,6 +22,8 @@ export interface DeployPriceIndexFeedParameters extends AccountParameter {
 
 export interface DeployPriceIndexFeedReturnType {
   feed: Address;
+  /** The block the feed was deployed in. */
+  blockNumber: bigint;
   transactionHash: Hash;
 }
 
@@ -29,6 +31,9 @@ export interface DeployPriceIndexFeedReturnType {
  * Deploys a GPU rental-price index feed (`GpuPriceIndexFeed`, Chainlink AggregatorV3-compatible). Its
  * `latestRoundData()` reverts until the first round is published, and the factory refuses a feed that does not
  * answer: publish a round (`publishPriceIndex`) before creating a deal marked to it.
+ * @example
+ * const { feed } = await admin.deployPriceIndexFeed({ decimals: 8, description: "B200 rental index, USD per GPU-hour" });
+ * await admin.publishPriceIndex({ feed, answer: 480_000_000n }); // $4.80
  */
 export async function deployPriceIndexFeed(
   client: CascadeClient,
@@ -47,5 +52,9 @@ export async function deployPriceIndexFeed(
     account,
     label: "GpuPriceIndexFeed",
   });
-  return { feed: address, transactionHash: receipt.transactionHash };
+  return {
+    feed: getAddress(address),
+    blockNumber: receipt.blockNumber,
+    transactionHash: receipt.transactionHash,
+  };
 }

@@ -26,7 +26,13 @@ export interface PublishPriceIndexReturnType {
   transactionHash: Hash;
 }
 
-/** Publishes a round of a GPU rental-price index feed (publisher role). */
+/**
+ * Publishes a round of a GPU rental-price index feed (publisher role).
+ * @throws ContractRevertError `NonPositiveAnswer(answer)`, `InvalidObservationTime(updatedAt, latest)` (zero, in the
+ * future or older than the latest round), `AccessControlUnauthorizedAccount(account, role)`.
+ * @example
+ * await publisher.publishPriceIndex({ feed, answer: parseUnits("4.65", 8) });
+ */
 export async function publishPriceIndex(
   client: CascadeClient,
   params: PublishPriceIndexParameters,
