@@ -459,7 +459,9 @@ export function revertFormatter(units: RevertUnits = {}): RevertFormatter {
   const amount = (v: unknown) => {
     const n = big(v);
     if (n === undefined) return String(v);
-    return decimals === undefined ? `${group(n.toString())} base units` : formatSignificantAmount(n, decimals);
+    return decimals === undefined
+      ? `${group(n.toString())} base units`
+      : formatSignificantAmount(n, decimals);
   };
   return {
     amount,
