@@ -33,6 +33,8 @@ import {
   TransferRestrictedError,
   trancheTokenAbi,
   WAD,
+  type CreateDealReturnType,
+  type TermSheet,
   type TermSheetJson,
 } from "../../sdk/index.js";
 import { viemNetwork } from "../helpers/viem-network.js";
@@ -127,19 +129,30 @@ const restrictedJson: TermSheetJson = {
         : t,
   ),
 };
-// One time of creation for both: their offerings open and close together.
-const createdAt = await now();
-const restricted = parseTermSheet(restrictedJson, { now: createdAt, addresses }).terms;
-const dealA = await issuer.createDeal({ factory: protocol.factory, terms: restricted });
-const plain = parseTermSheet(example, { now: createdAt, addresses }).terms;
-const dealB = await issuer.createDeal({ factory: protocol.factory, terms: plain });
-const creationBlock = dealA.blockNumber;
+// Created when the tests start, not when the file loads: the in-process chain's blocks follow the clock, so the
+// offerings' windows (a minute from creation) must count from the first test, whatever ran before this file.
+let restricted: TermSheet;
+let dealA: CreateDealReturnType;
+let dealB: CreateDealReturnType;
+let creationBlock: bigint;
 
 const message = (code: number) =>
   TRANSFER_RESTRICTION_MESSAGES[code as keyof typeof TRANSFER_RESTRICTION_MESSAGES];
 
 describe("SDK investor and compliance-agent actions", () => {
   let kycExpiry: bigint;
+
+  before(async () => {
+    // A block now, so that "now" is the clock's; one time of creation for both deals: their offerings open and
+    // close together.
+    await networkHelpers.mine();
+    const createdAt = await now();
+    restricted = parseTermSheet(restrictedJson, { now: createdAt, addresses }).terms;
+    dealA = await issuer.createDeal({ factory: protocol.factory, terms: restricted });
+    const plain = parseTermSheet(example, { now: createdAt, addresses }).terms;
+    dealB = await issuer.createDeal({ factory: protocol.factory, terms: plain });
+    creationBlock = dealA.blockNumber;
+  });
 
   it("investorRecord, isComplianceAgent: the registry's record and who may change it", async () => {
     kycExpiry = (await now()) + 3n * 365n * DAY;
