@@ -75,7 +75,7 @@ function group(whole: string): string {
 }
 
 /** Base units as a decimal with separators, at least two decimals and every significant one: 10.00, 0.000001. */
-export function formatAmountExact(units: bigint, decimals: number): string {
+export function formatSignificantAmount(units: bigint, decimals: number): string {
   const [whole, fraction = ""] = formatUnits(units, decimals).split(".");
   const shown = fraction.replace(/0+$/, "").padEnd(Math.min(2, decimals), "0");
   return shown ? `${group(whole)}.${shown}` : group(whole);
@@ -461,7 +461,7 @@ export function revertFormatter(units: RevertUnits = {}): RevertFormatter {
     if (n === undefined) return String(v);
     return decimals === undefined
       ? `${group(n.toString())} base units`
-      : formatAmountExact(n, decimals);
+      : formatSignificantAmount(n, decimals);
   };
   return {
     amount,

@@ -12,6 +12,7 @@ import {
   ContractRevertError,
   formatRate,
   ReportRefusedError,
+  SubscriptionRefusedError,
   TermSheetError,
   TransferRestrictedError,
 } from "../../sdk/index.js";
@@ -162,8 +163,11 @@ export async function withProgress<T>(
 export function describeFailure(e: unknown): string {
   if (e instanceof TermSheetError) return e.message;
   if (e instanceof ContractRevertError) {
-    // A transfer restriction's message is its ERC-1404 sentence already.
-    const text = e instanceof TransferRestrictedError ? e.message : e.describe();
+    // A transfer restriction's message is its ERC-1404 sentence already, a refused subscription's its own sentence.
+    const text =
+      e instanceof TransferRestrictedError || e instanceof SubscriptionRefusedError
+        ? e.message
+        : e.describe();
     return e.transactionHash ? `${text} (transaction ${e.transactionHash})` : text;
   }
   if (e instanceof CascadeError || e instanceof UsageError) return firstLine(e.message);

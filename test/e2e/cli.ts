@@ -156,7 +156,7 @@ describe("cascade CLI end to end against anvil", function () {
     expect(small.code).to.equal(1);
     const lines = small.stderr.split("\n").filter((l) => l.startsWith("cascade:"));
     expect(lines).to.deep.equal([
-      "cascade: BelowMinimumTicket: 10.00 < minimum 100,000.00 USDC",
+      "cascade: subscription refused (BelowMinimumTicket): 10.00 < minimum 100,000.00 USDC",
     ]);
     expect(smallJson.code).to.equal(1);
     expect(JSON.parse(smallJson.stdout)).to.deep.include({

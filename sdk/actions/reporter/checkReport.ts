@@ -5,7 +5,7 @@ import { withErrors, type CascadeClient } from "../../client.js";
 import { ReportRefusedError } from "../../errors.js";
 import { dealAbi, utilizationOracleAbi } from "../../generated/abis.js";
 import { utilizationDown } from "../../models/waterfall.js";
-import { formatAmountExact, formatTime, formatWadPercent } from "../../revertFormat.js";
+import { formatSignificantAmount, formatTime, formatWadPercent } from "../../revertFormat.js";
 import { ReportState, type UtilizationReport } from "../../types.js";
 
 export interface CheckReportParameters {
@@ -97,7 +97,7 @@ export async function checkReport(
       readContract(client, { address: stablecoin, abi: erc20Abi, functionName: "symbol" }),
     ),
   ]);
-  const money = (v: bigint) => `${formatAmountExact(v, decimals)} ${symbol}`;
+  const money = (v: bigint) => `${formatSignificantAmount(v, decimals)} ${symbol}`;
   const refuse = (errorName: string, message: string, details: Record<string, unknown> = {}) =>
     new ReportRefusedError(errorName, message, { deal, period, signer, ...details });
 
