@@ -2,7 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 
 import type { Command } from "commander";
-import { getAddress, isAddress, type Address } from "viem";
+import type { Address } from "viem";
 import { getCode } from "viem/actions";
 
 import {
@@ -25,7 +25,7 @@ import {
   type StatementFacts,
   type TermSheetJson,
 } from "../../sdk/index.js";
-import { toJson, UsageError } from "../lib/args.js";
+import { parseAddress, toJson, UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { chainTime, decimalsOf, iso } from "../lib/deals.js";
 import { emit, keyValues, money, print, table, withProgress } from "../lib/output.js";
@@ -52,9 +52,8 @@ async function placeholders(ctx: Context, o: CreateOptions, sender: Address) {
   // `"$<name>"` names a price feed recorded by `cascade feed deploy --name <name>`.
   for (const [name, f] of Object.entries(ctx.deployment.feeds ?? {})) out[name] = f.feed;
   const add = (name: string, value: unknown, from: string) => {
-    if (typeof value !== "string" || !isAddress(value, { strict: false }))
-      throw new UsageError(`${from}: ${name} must be an address`);
-    out[name.replace(/^\$/, "")] = getAddress(value);
+    if (typeof value !== "string") throw new UsageError(`${from}: ${name} must be an address`);
+    out[name.replace(/^\$/, "")] = parseAddress(value, `${from}: ${name}`);
   };
   if (o.addresses) {
     const json = JSON.parse(await readFile(o.addresses, "utf8")) as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import type { Command } from "commander";
-import { getAddress, isAddress, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { getCode } from "viem/actions";
 
 import {
@@ -13,7 +13,7 @@ import {
   verifyDeployment,
   type CascadeClient,
 } from "../../sdk/index.js";
-import { UsageError } from "../lib/args.js";
+import { parseAddress, UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { deployDemoStablecoin, mockStablecoinBytecode } from "../lib/devnet.js";
 import { emit, keyValues, print, withProgress } from "../lib/output.js";
@@ -30,8 +30,7 @@ interface DeployOptions {
 
 function optionalAddress(v: string | undefined, flag: string): Address | undefined {
   if (v === undefined) return undefined;
-  if (!isAddress(v, { strict: false })) throw new UsageError(`${flag} must be an address`);
-  return getAddress(v);
+  return parseAddress(v, flag);
 }
 
 async function hasCode(client: CascadeClient, address: Address | undefined): Promise<boolean> {

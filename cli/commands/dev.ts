@@ -10,11 +10,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import type { Command } from "commander";
-import { erc20Abi, formatUnits, getAddress, isAddress } from "viem";
+import { erc20Abi, formatUnits, getAddress } from "viem";
 import { readContract } from "viem/actions";
 
 import { WaterfallMath, type CascadeClient, type DealRecord } from "../../sdk/index.js";
-import { parseInteger, parseMs, UsageError } from "../lib/args.js";
+import { parseAddress, parseInteger, parseMs, UsageError } from "../lib/args.js";
 import {
   DEVNET_ROLES,
   deployDemoStablecoin,
@@ -54,27 +54,28 @@ async function advance(ctx: Context, duration: string) {
 }
 
 async function mint(ctx: Context, to: string, amount: string, o: { token?: string }) {
-  if (!isAddress(to, { strict: false })) throw new UsageError(`"${to}" is not an address`);
-  const token = o.token ?? ctx.deployment.stablecoin;
-  if (!token || !isAddress(token, { strict: false }))
+  const recipient = parseAddress(to, "<to>");
+  if (o.token === undefined && !ctx.deployment.stablecoin)
     throw new UsageError("no stablecoin recorded: `cascade deploy --mock-stablecoin` or --token");
+  const token =
+    o.token === undefined ? ctx.deployment.stablecoin! : parseAddress(o.token, "--token");
   const wallet = await ctx.wallet();
   const client = wallet as unknown as CascadeClient;
   const d = await decimalsOf(client, getAddress(token));
   const units = parseAmount(amount, d, "<amount>");
   await withProgress(
     ctx.json,
-    `minting ${money(units, d)} to ${to}`,
-    () => mintDemo(wallet, getAddress(token), getAddress(to), units),
-    () => `minted ${money(units, d)} to ${to}`,
+    `minting ${money(units, d)} to ${recipient}`,
+    () => mintDemo(wallet, getAddress(token), recipient, units),
+    () => `minted ${money(units, d)} to ${recipient}`,
   );
   const balance = await readContract(client, {
     address: getAddress(token),
     abi: erc20Abi,
     functionName: "balanceOf",
-    args: [getAddress(to)],
+    args: [recipient],
   });
-  emit(ctx.json, { token, to: getAddress(to), minted: units, balance }, () =>
+  emit(ctx.json, { token, to: recipient, minted: units, balance }, () =>
     print(
       keyValues([
         ["token", token],

@@ -4,10 +4,10 @@
  * this command with the key in KEEPER_PRIVATE_KEY.
  */
 import type { Command } from "commander";
-import { getAddress, isAddress, type LocalAccount } from "viem";
+import type { LocalAccount } from "viem";
 
 import type { CascadeClient, DistributeReadyReturnType } from "../../sdk/index.js";
-import { UsageError } from "../lib/args.js";
+import { parseAddress, UsageError } from "../lib/args.js";
 import {
   keeperCrashLine,
   keeperOptions,
@@ -98,10 +98,8 @@ async function service(g: GlobalOptions, o: KeeperCommandOptions): Promise<numbe
   let opts: KeeperRunOptions;
   let account: LocalAccount;
   if (o.factory !== undefined) {
-    if (!isAddress(o.factory, { strict: false }))
-      throw new UsageError("--factory must be the DealFactory's address");
     const endpoint = endpointOf(g);
-    opts = keeperOptions(endpoint.url, getAddress(o.factory), o);
+    opts = keeperOptions(endpoint.url, parseAddress(o.factory, "--factory"), o);
     account = await loadSigner(g, endpoint);
   } else {
     const ctx = await Context.open(g);

@@ -8,7 +8,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 
 import type { Command } from "commander";
-import { getAddress, isAddress, isHex, keccak256, type Address, type Hex } from "viem";
+import { getAddress, isHex, keccak256, type Address, type Hex } from "viem";
 
 import {
   hashReport,
@@ -22,7 +22,7 @@ import {
   type ReportSignatureJson,
   type UtilizationReport,
 } from "../../sdk/index.js";
-import { parseInteger, UsageError } from "../lib/args.js";
+import { parseAddress, parseInteger, UsageError } from "../lib/args.js";
 import { Context, endpointOf, loadSigner, type GlobalOptions } from "../lib/context.js";
 import { decimalsOf, iso, parseAmount, stablecoinOf } from "../lib/deals.js";
 import { emit, keyValues, money, print, withProgress } from "../lib/output.js";
@@ -62,8 +62,8 @@ function dealRef(arg: string | undefined, o: DealOption): string {
 }
 
 function addressFlag(v: string | undefined, flag: string): Address {
-  if (!v || !isAddress(v, { strict: false })) throw new UsageError(`${flag} must be an address`);
-  return getAddress(v);
+  if (!v) throw new UsageError(`${flag} must be an address`);
+  return parseAddress(v, flag);
 }
 
 function required(v: string | undefined, flag: string): string {
@@ -119,8 +119,9 @@ async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
   let decimals: number;
   if (o.chainId !== undefined) {
     // Offline: everything that binds the signature is given; no node is asked.
-    if (!isAddress(c.deal, { strict: false }))
+    if (!/^0x/i.test(c.deal))
       throw new UsageError("offline (--chain-id), the deal must be an address");
+    parseAddress(c.deal, "deal");
     decimals = Number(parseInteger(required(o.decimals, "--decimals (offline)"), "--decimals"));
     report = {
       chainId: parseInteger(o.chainId, "--chain-id"),
