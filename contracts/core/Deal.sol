@@ -116,7 +116,23 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         emit OfferingSettled(index, issued, reserveFunding, reserveAfter);
         // A minimum raise is at least one unit, so an offering issued nothing exactly when it missed its minimum.
         if (issued != 0) _raised = true;
-        if (++_settledOfferings == count) _setStatus(_raised ? DealStatus.Active : DealStatus.Cancelled);
+        if (++_settledOfferings == count) {
+            if (_raised) _setStatus(DealStatus.Active);
+            else _cancel();
+        }
+    }
+
+    /// @dev Every offering missed its minimum raise: the deal ends, and collections the servicer deposited while it
+    /// was offering go back to the issuer as residual ({withdrawResidual}), so nothing stays in a deal that never runs.
+    function _cancel() private {
+        _setStatus(DealStatus.Cancelled);
+        uint256 held = _collections;
+        if (held != 0) {
+            _collections = 0;
+            uint256 owed = _residualOwed + held;
+            _residualOwed = owed.toUint128();
+            emit CollectionsReturned(held, owed);
+        }
     }
 
     // ------------------------------------------------------------ collections

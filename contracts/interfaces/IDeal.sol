@@ -136,6 +136,9 @@ interface IDeal {
     /// @notice The issuer withdrew `amount`: the residual credited to it while no equity is issued (by distributions,
     /// recoveries after default and the clean-up call, each of which names the issuer as its residual's recipient).
     event ResidualWithdrawn(address indexed issuer, uint256 amount);
+
+    /// @notice A cancelled deal credited the collections it held to the issuer (withdrawn with `withdrawResidual`).
+    event CollectionsReturned(uint256 amount, uint256 residualOwed);
     /// @notice `proposer` (the guardian or the issuer admin) proposed that `next` replace `current` as the deal's
     /// guardian from `eta` on; the guardian or the issuer admin may cancel it until then.
     event GuardianChangeProposed(address indexed proposer, address indexed current, address indexed next, uint64 eta);

@@ -62,6 +62,37 @@ describe("Deal", function () {
       expect((await deal.tranche(3n)).issued).to.equal(10n * USDC);
     });
 
+    it("test_onOfferingSettled_cancelled_returnsCollectionsToTheIssuer", async function () {
+      const { deal, h, r, protocol, dealAddress } =
+        await networkHelpers.loadFixture(missedDealFixture);
+      // The servicer deposited while the deal was still offering.
+      await protocol.stablecoin.mint(r.servicer.address, 70n * USDC);
+      await protocol.stablecoin.connect(r.servicer).approve(dealAddress, 70n * USDC);
+      await deal.connect(r.servicer).depositCollections(70n * USDC);
+      for (const o of h.offerings.slice(0, 3)) await o.close();
+      await expect(h.offerings[3].close())
+        .to.emit(deal, "CollectionsReturned")
+        .withArgs(70n * USDC, 70n * USDC);
+      expect(await deal.undistributedCollections()).to.equal(0n);
+      expect(await deal.residualOwed()).to.equal(70n * USDC);
+      const before = await protocol.stablecoin.balanceOf(r.issuer.address);
+      await expect(deal.connect(r.issuer).withdrawResidual())
+        .to.emit(deal, "ResidualWithdrawn")
+        .withArgs(r.issuer.address, 70n * USDC);
+      expect(await protocol.stablecoin.balanceOf(r.issuer.address)).to.equal(before + 70n * USDC);
+      expect(await protocol.stablecoin.balanceOf(dealAddress)).to.equal(0n);
+      await expect(deal.connect(r.issuer).withdrawResidual())
+        .to.be.revertedWithCustomError(deal, "NoResidualOwed")
+        .withArgs(r.issuer.address);
+    });
+
+    it("test_onOfferingSettled_cancelledWithoutCollections_returnsNothing", async function () {
+      const { deal, h } = await networkHelpers.loadFixture(missedDealFixture);
+      for (const o of h.offerings.slice(0, 3)) await o.close();
+      await expect(h.offerings[3].close()).not.to.emit(deal, "CollectionsReturned");
+      expect(await deal.residualOwed()).to.equal(0n);
+    });
+
     it("test_depositCollections_cancelled", async function () {
       const { deal, r, dealAddress, protocol } =
         await networkHelpers.loadFixture(cancelledDealFixture);
