@@ -14,7 +14,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { getAddress, keccak256, toHex, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { getTransactionCount, readContract } from "viem/actions";
 
 import { chainFor } from "../../cli/lib/clients.js";
@@ -282,24 +282,13 @@ describe("cascade CLI: investors and the compliance agent, against anvil", funct
     await mintDemo(c.servicer, stablecoin, addressOf("servicer"), 2_068_070_400_000n);
     await c.servicer.depositCollections({ deal, amount: 2_068_070_400_000n });
     await warp(30n * 86_400n);
-    const report = [
-      "--period",
-      "0",
-      "--gpu-hours-available",
-      "1474560",
-      "--gpu-hours-billed",
-      "1105920",
-      "--revenue",
-      "2433024",
-      "--report-hash",
-      keccak256(toHex("meter export, period 0")),
-    ];
-    const sigs = [join(session.dir, "sig-0.json"), join(session.dir, "sig-1.json")];
-    await Promise.all([
-      ok(["report", "sign", "h100", ...report, "--out", sigs[0]], "reporter0"),
-      ok(["report", "sign", "h100", ...report, "--out", sigs[1]], "reporter1"),
-    ]);
-    await ok(["report", "submit", ...sigs], "servicer");
+    await session.signAndSubmit("h100", {
+      period: 0,
+      available: 1_474_560n,
+      billed: 1_105_920n,
+      revenue: "2433024",
+      meter: "meter export, period 0",
+    });
     await warp(2n * 86_400n + 60n);
     const kept = await ok<{ name: string; periods: string[] }[]>(
       ["keeper", "run", "--once"],

@@ -11,7 +11,6 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { keccak256, toHex } from "viem";
 
 import { addressOf, CliSession, type DevRole } from "./harness.js";
 
@@ -310,24 +309,13 @@ describe("cascade CLI: the issuer's commands against anvil", function () {
       ok(["stablecoin", "mint", servicer, "2,068,070.40"], "servicer"),
     ]);
     await ok(["collections", "deposit", "h100", "--amount", "2,068,070.40"], "servicer");
-    const report = [
-      "--period",
-      "0",
-      "--gpu-hours-available",
-      "1474560",
-      "--gpu-hours-billed",
-      "1105920",
-      "--revenue",
-      "2433024",
-      "--report-hash",
-      keccak256(toHex("meter export, period 0")),
-    ];
-    const sigs = [join(session.dir, "sig-0.json"), join(session.dir, "sig-1.json")];
-    await Promise.all([
-      ok(["report", "sign", "h100", ...report, "--out", sigs[0]], "reporter0"),
-      ok(["report", "sign", "h100", ...report, "--out", sigs[1]], "reporter1"),
-    ]);
-    await ok(["report", "submit", ...sigs], "servicer");
+    await session.signAndSubmit("h100", {
+      period: 0,
+      available: 1_474_560n,
+      billed: 1_105_920n,
+      revenue: "2433024",
+      meter: "meter export, period 0",
+    });
     // Past period 0's dispute window and periods 1 and 2's report deadlines: the keeper runs all three, the last
     // two unreported, and the missed-report covenant accelerates the deal.
     await ok(["time", "advance", "72d"]);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { expect } from "chai";
-import type { Hex } from "viem";
+import { keccak256, toHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { devKey, DEVNET_ROLES } from "../../cli/lib/devnet.js";
@@ -149,6 +149,35 @@ export class CliSession {
     const r = await this.cascade(args, role);
     expect(r.code, `cascade ${args.join(" ")} should fail: ${r.stdout}`).to.equal(code);
     return r.stderr.trim().split("\n").at(-1) ?? "";
+  }
+
+  /**
+   * Reporters 0 and 1 sign the same utilization report of `deal` (`report sign`, side by side; `meter` is the text
+   * whose keccak-256 is the report hash) and `submitter` submits both signatures (`report submit`).
+   */
+  async signAndSubmit(
+    deal: string,
+    r: { period: number; available: bigint; billed: bigint; revenue: string; meter: string },
+    submitter: DevRole = "servicer",
+  ): Promise<void> {
+    const report = [
+      "--period",
+      String(r.period),
+      "--gpu-hours-available",
+      String(r.available),
+      "--gpu-hours-billed",
+      String(r.billed),
+      "--revenue",
+      r.revenue,
+      "--report-hash",
+      keccak256(toHex(r.meter)),
+    ];
+    const signers = ["reporter0", "reporter1"] as const;
+    const files = signers.map((who) => join(this.dir, `sig-${r.period}-${who}.json`));
+    await Promise.all(
+      signers.map((who, i) => this.ok(["report", "sign", deal, ...report, "--out", files[i]], who)),
+    );
+    await this.ok(["report", "submit", ...files], submitter);
   }
 
   /** The last commands and their output (print them when a test fails). */
