@@ -26,8 +26,11 @@ import type { ContractTransactionResponse } from "ethers";
 import { artifacts, network } from "hardhat";
 
 import {
+  CapacityUnit,
   DAY,
   DepreciationMethod,
+  NO_EQUITY_WATERFALL,
+  NO_SITE,
   PERIOD,
   PrincipalType,
   RiskMetric,
@@ -464,6 +467,7 @@ function termSheet(
       fleetGpus: 2_048n,
       maxPricePerGpuHour: 6n * USDC,
       maxUtilizationStep: pct(25n),
+      unit: CapacityUnit.GpuHours,
     },
     risk: {
       trailingPeriods: 3,
@@ -473,8 +477,11 @@ function termSheet(
       priceFeed: { feed: ethers.ZeroAddress, decimals: 0, maxStaleness: 0 },
       triggers: TRIGGERS,
       fleet: FLEET,
+      appraisalMaxAge: 0,
     },
     tranches: tranches.map((tr, i) => restricted(tr, i === 1 ? 100 : 0)),
+    equity: NO_EQUITY_WATERFALL,
+    site: NO_SITE,
   };
 }
 

@@ -68,6 +68,8 @@ import {
   TrancheKind,
   TriggerComparison,
   TriggerEffect,
+  NO_EQUITY_WATERFALL,
+  NO_SITE,
   type Address,
   type CouponTerms,
   type FleetEntryTerms,
@@ -596,6 +598,7 @@ function buildRisk(
     fleet: (r.fleet ?? []).map((e) =>
       buildFleetEntry(e, decimals, feed?.decimals ?? 0, options.now),
     ),
+    appraisalMaxAge: DEFAULT_RISK_TERMS.appraisalMaxAge,
   };
 }
 
@@ -661,9 +664,12 @@ export function parseTermSheet(
         fleetGpus: t.oracle.fleetGpus,
         maxPricePerGpuHour: units(t.oracle.maxPricePerGpuHour, "maxPricePerGpuHour"),
         maxUtilizationStep: rate(t.oracle, "maxUtilizationStep", "wad"),
+        unit: 0,
       },
       risk: buildRisk(t.risk, decimals, options),
       tranches: t.tranches.map((tr) => buildTranche(tr, decimals)),
+      equity: NO_EQUITY_WATERFALL,
+      site: NO_SITE,
     },
   };
 }

@@ -129,6 +129,9 @@ export interface RiskTerms {
   priceFeed: PriceFeedTerms;
   triggers: readonly TriggerTerms[];
   fleet: readonly FleetEntryTerms[];
+  /** Non-zero: the collateral is marked to the latest final appraisal its reporters signed while it is at most this
+   * many seconds old; 0: no appraisal marks. */
+  appraisalMaxAge: number;
 }
 
 /** `PeriodMetrics`: measured before a period's waterfall. Ratios WAD; "nothing to cover" is 2^256 − 1. */
@@ -218,6 +221,8 @@ export interface OracleTerms {
   maxPricePerGpuHour: bigint;
   /** A utilization change from the previous period above this (WAD) needs every reporter's signature. */
   maxUtilizationStep: bigint;
+  /** `CapacityUnit`: 0 GPU-hours (fleetGpus counts GPUs), 1 kilowatt-hours of IT load (fleetGpus is kW). */
+  unit: number;
 }
 
 /** `TermSheet`, exactly as `DealFactory.createDeal` takes it. */
@@ -243,7 +248,46 @@ export interface TermSheet {
   oracle: OracleTerms;
   risk: RiskTerms;
   tranches: readonly TrancheTerms[];
+  /** The equity waterfall of a deal with several equity classes; no tiers: one equity class takes the residual. */
+  equity: EquityTerms;
+  /** The data-center project deal this deal pays rent to; the zero address: none. */
+  site: SiteTerms;
 }
+
+/** `EquityTierTerms`: one tier of an equity waterfall. `kind`: 0 return of capital, 1 preferred return, 2 sponsor
+ * catch-up, 3 split. `classes`: bitmask over the equity classes. Rates WAD a year; shares in bps. */
+export interface EquityTierTerms {
+  kind: number;
+  classes: number;
+  byRank: boolean;
+  compounding: boolean;
+  sponsorBps: number;
+  targetBps: number;
+  rate: bigint;
+}
+
+/** `EquityTerms`: `sponsorClass` is the promote class (0-based among the equity tranches). */
+export interface EquityTerms {
+  sponsorClass: number;
+  tiers: readonly EquityTierTerms[];
+}
+
+/** `SiteTerms`: rent a tenant deal pays its site each period, first in its waterfall. */
+export interface SiteTerms {
+  site: Address;
+  rentBps: number;
+  rentPerUnit: bigint;
+}
+
+/** One equity class taking the residual: no equity waterfall. */
+export const NO_EQUITY_WATERFALL: EquityTerms = { sponsorClass: 0, tiers: [] };
+
+/** No site. */
+export const NO_SITE: SiteTerms = {
+  site: "0x0000000000000000000000000000000000000000",
+  rentBps: 0,
+  rentPerUnit: 0n,
+};
 
 /**
  * `PeriodStatement`: what one period's waterfall did, the whole record of the period (`PeriodDistributed`).

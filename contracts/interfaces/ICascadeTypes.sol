@@ -52,7 +52,9 @@ enum DealStatus {
 /// plus the deal's recovery account). SeniorCurve: senior principal outstanding / collateral value ("senior balance
 /// above the depreciation curve"). ReserveLevel: reserve /
 /// reserve target. ServicerShortfall: (pledged revenue share − cash available) / pledged revenue share.
-/// MissedReport: 1e18 for an unreported period, zero otherwise.
+/// MissedReport: 1e18 for an unreported period, zero otherwise. Occupancy: billed capacity / nameplate capacity over
+/// the period (the deal's capacity × hours; zero for an unreported period). Pue: the period's reported power usage
+/// effectiveness (facility energy / IT energy, WAD; zero when not reported).
 enum RiskMetric {
     Dscr,
     TrailingDscr,
@@ -61,7 +63,9 @@ enum RiskMetric {
     SeniorCurve,
     ReserveLevel,
     ServicerShortfall,
-    MissedReport
+    MissedReport,
+    Occupancy,
+    Pue
 }
 
 /// @notice A trigger is in breach when its metric is strictly below (or above) its threshold.
@@ -76,10 +80,11 @@ enum TriggerEffect {
     Accelerate
 }
 
-/// @notice How a fleet entry loses book value.
+/// @notice How a fleet entry loses book value. None: land, valued at cost for ever.
 enum DepreciationMethod {
     StraightLine,
-    DecliningBalance
+    DecliningBalance,
+    None
 }
 
 /// @notice A covenant trigger, as data. It fires once its metric has been in breach for `periods` consecutive
@@ -123,7 +128,8 @@ struct PriceFeedTerms {
 /// `trailingPeriods`: window of the trailing DSCR (1–12). `cleanUpBps`: the issuer may repay every note early once
 /// senior principal outstanding is at or below this fraction of senior face (0: no clean-up call). `turbo`: a cash
 /// trap pays note principal by rank before trapping the rest in the reserve. `waiverVotingPeriod`: seconds a waiver
-/// ballot stays open.
+/// ballot stays open. `appraisalMaxAge`: non-zero marks the collateral to the latest final appraisal its reporters
+/// signed (a report's `appraisal`), while that appraisal is at most this many seconds old; zero: no appraisal marks.
 struct RiskTerms {
     uint16 trailingPeriods;
     uint16 cleanUpBps;
@@ -132,6 +138,7 @@ struct RiskTerms {
     PriceFeedTerms priceFeed;
     TriggerTerms[] triggers;
     FleetEntryTerms[] fleet;
+    uint32 appraisalMaxAge;
 }
 
 /// @notice Risk metrics of one period, measured before its waterfall runs (the waterfall then runs in the order
@@ -193,6 +200,14 @@ struct TrancheTerms {
     TransferRules.Rules transfer;
 }
 
+/// @notice What a deal's capacity is counted in: GPU-hours (a GPU fleet; `fleetGpus` counts GPUs) or kilowatt-hours
+/// of IT load (a data-center project; `fleetGpus` is the site's IT capacity in kW). Reports state capacity available
+/// and billed in that unit; prices are per unit.
+enum CapacityUnit {
+    GpuHours,
+    KilowattHours
+}
+
 /// @notice How the utilization oracle treats a deal's reports.
 /// A report needs `threshold` of `reporters`; it is open to dispute for `disputeWindow` seconds after it is accepted
 /// and final afterwards. Reports are accepted until `reportDeadline` seconds after the period ends (extended to one
@@ -210,6 +225,49 @@ struct OracleTerms {
     uint32 fleetGpus;
     uint64 maxPricePerGpuHour;
     uint64 maxUtilizationStep;
+    CapacityUnit unit;
+}
+
+/// @notice A step of the equity waterfall ({EquityTerms}).
+/// ReturnOfCapital: the classes' unreturned contributed capital. PreferredReturn: their unpaid preferred return, which
+/// accrues at `rate` a year (actual/365) on unreturned capital, and on unpaid preferred return when `compounding`.
+/// CatchUp: `sponsorBps` of the tier's cash to the sponsor class (the rest to the tier's classes) until the sponsor
+/// holds `targetBps` of all profit distributed. Split: `sponsorBps` to the sponsor, the rest to the tier's classes,
+/// until their IRR reaches the hurdle `rate` (0: no hurdle, the last tier).
+enum EquityTier {
+    ReturnOfCapital,
+    PreferredReturn,
+    CatchUp,
+    Split
+}
+
+/// @notice One tier of the equity waterfall. `classes`: bitmask over the deal's equity classes (bit j = the j-th
+/// equity tranche); in CatchUp and Split, the LP classes that share the tier with the sponsor. `byRank`: pay the
+/// classes in rank order instead of pro rata (ReturnOfCapital, PreferredReturn). Rates are WAD a year.
+struct EquityTierTerms {
+    EquityTier kind;
+    uint8 classes;
+    bool byRank;
+    bool compounding;
+    uint16 sponsorBps;
+    uint16 targetBps;
+    uint64 rate;
+}
+
+/// @notice The equity waterfall of a deal with several equity classes. No tiers: one equity class takes the
+/// residual. `sponsorClass`: the equity class (0-based among the equity tranches) of the sponsor's promote.
+struct EquityTerms {
+    uint8 sponsorClass;
+    EquityTierTerms[] tiers;
+}
+
+/// @notice A tenant deal's site: a data-center project deal of the same factory that the tenant pays rent to, first
+/// in its waterfall, each period: `rentBps` of the period's reported revenue plus `rentPerUnit` for each unit of the
+/// tenant's capacity (per GPU). `site` zero: no site.
+struct SiteTerms {
+    address site;
+    uint16 rentBps;
+    uint128 rentPerUnit;
 }
 
 /// @notice Everything a deal needs, as the factory receives it.
@@ -233,6 +291,8 @@ struct TermSheet {
     OracleTerms oracle;
     RiskTerms risk;
     TrancheTerms[] tranches;
+    EquityTerms equity;
+    SiteTerms site;
 }
 
 /// @notice What a period's waterfall did. Conservation:

@@ -61,7 +61,12 @@ interface IDeal {
         Trigger,
         Fleet,
         Registry,
-        TransferRules
+        TransferRules,
+        Capacity,
+        Appraisal,
+        EquityClass,
+        EquityTier,
+        Site
     }
 
     // ---------------------------------------------------------------- events

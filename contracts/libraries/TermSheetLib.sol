@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IDeal} from "../interfaces/IDeal.sol";
 import {
+    CapacityUnit,
     CouponType,
     PrincipalType,
     RiskTerms,
@@ -52,6 +53,13 @@ library TermSheetLib {
             _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount, t.registry != address(0));
         }
         _validateRisk(t.risk);
+        // Data-center capacity, appraisal marks, equity waterfalls and sites are not accepted yet.
+        if (t.oracle.unit != CapacityUnit.GpuHours) _fail(IDeal.TermSheetField.Capacity, 0);
+        if (t.risk.appraisalMaxAge != 0) _fail(IDeal.TermSheetField.Appraisal, 0);
+        if (t.equity.tiers.length != 0 || t.equity.sponsorClass != 0) _fail(IDeal.TermSheetField.EquityTier, 0);
+        if (t.site.site != address(0) || t.site.rentBps != 0 || t.site.rentPerUnit != 0) {
+            _fail(IDeal.TermSheetField.Site, 0);
+        }
     }
 
     function _validateRisk(RiskTerms calldata r) private pure {

@@ -58,7 +58,52 @@ export enum TriggerEffect {
 export enum DepreciationMethod {
   StraightLine = 0,
   DecliningBalance = 1,
+  /** Land: valued at cost for ever. */
+  None = 2,
 }
+
+export enum CapacityUnit {
+  GpuHours = 0,
+  KilowattHours = 1,
+}
+
+export enum EquityTier {
+  ReturnOfCapital = 0,
+  PreferredReturn = 1,
+  CatchUp = 2,
+  Split = 3,
+}
+
+export interface EquityTierInput {
+  kind: EquityTier;
+  classes: number;
+  byRank: boolean;
+  compounding: boolean;
+  sponsorBps: number;
+  targetBps: number;
+  rate: bigint;
+}
+
+export interface EquityTermsInput {
+  sponsorClass: number;
+  tiers: EquityTierInput[];
+}
+
+export interface SiteTermsInput {
+  site: string;
+  rentBps: number;
+  rentPerUnit: bigint;
+}
+
+/** One equity class taking the residual: no equity waterfall. */
+export const NO_EQUITY_WATERFALL: EquityTermsInput = { sponsorClass: 0, tiers: [] };
+
+/** No site: the deal pays no rent on chain. */
+export const NO_SITE: SiteTermsInput = {
+  site: "0x0000000000000000000000000000000000000000",
+  rentBps: 0,
+  rentPerUnit: 0n,
+};
 
 export interface TriggerTermsInput {
   metric: RiskMetric;
@@ -89,6 +134,7 @@ export interface RiskTermsInput {
   priceFeed: { feed: string; decimals: number; maxStaleness: number };
   triggers: TriggerTermsInput[];
   fleet: FleetEntryInput[];
+  appraisalMaxAge: number;
 }
 
 /** Risk terms with no covenants, no fleet and no price feed: the deal always runs in the normal order. */
@@ -100,6 +146,7 @@ export const NO_RISK: RiskTermsInput = {
   priceFeed: { feed: "0x0000000000000000000000000000000000000000", decimals: 0, maxStaleness: 0 },
   triggers: [],
   fleet: [],
+  appraisalMaxAge: 0,
 };
 
 export interface TrancheTermsInput {
@@ -160,6 +207,8 @@ export interface TermSheetInput {
   oracle: OracleTermsInput;
   risk: RiskTermsInput;
   tranches: TrancheTermsInput[];
+  equity: EquityTermsInput;
+  site: SiteTermsInput;
 }
 
 export interface OracleTermsInput {
@@ -171,6 +220,7 @@ export interface OracleTermsInput {
   fleetGpus: bigint;
   maxPricePerGpuHour: bigint;
   maxUtilizationStep: bigint;
+  unit: CapacityUnit;
 }
 
 /** Dispute window of the standard term sheet. */
@@ -328,6 +378,7 @@ export async function standardTermSheet(
       fleetGpus: 2_048n,
       maxPricePerGpuHour: 10n * USDC,
       maxUtilizationStep: (40n * WAD) / 100n,
+      unit: CapacityUnit.GpuHours,
     },
     risk: NO_RISK,
     tranches: [
@@ -350,6 +401,8 @@ export async function standardTermSheet(
       fixedNote("Junior", 1_000_000n * USDC, (14n * WAD) / 100n),
       equity("Equity", 1_000_000n * USDC),
     ],
+    equity: NO_EQUITY_WATERFALL,
+    site: NO_SITE,
     ...overrides,
   };
 }

@@ -2871,6 +2871,11 @@ export const dealFactoryAbi = [
                 "internalType": "uint64",
                 "name": "maxUtilizationStep",
                 "type": "uint64"
+              },
+              {
+                "internalType": "enum CapacityUnit",
+                "name": "unit",
+                "type": "uint8"
               }
             ],
             "internalType": "struct OracleTerms",
@@ -3009,6 +3014,11 @@ export const dealFactoryAbi = [
                 "internalType": "struct FleetEntryTerms[]",
                 "name": "fleet",
                 "type": "tuple[]"
+              },
+              {
+                "internalType": "uint32",
+                "name": "appraisalMaxAge",
+                "type": "uint32"
               }
             ],
             "internalType": "struct RiskTerms",
@@ -3147,6 +3157,82 @@ export const dealFactoryAbi = [
             "internalType": "struct TrancheTerms[]",
             "name": "tranches",
             "type": "tuple[]"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint8",
+                "name": "sponsorClass",
+                "type": "uint8"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum EquityTier",
+                    "name": "kind",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "classes",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "byRank",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "compounding",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "sponsorBps",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "targetBps",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "rate",
+                    "type": "uint64"
+                  }
+                ],
+                "internalType": "struct EquityTierTerms[]",
+                "name": "tiers",
+                "type": "tuple[]"
+              }
+            ],
+            "internalType": "struct EquityTerms",
+            "name": "equity",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "site",
+                "type": "address"
+              },
+              {
+                "internalType": "uint16",
+                "name": "rentBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint128",
+                "name": "rentPerUnit",
+                "type": "uint128"
+              }
+            ],
+            "internalType": "struct SiteTerms",
+            "name": "site",
+            "type": "tuple"
           }
         ],
         "internalType": "struct TermSheet",
@@ -3290,6 +3376,11 @@ export const dealFactoryAbi = [
                 "internalType": "uint64",
                 "name": "maxUtilizationStep",
                 "type": "uint64"
+              },
+              {
+                "internalType": "enum CapacityUnit",
+                "name": "unit",
+                "type": "uint8"
               }
             ],
             "internalType": "struct OracleTerms",
@@ -3428,6 +3519,11 @@ export const dealFactoryAbi = [
                 "internalType": "struct FleetEntryTerms[]",
                 "name": "fleet",
                 "type": "tuple[]"
+              },
+              {
+                "internalType": "uint32",
+                "name": "appraisalMaxAge",
+                "type": "uint32"
               }
             ],
             "internalType": "struct RiskTerms",
@@ -3566,6 +3662,82 @@ export const dealFactoryAbi = [
             "internalType": "struct TrancheTerms[]",
             "name": "tranches",
             "type": "tuple[]"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint8",
+                "name": "sponsorClass",
+                "type": "uint8"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "enum EquityTier",
+                    "name": "kind",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "uint8",
+                    "name": "classes",
+                    "type": "uint8"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "byRank",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "bool",
+                    "name": "compounding",
+                    "type": "bool"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "sponsorBps",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "targetBps",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint64",
+                    "name": "rate",
+                    "type": "uint64"
+                  }
+                ],
+                "internalType": "struct EquityTierTerms[]",
+                "name": "tiers",
+                "type": "tuple[]"
+              }
+            ],
+            "internalType": "struct EquityTerms",
+            "name": "equity",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "site",
+                "type": "address"
+              },
+              {
+                "internalType": "uint16",
+                "name": "rentBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint128",
+                "name": "rentPerUnit",
+                "type": "uint128"
+              }
+            ],
+            "internalType": "struct SiteTerms",
+            "name": "site",
+            "type": "tuple"
           }
         ],
         "internalType": "struct TermSheet",
@@ -9078,6 +9250,11 @@ export const utilizationOracleAbi = [
             "internalType": "uint64",
             "name": "maxUtilizationStep",
             "type": "uint64"
+          },
+          {
+            "internalType": "enum CapacityUnit",
+            "name": "unit",
+            "type": "uint8"
           }
         ],
         "indexed": false,
@@ -9976,6 +10153,11 @@ export const utilizationOracleAbi = [
             "internalType": "uint64",
             "name": "maxUtilizationStep",
             "type": "uint64"
+          },
+          {
+            "internalType": "enum CapacityUnit",
+            "name": "unit",
+            "type": "uint8"
           }
         ],
         "internalType": "struct OracleTerms",
@@ -10294,6 +10476,11 @@ export const utilizationOracleAbi = [
             "internalType": "uint64",
             "name": "maxUtilizationStep",
             "type": "uint64"
+          },
+          {
+            "internalType": "enum CapacityUnit",
+            "name": "unit",
+            "type": "uint8"
           }
         ],
         "internalType": "struct OracleTerms",

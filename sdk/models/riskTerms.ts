@@ -27,6 +27,7 @@ export const DEFAULT_RISK_TERMS: RiskTerms = Object.freeze({
   priceFeed: Object.freeze({ feed: ZERO_ADDRESS, decimals: 0, maxStaleness: 0 }),
   triggers: Object.freeze([]) as readonly TriggerTerms[],
   fleet: Object.freeze([]) as readonly FleetEntryTerms[],
+  appraisalMaxAge: 0,
 });
 
 /** Whether a fleet entry is well formed (`RiskTermsLib.fleetEntryValid`); `hasFeed`: the deal has a price feed. */

@@ -309,7 +309,7 @@ describe("UtilizationOracle", function () {
       expect(await oracle.threshold(unknown)).to.equal(0n);
       expect(await oracle.reporterSet(unknown)).to.equal(0n);
       expect(await oracle.isReporter(unknown, outsider.address)).to.equal(false);
-      expect(plain(await oracle.terms(unknown))).to.deep.equal([[], 0n, 0n, 0n, 0n, 0n, 0n, 0n]);
+      expect(plain(await oracle.terms(unknown))).to.deep.equal([[], 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]);
       expect(plain(await oracle.pendingReporterChange(unknown))).to.deep.equal([[], 0n, 0n]);
       expect(await oracle.reportState(unknown, 0n)).to.equal(ReportState.None);
       expect(plain(await oracle.getReport(unknown, 0n))).to.deep.equal([

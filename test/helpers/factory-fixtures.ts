@@ -113,6 +113,7 @@ export function oracleTuple(o: TermSheetInput["oracle"]): unknown[] {
     o.fleetGpus,
     o.maxPricePerGpuHour,
     o.maxUtilizationStep,
+    BigInt(o.unit),
   ];
 }
 
@@ -142,6 +143,7 @@ export function riskTuple(r: TermSheetInput["risk"]): unknown[] {
       e.yearlyRate,
       e.indexAtAcquisition,
     ]),
+    BigInt(r.appraisalMaxAge),
   ];
 }
 
@@ -195,6 +197,19 @@ export function termsTuple(t: TermSheetInput): unknown[] {
     oracleTuple(t.oracle),
     riskTuple(t.risk),
     t.tranches.map(tranche),
+    [
+      BigInt(t.equity.sponsorClass),
+      t.equity.tiers.map((x) => [
+        BigInt(x.kind),
+        BigInt(x.classes),
+        x.byRank,
+        x.compounding,
+        BigInt(x.sponsorBps),
+        BigInt(x.targetBps),
+        x.rate,
+      ]),
+    ],
+    [t.site.site, BigInt(t.site.rentBps), t.site.rentPerUnit],
   ];
 }
 

@@ -177,5 +177,6 @@ export function oracleTermsTuple(t: OracleTermsInput) {
     t.fleetGpus,
     t.maxPricePerGpuHour,
     t.maxUtilizationStep,
+    BigInt(t.unit),
   ];
 }

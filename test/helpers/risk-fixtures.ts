@@ -240,6 +240,7 @@ export async function riskTermSheet(
         : { feed, decimals: INDEX_DECIMALS, maxStaleness: Number(DAY) },
     triggers: [],
     fleet: standardFleet(base.start, feed !== ZERO_ADDRESS),
+    appraisalMaxAge: 0,
   };
   const terms: TermSheetInput = {
     ...base,

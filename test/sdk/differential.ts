@@ -29,6 +29,8 @@ import {
 } from "viem/actions";
 
 import {
+  NO_EQUITY_WATERFALL,
+  NO_SITE,
   CouponType,
   dealAbi,
   DealStatus,
@@ -192,6 +194,7 @@ function randomRisk(
       feed === undefined
         ? { feed: ZERO_ADDRESS, decimals: 0, maxStaleness: 0 }
         : { feed, decimals: FEED_DECIMALS, maxStaleness: r.int(2, 40) * DAY },
+    appraisalMaxAge: 0,
     triggers,
     fleet,
   };
@@ -295,10 +298,13 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint, feed: Address | und
         fleetGpus: FLEET_GPUS,
         maxPricePerGpuHour: MAX_PRICE,
         maxUtilizationStep: r.big(1n, WAD),
+        unit: 0,
       };
     })(),
     risk: randomRisk(r, start, feed),
     tranches,
+    equity: NO_EQUITY_WATERFALL,
+    site: NO_SITE,
   };
 }
 

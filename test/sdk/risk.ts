@@ -9,6 +9,8 @@ import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import {
+  NO_EQUITY_WATERFALL,
+  NO_SITE,
   ContractRevertError,
   CouponType,
   DealStatus,
@@ -126,6 +128,7 @@ async function terms(risk: Partial<RiskTerms>): Promise<TermSheet> {
       fleetGpus: 10_000,
       maxPricePerGpuHour: 10n * USDC,
       maxUtilizationStep: WAD,
+      unit: 0,
     },
     risk: {
       ...RiskTermsLib.DEFAULT_RISK_TERMS,
@@ -145,6 +148,8 @@ async function terms(risk: Partial<RiskTerms>): Promise<TermSheet> {
           }
         : { ...t, symbol: `N${i}` },
     ),
+    equity: NO_EQUITY_WATERFALL,
+    site: NO_SITE,
   };
 }
 

@@ -23,6 +23,8 @@ import {
 } from "viem/actions";
 
 import {
+  NO_EQUITY_WATERFALL,
+  NO_SITE,
   cascadeActions,
   CouponType,
   dealAbi,
@@ -125,6 +127,7 @@ describe("SDK term sheets", () => {
       fleetGpus: 2_048,
       maxPricePerGpuHour: 6n * USDC,
       maxUtilizationStep: 25n * PCT,
+      unit: 0,
     });
 
     const [senior, mezz, junior, equity] = terms.tranches;
@@ -1373,8 +1376,11 @@ async function onChain() {
             (t) => ({ ...t }),
           ),
           fleet: fleet.map((e) => ({ ...e })),
+          appraisalMaxAge: 0,
         },
         tranches,
+        equity: NO_EQUITY_WATERFALL,
+        site: NO_SITE,
       };
     }
     return { terms, read: readBack };
