@@ -731,7 +731,7 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
       {
         path: "risk.triggers[2].metric",
         message:
-          'expected one of "dscr", "trailingDscr", "utilization", "ltv", "seniorCurve", "reserveLevel", "servicerShortfall", "missedReport", got "leverage"',
+          'expected one of "dscr", "trailingDscr", "utilization", "ltv", "seniorCurve", "reserveLevel", "servicerShortfall", "missedReport", "occupancy", "pue", got "leverage"',
       },
       { path: "risk.fleet[0].unitResidual", message: 'must not exceed the unit cost ("41,500")' },
       {

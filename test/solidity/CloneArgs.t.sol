@@ -176,8 +176,8 @@ contract TrancheTokenArgsHarness {
 
 /// @dev Exposes every {RiskEngineArgs} getter from a clone.
 contract RiskEngineArgsHarness {
-    function encode(address deal_, RiskTerms calldata r) external pure returns (bytes memory) {
-        return RiskEngineArgs.encode(deal_, r);
+    function encode(address deal_, RiskTerms calldata r, uint256 capacity) external pure returns (bytes memory) {
+        return RiskEngineArgs.encode(deal_, r, capacity);
     }
 
     function deal() external view returns (address) {
@@ -488,6 +488,7 @@ contract CloneArgsTest is TestBase, Assertions {
         r.priceFeed.feed = c.priceFeed;
         r.priceFeed.decimals = c.feedDecimals;
         r.priceFeed.maxStaleness = c.maxStaleness;
+        r.appraisalMaxAge = c.appraisalMaxAge;
         r.triggers = new TriggerTerms[](count);
         for (uint256 i; i < count; ++i) {
             // The first four from the fuzzer (its edge values), the rest derived from the seed.
@@ -501,7 +502,7 @@ contract CloneArgsTest is TestBase, Assertions {
                 threshold: g.threshold
             });
         }
-        bytes memory args = riskArgs.encode(c.deal, r);
+        bytes memory args = riskArgs.encode(c.deal, r, c.capacity);
         assertEq(args.length, RiskEngineArgs.CONFIG_BYTES + 32 * count, "A3: risk args length");
         RiskEngineArgsHarness clone = RiskEngineArgsHarness(Clones.cloneWithImmutableArgs(address(riskArgs), args));
 

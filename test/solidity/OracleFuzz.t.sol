@@ -427,6 +427,9 @@ contract OracleFuzzTest is ProtocolFixture {
             gpuHoursAvailable: uint64(available),
             gpuHoursBilled: uint64(billed),
             revenue: uint128(revenue),
+            energyKwh: 0,
+            pue: 0,
+            appraisal: 0,
             reportHash: keccak256(abi.encode(knobs))
         });
 
@@ -522,6 +525,9 @@ contract OracleFuzzTest is ProtocolFixture {
                 gpuHoursAvailable: available,
                 gpuHoursBilled: billed,
                 revenue: 0,
+                energyKwh: 0,
+                pue: 0,
+                appraisal: 0,
                 reportHash: keccak256(abi.encode("prior", p))
             });
     }
