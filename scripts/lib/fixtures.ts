@@ -564,7 +564,8 @@ export async function buildReport(
 
 /**
  * Signs with the first two reporters (or `by`) and submits a report for `period` (pending until the dispute window
- * ends). A utilization step above the deal's `maxUtilizationStep` needs every reporter: pass `r.reporters`.
+ * ends), with `facility`'s energy, PUE and appraisal. A utilization step above the deal's `maxUtilizationStep` needs
+ * every reporter: pass `r.reporters`.
  */
 export async function proposeReport(
   ethers: HardhatEthers,
@@ -576,8 +577,18 @@ export async function proposeReport(
   billed = 700_000n,
   available = 1_000_000n,
   by: HardhatEthersSigner[] = r.reporters.slice(0, 2),
+  facility: FacilityFigures = {},
 ): Promise<ReportInput> {
-  const report = await buildReport(ethers, protocol, deal, period, revenue, billed, available);
+  const report = await buildReport(
+    ethers,
+    protocol,
+    deal,
+    period,
+    revenue,
+    billed,
+    available,
+    facility,
+  );
   const { signers, signatures } = await signReport(ethers, protocol.oracle, report, by);
   await protocol.oracle.submitReport(report, signers, signatures);
   return report;
@@ -595,6 +606,7 @@ export async function submitReport(
   billed = 700_000n,
   available = 1_000_000n,
   by: HardhatEthersSigner[] = r.reporters.slice(0, 2),
+  facility: FacilityFigures = {},
 ): Promise<ReportInput> {
   const report = await proposeReport(
     ethers,
@@ -606,6 +618,7 @@ export async function submitReport(
     billed,
     available,
     by,
+    facility,
   );
   await networkHelpers.time.increase(DISPUTE_WINDOW);
   return report;

@@ -196,6 +196,10 @@ contract RiskEngineArgsHarness {
         return RiskEngineArgs.decodeConfig(RiskEngineArgs.args());
     }
 
+    function readsFacility() external view returns (bool) {
+        return RiskEngineArgs.readsFacility(RiskEngineArgs.args());
+    }
+
     function trigger(uint256 i) external view returns (TriggerTerms memory t, TriggerEffect effect) {
         bytes memory args = RiskEngineArgs.args();
         return (
@@ -518,6 +522,9 @@ contract CloneArgsTest is TestBase, Assertions {
             "A3: config decoded from all arguments"
         );
         assertEq(n, count, "A3: decoded trigger count");
+        bool readsFacility = c.appraisalMaxAge != 0;
+        for (uint256 i; i < count; ++i) readsFacility = readsFacility || r.triggers[i].metric == RiskMetric.Pue;
+        assertTrue(clone.readsFacility() == readsFacility, "A3: reads the facility outcome");
         for (uint256 i; i < count; ++i) {
             (TriggerTerms memory t, TriggerEffect effect) = clone.trigger(i);
             assertEq(uint256(keccak256(abi.encode(t))), uint256(keccak256(abi.encode(r.triggers[i]))), "A3: trigger");
