@@ -143,7 +143,7 @@ function pueOf(input: string): number {
   const scaled = parseAmount(input, 4, "--pue");
   if (scaled > BigInt(MAX_PUE))
     throw new UsageError(
-      `--pue "${input}" is above ${MAX_PUE / PUE_SCALE}, the highest PUE a report may state`,
+      `--pue "${input}" is above ${formatPue(MAX_PUE)}, the highest PUE a report may state`,
     );
   if (scaled !== 0n && scaled < BigInt(PUE_SCALE))
     throw new UsageError(
