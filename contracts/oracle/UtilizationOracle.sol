@@ -6,7 +6,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
-import {OracleTerms} from "../interfaces/ICascadeTypes.sol";
+import {CapacityUnit, OracleTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
@@ -39,6 +39,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         uint32 reportDeadline;
         uint32 reporterChangeDelay;
         uint32 fleetGpus;
+        CapacityUnit unit;
         // slot b
         uint64 start;
         uint32 periodLength;
@@ -80,6 +81,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         cfg.reportDeadline = t.reportDeadline;
         cfg.reporterChangeDelay = t.reporterChangeDelay;
         cfg.fleetGpus = t.fleetGpus;
+        cfg.unit = t.unit;
         cfg.start = IDeal(deal).start();
         cfg.periodLength = IDeal(deal).periodLength();
         cfg.periodCount = uint16(IDeal(deal).periodCount());
@@ -412,6 +414,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         t.reportDeadline = cfg.reportDeadline;
         t.reporterChangeDelay = cfg.reporterChangeDelay;
         t.fleetGpus = cfg.fleetGpus;
+        t.unit = cfg.unit;
         t.maxPricePerGpuHour = cfg.maxPricePerGpuHour;
         t.maxUtilizationStep = cfg.maxUtilizationStep;
     }

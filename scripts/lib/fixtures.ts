@@ -2,8 +2,11 @@ import { ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 
+import type { InterfaceAbi } from "ethers";
+
+import { dealAbi } from "../../sdk/generated/abis.js";
 import type {
-  Deal,
+  IDeal,
   DealFactory,
   MockStablecoin,
   Offering,
@@ -299,7 +302,9 @@ export async function deployProtocol(
     decimals,
   ])) as unknown as MockStablecoin;
   const oracle = await ethers.deployContract("UtilizationOracle", [admin.address]);
-  const dealImpl = await ethers.deployContract("Deal");
+  // The deal's implementation delegates what it does not run itself to the extension.
+  const dealExtension = await ethers.deployContract("DealExtension");
+  const dealImpl = await ethers.deployContract("Deal", [await dealExtension.getAddress()]);
   const tokenExtension = await ethers.deployContract("TrancheTokenExtension");
   const tokenImpl = await ethers.deployContract("TrancheToken", [await tokenExtension.getAddress()]);
   const offeringImpl = await ethers.deployContract("Offering");
@@ -408,7 +413,7 @@ export async function standardTermSheet(
 }
 
 export interface DealHandles {
-  deal: Deal;
+  deal: IDeal;
   tokens: ITrancheToken[];
   offerings: Offering[];
   terms: TermSheetInput;
@@ -421,6 +426,15 @@ export async function factoryAsIssuer(
   terms: TermSheetInput,
 ): Promise<DealFactory> {
   return protocol.factory.connect(await ethers.getSigner(terms.issuer));
+}
+
+/**
+ * The deal at `address`, typed as {@link IDeal} (its whole interface) and called through the SDK's ABI of a deal
+ * (`Deal` and `DealExtension` merged): its roles, pause and library errors are there too, for `revertedWithCustomError`
+ * and `emit` on `Paused` or `AccessControlUnauthorizedAccount`.
+ */
+export async function dealAt(ethers: HardhatEthers, address: string): Promise<IDeal> {
+  return (await ethers.getContractAt(dealAbi as unknown as InterfaceAbi, address)) as unknown as IDeal;
 }
 
 /** Creates the deal of `terms`, sent by its issuer. */
@@ -441,7 +455,7 @@ export async function createDeal(
       }
     })
     .find((l) => l?.name === "DealCreated");
-  const deal = await ethers.getContractAt("Deal", log!.args.deal as string);
+  const deal = await dealAt(ethers, log!.args.deal as string);
   const tokens = await Promise.all(
     (log!.args.tokens as string[]).map((a) => ethers.getContractAt("ITrancheToken", a)),
   );
@@ -513,7 +527,7 @@ export async function signReport(
 export async function buildReport(
   ethers: HardhatEthers,
   protocol: Protocol,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue: bigint,
   billed = 700_000n,
@@ -544,7 +558,7 @@ export async function proposeReport(
   ethers: HardhatEthers,
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue: bigint,
   billed = 700_000n,
@@ -563,7 +577,7 @@ export async function submitReport(
   networkHelpers: NetworkHelpers,
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue: bigint,
   billed = 700_000n,
@@ -592,7 +606,7 @@ export async function submitReport(
 export async function markUnreported(
   networkHelpers: NetworkHelpers,
   protocol: Protocol,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   caller?: HardhatEthersSigner,
 ): Promise<void> {
