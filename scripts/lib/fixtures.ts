@@ -641,3 +641,50 @@ export async function activateDeal(
       ["deposit(uint256,address)"](h.terms.tranches[i].faceAmount, inv.address);
   }
 }
+
+// ------------------------------------------------------------------ sites and tenants
+
+/** `base` as a data-center site: its capacity counted in kilowatt-hours of IT load, `kw` kW of it. */
+export function siteTermSheet(base: TermSheetInput, kw = 10_000n): TermSheetInput {
+  return { ...base, oracle: { ...base.oracle, unit: CapacityUnit.KilowattHours, fleetGpus: kw } };
+}
+
+/** `base` as a tenant of `site`: `rentBps` of each period's reported revenue plus `rentPerUnit` per GPU a period. */
+export function tenantTermSheet(
+  base: TermSheetInput,
+  site: string,
+  rentBps: number,
+  rentPerUnit: bigint,
+): TermSheetInput {
+  return { ...base, site: { site, rentBps, rentPerUnit } };
+}
+
+/**
+ * {@link activateDeal} for deals that share one offering window: every tranche of each fully subscribed (investor i
+ * takes tranche i of every deal), every offering closed, and the time moved to the latest start.
+ */
+export async function activateDeals(
+  networkHelpers: NetworkHelpers,
+  protocol: Protocol,
+  r: Roles,
+  hs: DealHandles[],
+): Promise<void> {
+  const opens = hs.reduce((a, h) => (h.terms.offeringOpensAt > a ? h.terms.offeringOpensAt : a), 0n);
+  await networkHelpers.time.increaseTo(opens);
+  for (const h of hs)
+    for (let i = 0; i < h.offerings.length; i++)
+      await subscribe(protocol, h.offerings[i], r.investors[i], h.terms.tranches[i].faceAmount);
+  const closes = hs.reduce((a, h) => (h.terms.offeringClosesAt > a ? h.terms.offeringClosesAt : a), 0n);
+  await networkHelpers.time.increaseTo(closes);
+  for (const h of hs) {
+    for (const o of h.offerings) await o.close();
+    for (let i = 0; i < h.offerings.length; i++) {
+      const inv = r.investors[i];
+      await h.offerings[i]
+        .connect(inv)
+        ["deposit(uint256,address)"](h.terms.tranches[i].faceAmount, inv.address);
+    }
+  }
+  const start = hs.reduce((a, h) => (h.terms.start > a ? h.terms.start : a), 0n);
+  if (BigInt(await networkHelpers.time.latest()) < start) await networkHelpers.time.increaseTo(start);
+}
