@@ -404,7 +404,11 @@ async function show(ctx: Context, ref: string) {
     const nowLine =
       `LTV ${text.metric(RiskMetric.Ltv, risk.ltv)} · senior curve ` +
       `${text.metric(RiskMetric.SeniorCurve, risk.seniorCurve)} · reserve level ` +
-      `${text.metric(RiskMetric.ReserveLevel, risk.reserveLevel)} · collateral ${text.usd(risk.collateralValue)}`;
+      `${text.metric(RiskMetric.ReserveLevel, risk.reserveLevel)} · collateral ${text.usd(risk.collateralValue)}` +
+      (risk.config.appraisalMaxAge === 0 || risk.appraisal.value === 0n
+        ? ""
+        : ` (appraisal ${text.usd(risk.appraisal.value)} as of ${iso(risk.appraisal.asOf)}, ` +
+          `${risk.appraisal.inForce ? "caps the fleet" : "stale: book value"})`);
     print(
       keyValues(
         [

@@ -102,11 +102,11 @@ struct TriggerTerms {
     uint128 threshold;
 }
 
-/// @notice One line of the collateral ("fleet"): `count` GPUs of `model` — or, for a data center, units of land, building
-/// or mechanical and electrical plant — bought at `unitCost` each at `acquiredAt`, worth `unitResidual` each at the end
-/// of `usefulLife` seconds (at most 2^32 − 1, about 136 years). Declining balance uses `yearlyRate` (WAD). When the deal
-/// has a price feed and `indexAtAcquisition` is non-zero, the entry is also marked to the index: its value is the
-/// lower of book value and cost × index now / index at acquisition.
+/// @notice One line of the collateral ("fleet"): `count` GPUs of `model` (or, for a data center, units of land,
+/// building or mechanical and electrical plant) bought at `unitCost` each at `acquiredAt`, worth `unitResidual` each
+/// at the end of `usefulLife` seconds (at most 2^32 - 1, about 136 years). Declining balance uses `yearlyRate` (WAD).
+/// When the deal has a price feed and `indexAtAcquisition` is non-zero, the entry is also marked to the index: its
+/// value is the lower of book value and cost × index now / index at acquisition.
 struct FleetEntryTerms {
     bytes16 model;
     uint32 count;
