@@ -422,6 +422,23 @@ async function show(ctx: Context, ref: string) {
           ["next period", `${s.nextPeriod} of ${s.periodCount}`],
           ["ready", s.readyPeriod.ready ? `period ${s.readyPeriod.period}` : "no"],
           ["collections held", text.amount(s.collections)],
+          ...(s.site === undefined
+            ? []
+            : [
+                [
+                  "site (rent, first)",
+                  `${s.site.site} · ${(s.site.rentBps / 100).toFixed(2)} % of revenue + ` +
+                    `${text.amount(s.site.fixedRentPerPeriod)} a period · arrears ${text.amount(s.site.rentArrears)}`,
+                ] as [string, string],
+              ]),
+          ...(s.tenants.length === 0
+            ? []
+            : [
+                [
+                  "tenants",
+                  `${s.tenants.join(", ")} · rent pending ${text.amount(s.pendingRent)}`,
+                ] as [string, string],
+              ]),
           ["reserve", `${text.amount(s.reserve.balance)} of ${text.amount(s.reserve.target)}`],
           [
             "fees owed",

@@ -433,6 +433,13 @@ interface IDealExtension is IDealBase {
 /// blocklist that would freeze the deal's own balance or its tranche tokens'. A blocklist that refuses the issuer,
 /// the trustee, the servicer or a keeper stops nothing: their cash is credited and withdrawn, or the keeper is
 /// whoever calls. It assumes of its oracle that a final report is immutable.
+/// @dev A site cannot stop its tenants' distributions. It is a deal of the same factory (checked when the tenant is
+/// created), so its code is this one: `receiveRent` takes a registered tenant's rent whatever its state (paused or
+/// offering: it waits for the site's next distribution; ended: it pays on at once as recoveries, to the site's own
+/// tranche tokens, which are clones of the same factory, or credited to its issuer). The one way it could revert is
+/// the stablecoin refusing the site's balance, which the warning above excludes for every deal. The tenant transfers
+/// the rent before it calls, so a site trusts the amount a registered tenant reports (the no-fee-on-transfer
+/// assumption above makes them equal).
 /// @dev One address, two contracts: the deal's own code runs {IDealMain}; every other function reaches the extension
 /// through the deal's fallback (a delegate call: same storage, same clone arguments, same `msg.sender`). The full
 /// interface is this one: integrators, the SDK and auditors use it and never see the split.
