@@ -38,6 +38,9 @@ interface CreateOptions {
   addresses?: string;
 }
 
+/** A name a term sheet's `"$<name>"` placeholder can take. */
+const PLACEHOLDER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** `--address name=0x…` (repeatable). */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -51,6 +54,9 @@ async function placeholders(ctx: Context, o: CreateOptions, sender: Address) {
   if (investorRegistry) out.registry = investorRegistry;
   // `"$<name>"` names a price feed recorded by `cascade feed deploy --name <name>`.
   for (const [name, f] of Object.entries(ctx.deployment.feeds ?? {})) out[name] = f.feed;
+  // `"$<name>"` also names a deal recorded by `cascade deal create --name <name>`: a tenant's site ("$campus").
+  for (const [name, d] of Object.entries(ctx.deployment.deals))
+    if (PLACEHOLDER.test(name) && !(name in out)) out[name] = d.deal;
   const add = (name: string, value: unknown, from: string) => {
     if (typeof value !== "string") throw new UsageError(`${from}: ${name} must be an address`);
     out[name.replace(/^\$/, "")] = parseAddress(value, `${from}: ${name}`);
@@ -84,6 +90,13 @@ async function create(ctx: Context, file: string, o: CreateOptions) {
     throw new UsageError(
       `${file} marks its fleet to the price feed ${feedRef}: deploy one with \`cascade feed deploy --name ` +
         `${feedRef.slice(1)} …\` (recorded in the address book) or give --address ${feedRef.slice(1)}=0x…`,
+    );
+  const siteRef = (json as { site?: { deal?: unknown } }).site?.deal;
+  if (typeof siteRef === "string" && siteRef.startsWith("$") && !(siteRef.slice(1) in addresses))
+    throw new UsageError(
+      `${file} pays rent to the site ${siteRef}: create that data-center deal first with \`cascade deal create ` +
+        `<its term sheet> --name ${siteRef.slice(1)}\` (recorded in the address book) or give --address ` +
+        `${siteRef.slice(1)}=0x…`,
     );
   const stablecoin = addresses.stablecoin;
   // The stablecoin's own decimals win over the file's (when the address resolves to a token).
