@@ -56,6 +56,17 @@ export function riskTermsOf(terms: WaterfallTerms): RiskTerms {
   return terms.risk ?? DEFAULT_RISK_TERMS;
 }
 
+/** The number of notes (`DealArgs.noteCount`): the tranches before the first equity class. */
+export function noteCountOf(tranches: readonly { kind: number }[]): number {
+  const first = tranches.findIndex((t) => t.kind === TrancheKind.Equity);
+  return first === -1 ? tranches.length : first;
+}
+
+/** Whether any equity class holds tokens (the deal then pays its residual to equity, else it credits the issuer). */
+function equityIssuedOf(state: Pick<DealModelState, "tranches" | "noteCount">): boolean {
+  return state.tranches.slice(state.noteCount).some((t) => t.issued !== 0n);
+}
+
 /**
  * The state of a deal right after every offering settled with `issued[i]` tokens of tranche i: Active, or Cancelled
  * when nothing was issued (every offering missed its minimum raise; `Deal.onOfferingSettled`).
@@ -89,6 +100,7 @@ export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[
     rentPending: 0n,
     rentArrears: 0n,
     tranches,
+    noteCount: noteCountOf(terms.tranches),
     risk: initialRiskState(riskTermsOf(terms)),
   };
 }
@@ -182,7 +194,7 @@ export function distribute(
   const rentPaid = min(collected + rentIn, rentDue);
   const cash = collected + rentIn - rentPaid;
 
-  const notes = terms.tranches.length - 1;
+  const notes = state.noteCount;
   const rates: bigint[] = [];
   const interestDue: bigint[] = [];
   const principalDues: bigint[] = [];
@@ -283,12 +295,11 @@ export function distribute(
   const writtenBefore = tranches.map((t) => t.writtenDown);
   let status: DealStatus = assessment.mode;
   if (finalPeriod) {
-    if (principalLeft) writeDownAll(tranches);
+    if (principalLeft) writeDownAll(tranches, notes);
     status = allRepaid ? DealStatus.Repaid : DealStatus.Defaulted;
   }
   const collectionsCarried = undistributed - collected - sweep;
-  const equity = state.tranches[notes];
-  const equityIssued = equity !== undefined && equity.issued !== 0n;
+  const equityIssued = equityIssuedOf(state);
   const missedReports = state.missedReports + (reported ? 0 : 1);
   const recoveriesApplied = recoveriesSwept + r.principalCashUsed;
   const next: DealModelState = {
@@ -304,6 +315,7 @@ export function distribute(
     rentPending: 0n,
     rentArrears: rentDue - rentPaid,
     tranches,
+    noteCount: notes,
     risk: assessment.next,
   };
   const statement: PeriodStatement = {
@@ -391,16 +403,18 @@ function copyTranches(state: DealModelState): TrancheState[] {
   return state.tranches.map((t) => ({ ...t }));
 }
 
-/** Equity is the first loss: once any note loses principal its whole par is written off. */
-function writeDownEquity(tranches: TrancheState[]): void {
-  const eq = tranches[tranches.length - 1];
-  eq.writtenDown = eq.issued;
+/** Equity is the first loss: once any note loses principal every equity class's whole par is written off. */
+function writeDownEquity(tranches: TrancheState[], notes: number): void {
+  for (const eq of tranches.slice(notes)) eq.writtenDown = eq.issued;
 }
 
-/** Final maturity with anything unpaid: equity written off, then every note's remaining principal. */
-export function writeDownAll(tranches: TrancheState[]): void {
-  writeDownEquity(tranches);
-  for (let i = tranches.length - 2; i >= 0; i--) {
+/**
+ * Final maturity with anything unpaid: equity written off, then every note's remaining principal. `notes`: the number
+ * of notes (default: every tranche but the last, one equity class).
+ */
+export function writeDownAll(tranches: TrancheState[], notes = tranches.length - 1): void {
+  writeDownEquity(tranches, notes);
+  for (let i = notes - 1; i >= 0; i--) {
     tranches[i].writtenDown += tranches[i].outstanding;
     tranches[i].outstanding = 0n;
   }
@@ -422,11 +436,11 @@ export function writeDown(
   if (held !== 0n || state.reserve !== 0n || state.recoveries !== 0n)
     throw new RangeError(`RecoveriesNotExhausted(${held}, ${state.reserve}, ${state.recoveries})`);
   const tranches = copyTranches(state);
-  const notes = tranches.length - 1;
+  const notes = state.noteCount;
   const outstanding = tranches.slice(0, notes).reduce((a, t) => a + t.outstanding, 0n);
   if (amount === 0n || amount > outstanding)
     throw new RangeError(`InvalidWriteDown(${amount}, ${outstanding})`);
-  writeDownEquity(tranches);
+  writeDownEquity(tranches, notes);
   const cuts = new Array<bigint>(notes).fill(0n);
   let left = amount;
   for (let i = notes - 1; i >= 0 && left !== 0n; i--) {
@@ -467,7 +481,7 @@ export function depositRecoveries(state: DealModelState, amount: bigint): Recove
  */
 function payRecoveries(state: DealModelState, amount: bigint): RecoveriesResult {
   const tranches = copyTranches(state);
-  const notes = tranches.length - 1;
+  const notes = state.noteCount;
   const allocations: RecoveryAllocation[] = [];
   let left = amount;
   for (let i = 0; i < notes && left !== 0n; i++) {
@@ -481,7 +495,7 @@ function payRecoveries(state: DealModelState, amount: bigint): RecoveriesResult 
     if (recovered + interest !== 0n)
       allocations.push({ tranche: i, principal: 0n, recovered, interest });
   }
-  const equityIssued = tranches[notes].issued !== 0n;
+  const equityIssued = equityIssuedOf(state);
   return {
     next: {
       ...state,
@@ -510,7 +524,7 @@ export function cleanUpCall(
   if (!quote.allowed)
     throw new RangeError(`CleanUpNotAllowed(${quote.seniorOutstanding}, ${quote.threshold})`);
   const tranches = copyTranches(state);
-  const notes = tranches.length - 1;
+  const notes = state.noteCount;
   const paid: bigint[] = [];
   for (let i = 0; i < notes; i++) {
     paid.push(quote.interest[i] + tranches[i].outstanding + tranches[i].writtenDown);
@@ -525,7 +539,7 @@ export function cleanUpCall(
     state.recoveries +
     quote.fromIssuer -
     quote.payoff;
-  const equityIssued = tranches[notes].issued !== 0n;
+  const equityIssued = equityIssuedOf(state);
   return {
     next: {
       ...state,

@@ -513,7 +513,7 @@ export function cleanUpQuote(
   terms: CleanUpTerms,
   now: bigint,
 ): CleanUpQuote {
-  const notes = terms.tranches.length - 1;
+  const notes = state.noteCount;
   const periodLength = BigInt(terms.periodLength);
   const periodStart = terms.start + BigInt(state.nextPeriod) * periodLength;
   const elapsed = now > periodStart ? now - periodStart : 0n;

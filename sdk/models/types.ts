@@ -87,8 +87,13 @@ export interface DealModelState {
   rentPending: bigint;
   /** A tenant: rent left unpaid by its last period (`Deal.rentArrears`), due with the next period's rent. */
   rentArrears: bigint;
-  /** Every tranche, by rank; the last one is the equity. */
+  /**
+   * Every tranche, by rank: the notes (`noteCount` of them), then the equity — one class, or several paid through an
+   * equity waterfall.
+   */
   tranches: readonly TrancheState[];
+  /** How many tranches are notes (`DealArgs.noteCount`): tranches 0 – noteCount − 1; the equity classes follow. */
+  noteCount: number;
   /** The deal's risk engine: fleet, price index, trigger states, running sums. */
   risk: RiskModelState;
 }

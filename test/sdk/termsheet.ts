@@ -769,6 +769,8 @@ const allAddresses = {
   reporter3: addr("aa"),
   registry: addr("bb"),
   b200Index: addresses.priceFeed,
+  // The GPU halls' site: the campus deal (examples/campus-10mw.json).
+  campus: addr("cc"),
 };
 // Free-form JSON the cases edit in place.
 type Json = Record<string, any>;
