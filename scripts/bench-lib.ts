@@ -198,7 +198,9 @@ export function codeSizeTable(sizes: readonly CodeSize[], limit = CODE_SIZE_LIMI
 export type Target =
   | { id: string; kind: "max"; gas: number }
   | { id: string; kind: "ratio"; max: number; aim?: number }
-  | { id: string; kind: "within"; of: string; fraction: number };
+  | { id: string; kind: "within"; of: string; fraction: number }
+  /** At most `gas` more than the id `of` (what a feature adds to an operation). */
+  | { id: string; kind: "above"; of: string; gas: number };
 
 export interface TargetOutcome {
   target: Target;
@@ -230,6 +232,15 @@ export function evaluateTargets(targets: Target[], results: BenchResult[]): Targ
       };
     }
     const base = need(t.of).gas;
+    if (t.kind === "above") {
+      const added = r.gas - base;
+      return {
+        target: t,
+        text: `≤ ${int(t.gas)} above ${t.of}`,
+        actual: `${added >= 0 ? "+" : "−"}${int(Math.abs(added))}`,
+        pass: added <= t.gas,
+      };
+    }
     const deviation = Math.abs(r.gas - base) / base;
     return {
       target: t,

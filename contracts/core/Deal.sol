@@ -284,7 +284,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             _collections = uint128(collections - cash);
         }
 
-        uint256 notes = uint256(_trancheCount()) - 1;
+        uint256 notes = DealArgs.noteCount();
         run.notes = notes;
         run.input.interestDue = new uint256[](notes);
         run.input.principalDue = new uint256[](notes);
@@ -463,7 +463,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         s.trusteeFeeArrears = input.trusteeFeeDue - r.trusteeFeePaid;
         s.servicerFeeArrears = input.servicerFeeDue - r.servicerFeePaid;
         s.interestDue = input.interestDue;
-        s.residualRecipient = _residualRecipient(run.notes);
+        s.residualRecipient = _residualRecipient();
         s.outstanding = outstandingAfter;
     }
 
@@ -475,7 +475,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             uint256 amount = r.interestPaid[i] + r.principalPaid[i];
             if (amount != 0) _payTranche(_token(i), coin, amount);
         }
-        if (r.residual != 0) _payResidual(recipient, run.notes, coin, r.residual);
+        if (r.residual != 0) _payResidual(recipient, coin, r.residual);
     }
 
     function _creditFees(uint256 trusteeFees, uint256 servicerFees) private {
@@ -514,11 +514,11 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (_collections != 0 || _reserve != 0 || _recoveries != 0) {
             revert RecoveriesNotExhausted(_collections, _reserve, _recoveries);
         }
-        uint256 notes = uint256(_trancheCount()) - 1;
+        uint256 notes = DealArgs.noteCount();
         uint256 outstanding;
         for (uint256 i; i < notes; ++i) outstanding += _tranches[i].outstanding;
         if (amount == 0 || amount > outstanding) revert InvalidWriteDown(amount, outstanding);
-        _writeDownEquity(notes);
+        _writeDownEquity();
         // Bottom-up: the most junior note first.
         for (uint256 i = notes; i > 0 && amount != 0; --i) {
             uint256 cut = Math.min(amount, _tranches[i - 1].outstanding);
@@ -529,7 +529,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     /// @dev Final maturity with principal unpaid: every note's remainder is written off, equity first.
     function _writeDownAll(uint256 notes) private {
-        _writeDownEquity(notes);
+        _writeDownEquity();
         for (uint256 i = notes; i > 0; --i) {
             uint256 cut = _tranches[i - 1].outstanding;
             if (cut != 0) _writeDownNote(i - 1, cut);
@@ -545,13 +545,16 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         emit PrincipalWrittenDown(i, cut, outstanding, total);
     }
 
-    /// @dev Equity is the first loss: once any note loses principal, its whole par is written off.
-    function _writeDownEquity(uint256 notes) private {
-        Tranche storage eq = _tranches[notes];
-        uint256 issued = eq.issued;
-        if (eq.writtenDown != issued) {
-            eq.writtenDown = uint128(issued);
-            emit PrincipalWrittenDown(notes, issued, 0, issued);
+    /// @dev Equity is the first loss: once any note loses principal, every equity class's whole par is written off.
+    function _writeDownEquity() private {
+        uint256 count = _trancheCount();
+        for (uint256 i = DealArgs.noteCount(); i < count; ++i) {
+            Tranche storage eq = _tranches[i];
+            uint256 issued = eq.issued;
+            if (eq.writtenDown != issued) {
+                eq.writtenDown = uint128(issued);
+                emit PrincipalWrittenDown(i, issued, 0, issued);
+            }
         }
     }
 
@@ -578,7 +581,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (status_ != DealStatus.Defaulted) revert DealNotActive(status_);
         _pull(payer, amount);
 
-        uint256 notes = uint256(_trancheCount()) - 1;
+        uint256 notes = DealArgs.noteCount();
         uint256 left = amount;
         IERC20 coin = _stablecoin();
         // A defaulted deal has no principal outstanding: final maturity wrote it all down.
@@ -595,9 +598,9 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
                 _payTranche(_token(i), coin, recovered + interest);
             }
         }
-        address recipient = _residualRecipient(notes);
+        address recipient = _residualRecipient();
         emit RecoveriesDeposited(payer, amount, amount - left, left, recipient);
-        if (left != 0) _payResidual(recipient, notes, coin, left);
+        if (left != 0) _payResidual(recipient, coin, left);
     }
 
     /// @inheritdoc IDeal
@@ -630,7 +633,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             tr.arrears = 0;
             emit NoteCalled(i, interest[i], principal[i]);
         }
-        address recipient = _residualRecipient(notes);
+        address recipient = _residualRecipient();
         emit CleanUpCalled(msg.sender, payoff, payoff - fromIssuer, fromIssuer, residual, recipient);
         _setStatus(DealStatus.Repaid);
 
@@ -641,7 +644,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
             uint256 amount = interest[i] + principal[i];
             if (amount != 0) _payTranche(_token(i), coin, amount);
         }
-        if (residual != 0) _payResidual(recipient, notes, coin, residual);
+        if (residual != 0) _payResidual(recipient, coin, residual);
     }
 
     /// @inheritdoc IDeal
@@ -659,15 +662,17 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (received != amount) revert UnsupportedTokenTransfer(amount, received);
     }
 
-    function _residualRecipient(uint256 notes) private view returns (address) {
-        address equity = _token(notes);
+    /// @dev The equity token, or the equity waterfall of a deal with several equity classes (its supply is theirs).
+    function _residualRecipient() private view returns (address) {
+        address equity = DealArgs.equity();
         return IERC20(equity).totalSupply() != 0 ? equity : _issuer();
     }
 
-    /// @dev Equity's cash goes to its token; without equity the issuer is credited, not paid: a stablecoin that
-    /// refuses to pay the issuer cannot stop a distribution, a recovery or the clean-up call.
-    function _payResidual(address recipient, uint256 notes, IERC20 coin, uint256 amount) private {
-        if (recipient == _token(notes)) _payTranche(recipient, coin, amount);
+    /// @dev Equity's cash goes to its token (or waterfall, paid as a token is); without equity the issuer is credited,
+    /// not paid: a stablecoin that refuses to pay the issuer cannot stop a distribution, a recovery or the clean-up
+    /// call.
+    function _payResidual(address recipient, IERC20 coin, uint256 amount) private {
+        if (recipient == DealArgs.equity()) _payTranche(recipient, coin, amount);
         else _residualOwed = (uint256(_residualOwed) + amount).toUint128();
     }
 

@@ -93,9 +93,11 @@ contract DealArgsHarness {
         address oracle_,
         address risk,
         address[] memory tokens,
-        address[] memory offerings
+        address[] memory offerings,
+        uint256 noteCount,
+        address equity
     ) external pure returns (bytes memory) {
-        return DealArgs.encode(t, oracle_, risk, tokens, offerings);
+        return DealArgs.encode(t, oracle_, risk, tokens, offerings, noteCount, equity);
     }
 
     function addresses() external view returns (address[6] memory a) {
@@ -107,6 +109,10 @@ contract DealArgsHarness {
             DealArgs.servicer(),
             DealArgs.trustee()
         ];
+    }
+
+    function equity() external view returns (uint256 noteCount, address equity_) {
+        return (DealArgs.noteCount(), DealArgs.equity());
     }
 
     function numbers() external view returns (uint256[9] memory n) {
@@ -248,6 +254,8 @@ contract CloneArgsTest is TestBase, Assertions {
         uint128 trusteeFeePerPeriod;
         uint128 reserveTarget;
         uint128 keeperBounty;
+        uint8 noteCount;
+        address equity;
     }
 
     struct DealTranche {
@@ -369,7 +377,7 @@ contract CloneArgsTest is TestBase, Assertions {
                 amortPeriods: d.amortPeriods
             });
         }
-        bytes memory args = dealArgs.encode(t, h.addresses[1], h.addresses[2], tokens, offerings);
+        bytes memory args = _encodeDeal(t, h, tokens, offerings);
         assertEq(args.length, DealArgs.HEADER_BYTES + count * DealArgs.TRANCHE_BYTES, "A3: deal args length");
         DealArgsHarness clone = DealArgsHarness(Clones.cloneWithImmutableArgs(address(dealArgs), args));
 
@@ -388,7 +396,23 @@ contract CloneArgsTest is TestBase, Assertions {
         (uint256 start, uint256 periodLength) = clone.schedule();
         assertEq(start, h.start, "A3: schedule start");
         assertEq(periodLength, h.periodLength, "A3: schedule periodLength");
+        _assertEquity(clone, h);
         for (uint256 i; i < count; ++i) _assertTranche(clone, i, tranches[i]);
+    }
+
+    function _assertEquity(DealArgsHarness clone, DealHeader memory h) private view {
+        (uint256 noteCount, address equity) = clone.equity();
+        assertEq(noteCount, h.noteCount, "A3: noteCount");
+        assertEq(equity, h.equity, "A3: equity");
+    }
+
+    function _encodeDeal(
+        TermSheet memory t,
+        DealHeader memory h,
+        address[] memory tokens,
+        address[] memory offerings
+    ) private view returns (bytes memory) {
+        return dealArgs.encode(t, h.addresses[1], h.addresses[2], tokens, offerings, h.noteCount, h.equity);
     }
 
     function _assertTranche(DealArgsHarness clone, uint256 i, DealTranche memory d) private view {
