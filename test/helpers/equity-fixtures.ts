@@ -132,6 +132,47 @@ export async function activate(f: EquityDeal, amounts?: bigint[]): Promise<void>
   }
 }
 
+/** Interest of the 1 000 000 senior note at 8 % over one 30-day period, as the deal computes it (rounded down). */
+export const SENIOR_INTEREST = (M * pct(8n) * 30n * DAY) / (WAD * YEAR);
+
+export interface RepaidDealOptions {
+  /** Face of each equity class (default: 1 000 000, 2 000 000, 100 000). */
+  faces?: bigint[];
+  /** What investor i subscribes of equity class i (default: its face; 0: nobody, the class has no tokens). */
+  subscribed?: bigint[];
+  /** Another stablecoin than the protocol's (its `mint` is used the same way). */
+  coin?: Protocol["stablecoin"];
+}
+
+/**
+ * A one-period deal with the senior note and equity classes paid by `equityTerms`, active, its period reported and
+ * distributed with exactly the note's principal and interest: Repaid, nothing reached equity (the waterfall's state
+ * has not started). Capital events then drive the waterfall at chosen times.
+ */
+export async function repaidDeal(
+  equityTerms: EquityTermsInput,
+  options: RepaidDealOptions = {},
+): Promise<EquityDeal> {
+  const base = await deployProtocol(ethers);
+  const protocol = options.coin === undefined ? base : { ...base, stablecoin: options.coin };
+  const r = await roles(ethers);
+  const terms = await equityTermSheet(protocol, r, equityTerms, (t) => {
+    t.periodCount = 1;
+    const faces = options.faces ?? [M, 2n * M, 100n * K];
+    t.tranches = [
+      t.tranches[0],
+      ...faces.map((face, j) => ({ ...equity(`Class ${j}`, face), minRaise: USDC })),
+    ];
+  });
+  const f = await buildEquityDeal(protocol, r, terms);
+  await activate(f, [
+    M,
+    ...(options.subscribed ?? terms.tranches.slice(1).map((t) => t.faceAmount)),
+  ]);
+  await runPeriod(f, 0n, M + SENIOR_INTEREST);
+  return f;
+}
+
 /** The worked example's deal, created and active (every class fully subscribed). */
 export async function workedDealFixture(): Promise<EquityDeal> {
   const protocol = await deployProtocol(ethers);
@@ -222,6 +263,47 @@ export function classPaid(s: EquityStatement, classes: number, j: number, upTo?:
   for (let t = 0; t < rows && (upTo === undefined || t <= upTo); t++)
     sum += s.paid[t * classes + j];
   return sum;
+}
+
+/** G(h, Δt) of docs/equity.md, to the wei: (1 + h)^(Δt / YEAR) in WAD, rounded down as the doc says. */
+export function growthDown(h: bigint, dt: bigint): bigint {
+  const cap = (1n << 128n) - 1n;
+  const mul = (a: bigint, c: bigint) => {
+    const v = (a * c) / WAD;
+    return v > cap ? cap : v;
+  };
+  const b = WAD + h;
+  // ln b by the atanh series.
+  const z = ((b - WAD) * WAD) / (b + WAD);
+  const z2 = (z * z) / WAD;
+  let term = z;
+  let sum = z;
+  for (let i = 3n; ; i += 2n) {
+    term = (term * z2) / WAD;
+    if (term === 0n) break;
+    sum += term / i;
+  }
+  const ln = 2n * sum;
+  // e^y by Taylor.
+  const y = ((dt % YEAR) * ln) / YEAR;
+  let t = WAD;
+  let e = WAD;
+  for (let i = 1n; ; i++) {
+    t = (t * y) / (i * WAD);
+    if (t === 0n) break;
+    e += t;
+  }
+  // bⁿ by squaring.
+  let n = dt / YEAR;
+  let base = b;
+  let p = WAD;
+  while (n > 0n) {
+    if (n & 1n) p = mul(p, base);
+    n >>= 1n;
+    if (n > 0n) base = mul(base, base);
+  }
+  const g = (p * e) / WAD;
+  return g > cap ? cap : g;
 }
 
 /**
