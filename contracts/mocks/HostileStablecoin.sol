@@ -3,9 +3,9 @@ pragma solidity 0.8.37;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
-/// @notice Test-only stablecoin (6 decimals) that behaves plainly until a test turns on a hostile mode: a fee of 1 % burnt
-/// on every transfer between accounts, or a call made from inside every `transferFrom` (a re-entry attempt), whose
-/// revert it bubbles up.
+/// @notice Test-only stablecoin (6 decimals) that behaves plainly until a test turns on a hostile mode: a fee of 1 %
+/// burnt on every transfer between accounts, or a call made from inside every `transferFrom` (a re-entry attempt),
+/// whose revert it bubbles up.
 contract HostileStablecoin is ERC20 {
     bool public feeOn;
     address public reenterTarget;
@@ -33,6 +33,7 @@ contract HostileStablecoin is ERC20 {
     function transferFrom(address from, address to, uint256 value) public override returns (bool) {
         address target = reenterTarget;
         if (target != address(0)) {
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = target.call(reenterData);
             if (!ok) {
                 // solhint-disable-next-line no-inline-assembly
