@@ -573,7 +573,7 @@ export async function signReport(
 
 /**
  * The report of `period` as reporters would sign it now (current round and reporter set); `facility` sets its energy,
- * PUE and appraisal (zero by default: not reported).
+ * PUE and appraisal (zero by default: not reported; a data-center deal billing any kWh states a PUE of 1.30).
  */
 export async function buildReport(
   ethers: HardhatEthers,
@@ -588,6 +588,14 @@ export async function buildReport(
   const dealAddress = await deal.getAddress();
   const { chainId } = await ethers.provider.getNetwork();
   const stored = await protocol.oracle.getReport(dealAddress, period);
+  // A data-center deal that bills any capacity must state its facility's energy and PUE: 1.30 unless given.
+  if (
+    facility.pue === undefined &&
+    billed > 0n &&
+    (await protocol.oracle.terms(dealAddress)).unit === BigInt(CapacityUnit.KilowattHours)
+  ) {
+    facility = { ...facility, energyKwh: (billed * 13n) / 10n, pue: 13_000n };
+  }
   return {
     chainId,
     oracle: await protocol.oracle.getAddress(),
