@@ -73,10 +73,16 @@ export function expected(what: string) {
 /**
  * A check across the fields of an object. It runs even when some fields failed (zod skips ordinary refinements
  * then), so the rule must read its inputs through {@link valid}; its issues do not stop later checks. An optional
- * field that failed is absent from the value zod hands a check, so `given(key)` also looks at the object's issues.
+ * field that failed is absent from the value zod hands a check, so `given(key)` also looks at the object's issues,
+ * and `failed(path)` says whether a field deeper in the object (`["tiers", 2, "hurdlePct"]`) failed.
  */
 function rule<T>(
-  fn: (value: Record<string, unknown>, add: AddIssue, given: (key: string) => boolean) => void,
+  fn: (
+    value: Record<string, unknown>,
+    add: AddIssue,
+    given: (key: string) => boolean,
+    failed: (path: Path) => boolean,
+  ) => void,
 ): z.core.$ZodCheck<T> {
   // zod 4 takes `when` on a check's definition (refine's params expose it; superRefine's do not).
   const check: z.core.$ZodCheck<T> = new z.core.$ZodCheck({ check: "custom", when: () => true });
@@ -97,6 +103,7 @@ function rule<T>(
           continue: true,
         }),
       (key) => obj[key] !== undefined || failed.has(key),
+      (path) => payload.issues.some((i) => path.every((key, n) => i.path?.[n] === key)),
     );
   };
   return check;
@@ -830,8 +837,8 @@ const TIER_LABELS: Readonly<Record<TierKind, string>> = {
 };
 /** Preferred return: above 0, at most 100 % a year (WAD). */
 const PREF_RATE: RateSpec = { unit: "wad", above: 0n, max: WAD };
-/** An IRR hurdle: above 0, fits the tier's uint64 rate (WAD). */
-const HURDLE: RateSpec = { unit: "wad", above: 0n, max: U64 };
+/** An IRR hurdle: above 0, at most 100 % a year (WAD). */
+const HURDLE: RateSpec = { unit: "wad", above: 0n, max: WAD };
 /** A catch-up's target share of all profit: above 0 (and below the catch-up's share, a rule below). */
 const TARGET: RateSpec = { unit: "bps", above: 0n, max: BPS };
 const EQUITY_CLASS_TEXT = "the name or symbol of an equity tranche";
@@ -963,7 +970,7 @@ export const equitySchema = z
     notes: notes.optional(),
   })
   .check(
-    rule((e, add) => {
+    rule((e, add, _given, failed) => {
       const tiers = Array.isArray(e.tiers) ? (e.tiers as unknown[]) : [];
       let hurdles = 0;
       let previous: { rate: bigint; at: string } | undefined;
@@ -971,8 +978,12 @@ export const equitySchema = z
         if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return;
         const t = raw as Record<string, unknown>;
         const last = i === tiers.length - 1;
-        const hurdleKey = rateKey(t, "hurdle");
-        const hasHurdle = t.hurdlePct !== undefined || t.hurdleBps !== undefined;
+        // A hurdle given in a wrong format is absent from `t`: it is still given.
+        const hurdleKeys = ["hurdlePct", "hurdleBps"].filter(
+          (k) => t[k] !== undefined || failed(["tiers", i, k]),
+        );
+        const hasHurdle = hurdleKeys.length > 0;
+        const hurdleKey = hurdleKeys[0] ?? "hurdlePct";
         // TermSheetLib: the last tier, and only it, is a split without hurdle.
         if (last && t.tier !== undefined && t.tier !== "split")
           add(

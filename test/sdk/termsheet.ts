@@ -1394,6 +1394,12 @@ describe("SDK term sheets: the equity waterfall", () => {
       "must be above the previous hurdle (equity.tiers[3].hurdlePct 15): hurdles increase tier by tier",
     ],
     [
+      "EquityTier: a hurdle at most 100 %",
+      (j) => (j.equity.tiers[3].hurdlePct = "100.01"),
+      "equity.tiers[3].hurdlePct",
+      'expected a percentage above 0 % and at most 100 % (at most 16 decimal places), got "100.01"',
+    ],
+    [
       "EquityTier: at most 3 hurdles",
       (j) =>
         j.equity.tiers.splice(
