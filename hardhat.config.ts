@@ -80,11 +80,14 @@ function buildProfile() {
     compilers: [compiler(10_000)],
     overrides: {
       // The deal and its risk engine run every distribution; with the IR pipeline at these runs both stay under the
-      // 24 KB code limit (23.2 KB each). See DEVELOPERS.md before adding code to either.
+      // 24 KB code limit (more runs than 2 000 save the risk engine under 10 gas a distribution, for up to 1.8 KB more
+      // code). See DEVELOPERS.md before adding code to either.
       "contracts/core/Deal.sol": compiler(800, true),
-      "contracts/core/RiskEngine.sol": compiler(10_000, true),
+      "contracts/core/RiskEngine.sol": compiler(2_000, true),
       // The tranche token runs on every investor transfer and claim: the IR pipeline trims its compliance glue.
       "contracts/core/TrancheToken.sol": compiler(10_000, true),
+      // The oracle takes every report: the IR pipeline keeps its report struct's coding small and cheap.
+      "contracts/oracle/UtilizationOracle.sol": compiler(10_000, true),
     },
   };
 }

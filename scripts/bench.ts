@@ -230,6 +230,15 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
     what: "`distribute(1)` of the 8-tranche deal (7 notes + equity), one holder per tranche.",
   },
   {
+    id: "deal.distribute.datacenter.tranches-4",
+    reference: null,
+    what:
+      "`distribute(1)` of a data-center project deal with the 4 tranches: capacity in kWh of IT load (10 MW), land, a " +
+      "30-year building and M&E plant as collateral marked to appraisals, the same covenants with occupancy in place " +
+      "of utilization and a PUE cap (six triggers). Its report states energy, PUE and a new appraisal, which the " +
+      "risk engine reads from the oracle and records (rewriting period 0's).",
+  },
+  {
     id: "factory.createDeal.tranches-4",
     reference: null,
     what:
@@ -485,6 +494,42 @@ function termSheet(
   };
 }
 
+/** A 10 MW data center: land 3 M (at cost for ever), a building 8 M over 30 years, four M&E plant units over 15. */
+const SITE_FLEET = [
+  { ...entry("Land", 1, 3n * M, 3n * M, 0, DepreciationMethod.None, 0n), usefulLife: 0 },
+  entry("Building", 1, 8n * M, 0n, 30, DepreciationMethod.StraightLine, 0n),
+  entry("M&E plant", 4, 1n * M, 100n * K, 15, DepreciationMethod.StraightLine, 0n),
+];
+/** The data-center deal's IT capacity (kW) and what its reports say each period: 70 % occupancy at a PUE of 1.35. */
+const SITE_KW = 10_000n;
+const SITE_AVAILABLE = 7_000_000n;
+const SITE_BILLED = 5_040_000n;
+const SITE_PUE = 13_500n;
+
+/** The 4-tranche deal as a data-center project: kWh capacity, the site's collateral marked to appraisals. */
+function siteTermSheet(protocol: Protocol): TermSheetInput {
+  const t = termSheet(protocol, TRANCHES[4]);
+  return {
+    ...t,
+    oracle: {
+      ...t.oracle,
+      unit: CapacityUnit.KilowattHours,
+      fleetGpus: SITE_KW,
+      maxPricePerGpuHour: USDC,
+    },
+    risk: {
+      ...t.risk,
+      triggers: [
+        ...TRIGGERS.filter((x) => x.metric !== RiskMetric.Utilization),
+        trig(RiskMetric.Occupancy, TriggerComparison.Below, pct(50n), TriggerEffect.CashTrap, 2),
+        trig(RiskMetric.Pue, TriggerComparison.Above, pct(160n), TriggerEffect.CashTrap, 2),
+      ],
+      fleet: SITE_FLEET,
+      appraisalMaxAge: 400 * 86_400,
+    },
+  };
+}
+
 // ------------------------------------------------------------ deployment
 
 const protocol = await deployProtocol(ethers);
@@ -578,11 +623,14 @@ const dist4 = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[4]
 const dist4many = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[4]));
 const dist8 = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[8]));
 const user = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[4]));
+// Created last: the deals above keep their addresses.
+const site = await createDeal(ethers, protocol, siteTermSheet(protocol));
 const distDeals: [string, DealHandles][] = [
   ["deal.distribute.tranches-2.holders-1", dist2],
   ["deal.distribute.tranches-4.holders-1", dist4],
   ["deal.distribute.tranches-4.holders-1000", dist4many],
   ["deal.distribute.tranches-8.holders-1", dist8],
+  ["deal.distribute.datacenter.tranches-4", site],
 ];
 const running = [...distDeals.map(([, h]) => h), user];
 
@@ -659,7 +707,24 @@ const AVAILABLE = 1_000_000n;
 async function preparePeriod(period: bigint): Promise<void> {
   await time.increaseTo(START + (period + 1n) * PERIOD);
   for (const h of running) {
-    const report = await buildReport(ethers, protocol, h.deal, period, REVENUE, BILLED, AVAILABLE);
+    // The data center bills kWh and states energy, PUE and an appraisal of its collateral (20 M, then 14 M).
+    const report =
+      h === site
+        ? await buildReport(
+            ethers,
+            protocol,
+            h.deal,
+            period,
+            REVENUE,
+            SITE_BILLED,
+            SITE_AVAILABLE,
+            {
+              energyKwh: (SITE_BILLED * SITE_PUE) / 10_000n,
+              pue: SITE_PUE,
+              appraisal: period === 0n ? 20n * M : 14n * M,
+            },
+          )
+        : await buildReport(ethers, protocol, h.deal, period, REVENUE, BILLED, AVAILABLE);
     const { signers: by, signatures } = await signReport(
       ethers,
       oracle,

@@ -3,11 +3,12 @@
  * every ratio (docs/statements.md, "Printing ratios"):
  *
  * - Two decimals: coverage ratios (DSCR, trailing DSCR, over-collateralization, interest coverage) as a multiple,
- *   `1.07×`; every other ratio (LTV, senior curve, utilization, break-even utilization, reserve level, servicer
- *   shortfall, coupon and fee rates) as a percentage, `80.84 %`.
+ *   `1.07×`; a PUE as a plain number, `1.35`; every other ratio (LTV, senior curve, utilization, occupancy, break-even
+ *   utilization, reserve level, servicer shortfall, coupon and fee rates) as a percentage, `80.84 %`.
  * - Rounded the way the contract rounds the ratio: down for what it rounds down (DSCR, trailing DSCR, reserve
- *   level, coverage, utilization, coupon rates), up for what it rounds up (LTV, senior curve, break-even utilization,
- *   servicer shortfall). A printed value is never better for the borrower than the contract's own.
+ *   level, coverage, utilization, occupancy, coupon rates), up for what it rounds up (LTV, senior curve, break-even
+ *   utilization, servicer shortfall) and for the PUE (reported exact to four decimals; up shows a cap's side). A
+ *   printed value is never better for the borrower than the contract's own.
  * - Never on the wrong side of a threshold: when the two-decimal value compares with a trigger threshold of its metric
  *   differently from the exact value (equal instead of above or below, or the other side), one more decimal is
  *   printed until it compares the same — up to the exact value. An LTV of 80.004 % beside `LTV > 80.00 %` prints
@@ -18,7 +19,13 @@
  * Amounts print with two decimals, rounded half up, with thousands separators; exports carry the exact base units.
  * Pure: imports nothing from viem.
  */
-import { RiskMetric, TriggerComparison, TriggerEffect, type TriggerTerms } from "./types.js";
+import {
+  PUE_SCALE,
+  RiskMetric,
+  TriggerComparison,
+  TriggerEffect,
+  type TriggerTerms,
+} from "./types.js";
 
 const WAD = 10n ** 18n;
 /** The contracts' marker for an unbounded ratio (type(uint256).max). */
@@ -68,8 +75,8 @@ export function exactRatio(wad: bigint): string {
   return wad === UNBOUNDED ? "inf" : exactAmount(wad, 18);
 }
 
-/** A ratio printed as a multiple (`1.07×`) or a percentage (`80.84 %`). */
-export type RatioStyle = "multiple" | "percent";
+/** A ratio printed as a multiple (`1.07×`), a percentage (`80.84 %`) or a plain number (a PUE, `1.35`). */
+export type RatioStyle = "multiple" | "percent" | "number";
 
 export interface RatioFormat {
   style: RatioStyle;
@@ -91,6 +98,8 @@ export const METRIC_FORMATS: Readonly<Record<number, RatioFormat & { label: stri
     rounding: "up",
   },
   [RiskMetric.MissedReport]: { label: "missed report", style: "percent", rounding: "down" },
+  [RiskMetric.Occupancy]: { label: "occupancy", style: "percent", rounding: "down" },
+  [RiskMetric.Pue]: { label: "PUE", style: "number", rounding: "up" },
 };
 
 /** Ratios that are not covenant metrics. */
@@ -105,7 +114,7 @@ export const RATIO_FORMATS = {
 
 /** WAD of one unit of the last printed digit at `digits` decimals, times 10^digits. */
 function unitWad(style: RatioStyle): bigint {
-  return style === "multiple" ? WAD : WAD / 100n;
+  return style === "percent" ? WAD / 100n : WAD;
 }
 
 /** The printed number at `digits` decimals, as an integer count of 10^−digits (of the multiple or the percentage). */
@@ -125,14 +134,14 @@ function comparePrinted(n: bigint, style: RatioStyle, digits: number, threshold:
 
 /** The most decimals a style has (the exact WAD value). */
 function maxDigits(style: RatioStyle): number {
-  return style === "multiple" ? 18 : 16;
+  return style === "percent" ? 16 : 18;
 }
 
 function render(n: bigint, style: RatioStyle, digits: number): string {
   const scale = 10n ** BigInt(digits);
   const text =
     digits === 0 ? n.toString() : `${n / scale}.${(n % scale).toString().padStart(digits, "0")}`;
-  return style === "multiple" ? `${text}×` : `${text} %`;
+  return style === "multiple" ? `${text}×` : style === "number" ? text : `${text} %`;
 }
 
 /**
@@ -185,6 +194,23 @@ export function formatMetric(
   if (metric === RiskMetric.MissedReport) return value === 0n ? "reported" : "missed";
   const format = METRIC_FORMATS[metric] ?? RATIO_FORMATS.rate;
   return formatRatio(value, format, thresholdsOf(metric, triggers));
+}
+
+/** A report's PUE (× {@link PUE_SCALE}) as a number with two to four decimals: `13500` → `1.35`, `13525` → `1.3525`. */
+export function formatPue(pue: number | bigint): string {
+  const n = BigInt(pue);
+  const scale = BigInt(PUE_SCALE);
+  const fraction = (n % scale)
+    .toString()
+    .padStart(4, "0")
+    .replace(/0{1,2}$/, "");
+  return `${n / scale}.${fraction.length < 2 ? fraction.padEnd(2, "0") : fraction}`;
+}
+
+/** A report's energy (kWh) in MWh, its kWh exact: `6912500` → `6,912.5 MWh`, `3000` → `3 MWh`. */
+export function formatEnergyMwh(kwh: bigint): string {
+  const fraction = (kwh % 1_000n).toString().padStart(3, "0").replace(/0+$/, "");
+  return `${group((kwh / 1_000n).toString())}${fraction ? `.${fraction}` : ""} MWh`;
 }
 
 /** A rate (coupon, fee) or another ratio that no trigger watches, by the printing rule. */

@@ -30,6 +30,9 @@ export const REPORT_TYPES = {
     { name: "gpuHoursAvailable", type: "uint64" },
     { name: "gpuHoursBilled", type: "uint64" },
     { name: "revenue", type: "uint128" },
+    { name: "energyKwh", type: "uint64" },
+    { name: "pue", type: "uint16" },
+    { name: "appraisal", type: "uint128" },
     { name: "reportHash", type: "bytes32" },
   ],
 } as const;
@@ -60,6 +63,9 @@ export function reportTypedData(report: UtilizationReport) {
       gpuHoursAvailable: report.gpuHoursAvailable,
       gpuHoursBilled: report.gpuHoursBilled,
       revenue: report.revenue,
+      energyKwh: report.energyKwh,
+      pue: report.pue,
+      appraisal: report.appraisal,
       reportHash: report.reportHash,
     },
   };
@@ -90,6 +96,12 @@ export interface UtilizationReportJson {
   gpuHoursBilled: string;
   /** Stablecoin base units. */
   revenue: string;
+  /** Facility energy, kWh ("0": not reported). Absent in a file: 0. */
+  energyKwh?: string;
+  /** PUE × 10 000 (0: not reported). Absent in a file: 0. */
+  pue?: number;
+  /** Appraisal, stablecoin base units ("0": none). Absent in a file: 0. */
+  appraisal?: string;
   reportHash: string;
 }
 
@@ -113,6 +125,9 @@ export function reportToJson(r: UtilizationReport): UtilizationReportJson {
     gpuHoursAvailable: r.gpuHoursAvailable.toString(),
     gpuHoursBilled: r.gpuHoursBilled.toString(),
     revenue: r.revenue.toString(),
+    energyKwh: r.energyKwh.toString(),
+    pue: r.pue,
+    appraisal: r.appraisal.toString(),
     reportHash: r.reportHash,
   };
 }
@@ -144,6 +159,10 @@ export function reportFromJson(json: unknown): UtilizationReport {
     throw new CascadeError("report.reportHash must be 32 bytes of hex", { value: hash });
   const round = int("round");
   if (round > 0xffff_ffffn) throw new CascadeError("report.round is too large for uint32");
+  // The facility figures may be left out: zero, not reported.
+  const optional = (key: string): bigint => (o[key] === undefined ? 0n : int(key));
+  const pue = optional("pue");
+  if (pue > 0xffffn) throw new CascadeError("report.pue is too large for uint16", { value: pue });
   return {
     chainId: int("chainId"),
     oracle: address("oracle"),
@@ -154,6 +173,9 @@ export function reportFromJson(json: unknown): UtilizationReport {
     gpuHoursAvailable: int("gpuHoursAvailable"),
     gpuHoursBilled: int("gpuHoursBilled"),
     revenue: int("revenue"),
+    energyKwh: optional("energyKwh"),
+    pue: Number(pue),
+    appraisal: optional("appraisal"),
     reportHash: hash,
   };
 }

@@ -11,6 +11,7 @@
 import { formatUnits, keccak256, toBytes } from "viem";
 
 import { transferRestrictionMessage } from "./compliance.js";
+import { formatEnergyMwh, formatPue } from "./format.js";
 import {
   dealStatusName,
   FleetEntryStatus,
@@ -269,6 +270,14 @@ export const REVERT_FORMATS: Readonly<Record<string, Format>> = {
   DisputeWindowClosed: (a, f) =>
     `the dispute window of period ${String(a.period)} of deal ${f0(a.deal)} closed at ${f.time(a.closedAt)}: the ` +
     "report is final",
+  EnergyNotReported: (a, f) =>
+    `the report bills ${f.int(a.billed)} kWh of IT capacity without the energy drawn and the PUE: a data-center ` +
+    "deal's report that bills capacity states both",
+  EnergyPueMismatch: (a) => {
+    const energy = a.energyKwh === 0n ? "no energy" : formatEnergyMwh(a.energyKwh as bigint);
+    const pue = a.pue === 0n ? "no PUE" : `a PUE of ${formatPue(a.pue as bigint)}`;
+    return `${energy} with ${pue}: a report states energy and PUE together or not at all`;
+  },
   InsufficientSignatures: (a) =>
     `${s(a.count, "signature")}, the deal needs ${String(a.threshold)}`,
   InvalidOracleTerms: (a) =>
@@ -278,6 +287,9 @@ export const REVERT_FORMATS: Readonly<Record<string, Format>> = {
   InvalidSignature: (a) => `the signature of ${f0(a.signer)} does not sign this report`,
   InvalidThreshold: (a) =>
     `a threshold of ${String(a.threshold)} is not between 1 and the ${s(a.reporterCount, "reporter")}`,
+  ItEnergyExceedsCapacity: (a) =>
+    `IT energy (energy / PUE) ${formatEnergyMwh(a.itEnergyKwh as bigint)} > ` +
+    `${formatEnergyMwh(a.maxAvailable as bigint)}, the site's IT capacity over the period`,
   NoPendingReport: (a) =>
     `period ${String(a.period)} of deal ${f0(a.deal)} has no pending report to dispute`,
   NoReporterChangePending: (a) => `no change of reporters is pending for deal ${f0(a.deal)}`,
@@ -286,6 +298,8 @@ export const REVERT_FORMATS: Readonly<Record<string, Format>> = {
     `${f0(a.caller)} is neither a reporter nor the guardian of deal ${f0(a.deal)}, who alone dispute reports`,
   NotReporter: (a) =>
     `${f0(a.signer)} is not a reporter of deal ${f0(a.deal)}'s current reporter set`,
+  PueOutOfRange: (a) =>
+    `a PUE of ${formatPue(a.pue as bigint)} is outside ${formatPue(a.min as bigint)} – ${formatPue(a.max as bigint)}`,
   ReportAlreadyProposed: (a) =>
     `period ${String(a.period)} of deal ${f0(a.deal)} has a pending or final report in round ${String(a.round)} already`,
   ReportCrossDeal: (a) =>

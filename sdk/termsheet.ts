@@ -66,6 +66,7 @@ import {
   unscale,
 } from "./termsheet/values.js";
 import {
+  CapacityUnit,
   CouponType,
   DepreciationMethod,
   EquityTier,
@@ -397,6 +398,7 @@ function contextRules(
   for (const key of ["trusteeFeePerPeriod", "reserveTarget", "keeperBounty"])
     units([key], t[key], U128, "uint128");
   units(["oracle", "maxPricePerGpuHour"], oracle.maxPricePerGpuHour, U64, "uint64");
+  units(["oracle", "maxPricePerKwh"], oracle.maxPricePerKwh, U64, "uint64");
   const tranches = Array.isArray(t.tranches) ? (t.tranches as unknown[]) : [];
   tranches.forEach((tr, i) => {
     if (!isObject(tr)) return;
@@ -456,6 +458,8 @@ const METRICS: Readonly<Record<TriggerJson["metric"], number>> = {
   reserveLevel: RiskMetric.ReserveLevel,
   servicerShortfall: RiskMetric.ServicerShortfall,
   missedReport: RiskMetric.MissedReport,
+  occupancy: RiskMetric.Occupancy,
+  pue: RiskMetric.Pue,
 };
 
 function buildCoupon(c: CouponJson): CouponTerms {
@@ -550,17 +554,27 @@ function buildFleetEntry(
   now: bigint | undefined,
 ): FleetEntryTerms {
   const declining = e.method === "decliningBalance";
+  const land = e.method === "none";
+  const unitCost = must(parseDecimal(e.unitCost, decimals), "unitCost");
   return {
     model: textToBytes16(e.model),
     count: e.count,
-    unitCost: must(parseDecimal(e.unitCost, decimals), "unitCost"),
-    unitResidual: must(parseDecimal(e.unitResidual, decimals), "unitResidual"),
+    unitCost,
+    // Land keeps its cost: its residual is its cost (RiskTermsLib.fleetEntryValid).
+    unitResidual: land
+      ? unitCost
+      : must(parseDecimal(e.unitResidual as string | number, decimals), "unitResidual"),
     acquiredAt: must(parseTime(e.acquired, now), "acquired"),
-    usefulLife:
-      e.usefulLifeMonths !== undefined
+    usefulLife: land
+      ? 0
+      : e.usefulLifeMonths !== undefined
         ? Number(BigInt(e.usefulLifeMonths) * MONTH_SECONDS)
         : seconds(e.usefulLife as string | number),
-    method: declining ? DepreciationMethod.DecliningBalance : DepreciationMethod.StraightLine,
+    method: land
+      ? DepreciationMethod.None
+      : declining
+        ? DepreciationMethod.DecliningBalance
+        : DepreciationMethod.StraightLine,
     yearlyRate:
       declining && e.yearlyRatePercent !== undefined
         ? must(parseDecimal(e.yearlyRatePercent, 16), "yearlyRatePercent")
@@ -609,7 +623,10 @@ function buildRisk(
     fleet: (r.fleet ?? []).map((e) =>
       buildFleetEntry(e, decimals, feed?.decimals ?? 0, options.now),
     ),
-    appraisalMaxAge: DEFAULT_RISK_TERMS.appraisalMaxAge,
+    appraisalMaxAge:
+      r.appraisalMaxAge === undefined
+        ? DEFAULT_RISK_TERMS.appraisalMaxAge
+        : seconds(r.appraisalMaxAge),
   };
 }
 
@@ -679,6 +696,7 @@ export function parseTermSheet(
   const addresses = options.addresses ?? {};
   const units = (v: string | number, what: string) => must(parseDecimal(v, decimals), what);
   const time = (v: string | number, what: string) => must(parseTime(v, options.now), what);
+  const kwh = t.oracle.unit === "kWh";
   return {
     name: t.name,
     notes: joinNotes(t.notes),
@@ -706,10 +724,14 @@ export function parseTermSheet(
         disputeWindow: seconds(t.oracle.disputeWindow),
         reportDeadline: seconds(t.oracle.reportDeadline),
         reporterChangeDelay: seconds(t.oracle.reporterChangeDelay),
-        fleetGpus: t.oracle.fleetGpus,
-        maxPricePerGpuHour: units(t.oracle.maxPricePerGpuHour, "maxPricePerGpuHour"),
+        // The schema requires the capacity and price of the deal's unit.
+        fleetGpus: (kwh ? t.oracle.capacityKw : t.oracle.fleetGpus) as number,
+        maxPricePerGpuHour: units(
+          (kwh ? t.oracle.maxPricePerKwh : t.oracle.maxPricePerGpuHour) as string | number,
+          kwh ? "maxPricePerKwh" : "maxPricePerGpuHour",
+        ),
         maxUtilizationStep: rate(t.oracle, "maxUtilizationStep", "wad"),
-        unit: 0,
+        unit: kwh ? CapacityUnit.KilowattHours : CapacityUnit.GpuHours,
       },
       risk: buildRisk(t.risk, decimals, options),
       tranches: t.tranches.map((tr) => buildTranche(tr, decimals)),

@@ -50,7 +50,11 @@ export function dealStatusName(status: number): keyof typeof DealStatus | "Unkno
   return entry ? (entry[0] as keyof typeof DealStatus) : "Unknown";
 }
 
-/** What a trigger measures (`RiskMetric`). Ratios are WAD (1e18 = 1.0× or 100 %). */
+/**
+ * What a trigger measures (`RiskMetric`). Ratios are WAD (1e18 = 1.0× or 100 %). Occupancy: capacity billed / the
+ * deal's capacity × hours in the period (0 unreported); Pue: the period's reported PUE as a WAD ratio (0 when not
+ * reported).
+ */
 export const RiskMetric = {
   Dscr: 0,
   TrailingDscr: 1,
@@ -60,6 +64,8 @@ export const RiskMetric = {
   ReserveLevel: 5,
   ServicerShortfall: 6,
   MissedReport: 7,
+  Occupancy: 8,
+  Pue: 9,
 } as const;
 export type RiskMetric = (typeof RiskMetric)[keyof typeof RiskMetric];
 
@@ -71,8 +77,8 @@ export type TriggerComparison = (typeof TriggerComparison)[keyof typeof TriggerC
 export const TriggerEffect = { CashTrap: 0, Accelerate: 1 } as const;
 export type TriggerEffect = (typeof TriggerEffect)[keyof typeof TriggerEffect];
 
-/** How a fleet entry loses book value. */
-export const DepreciationMethod = { StraightLine: 0, DecliningBalance: 1 } as const;
+/** How a fleet entry loses book value. None: land, valued at cost for ever. */
+export const DepreciationMethod = { StraightLine: 0, DecliningBalance: 1, None: 2 } as const;
 export type DepreciationMethod = (typeof DepreciationMethod)[keyof typeof DepreciationMethod];
 
 /**
@@ -200,6 +206,18 @@ export interface TransferRules {
   minHolding: bigint;
   blockedCountries: readonly [bigint, bigint, bigint, bigint];
 }
+
+/**
+ * What a deal's capacity is counted in (`CapacityUnit`): GPU-hours (`fleetGpus` counts GPUs) or kilowatt-hours of IT
+ * load (a data-center project deal; `fleetGpus` is its IT capacity in kW).
+ */
+export const CapacityUnit = { GpuHours: 0, KilowattHours: 1 } as const;
+export type CapacityUnit = (typeof CapacityUnit)[keyof typeof CapacityUnit];
+
+/** A report's PUE scale (`UtilizationOracle.PUE_SCALE`): `pue` 13 500 is a PUE of 1.35. */
+export const PUE_SCALE = 10_000;
+/** Highest PUE a report may state, × {@link PUE_SCALE} (`UtilizationOracle.MAX_PUE`): 3.0. */
+export const MAX_PUE = 30_000;
 
 /**
  * `OracleTerms`: how the utilization oracle treats a deal's reports. Durations in seconds; `maxPricePerGpuHour` in
@@ -344,14 +362,26 @@ export interface PeriodStatement {
   recoveriesApplied: bigint;
 }
 
-/** What a period's report says: the figures reporters attest, for one deal and period. */
+/**
+ * What a period's report says: the figures reporters attest, for one deal and period. Capacity is in the deal's unit
+ * (`OracleTerms.unit`): GPU-hours, or kWh of IT load for a data-center deal. The facility figures are optional here
+ * (zero: not reported) and part of every signed {@link UtilizationReport}.
+ */
 export interface ReportContent {
   deal: Address;
   period: bigint;
+  /** Capacity available in the period (GPU-hours, or kWh of IT load). */
   gpuHoursAvailable: bigint;
+  /** Capacity billed in the period (GPU-hours, or kWh of IT load). */
   gpuHoursBilled: bigint;
   /** Revenue of the whole fleet in the period, in stablecoin units. */
   revenue: bigint;
+  /** Facility energy drawn in the period, kWh (0: not reported; reported together with `pue`). */
+  energyKwh?: bigint;
+  /** Facility energy / IT energy × {@link PUE_SCALE} (0: not reported; else 10 000 – 30 000). */
+  pue?: number;
+  /** Appraisal of the deal's whole collateral as of the period's end, stablecoin units (0: no new appraisal). */
+  appraisal?: bigint;
   /** Hash of the servicer's off-chain report (meter data, invoices). */
   reportHash: Hex;
 }
@@ -367,6 +397,9 @@ export interface UtilizationReport extends ReportContent {
   round: number;
   /** Id of the deal's reporter set in force (`UtilizationOracle.reporterSet(deal)`). */
   reporterSet: bigint;
+  energyKwh: bigint;
+  pue: number;
+  appraisal: bigint;
 }
 
 /** State of a period's report (`IUtilizationOracle.ReportState`). */
@@ -410,6 +443,11 @@ export const TERM_SHEET_FIELDS = [
   "Fleet",
   "Registry",
   "TransferRules",
+  "Capacity",
+  "Appraisal",
+  "EquityClass",
+  "EquityTier",
+  "Site",
 ] as const;
 
 /** `IUtilizationOracle.OracleTermsField`, by value: the field an `InvalidOracleTerms(field)` revert names. */

@@ -767,9 +767,11 @@ function printFleet(d: DealContext, v: FleetValuationReturnType) {
           ? e.activeCount
           : `${e.activeCount} of ${e.terms.count}`,
         iso(e.terms.acquiredAt).slice(0, 10),
-        `${e.methodName === "StraightLine" ? "straight line" : `declining ${wadPct(e.terms.yearlyRate)}/yr`}, ${(
-          e.terms.usefulLife / 86_400
-        ).toFixed(0)} d, residual ${amountText(e.terms.unitResidual, d.decimals)}`,
+        e.methodName === "None"
+          ? "none (land, at cost)"
+          : `${e.methodName === "StraightLine" ? "straight line" : `declining ${wadPct(e.terms.yearlyRate)}/yr`}, ${(
+              e.terms.usefulLife / 86_400
+            ).toFixed(0)} d, residual ${amountText(e.terms.unitResidual, d.decimals)}`,
         amountText(e.cost, d.decimals),
         amountText(e.bookValue, d.decimals),
         e.indexImpliedValue === undefined ? "" : amountText(e.indexImpliedValue, d.decimals),
@@ -790,6 +792,19 @@ function printFleet(d: DealContext, v: FleetValuationReturnType) {
               : `${indexText(v.priceIndex, feedDecimals)} (${v.priceIndexLive ? "live" : "last accepted; the feed's answer is refused"})`,
         ],
         ["book value (confirmed)", units(d, v.bookValue)],
+        ...(v.appraisal.maxAge === 0
+          ? []
+          : [
+              [
+                "appraisal",
+                v.appraisal.value === 0n
+                  ? "none signed yet (book value)"
+                  : `${units(d, v.appraisal.value)} as of ${iso(v.appraisal.asOf)} (period ${v.appraisal.period}), ` +
+                    (v.appraisal.inForce
+                      ? "in force: caps the fleet"
+                      : "older than the term sheet's maximum age: book value"),
+              ] as [string, string],
+            ]),
         ["recovery account", units(d, v.recoveries)],
         ["collateral value", units(d, v.collateralValue)],
         ["notes outstanding", units(d, v.notesOutstanding)],

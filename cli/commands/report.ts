@@ -11,7 +11,11 @@ import type { Command } from "commander";
 import { getAddress, isHex, keccak256, type Address, type Hex } from "viem";
 
 import {
+  formatEnergyMwh,
+  formatPue,
   hashReport,
+  MAX_PUE,
+  PUE_SCALE,
   ReportRefusedError,
   recoverReportSigner,
   reportFromJson,
@@ -36,10 +40,22 @@ interface SignOptions extends DealOption {
   period?: string;
   gpuHoursAvailable?: string;
   gpuHoursBilled?: string;
+  /** A data-center deal's capacity, kWh of IT load (the same report fields as GPU-hours). */
+  kwhAvailable?: string;
+  kwhBilled?: string;
   revenue?: string;
+  /** Facility energy drawn, MWh (up to three decimals: kWh). */
+  energyMwh?: string;
+  /** Power usage effectiveness, e.g. 1.35 (up to four decimals). */
+  pue?: string;
+  /** Appraisal of the collateral, whole stablecoin units. */
+  appraisal?: string;
   reportHash?: string;
   reportFile?: string;
-  /** JSON with the report's content ({ deal, period, gpuHoursAvailable, gpuHoursBilled, revenue, reportHash }). */
+  /**
+   * JSON with the report's content ({ deal, period, gpuHoursAvailable, gpuHoursBilled, revenue, reportHash }, and
+   * optionally energyMwh, pue and appraisal, in the flags' units).
+   */
   report?: string;
   oracle?: string;
   round?: string;
@@ -71,7 +87,10 @@ function required(v: string | undefined, flag: string): string {
   return v;
 }
 
-/** The report's content from `--report FILE` and the flags (flags win); revenue still in stablecoin units. */
+/**
+ * The report's content from `--report FILE` and the flags (flags win); revenue and appraisal still in stablecoin
+ * units, energy in kWh and PUE × 10 000.
+ */
 async function contentOf(arg: string | undefined, o: SignOptions) {
   let file: Record<string, unknown> = {};
   if (o.report !== undefined) {
@@ -94,20 +113,43 @@ async function contentOf(arg: string | undefined, o: SignOptions) {
   if (!reportHash || !isHex(reportHash) || reportHash.length !== 66)
     throw new UsageError("--report-hash must be 32 bytes of hex (or give --report-file)");
   const deal = arg ?? o.deal ?? pick(undefined, "deal");
+  // Capacity in the deal's unit: GPU-hours, or kWh of IT load (a data-center deal); one pair of flags.
+  const capacity = (gpuFlag: string | undefined, kwhFlag: string | undefined, key: string) => {
+    const name = key === "gpuHoursAvailable" ? "available" : "billed";
+    if (gpuFlag !== undefined && kwhFlag !== undefined)
+      throw new UsageError(`give --gpu-hours-${name} or --kwh-${name}, not both`);
+    const flag = kwhFlag !== undefined ? `--kwh-${name}` : `--gpu-hours-${name}`;
+    return parseInteger(required(pick(gpuFlag ?? kwhFlag, key), flag), flag);
+  };
+  const energyMwh = pick(o.energyMwh, "energyMwh");
+  const pue = pick(o.pue, "pue");
+  const appraisal = pick(o.appraisal, "appraisal");
   return {
     deal: dealRef(deal, {}),
     period: parseInteger(required(pick(o.period, "period"), "--period"), "--period"),
-    gpuHoursAvailable: parseInteger(
-      required(pick(o.gpuHoursAvailable, "gpuHoursAvailable"), "--gpu-hours-available"),
-      "--gpu-hours-available",
-    ),
-    gpuHoursBilled: parseInteger(
-      required(pick(o.gpuHoursBilled, "gpuHoursBilled"), "--gpu-hours-billed"),
-      "--gpu-hours-billed",
-    ),
+    gpuHoursAvailable: capacity(o.gpuHoursAvailable, o.kwhAvailable, "gpuHoursAvailable"),
+    gpuHoursBilled: capacity(o.gpuHoursBilled, o.kwhBilled, "gpuHoursBilled"),
     revenue: required(pick(o.revenue, "revenue"), "--revenue"),
+    // MWh with up to three decimals is whole kWh; a PUE with up to four decimals is whole ten-thousandths.
+    energyKwh: energyMwh === undefined ? 0n : parseAmount(energyMwh, 3, "--energy-mwh"),
+    pue: pue === undefined ? 0 : pueOf(pue),
+    appraisal,
     reportHash: reportHash as Hex,
   };
+}
+
+/** `--pue 1.35` as the report's PUE × 10 000 (13 500); the oracle takes 1.0 – 3.0, or none (0). */
+function pueOf(input: string): number {
+  const scaled = parseAmount(input, 4, "--pue");
+  if (scaled > BigInt(MAX_PUE))
+    throw new UsageError(
+      `--pue "${input}" is above ${formatPue(MAX_PUE)}, the highest PUE a report may state`,
+    );
+  if (scaled !== 0n && scaled < BigInt(PUE_SCALE))
+    throw new UsageError(
+      `--pue "${input}" is below 1.0: facility energy cannot be less than IT energy`,
+    );
+  return Number(scaled);
 }
 
 async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
@@ -136,6 +178,9 @@ async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
       gpuHoursAvailable: c.gpuHoursAvailable,
       gpuHoursBilled: c.gpuHoursBilled,
       revenue: parseAmount(c.revenue, decimals, "--revenue"),
+      energyKwh: c.energyKwh,
+      pue: c.pue,
+      appraisal: c.appraisal === undefined ? 0n : parseAmount(c.appraisal, decimals, "--appraisal"),
       reportHash: c.reportHash,
     };
     const account = await loadSigner(g, endpointOf(g));
@@ -161,6 +206,10 @@ async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
           gpuHoursAvailable: c.gpuHoursAvailable,
           gpuHoursBilled: c.gpuHoursBilled,
           revenue: parseAmount(c.revenue, decimals, "--revenue"),
+          energyKwh: c.energyKwh,
+          pue: c.pue,
+          appraisal:
+            c.appraisal === undefined ? 0n : parseAmount(c.appraisal, decimals, "--appraisal"),
           reportHash: c.reportHash,
           ...(o.round !== undefined ? { round: Number(parseInteger(o.round, "--round")) } : {}),
           ...(o.reporterSet !== undefined
@@ -197,8 +246,9 @@ async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
         [
           ["deal", report.deal],
           ["period", `${report.period} (round ${report.round})`],
-          ["GPU-hours", `${report.gpuHoursBilled} billed of ${report.gpuHoursAvailable}`],
+          ["capacity", `${report.gpuHoursBilled} billed of ${report.gpuHoursAvailable}`],
           ["revenue", money(report.revenue, decimals)],
+          ...facilityRows(report, decimals),
           ["signer", signer],
           ["digest", sig.digest],
           ["file", o.out],
@@ -207,6 +257,18 @@ async function sign(g: GlobalOptions, arg: string | undefined, o: SignOptions) {
       ),
     );
   });
+}
+
+/** Energy (MWh), PUE and appraisal lines of a report, for those it states. */
+function facilityRows(
+  r: Pick<UtilizationReport, "energyKwh" | "pue" | "appraisal">,
+  decimals: number,
+): [string, string][] {
+  const rows: [string, string][] = [];
+  if (r.energyKwh !== 0n) rows.push(["energy", formatEnergyMwh(r.energyKwh)]);
+  if (r.pue !== 0) rows.push(["PUE", formatPue(r.pue)]);
+  if (r.appraisal !== 0n) rows.push(["appraisal", money(r.appraisal, decimals)]);
+  return rows;
 }
 
 async function submit(ctx: Context, files: string[]) {
@@ -284,8 +346,9 @@ async function status(ctx: Context, ref: string, o: { period?: string }) {
           ["proposed", s.proposedAt === 0n ? "" : iso(s.proposedAt)],
           ["final at", s.finalAt === undefined ? "" : iso(s.finalAt)],
           ["deadline", iso(s.deadline)],
-          ["GPU-hours", `${s.gpuHoursBilled} billed of ${s.gpuHoursAvailable}`],
+          ["capacity", `${s.gpuHoursBilled} billed of ${s.gpuHoursAvailable}`],
           ["revenue", money(s.revenue, d)],
+          ...facilityRows(s, d),
         ],
         `report of ${record ? `${record.name} (${deal})` : deal}`,
       ),
@@ -356,13 +419,27 @@ export function registerReport(program: Command, globals: () => GlobalOptions): 
     .option("--period <n>", "the period (0-based)")
     .option("--gpu-hours-available <n>", "GPU-hours available in the period")
     .option("--gpu-hours-billed <n>", "GPU-hours billed in the period")
+    .option("--kwh-available <n>", "a data-center deal: kWh of IT capacity available in the period")
+    .option("--kwh-billed <n>", "a data-center deal: kWh of IT capacity billed in the period")
     .option("--revenue <units>", "revenue, in whole stablecoin units (e.g. 2433024.00)")
+    .option(
+      "--energy-mwh <mwh>",
+      "facility energy drawn in the period, MWh (e.g. 6912.5); with --pue (a data-center deal that bills needs both)",
+    )
+    .option(
+      "--pue <ratio>",
+      "power usage effectiveness, facility / IT energy (1.0 – 3.0, e.g. 1.35)",
+    )
+    .option(
+      "--appraisal <units>",
+      "appraised value of the deal's collateral, in whole stablecoin units (default: no new appraisal)",
+    )
     .option("--report-hash <0x…>", "hash of the servicer's report (32 bytes)")
     .option("--report-file <file>", "hash this file (keccak-256) instead of --report-hash")
     .option(
       "--report <file>",
-      "JSON with the report's content ({ deal, period, gpuHoursAvailable, gpuHoursBilled, revenue, reportHash }); " +
-        "flags win",
+      "JSON with the report's content ({ deal, period, gpuHoursAvailable, gpuHoursBilled, revenue, reportHash, " +
+        "and optionally energyMwh, pue, appraisal }); flags win",
     )
     .option("--oracle <address>", "the oracle (default: the deal's)")
     .option("--round <n>", "the round (default: the period's open round)")

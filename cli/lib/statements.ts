@@ -230,6 +230,11 @@ export class StatementText {
           `     in breach ${this.trigger(t.index)}: ${value} (${t.consecutive} of ${t.terms.periods})`,
         );
     }
+    if (p.record.appraisalRecorded !== undefined)
+      lines.push(
+        `     appraisal recorded: ${this.usd(p.record.appraisalRecorded)} as of the period's end ` +
+          "(caps the collateral while it is fresh)",
+      );
     if (p.record.writeDowns.length > 0)
       lines.push(
         `     written off at maturity (equity first): ` +

@@ -17,6 +17,7 @@ import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
 import {OfferingArgs} from "../libraries/OfferingArgs.sol";
+import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
 import {RiskEngineArgs} from "../libraries/RiskEngineArgs.sol";
 import {TrancheTokenArgs} from "../libraries/TrancheTokenArgs.sol";
@@ -162,10 +163,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         // The risk engine carries its configuration and triggers in its clone's code.
         // The last creation landing where predicted proves every earlier one did (the nonce rises by one each).
         {
-            address created = Clones.cloneWithImmutableArgs(
-                RISK_ENGINE_IMPLEMENTATION,
-                RiskEngineArgs.encode(deal, terms.risk)
-            );
+            address created = Clones.cloneWithImmutableArgs(RISK_ENGINE_IMPLEMENTATION, _riskEngineArgs(deal, terms));
             if (created != risk) revert UnexpectedAddress(created);
         }
         _nonce = uint64(nonce + 2 + 2 * count);
@@ -178,6 +176,17 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         _isDeal[deal] = true;
         // The term sheet itself is the call's calldata; the event commits to it.
         emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, termsHash);
+    }
+
+    /// @dev The risk engine's clone arguments: its terms and the deal's capacity in a period (the Occupancy covenant's
+    /// denominator, as the oracle bounds capacity available).
+    function _riskEngineArgs(address deal, TermSheet calldata terms) private pure returns (bytes memory) {
+        return
+            RiskEngineArgs.encode(
+                deal,
+                terms.risk,
+                PeriodSchedule.capacityOf(terms.oracle.fleetGpus, terms.periodLength)
+            );
     }
 
     /// @dev A price feed, if any, must be a contract answering, within the gas and in the form the risk engine reads

@@ -20,6 +20,7 @@ import {
 } from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
+import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
@@ -39,6 +40,8 @@ contract RiskEngine is IRiskEngine {
     bytes32 private constant GUARDIAN_ROLE = Roles.GUARDIAN;
     /// @inheritdoc IRiskEngine
     uint256 public constant FEED_GAS_LIMIT = PriceFeedReader.FEED_GAS_LIMIT;
+    /// @dev A report's PUE is scaled by 10 000 ({IUtilizationOracle.PUE_SCALE}); the covenant compares WAD.
+    uint256 private constant PUE_TO_WAD = 1e14;
 
     /// @dev Fleet entry, three slots. Its status shares the slot of the active count, which valuing it reads anyway.
     struct Entry {
@@ -66,6 +69,7 @@ contract RiskEngine is IRiskEngine {
     /// @dev Byte i (i < 16): consecutive breaches of trigger i; bit 128 + i: trigger i is active.
     uint256 private _triggerState;
     Ballot private _ballot;
+    AppraisalMark private _appraisal;
 
     mapping(uint256 id => Entry) private _fleet;
     mapping(uint256 slot => Cumulative) private _cumulative;
@@ -105,8 +109,19 @@ contract RiskEngine is IRiskEngine {
         (Config memory c, uint256 triggerCount) = RiskEngineArgs.decodeConfig(args);
         turbo = c.turbo;
 
+        // The PUE covenant and appraisal marks read the period's final report (a reported period's is final now).
+        uint256 pue;
+        if (a.reported && RiskEngineArgs.readsFacility(args)) {
+            uint256 appraised;
+            (, pue, appraised) = IUtilizationOracle(IDeal(c.deal).oracle()).facilityOutcome(c.deal, a.period);
+            if (appraised != 0 && c.appraisalMaxAge != 0) {
+                // appraised < 2^128 (the oracle stores it in 128 bits); period < 2^16.
+                _appraisal = AppraisalMark(uint128(appraised), a.valuationTime, uint64(a.period));
+                emit AppraisalRecorded(a.period, appraised, a.valuationTime);
+            }
+        }
         uint256 notesOutstanding = _measure(a, c, m);
-        uint256 state = _evaluate(args, triggerCount, a, m);
+        uint256 state = _evaluate(args, triggerCount, a, m, c.capacity, pue);
         mode = notesOutstanding == 0 ? DealStatus.Active : _modeOf(args, triggerCount, state >> 128);
     }
 
@@ -115,14 +130,16 @@ contract RiskEngine is IRiskEngine {
         bytes memory args,
         uint256 triggerCount,
         AssessInput calldata a,
-        PeriodMetrics memory m
+        PeriodMetrics memory m,
+        uint256 capacity,
+        uint256 pue
     ) private returns (uint256 state) {
         state = _triggerState;
         uint256[] memory values = new uint256[](triggerCount);
         uint256 breached;
         for (uint256 i; i < triggerCount; ++i) {
             TriggerTerms memory t = RiskEngineArgs.unpackTrigger(RiskEngineArgs.triggerWord(args, i));
-            uint256 value = _metricValue(t.metric, m, a);
+            uint256 value = _metricValue(t.metric, m, a, capacity, pue);
             values[i] = value;
             bool inBreach = t.comparison == TriggerComparison.Below ? value < t.threshold : value > t.threshold;
             if (inBreach) breached |= 1 << i;
@@ -148,7 +165,7 @@ contract RiskEngine is IRiskEngine {
         m.interestCoverage = new uint256[](notes);
 
         // The recovery account (cash from collateral sold, held for the notes) is collateral at par.
-        uint256 value = _fleetValue(a.valuationTime, _acceptIndex(c, a.period), true) + a.recoveries;
+        uint256 value = _fleetValue(a.valuationTime, _acceptIndex(c, a.period), c.appraisalMaxAge) + a.recoveries;
 
         uint256 interestAbove;
         for (uint256 i; i < notes; ++i) {
@@ -208,10 +225,13 @@ contract RiskEngine is IRiskEngine {
         return CollateralMath.coverageDown(current.cads - base.cads, current.debtService - base.debtService);
     }
 
+    /// @dev `capacity`: the deal's capacity in a period; `pue`: the period's reported PUE (× 10 000; zero: none).
     function _metricValue(
         RiskMetric metric,
         PeriodMetrics memory m,
-        AssessInput calldata a
+        AssessInput calldata a,
+        uint256 capacity,
+        uint256 pue
     ) private pure returns (uint256) {
         if (metric == RiskMetric.Dscr) return m.dscr;
         if (metric == RiskMetric.TrailingDscr) return m.trailingDscr;
@@ -224,6 +244,10 @@ contract RiskEngine is IRiskEngine {
             uint256 pledged = Math.mulDiv(a.revenue, a.pledgedShareBps, BPS);
             return Math.mulDiv(m.servicerShortfall, WAD, pledged, Math.Rounding.Ceil);
         }
+        // Billed capacity / the deal's capacity over the period, rounded down (zero unreported: billed is then zero).
+        if (metric == RiskMetric.Occupancy) return capacity == 0 ? 0 : Math.mulDiv(a.gpuHoursBilled, WAD, capacity);
+        // The reported PUE as a WAD ratio; zero when not reported.
+        if (metric == RiskMetric.Pue) return pue * PUE_TO_WAD;
         return a.reported ? 0 : WAD;
     }
 
@@ -347,17 +371,29 @@ contract RiskEngine is IRiskEngine {
         _fleetCount = uint32(id);
     }
 
-    /// @dev Value of the fleet at `timestamp`; with `marked`, each index-marked entry is capped at its
-    /// index-implied value (`index` zero: no index available, book value only).
-    function _fleetValue(uint256 timestamp, uint256 index, bool marked) private view returns (uint256 total) {
+    /// @dev Value of the fleet at `timestamp`: each index-marked entry capped at its index-implied value (`index` zero:
+    /// no index available, book value only), then the sum capped at the latest appraisal while it is at most
+    /// `appraisalMaxAge` seconds old at `timestamp` (zero: no appraisal marks).
+    function _fleetValue(
+        uint256 timestamp,
+        uint256 index,
+        uint256 appraisalMaxAge
+    ) private view returns (uint256 total) {
         uint256 count = _fleetCount;
         for (uint256 id; id < count; ++id) {
-            total += _entryValue(_fleet[id], timestamp, marked ? index : 0);
+            total += _entryValue(_fleet[id], timestamp, index);
+        }
+        if (appraisalMaxAge != 0) {
+            AppraisalMark memory mark = _appraisal;
+            if (mark.value != 0 && timestamp <= uint256(mark.asOf) + appraisalMaxAge) {
+                total = Math.min(total, mark.value);
+            }
         }
     }
 
     /// @dev Value of one entry's active GPUs at `timestamp`, capped by the index-implied value when `index` is set.
-    /// Only confirmed entries count.
+    /// Only confirmed entries count. Land ({DepreciationMethod.None}) has a residual equal to its cost
+    /// ({RiskTermsLib.fleetEntryValid}), at which both depreciation formulas return the cost at any age.
     function _entryValue(Entry storage e, uint256 timestamp, uint256 index) private view returns (uint256 value) {
         uint256 units = e.activeCount;
         if (units == 0 || e.status != FleetEntryStatus.Confirmed) return 0;
@@ -543,13 +579,21 @@ contract RiskEngine is IRiskEngine {
 
     /// @inheritdoc IRiskEngine
     function collateralValueAt(uint256 timestamp) public view returns (uint256) {
-        (uint256 index, , , , ) = _readIndex(_config());
-        return _fleetValue(timestamp, index, true) + IDeal(_deal()).recoveries();
+        Config memory c = _config();
+        (uint256 index, , , , ) = _readIndex(c);
+        return _fleetValue(timestamp, index, c.appraisalMaxAge) + IDeal(_deal()).recoveries();
     }
 
     /// @inheritdoc IRiskEngine
     function bookValueAt(uint256 timestamp) public view returns (uint256) {
-        return _fleetValue(timestamp, 0, false);
+        return _fleetValue(timestamp, 0, 0);
+    }
+
+    /// @inheritdoc IRiskEngine
+    function appraisal() external view returns (AppraisalMark memory mark, bool inForce) {
+        mark = _appraisal;
+        uint256 maxAge = _config().appraisalMaxAge;
+        inForce = mark.value != 0 && maxAge != 0 && block.timestamp <= uint256(mark.asOf) + maxAge;
     }
 
     /// @inheritdoc IRiskEngine

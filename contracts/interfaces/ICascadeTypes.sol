@@ -80,7 +80,8 @@ enum TriggerEffect {
     Accelerate
 }
 
-/// @notice How a fleet entry loses book value. None: land, valued at cost for ever.
+/// @notice How a fleet entry loses book value. None: land, valued at cost for ever (its `usefulLife` and `yearlyRate`
+/// are zero and its `unitResidual` equals its `unitCost`; it is never marked to the price index).
 enum DepreciationMethod {
     StraightLine,
     DecliningBalance,
@@ -99,8 +100,9 @@ struct TriggerTerms {
     uint128 threshold;
 }
 
-/// @notice One line of the GPU fleet: `count` GPUs of `model` bought at `unitCost` each at `acquiredAt`, worth
-/// `unitResidual` each at the end of `usefulLife` seconds. Declining balance uses `yearlyRate` (WAD). When the deal
+/// @notice One line of the collateral ("fleet"): `count` GPUs of `model` — or, for a data center, units of land, building
+/// or mechanical and electrical plant — bought at `unitCost` each at `acquiredAt`, worth `unitResidual` each at the end
+/// of `usefulLife` seconds (at most 2^32 − 1, about 136 years). Declining balance uses `yearlyRate` (WAD). When the deal
 /// has a price feed and `indexAtAcquisition` is non-zero, the entry is also marked to the index: its value is the
 /// lower of book value and cost × index now / index at acquisition.
 struct FleetEntryTerms {
@@ -130,6 +132,11 @@ struct PriceFeedTerms {
 /// trap pays note principal by rank before trapping the rest in the reserve. `waiverVotingPeriod`: seconds a waiver
 /// ballot stays open. `appraisalMaxAge`: non-zero marks the collateral to the latest final appraisal its reporters
 /// signed (a report's `appraisal`), while that appraisal is at most this many seconds old; zero: no appraisal marks.
+/// The mark: when the deal distributes a period whose final report carries a non-zero appraisal, the risk engine
+/// records it, as of the period's end. While the latest recorded appraisal is at most `appraisalMaxAge` seconds old at
+/// the valuation time, the confirmed fleet is worth the lower of its book value and the appraisal (an appraisal caps
+/// the collateral, it never writes it up); older, the fleet is at book value. The recovery account is added at par
+/// either way. A deal marks to appraisals or to a price index, not both (a term sheet with both is refused).
 struct RiskTerms {
     uint16 trailingPeriods;
     uint16 cleanUpBps;
@@ -215,7 +222,11 @@ enum CapacityUnit {
 /// may mark it unreported (distributing it does so). Bounds: billed ≤ available ≤ `fleetGpus` × hours in
 /// the period, revenue ≤ billed × `maxPricePerGpuHour` (stablecoin units), and a utilization change above
 /// `maxUtilizationStep` (WAD) from the previous period needs every reporter. Changes of the reporter set wait
-/// `reporterChangeDelay` seconds.
+/// `reporterChangeDelay` seconds. `unit` names the capacity: with `KilowattHours`, `fleetGpus` is the site's IT
+/// capacity in kW, available and billed count kWh of IT load and `maxPricePerGpuHour` is the highest revenue per billed
+/// kWh; a report that bills capacity then states the facility's energy and PUE, and its IT energy (energy / PUE) is at
+/// most `fleetGpus` × hours in the period. Any deal's report states energy and PUE together or not at all, with PUE
+/// in [1.0, 3.0].
 struct OracleTerms {
     address[] reporters;
     uint8 threshold;

@@ -56,7 +56,9 @@ interface IRiskEngine {
         FleetEntryStatus status;
     }
 
-    /// @notice Static configuration, from the term sheet.
+    /// @notice Static configuration, from the term sheet. `appraisalMaxAge`: seconds an appraisal mark stays in force
+    /// (0: no appraisal marks; {RiskTerms}). `capacity`: the deal's capacity × hours in a period (GPU-hours or kWh, the
+    /// oracle's bound on capacity available), the denominator of the Occupancy covenant.
     struct Config {
         address deal;
         address priceFeed;
@@ -66,6 +68,16 @@ interface IRiskEngine {
         uint16 cleanUpBps;
         bool turbo;
         uint32 waiverVotingPeriod;
+        uint32 appraisalMaxAge;
+        uint64 capacity;
+    }
+
+    /// @notice The latest appraisal of the collateral the engine recorded: `value` (stablecoin units; 0: none yet),
+    /// signed in the final report of `period`, as of that period's end `asOf`.
+    struct AppraisalMark {
+        uint128 value;
+        uint64 asOf;
+        uint64 period;
     }
 
     /// @notice A waiver ballot of the senior holders. `id` zero means none was ever opened.
@@ -159,6 +171,10 @@ interface IRiskEngine {
     /// @notice The price index answer was not used (`reason`); the last accepted index, if any, values the fleet.
     /// `answer` and `updatedAt` are the feed's (zero when the call failed or its return was malformed).
     event PriceIndexRejected(uint256 indexed period, IndexRejection reason, int256 answer, uint256 updatedAt);
+
+    /// @notice The final report of `period` appraised the collateral at `value` as of `asOf` (the period's end): the
+    /// latest appraisal, which caps the fleet's value while it is at most the term sheet's `appraisalMaxAge` old.
+    event AppraisalRecorded(uint256 indexed period, uint256 value, uint64 asOf);
 
     /// @notice Every trigger's metric `values` for `period`, which of them are in breach and which are active,
     /// and each trigger's consecutive-breach count (byte i of `counts`).
@@ -307,12 +323,18 @@ interface IRiskEngine {
     function fleetEntry(uint256 id) external view returns (FleetEntry memory);
 
     /// @notice Collateral value now: per confirmed fleet entry, the lower of book value and (if marked) index-implied
-    /// value, plus the deal's recovery account (cash held for the notes, at par).
+    /// value; with an appraisal mark in force ({appraisal}), the lower of that sum and the appraisal; plus the deal's
+    /// recovery account (cash held for the notes, at par).
     function collateralValue() external view returns (uint256);
 
-    /// @notice Collateral value at `timestamp`, with book values at that time, the current price index and the
-    /// recovery account now.
+    /// @notice Collateral value at `timestamp`, with book values and the appraisal's age at that time, the current
+    /// price index and the recovery account now.
     function collateralValueAt(uint256 timestamp) external view returns (uint256);
+
+    /// @notice The latest appraisal recorded ({AppraisalRecorded}; value 0: none) and whether it is in force now: the
+    /// deal marks to appraisals and it is at most `appraisalMaxAge` seconds old (an appraisal as of a later time than
+    /// the valuation counts as fresh).
+    function appraisal() external view returns (AppraisalMark memory mark, bool inForce);
 
     /// @notice Book value of the confirmed fleet at `timestamp` (depreciation only).
     function bookValueAt(uint256 timestamp) external view returns (uint256);

@@ -7,9 +7,11 @@ import {OracleTerms} from "./ICascadeTypes.sol";
 /// @notice Quorum oracle for GPU utilization reports, one instance for every deal of a factory, each deal with its
 /// own reporters and bounds (see {OracleTerms}).
 ///
-/// A report for period p of a deal states GPU-hours available, GPU-hours billed (U = billed / available), revenue in
-/// stablecoin units and the hash of the servicer's off-chain report. Reporters sign its EIP-712 digest (domain: this
-/// contract on this chain). The signed struct also names the chain id, this oracle, the deal's reporter set and the
+/// A report for period p of a deal states capacity available and billed in the deal's unit (GPU-hours, or kWh of IT
+/// load for a data-center deal; U = billed / available), revenue in stablecoin units, the facility energy drawn (kWh),
+/// its power usage effectiveness (PUE, facility energy / IT energy, × {PUE_SCALE}), an appraisal of the deal's
+/// collateral (stablecoin units; 0: none) and the hash of the servicer's off-chain report. Reporters sign its EIP-712
+/// digest (domain: this contract on this chain). The signed struct also names the chain id, this oracle, the deal's reporter set and the
 /// report round, so a signature made for another chain, another oracle deployment, another deal, an older reporter
 /// set or a voided round is refused with its own error before any signature is checked.
 ///
@@ -21,7 +23,11 @@ import {OracleTerms} from "./ICascadeTypes.sol";
 /// @dev Warning: reporters may be EOAs or ERC-1271 contracts (e.g. a Safe); a contract reporter's
 /// `isValidSignature` is trusted as its signature.
 interface IUtilizationOracle {
-    /// @notice What reporters sign.
+    /// @notice What reporters sign. `gpuHoursAvailable` and `gpuHoursBilled` count the deal's capacity unit
+    /// ({OracleTerms.unit}: GPU-hours, or kWh of IT load). `energyKwh`: facility energy drawn in the period (kWh);
+    /// `pue`: facility energy / IT energy × {PUE_SCALE} (13 500 = 1.35); both zero when not reported, both non-zero
+    /// when reported. `appraisal`: value of the deal's whole collateral in stablecoin units, as of the period's end,
+    /// from an appraisal the reporters attest (0: no new appraisal).
     struct Report {
         uint256 chainId;
         address oracle;
@@ -32,6 +38,9 @@ interface IUtilizationOracle {
         uint64 gpuHoursAvailable;
         uint64 gpuHoursBilled;
         uint128 revenue;
+        uint64 energyKwh;
+        uint16 pue;
+        uint128 appraisal;
         bytes32 reportHash;
     }
 
@@ -53,7 +62,7 @@ interface IUtilizationOracle {
         MaxUtilizationStep
     }
 
-    /// @notice A period's report as stored.
+    /// @notice A period's report as stored ({Report}'s figures).
     /// `disputedAt` is the time of the last dispute of the period (0 if none).
     struct PeriodReport {
         uint64 gpuHoursAvailable;
@@ -63,6 +72,9 @@ interface IUtilizationOracle {
         uint32 round;
         ReportState state;
         uint64 disputedAt;
+        uint64 energyKwh;
+        uint16 pue;
+        uint128 appraisal;
     }
 
     /// @notice A proposed change of a deal's reporter set.
@@ -86,7 +98,8 @@ interface IUtilizationOracle {
     /// @notice A proposed change of the reporter set of `deal` was cancelled by `by`.
     event ReporterChangeCancelled(address indexed deal, address indexed by);
 
-    /// @notice A quorum report of `deal` for `period` was accepted in `round`; it is final from `finalAt`.
+    /// @notice A quorum report of `deal` for `period` was accepted in `round`; it is final from `finalAt`. Its energy,
+    /// PUE and appraisal are in {ReportFacilityProposed}, emitted with it when any of them is non-zero.
     event ReportProposed(
         address indexed deal,
         uint256 indexed period,
@@ -97,6 +110,18 @@ interface IUtilizationOracle {
         bytes32 reportHash,
         address[] signers,
         uint64 finalAt
+    );
+
+    /// @notice The report of `deal` for `period` accepted in `round` (its {ReportProposed}) states facility energy
+    /// `energyKwh` (kWh), PUE `pue` (× {PUE_SCALE}) and collateral appraisal `appraisal` (stablecoin units; 0: none).
+    /// Emitted only when one of them is non-zero; otherwise all three are zero.
+    event ReportFacilityProposed(
+        address indexed deal,
+        uint256 indexed period,
+        uint256 round,
+        uint256 energyKwh,
+        uint256 pue,
+        uint256 appraisal
     );
 
     /// @notice `by` disputed the pending report of `deal` for `period`; it is void and round `round` + 1 is open.
@@ -150,6 +175,15 @@ interface IUtilizationOracle {
     error BilledExceedsAvailable(uint256 billed, uint256 available);
     error AvailableExceedsFleet(uint256 available, uint256 maxAvailable);
     error RevenueExceedsBound(uint256 revenue, uint256 maxRevenue);
+    /// @notice A reported PUE (× {PUE_SCALE}) must lie in [`min`, `max`] (1.0 to 3.0).
+    error PueOutOfRange(uint256 pue, uint256 min, uint256 max);
+    /// @notice Energy and PUE are reported together or not at all: one of them is zero and the other is not.
+    error EnergyPueMismatch(uint256 energyKwh, uint256 pue);
+    /// @notice A kWh deal's report that bills capacity must state the facility's energy and PUE.
+    error EnergyNotReported(uint256 billed);
+    /// @notice The IT energy of a kWh deal's report (energy / PUE, kWh, rounded up) exceeds the site's IT capacity
+    /// over the period (`maxAvailable` kWh).
+    error ItEnergyExceedsCapacity(uint256 itEnergyKwh, uint256 maxAvailable);
     /// @notice Utilization moved by `step` (WAD) from the previous period, more than `maxStep`: every reporter must
     /// sign.
     error UtilizationStepNeedsAllReporters(uint256 step, uint256 maxStep, uint256 signatures, uint256 reporters);
@@ -211,6 +245,20 @@ interface IUtilizationOracle {
 
     /// @notice EIP-712 digest reporters sign for `report`.
     function hashReport(Report calldata report) external view returns (bytes32);
+
+    /// @notice The energy (kWh), PUE (× {PUE_SCALE}) and appraisal (stablecoin units) of the final report of `deal`
+    /// for `period`; all zero unless the period's report is final (pending, disputed, unreported or none). What the
+    /// deal's risk engine reads for its PUE covenant and appraisal marks.
+    function facilityOutcome(
+        address deal,
+        uint256 period
+    ) external view returns (uint256 energyKwh, uint256 pue, uint256 appraisal);
+
+    /// @notice PUE scale: a report's `pue` is facility energy / IT energy × 10 000.
+    function PUE_SCALE() external view returns (uint256);
+
+    /// @notice Highest PUE a report may state (× {PUE_SCALE}): 30 000, a PUE of 3.0; the lowest is {PUE_SCALE} (1.0).
+    function MAX_PUE() external view returns (uint256);
 
     /// @notice The stored report of `deal` for `period` and its current state.
     function getReport(address deal, uint256 period) external view returns (PeriodReport memory);

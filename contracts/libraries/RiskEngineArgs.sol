@@ -27,6 +27,9 @@ import {CloneArgs} from "./CloneArgs.sol";
 /// | 72 – 79   | turbo              | 1: a cash trap pays note principal first            |
 /// | 80 – 111  | waiverVotingPeriod | seconds a waiver ballot stays open                  |
 /// | 112 – 119 | triggerCount       | number of trigger words that follow                 |
+/// | 120 – 151 | appraisalMaxAge    | seconds an appraisal mark stays in force; 0: none   |
+/// | 152 – 215 | capacity           | the deal's capacity × hours in a period (Occupancy) |
+/// | 216 – 223 | readsFacility      | 1: appraisal marks or a PUE trigger (reads reports) |
 ///
 /// A trigger word:
 ///
@@ -49,9 +52,11 @@ library RiskEngineArgs {
     uint256 private constant PARAMS = 40;
     uint256 private constant TRIGGER_COUNT_SHIFT = 112;
     uint256 private constant EFFECT_SHIFT = 16;
+    uint256 private constant READS_FACILITY_SHIFT = 216;
 
-    /// @notice The clone arguments of `deal`'s risk engine, with terms `r`.
-    function encode(address deal_, RiskTerms calldata r) internal pure returns (bytes memory args_) {
+    /// @notice The clone arguments of `deal`'s risk engine, with terms `r` and `capacity` units of capacity in a period
+    /// ({PeriodSchedule.capacityOf}; at most (2^32 − 1)² / 3 600, it fits the 64 bits it is given).
+    function encode(address deal_, RiskTerms calldata r, uint256 capacity) internal pure returns (bytes memory args_) {
         uint256 params =
             uint256(r.priceFeed.decimals) |
                 (uint256(r.priceFeed.maxStaleness) << 8) |
@@ -59,7 +64,14 @@ library RiskEngineArgs {
                 (uint256(r.cleanUpBps) << 56) |
                 (r.turbo ? uint256(1) << 72 : 0) |
                 (uint256(r.waiverVotingPeriod) << 80) |
-                (uint256(r.triggers.length) << TRIGGER_COUNT_SHIFT);
+                (uint256(r.triggers.length) << TRIGGER_COUNT_SHIFT) |
+                (uint256(r.appraisalMaxAge) << 120) |
+                (uint256(uint64(capacity)) << 152);
+        bool readsFacility_ = r.appraisalMaxAge != 0;
+        for (uint256 i; i < r.triggers.length && !readsFacility_; ++i) {
+            readsFacility_ = r.triggers[i].metric == RiskMetric.Pue;
+        }
+        if (readsFacility_) params |= uint256(1) << READS_FACILITY_SHIFT;
         args_ = abi.encodePacked(deal_, r.priceFeed.feed, params);
         for (uint256 i; i < r.triggers.length; ++i) {
             args_ = bytes.concat(args_, bytes32(packTrigger(r.triggers[i])));
@@ -116,6 +128,8 @@ library RiskEngineArgs {
         c.cleanUpBps = uint16(params >> 56);
         c.turbo = uint8(params >> 72) != 0;
         c.waiverVotingPeriod = uint32(params >> 80);
+        c.appraisalMaxAge = uint32(params >> 120);
+        c.capacity = uint64(params >> 152);
         count = uint8(params >> TRIGGER_COUNT_SHIFT);
     }
 
@@ -126,6 +140,17 @@ library RiskEngineArgs {
         assembly ("memory-safe") {
             w := mload(add(add(args_, 32), offset))
         }
+    }
+
+    /// @notice Whether the engine reads each reported period's energy, PUE and appraisal from the oracle: the deal marks
+    /// to appraisals or has a PUE trigger ({encode}).
+    function readsFacility(bytes memory args_) internal pure returns (bool) {
+        uint256 params;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            params := mload(add(args_, 72))
+        }
+        return uint8(params >> READS_FACILITY_SHIFT) != 0;
     }
 
     /// @notice The effect of trigger `i` of `args_` ({args}), without unpacking the rest.

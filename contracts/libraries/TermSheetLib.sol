@@ -3,7 +3,6 @@ pragma solidity 0.8.37;
 
 import {IDeal} from "../interfaces/IDeal.sol";
 import {
-    CapacityUnit,
     CouponType,
     PrincipalType,
     RiskTerms,
@@ -53,9 +52,7 @@ library TermSheetLib {
             _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount, t.registry != address(0));
         }
         _validateRisk(t.risk);
-        // Data-center capacity, appraisal marks, equity waterfalls and sites are not accepted yet.
-        if (t.oracle.unit != CapacityUnit.GpuHours) _fail(IDeal.TermSheetField.Capacity, 0);
-        if (t.risk.appraisalMaxAge != 0) _fail(IDeal.TermSheetField.Appraisal, 0);
+        // Any capacity unit is valid (its bounds are the oracle's). Equity waterfalls and sites are not accepted yet.
         if (t.equity.tiers.length != 0 || t.equity.sponsorClass != 0) _fail(IDeal.TermSheetField.EquityTier, 0);
         if (t.site.site != address(0) || t.site.rentBps != 0 || t.site.rentPerUnit != 0) {
             _fail(IDeal.TermSheetField.Site, 0);
@@ -74,6 +71,8 @@ library TermSheetLib {
         if (hasFeed ? r.priceFeed.maxStaleness == 0 : (r.priceFeed.maxStaleness != 0 || r.priceFeed.decimals != 0)) {
             _fail(IDeal.TermSheetField.PriceFeed, 0);
         }
+        // Collateral is marked to a price index or to appraisals, not both.
+        if (hasFeed && r.appraisalMaxAge != 0) _fail(IDeal.TermSheetField.Appraisal, 0);
         if (r.triggers.length > RiskTermsLib.MAX_TRIGGERS) _fail(IDeal.TermSheetField.Trigger, r.triggers.length);
         for (uint256 i; i < r.triggers.length; ++i) {
             if (!RiskTermsLib.triggerValid(r.triggers[i])) _fail(IDeal.TermSheetField.Trigger, i);

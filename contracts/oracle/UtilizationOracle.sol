@@ -5,12 +5,13 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {OracleTerms} from "../interfaces/ICascadeTypes.sol";
+import {CapacityUnit, OracleTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
-import {HOUR, WAD} from "../libraries/Constants.sol";
+import {WAD} from "../libraries/Constants.sol";
 import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
 import {Roles} from "../libraries/Roles.sol";
 
@@ -22,8 +23,13 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     bytes32 public constant DEAL_GUARDIAN_ROLE = Roles.GUARDIAN;
     bytes32 public constant REPORT_TYPEHASH = keccak256(
         "Report(uint256 chainId,address oracle,address deal,uint64 period,uint32 round,uint64 reporterSet,"
-        "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,bytes32 reportHash)"
+        "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,uint64 energyKwh,uint16 pue,uint128 appraisal,"
+        "bytes32 reportHash)"
     );
+    /// @inheritdoc IUtilizationOracle
+    uint256 public constant PUE_SCALE = 10_000;
+    /// @inheritdoc IUtilizationOracle
+    uint256 public constant MAX_PUE = 30_000;
     uint256 public constant MAX_REPORTERS = 16;
     /// @dev Head and tail marker of a reporter list (see `_nextReporter`); never a reporter.
     address private constant _SENTINEL = address(1);
@@ -39,6 +45,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         uint32 reportDeadline;
         uint32 reporterChangeDelay;
         uint32 fleetGpus;
+        CapacityUnit unit;
         // slot b
         uint64 start;
         uint32 periodLength;
@@ -85,6 +92,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         cfg.periodCount = uint16(IDeal(deal).periodCount());
         cfg.maxPricePerGpuHour = t.maxPricePerGpuHour;
         cfg.maxUtilizationStep = t.maxUtilizationStep;
+        cfg.unit = t.unit;
         emit DealRegistered(deal, msg.sender, t);
         _setReporters(deal, cfg, t.reporters, t.threshold);
     }
@@ -193,6 +201,10 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         stored.revenue = r.revenue;
         stored.proposedAt = uint64(block.timestamp);
         stored.state = ReportState.Pending;
+        stored.energyKwh = r.energyKwh;
+        stored.pue = r.pue;
+        // A round opens with its appraisal zero (a dispute clears it): a report without one writes nothing.
+        if (r.appraisal != 0) stored.appraisal = r.appraisal;
         emit ReportProposed(
             r.deal,
             r.period,
@@ -204,6 +216,9 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
             signers,
             finalAt
         );
+        if (r.energyKwh != 0 || r.appraisal != 0) {
+            emit ReportFacilityProposed(r.deal, r.period, r.round, r.energyKwh, r.pue, r.appraisal);
+        }
     }
 
     /// @dev Chain, oracle deployment, deal and reporter set the signature is bound to; period range and end (returned).
@@ -235,15 +250,36 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
     function _checkBounds(Report calldata r, Config memory cfg) private view returns (uint256 step) {
         if (r.gpuHoursBilled > r.gpuHoursAvailable)
             revert BilledExceedsAvailable(r.gpuHoursBilled, r.gpuHoursAvailable);
-        uint256 maxAvailable = (uint256(cfg.fleetGpus) * cfg.periodLength) / HOUR;
+        uint256 maxAvailable = PeriodSchedule.capacityOf(cfg.fleetGpus, cfg.periodLength);
         if (r.gpuHoursAvailable > maxAvailable) revert AvailableExceedsFleet(r.gpuHoursAvailable, maxAvailable);
         uint256 maxRevenue = uint256(r.gpuHoursBilled) * cfg.maxPricePerGpuHour;
         if (r.revenue > maxRevenue) revert RevenueExceedsBound(r.revenue, maxRevenue);
+        if (r.energyKwh != 0 || r.pue != 0 || cfg.unit == CapacityUnit.KilowattHours) {
+            _checkFacility(r, cfg.unit, maxAvailable);
+        }
         uint256 u = WaterfallMath.utilizationDown(r.gpuHoursAvailable, r.gpuHoursBilled);
         if (r.period != 0) step = _stepFrom(_reports[r.deal][r.period - 1], u);
         if (r.period + 1 < cfg.periodCount) {
             uint256 stepToNext = _stepFrom(_reports[r.deal][r.period + 1], u);
             if (stepToNext > step) step = stepToNext;
+        }
+    }
+
+    /// @dev Energy and PUE come together, PUE in [1.0, 3.0]; a kWh deal's report that bills capacity states them, and
+    /// its IT energy (energy / PUE) fits the site's IT capacity over the period (`maxAvailable` kWh).
+    function _checkFacility(Report calldata r, CapacityUnit unit, uint256 maxAvailable) private pure {
+        uint256 energy = r.energyKwh;
+        uint256 pue = r.pue;
+        if ((energy == 0) != (pue == 0)) revert EnergyPueMismatch(energy, pue);
+        if (unit == CapacityUnit.KilowattHours && energy == 0 && r.gpuHoursBilled != 0) {
+            revert EnergyNotReported(r.gpuHoursBilled);
+        }
+        if (energy == 0) return;
+        if (pue < PUE_SCALE || pue > MAX_PUE) revert PueOutOfRange(pue, PUE_SCALE, MAX_PUE);
+        if (unit == CapacityUnit.KilowattHours) {
+            // ⌈energy / PUE⌉ > maxAvailable exactly when energy × scale > maxAvailable × PUE: the bound is exact.
+            uint256 itEnergy = Math.ceilDiv(energy * PUE_SCALE, pue);
+            if (itEnergy > maxAvailable) revert ItEnergyExceedsCapacity(itEnergy, maxAvailable);
         }
     }
 
@@ -294,7 +330,10 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
             proposedAt: 0,
             round: round + 1,
             state: ReportState.None,
-            disputedAt: uint64(block.timestamp)
+            disputedAt: uint64(block.timestamp),
+            energyKwh: 0,
+            pue: 0,
+            appraisal: 0
         });
         emit ReportDisputed(deal, period, round, msg.sender, reason);
     }
@@ -372,10 +411,23 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
                         r.gpuHoursAvailable,
                         r.gpuHoursBilled,
                         r.revenue,
+                        r.energyKwh,
+                        r.pue,
+                        r.appraisal,
                         r.reportHash
                     )
                 )
             );
+    }
+
+    /// @inheritdoc IUtilizationOracle
+    function facilityOutcome(
+        address deal,
+        uint256 period
+    ) external view returns (uint256 energyKwh, uint256 pue, uint256 appraisal) {
+        PeriodReport storage stored = _reports[deal][period];
+        if (_stateOf(stored, _configs[deal].disputeWindow) != ReportState.Final) return (0, 0, 0);
+        return (stored.energyKwh, stored.pue, stored.appraisal);
     }
 
     /// @inheritdoc IUtilizationOracle
@@ -414,6 +466,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         t.fleetGpus = cfg.fleetGpus;
         t.maxPricePerGpuHour = cfg.maxPricePerGpuHour;
         t.maxUtilizationStep = cfg.maxUtilizationStep;
+        t.unit = cfg.unit;
     }
 
     /// @inheritdoc IUtilizationOracle

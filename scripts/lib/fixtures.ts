@@ -46,6 +46,8 @@ export enum RiskMetric {
   ReserveLevel = 5,
   ServicerShortfall = 6,
   MissedReport = 7,
+  Occupancy = 8,
+  Pue = 9,
 }
 export enum TriggerComparison {
   Below = 0,
@@ -301,7 +303,9 @@ export async function deployProtocol(
   const oracle = await ethers.deployContract("UtilizationOracle", [admin.address]);
   const dealImpl = await ethers.deployContract("Deal");
   const tokenExtension = await ethers.deployContract("TrancheTokenExtension");
-  const tokenImpl = await ethers.deployContract("TrancheToken", [await tokenExtension.getAddress()]);
+  const tokenImpl = await ethers.deployContract("TrancheToken", [
+    await tokenExtension.getAddress(),
+  ]);
   const offeringImpl = await ethers.deployContract("Offering");
   const riskImpl = await ethers.deployContract("RiskEngine");
   const factory = await ethers.deployContract("DealFactory", [
@@ -473,8 +477,20 @@ export interface ReportInput {
   gpuHoursAvailable: bigint;
   gpuHoursBilled: bigint;
   revenue: bigint;
+  /** Facility energy drawn in the period, kWh (0: not reported). */
+  energyKwh: bigint;
+  /** Facility energy / IT energy × 10 000 (0: not reported). */
+  pue: bigint;
+  /** Appraisal of the deal's collateral, stablecoin units (0: none). */
+  appraisal: bigint;
   reportHash: string;
 }
+
+/** A report's facility figures: energy (kWh), PUE (× 10 000) and appraisal (stablecoin units); zero: not reported. */
+export type FacilityFigures = Partial<Pick<ReportInput, "energyKwh" | "pue" | "appraisal">>;
+
+/** PUE scale of a report (`UtilizationOracle.PUE_SCALE`): 13 500 is a PUE of 1.35. */
+export const PUE_SCALE = 10_000n;
 
 /** EIP-712 signatures of `signers` (sorted ascending by address, as the oracle requires). */
 export async function signReport(
@@ -501,6 +517,9 @@ export async function signReport(
       { name: "gpuHoursAvailable", type: "uint64" },
       { name: "gpuHoursBilled", type: "uint64" },
       { name: "revenue", type: "uint128" },
+      { name: "energyKwh", type: "uint64" },
+      { name: "pue", type: "uint16" },
+      { name: "appraisal", type: "uint128" },
       { name: "reportHash", type: "bytes32" },
     ],
   };
@@ -509,7 +528,10 @@ export async function signReport(
   return { signers: sorted.map((s) => s.address), signatures };
 }
 
-/** The report of `period` as reporters would sign it now (current round and reporter set). */
+/**
+ * The report of `period` as reporters would sign it now (current round and reporter set); `facility` sets its energy,
+ * PUE and appraisal (zero by default: not reported).
+ */
 export async function buildReport(
   ethers: HardhatEthers,
   protocol: Protocol,
@@ -518,6 +540,7 @@ export async function buildReport(
   revenue: bigint,
   billed = 700_000n,
   available = 1_000_000n,
+  facility: FacilityFigures = {},
 ): Promise<ReportInput> {
   const dealAddress = await deal.getAddress();
   const { chainId } = await ethers.provider.getNetwork();
@@ -532,13 +555,17 @@ export async function buildReport(
     gpuHoursAvailable: available,
     gpuHoursBilled: billed,
     revenue,
+    energyKwh: facility.energyKwh ?? 0n,
+    pue: facility.pue ?? 0n,
+    appraisal: facility.appraisal ?? 0n,
     reportHash: ethers.keccak256(ethers.toUtf8Bytes(`report-${dealAddress}-${period}`)),
   };
 }
 
 /**
  * Signs with the first two reporters (or `by`) and submits a report for `period` (pending until the dispute window
- * ends). A utilization step above the deal's `maxUtilizationStep` needs every reporter: pass `r.reporters`.
+ * ends), with `facility`'s energy, PUE and appraisal. A utilization step above the deal's `maxUtilizationStep` needs
+ * every reporter: pass `r.reporters`.
  */
 export async function proposeReport(
   ethers: HardhatEthers,
@@ -550,8 +577,18 @@ export async function proposeReport(
   billed = 700_000n,
   available = 1_000_000n,
   by: HardhatEthersSigner[] = r.reporters.slice(0, 2),
+  facility: FacilityFigures = {},
 ): Promise<ReportInput> {
-  const report = await buildReport(ethers, protocol, deal, period, revenue, billed, available);
+  const report = await buildReport(
+    ethers,
+    protocol,
+    deal,
+    period,
+    revenue,
+    billed,
+    available,
+    facility,
+  );
   const { signers, signatures } = await signReport(ethers, protocol.oracle, report, by);
   await protocol.oracle.submitReport(report, signers, signatures);
   return report;
@@ -569,6 +606,7 @@ export async function submitReport(
   billed = 700_000n,
   available = 1_000_000n,
   by: HardhatEthersSigner[] = r.reporters.slice(0, 2),
+  facility: FacilityFigures = {},
 ): Promise<ReportInput> {
   const report = await proposeReport(
     ethers,
@@ -580,6 +618,7 @@ export async function submitReport(
     billed,
     available,
     by,
+    facility,
   );
   await networkHelpers.time.increase(DISPUTE_WINDOW);
   return report;

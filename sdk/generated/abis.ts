@@ -7043,6 +7043,31 @@ export const riskEngineAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "asOf",
+        "type": "uint64"
+      }
+    ],
+    "name": "AppraisalRecorded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
         "name": "id",
         "type": "uint256"
       },
@@ -7567,6 +7592,41 @@ export const riskEngineAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "appraisal",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint128",
+            "name": "value",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "asOf",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "period",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct IRiskEngine.AppraisalMark",
+        "name": "mark",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bool",
+        "name": "inForce",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "components": [
@@ -7953,6 +8013,16 @@ export const riskEngineAbi = [
             "internalType": "uint32",
             "name": "waiverVotingPeriod",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "appraisalMaxAge",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "capacity",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IRiskEngine.Config",
@@ -8290,6 +8360,16 @@ export const riskEngineAbi = [
                 "internalType": "uint32",
                 "name": "waiverVotingPeriod",
                 "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "appraisalMaxAge",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint64",
+                "name": "capacity",
+                "type": "uint64"
               }
             ],
             "internalType": "struct IRiskEngine.Config",
@@ -8693,6 +8773,33 @@ export const utilizationOracleAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "billed",
+        "type": "uint256"
+      }
+    ],
+    "name": "EnergyNotReported",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "energyKwh",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "pue",
+        "type": "uint256"
+      }
+    ],
+    "name": "EnergyPueMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "count",
         "type": "uint256"
       },
@@ -8757,6 +8864,22 @@ export const utilizationOracleAbi = [
       }
     ],
     "name": "InvalidThreshold",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "itEnergyKwh",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxAvailable",
+        "type": "uint256"
+      }
+    ],
+    "name": "ItEnergyExceedsCapacity",
     "type": "error"
   },
   {
@@ -8832,6 +8955,27 @@ export const utilizationOracleAbi = [
       }
     ],
     "name": "NotReporter",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "pue",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "PueOutOfRange",
     "type": "error"
   },
   {
@@ -9354,6 +9498,49 @@ export const utilizationOracleAbi = [
         "internalType": "uint256",
         "name": "round",
         "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "energyKwh",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "pue",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "appraisal",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReportFacilityProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "round",
+        "type": "uint256"
       }
     ],
     "name": "ReportFinalized",
@@ -9604,7 +9791,33 @@ export const utilizationOracleAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_PUE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_REPORTERS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "PUE_SCALE",
     "outputs": [
       {
         "internalType": "uint256",
@@ -9746,6 +9959,40 @@ export const utilizationOracleAbi = [
         "type": "uint256"
       }
     ],
+    "name": "facilityOutcome",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "energyKwh",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "pue",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "appraisal",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
     "name": "finalize",
     "outputs": [
       {
@@ -9823,6 +10070,21 @@ export const utilizationOracleAbi = [
             "internalType": "uint64",
             "name": "disputedAt",
             "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "energyKwh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "pue",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "appraisal",
+            "type": "uint128"
           }
         ],
         "internalType": "struct IUtilizationOracle.PeriodReport",
@@ -9941,6 +10203,21 @@ export const utilizationOracleAbi = [
           {
             "internalType": "uint128",
             "name": "revenue",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "energyKwh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "pue",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "appraisal",
             "type": "uint128"
           },
           {
@@ -10378,6 +10655,21 @@ export const utilizationOracleAbi = [
           {
             "internalType": "uint128",
             "name": "revenue",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "energyKwh",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "pue",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "appraisal",
             "type": "uint128"
           },
           {

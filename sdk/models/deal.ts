@@ -188,6 +188,14 @@ export function distribute(
       outstanding,
       interestDue,
       principalDue: principalDues,
+      // What the engine reads itself: the deal's capacity in a period, the final report's PUE and appraisal.
+      // `PeriodSchedule.capacityOf`: capacity units (GPUs or kW) × hours in the period, rounded down.
+      capacity:
+        terms.oracle === undefined
+          ? undefined
+          : (BigInt(terms.oracle.fleetGpus) * BigInt(terms.periodLength)) / 3_600n,
+      pue: reported ? (outcome.pue ?? 0) : 0,
+      appraisal: reported ? (outcome.appraisal ?? 0n) : 0n,
     },
     market.index,
   );

@@ -1,7 +1,8 @@
 /**
- * Mirrors `contracts/core/RiskEngine.sol`: the fleet's value (marked to the rental-price index), reading the index,
- * every {@link PeriodMetrics} field, trigger stepping and the waterfall order the triggers set (`assess`), fleet
- * changes, waivers and the clean-up quote. Functions carry the contract's names (its private helpers without the
+ * Mirrors `contracts/core/RiskEngine.sol`: the fleet's value (marked to the rental-price index, or capped by the latest
+ * appraisal the reporters signed), reading the index, every {@link PeriodMetrics} field, the Occupancy and PUE
+ * covenants, trigger stepping and the waterfall order the triggers set (`assess`), fleet changes, waivers and the
+ * clean-up quote. Functions carry the contract's names (its private helpers without the
  * underscore). Same numbers as the contract to the wei. Pure: imports nothing from viem.
  */
 import {
@@ -31,6 +32,7 @@ import {
   IndexRejection,
   isRunning,
   ZERO_ADDRESS,
+  type AppraisalMark,
   type AssessInput,
   type Assessment,
   type CleanUpQuote,
@@ -47,6 +49,12 @@ import {
 /** A trigger's consecutive-breach count saturates here. */
 export const MAX_CONSECUTIVE = 255;
 
+/** No appraisal recorded yet. */
+export const NO_APPRAISAL: AppraisalMark = Object.freeze({ value: 0n, asOf: 0n, period: 0 });
+
+/** A report's PUE is scaled by 10 000; the covenant compares WAD (`RiskEngine.PUE_TO_WAD`). */
+const PUE_TO_WAD = 10n ** 14n;
+
 /** The risk engine of a new deal: the term sheet's fleet, no index, every trigger at rest. */
 export function initialRiskState(risk: RiskTerms = DEFAULT_RISK_TERMS): RiskModelState {
   return {
@@ -57,6 +65,7 @@ export function initialRiskState(risk: RiskTerms = DEFAULT_RISK_TERMS): RiskMode
     })),
     lastIndex: 0n,
     lastIndexAt: 0n,
+    appraisal: NO_APPRAISAL,
     triggers: risk.triggers.map(() => ({ consecutive: 0, active: false })),
     cumulative: [],
   };
@@ -66,7 +75,8 @@ export function initialRiskState(risk: RiskTerms = DEFAULT_RISK_TERMS): RiskMode
 
 /**
  * Value of one entry's active GPUs at `timestamp` (`RiskEngine._entryValue`), capped by the index-implied value when
- * `index` is set; zero unless the entry is confirmed.
+ * `index` is set; zero unless the entry is confirmed. Land (`DepreciationMethod.None`) has a residual equal to its
+ * cost, at which both depreciation formulas return the cost at any age.
  */
 export function entryValue(e: FleetEntryState, timestamp: bigint, index: bigint): bigint {
   const units = BigInt(e.activeCount);
@@ -84,13 +94,40 @@ export function entryValue(e: FleetEntryState, timestamp: bigint, index: bigint)
   return value;
 }
 
-/** Value of the fleet at `timestamp` (`RiskEngine._fleetValue`); `index` 0: book value only. */
+/**
+ * Value of the fleet at `timestamp` (`RiskEngine._fleetValue`); `index` 0: book value only. With `appraisalMaxAge`
+ * non-zero the sum is capped at the appraisal `mark` while it is at most that old at `timestamp` (a mark dated after
+ * `timestamp` counts as fresh).
+ */
 export function fleetValue(
   fleet: readonly FleetEntryState[],
   timestamp: bigint,
   index: bigint,
+  appraisalMaxAge = 0,
+  mark: AppraisalMark = NO_APPRAISAL,
 ): bigint {
-  return fleet.reduce((total, e) => total + entryValue(e, timestamp, index), 0n);
+  const total = fleet.reduce((sum, e) => sum + entryValue(e, timestamp, index), 0n);
+  if (
+    appraisalMaxAge !== 0 &&
+    mark.value !== 0n &&
+    timestamp <= mark.asOf + BigInt(appraisalMaxAge)
+  )
+    return min(total, mark.value);
+  return total;
+}
+
+/**
+ * The latest appraisal recorded and whether it is in force at `now` (`RiskEngine.appraisal`): the deal marks to
+ * appraisals and it is at most `appraisalMaxAge` seconds old.
+ */
+export function appraisal(
+  state: Pick<RiskModelState, "appraisal">,
+  risk: Pick<RiskTerms, "appraisalMaxAge">,
+  now: bigint,
+): { mark: AppraisalMark; inForce: boolean } {
+  const mark = state.appraisal;
+  const maxAge = BigInt(risk.appraisalMaxAge);
+  return { mark, inForce: mark.value !== 0n && maxAge !== 0n && now <= mark.asOf + maxAge };
 }
 
 const MAX_UINT96 = 2n ** 96n - 1n;
@@ -144,7 +181,9 @@ function measure(
   const notes = a.outstanding.length;
   const cads = a.cash > a.feesDue ? a.cash - a.feesDue : 0n;
   // The recovery account (cash from collateral sold, held for the notes) is collateral at par.
-  const value = fleetValue(state.fleet, a.valuationTime, index) + a.recoveries;
+  const value =
+    fleetValue(state.fleet, a.valuationTime, index, risk.appraisalMaxAge, state.appraisal) +
+    a.recoveries;
   let notesOutstanding = 0n;
   let interestAbove = 0n;
   let debtService = 0n;
@@ -210,11 +249,17 @@ export function breakEven(
   return mulDivUp((a.feesDue + debtService) * a.gpuHoursBilled * BPS, WAD, capacity);
 }
 
-/** The value a trigger on `metric` compares (`RiskEngine._metricValue`). */
+/**
+ * The value a trigger on `metric` compares (`RiskEngine._metricValue`). Occupancy: capacity billed / `a.capacity`,
+ * rounded down (0 without capacity); Pue: the reported PUE as WAD (0 unreported or not stated).
+ */
 export function metricValue(
   metric: number,
   m: PeriodMetrics,
-  a: Pick<AssessInput, "revenue" | "pledgedShareBps" | "reported">,
+  a: Pick<
+    AssessInput,
+    "revenue" | "pledgedShareBps" | "reported" | "gpuHoursBilled" | "capacity" | "pue"
+  >,
 ): bigint {
   switch (metric) {
     case RiskMetric.Dscr:
@@ -234,6 +279,12 @@ export function metricValue(
       const pledged = mulDivDown(a.revenue, BigInt(a.pledgedShareBps), BPS);
       return mulDivUp(m.servicerShortfall, WAD, pledged);
     }
+    case RiskMetric.Occupancy: {
+      const capacity = a.capacity ?? 0n;
+      return capacity === 0n ? 0n : mulDivDown(a.gpuHoursBilled, WAD, capacity);
+    }
+    case RiskMetric.Pue:
+      return a.reported ? BigInt(a.pue ?? 0) * PUE_TO_WAD : 0n;
     default:
       return a.reported ? 0n : WAD;
   }
@@ -280,8 +331,11 @@ export function modeOf(
 
 /**
  * Measures a period, evaluates every trigger (not stepped at the final period) and sets the waterfall order, as
- * `RiskEngine.assess`. With no note principal outstanding the order is Active whatever the triggers say.
+ * `RiskEngine.assess`. With no note principal outstanding the order is Active whatever the triggers say. A reported
+ * period's appraisal (`a.appraisal`, non-zero) is recorded first when the deal marks to appraisals, as of the period's
+ * end, and caps the fleet's value from this period on while it is fresh.
  * @param observation what the price feed answered (needed when the deal has one).
+ * @throws RangeError when a trigger measures Occupancy and `a.capacity` is not given.
  */
 export function assess(
   state: RiskModelState,
@@ -289,13 +343,25 @@ export function assess(
   a: AssessInput,
   observation?: IndexObservation,
 ): Assessment {
+  if (a.capacity === undefined && risk.triggers.some((t) => t.metric === RiskMetric.Occupancy))
+    throw new RangeError("assess: an Occupancy trigger needs the deal's capacity (a.capacity)");
   const reading = readIndex(risk.priceFeed, state.lastIndex, observation);
   let { lastIndex, lastIndexAt } = state;
   if (reading.live && reading.index !== lastIndex) {
     lastIndex = reading.index;
     lastIndexAt = reading.updatedAt;
   }
-  const { metrics, cumulative } = measure(state, risk, a, reading.index);
+  let appraisalRecorded: AppraisalMark | undefined;
+  const appraised = a.appraisal ?? 0n;
+  if (a.reported && appraised !== 0n && risk.appraisalMaxAge !== 0)
+    appraisalRecorded = { value: appraised, asOf: a.valuationTime, period: a.period };
+  const appraisalMark = appraisalRecorded ?? state.appraisal;
+  const { metrics, cumulative } = measure(
+    { ...state, appraisal: appraisalMark },
+    risk,
+    a,
+    reading.index,
+  );
 
   const values: bigint[] = [];
   const fired: number[] = [];
@@ -322,12 +388,20 @@ export function assess(
     mode,
     turbo: risk.turbo,
     metrics,
-    next: { fleet: state.fleet, lastIndex, lastIndexAt, triggers, cumulative },
+    next: {
+      fleet: state.fleet,
+      lastIndex,
+      lastIndexAt,
+      appraisal: appraisalMark,
+      triggers,
+      cumulative,
+    },
     index: reading,
     values,
     fired,
     cured,
     counts,
+    appraisalRecorded,
   };
 }
 

@@ -30,11 +30,21 @@ export const DEFAULT_RISK_TERMS: RiskTerms = Object.freeze({
   appraisalMaxAge: 0,
 });
 
-/** Whether a fleet entry is well formed (`RiskTermsLib.fleetEntryValid`); `hasFeed`: the deal has a price feed. */
+/**
+ * Whether a fleet entry is well formed (`RiskTermsLib.fleetEntryValid`); `hasFeed`: the deal has a price feed. Land
+ * (`DepreciationMethod.None`) has no life, no rate, a residual equal to its cost and no index mark.
+ */
 export function fleetEntryValid(e: FleetEntryTerms, hasFeed: boolean): boolean {
-  if (e.count === 0 || e.unitCost === 0n || e.unitResidual > e.unitCost || e.usefulLife === 0)
+  if (e.count === 0 || e.unitCost === 0n || e.unitResidual > e.unitCost || e.acquiredAt === 0n)
     return false;
-  if (e.acquiredAt === 0n) return false;
+  if (e.method === DepreciationMethod.None)
+    return (
+      e.usefulLife === 0 &&
+      e.yearlyRate === 0n &&
+      e.unitResidual === e.unitCost &&
+      e.indexAtAcquisition === 0n
+    );
+  if (e.usefulLife === 0) return false;
   const rateOk =
     e.method === DepreciationMethod.StraightLine
       ? e.yearlyRate === 0n
@@ -43,7 +53,10 @@ export function fleetEntryValid(e: FleetEntryTerms, hasFeed: boolean): boolean {
   return e.indexAtAcquisition === 0n || hasFeed;
 }
 
-/** Whether a trigger is well formed (`RiskTermsLib.triggerValid`): one period at least; acceleration latches. */
+/**
+ * Whether a trigger is well formed (`RiskTermsLib.triggerValid`): one period at least; acceleration latches. Every
+ * metric is valid for any deal.
+ */
 export function triggerValid(t: TriggerTerms): boolean {
   if (t.periods === 0) return false;
   return !(t.effect === TriggerEffect.Accelerate && t.cures);

@@ -44,7 +44,10 @@ export type WaterfallTerms = Pick<
   | "keeperBounty"
   | "tranches"
 > &
-  Partial<Pick<TermSheet, "start" | "risk" | "issuer">>;
+  Partial<Pick<TermSheet, "start" | "risk" | "issuer">> & {
+    /** The oracle's capacity (`fleetGpus`): the Occupancy covenant's denominator. */
+    oracle?: Pick<TermSheet["oracle"], "fleetGpus">;
+  };
 
 /** The term-sheet fields a clean-up quote reads. */
 export type CleanUpTerms = Pick<TermSheet, "start" | "periodLength" | "tranches"> & {
@@ -107,12 +110,24 @@ export interface CumulativeSums {
   debtService: bigint;
 }
 
+/**
+ * The latest appraisal of the collateral a risk engine recorded (`IRiskEngine.AppraisalMark`): `value` 0 when none yet;
+ * signed in the final report of `period`, as of that period's end `asOf`.
+ */
+export interface AppraisalMark {
+  value: bigint;
+  asOf: bigint;
+  period: number;
+}
+
 /** What a deal's risk engine holds between two assessments. */
 export interface RiskModelState {
   fleet: readonly FleetEntryState[];
   /** The last price index accepted from the feed (0: none yet) and the feed time it was observed at. */
   lastIndex: bigint;
   lastIndexAt: bigint;
+  /** The latest appraisal recorded (deals with `appraisalMaxAge` only). */
+  appraisal: AppraisalMark;
   /** By trigger, in term-sheet order. */
   triggers: readonly TriggerModelState[];
   /** Running sums after each assessed period, by period (the chain keeps the last `trailingPeriods + 1`). */
@@ -181,6 +196,14 @@ export interface AssessInput {
   outstanding: readonly bigint[];
   interestDue: readonly bigint[];
   principalDue: readonly bigint[];
+  /**
+   * What the engine reads beyond the deal's input: the deal's capacity in a period (`IRiskEngine.Config.capacity`,
+   * its clone arguments; the Occupancy denominator) and, for a reported period, the final report's PUE (× 10 000) and
+   * appraisal (`UtilizationOracle.facilityOutcome`). Zero when absent.
+   */
+  capacity?: bigint;
+  pue?: number;
+  appraisal?: bigint;
 }
 
 /** What `RiskEngine.assess` did for a period. */
@@ -200,14 +223,19 @@ export interface Assessment {
   cured: number[];
   /** Byte i: trigger i's consecutive-breach count after the period (`TriggersEvaluated.counts`). */
   counts: bigint;
+  /** The appraisal the period recorded (`AppraisalRecorded`), if its report carried one and the deal marks to them. */
+  appraisalRecorded: AppraisalMark | undefined;
 }
 
 // ------------------------------------------------------------------ a period (Deal.distribute)
 
-/** The figures of a period's final report the waterfall uses. */
+/**
+ * The figures of a period's final report the waterfall and the risk engine use (the PUE and the appraisal default to
+ * zero: not stated).
+ */
 export type PeriodReport = Pick<
   ReportContent,
-  "gpuHoursAvailable" | "gpuHoursBilled" | "revenue"
+  "gpuHoursAvailable" | "gpuHoursBilled" | "revenue" | "pue" | "appraisal"
 > & {
   reported?: true;
 };

@@ -575,6 +575,9 @@ export const trancheSchema = z
 
 // ------------------------------------------------------------------ oracle terms
 
+/** `CapacityUnit` in the JSON: GPU-hours, or kWh of IT load. */
+export const CAPACITY_UNITS = ["gpu-hours", "kWh"] as const;
+
 const oracleShape = {
   reporters: z
     .array(address, { error: expected("an array of reporter addresses") })
@@ -590,14 +593,33 @@ const oracleShape = {
       "How long after a period's end reports are accepted; from then on anyone may mark it unreported. Longer than the dispute window.",
   }),
   reporterChangeDelay: duration("how long a change of the reporter set waits"),
-  fleetGpus: uint(U32, "the GPUs in the fleet", 1).meta({
-    description:
-      "GPUs in the fleet: a report may call at most fleetGpus × hours in the period available.",
-  }),
+  unit: z
+    .enum(CAPACITY_UNITS, { error: expected('"gpu-hours" or "kWh"') })
+    .meta({
+      description:
+        'What capacity is counted in: "gpu-hours" (a GPU fleet, the default) or "kWh" of IT load (a data-center project deal).',
+    })
+    .optional(),
+  fleetGpus: uint(U32, "the GPUs in the fleet", 1)
+    .meta({
+      description:
+        "GPUs in the fleet (unit gpu-hours): a report may call at most fleetGpus × hours in the period available.",
+    })
+    .optional(),
+  capacityKw: uint(U32, "the site's IT capacity in kW", 1)
+    .meta({
+      description:
+        "IT capacity of the site in kW (unit kWh): a report may call at most capacityKw × hours in the period available, and its IT energy may not exceed it.",
+    })
+    .optional(),
   maxPricePerGpuHour: amount(
-    "Highest credible revenue per billed GPU-hour, in whole stablecoin units.",
+    "Highest credible revenue per billed GPU-hour (unit gpu-hours), in whole stablecoin units.",
     { positive: true },
-  ),
+  ).optional(),
+  maxPricePerKwh: amount(
+    "Highest credible revenue per billed kWh (unit kWh), in whole stablecoin units.",
+    { positive: true },
+  ).optional(),
   maxUtilizationStepPct: pct(UTILIZATION_STEP)
     .meta({
       description: "A utilization move from a neighbouring period above this needs every reporter.",
@@ -639,6 +661,22 @@ export const oracleSchema = z
           `must be longer than the dispute window (${show(o.disputeWindow)}): a report proposed before the deadline must become final`,
         );
       oneOf(given, ["maxUtilizationStepPct", "maxUtilizationStepBps"], true, add);
+      // The capacity and its price are named in the deal's unit.
+      const kwh = o.unit === "kWh";
+      const [capacity, price] = kwh
+        ? ["capacityKw", "maxPricePerKwh"]
+        : ["fleetGpus", "maxPricePerGpuHour"];
+      const [otherCapacity, otherPrice] = kwh
+        ? ["fleetGpus", "maxPricePerGpuHour"]
+        : ["capacityKw", "maxPricePerKwh"];
+      const unitText = kwh ? 'unit "kWh"' : 'unit "gpu-hours"';
+      for (const [key, other] of [
+        [capacity, otherCapacity],
+        [price, otherPrice],
+      ]) {
+        if (given(other)) add([other], `not for ${unitText}: give ${key}`);
+        else if (!given(key)) add([key], `is required (${unitText})`);
+      }
     }),
   )
   .meta({ description: "How the utilization oracle treats the deal's reports." });
@@ -654,6 +692,8 @@ const METRICS = [
   "reserveLevel",
   "servicerShortfall",
   "missedReport",
+  "occupancy",
+  "pue",
 ] as const;
 
 const ratio = (what: string) =>
@@ -689,17 +729,28 @@ export const triggerSchema = z
       'A covenant: { "metric": "dscr", "below": "1.10", "periods": 2, "effect": "cashTrap", "cures": true }.',
   });
 
+const unitResidualSchema = amount(
+  "Residual value per unit at the end of its life; at most the unit cost. Land (method none) needs none: it keeps its cost.",
+);
+
 const fleetEntryShape = {
   model: text(16, "a GPU model name"),
   count: uint(U32, "the number of GPUs", 1),
-  unitCost: amount("Cost per GPU in whole stablecoin units.", { positive: true }),
-  unitResidual: amount("Residual value per GPU at the end of its life; at most the unit cost."),
+  unitCost: amount("Cost per GPU (or unit of land, building, plant) in whole stablecoin units.", {
+    positive: true,
+  }),
+  unitResidual: unitResidualSchema.optional(),
   acquired: time,
   usefulLifeMonths: unitCount("the useful life in months", MONTH_SECONDS).optional(),
   usefulLife: duration("the useful life").optional(),
-  method: z.enum(["straightLine", "decliningBalance"], {
-    error: expected('"straightLine" or "decliningBalance"'),
-  }),
+  method: z
+    .enum(["straightLine", "decliningBalance", "none"], {
+      error: expected('"straightLine", "decliningBalance" or "none"'),
+    })
+    .meta({
+      description:
+        'How the entry loses value: "straightLine", "decliningBalance", or "none" (land: at cost for ever, no useful life).',
+    }),
   yearlyRatePercent: decimalIn({
     places: 16,
     above: 0n,
@@ -721,12 +772,27 @@ export const fleetEntrySchema = z
   .check(
     rule((e, add, given) => {
       const { unitCost, unitResidual } = e;
-      if (
-        valid(fleetEntryShape.unitCost, unitCost) &&
-        valid(fleetEntryShape.unitResidual, unitResidual) &&
-        compareDecimals(unitResidual, unitCost) > 0
-      )
+      const both =
+        valid(fleetEntryShape.unitCost, unitCost) && valid(unitResidualSchema, unitResidual);
+      if (e.method === "none") {
+        // RiskTermsLib.fleetEntryValid: land has no life and no rate, is worth its cost and is not index-marked.
+        for (const key of [
+          "usefulLifeMonths",
+          "usefulLife",
+          "yearlyRatePercent",
+          "indexAtAcquisition",
+        ])
+          if (given(key)) add([key], "land (method none) keeps its cost for ever: leave it out");
+        if (both && compareDecimals(unitResidual, unitCost) !== 0)
+          add(
+            ["unitResidual"],
+            `land keeps its cost: leave it out or give the unit cost (${show(unitCost)})`,
+          );
+        return;
+      }
+      if (both && compareDecimals(unitResidual, unitCost) > 0)
         add(["unitResidual"], `must not exceed the unit cost (${show(unitCost)})`);
+      if (!given("unitResidual")) add(["unitResidual"], 'is required ("0": no residual value)');
       oneOf(given, ["usefulLifeMonths", "usefulLife"], true, add);
       if (e.method === "decliningBalance" && !given("yearlyRatePercent"))
         add(["yearlyRatePercent"], "is required for a declining balance");
@@ -734,7 +800,10 @@ export const fleetEntrySchema = z
         add(["yearlyRatePercent"], "only a declining balance has a yearly rate");
     }),
   )
-  .meta({ description: "One line of the GPU fleet." });
+  .meta({
+    description:
+      "One line of the collateral: GPUs, or for a data center its land (method none), building and plant.",
+  });
 
 export const priceFeedSchema = z
   .strictObject({
@@ -811,6 +880,12 @@ export const riskSchema = z
       .array(fleetEntrySchema, { error: expected("an array of fleet entries") })
       .max(MAX_FLEET_ENTRIES, { error: `at most ${MAX_FLEET_ENTRIES} entries` })
       .optional(),
+    appraisalMaxAge: duration("how long a signed appraisal marks the collateral")
+      .meta({
+        description:
+          "Mark the collateral to the appraisals the reporters sign: the latest final one caps the fleet's value while it is at most this old. Not with a priceFeed.",
+      })
+      .optional(),
     notes: notes.optional(),
   })
   .check(
@@ -818,6 +893,12 @@ export const riskSchema = z
       oneOf(given, ["cleanUpPercent", "cleanUpPct", "cleanUpBps"], false, add);
       oneOf(given, ["waiverVotingDays", "waiverVotingPeriod"], false, add);
       fleetIndexRules(r, add, given);
+      // TermSheetLib: the collateral is marked to a price index or to appraisals, not both.
+      if (given("appraisalMaxAge") && given("priceFeed"))
+        add(
+          ["appraisalMaxAge"],
+          "a deal marks its collateral to a price feed or to appraisals, not both",
+        );
     }),
   )
   .meta({

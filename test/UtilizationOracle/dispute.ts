@@ -40,6 +40,9 @@ describe("UtilizationOracle", function () {
         0n,
         BigInt(ReportState.Final),
         0n,
+        rep.energyKwh,
+        rep.pue,
+        rep.appraisal,
       ]);
       expect(plain(await oracle.periodOutcome(dealAddress, 0n))).to.deep.equal([
         true,
@@ -66,6 +69,9 @@ describe("UtilizationOracle", function () {
         1n,
         0n,
         proposedAt + DISPUTE_WINDOW - 1n,
+        0n,
+        0n,
+        0n,
       ]);
       expect(await oracle.reportState(dealAddress, 0n)).to.equal(ReportState.None);
       await expect(oracle.periodOutcome(dealAddress, 0n))

@@ -50,6 +50,9 @@ describe("UtilizationOracle", function () {
         0n,
         3n,
         0n,
+        0n,
+        0n,
+        0n,
       ]);
       expect(plain(await oracle.periodOutcome(dealAddress, 0n))).to.deep.equal([false, 0n, 0n, 0n]);
       // Twice.
@@ -118,6 +121,9 @@ describe("UtilizationOracle", function () {
         1n,
         3n,
         disputedAt,
+        0n,
+        0n,
+        0n,
       ]);
     });
 

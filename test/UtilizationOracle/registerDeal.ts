@@ -278,6 +278,9 @@ describe("UtilizationOracle", function () {
         gpuHoursAvailable: 1_000n,
         gpuHoursBilled: 1_000n,
         revenue: 0n,
+        energyKwh: 0n,
+        pue: 0n,
+        appraisal: 0n,
         reportHash: ethers.ZeroHash,
       };
       const s = await signSorted(domain, rep, r.reporters);
@@ -309,7 +312,17 @@ describe("UtilizationOracle", function () {
       expect(await oracle.threshold(unknown)).to.equal(0n);
       expect(await oracle.reporterSet(unknown)).to.equal(0n);
       expect(await oracle.isReporter(unknown, outsider.address)).to.equal(false);
-      expect(plain(await oracle.terms(unknown))).to.deep.equal([[], 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]);
+      expect(plain(await oracle.terms(unknown))).to.deep.equal([
+        [],
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+      ]);
       expect(plain(await oracle.pendingReporterChange(unknown))).to.deep.equal([[], 0n, 0n]);
       expect(await oracle.reportState(unknown, 0n)).to.equal(ReportState.None);
       expect(plain(await oracle.getReport(unknown, 0n))).to.deep.equal([
@@ -320,7 +333,11 @@ describe("UtilizationOracle", function () {
         0n,
         0n,
         0n,
+        0n,
+        0n,
+        0n,
       ]);
+      expect(plain(await oracle.facilityOutcome(unknown, 0n))).to.deep.equal([0n, 0n, 0n]);
       expect(await oracle.reportDeadline(unknown, 0n)).to.equal(0n);
       await expect(oracle.periodOutcome(unknown, 0n))
         .to.be.revertedWithCustomError(oracle, "ReportNotFinal")

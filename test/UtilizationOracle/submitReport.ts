@@ -53,6 +53,9 @@ describe("UtilizationOracle", function () {
         0n,
         BigInt(ReportState.Pending),
         0n,
+        rep.energyKwh,
+        rep.pue,
+        rep.appraisal,
       ]);
       expect(await oracle.reportState(dealAddress, 1n)).to.equal(ReportState.Pending);
       await expect(oracle.periodOutcome(dealAddress, 1n))

@@ -29,6 +29,9 @@ describe("UtilizationOracle", function () {
         gpuHoursAvailable: 1_000_000n,
         gpuHoursBilled: 700_000n,
         revenue: REVENUE,
+        energyKwh: 1_250_000n,
+        pue: 13_500n,
+        appraisal: 40_000_000n * 10n ** 6n,
         reportHash: ethers.id("x"),
       };
       const reports: ReportInput[] = [
@@ -42,6 +45,9 @@ describe("UtilizationOracle", function () {
           gpuHoursAvailable: MAX_U64,
           gpuHoursBilled: 3n,
           revenue: 2n ** 128n - 1n,
+          energyKwh: MAX_U64,
+          pue: 2n ** 16n - 1n,
+          appraisal: 2n ** 128n - 1n,
         },
         {
           ...base,
@@ -54,6 +60,9 @@ describe("UtilizationOracle", function () {
           gpuHoursAvailable: 0n,
           gpuHoursBilled: 0n,
           revenue: 0n,
+          energyKwh: 0n,
+          pue: 0n,
+          appraisal: 0n,
           reportHash: ethers.ZeroHash,
         },
       ];
@@ -107,7 +116,11 @@ describe("UtilizationOracle", function () {
           0n,
           0n,
           0n,
+          0n,
+          0n,
+          0n,
         ]);
+        expect(plain(await oracle.facilityOutcome(dealAddress, p))).to.deep.equal([0n, 0n, 0n]);
       }
     });
   });

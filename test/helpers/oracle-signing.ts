@@ -19,13 +19,17 @@ export const REPORT_TYPES: Record<string, TypedDataField[]> = {
     { name: "gpuHoursAvailable", type: "uint64" },
     { name: "gpuHoursBilled", type: "uint64" },
     { name: "revenue", type: "uint128" },
+    { name: "energyKwh", type: "uint64" },
+    { name: "pue", type: "uint16" },
+    { name: "appraisal", type: "uint128" },
     { name: "reportHash", type: "bytes32" },
   ],
 };
 
 export const REPORT_TYPE_STRING =
   "Report(uint256 chainId,address oracle,address deal,uint64 period,uint32 round,uint64 reporterSet," +
-  "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,bytes32 reportHash)";
+  "uint64 gpuHoursAvailable,uint64 gpuHoursBilled,uint128 revenue,uint64 energyKwh,uint16 pue,uint128 appraisal," +
+  "bytes32 reportHash)";
 
 /** Anything that signs EIP-712 typed data: a Hardhat signer or an ethers wallet. */
 export interface TypedDataSigner {

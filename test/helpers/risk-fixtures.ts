@@ -26,6 +26,7 @@ import {
   standardTermSheet,
   submitReport,
   type DealHandles,
+  type FacilityFigures,
   type FleetEntryInput,
   type Protocol,
   type RiskTermsInput,
@@ -65,7 +66,7 @@ export enum FleetEntryStatus {
   Rejected = 2,
 }
 
-/** IDeal.TermSheetField (the risk fields and FaceAmount). */
+/** IDeal.TermSheetField (the risk fields, FaceAmount and Appraisal). */
 export enum TermSheetField {
   FaceAmount = 15,
   TrailingPeriods = 21,
@@ -74,6 +75,7 @@ export enum TermSheetField {
   PriceFeed = 24,
   Trigger = 25,
   Fleet = 26,
+  Appraisal = 30,
 }
 
 export function trigger(
@@ -418,6 +420,8 @@ export interface RiskPlan {
   billed?: bigint;
   available?: bigint;
   unreported?: boolean;
+  /** The report's energy, PUE and appraisal (default: none). */
+  facility?: FacilityFigures;
   /** Publishes this index level (GpuPriceIndexFeed) or sets it (mock, observed now) just before the waterfall. */
   index?: bigint;
   /** Runs just before the waterfall (after the report, the deposit and the index). */
@@ -481,6 +485,7 @@ export async function runPeriod(
       plan.billed ?? 700_000n,
       plan.available ?? 1_000_000n,
       r.reporters,
+      plan.facility,
     );
   }
   const deposit = plan.deposit ?? plan.revenue;

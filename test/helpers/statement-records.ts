@@ -52,6 +52,7 @@ export function recordOf(sim: PeriodSimulation, triggers: readonly TriggerTerms[
     fired: a.fired.map((i) => ({ trigger: i, value: a.values[i] })),
     cured: a.cured.map((i) => ({ trigger: i, value: a.values[i] })),
     indexRejection: undefined,
+    appraisalRecorded: a.appraisalRecorded?.value,
     writeDowns,
     blockNumber: 0n,
     transactionHash: "0x",

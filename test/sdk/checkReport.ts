@@ -7,13 +7,16 @@
 import { expect } from "chai";
 import { artifacts } from "hardhat";
 import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
-import { deployContract, getBlock, waitForTransactionReceipt } from "viem/actions";
+import { deployContract, getBlock, readContract, waitForTransactionReceipt } from "viem/actions";
 
 import { shortDealJson } from "../../cli/lib/devnet.js";
 import {
+  CapacityUnit,
+  hashReport,
   mockStablecoinAbi,
   parseTermSheet,
   ReportRefusedError,
+  utilizationOracleAbi,
   type ReportContent,
   type UtilizationReport,
 } from "../../sdk/index.js";
@@ -162,5 +165,129 @@ describe("SDK: checkReport refuses before signing what the oracle would refuse",
     expect(unreported.message).to.equal(
       `ReportPeriodUnreported: period 2 of deal ${deal} was marked unreported; it takes no report`,
     );
+  });
+});
+
+describe("SDK: a data-center deal's reports (kWh of IT load, energy, PUE, appraisal)", function () {
+  let deal: Address;
+  let oracle: Address;
+  let start: bigint;
+  /** 36 MW of IT capacity: 600 kWh in a 60-second period; at most 0.50 a billed kWh. */
+  const content = (facility: Partial<ReportContent> = {}): ReportContent => ({
+    deal,
+    period: 0n,
+    gpuHoursAvailable: 500n,
+    gpuHoursBilled: 400n,
+    revenue: 150n * 10n ** 6n,
+    energyKwh: 540n,
+    pue: 13_500,
+    appraisal: 0n,
+    reportHash: keccak256(toHex("site period 0")),
+    ...facility,
+  });
+  const check = async (facility: Partial<ReportContent>) =>
+    refusal(
+      r0.checkReport({
+        report: await r0.prepareReport({ report: content(facility) }),
+        signer: r0.account.address,
+      }),
+    );
+
+  before(async () => {
+    const { bytecode } = await artifacts.readArtifact("MockStablecoin");
+    const hash = await deployContract(admin, {
+      abi: mockStablecoinAbi,
+      bytecode: bytecode as Hex,
+      args: ["USD Coin", "USDC", 6],
+    });
+    const stablecoin = (await waitForTransactionReceipt(publicClient, { hash }))
+      .contractAddress as Address;
+    const protocol = await admin.deployProtocol();
+    const now = (await getBlock(publicClient)).timestamp;
+    const json = shortDealJson({
+      name: "Site",
+      periodLength: 60,
+      periodCount: 3,
+      reportDeadline: 300,
+    });
+    const { fleetGpus: _gpus, maxPricePerGpuHour: _price, ...oracleJson } = json.oracle;
+    const { terms } = parseTermSheet(
+      {
+        ...json,
+        oracle: { ...oracleJson, unit: "kWh", capacityKw: 36_000, maxPricePerKwh: "0.50" },
+      },
+      {
+        now,
+        addresses: {
+          stablecoin,
+          issuer: issuer.account.address,
+          servicer: servicer.account.address,
+          trustee: trustee.account.address,
+          guardian: guardian.account.address,
+          reporter0: r0.account.address,
+          reporter1: r1.account.address,
+          reporter2: r2.account.address,
+        },
+      },
+    );
+    expect([
+      terms.oracle.unit,
+      terms.oracle.fleetGpus,
+      terms.oracle.maxPricePerGpuHour,
+    ]).to.deep.equal([CapacityUnit.KilowattHours, 36_000, 500_000n]);
+    const created = await issuer.createDeal({ factory: protocol.factory, terms });
+    deal = created.deal;
+    oracle = getAddress(protocol.oracle);
+    start = terms.start;
+    await networkHelpers.time.increaseTo(start + 61n);
+  });
+
+  it("refuses what a kWh deal's bounds refuse, each with its sentence", async () => {
+    const refused = await Promise.all([
+      check({ energyKwh: 0n, pue: 0 }),
+      check({ pue: 0 }),
+      check({ energyKwh: 0n }),
+      check({ pue: 30_001 }),
+      check({ energyKwh: 811n }),
+      check({ gpuHoursAvailable: 601n }),
+      check({ revenue: 200n * 10n ** 6n + 1n }),
+    ]);
+    expect(refused.map((e) => e.message)).to.deep.equal([
+      `EnergyNotReported: deal ${deal} is a data-center deal: a report that bills capacity (400 kWh) states the ` +
+        "energy drawn and the PUE",
+      "EnergyPueMismatch: the report states 0.54 MWh drawn without a PUE; state both or neither",
+      "EnergyPueMismatch: the report states a PUE of 1.35 without the energy drawn; state both or neither",
+      "PueOutOfRange: a PUE of 3.0001 is outside 1.00 – 3.00",
+      "ItEnergyExceedsCapacity: IT energy 0.601 MWh (0.811 MWh at a PUE of 1.35) > 0.6 MWh, the site's 36000 kW " +
+        "of IT capacity over the period's 1 min",
+      "AvailableExceedsFleet: 601 kWh available > 600, the site's 36000 kW of IT capacity over the period's 1 min",
+      "RevenueExceedsBound: revenue 200.000001 USDC > 200.00 USDC: 400 kWh billed × the maximum 0.50 USDC per kWh",
+    ]);
+  });
+
+  it("signs energy, PUE and an appraisal: the SDK's digest is the oracle's, and the oracle takes the report", async () => {
+    const report = content({ energyKwh: 810n, appraisal: 25_000n * 10n ** 6n });
+    const sigs = await Promise.all([r0, r1].map((r) => r.signReport({ report, check: true })));
+    const signed = sigs[0].report;
+    expect([signed.energyKwh, signed.pue, signed.appraisal]).to.deep.equal([
+      810n,
+      13_500,
+      25_000n * 10n ** 6n,
+    ]);
+    expect(
+      await readContract(publicClient, {
+        address: oracle,
+        abi: utilizationOracleAbi,
+        functionName: "hashReport",
+        args: [signed],
+      }),
+    ).to.equal(hashReport(signed));
+    await servicer.submitReport({ report: signed, signatures: sigs });
+    const status = await r0.reportStatus({ deal, period: 0n });
+    expect([status.energyKwh, status.pue, status.appraisal]).to.deep.equal([
+      810n,
+      13_500,
+      25_000n * 10n ** 6n,
+    ]);
   });
 });

@@ -15,6 +15,11 @@
  * In about a quarter of the periods someone deposits recoveries (up to a tenth of the notes' face) before the period
  * is distributed: the recovery account they go to, what each period takes from it and the final balances must match
  * the model too.
+ *
+ * Data-center terms are drawn from a sequence of their own (so each seed's other figures stay as they were): about
+ * two deals in five count capacity in kWh of IT load and state energy and PUE whenever they bill; deals get Occupancy
+ * and PUE covenants, land, building and plant entries, and (without a price feed) appraisal marks with appraisals in
+ * some reports. The covenant values, the appraisals recorded and the collateral they cap must match the model.
  */
 import { expect } from "chai";
 import { artifacts } from "hardhat";
@@ -31,6 +36,7 @@ import {
 import {
   NO_EQUITY_WATERFALL,
   NO_SITE,
+  CapacityUnit,
   CouponType,
   dealAbi,
   DealStatus,
@@ -308,6 +314,75 @@ function randomTerms(r: ReturnType<typeof rng>, now: bigint, feed: Address | und
   };
 }
 
+/**
+ * Data-center terms, from their own sequence `dc`: kWh capacity (two deals in five), 0–2 Occupancy / PUE covenants,
+ * 0–3 of land, building and plant, and appraisal marks (for a deal without a price feed, about half of them).
+ */
+function dataCenterTerms(dc: ReturnType<typeof rng>, terms: TermSheet): TermSheet {
+  const kwh = dc.next() < 0.4;
+  const covenants: TriggerTerms[] = Array.from({ length: dc.int(0, 2) }, () => {
+    const occupancy = dc.next() < 0.5;
+    const effect = dc.next() < 0.8 ? TriggerEffect.CashTrap : TriggerEffect.Accelerate;
+    return {
+      metric: occupancy ? RiskMetric.Occupancy : RiskMetric.Pue,
+      comparison: occupancy ? TriggerComparison.Below : TriggerComparison.Above,
+      effect,
+      periods: dc.int(1, 2),
+      cures: effect === TriggerEffect.CashTrap && dc.next() < 0.7,
+      threshold: occupancy ? dc.big(5n * PCT, 50n * PCT) : dc.big(120n * PCT, 200n * PCT),
+    };
+  });
+  const start = terms.start;
+  const site: FleetEntryTerms[] = [];
+  if (dc.next() < 0.6) {
+    const cost = dc.big(1_000_000n, 5_000_000n) * USDC;
+    site.push({
+      model: toHex("Land", { size: 16 }),
+      count: 1,
+      unitCost: cost,
+      unitResidual: cost,
+      acquiredAt: start - BigInt(dc.int(0, 5 * YEAR)),
+      usefulLife: 0,
+      method: DepreciationMethod.None,
+      yearlyRate: 0n,
+      indexAtAcquisition: 0n,
+    });
+  }
+  for (const [model, lo, hi] of [
+    ["Building", 20, 30],
+    ["M&E plant", 10, 15],
+  ] as const) {
+    if (dc.next() < 0.5) continue;
+    const cost = dc.big(1_000_000n, 10_000_000n) * USDC;
+    site.push({
+      model: toHex(model, { size: 16 }),
+      count: dc.int(1, 4),
+      unitCost: cost,
+      unitResidual: dc.big(0n, cost / 10n),
+      acquiredAt: start - BigInt(dc.int(0, 3 * YEAR)),
+      usefulLife: dc.int(lo, hi) * YEAR,
+      method: DepreciationMethod.StraightLine,
+      yearlyRate: 0n,
+      indexAtAcquisition: 0n,
+    });
+  }
+  const hasFeed = terms.risk.priceFeed.feed !== ZERO_ADDRESS;
+  const appraisalMaxAge =
+    !hasFeed && dc.next() < 0.5
+      ? dc.int(Math.floor(terms.periodLength / 2), 3 * terms.periodLength)
+      : 0;
+  return {
+    ...terms,
+    oracle: { ...terms.oracle, unit: kwh ? CapacityUnit.KilowattHours : CapacityUnit.GpuHours },
+    risk: {
+      ...terms.risk,
+      triggers: [...terms.risk.triggers, ...covenants],
+      fleet: [...terms.risk.fleet, ...site],
+      appraisalMaxAge,
+    },
+  };
+}
+
 describe("SDK differential: random deals, model vs chain", function () {
   this.timeout(300_000);
 
@@ -316,11 +391,14 @@ describe("SDK differential: random deals, model vs chain", function () {
   const modesSeen = new Set<number>();
   const statusesSeen = new Set<number>();
   let recoveriesDeposited = 0;
+  let appraisalsRecorded = 0;
+  let facilityCovenantEvents = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     it(`seed ${seed}: every statement and the final state agree to the wei`, async () => {
       const r = rng(seed);
       // Recoveries draw from their own sequence, so the rest of each seed's scenario stays as it was.
       const rec = rng(seed + 1_000_003);
+      const dc = rng(seed + 2_000_003);
       // About half the deals mark their fleet to a rental-price index published by `admin`.
       const feed =
         r.next() < 0.5
@@ -335,7 +413,11 @@ describe("SDK differential: random deals, model vs chain", function () {
       // deal is created.
       if (feed !== undefined)
         await admin.publishPriceIndex({ feed, answer: INDEX_BASE, updatedAt: 1n });
-      const terms = randomTerms(r, (await getBlock(publicClient)).timestamp, feed);
+      const terms = dataCenterTerms(
+        dc,
+        randomTerms(r, (await getBlock(publicClient)).timestamp, feed),
+      );
+      const kwh = terms.oracle.unit === CapacityUnit.KilowattHours;
       const { deal, offerings, tokens } = await issuer.createDeal({
         factory: protocol.factory,
         terms,
@@ -412,12 +494,28 @@ describe("SDK differential: random deals, model vs chain", function () {
           await investors[p % 8].markUnreported({ deal, period: BigInt(p) });
           outcome = UNREPORTED;
         } else {
+          // A kWh deal states energy and PUE whenever it bills; any deal may. IT energy (energy / PUE) is what was
+          // billed, so within the site's capacity.
+          const stated = kwh ? billed > 0n || dc.next() < 0.5 : dc.next() < 0.3;
+          const pue = stated ? dc.int(10_000, 30_000) : 0;
+          const energyKwh = !stated
+            ? 0n
+            : billed > 0n
+              ? (billed * BigInt(pue)) / 10_000n
+              : dc.big(1n, 1_000n);
+          const appraisal =
+            terms.risk.appraisalMaxAge !== 0 && dc.next() < 0.5
+              ? dc.big(1n, 50_000_000n * USDC)
+              : 0n;
           const report = {
             deal,
             period: BigInt(p),
             gpuHoursAvailable,
             gpuHoursBilled: billed,
             revenue,
+            energyKwh,
+            pue,
+            appraisal,
             reportHash: keccak256(toHex(`seed-${seed}-period-${p}`)),
           };
           const signatures = await Promise.all([r0, r1].map((w) => w.signReport({ report })));
@@ -439,6 +537,16 @@ describe("SDK differential: random deals, model vs chain", function () {
         });
         expect(statements, `period ${p}`).to.deep.equal([sim.statement]);
         details.push(sim.detail);
+        if (sim.detail.assessment.appraisalRecorded !== undefined) appraisalsRecorded += 1;
+        const facilityTriggers = terms.risk.triggers
+          .map((t, i) =>
+            t.metric === RiskMetric.Occupancy || t.metric === RiskMetric.Pue ? i : -1,
+          )
+          .filter((i) => i >= 0);
+        facilityCovenantEvents += [
+          ...sim.detail.assessment.fired,
+          ...sim.detail.assessment.cured,
+        ].filter((i) => facilityTriggers.includes(i)).length;
         state = sim.next;
         lastStatement = sim.statement;
         modes.add(sim.statement.mode);
@@ -483,6 +591,25 @@ describe("SDK differential: random deals, model vs chain", function () {
           expect(
             await readContract(publicClient, { ...read, functionName: "bookValueAt", args: [end] }),
           ).to.equal(RiskEngineModel.fleetValue(state.risk.fleet, end, 0n));
+          // The appraisal mark and the collateral it caps (a deal with appraisal marks has no feed).
+          const [mark] = await readContract(publicClient, { ...read, functionName: "appraisal" });
+          expect({ ...mark, period: Number(mark.period) }).to.deep.equal(state.risk.appraisal);
+          if (feed === undefined)
+            expect(
+              await readContract(publicClient, {
+                ...read,
+                functionName: "collateralValueAt",
+                args: [end],
+              }),
+            ).to.equal(
+              RiskEngineModel.fleetValue(
+                state.risk.fleet,
+                end,
+                0n,
+                terms.risk.appraisalMaxAge,
+                state.risk.appraisal,
+              ) + state.recoveries,
+            );
         }
       }
       for (const m of modes) modesSeen.add(m);
@@ -499,6 +626,10 @@ describe("SDK differential: random deals, model vs chain", function () {
       // The rates and scheduled principal periodStatements derives from the deal's views are the model's.
       expect(records.map((x) => [x.rates, x.principalDue, x.interestArrears])).to.deep.equal(
         details.map((d) => [d.rates, d.principalDue, d.interestArrears]),
+      );
+      // So are the appraisals each period recorded.
+      expect(records.map((x) => x.appraisalRecorded)).to.deep.equal(
+        details.map((d) => d.assessment.appraisalRecorded?.value),
       );
       // Every fee paid is still credited in the deal: nobody withdrew.
       const feesOwed = {
@@ -544,5 +675,7 @@ describe("SDK differential: random deals, model vs chain", function () {
     ]);
     expect([...statusesSeen].sort()).to.deep.equal([DealStatus.Repaid, DealStatus.Defaulted]);
     expect(recoveriesDeposited > 0).to.equal(true);
+    expect(appraisalsRecorded > 0, "appraisals recorded").to.equal(true);
+    expect(facilityCovenantEvents > 0, "occupancy or PUE covenants fired or cured").to.equal(true);
   });
 });

@@ -4,9 +4,18 @@
 import { expect } from "chai";
 
 import {
+  covenantTest,
   CouponType,
   DealStatus,
+  DepreciationMethod,
+  FleetEntryStatus,
+  formatEnergyMwh,
+  formatMetric,
+  formatPue,
   IndexRejection,
+  RiskMetric,
+  RiskTermsLib,
+  type FleetEntryState,
   isReported,
   mulDivDown,
   PrincipalType,
@@ -623,5 +632,117 @@ describe("SDK model: price index (RiskEngine._readIndex)", () => {
       answer: 0n,
       updatedAt: 0n,
     });
+  });
+});
+
+describe("SDK model: data-center covenants and collateral (RiskEngine)", () => {
+  const YEAR = 365n * 86_400n;
+  const M = 1_000_000n * USDC;
+  const entry = (
+    method: number,
+    unitCost: bigint,
+    unitResidual: bigint,
+    usefulLife: number,
+  ): FleetEntryState => ({
+    terms: {
+      model: "0x00000000000000000000000000000000",
+      count: 1,
+      unitCost,
+      unitResidual,
+      acquiredAt: 1n,
+      usefulLife,
+      method,
+      yearlyRate: 0n,
+      indexAtAcquisition: 0n,
+    },
+    activeCount: 1,
+    status: FleetEntryStatus.Confirmed,
+  });
+  const land = entry(DepreciationMethod.None, 3n * M, 3n * M, 0);
+  const building = entry(DepreciationMethod.StraightLine, 8n * M, 0n, Number(30n * YEAR));
+
+  it("land keeps its cost at any age; a 30-year building reaches nothing at 30 years", () => {
+    for (const t of [1n, 15n * YEAR, 2n ** 64n])
+      expect(RiskEngineModel.entryValue(land, t, 0n)).to.equal(3n * M);
+    expect(RiskEngineModel.entryValue(building, 1n + 15n * YEAR, 0n)).to.equal(4n * M);
+    expect(RiskEngineModel.entryValue(building, 1n + 30n * YEAR, 0n)).to.equal(0n);
+    expect(RiskTermsLib.fleetEntryValid(land.terms, false)).to.equal(true);
+    expect(RiskTermsLib.fleetEntryValid({ ...land.terms, usefulLife: 1 }, false)).to.equal(false);
+    expect(RiskTermsLib.fleetEntryValid({ ...land.terms, unitResidual: 0n }, true)).to.equal(false);
+  });
+
+  it("an appraisal caps the fleet while it is fresh, never raises it, and is ignored once stale", () => {
+    const fleet = [land, building];
+    const at = 1n + 15n * YEAR;
+    const book = RiskEngineModel.fleetValue(fleet, at, 0n);
+    expect(book).to.equal(7n * M);
+    const mark = { value: 5n * M, asOf: at - 10n, period: 3 };
+    expect(RiskEngineModel.fleetValue(fleet, at, 0n, 10, mark)).to.equal(5n * M);
+    expect(RiskEngineModel.fleetValue(fleet, at, 0n, 9, mark)).to.equal(book);
+    // No appraisal marks on the deal: the mark is not read.
+    expect(RiskEngineModel.fleetValue(fleet, at, 0n, 0, mark)).to.equal(book);
+    expect(RiskEngineModel.fleetValue(fleet, at, 0n, 10, { ...mark, value: 9n * M })).to.equal(
+      book,
+    );
+    // Dated after the valuation: fresh.
+    expect(RiskEngineModel.fleetValue(fleet, at - 100n, 0n, 1, mark)).to.equal(5n * M);
+    expect(
+      RiskEngineModel.appraisal({ appraisal: mark }, { appraisalMaxAge: 10 }, at),
+    ).to.deep.equal({
+      mark,
+      inForce: true,
+    });
+    expect(
+      RiskEngineModel.appraisal({ appraisal: mark }, { appraisalMaxAge: 9 }, at).inForce,
+    ).to.equal(false);
+  });
+
+  it("occupancy is billed / capacity rounded down; PUE is the reported ratio; both zero unreported", () => {
+    const m = {} as Parameters<typeof RiskEngineModel.metricValue>[1];
+    const a = {
+      revenue: 0n,
+      pledgedShareBps: 10_000,
+      reported: true,
+      gpuHoursBilled: 2n,
+      capacity: 3n,
+      pue: 13_500,
+    };
+    expect(RiskEngineModel.metricValue(RiskMetric.Occupancy, m, a)).to.equal(
+      666_666_666_666_666_666n,
+    );
+    expect(RiskEngineModel.metricValue(RiskMetric.Pue, m, a)).to.equal((135n * WAD) / 100n);
+    expect(RiskEngineModel.metricValue(RiskMetric.Occupancy, m, { ...a, capacity: 0n })).to.equal(
+      0n,
+    );
+    const unreported = { ...a, reported: false, gpuHoursBilled: 0n };
+    expect(RiskEngineModel.metricValue(RiskMetric.Occupancy, m, unreported)).to.equal(0n);
+    expect(RiskEngineModel.metricValue(RiskMetric.Pue, m, unreported)).to.equal(0n);
+  });
+
+  it("prints occupancy as a percentage and PUE as a number, energy in MWh", () => {
+    expect(formatMetric(RiskMetric.Occupancy, 666_666_666_666_666_666n)).to.equal("66.66 %");
+    expect(formatMetric(RiskMetric.Pue, (135n * WAD) / 100n)).to.equal("1.35");
+    // A PUE of 1.5001 beside a cap of 1.50 prints on the breached side.
+    const cap = {
+      metric: RiskMetric.Pue,
+      comparison: 1,
+      effect: 0,
+      periods: 1,
+      cures: true,
+      threshold: (15n * WAD) / 10n,
+    };
+    expect(formatMetric(RiskMetric.Pue, 15_001n * 10n ** 14n, [cap])).to.equal("1.51");
+    expect(formatMetric(RiskMetric.Pue, (15n * WAD) / 10n, [cap])).to.equal("1.50");
+    expect(covenantTest(cap)).to.equal("PUE > 1.50");
+    expect([formatPue(13_500), formatPue(13_525), formatPue(10_000)]).to.deep.equal([
+      "1.35",
+      "1.3525",
+      "1.00",
+    ]);
+    expect([
+      formatEnergyMwh(6_912_500n),
+      formatEnergyMwh(3_000n),
+      formatEnergyMwh(1n),
+    ]).to.deep.equal(["6,912.5 MWh", "3 MWh", "0.001 MWh"]);
   });
 });

@@ -96,6 +96,15 @@ const CASES: Readonly<Record<string, readonly [readonly unknown[], string]>> = {
     ["0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"],
     "the signature's s value 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff is invalid",
   ],
+  EnergyNotReported: [
+    [5_000_000n],
+    "the report bills 5,000,000 kWh of IT capacity without the energy drawn and the PUE: a data-center deal's " +
+      "report that bills capacity states both",
+  ],
+  EnergyPueMismatch: [
+    [6_912_500n, 0n],
+    "6,912.5 MWh with no PUE: a report states energy and PUE together or not at all",
+  ],
   EnforcedPause: [[], "the contract is paused"],
   ERC20InsufficientAllowance: [
     [B, 0n, 250000000000n],
@@ -189,6 +198,10 @@ const CASES: Readonly<Record<string, readonly [readonly unknown[], string]>> = {
     [A, B],
     `only the term sheet's issuer ${A} may send createDeal, not ${B}; another account submits the issuer's signed consent with createDealWithConsent`,
   ],
+  ItEnergyExceedsCapacity: [
+    [7_200_001n, 7_200_000n],
+    "IT energy (energy / PUE) 7,200.001 MWh > 7,200 MWh, the site's IT capacity over the period",
+  ],
   KycExpiryInPast: [
     [1767182400, 1767268800n],
     "the KYC expiry 2025-12-31T12:00:00Z is not after the chain's time 2026-01-01T12:00:00Z",
@@ -253,6 +266,7 @@ const CASES: Readonly<Record<string, readonly [readonly unknown[], string]>> = {
     [1767355200n],
     "the offering is open until 2026-01-02T12:00:00Z; close it from then on",
   ],
+  PueOutOfRange: [[30_001n, 10_000n, 30_000n], "a PUE of 3.0001 is outside 1.00 – 3.00"],
   ProtectedAccount: [
     [A],
     `${A} is the offering's account of undelivered shares: agents cannot move or freeze it`,

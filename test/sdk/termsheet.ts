@@ -47,6 +47,7 @@ import {
   investorClassMask,
   investorClassNames,
   NO_TRANSFER_RULES,
+  CapacityUnit,
   DepreciationMethod,
   EquityTier,
   parseDecimal,
@@ -555,6 +556,163 @@ describe("SDK term sheets", () => {
   });
 });
 
+describe("SDK term sheets: data-center capacity, land, appraisal marks and facility covenants", () => {
+  /** The H100 example as a data center: 10 MW of IT load, at most 0.40 a billed kWh. */
+  function site(): Json {
+    const json = clone() as Json;
+    const { fleetGpus: _gpus, maxPricePerGpuHour: _price, ...oracle } = json.oracle;
+    json.oracle = { ...oracle, unit: "kWh", capacityKw: 10_000, maxPricePerKwh: "0.40" };
+    json.risk.fleet = [
+      { model: "Land", count: 1, unitCost: "3,000,000", acquired: "+7d", method: "none" },
+      {
+        model: "Building",
+        count: 1,
+        unitCost: "8,000,000",
+        unitResidual: "0",
+        acquired: "+7d",
+        usefulLifeMonths: 360,
+        method: "straightLine",
+      },
+      {
+        model: "M&E plant",
+        count: 4,
+        unitCost: "1,000,000",
+        unitResidual: "100,000",
+        acquired: "+7d",
+        usefulLife: "5475d",
+        method: "straightLine",
+      },
+    ];
+    json.risk.appraisalMaxAge = "400d";
+    json.risk.triggers = [
+      { metric: "occupancy", belowPct: 60, effect: "cashTrap", cures: true },
+      { metric: "pue", above: "1.5", periods: 2, effect: "cashTrap", cures: true },
+    ];
+    return json;
+  }
+
+  it("reads kWh capacity, land at cost, a 30-year building, appraisal marks and occupancy and PUE covenants", () => {
+    const { terms } = parseTermSheet(site(), { now: NOW, addresses });
+    expect(terms.oracle).to.deep.include({
+      unit: CapacityUnit.KilowattHours,
+      fleetGpus: 10_000,
+      maxPricePerGpuHour: 400_000n,
+    });
+    const acquiredAt = NOW + 7n * 86_400n;
+    expect(terms.risk.fleet[0]).to.deep.equal({
+      model: textToBytes16("Land"),
+      count: 1,
+      unitCost: 3_000_000n * USDC,
+      unitResidual: 3_000_000n * USDC,
+      acquiredAt,
+      usefulLife: 0,
+      method: DepreciationMethod.None,
+      yearlyRate: 0n,
+      indexAtAcquisition: 0n,
+    });
+    // 360 months of 365/12 days: 30 years, 946 080 000 s.
+    expect(terms.risk.fleet[1].usefulLife).to.equal(946_080_000);
+    expect(terms.risk.fleet[2]).to.deep.include({ usefulLife: 5_475 * 86_400, count: 4 });
+    expect(terms.risk.appraisalMaxAge).to.equal(400 * 86_400);
+    expect(terms.risk.triggers).to.deep.equal([
+      {
+        metric: RiskMetric.Occupancy,
+        comparison: TriggerComparison.Below,
+        effect: TriggerEffect.CashTrap,
+        periods: 1,
+        cures: true,
+        threshold: 60n * PCT,
+      },
+      {
+        metric: RiskMetric.Pue,
+        comparison: TriggerComparison.Above,
+        effect: TriggerEffect.CashTrap,
+        periods: 2,
+        cures: true,
+        threshold: (15n * WAD) / 10n,
+      },
+    ]);
+    for (const e of terms.risk.fleet)
+      expect(RiskTermsLib.fleetEntryValid(e, false), "as RiskTermsLib takes it").to.equal(true);
+    // A land entry may name its residual when it is its cost; the GPU-hours names are the default unit's.
+    const explicit = site();
+    explicit.risk.fleet[0].unitResidual = "3,000,000.00";
+    expect(parseTermSheet(explicit, { now: NOW, addresses }).terms.risk.fleet[0]).to.deep.include({
+      unitResidual: 3_000_000n * USDC,
+    });
+    expect(parseTermSheet(example, { now: NOW, addresses }).terms.oracle.unit).to.equal(
+      CapacityUnit.GpuHours,
+    );
+  });
+
+  it("names the capacity and its price in the deal's unit", () => {
+    const gpuNames = site();
+    gpuNames.oracle.fleetGpus = 10_000;
+    gpuNames.oracle.maxPricePerGpuHour = "0.40";
+    delete gpuNames.oracle.capacityKw;
+    expect(issuesOf(gpuNames)).to.deep.equal([
+      { path: "oracle.fleetGpus", message: 'not for unit "kWh": give capacityKw' },
+      { path: "oracle.maxPricePerGpuHour", message: 'not for unit "kWh": give maxPricePerKwh' },
+    ]);
+    const kwhNames = clone() as Json;
+    kwhNames.oracle.capacityKw = 10;
+    delete kwhNames.oracle.maxPricePerGpuHour;
+    expect(issuesOf(kwhNames)).to.deep.equal([
+      { path: "oracle.capacityKw", message: 'not for unit "gpu-hours": give fleetGpus' },
+      { path: "oracle.maxPricePerGpuHour", message: 'is required (unit "gpu-hours")' },
+    ]);
+    const unknown = site();
+    unknown.oracle.unit = "MWh";
+    expect(issuesOf(unknown)).to.deep.include({
+      path: "oracle.unit",
+      message: 'expected "gpu-hours" or "kWh", got "MWh"',
+    });
+  });
+
+  it("refuses land that depreciates, appraisal marks beside a price feed", () => {
+    const json = site();
+    json.risk.fleet[0] = {
+      ...json.risk.fleet[0],
+      unitResidual: "1",
+      usefulLifeMonths: 12,
+      yearlyRatePercent: 5,
+    };
+    json.risk.fleet[1].method = "none";
+    json.risk.priceFeed = { address: "$priceFeed", decimals: 8, maxStalenessHours: 24 };
+    expect(issuesOf(json)).to.deep.equal([
+      {
+        path: "risk.fleet[0].unitResidual",
+        message: 'land keeps its cost: leave it out or give the unit cost ("3,000,000")',
+      },
+      {
+        path: "risk.fleet[0].usefulLifeMonths",
+        message: "land (method none) keeps its cost for ever: leave it out",
+      },
+      {
+        path: "risk.fleet[0].yearlyRatePercent",
+        message: "land (method none) keeps its cost for ever: leave it out",
+      },
+      {
+        path: "risk.fleet[1].unitResidual",
+        message: 'land keeps its cost: leave it out or give the unit cost ("8,000,000")',
+      },
+      {
+        path: "risk.fleet[1].usefulLifeMonths",
+        message: "land (method none) keeps its cost for ever: leave it out",
+      },
+      {
+        path: "risk.appraisalMaxAge",
+        message: "a deal marks its collateral to a price feed or to appraisals, not both",
+      },
+    ]);
+    const noResidual = site();
+    delete noResidual.risk.fleet[1].unitResidual;
+    expect(issuesOf(noResidual)).to.deep.equal([
+      { path: "risk.fleet[1].unitResidual", message: 'is required ("0": no residual value)' },
+    ]);
+  });
+});
+
 // ------------------------------------------------------------------ the examples, the schema, every rule
 
 const EXAMPLES = readdirSync(new URL("../../examples/", import.meta.url)).filter(
@@ -733,7 +891,7 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
       {
         path: "risk.triggers[2].metric",
         message:
-          'expected one of "dscr", "trailingDscr", "utilization", "ltv", "seniorCurve", "reserveLevel", "servicerShortfall", "missedReport", got "leverage"',
+          'expected one of "dscr", "trailingDscr", "utilization", "ltv", "seniorCurve", "reserveLevel", "servicerShortfall", "missedReport", "occupancy", "pue", got "leverage"',
       },
       { path: "risk.fleet[0].unitResidual", message: 'must not exceed the unit cost ("41,500")' },
       {

@@ -176,8 +176,8 @@ contract TrancheTokenArgsHarness {
 
 /// @dev Exposes every {RiskEngineArgs} getter from a clone.
 contract RiskEngineArgsHarness {
-    function encode(address deal_, RiskTerms calldata r) external pure returns (bytes memory) {
-        return RiskEngineArgs.encode(deal_, r);
+    function encode(address deal_, RiskTerms calldata r, uint256 capacity) external pure returns (bytes memory) {
+        return RiskEngineArgs.encode(deal_, r, capacity);
     }
 
     function deal() external view returns (address) {
@@ -194,6 +194,10 @@ contract RiskEngineArgsHarness {
 
     function decodedConfig() external view returns (IRiskEngine.Config memory c, uint256 count) {
         return RiskEngineArgs.decodeConfig(RiskEngineArgs.args());
+    }
+
+    function readsFacility() external view returns (bool) {
+        return RiskEngineArgs.readsFacility(RiskEngineArgs.args());
     }
 
     function trigger(uint256 i) external view returns (TriggerTerms memory t, TriggerEffect effect) {
@@ -488,6 +492,7 @@ contract CloneArgsTest is TestBase, Assertions {
         r.priceFeed.feed = c.priceFeed;
         r.priceFeed.decimals = c.feedDecimals;
         r.priceFeed.maxStaleness = c.maxStaleness;
+        r.appraisalMaxAge = c.appraisalMaxAge;
         r.triggers = new TriggerTerms[](count);
         for (uint256 i; i < count; ++i) {
             // The first four from the fuzzer (its edge values), the rest derived from the seed.
@@ -501,7 +506,7 @@ contract CloneArgsTest is TestBase, Assertions {
                 threshold: g.threshold
             });
         }
-        bytes memory args = riskArgs.encode(c.deal, r);
+        bytes memory args = riskArgs.encode(c.deal, r, c.capacity);
         assertEq(args.length, RiskEngineArgs.CONFIG_BYTES + 32 * count, "A3: risk args length");
         RiskEngineArgsHarness clone = RiskEngineArgsHarness(Clones.cloneWithImmutableArgs(address(riskArgs), args));
 
@@ -517,6 +522,9 @@ contract CloneArgsTest is TestBase, Assertions {
             "A3: config decoded from all arguments"
         );
         assertEq(n, count, "A3: decoded trigger count");
+        bool readsFacility = c.appraisalMaxAge != 0;
+        for (uint256 i; i < count; ++i) readsFacility = readsFacility || r.triggers[i].metric == RiskMetric.Pue;
+        assertTrue(clone.readsFacility() == readsFacility, "A3: reads the facility outcome");
         for (uint256 i; i < count; ++i) {
             (TriggerTerms memory t, TriggerEffect effect) = clone.trigger(i);
             assertEq(uint256(keccak256(abi.encode(t))), uint256(keccak256(abi.encode(r.triggers[i]))), "A3: trigger");

@@ -541,6 +541,9 @@ contract DealHandler is TestBase {
             gpuHoursBilled: uint64(billedHours),
             // The oracle bounds revenue by billed hours × the term sheet's maximum price (1,000 USDC an hour).
             revenue: uint128(_bound(revenue, 0, _min(MAX_COLLECTION, billedHours * 1_000 * USDC))),
+            energyKwh: 0,
+            pue: 0,
+            appraisal: 0,
             reportHash: keccak256(abi.encode("servicer report", period))
         });
         uint256[] memory keys = new uint256[](2);

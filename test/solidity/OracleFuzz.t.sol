@@ -12,8 +12,8 @@ import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
 
 /*
  * submitReport of the utilization oracle (contracts/oracle/UtilizationOracle.sol), fuzzed over random reports
- * (GPU-hours available and billed, revenue, period, round, the chain / oracle / deal / reporter set it is bound
- * to), random times, random prior states of the period and of the previous one (no report, pending or final,
+ * (GPU-hours available and billed, revenue, energy, PUE and appraisal, period, round, the chain / oracle / deal /
+ * reporter set it is bound to), random times, random prior states of the period and of the previous one (no report, pending or final,
  * disputed once, re-reported, marked unreported), and random signer sets: subsets of the three reporters and
  * random non-reporter keys, in ascending, picked or descending order, with duplicates, a corrupted signature, or
  * a signature count that does not match.
@@ -22,13 +22,14 @@ import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
  *     current reporter set; its period is in range and has ended; the period is not unreported; its round is the
  *     period's current round and that round has no report; it arrives before the period's report deadline (its
  *     end + reportDeadline, or one dispute window after the last dispute when that is later); billed ≤ available
- *     ≤ fleetGpus × hours in a period and revenue ≤ billed × maxPricePerGpuHour; there is one signature per
+ *     ≤ fleetGpus × hours in a period and revenue ≤ billed × maxPricePerGpuHour; energy and PUE are both zero or
+ *     both non-zero, PUE in [1.0, 3.0] (× 10 000; a GPU-hours deal's energy is not bounded); there is one signature per
  *     signer, at least the threshold of them, and every reporter when utilization moved by more than
  *     maxUtilizationStep from the previous period's pending or final report; signers are strictly ascending, all
  *     current reporters, each with a valid signature.
  * R2  Otherwise it is refused with exactly the error (selector and arguments) of the first failed condition, in
  *     the order above, and nothing is stored.
- * R3  An accepted report is stored as proposed now, pending, in the report's round.
+ * R3  An accepted report is stored as proposed now, pending, in the report's round, with its figures.
  */
 contract OracleFuzzTest is ProtocolFixture {
     uint16 internal constant PERIODS = 6;
@@ -37,6 +38,9 @@ contract OracleFuzzTest is ProtocolFixture {
     uint64 internal constant MAX_STEP = 3e17;
     uint256 internal constant REPORT_DEADLINE = 10 days;
     uint256 internal constant THRESHOLD = 2;
+    /// @dev A report's PUE range, × 10 000: 1.0 to 3.0.
+    uint256 internal constant MIN_PUE = 10_000;
+    uint256 internal constant MAX_PUE = 30_000;
     /// @dev fleetGpus × hours in a 30-day period.
     uint256 internal constant MAX_AVAILABLE = (uint256(FLEET_GPUS) * PERIOD) / 3600;
     uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
@@ -58,6 +62,9 @@ contract OracleFuzzTest is ProtocolFixture {
         uint64 period;
         uint256 time;
         uint64 previousBilled;
+        uint64 energy;
+        uint16 pue;
+        uint128 appraisal;
         /// @dev One byte per decision (see _knob).
         uint256 knobs;
         uint8 signerCount;
@@ -148,6 +155,9 @@ contract OracleFuzzTest is ProtocolFixture {
             assertEq(stored.gpuHoursAvailable, run.report.gpuHoursAvailable, "R3: available");
             assertEq(stored.gpuHoursBilled, run.report.gpuHoursBilled, "R3: billed");
             assertEq(stored.revenue, run.report.revenue, "R3: revenue");
+            assertEq(stored.energyKwh, run.report.energyKwh, "R3: energy");
+            assertEq(stored.pue, run.report.pue, "R3: PUE");
+            assertEq(stored.appraisal, run.report.appraisal, "R3: appraisal");
             assertEq(stored.proposedAt, time, "R3: proposedAt");
             assertEq(stored.round, run.report.round, "R3: round");
             assertEq(uint256(stored.state), uint256(IUtilizationOracle.ReportState.Pending), "R3: state");
@@ -285,6 +295,12 @@ contract OracleFuzzTest is ProtocolFixture {
         uint256 maxRevenue = uint256(r.gpuHoursBilled) * MAX_PRICE;
         if (r.revenue > maxRevenue) {
             return abi.encodeWithSelector(IUtilizationOracle.RevenueExceedsBound.selector, r.revenue, maxRevenue);
+        }
+        if ((r.energyKwh == 0) != (r.pue == 0)) {
+            return abi.encodeWithSelector(IUtilizationOracle.EnergyPueMismatch.selector, r.energyKwh, r.pue);
+        }
+        if (r.energyKwh != 0 && (r.pue < MIN_PUE || r.pue > MAX_PUE)) {
+            return abi.encodeWithSelector(IUtilizationOracle.PueOutOfRange.selector, r.pue, MIN_PUE, MAX_PUE);
         }
         return "";
     }
@@ -427,8 +443,12 @@ contract OracleFuzzTest is ProtocolFixture {
             gpuHoursAvailable: uint64(available),
             gpuHoursBilled: uint64(billed),
             revenue: uint128(revenue),
+            energyKwh: 0,
+            pue: 0,
+            appraisal: input.appraisal,
             reportHash: keccak256(abi.encode(knobs))
         });
+        _facility(r, input);
 
         uint256 binding = _clean(knobs) ? 0 : _knob(knobs, 3) % 24;
         if (binding == 4) r.chainId = block.chainid + 1 + (input.time % 1_000);
@@ -504,6 +524,30 @@ contract OracleFuzzTest is ProtocolFixture {
         }
     }
 
+    /// @dev Energy and PUE: none (one case in four), or energy with a PUE in range; a fault states one without the
+    /// other, or a PUE out of range.
+    function _facility(IUtilizationOracle.Report memory r, Input memory input) internal pure {
+        uint256 knobs = input.knobs;
+        if (_knob(knobs, 16) % 4 != 0) {
+            r.energyKwh = uint64(bound(input.energy, 1, type(uint64).max));
+            r.pue = uint16(bound(input.pue, MIN_PUE, MAX_PUE));
+        }
+        if (!_fault(knobs, 17, 4)) return;
+        uint256 kind = _knob(knobs, 18) % 3;
+        if (kind == 0) {
+            r.energyKwh = uint64(bound(input.energy, 1, type(uint64).max));
+            r.pue = 0;
+        } else if (kind == 1) {
+            r.energyKwh = 0;
+            r.pue = uint16(bound(input.pue, 1, type(uint16).max));
+        } else {
+            r.energyKwh = uint64(bound(input.energy, 1, type(uint64).max));
+            r.pue = uint16(
+                input.pue % 2 == 0 ? bound(input.pue, 1, MIN_PUE - 1) : bound(input.pue, MAX_PUE + 1, type(uint16).max)
+            );
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     function _validReport(
@@ -522,6 +566,9 @@ contract OracleFuzzTest is ProtocolFixture {
                 gpuHoursAvailable: available,
                 gpuHoursBilled: billed,
                 revenue: 0,
+                energyKwh: 0,
+                pue: 0,
+                appraisal: 0,
                 reportHash: keccak256(abi.encode("prior", p))
             });
     }

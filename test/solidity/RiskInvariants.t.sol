@@ -742,6 +742,9 @@ contract RiskHandler is TestBase {
             gpuHoursBilled: uint64(billedHours),
             // Revenue is bounded by billed hours × the term sheet's maximum price (1,000 USDC an hour).
             revenue: uint128(_bound(revenue, 0, _min(MAX_REVENUE, billedHours * 1_000 * USDC))),
+            energyKwh: 0,
+            pue: 0,
+            appraisal: 0,
             reportHash: keccak256(abi.encode("servicer report", period))
         });
         uint256[] memory keys = new uint256[](2);

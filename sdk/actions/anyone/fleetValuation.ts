@@ -9,7 +9,7 @@ import {
   ltvUp,
   straightLineDown,
 } from "../../models/collateral.js";
-import { entryValue } from "../../models/risk.js";
+import { entryValue, fleetValue } from "../../models/risk.js";
 import { DepreciationMethod, FleetEntryStatus, type FleetEntryTerms } from "../../types.js";
 import { bytes16ToText } from "../auditor/riskSnapshot.js";
 
@@ -27,7 +27,8 @@ export interface FleetEntryValuation {
   modelName: string;
   status: FleetEntryStatus;
   statusName: "Pending" | "Confirmed" | "Rejected";
-  methodName: "StraightLine" | "DecliningBalance";
+  /** `None`: land, worth its cost for ever. */
+  methodName: "StraightLine" | "DecliningBalance" | "None";
   terms: FleetEntryTerms;
   /** GPUs still in the fleet (`count` less those retired). */
   activeCount: bigint;
@@ -39,8 +40,24 @@ export interface FleetEntryValuation {
   bookValue: bigint;
   /** cost × index / index at acquisition, when the entry is marked and an index is available; else undefined. */
   indexImpliedValue: bigint | undefined;
-  /** What the entry adds to the collateral: the lower of the two for a confirmed entry, zero otherwise. */
+  /**
+   * What the entry adds to the collateral before an appraisal mark: the lower of the two for a confirmed entry, zero
+   * otherwise.
+   */
   collateralValue: bigint;
+}
+
+/** The latest appraisal the risk engine recorded (`RiskEngine.appraisal()`), and whether it caps the fleet at `at`. */
+export interface AppraisalValuation {
+  /** Stablecoin units; 0: none recorded. */
+  value: bigint;
+  /** The end of the period whose final report carried it. */
+  asOf: bigint;
+  period: number;
+  /** The term sheet's `appraisalMaxAge` (0: the deal does not mark to appraisals). */
+  maxAge: number;
+  /** It is at most `maxAge` old at `at`: the fleet is worth the lower of its entries' sum and `value`. */
+  inForce: boolean;
 }
 
 export interface FleetValuationReturnType {
@@ -61,7 +78,11 @@ export interface FleetValuationReturnType {
   bookValue: bigint;
   /** The recovery account, collateral at par. */
   recoveries: bigint;
-  /** Σ entry collateral values + recoveries (`RiskEngine.collateralValueAt(at)`). */
+  appraisal: AppraisalValuation;
+  /**
+   * Σ entry collateral values — capped at the appraisal when one is in force at `at` — + recoveries
+   * (`RiskEngine.collateralValueAt(at)`).
+   */
   collateralValue: bigint;
   notesOutstanding: bigint;
   /** notesOutstanding / collateralValue (WAD, rounded up; 2^256 − 1 with debt and no collateral). */
@@ -104,10 +125,11 @@ export async function fleetValuation(
     });
     const engine = { address: riskEngine, abi: riskEngineAbi, blockNumber } as const;
     const at = params.at ?? block.timestamp;
-    const [s, bookValueAt, collateralValueAt] = await Promise.all([
+    const [s, bookValueAt, collateralValueAt, [mark]] = await Promise.all([
       readContract(client, { ...engine, functionName: "riskSnapshot" }),
       readContract(client, { ...engine, functionName: "bookValueAt", args: [at] }),
       readContract(client, { ...engine, functionName: "collateralValueAt", args: [at] }),
+      readContract(client, { ...engine, functionName: "appraisal" }),
     ]);
     const raw = await Promise.all(
       Array.from({ length: Number(s.fleetEntries) }, (_, id) =>
@@ -147,6 +169,7 @@ export async function fleetValuation(
       const units = e.activeCount;
       const cost = t.unitCost * units;
       const age = at > t.acquiredAt ? at - t.acquiredAt : 0n;
+      // Land's residual is its cost: either formula keeps it at cost.
       const bookValue =
         units === 0n
           ? 0n
@@ -166,8 +189,7 @@ export async function fleetValuation(
         modelName: bytes16ToText(t.model),
         status,
         statusName: (["Pending", "Confirmed", "Rejected"] as const)[status],
-        methodName:
-          t.method === DepreciationMethod.StraightLine ? "StraightLine" : "DecliningBalance",
+        methodName: (["StraightLine", "DecliningBalance", "None"] as const)[t.method],
         terms: { ...t },
         activeCount: units,
         cost,
@@ -183,7 +205,27 @@ export async function fleetValuation(
     });
     const confirmed = entries.filter((e) => e.status === FleetEntryStatus.Confirmed);
     const bookValue = confirmed.reduce((a, e) => a + e.bookValue, 0n);
-    const collateralValue = entries.reduce((a, e) => a + e.collateralValue, 0n) + s.recoveries;
+    const maxAge = s.config.appraisalMaxAge;
+    const appraisal: AppraisalValuation = {
+      value: mark.value,
+      asOf: mark.asOf,
+      period: Number(mark.period),
+      maxAge,
+      inForce: maxAge !== 0 && mark.value !== 0n && at <= mark.asOf + BigInt(maxAge),
+    };
+    // `RiskEngine._fleetValue`: the entries' sum, capped by the appraisal while it is fresh at `at`.
+    const collateralValue =
+      fleetValue(
+        entries.map((e) => ({
+          terms: e.terms,
+          activeCount: Number(e.activeCount),
+          status: e.status,
+        })),
+        at,
+        index,
+        maxAge,
+        { value: mark.value, asOf: mark.asOf, period: Number(mark.period) },
+      ) + s.recoveries;
     return {
       deal: params.deal,
       riskEngine,
@@ -197,6 +239,7 @@ export async function fleetValuation(
       entries,
       bookValue,
       recoveries: s.recoveries,
+      appraisal,
       collateralValue,
       notesOutstanding: s.notesOutstanding,
       ltv: ltvUp(s.notesOutstanding, collateralValue),

@@ -70,6 +70,11 @@ export interface PeriodRecord {
   cured: { trigger: number; value: bigint }[];
   /** Set when the price feed's answer was refused and the last accepted index was used (`PriceIndexRejected`). */
   indexRejection: { reason: number; answer: bigint; updatedAt: bigint } | undefined;
+  /**
+   * The appraisal of the collateral the period's final report carried, recorded as of its end (`AppraisalRecorded`;
+   * deals that mark to appraisals); else undefined.
+   */
+  appraisalRecorded: bigint | undefined;
   /** Principal written off at final maturity (`PrincipalWrittenDown` in the distribution), equity first. */
   writeDowns: { tranche: number; amount: bigint; outstanding: bigint; writtenDown: bigint }[];
   blockNumber: bigint;
@@ -145,6 +150,7 @@ const RISK_EVENTS = [
   "TriggerFired",
   "TriggerCured",
   "PriceIndexRejected",
+  "AppraisalRecorded",
 ] as const;
 
 /** Whether a log was mined (it carries its block and transaction): a pending log is not a distribution yet. */
@@ -247,12 +253,19 @@ export async function periodStatements(
     fired: { trigger: number; value: bigint }[];
     cured: { trigger: number; value: bigint }[];
     indexRejection: { reason: number; answer: bigint; updatedAt: bigint } | undefined;
+    appraisalRecorded: bigint | undefined;
   }
   const risk = new Map<bigint, RiskSteps>();
   const riskOf = (period: bigint): RiskSteps => {
     let r = risk.get(period);
     if (!r) {
-      r = { triggers: undefined, fired: [], cured: [], indexRejection: undefined };
+      r = {
+        triggers: undefined,
+        fired: [],
+        cured: [],
+        indexRejection: undefined,
+        appraisalRecorded: undefined,
+      };
       risk.set(period, r);
     }
     return r;
@@ -285,6 +298,9 @@ export async function periodStatements(
           answer: log.args.answer,
           updatedAt: log.args.updatedAt,
         };
+        break;
+      case "AppraisalRecorded":
+        riskOf(log.args.period).appraisalRecorded = log.args.value;
         break;
       default:
         break;

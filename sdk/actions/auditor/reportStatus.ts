@@ -29,9 +29,14 @@ export interface ReportStatus {
   finalAt: bigint | undefined;
   /** From when the period may be marked unreported if nothing is pending or final. */
   deadline: bigint;
+  /** Capacity available and billed, in the deal's unit (GPU-hours, or kWh of IT load). */
   gpuHoursAvailable: bigint;
   gpuHoursBilled: bigint;
   revenue: bigint;
+  /** Facility energy (kWh), PUE (× 10 000) and appraisal (stablecoin units) the report states; zero: not stated. */
+  energyKwh: bigint;
+  pue: number;
+  appraisal: bigint;
 }
 
 export type ReportStatusReturnType = ReportStatus;
@@ -95,5 +100,8 @@ export async function readReportStatus(
     gpuHoursAvailable: stored.gpuHoursAvailable,
     gpuHoursBilled: stored.gpuHoursBilled,
     revenue: stored.revenue,
+    energyKwh: stored.energyKwh,
+    pue: stored.pue,
+    appraisal: stored.appraisal,
   };
 }

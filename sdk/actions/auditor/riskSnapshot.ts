@@ -112,12 +112,16 @@ export interface RiskSnapshotReturnType {
     cleanUpBps: number;
     turbo: boolean;
     waiverVotingPeriod: number;
+    /** Seconds an appraisal mark stays in force (0: the deal does not mark to appraisals). */
+    appraisalMaxAge: number;
+    /** The deal's capacity × hours in a period (GPU-hours or kWh): the Occupancy covenant's denominator. */
+    capacity: bigint;
   };
   status: number;
   statusName: string;
   /**
-   * Collateral value now (the confirmed fleet's book value, capped by the index-implied value of marked entries, plus
-   * the recovery account) and the confirmed fleet's book value alone.
+   * Collateral value now (the confirmed fleet's book value, capped by the index-implied value of marked entries or by
+   * an appraisal in force, plus the recovery account) and the confirmed fleet's book value alone.
    */
   collateralValue: bigint;
   bookValue: bigint;
@@ -126,6 +130,11 @@ export interface RiskSnapshotReturnType {
   /** The index used now, and whether it is the feed's live answer (else the last accepted one). */
   priceIndex: bigint;
   priceIndexLive: boolean;
+  /**
+   * The latest appraisal recorded (`RiskEngine.appraisal()`; value 0: none), as of the end of `period`, and whether
+   * it caps the fleet now.
+   */
+  appraisal: { value: bigint; asOf: bigint; period: number; inForce: boolean };
   notesOutstanding: bigint;
   seniorOutstanding: bigint;
   seniorFace: bigint;
@@ -186,6 +195,7 @@ export async function riskSnapshot(
     const engine = { address: riskEngine, abi: riskEngineAbi, blockNumber } as const;
     const s = await readContract(client, { ...engine, functionName: "riskSnapshot" });
     const activeMask = await readContract(client, { ...engine, functionName: "activeTriggers" });
+    const [mark, inForce] = await readContract(client, { ...engine, functionName: "appraisal" });
     const lastStatement = await lastPeriodStatement(client, { ...params, toBlock: blockNumber });
     const fleet = await Promise.all(
       Array.from({ length: Number(s.fleetEntries) }, async (_, id): Promise<FleetEntrySnapshot> => {
@@ -217,6 +227,8 @@ export async function riskSnapshot(
         cleanUpBps: s.config.cleanUpBps,
         turbo: s.config.turbo,
         waiverVotingPeriod: s.config.waiverVotingPeriod,
+        appraisalMaxAge: s.config.appraisalMaxAge,
+        capacity: s.config.capacity,
       },
       status: s.status,
       statusName: dealStatusName(s.status),
@@ -225,6 +237,7 @@ export async function riskSnapshot(
       recoveries: s.recoveries,
       priceIndex: s.priceIndex,
       priceIndexLive: s.priceIndexLive,
+      appraisal: { value: mark.value, asOf: mark.asOf, period: Number(mark.period), inForce },
       notesOutstanding: s.notesOutstanding,
       seniorOutstanding: s.seniorOutstanding,
       seniorFace: s.seniorFace,

@@ -5,8 +5,15 @@ import { withErrors, type CascadeClient } from "../../client.js";
 import { ReportRefusedError } from "../../errors.js";
 import { dealAbi, utilizationOracleAbi } from "../../generated/abis.js";
 import { utilizationDown } from "../../models/waterfall.js";
+import { formatEnergyMwh, formatPue } from "../../format.js";
 import { formatSignificantAmount, formatTime, formatWadPercent } from "../../revertFormat.js";
-import { ReportState, type UtilizationReport } from "../../types.js";
+import {
+  CapacityUnit,
+  MAX_PUE,
+  PUE_SCALE,
+  ReportState,
+  type UtilizationReport,
+} from "../../types.js";
 
 export interface CheckReportParameters {
   /** The full struct to be signed (`prepareReport`). */
@@ -59,9 +66,10 @@ function duration(seconds: bigint): string {
  * rules (`UtilizationOracle._checkBinding`, `_checkRound`, `_checkBounds`): the signer is a reporter of the deal's
  * current set; the struct names that set, the deal's oracle, the chain and the period's open round; the period is one
  * of the deal's, has ended, was not distributed, has no pending, final or unreported report and its report deadline
- * has not passed; GPU-hours billed ≤ available ≤ fleet GPUs × hours in the period; revenue ≤ billed × the maximum
- * price per GPU-hour; a utilization step above the maximum from a neighbouring period's report only when every
- * reporter signs. Throws a {@link ReportRefusedError} (its `errorName` is the oracle's, or the deal's, error) on the
+ * has not passed; capacity billed ≤ available ≤ fleet GPUs (or kW) × hours in the period; revenue ≤ billed × the
+ * maximum price per unit; energy and PUE together or not at all, PUE in [1.0, 3.0]; for a kWh deal, energy and PUE
+ * stated when capacity is billed and IT energy (energy / PUE) ≤ the site's capacity over the period; a utilization
+ * step above the maximum from a neighbouring period's report only when every reporter signs. Throws a {@link ReportRefusedError} (its `errorName` is the oracle's, or the deal's, error) on the
  * first refusal; returns what it read otherwise.
  *
  * @example
@@ -207,16 +215,21 @@ export async function checkReport(
     );
 
   // Bounds, as `_checkBounds` computes them.
+  const kwh = terms.unit === CapacityUnit.KilowattHours;
+  const unit = kwh ? "kWh" : "GPU-hours";
   if (r.gpuHoursBilled > r.gpuHoursAvailable)
     throw refuse(
       "BilledExceedsAvailable",
-      `${r.gpuHoursBilled} GPU-hours billed > ${r.gpuHoursAvailable} available`,
+      `${r.gpuHoursBilled} ${unit} billed > ${r.gpuHoursAvailable} available`,
     );
   const maxAvailable = (BigInt(terms.fleetGpus) * BigInt(periodLength)) / HOUR;
+  const capacity = kwh
+    ? `the site's ${terms.fleetGpus} kW of IT capacity`
+    : `the fleet's ${terms.fleetGpus} GPUs`;
   if (r.gpuHoursAvailable > maxAvailable)
     throw refuse(
       "AvailableExceedsFleet",
-      `${r.gpuHoursAvailable} GPU-hours available > ${maxAvailable}, the fleet's ${terms.fleetGpus} GPUs over the ` +
+      `${r.gpuHoursAvailable} ${unit} available > ${maxAvailable}, ${capacity} over the ` +
         `period's ${duration(BigInt(periodLength))}`,
       { maxAvailable },
     );
@@ -225,10 +238,42 @@ export async function checkReport(
   if (r.revenue > maxRevenue)
     throw refuse(
       "RevenueExceedsBound",
-      `revenue ${money(r.revenue)} > ${money(maxRevenue)}: ${r.gpuHoursBilled} GPU-hours billed × the maximum ` +
-        `${money(maxPrice)} per GPU-hour`,
+      `revenue ${money(r.revenue)} > ${money(maxRevenue)}: ${r.gpuHoursBilled} ${unit} billed × the maximum ` +
+        `${money(maxPrice)} per ${kwh ? "kWh" : "GPU-hour"}`,
       { maxRevenue },
     );
+  // Energy and PUE, as `_checkFacility`.
+  const energy = r.energyKwh;
+  const pue = BigInt(r.pue);
+  if ((energy === 0n) !== (pue === 0n))
+    throw refuse(
+      "EnergyPueMismatch",
+      energy === 0n
+        ? `the report states a PUE of ${formatPue(pue)} without the energy drawn; state both or neither`
+        : `the report states ${formatEnergyMwh(energy)} drawn without a PUE; state both or neither`,
+    );
+  if (kwh && energy === 0n && r.gpuHoursBilled !== 0n)
+    throw refuse(
+      "EnergyNotReported",
+      `deal ${deal} is a data-center deal: a report that bills capacity (${r.gpuHoursBilled} kWh) states the ` +
+        "energy drawn and the PUE",
+    );
+  if (pue !== 0n && (pue < BigInt(PUE_SCALE) || pue > BigInt(MAX_PUE)))
+    throw refuse(
+      "PueOutOfRange",
+      `a PUE of ${formatPue(pue)} is outside ${formatPue(PUE_SCALE)} – ${formatPue(MAX_PUE)}`,
+    );
+  if (kwh && energy !== 0n) {
+    const scaled = energy * BigInt(PUE_SCALE);
+    const itEnergy = (scaled + pue - 1n) / pue;
+    if (itEnergy > maxAvailable)
+      throw refuse(
+        "ItEnergyExceedsCapacity",
+        `IT energy ${formatEnergyMwh(itEnergy)} (${formatEnergyMwh(energy)} at a PUE of ${formatPue(pue)}) > ` +
+          `${formatEnergyMwh(maxAvailable)}, ${capacity} over the period's ${duration(BigInt(periodLength))}`,
+        { itEnergy, maxAvailable },
+      );
+  }
   const utilization = utilizationDown(r.gpuHoursAvailable, r.gpuHoursBilled);
   let step = 0n;
   let neighbour: { period: bigint; utilization: bigint } | undefined;

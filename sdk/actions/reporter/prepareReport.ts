@@ -26,7 +26,8 @@ export async function oracleOf(client: CascadeClient, deal: Address): Promise<Ad
 
 /**
  * Builds the full struct reporters sign: the content plus the chain id, the oracle, the period's open round
- * (`getReport(deal, period).round`: 0, or one more after each dispute) and the deal's reporter set in force.
+ * (`getReport(deal, period).round`: 0, or one more after each dispute) and the deal's reporter set in force; energy,
+ * PUE and appraisal the content leaves out are zero (not reported).
  */
 export async function prepareReport(
   client: CascadeClient,
@@ -66,6 +67,9 @@ export async function prepareReport(
     gpuHoursAvailable: r.gpuHoursAvailable,
     gpuHoursBilled: r.gpuHoursBilled,
     revenue: r.revenue,
+    energyKwh: r.energyKwh ?? 0n,
+    pue: r.pue ?? 0,
+    appraisal: r.appraisal ?? 0n,
     reportHash: r.reportHash,
   };
 }
