@@ -198,7 +198,9 @@ export function codeSizeTable(sizes: readonly CodeSize[], limit = CODE_SIZE_LIMI
 export type Target =
   | { id: string; kind: "max"; gas: number }
   | { id: string; kind: "ratio"; max: number; aim?: number }
-  | { id: string; kind: "within"; of: string; fraction: number };
+  | { id: string; kind: "within"; of: string; fraction: number }
+  /** At most `gas` more than `over` (what a step adds to the same operation). */
+  | { id: string; kind: "added"; over: string; gas: number };
 
 export interface TargetOutcome {
   target: Target;
@@ -227,6 +229,15 @@ export function evaluateTargets(targets: Target[], results: BenchResult[]): Targ
         text: `≤ ${t.max} × ${r.reference}${aim}`,
         actual: `${r.ratio.toFixed(3)} ×`,
         pass: r.ratio <= t.max,
+      };
+    }
+    if (t.kind === "added") {
+      const added = r.gas - need(t.over).gas;
+      return {
+        target: t,
+        text: `≤ ${int(t.gas)} more than ${t.over}`,
+        actual: `${added >= 0 ? "+" : "−"}${int(Math.abs(added))}`,
+        pass: added <= t.gas,
       };
     }
     const base = need(t.of).gas;

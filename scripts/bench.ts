@@ -46,6 +46,8 @@ import {
   equity,
   fixedNote,
   signReport,
+  siteTermSheet,
+  tenantTermSheet,
   type DealHandles,
   type FleetEntryInput,
   type Protocol,
@@ -101,6 +103,12 @@ export const TARGETS: Target[] = [
   { id: "deal.distribute.tranches-4.holders-1000", kind: "max", gas: 300_000 },
   { id: "oracle.submit.signers-3", kind: "max", gas: 140_000 },
   { id: "factory.createDeal.tranches-4", kind: "max", gas: 2_000_000 },
+  {
+    id: "deal.distribute.tranches-4.tenant",
+    kind: "added",
+    over: "deal.distribute.tranches-4.holders-1",
+    gas: 30_000,
+  },
 ];
 
 /** What each id measures; printed into RESULTS.md. Order = order of the table. */
@@ -237,6 +245,14 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
       "30-year building and M&E plant as collateral marked to appraisals, the same covenants with occupancy in place " +
       "of utilization and a PUE cap (six triggers). Its report states energy, PUE and a new appraisal, which the " +
       "risk engine reads from the oracle and records (rewriting period 0's).",
+  },
+  {
+    id: "deal.distribute.tranches-4.tenant",
+    reference: null,
+    what:
+      "`distribute(1)` of the 4-tranche deal as a tenant of a data-center site deal (10 MW, 4 tranches, running, " +
+      "its reserve funded): the rent, 5 % of the reported revenue + 10 USDC for each of its 2 048 GPUs, is paid " +
+      "first and received by the site, which paid and counted rent before (period 0).",
   },
   {
     id: "factory.createDeal.tranches-4",
@@ -507,7 +523,7 @@ const SITE_BILLED = 5_040_000n;
 const SITE_PUE = 13_500n;
 
 /** The 4-tranche deal as a data-center project: kWh capacity, the site's collateral marked to appraisals. */
-function siteTermSheet(protocol: Protocol): TermSheetInput {
+function dataCenterTermSheet(protocol: Protocol): TermSheetInput {
   const t = termSheet(protocol, TRANCHES[4]);
   return {
     ...t,
@@ -623,21 +639,30 @@ const dist4 = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[4]
 const dist4many = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[4]));
 const dist8 = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[8]));
 const user = await createDeal(ethers, protocol, termSheet(protocol, TRANCHES[4]));
-// Created last: the deals above keep their addresses.
-const site = await createDeal(ethers, protocol, siteTermSheet(protocol));
+const dataCenter = await createDeal(ethers, protocol, dataCenterTermSheet(protocol));
+/** A 10 MW data-center site and a GPU deal renting space and power in it. */
+const site = await createDeal(ethers, protocol, siteTermSheet(termSheet(protocol, TRANCHES[4])));
+const tenant = await createDeal(
+  ethers,
+  protocol,
+  tenantTermSheet(termSheet(protocol, TRANCHES[4]), site.deal.target as string, 500, 10n * USDC),
+);
 const distDeals: [string, DealHandles][] = [
   ["deal.distribute.tranches-2.holders-1", dist2],
   ["deal.distribute.tranches-4.holders-1", dist4],
   ["deal.distribute.tranches-4.holders-1000", dist4many],
   ["deal.distribute.tranches-8.holders-1", dist8],
-  ["deal.distribute.datacenter.tranches-4", site],
+  ["deal.distribute.datacenter.tranches-4", dataCenter],
+  ["deal.distribute.tranches-4.tenant", tenant],
 ];
-const running = [...distDeals.map(([, h]) => h), user];
+/** Deals that run beside the measured ones. */
+const beside: DealHandles[] = [site];
+const running = [...distDeals.map(([, h]) => h), ...beside, user];
 
 // ------------------------------------------------------------ offerings
 
 await time.increaseTo(OPENS);
-for (const [, h] of distDeals) {
+for (const h of [...distDeals.map(([, d]) => d), ...beside]) {
   for (let i = 0; i < h.offerings.length; i++) {
     const face = h.terms.tranches[i].faceAmount;
     await mintApprove(investors[i], h.offerings[i].target as string, face);
@@ -670,7 +695,7 @@ check((await stablecoin.balanceOf(W.address)) === 0n, "W spent all its stablecoi
 
 await time.increaseTo(CLOSES);
 for (const h of running) for (const o of h.offerings) await o.close();
-for (const [, h] of distDeals) {
+for (const h of [...distDeals.map(([, d]) => d), ...beside]) {
   for (let i = 0; i < h.offerings.length; i++) {
     const face = h.terms.tranches[i].faceAmount;
     await h.offerings[i].connect(investors[i])["deposit(uint256,address)"](face, investors[i]);
@@ -709,7 +734,7 @@ async function preparePeriod(period: bigint): Promise<void> {
   for (const h of running) {
     // The data center bills kWh and states energy, PUE and an appraisal of its collateral (20 M, then 14 M).
     const report =
-      h === site
+      h === dataCenter
         ? await buildReport(
             ethers,
             protocol,
@@ -921,8 +946,9 @@ ${targetsTable(outcomes)}
 ## Code size
 
 The runtime bytecode of every contract the protocol deploys (the artifact's \`deployedBytecode\`; the deal, token,
-offering and risk-engine implementations are what the factory's clones delegate to, and the token delegates its
-cold functions to \`TrancheTokenExtension\`), against EIP-170's limit of 24 576 bytes. \`npm run bench:check\`
+offering and risk-engine implementations are what the factory's clones delegate to, and the deal and the token
+delegate their cold functions to \`DealExtension\` and \`TrancheTokenExtension\`), against EIP-170's limit of 24 576
+bytes. \`npm run bench:check\`
 fails if one is above it and reports any change against [\`results.json\`](results.json).
 
 ${codeSizeTable(codeSize)}
@@ -956,5 +982,10 @@ keeper bounty 25, reserve target 150 000 (1 % of the senior raise funds it at cl
   0, fees are already owed from period 0, and nobody has claimed from the measured deals.
 - The user-facing token measurements (transfers, claims, the offering) run on a separate 4-tranche deal of the same
   terms, so they do not change the distribution deals.
+- The tenant is the 4-tranche deal as a tenant of a data-center site (the same term sheet with its capacity in
+  kilowatt-hours of IT load, 10 000 kW, also distributed each period): it pays its site 5 % of the reported revenue
+  plus 10 USDC for each of its 2 048 GPUs (120 480 a period), first, out of the period's cash. Its distribution less
+  that of the 4-tranche deal is what the rent step costs: the site's rent terms read, the arrears slot, the transfer
+  to the site and the site's receipt (its tenant check, status and rent totals, \`RentReceived\`).
 `;
 }

@@ -313,6 +313,16 @@ import {
   type FleetValuationReturnType,
 } from "./actions/anyone/fleetValuation.js";
 import {
+  siteOf,
+  type SiteOfParameters,
+  type SiteOfReturnType,
+} from "./actions/anyone/siteOf.js";
+import {
+  tenantsOf,
+  type TenantsOfParameters,
+  type TenantsOfReturnType,
+} from "./actions/anyone/tenantsOf.js";
+import {
   priceFeedSnapshot,
   type PriceFeedSnapshotParameters,
   type PriceFeedSnapshotReturnType,
@@ -406,6 +416,8 @@ export type CascadeActions = {
   updateInvestor: (params: UpdateInvestorParameters) => Promise<UpdateInvestorReturnType>;
   setInvestorFrozen: (params: SetInvestorFrozenParameters) => Promise<SetInvestorFrozenReturnType>;
   fleetValuation: (params: FleetValuationParameters) => Promise<FleetValuationReturnType>;
+  siteOf: (params: SiteOfParameters) => Promise<SiteOfReturnType>;
+  tenantsOf: (params: TenantsOfParameters) => Promise<TenantsOfReturnType>;
   priceFeedSnapshot: (params: PriceFeedSnapshotParameters) => Promise<PriceFeedSnapshotReturnType>;
   waiverBallot: (params: WaiverBallotParameters) => Promise<WaiverBallotReturnType>;
   grantPriceIndexPublisher: (
@@ -478,6 +490,8 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     updateInvestor: (params) => updateInvestor(client, params),
     setInvestorFrozen: (params) => setInvestorFrozen(client, params),
     fleetValuation: (params) => fleetValuation(client, params),
+    siteOf: (params) => siteOf(client, params),
+    tenantsOf: (params) => tenantsOf(client, params),
     priceFeedSnapshot: (params) => priceFeedSnapshot(client, params),
     waiverBallot: (params) => waiverBallot(client, params),
     grantPriceIndexPublisher: (params) => grantPriceIndexPublisher(client, params),

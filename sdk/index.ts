@@ -79,6 +79,8 @@ export * from "./actions/investor/transfer.js";
 export * from "./actions/anyone/fleetValuation.js";
 export * from "./actions/anyone/priceFeedSnapshot.js";
 export * from "./actions/anyone/waiverBallot.js";
+export * from "./actions/anyone/siteOf.js";
+export * from "./actions/anyone/tenantsOf.js";
 export * from "./actions/deploy/grantPriceIndexPublisher.js";
 export * from "./deployments.js";
 export * from "./networks.js";

@@ -138,6 +138,12 @@ export const REVERT_FORMATS: Readonly<Record<string, Format>> = {
   DealEnded: (a, f) => `the deal has ended (${f.status(a.status)}); it takes no more collections`,
   NotTrustee: (a) => `${f0(a.caller)} is not the deal's trustee`,
   NotRiskEngine: (a) => `${f0(a.caller)} is not the deal's risk engine`,
+  NotTenant: (a) =>
+    `${f0(a.caller)} is not a tenant deal of this site; only the tenants its factory registered pay it rent`,
+  NotFactory: (a) =>
+    `${f0(a.caller)} is not the factory that created the deal; only it registers the deal's tenants`,
+  NotDelegated: () =>
+    "the extension was called directly: its functions run only through a deal (or a tranche token)",
   WriteDownNotAllowed: (a, f) =>
     `a write-down follows an event of default (Accelerated); the deal is ${f.status(a.status)}`,
   RecoveriesNotExhausted: (a, f) =>

@@ -39,6 +39,8 @@ export interface StatementFacts {
   triggers: readonly TriggerTerms[];
   /** The equity token: a residual paid to it went to equity, else it was credited to the issuer. */
   equityToken: Address;
+  /** A tenant deal's site (`Deal.site`), named by its rent rows; the zero address or undefined: none. */
+  site?: Address;
   /** The tranches now (`Deal.tranche(i)`), for the losses of a defaulted deal; optional. */
   current?: readonly { outstanding: bigint; arrears: bigint; writtenDown: bigint }[];
 }
@@ -75,12 +77,15 @@ export function statementFacts(
 }
 
 /**
- * A step of the waterfall. Sources of cash: `collections` (the period's cash), `recoveryAccount` (the recovery
- * account joining the cash), `reserveRelease`; sources that pay the senior interest directly: `interestFromRecoveries`,
- * `reserveDraw`. Payments: the rest, in the order the contract pays them.
+ * A step of the waterfall. Sources of cash: `collections` (the period's cash), `rentIn` (a site's rent from one tenant
+ * deal), `recoveryAccount` (the recovery account joining the cash), `reserveRelease`; sources that pay the senior
+ * interest directly: `interestFromRecoveries`, `reserveDraw`. Payments: the rest, in the order the contract pays them,
+ * a tenant's `siteRent` first.
  */
 export type StepKind =
   | "collections"
+  | "rentIn"
+  | "siteRent"
   | "recoveryAccount"
   | "reserveRelease"
   | "keeperBounty"
@@ -103,6 +108,8 @@ export interface StatementRow {
   kind: StepKind;
   /** The note (interest and principal rows) or the equity (a residual paid to it); undefined otherwise. */
   tranche: number | undefined;
+  /** The tenant deal of a `rentIn` row, the site of a `siteRent` row; undefined otherwise. */
+  deal: Address | undefined;
   /** `in`: cash the waterfall gained (or, for the senior-interest draws, that paid the row above); `out`: a payment. */
   direction: "in" | "out";
   /** Annual coupon rate of an interest row; the servicer fee's share of the period's cash (WAD). */
@@ -153,12 +160,17 @@ export interface TriggerEvent {
 
 /** The period's cash in and out: inflow = paid (`DealModel.statementBalances`), and the rows end with no cash left. */
 export interface Reconciliation {
+  /** Collections and, for a site, its tenants' rent (`rentIn`). */
   cashIn: bigint;
+  /** A site: its tenants' rent, part of `cashIn`; the period's rent receipts add up to it. */
+  rentIn: bigint;
   recoveriesApplied: bigint;
   reserveReleased: bigint;
   reserveDrawn: bigint;
   /** cashIn + recoveriesApplied + reserveReleased + reserveDrawn. */
   inflow: bigint;
+  /** A tenant: the rent it paid its site, first. */
+  rentPaid: bigint;
   keeperBounty: bigint;
   trusteeFee: bigint;
   servicerFee: bigint;
@@ -263,6 +275,7 @@ function rowsOf(
       order: rows.length + 1,
       kind,
       tranche: r.tranche,
+      deal: r.deal,
       direction,
       rate: r.rate,
       due: r.due,
@@ -304,7 +317,24 @@ function rowsOf(
     return p - fromCash;
   });
 
-  add("collections", { direction: "in", paid: s.cashIn });
+  add("collections", { direction: "in", paid: s.cashIn - s.rentIn });
+  // A site's rent, by tenant deal, in the order each first paid; a tenant's rent to its site, first of the payments.
+  const byTenant = new Map<string, { deal: Address; paid: bigint }>();
+  for (const r of record.rentReceipts) {
+    const t = byTenant.get(r.tenant.toLowerCase()) ?? { deal: r.tenant, paid: 0n };
+    t.paid += r.amount;
+    byTenant.set(r.tenant.toLowerCase(), t);
+  }
+  for (const t of byTenant.values()) add("rentIn", { direction: "in", deal: t.deal, paid: t.paid });
+  const unattributed = s.rentIn - sum(record.rentReceipts.map((r) => r.amount));
+  if (unattributed !== 0n) add("rentIn", { direction: "in", paid: unattributed });
+  if (s.rentPaid + s.rentArrears > 0n)
+    add("siteRent", {
+      deal: facts.site,
+      due: s.rentPaid + s.rentArrears,
+      paid: s.rentPaid,
+      unpaid: s.rentArrears,
+    });
   if (upFront && s.recoveriesApplied > 0n)
     add("recoveryAccount", { direction: "in", paid: s.recoveriesApplied });
   add("reserveRelease", {
@@ -404,6 +434,7 @@ function reconciliationOf(record: PeriodRecord, rows: readonly StatementRow[]): 
   const interest = sum(s.interestPaid);
   const principal = sum(s.principalPaid);
   const paid =
+    s.rentPaid +
     s.keeperBountyPaid +
     s.trusteeFeePaid +
     s.servicerFeePaid +
@@ -413,12 +444,15 @@ function reconciliationOf(record: PeriodRecord, rows: readonly StatementRow[]): 
     s.reserveTrapped +
     s.residualPaid;
   const last = rows[rows.length - 1];
+  const received = sum(record.rentReceipts.map((r) => r.amount));
   return {
     cashIn: s.cashIn,
+    rentIn: s.rentIn,
     recoveriesApplied: s.recoveriesApplied,
     reserveReleased: s.reserveReleased,
     reserveDrawn: s.reserveDrawn,
     inflow,
+    rentPaid: s.rentPaid,
     keeperBounty: s.keeperBountyPaid,
     trusteeFee: s.trusteeFeePaid,
     servicerFee: s.servicerFeePaid,
@@ -431,6 +465,7 @@ function reconciliationOf(record: PeriodRecord, rows: readonly StatementRow[]): 
     balances:
       statementBalances(s) &&
       inflow === paid &&
+      received === s.rentIn &&
       last.cashLeft === 0n &&
       last.reserve === s.reserveAfter &&
       rows.every((r) => r.cashLeft >= 0n),
@@ -625,6 +660,8 @@ export function historyTotals(periods: readonly PeriodView[]): HistoryTotals {
   const last = periods[periods.length - 1];
   const t = {
     cashIn: total((r) => r.cashIn),
+    rentIn: total((r) => r.rentIn),
+    rentPaid: total((r) => r.rentPaid),
     recoveriesApplied: total((r) => r.recoveriesApplied),
     reserveReleased: total((r) => r.reserveReleased),
     reserveDrawn: total((r) => r.reserveDrawn),

@@ -350,6 +350,8 @@ function contextRules(
   const risk = isObject(t.risk) ? t.risk : {};
   const feed = isObject(risk.priceFeed) ? risk.priceFeed : {};
   resolve(["risk", "priceFeed", "address"], feed.address);
+  const site = isObject(t.site) ? t.site : {};
+  resolve(["site", "deal"], site.deal);
 
   // Times.
   const at = (path: readonly (string | number)[], v: unknown): bigint | undefined => {
@@ -399,6 +401,7 @@ function contextRules(
     units([key], t[key], U128, "uint128");
   units(["oracle", "maxPricePerGpuHour"], oracle.maxPricePerGpuHour, U64, "uint64");
   units(["oracle", "maxPricePerKwh"], oracle.maxPricePerKwh, U64, "uint64");
+  units(["site", "rentPerUnit"], site.rentPerUnit, U128, "uint128");
   const tranches = Array.isArray(t.tranches) ? (t.tranches as unknown[]) : [];
   tranches.forEach((tr, i) => {
     if (!isObject(tr)) return;
@@ -736,7 +739,15 @@ export function parseTermSheet(
       risk: buildRisk(t.risk, decimals, options),
       tranches: t.tranches.map((tr) => buildTranche(tr, decimals)),
       equity: t.equity === undefined ? NO_EQUITY_WATERFALL : buildEquity(t.equity, t.tranches),
-      site: NO_SITE,
+      site:
+        t.site === undefined
+          ? NO_SITE
+          : {
+              site: address(t.site.deal, addresses),
+              rentBps: Number(rate(t.site, "rent", "bps")),
+              rentPerUnit:
+                t.site.rentPerUnit === undefined ? 0n : units(t.site.rentPerUnit, "rentPerUnit"),
+            },
     },
   };
 }

@@ -313,8 +313,9 @@ export const NO_SITE: SiteTerms = {
 
 /**
  * `PeriodStatement`: what one period's waterfall did, the whole record of the period (`PeriodDistributed`).
- * Conservation: cashIn + recoveriesApplied + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid
- * + servicerFeePaid + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
+ * Conservation: cashIn + recoveriesApplied + reserveReleased + reserveDrawn == rentPaid + keeperBountyPaid
+ * + trusteeFeePaid + servicerFeePaid + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped
+ * + residualPaid.
  * `mode` is the order the waterfall ran in (Active, CashTrap or Accelerated); `metrics` what the triggers saw.
  * `reported` is false for a period the oracle marked unreported (cash = every undistributed collection,
  * utilization-linked coupons at their floor, utilization 0). Note arrays are by rank. The fees paid are credited
@@ -360,6 +361,12 @@ export interface PeriodStatement {
    * reserveDrawn = every payment line.
    */
   recoveriesApplied: bigint;
+  /** A site: the rent its tenant deals paid since its last distribution, counted in `cashIn` (no report caps it). */
+  rentIn: bigint;
+  /** A tenant: the rent it paid its site, first, out of `cashIn` (before the keeper bounty). */
+  rentPaid: bigint;
+  /** A tenant: the rent still owed to its site after the period (carried to the next one). */
+  rentArrears: bigint;
 }
 
 /**

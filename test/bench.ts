@@ -212,10 +212,22 @@ describe("bench", function () {
           { id: "y", kind: "max", gas: 100_499 },
           { id: "y", kind: "within", of: "z", fraction: 0.005 },
           { id: "y", kind: "within", of: "z", fraction: 0.004 },
+          { id: "y", kind: "added", over: "z", gas: 500 },
+          { id: "y", kind: "added", over: "z", gas: 499 },
         ],
         results,
       );
-      expect(outcomes.map((o) => o.pass)).to.deep.equal([true, false, true, false, true, false]);
+      expect(outcomes.map((o) => o.pass)).to.deep.equal([
+        true,
+        false,
+        true,
+        false,
+        true,
+        false,
+        true,
+        false,
+      ]);
+      expect(outcomes[6].actual).to.equal("+500");
     });
 
     it("test_evaluateTargets_unmeasuredId_throws", function () {

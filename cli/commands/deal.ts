@@ -404,7 +404,11 @@ async function show(ctx: Context, ref: string) {
     const nowLine =
       `LTV ${text.metric(RiskMetric.Ltv, risk.ltv)} · senior curve ` +
       `${text.metric(RiskMetric.SeniorCurve, risk.seniorCurve)} · reserve level ` +
-      `${text.metric(RiskMetric.ReserveLevel, risk.reserveLevel)} · collateral ${text.usd(risk.collateralValue)}`;
+      `${text.metric(RiskMetric.ReserveLevel, risk.reserveLevel)} · collateral ${text.usd(risk.collateralValue)}` +
+      (risk.config.appraisalMaxAge === 0 || risk.appraisal.value === 0n
+        ? ""
+        : ` (appraisal ${text.usd(risk.appraisal.value)} as of ${iso(risk.appraisal.asOf)}, ` +
+          `${risk.appraisal.inForce ? "caps the fleet" : "stale: book value"})`);
     print(
       keyValues(
         [
@@ -418,6 +422,23 @@ async function show(ctx: Context, ref: string) {
           ["next period", `${s.nextPeriod} of ${s.periodCount}`],
           ["ready", s.readyPeriod.ready ? `period ${s.readyPeriod.period}` : "no"],
           ["collections held", text.amount(s.collections)],
+          ...(s.site === undefined
+            ? []
+            : [
+                [
+                  "site (rent, first)",
+                  `${s.site.site} · ${(s.site.rentBps / 100).toFixed(2)} % of revenue + ` +
+                    `${text.amount(s.site.fixedRentPerPeriod)} a period · arrears ${text.amount(s.site.rentArrears)}`,
+                ] as [string, string],
+              ]),
+          ...(s.tenants.length === 0
+            ? []
+            : [
+                [
+                  "tenants",
+                  `${s.tenants.join(", ")} · rent pending ${text.amount(s.pendingRent)}`,
+                ] as [string, string],
+              ]),
           ["reserve", `${text.amount(s.reserve.balance)} of ${text.amount(s.reserve.target)}`],
           [
             "fees owed",

@@ -96,6 +96,10 @@ export class StatementText {
         return p.mode === DealStatus.Accelerated
           ? "cash in (every collection held)"
           : "cash in (collections)";
+      case "rentIn":
+        return `rent in from tenant ${row.deal ?? "deals (unattributed)"}`;
+      case "siteRent":
+        return `site rent → ${row.deal ?? "site"}`;
       case "recoveryAccount":
         return "recovery account released";
       case "reserveRelease":
@@ -255,11 +259,13 @@ export class StatementText {
     const notes = this.facts.symbols.length - 1;
     const rows: string[][] = [
       [`periods ${t.from}–${t.to}`, "amount"],
-      ["cash in (collections)", this.amount(t.cashIn)],
+      ["cash in (collections)", this.amount(t.cashIn - t.rentIn)],
+      ...(t.rentIn > 0n ? [["rent in from tenant deals", this.amount(t.rentIn)]] : []),
       ["recovery account applied", this.amount(t.recoveriesApplied)],
       ["reserve released", this.amount(t.reserveReleased)],
       ["reserve drawn", this.amount(t.reserveDrawn)],
       ["= cash in + recoveries + reserve used", this.amount(t.inflow)],
+      ...(t.rentPaid > 0n ? [["site rent", this.amount(t.rentPaid)]] : []),
       ["keeper bounties", this.amount(t.keeperBounty)],
       ["trustee fees", this.amount(t.trusteeFee)],
       ["servicer fees", this.amount(t.servicerFee)],

@@ -1,108 +1,57 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 
 import {
     CouponTerms,
     CouponType,
     DealStatus,
-    FleetEntryTerms,
     PeriodMetrics,
     PeriodStatement,
     PrincipalTerms,
     TrancheKind
 } from "../interfaces/ICascadeTypes.sol";
-import {IDeal} from "../interfaces/IDeal.sol";
+import {IDealMain} from "../interfaces/IDeal.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
 import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
-import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
-import {WAD} from "../libraries/Constants.sol";
 import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
 import {Roles} from "../libraries/Roles.sol";
+import {DealStorage} from "./DealStorage.sol";
 
 /// @title Deal
-/// @notice See {IDeal}. Holds the collection and reserve accounts, runs the waterfall once per period in order,
-/// and pushes each tranche's cash to its token, where holders pull it.
-/// @dev Roles: DEFAULT_ADMIN_ROLE is the issuer admin; SERVICER_ROLE deposits collections; GUARDIAN_ROLE pauses.
-contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initializable {
+/// @notice See {IDeal}. The implementation behind every deal's clone: holds the collection and reserve accounts, runs
+/// the waterfall once per period in order (a tenant's site rent first), pushes each tranche's cash to its token, where
+/// holders pull it, and receives its tenants' rent when it is a site. Every other function of {IDeal} (initialization,
+/// losses, recoveries, the clean-up call, withdrawals, changes of guardian, tenant registration, views) is in
+/// {DealExtension}, reached through the fallback by delegate call.
+/// @dev Why two contracts: the deal's code is bounded by EIP-170 (24 576 bytes), and the IR pipeline dispatches
+/// selectors one after another, so every function before `distribute` costs each distribution gas. This contract keeps
+/// what runs each period; the extension runs the rest on the same storage ({DealStorage}). Roles: DEFAULT_ADMIN_ROLE
+/// is the issuer admin; the servicer role deposits collections; the guardian role pauses.
+contract Deal is DealStorage, IDealMain {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
-    bytes32 public constant SERVICER_ROLE = Roles.SERVICER;
-    bytes32 public constant GUARDIAN_ROLE = Roles.GUARDIAN;
-    /// @dev Admin of {GUARDIAN_ROLE} ({getRoleAdmin}); never granted.
-    bytes32 private constant GUARDIAN_ADMIN_ROLE = Roles.GUARDIAN_ADMIN;
-    /// @inheritdoc IDeal
-    uint256 public constant GUARDIAN_CHANGE_DELAY = 7 days;
+    /// @dev The extension every function this contract does not have is delegated to.
+    address private immutable EXTENSION;
 
-    /// @dev Running balances of a tranche. Its terms, and the deal's, are the clone's immutable arguments
-    /// ({DealArgs}): fixed at creation, they cost no storage to write or read.
-    struct Tranche {
-        // slot a
-        uint128 issued;
-        uint128 outstanding;
-        // slot b
-        uint128 arrears;
-        uint128 writtenDown;
-    }
-
-    // slot 0
-    uint16 private _nextPeriod;
-    uint8 private _settledOfferings;
-    DealStatus private _status;
-    /// @dev Whether any offering issued tokens: a deal none of whose offerings reached its minimum raise is cancelled.
-    bool private _raised;
-    uint32 private _missedReports;
-    /// @dev The recovery account: recoveries deposited into the running deal, held for the notes until a distribution
-    /// applies them (see {WaterfallMath.Input.principalCash}).
-    uint128 private _recoveries;
-    // slot 1
-    uint128 private _collections;
-    uint128 private _reserve;
-    // slot 2
-    uint128 private _trusteeFeeArrears;
-    uint128 private _servicerFeeArrears;
-    // Fees paid by the waterfall and not yet withdrawn (the deal holds them).
-    uint128 private _trusteeFeesOwed;
-    uint128 private _servicerFeesOwed;
-    // slot 4: the residual credited to the issuer while no equity is issued, until it withdraws it.
-    uint128 private _residualOwed;
-    // slot 5: a guardian change waiting for its delay.
-    address private _pendingGuardian;
-    uint64 private _guardianChangeEta;
-    // slot 6
-    address private _guardian;
-
-    mapping(uint256 index => Tranche) private _tranches;
-
-    constructor() {
+    constructor(address extension) {
+        EXTENSION = extension;
         _disableInitializers();
-    }
-
-    /// @inheritdoc IDeal
-    function initialize(address guardian_, FleetEntryTerms[] calldata fleet) external initializer {
-        _grantRole(DEFAULT_ADMIN_ROLE, _issuer());
-        _grantRole(SERVICER_ROLE, _servicer());
-        _guardian = guardian_;
-        _grantRole(GUARDIAN_ROLE, guardian_);
-        _risk().initialize(fleet);
     }
 
     // ------------------------------------------------------------ offering settlement
 
-    /// @inheritdoc IDeal
+    /// @inheritdoc IDealMain
     function onOfferingSettled(uint256 index, uint256 issued, uint256 reserveFunding) external {
         uint256 count = _trancheCount();
         if (index >= count) revert UnknownTranche(index);
@@ -123,10 +72,13 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     }
 
     /// @dev Every offering missed its minimum raise: the deal ends, and collections the servicer deposited while it
-    /// was offering go back to the issuer as residual ({withdrawResidual}), so nothing stays in a deal that never runs.
+    /// was offering, with any rent its tenants paid meanwhile, go back to the issuer as residual
+    /// ({IDeal.withdrawResidual}), so nothing stays in a deal that never runs.
     function _cancel() private {
         _setStatus(DealStatus.Cancelled);
-        uint256 held = _collections;
+        uint256 rent = _pendingRent();
+        if (rent != 0) _rentCounted = _rentReceived;
+        uint256 held = _collections + rent;
         if (held != 0) {
             _collections = 0;
             uint256 owed = _residualOwed + held;
@@ -137,8 +89,8 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     // ------------------------------------------------------------ collections
 
-    /// @inheritdoc IDeal
-    function depositCollections(uint256 amount) external nonReentrant onlyRole(SERVICER_ROLE) {
+    /// @inheritdoc IDealMain
+    function depositCollections(uint256 amount) external nonReentrant onlyRole(Roles.SERVICER) {
         if (amount == 0) revert ZeroAmount();
         DealStatus s = _status;
         // Repaid, Defaulted and Cancelled: the statuses a deal ends in.
@@ -170,9 +122,15 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         // Recoveries that so joined the period's cash: the statement reports them as recoveries applied, not as cash
         // in.
         uint256 recoveriesSwept;
+        // A site: its tenants' rent counted as cash of the period. A tenant: its site, the rent due (arrears included)
+        // and the rent paid, first, out of the period's cash.
+        uint256 rentIn;
+        address site;
+        uint256 rentDue;
+        uint256 rentPaid;
     }
 
-    /// @inheritdoc IDeal
+    /// @inheritdoc IDealMain
     function distribute(uint256 period) external whenNotPaused returns (PeriodStatement memory) {
         // `nonReentrant` by hand: the statement is ABI-encoded once, for the event and as the return data, and the
         // return happens in assembly (a modifier's exit code would not run).
@@ -189,7 +147,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         }
     }
 
-    /// @inheritdoc IDeal
+    /// @inheritdoc IDealMain
     function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData) {
         uint256 maxPeriods = 1;
         address recipient;
@@ -205,7 +163,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         performData = recipient == address(0) ? abi.encode(next, maxPeriods) : abi.encode(next, maxPeriods, recipient);
     }
 
-    /// @inheritdoc IDeal
+    /// @inheritdoc IDealMain
     function performUpkeep(bytes calldata performData) external nonReentrant whenNotPaused {
         uint256 period;
         uint256 maxPeriods;
@@ -234,17 +192,6 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
     }
 
     /// @dev Whether `period` is the next one and can be distributed now (the conditions {_prepare} enforces).
-    function _isReady(uint256 period) private view returns (bool) {
-        if (!_running(_status) || paused() || period != _nextPeriod || period >= _periodCount()) return false;
-        if (block.timestamp < _periodEnd(period)) return false;
-        IUtilizationOracle.ReportState state = _oracle().reportState(address(this), period);
-        if (state == IUtilizationOracle.ReportState.None) {
-            // Ready as an unreported period once its deadline has passed ({_prepare} marks it).
-            return block.timestamp >= _oracle().reportDeadline(address(this), period);
-        }
-        return state == IUtilizationOracle.ReportState.Final || state == IUtilizationOracle.ReportState.Unreported;
-    }
-
     /// @dev Checks that `period` is the next ready one and gathers what is owed.
     function _prepare(uint256 period, address keeper) private returns (Run memory run) {
         uint256 next = _nextPeriod;
@@ -283,6 +230,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         unchecked {
             _collections = uint128(collections - cash);
         }
+        cash = _rent(run, cash, revenue);
 
         uint256 notes = uint256(_trancheCount()) - 1;
         run.notes = notes;
@@ -307,6 +255,34 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _assess(run, available, billed, revenue);
     }
 
+    /// @dev Site rent, both ways: a site's rent received from its tenant deals since its last distribution joins the
+    /// period's cash as it is (on chain, no report caps it); a tenant then pays its site's rent first, out of that cash
+    /// (`rentBps` of the reported revenue, none for an unreported period, `rentPerUnit` per unit of capacity, and the
+    /// arrears), and what the cash cannot pay is carried. Returns the cash left for the waterfall.
+    function _rent(Run memory run, uint256 cash, uint256 revenue) private returns (uint256) {
+        if (_hasTenants) {
+            uint256 rentIn = _pendingRent();
+            if (rentIn != 0) {
+                _rentCounted = _rentReceived;
+                run.rentIn = rentIn;
+                cash += rentIn;
+            }
+        }
+        (address site, uint256 rentBps, uint256 rentPerUnit, uint256 capacity) = DealArgs.site();
+        if (site != address(0)) {
+            // rentBps ≤ 10 000, rentPerUnit < 2^128 and capacity < 2^32: no term overflows.
+            uint256 due =
+                (run.reported ? WaterfallMath.bpsOfDown(revenue, rentBps) : 0) + rentPerUnit * capacity + _rentArrears;
+            uint256 paid = Math.min(cash, due);
+            (run.site, run.rentDue, run.rentPaid) = (site, due, paid);
+            // paid ≤ cash.
+            unchecked {
+                cash -= paid;
+            }
+        }
+        return cash;
+    }
+
     /// @dev Measures the period and lets the triggers set the waterfall's order.
     function _assess(Run memory run, uint256 available, uint256 billed, uint256 revenue) private {
         WaterfallMath.Input memory input = run.input;
@@ -321,14 +297,16 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
                 gpuHoursBilled: billed,
                 revenue: revenue,
                 pledgedShareBps: _pledgedShareBps(),
-                cash: input.cash,
+                // The covenants see the cash net of rent: the rent is cash of the period, due ahead of the fees.
+                cash: input.cash + run.rentPaid,
                 reserve: input.reserve,
                 recoveries: _recoveries,
                 reserveTarget: input.reserveTarget,
-                feesDue: input.keeperBountyDue + input.trusteeFeeDue + input.servicerFeeDue,
+                feesDue: run.rentDue + input.keeperBountyDue + input.trusteeFeeDue + input.servicerFeeDue,
                 outstanding: input.outstanding,
                 interestDue: input.interestDue,
-                principalDue: input.principalDue
+                principalDue: input.principalDue,
+                rentIn: run.rentIn
             })
         );
         input.turbo = turbo;
@@ -392,6 +370,10 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         _servicerFeeArrears = servicerArrears.toUint128();
         // Credited, not pushed: a recipient the stablecoin refuses to pay cannot stop the waterfall.
         _creditFees(r.trusteeFeePaid, r.servicerFeePaid);
+        if (run.site != address(0)) {
+            uint256 rentArrears = run.rentDue - run.rentPaid;
+            if (rentArrears != _rentArrears) _rentArrears = rentArrears;
+        }
 
         if (!run.reported) emit ReportMissed(period, ++_missedReports);
         if (r.reserveReleased != 0) emit ReserveReleased(period, r.reserveReleased, input.reserve - r.reserveReleased);
@@ -442,7 +424,7 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         WaterfallMath.Input memory input = run.input;
         s.period = run.period;
         s.reported = run.reported;
-        s.cashIn = input.cash - run.recoveriesSwept;
+        s.cashIn = input.cash - run.recoveriesSwept + run.rentPaid;
         s.recoveriesApplied = run.recoveriesSwept + r.principalCashUsed;
         s.reserveReleased = r.reserveReleased;
         s.reserveDrawn = r.reserveDrawn;
@@ -465,11 +447,20 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         s.interestDue = input.interestDue;
         s.residualRecipient = _residualRecipient(run.notes);
         s.outstanding = outstandingAfter;
+        s.rentIn = run.rentIn;
+        s.rentPaid = run.rentPaid;
+        s.rentArrears = run.rentDue - run.rentPaid;
     }
 
-    /// @dev Moves the cash. Every state change of the period is written before the first transfer.
+    /// @dev Moves the cash. Every state change of the period is written before the first transfer. The site rent goes
+    /// first, to a deal of this factory (it accepts a registered tenant's rent in every state; see {receiveRent}).
     function _pay(Run memory run, WaterfallMath.Result memory r, address recipient) private {
         IERC20 coin = _stablecoin();
+        uint256 rent = run.rentPaid;
+        if (rent != 0) {
+            coin.safeTransfer(run.site, rent);
+            IDealMain(run.site).receiveRent(run.period, rent);
+        }
         if (r.keeperBountyPaid != 0) coin.safeTransfer(run.keeper, r.keeperBountyPaid);
         for (uint256 i; i < run.notes; ++i) {
             uint256 amount = r.interestPaid[i] + r.principalPaid[i];
@@ -478,263 +469,32 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
         if (r.residual != 0) _payResidual(recipient, run.notes, coin, r.residual);
     }
 
-    function _creditFees(uint256 trusteeFees, uint256 servicerFees) private {
-        if (trusteeFees != 0 || servicerFees != 0) {
-            (_trusteeFeesOwed, _servicerFeesOwed) = (
-                (_trusteeFeesOwed + trusteeFees).toUint128(),
-                (_servicerFeesOwed + servicerFees).toUint128()
-            );
+    // ------------------------------------------------------------ site rent
+
+    /// @inheritdoc IDealMain
+    /// @dev No pause check and no reentrancy guard: while this deal has not ended a receipt moves no cash (it only
+    /// counts), so nothing can stop a tenant's distribution here, and a receipt is pending until the next distribution
+    /// counts it whenever it lands. Once this deal has ended the extension pays the rent on, under its guard.
+    function receiveRent(uint256 tenantPeriod, uint256 amount) external {
+        if (!_isTenant[msg.sender]) revert NotTenant(msg.sender);
+        if (_status >= DealStatus.Repaid) _delegate();
+        // A tenant's rent is below 2^128 (it is paid out of its collections); the total wraps by design.
+        unchecked {
+            _rentReceived += uint128(amount);
         }
-    }
-
-    /// @inheritdoc IDeal
-    function withdrawFees() external nonReentrant whenNotPaused returns (uint256 amount) {
-        uint256 trusteeFees = msg.sender == _trustee() ? _trusteeFeesOwed : 0;
-        uint256 servicerFees = msg.sender == _servicer() ? _servicerFeesOwed : 0;
-        amount = trusteeFees + servicerFees;
-        if (amount == 0) revert NoFeesOwed(msg.sender);
-        if (trusteeFees != 0) _trusteeFeesOwed = 0;
-        if (servicerFees != 0) _servicerFeesOwed = 0;
-        emit FeesWithdrawn(msg.sender, trusteeFees, servicerFees);
-        _stablecoin().safeTransfer(msg.sender, amount);
-    }
-
-    function _payTranche(address token, IERC20 coin, uint256 amount) private {
-        coin.safeTransfer(token, amount);
-        ITrancheToken(token).distribute(amount);
-    }
-
-    // ------------------------------------------------------------ losses, recoveries and the clean-up call
-
-    /// @inheritdoc IDeal
-    function writeDown(uint256 amount) external nonReentrant {
-        if (msg.sender != _trustee()) revert NotTrustee(msg.sender);
-        DealStatus status_ = _status;
-        if (status_ != DealStatus.Accelerated) revert WriteDownNotAllowed(status_);
-        if (_collections != 0 || _reserve != 0 || _recoveries != 0) {
-            revert RecoveriesNotExhausted(_collections, _reserve, _recoveries);
-        }
-        uint256 notes = uint256(_trancheCount()) - 1;
-        uint256 outstanding;
-        for (uint256 i; i < notes; ++i) outstanding += _tranches[i].outstanding;
-        if (amount == 0 || amount > outstanding) revert InvalidWriteDown(amount, outstanding);
-        _writeDownEquity(notes);
-        // Bottom-up: the most junior note first.
-        for (uint256 i = notes; i > 0 && amount != 0; --i) {
-            uint256 cut = Math.min(amount, _tranches[i - 1].outstanding);
-            amount -= cut;
-            if (cut != 0) _writeDownNote(i - 1, cut);
-        }
-    }
-
-    /// @dev Final maturity with principal unpaid: every note's remainder is written off, equity first.
-    function _writeDownAll(uint256 notes) private {
-        _writeDownEquity(notes);
-        for (uint256 i = notes; i > 0; --i) {
-            uint256 cut = _tranches[i - 1].outstanding;
-            if (cut != 0) _writeDownNote(i - 1, cut);
-        }
-    }
-
-    function _writeDownNote(uint256 i, uint256 cut) private {
-        Tranche storage tr = _tranches[i];
-        uint256 outstanding = tr.outstanding - cut;
-        uint256 total = tr.writtenDown + cut;
-        tr.outstanding = uint128(outstanding);
-        tr.writtenDown = uint128(total);
-        emit PrincipalWrittenDown(i, cut, outstanding, total);
-    }
-
-    /// @dev Equity is the first loss: once any note loses principal, its whole par is written off.
-    function _writeDownEquity(uint256 notes) private {
-        Tranche storage eq = _tranches[notes];
-        uint256 issued = eq.issued;
-        if (eq.writtenDown != issued) {
-            eq.writtenDown = uint128(issued);
-            emit PrincipalWrittenDown(notes, issued, 0, issued);
-        }
-    }
-
-    /// @inheritdoc IDeal
-    function depositRecoveries(uint256 amount) external nonReentrant whenNotPaused {
-        _depositRecoveries(msg.sender, amount);
-    }
-
-    /// @dev A running deal holds recoveries in its recovery account: the notes keep earning their coupon on every
-    /// unit of principal until a distribution repays it, and the distributions apply the account in their priority of
-    /// payments ({WaterfallMath.Input.principalCash}). Once the deal has defaulted (every note written off at final
-    /// maturity), recoveries pay at once, note by note in rank order: written-down principal, then unpaid interest; the
-    /// rest goes to equity (credited to the issuer when no equity was sold).
-    function _depositRecoveries(address payer, uint256 amount) private {
-        if (amount == 0) revert ZeroAmount();
-        DealStatus status_ = _status;
-        if (_running(status_)) {
-            uint256 held = uint256(_recoveries) + amount;
-            _recoveries = held.toUint128();
-            emit RecoveriesDeposited(payer, amount, 0, amount, address(this));
-            _pull(payer, amount);
-            return;
-        }
-        if (status_ != DealStatus.Defaulted) revert DealNotActive(status_);
-        _pull(payer, amount);
-
-        uint256 notes = uint256(_trancheCount()) - 1;
-        uint256 left = amount;
-        IERC20 coin = _stablecoin();
-        // A defaulted deal has no principal outstanding: final maturity wrote it all down.
-        for (uint256 i; i < notes && left != 0; ++i) {
-            Tranche storage tr = _tranches[i];
-            uint256 recovered = Math.min(left, tr.writtenDown);
-            left -= recovered;
-            uint256 interest = Math.min(left, tr.arrears);
-            left -= interest;
-            if (recovered + interest != 0) {
-                tr.writtenDown -= uint128(recovered);
-                tr.arrears -= uint128(interest);
-                emit RecoveryApplied(i, 0, recovered, interest, 0, tr.writtenDown);
-                _payTranche(_token(i), coin, recovered + interest);
-            }
-        }
-        address recipient = _residualRecipient(notes);
-        emit RecoveriesDeposited(payer, amount, amount - left, left, recipient);
-        if (left != 0) _payResidual(recipient, notes, coin, left);
-    }
-
-    /// @inheritdoc IDeal
-    function cleanUpCall() external nonReentrant whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
-        DealStatus status_ = _status;
-        if (!_running(status_)) revert DealNotActive(status_);
-        uint256 next = _nextPeriod;
-        if (block.timestamp >= _periodEnd(next)) revert CleanUpPeriodPending(next);
-        // The risk engine prices the call from this deal's state (views only).
-        IRiskEngine.CleanUpQuote memory q = _risk().cleanUpQuote();
-        if (!q.allowed) revert CleanUpNotAllowed(q.seniorOutstanding, q.threshold);
-        uint256 payoff = q.payoff;
-        uint256 fromIssuer = q.fromIssuer;
-        uint256[] memory interest = q.interest;
-        uint256 notes = interest.length;
-        uint256 residual = uint256(_collections) + _reserve + _recoveries + fromIssuer - payoff;
-        uint256 trusteeArrears = _trusteeFeeArrears;
-        uint256 servicerArrears = _servicerFeeArrears;
-        _collections = 0;
-        _reserve = 0;
-        _recoveries = 0;
-        _trusteeFeeArrears = 0;
-        _servicerFeeArrears = 0;
-        uint256[] memory principal = new uint256[](notes);
-        for (uint256 i; i < notes; ++i) {
-            Tranche storage tr = _tranches[i];
-            principal[i] = uint256(tr.outstanding) + tr.writtenDown;
-            tr.outstanding = 0;
-            tr.writtenDown = 0;
-            tr.arrears = 0;
-            emit NoteCalled(i, interest[i], principal[i]);
-        }
-        address recipient = _residualRecipient(notes);
-        emit CleanUpCalled(msg.sender, payoff, payoff - fromIssuer, fromIssuer, residual, recipient);
-        _setStatus(DealStatus.Repaid);
-
-        if (fromIssuer != 0) _pull(msg.sender, fromIssuer);
-        _creditFees(trusteeArrears, servicerArrears);
-        IERC20 coin = _stablecoin();
-        for (uint256 i; i < notes; ++i) {
-            uint256 amount = interest[i] + principal[i];
-            if (amount != 0) _payTranche(_token(i), coin, amount);
-        }
-        if (residual != 0) _payResidual(recipient, notes, coin, residual);
-    }
-
-    /// @inheritdoc IDeal
-    function setRiskStatus(DealStatus next) external {
-        if (msg.sender != address(_risk())) revert NotRiskEngine(msg.sender);
-        DealStatus status_ = _status;
-        if (!_running(status_) || !_running(next)) revert DealNotActive(status_);
-        if (next != status_) _setStatus(next);
-    }
-
-    function _pull(address payer, uint256 amount) private {
-        uint256 before = _stablecoin().balanceOf(address(this));
-        _stablecoin().safeTransferFrom(payer, address(this), amount);
-        uint256 received = _stablecoin().balanceOf(address(this)) - before;
-        if (received != amount) revert UnsupportedTokenTransfer(amount, received);
-    }
-
-    function _residualRecipient(uint256 notes) private view returns (address) {
-        address equity = _token(notes);
-        return IERC20(equity).totalSupply() != 0 ? equity : _issuer();
-    }
-
-    /// @dev Equity's cash goes to its token; without equity the issuer is credited, not paid: a stablecoin that
-    /// refuses to pay the issuer cannot stop a distribution, a recovery or the clean-up call.
-    function _payResidual(address recipient, uint256 notes, IERC20 coin, uint256 amount) private {
-        if (recipient == _token(notes)) _payTranche(recipient, coin, amount);
-        else _residualOwed = (uint256(_residualOwed) + amount).toUint128();
-    }
-
-    /// @inheritdoc IDeal
-    function withdrawResidual() external nonReentrant whenNotPaused returns (uint256 amount) {
-        amount = msg.sender == _issuer() ? _residualOwed : 0;
-        if (amount == 0) revert NoResidualOwed(msg.sender);
-        _residualOwed = 0;
-        emit ResidualWithdrawn(msg.sender, amount);
-        _stablecoin().safeTransfer(msg.sender, amount);
-    }
-
-    // ------------------------------------------------------------ guardian
-
-    /// @notice The admin of `role`. The guardian role's is a role nobody holds, fixed in code: the issuer admin can
-    /// neither grant nor revoke the guardian role, which changes only through {proposeGuardian} and its delay.
-    function getRoleAdmin(bytes32 role) public view override returns (bytes32) {
-        return role == GUARDIAN_ROLE ? GUARDIAN_ADMIN_ROLE : super.getRoleAdmin(role);
-    }
-
-    /// @inheritdoc IDeal
-    function proposeGuardian(address newGuardian) external {
-        address current = _guardian;
-        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert NotGuardianProposer(msg.sender);
-        }
-        if (newGuardian == address(0) || newGuardian == current) revert InvalidGuardian(newGuardian);
-        uint64 eta = uint64(block.timestamp + GUARDIAN_CHANGE_DELAY);
-        (_pendingGuardian, _guardianChangeEta) = (newGuardian, eta);
-        emit GuardianChangeProposed(msg.sender, current, newGuardian, eta);
-    }
-
-    /// @inheritdoc IDeal
-    function cancelGuardianChange() external {
-        address pending = _pendingGuardian;
-        if (pending == address(0)) revert NoGuardianChangePending();
-        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert NotGuardianProposer(msg.sender);
-        }
-        (_pendingGuardian, _guardianChangeEta) = (address(0), 0);
-        emit GuardianChangeCancelled(msg.sender, pending);
-    }
-
-    /// @inheritdoc IDeal
-    function applyGuardianChange() external {
-        address next = _pendingGuardian;
-        if (next == address(0)) revert NoGuardianChangePending();
-        uint64 eta = _guardianChangeEta;
-        if (block.timestamp < eta) revert GuardianChangeNotReady(eta);
-        address previous = _guardian;
-        (_pendingGuardian, _guardianChangeEta) = (address(0), 0);
-        _guardian = next;
-        _revokeRole(GUARDIAN_ROLE, previous);
-        _grantRole(GUARDIAN_ROLE, next);
-        emit GuardianChanged(previous, next);
+        emit RentReceived(msg.sender, _nextPeriod, tenantPeriod, amount);
     }
 
     // ------------------------------------------------------------ pause
 
-    /// @inheritdoc IDeal
-    function pause() external onlyRole(GUARDIAN_ROLE) {
+    /// @inheritdoc IDealMain
+    function pause() external onlyRole(Roles.GUARDIAN) {
         _pause();
         _pushPause(true);
     }
 
-    /// @inheritdoc IDeal
-    function unpause() external onlyRole(GUARDIAN_ROLE) {
+    /// @inheritdoc IDealMain
+    function unpause() external onlyRole(Roles.GUARDIAN) {
         _unpause();
         _pushPause(false);
     }
@@ -750,268 +510,43 @@ contract Deal is IDeal, AccessControl, Pausable, ReentrancyGuardTransient, Initi
 
     // ------------------------------------------------------------ views
 
-    /// @inheritdoc IDeal
-    function paused() public view override(IDeal, Pausable) returns (bool) {
+    /// @inheritdoc IDealMain
+    function paused() public view override(IDealMain, Pausable) returns (bool) {
         return super.paused();
     }
 
-    /// @inheritdoc IDeal
-    function stablecoin() external view returns (address) {
-        return address(_stablecoin());
-    }
-
-    /// @inheritdoc IDeal
-    function oracle() external view returns (address) {
-        return address(_oracle());
-    }
-
-    /// @inheritdoc IDeal
-    function issuer() external view returns (address) {
-        return _issuer();
-    }
-
-    /// @inheritdoc IDeal
-    function servicer() external view returns (address) {
-        return _servicer();
-    }
-
-    /// @inheritdoc IDeal
-    function trustee() external view returns (address) {
-        return _trustee();
-    }
-
-    /// @inheritdoc IDeal
-    function guardian() external view returns (address) {
-        return _guardian;
-    }
-
-    /// @inheritdoc IDeal
-    function pendingGuardianChange() external view returns (address next, uint64 eta) {
-        return (_pendingGuardian, _guardianChangeEta);
-    }
-
-    /// @inheritdoc IDeal
-    function residualOwed() external view returns (uint256) {
-        return _residualOwed;
-    }
-
-    /// @inheritdoc IDeal
+    /// @inheritdoc IDealMain
     function status() external view returns (DealStatus) {
         return _status;
     }
 
-    /// @inheritdoc IDeal
-    function start() external view returns (uint64) {
-        return _start();
-    }
-
-    /// @inheritdoc IDeal
-    function periodLength() external view returns (uint32) {
-        return _periodLength();
-    }
-
-    /// @inheritdoc IDeal
-    function periodCount() external view returns (uint256) {
-        return _periodCount();
-    }
-
-    /// @inheritdoc IDeal
-    function finalMaturity() external view returns (uint64) {
-        return _periodEnd(uint256(_periodCount()) - 1);
-    }
-
-    /// @inheritdoc IDeal
-    function periodEnd(uint256 period) external view returns (uint64) {
-        return _periodEnd(period);
-    }
-
-    /// @inheritdoc IDeal
-    function nextPeriod() external view returns (uint256) {
-        return _nextPeriod;
-    }
-
-    /// @inheritdoc IDeal
-    function readyPeriod() external view returns (bool ready, uint256 period) {
-        period = _nextPeriod;
-        ready = _isReady(period);
-    }
-
-    /// @inheritdoc IDeal
-    function pledgedShareBps() external view returns (uint256) {
-        return _pledgedShareBps();
-    }
-
-    /// @inheritdoc IDeal
-    function servicerFeeBps() external view returns (uint256) {
-        return _servicerFeeBps();
-    }
-
-    /// @inheritdoc IDeal
-    function trusteeFeePerPeriod() external view returns (uint256) {
-        return _trusteeFeePerPeriod();
-    }
-
-    /// @inheritdoc IDeal
-    function keeperBounty() external view returns (uint256) {
-        return _keeperBounty();
-    }
-
-    /// @inheritdoc IDeal
-    function missedReports() external view returns (uint256) {
-        return _missedReports;
-    }
-
-    /// @inheritdoc IDeal
-    function undistributedCollections() external view returns (uint256) {
-        return _collections;
-    }
-
-    /// @inheritdoc IDeal
-    function recoveries() external view returns (uint256) {
-        return _recoveries;
-    }
-
-    /// @inheritdoc IDeal
-    function reserve() external view returns (uint256 balance, uint256 target) {
-        return (_reserve, _reserveTarget());
-    }
-
-    /// @inheritdoc IDeal
-    function feeArrears() external view returns (uint256 trustee_, uint256 servicer_) {
-        return (_trusteeFeeArrears, _servicerFeeArrears);
-    }
-
-    /// @inheritdoc IDeal
-    function feesOwed() external view returns (uint256 trustee_, uint256 servicer_) {
-        return (_trusteeFeesOwed, _servicerFeesOwed);
-    }
-
-    /// @inheritdoc IDeal
-    function trancheCount() external view returns (uint256) {
-        return _trancheCount();
-    }
-
-    /// @inheritdoc IDeal
-    function tranche(uint256 index) external view returns (TrancheInfo memory info) {
-        if (index >= _trancheCount()) revert UnknownTranche(index);
-        Tranche storage tr = _tranches[index];
-        (CouponTerms memory c, PrincipalTerms memory p) = DealArgs.terms(index);
-        info = TrancheInfo({
-            token: _token(index),
-            offering: _offering(index),
-            kind: DealArgs.kind(index),
-            coupon: c,
-            principal: p,
-            issued: tr.issued,
-            outstanding: tr.outstanding,
-            arrears: tr.arrears,
-            writtenDown: tr.writtenDown
-        });
-    }
-
-    /// @inheritdoc IDeal
-    function riskEngine() external view returns (address) {
-        return address(_risk());
-    }
-
-    /// @inheritdoc IDeal
+    /// @inheritdoc IDealMain
     function trancheContracts(uint256 index) external view returns (address token, address offering) {
         if (index >= _trancheCount()) revert UnknownTranche(index);
         return (_token(index), _offering(index));
     }
 
-    /// @inheritdoc IDeal
-    function factor(uint256 index) external view returns (uint256) {
-        if (index >= _trancheCount()) revert UnknownTranche(index);
-        Tranche storage tr = _tranches[index];
-        if (DealArgs.kind(index) == TrancheKind.Equity || tr.issued == 0) return tr.issued == 0 ? 0 : WAD;
-        return Math.mulDiv(tr.outstanding, WAD, tr.issued);
+    // ------------------------------------------------------------ extension
+
+    /// @dev Every other function of {IDeal}: run by the extension's code on this deal's storage, for the same caller;
+    /// its result or revert is returned as it is. Ether is refused (the fallback is not payable).
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        _delegate();
     }
 
-    // ------------------------------------------------------------ internals
-
-    function _periodEnd(uint256 period) private view returns (uint64) {
-        (uint256 start_, uint256 length) = DealArgs.schedule();
-        return PeriodSchedule.endOf(start_, length, period);
-    }
-
-    // Fixed terms, from the clone arguments ({DealArgs}).
-
-    function _stablecoin() private view returns (IERC20) {
-        return IERC20(DealArgs.stablecoin());
-    }
-
-    function _oracle() private view returns (IUtilizationOracle) {
-        return IUtilizationOracle(DealArgs.oracle());
-    }
-
-    function _risk() private view returns (IRiskEngine) {
-        return IRiskEngine(DealArgs.riskEngine());
-    }
-
-    function _issuer() private view returns (address) {
-        return DealArgs.issuer();
-    }
-
-    function _servicer() private view returns (address) {
-        return DealArgs.servicer();
-    }
-
-    function _trustee() private view returns (address) {
-        return DealArgs.trustee();
-    }
-
-    function _start() private view returns (uint64) {
-        return DealArgs.start();
-    }
-
-    function _periodLength() private view returns (uint32) {
-        return DealArgs.periodLength();
-    }
-
-    function _periodCount() private view returns (uint256) {
-        return DealArgs.periodCount();
-    }
-
-    function _pledgedShareBps() private view returns (uint256) {
-        return DealArgs.pledgedShareBps();
-    }
-
-    function _servicerFeeBps() private view returns (uint256) {
-        return DealArgs.servicerFeeBps();
-    }
-
-    function _trancheCount() private view returns (uint256) {
-        return DealArgs.trancheCount();
-    }
-
-    function _trusteeFeePerPeriod() private view returns (uint256) {
-        return DealArgs.trusteeFeePerPeriod();
-    }
-
-    function _reserveTarget() private view returns (uint256) {
-        return DealArgs.reserveTarget();
-    }
-
-    function _keeperBounty() private view returns (uint256) {
-        return DealArgs.keeperBounty();
-    }
-
-    function _token(uint256 index) private view returns (address) {
-        return DealArgs.token(index);
-    }
-
-    function _offering(uint256 index) private view returns (address) {
-        return DealArgs.offering(index);
-    }
-
-    function _running(DealStatus s) private pure returns (bool) {
-        return s == DealStatus.Active || s == DealStatus.CashTrap || s == DealStatus.Accelerated;
-    }
-
-    function _setStatus(DealStatus next) private {
-        DealStatus previous = _status;
-        _status = next;
-        emit StatusChanged(previous, next);
+    /// @dev Runs this call's calldata in the extension by delegate call and ends the call with its result or revert.
+    function _delegate() private {
+        address extension = EXTENSION;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            calldatacopy(0x00, 0x00, calldatasize())
+            let ok := delegatecall(gas(), extension, 0x00, calldatasize(), 0x00, 0x00)
+            returndatacopy(0x00, 0x00, returndatasize())
+            if iszero(ok) {
+                revert(0x00, returndatasize())
+            }
+            return(0x00, returndatasize())
+        }
     }
 }

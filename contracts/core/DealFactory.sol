@@ -8,7 +8,7 @@ import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStri
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
-import {PriceFeedTerms, TermSheet, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
+import {CapacityUnit, DealStatus, PriceFeedTerms, TermSheet, TrancheTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IDealFactory} from "../interfaces/IDealFactory.sol";
 import {IOffering} from "../interfaces/IOffering.sol";
@@ -101,6 +101,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         uint8 decimals = IERC20Metadata(terms.stablecoin).decimals();
         TermSheetLib.validate(terms, decimals, block.timestamp);
         _checkPriceFeed(terms.risk.priceFeed);
+        _checkSite(terms);
 
         // The registry must be a contract: every transfer of the deal's tokens asks it about both wallets.
         if (terms.registry != address(0) && terms.registry.code.length == 0) {
@@ -169,6 +170,8 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         _nonce = uint64(nonce + 2 + 2 * count);
         IDeal(deal).initialize(terms.guardian, terms.risk.fleet);
         ORACLE.registerDeal(deal, terms.oracle);
+        // The site takes rent only from the tenants this factory registers with it.
+        if (terms.site.site != address(0)) IDeal(terms.site.site).registerTenant(deal);
 
         uint256 dealId = _dealCount;
         _dealCount = uint64(dealId + 1);
@@ -204,6 +207,19 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         (outcome, , ) = PriceFeedReader.latestRoundData(feed);
         if (outcome != PriceFeedReader.Outcome.Answered)
             revert IDeal.InvalidTermSheet(IDeal.TermSheetField.PriceFeed, 0);
+    }
+
+    /// @dev A tenant's site must be a deal of this factory, in the same stablecoin, a data-center project (its capacity
+    /// counted in kilowatt-hours of IT load) that has not ended (Repaid, Defaulted or Cancelled).
+    function _checkSite(TermSheet calldata terms) private view {
+        address site = terms.site.site;
+        if (site == address(0)) return;
+        if (
+            !_isDeal[site] ||
+            IDeal(site).stablecoin() != terms.stablecoin ||
+            ORACLE.terms(site).unit != CapacityUnit.KilowattHours ||
+            IDeal(site).status() >= DealStatus.Repaid
+        ) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.Site, 0);
     }
 
     /// @inheritdoc IDealFactory

@@ -187,7 +187,9 @@ contract RiskEngine is IRiskEngine {
         m.seniorCurve = notes == 0 ? 0 : CollateralMath.ltvUp(a.outstanding[0], value);
         m.reserveLevel = CollateralMath.coverageDown(a.reserve, a.reserveTarget);
         uint256 pledged = Math.mulDiv(a.revenue, a.pledgedShareBps, BPS);
-        m.servicerShortfall = a.reported && pledged > a.cash ? pledged - a.cash : 0;
+        // The rent a site received from its tenant deals is cash the servicer did not collect.
+        uint256 collected = a.cash - a.rentIn;
+        m.servicerShortfall = a.reported && pledged > collected ? pledged - collected : 0;
         m.breakEvenUtilization = _breakEven(a, debtService);
     }
 

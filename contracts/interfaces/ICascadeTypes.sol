@@ -46,12 +46,14 @@ enum DealStatus {
 }
 
 /// @notice What a trigger measures each period. Ratios are WAD (1e18 = 1.0×, or 100 %).
-/// Dscr: cash available for debt service (period cash after fees) / (interest due + scheduled principal).
+/// Dscr: cash available for debt service (period cash after a tenant's site rent and the fees) / (interest due +
+/// scheduled principal).
 /// TrailingDscr: the same sums over the last `trailingPeriods` periods. Utilization: billed / available GPU-hours
 /// (zero for an unreported period). Ltv: note principal outstanding / collateral value (the confirmed fleet's value
 /// plus the deal's recovery account). SeniorCurve: senior principal outstanding / collateral value ("senior balance
 /// above the depreciation curve"). ReserveLevel: reserve /
-/// reserve target. ServicerShortfall: (pledged revenue share − cash available) / pledged revenue share.
+/// reserve target. ServicerShortfall: (pledged revenue share − cash collected) / pledged revenue share, where the cash
+/// collected is the period's cash without the rent a site received from its tenant deals.
 /// MissedReport: 1e18 for an unreported period, zero otherwise. Occupancy: billed capacity / nameplate capacity over
 /// the period (the deal's capacity × hours; zero for an unreported period). Pue: the period's reported power usage
 /// effectiveness (facility energy / IT energy, WAD; zero when not reported).
@@ -100,11 +102,11 @@ struct TriggerTerms {
     uint128 threshold;
 }
 
-/// @notice One line of the collateral ("fleet"): `count` GPUs of `model` — or, for a data center, units of land, building
-/// or mechanical and electrical plant — bought at `unitCost` each at `acquiredAt`, worth `unitResidual` each at the end
-/// of `usefulLife` seconds (at most 2^32 − 1, about 136 years). Declining balance uses `yearlyRate` (WAD). When the deal
-/// has a price feed and `indexAtAcquisition` is non-zero, the entry is also marked to the index: its value is the
-/// lower of book value and cost × index now / index at acquisition.
+/// @notice One line of the collateral ("fleet"): `count` GPUs of `model` (or, for a data center, units of land,
+/// building or mechanical and electrical plant) bought at `unitCost` each at `acquiredAt`, worth `unitResidual` each
+/// at the end of `usefulLife` seconds (at most 2^32 - 1, about 136 years). Declining balance uses `yearlyRate` (WAD).
+/// When the deal has a price feed and `indexAtAcquisition` is non-zero, the entry is also marked to the index: its
+/// value is the lower of book value and cost × index now / index at acquisition.
 struct FleetEntryTerms {
     bytes16 model;
     uint32 count;
@@ -307,8 +309,8 @@ struct TermSheet {
 }
 
 /// @notice What a period's waterfall did. Conservation:
-/// cashIn + recoveriesApplied + reserveReleased + reserveDrawn == keeperBountyPaid + trusteeFeePaid + servicerFeePaid
-///   + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
+/// cashIn + recoveriesApplied + reserveReleased + reserveDrawn == rentPaid + keeperBountyPaid + trusteeFeePaid
+///   + servicerFeePaid + Σ interestPaid + reserveToppedUp + Σ principalPaid + reserveTrapped + residualPaid.
 /// `recoveriesApplied` is what the period took from the deal's recovery account (recoveries deposited while the deal
 /// runs): the senior interest and the scheduled principal the period's cash left unpaid, or all of it in the
 /// Accelerated order, at the final period and once no note principal is outstanding.
@@ -320,6 +322,9 @@ struct TermSheet {
 /// arrears are interestDue − interestPaid) and the principal `outstanding` after the period; the residual went to
 /// `residualRecipient` (the equity token, or the issuer when no equity was issued). A note's coupon rate and
 /// scheduled principal follow from its terms and the period's utilization (the SDK's waterfall model).
+/// Site rent: `rentIn` is the rent a site received from its tenant deals since its last distribution, part of
+/// `cashIn` (the rest of `cashIn` is collections); `rentPaid` what a tenant paid its site, first, out of `cashIn`, and
+/// `rentArrears` the rent it still owes after the period (carried to the next).
 struct PeriodStatement {
     uint256 period;
     bool reported;
@@ -346,4 +351,7 @@ struct PeriodStatement {
     uint256[] outstanding;
     address residualRecipient;
     uint256 recoveriesApplied;
+    uint256 rentIn;
+    uint256 rentPaid;
+    uint256 rentArrears;
 }

@@ -19,7 +19,11 @@ import {DealStatus, FleetEntryTerms, PeriodMetrics, TriggerTerms} from "./ICasca
 /// at creation that the feed answers `decimals()` and `latestRoundData()` the same way (a feed with no round yet is
 /// refused); it does not check the answer's value or freshness.
 interface IRiskEngine {
-    /// @notice What the deal knows of a period before its waterfall runs. Note arrays by rank.
+    /// @notice What the deal knows of a period before its waterfall runs. Note arrays by rank. `cash` is the period's
+    /// cash before a tenant's site rent, `feesDue` the rent due (a tenant's; arrears included) and the keeper bounty,
+    /// trustee and servicer fees due: the cash available for debt service is the cash net of both. `rentIn` is the
+    /// part of `cash` a site received from its tenant deals on chain: not reported revenue, so not part of the
+    /// servicer's shortfall.
     struct AssessInput {
         uint256 period;
         bool finalPeriod;
@@ -37,6 +41,7 @@ interface IRiskEngine {
         uint256[] outstanding;
         uint256[] interestDue;
         uint256[] principalDue;
+        uint256 rentIn;
     }
 
     /// @notice Whether a fleet entry counts as collateral. The term sheet's entries are `Confirmed`; entries the issuer

@@ -11,9 +11,9 @@ import {OracleTerms} from "./ICascadeTypes.sol";
 /// load for a data-center deal; U = billed / available), revenue in stablecoin units, the facility energy drawn (kWh),
 /// its power usage effectiveness (PUE, facility energy / IT energy, × {PUE_SCALE}), an appraisal of the deal's
 /// collateral (stablecoin units; 0: none) and the hash of the servicer's off-chain report. Reporters sign its EIP-712
-/// digest (domain: this contract on this chain). The signed struct also names the chain id, this oracle, the deal's reporter set and the
-/// report round, so a signature made for another chain, another oracle deployment, another deal, an older reporter
-/// set or a voided round is refused with its own error before any signature is checked.
+/// digest (domain: this contract on this chain). The signed struct also names the chain id, this oracle, the deal's
+/// reporter set and the report round, so a signature made for another chain, another oracle deployment, another deal,
+/// an older reporter set or a voided round is refused with its own error before any signature is checked.
 ///
 /// Lifecycle of a period: None → Pending (a quorum report was accepted) → Final once the dispute window has passed.
 /// A reporter of the deal or the deal's guardian may dispute a pending report: it is void, the round number rises and

@@ -52,6 +52,17 @@ import {CloneArgs} from "./CloneArgs.sol";
 /// | 71 – 78 | floorRate        | uint64                                               |
 /// | 79 – 86 | capRate          | uint64                                               |
 ///
+/// After the tranches, at T = 187 + 87 · `trancheCount`, the deal's factory and its site (a tenant deal's; zero
+/// otherwise, see {SiteTerms}):
+///
+/// | bytes       | field       | meaning                                                     |
+/// | ----------- | ----------- | ----------------------------------------------------------- |
+/// | T + 0 – 19  | factory     | the factory that created the deal                           |
+/// | T + 20 – 39 | site        | the site deal the tenant pays rent to (zero: no site)       |
+/// | T + 40 – 41 | rentBps     | uint16: rent as a share of the period's reported revenue    |
+/// | T + 42 – 57 | rentPerUnit | uint128: rent per unit of capacity per period               |
+/// | T + 58 – 61 | capacity    | uint32: the deal's capacity (its oracle terms' `fleetGpus`) |
+///
 /// @dev Each getter is one EXTCODECOPY of the deal's own (warm) code ({CloneArgs.word}) instead of a storage read;
 /// {terms} two, {schedule} one for two fields.
 library DealArgs {
@@ -80,15 +91,21 @@ library DealArgs {
     /// @notice Bytes of a tranche's record.
     uint256 internal constant TRANCHE_BYTES = 87;
 
+    uint256 private constant FACTORY = 0;
+    uint256 private constant SITE = 20;
+    uint256 private constant RENT_PER_UNIT = 42;
+    /// @notice Bytes of the record after the tranches.
+    uint256 internal constant TAIL_BYTES = 62;
+
     /// @notice The clone arguments of a deal with terms `t`, its utilization oracle and risk engine, and the tokens
-    /// and offerings of its tranches (by rank).
+    /// and offerings of its tranches (by rank). The factory is the caller (this library runs in its code).
     function encode(
         TermSheet calldata t,
         address oracle_,
         address risk,
         address[] memory tokens,
         address[] memory offerings
-    ) internal pure returns (bytes memory args) {
+    ) internal view returns (bytes memory args) {
         args = bytes.concat(
             abi.encodePacked(t.stablecoin, oracle_, risk, t.issuer, t.servicer, t.trustee),
             abi.encodePacked(t.start, t.periodLength, t.periodCount, t.pledgedShareBps, t.servicerFeeBps),
@@ -97,6 +114,10 @@ library DealArgs {
         for (uint256 i; i < t.tranches.length; ++i) {
             args = bytes.concat(args, _tranche(t.tranches[i], tokens[i], offerings[i]));
         }
+        args = bytes.concat(
+            args,
+            abi.encodePacked(address(this), t.site.site, t.site.rentBps, t.site.rentPerUnit, t.oracle.fleetGpus)
+        );
     }
 
     function _tranche(TrancheTerms calldata tr, address token_, address offering_) private pure returns (bytes memory) {
@@ -208,6 +229,29 @@ library DealArgs {
         w = CloneArgs.word(base + FLOOR_RATE);
         c.floorRate = uint64(w >> 192); // bytes 71 – 78
         c.capRate = uint64(w >> 128); // bytes 79 – 86
+    }
+
+    /// @notice The factory that created the deal.
+    function factory() internal view returns (address) {
+        return _address(_tail() + FACTORY);
+    }
+
+    /// @notice The deal's site and rent (all zero without a site), from one word, and a second one with a site.
+    function site() internal view returns (address site_, uint256 rentBps, uint256 rentPerUnit, uint256 capacity) {
+        uint256 tail = _tail();
+        uint256 w = CloneArgs.word(tail + SITE);
+        site_ = address(uint160(w >> 96)); // bytes T + 20 – 39
+        if (site_ != address(0)) {
+            rentBps = uint16(w >> 80); // bytes T + 40 – 41
+            w = CloneArgs.word(tail + RENT_PER_UNIT);
+            rentPerUnit = uint128(w >> 128); // bytes T + 42 – 57
+            capacity = uint32(w >> 96); // bytes T + 58 – 61
+        }
+    }
+
+    /// @dev Start of the record after the tranches.
+    function _tail() private view returns (uint256) {
+        return _trancheAt(trancheCount());
     }
 
     /// @dev Start of tranche `index`'s record.

@@ -12,9 +12,9 @@ library PeriodSchedule {
         return uint64(start + (period + 1) * length);
     }
 
-    /// @notice Capacity units (GPU-hours, or kWh of IT load) of a deal of `units` GPUs (or kW of IT capacity) in a period
-    /// of `length` seconds, rounded down: the oracle's bound on the capacity a report may call available, and the
-    /// denominator of the Occupancy covenant.
+    /// @notice Capacity units (GPU-hours, or kWh of IT load) of a deal of `units` GPUs (or kW of IT capacity) in a
+    /// period of `length` seconds, rounded down: the oracle's bound on the capacity a report may call available, and
+    /// the denominator of the Occupancy covenant.
     function capacityOf(uint256 units, uint256 length) internal pure returns (uint256) {
         return (units * length) / HOUR;
     }

@@ -142,8 +142,8 @@ library RiskEngineArgs {
         }
     }
 
-    /// @notice Whether the engine reads each reported period's energy, PUE and appraisal from the oracle: the deal marks
-    /// to appraisals or has a PUE trigger ({encode}).
+    /// @notice Whether the engine reads each reported period's energy, PUE and appraisal from the oracle: the deal
+    /// marks to appraisals or has a PUE trigger ({encode}).
     function readsFacility(bytes memory args_) internal pure returns (bool) {
         uint256 params;
         // solhint-disable-next-line no-inline-assembly

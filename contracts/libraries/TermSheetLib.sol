@@ -6,6 +6,7 @@ import {
     CouponType,
     PrincipalType,
     RiskTerms,
+    SiteTerms,
     TermSheet,
     TrancheKind,
     TrancheTerms
@@ -52,11 +53,19 @@ library TermSheetLib {
             _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount, t.registry != address(0));
         }
         _validateRisk(t.risk);
-        // Any capacity unit is valid (its bounds are the oracle's). Equity waterfalls and sites are not accepted yet.
+        // Equity waterfalls are not accepted yet.
         if (t.equity.tiers.length != 0 || t.equity.sponsorClass != 0) _fail(IDeal.TermSheetField.EquityTier, 0);
-        if (t.site.site != address(0) || t.site.rentBps != 0 || t.site.rentPerUnit != 0) {
-            _fail(IDeal.TermSheetField.Site, 0);
-        }
+        _validateSite(t.site, t.pledgedShareBps);
+    }
+
+    /// @dev Rent names a site and a site names some rent; the share of revenue is at most the share pledged to the deal
+    /// (its cash each period is that share). The factory checks the site itself.
+    function _validateSite(SiteTerms calldata s, uint16 pledgedShareBps) private pure {
+        bool valid =
+            s.site == address(0)
+                ? s.rentBps == 0 && s.rentPerUnit == 0
+                : (s.rentBps != 0 || s.rentPerUnit != 0) && s.rentBps <= pledgedShareBps;
+        if (!valid) _fail(IDeal.TermSheetField.Site, 0);
     }
 
     function _validateRisk(RiskTerms calldata r) private pure {

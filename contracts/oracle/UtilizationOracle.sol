@@ -87,6 +87,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         cfg.reportDeadline = t.reportDeadline;
         cfg.reporterChangeDelay = t.reporterChangeDelay;
         cfg.fleetGpus = t.fleetGpus;
+        cfg.unit = t.unit;
         cfg.start = IDeal(deal).start();
         cfg.periodLength = IDeal(deal).periodLength();
         cfg.periodCount = uint16(IDeal(deal).periodCount());
@@ -464,6 +465,7 @@ contract UtilizationOracle is IUtilizationOracle, AccessControl, EIP712 {
         t.reportDeadline = cfg.reportDeadline;
         t.reporterChangeDelay = cfg.reporterChangeDelay;
         t.fleetGpus = cfg.fleetGpus;
+        t.unit = cfg.unit;
         t.maxPricePerGpuHour = cfg.maxPricePerGpuHour;
         t.maxUtilizationStep = cfg.maxUtilizationStep;
         t.unit = cfg.unit;

@@ -31,6 +31,7 @@ export default buildModule("CascadeDeal", (m) => {
     id: "DealAddress",
     emitter: factory,
   });
-  const deal = m.contractAt("Deal", dealAddress, { id: "DealContract" });
+  // A deal's whole interface: its own code runs part of it and delegates the rest to the deal extension.
+  const deal = m.contractAt("IDeal", dealAddress, { id: "DealContract" });
   return { factory, deal };
 });

@@ -21,7 +21,8 @@ export default buildModule("CascadeProtocol", (m) => {
   const complianceAgent = m.getParameter("complianceAgent", m.getAccount(0));
 
   const oracle = m.contract("UtilizationOracle", [admin]);
-  const dealImplementation = m.contract("Deal");
+  const dealExtension = m.contract("DealExtension");
+  const dealImplementation = m.contract("Deal", [dealExtension]);
   const tokenExtension = m.contract("TrancheTokenExtension");
   const tokenImplementation = m.contract("TrancheToken", [tokenExtension]);
   const offeringImplementation = m.contract("Offering");

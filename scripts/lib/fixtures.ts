@@ -2,8 +2,11 @@ import { ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 
+import type { InterfaceAbi } from "ethers";
+
+import { dealAbi } from "../../sdk/generated/abis.js";
 import type {
-  Deal,
+  IDeal,
   DealFactory,
   MockStablecoin,
   Offering,
@@ -301,7 +304,9 @@ export async function deployProtocol(
     decimals,
   ])) as unknown as MockStablecoin;
   const oracle = await ethers.deployContract("UtilizationOracle", [admin.address]);
-  const dealImpl = await ethers.deployContract("Deal");
+  // The deal's implementation delegates what it does not run itself to the extension.
+  const dealExtension = await ethers.deployContract("DealExtension");
+  const dealImpl = await ethers.deployContract("Deal", [await dealExtension.getAddress()]);
   const tokenExtension = await ethers.deployContract("TrancheTokenExtension");
   const tokenImpl = await ethers.deployContract("TrancheToken", [
     await tokenExtension.getAddress(),
@@ -412,7 +417,7 @@ export async function standardTermSheet(
 }
 
 export interface DealHandles {
-  deal: Deal;
+  deal: IDeal;
   tokens: ITrancheToken[];
   offerings: Offering[];
   terms: TermSheetInput;
@@ -425,6 +430,15 @@ export async function factoryAsIssuer(
   terms: TermSheetInput,
 ): Promise<DealFactory> {
   return protocol.factory.connect(await ethers.getSigner(terms.issuer));
+}
+
+/**
+ * The deal at `address`, typed as {@link IDeal} (its whole interface) and called through the SDK's ABI of a deal
+ * (`Deal` and `DealExtension` merged): its roles, pause and library errors are there too, for `revertedWithCustomError`
+ * and `emit` on `Paused` or `AccessControlUnauthorizedAccount`.
+ */
+export async function dealAt(ethers: HardhatEthers, address: string): Promise<IDeal> {
+  return (await ethers.getContractAt(dealAbi as unknown as InterfaceAbi, address)) as unknown as IDeal;
 }
 
 /** Creates the deal of `terms`, sent by its issuer. */
@@ -445,7 +459,7 @@ export async function createDeal(
       }
     })
     .find((l) => l?.name === "DealCreated");
-  const deal = await ethers.getContractAt("Deal", log!.args.deal as string);
+  const deal = await dealAt(ethers, log!.args.deal as string);
   const tokens = await Promise.all(
     (log!.args.tokens as string[]).map((a) => ethers.getContractAt("ITrancheToken", a)),
   );
@@ -535,7 +549,7 @@ export async function signReport(
 export async function buildReport(
   ethers: HardhatEthers,
   protocol: Protocol,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue: bigint,
   billed = 700_000n,
@@ -571,7 +585,7 @@ export async function proposeReport(
   ethers: HardhatEthers,
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue: bigint,
   billed = 700_000n,
@@ -600,7 +614,7 @@ export async function submitReport(
   networkHelpers: NetworkHelpers,
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue: bigint,
   billed = 700_000n,
@@ -631,7 +645,7 @@ export async function submitReport(
 export async function markUnreported(
   networkHelpers: NetworkHelpers,
   protocol: Protocol,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   caller?: HardhatEthersSigner,
 ): Promise<void> {
@@ -665,4 +679,51 @@ export async function activateDeal(
       .connect(inv)
       ["deposit(uint256,address)"](h.terms.tranches[i].faceAmount, inv.address);
   }
+}
+
+// ------------------------------------------------------------------ sites and tenants
+
+/** `base` as a data-center site: its capacity counted in kilowatt-hours of IT load, `kw` kW of it. */
+export function siteTermSheet(base: TermSheetInput, kw = 10_000n): TermSheetInput {
+  return { ...base, oracle: { ...base.oracle, unit: CapacityUnit.KilowattHours, fleetGpus: kw } };
+}
+
+/** `base` as a tenant of `site`: `rentBps` of each period's reported revenue plus `rentPerUnit` per GPU a period. */
+export function tenantTermSheet(
+  base: TermSheetInput,
+  site: string,
+  rentBps: number,
+  rentPerUnit: bigint,
+): TermSheetInput {
+  return { ...base, site: { site, rentBps, rentPerUnit } };
+}
+
+/**
+ * {@link activateDeal} for deals that share one offering window: every tranche of each fully subscribed (investor i
+ * takes tranche i of every deal), every offering closed, and the time moved to the latest start.
+ */
+export async function activateDeals(
+  networkHelpers: NetworkHelpers,
+  protocol: Protocol,
+  r: Roles,
+  hs: DealHandles[],
+): Promise<void> {
+  const opens = hs.reduce((a, h) => (h.terms.offeringOpensAt > a ? h.terms.offeringOpensAt : a), 0n);
+  await networkHelpers.time.increaseTo(opens);
+  for (const h of hs)
+    for (let i = 0; i < h.offerings.length; i++)
+      await subscribe(protocol, h.offerings[i], r.investors[i], h.terms.tranches[i].faceAmount);
+  const closes = hs.reduce((a, h) => (h.terms.offeringClosesAt > a ? h.terms.offeringClosesAt : a), 0n);
+  await networkHelpers.time.increaseTo(closes);
+  for (const h of hs) {
+    for (const o of h.offerings) await o.close();
+    for (let i = 0; i < h.offerings.length; i++) {
+      const inv = r.investors[i];
+      await h.offerings[i]
+        .connect(inv)
+        ["deposit(uint256,address)"](h.terms.tranches[i].faceAmount, inv.address);
+    }
+  }
+  const start = hs.reduce((a, h) => (h.terms.start > a ? h.terms.start : a), 0n);
+  if (BigInt(await networkHelpers.time.latest()) < start) await networkHelpers.time.increaseTo(start);
 }

@@ -4,6 +4,7 @@
  */
 import { StatementText } from "../../cli/lib/statements.js";
 import {
+  CapacityUnit,
   CouponType,
   PrincipalType,
   RiskMetric,
@@ -52,11 +53,14 @@ export class Report {
         `keeper bounty ${this.usd(t.keeperBounty)}/period`,
     );
     const o = t.oracle;
+    // A data center's capacity is kW of IT load, billed by the kWh.
+    const kwh = o.unit === CapacityUnit.KilowattHours;
     this.line(
       `  reports signed by ${o.threshold} of ${o.reporters.length} reporters · open to dispute for ` +
         `${duration(o.disputeWindow)} · unreported after ${duration(o.reportDeadline)} · reporter changes wait ` +
-        `${duration(o.reporterChangeDelay)} · bounds: ${int(o.fleetGpus)} GPUs, ≤ ${this.usd(o.maxPricePerGpuHour)}` +
-        `/GPU-h, utilization step ≤ ${pct(o.maxUtilizationStep)} unless every reporter signs`,
+        `${duration(o.reporterChangeDelay)} · bounds: ${int(o.fleetGpus)} ${kwh ? "kW" : "GPUs"}, ≤ ` +
+        `${this.usd(o.maxPricePerGpuHour)}/${kwh ? "kWh" : "GPU-h"}, utilization step ≤ ` +
+        `${pct(o.maxUtilizationStep)} unless every reporter signs`,
     );
     this.table(
       [

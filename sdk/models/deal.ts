@@ -1,9 +1,11 @@
 /**
- * Mirrors `contracts/core/Deal.sol`: the deal's state machine. `distribute` runs a period as `Deal.distribute` does
- * (the risk engine's assessment, `./risk.ts`, sets the order; the waterfall, `./waterfall.ts`, pays it; the status and
- * balances follow), `writeDown`, `depositRecoveries` and `cleanUpCall` are the deal's loss, recovery and clean-up
- * paths, `factor` its bond factor. Same numbers as the contract to the wei (the SDK tests check it against chain
- * statements). Pure: imports nothing from viem.
+ * Mirrors `contracts/core/Deal.sol` (and `DealExtension.sol`, the same deal): the deal's state machine. `distribute`
+ * runs a period as `Deal.distribute` does (a site counts its tenants' rent as cash and a tenant pays its site's rent
+ * first, `siteRentDue`; the risk engine's assessment, `./risk.ts`, sets the order; the waterfall, `./waterfall.ts`,
+ * pays it; the status and balances follow), `receiveRent` is a site's side of a tenant's rent, `writeDown`,
+ * `depositRecoveries` and `cleanUpCall` are the deal's loss, recovery and clean-up paths, `factor` its bond factor.
+ * Same numbers as the contract to the wei (the SDK tests check it against chain statements). Pure: imports nothing
+ * from viem.
  */
 import {
   CouponType,
@@ -84,9 +86,47 @@ export function initialDealState(terms: WaterfallTerms, issued: readonly bigint[
     trusteeFeeArrears: 0n,
     servicerFeeArrears: 0n,
     missedReports: 0,
+    rentPending: 0n,
+    rentArrears: 0n,
     tranches,
     risk: initialRiskState(riskTermsOf(terms)),
   };
+}
+
+// ------------------------------------------------------------------ site rent
+
+/**
+ * The site rent a tenant deal owes for a period (`Deal._rent`): `rentBps` of the period's reported revenue (none for
+ * an unreported period), `rentPerUnit` for each unit of its capacity (`oracle.fleetGpus`), and `arrears`, the rent
+ * earlier periods left unpaid. Zero for a deal without a site.
+ */
+export function siteRentDue(
+  terms: Pick<WaterfallTerms, "site" | "oracle">,
+  outcome: PeriodOutcome,
+  arrears: bigint,
+): bigint {
+  const site = terms.site;
+  if (site === undefined || site.site === ZERO_ADDRESS) return 0n;
+  const share = isReported(outcome) ? bpsOfDown(outcome.revenue, site.rentBps) : 0n;
+  return share + site.rentPerUnit * BigInt(terms.oracle?.fleetGpus ?? 0) + arrears;
+}
+
+/**
+ * A site's side of a tenant's rent (`Deal.receiveRent`): until the site has ended the rent waits for its next
+ * distribution (`rentPending`, cash of that period); once it has ended (Repaid, Defaulted or Cancelled) it pays on at
+ * once as the recoveries of a defaulted deal do (written-down notes and their arrears by rank, then the residual).
+ */
+export function receiveRent(state: DealModelState, amount: bigint): RecoveriesResult {
+  if (amount < 0n) throw new RangeError("receiveRent: negative amount");
+  if (state.status < DealStatus.Repaid) {
+    return {
+      next: { ...state, rentPending: state.rentPending + amount },
+      allocations: [],
+      left: amount,
+      destination: "rent pending",
+    };
+  }
+  return payRecoveries(state, amount);
 }
 
 // ------------------------------------------------------------------ a period
@@ -132,10 +172,15 @@ export function distribute(
   const undistributed = state.collections + collections;
   // The report caps the cash at the pool's share of revenue, except at the final period or without a report: then
   // all of it goes out.
-  const cash =
+  const collected =
     finalPeriod || !reported
       ? undistributed
       : min(undistributed, bpsOfDown(revenue, terms.pledgedShareBps));
+  // A site's rent from its tenants is cash of the period as received; a tenant then pays its site's rent first.
+  const rentIn = state.rentPending;
+  const rentDue = siteRentDue(terms, outcome, state.rentArrears);
+  const rentPaid = min(collected + rentIn, rentDue);
+  const cash = collected + rentIn - rentPaid;
 
   const notes = terms.tranches.length - 1;
   const rates: bigint[] = [];
@@ -180,11 +225,12 @@ export function distribute(
       gpuHoursBilled: billed,
       revenue,
       pledgedShareBps: terms.pledgedShareBps,
-      cash,
+      // The covenants see the cash net of rent: the rent is cash of the period, due ahead of the fees.
+      cash: cash + rentPaid,
       reserve: state.reserve,
       recoveries: state.recoveries,
       reserveTarget,
-      feesDue: keeperBountyDue + trusteeFeeDue + servicerFeeDue,
+      feesDue: rentDue + keeperBountyDue + trusteeFeeDue + servicerFeeDue,
       outstanding,
       interestDue,
       principalDue: principalDues,
@@ -196,11 +242,13 @@ export function distribute(
           : (BigInt(terms.oracle.fleetGpus) * BigInt(terms.periodLength)) / 3_600n,
       pue: reported ? (outcome.pue ?? 0) : 0,
       appraisal: reported ? (outcome.appraisal ?? 0n) : 0n,
+      rentIn,
     },
     market.index,
   );
   // An event of default sweeps every collection held into the paydown (the servicer fee stays on the period's cash).
-  const paidCash = assessment.mode === DealStatus.Accelerated ? undistributed : cash;
+  const sweep = assessment.mode === DealStatus.Accelerated ? undistributed - collected : 0n;
+  const paidCash = cash + sweep;
   const recoveriesSwept = releaseRecoveries ? state.recoveries : 0n;
   const input: WaterfallInput = {
     mode: waterfallModeOf(assessment.mode),
@@ -238,7 +286,7 @@ export function distribute(
     if (principalLeft) writeDownAll(tranches);
     status = allRepaid ? DealStatus.Repaid : DealStatus.Defaulted;
   }
-  const collectionsCarried = undistributed - paidCash;
+  const collectionsCarried = undistributed - collected - sweep;
   const equity = state.tranches[notes];
   const equityIssued = equity !== undefined && equity.issued !== 0n;
   const missedReports = state.missedReports + (reported ? 0 : 1);
@@ -253,13 +301,15 @@ export function distribute(
     trusteeFeeArrears: trusteeFeeDue - r.trusteeFeePaid,
     servicerFeeArrears: servicerFeeDue - r.servicerFeePaid,
     missedReports,
+    rentPending: 0n,
+    rentArrears: rentDue - rentPaid,
     tranches,
     risk: assessment.next,
   };
   const statement: PeriodStatement = {
     period: BigInt(period),
     reported,
-    cashIn: paidCash,
+    cashIn: paidCash + rentPaid,
     reserveReleased: r.reserveReleased,
     reserveDrawn: r.reserveDrawn,
     keeperBountyPaid: r.keeperBountyPaid,
@@ -284,6 +334,9 @@ export function distribute(
       ? (market.equityToken ?? ZERO_ADDRESS)
       : (terms.issuer ?? ZERO_ADDRESS),
     recoveriesApplied,
+    rentIn,
+    rentPaid,
+    rentArrears: rentDue - rentPaid,
   };
   return {
     statement,
@@ -295,6 +348,7 @@ export function distribute(
       interestArrears: tranches.slice(0, notes).map((t) => t.arrears),
       principalDue: principalDues,
       outstanding: tranches.slice(0, notes).map((t) => t.outstanding),
+      rentDue,
       keeperBountyDue,
       trusteeFeeDue,
       servicerFeeDue,
@@ -313,6 +367,7 @@ export function distribute(
 export function statementBalances(s: PeriodStatement): boolean {
   const inflow = s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn;
   const outflow =
+    s.rentPaid +
     s.keeperBountyPaid +
     s.trusteeFeePaid +
     s.servicerFeePaid +
@@ -362,10 +417,10 @@ export function writeDown(
 ): { next: DealModelState; cuts: bigint[] } {
   if (state.status !== DealStatus.Accelerated)
     throw new RangeError(`WriteDownNotAllowed(${state.status})`);
-  if (state.collections !== 0n || state.reserve !== 0n || state.recoveries !== 0n)
-    throw new RangeError(
-      `RecoveriesNotExhausted(${state.collections}, ${state.reserve}, ${state.recoveries})`,
-    );
+  // A site's pending rent is cash held, like the collections.
+  const held = state.collections + state.rentPending;
+  if (held !== 0n || state.reserve !== 0n || state.recoveries !== 0n)
+    throw new RangeError(`RecoveriesNotExhausted(${held}, ${state.reserve}, ${state.recoveries})`);
   const tranches = copyTranches(state);
   const notes = tranches.length - 1;
   const outstanding = tranches.slice(0, notes).reduce((a, t) => a + t.outstanding, 0n);
@@ -402,6 +457,15 @@ export function depositRecoveries(state: DealModelState, amount: bigint): Recove
     };
   }
   if (state.status !== DealStatus.Defaulted) throw new RangeError(`DealNotActive(${state.status})`);
+  return payRecoveries(state, amount);
+}
+
+/**
+ * Cash an ended deal received as recoveries (a deposit into a defaulted deal, or a site's rent once it has ended):
+ * note by note in rank order, written-down principal, then interest arrears; the rest to equity (the issuer, credited,
+ * when no equity was sold).
+ */
+function payRecoveries(state: DealModelState, amount: bigint): RecoveriesResult {
   const tranches = copyTranches(state);
   const notes = tranches.length - 1;
   const allocations: RecoveryAllocation[] = [];
@@ -455,13 +519,19 @@ export function cleanUpCall(
     tranches[i].writtenDown = 0n;
   }
   const residual =
-    state.collections + state.reserve + state.recoveries + quote.fromIssuer - quote.payoff;
+    state.collections +
+    state.rentPending +
+    state.reserve +
+    state.recoveries +
+    quote.fromIssuer -
+    quote.payoff;
   const equityIssued = tranches[notes].issued !== 0n;
   return {
     next: {
       ...state,
       status: DealStatus.Repaid,
       collections: 0n,
+      rentPending: 0n,
       reserve: 0n,
       recoveries: 0n,
       residualOwed: equityIssued ? state.residualOwed : state.residualOwed + residual,

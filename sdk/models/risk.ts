@@ -223,7 +223,8 @@ function measure(
     ltv: ltvUp(notesOutstanding, value),
     seniorCurve: notes === 0 ? 0n : ltvUp(a.outstanding[0], value),
     reserveLevel: coverageDown(a.reserve, a.reserveTarget),
-    servicerShortfall: a.reported && pledged > a.cash ? pledged - a.cash : 0n,
+    // The rent a site received from its tenant deals is cash the servicer did not collect.
+    servicerShortfall: a.reported && pledged > a.cash - a.rentIn ? pledged - (a.cash - a.rentIn) : 0n,
     breakEvenUtilization: breakEven(a, debtService),
     overcollateralization,
     interestCoverage,
@@ -541,7 +542,8 @@ export function cleanUpQuote(
     q.interest.push(interest);
     q.payoff += interest + t.outstanding + t.writtenDown;
   }
-  const held = state.collections + state.reserve + state.recoveries;
+  // `Deal.undistributedCollections` counts a site's pending rent with the collections.
+  const held = state.collections + state.rentPending + state.reserve + state.recoveries;
   q.fromIssuer = q.payoff > held ? q.payoff - held : 0n;
   return q;
 }

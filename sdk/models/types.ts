@@ -8,6 +8,7 @@ import {
   type Address,
   type FleetEntryStatus,
   type FleetEntryTerms,
+  type OracleTerms,
   type PeriodMetrics,
   type PeriodStatement,
   type ReportContent,
@@ -31,7 +32,8 @@ export function isRunning(status: number): boolean {
 
 /**
  * The term-sheet fields the period logic reads. A full {@link TermSheet} satisfies it. `issuer` only names the
- * residual's recipient in a statement when no equity was issued.
+ * residual's recipient in a statement when no equity was issued. A tenant deal's `site` and its capacity
+ * (`oracle.fleetGpus`) set the rent it pays first each period (none without them).
  */
 export type WaterfallTerms = Pick<
   TermSheet,
@@ -44,7 +46,7 @@ export type WaterfallTerms = Pick<
   | "keeperBounty"
   | "tranches"
 > &
-  Partial<Pick<TermSheet, "start" | "risk" | "issuer">> & {
+  Partial<Pick<TermSheet, "start" | "risk" | "issuer" | "site">> & {
     /** The oracle's capacity (`fleetGpus`): the Occupancy covenant's denominator. */
     oracle?: Pick<TermSheet["oracle"], "fleetGpus">;
   };
@@ -81,6 +83,10 @@ export interface DealModelState {
   servicerFeeArrears: bigint;
   /** Periods distributed without a report (marked unreported by the oracle). */
   missedReports: number;
+  /** A site: rent its tenant deals paid since its last distribution (`Deal.pendingRent`), cash of its next period. */
+  rentPending: bigint;
+  /** A tenant: rent left unpaid by its last period (`Deal.rentArrears`), due with the next period's rent. */
+  rentArrears: bigint;
   /** Every tranche, by rank; the last one is the equity. */
   tranches: readonly TrancheState[];
   /** The deal's risk engine: fleet, price index, trigger states, running sums. */
@@ -191,7 +197,7 @@ export interface AssessInput {
   /** The deal's recovery account: collateral at par. */
   recoveries: bigint;
   reserveTarget: bigint;
-  /** Keeper bounty + trustee fee + servicer fee due (arrears included). */
+  /** A tenant's site rent due + keeper bounty + trustee fee + servicer fee due (arrears included). */
   feesDue: bigint;
   outstanding: readonly bigint[];
   interestDue: readonly bigint[];
@@ -204,6 +210,8 @@ export interface AssessInput {
   capacity?: bigint;
   pue?: number;
   appraisal?: bigint;
+  /** Of `cash`, the rent a site received from its tenant deals (not collected: outside the servicer shortfall). */
+  rentIn: bigint;
 }
 
 /** What `RiskEngine.assess` did for a period. */
@@ -268,6 +276,8 @@ export interface PeriodDetail {
   principalDue: bigint[];
   /** Outstanding principal of each note after payment (after any final write-off). */
   outstanding: bigint[];
+  /** A tenant: the site rent due (a share of the reported revenue, per unit of capacity, arrears), zero without a site. */
+  rentDue: bigint;
   keeperBountyDue: bigint;
   trusteeFeeDue: bigint;
   servicerFeeDue: bigint;
@@ -323,8 +333,8 @@ export interface RecoveriesResult {
   allocations: RecoveryAllocation[];
   /** What the notes did not take at once: held in the recovery account of a running deal, else the residual. */
   left: bigint;
-  /** Where `left` went (`issuer`: credited to it in the deal). */
-  destination: "recovery account" | "equity" | "issuer";
+  /** Where `left` went (`issuer`: credited to it in the deal; `rent pending`: a site's rent, cash of its next period). */
+  destination: "recovery account" | "rent pending" | "equity" | "issuer";
 }
 
 /** `IRiskEngine.CleanUpQuote`. */

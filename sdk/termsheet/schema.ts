@@ -1200,6 +1200,39 @@ export function equityTrancheRules(t: Record<string, unknown>, add: AddIssue): v
   });
 }
 
+// ------------------------------------------------------------------ the site
+
+/** A tenant deal's site: the data-center deal it pays rent to, first in each period's waterfall. */
+export const siteSchema = z
+  .strictObject({
+    deal: address.meta({
+      description:
+        "The site: a data-center deal (capacity in kilowatt-hours) of the same factory and stablecoin that has not ended.",
+    }),
+    rentPct: pct(FRACTION_BPS)
+      .meta({
+        description:
+          "Rent as a share of each period's reported revenue (none for an unreported period); at most the pledged share.",
+      })
+      .optional(),
+    rentBps: bps(FRACTION_BPS).optional(),
+    rentPerUnit: amount(
+      "Rent for each unit of the deal's capacity (oracle.fleetGpus: per GPU) each period, in whole stablecoin units.",
+    ).optional(),
+    notes: notes.optional(),
+  })
+  .check(
+    rule((_s, add, given) => {
+      oneOf(given, ["rentPct", "rentBps"], false, add);
+      if (!given("rentPct") && !given("rentBps") && !given("rentPerUnit"))
+        add([], "names no rent: give rentPct (or rentBps), rentPerUnit, or both");
+    }),
+  )
+  .meta({
+    description:
+      "The data-center site this GPU deal rents space and power in, and the rent it pays there on chain, first in each period's waterfall (before the keeper bounty), with what a period cannot pay carried as arrears. Absent: no site.",
+  });
+
 // ------------------------------------------------------------------ the term sheet
 
 const termSheetShape = {
@@ -1245,6 +1278,7 @@ const termSheetShape = {
   ),
   oracle: oracleSchema,
   risk: riskSchema.optional(),
+  site: siteSchema.optional(),
   tranches: z
     .array(trancheSchema, { error: expected("an array of tranches") })
     .min(2, { error: `needs 2 to ${MAX_TRANCHES} tranches (notes by rank, then one equity)` })
@@ -1266,6 +1300,17 @@ export const termSheetSchema = z
     rule((t, add, given) => {
       oneOf(given, ["pledgedSharePct", "pledgedShareBps"], true, add);
       oneOf(given, ["servicerFeePct", "servicerFeeBps"], true, add);
+      // TermSheetLib: the rent's share of revenue is at most the share pledged to the deal (its cash).
+      const site = t.site as unknown;
+      if (typeof site === "object" && site !== null) {
+        const rent = rateOf(site as Record<string, unknown>, "rent", FRACTION_BPS);
+        const pledged = rateOf(t as Record<string, unknown>, "pledgedShare", SHARE);
+        if (rent !== undefined && pledged !== undefined && rent > pledged)
+          add(
+            ["site", rateKey(site as Record<string, unknown>, "rent")],
+            `the rent's share of revenue (${rent} bps) is above the pledged share (${pledged} bps): the deal's cash is the pledged share`,
+          );
+      }
       const tranches = Array.isArray(t.tranches) ? t.tranches : [];
       const periodCount = valid(termSheetShape.periodCount, t.periodCount)
         ? t.periodCount
@@ -1325,6 +1370,7 @@ export type PriceFeedJson = z.input<typeof priceFeedSchema>;
 export type TransferRulesJson = z.input<typeof transferSchema>;
 export type EquityJson = z.input<typeof equitySchema>;
 export type EquityTierJson = z.input<typeof equityTierSchema>;
+export type SiteJson = z.input<typeof siteSchema>;
 /** A decimal given as a string (`"6000000"`, `"0.5"`, `"25,000,000"`) or a number. */
 export type DecimalInput = string | number;
 

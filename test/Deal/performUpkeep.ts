@@ -477,6 +477,10 @@ describe("Deal", function () {
           [6n * M, 2n * M, M],
           await h.tokens[3].getAddress(),
           0n,
+          // No site, no tenants: no rent in or out.
+          0n,
+          0n,
+          0n,
         ]);
       // The fees are credited to the trustee and the servicer, who withdraw them.
       expect(await deal.feesOwed()).to.deep.equal([2n * K, servicerFee]);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import type { Deal } from "../../types/ethers-contracts/index.js";
+import type { IDeal } from "../../types/ethers-contracts/index.js";
 import {
   DealStatus,
   PERIOD,
@@ -86,7 +86,7 @@ describe("Deal", function () {
      * model counts them); each withdraws its own and the deal is left with nothing.
      */
     async function expectOnlyFeesLeftThenWithdrawn(
-      f: { deal: Deal; dealAddress: string; protocol: Protocol; r: Roles },
+      f: { deal: IDeal; dealAddress: string; protocol: Protocol; r: Roles },
       model: { trusteeFeesOwed: bigint; servicerFeesOwed: bigint },
     ) {
       const { deal, protocol, r } = f;
@@ -593,6 +593,10 @@ describe("Deal", function () {
           [seniorInterest, mezzInterest, juniorInterest],
           [6n * M, 2n * M, M],
           await h.tokens[3].getAddress(),
+          0n,
+          // No site, no tenants: no rent in or out.
+          0n,
+          0n,
           0n,
         ]);
       // The fees are credited to the trustee and the servicer, who withdraw them.

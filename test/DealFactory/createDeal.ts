@@ -6,6 +6,7 @@ import {
   USDC,
   WAD,
   createDeal,
+  dealAt,
   equity,
   fixedNote,
   standardTermSheet,
@@ -50,7 +51,7 @@ describe("DealFactory", function () {
       ];
       // Each getter points at deployed code of the right contract.
       const [deal, token, offering] = await Promise.all([
-        ethers.getContractAt("Deal", impls[0]),
+        dealAt(ethers, impls[0]),
         ethers.getContractAt("TrancheToken", impls[1]),
         ethers.getContractAt("Offering", impls[2]),
       ]);
@@ -68,7 +69,7 @@ describe("DealFactory", function () {
 
     it("test_implementations_cannotBeInitialized", async function () {
       const { factory, terms, oracle } = await networkHelpers.loadFixture(factoryFixture);
-      const deal = await ethers.getContractAt("Deal", await factory.dealImplementation());
+      const deal = await dealAt(ethers, await factory.dealImplementation());
       const token = await ethers.getContractAt("TrancheToken", await factory.tokenImplementation());
       const offering = await ethers.getContractAt(
         "Offering",
@@ -306,7 +307,7 @@ describe("DealFactory", function () {
       const { protocol, terms, r, factory } = await networkHelpers.loadFixture(factoryFixture);
       const h = await createDeal(ethers, protocol, terms);
       const d = h.deal;
-      const ADMIN = await d.DEFAULT_ADMIN_ROLE();
+      const ADMIN = ethers.ZeroHash;
       const SERVICER = await d.SERVICER_ROLE();
       const GUARDIAN = await d.GUARDIAN_ROLE();
       expect(SERVICER).to.equal(ethers.id("cascade.role.servicer"));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 
-import { deployProtocol } from "../helpers/fixtures.js";
+import { dealAt, deployProtocol } from "../helpers/fixtures.js";
 import {
   ethers,
   networkHelpers,
@@ -81,7 +81,7 @@ describe("DealFactory", function () {
         .and.to.emit(oracle, "DealRegistered");
       expect(await factory.nonces(r.issuer.address)).to.equal(1n);
       expect(await factory.isDeal(dealAddress)).to.equal(true);
-      const deal = await ethers.getContractAt("Deal", dealAddress);
+      const deal = await dealAt(ethers, dealAddress);
       expect(await deal.issuer()).to.equal(r.issuer.address);
       expect(await deal.hasRole(ethers.ZeroHash, r.issuer.address)).to.equal(true);
       expect(await deal.hasRole(ethers.ZeroHash, outsider.address)).to.equal(false);
@@ -124,7 +124,7 @@ describe("DealFactory", function () {
         c.termsHash,
       ]);
       expect(await factory.nonces(walletAddress)).to.equal(1n);
-      const deal = await ethers.getContractAt("Deal", created.args.deal as string);
+      const deal = await dealAt(ethers, created.args.deal as string);
       expect(await deal.hasRole(ethers.ZeroHash, walletAddress)).to.equal(true);
       // A signature by someone other than the wallet's owner is not the wallet's consent.
       const forged = await signConsent(factory, outsider, walletTerms);

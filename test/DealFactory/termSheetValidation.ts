@@ -2,6 +2,7 @@ import { expect } from "chai";
 
 import {
   CouponType,
+  dealAt,
   PrincipalType,
   USDC,
   WAD,
@@ -431,7 +432,7 @@ describe("DealFactory", function () {
       const edgeDeal = await f.factory.createDeal.staticCall(edge);
       await expect(f.factory.createDeal(edge)).to.emit(f.factory, "DealCreated");
       // The deal reads the coupon back from its clone arguments, the negative slope included.
-      const coupon = (await (await ethers.getContractAt("Deal", edgeDeal)).tranche(1)).coupon;
+      const coupon = (await (await dealAt(ethers, edgeDeal)).tranche(1)).coupon;
       expect([coupon.couponType, coupon.baseRate, coupon.slope, coupon.strike]).to.deep.equal([
         BigInt(CouponType.UtilizationLinked),
         WAD / 10n,

@@ -327,7 +327,7 @@ describe("RiskEngine", function () {
       ];
       terms.risk.triggers = [OCCUPANCY_FLOOR, PUE_CAP];
       await s.protocol.factory.connect(s.r.issuer).createDeal(terms);
-      const deal = await ethers.getContractAt("Deal", await s.protocol.factory.dealAt(0n));
+      const deal = await ethers.getContractAt("IDeal", await s.protocol.factory.dealAt(0n));
       const engine = await ethers.getContractAt("RiskEngine", await deal.riskEngine());
       const life = 2n ** 32n - 1n;
       expect((await engine.fleetEntry(5n)).terms.usefulLife).to.equal(life);

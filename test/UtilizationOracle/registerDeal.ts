@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import {
+  dealAt,
   standardTermSheet,
   WAD,
   type OracleTermsInput,
@@ -108,7 +109,7 @@ describe("UtilizationOracle", function () {
       expect(await oracle.isReporter(dealAddress, r.reporters[2].address)).to.equal(true);
       expect(await oracle.isReporter(dealAddress, r.reporters[1].address)).to.equal(false);
       // Period timing comes from the deal itself.
-      const deal = await ethers.getContractAt("Deal", dealAddress);
+      const deal = await dealAt(ethers, dealAddress);
       expect(await oracle.reportDeadline(dealAddress, 3n)).to.equal(
         (await deal.periodEnd(3)) + REPORT_DEADLINE,
       );

@@ -106,7 +106,7 @@ describe("UtilizationOracle", function () {
       expect(await oracle.reporterSet(dealAddress)).to.equal(1n);
       expect(await oracle.isReporter(dealAddress, outsider.address)).to.equal(false);
       // A new proposal replaces the pending one, with a new eta; a new admin of the deal may propose.
-      await deal.connect(r.issuer).grantRole(await deal.DEFAULT_ADMIN_ROLE(), outsider.address);
+      await deal.connect(r.issuer).grantRole(ethers.ZeroHash, outsider.address);
       at += 100n;
       await time.setNextBlockTimestamp(at);
       await expect(oracle.connect(outsider).proposeReporters(dealAddress, [outsider.address], 1))
@@ -118,7 +118,7 @@ describe("UtilizationOracle", function () {
         at + CHANGE_DELAY,
       ]);
       // The issuer, once its admin role is revoked, may not.
-      await deal.connect(outsider).revokeRole(await deal.DEFAULT_ADMIN_ROLE(), r.issuer.address);
+      await deal.connect(outsider).revokeRole(ethers.ZeroHash, r.issuer.address);
       await expect(oracle.connect(r.issuer).proposeReporters(dealAddress, [outsider.address], 1))
         .to.be.revertedWithCustomError(oracle, "NotDealAdmin")
         .withArgs(dealAddress, r.issuer.address);

@@ -153,13 +153,30 @@ export class CliSession {
 
   /**
    * Reporters 0 and 1 sign the same utilization report of `deal` (`report sign`, side by side; `meter` is the text
-   * whose keccak-256 is the report hash) and `submitter` submits both signatures (`report submit`).
+   * whose keccak-256 is the report hash) and `submitter` submits both signatures (`report submit`). A data-center
+   * report gives `energyMwh`, `pue` and `appraisal` in the CLI's human units (available and billed are then kWh).
    */
   async signAndSubmit(
     deal: string,
-    r: { period: number; available: bigint; billed: bigint; revenue: string; meter: string },
+    r: {
+      period: number;
+      available: bigint;
+      billed: bigint;
+      revenue: string;
+      meter: string;
+      energyMwh?: string;
+      pue?: string;
+      appraisal?: string;
+    },
     submitter: DevRole = "servicer",
   ): Promise<void> {
+    const facility = (
+      [
+        ["--energy-mwh", r.energyMwh],
+        ["--pue", r.pue],
+        ["--appraisal", r.appraisal],
+      ] as const
+    ).flatMap(([flag, v]) => (v === undefined ? [] : [flag, v]));
     const report = [
       "--period",
       String(r.period),
@@ -169,6 +186,7 @@ export class CliSession {
       String(r.billed),
       "--revenue",
       r.revenue,
+      ...facility,
       "--report-hash",
       keccak256(toHex(r.meter)),
     ];

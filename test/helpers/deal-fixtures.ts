@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { ContractTransactionReceipt } from "ethers";
 import { network } from "hardhat";
 
-import type { Deal } from "../../types/ethers-contracts/index.js";
+import type { IDeal } from "../../types/ethers-contracts/index.js";
 import {
   PrincipalType,
   USDC,
@@ -68,7 +68,7 @@ export async function buildDeal(edit: (t: TermSheetInput) => void) {
 export async function reportEach(
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   periods: bigint[],
   revenue: bigint,
 ): Promise<void> {
@@ -185,7 +185,7 @@ export const encode1 = (n: bigint) => abi.encode(["uint256"], [n]);
  * readyPeriod() and checkUpkeep(checkData) agree: for each way of asking (empty checkData, one, three, every
  * period, zero periods) the answer is (ready && n > 0, abi.encode(period, n)).
  */
-export async function expectUpkeep(deal: Deal, ready: boolean, period: bigint) {
+export async function expectUpkeep(deal: IDeal, ready: boolean, period: bigint) {
   expect(await deal.readyPeriod(), `readyPeriod`).to.deep.equal([ready, period]);
   expect(plain(await deal.checkUpkeep("0x")), "checkUpkeep(empty)").to.deep.equal([
     ready,
@@ -220,7 +220,7 @@ export async function balances(f: Awaited<ReturnType<typeof dealFixture>>): Prom
 
 /** The periods of the PeriodDistributed events and [period, keeper, bounty] of their statements, in order. */
 export function upkeepLog(
-  f: { deal: Deal; dealAddress: string },
+  f: { deal: IDeal; dealAddress: string },
   receipt: ContractTransactionReceipt,
 ) {
   const events = dealEvents(f.deal, f.dealAddress, receipt);

@@ -3,7 +3,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionReceipt } from "ethers";
 
-import type { Deal, ITrancheToken } from "../../types/ethers-contracts/index.js";
+import type { IDeal, ITrancheToken } from "../../types/ethers-contracts/index.js";
 import {
   markUnreported,
   submitReport,
@@ -78,7 +78,7 @@ export function plain(x: unknown): unknown {
 
 /** Every event the deal itself emitted in `receipt`, in order, as {name, args}. */
 export function dealEvents(
-  deal: Deal,
+  deal: IDeal,
   dealAddress: string,
   receipt: ContractTransactionReceipt,
 ): RefEvent[] {
@@ -92,7 +92,7 @@ export function dealEvents(
 
 /** The statements of the `PeriodDistributed` events of `receipt`, in order. */
 export function statementsIn(
-  deal: Deal,
+  deal: IDeal,
   dealAddress: string,
   receipt: ContractTransactionReceipt,
 ): RefStatement[] {
@@ -103,7 +103,7 @@ export function statementsIn(
 
 /** [period, keeper, bounty] of each period distributed in `receipt`, from its statement. */
 export function keeperPaidIn(
-  deal: Deal,
+  deal: IDeal,
   dealAddress: string,
   receipt: ContractTransactionReceipt,
 ): unknown[][] {
@@ -129,7 +129,7 @@ function distributedAmounts(
 
 export function statementFromChain(x: unknown): RefStatement {
   const a = plain(x) as unknown[];
-  if (a.length !== 25) throw new Error(`statement has ${a.length} fields, expected 25`);
+  if (a.length !== 28) throw new Error(`statement has ${a.length} fields, expected 28`);
   const m = a[17] as unknown[];
   return {
     period: a[0] as bigint,
@@ -174,6 +174,9 @@ export function statementFromChain(x: unknown): RefStatement {
     outstanding: a[22] as bigint[],
     residualRecipient: a[23] as string,
     recoveriesApplied: a[24] as bigint,
+    rentIn: a[25] as bigint,
+    rentPaid: a[26] as bigint,
+    rentArrears: a[27] as bigint,
   };
 }
 

@@ -8,6 +8,7 @@ import { network } from "hardhat";
 
 import type { DealFactory } from "../../types/ethers-contracts/index.js";
 import {
+  dealAt,
   deployProtocol,
   roles,
   standardTermSheet,
@@ -73,7 +74,7 @@ export async function factoryFixture() {
   const protocol = await deployProtocol(ethers);
   const r = await roles(ethers);
   const terms = await standardTermSheet(networkHelpers, protocol, r);
-  const dealImpl = await ethers.getContractAt("Deal", await protocol.factory.dealImplementation());
+  const dealImpl = await dealAt(ethers, await protocol.factory.dealImplementation());
   const [, , , , , , , , , , , , , , , , outsider] = await ethers.getSigners();
   return {
     protocol,

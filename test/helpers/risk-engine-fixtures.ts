@@ -160,6 +160,7 @@ export function dummyAssessInput() {
     outstanding: [],
     interestDue: [],
     principalDue: [],
+    rentIn: 0n,
   };
 }
 

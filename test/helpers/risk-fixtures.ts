@@ -4,7 +4,7 @@ import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/ty
 import type { ContractTransactionReceipt, Log } from "ethers";
 
 import type {
-  Deal,
+  IDeal,
   GpuPriceIndexFeed,
   MockAggregator,
   RiskEngine,
@@ -177,7 +177,7 @@ export interface RiskFixture {
   protocol: Protocol;
   r: Roles;
   h: DealHandles;
-  deal: Deal;
+  deal: IDeal;
   dealAddress: string;
   engine: RiskEngine;
   tokens: ITrancheToken[];
@@ -360,7 +360,7 @@ export function metricsOf(x: unknown): Metrics {
 
 export function statementOf(x: unknown): Statement {
   const a = x as unknown[];
-  if (a.length !== 25) throw new Error(`statement has ${a.length} fields, expected 25`);
+  if (a.length !== 28) throw new Error(`statement has ${a.length} fields, expected 28`);
   const n = (i: number) => a[i] as bigint;
   return {
     period: n(0),
@@ -388,6 +388,9 @@ export function statementOf(x: unknown): Statement {
     outstanding: Array.from(a[22] as bigint[]),
     residualRecipient: a[23] as string,
     recoveriesApplied: n(24),
+    rentIn: n(25),
+    rentPaid: n(26),
+    rentArrears: n(27),
   };
 }
 
@@ -400,6 +403,7 @@ const sum = (xs: bigint[]) => xs.reduce((x, y) => x + y, 0n);
 export function expectConservation(s: Statement): void {
   const sources = s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn;
   const uses =
+    s.rentPaid +
     s.keeperBountyPaid +
     s.trusteeFeePaid +
     s.servicerFeePaid +

@@ -6,11 +6,19 @@ import {
   dealStatusName,
   type PeriodRecord,
   type PeriodSimulation,
+  type RentReceipt,
   type TriggerTerms,
 } from "../../sdk/index.js";
 
-/** The record `periodStatements` rebuilds for a period the model simulated. */
-export function recordOf(sim: PeriodSimulation, triggers: readonly TriggerTerms[]): PeriodRecord {
+/**
+ * The record `periodStatements` rebuilds for a period the model simulated; a site's `rentReceipts` are the rent its
+ * tenants paid that the period counted (none by default).
+ */
+export function recordOf(
+  sim: PeriodSimulation,
+  triggers: readonly TriggerTerms[],
+  rentReceipts: RentReceipt[] = [],
+): PeriodRecord {
   const s = sim.statement;
   const d = sim.detail;
   const a = d.assessment;
@@ -54,6 +62,7 @@ export function recordOf(sim: PeriodSimulation, triggers: readonly TriggerTerms[
     indexRejection: undefined,
     appraisalRecorded: a.appraisalRecorded?.value,
     writeDowns,
+    rentReceipts,
     blockNumber: 0n,
     transactionHash: "0x",
   };

@@ -2,7 +2,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionReceipt, Signature } from "ethers";
 
-import type { Deal, MockStablecoin, ITrancheToken } from "../../types/ethers-contracts/index.js";
+import type { IDeal, MockStablecoin, ITrancheToken } from "../../types/ethers-contracts/index.js";
 import {
   equity,
   fixedNote,
@@ -50,7 +50,7 @@ export function smallTermSheet(
 export async function depositCollections(
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   amount: bigint,
 ): Promise<void> {
   await protocol.stablecoin.mint(r.servicer.address, amount);
@@ -67,7 +67,7 @@ export async function runPeriod(
   networkHelpers: NetworkHelpers,
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue = 2_000_000n * USDC,
 ): Promise<ContractTransactionReceipt> {
@@ -82,7 +82,7 @@ export async function preparePeriod(
   networkHelpers: NetworkHelpers,
   protocol: Protocol,
   r: Roles,
-  deal: Deal,
+  deal: IDeal,
   period: bigint,
   revenue = 2_000_000n * USDC,
 ): Promise<void> {

@@ -128,6 +128,9 @@ export interface RefStatement {
   outstanding: bigint[];
   residualRecipient: string;
   recoveriesApplied: bigint;
+  rentIn: bigint;
+  rentPaid: bigint;
+  rentArrears: bigint;
 }
 
 /** One expected event of the deal: its name and its arguments in ABI order. */
@@ -474,6 +477,9 @@ export class DealReference {
       outstanding: outstandingAfter,
       residualRecipient: recipient,
       recoveriesApplied: 0n,
+      rentIn: 0n,
+      rentPaid: 0n,
+      rentArrears: 0n,
     };
     events.push({ name: "PeriodDistributed", args: [p, statementToArray(statement)] });
 
@@ -549,6 +555,9 @@ export function statementToArray(s: RefStatement): unknown[] {
     s.outstanding,
     s.residualRecipient,
     s.recoveriesApplied,
+    s.rentIn,
+    s.rentPaid,
+    s.rentArrears,
   ];
 }
 
@@ -647,7 +656,8 @@ export function conservationHolds(s: RefStatement): boolean {
   const sum = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
   return (
     s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn ===
-    s.keeperBountyPaid +
+    s.rentPaid +
+      s.keeperBountyPaid +
       s.trusteeFeePaid +
       s.servicerFeePaid +
       sum(s.interestPaid) +

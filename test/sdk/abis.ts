@@ -6,6 +6,7 @@ import { artifacts } from "hardhat";
 import {
   ABI_CONTRACTS,
   BYTECODE_CONTRACTS,
+  readMergedAbi,
   renderAbis,
   renderBytecode,
   type ReadArtifact,
@@ -26,12 +27,26 @@ const METADATA = /a2646970667358221220[0-9a-f]{64}64736f6c6343[0-9a-f]{6}0033/gi
 const withoutMetadata = (s: unknown) => String(s).replace(METADATA, "<metadata>");
 
 describe("SDK generated ABIs and bytecode", () => {
-  for (const [contract, stem] of ABI_CONTRACTS) {
-    it(`${contract}: the ABI equals the artifact's`, async () => {
-      const { abi } = await artifacts.readArtifact(contract);
+  for (const [contracts, stem] of ABI_CONTRACTS) {
+    it(`${String(contracts)}: the ABI equals the artifacts'`, async () => {
+      const abi = await readMergedAbi(read, contracts);
       expect((abis as Record<string, unknown>)[`${stem}Abi`], STALE).to.deep.equal(abi);
     });
   }
+
+  it("a deal's ABI is IDeal's, with its roles, pause and the errors of its libraries", async () => {
+    const key = (i: { type: string; name?: string }) => `${i.type}:${i.name ?? ""}`;
+    const deal = new Set((abis.dealAbi as readonly { type: string; name?: string }[]).map(key));
+    const { abi } = await artifacts.readArtifact("IDeal");
+    // InvalidTermSheet is the factory's (a deal never reverts with it).
+    const missing = (abi as { type: string; name?: string }[])
+      .map(key)
+      .filter((k) => !deal.has(k) && k !== "error:InvalidTermSheet");
+    expect(missing, "every IDeal item is in the SDK's deal ABI").to.deep.equal([]);
+    for (const k of ["function:DEFAULT_ADMIN_ROLE", "function:supportsInterface", "error:EnforcedPause"]) {
+      expect(deal.has(k), k).to.equal(true);
+    }
+  });
 
   for (const [contract, stem] of BYTECODE_CONTRACTS) {
     it(`${contract}: the creation bytecode equals the artifact's`, async function () {

@@ -107,6 +107,9 @@ function statement(period: bigint): PeriodStatement {
     outstanding: [],
     residualRecipient: zeroAddress,
     recoveriesApplied: 0n,
+    rentIn: 0n,
+    rentPaid: 0n,
+    rentArrears: 0n,
   };
 }
 

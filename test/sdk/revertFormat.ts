@@ -248,6 +248,18 @@ const CASES: Readonly<Record<string, readonly [readonly unknown[], string]>> = {
   NotOperator: [[A, B], `${B} is neither the controller ${A} nor one of its operators`],
   NotReporter: [[DEAL, A], `${A} is not a reporter of deal ${DEAL}'s current reporter set`],
   NotRiskEngine: [[A], `${A} is not the deal's risk engine`],
+  NotTenant: [
+    [A],
+    `${A} is not a tenant deal of this site; only the tenants its factory registered pay it rent`,
+  ],
+  NotFactory: [
+    [A],
+    `${A} is not the factory that created the deal; only it registers the deal's tenants`,
+  ],
+  NotDelegated: [
+    [],
+    "the extension was called directly: its functions run only through a deal (or a tranche token)",
+  ],
   NotTrancheOffering: [
     [2n, A],
     `${A} is not the offering of tranche 2; only it settles the tranche`,

@@ -302,6 +302,51 @@ describe("SDK term sheets", () => {
     expect(terms.oracle.maxUtilizationStep).to.equal((125n * PCT) / 10n);
   });
 
+  it("reads a tenant's site: the site deal, rent as a share of revenue and per GPU", () => {
+    const json = clone();
+    expect(parseTermSheet(json, { now: NOW, addresses }).terms.site).to.deep.equal(NO_SITE);
+    json.site = { deal: "$campus", rentPct: "4.5", rentPerUnit: "12.25" };
+    const campus = getAddress(addr("aa"));
+    const { terms } = parseTermSheet(json, { now: NOW, addresses: { ...addresses, campus } });
+    expect(terms.site).to.deep.equal({ site: campus, rentBps: 450, rentPerUnit: 12_250_000n });
+    json.site = { deal: campus, rentBps: 300 };
+    expect(parseTermSheet(json, { now: NOW, addresses }).terms.site).to.deep.equal({
+      site: campus,
+      rentBps: 300,
+      rentPerUnit: 0n,
+    });
+  });
+
+  it("lists every problem of a site at once, as TermSheetLib would refuse it", () => {
+    const json = clone() as unknown as Record<string, unknown>;
+    json.site = { deal: "$campus" };
+    const none = issuesOf(json);
+    expect(none.map((i) => i.path)).to.include.members(["site", "site.deal"]);
+    expect(none.find((i) => i.path === "site")?.message).to.contain("names no rent");
+    expect(none.find((i) => i.path === "site.deal")?.message).to.contain("options.addresses.campus");
+    json.site = {
+      deal: "0x0000000000000000000000000000000000000000",
+      rentPct: 1,
+      rentBps: 100,
+      rentPerUnit: "0.0000001",
+      colour: "blue",
+    };
+    expect(issuesOf(json).map((i) => i.path)).to.include.members([
+      "site.deal",
+      "site.rentBps",
+      "site.rentPerUnit",
+      "site.colour",
+    ]);
+    // The rent's share of revenue is at most the share pledged to the deal.
+    json.pledgedSharePct = 60;
+    json.site = { deal: addr("aa"), rentPct: "60.01" };
+    const above = issuesOf(json);
+    expect(above.map((i) => i.path)).to.deep.equal(["site.rentPct"]);
+    expect(above[0].message).to.contain("above the pledged share");
+    json.site = { deal: addr("aa"), rentPct: 60 };
+    expect(parseTermSheet(json, { now: NOW, addresses }).terms.site.rentBps).to.equal(6_000);
+  });
+
   it("lists every problem of the oracle terms and the keeper bounty at once", () => {
     const json = clone() as unknown as Record<string, unknown>;
     json.keeperBounty = "-1";

@@ -12,6 +12,7 @@ import {
     PrincipalType,
     RiskMetric,
     RiskTerms,
+    SiteTerms,
     TermSheet,
     TrancheKind,
     TrancheTerms,
@@ -86,7 +87,8 @@ contract CloneArgsHarness {
     }
 }
 
-/// @dev Exposes every {DealArgs} getter from a clone, and its encoder (pure: called on the implementation).
+/// @dev Exposes every {DealArgs} getter from a clone, and its encoder (called on the implementation, which it names as
+/// the factory).
 contract DealArgsHarness {
     function encode(
         TermSheet calldata t,
@@ -94,8 +96,16 @@ contract DealArgsHarness {
         address risk,
         address[] memory tokens,
         address[] memory offerings
-    ) external pure returns (bytes memory) {
+    ) external view returns (bytes memory) {
         return DealArgs.encode(t, oracle_, risk, tokens, offerings);
+    }
+
+    function factory() external view returns (address) {
+        return DealArgs.factory();
+    }
+
+    function site() external view returns (address, uint256, uint256, uint256) {
+        return DealArgs.site();
     }
 
     function addresses() external view returns (address[6] memory a) {
@@ -374,7 +384,11 @@ contract CloneArgsTest is TestBase, Assertions {
             });
         }
         bytes memory args = dealArgs.encode(t, h.addresses[1], h.addresses[2], tokens, offerings);
-        assertEq(args.length, DealArgs.HEADER_BYTES + count * DealArgs.TRANCHE_BYTES, "A3: deal args length");
+        assertEq(
+            args.length,
+            DealArgs.HEADER_BYTES + count * DealArgs.TRANCHE_BYTES + DealArgs.TAIL_BYTES,
+            "A3: deal args length"
+        );
         DealArgsHarness clone = DealArgsHarness(Clones.cloneWithImmutableArgs(address(dealArgs), args));
 
         address[6] memory a = clone.addresses();
@@ -393,6 +407,26 @@ contract CloneArgsTest is TestBase, Assertions {
         assertEq(start, h.start, "A3: schedule start");
         assertEq(periodLength, h.periodLength, "A3: schedule periodLength");
         for (uint256 i; i < count; ++i) _assertTranche(clone, i, tranches[i]);
+    }
+
+    /// A3: DealArgs, the record after the tranches. The factory is the encoder's caller; without a site the getter
+    /// reads nothing more and gives zeros.
+    function testFuzz_dealArgs_siteRoundTrip(SiteTerms memory s, uint32 capacity, uint256 count) public {
+        count = bound(count, 0, 12);
+        TermSheet memory t;
+        t.site = s;
+        t.oracle.fleetGpus = capacity;
+        t.tranches = new TrancheTerms[](count);
+        address[] memory none = new address[](count);
+        bytes memory args = dealArgs.encode(t, address(0), address(0), none, none);
+        DealArgsHarness clone = DealArgsHarness(Clones.cloneWithImmutableArgs(address(dealArgs), args));
+        assertEq(clone.factory(), address(dealArgs), "A3: factory");
+        (address site_, uint256 rentBps, uint256 rentPerUnit, uint256 capacity_) = clone.site();
+        bool named = s.site != address(0);
+        assertEq(site_, s.site, "A3: site");
+        assertEq(rentBps, named ? s.rentBps : 0, "A3: rentBps");
+        assertEq(rentPerUnit, named ? s.rentPerUnit : 0, "A3: rentPerUnit");
+        assertEq(capacity_, named ? capacity : 0, "A3: capacity");
     }
 
     function _assertTranche(DealArgsHarness clone, uint256 i, DealTranche memory d) private view {

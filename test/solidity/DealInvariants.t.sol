@@ -13,7 +13,7 @@ import {
     TermSheet,
     TrancheTerms
 } from "../../contracts/interfaces/ICascadeTypes.sol";
-import {IDeal} from "../../contracts/interfaces/IDeal.sol";
+import {IDeal, IDealBase} from "../../contracts/interfaces/IDeal.sol";
 import {IOffering} from "../../contracts/interfaces/IOffering.sol";
 import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../../contracts/interfaces/IUtilizationOracle.sol";
@@ -501,7 +501,7 @@ contract DealHandler is TestBase {
             try deal.depositCollections(amount) {
                 _flag(livenessViolation, "collections accepted after the deal ended");
             } catch (bytes memory reason) {
-                if (bytes4(reason) != IDeal.DealEnded.selector) {
+                if (bytes4(reason) != IDealBase.DealEnded.selector) {
                     _flag(livenessViolation, "ended deal refused collections with the wrong error");
                 }
             }
@@ -719,7 +719,7 @@ contract DealHandler is TestBase {
         } catch (bytes memory reason) {
             bool refused =
                 owed == 0 &&
-                    keccak256(reason) == keccak256(abi.encodeWithSelector(IDeal.NoFeesOwed.selector, recipient));
+                    keccak256(reason) == keccak256(abi.encodeWithSelector(IDealBase.NoFeesOwed.selector, recipient));
             if (!refused && !deal.paused() && !blocked) {
                 _flag(livenessViolation, "fee withdrawal of owed fees reverted");
             }

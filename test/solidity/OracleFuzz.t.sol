@@ -13,10 +13,10 @@ import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
 /*
  * submitReport of the utilization oracle (contracts/oracle/UtilizationOracle.sol), fuzzed over random reports
  * (GPU-hours available and billed, revenue, energy, PUE and appraisal, period, round, the chain / oracle / deal /
- * reporter set it is bound to), random times, random prior states of the period and of the previous one (no report, pending or final,
- * disputed once, re-reported, marked unreported), and random signer sets: subsets of the three reporters and
- * random non-reporter keys, in ascending, picked or descending order, with duplicates, a corrupted signature, or
- * a signature count that does not match.
+ * reporter set it is bound to), random times, random prior states of the period and of the previous one (no report,
+ * pending or final, disputed once, re-reported, marked unreported), and random signer sets: subsets of the three
+ * reporters and random non-reporter keys, in ascending, picked or descending order, with duplicates, a corrupted
+ * signature, or a signature count that does not match.
  *
  * R1  A report is accepted if and only if: it is bound to this chain, this oracle, the deal and the deal's
  *     current reporter set; its period is in range and has ended; the period is not unreported; its round is the

@@ -18,7 +18,7 @@ import {
     TriggerEffect,
     TriggerTerms
 } from "../../contracts/interfaces/ICascadeTypes.sol";
-import {IDeal} from "../../contracts/interfaces/IDeal.sol";
+import {IDeal, IDealBase, IDealExtension} from "../../contracts/interfaces/IDeal.sol";
 import {IOffering} from "../../contracts/interfaces/IOffering.sol";
 import {IRiskEngine} from "../../contracts/interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../../contracts/interfaces/ITrancheToken.sol";
@@ -630,11 +630,16 @@ contract RiskHandler is TestBase {
         amount = outstanding == 0 ? _bound(amount, 1, 1e12) : _bound(amount, 1, outstanding);
         bytes memory expected;
         if (status != DealStatus.Accelerated) {
-            expected = abi.encodeWithSelector(IDeal.WriteDownNotAllowed.selector, status);
+            expected = abi.encodeWithSelector(IDealBase.WriteDownNotAllowed.selector, status);
         } else if (collections != 0 || reserveBalance != 0 || held != 0) {
-            expected = abi.encodeWithSelector(IDeal.RecoveriesNotExhausted.selector, collections, reserveBalance, held);
+            expected = abi.encodeWithSelector(
+                IDealBase.RecoveriesNotExhausted.selector,
+                collections,
+                reserveBalance,
+                held
+            );
         } else if (outstanding == 0) {
-            expected = abi.encodeWithSelector(IDeal.InvalidWriteDown.selector, amount, 0);
+            expected = abi.encodeWithSelector(IDealBase.InvalidWriteDown.selector, amount, 0);
         }
         vm.prank(trustee);
         try deal.writeDown(amount) {
@@ -715,7 +720,7 @@ contract RiskHandler is TestBase {
             try deal.depositCollections(amount) {
                 _flag(livenessViolation, "R-E: collections accepted after the deal ended");
             } catch (bytes memory reason) {
-                _expect(reason, abi.encodeWithSelector(IDeal.DealEnded.selector, status));
+                _expect(reason, abi.encodeWithSelector(IDealBase.DealEnded.selector, status));
             }
         } else {
             usdc.mint(servicer, amount);
@@ -918,10 +923,10 @@ contract RiskHandler is TestBase {
         vm.prank(payer);
         (bool ok, bytes memory reason) = viaEngine
             ? _call(address(engine), abi.encodeCall(IRiskEngine.retireFleetEntry, (id, units, amount)))
-            : _call(address(deal), abi.encodeCall(IDeal.depositRecoveries, (amount)));
+            : _call(address(deal), abi.encodeCall(IDealExtension.depositRecoveries, (amount)));
         if (!ok) {
             if (accepts) _flag(livenessViolation, "R-E: recoveries refused while the deal accepts them");
-            else _expect(reason, abi.encodeWithSelector(IDeal.DealNotActive.selector, status));
+            else _expect(reason, abi.encodeWithSelector(IDealBase.DealNotActive.selector, status));
             // Return the unused stablecoin so payers hold nothing of their own.
             vm.prank(payer);
             usdc.transfer(address(0xdead), amount);

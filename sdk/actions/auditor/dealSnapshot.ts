@@ -16,6 +16,8 @@ import {
   type PrincipalTerms,
 } from "../../types.js";
 import type { LogReaderOptions } from "../../logs.js";
+import { siteOf, type SiteOfReturnType } from "../anyone/siteOf.js";
+import { tenantsOf } from "../anyone/tenantsOf.js";
 import { lastPeriodStatement } from "./periodStatements.js";
 import { readReportStatus, type ReportStatus } from "./reportStatus.js";
 
@@ -82,8 +84,13 @@ export interface DealSnapshotReturnType {
   /** Every period's report at the oracle, by period. */
   reports: ReportStatus[];
   reserve: { balance: bigint; target: bigint };
-  /** Collections deposited and not yet distributed. */
+  /** Collections deposited and not yet distributed, with a site's rent received since its last distribution. */
   collections: bigint;
+  /** A tenant deal's site and rent (undefined: the deal names no site). */
+  site: SiteOfReturnType;
+  /** A site's tenant deals (empty: none) and the rent they paid since its last distribution (part of `collections`). */
+  tenants: Address[];
+  pendingRent: bigint;
   /** Fees owed to the trustee and the servicer and not paid yet (carried to the next period). */
   feeArrears: { trustee: bigint; servicer: bigint };
   /** Fees paid to the trustee and the servicer, held by the deal until they withdraw them (`withdrawFees`). */
@@ -267,7 +274,11 @@ export async function dealSnapshot(
       }),
     );
 
-    const last = await lastPeriodStatement(client, { ...params, toBlock: blockNumber });
+    const [last, site, { tenants, pendingRent }] = await Promise.all([
+      lastPeriodStatement(client, { ...params, toBlock: blockNumber }),
+      siteOf(client, { deal: params.deal, blockNumber }),
+      tenantsOf(client, { deal: params.deal, blockNumber }),
+    ]);
     const lastMode = last?.mode ?? 0;
 
     return {
@@ -297,6 +308,9 @@ export async function dealSnapshot(
       reports,
       reserve: { balance: reserveBalance, target: reserveTarget },
       collections,
+      site,
+      tenants,
+      pendingRent,
       feeArrears: { trustee: trusteeArrears, servicer: servicerArrears },
       feesOwed: { trustee: trusteeOwed, servicer: servicerOwed },
       recoveries,

@@ -77,6 +77,21 @@ export interface PeriodRecord {
   appraisalRecorded: bigint | undefined;
   /** Principal written off at final maturity (`PrincipalWrittenDown` in the distribution), equity first. */
   writeDowns: { tranche: number; amount: bigint; outstanding: bigint; writtenDown: bigint }[];
+  /**
+   * A site: the rent its tenant deals paid that this period counted as cash (`RentReceived` of the period), in the
+   * order received; their sum is `statement.rentIn`.
+   */
+  rentReceipts: RentReceipt[];
+  blockNumber: bigint;
+  transactionHash: Hash;
+}
+
+/** A tenant deal's rent, as a site received it (`RentReceived`). */
+export interface RentReceipt {
+  tenant: Address;
+  /** The tenant's period the rent was paid for. */
+  tenantPeriod: bigint;
+  amount: bigint;
   blockNumber: bigint;
   transactionHash: Hash;
 }
@@ -144,6 +159,7 @@ const DEAL_EVENTS = [
   "RecoveriesDeposited",
   "PrincipalWrittenDown",
   "PeriodDistributed",
+  "RentReceived",
 ] as const;
 const RISK_EVENTS = [
   "TriggersEvaluated",
@@ -315,8 +331,13 @@ export async function periodStatements(
    * in the same transaction; a deposit of recoveries ends with `RecoveriesDeposited` instead).
    */
   const recovering = new Map<string, bigint[]>();
+  /** A site's rent receipts, by the period whose distribution counts them. */
+  const receipts = new Map<bigint, RentReceipt[]>();
 
-  const found: { record: Omit<PeriodRecord, "rates" | "principalDue">; recovered: bigint[] }[] = [];
+  const found: {
+    record: Omit<PeriodRecord, "rates" | "principalDue" | "rentReceipts">;
+    recovered: bigint[];
+  }[] = [];
   for (const log of logs) {
     switch (log.eventName) {
       case "ReportMissed":
@@ -333,6 +354,19 @@ export async function periodStatements(
       case "RecoveriesDeposited":
         recovering.delete(log.transactionHash ?? "");
         break;
+      case "RentReceived": {
+        if (!isMined(log)) break;
+        const list = receipts.get(log.args.period) ?? [];
+        list.push({
+          tenant: log.args.tenant,
+          tenantPeriod: log.args.tenantPeriod,
+          amount: log.args.amount,
+          blockNumber: log.blockNumber,
+          transactionHash: log.transactionHash,
+        });
+        receipts.set(log.args.period, list);
+        break;
+      }
       case "PrincipalWrittenDown": {
         const key = log.transactionHash ?? "";
         const list = writeDowns.get(key) ?? [];
@@ -379,6 +413,7 @@ export async function periodStatements(
   return found
     .map(({ record, recovered }) => ({
       ...record,
+      rentReceipts: receipts.get(record.statement.period) ?? [],
       ...derivedNoteFigures(record.statement, terms, periodCount, recovered),
     }))
     .sort((a, b) => (a.statement.period < b.statement.period ? -1 : 1));

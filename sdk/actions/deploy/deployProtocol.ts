@@ -17,6 +17,7 @@ import {
 } from "../../generated/abis.js";
 import {
   dealBytecode,
+  dealExtensionBytecode,
   dealFactoryBytecode,
   offeringBytecode,
   riskEngineBytecode,
@@ -73,7 +74,9 @@ export async function deployProtocol(
     utilizationOracleBytecode,
     [account.address],
   );
-  const dealImplementation = await deploy("Deal", dealAbi, dealBytecode, []);
+  // The deal's implementation, like the token's, delegates what it does not run itself to its extension.
+  const dealExtension = await deploy("DealExtension", [], dealExtensionBytecode, []);
+  const dealImplementation = await deploy("Deal", dealAbi, dealBytecode, [dealExtension]);
   // The token's implementation delegates what it does not run itself to the extension.
   const tokenExtension = await deploy("TrancheTokenExtension", [], trancheTokenExtensionBytecode, []);
   const tokenImplementation = await deploy(

@@ -21,6 +21,7 @@ import {IOffering} from "../../../contracts/interfaces/IOffering.sol";
 import {ITrancheToken} from "../../../contracts/interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../../../contracts/interfaces/IUtilizationOracle.sol";
 import {Deal} from "../../../contracts/core/Deal.sol";
+import {DealExtension} from "../../../contracts/core/DealExtension.sol";
 import {DealFactory} from "../../../contracts/core/DealFactory.sol";
 import {Offering} from "../../../contracts/core/Offering.sol";
 import {RiskEngine} from "../../../contracts/core/RiskEngine.sol";
@@ -77,7 +78,7 @@ abstract contract ProtocolFixture is TestBase, Assertions {
         usdc = new BlocklistStablecoin("USD Coin", "USDC", 6);
         oracle = new UtilizationOracle(address(this));
         factory = new DealFactory(
-            address(new Deal()),
+            address(new Deal(address(new DealExtension()))),
             address(new TrancheToken(address(new TrancheTokenExtension()))),
             address(new Offering()),
             address(new RiskEngine()),
