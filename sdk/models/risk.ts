@@ -224,8 +224,7 @@ function measure(
     seniorCurve: notes === 0 ? 0n : ltvUp(a.outstanding[0], value),
     reserveLevel: coverageDown(a.reserve, a.reserveTarget),
     // The rent a site received from its tenant deals is cash the servicer did not collect.
-    servicerShortfall:
-      a.reported && pledged > a.cash - a.rentIn ? pledged - (a.cash - a.rentIn) : 0n,
+    servicerShortfall: a.reported && pledged > a.cash - a.rentIn ? pledged - (a.cash - a.rentIn) : 0n,
     breakEvenUtilization: breakEven(a, debtService),
     overcollateralization,
     interestCoverage,
