@@ -6,6 +6,8 @@
  * const { deal } = await cascade.createDeal({ factory, terms });
  * ```
  */
+import type { Address } from "viem";
+
 import type { CascadeClient } from "./client.js";
 import {
   dealSnapshot,
@@ -312,16 +314,28 @@ import {
   type FleetValuationParameters,
   type FleetValuationReturnType,
 } from "./actions/anyone/fleetValuation.js";
-import {
-  siteOf,
-  type SiteOfParameters,
-  type SiteOfReturnType,
-} from "./actions/anyone/siteOf.js";
+import { siteOf, type SiteOfParameters, type SiteOfReturnType } from "./actions/anyone/siteOf.js";
 import {
   tenantsOf,
   type TenantsOfParameters,
   type TenantsOfReturnType,
 } from "./actions/anyone/tenantsOf.js";
+import {
+  equitySnapshot,
+  equityWaterfallOf,
+  type EquitySnapshotParameters,
+  type EquitySnapshotReturnType,
+} from "./actions/auditor/equitySnapshot.js";
+import {
+  equityStatements,
+  type EquityStatementsParameters,
+  type EquityStatementsReturnType,
+} from "./actions/auditor/equityStatements.js";
+import {
+  depositCapitalEvent,
+  type DepositCapitalEventParameters,
+  type DepositCapitalEventReturnType,
+} from "./actions/issuer/depositCapitalEvent.js";
 import {
   priceFeedSnapshot,
   type PriceFeedSnapshotParameters,
@@ -418,6 +432,15 @@ export type CascadeActions = {
   fleetValuation: (params: FleetValuationParameters) => Promise<FleetValuationReturnType>;
   siteOf: (params: SiteOfParameters) => Promise<SiteOfReturnType>;
   tenantsOf: (params: TenantsOfParameters) => Promise<TenantsOfReturnType>;
+  equityWaterfallOf: (params: {
+    deal: Address;
+    blockNumber?: bigint;
+  }) => Promise<Address | undefined>;
+  equitySnapshot: (params: EquitySnapshotParameters) => Promise<EquitySnapshotReturnType>;
+  equityStatements: (params: EquityStatementsParameters) => Promise<EquityStatementsReturnType>;
+  depositCapitalEvent: (
+    params: DepositCapitalEventParameters,
+  ) => Promise<DepositCapitalEventReturnType>;
   priceFeedSnapshot: (params: PriceFeedSnapshotParameters) => Promise<PriceFeedSnapshotReturnType>;
   waiverBallot: (params: WaiverBallotParameters) => Promise<WaiverBallotReturnType>;
   grantPriceIndexPublisher: (
@@ -492,6 +515,10 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     fleetValuation: (params) => fleetValuation(client, params),
     siteOf: (params) => siteOf(client, params),
     tenantsOf: (params) => tenantsOf(client, params),
+    equityWaterfallOf: (params) => equityWaterfallOf(client, params),
+    equitySnapshot: (params) => equitySnapshot(client, params),
+    equityStatements: (params) => equityStatements(client, params),
+    depositCapitalEvent: (params) => depositCapitalEvent(client, params),
     priceFeedSnapshot: (params) => priceFeedSnapshot(client, params),
     waiverBallot: (params) => waiverBallot(client, params),
     grantPriceIndexPublisher: (params) => grantPriceIndexPublisher(client, params),

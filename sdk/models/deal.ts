@@ -57,7 +57,7 @@ export function riskTermsOf(terms: WaterfallTerms): RiskTerms {
 }
 
 /** The number of notes (`DealArgs.noteCount`): the tranches before the first equity class. */
-export function noteCountOf(tranches: readonly { kind: number }[]): number {
+function noteCountOf(tranches: readonly { kind: number }[]): number {
   const first = tranches.findIndex((t) => t.kind === TrancheKind.Equity);
   return first === -1 ? tranches.length : first;
 }
