@@ -6,10 +6,10 @@
  * and power at cost) and, in three periods, an appraisal. Every figure is in the stablecoin's base units (6 decimals)
  * or in kWh; the demo turns them into reports and deposits, and the SDK computes everything else.
  *
- * The story: the B200 hall runs as its term sheet expects. The H100 hall's customers leave from period 8 while H100
+ * The story: the B200 hall runs as its term sheet expects. The H100 hall's customers leave from period 11 while H100
  * rental prices fall (newer GPUs ship): its revenue collapses below its rent, its notes default and at its maturity
- * (period 18) its GPUs are sold and the hall is empty for two periods; an inference provider re-lets it from period
- * 21. Meanwhile 800 kW of colocation are leased from period 12.
+ * (period 18) its GPUs are sold and the hall stands empty for a period; an inference provider re-lets it from period
+ * 20. Meanwhile 800 kW of colocation are leased from period 12.
  */
 import { WaterfallMath } from "../../sdk/index.js";
 import type { PeriodMarket } from "./h100-scenario.js";
@@ -45,14 +45,14 @@ export function b200Index(period: number): bigint {
   return BigInt(Math.round(480 * 0.995 ** (period + 1))) * 1_000_000n;
 }
 
-/** H100 utilization per period (bps): 85 % for seven periods, then the customers leave. */
+/** H100 utilization per period (bps): 85 % for ten periods, then the customers leave. */
 export const H100_UTILIZATION_BPS = [
-  8_500, 8_500, 8_500, 8_500, 8_500, 8_500, 8_500, 7_000, 5_200, 3_600, 2_500, 1_800, 1_400, 1_200,
-  1_000, 1_000, 1_000, 1_000,
+  8_500, 8_500, 8_500, 8_500, 8_500, 8_500, 8_500, 8_500, 8_500, 8_500, 7_000, 5_200, 3_600, 2_500,
+  1_800, 1_400, 1_200, 1_000,
 ];
-/** H100 price per billed GPU-hour: $2.10, 2 cents lower each period, then 12 cents from period 8, to $1.00. */
+/** H100 price per billed GPU-hour: $2.10, 2 cents lower each period, then 12 cents lower from period 11. */
 export function h100Price(period: number): bigint {
-  const cents = period < 7 ? 210 - 2 * period : Math.max(100, 196 - 12 * (period - 6));
+  const cents = period < 10 ? 210 - 2 * period : Math.max(100, 190 - 12 * (period - 9));
   return BigInt(cents) * 10_000n;
 }
 
@@ -75,7 +75,7 @@ function gpuMarket(
       price: p,
       revenue,
       deposit: WaterfallMath.bpsOfDown(revenue, pledgedShareBps),
-      note: u < 5_000 ? "customers gone" : u < 8_500 && gpus === 3_072n ? "customers leaving" : "",
+      note: "",
     };
   });
 }
@@ -108,17 +108,36 @@ export const H100_HALL: Lease = { tenant: "H100 hall", kw: 4_000n, from: 0, to: 
 
 /** The other tenants, who pay the operator off chain; the operator reports and deposits what they were billed. */
 export const OTHER_LEASES: readonly Lease[] = [
-  { tenant: "enterprise cloud", kw: 3_000n, from: 0, to: 23, ratePerKw: 150n * USD, loadBps: 7_000n },
+  {
+    tenant: "enterprise cloud",
+    kw: 3_000n,
+    from: 0,
+    to: 23,
+    ratePerKw: 150n * USD,
+    loadBps: 7_000n,
+  },
   { tenant: "colocation", kw: 600n, from: 0, to: 23, ratePerKw: 184n * USD, loadBps: 7_000n },
   { tenant: "colocation lease-up", kw: 800n, from: 11, to: 23, ratePerKw: 184n * USD, loadBps: 7_000n }, // prettier-ignore
-  { tenant: "inference provider", kw: 4_000n, from: 20, to: 23, ratePerKw: 170n * USD, loadBps: 7_000n }, // prettier-ignore
+  { tenant: "inference provider", kw: 4_000n, from: 19, to: 23, ratePerKw: 180n * USD, loadBps: 7_000n }, // prettier-ignore
 ];
 
 /** Appraisals the reporters sign, by period: the campus's value as an independent appraiser puts it. */
 export const APPRAISALS: ReadonlyMap<number, { value: bigint; basis: string }> = new Map([
-  [0, { value: 176_000_000n * USD, basis: "as stabilized: NOI about $13.2M a year at a 7.5 % cap rate" }],
-  [18, { value: 104_000_000n * USD, basis: "as is, the 4.0 MW hall dark: NOI about $8.3M at 8.0 %" }],
-  [22, { value: 188_000_000n * USD, basis: "as re-let: NOI about $14.1M at 7.5 %" }],
+  [
+    0,
+    {
+      value: 176_000_000n * USD,
+      basis: "as stabilized: NOI about $13.2M a year at a 7.5 % cap rate",
+    },
+  ],
+  [
+    18,
+    {
+      value: 106_000_000n * USD,
+      basis: "as is, the 4.0 MW hall dark: NOI about $8.5M a year at 8.0 %",
+    },
+  ],
+  [22, { value: 192_000_000n * USD, basis: "as re-let: NOI about $14.4M a year at 7.5 %" }],
 ]);
 
 /** One line of what the other tenants were billed. */
@@ -208,7 +227,7 @@ export function campusMarket(
     const notes = [
       period === H100_HALL.to + 1 ? "the H100 hall is empty" : "",
       period === 11 ? "800 kW of colocation leased" : "",
-      period === 20 ? "an inference provider re-lets the H100 hall" : "",
+      period === 19 ? "an inference provider re-lets the H100 hall" : "",
     ].filter((n) => n !== "");
     return {
       period,

@@ -33,9 +33,16 @@ export const hardhatChain = defineChain({
 
 export type ViemConnection = Awaited<ReturnType<typeof connectViem>>;
 
-/** A fresh in-process network with a public client and a wallet client per default account. */
-export async function connectViem() {
-  const connection = await network.create();
+/**
+ * A fresh in-process network with a public client and a wallet client per account: Hardhat's default accounts, or
+ * `accounts` of them (the same mnemonic, so the first twenty are the defaults).
+ */
+export async function connectViem(options: { accounts?: number } = {}) {
+  const connection = await network.create(
+    options.accounts === undefined
+      ? undefined
+      : { override: { accounts: { count: options.accounts } } },
+  );
   const provider = connection.provider as unknown as EIP1193Provider;
   // No transport retries: on the in-process network a revert is an answer, not a transient failure.
   const transport = custom(provider, { retryCount: 0 });
@@ -89,6 +96,22 @@ export async function mint(
     address: token,
     abi: mockStablecoinAbi,
     functionName: "mint",
+    args: [to, amount],
+  });
+  await waitForTransactionReceipt(wallet, { hash });
+}
+
+/** Sends `amount` of the demo stablecoin from `wallet` to `to` (a plain ERC-20 transfer). */
+export async function transfer(
+  wallet: CascadeWallet,
+  token: Address,
+  to: Address,
+  amount: bigint,
+): Promise<void> {
+  const hash = await writeContract(wallet, {
+    address: token,
+    abi: mockStablecoinAbi,
+    functionName: "transfer",
     args: [to, amount],
   });
   await waitForTransactionReceipt(wallet, { hash });
