@@ -1,8 +1,9 @@
 /**
  * The issuer's, trustee's and anyone's deal-management commands end to end, as people drive them: every command a
  * child process against anvil (test/e2e/harness.ts). It deploys the protocol, a B200 rental-price index feed
- * (`feed deploy | push | show`), creates both shipped examples as written — examples/b200-datacenter.json marked to
- * that feed (its fleet, bought a month before, valued at period 0 as its notes say) and examples/h100-fleet.json —
+ * (`feed deploy | push | show`), creates the shipped examples as written — examples/b200-datacenter.json marked to
+ * that feed (its fleet, bought a month before, valued at period 0 as its notes say), after the campus it names as its
+ * site (examples/campus-10mw.json, refused until that deal is recorded), and examples/h100-fleet.json —
  * funds the H100 deal, adds, confirms, rejects and retires fleet entries, deposits recoveries, runs period 0 (signed
  * report, keeper) and two unreported periods that accelerate the deal, and takes the senior holders' waiver through
  * its ballot. Every refusal on the way is checked with its exact sentence. Skipped when the anvil binary is missing.
@@ -81,8 +82,27 @@ describe("cascade CLI: the issuer's commands against anvil", function () {
     expect(feed.actions).to.deep.equal(["feed deployed", "first round published (4.80)"]);
     expect(feed.latest).to.deep.include({ answer: "480000000", roundId: "1" });
 
+    // The B200 hall pays rent to its site, "$campus": the campus deal must exist (be recorded) first.
+    const b200Args = [
+      "deal",
+      "create",
+      "examples/b200-datacenter.json",
+      "--name",
+      "b200",
+      ...roles,
+    ];
+    expect(await fails(b200Args, "issuer", 2)).to.equal(
+      "cascade: examples/b200-datacenter.json pays rent to the site $campus: create that data-center deal first " +
+        "with `cascade deal create <its term sheet> --name campus` (recorded in the address book) or give " +
+        "--address campus=0x…",
+    );
+    const campus = await ok<{ deal: string; symbols: string[] }>(
+      ["deal", "create", "examples/campus-10mw.json", "--name", "campus", ...roles],
+      "issuer",
+    );
+    expect(campus.symbols).to.deep.equal(["DC-A", "DC-PE", "DC-LP", "DC-GP"]);
     const b200 = await ok<{ deal: string; created: boolean; symbols: string[] }>(
-      ["deal", "create", "examples/b200-datacenter.json", "--name", "b200", ...roles],
+      b200Args,
       "issuer",
     );
     expect(b200.symbols).to.deep.equal(["B200-A", "B200-B", "B200-EQ"]);

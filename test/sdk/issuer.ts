@@ -241,15 +241,26 @@ describe("SDK issuer: the B200 example, its fleet bought before the deal", () =>
   let terms: TermSheet;
   let deal: Address;
   let feed: Address;
+  let campus: Address;
 
   before(async () => {
     feed = (
       await admin.deployPriceIndexFeed({ decimals: 8, description: "B200 rental price index" })
     ).feed;
     await admin.publishPriceIndex({ feed, answer: 480_000_000n });
+    // The hall's site, which its term sheet names ("$campus"): the campus deal, created first.
+    campus = (
+      await issuer.createDeal({
+        factory: protocol.factory,
+        terms: parseTermSheet(readExample("campus-10mw.json"), {
+          now: await now(),
+          addresses: roles(),
+        }).terms,
+      })
+    ).deal;
     terms = parseTermSheet(readExample("b200-datacenter.json"), {
       now: await now(),
-      addresses: roles({ b200Index: feed }),
+      addresses: roles({ b200Index: feed, campus }),
     }).terms;
     deal = (await issuer.createDeal({ factory: protocol.factory, terms })).deal;
   });
@@ -338,7 +349,8 @@ describe("SDK issuer: the B200 example, its fleet bought before the deal", () =>
     const available = 1_152n * 720n;
     const billed = (available * 80n) / 100n;
     const revenue = (billed * 420n * USDC) / 100n;
-    const deposit = (revenue * 80n) / 100n;
+    // The servicer deposits the pledged 94 %; the deal pays the campus its rent out of it, first.
+    const deposit = (revenue * BigInt(terms.pledgedShareBps)) / 10_000n;
     await mint(stablecoin, servicer.account.address, deposit);
     await servicer.depositCollections({ deal, amount: deposit });
     await advanceTo(end0);
@@ -358,6 +370,12 @@ describe("SDK issuer: the B200 example, its fleet bought before the deal", () =>
     expect(run.statements).to.have.length(1);
     const m = run.statements[0].metrics;
     expect(pct1(m.ltv)).to.equal("69.4");
+    // The rent: 3.2 % of the revenue and $261 for each of the 1,152 GPUs, waiting for the campus's next period; what
+    // is left for the notes is 80 % of revenue, as the term sheet's notes say.
+    const rent = (revenue * 320n) / 10_000n + 261n * USDC * 1_152n;
+    expect(run.statements[0].rentPaid).to.equal(rent);
+    expect((await other.tenantsOf({ deal: campus })).pendingRent).to.equal(rent);
+    expect(pct1(((deposit - rent) * WAD) / revenue)).to.equal("80.0");
     expect(m.breachedMask).to.equal(0n);
     expect(m.activeMask).to.equal(0n);
     expect((await other.dealSnapshot({ deal })).status).to.equal(DealStatus.Active);

@@ -323,7 +323,9 @@ describe("SDK term sheets", () => {
     const none = issuesOf(json);
     expect(none.map((i) => i.path)).to.include.members(["site", "site.deal"]);
     expect(none.find((i) => i.path === "site")?.message).to.contain("names no rent");
-    expect(none.find((i) => i.path === "site.deal")?.message).to.contain("options.addresses.campus");
+    expect(none.find((i) => i.path === "site.deal")?.message).to.contain(
+      "options.addresses.campus",
+    );
     json.site = {
       deal: "0x0000000000000000000000000000000000000000",
       rentPct: 1,
@@ -790,6 +792,8 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
       "h100-fleet.json",
       "h100-stressed.json",
       "b200-datacenter.json",
+      "campus-10mw.json",
+      "h100-campus.json",
     ]);
     for (const file of EXAMPLES) {
       const json = readExample(file);
@@ -1858,7 +1862,9 @@ async function onChain() {
   const read = <T>(address: Address, abi: Abi, functionName: string, args: unknown[] = []) =>
     readContract(publicClient, { address, abi, functionName, args }) as Promise<T>;
 
-  async function create(json: TermSheetJson) {
+  async function create(
+    json: TermSheetJson,
+  ): Promise<{ terms: TermSheet; read: () => Promise<TermSheet> }> {
     const { bytecode } = await artifacts.readArtifact("MockStablecoin");
     const hash = await deployContract(admin, {
       abi: mockStablecoinAbi,
@@ -1885,18 +1891,32 @@ async function onChain() {
       json.registry === undefined
         ? undefined
         : (await admin.deployAdministration({ oracle: protocol.oracle })).investorRegistry;
+    const addresses = {
+      stablecoin,
+      ...(registry === undefined ? {} : { registry }),
+      issuer: issuer.account.address,
+      servicer: servicer.account.address,
+      trustee: trustee.account.address,
+      guardian: guardian.account.address,
+      ...Object.fromEntries(reporters.map((r, i) => [`reporter${i}`, r.account.address])),
+      ...(priceFeed === undefined ? {} : { priceFeed, b200Index: priceFeed }),
+    };
+    // A GPU hall names its site: the campus deal, created first on the same factory and stablecoin.
+    const campus =
+      json.site?.deal === "$campus"
+        ? (
+            await issuer.createDeal({
+              factory: protocol.factory,
+              terms: parseTermSheet(readExample("campus-10mw.json"), {
+                now: (await getBlock(publicClient)).timestamp,
+                addresses,
+              }).terms,
+            })
+          ).deal
+        : undefined;
     const { terms } = parseTermSheet(json, {
       now: (await getBlock(publicClient)).timestamp,
-      addresses: {
-        stablecoin,
-        ...(registry === undefined ? {} : { registry }),
-        issuer: issuer.account.address,
-        servicer: servicer.account.address,
-        trustee: trustee.account.address,
-        guardian: guardian.account.address,
-        ...Object.fromEntries(reporters.map((r, i) => [`reporter${i}`, r.account.address])),
-        ...(priceFeed === undefined ? {} : { priceFeed, b200Index: priceFeed }),
-      },
+      addresses: { ...addresses, ...(campus === undefined ? {} : { campus }) },
     });
     const created = await issuer.createDeal({ factory: protocol.factory, terms });
     const receipt = await getTransactionReceipt(publicClient, { hash: created.transactionHash });
@@ -1923,6 +1943,7 @@ async function onChain() {
         cleanUpBps: number;
         turbo: boolean;
         waiverVotingPeriod: number;
+        appraisalMaxAge: number;
       }>(risk, riskEngineAbi, "config");
       const fleetCount = await read<bigint>(risk, riskEngineAbi, "fleetEntryCount");
       const fleet = [];
@@ -2006,14 +2027,22 @@ async function onChain() {
             (t) => ({ ...t }),
           ),
           fleet: fleet.map((e) => ({ ...e })),
-          appraisalMaxAge: 0,
+          appraisalMaxAge: config.appraisalMaxAge,
         },
         tranches,
-        equity: NO_EQUITY_WATERFALL,
-        site: NO_SITE,
+        // Several equity classes: the terms their waterfall holds; a tenant: its site and rent (Deal.site).
+        equity: (await issuer.equitySnapshot({ deal }))?.terms ?? NO_EQUITY_WATERFALL,
+        site: await siteTerms(deal),
       };
     }
     return { terms, read: readBack };
+  }
+
+  async function siteTerms(deal: Address): Promise<TermSheet["site"]> {
+    const site = await issuer.siteOf({ deal });
+    return site === undefined
+      ? NO_SITE
+      : { site: site.site, rentBps: site.rentBps, rentPerUnit: site.rentPerUnit };
   }
   return { create };
 }
