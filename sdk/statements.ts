@@ -12,6 +12,7 @@ import { statementBalances } from "./models/deal.js";
 import {
   DealStatus,
   dealStatusName,
+  TrancheKind,
   TriggerEffect,
   type Address,
   type PeriodMetrics,
@@ -21,8 +22,10 @@ import {
 
 /** What a deal's statements need beyond its records: fixed at creation, and (for losses) the tranches now. */
 export interface StatementFacts {
-  /** Tranche symbols by rank; the last tranche is the equity. */
+  /** Tranche symbols by rank: the notes, then the equity (one class, or several under an equity waterfall). */
   symbols: readonly string[];
+  /** How many tranches are notes (default: every tranche but the last). */
+  notes?: number;
   /** Tokens issued per tranche when the offerings settled (a note's principal before period 1). */
   issued: readonly bigint[];
   periodCount: number;
@@ -37,7 +40,10 @@ export interface StatementFacts {
   turbo: boolean;
   /** The deal's covenants, in term-sheet order. */
   triggers: readonly TriggerTerms[];
-  /** The equity token: a residual paid to it went to equity, else it was credited to the issuer. */
+  /**
+   * The equity token, or the equity waterfall of a deal with several equity classes: a residual paid to it went to
+   * equity, else it was credited to the issuer.
+   */
   equityToken: Address;
   /** A tenant deal's site (`Deal.site`), named by its rent rows; the zero address or undefined: none. */
   site?: Address;
@@ -45,7 +51,10 @@ export interface StatementFacts {
   current?: readonly { outstanding: bigint; arrears: bigint; writtenDown: bigint }[];
 }
 
-/** The facts of a deal created from `terms`, with `issued[i]` tokens of tranche i and its equity token. */
+/**
+ * The facts of a deal created from `terms`, with `issued[i]` tokens of tranche i and its equity token (or its equity
+ * waterfall, with several equity classes).
+ */
 export function statementFacts(
   terms: Pick<
     TermSheet,
@@ -63,6 +72,7 @@ export function statementFacts(
 ): StatementFacts {
   return {
     symbols: terms.tranches.map((t) => t.symbol),
+    notes: terms.tranches.filter((t) => t.kind === TrancheKind.Note).length,
     issued,
     periodCount: terms.periodCount,
     start: terms.start,
@@ -74,6 +84,11 @@ export function statementFacts(
     triggers: terms.risk.triggers,
     equityToken,
   };
+}
+
+/** How many of a deal's tranches are notes: tranches 0 – notes − 1; the equity classes follow. */
+export function noteCountOf(facts: Pick<StatementFacts, "symbols" | "notes">): number {
+  return facts.notes ?? facts.symbols.length - 1;
 }
 
 /**
@@ -422,7 +437,7 @@ function rowsOf(
   }
   const toEquity = s.residualRecipient.toLowerCase() === facts.equityToken.toLowerCase();
   add("residual", {
-    tranche: toEquity ? facts.symbols.length - 1 : undefined,
+    tranche: toEquity ? noteCountOf(facts) : undefined,
     paid: s.residualPaid,
   });
   return rows;
@@ -529,7 +544,7 @@ export interface DealHistory {
  * @throws RangeError when the records skip a period or do not add up to the deal's principal.
  */
 export function dealHistory(records: readonly PeriodRecord[], facts: StatementFacts): DealHistory {
-  const notes = facts.symbols.length - 1;
+  const notes = noteCountOf(facts);
   let previous = facts.issued.slice(0, notes);
   let status: number = DealStatus.Active;
   const periods: PeriodView[] = [];
@@ -600,7 +615,7 @@ function lossesOf(
   periods: readonly PeriodView[],
   facts: StatementFacts,
 ): Pick<DealHistory, "losses" | "equityWrittenOff"> {
-  const notes = facts.symbols.length - 1;
+  const notes = noteCountOf(facts);
   const writeDowns = periods.flatMap((p) => p.record.writeDowns);
   const equityWrittenOff = sum(writeDowns.filter((w) => w.tranche === notes).map((w) => w.amount));
   const current = facts.current;

@@ -197,10 +197,18 @@ function bitsOf(mask: bigint): number[] {
   return out;
 }
 
-/** A deal's statement facts, from its snapshot and its risk engine's (read at the same block). */
-function factsOf(s: DealSnapshotReturnType, risk: RiskSnapshotReturnType): StatementFacts {
+/**
+ * A deal's statement facts, from its snapshot and its risk engine's (read at the same block); `waterfall`: its equity
+ * waterfall, when it has several equity classes.
+ */
+function factsOf(
+  s: DealSnapshotReturnType,
+  risk: RiskSnapshotReturnType,
+  waterfall?: Address,
+): StatementFacts {
   return {
     symbols: s.tranches.map((t) => t.symbol),
+    notes: s.tranches.filter((t) => t.kind === TrancheKind.Note).length,
     issued: s.tranches.map((t) => t.issued),
     periodCount: Number(s.periodCount),
     start: s.start,
@@ -217,7 +225,7 @@ function factsOf(s: DealSnapshotReturnType, risk: RiskSnapshotReturnType): State
       cures: t.cures,
       threshold: t.threshold,
     })),
-    equityToken: s.tranches[s.tranches.length - 1].token,
+    equityToken: waterfall ?? s.tranches[s.tranches.length - 1].token,
     current: s.tranches.map((t) => ({
       outstanding: t.outstanding,
       arrears: t.arrears,
@@ -233,13 +241,14 @@ async function readDeal(ctx: Context, ref: string) {
   const client = reader as unknown as CascadeClient;
   const blockNumber = await reader.getBlockNumber({ cacheTime: 0 });
   const fromBlock = record ? BigInt(record.blockNumber) : undefined;
-  const [snapshot, risk, records] = await Promise.all([
+  const [snapshot, risk, records, waterfall] = await Promise.all([
     reader.dealSnapshot({ deal: address, blockNumber, fromBlock }),
     reader.riskSnapshot({ deal: address, blockNumber, fromBlock }),
     reader.periodStatements({ deal: address, fromBlock, toBlock: blockNumber }),
+    reader.equityWaterfallOf({ deal: address, blockNumber }),
   ]);
   const decimals = await decimalsOf(client, snapshot.stablecoin);
-  const facts = factsOf(snapshot, risk);
+  const facts = factsOf(snapshot, risk, waterfall);
   const history = dealHistory(records, facts);
   return { address, record, client, blockNumber, snapshot, risk, facts, history, decimals };
 }

@@ -15,6 +15,7 @@ import {
   formatAmount,
   formatMetric,
   formatRate,
+  noteCountOf,
   RiskMetric,
   type DealHistory,
   type HistoryTotals,
@@ -77,6 +78,13 @@ export class StatementText {
     return i === undefined ? "" : (this.facts.symbols[i] ?? `#${i}`);
   }
 
+  /** Who a residual went to: the issuer, the equity class, or the equity waterfall of several classes. */
+  residualTo(tranche: number | undefined): string {
+    if (tranche === undefined) return "issuer";
+    const classes = this.facts.symbols.slice(noteCountOf(this.facts));
+    return classes.length > 1 ? `equity waterfall (${classes.join(", ")})` : this.symbol(tranche);
+  }
+
   /** A metric of the deal, by the printing rule against the deal's thresholds on it. */
   metric(metric: number, value: bigint): string {
     return formatMetric(metric, value, this.facts.triggers);
@@ -133,7 +141,7 @@ export class StatementText {
       case "cashTrapped":
         return "cash trapped in the reserve";
       case "residual":
-        return `residual → ${row.tranche === undefined ? "issuer" : sym}`;
+        return `residual → ${this.residualTo(row.tranche)}`;
     }
   }
 
@@ -256,7 +264,7 @@ export class StatementText {
 
   /** The totals of a range of periods. */
   totals(t: HistoryTotals): string {
-    const notes = this.facts.symbols.length - 1;
+    const notes = noteCountOf(this.facts);
     const rows: string[][] = [
       [`periods ${t.from}–${t.to}`, "amount"],
       ["cash in (collections)", this.amount(t.cashIn - t.rentIn)],
@@ -295,7 +303,7 @@ export class StatementText {
   /** Losses net of recoveries, once the deal lost principal. */
   losses(h: DealHistory): string[] {
     if (h.losses === undefined) return [];
-    const notes = this.facts.symbols.length - 1;
+    const notes = noteCountOf(this.facts);
     const rows: string[][] = [
       [
         "note",
@@ -609,7 +617,7 @@ function cell(v: string | number | boolean): string {
 /** The CSV export: a header row, then one row per period (docs/history.md, "CSV"). */
 export function historyCsv(text: StatementText, periods: readonly PeriodView[]): string {
   const d = text.decimals;
-  const notes = text.facts.symbols.length - 1;
+  const notes = noteCountOf(text.facts);
   const syms = Array.from({ length: notes }, (_, i) => text.symbol(i));
   const a = (v: bigint) => exactAmount(v, d);
   const header = [
@@ -702,7 +710,7 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
       a(s.reserveToppedUp),
       a(s.reserveTrapped),
       a(s.residualPaid),
-      residualRow.tranche === undefined ? "issuer" : text.symbol(residualRow.tranche),
+      text.residualTo(residualRow.tranche),
       a(r.paid),
       r.balances,
       a(p.reserveBefore),

@@ -26,6 +26,9 @@ import {
   DealModel,
   DealStatus,
   dealAbi,
+  dealHistory,
+  historyTotals,
+  statementFacts,
   EquityMath,
   EquityWaterfallModel,
   INVESTOR_CLASSES,
@@ -527,6 +530,25 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
         r.statements.length === r.sims.length &&
         r.statements.every(DealModel.statementBalances),
       diff === -1 ? `${r.statements.length} periods` : `period ${diff + 1} differs`,
+    );
+  }
+  // The statements `cascade deal history` prints, for each deal: every period pays out its cash step by step.
+  for (const r of runs) {
+    const records =
+      r === campus
+        ? campusRecords
+        : await keeper.periodStatements({ deal: r.deal, fromBlock: r.blockNumber });
+    const equityRecipient = r === campus ? waterfall : r.tokens[r.tokens.length - 1];
+    const history = dealHistory(records, statementFacts(r.terms, r.issued, equityRecipient));
+    const totals = historyTotals(history.periods);
+    check(
+      `${r.label}: statements (deal history) reconcile period by period and in total`,
+      history.periods.every((p) => p.reconciliation.balances) &&
+        totals.balances &&
+        totals.rentIn === sum(r.statements.map((s) => s.rentIn)) &&
+        totals.rentPaid === sum(r.statements.map((s) => s.rentPaid)) &&
+        totals.residual === sum(r.statements.map((s) => s.residualPaid)),
+      `${history.periods.length} periods · ${wei(totals.paid)} paid`,
     );
   }
   const snapshots = await Promise.all(runs.map((r) => keeper.dealSnapshot({ deal: r.deal })));
