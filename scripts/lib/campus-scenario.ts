@@ -176,28 +176,36 @@ export interface CampusMarket {
 
 /**
  * PUE at a period's end, by season: 1.28 on average, 0.06 higher in mid-July (free cooling off, chillers working
- * hardest) and 0.06 lower in mid-January; × {@link PUE_SCALE}, rounded.
+ * hardest) and 0.06 lower in mid-January; × {@link PUE_SCALE}, rounded. The season is counted in days of 365 from
+ * `newYear`, a 1 January (so the figures do not depend on leap years).
  */
-export function seasonalPue(periodEnd: bigint): bigint {
-  const date = new Date(Number(periodEnd) * 1000);
-  const dayOfYear = (date.getTime() - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000;
-  const pue = 1.28 + 0.06 * Math.cos((2 * Math.PI * (dayOfYear - 196)) / 365);
+export function seasonalPue(periodEnd: bigint, newYear: bigint): bigint {
+  const day = Number((periodEnd - newYear) % (365n * 86_400n)) / 86_400;
+  const pue = 1.28 + 0.06 * Math.cos((2 * Math.PI * (day - 196)) / 365);
   return BigInt(Math.round(pue * 10_000));
+}
+
+/** The first 1 January (00:00 UTC) at or after `time`. */
+export function nextNewYear(time: bigint): bigint {
+  const year = new Date(Number(time) * 1000).getUTCFullYear();
+  const thisYear = BigInt(Date.UTC(year, 0, 1) / 1000);
+  return thisYear >= time ? thisYear : BigInt(Date.UTC(year + 1, 0, 1) / 1000);
 }
 
 const active = (l: Lease, period: number) => period >= l.from && period <= l.to;
 
 /**
  * The campus's periods. `b200` and `h100` are the GPU halls' markets (their utilization sets their IT load);
- * `periodEnd(p)` dates each period for its season.
+ * `periodEnd(p)` dates each period for its season, counted from `newYear`.
  */
 export function campusMarket(
   b200: readonly PeriodMarket[],
   h100: readonly PeriodMarket[],
   periodEnd: (period: number) => bigint,
+  newYear: bigint,
 ): CampusMarket[] {
   return Array.from({ length: CAMPUS_PERIODS }, (_, period) => {
-    const pue = seasonalPue(periodEnd(period));
+    const pue = seasonalPue(periodEnd(period), newYear);
     const bills: TenantBill[] = OTHER_LEASES.filter((l) => active(l, period)).map((l) => {
       const itKwh = (l.kw * HOURS * (l.loadBps ?? 0n)) / 10_000n;
       return {

@@ -51,6 +51,7 @@ import {
   campusMarket,
   CAMPUS_PERIODS,
   h100Market,
+  nextNewYear,
   type CampusMarket,
 } from "./campus-scenario.js";
 import { CampusReport } from "./campus-report.js";
@@ -155,6 +156,9 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
 
   // ---------------------------------------------------------------- the three deals, created together
 
+  // On the next 1 January: the campus's seasons (its PUE), and so every figure, are the same in every run.
+  const newYear = nextNewYear(await chainTime());
+  await networkHelpers.time.increaseTo(newYear);
   const now = await chainTime();
   const roles: Record<string, Address> = {
     stablecoin,
@@ -328,7 +332,7 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
   const periodEnd = (p: number) => campus.terms.start + BigInt((p + 1) * campus.terms.periodLength);
   const b200Periods = b200Market(b200.terms.oracle.fleetGpus, b200.terms.pledgedShareBps);
   const h100Periods = h100Market(h100.terms.oracle.fleetGpus, h100.terms.pledgedShareBps);
-  const campusPeriods = campusMarket(b200Periods, h100Periods, periodEnd);
+  const campusPeriods = campusMarket(b200Periods, h100Periods, periodEnd, newYear);
   const gpu = (t: Run, p: number) => (t === b200 ? b200Periods : h100Periods)[p];
   const running = (p: number) => tenants.filter((t) => p < t.terms.periodCount);
   let h100Sale: { proceeds: bigint; left: bigint } | undefined;
@@ -677,6 +681,27 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
       classes.map((x) => x.distributed),
     ),
   );
+
+  // Every tranche token of the three deals holds what it was paid (statements, the clean-up call, recoveries, the
+  // equity waterfall: its `distributed`) less what its holders claimed; sub-unit rounding of accruals stays in it.
+  for (const r of runs) {
+    const ledger = await keeper.trancheLedger({ deal: r.deal, fromBlock: r.blockNumber });
+    const paid = await Promise.all(
+      r.tokens.map((address) =>
+        readContract(publicClient, { address, abi: trancheTokenAbi, functionName: "distributed" }),
+      ),
+    );
+    check(
+      `${r.label}: every tranche token: paid = claimed + claimable + dust`,
+      ledger.every(
+        (e) =>
+          e.dust >= 0n &&
+          e.dust <= BigInt(e.holders.length * (CAMPUS_PERIODS + 2)) &&
+          paid[e.index] === e.claimed + e.claimable + e.dust,
+      ),
+      ledger.map((e) => `${r.terms.tranches[e.index].symbol} ${wei(paid[e.index])}`).join(" · "),
+    );
+  }
 
   // IRRs: each class's dated cash flows — its contribution at the deal's start (the waterfall's clock starts there),
   // then every payment at the date of its statement.

@@ -4,6 +4,7 @@ import { getBlockNumber, readContract } from "viem/actions";
 import { withErrors, type CascadeClient } from "../../client.js";
 import { dealAbi, trancheTokenAbi } from "../../generated/abis.js";
 import { dealLogRange, readContractEvents, type LogReaderOptions } from "../../logs.js";
+import { TrancheKind } from "../../types.js";
 
 export interface TrancheLedgerParameters extends LogReaderOptions {
   deal: Address;
@@ -19,7 +20,10 @@ export interface TrancheLedgerParameters extends LogReaderOptions {
 export interface TrancheLedgerEntry {
   index: number;
   token: Address;
-  /** Cash the waterfall sent to the token: interest + principal of a note, the residual of the equity. */
+  /**
+   * Cash the waterfall sent to the token: interest + principal of a note, the residual of the equity; for each class of
+   * several under an equity waterfall, what the equity waterfall paid it (its token's `distributed`).
+   */
   paid: bigint;
   /** Σ `Claimed` events of the token. */
   claimed: bigint;
@@ -58,16 +62,12 @@ export async function trancheLedger(
       readContract(client, { ...deal, functionName: "stablecoin" }),
       dealLogRange(client, { ...params, toBlock: blockNumber }),
     ]);
-    const tokens = await Promise.all(
-      Array.from({ length: Number(count) }, async (_, index) => {
-        const { token } = await readContract(client, {
-          ...deal,
-          functionName: "tranche",
-          args: [BigInt(index)],
-        });
-        return token;
-      }),
+    const infos = await Promise.all(
+      Array.from({ length: Number(count) }, (_, index) =>
+        readContract(client, { ...deal, functionName: "tranche", args: [BigInt(index)] }),
+      ),
     );
+    const tokens = infos.map((t) => t.token);
     const [distributed, tokenLogs] =
       range === undefined
         ? [[], []]
@@ -80,15 +80,27 @@ export async function trancheLedger(
             ],
           });
     const statements = distributed.map((l) => l.args.statement);
-    const notes = Number(count) - 1;
+    const notes = infos.filter((t) => t.kind === TrancheKind.Note).length;
+    // Several equity classes: the deal pays its residual to their waterfall, which pays each class (and capital
+    // events too); a class's token counts what it was paid (`distributed`).
+    const waterfall = Number(count) - notes > 1;
 
     return Promise.all(
       tokens.map(async (token, index): Promise<TrancheLedgerEntry> => {
-        const paid = statements.reduce(
-          (a, s) =>
-            a + (index < notes ? s.interestPaid[index] + s.principalPaid[index] : s.residualPaid),
-          0n,
-        );
+        const paid =
+          index >= notes && waterfall
+            ? await readContract(client, {
+                address: token,
+                abi: trancheTokenAbi,
+                functionName: "distributed",
+                blockNumber,
+              })
+            : statements.reduce(
+                (a, s) =>
+                  a +
+                  (index < notes ? s.interestPaid[index] + s.principalPaid[index] : s.residualPaid),
+                0n,
+              );
         const own = tokenLogs.filter((l) => isAddressEqual(l.address, token));
         const claimed = own.reduce(
           (a, l) => a + (l.eventName === "Claimed" ? l.args.amount : 0n),
