@@ -414,7 +414,7 @@ export class CampusReport {
     lpIrr: number;
     sponsorClass: number;
     rent: readonly { label: string; paid: bigint; received: bigint; unpaid: bigint }[];
-    h100Sale: { proceeds: bigint; left: bigint } | undefined;
+    h100Losses: readonly { symbol: string; principal: bigint; interest: bigint }[];
   }): void {
     this.line(
       "\nCampus equity: realized multiples and IRRs (xirr on each class's dated cash flows)",
@@ -430,6 +430,16 @@ export class CampusReport {
       ]),
     ]);
     this.line(`  the LP classes together: IRR ${(r.lpIrr * 100).toFixed(2)} %`);
+    this.line(
+      "\nThe H100 hall's losses net of its GPUs' sale: " +
+        r.h100Losses
+          .map(
+            (l) =>
+              `${l.symbol} ${this.usd(l.principal)} of principal and ${this.usd(l.interest)} of interest`,
+          )
+          .join(" · ") +
+        "; its equity lost its par",
+    );
     this.line("\nSite rent by tenant deal (exact base units)");
     this.table([
       ["tenant", "paid by its waterfall", "received by the campus", "left unpaid"],

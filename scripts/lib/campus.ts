@@ -335,7 +335,6 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
   const campusPeriods = campusMarket(b200Periods, h100Periods, periodEnd, newYear);
   const gpu = (t: Run, p: number) => (t === b200 ? b200Periods : h100Periods)[p];
   const running = (p: number) => tenants.filter((t) => p < t.terms.periodCount);
-  let h100Sale: { proceeds: bigint; left: bigint } | undefined;
 
   for (let p = 0; p < CAMPUS_PERIODS; p++) {
     const end = periodEnd(p);
@@ -467,7 +466,6 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
       const sale = await gpuIssuer.retireFleetEntry({ deal: h100.deal, id: 0n, units, proceeds });
       const recovered = DealModel.depositRecoveries(modelOf(h100), proceeds);
       h100.model = recovered.next;
-      h100Sale = { proceeds, left: sale.left };
       check(
         "H100 hall: the GPUs' sale proceeds recovered top-down as the model says",
         same(
@@ -536,14 +534,37 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
       diff === -1 ? `${r.statements.length} periods` : `period ${diff + 1} differs`,
     );
   }
-  // The statements `cascade deal history` prints, for each deal: every period pays out its cash step by step.
-  for (const r of runs) {
+  const snapshots = await Promise.all(runs.map((r) => keeper.dealSnapshot({ deal: r.deal })));
+  // The statements `cascade deal history` prints, for each deal: every period pays out its cash step by step, and
+  // a defaulted deal's losses net of its recoveries.
+  let h100Losses: { symbol: string; principal: bigint; interest: bigint }[] = [];
+  for (const [i, r] of runs.entries()) {
     const records =
       r === campus
         ? campusRecords
         : await keeper.periodStatements({ deal: r.deal, fromBlock: r.blockNumber });
     const equityRecipient = r === campus ? waterfall : r.tokens[r.tokens.length - 1];
-    const history = dealHistory(records, statementFacts(r.terms, r.issued, equityRecipient));
+    const history = dealHistory(records, {
+      ...statementFacts(r.terms, r.issued, equityRecipient),
+      current: snapshots[i].tranches,
+    });
+    if (r === h100) {
+      const losses = history.losses ?? [];
+      h100Losses = losses.map((l) => ({
+        symbol: r.terms.tranches[l.tranche].symbol,
+        principal: l.netPrincipalLoss,
+        interest: l.interestUnpaid,
+      }));
+      check(
+        "H100 hall: its losses net of the GPUs' sale = the principal and interest the chain still shows owed",
+        losses.length > 0 &&
+          same(
+            losses.map((l) => [l.netPrincipalLoss, l.interestUnpaid]),
+            snapshots[i].tranches.slice(0, losses.length).map((t) => [t.writtenDown, t.arrears]),
+          ),
+        h100Losses.map((l) => `${l.symbol} ${wei(l.principal + l.interest)}`).join(" · "),
+      );
+    }
     const totals = historyTotals(history.periods);
     check(
       `${r.label}: statements (deal history) reconcile period by period and in total`,
@@ -555,7 +576,6 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
       `${history.periods.length} periods · ${wei(totals.paid)} paid`,
     );
   }
-  const snapshots = await Promise.all(runs.map((r) => keeper.dealSnapshot({ deal: r.deal })));
   check(
     "campus Repaid by the sale; B200 hall Repaid at maturity; H100 hall Defaulted — the statuses the models reach",
     same(
@@ -755,7 +775,7 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
     lpIrr,
     sponsorClass: equity.sponsorClass,
     rent,
-    h100Sale,
+    h100Losses,
   });
 }
 
