@@ -250,7 +250,10 @@ export class CampusReport {
     this.covenants(campus, "     ");
     if (c.appraisal > 0n)
       this.line(
-        `     appraisal signed by the reporters: ${this.usd(c.appraisal)} (${c.appraisalBasis})`,
+        `     appraisal signed by the reporters: ${this.usd(c.appraisal)} (${c.appraisalBasis}): ` +
+          (c.appraisal <= s.metrics.collateralValue
+            ? "below book value, it now values the collateral"
+            : "above book value, which still counts (an appraisal never writes the collateral up)"),
       );
     const rent = p.tenants.map((t) => `${t.run.label} ${this.usd(t.statement.rentPaid)}`);
     this.line(
