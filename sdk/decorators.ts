@@ -28,6 +28,19 @@ import {
   type TrancheLedgerReturnType,
 } from "./actions/auditor/trancheLedger.js";
 import {
+  equityStatements,
+  type EquityStatementsParameters,
+  type EquityStatementsReturnType,
+} from "./actions/auditor/equityStatements.js";
+import {
+  equityWaterfallOf,
+  equityWaterfallSnapshot,
+  type EquityWaterfallOfParameters,
+  type EquityWaterfallOfReturnType,
+  type EquityWaterfallSnapshotParameters,
+  type EquityWaterfallSnapshotReturnType,
+} from "./actions/auditor/equityWaterfallSnapshot.js";
+import {
   deployProtocol,
   type DeployProtocolParameters,
   type DeployProtocolReturnType,
@@ -312,11 +325,7 @@ import {
   type FleetValuationParameters,
   type FleetValuationReturnType,
 } from "./actions/anyone/fleetValuation.js";
-import {
-  siteOf,
-  type SiteOfParameters,
-  type SiteOfReturnType,
-} from "./actions/anyone/siteOf.js";
+import { siteOf, type SiteOfParameters, type SiteOfReturnType } from "./actions/anyone/siteOf.js";
 import {
   tenantsOf,
   type TenantsOfParameters,
@@ -370,6 +379,11 @@ export type CascadeActions = {
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
+  equityWaterfallOf: (params: EquityWaterfallOfParameters) => Promise<EquityWaterfallOfReturnType>;
+  equityWaterfallSnapshot: (
+    params: EquityWaterfallSnapshotParameters,
+  ) => Promise<EquityWaterfallSnapshotReturnType | undefined>;
+  equityStatements: (params: EquityStatementsParameters) => Promise<EquityStatementsReturnType>;
   deployPriceIndexFeed: (
     params: DeployPriceIndexFeedParameters,
   ) => Promise<DeployPriceIndexFeedReturnType>;
@@ -454,6 +468,9 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
+    equityWaterfallOf: (params) => equityWaterfallOf(client, params),
+    equityWaterfallSnapshot: (params) => equityWaterfallSnapshot(client, params),
+    equityStatements: (params) => equityStatements(client, params),
     deployPriceIndexFeed: (params) => deployPriceIndexFeed(client, params),
     publishPriceIndex: (params) => publishPriceIndex(client, params),
     addFleetEntries: (params) => addFleetEntries(client, params),

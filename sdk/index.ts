@@ -50,6 +50,8 @@ export * from "./actions/auditor/dealTermSheet.js";
 export * from "./actions/auditor/reportStatus.js";
 export * from "./actions/auditor/periodStatements.js";
 export * from "./actions/auditor/trancheLedger.js";
+export * from "./actions/auditor/equityWaterfallSnapshot.js";
+export * from "./actions/auditor/equityStatements.js";
 export * from "./actions/anyone/depositRecoveries.js";
 export * from "./actions/anyone/executeWaiver.js";
 export * from "./actions/auditor/riskSnapshot.js";
