@@ -32,6 +32,7 @@ import {
   WAD,
   dealAbi,
   type EquityStatement,
+  type EquityWaterfallSnapshotReturnType,
   type TermSheet,
   type TrancheTerms,
 } from "../../sdk/index.js";
@@ -177,6 +178,19 @@ function asEvent(
   };
 }
 
+/** Each class of a snapshot as the model's `classes` reports it (without the token and its names). */
+function viewsOf(snapshot: EquityWaterfallSnapshotReturnType | undefined) {
+  return snapshot?.classes.map((c) => ({
+    contributed: c.contributed,
+    returned: c.returned,
+    prefOwed: c.prefOwed,
+    distributed: c.distributed,
+    multiple: c.multiple,
+    hurdleBalances: c.hurdleBalances,
+    hurdlesMet: c.hurdlesMet,
+  }));
+}
+
 describe("SDK differential: random equity waterfalls, model vs chain", function () {
   this.timeout(300_000);
 
@@ -315,23 +329,63 @@ describe("SDK differential: random equity waterfalls, model vs chain", function 
       expect(snapshot?.noteCount).to.equal(notes);
       expect(snapshot?.started).to.equal(expected.length > 0);
       const model = EquityWaterfallModel.classes(equity, contributed, state);
-      expect(
-        snapshot?.classes.map((c) => ({
-          contributed: c.contributed,
-          returned: c.returned,
-          prefOwed: c.prefOwed,
-          distributed: c.distributed,
-          multiple: c.multiple,
-          hurdleBalances: c.hurdleBalances,
-          hurdlesMet: c.hurdlesMet,
-        })),
-      ).to.deep.equal(model);
+      expect(viewsOf(snapshot)).to.deep.equal(model);
       const profit = EquityWaterfallModel.profit(equity, contributed, state);
       expect(snapshot?.profit).to.deep.equal(profit);
       if (expected.length > 0) expect(snapshot?.lastAccrual).to.equal(state.lastAccrual);
       hurdlesMet += model.flatMap((c) => c.hurdlesMet).filter(Boolean).length;
     });
   }
+
+  it("reads a waterfall before its first distribution, and no waterfall for a single equity class", async () => {
+    const r = rng(1_000);
+    const terms = randomDeal(r, (await getBlock(publicClient)).timestamp);
+    const { deal, offerings } = await issuer.createDeal({ factory: protocol.factory, terms });
+    await advanceTo(terms.offeringOpensAt);
+    for (const [i, offering] of offerings.entries()) {
+      const amount = terms.tranches[i].faceAmount;
+      await mint(investors[i].account.address, amount);
+      await investors[i].subscribe({ offering, assets: amount, method: "approve" });
+    }
+    await advanceTo(terms.offeringClosesAt);
+    for (const offering of offerings) await keeper.closeOffering({ offering });
+    const notes = terms.tranches.filter((t) => t.kind === TrancheKind.Note).length;
+    const contributed = terms.tranches.slice(notes).map((t) => t.faceAmount);
+    // Before any distribution the views read the start: U = H = C, nothing accrued or paid.
+    const snapshot = await keeper.equityWaterfallSnapshot({ deal });
+    expect(snapshot?.started).to.equal(false);
+    expect(snapshot?.lastAccrual).to.equal(0n);
+    expect(snapshot?.totalSupply).to.equal(contributed.reduce((a, b) => a + b, 0n));
+    expect(snapshot?.tiers.map((t) => t.kind)).to.deep.equal(terms.equity.tiers.map((t) => t.kind));
+    const start = EquityWaterfallModel.initialEquityState(terms.equity, contributed, terms.start);
+    expect(viewsOf(snapshot)).to.deep.equal(
+      EquityWaterfallModel.classes(terms.equity, contributed, start),
+    );
+    expect(snapshot?.classes.map((c) => c.symbol)).to.deep.equal(
+      terms.tranches.slice(notes).map((t) => t.symbol),
+    );
+    expect(await keeper.equityStatements({ deal })).to.deep.include({
+      started: undefined,
+      statements: [],
+    });
+
+    // A deal whose single equity class takes the residual has no waterfall.
+    const single: TermSheet = {
+      ...randomDeal(r, (await getBlock(publicClient)).timestamp),
+      equity: { sponsorClass: 0, tiers: [] },
+    };
+    single.tranches = single.tranches.filter(
+      (t, i) => t.kind === TrancheKind.Note || i === single.tranches.length - 1,
+    );
+    const plain = await issuer.createDeal({ factory: protocol.factory, terms: single });
+    expect(await keeper.equityWaterfallOf({ deal: plain.deal })).to.equal(undefined);
+    expect(await keeper.equityWaterfallSnapshot({ deal: plain.deal })).to.equal(undefined);
+    expect(await keeper.equityStatements({ deal: plain.deal })).to.deep.equal({
+      waterfall: undefined,
+      started: undefined,
+      statements: [],
+    });
+  });
 
   it("exercised distributions, capital events, classes without tokens and met hurdles", () => {
     expect(distributions).to.be.greaterThan(seeds);
