@@ -28,6 +28,8 @@ import {
   cascadeActions,
   CouponType,
   dealAbi,
+  equityWaterfallAbi,
+  equityWaterfallOf,
   mockStablecoinAbi,
   offeringAbi,
   riskEngineAbi,
@@ -323,7 +325,9 @@ describe("SDK term sheets", () => {
     const none = issuesOf(json);
     expect(none.map((i) => i.path)).to.include.members(["site", "site.deal"]);
     expect(none.find((i) => i.path === "site")?.message).to.contain("names no rent");
-    expect(none.find((i) => i.path === "site.deal")?.message).to.contain("options.addresses.campus");
+    expect(none.find((i) => i.path === "site.deal")?.message).to.contain(
+      "options.addresses.campus",
+    );
     json.site = {
       deal: "0x0000000000000000000000000000000000000000",
       rentPct: 1,
@@ -1832,6 +1836,12 @@ describe("SDK term sheets on chain: every example round-trips through DealFactor
       expect(await read()).to.deep.equal(terms);
     });
   }
+
+  it("creates a deal with an equity waterfall and reads back the very struct it parsed", async () => {
+    const { terms, read } = await chain.create(withEquity() as TermSheetJson);
+    expect(terms.equity.tiers).to.have.length(5);
+    expect(await read()).to.deep.equal(terms);
+  });
 });
 
 /** The in-process network with viem clients; `create` deploys a protocol and a deal from a term sheet. */
@@ -1913,6 +1923,7 @@ async function onChain() {
         logs: receipt.logs,
       });
       const risk = await read<Address>(deal, dealAbi, "riskEngine");
+      const waterfall = await equityWaterfallOf(publicClient, { deal });
       const config = await read<{
         priceFeed: Address;
         feedDecimals: number;
@@ -2007,7 +2018,11 @@ async function onChain() {
           appraisalMaxAge: 0,
         },
         tranches,
-        equity: NO_EQUITY_WATERFALL,
+        // A deal with several equity classes keeps its tiers in its equity waterfall.
+        equity:
+          waterfall === undefined
+            ? NO_EQUITY_WATERFALL
+            : await read<EquityTerms>(waterfall, equityWaterfallAbi, "terms"),
         site: NO_SITE,
       };
     }
