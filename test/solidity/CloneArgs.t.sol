@@ -28,6 +28,7 @@ import {ITrancheTokenBase} from "../../contracts/interfaces/ITrancheToken.sol";
 import {CloneArgs} from "../../contracts/libraries/CloneArgs.sol";
 import {DealArgs} from "../../contracts/libraries/DealArgs.sol";
 import {EquityMath} from "../../contracts/libraries/EquityMath.sol";
+import {EquityTierWord} from "../../contracts/libraries/EquityTierWord.sol";
 import {EquityWaterfallArgs} from "../../contracts/libraries/EquityWaterfallArgs.sol";
 import {OfferingArgs} from "../../contracts/libraries/OfferingArgs.sol";
 import {RiskEngineArgs} from "../../contracts/libraries/RiskEngineArgs.sol";
@@ -259,12 +260,12 @@ contract EquityWaterfallArgsHarness {
         return EquityWaterfallArgs.token(j);
     }
 
-    function tiers(uint256 n, uint256 count) external view returns (EquityMath.Tier[] memory) {
+    function tiers(uint256 n, uint256 count) external view returns (EquityTierWord[] memory) {
         return EquityWaterfallArgs.tiers(n, count);
     }
 
-    function tierTerms(uint256 n, uint256 i) external view returns (EquityTierTerms memory) {
-        return EquityWaterfallArgs.tierTerms(EquityWaterfallArgs.tierWord(n, i));
+    function tierWord(uint256 n, uint256 i) external view returns (EquityTierWord) {
+        return EquityWaterfallArgs.tierWord(n, i);
     }
 }
 
@@ -704,24 +705,17 @@ contract CloneArgsTest is TestBase, Assertions {
     }
 
     function _assertTiers(EquityWaterfallArgsHarness clone, EquityTerms memory e, uint256 classes) private view {
-        EquityMath.Tier[] memory t = clone.tiers(classes, e.tiers.length);
+        EquityTierWord[] memory t = clone.tiers(classes, e.tiers.length);
         uint256 hurdles;
         for (uint256 i; i < e.tiers.length; ++i) {
             EquityTierTerms memory x = e.tiers[i];
-            assertEq(
-                uint256(keccak256(abi.encode(clone.tierTerms(classes, i)))),
-                uint256(keccak256(abi.encode(x))),
-                "A3: tier terms"
-            );
-            assertEq(uint8(t[i].kind), uint8(x.kind), "A3: kind");
-            assertEq(t[i].classes, x.classes, "A3: classes");
-            assertTrue(t[i].byRank == x.byRank && t[i].compounding == x.compounding, "A3: flags");
-            assertEq(t[i].sponsorBps, x.sponsorBps, "A3: sponsorBps");
-            assertEq(t[i].targetBps, x.targetBps, "A3: targetBps");
-            assertEq(t[i].rate, x.rate, "A3: rate");
+            EquityTierWord w = t[i];
+            assertEq(EquityTierWord.unwrap(clone.tierWord(classes, i)), EquityTierWord.unwrap(w), "A3: tier word");
+            assertEq(uint256(keccak256(abi.encode(w.terms()))), uint256(keccak256(abi.encode(x))), "A3: tier terms");
             bool hurdled = x.kind == EquityTier.Split && x.rate != 0;
-            assertEq(t[i].lnRate, hurdled ? EquityMath.lnWad(1e18 + uint256(x.rate)) : 0, "A3: lnRate");
-            assertEq(t[i].hurdle, hurdles, "A3: hurdle index");
+            assertTrue(w.hurdled() == hurdled, "A3: hurdled");
+            assertEq(w.lnRate(), hurdled ? EquityMath.lnWad(1e18 + uint256(x.rate)) : 0, "A3: lnRate");
+            assertEq(w.hurdle(), hurdled ? hurdles : 0, "A3: hurdle index");
             if (hurdled) ++hurdles;
         }
     }

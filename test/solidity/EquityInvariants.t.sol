@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {EquityTier} from "../../contracts/interfaces/ICascadeTypes.sol";
+import {EquityTier, EquityTierTerms} from "../../contracts/interfaces/ICascadeTypes.sol";
 import {EquityMath} from "../../contracts/libraries/EquityMath.sol";
+import {EquityTierWord, EquityTierWordLib} from "../../contracts/libraries/EquityTierWord.sol";
 
 import {Assertions} from "./utils/Assertions.sol";
 import {TestBase} from "./utils/Vm.sol";
@@ -42,7 +43,7 @@ contract EquityMathHandler is TestBase {
         uint256 dt = dtSeed % (400 days);
         // Amounts from dust to more than everything owed.
         uint256 cash = cashSeed % 4 == 0 ? cashSeed % 100 : cashSeed % (5e12);
-        EquityMath.Tier[] memory tiers = _tiers();
+        EquityTierWord[] memory tiers = _tiers();
         EquityMath.State memory s = _state();
         EquityMath.accrue(s, tiers, dt);
         uint256[] memory grown = new uint256[](N);
@@ -67,25 +68,35 @@ contract EquityMathHandler is TestBase {
         }
     }
 
-    function _tiers() internal pure returns (EquityMath.Tier[] memory t) {
-        t = new EquityMath.Tier[](5);
-        t[0].kind = EquityTier.ReturnOfCapital;
-        t[0].classes = LP;
-        t[1].kind = EquityTier.PreferredReturn;
-        t[1].classes = LP;
-        t[1].rate = 0.08e18;
-        t[2].kind = EquityTier.CatchUp;
-        t[2].classes = LP;
-        t[2].sponsorBps = 10_000;
-        t[2].targetBps = 2_000;
-        t[3].kind = EquityTier.Split;
-        t[3].classes = LP;
-        t[3].sponsorBps = 2_000;
-        t[3].rate = 0.15e18;
-        t[3].lnRate = EquityMath.lnWad(1.15e18);
-        t[4].kind = EquityTier.Split;
-        t[4].classes = LP;
-        t[4].sponsorBps = 3_000;
+    function _tiers() internal pure returns (EquityTierWord[] memory t) {
+        t = new EquityTierWord[](5);
+        t[0] = _tier(EquityTier.ReturnOfCapital, 0, 0, 0);
+        t[1] = _tier(EquityTier.PreferredReturn, 0, 0, 0.08e18);
+        t[2] = _tier(EquityTier.CatchUp, 10_000, 2_000, 0);
+        t[3] = _tier(EquityTier.Split, 2_000, 0, 0.15e18);
+        t[4] = _tier(EquityTier.Split, 3_000, 0, 0);
+    }
+
+    /// @dev A tier of the LP classes (the only hurdled split is hurdle 0).
+    function _tier(
+        EquityTier kind,
+        uint16 sponsorBps,
+        uint16 targetBps,
+        uint64 rate
+    ) internal pure returns (EquityTierWord) {
+        return
+            EquityTierWordLib.pack(
+                EquityTierTerms({
+                    kind: kind,
+                    classes: uint8(LP),
+                    byRank: false,
+                    compounding: false,
+                    sponsorBps: sponsorBps,
+                    targetBps: targetBps,
+                    rate: rate
+                }),
+                0
+            );
     }
 
     function _state() internal view returns (EquityMath.State memory s) {

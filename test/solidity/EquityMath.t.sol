@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {EquityTier} from "../../contracts/interfaces/ICascadeTypes.sol";
+import {EquityTier, EquityTierTerms} from "../../contracts/interfaces/ICascadeTypes.sol";
 import {EquityMath} from "../../contracts/libraries/EquityMath.sol";
+import {EquityTierWord, EquityTierWordLib} from "../../contracts/libraries/EquityTierWord.sol";
 
 import {Assertions} from "./utils/Assertions.sol";
 import {TestBase} from "./utils/Vm.sol";
@@ -174,7 +175,7 @@ contract EquityMathTest is TestBase, Assertions {
 
     /// R1 – R5
     function testFuzz_run_conservesInOrderMonotone(RawRun memory raw) public view {
-        (EquityMath.State memory s, EquityMath.Tier[] memory tiers) = _build(raw);
+        (EquityMath.State memory s, EquityTierWord[] memory tiers) = _build(raw);
         EquityMath.State memory before = _copy(s);
         uint256 cash = bound(raw.cash, 0, MAX / 2);
         EquityMath.Payout memory out = EquityMath.run(s, tiers, cash);
@@ -183,7 +184,7 @@ contract EquityMathTest is TestBase, Assertions {
 
     /// R3: accrual only grows preferred return and hurdle balances.
     function testFuzz_accrue_onlyGrows(RawRun memory raw, uint256 dt) public pure {
-        (EquityMath.State memory s, EquityMath.Tier[] memory tiers) = _build(raw);
+        (EquityMath.State memory s, EquityTierWord[] memory tiers) = _build(raw);
         EquityMath.State memory before = _copy(s);
         EquityMath.accrue(s, tiers, bound(dt, 0, 30 * YEAR));
         for (uint256 i; i < s.hurdles.length; ++i) assertGe(s.hurdles[i], before.hurdles[i], "R3: H grows");
@@ -196,7 +197,7 @@ contract EquityMathTest is TestBase, Assertions {
     function _checkRun(
         EquityMath.State memory before,
         EquityMath.State memory s,
-        EquityMath.Tier[] memory tiers,
+        EquityTierWord[] memory tiers,
         EquityMath.Payout memory out,
         uint256 cash
     ) private pure {
@@ -209,7 +210,7 @@ contract EquityMathTest is TestBase, Assertions {
                 uint256 paid = out.paid[t * n + j];
                 sum += paid;
                 column[j] += paid;
-                if (tiers[t].kind == EquityTier.ReturnOfCapital) capital += paid;
+                if (tiers[t].kind() == EquityTier.ReturnOfCapital) capital += paid;
             }
         }
         assertEq(sum, cash, "R1: the statement sums to the cash");
@@ -223,7 +224,7 @@ contract EquityMathTest is TestBase, Assertions {
         assertEq(s.profit - before.profit, cash - capital, "R4: profit is what is not capital");
         uint256 sponsorCapital;
         for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind == EquityTier.ReturnOfCapital) sponsorCapital += out.paid[t * n + s.sponsor];
+            if (tiers[t].kind() == EquityTier.ReturnOfCapital) sponsorCapital += out.paid[t * n + s.sponsor];
         }
         assertEq(
             s.sponsorProfit - before.sponsorProfit,
@@ -237,7 +238,7 @@ contract EquityMathTest is TestBase, Assertions {
     /// earlier hurdle is met.
     function _checkOrder(
         EquityMath.State memory s,
-        EquityMath.Tier[] memory tiers,
+        EquityTierWord[] memory tiers,
         EquityMath.Payout memory out
     ) private pure {
         uint256 n = s.classCount;
@@ -246,15 +247,15 @@ contract EquityMathTest is TestBase, Assertions {
             for (uint256 j; j < n; ++j) rowSum += out.paid[t * n + j];
             if (rowSum == 0) continue;
             for (uint256 e; e < t; ++e) {
-                EquityMath.Tier memory tier = tiers[e];
+                EquityTierWord tier = tiers[e];
                 for (uint256 j; j < n; ++j) {
-                    if ((tier.classes >> j) & 1 == 0) continue;
-                    if (tier.kind == EquityTier.ReturnOfCapital) {
+                    if ((tier.classes() >> j) & 1 == 0) continue;
+                    if (tier.kind() == EquityTier.ReturnOfCapital) {
                         assertEq(s.unreturned[j], 0, "R2: capital returned before a later tier");
-                    } else if (tier.kind == EquityTier.PreferredReturn) {
+                    } else if (tier.kind() == EquityTier.PreferredReturn) {
                         assertEq(s.pref[j], 0, "R2: preferred return paid before a later tier");
-                    } else if (tier.kind == EquityTier.Split && tier.rate != 0) {
-                        assertEq(s.hurdles[tier.hurdle * n + j], 0, "R2: hurdle met before a later tier");
+                    } else if (tier.hurdled()) {
+                        assertEq(s.hurdles[tier.hurdle() * n + j], 0, "R2: hurdle met before a later tier");
                     }
                 }
             }
@@ -267,7 +268,7 @@ contract EquityMathTest is TestBase, Assertions {
     /// no capital, preferred return or hurdle balance; unreturned capital is at most the contribution.
     function _build(
         RawRun memory raw
-    ) internal pure returns (EquityMath.State memory s, EquityMath.Tier[] memory tiers) {
+    ) internal pure returns (EquityMath.State memory s, EquityTierWord[] memory tiers) {
         uint256 n = bound(raw.n, 2, 7);
         uint256 sponsor = bound(raw.sponsor, 0, n - 1);
         tiers = _tiers(raw, n, sponsor);
@@ -280,13 +281,12 @@ contract EquityMathTest is TestBase, Assertions {
         s.contributedOf = _unused;
         uint256 hurdleCount;
         for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0) ++hurdleCount;
+            if (tiers[t].hurdled()) ++hurdleCount;
         }
         s.hurdles = new uint256[](hurdleCount * n);
         s.hurdleClasses = new uint256[](hurdleCount);
         for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0)
-                s.hurdleClasses[tiers[t].hurdle] = tiers[t].classes;
+            if (tiers[t].hurdled()) s.hurdleClasses[tiers[t].hurdle()] = tiers[t].classes();
         }
         bool anyTokens;
         for (uint256 j; j < n; ++j) {
@@ -309,7 +309,7 @@ contract EquityMathTest is TestBase, Assertions {
         // Classes outside every preferred-return tier have none.
         uint256 prefMask;
         for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind == EquityTier.PreferredReturn) prefMask |= tiers[t].classes;
+            if (tiers[t].kind() == EquityTier.PreferredReturn) prefMask |= tiers[t].classes();
         }
         for (uint256 j; j < n; ++j) if ((prefMask >> j) & 1 == 0) s.pref[j] = 0;
         s.profit = bound(raw.profit, 0, type(uint120).max);
@@ -322,9 +322,9 @@ contract EquityMathTest is TestBase, Assertions {
         RawRun memory raw,
         uint256 n,
         uint256 sponsor
-    ) private pure returns (EquityMath.Tier[] memory tiers) {
+    ) private pure returns (EquityTierWord[] memory tiers) {
         uint256 count = bound(raw.tierCount, 1, 8);
-        tiers = new EquityMath.Tier[](count);
+        tiers = new EquityTierWord[](count);
         uint256 all = (1 << n) - 1;
         uint256 lpAll = all & ~(uint256(1) << sponsor);
         uint256 prefUsed;
@@ -332,41 +332,43 @@ contract EquityMathTest is TestBase, Assertions {
         uint256 lastHurdle;
         for (uint256 t; t < count; ++t) {
             uint256 seed = raw.tierSeeds[t];
-            EquityMath.Tier memory tier = tiers[t];
+            EquityTierTerms memory tier;
             uint256 lp = (seed >> 8) & lpAll;
             if (lp == 0) lp = lpAll;
-            if (t == count - 1) {
-                tier.kind = EquityTier.Split;
-                tier.classes = lp;
-                tier.sponsorBps = bound(seed >> 16, 0, 10_000);
-                continue;
-            }
-            uint256 kind = seed % 4;
+            uint256 kind = t == count - 1 ? 4 : seed % 4;
             if (kind == 1 && (all & ~prefUsed) == 0) kind = 0;
             if (kind == 3 && hurdles == 3) kind = 2;
-            tier.kind = EquityTier(kind);
-            if (kind == 0) {
-                tier.classes = ((seed >> 8) & all) == 0 ? all : (seed >> 8) & all;
+            if (kind == 4) {
+                // The last tier: a split without hurdle.
+                tier.kind = EquityTier.Split;
+                tier.classes = uint8(lp);
+                tier.sponsorBps = uint16(bound(seed >> 16, 0, 10_000));
+            } else if (kind == 0) {
+                tier.kind = EquityTier.ReturnOfCapital;
+                tier.classes = uint8(((seed >> 8) & all) == 0 ? all : (seed >> 8) & all);
                 tier.byRank = (seed >> 40) & 1 == 1;
             } else if (kind == 1) {
                 uint256 free = all & ~prefUsed;
-                tier.classes = ((seed >> 8) & free) == 0 ? free : (seed >> 8) & free;
+                tier.kind = EquityTier.PreferredReturn;
+                tier.classes = uint8(((seed >> 8) & free) == 0 ? free : (seed >> 8) & free);
                 prefUsed |= tier.classes;
-                tier.rate = bound(seed >> 48, 1, WAD);
+                tier.rate = uint64(bound(seed >> 48, 1, WAD));
                 tier.byRank = (seed >> 40) & 1 == 1;
                 tier.compounding = (seed >> 41) & 1 == 1;
             } else if (kind == 2) {
-                tier.classes = lp;
-                tier.sponsorBps = bound(seed >> 16, 2, 10_000);
-                tier.targetBps = bound(seed >> 32, 1, tier.sponsorBps - 1);
+                tier.kind = EquityTier.CatchUp;
+                tier.classes = uint8(lp);
+                tier.sponsorBps = uint16(bound(seed >> 16, 2, 10_000));
+                tier.targetBps = uint16(bound(seed >> 32, 1, tier.sponsorBps - 1));
             } else {
-                tier.classes = lp;
-                tier.sponsorBps = bound(seed >> 16, 0, 9_999);
-                tier.rate = bound(seed >> 48, lastHurdle + 1, lastHurdle + WAD / 4);
-                tier.lnRate = EquityMath.lnWad(WAD + tier.rate);
-                tier.hurdle = hurdles++;
+                tier.kind = EquityTier.Split;
+                tier.classes = uint8(lp);
+                tier.sponsorBps = uint16(bound(seed >> 16, 0, 9_999));
+                tier.rate = uint64(bound(seed >> 48, lastHurdle + 1, lastHurdle + WAD / 4));
                 lastHurdle = tier.rate;
             }
+            tiers[t] = EquityTierWordLib.pack(tier, hurdles);
+            if (tiers[t].hurdled()) ++hurdles;
         }
     }
 
