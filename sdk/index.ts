@@ -21,6 +21,9 @@ export * as CollateralMath from "./models/collateral.js";
 export * as RiskTermsLib from "./models/riskTerms.js";
 export * as RiskEngineModel from "./models/risk.js";
 export * as DealModel from "./models/deal.js";
+export * as EquityMath from "./models/equityMath.js";
+export * as EquityWaterfallModel from "./models/equityWaterfall.js";
+export * from "./xirr.js";
 
 export * from "./actions/deploy/deployProtocol.js";
 export * from "./actions/issuer/createDeal.js";

@@ -15,7 +15,10 @@
  * - `registry` names the issuer's investor registry; each tranche's optional `transfer` object holds its transfer
  *   rules in human terms (class names of {@link INVESTOR_CLASSES}, ISO 3166-1 numeric country codes, durations);
  * - the optional `risk` object holds the covenants as data, the GPU fleet, the price feed, the trailing window, the
- *   clean-up fraction, turbo and the waiver voting period ({@link DEFAULT_RISK_TERMS} when absent).
+ *   clean-up fraction, turbo and the waiver voting period ({@link DEFAULT_RISK_TERMS} when absent);
+ * - the optional `equity` object holds the LP/GP waterfall of a deal with several equity classes (`docs/equity.md`):
+ *   the sponsor's class and the tiers, classes named by tranche name or symbol ({@link NO_EQUITY_WATERFALL} when
+ *   absent: one equity class takes the residual).
  *
  * Validation has two layers, run together so every problem is reported at once in a {@link TermSheetError}:
  * 1. {@link termSheetSchema} (zod): structure, types, formats, ranges and the rules across fields that need no
@@ -30,11 +33,13 @@ import { TermSheetError, type TermSheetIssue } from "./errors.js";
 import { DEFAULT_RISK_TERMS, MAX_FLEET_ENTRIES } from "./models/riskTerms.js";
 import {
   fleetEntrySchema,
+  equityTrancheRules,
   fleetIndexRules,
   termSheetSchema,
   valid,
   type AddIssue,
   type CouponJson,
+  type EquityJson,
   type FleetEntryJson,
   type PrincipalJson,
   type RiskJson,
@@ -64,6 +69,7 @@ import {
   CapacityUnit,
   CouponType,
   DepreciationMethod,
+  EquityTier,
   PrincipalType,
   RiskMetric,
   TrancheKind,
@@ -73,6 +79,7 @@ import {
   NO_SITE,
   type Address,
   type CouponTerms,
+  type EquityTerms,
   type FleetEntryTerms,
   type PrincipalTerms,
   type RiskTerms,
@@ -84,6 +91,8 @@ import {
 
 export {
   couponSchema,
+  equitySchema,
+  equityTierSchema,
   fleetEntrySchema,
   oracleSchema,
   priceFeedSchema,
@@ -95,6 +104,8 @@ export {
   triggerSchema,
   type CouponJson,
   type DecimalInput,
+  type EquityJson,
+  type EquityTierJson,
   type FleetEntryJson,
   type OracleTermsJson,
   type PriceFeedJson,
@@ -622,6 +633,38 @@ function buildRisk(
   };
 }
 
+const TIER_KIND: Readonly<Record<EquityJson["tiers"][number]["tier"], number>> = {
+  returnOfCapital: EquityTier.ReturnOfCapital,
+  preferredReturn: EquityTier.PreferredReturn,
+  catchUp: EquityTier.CatchUp,
+  split: EquityTier.Split,
+};
+
+/**
+ * The `EquityTerms` of a valid `equity` section: classes by tranche name or symbol become bits over the equity
+ * classes (bit j: the j-th equity tranche, after the notes), shares bps, rates WAD a year.
+ */
+function buildEquity(e: EquityJson, tranches: readonly TrancheJson[]): EquityTerms {
+  const notes = tranches.filter((t) => t.kind === "note").length;
+  const classOf = (name: string) => {
+    const i = tranches.findIndex((t) => t.name === name || t.symbol === name);
+    if (i < notes) throw new Error(`term sheet validation missed the equity class ${name}`);
+    return i - notes;
+  };
+  return {
+    sponsorClass: classOf(e.sponsor),
+    tiers: e.tiers.map((t) => ({
+      kind: TIER_KIND[t.tier],
+      classes: t.classes.reduce((mask, c) => mask | (1 << classOf(c)), 0),
+      byRank: t.byRank ?? false,
+      compounding: t.compounding ?? false,
+      sponsorBps: Number(rate(t, "sponsorShare", "bps")),
+      targetBps: Number(rate(t, "target", "bps")),
+      rate: t.tier === "split" ? rate(t, "hurdle", "wad") : rate(t, "rate", "wad"),
+    })),
+  };
+}
+
 // ------------------------------------------------------------------ the term sheet
 
 /**
@@ -646,6 +689,8 @@ export function parseTermSheet(
     (path, message) => own.push({ path: ["risk", ...path], message }),
     (key) => isObject(json.risk) && json.risk[key] !== undefined,
   );
+  if (json.equity !== undefined)
+    equityTrancheRules(json, (path, message) => own.push({ path, message }));
   if (!result.success || own.length > 0)
     throw new TermSheetError(toIssues([...(result.error?.issues ?? []), ...own], json));
   const t = result.data;
@@ -693,7 +738,7 @@ export function parseTermSheet(
       },
       risk: buildRisk(t.risk, decimals, options),
       tranches: t.tranches.map((tr) => buildTranche(tr, decimals)),
-      equity: NO_EQUITY_WATERFALL,
+      equity: t.equity === undefined ? NO_EQUITY_WATERFALL : buildEquity(t.equity, t.tranches),
       site:
         t.site === undefined
           ? NO_SITE

@@ -272,6 +272,10 @@ export interface TermSheet {
   site: SiteTerms;
 }
 
+/** `EquityTier`: the kind of a tier of an equity waterfall (docs/equity.md). */
+export const EquityTier = { ReturnOfCapital: 0, PreferredReturn: 1, CatchUp: 2, Split: 3 } as const;
+export type EquityTier = (typeof EquityTier)[keyof typeof EquityTier];
+
 /** `EquityTierTerms`: one tier of an equity waterfall. `kind`: 0 return of capital, 1 preferred return, 2 sponsor
  * catch-up, 3 split. `classes`: bitmask over the equity classes. Rates WAD a year; shares in bps. */
 export interface EquityTierTerms {

@@ -25,6 +25,8 @@ import {
   DURATION_PATTERN,
   I64,
   MAX_DECIMALS,
+  MAX_EQUITY_TIERS,
+  MAX_HURDLES,
   MAX_REPORTERS,
   MAX_TRANCHES,
   MONTH_SECONDS,
@@ -71,10 +73,16 @@ export function expected(what: string) {
 /**
  * A check across the fields of an object. It runs even when some fields failed (zod skips ordinary refinements
  * then), so the rule must read its inputs through {@link valid}; its issues do not stop later checks. An optional
- * field that failed is absent from the value zod hands a check, so `given(key)` also looks at the object's issues.
+ * field that failed is absent from the value zod hands a check, so `given(key)` also looks at the object's issues,
+ * and `failed(path)` says whether a field deeper in the object (`["tiers", 2, "hurdlePct"]`) failed.
  */
 function rule<T>(
-  fn: (value: Record<string, unknown>, add: AddIssue, given: (key: string) => boolean) => void,
+  fn: (
+    value: Record<string, unknown>,
+    add: AddIssue,
+    given: (key: string) => boolean,
+    failed: (path: Path) => boolean,
+  ) => void,
 ): z.core.$ZodCheck<T> {
   // zod 4 takes `when` on a check's definition (refine's params expose it; superRefine's do not).
   const check: z.core.$ZodCheck<T> = new z.core.$ZodCheck({ check: "custom", when: () => true });
@@ -95,6 +103,7 @@ function rule<T>(
           continue: true,
         }),
       (key) => obj[key] !== undefined || failed.has(key),
+      (path) => payload.issues.some((i) => path.every((key, n) => i.path?.[n] === key)),
     );
   };
   return check;
@@ -930,6 +939,300 @@ export const siteSchema = z
       "The data-center site this GPU deal rents space and power in, and the rent it pays there on chain, first in each period's waterfall (before the keeper bounty), with what a period cannot pay carried as arrears. Absent: no site.",
   });
 
+// ------------------------------------------------------------------ equity waterfall
+
+const TIER_KINDS = ["returnOfCapital", "preferredReturn", "catchUp", "split"] as const;
+type TierKind = (typeof TIER_KINDS)[number];
+const TIER_LABELS: Readonly<Record<TierKind, string>> = {
+  returnOfCapital: "a return-of-capital tier",
+  preferredReturn: "a preferred-return tier",
+  catchUp: "a catch-up tier",
+  split: "a split tier",
+};
+/** Preferred return: above 0, at most 100 % a year (WAD). */
+const PREF_RATE: RateSpec = { unit: "wad", above: 0n, max: WAD };
+/** An IRR hurdle: above 0, at most 100 % a year (WAD). */
+const HURDLE: RateSpec = { unit: "wad", above: 0n, max: WAD };
+/** A catch-up's target share of all profit: above 0 (and below the catch-up's share, a rule below). */
+const TARGET: RateSpec = { unit: "bps", above: 0n, max: BPS };
+const EQUITY_CLASS_TEXT = "the name or symbol of an equity tranche";
+
+const equityTierShape = {
+  tier: z.enum(TIER_KINDS, {
+    error: expected(TIER_KINDS.map((k) => `"${k}"`).join(", ")),
+  }),
+  classes: z
+    .array(text(31, EQUITY_CLASS_TEXT), {
+      error: expected(`an array of equity classes: ${EQUITY_CLASS_TEXT}`),
+    })
+    .min(1, { error: "needs at least one equity class" })
+    .max(MAX_TRANCHES, { error: `at most ${MAX_TRANCHES} classes` })
+    .meta({
+      description:
+        "The equity classes the tier pays, by tranche name or symbol; in a catch-up or split, the LP classes that share its cash with the sponsor (never the sponsor's class).",
+    }),
+  byRank: z
+    .boolean({ error: expected("true or false") })
+    .meta({
+      description:
+        "Return of capital and preferred return: pay the classes in rank order instead of pro rata (default false).",
+    })
+    .optional(),
+  compounding: z
+    .boolean({ error: expected("true or false") })
+    .meta({
+      description:
+        "Preferred return: accrue on the unpaid preferred return too (compounded at each distribution; default false).",
+    })
+    .optional(),
+  ratePct: pct(PREF_RATE)
+    .meta({ description: "Preferred return: the annual rate, above 0 and at most 100 %." })
+    .optional(),
+  rateBps: bps(PREF_RATE).optional(),
+  sponsorSharePct: pct(FRACTION_BPS)
+    .meta({
+      description:
+        "Catch-up and split: the sponsor's share of the tier's cash (below 100 % in a split with a hurdle).",
+    })
+    .optional(),
+  sponsorShareBps: bps(FRACTION_BPS).optional(),
+  targetPct: pct(TARGET)
+    .meta({
+      description:
+        "Catch-up: the share of all profit distributed the sponsor is caught up to; above 0 and below its share.",
+    })
+    .optional(),
+  targetBps: bps(TARGET).optional(),
+  hurdlePct: pct(HURDLE)
+    .meta({
+      description:
+        "Split: the IRR (annual, actual/365) the tier pays its LP classes up to. Every split but the last has one, strictly increasing; the last has none and takes all the cash left.",
+    })
+    .optional(),
+  hurdleBps: bps(HURDLE).optional(),
+  notes: notes.optional(),
+};
+
+/** The fields each kind of tier may have (besides `tier`, `classes` and `notes`), and those it needs. */
+const TIER_FIELDS: Readonly<
+  Record<TierKind, { may: readonly string[]; needs: readonly string[] }>
+> = {
+  returnOfCapital: { may: ["byRank"], needs: [] },
+  preferredReturn: { may: ["byRank", "compounding", "rate"], needs: ["rate"] },
+  catchUp: { may: ["sponsorShare", "target"], needs: ["sponsorShare", "target"] },
+  split: { may: ["sponsorShare", "hurdle"], needs: ["sponsorShare"] },
+};
+const TIER_FIELD_TEXT: Readonly<Record<string, string>> = {
+  byRank: "byRank (rank order is for return of capital and preferred return)",
+  compounding: "compounding (only a preferred return compounds)",
+  rate: "rate (only a preferred return has one; a split's IRR is its hurdle)",
+  sponsorShare: "sponsor share (only a catch-up or a split pays the sponsor)",
+  target: "target (only a catch-up has one)",
+  hurdle: "hurdle (only a split has one)",
+};
+const PAIRED = new Set(["rate", "sponsorShare", "target", "hurdle"]);
+
+export const equityTierSchema = z
+  .strictObject(equityTierShape)
+  .check(
+    rule((t, add, given) => {
+      for (const base of PAIRED) oneOf(given, [`${base}Pct`, `${base}Bps`], false, add);
+      if (!TIER_KINDS.includes(t.tier as TierKind)) return;
+      const kind = t.tier as TierKind;
+      const { may, needs } = TIER_FIELDS[kind];
+      for (const field of Object.keys(TIER_FIELD_TEXT)) {
+        const keys = PAIRED.has(field) ? [`${field}Pct`, `${field}Bps`] : [field];
+        const present = keys.filter(given);
+        if (!may.includes(field))
+          for (const k of present)
+            add([k], `${TIER_LABELS[kind]} has no ${TIER_FIELD_TEXT[field]}`);
+        else if (needs.includes(field) && present.length === 0)
+          add([keys[0]], `is required for ${TIER_LABELS[kind]} (or ${keys[1]})`);
+      }
+      const share = rateOf(t, "sponsorShare", FRACTION_BPS);
+      if (kind === "catchUp") {
+        // TermSheetLib: a catch-up's share exceeds its target, which is above 0.
+        const target = rateOf(t, "target", TARGET);
+        if (share !== undefined && target !== undefined && share <= target)
+          add(
+            [rateKey(t, "sponsorShare")],
+            `must exceed the target (${rateKey(t, "target")} ${show(t[rateKey(t, "target")])}): the sponsor catches up only while it takes more than its target share`,
+          );
+      }
+      // TermSheetLib: a split with a hurdle leaves the LP classes something, or their hurdle is never reached.
+      if (kind === "split" && share === BPS && (given("hurdlePct") || given("hurdleBps")))
+        add(
+          [rateKey(t, "sponsorShare")],
+          "must be below 100 % in a split with a hurdle (the LP classes reach their hurdle through it)",
+        );
+    }),
+  )
+  .meta({
+    description:
+      'One tier of the equity waterfall: { "tier": "returnOfCapital" | "preferredReturn" | "catchUp" | "split", "classes": [...], … }.',
+  });
+
+export const equitySchema = z
+  .strictObject({
+    sponsor: text(31, "the name or symbol of the sponsor's equity tranche").meta({
+      description: "The sponsor's promote class: the name or symbol of an equity tranche.",
+    }),
+    tiers: z
+      .array(equityTierSchema, { error: expected("an array of tiers") })
+      .min(1, { error: "needs at least one tier (the last is a split without hurdle)" })
+      .max(MAX_EQUITY_TIERS, { error: `at most ${MAX_EQUITY_TIERS} tiers` }),
+    notes: notes.optional(),
+  })
+  .check(
+    rule((e, add, _given, failed) => {
+      const tiers = Array.isArray(e.tiers) ? (e.tiers as unknown[]) : [];
+      let hurdles = 0;
+      let previous: { rate: bigint; at: string } | undefined;
+      tiers.forEach((raw, i) => {
+        if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return;
+        const t = raw as Record<string, unknown>;
+        const last = i === tiers.length - 1;
+        // A hurdle given in a wrong format is absent from `t`: it is still given.
+        const hurdleKeys = ["hurdlePct", "hurdleBps"].filter(
+          (k) => t[k] !== undefined || failed(["tiers", i, k]),
+        );
+        const hasHurdle = hurdleKeys.length > 0;
+        const hurdleKey = hurdleKeys[0] ?? "hurdlePct";
+        // TermSheetLib: the last tier, and only it, is a split without hurdle.
+        if (last && t.tier !== undefined && t.tier !== "split")
+          add(
+            ["tiers", i, "tier"],
+            'expected "split": the last tier is a split without hurdle (it takes all the cash left)',
+          );
+        if (last && t.tier === "split" && hasHurdle)
+          add(
+            ["tiers", i, hurdleKey],
+            "the last tier is a split without hurdle: it takes all the cash left",
+          );
+        if (!last && t.tier === "split" && !hasHurdle)
+          add(
+            ["tiers", i, "hurdlePct"],
+            "is required (or hurdleBps): only the last tier is a split without hurdle",
+          );
+        if (t.tier !== "split" || !hasHurdle || last) return;
+        // TermSheetLib: at most 3 hurdles, strictly increasing.
+        hurdles++;
+        if (hurdles > MAX_HURDLES)
+          add(["tiers", i, hurdleKey], `at most ${MAX_HURDLES} splits have a hurdle`);
+        const rate = rateOf(t, "hurdle", HURDLE);
+        if (rate === undefined) return;
+        if (previous !== undefined && rate <= previous.rate)
+          add(
+            ["tiers", i, hurdleKey],
+            `must be above the previous hurdle (${previous.at}): hurdles increase tier by tier`,
+          );
+        previous = { rate, at: `equity.tiers[${i}].${hurdleKey} ${show(t[hurdleKey])}` };
+      });
+    }),
+  )
+  .meta({
+    description:
+      "The LP/GP distribution waterfall of a deal with several equity classes (docs/equity.md): the sponsor's class and the tiers, applied in order to every amount that reaches equity. Absent: one equity class takes the residual.",
+  });
+
+/**
+ * The rules of an equity waterfall that need the tranches (`TermSheetLib`): notes first, then two or more equity
+ * classes; the sponsor and every tier's classes name equity tranches (by name or symbol), once per tier; the
+ * sponsor is no LP class of a catch-up or split; a class earns a preferred return in at most one tier. Exported
+ * because zod drops an `equity` section that failed from the value a check sees: `parseTermSheet` also runs them
+ * on the raw document, so an error elsewhere in the section does not hide them.
+ */
+export function equityTrancheRules(t: Record<string, unknown>, add: AddIssue): void {
+  const tranches = Array.isArray(t.tranches) ? (t.tranches as unknown[]) : [];
+  const kinds = tranches.map((tr) =>
+    typeof tr === "object" && tr !== null ? (tr as Record<string, unknown>).kind : undefined,
+  );
+  tranches.forEach((_, i) => {
+    if (kinds[i] === "equity" && i === 0)
+      add(
+        ["tranches", i, "kind"],
+        'expected "note": a deal has at least one note, and the notes come first by rank',
+      );
+    if (kinds[i] === "note" && kinds.slice(0, i).includes("equity"))
+      add(
+        ["tranches", i, "kind"],
+        'expected "equity": notes come first by rank, then the equity classes',
+      );
+  });
+  const equities = kinds.filter((k) => k === "equity").length;
+  if (kinds.every((k) => k === "note" || k === "equity") && equities < 2 && tranches.length >= 2)
+    add(
+      ["equity"],
+      `an equity waterfall pays two or more equity classes; the term sheet has ${equities} equity tranche${equities === 1 ? "" : "s"}`,
+    );
+
+  const e = t.equity as Record<string, unknown>;
+  if (typeof e !== "object" || e === null) return;
+  const names = (tr: unknown) =>
+    typeof tr === "object" && tr !== null
+      ? [(tr as Record<string, unknown>).name, (tr as Record<string, unknown>).symbol]
+      : [];
+  const equityNames = tranches
+    .filter((_, i) => kinds[i] === "equity")
+    .map((tr) => show(names(tr)[1] ?? names(tr)[0]))
+    .join(", ");
+  /** The tranche a class names, when it names exactly one equity tranche. */
+  const resolve = (v: unknown, path: readonly (string | number)[]): number | undefined => {
+    if (typeof v !== "string") return undefined;
+    const hits = tranches.flatMap((tr, i) => (names(tr).includes(v) ? [i] : []));
+    if (hits.length === 0) {
+      add(path, `names no tranche: expected ${EQUITY_CLASS_TEXT} (${equityNames})`);
+      return undefined;
+    }
+    if (hits.length > 1) {
+      add(
+        path,
+        `is ambiguous: the name or symbol of tranches[${hits[0]}] and tranches[${hits[1]}]`,
+      );
+      return undefined;
+    }
+    if (kinds[hits[0]] === "note") {
+      add(path, `names a note (tranches[${hits[0]}]): expected an equity tranche (${equityNames})`);
+      return undefined;
+    }
+    return kinds[hits[0]] === "equity" ? hits[0] : undefined;
+  };
+  const sponsor = resolve(e.sponsor, ["equity", "sponsor"]);
+  const tiers = Array.isArray(e.tiers) ? (e.tiers as unknown[]) : [];
+  const prefTierOf = new Map<number, number>();
+  tiers.forEach((raw, i) => {
+    if (typeof raw !== "object" || raw === null) return;
+    const tier = raw as Record<string, unknown>;
+    const classes = Array.isArray(tier.classes) ? (tier.classes as unknown[]) : [];
+    const seen = new Map<number, number>();
+    classes.forEach((c, k) => {
+      const path = ["equity", "tiers", i, "classes", k];
+      const j = resolve(c, path);
+      if (j === undefined) return;
+      const first = seen.get(j);
+      if (first !== undefined) {
+        add(path, `names the same tranche as classes[${first}] (tranches[${j}])`);
+        return;
+      }
+      seen.set(j, k);
+      if ((tier.tier === "catchUp" || tier.tier === "split") && j === sponsor)
+        add(
+          path,
+          "is the sponsor's class: a catch-up or split shares its cash between the sponsor and the LP classes listed here",
+        );
+      if (tier.tier === "preferredReturn") {
+        const other = prefTierOf.get(j);
+        if (other !== undefined)
+          add(
+            path,
+            `already earns a preferred return in equity.tiers[${other}]: a class is in at most one preferred-return tier`,
+          );
+        else prefTierOf.set(j, i);
+      }
+    });
+  });
+}
+
 // ------------------------------------------------------------------ the term sheet
 
 const termSheetShape = {
@@ -982,6 +1285,7 @@ const termSheetShape = {
     .max(MAX_TRANCHES, {
       error: `needs 2 to ${MAX_TRANCHES} tranches (notes by rank, then one equity)`,
     }),
+  equity: equitySchema.optional(),
   collateral: z
     .record(z.string(), z.unknown(), { error: expected("an object") })
     .optional()
@@ -1011,6 +1315,7 @@ export const termSheetSchema = z
       const periodCount = valid(termSheetShape.periodCount, t.periodCount)
         ? t.periodCount
         : undefined;
+      if (given("equity")) equityTrancheRules(t, add);
       tranches.forEach((tranche: unknown, i) => {
         if (typeof tranche !== "object" || tranche === null) return;
         const { kind, principal, transfer } = tranche as Record<string, unknown>;
@@ -1020,14 +1325,14 @@ export const termSheetSchema = z
             ["tranches", i, "transfer"],
             'transfer rules need an investor registry: give "registry" (without one the tokens are unrestricted)',
           );
-        // TermSheetLib: notes first by rank; exactly one equity class, last.
+        // TermSheetLib: notes first by rank; exactly one equity class, last (several with an equity waterfall).
         const last = i === tranches.length - 1;
-        if (kind === "equity" && !last)
+        if (kind === "equity" && !last && !given("equity"))
           add(
             ["tranches", i, "kind"],
-            'expected "note": notes come first by rank and only the last tranche is equity',
+            'expected "note": notes come first by rank and only the last tranche is equity (several equity classes need an "equity" waterfall)',
           );
-        if (kind === "note" && last)
+        if (kind === "note" && last && !given("equity"))
           add(["tranches", i, "kind"], 'expected "equity": the last tranche is the equity class');
         // TermSheetLib: installments end by the last period.
         if (
@@ -1064,6 +1369,8 @@ export type FleetEntryJson = z.input<typeof fleetEntrySchema>;
 export type PriceFeedJson = z.input<typeof priceFeedSchema>;
 export type TransferRulesJson = z.input<typeof transferSchema>;
 export type SiteJson = z.input<typeof siteSchema>;
+export type EquityJson = z.input<typeof equitySchema>;
+export type EquityTierJson = z.input<typeof equityTierSchema>;
 /** A decimal given as a string (`"6000000"`, `"0.5"`, `"25,000,000"`) or a number. */
 export type DecimalInput = string | number;
 

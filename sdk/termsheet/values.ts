@@ -19,6 +19,9 @@ export const WAD = 10n ** 18n;
 export const MAX_TRANCHES = 8;
 export const MAX_DECIMALS = 18;
 export const MAX_REPORTERS = 16;
+/** `TermSheetLib` limits of an equity waterfall: tiers, and split tiers with an IRR hurdle. */
+export const MAX_EQUITY_TIERS = 8;
+export const MAX_HURDLES = 3;
 
 /** A non-negative decimal: `"6000000"`, `"0.5"`, thousands with commas `"25,000,000"` or underscores `"25_000_000"`. */
 export const DECIMAL_PATTERN = /^(?:\d+|\d{1,3}(?:,\d{3})+|\d+(?:_\d+)+)(?:\.\d+)?$/;

@@ -34,6 +34,7 @@ import {
   trancheTokenAbi,
   utilizationOracleAbi,
   type CouponTerms,
+  type EquityTerms,
   type FleetEntryTerms,
   type PrincipalTerms,
   type TermSheet,
@@ -48,6 +49,7 @@ import {
   NO_TRANSFER_RULES,
   CapacityUnit,
   DepreciationMethod,
+  EquityTier,
   parseDecimal,
   parseDuration,
   parseTermSheet,
@@ -1022,7 +1024,7 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
         j.tranches[1] = { ...j.tranches[2], symbol: "B200-EQ0" };
       },
       "tranches[1].kind",
-      'expected "note": notes come first by rank and only the last tranche is equity',
+      'expected "note": notes come first by rank and only the last tranche is equity (several equity classes need an "equity" waterfall)',
     ],
     [
       "TrancheKind: the last tranche is equity",
@@ -1259,6 +1261,429 @@ describe("SDK term sheets: examples, JSON Schema and the rules across fields", (
 });
 
 // ------------------------------------------------------------------ round trip through DealFactory.createDeal
+
+// ------------------------------------------------------------------ the equity waterfall
+
+/**
+ * The B200 example with three equity classes — preferred equity, LP common and the sponsor's promote — and the
+ * waterfall of docs/equity.md's worked example: 8 % pref, capital back, full catch-up to 20 %, 80/20 to a 15 % IRR,
+ * then 70/30.
+ */
+function withEquity(): Json {
+  const json = structuredClone(b200) as Json;
+  const equity = json.tranches[2];
+  json.tranches = [
+    json.tranches[0],
+    json.tranches[1],
+    {
+      ...equity,
+      name: "Cascade B200 Preferred Equity",
+      symbol: "B200-PE",
+      face: "6,000,000",
+      minRaise: "1,000,000",
+    },
+    {
+      ...equity,
+      name: "Cascade B200 LP Common",
+      symbol: "B200-LP",
+      face: "10,000,000",
+      minRaise: "5,000,000",
+    },
+    {
+      ...equity,
+      name: "Cascade B200 Sponsor Promote",
+      symbol: "B200-GP",
+      face: "800,000",
+      minRaise: "500,000",
+      minTicket: "100,000",
+    },
+  ];
+  json.equity = {
+    sponsor: "B200-GP",
+    tiers: [
+      { tier: "preferredReturn", classes: ["B200-PE", "B200-LP"], ratePct: 8, byRank: true },
+      {
+        tier: "returnOfCapital",
+        classes: ["B200-PE", "B200-LP", "Cascade B200 Sponsor Promote"],
+        byRank: true,
+      },
+      { tier: "catchUp", classes: ["B200-PE", "B200-LP"], sponsorSharePct: 100, targetPct: 20 },
+      { tier: "split", classes: ["B200-PE", "B200-LP"], sponsorSharePct: 20, hurdlePct: 15 },
+      {
+        tier: "split",
+        classes: ["B200-PE", "B200-LP"],
+        sponsorShareBps: 3_000,
+        notes: "above 15 %",
+      },
+    ],
+  };
+  return json;
+}
+
+/** Issues of {@link withEquity} after `mutate`. */
+function equityIssuesAfter(mutate: (j: Json) => void) {
+  const json = withEquity();
+  mutate(json);
+  return issuesOf(json, { now: NOW, addresses: allAddresses });
+}
+
+describe("SDK term sheets: the equity waterfall", () => {
+  it("parses the equity section into EquityTerms: classes as bits after the notes, bps, WAD", () => {
+    const { terms } = parseTermSheet(withEquity(), { now: NOW, addresses: allAddresses });
+    expect(terms.tranches.map((t) => t.kind)).to.deep.equal([
+      TrancheKind.Note,
+      TrancheKind.Note,
+      TrancheKind.Equity,
+      TrancheKind.Equity,
+      TrancheKind.Equity,
+    ]);
+    const base = { byRank: false, compounding: false, sponsorBps: 0, targetBps: 0, rate: 0n };
+    expect(terms.equity).to.deep.equal({
+      sponsorClass: 2,
+      tiers: [
+        { ...base, kind: EquityTier.PreferredReturn, classes: 0b011, byRank: true, rate: 8n * PCT },
+        { ...base, kind: EquityTier.ReturnOfCapital, classes: 0b111, byRank: true },
+        { ...base, kind: EquityTier.CatchUp, classes: 0b011, sponsorBps: 10_000, targetBps: 2_000 },
+        { ...base, kind: EquityTier.Split, classes: 0b011, sponsorBps: 2_000, rate: 15n * PCT },
+        { ...base, kind: EquityTier.Split, classes: 0b011, sponsorBps: 3_000 },
+      ],
+    } satisfies EquityTerms);
+    // Without an equity section: one equity class takes the residual.
+    expect(parseTermSheet(b200, { now: NOW, addresses: allAddresses }).terms.equity).to.deep.equal(
+      NO_EQUITY_WATERFALL,
+    );
+  });
+
+  it("reads basis points, compounding and fractional rates, and classes in any order", () => {
+    const json = withEquity();
+    json.equity.tiers[0] = {
+      tier: "preferredReturn",
+      classes: ["B200-LP", "Cascade B200 Preferred Equity"],
+      rateBps: "812.5",
+      compounding: true,
+    };
+    json.equity.tiers[3].hurdlePct = "12.75";
+    json.equity.tiers[2] = {
+      tier: "catchUp",
+      classes: ["B200-LP"],
+      sponsorShareBps: 5_000,
+      targetBps: 2_000,
+    };
+    const { equity } = parseTermSheet(json, { now: NOW, addresses: allAddresses }).terms;
+    expect(equity.tiers[0]).to.deep.include({
+      classes: 0b011,
+      compounding: true,
+      byRank: false,
+      rate: (8125n * PCT) / 1_000n,
+    });
+    expect(equity.tiers[2]).to.deep.include({
+      classes: 0b010,
+      sponsorBps: 5_000,
+      targetBps: 2_000,
+    });
+    expect(equity.tiers[3].rate).to.equal((1275n * PCT) / 100n);
+  });
+
+  it("lists every problem of the equity section at once, each with its path", () => {
+    const issues = equityIssuesAfter((j) => {
+      j.equity.sponsor = "B200-LP";
+      j.equity.tiers = [
+        {
+          tier: "preferredReturn",
+          classes: ["B200-PE", "B200-A"],
+          ratePct: 120,
+          sponsorSharePct: 3,
+        },
+        {
+          tier: "preferredReturn",
+          classes: ["B200-PE", "B200-GP", "B200-GP", "B200-X"],
+          rateBps: 800,
+          ratePct: 8,
+        },
+        { tier: "catchUp", classes: ["B200-PE", "B200-LP"], sponsorSharePct: 20, targetPct: 20 },
+        { tier: "split", classes: ["B200-PE"], sponsorSharePct: 100, hurdlePct: 15 },
+        { tier: "split", classes: ["B200-PE"], sponsorSharePct: 10, hurdlePct: 12 },
+        { tier: "split", classes: ["B200-PE"], sponsorSharePct: 10 },
+        { tier: "bonus", classes: [] },
+      ];
+    });
+    expect(issues).to.deep.equal([
+      {
+        path: "equity.tiers[0].classes[1]",
+        message:
+          'names a note (tranches[0]): expected an equity tranche ("B200-PE", "B200-LP", "B200-GP")',
+      },
+      {
+        path: "equity.tiers[0].ratePct",
+        message:
+          "expected a percentage above 0 % and at most 100 % (at most 16 decimal places), got 120",
+      },
+      {
+        path: "equity.tiers[0].sponsorSharePct",
+        message:
+          "a preferred-return tier has no sponsor share (only a catch-up or a split pays the sponsor)",
+      },
+      {
+        path: "equity.tiers[1].classes[0]",
+        message:
+          "already earns a preferred return in equity.tiers[0]: a class is in at most one preferred-return tier",
+      },
+      {
+        path: "equity.tiers[1].classes[2]",
+        message: "names the same tranche as classes[1] (tranches[4])",
+      },
+      {
+        path: "equity.tiers[1].classes[3]",
+        message:
+          'names no tranche: expected the name or symbol of an equity tranche ("B200-PE", "B200-LP", "B200-GP")',
+      },
+      { path: "equity.tiers[1].rateBps", message: "give either ratePct or rateBps, not both" },
+      {
+        path: "equity.tiers[2].classes[1]",
+        message:
+          "is the sponsor's class: a catch-up or split shares its cash between the sponsor and the LP classes listed here",
+      },
+      {
+        path: "equity.tiers[2].sponsorSharePct",
+        message:
+          "must exceed the target (targetPct 20): the sponsor catches up only while it takes more than its target share",
+      },
+      {
+        path: "equity.tiers[3].sponsorSharePct",
+        message:
+          "must be below 100 % in a split with a hurdle (the LP classes reach their hurdle through it)",
+      },
+      {
+        path: "equity.tiers[4].hurdlePct",
+        message:
+          "must be above the previous hurdle (equity.tiers[3].hurdlePct 15): hurdles increase tier by tier",
+      },
+      {
+        path: "equity.tiers[5].hurdlePct",
+        message: "is required (or hurdleBps): only the last tier is a split without hurdle",
+      },
+      {
+        path: "equity.tiers[6].tier",
+        message: 'expected "returnOfCapital", "preferredReturn", "catchUp", "split", got "bonus"',
+      },
+      {
+        path: "equity.tiers[6].tier",
+        message:
+          'expected "split": the last tier is a split without hurdle (it takes all the cash left)',
+      },
+      { path: "equity.tiers[6].classes", message: "needs at least one equity class" },
+    ]);
+  });
+
+  /** Each rule of TermSheetLib's equity validation: the mutation, the path and the message. */
+  const EQUITY_RULES: [string, (j: Json) => void, string, string][] = [
+    [
+      "EquityClass: notes first, then the equity classes",
+      (j) => ([j.tranches[1], j.tranches[2]] = [j.tranches[2], j.tranches[1]]),
+      "tranches[2].kind",
+      'expected "equity": notes come first by rank, then the equity classes',
+    ],
+    [
+      "EquityClass: at least one note",
+      (j) => {
+        j.tranches = j.tranches.slice(2);
+        j.reserveTarget = "0";
+      },
+      "tranches[0].kind",
+      'expected "note": a deal has at least one note, and the notes come first by rank',
+    ],
+    [
+      "EquityClass: two or more equity classes",
+      (j) => {
+        j.tranches = j.tranches.slice(0, 3);
+        j.equity = {
+          sponsor: "B200-PE",
+          tiers: [{ tier: "returnOfCapital", classes: ["B200-PE"] }],
+        };
+      },
+      "equity",
+      "an equity waterfall pays two or more equity classes; the term sheet has 1 equity tranche",
+    ],
+    [
+      "EquityClass: the sponsor names an equity tranche",
+      (j) => (j.equity.sponsor = "B200-B"),
+      "equity.sponsor",
+      'names a note (tranches[1]): expected an equity tranche ("B200-PE", "B200-LP", "B200-GP")',
+    ],
+    [
+      "EquityClass: a name is unambiguous",
+      (j) => (j.tranches[3].name = "B200-GP"),
+      "equity.sponsor",
+      "is ambiguous: the name or symbol of tranches[3] and tranches[4]",
+    ],
+    [
+      "EquityTier: at most 8 tiers",
+      (j) =>
+        j.equity.tiers.unshift(...Array(4).fill({ tier: "returnOfCapital", classes: ["B200-PE"] })),
+      "equity.tiers",
+      "at most 8 tiers",
+    ],
+    [
+      "EquityTier: at least one tier",
+      (j) => (j.equity.tiers = []),
+      "equity.tiers",
+      "needs at least one tier (the last is a split without hurdle)",
+    ],
+    [
+      "EquityTier: classes are named",
+      (j) => (j.equity.tiers[1].classes = []),
+      "equity.tiers[1].classes",
+      "needs at least one equity class",
+    ],
+    [
+      "EquityTier: the sponsor is no LP class of a split",
+      (j) => j.equity.tiers[4].classes.push("B200-GP"),
+      "equity.tiers[4].classes[2]",
+      "is the sponsor's class: a catch-up or split shares its cash between the sponsor and the LP classes listed here",
+    ],
+    [
+      "EquityTier: a class in at most one preferred-return tier",
+      (j) =>
+        j.equity.tiers.splice(1, 0, { tier: "preferredReturn", classes: ["B200-LP"], ratePct: 9 }),
+      "equity.tiers[1].classes[0]",
+      "already earns a preferred return in equity.tiers[0]: a class is in at most one preferred-return tier",
+    ],
+    [
+      "EquityTier: a preferred return above 0",
+      (j) => (j.equity.tiers[0].ratePct = 0),
+      "equity.tiers[0].ratePct",
+      "expected a percentage above 0 % and at most 100 % (at most 16 decimal places), got 0",
+    ],
+    [
+      "EquityTier: a preferred return needs its rate",
+      (j) => delete j.equity.tiers[0].ratePct,
+      "equity.tiers[0].ratePct",
+      "is required for a preferred-return tier (or rateBps)",
+    ],
+    [
+      "EquityTier: a catch-up's target above 0",
+      (j) => (j.equity.tiers[2].targetPct = 0),
+      "equity.tiers[2].targetPct",
+      "expected a percentage above 0 % and at most 100 % (at most 2 decimal places), got 0",
+    ],
+    [
+      "EquityTier: a catch-up's share above its target",
+      (j) => (j.equity.tiers[2].sponsorSharePct = 15),
+      "equity.tiers[2].sponsorSharePct",
+      "must exceed the target (targetPct 20): the sponsor catches up only while it takes more than its target share",
+    ],
+    [
+      "EquityTier: a catch-up needs its target",
+      (j) => delete j.equity.tiers[2].targetPct,
+      "equity.tiers[2].targetPct",
+      "is required for a catch-up tier (or targetBps)",
+    ],
+    [
+      "EquityTier: a split with a hurdle leaves the LP classes a share",
+      (j) => (j.equity.tiers[3].sponsorSharePct = 100),
+      "equity.tiers[3].sponsorSharePct",
+      "must be below 100 % in a split with a hurdle (the LP classes reach their hurdle through it)",
+    ],
+    [
+      "EquityTier: hurdles strictly increase",
+      (j) =>
+        j.equity.tiers.splice(4, 0, {
+          tier: "split",
+          classes: ["B200-LP"],
+          sponsorSharePct: 30,
+          hurdlePct: 15,
+        }),
+      "equity.tiers[4].hurdlePct",
+      "must be above the previous hurdle (equity.tiers[3].hurdlePct 15): hurdles increase tier by tier",
+    ],
+    [
+      "EquityTier: a hurdle at most 100 %",
+      (j) => (j.equity.tiers[3].hurdlePct = "100.01"),
+      "equity.tiers[3].hurdlePct",
+      'expected a percentage above 0 % and at most 100 % (at most 16 decimal places), got "100.01"',
+    ],
+    [
+      "EquityTier: at most 3 hurdles",
+      (j) =>
+        j.equity.tiers.splice(
+          4,
+          0,
+          ...[16, 17, 18].map((h) => ({
+            tier: "split",
+            classes: ["B200-LP"],
+            sponsorSharePct: 30,
+            hurdlePct: h,
+          })),
+        ),
+      "equity.tiers[6].hurdlePct",
+      "at most 3 splits have a hurdle",
+    ],
+    [
+      "EquityTier: the last tier is a split",
+      (j) => (j.equity.tiers[4] = { tier: "returnOfCapital", classes: ["B200-LP"] }),
+      "equity.tiers[4].tier",
+      'expected "split": the last tier is a split without hurdle (it takes all the cash left)',
+    ],
+    [
+      "EquityTier: the last split has no hurdle",
+      (j) => (j.equity.tiers[4].hurdlePct = 20),
+      "equity.tiers[4].hurdlePct",
+      "the last tier is a split without hurdle: it takes all the cash left",
+    ],
+    [
+      "EquityTier: only the last split goes without hurdle",
+      (j) => delete j.equity.tiers[3].hurdlePct,
+      "equity.tiers[3].hurdlePct",
+      "is required (or hurdleBps): only the last tier is a split without hurdle",
+    ],
+    [
+      "EquityTier: a split has no rate",
+      (j) => (j.equity.tiers[4].ratePct = 5),
+      "equity.tiers[4].ratePct",
+      "a split tier has no rate (only a preferred return has one; a split's IRR is its hurdle)",
+    ],
+    [
+      "EquityTier: only return of capital and preferred return go by rank",
+      (j) => (j.equity.tiers[2].byRank = true),
+      "equity.tiers[2].byRank",
+      "a catch-up tier has no byRank (rank order is for return of capital and preferred return)",
+    ],
+    [
+      "EquityTier: an unknown field",
+      (j) => (j.equity.tiers[1].hurdle = "8%"),
+      "equity.tiers[1].hurdle",
+      "unknown field",
+    ],
+    [
+      "TrancheKind: several equity classes need a waterfall",
+      (j) => delete j.equity,
+      "tranches[2].kind",
+      'expected "note": notes come first by rank and only the last tranche is equity (several equity classes need an "equity" waterfall)',
+    ],
+  ];
+  for (const [rule, mutate, path, message] of EQUITY_RULES) {
+    it(`equity rule — ${rule}`, () => {
+      const issues = equityIssuesAfter(mutate);
+      expect(issues.filter((i) => i.path === path)).to.deep.equal([{ path, message }]);
+      // And nothing else, except where removing the waterfall makes each extra equity class a problem, or one
+      // equity class leaves no waterfall that could be valid.
+      if (!rule.startsWith("TrancheKind") && !rule.endsWith("two or more equity classes"))
+        expect(issues, JSON.stringify(issues)).to.have.length(1);
+    });
+  }
+
+  it("keeps names resolved when another part of the section fails", () => {
+    // A broken tier makes zod drop the whole section from what its checks see: the parser still names the class.
+    const issues = equityIssuesAfter((j) => {
+      j.equity.tiers[0].ratePct = "lots";
+      j.equity.tiers[1].classes[0] = "B200-A";
+    });
+    expect(issues.map((i) => i.path)).to.deep.equal([
+      "equity.tiers[0].ratePct",
+      "equity.tiers[1].classes[0]",
+    ]);
+  });
+});
 
 describe("SDK term sheets: the investor registry and transfer rules", () => {
   const DAY = 86_400;
