@@ -23,6 +23,11 @@ import {
   type PeriodStatementsReturnType,
 } from "./actions/auditor/periodStatements.js";
 import {
+  siteTenants,
+  type SiteTenantsParameters,
+  type SiteTenantsReturnType,
+} from "./actions/auditor/siteTenants.js";
+import {
   trancheLedger,
   type TrancheLedgerParameters,
   type TrancheLedgerReturnType,
@@ -370,6 +375,7 @@ export type CascadeActions = {
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
+  siteTenants: (params: SiteTenantsParameters) => Promise<SiteTenantsReturnType>;
   deployPriceIndexFeed: (
     params: DeployPriceIndexFeedParameters,
   ) => Promise<DeployPriceIndexFeedReturnType>;
@@ -454,6 +460,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
+    siteTenants: (params) => siteTenants(client, params),
     deployPriceIndexFeed: (params) => deployPriceIndexFeed(client, params),
     publishPriceIndex: (params) => publishPriceIndex(client, params),
     addFleetEntries: (params) => addFleetEntries(client, params),

@@ -6,6 +6,7 @@
  * (`sdk/format.ts`, docs/statements.md).
  */
 import {
+  CapacityUnit,
   covenantTest,
   DealStatus,
   dealStatusName,
@@ -13,12 +14,18 @@ import {
   exactAmount,
   exactRatio,
   formatAmount,
+  formatEnergyMwh,
   formatMetric,
+  formatPue,
   formatRate,
+  notesOf,
   RiskMetric,
+  type Address,
   type DealHistory,
   type HistoryTotals,
+  type PeriodReportView,
   type PeriodView,
+  type SiteRent,
   type StatementFacts,
   type StatementRow,
   type StatusReason,
@@ -56,12 +63,76 @@ export function periodTime(seconds: bigint, periodLength: number): string {
   return periodLength % 86_400 === 0 ? iso.slice(0, 10) : iso.replace(".000Z", "Z");
 }
 
+/** A whole number with thousands separators: `1474560` → `1,474,560`. */
+export function grouped(n: bigint | number): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** What a deal's capacity counts, by `CapacityUnit`: `GPU`/`GPUs` and `GPU-hours`, or `kW` and `kWh`. */
+export function unitWords(unit: number): { one: string; many: string; hours: string } {
+  return unit === CapacityUnit.KilowattHours
+    ? { one: "kW", many: "kW", hours: "kWh" }
+    : { one: "GPU", many: "GPUs", hours: "GPU-hours" };
+}
+
 /** Text of a deal's statements: its facts (symbols, triggers) and its stablecoin's decimals. */
 export class StatementText {
+  /**
+   * @param names the address book's deal names by lowercase address (a site's tenants, a tenant's site).
+   */
   constructor(
     readonly facts: StatementFacts,
     readonly decimals: number,
+    readonly names: ReadonlyMap<string, string> = new Map(),
   ) {}
+
+  /** A deal by its address-book name and address (`campus 0x12…ab`), or its address. */
+  deal(address: Address | undefined): string {
+    if (address === undefined) return "";
+    const name = this.names.get(address.toLowerCase());
+    return name === undefined ? address : `${name} ${address}`;
+  }
+
+  /** `2,048 GPUs · 1,474,560 GPU-hours a period` or `10,000 kW of IT load · 7,200,000 kWh a period`. */
+  capacity(units: bigint | number, perPeriod: bigint, unit: number): string {
+    const w = unitWords(unit);
+    const load = unit === CapacityUnit.KilowattHours ? " of IT load" : "";
+    return `${grouped(units)} ${w.many}${load} · ${grouped(perPeriod)} ${w.hours} a period`;
+  }
+
+  /** A tenant's rent: `5.00 % of reported revenue + 10.00 a GPU a period (20,480.00 a period for 2,048 GPUs)`. */
+  rentTerms(rent: SiteRent, unit: number): string {
+    const w = unitWords(unit);
+    const parts: string[] = [];
+    if (rent.rentBps !== 0)
+      parts.push(
+        `${formatRate((BigInt(rent.rentBps) * 10n ** 18n) / 10_000n)} of reported revenue`,
+      );
+    if (rent.rentPerUnit !== 0n)
+      parts.push(
+        `${this.amount(rent.rentPerUnit)} a ${w.one} a period (${this.amount(rent.fixedRentPerPeriod)} a period ` +
+          `for ${grouped(rent.capacity)} ${rent.capacity === 1n ? w.one : w.many})`,
+      );
+    return parts.join(" + ");
+  }
+
+  /** The facility figures of a period's report, for a kWh deal or when the report states any. */
+  report(r: PeriodReportView): string | undefined {
+    const kwh = r.unit === CapacityUnit.KilowattHours;
+    if (!kwh && r.energyKwh === 0n && r.pue === 0 && r.appraisal === 0n) return undefined;
+    const w = unitWords(r.unit);
+    const parts = [
+      `${grouped(r.gpuHoursBilled)} of ${grouped(r.gpuHoursAvailable)} ${w.hours} billed` +
+        (r.occupancy === undefined
+          ? ""
+          : ` (occupancy ${this.metric(RiskMetric.Occupancy, r.occupancy)})`),
+      `revenue ${this.usd(r.revenue)}`,
+    ];
+    if (r.energyKwh !== 0n) parts.push(`energy ${formatEnergyMwh(r.energyKwh)}`);
+    if (r.pue !== 0) parts.push(`PUE ${formatPue(r.pue)}`);
+    if (r.appraisal !== 0n) parts.push(`appraisal ${this.usd(r.appraisal)}`);
+    return `   report: ${parts.join(" · ")}`;
+  }
 
   /** Base units as an amount: `1,234.57`. */
   amount(units: bigint): string {
@@ -97,9 +168,9 @@ export class StatementText {
           ? "cash in (every collection held)"
           : "cash in (collections)";
       case "rentIn":
-        return `rent in from tenant ${row.deal ?? "deals (unattributed)"}`;
+        return `rent in from tenant ${row.deal === undefined ? "deals (unattributed)" : this.deal(row.deal)}`;
       case "siteRent":
-        return `site rent → ${row.deal ?? "site"}`;
+        return `site rent → ${row.deal === undefined ? "site" : this.deal(row.deal)}`;
       case "recoveryAccount":
         return "recovery account released";
       case "reserveRelease":
@@ -133,7 +204,9 @@ export class StatementText {
       case "cashTrapped":
         return "cash trapped in the reserve";
       case "residual":
-        return `residual → ${row.tranche === undefined ? "issuer" : sym}`;
+        return `residual → ${
+          row.deal !== undefined ? "equity waterfall" : row.tranche === undefined ? "issuer" : sym
+        }`;
     }
   }
 
@@ -161,8 +234,16 @@ export class StatementText {
             : "";
         return `outstanding ${this.amount(row.outstanding ?? 0n)}${factor}${backstop}`;
       }
+      case "siteRent":
+        return row.unpaid !== undefined && row.unpaid > 0n
+          ? "arrears: due with the next period"
+          : "";
       case "residual":
-        return row.tranche === undefined ? "credited to the issuer" : "";
+        return row.deal !== undefined
+          ? "paid to the equity classes by the equity statement below"
+          : row.tranche === undefined
+            ? "credited to the issuer"
+            : "";
       default:
         return "";
     }
@@ -249,18 +330,23 @@ export class StatementText {
     return lines;
   }
 
-  /** A whole period: title, table and risk lines. */
+  /** A whole period: title, table, risk lines and the report's facility figures. */
   period(p: PeriodView): string {
-    return [this.title(p), this.table(p), ...this.risk(p)].join("\n");
+    const report = p.report === undefined ? undefined : this.report(p.report);
+    return [this.title(p), this.table(p), ...this.risk(p), ...(report ? [report] : [])].join("\n");
   }
 
   /** The totals of a range of periods. */
   totals(t: HistoryTotals): string {
-    const notes = this.facts.symbols.length - 1;
+    const notes = notesOf(this.facts);
     const rows: string[][] = [
       [`periods ${t.from}–${t.to}`, "amount"],
       ["cash in (collections)", this.amount(t.cashIn - t.rentIn)],
       ...(t.rentIn > 0n ? [["rent in from tenant deals", this.amount(t.rentIn)]] : []),
+      ...t.rentInByTenant.map((r) => [
+        `  from ${r.deal === undefined ? "tenants (unattributed)" : this.deal(r.deal)}`,
+        this.amount(r.amount),
+      ]),
       ["recovery account applied", this.amount(t.recoveriesApplied)],
       ["reserve released", this.amount(t.reserveReleased)],
       ["reserve drawn", this.amount(t.reserveDrawn)],
@@ -280,6 +366,10 @@ export class StatementText {
       ]),
       ["cash trapped", this.amount(t.reserveTrapped)],
       ["residual", this.amount(t.residual)],
+      ...(t.equityToClass ?? []).map((x, j) => [
+        `  to ${this.symbol(notes + j)} by the equity waterfall`,
+        this.amount(x),
+      ]),
       ["= total paid", this.amount(t.paid)],
       [
         "reserve: start + topped up + trapped − released − drawn = end",
@@ -295,7 +385,9 @@ export class StatementText {
   /** Losses net of recoveries, once the deal lost principal. */
   losses(h: DealHistory): string[] {
     if (h.losses === undefined) return [];
-    const notes = this.facts.symbols.length - 1;
+    const notes = notesOf(this.facts);
+    const equity = this.facts.symbols.slice(notes).join(", ");
+    const classes = this.facts.symbols.length - notes;
     const rows: string[][] = [
       [
         "note",
@@ -321,7 +413,7 @@ export class StatementText {
     return [
       "Losses, net of recoveries:",
       columns(rows),
-      `  ${this.symbol(notes)} (equity, the first loss): ${this.usd(h.equityWrittenOff)} written off`,
+      `  ${equity} (equity${classes > 1 ? " classes" : ""}, the first loss): ${this.usd(h.equityWrittenOff)} written off`,
     ];
   }
 
@@ -412,6 +504,27 @@ function iso(seconds: bigint): string {
   return new Date(Number(seconds) * 1_000).toISOString().replace(".000Z", "Z");
 }
 
+/** A site's rent-in rows of a period, by tenant (`deal` undefined: rent not attributed to a tenant). */
+function rentInOf(p: PeriodView) {
+  return p.rows.filter((r) => r.kind === "rentIn");
+}
+
+/** A report's figures: capacity in the deal's unit, revenue, energy, PUE, appraisal and occupancy. */
+function reportJson(r: PeriodReportView, d: number) {
+  return {
+    unit: unitWords(r.unit).hours,
+    available: r.gpuHoursAvailable.toString(),
+    billed: r.gpuHoursBilled.toString(),
+    ...amountPair("revenue", r.revenue, d),
+    energyKwh: r.energyKwh.toString(),
+    energyMwh: exactAmount(r.energyKwh, 3),
+    pue: r.pue === 0 ? null : exactAmount(BigInt(r.pue), 4),
+    pueRaw: r.pue,
+    ...amountPair("appraisal", r.appraisal, d),
+    ...ratioPair("occupancy", r.occupancy),
+  };
+}
+
 /** The JSON export of a deal's history over `periods` (docs/history.md, "JSON"). */
 export function historyJson(
   text: StatementText,
@@ -456,11 +569,29 @@ export function historyJson(
         ...amt("reserveBefore", p.reserveBefore),
         ...amt("reserveAfter", s.reserveAfter),
         ...amt("collectionsCarried", s.collectionsCarried),
+        report: p.report === undefined ? null : reportJson(p.report, d),
+        ...amt("rentPaid", s.rentPaid),
+        ...amt("rentArrears", s.rentArrears),
+        ...amt("rentIn", s.rentIn),
+        rentInByTenant: rentInOf(p).map((r) => ({
+          tenant: r.deal ?? null,
+          name: r.deal === undefined ? null : (text.names.get(r.deal.toLowerCase()) ?? null),
+          ...amt("amount", r.paid),
+          receipts: p.record.rentReceipts
+            .filter((x) => x.tenant.toLowerCase() === r.deal?.toLowerCase())
+            .map((x) => ({
+              tenantPeriod: Number(x.tenantPeriod) + 1,
+              ...amt("amount", x.amount),
+              blockNumber: x.blockNumber.toString(),
+              transactionHash: x.transactionHash,
+            })),
+        })),
         steps: p.rows.map((r) => ({
           order: r.order,
           step: r.kind,
           label: text.label(p, r).trim(),
           tranche: r.tranche === undefined ? null : text.symbol(r.tranche),
+          deal: r.deal ?? null,
           direction: r.direction,
           ...ratioPair("rate", r.rate),
           ...amt("due", r.due),
@@ -517,10 +648,12 @@ export function historyJson(
             (
               [
                 "cashIn",
+                "rentIn",
                 "recoveriesApplied",
                 "reserveReleased",
                 "reserveDrawn",
                 "inflow",
+                "rentPaid",
                 "keeperBounty",
                 "trusteeFee",
                 "servicerFee",
@@ -552,10 +685,12 @@ export function historyJson(
               (
                 [
                   "cashIn",
+                  "rentIn",
                   "recoveriesApplied",
                   "reserveReleased",
                   "reserveDrawn",
                   "inflow",
+                  "rentPaid",
                   "keeperBounty",
                   "trusteeFee",
                   "servicerFee",
@@ -579,6 +714,16 @@ export function historyJson(
               tranche: text.symbol(i),
               ...amt("amount", v),
             })),
+            rentInByTenant: totals.rentInByTenant.map((r) => ({
+              tenant: r.deal ?? null,
+              name: r.deal === undefined ? null : (text.names.get(r.deal.toLowerCase()) ?? null),
+              ...amt("amount", r.amount),
+            })),
+            equityToClass:
+              totals.equityToClass?.map((v, j) => ({
+                tranche: text.symbol(notesOf(facts) + j),
+                ...amt("amount", v),
+              })) ?? null,
             balances: totals.balances,
           },
     losses:
@@ -609,9 +754,15 @@ function cell(v: string | number | boolean): string {
 /** The CSV export: a header row, then one row per period (docs/history.md, "CSV"). */
 export function historyCsv(text: StatementText, periods: readonly PeriodView[]): string {
   const d = text.decimals;
-  const notes = text.facts.symbols.length - 1;
+  const notes = notesOf(text.facts);
   const syms = Array.from({ length: notes }, (_, i) => text.symbol(i));
   const a = (v: bigint) => exactAmount(v, d);
+  // A site's tenants: those it registered, then any other that paid in the range.
+  const tenants = [...(text.facts.tenants ?? [])];
+  for (const p of periods)
+    for (const r of rentInOf(p))
+      if (r.deal !== undefined && !tenants.some((t) => t.toLowerCase() === r.deal?.toLowerCase()))
+        tenants.push(r.deal);
   const header = [
     "period",
     "ends_at",
@@ -620,11 +771,22 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
     "status_before",
     "status_after",
     "utilization",
+    "capacity_available",
+    "capacity_billed",
+    "occupancy",
+    "revenue_reported",
+    "energy_kwh",
+    "pue",
+    "appraisal",
     "cash_in",
+    "rent_in",
+    ...tenants.map((t) => `rent_in_${t}`),
     "recoveries_applied",
     "reserve_released",
     "reserve_drawn",
     "inflow_total",
+    "rent_paid",
+    "rent_arrears",
     "keeper_bounty_paid",
     "trustee_fee_paid",
     "trustee_fee_arrears",
@@ -672,6 +834,7 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
     const m = p.metrics;
     const list = (xs: number[]) => xs.map((i) => `#${i}`).join(" ");
     const residualRow = p.rows[p.rows.length - 1];
+    const rep = p.report;
     const row: (string | number | boolean)[] = [
       p.number,
       iso(p.endsAt),
@@ -680,11 +843,28 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
       dealStatusName(p.statusBefore),
       dealStatusName(p.statusAfter),
       exactRatio(s.utilization),
+      rep === undefined ? "" : rep.gpuHoursAvailable.toString(),
+      rep === undefined ? "" : rep.gpuHoursBilled.toString(),
+      rep?.occupancy === undefined ? "" : exactRatio(rep.occupancy),
+      rep === undefined ? "" : a(rep.revenue),
+      rep === undefined ? "" : rep.energyKwh.toString(),
+      rep === undefined || rep.pue === 0 ? "" : exactAmount(BigInt(rep.pue), 4),
+      rep === undefined ? "" : a(rep.appraisal),
       a(s.cashIn),
+      a(s.rentIn),
+      ...tenants.map((t) =>
+        a(
+          rentInOf(p)
+            .filter((x) => x.deal?.toLowerCase() === t.toLowerCase())
+            .reduce((x, y) => x + y.paid, 0n),
+        ),
+      ),
       a(s.recoveriesApplied),
       a(s.reserveReleased),
       a(s.reserveDrawn),
       a(r.inflow),
+      a(s.rentPaid),
+      a(s.rentArrears),
       a(s.keeperBountyPaid),
       a(s.trusteeFeePaid),
       a(s.trusteeFeeArrears),
@@ -702,7 +882,11 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
       a(s.reserveToppedUp),
       a(s.reserveTrapped),
       a(s.residualPaid),
-      residualRow.tranche === undefined ? "issuer" : text.symbol(residualRow.tranche),
+      residualRow.deal !== undefined
+        ? "waterfall"
+        : residualRow.tranche === undefined
+          ? "issuer"
+          : text.symbol(residualRow.tranche),
       a(r.paid),
       r.balances,
       a(p.reserveBefore),
