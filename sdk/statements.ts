@@ -8,6 +8,7 @@
  * printed: `cli/lib/statements.ts`; the rules it documents: docs/statements.md.
  */
 import type { PeriodRecord } from "./actions/auditor/periodStatements.js";
+import type { ReportStatus } from "./actions/auditor/reportStatus.js";
 import type { EquityStatementView } from "./equity.js";
 import { statementBalances } from "./models/deal.js";
 import { metricValue } from "./models/risk.js";
@@ -100,17 +101,11 @@ export function statementFacts(
   };
 }
 
-/**
-/** The figures of a period's report the statements show (`ReportStatus`: capacity in the deal's unit). */
-export interface PeriodReportFigures {
-  gpuHoursAvailable: bigint;
-  gpuHoursBilled: bigint;
-  revenue: bigint;
-  /** Facility energy (kWh), PUE (× 10 000) and appraisal (stablecoin units); zero: not stated. */
-  energyKwh: bigint;
-  pue: number;
-  appraisal: bigint;
-}
+/** The figures of a period's report the statements show (capacity in the deal's unit; zero: not stated). */
+export type PeriodReportFigures = Pick<
+  ReportStatus,
+  "gpuHoursAvailable" | "gpuHoursBilled" | "revenue" | "energyKwh" | "pue" | "appraisal"
+>;
 
 /** The final report a reported period used, with its occupancy. */
 export interface PeriodReportView extends PeriodReportFigures {
