@@ -220,7 +220,10 @@ export interface CatchUpView {
   shareBps: bigint;
   /** The catch-up tier's target (bps), if the waterfall has one. */
   targetBps: number | undefined;
-  /** The sponsor holds its target share of all profit (`10,000 × S ≥ t × T`); undefined without a catch-up tier. */
+  /**
+   * Profit has been distributed and the sponsor holds its target share of it (`10,000 × S ≥ t × T`, T > 0);
+   * undefined without a catch-up tier.
+   */
   reached: boolean | undefined;
 }
 
@@ -428,7 +431,8 @@ export function equityStatements(
         reached:
           catchUp === undefined
             ? undefined
-            : catchUpNeedUp(BigInt(catchUp.sponsorBps), BigInt(catchUp.targetBps), s, total) === 0n,
+            : total > 0n &&
+              catchUpNeedUp(BigInt(catchUp.sponsorBps), BigInt(catchUp.targetBps), s, total) === 0n,
       },
       irr: equityIrrs(facts, distributions.slice(0, k + 1)),
       balances:
