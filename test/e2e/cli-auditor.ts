@@ -46,6 +46,7 @@ const RATIOS = new Set([
   "breakEvenUtilization",
   "value",
   "threshold",
+  "occupancy",
 ]);
 
 describe("cascade CLI: an auditor's history and exports against anvil", function () {
