@@ -23,6 +23,16 @@ import {
   type PeriodStatementsReturnType,
 } from "./actions/auditor/periodStatements.js";
 import {
+  equityDistributions,
+  type EquityDistributionsParameters,
+  type EquityDistributionsReturnType,
+} from "./actions/auditor/equityDistributions.js";
+import {
+  equitySnapshot,
+  type EquitySnapshotParameters,
+  type EquitySnapshotReturnType,
+} from "./actions/auditor/equitySnapshot.js";
+import {
   siteTenants,
   type SiteTenantsParameters,
   type SiteTenantsReturnType,
@@ -376,6 +386,10 @@ export type CascadeActions = {
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
   siteTenants: (params: SiteTenantsParameters) => Promise<SiteTenantsReturnType>;
+  equitySnapshot: (params: EquitySnapshotParameters) => Promise<EquitySnapshotReturnType>;
+  equityDistributions: (
+    params: EquityDistributionsParameters,
+  ) => Promise<EquityDistributionsReturnType>;
   deployPriceIndexFeed: (
     params: DeployPriceIndexFeedParameters,
   ) => Promise<DeployPriceIndexFeedReturnType>;
@@ -461,6 +475,8 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
     siteTenants: (params) => siteTenants(client, params),
+    equitySnapshot: (params) => equitySnapshot(client, params),
+    equityDistributions: (params) => equityDistributions(client, params),
     deployPriceIndexFeed: (params) => deployPriceIndexFeed(client, params),
     publishPriceIndex: (params) => publishPriceIndex(client, params),
     addFleetEntries: (params) => addFleetEntries(client, params),

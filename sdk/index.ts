@@ -51,6 +51,8 @@ export * from "./actions/auditor/reportStatus.js";
 export * from "./actions/auditor/periodStatements.js";
 export * from "./actions/auditor/trancheLedger.js";
 export * from "./actions/auditor/siteTenants.js";
+export * from "./actions/auditor/equitySnapshot.js";
+export * from "./actions/auditor/equityDistributions.js";
 export * from "./actions/anyone/depositRecoveries.js";
 export * from "./actions/anyone/executeWaiver.js";
 export * from "./actions/auditor/riskSnapshot.js";

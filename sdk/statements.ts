@@ -9,7 +9,7 @@
  */
 import type { PeriodRecord } from "./actions/auditor/periodStatements.js";
 import type { ReportStatus } from "./actions/auditor/reportStatus.js";
-import type { EquityStatementView } from "./equity.js";
+import type { EquityFacts, EquityStatementView } from "./equity.js";
 import { statementBalances } from "./models/deal.js";
 import { metricValue } from "./models/risk.js";
 import {
@@ -57,10 +57,10 @@ export interface StatementFacts {
   /** Each period's report at the oracle, by period (`dealSnapshot.reports`): a reported period's facility figures. */
   reports?: readonly PeriodReportFigures[];
   /**
-   * A deal with an equity waterfall: every distribution of it as a statement (`equityStatements`), in order; a period
-   * carries the one its residual made (same transaction).
+   * A deal with an equity waterfall: its facts and every distribution of it as a statement (`equityStatements`), in
+   * order; a period carries the one its residual made (same transaction).
    */
-  equity?: readonly EquityStatementView[];
+  equity?: { facts: EquityFacts; statements: readonly EquityStatementView[] };
   /** A tenant deal's site (`Deal.site`), named by its rent rows; the zero address or undefined: none. */
   site?: Address;
   /** A site's tenant deals (`Deal.tenants`), in the order the factory registered them: its rent-in columns. */
@@ -615,7 +615,7 @@ export function dealHistory(records: readonly PeriodRecord[], facts: StatementFa
   const notes = notesOf(facts);
   let previous = facts.issued.slice(0, notes);
   const equityByTx = new Map(
-    (facts.equity ?? [])
+    (facts.equity?.statements ?? [])
       .filter((e) => !e.distribution.capitalEvent)
       .map((e) => [e.distribution.transactionHash.toLowerCase(), e]),
   );
@@ -693,7 +693,7 @@ export function dealHistory(records: readonly PeriodRecord[], facts: StatementFa
   return {
     periods,
     ...lossesOf(periods, facts),
-    equityOutsidePeriods: (facts.equity ?? []).filter((e) => !joined.has(e)),
+    equityOutsidePeriods: (facts.equity?.statements ?? []).filter((e) => !joined.has(e)),
   };
 }
 

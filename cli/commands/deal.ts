@@ -6,8 +6,15 @@ import type { Address } from "viem";
 import { getCode } from "viem/actions";
 
 import {
+  bpsText,
   DealStatus,
   dealHistory,
+  EquityTier,
+  equityTierKindName,
+  formatRate,
+  formatRatio,
+  equityIrrs,
+  equityStatements,
   describeCovenant,
   exactAmount,
   exactRatio,
@@ -20,7 +27,11 @@ import {
   type CascadeClient,
   type DealRecord,
   type DealSnapshotReturnType,
+  type EquityDistributionsReturnType,
+  type EquityFacts,
+  type EquitySnapshotReturnType,
   type EquityStatementView,
+  type EquityWaterfallSnapshot,
   type OfferingProgressReturnType,
   type RiskSnapshotReturnType,
   type SiteTenantsReturnType,
@@ -35,6 +46,7 @@ import {
   factorText,
   historyCsv,
   historyJson,
+  irrText,
   unitWords,
   StatementText,
 } from "../lib/statements.js";
@@ -224,12 +236,14 @@ function factsOf(
       threshold: t.threshold,
     })),
     // A residual goes to the equity token, or to the equity waterfall of a deal with several classes.
-    equityToken: equity?.waterfall ?? s.tranches[noteCount].token,
+    equityToken: equity?.snapshot.waterfall ?? s.tranches[noteCount].token,
     site: s.site?.site,
+    tenants: s.tenants,
     unit: s.oracleTerms.unit,
     capacity: risk.config.capacity,
     reports: s.reports,
-    equity: equity?.statements,
+    equity:
+      equity === undefined ? undefined : { facts: equity.facts, statements: equity.statements },
     current: s.tranches.map((t) => ({
       outstanding: t.outstanding,
       arrears: t.arrears,
@@ -238,10 +252,39 @@ function factsOf(
   };
 }
 
-/** A deal's equity waterfall as `deal show` and `deal history` read it. */
+/** A deal's equity waterfall as `deal show` and `deal history` read it: its views, its events, its statements. */
 interface EquityRead {
-  waterfall: Address;
+  snapshot: EquityWaterfallSnapshot;
+  distributions: EquityDistributionsReturnType;
+  /** The snapshot's facts, contributions and clock as `EquityStarted` recorded them once it started. */
+  facts: EquityFacts;
   statements: EquityStatementView[];
+}
+
+/** A deal's equity waterfall and its statements, or undefined for a deal whose one equity class takes the residual. */
+async function readEquity(
+  reader: ReturnType<Context["reader"]>,
+  snapshot: EquitySnapshotReturnType,
+  fromBlock: bigint | undefined,
+  toBlock: bigint,
+): Promise<EquityRead | undefined> {
+  if (snapshot === undefined) return undefined;
+  const distributions = await reader.equityDistributions({
+    waterfall: snapshot.waterfall,
+    fromBlock,
+    toBlock,
+  });
+  const started = distributions.started;
+  const facts: EquityFacts =
+    started === undefined
+      ? snapshot.facts
+      : { ...snapshot.facts, contributed: started.contributed, start: started.startedAt };
+  return {
+    snapshot,
+    distributions,
+    facts,
+    statements: equityStatements(distributions.distributions, facts),
+  };
 }
 
 /** The address book's deal names, by lowercase address. */
@@ -259,18 +302,19 @@ async function readDeal(ctx: Context, ref: string) {
   const client = reader as unknown as CascadeClient;
   const blockNumber = await reader.getBlockNumber({ cacheTime: 0 });
   const fromBlock = record ? BigInt(record.blockNumber) : undefined;
-  const [snapshot, risk, records] = await Promise.all([
+  const [snapshot, risk, records, waterfall] = await Promise.all([
     reader.dealSnapshot({ deal: address, blockNumber, fromBlock }),
     reader.riskSnapshot({ deal: address, blockNumber, fromBlock }),
     reader.periodStatements({ deal: address, fromBlock, toBlock: blockNumber }),
+    reader.equitySnapshot({ deal: address, blockNumber }),
   ]);
-  const [decimals, tenants] = await Promise.all([
+  const [decimals, tenants, equity] = await Promise.all([
     decimalsOf(client, snapshot.stablecoin),
     snapshot.tenants.length === 0
       ? Promise.resolve(undefined)
       : reader.siteTenants({ deal: address, blockNumber, fromBlock }),
+    readEquity(reader, waterfall, fromBlock, blockNumber),
   ]);
-  const equity: EquityRead | undefined = undefined;
   const facts = factsOf(snapshot, risk, equity);
   const history = dealHistory(records, facts);
   const text = new StatementText(facts, decimals, dealNames(ctx));
@@ -298,6 +342,119 @@ function siteLink(read: Awaited<ReturnType<typeof readDeal>>) {
   return { rent: s.site, paid, terms: text.rentTerms(s.site, s.oracleTerms.unit) };
 }
 
+/**
+ * A deal's equity waterfall for `deal show`: its tiers in words and each class's state (contributed, returned,
+ * preferred return owed now, distributed, multiple, hurdles, realized IRR), the catch-up's progress — as text blocks
+ * and as JSON (amounts with their base units beside them).
+ */
+function equityShow(e: EquityRead, text: StatementText) {
+  const s = e.snapshot;
+  const d = text.decimals;
+  const irr = equityIrrs(e.facts, e.distributions.distributions);
+  const last = e.statements[e.statements.length - 1];
+  const catchUp = s.terms.tiers.find((t) => t.kind === EquityTier.CatchUp);
+  const sponsor = s.classes[s.terms.sponsorClass];
+  const hurdleName = (k: number) => `hurdle ${formatRate(s.hurdles[k].rate)}`;
+  const json = {
+    waterfall: s.waterfall,
+    sponsor: sponsor?.symbol ?? null,
+    splits: s.splits ?? null,
+    tiers: s.tiers.map((t) => ({
+      tier: t.index + 1,
+      kind: equityTierKindName(t.kind),
+      words: t.words,
+    })),
+    classes: s.classes.map((c) => ({
+      class: c.symbol,
+      name: c.name,
+      tranche: c.tranche,
+      token: c.token,
+      ...pair("contributed", c.contributed, d),
+      ...pair("returned", c.returned, d),
+      ...pair("unreturned", c.unreturned, d),
+      ...pair("prefOwed", c.prefOwed, d),
+      ...pair("prefOwedNow", c.prefOwedNow, d),
+      ...pair("distributed", c.distributed, d),
+      multiple: exactRatio(c.multiple),
+      multipleRaw: c.multiple,
+      hurdles: c.hurdleBalances.map((b, k) => ({
+        hurdle: k + 1,
+        rate: exactRatio(s.hurdles[k].rate),
+        rateRaw: s.hurdles[k].rate,
+        ...pair("balance", b, d),
+        met: c.hurdlesMet[k],
+      })),
+      irr: irr.classes[c.index] ?? null,
+    })),
+    hurdles: s.hurdles.map((h, k) => ({
+      hurdle: k + 1,
+      tier: h.tier + 1,
+      rate: exactRatio(h.rate),
+      rateRaw: h.rate,
+      met: h.met,
+    })),
+    profit: {
+      ...pair("total", s.profit.total, d),
+      ...pair("sponsor", s.profit.sponsor, d),
+      sponsorShare: exactAmount(s.profit.sponsorShareBps, 4),
+      sponsorShareBps: Number(s.profit.sponsorShareBps),
+    },
+    catchUp:
+      catchUp === undefined
+        ? null
+        : { targetBps: catchUp.targetBps, reached: last?.catchUp.reached ?? false },
+    irr: { lp: irr.lp ?? null, sponsor: irr.sponsor ?? null },
+    lastAccrual: s.lastAccrual === 0n ? null : iso(s.lastAccrual),
+    distributions: e.statements.length,
+    ...pair(
+      "distributed",
+      e.statements.reduce((a, v) => a + v.distribution.amount, 0n),
+      d,
+    ),
+  };
+  const blocks = [
+    `equity waterfall ${s.waterfall} · sponsor ${sponsor?.symbol ?? "?"} · ${e.statements.length} distribution` +
+      `${e.statements.length === 1 ? "" : "s"}` +
+      (s.splits === undefined ? "" : ` · splits ${s.splits}`),
+    ...s.tiers.map((t) => `  ${t.index + 1}. ${t.words}`),
+    table(
+      [
+        "class",
+        "contributed",
+        "returned",
+        "pref owed now",
+        "distributed",
+        "multiple",
+        ...s.hurdles.map((_, k) => hurdleName(k)),
+        "realized IRR",
+      ],
+      s.classes.map((c) => [
+        `${c.symbol}${c.index === s.terms.sponsorClass ? " (sponsor)" : ""}`,
+        text.amount(c.contributed),
+        text.amount(c.returned),
+        text.amount(c.prefOwedNow),
+        text.amount(c.distributed),
+        formatRatio(c.multiple, { style: "multiple", rounding: "down" }),
+        ...c.hurdleBalances.map((b, k) =>
+          c.hurdlesMet[k]
+            ? "met"
+            : ((s.terms.tiers[s.hurdles[k].tier].classes >>> c.index) & 1) === 1
+              ? text.amount(b)
+              : "",
+        ),
+        irrText(irr.classes[c.index]),
+      ]),
+    ),
+    `realized IRR to date: LP ${irrText(irr.lp)} · sponsor ${irrText(irr.sponsor)}` +
+      (catchUp === undefined
+        ? ""
+        : ` · catch-up: the sponsor holds ${bpsText(Number(s.profit.sponsorShareBps))} of ` +
+          `${text.usd(s.profit.total)} profit (target ${bpsText(catchUp.targetBps)}` +
+          `${last?.catchUp.reached ? ", reached" : ""})`),
+  ];
+  return { json, text: blocks };
+}
+
 /** A site's tenants, each with its rent terms and the rent received from it to date. */
 function tenantLinks(tenants: SiteTenantsReturnType | undefined, text: StatementText) {
   return (tenants?.tenants ?? []).map((t) => ({ ...t, terms: text.rentTerms(t.rent, t.unit) }));
@@ -318,6 +475,7 @@ async function show(ctx: Context, ref: string) {
   } = read;
   const site = siteLink(read);
   const tenants = tenantLinks(read.tenants, text);
+  const equity = read.equity === undefined ? undefined : equityShow(read.equity, text);
   const unit = unitWords(s.oracleTerms.unit);
   const capacity = {
     unit: unit.hours,
@@ -503,6 +661,7 @@ async function show(ctx: Context, ref: string) {
               })),
             })),
           },
+    equity: equity?.json ?? null,
     offerings:
       offerings?.offerings.map((o) => ({
         ...o,
@@ -622,6 +781,7 @@ async function show(ctx: Context, ref: string) {
         ]),
       ),
     );
+    if (equity !== undefined) for (const block of equity.text) print(block);
     if (tenants.length > 0)
       print(
         table(
@@ -756,6 +916,12 @@ async function history(ctx: Context, ref: string, o: HistoryOptions) {
     if (totals) {
       print(`\nTotals of periods ${totals.from}–${totals.to}`);
       print(text.totals(totals));
+    }
+    if (h.equityOutsidePeriods.length > 0) {
+      print(
+        "\nEquity distributions that are no period's residual (capital events, clean-up, recoveries)",
+      );
+      for (const v of h.equityOutsidePeriods) print(text.equity(v).join("\n"));
     }
     const losses = text.losses(h);
     if (losses.length > 0) print(`\n${losses.join("\n")}`);

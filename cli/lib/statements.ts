@@ -7,10 +7,14 @@
  */
 import {
   CapacityUnit,
+  bpsText,
   covenantTest,
   DealStatus,
   dealStatusName,
   describeCovenant,
+  describeEquityTier,
+  EquityTier,
+  equityTierKindName,
   exactAmount,
   exactRatio,
   formatAmount,
@@ -22,6 +26,7 @@ import {
   RiskMetric,
   type Address,
   type DealHistory,
+  type EquityStatementView,
   type HistoryTotals,
   type PeriodReportView,
   type PeriodView,
@@ -330,10 +335,75 @@ export class StatementText {
     return lines;
   }
 
-  /** A whole period: title, table, risk lines and the report's facility figures. */
+  /** A whole period: title, table, risk lines, the report's facility figures and the equity statement. */
   period(p: PeriodView): string {
     const report = p.report === undefined ? undefined : this.report(p.report);
-    return [this.title(p), this.table(p), ...this.risk(p), ...(report ? [report] : [])].join("\n");
+    return [
+      this.title(p),
+      this.table(p),
+      ...this.risk(p),
+      ...(report ? [report] : []),
+      ...(p.equity === undefined ? [] : this.equity(p.equity)),
+    ].join("\n");
+  }
+
+  /** The symbol of equity class `j` (tranche noteCount + j). */
+  classSymbol(j: number): string {
+    return this.symbol(notesOf(this.facts) + j);
+  }
+
+  /**
+   * An equity statement: what each tier paid each class, then each class's preferred return accrued and unpaid,
+   * capital unreturned, distributions to date and hurdle balances after it, the catch-up's progress and the IRRs.
+   */
+  equity(v: EquityStatementView): string[] {
+    const e = this.facts.equity?.facts;
+    if (e === undefined) return [];
+    const d = v.distribution;
+    const n = e.contributed.length;
+    const classes = Array.from({ length: n }, (_, j) => this.classSymbol(j));
+    const row = (label: string, xs: readonly bigint[], total?: bigint) => [
+      label,
+      ...xs.map((x) => this.amount(x)),
+      total === undefined ? "" : this.amount(total),
+    ];
+    const sumOf = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
+    const rows: string[][] = [
+      ["tier", ...classes, "total"],
+      ...e.terms.tiers.map((t, i) =>
+        row(
+          `${i + 1} ${describeEquityTier(t, e.names, e.terms.sponsorClass)}`,
+          d.paid[i],
+          sumOf(d.paid[i]),
+        ),
+      ),
+      row("= to each class", v.toClass, d.amount),
+      row("preferred return accrued", v.prefAccrued),
+      row("preferred return unpaid after", d.prefOwed),
+      row("capital unreturned after", d.unreturned),
+      row("distributed to date", v.distributed),
+      ...v.hurdles.map((h) => [
+        `hurdle ${formatRate(h.rate)} balance after${h.met ? " (met)" : ""}`,
+        ...h.balances.map((b, j) => (h.metBy[j] ? `${this.amount(b)} met` : this.amount(b))),
+        "",
+      ]),
+    ];
+    const what = d.capitalEvent ? "capital event" : "to equity";
+    const checks = `${v.balances ? "balances" : "DOES NOT BALANCE"} · ${
+      v.agreesWithModel ? "agrees with the model" : "DIFFERS FROM THE MODEL"
+    }`;
+    const c = v.catchUp;
+    const catchUp =
+      c.targetBps === undefined
+        ? ""
+        : ` · catch-up: the sponsor holds ${bpsText(Number(c.shareBps))} of ${this.usd(c.totalProfit)} profit ` +
+          `(target ${bpsText(c.targetBps)}${c.reached ? ", reached" : ""})`;
+    return [
+      `   equity statement ${v.number}: ${this.usd(d.amount)} ${what}, dated ` +
+        `${periodTime(d.time, this.facts.periodLength)} (${durationText(v.elapsed)} of accrual) · ${checks}`,
+      columns(rows, ["l", ...classes.map(() => "r" as const), "r"], "     "),
+      `     realized IRR to date: LP ${irrText(v.irr.lp)} · sponsor ${irrText(v.irr.sponsor)}${catchUp}`,
+    ];
   }
 
   /** The totals of a range of periods. */
@@ -476,6 +546,24 @@ export class StatementText {
   }
 }
 
+/** Seconds as whole days, hours or seconds: `90 days`, `1 hour`, `45 s`. */
+export function durationText(seconds: bigint): string {
+  if (seconds !== 0n && seconds % 86_400n === 0n) {
+    const days = seconds / 86_400n;
+    return `${days} day${days === 1n ? "" : "s"}`;
+  }
+  if (seconds !== 0n && seconds % 3_600n === 0n) {
+    const hours = seconds / 3_600n;
+    return `${hours} hour${hours === 1n ? "" : "s"}`;
+  }
+  return `${seconds} s`;
+}
+
+/** A realized IRR (0.1523 = 15.23 % a year) with two decimals; `—` while there is none. */
+export function irrText(irr: number | undefined): string {
+  return irr === undefined ? "—" : `${(irr * 100).toFixed(2)} %`;
+}
+
 /** A WAD factor with 6 decimals, rounded down: `0.857142`. */
 export function factorText(wad: bigint): string {
   const v = wad / 10n ** 12n;
@@ -525,6 +613,75 @@ function reportJson(r: PeriodReportView, d: number) {
   };
 }
 
+/** An IRR for the exports: a number (0.15 = 15 % a year), `null` while there is none. */
+function irrJson(irr: number | undefined): number | null {
+  return irr === undefined ? null : irr;
+}
+
+/** An equity statement for the JSON export (docs/history.md, "Equity statements"). */
+export function equityJson(text: StatementText, v: EquityStatementView) {
+  const e = text.facts.equity?.facts;
+  if (e === undefined) throw new RangeError("equityJson: the deal has no equity waterfall");
+  const d = v.distribution;
+  const amt = (k: string, x: bigint) => amountPair(k, x, text.decimals);
+  const byClass = (xs: readonly bigint[]) =>
+    xs.map((x, j) => ({ class: text.classSymbol(j), ...amt("amount", x) }));
+  return {
+    number: v.number,
+    capitalEvent: d.capitalEvent,
+    afterPeriod: Number(d.period) + 1,
+    time: iso(d.time),
+    timeUnix: Number(d.time),
+    elapsedSeconds: Number(v.elapsed),
+    ...amt("amount", d.amount),
+    tiers: e.terms.tiers.map((t, i) => ({
+      tier: i + 1,
+      kind: equityTierKindName(t.kind),
+      words: describeEquityTier(t, e.names, e.terms.sponsorClass),
+      paid: byClass(d.paid[i]),
+      ...amt(
+        "total",
+        d.paid[i].reduce((a, b) => a + b, 0n),
+      ),
+    })),
+    classes: e.contributed.map((c, j) => ({
+      class: text.classSymbol(j),
+      name: e.names[j],
+      ...amt("contributed", c),
+      ...amt("paid", v.toClass[j]),
+      ...amt("prefAccrued", v.prefAccrued[j]),
+      ...amt("prefPaid", v.prefPaid[j]),
+      ...amt("prefUnpaid", d.prefOwed[j]),
+      ...amt("unreturned", d.unreturned[j]),
+      ...amt("returned", v.returned[j]),
+      ...amt("distributed", v.distributed[j]),
+      ...ratioPair("multiple", v.multiple[j]),
+      irr: irrJson(v.irr.classes[j]),
+    })),
+    hurdles: v.hurdles.map((h, k) => ({
+      hurdle: k + 1,
+      tier: h.tier + 1,
+      ...ratioPair("rate", h.rate),
+      balances: byClass(h.balances),
+      metBy: h.metBy.flatMap((met, j) => (met ? [text.classSymbol(j)] : [])),
+      met: h.met,
+    })),
+    catchUp: {
+      ...amt("sponsorProfit", v.catchUp.sponsorProfit),
+      ...amt("totalProfit", v.catchUp.totalProfit),
+      sponsorShare: exactAmount(v.catchUp.shareBps, 4),
+      sponsorShareBps: Number(v.catchUp.shareBps),
+      targetBps: v.catchUp.targetBps ?? null,
+      reached: v.catchUp.reached ?? null,
+    },
+    irr: { lp: irrJson(v.irr.lp), sponsor: irrJson(v.irr.sponsor) },
+    balances: v.balances,
+    agreesWithModel: v.agreesWithModel,
+    blockNumber: d.blockNumber.toString(),
+    transactionHash: d.transactionHash,
+  };
+}
+
 /** The JSON export of a deal's history over `periods` (docs/history.md, "JSON"). */
 export function historyJson(
   text: StatementText,
@@ -543,11 +700,33 @@ export function historyJson(
     ...ratioPair("value", e.value),
     ...ratioPair("threshold", e.terms.threshold),
   });
+  const e = facts.equity?.facts;
   return {
     ...head,
     decimals: d,
     symbols: facts.symbols,
     periodCount: facts.periodCount,
+    site: facts.site ?? null,
+    tenants: facts.tenants ?? [],
+    equity:
+      e === undefined
+        ? null
+        : {
+            waterfall: e.waterfall,
+            sponsor: text.classSymbol(e.terms.sponsorClass),
+            classes: e.contributed.map((c, j) => ({
+              class: text.classSymbol(j),
+              name: e.names[j],
+              tranche: notesOf(facts) + j,
+              ...amt("contributed", c),
+            })),
+            tiers: e.terms.tiers.map((t, i) => ({
+              tier: i + 1,
+              kind: equityTierKindName(t.kind),
+              words: describeEquityTier(t, e.names, e.terms.sponsorClass),
+            })),
+            startedAt: iso(e.start),
+          },
     from: totals?.from ?? null,
     to: totals?.to ?? null,
     periods: periods.map((p) => {
@@ -570,6 +749,7 @@ export function historyJson(
         ...amt("reserveAfter", s.reserveAfter),
         ...amt("collectionsCarried", s.collectionsCarried),
         report: p.report === undefined ? null : reportJson(p.report, d),
+        equity: p.equity === undefined ? null : equityJson(text, p.equity),
         ...amt("rentPaid", s.rentPaid),
         ...amt("rentArrears", s.rentArrears),
         ...amt("rentIn", s.rentIn),
@@ -726,6 +906,7 @@ export function historyJson(
               })) ?? null,
             balances: totals.balances,
           },
+    equityOutsidePeriods: history.equityOutsidePeriods.map((v) => equityJson(text, v)),
     losses:
       history.losses === undefined
         ? null
@@ -751,12 +932,73 @@ function cell(v: string | number | boolean): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * The equity statement's CSV columns of a deal with an equity waterfall (none otherwise): each column's name and its
+ * cell for a period's statement.
+ */
+function equityCsvColumns(
+  text: StatementText,
+): [string, (v: EquityStatementView) => string | number | boolean][] {
+  const e = text.facts.equity?.facts;
+  if (e === undefined) return [];
+  const a = (v: bigint) => exactAmount(v, text.decimals);
+  const n = e.contributed.length;
+  const classes = Array.from({ length: n }, (_, j) => j);
+  const sym = (j: number) => text.classSymbol(j);
+  const irr = (x: number | undefined) => (x === undefined ? "" : x);
+  let hurdles = 0;
+  const hurdleOf = e.terms.tiers.map((t) =>
+    t.kind === EquityTier.Split && t.rate !== 0n ? hurdles++ : -1,
+  );
+  return [
+    ["equity_amount", (v) => a(v.distribution.amount)],
+    ...e.terms.tiers.flatMap((t, i) =>
+      classes.map((j): [string, (v: EquityStatementView) => string] => [
+        `equity_tier${i + 1}_${equityTierKindName(t.kind)}_${sym(j)}`,
+        (v) => a(v.distribution.paid[i][j]),
+      ]),
+    ),
+    ...classes.flatMap((j): [string, (v: EquityStatementView) => string][] => [
+      [`equity_to_${sym(j)}`, (v) => a(v.toClass[j])],
+      [`pref_accrued_${sym(j)}`, (v) => a(v.prefAccrued[j])],
+      [`pref_unpaid_${sym(j)}`, (v) => a(v.distribution.prefOwed[j])],
+      [`unreturned_${sym(j)}`, (v) => a(v.distribution.unreturned[j])],
+      [`distributed_${sym(j)}`, (v) => a(v.distributed[j])],
+    ]),
+    ...e.terms.tiers.flatMap((t, i) => {
+      const k = hurdleOf[i];
+      if (k < 0) return [];
+      return [
+        ...classes
+          .filter((j) => ((t.classes >>> j) & 1) === 1)
+          .map((j): [string, (v: EquityStatementView) => string] => [
+            `hurdle${k + 1}_balance_${sym(j)}`,
+            (v) => a(v.hurdles[k].balances[j]),
+          ]),
+        [`hurdle${k + 1}_met`, (v: EquityStatementView) => v.hurdles[k].met] as [
+          string,
+          (v: EquityStatementView) => boolean,
+        ],
+      ];
+    }),
+    ["sponsor_profit", (v) => a(v.catchUp.sponsorProfit)],
+    ["total_profit", (v) => a(v.catchUp.totalProfit)],
+    ["sponsor_profit_share", (v) => exactAmount(v.catchUp.shareBps, 4)],
+    ["catch_up_reached", (v) => (v.catchUp.reached === undefined ? "" : v.catchUp.reached)],
+    ["lp_irr", (v) => irr(v.irr.lp)],
+    ["sponsor_irr", (v) => irr(v.irr.sponsor)],
+    ["equity_balances", (v) => v.balances],
+    ["equity_agrees_with_model", (v) => v.agreesWithModel],
+  ];
+}
+
 /** The CSV export: a header row, then one row per period (docs/history.md, "CSV"). */
 export function historyCsv(text: StatementText, periods: readonly PeriodView[]): string {
   const d = text.decimals;
   const notes = notesOf(text.facts);
   const syms = Array.from({ length: notes }, (_, i) => text.symbol(i));
   const a = (v: bigint) => exactAmount(v, d);
+  const equityColumns = equityCsvColumns(text);
   // A site's tenants: those it registered, then any other that paid in the range.
   const tenants = [...(text.facts.tenants ?? [])];
   for (const p of periods)
@@ -824,6 +1066,7 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
     "triggers_fired",
     "triggers_cured",
     "written_off",
+    ...equityColumns.map(([name]) => name),
     "keeper",
     "transaction",
   ];
@@ -910,6 +1153,7 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
         .map((e) => `#${e.index} ${covenantTest(e.terms)} at ${exactRatio(e.value)}`)
         .join("; "),
       p.record.writeDowns.map((w) => `${text.symbol(w.tranche)} ${a(w.amount)}`).join("; "),
+      ...equityColumns.map(([, value]) => (p.equity === undefined ? "" : value(p.equity))),
       p.record.keeper,
       p.record.transactionHash,
     ];

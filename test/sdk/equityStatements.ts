@@ -336,7 +336,7 @@ describe("SDK equity statements", () => {
       turbo: false,
       triggers: [],
       equityToken: WATERFALL,
-      equity: views,
+      equity: { facts: FACTS, statements: views },
     } as const;
     const h = dealHistory(records, facts);
     expect(h.periods.map((p) => p.equity?.number)).to.deep.equal([1, 2]);
@@ -352,7 +352,8 @@ describe("SDK equity statements", () => {
     const later = { ...decoded[1], capitalEvent: true, transactionHash: hash(99) };
     const withEvent = equityStatements([...decoded, later], FACTS);
     expect(
-      dealHistory(records, { ...facts, equity: withEvent }).equityOutsidePeriods,
+      dealHistory(records, { ...facts, equity: { facts: FACTS, statements: withEvent } })
+        .equityOutsidePeriods,
     ).to.have.length(1);
     // A waterfall that received one unit less than the period's residual does not reconcile.
     const off = periodRecord(0, decoded[0].amount + 1n, decoded[0].transactionHash);
