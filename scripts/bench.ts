@@ -41,14 +41,19 @@ import {
   CouponType,
   DealStatus,
   buildReport,
+  catchUp,
   createDeal,
   deployProtocol,
   equity,
   fixedNote,
+  preferredReturn,
+  returnOfCapital,
   signReport,
   siteTermSheet,
   tenantTermSheet,
+  split,
   type DealHandles,
+  type EquityTermsInput,
   type FleetEntryInput,
   type Protocol,
   type TermSheetInput,
@@ -108,6 +113,24 @@ export const TARGETS: Target[] = [
     kind: "added",
     over: "deal.distribute.tranches-4.holders-1",
     gas: 30_000,
+  },
+  {
+    id: "deal.distribute.equity-3.tiers-4.holders-1",
+    kind: "added",
+    over: "deal.distribute.equity-1.holders-1",
+    gas: 60_000,
+  },
+  {
+    id: "deal.distribute.equity-3.tiers-4.holders-1000",
+    kind: "within",
+    of: "deal.distribute.equity-3.tiers-4.holders-1",
+    fraction: 0.005,
+  },
+  {
+    id: "deal.distribute.equity-3.tiers-5.holders-1",
+    kind: "added",
+    over: "deal.distribute.equity-1.holders-1",
+    gas: 60_000,
   },
 ];
 
@@ -253,6 +276,33 @@ const MEASUREMENTS: { id: string; reference: string | null; what: string }[] = [
       "`distribute(1)` of the 4-tranche deal as a tenant of a data-center site deal (10 MW, 4 tranches, running, " +
       "its reserve funded): the rent, 5 % of the reported revenue + 10 USDC for each of its 2 048 GPUs, is paid " +
       "first and received by the site, which paid and counted rent before (period 0).",
+  },
+  {
+    id: "deal.distribute.equity-1.holders-1",
+    reference: null,
+    what:
+      "`distribute(1)` of the equity deal (senior note + one equity class of 1.5 M), one holder per tranche: the " +
+      "residual goes to the equity token. See the equity deals below.",
+  },
+  {
+    id: "deal.distribute.equity-3.tiers-4.holders-1",
+    reference: null,
+    what:
+      "The same deal with its equity as three classes paid by an equity waterfall of four tiers (return of " +
+      "capital, 8 % preferred return, full sponsor catch-up to 20 %, 80/20 split): period 1 runs every tier and " +
+      "pays all three classes. Target: at most 60 000 gas above the one-class deal.",
+  },
+  {
+    id: "deal.distribute.equity-3.tiers-4.holders-1000",
+    reference: null,
+    what: "The same with the LP common class spread over 1 000 holders (999 transfers from its holder before period 0).",
+  },
+  {
+    id: "deal.distribute.equity-3.tiers-5.holders-1",
+    reference: null,
+    what:
+      "The worked waterfall of the tests: return of capital, 8 % preferred return, full catch-up to 20 %, 80/20 " +
+      "until the LP classes' IRR reaches 15 % (a hurdle balance per LP class), then 70/30; period 1 runs every tier.",
   },
   {
     id: "factory.createDeal.tranches-4",
@@ -459,12 +509,48 @@ function restricted(tr: TrancheTermsInput, maxHolders = 0): TrancheTermsInput {
   };
 }
 
+/** The equity deals: a 2 M senior note and 1.5 M of equity, as one class or as preferred equity, LP common and the
+ * sponsor's promote (classes 0, 1, 2; the LP classes are 0 and 1). */
+const EQUITY_SENIOR = senior(2n * M);
+const EQUITY_TRANCHES: Record<1 | 3, TrancheTermsInput[]> = {
+  1: [EQUITY_SENIOR, equity("Equity", 1_500n * K)],
+  3: [
+    EQUITY_SENIOR,
+    equity("Preferred Equity", 300n * K),
+    equity("LP Common", 1_100n * K),
+    equity("Sponsor Promote", 100n * K),
+  ],
+};
+const LP = 0b011;
+const WATERFALLS: Record<4 | 5, EquityTermsInput> = {
+  4: {
+    sponsorClass: 2,
+    tiers: [
+      returnOfCapital(LP),
+      preferredReturn(LP, pct(8n)),
+      catchUp(LP, 10_000, 2_000),
+      split(LP, 2_000),
+    ],
+  },
+  5: {
+    sponsorClass: 2,
+    tiers: [
+      returnOfCapital(LP),
+      preferredReturn(LP, pct(8n)),
+      catchUp(LP, 10_000, 2_000),
+      split(LP, 2_000, pct(15n)),
+      split(LP, 3_000),
+    ],
+  },
+};
+
 function termSheet(
   protocol: Protocol,
   tranches: TrancheTermsInput[],
   oracleReporters: string[] = reporters.map((r) => r.address),
   threshold = 2,
   reportDeadline = 10n * DAY,
+  equityTerms: EquityTermsInput = NO_EQUITY_WATERFALL,
 ): TermSheetInput {
   return {
     stablecoin: protocol.stablecoin.target as string,
@@ -505,7 +591,7 @@ function termSheet(
       appraisalMaxAge: 0,
     },
     tranches: tranches.map((tr, i) => restricted(tr, i === 1 ? 100 : 0)),
-    equity: NO_EQUITY_WATERFALL,
+    equity: equityTerms,
     site: NO_SITE,
   };
 }
@@ -647,6 +733,23 @@ const tenant = await createDeal(
   protocol,
   tenantTermSheet(termSheet(protocol, TRANCHES[4]), site.deal.target as string, 500, 10n * USDC),
 );
+const equityDeal = async (classes: 1 | 3, tiers?: 4 | 5) =>
+  createDeal(
+    ethers,
+    protocol,
+    termSheet(
+      protocol,
+      EQUITY_TRANCHES[classes],
+      undefined,
+      undefined,
+      undefined,
+      tiers === undefined ? NO_EQUITY_WATERFALL : WATERFALLS[tiers],
+    ),
+  );
+const distEquity1 = await equityDeal(1);
+const distEquity3 = await equityDeal(3, 4);
+const distEquity3many = await equityDeal(3, 4);
+const distEquity5 = await equityDeal(3, 5);
 const distDeals: [string, DealHandles][] = [
   ["deal.distribute.tranches-2.holders-1", dist2],
   ["deal.distribute.tranches-4.holders-1", dist4],
@@ -654,6 +757,10 @@ const distDeals: [string, DealHandles][] = [
   ["deal.distribute.tranches-8.holders-1", dist8],
   ["deal.distribute.datacenter.tranches-4", dataCenter],
   ["deal.distribute.tranches-4.tenant", tenant],
+  ["deal.distribute.equity-1.holders-1", distEquity1],
+  ["deal.distribute.equity-3.tiers-4.holders-1", distEquity3],
+  ["deal.distribute.equity-3.tiers-4.holders-1000", distEquity3many],
+  ["deal.distribute.equity-3.tiers-5.holders-1", distEquity5],
 ];
 /** Deals that run beside the measured ones. */
 const beside: DealHandles[] = [site];
@@ -717,6 +824,11 @@ for (const h of running)
 // 1 000 senior holders: 999 transfers from the holder, as test/TrancheToken.ts does.
 {
   const s = dist4many.tokens[0].connect(investors[0]);
+  for (let i = 0; i < 999; i++) await s.transfer(fresh(`holder-${i}`), K + BigInt(i));
+}
+// 1 000 holders of the LP common class (tranche 2) of the second waterfall deal.
+{
+  const s = distEquity3many.tokens[2].connect(investors[2]);
   for (let i = 0; i < 999; i++) await s.transfer(fresh(`holder-${i}`), K + BigInt(i));
 }
 // The user deal: T becomes a senior holder before period 0.
@@ -790,6 +902,15 @@ for (const [id, h] of distDeals) {
   await measure(id, h.deal.distribute(1n));
   check((await h.deal.status()) === BigInt(DealStatus.Active), `${id}: no covenant fired`);
   check((await h.deal.nextPeriod()) === 2n, `${id}: period 1 distributed`);
+}
+// Period 1 of each waterfall deal ran every tier: the sponsor (class 2, tranche 3) was caught up and paid its split.
+for (const h of [distEquity3, distEquity3many, distEquity5]) {
+  const waterfall = await ethers.getContractAt("EquityWaterfall", await h.tokens[1].distributor());
+  const [profit, sponsorProfit] = await waterfall.profit();
+  check(profit > 0n && sponsorProfit * 5n > profit, "waterfall period 1: the catch-up completed");
+  const state = await waterfall.classState(0);
+  check(state.returned === state.contributed, "waterfall period 1: LP capital returned");
+  check((await h.tokens[3].cashIndex()) > 0n, "waterfall period 1: the sponsor class was paid");
 }
 await user.deal.distribute(1n);
 await measure("tranche.claim.repeat", user.tokens[0].connect(W).claim());
@@ -910,6 +1031,10 @@ async function addressNames(): Promise<Map<string, string>> {
     const tag = label.replace("deal.distribute.", "");
     set(h.deal.target, `Deal(${tag})`);
     set(await h.deal.riskEngine(), `RiskEngine(${tag})`);
+    if (h.tokens.length > 2) {
+      const distributor = await h.tokens[h.tokens.length - 1].distributor();
+      if (distributor !== h.deal.target) set(distributor, `EquityWaterfall(${tag})`);
+    }
     h.tokens.forEach((t, i) => set(t.target, `TrancheToken ${i}(${tag})`));
     h.offerings.forEach((o, i) => set(o.target, `Offering ${i}(${tag})`));
   }
@@ -980,6 +1105,13 @@ keeper bounty 25, reserve target 150 000 (1 % of the senior raise funds it at cl
   trustee and the servicer (withdrawn by them, not paid by the distribution), the bounty, the residual to equity;
   no trigger fires (the deal stays Active). The keeper and every tranche token already hold stablecoin from period
   0, fees are already owed from period 0, and nobody has claimed from the measured deals.
+- The equity deals (\`deal.distribute.equity-*\`): a senior note of 2 M at 8 % straight-line over periods 0-6 and
+  1.5 M of equity, either one class or three: preferred equity 300 000, LP common 1.1 M (the LP classes) and the
+  sponsor's promote 100 000, paid by an equity waterfall of four tiers (return of the LP classes' capital, 8 %
+  preferred return on it, full catch-up of the sponsor to 20 % of the profit, then 80/20) or of five (the same with
+  80/20 only until the LP classes' IRR reaches 15 %, then 70/30). Period 0 returns most of the LP capital; the
+  measured period 1 returns the rest, pays the preferred return, catches the sponsor up and splits the remainder:
+  every tier runs and every class is paid.
 - The user-facing token measurements (transfers, claims, the offering) run on a separate 4-tranche deal of the same
   terms, so they do not change the distribution deals.
 - The tenant is the 4-tranche deal as a tenant of a data-center site (the same term sheet with its capacity in

@@ -221,6 +221,8 @@ export const REVERT_FORMATS: Readonly<Record<string, Format>> = {
   NotComplianceAgent: (a) =>
     `${f0(a.caller)} is not a compliance agent of the tranche's investor registry`,
   NotDeal: (a) => `${f0(a.caller)} is not the deal; only the deal may call`,
+  NotDistributor: (a) =>
+    `${f0(a.caller)} is not the tranche's distributor (the deal, or its equity waterfall); only it announces distributions`,
   NotOffering: (a) => `${f0(a.caller)} is not the tranche's offering; only it may call`,
   NothingToClaim: () => "there is nothing to claim",
   NothingToRecover: (a) =>
@@ -236,6 +238,15 @@ export const REVERT_FORMATS: Readonly<Record<string, Format>> = {
   SafeCastOverflowedUintDowncast: (a, f) =>
     `${f.int(a.value)} does not fit the ${String(a.bits)}-bit field that holds it`,
   SafeERC20FailedOperation: (a) => `the token ${f0(a.token)} refused or failed a transfer`,
+
+  // ---------------------------------------------------------------- EquityWaterfall
+  NotCapitalEventDepositor: (a) =>
+    `${f0(a.caller)} is neither the deal's issuer nor its servicer, who alone deposit capital events`,
+  DealNotRepaid: (a, f) =>
+    `the deal is ${f.status(a.status)}; capital events go straight to the equity waterfall once it is Repaid`,
+  DealPaused: () => "the deal is paused",
+  NoEquityIssued: () => "no equity class holds tokens: there is nobody to pay",
+  UnknownClass: (a) => `the equity waterfall has no class ${String(a.index)}`,
 
   // ---------------------------------------------------------------- Offering
   AsyncPreviewUnsupported: () => "previews are meaningless for asynchronous deposits (ERC-7540)",

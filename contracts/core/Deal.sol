@@ -232,7 +232,7 @@ contract Deal is DealStorage, IDealMain {
         }
         cash = _rent(run, cash, revenue);
 
-        uint256 notes = uint256(_trancheCount()) - 1;
+        uint256 notes = DealArgs.noteCount();
         run.notes = notes;
         run.input.interestDue = new uint256[](notes);
         run.input.principalDue = new uint256[](notes);
@@ -445,7 +445,7 @@ contract Deal is DealStorage, IDealMain {
         s.trusteeFeeArrears = input.trusteeFeeDue - r.trusteeFeePaid;
         s.servicerFeeArrears = input.servicerFeeDue - r.servicerFeePaid;
         s.interestDue = input.interestDue;
-        s.residualRecipient = _residualRecipient(run.notes);
+        s.residualRecipient = _residualRecipient();
         s.outstanding = outstandingAfter;
         s.rentIn = run.rentIn;
         s.rentPaid = run.rentPaid;
@@ -466,7 +466,7 @@ contract Deal is DealStorage, IDealMain {
             uint256 amount = r.interestPaid[i] + r.principalPaid[i];
             if (amount != 0) _payTranche(_token(i), coin, amount);
         }
-        if (r.residual != 0) _payResidual(recipient, run.notes, coin, r.residual);
+        if (r.residual != 0) _payResidual(recipient, coin, r.residual);
     }
 
     // ------------------------------------------------------------ site rent

@@ -115,11 +115,11 @@ contract DealExtension is DealStorage, IDealExtension {
         if (status_ != DealStatus.Accelerated) revert WriteDownNotAllowed(status_);
         uint256 held = _collections + _pendingRent();
         if (held != 0 || _reserve != 0 || _recoveries != 0) revert RecoveriesNotExhausted(held, _reserve, _recoveries);
-        uint256 notes = uint256(_trancheCount()) - 1;
+        uint256 notes = DealArgs.noteCount();
         uint256 outstanding;
         for (uint256 i; i < notes; ++i) outstanding += _tranches[i].outstanding;
         if (amount == 0 || amount > outstanding) revert InvalidWriteDown(amount, outstanding);
-        _writeDownEquity(notes);
+        _writeDownEquity();
         // Bottom-up: the most junior note first.
         for (uint256 i = notes; i > 0 && amount != 0; --i) {
             uint256 cut = Math.min(amount, _tranches[i - 1].outstanding);
@@ -156,7 +156,7 @@ contract DealExtension is DealStorage, IDealExtension {
     /// @dev Pays `amount` the deal holds, from `payer`, as an ended deal's recoveries: note by note in rank order,
     /// written-down principal, then unpaid interest; the rest to equity (credited to the issuer without equity).
     function _payRecoveries(address payer, uint256 amount) private {
-        uint256 notes = uint256(_trancheCount()) - 1;
+        uint256 notes = DealArgs.noteCount();
         uint256 left = amount;
         IERC20 coin = _stablecoin();
         // An ended deal has no principal outstanding: repaid, or written down at final maturity.
@@ -173,9 +173,9 @@ contract DealExtension is DealStorage, IDealExtension {
                 _payTranche(_token(i), coin, recovered + interest);
             }
         }
-        address recipient = _residualRecipient(notes);
+        address recipient = _residualRecipient();
         emit RecoveriesDeposited(payer, amount, amount - left, left, recipient);
-        if (left != 0) _payResidual(recipient, notes, coin, left);
+        if (left != 0) _payResidual(recipient, coin, left);
     }
 
     /// @inheritdoc IDealExtension
@@ -210,7 +210,7 @@ contract DealExtension is DealStorage, IDealExtension {
             tr.arrears = 0;
             emit NoteCalled(i, interest[i], principal[i]);
         }
-        address recipient = _residualRecipient(notes);
+        address recipient = _residualRecipient();
         emit CleanUpCalled(msg.sender, payoff, payoff - fromIssuer, fromIssuer, residual, recipient);
         _setStatus(DealStatus.Repaid);
 
@@ -221,7 +221,7 @@ contract DealExtension is DealStorage, IDealExtension {
             uint256 amount = interest[i] + principal[i];
             if (amount != 0) _payTranche(_token(i), coin, amount);
         }
-        if (residual != 0) _payResidual(recipient, notes, coin, residual);
+        if (residual != 0) _payResidual(recipient, coin, residual);
     }
 
     /// @inheritdoc IDealExtension

@@ -16,6 +16,7 @@ import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
 import {CreateAddress} from "../libraries/CreateAddress.sol";
 import {DealArgs} from "../libraries/DealArgs.sol";
+import {EquityWaterfallArgs} from "../libraries/EquityWaterfallArgs.sol";
 import {OfferingArgs} from "../libraries/OfferingArgs.sol";
 import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
 import {PriceFeedReader} from "../libraries/PriceFeedReader.sol";
@@ -36,6 +37,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
     address private immutable TOKEN_IMPLEMENTATION;
     address private immutable OFFERING_IMPLEMENTATION;
     address private immutable RISK_ENGINE_IMPLEMENTATION;
+    address private immutable EQUITY_WATERFALL_IMPLEMENTATION;
     IUtilizationOracle private immutable ORACLE;
 
     /// @dev Number of deals created, and this factory's account nonce: the next contract it creates (with CREATE)
@@ -50,6 +52,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         address tokenImpl,
         address offeringImpl,
         address riskImpl,
+        address waterfallImpl,
         address oracle_
     ) EIP712("Cascade Deal Factory", "1") {
         if (
@@ -57,6 +60,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
             tokenImpl == address(0) ||
             offeringImpl == address(0) ||
             riskImpl == address(0) ||
+            waterfallImpl == address(0) ||
             oracle_ == address(0)
         ) {
             revert ZeroAddress();
@@ -65,6 +69,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
         TOKEN_IMPLEMENTATION = tokenImpl;
         OFFERING_IMPLEMENTATION = offeringImpl;
         RISK_ENGINE_IMPLEMENTATION = riskImpl;
+        EQUITY_WATERFALL_IMPLEMENTATION = waterfallImpl;
         ORACLE = IUtilizationOracle(oracle_);
     }
 
@@ -99,7 +104,7 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
     function _createDeal(TermSheet calldata terms, bytes32 termsHash) private returns (address deal) {
         if (terms.stablecoin.code.length == 0) revert IDeal.InvalidTermSheet(IDeal.TermSheetField.Stablecoin, 0);
         uint8 decimals = IERC20Metadata(terms.stablecoin).decimals();
-        TermSheetLib.validate(terms, decimals, block.timestamp);
+        uint256 notes = TermSheetLib.validate(terms, decimals, block.timestamp);
         _checkPriceFeed(terms.risk.priceFeed);
         _checkSite(terms);
 
@@ -120,12 +125,68 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
             offerings[i] = CreateAddress.compute(address(this), nonce + 2 + 2 * i);
         }
         address risk = CreateAddress.compute(address(this), nonce + 1 + 2 * count);
+        // Several equity classes: their waterfall, created last, takes the residual and pays them.
+        address equity =
+            terms.equity.tiers.length != 0
+                ? CreateAddress.compute(address(this), nonce + 2 + 2 * count)
+                : tokens[notes];
         deal = Clones.cloneWithImmutableArgs(
             DEAL_IMPLEMENTATION,
-            DealArgs.encode(terms, address(ORACLE), risk, tokens, offerings)
+            DealArgs.encode(terms, address(ORACLE), risk, tokens, offerings, notes, equity)
         );
         if (deal != CreateAddress.compute(address(this), nonce)) revert UnexpectedAddress(deal);
-        // Tokens and offerings carry their parameters in their clones' code: creating them writes no storage.
+        // Tokens and offerings carry their parameters in their clones' code: creating them writes no storage. The
+        // equity classes of a deal with a waterfall take their distributions from it.
+        _createTranches(terms, deal, decimals, notes, equity == tokens[notes] ? deal : equity, tokens, offerings);
+        // The risk engine carries its configuration and triggers in its clone's code.
+        // The last creation landing where predicted proves every earlier one did (the nonce rises by one each).
+        {
+            address created = Clones.cloneWithImmutableArgs(RISK_ENGINE_IMPLEMENTATION, _riskEngineArgs(deal, terms));
+            if (created != risk) revert UnexpectedAddress(created);
+        }
+        if (equity != tokens[notes]) {
+            _createWaterfall(terms, deal, equity, notes, tokens);
+            ++nonce;
+        }
+        _nonce = uint64(nonce + 2 + 2 * count);
+        IDeal(deal).initialize(terms.guardian, terms.risk.fleet);
+        ORACLE.registerDeal(deal, terms.oracle);
+        // The site takes rent only from the tenants this factory registers with it.
+        if (terms.site.site != address(0)) IDeal(terms.site.site).registerTenant(deal);
+
+        _record(terms, deal, tokens, offerings, termsHash);
+        if (equity != tokens[notes]) emit EquityWaterfallCreated(deal, equity);
+    }
+
+    /// @dev Lists `deal` and emits {DealCreated}.
+    function _record(
+        TermSheet calldata terms,
+        address deal,
+        address[] memory tokens,
+        address[] memory offerings,
+        bytes32 termsHash
+    ) private {
+        uint256 dealId = _dealCount;
+        _dealCount = uint64(dealId + 1);
+        _deals[dealId] = deal;
+        _isDeal[deal] = true;
+        // The term sheet itself is the call's calldata; the event commits to it.
+        emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, termsHash);
+    }
+
+    /// @dev The token and the offering of every tranche, at the addresses `tokens` and `offerings` hold (which the
+    /// created addresses replace). The notes' tokens take distributions from the deal, the equity classes' from
+    /// `equityDistributor` (the deal, or its equity waterfall).
+    function _createTranches(
+        TermSheet calldata terms,
+        address deal,
+        uint8 decimals,
+        uint256 notes,
+        address equityDistributor,
+        address[] memory tokens,
+        address[] memory offerings
+    ) private {
+        uint256 count = terms.tranches.length;
         for (uint256 i; i < count; ++i) {
             TrancheTerms calldata tr = terms.tranches[i];
             tokens[i] = Clones.cloneWithImmutableArgs(
@@ -139,7 +200,8 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
                         name: ShortString.unwrap(ShortStrings.toShortString(tr.name)),
                         symbol: ShortString.unwrap(ShortStrings.toShortString(tr.symbol)),
                         registry: terms.registry,
-                        rules: tr.transfer
+                        rules: tr.transfer,
+                        distributor: i < notes ? deal : equityDistributor
                     })
                 )
             );
@@ -161,24 +223,30 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
                 )
             );
         }
-        // The risk engine carries its configuration and triggers in its clone's code.
-        // The last creation landing where predicted proves every earlier one did (the nonce rises by one each).
-        {
-            address created = Clones.cloneWithImmutableArgs(RISK_ENGINE_IMPLEMENTATION, _riskEngineArgs(deal, terms));
-            if (created != risk) revert UnexpectedAddress(created);
-        }
-        _nonce = uint64(nonce + 2 + 2 * count);
-        IDeal(deal).initialize(terms.guardian, terms.risk.fleet);
-        ORACLE.registerDeal(deal, terms.oracle);
-        // The site takes rent only from the tenants this factory registers with it.
-        if (terms.site.site != address(0)) IDeal(terms.site.site).registerTenant(deal);
+    }
 
-        uint256 dealId = _dealCount;
-        _dealCount = uint64(dealId + 1);
-        _deals[dealId] = deal;
-        _isDeal[deal] = true;
-        // The term sheet itself is the call's calldata; the event commits to it.
-        emit DealCreated(dealId, deal, terms.issuer, terms.stablecoin, tokens, offerings, termsHash);
+    /// @dev The equity waterfall of `deal`, at `expected`: its arguments name the deal, the equity classes' tokens (the
+    /// tranches after the `notes` notes) and the tiers.
+    function _createWaterfall(
+        TermSheet calldata terms,
+        address deal,
+        address expected,
+        uint256 notes,
+        address[] memory tokens
+    ) private {
+        address created = Clones.cloneWithImmutableArgs(
+            EQUITY_WATERFALL_IMPLEMENTATION,
+            EquityWaterfallArgs.encode(
+                deal,
+                terms.stablecoin,
+                terms.start,
+                terms.periodLength,
+                terms.equity,
+                tokens,
+                notes
+            )
+        );
+        if (created != expected) revert UnexpectedAddress(created);
     }
 
     /// @dev The risk engine's clone arguments: its terms and the deal's capacity in a period (the Occupancy covenant's
@@ -272,6 +340,11 @@ contract DealFactory is IDealFactory, EIP712, Nonces {
     /// @inheritdoc IDealFactory
     function riskEngineImplementation() external view returns (address) {
         return RISK_ENGINE_IMPLEMENTATION;
+    }
+
+    /// @inheritdoc IDealFactory
+    function equityWaterfallImplementation() external view returns (address) {
+        return EQUITY_WATERFALL_IMPLEMENTATION;
     }
 
     /// @inheritdoc IDealFactory

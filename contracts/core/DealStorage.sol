@@ -127,7 +127,7 @@ abstract contract DealStorage is IDealBase, AccessControl, Pausable, ReentrancyG
 
     /// @dev Final maturity with principal unpaid: every note's remainder is written off, equity first.
     function _writeDownAll(uint256 notes) internal {
-        _writeDownEquity(notes);
+        _writeDownEquity();
         for (uint256 i = notes; i > 0; --i) {
             uint256 cut = _tranches[i - 1].outstanding;
             if (cut != 0) _writeDownNote(i - 1, cut);
@@ -143,13 +143,16 @@ abstract contract DealStorage is IDealBase, AccessControl, Pausable, ReentrancyG
         emit PrincipalWrittenDown(i, cut, outstanding, total);
     }
 
-    /// @dev Equity is the first loss: once any note loses principal, its whole par is written off.
-    function _writeDownEquity(uint256 notes) internal {
-        Tranche storage eq = _tranches[notes];
-        uint256 issued = eq.issued;
-        if (eq.writtenDown != issued) {
-            eq.writtenDown = uint128(issued);
-            emit PrincipalWrittenDown(notes, issued, 0, issued);
+    /// @dev Equity is the first loss: once any note loses principal, every equity class's whole par is written off.
+    function _writeDownEquity() internal {
+        uint256 count = _trancheCount();
+        for (uint256 i = DealArgs.noteCount(); i < count; ++i) {
+            Tranche storage eq = _tranches[i];
+            uint256 issued = eq.issued;
+            if (eq.writtenDown != issued) {
+                eq.writtenDown = uint128(issued);
+                emit PrincipalWrittenDown(i, issued, 0, issued);
+            }
         }
     }
 
@@ -160,15 +163,17 @@ abstract contract DealStorage is IDealBase, AccessControl, Pausable, ReentrancyG
         if (received != amount) revert UnsupportedTokenTransfer(amount, received);
     }
 
-    function _residualRecipient(uint256 notes) internal view returns (address) {
-        address equity = _token(notes);
+    /// @dev The equity token, or the equity waterfall of a deal with several equity classes (its supply is theirs).
+    function _residualRecipient() internal view returns (address) {
+        address equity = DealArgs.equity();
         return IERC20(equity).totalSupply() != 0 ? equity : _issuer();
     }
 
-    /// @dev Equity's cash goes to its token; without equity the issuer is credited, not paid: a stablecoin that
-    /// refuses to pay the issuer cannot stop a distribution, a recovery or the clean-up call.
-    function _payResidual(address recipient, uint256 notes, IERC20 coin, uint256 amount) internal {
-        if (recipient == _token(notes)) _payTranche(recipient, coin, amount);
+    /// @dev Equity's cash goes to its token (or waterfall, paid as a token is); without equity the issuer is credited,
+    /// not paid: a stablecoin that refuses to pay the issuer cannot stop a distribution, a recovery or the clean-up
+    /// call.
+    function _payResidual(address recipient, IERC20 coin, uint256 amount) internal {
+        if (recipient == DealArgs.equity()) _payTranche(recipient, coin, amount);
         else _residualOwed = (uint256(_residualOwed) + amount).toUint128();
     }
 

@@ -15,6 +15,7 @@ import {
     PeriodMetrics,
     RiskMetric,
     TriggerComparison,
+    TrancheKind,
     TriggerEffect,
     TriggerTerms
 } from "../interfaces/ICascadeTypes.sol";
@@ -643,6 +644,16 @@ contract RiskEngine is IRiskEngine {
         bool seniorFound;
         for (uint256 i; i < notes; ++i) {
             IDeal.TrancheInfo memory t = deal.tranche(i);
+            // The notes come first: a deal with an equity waterfall has its other equity classes after them, and
+            // the quote's interest has one entry per note.
+            if (t.kind == TrancheKind.Equity) {
+                uint256[] memory interest = q.interest;
+                // solhint-disable-next-line no-inline-assembly
+                assembly ("memory-safe") {
+                    mstore(interest, i)
+                }
+                break;
+            }
             if (!seniorFound && t.issued != 0) {
                 seniorFound = true;
                 uint256 bps = _config().cleanUpBps;

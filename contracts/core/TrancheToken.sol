@@ -151,7 +151,8 @@ contract TrancheToken is TrancheTokenBase, ITrancheTokenMain {
     }
 
     /// @inheritdoc ITrancheTokenMain
-    function distribute(uint256 amount) external onlyDeal {
+    function distribute(uint256 amount) external {
+        if (msg.sender != TrancheTokenArgs.distributor()) revert NotDistributor(msg.sender);
         uint256 supply = _totalSupply;
         // The deal only distributes to tranches with supply; guard anyway so cash is never stranded silently.
         if (supply == 0) revert NothingToClaim();

@@ -248,6 +248,20 @@ contract TrancheTokenExtension is TrancheTokenBase, ITrancheTokenExtension {
     }
 
     /// @inheritdoc ITrancheTokenExtension
+    function distributed() external view returns (uint256) {
+        uint256 index = _cashIndex;
+        if (index == 0) return 0;
+        // Each distribution adds amount·scale + carry = Δindex·supply + new carry, so the sum of every amount is
+        // ((index − origin)·supply + carry) / scale, exactly.
+        return ((index - INDEX_ORIGIN) * _totalSupply + _indexCarry) / INDEX_SCALE;
+    }
+
+    /// @inheritdoc ITrancheTokenExtension
+    function distributor() external view returns (address) {
+        return TrancheTokenArgs.distributor();
+    }
+
+    /// @inheritdoc ITrancheTokenExtension
     function factor() external view returns (uint256) {
         (address deal_, uint256 index) = TrancheTokenArgs.dealAndIndex();
         return IDeal(deal_).factor(index);

@@ -30,6 +30,10 @@ interface IDealFactory {
         bytes32 termsHash
     );
 
+    /// @notice The deal `deal`, whose term sheet has equity tiers, pays its equity classes through the equity
+    /// waterfall `waterfall` (created with it, after its risk engine); it is their tokens' distributor.
+    event EquityWaterfallCreated(address indexed deal, address waterfall);
+
     /// @notice `issuer`'s consent number `nonce` to create the deal of the term sheet hashed `termsHash` was used;
     /// the issuer's next consent must be signed with `nonce` + 1.
     event IssuerConsentUsed(address indexed issuer, uint256 nonce, bytes32 termsHash);
@@ -94,6 +98,9 @@ interface IDealFactory {
 
     /// @notice Implementation the per-deal risk engines are cloned from.
     function riskEngineImplementation() external view returns (address);
+
+    /// @notice Implementation the equity waterfalls of deals with several equity classes are cloned from.
+    function equityWaterfallImplementation() external view returns (address);
 
     function oracle() external view returns (address);
 }

@@ -14,7 +14,8 @@ interface ITrancheTokenBase is IERC20Errors {
     /// @notice Fixed parameters of a tranche token, held in its clone's immutable arguments (packed, see
     /// {TrancheTokenArgs}). `name` and `symbol` are short strings (at most 31 bytes, OpenZeppelin ShortStrings
     /// encoding). `registry` is the issuer's investor registry (zero: unrestricted) and `rules` the tranche's
-    /// transfer rules.
+    /// transfer rules. `distributor` is who announces distributions ({ITrancheTokenMain.distribute}): the deal, or for
+    /// the equity classes of a deal with an equity waterfall, the waterfall.
     struct Params {
         address deal;
         address stablecoin;
@@ -24,6 +25,7 @@ interface ITrancheTokenBase is IERC20Errors {
         bytes32 symbol;
         address registry;
         TransferRules.Rules rules;
+        address distributor;
     }
 
     /// @notice `amount` of cash arrived for the holders; the cash index is now `index`.
@@ -103,6 +105,9 @@ interface ITrancheTokenBase is IERC20Errors {
     /// @notice Only the deal may call.
     error NotDeal(address caller);
 
+    /// @notice Only the token's distributor (the deal, or the deal's equity waterfall) announces distributions.
+    error NotDistributor(address caller);
+
     /// @notice Only the deal's risk engine locks votes.
     error NotRiskEngine(address caller);
 
@@ -165,7 +170,8 @@ interface ITrancheTokenMain is ITrancheTokenBase, IERC20Metadata {
     /// {TransferRestricted}. The shares join the receiver's fresh lot (see the holding period above).
     function deliverShares(address controller, address receiver, uint256 shares) external;
 
-    /// @notice The deal announces `amount` of cash it just transferred to this token.
+    /// @notice The distributor (the deal, or for an equity class of a deal with an equity waterfall, the waterfall)
+    /// announces `amount` of cash it just transferred to this token.
     function distribute(uint256 amount) external;
 
     /// @notice Pays the caller's accrued cash to the caller.
@@ -245,6 +251,12 @@ interface ITrancheTokenExtension is ITrancheTokenBase, IERC5267 {
 
     /// @notice Cumulative cash per token (scaled by 1e18) distributed since issue.
     function cashIndex() external view returns (uint256);
+
+    /// @notice Everything distributed to the tranche's holders since issue: the sum of every {distribute} amount.
+    function distributed() external view returns (uint256);
+
+    /// @notice Who announces distributions: the deal, or the deal's equity waterfall for its equity classes.
+    function distributor() external view returns (address);
 
     /// @notice Outstanding face per token (WAD; 1e18 at issue): the bond factor.
     function factor() external view returns (uint256);

@@ -33,7 +33,9 @@ import {CloneArgs} from "./CloneArgs.sol";
 /// | 139 – 154 | trusteeFeePerPeriod | uint128                                                        |
 /// | 155 – 170 | reserveTarget       | uint128                                                        |
 /// | 171 – 186 | keeperBounty        | uint128                                                        |
-/// | 187 –     | tranches            | `trancheCount` records of 87 bytes, by rank: tranche i at 187 + 87·i |
+/// | 187       | noteCount           | uint8: the notes are tranches 0 – noteCount − 1, equity after  |
+/// | 188 – 207 | equity              | who takes the residual: the equity token, or the equity waterfall |
+/// | 208 –     | tranches            | `trancheCount` records of 87 bytes, by rank: tranche i at 208 + 87·i |
 ///
 /// A tranche's record (byte offsets from its start):
 ///
@@ -81,8 +83,10 @@ library DealArgs {
     uint256 private constant TRUSTEE_FEE_PER_PERIOD = 139;
     uint256 private constant RESERVE_TARGET = 155;
     uint256 private constant KEEPER_BOUNTY = 171;
+    uint256 private constant NOTE_COUNT = 187;
+    uint256 private constant EQUITY = 188;
     /// @notice Bytes before the first tranche's record.
-    uint256 internal constant HEADER_BYTES = 187;
+    uint256 internal constant HEADER_BYTES = 208;
 
     uint256 private constant TOKEN = 0;
     uint256 private constant OFFERING = 20;
@@ -97,19 +101,24 @@ library DealArgs {
     /// @notice Bytes of the record after the tranches.
     uint256 internal constant TAIL_BYTES = 62;
 
-    /// @notice The clone arguments of a deal with terms `t`, its utilization oracle and risk engine, and the tokens
-    /// and offerings of its tranches (by rank). The factory is the caller (this library runs in its code).
+    /// @notice The clone arguments of a deal with terms `t`, its utilization oracle and risk engine, the tokens
+    /// and offerings of its tranches (by rank), its `noteCount` notes and what takes its residual (`equity_`: the
+    /// equity token, or the equity waterfall of a deal with several equity classes). The factory is the caller (this
+    /// library runs in its code).
     function encode(
         TermSheet calldata t,
         address oracle_,
         address risk,
         address[] memory tokens,
-        address[] memory offerings
+        address[] memory offerings,
+        uint256 noteCount_,
+        address equity_
     ) internal view returns (bytes memory args) {
         args = bytes.concat(
             abi.encodePacked(t.stablecoin, oracle_, risk, t.issuer, t.servicer, t.trustee),
             abi.encodePacked(t.start, t.periodLength, t.periodCount, t.pledgedShareBps, t.servicerFeeBps),
-            abi.encodePacked(uint8(t.tranches.length), t.trusteeFeePerPeriod, t.reserveTarget, t.keeperBounty)
+            abi.encodePacked(uint8(t.tranches.length), t.trusteeFeePerPeriod, t.reserveTarget, t.keeperBounty),
+            abi.encodePacked(uint8(noteCount_), equity_)
         );
         for (uint256 i; i < t.tranches.length; ++i) {
             args = bytes.concat(args, _tranche(t.tranches[i], tokens[i], offerings[i]));
@@ -196,6 +205,16 @@ library DealArgs {
 
     function keeperBounty() internal view returns (uint256) {
         return _uint(KEEPER_BOUNTY, 128);
+    }
+
+    /// @notice The number of notes: tranches 0 – noteCount − 1; the equity classes follow.
+    function noteCount() internal view returns (uint256) {
+        return _uint(NOTE_COUNT, 8);
+    }
+
+    /// @notice What takes the residual: the equity token, or the equity waterfall.
+    function equity() internal view returns (address) {
+        return _address(EQUITY);
     }
 
     /// @notice Token of tranche `index` (not checked against the tranche count).

@@ -4,6 +4,9 @@ pragma solidity 0.8.37;
 import {IDeal} from "../interfaces/IDeal.sol";
 import {
     CouponType,
+    EquityTerms,
+    EquityTier,
+    EquityTierTerms,
     PrincipalType,
     RiskTerms,
     SiteTerms,
@@ -11,6 +14,7 @@ import {
     TrancheKind,
     TrancheTerms
 } from "../interfaces/ICascadeTypes.sol";
+import {EquityMath} from "./EquityMath.sol";
 import {RiskTermsLib} from "./RiskTermsLib.sol";
 import {TransferRules} from "./TransferRules.sol";
 import {BPS, WAD} from "./Constants.sol";
@@ -24,10 +28,11 @@ library TermSheetLib {
     /// @notice Longest waiver ballot: its deadline then fits the tranche tokens' 32-bit vote lock until 2105.
     uint256 internal constant MAX_WAIVER_VOTING_PERIOD = 365 days;
 
-    /// @notice Reverts with {IDeal.InvalidTermSheet} at the first invalid field.
+    /// @notice Reverts with {IDeal.InvalidTermSheet} at the first invalid field; returns the number of notes (the
+    /// tranches before the equity classes).
     /// @param decimals The stablecoin's decimals, read by the caller.
     /// @param nowTs The current block timestamp.
-    function validate(TermSheet calldata t, uint8 decimals, uint256 nowTs) internal pure {
+    function validate(TermSheet calldata t, uint8 decimals, uint256 nowTs) internal pure returns (uint256 notes) {
         if (t.stablecoin == address(0)) _fail(IDeal.TermSheetField.Stablecoin, 0);
         if (decimals > MAX_DECIMALS) _fail(IDeal.TermSheetField.Decimals, 0);
         if (t.issuer == address(0)) _fail(IDeal.TermSheetField.Issuer, 0);
@@ -49,12 +54,20 @@ library TermSheetLib {
 
         uint256 count = t.tranches.length;
         if (count < 2 || count > MAX_TRANCHES) _fail(IDeal.TermSheetField.TrancheCount, count);
+        bool waterfall = t.equity.tiers.length != 0;
         for (uint256 i; i < count; ++i) {
-            _validateTranche(t.tranches[i], i, i == count - 1, decimals, t.periodCount, t.registry != address(0));
+            bool equity = t.tranches[i].kind == TrancheKind.Equity;
+            // Notes first, by rank, then the equity classes: exactly one, last, without an equity waterfall; with one,
+            // at least one note first.
+            bool kindValid =
+                waterfall
+                    ? (equity ? i != 0 : i != count - 1 && (i == 0 || t.tranches[i - 1].kind == TrancheKind.Note))
+                    : equity == (i == count - 1);
+            if (!equity) ++notes;
+            _validateTranche(t.tranches[i], i, kindValid, decimals, t.periodCount, t.registry != address(0));
         }
         _validateRisk(t.risk);
-        // Equity waterfalls are not accepted yet.
-        if (t.equity.tiers.length != 0 || t.equity.sponsorClass != 0) _fail(IDeal.TermSheetField.EquityTier, 0);
+        _validateEquity(t.equity, notes, count - notes);
         _validateSite(t.site, t.pledgedShareBps);
     }
 
@@ -95,13 +108,12 @@ library TermSheetLib {
     function _validateTranche(
         TrancheTerms calldata tr,
         uint256 i,
-        bool last,
+        bool kindValid,
         uint8 decimals,
         uint16 periodCount,
         bool hasRegistry
     ) private pure {
-        // Notes first, by rank; exactly one equity class, last.
-        if ((tr.kind == TrancheKind.Equity) != last) _fail(IDeal.TermSheetField.TrancheKind, i);
+        if (!kindValid) _fail(IDeal.TermSheetField.TrancheKind, i);
         if (bytes(tr.name).length == 0 || bytes(tr.name).length > 31) _fail(IDeal.TermSheetField.TrancheName, i);
         if (bytes(tr.symbol).length == 0 || bytes(tr.symbol).length > 31) _fail(IDeal.TermSheetField.TrancheName, i);
         // Token balances are 96-bit.
@@ -152,6 +164,79 @@ library TermSheetLib {
         ) {
             _fail(IDeal.TermSheetField.Principal, i);
         }
+    }
+
+    /// @dev The equity classes are the tranches after the `notes` notes. Without tiers, one equity class takes the
+    /// residual (sponsor class 0). With tiers (docs/equity.md): at least two classes, a sponsor class among them, at
+    /// most {EquityMath.MAX_TIERS} tiers, the last a Split without hurdle and no other; refusals name the tranche
+    /// ({IDeal.TermSheetField.EquityClass}) or the tier ({IDeal.TermSheetField.EquityTier}).
+    function _validateEquity(EquityTerms calldata e, uint256 notes, uint256 classes) private pure {
+        uint256 n = e.tiers.length;
+        if (n == 0) {
+            if (e.sponsorClass != 0) _fail(IDeal.TermSheetField.EquityClass, notes + e.sponsorClass);
+            return;
+        }
+        if (classes < 2) _fail(IDeal.TermSheetField.EquityClass, notes);
+        if (e.sponsorClass >= classes) _fail(IDeal.TermSheetField.EquityClass, notes + e.sponsorClass);
+        if (n > EquityMath.MAX_TIERS) _fail(IDeal.TermSheetField.EquityTier, n);
+        uint256 all = (1 << classes) - 1;
+        uint256 prefClasses;
+        uint256 hurdles;
+        uint256 lastHurdle;
+        for (uint256 i; i < n; ++i) {
+            EquityTierTerms calldata tier = e.tiers[i];
+            if (!_tierValid(tier, all, 1 << e.sponsorClass, i == n - 1, prefClasses, lastHurdle)) {
+                _fail(IDeal.TermSheetField.EquityTier, i);
+            }
+            if (tier.kind == EquityTier.PreferredReturn) prefClasses |= tier.classes;
+            if (tier.kind == EquityTier.Split && tier.rate != 0) {
+                if (++hurdles > EquityMath.MAX_HURDLES) _fail(IDeal.TermSheetField.EquityTier, i);
+                lastHurdle = tier.rate;
+            }
+        }
+    }
+
+    /// @dev One tier: a non-empty class mask within the classes; the fields its kind does not use zero. A class is in
+    /// at most one PreferredReturn tier (`prefClasses`: those before), at a rate in (0, 100 %]. CatchUp and Split share
+    /// the tier between the sponsor (never one of its LP classes) and the LP classes, pro rata: CatchUp gives the
+    /// sponsor `sponsorBps` ≤ 100 % until it holds `targetBps`, 0 < target < sponsor share; a Split with a hurdle
+    /// (above the previous one, at most 100 %) leaves the LP classes a share (sponsor share < 100 %); the last tier,
+    /// and only it, is a Split without hurdle.
+    function _tierValid(
+        EquityTierTerms calldata tier,
+        uint256 all,
+        uint256 sponsorBit,
+        bool last,
+        uint256 prefClasses,
+        uint256 lastHurdle
+    ) private pure returns (bool) {
+        uint256 mask = tier.classes;
+        if (mask == 0 || mask & ~all != 0) return false;
+        EquityTier kind = tier.kind;
+        if (kind == EquityTier.ReturnOfCapital) {
+            return !last && !tier.compounding && tier.sponsorBps == 0 && tier.targetBps == 0 && tier.rate == 0;
+        }
+        if (kind == EquityTier.PreferredReturn) {
+            return
+                !last &&
+                tier.sponsorBps == 0 &&
+                tier.targetBps == 0 &&
+                tier.rate != 0 &&
+                tier.rate <= WAD &&
+                mask & prefClasses == 0;
+        }
+        if (mask & sponsorBit != 0 || tier.byRank || tier.compounding) return false;
+        if (kind == EquityTier.CatchUp) {
+            return
+                !last &&
+                tier.rate == 0 &&
+                tier.targetBps != 0 &&
+                tier.targetBps < tier.sponsorBps &&
+                tier.sponsorBps <= BPS;
+        }
+        if (tier.targetBps != 0) return false;
+        if (last) return tier.rate == 0 && tier.sponsorBps <= BPS;
+        return tier.rate > lastHurdle && tier.rate <= WAD && tier.sponsorBps < BPS;
     }
 
     /// @dev Without a registry a tranche has no rules. With one: the minimum holding fits the face, and only valid

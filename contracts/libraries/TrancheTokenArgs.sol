@@ -9,7 +9,7 @@ import {CloneArgs} from "./CloneArgs.sol";
 import {TransferRules} from "./TransferRules.sol";
 
 /// @title TrancheTokenArgs
-/// @notice The immutable arguments of a tranche token clone: {ITrancheTokenBase.Params} packed into nine words, so a
+/// @notice The immutable arguments of a tranche token clone: {ITrancheTokenBase.Params} packed into ten words, so a
 /// transfer reads the few fields it needs at fixed offsets of its own code ({CloneArgs}) instead of decoding them
 /// all. Words are at byte 32·word of the arguments; bits count from the least significant.
 ///
@@ -27,17 +27,19 @@ import {TransferRules} from "./TransferRules.sol";
 /// | 3    | 0 – 255   | name             | OpenZeppelin short string                                            |
 /// | 4    | 0 – 255   | symbol           | OpenZeppelin short string                                            |
 /// | 5–8  | 0 – 255   | blockedCountries | the rules' blocked-countries bitmap, one word each                   |
+/// | 9    | 0 – 159   | distributor      | who announces distributions: the deal, or its equity waterfall       |
 ///
 /// @dev The rule bits of words 1 and 2 line up with {TransferRules.pack} shifted up by 160: {compliance} rebuilds
 /// the packed rules with two shifts and an or.
 library TrancheTokenArgs {
-    uint256 internal constant WORDS = 9;
+    uint256 internal constant WORDS = 10;
     /// @dev Byte offsets of the words in the arguments.
     uint256 private constant DEAL_WORD = 0x00;
     uint256 private constant STABLECOIN_WORD = 0x20;
     uint256 private constant REGISTRY_WORD = 0x40;
     uint256 private constant NAME_WORD = 0x60;
     uint256 private constant SYMBOL_WORD = 0x80;
+    uint256 private constant DISTRIBUTOR_WORD = 0x120;
 
     uint256 private constant TRANCHE_INDEX_SHIFT = 160;
     uint256 private constant DECIMALS_SHIFT = 168;
@@ -58,7 +60,8 @@ library TrancheTokenArgs {
                 uint256(uint160(p.registry)) | (uint256(SafeCast.toUint96(p.rules.minHolding)) << RULES_SHIFT),
                 p.name,
                 p.symbol,
-                p.rules.blockedCountries
+                p.rules.blockedCountries,
+                p.distributor
             );
     }
 
@@ -97,6 +100,10 @@ library TrancheTokenArgs {
         return ShortString.wrap(bytes32(CloneArgs.word(SYMBOL_WORD)));
     }
 
+    function distributor() internal view returns (address) {
+        return address(uint160(CloneArgs.word(DISTRIBUTOR_WORD)));
+    }
+
     /// @notice What a compliance check reads: the registry, the packed rules ({TransferRules.pack}), the
     /// blocked-countries bitmap and the stablecoin, with one EXTCODECOPY of words 1 – 8 into fresh memory
     /// ({CloneArgs.words}); the bitmap is words 5 – 8 of that copy, used in place.
@@ -120,7 +127,7 @@ library TrancheTokenArgs {
         rules = (w1 >> RULES_SHIFT) | ((w2 >> RULES_SHIFT) << TransferRules.RULES_MIN_HOLDING_SHIFT);
     }
 
-    /// @notice Every parameter, from one copy of the nine words.
+    /// @notice Every parameter, from one copy of the ten words.
     function params() internal view returns (ITrancheTokenBase.Params memory p) {
         uint256 w = CloneArgs.words(0, WORDS * 32);
         uint256 w0 = _at(w, 0);
@@ -140,6 +147,7 @@ library TrancheTokenArgs {
         for (uint256 i; i < 4; ++i) {
             p.rules.blockedCountries[i] = _at(w, 5 + i);
         }
+        p.distributor = address(uint160(_at(w, 9)));
     }
 
     /// @dev Word `i` of a copy of the words at memory `ptr`.

@@ -27,11 +27,13 @@ export default buildModule("CascadeProtocol", (m) => {
   const tokenImplementation = m.contract("TrancheToken", [tokenExtension]);
   const offeringImplementation = m.contract("Offering");
   const riskEngineImplementation = m.contract("RiskEngine");
+  const equityWaterfallImplementation = m.contract("EquityWaterfall");
   const factory = m.contract("DealFactory", [
     dealImplementation,
     tokenImplementation,
     offeringImplementation,
     riskEngineImplementation,
+    equityWaterfallImplementation,
     oracle,
   ]);
 
@@ -56,6 +58,7 @@ export default buildModule("CascadeProtocol", (m) => {
     tokenImplementation,
     offeringImplementation,
     riskEngineImplementation,
+    equityWaterfallImplementation,
     factory,
     accessManager,
     investorRegistry,

@@ -103,6 +103,33 @@ export interface SiteTermsInput {
 /** One equity class taking the residual: no equity waterfall. */
 export const NO_EQUITY_WATERFALL: EquityTermsInput = { sponsorClass: 0, tiers: [] };
 
+const NO_TIER = { byRank: false, compounding: false, sponsorBps: 0, targetBps: 0, rate: 0n };
+
+/** Return of capital to the equity classes of `classes` (a bitmask), pro rata (or in rank order). */
+export function returnOfCapital(classes: number, byRank = false): EquityTierInput {
+  return { ...NO_TIER, kind: EquityTier.ReturnOfCapital, classes, byRank };
+}
+
+/** Preferred return at `rate` (WAD a year) to `classes`, simple or compounding. */
+export function preferredReturn(
+  classes: number,
+  rate: bigint,
+  compounding = false,
+  byRank = false,
+): EquityTierInput {
+  return { ...NO_TIER, kind: EquityTier.PreferredReturn, classes, rate, compounding, byRank };
+}
+
+/** Sponsor catch-up: `sponsorBps` of the tier to the sponsor (the rest to `classes`) until it holds `targetBps`. */
+export function catchUp(classes: number, sponsorBps: number, targetBps: number): EquityTierInput {
+  return { ...NO_TIER, kind: EquityTier.CatchUp, classes, sponsorBps, targetBps };
+}
+
+/** A split: `sponsorBps` to the sponsor, the rest to `classes`, until their IRR reaches `hurdle` (0: the last tier). */
+export function split(classes: number, sponsorBps: number, hurdle = 0n): EquityTierInput {
+  return { ...NO_TIER, kind: EquityTier.Split, classes, sponsorBps, rate: hurdle };
+}
+
 /** No site: the deal pays no rent on chain. */
 export const NO_SITE: SiteTermsInput = {
   site: "0x0000000000000000000000000000000000000000",
@@ -313,11 +340,13 @@ export async function deployProtocol(
   ]);
   const offeringImpl = await ethers.deployContract("Offering");
   const riskImpl = await ethers.deployContract("RiskEngine");
+  const waterfallImpl = await ethers.deployContract("EquityWaterfall");
   const factory = await ethers.deployContract("DealFactory", [
     await dealImpl.getAddress(),
     await tokenImpl.getAddress(),
     await offeringImpl.getAddress(),
     await riskImpl.getAddress(),
+    await waterfallImpl.getAddress(),
     await oracle.getAddress(),
   ]);
   await oracle.grantRole(await oracle.REGISTRAR_ROLE(), await factory.getAddress());
@@ -544,7 +573,7 @@ export async function signReport(
 
 /**
  * The report of `period` as reporters would sign it now (current round and reporter set); `facility` sets its energy,
- * PUE and appraisal (zero by default: not reported).
+ * PUE and appraisal (zero by default: not reported; a data-center deal billing any kWh states a PUE of 1.30).
  */
 export async function buildReport(
   ethers: HardhatEthers,
@@ -559,6 +588,14 @@ export async function buildReport(
   const dealAddress = await deal.getAddress();
   const { chainId } = await ethers.provider.getNetwork();
   const stored = await protocol.oracle.getReport(dealAddress, period);
+  // A data-center deal that bills any capacity must state its facility's energy and PUE: 1.30 unless given.
+  if (
+    facility.pue === undefined &&
+    billed > 0n &&
+    (await protocol.oracle.terms(dealAddress)).unit === BigInt(CapacityUnit.KilowattHours)
+  ) {
+    facility = { ...facility, energyKwh: (billed * 13n) / 10n, pue: 13_000n };
+  }
   return {
     chainId,
     oracle: await protocol.oracle.getAddress(),

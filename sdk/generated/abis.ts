@@ -2719,6 +2719,11 @@ export const dealFactoryAbi = [
       },
       {
         "internalType": "address",
+        "name": "waterfallImpl",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
         "name": "oracle_",
         "type": "address"
       }
@@ -2950,6 +2955,25 @@ export const dealFactoryAbi = [
     "anonymous": false,
     "inputs": [],
     "name": "EIP712DomainChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "deal",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "waterfall",
+        "type": "address"
+      }
+    ],
+    "name": "EquityWaterfallCreated",
     "type": "event"
   },
   {
@@ -4112,6 +4136,19 @@ export const dealFactoryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "equityWaterfallImplementation",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -4419,6 +4456,17 @@ export const trancheTokenAbi = [
       }
     ],
     "name": "NotDeal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotDistributor",
     "type": "error"
   },
   {
@@ -5169,6 +5217,32 @@ export const trancheTokenAbi = [
   },
   {
     "inputs": [],
+    "name": "distributed",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "distributor",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "eip712Domain",
     "outputs": [
       {
@@ -5525,6 +5599,11 @@ export const trancheTokenAbi = [
             "internalType": "struct TransferRules.Rules",
             "name": "rules",
             "type": "tuple"
+          },
+          {
+            "internalType": "address",
+            "name": "distributor",
+            "type": "address"
           }
         ],
         "internalType": "struct ITrancheTokenBase.Params",
@@ -8901,6 +8980,509 @@ export const riskEngineAbi = [
       {
         "internalType": "uint256",
         "name": "perToken",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
+/** ABI of EquityWaterfall. */
+export const equityWaterfallAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "enum DealStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "DealNotRepaid",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "DealPaused",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NoEquityIssued",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotCapitalEventDepositor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotDeal",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SafeERC20FailedOperation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownClass",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "received",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnsupportedTokenTransfer",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAmount",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "depositor",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "CapitalEventDeposited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "capitalEvent",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "time",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "paid",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "unreturned",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "prefOwed",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "hurdles",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "profit",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "sponsorProfit",
+        "type": "uint256"
+      }
+    ],
+    "name": "EquityDistributed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "contributed",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "startedAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "EquityStarted",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "classCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "n",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "j",
+        "type": "uint256"
+      }
+    ],
+    "name": "classState",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "contributed",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "returned",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "prefOwed",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "distributed",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "multiple",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "hurdleBalances",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "bool[]",
+            "name": "hurdlesMet",
+            "type": "bool[]"
+          }
+        ],
+        "internalType": "struct IEquityWaterfall.ClassState",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "classes",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "contributed",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "returned",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "prefOwed",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "distributed",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "multiple",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "hurdleBalances",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "bool[]",
+            "name": "hurdlesMet",
+            "type": "bool[]"
+          }
+        ],
+        "internalType": "struct IEquityWaterfall.ClassState[]",
+        "name": "list",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "deal",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "depositCapitalEvent",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "distribute",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "lastAccrual",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "profit",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "sponsor",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "stablecoin",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "terms",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "sponsorClass",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "enum EquityTier",
+                "name": "kind",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "classes",
+                "type": "uint8"
+              },
+              {
+                "internalType": "bool",
+                "name": "byRank",
+                "type": "bool"
+              },
+              {
+                "internalType": "bool",
+                "name": "compounding",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint16",
+                "name": "sponsorBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "targetBps",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint64",
+                "name": "rate",
+                "type": "uint64"
+              }
+            ],
+            "internalType": "struct EquityTierTerms[]",
+            "name": "tiers",
+            "type": "tuple[]"
+          }
+        ],
+        "internalType": "struct EquityTerms",
+        "name": "e",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalSupply",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "total",
         "type": "uint256"
       }
     ],

@@ -906,39 +906,6 @@ export const riskSchema = z
       "Covenants and collateral. Absent: 3-period trailing DSCR, 7-day waiver ballots, no triggers, fleet or feed.",
   });
 
-// ------------------------------------------------------------------ the site
-
-/** A tenant deal's site: the data-center deal it pays rent to, first in each period's waterfall. */
-export const siteSchema = z
-  .strictObject({
-    deal: address.meta({
-      description:
-        "The site: a data-center deal (capacity in kilowatt-hours) of the same factory and stablecoin that has not ended.",
-    }),
-    rentPct: pct(FRACTION_BPS)
-      .meta({
-        description:
-          "Rent as a share of each period's reported revenue (none for an unreported period); at most the pledged share.",
-      })
-      .optional(),
-    rentBps: bps(FRACTION_BPS).optional(),
-    rentPerUnit: amount(
-      "Rent for each unit of the deal's capacity (oracle.fleetGpus: per GPU) each period, in whole stablecoin units.",
-    ).optional(),
-    notes: notes.optional(),
-  })
-  .check(
-    rule((_s, add, given) => {
-      oneOf(given, ["rentPct", "rentBps"], false, add);
-      if (!given("rentPct") && !given("rentBps") && !given("rentPerUnit"))
-        add([], "names no rent: give rentPct (or rentBps), rentPerUnit, or both");
-    }),
-  )
-  .meta({
-    description:
-      "The data-center site this GPU deal rents space and power in, and the rent it pays there on chain, first in each period's waterfall (before the keeper bounty), with what a period cannot pay carried as arrears. Absent: no site.",
-  });
-
 // ------------------------------------------------------------------ equity waterfall
 
 const TIER_KINDS = ["returnOfCapital", "preferredReturn", "catchUp", "split"] as const;
@@ -1233,6 +1200,39 @@ export function equityTrancheRules(t: Record<string, unknown>, add: AddIssue): v
   });
 }
 
+// ------------------------------------------------------------------ the site
+
+/** A tenant deal's site: the data-center deal it pays rent to, first in each period's waterfall. */
+export const siteSchema = z
+  .strictObject({
+    deal: address.meta({
+      description:
+        "The site: a data-center deal (capacity in kilowatt-hours) of the same factory and stablecoin that has not ended.",
+    }),
+    rentPct: pct(FRACTION_BPS)
+      .meta({
+        description:
+          "Rent as a share of each period's reported revenue (none for an unreported period); at most the pledged share.",
+      })
+      .optional(),
+    rentBps: bps(FRACTION_BPS).optional(),
+    rentPerUnit: amount(
+      "Rent for each unit of the deal's capacity (oracle.fleetGpus: per GPU) each period, in whole stablecoin units.",
+    ).optional(),
+    notes: notes.optional(),
+  })
+  .check(
+    rule((_s, add, given) => {
+      oneOf(given, ["rentPct", "rentBps"], false, add);
+      if (!given("rentPct") && !given("rentBps") && !given("rentPerUnit"))
+        add([], "names no rent: give rentPct (or rentBps), rentPerUnit, or both");
+    }),
+  )
+  .meta({
+    description:
+      "The data-center site this GPU deal rents space and power in, and the rent it pays there on chain, first in each period's waterfall (before the keeper bounty), with what a period cannot pay carried as arrears. Absent: no site.",
+  });
+
 // ------------------------------------------------------------------ the term sheet
 
 const termSheetShape = {
@@ -1368,9 +1368,9 @@ export type TriggerJson = z.input<typeof triggerSchema>;
 export type FleetEntryJson = z.input<typeof fleetEntrySchema>;
 export type PriceFeedJson = z.input<typeof priceFeedSchema>;
 export type TransferRulesJson = z.input<typeof transferSchema>;
-export type SiteJson = z.input<typeof siteSchema>;
 export type EquityJson = z.input<typeof equitySchema>;
 export type EquityTierJson = z.input<typeof equityTierSchema>;
+export type SiteJson = z.input<typeof siteSchema>;
 /** A decimal given as a string (`"6000000"`, `"0.5"`, `"25,000,000"`) or a number. */
 export type DecimalInput = string | number;
 

@@ -31,12 +31,13 @@ describe("DealFactory", function () {
         await factory.tokenImplementation(),
         await factory.offeringImplementation(),
         await factory.riskEngineImplementation(),
+        await factory.equityWaterfallImplementation(),
         await protocol.oracle.getAddress(),
       ];
       const Factory = await ethers.getContractFactory("DealFactory");
       for (let i = 0; i < args.length; i++) {
         const bad = args.map((a, j) => (j === i ? ethers.ZeroAddress : a));
-        await expect(Factory.deploy(...(bad as [string, string, string, string, string])))
+        await expect(Factory.deploy(...(bad as [string, string, string, string, string, string])))
           .to.be.revertedWithCustomError(factory, "ZeroAddress")
           .withArgs();
       }

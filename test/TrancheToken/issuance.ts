@@ -93,16 +93,19 @@ describe("TrancheToken", function () {
       expect(await f.senior.balanceOf(offering.address)).to.equal(2_000_000n * USDC);
     });
 
-    it("test_distribute_revertsNotDeal", async function () {
+    it("test_distribute_revertsNotDistributor", async function () {
       const f = await loadFixture(activeFixture);
+      // Without an equity waterfall every tranche's distributor is the deal.
+      expect(await f.senior.distributor()).to.equal(await f.h.deal.getAddress());
       await expect(f.senior.connect(f.outsider).distribute(1n))
-        .to.be.revertedWithCustomError(f.senior, "NotDeal")
+        .to.be.revertedWithCustomError(f.senior, "NotDistributor")
         .withArgs(f.outsider.address);
       const offering = await impersonate(await f.h.offerings[0].getAddress());
       await expect(f.senior.connect(offering).distribute(1n))
-        .to.be.revertedWithCustomError(f.senior, "NotDeal")
+        .to.be.revertedWithCustomError(f.senior, "NotDistributor")
         .withArgs(offering.address);
       expect(await f.senior.cashIndex()).to.equal(0n);
+      expect(await f.senior.distributed()).to.equal(0n);
     });
 
     it("test_setPaused_revertsNotDeal", async function () {

@@ -81,8 +81,8 @@ describe("TrancheToken", function () {
       expect(p.trancheIndex).to.equal(0n);
       expect(p.decimals).to.equal(6n);
       const code = await ethers.provider.getCode(await f.senior.getAddress());
-      // Nine packed words (TrancheTokenArgs): deal | index | decimals, stablecoin | rules, registry | minHolding,
-      // name, symbol, blocked-countries bitmap.
+      // Ten packed words (TrancheTokenArgs): deal | index | decimals, stablecoin | rules, registry | minHolding,
+      // name, symbol, blocked-countries bitmap, distributor (the deal: no equity waterfall).
       const word = (v: bigint) => v.toString(16).padStart(64, "0");
       const r = p.rules;
       const args =
@@ -97,7 +97,9 @@ describe("TrancheToken", function () {
         word(BigInt(p.registry) | (r.minHolding << 160n)) +
         p.name.slice(2) +
         p.symbol.slice(2) +
-        r.blockedCountries.map(word).join("");
+        r.blockedCountries.map(word).join("") +
+        word(BigInt(p.distributor));
+      expect(p.distributor).to.equal(await f.deal.getAddress());
       expect(code.endsWith(args.slice(2))).to.equal(true);
     });
   });

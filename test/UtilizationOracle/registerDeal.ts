@@ -87,6 +87,7 @@ describe("UtilizationOracle", function () {
         await protocol.factory.tokenImplementation(),
         await protocol.factory.offeringImplementation(),
         await protocol.factory.riskEngineImplementation(),
+        await protocol.factory.equityWaterfallImplementation(),
         await oracle2.getAddress(),
       ]);
       await oracle2.grantRole(await oracle2.REGISTRAR_ROLE(), await factory2.getAddress());

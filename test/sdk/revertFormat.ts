@@ -227,6 +227,21 @@ const CASES: Readonly<Record<string, readonly [readonly unknown[], string]>> = {
   NotAccelerated: [[2], "a waiver is only for an Accelerated deal; the deal is CashTrap"],
   NotComplianceAgent: [[A], `${A} is not a compliance agent of the tranche's investor registry`],
   NotDeal: [[A], `${A} is not the deal; only the deal may call`],
+  NotDistributor: [
+    [A],
+    `${A} is not the tranche's distributor (the deal, or its equity waterfall); only it announces distributions`,
+  ],
+  NotCapitalEventDepositor: [
+    [A],
+    `${A} is neither the deal's issuer nor its servicer, who alone deposit capital events`,
+  ],
+  DealNotRepaid: [
+    [1],
+    "the deal is Active; capital events go straight to the equity waterfall once it is Repaid",
+  ],
+  DealPaused: [[], "the deal is paused"],
+  NoEquityIssued: [[], "no equity class holds tokens: there is nobody to pay"],
+  UnknownClass: [[7n], "the equity waterfall has no class 7"],
   NotDealAdmin: [[DEAL, A], `${A} is not the issuer admin of deal ${DEAL}`],
   NotDisputer: [
     [DEAL, A],

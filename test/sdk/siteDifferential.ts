@@ -220,8 +220,11 @@ async function subscribeAll(terms: TermSheet, offerings: readonly Address[]): Pr
   }
 }
 
-/** A period's report (2 of 2 reporters) or, `undefined`, nothing (the deal's period is marked unreported later). */
-async function report(deal: Address, period: number, r: Rng, length: number, gpus: number) {
+/**
+ * A period's report (2 of 2 reporters) or, `undefined`, nothing (the deal's period is marked unreported later). A site
+ * (`kwh`) that bills any capacity states its facility's energy at a PUE of 1.30, as the oracle requires.
+ */
+async function report(deal: Address, period: number, r: Rng, length: number, gpus: number, kwh: boolean) {
   const available = BigInt(r.int(0, Math.floor((gpus * length) / HOUR)));
   const billed = available === 0n ? 0n : r.big(0n, available);
   const drawn = r.big(0n, 2_000_000n) * USDC;
@@ -232,6 +235,7 @@ async function report(deal: Address, period: number, r: Rng, length: number, gpu
     gpuHoursAvailable: available,
     gpuHoursBilled: billed,
     revenue,
+    ...(kwh && billed > 0n ? { energyKwh: (billed * 13n) / 10n, pue: 13_000 } : {}),
     reportHash: keccak256(toHex(`${deal}-${period}`)),
   };
   const signatures = await Promise.all([r0, r1].map((w) => w.signReport({ report: content })));
@@ -316,7 +320,7 @@ describe("SDK differential: a site and its tenant, model vs chain", function () 
             await servicer.depositCollections({ deal: d.h.deal, amount: deposit });
           }
           if (r.next() < 0.2) unreported.push(d.h.deal);
-          else outcomes.set(d.h.deal, await report(d.h.deal, p, r, window.periodLength, d.gpus));
+          else outcomes.set(d.h.deal, await report(d.h.deal, p, r, window.periodLength, d.gpus, d.h === site));
         }
         if (unreported.length > 0) {
           await advanceTo(end + BigInt(DAY + HOUR));

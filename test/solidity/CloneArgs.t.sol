@@ -95,9 +95,11 @@ contract DealArgsHarness {
         address oracle_,
         address risk,
         address[] memory tokens,
-        address[] memory offerings
+        address[] memory offerings,
+        uint256 noteCount,
+        address equity
     ) external view returns (bytes memory) {
-        return DealArgs.encode(t, oracle_, risk, tokens, offerings);
+        return DealArgs.encode(t, oracle_, risk, tokens, offerings, noteCount, equity);
     }
 
     function factory() external view returns (address) {
@@ -117,6 +119,10 @@ contract DealArgsHarness {
             DealArgs.servicer(),
             DealArgs.trustee()
         ];
+    }
+
+    function equity() external view returns (uint256 noteCount, address equity_) {
+        return (DealArgs.noteCount(), DealArgs.equity());
     }
 
     function numbers() external view returns (uint256[9] memory n) {
@@ -262,6 +268,8 @@ contract CloneArgsTest is TestBase, Assertions {
         uint128 trusteeFeePerPeriod;
         uint128 reserveTarget;
         uint128 keeperBounty;
+        uint8 noteCount;
+        address equity;
     }
 
     struct DealTranche {
@@ -383,7 +391,7 @@ contract CloneArgsTest is TestBase, Assertions {
                 amortPeriods: d.amortPeriods
             });
         }
-        bytes memory args = dealArgs.encode(t, h.addresses[1], h.addresses[2], tokens, offerings);
+        bytes memory args = _encodeDeal(t, h, tokens, offerings);
         assertEq(
             args.length,
             DealArgs.HEADER_BYTES + count * DealArgs.TRANCHE_BYTES + DealArgs.TAIL_BYTES,
@@ -406,6 +414,7 @@ contract CloneArgsTest is TestBase, Assertions {
         (uint256 start, uint256 periodLength) = clone.schedule();
         assertEq(start, h.start, "A3: schedule start");
         assertEq(periodLength, h.periodLength, "A3: schedule periodLength");
+        _assertEquity(clone, h);
         for (uint256 i; i < count; ++i) _assertTranche(clone, i, tranches[i]);
     }
 
@@ -418,7 +427,7 @@ contract CloneArgsTest is TestBase, Assertions {
         t.oracle.fleetGpus = capacity;
         t.tranches = new TrancheTerms[](count);
         address[] memory none = new address[](count);
-        bytes memory args = dealArgs.encode(t, address(0), address(0), none, none);
+        bytes memory args = dealArgs.encode(t, address(0), address(0), none, none, 0, address(0));
         DealArgsHarness clone = DealArgsHarness(Clones.cloneWithImmutableArgs(address(dealArgs), args));
         assertEq(clone.factory(), address(dealArgs), "A3: factory");
         (address site_, uint256 rentBps, uint256 rentPerUnit, uint256 capacity_) = clone.site();
@@ -427,6 +436,21 @@ contract CloneArgsTest is TestBase, Assertions {
         assertEq(rentBps, named ? s.rentBps : 0, "A3: rentBps");
         assertEq(rentPerUnit, named ? s.rentPerUnit : 0, "A3: rentPerUnit");
         assertEq(capacity_, named ? capacity : 0, "A3: capacity");
+    }
+
+    function _assertEquity(DealArgsHarness clone, DealHeader memory h) private view {
+        (uint256 noteCount, address equity) = clone.equity();
+        assertEq(noteCount, h.noteCount, "A3: noteCount");
+        assertEq(equity, h.equity, "A3: equity");
+    }
+
+    function _encodeDeal(
+        TermSheet memory t,
+        DealHeader memory h,
+        address[] memory tokens,
+        address[] memory offerings
+    ) private view returns (bytes memory) {
+        return dealArgs.encode(t, h.addresses[1], h.addresses[2], tokens, offerings, h.noteCount, h.equity);
     }
 
     function _assertTranche(DealArgsHarness clone, uint256 i, DealTranche memory d) private view {

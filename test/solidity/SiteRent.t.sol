@@ -223,8 +223,9 @@ contract SiteRentTest is ProtocolFixture {
             gpuHoursAvailable: uint64(HOURS),
             gpuHoursBilled: uint64(HOURS / 2),
             revenue: uint128(revenue),
-            energyKwh: 0,
-            pue: 0,
+            // The site bills kWh: it states its facility's energy, at a PUE of 1.30.
+            energyKwh: deal == site ? uint64(((HOURS / 2) * 13) / 10) : 0,
+            pue: deal == site ? 13_000 : 0,
             appraisal: 0,
             reportHash: keccak256(abi.encode("report", address(deal), period))
         });

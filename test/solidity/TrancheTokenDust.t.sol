@@ -38,6 +38,7 @@ contract TrancheTokenDustTest is TestBase, Assertions {
         usdc = new MockStablecoin("USD Coin", "USDC", 6);
         ITrancheTokenBase.Params memory params;
         params.deal = address(this);
+        params.distributor = address(this);
         params.stablecoin = address(usdc);
         params.decimals = 6;
         token = ITrancheToken(

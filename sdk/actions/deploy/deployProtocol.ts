@@ -11,6 +11,7 @@ import {
 import {
   dealAbi,
   dealFactoryAbi,
+  equityWaterfallAbi,
   offeringAbi,
   riskEngineAbi,
   utilizationOracleAbi,
@@ -19,6 +20,7 @@ import {
   dealBytecode,
   dealExtensionBytecode,
   dealFactoryBytecode,
+  equityWaterfallBytecode,
   offeringBytecode,
   riskEngineBytecode,
   trancheTokenBytecode,
@@ -37,6 +39,7 @@ export interface DeployProtocolReturnType {
   tokenImplementation: Address;
   offeringImplementation: Address;
   riskEngineImplementation: Address;
+  equityWaterfallImplementation: Address;
   factory: Address;
   admin: Address;
   /** Every transaction sent, in order. */
@@ -44,8 +47,8 @@ export interface DeployProtocolReturnType {
 }
 
 /**
- * Deploys the protocol: the utilization oracle, the deal / tranche-token (with its extension) / offering / risk-engine
- * implementations and the factory, then grants the oracle's REGISTRAR_ROLE to the factory (and, when `admin` is
+ * Deploys the protocol: the utilization oracle, the deal / tranche-token (with its extension) / offering / risk-engine /
+ * equity-waterfall implementations and the factory, then grants the oracle's REGISTRAR_ROLE to the factory (and, when `admin` is
  * another account, hands the oracle's admin role over to it). Transactions are sent one after the other.
  */
 export async function deployProtocol(
@@ -92,11 +95,18 @@ export async function deployProtocol(
     riskEngineBytecode,
     [],
   );
+  const equityWaterfallImplementation = await deploy(
+    "EquityWaterfall",
+    equityWaterfallAbi,
+    equityWaterfallBytecode,
+    [],
+  );
   const factory = await deploy("DealFactory", dealFactoryAbi, dealFactoryBytecode, [
     dealImplementation,
     tokenImplementation,
     offeringImplementation,
     riskEngineImplementation,
+    equityWaterfallImplementation,
     oracle,
   ]);
 
@@ -132,6 +142,7 @@ export async function deployProtocol(
     tokenImplementation,
     offeringImplementation,
     riskEngineImplementation,
+    equityWaterfallImplementation,
     factory,
     admin,
     transactionHashes: hashes,

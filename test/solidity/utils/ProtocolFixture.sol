@@ -23,6 +23,7 @@ import {IUtilizationOracle} from "../../../contracts/interfaces/IUtilizationOrac
 import {Deal} from "../../../contracts/core/Deal.sol";
 import {DealExtension} from "../../../contracts/core/DealExtension.sol";
 import {DealFactory} from "../../../contracts/core/DealFactory.sol";
+import {EquityWaterfall} from "../../../contracts/core/EquityWaterfall.sol";
 import {Offering} from "../../../contracts/core/Offering.sol";
 import {RiskEngine} from "../../../contracts/core/RiskEngine.sol";
 import {TrancheToken} from "../../../contracts/core/TrancheToken.sol";
@@ -82,6 +83,7 @@ abstract contract ProtocolFixture is TestBase, Assertions {
             address(new TrancheToken(address(new TrancheTokenExtension()))),
             address(new Offering()),
             address(new RiskEngine()),
+            address(new EquityWaterfall()),
             address(oracle)
         );
         oracle.grantRole(oracle.REGISTRAR_ROLE(), address(factory));

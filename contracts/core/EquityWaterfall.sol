@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {DealStatus, EquityTerms, EquityTier, EquityTierTerms} from "../interfaces/ICascadeTypes.sol";
+import {IDeal} from "../interfaces/IDeal.sol";
+import {IEquityWaterfall} from "../interfaces/IEquityWaterfall.sol";
+import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
+import {EquityClassWord, EquityClassWordLib} from "../libraries/EquityClassWord.sol";
+import {EquityMath} from "../libraries/EquityMath.sol";
+import {EquityWaterfallArgs} from "../libraries/EquityWaterfallArgs.sol";
+import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
+import {WAD} from "../libraries/Constants.sol";
+
+/// @title EquityWaterfall
+/// @notice See {IEquityWaterfall}. A clone per deal with several equity classes, created by the factory with the deal;
+/// its terms (the deal, the class tokens, the tiers) are the clone's immutable arguments ({EquityWaterfallArgs}) and
+/// the math is {EquityMath}, exactly as docs/equity.md specifies it.
+/// @dev A distribution reads and writes one slot for the clock and the catch-up progress, one word per class of a
+/// ReturnOfCapital or PreferredReturn tier ({EquityClassWord}) and the hurdle balances of the LP classes of hurdled
+/// splits (two per slot); a class's contribution is its token's supply, read from the token when needed (the deal
+/// reads every class's supply just before, {totalSupply}, and the tokens are paid next). Nothing depends on the
+/// number of holders.
+contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    // slot 0: the accrual clock (zero before the first distribution) and the catch-up progress, T and S. Profit is
+    // below 2¹⁰⁴ (2·10³¹ units): far above any deal (the deal's own accounts are 128-bit).
+    uint48 private _lastAccrual;
+    uint104 private _profit;
+    uint104 private _sponsorProfit;
+    /// @dev U_j and P_j of class j ({EquityMath.MAX_CLASSES} classes); kept for the classes of a ReturnOfCapital or
+    /// PreferredReturn tier (any other class's U_j is its contribution and its P_j zero, for ever).
+    EquityClassWord[7] private _classes;
+    /// @dev H_{k,j} at k × MAX_CLASSES + j ({EquityMath.MAX_HURDLES} hurdles): the LP classes of one hurdle share
+    /// slots, two to a slot.
+    uint128[21] private _hurdles;
+
+    // ------------------------------------------------------------ distributions
+
+    /// @inheritdoc IEquityWaterfall
+    function distribute(uint256 amount) external nonReentrant {
+        address deal_ = EquityWaterfallArgs.deal();
+        if (msg.sender != deal_) revert NotDeal(msg.sender);
+        // Dated at the end of the deal's last distributed period (its start before any).
+        uint256 next = IDeal(deal_).nextPeriod();
+        (uint256 start_, uint256 length) = EquityWaterfallArgs.schedule();
+        if (next == 0) _distribute(amount, 0, start_, false);
+        else _distribute(amount, next - 1, PeriodSchedule.endOf(start_, length, next - 1), false);
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function depositCapitalEvent(uint256 amount) external nonReentrant {
+        IDeal deal_ = IDeal(EquityWaterfallArgs.deal());
+        if (msg.sender != deal_.issuer() && msg.sender != deal_.servicer()) {
+            revert NotCapitalEventDepositor(msg.sender);
+        }
+        if (amount == 0) revert ZeroAmount();
+        DealStatus status_ = deal_.status();
+        if (status_ != DealStatus.Repaid) revert DealNotRepaid(status_);
+        if (deal_.paused()) revert DealPaused();
+        if (totalSupply() == 0) revert NoEquityIssued();
+
+        IERC20 coin = IERC20(EquityWaterfallArgs.stablecoin());
+        uint256 before = coin.balanceOf(address(this));
+        coin.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = coin.balanceOf(address(this)) - before;
+        if (received != amount) revert UnsupportedTokenTransfer(amount, received);
+        emit CapitalEventDeposited(msg.sender, amount);
+
+        uint256 next = deal_.nextPeriod();
+        _distribute(amount, next == 0 ? 0 : next - 1, block.timestamp, true);
+    }
+
+    /// @dev Accrues to `time` (never backwards), runs `amount` through the tiers, records the state, then pays the
+    /// class tokens. Every state change is written before the first transfer.
+    function _distribute(uint256 amount, uint256 period, uint256 time, bool capitalEvent) private {
+        // The math's bound: amounts below 2¹²⁸ (the deal's own accounts are 128-bit).
+        SafeCast.toUint128(amount);
+        (uint256 n, uint256 sponsor, uint256 tierCount) = EquityWaterfallArgs.counts();
+        EquityMath.Tier[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
+        (EquityMath.State memory s, uint256 last) = _load(n, sponsor, tiers);
+        if (time > last) {
+            EquityMath.accrue(s, tiers, time - last);
+            last = time;
+        }
+        EquityMath.Payout memory out = EquityMath.run(s, tiers, amount);
+        _store(s, tiers, last);
+        emit EquityDistributed(
+            period,
+            capitalEvent,
+            uint64(time),
+            amount,
+            out.paid,
+            s.unreturned,
+            s.pref,
+            s.hurdles,
+            s.profit,
+            s.sponsorProfit
+        );
+
+        IERC20 coin = IERC20(EquityWaterfallArgs.stablecoin());
+        for (uint256 j; j < n; ++j) {
+            uint256 paid = out.total[j];
+            if (paid == 0) continue;
+            // A class is paid only when it holds tokens (a class without takes no share).
+            address token = EquityWaterfallArgs.token(j);
+            coin.safeTransfer(token, paid);
+            ITrancheToken(token).distribute(paid);
+        }
+    }
+
+    /// @dev The state as the last distribution left it, or, at the first, started: every class's unreturned capital
+    /// and hurdle balances at its contribution, the clock at the deal's start. Returns it and the clock.
+    function _load(
+        uint256 n,
+        uint256 sponsor,
+        EquityMath.Tier[] memory tiers
+    ) private returns (EquityMath.State memory s, uint256 last) {
+        s.classCount = n;
+        s.sponsor = sponsor;
+        s.contributed = new uint256[](n);
+        s.contributedOf = _supplyOf;
+        s.unreturned = new uint256[](n);
+        s.pref = new uint256[](n);
+        uint256 kept = _keptClasses(tiers);
+        s.hurdleClasses = _hurdleClasses(tiers);
+        uint256 hurdleCount = s.hurdleClasses.length;
+        s.hurdles = new uint256[](hurdleCount * n);
+
+        last = _lastAccrual;
+        bool start = last == 0;
+        if (start) {
+            (last, ) = EquityWaterfallArgs.schedule();
+            emit EquityStarted(EquityMath.contributedAll(s), uint64(last));
+        } else {
+            (s.profit, s.sponsorProfit) = (_profit, _sponsorProfit);
+        }
+        for (uint256 j; j < n; ++j) {
+            if (start || (kept >> j) & 1 == 0) {
+                s.unreturned[j] = EquityMath.contributedOf(s, j);
+            } else {
+                EquityClassWord w = _classes[j];
+                (s.unreturned[j], s.pref[j]) = (w.unreturned(), w.pref());
+            }
+            for (uint256 k; k < hurdleCount; ++k) {
+                if ((s.hurdleClasses[k] >> j) & 1 == 0) continue;
+                s.hurdles[k * n + j] = start ? s.contributed[j] : _hurdles[k * EquityMath.MAX_CLASSES + j];
+            }
+        }
+    }
+
+    /// @dev Writes `s` back, with the clock at `last`.
+    function _store(EquityMath.State memory s, EquityMath.Tier[] memory tiers, uint256 last) private {
+        (_lastAccrual, _profit, _sponsorProfit) = (
+            uint48(last),
+            SafeCast.toUint104(s.profit),
+            SafeCast.toUint104(s.sponsorProfit)
+        );
+        uint256 n = s.classCount;
+        uint256 kept = _keptClasses(tiers);
+        for (uint256 j; j < n; ++j) {
+            if ((kept >> j) & 1 != 0) _classes[j] = EquityClassWordLib.pack(s.unreturned[j], s.pref[j]);
+            for (uint256 k; k < s.hurdleClasses.length; ++k) {
+                // Balances saturate at 2¹²⁸ − 1 ({EquityMath.MAX_BALANCE}).
+                if ((s.hurdleClasses[k] >> j) & 1 != 0) {
+                    _hurdles[k * EquityMath.MAX_CLASSES + j] = uint128(s.hurdles[k * n + j]);
+                }
+            }
+        }
+    }
+
+    /// @dev The classes of a ReturnOfCapital or PreferredReturn tier: those whose U_j or P_j ever changes.
+    function _keptClasses(EquityMath.Tier[] memory tiers) private pure returns (uint256 mask) {
+        for (uint256 t; t < tiers.length; ++t) {
+            EquityTier kind = tiers[t].kind;
+            if (kind == EquityTier.ReturnOfCapital || kind == EquityTier.PreferredReturn) mask |= tiers[t].classes;
+        }
+    }
+
+    /// @dev The LP mask of each hurdled split, in tier order.
+    function _hurdleClasses(EquityMath.Tier[] memory tiers) private pure returns (uint256[] memory masks) {
+        uint256 count;
+        for (uint256 t; t < tiers.length; ++t) {
+            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0) ++count;
+        }
+        masks = new uint256[](count);
+        for (uint256 t; t < tiers.length; ++t) {
+            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0) masks[tiers[t].hurdle] = tiers[t].classes;
+        }
+    }
+
+    /// @dev Class `j`'s contribution: its token's supply, fixed since its offering settled.
+    function _supplyOf(uint256 j) private view returns (uint256) {
+        return IERC20(EquityWaterfallArgs.token(j)).totalSupply();
+    }
+
+    // ------------------------------------------------------------ views
+
+    /// @inheritdoc IEquityWaterfall
+    function deal() external view returns (address) {
+        return EquityWaterfallArgs.deal();
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function stablecoin() external view returns (address) {
+        return EquityWaterfallArgs.stablecoin();
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function terms() external view returns (EquityTerms memory e) {
+        (uint256 n, uint256 sponsor, uint256 tierCount) = EquityWaterfallArgs.counts();
+        e.sponsorClass = uint8(sponsor);
+        e.tiers = _tierTerms(n, tierCount);
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function classCount() external view returns (uint256 n) {
+        (n, , ) = EquityWaterfallArgs.counts();
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function totalSupply() public view returns (uint256 total) {
+        (uint256 n, , ) = EquityWaterfallArgs.counts();
+        // The supplies are fixed since the offerings settled. Read from the tokens, which a distribution pays next.
+        for (uint256 j; j < n; ++j) total += _supplyOf(j);
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function lastAccrual() external view returns (uint64) {
+        return _lastAccrual;
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function profit() external view returns (uint256 total, uint256 sponsor) {
+        return (_profit, _sponsorProfit);
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function classes() external view returns (ClassState[] memory list) {
+        (uint256 n, , uint256 tierCount) = EquityWaterfallArgs.counts();
+        EquityMath.Tier[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
+        list = new ClassState[](n);
+        for (uint256 j; j < n; ++j) list[j] = _classState(j, tiers);
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    function classState(uint256 j) external view returns (ClassState memory) {
+        (uint256 n, , uint256 tierCount) = EquityWaterfallArgs.counts();
+        if (j >= n) revert UnknownClass(j);
+        return _classState(j, EquityWaterfallArgs.tiers(n, tierCount));
+    }
+
+    function _classState(uint256 j, EquityMath.Tier[] memory tiers) private view returns (ClassState memory c) {
+        c.token = EquityWaterfallArgs.token(j);
+        c.contributed = IERC20(c.token).totalSupply();
+        bool started = _lastAccrual != 0;
+        if (started && (_keptClasses(tiers) >> j) & 1 != 0) {
+            EquityClassWord w = _classes[j];
+            (c.returned, c.prefOwed) = (c.contributed - w.unreturned(), w.pref());
+        }
+        c.distributed = ITrancheToken(c.token).distributed();
+        c.multiple = c.contributed == 0 ? 0 : (c.distributed * WAD) / c.contributed;
+        uint256 hurdleCount;
+        for (uint256 t; t < tiers.length; ++t) {
+            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0) ++hurdleCount;
+        }
+        c.hurdleBalances = new uint256[](hurdleCount);
+        c.hurdlesMet = new bool[](hurdleCount);
+        for (uint256 t; t < tiers.length; ++t) {
+            EquityMath.Tier memory tier = tiers[t];
+            if (tier.kind != EquityTier.Split || tier.rate == 0 || (tier.classes >> j) & 1 == 0) continue;
+            uint256 balance = started ? _hurdles[tier.hurdle * EquityMath.MAX_CLASSES + j] : c.contributed;
+            c.hurdleBalances[tier.hurdle] = balance;
+            c.hurdlesMet[tier.hurdle] = balance == 0 && c.contributed != 0;
+        }
+    }
+
+    function _tierTerms(uint256 n, uint256 tierCount) private view returns (EquityTierTerms[] memory list) {
+        list = new EquityTierTerms[](tierCount);
+        for (uint256 i; i < tierCount; ++i) list[i] = EquityWaterfallArgs.tierTerms(EquityWaterfallArgs.tierWord(n, i));
+    }
+}

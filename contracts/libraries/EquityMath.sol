@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {EquityTier} from "../interfaces/ICascadeTypes.sol";
+import {BPS, WAD, YEAR} from "./Constants.sol";
+
+/// @title EquityMath
+/// @notice Pure math of the equity waterfall, exactly as docs/equity.md specifies it (the SDK's model
+/// `sdk/models/equityWaterfall.ts` follows the same text): the growth factor of a hurdle balance, the accrual of
+/// preferred return, what each tier needs and pays, and the pro-rata allocation with its dust rule. Every division
+/// rounds down unless its name says otherwise; a share's dust goes to the classes below.
+/// @dev Bounds that keep every product inside 256 bits without `mulDiv`: amounts (cash, contributions) are below
+/// 2¹²⁸, contributions below 2⁹⁶ (the tranche face bound), rates at most 1e18, times below 2⁶⁴; preferred return and
+/// hurdle balances saturate at {MAX_BALANCE}.
+library EquityMath {
+    /// @notice Largest preferred return or hurdle balance, and largest growth factor (WAD): values that would exceed
+    /// it stay at it. No deal reaches it (it is 3.4·10³⁸ units); it keeps every product in 256 bits.
+    uint256 internal constant MAX_BALANCE = type(uint128).max;
+    /// @notice Most equity classes of a deal (eight tranches, at least one note).
+    uint256 internal constant MAX_CLASSES = 7;
+    /// @notice Most tiers of an equity waterfall.
+    uint256 internal constant MAX_TIERS = 8;
+    /// @notice Most split tiers with an IRR hurdle.
+    uint256 internal constant MAX_HURDLES = 3;
+
+    /// @notice One tier, decoded. `classes`: bitmask over the equity classes (the LP classes in CatchUp and Split).
+    /// `rate`: the preferred return (PreferredReturn) or the IRR hurdle (Split; zero: the last tier), WAD a year.
+    /// `lnRate`: ln(1 + rate) in WAD ({lnWad}) for a split with a hurdle, zero otherwise. `hurdle`: the index of a
+    /// hurdled split among the hurdled splits, in tier order.
+    struct Tier {
+        EquityTier kind;
+        uint256 classes;
+        bool byRank;
+        bool compounding;
+        uint256 sponsorBps;
+        uint256 targetBps;
+        uint256 rate;
+        uint256 lnRate;
+        uint256 hurdle;
+    }
+
+    /// @notice The waterfall's state while one amount goes through it, per class `j` (0-based among the equity
+    /// classes): `contributed` C_j, `unreturned` U_j, `pref` P_j (unpaid preferred return), and the hurdle balance
+    /// H_{k,j} of hurdled split k at `hurdles[k × classCount + j]`; `hurdleClasses[k]` is that split's LP mask.
+    /// `profit` is all profit distributed, T = Σ (D_j − (C_j − U_j)), and `sponsorProfit` the sponsor's, S.
+    /// A class's contribution is read when a tier first needs it: `contributedKnown` is the bitmask of classes
+    /// whose `contributed` entry holds it, `contributedOf(j)` supplies it otherwise.
+    struct State {
+        uint256 classCount;
+        uint256 sponsor;
+        uint256[] contributed;
+        uint256 contributedKnown;
+        function(uint256) view returns (uint256) contributedOf;
+        uint256[] unreturned;
+        uint256[] pref;
+        uint256[] hurdles;
+        uint256[] hurdleClasses;
+        uint256 profit;
+        uint256 sponsorProfit;
+    }
+
+    /// @notice What one amount paid: `paid[t × classCount + j]` to class `j` by tier `t` (the last tier's row also
+    /// holds what the tiers left, pro rata on contributions); `total[j]` the class's sum.
+    struct Payout {
+        uint256[] paid;
+        uint256[] total;
+    }
+
+    // ------------------------------------------------------------------ growth: G(h, Δt)
+
+    /// @notice ln(b) in WAD for b ≥ 1 (WAD), by the series ln b = 2·atanh(z), z = (b − 1)/(b + 1), every term
+    /// rounded down: `term = ⌊term × z² / WAD⌋` until it is zero, `sum += ⌊term / i⌋` for i = 3, 5, 7, …
+    /// @dev For b ≤ 2 (a hurdle ≤ 100 %) z ≤ 1/3 and the series ends in at most 20 terms. The factory computes it once
+    /// per hurdle, at creation ({Tier.lnRate}).
+    function lnWad(uint256 b) internal pure returns (uint256) {
+        uint256 z = ((b - WAD) * WAD) / (b + WAD);
+        uint256 z2 = (z * z) / WAD;
+        uint256 term = z;
+        uint256 sum = z;
+        for (uint256 i = 3; ; i += 2) {
+            term = (term * z2) / WAD;
+            if (term == 0) break;
+            sum += term / i;
+        }
+        return 2 * sum;
+    }
+
+    /// @notice e^y in WAD for 0 ≤ y < 1 (WAD) by its Taylor series, every term rounded down:
+    /// `term = ⌊term × y / (i × WAD)⌋` for i = 1, 2, … until it is zero.
+    function expWad(uint256 y) internal pure returns (uint256 sum) {
+        uint256 term = WAD;
+        sum = WAD;
+        for (uint256 i = 1; ; ++i) {
+            term = (term * y) / (i * WAD);
+            if (term == 0) break;
+            sum += term;
+        }
+    }
+
+    /// @notice bⁿ in WAD by squaring, every product ⌊a × c / WAD⌋ capped at {MAX_BALANCE}.
+    /// @dev Inputs at most {MAX_BALANCE}: each product is below 2²⁵⁶. A capped base or result is only ever reached
+    /// when the true power is above the cap too (every factor is at least 1).
+    function powWad(uint256 b, uint256 n) internal pure returns (uint256 result) {
+        result = WAD;
+        while (n != 0) {
+            if (n & 1 == 1) result = _mulWadCapped(result, b);
+            n >>= 1;
+            if (n != 0) b = _mulWadCapped(b, b);
+        }
+    }
+
+    /// @notice G(h, Δt) = (1 + h)^(Δt / YEAR) in WAD, rounded down: ⌊bⁿ × e^y / WAD⌋ with b = 1 + h, n whole years,
+    /// y = ⌊f × ln b / YEAR⌋ for the f seconds left; capped at {MAX_BALANCE}. `lnRate` is ln b ({lnWad}).
+    function growthDown(uint256 rate, uint256 lnRate, uint256 dt) internal pure returns (uint256) {
+        uint256 y = ((dt % YEAR) * lnRate) / YEAR;
+        uint256 g = (powWad(WAD + rate, dt / YEAR) * expWad(y)) / WAD;
+        return g > MAX_BALANCE ? MAX_BALANCE : g;
+    }
+
+    /// @notice A balance after growing by `g` (WAD): ⌊balance × g / WAD⌋, capped at {MAX_BALANCE}.
+    function grownDown(uint256 balance, uint256 g) internal pure returns (uint256) {
+        return _mulWadCapped(balance, g);
+    }
+
+    // ------------------------------------------------------------------ accrual
+
+    /// @notice Preferred return accrued on `base` (unreturned capital, plus unpaid preferred return when compounding)
+    /// at `rate` (WAD a year) over `dt` seconds: ⌊base × rate × Δt / (YEAR × WAD)⌋ (actual/365).
+    function prefAccrualDown(uint256 base, uint256 rate, uint256 dt) internal pure returns (uint256) {
+        return (base * rate * dt) / (YEAR * WAD);
+    }
+
+    /// @notice Accrues `s` over `dt` seconds: the preferred return of every class of a PreferredReturn tier, and every
+    /// hurdle balance by G(h, Δt). Balances saturate at {MAX_BALANCE}.
+    function accrue(State memory s, Tier[] memory tiers, uint256 dt) internal pure {
+        if (dt == 0) return;
+        uint256 n = s.classCount;
+        uint256[] memory pref = s.pref;
+        uint256[] memory unreturned = s.unreturned;
+        uint256[] memory hurdles = s.hurdles;
+        // Loop counters are below 8 and every balance below 2¹²⁹: nothing here overflows.
+        unchecked {
+            for (uint256 t; t < tiers.length; ++t) {
+                Tier memory tier = tiers[t];
+                uint256 mask = tier.classes;
+                if (tier.kind == EquityTier.PreferredReturn) {
+                    for (uint256 j; j < n; ++j) {
+                        if ((mask >> j) & 1 == 0) continue;
+                        uint256 p = pref[j];
+                        p += prefAccrualDown(unreturned[j] + (tier.compounding ? p : 0), tier.rate, dt);
+                        pref[j] = p > MAX_BALANCE ? MAX_BALANCE : p;
+                    }
+                } else if (tier.kind == EquityTier.Split && tier.rate != 0) {
+                    uint256 g = growthDown(tier.rate, tier.lnRate, dt);
+                    uint256 row = tier.hurdle * n;
+                    for (uint256 j; j < n; ++j) {
+                        if ((mask >> j) & 1 != 0) hurdles[row + j] = grownDown(hurdles[row + j], g);
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ needs
+
+    /// @notice What a catch-up tier needs so that the sponsor holds `targetBps` of all profit, the sponsor taking
+    /// `sponsorBps` of it: ⌈(t × T − 10 000 × S) / (c − t)⌉, zero once 10 000 × S ≥ t × T.
+    function catchUpNeedUp(
+        uint256 profit,
+        uint256 sponsorProfit,
+        uint256 sponsorBps,
+        uint256 targetBps
+    ) internal pure returns (uint256) {
+        uint256 target = targetBps * profit;
+        uint256 held = BPS * sponsorProfit;
+        if (held >= target) return 0;
+        return _ceilDiv(target - held, sponsorBps - targetBps);
+    }
+
+    /// @notice What a hurdled split needs so that its LP classes receive `lpNeed` (the sum of their hurdle balances)
+    /// when the sponsor takes `sponsorBps`: ⌈N × 10 000 / (10 000 − σ)⌉. Its LP share ({lpShareDown}) is then
+    /// exactly N.
+    function splitNeedUp(uint256 lpNeed, uint256 sponsorBps) internal pure returns (uint256) {
+        return _ceilDiv(lpNeed * BPS, BPS - sponsorBps);
+    }
+
+    /// @notice The LP classes' share of `x` in a tier that gives the sponsor `sponsorBps`:
+    /// ⌊x × (10 000 − σ) / 10 000⌋ (so the sponsor's share rounds up).
+    function lpShareDown(uint256 x, uint256 sponsorBps) internal pure returns (uint256) {
+        return (x * (BPS - sponsorBps)) / BPS;
+    }
+
+    // ------------------------------------------------------------------ allocation
+
+    /// @notice Shares `x` among the classes of `mask` pro rata on `weights`, each share rounded down, into `shares`
+    /// (every entry written). The dust (fewer units than classes) goes to the classes from the most junior up: with
+    /// `capped`, each up to its weight (what the tier owes it); otherwise all of it to the most junior class with a
+    /// non-zero weight. A class with a zero weight takes nothing.
+    /// @dev Requires x ≤ Σ weights when `capped`, and Σ weights > 0 when x > 0. x and every weight are below 2¹²⁸.
+    function allocateDown(
+        uint256 x,
+        uint256[] memory weights,
+        uint256 mask,
+        bool capped,
+        uint256[] memory shares
+    ) internal pure {
+        _shareDown(x, _sum(weights, mask), weights, mask, capped, shares);
+    }
+
+    /// @notice Pays `x` to the classes of `mask` in rank order (class 0 first), each up to what it is `owed`, into
+    /// `shares` (every entry written). Requires x ≤ Σ owed.
+    function allocateByRank(uint256 x, uint256[] memory owed, uint256 mask, uint256[] memory shares) internal pure {
+        // Each share is at most what is left of x.
+        unchecked {
+            for (uint256 j; j < shares.length; ++j) {
+                uint256 share;
+                if ((mask >> j) & 1 != 0) {
+                    share = owed[j] < x ? owed[j] : x;
+                    x -= share;
+                }
+                shares[j] = share;
+            }
+        }
+    }
+
+    /// @dev {allocateDown} with the sum of the weights over `mask` given.
+    function _shareDown(
+        uint256 x,
+        uint256 sum,
+        uint256[] memory weights,
+        uint256 mask,
+        bool capped,
+        uint256[] memory shares
+    ) private pure {
+        uint256 n = shares.length;
+        // x × weight < 2²⁵⁶ (both below 2¹²⁸); the shares sum to at most x, and a capped share to at most its weight.
+        unchecked {
+            uint256 dust = x;
+            for (uint256 j; j < n; ++j) {
+                uint256 share;
+                if (x != 0 && (mask >> j) & 1 != 0) {
+                    share = (x * weights[j]) / sum;
+                    dust -= share;
+                }
+                shares[j] = share;
+            }
+            for (uint256 j = n; dust != 0 && j != 0;) {
+                --j;
+                uint256 w = weights[j];
+                if ((mask >> j) & 1 == 0 || w == 0) continue;
+                uint256 room = capped ? w - shares[j] : dust;
+                uint256 d = dust < room ? dust : room;
+                shares[j] += d;
+                dust -= d;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the tiers
+
+    /// @notice Runs `cash` through `tiers` in order, updating `s` (unreturned capital, preferred return, hurdle
+    /// balances, profit). What the tiers leave — only when no class of the last tier holds tokens — goes to every
+    /// class with tokens pro rata on contributions, recorded in the last tier's row. The payout sums to `cash`.
+    /// @dev Requires at least one tier, a class with tokens (Σ contributed > 0) and cash below 2¹²⁸.
+    function run(State memory s, Tier[] memory tiers, uint256 cash) internal view returns (Payout memory out) {
+        uint256 n = s.classCount;
+        uint256 last = tiers.length - 1;
+        out.paid = new uint256[](tiers.length * n);
+        out.total = new uint256[](n);
+        uint256[] memory shares = new uint256[](n);
+        uint256[] memory none;
+        for (uint256 t; t <= last && cash != 0; ++t) {
+            cash -= _tier(s, tiers[t], t, cash, out, shares);
+        }
+        if (cash != 0) {
+            uint256 all = (1 << n) - 1;
+            _shareDown(cash, _sumContributed(s, all), s.contributed, all, false, shares);
+            _payShares(s, out, last, shares, true, none);
+        }
+    }
+
+    /// @dev Pays tier `t` from `cash`; returns what it paid.
+    function _tier(
+        State memory s,
+        Tier memory tier,
+        uint256 t,
+        uint256 cash,
+        Payout memory out,
+        uint256[] memory shares
+    ) private view returns (uint256 x) {
+        EquityTier kind = tier.kind;
+        uint256 mask = tier.classes;
+        uint256[] memory none;
+        if (kind == EquityTier.ReturnOfCapital || kind == EquityTier.PreferredReturn) {
+            bool capital = kind == EquityTier.ReturnOfCapital;
+            uint256[] memory owed = capital ? s.unreturned : s.pref;
+            uint256 sum = _sum(owed, mask);
+            x = cash < sum ? cash : sum;
+            if (x == 0) return 0;
+            if (tier.byRank) allocateByRank(x, owed, mask, shares);
+            else _shareDown(x, sum, owed, mask, true, shares);
+            _payShares(s, out, t, shares, !capital, owed);
+            return x;
+        }
+        // CatchUp and Split share the tier between the sponsor and its LP classes.
+        uint256 lp;
+        (x, lp) = _sponsorTier(s, tier, cash, shares);
+        if (x == 0) return 0;
+        // The sponsor is never an LP class of its tier (term-sheet validation): its share is the rest.
+        shares[s.sponsor] = x - lp;
+        _payShares(s, out, t, shares, true, none);
+    }
+
+    /// @dev A CatchUp or Split tier: what it takes from `cash` (`x`, zero when it needs nothing) and the LP classes'
+    /// part of it (`lp`), shared among them into `shares`.
+    function _sponsorTier(
+        State memory s,
+        Tier memory tier,
+        uint256 cash,
+        uint256[] memory shares
+    ) private view returns (uint256 x, uint256 lp) {
+        uint256 mask = tier.classes;
+        bool sponsorHolds = contributedOf(s, s.sponsor) != 0;
+        if (tier.kind == EquityTier.CatchUp) {
+            // A sponsor without tokens cannot be caught up: the tier needs nothing.
+            if (!sponsorHolds) return (0, 0);
+            x = catchUpNeedUp(s.profit, s.sponsorProfit, tier.sponsorBps, tier.targetBps);
+            if (x == 0) return (0, 0);
+            if (x > cash) x = cash;
+            uint256 weight = _sumContributed(s, mask);
+            // LP classes without tokens give their share to the sponsor.
+            if (weight != 0) lp = lpShareDown(x, tier.sponsorBps);
+            _shareDown(lp, weight, s.contributed, mask, false, shares);
+        } else if (tier.rate != 0) {
+            (uint256[] memory balances, uint256 need) = _hurdleRow(s, tier);
+            // Hurdle met (or no LP class holds tokens: their balances are zero).
+            if (need == 0) return (0, 0);
+            // A sponsor without tokens gives its share to the LP classes.
+            x = sponsorHolds ? splitNeedUp(need, tier.sponsorBps) : need;
+            if (x > cash) x = cash;
+            lp = sponsorHolds ? lpShareDown(x, tier.sponsorBps) : x;
+            _shareDown(lp, need, balances, mask, true, shares);
+        } else {
+            uint256 weight = _sumContributed(s, mask);
+            // Nobody of the last tier holds tokens: the remainder goes to every class that does ({run}).
+            if (weight == 0 && !sponsorHolds) return (0, 0);
+            x = cash;
+            lp =
+                !sponsorHolds
+                    ? x
+                    : weight != 0
+                        ? lpShareDown(x, tier.sponsorBps)
+                        : 0;
+            _shareDown(lp, weight, s.contributed, mask, false, shares);
+        }
+    }
+
+    /// @dev The hurdle balances of a hurdled split's LP classes (zero for the other classes), and their sum N.
+    function _hurdleRow(
+        State memory s,
+        Tier memory tier
+    ) private pure returns (uint256[] memory balances, uint256 need) {
+        uint256 n = s.classCount;
+        uint256 row = tier.hurdle * n;
+        uint256[] memory hurdles = s.hurdles;
+        balances = new uint256[](n);
+        // At most seven balances below 2¹²⁸.
+        unchecked {
+            for (uint256 j; j < n; ++j) {
+                if ((tier.classes >> j) & 1 == 0) continue;
+                uint256 h = hurdles[row + j];
+                balances[j] = h;
+                need += h;
+            }
+        }
+    }
+
+    /// @dev Records `shares` as paid in row `t`: each payment lowers what the class is `owed` by the tier (when given:
+    /// unreturned capital or preferred return) and its hurdle balances (floored at zero), and adds to the profit when
+    /// it is not a return of capital.
+    function _payShares(
+        State memory s,
+        Payout memory out,
+        uint256 t,
+        uint256[] memory shares,
+        bool profit,
+        uint256[] memory owed
+    ) private pure {
+        uint256 n = s.classCount;
+        uint256 paid;
+        uint256[] memory row = out.paid;
+        uint256[] memory total = out.total;
+        t *= n;
+        // Every amount is part of one payment below 2¹²⁸ and at most what the class was owed; totals stay below 2¹³¹.
+        unchecked {
+            for (uint256 j; j < n; ++j) {
+                uint256 amount = shares[j];
+                if (amount == 0) continue;
+                paid += amount;
+                if (owed.length != 0) owed[j] -= amount;
+                row[t + j] += amount;
+                total[j] += amount;
+                _lowerHurdles(s, j, amount);
+            }
+        }
+        if (profit) {
+            s.profit += paid;
+            s.sponsorProfit += shares[s.sponsor];
+        }
+    }
+
+    /// @dev A payment of `amount` to class `j` lowers each of its hurdle balances, floored at zero.
+    function _lowerHurdles(State memory s, uint256 j, uint256 amount) private pure {
+        uint256 n = s.classCount;
+        uint256[] memory hurdleClasses = s.hurdleClasses;
+        uint256[] memory hurdles = s.hurdles;
+        // Indices below 21.
+        unchecked {
+            for (uint256 k; k < hurdleClasses.length; ++k) {
+                if ((hurdleClasses[k] >> j) & 1 == 0) continue;
+                uint256 h = hurdles[k * n + j];
+                hurdles[k * n + j] = h > amount ? h - amount : 0;
+            }
+        }
+    }
+
+    /// @notice Class `j`'s contribution, read once (from `contributedOf`) and kept in `s`.
+    function contributedOf(State memory s, uint256 j) internal view returns (uint256 c) {
+        if ((s.contributedKnown >> j) & 1 != 0) return s.contributed[j];
+        c = s.contributedOf(j);
+        s.contributed[j] = c;
+        s.contributedKnown |= 1 << j;
+    }
+
+    /// @notice Every class's contribution, read.
+    function contributedAll(State memory s) internal view returns (uint256[] memory) {
+        _sumContributed(s, (1 << s.classCount) - 1);
+        return s.contributed;
+    }
+
+    /// @dev Σ contributions over `mask` (every contribution of `mask` read).
+    function _sumContributed(State memory s, uint256 mask) private view returns (uint256 sum) {
+        for (uint256 j; j < s.classCount; ++j) {
+            if ((mask >> j) & 1 != 0) sum += contributedOf(s, j);
+        }
+    }
+
+    function _sum(uint256[] memory values, uint256 mask) private pure returns (uint256 sum) {
+        // At most seven values below 2¹²⁸.
+        unchecked {
+            for (uint256 j; j < values.length; ++j) {
+                if ((mask >> j) & 1 != 0) sum += values[j];
+            }
+        }
+    }
+
+    function _ceilDiv(uint256 a, uint256 b) private pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+
+    /// @dev ⌊a × b / WAD⌋ capped at {MAX_BALANCE}; a, b ≤ {MAX_BALANCE}, so a × b < 2²⁵⁶.
+    function _mulWadCapped(uint256 a, uint256 b) private pure returns (uint256) {
+        uint256 r = (a * b) / WAD;
+        return r > MAX_BALANCE ? MAX_BALANCE : r;
+    }
+}

@@ -1,0 +1,220 @@
+import { expect } from "chai";
+
+import {
+  K,
+  M,
+  SENIOR_INTEREST,
+  WORKED,
+  activate,
+  buildEquityDeal,
+  equityTermSheet,
+  ethers,
+  networkHelpers,
+  runPeriod,
+  statementOf,
+  statements,
+  workedDealFixture,
+  type EquityDeal,
+} from "../helpers/equity-fixtures.js";
+import { DealStatus, deployProtocol, roles } from "../helpers/fixtures.js";
+
+/** The deal's PeriodDistributed statement in `receipt`. */
+function periodStatement(f: EquityDeal, receipt: Awaited<ReturnType<typeof runPeriod>>) {
+  for (const log of receipt.logs) {
+    try {
+      const parsed = f.h.deal.interface.parseLog(log);
+      if (parsed?.name === "PeriodDistributed") return parsed.args.statement;
+    } catch {
+      // another contract's event
+    }
+  }
+  throw new Error("no PeriodDistributed");
+}
+
+async function noEquityDealFixture() {
+  const protocol = await deployProtocol(ethers);
+  const r = await roles(ethers);
+  const f = await buildEquityDeal(protocol, r, await equityTermSheet(protocol, r));
+  await activate(f, [M, 0n, 0n, 0n]);
+  return f;
+}
+
+async function defaultedDealFixture() {
+  const f = await workedDealFixture();
+  await runPeriod(f, 0n, 100n * K);
+  // Final period: 500 000 cannot repay the 1 000 000 note.
+  await runPeriod(f, 1n, 500n * K);
+  return f;
+}
+
+describe("EquityWaterfall", function () {
+  describe("the deal pays its equity through the waterfall", function () {
+    it("test_distribute_residualGoesToTheWaterfall_whichPaysEveryClassToken", async function () {
+      const f = await networkHelpers.loadFixture(workedDealFixture);
+      const coin = f.protocol.stablecoin;
+      const tokens = await Promise.all(f.h.tokens.map((t) => t.getAddress()));
+      const before = await Promise.all(tokens.map((t) => coin.balanceOf(t)));
+      const receipt = await runPeriod(f, 0n, 1_200n * K);
+      const st = periodStatement(f, receipt);
+      expect(st.residualRecipient).to.equal(f.waterfallAddress);
+      const residual = 1_200n * K - SENIOR_INTEREST;
+      expect(st.residualPaid).to.equal(residual);
+      const s = statementOf(f, receipt);
+      expect(s.amount).to.equal(residual);
+      // The waterfall keeps nothing; each class token received its payment and announced it.
+      expect(await coin.balanceOf(f.waterfallAddress)).to.equal(0n);
+      for (let j = 0; j < 3; j++) {
+        const paid = s.paid[j] + s.paid[3 + j] + s.paid[6 + j] + s.paid[9 + j] + s.paid[12 + j];
+        expect((await coin.balanceOf(tokens[1 + j])) - before[1 + j]).to.equal(paid);
+        expect(await f.h.tokens[1 + j].distributed()).to.equal(paid);
+      }
+      await expect(receipt.hash)
+        .to.emit(f.waterfall, "EquityStarted")
+        .withArgs([M, 2n * M, 100n * K], f.h.terms.start);
+      // Started once: the next distribution accrues from where this one left off.
+      const next = await runPeriod(f, 1n, 1_500n * K);
+      await expect(next.hash).to.not.emit(f.waterfall, "EquityStarted");
+      expect(statementOf(f, next).time).to.equal(await f.h.deal.periodEnd(1n));
+    });
+
+    it("test_distribute_revertsNotDeal", async function () {
+      const f = await networkHelpers.loadFixture(workedDealFixture);
+      await expect(f.waterfall.connect(f.outsider).distribute(1n))
+        .to.be.revertedWithCustomError(f.waterfall, "NotDeal")
+        .withArgs(f.outsider.address);
+      await expect(f.waterfall.connect(f.r.issuer).distribute(1n))
+        .to.be.revertedWithCustomError(f.waterfall, "NotDeal")
+        .withArgs(f.r.issuer.address);
+    });
+
+    it("test_classTokens_takeDistributionsFromTheWaterfallOnly_notesFromTheDeal", async function () {
+      const f = await networkHelpers.loadFixture(workedDealFixture);
+      const dealAddress = await f.h.deal.getAddress();
+      expect(await f.h.tokens[0].distributor()).to.equal(dealAddress);
+      for (let i = 1; i < 4; i++)
+        expect(await f.h.tokens[i].distributor()).to.equal(f.waterfallAddress);
+      expect((await f.h.tokens[1].params()).distributor).to.equal(f.waterfallAddress);
+      const deal = await ethers.getImpersonatedSigner(dealAddress);
+      await networkHelpers.setBalance(dealAddress, 10n ** 18n);
+      await expect(f.h.tokens[1].connect(deal).distribute(1n))
+        .to.be.revertedWithCustomError(f.h.tokens[1], "NotDistributor")
+        .withArgs(dealAddress);
+      const waterfall = await ethers.getImpersonatedSigner(f.waterfallAddress);
+      await networkHelpers.setBalance(f.waterfallAddress, 10n ** 18n);
+      await expect(f.h.tokens[0].connect(waterfall).distribute(1n))
+        .to.be.revertedWithCustomError(f.h.tokens[0], "NotDistributor")
+        .withArgs(f.waterfallAddress);
+    });
+
+    it("test_factory_createsTheWaterfall_withTheDealsTermsAndClassTokens", async function () {
+      const f = await networkHelpers.loadFixture(workedDealFixture);
+      expect(await f.waterfall.deal()).to.equal(await f.h.deal.getAddress());
+      expect(await f.waterfall.stablecoin()).to.equal(await f.protocol.stablecoin.getAddress());
+      expect(await f.waterfall.classCount()).to.equal(3n);
+      const t = await f.waterfall.terms();
+      expect(t.sponsorClass).to.equal(BigInt(WORKED.sponsorClass));
+      expect(
+        t.tiers.map((x) => [
+          Number(x.kind),
+          Number(x.classes),
+          x.byRank,
+          x.compounding,
+          Number(x.sponsorBps),
+          Number(x.targetBps),
+          x.rate,
+        ]),
+      ).to.deep.equal(
+        WORKED.tiers.map((x) => [
+          x.kind,
+          x.classes,
+          x.byRank,
+          x.compounding,
+          x.sponsorBps,
+          x.targetBps,
+          x.rate,
+        ]),
+      );
+      // The factory announced it, after the deal, at the address it predicted.
+      const [log] = await f.protocol.factory.queryFilter(
+        f.protocol.factory.filters.EquityWaterfallCreated(),
+      );
+      expect(log.args.deal).to.equal(await f.h.deal.getAddress());
+      expect(log.args.waterfall).to.equal(f.waterfallAddress);
+      expect(await f.protocol.factory.equityWaterfallImplementation()).to.not.equal(
+        ethers.ZeroAddress,
+      );
+    });
+
+    it("test_noEquityIssued_theResidualIsCreditedToTheIssuer", async function () {
+      const f = await networkHelpers.loadFixture(noEquityDealFixture);
+      expect(await f.waterfall.totalSupply()).to.equal(0n);
+      const receipt = await runPeriod(f, 0n, 1_200n * K);
+      const st = periodStatement(f, receipt);
+      expect(st.residualRecipient).to.equal(f.r.issuer.address);
+      expect(await f.h.deal.residualOwed()).to.equal(1_200n * K - SENIOR_INTEREST);
+      expect(statements(f, receipt)).to.deep.equal([]);
+      expect(await f.waterfall.lastAccrual()).to.equal(0n);
+    });
+
+    it("test_finalMaturity_writesOffEveryEquityClass", async function () {
+      const f = await networkHelpers.loadFixture(defaultedDealFixture);
+      expect(await f.h.deal.status()).to.equal(BigInt(DealStatus.Defaulted));
+      const faces = [M, 2n * M, 100n * K];
+      for (let j = 0; j < 3; j++) {
+        const info = await f.h.deal.tranche(BigInt(1 + j));
+        expect(info.writtenDown).to.equal(faces[j]);
+        expect(info.issued).to.equal(faces[j]);
+      }
+      const filter = f.h.deal.filters.PrincipalWrittenDown();
+      const logs = await f.h.deal.queryFilter(filter);
+      expect(logs.map((l) => [l.args.tranche, l.args.amount])).to.deep.include.members([
+        [1n, M],
+        [2n, 2n * M],
+        [3n, 100n * K],
+      ]);
+    });
+
+    it("test_recoveriesAfterDefault_payTheNoteThenTheWaterfall", async function () {
+      const f = await networkHelpers.loadFixture(defaultedDealFixture);
+      const note = await f.h.deal.tranche(0n);
+      const owed = note.writtenDown + note.arrears;
+      const extra = 50n * K;
+      await f.protocol.stablecoin.mint(f.r.trustee.address, owed + extra);
+      await f.protocol.stablecoin
+        .connect(f.r.trustee)
+        .approve(await f.h.deal.getAddress(), owed + extra);
+      const tx = await f.h.deal.connect(f.r.trustee).depositRecoveries(owed + extra);
+      await expect(tx)
+        .to.emit(f.h.deal, "RecoveriesDeposited")
+        .withArgs(f.r.trustee.address, owed + extra, owed, extra, f.waterfallAddress);
+      const s = statementOf(f, (await tx.wait())!);
+      expect(s.amount).to.equal(extra);
+      // Dated at the end of the deal's last period.
+      expect(s.time).to.equal(await f.h.deal.periodEnd(1n));
+    });
+
+    it("test_cleanUpCall_residualToTheWaterfall_quoteHasOneInterestPerNote", async function () {
+      const protocol = await deployProtocol(ethers);
+      const r = await roles(ethers);
+      const terms = await equityTermSheet(protocol, r, WORKED, (t) => {
+        t.risk = { ...t.risk, cleanUpBps: 10_000 };
+      });
+      const f = await buildEquityDeal(protocol, r, terms);
+      await activate(f);
+      await f.h.deal.connect(f.r.servicer).depositCollections(3n * M);
+      const risk = await ethers.getContractAt("RiskEngine", await f.h.deal.riskEngine());
+      const quote = await risk.cleanUpQuote();
+      expect(quote.interest.length).to.equal(1);
+      expect(quote.allowed).to.equal(true);
+      const tx = await f.h.deal.connect(f.r.issuer).cleanUpCall();
+      const s = statementOf(f, (await tx.wait())!);
+      await expect(tx).to.emit(f.h.deal, "CleanUpCalled");
+      expect(await f.h.deal.status()).to.equal(BigInt(DealStatus.Repaid));
+      // Before any period ended: dated at the deal's start (no accrual), all of it returns capital.
+      expect(s.time).to.equal(f.h.terms.start);
+      expect(s.prefOwed).to.deep.equal([0n, 0n, 0n]);
+      expect(s.paid.slice(0, 3).reduce((a, b) => a + b, 0n)).to.equal(s.amount);
+      expect(s.amount).to.be.greaterThan(M);
+    });
+  });
+});
