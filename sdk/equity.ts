@@ -8,10 +8,9 @@
  * bigint in base units, WAD or bps (IRRs are numbers: 0.15 = 15 % a year). How it is printed: `cli/lib/statements.ts`.
  */
 import { formatRate } from "./format.js";
-import { catchUpNeedUp, inMask } from "./models/equityMath.js";
+import { catchUpNeedUp, hurdleTiers } from "./models/equityMath.js";
 import {
   distributeEquity,
-  hurdleTiers,
   initialEquityState,
   type EquityWaterfallState,
 } from "./models/equityWaterfall.js";
@@ -20,6 +19,9 @@ import { xirr, type CashFlow } from "./xirr.js";
 
 const BPS = 10_000;
 const WAD = 10n ** 18n;
+
+/** Whether class `j` is in the bitmask `mask`. */
+const inMask = (mask: number, j: number) => ((mask >>> j) & 1) === 1;
 
 // ------------------------------------------------------------------ the waterfall in words
 
@@ -373,10 +375,9 @@ export function equityStatements(
     // The model, run from the state before, must give this statement to the base unit.
     let agreesWithModel = false;
     try {
+      // The model's last tier row holds the remainder, as the event's does.
       const m = distributeEquity(terms, contributed, before, d.amount, d.time);
-      const paid = m.paid.map((row, i) =>
-        i === m.paid.length - 1 ? row.map((x, j) => x + m.remainder[j]) : row,
-      );
+      const paid = m.paid;
       const same = (a: readonly bigint[], b: readonly bigint[]) =>
         a.length === b.length && a.every((x, i) => x === b[i]);
       agreesWithModel =
@@ -432,7 +433,7 @@ export function equityStatements(
           catchUp === undefined
             ? undefined
             : total > 0n &&
-              catchUpNeedUp(BigInt(catchUp.sponsorBps), BigInt(catchUp.targetBps), s, total) === 0n,
+              catchUpNeedUp(total, s, BigInt(catchUp.sponsorBps), BigInt(catchUp.targetBps)) === 0n,
       },
       irr: equityIrrs(facts, distributions.slice(0, k + 1)),
       balances:

@@ -84,9 +84,8 @@ function events(amounts: readonly (readonly [bigint, bigint])[]) {
     const s = EquityWaterfallModel.distributeEquity(TERMS, CONTRIBUTED, state, amount, time);
     statements.push(s);
     state = s.state;
-    const rows = s.paid.map((row, t) =>
-      t === s.paid.length - 1 ? row.map((x, j) => x + s.remainder[j]) : row,
-    );
+    // The last tier's row holds the remainder, in the model as in the event.
+    const rows = s.paid;
     const args: EquityDistributedArgs = {
       period: BigInt(i),
       capitalEvent: false,

@@ -9,7 +9,8 @@ import {
   type EquityFacts,
 } from "../../equity.js";
 import { dealAbi, equityWaterfallAbi, trancheTokenAbi } from "../../generated/abis.js";
-import { hurdleTiers, prefOwedDown } from "../../models/equityWaterfall.js";
+import { hurdleTiers } from "../../models/equityMath.js";
+import { prefOwedDown } from "../../models/equityWaterfall.js";
 import { TrancheKind, type EquityTerms } from "../../types.js";
 
 export interface EquitySnapshotParameters {
