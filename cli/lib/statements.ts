@@ -384,7 +384,14 @@ export class StatementText {
       row("distributed to date", v.distributed),
       ...v.hurdles.map((h) => [
         `hurdle ${formatRate(h.rate)} balance after${h.met ? " (met)" : ""}`,
-        ...h.balances.map((b, j) => (h.metBy[j] ? `${this.amount(b)} met` : this.amount(b))),
+        // Only the LP classes of the hurdle's split have a balance.
+        ...h.balances.map((b, j) =>
+          ((e.terms.tiers[h.tier].classes >>> j) & 1) === 0
+            ? ""
+            : h.metBy[j]
+              ? `${this.amount(b)} met`
+              : this.amount(b),
+        ),
         "",
       ]),
     ];
