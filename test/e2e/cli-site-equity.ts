@@ -30,7 +30,7 @@ import {
   type PeriodStatement,
   type TermSheetJson,
 } from "../../sdk/index.js";
-import { addressOf, CliSession, type DevRole } from "./harness.js";
+import { addressOf, CliSession, expectRawBeside, type DevRole } from "./harness.js";
 
 const PERIOD = 30 * 86_400;
 const HOURS = BigInt(PERIOD / 3_600);
@@ -57,23 +57,6 @@ const CLASSES = [
   { name: "Campus LP common", symbol: "LP", face: 25_000n },
   { name: "Campus Promote", symbol: "GP", face: 5_000n },
 ];
-/** The JSON export's ratio fields (WAD beside a decimal); every other `…Raw` string is an amount in base units. */
-const RATIOS = new Set([
-  "utilization",
-  "rate",
-  "factor",
-  "dscr",
-  "trailingDscr",
-  "ltv",
-  "seniorCurve",
-  "reserveLevel",
-  "breakEvenUtilization",
-  "value",
-  "threshold",
-  "occupancy",
-  "multiple",
-  "lastValue",
-]);
 /** Rent: 5 % of the tenant's reported revenue + 0.01 a GPU (2,048 GPUs) a period. */
 const rentDue = (revenue: string) => (parseUnits(revenue, 6) * 500n) / 10_000n + 20_480_000n;
 
@@ -533,23 +516,7 @@ describe("cascade CLI: a data-center site and its GPU tenant, as an auditor sees
       .and.to.include("1 8.00 % preferred return, by rank: Campus Preferred, Campus LP common")
       .and.to.include("hurdle 15.00 % balance after (met)");
     // Every human figure of the JSON is its raw beside it.
-    let pairs = 0;
-    const agree = (o: unknown): void => {
-      if (Array.isArray(o)) return o.forEach(agree);
-      if (o === null || typeof o !== "object") return;
-      const rec = o as Record<string, unknown>;
-      for (const [k, v] of Object.entries(rec)) {
-        const key = k.slice(0, -3);
-        if (k.endsWith("Raw") && typeof v === "string" && rec[key] !== undefined) {
-          expect(rec[key], k).to.equal(
-            RATIOS.has(key) ? exactRatio(BigInt(v)) : exactAmount(BigInt(v), 6),
-          );
-          pairs++;
-        } else agree(v);
-      }
-    };
-    agree(siteHistory);
-    agree(siteShown);
+    const pairs = expectRawBeside(siteHistory) + expectRawBeside(siteShown);
     expect(pairs).to.be.greaterThan(300);
     expect(siteHistory.totals.rentInByTenant).to.deep.equal([
       {
