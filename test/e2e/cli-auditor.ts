@@ -15,12 +15,7 @@ import { keccak256, parseUnits, toHex, type Address } from "viem";
 
 import { chainFor } from "../../cli/lib/clients.js";
 import { devnetClients, mintDemo, shortDealJson } from "../../cli/lib/devnet.js";
-import {
-  dealAbi,
-  exactRatio,
-  type PeriodStatement,
-  type TermSheetJson,
-} from "../../sdk/index.js";
+import { dealAbi, exactRatio, type PeriodStatement, type TermSheetJson } from "../../sdk/index.js";
 import { addressOf, CliSession, expectRawBeside, type DevRole } from "./harness.js";
 
 /** GPU-hours available in a one-hour period of the devnet fleet (2,048 GPUs). */
