@@ -23,6 +23,21 @@ import {
   type PeriodStatementsReturnType,
 } from "./actions/auditor/periodStatements.js";
 import {
+  equityDistributions,
+  type EquityDistributionsParameters,
+  type EquityDistributionsReturnType,
+} from "./actions/auditor/equityDistributions.js";
+import {
+  equitySnapshot,
+  type EquitySnapshotParameters,
+  type EquitySnapshotReturnType,
+} from "./actions/auditor/equitySnapshot.js";
+import {
+  siteTenants,
+  type SiteTenantsParameters,
+  type SiteTenantsReturnType,
+} from "./actions/auditor/siteTenants.js";
+import {
   trancheLedger,
   type TrancheLedgerParameters,
   type TrancheLedgerReturnType,
@@ -370,6 +385,11 @@ export type CascadeActions = {
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
+  siteTenants: (params: SiteTenantsParameters) => Promise<SiteTenantsReturnType>;
+  equitySnapshot: (params: EquitySnapshotParameters) => Promise<EquitySnapshotReturnType>;
+  equityDistributions: (
+    params: EquityDistributionsParameters,
+  ) => Promise<EquityDistributionsReturnType>;
   deployPriceIndexFeed: (
     params: DeployPriceIndexFeedParameters,
   ) => Promise<DeployPriceIndexFeedReturnType>;
@@ -454,6 +474,9 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
+    siteTenants: (params) => siteTenants(client, params),
+    equitySnapshot: (params) => equitySnapshot(client, params),
+    equityDistributions: (params) => equityDistributions(client, params),
     deployPriceIndexFeed: (params) => deployPriceIndexFeed(client, params),
     publishPriceIndex: (params) => publishPriceIndex(client, params),
     addFleetEntries: (params) => addFleetEntries(client, params),
