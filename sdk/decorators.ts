@@ -23,23 +23,25 @@ import {
   type PeriodStatementsReturnType,
 } from "./actions/auditor/periodStatements.js";
 import {
+  equityDistributions,
+  type EquityDistributionsParameters,
+  type EquityDistributionsReturnType,
+} from "./actions/auditor/equityDistributions.js";
+import {
+  equitySnapshot,
+  type EquitySnapshotParameters,
+  type EquitySnapshotReturnType,
+} from "./actions/auditor/equitySnapshot.js";
+import {
+  siteTenants,
+  type SiteTenantsParameters,
+  type SiteTenantsReturnType,
+} from "./actions/auditor/siteTenants.js";
+import {
   trancheLedger,
   type TrancheLedgerParameters,
   type TrancheLedgerReturnType,
 } from "./actions/auditor/trancheLedger.js";
-import {
-  equityStatements,
-  type EquityStatementsParameters,
-  type EquityStatementsReturnType,
-} from "./actions/auditor/equityStatements.js";
-import {
-  equityWaterfallOf,
-  equityWaterfallSnapshot,
-  type EquityWaterfallOfParameters,
-  type EquityWaterfallOfReturnType,
-  type EquityWaterfallSnapshotParameters,
-  type EquityWaterfallSnapshotReturnType,
-} from "./actions/auditor/equityWaterfallSnapshot.js";
 import {
   deployProtocol,
   type DeployProtocolParameters,
@@ -325,7 +327,11 @@ import {
   type FleetValuationParameters,
   type FleetValuationReturnType,
 } from "./actions/anyone/fleetValuation.js";
-import { siteOf, type SiteOfParameters, type SiteOfReturnType } from "./actions/anyone/siteOf.js";
+import {
+  siteOf,
+  type SiteOfParameters,
+  type SiteOfReturnType,
+} from "./actions/anyone/siteOf.js";
 import {
   tenantsOf,
   type TenantsOfParameters,
@@ -379,11 +385,11 @@ export type CascadeActions = {
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
-  equityWaterfallOf: (params: EquityWaterfallOfParameters) => Promise<EquityWaterfallOfReturnType>;
-  equityWaterfallSnapshot: (
-    params: EquityWaterfallSnapshotParameters,
-  ) => Promise<EquityWaterfallSnapshotReturnType | undefined>;
-  equityStatements: (params: EquityStatementsParameters) => Promise<EquityStatementsReturnType>;
+  siteTenants: (params: SiteTenantsParameters) => Promise<SiteTenantsReturnType>;
+  equitySnapshot: (params: EquitySnapshotParameters) => Promise<EquitySnapshotReturnType>;
+  equityDistributions: (
+    params: EquityDistributionsParameters,
+  ) => Promise<EquityDistributionsReturnType>;
   deployPriceIndexFeed: (
     params: DeployPriceIndexFeedParameters,
   ) => Promise<DeployPriceIndexFeedReturnType>;
@@ -468,9 +474,9 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
-    equityWaterfallOf: (params) => equityWaterfallOf(client, params),
-    equityWaterfallSnapshot: (params) => equityWaterfallSnapshot(client, params),
-    equityStatements: (params) => equityStatements(client, params),
+    siteTenants: (params) => siteTenants(client, params),
+    equitySnapshot: (params) => equitySnapshot(client, params),
+    equityDistributions: (params) => equityDistributions(client, params),
     deployPriceIndexFeed: (params) => deployPriceIndexFeed(client, params),
     publishPriceIndex: (params) => publishPriceIndex(client, params),
     addFleetEntries: (params) => addFleetEntries(client, params),

@@ -3,9 +3,9 @@
  * random LP/GP waterfalls (every tier kind, in any order, with up to three hurdles), classes whose offering failed
  * (no tokens, the sponsor's included), periods of a month, a quarter or a year — run on chain through the SDK, and
  * each amount that reached equity (every period's residual, then capital events deposited once the deal is repaid)
- * through the model (`EquityWaterfallModel.distributeEquity`). Every `EquityDistributed` statement — what each tier
- * paid each class, the state after it, the catch-up progress, its date — and the waterfall's views at the end
- * (`equityWaterfallSnapshot`) must equal the model's to the wei. Seeds are fixed (1…N).
+ * through the model (`EquityWaterfallModel.distributeEquity`). Every `EquityDistributed` statement as the SDK reads
+ * it (`equityDistributions`) — what each tier paid each class, the state after it, the catch-up progress, its date —
+ * and the waterfall's views at the end (`equitySnapshot`) must equal the model's to the wei. Seeds are fixed (1…N).
  */
 import { expect } from "chai";
 import { artifacts } from "hardhat";
@@ -31,8 +31,8 @@ import {
   TrancheKind,
   WAD,
   dealAbi,
-  type EquityStatement,
-  type EquityWaterfallSnapshotReturnType,
+  type EquityDistribution,
+  type EquitySnapshotReturnType,
   type TermSheet,
   type TrancheTerms,
 } from "../../sdk/index.js";
@@ -156,12 +156,15 @@ function randomDeal(r: Rng, now: bigint): TermSheet {
   };
 }
 
-/** The model's statement in the event's shape (`equityStatementFromEvent`). */
+/** An `EquityDistributed` statement as `decodeEquityDistributed` reads it, without where it was logged. */
+type Decoded = Omit<EquityDistribution, "blockNumber" | "transactionHash" | "logIndex">;
+
+/** The model's statement in the event's shape. */
 function asEvent(
   s: EquityWaterfallModel.EquityStatement,
   period: bigint,
   capitalEvent: boolean,
-): EquityStatement {
+): Decoded {
   const hurdles = s.state.classes[0].hurdles.length;
   return {
     period,
@@ -169,7 +172,6 @@ function asEvent(
     time: s.time,
     amount: s.amount,
     paid: s.paid,
-    toClass: s.toClass,
     unreturned: s.state.classes.map((c) => c.unreturned),
     prefOwed: s.state.classes.map((c) => c.prefUnpaid),
     hurdles: Array.from({ length: hurdles }, (_, k) => s.state.classes.map((c) => c.hurdles[k])),
@@ -179,7 +181,7 @@ function asEvent(
 }
 
 /** Each class of a snapshot as the model's `classes` reports it (without the token and its names). */
-function viewsOf(snapshot: EquityWaterfallSnapshotReturnType | undefined) {
+function viewsOf(snapshot: EquitySnapshotReturnType) {
   return snapshot?.classes.map((c) => ({
     contributed: c.contributed,
     returned: c.returned,
@@ -227,12 +229,12 @@ describe("SDK differential: random equity waterfalls, model vs chain", function 
         issued.push((await keeper.closeOffering({ offering })).accepted);
       const contributed = issued.slice(notes);
       classesWithoutTokens += contributed.filter((c) => c === 0n).length;
-      const waterfall = await keeper.equityWaterfallOf({ deal });
+      const waterfall = (await keeper.equitySnapshot({ deal }))?.waterfall as Address;
       expect(waterfall, "the deal's equity waterfall").to.not.equal(undefined);
 
       const equity = terms.equity;
       let state = EquityWaterfallModel.initialEquityState(equity, contributed, terms.start);
-      const expected: EquityStatement[] = [];
+      const expected: Decoded[] = [];
       const run = (amount: bigint, time: bigint, period: bigint, capitalEvent: boolean) => {
         const s = EquityWaterfallModel.distributeEquity(equity, contributed, state, amount, time);
         expected.push(asEvent(s, period, capitalEvent));
@@ -291,11 +293,11 @@ describe("SDK differential: random equity waterfalls, model vs chain", function 
             address: stablecoin,
             abi: mockStablecoinAbi,
             functionName: "approve",
-            args: [waterfall as Address, amount],
+            args: [waterfall, amount],
           });
           await waitForTransactionReceipt(publicClient, { hash: approve });
           const hash = await writeContract(issuer, {
-            address: waterfall as Address,
+            address: waterfall,
             abi: equityWaterfallAbi,
             functionName: "depositCapitalEvent",
             args: [amount],
@@ -308,31 +310,35 @@ describe("SDK differential: random equity waterfalls, model vs chain", function 
       }
 
       // Every statement, as the SDK reads it from the waterfall's events.
-      const read = await keeper.equityStatements({ deal });
-      expect(read.waterfall).to.equal(waterfall);
+      const read = await keeper.equityDistributions({ waterfall });
       expect(read.started?.contributed ?? [], "EquityStarted").to.deep.equal(
         expected.length === 0 ? [] : contributed,
       );
       expect(read.started?.startedAt ?? terms.start).to.equal(terms.start);
       expect(
-        read.statements.map(
-          ({ depositor: _d, blockNumber: _b, transactionHash: _t, logIndex: _l, ...s }) => s,
-        ),
+        read.distributions.map(({ blockNumber: _b, transactionHash: _t, logIndex: _l, ...s }) => s),
       ).to.deep.equal(expected);
-      for (const s of read.statements)
-        expect(s.depositor).to.equal(s.capitalEvent ? issuer.account.address : undefined);
+      expect(read.capitalEvents.map((e) => e.depositor)).to.deep.equal(
+        expected.filter((e) => e.capitalEvent).map(() => issuer.account.address),
+      );
       distributions += expected.length;
 
-      // The waterfall's views and the tokens' distributions.
-      const snapshot = await keeper.equityWaterfallSnapshot({ deal });
+      // The waterfall's views and the tokens' distributions; the preferred return owed now, accrued as a
+      // distribution now would accrue it.
+      const snapshot = await keeper.equitySnapshot({ deal });
       expect(snapshot?.terms).to.deep.equal(equity);
-      expect(snapshot?.noteCount).to.equal(notes);
-      expect(snapshot?.started).to.equal(expected.length > 0);
+      expect(snapshot?.classes[0].tranche).to.equal(notes);
       const model = EquityWaterfallModel.classes(equity, contributed, state);
       expect(viewsOf(snapshot)).to.deep.equal(model);
-      const profit = EquityWaterfallModel.profit(equity, contributed, state);
-      expect(snapshot?.profit).to.deep.equal(profit);
-      if (expected.length > 0) expect(snapshot?.lastAccrual).to.equal(state.lastAccrual);
+      expect(snapshot?.classes.map((c) => c.prefOwedNow)).to.deep.equal(
+        contributed.map((_, j) =>
+          EquityWaterfallModel.prefOwedDown(equity, state, j, snapshot?.time ?? 0n),
+        ),
+      );
+      expect(snapshot?.profit).to.deep.include(
+        EquityWaterfallModel.profit(equity, contributed, state),
+      );
+      expect(snapshot?.lastAccrual).to.equal(expected.length > 0 ? state.lastAccrual : 0n);
       hurdlesMet += model.flatMap((c) => c.hurdlesMet).filter(Boolean).length;
     });
   }
@@ -352,11 +358,9 @@ describe("SDK differential: random equity waterfalls, model vs chain", function 
     const notes = terms.tranches.filter((t) => t.kind === TrancheKind.Note).length;
     const contributed = terms.tranches.slice(notes).map((t) => t.faceAmount);
     // Before any distribution the views read the start: U = H = C, nothing accrued or paid.
-    const snapshot = await keeper.equityWaterfallSnapshot({ deal });
-    expect(snapshot?.started).to.equal(false);
+    const snapshot = await keeper.equitySnapshot({ deal });
     expect(snapshot?.lastAccrual).to.equal(0n);
-    expect(snapshot?.totalSupply).to.equal(contributed.reduce((a, b) => a + b, 0n));
-    expect(snapshot?.tiers.map((t) => t.kind)).to.deep.equal(terms.equity.tiers.map((t) => t.kind));
+    expect(snapshot?.terms).to.deep.equal(terms.equity);
     const start = EquityWaterfallModel.initialEquityState(terms.equity, contributed, terms.start);
     expect(viewsOf(snapshot)).to.deep.equal(
       EquityWaterfallModel.classes(terms.equity, contributed, start),
@@ -364,10 +368,9 @@ describe("SDK differential: random equity waterfalls, model vs chain", function 
     expect(snapshot?.classes.map((c) => c.symbol)).to.deep.equal(
       terms.tranches.slice(notes).map((t) => t.symbol),
     );
-    expect(await keeper.equityStatements({ deal })).to.deep.include({
-      started: undefined,
-      statements: [],
-    });
+    expect(
+      await keeper.equityDistributions({ waterfall: snapshot?.waterfall as Address }),
+    ).to.deep.equal({ started: undefined, distributions: [], capitalEvents: [] });
 
     // A deal whose single equity class takes the residual has no waterfall.
     const single: TermSheet = {
@@ -378,13 +381,7 @@ describe("SDK differential: random equity waterfalls, model vs chain", function 
       (t, i) => t.kind === TrancheKind.Note || i === single.tranches.length - 1,
     );
     const plain = await issuer.createDeal({ factory: protocol.factory, terms: single });
-    expect(await keeper.equityWaterfallOf({ deal: plain.deal })).to.equal(undefined);
-    expect(await keeper.equityWaterfallSnapshot({ deal: plain.deal })).to.equal(undefined);
-    expect(await keeper.equityStatements({ deal: plain.deal })).to.deep.equal({
-      waterfall: undefined,
-      started: undefined,
-      statements: [],
-    });
+    expect(await keeper.equitySnapshot({ deal: plain.deal })).to.equal(undefined);
   });
 
   it("exercised distributions, capital events, classes without tokens and met hurdles", () => {

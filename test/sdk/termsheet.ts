@@ -28,8 +28,7 @@ import {
   cascadeActions,
   CouponType,
   dealAbi,
-  equityWaterfallAbi,
-  equityWaterfallOf,
+  equitySnapshot,
   mockStablecoinAbi,
   offeringAbi,
   riskEngineAbi,
@@ -1923,7 +1922,7 @@ async function onChain() {
         logs: receipt.logs,
       });
       const risk = await read<Address>(deal, dealAbi, "riskEngine");
-      const waterfall = await equityWaterfallOf(publicClient, { deal });
+      const equity = await equitySnapshot(publicClient, { deal });
       const config = await read<{
         priceFeed: Address;
         feedDecimals: number;
@@ -2019,10 +2018,7 @@ async function onChain() {
         },
         tranches,
         // A deal with several equity classes keeps its tiers in its equity waterfall.
-        equity:
-          waterfall === undefined
-            ? NO_EQUITY_WATERFALL
-            : await read<EquityTerms>(waterfall, equityWaterfallAbi, "terms"),
+        equity: equity?.terms ?? NO_EQUITY_WATERFALL,
         site: NO_SITE,
       };
     }
