@@ -6,8 +6,6 @@
  * const { deal } = await cascade.createDeal({ factory, terms });
  * ```
  */
-import type { Address } from "viem";
-
 import type { CascadeClient } from "./client.js";
 import {
   dealSnapshot,
@@ -24,6 +22,21 @@ import {
   type PeriodStatementsParameters,
   type PeriodStatementsReturnType,
 } from "./actions/auditor/periodStatements.js";
+import {
+  equityDistributions,
+  type EquityDistributionsParameters,
+  type EquityDistributionsReturnType,
+} from "./actions/auditor/equityDistributions.js";
+import {
+  equitySnapshot,
+  type EquitySnapshotParameters,
+  type EquitySnapshotReturnType,
+} from "./actions/auditor/equitySnapshot.js";
+import {
+  siteTenants,
+  type SiteTenantsParameters,
+  type SiteTenantsReturnType,
+} from "./actions/auditor/siteTenants.js";
 import {
   trancheLedger,
   type TrancheLedgerParameters,
@@ -321,17 +334,6 @@ import {
   type TenantsOfReturnType,
 } from "./actions/anyone/tenantsOf.js";
 import {
-  equitySnapshot,
-  equityWaterfallOf,
-  type EquitySnapshotParameters,
-  type EquitySnapshotReturnType,
-} from "./actions/auditor/equitySnapshot.js";
-import {
-  equityStatements,
-  type EquityStatementsParameters,
-  type EquityStatementsReturnType,
-} from "./actions/auditor/equityStatements.js";
-import {
   depositCapitalEvent,
   type DepositCapitalEventParameters,
   type DepositCapitalEventReturnType,
@@ -384,6 +386,11 @@ export type CascadeActions = {
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
+  siteTenants: (params: SiteTenantsParameters) => Promise<SiteTenantsReturnType>;
+  equitySnapshot: (params: EquitySnapshotParameters) => Promise<EquitySnapshotReturnType>;
+  equityDistributions: (
+    params: EquityDistributionsParameters,
+  ) => Promise<EquityDistributionsReturnType>;
   deployPriceIndexFeed: (
     params: DeployPriceIndexFeedParameters,
   ) => Promise<DeployPriceIndexFeedReturnType>;
@@ -432,12 +439,6 @@ export type CascadeActions = {
   fleetValuation: (params: FleetValuationParameters) => Promise<FleetValuationReturnType>;
   siteOf: (params: SiteOfParameters) => Promise<SiteOfReturnType>;
   tenantsOf: (params: TenantsOfParameters) => Promise<TenantsOfReturnType>;
-  equityWaterfallOf: (params: {
-    deal: Address;
-    blockNumber?: bigint;
-  }) => Promise<Address | undefined>;
-  equitySnapshot: (params: EquitySnapshotParameters) => Promise<EquitySnapshotReturnType>;
-  equityStatements: (params: EquityStatementsParameters) => Promise<EquityStatementsReturnType>;
   depositCapitalEvent: (
     params: DepositCapitalEventParameters,
   ) => Promise<DepositCapitalEventReturnType>;
@@ -477,6 +478,9 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
+    siteTenants: (params) => siteTenants(client, params),
+    equitySnapshot: (params) => equitySnapshot(client, params),
+    equityDistributions: (params) => equityDistributions(client, params),
     deployPriceIndexFeed: (params) => deployPriceIndexFeed(client, params),
     publishPriceIndex: (params) => publishPriceIndex(client, params),
     addFleetEntries: (params) => addFleetEntries(client, params),
@@ -515,9 +519,6 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     fleetValuation: (params) => fleetValuation(client, params),
     siteOf: (params) => siteOf(client, params),
     tenantsOf: (params) => tenantsOf(client, params),
-    equityWaterfallOf: (params) => equityWaterfallOf(client, params),
-    equitySnapshot: (params) => equitySnapshot(client, params),
-    equityStatements: (params) => equityStatements(client, params),
     depositCapitalEvent: (params) => depositCapitalEvent(client, params),
     priceFeedSnapshot: (params) => priceFeedSnapshot(client, params),
     waiverBallot: (params) => waiverBallot(client, params),

@@ -8,10 +8,15 @@
  * printed: `cli/lib/statements.ts`; the rules it documents: docs/statements.md.
  */
 import type { PeriodRecord } from "./actions/auditor/periodStatements.js";
+import type { ReportStatus } from "./actions/auditor/reportStatus.js";
+import type { EquityFacts, EquityStatementView } from "./equity.js";
 import { statementBalances } from "./models/deal.js";
+import { metricValue } from "./models/risk.js";
 import {
+  CapacityUnit,
   DealStatus,
   dealStatusName,
+  RiskMetric,
   TrancheKind,
   TriggerEffect,
   type Address,
@@ -22,10 +27,10 @@ import {
 
 /** What a deal's statements need beyond its records: fixed at creation, and (for losses) the tranches now. */
 export interface StatementFacts {
-  /** Tranche symbols by rank: the notes, then the equity (one class, or several under an equity waterfall). */
+  /** Tranche symbols by rank: the notes, then the equity class (or classes, with an equity waterfall). */
   symbols: readonly string[];
-  /** How many tranches are notes (default: every tranche but the last). */
-  notes?: number;
+  /** The notes: tranches 0 – noteCount − 1 (default: every tranche but the last). */
+  noteCount?: number;
   /** Tokens issued per tranche when the offerings settled (a note's principal before period 1). */
   issued: readonly bigint[];
   periodCount: number;
@@ -41,20 +46,30 @@ export interface StatementFacts {
   /** The deal's covenants, in term-sheet order. */
   triggers: readonly TriggerTerms[];
   /**
-   * The equity token, or the equity waterfall of a deal with several equity classes: a residual paid to it went to
-   * equity, else it was credited to the issuer.
+   * What takes the residual: the equity token, or the equity waterfall of a deal with several equity classes. A
+   * residual paid to it went to equity, else it was credited to the issuer.
    */
   equityToken: Address;
+  /** The deal's capacity unit (`CapacityUnit`; GPU-hours when undefined). */
+  unit?: number;
+  /** The deal's capacity × hours in a period, in its unit (`RiskEngine` config `capacity`): occupancy's denominator. */
+  capacity?: bigint;
+  /** Each period's report at the oracle, by period (`dealSnapshot.reports`): a reported period's facility figures. */
+  reports?: readonly PeriodReportFigures[];
+  /**
+   * A deal with an equity waterfall: its facts and every distribution of it as a statement (`equityStatements`), in
+   * order; a period carries the one its residual made (same transaction).
+   */
+  equity?: { facts: EquityFacts; statements: readonly EquityStatementView[] };
   /** A tenant deal's site (`Deal.site`), named by its rent rows; the zero address or undefined: none. */
   site?: Address;
+  /** A site's tenant deals (`Deal.tenants`), in the order the factory registered them: its rent-in columns. */
+  tenants?: readonly Address[];
   /** The tranches now (`Deal.tranche(i)`), for the losses of a defaulted deal; optional. */
   current?: readonly { outstanding: bigint; arrears: bigint; writtenDown: bigint }[];
 }
 
-/**
- * The facts of a deal created from `terms`, with `issued[i]` tokens of tranche i and its equity token (or its equity
- * waterfall, with several equity classes).
- */
+/** The facts of a deal created from `terms`, with `issued[i]` tokens of tranche i and its equity token. */
 export function statementFacts(
   terms: Pick<
     TermSheet,
@@ -72,7 +87,7 @@ export function statementFacts(
 ): StatementFacts {
   return {
     symbols: terms.tranches.map((t) => t.symbol),
-    notes: terms.tranches.filter((t) => t.kind === TrancheKind.Note).length,
+    noteCount: terms.tranches.filter((t) => t.kind === TrancheKind.Note).length,
     issued,
     periodCount: terms.periodCount,
     start: terms.start,
@@ -86,9 +101,18 @@ export function statementFacts(
   };
 }
 
-/** How many of a deal's tranches are notes: tranches 0 – notes − 1; the equity classes follow. */
-export function noteCountOf(facts: Pick<StatementFacts, "symbols" | "notes">): number {
-  return facts.notes ?? facts.symbols.length - 1;
+/** The figures of a period's report the statements show (capacity in the deal's unit; zero: not stated). */
+export type PeriodReportFigures = Pick<
+  ReportStatus,
+  "gpuHoursAvailable" | "gpuHoursBilled" | "revenue" | "energyKwh" | "pue" | "appraisal"
+>;
+
+/** The final report a reported period used, with its occupancy. */
+export interface PeriodReportView extends PeriodReportFigures {
+  /** `CapacityUnit` of the figures: GPU-hours or kWh of IT load. */
+  unit: number;
+  /** Capacity billed / the deal's capacity over the period (WAD, rounded down, as the Occupancy covenant); undefined without it. */
+  occupancy: bigint | undefined;
 }
 
 /**
@@ -123,7 +147,10 @@ export interface StatementRow {
   kind: StepKind;
   /** The note (interest and principal rows) or the equity (a residual paid to it); undefined otherwise. */
   tranche: number | undefined;
-  /** The tenant deal of a `rentIn` row, the site of a `siteRent` row; undefined otherwise. */
+  /**
+   * The tenant deal of a `rentIn` row, the site of a `siteRent` row, the equity waterfall a `residual` row paid;
+   * undefined otherwise.
+   */
   deal: Address | undefined;
   /** `in`: cash the waterfall gained (or, for the senior-interest draws, that paid the row above); `out`: a payment. */
   direction: "in" | "out";
@@ -228,10 +255,44 @@ export interface PeriodView {
   fired: TriggerEvent[];
   cured: TriggerEvent[];
   reconciliation: Reconciliation;
+  /** The final report the period used (a reported period of a deal whose `facts.reports` are known). */
+  report: PeriodReportView | undefined;
+  /** The equity statement of the period's residual (a deal with an equity waterfall, when it paid one). */
+  equity: EquityStatementView | undefined;
 }
 
 const sum = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** The deal's note count: `facts.noteCount`, else every tranche but the last. */
+export function notesOf(facts: Pick<StatementFacts, "symbols" | "noteCount">): number {
+  return facts.noteCount ?? facts.symbols.length - 1;
+}
+
+/** The report `record`'s period used, from `facts.reports`: undefined for an unreported period or without reports. */
+function reportOf(record: PeriodRecord, facts: StatementFacts): PeriodReportView | undefined {
+  const r = facts.reports?.[Number(record.statement.period)];
+  if (!record.statement.reported || r === undefined) return undefined;
+  return {
+    gpuHoursAvailable: r.gpuHoursAvailable,
+    gpuHoursBilled: r.gpuHoursBilled,
+    revenue: r.revenue,
+    energyKwh: r.energyKwh,
+    pue: r.pue,
+    appraisal: r.appraisal,
+    unit: facts.unit ?? CapacityUnit.GpuHours,
+    occupancy:
+      facts.capacity === undefined
+        ? undefined
+        : metricValue(RiskMetric.Occupancy, record.statement.metrics, {
+            revenue: r.revenue,
+            pledgedShareBps: 0,
+            reported: true,
+            gpuHoursBilled: r.gpuHoursBilled,
+            capacity: facts.capacity,
+          }),
+  };
+}
 
 /**
  * Each note's principal before `record`'s period, from its principal after the previous period (`previous`, the notes'
@@ -436,8 +497,10 @@ function rowsOf(
     if (trap) add("cashTrapped", { paid: s.reserveTrapped, reserveChange: s.reserveTrapped });
   }
   const toEquity = s.residualRecipient.toLowerCase() === facts.equityToken.toLowerCase();
+  const classes = facts.symbols.length - notesOf(facts);
   add("residual", {
-    tranche: toEquity ? noteCountOf(facts) : undefined,
+    tranche: toEquity && classes === 1 ? notes : undefined,
+    deal: toEquity && classes > 1 ? facts.equityToken : undefined,
     paid: s.residualPaid,
   });
   return rows;
@@ -534,8 +597,13 @@ export interface DealHistory {
   periods: PeriodView[];
   /** Per note, once the deal has lost principal (and `facts.current` is known); undefined otherwise. */
   losses: NoteLoss[] | undefined;
-  /** Principal written off the equity (its par) once any note lost principal. */
+  /** Principal written off the equity (its par, every class's) once any note lost principal. */
   equityWrittenOff: bigint;
+  /**
+   * A deal with an equity waterfall: its distributions that are no period's residual — capital events, and what a
+   * clean-up call or recoveries after the last period left for equity — in order.
+   */
+  equityOutsidePeriods: EquityStatementView[];
 }
 
 /**
@@ -544,8 +612,14 @@ export interface DealHistory {
  * @throws RangeError when the records skip a period or do not add up to the deal's principal.
  */
 export function dealHistory(records: readonly PeriodRecord[], facts: StatementFacts): DealHistory {
-  const notes = noteCountOf(facts);
+  const notes = notesOf(facts);
   let previous = facts.issued.slice(0, notes);
+  const equityByTx = new Map(
+    (facts.equity?.statements ?? [])
+      .filter((e) => !e.distribution.capitalEvent)
+      .map((e) => [e.distribution.transactionHash.toLowerCase(), e]),
+  );
+  const joined = new Set<EquityStatementView>();
   let status: number = DealStatus.Active;
   const periods: PeriodView[] = [];
   records.forEach((record, k) => {
@@ -585,6 +659,12 @@ export function dealHistory(records: readonly PeriodRecord[], facts: StatementFa
         : DealStatus.Defaulted
       : s.mode;
     const t = triggersOf(record, facts, index + 1);
+    const equity = equityByTx.get(record.transactionHash.toLowerCase());
+    if (equity !== undefined) joined.add(equity);
+    const reconciliation = reconciliationOf(record, rows);
+    // The residual the waterfall received is the period's residual, to the base unit.
+    if (equity !== undefined && equity.distribution.amount !== s.residualPaid)
+      reconciliation.balances = false;
     periods.push({
       index,
       number: index + 1,
@@ -603,21 +683,27 @@ export function dealHistory(records: readonly PeriodRecord[], facts: StatementFa
       triggers: t.views,
       fired: t.fired,
       cured: t.cured,
-      reconciliation: reconciliationOf(record, rows),
+      reconciliation,
+      report: reportOf(record, facts),
+      equity,
     });
     previous = [...s.outstanding];
     status = statusAfter;
   });
-  return { periods, ...lossesOf(periods, facts) };
+  return {
+    periods,
+    ...lossesOf(periods, facts),
+    equityOutsidePeriods: (facts.equity?.statements ?? []).filter((e) => !joined.has(e)),
+  };
 }
 
 function lossesOf(
   periods: readonly PeriodView[],
   facts: StatementFacts,
 ): Pick<DealHistory, "losses" | "equityWrittenOff"> {
-  const notes = noteCountOf(facts);
+  const notes = notesOf(facts);
   const writeDowns = periods.flatMap((p) => p.record.writeDowns);
-  const equityWrittenOff = sum(writeDowns.filter((w) => w.tranche === notes).map((w) => w.amount));
+  const equityWrittenOff = sum(writeDowns.filter((w) => w.tranche >= notes).map((w) => w.amount));
   const current = facts.current;
   const last = periods[periods.length - 1];
   const lost =
@@ -660,6 +746,10 @@ export interface HistoryTotals extends Omit<Reconciliation, "balances"> {
   reserveEnd: bigint;
   /** Collections left undistributed after the last period of the range. */
   collectionsCarried: bigint;
+  /** A site: the rent received over the range by tenant deal, in the order each first paid (`deal` undefined: unattributed). */
+  rentInByTenant: { deal: Address | undefined; amount: bigint }[];
+  /** A deal with an equity waterfall: what the periods' residuals paid each equity class; undefined otherwise. */
+  equityToClass: bigint[] | undefined;
   /** Every period balances, and reserveStart + topped up + trapped − released − drawn = reserveEnd. */
   balances: boolean;
 }
@@ -693,6 +783,16 @@ export function historyTotals(periods: readonly PeriodView[]): HistoryTotals {
   };
   const reserveStart = first.reserveBefore;
   const reserveEnd = last.record.statement.reserveAfter;
+  const byTenant = new Map<string, { deal: Address | undefined; amount: bigint }>();
+  for (const p of periods)
+    for (const r of p.rows.filter((row) => row.kind === "rentIn")) {
+      const key = r.deal?.toLowerCase() ?? "";
+      const t = byTenant.get(key) ?? { deal: r.deal, amount: 0n };
+      t.amount += r.paid;
+      byTenant.set(key, t);
+    }
+  const withEquity = periods.map((p) => p.equity).filter((e) => e !== undefined);
+  const classes = withEquity[0]?.toClass.length ?? 0;
   return {
     ...t,
     from: first.number,
@@ -703,6 +803,11 @@ export function historyTotals(periods: readonly PeriodView[]): HistoryTotals {
     reserveStart,
     reserveEnd,
     collectionsCarried: last.record.statement.collectionsCarried,
+    rentInByTenant: [...byTenant.values()],
+    equityToClass:
+      withEquity.length === 0
+        ? undefined
+        : Array.from({ length: classes }, (_, j) => sum(withEquity.map((e) => e.toClass[j]))),
     balances:
       periods.every((p) => p.reconciliation.balances) &&
       t.inflow === t.paid &&

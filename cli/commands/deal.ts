@@ -6,8 +6,15 @@ import type { Address } from "viem";
 import { getCode } from "viem/actions";
 
 import {
+  bpsText,
   DealStatus,
   dealHistory,
+  EquityTier,
+  equityTierKindName,
+  formatRate,
+  formatRatio,
+  equityIrrs,
+  equityStatements,
   describeCovenant,
   exactAmount,
   exactRatio,
@@ -20,8 +27,14 @@ import {
   type CascadeClient,
   type DealRecord,
   type DealSnapshotReturnType,
+  type EquityDistributionsReturnType,
+  type EquityFacts,
+  type EquitySnapshotReturnType,
+  type EquityStatementView,
+  type EquityWaterfallSnapshot,
   type OfferingProgressReturnType,
   type RiskSnapshotReturnType,
+  type SiteTenantsReturnType,
   type StatementFacts,
   type TermSheetJson,
 } from "../../sdk/index.js";
@@ -29,7 +42,14 @@ import { parseAddress, toJson, UsageError } from "../lib/args.js";
 import { Context, type GlobalOptions } from "../lib/context.js";
 import { chainTime, decimalsOf, iso } from "../lib/deals.js";
 import { emit, keyValues, money, print, table, withProgress } from "../lib/output.js";
-import { factorText, historyCsv, historyJson, StatementText } from "../lib/statements.js";
+import {
+  factorText,
+  historyCsv,
+  historyJson,
+  irrText,
+  unitWords,
+  StatementText,
+} from "../lib/statements.js";
 
 interface CreateOptions {
   name?: string;
@@ -190,6 +210,11 @@ async function create(ctx: Context, file: string, o: CreateOptions) {
   });
 }
 
+/** `{ [key]: human amount, [key + "Raw"]: base units }`. */
+function pair(key: string, units: bigint, decimals: number) {
+  return { [key]: exactAmount(units, decimals), [`${key}Raw`]: units };
+}
+
 /** The bits of a mask, as a list of trigger indexes. */
 function bitsOf(mask: bigint): number[] {
   const out: number[] = [];
@@ -197,18 +222,16 @@ function bitsOf(mask: bigint): number[] {
   return out;
 }
 
-/**
- * A deal's statement facts, from its snapshot and its risk engine's (read at the same block); `waterfall`: its equity
- * waterfall, when it has several equity classes.
- */
+/** A deal's statement facts, from its snapshot and its risk engine's (read at the same block). */
 function factsOf(
   s: DealSnapshotReturnType,
   risk: RiskSnapshotReturnType,
-  waterfall?: Address,
+  equity: EquityRead | undefined,
 ): StatementFacts {
+  const noteCount = s.tranches.filter((t) => t.kind === TrancheKind.Note).length;
   return {
     symbols: s.tranches.map((t) => t.symbol),
-    notes: s.tranches.filter((t) => t.kind === TrancheKind.Note).length,
+    noteCount,
     issued: s.tranches.map((t) => t.issued),
     periodCount: Number(s.periodCount),
     start: s.start,
@@ -225,7 +248,15 @@ function factsOf(
       cures: t.cures,
       threshold: t.threshold,
     })),
-    equityToken: waterfall ?? s.tranches[s.tranches.length - 1].token,
+    // A residual goes to the equity token, or to the equity waterfall of a deal with several classes.
+    equityToken: equity?.snapshot.waterfall ?? s.tranches[noteCount].token,
+    site: s.site?.site,
+    tenants: s.tenants,
+    unit: s.oracleTerms.unit,
+    capacity: risk.config.capacity,
+    reports: s.reports,
+    equity:
+      equity === undefined ? undefined : { facts: equity.facts, statements: equity.statements },
     current: s.tranches.map((t) => ({
       outstanding: t.outstanding,
       arrears: t.arrears,
@@ -234,7 +265,50 @@ function factsOf(
   };
 }
 
-/** Everything `deal show` and `deal history` read, at one block: snapshot, risk engine, statements, decimals. */
+/** A deal's equity waterfall as `deal show` and `deal history` read it: its views, its events, its statements. */
+interface EquityRead {
+  snapshot: EquityWaterfallSnapshot;
+  distributions: EquityDistributionsReturnType;
+  /** The snapshot's facts, contributions and clock as `EquityStarted` recorded them once it started. */
+  facts: EquityFacts;
+  statements: EquityStatementView[];
+}
+
+/** A deal's equity waterfall and its statements, or undefined for a deal whose one equity class takes the residual. */
+async function readEquity(
+  reader: ReturnType<Context["reader"]>,
+  snapshot: EquitySnapshotReturnType,
+  fromBlock: bigint | undefined,
+  toBlock: bigint,
+): Promise<EquityRead | undefined> {
+  if (snapshot === undefined) return undefined;
+  const distributions = await reader.equityDistributions({
+    waterfall: snapshot.waterfall,
+    fromBlock,
+    toBlock,
+  });
+  const started = distributions.started;
+  const facts: EquityFacts =
+    started === undefined
+      ? snapshot.facts
+      : { ...snapshot.facts, contributed: started.contributed, start: started.startedAt };
+  return {
+    snapshot,
+    distributions,
+    facts,
+    statements: equityStatements(distributions.distributions, facts),
+  };
+}
+
+/** The address book's deal names, by lowercase address. */
+function dealNames(ctx: Context): Map<string, string> {
+  return new Map(Object.values(ctx.deployment.deals).map((d) => [d.deal.toLowerCase(), d.name]));
+}
+
+/**
+ * Everything `deal show` and `deal history` read, at one block: snapshot, risk engine, statements, decimals, the
+ * equity waterfall's statements, and for a site its tenants with the rent received from each.
+ */
 async function readDeal(ctx: Context, ref: string) {
   const { address, record } = await ctx.deal(ref);
   const reader = ctx.reader();
@@ -245,15 +319,162 @@ async function readDeal(ctx: Context, ref: string) {
     reader.dealSnapshot({ deal: address, blockNumber, fromBlock }),
     reader.riskSnapshot({ deal: address, blockNumber, fromBlock }),
     reader.periodStatements({ deal: address, fromBlock, toBlock: blockNumber }),
-    reader.equityWaterfallOf({ deal: address, blockNumber }),
+    reader.equitySnapshot({ deal: address, blockNumber }),
   ]);
-  const decimals = await decimalsOf(client, snapshot.stablecoin);
-  const facts = factsOf(snapshot, risk, waterfall);
+  const [decimals, tenants, equity] = await Promise.all([
+    decimalsOf(client, snapshot.stablecoin),
+    snapshot.tenants.length === 0
+      ? Promise.resolve(undefined)
+      : reader.siteTenants({ deal: address, blockNumber, fromBlock }),
+    readEquity(reader, waterfall, fromBlock, blockNumber),
+  ]);
+  const facts = factsOf(snapshot, risk, equity);
   const history = dealHistory(records, facts);
-  return { address, record, client, blockNumber, snapshot, risk, facts, history, decimals };
+  const text = new StatementText(facts, decimals, dealNames(ctx));
+  return {
+    address,
+    record,
+    client,
+    blockNumber,
+    snapshot,
+    risk,
+    facts,
+    history,
+    decimals,
+    tenants,
+    equity,
+    text,
+  };
+}
+
+/** A tenant's site and rent: terms, paid to date (Σ the statements' rent paid) and arrears now. */
+function siteLink(read: Awaited<ReturnType<typeof readDeal>>) {
+  const { snapshot: s, history: h, text } = read;
+  if (s.site === undefined) return undefined;
+  const paid = h.periods.reduce((a, p) => a + p.record.statement.rentPaid, 0n);
+  return { rent: s.site, paid, terms: text.rentTerms(s.site, s.oracleTerms.unit) };
+}
+
+/**
+ * A deal's equity waterfall for `deal show`: its tiers in words and each class's state (contributed, returned,
+ * preferred return owed now, distributed, multiple, hurdles, realized IRR), the catch-up's progress — as text blocks
+ * and as JSON (amounts with their base units beside them).
+ */
+function equityShow(e: EquityRead, text: StatementText) {
+  const s = e.snapshot;
+  const d = text.decimals;
+  const irr = equityIrrs(e.facts, e.distributions.distributions);
+  const last = e.statements[e.statements.length - 1];
+  const catchUp = s.terms.tiers.find((t) => t.kind === EquityTier.CatchUp);
+  const sponsor = s.classes[s.terms.sponsorClass];
+  const hurdleName = (k: number) => `hurdle ${formatRate(s.hurdles[k].rate)}`;
+  const json = {
+    waterfall: s.waterfall,
+    sponsor: sponsor?.symbol ?? null,
+    splits: s.splits ?? null,
+    tiers: s.tiers.map((t) => ({
+      tier: t.index + 1,
+      kind: equityTierKindName(t.kind),
+      words: t.words,
+    })),
+    classes: s.classes.map((c) => ({
+      class: c.symbol,
+      name: c.name,
+      tranche: c.tranche,
+      token: c.token,
+      ...pair("contributed", c.contributed, d),
+      ...pair("returned", c.returned, d),
+      ...pair("unreturned", c.unreturned, d),
+      ...pair("prefOwed", c.prefOwed, d),
+      ...pair("prefOwedNow", c.prefOwedNow, d),
+      ...pair("distributed", c.distributed, d),
+      multiple: exactRatio(c.multiple),
+      multipleRaw: c.multiple,
+      hurdles: c.hurdleBalances.map((b, k) => ({
+        hurdle: k + 1,
+        rate: exactRatio(s.hurdles[k].rate),
+        rateRaw: s.hurdles[k].rate,
+        ...pair("balance", b, d),
+        met: c.hurdlesMet[k],
+      })),
+      irr: irr.classes[c.index] ?? null,
+    })),
+    hurdles: s.hurdles.map((h, k) => ({
+      hurdle: k + 1,
+      tier: h.tier + 1,
+      rate: exactRatio(h.rate),
+      rateRaw: h.rate,
+      met: h.met,
+    })),
+    profit: {
+      ...pair("total", s.profit.total, d),
+      ...pair("sponsor", s.profit.sponsor, d),
+      sponsorShare: exactAmount(s.profit.sponsorShareBps, 4),
+      sponsorShareBps: Number(s.profit.sponsorShareBps),
+    },
+    catchUp:
+      catchUp === undefined
+        ? null
+        : { targetBps: catchUp.targetBps, reached: last?.catchUp.reached ?? false },
+    irr: { lp: irr.lp ?? null, sponsor: irr.sponsor ?? null },
+    lastAccrual: s.lastAccrual === 0n ? null : iso(s.lastAccrual),
+    distributions: e.statements.length,
+    ...pair(
+      "distributed",
+      e.statements.reduce((a, v) => a + v.distribution.amount, 0n),
+      d,
+    ),
+  };
+  const blocks = [
+    `equity waterfall ${s.waterfall} · sponsor ${sponsor?.symbol ?? "?"} · ${e.statements.length} distribution` +
+      `${e.statements.length === 1 ? "" : "s"}` +
+      (s.splits === undefined ? "" : ` · splits ${s.splits}`),
+    ...s.tiers.map((t) => `  ${t.index + 1}. ${t.words}`),
+    table(
+      [
+        "class",
+        "contributed",
+        "returned",
+        "pref owed now",
+        "distributed",
+        "multiple",
+        ...s.hurdles.map((_, k) => hurdleName(k)),
+        "realized IRR",
+      ],
+      s.classes.map((c) => [
+        `${c.symbol}${c.index === s.terms.sponsorClass ? " (sponsor)" : ""}`,
+        text.amount(c.contributed),
+        text.amount(c.returned),
+        text.amount(c.prefOwedNow),
+        text.amount(c.distributed),
+        formatRatio(c.multiple, { style: "multiple", rounding: "down" }),
+        ...c.hurdleBalances.map((b, k) =>
+          c.hurdlesMet[k]
+            ? "met"
+            : ((s.terms.tiers[s.hurdles[k].tier].classes >>> c.index) & 1) === 1
+              ? text.amount(b)
+              : "",
+        ),
+        irrText(irr.classes[c.index]),
+      ]),
+    ),
+    `realized IRR to date: LP ${irrText(irr.lp)} · sponsor ${irrText(irr.sponsor)}` +
+      (catchUp === undefined
+        ? ""
+        : ` · catch-up: the sponsor holds ${bpsText(Number(s.profit.sponsorShareBps))} of ` +
+          `${text.usd(s.profit.total)} profit (target ${bpsText(catchUp.targetBps)}` +
+          `${last?.catchUp.reached ? ", reached" : ""})`),
+  ];
+  return { json, text: blocks };
+}
+
+/** A site's tenants, each with its rent terms and the rent received from it to date. */
+function tenantLinks(tenants: SiteTenantsReturnType | undefined, text: StatementText) {
+  return (tenants?.tenants ?? []).map((t) => ({ ...t, terms: text.rentTerms(t.rent, t.unit) }));
 }
 
 async function show(ctx: Context, ref: string) {
+  const read = await readDeal(ctx, ref);
   const {
     record,
     client,
@@ -263,8 +484,18 @@ async function show(ctx: Context, ref: string) {
     facts,
     history,
     decimals: d,
-  } = await readDeal(ctx, ref);
-  const text = new StatementText(facts, d);
+    text,
+  } = read;
+  const site = siteLink(read);
+  const tenants = tenantLinks(read.tenants, text);
+  const equity = read.equity === undefined ? undefined : equityShow(read.equity, text);
+  const unit = unitWords(s.oracleTerms.unit);
+  const capacity = {
+    unit: unit.hours,
+    units: s.oracleTerms.fleetGpus,
+    unitsName: unit.many,
+    perPeriod: risk.config.capacity,
+  };
   const reason = statusReason(s.status, risk.activeMask, history, facts);
   const offerings: OfferingProgressReturnType | undefined =
     s.status === DealStatus.Offering
@@ -321,6 +552,7 @@ async function show(ctx: Context, ref: string) {
     },
     recoveries: exactAmount(s.recoveries, d),
     residualOwed: exactAmount(s.residualOwed, d),
+    capacity: text.capacity(capacity.units, capacity.perPeriod, s.oracleTerms.unit),
     keeperBounty: exactAmount(s.keeperBounty, d),
     tranches: s.tranches.map((t) => ({
       symbol: t.symbol,
@@ -401,6 +633,48 @@ async function show(ctx: Context, ref: string) {
       lastValue: t.lastValue === undefined ? null : exactRatio(t.lastValue),
       lastValueRaw: t.lastValue ?? null,
     })),
+    capacity,
+    siteLink:
+      site === undefined
+        ? null
+        : {
+            site: site.rent.site,
+            name: read.text.names.get(site.rent.site.toLowerCase()) ?? null,
+            terms: site.terms,
+            rentBps: site.rent.rentBps,
+            ...pair("rentPerUnit", site.rent.rentPerUnit, d),
+            capacity: site.rent.capacity,
+            ...pair("fixedRentPerPeriod", site.rent.fixedRentPerPeriod, d),
+            ...pair("rentPaid", site.paid, d),
+            ...pair("rentArrears", site.rent.rentArrears, d),
+          },
+    tenantLinks:
+      read.tenants === undefined
+        ? null
+        : {
+            ...pair("received", read.tenants.received, d),
+            ...pair("pending", read.tenants.pending, d),
+            tenants: tenants.map((t) => ({
+              tenant: t.deal,
+              name: read.text.names.get(t.deal.toLowerCase()) ?? null,
+              terms: t.terms,
+              rentBps: t.rent.rentBps,
+              ...pair("rentPerUnit", t.rent.rentPerUnit, d),
+              capacity: t.rent.capacity,
+              unit: unitWords(t.unit).many,
+              ...pair("received", t.received, d),
+              ...pair("pending", t.pending, d),
+              ...pair("rentArrears", t.rent.rentArrears, d),
+              receipts: t.receipts.map((r) => ({
+                sitePeriod: Number(r.sitePeriod) + 1,
+                tenantPeriod: Number(r.tenantPeriod) + 1,
+                ...pair("amount", r.amount, d),
+                blockNumber: r.blockNumber,
+                transactionHash: r.transactionHash,
+              })),
+            })),
+          },
+    equity: equity?.json ?? null,
     offerings:
       offerings?.offerings.map((o) => ({
         ...o,
@@ -441,26 +715,30 @@ async function show(ctx: Context, ref: string) {
           ["stablecoin", s.stablecoin],
           ["start", iso(s.start)],
           ["final maturity", iso(s.finalMaturity)],
+          ["capacity", human.capacity],
           ["next period", `${s.nextPeriod} of ${s.periodCount}`],
           ["ready", s.readyPeriod.ready ? `period ${s.readyPeriod.period}` : "no"],
           ["collections held", text.amount(s.collections)],
-          ...(s.site === undefined
+          ...(site === undefined
             ? []
-            : [
+            : ([
+                ["site", text.deal(site.rent.site)],
+                ["rent terms", site.terms],
                 [
-                  "site (rent, first)",
-                  `${s.site.site} · ${(s.site.rentBps / 100).toFixed(2)} % of revenue + ` +
-                    `${text.amount(s.site.fixedRentPerPeriod)} a period · arrears ${text.amount(s.site.rentArrears)}`,
-                ] as [string, string],
-              ]),
-          ...(s.tenants.length === 0
+                  "rent",
+                  `paid ${text.amount(site.paid)} to date · arrears ${text.amount(site.rent.rentArrears)}`,
+                ],
+              ] as const)),
+          ...(read.tenants === undefined
             ? []
-            : [
+            : ([
                 [
                   "tenants",
-                  `${s.tenants.join(", ")} · rent pending ${text.amount(s.pendingRent)}`,
-                ] as [string, string],
-              ]),
+                  `${tenants.length} tenant deal${tenants.length === 1 ? "" : "s"} · rent received ` +
+                    `${text.amount(read.tenants.received)} to date · ${text.amount(read.tenants.pending)} ` +
+                    "for the next period",
+                ],
+              ] as const)),
           ["reserve", `${text.amount(s.reserve.balance)} of ${text.amount(s.reserve.target)}`],
           [
             "fees owed",
@@ -516,6 +794,20 @@ async function show(ctx: Context, ref: string) {
         ]),
       ),
     );
+    if (equity !== undefined) for (const block of equity.text) print(block);
+    if (tenants.length > 0)
+      print(
+        table(
+          ["tenant", "rent terms", "received to date", "next period", "tenant's arrears"],
+          tenants.map((t) => [
+            text.deal(t.deal),
+            t.terms,
+            text.amount(t.received),
+            text.amount(t.pending),
+            text.amount(t.rent.rentArrears),
+          ]),
+        ),
+      );
     if (triggerRows.length > 0)
       print(
         table(
@@ -602,7 +894,7 @@ async function history(ctx: Context, ref: string, o: HistoryOptions) {
   const lastN = to ?? done;
   const periods = h.periods.slice(first - 1, lastN);
   const totals = periods.length > 0 ? historyTotals(periods) : undefined;
-  const text = new StatementText(facts, d);
+  const text = read.text;
   const reason = statusReason(s.status, read.risk.activeMask, h, facts);
 
   if (o.csv !== undefined && o.csv !== false) {
@@ -637,6 +929,12 @@ async function history(ctx: Context, ref: string, o: HistoryOptions) {
     if (totals) {
       print(`\nTotals of periods ${totals.from}–${totals.to}`);
       print(text.totals(totals));
+    }
+    if (h.equityOutsidePeriods.length > 0) {
+      print(
+        "\nEquity distributions that are no period's residual (capital events, clean-up, recoveries)",
+      );
+      for (const v of h.equityOutsidePeriods) print(text.equity(v).join("\n"));
     }
     const losses = text.losses(h);
     if (losses.length > 0) print(`\n${losses.join("\n")}`);

@@ -6,20 +6,31 @@
  * (`sdk/format.ts`, docs/statements.md).
  */
 import {
+  CapacityUnit,
+  bpsText,
   covenantTest,
   DealStatus,
   dealStatusName,
   describeCovenant,
+  describeEquityTier,
+  EquityTier,
+  equityTierKindName,
   exactAmount,
   exactRatio,
   formatAmount,
+  formatEnergyMwh,
   formatMetric,
+  formatPue,
   formatRate,
-  noteCountOf,
+  notesOf,
   RiskMetric,
+  type Address,
   type DealHistory,
+  type EquityStatementView,
   type HistoryTotals,
+  type PeriodReportView,
   type PeriodView,
+  type SiteRent,
   type StatementFacts,
   type StatementRow,
   type StatusReason,
@@ -57,12 +68,76 @@ export function periodTime(seconds: bigint, periodLength: number): string {
   return periodLength % 86_400 === 0 ? iso.slice(0, 10) : iso.replace(".000Z", "Z");
 }
 
+/** A whole number with thousands separators: `1474560` → `1,474,560`. */
+export function grouped(n: bigint | number): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** What a deal's capacity counts, by `CapacityUnit`: `GPU`/`GPUs` and `GPU-hours`, or `kW` and `kWh`. */
+export function unitWords(unit: number): { one: string; many: string; hours: string } {
+  return unit === CapacityUnit.KilowattHours
+    ? { one: "kW", many: "kW", hours: "kWh" }
+    : { one: "GPU", many: "GPUs", hours: "GPU-hours" };
+}
+
 /** Text of a deal's statements: its facts (symbols, triggers) and its stablecoin's decimals. */
 export class StatementText {
+  /**
+   * @param names the address book's deal names by lowercase address (a site's tenants, a tenant's site).
+   */
   constructor(
     readonly facts: StatementFacts,
     readonly decimals: number,
+    readonly names: ReadonlyMap<string, string> = new Map(),
   ) {}
+
+  /** A deal by its address-book name and address (`campus 0x12…ab`), or its address. */
+  deal(address: Address | undefined): string {
+    if (address === undefined) return "";
+    const name = this.names.get(address.toLowerCase());
+    return name === undefined ? address : `${name} ${address}`;
+  }
+
+  /** `2,048 GPUs · 1,474,560 GPU-hours a period` or `10,000 kW of IT load · 7,200,000 kWh a period`. */
+  capacity(units: bigint | number, perPeriod: bigint, unit: number): string {
+    const w = unitWords(unit);
+    const load = unit === CapacityUnit.KilowattHours ? " of IT load" : "";
+    return `${grouped(units)} ${w.many}${load} · ${grouped(perPeriod)} ${w.hours} a period`;
+  }
+
+  /** A tenant's rent: `5.00 % of reported revenue + 10.00 a GPU a period (20,480.00 a period for 2,048 GPUs)`. */
+  rentTerms(rent: SiteRent, unit: number): string {
+    const w = unitWords(unit);
+    const parts: string[] = [];
+    if (rent.rentBps !== 0)
+      parts.push(
+        `${formatRate((BigInt(rent.rentBps) * 10n ** 18n) / 10_000n)} of reported revenue`,
+      );
+    if (rent.rentPerUnit !== 0n)
+      parts.push(
+        `${this.amount(rent.rentPerUnit)} a ${w.one} a period (${this.amount(rent.fixedRentPerPeriod)} a period ` +
+          `for ${grouped(rent.capacity)} ${rent.capacity === 1n ? w.one : w.many})`,
+      );
+    return parts.join(" + ");
+  }
+
+  /** The facility figures of a period's report, for a kWh deal or when the report states any. */
+  report(r: PeriodReportView): string | undefined {
+    const kwh = r.unit === CapacityUnit.KilowattHours;
+    if (!kwh && r.energyKwh === 0n && r.pue === 0 && r.appraisal === 0n) return undefined;
+    const w = unitWords(r.unit);
+    const parts = [
+      `${grouped(r.gpuHoursBilled)} of ${grouped(r.gpuHoursAvailable)} ${w.hours} billed` +
+        (r.occupancy === undefined
+          ? ""
+          : ` (occupancy ${this.metric(RiskMetric.Occupancy, r.occupancy)})`),
+      `revenue ${this.usd(r.revenue)}`,
+    ];
+    if (r.energyKwh !== 0n) parts.push(`energy ${formatEnergyMwh(r.energyKwh)}`);
+    if (r.pue !== 0) parts.push(`PUE ${formatPue(r.pue)}`);
+    if (r.appraisal !== 0n) parts.push(`appraisal ${this.usd(r.appraisal)}`);
+    return `   report: ${parts.join(" · ")}`;
+  }
 
   /** Base units as an amount: `1,234.57`. */
   amount(units: bigint): string {
@@ -76,13 +151,6 @@ export class StatementText {
 
   symbol(i: number | undefined): string {
     return i === undefined ? "" : (this.facts.symbols[i] ?? `#${i}`);
-  }
-
-  /** Who a residual went to: the issuer, the equity class, or the equity waterfall of several classes. */
-  residualTo(tranche: number | undefined): string {
-    if (tranche === undefined) return "issuer";
-    const classes = this.facts.symbols.slice(noteCountOf(this.facts));
-    return classes.length > 1 ? `equity waterfall (${classes.join(", ")})` : this.symbol(tranche);
   }
 
   /** A metric of the deal, by the printing rule against the deal's thresholds on it. */
@@ -105,9 +173,9 @@ export class StatementText {
           ? "cash in (every collection held)"
           : "cash in (collections)";
       case "rentIn":
-        return `rent in from tenant ${row.deal ?? "deals (unattributed)"}`;
+        return `rent in from tenant ${row.deal === undefined ? "deals (unattributed)" : this.deal(row.deal)}`;
       case "siteRent":
-        return `site rent → ${row.deal ?? "site"}`;
+        return `site rent → ${row.deal === undefined ? "site" : this.deal(row.deal)}`;
       case "recoveryAccount":
         return "recovery account released";
       case "reserveRelease":
@@ -141,7 +209,9 @@ export class StatementText {
       case "cashTrapped":
         return "cash trapped in the reserve";
       case "residual":
-        return `residual → ${this.residualTo(row.tranche)}`;
+        return `residual → ${
+          row.deal !== undefined ? "equity waterfall" : row.tranche === undefined ? "issuer" : sym
+        }`;
     }
   }
 
@@ -169,8 +239,16 @@ export class StatementText {
             : "";
         return `outstanding ${this.amount(row.outstanding ?? 0n)}${factor}${backstop}`;
       }
+      case "siteRent":
+        return row.unpaid !== undefined && row.unpaid > 0n
+          ? "arrears: due with the next period"
+          : "";
       case "residual":
-        return row.tranche === undefined ? "credited to the issuer" : "";
+        return row.deal !== undefined
+          ? "paid to the equity classes by the equity statement below"
+          : row.tranche === undefined
+            ? "credited to the issuer"
+            : "";
       default:
         return "";
     }
@@ -257,18 +335,95 @@ export class StatementText {
     return lines;
   }
 
-  /** A whole period: title, table and risk lines. */
+  /** A whole period: title, table, risk lines, the report's facility figures and the equity statement. */
   period(p: PeriodView): string {
-    return [this.title(p), this.table(p), ...this.risk(p)].join("\n");
+    const report = p.report === undefined ? undefined : this.report(p.report);
+    return [
+      this.title(p),
+      this.table(p),
+      ...this.risk(p),
+      ...(report ? [report] : []),
+      ...(p.equity === undefined ? [] : this.equity(p.equity)),
+    ].join("\n");
+  }
+
+  /** The symbol of equity class `j` (tranche noteCount + j). */
+  classSymbol(j: number): string {
+    return this.symbol(notesOf(this.facts) + j);
+  }
+
+  /**
+   * An equity statement: what each tier paid each class, then each class's preferred return accrued and unpaid,
+   * capital unreturned, distributions to date and hurdle balances after it, the catch-up's progress and the IRRs.
+   */
+  equity(v: EquityStatementView): string[] {
+    const e = this.facts.equity?.facts;
+    if (e === undefined) return [];
+    const d = v.distribution;
+    const n = e.contributed.length;
+    const classes = Array.from({ length: n }, (_, j) => this.classSymbol(j));
+    const row = (label: string, xs: readonly bigint[], total?: bigint) => [
+      label,
+      ...xs.map((x) => this.amount(x)),
+      total === undefined ? "" : this.amount(total),
+    ];
+    const sumOf = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
+    const rows: string[][] = [
+      ["tier", ...classes, "total"],
+      ...e.terms.tiers.map((t, i) =>
+        row(
+          `${i + 1} ${describeEquityTier(t, e.names, e.terms.sponsorClass)}`,
+          d.paid[i],
+          sumOf(d.paid[i]),
+        ),
+      ),
+      row("= to each class", v.toClass, d.amount),
+      row("preferred return accrued", v.prefAccrued),
+      row("preferred return unpaid after", d.prefOwed),
+      row("capital unreturned after", d.unreturned),
+      row("distributed to date", v.distributed),
+      ...v.hurdles.map((h) => [
+        `hurdle ${formatRate(h.rate)} balance after${h.met ? " (met)" : ""}`,
+        // Only the LP classes of the hurdle's split have a balance.
+        ...h.balances.map((b, j) =>
+          ((e.terms.tiers[h.tier].classes >>> j) & 1) === 0
+            ? ""
+            : h.metBy[j]
+              ? `${this.amount(b)} met`
+              : this.amount(b),
+        ),
+        "",
+      ]),
+    ];
+    const what = d.capitalEvent ? "capital event" : "to equity";
+    const checks = `${v.balances ? "balances" : "DOES NOT BALANCE"} · ${
+      v.agreesWithModel ? "agrees with the model" : "DIFFERS FROM THE MODEL"
+    }`;
+    const c = v.catchUp;
+    const catchUp =
+      c.targetBps === undefined
+        ? ""
+        : ` · catch-up: the sponsor holds ${bpsText(Number(c.shareBps))} of ${this.usd(c.totalProfit)} profit ` +
+          `(target ${bpsText(c.targetBps)}${c.reached ? ", reached" : ""})`;
+    return [
+      `   equity statement ${v.number}: ${this.usd(d.amount)} ${what}, dated ` +
+        `${periodTime(d.time, this.facts.periodLength)} (${durationText(v.elapsed)} of accrual) · ${checks}`,
+      columns(rows, ["l", ...classes.map(() => "r" as const), "r"], "     "),
+      `     realized IRR to date: LP ${irrText(v.irr.lp)} · sponsor ${irrText(v.irr.sponsor)}${catchUp}`,
+    ];
   }
 
   /** The totals of a range of periods. */
   totals(t: HistoryTotals): string {
-    const notes = noteCountOf(this.facts);
+    const notes = notesOf(this.facts);
     const rows: string[][] = [
       [`periods ${t.from}–${t.to}`, "amount"],
       ["cash in (collections)", this.amount(t.cashIn - t.rentIn)],
       ...(t.rentIn > 0n ? [["rent in from tenant deals", this.amount(t.rentIn)]] : []),
+      ...t.rentInByTenant.map((r) => [
+        `  from ${r.deal === undefined ? "tenants (unattributed)" : this.deal(r.deal)}`,
+        this.amount(r.amount),
+      ]),
       ["recovery account applied", this.amount(t.recoveriesApplied)],
       ["reserve released", this.amount(t.reserveReleased)],
       ["reserve drawn", this.amount(t.reserveDrawn)],
@@ -288,6 +443,10 @@ export class StatementText {
       ]),
       ["cash trapped", this.amount(t.reserveTrapped)],
       ["residual", this.amount(t.residual)],
+      ...(t.equityToClass ?? []).map((x, j) => [
+        `  to ${this.symbol(notes + j)} by the equity waterfall`,
+        this.amount(x),
+      ]),
       ["= total paid", this.amount(t.paid)],
       [
         "reserve: start + topped up + trapped − released − drawn = end",
@@ -303,7 +462,9 @@ export class StatementText {
   /** Losses net of recoveries, once the deal lost principal. */
   losses(h: DealHistory): string[] {
     if (h.losses === undefined) return [];
-    const notes = noteCountOf(this.facts);
+    const notes = notesOf(this.facts);
+    const equity = this.facts.symbols.slice(notes).join(", ");
+    const classes = this.facts.symbols.length - notes;
     const rows: string[][] = [
       [
         "note",
@@ -329,7 +490,7 @@ export class StatementText {
     return [
       "Losses, net of recoveries:",
       columns(rows),
-      `  ${this.symbol(notes)} (equity, the first loss): ${this.usd(h.equityWrittenOff)} written off`,
+      `  ${equity} (equity${classes > 1 ? " classes" : ""}, the first loss): ${this.usd(h.equityWrittenOff)} written off`,
     ];
   }
 
@@ -392,6 +553,24 @@ export class StatementText {
   }
 }
 
+/** Seconds as whole days, hours or seconds: `90 days`, `1 hour`, `45 s`. */
+export function durationText(seconds: bigint): string {
+  if (seconds !== 0n && seconds % 86_400n === 0n) {
+    const days = seconds / 86_400n;
+    return `${days} day${days === 1n ? "" : "s"}`;
+  }
+  if (seconds !== 0n && seconds % 3_600n === 0n) {
+    const hours = seconds / 3_600n;
+    return `${hours} hour${hours === 1n ? "" : "s"}`;
+  }
+  return `${seconds} s`;
+}
+
+/** A realized IRR (0.1523 = 15.23 % a year) with two decimals; `—` while there is none. */
+export function irrText(irr: number | undefined): string {
+  return irr === undefined ? "—" : `${(irr * 100).toFixed(2)} %`;
+}
+
 /** A WAD factor with 6 decimals, rounded down: `0.857142`. */
 export function factorText(wad: bigint): string {
   const v = wad / 10n ** 12n;
@@ -420,6 +599,96 @@ function iso(seconds: bigint): string {
   return new Date(Number(seconds) * 1_000).toISOString().replace(".000Z", "Z");
 }
 
+/** A site's rent-in rows of a period, by tenant (`deal` undefined: rent not attributed to a tenant). */
+function rentInOf(p: PeriodView) {
+  return p.rows.filter((r) => r.kind === "rentIn");
+}
+
+/** A report's figures: capacity in the deal's unit, revenue, energy, PUE, appraisal and occupancy. */
+function reportJson(r: PeriodReportView, d: number) {
+  return {
+    unit: unitWords(r.unit).hours,
+    available: r.gpuHoursAvailable.toString(),
+    billed: r.gpuHoursBilled.toString(),
+    ...amountPair("revenue", r.revenue, d),
+    energyKwh: r.energyKwh.toString(),
+    energyMwh: exactAmount(r.energyKwh, 3),
+    pue: r.pue === 0 ? null : exactAmount(BigInt(r.pue), 4),
+    pueRaw: r.pue,
+    ...amountPair("appraisal", r.appraisal, d),
+    ...ratioPair("occupancy", r.occupancy),
+  };
+}
+
+/** An IRR for the exports: a number (0.15 = 15 % a year), `null` while there is none. */
+function irrJson(irr: number | undefined): number | null {
+  return irr === undefined ? null : irr;
+}
+
+/** An equity statement for the JSON export (docs/history.md, "Equity statements"). */
+export function equityJson(text: StatementText, v: EquityStatementView) {
+  const e = text.facts.equity?.facts;
+  if (e === undefined) throw new RangeError("equityJson: the deal has no equity waterfall");
+  const d = v.distribution;
+  const amt = (k: string, x: bigint) => amountPair(k, x, text.decimals);
+  const byClass = (xs: readonly bigint[]) =>
+    xs.map((x, j) => ({ class: text.classSymbol(j), ...amt("amount", x) }));
+  return {
+    number: v.number,
+    capitalEvent: d.capitalEvent,
+    afterPeriod: Number(d.period) + 1,
+    time: iso(d.time),
+    timeUnix: Number(d.time),
+    elapsedSeconds: Number(v.elapsed),
+    ...amt("amount", d.amount),
+    tiers: e.terms.tiers.map((t, i) => ({
+      tier: i + 1,
+      kind: equityTierKindName(t.kind),
+      words: describeEquityTier(t, e.names, e.terms.sponsorClass),
+      paid: byClass(d.paid[i]),
+      ...amt(
+        "total",
+        d.paid[i].reduce((a, b) => a + b, 0n),
+      ),
+    })),
+    classes: e.contributed.map((c, j) => ({
+      class: text.classSymbol(j),
+      name: e.names[j],
+      ...amt("contributed", c),
+      ...amt("paid", v.toClass[j]),
+      ...amt("prefAccrued", v.prefAccrued[j]),
+      ...amt("prefPaid", v.prefPaid[j]),
+      ...amt("prefUnpaid", d.prefOwed[j]),
+      ...amt("unreturned", d.unreturned[j]),
+      ...amt("returned", v.returned[j]),
+      ...amt("distributed", v.distributed[j]),
+      ...ratioPair("multiple", v.multiple[j]),
+      irr: irrJson(v.irr.classes[j]),
+    })),
+    hurdles: v.hurdles.map((h, k) => ({
+      hurdle: k + 1,
+      tier: h.tier + 1,
+      ...ratioPair("rate", h.rate),
+      balances: byClass(h.balances),
+      metBy: h.metBy.flatMap((met, j) => (met ? [text.classSymbol(j)] : [])),
+      met: h.met,
+    })),
+    catchUp: {
+      ...amt("sponsorProfit", v.catchUp.sponsorProfit),
+      ...amt("totalProfit", v.catchUp.totalProfit),
+      sponsorShare: exactAmount(v.catchUp.shareBps, 4),
+      sponsorShareBps: Number(v.catchUp.shareBps),
+      targetBps: v.catchUp.targetBps ?? null,
+      reached: v.catchUp.reached ?? null,
+    },
+    irr: { lp: irrJson(v.irr.lp), sponsor: irrJson(v.irr.sponsor) },
+    balances: v.balances,
+    agreesWithModel: v.agreesWithModel,
+    blockNumber: d.blockNumber.toString(),
+    transactionHash: d.transactionHash,
+  };
+}
+
 /** The JSON export of a deal's history over `periods` (docs/history.md, "JSON"). */
 export function historyJson(
   text: StatementText,
@@ -438,11 +707,33 @@ export function historyJson(
     ...ratioPair("value", e.value),
     ...ratioPair("threshold", e.terms.threshold),
   });
+  const e = facts.equity?.facts;
   return {
     ...head,
     decimals: d,
     symbols: facts.symbols,
     periodCount: facts.periodCount,
+    site: facts.site ?? null,
+    tenants: facts.tenants ?? [],
+    equity:
+      e === undefined
+        ? null
+        : {
+            waterfall: e.waterfall,
+            sponsor: text.classSymbol(e.terms.sponsorClass),
+            classes: e.contributed.map((c, j) => ({
+              class: text.classSymbol(j),
+              name: e.names[j],
+              tranche: notesOf(facts) + j,
+              ...amt("contributed", c),
+            })),
+            tiers: e.terms.tiers.map((t, i) => ({
+              tier: i + 1,
+              kind: equityTierKindName(t.kind),
+              words: describeEquityTier(t, e.names, e.terms.sponsorClass),
+            })),
+            startedAt: iso(e.start),
+          },
     from: totals?.from ?? null,
     to: totals?.to ?? null,
     periods: periods.map((p) => {
@@ -464,11 +755,30 @@ export function historyJson(
         ...amt("reserveBefore", p.reserveBefore),
         ...amt("reserveAfter", s.reserveAfter),
         ...amt("collectionsCarried", s.collectionsCarried),
+        report: p.report === undefined ? null : reportJson(p.report, d),
+        equity: p.equity === undefined ? null : equityJson(text, p.equity),
+        ...amt("rentPaid", s.rentPaid),
+        ...amt("rentArrears", s.rentArrears),
+        ...amt("rentIn", s.rentIn),
+        rentInByTenant: rentInOf(p).map((r) => ({
+          tenant: r.deal ?? null,
+          name: r.deal === undefined ? null : (text.names.get(r.deal.toLowerCase()) ?? null),
+          ...amt("amount", r.paid),
+          receipts: p.record.rentReceipts
+            .filter((x) => x.tenant.toLowerCase() === r.deal?.toLowerCase())
+            .map((x) => ({
+              tenantPeriod: Number(x.tenantPeriod) + 1,
+              ...amt("amount", x.amount),
+              blockNumber: x.blockNumber.toString(),
+              transactionHash: x.transactionHash,
+            })),
+        })),
         steps: p.rows.map((r) => ({
           order: r.order,
           step: r.kind,
           label: text.label(p, r).trim(),
           tranche: r.tranche === undefined ? null : text.symbol(r.tranche),
+          deal: r.deal ?? null,
           direction: r.direction,
           ...ratioPair("rate", r.rate),
           ...amt("due", r.due),
@@ -525,10 +835,12 @@ export function historyJson(
             (
               [
                 "cashIn",
+                "rentIn",
                 "recoveriesApplied",
                 "reserveReleased",
                 "reserveDrawn",
                 "inflow",
+                "rentPaid",
                 "keeperBounty",
                 "trusteeFee",
                 "servicerFee",
@@ -560,10 +872,12 @@ export function historyJson(
               (
                 [
                   "cashIn",
+                  "rentIn",
                   "recoveriesApplied",
                   "reserveReleased",
                   "reserveDrawn",
                   "inflow",
+                  "rentPaid",
                   "keeperBounty",
                   "trusteeFee",
                   "servicerFee",
@@ -587,8 +901,19 @@ export function historyJson(
               tranche: text.symbol(i),
               ...amt("amount", v),
             })),
+            rentInByTenant: totals.rentInByTenant.map((r) => ({
+              tenant: r.deal ?? null,
+              name: r.deal === undefined ? null : (text.names.get(r.deal.toLowerCase()) ?? null),
+              ...amt("amount", r.amount),
+            })),
+            equityToClass:
+              totals.equityToClass?.map((v, j) => ({
+                tranche: text.symbol(notesOf(facts) + j),
+                ...amt("amount", v),
+              })) ?? null,
             balances: totals.balances,
           },
+    equityOutsidePeriods: history.equityOutsidePeriods.map((v) => equityJson(text, v)),
     losses:
       history.losses === undefined
         ? null
@@ -614,12 +939,79 @@ function cell(v: string | number | boolean): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * The equity statement's CSV columns of a deal with an equity waterfall (none otherwise): each column's name and its
+ * cell for a period's statement.
+ */
+function equityCsvColumns(
+  text: StatementText,
+): [string, (v: EquityStatementView) => string | number | boolean][] {
+  const e = text.facts.equity?.facts;
+  if (e === undefined) return [];
+  const a = (v: bigint) => exactAmount(v, text.decimals);
+  const n = e.contributed.length;
+  const classes = Array.from({ length: n }, (_, j) => j);
+  const sym = (j: number) => text.classSymbol(j);
+  const irr = (x: number | undefined) => (x === undefined ? "" : x);
+  let hurdles = 0;
+  const hurdleOf = e.terms.tiers.map((t) =>
+    t.kind === EquityTier.Split && t.rate !== 0n ? hurdles++ : -1,
+  );
+  return [
+    ["equity_amount", (v) => a(v.distribution.amount)],
+    ...e.terms.tiers.flatMap((t, i) =>
+      classes.map((j): [string, (v: EquityStatementView) => string] => [
+        `equity_tier${i + 1}_${equityTierKindName(t.kind)}_${sym(j)}`,
+        (v) => a(v.distribution.paid[i][j]),
+      ]),
+    ),
+    ...classes.flatMap((j): [string, (v: EquityStatementView) => string][] => [
+      [`equity_to_${sym(j)}`, (v) => a(v.toClass[j])],
+      [`pref_accrued_${sym(j)}`, (v) => a(v.prefAccrued[j])],
+      [`pref_unpaid_${sym(j)}`, (v) => a(v.distribution.prefOwed[j])],
+      [`unreturned_${sym(j)}`, (v) => a(v.distribution.unreturned[j])],
+      [`distributed_${sym(j)}`, (v) => a(v.distributed[j])],
+    ]),
+    ...e.terms.tiers.flatMap((t, i) => {
+      const k = hurdleOf[i];
+      if (k < 0) return [];
+      return [
+        ...classes
+          .filter((j) => ((t.classes >>> j) & 1) === 1)
+          .map((j): [string, (v: EquityStatementView) => string] => [
+            `hurdle${k + 1}_balance_${sym(j)}`,
+            (v) => a(v.hurdles[k].balances[j]),
+          ]),
+        [`hurdle${k + 1}_met`, (v: EquityStatementView) => v.hurdles[k].met] as [
+          string,
+          (v: EquityStatementView) => boolean,
+        ],
+      ];
+    }),
+    ["sponsor_profit", (v) => a(v.catchUp.sponsorProfit)],
+    ["total_profit", (v) => a(v.catchUp.totalProfit)],
+    ["sponsor_profit_share", (v) => exactAmount(v.catchUp.shareBps, 4)],
+    ["catch_up_reached", (v) => (v.catchUp.reached === undefined ? "" : v.catchUp.reached)],
+    ["lp_irr", (v) => irr(v.irr.lp)],
+    ["sponsor_irr", (v) => irr(v.irr.sponsor)],
+    ["equity_balances", (v) => v.balances],
+    ["equity_agrees_with_model", (v) => v.agreesWithModel],
+  ];
+}
+
 /** The CSV export: a header row, then one row per period (docs/history.md, "CSV"). */
 export function historyCsv(text: StatementText, periods: readonly PeriodView[]): string {
   const d = text.decimals;
-  const notes = noteCountOf(text.facts);
+  const notes = notesOf(text.facts);
   const syms = Array.from({ length: notes }, (_, i) => text.symbol(i));
   const a = (v: bigint) => exactAmount(v, d);
+  const equityColumns = equityCsvColumns(text);
+  // A site's tenants: those it registered, then any other that paid in the range.
+  const tenants = [...(text.facts.tenants ?? [])];
+  for (const p of periods)
+    for (const r of rentInOf(p))
+      if (r.deal !== undefined && !tenants.some((t) => t.toLowerCase() === r.deal?.toLowerCase()))
+        tenants.push(r.deal);
   const header = [
     "period",
     "ends_at",
@@ -628,11 +1020,22 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
     "status_before",
     "status_after",
     "utilization",
+    "capacity_available",
+    "capacity_billed",
+    "occupancy",
+    "revenue_reported",
+    "energy_kwh",
+    "pue",
+    "appraisal",
     "cash_in",
+    "rent_in",
+    ...tenants.map((t) => `rent_in_${t}`),
     "recoveries_applied",
     "reserve_released",
     "reserve_drawn",
     "inflow_total",
+    "rent_paid",
+    "rent_arrears",
     "keeper_bounty_paid",
     "trustee_fee_paid",
     "trustee_fee_arrears",
@@ -670,6 +1073,7 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
     "triggers_fired",
     "triggers_cured",
     "written_off",
+    ...equityColumns.map(([name]) => name),
     "keeper",
     "transaction",
   ];
@@ -680,6 +1084,7 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
     const m = p.metrics;
     const list = (xs: number[]) => xs.map((i) => `#${i}`).join(" ");
     const residualRow = p.rows[p.rows.length - 1];
+    const rep = p.report;
     const row: (string | number | boolean)[] = [
       p.number,
       iso(p.endsAt),
@@ -688,11 +1093,28 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
       dealStatusName(p.statusBefore),
       dealStatusName(p.statusAfter),
       exactRatio(s.utilization),
+      rep === undefined ? "" : rep.gpuHoursAvailable.toString(),
+      rep === undefined ? "" : rep.gpuHoursBilled.toString(),
+      rep?.occupancy === undefined ? "" : exactRatio(rep.occupancy),
+      rep === undefined ? "" : a(rep.revenue),
+      rep === undefined ? "" : rep.energyKwh.toString(),
+      rep === undefined || rep.pue === 0 ? "" : exactAmount(BigInt(rep.pue), 4),
+      rep === undefined ? "" : a(rep.appraisal),
       a(s.cashIn),
+      a(s.rentIn),
+      ...tenants.map((t) =>
+        a(
+          rentInOf(p)
+            .filter((x) => x.deal?.toLowerCase() === t.toLowerCase())
+            .reduce((x, y) => x + y.paid, 0n),
+        ),
+      ),
       a(s.recoveriesApplied),
       a(s.reserveReleased),
       a(s.reserveDrawn),
       a(r.inflow),
+      a(s.rentPaid),
+      a(s.rentArrears),
       a(s.keeperBountyPaid),
       a(s.trusteeFeePaid),
       a(s.trusteeFeeArrears),
@@ -710,7 +1132,11 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
       a(s.reserveToppedUp),
       a(s.reserveTrapped),
       a(s.residualPaid),
-      text.residualTo(residualRow.tranche),
+      residualRow.deal !== undefined
+        ? "waterfall"
+        : residualRow.tranche === undefined
+          ? "issuer"
+          : text.symbol(residualRow.tranche),
       a(r.paid),
       r.balances,
       a(p.reserveBefore),
@@ -734,6 +1160,7 @@ export function historyCsv(text: StatementText, periods: readonly PeriodView[]):
         .map((e) => `#${e.index} ${covenantTest(e.terms)} at ${exactRatio(e.value)}`)
         .join("; "),
       p.record.writeDowns.map((w) => `${text.symbol(w.tranche)} ${a(w.amount)}`).join("; "),
+      ...equityColumns.map(([, value]) => (p.equity === undefined ? "" : value(p.equity))),
       p.record.keeper,
       p.record.transactionHash,
     ];

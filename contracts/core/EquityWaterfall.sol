@@ -12,6 +12,7 @@ import {IEquityWaterfall} from "../interfaces/IEquityWaterfall.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {EquityClassWord, EquityClassWordLib} from "../libraries/EquityClassWord.sol";
 import {EquityMath} from "../libraries/EquityMath.sol";
+import {EquityTierWord} from "../libraries/EquityTierWord.sol";
 import {EquityWaterfallArgs} from "../libraries/EquityWaterfallArgs.sol";
 import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
 import {WAD} from "../libraries/Constants.sol";
@@ -82,7 +83,7 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         // The math's bound: amounts below 2¹²⁸ (the deal's own accounts are 128-bit).
         SafeCast.toUint128(amount);
         (uint256 n, uint256 sponsor, uint256 tierCount) = EquityWaterfallArgs.counts();
-        EquityMath.Tier[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
+        EquityTierWord[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
         (EquityMath.State memory s, uint256 last) = _load(n, sponsor, tiers);
         if (time > last) {
             EquityMath.accrue(s, tiers, time - last);
@@ -119,7 +120,7 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     function _load(
         uint256 n,
         uint256 sponsor,
-        EquityMath.Tier[] memory tiers
+        EquityTierWord[] memory tiers
     ) private returns (EquityMath.State memory s, uint256 last) {
         s.classCount = n;
         s.sponsor = sponsor;
@@ -155,7 +156,7 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     }
 
     /// @dev Writes `s` back, with the clock at `last`.
-    function _store(EquityMath.State memory s, EquityMath.Tier[] memory tiers, uint256 last) private {
+    function _store(EquityMath.State memory s, EquityTierWord[] memory tiers, uint256 last) private {
         (_lastAccrual, _profit, _sponsorProfit) = (
             uint48(last),
             SafeCast.toUint104(s.profit),
@@ -175,22 +176,22 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     }
 
     /// @dev The classes of a ReturnOfCapital or PreferredReturn tier: those whose U_j or P_j ever changes.
-    function _keptClasses(EquityMath.Tier[] memory tiers) private pure returns (uint256 mask) {
+    function _keptClasses(EquityTierWord[] memory tiers) private pure returns (uint256 mask) {
         for (uint256 t; t < tiers.length; ++t) {
-            EquityTier kind = tiers[t].kind;
-            if (kind == EquityTier.ReturnOfCapital || kind == EquityTier.PreferredReturn) mask |= tiers[t].classes;
+            EquityTier kind = tiers[t].kind();
+            if (kind == EquityTier.ReturnOfCapital || kind == EquityTier.PreferredReturn) mask |= tiers[t].classes();
         }
     }
 
     /// @dev The LP mask of each hurdled split, in tier order.
-    function _hurdleClasses(EquityMath.Tier[] memory tiers) private pure returns (uint256[] memory masks) {
+    function _hurdleClasses(EquityTierWord[] memory tiers) private pure returns (uint256[] memory masks) {
         uint256 count;
         for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0) ++count;
+            if (tiers[t].hurdled()) ++count;
         }
         masks = new uint256[](count);
         for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0) masks[tiers[t].hurdle] = tiers[t].classes;
+            if (tiers[t].hurdled()) masks[tiers[t].hurdle()] = tiers[t].classes();
         }
     }
 
@@ -243,7 +244,7 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     /// @inheritdoc IEquityWaterfall
     function classes() external view returns (ClassState[] memory list) {
         (uint256 n, , uint256 tierCount) = EquityWaterfallArgs.counts();
-        EquityMath.Tier[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
+        EquityTierWord[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
         list = new ClassState[](n);
         for (uint256 j; j < n; ++j) list[j] = _classState(j, tiers);
     }
@@ -255,7 +256,7 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         return _classState(j, EquityWaterfallArgs.tiers(n, tierCount));
     }
 
-    function _classState(uint256 j, EquityMath.Tier[] memory tiers) private view returns (ClassState memory c) {
+    function _classState(uint256 j, EquityTierWord[] memory tiers) private view returns (ClassState memory c) {
         c.token = EquityWaterfallArgs.token(j);
         c.contributed = IERC20(c.token).totalSupply();
         bool started = _lastAccrual != 0;
@@ -265,23 +266,19 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         }
         c.distributed = ITrancheToken(c.token).distributed();
         c.multiple = c.contributed == 0 ? 0 : (c.distributed * WAD) / c.contributed;
-        uint256 hurdleCount;
-        for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind == EquityTier.Split && tiers[t].rate != 0) ++hurdleCount;
-        }
-        c.hurdleBalances = new uint256[](hurdleCount);
-        c.hurdlesMet = new bool[](hurdleCount);
-        for (uint256 t; t < tiers.length; ++t) {
-            EquityMath.Tier memory tier = tiers[t];
-            if (tier.kind != EquityTier.Split || tier.rate == 0 || (tier.classes >> j) & 1 == 0) continue;
-            uint256 balance = started ? _hurdles[tier.hurdle * EquityMath.MAX_CLASSES + j] : c.contributed;
-            c.hurdleBalances[tier.hurdle] = balance;
-            c.hurdlesMet[tier.hurdle] = balance == 0 && c.contributed != 0;
+        uint256[] memory masks = _hurdleClasses(tiers);
+        c.hurdleBalances = new uint256[](masks.length);
+        c.hurdlesMet = new bool[](masks.length);
+        for (uint256 k; k < masks.length; ++k) {
+            if ((masks[k] >> j) & 1 == 0) continue;
+            uint256 balance = started ? _hurdles[k * EquityMath.MAX_CLASSES + j] : c.contributed;
+            c.hurdleBalances[k] = balance;
+            c.hurdlesMet[k] = balance == 0 && c.contributed != 0;
         }
     }
 
     function _tierTerms(uint256 n, uint256 tierCount) private view returns (EquityTierTerms[] memory list) {
         list = new EquityTierTerms[](tierCount);
-        for (uint256 i; i < tierCount; ++i) list[i] = EquityWaterfallArgs.tierTerms(EquityWaterfallArgs.tierWord(n, i));
+        for (uint256 i; i < tierCount; ++i) list[i] = EquityWaterfallArgs.tierWord(n, i).terms();
     }
 }

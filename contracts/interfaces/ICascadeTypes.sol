@@ -320,8 +320,9 @@ struct TermSheet {
 /// the trustee and servicer fees paid are credited to them (withdrawn with {IDeal.withdrawFees}), the fee arrears
 /// are what stays unpaid; per note, in rank order, `interestDue` (prior arrears included; the note's interest
 /// arrears are interestDue − interestPaid) and the principal `outstanding` after the period; the residual went to
-/// `residualRecipient` (the equity token, or the issuer when no equity was issued). A note's coupon rate and
-/// scheduled principal follow from its terms and the period's utilization (the SDK's waterfall model).
+/// `residualRecipient` (the equity token — the equity waterfall of a deal with several equity classes — or the
+/// issuer when no equity was issued). A note's coupon rate and scheduled principal follow from its terms and the
+/// period's utilization (the SDK's waterfall model).
 /// Site rent: `rentIn` is the rent a site received from its tenant deals since its last distribution, part of
 /// `cashIn` (the rest of `cashIn` is collections); `rentPaid` what a tenant paid its site, first, out of `cashIn`, and
 /// `rentArrears` the rent it still owes after the period (carried to the next).

@@ -61,7 +61,7 @@ interface IDealBase is IAccessControl {
 
     /// @notice `payer` deposited `amount` of recoveries: `toNotes` paid notes at once (a defaulted deal), `rest` went
     /// to `recipient`: the deal itself while it runs (its recovery account, applied by the coming distributions), else
-    /// the equity token or the issuer (credited, see {withdrawResidual}).
+    /// the equity token (or equity waterfall) or the issuer (credited, see {withdrawResidual}).
     event RecoveriesDeposited(address indexed payer, uint256 amount, uint256 toNotes, uint256 rest, address recipient);
 
     /// @notice The issuer called every note: `payoff` (fee arrears, interest and principal) was paid, `fromDeal`

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {EquityTier} from "../interfaces/ICascadeTypes.sol";
 import {BPS, WAD, YEAR} from "./Constants.sol";
+import {EquityTierWord} from "./EquityTierWord.sol";
 
 /// @title EquityMath
 /// @notice Pure math of the equity waterfall, exactly as docs/equity.md specifies it (the SDK's model
@@ -22,22 +23,6 @@ library EquityMath {
     uint256 internal constant MAX_TIERS = 8;
     /// @notice Most split tiers with an IRR hurdle.
     uint256 internal constant MAX_HURDLES = 3;
-
-    /// @notice One tier, decoded. `classes`: bitmask over the equity classes (the LP classes in CatchUp and Split).
-    /// `rate`: the preferred return (PreferredReturn) or the IRR hurdle (Split; zero: the last tier), WAD a year.
-    /// `lnRate`: ln(1 + rate) in WAD ({lnWad}) for a split with a hurdle, zero otherwise. `hurdle`: the index of a
-    /// hurdled split among the hurdled splits, in tier order.
-    struct Tier {
-        EquityTier kind;
-        uint256 classes;
-        bool byRank;
-        bool compounding;
-        uint256 sponsorBps;
-        uint256 targetBps;
-        uint256 rate;
-        uint256 lnRate;
-        uint256 hurdle;
-    }
 
     /// @notice The waterfall's state while one amount goes through it, per class `j` (0-based among the equity
     /// classes): `contributed` C_j, `unreturned` U_j, `pref` P_j (unpaid preferred return), and the hurdle balance
@@ -132,7 +117,7 @@ library EquityMath {
 
     /// @notice Accrues `s` over `dt` seconds: the preferred return of every class of a PreferredReturn tier, and every
     /// hurdle balance by G(h, Δt). Balances saturate at {MAX_BALANCE}.
-    function accrue(State memory s, Tier[] memory tiers, uint256 dt) internal pure {
+    function accrue(State memory s, EquityTierWord[] memory tiers, uint256 dt) internal pure {
         if (dt == 0) return;
         uint256 n = s.classCount;
         uint256[] memory pref = s.pref;
@@ -141,18 +126,19 @@ library EquityMath {
         // Loop counters are below 8 and every balance below 2¹²⁹: nothing here overflows.
         unchecked {
             for (uint256 t; t < tiers.length; ++t) {
-                Tier memory tier = tiers[t];
-                uint256 mask = tier.classes;
-                if (tier.kind == EquityTier.PreferredReturn) {
+                EquityTierWord tier = tiers[t];
+                uint256 mask = tier.classes();
+                if (tier.kind() == EquityTier.PreferredReturn) {
+                    (uint256 rate, bool compounding) = (tier.rate(), tier.compounding());
                     for (uint256 j; j < n; ++j) {
                         if ((mask >> j) & 1 == 0) continue;
                         uint256 p = pref[j];
-                        p += prefAccrualDown(unreturned[j] + (tier.compounding ? p : 0), tier.rate, dt);
+                        p += prefAccrualDown(unreturned[j] + (compounding ? p : 0), rate, dt);
                         pref[j] = p > MAX_BALANCE ? MAX_BALANCE : p;
                     }
-                } else if (tier.kind == EquityTier.Split && tier.rate != 0) {
-                    uint256 g = growthDown(tier.rate, tier.lnRate, dt);
-                    uint256 row = tier.hurdle * n;
+                } else if (tier.hurdled()) {
+                    uint256 g = growthDown(tier.rate(), tier.lnRate(), dt);
+                    uint256 row = tier.hurdle() * n;
                     for (uint256 j; j < n; ++j) {
                         if ((mask >> j) & 1 != 0) hurdles[row + j] = grownDown(hurdles[row + j], g);
                     }
@@ -262,7 +248,11 @@ library EquityMath {
     /// balances, profit). What the tiers leave — only when no class of the last tier holds tokens — goes to every
     /// class with tokens pro rata on contributions, recorded in the last tier's row. The payout sums to `cash`.
     /// @dev Requires at least one tier, a class with tokens (Σ contributed > 0) and cash below 2¹²⁸.
-    function run(State memory s, Tier[] memory tiers, uint256 cash) internal view returns (Payout memory out) {
+    function run(
+        State memory s,
+        EquityTierWord[] memory tiers,
+        uint256 cash
+    ) internal view returns (Payout memory out) {
         uint256 n = s.classCount;
         uint256 last = tiers.length - 1;
         out.paid = new uint256[](tiers.length * n);
@@ -282,14 +272,14 @@ library EquityMath {
     /// @dev Pays tier `t` from `cash`; returns what it paid.
     function _tier(
         State memory s,
-        Tier memory tier,
+        EquityTierWord tier,
         uint256 t,
         uint256 cash,
         Payout memory out,
         uint256[] memory shares
     ) private view returns (uint256 x) {
-        EquityTier kind = tier.kind;
-        uint256 mask = tier.classes;
+        EquityTier kind = tier.kind();
+        uint256 mask = tier.classes();
         uint256[] memory none;
         if (kind == EquityTier.ReturnOfCapital || kind == EquityTier.PreferredReturn) {
             bool capital = kind == EquityTier.ReturnOfCapital;
@@ -297,7 +287,7 @@ library EquityMath {
             uint256 sum = _sum(owed, mask);
             x = cash < sum ? cash : sum;
             if (x == 0) return 0;
-            if (tier.byRank) allocateByRank(x, owed, mask, shares);
+            if (tier.byRank()) allocateByRank(x, owed, mask, shares);
             else _shareDown(x, sum, owed, mask, true, shares);
             _payShares(s, out, t, shares, !capital, owed);
             return x;
@@ -315,30 +305,31 @@ library EquityMath {
     /// part of it (`lp`), shared among them into `shares`.
     function _sponsorTier(
         State memory s,
-        Tier memory tier,
+        EquityTierWord tier,
         uint256 cash,
         uint256[] memory shares
     ) private view returns (uint256 x, uint256 lp) {
-        uint256 mask = tier.classes;
+        uint256 mask = tier.classes();
+        uint256 sponsorBps = tier.sponsorBps();
         bool sponsorHolds = contributedOf(s, s.sponsor) != 0;
-        if (tier.kind == EquityTier.CatchUp) {
+        if (tier.kind() == EquityTier.CatchUp) {
             // A sponsor without tokens cannot be caught up: the tier needs nothing.
             if (!sponsorHolds) return (0, 0);
-            x = catchUpNeedUp(s.profit, s.sponsorProfit, tier.sponsorBps, tier.targetBps);
+            x = catchUpNeedUp(s.profit, s.sponsorProfit, sponsorBps, tier.targetBps());
             if (x == 0) return (0, 0);
             if (x > cash) x = cash;
             uint256 weight = _sumContributed(s, mask);
             // LP classes without tokens give their share to the sponsor.
-            if (weight != 0) lp = lpShareDown(x, tier.sponsorBps);
+            if (weight != 0) lp = lpShareDown(x, sponsorBps);
             _shareDown(lp, weight, s.contributed, mask, false, shares);
-        } else if (tier.rate != 0) {
+        } else if (tier.rate() != 0) {
             (uint256[] memory balances, uint256 need) = _hurdleRow(s, tier);
             // Hurdle met (or no LP class holds tokens: their balances are zero).
             if (need == 0) return (0, 0);
             // A sponsor without tokens gives its share to the LP classes.
-            x = sponsorHolds ? splitNeedUp(need, tier.sponsorBps) : need;
+            x = sponsorHolds ? splitNeedUp(need, sponsorBps) : need;
             if (x > cash) x = cash;
-            lp = sponsorHolds ? lpShareDown(x, tier.sponsorBps) : x;
+            lp = sponsorHolds ? lpShareDown(x, sponsorBps) : x;
             _shareDown(lp, need, balances, mask, true, shares);
         } else {
             uint256 weight = _sumContributed(s, mask);
@@ -349,7 +340,7 @@ library EquityMath {
                 !sponsorHolds
                     ? x
                     : weight != 0
-                        ? lpShareDown(x, tier.sponsorBps)
+                        ? lpShareDown(x, sponsorBps)
                         : 0;
             _shareDown(lp, weight, s.contributed, mask, false, shares);
         }
@@ -358,16 +349,17 @@ library EquityMath {
     /// @dev The hurdle balances of a hurdled split's LP classes (zero for the other classes), and their sum N.
     function _hurdleRow(
         State memory s,
-        Tier memory tier
+        EquityTierWord tier
     ) private pure returns (uint256[] memory balances, uint256 need) {
         uint256 n = s.classCount;
-        uint256 row = tier.hurdle * n;
+        uint256 row = tier.hurdle() * n;
+        uint256 mask = tier.classes();
         uint256[] memory hurdles = s.hurdles;
         balances = new uint256[](n);
         // At most seven balances below 2¹²⁸.
         unchecked {
             for (uint256 j; j < n; ++j) {
-                if ((tier.classes >> j) & 1 == 0) continue;
+                if ((mask >> j) & 1 == 0) continue;
                 uint256 h = hurdles[row + j];
                 balances[j] = h;
                 need += h;

@@ -12,6 +12,7 @@ import {
   DepreciationMethod,
   dealStatusName,
   describeCovenant,
+  describeEquityTier,
   EquityMath,
   EquityTier,
   EquityWaterfallModel,
@@ -190,27 +191,13 @@ export class CampusReport {
 
   equityTerms(terms: TermSheet, contributed: readonly bigint[]): void {
     const e = terms.equity;
-    const names = (mask: number) =>
-      this.symbols.filter((_, j) => ((mask >> j) & 1) === 1).join(", ");
-    const sponsor = this.symbols[e.sponsorClass];
     this.line(
-      `\nEquity waterfall of the campus (the sponsor's class ${sponsor}), applied to every amount that reaches equity:`,
+      `\nEquity waterfall of the campus (the sponsor's class ${this.symbols[e.sponsorClass]}), applied to every ` +
+        "amount that reaches equity:",
     );
-    e.tiers.forEach((t, i) => {
-      const split = `${100 - t.sponsorBps / 100}/${t.sponsorBps / 100} (${names(t.classes)} / ${sponsor})`;
-      const text =
-        t.kind === EquityTier.PreferredReturn
-          ? `preferred return ${pct(t.rate)} a year, ${t.compounding ? "compounded" : "simple"}: ${names(t.classes)} ` +
-            (t.byRank ? "by rank" : "pro rata")
-          : t.kind === EquityTier.ReturnOfCapital
-            ? `return of capital: ${names(t.classes)} ${t.byRank ? "by rank" : "pro rata"}`
-            : t.kind === EquityTier.CatchUp
-              ? `catch-up: ${t.sponsorBps / 100} % to ${sponsor} until it holds ${t.targetBps / 100} % of all profit`
-              : t.rate !== 0n
-                ? `split ${split} until the LP classes' IRR reaches ${pct(t.rate)}`
-                : `split ${split} above`;
-      this.line(`  ${i + 1}. ${text}`);
-    });
+    e.tiers.forEach((t, i) =>
+      this.line(`  ${i + 1}. ${describeEquityTier(t, this.symbols, e.sponsorClass)}`),
+    );
     this.line(
       "  contributed: " +
         this.symbols.map((s, j) => `${s} ${this.usd(contributed[j])}`).join(" · "),

@@ -30,6 +30,8 @@ import {
   historyTotals,
   statementFacts,
   EquityMath,
+  equityIrrs,
+  equityStatements,
   EquityWaterfallModel,
   INVESTOR_CLASSES,
   parseTermSheet,
@@ -222,7 +224,7 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
   });
   const tenants = [b200, h100];
   const runs = [campus, b200, h100];
-  const waterfall = await keeper.equityWaterfallOf({ deal: campus.deal });
+  const waterfall = (await keeper.equitySnapshot({ deal: campus.deal }))?.waterfall;
   if (waterfall === undefined) throw new Error("the campus deal has no equity waterfall");
   const registered = await keeper.tenantsOf({ deal: campus.deal });
 
@@ -619,8 +621,15 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
     `${wei(campus.deposited)} + ${wei(rentIn)} = ${wei(cashIn)} + ${wei(last.collectionsCarried)}`,
   );
 
-  // Equity: the waterfall's statements against what the deal paid it, and against the model.
-  const chain = await keeper.equityStatements({ deal: campus.deal, fromBlock: campus.blockNumber });
+  // Equity: the waterfall's statements (its EquityDistributed events) against what the deal paid it, against the
+  // model run beside the chain, and as the SDK's statements rebuild them (`equityStatements`, as deal history does).
+  const snapshot = await keeper.equitySnapshot({ deal: campus.deal });
+  if (snapshot === undefined) throw new Error("the campus deal has no equity waterfall");
+  const { distributions } = await keeper.equityDistributions({
+    waterfall,
+    fromBlock: campus.blockNumber,
+  });
+  const chain = { statements: distributions };
   const reached = [
     ...campus.statements.map((s) => s.residualPaid).filter((x) => x > 0n),
     ...(called.residual > 0n ? [called.residual] : []),
@@ -645,7 +654,7 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
         e.unreturned,
         e.prefOwed,
         e.hurdles,
-        e.profit,
+        e.totalProfit,
         e.sponsorProfit,
       ]),
       equityModel.map((s, i) => [
@@ -660,8 +669,13 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
       ]),
     ),
   );
-  const snapshot = await keeper.equitySnapshot({ deal: campus.deal });
-  const classes = snapshot?.classes ?? [];
+  const views = equityStatements(distributions, snapshot.facts);
+  check(
+    "equity: every statement rebuilt by the SDK balances and agrees with its model to the base unit",
+    views.every((v) => v.balances && v.agreesWithModel),
+    `${views.length} statements`,
+  );
+  const classes = snapshot.classes;
   check(
     "equity: every class's state on chain = the model's (contributed, returned, pref owed, paid, multiple, hurdles)",
     same(
@@ -731,9 +745,16 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
       row.forEach((x, j) => {
         if (x > 0n) flows[j].push({ time: e.time, amount: x });
       });
-  const irr = flows.map((f) => xirr(f));
+  // The SDK's realized IRRs (`equityIrrs`) are those of these flows.
+  const irrs = equityIrrs(snapshot.facts, distributions);
+  const irr = irrs.classes.map((x) => x ?? Number.NaN);
+  const lpIrr = irrs.lp ?? Number.NaN;
   const lpClasses = contributed.map((_, j) => j).filter((j) => j !== equity.sponsorClass);
-  const lpIrr = xirr(lpClasses.flatMap((j) => flows[j]));
+  check(
+    "equity: the SDK's IRRs (equityIrrs) = xirr of each class's dated cash flows",
+    flows.every((f, j) => Math.abs(xirr(f) - irr[j]) < 1e-9) &&
+      Math.abs(xirr(lpClasses.flatMap((j) => flows[j])) - lpIrr) < 1e-9,
+  );
   // A class's hurdle is met exactly when its IRR reaches the hurdle rate; while it is not, its balance is its cash
   // flows compounded at that rate (the contribution's future value less its payments').
   const h = Number(equity.tiers[hurdles[0]].rate) / 1e18;

@@ -15,14 +15,8 @@ import { keccak256, parseUnits, toHex, type Address } from "viem";
 
 import { chainFor } from "../../cli/lib/clients.js";
 import { devnetClients, mintDemo, shortDealJson } from "../../cli/lib/devnet.js";
-import {
-  dealAbi,
-  exactAmount,
-  exactRatio,
-  type PeriodStatement,
-  type TermSheetJson,
-} from "../../sdk/index.js";
-import { addressOf, CliSession, type DevRole } from "./harness.js";
+import { dealAbi, exactRatio, type PeriodStatement, type TermSheetJson } from "../../sdk/index.js";
+import { addressOf, CliSession, expectRawBeside, type DevRole } from "./harness.js";
 
 /** GPU-hours available in a one-hour period of the devnet fleet (2,048 GPUs). */
 const AVAILABLE = 2_048n;
@@ -33,20 +27,6 @@ const PERIODS = [
   { billed: 1_400n, revenue: "1540" },
 ];
 const PERIOD_LENGTH = 3_600;
-/** The JSON export's ratio fields (WAD beside a decimal); every other `…Raw` field is an amount in base units. */
-const RATIOS = new Set([
-  "utilization",
-  "rate",
-  "factor",
-  "dscr",
-  "trailingDscr",
-  "ltv",
-  "seniorCurve",
-  "reserveLevel",
-  "breakEvenUtilization",
-  "value",
-  "threshold",
-]);
 
 describe("cascade CLI: an auditor's history and exports against anvil", function () {
   // About twenty `cascade` processes, most side by side: under a minute on an idle machine. A bound against a hang.
@@ -291,21 +271,7 @@ describe("cascade CLI: an auditor's history and exports against anvil", function
 
     // JSON: every human amount is its raw base units in whole units; totals equal the chain's.
     expect(history.periods.map((p) => p.period)).to.deep.equal([1, 2, 3]);
-    let pairs = 0;
-    const agree = (o: unknown, ratio: boolean): void => {
-      if (Array.isArray(o)) return o.forEach((x) => agree(x, ratio));
-      if (o === null || typeof o !== "object") return;
-      const rec = o as Record<string, unknown>;
-      for (const [k, v] of Object.entries(rec)) {
-        if (k.endsWith("Raw") && typeof v === "string" && rec[k.slice(0, -3)] !== undefined) {
-          const human = rec[k.slice(0, -3)];
-          const isRatio = RATIOS.has(k.slice(0, -3));
-          expect(human, k).to.equal(isRatio ? exactRatio(BigInt(v)) : exactAmount(BigInt(v), 6));
-          pairs++;
-        } else agree(v, ratio);
-      }
-    };
-    agree(history, false);
+    const pairs = expectRawBeside(history);
     expect(pairs).to.be.greaterThan(200);
     expect(BigInt(history.totals.paidRaw)).to.equal(
       sum((s) => s.cashIn + s.recoveriesApplied + s.reserveReleased + s.reserveDrawn),

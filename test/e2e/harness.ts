@@ -16,12 +16,52 @@ import { keccak256, toHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { devKey, DEVNET_ROLES } from "../../cli/lib/devnet.js";
+import { exactAmount, exactRatio } from "../../sdk/index.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ANVIL = join(ROOT, "node_modules/.bin/anvil");
 export const CLI = join(ROOT, "cli/cascade.js");
 
 export type DevRole = keyof typeof DEVNET_ROLES;
+
+/** The CLI's JSON ratio fields (WAD beside a decimal); every other `…Raw` string is an amount in base units. */
+export const RATIO_FIELDS = new Set([
+  "utilization",
+  "rate",
+  "factor",
+  "dscr",
+  "trailingDscr",
+  "ltv",
+  "seniorCurve",
+  "reserveLevel",
+  "breakEvenUtilization",
+  "value",
+  "threshold",
+  "occupancy",
+  "multiple",
+  "lastValue",
+]);
+
+/**
+ * Checks that every human figure of a `--json` output is its raw value beside it (`x` and `xRaw`: an amount of a
+ * `decimals` stablecoin, or a ratio of {@link RATIO_FIELDS}); returns how many pairs it checked.
+ */
+export function expectRawBeside(o: unknown, decimals = 6): number {
+  if (Array.isArray(o)) return o.reduce((n: number, x) => n + expectRawBeside(x, decimals), 0);
+  if (o === null || typeof o !== "object") return 0;
+  const rec = o as Record<string, unknown>;
+  let pairs = 0;
+  for (const [k, v] of Object.entries(rec)) {
+    const key = k.slice(0, -3);
+    if (k.endsWith("Raw") && typeof v === "string" && rec[key] !== undefined) {
+      expect(rec[key], k).to.equal(
+        RATIO_FIELDS.has(key) ? exactRatio(BigInt(v)) : exactAmount(BigInt(v), decimals),
+      );
+      pairs++;
+    } else pairs += expectRawBeside(v, decimals);
+  }
+  return pairs;
+}
 export const key = (role: DevRole): Hex => devKey(DEVNET_ROLES[role]);
 export const addressOf = (role: DevRole) => privateKeyToAccount(key(role)).address;
 

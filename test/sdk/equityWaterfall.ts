@@ -17,6 +17,14 @@ import {
   type EquityTerms,
   type EquityTierTerms,
 } from "../../sdk/index.js";
+import {
+  catchUp,
+  pref,
+  randomEquityTerms,
+  rng,
+  roc,
+  split,
+} from "../helpers/equity-model.js";
 
 type State = EquityWaterfallModel.EquityWaterfallState;
 type Statement = EquityWaterfallModel.EquityStatement;
@@ -28,43 +36,6 @@ const PCT = WAD / 100n;
 const DAY = 86_400n;
 const YEAR = 365n * DAY;
 const START = 1_800_000_000n;
-
-/** Deterministic PRNG (mulberry32), as test/sdk/differential.ts. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const big = (lo: bigint, hi: bigint) =>
-    lo + (BigInt(Math.floor(next() * 2 ** 48)) * (hi - lo)) / 2n ** 48n;
-  return { next, int, big };
-}
-
-function tier(kind: number, classes: number, more: Partial<EquityTierTerms> = {}): EquityTierTerms {
-  return {
-    kind,
-    classes,
-    byRank: false,
-    compounding: false,
-    sponsorBps: 0,
-    targetBps: 0,
-    rate: 0n,
-    ...more,
-  };
-}
-const roc = (classes: number, byRank = false) =>
-  tier(EquityTier.ReturnOfCapital, classes, { byRank });
-const pref = (classes: number, rate: bigint, more: Partial<EquityTierTerms> = {}) =>
-  tier(EquityTier.PreferredReturn, classes, { rate, ...more });
-const catchUp = (classes: number, sponsorBps: number, targetBps: number) =>
-  tier(EquityTier.CatchUp, classes, { sponsorBps, targetBps });
-const split = (classes: number, sponsorBps: number, hurdle = 0n) =>
-  tier(EquityTier.Split, classes, { sponsorBps, rate: hurdle });
 
 const sum = (xs: readonly bigint[]) => xs.reduce((a, b) => a + b, 0n);
 const inMask = (mask: number, j: number) => ((mask >>> j) & 1) === 1;
@@ -674,48 +645,6 @@ describe("SDK equity waterfall model: a worked LP/GP waterfall against XIRR", ()
 
 // ------------------------------------------------------------------ properties on random waterfalls
 
-function randomTerms(r: ReturnType<typeof rng>, n: number): EquityTerms {
-  const sponsor = r.int(0, n - 1);
-  const all = (1 << n) - 1;
-  const lps = all & ~(1 << sponsor);
-  const subset = (mask: number) => {
-    for (;;) {
-      const m = r.int(1, all) & mask;
-      if (m !== 0) return m;
-    }
-  };
-  const tiers: EquityTierTerms[] = [];
-  let prefed = 0;
-  let hurdles = 0;
-  const count = r.int(0, 7);
-  for (let i = 0; i < count; i++) {
-    const kind = r.int(0, 3);
-    if (kind === EquityTier.ReturnOfCapital) tiers.push(roc(subset(all), r.next() < 0.3));
-    else if (kind === EquityTier.PreferredReturn && (all & ~prefed) !== 0) {
-      const m = subset(all & ~prefed);
-      prefed |= m;
-      tiers.push(
-        pref(m, r.big(PCT / 10n, WAD), { byRank: r.next() < 0.3, compounding: r.next() < 0.5 }),
-      );
-    } else if (kind === EquityTier.CatchUp) {
-      const target = r.int(1, 9_999);
-      tiers.push(catchUp(subset(lps), r.int(target + 1, 10_000), target));
-    } else if (kind === EquityTier.Split && hurdles < 3) {
-      hurdles++;
-      tiers.push(split(subset(lps), r.int(0, 9_999), 1n));
-    }
-  }
-  // Hurdles strictly increasing in order.
-  let h = 0n;
-  for (const t of tiers)
-    if (t.kind === EquityTier.Split) {
-      h += r.big(PCT / 2n, 20n * PCT);
-      t.rate = h;
-    }
-  tiers.push(split(subset(lps), r.int(0, 10_000)));
-  return { sponsorClass: sponsor, tiers };
-}
-
 /** Whether tier `i` was satisfied after it paid (checked when cash went past it). */
 function satisfied(
   terms: EquityTerms,
@@ -755,7 +684,7 @@ describe("SDK equity waterfall model: properties on random waterfalls", () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       const r = rng(seed);
       const n = r.int(2, 7);
-      const terms = randomTerms(r, n);
+      const terms = randomEquityTerms(r, n);
       const contributed = Array.from({ length: n }, () =>
         r.next() < 0.15 ? 0n : r.big(1n, 10n ** 13n),
       );

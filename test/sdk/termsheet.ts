@@ -28,6 +28,7 @@ import {
   cascadeActions,
   CouponType,
   dealAbi,
+  equitySnapshot,
   mockStablecoinAbi,
   offeringAbi,
   riskEngineAbi,
@@ -1838,6 +1839,12 @@ describe("SDK term sheets on chain: every example round-trips through DealFactor
       expect(await read()).to.deep.equal(terms);
     });
   }
+
+  it("creates a deal with an equity waterfall and reads back the very struct it parsed", async () => {
+    const { terms, read } = await chain.create(withEquity() as TermSheetJson);
+    expect(terms.equity.tiers).to.have.length(5);
+    expect(await read()).to.deep.equal(terms);
+  });
 });
 
 /** The in-process network with viem clients; `create` deploys a protocol and a deal from a term sheet. */
@@ -1935,6 +1942,7 @@ async function onChain() {
         logs: receipt.logs,
       });
       const risk = await read<Address>(deal, dealAbi, "riskEngine");
+      const equity = await equitySnapshot(publicClient, { deal });
       const config = await read<{
         priceFeed: Address;
         feedDecimals: number;
@@ -2030,8 +2038,8 @@ async function onChain() {
           appraisalMaxAge: config.appraisalMaxAge,
         },
         tranches,
-        // Several equity classes: the terms their waterfall holds; a tenant: its site and rent (Deal.site).
-        equity: (await issuer.equitySnapshot({ deal }))?.terms ?? NO_EQUITY_WATERFALL,
+        // A deal with several equity classes keeps its tiers in its equity waterfall; a tenant, its site and rent.
+        equity: equity?.terms ?? NO_EQUITY_WATERFALL,
         site: await siteTerms(deal),
       };
     }

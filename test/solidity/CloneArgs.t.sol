@@ -8,6 +8,9 @@ import {ShortString} from "@openzeppelin/contracts/utils/ShortStrings.sol";
 import {
     CouponTerms,
     CouponType,
+    EquityTerms,
+    EquityTier,
+    EquityTierTerms,
     PrincipalTerms,
     PrincipalType,
     RiskMetric,
@@ -25,6 +28,9 @@ import {IRiskEngine} from "../../contracts/interfaces/IRiskEngine.sol";
 import {ITrancheTokenBase} from "../../contracts/interfaces/ITrancheToken.sol";
 import {CloneArgs} from "../../contracts/libraries/CloneArgs.sol";
 import {DealArgs} from "../../contracts/libraries/DealArgs.sol";
+import {EquityMath} from "../../contracts/libraries/EquityMath.sol";
+import {EquityTierWord} from "../../contracts/libraries/EquityTierWord.sol";
+import {EquityWaterfallArgs} from "../../contracts/libraries/EquityWaterfallArgs.sol";
 import {OfferingArgs} from "../../contracts/libraries/OfferingArgs.sol";
 import {RiskEngineArgs} from "../../contracts/libraries/RiskEngineArgs.sol";
 import {TrancheTokenArgs} from "../../contracts/libraries/TrancheTokenArgs.sol";
@@ -97,9 +103,9 @@ contract DealArgsHarness {
         address[] memory tokens,
         address[] memory offerings,
         uint256 noteCount,
-        address equity
+        address equity_
     ) external view returns (bytes memory) {
-        return DealArgs.encode(t, oracle_, risk, tokens, offerings, noteCount, equity);
+        return DealArgs.encode(t, oracle_, risk, tokens, offerings, noteCount, equity_);
     }
 
     function factory() external view returns (address) {
@@ -240,16 +246,54 @@ contract OfferingArgsHarness {
     }
 }
 
+/// @dev Exposes every {EquityWaterfallArgs} getter from a clone.
+contract EquityWaterfallArgsHarness {
+    function encode(
+        address deal_,
+        address stablecoin_,
+        uint64 start_,
+        uint32 periodLength_,
+        EquityTerms calldata e,
+        address[] memory tokens,
+        uint256 notes
+    ) external pure returns (bytes memory) {
+        return EquityWaterfallArgs.encode(deal_, stablecoin_, start_, periodLength_, e, tokens, notes);
+    }
+
+    function header()
+        external
+        view
+        returns (address deal, address stablecoin, uint256 start, uint256 periodLength, uint256[3] memory counts)
+    {
+        (start, periodLength) = EquityWaterfallArgs.schedule();
+        (counts[0], counts[1], counts[2]) = EquityWaterfallArgs.counts();
+        return (EquityWaterfallArgs.deal(), EquityWaterfallArgs.stablecoin(), start, periodLength, counts);
+    }
+
+    function token(uint256 j) external view returns (address) {
+        return EquityWaterfallArgs.token(j);
+    }
+
+    function tiers(uint256 n, uint256 count) external view returns (EquityTierWord[] memory) {
+        return EquityWaterfallArgs.tiers(n, count);
+    }
+
+    function tierWord(uint256 n, uint256 i) external view returns (EquityTierWord) {
+        return EquityWaterfallArgs.tierWord(n, i);
+    }
+}
+
 /*
- * Clone arguments: one reader (contracts/libraries/CloneArgs.sol) and four layouts, each encoded and read back
+ * Clone arguments: one reader (contracts/libraries/CloneArgs.sol) and five layouts, each encoded and read back
  * through a clone made by OpenZeppelin's Clones.cloneWithImmutableArgs, as DealFactory makes them.
  *
  * A1  CloneArgs.OFFSET is where OpenZeppelin's clone puts the arguments: CloneArgs.all() in a clone equals
  *     Clones.fetchCloneArgs(clone) and the clone's code from OFFSET on.
  * A2  word, words and slice read the bytes at any offset, zero past the end; words moves the free memory pointer
  *     by whole words; a slice's padding is clean.
- * A3  For every layout (DealArgs, TrancheTokenArgs, RiskEngineArgs, OfferingArgs) and random inputs bounded to each
- *     field's width, every getter reads back what encode wrote.
+ * A3  For every layout (DealArgs, TrancheTokenArgs, RiskEngineArgs, OfferingArgs, EquityWaterfallArgs) and random
+ *     inputs bounded to each field's width, every getter reads back what encode wrote (an equity waterfall's tiers
+ *     with ln(1 + hurdle) computed at encoding, and each hurdled split's index among them).
  */
 contract CloneArgsTest is TestBase, Assertions {
     CloneArgsHarness internal cloneArgs;
@@ -257,6 +301,7 @@ contract CloneArgsTest is TestBase, Assertions {
     TrancheTokenArgsHarness internal tokenArgs;
     RiskEngineArgsHarness internal riskArgs;
     OfferingArgsHarness internal offeringArgs;
+    EquityWaterfallArgsHarness internal waterfallArgs;
 
     struct DealHeader {
         address[6] addresses; // stablecoin, oracle, risk engine, issuer, servicer, trustee
@@ -302,6 +347,7 @@ contract CloneArgsTest is TestBase, Assertions {
         tokenArgs = new TrancheTokenArgsHarness();
         riskArgs = new RiskEngineArgsHarness();
         offeringArgs = new OfferingArgsHarness();
+        waterfallArgs = new EquityWaterfallArgsHarness();
     }
 
     // ------------------------------------------------------------ CloneArgs
@@ -621,6 +667,99 @@ contract CloneArgsTest is TestBase, Assertions {
         (address deal, address asset) = clone.single();
         assertEq(deal, c.deal, "A3: deal getter");
         assertEq(asset, c.asset, "A3: asset getter");
+    }
+
+    // ------------------------------------------------------------ EquityWaterfallArgs
+
+    /// @dev Fuzz input of a tier (the kind as a number: the fuzzer's out-of-range enums would not decode).
+    struct RawTier {
+        uint8 kind;
+        uint8 classes;
+        bool byRank;
+        bool compounding;
+        uint16 sponsorBps;
+        uint16 targetBps;
+        uint64 rate;
+    }
+
+    /// @dev Fuzz input of a waterfall's header.
+    struct WaterfallHeader {
+        address deal;
+        address stablecoin;
+        uint64 start;
+        uint32 periodLength;
+        uint8 sponsorClass;
+        uint256 notes;
+        uint256 classes;
+        uint256 tierCount;
+    }
+
+    /// A3: EquityWaterfallArgs
+    function testFuzz_equityWaterfallArgs_roundTrip(
+        WaterfallHeader memory h,
+        RawTier[8] memory fuzzed,
+        address[8] memory tokens
+    ) public {
+        h.notes = bound(h.notes, 1, 6);
+        h.classes = bound(h.classes, 2, 8 - h.notes);
+        h.tierCount = bound(h.tierCount, 1, 8);
+        EquityTerms memory e;
+        e.sponsorClass = h.sponsorClass;
+        e.tiers = new EquityTierTerms[](h.tierCount);
+        for (uint256 i; i < h.tierCount; ++i) {
+            RawTier memory r = fuzzed[i];
+            e.tiers[i] = EquityTierTerms({
+                kind: EquityTier(bound(r.kind, 0, 3)),
+                classes: r.classes,
+                byRank: r.byRank,
+                compounding: r.compounding,
+                sponsorBps: r.sponsorBps,
+                targetBps: r.targetBps,
+                rate: r.rate
+            });
+        }
+        address[] memory all = new address[](h.notes + h.classes);
+        for (uint256 i; i < all.length; ++i) all[i] = tokens[i];
+        bytes memory args = waterfallArgs.encode(h.deal, h.stablecoin, h.start, h.periodLength, e, all, h.notes);
+        assertEq(
+            args.length,
+            EquityWaterfallArgs.HEADER_BYTES + 32 * (h.classes + h.tierCount),
+            "A3: waterfall args length"
+        );
+        EquityWaterfallArgsHarness clone = EquityWaterfallArgsHarness(
+            Clones.cloneWithImmutableArgs(address(waterfallArgs), args)
+        );
+        _assertWaterfallHeader(clone, h);
+        for (uint256 j; j < h.classes; ++j) assertEq(clone.token(j), all[h.notes + j], "A3: class token");
+        _assertTiers(clone, e, h.classes);
+    }
+
+    function _assertWaterfallHeader(EquityWaterfallArgsHarness clone, WaterfallHeader memory h) private view {
+        (address deal, address stablecoin, uint256 start, uint256 periodLength, uint256[3] memory counts) = clone
+            .header();
+        assertEq(deal, h.deal, "A3: deal");
+        assertEq(stablecoin, h.stablecoin, "A3: stablecoin");
+        assertEq(start, h.start, "A3: start");
+        assertEq(periodLength, h.periodLength, "A3: periodLength");
+        assertEq(counts[0], h.classes, "A3: classCount");
+        assertEq(counts[1], h.sponsorClass, "A3: sponsorClass");
+        assertEq(counts[2], h.tierCount, "A3: tierCount");
+    }
+
+    function _assertTiers(EquityWaterfallArgsHarness clone, EquityTerms memory e, uint256 classes) private view {
+        EquityTierWord[] memory t = clone.tiers(classes, e.tiers.length);
+        uint256 hurdles;
+        for (uint256 i; i < e.tiers.length; ++i) {
+            EquityTierTerms memory x = e.tiers[i];
+            EquityTierWord w = t[i];
+            assertEq(EquityTierWord.unwrap(clone.tierWord(classes, i)), EquityTierWord.unwrap(w), "A3: tier word");
+            assertEq(uint256(keccak256(abi.encode(w.terms()))), uint256(keccak256(abi.encode(x))), "A3: tier terms");
+            bool hurdled = x.kind == EquityTier.Split && x.rate != 0;
+            assertTrue(w.hurdled() == hurdled, "A3: hurdled");
+            assertEq(w.lnRate(), hurdled ? EquityMath.lnWad(1e18 + uint256(x.rate)) : 0, "A3: lnRate");
+            assertEq(w.hurdle(), hurdled ? hurdles : 0, "A3: hurdle index");
+            if (hurdled) ++hurdles;
+        }
     }
 
     // ------------------------------------------------------------ helpers

@@ -1,15 +1,16 @@
-import type { Address, Hash } from "viem";
+import { isAddressEqual, type Address, type Hash } from "viem";
+import { readContract } from "viem/actions";
 
 import {
   approveDealStablecoin,
   eventsOf,
   resolveAccount,
+  withErrors,
   writeAndWait,
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
-import { equityWaterfallAbi } from "../../generated/abis.js";
-import { equityWaterfallOf } from "../auditor/equitySnapshot.js";
+import { dealAbi, equityWaterfallAbi, trancheTokenAbi } from "../../generated/abis.js";
 
 export interface DepositCapitalEventParameters extends AccountParameter {
   /** A repaid deal with an equity waterfall. */
@@ -45,9 +46,7 @@ export async function depositCapitalEvent(
   params: DepositCapitalEventParameters,
 ): Promise<DepositCapitalEventReturnType> {
   const account = resolveAccount(client, params.account);
-  const waterfall = await equityWaterfallOf(client, { deal: params.deal });
-  if (waterfall === undefined)
-    throw new RangeError(`deal ${params.deal} has one equity class: no equity waterfall`);
+  const waterfall = await waterfallOf(client, params.deal);
   const approveTransactionHash = await approveDealStablecoin(client, {
     deal: params.deal,
     spender: waterfall,
@@ -74,4 +73,29 @@ export async function depositCapitalEvent(
     approveTransactionHash,
     transactionHash: receipt.transactionHash,
   };
+}
+
+/** The deal's equity waterfall: the distributor of its last tranche's token (the deal itself with one equity class). */
+async function waterfallOf(client: CascadeClient, deal: Address): Promise<Address> {
+  return withErrors(async () => {
+    const count = await readContract(client, {
+      address: deal,
+      abi: dealAbi,
+      functionName: "trancheCount",
+    });
+    const [token] = await readContract(client, {
+      address: deal,
+      abi: dealAbi,
+      functionName: "trancheContracts",
+      args: [count - 1n],
+    });
+    const distributor = await readContract(client, {
+      address: token,
+      abi: trancheTokenAbi,
+      functionName: "distributor",
+    });
+    if (isAddressEqual(distributor, deal))
+      throw new RangeError(`deal ${deal} has one equity class: no equity waterfall`);
+    return distributor;
+  });
 }
