@@ -20,9 +20,12 @@ import {
 
 import {
   CollateralMath,
+  ContractRevertError,
   DealStatus,
   dealAbi,
+  EquityWaterfallModel,
   FleetEntryStatus,
+  INVESTOR_CLASSES,
   mockStablecoinAbi,
   parseFleetEntries,
   parseTermSheet,
@@ -383,6 +386,98 @@ describe("SDK issuer: the B200 example, its fleet bought before the deal", () =>
     expect(m.collateralValue).to.equal(
       (await other.fleetValuation({ deal, at: end0 })).collateralValue,
     );
+  });
+});
+
+describe("SDK issuer: the campus example's sale proceeds into its equity waterfall (depositCapitalEvent)", () => {
+  const lp = wallet(accounts[12]);
+
+  it("is refused until the deal is repaid, then pays the proceeds through the tiers exactly as the model does", async () => {
+    const terms = parseTermSheet(readExample("campus-10mw.json"), {
+      now: await now(),
+      addresses: roles(),
+    }).terms;
+    const { deal, offerings, blockNumber } = await issuer.createDeal({
+      factory: protocol.factory,
+      terms,
+    });
+    await admin.registerInvestors({
+      registry: investorRegistry,
+      investors: [
+        {
+          wallet: lp.account.address,
+          kycExpiry: (await now()) + 400n * DAY,
+          country: 840,
+          classes: INVESTOR_CLASSES.institutional | INVESTOR_CLASSES["qualified-purchaser"],
+        },
+      ],
+    });
+    await advanceTo(terms.offeringOpensAt);
+    for (const [i, offering] of offerings.entries()) {
+      await mint(stablecoin, lp.account.address, terms.tranches[i].faceAmount);
+      await lp.subscribe({ offering, assets: terms.tranches[i].faceAmount });
+    }
+    await advanceTo(terms.offeringClosesAt);
+    for (const offering of offerings) await other.closeOffering({ offering });
+    const amount = 60_000_000n * USDC;
+    await mint(stablecoin, issuer.account.address, 200_000_000n * USDC);
+
+    // Running, the deal takes sale proceeds through the clean-up call, not as a capital event.
+    const refusal = await issuer.depositCapitalEvent({ deal, amount }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refusal).to.be.instanceOf(ContractRevertError);
+    expect((refusal as ContractRevertError).errorName).to.equal("DealNotRepaid");
+
+    // The sale: the clean-up call repays the notes (the campus may call them at par at any time), then the net
+    // proceeds reach the equity classes.
+    const called = await issuer.cleanUpCall({ deal });
+    expect((await other.dealSnapshot({ deal })).status).to.equal(DealStatus.Repaid);
+    const deposited = await issuer.depositCapitalEvent({ deal, amount });
+
+    // The reserve the deal held went to the payoff: nothing was left for equity before the proceeds.
+    expect(called.residual).to.equal(0n);
+    const contributed = terms.tranches.slice(1).map((t) => t.faceAmount);
+    const sale = EquityWaterfallModel.distributeEquity(
+      terms.equity,
+      contributed,
+      EquityWaterfallModel.initialEquityState(terms.equity, contributed, terms.start),
+      amount,
+      deposited.time,
+    );
+    expect(deposited.paid).to.deep.equal(sale.paid);
+    expect(deposited.toClass).to.deep.equal(sale.toClass);
+    expect(deposited.toClass.reduce((a, b) => a + b, 0n)).to.equal(amount);
+    expect(deposited.time).to.equal(await now());
+    const { distributions, capitalEvents } = await other.equityDistributions({
+      waterfall: deposited.waterfall,
+      fromBlock: blockNumber,
+    });
+    expect(distributions.map((d) => [d.capitalEvent, d.amount])).to.deep.equal([[true, amount]]);
+    expect(capitalEvents.map((c) => [c.depositor, c.amount])).to.deep.equal([
+      [issuer.account.address, amount],
+    ]);
+    // The proceeds return the classes' capital, pay their preferred return and reach the catch-up.
+    const classes = (await other.equitySnapshot({ deal }))?.classes ?? [];
+    expect(classes.map((c) => c.unreturned)).to.deep.equal([0n, 0n, 0n]);
+    expect(classes.map((c) => c.distributed)).to.deep.equal(
+      sale.state.classes.map((c) => c.distributed),
+    );
+  });
+
+  it("is refused for a deal with one equity class, before anything is sent", async () => {
+    const terms = parseTermSheet(readExample("h100-fleet.json"), {
+      now: await now(),
+      addresses: roles(),
+    }).terms;
+    const { deal } = await issuer.createDeal({ factory: protocol.factory, terms });
+    const refusal = await issuer.depositCapitalEvent({ deal, amount: USDC }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refusal).to.be.instanceOf(RangeError);
+    expect((refusal as Error).message).to.contain("one equity class");
   });
 });
 

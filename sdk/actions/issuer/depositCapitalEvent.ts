@@ -77,7 +77,7 @@ export async function depositCapitalEvent(
 
 /** The deal's equity waterfall: the distributor of its last tranche's token (the deal itself with one equity class). */
 async function waterfallOf(client: CascadeClient, deal: Address): Promise<Address> {
-  return withErrors(async () => {
+  const distributor = await withErrors(async () => {
     const count = await readContract(client, {
       address: deal,
       abi: dealAbi,
@@ -89,13 +89,13 @@ async function waterfallOf(client: CascadeClient, deal: Address): Promise<Addres
       functionName: "trancheContracts",
       args: [count - 1n],
     });
-    const distributor = await readContract(client, {
+    return readContract(client, {
       address: token,
       abi: trancheTokenAbi,
       functionName: "distributor",
     });
-    if (isAddressEqual(distributor, deal))
-      throw new RangeError(`deal ${deal} has one equity class: no equity waterfall`);
-    return distributor;
   });
+  if (isAddressEqual(distributor, deal))
+    throw new RangeError(`deal ${deal} has one equity class: no equity waterfall`);
+  return distributor;
 }
