@@ -423,9 +423,10 @@ export class CampusReport {
     this.line(
       "\nThe H100 hall's losses net of its GPUs' sale: " +
         r.h100Losses
-          .map(
-            (l) =>
-              `${l.symbol} ${this.usd(l.principal)} of principal and ${this.usd(l.interest)} of interest`,
+          .map((l) =>
+            l.principal + l.interest === 0n
+              ? `${l.symbol} none (repaid in full)`
+              : `${l.symbol} ${this.usd(l.principal)} of principal and ${this.usd(l.interest)} of interest`,
           )
           .join(" · ") +
         "; its equity lost its par",
