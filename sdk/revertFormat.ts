@@ -221,6 +221,8 @@ export const REVERT_FORMATS: Readonly<Record<string, Format>> = {
   NotComplianceAgent: (a) =>
     `${f0(a.caller)} is not a compliance agent of the tranche's investor registry`,
   NotDeal: (a) => `${f0(a.caller)} is not the deal; only the deal may call`,
+  NotClassToken: (a) =>
+    `${f0(a.caller)} is not a class token of this equity waterfall; only a class token has its holders' claims paid`,
   NotDistributor: (a) =>
     `${f0(a.caller)} is not the tranche's distributor (the deal, or its equity waterfall); only it announces distributions`,
   NotOffering: (a) => `${f0(a.caller)} is not the tranche's offering; only it may call`,

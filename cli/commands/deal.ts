@@ -418,6 +418,7 @@ function equityShow(e: EquityRead, text: StatementText) {
         : { targetBps: catchUp.targetBps, reached: last?.catchUp.reached ?? false },
     irr: { lp: irr.lp ?? null, sponsor: irr.sponsor ?? null },
     lastAccrual: s.lastAccrual === 0n ? null : iso(s.lastAccrual),
+    ...pair("cashHeld", s.cashHeld, d),
     distributions: e.statements.length,
     ...pair(
       "distributed",
@@ -464,6 +465,8 @@ function equityShow(e: EquityRead, text: StatementText) {
         : ` · catch-up: the sponsor holds ${bpsText(Number(s.profit.sponsorShareBps))} of ` +
           `${text.usd(s.profit.total)} profit (target ${bpsText(catchUp.targetBps)}` +
           `${last?.catchUp.reached ? ", reached" : ""})`),
+    `cash to claim: ${text.amount(s.cashHeld)}, held by the waterfall for every class's holders (the class tokens ` +
+      `hold none)`,
   ];
   return { json, text: blocks };
 }
@@ -562,7 +565,7 @@ async function show(ctx: Context, ref: string) {
       factor: exactRatio(t.factor),
       arrears: exactAmount(t.arrears, d),
       writtenDown: exactAmount(t.writtenDown, d),
-      cashHeld: exactAmount(t.cashHeld, d),
+      cashHeld: t.cashHeld === null ? null : exactAmount(t.cashHeld, d),
     })),
   };
   const json = {
@@ -790,7 +793,7 @@ async function show(ctx: Context, ref: string) {
           factorText(t.factor),
           text.amount(t.arrears),
           text.amount(t.writtenDown),
-          text.amount(t.cashHeld),
+          t.cashHeld === null ? "(waterfall)" : text.amount(t.cashHeld),
         ]),
       ),
     );

@@ -59,12 +59,16 @@ contract Deal is DealStorage, IDealMain {
         Tranche storage tr = _tranches[index];
         // The offering settles once (it reverts on a second close), so this runs once per tranche.
         tr.issued = issued.toUint128();
-        if (DealArgs.kind(index) == TrancheKind.Note) tr.outstanding = issued.toUint128();
+        bool note = DealArgs.kind(index) == TrancheKind.Note;
+        if (note) tr.outstanding = issued.toUint128();
         uint256 reserveAfter = _reserve + reserveFunding;
         _reserve = reserveAfter.toUint128();
         emit OfferingSettled(index, issued, reserveFunding, reserveAfter);
         // A minimum raise is at least one unit, so an offering issued nothing exactly when it missed its minimum.
-        if (issued != 0) _raised = true;
+        if (issued != 0) {
+            _raised = true;
+            if (!note) _equityIssued = true;
+        }
         if (++_settledOfferings == count) {
             if (_raised) _setStatus(DealStatus.Active);
             else _cancel();

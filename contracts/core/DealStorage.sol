@@ -12,6 +12,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {DealStatus} from "../interfaces/ICascadeTypes.sol";
 import {IDealBase} from "../interfaces/IDeal.sol";
+import {IEquityWaterfall} from "../interfaces/IEquityWaterfall.sol";
 import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {IUtilizationOracle} from "../interfaces/IUtilizationOracle.sol";
@@ -55,6 +56,9 @@ abstract contract DealStorage is IDealBase, AccessControl, Pausable, ReentrancyG
     uint128 internal _recoveries;
     /// @dev Whether the factory registered a tenant deal with this site: only then does a distribution read its rent.
     bool internal _hasTenants;
+    /// @dev Whether any equity class issued tokens (set as its offering settles; supplies never change after): only
+    /// then is equity's cash paid to it, otherwise credited to the issuer.
+    bool internal _equityIssued;
     // slot 1
     uint128 internal _collections;
     uint128 internal _reserve;
@@ -163,18 +167,24 @@ abstract contract DealStorage is IDealBase, AccessControl, Pausable, ReentrancyG
         if (received != amount) revert UnsupportedTokenTransfer(amount, received);
     }
 
-    /// @dev The equity token, or the equity waterfall of a deal with several equity classes (its supply is theirs).
+    /// @dev The equity token, or the equity waterfall of a deal with several equity classes, once any class issued
+    /// tokens; the issuer before.
     function _residualRecipient() internal view returns (address) {
-        address equity = DealArgs.equity();
-        return IERC20(equity).totalSupply() != 0 ? equity : _issuer();
+        return _equityIssued ? DealArgs.equity() : _issuer();
     }
 
-    /// @dev Equity's cash goes to its token (or waterfall, paid as a token is); without equity the issuer is credited,
-    /// not paid: a stablecoin that refuses to pay the issuer cannot stop a distribution, a recovery or the clean-up
-    /// call.
+    /// @dev Equity's cash goes to its token, or to its waterfall with the deal's next period (the waterfall dates its
+    /// statement at that period's start); without equity the issuer is credited, not paid: a stablecoin that refuses
+    /// to pay the issuer cannot stop a distribution, a recovery or the clean-up call.
     function _payResidual(address recipient, IERC20 coin, uint256 amount) internal {
-        if (recipient == DealArgs.equity()) _payTranche(recipient, coin, amount);
-        else _residualOwed = (uint256(_residualOwed) + amount).toUint128();
+        if (recipient != DealArgs.equity()) {
+            _residualOwed = (uint256(_residualOwed) + amount).toUint128();
+        } else if (DealArgs.noteCount() + 1 == _trancheCount()) {
+            _payTranche(recipient, coin, amount);
+        } else {
+            coin.safeTransfer(recipient, amount);
+            IEquityWaterfall(recipient).distribute(amount, _nextPeriod);
+        }
     }
 
     function _periodEnd(uint256 period) internal view returns (uint64) {

@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {DealStatus, EquityTerms, EquityTier, EquityTierTerms} from "../interfaces/ICascadeTypes.sol";
+import {DealStatus, EquityTerms, EquityTierTerms} from "../interfaces/ICascadeTypes.sol";
 import {IDeal} from "../interfaces/IDeal.sol";
 import {IEquityWaterfall} from "../interfaces/IEquityWaterfall.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
@@ -23,9 +23,9 @@ import {WAD} from "../libraries/Constants.sol";
 /// the math is {EquityMath}, exactly as docs/equity.md specifies it.
 /// @dev A distribution reads and writes one slot for the clock and the catch-up progress, one word per class of a
 /// ReturnOfCapital or PreferredReturn tier ({EquityClassWord}) and the hurdle balances of the LP classes of hurdled
-/// splits (two per slot); a class's contribution is its token's supply, read from the token when needed (the deal
-/// reads every class's supply just before, {totalSupply}, and the tokens are paid next). Nothing depends on the
-/// number of holders.
+/// splits (two per slot), and reads the contributions (two per slot: each class token's supply, kept at the first
+/// distribution). The classes' cash stays here until their holders claim it ({payClaim}); the tokens are told their
+/// shares. Nothing depends on the number of holders.
 contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -40,18 +40,31 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     /// @dev H_{k,j} at k × MAX_CLASSES + j ({EquityMath.MAX_HURDLES} hurdles): the LP classes of one hurdle share
     /// slots, two to a slot.
     uint128[21] private _hurdles;
+    /// @dev C_j of class j: its token's supply, fixed since its offering settled; kept at the first distribution (two
+    /// to a slot), so a distribution does not ask the tokens.
+    uint128[7] private _contributions;
 
     // ------------------------------------------------------------ distributions
 
     /// @inheritdoc IEquityWaterfall
-    function distribute(uint256 amount) external nonReentrant {
-        address deal_ = EquityWaterfallArgs.deal();
-        if (msg.sender != deal_) revert NotDeal(msg.sender);
+    /// @dev No reentrancy guard: only the deal calls it, from its own guarded distribution, recovery or clean-up call.
+    function distribute(uint256 amount, uint256 next) external {
+        if (msg.sender != EquityWaterfallArgs.deal()) revert NotDeal(msg.sender);
         // Dated at the end of the deal's last distributed period (its start before any).
-        uint256 next = IDeal(deal_).nextPeriod();
         (uint256 start_, uint256 length) = EquityWaterfallArgs.schedule();
         if (next == 0) _distribute(amount, 0, start_, false);
         else _distribute(amount, next - 1, PeriodSchedule.endOf(start_, length, next - 1), false);
+    }
+
+    /// @inheritdoc IEquityWaterfall
+    /// @dev The class tokens' cash is held here: a token's holders are paid by the token asking for it, and a token
+    /// is paid only what its cash index has announced (the index rounds down), so no class reaches another's cash.
+    function payClaim(address receiver, uint256 amount) external {
+        (uint256 n, , ) = EquityWaterfallArgs.counts();
+        uint256 j;
+        while (j < n && EquityWaterfallArgs.token(j) != msg.sender) ++j;
+        if (j == n) revert NotClassToken(msg.sender);
+        IERC20(EquityWaterfallArgs.stablecoin()).safeTransfer(receiver, amount);
     }
 
     /// @inheritdoc IEquityWaterfall
@@ -77,20 +90,18 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         _distribute(amount, next == 0 ? 0 : next - 1, block.timestamp, true);
     }
 
-    /// @dev Accrues to `time` (never backwards), runs `amount` through the tiers, records the state, then pays the
-    /// class tokens. Every state change is written before the first transfer.
+    /// @dev Accrues to `time` (never backwards), runs `amount` through the tiers, records the state, then announces
+    /// each class's share to its token. Every state change is written before the first call.
     function _distribute(uint256 amount, uint256 period, uint256 time, bool capitalEvent) private {
         // The math's bound: amounts below 2¹²⁸ (the deal's own accounts are 128-bit).
         SafeCast.toUint128(amount);
-        (uint256 n, uint256 sponsor, uint256 tierCount) = EquityWaterfallArgs.counts();
-        EquityTierWord[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
-        (EquityMath.State memory s, uint256 last) = _load(n, sponsor, tiers);
+        (EquityMath.State memory s, EquityTierWord[] memory tiers, uint256 kept, uint256 last) = _load();
         if (time > last) {
             EquityMath.accrue(s, tiers, time - last);
             last = time;
         }
         EquityMath.Payout memory out = EquityMath.run(s, tiers, amount);
-        _store(s, tiers, last);
+        _store(s, kept, last);
         emit EquityDistributed(
             period,
             capitalEvent,
@@ -104,94 +115,94 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
             s.sponsorProfit
         );
 
-        IERC20 coin = IERC20(EquityWaterfallArgs.stablecoin());
-        for (uint256 j; j < n; ++j) {
+        // The cash stays here ({payClaim}); each token announces its class's share to its holders.
+        for (uint256 j; j < s.classCount; ++j) {
             uint256 paid = out.total[j];
-            if (paid == 0) continue;
             // A class is paid only when it holds tokens (a class without takes no share).
-            address token = EquityWaterfallArgs.token(j);
-            coin.safeTransfer(token, paid);
-            ITrancheToken(token).distribute(paid);
+            if (paid != 0) ITrancheToken(EquityWaterfallArgs.token(j)).distribute(paid);
         }
     }
 
-    /// @dev The state as the last distribution left it, or, at the first, started: every class's unreturned capital
-    /// and hurdle balances at its contribution, the clock at the deal's start. Returns it and the clock.
-    function _load(
-        uint256 n,
-        uint256 sponsor,
-        EquityTierWord[] memory tiers
-    ) private returns (EquityMath.State memory s, uint256 last) {
+    /// @dev The state as the last distribution left it, or, at the first, started: every class's contribution read
+    /// from its token and kept, its unreturned capital and hurdle balances at it, the clock at the deal's start.
+    /// Returns it, the tiers, the classes kept in storage and the clock.
+    function _load()
+        private
+        returns (EquityMath.State memory s, EquityTierWord[] memory tiers, uint256 kept, uint256 last)
+    {
+        uint256 n;
+        uint256 tierCount;
+        uint256 hurdleCount;
+        uint256[3] memory hurdleMasks;
+        (n, s.sponsor, tierCount, kept, hurdleCount, hurdleMasks) = EquityWaterfallArgs.layout();
+        tiers = EquityWaterfallArgs.tiers(n, tierCount);
         s.classCount = n;
-        s.sponsor = sponsor;
         s.contributed = new uint256[](n);
-        s.contributedOf = _supplyOf;
         s.unreturned = new uint256[](n);
         s.pref = new uint256[](n);
-        uint256 kept = _keptClasses(tiers);
-        s.hurdleClasses = _hurdleClasses(tiers);
-        uint256 hurdleCount = s.hurdleClasses.length;
         s.hurdles = new uint256[](hurdleCount * n);
-
+        s.hurdleClasses = new uint256[](hurdleCount);
+        for (uint256 k; k < hurdleCount; ++k) s.hurdleClasses[k] = hurdleMasks[k];
+        // Every contribution is known: none is read through `contributedOf`.
+        (s.contributedKnown, s.contributedOf) = ((1 << n) - 1, _supplyOf);
         last = _lastAccrual;
-        bool start = last == 0;
-        if (start) {
+        if (last == 0) {
+            _start(s);
             (last, ) = EquityWaterfallArgs.schedule();
-            emit EquityStarted(EquityMath.contributedAll(s), uint64(last));
+            emit EquityStarted(s.contributed, uint64(last));
         } else {
-            (s.profit, s.sponsorProfit) = (_profit, _sponsorProfit);
+            _resume(s, kept);
         }
+    }
+
+    /// @dev The first distribution: each class's contribution read from its token and kept; its unreturned capital
+    /// and hurdle balances start there.
+    function _start(EquityMath.State memory s) private {
+        (uint256 n, uint256[] memory masks, uint256[] memory hurdles) = (s.classCount, s.hurdleClasses, s.hurdles);
         for (uint256 j; j < n; ++j) {
-            if (start || (kept >> j) & 1 == 0) {
-                s.unreturned[j] = EquityMath.contributedOf(s, j);
+            uint256 c = _supplyOf(j);
+            (s.contributed[j], s.unreturned[j], _contributions[j]) = (c, c, uint128(c));
+            for (uint256 k; k < masks.length; ++k) {
+                if ((masks[k] >> j) & 1 != 0) hurdles[k * n + j] = c;
+            }
+        }
+    }
+
+    /// @dev Any later distribution: the state as the last one left it (a class not of `kept` has its whole
+    /// contribution unreturned and no preferred return, for ever).
+    function _resume(EquityMath.State memory s, uint256 kept) private view {
+        (s.profit, s.sponsorProfit) = (_profit, _sponsorProfit);
+        (uint256 n, uint256[] memory masks, uint256[] memory hurdles) = (s.classCount, s.hurdleClasses, s.hurdles);
+        for (uint256 j; j < n; ++j) {
+            uint256 c = _contributions[j];
+            s.contributed[j] = c;
+            if ((kept >> j) & 1 == 0) {
+                s.unreturned[j] = c;
             } else {
                 EquityClassWord w = _classes[j];
                 (s.unreturned[j], s.pref[j]) = (w.unreturned(), w.pref());
             }
-            for (uint256 k; k < hurdleCount; ++k) {
-                if ((s.hurdleClasses[k] >> j) & 1 == 0) continue;
-                s.hurdles[k * n + j] = start ? s.contributed[j] : _hurdles[k * EquityMath.MAX_CLASSES + j];
+            for (uint256 k; k < masks.length; ++k) {
+                if ((masks[k] >> j) & 1 != 0) hurdles[k * n + j] = _hurdles[k * EquityMath.MAX_CLASSES + j];
             }
         }
     }
 
     /// @dev Writes `s` back, with the clock at `last`.
-    function _store(EquityMath.State memory s, EquityTierWord[] memory tiers, uint256 last) private {
+    function _store(EquityMath.State memory s, uint256 kept, uint256 last) private {
         (_lastAccrual, _profit, _sponsorProfit) = (
             uint48(last),
             SafeCast.toUint104(s.profit),
             SafeCast.toUint104(s.sponsorProfit)
         );
         uint256 n = s.classCount;
-        uint256 kept = _keptClasses(tiers);
+        uint256[] memory masks = s.hurdleClasses;
         for (uint256 j; j < n; ++j) {
             if ((kept >> j) & 1 != 0) _classes[j] = EquityClassWordLib.pack(s.unreturned[j], s.pref[j]);
-            for (uint256 k; k < s.hurdleClasses.length; ++k) {
+            for (uint256 k; k < masks.length; ++k) {
                 // Balances saturate at 2¹²⁸ − 1 ({EquityMath.MAX_BALANCE}).
-                if ((s.hurdleClasses[k] >> j) & 1 != 0) {
-                    _hurdles[k * EquityMath.MAX_CLASSES + j] = uint128(s.hurdles[k * n + j]);
-                }
+                if ((masks[k] >> j) & 1 != 0) _hurdles[k * EquityMath.MAX_CLASSES + j] = uint128(s.hurdles[k * n + j]);
             }
-        }
-    }
-
-    /// @dev The classes of a ReturnOfCapital or PreferredReturn tier: those whose U_j or P_j ever changes.
-    function _keptClasses(EquityTierWord[] memory tiers) private pure returns (uint256 mask) {
-        for (uint256 t; t < tiers.length; ++t) {
-            EquityTier kind = tiers[t].kind();
-            if (kind == EquityTier.ReturnOfCapital || kind == EquityTier.PreferredReturn) mask |= tiers[t].classes();
-        }
-    }
-
-    /// @dev The LP mask of each hurdled split, in tier order.
-    function _hurdleClasses(EquityTierWord[] memory tiers) private pure returns (uint256[] memory masks) {
-        uint256 count;
-        for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].hurdled()) ++count;
-        }
-        masks = new uint256[](count);
-        for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].hurdled()) masks[tiers[t].hurdle()] = tiers[t].classes();
         }
     }
 
@@ -243,33 +254,32 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
 
     /// @inheritdoc IEquityWaterfall
     function classes() external view returns (ClassState[] memory list) {
-        (uint256 n, , uint256 tierCount) = EquityWaterfallArgs.counts();
-        EquityTierWord[] memory tiers = EquityWaterfallArgs.tiers(n, tierCount);
+        (uint256 n, , , , , ) = EquityWaterfallArgs.layout();
         list = new ClassState[](n);
-        for (uint256 j; j < n; ++j) list[j] = _classState(j, tiers);
+        for (uint256 j; j < n; ++j) list[j] = _classState(j);
     }
 
     /// @inheritdoc IEquityWaterfall
     function classState(uint256 j) external view returns (ClassState memory) {
-        (uint256 n, , uint256 tierCount) = EquityWaterfallArgs.counts();
+        (uint256 n, , , , , ) = EquityWaterfallArgs.layout();
         if (j >= n) revert UnknownClass(j);
-        return _classState(j, EquityWaterfallArgs.tiers(n, tierCount));
+        return _classState(j);
     }
 
-    function _classState(uint256 j, EquityTierWord[] memory tiers) private view returns (ClassState memory c) {
+    function _classState(uint256 j) private view returns (ClassState memory c) {
+        (, , , uint256 kept, uint256 hurdleCount, uint256[3] memory masks) = EquityWaterfallArgs.layout();
         c.token = EquityWaterfallArgs.token(j);
         c.contributed = IERC20(c.token).totalSupply();
         bool started = _lastAccrual != 0;
-        if (started && (_keptClasses(tiers) >> j) & 1 != 0) {
+        if (started && (kept >> j) & 1 != 0) {
             EquityClassWord w = _classes[j];
             (c.returned, c.prefOwed) = (c.contributed - w.unreturned(), w.pref());
         }
         c.distributed = ITrancheToken(c.token).distributed();
         c.multiple = c.contributed == 0 ? 0 : (c.distributed * WAD) / c.contributed;
-        uint256[] memory masks = _hurdleClasses(tiers);
-        c.hurdleBalances = new uint256[](masks.length);
-        c.hurdlesMet = new bool[](masks.length);
-        for (uint256 k; k < masks.length; ++k) {
+        c.hurdleBalances = new uint256[](hurdleCount);
+        c.hurdlesMet = new bool[](hurdleCount);
+        for (uint256 k; k < hurdleCount; ++k) {
             if ((masks[k] >> j) & 1 == 0) continue;
             uint256 balance = started ? _hurdles[k * EquityMath.MAX_CLASSES + j] : c.contributed;
             c.hurdleBalances[k] = balance;

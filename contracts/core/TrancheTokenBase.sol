@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStrings.sol";
 
 import {InvestorRecord} from "../compliance/InvestorRecord.sol";
+import {IEquityWaterfall} from "../interfaces/IEquityWaterfall.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 import {TrancheAccount, TrancheAccountLib} from "../libraries/TrancheAccount.sol";
@@ -104,8 +105,13 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
     function _claim(address receiver) internal returns (uint256 amount) {
         (uint256 index, bool paused_) = _hot();
         if (paused_) revert TokenPaused();
-        (address registry_, uint256 rules, uint256[4] memory blocked, address stablecoin_) = TrancheTokenArgs
-            .compliance();
+        (
+            address registry_,
+            uint256 rules,
+            uint256[4] memory blocked,
+            address stablecoin_,
+            address payer
+        ) = TrancheTokenArgs.claimTerms();
         if (registry_ != address(0)) {
             uint256 record = _walletRecord(registry_, msg.sender);
             uint8 code = TransferRules.senderCode(record, rules, blocked, block.timestamp);
@@ -125,8 +131,10 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
         // Checkpoint at the index, flag cleared; nothing to write when both already hold.
         if (!account.isClaimedAt(index)) _accounts[msg.sender] = account.claimedAt(index);
         emit Claimed(msg.sender, receiver, amount);
-        // Effects above happen before the transfer: a re-entrant call finds nothing left to claim.
-        SafeERC20.safeTransfer(IERC20(stablecoin_), receiver, amount);
+        // Effects above happen before the transfer: a re-entrant call finds nothing left to claim. An equity class of a
+        // waterfall holds no cash: the waterfall pays its claims.
+        if (payer == address(0)) SafeERC20.safeTransfer(IERC20(stablecoin_), receiver, amount);
+        else IEquityWaterfall(payer).payClaim(receiver, amount);
     }
 
     /// @dev The cash index and the paused flag, in one SLOAD of the hot slot.

@@ -7,10 +7,11 @@ import {DealStatus, EquityTerms} from "./ICascadeTypes.sol";
 /// @notice The LP/GP distribution waterfall of a deal with several equity classes (docs/equity.md): it receives every
 /// amount the deal pays to equity — a period's residual, what a clean-up call or recoveries leave for equity — and
 /// the capital events (sale or refinancing proceeds) deposited once the deal is repaid, runs it through the term
-/// sheet's tiers (return of capital, preferred return, sponsor catch-up, splits by IRR hurdle) and pays each class's
-/// share to the class's tranche token, where its holders claim it. State is per class and uniform per token, so a
-/// distribution costs the same for one holder or 100 000; IRR hurdles are exact and O(1) (a balance per hurdle that
-/// grows at the hurdle rate and falls with each payment).
+/// sheet's tiers (return of capital, preferred return, sponsor catch-up, splits by IRR hurdle) and announces each
+/// class's share to the class's tranche token, whose holders claim it. The classes' cash stays in the waterfall, which
+/// pays a token's claims when the token asks ({payClaim}): a period moves its cash once, not once per class. State is
+/// per class and uniform per token, so a distribution costs the same for one holder or 100 000; IRR hurdles are exact
+/// and O(1) (a balance per hurdle that grows at the hurdle rate and falls with each payment).
 /// @dev Warning: the waterfall assumes of its stablecoin what the deal does ({IDeal}): a plain ERC-20, no fee on
 /// transfer (a capital event checks the balance delta and reverts otherwise), no rebasing, no blocklist on the
 /// waterfall or the class tokens. Amounts are below 2¹²⁸.
@@ -85,9 +86,18 @@ interface IEquityWaterfall {
     /// @notice `index` is not an equity class of this waterfall.
     error UnknownClass(uint256 index);
 
-    /// @notice Runs `amount`, which the deal has just transferred, through the tiers and pays each class's share to
-    /// its token. Only the deal calls it (as it pays a tranche token: transfer, then `distribute`).
-    function distribute(uint256 amount) external;
+    /// @notice Only a class token asks the waterfall to pay its holders' claims.
+    error NotClassToken(address caller);
+
+    /// @notice Runs `amount`, which the deal has just transferred, through the tiers and announces each class's share
+    /// to its token ({ITrancheToken.distribute}); the cash stays here for the holders' claims. Only the deal calls it,
+    /// with its next period `next` (the statement is dated at the end of period `next − 1`, at the deal's start when
+    /// `next` is zero).
+    function distribute(uint256 amount, uint256 next) external;
+
+    /// @notice Pays `amount` of a class's cash to `receiver`: a holder's claim, which the class's token has already
+    /// booked. Only a class token calls it.
+    function payClaim(address receiver, uint256 amount) external;
 
     /// @notice Deposits `amount` of a capital event (sale or refinancing proceeds), dated now, pulled from the caller
     /// (who approved it), and distributes it. The issuer or the servicer, once the deal is Repaid and not paused.

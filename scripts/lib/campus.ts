@@ -718,8 +718,18 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
 
   // Every tranche token of the three deals holds what it was paid (statements, the clean-up call, recoveries, the
   // equity waterfall: its `distributed`) less what its holders claimed; sub-unit rounding of accruals stays in it.
+  // The campus's classes hold nothing themselves: their waterfall holds exactly what it keeps for all of them.
   for (const r of runs) {
     const ledger = await keeper.trancheLedger({ deal: r.deal, fromBlock: r.blockNumber });
+    if (r.deal === campus.deal) {
+      const equityHeld = (await keeper.equitySnapshot({ deal: campus.deal }))?.cashHeld;
+      const classesHeld = ledger.slice(campus.terms.tranches.length - classes.length).reduce((a, e) => a + e.held, 0n);
+      check(
+        "campus: the equity waterfall holds every class's unclaimed cash and the classes' dust, no more, no less",
+        equityHeld === classesHeld,
+        `${wei(equityHeld ?? 0n)}`,
+      );
+    }
     const paid = await Promise.all(
       r.tokens.map((address) =>
         readContract(publicClient, { address, abi: trancheTokenAbi, functionName: "distributed" }),

@@ -61,11 +61,11 @@ describe("EquityWaterfall", function () {
       expect(st.residualPaid).to.equal(residual);
       const s = statementOf(f, receipt);
       expect(s.amount).to.equal(residual);
-      // The waterfall keeps nothing; each class token received its payment and announced it.
-      expect(await coin.balanceOf(f.waterfallAddress)).to.equal(0n);
+      // The waterfall holds the classes' cash; each class token announced its payment and holds none.
+      expect(await coin.balanceOf(f.waterfallAddress)).to.equal(residual);
       for (let j = 0; j < 3; j++) {
         const paid = s.paid[j] + s.paid[3 + j] + s.paid[6 + j] + s.paid[9 + j] + s.paid[12 + j];
-        expect((await coin.balanceOf(tokens[1 + j])) - before[1 + j]).to.equal(paid);
+        expect(await coin.balanceOf(tokens[1 + j])).to.equal(before[1 + j]);
         expect(await f.h.tokens[1 + j].distributed()).to.equal(paid);
       }
       await expect(receipt.hash)
@@ -79,12 +79,55 @@ describe("EquityWaterfall", function () {
 
     it("test_distribute_revertsNotDeal", async function () {
       const f = await networkHelpers.loadFixture(workedDealFixture);
-      await expect(f.waterfall.connect(f.outsider).distribute(1n))
+      await expect(f.waterfall.connect(f.outsider).distribute(1n, 0n))
         .to.be.revertedWithCustomError(f.waterfall, "NotDeal")
         .withArgs(f.outsider.address);
-      await expect(f.waterfall.connect(f.r.issuer).distribute(1n))
+      await expect(f.waterfall.connect(f.r.issuer).distribute(1n, 0n))
         .to.be.revertedWithCustomError(f.waterfall, "NotDeal")
         .withArgs(f.r.issuer.address);
+    });
+
+    it("test_claims_ofEveryClass_arePaidByTheWaterfall_whichKeepsOnlyTheIndexDust", async function () {
+      const f = await networkHelpers.loadFixture(workedDealFixture);
+      const coin = f.protocol.stablecoin;
+      await runPeriod(f, 0n, 1_200n * K);
+      await runPeriod(f, 1n, 1_500n * K);
+      const held = await coin.balanceOf(f.waterfallAddress);
+      let claimed = 0n;
+      for (let j = 1; j < 4; j++) {
+        const token = f.h.tokens[j];
+        const holder = f.r.investors[j];
+        const claimable = await token.claimable(holder.address);
+        // One holder per class: it is owed its class's payments less the index's rounding (under one unit a payment).
+        expect((await token.distributed()) - claimable).to.be.within(0n, 2n);
+        if (claimable == 0n) continue;
+        const before = await coin.balanceOf(holder.address);
+        await expect(token.connect(holder).claim())
+          .to.emit(token, "Claimed")
+          .withArgs(holder.address, holder.address, claimable);
+        expect((await coin.balanceOf(holder.address)) - before).to.equal(claimable);
+        claimed += claimable;
+        await expect(token.connect(holder).claim()).to.be.revertedWithCustomError(token, "NothingToClaim");
+      }
+      expect(claimed).to.be.greaterThan(0n);
+      // What stays is the dust of the classes' indexes: its home is the waterfall, never a class's holders.
+      const left = await coin.balanceOf(f.waterfallAddress);
+      expect(left).to.equal(held - claimed);
+      expect(left).to.be.within(0n, 6n);
+    });
+
+    it("test_payClaim_revertsNotClassToken", async function () {
+      const f = await networkHelpers.loadFixture(workedDealFixture);
+      await runPeriod(f, 0n, 1_200n * K);
+      const dealAddress = await f.h.deal.getAddress();
+      const note = await f.h.tokens[0].getAddress();
+      for (const who of [f.outsider.address, f.r.issuer.address, dealAddress, note]) {
+        const signer = await ethers.getImpersonatedSigner(who);
+        await networkHelpers.setBalance(who, 10n ** 18n);
+        await expect(f.waterfall.connect(signer).payClaim(who, 1n))
+          .to.be.revertedWithCustomError(f.waterfall, "NotClassToken")
+          .withArgs(who);
+      }
     });
 
     it("test_classTokens_takeDistributionsFromTheWaterfallOnly_notesFromTheDeal", async function () {

@@ -227,6 +227,10 @@ const CASES: Readonly<Record<string, readonly [readonly unknown[], string]>> = {
   NotAccelerated: [[2], "a waiver is only for an Accelerated deal; the deal is CashTrap"],
   NotComplianceAgent: [[A], `${A} is not a compliance agent of the tranche's investor registry`],
   NotDeal: [[A], `${A} is not the deal; only the deal may call`],
+  NotClassToken: [
+    [A],
+    `${A} is not a class token of this equity waterfall; only a class token has its holders' claims paid`,
+  ],
   NotDistributor: [
     [A],
     `${A} is not the tranche's distributor (the deal, or its equity waterfall); only it announces distributions`,

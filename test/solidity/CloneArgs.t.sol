@@ -270,6 +270,10 @@ contract EquityWaterfallArgsHarness {
         return (EquityWaterfallArgs.deal(), EquityWaterfallArgs.stablecoin(), start, periodLength, counts);
     }
 
+    function masks() external view returns (uint256 kept, uint256 hurdleCount, uint256[3] memory hurdleMasks) {
+        (, , , kept, hurdleCount, hurdleMasks) = EquityWaterfallArgs.layout();
+    }
+
     function token(uint256 j) external view returns (address) {
         return EquityWaterfallArgs.token(j);
     }
@@ -749,6 +753,8 @@ contract CloneArgsTest is TestBase, Assertions {
     function _assertTiers(EquityWaterfallArgsHarness clone, EquityTerms memory e, uint256 classes) private view {
         EquityTierWord[] memory t = clone.tiers(classes, e.tiers.length);
         uint256 hurdles;
+        uint256 kept;
+        uint256[3] memory hurdleMasks;
         for (uint256 i; i < e.tiers.length; ++i) {
             EquityTierTerms memory x = e.tiers[i];
             EquityTierWord w = t[i];
@@ -758,8 +764,14 @@ contract CloneArgsTest is TestBase, Assertions {
             assertTrue(w.hurdled() == hurdled, "A3: hurdled");
             assertEq(w.lnRate(), hurdled ? EquityMath.lnWad(1e18 + uint256(x.rate)) : 0, "A3: lnRate");
             assertEq(w.hurdle(), hurdled ? hurdles : 0, "A3: hurdle index");
+            if (x.kind == EquityTier.ReturnOfCapital || x.kind == EquityTier.PreferredReturn) kept |= x.classes;
+            if (hurdled && hurdles < 3) hurdleMasks[hurdles] = x.classes;
             if (hurdled) ++hurdles;
         }
+        (uint256 keptRead, uint256 hurdleCount, uint256[3] memory masksRead) = clone.masks();
+        assertEq(keptRead, kept, "A3: kept classes");
+        assertEq(hurdleCount, hurdles, "A3: hurdle count");
+        for (uint256 k; k < 3; ++k) assertEq(masksRead[k], hurdleMasks[k], "A3: hurdle mask");
     }
 
     // ------------------------------------------------------------ helpers

@@ -1,4 +1,4 @@
-import { erc20Abi, zeroAddress, type Address, type BlockNumber, type BlockTag } from "viem";
+import { erc20Abi, getAddress, zeroAddress, type Address, type BlockNumber, type BlockTag } from "viem";
 import { getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
@@ -49,8 +49,11 @@ export interface TrancheSnapshot {
   writtenDown: bigint;
   coupon: CouponTerms;
   principal: PrincipalTerms;
-  /** Stablecoin held by the token for holders to claim. */
-  cashHeld: bigint;
+  /**
+   * Stablecoin the token holds for its holders to claim; null for an equity class of a waterfall, which holds the
+   * classes' cash together (`equitySnapshot`'s `cashHeld`) and pays their claims.
+   */
+  cashHeld: bigint | null;
 }
 
 export interface DealSnapshotReturnType {
@@ -241,7 +244,7 @@ export async function dealSnapshot(
           args: [BigInt(index)],
         });
         const token = { address: info.token, abi: trancheTokenAbi, blockNumber } as const;
-        const [name, symbol, supply, factor, cashHeld] = await Promise.all([
+        const [name, symbol, supply, factor, cashHeld, distributor] = await Promise.all([
           readContract(client, { ...token, functionName: "name" }),
           readContract(client, { ...token, functionName: "symbol" }),
           readContract(client, { ...token, functionName: "totalSupply" }),
@@ -253,6 +256,7 @@ export async function dealSnapshot(
             args: [info.token],
             blockNumber,
           }),
+          readContract(client, { ...token, functionName: "distributor" }),
         ]);
         return {
           index,
@@ -269,7 +273,7 @@ export async function dealSnapshot(
           writtenDown: info.writtenDown,
           coupon: info.coupon,
           principal: info.principal,
-          cashHeld,
+          cashHeld: getAddress(distributor) === getAddress(params.deal) ? cashHeld : null,
         };
       }),
     );

@@ -1,4 +1,4 @@
-import { getAddress, type Address } from "viem";
+import { erc20Abi, getAddress, type Address } from "viem";
 import { getBlock, getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
@@ -67,6 +67,11 @@ export interface EquityWaterfallSnapshot {
   classes: EquityClassSnapshot[];
   /** When the state last accrued (0: no distribution yet). */
   lastAccrual: bigint;
+  /**
+   * Stablecoin the waterfall holds for the classes' holders: the class tokens hold none, the waterfall pays their
+   * claims. Every class's unclaimed cash, plus the classes' cash-index dust, whose home it is.
+   */
+  cashHeld: bigint;
   /** Catch-up progress: all profit distributed (`T`), the sponsor class's (`S`), and `S / T` in bps (down). */
   profit: { total: bigint; sponsor: bigint; sponsorShareBps: bigint };
   /** Per hurdled split: its tier, its rate (WAD) and whether every LP class of it holding tokens met it. */
@@ -115,7 +120,8 @@ export async function equitySnapshot(
     });
     if (getAddress(distributor) === getAddress(params.deal)) return undefined;
     const waterfall = { address: distributor, abi: equityWaterfallAbi, blockNumber } as const;
-    const [terms, views, lastAccrual, [total, sponsor], block, names, symbols] = await Promise.all([
+    const stablecoin = await readContract(client, { ...waterfall, functionName: "stablecoin" });
+    const [terms, views, lastAccrual, [total, sponsor], block, names, symbols, cashHeld] = await Promise.all([
       readContract(client, { ...waterfall, functionName: "terms" }),
       readContract(client, { ...waterfall, functionName: "classes" }),
       readContract(client, { ...waterfall, functionName: "lastAccrual" }),
@@ -141,6 +147,13 @@ export async function equitySnapshot(
           }),
         ),
       ),
+      readContract(client, {
+        address: stablecoin,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [distributor],
+        blockNumber,
+      }),
     ]);
     const equityTerms: EquityTerms = {
       sponsorClass: Number(terms.sponsorClass),
@@ -200,6 +213,7 @@ export async function equitySnapshot(
       splits: describeEquitySplits(equityTerms),
       classes,
       lastAccrual: BigInt(lastAccrual),
+      cashHeld,
       profit: { total, sponsor, sponsorShareBps: total === 0n ? 0n : (sponsor * 10_000n) / total },
       hurdles,
       facts: {

@@ -29,12 +29,18 @@ export interface TrancheLedgerEntry {
   claimed: bigint;
   /** Σ `claimable` over every account that ever held the token (from `Transfer` events). */
   claimable: bigint;
-  /** Stablecoin the token holds. */
+  /**
+   * Stablecoin the token holds; for an equity class under a waterfall, which holds every class's cash and pays their
+   * claims, what it holds for this class: paid − claimed.
+   */
   held: bigint;
   /** held − claimable: sub-unit rounding of accruals left in the token (a solvency buffer, never negative). */
   dust: bigint;
   holders: Address[];
-  /** paid = claimed + claimable + dust, i.e. the token received exactly what the statements say. */
+  /**
+   * paid = claimed + claimable + dust, i.e. the token received exactly what the statements say; for the classes under
+   * a waterfall, also: the waterfall's balance covers what it holds for all of them.
+   */
   balanced: boolean;
 }
 
@@ -84,8 +90,24 @@ export async function trancheLedger(
     // Several equity classes: the deal pays its residual to their waterfall, which pays each class (and capital
     // events too); a class's token counts what it was paid (`distributed`).
     const waterfall = Number(count) - notes > 1;
+    const waterfallHeld = waterfall
+      ? await readContract(client, {
+          address: stablecoin,
+          abi: erc20Abi,
+          functionName: "balanceOf",
+          args: [
+            await readContract(client, {
+              address: tokens[notes],
+              abi: trancheTokenAbi,
+              functionName: "distributor",
+              blockNumber,
+            }),
+          ],
+          blockNumber,
+        })
+      : 0n;
 
-    return Promise.all(
+    const entries = await Promise.all(
       tokens.map(async (token, index): Promise<TrancheLedgerEntry> => {
         const paid =
           index >= notes && waterfall
@@ -111,7 +133,8 @@ export async function trancheLedger(
             own.flatMap((l) => (l.eventName === "Transfer" ? [l.args.from, l.args.to] : [])),
           ),
         ].filter((a) => BigInt(a) !== 0n);
-        const [claimables, held] = await Promise.all([
+        const underWaterfall = index >= notes && waterfall;
+        const [claimables, balance] = await Promise.all([
           Promise.all(
             holders.map((h) =>
               readContract(client, {
@@ -123,14 +146,17 @@ export async function trancheLedger(
               }),
             ),
           ),
-          readContract(client, {
-            address: stablecoin,
-            abi: erc20Abi,
-            functionName: "balanceOf",
-            args: [token],
-            blockNumber,
-          }),
+          underWaterfall
+            ? paid - claimed
+            : readContract(client, {
+                address: stablecoin,
+                abi: erc20Abi,
+                functionName: "balanceOf",
+                args: [token],
+                blockNumber,
+              }),
         ]);
+        const held = balance;
         const claimable = claimables.reduce((a, b) => a + b, 0n);
         const dust = held - claimable;
         return {
@@ -145,6 +171,11 @@ export async function trancheLedger(
           balanced: dust >= 0n && paid === claimed + held,
         };
       }),
+    );
+    if (!waterfall) return entries;
+    const classesHeld = entries.slice(notes).reduce((a, e) => a + e.held, 0n);
+    return entries.map((e) =>
+      e.index < notes ? e : { ...e, balanced: e.balanced && waterfallHeld >= classesHeld },
     );
   });
 }
