@@ -74,10 +74,19 @@ export function fanChartSvg(r: StressReport): string {
   const c = r.fan.collateral;
   const s = r.fan.senior;
   let body = "";
-  body += `<polygon points="${band((t) => c[t].p5, (t) => c[t].p95)}" fill="#2e86c1" fill-opacity="0.18"/>\n`;
-  body += `<polygon points="${band((t) => c[t].p25, (t) => c[t].p75)}" fill="#2e86c1" fill-opacity="0.35"/>\n`;
+  body += `<polygon points="${band(
+    (t) => c[t].p5,
+    (t) => c[t].p95,
+  )}" fill="#2e86c1" fill-opacity="0.18"/>\n`;
+  body += `<polygon points="${band(
+    (t) => c[t].p25,
+    (t) => c[t].p75,
+  )}" fill="#2e86c1" fill-opacity="0.35"/>\n`;
   body += `<polyline points="${line((t) => c[t].p50)}" fill="none" stroke="#1b4f72" stroke-width="2"/>\n`;
-  body += `<polygon points="${band((t) => s[t].p5, (t) => s[t].p95)}" fill="#c0392b" fill-opacity="0.18"/>\n`;
+  body += `<polygon points="${band(
+    (t) => s[t].p5,
+    (t) => s[t].p95,
+  )}" fill="#c0392b" fill-opacity="0.18"/>\n`;
   body += `<polyline points="${line((t) => s[t].p50)}" fill="none" stroke="#c0392b" stroke-width="2"/>\n`;
   for (let k = 0; k <= 4; k++) {
     const v = (max * k) / 4;

@@ -35,7 +35,11 @@ export function runStressCase(s: StressSetup, stress: DeterministicStress): Stre
   const c = s.classes;
   let firstLabel = "";
   const first = block.firstTrigger[0];
-  if (first >= 0) firstLabel = s.triggers.filter((_, j) => trace.triggerFirst[j] === first).map((t) => t.label).join(", ");
+  if (first >= 0)
+    firstLabel = s.triggers
+      .filter((_, j) => trace.triggerFirst[j] === first)
+      .map((t) => t.label)
+      .join(", ");
   const capital = s.equityCapital.reduce((a, x) => a + x, 0);
   return {
     name: stress.name,
@@ -82,7 +86,9 @@ export function namedStresses(s: StressSetup): DeterministicStress[] {
       decline: median,
       utilization: () => u,
       keepBack: (t: number) =>
-        t >= d.crashAtPeriod && t < d.crashAtPeriod + d.crashPeriods ? d.crashShortfallPct / 100 : 0,
+        t >= d.crashAtPeriod && t < d.crashAtPeriod + d.crashPeriods
+          ? d.crashShortfallPct / 100
+          : 0,
     },
   ];
   return list;
@@ -140,7 +146,11 @@ export function breakEvens(s: StressSetup, tolerance = BREAK_EVEN_TOLERANCE): Br
   const median = medianDecline(s);
   const lossOf = (stress: DeterministicStress) => runStressCase(s, stress).loss;
   return Array.from({ length: s.notes }, (_, i) => {
-    const d = bisect((x) => lossOf({ name: "", decline: x, utilization: () => u })[i] === 0, 0.99, tolerance);
+    const d = bisect(
+      (x) => lossOf({ name: "", decline: x, utilization: () => u })[i] === 0,
+      0.99,
+      tolerance,
+    );
     const v = bisect(
       (x) => lossOf({ name: "", decline: median, utilization: () => u - x })[i] === 0,
       u,

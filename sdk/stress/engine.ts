@@ -67,8 +67,11 @@ export interface Percentiles {
 }
 
 export function percentiles(values: ArrayLike<number>): Percentiles {
-  const v = Array.from(values).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  const at = (q: number) => (v.length === 0 ? Number.NaN : v[Math.min(v.length - 1, Math.floor(q * v.length))]);
+  const v = Array.from(values)
+    .filter((x) => Number.isFinite(x))
+    .sort((a, b) => a - b);
+  const at = (q: number) =>
+    v.length === 0 ? Number.NaN : v[Math.min(v.length - 1, Math.floor(q * v.length))];
   return { p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95) };
 }
 
@@ -186,7 +189,10 @@ export function aggregate(s: StressSetup, b: PathBlock, seed: number): StressRep
       expectedLoss: mean,
       expectedLossStdError: Math.sqrt(Math.max(variance, 0) / P),
       lossGivenDefault: hits === 0 ? Number.NaN : sum / hits,
-      wal: walValues.length === 0 ? Number.NaN : walValues.reduce((a, x) => a + x, 0) / walValues.length,
+      wal:
+        walValues.length === 0
+          ? Number.NaN
+          : walValues.reduce((a, x) => a + x, 0) / walValues.length,
       irr: percentiles(col(b.irr, n, i)),
       lossHistogram: hist,
       none: P - hits,
@@ -270,7 +276,8 @@ export function aggregate(s: StressSetup, b: PathBlock, seed: number): StressRep
     triggers,
     accelerationProbability: accelerated / P,
     leakage: {
-      beforeFirstTrigger: triggered === 0 || capital === 0 ? 0 : leakTriggered / triggered / capital,
+      beforeFirstTrigger:
+        triggered === 0 || capital === 0 ? 0 : leakTriggered / triggered / capital,
       onLossPaths: anyLoss === 0 || capital === 0 ? 0 : leakLoss / anyLoss / capital,
       triggeredPaths: triggered,
       lossPaths: anyLoss,
@@ -287,7 +294,8 @@ export function monteCarlo(
 ): StressReport {
   const paths = options.paths ?? 10_000;
   const seed = options.seed ?? 1;
-  if (!Number.isSafeInteger(paths) || paths < 1) throw new RangeError(`paths: ${paths} (a positive integer)`);
+  if (!Number.isSafeInteger(paths) || paths < 1)
+    throw new RangeError(`paths: ${paths} (a positive integer)`);
   const block = runPaths(s, seed, 0, paths, onProgress && ((d) => onProgress(d, paths)));
   return aggregate(s, block, seed);
 }

@@ -97,7 +97,8 @@ export function runExact(
     }
     trace.collateral[t] = Number(st.metrics.collateralValue);
     trace.mode[t] = st.mode;
-    for (const i of sim.detail.assessment.fired) if (trace.triggerFirst[i] < 0) trace.triggerFirst[i] = t;
+    for (const i of sim.detail.assessment.fired)
+      if (trace.triggerFirst[i] < 0) trace.triggerFirst[i] = t;
     if (st.mode === DealStatus.Accelerated && trace.accelerated < 0) {
       trace.accelerated = t;
       if (!sold) saleAt = t + 1 + rec.saleLagPeriods;

@@ -57,7 +57,9 @@ export class FastPath {
     this.n = n;
     const tr = setup.deal.terms.tranches;
     const f = (x: bigint) => Number(x) / 1e18;
-    this.linked = Uint8Array.from(tr.slice(0, n), (t) => (t.coupon.couponType === CouponType.UtilizationLinked ? 1 : 0));
+    this.linked = Uint8Array.from(tr.slice(0, n), (t) =>
+      t.coupon.couponType === CouponType.UtilizationLinked ? 1 : 0,
+    );
     this.base = Float64Array.from(tr.slice(0, n), (t) => f(t.coupon.baseRate));
     this.slope = Float64Array.from(tr.slice(0, n), (t) => f(t.coupon.slope));
     this.strike = Float64Array.from(tr.slice(0, n), (t) => f(t.coupon.strike));
@@ -177,7 +179,13 @@ export class FastPath {
     for (let t = 0; t < s.periods; t++) {
       const period = s.first + t;
       if (!sold && t === saleAt) {
-        const proceeds = saleProceeds(s.book, s.cost, market.indexRatio[t], t, rec.accelerationHaircutPct / 100);
+        const proceeds = saleProceeds(
+          s.book,
+          s.cost,
+          market.indexRatio[t],
+          t,
+          rec.accelerationHaircutPct / 100,
+        );
         sold = true;
         trace.saleAt = t;
         trace.saleProceeds = proceeds;
@@ -194,7 +202,9 @@ export class FastPath {
       const pledged = Math.floor((revenue * pledgedBps) / 10_000);
       const collected = finalPeriod || !reported ? undistributed : Math.min(undistributed, pledged);
       const rentIn = rentPending;
-      const rentDue = site ? (reported ? Math.floor((revenue * rentBps) / 10_000) : 0) + rentFixed + rentArrears : 0;
+      const rentDue = site
+        ? (reported ? Math.floor((revenue * rentBps) / 10_000) : 0) + rentFixed + rentArrears
+        : 0;
       const rentPaid = Math.min(collected + rentIn, rentDue);
       const cash = collected + rentIn - rentPaid;
 
@@ -239,7 +249,11 @@ export class FastPath {
           }
           value += v;
         }
-        if (this.appraisal.value !== 0 && valuationTime <= this.appraisal.until && this.appraisal.value < value)
+        if (
+          this.appraisal.value !== 0 &&
+          valuationTime <= this.appraisal.until &&
+          this.appraisal.value < value
+        )
           value = this.appraisal.value;
       }
       value += recoveries;
@@ -275,7 +289,8 @@ export class FastPath {
             x = reserveTarget === 0 ? INF : reserve / reserveTarget;
             break;
           case 6: {
-            const shortfall = reported && pledged > assessCash - rentIn ? pledged - (assessCash - rentIn) : 0;
+            const shortfall =
+              reported && pledged > assessCash - rentIn ? pledged - (assessCash - rentIn) : 0;
             x = shortfall === 0 ? 0 : shortfall / pledged;
             break;
           }
@@ -460,7 +475,13 @@ export class FastPath {
 
     const last = s.periods - 1;
     if (!sold && last >= 0) {
-      const proceeds = saleProceeds(s.book, s.cost, market.indexRatio[last], last, rec.maturityHaircutPct / 100);
+      const proceeds = saleProceeds(
+        s.book,
+        s.cost,
+        market.indexRatio[last],
+        last,
+        rec.maturityHaircutPct / 100,
+      );
       trace.saleAt = s.periods;
       trace.saleProceeds = proceeds;
       if (proceeds > 0) {

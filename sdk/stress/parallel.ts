@@ -10,7 +10,13 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
-import { aggregate, joinBlocks, runPaths, type MonteCarloOptions, type StressReport } from "./engine.js";
+import {
+  aggregate,
+  joinBlocks,
+  runPaths,
+  type MonteCarloOptions,
+  type StressReport,
+} from "./engine.js";
 import type { Scenario } from "./scenario.js";
 import { prepareStress, type StressDeal } from "./setup.js";
 import type { PathBlock } from "./summary.js";
@@ -75,7 +81,8 @@ export async function monteCarloParallel(
 ): Promise<StressReport> {
   const paths = options.paths ?? 10_000;
   const seed = options.seed ?? 1;
-  if (!Number.isSafeInteger(paths) || paths < 1) throw new RangeError(`paths: ${paths} (a positive integer)`);
+  if (!Number.isSafeInteger(paths) || paths < 1)
+    throw new RangeError(`paths: ${paths} (a positive integer)`);
   const setup = prepareStress(deal, scenario);
   const workers = Math.min(options.workers ?? availableParallelism(), paths);
   if (workers <= 1) {

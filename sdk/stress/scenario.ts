@@ -163,4 +163,3 @@ export function parseScenario(json: unknown): Scenario {
 
 /** The default scenario (`sdk/stress/scenarios/h100-2026.json`): H100 prices calibrated to 2023–2026. */
 export const DEFAULT_SCENARIO: Scenario = parseScenario(defaultScenarioJson);
-

@@ -35,7 +35,9 @@ export interface StressDeal {
 export function termSheetDeal(terms: TermSheet, decimals: number, name = "deal"): StressDeal {
   const issued = terms.tranches.map((t) => t.faceAmount);
   const state = initialDealState(terms, issued);
-  const equityFaces = terms.tranches.filter((t) => t.kind === TrancheKind.Equity).map((t) => t.faceAmount);
+  const equityFaces = terms.tranches
+    .filter((t) => t.kind === TrancheKind.Equity)
+    .map((t) => t.faceAmount);
   return {
     name,
     terms,
@@ -138,10 +140,14 @@ export function marketFor(
   }
   const texts = deal.texts.map((t) => t.toLowerCase());
   const gpu = scenario.markets.filter((x) => !x.match.includes("kWh"));
-  const found = gpu.find((m) => m.match.some((k) => texts.some((t) => t.includes(k.toLowerCase()))));
+  const found = gpu.find((m) =>
+    m.match.some((k) => texts.some((t) => t.includes(k.toLowerCase()))),
+  );
   const chosen = found ?? gpu.find((m) => m.match.includes("*"));
   if (chosen === undefined)
-    throw new RangeError(`the scenario has no market matching ${deal.texts.join(", ")} and none matching "*"`);
+    throw new RangeError(
+      `the scenario has no market matching ${deal.texts.join(", ")} and none matching "*"`,
+    );
   return chosen;
 }
 
@@ -187,7 +193,9 @@ function termSheetHurdles(equity: EquityTerms): EquityHurdle[] {
 export function prepareStress(deal: StressDeal, scenario: Scenario): StressSetup {
   const { terms, state } = deal;
   if (!isRunning(state.status))
-    throw new RangeError(`the deal's status is ${statusName(state.status)}: there is nothing left to simulate`);
+    throw new RangeError(
+      `the deal's status is ${statusName(state.status)}: there is nothing left to simulate`,
+    );
   const first = state.nextPeriod;
   const periods = terms.periodCount - first;
   const notes = state.noteCount;
@@ -202,16 +210,20 @@ export function prepareStress(deal: StressDeal, scenario: Scenario): StressSetup
   const scheduled = terms.tranches.slice(0, notes).map((t, i) => {
     const a = new Float64Array(periods);
     for (let k = 0; k < periods; k++)
-      a[k] = Number(scheduledOutstandingUp(state.tranches[i].issued, t.principal, first + k, terms.periodCount));
+      a[k] = Number(
+        scheduledOutstandingUp(state.tranches[i].issued, t.principal, first + k, terms.periodCount),
+      );
     return a;
   });
   const fleet = state.risk.fleet;
   const book = fleet.map((e) => {
     const a = new Float64Array(periods);
-    for (let k = 0; k < periods; k++) a[k] = Number(entryValue(e, start + BigInt(first + k + 1) * L, 0n));
+    for (let k = 0; k < periods; k++)
+      a[k] = Number(entryValue(e, start + BigInt(first + k + 1) * L, 0n));
     return a;
   });
-  const hasFeed = terms.risk.priceFeed.feed.toLowerCase() !== "0x0000000000000000000000000000000000000000";
+  const hasFeed =
+    terms.risk.priceFeed.feed.toLowerCase() !== "0x0000000000000000000000000000000000000000";
   const indexAtAcquisition = fleet.map((e) => Number(e.terms.indexAtAcquisition));
   const referenceIndex = indexAtAcquisition.find((x) => x !== 0) ?? 0;
   const equityTranches = terms.tranches.slice(notes);

@@ -84,7 +84,13 @@ export function periodIrr(cf: Float64Array, len: number, periodsPerYear: number)
 }
 
 /** Fills path `p` of `block` (absolute index) from its trace. `cf` is scratch of at least periods + 1. */
-export function summarize(s: StressSetup, trace: PathTrace, block: PathBlock, p: number, cf: Float64Array): void {
+export function summarize(
+  s: StressSetup,
+  trace: PathTrace,
+  block: PathBlock,
+  p: number,
+  cf: Float64Array,
+): void {
   const k = p - block.from;
   const n = s.notes;
   const c = s.classes;

@@ -32,7 +32,12 @@ export interface PathTrace {
   finalStatus: number;
 }
 
-export function newTrace(periods: number, notes: number, classes: number, triggers: number): PathTrace {
+export function newTrace(
+  periods: number,
+  notes: number,
+  classes: number,
+  triggers: number,
+): PathTrace {
   return {
     periods,
     notes,

@@ -9,7 +9,8 @@ import type { WorkerMessage, WorkerTask } from "./parallel.js";
 import { prepareStress } from "./setup.js";
 
 const task = workerData as WorkerTask;
-const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(m, transfer);
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) =>
+  parentPort?.postMessage(m, transfer);
 try {
   const setup = prepareStress(task.deal, task.scenario);
   const block = runPaths(setup, task.seed, task.from, task.count, (done) => post({ done }));

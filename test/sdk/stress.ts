@@ -78,8 +78,11 @@ function compare(s: StressSetup, seed: number, paths: number) {
       [e.classCash, f.classCash],
       [e.writtenOff, f.writtenOff],
     ];
-    for (const [a, b] of pairs) for (let k = 0; k < a.length; k++) max = Math.max(max, Math.abs(a[k] - b[k]));
-    expect(Array.from(f.triggerFirst), `path ${p} triggers`).to.deep.equal(Array.from(e.triggerFirst));
+    for (const [a, b] of pairs)
+      for (let k = 0; k < a.length; k++) max = Math.max(max, Math.abs(a[k] - b[k]));
+    expect(Array.from(f.triggerFirst), `path ${p} triggers`).to.deep.equal(
+      Array.from(e.triggerFirst),
+    );
     expect(Array.from(f.mode), `path ${p} modes`).to.deep.equal(Array.from(e.mode));
     expect([f.accelerated, f.saleAt, f.saleProceeds, f.finalStatus]).to.deep.equal([
       e.accelerated,
@@ -129,7 +132,12 @@ describe("stress engine", function () {
         runExact(s0, market, (t, sim) => {
           if (t < 5) state = sim.next;
         });
-        if (state.status !== DealStatus.Active && state.status !== DealStatus.CashTrap && state.status !== DealStatus.Accelerated) continue;
+        if (
+          state.status !== DealStatus.Active &&
+          state.status !== DealStatus.CashTrap &&
+          state.status !== DealStatus.Accelerated
+        )
+          continue;
         const mid: StressDeal = { ...h100, state };
         const { max } = compare(prepareStress(mid, harsh()), 100 + p, 5);
         expect(max).to.be.at.most(CENT);
@@ -143,7 +151,13 @@ describe("stress engine", function () {
     it("test_monteCarlo_noVolatility_isTheDeterministicModel", () => {
       const calm = structuredClone(DEFAULT_SCENARIO);
       for (const m of calm.markets) m.volatilityPctPerYear = 0;
-      calm.utilization = { ...calm.utilization, volatilityPctPerYear: 0, tenantLossPerYear: 0, meanPct: 78, initialPct: 78 };
+      calm.utilization = {
+        ...calm.utilization,
+        volatilityPctPerYear: 0,
+        tenantLossPerYear: 0,
+        meanPct: 78,
+        initialPct: 78,
+      };
       calm.servicer.shortfallPerYear = 0;
       calm.servicer.drawdownSensitivityPerYear = 0;
       calm.reporting.missedReportProbability = 0;
@@ -164,7 +178,12 @@ describe("stress engine", function () {
         const billed = BigInt(Math.floor(Number(available) * 0.78));
         const revenue = BigInt(Math.round(Number(billed) * price * 1e6));
         const deposit = (revenue * 8_500n) / 10_000n;
-        const sim = DealModel.distribute(state, terms, { gpuHoursAvailable: available, gpuHoursBilled: billed, revenue }, deposit);
+        const sim = DealModel.distribute(
+          state,
+          terms,
+          { gpuHoursAvailable: available, gpuHoursBilled: billed, revenue },
+          deposit,
+        );
         sim.statement.principalPaid.forEach((x, i) => (paid[i] += x));
         equity += sim.statement.residualPaid;
         state = sim.next;
@@ -185,7 +204,9 @@ describe("stress engine", function () {
     });
 
     it("test_monteCarlo_seniorFarBelowCollateral_neverLoses", () => {
-      const json = example("h100-fleet") as TermSheetJson & { tranches: { face: string; minRaise: string }[] };
+      const json = example("h100-fleet") as TermSheetJson & {
+        tranches: { face: string; minRaise: string }[];
+      };
       json.tranches[0].face = "1,000,000";
       json.tranches[0].minRaise = "1,000,000";
       const s = prepareStress(stressDealFromTermSheet(json), harsh());
@@ -199,7 +220,9 @@ describe("stress engine", function () {
 
   it("test_expectedLoss_standardErrorFallsAsOneOverRootN", () => {
     const s = prepareStress(h100, harsh());
-    const [a, b, c] = [400, 1_600, 6_400].map((n) => monteCarlo(s, { paths: n, seed: 21 }).tranches[2]);
+    const [a, b, c] = [400, 1_600, 6_400].map(
+      (n) => monteCarlo(s, { paths: n, seed: 21 }).tranches[2],
+    );
     // Quadrupling the paths halves the standard error (within sampling noise of the error itself).
     expect(a.expectedLossStdError / b.expectedLossStdError).to.be.within(1.6, 2.5);
     expect(b.expectedLossStdError / c.expectedLossStdError).to.be.within(1.6, 2.5);
@@ -232,14 +255,20 @@ describe("stress engine", function () {
           const owing = sim.next.tranches.slice(0, s.notes).some((x) => x.outstanding !== 0n);
           if (st.mode !== DealStatus.Active && owing && !sim.detail.finalPeriod) {
             locked++;
-            expect(st.residualPaid, `${name} path ${p} period ${t}: equity cash while locked`).to.equal(0n);
+            expect(
+              st.residualPaid,
+              `${name} path ${p} period ${t}: equity cash while locked`,
+            ).to.equal(0n);
           }
           if (st.mode === DealStatus.Accelerated) {
             accelerated++;
             for (let j = 1; j < s.notes; j++)
               if (st.principalPaid[j] > 0n)
                 for (let i = 0; i < j; i++)
-                  expect(sim.next.tranches[i].outstanding, `${name}: note ${j} repaid before note ${i}`).to.equal(0n);
+                  expect(
+                    sim.next.tranches[i].outstanding,
+                    `${name}: note ${j} repaid before note ${i}`,
+                  ).to.equal(0n);
           }
         });
         // Every unit deposited, held at the start or sold for is paid out or still held. A sale after an event of
@@ -278,7 +307,8 @@ describe("stress engine", function () {
         if (!x.declineCapped) expect(loss(d + BREAK_EVEN_TOLERANCE, u, i)).to.be.greaterThan(0);
         const v = x.utilizationDrop as number;
         expect(loss(0.3, u - v, i), `${x.name} at its break-even utilization`).to.equal(0);
-        if (!x.utilizationCapped) expect(loss(0.3, u - v - BREAK_EVEN_TOLERANCE, i)).to.be.greaterThan(0);
+        if (!x.utilizationCapped)
+          expect(loss(0.3, u - v - BREAK_EVEN_TOLERANCE, i)).to.be.greaterThan(0);
       });
       // Seniority: a more senior note survives at least as steep a decline.
       expect(b[0].decline).to.be.at.least(b[1].decline as number);
@@ -293,14 +323,20 @@ describe("stress engine", function () {
       expect(JSON.stringify(monteCarlo(s, { paths: 3_000, seed: 77 }))).to.equal(one);
       expect(JSON.stringify(monteCarlo(s, { paths: 3_000, seed: 78 }))).not.to.equal(one);
       for (const workers of [2, 3]) {
-        const r = await monteCarloParallel(h100, DEFAULT_SCENARIO, { paths: 3_000, seed: 77, workers });
+        const r = await monteCarloParallel(h100, DEFAULT_SCENARIO, {
+          paths: 3_000,
+          seed: 77,
+          workers,
+        });
         expect(JSON.stringify(r), `${workers} workers`).to.equal(one);
       }
       // A path's numbers do not depend on how many paths run: paths 0–99 of a run of 300 are a run of 100.
       const a = runPaths(s, 77, 0, 300);
       const b = runPaths(s, 77, 0, 100);
       expect(Array.from(a.loss.subarray(0, b.loss.length))).to.deep.equal(Array.from(b.loss));
-      expect(Array.from(a.equityIrr.subarray(0, b.equityIrr.length))).to.deep.equal(Array.from(b.equityIrr));
+      expect(Array.from(a.equityIrr.subarray(0, b.equityIrr.length))).to.deep.equal(
+        Array.from(b.equityIrr),
+      );
       expect(aggregate(s, b, 77).paths).to.equal(100);
     });
   });
@@ -308,14 +344,22 @@ describe("stress engine", function () {
   describe("scenario files", () => {
     it("parses the default file and refuses a wrong one with every problem's path", () => {
       expect(DEFAULT_SCENARIO.version).to.equal(1);
-      const bad = { ...structuredClone(DEFAULT_SCENARIO), version: 2, crypto: { driftPctPerYear: 0, volatilityPctPerYear: -1, correlationWithPrice: 2 } };
+      const bad = {
+        ...structuredClone(DEFAULT_SCENARIO),
+        version: 2,
+        crypto: { driftPctPerYear: 0, volatilityPctPerYear: -1, correlationWithPrice: 2 },
+      };
       try {
         parseScenario(bad);
         expect.fail("parsed a wrong scenario");
       } catch (e) {
         expect(e).to.be.instanceOf(ScenarioError);
         const paths = (e as ScenarioError).issues.map((i) => i.path);
-        expect(paths).to.include.members(["version", "crypto.volatilityPctPerYear", "crypto.correlationWithPrice"]);
+        expect(paths).to.include.members([
+          "version",
+          "crypto.volatilityPctPerYear",
+          "crypto.correlationWithPrice",
+        ]);
       }
     });
 
@@ -338,6 +382,8 @@ describe("stress engine", function () {
     }
     expect(fanChartSvg(r).match(/<polygon/g)).to.have.length(3);
     // The loss histogram's bars and the no-loss paths count every path, per note.
-    r.tranches.forEach((t) => expect(t.lossHistogram.reduce((a, x) => a + x, 0) + t.none).to.equal(500));
+    r.tranches.forEach((t) =>
+      expect(t.lossHistogram.reduce((a, x) => a + x, 0) + t.none).to.equal(500),
+    );
   });
 });

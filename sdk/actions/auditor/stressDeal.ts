@@ -109,8 +109,15 @@ export async function stressDeal(
         }),
         lastIndex: risk.priceIndex,
         lastIndexAt: 0n,
-        appraisal: { value: risk.appraisal.value, asOf: risk.appraisal.asOf, period: risk.appraisal.period },
-        triggers: risk.triggers.map((t) => ({ consecutive: Number(t.consecutive), active: t.active })),
+        appraisal: {
+          value: risk.appraisal.value,
+          asOf: risk.appraisal.asOf,
+          period: risk.appraisal.period,
+        },
+        triggers: risk.triggers.map((t) => ({
+          consecutive: Number(t.consecutive),
+          active: t.active,
+        })),
         cumulative,
       },
     };
@@ -118,9 +125,12 @@ export async function stressDeal(
     if (terms.equity.tiers.length > 0) {
       const e = await equitySnapshot(client, { deal: params.deal, blockNumber });
       if (e === undefined)
-        throw new CascadeError("stressDeal: the deal's term sheet has equity tiers but no equity waterfall", {
-          deal: params.deal,
-        });
+        throw new CascadeError(
+          "stressDeal: the deal's term sheet has equity tiers but no equity waterfall",
+          {
+            deal: params.deal,
+          },
+        );
       equity = {
         contributed: e.classes.map((c) => c.contributed),
         state: {
