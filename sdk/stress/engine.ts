@@ -67,11 +67,15 @@ export interface Percentiles {
 }
 
 export function percentiles(values: ArrayLike<number>): Percentiles {
-  const v = Array.from(values)
-    .filter((x) => Number.isFinite(x))
-    .sort((a, b) => a - b);
-  const at = (q: number) =>
-    v.length === 0 ? Number.NaN : v[Math.min(v.length - 1, Math.floor(q * v.length))];
+  // A typed array sorts numbers natively (no comparator); NaN is dropped first.
+  const v = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x === x) v[n++] = x;
+  }
+  const sorted = v.subarray(0, n).sort();
+  const at = (q: number) => (n === 0 ? Number.NaN : sorted[Math.min(n - 1, Math.floor(q * n))]);
   return { p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95) };
 }
 

@@ -57,30 +57,54 @@ export function newPathBlock(s: StressSetup, from: number, count: number): PathB
 
 /**
  * Yearly IRR of flows `cf[0…len−1]` one period apart (`cf[0]` the investment, negative): the rate r of a period
- * solving Σ cf_k (1 + r)^−k = 0 by bisection (to 1e-10), made yearly as (1 + r)^(periods a year) − 1. −1 when
- * nothing comes back; NaN without an investment.
+ * solving Σ cf_k (1 + r)^−k = 0 by Newton's method from the flows' simple yield (bisection when Newton leaves its
+ * bracket), to 1e-12, made yearly as (1 + r)^(periods a year) − 1. −1 when nothing comes back; NaN without an
+ * investment.
  */
 export function periodIrr(cf: Float64Array, len: number, periodsPerYear: number): number {
   if (!(cf[0] < 0)) return Number.NaN;
   let inflow = 0;
-  for (let k = 1; k < len; k++) inflow += cf[k];
+  let timed = 0;
+  for (let k = 1; k < len; k++) {
+    inflow += cf[k];
+    timed += k * cf[k];
+  }
   if (inflow <= 0) return -1;
-  const npv = (r: number): number => {
+  // NPV falls as r rises (one sign change: an investment, then receipts): keep a bracket [lo, hi] around the root.
+  let lo = -0.999999;
+  let hi = 1;
+  while (npv(cf, len, hi) > 0 && hi < 1e6) hi *= 2;
+  // Start from the simple yield over the flows' mean time.
+  let r = Math.pow(inflow / -cf[0], timed > 0 ? inflow / timed : 1) - 1;
+  if (!(r > lo && r < hi)) r = (lo + hi) / 2;
+  for (let i = 0; i < 100; i++) {
     const x = 1 / (1 + r);
     let v = 0;
-    for (let k = len - 1; k >= 0; k--) v = v * x + cf[k];
-    return v;
-  };
-  // NPV falls as r rises (one sign change: an investment, then receipts).
-  let lo = -0.99;
-  let hi = 1;
-  while (npv(hi) > 0 && hi < 1e6) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-10; i++) {
-    const mid = (lo + hi) / 2;
-    if (npv(mid) > 0) lo = mid;
-    else hi = mid;
+    let d = 0;
+    for (let k = len - 1; k >= 0; k--) {
+      d = d * x + k * cf[k];
+      v = v * x + cf[k];
+    }
+    // v = NPV(r); dNPV/dr = −Σ k cf_k x^(k+1) = −x · d.
+    if (v > 0) lo = r;
+    else hi = r;
+    const slope = -x * d;
+    let next = slope < 0 ? r - v / slope : Number.NaN;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (Math.abs(next - r) < 1e-12 || hi - lo < 1e-12) {
+      r = next;
+      break;
+    }
+    r = next;
   }
-  return Math.pow(1 + (lo + hi) / 2, periodsPerYear) - 1;
+  return Math.pow(1 + r, periodsPerYear) - 1;
+}
+
+function npv(cf: Float64Array, len: number, r: number): number {
+  const x = 1 / (1 + r);
+  let v = 0;
+  for (let k = len - 1; k >= 0; k--) v = v * x + cf[k];
+  return v;
 }
 
 /** Fills path `p` of `block` (absolute index) from its trace. `cf` is scratch of at least periods + 1. */
