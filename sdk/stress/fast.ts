@@ -4,11 +4,11 @@
  * Sums and differences of amounts are exact below 2^53 base units (9 billion dollars at 6 decimals); each product
  * that the contracts round down is rounded down here too, so a period's figures match the exact path's to a few
  * base units (the stress tests bound the difference at a cent per period per tranche). Ratios the covenants test
- * are plain quotients compared with the thresholds. The equity waterfall of a deal with several classes runs through
- * the exact model (`distributeEquity`), once a period. Nothing is allocated per period. Pure: no viem.
+ * are plain quotients compared with the thresholds. The equity waterfall of a deal with several classes is its
+ * float64 mirror too (`./equityFast.ts`). Nothing is allocated per period. Pure: no viem.
  */
 import { CouponType } from "../types.js";
-import { distributeEquity, type EquityWaterfallState } from "../models/equityWaterfall.js";
+import { FastEquity } from "./equityFast.js";
 import type { MarketPath } from "./market.js";
 import type { StressSetup } from "./setup.js";
 import { newTrace, saleProceeds, type PathTrace } from "./trace.js";
@@ -50,6 +50,7 @@ export class FastPath {
   private readonly scheduled: Float64Array[];
   private readonly indexAt: Float64Array;
   private readonly appraisal: { value: number; until: number };
+  private readonly equity: FastEquity | undefined;
 
   constructor(setup: StressSetup) {
     this.setup = setup;
@@ -89,6 +90,11 @@ export class FastPath {
       until: Number(mark.asOf) + risk.appraisalMaxAge,
     };
     this.trace = newTrace(setup.periods, n, setup.classes, k);
+    const eq = setup.deal.equity;
+    this.equity =
+      eq === undefined
+        ? undefined
+        : new FastEquity(setup.deal.terms.equity, eq.contributed, eq.state);
   }
 
   /** Runs a market path; the trace ({@link FastPath.trace}) is overwritten. */
@@ -144,18 +150,12 @@ export class FastPath {
     let rentArrears = Number(st0.rentArrears);
     let rentPending = Number(st0.rentPending);
     let status = st0.status as number;
-    let equity: EquityWaterfallState | undefined = s.deal.equity?.state;
-    const contributed = s.deal.equity?.contributed;
+    const equity = this.equity;
+    equity?.reset();
     const toEquity = (t: number, amount: number): void => {
       if (amount === 0 || !s.equityIssued) return;
-      if (equity === undefined || contributed === undefined) {
-        trace.classCash[t * cw] += amount;
-        return;
-      }
-      const time = terms.start + BigInt(s.first + t + 1) * BigInt(terms.periodLength);
-      const r = distributeEquity(terms.equity, contributed, equity, BigInt(amount), time);
-      equity = r.state;
-      for (let j = 0; j < classes; j++) trace.classCash[t * classes + j] += Number(r.toClass[j]);
+      if (equity === undefined) trace.classCash[t * cw] += amount;
+      else equity.distribute(amount, start + (s.first + t + 1) * L, trace.classCash, t * classes);
     };
 
     const count = terms.periodCount;
