@@ -297,3 +297,65 @@ export function stemOf(name: string): string {
       .replace(/^-|-$/g, "") || "deal"
   );
 }
+
+/** A short summary of a stress run (the demo's): per note, equity, the likeliest triggers, leakage, break-evens. */
+export function stressSummary(a: StressAnalysis): string {
+  const r = a.report;
+  const lines: string[] = [
+    `${r.deal}: ${r.paths.toLocaleString("en-US")} paths × ${r.periods} periods (${r.scenario}, seed ${r.seed})`,
+  ];
+  lines.push(
+    table(
+      [
+        "note",
+        "P(loss)",
+        "expected loss",
+        "IRR p5",
+        "IRR p50",
+        "survives a price decline of",
+        "a utilization drop of",
+      ],
+      r.tranches.map((t, i) => {
+        const b = a.breakEvens[i];
+        return [
+          t.name,
+          pct(t.defaultProbability),
+          pct(t.expectedLoss, 3),
+          signedPct(t.irr.p5),
+          signedPct(t.irr.p50),
+          b.decline === undefined
+            ? "none"
+            : `${b.declineCapped ? "≥ " : ""}${pct(b.decline, 1)} a year`,
+          b.utilizationDrop === undefined
+            ? "none"
+            : `${(b.utilizationDrop * 100).toFixed(1)} points`,
+        ];
+      }),
+    ),
+  );
+  if (r.equity) {
+    const e = r.equity;
+    const hurdles = e.hurdles
+      .filter((h) => h.rate > 0)
+      .map((h) => `${pct(h.rate, 0)} ${pct(h.probability, 0)}`)
+      .join(", ");
+    lines.push(
+      `equity IRR p5 / p50 / p95 ${signedPct(e.irr.p5)} / ${signedPct(e.irr.p50)} / ${signedPct(e.irr.p95)}; ` +
+        `probability the LP IRR reaches ${hurdles}`,
+    );
+    lines.push(
+      `leakage: equity took ${pct(r.leakage.beforeFirstTrigger, 1)} of its capital before the first trigger fired ` +
+        `(mean over the ${pct(r.leakage.triggeredPaths / r.paths, 0)} of paths where one fired)`,
+    );
+  }
+  const likely = [...r.triggers]
+    .filter((t) => t.probability > 0)
+    .sort((x, y) => y.probability - x.probability)
+    .slice(0, 3)
+    .map(
+      (t) =>
+        `${t.label} ${pct(t.probability, 0)} (median period ${r.firstPeriod + t.medianPeriod + 1})`,
+    );
+  if (likely.length > 0) lines.push(`likeliest triggers: ${likely.join(", ")}`);
+  return lines.join("\n");
+}

@@ -227,10 +227,12 @@ export function prepareStress(deal: StressDeal, scenario: Scenario): StressSetup
   const indexAtAcquisition = fleet.map((e) => Number(e.terms.indexAtAcquisition));
   const referenceIndex = indexAtAcquisition.find((x) => x !== 0) ?? 0;
   const equityTranches = terms.tranches.slice(notes);
-  const hurdles = [
-    ...termSheetHurdles(terms.equity),
-    ...scenario.report.equityHurdlesPct.map((p) => ({ rate: p / 100, label: `IRR ≥ ${p} %` })),
-  ];
+  // The term sheet's hurdles, then the scenario's at other rates; by rate.
+  const hurdles = [...termSheetHurdles(terms.equity)];
+  for (const p of scenario.report.equityHurdlesPct)
+    if (!hurdles.some((h) => Math.abs(h.rate - p / 100) < 1e-12))
+      hurdles.push({ rate: p / 100, label: `IRR ≥ ${p} %` });
+  hurdles.sort((a, b) => a.rate - b.rate);
   return {
     deal,
     scenario,
