@@ -40,7 +40,7 @@ import {
   type StressDeal,
   type StressSetup,
 } from "../../sdk/stress/index.js";
-import { monteCarloParallel } from "../../sdk/stress/parallel.js";
+import { monteCarloParallel, StressPool } from "../../sdk/stress/parallel.js";
 
 const example = (name: string): TermSheetJson =>
   JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), "utf8"));
