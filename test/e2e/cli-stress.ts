@@ -42,30 +42,13 @@ describe("cascade CLI: stress a term sheet and a live deal", function () {
 
   it("stresses both example term sheets: tables, JSON, CSV and charts; the same seed, the same figures", async () => {
     const charts = join(s.dir, "charts");
-    const args = [
-      "stress",
-      "examples/h100-fleet.json",
-      "--paths",
-      "400",
-      "--seed",
-      "4",
-      "--charts",
-      charts,
-    ];
+    const run = ["stress", "examples/h100-fleet.json", "--paths", "400", "--seed", "4"];
+    const args = [...run, "--charts", charts];
     const [one, two, table, csv, campus] = await Promise.all([
       s.ok<StressJson>([...args, "--workers", "1"]),
       s.ok<StressJson>([...args, "--workers", "2"]),
       s.cascade([...args, "--no-charts"]),
-      s.cascade([
-        "stress",
-        "examples/h100-fleet.json",
-        "--paths",
-        "400",
-        "--seed",
-        "4",
-        "--csv",
-        "--no-charts",
-      ]),
+      s.cascade([...run, "--csv", "--no-charts"]),
       s.ok<StressJson>(["stress", "examples/campus-10mw.json", "--paths", "100", "--no-charts"]),
     ]);
     expect(JSON.stringify(two.report)).to.equal(JSON.stringify(one.report));

@@ -6,7 +6,7 @@ import { CascadeError } from "../../errors.js";
 import type { LogReaderOptions } from "../../logs.js";
 import type { CumulativeSums, DealModelState } from "../../models/types.js";
 import type { StressDeal } from "../../stress/setup.js";
-import { TrancheKind, type DealStatus, type FleetEntryTerms } from "../../types.js";
+import { TrancheKind, type DealStatus } from "../../types.js";
 import { dealSnapshot } from "./dealSnapshot.js";
 import { dealTermSheet } from "./dealTermSheet.js";
 import { equitySnapshot } from "./equitySnapshot.js";
@@ -93,20 +93,22 @@ export async function stressDeal(
       })),
       noteCount,
       risk: {
-        fleet: risk.fleet.map((e) => {
-          const entry: FleetEntryTerms = {
-            model: e.model,
-            count: e.count,
-            unitCost: e.unitCost,
-            unitResidual: e.unitResidual,
-            acquiredAt: e.acquiredAt,
-            usefulLife: e.usefulLife,
-            method: e.method,
-            yearlyRate: e.yearlyRate,
-            indexAtAcquisition: e.indexAtAcquisition,
-          };
-          return { terms: entry, activeCount: Number(e.activeCount), status: e.status };
-        }),
+        // A fleet entry's snapshot is its terms with its id, names, units left and status beside them.
+        fleet: risk.fleet.map(
+          ({
+            id: _id,
+            modelName: _m,
+            methodName: _n,
+            statusName: _s,
+            activeCount,
+            status,
+            ...terms
+          }) => ({
+            terms,
+            activeCount: Number(activeCount),
+            status,
+          }),
+        ),
         lastIndex: risk.priceIndex,
         lastIndexAt: 0n,
         appraisal: {
