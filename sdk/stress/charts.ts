@@ -54,11 +54,11 @@ export function lossDistributionSvg(r: StressReport): string {
 
 /** The fan of collateral value (5–95 % and 25–75 % bands, median) against the senior note's outstanding principal. */
 export function fanChartSvg(r: StressReport): string {
-  const H = 380;
+  const H = 400;
   const left = 70;
   const top = 40;
   const plotW = W - left - 20;
-  const plotH = H - top - 50;
+  const plotH = H - top - 80;
   const T = r.periods;
   const max = Math.max(1, ...r.fan.collateral.map((p) => p.p95), ...r.fan.senior.map((p) => p.p95));
   const x = (t: number) => left + (T <= 1 ? 0 : (t / (T - 1)) * plotW);
@@ -96,9 +96,10 @@ export function fanChartSvg(r: StressReport): string {
   const step = Math.max(1, Math.ceil(T / 12));
   for (let t = 0; t < T; t += step)
     body += `<text x="${x(t).toFixed(1)}" y="${top + plotH + 16}" ${FONT} font-size="10" text-anchor="middle">${r.firstPeriod + t + 1}</text>\n`;
-  body += `<text x="${left + plotW / 2}" y="${H - 10}" ${FONT} font-size="11" text-anchor="middle">period</text>\n`;
-  body += `<rect x="${left + 10}" y="${top + 4}" width="12" height="8" fill="#2e86c1" fill-opacity="0.5"/><text x="${left + 26}" y="${top + 12}" ${FONT} font-size="11">collateral value (median, 25–75 %, 5–95 %)</text>\n`;
-  body += `<rect x="${left + 10}" y="${top + 20}" width="12" height="8" fill="#c0392b" fill-opacity="0.5"/><text x="${left + 26}" y="${top + 28}" ${FONT} font-size="11">senior outstanding (median, 5–95 %)</text>\n`;
+  body += `<text x="${left + plotW / 2}" y="${top + plotH + 32}" ${FONT} font-size="11" text-anchor="middle">period</text>\n`;
+  const legend = H - 14;
+  body += `<rect x="${left}" y="${legend - 8}" width="12" height="8" fill="#2e86c1" fill-opacity="0.5"/><text x="${left + 16}" y="${legend}" ${FONT} font-size="11">collateral value (median, 25–75 %, 5–95 %)</text>\n`;
+  body += `<rect x="${left + 300}" y="${legend - 8}" width="12" height="8" fill="#c0392b" fill-opacity="0.5"/><text x="${left + 316}" y="${legend}" ${FONT} font-size="11">senior outstanding (median, 5–95 %)</text>\n`;
   return svg(W, H, body, `${r.deal}: collateral value against senior outstanding`);
 }
 
