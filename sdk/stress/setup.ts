@@ -27,8 +27,6 @@ export interface StressDeal {
   utilizationPct?: number;
   /** A live deal: its price index now over the index at acquisition (the market's start relative to the fleet's). */
   indexRatio?: number;
-  /** Cash each tranche received before the simulation starts (a live deal; zeros for a term sheet). */
-  received?: readonly bigint[];
 }
 
 /** The deal of a term sheet before issuance: every tranche sold at its face, the deal about to run its first period. */
