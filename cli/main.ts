@@ -19,6 +19,7 @@ import { registerIssuer } from "./commands/issuer.js";
 import { registerKeeper } from "./commands/keeper.js";
 import { registerReport } from "./commands/report.js";
 import { registerServicing } from "./commands/servicing.js";
+import { registerStress } from "./commands/stress.js";
 import { registerInvestor } from "./commands/investor.js";
 import { registerCompliance } from "./commands/compliance.js";
 import { type GlobalOptions } from "./lib/context.js";
@@ -65,6 +66,7 @@ registerReport(program, globals);
 registerKeeper(program, globals);
 registerDev(program, globals);
 registerIssuer(program, globals);
+registerStress(program, globals);
 // Subcommands report usage errors the same way (exit code 2) and accept the global options after their name.
 for (const c of program.commands) {
   c.exitOverride();

@@ -258,6 +258,11 @@ import {
   type RiskSnapshotParameters,
   type RiskSnapshotReturnType,
 } from "./actions/auditor/riskSnapshot.js";
+import {
+  stressDeal,
+  type StressDealParameters,
+  type StressDealReturnType,
+} from "./actions/auditor/stressDeal.js";
 
 import {
   transfer,
@@ -417,6 +422,7 @@ export type CascadeActions = {
   executeWaiver: (params: ExecuteWaiverParameters) => Promise<ExecuteWaiverReturnType>;
   voteWaiver: (params: VoteWaiverParameters) => Promise<VoteWaiverReturnType>;
   riskSnapshot: (params: RiskSnapshotParameters) => Promise<RiskSnapshotReturnType>;
+  stressDeal: (params: StressDealParameters) => Promise<StressDealReturnType>;
   deployAdministration: (
     params: DeployAdministrationParameters,
   ) => Promise<DeployAdministrationReturnType>;
@@ -501,6 +507,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     executeWaiver: (params) => executeWaiver(client, params),
     voteWaiver: (params) => voteWaiver(client, params),
     riskSnapshot: (params) => riskSnapshot(client, params),
+    stressDeal: (params) => stressDeal(client, params),
     deployAdministration: (params) => deployAdministration(client, params),
     registerInvestors: (params) => registerInvestors(client, params),
     transfer: (params) => transfer(client, params),

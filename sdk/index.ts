@@ -24,6 +24,7 @@ export * as DealModel from "./models/deal.js";
 export * as EquityMath from "./models/equityMath.js";
 export * as EquityWaterfallModel from "./models/equityWaterfall.js";
 export * from "./xirr.js";
+export * as Stress from "./stress/index.js";
 
 export * from "./actions/deploy/deployProtocol.js";
 export * from "./actions/issuer/createDeal.js";
@@ -56,6 +57,7 @@ export * from "./actions/auditor/equityDistributions.js";
 export * from "./actions/anyone/depositRecoveries.js";
 export * from "./actions/anyone/executeWaiver.js";
 export * from "./actions/auditor/riskSnapshot.js";
+export * from "./actions/auditor/stressDeal.js";
 export * from "./actions/deploy/deployPriceIndexFeed.js";
 export * from "./actions/investor/voteWaiver.js";
 export * from "./actions/issuer/addFleetEntries.js";
