@@ -13,6 +13,11 @@ import {
   type DealSnapshotReturnType,
 } from "./actions/auditor/dealSnapshot.js";
 import {
+  dealAudit,
+  type DealAuditParameters,
+  type DealAuditReturnType,
+} from "./actions/auditor/dealAudit.js";
+import {
   dealTermSheet,
   type DealTermSheetParameters,
   type DealTermSheetReturnType,
@@ -382,6 +387,7 @@ export type CascadeActions = {
   performUpkeep: (params: PerformUpkeepParameters) => Promise<PerformUpkeepReturnType>;
   distributeReady: (params: DistributeReadyParameters) => Promise<DistributeReadyReturnType>;
   dealSnapshot: (params: DealSnapshotParameters) => Promise<DealSnapshotReturnType>;
+  dealAudit: (params: DealAuditParameters) => Promise<DealAuditReturnType>;
   dealTermSheet: (params: DealTermSheetParameters) => Promise<DealTermSheetReturnType>;
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
@@ -474,6 +480,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     performUpkeep: (params) => performUpkeep(client, params),
     distributeReady: (params) => distributeReady(client, params),
     dealSnapshot: (params) => dealSnapshot(client, params),
+    dealAudit: (params) => dealAudit(client, params),
     dealTermSheet: (params) => dealTermSheet(client, params),
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),

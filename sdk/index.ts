@@ -46,6 +46,7 @@ export * from "./actions/keeper/checkUpkeep.js";
 export * from "./actions/keeper/performUpkeep.js";
 export * from "./actions/keeper/distributeReady.js";
 export * from "./actions/auditor/dealSnapshot.js";
+export * from "./actions/auditor/dealAudit.js";
 export * from "./actions/auditor/dealTermSheet.js";
 export * from "./actions/auditor/reportStatus.js";
 export * from "./actions/auditor/periodStatements.js";
