@@ -41,7 +41,7 @@ import {
   irrText,
   unitWords,
   StatementText,
-} from "../lib/statements.js";
+} from "../../sdk/statementText.js";
 
 interface CreateOptions {
   name?: string;
