@@ -13,6 +13,16 @@ import {
   type DealSnapshotReturnType,
 } from "./actions/auditor/dealSnapshot.js";
 import {
+  factoryDeals,
+  type FactoryDealsParameters,
+  type FactoryDealsReturnType,
+} from "./actions/anyone/factoryDeals.js";
+import {
+  dealProjection,
+  type DealProjectionParameters,
+  type DealProjectionReturnType,
+} from "./actions/auditor/dealProjection.js";
+import {
   dealAudit,
   type DealAuditParameters,
   type DealAuditReturnType,
@@ -388,6 +398,8 @@ export type CascadeActions = {
   distributeReady: (params: DistributeReadyParameters) => Promise<DistributeReadyReturnType>;
   dealSnapshot: (params: DealSnapshotParameters) => Promise<DealSnapshotReturnType>;
   dealAudit: (params: DealAuditParameters) => Promise<DealAuditReturnType>;
+  dealProjection: (params: DealProjectionParameters) => Promise<DealProjectionReturnType>;
+  factoryDeals: (params: FactoryDealsParameters) => Promise<FactoryDealsReturnType>;
   dealTermSheet: (params: DealTermSheetParameters) => Promise<DealTermSheetReturnType>;
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
@@ -481,6 +493,8 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     distributeReady: (params) => distributeReady(client, params),
     dealSnapshot: (params) => dealSnapshot(client, params),
     dealAudit: (params) => dealAudit(client, params),
+    dealProjection: (params) => dealProjection(client, params),
+    factoryDeals: (params) => factoryDeals(client, params),
     dealTermSheet: (params) => dealTermSheet(client, params),
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),
