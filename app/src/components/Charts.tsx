@@ -1,0 +1,192 @@
+/**
+ * The deal's charts (recharts), every point from the SDK's statements: utilization, DSCR and trailing DSCR against
+ * their trigger thresholds, LTV and senior curve, collateral value against the notes outstanding, cash to each
+ * tranche, and a period's waterfall by step.
+ */
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+
+import {
+  RiskMetric,
+  thresholdsOf,
+  type DealHistory,
+  type PeriodView,
+  type StatementFacts,
+} from "../../../sdk/index.js";
+import type { StatementText } from "../../../sdk/statementText.js";
+import { unitsNumber, wadNumber } from "../cascade.js";
+
+const COLORS = ["#1f5fa8", "#b3541e", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64"];
+
+function Chart({
+  id,
+  title,
+  children,
+  points,
+}: {
+  id: string;
+  title: string;
+  children: React.ReactElement;
+  points: number;
+}) {
+  return (
+    <figure className="chart" data-testid={`chart-${id}`} data-points={points} aria-label={title}>
+      <figcaption>{title}</figcaption>
+      <div className="chart-box">
+        <ResponsiveContainer width="100%" height={240}>
+          {children}
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
+
+const pct = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 100);
+
+function thresholdLines(metric: number, facts: StatementFacts, scale: (v: number) => number) {
+  return thresholdsOf(metric, facts.triggers).map((t, i) => {
+    const v = wadNumber(t);
+    return v === null ? null : (
+      <ReferenceLine
+        key={`${metric}-${i}`}
+        y={scale(v)}
+        stroke="#c62828"
+        strokeDasharray="4 3"
+        label={{ value: `trigger ${scale(v)}`, position: "insideTopRight", fontSize: 11 }}
+      />
+    );
+  });
+}
+
+export function DealCharts({ history, facts, decimals, symbol }: {
+  history: DealHistory;
+  facts: StatementFacts;
+  decimals: number;
+  symbol: string;
+}) {
+  const rows = history.periods.map((p) => {
+    const m = p.metrics;
+    const notes = p.record.statement.outstanding;
+    const row: Record<string, number | null | string> = {
+      period: p.number,
+      utilization: pct(wadNumber(m.utilization)),
+      dscr: wadNumber(m.dscr),
+      trailingDscr: wadNumber(m.trailingDscr),
+      ltv: pct(wadNumber(m.ltv)),
+      seniorCurve: pct(wadNumber(m.seniorCurve)),
+      collateral: unitsNumber(m.collateralValue, decimals),
+      notes: unitsNumber(m.notesOutstanding, decimals),
+      senior: unitsNumber(notes[0] ?? 0n, decimals),
+    };
+    facts.symbols.forEach((sym, i) => {
+      const s = p.record.statement;
+      const cash =
+        i < s.interestPaid.length
+          ? (s.interestPaid[i] ?? 0n) + (s.principalPaid[i] ?? 0n)
+          : i === s.interestPaid.length
+            ? s.residualPaid
+            : 0n;
+      row[sym] = unitsNumber(cash, decimals);
+    });
+    return row;
+  });
+  const n = rows.length;
+  return (
+    <div className="charts">
+      <Chart id="utilization" title="Utilization by period (%), against its triggers" points={n}>
+        <LineChart data={rows}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" />
+          <YAxis unit="%" domain={[0, 100]} />
+          <Tooltip />
+          <Legend />
+          <Line type="monotone" dataKey="utilization" name="utilization %" stroke={COLORS[0]} isAnimationActive={false} />
+          {thresholdLines(RiskMetric.Utilization, facts, (v) => Math.round(v * 10_000) / 100)}
+        </LineChart>
+      </Chart>
+      <Chart id="dscr" title="DSCR and trailing DSCR (×), against their triggers" points={n}>
+        <LineChart data={rows}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" />
+          <YAxis domain={[0, "auto"]} />
+          <Tooltip />
+          <Legend />
+          <Line type="monotone" dataKey="dscr" name="DSCR" stroke={COLORS[0]} isAnimationActive={false} />
+          <Line type="monotone" dataKey="trailingDscr" name="trailing DSCR" stroke={COLORS[1]} isAnimationActive={false} />
+          {thresholdLines(RiskMetric.Dscr, facts, (v) => v)}
+          {thresholdLines(RiskMetric.TrailingDscr, facts, (v) => v)}
+        </LineChart>
+      </Chart>
+      <Chart id="collateral" title={`Collateral value against notes and senior outstanding (${symbol})`} points={n}>
+        <LineChart data={rows}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" />
+          <YAxis />
+          <Tooltip />
+          <Legend />
+          <Line type="monotone" dataKey="collateral" name="collateral value" stroke={COLORS[2]} isAnimationActive={false} />
+          <Line type="monotone" dataKey="notes" name="notes outstanding" stroke={COLORS[1]} isAnimationActive={false} />
+          <Line type="monotone" dataKey="senior" name="senior outstanding" stroke={COLORS[0]} isAnimationActive={false} />
+        </LineChart>
+      </Chart>
+      <Chart id="ltv" title="LTV and senior curve (%), against their triggers" points={n}>
+        <LineChart data={rows}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" />
+          <YAxis unit="%" />
+          <Tooltip />
+          <Legend />
+          <Line type="monotone" dataKey="ltv" name="LTV %" stroke={COLORS[3]} isAnimationActive={false} />
+          <Line type="monotone" dataKey="seniorCurve" name="senior curve %" stroke={COLORS[4]} isAnimationActive={false} />
+          {thresholdLines(RiskMetric.Ltv, facts, (v) => Math.round(v * 10_000) / 100)}
+          {thresholdLines(RiskMetric.SeniorCurve, facts, (v) => Math.round(v * 10_000) / 100)}
+        </LineChart>
+      </Chart>
+      <Chart id="cash" title={`Cash to each tranche by period (${symbol})`} points={n}>
+        <BarChart data={rows}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" />
+          <YAxis />
+          <Tooltip />
+          <Legend />
+          {facts.symbols.map((sym, i) => (
+            <Bar key={sym} dataKey={sym} stackId="cash" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </Chart>
+    </div>
+  );
+}
+
+/** One period's waterfall: what each step brought in or paid, in the order the contract ran them. */
+export function WaterfallChart({ period, text }: { period: PeriodView; text: StatementText }) {
+  const rows = period.rows.map((r) => ({
+    step: text.label(period, r).trim(),
+    in: r.direction === "in" ? unitsNumber(r.paid, text.decimals) : 0,
+    out: r.direction === "out" ? unitsNumber(r.paid, text.decimals) : 0,
+  }));
+  return (
+    <Chart id="waterfall" title={`Waterfall of period ${period.number} by step`} points={rows.length}>
+      <BarChart data={rows} layout="vertical" margin={{ left: 24 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis type="number" />
+        <YAxis type="category" dataKey="step" width={190} tick={{ fontSize: 11 }} />
+        <Tooltip />
+        <Legend />
+        <Bar dataKey="in" name="cash in" fill={COLORS[2]} isAnimationActive={false} />
+        <Bar dataKey="out" name="paid" fill={COLORS[0]} isAnimationActive={false} />
+      </BarChart>
+    </Chart>
+  );
+}

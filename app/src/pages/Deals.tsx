@@ -1,0 +1,78 @@
+import type { Address } from "viem";
+
+import { formatMetric, RiskMetric } from "../../../sdk/index.js";
+import { dealName } from "../config.js";
+import { day, useConfig } from "../cascade.js";
+import { Amount, ErrorText, Loading, Query } from "../components/ui.js";
+import { useDealAudit, useFactoryDeals } from "../queries.js";
+
+export function DealsPage() {
+  const deals = useFactoryDeals();
+  return (
+    <section aria-labelledby="deals-title">
+      <h1 id="deals-title">Deals</h1>
+      <Query query={deals} what="the factory's deals">
+        {(list) =>
+          list.length === 0 ? (
+            <p>The factory has created no deal yet.</p>
+          ) : (
+            <div className="scroll">
+              <table data-testid="deals">
+                <thead>
+                  <tr>
+                    <th scope="col">Deal</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Size</th>
+                    <th scope="col">Tranches</th>
+                    <th scope="col">Next period</th>
+                    <th scope="col">Last DSCR</th>
+                    <th scope="col">Last LTV</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((d) => (
+                    <DealRow key={d} deal={d} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Query>
+    </section>
+  );
+}
+
+function DealRow({ deal }: { deal: Address }) {
+  const config = useConfig();
+  const q = useDealAudit(deal);
+  const name = dealName(config, deal);
+  if (q.isPending || q.isError)
+    return (
+      <tr>
+        <th scope="row">
+          <a href={`#/deal/${deal}`}>{name}</a>
+        </th>
+        <td colSpan={6}>{q.isPending ? <Loading what="the deal" /> : <ErrorText error={q.error} />}</td>
+      </tr>
+    );
+  const { snapshot: s, history, facts, decimals, symbol } = q.data;
+  const size = s.tranches.reduce((a, t) => a + (t.issued > 0n ? t.issued : t.supply), 0n);
+  const last = history.periods[history.periods.length - 1];
+  const next = s.nextPeriod < s.periodCount ? s.start + (s.nextPeriod + 1n) * BigInt(s.periodLength) : undefined;
+  return (
+    <tr>
+      <th scope="row">
+        <a href={`#/deal/${deal}`}>{name}</a>
+      </th>
+      <td>{s.statusName}</td>
+      <td>
+        <Amount units={size} decimals={decimals} symbol={symbol} />
+      </td>
+      <td>{s.tranches.map((t) => t.symbol).join(" · ")}</td>
+      <td>{next === undefined ? "—" : `${Number(s.nextPeriod) + 1} ends ${day(next)}`}</td>
+      <td>{last ? formatMetric(RiskMetric.Dscr, last.metrics.dscr, facts.triggers) : "—"}</td>
+      <td>{last ? formatMetric(RiskMetric.Ltv, last.metrics.ltv, facts.triggers) : "—"}</td>
+    </tr>
+  );
+}
