@@ -5,6 +5,7 @@
  *
  *   npm run app                      # a free port
  *   npm run app -- --port 5173
+ *   npm run app -- --build           # the production build (app/dist) instead of the dev server
  */
 import { parseArgs } from "node:util";
 
@@ -13,7 +14,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { freePort, startAnvil, stopAnvil } from "../cli/lib/anvil.js";
 import { chainFor } from "../cli/lib/clients.js";
 import { ANVIL_MNEMONIC, devnetClients } from "../cli/lib/devnet.js";
-import { appAccounts, INVESTOR2_INDEX, seedAppChain } from "./lib/app-chain.js";
+import { appConfig, INVESTOR2_INDEX, seedAppChain } from "./lib/app-chain.js";
 import { startAppServer } from "./lib/app-server.js";
 
 const { values } = parseArgs({
@@ -38,24 +39,10 @@ try {
     onStep: (s) => console.log(`· ${s}`),
   });
   await c.testClient.setIntervalMining({ interval: 1 });
-  const server = await startAppServer(
-    {
-      chainId: chain.id,
-      chainName: "Local devnet (anvil)",
-      rpcUrl,
-      factory: seeded.factory,
-      stablecoin: seeded.stablecoin,
-      registry: seeded.registry,
-      fromBlock: seeded.fromBlock.toString(),
-      deals: seeded.deals.map((d) => ({
-        name: d.name,
-        deal: d.deal,
-        blockNumber: d.blockNumber.toString(),
-      })),
-      devAccounts: appAccounts(c, investor2),
-    },
-    { port: Number(values.port), build: values.build },
-  );
+  const server = await startAppServer(appConfig(c, seeded, rpcUrl, investor2), {
+    port: Number(values.port),
+    build: values.build,
+  });
   console.log(`\nCascade app: ${server.url}\nchain: anvil at ${rpcUrl} (chain 31337)\nCtrl-C stops both.`);
 } catch (e) {
   stopAnvil(anvil);

@@ -5,7 +5,7 @@
  * of a distributed period; a transfer to an unregistered wallet is refused with the token's sentence. Screenshots go
  * to app/e2e/screenshots/ (git-ignored).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -23,7 +23,7 @@ import {
   type DevnetClients,
 } from "../../cli/lib/devnet.js";
 import {
-  appAccounts,
+  appConfig,
   depositFor,
   INVESTOR2_INDEX,
   periodReport,
@@ -31,7 +31,12 @@ import {
   type AppChain,
 } from "../../scripts/lib/app-chain.js";
 import { startAppServer, type AppServer } from "../../scripts/lib/app-server.js";
-import { exactAmount, TRANSFER_RESTRICTION_MESSAGES } from "../../sdk/index.js";
+import {
+  exactAmount,
+  parseTermSheet,
+  TRANSFER_RESTRICTION_MESSAGES,
+  type TermSheetError,
+} from "../../sdk/index.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = fileURLToPath(new URL("screenshots/", import.meta.url));
@@ -56,17 +61,8 @@ beforeAll(async () => {
   const chain = chainFor(rpcUrl, 31_337);
   c = devnetClients(rpcUrl, chain, 20);
   seeded = await seedAppChain(c, { investor2 });
-  server = await startAppServer({
-    chainId: chain.id,
-    chainName: "Local devnet (anvil)",
-    rpcUrl,
-    factory: seeded.factory,
-    stablecoin: seeded.stablecoin,
-    registry: seeded.registry,
-    fromBlock: seeded.fromBlock.toString(),
-    deals: seeded.deals.map((d) => ({ name: d.name, deal: d.deal, blockNumber: d.blockNumber.toString() })),
-    devAccounts: appAccounts(c, investor2),
-  });
+  server = await startAppServer(appConfig(c, seeded, rpcUrl, investor2));
+
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -128,6 +124,10 @@ describe("the Cascade app in Chromium", () => {
     }
     await page.screenshot({ path: `${SHOTS}deal-1280.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    // At a phone's width nothing but the tables' own scroll boxes is wider than the screen.
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(390);
     await page.screenshot({ path: `${SHOTS}deal-phone.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.url}#/risk/${seeded.running.deal}`);
@@ -212,5 +212,34 @@ describe("the Cascade app in Chromium", () => {
     );
     expect(await c.publicClient.getTransactionCount({ address: c.investor.account.address })).toBe(nonce);
     await page.screenshot({ path: `${SHOTS}transfer-refused.png` });
+  });
+
+  it("an issuer sees every problem of a term sheet with its field, as the SDK's schema finds them", async () => {
+    const sheet = JSON.parse(
+      readFileSync(fileURLToPath(new URL("../../examples/h100-fleet.json", import.meta.url)), "utf8"),
+    ) as Record<string, unknown> & { tranches: Record<string, unknown>[] };
+    sheet.pledgedSharePct = 140;
+    sheet.tranches[0] = { ...sheet.tranches[0], face: "lots" };
+    const expected = (() => {
+      try {
+        parseTermSheet(sheet, { now: 0n });
+        return [];
+      } catch (e) {
+        return (e as TermSheetError).issues.map((i) => `${i.path || "(term sheet)"}: ${i.message}`);
+      }
+    })();
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    await connect("issuer");
+    await page.goto(`${server.url}#/issue`);
+    await page.getByLabel("Term sheet JSON").fill(JSON.stringify(sheet, null, 2));
+    await page.getByRole("button", { name: "Validate" }).click();
+    await page.getByTestId("issues").waitFor();
+    const shown = await page.getByTestId("issues").locator("li").allTextContents();
+    // The page fills the chain's placeholders; every other problem is the schema's, field by field.
+    const placeholders = (t: string) => /placeholder|\$/.test(t);
+    expect(shown.filter((t) => !placeholders(t))).toEqual(expected.filter((t) => !placeholders(t)));
+    expect(shown.some((t) => t.startsWith("pledgedSharePct"))).toBe(true);
+    expect(shown.some((t) => t.startsWith("tranches[0].face"))).toBe(true);
+    await page.screenshot({ path: `${SHOTS}issue-errors.png`, fullPage: true });
   });
 });

@@ -23,13 +23,19 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts anvil on `port` (extra flags in `args`) in its own process group — the npm `anvil` is a Node wrapper around
- * the binary, so stop it with `process.kill(-child.pid)` — and waits until it answers.
+ * the binary, so stop it with `process.kill(-child.pid)` — and waits until it answers. `onSpawn` sees the process
+ * as soon as it exists (to stop it on exit).
  */
-export async function startAnvil(port: number, args: readonly string[] = []): Promise<ChildProcess> {
+export async function startAnvil(
+  port: number,
+  args: readonly string[] = [],
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<ChildProcess> {
   const child = spawn(ANVIL, ["--port", String(port), ...args], {
     stdio: "ignore",
     detached: true,
   });
+  onSpawn?.(child);
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}`);

@@ -26,6 +26,7 @@ import {
   type OpenDeal,
   type ShortDealOptions,
 } from "../../cli/lib/devnet.js";
+import type { AppConfig } from "../../app/src/config.js";
 import {
   INVESTOR_CLASSES,
   WaterfallMath,
@@ -243,4 +244,28 @@ export function appAccounts(c: DevnetClients, investor2: Address) {
     })),
     { role: "investor2", address: investor2 },
   ];
+}
+
+/** The app's configuration (`/cascade.json`) for a seeded chain on anvil at `rpcUrl`. */
+export function appConfig(
+  c: DevnetClients,
+  seeded: AppChain,
+  rpcUrl: string,
+  investor2: Address,
+): AppConfig {
+  return {
+    chainId: 31_337,
+    chainName: "Local devnet (anvil)",
+    rpcUrl,
+    factory: seeded.factory,
+    stablecoin: seeded.stablecoin,
+    registry: seeded.registry,
+    fromBlock: seeded.fromBlock.toString(),
+    deals: seeded.deals.map((d) => ({
+      name: d.name,
+      deal: d.deal,
+      blockNumber: d.blockNumber.toString(),
+    })),
+    devAccounts: appAccounts(c, investor2),
+  };
 }

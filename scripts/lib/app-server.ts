@@ -1,10 +1,10 @@
 /**
  * Serves the app (app/, Vite) with its chain configuration at `/cascade.json`: the dev server for `npm run app` and
- * the browser tests, or the production build (app/dist) with `build: true`.
+ * the browser tests, or with `build: true` the production build (built into app/dist first) as a static site.
  */
 import { fileURLToPath } from "node:url";
 
-import { createServer, preview, type Plugin } from "vite";
+import { build, createServer, preview, type Plugin } from "vite";
 
 import type { AppConfig } from "../../app/src/config.js";
 
@@ -50,6 +50,7 @@ export async function startAppServer(
     logLevel: "warn" as const,
   };
   if (o.build) {
+    await build({ root: APP, configFile: common.configFile, logLevel: "warn" });
     const server = await preview({
       ...common,
       preview: { port: o.port ?? 0, host: "127.0.0.1", strictPort: false },

@@ -29,22 +29,25 @@ import { unitsNumber, wadNumber } from "../cascade.js";
 
 const COLORS = ["#1f5fa8", "#b3541e", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64"];
 
-function Chart({
+/** A chart in a captioned figure; `points` (its data points) is on the figure for tests. */
+export function Chart({
   id,
   title,
   children,
   points,
+  height = 240,
 }: {
   id: string;
   title: string;
   children: React.ReactElement;
   points: number;
+  height?: number;
 }) {
   return (
     <figure className="chart" data-testid={`chart-${id}`} data-points={points} aria-label={title}>
       <figcaption>{title}</figcaption>
-      <div className="chart-box">
-        <ResponsiveContainer width="100%" height={240}>
+      <div className="chart-box" style={{ height }}>
+        <ResponsiveContainer width="100%" height={height}>
           {children}
         </ResponsiveContainer>
       </div>
@@ -177,15 +180,20 @@ export function WaterfallChart({ period, text }: { period: PeriodView; text: Sta
     out: r.direction === "out" ? unitsNumber(r.paid, text.decimals) : 0,
   }));
   return (
-    <Chart id="waterfall" title={`Waterfall of period ${period.number} by step`} points={rows.length}>
-      <BarChart data={rows} layout="vertical" margin={{ left: 24 }}>
+    <Chart
+      id="waterfall"
+      title={`Waterfall of period ${period.number} by step`}
+      points={rows.length}
+      height={80 + rows.length * 30}
+    >
+      <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 16 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" />
-        <YAxis type="category" dataKey="step" width={190} tick={{ fontSize: 11 }} />
+        <YAxis type="category" dataKey="step" width={200} interval={0} tick={{ fontSize: 11 }} />
         <Tooltip />
         <Legend />
-        <Bar dataKey="in" name="cash in" fill={COLORS[2]} isAnimationActive={false} />
-        <Bar dataKey="out" name="paid" fill={COLORS[0]} isAnimationActive={false} />
+        <Bar dataKey="in" name="cash in" stackId="step" fill={COLORS[2]} isAnimationActive={false} />
+        <Bar dataKey="out" name="paid" stackId="step" fill={COLORS[0]} isAnimationActive={false} />
       </BarChart>
     </Chart>
   );

@@ -11,7 +11,13 @@ import {
   statusReason,
   type DealAuditReturnType,
 } from "../../../sdk/index.js";
-import { factorText, historyCsv, historyJson, StatementText } from "../../../sdk/statementText.js";
+import {
+  durationText,
+  factorText,
+  historyCsv,
+  historyJson,
+  StatementText,
+} from "../../../sdk/statementText.js";
 import { dealName } from "../config.js";
 import { day, useConfig, when } from "../cascade.js";
 import { DealCharts, WaterfallChart } from "../components/Charts.js";
@@ -96,7 +102,7 @@ function DealView({ audit }: { audit: DealAuditReturnType }) {
           <dd>{when(s.start)}</dd>
           <dt>Periods</dt>
           <dd>
-            {String(s.periodCount)} × {Math.round(s.periodLength / 86_400)} days · final maturity{" "}
+            {String(s.periodCount)} × {durationText(BigInt(s.periodLength))} · final maturity{" "}
             {day(s.finalMaturity)}
           </dd>
           <dt>Pledged share of revenue</dt>
@@ -110,7 +116,8 @@ function DealView({ audit }: { audit: DealAuditReturnType }) {
           <dt>Oracle</dt>
           <dd>
             {s.oracleTerms.threshold} of {s.oracleTerms.reporters.length} reporters · dispute window{" "}
-            {Math.round(Number(s.oracleTerms.disputeWindow) / 3600)} h
+            {durationText(BigInt(s.oracleTerms.disputeWindow))} · reports due{" "}
+            {durationText(BigInt(s.oracleTerms.reportDeadline))} after a period ends
           </dd>
           <dt>Covenants</dt>
           <dd>

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import type { Address } from "viem";
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 
 import { dealStatusName, exactAmount, formatMetric, RiskMetric } from "../../../sdk/index.js";
 import { unitsNumber, useConfig, wadNumber } from "../cascade.js";
+import { Chart } from "../components/Charts.js";
 import { Query } from "../components/ui.js";
 import { useRiskProjection } from "../queries.js";
 
@@ -60,23 +61,22 @@ export function RiskPage({ deal }: { deal: Address | undefined }) {
                   : "No report is final yet: nothing to project from."}
               </p>
               {rows.length > 0 && (
-                <figure className="chart" data-testid="chart-projection" data-points={rows.length} aria-label="Projected notes outstanding">
-                  <figcaption>Notes outstanding by period ({symbol}): distributed, then projected</figcaption>
-                  <div className="chart-box">
-                    <ResponsiveContainer width="100%" height={240}>
-                      <LineChart data={rows}>
-                        <CartesianGrid strokeDasharray="3 3" />
-                        <XAxis dataKey="period" />
-                        <YAxis />
-                        <Tooltip />
-                        <Legend />
-                        {facts.symbols.slice(0, p.periods[0]?.statement.outstanding.length ?? 0).map((sym, i) => (
-                          <Line key={sym} dataKey={sym} stroke={["#1f5fa8", "#b3541e", "#2e7d32"][i % 3]} isAnimationActive={false} />
-                        ))}
-                      </LineChart>
-                    </ResponsiveContainer>
-                  </div>
-                </figure>
+                <Chart
+                  id="projection"
+                  title={`Notes outstanding by period (${symbol}): distributed, then projected`}
+                  points={rows.length}
+                >
+                  <LineChart data={rows}>
+                    <CartesianGrid strokeDasharray="3 3" />
+                    <XAxis dataKey="period" />
+                    <YAxis />
+                    <Tooltip />
+                    <Legend />
+                    {facts.symbols.slice(0, p.periods[0]?.statement.outstanding.length ?? 0).map((sym, i) => (
+                      <Line key={sym} dataKey={sym} stroke={["#1f5fa8", "#b3541e", "#2e7d32"][i % 3]} isAnimationActive={false} />
+                    ))}
+                  </LineChart>
+                </Chart>
               )}
               <div className="scroll">
                 <table data-testid="projection">
