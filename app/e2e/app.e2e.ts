@@ -96,6 +96,11 @@ describe("the Cascade app in Chromium", () => {
   it("an auditor's statements equal the chain's, cell by cell, and every chart draws its data", async () => {
     const audit = await c.keeper.dealAudit({ deal: seeded.audited.deal });
     expect(audit.history.periods).toHaveLength(12);
+    await page.goto(`${server.url}#/deals`);
+    const deals = page.getByTestId("deals");
+    await expect.poll(() => deals.locator("tbody tr td").first().textContent(), { timeout: 60_000 }).toBe("Repaid");
+    expect(await deals.locator("tbody th").allTextContents()).toEqual(["Audited", "Running", "Offering"]);
+    await page.screenshot({ path: `${SHOTS}deals.png`, fullPage: true });
     await page.goto(`${server.url}#/deal/${seeded.audited.deal}`);
     await page.getByTestId("statement").waitFor({ timeout: 60_000 });
     let cells = 0;

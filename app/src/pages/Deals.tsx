@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 
-import { formatMetric, RiskMetric } from "../../../sdk/index.js";
+import { covenantTest, formatMetric, RiskMetric } from "../../../sdk/index.js";
 import { dealName } from "../config.js";
 import { day, useConfig } from "../cascade.js";
 import { Amount, ErrorText, Loading, Query } from "../components/ui.js";
@@ -27,6 +27,7 @@ export function DealsPage() {
                     <th scope="col">Next period</th>
                     <th scope="col">Last DSCR</th>
                     <th scope="col">Last LTV</th>
+                    <th scope="col">Covenants last period (value against threshold)</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -53,7 +54,7 @@ function DealRow({ deal }: { deal: Address }) {
         <th scope="row">
           <a href={`#/deal/${deal}`}>{name}</a>
         </th>
-        <td colSpan={6}>{q.isPending ? <Loading what="the deal" /> : <ErrorText error={q.error} />}</td>
+        <td colSpan={7}>{q.isPending ? <Loading what="the deal" /> : <ErrorText error={q.error} />}</td>
       </tr>
     );
   const { snapshot: s, history, facts, decimals, symbol } = q.data;
@@ -73,6 +74,20 @@ function DealRow({ deal }: { deal: Address }) {
       <td>{next === undefined ? "—" : `${Number(s.nextPeriod) + 1} ends ${day(next)}`}</td>
       <td>{last ? formatMetric(RiskMetric.Dscr, last.metrics.dscr, facts.triggers) : "—"}</td>
       <td>{last ? formatMetric(RiskMetric.Ltv, last.metrics.ltv, facts.triggers) : "—"}</td>
+      <td>
+        {last ? (
+          <ul className="plain">
+            {last.triggers.map((t) => (
+              <li key={t.index} className={t.breached ? "error" : undefined}>
+                {formatMetric(t.terms.metric, t.value, facts.triggers)} vs {covenantTest(t.terms)}
+                {t.active ? " (active)" : t.breached ? " (breached)" : ""}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          "—"
+        )}
+      </td>
     </tr>
   );
 }

@@ -27,7 +27,7 @@ export function PortfolioPage() {
             <>
               {p.totals.map((t) => (
                 <p key={t.stablecoin} data-testid="totals">
-                  Across {p.positions.length} deals: face outstanding{" "}
+                  Across {p.positions.length} deal{p.positions.length === 1 ? "" : "s"}: face outstanding{" "}
                   <Amount units={t.faceOutstanding} decimals={t.decimals} symbol={t.symbol} /> · claimable{" "}
                   <Amount units={t.claimable} decimals={t.decimals} symbol={t.symbol} /> · claimed to date{" "}
                   <Amount units={t.claimed ?? 0n} decimals={t.decimals} symbol={t.symbol} />
