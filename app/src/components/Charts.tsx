@@ -27,7 +27,7 @@ import {
 import type { StatementText } from "../../../sdk/statementText.js";
 import { unitsNumber, wadNumber } from "../cascade.js";
 
-const COLORS = ["#1f5fa8", "#b3541e", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64"];
+export const COLORS = ["#1f5fa8", "#b3541e", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64"];
 
 /** A chart in a captioned figure; `points` (its data points) is on the figure for tests. */
 export function Chart({
@@ -52,6 +52,41 @@ export function Chart({
         </ResponsiveContainer>
       </div>
     </figure>
+  );
+}
+
+/** A line per series over the periods, in a captioned figure; `children`: reference lines (trigger thresholds). */
+export function LinesChart({
+  id,
+  title,
+  rows,
+  series,
+  unit,
+  domain,
+  children,
+}: {
+  id: string;
+  title: string;
+  rows: readonly Record<string, number | string | null>[];
+  series: readonly { key: string; name: string; color: string }[];
+  unit?: string;
+  domain?: [number | "auto", number | "auto"];
+  children?: React.ReactNode;
+}) {
+  return (
+    <Chart id={id} title={title} points={rows.length}>
+      <LineChart data={rows as Record<string, number | string | null>[]}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="period" />
+        <YAxis unit={unit} domain={domain} />
+        <Tooltip />
+        <Legend />
+        {series.map((x) => (
+          <Line key={x.key} type="monotone" dataKey={x.key} name={x.name} stroke={x.color} isAnimationActive={false} />
+        ))}
+        {children}
+      </LineChart>
+    </Chart>
   );
 }
 
@@ -104,59 +139,55 @@ export function DealCharts({ history, facts, decimals, symbol }: {
     });
     return row;
   });
-  const n = rows.length;
   return (
     <div className="charts">
-      <Chart id="utilization" title="Utilization by period (%), against its triggers" points={n}>
-        <LineChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="period" />
-          <YAxis unit="%" domain={[0, 100]} />
-          <Tooltip />
-          <Legend />
-          <Line type="monotone" dataKey="utilization" name="utilization %" stroke={COLORS[0]} isAnimationActive={false} />
-          {thresholdLines(RiskMetric.Utilization, facts, (v) => Math.round(v * 10_000) / 100)}
-        </LineChart>
-      </Chart>
-      <Chart id="dscr" title="DSCR and trailing DSCR (×), against their triggers" points={n}>
-        <LineChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="period" />
-          <YAxis domain={[0, "auto"]} />
-          <Tooltip />
-          <Legend />
-          <Line type="monotone" dataKey="dscr" name="DSCR" stroke={COLORS[0]} isAnimationActive={false} />
-          <Line type="monotone" dataKey="trailingDscr" name="trailing DSCR" stroke={COLORS[1]} isAnimationActive={false} />
-          {thresholdLines(RiskMetric.Dscr, facts, (v) => v)}
-          {thresholdLines(RiskMetric.TrailingDscr, facts, (v) => v)}
-        </LineChart>
-      </Chart>
-      <Chart id="collateral" title={`Collateral value against notes and senior outstanding (${symbol})`} points={n}>
-        <LineChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="period" />
-          <YAxis />
-          <Tooltip />
-          <Legend />
-          <Line type="monotone" dataKey="collateral" name="collateral value" stroke={COLORS[2]} isAnimationActive={false} />
-          <Line type="monotone" dataKey="notes" name="notes outstanding" stroke={COLORS[1]} isAnimationActive={false} />
-          <Line type="monotone" dataKey="senior" name="senior outstanding" stroke={COLORS[0]} isAnimationActive={false} />
-        </LineChart>
-      </Chart>
-      <Chart id="ltv" title="LTV and senior curve (%), against their triggers" points={n}>
-        <LineChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="period" />
-          <YAxis unit="%" />
-          <Tooltip />
-          <Legend />
-          <Line type="monotone" dataKey="ltv" name="LTV %" stroke={COLORS[3]} isAnimationActive={false} />
-          <Line type="monotone" dataKey="seniorCurve" name="senior curve %" stroke={COLORS[4]} isAnimationActive={false} />
-          {thresholdLines(RiskMetric.Ltv, facts, (v) => Math.round(v * 10_000) / 100)}
-          {thresholdLines(RiskMetric.SeniorCurve, facts, (v) => Math.round(v * 10_000) / 100)}
-        </LineChart>
-      </Chart>
-      <Chart id="cash" title={`Cash to each tranche by period (${symbol})`} points={n}>
+      <LinesChart
+        id="utilization"
+        title="Utilization by period (%), against its triggers"
+        rows={rows}
+        series={[{ key: "utilization", name: "utilization %", color: COLORS[0] }]}
+        unit="%"
+        domain={[0, 100]}
+      >
+        {thresholdLines(RiskMetric.Utilization, facts, (v) => Math.round(v * 10_000) / 100)}
+      </LinesChart>
+      <LinesChart
+        id="dscr"
+        title="DSCR and trailing DSCR (×), against their triggers"
+        rows={rows}
+        series={[
+          { key: "dscr", name: "DSCR", color: COLORS[0] },
+          { key: "trailingDscr", name: "trailing DSCR", color: COLORS[1] },
+        ]}
+        domain={[0, "auto"]}
+      >
+        {thresholdLines(RiskMetric.Dscr, facts, (v) => v)}
+        {thresholdLines(RiskMetric.TrailingDscr, facts, (v) => v)}
+      </LinesChart>
+      <LinesChart
+        id="collateral"
+        title={`Collateral value against notes and senior outstanding (${symbol})`}
+        rows={rows}
+        series={[
+          { key: "collateral", name: "collateral value", color: COLORS[2] },
+          { key: "notes", name: "notes outstanding", color: COLORS[1] },
+          { key: "senior", name: "senior outstanding", color: COLORS[0] },
+        ]}
+      />
+      <LinesChart
+        id="ltv"
+        title="LTV and senior curve (%), against their triggers"
+        rows={rows}
+        series={[
+          { key: "ltv", name: "LTV %", color: COLORS[3] },
+          { key: "seniorCurve", name: "senior curve %", color: COLORS[4] },
+        ]}
+        unit="%"
+      >
+        {thresholdLines(RiskMetric.Ltv, facts, (v) => Math.round(v * 10_000) / 100)}
+        {thresholdLines(RiskMetric.SeniorCurve, facts, (v) => Math.round(v * 10_000) / 100)}
+      </LinesChart>
+      <Chart id="cash" title={`Cash to each tranche by period (${symbol})`} points={rows.length}>
         <BarChart data={rows}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="period" />

@@ -4,7 +4,7 @@ import { covenantTest, formatMetric, RiskMetric } from "../../../sdk/index.js";
 import { dealName } from "../config.js";
 import { day, useConfig } from "../cascade.js";
 import { Amount, ErrorText, Loading, Query } from "../components/ui.js";
-import { useDealAudit, useFactoryDeals } from "../queries.js";
+import { useDealAudit, useFactoryDeals, useOfferingProgress } from "../queries.js";
 
 export function DealsPage() {
   const deals = useFactoryDeals();
@@ -47,6 +47,7 @@ export function DealsPage() {
 function DealRow({ deal }: { deal: Address }) {
   const config = useConfig();
   const q = useDealAudit(deal);
+  const offerings = useOfferingProgress(deal);
   const name = dealName(config, deal);
   if (q.isPending || q.isError)
     return (
@@ -58,7 +59,10 @@ function DealRow({ deal }: { deal: Address }) {
       </tr>
     );
   const { snapshot: s, history, facts, decimals, symbol } = q.data;
-  const size = s.tranches.reduce((a, t) => a + (t.issued > 0n ? t.issued : t.supply), 0n);
+  // Issued once the offerings settled; before, the tranches' face (the offerings' caps).
+  const issued = s.tranches.reduce((a, t) => a + t.issued, 0n);
+  const size =
+    issued > 0n ? issued : offerings.data?.offerings.reduce((a, o) => a + o.cap, 0n);
   const last = history.periods[history.periods.length - 1];
   const next = s.nextPeriod < s.periodCount ? s.start + (s.nextPeriod + 1n) * BigInt(s.periodLength) : undefined;
   return (
@@ -68,7 +72,8 @@ function DealRow({ deal }: { deal: Address }) {
       </th>
       <td>{s.statusName}</td>
       <td>
-        <Amount units={size} decimals={decimals} symbol={symbol} />
+        {size === undefined ? "…" : <Amount units={size} decimals={decimals} symbol={symbol} />}
+        {issued === 0n && " offered"}
       </td>
       <td>{s.tranches.map((t) => t.symbol).join(" · ")}</td>
       <td>{next === undefined ? "—" : `${Number(s.nextPeriod) + 1} ends ${day(next)}`}</td>

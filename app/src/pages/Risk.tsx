@@ -1,10 +1,9 @@
 import { useState } from "react";
 import type { Address } from "viem";
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 
 import { dealStatusName, exactAmount, formatMetric, RiskMetric } from "../../../sdk/index.js";
 import { unitsNumber, useConfig, wadNumber } from "../cascade.js";
-import { Chart } from "../components/Charts.js";
+import { COLORS, LinesChart } from "../components/Charts.js";
 import { Query } from "../components/ui.js";
 import { useRiskProjection } from "../queries.js";
 
@@ -43,6 +42,7 @@ export function RiskPage({ deal }: { deal: Address | undefined }) {
       <Query query={projection} what="the projection">
         {(p) => {
           const { decimals, symbol, facts } = p.audit;
+          const notes = facts.symbols.slice(0, p.periods[0]?.statement.outstanding.length ?? 0);
           const rows = p.periods.map((x) => ({
             period: x.period + 1,
             dscr: wadNumber(x.statement.metrics.dscr),
@@ -61,22 +61,12 @@ export function RiskPage({ deal }: { deal: Address | undefined }) {
                   : "No report is final yet: nothing to project from."}
               </p>
               {rows.length > 0 && (
-                <Chart
+                <LinesChart
                   id="projection"
                   title={`Notes outstanding by period (${symbol}): distributed, then projected`}
-                  points={rows.length}
-                >
-                  <LineChart data={rows}>
-                    <CartesianGrid strokeDasharray="3 3" />
-                    <XAxis dataKey="period" />
-                    <YAxis />
-                    <Tooltip />
-                    <Legend />
-                    {facts.symbols.slice(0, p.periods[0]?.statement.outstanding.length ?? 0).map((sym, i) => (
-                      <Line key={sym} dataKey={sym} stroke={["#1f5fa8", "#b3541e", "#2e7d32"][i % 3]} isAnimationActive={false} />
-                    ))}
-                  </LineChart>
-                </Chart>
+                  rows={rows}
+                  series={notes.map((sym, i) => ({ key: sym, name: sym, color: COLORS[i % COLORS.length] }))}
+                />
               )}
               <div className="scroll">
                 <table data-testid="projection">
