@@ -18,15 +18,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
+import { ANVIL, freePort, startAnvil } from "../cli/lib/anvil.js";
+
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(ROOT, "cli/cascade.js");
-const ANVIL = join(ROOT, "node_modules/.bin/anvil");
 
 const { values } = parseArgs({
   options: {
@@ -38,37 +38,6 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs: "${values.runs}" is not a positive integer`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startAnvil(port: number): Promise<ChildProcess> {
-  const child = spawn(ANVIL, ["--port", String(port)], { stdio: "ignore", detached: true });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) return child;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("anvil did not answer");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * CPU time (user + system, ms) of the children this process has waited for, from /proc/self/stat (Linux; 10 ms

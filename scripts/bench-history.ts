@@ -18,7 +18,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -32,6 +31,7 @@ import {
   type Hex,
 } from "viem";
 
+import { freePort } from "../cli/lib/anvil.js";
 import { chainFor, rpcTransport } from "../cli/lib/clients.js";
 import { devnetClients, type DevnetClients } from "../cli/lib/devnet.js";
 import {
@@ -84,18 +84,6 @@ function positive(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag}: a whole number ≥ 1, not ${v}`);
   return n;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {

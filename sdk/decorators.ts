@@ -13,6 +13,21 @@ import {
   type DealSnapshotReturnType,
 } from "./actions/auditor/dealSnapshot.js";
 import {
+  factoryDeals,
+  type FactoryDealsParameters,
+  type FactoryDealsReturnType,
+} from "./actions/anyone/factoryDeals.js";
+import {
+  dealProjection,
+  type DealProjectionParameters,
+  type DealProjectionReturnType,
+} from "./actions/auditor/dealProjection.js";
+import {
+  dealAudit,
+  type DealAuditParameters,
+  type DealAuditReturnType,
+} from "./actions/auditor/dealAudit.js";
+import {
   dealTermSheet,
   type DealTermSheetParameters,
   type DealTermSheetReturnType,
@@ -387,6 +402,9 @@ export type CascadeActions = {
   performUpkeep: (params: PerformUpkeepParameters) => Promise<PerformUpkeepReturnType>;
   distributeReady: (params: DistributeReadyParameters) => Promise<DistributeReadyReturnType>;
   dealSnapshot: (params: DealSnapshotParameters) => Promise<DealSnapshotReturnType>;
+  dealAudit: (params: DealAuditParameters) => Promise<DealAuditReturnType>;
+  dealProjection: (params: DealProjectionParameters) => Promise<DealProjectionReturnType>;
+  factoryDeals: (params: FactoryDealsParameters) => Promise<FactoryDealsReturnType>;
   dealTermSheet: (params: DealTermSheetParameters) => Promise<DealTermSheetReturnType>;
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
@@ -480,6 +498,9 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     performUpkeep: (params) => performUpkeep(client, params),
     distributeReady: (params) => distributeReady(client, params),
     dealSnapshot: (params) => dealSnapshot(client, params),
+    dealAudit: (params) => dealAudit(client, params),
+    dealProjection: (params) => dealProjection(client, params),
+    factoryDeals: (params) => factoryDeals(client, params),
     dealTermSheet: (params) => dealTermSheet(client, params),
     reportStatus: (params) => reportStatus(client, params),
     periodStatements: (params) => periodStatements(client, params),

@@ -1,8 +1,9 @@
 /**
  * The code's layers, read from its imports (the TypeScript parser, not a regular expression):
  *
- * - Layers point one way: sdk ← cli ← scripts. The SDK imports nothing outside sdk/; the CLI imports only cli/ and
- *   sdk/; scripts import scripts/, cli/, sdk/ and the generated contract types (types/). Nothing outside test/
+ * - Layers point one way: sdk ← cli ← scripts, and sdk ← app ← scripts. The SDK imports nothing outside sdk/; the CLI
+ *   imports only cli/ and sdk/; the app (app/src/) only app/ and sdk/; scripts import scripts/, cli/, sdk/, the app's
+ *   configuration (they launch it) and the generated contract types (types/). Nothing outside test/
  *   imports from test/. The SDK imports no tool of the CLI or of the Hardhat toolchain.
  * - The pure models (sdk/models/) mirror the contracts file for file: none imports another in a cycle, they import
  *   nothing but each other and sdk/types.ts (which imports nothing), and nothing from viem but types. Each names the
@@ -82,7 +83,7 @@ function tsFiles(dir: string): string[] {
     for (const name of readdirSync(join(ROOT, d))) {
       const path = join(d, name);
       if (statSync(join(ROOT, path)).isDirectory()) walk(path);
-      else if (path.endsWith(".ts")) out.push(path);
+      else if (path.endsWith(".ts") || path.endsWith(".tsx")) out.push(path);
     }
   };
   walk(dir);
@@ -123,7 +124,8 @@ export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string
 const MAY_IMPORT: Record<string, readonly string[]> = {
   sdk: ["sdk"],
   cli: ["cli", "sdk"],
-  scripts: ["scripts", "cli", "sdk", "types"],
+  "app/src": ["app", "sdk"],
+  scripts: ["scripts", "cli", "sdk", "app", "types"],
 };
 /** Packages the SDK must not need: the CLI's and the Hardhat toolchain's. */
 const NOT_IN_SDK = /^(hardhat|ethers|commander|ora|cli-table3|tsx|@nomicfoundation\/)/;
@@ -179,9 +181,9 @@ describe("Layering", function () {
     });
   });
 
-  describe("layers point one way: sdk ← cli ← scripts", function () {
+  describe("layers point one way: sdk ← cli ← scripts, sdk ← app ← scripts", function () {
     for (const layer of Object.keys(MAY_IMPORT)) {
-      it(`test_${layer}_importsOnly_${MAY_IMPORT[layer].join("_")}`, function () {
+      it(`test_${layer.replace("/", "_")}_importsOnly_${MAY_IMPORT[layer].join("_")}`, function () {
         const bad: string[] = [];
         for (const file of tsFiles(layer)) {
           for (const e of importsOf(join(ROOT, file))) {
@@ -196,7 +198,10 @@ describe("Layering", function () {
     }
 
     it("test_nothingOutsideTest_importsFromTest", function () {
-      const files = [...["sdk", "cli", "scripts", "deploy"].flatMap(tsFiles), "hardhat.config.ts"];
+      const files = [
+        ...["sdk", "cli", "scripts", "deploy", "app/src"].flatMap(tsFiles),
+        "hardhat.config.ts",
+      ];
       const bad = files.flatMap((file) =>
         importsOf(join(ROOT, file))
           .filter((e) => e.target !== undefined && layerOf(e.target) === "test")

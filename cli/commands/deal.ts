@@ -8,13 +8,11 @@ import { getCode } from "viem/actions";
 import {
   bpsText,
   DealStatus,
-  dealHistory,
   EquityTier,
   equityTierKindName,
   formatRate,
   formatRatio,
   equityIrrs,
-  equityStatements,
   describeCovenant,
   exactAmount,
   exactRatio,
@@ -26,16 +24,10 @@ import {
   TrancheKind,
   type CascadeClient,
   type DealRecord,
-  type DealSnapshotReturnType,
-  type EquityDistributionsReturnType,
-  type EquityFacts,
-  type EquitySnapshotReturnType,
+  type EquityAudit,
   type EquityStatementView,
-  type EquityWaterfallSnapshot,
   type OfferingProgressReturnType,
-  type RiskSnapshotReturnType,
   type SiteTenantsReturnType,
-  type StatementFacts,
   type TermSheetJson,
 } from "../../sdk/index.js";
 import { parseAddress, toJson, UsageError } from "../lib/args.js";
@@ -49,7 +41,7 @@ import {
   irrText,
   unitWords,
   StatementText,
-} from "../lib/statements.js";
+} from "../../sdk/statementText.js";
 
 interface CreateOptions {
   name?: string;
@@ -222,129 +214,23 @@ function bitsOf(mask: bigint): number[] {
   return out;
 }
 
-/** A deal's statement facts, from its snapshot and its risk engine's (read at the same block). */
-function factsOf(
-  s: DealSnapshotReturnType,
-  risk: RiskSnapshotReturnType,
-  equity: EquityRead | undefined,
-): StatementFacts {
-  const noteCount = s.tranches.filter((t) => t.kind === TrancheKind.Note).length;
-  return {
-    symbols: s.tranches.map((t) => t.symbol),
-    noteCount,
-    issued: s.tranches.map((t) => t.issued),
-    periodCount: Number(s.periodCount),
-    start: s.start,
-    periodLength: s.periodLength,
-    reserveTarget: s.reserve.target,
-    keeperBounty: s.keeperBounty,
-    servicerFeeBps: Number(s.servicerFeeBps),
-    turbo: risk.config.turbo,
-    triggers: risk.triggers.map((t) => ({
-      metric: t.metric,
-      comparison: t.comparison,
-      effect: t.effect,
-      periods: t.periods,
-      cures: t.cures,
-      threshold: t.threshold,
-    })),
-    // A residual goes to the equity token, or to the equity waterfall of a deal with several classes.
-    equityToken: equity?.snapshot.waterfall ?? s.tranches[noteCount].token,
-    site: s.site?.site,
-    tenants: s.tenants,
-    unit: s.oracleTerms.unit,
-    capacity: risk.config.capacity,
-    reports: s.reports,
-    equity:
-      equity === undefined ? undefined : { facts: equity.facts, statements: equity.statements },
-    current: s.tranches.map((t) => ({
-      outstanding: t.outstanding,
-      arrears: t.arrears,
-      writtenDown: t.writtenDown,
-    })),
-  };
-}
-
-/** A deal's equity waterfall as `deal show` and `deal history` read it: its views, its events, its statements. */
-interface EquityRead {
-  snapshot: EquityWaterfallSnapshot;
-  distributions: EquityDistributionsReturnType;
-  /** The snapshot's facts, contributions and clock as `EquityStarted` recorded them once it started. */
-  facts: EquityFacts;
-  statements: EquityStatementView[];
-}
-
-/** A deal's equity waterfall and its statements, or undefined for a deal whose one equity class takes the residual. */
-async function readEquity(
-  reader: ReturnType<Context["reader"]>,
-  snapshot: EquitySnapshotReturnType,
-  fromBlock: bigint | undefined,
-  toBlock: bigint,
-): Promise<EquityRead | undefined> {
-  if (snapshot === undefined) return undefined;
-  const distributions = await reader.equityDistributions({
-    waterfall: snapshot.waterfall,
-    fromBlock,
-    toBlock,
-  });
-  const started = distributions.started;
-  const facts: EquityFacts =
-    started === undefined
-      ? snapshot.facts
-      : { ...snapshot.facts, contributed: started.contributed, start: started.startedAt };
-  return {
-    snapshot,
-    distributions,
-    facts,
-    statements: equityStatements(distributions.distributions, facts),
-  };
-}
-
 /** The address book's deal names, by lowercase address. */
 function dealNames(ctx: Context): Map<string, string> {
   return new Map(Object.values(ctx.deployment.deals).map((d) => [d.deal.toLowerCase(), d.name]));
 }
 
 /**
- * Everything `deal show` and `deal history` read, at one block: snapshot, risk engine, statements, decimals, the
- * equity waterfall's statements, and for a site its tenants with the rent received from each.
+ * Everything `deal show` and `deal history` read, at one block (the SDK's `dealAudit`), with the text of its
+ * statements.
  */
 async function readDeal(ctx: Context, ref: string) {
   const { address, record } = await ctx.deal(ref);
   const reader = ctx.reader();
   const client = reader as unknown as CascadeClient;
-  const blockNumber = await reader.getBlockNumber({ cacheTime: 0 });
   const fromBlock = record ? BigInt(record.blockNumber) : undefined;
-  const [snapshot, risk, records, waterfall] = await Promise.all([
-    reader.dealSnapshot({ deal: address, blockNumber, fromBlock }),
-    reader.riskSnapshot({ deal: address, blockNumber, fromBlock }),
-    reader.periodStatements({ deal: address, fromBlock, toBlock: blockNumber }),
-    reader.equitySnapshot({ deal: address, blockNumber }),
-  ]);
-  const [decimals, tenants, equity] = await Promise.all([
-    decimalsOf(client, snapshot.stablecoin),
-    snapshot.tenants.length === 0
-      ? Promise.resolve(undefined)
-      : reader.siteTenants({ deal: address, blockNumber, fromBlock }),
-    readEquity(reader, waterfall, fromBlock, blockNumber),
-  ]);
-  const facts = factsOf(snapshot, risk, equity);
-  const history = dealHistory(records, facts);
-  const text = new StatementText(facts, decimals, dealNames(ctx));
-  return {
-    address,
-    record,
-    client,
-    blockNumber,
-    snapshot,
-    risk,
-    facts,
-    history,
-    decimals,
-    tenants,
-    equity,
-    text,
-  };
+  const audit = await reader.dealAudit({ deal: address, fromBlock });
+  const text = new StatementText(audit.facts, audit.decimals, dealNames(ctx));
+  return { ...audit, address, record, client, text };
 }
 
 /** A tenant's site and rent: terms, paid to date (Σ the statements' rent paid) and arrears now. */
@@ -360,7 +246,7 @@ function siteLink(read: Awaited<ReturnType<typeof readDeal>>) {
  * preferred return owed now, distributed, multiple, hurdles, realized IRR), the catch-up's progress — as text blocks
  * and as JSON (amounts with their base units beside them).
  */
-function equityShow(e: EquityRead, text: StatementText) {
+function equityShow(e: EquityAudit, text: StatementText) {
   const s = e.snapshot;
   const d = text.decimals;
   const irr = equityIrrs(e.facts, e.distributions.distributions);

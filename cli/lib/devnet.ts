@@ -29,6 +29,7 @@ import {
   parseTermSheet,
   type CascadeClient,
   type DeployProtocolReturnType,
+  type ReportContent,
   type TermSheet,
   type TermSheetJson,
 } from "../../sdk/index.js";
@@ -141,6 +142,8 @@ export interface ShortDealOptions {
   reportDeadline?: number;
   /** Keeper bounty in whole stablecoin units (default "25"). */
   keeperBounty?: string;
+  /** Changes the term sheet (covenants, a fleet, transfer rules) before the deal is created. */
+  customize?: (json: TermSheetJson) => TermSheetJson;
 }
 
 /**
@@ -148,7 +151,7 @@ export interface ShortDealOptions {
  * (utilization-linked), equity $2,000; short periods; reports by 2 of the 3 dev reporters.
  */
 export function shortDealJson(o: ShortDealOptions): TermSheetJson {
-  return {
+  const json: TermSheetJson = {
     name: o.name,
     stablecoin: "$stablecoin",
     decimals: 6,
@@ -216,6 +219,7 @@ export function shortDealJson(o: ShortDealOptions): TermSheetJson {
       },
     ],
   };
+  return o.customize ? o.customize(json) : json;
 }
 
 /**
@@ -240,19 +244,11 @@ export interface OpenDeal {
   transactionHash: Hex;
 }
 
-/**
- * Creates deals from `options` and makes them Active: the investor subscribes every tranche in full (permit), the
- * offerings close, shares are claimed. Every deal starts when its offering closes.
- */
-export async function openDeals(
-  c: DevnetClients,
-  protocol: Pick<DeployProtocolReturnType, "factory">,
-  stablecoin: Address,
-  options: readonly ShortDealOptions[],
-): Promise<OpenDeal[]> {
-  const now = (await getBlock(c.publicClient, { blockTag: "latest" })).timestamp;
-  const addresses = {
+/** The `$name` placeholders of the devnet's term sheets: the stablecoin and the roles' dev accounts. */
+export function devnetAddresses(c: DevnetClients, stablecoin: Address, registry?: Address) {
+  return {
     stablecoin,
+    ...(registry === undefined ? {} : { registry }),
     issuer: c.issuer.account.address,
     servicer: c.servicer.account.address,
     trustee: c.trustee.account.address,
@@ -261,19 +257,50 @@ export async function openDeals(
     reporter1: c.reporter1.account.address,
     reporter2: c.reporter2.account.address,
   };
+}
+
+/**
+ * Creates a deal from `options`, its times relative to `now` (default: the chain's time now; its offering opens
+ * 10 s later); nobody subscribes yet.
+ */
+export async function createShortDeal(
+  c: DevnetClients,
+  protocol: Pick<DeployProtocolReturnType, "factory">,
+  addresses: ReturnType<typeof devnetAddresses>,
+  o: ShortDealOptions,
+  now?: bigint,
+): Promise<OpenDeal> {
+  now ??= (await getBlock(c.publicClient, { blockTag: "latest" })).timestamp;
+  const { terms } = parseTermSheet(shortDealJson(o), { now, addresses });
+  const created = await c.issuer.createDeal({ factory: protocol.factory, terms });
+  return {
+    deal: created.deal,
+    dealId: created.dealId,
+    terms,
+    offerings: created.offerings,
+    tokens: created.tokens,
+    blockNumber: created.blockNumber,
+    transactionHash: created.transactionHash,
+  };
+}
+
+/**
+ * Creates deals from `options` and makes them Active: the investor subscribes every tranche in full (permit), the
+ * offerings close, shares are claimed. Every deal starts when its offering closes. A deal with transfer rules needs
+ * `registry` and the investor registered in it.
+ */
+export async function openDeals(
+  c: DevnetClients,
+  protocol: Pick<DeployProtocolReturnType, "factory">,
+  stablecoin: Address,
+  options: readonly ShortDealOptions[],
+  registry?: Address,
+): Promise<OpenDeal[]> {
+  const addresses = devnetAddresses(c, stablecoin, registry);
+  const now = (await getBlock(c.publicClient, { blockTag: "latest" })).timestamp;
   const deals: OpenDeal[] = [];
   for (const o of options) {
-    const { terms } = parseTermSheet(shortDealJson(o), { now, addresses });
-    const created = await c.issuer.createDeal({ factory: protocol.factory, terms });
-    deals.push({
-      deal: created.deal,
-      dealId: created.dealId,
-      terms,
-      offerings: created.offerings,
-      tokens: created.tokens,
-      blockNumber: created.blockNumber,
-      transactionHash: created.transactionHash,
-    });
+    deals.push(await createShortDeal(c, protocol, addresses, o, now));
   }
   await warpTo(c, deals[0].terms.offeringOpensAt);
   const total = deals.reduce(
@@ -297,4 +324,23 @@ export async function openDeals(
 /** GPU-hours available in a period of `periodLength` seconds for the devnet fleet (2,048 GPUs). */
 export function fleetHours(periodLength: number): bigint {
   return (2_048n * BigInt(periodLength)) / 3_600n;
+}
+
+/**
+ * Runs one period of a devnet deal as its reporters and keeper would: moves the clock to the period's end, two of
+ * the three reporters sign `report`, the servicer submits it, the clock moves past its dispute window and the keeper
+ * distributes the period. The collections must be deposited already.
+ */
+export async function reportAndDistribute(
+  c: DevnetClients,
+  deal: Pick<OpenDeal, "deal" | "terms">,
+  report: ReportContent,
+): Promise<void> {
+  await warpTo(c, deal.terms.start + (report.period + 1n) * BigInt(deal.terms.periodLength));
+  const signatures = await Promise.all(
+    [c.reporter0, c.reporter1].map((r) => r.signReport({ report })),
+  );
+  const { finalAt } = await c.servicer.submitReport({ report: signatures[0].report, signatures });
+  await warpTo(c, finalAt);
+  await c.keeper.distribute({ deal: deal.deal, period: report.period });
 }

@@ -3,7 +3,7 @@
  * (`sdk/format.ts`: the printing rule of docs/statements.md; `cli/lib/statements.ts`: aligned columns); this file
  * adds the demo's own small helpers (dollar signs, exact base units, dates).
  */
-import { columns, factorText } from "../../cli/lib/statements.js";
+import { columns, factorText } from "../../sdk/statementText.js";
 import { formatAmount, formatRate } from "../../sdk/index.js";
 
 /** Stablecoin units as USD with 2 decimals, rounded half up: `$1,234.57`. */

@@ -12,7 +12,7 @@ import {
   mintDemo,
   mockStablecoinBytecode,
   openDeals,
-  warpTo,
+  reportAndDistribute,
   type DevnetClients,
   type OpenDeal,
 } from "../../cli/lib/devnet.js";
@@ -85,19 +85,9 @@ export async function buildHistoryChain(
   await c.servicer.depositCollections({ deal: deal.deal, amount: collections });
 
   for (const report of reports) {
-    const p = report.period;
     await o.mine(o.blocksPerPeriod);
-    await warpTo(c, deal.terms.start + (p + 1n) * BigInt(deal.terms.periodLength));
-    const signatures = await Promise.all(
-      [c.reporter0, c.reporter1].map((r) => r.signReport({ report })),
-    );
-    const { finalAt } = await c.servicer.submitReport({
-      report: signatures[0].report,
-      signatures,
-    });
-    await warpTo(c, finalAt);
-    await c.keeper.distribute({ deal: deal.deal, period: p });
-    o.onPeriod?.(Number(p));
+    await reportAndDistribute(c, deal, report);
+    o.onPeriod?.(Number(report.period));
   }
   return { protocol, stablecoin, deal, reports };
 }

@@ -2,7 +2,7 @@
  * The demo's console report: the term sheet, and one statement per distributed period through the renderer of
  * `cascade deal history` (cli/lib/statements.ts), so the demo prints exactly what the command shows.
  */
-import { StatementText } from "../../cli/lib/statements.js";
+import { StatementText } from "../../sdk/statementText.js";
 import {
   CapacityUnit,
   CouponType,

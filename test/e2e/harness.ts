@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +14,7 @@ import { expect } from "chai";
 import { keccak256, toHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { freePort, startAnvil as startAnvilProcess } from "../../cli/lib/anvil.js";
 import { devKey, DEVNET_ROLES } from "../../cli/lib/devnet.js";
 import { exactAmount, exactRatio } from "../../sdk/index.js";
 
@@ -86,40 +86,11 @@ export function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
-/** Starts anvil on `port` (extra flags in `args`) and waits until it answers. */
+/** Starts anvil on `port` (extra flags in `args`) and waits until it answers; {@link killAll} stops it. */
 export async function startAnvil(port: number, args: string[] = []): Promise<ChildProcess> {
-  // Its own process group: the npm `anvil` is a Node wrapper around the binary.
-  const child = track(
-    spawn(ANVIL, ["--port", String(port), ...args], { stdio: "ignore", detached: true }),
-  );
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) return child;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("anvil did not answer");
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return startAnvilProcess(port, args, track);
 }
 
 export interface Run {

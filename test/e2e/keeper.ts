@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +28,7 @@ import {
   type SignReportReturnType,
   WaterfallMath,
 } from "../../sdk/index.js";
+import { freePort } from "../../cli/lib/anvil.js";
 import type { LogRecord } from "../../sdk/keeper/index.js";
 import { chainFor } from "../../cli/lib/clients.js";
 import {
@@ -67,18 +67,6 @@ const killAll = () => {
   for (const c of children) killGroup(c, "SIGKILL");
 };
 process.on("exit", killAll);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function exited(
   child: ChildProcess,

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { expect } from "chai";
 
 import { shortDealJson } from "../../cli/lib/devnet.js";
-import { StatementText } from "../../cli/lib/statements.js";
+import { StatementText } from "../../sdk/statementText.js";
 import {
   describeCovenant,
   DealStatus,

@@ -1,8 +1,8 @@
 import type { Address } from "viem";
-import { getBlockNumber, readContract } from "viem/actions";
+import { getBlockNumber } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
-import { dealFactoryAbi } from "../../generated/abis.js";
+import { factoryDeals } from "../anyone/factoryDeals.js";
 import { hasPosition, position, type PositionReturnType } from "./position.js";
 
 export interface PositionsParameters {
@@ -55,14 +55,7 @@ export async function positions(
 ): Promise<PositionsReturnType> {
   const blockNumber =
     params.blockNumber ?? (await withErrors(() => getBlockNumber(client, { cacheTime: 0 })));
-  const deals = await withErrors(() =>
-    readContract(client, {
-      address: params.factory,
-      abi: dealFactoryAbi,
-      functionName: "deals",
-      blockNumber,
-    }),
-  );
+  const deals = await factoryDeals(client, { factory: params.factory, blockNumber });
   const found: PositionReturnType[] = [];
   const totals = new Map<string, PositionTotals>();
   for (const deal of deals) {

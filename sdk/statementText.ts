@@ -1,6 +1,6 @@
 /**
- * Period statements for people and spreadsheets: the one renderer of `cascade deal history`, `cascade deal show` and
- * the demo (scripts/lib/report.ts). The SDK computes every figure (`sdk/statements.ts`: rows, metrics, triggers,
+ * Period statements for people and spreadsheets: the one renderer of `cascade deal history`, `cascade deal show`,
+ * the demo (scripts/lib/report.ts) and the app's statement tables and exports. The SDK computes every figure (`sdk/statements.ts`: rows, metrics, triggers,
  * reconciliations, losses, why a deal is in its status); this file only lays them out — aligned text tables, and the
  * JSON and CSV exports documented in docs/history.md — with the SDK's printing rule for amounts and ratios
  * (`sdk/format.ts`, docs/statements.md).
@@ -35,7 +35,7 @@ import {
   type StatementRow,
   type StatusReason,
   type TriggerEvent,
-} from "../../sdk/index.js";
+} from "./index.js";
 
 /** Rows as aligned columns; `align[i]` is `l` or `r` (default: `l` for the first column, `r` for the others). */
 export function columns(
