@@ -34,6 +34,7 @@ import { startAppServer, type AppServer } from "../../scripts/lib/app-server.js"
 import {
   exactAmount,
   parseTermSheet,
+  TrancheKind,
   TRANSFER_RESTRICTION_MESSAGES,
   type TermSheetError,
 } from "../../sdk/index.js";
@@ -138,6 +139,17 @@ describe("the Cascade app in Chromium", () => {
     await page.goto(`${server.url}#/risk/${seeded.running.deal}`);
     await page.getByTestId("chart-projection").waitFor({ timeout: 60_000 });
     await page.getByTestId("chart-projection").screenshot({ path: `${SHOTS}chart-projection.png` });
+    // The stress engine's Monte Carlo and break-evens of the running deal, and its three charts.
+    const notesTable = page.getByTestId("stress-notes");
+    await notesTable.waitFor({ timeout: 120_000 });
+    const notes = seeded.running.terms.tranches.filter((t) => t.kind === TrancheKind.Note);
+    expect(await notesTable.locator("tbody tr").count()).toBe(notes.length);
+    for (const id of ["loss", "fan", "triggers"]) {
+      const chart = page.getByTestId(`stress-${id}`);
+      const marks = await chart.locator("svg rect, svg path, svg polygon, svg polyline").count();
+      expect(marks, `stress ${id} draws`).toBeGreaterThan(1);
+      await chart.screenshot({ path: `${SHOTS}stress-${id}.png` });
+    }
   });
 
   it("an investor subscribes with a permit, claims shares after the close and claims a period's coupons", async () => {

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 
-import { offeringProgress } from "../../sdk/index.js";
+import { offeringProgress, Stress } from "../../sdk/index.js";
 import { useConfig, useReader } from "./cascade.js";
 
 /** A deal's creation block from the address book (where its history reads start), if recorded. */
@@ -110,6 +110,42 @@ export function useRiskProjection(deal: Address | undefined, assumption?: RiskAs
         fromBlock,
         assumption: { gpuHoursAvailable: a.gpuHoursAvailable, gpuHoursBilled: billed, revenue },
       });
+    },
+  });
+}
+
+/** Paths of the Risk page's Monte Carlo: enough for a stable picture, quick on one browser thread. */
+export const STRESS_PATHS = 1_000;
+
+/**
+ * The stress engine (`sdk/stress`, docs/stress.md) on a live deal: the deal's state read through the SDK
+ * (`stressDeal`), `STRESS_PATHS` seeded paths of the default scenario on the fast path, each note's break-evens on the
+ * exact model, and the engine's own SVG charts. Seed 1: the same figures as `cascade stress <deal> --paths 1000`.
+ */
+export function useStress(deal: Address | undefined) {
+  const reader = useReader();
+  const config = useConfig();
+  const fromBlock = useFromBlock(deal);
+  return useQuery({
+    queryKey: ["stress", deal],
+    enabled: deal !== undefined,
+    staleTime: Infinity,
+    queryFn: async () => {
+      const live = await reader.stressDeal({ factory: config.factory, deal: deal!, fromBlock });
+      const left = live.terms.periodCount - live.state.nextPeriod;
+      if (left <= 0) return { left, report: undefined, breakEvens: [], charts: [] };
+      const setup = Stress.prepareStress(live, Stress.DEFAULT_SCENARIO);
+      const report = Stress.monteCarlo(setup, { paths: STRESS_PATHS, seed: 1 });
+      return {
+        left,
+        report,
+        breakEvens: Stress.breakEvens(setup),
+        charts: [
+          { id: "loss", svg: Stress.lossDistributionSvg(report) },
+          { id: "fan", svg: Stress.fanChartSvg(report) },
+          { id: "triggers", svg: Stress.triggerTimingSvg(report) },
+        ],
+      };
     },
   });
 }

@@ -22,9 +22,11 @@ function svg(width: number, height: number, body: string, title: string): string
 
 function money(x: number, unit: number): string {
   const usd = x / unit;
-  if (Math.abs(usd) >= 1e6) return `$${(usd / 1e6).toFixed(1)}M`;
-  if (Math.abs(usd) >= 1e3) return `$${(usd / 1e3).toFixed(0)}k`;
-  return `$${usd.toFixed(0)}`;
+  // Three significant digits at most, trailing zeros dropped: $7.5k, $18.3M, $250.
+  const short = (v: number) => String(Number(v.toPrecision(3)));
+  if (Math.abs(usd) >= 1e6) return `$${short(usd / 1e6)}M`;
+  if (Math.abs(usd) >= 1e3) return `$${short(usd / 1e3)}k`;
+  return `$${short(usd)}`;
 }
 
 /** Each note's loss distribution: share of paths by loss (5 % bins of its principal), the no-loss share stated. */

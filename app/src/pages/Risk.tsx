@@ -5,7 +5,7 @@ import { dealStatusName, exactAmount, formatMetric, RiskMetric } from "../../../
 import { unitsNumber, useConfig, wadNumber } from "../cascade.js";
 import { COLORS, LinesChart } from "../components/Charts.js";
 import { Query } from "../components/ui.js";
-import { useRiskProjection } from "../queries.js";
+import { STRESS_PATHS, useRiskProjection, useStress } from "../queries.js";
 
 export function RiskPage({ deal }: { deal: Address | undefined }) {
   const config = useConfig();
@@ -97,6 +97,89 @@ export function RiskPage({ deal }: { deal: Address | undefined }) {
             </>
           );
         }}
+      </Query>
+      <StressPanel deal={chosen} />
+    </section>
+  );
+}
+
+const pct = (x: number, digits = 2) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)} %` : "—");
+
+/** The stress engine's Monte Carlo and break-evens of the deal's remaining periods (docs/stress.md). */
+function StressPanel({ deal }: { deal: Address | undefined }) {
+  const stress = useStress(deal);
+  return (
+    <section aria-labelledby="stress-title">
+      <h2 id="stress-title">Stress and Monte Carlo</h2>
+      <p className="muted">
+        {STRESS_PATHS.toLocaleString()} paths of the default scenario (H100 rental prices with drift and volatility,
+        utilization with tenant losses, servicer shortfalls in crypto drawdowns, sale after default with a haircut),
+        seed 1, from the deal's state on chain — the same figures as <code>cascade stress</code>.
+      </p>
+      <Query query={stress} what="the stress run">
+        {(x) =>
+          x.report === undefined ? (
+            <p role="status">No period is left to simulate: the deal has run its course.</p>
+          ) : (
+            <>
+              <p role="status">
+                {x.report.paths.toLocaleString()} paths × {x.report.periods} periods from period{" "}
+                {x.report.firstPeriod + 1}; accelerated on {pct(x.report.accelerationProbability)} of them.
+              </p>
+              <div className="scroll">
+                <table data-testid="stress-notes">
+                  <thead>
+                    <tr>
+                      <th scope="col">Note</th>
+                      <th scope="col">P(loss)</th>
+                      <th scope="col">Expected loss</th>
+                      <th scope="col">Loss given default</th>
+                      <th scope="col">WAL</th>
+                      <th scope="col">IRR p5 / p50 / p95</th>
+                      <th scope="col">Steepest price decline survived</th>
+                      <th scope="col">Deepest utilization drop survived</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {x.report.tranches.map((t, i) => {
+                      const b = x.breakEvens[i];
+                      return (
+                        <tr key={t.name}>
+                          <th scope="row">{t.name}</th>
+                          <td>{pct(t.defaultProbability)}</td>
+                          <td>
+                            {pct(t.expectedLoss, 3)} ± {pct(t.expectedLossStdError, 3)}
+                          </td>
+                          <td>{pct(t.lossGivenDefault, 1)}</td>
+                          <td>{t.wal.toFixed(2)} y</td>
+                          <td>
+                            {pct(t.irr.p5, 1)} / {pct(t.irr.p50, 1)} / {pct(t.irr.p95, 1)}
+                          </td>
+                          <td>
+                            {b?.decline === undefined
+                              ? "none: loses with flat prices"
+                              : `${pct(b.decline, 1)} a year${b.declineCapped ? " or more" : ""}`}
+                          </td>
+                          <td>
+                            {b?.utilizationDrop === undefined
+                              ? "none"
+                              : `${(b.utilizationDrop * 100).toFixed(1)} points${b.utilizationCapped ? " (all)" : ""}`}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              {x.charts.map((c) => (
+                // The engine's own SVG (its text escaped): the same files `cascade stress` writes.
+                <figure key={c.id} className="stress-chart" data-testid={`stress-${c.id}`}>
+                  <div dangerouslySetInnerHTML={{ __html: c.svg }} />
+                </figure>
+              ))}
+            </>
+          )
+        }
       </Query>
     </section>
   );
