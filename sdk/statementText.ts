@@ -689,6 +689,26 @@ export function equityJson(text: StatementText, v: EquityStatementView) {
   };
 }
 
+/** The reconciliation's flows in the order of the statement, as the JSON of history rows and totals lists them. */
+const RECONCILIATION_FLOWS = [
+  "cashIn",
+  "rentIn",
+  "recoveriesApplied",
+  "reserveReleased",
+  "reserveDrawn",
+  "inflow",
+  "rentPaid",
+  "keeperBounty",
+  "trusteeFee",
+  "servicerFee",
+  "interest",
+  "reserveToppedUp",
+  "principal",
+  "reserveTrapped",
+  "residual",
+  "paid",
+] as const;
+
 /** The JSON export of a deal's history over `periods` (docs/history.md, "JSON"). */
 export function historyJson(
   text: StatementText,
@@ -832,26 +852,7 @@ export function historyJson(
         recovered: p.recovered.map((v, i) => ({ tranche: text.symbol(i), ...amt("amount", v) })),
         reconciliation: {
           ...Object.fromEntries(
-            (
-              [
-                "cashIn",
-                "rentIn",
-                "recoveriesApplied",
-                "reserveReleased",
-                "reserveDrawn",
-                "inflow",
-                "rentPaid",
-                "keeperBounty",
-                "trusteeFee",
-                "servicerFee",
-                "interest",
-                "reserveToppedUp",
-                "principal",
-                "reserveTrapped",
-                "residual",
-                "paid",
-              ] as const
-            ).flatMap((k) => Object.entries(amt(k, p.reconciliation[k]))),
+            RECONCILIATION_FLOWS.flatMap((k) => Object.entries(amt(k, p.reconciliation[k]))),
           ),
           balances: p.reconciliation.balances,
         },
@@ -871,22 +872,7 @@ export function historyJson(
             ...Object.fromEntries(
               (
                 [
-                  "cashIn",
-                  "rentIn",
-                  "recoveriesApplied",
-                  "reserveReleased",
-                  "reserveDrawn",
-                  "inflow",
-                  "rentPaid",
-                  "keeperBounty",
-                  "trusteeFee",
-                  "servicerFee",
-                  "interest",
-                  "reserveToppedUp",
-                  "principal",
-                  "reserveTrapped",
-                  "residual",
-                  "paid",
+                  ...RECONCILIATION_FLOWS,
                   "reserveStart",
                   "reserveEnd",
                   "collectionsCarried",
