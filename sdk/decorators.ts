@@ -114,6 +114,11 @@ import {
   type DistributeReadyReturnType,
 } from "./actions/keeper/distributeReady.js";
 import {
+  reportHistory,
+  type ReportHistoryParameters,
+  type ReportHistoryReturnType,
+} from "./actions/auditor/reportHistory.js";
+import {
   reportStatus,
   type ReportStatusParameters,
   type ReportStatusReturnType,
@@ -407,6 +412,7 @@ export type CascadeActions = {
   factoryDeals: (params: FactoryDealsParameters) => Promise<FactoryDealsReturnType>;
   dealTermSheet: (params: DealTermSheetParameters) => Promise<DealTermSheetReturnType>;
   reportStatus: (params: ReportStatusParameters) => Promise<ReportStatusReturnType>;
+  reportHistory: (params: ReportHistoryParameters) => Promise<ReportHistoryReturnType>;
   periodStatements: (params: PeriodStatementsParameters) => Promise<PeriodStatementsReturnType>;
   trancheLedger: (params: TrancheLedgerParameters) => Promise<TrancheLedgerReturnType>;
   siteTenants: (params: SiteTenantsParameters) => Promise<SiteTenantsReturnType>;
@@ -503,6 +509,7 @@ export function cascadeActions(client: CascadeClient): CascadeActions {
     factoryDeals: (params) => factoryDeals(client, params),
     dealTermSheet: (params) => dealTermSheet(client, params),
     reportStatus: (params) => reportStatus(client, params),
+    reportHistory: (params) => reportHistory(client, params),
     periodStatements: (params) => periodStatements(client, params),
     trancheLedger: (params) => trancheLedger(client, params),
     siteTenants: (params) => siteTenants(client, params),

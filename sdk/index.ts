@@ -50,6 +50,7 @@ export * from "./actions/auditor/dealSnapshot.js";
 export * from "./actions/auditor/dealAudit.js";
 export * from "./actions/auditor/dealProjection.js";
 export * from "./actions/auditor/dealTermSheet.js";
+export * from "./actions/auditor/reportHistory.js";
 export * from "./actions/auditor/reportStatus.js";
 export * from "./actions/auditor/periodStatements.js";
 export * from "./actions/auditor/trancheLedger.js";

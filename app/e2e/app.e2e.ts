@@ -121,6 +121,16 @@ describe("the Cascade app in Chromium", () => {
       cells += expected.flat().length;
     }
     expect(cells).toBeGreaterThan(12 * 5 * 10);
+    // Each period's report: the reporters who signed its accepted round, as the oracle's events name them.
+    const reports = await c.keeper.reportHistory({ deal: seeded.audited.deal });
+    expect(reports).toHaveLength(12);
+    for (const r of reports) {
+      const accepted = r.rounds[r.rounds.length - 1];
+      const cell = page.getByTestId(`signers-${r.period}`);
+      await expect.poll(() => cell.textContent(), { timeout: 30_000 }).toBe(
+        accepted.signers.map((a) => `${a.slice(0, 6)}…${a.slice(-4)}`).join(", "),
+      );
+    }
     for (const id of ["utilization", "dscr", "collateral", "ltv", "cash", "waterfall"]) {
       const chart = page.getByTestId(`chart-${id}`);
       expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(0);

@@ -33,6 +33,17 @@ export function useDealAudit(deal: Address | undefined) {
   });
 }
 
+/** Every report of a deal's periods from the oracle's events: rounds, signers, disputes (`reportHistory`). */
+export function useReportHistory(deal: Address | undefined) {
+  const reader = useReader();
+  const fromBlock = useFromBlock(deal);
+  return useQuery({
+    queryKey: ["reportHistory", deal],
+    enabled: deal !== undefined,
+    queryFn: () => reader.reportHistory({ deal: deal!, fromBlock }),
+  });
+}
+
 /** A deal's offerings: windows, requests against minimum raise and cap, phase. */
 export function useOfferingProgress(deal: Address | undefined) {
   const reader = useReader();

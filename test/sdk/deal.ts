@@ -760,6 +760,20 @@ describe("SDK on chain: actions and typed errors", function () {
     expect(
       (await investors[2].finalizeReport({ deal: s.created.deal, period: BigInt(p) })).finalized,
     ).to.equal(false);
+    // The period's history from the oracle's events: round 0 signed by r0 and r2 and disputed by r1, round 1
+    // signed by r0 and r1 and finalized.
+    const history = (await keeper.reportHistory({ deal: s.created.deal })).find((x) => x.period === BigInt(p))!;
+    const ascending = (xs: { account: { address: Address } }[]) =>
+      xs.map((x) => x.account.address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    expect(history.rounds.map((x) => [x.round, x.signers, x.disputed?.by])).to.deep.equal([
+      [0, ascending([r0, r2]), r1.account.address],
+      [1, ascending([r0, r1]), undefined],
+    ]);
+    expect([history.rounds[1].gpuHoursBilled, history.finalizedRound, history.unreportedBy]).to.deep.equal([
+      fixed.gpuHoursBilled,
+      1,
+      undefined,
+    ]);
     // The keeper runs it through performUpkeep and is paid the bounty.
     const run = await keeper.performUpkeep({ deal: s.created.deal });
     expect(run.statements.map((x) => x.period)).to.deep.equal([1n]);

@@ -8,6 +8,7 @@ import {
   exactAmount,
   formatRate,
   historyTotals,
+  ReportState,
   statusReason,
   type DealAuditReturnType,
 } from "../../../sdk/index.js";
@@ -19,10 +20,10 @@ import {
   StatementText,
 } from "../../../sdk/statementText.js";
 import { dealName } from "../config.js";
-import { day, useConfig, when } from "../cascade.js";
+import { day, short, useConfig, when } from "../cascade.js";
 import { DealCharts, WaterfallChart } from "../components/Charts.js";
 import { Amount, Query } from "../components/ui.js";
-import { useDealAudit, useOfferingProgress } from "../queries.js";
+import { useDealAudit, useOfferingProgress, useReportHistory } from "../queries.js";
 
 function download(name: string, type: string, body: string) {
   const url = URL.createObjectURL(new Blob([body], { type }));
@@ -68,6 +69,19 @@ function DealView({ audit }: { audit: DealAuditReturnType }) {
     blockNumber: audit.blockNumber,
   };
   const totals = history.periods.length > 0 ? historyTotals(history.periods) : undefined;
+  const reportHistory = useReportHistory(s.deal);
+  const rounds = new Map((reportHistory.data ?? []).map((p) => [p.period, p]));
+  const signedBy = (period: bigint, round: number) => {
+    if (reportHistory.isPending) return "…";
+    if (reportHistory.isError) return "unavailable";
+    const signers = rounds.get(period)?.rounds.find((x) => x.round === round)?.signers;
+    return signers === undefined ? "—" : signers.map(short).join(", ");
+  };
+  const disputes = (period: bigint) =>
+    (rounds.get(period)?.rounds ?? [])
+      .filter((x) => x.disputed !== undefined)
+      .map((x) => `round ${x.round} by ${short(x.disputed!.by)}`)
+      .join("; ") || "none";
 
   return (
     <article aria-labelledby="deal-title">
@@ -304,6 +318,8 @@ function DealView({ audit }: { audit: DealAuditReturnType }) {
                 <th scope="col">Final from</th>
                 <th scope="col">Billed / available</th>
                 <th scope="col">Revenue</th>
+                <th scope="col">Signed by</th>
+                <th scope="col">Disputes</th>
               </tr>
             </thead>
             <tbody>
@@ -320,6 +336,10 @@ function DealView({ audit }: { audit: DealAuditReturnType }) {
                       {r.gpuHoursBilled.toLocaleString()} / {r.gpuHoursAvailable.toLocaleString()}
                     </td>
                     <td>{amt(r.revenue)}</td>
+                    <td data-testid={`signers-${r.period}`}>
+                      {r.state === ReportState.Unreported ? "—" : signedBy(r.period, r.round)}
+                    </td>
+                    <td>{disputes(r.period)}</td>
                   </tr>
                 ))}
             </tbody>
