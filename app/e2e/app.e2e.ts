@@ -31,6 +31,8 @@ import {
   type AppChain,
 } from "../../scripts/lib/app-chain.js";
 import { startAppServer, type AppServer } from "../../scripts/lib/app-server.js";
+import { historyCsv, StatementText } from "../../sdk/statementText.js";
+import type { AppConfig } from "../src/config.js";
 import {
   exactAmount,
   parseTermSheet,
@@ -46,6 +48,7 @@ let anvil: Awaited<ReturnType<typeof startAnvil>>;
 let c: DevnetClients;
 let seeded: AppChain;
 let server: AppServer;
+let config: AppConfig;
 let browser: Browser;
 let page: Page;
 const investor2 = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: INVESTOR2_INDEX }).address;
@@ -62,7 +65,8 @@ beforeAll(async () => {
   const chain = chainFor(rpcUrl, 31_337);
   c = devnetClients(rpcUrl, chain, 20);
   seeded = await seedAppChain(c, { investor2 });
-  server = await startAppServer(appConfig(c, seeded, rpcUrl, investor2));
+  config = appConfig(c, seeded, rpcUrl, investor2);
+  server = await startAppServer(config);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -121,6 +125,22 @@ describe("the Cascade app in Chromium", () => {
       cells += expected.flat().length;
     }
     expect(cells).toBeGreaterThan(12 * 5 * 10);
+    // The export buttons write the files of `cascade deal history --csv / --json`: the CSV, byte for byte.
+    const names = new Map(config.deals.map((d) => [d.deal.toLowerCase(), d.name]));
+    const [csvFile] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    expect(csvFile.suggestedFilename()).toBe("Audited-history.csv");
+    expect(readFileSync(await csvFile.path(), "utf8")).toBe(
+      historyCsv(new StatementText(audit.facts, audit.decimals, names), audit.history.periods),
+    );
+    const [jsonFile] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export JSON" }).click(),
+    ]);
+    const exported = JSON.parse(readFileSync(await jsonFile.path(), "utf8"));
+    expect(exported.periods).toHaveLength(12);
     // Each period's report: the reporters who signed its accepted round, as the oracle's events name them.
     const reports = await c.keeper.reportHistory({ deal: seeded.audited.deal });
     expect(reports).toHaveLength(12);
@@ -215,7 +235,10 @@ describe("the Cascade app in Chromium", () => {
     await page.goto(`${server.url}#/portfolio`);
     const fresh = page.getByTestId("positions-Offering").locator('tr[data-symbol="SR"]');
     await fresh.waitFor({ timeout: 60_000 });
-    expect(await fresh.getByTestId("claimed").getAttribute("data-raw")).toBe(sr.claimable.toString());
+    // A new page load reads the claim from the chain's events: wait for the read, not for the row alone.
+    await expect
+      .poll(() => fresh.getByTestId("claimed").getAttribute("data-raw"), { timeout: 30_000 })
+      .toBe(sr.claimable.toString());
     expect(await fresh.getByTestId("claimable").getAttribute("data-raw")).toBe("0");
     await page.screenshot({ path: `${SHOTS}portfolio.png`, fullPage: true });
   });
