@@ -105,6 +105,9 @@ describe("the Cascade app in Chromium", () => {
     const deals = page.getByTestId("deals");
     await expect.poll(() => deals.locator("tbody tr td").first().textContent(), { timeout: 60_000 }).toBe("Repaid");
     expect(await deals.locator("tbody th").allTextContents()).toEqual(["Audited", "Running", "Offering"]);
+    const network = page.getByLabel("Network");
+    expect(await network.inputValue()).toBe("31337");
+    expect(await network.locator("option").allTextContents()).toEqual(["Local devnet (anvil)"]);
     await page.screenshot({ path: `${SHOTS}deals.png`, fullPage: true });
     await page.goto(`${server.url}#/deal/${seeded.audited.deal}`);
     await page.getByTestId("statement").waitFor({ timeout: 60_000 });
@@ -235,7 +238,7 @@ describe("the Cascade app in Chromium", () => {
     await page.goto(`${server.url}#/portfolio`);
     const fresh = page.getByTestId("positions-Offering").locator('tr[data-symbol="SR"]');
     await fresh.waitFor({ timeout: 60_000 });
-    // A new page load reads the claim from the chain's events: wait for the read, not for the row alone.
+    // The row first shows the cached read of the claim's moment, then the page's own read of the chain.
     await expect
       .poll(() => fresh.getByTestId("claimed").getAttribute("data-raw"), { timeout: 30_000 })
       .toBe(sr.claimable.toString());

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useAccount, useConnect, useDisconnect } from "wagmi";
 
 import { short, useConfig } from "./cascade.js";
+import { NetworkPicker } from "./network.js";
 import { DealPage } from "./pages/Deal.js";
 import { DealsPage } from "./pages/Deals.js";
 import { IssuePage } from "./pages/Issue.js";
@@ -91,10 +92,10 @@ export function App() {
             </a>
           ))}
         </nav>
-        <span className="muted chain">{config.chainName}</span>
+        <NetworkPicker />
         <Wallet />
       </header>
-      <main className="page">
+      <main className="page" key={config.chainId}>
         {page === "deal" && arg ? (
           <DealPage deal={arg as `0x${string}`} />
         ) : page === "portfolio" ? (

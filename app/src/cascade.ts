@@ -44,10 +44,14 @@ export function useReader(): Reader {
   return useMemo(() => readerFor(config), [config]);
 }
 
-/** The connected wallet's client with the SDK's actions, or undefined while no wallet is connected. */
+/**
+ * The connected wallet's client with the SDK's actions, or undefined while no wallet is connected or the wallet is
+ * on another chain than the app's.
+ */
 export function useWriter() {
+  const config = useConfig();
   const { address } = useAccount();
-  const { data } = useConnectorClient();
+  const { data } = useConnectorClient({ chainId: config.chainId });
   return useMemo(() => {
     if (data === undefined || address === undefined) return undefined;
     const client = data.extend(cascadeActions);

@@ -1,5 +1,5 @@
 /**
- * Wallets and the chain: wagmi's configuration for the configured chain, with any injected EIP-1193 wallet and, on a
+ * Wallets and chains: wagmi's configuration for the configured chains, with any injected EIP-1193 wallet and, on a
  * local devnet, one connector per development account (the node holds their keys: it signs what they send).
  */
 import { defineChain, getAddress, numberToHex, type Address, type Chain } from "viem";
@@ -34,9 +34,10 @@ async function rpc(url: string, method: string, params: unknown): Promise<unknow
 
 /**
  * A development account of a local node as a wallet: the account is fixed, the node signs (anvil's unlocked dev
- * accounts), every other request goes to the node.
+ * accounts), every other request goes to the node. `named`: the connector's name says its chain (when several
+ * chains have development accounts).
  */
-export function devAccount(role: string, address: Address, chain: Chain) {
+export function devAccount(role: string, address: Address, chain: Chain, named = false) {
   const account = getAddress(address);
   const url = chain.rpcUrls.default.http[0];
   let connected = false;
@@ -51,8 +52,8 @@ export function devAccount(role: string, address: Address, chain: Chain) {
     removeListener: () => {},
   };
   return createConnector((config) => ({
-    id: `dev-${role}`,
-    name: `Development account: ${role}`,
+    id: named ? `dev-${chain.id}-${role}` : `dev-${role}`,
+    name: named ? `Development account: ${role} (${chain.name})` : `Development account: ${role}`,
     type: "devAccount",
     async connect(parameters?: { chainId?: number; withCapabilities?: boolean }) {
       connected = true;
@@ -89,15 +90,20 @@ export function devAccount(role: string, address: Address, chain: Chain) {
   }));
 }
 
-export function wagmiConfig(config: AppConfig) {
-  const chain = chainOf(config);
+/** wagmi's configuration: every chain of the configuration, each read through its own RPC endpoint. */
+export function wagmiConfig(configs: readonly AppConfig[]) {
+  const chains = configs.map(chainOf);
+  if (chains.length === 0) throw new Error("cascade.json: lists no chain");
+  const named = configs.filter((c) => c.devAccounts?.length).length > 1;
   return createConfig({
-    chains: [chain],
+    chains: chains as [Chain, ...Chain[]],
     connectors: [
       injected(),
-      ...(config.devAccounts ?? []).map((a) => devAccount(a.role, a.address, chain)),
+      ...configs.flatMap((config, i) =>
+        (config.devAccounts ?? []).map((a) => devAccount(a.role, a.address, chains[i], named)),
+      ),
     ],
-    transports: { [chain.id]: http(config.rpcUrl) },
+    transports: Object.fromEntries(configs.map((c) => [c.chainId, http(c.rpcUrl)])),
     multiInjectedProviderDiscovery: true,
     pollingInterval: 1_000,
   });

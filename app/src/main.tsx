@@ -4,26 +4,26 @@ import { createRoot } from "react-dom/client";
 import { WagmiProvider } from "wagmi";
 
 import { App } from "./App.js";
-import { ConfigContext } from "./cascade.js";
 import { wagmiConfig } from "./chain.js";
 import { loadConfig } from "./config.js";
+import { ChainProvider } from "./network.js";
 import "./styles.css";
 
 const root = createRoot(document.getElementById("root")!);
 try {
-  const config = await loadConfig();
-  const queryClient = new QueryClient({
+  const chains = await loadConfig();
+  const walletQueries = new QueryClient({
     defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
   });
   root.render(
     <StrictMode>
-      <ConfigContext.Provider value={config}>
-        <WagmiProvider config={wagmiConfig(config)}>
-          <QueryClientProvider client={queryClient}>
+      <WagmiProvider config={wagmiConfig(chains)}>
+        <QueryClientProvider client={walletQueries}>
+          <ChainProvider chains={chains}>
             <App />
-          </QueryClientProvider>
-        </WagmiProvider>
-      </ConfigContext.Provider>
+          </ChainProvider>
+        </QueryClientProvider>
+      </WagmiProvider>
     </StrictMode>,
   );
 } catch (e) {

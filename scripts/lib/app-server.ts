@@ -6,12 +6,12 @@ import { fileURLToPath } from "node:url";
 
 import { build, createServer, preview, type Plugin } from "vite";
 
-import type { AppConfig } from "../../app/src/config.js";
+import type { AppConfig, AppConfigFile } from "../../app/src/config.js";
 
 const APP = fileURLToPath(new URL("../../app/", import.meta.url));
 
 /** The configuration as JSON: bigints as decimal strings. */
-export function configJson(config: AppConfig): string {
+export function configJson(config: AppConfigFile): string {
   return JSON.stringify(config, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
