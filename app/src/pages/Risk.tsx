@@ -1,8 +1,8 @@
 import { useState } from "react";
 import type { Address } from "viem";
 
-import { dealStatusName, exactAmount, formatMetric, RiskMetric } from "../../../sdk/index.js";
-import { unitsNumber, useConfig, wadNumber } from "../cascade.js";
+import { dealStatusName, formatMetric, RiskMetric } from "../../../sdk/index.js";
+import { money, unitsNumber, useConfig, wadNumber } from "../cascade.js";
 import { COLORS, LinesChart } from "../components/Charts.js";
 import { Query } from "../components/ui.js";
 import { STRESS_PATHS, useRiskProjection, useStress } from "../queries.js";
@@ -57,7 +57,7 @@ export function RiskPage({ deal }: { deal: Address | undefined }) {
                   ? "The model's replay of every distributed period equals the chain's statements."
                   : "The model's replay differs from the chain's statements."}{" "}
                 {p.assumption
-                  ? `Projected periods report ${p.assumption.gpuHoursBilled.toLocaleString()} of ${p.assumption.gpuHoursAvailable.toLocaleString()} GPU-hours, revenue ${exactAmount(p.assumption.revenue, decimals)} ${symbol}.`
+                  ? `Projected periods report ${p.assumption.gpuHoursBilled.toLocaleString()} of ${p.assumption.gpuHoursAvailable.toLocaleString()} GPU-hours, revenue ${money(p.assumption.revenue, decimals, symbol)}.`
                   : "No report is final yet: nothing to project from."}
               </p>
               {rows.length > 0 && (
@@ -86,7 +86,7 @@ export function RiskPage({ deal }: { deal: Address | undefined }) {
                         <td>{x.projected ? "projected" : "chain"}</td>
                         <td>{formatMetric(RiskMetric.Dscr, x.statement.metrics.dscr, facts.triggers)}</td>
                         <td>
-                          {x.statement.outstanding.map((o, i) => `${facts.symbols[i]} ${exactAmount(o, decimals)}`).join(" · ")}
+                          {x.statement.outstanding.map((o, i) => `${facts.symbols[i]} ${money(o, decimals, symbol)}`).join(" · ")}
                         </td>
                         <td>{dealStatusName(x.status)}</td>
                       </tr>
