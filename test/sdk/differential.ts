@@ -22,16 +22,8 @@
  * some reports. The covenant values, the appraisals recorded and the collateral they cap must match the model.
  */
 import { expect } from "chai";
-import { artifacts } from "hardhat";
-import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
-import {
-  deployContract,
-  getBlock,
-  getBlockNumber,
-  readContract,
-  waitForTransactionReceipt,
-  writeContract,
-} from "viem/actions";
+import { keccak256, toHex, zeroAddress, type Address } from "viem";
+import { getBlock, getBlockNumber, readContract } from "viem/actions";
 
 import {
   NO_EQUITY_WATERFALL,
@@ -67,7 +59,7 @@ import {
   RiskEngineModel,
   WaterfallMath,
 } from "../../sdk/index.js";
-import { viemNetwork } from "../helpers/viem-network.js";
+import { mockStablecoinChain, viemNetwork } from "../helpers/viem-network.js";
 
 const { networkHelpers, publicClient, accounts, wallet } = await viemNetwork();
 const [admin, issuer, servicer, trustee, guardian, r0, r1, keeper] = accounts
@@ -99,10 +91,6 @@ function rng(seed: number) {
   return { next, int, big };
 }
 
-async function advanceTo(ts: bigint): Promise<void> {
-  if ((await getBlock(publicClient)).timestamp < ts) await networkHelpers.time.increaseTo(ts);
-}
-
 async function balanceOf(who: Address): Promise<bigint> {
   return readContract(publicClient, {
     address: stablecoin,
@@ -112,24 +100,11 @@ async function balanceOf(who: Address): Promise<bigint> {
   });
 }
 
-async function mint(token: Address, to: Address, amount: bigint): Promise<void> {
-  const hash = await writeContract(admin, {
-    address: token,
-    abi: mockStablecoinAbi,
-    functionName: "mint",
-    args: [to, amount],
-  });
-  await waitForTransactionReceipt(publicClient, { hash });
-}
-
-const { bytecode } = await artifacts.readArtifact("MockStablecoin");
-const deployed = await deployContract(admin, {
-  abi: mockStablecoinAbi,
-  bytecode: bytecode as Hex,
-  args: ["USD Coin", "USDC", 6],
-});
-const stablecoin = (await waitForTransactionReceipt(publicClient, { hash: deployed }))
-  .contractAddress as Address;
+const {
+  stablecoin,
+  mintOf: mint,
+  advanceTo,
+} = await mockStablecoinChain({ publicClient, networkHelpers }, admin);
 const protocol = await admin.deployProtocol();
 
 const YEAR = 365 * DAY;

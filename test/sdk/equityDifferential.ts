@@ -8,15 +8,8 @@
  * and the waterfall's views at the end (`equitySnapshot`) must equal the model's to the wei. Seeds are fixed (1…N).
  */
 import { expect } from "chai";
-import { artifacts } from "hardhat";
-import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
-import {
-  deployContract,
-  getBlock,
-  readContract,
-  waitForTransactionReceipt,
-  writeContract,
-} from "viem/actions";
+import { keccak256, toHex, zeroAddress, type Address } from "viem";
+import { getBlock, readContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 
 import {
   CouponType,
@@ -37,7 +30,7 @@ import {
   type TrancheTerms,
 } from "../../sdk/index.js";
 import { randomEquityTerms, rng, type Rng } from "../helpers/equity-model.js";
-import { viemNetwork } from "../helpers/viem-network.js";
+import { mockStablecoinChain, viemNetwork } from "../helpers/viem-network.js";
 
 const { networkHelpers, publicClient, accounts, wallet } = await viemNetwork();
 const [admin, issuer, servicer, trustee, guardian, r0, r1, keeper] = accounts
@@ -51,28 +44,10 @@ const DAY = 86_400;
 const FLEET_GPUS = 20_000;
 const MAX_PRICE = 5_000n * USDC;
 
-async function advanceTo(ts: bigint): Promise<void> {
-  if ((await getBlock(publicClient)).timestamp < ts) await networkHelpers.time.increaseTo(ts);
-}
-
-async function mint(to: Address, amount: bigint): Promise<void> {
-  const hash = await writeContract(admin, {
-    address: stablecoin,
-    abi: mockStablecoinAbi,
-    functionName: "mint",
-    args: [to, amount],
-  });
-  await waitForTransactionReceipt(publicClient, { hash });
-}
-
-const { bytecode } = await artifacts.readArtifact("MockStablecoin");
-const deployed = await deployContract(admin, {
-  abi: mockStablecoinAbi,
-  bytecode: bytecode as Hex,
-  args: ["USD Coin", "USDC", 6],
-});
-const stablecoin = (await waitForTransactionReceipt(publicClient, { hash: deployed }))
-  .contractAddress as Address;
+const { stablecoin, mint, advanceTo } = await mockStablecoinChain(
+  { publicClient, networkHelpers },
+  admin,
+);
 const protocol = await admin.deployProtocol();
 
 function tranche(name: string, kind: number, face: bigint): TrancheTerms {

@@ -9,15 +9,8 @@
  * fixed (1…N).
  */
 import { expect } from "chai";
-import { artifacts } from "hardhat";
-import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
-import {
-  deployContract,
-  getBlock,
-  readContract,
-  waitForTransactionReceipt,
-  writeContract,
-} from "viem/actions";
+import { keccak256, toHex, zeroAddress, type Address } from "viem";
+import { getBlock, readContract } from "viem/actions";
 
 import {
   CouponType,
@@ -35,7 +28,6 @@ import {
   WAD,
   ZERO_ADDRESS,
   dealHistory,
-  mockStablecoinAbi,
   statementFacts,
   type DealModelState,
   type PeriodOutcome,
@@ -43,7 +35,7 @@ import {
   type TrancheTerms,
   type TriggerTerms,
 } from "../../sdk/index.js";
-import { viemNetwork } from "../helpers/viem-network.js";
+import { mockStablecoinChain, viemNetwork } from "../helpers/viem-network.js";
 
 const { networkHelpers, publicClient, accounts, wallet } = await viemNetwork();
 const [admin, issuer, servicer, trustee, guardian, r0, r1, keeper] = accounts
@@ -76,28 +68,10 @@ function rng(seed: number) {
 }
 type Rng = ReturnType<typeof rng>;
 
-async function advanceTo(ts: bigint): Promise<void> {
-  if ((await getBlock(publicClient)).timestamp < ts) await networkHelpers.time.increaseTo(ts);
-}
-
-async function mint(to: Address, amount: bigint): Promise<void> {
-  const hash = await writeContract(admin, {
-    address: stablecoin,
-    abi: mockStablecoinAbi,
-    functionName: "mint",
-    args: [to, amount],
-  });
-  await waitForTransactionReceipt(publicClient, { hash });
-}
-
-const { bytecode } = await artifacts.readArtifact("MockStablecoin");
-const deployed = await deployContract(admin, {
-  abi: mockStablecoinAbi,
-  bytecode: bytecode as Hex,
-  args: ["USD Coin", "USDC", 6],
-});
-const stablecoin = (await waitForTransactionReceipt(publicClient, { hash: deployed }))
-  .contractAddress as Address;
+const { stablecoin, mint, advanceTo } = await mockStablecoinChain(
+  { publicClient, networkHelpers },
+  admin,
+);
 const protocol = await admin.deployProtocol();
 
 /** A covenant two times in three: DSCR below 1.0–1.6× traps cash, or a missed report accelerates. */
@@ -224,7 +198,14 @@ async function subscribeAll(terms: TermSheet, offerings: readonly Address[]): Pr
  * A period's report (2 of 2 reporters) or, `undefined`, nothing (the deal's period is marked unreported later). A site
  * (`kwh`) that bills any capacity states its facility's energy at a PUE of 1.30, as the oracle requires.
  */
-async function report(deal: Address, period: number, r: Rng, length: number, gpus: number, kwh: boolean) {
+async function report(
+  deal: Address,
+  period: number,
+  r: Rng,
+  length: number,
+  gpus: number,
+  kwh: boolean,
+) {
   const available = BigInt(r.int(0, Math.floor((gpus * length) / HOUR)));
   const billed = available === 0n ? 0n : r.big(0n, available);
   const drawn = r.big(0n, 2_000_000n) * USDC;
@@ -287,7 +268,8 @@ describe("SDK differential: a site and its tenant, model vs chain", function () 
       await advanceTo(window.closes);
       const issued = async (offerings: readonly Address[]) => {
         const out: bigint[] = [];
-        for (const offering of offerings) out.push((await keeper.closeOffering({ offering })).accepted);
+        for (const offering of offerings)
+          out.push((await keeper.closeOffering({ offering })).accepted);
         return out;
       };
       const siteIssued = await issued(site.offerings);
@@ -320,7 +302,11 @@ describe("SDK differential: a site and its tenant, model vs chain", function () 
             await servicer.depositCollections({ deal: d.h.deal, amount: deposit });
           }
           if (r.next() < 0.2) unreported.push(d.h.deal);
-          else outcomes.set(d.h.deal, await report(d.h.deal, p, r, window.periodLength, d.gpus, d.h === site));
+          else
+            outcomes.set(
+              d.h.deal,
+              await report(d.h.deal, p, r, window.periodLength, d.gpus, d.h === site),
+            );
         }
         if (unreported.length > 0) {
           await advanceTo(end + BigInt(DAY + HOUR));
