@@ -153,47 +153,83 @@ export interface EquityDistribution {
   logIndex: number;
 }
 
-/** The arguments of `EquityDistributed` as the contract emits them (flat arrays, class-major rows). */
+/** The arguments of `EquityDistributed` as the contract emits them: the statement packed (`EquityStatement.sol`). */
 export interface EquityDistributedArgs {
   period: bigint;
   capitalEvent: boolean;
   time: bigint | number;
   amount: bigint;
-  paid: readonly bigint[];
-  unreturned: readonly bigint[];
-  prefOwed: readonly bigint[];
-  hurdles: readonly bigint[];
-  profit: bigint;
+  statement: `0x${string}`;
+}
+
+/** The packed statement of `EquityDistributed`, decoded: arrays by class, rows by tier and by hurdled split. */
+export interface EquityStatementFields {
+  paid: bigint[][];
+  unreturned: bigint[];
+  prefOwed: bigint[];
+  hurdles: bigint[][];
+  totalProfit: bigint;
   sponsorProfit: bigint;
 }
 
-/** Rows of `width` from a flat array (`flat[r × width + j]`). */
-function rowsOf(flat: readonly bigint[], width: number): bigint[][] {
-  if (width === 0) return [];
-  if (flat.length % width !== 0)
-    throw new RangeError(`a flat array of ${flat.length} is not rows of ${width} classes`);
-  return Array.from({ length: flat.length / width }, (_, r) =>
-    flat.slice(r * width, (r + 1) * width),
-  );
+/** Bytes of one amount in a packed statement (big-endian). */
+const AMOUNT_BYTES = 16;
+const AMOUNT_MAX = (1n << 128n) - 1n;
+
+/**
+ * Decodes a packed equity statement (`contracts/libraries/EquityStatement.sol`): three counts (classes n, tiers T,
+ * hurdled splits K), then 16-byte amounts — paid by tier and class (T × n), unreturned capital (n), unpaid preferred
+ * return (n), hurdle balances by split and class (K × n), all profit and the sponsor's.
+ */
+export function decodeEquityStatement(statement: `0x${string}`): EquityStatementFields {
+  const hex = statement.slice(2);
+  if (hex.length < 6) throw new RangeError("an equity statement starts with three counts");
+  const [n, tiers, hurdles] = [0, 1, 2].map((i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  const amounts = n * (tiers + 2 + hurdles) + 2;
+  if (hex.length !== 2 * (3 + AMOUNT_BYTES * amounts))
+    throw new RangeError(
+      `an equity statement of ${n} classes, ${tiers} tiers and ${hurdles} hurdles is ${3 + AMOUNT_BYTES * amounts} bytes, not ${hex.length / 2}`,
+    );
+  let at = 6;
+  const next = () => {
+    const v = BigInt(`0x${hex.slice(at, at + 2 * AMOUNT_BYTES)}`);
+    at += 2 * AMOUNT_BYTES;
+    return v;
+  };
+  const row = () => Array.from({ length: n }, next);
+  const paid = Array.from({ length: tiers }, row);
+  const unreturned = row();
+  const prefOwed = row();
+  const hurdleRows = Array.from({ length: hurdles }, row);
+  const totalProfit = next();
+  return { paid, unreturned, prefOwed, hurdles: hurdleRows, totalProfit, sponsorProfit: next() };
 }
 
-/** Decodes an `EquityDistributed` event's arguments (`paid[t × classCount + j]`, `hurdles[k × classCount + j]`). */
+/** Packs a statement as the contract does (the inverse of `decodeEquityStatement`; every amount below 2¹²⁸). */
+export function encodeEquityStatement(fields: EquityStatementFields): `0x${string}` {
+  const n = fields.unreturned.length;
+  const rows = [...fields.paid, fields.unreturned, fields.prefOwed, ...fields.hurdles];
+  if (rows.some((r) => r.length !== n)) throw new RangeError(`every row of the statement has ${n} classes`);
+  const amounts = [...rows.flat(), fields.totalProfit, fields.sponsorProfit];
+  const bad = amounts.find((v) => v < 0n || v > AMOUNT_MAX);
+  if (bad !== undefined) throw new RangeError(`${bad} does not fit a statement's 16 bytes`);
+  const count = (c: number) => c.toString(16).padStart(2, "0");
+  return `0x${count(n)}${count(fields.paid.length)}${count(fields.hurdles.length)}${amounts
+    .map((v) => v.toString(16).padStart(2 * AMOUNT_BYTES, "0"))
+    .join("")}`;
+}
+
+/** Decodes an `EquityDistributed` event's arguments and its packed statement. */
 export function decodeEquityDistributed(
   args: EquityDistributedArgs,
   log: { blockNumber: bigint; transactionHash: `0x${string}`; logIndex: number },
 ): EquityDistribution {
-  const n = args.unreturned.length;
   return {
     period: args.period,
     capitalEvent: args.capitalEvent,
     time: BigInt(args.time),
     amount: args.amount,
-    paid: rowsOf(args.paid, n),
-    unreturned: [...args.unreturned],
-    prefOwed: [...args.prefOwed],
-    hurdles: rowsOf(args.hurdles, n),
-    totalProfit: args.profit,
-    sponsorProfit: args.sponsorProfit,
+    ...decodeEquityStatement(args.statement),
     blockNumber: log.blockNumber,
     transactionHash: log.transactionHash,
     logIndex: log.logIndex,

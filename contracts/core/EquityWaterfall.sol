@@ -12,6 +12,7 @@ import {IEquityWaterfall} from "../interfaces/IEquityWaterfall.sol";
 import {ITrancheToken} from "../interfaces/ITrancheToken.sol";
 import {EquityClassWord, EquityClassWordLib} from "../libraries/EquityClassWord.sol";
 import {EquityMath} from "../libraries/EquityMath.sol";
+import {EquityStatement} from "../libraries/EquityStatement.sol";
 import {EquityTierWord} from "../libraries/EquityTierWord.sol";
 import {EquityWaterfallArgs} from "../libraries/EquityWaterfallArgs.sol";
 import {PeriodSchedule} from "../libraries/PeriodSchedule.sol";
@@ -29,9 +30,13 @@ import {WAD} from "../libraries/Constants.sol";
 contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    // slot 0: the accrual clock (zero before the first distribution) and the catch-up progress, T and S. Profit is
-    // below 2¹⁰⁴ (2·10³¹ units): far above any deal (the deal's own accounts are 128-bit).
-    uint48 private _lastAccrual;
+    // slot 0: the accrual clock (zero before the first distribution), the settled classes and the catch-up progress,
+    // T and S. Profit is below 2¹⁰⁴ (2·10³¹ units): far above any deal (the deal's own accounts are 128-bit).
+    uint40 private _lastAccrual;
+    /// @dev Bit j: class j is kept and settled — its capital returned and its preferred return paid (U_j = P_j = 0,
+    /// its word zero). Neither rises again (preferred return accrues on U_j, and on P_j when compounding), so a
+    /// distribution reads and writes no word of a settled class.
+    uint8 private _settled;
     uint104 private _profit;
     uint104 private _sponsorProfit;
     /// @dev U_j and P_j of class j ({EquityMath.MAX_CLASSES} classes); kept for the classes of a ReturnOfCapital or
@@ -102,18 +107,7 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         }
         EquityMath.Payout memory out = EquityMath.run(s, tiers, amount);
         _store(s, kept, last);
-        emit EquityDistributed(
-            period,
-            capitalEvent,
-            uint64(time),
-            amount,
-            out.paid,
-            s.unreturned,
-            s.pref,
-            s.hurdles,
-            s.profit,
-            s.sponsorProfit
-        );
+        emit EquityDistributed(period, capitalEvent, uint64(time), amount, EquityStatement.encode(s, out));
 
         // The cash stays here ({payClaim}); each token announces its class's share to its holders.
         for (uint256 j; j < s.classCount; ++j) {
@@ -130,78 +124,82 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         private
         returns (EquityMath.State memory s, EquityTierWord[] memory tiers, uint256 kept, uint256 last)
     {
-        uint256 n;
         uint256 tierCount;
-        uint256 hurdleCount;
-        uint256[3] memory hurdleMasks;
-        (n, s.sponsor, tierCount, kept, hurdleCount, hurdleMasks) = EquityWaterfallArgs.layout();
-        tiers = EquityWaterfallArgs.tiers(n, tierCount);
-        s.classCount = n;
-        s.contributed = new uint256[](n);
-        s.unreturned = new uint256[](n);
-        s.pref = new uint256[](n);
-        s.hurdles = new uint256[](hurdleCount * n);
-        s.hurdleClasses = new uint256[](hurdleCount);
-        for (uint256 k; k < hurdleCount; ++k) s.hurdleClasses[k] = hurdleMasks[k];
-        // Every contribution is known: none is read through `contributedOf`.
-        (s.contributedKnown, s.contributedOf) = ((1 << n) - 1, _supplyOf);
+        (s.classCount, s.sponsor, tierCount, kept, s.hurdleCount, s.hurdleClasses) = EquityWaterfallArgs.layout();
+        tiers = EquityWaterfallArgs.tiers(s.classCount, tierCount);
         last = _lastAccrual;
         if (last == 0) {
-            _start(s);
-            (last, ) = EquityWaterfallArgs.schedule();
-            emit EquityStarted(s.contributed, uint64(last));
+            last = _start(s);
         } else {
             _resume(s, kept);
         }
     }
 
     /// @dev The first distribution: each class's contribution read from its token and kept; its unreturned capital
-    /// and hurdle balances start there.
-    function _start(EquityMath.State memory s) private {
-        (uint256 n, uint256[] memory masks, uint256[] memory hurdles) = (s.classCount, s.hurdleClasses, s.hurdles);
+    /// and hurdle balances start there, dated at the deal's start (returned).
+    function _start(EquityMath.State memory s) private returns (uint256 start_) {
+        uint256 n = s.classCount;
+        uint256[] memory contributed = new uint256[](n);
         for (uint256 j; j < n; ++j) {
             uint256 c = _supplyOf(j);
-            (s.contributed[j], s.unreturned[j], _contributions[j]) = (c, c, uint128(c));
-            for (uint256 k; k < masks.length; ++k) {
-                if ((masks[k] >> j) & 1 != 0) hurdles[k * n + j] = c;
+            (s.contributed[j], s.unreturned[j], contributed[j], _contributions[j]) = (c, c, c, uint128(c));
+            for (uint256 k; k < s.hurdleCount; ++k) {
+                if ((s.hurdleClasses[k] >> j) & 1 != 0) s.hurdles[k][j] = c;
             }
         }
+        (start_, ) = EquityWaterfallArgs.schedule();
+        emit EquityStarted(contributed, uint64(start_));
     }
 
-    /// @dev Any later distribution: the state as the last one left it (a class not of `kept` has its whole
-    /// contribution unreturned and no preferred return, for ever).
+    /// @dev Any later distribution: the state as the last one left it. A class not of `kept` has its whole
+    /// contribution unreturned and no preferred return, for ever; a settled one neither: only the words of the kept
+    /// classes not settled are read.
     function _resume(EquityMath.State memory s, uint256 kept) private view {
         (s.profit, s.sponsorProfit) = (_profit, _sponsorProfit);
-        (uint256 n, uint256[] memory masks, uint256[] memory hurdles) = (s.classCount, s.hurdleClasses, s.hurdles);
+        uint256 live = kept & ~uint256(_settled);
+        uint256 n = s.classCount;
         for (uint256 j; j < n; ++j) {
             uint256 c = _contributions[j];
             s.contributed[j] = c;
-            if ((kept >> j) & 1 == 0) {
-                s.unreturned[j] = c;
-            } else {
+            if ((live >> j) & 1 != 0) {
                 EquityClassWord w = _classes[j];
                 (s.unreturned[j], s.pref[j]) = (w.unreturned(), w.pref());
+            } else if ((kept >> j) & 1 == 0) {
+                s.unreturned[j] = c;
             }
-            for (uint256 k; k < masks.length; ++k) {
-                if ((masks[k] >> j) & 1 != 0) hurdles[k * n + j] = _hurdles[k * EquityMath.MAX_CLASSES + j];
+        }
+        for (uint256 k; k < s.hurdleCount; ++k) {
+            uint256 mask = s.hurdleClasses[k];
+            uint256[7] memory balances = s.hurdles[k];
+            for (uint256 j; mask >> j != 0; ++j) {
+                if ((mask >> j) & 1 != 0) balances[j] = _hurdles[k * EquityMath.MAX_CLASSES + j];
             }
         }
     }
 
-    /// @dev Writes `s` back, with the clock at `last`.
+    /// @dev Writes `s` back, with the clock at `last`: the words of the kept classes not settled before, each class
+    /// that is now settled marked so (its word written zero once).
     function _store(EquityMath.State memory s, uint256 kept, uint256 last) private {
-        (_lastAccrual, _profit, _sponsorProfit) = (
-            uint48(last),
+        uint256 settled = _settled;
+        uint256 live = kept & ~settled;
+        for (uint256 j; live >> j != 0; ++j) {
+            if ((live >> j) & 1 == 0) continue;
+            EquityClassWord w = EquityClassWordLib.pack(s.unreturned[j], s.pref[j]);
+            _classes[j] = w;
+            if (EquityClassWord.unwrap(w) == 0) settled |= 1 << j;
+        }
+        (_lastAccrual, _settled, _profit, _sponsorProfit) = (
+            SafeCast.toUint40(last),
+            uint8(settled),
             SafeCast.toUint104(s.profit),
             SafeCast.toUint104(s.sponsorProfit)
         );
-        uint256 n = s.classCount;
-        uint256[] memory masks = s.hurdleClasses;
-        for (uint256 j; j < n; ++j) {
-            if ((kept >> j) & 1 != 0) _classes[j] = EquityClassWordLib.pack(s.unreturned[j], s.pref[j]);
-            for (uint256 k; k < masks.length; ++k) {
-                // Balances saturate at 2¹²⁸ − 1 ({EquityMath.MAX_BALANCE}).
-                if ((masks[k] >> j) & 1 != 0) _hurdles[k * EquityMath.MAX_CLASSES + j] = uint128(s.hurdles[k * n + j]);
+        for (uint256 k; k < s.hurdleCount; ++k) {
+            uint256 mask = s.hurdleClasses[k];
+            uint256[7] memory balances = s.hurdles[k];
+            // Balances saturate at 2¹²⁸ − 1 ({EquityMath.MAX_BALANCE}).
+            for (uint256 j; mask >> j != 0; ++j) {
+                if ((mask >> j) & 1 != 0) _hurdles[k * EquityMath.MAX_CLASSES + j] = uint128(balances[j]);
             }
         }
     }
@@ -254,14 +252,14 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
 
     /// @inheritdoc IEquityWaterfall
     function classes() external view returns (ClassState[] memory list) {
-        (uint256 n, , , , , ) = EquityWaterfallArgs.layout();
+        (uint256 n, , ) = EquityWaterfallArgs.counts();
         list = new ClassState[](n);
         for (uint256 j; j < n; ++j) list[j] = _classState(j);
     }
 
     /// @inheritdoc IEquityWaterfall
     function classState(uint256 j) external view returns (ClassState memory) {
-        (uint256 n, , , , , ) = EquityWaterfallArgs.layout();
+        (uint256 n, , ) = EquityWaterfallArgs.counts();
         if (j >= n) revert UnknownClass(j);
         return _classState(j);
     }

@@ -43,23 +43,12 @@ interface IEquityWaterfall {
 
     /// @notice The equity statement of one amount: `amount` reached equity (a capital event when `capitalEvent`; else
     /// from the deal, after its period `period`: the last it distributed, or 0 before any) dated `time`, and was
-    /// paid exactly: `paid[t × classCount + j]` to class `j` by tier `t` (the last tier's row also holds what the
-    /// tiers left when no class of that tier holds tokens, pro rata on contributions). After it, per class,
-    /// `unreturned[j]` (U_j) and `prefOwed[j]` (P_j);
-    /// `hurdles[k × classCount + j]` the balance of hurdled split `k` (in tier order) for class `j`; and the catch-up
-    /// progress: `profit` (all profit distributed, T) and `sponsorProfit` (the sponsor class's, S). Σ paid = amount.
-    event EquityDistributed(
-        uint256 indexed period,
-        bool capitalEvent,
-        uint64 time,
-        uint256 amount,
-        uint256[] paid,
-        uint256[] unreturned,
-        uint256[] prefOwed,
-        uint256[] hurdles,
-        uint256 profit,
-        uint256 sponsorProfit
-    );
+    /// paid exactly as `statement` says ({EquityStatement}, 16-byte amounts): what each tier paid each class (the last
+    /// tier's row also holds what the tiers left when no class of that tier holds tokens, pro rata on contributions),
+    /// and after it, per class, unreturned capital U_j and unpaid preferred return P_j; the balance of each hurdled
+    /// split (in tier order) for each class; and the catch-up progress: all profit distributed (T) and the sponsor
+    /// class's (S). The amounts paid sum to `amount`.
+    event EquityDistributed(uint256 indexed period, bool capitalEvent, uint64 time, uint256 amount, bytes statement);
 
     /// @notice Only the deal pays its equity through {distribute}.
     error NotDeal(address caller);

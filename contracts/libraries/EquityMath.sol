@@ -25,30 +25,30 @@ library EquityMath {
     uint256 internal constant MAX_HURDLES = 3;
 
     /// @notice The waterfall's state while one amount goes through it, per class `j` (0-based among the equity
-    /// classes): `contributed` C_j, `unreturned` U_j, `pref` P_j (unpaid preferred return), and the hurdle balance
-    /// H_{k,j} of hurdled split k at `hurdles[k × classCount + j]`; `hurdleClasses[k]` is that split's LP mask.
-    /// `profit` is all profit distributed, T = Σ (D_j − (C_j − U_j)), and `sponsorProfit` the sponsor's, S.
-    /// A class's contribution is read when a tier first needs it: `contributedKnown` is the bitmask of classes
-    /// whose `contributed` entry holds it, `contributedOf(j)` supplies it otherwise.
+    /// classes, below `classCount`): `contributed` C_j, `unreturned` U_j, `pref` P_j (unpaid preferred return), and
+    /// the balance H_{k,j} of hurdled split k at `hurdles[k][j]` (k below `hurdleCount`), whose LP mask is
+    /// `hurdleClasses[k]`. `profit` is all profit distributed, T = Σ (D_j − (C_j − U_j)), and `sponsorProfit` the
+    /// sponsor's, S. Entries past the class and hurdle counts are zero.
+    /// @dev Fixed-size arrays: a distribution allocates them once, indexes them without length words, and a tier's
+    /// hurdle row is a class array of its own.
     struct State {
         uint256 classCount;
         uint256 sponsor;
-        uint256[] contributed;
-        uint256 contributedKnown;
-        function(uint256) view returns (uint256) contributedOf;
-        uint256[] unreturned;
-        uint256[] pref;
-        uint256[] hurdles;
-        uint256[] hurdleClasses;
+        uint256 hurdleCount;
         uint256 profit;
         uint256 sponsorProfit;
+        uint256[MAX_CLASSES] contributed;
+        uint256[MAX_CLASSES] unreturned;
+        uint256[MAX_CLASSES] pref;
+        uint256[MAX_HURDLES] hurdleClasses;
+        uint256[MAX_CLASSES][MAX_HURDLES] hurdles;
     }
 
-    /// @notice What one amount paid: `paid[t × classCount + j]` to class `j` by tier `t` (the last tier's row also
-    /// holds what the tiers left, pro rata on contributions); `total[j]` the class's sum.
+    /// @notice What one amount paid: `paid[t][j]` to class `j` by tier `t` (the last tier's row also holds what the
+    /// tiers left, pro rata on contributions); `total[j]` the class's sum.
     struct Payout {
-        uint256[] paid;
-        uint256[] total;
+        uint256[MAX_CLASSES][] paid;
+        uint256[MAX_CLASSES] total;
     }
 
     // ------------------------------------------------------------------ growth: G(h, Δt)
@@ -119,18 +119,16 @@ library EquityMath {
     /// hurdle balance by G(h, Δt). Balances saturate at {MAX_BALANCE}.
     function accrue(State memory s, EquityTierWord[] memory tiers, uint256 dt) internal pure {
         if (dt == 0) return;
-        uint256 n = s.classCount;
-        uint256[] memory pref = s.pref;
-        uint256[] memory unreturned = s.unreturned;
-        uint256[] memory hurdles = s.hurdles;
-        // Loop counters are below 8 and every balance below 2¹²⁹: nothing here overflows.
+        // Loop counters are below 8, every balance below 2¹²⁹ and each accrual product below 2²⁵³ (base < 2¹²⁹, rate
+        // ≤ 2⁶⁰, dt < 2⁶⁴): nothing here overflows.
         unchecked {
             for (uint256 t; t < tiers.length; ++t) {
                 EquityTierWord tier = tiers[t];
                 uint256 mask = tier.classes();
                 if (tier.kind() == EquityTier.PreferredReturn) {
                     (uint256 rate, bool compounding) = (tier.rate(), tier.compounding());
-                    for (uint256 j; j < n; ++j) {
+                    (uint256[MAX_CLASSES] memory pref, uint256[MAX_CLASSES] memory unreturned) = (s.pref, s.unreturned);
+                    for (uint256 j; mask >> j != 0; ++j) {
                         if ((mask >> j) & 1 == 0) continue;
                         uint256 p = pref[j];
                         p += prefAccrualDown(unreturned[j] + (compounding ? p : 0), rate, dt);
@@ -138,9 +136,9 @@ library EquityMath {
                     }
                 } else if (tier.hurdled()) {
                     uint256 g = growthDown(tier.rate(), tier.lnRate(), dt);
-                    uint256 row = tier.hurdle() * n;
-                    for (uint256 j; j < n; ++j) {
-                        if ((mask >> j) & 1 != 0) hurdles[row + j] = grownDown(hurdles[row + j], g);
+                    uint256[MAX_CLASSES] memory balances = s.hurdles[tier.hurdle()];
+                    for (uint256 j; mask >> j != 0; ++j) {
+                        if ((mask >> j) & 1 != 0) balances[j] = grownDown(balances[j], g);
                     }
                 }
             }
@@ -179,31 +177,34 @@ library EquityMath {
     // ------------------------------------------------------------------ allocation
 
     /// @notice Shares `x` among the classes of `mask` pro rata on `weights`, each share rounded down, into `shares`
-    /// (every entry written). The dust (fewer units than classes) goes to the classes from the most junior up: with
-    /// `capped`, each up to its weight (what the tier owes it); otherwise all of it to the most junior class with a
-    /// non-zero weight. A class with a zero weight takes nothing.
+    /// (the entries of `mask` written, the others left as they are). The dust (fewer units than classes) goes to the
+    /// classes from the most junior up: with `capped`, each up to its weight (what the tier owes it); otherwise all of
+    /// it to the most junior class with a non-zero weight. A class with a zero weight takes nothing.
     /// @dev Requires x ≤ Σ weights when `capped`, and Σ weights > 0 when x > 0. x and every weight are below 2¹²⁸.
     function allocateDown(
         uint256 x,
-        uint256[] memory weights,
+        uint256[MAX_CLASSES] memory weights,
         uint256 mask,
         bool capped,
-        uint256[] memory shares
+        uint256[MAX_CLASSES] memory shares
     ) internal pure {
         _shareDown(x, _sum(weights, mask), weights, mask, capped, shares);
     }
 
     /// @notice Pays `x` to the classes of `mask` in rank order (class 0 first), each up to what it is `owed`, into
-    /// `shares` (every entry written). Requires x ≤ Σ owed.
-    function allocateByRank(uint256 x, uint256[] memory owed, uint256 mask, uint256[] memory shares) internal pure {
+    /// `shares` (the entries of `mask` written). Requires x ≤ Σ owed.
+    function allocateByRank(
+        uint256 x,
+        uint256[MAX_CLASSES] memory owed,
+        uint256 mask,
+        uint256[MAX_CLASSES] memory shares
+    ) internal pure {
         // Each share is at most what is left of x.
         unchecked {
-            for (uint256 j; j < shares.length; ++j) {
-                uint256 share;
-                if ((mask >> j) & 1 != 0) {
-                    share = owed[j] < x ? owed[j] : x;
-                    x -= share;
-                }
+            for (uint256 j; mask >> j != 0; ++j) {
+                if ((mask >> j) & 1 == 0) continue;
+                uint256 share = owed[j] < x ? owed[j] : x;
+                x -= share;
                 shares[j] = share;
             }
         }
@@ -213,24 +214,23 @@ library EquityMath {
     function _shareDown(
         uint256 x,
         uint256 sum,
-        uint256[] memory weights,
+        uint256[MAX_CLASSES] memory weights,
         uint256 mask,
         bool capped,
-        uint256[] memory shares
+        uint256[MAX_CLASSES] memory shares
     ) private pure {
-        uint256 n = shares.length;
         // x × weight < 2²⁵⁶ (both below 2¹²⁸); the shares sum to at most x, and a capped share to at most its weight.
         unchecked {
             uint256 dust = x;
-            for (uint256 j; j < n; ++j) {
-                uint256 share;
-                if (x != 0 && (mask >> j) & 1 != 0) {
-                    share = (x * weights[j]) / sum;
-                    dust -= share;
-                }
+            uint256 end;
+            for (uint256 j; mask >> j != 0; ++j) {
+                if ((mask >> j) & 1 == 0) continue;
+                uint256 share = x == 0 ? 0 : (x * weights[j]) / sum;
                 shares[j] = share;
+                dust -= share;
+                end = j + 1;
             }
-            for (uint256 j = n; dust != 0 && j != 0;) {
+            for (uint256 j = end; dust != 0 && j != 0;) {
                 --j;
                 uint256 w = weights[j];
                 if ((mask >> j) & 1 == 0 || w == 0) continue;
@@ -247,92 +247,99 @@ library EquityMath {
     /// @notice Runs `cash` through `tiers` in order, updating `s` (unreturned capital, preferred return, hurdle
     /// balances, profit). What the tiers leave — only when no class of the last tier holds tokens — goes to every
     /// class with tokens pro rata on contributions, recorded in the last tier's row. The payout sums to `cash`.
-    /// @dev Requires at least one tier, a class with tokens (Σ contributed > 0) and cash below 2¹²⁸.
+    /// @dev Requires at least one tier, a class with tokens (Σ contributed > 0) and cash below 2¹²⁸. Each tier writes
+    /// its shares straight into its own row of the payout, then books them.
     function run(
         State memory s,
         EquityTierWord[] memory tiers,
         uint256 cash
-    ) internal view returns (Payout memory out) {
-        uint256 n = s.classCount;
-        uint256 last = tiers.length - 1;
-        out.paid = new uint256[](tiers.length * n);
-        out.total = new uint256[](n);
-        uint256[] memory shares = new uint256[](n);
-        uint256[] memory none;
-        for (uint256 t; t <= last && cash != 0; ++t) {
-            cash -= _tier(s, tiers[t], t, cash, out, shares);
+    ) internal pure returns (Payout memory out) {
+        uint256 count = tiers.length;
+        out.paid = new uint256[MAX_CLASSES][](count);
+        for (uint256 t; t < count && cash != 0; ++t) {
+            cash -= _tier(s, tiers[t], cash, out.paid[t], out.total);
         }
         if (cash != 0) {
-            uint256 all = (1 << n) - 1;
-            _shareDown(cash, _sumContributed(s, all), s.contributed, all, false, shares);
-            _payShares(s, out, last, shares, true, none);
+            uint256 all = (1 << s.classCount) - 1;
+            uint256[MAX_CLASSES] memory shares;
+            _shareDown(cash, _sum(s.contributed, all), s.contributed, all, false, shares);
+            _book(s, shares, out.total, EMPTY, true);
+            uint256[MAX_CLASSES] memory row = out.paid[count - 1];
+            // Each entry is part of `cash`, below 2¹²⁸.
+            unchecked {
+                for (uint256 j; j < s.classCount; ++j) row[j] += shares[j];
+            }
         }
     }
 
-    /// @dev Pays tier `t` from `cash`; returns what it paid.
+    /// @dev What {_book} lowers as it pays: nothing, unreturned capital, or preferred return.
+    uint256 private constant EMPTY = 0;
+    uint256 private constant CAPITAL = 1;
+    uint256 private constant PREF = 2;
+
+    /// @dev Pays tier `tier` from `cash` into its (zero) `row` and books it; returns what it paid.
     function _tier(
         State memory s,
         EquityTierWord tier,
-        uint256 t,
         uint256 cash,
-        Payout memory out,
-        uint256[] memory shares
-    ) private view returns (uint256 x) {
+        uint256[MAX_CLASSES] memory row,
+        uint256[MAX_CLASSES] memory total
+    ) private pure returns (uint256 x) {
         EquityTier kind = tier.kind();
         uint256 mask = tier.classes();
-        uint256[] memory none;
         if (kind == EquityTier.ReturnOfCapital || kind == EquityTier.PreferredReturn) {
             bool capital = kind == EquityTier.ReturnOfCapital;
-            uint256[] memory owed = capital ? s.unreturned : s.pref;
+            uint256[MAX_CLASSES] memory owed = capital ? s.unreturned : s.pref;
             uint256 sum = _sum(owed, mask);
             x = cash < sum ? cash : sum;
             if (x == 0) return 0;
-            if (tier.byRank()) allocateByRank(x, owed, mask, shares);
-            else _shareDown(x, sum, owed, mask, true, shares);
-            _payShares(s, out, t, shares, !capital, owed);
+            if (tier.byRank()) allocateByRank(x, owed, mask, row);
+            else _shareDown(x, sum, owed, mask, true, row);
+            _book(s, row, total, capital ? CAPITAL : PREF, !capital);
             return x;
         }
         // CatchUp and Split share the tier between the sponsor and its LP classes.
         uint256 lp;
-        (x, lp) = _sponsorTier(s, tier, cash, shares);
+        (x, lp) = _sponsorTier(s, tier, mask, cash, row);
         if (x == 0) return 0;
         // The sponsor is never an LP class of its tier (term-sheet validation): its share is the rest.
-        shares[s.sponsor] = x - lp;
-        _payShares(s, out, t, shares, true, none);
+        row[s.sponsor] = x - lp;
+        _book(s, row, total, EMPTY, true);
     }
 
-    /// @dev A CatchUp or Split tier: what it takes from `cash` (`x`, zero when it needs nothing) and the LP classes'
-    /// part of it (`lp`), shared among them into `shares`.
+    /// @dev A CatchUp or Split tier of LP classes `mask`: what it takes from `cash` (`x`, zero when it needs nothing)
+    /// and the LP classes' part of it (`lp`), shared among them into `row`.
     function _sponsorTier(
         State memory s,
         EquityTierWord tier,
+        uint256 mask,
         uint256 cash,
-        uint256[] memory shares
-    ) private view returns (uint256 x, uint256 lp) {
-        uint256 mask = tier.classes();
+        uint256[MAX_CLASSES] memory row
+    ) private pure returns (uint256 x, uint256 lp) {
         uint256 sponsorBps = tier.sponsorBps();
-        bool sponsorHolds = contributedOf(s, s.sponsor) != 0;
+        bool sponsorHolds = s.contributed[s.sponsor] != 0;
         if (tier.kind() == EquityTier.CatchUp) {
             // A sponsor without tokens cannot be caught up: the tier needs nothing.
             if (!sponsorHolds) return (0, 0);
             x = catchUpNeedUp(s.profit, s.sponsorProfit, sponsorBps, tier.targetBps());
             if (x == 0) return (0, 0);
             if (x > cash) x = cash;
-            uint256 weight = _sumContributed(s, mask);
+            uint256 weight = _sum(s.contributed, mask);
             // LP classes without tokens give their share to the sponsor.
             if (weight != 0) lp = lpShareDown(x, sponsorBps);
-            _shareDown(lp, weight, s.contributed, mask, false, shares);
+            _shareDown(lp, weight, s.contributed, mask, false, row);
         } else if (tier.rate() != 0) {
-            (uint256[] memory balances, uint256 need) = _hurdleRow(s, tier);
+            uint256[MAX_CLASSES] memory balances = s.hurdles[tier.hurdle()];
+            uint256 need = _sum(balances, mask);
             // Hurdle met (or no LP class holds tokens: their balances are zero).
             if (need == 0) return (0, 0);
             // A sponsor without tokens gives its share to the LP classes.
             x = sponsorHolds ? splitNeedUp(need, sponsorBps) : need;
             if (x > cash) x = cash;
             lp = sponsorHolds ? lpShareDown(x, sponsorBps) : x;
-            _shareDown(lp, need, balances, mask, true, shares);
+            _shareDown(lp, need, balances, mask, true, row);
         } else {
-            uint256 weight = _sumContributed(s, mask);
+            uint256 weight = _sum(s.contributed, mask);
             // Nobody of the last tier holds tokens: the remainder goes to every class that does ({run}).
             if (weight == 0 && !sponsorHolds) return (0, 0);
             x = cash;
@@ -342,105 +349,51 @@ library EquityMath {
                     : weight != 0
                         ? lpShareDown(x, sponsorBps)
                         : 0;
-            _shareDown(lp, weight, s.contributed, mask, false, shares);
+            _shareDown(lp, weight, s.contributed, mask, false, row);
         }
     }
 
-    /// @dev The hurdle balances of a hurdled split's LP classes (zero for the other classes), and their sum N.
-    function _hurdleRow(
+    /// @dev Books `shares` as paid: each payment lowers what the class is owed by the tier (`lowers`: unreturned
+    /// capital or preferred return, or nothing) and its hurdle balances (floored at zero), adds to the class's total,
+    /// and, with `profit`, to the profit (and the sponsor's).
+    function _book(
         State memory s,
-        EquityTierWord tier
-    ) private pure returns (uint256[] memory balances, uint256 need) {
-        uint256 n = s.classCount;
-        uint256 row = tier.hurdle() * n;
-        uint256 mask = tier.classes();
-        uint256[] memory hurdles = s.hurdles;
-        balances = new uint256[](n);
-        // At most seven balances below 2¹²⁸.
-        unchecked {
-            for (uint256 j; j < n; ++j) {
-                if ((mask >> j) & 1 == 0) continue;
-                uint256 h = hurdles[row + j];
-                balances[j] = h;
-                need += h;
-            }
-        }
-    }
-
-    /// @dev Records `shares` as paid in row `t`: each payment lowers what the class is `owed` by the tier (when given:
-    /// unreturned capital or preferred return) and its hurdle balances (floored at zero), and adds to the profit when
-    /// it is not a return of capital.
-    function _payShares(
-        State memory s,
-        Payout memory out,
-        uint256 t,
-        uint256[] memory shares,
-        bool profit,
-        uint256[] memory owed
+        uint256[MAX_CLASSES] memory shares,
+        uint256[MAX_CLASSES] memory total,
+        uint256 lowers,
+        bool profit
     ) private pure {
         uint256 n = s.classCount;
+        uint256 hurdleCount = s.hurdleCount;
         uint256 paid;
-        uint256[] memory row = out.paid;
-        uint256[] memory total = out.total;
-        t *= n;
         // Every amount is part of one payment below 2¹²⁸ and at most what the class was owed; totals stay below 2¹³¹.
         unchecked {
             for (uint256 j; j < n; ++j) {
                 uint256 amount = shares[j];
                 if (amount == 0) continue;
                 paid += amount;
-                if (owed.length != 0) owed[j] -= amount;
-                row[t + j] += amount;
+                if (lowers == CAPITAL) s.unreturned[j] -= amount;
+                else if (lowers == PREF) s.pref[j] -= amount;
                 total[j] += amount;
-                _lowerHurdles(s, j, amount);
+                for (uint256 k; k < hurdleCount; ++k) {
+                    if ((s.hurdleClasses[k] >> j) & 1 == 0) continue;
+                    uint256[MAX_CLASSES] memory balances = s.hurdles[k];
+                    uint256 h = balances[j];
+                    balances[j] = h > amount ? h - amount : 0;
+                }
             }
-        }
-        if (profit) {
-            s.profit += paid;
-            s.sponsorProfit += shares[s.sponsor];
-        }
-    }
-
-    /// @dev A payment of `amount` to class `j` lowers each of its hurdle balances, floored at zero.
-    function _lowerHurdles(State memory s, uint256 j, uint256 amount) private pure {
-        uint256 n = s.classCount;
-        uint256[] memory hurdleClasses = s.hurdleClasses;
-        uint256[] memory hurdles = s.hurdles;
-        // Indices below 21.
-        unchecked {
-            for (uint256 k; k < hurdleClasses.length; ++k) {
-                if ((hurdleClasses[k] >> j) & 1 == 0) continue;
-                uint256 h = hurdles[k * n + j];
-                hurdles[k * n + j] = h > amount ? h - amount : 0;
+            if (profit) {
+                s.profit += paid;
+                s.sponsorProfit += shares[s.sponsor];
             }
         }
     }
 
-    /// @notice Class `j`'s contribution, read once (from `contributedOf`) and kept in `s`.
-    function contributedOf(State memory s, uint256 j) internal view returns (uint256 c) {
-        if ((s.contributedKnown >> j) & 1 != 0) return s.contributed[j];
-        c = s.contributedOf(j);
-        s.contributed[j] = c;
-        s.contributedKnown |= 1 << j;
-    }
-
-    /// @notice Every class's contribution, read.
-    function contributedAll(State memory s) internal view returns (uint256[] memory) {
-        _sumContributed(s, (1 << s.classCount) - 1);
-        return s.contributed;
-    }
-
-    /// @dev Σ contributions over `mask` (every contribution of `mask` read).
-    function _sumContributed(State memory s, uint256 mask) private view returns (uint256 sum) {
-        for (uint256 j; j < s.classCount; ++j) {
-            if ((mask >> j) & 1 != 0) sum += contributedOf(s, j);
-        }
-    }
-
-    function _sum(uint256[] memory values, uint256 mask) private pure returns (uint256 sum) {
-        // At most seven values below 2¹²⁸.
+    /// @dev Σ values over `mask`.
+    function _sum(uint256[MAX_CLASSES] memory values, uint256 mask) private pure returns (uint256 sum) {
+        // At most seven values below 2¹²⁹.
         unchecked {
-            for (uint256 j; j < values.length; ++j) {
+            for (uint256 j; mask >> j != 0; ++j) {
                 if ((mask >> j) & 1 != 0) sum += values[j];
             }
         }

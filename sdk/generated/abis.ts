@@ -9156,39 +9156,9 @@ export const equityWaterfallAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint256[]",
-        "name": "paid",
-        "type": "uint256[]"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256[]",
-        "name": "unreturned",
-        "type": "uint256[]"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256[]",
-        "name": "prefOwed",
-        "type": "uint256[]"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256[]",
-        "name": "hurdles",
-        "type": "uint256[]"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "profit",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "sponsorProfit",
-        "type": "uint256"
+        "internalType": "bytes",
+        "name": "statement",
+        "type": "bytes"
       }
     ],
     "name": "EquityDistributed",

@@ -266,8 +266,12 @@ describe("cascade CLI: a data-center site and its GPU tenant, as an auditor sees
     expect(events.map((e) => e.args.amount)).to.deep.equal(ss.map((s) => s.residualPaid));
     expect(ss.every((s) => s.residualRecipient === waterfall)).to.equal(true);
     const n = CLASSES.length;
-    const paidOf = (e: (typeof events)[number], t: number, j: number) =>
-      e.args.paid?.[t * n + j] ?? 0n;
+    // The packed statement read here on its own: three counts, then 16-byte amounts — paid (5 tiers × n), U (n),
+    // P (n), the one hurdle's balances (n), T and S.
+    const amountAt = (e: (typeof events)[number], i: number) =>
+      BigInt(`0x${(e.args.statement ?? "0x").slice(2 + 6 + 32 * i, 2 + 6 + 32 * (i + 1))}`);
+    const paidOf = (e: (typeof events)[number], t: number, j: number) => amountAt(e, t * n + j);
+    const stateOf = (e: (typeof events)[number], row: number, j: number) => amountAt(e, (5 + row) * n + j);
     const toClass = (j: number) =>
       events.reduce(
         (a, e) =>
@@ -488,16 +492,16 @@ describe("cascade CLI: a data-center site and its GPU tenant, as an auditor sees
       );
       expect(st.classes.map((k) => [k.prefUnpaidRaw, k.unreturnedRaw])).to.deep.equal(
         CLASSES.map((_, j) => [
-          (e.args.prefOwed?.[j] ?? 0n).toString(),
-          (e.args.unreturned?.[j] ?? 0n).toString(),
+          stateOf(e, 1, j).toString(),
+          stateOf(e, 0, j).toString(),
         ]),
       );
       expect(st.hurdles[0].balances.map((b) => b.amountRaw)).to.deep.equal(
-        CLASSES.map((_, j) => (e.args.hurdles?.[j] ?? 0n).toString()),
+        CLASSES.map((_, j) => stateOf(e, 2, j).toString()),
       );
       expect([st.catchUp.totalProfitRaw, st.catchUp.sponsorProfitRaw]).to.deep.equal([
-        (e.args.profit ?? 0n).toString(),
-        (e.args.sponsorProfit ?? 0n).toString(),
+        amountAt(e, 8 * n).toString(),
+        amountAt(e, 8 * n + 1).toString(),
       ]);
       expect(period.reconciliation.balances).to.equal(true);
     }

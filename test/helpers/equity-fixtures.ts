@@ -2,6 +2,7 @@
  * The equity waterfall's test suite (test/EquityWaterfall/*.ts): one network connection shared by its files, the deals
  * with several equity classes they run, and readers of the waterfall's events.
  */
+import { expect } from "chai";
 import type { ContractTransactionReceipt } from "ethers";
 import { network } from "hardhat";
 
@@ -211,7 +212,10 @@ export async function capitalEvent(
   return (await (await f.waterfall.connect(f.r.issuer).depositCapitalEvent(amount)).wait())!;
 }
 
-/** One equity statement ({IEquityWaterfall.EquityDistributed}), with its arrays as bigints. */
+/**
+ * One equity statement ({IEquityWaterfall.EquityDistributed}), its packed statement read into flat arrays:
+ * `paid[t × n + j]`, `hurdles[k × n + j]`.
+ */
 export interface EquityStatement {
   period: bigint;
   capitalEvent: boolean;
@@ -233,17 +237,24 @@ export function statements(f: EquityDeal, receipt: ContractTransactionReceipt): 
     const parsed = f.waterfall.interface.parseLog(log);
     if (parsed?.name !== "EquityDistributed") continue;
     const a = parsed.args;
+    // EquityStatement.sol: the counts n, T, K, then 16-byte amounts (T·n paid, n U, n P, K·n H, T, S).
+    const hex = (a.statement as string).slice(2);
+    const [n, tiers, hurdles] = [0, 1, 2].map((i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+    const amounts: bigint[] = [];
+    for (let at = 6; at < hex.length; at += 32) amounts.push(BigInt(`0x${hex.slice(at, at + 32)}`));
+    expect(amounts.length).to.equal(n * (tiers + 2 + hurdles) + 2, "the statement's length");
+    const take = (count: number) => amounts.splice(0, count);
     out.push({
       period: a.period,
       capitalEvent: a.capitalEvent,
       time: a.time,
       amount: a.amount,
-      paid: [...a.paid],
-      unreturned: [...a.unreturned],
-      prefOwed: [...a.prefOwed],
-      hurdles: [...a.hurdles],
-      profit: a.profit,
-      sponsorProfit: a.sponsorProfit,
+      paid: take(tiers * n),
+      unreturned: take(n),
+      prefOwed: take(n),
+      hurdles: take(hurdles * n),
+      profit: amounts[0],
+      sponsorProfit: amounts[1],
     });
   }
   return out;

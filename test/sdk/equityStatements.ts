@@ -11,6 +11,8 @@ import { expect } from "chai";
 import {
   dealHistory,
   decodeEquityDistributed,
+  decodeEquityStatement,
+  encodeEquityStatement,
   describeEquitySplits,
   describeEquityTier,
   EquityTier,
@@ -91,14 +93,14 @@ function events(amounts: readonly (readonly [bigint, bigint])[]) {
       capitalEvent: false,
       time,
       amount,
-      paid: rows.flat(),
-      unreturned: s.state.classes.map((c) => c.unreturned),
-      prefOwed: s.state.classes.map((c) => c.prefUnpaid),
-      hurdles: s.state.classes[0].hurdles.flatMap((_, k) =>
-        s.state.classes.map((c) => c.hurdles[k]),
-      ),
-      profit: s.totalProfit,
-      sponsorProfit: s.sponsorProfit,
+      statement: encodeEquityStatement({
+        paid: rows,
+        unreturned: s.state.classes.map((c) => c.unreturned),
+        prefOwed: s.state.classes.map((c) => c.prefUnpaid),
+        hurdles: s.state.classes[0].hurdles.map((_, k) => s.state.classes.map((c) => c.hurdles[k])),
+        totalProfit: s.totalProfit,
+        sponsorProfit: s.sponsorProfit,
+      }),
     };
     return decodeEquityDistributed(args, {
       blockNumber: BigInt(100 + i),
@@ -121,20 +123,13 @@ const AMOUNTS: [bigint, bigint][] = [
 ];
 
 describe("SDK equity statements", () => {
-  it("decodes the flat rows of EquityDistributed: paid by tier and class, hurdles by split and class", () => {
+  it("decodes the packed statement of EquityDistributed: paid by tier and class, hurdles by split and class", () => {
+    // 3 classes, 4 tiers, 1 hurdle: the counts, then 16-byte amounts (written out here, as the contract packs them).
+    const amount = (v: bigint) => v.toString(16).padStart(32, "0");
+    const fields = [1n, 2n, 0n, 3n, 4n, 0n, 0n, 0n, 5n, 0n, 0n, 6n, 7n, 8n, 9n, 0n, 1n, 0n, 10n, 11n, 0n, 12n, 13n];
+    const statement = `0x030401${fields.map(amount).join("")}` as const;
     const d = decodeEquityDistributed(
-      {
-        period: 4n,
-        capitalEvent: true,
-        time: 1_900_000_000,
-        amount: 21n,
-        paid: [1n, 2n, 0n, 3n, 4n, 0n, 0n, 0n, 5n, 0n, 0n, 6n],
-        unreturned: [7n, 8n, 9n],
-        prefOwed: [0n, 1n, 0n],
-        hurdles: [10n, 11n, 0n],
-        profit: 12n,
-        sponsorProfit: 13n,
-      },
+      { period: 4n, capitalEvent: true, time: 1_900_000_000, amount: 21n, statement },
       { blockNumber: 9n, transactionHash: hash(1), logIndex: 0 },
     );
     expect(d.paid).to.deep.equal([
@@ -143,30 +138,22 @@ describe("SDK equity statements", () => {
       [0n, 0n, 5n],
       [0n, 0n, 6n],
     ]);
-    expect(d.hurdles).to.deep.equal([[10n, 11n, 0n]]);
+    expect([d.unreturned, d.prefOwed, d.hurdles]).to.deep.equal([[7n, 8n, 9n], [0n, 1n, 0n], [[10n, 11n, 0n]]]);
     expect([d.time, d.totalProfit, d.sponsorProfit, d.capitalEvent]).to.deep.equal([
       1_900_000_000n,
       12n,
       13n,
       true,
     ]);
+    expect(encodeEquityStatement(decodeEquityStatement(statement))).to.equal(statement);
+    expect(() => decodeEquityStatement(`0x030401${amount(1n)}`)).to.throw(
+      RangeError,
+      "an equity statement of 3 classes, 4 tiers and 1 hurdles is 371 bytes, not 19",
+    );
+    expect(() => decodeEquityStatement("0x03")).to.throw(RangeError, "an equity statement starts with three counts");
     expect(() =>
-      decodeEquityDistributed(
-        {
-          period: 0n,
-          capitalEvent: false,
-          time: 0,
-          amount: 0n,
-          paid: [1n, 2n],
-          unreturned: [1n, 2n, 3n],
-          prefOwed: [0n, 0n, 0n],
-          hurdles: [],
-          profit: 0n,
-          sponsorProfit: 0n,
-        },
-        { blockNumber: 0n, transactionHash: hash(1), logIndex: 0 },
-      ),
-    ).to.throw(RangeError, "a flat array of 2 is not rows of 3 classes");
+      encodeEquityStatement({ ...decodeEquityStatement(statement), totalProfit: 1n << 128n }),
+    ).to.throw(RangeError, "does not fit a statement's 16 bytes");
   });
 
   it("rebuilds every statement the model made, to the base unit, and the waterfall's state after it", () => {

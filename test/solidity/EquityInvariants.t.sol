@@ -47,13 +47,13 @@ contract EquityMathHandler is TestBase {
         EquityMath.State memory s = _state();
         EquityMath.accrue(s, tiers, dt);
         uint256[] memory grown = new uint256[](N);
-        for (uint256 j; j < N; ++j) grown[j] = s.hurdles[j];
+        for (uint256 j; j < N; ++j) grown[j] = s.hurdles[0][j];
         EquityMath.Payout memory out = EquityMath.run(s, tiers, cash);
         for (uint256 j; j < N; ++j) {
-            if (s.hurdles[j] > grown[j]) ++hurdleBreaches;
+            if (s.hurdles[0][j] > grown[j]) ++hurdleBreaches;
             unreturned[j] = s.unreturned[j];
             pref[j] = s.pref[j];
-            hurdles[j] = s.hurdles[j];
+            hurdles[j] = s.hurdles[0][j];
             paidOut += out.total[j];
         }
         (profit, sponsorProfit) = (s.profit, s.sponsorProfit);
@@ -61,7 +61,9 @@ contract EquityMathHandler is TestBase {
         ++steps;
         // Once a split paid, the catch-up had run fully before it; the splits give the sponsor at least 20 % too.
         uint256 splits;
-        for (uint256 k = 3 * N; k < 5 * N; ++k) splits += out.paid[k];
+        for (uint256 t = 3; t < 5; ++t) {
+            for (uint256 j; j < N; ++j) splits += out.paid[t][j];
+        }
         if (splits != 0) {
             ++stepsPastCatchUp;
             if (10_000 * s.sponsorProfit < 2_000 * s.profit) ++targetBreaches;
@@ -102,29 +104,16 @@ contract EquityMathHandler is TestBase {
     function _state() internal view returns (EquityMath.State memory s) {
         s.classCount = N;
         s.sponsor = SPONSOR;
-        s.contributed = new uint256[](N);
-        s.unreturned = new uint256[](N);
-        s.pref = new uint256[](N);
-        s.hurdles = new uint256[](N);
-        s.hurdleClasses = new uint256[](1);
+        s.hurdleCount = 1;
         s.hurdleClasses[0] = LP;
-        s.contributedKnown = 7;
-        s.contributedOf = _unused;
         for (uint256 j; j < N; ++j) {
             s.contributed[j] = contributed[j];
             s.unreturned[j] = unreturned[j];
             s.pref[j] = pref[j];
-            s.hurdles[j] = hurdles[j];
+            s.hurdles[0][j] = hurdles[j];
         }
         s.profit = profit;
         s.sponsorProfit = sponsorProfit;
-    }
-
-    /// @notice The waterfall asked for a contribution it was given.
-    error ContributionRequested(uint256 j);
-
-    function _unused(uint256 j) internal pure returns (uint256) {
-        revert ContributionRequested(j);
     }
 }
 

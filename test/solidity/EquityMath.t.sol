@@ -112,7 +112,7 @@ contract EquityMathTest is TestBase, Assertions {
     ) public pure {
         n = bound(n, 1, 7);
         mask = bound(mask, 1, (1 << n) - 1);
-        uint256[] memory w = new uint256[](n);
+        uint256[7] memory w;
         uint256 sum;
         for (uint256 j; j < n; ++j) {
             // Small weights half the time, so dust and caps bind.
@@ -121,7 +121,7 @@ contract EquityMathTest is TestBase, Assertions {
         }
         vm.assume(sum != 0);
         x = bound(x, 0, capped ? sum : MAX);
-        uint256[] memory shares = new uint256[](n);
+        uint256[7] memory shares;
         EquityMath.allocateDown(x, w, mask, capped, shares);
 
         uint256 total;
@@ -187,7 +187,9 @@ contract EquityMathTest is TestBase, Assertions {
         (EquityMath.State memory s, EquityTierWord[] memory tiers) = _build(raw);
         EquityMath.State memory before = _copy(s);
         EquityMath.accrue(s, tiers, bound(dt, 0, 30 * YEAR));
-        for (uint256 i; i < s.hurdles.length; ++i) assertGe(s.hurdles[i], before.hurdles[i], "R3: H grows");
+        for (uint256 k; k < s.hurdleCount; ++k) {
+            for (uint256 j; j < s.classCount; ++j) assertGe(s.hurdles[k][j], before.hurdles[k][j], "R3: H grows");
+        }
         for (uint256 j; j < s.classCount; ++j) {
             assertGe(s.pref[j], before.pref[j], "R3: P grows");
             assertEq(s.unreturned[j], before.unreturned[j], "R3: accrual leaves U");
@@ -207,7 +209,7 @@ contract EquityMathTest is TestBase, Assertions {
         uint256[] memory column = new uint256[](n);
         for (uint256 t; t < tiers.length; ++t) {
             for (uint256 j; j < n; ++j) {
-                uint256 paid = out.paid[t * n + j];
+                uint256 paid = out.paid[t][j];
                 sum += paid;
                 column[j] += paid;
                 if (tiers[t].kind() == EquityTier.ReturnOfCapital) capital += paid;
@@ -220,11 +222,13 @@ contract EquityMathTest is TestBase, Assertions {
             assertLe(s.unreturned[j], before.unreturned[j], "R3: U never rises");
             assertLe(s.pref[j], before.pref[j], "R3: P never rises");
         }
-        for (uint256 i; i < s.hurdles.length; ++i) assertLe(s.hurdles[i], before.hurdles[i], "R3: H never rises");
+        for (uint256 k; k < s.hurdleCount; ++k) {
+            for (uint256 j; j < n; ++j) assertLe(s.hurdles[k][j], before.hurdles[k][j], "R3: H never rises");
+        }
         assertEq(s.profit - before.profit, cash - capital, "R4: profit is what is not capital");
         uint256 sponsorCapital;
         for (uint256 t; t < tiers.length; ++t) {
-            if (tiers[t].kind() == EquityTier.ReturnOfCapital) sponsorCapital += out.paid[t * n + s.sponsor];
+            if (tiers[t].kind() == EquityTier.ReturnOfCapital) sponsorCapital += out.paid[t][s.sponsor];
         }
         assertEq(
             s.sponsorProfit - before.sponsorProfit,
@@ -244,7 +248,7 @@ contract EquityMathTest is TestBase, Assertions {
         uint256 n = s.classCount;
         for (uint256 t = 1; t < tiers.length; ++t) {
             uint256 rowSum;
-            for (uint256 j; j < n; ++j) rowSum += out.paid[t * n + j];
+            for (uint256 j; j < n; ++j) rowSum += out.paid[t][j];
             if (rowSum == 0) continue;
             for (uint256 e; e < t; ++e) {
                 EquityTierWord tier = tiers[e];
@@ -255,7 +259,7 @@ contract EquityMathTest is TestBase, Assertions {
                     } else if (tier.kind() == EquityTier.PreferredReturn) {
                         assertEq(s.pref[j], 0, "R2: preferred return paid before a later tier");
                     } else if (tier.hurdled()) {
-                        assertEq(s.hurdles[tier.hurdle() * n + j], 0, "R2: hurdle met before a later tier");
+                        assertEq(s.hurdles[tier.hurdle()][j], 0, "R2: hurdle met before a later tier");
                     }
                 }
             }
@@ -274,17 +278,11 @@ contract EquityMathTest is TestBase, Assertions {
         tiers = _tiers(raw, n, sponsor);
         s.classCount = n;
         s.sponsor = sponsor;
-        s.contributed = new uint256[](n);
-        s.unreturned = new uint256[](n);
-        s.pref = new uint256[](n);
-        s.contributedKnown = (1 << n) - 1;
-        s.contributedOf = _unused;
         uint256 hurdleCount;
         for (uint256 t; t < tiers.length; ++t) {
             if (tiers[t].hurdled()) ++hurdleCount;
         }
-        s.hurdles = new uint256[](hurdleCount * n);
-        s.hurdleClasses = new uint256[](hurdleCount);
+        s.hurdleCount = hurdleCount;
         for (uint256 t; t < tiers.length; ++t) {
             if (tiers[t].hurdled()) s.hurdleClasses[tiers[t].hurdle()] = tiers[t].classes();
         }
@@ -298,8 +296,7 @@ contract EquityMathTest is TestBase, Assertions {
             s.unreturned[j] = bound(raw.unreturned[j], 0, c);
             s.pref[j] = bound(raw.pref[j], 0, type(uint112).max);
             for (uint256 k; k < hurdleCount; ++k) {
-                if ((s.hurdleClasses[k] >> j) & 1 == 1)
-                    s.hurdles[k * n + j] = bound(raw.hurdles[k * 7 + j], 0, MAX / 8);
+                if ((s.hurdleClasses[k] >> j) & 1 == 1) s.hurdles[k][j] = bound(raw.hurdles[k * 7 + j], 0, MAX / 8);
             }
         }
         if (!anyTokens) {
@@ -372,28 +369,14 @@ contract EquityMathTest is TestBase, Assertions {
         }
     }
 
-    /// @dev A copy of `s` (a memory struct assigned is the same struct: each field is copied here).
+    /// @dev A copy of `s` (a memory struct or fixed array assigned is the same one: each entry is copied here).
     function _copy(EquityMath.State memory s) internal pure returns (EquityMath.State memory c) {
-        c.classCount = s.classCount;
-        c.sponsor = s.sponsor;
-        c.contributed = _clone(s.contributed);
-        c.contributedKnown = s.contributedKnown;
-        c.contributedOf = s.contributedOf;
-        c.hurdleClasses = _clone(s.hurdleClasses);
-        c.profit = s.profit;
-        c.sponsorProfit = s.sponsorProfit;
-        c.unreturned = _clone(s.unreturned);
-        c.pref = _clone(s.pref);
-        c.hurdles = _clone(s.hurdles);
-    }
-
-    function _clone(uint256[] memory a) private pure returns (uint256[] memory b) {
-        b = new uint256[](a.length);
-        for (uint256 i; i < a.length; ++i) b[i] = a[i];
-    }
-
-    /// @dev Every contribution is known in these runs: the reader is never called.
-    function _unused(uint256) internal pure returns (uint256) {
-        revert AssertionFailedBool("contributedOf called with every contribution known");
+        (c.classCount, c.sponsor, c.hurdleCount) = (s.classCount, s.sponsor, s.hurdleCount);
+        (c.profit, c.sponsorProfit) = (s.profit, s.sponsorProfit);
+        for (uint256 j; j < 7; ++j) {
+            (c.contributed[j], c.unreturned[j], c.pref[j]) = (s.contributed[j], s.unreturned[j], s.pref[j]);
+            for (uint256 k; k < 3; ++k) c.hurdles[k][j] = s.hurdles[k][j];
+        }
+        for (uint256 k; k < 3; ++k) c.hurdleClasses[k] = s.hurdleClasses[k];
     }
 }

@@ -10,6 +10,7 @@ import {
   type AccountParameter,
   type CascadeClient,
 } from "../../client.js";
+import { decodeEquityStatement } from "../../equity.js";
 import { dealAbi, equityWaterfallAbi, trancheTokenAbi } from "../../generated/abis.js";
 
 export interface DepositCapitalEventParameters extends AccountParameter {
@@ -61,10 +62,8 @@ export async function depositCapitalEvent(
     account,
   });
   const [distributed] = eventsOf(receipt, equityWaterfallAbi, "EquityDistributed", waterfall);
-  const n = distributed.args.unreturned.length;
-  const flat = distributed.args.paid;
-  const paid: bigint[][] = [];
-  for (let k = 0; k * n < flat.length; k++) paid.push(flat.slice(k * n, (k + 1) * n));
+  const { paid, unreturned } = decodeEquityStatement(distributed.args.statement);
+  const n = unreturned.length;
   return {
     waterfall,
     time: BigInt(distributed.args.time),
