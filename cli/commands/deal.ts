@@ -351,8 +351,8 @@ function equityShow(e: EquityAudit, text: StatementText) {
         : ` · catch-up: the sponsor holds ${bpsText(Number(s.profit.sponsorShareBps))} of ` +
           `${text.usd(s.profit.total)} profit (target ${bpsText(catchUp.targetBps)}` +
           `${last?.catchUp.reached ? ", reached" : ""})`),
-    `cash to claim: ${text.amount(s.cashHeld)}, held by the waterfall for every class's holders (the class tokens ` +
-      `hold none)`,
+    `cash to claim: ${text.amount(s.cashHeld)}, held by the deal for every class's holders (the class tokens ` +
+      `and the waterfall hold none)`,
   ];
   return { json, text: blocks };
 }

@@ -489,6 +489,23 @@ contract Deal is DealStorage, IDealMain {
         emit RentReceived(msg.sender, _nextPeriod, tenantPeriod, amount);
     }
 
+    // ------------------------------------------------------------ equity classes' claims
+
+    /// @inheritdoc IDealMain
+    /// @dev A class token asks only for what its cash index has announced (the index rounds down), and the waterfall
+    /// announces exactly the cash the deal kept for it: no class reaches another's cash or the deal's own. Bounded by
+    /// the tranche count (at most 8). No pause check: a paused token refuses claims itself, as a note's does.
+    function payClaim(address receiver, uint256 amount) external nonReentrant {
+        uint256 count = _trancheCount();
+        uint256 i = DealArgs.noteCount();
+        // A single equity class holds its own cash: only the classes of a waterfall (two or more) are paid here.
+        if (i + 1 >= count) revert NotClassToken(msg.sender);
+        while (_token(i) != msg.sender) {
+            if (++i == count) revert NotClassToken(msg.sender);
+        }
+        _stablecoin().safeTransfer(receiver, amount);
+    }
+
     // ------------------------------------------------------------ pause
 
     /// @inheritdoc IDealMain

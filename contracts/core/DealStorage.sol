@@ -182,7 +182,7 @@ abstract contract DealStorage is IDealBase, AccessControl, Pausable, ReentrancyG
         } else if (DealArgs.noteCount() + 1 == _trancheCount()) {
             _payTranche(recipient, coin, amount);
         } else {
-            coin.safeTransfer(recipient, amount);
+            // The deal keeps the classes' cash and pays their claims ({IDealMain.payClaim}): the waterfall accounts.
             IEquityWaterfall(recipient).distribute(amount, _nextPeriod);
         }
     }

@@ -25,8 +25,8 @@ import {WAD} from "../libraries/Constants.sol";
 /// @dev A distribution reads and writes one slot for the clock and the catch-up progress, one word per class of a
 /// ReturnOfCapital or PreferredReturn tier ({EquityClassWord}) and the hurdle balances of the LP classes of hurdled
 /// splits (two per slot), and reads the contributions (two per slot: each class token's supply, kept at the first
-/// distribution). The classes' cash stays here until their holders claim it ({payClaim}); the tokens are told their
-/// shares. Nothing depends on the number of holders.
+/// distribution). The classes' cash stays in the deal until their holders claim it ({IDealMain.payClaim}); the tokens
+/// are told their shares. Nothing depends on the number of holders.
 contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -62,17 +62,6 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IEquityWaterfall
-    /// @dev The class tokens' cash is held here: a token's holders are paid by the token asking for it, and a token
-    /// is paid only what its cash index has announced (the index rounds down), so no class reaches another's cash.
-    function payClaim(address receiver, uint256 amount) external {
-        (uint256 n, , ) = EquityWaterfallArgs.counts();
-        uint256 j;
-        while (j < n && EquityWaterfallArgs.token(j) != msg.sender) ++j;
-        if (j == n) revert NotClassToken(msg.sender);
-        IERC20(EquityWaterfallArgs.stablecoin()).safeTransfer(receiver, amount);
-    }
-
-    /// @inheritdoc IEquityWaterfall
     function depositCapitalEvent(uint256 amount) external nonReentrant {
         IDeal deal_ = IDeal(EquityWaterfallArgs.deal());
         if (msg.sender != deal_.issuer() && msg.sender != deal_.servicer()) {
@@ -84,10 +73,11 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         if (deal_.paused()) revert DealPaused();
         if (totalSupply() == 0) revert NoEquityIssued();
 
+        // The deal holds the classes' cash and pays their claims.
         IERC20 coin = IERC20(EquityWaterfallArgs.stablecoin());
-        uint256 before = coin.balanceOf(address(this));
-        coin.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = coin.balanceOf(address(this)) - before;
+        uint256 before = coin.balanceOf(address(deal_));
+        coin.safeTransferFrom(msg.sender, address(deal_), amount);
+        uint256 received = coin.balanceOf(address(deal_)) - before;
         if (received != amount) revert UnsupportedTokenTransfer(amount, received);
         emit CapitalEventDeposited(msg.sender, amount);
 
@@ -109,7 +99,7 @@ contract EquityWaterfall is IEquityWaterfall, ReentrancyGuardTransient {
         _store(s, kept, last);
         emit EquityDistributed(period, capitalEvent, uint64(time), amount, EquityStatement.encode(s, out));
 
-        // The cash stays here ({payClaim}); each token announces its class's share to its holders.
+        // The deal holds the cash ({IDealMain.payClaim}); each token announces its class's share to its holders.
         for (uint256 j; j < s.classCount; ++j) {
             uint256 paid = out.total[j];
             // A class is paid only when it holds tokens (a class without takes no share).

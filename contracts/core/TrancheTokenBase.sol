@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ShortString, ShortStrings} from "@openzeppelin/contracts/utils/ShortStrings.sol";
 
 import {InvestorRecord} from "../compliance/InvestorRecord.sol";
-import {IEquityWaterfall} from "../interfaces/IEquityWaterfall.sol";
+import {IDealMain} from "../interfaces/IDeal.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {ITrancheTokenBase} from "../interfaces/ITrancheToken.sol";
 import {TrancheAccount, TrancheAccountLib} from "../libraries/TrancheAccount.sol";
@@ -132,9 +132,9 @@ abstract contract TrancheTokenBase is ITrancheTokenBase {
         if (!account.isClaimedAt(index)) _accounts[msg.sender] = account.claimedAt(index);
         emit Claimed(msg.sender, receiver, amount);
         // Effects above happen before the transfer: a re-entrant call finds nothing left to claim. An equity class of a
-        // waterfall holds no cash: the waterfall pays its claims.
+        // waterfall holds no cash: its deal pays its claims.
         if (payer == address(0)) SafeERC20.safeTransfer(IERC20(stablecoin_), receiver, amount);
-        else IEquityWaterfall(payer).payClaim(receiver, amount);
+        else IDealMain(payer).payClaim(receiver, amount);
     }
 
     /// @dev The cash index and the paused flag, in one SLOAD of the hot slot.

@@ -192,6 +192,10 @@ interface IDealBase is IAccessControl {
 
     /// @notice Only the factory that created this deal registers its tenants.
     error NotFactory(address caller);
+
+    /// @notice Only a token of one of this deal's equity classes, when an equity waterfall pays them, asks this deal
+    /// to pay a claim ({IDealMain.payClaim}).
+    error NotClassToken(address caller);
 }
 
 /// @title IDealMain
@@ -248,6 +252,12 @@ interface IDealMain is IDealBase {
     /// once this deal has ended (Repaid, Defaulted, Cancelled) it pays the rent on as recoveries (written-down notes
     /// and their arrears by rank, then the residual).
     function receiveRent(uint256 tenantPeriod, uint256 amount) external;
+
+    /// @notice Pays `amount` of the stablecoin to `receiver`: a claim of holders of an equity class of this deal's
+    /// equity waterfall, asked by the class's token (it has already recorded the claim). The deal holds those classes'
+    /// cash: the waterfall sizes each class's share and tells its token, which pays only what its cash index has
+    /// announced. Only such a token ({NotClassToken}); not while one of the deal's own calls is running.
+    function payClaim(address receiver, uint256 amount) external;
 }
 
 /// @title IDealExtension

@@ -8,13 +8,14 @@ import {DealStatus, EquityTerms} from "./ICascadeTypes.sol";
 /// amount the deal pays to equity — a period's residual, what a clean-up call or recoveries leave for equity — and
 /// the capital events (sale or refinancing proceeds) deposited once the deal is repaid, runs it through the term
 /// sheet's tiers (return of capital, preferred return, sponsor catch-up, splits by IRR hurdle) and announces each
-/// class's share to the class's tranche token, whose holders claim it. The classes' cash stays in the waterfall, which
-/// pays a token's claims when the token asks ({payClaim}): a period moves its cash once, not once per class. State is
+/// class's share to the class's tranche token, whose holders claim it. The waterfall only accounts: the classes' cash
+/// stays in the deal, which pays a token's claims when the token asks ({IDealMain.payClaim}), so a period moves no
+/// equity cash at all (a capital event moves its proceeds into the deal once). State is
 /// per class and uniform per token, so a distribution costs the same for one holder or 100 000; IRR hurdles are exact
 /// and O(1) (a balance per hurdle that grows at the hurdle rate and falls with each payment).
 /// @dev Warning: the waterfall assumes of its stablecoin what the deal does ({IDeal}): a plain ERC-20, no fee on
-/// transfer (a capital event checks the balance delta and reverts otherwise), no rebasing, no blocklist on the
-/// waterfall or the class tokens. Amounts are below 2¹²⁸.
+/// transfer (a capital event checks the deal's balance delta and reverts otherwise), no rebasing, no blocklist on the
+/// deal. Amounts are below 2¹²⁸.
 interface IEquityWaterfall {
     /// @notice One equity class, as the views report it. `contributed`: its tokens issued (sold at par);
     /// `returned`: capital returned; `prefOwed`: unpaid preferred return; `distributed`: everything paid to its token;
@@ -75,21 +76,15 @@ interface IEquityWaterfall {
     /// @notice `index` is not an equity class of this waterfall.
     error UnknownClass(uint256 index);
 
-    /// @notice Only a class token asks the waterfall to pay its holders' claims.
-    error NotClassToken(address caller);
-
-    /// @notice Runs `amount`, which the deal has just transferred, through the tiers and announces each class's share
-    /// to its token ({ITrancheToken.distribute}); the cash stays here for the holders' claims. Only the deal calls it,
-    /// with its next period `next` (the statement is dated at the end of period `next − 1`, at the deal's start when
-    /// `next` is zero).
+    /// @notice Runs `amount`, which the deal has set aside for equity, through the tiers and announces each class's
+    /// share to its token ({ITrancheToken.distribute}); the cash stays in the deal for the holders' claims. Only the
+    /// deal calls it, with its next period `next` (the statement is dated at the end of period `next − 1`, at the
+    /// deal's start when `next` is zero).
     function distribute(uint256 amount, uint256 next) external;
 
-    /// @notice Pays `amount` of a class's cash to `receiver`: a holder's claim, which the class's token has already
-    /// booked. Only a class token calls it.
-    function payClaim(address receiver, uint256 amount) external;
-
     /// @notice Deposits `amount` of a capital event (sale or refinancing proceeds), dated now, pulled from the caller
-    /// (who approved it), and distributes it. The issuer or the servicer, once the deal is Repaid and not paused.
+    /// (who approved the waterfall) into the deal, which holds the classes' cash, and distributes it. The issuer or the
+    /// servicer, once the deal is Repaid and not paused.
     function depositCapitalEvent(uint256 amount) external;
 
     /// @notice The deal whose equity this is.

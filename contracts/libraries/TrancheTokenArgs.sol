@@ -28,8 +28,8 @@ import {TransferRules} from "./TransferRules.sol";
 /// | 4    | 0 – 255   | symbol           | OpenZeppelin short string                                            |
 /// | 5–8  | 0 – 255   | blockedCountries | the rules' blocked-countries bitmap, one word each                   |
 /// | 9    | 0 – 159   | distributor      | who announces distributions: the deal, or its equity waterfall       |
-/// | 9    | 160       | holdsCash        | set when the distributor is not the deal: the waterfall holds the    |
-/// |      |           |                  | class's cash and pays its claims                                     |
+/// | 9    | 160       | dealPays         | set when the distributor is not the deal (an equity waterfall): the  |
+/// |      |           |                  | deal holds the class's cash and pays its claims                      |
 ///
 /// @dev The rule bits of words 1 and 2 line up with {TransferRules.pack} shifted up by 160: {compliance} rebuilds
 /// the packed rules with two shifts and an or.
@@ -45,9 +45,9 @@ library TrancheTokenArgs {
 
     uint256 private constant TRANCHE_INDEX_SHIFT = 160;
     uint256 private constant DECIMALS_SHIFT = 168;
-    /// @dev Set in the distributor word when the distributor is not the deal: an equity waterfall, which holds the
-    /// class's cash and pays its claims.
-    uint256 private constant HOLDS_CASH_SHIFT = 160;
+    /// @dev Set in the distributor word when the distributor is not the deal (an equity waterfall, which only
+    /// accounts): the deal holds the class's cash and pays its claims.
+    uint256 private constant DEAL_PAYS_SHIFT = 160;
     /// @dev Where the rule bits start in words 1 and 2.
     uint256 private constant RULES_SHIFT = 160;
 
@@ -66,7 +66,7 @@ library TrancheTokenArgs {
                 p.name,
                 p.symbol,
                 p.rules.blockedCountries,
-                uint256(uint160(p.distributor)) | (p.distributor != p.deal ? 1 << HOLDS_CASH_SHIFT : 0)
+                uint256(uint160(p.distributor)) | (p.distributor != p.deal ? 1 << DEAL_PAYS_SHIFT : 0)
             );
     }
 
@@ -132,9 +132,9 @@ library TrancheTokenArgs {
         rules = (w1 >> RULES_SHIFT) | ((w2 >> RULES_SHIFT) << TransferRules.RULES_MIN_HOLDING_SHIFT);
     }
 
-    /// @notice {compliance} and, from the same copy (one word longer), who pays the holders' claims: the waterfall
-    /// that distributes to the token when it holds the class's cash, zero when the token holds its own.
-    /// @dev The claim path's read: one copy, as {compliance}'s.
+    /// @notice {compliance} and, from the same copy (one word longer), who pays the holders' claims: the deal when it
+    /// holds the class's cash (a class of an equity waterfall), zero when the token holds its own.
+    /// @dev The claim path's read: one copy, as {compliance}'s; the deal's word is read only for a class it pays.
     function claimTerms()
         internal
         view
@@ -154,7 +154,7 @@ library TrancheTokenArgs {
         registry_ = address(uint160(w2));
         stablecoin_ = address(uint160(w1));
         rules = (w1 >> RULES_SHIFT) | ((w2 >> RULES_SHIFT) << TransferRules.RULES_MIN_HOLDING_SHIFT);
-        if (w9 >> HOLDS_CASH_SHIFT != 0) payer = address(uint160(w9));
+        if (w9 >> DEAL_PAYS_SHIFT != 0) payer = deal();
     }
 
     /// @notice Every parameter, from one copy of the ten words.

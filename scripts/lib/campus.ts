@@ -718,14 +718,15 @@ export async function runCampus(ctx: CampusContext): Promise<void> {
 
   // Every tranche token of the three deals holds what it was paid (statements, the clean-up call, recoveries, the
   // equity waterfall: its `distributed`) less what its holders claimed; sub-unit rounding of accruals stays in it.
-  // The campus's classes hold nothing themselves: their waterfall holds exactly what it keeps for all of them.
+  // The campus's classes hold nothing themselves: the deal holds, beyond its own accounts, exactly what it keeps for
+  // all of them.
   for (const r of runs) {
     const ledger = await keeper.trancheLedger({ deal: r.deal, fromBlock: r.blockNumber });
     if (r.deal === campus.deal) {
       const equityHeld = (await keeper.equitySnapshot({ deal: campus.deal }))?.cashHeld;
       const classesHeld = ledger.slice(campus.terms.tranches.length - classes.length).reduce((a, e) => a + e.held, 0n);
       check(
-        "campus: the equity waterfall holds every class's unclaimed cash and the classes' dust, no more, no less",
+        "campus: the deal holds every equity class's unclaimed cash and the classes' dust beyond its own accounts, no more, no less",
         equityHeld === classesHeld,
         `${wei(equityHeld ?? 0n)}`,
       );

@@ -48,7 +48,8 @@ describe("EquityWaterfall", function () {
       const f = await networkHelpers.loadFixture(repaidWorkedFixture);
       const coin = f.protocol.stablecoin;
       const at = f.h.terms.start + 90n * DAY;
-      const held = await coin.balanceOf(f.waterfallAddress);
+      const dealAddress = await f.h.deal.getAddress();
+      const held = await coin.balanceOf(dealAddress);
       await fund(f, f.r.issuer, M);
       await networkHelpers.time.setNextBlockTimestamp(at);
       const tx = await f.waterfall.connect(f.r.issuer).depositCapitalEvent(M);
@@ -58,8 +59,9 @@ describe("EquityWaterfall", function () {
       const s = statementOf(f, (await tx.wait())!);
       expect([s.capitalEvent, s.time, s.amount, s.period]).to.deep.equal([true, at, M, 0n]);
       expect(await coin.balanceOf(f.r.issuer.address)).to.equal(0n);
-      // The waterfall holds the classes' cash until their holders claim it.
-      expect((await coin.balanceOf(f.waterfallAddress)) - held).to.equal(M);
+      // The deal holds the classes' cash until their holders claim it; the waterfall holds none.
+      expect((await coin.balanceOf(dealAddress)) - held).to.equal(M);
+      expect(await coin.balanceOf(f.waterfallAddress)).to.equal(0n);
       // The servicer may deposit too.
       await fund(f, f.r.servicer, 10n * K);
       await expect(f.waterfall.connect(f.r.servicer).depositCapitalEvent(10n * K))

@@ -16,7 +16,8 @@ import {
   workedDealFixture,
   type EquityDeal,
 } from "../helpers/equity-fixtures.js";
-import { DealStatus, deployProtocol, roles } from "../helpers/fixtures.js";
+import { DealStatus, deployProtocol, roles, type Protocol } from "../helpers/fixtures.js";
+import type { HostileStablecoin } from "../../types/ethers-contracts/index.js";
 
 /** The deal's PeriodDistributed statement in `receipt`. */
 function periodStatement(f: EquityDeal, receipt: Awaited<ReturnType<typeof runPeriod>>) {
@@ -39,6 +40,17 @@ async function noEquityDealFixture() {
   return f;
 }
 
+/** The worked example's deal, active, on a stablecoin that calls back on `transferFrom` ({HostileStablecoin}). */
+async function hostileActiveFixture() {
+  const coin = (await ethers.deployContract("HostileStablecoin")) as unknown as HostileStablecoin;
+  const base = await deployProtocol(ethers);
+  const protocol = { ...base, stablecoin: coin as unknown as Protocol["stablecoin"] };
+  const r = await roles(ethers);
+  const f = await buildEquityDeal(protocol, r, await equityTermSheet(protocol, r));
+  await activate(f);
+  return { ...f, coin };
+}
+
 async function defaultedDealFixture() {
   const f = await workedDealFixture();
   await runPeriod(f, 0n, 100n * K);
@@ -54,6 +66,8 @@ describe("EquityWaterfall", function () {
       const coin = f.protocol.stablecoin;
       const tokens = await Promise.all(f.h.tokens.map((t) => t.getAddress()));
       const before = await Promise.all(tokens.map((t) => coin.balanceOf(t)));
+      const dealAddress = await f.h.deal.getAddress();
+      const dealBefore = await coin.balanceOf(dealAddress);
       const receipt = await runPeriod(f, 0n, 1_200n * K);
       const st = periodStatement(f, receipt);
       expect(st.residualRecipient).to.equal(f.waterfallAddress);
@@ -61,8 +75,15 @@ describe("EquityWaterfall", function () {
       expect(st.residualPaid).to.equal(residual);
       const s = statementOf(f, receipt);
       expect(s.amount).to.equal(residual);
-      // The waterfall holds the classes' cash; each class token announced its payment and holds none.
-      expect(await coin.balanceOf(f.waterfallAddress)).to.equal(residual);
+      // The deal keeps the classes' cash (the period's collections less the note's interest, the only other
+      // payment: the fees are credited, not paid); the waterfall holds none; each class token announced its
+      // payment and holds none either.
+      expect(await coin.balanceOf(f.waterfallAddress)).to.equal(0n);
+      expect((await coin.balanceOf(dealAddress)) - dealBefore).to.be.greaterThanOrEqual(residual);
+      expect(
+        await coin.balanceOf(dealAddress),
+        "the deal holds at least the classes' cash and its fees owed",
+      ).to.be.greaterThanOrEqual(residual + (await f.h.deal.feesOwed()).reduce((a, b) => a + b, 0n));
       for (let j = 0; j < 3; j++) {
         const paid = s.paid[j] + s.paid[3 + j] + s.paid[6 + j] + s.paid[9 + j] + s.paid[12 + j];
         expect(await coin.balanceOf(tokens[1 + j])).to.equal(before[1 + j]);
@@ -87,12 +108,15 @@ describe("EquityWaterfall", function () {
         .withArgs(f.r.issuer.address);
     });
 
-    it("test_claims_ofEveryClass_arePaidByTheWaterfall_whichKeepsOnlyTheIndexDust", async function () {
+    it("test_claims_ofEveryClass_arePaidByTheDeal_whichKeepsOnlyTheIndexDust", async function () {
       const f = await networkHelpers.loadFixture(workedDealFixture);
       const coin = f.protocol.stablecoin;
       await runPeriod(f, 0n, 1_200n * K);
       await runPeriod(f, 1n, 1_500n * K);
-      const held = await coin.balanceOf(f.waterfallAddress);
+      const dealAddress = await f.h.deal.getAddress();
+      const held = await coin.balanceOf(dealAddress);
+      let distributed = 0n;
+      for (let j = 1; j < 4; j++) distributed += await f.h.tokens[j].distributed();
       let claimed = 0n;
       for (let j = 1; j < 4; j++) {
         const token = f.h.tokens[j];
@@ -110,10 +134,11 @@ describe("EquityWaterfall", function () {
         await expect(token.connect(holder).claim()).to.be.revertedWithCustomError(token, "NothingToClaim");
       }
       expect(claimed).to.be.greaterThan(0n);
-      // What stays is the dust of the classes' indexes: its home is the waterfall, never a class's holders.
-      const left = await coin.balanceOf(f.waterfallAddress);
-      expect(left).to.equal(held - claimed);
-      expect(left).to.be.within(0n, 6n);
+      // The deal paid exactly the claims; what stays of the classes' cash is the dust of their indexes: its home is
+      // the deal, never a class's holders.
+      expect(await coin.balanceOf(dealAddress)).to.equal(held - claimed);
+      expect(distributed - claimed).to.be.within(0n, 6n);
+      expect(await coin.balanceOf(f.waterfallAddress)).to.equal(0n);
     });
 
     it("test_payClaim_revertsNotClassToken", async function () {
@@ -121,13 +146,36 @@ describe("EquityWaterfall", function () {
       await runPeriod(f, 0n, 1_200n * K);
       const dealAddress = await f.h.deal.getAddress();
       const note = await f.h.tokens[0].getAddress();
-      for (const who of [f.outsider.address, f.r.issuer.address, dealAddress, note]) {
+      const held = await f.protocol.stablecoin.balanceOf(dealAddress);
+      for (const who of [f.outsider.address, f.r.issuer.address, f.waterfallAddress, note]) {
         const signer = await ethers.getImpersonatedSigner(who);
         await networkHelpers.setBalance(who, 10n ** 18n);
-        await expect(f.waterfall.connect(signer).payClaim(who, 1n))
-          .to.be.revertedWithCustomError(f.waterfall, "NotClassToken")
+        await expect(f.h.deal.connect(signer).payClaim(who, 1n))
+          .to.be.revertedWithCustomError(f.h.deal, "NotClassToken")
           .withArgs(who);
       }
+      expect(await f.protocol.stablecoin.balanceOf(dealAddress)).to.equal(held);
+      // A class token is paid: the deal pays whatever the token asks (the token pays only what its index announced).
+      const classToken = await f.h.tokens[3].getAddress();
+      const signer = await ethers.getImpersonatedSigner(classToken);
+      await networkHelpers.setBalance(classToken, 10n ** 18n);
+      await f.h.deal.connect(signer).payClaim(f.outsider.address, 1n);
+      expect(await f.protocol.stablecoin.balanceOf(f.outsider.address)).to.equal(1n);
+    });
+
+    it("test_payClaim_duringADealCall_revertsReentrancyGuardReentrantCall", async function () {
+      const f = await networkHelpers.loadFixture(hostileActiveFixture);
+      const dealAddress = await f.h.deal.getAddress();
+      // The stablecoin calls back into the deal while the deal's deposit is pulling it.
+      await f.coin.setReentry(
+        dealAddress,
+        f.h.deal.interface.encodeFunctionData("payClaim", [f.outsider.address, 1n]),
+      );
+      await f.coin.mint(f.r.servicer.address, K);
+      await f.coin.connect(f.r.servicer).approve(dealAddress, K);
+      await expect(
+        f.h.deal.connect(f.r.servicer).depositCollections(K),
+      ).to.be.revertedWithCustomError(f.h.deal, "ReentrancyGuardReentrantCall");
     });
 
     it("test_classTokens_takeDistributionsFromTheWaterfallOnly_notesFromTheDeal", async function () {

@@ -50,8 +50,8 @@ export interface TrancheSnapshot {
   coupon: CouponTerms;
   principal: PrincipalTerms;
   /**
-   * Stablecoin the token holds for its holders to claim; null for an equity class of a waterfall, which holds the
-   * classes' cash together (`equitySnapshot`'s `cashHeld`) and pays their claims.
+   * Stablecoin the token holds for its holders to claim; null for an equity class of a waterfall, whose cash the deal
+   * holds for all the classes together (`equitySnapshot`'s `cashHeld`) and pays their claims.
    */
   cashHeld: bigint | null;
 }

@@ -2,6 +2,7 @@ import { erc20Abi, getAddress, type Address } from "viem";
 import { getBlock, getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
+import { equityCashHeld } from "./equityCash.js";
 import {
   describeEquitySplits,
   describeEquityTier,
@@ -68,8 +69,10 @@ export interface EquityWaterfallSnapshot {
   /** When the state last accrued (0: no distribution yet). */
   lastAccrual: bigint;
   /**
-   * Stablecoin the waterfall holds for the classes' holders: the class tokens hold none, the waterfall pays their
-   * claims. Every class's unclaimed cash, plus the classes' cash-index dust, whose home it is.
+   * Stablecoin the deal holds for the classes' holders: the class tokens and the waterfall hold none, the deal pays
+   * their claims. Every class's unclaimed cash plus the classes' cash-index dust, whose home it is: the deal's balance
+   * less its own accounts (undistributed collections, reserve, recoveries, fees owed, residual owed, rent received
+   * and not yet counted).
    */
   cashHeld: bigint;
   /** Catch-up progress: all profit distributed (`T`), the sponsor class's (`S`), and `S / T` in bps (down). */
@@ -147,13 +150,7 @@ export async function equitySnapshot(
           }),
         ),
       ),
-      readContract(client, {
-        address: stablecoin,
-        abi: erc20Abi,
-        functionName: "balanceOf",
-        args: [distributor],
-        blockNumber,
-      }),
+      equityCashHeld(client, params.deal, stablecoin, blockNumber),
     ]);
     const equityTerms: EquityTerms = {
       sponsorClass: Number(terms.sponsorClass),

@@ -2,6 +2,7 @@ import { erc20Abi, isAddressEqual, type Address, type BlockNumber, type BlockTag
 import { getBlockNumber, readContract } from "viem/actions";
 
 import { withErrors, type CascadeClient } from "../../client.js";
+import { equityCashHeld } from "./equityCash.js";
 import { dealAbi, trancheTokenAbi } from "../../generated/abis.js";
 import { dealLogRange, readContractEvents, type LogReaderOptions } from "../../logs.js";
 import { TrancheKind } from "../../types.js";
@@ -87,24 +88,11 @@ export async function trancheLedger(
           });
     const statements = distributed.map((l) => l.args.statement);
     const notes = infos.filter((t) => t.kind === TrancheKind.Note).length;
-    // Several equity classes: the deal pays its residual to their waterfall, which pays each class (and capital
-    // events too); a class's token counts what it was paid (`distributed`).
+    // Several equity classes: their waterfall sizes each class's share of the residual (and of capital events), the
+    // deal keeps the cash and pays their claims; a class's token counts what it was paid (`distributed`).
     const waterfall = Number(count) - notes > 1;
     const waterfallHeld = waterfall
-      ? await readContract(client, {
-          address: stablecoin,
-          abi: erc20Abi,
-          functionName: "balanceOf",
-          args: [
-            await readContract(client, {
-              address: tokens[notes],
-              abi: trancheTokenAbi,
-              functionName: "distributor",
-              blockNumber,
-            }),
-          ],
-          blockNumber,
-        })
+      ? await equityCashHeld(client, params.deal, stablecoin, blockNumber)
       : 0n;
 
     const entries = await Promise.all(
