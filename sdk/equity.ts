@@ -178,31 +178,43 @@ const AMOUNT_MAX = (1n << 128n) - 1n;
 
 /**
  * Decodes a packed equity statement (`contracts/libraries/EquityStatement.sol`): three counts (classes n, tiers T,
- * hurdled splits K), then 16-byte amounts — paid by tier and class (T × n), unreturned capital (n), unpaid preferred
- * return (n), hurdle balances by split and class (K × n), all profit and the sponsor's.
+ * hurdled splits K), a bitmap of the m = n·(T + 2 + K) + 2 amounts that are not zero (⌈m / 8⌉ bytes, the first amount
+ * at the high bit of the first byte), then those amounts in 16 bytes each. The amounts, in order: paid by tier and
+ * class (T × n), unreturned capital (n), unpaid preferred return (n), hurdle balances by split and class (K × n), all
+ * profit and the sponsor's.
  */
 export function decodeEquityStatement(statement: `0x${string}`): EquityStatementFields {
   const hex = statement.slice(2);
   if (hex.length < 6) throw new RangeError("an equity statement starts with three counts");
   const [n, tiers, hurdles] = [0, 1, 2].map((i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-  const amounts = n * (tiers + 2 + hurdles) + 2;
-  if (hex.length !== 2 * (3 + AMOUNT_BYTES * amounts))
+  const m = n * (tiers + 2 + hurdles) + 2;
+  const maskBytes = Math.ceil(m / 8);
+  if (hex.length < 2 * (3 + maskBytes))
+    throw new RangeError(`an equity statement of ${m} amounts has a bitmap of ${maskBytes} bytes`);
+  const mask = BigInt(`0x${hex.slice(6, 6 + 2 * maskBytes)}`);
+  const present = (i: number) => ((mask >> BigInt(8 * maskBytes - 1 - i)) & 1n) === 1n;
+  const count = Array.from({ length: m }, (_, i) => i).filter(present).length;
+  const size = 3 + maskBytes + AMOUNT_BYTES * count;
+  if ((mask & ((1n << BigInt(8 * maskBytes - m)) - 1n)) !== 0n)
+    throw new RangeError(`an equity statement's bitmap marks amounts past its ${m}`);
+  if (hex.length !== 2 * size)
     throw new RangeError(
-      `an equity statement of ${n} classes, ${tiers} tiers and ${hurdles} hurdles is ${3 + AMOUNT_BYTES * amounts} bytes, not ${hex.length / 2}`,
+      `an equity statement of ${n} classes, ${tiers} tiers, ${hurdles} hurdles and ${count} amounts not zero is ${size} bytes, not ${hex.length / 2}`,
     );
-  let at = 6;
-  const next = () => {
+  let at = 2 * (3 + maskBytes);
+  const amounts = Array.from({ length: m }, (_, i) => {
+    if (!present(i)) return 0n;
     const v = BigInt(`0x${hex.slice(at, at + 2 * AMOUNT_BYTES)}`);
     at += 2 * AMOUNT_BYTES;
+    if (v === 0n) throw new RangeError(`amount ${i} of an equity statement is marked present but is zero`);
     return v;
-  };
-  const row = () => Array.from({ length: n }, next);
+  });
+  const row = () => amounts.splice(0, n);
   const paid = Array.from({ length: tiers }, row);
   const unreturned = row();
   const prefOwed = row();
   const hurdleRows = Array.from({ length: hurdles }, row);
-  const totalProfit = next();
-  return { paid, unreturned, prefOwed, hurdles: hurdleRows, totalProfit, sponsorProfit: next() };
+  return { paid, unreturned, prefOwed, hurdles: hurdleRows, totalProfit: amounts[0], sponsorProfit: amounts[1] };
 }
 
 /** Packs a statement as the contract does (the inverse of `decodeEquityStatement`; every amount below 2¹²⁸). */
@@ -213,8 +225,13 @@ export function encodeEquityStatement(fields: EquityStatementFields): `0x${strin
   const amounts = [...rows.flat(), fields.totalProfit, fields.sponsorProfit];
   const bad = amounts.find((v) => v < 0n || v > AMOUNT_MAX);
   if (bad !== undefined) throw new RangeError(`${bad} does not fit a statement's 16 bytes`);
-  const count = (c: number) => c.toString(16).padStart(2, "0");
-  return `0x${count(n)}${count(fields.paid.length)}${count(fields.hurdles.length)}${amounts
+  const maskBytes = Math.ceil(amounts.length / 8);
+  const mask = amounts.reduce((a, v, i) => (v === 0n ? a : a | (1n << BigInt(8 * maskBytes - 1 - i))), 0n);
+  const byte = (c: number) => c.toString(16).padStart(2, "0");
+  return `0x${byte(n)}${byte(fields.paid.length)}${byte(fields.hurdles.length)}${mask
+    .toString(16)
+    .padStart(2 * maskBytes, "0")}${amounts
+    .filter((v) => v !== 0n)
     .map((v) => v.toString(16).padStart(2 * AMOUNT_BYTES, "0"))
     .join("")}`;
 }

@@ -135,8 +135,10 @@ library EquityMath {
                         pref[j] = p > MAX_BALANCE ? MAX_BALANCE : p;
                     }
                 } else if (tier.hurdled()) {
-                    uint256 g = growthDown(tier.rate(), tier.lnRate(), dt);
                     uint256[MAX_CLASSES] memory balances = s.hurdles[tier.hurdle()];
+                    // A met hurdle stays met (zero grows to zero): the growth factor is computed only when needed.
+                    if (_sum(balances, mask) == 0) continue;
+                    uint256 g = growthDown(tier.rate(), tier.lnRate(), dt);
                     for (uint256 j; mask >> j != 0; ++j) {
                         if ((mask >> j) & 1 != 0) balances[j] = grownDown(balances[j], g);
                     }

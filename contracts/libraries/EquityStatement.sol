@@ -4,62 +4,87 @@ pragma solidity 0.8.37;
 import {EquityMath} from "./EquityMath.sol";
 
 /// @title EquityStatement
-/// @notice The equity statement of one distribution, packed for {IEquityWaterfall.EquityDistributed}: three counts
-/// then 16-byte big-endian amounts, no padding. With n classes, T tiers and K hurdled splits:
+/// @notice The equity statement of one distribution, packed for {IEquityWaterfall.EquityDistributed}: three counts, a
+/// bitmap of the amounts that are not zero, then those amounts as 16-byte big-endian numbers, no padding. With n
+/// classes, T tiers and K hurdled splits the statement has m = n·(T + 2 + K) + 2 amounts, in this order:
 ///
-/// | bytes            | field                                                                   |
-/// | ---------------- | ----------------------------------------------------------------------- |
-/// | 0, 1, 2          | n, T, K                                                                  |
-/// | 3 + 16·(t·n + j) | paid to class j by tier t (t < T; the last tier's row holds what the tiers left) |
-/// | then n amounts   | U_j, unreturned capital of class j after the distribution               |
-/// | then n amounts   | P_j, its unpaid preferred return                                        |
-/// | then K·n amounts | H_{k,j}, hurdle balance of split k for class j (zero for a non-LP class) |
-/// | then 2 amounts   | T, all profit distributed, and S, the sponsor class's                   |
+/// | amounts           | field                                                                            |
+/// | ----------------- | -------------------------------------------------------------------------------- |
+/// | t·n + j, t < T    | paid to class j by tier t (the last tier's row holds what the tiers left)         |
+/// | then n            | U_j, unreturned capital of class j after the distribution                        |
+/// | then n            | P_j, its unpaid preferred return                                                 |
+/// | then K·n          | H_{k,j}, hurdle balance of split k for class j (zero for a non-LP class)          |
+/// | then 2            | T, all profit distributed, and S, the sponsor class's                            |
 ///
-/// Its length is 3 + 16·(n·(T + 2 + K) + 2). Every amount is below 2¹²⁸ (cash and balances are bounded there:
-/// {EquityMath}); the SDK decodes it (`decodeEquityStatement`).
+/// Bytes 0 – 2 are n, T and K; the next ⌈m / 8⌉ bytes are the bitmap, amount i at bit 7 − (i mod 8) of byte
+/// i / 8 (the first amount is the high bit of the first byte); a set bit means the amount is not zero and follows,
+/// in order, in 16 bytes; a clear bit means zero. Every amount is below 2¹²⁸ (cash and balances are bounded there:
+/// {EquityMath}). The SDK decodes it (`decodeEquityStatement`).
 library EquityStatement {
     /// @notice Packs the payout `out` and the state `s` after it.
     function encode(EquityMath.State memory s, EquityMath.Payout memory out) internal pure returns (bytes memory b) {
         uint256 n = s.classCount;
         uint256 tierCount = out.paid.length;
-        uint256 hurdleCount = s.hurdleCount;
-        // Counts below 8: nothing overflows.
+        // Counts below 8, at most 93 amounts (a bitmap of at most 12 bytes): nothing overflows.
         unchecked {
-            b = new bytes(3 + 16 * (n * (tierCount + 2 + hurdleCount) + 2));
-            uint256 p;
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                p := add(b, 0x20)
-                mstore(p, shl(232, or(shl(16, n), or(shl(8, tierCount), hurdleCount))))
-                p := add(p, 3)
+            uint256 maskBytes = (n * (tierCount + 2 + s.hurdleCount) + 9) >> 3;
+            // Room for every amount; the length is cut to what is written.
+            b = new bytes(3 + maskBytes + 16 * (8 * maskBytes));
+            // `at`: where the amounts go (after the counts and the bitmap), and, from bit 128, the next amount's index.
+            uint256 at;
+            {
+                uint256 counts = (n << 16) | (tierCount << 8) | s.hurdleCount;
+                // solhint-disable-next-line no-inline-assembly
+                assembly ("memory-safe") {
+                    mstore(add(b, 0x20), shl(232, counts))
+                    at := add(add(b, 0x23), maskBytes)
+                }
             }
-            for (uint256 t; t < tierCount; ++t) p = _put(p, out.paid[t], n);
-            p = _put(p, s.unreturned, n);
-            p = _put(p, s.pref, n);
-            for (uint256 k; k < hurdleCount; ++k) p = _put(p, s.hurdles[k], n);
-            uint256 profit = s.profit;
-            uint256 sponsorProfit = s.sponsorProfit;
-            // The last word written runs past the bytes into free memory, which nothing has claimed.
+            uint256 mask;
+            for (uint256 t; t < tierCount; ++t) (at, mask) = _put(at, mask, out.paid[t], n);
+            (at, mask) = _put(at, mask, s.unreturned, n);
+            (at, mask) = _put(at, mask, s.pref, n);
+            for (uint256 k; k < s.hurdleCount; ++k) (at, mask) = _put(at, mask, s.hurdles[k], n);
+            uint256[7] memory profits;
+            (profits[0], profits[1]) = (s.profit, s.sponsorProfit);
+            (at, mask) = _put(at, mask, profits, 2);
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
-                mstore(p, shl(128, profit))
-                mstore(add(p, 16), shl(128, sponsorProfit))
+                // The bitmap's bytes are still zero (the counts' word wrote them) and the mask has no bit below them:
+                // or-ing it in leaves the amounts that follow as they are.
+                let bitmap := add(b, 0x23)
+                mstore(bitmap, or(mload(bitmap), mask))
+                mstore(b, sub(and(at, 0xffffffffffffffffffffffffffffffff), add(b, 0x20)))
             }
         }
     }
 
-    /// @dev Writes the first `n` of `values` at `p`, 16 bytes each; returns the position after them.
-    function _put(uint256 p, uint256[7] memory values, uint256 n) private pure returns (uint256 end) {
+    /// @dev Writes the non-zero ones of the first `n` of `values` at `at`'s position, 16 bytes each, setting their bits
+    /// in `mask` (amount i at bit 255 − i, i from `at`'s high half); returns both moved past them.
+    function _put(
+        uint256 at,
+        uint256 mask,
+        uint256[7] memory values,
+        uint256 n
+    ) private pure returns (uint256, uint256) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            end := add(p, shl(4, n))
-            for {} lt(p, end) {
-                p := add(p, 16)
-            } {
-                mstore(p, shl(128, mload(values)))
+            let p := and(at, 0xffffffffffffffffffffffffffffffff)
+            let i := shr(128, at)
+            let end := add(values, shl(5, n))
+            for {} lt(values, end) {
                 values := add(values, 0x20)
+                i := add(i, 1)
+            } {
+                let v := mload(values)
+                if v {
+                    mstore(p, shl(128, v))
+                    p := add(p, 16)
+                    mask := or(mask, shl(sub(255, i), 1))
+                }
             }
+            at := or(p, shl(128, i))
         }
+        return (at, mask);
     }
 }

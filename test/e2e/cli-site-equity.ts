@@ -266,10 +266,17 @@ describe("cascade CLI: a data-center site and its GPU tenant, as an auditor sees
     expect(events.map((e) => e.args.amount)).to.deep.equal(ss.map((s) => s.residualPaid));
     expect(ss.every((s) => s.residualRecipient === waterfall)).to.equal(true);
     const n = CLASSES.length;
-    // The packed statement read here on its own: three counts, then 16-byte amounts — paid (5 tiers × n), U (n),
-    // P (n), the one hurdle's balances (n), T and S.
-    const amountAt = (e: (typeof events)[number], i: number) =>
-      BigInt(`0x${(e.args.statement ?? "0x").slice(2 + 6 + 32 * i, 2 + 6 + 32 * (i + 1))}`);
+    // The packed statement read here on its own: three counts, the bitmap of the amounts not zero, those amounts —
+    // paid (5 tiers × n), U (n), P (n), the one hurdle's balances (n), T and S.
+    const amountAt = (e: (typeof events)[number], i: number) => {
+      const hex = (e.args.statement ?? "0x").slice(2);
+      const m = 8 * n + 2;
+      const maskBytes = Math.ceil(m / 8);
+      const bits = BigInt(`0x${hex.slice(6, 6 + 2 * maskBytes)}`).toString(2).padStart(8 * maskBytes, "0");
+      if (bits[i] === "0") return 0n;
+      const at = 6 + 2 * maskBytes + 32 * [...bits.slice(0, i)].filter((b) => b === "1").length;
+      return BigInt(`0x${hex.slice(at, at + 32)}`);
+    };
     const paidOf = (e: (typeof events)[number], t: number, j: number) => amountAt(e, t * n + j);
     const stateOf = (e: (typeof events)[number], row: number, j: number) => amountAt(e, (5 + row) * n + j);
     const toClass = (j: number) =>

@@ -229,6 +229,32 @@ export interface EquityStatement {
   sponsorProfit: bigint;
 }
 
+/**
+ * A packed statement (EquityStatement.sol) read on its own: the counts n, T, K, a bitmap of the m = n·(T + 2 + K) + 2
+ * amounts that are not zero (the first at the high bit), then those amounts in 16 bytes each; returned with every
+ * amount in order (T·n paid, n U, n P, K·n H, T, S), zeros included.
+ */
+export function statementAmounts(statement: string) {
+  const hex = statement.slice(2);
+  const [n, tiers, hurdles] = [0, 1, 2].map((i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  const m = n * (tiers + 2 + hurdles) + 2;
+  const maskBytes = Math.ceil(m / 8);
+  const bits = BigInt(`0x${hex.slice(6, 6 + 2 * maskBytes)}`)
+    .toString(2)
+    .padStart(8 * maskBytes, "0");
+  let at = 6 + 2 * maskBytes;
+  const amounts = Array.from({ length: m }, (_, i) => {
+    if (bits[i] === "0") return 0n;
+    const v = BigInt(`0x${hex.slice(at, at + 32)}`);
+    at += 32;
+    expect(v, "a present amount is not zero").to.not.equal(0n);
+    return v;
+  });
+  expect(at, "the statement's length").to.equal(hex.length);
+  expect(bits.slice(m), "no bit past the amounts").to.not.include("1");
+  return { n, tiers, hurdles, amounts };
+}
+
 /** The waterfall's equity statements in `receipt`, in order. */
 export function statements(f: EquityDeal, receipt: ContractTransactionReceipt): EquityStatement[] {
   const out: EquityStatement[] = [];
@@ -237,12 +263,7 @@ export function statements(f: EquityDeal, receipt: ContractTransactionReceipt): 
     const parsed = f.waterfall.interface.parseLog(log);
     if (parsed?.name !== "EquityDistributed") continue;
     const a = parsed.args;
-    // EquityStatement.sol: the counts n, T, K, then 16-byte amounts (T·n paid, n U, n P, K·n H, T, S).
-    const hex = (a.statement as string).slice(2);
-    const [n, tiers, hurdles] = [0, 1, 2].map((i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-    const amounts: bigint[] = [];
-    for (let at = 6; at < hex.length; at += 32) amounts.push(BigInt(`0x${hex.slice(at, at + 32)}`));
-    expect(amounts.length).to.equal(n * (tiers + 2 + hurdles) + 2, "the statement's length");
+    const { n, tiers, hurdles, amounts } = statementAmounts(a.statement as string);
     const take = (count: number) => amounts.splice(0, count);
     out.push({
       period: a.period,

@@ -124,10 +124,12 @@ const AMOUNTS: [bigint, bigint][] = [
 
 describe("SDK equity statements", () => {
   it("decodes the packed statement of EquityDistributed: paid by tier and class, hurdles by split and class", () => {
-    // 3 classes, 4 tiers, 1 hurdle: the counts, then 16-byte amounts (written out here, as the contract packs them).
+    // 3 classes, 4 tiers, 1 hurdle: the counts, the bitmap of the 23 amounts (3 bytes), then the 14 amounts not zero
+    // (written out here, as the contract packs them).
     const amount = (v: bigint) => v.toString(16).padStart(32, "0");
     const fields = [1n, 2n, 0n, 3n, 4n, 0n, 0n, 0n, 5n, 0n, 0n, 6n, 7n, 8n, 9n, 0n, 1n, 0n, 10n, 11n, 0n, 12n, 13n];
-    const statement = `0x030401${fields.map(amount).join("")}` as const;
+    // 110 110 001 001 111 010 110 11 → 1101 1000 | 1001 1110 | 1011 0110
+    const statement = `0x030401d89eb6${fields.filter((v) => v !== 0n).map(amount).join("")}` as const;
     const d = decodeEquityDistributed(
       { period: 4n, capitalEvent: true, time: 1_900_000_000, amount: 21n, statement },
       { blockNumber: 9n, transactionHash: hash(1), logIndex: 0 },
@@ -146,10 +148,21 @@ describe("SDK equity statements", () => {
       true,
     ]);
     expect(encodeEquityStatement(decodeEquityStatement(statement))).to.equal(statement);
-    expect(() => decodeEquityStatement(`0x030401${amount(1n)}`)).to.throw(
+    expect(() => decodeEquityStatement(`0x030401d89eb6${amount(1n)}`)).to.throw(
       RangeError,
-      "an equity statement of 3 classes, 4 tiers and 1 hurdles is 371 bytes, not 19",
+      "an equity statement of 3 classes, 4 tiers, 1 hurdles and 14 amounts not zero is 230 bytes, not 22",
     );
+    expect(() => decodeEquityStatement("0x030401d8")).to.throw(
+      RangeError,
+      "an equity statement of 23 amounts has a bitmap of 3 bytes",
+    );
+    // A bit past the 23 amounts, or a present amount of zero, is not a statement the contract writes.
+    expect(() =>
+      decodeEquityStatement(`0x030401d89eb7${fields.filter((v) => v !== 0n).map(amount).join("")}${amount(1n)}`),
+    ).to.throw(RangeError, "an equity statement's bitmap marks amounts past its 23");
+    expect(() =>
+      decodeEquityStatement(`0x030401d89eb6${amount(0n)}${fields.filter((v) => v !== 0n).slice(1).map(amount).join("")}`),
+    ).to.throw(RangeError, "amount 0 of an equity statement is marked present but is zero");
     expect(() => decodeEquityStatement("0x03")).to.throw(RangeError, "an equity statement starts with three counts");
     expect(() =>
       encodeEquityStatement({ ...decodeEquityStatement(statement), totalProfit: 1n << 128n }),
