@@ -45,8 +45,9 @@ library TermSheetLib {
         if (t.start < t.offeringClosesAt) _fail(IDeal.TermSheetField.Start, 0);
         if (t.periodLength == 0) _fail(IDeal.TermSheetField.PeriodLength, 0);
         if (t.periodCount == 0) _fail(IDeal.TermSheetField.PeriodCount, 0);
-        // Every period end must fit the deal's 64-bit timestamps.
-        if (PeriodSchedule.maturityOf(t.start, t.periodLength, t.periodCount) > type(uint64).max) {
+        // Every period end must fit 40 bits (until the year 36 812): the deal's timestamps are 64-bit, its equity
+        // waterfall's clock 40-bit.
+        if (PeriodSchedule.maturityOf(t.start, t.periodLength, t.periodCount) > type(uint40).max) {
             _fail(IDeal.TermSheetField.Start, 0);
         }
         if (t.pledgedShareBps == 0 || t.pledgedShareBps > BPS) _fail(IDeal.TermSheetField.PledgedShare, 0);

@@ -170,6 +170,20 @@ describe("DealFactory", function () {
       );
     });
 
+    it("test_createDeal_invalid_Start_maturityBeyond40Bits", async function () {
+      // The equity waterfall's clock is 40-bit: the last period must end by 2^40 − 1 (the year 36 812), not later.
+      const f = await networkHelpers.loadFixture(factoryFixture);
+      const span = BigInt(f.terms.periodLength) * BigInt(f.terms.periodCount);
+      await expectInvalid(
+        f,
+        edited(f.terms, (t) => (t.start = 2n ** 40n - span)),
+        Field.Start,
+      );
+      await expect(
+        f.factory.createDeal(edited(f.terms, (t) => (t.start = 2n ** 40n - 1n - span))),
+      ).to.emit(f.factory, "DealCreated");
+    });
+
     it("test_createDeal_invalid_PeriodLength_PeriodCount", async function () {
       const f = await networkHelpers.loadFixture(factoryFixture);
       await expectInvalid(
