@@ -30,47 +30,47 @@ library EquityStatement {
             uint256 maskBytes = (n * (tierCount + 2 + s.hurdleCount) + 9) >> 3;
             // Room for every amount; the length is cut to what is written.
             b = new bytes(3 + maskBytes + 16 * (8 * maskBytes));
-            // `at`: where the amounts go (after the counts and the bitmap), and, from bit 128, the next amount's index.
-            uint256 at;
+            // `cursor`: where the next amount goes (after the counts and the bitmap), and, from bit 128, its index.
+            uint256 cursor;
             {
                 uint256 counts = (n << 16) | (tierCount << 8) | s.hurdleCount;
                 // solhint-disable-next-line no-inline-assembly
                 assembly ("memory-safe") {
                     mstore(add(b, 0x20), shl(232, counts))
-                    at := add(add(b, 0x23), maskBytes)
+                    cursor := add(add(b, 0x23), maskBytes)
                 }
             }
             uint256 mask;
-            for (uint256 t; t < tierCount; ++t) (at, mask) = _put(at, mask, out.paid[t], n);
-            (at, mask) = _put(at, mask, s.unreturned, n);
-            (at, mask) = _put(at, mask, s.pref, n);
-            for (uint256 k; k < s.hurdleCount; ++k) (at, mask) = _put(at, mask, s.hurdles[k], n);
+            for (uint256 t; t < tierCount; ++t) (cursor, mask) = _put(cursor, mask, out.paid[t], n);
+            (cursor, mask) = _put(cursor, mask, s.unreturned, n);
+            (cursor, mask) = _put(cursor, mask, s.pref, n);
+            for (uint256 k; k < s.hurdleCount; ++k) (cursor, mask) = _put(cursor, mask, s.hurdles[k], n);
             uint256[7] memory profits;
             (profits[0], profits[1]) = (s.profit, s.sponsorProfit);
-            (at, mask) = _put(at, mask, profits, 2);
+            (cursor, mask) = _put(cursor, mask, profits, 2);
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 // The bitmap's bytes are still zero (the counts' word wrote them) and the mask has no bit below them:
                 // or-ing it in leaves the amounts that follow as they are.
                 let bitmap := add(b, 0x23)
                 mstore(bitmap, or(mload(bitmap), mask))
-                mstore(b, sub(and(at, 0xffffffffffffffffffffffffffffffff), add(b, 0x20)))
+                mstore(b, sub(and(cursor, 0xffffffffffffffffffffffffffffffff), add(b, 0x20)))
             }
         }
     }
 
-    /// @dev Writes the non-zero ones of the first `n` of `values` at `at`'s position, 16 bytes each, setting their bits
-    /// in `mask` (amount i at bit 255 − i, i from `at`'s high half); returns both moved past them.
+    /// @dev Writes the non-zero ones of the first `n` of `values` at `cursor`'s position, 16 bytes each, setting their
+    /// bits in `mask` (amount i at bit 255 − i, i from `cursor`'s high half); returns both moved past them.
     function _put(
-        uint256 at,
+        uint256 cursor,
         uint256 mask,
         uint256[7] memory values,
         uint256 n
     ) private pure returns (uint256, uint256) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            let p := and(at, 0xffffffffffffffffffffffffffffffff)
-            let i := shr(128, at)
+            let p := and(cursor, 0xffffffffffffffffffffffffffffffff)
+            let i := shr(128, cursor)
             let end := add(values, shl(5, n))
             for {} lt(values, end) {
                 values := add(values, 0x20)
@@ -83,8 +83,8 @@ library EquityStatement {
                     mask := or(mask, shl(sub(255, i), 1))
                 }
             }
-            at := or(p, shl(128, i))
+            cursor := or(p, shl(128, i))
         }
-        return (at, mask);
+        return (cursor, mask);
     }
 }
